@@ -1,0 +1,24 @@
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** "3 minutes ago", in the largest whole unit. */
+export function timeAgo(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const [unit, size] = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? UNITS[UNITS.length - 1];
+  return relative.format(Math.trunc(seconds / size), unit);
+}
+
+export function dateTime(iso: string): string {
+  return absolute.format(new Date(iso));
+}
+
+export function milliseconds(ms: number): string {
+  return `${Math.round(ms)} ms`;
+}

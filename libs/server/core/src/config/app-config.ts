@@ -1,0 +1,38 @@
+/** The typed configuration every server process reads; built once at boot by `loadConfig`. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: {
+    host: string;
+    port: number;
+    /** Maximum request body size, in the `bytes` notation express understands (e.g. `1mb`). */
+    bodyLimit: string;
+    /** Allowed CORS origins; empty means CORS is off. */
+    corsOrigins: string[];
+    trustProxy: boolean;
+  };
+  database: {
+    url: string;
+    runMigrationsOnBoot: boolean;
+  };
+  redis: {
+    url: string;
+    /** Key prefix for every Redis key Zpanel writes (queues, heartbeats), so instances can share a Redis. */
+    prefix: string;
+  };
+  security: {
+    /** 32-byte instance key for the secret box; never logged. */
+    secretKey: Buffer;
+  };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+  worker: {
+    healthPort: number;
+    /** How long SIGTERM waits for in-flight jobs before handing them back to the queue. */
+    shutdownGraceMs: number;
+  };
+  web: {
+    /** Folder with the built SPA; the API serves it when it exists. */
+    distDir: string;
+  };
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './load-config';
+
+const validEnv = () => ({
+  DATABASE_URL: 'postgres://zpanel:s3cret@127.0.0.1:5432/zpanel',
+  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
+});
+
+function problemsFor(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe(loadConfig.name, () => {
+  it('builds a typed config with defaults from a minimal environment', () => {
+    const config = loadConfig(validEnv());
+    expect(config.http.port).toBe(3000);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.redis.prefix).toBe('zpanel');
+    expect(config.security.secretKey).toHaveLength(32);
+    expect(config.http.corsOrigins).toEqual([]);
+    expect(config.database.runMigrationsOnBoot).toBe(true);
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      ...validEnv(),
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
+      REDIS_PREFIX: 'zp-test',
+      LOG_LEVEL: 'warn',
+      WORKER_HEALTH_PORT: '9001',
+      WORKER_SHUTDOWN_GRACE_MS: '1000',
+      HTTP_BODY_LIMIT: '512kb',
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      TRUST_PROXY: 'true',
+      MIGRATIONS_RUN_ON_BOOT: 'false',
+      WEB_DIST_DIR: '/srv/web',
+    });
+    expect(config).toMatchObject({
+      env: 'production',
+      http: { host: '127.0.0.1', port: 8080, bodyLimit: '512kb', trustProxy: true, corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
+      redis: { url: 'rediss://:pw@redis.internal:6380/2', prefix: 'zp-test' },
+      log: { level: 'warn' },
+      worker: { healthPort: 9001, shutdownGraceMs: 1000 },
+      database: { runMigrationsOnBoot: false },
+      web: { distDir: '/srv/web' },
+    });
+  });
+
+  it('names a malformed DATABASE_URL without echoing its value', () => {
+    const problems = problemsFor({ ...validEnv(), DATABASE_URL: 'not a url with p4ssw0rd' });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL is not a valid URL/)]);
+    expect(problems.join(' ')).not.toContain('p4ssw0rd');
+  });
+
+  it('refuses a DATABASE_URL of another protocol', () => {
+    expect(problemsFor({ ...validEnv(), DATABASE_URL: 'mysql://root@localhost/db' })).toEqual([
+      expect.stringMatching(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/),
+    ]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const problems = problemsFor({ PORT: '70000', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', CORS_ORIGINS: '*' });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'CORS_ORIGINS', 'DATABASE_URL', 'ZPANEL_SECRET_KEY']),
+    );
+    expect(problems).toHaveLength(6);
+  });
+
+  it('has no built-in secret key: a missing or short key is refused', () => {
+    const { ZPANEL_SECRET_KEY: _unused, ...withoutKey } = validEnv();
+    expect(problemsFor(withoutKey)).toEqual([expect.stringMatching(/^ZPANEL_SECRET_KEY is required/)]);
+    expect(problemsFor({ ...withoutKey, ZPANEL_SECRET_KEY: randomBytes(16).toString('base64') })).toEqual([
+      expect.stringMatching(/^ZPANEL_SECRET_KEY must be base64 of exactly 32 bytes/),
+    ]);
+  });
+});

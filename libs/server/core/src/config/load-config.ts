@@ -1,0 +1,144 @@
+import { resolve } from 'node:path';
+import type { AppConfig } from './app-config';
+
+/** Thrown when the environment is invalid; `problems` names every bad variable at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/**
+ * Reads and validates the environment into an `AppConfig`. Collects every problem before
+ * failing so that an operator fixes the file once, not once per variable. Messages never echo
+ * values, because URLs and keys carry credentials.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}`);
+    return fallback;
+  };
+
+  const port = (name: string, fallback: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 65535) {
+      problems.push(`${name} must be a port number between 1 and 65535`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    problems.push(`${name} must be true or false`);
+    return fallback;
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      problems.push(`${name} must be a whole number between ${min} and ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const url = (name: string, protocols: string[], fallback?: string): string => {
+    const value = read(name) ?? fallback;
+    if (value === undefined) {
+      problems.push(`${name} is required (${protocols.map((p) => `${p}//…`).join(' or ')})`);
+      return '';
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      problems.push(`${name} is not a valid URL (expected ${protocols.map((p) => `${p}//…`).join(' or ')})`);
+      return '';
+    }
+    if (!protocols.includes(parsed.protocol) || parsed.hostname === '') {
+      problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL with a host`);
+      return '';
+    }
+    return value;
+  };
+
+  const secretKey = (): Buffer => {
+    const value = read('ZPANEL_SECRET_KEY');
+    if (value === undefined) {
+      problems.push('ZPANEL_SECRET_KEY is required (base64 of 32 random bytes: openssl rand -base64 32)');
+      return Buffer.alloc(0);
+    }
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : Buffer.alloc(0);
+    if (key.length !== 32) {
+      problems.push('ZPANEL_SECRET_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32)');
+      return Buffer.alloc(0);
+    }
+    return key;
+  };
+
+  const prefix = read('REDIS_PREFIX') ?? 'zpanel';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push('REDIS_PREFIX may use only letters, digits, _ . - (1-64)');
+
+  const bodyLimit = read('HTTP_BODY_LIMIT') ?? '1mb';
+  if (!/^\d+(b|kb|mb)$/i.test(bodyLimit)) problems.push('HTTP_BODY_LIMIT must look like 512kb or 1mb');
+
+  const corsOrigins = (read('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push('CORS_ORIGINS must be a comma-separated list of http(s)://host[:port] origins');
+  }
+
+  const config: AppConfig = {
+    env: oneOf('NODE_ENV', NODE_ENVS, 'development'),
+    http: {
+      host: read('HOST') ?? '0.0.0.0',
+      port: port('PORT', 3000),
+      bodyLimit,
+      corsOrigins,
+      trustProxy: bool('TRUST_PROXY', false),
+    },
+    database: {
+      url: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+      runMigrationsOnBoot: bool('MIGRATIONS_RUN_ON_BOOT', true),
+    },
+    redis: {
+      url: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+      prefix,
+    },
+    security: { secretKey: secretKey() },
+    log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
+    worker: {
+      healthPort: port('WORKER_HEALTH_PORT', 3001),
+      shutdownGraceMs: int('WORKER_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+    },
+    web: { distDir: resolve(read('WEB_DIST_DIR') ?? 'dist/apps/web') },
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

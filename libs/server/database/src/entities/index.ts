@@ -1,0 +1,5 @@
+import { InstanceEntity } from './instance.entity';
+
+export { InstanceEntity };
+
+export const ENTITIES = [InstanceEntity];

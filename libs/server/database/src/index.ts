@@ -1,0 +1,6 @@
+export * from './entities';
+export * from './data-source-options';
+export * from './migrate';
+export * from './database.module';
+export * from './database-url';
+export { MIGRATIONS } from './migrations';

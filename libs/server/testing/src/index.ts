@@ -1,0 +1,5 @@
+export * from './test-env';
+export * from './free-port';
+export * from './wait-for';
+export * from './redis-server';
+export * from './stack';

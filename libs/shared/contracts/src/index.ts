@@ -1,0 +1,5 @@
+export * from './problem';
+export * from './pagination';
+export * from './system';
+export * from './queue';
+export * from './socket-events';

@@ -1,0 +1,37 @@
+/**
+ * Error contract shared by the API and its clients: every error response is
+ * `application/problem+json` (RFC 9457) with a stable machine-readable `code`.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  MalformedBody = 'malformed_body',
+  PayloadTooLarge = 'payload_too_large',
+  NotFound = 'not_found',
+  MethodNotAllowed = 'method_not_allowed',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  Conflict = 'conflict',
+  RateLimited = 'rate_limited',
+  ServiceUnavailable = 'service_unavailable',
+  WorkerUnavailable = 'worker_unavailable',
+  Internal = 'internal_error',
+}
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `domains.0` or `probe`. */
+  field: string;
+  message: string;
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  /** Request id, also in the `x-request-id` response header and the server log. */
+  traceId: string;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
