@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ZP_COMPONENT=docker
-# shellcheck source=scripts/test-env/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 zp_require_root "$@"
 
@@ -63,4 +63,4 @@ until docker info >/dev/null 2>&1; do
   sleep 0.5
 done
 
-zp_done "$action (engine $(engine_version), log $DOCKERD_LOG)"
+zp_done "$action: engine $(engine_version), log in $DOCKERD_LOG"

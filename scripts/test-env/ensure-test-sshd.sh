@@ -7,7 +7,7 @@
 set -euo pipefail
 
 ZP_COMPONENT=sshd
-# shellcheck source=scripts/test-env/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 zp_require_root "$@"
 
@@ -17,6 +17,7 @@ CLIENT_KEY=$SSH_DIR/id_ed25519
 AUTHORIZED_KEYS=$SSH_DIR/authorized_keys
 SSHD_CONFIG=$SSH_DIR/sshd_config
 PID_FILE=$SSH_DIR/sshd.pid
+SSHD_LOG=$SSH_DIR/sshd.log
 ENV_FILE=$ZP_STATE_DIR/env
 SSHD=/usr/sbin/sshd
 HOST=127.0.0.1
@@ -109,11 +110,13 @@ ssh_test() {
     -o ConnectTimeout=5 "$LOGIN_USER@$HOST" "$@"
 }
 
-# PID from our pid file, only while that process is still an sshd (pids get reused).
+# PID from our pid file, only while that process is still an sshd started with our config:
+# pids get reused, and a stale pid must never lead us to the system's own sshd.
 our_sshd_pid() {
   local pid
   pid=$(cat "$PID_FILE" 2>/dev/null || true)
-  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$SSHD" ]; then
+  if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$SSHD" ] &&
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *" -f $SSHD_CONFIG"* ]]; then
     echo "$pid"
   fi
 }
@@ -125,29 +128,36 @@ else
   if [ -n "$pid" ]; then
     # Ours (found through its own pid file) but stale config or not answering: replace it.
     kill "$pid" 2>/dev/null || true
+    # Wait until it is gone or a zombie (no exe link): either way it has closed its port.
     for _ in $(seq 50); do
-      [ -d "/proc/$pid" ] || break
+      [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$SSHD" ] || break
       sleep 0.1
     done
-    [ ! -d "/proc/$pid" ] || zp_die "test sshd (pid $pid) did not stop"
+    [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$SSHD" ] || zp_die "test sshd (pid $pid) did not stop"
     verb=restarted
   else
     verb=started
   fi
+  rm -f "$PID_FILE"
   # -t checks the config first so a mistake shows as one clear line.
   err=$("$SSHD" -t -f "$SSHD_CONFIG" 2>&1) || zp_die "invalid $SSHD_CONFIG: ${err//$'\n'/ }"
-  # sshd binds, then forks into the background itself; a busy port is reported here.
-  err=$("$SSHD" -f "$SSHD_CONFIG" 2>&1) ||
-    zp_die "could not start $SSHD -f $SSHD_CONFIG: ${err//$'\n'/ } (is port $PORT taken? ss -ltnp 'sport = :$PORT')"
+  # sshd forks into the background before it binds its port, so a busy port does not show in
+  # its exit code: -E keeps its errors in a log we can quote, and the wait below checks that
+  # the daemon is still there.
+  err=$("$SSHD" -f "$SSHD_CONFIG" -E "$SSHD_LOG" 2>&1) ||
+    zp_die "could not start $SSHD -f $SSHD_CONFIG: ${err//$'\n'/ }"
   ok=0
-  for _ in $(seq 50); do
-    if ssh_test true >/dev/null 2>&1; then
+  for attempt in $(seq 50); do
+    if [ -z "$(our_sshd_pid)" ] && [ "$attempt" -gt 10 ]; then
+      zp_die "test sshd exited: $(tail -n 1 "$SSHD_LOG" 2>/dev/null) (port $PORT taken? ss -ltnp 'sport = :$PORT')"
+    fi
+    if [ -n "$(our_sshd_pid)" ] && ssh_test true >/dev/null 2>&1; then
       ok=1
       break
     fi
     sleep 0.2
   done
-  [ "$ok" -eq 1 ] || zp_die "test sshd started but key login as $LOGIN_USER@$HOST:$PORT fails"
+  [ "$ok" -eq 1 ] || zp_die "test sshd runs but key login as $LOGIN_USER@$HOST:$PORT fails (see $SSHD_LOG)"
   did+=("$verb test sshd on $HOST:$PORT (pid $(our_sshd_pid))")
 fi
 
@@ -155,5 +165,5 @@ fi
 remote_version=$(ssh_test "docker version --format '{{.Server.Version}}'" 2>&1) ||
   zp_die "docker does not answer over ssh ($LOGIN_USER@$HOST:$PORT): ${remote_version//$'\n'/ } (run ensure-docker.sh first)"
 
-summary=$(IFS=,; echo "${did[*]}")
-zp_done "${summary//,/, }; docker $remote_version over ssh; env in $ENV_FILE"
+summary=$(printf '%s, ' "${did[@]}")
+zp_done "${summary%, }; docker $remote_version over ssh; env in $ENV_FILE"

@@ -62,7 +62,7 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
     });
   } catch (error) {
     // A cancelled query is not an outage: let react-query see the abort as such.
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    if (isAbort(error)) throw error;
     throw new NetworkError(error);
   }
 
@@ -82,6 +82,11 @@ export function fieldErrors(error: unknown): Record<string, string> {
     byField[field] ??= message;
   }
   return byField;
+}
+
+// Duck-typed: the DOMException of an abort may come from another realm (Node's fetch under jsdom).
+function isAbort(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError';
 }
 
 function withQuery(path: string, query: Record<string, QueryValue> | undefined): string {

@@ -19,6 +19,7 @@ export function dateTime(iso: string): string {
   return absolute.format(new Date(iso));
 }
 
+/** Sub-10 ms latencies keep a decimal, where the difference still means something. */
 export function milliseconds(ms: number): string {
-  return `${Math.round(ms)} ms`;
+  return `${ms < 10 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
 }

@@ -1,24 +1,22 @@
 import type { ServerToClientEvents } from '@zpanel/contracts';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
 import { getConnectionState, getSocket, subscribeConnectionState, type ConnectionState } from './socket';
 
 type ServerEvent = keyof ServerToClientEvents;
 
 /** Runs `handler` for every `event` pushed by the server while the calling component is mounted. */
 export function useSocketEvent<E extends ServerEvent>(event: E, handler: ServerToClientEvents[E]): void {
-  // Keeps the subscription stable across renders while always calling the latest handler.
-  const handlerRef = useRef(handler);
-  useEffect(() => {
-    handlerRef.current = handler;
-  });
+  // Always calls the latest handler without resubscribing on every render.
+  const onEvent = useEffectEvent(handler);
 
   useEffect(() => {
     const socket = getSocket();
-    const listener = ((...args: Parameters<ServerToClientEvents[E]>) =>
-      (handlerRef.current as (...a: typeof args) => void)(...args)) as ServerToClientEvents[E];
-    socket.on(event, listener);
+    // Widened to the whole map: socket.io's conditional listener type cannot resolve a generic E.
+    const name: ServerEvent = event;
+    const listener: ServerToClientEvents[ServerEvent] = onEvent;
+    socket.on(name, listener);
     return () => {
-      socket.off(event, listener);
+      socket.off(name, listener);
     };
   }, [event]);
 }

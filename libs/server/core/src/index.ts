@@ -7,5 +7,4 @@ export * from './logging/logger';
 export * from './logging/logger.module';
 export * from './crypto/secret-box';
 export * from './shell/shell-quote';
-export * from './redis/redis-options';
 export * from './version';

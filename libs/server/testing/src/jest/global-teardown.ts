@@ -1,7 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { databaseNameOf } from '@zpanel/database';
-import { redisOptionsFromUrl } from '@zpanel/core';
 import { TEST_VARS } from '../test-env';
 
 /** Removes what the run created: its database and every Redis key under its prefix. */
@@ -22,7 +21,7 @@ export default async function globalTeardown(): Promise<void> {
   const prefix = process.env[TEST_VARS.redisPrefix];
   const redisUrl = process.env[TEST_VARS.redisUrl];
   if (prefix?.startsWith('zptest-') && redisUrl) {
-    const redis = new Redis({ ...redisOptionsFromUrl(redisUrl), lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
     try {
       let cursor = '0';

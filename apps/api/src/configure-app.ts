@@ -1,0 +1,56 @@
+import { VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AppConfig } from '@zpanel/core';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { ProblemDetailsFilter, sendProblem, toProblem } from './http/problem-details.filter';
+import { requestIdOf, requestLogging } from './http/request-context';
+import { serveSpa } from './http/spa';
+import { setUpSwagger } from './http/swagger';
+import { createValidationPipe } from './http/validation';
+
+/**
+ * The HTTP pipeline, in order: request id + log, security headers, body parsing with a size
+ * limit (its errors already problem+json), SPA assets, then Nest's routes under /api with URI
+ * versioning. Used by main.ts and by tests, so what is tested is what runs.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.disable('x-powered-by');
+  if (config.http.trustProxy) app.set('trust proxy', true);
+
+  app.use(requestLogging(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI renders inline styles; everything else stays same-origin.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'upgrade-insecure-requests': null,
+        },
+      },
+      // Served over plain HTTP in development and behind the user's own TLS proxy in production.
+      strictTransportSecurity: false,
+    }),
+  );
+  if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
+
+  app.use(express.json({ limit: config.http.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    sendProblem(res, toProblem(error, requestIdOf(req), req.path));
+  });
+
+  const spa = serveSpa(http, config.web.distDir);
+  if (!spa) logger.warn({ distDir: config.web.distDir }, 'no SPA build found; serving the API only');
+
+  app.setGlobalPrefix('api');
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ component: 'http' })));
+  setUpSwagger(app);
+}

@@ -1,0 +1,69 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ErrorCode } from '@zpanel/contracts';
+import { describe, expect, it, vi } from 'vitest';
+import { aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
+import { jsonResponse, mockApi, problemResponse } from '../../../test/mock-api';
+import { renderApp } from '../../../test/render-app';
+import { SystemPage } from './system-page';
+
+vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
+
+const READY = '/api/ready';
+const STATUS = '/api/v1/system/status';
+const PROBE = '/api/v1/system/status?probe=true';
+
+describe(SystemPage.name, () => {
+  it('lists each dependency and every worker with its queues', async () => {
+    mockApi({
+      [READY]: () => jsonResponse(redisDownReadiness, 503),
+      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [aWorker(), aWorker({ id: 'w2', hostname: 'edge-2', queues: ['system', 'deploy'] })] })),
+    });
+
+    renderApp('/system');
+
+    expect(screen.getByTestId('page-title').textContent).toBe('System');
+    const redisRow = (await screen.findByText('Redis')).closest('tr');
+    expect(redisRow?.textContent).toContain('Down');
+    expect(redisRow?.textContent).toContain('connect ECONNREFUSED 127.0.0.1:6379');
+    const edgeRow = (await screen.findByText('edge-2')).closest('tr');
+    expect(edgeRow).not.toBeNull();
+    expect(within(edgeRow as HTMLElement).getByText('deploy')).toBeTruthy();
+    expect(screen.getByText('build-box-1')).toBeTruthy();
+  });
+
+  it('shows the round trip of a worker probe on demand', async () => {
+    const fetchMock = mockApi({
+      [READY]: () => jsonResponse(readyReadiness),
+      [STATUS]: () => jsonResponse(aSystemStatus()),
+      [PROBE]: () => jsonResponse(aSystemStatus({ probe: { ok: true, roundTripMs: 42, workerId: 'worker-7f3a' } })),
+    });
+    renderApp('/system');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Check worker' }));
+
+    await waitFor(() => expect(screen.getByText(/answered in 42 ms/)).toBeTruthy());
+    expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain(PROBE);
+  });
+
+  it('shows why a worker probe failed', async () => {
+    mockApi({
+      [READY]: () => jsonResponse(readyReadiness),
+      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
+      [PROBE]: () =>
+        problemResponse({
+          status: 503,
+          title: 'No worker answered',
+          code: ErrorCode.WorkerUnavailable,
+          traceId: 'req-probe',
+        }),
+    });
+    renderApp('/system');
+    await screen.findByText(/No worker is running/);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Check worker' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('No worker answered');
+    expect(alert.textContent).toContain('req-probe');
+  });
+});

@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { QueueName } from '@zpanel/contracts';
+import { APP_CONFIG, type AppConfig } from '@zpanel/core';
+import { bullConnection } from './bull-connection';
+import { JobProducer } from './job-producer';
+import { RedisModule } from './redis.module';
+import { WorkerRegistry } from './worker-registry';
+
+@Module({})
+export class QueueModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: QueueModule,
+      global: true,
+      imports: [
+        RedisModule,
+        BullModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => bullConnection(config) }),
+        BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+      ],
+      providers: [JobProducer, WorkerRegistry],
+      exports: [JobProducer, WorkerRegistry, RedisModule, BullModule],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './ssh/remote-shell';
+export * from './ssh/ssh-connection';
+export * from './docker/docker-over-ssh';

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { testSshTarget } from '@zpanel/testing';
+import { HostKeyMismatchError, SshConnection, type SshTarget } from './ssh-connection';
+import { dockerOverSsh } from '../docker/docker-over-ssh';
+
+function target(): SshTarget {
+  const t = testSshTarget();
+  return { host: t.host, port: t.port, username: t.username, privateKey: readFileSync(t.privateKeyPath) };
+}
+
+describe(SshConnection.name, () => {
+  let connection: SshConnection;
+
+  beforeAll(async () => {
+    connection = await SshConnection.connect(target());
+  });
+  afterAll(() => connection?.close());
+
+  it('runs `docker version` on the test server over SSH', async () => {
+    const result = await connection.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('speaks the Docker Engine API through the forwarded socket', async () => {
+    const docker = dockerOverSsh(connection);
+    expect((await docker.ping()).toString()).toBe('OK');
+    const [first, second] = await Promise.all([docker.version(), docker.version()]);
+    expect(first.Version).toBe(second.Version);
+  });
+
+  it('records the host key and refuses a server whose key changed', async () => {
+    expect(connection.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    const pinned = await SshConnection.connect({ ...target(), hostKeyFingerprint: connection.hostKeyFingerprint });
+    pinned.close();
+    await expect(SshConnection.connect({ ...target(), hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).rejects.toBeInstanceOf(
+      HostKeyMismatchError,
+    );
+  });
+
+  it('passes injection payloads to the program literally and runs none of them', async () => {
+    const canary = `/tmp/zp-pwned-${process.pid}`;
+    rmSync(canary, { force: true });
+    const payloads = [
+      `; touch ${canary}`,
+      `$(touch ${canary})`,
+      `\`touch ${canary}\``,
+      `| touch ${canary}`,
+      `&& touch ${canary}`,
+      `'; touch ${canary}; '`,
+      `"; touch ${canary}; "`,
+      `\n touch ${canary}`,
+      `\r\ntouch ${canary}`,
+      `--upload-pack=touch ${canary}`,
+      `-oProxyCommand=touch ${canary}`,
+    ];
+    for (const payload of payloads) {
+      const result = await connection.exec(['printf', '%s', payload]);
+      expect(result.stdout).toBe(payload);
+      const viaEnv = await connection.exec(['sh', '-c', 'printf "%s" "$VALUE"'], { env: { VALUE: payload } });
+      expect(viaEnv.stdout).toBe(payload);
+    }
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('reports exit codes, stderr, and stops a command at its timeout', async () => {
+    const failed = await connection.exec(['sh', '-c', 'echo oops >&2; exit 3']);
+    expect(failed).toMatchObject({ exitCode: 3, stderr: 'oops\n', timedOut: false });
+
+    const started = Date.now();
+    const slow = await connection.exec(['sleep', '30'], { timeoutMs: 300 });
+    expect(slow.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('caps buffered output and says so', async () => {
+    const result = await connection.exec(['sh', '-c', 'head -c 200000 /dev/zero'], { maxBufferBytes: 1000 });
+    expect(result.stdout).toHaveLength(1000);
+    expect(result.truncated).toBe(true);
+  });
+
+  it('cancels a running command by its signal', async () => {
+    const controller = new AbortController();
+    const running = connection.exec(['sleep', '30'], { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(running).resolves.toMatchObject({ cancelled: true });
+  });
+});

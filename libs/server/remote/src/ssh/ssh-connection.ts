@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Client, type ClientChannel } from 'ssh2';
+import { buildShellCommand } from '@zpanel/core';
+import type { ExecOptions, ExecResult, RemoteShell } from './remote-shell';
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string | Buffer;
+  /** `SHA256:…` fingerprint recorded at first contact; when set, any other host key is refused. */
+  hostKeyFingerprint?: string;
+}
+
+export class HostKeyMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`host key mismatch: expected ${expected}, server presented ${actual}`);
+    this.name = 'HostKeyMismatchError';
+  }
+}
+
+export function fingerprintOf(hostKey: Buffer): string {
+  return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
+}
+
+const DEFAULT_MAX_BUFFER = 1024 * 1024;
+
+/**
+ * One SSH connection to one server: commands as argv, and streams to remote Unix sockets (the
+ * Docker Engine API). TCP no-delay is set on our own socket because the Docker API over this
+ * link is request/response and Nagle would add latency to every call.
+ */
+export class SshConnection implements RemoteShell {
+  private hostKey?: string;
+
+  private constructor(private readonly client: Client) {}
+
+  /** Fingerprint the server presented; callers record it at first contact. */
+  get hostKeyFingerprint(): string {
+    return this.hostKey as string;
+  }
+
+  static connect(target: SshTarget, options: { readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {}): Promise<SshConnection> {
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      const connection = new SshConnection(client);
+      let mismatch: HostKeyMismatchError | undefined;
+      const sock = netConnect({ host: target.host, port: target.port });
+      sock.setNoDelay(true);
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        sock.destroy();
+        reject(mismatch ?? error);
+      };
+      sock.on('error', fail);
+      // Errors after the handshake end the connection; `onClose` listeners learn of it.
+      client.on('error', fail);
+      client
+        .once('ready', () => {
+          settled = true;
+          resolve(connection);
+        })
+        .connect({
+          sock,
+          username: target.username,
+          privateKey: target.privateKey,
+          readyTimeout: options.readyTimeoutMs ?? 10_000,
+          keepaliveInterval: options.keepaliveIntervalMs ?? 15_000,
+          keepaliveCountMax: 3,
+          hostVerifier: (key: Buffer) => {
+            const actual = fingerprintOf(key);
+            connection.hostKey = actual;
+            if (target.hostKeyFingerprint && target.hostKeyFingerprint !== actual) {
+              mismatch = new HostKeyMismatchError(target.hostKeyFingerprint, actual);
+              return false;
+            }
+            return true;
+          },
+        });
+    });
+  }
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const command = buildShellCommand(argv, options.env);
+    const maxBuffer = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
+    return new Promise((resolve, reject) => {
+      if (options.signal?.aborted) {
+        reject(new Error('command cancelled before it started'));
+        return;
+      }
+      this.client.exec(command, (error, channel: ClientChannel) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let outBytes = 0;
+        let errBytes = 0;
+        let truncated = false;
+        let timedOut = false;
+        let cancelled = false;
+        const keep = (chunks: Buffer[], size: number, chunk: Buffer): number => {
+          const room = maxBuffer - size;
+          if (room <= 0) {
+            truncated = true;
+            return size;
+          }
+          if (chunk.length > room) truncated = true;
+          chunks.push(chunk.subarray(0, room));
+          return size + Math.min(chunk.length, room);
+        };
+        channel.on('data', (chunk: Buffer) => {
+          options.onStdout?.(chunk);
+          outBytes = keep(out, outBytes, chunk);
+        });
+        channel.stderr.on('data', (chunk: Buffer) => {
+          options.onStderr?.(chunk);
+          errBytes = keep(err, errBytes, chunk);
+        });
+        const stop = () => {
+          // Ask the remote side to kill the process, then drop the channel either way.
+          channel.signal('KILL');
+          channel.close();
+        };
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              timedOut = true;
+              stop();
+            }, options.timeoutMs)
+          : undefined;
+        const onAbort = () => {
+          cancelled = true;
+          stop();
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        channel.on('close', (code: number | null, signalName?: string) => {
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({
+            exitCode: typeof code === 'number' ? code : null,
+            signal: signalName ?? undefined,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            timedOut,
+            cancelled,
+            truncated,
+          });
+        });
+      });
+    });
+  }
+
+  /** A byte stream to a Unix socket on the server (OpenSSH `direct-streamlocal`). */
+  openUnixStream(socketPath: string): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.openssh_forwardOutStreamLocal(socketPath, (error, stream) => (error ? reject(error) : resolve(stream)));
+    });
+  }
+
+  onClose(listener: () => void): void {
+    this.client.once('close', listener);
+  }
+
+  close(): void {
+    this.client.end();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './runners.module';
+export * from './system/system-probe.handler';
