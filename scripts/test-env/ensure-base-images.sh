@@ -60,6 +60,10 @@ installed_note=""
 if [ "${#missing[@]}" -gt 0 ]; then
   caddy_before=" $(zp_pids_of_exe "$CADDY" | tr '\n' ' ') "
   zp_apt_install "${missing[@]}"
+  # Under systemd the package enables caddy.service, which would come back after a kill.
+  if [[ " ${missing[*]} " == *" caddy "* ]] && [ -d /run/systemd/system ]; then
+    systemctl disable --now caddy.service >/dev/null 2>&1 || true
+  fi
   for pid in $(zp_pids_of_exe "$CADDY"); do
     if [[ "$caddy_before" != *" $pid "* ]]; then
       kill "$pid" 2>/dev/null || true
@@ -71,7 +75,13 @@ fi
 # --- busybox ---------------------------------------------------------------------------------
 # The first line of `busybox --help` names the exact Debian build, e.g.
 # "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary."
-busybox_version=$("$BUSYBOX" --help 2>&1 | head -n 1 | sed -e 's/^BusyBox //' -e 's/ multi-call binary\.$//')
+# Read the whole output before cutting it: `| head -n 1` would close the pipe early and, under
+# pipefail, fail the script with SIGPIPE whenever busybox is still writing.
+busybox_help=$("$BUSYBOX" --help 2>&1 || true)
+busybox_version=${busybox_help%%$'\n'*}
+busybox_version=${busybox_version#BusyBox }
+busybox_version=${busybox_version% multi-call binary.}
+[ -n "$busybox_version" ] || zp_die "could not read the version of $BUSYBOX"
 
 build_busybox() {
   local rootfs=$work_dir/busybox-rootfs
@@ -105,7 +115,9 @@ fi
 
 # --- caddy -----------------------------------------------------------------------------------
 # `caddy version` prints "2.6.2" on Debian and "v2.x.y h1:..." on upstream builds.
-caddy_version=$("$CADDY" version | awk '{ sub(/^v/, "", $1); print $1; exit }')
+caddy_version=$("$CADDY" version 2>/dev/null || true)
+caddy_version=${caddy_version%%[[:space:]]*}
+caddy_version=${caddy_version#v}
 [ -n "$caddy_version" ] || zp_die "could not read the version of $CADDY"
 CADDY_IMAGE=$CADDY_REPO:$caddy_version
 

@@ -14,11 +14,12 @@ if [ -x "$CHROMIUM" ]; then
   action=reused
 else
   zp_apt_install chromium
-  action="installed chromium"
+  action=installed
 fi
 
 # Running --version proves the binary and its libraries load. Debian's wrapper script prints
-# shell noise on stderr on some machines, so keep stdout's "Chromium x.y.z ..." line only.
-version=$("$CHROMIUM" --version 2>/dev/null | grep -m 1 '^Chromium' || true)
+# shell noise on stderr on some machines: keep stdout's "Chromium x.y.z built on ..." only.
+version_output=$("$CHROMIUM" --version 2>/dev/null || true)
+version=$(printf '%s\n' "$version_output" | sed -n 's/^\(Chromium [0-9.]*\).*/\1/p')
 [ -n "$version" ] || zp_die "$CHROMIUM does not run (try: $CHROMIUM --version)"
-zp_done "$action ${version% built on*} at $CHROMIUM"
+zp_done "$action $version at $CHROMIUM"

@@ -16,6 +16,19 @@ zp_die() {
   exit 1
 }
 
+# A command that fails outside our explicit checks still ends with one clear line instead of
+# a silent exit. errtrace lets functions inherit the trap; inside a subshell or command
+# substitution only the status is passed on, and the script's own check or this trap in the
+# main shell reports it, so there is still one line.
+zp_on_error() {
+  if [ "$BASH_SUBSHELL" -gt 0 ]; then
+    exit "$1"
+  fi
+  zp_die "unexpected failure (exit $1) at ${BASH_SOURCE[1]##*/} line $2: $3"
+}
+set -o errtrace
+trap 'zp_on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
+
 # The one line a successful script prints, with how long it took.
 zp_done() {
   local now_us elapsed_ms
@@ -63,16 +76,19 @@ zp_pids_of_exe() {
   return 0
 }
 
-# Writes stdin to $1 only when the content differs, so a second run changes no file (and no
-# mtime). Returns 0 when it wrote, 1 when the file was already right.
+# Writes stdin to $1 only when the content differs, so a second run changes no file, mtime or
+# directory. Returns 0 when it wrote, 1 when the file was already right.
 zp_write_if_changed() {
-  local path=$1 mode=$2 tmp
-  tmp=$(mktemp "$path.XXXXXX")
-  cat >"$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
-    rm -f "$tmp"
+  local path=$1 mode=$2 content tmp
+  # The trailing "x" keeps the final newlines that $(...) would strip.
+  content=$(cat && echo x)
+  content=${content%x}
+  if [ -f "$path" ] && printf '%s' "$content" | cmp -s - "$path"; then
     return 1
   fi
+  # Write next to the target and rename, so a reader never sees a half-written file.
+  tmp=$(mktemp "$path.XXXXXX")
+  printf '%s' "$content" >"$tmp"
   chmod "$mode" "$tmp"
   mv -f "$tmp" "$path"
   return 0

@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useThemeStore } from '../lib/theme-store';
-import { emitServerEvent, setConnectionState } from '../test/fake-socket';
+import { emitServerEvent, listenerCount, setConnectionState } from '../test/fake-socket';
 import { aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../test/fixtures';
 import { jsonResponse, mockApi, problemResponse } from '../test/mock-api';
 import { renderApp } from '../test/render-app';
@@ -30,9 +30,9 @@ describe(AppShell.name, () => {
     expect(postgres.textContent).toContain('Up');
     expect(postgres.textContent).toContain('3 ms');
     expect(screen.getByTestId('check-redis').textContent).toContain('1 ms');
-    const instance = await screen.findByText('inst-2b9c41');
-    expect(within(screen.getByTestId('instance-card')).getByText('0.1.0')).toBeTruthy();
-    expect(instance).toBeTruthy();
+    const instance = within(screen.getByTestId('instance-card'));
+    expect(await instance.findByText('inst-2b9c41')).toBeTruthy();
+    expect(instance.getByText('0.1.0')).toBeTruthy();
     const workers = screen.getByTestId('workers-card');
     expect(workers.textContent).toContain('1 online');
     expect(workers.textContent).toContain('build-box-1');
@@ -114,6 +114,17 @@ describe(AppShell.name, () => {
     await waitFor(() => expect(workers.textContent).toContain('late-starter'));
     expect(workers.textContent).toContain('1 online');
     await apiStatusText('API degraded: redis');
+  });
+
+  it('stops listening to pushes once unmounted', async () => {
+    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
+    const { unmount } = renderApp('/');
+    expect(listenerCount('system:status')).toBe(1);
+    await apiStatusText('API ready');
+
+    unmount();
+
+    expect(listenerCount('system:status')).toBe(0);
   });
 
   it('shows the live-update connection as a titled dot', async () => {

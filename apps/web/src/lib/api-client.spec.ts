@@ -78,6 +78,14 @@ describe(apiRequest.name, () => {
     expect((error as NetworkError).cause).toBe(cause);
   });
 
+  it('throws a NetworkError when a gateway in front of the API cannot reach it', async () => {
+    stubFetch(async () => new Response('', { status: 502, statusText: 'Bad Gateway', headers: { 'Content-Type': 'text/plain' } }));
+
+    const error = await rejection(apiRequest('/api/ready'));
+
+    expect(error).toBeInstanceOf(NetworkError);
+  });
+
   it('lets an aborted request reject as an abort, not as an outage', async () => {
     const abort = new DOMException('The operation was aborted.', 'AbortError');
     stubFetch(() => Promise.reject(abort));
@@ -116,16 +124,23 @@ describe(ApiError.name, () => {
   it('falls back to the status text and x-request-id when the body is not problem+json', async () => {
     stubFetch(
       async () =>
-        new Response('<h1>Bad gateway</h1>', {
-          status: 502,
-          statusText: 'Bad Gateway',
+        new Response('<h1>Oops</h1>', {
+          status: 500,
+          statusText: 'Internal Server Error',
           headers: { 'Content-Type': 'text/html', 'x-request-id': 'req-7' },
         }),
     );
 
     const error = await rejection(apiRequest('/api/v1/system/status'));
 
-    expect(error).toMatchObject({ status: 502, title: 'Bad Gateway', code: ErrorCode.Internal, traceId: 'req-7', errors: [] });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 500,
+      title: 'Internal Server Error',
+      code: ErrorCode.Internal,
+      traceId: 'req-7',
+      errors: [],
+    });
   });
 });
 

@@ -23,7 +23,7 @@ export class ApiError extends Error implements ProblemDetails {
   }
 }
 
-/** The request never got an HTTP answer (API down, DNS, CORS, offline). */
+/** The request never reached the API: fetch failed (down, DNS, offline) or a gateway could not reach it. */
 export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 
@@ -31,6 +31,8 @@ export class NetworkError extends Error {
     super('Cannot reach the Zpanel API', { cause });
   }
 }
+
+const GATEWAY_FAILURES = new Set([502, 504]);
 
 type QueryValue = string | number | boolean | undefined;
 
@@ -69,6 +71,11 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
   const isProblem = mediaType(response) === PROBLEM_CONTENT_TYPE;
   if ((response.ok || acceptStatuses.includes(response.status)) && !isProblem) {
     return readJson<T>(response);
+  }
+  // A proxy in front of the API (Vite in development, Caddy in production) that cannot reach it
+  // answers 502/504 itself: to the user that is the same outage as a failed fetch.
+  if (!isProblem && GATEWAY_FAILURES.has(response.status)) {
+    throw new NetworkError(new Error(`Gateway answered ${response.status} ${response.statusText}`.trim()));
   }
   throw new ApiError(await readProblem(response));
 }

@@ -12,7 +12,7 @@ export function ReadinessCards() {
 
   if (readiness.isPending || readiness.isError) {
     return (
-      <article className="card card--wide">
+      <article className="card card--span-2">
         <h2 className="card__title">Dependencies</h2>
         {readiness.isPending ? <Skeleton /> : <ErrorState error={readiness.error} />}
       </article>

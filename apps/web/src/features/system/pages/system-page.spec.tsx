@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, requestedUrls } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { SystemPage } from './system-page';
 
@@ -42,7 +42,7 @@ describe(SystemPage.name, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Check worker' }));
 
     await waitFor(() => expect(screen.getByText(/answered in 42 ms/)).toBeTruthy());
-    expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain(PROBE);
+    expect(requestedUrls(fetchMock)).toContain(PROBE);
   });
 
   it('shows why a worker probe failed', async () => {

@@ -1,0 +1,92 @@
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { JobName, type JobPayload, type JobResult, QueueName } from '@zpanel/contracts';
+import { createLogger, loadConfig } from '@zpanel/core';
+import { HandlerMapError, HandlesJob, type JobContext, type JobHandler, bullConnection } from '@zpanel/queue';
+import { waitFor } from '@zpanel/testing';
+import { Queue } from 'bullmq';
+import { JobDispatcher } from './job-dispatcher';
+import { WorkerModule } from './worker.module';
+
+/** A stand-in handler whose duration the test controls, to catch jobs mid-flight. */
+@Injectable()
+@HandlesJob(JobName.SystemProbe)
+class SlowProbeHandler implements JobHandler<JobName.SystemProbe> {
+  static durationMs = 0;
+  static started = 0;
+
+  async handle(_payload: JobPayload<JobName.SystemProbe>, context: JobContext): Promise<JobResult<JobName.SystemProbe>> {
+    SlowProbeHandler.started += 1;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, SlowProbeHandler.durationMs);
+      context.signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      });
+    });
+    return { workerId: 'slow', receivedAt: new Date().toISOString() };
+  }
+}
+
+@Module({ providers: [SlowProbeHandler] })
+class SlowHandlers {}
+
+@Module({})
+class NoHandlers {}
+
+describe(JobDispatcher.name, () => {
+  const logger = createLogger({ level: 'silent', name: 'test' });
+  let queue: Queue;
+
+  const boot = (graceMs: number, handlers: typeof SlowHandlers = SlowHandlers): Promise<INestApplicationContext> => {
+    const config = loadConfig({ ...process.env, WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
+    return NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger, `test-${graceMs}`, handlers), { logger: false });
+  };
+
+  beforeAll(() => {
+    queue = new Queue(QueueName.System, bullConnection(loadConfig(process.env)));
+  });
+  afterAll(() => queue.close());
+  beforeEach(async () => {
+    await queue.obliterate({ force: true });
+    SlowProbeHandler.started = 0;
+  });
+
+  describe('boot', () => {
+    it('refuses to start when a job name has no handler', async () => {
+      await expect(boot(1000, NoHandlers)).rejects.toBeInstanceOf(HandlerMapError);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('finishes an in-flight job before exiting', async () => {
+      SlowProbeHandler.durationMs = 700;
+      const app = await boot(10_000);
+      const job = await queue.add(JobName.SystemProbe, { requestedAt: new Date().toISOString() });
+      await waitFor(async () => (SlowProbeHandler.started > 0 ? true : undefined), 5_000, 'the job to start');
+      await app.close();
+      expect(await (await queue.getJob(job.id as string))?.getState()).toBe('completed');
+    });
+
+    it('hands a job that outlives the grace period back to the queue instead of failing it', async () => {
+      SlowProbeHandler.durationMs = 60_000;
+      const app = await boot(200);
+      const job = await queue.add(JobName.SystemProbe, { requestedAt: new Date().toISOString() }, { attempts: 1 });
+      await waitFor(async () => (SlowProbeHandler.started > 0 ? true : undefined), 5_000, 'the job to start');
+      await app.close();
+      const state = await (await queue.getJob(job.id as string))?.getState();
+      expect(state).toBe('waiting');
+
+      // The next worker picks it up and completes it.
+      SlowProbeHandler.durationMs = 10;
+      const next = await boot(1000);
+      try {
+        await waitFor(async () => ((await queue.getJob(job.id as string))?.finishedOn ? true : undefined), 10_000, 'the job to finish');
+        expect(await (await queue.getJob(job.id as string))?.getState()).toBe('completed');
+      } finally {
+        await next.close();
+      }
+    });
+  });
+});

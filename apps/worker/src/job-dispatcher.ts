@@ -1,0 +1,115 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { JOB_QUEUE, type JobName, QueueName } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
+import { JOB_HANDLER_METADATA, type JobHandler, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
+import { type Job, WaitingError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+
+/** How many jobs of each queue one worker process runs at once. */
+export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
+  [QueueName.System]: 4,
+};
+
+type AnyHandler = JobHandler<JobName>;
+
+/**
+ * Consumes every queue of the job map and hands each job to its one handler. On shutdown it
+ * stops taking jobs, lets running ones finish within the grace period, then aborts the rest and
+ * puts them back in the queue, so a deploy of the worker never loses or fails a job.
+ */
+@Injectable()
+export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly workers: Worker[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private handlers = new Map<JobName, AnyHandler>();
+  private shuttingDown = false;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() logger: Logger,
+    @Inject(WORKER_ID) private readonly workerId: string,
+  ) {
+    this.logger = logger.child({ component: 'job-dispatcher' });
+  }
+
+  /** Queue names this process consumes. */
+  get queues(): QueueName[] {
+    return [...new Set([...this.handlers.keys()].map((name) => JOB_QUEUE[name]))];
+  }
+
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  get isRunning(): boolean {
+    return this.workers.length > 0 && this.workers.every((w) => w.isRunning()) && !this.shuttingDown;
+  }
+
+  onApplicationBootstrap(): void {
+    const found = this.discovery
+      .getProviders()
+      .filter((wrapper) => wrapper.metatype && wrapper.instance)
+      .map((wrapper) => ({
+        jobName: this.reflector.get<string | undefined>(JOB_HANDLER_METADATA, wrapper.metatype as object as new () => unknown),
+        handler: wrapper.instance as AnyHandler,
+      }))
+      .filter((entry): entry is { jobName: string; handler: AnyHandler } => typeof entry.jobName === 'string');
+    this.handlers = buildHandlerMap(found);
+
+    for (const queue of this.queues) {
+      const worker = new Worker(queue, (job, token) => this.process(job, token), {
+        ...bullConnection(this.config),
+        concurrency: QUEUE_CONCURRENCY[queue],
+        name: this.workerId,
+      });
+      worker.on('error', (error) => this.logger.error({ err: error, queue }, 'queue connection error'));
+      worker.on('failed', (job, error) => this.logger.warn({ queue, jobId: job?.id, job: job?.name, err: error }, 'job failed'));
+      this.workers.push(worker);
+    }
+    this.logger.info({ queues: this.queues, workerId: this.workerId }, 'consuming queues');
+  }
+
+  private async process(job: Job, token?: string): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    const controller = new AbortController();
+    const key = `${job.queueName}:${job.id}`;
+    this.running.set(key, controller);
+    try {
+      return await handler.handle(job.data, { jobId: job.id as string, attempt: job.attemptsStarted, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted && this.shuttingDown) {
+        // Interrupted by our own shutdown: not the job's failure. Give it back for the next worker.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      throw error;
+    } finally {
+      this.running.delete(key);
+    }
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.shuttingDown = true;
+    this.logger.info({ signal, active: this.running.size }, 'stopping: finishing in-flight jobs');
+    // Stop fetching new jobs at once; running ones continue.
+    await Promise.all(this.workers.map((w) => w.pause(true)));
+    const drained = await this.waitForIdle(this.config.worker.shutdownGraceMs);
+    if (!drained) {
+      this.logger.warn({ active: this.running.size }, 'grace period over: handing unfinished jobs back to the queue');
+      for (const controller of this.running.values()) controller.abort();
+      await this.waitForIdle(5_000);
+    }
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  private async waitForIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return this.running.size === 0;
+  }
+}
