@@ -29,6 +29,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'integration',
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',
@@ -36,6 +37,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'api-e2e',
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',
@@ -43,6 +45,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'browser-e2e',
+      testTimeout: 60_000,
       testMatch: ['<rootDir>/apps/e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',

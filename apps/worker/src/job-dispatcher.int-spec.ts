@@ -1,5 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobName, type JobPayload, type JobResult, QueueName } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
@@ -39,7 +40,7 @@ describe(JobDispatcher.name, () => {
   const logger = createLogger({ level: 'silent', name: 'test' });
   let queue: Queue;
 
-  const boot = (graceMs: number, handlers: typeof SlowHandlers = SlowHandlers): Promise<INestApplicationContext> => {
+  const boot = (graceMs: number, handlers: typeof SlowHandlers): Promise<INestApplicationContext> => {
     const config = loadConfig({ ...process.env, WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
     return NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger, `test-${graceMs}`, handlers), { logger: false });
   };
@@ -55,14 +56,20 @@ describe(JobDispatcher.name, () => {
 
   describe('boot', () => {
     it('refuses to start when a job name has no handler', async () => {
-      await expect(boot(1000, NoHandlers)).rejects.toBeInstanceOf(HandlerMapError);
+      const config = loadConfig(process.env);
+      const context = await Test.createTestingModule({ imports: [WorkerModule.forRoot(config, logger, 'test-boot', NoHandlers)] }).compile();
+      try {
+        await expect(context.init()).rejects.toBeInstanceOf(HandlerMapError);
+      } finally {
+        await context.close();
+      }
     });
   });
 
   describe('shutdown', () => {
     it('finishes an in-flight job before exiting', async () => {
       SlowProbeHandler.durationMs = 700;
-      const app = await boot(10_000);
+      const app = await boot(10_000, SlowHandlers);
       const job = await queue.add(JobName.SystemProbe, { requestedAt: new Date().toISOString() });
       await waitFor(async () => (SlowProbeHandler.started > 0 ? true : undefined), 5_000, 'the job to start');
       await app.close();
@@ -71,7 +78,7 @@ describe(JobDispatcher.name, () => {
 
     it('hands a job that outlives the grace period back to the queue instead of failing it', async () => {
       SlowProbeHandler.durationMs = 60_000;
-      const app = await boot(200);
+      const app = await boot(200, SlowHandlers);
       const job = await queue.add(JobName.SystemProbe, { requestedAt: new Date().toISOString() }, { attempts: 1 });
       await waitFor(async () => (SlowProbeHandler.started > 0 ? true : undefined), 5_000, 'the job to start');
       await app.close();
@@ -80,7 +87,7 @@ describe(JobDispatcher.name, () => {
 
       // The next worker picks it up and completes it.
       SlowProbeHandler.durationMs = 10;
-      const next = await boot(1000);
+      const next = await boot(1000, SlowHandlers);
       try {
         await waitFor(async () => ((await queue.getJob(job.id as string))?.finishedOn ? true : undefined), 10_000, 'the job to finish');
         expect(await (await queue.getJob(job.id as string))?.getState()).toBe('completed');

@@ -96,20 +96,16 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
     this.logger.info({ signal, active: this.running.size }, 'stopping: finishing in-flight jobs');
-    // Stop fetching new jobs at once; running ones continue.
-    await Promise.all(this.workers.map((w) => w.pause(true)));
-    const drained = await this.waitForIdle(this.config.worker.shutdownGraceMs);
+    // close() stops fetching at once and resolves when the running jobs have settled.
+    const closed = Promise.all(this.workers.map((w) => w.close()));
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), this.config.worker.shutdownGraceMs).unref()),
+    ]);
     if (!drained) {
       this.logger.warn({ active: this.running.size }, 'grace period over: handing unfinished jobs back to the queue');
       for (const controller of this.running.values()) controller.abort();
-      await this.waitForIdle(5_000);
+      await closed;
     }
-    await Promise.all(this.workers.map((w) => w.close()));
-  }
-
-  private async waitForIdle(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return this.running.size === 0;
   }
 }

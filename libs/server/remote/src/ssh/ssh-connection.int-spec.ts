@@ -69,9 +69,16 @@ describe(SshConnection.name, () => {
     expect(failed).toMatchObject({ exitCode: 3, stderr: 'oops\n', timedOut: false });
 
     const started = Date.now();
-    const slow = await connection.exec(['sleep', '30'], { timeoutMs: 300 });
-    expect(slow.timedOut).toBe(true);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const slow = await connection.exec(['sh', '-c', 'sleep 41.5; echo never'], { timeoutMs: 300 });
+    expect(slow).toMatchObject({ timedOut: true, stdout: '' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    // The command and its children are gone on the server, not just abandoned.
+    expect((await connection.exec(['pgrep', '-f', 'sleep 41.5'])).exitCode).toBe(1);
+  });
+
+  it('keeps stderr intact after the pid line it strips', async () => {
+    const result = await connection.exec(['sh', '-c', 'printf "first\\nsecond" >&2']);
+    expect(result.stderr).toBe('first\nsecond');
   });
 
   it('caps buffered output and says so', async () => {
@@ -82,8 +89,9 @@ describe(SshConnection.name, () => {
 
   it('cancels a running command by its signal', async () => {
     const controller = new AbortController();
-    const running = connection.exec(['sleep', '30'], { signal: controller.signal });
+    const running = connection.exec(['sleep', '42.5'], { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await expect(running).resolves.toMatchObject({ cancelled: true });
+    expect((await connection.exec(['pgrep', '-f', 'sleep 42.5'])).exitCode).toBe(1);
   });
 });

@@ -29,6 +29,9 @@ export function fingerprintOf(hostKey: Buffer): string {
 }
 
 const DEFAULT_MAX_BUFFER = 1024 * 1024;
+const PID_MARKER = '__zpanel_pid:';
+/** How long a stopped command may take to report its exit before we give up on it. */
+const STOP_WAIT_MS = 3_000;
 
 /**
  * One SSH connection to one server: commands as argv, and streams to remote Unix sockets (the
@@ -89,7 +92,10 @@ export class SshConnection implements RemoteShell {
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    const command = buildShellCommand(argv, options.env);
+    // The remote shell reports its pid (which `exec` hands to the program, and which leads the
+    // session's process group) on a first stderr line that we strip: sshd ignores channel
+    // signals, so stopping a command means killing that group through a second channel.
+    const command = `printf '${PID_MARKER}%s\\n' "$$" >&2; exec ${buildShellCommand(argv, options.env)}`;
     const maxBuffer = options.maxBufferBytes ?? DEFAULT_MAX_BUFFER;
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) {
@@ -108,6 +114,9 @@ export class SshConnection implements RemoteShell {
         let truncated = false;
         let timedOut = false;
         let cancelled = false;
+        let pid: number | undefined;
+        let pidLine: Buffer | undefined = Buffer.alloc(0);
+        let settled = false;
         const keep = (chunks: Buffer[], size: number, chunk: Buffer): number => {
           const room = maxBuffer - size;
           if (room <= 0) {
@@ -118,18 +127,48 @@ export class SshConnection implements RemoteShell {
           chunks.push(chunk.subarray(0, room));
           return size + Math.min(chunk.length, room);
         };
+        const onStderr = (chunk: Buffer) => {
+          options.onStderr?.(chunk);
+          errBytes = keep(err, errBytes, chunk);
+        };
         channel.on('data', (chunk: Buffer) => {
           options.onStdout?.(chunk);
           outBytes = keep(out, outBytes, chunk);
         });
         channel.stderr.on('data', (chunk: Buffer) => {
-          options.onStderr?.(chunk);
-          errBytes = keep(err, errBytes, chunk);
+          if (pidLine === undefined) return onStderr(chunk);
+          pidLine = Buffer.concat([pidLine, chunk]);
+          const newline = pidLine.indexOf(0x0a);
+          if (newline === -1 && pidLine.length < 64) return;
+          const line = pidLine.subarray(0, newline === -1 ? pidLine.length : newline).toString();
+          const rest = newline === -1 ? Buffer.alloc(0) : pidLine.subarray(newline + 1);
+          pidLine = undefined;
+          const match = new RegExp(`^${PID_MARKER}(\\d+)$`).exec(line);
+          if (match) pid = Number(match[1]);
+          if (rest.length > 0) onStderr(rest);
         });
+        const finish = (code: number | null, signalName?: string) => {
+          if (settled) return;
+          settled = true;
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve({
+            exitCode: code,
+            signal: signalName ?? undefined,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            timedOut,
+            cancelled,
+            truncated,
+          });
+        };
         const stop = () => {
-          // Ask the remote side to kill the process, then drop the channel either way.
-          channel.signal('KILL');
-          channel.close();
+          if (pid !== undefined) void this.killProcessGroup(pid);
+          // If the kill cannot be delivered, do not wait on the remote side forever.
+          setTimeout(() => {
+            channel.close();
+            finish(null, 'KILL');
+          }, STOP_WAIT_MS).unref();
         };
         const timer = options.timeoutMs
           ? setTimeout(() => {
@@ -142,19 +181,19 @@ export class SshConnection implements RemoteShell {
           stop();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('close', (code: number | null, signalName?: string) => {
-          if (timer) clearTimeout(timer);
-          options.signal?.removeEventListener('abort', onAbort);
-          resolve({
-            exitCode: typeof code === 'number' ? code : null,
-            signal: signalName ?? undefined,
-            stdout: Buffer.concat(out).toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
-            timedOut,
-            cancelled,
-            truncated,
-          });
-        });
+        channel.on('close', (code: number | null, signalName?: string) => finish(typeof code === 'number' ? code : null, signalName));
+      });
+    });
+  }
+
+  private killProcessGroup(pid: number): Promise<void> {
+    return new Promise((resolve) => {
+      // pid is a number we parsed; the whole group goes, so children of the command die too.
+      this.client.exec(`kill -KILL -- -${Math.trunc(pid)} 2>/dev/null || kill -KILL ${Math.trunc(pid)}`, (error, channel) => {
+        if (error) return resolve();
+        channel.on('close', () => resolve());
+        channel.resume();
+        channel.stderr.resume();
       });
     });
   }
