@@ -29,7 +29,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'integration',
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/server/testing/src/jest/real-services-timeout.ts'],
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',
@@ -37,7 +37,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'api-e2e',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/server/testing/src/jest/real-services-timeout.ts'],
       testMatch: ['<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',
@@ -45,7 +45,7 @@ const config: Config = {
     {
       ...base,
       displayName: 'browser-e2e',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/server/testing/src/jest/real-services-timeout.ts'],
       testMatch: ['<rootDir>/apps/e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/server/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/server/testing/src/jest/global-teardown.ts',

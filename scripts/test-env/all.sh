@@ -5,8 +5,8 @@
 set -euo pipefail
 
 ZP_COMPONENT=test-env
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # Become root once here, so that sudo asks at most once for the four steps.
 zp_require_root "$@"
 

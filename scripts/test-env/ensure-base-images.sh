@@ -8,8 +8,8 @@
 set -euo pipefail
 
 ZP_COMPONENT=images
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 zp_require_root "$@"
 
 BUSYBOX_IMAGE=zpanel-test/busybox:latest

@@ -4,8 +4,8 @@
 set -euo pipefail
 
 ZP_COMPONENT=chromium
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 zp_require_root "$@"
 
 CHROMIUM=/usr/bin/chromium

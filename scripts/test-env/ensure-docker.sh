@@ -5,8 +5,8 @@
 set -euo pipefail
 
 ZP_COMPONENT=docker
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 zp_require_root "$@"
 
 DOCKERD_LOG=/var/log/zpanel-dockerd.log

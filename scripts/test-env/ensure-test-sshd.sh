@@ -7,8 +7,8 @@
 set -euo pipefail
 
 ZP_COMPONENT=sshd
-# shellcheck source-path=SCRIPTDIR source=lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 zp_require_root "$@"
 
 SSH_DIR=$ZP_STATE_DIR/ssh

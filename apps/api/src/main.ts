@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { PinoNestLogger, createLogger, loadConfigOrExit } from '@zpanel/core';
+import { PinoNestLogger, closeOnSignals, createLogger, loadConfigOrExit } from '@zpanel/core';
 import { runMigrationsWithLock } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       const applied = await runMigrationsWithLock(app.get(DataSource));
       if (applied.length > 0) logger.info({ applied }, 'applied migrations');
     }
-    app.enableShutdownHooks();
+    closeOnSignals(app, logger);
     await app.listen(config.http.port, config.http.host);
     logger.info({ url: `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}` }, 'Zpanel API listening');
   } catch (error) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, createLogger, loadConfigOrExit } from '@zpanel/core';
+import { PinoNestLogger, closeOnSignals, createLogger, loadConfigOrExit } from '@zpanel/core';
 import { REDIS_CLIENT } from '@zpanel/queue';
 import type Redis from 'ioredis';
 import { startHealthServer } from './health-server';
@@ -17,7 +17,6 @@ async function main(): Promise<void> {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
     });
-    app.enableShutdownHooks();
     const health = await startHealthServer({
       port: config.worker.healthPort,
       host: config.http.host,
@@ -25,8 +24,7 @@ async function main(): Promise<void> {
       redis: app.get<Redis>(REDIS_CLIENT),
       workerId,
     });
-    process.once('SIGTERM', () => health.close());
-    process.once('SIGINT', () => health.close());
+    closeOnSignals(app, logger, () => health.close());
     logger.info({ workerId, healthPort: config.worker.healthPort }, 'Zpanel worker started');
   } catch (error) {
     logger.fatal({ err: error }, 'worker failed to start');

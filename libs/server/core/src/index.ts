@@ -8,3 +8,4 @@ export * from './logging/logger.module';
 export * from './crypto/secret-box';
 export * from './shell/shell-quote';
 export * from './version';
+export * from './lifecycle/close-on-signals';

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers shared by scripts/test-env/ensure-*.sh. Sourced, never run on its own.
+# Helpers shared by the setup scripts (scripts/setup, scripts/test-env). Sourced, never run on its own.
 # Each script sets ZP_COMPONENT (the word its one output line starts with) before sourcing this.
 
 : "${ZP_COMPONENT:=test-env}"

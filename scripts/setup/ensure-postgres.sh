@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Makes sure Zpanel has a PostgreSQL database and DATABASE_URL points to it.
+# DATABASE_URL given (environment or .env): only checked. Otherwise the local server is used,
+# installed from apt and started when absent, with a `zpanel` role and database whose generated
+# password is kept in /var/lib/zpanel/postgres.env so every checkout on this machine shares it.
+set -euo pipefail
+ZP_COMPONENT=postgres
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+env_file() { node "$root/scripts/setup/env-file.mjs" "$@"; }
+
+url=$(env_file get DATABASE_URL)
+if [ -n "$url" ]; then
+  node "$root/scripts/setup/check-services.mjs" postgres "$url" || zp_die "DATABASE_URL is set but the database does not answer (see above)"
+  zp_done "using DATABASE_URL"
+  exit 0
+fi
+
+CREDENTIALS=/var/lib/zpanel/postgres.env
+if [ -r "$CREDENTIALS" ] && [ "$(id -u)" -ne 0 ]; then
+  url=$(sed -n 's/^DATABASE_URL=//p' "$CREDENTIALS")
+  if node "$root/scripts/setup/check-services.mjs" postgres "$url" 2>/dev/null; then
+    env_file set DATABASE_URL "$url"
+    zp_done "using the local zpanel database"
+    exit 0
+  fi
+fi
+zp_require_root "$@"
+
+accepting() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+action="reused local server"
+if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+  zp_apt_install postgresql
+  action="installed postgresql"
+fi
+if ! accepting; then
+  version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n1)
+  [ -n "$version" ] || zp_die "no PostgreSQL server binaries found under /usr/lib/postgresql"
+  if [ ! -d "/etc/postgresql/$version/main" ]; then
+    pg_createcluster "$version" main >>"$ZP_APT_LOG" 2>&1 || zp_die "could not create the PostgreSQL $version cluster"
+  fi
+  # No systemd on containers and CI: start the cluster directly.
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start >>"$ZP_APT_LOG" 2>&1 || true
+  for _ in $(seq 1 60); do accepting && break; sleep 0.5; done
+  accepting || zp_die "PostgreSQL $version did not start (see /var/log/postgresql/)"
+  [ "$action" = "reused local server" ] && action="started local server"
+fi
+
+psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
+mkdir -p "$(dirname "$CREDENTIALS")"
+password=$(sed -n 's/^ZPANEL_DB_PASSWORD=//p' "$CREDENTIALS" 2>/dev/null || true)
+if [ -z "$password" ]; then
+  password=$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')
+fi
+# The password is hex and the names fixed, so these statements carry no untrusted text.
+if [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'zpanel'")" != "1" ]; then
+  psql_admin -c "CREATE ROLE zpanel LOGIN CREATEDB PASSWORD '$password'"
+else
+  psql_admin -c "ALTER ROLE zpanel LOGIN CREATEDB PASSWORD '$password'"
+fi
+if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = 'zpanel'")" != "1" ]; then
+  psql_admin -c "CREATE DATABASE zpanel OWNER zpanel"
+fi
+url="postgres://zpanel:$password@127.0.0.1:5432/zpanel"
+umask 077
+printf 'ZPANEL_DB_PASSWORD=%s\nDATABASE_URL=%s\n' "$password" "$url" >"$CREDENTIALS"
+chmod 600 "$CREDENTIALS"
+node "$root/scripts/setup/check-services.mjs" postgres "$url" ||
+  zp_die "the zpanel role cannot log in over TCP: check pg_hba.conf allows password (scram) logins from 127.0.0.1"
+env_file set DATABASE_URL "$url"
+zp_done "$action; database zpanel ready"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# npm start: brings Zpanel up on this machine and serves the UI and API on one port.
+# Installs Node dependencies, makes sure PostgreSQL and Redis answer (installing and starting the
+# local ones when DATABASE_URL / REDIS_URL are not given), generates the instance key on first
+# run, builds, migrates, then runs the API and the worker until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup/ensure-node-deps.sh
+node scripts/setup/env-file.mjs ensure-secret
+bash scripts/setup/ensure-postgres.sh
+bash scripts/setup/ensure-redis.sh
+
+port=$(node scripts/setup/env-file.mjs get PORT); port=${port:-3000}
+url="http://localhost:$port"
+# curl is not on every fresh machine; node is.
+healthy() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1500) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url/api/health"; }
+if healthy; then
+  echo "zpanel: already running at $url"
+  exit 0
+fi
+
+npx nx run-many -t build --output-style=static >/tmp/zpanel-build.log 2>&1 || { cat /tmp/zpanel-build.log >&2; echo "zpanel: build failed" >&2; exit 1; }
+echo "build: api, worker and web built"
+node --env-file=.env scripts/migrate.mjs
+
+pids=()
+stop() {
+  trap - INT TERM
+  echo
+  echo "zpanel: stopping"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  exit 0
+}
+trap stop INT TERM
+
+node --enable-source-maps --env-file=.env dist/apps/api/apps/api/src/main.js &
+pids+=($!)
+node --enable-source-maps --env-file=.env dist/apps/worker/apps/worker/src/main.js &
+pids+=($!)
+
+for _ in $(seq 1 100); do
+  healthy && break
+  kill -0 "${pids[0]}" 2>/dev/null || break
+  sleep 0.2
+done
+if healthy; then
+  echo "zpanel: ready at $url  (API docs: $url/api/docs; Ctrl-C stops)"
+fi
+
+# If either process dies, stop the other and report: a half-running Zpanel would look healthy.
+set +e
+wait -n "${pids[@]}"
+status=$?
+echo "zpanel: a process exited (status $status); stopping the rest" >&2
+kill -TERM "${pids[@]}" 2>/dev/null
+wait "${pids[@]}" 2>/dev/null
+exit "$status"
