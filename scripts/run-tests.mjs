@@ -2,15 +2,17 @@
 // with a summary table and the line `N passed, N failed`. Exit status 1 when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const results = join('tmp', 'test-results');
+// Absolute: Vitest resolves a relative outputFile against its own root (apps/web).
+const results = resolve('tmp', 'test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
 const jest = (project) => ({
   name: project,
-  cmd: ['npx', 'jest', '--selectProjects', project, '--json', `--outputFile=${join(results, `${project}.json`)}`],
+  // --forceExit: a stray handle in a test must fail loudly in review, never hang CI past its limit.
+  cmd: ['npx', 'jest', '--selectProjects', project, '--forceExit', '--json', `--outputFile=${join(results, `${project}.json`)}`],
   report: join(results, `${project}.json`),
   parse: (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests + r.numRuntimeErrorTestSuites, skipped: r.numPendingTests + r.numTodoTests }),
 });

@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup/ensure-node-deps.sh
-node scripts/setup/env-file.mjs ensure-secret
-bash scripts/setup/ensure-postgres.sh
-bash scripts/setup/ensure-redis.sh
+bash scripts/setup/all.sh
 
 port=$(node scripts/setup/env-file.mjs get PORT); port=${port:-3000}
 url="http://localhost:$port"
@@ -26,18 +23,20 @@ node --env-file=.env scripts/migrate.mjs
 
 pids=()
 stop() {
-  trap - INT TERM
-  echo
-  echo "zpanel: stopping"
+  # Ignore npm's own follow-up signal and a closed output pipe: dying here would orphan the children.
+  trap '' INT TERM PIPE
+  echo "zpanel: stopping (waiting for running jobs to finish)" 2>/dev/null || true
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   exit 0
 }
 trap stop INT TERM
 
-node --enable-source-maps --env-file=.env dist/apps/api/apps/api/src/main.js &
+# Each process gets its own session, so Ctrl-C reaches only this script, which then asks each
+# process once to stop gracefully (a second signal would make them exit at once).
+setsid node --enable-source-maps --env-file=.env dist/apps/api/apps/api/src/main.js &
 pids+=($!)
-node --enable-source-maps --env-file=.env dist/apps/worker/apps/worker/src/main.js &
+setsid node --enable-source-maps --env-file=.env dist/apps/worker/apps/worker/src/main.js &
 pids+=($!)
 
 for _ in $(seq 1 100); do
@@ -53,7 +52,8 @@ fi
 set +e
 wait -n "${pids[@]}"
 status=$?
-echo "zpanel: a process exited (status $status); stopping the rest" >&2
+trap '' INT TERM PIPE
+echo "zpanel: a process exited (status $status); stopping the rest" >&2 || true
 kill -TERM "${pids[@]}" 2>/dev/null
 wait "${pids[@]}" 2>/dev/null
 exit "$status"

@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup/ensure-node-deps.sh
-node scripts/setup/env-file.mjs ensure-secret
-bash scripts/setup/ensure-postgres.sh
-bash scripts/setup/ensure-redis.sh
+bash scripts/setup/all.sh
 bash scripts/test-env/all.sh
 
 # Tests create and drop their own databases with the zpanel role (CREATEDB), and use Redis keys

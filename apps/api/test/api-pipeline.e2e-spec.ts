@@ -140,7 +140,7 @@ describe('API pipeline (built api + worker)', () => {
       expect(status.workers[0].queues).toContain('system');
 
       const probed = (await (await get('/api/v1/system/status?probe=true')).json()) as SystemStatus;
-      expect(probed.probe).toMatchObject({ ok: true, workerId: status.workers[0].id });
+      expect(probed.probe).toEqual({ ok: true, workerId: status.workers[0].id, roundTripMs: expect.any(Number) });
     });
 
     it('serves the worker health endpoint on its own port', async () => {

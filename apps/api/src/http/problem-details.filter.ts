@@ -1,21 +1,9 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
-import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@zpanel/contracts';
+import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, errorCodeForStatus } from '@zpanel/contracts';
 import { AppException, ERROR_TITLE } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { requestIdOf } from './request-context';
-
-const STATUS_CODE: Record<number, ErrorCode> = {
-  400: ErrorCode.ValidationFailed,
-  401: ErrorCode.Unauthorized,
-  403: ErrorCode.Forbidden,
-  404: ErrorCode.NotFound,
-  405: ErrorCode.MethodNotAllowed,
-  409: ErrorCode.Conflict,
-  413: ErrorCode.PayloadTooLarge,
-  429: ErrorCode.RateLimited,
-  503: ErrorCode.ServiceUnavailable,
-};
 
 /** Error from express's body parser (bad JSON, too large, wrong charset). */
 interface BodyParserError {
@@ -46,11 +34,11 @@ export function toProblem(error: unknown, traceId: string, path: string): Proble
     detail = error.type === 'entity.too.large' ? 'The request body exceeds the size limit' : 'The request body is not valid JSON';
   } else if (error instanceof HttpException && error.getStatus() < 500) {
     status = error.getStatus();
-    code = STATUS_CODE[status] ?? ErrorCode.ValidationFailed;
+    code = errorCodeForStatus(status);
     detail = status === 404 ? `No route or resource at ${path}` : error.message;
   } else if (error instanceof HttpException) {
     status = error.getStatus();
-    code = STATUS_CODE[status] ?? ErrorCode.Internal;
+    code = errorCodeForStatus(status);
   }
 
   return {

@@ -1,14 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { JobName, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { JobName, QueueName, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
 import { ZPANEL_VERSION } from '@zpanel/core';
 import { JobProducer, WorkerRegistry } from '@zpanel/queue';
 import { ReadinessService } from '../health/readiness.service';
 import { InstanceService } from '../instance/instance.service';
 
-export const PROBE_TIMEOUT_MS = 3_000;
+export const PROBE_TIMEOUT_MS = 5_000;
 
 @Injectable()
-export class SystemService {
+export class SystemService implements OnApplicationBootstrap {
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -17,6 +17,11 @@ export class SystemService {
     private readonly jobs: JobProducer,
     private readonly instance: InstanceService,
   ) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: the API must start even while Redis is down; the probe reports that case.
+    this.jobs.warmUp(QueueName.System).catch(() => undefined);
+  }
 
   async status(options: { probe?: boolean } = {}): Promise<SystemStatus> {
     const readiness = await this.readiness.check();

@@ -1,4 +1,4 @@
-import { ErrorCode, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails } from '@zpanel/contracts';
+import { type ErrorCode, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails, errorCodeForStatus } from '@zpanel/contracts';
 
 /** The API answered with a non-2xx status; carries its problem+json body. */
 export class ApiError extends Error implements ProblemDetails {
@@ -115,25 +115,13 @@ async function readJson<T>(response: Response): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: ErrorCode.MalformedBody,
-  401: ErrorCode.Unauthorized,
-  403: ErrorCode.Forbidden,
-  404: ErrorCode.NotFound,
-  405: ErrorCode.MethodNotAllowed,
-  409: ErrorCode.Conflict,
-  413: ErrorCode.PayloadTooLarge,
-  429: ErrorCode.RateLimited,
-  503: ErrorCode.ServiceUnavailable,
-};
-
 async function readProblem(response: Response): Promise<ProblemDetails> {
   // Proxies and crashed upstreams answer without problem+json; give the UI the same shape anyway.
   const fallback: ProblemDetails = {
     type: 'about:blank',
     title: response.statusText || `HTTP ${response.status}`,
     status: response.status,
-    code: CODE_BY_STATUS[response.status] ?? ErrorCode.Internal,
+    code: errorCodeForStatus(response.status),
     traceId: response.headers.get('x-request-id') ?? '',
   };
   if (mediaType(response) !== PROBLEM_CONTENT_TYPE) return fallback;

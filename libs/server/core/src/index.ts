@@ -7,5 +7,6 @@ export * from './logging/logger';
 export * from './logging/logger.module';
 export * from './crypto/secret-box';
 export * from './shell/shell-quote';
+export * from './shell/injection-payloads';
 export * from './version';
 export * from './lifecycle/close-on-signals';

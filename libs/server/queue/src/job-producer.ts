@@ -25,6 +25,11 @@ export class JobProducer implements OnModuleDestroy {
     return job.id as string;
   }
 
+  /** Opens the event stream a queue's results arrive on, so the first caller does not pay for it. */
+  async warmUp(queue: QueueName): Promise<void> {
+    await this.queueEvents(queue);
+  }
+
   /** Enqueues and waits for the result; for short jobs whose caller needs the answer. */
   async enqueueAndWait<J extends JobName>(name: J, payload: JobPayload<J>, timeoutMs: number): Promise<JobResult<J>> {
     const queueName = JOB_QUEUE[name];

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
@@ -49,7 +50,11 @@ export interface Stack {
 export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const port = await freePort();
   const workerPort = await freePort();
+  // Each stack gets its own Redis prefix: suites run in parallel, and one suite's worker must not
+  // take another suite's jobs. (Teardown removes every key under the run's prefix.)
+  const base = testProcessEnv();
   const env = testProcessEnv({
+    REDIS_PREFIX: `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`,
     HOST: '127.0.0.1',
     PORT: String(port),
     WORKER_HEALTH_PORT: String(workerPort),

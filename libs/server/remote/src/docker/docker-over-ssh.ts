@@ -1,4 +1,4 @@
-import { Agent, type AgentOptions } from 'node:http';
+import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import type { SshConnection } from '../ssh/ssh-connection';
@@ -21,10 +21,11 @@ export class SshDockerAgent extends Agent {
     super(options);
   }
 
-  override createConnection(_options: unknown, callback?: (error: Error | null, socket?: Duplex) => void): undefined {
+  // Returning undefined tells http.Agent the socket arrives through the callback.
+  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
     this.connection.openUnixStream(this.socketPath).then(
       (stream) => callback?.(null, asSocket(stream)),
-      (error: Error) => callback?.(error),
+      (error: Error) => callback?.(error, undefined as unknown as Duplex),
     );
     return undefined;
   }
