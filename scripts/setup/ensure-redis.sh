@@ -26,7 +26,7 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 mkdir -p /var/lib/redis /var/log/redis
 # Queued work lives here between API and worker: keep an append-only file so a restart keeps it.
-redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --dir /var/lib/redis \
+redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir /var/lib/redis \
   --appendonly yes --logfile /var/log/redis/zpanel-redis.log >/dev/null
 for _ in $(seq 1 40); do
   node "$root/scripts/setup/check-services.mjs" redis "$local_url" 2>/dev/null && break
