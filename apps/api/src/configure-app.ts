@@ -21,12 +21,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   if (config.http.trustProxy) app.set('trust proxy', true);
 
   app.use(requestLogging(logger));
-  app.use(
+  const securityHeaders = (styleSrc: string[]) =>
     helmet({
       contentSecurityPolicy: {
         directives: {
-          // Swagger UI renders inline styles; everything else stays same-origin.
-          'style-src': ["'self'", "'unsafe-inline'"],
+          'style-src': styleSrc,
           'img-src': ["'self'", 'data:'],
           'connect-src': ["'self'"],
           'upgrade-insecure-requests': null,
@@ -34,8 +33,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
       },
       // Served over plain HTTP in development and behind the user's own TLS proxy in production.
       strictTransportSecurity: false,
-    }),
-  );
+    });
+  const strict = securityHeaders(["'self'"]);
+  // Only Swagger UI needs inline styles; the SPA and the API get the strict policy.
+  const docs = securityHeaders(["'self'", "'unsafe-inline'"]);
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next));
   if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
 
   app.use(express.json({ limit: config.http.bodyLimit }));

@@ -93,6 +93,11 @@ describe('API pipeline (built api + worker)', () => {
       expect(res.headers.get('x-powered-by')).toBeNull();
     });
 
+    it('allows inline styles only on the Swagger UI pages', async () => {
+      expect((await get('/')).headers.get('content-security-policy')).toContain("style-src 'self';");
+      expect((await get('/api/docs')).headers.get('content-security-policy')).toContain("style-src 'self' 'unsafe-inline'");
+    });
+
     it('has CORS off by default', async () => {
       const res = await get('/api/health', { headers: { origin: 'https://evil.example' } });
       expect(res.headers.get('access-control-allow-origin')).toBeNull();

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { WorkerInfo } from '@zpanel/contracts';
 import { InjectLogger, ZPANEL_VERSION } from '@zpanel/core';
-import { WORKER_HEARTBEAT_INTERVAL_MS, WORKER_ID, WorkerRegistry } from '@zpanel/queue';
+import { InjectRedis, WORKER_HEARTBEAT_INTERVAL_MS, WORKER_ID, WorkerRegistry } from '@zpanel/queue';
+import type Redis from 'ioredis';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { JobDispatcher } from './job-dispatcher';
@@ -17,6 +18,7 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
     private readonly dispatcher: JobDispatcher,
     @Inject(WORKER_ID) private readonly workerId: string,
     @InjectLogger() private readonly logger: Logger,
+    @InjectRedis() private readonly redis: Redis,
   ) {}
 
   info(): WorkerInfo {
@@ -40,13 +42,19 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  private readonly beatNow = () => void this.beat();
+
   onApplicationBootstrap(): void {
-    void this.beat();
+    // The client refuses commands until connected (no offline queue): announce as soon as it is
+    // ready, and again after every reconnect, instead of staying unlisted until the next tick.
+    if (this.redis.status === 'ready') this.beatNow();
+    this.redis.on('ready', this.beatNow);
     this.timer = setInterval(() => void this.beat(), WORKER_HEARTBEAT_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.redis.off('ready', this.beatNow);
     await this.registry.withdraw(this.workerId).catch(() => undefined);
   }
 }
