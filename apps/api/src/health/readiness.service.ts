@@ -35,7 +35,11 @@ export class ReadinessService {
   async check(): Promise<ReadinessResponse> {
     const [postgres, redis] = await Promise.all([
       this.measure(() => this.dataSource.query('SELECT 1')),
-      this.measure(() => this.redis.ping()),
+      this.measure(async () => {
+        // Without an offline queue a disconnected client fails with a driver message; say it plainly.
+        if (this.redis.status !== 'ready') throw new Error(`not connected (${this.redis.status})`);
+        await this.redis.ping();
+      }),
     ]);
     const checks: Record<ComponentName, ComponentCheck> = { postgres, redis };
     const failing = (Object.keys(checks) as ComponentName[]).filter((name) => checks[name].status === 'down');
