@@ -3,3 +3,4 @@ export * from './pagination';
 export * from './system';
 export * from './queue';
 export * from './socket-events';
+export * from './identity';
