@@ -34,7 +34,9 @@ export class JobProducer implements OnModuleDestroy {
   async enqueueAndWait<J extends JobName>(name: J, payload: JobPayload<J>, timeoutMs: number): Promise<JobResult<J>> {
     const queueName = JOB_QUEUE[name];
     const events = await this.queueEvents(queueName);
-    const job = await this.queue(queueName).add(name, payload, { removeOnComplete: true, removeOnFail: true });
+    // Keep the finished job a while: removed at once, a job that finishes before
+    // waitUntilFinished looks at it would be reported missing instead of done.
+    const job = await this.queue(queueName).add(name, payload, { removeOnComplete: { age: 60 }, removeOnFail: { age: 3600 } });
     return (await job.waitUntilFinished(events, timeoutMs)) as JobResult<J>;
   }
 
