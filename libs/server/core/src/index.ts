@@ -10,3 +10,4 @@ export * from './shell/shell-quote';
 export * from './shell/injection-payloads';
 export * from './version';
 export * from './lifecycle/close-on-signals';
+export * from './auth';

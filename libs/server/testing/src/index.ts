@@ -3,3 +3,4 @@ export * from './free-port';
 export * from './wait-for';
 export * from './redis-server';
 export * from './stack';
+export * from './api-session';

@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { withDatabaseName } from '@zpanel/database';
 import { freePort } from './free-port';
-import { testProcessEnv } from './test-env';
+import { TEST_VARS, testProcessEnv } from './test-env';
 import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '../../../..');
@@ -38,8 +40,28 @@ export function spawnEntry(entry: string, env: Record<string, string>): RunningP
   };
 }
 
+/** An empty database for one stack; the API migrates it at boot. */
+async function createStackDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = process.env[TEST_VARS.adminDatabaseUrl];
+  if (!adminUrl) throw new Error(`${TEST_VARS.adminDatabaseUrl} is not set: tests must run through the Jest global setup`);
+  const name = `zpanel_test_${process.env[TEST_VARS.runId]}_${randomBytes(3).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  return { url: withDatabaseName(adminUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 export interface Stack {
   baseUrl: string;
+  /** The stack's own database, for tests that must set up a state no endpoint can (an expired row). */
+  databaseUrl: string;
   api: RunningProcess;
   worker?: RunningProcess;
   workerHealthUrl?: string;
@@ -50,10 +72,13 @@ export interface Stack {
 export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
   const port = await freePort();
   const workerPort = await freePort();
-  // Each stack gets its own Redis prefix: suites run in parallel, and one suite's worker must not
-  // take another suite's jobs. (Teardown removes every key under the run's prefix.)
+  // Each stack gets its own database and Redis prefix: suites run in parallel, and one suite's
+  // first-run setup or worker must not see another's. (Teardown removes every key under the
+  // run's prefix; the database is dropped when the stack stops.)
   const base = testProcessEnv();
+  const database = await createStackDatabase();
   const env = testProcessEnv({
+    DATABASE_URL: database.url,
     REDIS_PREFIX: `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -67,6 +92,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
   const workerHealthUrl = worker ? `http://127.0.0.1:${workerPort}/health` : undefined;
   const stop = async () => {
     await Promise.all([api.stop(), worker?.stop()]);
+    await database.drop();
   };
   try {
     await waitFor(async () => ((await fetch(`${baseUrl}/api/health`)).ok ? true : undefined), 20_000, 'the API to answer');
@@ -77,5 +103,5 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     await stop();
     throw new Error(`${(error as Error).message}\n--- api output ---\n${api.output()}\n--- worker output ---\n${worker?.output() ?? ''}`);
   }
-  return { baseUrl, api, worker, workerHealthUrl, stop };
+  return { baseUrl, databaseUrl: database.url, api, worker, workerHealthUrl, stop };
 }

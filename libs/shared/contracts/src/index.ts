@@ -4,3 +4,5 @@ export * from './system';
 export * from './queue';
 export * from './socket-events';
 export * from './identity';
+export * from './teams';
+export * from './two-factor';

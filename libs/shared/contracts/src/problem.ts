@@ -14,6 +14,7 @@ export enum ErrorCode {
   SessionExpired = 'session_expired',
   Forbidden = 'forbidden',
   Conflict = 'conflict',
+  InvitationInvalid = 'invitation_invalid',
   RateLimited = 'rate_limited',
   ServiceUnavailable = 'service_unavailable',
   WorkerUnavailable = 'worker_unavailable',

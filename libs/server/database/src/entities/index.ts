@@ -1,5 +1,11 @@
 import { InstanceEntity } from './instance.entity';
+import { InvitationEntity } from './invitation.entity';
+import { RecoveryCodeEntity } from './recovery-code.entity';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { TeamMemberEntity } from './team-member.entity';
+import { TeamEntity } from './team.entity';
+import { UserEntity } from './user.entity';
 
-export { InstanceEntity };
+export { InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity];
