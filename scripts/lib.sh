@@ -44,7 +44,8 @@ zp_require_root() {
     return 0
   fi
   command -v sudo >/dev/null 2>&1 || zp_die "must run as root, and sudo is not installed"
-  exec sudo -- bash "$0" "$@"
+  # Keep the caller's PATH (node from nvm or /opt) and add the sbin directories sudo would have.
+  exec sudo -- env PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" bash "$0" "$@"
 }
 
 # apt-get install with the flags CI needs (no prompts, no recommends), running `apt-get update`

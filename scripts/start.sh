@@ -17,7 +17,10 @@ if healthy; then
   exit 0
 fi
 
-npx nx run-many -t build --output-style=static >/tmp/zpanel-build.log 2>&1 || { cat /tmp/zpanel-build.log >&2; echo "zpanel: build failed" >&2; exit 1; }
+# A fresh log per run: a fixed name in /tmp left by another user (say root) could not be written.
+build_log=$(mktemp "${TMPDIR:-/tmp}/zpanel-build.XXXXXX")
+npx nx run-many -t build --output-style=static >"$build_log" 2>&1 || { cat "$build_log" >&2; echo "zpanel: build failed (log: $build_log)" >&2; exit 1; }
+rm -f "$build_log"
 echo "build: api, worker and web built"
 node --env-file=.env scripts/migrate.mjs
 

@@ -19,7 +19,22 @@ if [ -d node_modules ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   zp_done "dependencies up to date (node $current)"
   exit 0
 fi
-npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>"${TMPDIR:-/tmp}/zpanel-npm-ci.log" ||
-  zp_die "npm ci failed (see ${TMPDIR:-/tmp}/zpanel-npm-ci.log)"
+# A fresh log per run: a fixed name in /tmp left by another user (say root) could not be written.
+log=$(mktemp "${TMPDIR:-/tmp}/zpanel-npm-ci.XXXXXX")
+ci() { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>"$log"; }
+have_build_tools() { command -v python3 && command -v make && command -v g++; } >/dev/null
+how="with npm ci"
+if ! ci; then
+  # A native module without a prebuilt binary that loads on this Node (or this CPU) is compiled by
+  # node-gyp, which needs python3, make and g++: none of them is on a fresh machine.
+  if grep -q 'gyp ERR!' "$log" && ! have_build_tools; then
+    bash "$(dirname "${BASH_SOURCE[0]}")/ensure-build-tools.sh" || exit 1
+    ci || zp_die "npm ci failed (see $log)"
+    how="with npm ci, compiling native modules"
+  else
+    zp_die "npm ci failed (see $log)"
+  fi
+fi
+rm -f "$log"
 echo "$want" >"$stamp"
-zp_done "installed dependencies with npm ci (node $current)"
+zp_done "installed dependencies $how (node $current)"

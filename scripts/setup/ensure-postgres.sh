@@ -10,17 +10,29 @@ ZP_COMPONENT=postgres
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 env_file() { node "$root/scripts/setup/env-file.mjs" "$@"; }
 
+check() { node "$root/scripts/setup/check-services.mjs" postgres "$@"; }
+# The URL this script writes for the local server (see the end of this file).
+local_url_re='^postgres://zpanel:[0-9a-f]+@127\.0\.0\.1:5432/zpanel$'
+
 url=$(env_file get DATABASE_URL)
 if [ -n "$url" ]; then
-  node "$root/scripts/setup/check-services.mjs" postgres "$url" || zp_die "DATABASE_URL is set but the database does not answer (see above)"
-  zp_done "using DATABASE_URL"
-  exit 0
+  if reason=$(check "$url" DATABASE_URL 2>&1); then
+    if [[ $url =~ $local_url_re ]]; then
+      zp_done "reused local server; database zpanel ready"
+    else
+      zp_done "using DATABASE_URL"
+    fi
+    exit 0
+  fi
+  # Without systemd nothing restarts the local server after a reboot: when DATABASE_URL is the
+  # one written below for it, start it again instead of giving up.
+  [[ $url =~ $local_url_re ]] || zp_die "$reason"
 fi
 
 CREDENTIALS=/var/lib/zpanel/postgres.env
 if [ -r "$CREDENTIALS" ] && [ "$(id -u)" -ne 0 ]; then
   url=$(sed -n 's/^DATABASE_URL=//p' "$CREDENTIALS")
-  if node "$root/scripts/setup/check-services.mjs" postgres "$url" 2>/dev/null; then
+  if check "$url" 2>/dev/null; then
     env_file set DATABASE_URL "$url"
     zp_done "using the local zpanel database"
     exit 0
@@ -47,7 +59,8 @@ if ! accepting; then
   [ "$action" = "reused local server" ] && action="started local server"
 fi
 
-psql_admin() { runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -tA "$@"; }
+# From /: the postgres user cannot enter the checkout (e.g. under /root), and psql says so.
+psql_admin() { (cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -tA "$@"); }
 mkdir -p "$(dirname "$CREDENTIALS")"
 password=$(sed -n 's/^ZPANEL_DB_PASSWORD=//p' "$CREDENTIALS" 2>/dev/null || true)
 if [ -z "$password" ]; then
@@ -66,7 +79,7 @@ url="postgres://zpanel:$password@127.0.0.1:5432/zpanel"
 umask 077
 printf 'ZPANEL_DB_PASSWORD=%s\nDATABASE_URL=%s\n' "$password" "$url" >"$CREDENTIALS"
 chmod 600 "$CREDENTIALS"
-node "$root/scripts/setup/check-services.mjs" postgres "$url" ||
-  zp_die "the zpanel role cannot log in over TCP: check pg_hba.conf allows password (scram) logins from 127.0.0.1"
+reason=$(check "$url" 2>&1) ||
+  zp_die "the zpanel role cannot log in over TCP ($reason): check pg_hba.conf allows password (scram) logins from 127.0.0.1"
 env_file set DATABASE_URL "$url"
 zp_done "$action; database zpanel ready"

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 url=$(node "$root/scripts/setup/env-file.mjs" get REDIS_URL)
 if [ -n "$url" ]; then
-  node "$root/scripts/setup/check-services.mjs" redis "$url" || zp_die "REDIS_URL is set but Redis does not answer (see above)"
+  reason=$(node "$root/scripts/setup/check-services.mjs" redis "$url" REDIS_URL 2>&1) || zp_die "$reason"
   zp_done "using REDIS_URL"
   exit 0
 fi
@@ -32,5 +32,6 @@ for _ in $(seq 1 40); do
   node "$root/scripts/setup/check-services.mjs" redis "$local_url" 2>/dev/null && break
   sleep 0.25
 done
-node "$root/scripts/setup/check-services.mjs" redis "$local_url" || zp_die "redis-server did not start (see /var/log/redis/zpanel-redis.log)"
+reason=$(node "$root/scripts/setup/check-services.mjs" redis "$local_url" 2>&1) ||
+  zp_die "redis-server did not start ($reason; see /var/log/redis/zpanel-redis.log)"
 zp_done "$action"

@@ -3,8 +3,11 @@ import { type AppConfig, ConfigModule, LoggerModule } from '@zpanel/core';
 import { DatabaseModule } from '@zpanel/database';
 import { QueueModule } from '@zpanel/queue';
 import type { Logger } from 'pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { SystemModule } from './system/system.module';
+import { TeamsModule } from './teams/teams.module';
 
 @Module({})
 export class AppModule {
@@ -16,8 +19,11 @@ export class AppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule.forRoot('zpanel-api'),
         QueueModule.forRoot(),
+        AuditModule,
+        AuthModule,
         HealthModule,
         SystemModule,
+        TeamsModule,
       ],
     };
   }

@@ -2,10 +2,12 @@ import { VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@zpanel/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter, sendProblem, toProblem } from './http/problem-details.filter';
 import { requestIdOf, requestLogging } from './http/request-context';
+import { requestStore } from './http/request-store';
 import { serveSpa } from './http/spa';
 import { setUpSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation';
@@ -21,6 +23,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   if (config.http.trustProxy) app.set('trust proxy', true);
 
   app.use(requestLogging(logger));
+  app.use(requestStore());
   const securityHeaders = (styleSrc: string[]) =>
     helmet({
       contentSecurityPolicy: {
@@ -40,6 +43,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/api/docs') ? docs : strict)(req, res, next));
   if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
 
+  app.use(cookieParser());
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

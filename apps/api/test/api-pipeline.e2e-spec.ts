@@ -1,16 +1,19 @@
 import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, type SystemStatus } from '@zpanel/contracts';
-import { type Stack, startStack, waitFor } from '@zpanel/testing';
+import { type SignedIn, type Stack, createOwner, startStack, waitFor } from '@zpanel/testing';
 
 /** The built API and worker as `npm start` runs them, against the run's own database and Redis prefix. */
 describe('API pipeline (built api + worker)', () => {
   let stack: Stack;
+  let owner: SignedIn;
 
   beforeAll(async () => {
     stack = await startStack({ worker: true });
+    owner = await createOwner(stack.baseUrl);
   });
   afterAll(() => stack?.stop());
 
-  const get = (path: string, init?: RequestInit) => fetch(`${stack.baseUrl}${path}`, init);
+  const get = (path: string, init: RequestInit = {}) =>
+    fetch(`${stack.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${owner.accessToken}`, ...init.headers } });
   const problemOf = async (res: Response): Promise<ProblemDetails> => {
     expect(res.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
     return (await res.json()) as ProblemDetails;

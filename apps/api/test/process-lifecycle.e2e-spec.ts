@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SystemStatus } from '@zpanel/contracts';
-import { API_ENTRY, WORKER_ENTRY, spawnEntry, startStack, testProcessEnv, waitFor } from '@zpanel/testing';
+import { API_ENTRY, WORKER_ENTRY, createOwner, spawnEntry, startStack, testProcessEnv, waitFor } from '@zpanel/testing';
 
 describe('process lifecycle', () => {
   describe('configuration errors', () => {
@@ -30,7 +30,9 @@ describe('process lifecycle', () => {
     it('exits cleanly on SIGTERM and drops out of the worker list at once', async () => {
       const stack = await startStack({ worker: true });
       try {
-        const status = async () => (await (await fetch(`${stack.baseUrl}/api/v1/system/status`)).json()) as SystemStatus;
+        const { accessToken } = await createOwner(stack.baseUrl);
+        const status = async () =>
+          (await (await fetch(`${stack.baseUrl}/api/v1/system/status`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as SystemStatus;
         await waitFor(async () => ((await status()).workers.length === 1 ? true : undefined), 10_000, 'the worker to announce itself');
         const started = Date.now();
         expect(await stack.worker?.stop('SIGTERM')).toBe(0);

@@ -2,11 +2,13 @@ import { Controller, Get, HttpStatus, Res, VERSION_NEUTRAL } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthResponse, ReadinessResponse } from '@zpanel/contracts';
 import type { Response } from 'express';
+import { Public } from '../auth/caller';
 import { HealthResponseDto, ReadinessResponseDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
 
 /** Probes for orchestrators and the SPA; unversioned because load balancers are configured once. */
 @ApiTags('health')
+@Public()
 @Controller({ version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}

@@ -3,6 +3,7 @@ import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, errorCodeForStatu
 import { AppException, ERROR_TITLE } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { RateLimitedException } from '../rate-limit/rate-limiter.service';
 import { requestIdOf } from './request-context';
 
 /** Error from express's body parser (bad JSON, too large, wrong charset). */
@@ -66,6 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = toProblem(error, requestIdOf(req), req.originalUrl.split('?')[0]);
     if (problem.status >= 500) this.logger.error({ err: error, traceId: problem.traceId }, 'request failed');
+    if (error instanceof RateLimitedException && !res.headersSent) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (!res.headersSent) sendProblem(res, problem);
   }
 }

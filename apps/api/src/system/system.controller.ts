@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SystemStatus } from '@zpanel/contracts';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { SystemStatusDto, SystemStatusQuery } from './system.dto';
 import { SystemService } from './system.service';
 
 @ApiTags('system')
+@ApiBearerAuth()
 @Controller('system')
 export class SystemController {
   constructor(private readonly system: SystemService) {}

@@ -108,15 +108,37 @@ export async function watchContext(context: BrowserContext, origin: string): Pro
   return problems;
 }
 
-/** Nothing was recorded; `problems` flattened for a readable assertion diff. */
-export function describeProblems(problems: PageProblems): string[] {
+/**
+ * A same-origin 4xx the page is meant to get, such as the 401 of `POST /api/v1/auth/refresh`
+ * when a signed-out tab starts. Chromium also logs it as a console error; both are let through.
+ */
+export interface ExpectedFailure {
+  method: string;
+  /** Path and query, e.g. `/api/v1/auth/login`. */
+  path: string;
+  status: number;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function isExpected(expected: readonly ExpectedFailure[], kind: 'request' | 'console', text: string): boolean {
+  return expected.some(({ method, path, status }) => {
+    const url = `https?://[^/]+${escapeRegExp(path)}`;
+    return kind === 'request'
+      ? new RegExp(`^${method} ${url}: HTTP ${status}$`).test(text)
+      : new RegExp(`^Failed to load resource: the server responded with a status of ${status} .*\\(${url}:\\d+\\)$`).test(text);
+  });
+}
+
+/** Nothing unexpected was recorded; `problems` flattened for a readable assertion diff. */
+export function describeProblems(problems: PageProblems, expected: readonly ExpectedFailure[] = []): string[] {
   return [
-    ...problems.consoleErrors.map((text) => `console error: ${text}`),
+    ...problems.consoleErrors.filter((text) => !isExpected(expected, 'console', text)).map((text) => `console error: ${text}`),
     ...problems.pageErrors.map((text) => `uncaught exception: ${text}`),
     ...problems.cspViolations.map(
       (v) => `CSP violation of ${v.directive}: blocked ${v.blockedUri || '(inline)'} in ${v.sourceFile || '?'}:${v.line} ${v.sample}`.trim(),
     ),
-    ...problems.failedRequests.map((text) => `failed request: ${text}`),
+    ...problems.failedRequests.filter((text) => !isExpected(expected, 'request', text)).map((text) => `failed request: ${text}`),
   ];
 }
 

@@ -3,13 +3,14 @@ import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useThemeStore } from '../lib/theme-store';
 import { emitServerEvent, listenerCount, setConnectionState } from '../test/fake-socket';
-import { aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../test/fixtures';
+import { aMe, aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../test/fixtures';
 import { jsonResponse, mockApi, problemResponse } from '../test/mock-api';
 import { renderApp } from '../test/render-app';
 import { AppShell } from './app-shell';
 
 vi.mock('../lib/socket', () => import('../test/fake-socket'));
 
+const ME = '/api/v1/me';
 const READY = '/api/ready';
 const STATUS = '/api/v1/system/status';
 
@@ -19,7 +20,7 @@ async function apiStatusText(expected: string) {
 
 describe(AppShell.name, () => {
   it('renders the Overview with a card per dependency, the instance and its workers', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
 
     renderApp('/');
 
@@ -39,7 +40,7 @@ describe(AppShell.name, () => {
   });
 
   it('shows how to start a worker when none is running', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
 
     renderApp('/');
 
@@ -50,6 +51,7 @@ describe(AppShell.name, () => {
 
   it('names the failing dependencies and shows why when the API is degraded', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(redisDownReadiness, 503),
       [STATUS]: () => jsonResponse(aSystemStatus({ readiness: redisDownReadiness })),
     });
@@ -65,6 +67,7 @@ describe(AppShell.name, () => {
 
   it('reports an unreachable API when requests never get an answer', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => Promise.reject(new TypeError('Failed to fetch')),
       [STATUS]: () => Promise.reject(new TypeError('Failed to fetch')),
     });
@@ -78,6 +81,7 @@ describe(AppShell.name, () => {
 
   it('shows the problem title, detail and trace id when the status endpoint fails', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () =>
         problemResponse({
@@ -98,7 +102,7 @@ describe(AppShell.name, () => {
   });
 
   it('updates the Overview from system:status pushes', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
     renderApp('/');
     const workers = screen.getByTestId('workers-card');
     await waitFor(() => expect(workers.textContent).toContain('0 online'));
@@ -117,7 +121,7 @@ describe(AppShell.name, () => {
   });
 
   it('stops listening to pushes once unmounted', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
     const { unmount } = renderApp('/');
     expect(listenerCount('system:status')).toBe(1);
     await apiStatusText('API ready');
@@ -128,7 +132,7 @@ describe(AppShell.name, () => {
   });
 
   it('shows the live-update connection as a titled dot', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
     renderApp('/');
     expect(screen.getByTestId('socket-status').getAttribute('title')).toBe('Live updates: connected');
 
@@ -139,7 +143,7 @@ describe(AppShell.name, () => {
   });
 
   it('switches the theme from the top bar', async () => {
-    mockApi({ [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus()) });
     useThemeStore.setState({ theme: 'dark' });
     renderApp('/');
 

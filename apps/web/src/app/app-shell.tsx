@@ -1,8 +1,10 @@
 import { NavLink, Outlet } from 'react-router';
-import { LogoIcon, MoonIcon, OverviewIcon, ServerIcon, SunIcon } from '../components/icons';
+import { LogoIcon, OverviewIcon, ServerIcon } from '../components/icons';
+import { ThemeToggle } from '../components/theme-toggle';
+import { UserMenu } from '../features/auth/components/user-menu';
 import { ApiStatus } from '../features/system/components/api-status';
 import { useSystemEvents } from '../features/system/use-system-events';
-import { useThemeStore } from '../lib/theme-store';
+import { TeamSwitcher } from '../features/teams/components/team-switcher';
 
 const NAV = [
   { to: '/', label: 'Overview', icon: OverviewIcon },
@@ -33,24 +35,17 @@ export function AppShell() {
       </aside>
       <div className="shell__body">
         <header className="topbar">
-          <ApiStatus />
-          <ThemeToggle />
+          <TeamSwitcher />
+          <div className="topbar__end">
+            <ApiStatus />
+            <ThemeToggle />
+            <UserMenu />
+          </div>
         </header>
         <main className="main">
           <Outlet />
         </main>
       </div>
     </div>
-  );
-}
-
-function ThemeToggle() {
-  const theme = useThemeStore((state) => state.theme);
-  const toggle = useThemeStore((state) => state.toggle);
-  const next = theme === 'dark' ? 'light' : 'dark';
-  return (
-    <button type="button" className="icon-button" onClick={toggle} aria-label={`Switch to ${next} theme`} title={`Switch to ${next} theme`}>
-      {theme === 'dark' ? <SunIcon /> : <MoonIcon />}
-    </button>
   );
 }

@@ -1,15 +1,17 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { aSystemStatus, readyReadiness } from '../test/fixtures';
+import { aMe, aSystemStatus, readyReadiness } from '../test/fixtures';
 import { jsonResponse, mockApi } from '../test/mock-api';
 import { renderApp } from '../test/render-app';
 import { NotFoundPage } from './not-found-page';
 
 vi.mock('../lib/socket', () => import('../test/fake-socket'));
 
+const ME = '/api/v1/me';
+
 describe(NotFoundPage.name, () => {
   it('renders inside the shell for an unknown route and names the path', async () => {
-    mockApi({ '/api/ready': () => jsonResponse(readyReadiness) });
+    mockApi({ [ME]: () => jsonResponse(aMe()), '/api/ready': () => jsonResponse(readyReadiness) });
 
     renderApp('/apps/does-not-exist');
 
@@ -21,6 +23,7 @@ describe(NotFoundPage.name, () => {
 
   it('leads back to the Overview', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       '/api/ready': () => jsonResponse(readyReadiness),
       '/api/v1/system/status': () => jsonResponse(aSystemStatus()),
     });

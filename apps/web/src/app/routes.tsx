@@ -1,4 +1,9 @@
 import type { RouteObject } from 'react-router';
+import { RequireSession } from '../features/auth/components/require-session';
+import { SessionRoot } from '../features/auth/components/session-root';
+import { LoginPage } from '../features/auth/pages/login-page';
+import { ProfilePage } from '../features/auth/pages/profile-page';
+import { SetupPage } from '../features/auth/pages/setup-page';
 import { OverviewPage } from '../features/system/pages/overview-page';
 import { SystemPage } from '../features/system/pages/system-page';
 import { AppShell } from './app-shell';
@@ -7,12 +12,25 @@ import { NotFoundPage } from './not-found-page';
 /** Shared by the browser router and the memory routers of the specs. */
 export const routes: RouteObject[] = [
   {
-    path: '/',
-    element: <AppShell />,
+    element: <SessionRoot />,
     children: [
-      { index: true, element: <OverviewPage /> },
-      { path: 'system', element: <SystemPage /> },
-      { path: '*', element: <NotFoundPage /> },
+      { path: 'setup', element: <SetupPage /> },
+      { path: 'login', element: <LoginPage /> },
+      {
+        // Everything else needs a signed-in user.
+        path: '/',
+        element: (
+          <RequireSession>
+            <AppShell />
+          </RequireSession>
+        ),
+        children: [
+          { index: true, element: <OverviewPage /> },
+          { path: 'system', element: <SystemPage /> },
+          { path: 'profile', element: <ProfilePage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
     ],
   },
 ];

@@ -1,4 +1,13 @@
-import { type ErrorCode, PROBLEM_CONTENT_TYPE, type FieldError, type ProblemDetails, errorCodeForStatus } from '@zpanel/contracts';
+import {
+  ErrorCode,
+  PROBLEM_CONTENT_TYPE,
+  TEAM_HEADER,
+  type FieldError,
+  type ProblemDetails,
+  type SessionResponse,
+  errorCodeForStatus,
+} from '@zpanel/contracts';
+import { useSessionStore } from './session-store';
 
 /** The API answered with a non-2xx status; carries its problem+json body. */
 export class ApiError extends Error implements ProblemDetails {
@@ -10,8 +19,10 @@ export class ApiError extends Error implements ProblemDetails {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
   readonly traceId: string;
+  /** From a `Retry-After` header (429, 503): how long to wait before asking again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(problem: ProblemDetails) {
+  constructor(problem: ProblemDetails, retryAfterSeconds?: number) {
     super(problem.detail ?? problem.title);
     this.type = problem.type;
     this.title = problem.title;
@@ -20,6 +31,7 @@ export class ApiError extends Error implements ProblemDetails {
     this.code = problem.code;
     this.errors = problem.errors ?? [];
     this.traceId = problem.traceId;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -45,27 +57,20 @@ export interface ApiRequestOptions extends Omit<RequestInit, 'body'> {
    * A problem+json body is still thrown as an `ApiError`.
    */
   acceptStatuses?: readonly number[];
+  /**
+   * For the public endpoints (setup, login, refresh, logout): no `Authorization` or team header,
+   * and a 401 is the answer rather than a reason to refresh the session.
+   */
+  anonymous?: boolean;
 }
 
 /** The one way the SPA talks to the API: same origin, cookies included, JSON both ways. */
 export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}): Promise<T> {
-  const { body, query, acceptStatuses = [], headers, ...init } = options;
-  const requestHeaders = new Headers(headers);
-  requestHeaders.set('Accept', `application/json, ${PROBLEM_CONTENT_TYPE}`);
-  if (body !== undefined) requestHeaders.set('Content-Type', 'application/json');
-
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, query), {
-      ...init,
-      headers: requestHeaders,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'include',
-    });
-  } catch (error) {
-    // A cancelled query is not an outage: let react-query see the abort as such.
-    if (isAbort(error)) throw error;
-    throw new NetworkError(error);
+  const { anonymous = false, acceptStatuses = [] } = options;
+  const sentToken = anonymous ? undefined : useSessionStore.getState().accessToken;
+  let response = await send(path, options, sentToken);
+  if (!anonymous && (await isTokenRejection(response)) && (await renewAfterRejection(sentToken))) {
+    response = await send(path, options, useSessionStore.getState().accessToken);
   }
 
   const isProblem = mediaType(response) === PROBLEM_CONTENT_TYPE;
@@ -77,7 +82,84 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
   if (!isProblem && GATEWAY_FAILURES.has(response.status)) {
     throw new NetworkError(new Error(`Gateway answered ${response.status} ${response.statusText}`.trim()));
   }
-  throw new ApiError(await readProblem(response));
+  throw new ApiError(await readProblem(response), retryAfter(response));
+}
+
+let refreshing: Promise<boolean> | undefined;
+
+/**
+ * Trades the refresh cookie for a new access token. Concurrent callers share one request: the
+ * API rotates the cookie on every refresh and takes a second use of a spent one for theft,
+ * ending the session. Other tabs share the cookie, so tabs take turns through a Web Lock.
+ * Resolves `false`, with the session ended, when the API refuses; rejects when it cannot be asked.
+ */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= withRefreshLock(exchangeRefreshCookie).finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+const REFRESH_LOCK = 'zpanel.refresh';
+
+function withRefreshLock(refresh: () => Promise<boolean>): Promise<boolean> {
+  // Web Locks exist in every browser the SPA supports, but not in jsdom or non-secure contexts.
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? locks.request(REFRESH_LOCK, refresh) : refresh();
+}
+
+async function exchangeRefreshCookie(): Promise<boolean> {
+  const store = useSessionStore.getState();
+  try {
+    const session = await apiRequest<SessionResponse>('/api/v1/auth/refresh', { method: 'POST', anonymous: true });
+    useSessionStore.getState().startSession(session);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    // Only a session that existed can have expired; a first visit simply has none.
+    useSessionStore.getState().endSession(store.status === 'signedIn' ? 'expired' : undefined);
+    return false;
+  }
+}
+
+/** Whether a protected request may be retried after `sentToken` was refused. */
+async function renewAfterRejection(sentToken: string | undefined): Promise<boolean> {
+  const current = useSessionStore.getState().accessToken;
+  // Another request refreshed while this one was in flight: retry with its token.
+  if (current && current !== sentToken) return true;
+  return refreshSession();
+}
+
+const TOKEN_REJECTIONS: ReadonlySet<ErrorCode> = new Set([ErrorCode.Unauthorized, ErrorCode.SessionExpired]);
+
+/** A 401 about the token itself, not e.g. a wrong current password (`invalid_credentials`). */
+async function isTokenRejection(response: Response): Promise<boolean> {
+  if (response.status !== 401) return false;
+  const { code } = await readProblem(response.clone());
+  return TOKEN_REJECTIONS.has(code);
+}
+
+async function send(path: string, options: ApiRequestOptions, accessToken: string | undefined): Promise<Response> {
+  const { body, query, acceptStatuses: _accept, anonymous, headers, ...init } = options;
+  const requestHeaders = new Headers(headers);
+  requestHeaders.set('Accept', `application/json, ${PROBLEM_CONTENT_TYPE}`);
+  if (body !== undefined) requestHeaders.set('Content-Type', 'application/json');
+  if (accessToken) requestHeaders.set('Authorization', `Bearer ${accessToken}`);
+  const { teamId } = useSessionStore.getState();
+  if (!anonymous && teamId) requestHeaders.set(TEAM_HEADER, teamId);
+
+  try {
+    return await fetch(withQuery(path, query), {
+      ...init,
+      headers: requestHeaders,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'include',
+    });
+  } catch (error) {
+    // A cancelled query is not an outage: let react-query see the abort as such.
+    if (isAbort(error)) throw error;
+    throw new NetworkError(error);
+  }
 }
 
 /** Field errors of a validation failure, keyed by field path, for forms. */
@@ -103,6 +185,14 @@ function withQuery(path: string, query: Record<string, QueryValue> | undefined):
   }
   const search = params.toString();
   return search ? `${path}?${search}` : path;
+}
+
+/** `Retry-After` as seconds; the header may also be an HTTP date. */
+function retryAfter(response: Response): number | undefined {
+  const value = response.headers.get('Retry-After')?.trim();
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : Math.ceil((Date.parse(value) - Date.now()) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) : undefined;
 }
 
 function mediaType(response: Response): string {

@@ -23,3 +23,13 @@ export function dateTime(iso: string): string {
 export function milliseconds(ms: number): string {
   return `${ms < 10 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
 }
+
+/** "42 seconds", "1 minute", "3 minutes": a wait, rounded up to what the user must sit out. */
+export function waitDuration(seconds: number): string {
+  if (seconds < 60) {
+    const whole = Math.max(1, Math.ceil(seconds));
+    return `${whole} ${whole === 1 ? 'second' : 'seconds'}`;
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+}

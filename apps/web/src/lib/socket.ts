@@ -1,5 +1,6 @@
 import { EVENTS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@zpanel/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { useSessionStore } from './session-store';
 
 export type EventsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -20,12 +21,28 @@ function setState(next: ConnectionState): void {
  */
 export function getSocket(): EventsSocket {
   if (socket) return socket;
-  socket = io(EVENTS_NAMESPACE, { path: '/socket.io', withCredentials: true });
-  socket.on('connect', () => setState('connected'));
-  socket.on('disconnect', () => setState('disconnected'));
-  socket.on('connect_error', () => setState('disconnected'));
-  socket.io.on('reconnect_attempt', () => setState('connecting'));
-  return socket;
+  const created: EventsSocket = io(EVENTS_NAMESPACE, {
+    path: '/socket.io',
+    withCredentials: true,
+    // Read on every (re)connect, so a reconnect always presents the newest access token.
+    auth: (send) => send({ token: useSessionStore.getState().accessToken }),
+  });
+  created.on('connect', () => setState('connected'));
+  created.on('disconnect', () => setState('disconnected'));
+  created.on('connect_error', () => setState('disconnected'));
+  created.io.on('reconnect_attempt', () => setState('connecting'));
+  // The gateway checks the token at the handshake only: a refreshed token needs a new handshake,
+  // and signing out must close the connection.
+  useSessionStore.subscribe(({ accessToken }, previous) => {
+    if (accessToken === previous.accessToken) return;
+    created.disconnect();
+    if (accessToken) {
+      setState('connecting');
+      created.connect();
+    }
+  });
+  socket = created;
+  return created;
 }
 
 export function getConnectionState(): ConnectionState {

@@ -1,4 +1,13 @@
-import type { ReadinessResponse, SystemStatus, WorkerInfo } from '@zpanel/contracts';
+import {
+  type MeResponse,
+  type ReadinessResponse,
+  Role,
+  type SessionResponse,
+  type SystemStatus,
+  type TeamMembershipDto,
+  type UserDto,
+  type WorkerInfo,
+} from '@zpanel/contracts';
 
 export const readyReadiness: ReadinessResponse = {
   status: 'ready',
@@ -38,6 +47,44 @@ export function aSystemStatus(overrides: Partial<SystemStatus> = {}): SystemStat
     apiStartedAt: new Date(Date.now() - 7_200_000).toISOString(),
     readiness: readyReadiness,
     workers: [aWorker()],
+    ...overrides,
+  };
+}
+
+/** The token `renderApp` signs in with. */
+export const ACCESS_TOKEN = 'access-token-1';
+
+export function aUser(overrides: Partial<UserDto> = {}): UserDto {
+  return {
+    id: 'user-1',
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    twoFactorEnabled: false,
+    createdAt: '2026-01-05T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function aMembership(overrides: Partial<TeamMembershipDto> = {}): TeamMembershipDto {
+  return {
+    teamId: 'team-1',
+    teamName: 'Analytical Engines',
+    role: Role.Owner,
+    joinedAt: '2026-01-05T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function aMe(overrides: Partial<MeResponse> = {}): MeResponse {
+  return { user: aUser(), teams: [aMembership()], ...overrides };
+}
+
+export function aSession(overrides: Partial<SessionResponse> = {}): SessionResponse {
+  return {
+    accessToken: 'access-token-2',
+    accessTokenExpiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    refreshTokenExpiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    user: aUser(),
     ...overrides,
   };
 }

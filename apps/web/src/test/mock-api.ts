@@ -1,30 +1,50 @@
 import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '@zpanel/contracts';
 import { expect, onTestFinished, vi } from 'vitest';
 
-type Route = () => Response | Promise<Response>;
+/** Answers one request; gets what the client sent, to assert on headers or body. */
+type Route = (request: SentRequest) => Response | Promise<Response>;
 
-export function jsonResponse(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+export interface SentRequest {
+  url: string;
+  method: string;
+  headers: Headers;
+  /** The parsed JSON body, if any. */
+  body: unknown;
 }
 
-export function problemResponse(problem: Partial<ProblemDetails> & Pick<ProblemDetails, 'status' | 'title'>): Response {
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+
+export function problemResponse(
+  problem: Partial<ProblemDetails> & Pick<ProblemDetails, 'status' | 'title'>,
+  headers: Record<string, string> = {},
+): Response {
   const body: ProblemDetails = { type: 'about:blank', code: ErrorCode.Internal, traceId: 'trace-1', ...problem };
-  return new Response(JSON.stringify(body), { status: problem.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE } });
+  return new Response(JSON.stringify(body), {
+    status: problem.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
+  });
 }
 
 /**
- * Replaces `fetch` with one answering by path and query (e.g. `/api/v1/system/status?probe=true`).
+ * Replaces `fetch` with one answering by method and path with query (`'POST /api/v1/auth/login'`),
+ * or by path alone for any method (`'/api/v1/system/status?probe=true'`).
  * The client turns a thrown error into a NetworkError, so unexpected requests are collected and
  * fail the test when it ends instead.
  */
 export function mockApi(routes: Record<string, Route>) {
   const unexpected: string[] = [];
   onTestFinished(() => expect(unexpected, 'requests without a mocked route').toEqual([]));
-  const fetchMock = vi.fn(async (input: RequestInfo | URL): Promise<Response> => {
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = String(input);
-    const route = routes[url];
-    if (route) return route();
-    unexpected.push(url);
+    const method = init?.method ?? 'GET';
+    const route = routes[`${method} ${url}`] ?? routes[url];
+    if (route) {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+      return route({ url, method, headers: new Headers(init?.headers), body });
+    }
+    unexpected.push(`${method} ${url}`);
     throw new TypeError('Failed to fetch');
   });
   vi.stubGlobal('fetch', fetchMock);
@@ -33,4 +53,16 @@ export function mockApi(routes: Record<string, Route>) {
 
 export function requestedUrls(fetchMock: ReturnType<typeof mockApi>): string[] {
   return fetchMock.mock.calls.map(([input]) => String(input));
+}
+
+/** Every request of `fetchMock` to `url`, as sent. */
+export function requestsTo(fetchMock: ReturnType<typeof mockApi>, url: string, method = 'GET'): SentRequest[] {
+  return fetchMock.mock.calls
+    .filter(([input, init]) => String(input) === url && (init?.method ?? 'GET') === method)
+    .map(([input, init]) => ({
+      url: String(input),
+      method,
+      headers: new Headers(init?.headers),
+      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+    }));
 }

@@ -4,3 +4,4 @@ export * from './wait-for';
 export * from './redis-server';
 export * from './stack';
 export * from './api-session';
+export * from './api-call';

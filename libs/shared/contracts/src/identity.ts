@@ -109,3 +109,30 @@ export interface ChangePasswordRequest {
 export interface CreateTeamRequest {
   name: string;
 }
+
+export interface ApiTokenDto {
+  id: string;
+  teamId: string;
+  name: string;
+  abilities: Ability[];
+  /** First characters of the token, to tell tokens apart; the rest is never shown again. */
+  tokenPrefix: string;
+  createdBy: { id: string; name: string } | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+/** `POST /api/v1/teams/{teamId}/api-tokens`; abilities cannot exceed the creator's role. */
+export interface CreateApiTokenRequest {
+  name: string;
+  abilities: Ability[];
+  /** ISO date-time in the future; omitted means no expiry. */
+  expiresAt?: string;
+}
+
+/** The secret `zp_…` token is in this response only. */
+export interface CreatedApiTokenResponse extends ApiTokenDto {
+  token: string;
+}

@@ -6,3 +6,4 @@ export * from './socket-events';
 export * from './identity';
 export * from './teams';
 export * from './two-factor';
+export * from './audit';

@@ -1,3 +1,5 @@
+import { ApiTokenEntity } from './api-token.entity';
+import { AuditEventEntity } from './audit-event.entity';
 import { InstanceEntity } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
@@ -6,6 +8,6 @@ import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 
-export { InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, TeamEntity, TeamMemberEntity, UserEntity };
+export { ApiTokenEntity, AuditEventEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity];

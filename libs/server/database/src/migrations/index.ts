@@ -1,6 +1,14 @@
 import { CreateInstance1795400000000 } from './1795400000000-create-instance';
 import { CreateIdentity1795400100000 } from './1795400100000-create-identity';
 import { CreateInvitationsAndRecoveryCodes1795400200000 } from './1795400200000-create-invitations-and-recovery-codes';
+import { CreateApiTokens1795400300000 } from './1795400300000-create-api-tokens';
+import { CreateAuditEvents1795400400000 } from './1795400400000-create-audit-events';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
-export const MIGRATIONS = [CreateInstance1795400000000, CreateIdentity1795400100000, CreateInvitationsAndRecoveryCodes1795400200000];
+export const MIGRATIONS = [
+  CreateInstance1795400000000,
+  CreateIdentity1795400100000,
+  CreateInvitationsAndRecoveryCodes1795400200000,
+  CreateApiTokens1795400300000,
+  CreateAuditEvents1795400400000,
+];

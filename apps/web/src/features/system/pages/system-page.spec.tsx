@@ -1,13 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
+import { aMe, aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestedUrls } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { SystemPage } from './system-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
 
+const ME = '/api/v1/me';
 const READY = '/api/ready';
 const STATUS = '/api/v1/system/status';
 const PROBE = '/api/v1/system/status?probe=true';
@@ -15,6 +16,7 @@ const PROBE = '/api/v1/system/status?probe=true';
 describe(SystemPage.name, () => {
   it('lists each dependency and every worker with its queues', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(redisDownReadiness, 503),
       [STATUS]: () => jsonResponse(aSystemStatus({ workers: [aWorker(), aWorker({ id: 'w2', hostname: 'edge-2', queues: ['system', 'deploy'] })] })),
     });
@@ -33,6 +35,7 @@ describe(SystemPage.name, () => {
 
   it('shows the round trip of a worker probe on demand', async () => {
     const fetchMock = mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () => jsonResponse(aSystemStatus()),
       [PROBE]: () => jsonResponse(aSystemStatus({ probe: { ok: true, roundTripMs: 42, workerId: 'worker-7f3a' } })),
@@ -47,6 +50,7 @@ describe(SystemPage.name, () => {
 
   it('shows why a worker probe failed', async () => {
     mockApi({
+      [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
       [PROBE]: () =>

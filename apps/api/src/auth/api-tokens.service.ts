@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  Ability,
+  AuditAction,
+  type ApiTokenDto,
+  type CreatedApiTokenResponse,
+  ErrorCode,
+  type PageQuery,
+  type Paginated,
+  ROLE_ABILITIES,
+  type Role,
+} from '@zpanel/contracts';
+import { AppException, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
+import { ApiTokenEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
+import { DataSource, IsNull, LessThan } from 'typeorm';
+import { pageWindow, paginated } from '../http/pagination';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { AuditService } from '../audit/audit.service';
+import type { Caller, TokenCaller } from './caller';
+
+/** Requests per minute one token may make; a runaway script must not starve the instance. */
+const TOKEN_REQUESTS_PER_MINUTE = 600;
+/** `last_used_at` is written at most this often per token, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+const invalid = () => new AppException(ErrorCode.Unauthorized, 'The API token is not valid (unknown, revoked or expired)');
+
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rateLimiter: RateLimiter,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get tokens() {
+    return this.dataSource.getRepository(ApiTokenEntity);
+  }
+
+  /** Resolves a `zp_` token to a caller whose abilities never exceed its creator's current role. */
+  async authenticate(token: string): Promise<TokenCaller> {
+    if (!isWellFormedToken(token, 'zp')) throw invalid();
+    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw invalid();
+    const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId: row.teamId, userId: row.createdBy });
+    // The creator left the team: the token goes with them.
+    if (!membership) throw invalid();
+    await this.rateLimiter.consume({ key: `token:${row.id}`, limit: TOKEN_REQUESTS_PER_MINUTE, windowMs: 60_000 });
+    await this.tokens.update({ id: row.id, lastUsedAt: IsNull() }, { lastUsedAt: new Date() });
+    await this.tokens.update({ id: row.id, lastUsedAt: LessThan(new Date(Date.now() - LAST_USED_RESOLUTION_MS)) }, { lastUsedAt: new Date() });
+    const allowed = ROLE_ABILITIES[membership.role];
+    return { kind: 'token', tokenId: row.id, teamId: row.teamId, userId: row.createdBy, abilities: row.abilities.filter((a) => allowed.includes(a)) };
+  }
+
+  async create(actor: { userId: string; role: Role }, teamId: string, input: { name: string; abilities: Ability[]; expiresAt?: string }): Promise<CreatedApiTokenResponse> {
+    const allowed = ROLE_ABILITIES[actor.role];
+    const excess = input.abilities.filter((a) => !allowed.includes(a));
+    if (excess.length > 0) {
+      throw new AppException(ErrorCode.Forbidden, `Your role (${actor.role}) cannot grant ${excess.join(', ')}`, [
+        { field: 'abilities', message: `abilities may include only ${allowed.join(', ')}` },
+      ]);
+    }
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw AppException.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    const token = generateOpaqueToken('zp');
+    const saved = await this.tokens.save({
+      teamId,
+      createdBy: actor.userId,
+      name: input.name,
+      abilities: [...new Set(input.abilities)],
+      tokenHash: hashOpaqueToken(token),
+      tokenPrefix: token.slice(0, 10),
+      expiresAt,
+    });
+    await this.audit.record({ action: AuditAction.ApiTokenCreated, teamId, actor: { kind: 'user', userId: actor.userId }, target: { type: 'api_token', id: saved.id }, metadata: { name: saved.name, abilities: saved.abilities } });
+    const [dto] = await this.toDtos([saved]);
+    return { ...dto, token };
+  }
+
+  /** Admins see every token of the team; others see the ones they created. */
+  async list(teamId: string, viewer: { userId: string; isAdmin: boolean }, query: PageQuery): Promise<Paginated<ApiTokenDto>> {
+    const window = pageWindow(query);
+    const where = viewer.isAdmin ? { teamId } : { teamId, createdBy: viewer.userId };
+    const [rows, total] = await this.tokens.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    return paginated(await this.toDtos(rows), total, window);
+  }
+
+  /** Revokes a token of the team: its creator or an admin may. */
+  async revoke(teamId: string, tokenId: string, actor: { userId: string; isAdmin: boolean; caller: Caller }): Promise<void> {
+    const row = await this.tokens.findOneBy({ id: tokenId, teamId });
+    if (!row) throw new AppException(ErrorCode.NotFound, 'No such API token in this team');
+    if (!actor.isAdmin && row.createdBy !== actor.userId) throw new AppException(ErrorCode.Forbidden, "Only the token's creator or an admin can revoke it");
+    if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
+    await this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } });
+  }
+
+  private async toDtos(rows: ApiTokenEntity[]): Promise<ApiTokenDto[]> {
+    const creatorIds = [...new Set(rows.map((r) => r.createdBy))];
+    const creators = creatorIds.length ? await this.dataSource.getRepository(UserEntity).findBy(creatorIds.map((id) => ({ id }))) : [];
+    const names = new Map(creators.map((u) => [u.id, u.name]));
+    return rows.map((r) => ({
+      id: r.id,
+      teamId: r.teamId,
+      name: r.name,
+      abilities: r.abilities,
+      tokenPrefix: r.tokenPrefix,
+      createdBy: names.has(r.createdBy) ? { id: r.createdBy, name: names.get(r.createdBy) as string } : null,
+      expiresAt: r.expiresAt?.toISOString() ?? null,
+      lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+      revokedAt: r.revokedAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+}

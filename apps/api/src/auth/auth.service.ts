@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditAction, ErrorCode, type MeResponse, Role, type SessionResponse, type UserDto } from '@zpanel/contracts';
+import { AuditService } from '../audit/audit.service';
+import { AppException, hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '@zpanel/core';
+import { TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
+import { DataSource, type EntityManager } from 'typeorm';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { TwoFactorService } from '../two-factor/two-factor.service';
+import { AccessTokensService } from './access-tokens.service';
+import type { UserCaller } from './caller';
+import { type ClientInfo, type IssuedRefreshToken, SessionsService } from './sessions.service';
+import { toUserDto } from './user-dto';
+
+/** Serialises first-run setup: of two concurrent owner requests exactly one succeeds. */
+const SETUP_LOCK_KEY = 7_301_526_418;
+/** 10 failed logins for one account within a minute: the 11th attempt is refused. */
+const ACCOUNT_FAILURES = { limit: 10, windowMs: 60_000 };
+/** Per client address, across accounts (password spraying). */
+const ADDRESS_FAILURES = { limit: 50, windowMs: 60_000 };
+
+export interface IssuedSession {
+  response: SessionResponse;
+  refresh: IssuedRefreshToken;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly rateLimiter: RateLimiter,
+    private readonly twoFactor: TwoFactorService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get users() {
+    return this.dataSource.getRepository(UserEntity);
+  }
+
+  async needsOwner(): Promise<boolean> {
+    return !(await this.users.exists());
+  }
+
+  /** Creates the first account and its team; refused with 409 once any user exists. */
+  async createOwner(input: { email: string; name: string; password: string; teamName: string }, client: ClientInfo): Promise<IssuedSession> {
+    this.assertPasswordAcceptable(input.password, input, 'password');
+    const passwordHash = await hashPassword(input.password);
+    const user = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
+      if (await manager.getRepository(UserEntity).exists()) {
+        throw new AppException(ErrorCode.Conflict, 'The owner account already exists: sign in instead');
+      }
+      const owner = await manager.getRepository(UserEntity).save({ email: input.email, name: input.name, passwordHash, passwordChangedAt: new Date() });
+      await this.createTeamFor(manager, owner.id, input.teamName);
+      return owner;
+    });
+    return this.startSession(user, client);
+  }
+
+  async createTeamFor(manager: EntityManager, userId: string, name: string): Promise<{ team: TeamEntity; membership: TeamMemberEntity }> {
+    const team = await manager.getRepository(TeamEntity).save({ name });
+    const membership = await manager.getRepository(TeamMemberEntity).save({ teamId: team.id, userId, role: Role.Owner });
+    await this.audit.record({ action: AuditAction.TeamCreated, teamId: team.id, actor: { kind: 'user', userId }, metadata: { name } }, manager);
+    return { team, membership };
+  }
+
+  async login(input: { email: string; password: string; totpCode?: string; recoveryCode?: string }, client: ClientInfo): Promise<IssuedSession> {
+    const account = { key: `login:account:${digest(input.email.toLowerCase())}`, ...ACCOUNT_FAILURES };
+    const address = { key: `login:address:${digest(client.ip ?? 'unknown')}`, ...ADDRESS_FAILURES };
+    const user = await this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    try {
+      await this.rateLimiter.assertBelow(account);
+      await this.rateLimiter.assertBelow(address);
+    } catch (error) {
+      if (user) await this.audit.record({ action: AuditAction.LoginLockedOut, teamId: null, actor: null, target: { type: 'user', id: user.id } });
+      throw error;
+    }
+    // Same work whether or not the account exists, so timing does not reveal registered emails.
+    const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+    if (!user || !passwordOk) {
+      await Promise.all([this.rateLimiter.hit(account), this.rateLimiter.hit(address)]);
+      if (user) await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'password' } });
+      throw new AppException(ErrorCode.InvalidCredentials, 'Wrong email or password');
+    }
+    if (user.totpEnabledAt) {
+      if (!input.totpCode && !input.recoveryCode) {
+        throw new AppException(ErrorCode.TwoFactorRequired, 'Enter the 6-digit code from your authenticator app');
+      }
+      // Wrong codes count like wrong passwords: the same limit stops guessing the 6 digits.
+      if (!(await this.twoFactor.verifyForLogin(user, { totpCode: input.totpCode, recoveryCode: input.recoveryCode }))) {
+        await Promise.all([this.rateLimiter.hit(account), this.rateLimiter.hit(address)]);
+        await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'two_factor' } });
+        throw new AppException(ErrorCode.InvalidCredentials, 'Wrong two-factor code', [
+          { field: input.totpCode ? 'totpCode' : 'recoveryCode', message: 'the code is wrong or was already used' },
+        ]);
+      }
+    }
+    await this.rateLimiter.reset(account.key);
+    await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata: { twoFactor: user.totpEnabledAt !== null } });
+    return this.startSession(user, client);
+  }
+
+  async refresh(token: string, client: ClientInfo): Promise<IssuedSession> {
+    const refresh = await this.sessions.rotate(token, client);
+    const user = await this.users.findOneBy({ id: refresh.userId });
+    if (!user) throw new AppException(ErrorCode.SessionExpired, 'The session has ended: sign in again');
+    return this.sessionResponse(user, refresh);
+  }
+
+  logout(token: string): Promise<void> {
+    return this.sessions.endByToken(token);
+  }
+
+  async me(caller: UserCaller): Promise<MeResponse> {
+    const user = await this.users.findOneByOrFail({ id: caller.userId });
+    const memberships = await this.dataSource
+      .getRepository(TeamMemberEntity)
+      .createQueryBuilder('m')
+      .innerJoinAndMapOne('m.team', TeamEntity, 't', 't.id = m.team_id')
+      .where('m.user_id = :userId', { userId: caller.userId })
+      .orderBy('t.name', 'ASC')
+      .getMany();
+    return {
+      user: toUserDto(user),
+      teams: memberships.map((m) => {
+        const team = (m as TeamMemberEntity & { team: TeamEntity }).team;
+        return { teamId: team.id, teamName: team.name, role: m.role, joinedAt: m.createdAt.toISOString() };
+      }),
+    };
+  }
+
+  /** Changes the password and signs out every other session of the user. */
+  async changePassword(caller: UserCaller, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findOneByOrFail({ id: caller.userId });
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new AppException(ErrorCode.InvalidCredentials, 'The current password is wrong', [{ field: 'currentPassword', message: 'currentPassword is wrong' }]);
+    }
+    this.assertPasswordAcceptable(newPassword, user, 'newPassword');
+    await this.users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() });
+    await this.sessions.revokeOthers(user.id, caller.sessionId);
+    await this.audit.record({ action: AuditAction.PasswordChanged, teamId: null, actor: caller });
+  }
+
+  /** Creates an account inside the caller's transaction (registration by invitation). */
+  async createUser(manager: EntityManager, input: { email: string; name: string; password: string }): Promise<UserEntity> {
+    this.assertPasswordAcceptable(input.password, input, 'password');
+    const exists = await manager.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getExists();
+    if (exists) throw new AppException(ErrorCode.Conflict, `An account for ${input.email} already exists: sign in to accept`);
+    return manager.getRepository(UserEntity).save({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() });
+  }
+
+  findUser(userId: string): Promise<UserEntity> {
+    return this.users.findOneByOrFail({ id: userId });
+  }
+
+  signInAs(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
+    return this.startSession(user, client);
+  }
+
+  private assertPasswordAcceptable(password: string, context: { email: string; name: string }, field: string): void {
+    const problems = passwordProblems(password, context);
+    if (problems.length > 0) throw AppException.validation(problems.map((message) => ({ field, message })));
+  }
+
+  private async startSession(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
+    return this.sessionResponse(user, await this.sessions.start(user.id, client));
+  }
+
+  private sessionResponse(user: UserEntity, refresh: IssuedRefreshToken): IssuedSession {
+    const access = this.accessTokens.issue(user.id, refresh.familyId);
+    const dto: UserDto = toUserDto(user);
+    return {
+      refresh,
+      response: {
+        accessToken: access.token,
+        accessTokenExpiresAt: access.expiresAt.toISOString(),
+        refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
+        user: dto,
+      },
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditAction, ErrorCode, REFRESH_TOKEN_TTL_SECONDS } from '@zpanel/contracts';
+import { AuditService } from '../audit/audit.service';
+import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
+import { RefreshTokenEntity } from '@zpanel/database';
+import type { Logger } from 'pino';
+import { DataSource, IsNull, Not } from 'typeorm';
+
+export interface ClientInfo {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface IssuedRefreshToken {
+  token: string;
+  familyId: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+const expired = () => new AppException(ErrorCode.SessionExpired, 'The session has ended: sign in again');
+
+/**
+ * Rotating opaque refresh tokens. Each use spends the token and issues its successor in the same
+ * family; presenting a spent token means it was copied, so the whole family is revoked and
+ * whoever holds any of its tokens must sign in again.
+ */
+@Injectable()
+export class SessionsService {
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectLogger() logger: Logger,
+    private readonly audit: AuditService,
+  ) {
+    this.logger = logger.child({ component: 'sessions' });
+  }
+
+  private get tokens() {
+    return this.dataSource.getRepository(RefreshTokenEntity);
+  }
+
+  /** Starts a new session (family) for a fresh login. */
+  start(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    return this.issue(userId, randomUUID(), client);
+  }
+
+  private async issue(userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    const token = generateOpaqueToken('zpr');
+    const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+    await this.tokens.insert({
+      userId,
+      familyId,
+      tokenHash: hashOpaqueToken(token),
+      expiresAt,
+      ip: client.ip?.slice(0, 64) ?? null,
+      userAgent: client.userAgent?.slice(0, 256) ?? null,
+    });
+    return { token, familyId, userId, expiresAt };
+  }
+
+  /** Spends `token` and returns its successor; a spent, revoked or unknown token ends the session. */
+  async rotate(token: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    if (!isWellFormedToken(token, 'zpr')) throw expired();
+    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) throw expired();
+
+    // Conditional update: of two concurrent uses of one token exactly one wins; the other is reuse.
+    const spent = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
+    if (!spent.affected) {
+      await this.revokeFamily(row.familyId);
+      this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: session family revoked');
+      await this.audit.record({ action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } });
+      throw expired();
+    }
+    return this.issue(row.userId, row.familyId, client);
+  }
+
+  /** Ends the session `token` belongs to (logout). Unknown tokens are ignored: logout always succeeds. */
+  async endByToken(token: string): Promise<void> {
+    if (!isWellFormedToken(token, 'zpr')) return;
+    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    if (row) await this.revokeFamily(row.familyId);
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Ends every session of a user except `keepFamilyId` (after a password change). */
+  async revokeOthers(userId: string, keepFamilyId: string): Promise<void> {
+    await this.tokens.update({ userId, familyId: Not(keepFamilyId), revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode } from '@zpanel/contracts';
+import { type AppConfig, AppException, InjectConfig } from '@zpanel/core';
+import { InjectRedis } from '@zpanel/queue';
+import type Redis from 'ioredis';
+
+export interface RateLimit {
+  /** Counter name, e.g. `login:account:<hash>`; never raw user input (it ends up in Redis keys). */
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** Thrown as 429; the HTTP layer adds `Retry-After`. */
+export class RateLimitedException extends AppException {
+  constructor(readonly retryAfterSeconds: number) {
+    super(ErrorCode.RateLimited, `Too many attempts: try again in ${retryAfterSeconds} s`);
+  }
+}
+
+/**
+ * Fixed-window counters in Redis, so limits hold across API instances. The window starts at the
+ * first hit and lasts `windowMs`.
+ */
+@Injectable()
+export class RateLimiter {
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  private redisKey(key: string): string {
+    return `${this.config.redis.prefix}:ratelimit:${key}`;
+  }
+
+  /** Refuses with 429 when the counter has already reached the limit (without counting this call). */
+  async assertBelow(limit: RateLimit): Promise<void> {
+    const key = this.redisKey(limit.key);
+    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    if (count !== null && Number(count) >= limit.limit) throw new RateLimitedException(Math.max(1, Math.ceil(ttl / 1000)));
+  }
+
+  /** Counts one hit. */
+  async hit(limit: RateLimit): Promise<number> {
+    const key = this.redisKey(limit.key);
+    // SET NX starts the window only on the first hit (portable to Redis 6, unlike PEXPIRE NX).
+    const results = await this.redis.multi().set(key, '0', 'PX', limit.windowMs, 'NX').incr(key).exec();
+    const [error, count] = results?.[1] ?? [new Error('rate limit counter not updated'), 0];
+    if (error) throw error;
+    return Number(count);
+  }
+
+  /** Counts one hit and refuses with 429 once it exceeds the limit. */
+  async consume(limit: RateLimit): Promise<void> {
+    const count = await this.hit(limit);
+    if (count > limit.limit) {
+      const ttl = await this.redis.pttl(this.redisKey(limit.key));
+      throw new RateLimitedException(Math.max(1, Math.ceil(ttl / 1000)));
+    }
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(this.redisKey(key));
+  }
+}

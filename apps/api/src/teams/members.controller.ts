@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ability, type Paginated, type TeamMemberDto } from '@zpanel/contracts';
+import { type Caller, CurrentCaller } from '../auth/caller';
+import { PageQueryDto } from '../http/pagination';
+import { ChangeMemberRoleDto, TeamMemberPageDoc } from './members.dto';
+import { MembersService } from './members.service';
+import { TeamAccessService } from './team-access.service';
+import { uuidParam } from './team-params';
+
+@ApiTags('teams')
+@ApiBearerAuth()
+@Controller('teams/:teamId/members')
+export class MembersController {
+  constructor(
+    private readonly access: TeamAccessService,
+    private readonly members: MembersService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Members of the team with their role and whether they use 2FA' })
+  @ApiOkResponse({ type: TeamMemberPageDoc })
+  async list(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Query() query: PageQueryDto): Promise<Paginated<TeamMemberDto>> {
+    await this.access.require(caller, teamId, Ability.Read);
+    return this.members.list(teamId, query);
+  }
+
+  @Patch(':userId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Change a member's role (admins; only owners touch the owner role; the last owner stays)" })
+  @ApiNoContentResponse()
+  async changeRole(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+    @Body() body: ChangeMemberRoleDto,
+  ): Promise<void> {
+    const actor = await this.access.require(caller, teamId, Ability.Admin);
+    await this.members.changeRole(caller, actor.role, teamId, userId, body.role);
+  }
+
+  @Delete(':userId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Remove a member (admins), or leave the team (your own id); the last owner cannot' })
+  @ApiNoContentResponse()
+  async remove(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('userId', uuidParam('userId')) userId: string): Promise<void> {
+    // Leaving needs no more than being in the team; removing someone else needs the admin ability.
+    const leaving = caller.kind === 'user' && caller.userId === userId;
+    const actor = await this.access.require(caller, teamId, leaving ? Ability.Read : Ability.Admin);
+    await this.members.remove(caller, actor.role, teamId, userId);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditAction, ErrorCode, type PageQuery, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { AppException } from '@zpanel/core';
+import { TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
+import { DataSource, type EntityManager } from 'typeorm';
+import { pageWindow, paginated } from '../http/pagination';
+
+const noSuchMember = () => new AppException(ErrorCode.NotFound, 'No such member in this team');
+
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(teamId: string, query: PageQuery): Promise<Paginated<TeamMemberDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.dataSource
+      .getRepository(TeamMemberEntity)
+      .createQueryBuilder('m')
+      .innerJoinAndMapOne('m.user', UserEntity, 'u', 'u.id = m.user_id')
+      .where('m.team_id = :teamId', { teamId })
+      .orderBy('u.name', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip(window.skip)
+      .take(window.perPage)
+      .getManyAndCount();
+    return paginated(
+      rows.map((m) => {
+        const user = (m as TeamMemberEntity & { user: UserEntity }).user;
+        return { userId: user.id, name: user.name, email: user.email, role: m.role, twoFactorEnabled: user.totpEnabledAt !== null, joinedAt: m.createdAt.toISOString() };
+      }),
+      total,
+      window,
+    );
+  }
+
+  /**
+   * Changes a member's role. Admins manage admins, members and viewers; only an owner can make or
+   * unmake an owner; the last owner cannot be demoted (the team would be unmanageable).
+   */
+  async changeRole(caller: Caller, actorRole: Role, teamId: string, userId: string, role: Role): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const target = await this.lockMembers(manager, teamId, userId);
+      if (actorRole !== Role.Owner && (role === Role.Owner || target.role === Role.Owner)) {
+        throw new AppException(ErrorCode.Forbidden, 'Only an owner can grant or change the owner role');
+      }
+      if (target.role === Role.Owner && role !== Role.Owner) await this.assertNotLastOwner(manager, teamId);
+      await manager.getRepository(TeamMemberEntity).update({ teamId, userId }, { role });
+      await this.audit.record({ action: AuditAction.MemberRoleChanged, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { from: target.role, to: role } }, manager);
+    });
+  }
+
+  /** Removes a member, or lets one leave (`actorId === userId`). The last owner can do neither. */
+  async remove(caller: Caller, actorRole: Role, teamId: string, userId: string): Promise<void> {
+    const actorId = caller.userId;
+    await this.dataSource.transaction(async (manager) => {
+      const target = await this.lockMembers(manager, teamId, userId);
+      const leaving = actorId === userId;
+      if (!leaving && actorRole !== Role.Owner && actorRole !== Role.Admin) throw new AppException(ErrorCode.Forbidden, 'Only owners and admins can remove members');
+      if (!leaving && target.role === Role.Owner && actorRole !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only an owner can remove an owner');
+      if (target.role === Role.Owner) await this.assertNotLastOwner(manager, teamId);
+      await manager.getRepository(TeamMemberEntity).delete({ teamId, userId });
+      await this.audit.record(
+        { action: leaving ? AuditAction.MemberLeft : AuditAction.MemberRemoved, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { role: target.role } },
+        manager,
+      );
+    });
+  }
+
+  /** Locks the team row so that two concurrent demotions cannot both pass the last-owner check. */
+  private async lockMembers(manager: EntityManager, teamId: string, userId: string): Promise<TeamMemberEntity> {
+    await manager.getRepository(TeamEntity).createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :teamId', { teamId }).getOne();
+    const target = await manager.getRepository(TeamMemberEntity).findOneBy({ teamId, userId });
+    if (!target) throw noSuchMember();
+    return target;
+  }
+
+  private async assertNotLastOwner(manager: EntityManager, teamId: string): Promise<void> {
+    const owners = await manager.getRepository(TeamMemberEntity).countBy({ teamId, role: Role.Owner });
+    if (owners <= 1) throw new AppException(ErrorCode.Conflict, 'The team needs at least one owner: make someone else owner first');
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Ability, ErrorCode, ROLE_ABILITIES, type Role } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import { TeamMemberEntity } from '@zpanel/database';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller';
+
+export interface TeamActor {
+  userId: string;
+  /** The person's role, or the token creator's role. */
+  role: Role;
+  abilities: readonly Ability[];
+}
+
+const noSuchTeam = () => new AppException(ErrorCode.NotFound, 'No such team');
+
+/**
+ * The one gate in front of every team-owned resource. A team the caller is not in (or, for an API
+ * token, any team but the token's own) does not exist for them: 404, never 403, which would
+ * confirm that it exists. Within the team, a missing ability is 403.
+ */
+@Injectable()
+export class TeamAccessService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async require(caller: Caller, teamId: string, ability: Ability): Promise<TeamActor> {
+    if (caller.kind === 'token' && caller.teamId !== teamId) throw noSuchTeam();
+    const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId, userId: caller.userId });
+    if (!membership) throw noSuchTeam();
+    const roleAbilities = ROLE_ABILITIES[membership.role];
+    const abilities = caller.kind === 'token' ? caller.abilities.filter((a) => roleAbilities.includes(a)) : roleAbilities;
+    if (!abilities.includes(ability)) {
+      throw new AppException(
+        ErrorCode.Forbidden,
+        caller.kind === 'token' ? `This API token lacks the ${ability} ability` : `Your role (${membership.role}) does not allow this (needs ${ability})`,
+      );
+    }
+    return { userId: caller.userId, role: membership.role, abilities };
+  }
+}

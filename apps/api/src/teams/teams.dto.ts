@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { CreateTeamRequest } from '@zpanel/contracts';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { TeamMembershipDoc } from '../auth/me.dto';
+
+export class CreateTeamDto implements CreateTeamRequest {
+  @ApiProperty({ example: 'Acme staging' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty({ message: 'name is required' })
+  @MaxLength(100)
+  name: string;
+}
+
+export class TeamMembershipPageDoc {
+  @ApiProperty({ type: [TeamMembershipDoc] }) items: TeamMembershipDoc[];
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() total: number;
+}

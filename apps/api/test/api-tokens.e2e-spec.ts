@@ -1,0 +1,104 @@
+import { Client } from 'pg';
+import { type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated, type ProblemDetails, Role, type SessionResponse } from '@zpanel/contracts';
+import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+
+describe('API tokens (built api)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    owner = await createOwner(stack.baseUrl);
+  });
+  afterAll(() => stack?.stop());
+
+  const call = apiCaller(() => stack.baseUrl);
+  const createToken = (credential: string, abilities: string[], extra: Record<string, unknown> = {}) =>
+    call<CreatedApiTokenResponse & Pick<ProblemDetails, 'errors' | 'code'>>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, credential, { name: 'ci', abilities, ...extra });
+  const joinAs = async (email: string, role: Role) => {
+    const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
+    return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email, password: 'a long enough passphrase' })).body;
+  };
+
+  it('shows the zp_ secret once; lists keep only a prefix', async () => {
+    const created = await createToken(owner.accessToken, ['read']);
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^zp_[A-Za-z0-9]{36}$/);
+    expect(created.body.token.startsWith(created.body.tokenPrefix)).toBe(true);
+    const list = await call<Paginated<ApiTokenDto>>('GET', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken);
+    expect(list.text).not.toContain(created.body.token);
+    expect(list.body.items[0]).toMatchObject({ id: created.body.id, abilities: ['read'], createdBy: { id: owner.userId } });
+  });
+
+  it('lets a read token read but not write, and records when it was last used', async () => {
+    const { body: token } = await createToken(owner.accessToken, ['read']);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, token.token)).status).toBe(200);
+    const write = await call<ProblemDetails>('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'x@example.com', role: 'viewer' });
+    expect(write.status).toBe(403);
+    expect(write.body.detail).toContain('lacks the admin ability');
+    const listed = (await call<Paginated<ApiTokenDto>>('GET', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken)).body.items.find((t) => t.id === token.id);
+    expect(listed?.lastUsedAt).not.toBeNull();
+  });
+
+  it('lets an admin token manage the team but never act as a person', async () => {
+    const { body: token } = await createToken(owner.accessToken, ['read', 'admin']);
+    expect((await call('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'y@example.com', role: 'viewer' })).status).toBe(201);
+    for (const [method, path] of [
+      ['GET', '/api/v1/me'],
+      ['POST', '/api/v1/teams'],
+      ['POST', `/api/v1/teams/${owner.teamId}/api-tokens`],
+    ]) {
+      const r = await call<ProblemDetails>(method, path, token.token, method === 'GET' ? undefined : { name: 'n', abilities: ['read'] });
+      expect(r.status).toBe(403);
+    }
+  });
+
+  it('never grants more than the creator’s role, now or later', async () => {
+    const viewer = await joinAs('viewer@example.com', Role.Viewer);
+    const tooMuch = await createToken(viewer.accessToken, ['read', 'write']);
+    expect(tooMuch.status).toBe(403);
+    expect(tooMuch.body.errors?.[0].field).toBe('abilities');
+
+    const member = await joinAs('member@example.com', Role.Member);
+    const { body: token } = await createToken(member.accessToken, ['read', 'write']);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, token.token)).status).toBe(200);
+    // Demoted to viewer: the token keeps only what a viewer may do.
+    await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${member.user.id}`, owner.accessToken, { role: 'viewer' });
+    const after = await call<ProblemDetails>('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${token.id}`, token.token);
+    expect(after.status).toBe(204);
+    // Removed from the team: the member's tokens stop working.
+    const { body: second } = await createToken(member.accessToken, ['read']);
+    await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${member.user.id}`, owner.accessToken);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, second.token)).status).toBe(401);
+  });
+
+  it('stops working when revoked or expired, and refuses a past expiry', async () => {
+    const { body: revoked } = await createToken(owner.accessToken, ['read']);
+    expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${revoked.id}`, owner.accessToken)).status).toBe(204);
+    const r = await call<ProblemDetails>('GET', `/api/v1/teams/${owner.teamId}/members`, revoked.token);
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe(ErrorCode.Unauthorized);
+
+    const past = await createToken(owner.accessToken, ['read'], { expiresAt: '2020-01-01T00:00:00Z' });
+    expect(past.status).toBe(400);
+    expect(past.body.errors?.[0].field).toBe('expiresAt');
+
+    const { body: expiring } = await createToken(owner.accessToken, ['read'], { expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, expiring.token)).status).toBe(200);
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [expiring.id]);
+    } finally {
+      await db.end();
+    }
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, expiring.token)).status).toBe(401);
+  });
+
+  it('refuses a well-formed but unknown token and a token with a broken checksum', async () => {
+    const { body: token } = await createToken(owner.accessToken, ['read']);
+    const flipped = `${token.token.slice(0, -1)}${token.token.endsWith('A') ? 'B' : 'A'}`;
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, flipped)).status).toBe(401);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, 'zp_notatoken')).status).toBe(401);
+  });
+});

@@ -1,0 +1,78 @@
+import { AuditAction, type AuditEventDto, type Paginated, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
+import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack } from '@zpanel/testing';
+
+describe('audit log (built api)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    owner = await createOwner(stack.baseUrl);
+  });
+  afterAll(() => stack?.stop());
+
+  const call = apiCaller(() => stack.baseUrl, { headers: { 'user-agent': 'audit-test/1.0' } });
+  const events = (query = '', token = owner.accessToken) =>
+    call<Paginated<AuditEventDto> & ProblemDetails>('GET', `/api/v1/audit-events?perPage=100${query}`, token, undefined, { [TEAM_HEADER]: owner.teamId });
+
+  it('records sign-ins, failures, lockouts and team changes with actor, address and user agent', async () => {
+    await call('POST', '/api/v1/auth/login', undefined, { email: owner.credentials.email, password: 'wrong wrong wrong' });
+    const invitation = (await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'mia@example.com', role: Role.Member })).body;
+    const mia = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'Mia Member', password: 'a long enough passphrase' })).body;
+    await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${mia.user.id}`, owner.accessToken, { role: Role.Viewer });
+    const token = (await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ci', abilities: ['read'] })).body;
+    await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${token.id}`, owner.accessToken);
+    for (let i = 0; i < 11; i += 1) await call('POST', '/api/v1/auth/login', undefined, { email: 'mia@example.com', password: 'not her password' });
+
+    const log = await events();
+    expect(log.status).toBe(200);
+    const actions = log.body.items.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        AuditAction.TeamCreated,
+        AuditAction.LoginSucceeded,
+        AuditAction.LoginFailed,
+        AuditAction.InvitationCreated,
+        AuditAction.MemberJoined,
+        AuditAction.MemberRoleChanged,
+        AuditAction.ApiTokenCreated,
+        AuditAction.ApiTokenRevoked,
+        AuditAction.LoginLockedOut,
+      ]),
+    );
+    const roleChange = log.body.items.find((e) => e.action === AuditAction.MemberRoleChanged) as AuditEventDto;
+    expect(roleChange).toMatchObject({
+      teamId: owner.teamId,
+      actor: { type: 'user', id: owner.userId, name: 'Olive Owner' },
+      target: { type: 'user', id: mia.user.id },
+      metadata: { from: 'member', to: 'viewer' },
+      userAgent: 'audit-test/1.0',
+    });
+    expect(roleChange.ip).toBeTruthy();
+    // Newest first.
+    const times = log.body.items.map((e) => e.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(log.text).not.toMatch(/zp_|zpr_|zpi_|\$argon2/);
+  });
+
+  it('filters by action and actor', async () => {
+    const failures = await events(`&action=${AuditAction.LoginFailed}`);
+    expect(failures.body.items.length).toBeGreaterThan(0);
+    expect(failures.body.items.every((e) => e.action === AuditAction.LoginFailed)).toBe(true);
+    const byOwner = await events(`&actorId=${owner.userId}`);
+    expect(byOwner.body.items.every((e) => e.actor.id === owner.userId)).toBe(true);
+    const bad = await events('&action=drop_tables&since=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['action', 'since']);
+  });
+
+  it('is for admins, and needs the team header', async () => {
+    const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'max@example.com', role: Role.Member })).body;
+    await call('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'Max Member', password: 'a long enough passphrase' });
+    const max = await signIn(stack.baseUrl, { email: 'max@example.com', password: 'a long enough passphrase' });
+    expect((await events('', max.accessToken)).status).toBe(403);
+    const missing = await call<ProblemDetails>('GET', '/api/v1/audit-events', owner.accessToken);
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors?.[0].field).toBe(TEAM_HEADER);
+  });
+});

@@ -1,0 +1,164 @@
+import { type CreatedInvitationResponse, type MeResponse, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
+import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+
+/**
+ * Every route of the API, read from its own OpenAPI document, must be listed here: as public, as
+ * acting only on the caller's own data, or as team-scoped with how to name team A's resources.
+ * A new route that is not listed fails this suite, so tenancy is tested for every module that lands.
+ */
+const PUBLIC = new Set([
+  'GET /api/health',
+  'GET /api/ready',
+  'GET /api/v1/setup',
+  'POST /api/v1/setup/owner',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/logout',
+  'GET /api/v1/invitations/preview',
+  'POST /api/v1/invitations/register',
+]);
+
+/** Routes that take no id of a team-owned resource: they can only ever touch the caller's own data. */
+const CALLER_SCOPED = new Set([
+  'GET /api/v1/me',
+  'POST /api/v1/me/password',
+  'POST /api/v1/me/two-factor/enrollment',
+  'POST /api/v1/me/two-factor/confirmation',
+  'POST /api/v1/me/two-factor/disable',
+  'POST /api/v1/me/two-factor/recovery-codes',
+  'GET /api/v1/teams',
+  'POST /api/v1/teams',
+  'POST /api/v1/invitations/accept',
+  'GET /api/v1/system/status',
+]);
+
+/**
+ * Team-scoped routes, with a body that passes validation so the check under test is tenancy.
+ * `teamHeader`: the route names its team in the x-zpanel-team header instead of the path.
+ */
+const TEAM_SCOPED: Record<string, { body?: unknown; teamHeader?: true }> = {
+  'GET /api/v1/audit-events': { teamHeader: true },
+  'GET /api/v1/teams/{teamId}/members': {},
+  'PATCH /api/v1/teams/{teamId}/members/{userId}': { body: { role: Role.Viewer } },
+  'DELETE /api/v1/teams/{teamId}/members/{userId}': {},
+  'GET /api/v1/teams/{teamId}/invitations': {},
+  'POST /api/v1/teams/{teamId}/invitations': { body: { email: 'matrix@example.com', role: Role.Viewer } },
+  'DELETE /api/v1/teams/{teamId}/invitations/{invitationId}': {},
+  'GET /api/v1/teams/{teamId}/api-tokens': {},
+  // `write` exceeds a viewer's role, so the viewer pass expects 403 here too.
+  'POST /api/v1/teams/{teamId}/api-tokens': { body: { name: 'matrix', abilities: ['write'] } },
+  'DELETE /api/v1/teams/{teamId}/api-tokens/{tokenId}': {},
+};
+
+const PASSWORD = 'isolation matrix passphrase';
+
+describe('tenancy isolation matrix (every API route)', () => {
+  let stack: Stack;
+  let ownerA: SignedIn;
+  let viewerA: { accessToken: string; userId: string };
+  let memberA: { accessToken: string; userId: string };
+  let outsiderB: { accessToken: string; userId: string };
+  let invitationA: string;
+  let tokenA: string;
+  let tokenOfB: string;
+  let routes: string[];
+
+  const call = apiCaller(() => stack.baseUrl);
+  const inTeam = (teamId: string | undefined): Record<string, string> => (teamId ? { [TEAM_HEADER]: teamId } : {});
+
+  const register = async (teamId: string, email: string, role: Role) => {
+    const invitation = (await call('POST', `/api/v1/teams/${teamId}/invitations`, ownerA.accessToken, { email, role })).body as CreatedInvitationResponse;
+    const session = (await call('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email.split('@')[0], password: PASSWORD })).body as SessionResponse;
+    return { accessToken: session.accessToken, userId: session.user.id };
+  };
+
+  /** Everything team A has that the routes can read or change, as its owner sees it. */
+  const snapshotA = async () =>
+    JSON.stringify([
+      (await call('GET', `/api/v1/teams/${ownerA.teamId}/members?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/teams/${ownerA.teamId}/invitations?perPage=100`, ownerA.accessToken)).body,
+      ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
+        (t) => ({ ...t, lastUsedAt: null }),
+      ),
+    ]);
+
+  const fill = (route: string, ids: Record<string, string>) =>
+    route.replace(/\{(\w+)\}/g, (_, name: string) => {
+      if (!ids[name]) throw new Error(`no id for path parameter {${name}} in ${route}: add it to the matrix`);
+      return ids[name];
+    });
+
+  beforeAll(async () => {
+    stack = await startStack();
+    ownerA = await createOwner(stack.baseUrl);
+    viewerA = await register(ownerA.teamId, 'viewer@example.com', Role.Viewer);
+    memberA = await register(ownerA.teamId, 'member@example.com', Role.Member);
+    // B belongs to a team of its own, and never to A.
+    const side = (await call('POST', '/api/v1/teams', ownerA.accessToken, { name: 'Staging' })).body as { teamId: string };
+    outsiderB = await register(side.teamId, 'outsider@example.com', Role.Owner);
+    await call('POST', '/api/v1/teams', outsiderB.accessToken, { name: 'Team B' });
+    invitationA = ((await call('POST', `/api/v1/teams/${ownerA.teamId}/invitations`, ownerA.accessToken, { email: 'pending@example.com', role: Role.Member })).body as CreatedInvitationResponse).id;
+
+    tokenA = ((await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, { name: 'ci', abilities: ['read', 'write', 'deploy', 'admin'] })).body as { id: string }).id;
+    const teamB = ((await call('GET', '/api/v1/teams', outsiderB.accessToken)).body as { items: { teamId: string; teamName: string }[] }).items.find((t) => t.teamName === 'Team B') as { teamId: string };
+    tokenOfB = ((await call('POST', `/api/v1/teams/${teamB.teamId}/api-tokens`, outsiderB.accessToken, { name: 'b', abilities: ['read', 'write', 'deploy', 'admin'] })).body as { token: string }).token;
+
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  });
+  afterAll(() => stack?.stop());
+
+  it('covers every route of the API, and lists no route that no longer exists', () => {
+    const listed = [...PUBLIC, ...CALLER_SCOPED, ...Object.keys(TEAM_SCOPED)];
+    expect(routes.filter((r) => !listed.includes(r))).toEqual([]);
+    expect(listed.filter((r) => !routes.includes(r))).toEqual([]);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it.each([
+    ['a member of team B', () => outsiderB.accessToken],
+    ["team B's API token with every ability", () => tokenOfB],
+  ])("answers 404 to %s naming team A's resources, and changes nothing", async (_who, credential) => {
+    const before = await snapshotA();
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const outcomes: string[] = [];
+    for (const [route, { body, teamHeader }] of Object.entries(TEAM_SCOPED)) {
+      const [method, path] = route.split(' ');
+      const res = await call(method, fill(path, ids), credential(), body, inTeam(teamHeader && ids.teamId));
+      outcomes.push(`${route} -> ${res.status} ${(res.body as ProblemDetails | undefined)?.code ?? ''}`);
+    }
+    expect(outcomes).toEqual(Object.keys(TEAM_SCOPED).map((route) => `${route} -> 404 not_found`));
+    expect(await snapshotA()).toBe(before);
+  });
+
+  it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
+    const before = await snapshotA();
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET '));
+    expect(writes.length).toBeGreaterThan(0);
+    const outcomes: string[] = [];
+    for (const [route, { body, teamHeader }] of writes) {
+      const [method, path] = route.split(' ');
+      const res = await call(method, fill(path, ids), viewerA.accessToken, body, inTeam(teamHeader && ids.teamId));
+      outcomes.push(`${route} -> ${res.status}`);
+    }
+    expect(outcomes).toEqual(writes.map(([route]) => `${route} -> 403`));
+    expect(await snapshotA()).toBe(before);
+  });
+
+  it('answers 401 on every route that is not public, without a token', async () => {
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const outcomes: string[] = [];
+    for (const route of routes.filter((r) => !PUBLIC.has(r))) {
+      const [method, path] = route.split(' ');
+      const res = await call(method, fill(path, ids), undefined, TEAM_SCOPED[route]?.body ?? (method === 'GET' ? undefined : {}), inTeam(ids.teamId));
+      outcomes.push(`${route} -> ${res.status}`);
+    }
+    expect(outcomes).toEqual(routes.filter((r) => !PUBLIC.has(r)).map((route) => `${route} -> 401`));
+  });
+
+  it('keeps the members it set up in their roles (the matrix itself changed nothing)', async () => {
+    const me = (await call('GET', '/api/v1/me', viewerA.accessToken)).body as MeResponse;
+    expect(me.teams).toEqual([expect.objectContaining({ teamId: ownerA.teamId, role: 'viewer' })]);
+  });
+});

@@ -1,0 +1,194 @@
+import { Client } from 'pg';
+import {
+  type CreatedInvitationResponse,
+  ErrorCode,
+  type InvitationDto,
+  type MeResponse,
+  type Paginated,
+  type ProblemDetails,
+  Role,
+  type SessionResponse,
+  type TeamMemberDto,
+} from '@zpanel/contracts';
+import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack } from '@zpanel/testing';
+
+const PASSWORD = 'a long enough passphrase';
+
+describe('teams, members and invitations (built api)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    owner = await createOwner(stack.baseUrl);
+  });
+  afterAll(() => stack?.stop());
+
+  const call = apiCaller(() => stack.baseUrl);
+  const invite = (token: string, teamId: string, email: string, role: Role) =>
+    call<CreatedInvitationResponse & Pick<ProblemDetails, 'errors' | 'code'>>('POST', `/api/v1/teams/${teamId}/invitations`, token, { email, role });
+
+  /** Invites `email` into the owner's team with `role`, registers them through the invitation, signs them in. */
+  const joinAs = async (email: string, name: string, role: Role): Promise<{ accessToken: string; userId: string }> => {
+    const created = await invite(owner.accessToken, owner.teamId, email, role);
+    expect(created.status).toBe(201);
+    const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name, password: PASSWORD });
+    expect(registered.status).toBe(201);
+    return { accessToken: registered.body.accessToken, userId: registered.body.user.id };
+  };
+
+  describe('invitations', () => {
+    it('registers a new person through an invitation, once, into the right team and role', async () => {
+      const created = await invite(owner.accessToken, owner.teamId, 'Grace@Example.com', Role.Member);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ status: 'pending', role: 'member', token: expect.stringMatching(/^zpi_/), invitedBy: { id: owner.userId } });
+      expect(created.body.acceptPath).toBe(`/invitations/accept?token=${created.body.token}`);
+
+      const preview = await call('GET', `/api/v1/invitations/preview?token=${created.body.token}`);
+      expect(preview.body).toMatchObject({ teamName: 'Acme', email: 'Grace@Example.com', role: 'member', accountExists: false });
+
+      const weak = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Grace Hopper', password: 'short' });
+      expect(weak.status).toBe(400);
+      expect(weak.body.errors?.[0].field).toBe('password');
+
+      const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Grace Hopper', password: PASSWORD });
+      expect(registered.status).toBe(201);
+      const me = await call<MeResponse>('GET', '/api/v1/me', registered.body.accessToken);
+      expect(me.body.teams).toEqual([expect.objectContaining({ teamId: owner.teamId, role: 'member' })]);
+
+      const again = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Mallory', password: PASSWORD });
+      expect(again.status).toBe(410);
+      expect(again.body.code).toBe(ErrorCode.InvitationInvalid);
+    });
+
+    it('lets an existing account accept only when signed in as the invited email', async () => {
+      // Ada has her own account (through another team's invitation) and is then invited here.
+      const { teamId: otherTeam } = (await call<{ teamId: string }>('POST', '/api/v1/teams', owner.accessToken, { name: 'Side project' })).body;
+      const toSide = await invite(owner.accessToken, otherTeam, 'ada@example.com', Role.Viewer);
+      await call('POST', '/api/v1/invitations/register', undefined, { token: toSide.body.token, name: 'Ada Lovelace', password: PASSWORD });
+      const ada = await signIn(stack.baseUrl, { email: 'ada@example.com', password: PASSWORD });
+
+      const created = await invite(owner.accessToken, owner.teamId, 'ada@example.com', Role.Admin);
+      expect((await call('GET', `/api/v1/invitations/preview?token=${created.body.token}`)).body).toMatchObject({ accountExists: true });
+
+      const register = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Impostor', password: PASSWORD });
+      expect(register.status).toBe(409);
+
+      const wrongPerson = await call<ProblemDetails>('POST', '/api/v1/invitations/accept', owner.accessToken, { token: created.body.token });
+      expect(wrongPerson.status).toBe(403);
+
+      const accepted = await call('POST', '/api/v1/invitations/accept', ada.accessToken, { token: created.body.token });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toMatchObject({ teamId: owner.teamId, role: 'admin' });
+      expect((await call('POST', '/api/v1/invitations/accept', ada.accessToken, { token: created.body.token })).status).toBe(410);
+    });
+
+    it('refuses an expired invitation', async () => {
+      const created = await invite(owner.accessToken, owner.teamId, 'late@example.com', Role.Viewer);
+      const db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        await db.query(`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [created.body.id]);
+      } finally {
+        await db.end();
+      }
+      const preview = await call<ProblemDetails>('GET', `/api/v1/invitations/preview?token=${created.body.token}`);
+      expect(preview.status).toBe(410);
+      expect(preview.body.detail).toContain('expired');
+      const register = await call('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Late', password: PASSWORD });
+      expect(register.status).toBe(410);
+      const list = await call<Paginated<InvitationDto>>('GET', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken);
+      expect(list.body.items.find((i) => i.id === created.body.id)?.status).toBe('expired');
+    });
+
+    it('revokes a pending invitation, and a new invitation replaces a pending one', async () => {
+      const first = await invite(owner.accessToken, owner.teamId, 'twice@example.com', Role.Viewer);
+      const second = await invite(owner.accessToken, owner.teamId, 'twice@example.com', Role.Member);
+      expect((await call('GET', `/api/v1/invitations/preview?token=${first.body.token}`)).status).toBe(410);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/invitations/${second.body.id}`, owner.accessToken)).status).toBe(204);
+      expect((await call('GET', `/api/v1/invitations/preview?token=${second.body.token}`)).status).toBe(410);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/invitations/${second.body.id}`, owner.accessToken)).status).toBe(409);
+    });
+
+    it('refuses inviting a current member, a bad email or role, and only owners invite owners', async () => {
+      const member = await invite(owner.accessToken, owner.teamId, 'grace@example.com', Role.Viewer);
+      expect(member.status).toBe(409);
+      const bad = await invite(owner.accessToken, owner.teamId, 'nope', 'superuser' as Role);
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['email', 'role']);
+
+      const admin = await joinAs('admin1@example.com', 'Adam Admin', Role.Admin);
+      expect((await invite(admin.accessToken, owner.teamId, 'boss@example.com', Role.Owner)).status).toBe(403);
+      expect((await invite(admin.accessToken, owner.teamId, 'helper@example.com', Role.Member)).status).toBe(201);
+    });
+  });
+
+  describe('members and roles', () => {
+    it('lists members with their 2FA state; viewers cannot manage, members cannot invite', async () => {
+      const viewer = await joinAs('viewer1@example.com', 'Vera Viewer', Role.Viewer);
+      const member = await joinAs('member1@example.com', 'Max Member', Role.Member);
+      const list = await call<Paginated<TeamMemberDto>>('GET', `/api/v1/teams/${owner.teamId}/members?perPage=100`, viewer.accessToken);
+      expect(list.status).toBe(200);
+      expect(list.body.items.find((m) => m.userId === owner.userId)).toMatchObject({ role: 'owner', twoFactorEnabled: false });
+
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${member.userId}`, viewer.accessToken, { role: 'admin' })).status).toBe(403);
+      expect((await invite(member.accessToken, owner.teamId, 'x@example.com', Role.Viewer)).status).toBe(403);
+      expect((await call('GET', `/api/v1/teams/${owner.teamId}/invitations`, member.accessToken)).status).toBe(403);
+    });
+
+    it('keeps at least one owner: the last owner can neither be demoted nor leave', async () => {
+      const demote = await call<ProblemDetails>('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken, { role: 'admin' });
+      expect(demote.status).toBe(409);
+      const leave = await call<ProblemDetails>('DELETE', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken);
+      expect(leave.status).toBe(409);
+
+      const second = await joinAs('owner2@example.com', 'Second Owner', Role.Member);
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${second.userId}`, owner.accessToken, { role: 'owner' })).status).toBe(204);
+      // With two owners, the second may step down; then the first is the last again.
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${second.userId}`, second.accessToken, { role: 'member' })).status).toBe(204);
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken, { role: 'admin' })).status).toBe(409);
+    });
+
+    it('lets a member leave and an admin remove a member, but not an owner', async () => {
+      const leaver = await joinAs('leaver@example.com', 'Lee Leaver', Role.Viewer);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${leaver.userId}`, leaver.accessToken)).status).toBe(204);
+      expect((await call<MeResponse>('GET', '/api/v1/me', leaver.accessToken)).body.teams).toEqual([]);
+
+      const admin = await joinAs('admin2@example.com', 'Ann Admin', Role.Admin);
+      const victim = await joinAs('victim@example.com', 'Vic Victim', Role.Member);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${victim.userId}`, admin.accessToken)).status).toBe(204);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, admin.accessToken)).status).toBe(403);
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${victim.userId}`, admin.accessToken)).status).toBe(404);
+    });
+  });
+
+  describe('tenancy', () => {
+    it("answers 404 for another team's members, invitations and changes, and changes nothing", async () => {
+      const outsider = await joinAs('outsider@example.com', 'Otto Outsider', Role.Viewer);
+      await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${outsider.userId}`, outsider.accessToken);
+      const pending = await invite(owner.accessToken, owner.teamId, 'pending@example.com', Role.Viewer);
+
+      const attempts = [
+        call('GET', `/api/v1/teams/${owner.teamId}/members`, outsider.accessToken),
+        call('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, outsider.accessToken, { role: 'viewer' }),
+        call('DELETE', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, outsider.accessToken),
+        call('GET', `/api/v1/teams/${owner.teamId}/invitations`, outsider.accessToken),
+        call('POST', `/api/v1/teams/${owner.teamId}/invitations`, outsider.accessToken, { email: 'evil@example.com', role: 'owner' }),
+        call('DELETE', `/api/v1/teams/${owner.teamId}/invitations/${pending.body.id}`, outsider.accessToken),
+      ];
+      for (const attempt of await Promise.all(attempts)) {
+        expect(attempt.status).toBe(404);
+        expect((attempt.body as ProblemDetails).code).toBe(ErrorCode.NotFound);
+      }
+      expect((await call('GET', `/api/v1/invitations/preview?token=${pending.body.token}`)).status).toBe(200);
+      const members = await call<Paginated<TeamMemberDto>>('GET', `/api/v1/teams/${owner.teamId}/members?perPage=100`, owner.accessToken);
+      expect(members.body.items.find((m) => m.userId === owner.userId)?.role).toBe('owner');
+    });
+
+    it('answers 400 naming the parameter for an id that is not a UUID', async () => {
+      const r = await call<ProblemDetails>('GET', '/api/v1/teams/not-a-uuid/members', owner.accessToken);
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([{ field: 'teamId', message: 'teamId must be a UUID' }]);
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { Navigate, useLocation } from 'react-router';
+import { ErrorState } from '../../../components/error-state';
+import { useSessionStore } from '../../../lib/session-store';
+import { loginPath } from '../next-path';
+import { useSetupStatus } from '../queries';
+import { useProactiveRefresh } from '../use-proactive-refresh';
+import { AuthLayout } from './auth-layout';
+import { SessionLoading } from './session-root';
+
+/** Renders `children` for a signed-in user; anyone else goes to set-up or to sign in. */
+export function RequireSession({ children }: { children: React.ReactNode }) {
+  const status = useSessionStore((state) => state.status);
+  useProactiveRefresh();
+  return status === 'signedIn' ? children : <SignedOutRedirect />;
+}
+
+function SignedOutRedirect() {
+  const location = useLocation();
+  const reason = useSessionStore((state) => state.signOutReason);
+  const setup = useSetupStatus();
+
+  if (setup.isPending) return <SessionLoading />;
+  if (setup.isError) {
+    return (
+      <AuthLayout title="Cannot load Zpanel">
+        <div className="form">
+          <ErrorState error={setup.error} />
+          <button type="button" className="button button--block" onClick={() => void setup.refetch()} disabled={setup.isFetching}>
+            {setup.isFetching ? 'Trying…' : 'Try again'}
+          </button>
+        </div>
+      </AuthLayout>
+    );
+  }
+  if (setup.data.needsOwner) return <Navigate to="/setup" replace />;
+  // After "Sign out" the next user should start at the Overview, not on the last user's page.
+  const next = reason === 'signedOut' ? undefined : `${location.pathname}${location.search}${location.hash}`;
+  return <Navigate to={loginPath(next)} replace />;
+}

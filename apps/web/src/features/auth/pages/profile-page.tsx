@@ -1,0 +1,136 @@
+import { type ChangePasswordRequest, ErrorCode, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
+import { useState } from 'react';
+import { ErrorState } from '../../../components/error-state';
+import { FormFailure } from '../../../components/form-failure';
+import { PageHeader } from '../../../components/page-header';
+import { Skeleton } from '../../../components/skeleton';
+import { StatusBadge } from '../../../components/status-badge';
+import { TextField } from '../../../components/text-field';
+import { ApiError, fieldErrors } from '../../../lib/api-client';
+import { dateTime } from '../../../lib/format';
+import { ROLE_LABELS } from '../../teams/labels';
+import { useChangePassword } from '../mutations';
+import { useMe } from '../queries';
+
+export function ProfilePage() {
+  return (
+    <>
+      <PageHeader title="Profile" description="Your account and how you sign in." />
+      <div className="stack">
+        <AccountCard />
+        <ChangePasswordCard />
+      </div>
+    </>
+  );
+}
+
+function AccountCard() {
+  const me = useMe();
+  return (
+    <article className="card" data-testid="account-card">
+      <h2 className="card__title">Account</h2>
+      {me.isPending && <Skeleton lines={3} />}
+      {me.isError && <ErrorState error={me.error} />}
+      {me.isSuccess && (
+        <dl className="facts">
+          <dt>Name</dt>
+          <dd>{me.data.user.name}</dd>
+          <dt>Email</dt>
+          <dd>{me.data.user.email}</dd>
+          <dt>Two-factor</dt>
+          <dd>
+            <StatusBadge tone={me.data.user.twoFactorEnabled ? 'ok' : 'neutral'}>
+              {me.data.user.twoFactorEnabled ? 'On' : 'Off'}
+            </StatusBadge>
+          </dd>
+          <dt>Teams</dt>
+          <dd>
+            {me.data.teams.length === 0
+              ? 'None yet'
+              : me.data.teams.map((team) => `${team.teamName} (${ROLE_LABELS[team.role]})`).join(', ')}
+          </dd>
+          <dt>Member since</dt>
+          <dd>{dateTime(me.data.user.createdAt)}</dd>
+        </dl>
+      )}
+    </article>
+  );
+}
+
+const EMPTY_FORM = { currentPassword: '', newPassword: '', confirmation: '' };
+const FIELDS: readonly (keyof ChangePasswordRequest)[] = ['currentPassword', 'newPassword'];
+
+function ChangePasswordCard() {
+  const changePassword = useChangePassword();
+  const [form, setForm] = useState(EMPTY_FORM);
+  const [mismatch, setMismatch] = useState(false);
+
+  const update = (field: keyof typeof EMPTY_FORM) => (event: React.ChangeEvent<HTMLInputElement>) => {
+    setForm((current) => ({ ...current, [field]: event.target.value }));
+    setMismatch(false);
+    if (changePassword.isSuccess) changePassword.reset();
+  };
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (form.newPassword !== form.confirmation) {
+      setMismatch(true);
+      return;
+    }
+    changePassword.mutate(
+      { currentPassword: form.currentPassword, newPassword: form.newPassword },
+      { onSuccess: () => setForm(EMPTY_FORM) },
+    );
+  };
+
+  const fields = fieldErrors(changePassword.error);
+  const wrongCurrent = changePassword.error instanceof ApiError && changePassword.error.code === ErrorCode.InvalidCredentials;
+
+  return (
+    <article className="card" data-testid="change-password-card">
+      <h2 className="card__title">Change password</h2>
+      <form className="form form--narrow" onSubmit={submit} aria-label="Change password">
+        <TextField
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={form.currentPassword}
+          onChange={update('currentPassword')}
+          error={wrongCurrent ? 'The current password is wrong.' : fields.currentPassword}
+        />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={PASSWORD_MAX_LENGTH}
+          value={form.newPassword}
+          onChange={update('newPassword')}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+          error={fields.newPassword}
+        />
+        <TextField
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={form.confirmation}
+          onChange={update('confirmation')}
+          error={mismatch ? 'The passwords do not match.' : undefined}
+        />
+        {!wrongCurrent && <FormFailure error={changePassword.error} fields={FIELDS} />}
+        {changePassword.isSuccess && (
+          <p className="form__success" role="status">
+            Password changed. Your other sessions were signed out; this one stays signed in.
+          </p>
+        )}
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={changePassword.isPending}>
+            {changePassword.isPending ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
+      </form>
+    </article>
+  );
+}

@@ -1,0 +1,106 @@
+import { type CreateOwnerRequest, ErrorCode, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
+import { useState } from 'react';
+import { Link, Navigate } from 'react-router';
+import { ErrorState } from '../../../components/error-state';
+import { FormFailure } from '../../../components/form-failure';
+import { Skeleton } from '../../../components/skeleton';
+import { TextField } from '../../../components/text-field';
+import { ApiError, fieldErrors } from '../../../lib/api-client';
+import { useSessionStore } from '../../../lib/session-store';
+import { AuthLayout } from '../components/auth-layout';
+import { useCreateOwner } from '../mutations';
+import { useSetupStatus } from '../queries';
+
+const TITLE = 'Create the owner account';
+const FIELDS: readonly (keyof CreateOwnerRequest)[] = ['email', 'name', 'password', 'teamName'];
+
+/** First run: the owner account and its first team, accepted once by the API. */
+export function SetupPage() {
+  const status = useSessionStore((state) => state.status);
+  const setup = useSetupStatus();
+  const createOwner = useCreateOwner();
+  const [form, setForm] = useState<CreateOwnerRequest>({ email: '', name: '', password: '', teamName: '' });
+
+  if (status === 'signedIn') return <Navigate to="/" replace />;
+  if (setup.data?.needsOwner === false) return <Navigate to="/login" replace />;
+
+  if (setup.isPending || setup.isError) {
+    return (
+      <AuthLayout title={TITLE}>
+        {setup.isPending ? (
+          <Skeleton lines={4} />
+        ) : (
+          <div className="form">
+            <ErrorState error={setup.error} />
+            <button type="button" className="button button--block" onClick={() => void setup.refetch()} disabled={setup.isFetching}>
+              {setup.isFetching ? 'Trying…' : 'Try again'}
+            </button>
+          </div>
+        )}
+      </AuthLayout>
+    );
+  }
+
+  const update = (field: keyof CreateOwnerRequest) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setForm((current) => ({ ...current, [field]: event.target.value }));
+  const fields = fieldErrors(createOwner.error);
+  const alreadyOwned = createOwner.error instanceof ApiError && createOwner.error.code === ErrorCode.Conflict;
+
+  return (
+    <AuthLayout
+      title={TITLE}
+      description="This Zpanel is new. The owner can manage everything on it, including who else may sign in."
+    >
+      <form
+        className="form"
+        aria-label={TITLE}
+        onSubmit={(event) => {
+          event.preventDefault();
+          createOwner.mutate(form);
+        }}
+      >
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          autoFocus
+          value={form.email}
+          onChange={update('email')}
+          error={fields.email}
+        />
+        <TextField label="Name" autoComplete="name" required value={form.name} onChange={update('name')} error={fields.name} />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          maxLength={PASSWORD_MAX_LENGTH}
+          value={form.password}
+          onChange={update('password')}
+          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+          error={fields.password}
+        />
+        <TextField
+          label="Team name"
+          autoComplete="organization"
+          required
+          value={form.teamName}
+          onChange={update('teamName')}
+          hint="Your first team; apps and servers belong to a team."
+          error={fields.teamName}
+        />
+        {alreadyOwned ? (
+          <p className="form__error" role="alert">
+            This Zpanel already has an owner. <Link to="/login">Sign in</Link> instead.
+          </p>
+        ) : (
+          <FormFailure error={createOwner.error} fields={FIELDS} />
+        )}
+        <button type="submit" className="button button--block" disabled={createOwner.isPending}>
+          {createOwner.isPending ? 'Creating account…' : 'Create owner account'}
+        </button>
+      </form>
+    </AuthLayout>
+  );
+}

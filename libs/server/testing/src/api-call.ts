@@ -1,0 +1,32 @@
+export interface ApiResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface ApiCallerOptions {
+  /** Sent with every request (a request's own headers win). */
+  headers?: Record<string, string>;
+  /** Sees every response body, e.g. to scan a whole suite's responses for leaked secrets. */
+  onResponse?: (text: string) => void;
+}
+
+/** `call(method, path, bearer?, jsonBody?, headers?)` against a running API, parsing JSON answers. */
+export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {}) {
+  return async <T = unknown>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method,
+      headers: {
+        ...options.headers,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    options.onResponse?.(text);
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T, text };
+  };
+}

@@ -1,0 +1,42 @@
+/** Security-relevant actions recorded in the audit log. Values are stored: never rename one. */
+export enum AuditAction {
+  LoginSucceeded = 'auth.login_succeeded',
+  LoginFailed = 'auth.login_failed',
+  LoginLockedOut = 'auth.login_locked_out',
+  PasswordChanged = 'auth.password_changed',
+  RefreshTokenReused = 'auth.refresh_token_reused',
+  TwoFactorEnabled = 'two_factor.enabled',
+  TwoFactorDisabled = 'two_factor.disabled',
+  RecoveryCodesRegenerated = 'two_factor.recovery_codes_regenerated',
+  TeamCreated = 'team.created',
+  MemberJoined = 'member.joined',
+  MemberRoleChanged = 'member.role_changed',
+  MemberRemoved = 'member.removed',
+  MemberLeft = 'member.left',
+  InvitationCreated = 'invitation.created',
+  InvitationRevoked = 'invitation.revoked',
+  ApiTokenCreated = 'api_token.created',
+  ApiTokenRevoked = 'api_token.revoked',
+}
+
+export interface AuditEventDto {
+  id: string;
+  /** Null for events about an account (sign-ins, 2FA) rather than the team. */
+  teamId: string | null;
+  action: AuditAction;
+  actor: { type: 'user' | 'token' | 'anonymous'; id: string | null; name: string | null };
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+/** `GET /api/v1/audit-events` (team from the x-zpanel-team header): filters besides page/perPage. */
+export interface AuditEventQuery {
+  action?: AuditAction;
+  actorId?: string;
+  /** ISO date-time bounds, inclusive. */
+  since?: string;
+  until?: string;
+}
