@@ -41,6 +41,7 @@ const TEAM_SCOPED: Record<string, { body?: unknown; teamHeader?: true }> = {
   'GET /api/v1/teams/{teamId}/members': {},
   'PATCH /api/v1/teams/{teamId}/members/{userId}': { body: { role: Role.Viewer } },
   'DELETE /api/v1/teams/{teamId}/members/{userId}': {},
+  'POST /api/v1/teams/{teamId}/members/{userId}/password-reset': {},
   'GET /api/v1/teams/{teamId}/invitations': {},
   'POST /api/v1/teams/{teamId}/invitations': { body: { email: 'matrix@example.com', role: Role.Viewer } },
   'DELETE /api/v1/teams/{teamId}/invitations/{invitationId}': {},

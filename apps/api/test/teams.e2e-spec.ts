@@ -162,6 +162,31 @@ describe('teams, members and invitations (built api)', () => {
     });
   });
 
+  describe('password reset by an owner', () => {
+    it('sets a temporary password shown once and signs the member out', async () => {
+      const member = await joinAs('forgetful@example.com', 'Fay Forgetful', Role.Member);
+      const registeredRefresh = await signIn(stack.baseUrl, { email: 'forgetful@example.com', password: PASSWORD });
+      const reset = await call<{ temporaryPassword: string }>('POST', `/api/v1/teams/${owner.teamId}/members/${member.userId}/password-reset`, owner.accessToken);
+      expect(reset.status).toBe(200);
+      expect(reset.body.temporaryPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      expect((await call('POST', '/api/v1/auth/refresh', undefined, { refreshToken: registeredRefresh.refreshToken })).status).toBe(401);
+      expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'forgetful@example.com', password: PASSWORD })).status).toBe(401);
+      expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'forgetful@example.com', password: reset.body.temporaryPassword })).status).toBe(200);
+    });
+
+    it('is refused to admins, for oneself, and for someone who is also in a team the owner does not own', async () => {
+      const admin = await joinAs('resetadmin@example.com', 'Ray Admin', Role.Admin);
+      const target = await joinAs('target2@example.com', 'Tia Target', Role.Member);
+      expect((await call('POST', `/api/v1/teams/${owner.teamId}/members/${target.userId}/password-reset`, admin.accessToken)).status).toBe(403);
+      expect((await call('POST', `/api/v1/teams/${owner.teamId}/members/${owner.userId}/password-reset`, owner.accessToken)).status).toBe(403);
+      // The target creates a team of their own: the owner may no longer reset their password.
+      await call('POST', '/api/v1/teams', target.accessToken, { name: 'Own team' });
+      const refused = await call<ProblemDetails>('POST', `/api/v1/teams/${owner.teamId}/members/${target.userId}/password-reset`, owner.accessToken);
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toContain('teams you do not own');
+    });
+  });
+
   describe('tenancy', () => {
     it("answers 404 for another team's members, invitations and changes, and changes nothing", async () => {
       const outsider = await joinAs('outsider@example.com', 'Otto Outsider', Role.Viewer);

@@ -7,6 +7,7 @@ import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { BearerAuthGuard } from './bearer-auth.guard';
+import { BearerAuthenticator } from './bearer-authenticator.service';
 import { BearerStrategy } from './bearer.strategy';
 import { MeController } from './me.controller';
 import { SessionsService } from './sessions.service';
@@ -22,11 +23,12 @@ import { TwoFactorService } from '../two-factor/two-factor.service';
     ApiTokensService,
     SessionsService,
     AuthService,
+    BearerAuthenticator,
     BearerStrategy,
     RateLimiter,
     TwoFactorService,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
-  exports: [AccessTokensService, ApiTokensService, AuthService, RateLimiter],
+  exports: [AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimiter],
 })
 export class AuthModule {}

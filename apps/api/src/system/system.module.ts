@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { HealthModule } from '../health/health.module';
 import { InstanceService } from '../instance/instance.service';
 import { EventsGateway } from './events.gateway';
@@ -6,7 +7,7 @@ import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
 
 @Module({
-  imports: [HealthModule],
+  imports: [HealthModule, AuthModule],
   controllers: [SystemController],
   providers: [SystemService, InstanceService, EventsGateway],
 })

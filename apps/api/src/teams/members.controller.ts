@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Ability, type Paginated, type TeamMemberDto } from '@zpanel/contracts';
+import { Ability, ErrorCode, type Paginated, type PasswordResetResponse, Role, type TeamMemberDto } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { PageQueryDto } from '../http/pagination';
-import { ChangeMemberRoleDto, TeamMemberPageDoc } from './members.dto';
+import { ChangeMemberRoleDto, PasswordResetDoc, TeamMemberPageDoc } from './members.dto';
 import { MembersService } from './members.service';
 import { TeamAccessService } from './team-access.service';
 import { uuidParam } from './team-params';
@@ -37,6 +38,16 @@ export class MembersController {
   ): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
     await this.members.changeRole(caller, actor.role, teamId, userId, body.role);
+  }
+
+  @Post(':userId/password-reset')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Set a temporary password for a member and sign them out (owners of every team the member is in)" })
+  @ApiOkResponse({ type: PasswordResetDoc })
+  async resetPassword(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('userId', uuidParam('userId')) userId: string): Promise<PasswordResetResponse> {
+    const actor = await this.access.require(caller, teamId, Ability.Admin);
+    if (caller.kind !== 'user' || actor.role !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only a team owner, signed in, can reset a password');
+    return { temporaryPassword: await this.members.resetPassword(caller, teamId, userId) };
   }
 
   @Delete(':userId')

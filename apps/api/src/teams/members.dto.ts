@@ -7,6 +7,7 @@ import {
   type InvitationPreviewResponse,
   type InvitationStatus,
   type InviteMemberRequest,
+  type PasswordResetResponse,
   type RegisterWithInvitationRequest,
   Role,
   type TeamMemberDto,
@@ -30,6 +31,10 @@ export class TeamMemberPageDoc {
   @ApiProperty() page: number;
   @ApiProperty() perPage: number;
   @ApiProperty() total: number;
+}
+
+export class PasswordResetDoc implements PasswordResetResponse {
+  @ApiProperty({ description: 'Shown once; the member should change it after signing in' }) temporaryPassword: string;
 }
 
 export class ChangeMemberRoleDto implements ChangeMemberRoleRequest {

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
-import { AppException } from '@zpanel/core';
-import { TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { AppException, hashPassword } from '@zpanel/core';
+import { RefreshTokenEntity, TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { pageWindow, paginated } from '../http/pagination';
 
 const noSuchMember = () => new AppException(ErrorCode.NotFound, 'No such member in this team');
@@ -70,6 +71,30 @@ export class MembersService {
         manager,
       );
     });
+  }
+
+  /**
+   * Sets a generated temporary password for a member and ends their sessions (no email here to
+   * send a reset link). Only when the caller owns every team the member is in: otherwise an owner
+   * of one team could take over an account that also reaches teams they do not own.
+   */
+  async resetPassword(caller: Caller, teamId: string, userId: string): Promise<string> {
+    if (caller.userId === userId) throw new AppException(ErrorCode.Forbidden, 'Change your own password from your profile');
+    const memberships = this.dataSource.getRepository(TeamMemberEntity);
+    if (!(await memberships.existsBy({ teamId, userId }))) throw noSuchMember();
+    const foreignTeams = await memberships
+      .createQueryBuilder('m')
+      .where('m.user_id = :userId', { userId })
+      .andWhere(`NOT EXISTS (SELECT 1 FROM team_members o WHERE o.team_id = m.team_id AND o.user_id = :callerId AND o.role = 'owner')`, { callerId: caller.userId })
+      .getCount();
+    if (foreignTeams > 0) throw new AppException(ErrorCode.Forbidden, 'This person is also in teams you do not own: they must reset their password themselves');
+    const temporaryPassword = randomBytes(15).toString('base64url');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash: await hashPassword(temporaryPassword), passwordChangedAt: new Date() });
+      await manager.getRepository(RefreshTokenEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.audit.record({ action: AuditAction.PasswordResetByOwner, teamId, actor: caller, target: { type: 'user', id: userId } }, manager);
+    });
+    return temporaryPassword;
   }
 
   /** Locks the team row so that two concurrent demotions cannot both pass the last-owner check. */

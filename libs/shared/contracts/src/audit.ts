@@ -4,6 +4,7 @@ export enum AuditAction {
   LoginFailed = 'auth.login_failed',
   LoginLockedOut = 'auth.login_locked_out',
   PasswordChanged = 'auth.password_changed',
+  PasswordResetByOwner = 'auth.password_reset_by_owner',
   RefreshTokenReused = 'auth.refresh_token_reused',
   TwoFactorEnabled = 'two_factor.enabled',
   TwoFactorDisabled = 'two_factor.disabled',

@@ -12,6 +12,11 @@ export interface TeamMemberDto {
   joinedAt: string;
 }
 
+/** `POST /api/v1/teams/{teamId}/members/{userId}/password-reset` (owners): shown once, hand it over in person. */
+export interface PasswordResetResponse {
+  temporaryPassword: string;
+}
+
 export interface ChangeMemberRoleRequest {
   role: Role;
 }
