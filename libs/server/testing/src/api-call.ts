@@ -1,3 +1,5 @@
+import { assertNoLeakedSecrets } from './secret-scan';
+
 export interface ApiResponse<T> {
   status: number;
   headers: Headers;
@@ -26,6 +28,8 @@ export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {})
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
+    // Every response of every suite that uses this caller is checked for leaked secrets.
+    assertNoLeakedSecrets(method, path, text);
     options.onResponse?.(text);
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T, text };
   };

@@ -5,3 +5,4 @@ export * from './redis-server';
 export * from './stack';
 export * from './api-session';
 export * from './api-call';
+export * from './secret-scan';

@@ -1,0 +1,23 @@
+import { assertNoLeakedSecrets } from './secret-scan';
+
+describe(assertNoLeakedSecrets.name, () => {
+  const token = (prefix: string) => `${prefix}_${'a'.repeat(36)}`;
+
+  it('refuses a password hash or a stored-hash field anywhere', () => {
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/me', '{"h":"$argon2id$v=19$m=19456"}')).toThrow(/password hash/);
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/me', '{"tokenHash":"ab"}')).toThrow(/stored hash/);
+  });
+
+  it('allows each one-time secret only in the response that issues it', () => {
+    expect(() => assertNoLeakedSecrets('POST', '/api/v1/auth/login', `{"refreshToken":"${token('zpr')}"}`)).not.toThrow();
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/me', `{"x":"${token('zpr')}"}`)).toThrow(/refresh token/);
+    expect(() => assertNoLeakedSecrets('POST', '/api/v1/teams/t1/api-tokens', `{"token":"${token('zp')}"}`)).not.toThrow();
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/teams/t1/api-tokens', `{"token":"${token('zp')}"}`)).toThrow(/API token/);
+    expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/enrollment', '{"secret":"ABC"}')).not.toThrow();
+    expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/confirmation', '{"secret":"ABC"}')).toThrow(/TOTP secret/);
+  });
+
+  it('passes ordinary responses', () => {
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/teams?page=1', '{"items":[],"tokenPrefix":"zp_abc"}')).not.toThrow();
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * What must never appear in an API response, wherever it is in the suite: stored hashes, TOTP
+ * secrets, and the one-time secrets outside the single response that issues each of them.
+ */
+const ALWAYS_FORBIDDEN: Array<[RegExp, string]> = [
+  [/\$argon2(id|i|d)\$/, 'a password hash'],
+  [/"?(password_?hash|token_?hash|code_?hash|totp_?secret)"?\s*:/i, 'a stored hash or TOTP secret field'],
+];
+
+const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> = [
+  { pattern: /zpr_[A-Za-z0-9]{36}/, what: 'a refresh token', allowedAt: /^POST \/api\/v1\/auth\/(login|refresh)$/ },
+  { pattern: /zp_[A-Za-z0-9]{36}/, what: 'an API token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/api-tokens$/ },
+  { pattern: /zpi_[A-Za-z0-9]{36}/, what: 'an invitation token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/invitations$/ },
+  { pattern: /"secret"\s*:/, what: 'a TOTP secret', allowedAt: /^POST \/api\/v1\/me\/two-factor\/enrollment$/ },
+];
+
+/** Throws naming the leak when a response body carries a secret it must not. */
+export function assertNoLeakedSecrets(method: string, path: string, body: string): void {
+  const route = `${method.toUpperCase()} ${path.split('?')[0]}`;
+  for (const [pattern, what] of ALWAYS_FORBIDDEN) {
+    if (pattern.test(body)) throw new Error(`${route} returned ${what}`);
+  }
+  for (const { pattern, what, allowedAt } of ISSUED_ONCE) {
+    if (pattern.test(body) && !allowedAt.test(route)) throw new Error(`${route} returned ${what}, which only its issuing response may contain`);
+  }
+}
