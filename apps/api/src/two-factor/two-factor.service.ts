@@ -10,6 +10,7 @@ import {
   SecretBox,
   generateRecoveryCodes,
   generateTotpSecret,
+  deriveKey,
   hashRecoveryCode,
   otpauthUri,
   verifyPassword,
@@ -41,6 +42,7 @@ const isTotpShaped = (code: string) => /^\d{6}$/.test(code.replace(/\s/g, ''));
 @Injectable()
 export class TwoFactorService {
   private readonly box: SecretBox;
+  private readonly recoveryKey: Buffer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -49,6 +51,7 @@ export class TwoFactorService {
     private readonly audit: AuditService,
   ) {
     this.box = new SecretBox(config.security.secretKey);
+    this.recoveryKey = deriveKey(config.security.secretKey, 'zpanel:recovery-codes:v1');
   }
 
   private get users() {
@@ -193,7 +196,7 @@ export class TwoFactorService {
       .createQueryBuilder()
       .update()
       .set({ usedAt: () => 'now()' })
-      .where('user_id = :userId AND code_hash = :codeHash AND used_at IS NULL', { userId, codeHash: hashRecoveryCode(code) })
+      .where('user_id = :userId AND code_hash = :codeHash AND used_at IS NULL', { userId, codeHash: hashRecoveryCode(code, this.recoveryKey) })
       .execute();
     return result.affected === 1;
   }
@@ -201,7 +204,7 @@ export class TwoFactorService {
   private async replaceRecoveryCodes(manager: EntityManager, userId: string, codes: string[]): Promise<void> {
     const repository = manager.getRepository(RecoveryCodeEntity);
     await repository.delete({ userId });
-    await repository.insert(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code) })));
+    await repository.insert(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code, this.recoveryKey) })));
   }
 
   private openSecret(userId: string, sealed: string): string {

@@ -35,14 +35,19 @@ describe(normalizeRecoveryCode.name, () => {
 });
 
 describe(hashRecoveryCode.name, () => {
-  it('is the SHA-256 hex of the normalized code', () => {
-    expect(hashRecoveryCode(' A-B C ')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  const key = Buffer.alloc(32, 7);
+
+  it('is the HMAC-SHA256 hex of the normalized code under the given key', () => {
+    // Known answer from openssl: printf abc | openssl dgst -sha256 -mac HMAC -macopt hexkey:0707…07 (32 bytes)
+    expect(hashRecoveryCode(' A-B C ', key)).toBe('127da4ced6a839b8f6118bc244684d2663e70cb5ff0adeefca89d7e74d5a0525');
+    expect(hashRecoveryCode('abc', key)).not.toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 
-  it('matches however the code is typed, and differs between codes', () => {
+  it('matches however the code is typed, and differs between codes and keys', () => {
     const [code, other] = generateRecoveryCodes(2);
-    expect(hashRecoveryCode(` ${code.toUpperCase().replace('-', ' ')} `)).toBe(hashRecoveryCode(code));
-    expect(hashRecoveryCode(other)).not.toBe(hashRecoveryCode(code));
-    expect(hashRecoveryCode(code)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashRecoveryCode(` ${code.toUpperCase().replace('-', ' ')} `, key)).toBe(hashRecoveryCode(code, key));
+    expect(hashRecoveryCode(other, key)).not.toBe(hashRecoveryCode(code, key));
+    expect(hashRecoveryCode(code, Buffer.alloc(32, 8))).not.toBe(hashRecoveryCode(code, key));
+    expect(hashRecoveryCode(code, key)).toMatch(/^[0-9a-f]{64}$/);
   });
 });

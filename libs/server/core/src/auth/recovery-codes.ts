@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 
 /**
  * Crockford's base32 alphabet, lower case: no i, l, o or u, so 0 and 1 cannot be misread and a
@@ -40,7 +40,10 @@ export function normalizeRecoveryCode(input: string): string {
     .replace(/[il]/g, '1');
 }
 
-/** SHA-256 hex of the normalized code, for storage and lookup. */
-export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(normalizeRecoveryCode(code), 'utf8').digest('hex');
+/**
+ * Keyed hash of a recovery code (HMAC-SHA256 with a key derived from the instance key): a code has
+ * about 50 bits, which a plain hash would let anyone holding a database dump brute-force offline.
+ */
+export function hashRecoveryCode(code: string, key: Buffer): string {
+  return createHmac('sha256', key).update(normalizeRecoveryCode(code), 'utf8').digest('hex');
 }
