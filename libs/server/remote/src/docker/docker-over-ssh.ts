@@ -1,7 +1,7 @@
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
-import type { SshConnection } from '../ssh/ssh-connection';
+import type { UnixStreamOpener } from '../ssh/remote-shell';
 
 export const DOCKER_SOCKET_PATH = '/var/run/docker.sock';
 
@@ -14,7 +14,7 @@ type SocketLike = Duplex & Partial<Record<'setKeepAlive' | 'setNoDelay' | 'setTi
  */
 export class SshDockerAgent extends Agent {
   constructor(
-    private readonly connection: SshConnection,
+    private readonly streams: UnixStreamOpener,
     private readonly socketPath = DOCKER_SOCKET_PATH,
     options: AgentOptions = { keepAlive: true, maxSockets: 16 },
   ) {
@@ -23,7 +23,7 @@ export class SshDockerAgent extends Agent {
 
   // Returning undefined tells http.Agent the socket arrives through the callback.
   override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): undefined {
-    this.connection.openUnixStream(this.socketPath).then(
+    this.streams.openUnixStream(this.socketPath).then(
       (stream) => callback?.(null, asSocket(stream)),
       (error: Error) => callback?.(error, undefined as unknown as Duplex),
     );
@@ -40,7 +40,7 @@ function asSocket(stream: Duplex): Duplex {
   return socket;
 }
 
-/** A dockerode client speaking to the server's Docker Engine through the SSH connection. */
-export function dockerOverSsh(connection: SshConnection): Docker {
-  return new Docker({ protocol: 'http', host: 'docker', port: 80, agent: new SshDockerAgent(connection) } as Docker.DockerOptions);
+/** A dockerode client speaking to the server's Docker Engine through an SSH connection or the pool. */
+export function dockerOverSsh(streams: UnixStreamOpener): Docker {
+  return new Docker({ protocol: 'http', host: 'docker', port: 80, agent: new SshDockerAgent(streams) } as Docker.DockerOptions);
 }

@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+
 /** Running commands on a managed server; implemented over SSH, faked in unit tests. */
 export interface ExecOptions {
   /** Passed to the program through `env`, each value quoted: for values that must not be parsed. */
@@ -18,6 +20,11 @@ export interface ExecResult {
   timedOut: boolean;
   cancelled: boolean;
   truncated: boolean;
+}
+
+/** Opens byte streams to Unix sockets on a server (the Docker Engine API socket). */
+export interface UnixStreamOpener {
+  openUnixStream(socketPath: string): Promise<Duplex>;
 }
 
 export interface RemoteShell {

@@ -3,7 +3,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import { buildShellCommand } from '@zpanel/core';
-import type { ExecOptions, ExecResult, RemoteShell } from './remote-shell';
+import type { ExecOptions, ExecResult, RemoteShell, UnixStreamOpener } from './remote-shell';
 
 export interface SshTarget {
   host: string;
@@ -24,6 +24,14 @@ export class HostKeyMismatchError extends Error {
   }
 }
 
+/** The SSH connection dropped while a command or stream was using it. */
+export class ConnectionLostError extends Error {
+  constructor(readonly host: string) {
+    super(`the SSH connection to ${host} was lost`);
+    this.name = 'ConnectionLostError';
+  }
+}
+
 export function fingerprintOf(hostKey: Buffer): string {
   return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
 }
@@ -38,10 +46,24 @@ const STOP_WAIT_MS = 3_000;
  * Docker Engine API). TCP no-delay is set on our own socket because the Docker API over this
  * link is request/response and Nagle would add latency to every call.
  */
-export class SshConnection implements RemoteShell {
+export class SshConnection implements RemoteShell, UnixStreamOpener {
   private hostKey?: string;
+  private closed = false;
+  private readonly closeListeners = new Set<() => void>();
 
-  private constructor(private readonly client: Client) {}
+  private constructor(
+    private readonly client: Client,
+    readonly host: string,
+  ) {
+    client.once('close', () => {
+      this.closed = true;
+      for (const listener of [...this.closeListeners]) listener();
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
 
   /** Fingerprint the server presented; callers record it at first contact. */
   get hostKeyFingerprint(): string {
@@ -51,7 +73,7 @@ export class SshConnection implements RemoteShell {
   static connect(target: SshTarget, options: { readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {}): Promise<SshConnection> {
     return new Promise((resolve, reject) => {
       const client = new Client();
-      const connection = new SshConnection(client);
+      const connection = new SshConnection(client, target.host);
       let mismatch: HostKeyMismatchError | undefined;
       const sock = netConnect({ host: target.host, port: target.port });
       sock.setNoDelay(true);
@@ -102,6 +124,10 @@ export class SshConnection implements RemoteShell {
         reject(new Error('command cancelled before it started'));
         return;
       }
+      if (this.closed) {
+        reject(new ConnectionLostError(this.host));
+        return;
+      }
       this.client.exec(command, (error, channel: ClientChannel) => {
         if (error) {
           reject(error);
@@ -147,7 +173,16 @@ export class SshConnection implements RemoteShell {
           if (match) pid = Number(match[1]);
           if (rest.length > 0) onStderr(rest);
         });
+        const onLost = () => {
+          if (settled) return;
+          settled = true;
+          if (timer) clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          reject(new ConnectionLostError(this.host));
+        };
+        this.closeListeners.add(onLost);
         const finish = (code: number | null, signalName?: string) => {
+          this.closeListeners.delete(onLost);
           if (settled) return;
           settled = true;
           if (timer) clearTimeout(timer);
@@ -181,7 +216,12 @@ export class SshConnection implements RemoteShell {
           stop();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('close', (code: number | null, signalName?: string) => finish(typeof code === 'number' ? code : null, signalName));
+        channel.on('close', (code: number | null | undefined, signalName?: string) => {
+          if (typeof code === 'number' || signalName || timedOut || cancelled) return finish(typeof code === 'number' ? code : null, signalName);
+          // No exit status: either the process vanished or the connection is going down; the
+          // client's own close arrives right after the channel's, so look once more.
+          setTimeout(() => (this.closed ? onLost() : finish(null)), 50);
+        });
       });
     });
   }
@@ -206,7 +246,8 @@ export class SshConnection implements RemoteShell {
   }
 
   onClose(listener: () => void): void {
-    this.client.once('close', listener);
+    if (this.closed) listener();
+    else this.closeListeners.add(listener);
   }
 
   close(): void {

@@ -1,0 +1,193 @@
+import type { Duplex } from 'node:stream';
+import type { ExecOptions, ExecResult, RemoteShell, UnixStreamOpener } from './remote-shell';
+import { SshConnection, type SshTarget } from './ssh-connection';
+
+export interface PooledTarget extends SshTarget {
+  /** Stable id of the server (the pool keeps one connection per id). */
+  id: string;
+}
+
+export interface SshPoolOptions {
+  /** Concurrent exec channels per server; OpenSSH's MaxSessions defaults to 10. */
+  maxChannels?: number;
+  /** Close a connection nobody used for this long. */
+  idleMs?: number;
+  keepaliveIntervalMs?: number;
+  readyTimeoutMs?: number;
+  /** First retry delay after a failed connect; doubles per failure up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** A server that failed to connect recently; callers get this at once instead of another attempt. */
+export class ServerUnreachableError extends Error {
+  constructor(
+    readonly serverId: string,
+    readonly retryInMs: number,
+    override readonly cause: unknown,
+  ) {
+    super(`server ${serverId} is unreachable (${cause instanceof Error ? cause.message : String(cause)}); next attempt in ${Math.ceil(retryInMs / 1000)} s`);
+    this.name = 'ServerUnreachableError';
+  }
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  get inUse(): number {
+    return this.active;
+  }
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active -= 1;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
+interface Entry {
+  target: PooledTarget;
+  connecting?: Promise<SshConnection>;
+  connection?: SshConnection;
+  channels: Semaphore;
+  lastUsed: number;
+  failures: number;
+  nextAttemptAt: number;
+  lastError?: unknown;
+}
+
+export interface SshPoolStats {
+  connects: number;
+  open: number;
+}
+
+/**
+ * One persistent SSH connection per server, shared by every caller: commands wait for a free
+ * channel instead of opening more connections (which trips sshd's MaxStartups), a dropped
+ * connection is re-established on next use, a server that keeps failing is retried with
+ * exponential backoff, and idle connections are closed.
+ */
+export class SshPool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly options: Required<SshPoolOptions>;
+  private readonly sweeper: NodeJS.Timeout;
+  private connects = 0;
+
+  constructor(options: SshPoolOptions = {}) {
+    this.options = {
+      maxChannels: options.maxChannels ?? 8,
+      idleMs: options.idleMs ?? 5 * 60_000,
+      keepaliveIntervalMs: options.keepaliveIntervalMs ?? 15_000,
+      readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+      backoffMs: options.backoffMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+    };
+    this.sweeper = setInterval(() => this.closeIdle(), Math.max(50, Math.min(this.options.idleMs / 2, 30_000)));
+    this.sweeper.unref();
+  }
+
+  stats(): SshPoolStats {
+    return { connects: this.connects, open: [...this.entries.values()].filter((e) => e.connection && !e.connection.isClosed).length };
+  }
+
+  /** The live connection to a server, connecting (once, however many callers ask) when needed. */
+  async connection(target: PooledTarget): Promise<SshConnection> {
+    const entry = this.entry(target);
+    entry.lastUsed = Date.now();
+    if (entry.connection && !entry.connection.isClosed) return entry.connection;
+    if (entry.connecting) return entry.connecting;
+    const wait = entry.nextAttemptAt - Date.now();
+    if (wait > 0) throw new ServerUnreachableError(target.id, wait, entry.lastError);
+
+    entry.connecting = SshConnection.connect(target, { readyTimeoutMs: this.options.readyTimeoutMs, keepaliveIntervalMs: this.options.keepaliveIntervalMs })
+      .then((connection) => {
+        this.connects += 1;
+        entry.connection = connection;
+        entry.failures = 0;
+        entry.nextAttemptAt = 0;
+        connection.onClose(() => {
+          if (entry.connection === connection) entry.connection = undefined;
+        });
+        return connection;
+      })
+      .catch((error: unknown) => {
+        entry.failures += 1;
+        entry.lastError = error;
+        entry.nextAttemptAt = Date.now() + Math.min(this.options.backoffMs * 2 ** (entry.failures - 1), this.options.maxBackoffMs);
+        throw error;
+      })
+      .finally(() => {
+        entry.connecting = undefined;
+      });
+    return entry.connecting;
+  }
+
+  /** What the Docker client needs: streams to the server's Docker socket over the pooled connection. */
+  streams(target: PooledTarget): UnixStreamOpener {
+    return { openUnixStream: (socketPath) => this.openUnixStream(target, socketPath) };
+  }
+
+  /** A RemoteShell for one server whose commands share the pooled connection and its channel cap. */
+  shell(target: PooledTarget): RemoteShell {
+    return { exec: (argv, options) => this.exec(target, argv, options) };
+  }
+
+  async exec(target: PooledTarget, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    const entry = this.entry(target);
+    const release = await entry.channels.acquire();
+    try {
+      const connection = await this.connection(target);
+      return await connection.exec(argv, options);
+    } finally {
+      entry.lastUsed = Date.now();
+      release();
+    }
+  }
+
+  /** A stream to a Unix socket on the server (the Docker API), over the pooled connection. */
+  async openUnixStream(target: PooledTarget, socketPath: string): Promise<Duplex> {
+    const connection = await this.connection(target);
+    this.entry(target).lastUsed = Date.now();
+    return connection.openUnixStream(socketPath);
+  }
+
+  /** Drops a server's connection (its settings changed, or it was deleted). */
+  forget(serverId: string): void {
+    this.entries.get(serverId)?.connection?.close();
+    this.entries.delete(serverId);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const entry of this.entries.values()) entry.connection?.close();
+    this.entries.clear();
+  }
+
+  private entry(target: PooledTarget): Entry {
+    let entry = this.entries.get(target.id);
+    if (!entry) {
+      entry = { target, channels: new Semaphore(this.options.maxChannels), lastUsed: Date.now(), failures: 0, nextAttemptAt: 0 };
+      this.entries.set(target.id, entry);
+    }
+    return entry;
+  }
+
+  private closeIdle(): void {
+    const now = Date.now();
+    for (const entry of this.entries.values()) {
+      if (entry.connection && entry.channels.inUse === 0 && now - entry.lastUsed >= this.options.idleMs) {
+        entry.connection.close();
+        entry.connection = undefined;
+      }
+    }
+  }
+}
