@@ -22,6 +22,7 @@ const TEST_FILES = ['**/*.spec.ts', '**/*.spec.tsx', '**/*.int-spec.ts', '**/*.e
 // Code allowed to print: CLI scripts and test-harness support.
 const CONSOLE_OK_FILES = [
   'scripts/**',
+  'bench/**',
   'libs/server/testing/**',
   'apps/api/test/**',
   'apps/e2e/**',
