@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { ServersModule } from './servers/servers.module';
 import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
 
@@ -24,6 +25,7 @@ export class AppModule {
         HealthModule,
         SystemModule,
         TeamsModule,
+        ServersModule,
       ],
     };
   }

@@ -36,7 +36,8 @@ const CALLER_SCOPED = new Set([
  * Team-scoped routes, with a body that passes validation so the check under test is tenancy.
  * `teamHeader`: the route names its team in the x-zpanel-team header instead of the path.
  */
-const TEAM_SCOPED: Record<string, { body?: unknown; teamHeader?: true }> = {
+type Ids = Record<string, string>;
+const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); teamHeader?: true }> = {
   'GET /api/v1/audit-events': { teamHeader: true },
   'GET /api/v1/teams/{teamId}/members': {},
   'PATCH /api/v1/teams/{teamId}/members/{userId}': { body: { role: Role.Viewer } },
@@ -49,6 +50,18 @@ const TEAM_SCOPED: Record<string, { body?: unknown; teamHeader?: true }> = {
   // `write` exceeds a viewer's role, so the viewer pass expects 403 here too.
   'POST /api/v1/teams/{teamId}/api-tokens': { body: { name: 'matrix', abilities: ['write'] } },
   'DELETE /api/v1/teams/{teamId}/api-tokens/{tokenId}': {},
+  'GET /api/v1/ssh-keys': { teamHeader: true },
+  'POST /api/v1/ssh-keys': { teamHeader: true, body: { name: 'matrix' } },
+  'DELETE /api/v1/ssh-keys/{sshKeyId}': {},
+  'GET /api/v1/servers': { teamHeader: true },
+  'POST /api/v1/servers': { teamHeader: true, body: (ids: Ids) => ({ name: 'matrix', host: '192.0.2.1', sshKeyId: ids.sshKeyId }) },
+  'GET /api/v1/servers/{serverId}': {},
+  'PATCH /api/v1/servers/{serverId}': { body: { description: 'changed by the matrix' } },
+  'DELETE /api/v1/servers/{serverId}': {},
+};
+const bodyFor = (route: string, ids: Ids) => {
+  const body = TEAM_SCOPED[route]?.body;
+  return typeof body === 'function' ? (body as (ids: Ids) => unknown)(ids) : body;
 };
 
 const PASSWORD = 'isolation matrix passphrase';
@@ -61,6 +74,8 @@ describe('tenancy isolation matrix (every API route)', () => {
   let outsiderB: { accessToken: string; userId: string };
   let invitationA: string;
   let tokenA: string;
+  let sshKeyA: string;
+  let serverA: string;
   let tokenOfB: string;
   let routes: string[];
 
@@ -78,6 +93,8 @@ describe('tenancy isolation matrix (every API route)', () => {
     JSON.stringify([
       (await call('GET', `/api/v1/teams/${ownerA.teamId}/members?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/teams/${ownerA.teamId}/invitations?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', '/api/v1/ssh-keys?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', '/api/v1/servers?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),
@@ -104,6 +121,10 @@ describe('tenancy isolation matrix (every API route)', () => {
     const teamB = ((await call('GET', '/api/v1/teams', outsiderB.accessToken)).body as { items: { teamId: string; teamName: string }[] }).items.find((t) => t.teamName === 'Team B') as { teamId: string };
     tokenOfB = ((await call('POST', `/api/v1/teams/${teamB.teamId}/api-tokens`, outsiderB.accessToken, { name: 'b', abilities: ['read', 'write', 'deploy', 'admin'] })).body as { token: string }).token;
 
+    const teamA = { [TEAM_HEADER]: ownerA.teamId };
+    sshKeyA = ((await call('POST', '/api/v1/ssh-keys', ownerA.accessToken, { name: 'deploy' }, teamA)).body as { id: string }).id;
+    serverA = ((await call('POST', '/api/v1/servers', ownerA.accessToken, { name: 'web-1', host: '192.0.2.10', sshKeyId: sshKeyA }, teamA)).body as { id: string }).id;
+
     const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
   });
@@ -121,11 +142,11 @@ describe('tenancy isolation matrix (every API route)', () => {
     ["team B's API token with every ability", () => tokenOfB],
   ])("answers 404 to %s naming team A's resources, and changes nothing", async (_who, credential) => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
     const outcomes: string[] = [];
-    for (const [route, { body, teamHeader }] of Object.entries(TEAM_SCOPED)) {
+    for (const [route, { teamHeader }] of Object.entries(TEAM_SCOPED)) {
       const [method, path] = route.split(' ');
-      const res = await call(method, fill(path, ids), credential(), body, inTeam(teamHeader && ids.teamId));
+      const res = await call(method, fill(path, ids), credential(), bodyFor(route, ids), inTeam(teamHeader && ids.teamId));
       outcomes.push(`${route} -> ${res.status} ${(res.body as ProblemDetails | undefined)?.code ?? ''}`);
     }
     expect(outcomes).toEqual(Object.keys(TEAM_SCOPED).map((route) => `${route} -> 404 not_found`));
@@ -134,13 +155,13 @@ describe('tenancy isolation matrix (every API route)', () => {
 
   it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
     const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET '));
     expect(writes.length).toBeGreaterThan(0);
     const outcomes: string[] = [];
-    for (const [route, { body, teamHeader }] of writes) {
+    for (const [route, { teamHeader }] of writes) {
       const [method, path] = route.split(' ');
-      const res = await call(method, fill(path, ids), viewerA.accessToken, body, inTeam(teamHeader && ids.teamId));
+      const res = await call(method, fill(path, ids), viewerA.accessToken, bodyFor(route, ids), inTeam(teamHeader && ids.teamId));
       outcomes.push(`${route} -> ${res.status}`);
     }
     expect(outcomes).toEqual(writes.map(([route]) => `${route} -> 403`));
@@ -148,11 +169,11 @@ describe('tenancy isolation matrix (every API route)', () => {
   });
 
   it('answers 401 on every route that is not public, without a token', async () => {
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
     const outcomes: string[] = [];
     for (const route of routes.filter((r) => !PUBLIC.has(r))) {
       const [method, path] = route.split(' ');
-      const res = await call(method, fill(path, ids), undefined, TEAM_SCOPED[route]?.body ?? (method === 'GET' ? undefined : {}), inTeam(ids.teamId));
+      const res = await call(method, fill(path, ids), undefined, bodyFor(route, ids) ?? (method === 'GET' ? undefined : {}), inTeam(ids.teamId));
       outcomes.push(`${route} -> ${res.status}`);
     }
     expect(outcomes).toEqual(routes.filter((r) => !PUBLIC.has(r)).map((route) => `${route} -> 401`));

@@ -25,9 +25,23 @@ export class TeamAccessService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async require(caller: Caller, teamId: string, ability: Ability): Promise<TeamActor> {
-    if (caller.kind === 'token' && caller.teamId !== teamId) throw noSuchTeam();
+    return this.check(caller, teamId, ability, noSuchTeam);
+  }
+
+  /**
+   * For a row reached by its own id (`/servers/{id}`): a missing row and a row of a team the caller
+   * is not in give the very same 404, so ids of other teams cannot be probed.
+   */
+  async requireForResource(caller: Caller, teamId: string | undefined, ability: Ability, what: string): Promise<TeamActor> {
+    const notFound = () => new AppException(ErrorCode.NotFound, `No such ${what}`);
+    if (!teamId) throw notFound();
+    return this.check(caller, teamId, ability, notFound);
+  }
+
+  private async check(caller: Caller, teamId: string, ability: Ability, notFound: () => AppException): Promise<TeamActor> {
+    if (caller.kind === 'token' && caller.teamId !== teamId) throw notFound();
     const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId, userId: caller.userId });
-    if (!membership) throw noSuchTeam();
+    if (!membership) throw notFound();
     const roleAbilities = ROLE_ABILITIES[membership.role];
     const abilities = caller.kind === 'token' ? caller.abilities.filter((a) => roleAbilities.includes(a)) : roleAbilities;
     if (!abilities.includes(ability)) {

@@ -11,3 +11,4 @@ export * from './shell/injection-payloads';
 export * from './version';
 export * from './lifecycle/close-on-signals';
 export * from './auth';
+export * from './ssh/ssh-keys';

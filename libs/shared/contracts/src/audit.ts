@@ -18,6 +18,11 @@ export enum AuditAction {
   InvitationRevoked = 'invitation.revoked',
   ApiTokenCreated = 'api_token.created',
   ApiTokenRevoked = 'api_token.revoked',
+  SshKeyCreated = 'ssh_key.created',
+  SshKeyDeleted = 'ssh_key.deleted',
+  ServerCreated = 'server.created',
+  ServerUpdated = 'server.updated',
+  ServerDeleted = 'server.deleted',
 }
 
 export interface AuditEventDto {

@@ -7,3 +7,4 @@ export * from './identity';
 export * from './teams';
 export * from './two-factor';
 export * from './audit';
+export * from './servers';

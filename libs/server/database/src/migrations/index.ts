@@ -3,6 +3,7 @@ import { CreateIdentity1795400100000 } from './1795400100000-create-identity';
 import { CreateInvitationsAndRecoveryCodes1795400200000 } from './1795400200000-create-invitations-and-recovery-codes';
 import { CreateApiTokens1795400300000 } from './1795400300000-create-api-tokens';
 import { CreateAuditEvents1795400400000 } from './1795400400000-create-audit-events';
+import { CreateServers1795400500000 } from './1795400500000-create-servers';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateInvitationsAndRecoveryCodes1795400200000,
   CreateApiTokens1795400300000,
   CreateAuditEvents1795400400000,
+  CreateServers1795400500000,
 ];

@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { type Caller, CurrentCaller } from '../auth/caller';
+import { PageQueryDto } from '../http/pagination';
+import { TeamAccessService } from '../teams/team-access.service';
+import { TeamFromHeader } from '../teams/team-header';
+import { uuidParam } from '../teams/team-params';
+import { CreateServerDto, CreateSshKeyDto, ServerDoc, ServerPageDoc, SshKeyDoc, SshKeyPageDoc, UpdateServerDto } from './servers.dto';
+import { ServersService } from './servers.service';
+import { SshKeysService } from './ssh-keys.service';
+
+@ApiTags('servers')
+@ApiBearerAuth()
+@Controller('ssh-keys')
+export class SshKeysController {
+  constructor(
+    private readonly access: TeamAccessService,
+    private readonly keys: SshKeysService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The team's SSH keys (public halves only)" })
+  @ApiHeader({ name: TEAM_HEADER, required: true })
+  @ApiOkResponse({ type: SshKeyPageDoc })
+  async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: PageQueryDto): Promise<Paginated<SshKeyDto>> {
+    await this.access.require(caller, teamId, Ability.Read);
+    return this.keys.list(teamId, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a private key (pasted, or generated ed25519 when omitted); it is sealed and never returned' })
+  @ApiHeader({ name: TEAM_HEADER, required: true })
+  @ApiCreatedResponse({ type: SshKeyDoc })
+  async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateSshKeyDto): Promise<SshKeyDto> {
+    await this.access.require(caller, teamId, Ability.Admin);
+    return this.keys.create(caller, teamId, body);
+  }
+
+  @Delete(':sshKeyId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a key no server uses' })
+  @ApiNoContentResponse()
+  async delete(@CurrentCaller() caller: Caller, @Param('sshKeyId', uuidParam('sshKeyId')) id: string): Promise<void> {
+    await this.access.requireForResource(caller, await this.keys.teamOf(id), Ability.Admin, 'SSH key');
+    await this.keys.delete(caller, id);
+  }
+}
+
+@ApiTags('servers')
+@ApiBearerAuth()
+@Controller('servers')
+export class ServersController {
+  constructor(
+    private readonly access: TeamAccessService,
+    private readonly servers: ServersService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "The team's servers" })
+  @ApiHeader({ name: TEAM_HEADER, required: true })
+  @ApiOkResponse({ type: ServerPageDoc })
+  async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: PageQueryDto): Promise<Paginated<ServerDto>> {
+    await this.access.require(caller, teamId, Ability.Read);
+    return this.servers.list(teamId, query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Register a server reached over SSH (validated before use)' })
+  @ApiHeader({ name: TEAM_HEADER, required: true })
+  @ApiCreatedResponse({ type: ServerDoc })
+  async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateServerDto): Promise<ServerDto> {
+    await this.access.require(caller, teamId, Ability.Admin);
+    return this.servers.create(caller, teamId, body);
+  }
+
+  @Get(':serverId')
+  @ApiOperation({ summary: 'One server' })
+  @ApiOkResponse({ type: ServerDoc })
+  async get(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Read, 'server');
+    return this.servers.get(id);
+  }
+
+  @Patch(':serverId')
+  @ApiOperation({ summary: 'Change a server; a new host, port, user or key sends it back to validation' })
+  @ApiOkResponse({ type: ServerDoc })
+  async update(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string, @Body() body: UpdateServerDto): Promise<ServerDto> {
+    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
+    return this.servers.update(caller, id, body);
+  }
+
+  @Delete(':serverId')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Remove a server from Zpanel (nothing on the machine is touched)' })
+  @ApiNoContentResponse()
+  async delete(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<void> {
+    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
+    await this.servers.delete(caller, id);
+  }
+}

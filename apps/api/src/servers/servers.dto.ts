@@ -1,0 +1,107 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  type CreateServerRequest,
+  type CreateSshKeyRequest,
+  POSIX_USER_PATTERN,
+  SERVER_NAME_PATTERN,
+  type ServerDto,
+  type ServerStatus,
+  type SshKeyDto,
+  type UpdateServerRequest,
+} from '@zpanel/contracts';
+import { Transform } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsServerHost } from './host-validation';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class SshKeyDoc implements SshKeyDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) teamId: string;
+  @ApiProperty({ example: 'deploy key' }) name: string;
+  @ApiProperty({ example: 'ssh-ed25519' }) type: string;
+  @ApiProperty({ example: 'ssh-ed25519 AAAAC3Nz… zpanel' }) publicKey: string;
+  @ApiProperty({ example: 'SHA256:…' }) fingerprint: string;
+  @ApiProperty() serverCount: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class SshKeyPageDoc {
+  @ApiProperty({ type: [SshKeyDoc] }) items: SshKeyDoc[];
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() total: number;
+}
+
+export class CreateSshKeyDto implements CreateSshKeyRequest {
+  @ApiProperty({ example: 'production servers' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'name is required' })
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'OpenSSH or PEM private key without passphrase; omit to generate an ed25519 key. Never returned.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  privateKey?: string;
+}
+
+export class ServerDoc implements ServerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) teamId: string;
+  @ApiProperty({ example: 'web-1' }) name: string;
+  @ApiProperty({ example: '203.0.113.10' }) host: string;
+  @ApiProperty({ example: 22 }) port: number;
+  @ApiProperty({ example: 'root' }) user: string;
+  @ApiProperty({ format: 'uuid' }) sshKeyId: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: ['pending', 'validating', 'ready', 'unreachable', 'invalid'] }) status: ServerStatus;
+  @ApiPropertyOptional({ nullable: true }) statusReason: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'SHA256:…' }) hostKeyFingerprint: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ServerPageDoc {
+  @ApiProperty({ type: [ServerDoc] }) items: ServerDoc[];
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() total: number;
+}
+
+export class CreateServerDto implements CreateServerRequest {
+  @ApiProperty({ example: 'web-1', pattern: SERVER_NAME_PATTERN.source })
+  @Matches(SERVER_NAME_PATTERN, { message: 'name may use lower-case letters, digits and dashes (max 63), starting with a letter or digit' })
+  name: string;
+
+  @ApiProperty({ example: '203.0.113.10' })
+  @IsServerHost()
+  host: string;
+
+  @ApiPropertyOptional({ example: 22, default: 22 })
+  @IsOptional()
+  @IsInt({ message: 'port must be a whole number' })
+  @Min(1, { message: 'port must be between 1 and 65535' })
+  @Max(65535, { message: 'port must be between 1 and 65535' })
+  port?: number;
+
+  @ApiPropertyOptional({ example: 'root', default: 'root', pattern: POSIX_USER_PATTERN.source })
+  @IsOptional()
+  @Matches(POSIX_USER_PATTERN, { message: 'user must be a POSIX user name (lower-case letters, digits, _ and -)' })
+  user?: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('4', { message: 'sshKeyId must be the id of one of the team’s SSH keys' })
+  sshKeyId: string;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+/** Every field optional; only what is sent changes. */
+export class UpdateServerDto extends PartialType(CreateServerDto) implements UpdateServerRequest {}

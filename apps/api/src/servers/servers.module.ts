@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TeamsModule } from '../teams/teams.module';
+import { ServersController, SshKeysController } from './servers.controller';
+import { ServersService } from './servers.service';
+import { SshKeysService } from './ssh-keys.service';
+
+@Module({
+  imports: [TeamsModule],
+  controllers: [SshKeysController, ServersController],
+  providers: [SshKeysService, ServersService],
+})
+export class ServersModule {}

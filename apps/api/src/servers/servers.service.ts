@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditAction, type CreateServerRequest, ErrorCode, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import { ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+
+function toDto(s: ServerEntity): ServerDto {
+  return {
+    id: s.id,
+    teamId: s.teamId,
+    name: s.name,
+    host: s.host,
+    port: s.port,
+    user: s.user,
+    sshKeyId: s.sshKeyId,
+    description: s.description,
+    status: s.status,
+    statusReason: s.statusReason,
+    hostKeyFingerprint: s.hostKeyFingerprint,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+const nameTaken = (name: string) => new AppException(ErrorCode.Conflict, `A server named ${name} already exists in this team`, [{ field: 'name', message: 'already used in this team' }]);
+
+@Injectable()
+export class ServersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get servers() {
+    return this.dataSource.getRepository(ServerEntity);
+  }
+
+  async teamOf(id: string): Promise<string | undefined> {
+    return (await this.servers.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  async list(teamId: string, query: PageQuery): Promise<Paginated<ServerDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.servers.findAndCount({ where: { teamId }, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    return paginated(rows.map(toDto), total, window);
+  }
+
+  async get(id: string): Promise<ServerDto> {
+    return toDto(await this.servers.findOneByOrFail({ id }));
+  }
+
+  async create(caller: Caller, teamId: string, input: CreateServerRequest): Promise<ServerDto> {
+    await this.assertKeyOfTeam(teamId, input.sshKeyId);
+    const row = await this.saveUnique(input.name, () =>
+      this.servers.save({
+        teamId,
+        name: input.name,
+        host: input.host,
+        port: input.port ?? 22,
+        user: input.user ?? 'root',
+        sshKeyId: input.sshKeyId,
+        description: input.description ?? '',
+        status: 'pending' as const,
+      }),
+    );
+    await this.audit.record({ action: AuditAction.ServerCreated, teamId, actor: caller, target: { type: 'server', id: row.id }, metadata: { name: row.name, host: row.host } });
+    return toDto(row);
+  }
+
+  /**
+   * Changing how the server is reached sends it back to `pending` (it must be validated again); a new
+   * host also forgets the recorded host key, which belonged to the old machine.
+   */
+  async update(caller: Caller, id: string, input: UpdateServerRequest): Promise<ServerDto> {
+    const current = await this.servers.findOneByOrFail({ id });
+    if (input.sshKeyId) await this.assertKeyOfTeam(current.teamId, input.sshKeyId);
+    const reach = (['host', 'port', 'user', 'sshKeyId'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
+    const changes: Partial<ServerEntity> = { ...input };
+    if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null });
+    if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
+    await this.saveUnique(input.name ?? current.name, () => this.servers.update({ id }, changes));
+    await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } });
+    return this.get(id);
+  }
+
+  async delete(caller: Caller, id: string): Promise<void> {
+    const current = await this.servers.findOneByOrFail({ id });
+    await this.servers.delete({ id });
+    await this.audit.record({ action: AuditAction.ServerDeleted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { name: current.name } });
+  }
+
+  /** A key of another team is, for this team, a key that does not exist. */
+  private async assertKeyOfTeam(teamId: string, sshKeyId: string): Promise<void> {
+    if (!(await this.dataSource.getRepository(SshKeyEntity).existsBy({ id: sshKeyId, teamId }))) {
+      throw AppException.validation([{ field: 'sshKeyId', message: 'sshKeyId must be the id of one of the team’s SSH keys' }]);
+    }
+  }
+
+  private async saveUnique<T>(name: string, save: () => Promise<T>): Promise<T> {
+    try {
+      return await save();
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505') throw nameTaken(name);
+      throw error;
+    }
+  }
+}

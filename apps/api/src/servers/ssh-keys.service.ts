@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
+import { type AppConfig, AppException, InjectConfig, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
+import { ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+
+/** The associated data binds a sealed key to its row: copied onto another row it will not open. */
+export const sshKeyAad = (id: string) => `ssh_key:${id}`;
+
+/** A team's SSH private keys: sealed at rest, never returned; the public half is shown to copy. */
+@Injectable()
+export class SshKeysService {
+  private readonly box: SecretBox;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() config: AppConfig,
+    private readonly audit: AuditService,
+  ) {
+    this.box = new SecretBox(config.security.secretKey);
+  }
+
+  private get keys() {
+    return this.dataSource.getRepository(SshKeyEntity);
+  }
+
+  async list(teamId: string, query: PageQuery): Promise<Paginated<SshKeyDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.keys.findAndCount({ where: { teamId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    return paginated(await this.toDtos(rows), total, window);
+  }
+
+  async create(caller: Caller, teamId: string, input: { name: string; privateKey?: string }): Promise<SshKeyDto> {
+    let pair;
+    try {
+      pair = input.privateKey ? inspectPrivateKey(input.privateKey, 'zpanel') : generateSshKeyPair('zpanel');
+    } catch (error) {
+      if (error instanceof SshKeyError) throw AppException.validation([{ field: 'privateKey', message: error.message }]);
+      throw error;
+    }
+    const id = randomUUID();
+    const row = await this.keys.save({
+      id,
+      teamId,
+      name: input.name,
+      type: pair.type,
+      privateKey: this.box.seal(pair.privateKey, sshKeyAad(id)),
+      publicKey: pair.publicKey,
+      fingerprint: pair.fingerprint,
+    });
+    await this.audit.record({ action: AuditAction.SshKeyCreated, teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey } });
+    const [dto] = await this.toDtos([row]);
+    return dto;
+  }
+
+  async teamOf(id: string): Promise<string | undefined> {
+    return (await this.keys.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  async delete(caller: Caller, id: string): Promise<void> {
+    const row = await this.keys.findOneByOrFail({ id });
+    const used = await this.dataSource.getRepository(ServerEntity).countBy({ sshKeyId: id });
+    if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
+    await this.keys.delete({ id });
+    await this.audit.record({ action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } });
+  }
+
+  private async toDtos(rows: SshKeyEntity[]): Promise<SshKeyDto[]> {
+    const counts = rows.length
+      ? ((await this.dataSource
+          .getRepository(ServerEntity)
+          .createQueryBuilder('s')
+          .select('s.ssh_key_id', 'keyId')
+          .addSelect('count(*)::int', 'count')
+          .where('s.ssh_key_id IN (:...ids)', { ids: rows.map((r) => r.id) })
+          .groupBy('s.ssh_key_id')
+          .getRawMany()) as { keyId: string; count: number }[])
+      : [];
+    const used = new Map(counts.map((c) => [c.keyId, c.count]));
+    return rows.map((r) => ({
+      id: r.id,
+      teamId: r.teamId,
+      name: r.name,
+      type: r.type,
+      publicKey: r.publicKey,
+      fingerprint: r.fingerprint,
+      serverCount: used.get(r.id) ?? 0,
+      createdAt: r.createdAt.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SshKeyError, generateSshKeyPair, inspectPrivateKey } from './ssh-keys';
+
+describe('SSH keys', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'zp-keys-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const keygen = (name: string, args: string[]) => {
+    const path = join(dir, name);
+    execFileSync('ssh-keygen', ['-q', '-f', path, '-C', 'test', ...args]);
+    return { privateKey: readFileSync(path, 'utf8'), publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
+  };
+  const fingerprintOf = (name: string) => execFileSync('ssh-keygen', ['-l', '-f', join(dir, `${name}.pub`)]).toString().split(' ')[1];
+
+  it('generates an ed25519 pair whose public half and fingerprint match the private key', () => {
+    const pair = generateSshKeyPair('zpanel@acme');
+    expect(pair.type).toBe('ssh-ed25519');
+    expect(pair.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    expect(pair.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+ zpanel@acme$/);
+    expect(inspectPrivateKey(pair.privateKey, 'zpanel@acme')).toEqual(pair);
+  });
+
+  it('derives the same public key and fingerprint as ssh-keygen from a pasted key', () => {
+    for (const [name, args] of [
+      ['ed', ['-t', 'ed25519', '-N', '']],
+      ['rsa', ['-t', 'rsa', '-b', '2048', '-N', '']],
+      ['ecdsa', ['-t', 'ecdsa', '-N', '']],
+    ] as const) {
+      const key = keygen(name, [...args]);
+      const inspected = inspectPrivateKey(key.privateKey, 'test');
+      expect(inspected.publicKey).toBe(key.publicKey);
+      expect(inspected.fingerprint).toBe(fingerprintOf(name));
+    }
+  });
+
+  it('refuses passphrase-protected keys, public keys and garbage with a message naming the field', () => {
+    const encrypted = keygen('enc', ['-t', 'ed25519', '-N', 'secret']);
+    expect(() => inspectPrivateKey(encrypted.privateKey)).toThrow(/privateKey is protected by a passphrase/);
+    expect(() => inspectPrivateKey(encrypted.publicKey)).toThrow(SshKeyError);
+    expect(() => inspectPrivateKey('-----BEGIN OPENSSH PRIVATE KEY-----\nnope\n')).toThrow(/privateKey is not a private key/);
+    expect(() => inspectPrivateKey('x'.repeat(20_000))).toThrow(/too long/);
+  });
+
+  it('keeps the comment from injecting anything into authorized_keys', () => {
+    const pair = generateSshKeyPair('a b\ncommand="touch /tmp/pwned" ssh-rsa');
+    expect(pair.publicKey.split('\n')).toHaveLength(1);
+    expect(pair.publicKey.split(' ')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,44 @@
+import type { ServerStatus } from '@zpanel/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'servers' })
+export class ServerEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'team_id' })
+  teamId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  host: string;
+
+  @Column('integer')
+  port: number;
+
+  @Column('text')
+  user: string;
+
+  @Column('uuid', { name: 'ssh_key_id' })
+  sshKeyId: string;
+
+  @Column('text')
+  description: string;
+
+  @Column('text')
+  status: ServerStatus;
+
+  @Column('text', { name: 'status_reason', nullable: true })
+  statusReason: string | null;
+
+  @Column('text', { name: 'host_key_fingerprint', nullable: true })
+  hostKeyFingerprint: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

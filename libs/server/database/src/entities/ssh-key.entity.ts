@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'ssh_keys' })
+export class SshKeyEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'team_id' })
+  teamId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  type: string;
+
+  /** Sealed with the secret box (the sealed form carries the key id, for rotation); never returned. */
+  @Column('text', { name: 'private_key' })
+  privateKey: string;
+
+  @Column('text', { name: 'public_key' })
+  publicKey: string;
+
+  @Column('text')
+  fingerprint: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

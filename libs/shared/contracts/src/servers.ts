@@ -1,0 +1,54 @@
+/** Allowlists shared by the API's validation and the SPA's forms (SECURITY.md: validate identifiers). */
+export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** POSIX portable user names, as `useradd` accepts them by default. */
+export const POSIX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+export interface SshKeyDto {
+  id: string;
+  teamId: string;
+  name: string;
+  type: string;
+  /** Paste this into the server's ~/.ssh/authorized_keys. */
+  publicKey: string;
+  fingerprint: string;
+  /** How many servers use the key (a key in use cannot be deleted). */
+  serverCount: number;
+  createdAt: string;
+}
+
+/** `POST /api/v1/ssh-keys`: without `privateKey`, Zpanel generates an ed25519 key. */
+export interface CreateSshKeyRequest {
+  name: string;
+  privateKey?: string;
+}
+
+export type ServerStatus = 'pending' | 'validating' | 'ready' | 'unreachable' | 'invalid';
+
+export interface ServerDto {
+  id: string;
+  teamId: string;
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  sshKeyId: string;
+  description: string;
+  status: ServerStatus;
+  /** Why the last validation failed, in words for a person. */
+  statusReason: string | null;
+  /** Recorded at first contact; every later connection must present the same key. */
+  hostKeyFingerprint: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateServerRequest {
+  name: string;
+  host: string;
+  port?: number;
+  user?: string;
+  sshKeyId: string;
+  description?: string;
+}
+
+export type UpdateServerRequest = Partial<CreateServerRequest>;
