@@ -57,6 +57,8 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'POST /api/v1/servers': { teamHeader: true, body: (ids: Ids) => ({ name: 'matrix', host: '192.0.2.1', sshKeyId: ids.sshKeyId }) },
   'GET /api/v1/servers/{serverId}': {},
   'PATCH /api/v1/servers/{serverId}': { body: { description: 'changed by the matrix' } },
+  'POST /api/v1/servers/{serverId}/validate': {},
+  'POST /api/v1/servers/{serverId}/trust-host-key': {},
   'DELETE /api/v1/servers/{serverId}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {

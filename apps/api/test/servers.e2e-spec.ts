@@ -1,6 +1,6 @@
 import { type Paginated, type ProblemDetails, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+import { type SignedIn, type Stack, apiCaller, createOwner, startStack, testSshTarget, waitFor } from '@zpanel/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ describe('SSH keys and servers (built api)', () => {
   let keyId: string;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ worker: true });
     owner = await createOwner(stack.baseUrl);
     call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
   });
@@ -112,6 +112,39 @@ describe('SSH keys and servers (built api)', () => {
       expect(inUse.status).toBe(409);
       expect((await asOwner('DELETE', `/api/v1/servers/${server.id}`)).status).toBe(204);
       expect((await asOwner('GET', `/api/v1/servers/${server.id}`)).status).toBe(404);
+    });
+  });
+
+  describe('validation through the worker', () => {
+    it('validates the test server over SSH and pins its host key; trusting a new key validates again', async () => {
+      const ssh = testSshTarget();
+      const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+      const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+
+      const queued = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/validate`);
+      expect(queued.status).toBe(202);
+      expect(queued.body.status).toBe('validating');
+      const ready = await waitFor(
+        async () => {
+          const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
+          return current.status === 'validating' ? undefined : current;
+        },
+        30_000,
+        'the worker to validate the server',
+      );
+      expect(ready).toMatchObject({ status: 'ready', statusReason: null, hostKeyFingerprint: expect.stringMatching(/^SHA256:/), dockerVersion: expect.stringMatching(/^\d+\./) });
+
+      const trusted = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/trust-host-key`);
+      expect(trusted.body).toMatchObject({ status: 'validating', hostKeyFingerprint: null });
+      const again = await waitFor(
+        async () => {
+          const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
+          return current.status === 'validating' ? undefined : current;
+        },
+        30_000,
+        'the second validation',
+      );
+      expect(again).toMatchObject({ status: 'ready', hostKeyFingerprint: ready.hostKeyFingerprint });
     });
   });
 });

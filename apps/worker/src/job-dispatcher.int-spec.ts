@@ -30,7 +30,16 @@ class SlowProbeHandler implements JobHandler<JobName.SystemProbe> {
   }
 }
 
-@Module({ providers: [SlowProbeHandler] })
+/** Every other job of the map needs a handler too, or the worker refuses to boot. */
+@Injectable()
+@HandlesJob(JobName.ServerValidate)
+class IdleValidateHandler implements JobHandler<JobName.ServerValidate> {
+  async handle(): Promise<JobResult<JobName.ServerValidate>> {
+    return { status: 'pending' };
+  }
+}
+
+@Module({ providers: [SlowProbeHandler, IdleValidateHandler] })
 class SlowHandlers {}
 
 @Module({})

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 /** How many jobs of each queue one worker process runs at once. */
 export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.System]: 4,
+  [QueueName.Servers]: 4,
 };
 
 type AnyHandler = JobHandler<JobName>;

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { PageQueryDto } from '../http/pagination';
@@ -88,6 +88,24 @@ export class ServersController {
   async update(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string, @Body() body: UpdateServerDto): Promise<ServerDto> {
     await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
     return this.servers.update(caller, id, body);
+  }
+
+  @Post(':serverId/validate')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Queue a validation: SSH (host key pinned at first contact), OS, Docker Engine, free disk' })
+  @ApiAcceptedResponse({ type: ServerDoc })
+  async validate(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
+    return this.servers.validate(caller, id);
+  }
+
+  @Post(':serverId/trust-host-key')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Forget the recorded host key and validate again, pinning the key the server presents now' })
+  @ApiAcceptedResponse({ type: ServerDoc })
+  async trustHostKey(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
+    return this.servers.validate(caller, id, { trustNewHostKey: true });
   }
 
   @Delete(':serverId')

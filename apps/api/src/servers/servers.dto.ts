@@ -60,6 +60,10 @@ export class ServerDoc implements ServerDto {
   @ApiProperty({ enum: ['pending', 'validating', 'ready', 'unreachable', 'invalid'] }) status: ServerStatus;
   @ApiPropertyOptional({ nullable: true }) statusReason: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'SHA256:…' }) hostKeyFingerprint: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'Debian GNU/Linux 12 (bookworm)' }) os: string | null;
+  @ApiPropertyOptional({ nullable: true, example: '24.0.7' }) dockerVersion: string | null;
+  @ApiPropertyOptional({ nullable: true }) diskFreeBytes: number | null;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lastValidatedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditAction, type CreateServerRequest, ErrorCode, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
+import { AuditAction, type CreateServerRequest, ErrorCode, JobName, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { ServerEntity, SshKeyEntity } from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { JobProducer } from '@zpanel/queue';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -21,6 +22,10 @@ function toDto(s: ServerEntity): ServerDto {
     status: s.status,
     statusReason: s.statusReason,
     hostKeyFingerprint: s.hostKeyFingerprint,
+    os: s.os,
+    dockerVersion: s.dockerVersion,
+    diskFreeBytes: s.diskFreeBytes === null ? null : Number(s.diskFreeBytes),
+    lastValidatedAt: s.lastValidatedAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -33,6 +38,7 @@ export class ServersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly jobs: JobProducer,
   ) {}
 
   private get servers() {
@@ -84,6 +90,17 @@ export class ServersService {
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
     await this.saveUnique(input.name ?? current.name, () => this.servers.update({ id }, changes));
     await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } });
+    return this.get(id);
+  }
+
+  /** Queues a validation; the worker stores the outcome on the server (status and reason). */
+  async validate(caller: Caller, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
+    const current = await this.servers.findOneByOrFail({ id });
+    await this.servers.update({ id }, { status: 'validating', statusReason: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
+    await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
+    if (options.trustNewHostKey) {
+      await this.audit.record({ action: AuditAction.ServerHostKeyTrusted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { previous: current.hostKeyFingerprint } });
+    }
     return this.get(id);
   }
 

@@ -3,14 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
-
-/** The associated data binds a sealed key to its row: copied onto another row it will not open. */
-export const sshKeyAad = (id: string) => `ssh_key:${id}`;
 
 /** A team's SSH private keys: sealed at rest, never returned; the public half is shown to copy. */
 @Injectable()

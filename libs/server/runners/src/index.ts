@@ -1,2 +1,4 @@
 export * from './runners.module';
 export * from './system/system-probe.handler';
+export * from './servers/server-validation.handler';
+export * from './servers/ssh-pool.provider';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ServerValidationHandler } from './servers/server-validation.handler';
+import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [SystemProbeHandler] })
+@Module({ providers: [WorkerSshPool, SystemProbeHandler, ServerValidationHandler] })
 export class RunnersModule {}

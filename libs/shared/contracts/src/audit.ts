@@ -23,6 +23,7 @@ export enum AuditAction {
   ServerCreated = 'server.created',
   ServerUpdated = 'server.updated',
   ServerDeleted = 'server.deleted',
+  ServerHostKeyTrusted = 'server.host_key_trusted',
 }
 
 export interface AuditEventDto {

@@ -38,6 +38,11 @@ export interface ServerDto {
   statusReason: string | null;
   /** Recorded at first contact; every later connection must present the same key. */
   hostKeyFingerprint: string | null;
+  /** From the last successful validation. */
+  os: string | null;
+  dockerVersion: string | null;
+  diskFreeBytes: number | null;
+  lastValidatedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -5,11 +5,11 @@ import { InvitationEntity } from './invitation.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { ServerEntity } from './server.entity';
-import { SshKeyEntity } from './ssh-key.entity';
+import { SshKeyEntity, sshKeyAad } from './ssh-key.entity';
 import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 
-export { ApiTokenEntity, AuditEventEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, TeamEntity, TeamMemberEntity, UserEntity };
+export { ApiTokenEntity, AuditEventEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 
 export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity];

@@ -36,6 +36,19 @@ export class ServerEntity {
   @Column('text', { name: 'host_key_fingerprint', nullable: true })
   hostKeyFingerprint: string | null;
 
+  @Column('text', { nullable: true })
+  os: string | null;
+
+  @Column('text', { name: 'docker_version', nullable: true })
+  dockerVersion: string | null;
+
+  /** bigint comes back from pg as a string. */
+  @Column('bigint', { name: 'disk_free_bytes', nullable: true })
+  diskFreeBytes: string | null;
+
+  @Column('timestamptz', { name: 'last_validated_at', nullable: true })
+  lastValidatedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+/** Associated data of a sealed private key: bound to its row, it will not open if copied onto another. */
+export const sshKeyAad = (id: string) => `ssh_key:${id}`;
+
 @Entity({ name: 'ssh_keys' })
 export class SshKeyEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -30,6 +30,10 @@ export class CreateServers1795400500000 implements MigrationInterface {
         "status" text NOT NULL DEFAULT 'pending' CHECK ("status" IN ('pending', 'validating', 'ready', 'unreachable', 'invalid')),
         "status_reason" text,
         "host_key_fingerprint" text,
+        "os" text,
+        "docker_version" text,
+        "disk_free_bytes" bigint,
+        "last_validated_at" timestamptz,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now(),
         UNIQUE ("team_id", "name")

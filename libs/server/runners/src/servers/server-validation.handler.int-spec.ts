@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
+import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { freePort, testSshTarget } from '@zpanel/testing';
+import { DataSource } from 'typeorm';
+import { ServerValidationHandler } from './server-validation.handler';
+import { WorkerSshPool } from './ssh-pool.provider';
+
+describe(ServerValidationHandler.name, () => {
+  const config = loadConfig(process.env);
+  const box = new SecretBox(config.security.secretKey);
+  const ssh = testSshTarget();
+  let dataSource: DataSource;
+  let pool: WorkerSshPool;
+  let handler: ServerValidationHandler;
+  let teamId: string;
+
+  const addKey = async (privateKey: string) => {
+    const id = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({ id, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(privateKey, sshKeyAad(id)), publicKey: 'x', fingerprint: 'x' });
+    return id;
+  };
+  const addServer = async (overrides: Partial<ServerEntity> = {}) =>
+    (
+      await dataSource.getRepository(ServerEntity).save({
+        teamId,
+        name: `s-${randomUUID().slice(0, 8)}`,
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: await addKey(readFileSync(ssh.privateKeyPath, 'utf8')),
+        description: '',
+        status: 'pending' as const,
+        ...overrides,
+      })
+    ).id;
+  const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
+    await dataSource.initialize();
+    pool = new WorkerSshPool();
+    handler = new ServerValidationHandler(dataSource, config, createLogger({ level: 'silent', name: 'test' }), pool);
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
+  });
+  afterAll(async () => {
+    pool.close();
+    await dataSource.destroy();
+  });
+
+  it('validates the test server: pins its host key and records OS, Docker version and free disk', async () => {
+    const id = await addServer();
+    expect(await handler.handle({ serverId: id })).toEqual({ status: 'ready' });
+    const server = await reload(id);
+    const hostKeyLine = execFileSync('ssh-keyscan', ['-p', String(ssh.port), '-t', 'ed25519', ssh.host], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const expected = execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: hostKeyLine }).toString().split(' ')[1];
+    expect(server.hostKeyFingerprint).toBe(expected);
+    expect(server.dockerVersion).toBe(execFileSync('docker', ['version', '--format', '{{.Server.Version}}']).toString().trim());
+    expect(server.os).toMatch(/\w/);
+    expect(Number(server.diskFreeBytes)).toBeGreaterThan(0);
+    expect(server.statusReason).toBeNull();
+  });
+
+  it('refuses a server whose host key changed, and keeps the recorded key', async () => {
+    const pinned = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const id = await addServer({ hostKeyFingerprint: pinned });
+    expect(await handler.handle({ serverId: id })).toEqual({ status: 'invalid' });
+    const server = await reload(id);
+    expect(server.statusReason).toMatch(/^The server's host key changed \(recorded SHA256:A+, now SHA256:/);
+    expect(server.hostKeyFingerprint).toBe(pinned);
+  });
+
+  it('says plainly when nothing listens, and when the key is refused', async () => {
+    const closed = await addServer({ port: await freePort() });
+    expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
+    expect((await reload(closed)).statusReason).toBe(`Nothing accepts SSH connections on ${ssh.host}:${(await reload(closed)).port}.`);
+
+    const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
+    expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
+    expect((await reload(wrongKey)).statusReason).toBe(`The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`);
+  });
+
+  it('does nothing for a server deleted while the job waited', async () => {
+    expect(await handler.handle({ serverId: randomUUID() })).toEqual({ status: 'invalid' });
+  });
+});

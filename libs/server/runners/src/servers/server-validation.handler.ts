@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
+import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { HandlesJob, type JobHandler } from '@zpanel/queue';
+import { HostKeyMismatchError, type PooledTarget, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { WorkerSshPool } from './ssh-pool.provider';
+
+const COMMAND_TIMEOUT_MS = 15_000;
+
+/** Words a person can act on, for the ways reaching a server fails. */
+export function describeConnectError(error: unknown, target: { host: string; port: number; username: string }): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof HostKeyMismatchError) {
+    return `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`;
+  }
+  if (/ECONNREFUSED/.test(message)) return `Nothing accepts SSH connections on ${target.host}:${target.port}.`;
+  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `${target.host} does not resolve to an address.`;
+  if (/ETIMEDOUT|Timed out while waiting for handshake|EHOSTUNREACH|ENETUNREACH/.test(message)) return `${target.host}:${target.port} did not answer in time.`;
+  if (/authentication methods failed/i.test(message)) return `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`;
+  return `Could not connect: ${message.slice(0, 200)}`;
+}
+
+/**
+ * Validates a server: connects over SSH (pinning the host key at first contact and refusing a
+ * changed one afterwards), reads the OS, reaches the Docker Engine through the forwarded socket,
+ * and measures free disk. The outcome is stored on the server with a reason a person can act on.
+ */
+@Injectable()
+@HandlesJob(JobName.ServerValidate)
+export class ServerValidationHandler implements JobHandler<JobName.ServerValidate> {
+  private readonly box: SecretBox;
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() config: AppConfig,
+    @InjectLogger() logger: Logger,
+    private readonly pool: WorkerSshPool,
+  ) {
+    this.box = new SecretBox(config.security.secretKey);
+    this.logger = logger.child({ component: 'server-validation' });
+  }
+
+  async handle({ serverId }: JobPayload<JobName.ServerValidate>): Promise<JobResult<JobName.ServerValidate>> {
+    const servers = this.dataSource.getRepository(ServerEntity);
+    const server = await servers.findOneBy({ id: serverId });
+    // Deleted while queued: nothing to validate.
+    if (!server) return { status: 'invalid' };
+    const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: server.sshKeyId });
+    const target: PooledTarget = {
+      id: server.id,
+      host: server.host,
+      port: server.port,
+      username: server.user,
+      privateKey: this.box.open(key.privateKey, sshKeyAad(key.id)),
+      hostKeyFingerprint: server.hostKeyFingerprint ?? undefined,
+    };
+    // Settings may have changed since the last connection: start from a fresh one.
+    this.pool.forget(server.id);
+
+    const fail = async (status: ServerStatus, reason: string) => {
+      await servers.update({ id: server.id }, { status, statusReason: reason, lastValidatedAt: new Date() });
+      this.logger.info({ serverId, status, reason }, 'server validation failed');
+      return { status };
+    };
+
+    let connection;
+    try {
+      connection = await this.pool.connection(target);
+    } catch (error) {
+      const reason = describeConnectError(error instanceof ServerUnreachableError ? error.cause : error, target);
+      return fail(error instanceof HostKeyMismatchError ? 'invalid' : 'unreachable', reason);
+    }
+    const fingerprint = connection.hostKeyFingerprint;
+
+    const os = await this.pool.exec(target, ['sh', '-c', '. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME" || uname -sr'], { timeoutMs: COMMAND_TIMEOUT_MS });
+    let dockerVersion: string;
+    try {
+      dockerVersion = (await dockerOverSsh(this.pool.streams(target)).version()).Version;
+    } catch {
+      return fail(
+        'invalid',
+        `The Docker Engine does not answer at /var/run/docker.sock for ${server.user}: install Docker (https://docs.docker.com/engine/install/) and make sure ${server.user} may use it (root, or the docker group).`,
+      );
+    }
+    const df = await this.pool.exec(target, ['df', '-Pk', '/'], { timeoutMs: COMMAND_TIMEOUT_MS });
+    const availableKb = Number(df.stdout.trim().split('\n').pop()?.split(/\s+/)[3]);
+
+    await servers.update(
+      { id: server.id },
+      {
+        status: 'ready',
+        statusReason: null,
+        hostKeyFingerprint: fingerprint,
+        os: os.stdout.trim().slice(0, 200) || null,
+        dockerVersion,
+        diskFreeBytes: Number.isFinite(availableKb) ? String(availableKb * 1024) : null,
+        lastValidatedAt: new Date(),
+      },
+    );
+    return { status: 'ready' };
+  }
+}
