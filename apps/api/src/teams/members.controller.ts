@@ -22,8 +22,8 @@ export class MembersController {
   @ApiOperation({ summary: 'Members of the team with their role and whether they use 2FA' })
   @ApiOkResponse({ type: TeamMemberPageDoc })
   async list(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Query() query: PageQueryDto): Promise<Paginated<TeamMemberDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.members.list(teamId, query);
+    const actor = await this.access.require(caller, teamId, Ability.Read);
+    return this.members.list(teamId, query, { showTwoFactor: actor.abilities.includes(Ability.Admin) });
   }
 
   @Patch(':userId')

@@ -22,7 +22,7 @@ export class TeamMemberDoc implements TeamMemberDto {
   @ApiProperty() name: string;
   @ApiProperty() email: string;
   @ApiProperty({ enum: Role }) role: Role;
-  @ApiProperty() twoFactorEnabled: boolean;
+  @ApiPropertyOptional({ description: 'Owners and admins only' }) twoFactorEnabled?: boolean;
   @ApiProperty({ format: 'date-time' }) joinedAt: string;
 }
 

@@ -18,7 +18,7 @@ export class MembersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(teamId: string, query: PageQuery): Promise<Paginated<TeamMemberDto>> {
+  async list(teamId: string, query: PageQuery, options: { showTwoFactor: boolean }): Promise<Paginated<TeamMemberDto>> {
     const window = pageWindow(query);
     const [rows, total] = await this.dataSource
       .getRepository(TeamMemberEntity)
@@ -33,7 +33,14 @@ export class MembersService {
     return paginated(
       rows.map((m) => {
         const user = (m as TeamMemberEntity & { user: UserEntity }).user;
-        return { userId: user.id, name: user.name, email: user.email, role: m.role, twoFactorEnabled: user.totpEnabledAt !== null, joinedAt: m.createdAt.toISOString() };
+        return {
+          userId: user.id,
+          name: user.name,
+          email: user.email,
+          role: m.role,
+          ...(options.showTwoFactor ? { twoFactorEnabled: user.totpEnabledAt !== null } : {}),
+          joinedAt: m.createdAt.toISOString(),
+        };
       }),
       total,
       window,
@@ -50,6 +57,7 @@ export class MembersService {
       if (actorRole !== Role.Owner && (role === Role.Owner || target.role === Role.Owner)) {
         throw new AppException(ErrorCode.Forbidden, 'Only an owner can grant or change the owner role');
       }
+      if (target.role === role) return;
       if (target.role === Role.Owner && role !== Role.Owner) await this.assertNotLastOwner(manager, teamId);
       await manager.getRepository(TeamMemberEntity).update({ teamId, userId }, { role });
       await this.audit.record({ action: AuditAction.MemberRoleChanged, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { from: target.role, to: role } }, manager);

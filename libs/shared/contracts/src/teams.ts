@@ -7,8 +7,8 @@ export interface TeamMemberDto {
   name: string;
   email: string;
   role: Role;
-  /** Owners and admins see who still has no second factor. */
-  twoFactorEnabled: boolean;
+  /** Who still has no second factor: sent to owners and admins only (absent for others). */
+  twoFactorEnabled?: boolean;
   joinedAt: string;
 }
 
