@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated, type ProblemDetails, Role, type SessionResponse } from '@zpanel/contracts';
+import { type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
 import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
 
 describe('API tokens (built api)', () => {
@@ -51,6 +51,19 @@ describe('API tokens (built api)', () => {
       const r = await call<ProblemDetails>(method, path, token.token, method === 'GET' ? undefined : { name: 'n', abilities: ['read'] });
       expect(r.status).toBe(403);
     }
+  });
+
+  it('keeps a deploy token out of settings: it cannot manage members, invitations, keys or servers', async () => {
+    const { body: token } = await createToken(owner.accessToken, ['read', 'deploy']);
+    const inTeam = { [TEAM_HEADER]: owner.teamId };
+    const attempts = [
+      await call('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'z@example.com', role: 'viewer' }),
+      await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, token.token, { role: 'owner' }),
+      await call('POST', '/api/v1/ssh-keys', token.token, { name: 'k' }, inTeam),
+      await call('POST', '/api/v1/servers', token.token, { name: 's', host: '192.0.2.1', sshKeyId: '00000000-0000-4000-8000-000000000000' }, inTeam),
+    ];
+    expect(attempts.map((a) => a.status)).toEqual([403, 403, 403, 403]);
+    expect((await call('GET', '/api/v1/servers', token.token, undefined, inTeam)).status).toBe(200);
   });
 
   it('never grants more than the creator’s role, now or later', async () => {
