@@ -1,4 +1,4 @@
-import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, type SystemStatus } from '@zpanel/contracts';
+import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, QueueName, type SystemStatus } from '@zpanel/contracts';
 import { type SignedIn, type Stack, createOwner, startStack, waitFor } from '@zpanel/testing';
 
 /** The built API and worker as `npm start` runs them, against the run's own database and Redis prefix. */
@@ -154,7 +154,10 @@ describe('API pipeline (built api + worker)', () => {
     it('serves the worker health endpoint on its own port', async () => {
       const res = await fetch(stack.workerHealthUrl as string);
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ok', redis: 'up', consuming: true, queues: ['system'] });
+      const health = (await res.json()) as { queues: string[] };
+      expect(health).toMatchObject({ status: 'ok', redis: 'up', consuming: true });
+      // It consumes every queue of the job map.
+      expect([...health.queues].sort()).toEqual(Object.values(QueueName).sort());
     });
   });
 });

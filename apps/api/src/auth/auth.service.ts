@@ -158,7 +158,9 @@ export class AuthService {
     return this.users.findOneByOrFail({ id: userId });
   }
 
-  signInAs(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
+  /** Signs in a user who just proved themselves another way (registration through an invitation). */
+  async signInAs(user: UserEntity, client: ClientInfo, via: string): Promise<IssuedSession> {
+    await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata: { via } });
     return this.startSession(user, client);
   }
 

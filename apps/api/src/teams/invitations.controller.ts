@@ -109,6 +109,6 @@ export class InvitationsController {
       await this.invitations.accept(manager, body.token, created);
       return created;
     });
-    return deliverSession(await this.auth.signInAs(user, clientInfo(req)), 'cookie', req, res);
+    return deliverSession(await this.auth.signInAs(user, clientInfo(req), 'invitation'), 'cookie', req, res);
   }
 }

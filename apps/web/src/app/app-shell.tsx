@@ -1,14 +1,29 @@
 import { NavLink, Outlet } from 'react-router';
 import { LogoIcon, OverviewIcon, ServerIcon } from '../components/icons';
+import { AuditLogIcon, KeyIcon } from '../components/security-icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth/components/user-menu';
+import { MembersIcon } from '../features/members/components/members-icon';
 import { ApiStatus } from '../features/system/components/api-status';
 import { useSystemEvents } from '../features/system/use-system-events';
 import { TeamSwitcher } from '../features/teams/components/team-switcher';
+import './nav-groups.css';
 
 const NAV = [
   { to: '/', label: 'Overview', icon: OverviewIcon },
   { to: '/system', label: 'System', icon: ServerIcon },
+];
+
+/** Sidebar sections, each under its heading. */
+const NAV_GROUPS = [
+  {
+    label: 'Team',
+    items: [
+      { to: '/team/members', label: 'Members', icon: MembersIcon },
+      { to: '/team/api-tokens', label: 'API tokens', icon: KeyIcon },
+      { to: '/team/audit', label: 'Audit log', icon: AuditLogIcon },
+    ],
+  },
 ];
 
 export function AppShell() {
@@ -31,6 +46,17 @@ export function AppShell() {
               {label}
             </NavLink>
           ))}
+          {NAV_GROUPS.map((group) => [
+            <p key={group.label} className="nav__group">
+              {group.label}
+            </p>,
+            ...group.items.map(({ to, label, icon: Icon }) => (
+              <NavLink key={to} to={to} end className="nav__link">
+                <Icon />
+                {label}
+              </NavLink>
+            )),
+          ])}
         </nav>
       </aside>
       <div className="shell__body">

@@ -1,9 +1,13 @@
 import type { RouteObject } from 'react-router';
+import { ApiTokensPage } from '../features/api-tokens/pages/api-tokens-page';
+import { AuditPage } from '../features/audit/pages/audit-page';
 import { RequireSession } from '../features/auth/components/require-session';
 import { SessionRoot } from '../features/auth/components/session-root';
 import { LoginPage } from '../features/auth/pages/login-page';
 import { ProfilePage } from '../features/auth/pages/profile-page';
 import { SetupPage } from '../features/auth/pages/setup-page';
+import { AcceptInvitationPage } from '../features/members/pages/accept-invitation-page';
+import { MembersPage } from '../features/members/pages/members-page';
 import { OverviewPage } from '../features/system/pages/overview-page';
 import { SystemPage } from '../features/system/pages/system-page';
 import { AppShell } from './app-shell';
@@ -16,6 +20,8 @@ export const routes: RouteObject[] = [
     children: [
       { path: 'setup', element: <SetupPage /> },
       { path: 'login', element: <LoginPage /> },
+      // Public: an invitation link is opened signed out as often as signed in.
+      { path: 'invitations/accept', element: <AcceptInvitationPage /> },
       {
         // Everything else needs a signed-in user.
         path: '/',
@@ -28,6 +34,9 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: 'system', element: <SystemPage /> },
           { path: 'profile', element: <ProfilePage /> },
+          { path: 'team/members', element: <MembersPage /> },
+          { path: 'team/api-tokens', element: <ApiTokensPage /> },
+          { path: 'team/audit', element: <AuditPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

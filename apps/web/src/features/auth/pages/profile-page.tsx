@@ -9,6 +9,7 @@ import { TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
 import { ROLE_LABELS } from '../../teams/labels';
+import { TwoFactorCard } from '../../two-factor/components/two-factor-card';
 import { useChangePassword } from '../mutations';
 import { useMe } from '../queries';
 
@@ -18,6 +19,7 @@ export function ProfilePage() {
       <PageHeader title="Profile" description="Your account and how you sign in." />
       <div className="stack">
         <AccountCard />
+        <TwoFactorCard />
         <ChangePasswordCard />
       </div>
     </>

@@ -1,0 +1,97 @@
+import { AuditAction } from '@zpanel/contracts';
+import type { Tone } from '../../components/status-badge';
+
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  [AuditAction.LoginSucceeded]: 'Signed in',
+  [AuditAction.LoginFailed]: 'Sign-in failed',
+  [AuditAction.LoginLockedOut]: 'Sign-in locked out',
+  [AuditAction.PasswordChanged]: 'Password changed',
+  [AuditAction.PasswordResetByOwner]: 'Password reset by owner',
+  [AuditAction.RefreshTokenReused]: 'Session token reused',
+  [AuditAction.TwoFactorEnabled]: 'Two-factor turned on',
+  [AuditAction.TwoFactorDisabled]: 'Two-factor turned off',
+  [AuditAction.RecoveryCodesRegenerated]: 'Recovery codes regenerated',
+  [AuditAction.TeamCreated]: 'Team created',
+  [AuditAction.MemberJoined]: 'Member joined',
+  [AuditAction.MemberRoleChanged]: 'Member role changed',
+  [AuditAction.MemberRemoved]: 'Member removed',
+  [AuditAction.MemberLeft]: 'Member left',
+  [AuditAction.InvitationCreated]: 'Invitation created',
+  [AuditAction.InvitationRevoked]: 'Invitation revoked',
+  [AuditAction.ApiTokenCreated]: 'API token created',
+  [AuditAction.ApiTokenRevoked]: 'API token revoked',
+  [AuditAction.SshKeyCreated]: 'SSH key added',
+  [AuditAction.SshKeyDeleted]: 'SSH key deleted',
+  [AuditAction.ServerCreated]: 'Server added',
+  [AuditAction.ServerUpdated]: 'Server changed',
+  [AuditAction.ServerDeleted]: 'Server deleted',
+  [AuditAction.ServerHostKeyTrusted]: 'Trusted a new server host key',
+};
+
+/** The action filter's groups, in the order a person looks for them. */
+export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly AuditAction[] }[] = [
+  {
+    label: 'Sign-in and password',
+    actions: [
+      AuditAction.LoginSucceeded,
+      AuditAction.LoginFailed,
+      AuditAction.LoginLockedOut,
+      AuditAction.RefreshTokenReused,
+      AuditAction.PasswordChanged,
+      AuditAction.PasswordResetByOwner,
+    ],
+  },
+  {
+    label: 'Two-factor',
+    actions: [AuditAction.TwoFactorEnabled, AuditAction.TwoFactorDisabled, AuditAction.RecoveryCodesRegenerated],
+  },
+  {
+    label: 'Team',
+    actions: [
+      AuditAction.TeamCreated,
+      AuditAction.MemberJoined,
+      AuditAction.MemberRoleChanged,
+      AuditAction.MemberRemoved,
+      AuditAction.MemberLeft,
+      AuditAction.InvitationCreated,
+      AuditAction.InvitationRevoked,
+    ],
+  },
+  { label: 'API tokens', actions: [AuditAction.ApiTokenCreated, AuditAction.ApiTokenRevoked] },
+  {
+    label: 'Servers and SSH keys',
+    actions: [
+      AuditAction.ServerCreated,
+      AuditAction.ServerUpdated,
+      AuditAction.ServerHostKeyTrusted,
+      AuditAction.ServerDeleted,
+      AuditAction.SshKeyCreated,
+      AuditAction.SshKeyDeleted,
+    ],
+  },
+];
+
+/** Actions worth a second look stand out; the rest read as plain text. */
+export const AUDIT_ACTION_TONES: Partial<Record<AuditAction, Tone>> = {
+  [AuditAction.LoginFailed]: 'warn',
+  [AuditAction.LoginLockedOut]: 'down',
+  [AuditAction.RefreshTokenReused]: 'down',
+  [AuditAction.TwoFactorDisabled]: 'warn',
+  [AuditAction.PasswordResetByOwner]: 'warn',
+  // A changed host key is trusted on purpose, but is what a man-in-the-middle would look like too.
+  [AuditAction.ServerHostKeyTrusted]: 'warn',
+};
+
+export const AUDIT_TARGET_LABELS: Record<string, string> = {
+  user: 'User',
+  api_token: 'API token',
+  invitation: 'Invitation',
+  member: 'Member',
+  team: 'Team',
+  server: 'Server',
+  ssh_key: 'SSH key',
+};
+
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTION_LABELS[action as AuditAction] ?? action;
+}
