@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshKeyError, generateSshKeyPair, inspectPrivateKey } from './ssh-keys';
@@ -24,6 +24,18 @@ describe('SSH keys', () => {
     expect(pair.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
     expect(pair.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+ zpanel@acme$/);
     expect(inspectPrivateKey(pair.privateKey, 'zpanel@acme')).toEqual(pair);
+  });
+
+  it('writes every generated key so that OpenSSH and ssh2 both read it back', () => {
+    for (let i = 0; i < 300; i += 1) {
+      const pair = generateSshKeyPair(`k${i}`);
+      expect(inspectPrivateKey(pair.privateKey, `k${i}`).publicKey).toBe(pair.publicKey);
+    }
+    const pair = generateSshKeyPair('checked');
+    const path = join(dir, 'generated');
+    writeFileSync(path, pair.privateKey, { mode: 0o600 });
+    // OpenSSH's own parser reads it back, comment included.
+    expect(execFileSync('ssh-keygen', ['-y', '-f', path]).toString().trim()).toBe(pair.publicKey);
   });
 
   it('derives the same public key and fingerprint as ssh-keygen from a pasted key', () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { utils } from 'ssh2';
 
 export interface SshKeyPair {
@@ -22,10 +22,40 @@ function fingerprint(publicBlob: Buffer): string {
   return `SHA256:${createHash('sha256').update(publicBlob).digest('base64').replace(/=+$/, '')}`;
 }
 
-/** A new ed25519 key pair. */
+function sshString(value: Buffer | string): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+/**
+ * A new ed25519 key pair, written in the OpenSSH private key format (`openssh-key-v1`, no cipher).
+ * Node's crypto makes the key; the encoding is ours because ssh2's own generator writes a key its
+ * parser rejects about once in 200 (seen here), and ssh2 cannot read ed25519 keys as PKCS#8.
+ */
 export function generateSshKeyPair(comment: string): SshKeyPair {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  return inspectPrivateKey(pair.private, comment);
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const seed = Buffer.from(jwk.d as string, 'base64url');
+  const publicKey = Buffer.from(jwk.x as string, 'base64url');
+  const publicBlob = Buffer.concat([sshString('ssh-ed25519'), sshString(publicKey)]);
+  const check = randomBytes(4);
+  let secret = Buffer.concat([check, check, publicBlob, sshString(Buffer.concat([seed, publicKey])), sshString(comment)]);
+  // Pad to the cipher block size (8 for "none") with 1, 2, 3, …, as the format requires.
+  const padding = (8 - (secret.length % 8)) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: padding }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0', 'binary'),
+    sshString('none'),
+    sshString('none'),
+    sshString(''),
+    Buffer.from([0, 0, 0, 1]),
+    sshString(publicBlob),
+    sshString(secret),
+  ]);
+  const lines = body.toString('base64').match(/.{1,70}/g) as string[];
+  const privateKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+  return inspectPrivateKey(privateKey, comment);
 }
 
 /**
