@@ -1,9 +1,7 @@
 import { NavLink, Outlet } from 'react-router';
-import { LogoIcon, OverviewIcon, ServerIcon } from '../components/icons';
-import { AuditLogIcon, KeyIcon } from '../components/security-icons';
+import { AuditLogIcon, KeyIcon, LogoIcon, MembersIcon, OverviewIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth/components/user-menu';
-import { MembersIcon } from '../features/members/components/members-icon';
 import { ApiStatus } from '../features/system/components/api-status';
 import { useSystemEvents } from '../features/system/use-system-events';
 import { TeamSwitcher } from '../features/teams/components/team-switcher';
@@ -11,6 +9,7 @@ import './nav-groups.css';
 
 const NAV = [
   { to: '/', label: 'Overview', icon: OverviewIcon },
+  { to: '/servers', label: 'Servers', icon: ServerIcon },
   { to: '/system', label: 'System', icon: ServerIcon },
 ];
 

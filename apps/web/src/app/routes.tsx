@@ -8,6 +8,8 @@ import { ProfilePage } from '../features/auth/pages/profile-page';
 import { SetupPage } from '../features/auth/pages/setup-page';
 import { AcceptInvitationPage } from '../features/members/pages/accept-invitation-page';
 import { MembersPage } from '../features/members/pages/members-page';
+import { ServerDetailPage } from '../features/servers/pages/server-detail-page';
+import { ServersPage } from '../features/servers/pages/servers-page';
 import { OverviewPage } from '../features/system/pages/overview-page';
 import { SystemPage } from '../features/system/pages/system-page';
 import { AppShell } from './app-shell';
@@ -34,6 +36,8 @@ export const routes: RouteObject[] = [
           { index: true, element: <OverviewPage /> },
           { path: 'system', element: <SystemPage /> },
           { path: 'profile', element: <ProfilePage /> },
+          { path: 'servers', element: <ServersPage /> },
+          { path: 'servers/:serverId', element: <ServerDetailPage /> },
           { path: 'team/members', element: <MembersPage /> },
           { path: 'team/api-tokens', element: <ApiTokensPage /> },
           { path: 'team/audit', element: <AuditPage /> },

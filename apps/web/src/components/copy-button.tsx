@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { CopyIcon } from './security-icons';
+import { CopyIcon } from './icons';
 
 interface CopyButtonProps {
   text: string;

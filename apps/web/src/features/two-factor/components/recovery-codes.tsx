@@ -1,5 +1,5 @@
 import { CopyButton } from '../../../components/copy-button';
-import { DownloadIcon } from '../../../components/security-icons';
+import { DownloadIcon } from '../../../components/icons';
 import { RECOVERY_CODES_FILE_NAME, downloadTextFile, recoveryCodesText } from '../recovery-codes-file';
 
 interface RecoveryCodesProps {

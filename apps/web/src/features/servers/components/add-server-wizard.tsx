@@ -1,0 +1,294 @@
+import { POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type SshKeyDto } from '@zpanel/contracts';
+import { useId, useState } from 'react';
+import { Link } from 'react-router';
+import { CopyButton } from '../../../components/copy-button';
+import { Dialog } from '../../../components/dialog';
+import { ErrorState } from '../../../components/error-state';
+import { FormFailure } from '../../../components/form-failure';
+import { TextField } from '../../../components/text-field';
+import { fieldErrors } from '../../../lib/api-client';
+import { bytes } from '../labels';
+import { useCreateServer, useCreateSshKey, useValidateServer } from '../mutations';
+import { useServer, useSshKeys } from '../queries';
+import { ServerStatus } from './server-status';
+
+interface AddServerWizardProps {
+  teamId: string;
+  onClose: () => void;
+}
+
+type KeySource = 'existing' | 'generate' | 'paste';
+
+const STEP_TITLES = ['SSH key', 'Connection', 'Validation'] as const;
+
+/** Key, then connection, then a live validation: the three steps of adding a server. */
+export function AddServerWizard({ teamId, onClose }: AddServerWizardProps) {
+  const [key, setKey] = useState<SshKeyDto>();
+  const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [serverId, setServerId] = useState<string>();
+  const step = serverId ? 3 : keyConfirmed && key ? 2 : 1;
+
+  return (
+    <Dialog title="Add server" description={`Step ${step} of 3: ${STEP_TITLES[step - 1]}`} onClose={onClose}>
+      {step === 1 && (
+        <KeyStep
+          teamId={teamId}
+          chosen={key}
+          onChosen={setKey}
+          onNext={() => setKeyConfirmed(true)}
+        />
+      )}
+      {step === 2 && key && <ConnectionStep teamId={teamId} sshKey={key} onBack={() => setKeyConfirmed(false)} onCreated={setServerId} />}
+      {step === 3 && serverId && <ValidateStep teamId={teamId} serverId={serverId} onClose={onClose} />}
+    </Dialog>
+  );
+}
+
+function KeyStep({ teamId, chosen, onChosen, onNext }: { teamId: string; chosen?: SshKeyDto; onChosen: (key: SshKeyDto | undefined) => void; onNext: () => void }) {
+  const keys = useSshKeys(teamId);
+  const create = useCreateSshKey(teamId);
+  const existing = keys.data?.items ?? [];
+  const [source, setSource] = useState<KeySource>();
+  const [created, setCreated] = useState<SshKeyDto>();
+  const [name, setName] = useState('');
+  const [privateKey, setPrivateKey] = useState('');
+  const pasteId = useId();
+  const fields = fieldErrors(create.error);
+  // Until the user picks, existing keys come first when there are any.
+  const effective: KeySource = source ?? (existing.length > 0 ? 'existing' : 'generate');
+
+  if (created) {
+    return (
+      <div className="form">
+        <p>
+          Key <strong>{created.name}</strong> created (<code>{created.fingerprint}</code>). Add this public key to{' '}
+          <code>~&lt;user&gt;/.ssh/authorized_keys</code> on the server, for the user Zpanel connects as (<code>~root/.ssh/authorized_keys</code> by
+          default):
+        </p>
+        <pre className="servers__public-key" data-testid="new-ssh-public-key">
+          {created.publicKey}
+        </pre>
+        <div className="form__actions">
+          <CopyButton text={created.publicKey} label="Copy public key" />
+          <button type="button" className="button" onClick={onNext}>
+            Next
+          </button>
+        </div>
+      </div>
+    );
+  }
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (effective === 'existing') {
+      if (chosen) onNext();
+      return;
+    }
+    create.mutate(
+      { name: name.trim(), ...(effective === 'paste' ? { privateKey } : {}) },
+      {
+        onSuccess: (key) => {
+          setPrivateKey('');
+          create.reset();
+          setCreated(key);
+          onChosen(key);
+        },
+      },
+    );
+  };
+
+  const selected = chosen && existing.some((key) => key.id === chosen.id) ? chosen.id : '';
+
+  return (
+    <form className="form" onSubmit={submit} aria-label="SSH key">
+      {keys.isError && <ErrorState error={keys.error} />}
+      <fieldset className="servers__choices">
+        <legend className="field__label">Key</legend>
+        {(
+          [
+            ['existing', 'Use a key of the team', existing.length === 0],
+            ['generate', 'Generate a new key (ed25519)', false],
+            ['paste', 'Paste a private key', false],
+          ] as const
+        ).map(([value, label, disabled]) => (
+          <label key={value} className="servers__choice">
+            <input type="radio" name="key-source" value={value} checked={effective === value} disabled={disabled} onChange={() => setSource(value)} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      {effective === 'existing' && (
+        <div className="field">
+          <label className="field__label" htmlFor={`${pasteId}-existing`}>
+            Team key
+          </label>
+          <select
+            id={`${pasteId}-existing`}
+            className="input"
+            value={selected}
+            onChange={(event) => onChosen(existing.find((key) => key.id === event.target.value))}
+          >
+            <option value="">Choose a key…</option>
+            {existing.map((key) => (
+              <option key={key.id} value={key.id}>
+                {key.name} ({key.fingerprint})
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {effective !== 'existing' && (
+        <TextField label="Key name" required maxLength={100} placeholder="deploy key" value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
+      )}
+      {effective === 'paste' && (
+        <div className="field">
+          <label className="field__label" htmlFor={pasteId}>
+            Private key
+          </label>
+          <textarea
+            id={pasteId}
+            className="input servers__textarea"
+            required
+            rows={6}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+            value={privateKey}
+            aria-invalid={fields.privateKey ? true : undefined}
+            aria-describedby={`${pasteId}-note`}
+            onChange={(event) => setPrivateKey(event.target.value)}
+          />
+          <p id={`${pasteId}-note`} className={fields.privateKey ? 'field__error' : 'field__hint'}>
+            {fields.privateKey ?? 'Stored encrypted; Zpanel never shows it again. A key with a passphrase is not supported.'}
+          </p>
+        </div>
+      )}
+      <FormFailure error={create.error} fields={['name', 'privateKey']} />
+      <div className="form__actions">
+        {effective === 'existing' ? (
+          <button type="submit" className="button" disabled={!chosen}>
+            Next
+          </button>
+        ) : (
+          <button type="submit" className="button" disabled={create.isPending}>
+            {create.isPending ? 'Creating key…' : effective === 'paste' ? 'Add key' : 'Generate key'}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string; sshKey: SshKeyDto; onBack: () => void; onCreated: (id: string) => void }) {
+  const create = useCreateServer(teamId);
+  const validate = useValidateServer(teamId);
+  const [name, setName] = useState('');
+  const [host, setHost] = useState('');
+  const [port, setPort] = useState('22');
+  const [user, setUser] = useState('root');
+  const [description, setDescription] = useState('');
+  const fields = fieldErrors(create.error);
+  const nameHint = name && !SERVER_NAME_PATTERN.test(name) ? 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).' : undefined;
+  const userHint = user && !POSIX_USER_PATTERN.test(user) ? 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.' : undefined;
+  const portNumber = Number(port);
+  const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
+  const pending = create.isPending || validate.isPending;
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (nameHint || userHint || portHint) return;
+    create.mutate(
+      { name, host: host.trim(), port: portNumber, user, sshKeyId: sshKey.id, ...(description.trim() ? { description: description.trim() } : {}) },
+      {
+        onSuccess: (server) => {
+          // Validation is queued; even if that request fails, step 3 offers "Try again".
+          validate.mutate(server.id, { onSettled: () => onCreated(server.id) });
+        },
+      },
+    );
+  };
+
+  return (
+    <form className="form" onSubmit={submit} aria-label="Connection">
+      <TextField
+        label="Name"
+        required
+        maxLength={63}
+        placeholder="web-1"
+        value={name}
+        onChange={(event) => setName(event.target.value.toLowerCase())}
+        error={fields.name ?? nameHint}
+        hint="Lowercase letters, digits and dashes."
+      />
+      <TextField label="Host" required maxLength={253} placeholder="203.0.113.10 or web-1.example.com" value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
+      <TextField label="Port" required type="number" min={1} max={65_535} value={port} onChange={(event) => setPort(event.target.value)} error={fields.port ?? (port ? portHint : undefined)} />
+      <TextField
+        label="User"
+        required
+        maxLength={32}
+        value={user}
+        onChange={(event) => setUser(event.target.value)}
+        error={fields.user ?? userHint}
+        hint={`Add the public key of ${sshKey.name} to ~${user || 'root'}/.ssh/authorized_keys on the server.`}
+      />
+      <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
+      <FormFailure error={create.error} fields={['name', 'host', 'port', 'user', 'description']} />
+      <div className="form__actions">
+        <button type="button" className="button button--secondary" onClick={onBack} disabled={pending}>
+          Back
+        </button>
+        <button type="submit" className="button" disabled={pending || Boolean(nameHint || userHint || portHint)}>
+          {pending ? 'Adding…' : 'Add and validate'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ValidateStep({ teamId, serverId, onClose }: { teamId: string; serverId: string; onClose: () => void }) {
+  const server = useServer(teamId, serverId);
+  const validate = useValidateServer(teamId);
+
+  if (server.isPending) return <p role="status">Validating…</p>;
+  if (server.isError) return <ErrorState error={server.error} />;
+  const s = server.data;
+
+  return (
+    <div className="form">
+      <p className="servers__progress" role="status" data-testid="validation-status">
+        {s.status === 'validating' || validate.isPending
+          ? `Connecting to ${s.host}:${s.port} as ${s.user} and checking the OS, Docker and free disk…`
+          : s.status === 'ready'
+            ? `${s.name} is ready.`
+            : s.status === 'pending'
+              ? 'Validation has not started.'
+              : `Validation failed: ${s.statusReason ?? 'no reason given'}`}
+      </p>
+      <ServerStatus server={s} />
+      {s.status === 'ready' && (
+        <dl className="servers__facts" data-testid="validation-result">
+          <dt>OS</dt>
+          <dd>{s.os ?? '—'}</dd>
+          <dt>Docker</dt>
+          <dd>{s.dockerVersion ?? '—'}</dd>
+          <dt>Free disk</dt>
+          <dd>{s.diskFreeBytes === null ? '—' : bytes(s.diskFreeBytes)}</dd>
+        </dl>
+      )}
+      <FormFailure error={validate.error} fields={[]} />
+      <div className="form__actions">
+        {(s.status === 'unreachable' || s.status === 'invalid' || s.status === 'pending') && (
+          <button type="button" className="button button--secondary" disabled={validate.isPending} onClick={() => validate.mutate(s.id)}>
+            Try again
+          </button>
+        )}
+        <Link className="button button--secondary" to={`/servers/${s.id}`} onClick={onClose}>
+          Open server
+        </Link>
+        <button type="button" className="button" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
+import { useId, useState } from 'react';
+import { Dialog } from '../../../components/dialog';
+import { FormFailure } from '../../../components/form-failure';
+import { TextField } from '../../../components/text-field';
+import { fieldErrors } from '../../../lib/api-client';
+import { useUpdateServer } from '../mutations';
+import { useSshKeys } from '../queries';
+
+interface EditServerDialogProps {
+  teamId: string;
+  server: ServerDto;
+  onClose: () => void;
+}
+
+const FIELDS = ['name', 'host', 'port', 'user', 'sshKeyId', 'description'];
+
+export function EditServerDialog({ teamId, server, onClose }: EditServerDialogProps) {
+  const update = useUpdateServer(teamId, server.id);
+  const keys = useSshKeys(teamId);
+  const [name, setName] = useState(server.name);
+  const [host, setHost] = useState(server.host);
+  const [port, setPort] = useState(String(server.port));
+  const [user, setUser] = useState(server.user);
+  const [sshKeyId, setSshKeyId] = useState(server.sshKeyId);
+  const [description, setDescription] = useState(server.description);
+  const keyId = useId();
+  const fields = fieldErrors(update.error);
+  const nameHint = SERVER_NAME_PATTERN.test(name) ? undefined : 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).';
+  const userHint = POSIX_USER_PATTERN.test(user) ? undefined : 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.';
+  const portNumber = Number(port);
+  const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (nameHint || userHint || portHint) return;
+    const next: Required<UpdateServerRequest> = { name, host: host.trim(), port: portNumber, user, sshKeyId, description: description.trim() };
+    // Only what changed: changing how to reach the server sends it back to "not validated".
+    const changes = Object.fromEntries(Object.entries(next).filter(([field, value]) => server[field as keyof ServerDto] !== value)) as UpdateServerRequest;
+    if (Object.keys(changes).length === 0) {
+      onClose();
+      return;
+    }
+    update.mutate(changes, { onSuccess: onClose });
+  };
+
+  return (
+    <Dialog title={`Edit ${server.name}`} description="Changing the host, port, user or key means the server has to be validated again." onClose={onClose}>
+      <form className="form" onSubmit={submit} aria-label="Edit server">
+        <TextField label="Name" required maxLength={63} value={name} onChange={(event) => setName(event.target.value.toLowerCase())} error={fields.name ?? nameHint} />
+        <TextField label="Host" required maxLength={253} value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
+        <TextField label="Port" required type="number" min={1} max={65_535} value={port} onChange={(event) => setPort(event.target.value)} error={fields.port ?? portHint} />
+        <TextField label="User" required maxLength={32} value={user} onChange={(event) => setUser(event.target.value)} error={fields.user ?? userHint} />
+        <div className="field">
+          <label className="field__label" htmlFor={keyId}>
+            SSH key
+          </label>
+          <select id={keyId} className="input" value={sshKeyId} onChange={(event) => setSshKeyId(event.target.value)}>
+            {!keys.data?.items.some((key) => key.id === sshKeyId) && <option value={sshKeyId}>Current key</option>}
+            {keys.data?.items.map((key) => (
+              <option key={key.id} value={key.id}>
+                {key.name} ({key.fingerprint})
+              </option>
+            ))}
+          </select>
+          {fields.sshKeyId && <p className="field__error">{fields.sshKeyId}</p>}
+        </div>
+        <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
+        <FormFailure error={update.error} fields={FIELDS} />
+        <div className="form__actions">
+          <button type="button" className="button button--secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button" disabled={update.isPending || Boolean(nameHint || userHint || portHint)}>
+            {update.isPending ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,76 @@
+import { Link } from 'react-router';
+import { ErrorState } from '../../../components/error-state';
+import { Pagination } from '../../../components/pagination';
+import { Skeleton } from '../../../components/skeleton';
+import { dateTime, timeAgo } from '../../../lib/format';
+import { SERVERS_PER_PAGE, useServers } from '../queries';
+import { ServerStatus } from './server-status';
+
+interface ServersTableProps {
+  teamId: string;
+  page: number;
+  onPageChange: (page: number) => void;
+  /** The empty state's call to action; absent for those who cannot add servers. */
+  onAdd?: () => void;
+}
+
+export function ServersTable({ teamId, page, onPageChange, onAdd }: ServersTableProps) {
+  const servers = useServers(teamId, page);
+  if (servers.isPending) return <Skeleton lines={3} />;
+  if (servers.isError) return <ErrorState error={servers.error} />;
+  const { items, total, perPage } = servers.data;
+  if (total === 0) {
+    return (
+      <div className="empty-state servers__empty">
+        <p>No servers yet. Zpanel deploys to your own machines over SSH.</p>
+        {onAdd && (
+          <button type="button" className="button" onClick={onAdd}>
+            Add your first server
+          </button>
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="table" aria-label="Servers" data-testid="servers-table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Address</th>
+              <th scope="col">User</th>
+              <th scope="col">Status</th>
+              <th scope="col">System</th>
+              <th scope="col">Last validated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((server) => (
+              <tr key={server.id} data-testid={`server-${server.name}`}>
+                <td>
+                  <Link to={`/servers/${server.id}`}>{server.name}</Link>
+                </td>
+                <td>
+                  <code>
+                    {server.host}:{server.port}
+                  </code>
+                </td>
+                <td>{server.user}</td>
+                <td>
+                  <ServerStatus server={server} showReason />
+                </td>
+                <td>
+                  {server.os ?? '—'}
+                  {server.dockerVersion && <span className="servers__muted"> · Docker {server.dockerVersion}</span>}
+                </td>
+                <td>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={page} perPage={perPage || SERVERS_PER_PAGE} total={total} onPageChange={onPageChange} label="Server pages" />
+    </>
+  );
+}

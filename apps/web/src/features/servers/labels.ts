@@ -1,0 +1,41 @@
+import { Ability, ROLE_ABILITIES, type Role, type ServerStatus } from '@zpanel/contracts';
+import type { Tone } from '../../components/status-badge';
+
+export const STATUS_LABELS: Record<ServerStatus, string> = {
+  pending: 'Not validated',
+  validating: 'Validating…',
+  ready: 'Ready',
+  unreachable: 'Unreachable',
+  invalid: 'Invalid',
+};
+
+export const STATUS_TONES: Record<ServerStatus, Tone> = {
+  pending: 'neutral',
+  validating: 'warn',
+  ready: 'ok',
+  unreachable: 'down',
+  invalid: 'down',
+};
+
+/** `undefined` when the role may add, change and remove servers and keys; else why not. */
+export function whyCannotManageServers(role: Role): string | undefined {
+  return ROLE_ABILITIES[role].includes(Ability.Admin) ? undefined : `Your role (${role}) cannot change servers: ask an owner or admin`;
+}
+
+/** The worker's reason when the recorded host key no longer matches. */
+export function isHostKeyChange(reason: string | null): boolean {
+  return reason !== null && /host key changed/i.test(reason);
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** "12.3 GB free"-style sizes, powers of 1024. */
+export function bytes(value: number): string {
+  let size = value;
+  let unit = 0;
+  while (size >= 1024 && unit < UNITS.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return `${size >= 10 || unit === 0 ? Math.round(size) : size.toFixed(1)} ${UNITS[unit]}`;
+}

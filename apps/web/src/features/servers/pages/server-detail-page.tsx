@@ -1,0 +1,173 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { ErrorState } from '../../../components/error-state';
+import { PageHeader } from '../../../components/page-header';
+import { Skeleton } from '../../../components/skeleton';
+import { dateTime, timeAgo } from '../../../lib/format';
+import { useCurrentTeam } from '../../teams/use-current-team';
+import { EditServerDialog } from '../components/edit-server-dialog';
+import { ServerStatus } from '../components/server-status';
+import { bytes, isHostKeyChange, whyCannotManageServers } from '../labels';
+import { useDeleteServer, useTrustHostKey, useValidateServer } from '../mutations';
+import { useServer } from '../queries';
+import '../servers.css';
+
+type Dialogs = 'edit' | 'trust' | 'delete' | undefined;
+
+export function ServerDetailPage() {
+  const { serverId = '' } = useParams();
+  const { current } = useCurrentTeam();
+  const teamId = current?.teamId ?? '';
+  const server = useServer(teamId, current ? serverId : undefined);
+  const validate = useValidateServer(teamId);
+  const trust = useTrustHostKey(teamId);
+  const remove = useDeleteServer(teamId);
+  const navigate = useNavigate();
+  const [dialog, setDialog] = useState<Dialogs>();
+  const refusal = current ? whyCannotManageServers(current.role) : undefined;
+
+  if (!current || server.isPending) {
+    return (
+      <>
+        <PageHeader title="Server" />
+        <section className="panel">
+          <Skeleton lines={4} />
+        </section>
+      </>
+    );
+  }
+  if (server.isError) {
+    return (
+      <>
+        <PageHeader title="Server" />
+        <section className="panel">
+          <ErrorState error={server.error} />
+          <p>
+            <Link to="/servers">Back to servers</Link>
+          </p>
+        </section>
+      </>
+    );
+  }
+  const s = server.data;
+  const validating = s.status === 'validating';
+  const hostKeyChanged = isHostKeyChange(s.statusReason);
+  const openDialog = (next: Dialogs) => {
+    trust.reset();
+    remove.reset();
+    setDialog(next);
+  };
+
+  const trustButton = (
+    <button
+      type="button"
+      className={hostKeyChanged ? 'button button--danger' : 'button button--secondary'}
+      disabled={Boolean(refusal) || validating}
+      title={refusal}
+      onClick={() => openDialog('trust')}
+    >
+      Trust new host key
+    </button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title={s.name}
+        description={s.description || `${s.user}@${s.host}:${s.port}`}
+        actions={
+          <div className="servers__actions">
+            <button
+              type="button"
+              className="button"
+              disabled={Boolean(refusal) || validating || validate.isPending}
+              title={refusal}
+              onClick={() => validate.mutate(s.id)}
+            >
+              {validating ? 'Validating…' : 'Validate again'}
+            </button>
+            {!hostKeyChanged && trustButton}
+            <button type="button" className="button button--secondary" disabled={Boolean(refusal)} title={refusal} onClick={() => openDialog('edit')}>
+              Edit
+            </button>
+            <button type="button" className="button button--secondary" disabled={Boolean(refusal)} title={refusal} onClick={() => openDialog('delete')}>
+              Delete
+            </button>
+          </div>
+        }
+      />
+      {refusal && <p className="servers__notice">{refusal}. You can see this server but not change it.</p>}
+      {hostKeyChanged && (
+        <div className="servers__warning" role="alert" data-testid="host-key-changed">
+          <p>
+            <strong>The host key changed.</strong> If you reinstalled or replaced this server, trust its new host key. Otherwise someone may be
+            intercepting the connection: do not trust it until you know why.
+          </p>
+          {trustButton}
+        </div>
+      )}
+      {validate.error !== null && <ErrorState error={validate.error} />}
+      <section className="panel" aria-label="Server details">
+        <dl className="servers__facts" data-testid="server-facts">
+          <dt>Status</dt>
+          <dd>
+            <ServerStatus server={s} showReason />
+          </dd>
+          <dt>Address</dt>
+          <dd>
+            <code>
+              {s.host}:{s.port}
+            </code>
+          </dd>
+          <dt>User</dt>
+          <dd>{s.user}</dd>
+          <dt>Host key</dt>
+          <dd data-testid="host-key-fingerprint">{s.hostKeyFingerprint ? <code>{s.hostKeyFingerprint}</code> : 'Not recorded yet (recorded at the first connection)'}</dd>
+          <dt>OS</dt>
+          <dd>{s.os ?? '—'}</dd>
+          <dt>Docker</dt>
+          <dd data-testid="docker-version">{s.dockerVersion ?? '—'}</dd>
+          <dt>Free disk</dt>
+          <dd>{s.diskFreeBytes === null ? '—' : bytes(s.diskFreeBytes)}</dd>
+          <dt>Last validated</dt>
+          <dd>{s.lastValidatedAt ? <time title={dateTime(s.lastValidatedAt)}>{timeAgo(s.lastValidatedAt)}</time> : 'Never'}</dd>
+        </dl>
+        <p>
+          <Link to="/servers">Back to servers</Link>
+        </p>
+      </section>
+      {dialog === 'edit' && <EditServerDialog teamId={teamId} server={s} onClose={() => setDialog(undefined)} />}
+      {dialog === 'trust' && (
+        <ConfirmDialog
+          title="Trust the new host key?"
+          description="Zpanel forgets the recorded host key and pins whichever key the server presents now. Do this only if you reinstalled or replaced the server: otherwise the new key may belong to someone intercepting the connection."
+          confirmLabel="Trust new host key"
+          pendingLabel="Trusting…"
+          pending={trust.isPending}
+          error={trust.error}
+          onConfirm={() => trust.mutate(s.id, { onSuccess: () => setDialog(undefined) })}
+          onClose={() => setDialog(undefined)}
+        >
+          {s.hostKeyFingerprint && (
+            <p>
+              Recorded key: <code>{s.hostKeyFingerprint}</code>
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+      {dialog === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${s.name}?`}
+          description="Zpanel forgets the server. Nothing on the machine itself is touched."
+          confirmLabel="Delete server"
+          pendingLabel="Deleting…"
+          pending={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate(s.id, { onSuccess: () => void navigate('/servers') })}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+    </>
+  );
+}
