@@ -4,6 +4,11 @@ import { testSshTarget } from '@zpanel/testing';
 import { HostKeyMismatchError, SshConnection, type SshTarget } from './ssh-connection';
 import { dockerOverSsh } from '../docker/docker-over-ssh';
 
+/** A sleep duration (about 40 s) unique to this call. */
+function uniqueSleep(): string {
+  return `40.${process.pid}${Date.now() % 100_000}`;
+}
+
 function target(): SshTarget {
   const t = testSshTarget();
   return { host: t.host, port: t.port, username: t.username, privateKey: readFileSync(t.privateKeyPath) };
@@ -59,11 +64,13 @@ describe(SshConnection.name, () => {
     expect(failed).toMatchObject({ exitCode: 3, stderr: 'oops\n', timedOut: false });
 
     const started = Date.now();
-    const slow = await connection.exec(['sh', '-c', 'sleep 41.5; echo never'], { timeoutMs: 300 });
+    // A duration no other run uses, so pgrep cannot find another run's leftover sleep.
+    const duration = uniqueSleep();
+    const slow = await connection.exec(['sh', '-c', `sleep ${duration}; echo never`], { timeoutMs: 300 });
     expect(slow).toMatchObject({ timedOut: true, stdout: '' });
     expect(Date.now() - started).toBeLessThan(4_000);
     // The command and its children are gone on the server, not just abandoned.
-    expect((await connection.exec(['pgrep', '-f', 'sleep 41.5'])).exitCode).toBe(1);
+    expect((await connection.exec(['pgrep', '-f', `sleep ${duration}`])).exitCode).toBe(1);
   });
 
   it('keeps stderr intact after the pid line it strips', async () => {
@@ -79,9 +86,10 @@ describe(SshConnection.name, () => {
 
   it('cancels a running command by its signal', async () => {
     const controller = new AbortController();
-    const running = connection.exec(['sleep', '42.5'], { signal: controller.signal });
+    const duration = uniqueSleep();
+    const running = connection.exec(['sleep', duration], { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await expect(running).resolves.toMatchObject({ cancelled: true });
-    expect((await connection.exec(['pgrep', '-f', 'sleep 42.5'])).exitCode).toBe(1);
+    expect((await connection.exec(['pgrep', '-f', `sleep ${duration}`])).exitCode).toBe(1);
   });
 });
