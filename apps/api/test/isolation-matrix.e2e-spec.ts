@@ -60,6 +60,11 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'POST /api/v1/servers/{serverId}/validate': {},
   'POST /api/v1/servers/{serverId}/trust-host-key': {},
   'DELETE /api/v1/servers/{serverId}': {},
+  'GET /api/v1/servers/{serverId}/containers': {},
+  'GET /api/v1/servers/{serverId}/containers/{containerId}': {},
+  'GET /api/v1/servers/{serverId}/containers/{containerId}/logs': {},
+  'POST /api/v1/servers/{serverId}/containers/{containerId}/{action}': { body: { timeoutSeconds: 1 } },
+  'DELETE /api/v1/servers/{serverId}/containers/{containerId}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -144,7 +149,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     ["team B's API token with every ability", () => tokenOfB],
   ])("answers 404 to %s naming team A's resources, and changes nothing", async (_who, credential) => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
     const outcomes: string[] = [];
     for (const [route, { teamHeader }] of Object.entries(TEAM_SCOPED)) {
       const [method, path] = route.split(' ');
@@ -157,7 +162,7 @@ describe('tenancy isolation matrix (every API route)', () => {
 
   it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
     const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET '));
     expect(writes.length).toBeGreaterThan(0);
     const outcomes: string[] = [];
@@ -171,7 +176,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   });
 
   it('answers 401 on every route that is not public, without a token', async () => {
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA };
+    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
     const outcomes: string[] = [];
     for (const route of routes.filter((r) => !PUBLIC.has(r))) {
       const [method, path] = route.split(' ');

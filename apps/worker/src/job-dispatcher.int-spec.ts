@@ -39,7 +39,15 @@ class IdleValidateHandler implements JobHandler<JobName.ServerValidate> {
   }
 }
 
-@Module({ providers: [SlowProbeHandler, IdleValidateHandler] })
+@Injectable()
+@HandlesJob(JobName.ServerContainers)
+class IdleContainersHandler implements JobHandler<JobName.ServerContainers> {
+  async handle(): Promise<JobResult<JobName.ServerContainers>> {
+    return { ok: true };
+  }
+}
+
+@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler] })
 class SlowHandlers {}
 
 @Module({})

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.System]: 4,
   [QueueName.Servers]: 4,
+  [QueueName.ServerOps]: 8,
 };
 
 type AnyHandler = JobHandler<JobName>;

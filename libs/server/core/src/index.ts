@@ -12,3 +12,4 @@ export * from './version';
 export * from './lifecycle/close-on-signals';
 export * from './auth';
 export * from './ssh/ssh-keys';
+export * from './docker/container-params';

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ServerContainersHandler } from './servers/server-containers.handler';
+import { ServerTargets } from './servers/server-targets';
 import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, SystemProbeHandler, ServerValidationHandler] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler] })
 export class RunnersModule {}

@@ -1,4 +1,16 @@
-import type { ServerStatus } from './servers';
+import type { ContainerAction, ContainerDetailsDto, ContainerDto, ContainerLogsDto, ServerStatus } from './servers';
+
+/** Parameters are validated by the API before the job is queued, and again by the worker's Docker layer. */
+export type ContainerOperation =
+  | { serverId: string; op: 'list'; all: boolean; managedOnly: boolean }
+  | { serverId: string; op: 'inspect'; containerId: string }
+  | { serverId: string; op: 'logs'; containerId: string; tail: number; since?: number }
+  | { serverId: string; op: 'action'; containerId: string; action: ContainerAction; timeoutSeconds: number; force: boolean };
+
+/** Failures come back as data, so the API can answer 404 / 503 with the worker's words. */
+export type ContainerOperationResult =
+  | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
+  | { ok: false; status: 400 | 404 | 503; message: string };
 
 /**
  * Queue and job names. These strings are stored in Redis by BullMQ: never rename a value
@@ -8,6 +20,8 @@ import type { ServerStatus } from './servers';
 export enum QueueName {
   System = 'system',
   Servers = 'servers',
+  /** Short interactive server operations (containers); kept apart so validations never delay them. */
+  ServerOps = 'server-ops',
 }
 
 export enum JobName {
@@ -15,16 +29,20 @@ export enum JobName {
   SystemProbe = 'system.probe',
   /** Connect to a server, pin or verify its host key, check the OS, Docker and disk. */
   ServerValidate = 'server.validate',
+  /** One container operation on a server, answered to the waiting API request. */
+  ServerContainers = 'server.containers',
 }
 
 export interface JobPayloads {
   [JobName.SystemProbe]: { requestedAt: string };
   [JobName.ServerValidate]: { serverId: string };
+  [JobName.ServerContainers]: ContainerOperation;
 }
 
 export interface JobResults {
   [JobName.SystemProbe]: { workerId: string; receivedAt: string };
   [JobName.ServerValidate]: { status: ServerStatus };
+  [JobName.ServerContainers]: ContainerOperationResult;
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -34,6 +52,7 @@ export type JobResult<J extends JobName> = JobResults[J];
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.SystemProbe]: QueueName.System,
   [JobName.ServerValidate]: QueueName.Servers,
+  [JobName.ServerContainers]: QueueName.ServerOps,
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

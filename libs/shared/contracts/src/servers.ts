@@ -57,3 +57,31 @@ export interface CreateServerRequest {
 }
 
 export type UpdateServerRequest = Partial<CreateServerRequest>;
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerDto {
+  id: string;
+  names: string[];
+  image: string;
+  state: ContainerState;
+  /** Docker's own words, e.g. "Up 3 minutes". */
+  status: string;
+  labels: Record<string, string>;
+  createdAt: string;
+}
+
+export interface ContainerDetailsDto extends ContainerDto {
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  restartCount: number;
+  tty: boolean;
+}
+
+export interface ContainerLogsDto {
+  stdout: string;
+  stderr: string;
+}
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';

@@ -4,7 +4,7 @@ import { injectionPayloads } from '@zpanel/core';
 import { TEST_VARS, testSshTarget } from '@zpanel/testing';
 import type Docker from 'dockerode';
 import { type PooledTarget, SshPool } from '../ssh/ssh-pool';
-import { ContainerParamError } from './container-params';
+import { ContainerParamError } from '@zpanel/core';
 import { ContainerNotFoundError, DockerContainers } from './containers';
 import { dockerOverSsh } from './docker-over-ssh';
 

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { AppException } from '@zpanel/core';
 import { ErrorCode } from '@zpanel/contracts';
 import type Docker from 'dockerode';
-import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from './container-params';
+import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogStreamName } from './log-demux';
 
 /** The label that marks containers Zpanel created and manages on a server. */

@@ -1,4 +1,4 @@
-import { ContainerParamError } from './container-params';
+import { ContainerParamError } from '@zpanel/core';
 import { ContainerNotFoundError } from './containers';
 import { FakeContainerOperations } from './fake-containers';
 

@@ -1,4 +1,4 @@
-import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from './container-params';
+import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import {
   ContainerNotFoundError,
   ZPANEL_MANAGED_LABEL,

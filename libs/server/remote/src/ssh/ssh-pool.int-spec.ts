@@ -84,6 +84,14 @@ describe(SshPool.name, () => {
     expect(pool.stats().connects).toBe(2);
   });
 
+  it('does not reuse a connection once the server’s settings change', async () => {
+    const pool = newPool();
+    const t = target();
+    await pool.exec(t, ['true']);
+    await expect(pool.exec({ ...t, port: await freePort() }, ['true'])).rejects.toThrow(/ECONNREFUSED/);
+    expect(pool.stats()).toEqual({ connects: 1, open: 0 });
+  });
+
   it('backs off from a server that refuses connections instead of hammering it', async () => {
     const pool = newPool({ backoffMs: 5_000 });
     const dead = { ...target('dead-server'), port: await freePort() };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { ExecOptions, ExecResult, RemoteShell, UnixStreamOpener } from './remote-shell';
 import { SshConnection, type SshTarget } from './ssh-connection';
@@ -52,6 +53,10 @@ class Semaphore {
       this.waiting.shift()?.();
     };
   }
+}
+
+function signature(target: PooledTarget): string {
+  return JSON.stringify([target.host, target.port, target.username, createHash('sha256').update(target.privateKey).digest('hex'), target.hostKeyFingerprint ?? null]);
 }
 
 interface Entry {
@@ -174,6 +179,13 @@ export class SshPool {
 
   private entry(target: PooledTarget): Entry {
     let entry = this.entries.get(target.id);
+    // The server's settings changed (host, port, user, key or pinned host key): the old connection
+    // goes to another place or as another user, so it must not be reused.
+    if (entry && signature(entry.target) !== signature(target)) {
+      entry.connection?.close();
+      this.entries.delete(target.id);
+      entry = undefined;
+    }
     if (!entry) {
       entry = { target, channels: new Semaphore(this.options.maxChannels), lastUsed: Date.now(), failures: 0, nextAttemptAt: 0 };
       this.entries.set(target.id, entry);

@@ -6,6 +6,7 @@ import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyA
 import { freePort, testSshTarget } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerValidationHandler } from './server-validation.handler';
+import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
 describe(ServerValidationHandler.name, () => {
@@ -42,7 +43,7 @@ describe(ServerValidationHandler.name, () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
     await dataSource.initialize();
     pool = new WorkerSshPool();
-    handler = new ServerValidationHandler(dataSource, config, createLogger({ level: 'silent', name: 'test' }), pool);
+    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), createLogger({ level: 'silent', name: 'test' }), pool);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
   });
   afterAll(async () => {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { InjectLogger } from '@zpanel/core';
+import { ServerEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { HostKeyMismatchError, type PooledTarget, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
+import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
 const COMMAND_TIMEOUT_MS = 15_000;
@@ -32,33 +33,23 @@ export function describeConnectError(error: unknown, target: { host: string; por
 @Injectable()
 @HandlesJob(JobName.ServerValidate)
 export class ServerValidationHandler implements JobHandler<JobName.ServerValidate> {
-  private readonly box: SecretBox;
   private readonly logger: Logger;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectConfig() config: AppConfig,
+    private readonly targets: ServerTargets,
     @InjectLogger() logger: Logger,
     private readonly pool: WorkerSshPool,
   ) {
-    this.box = new SecretBox(config.security.secretKey);
     this.logger = logger.child({ component: 'server-validation' });
   }
 
   async handle({ serverId }: JobPayload<JobName.ServerValidate>): Promise<JobResult<JobName.ServerValidate>> {
     const servers = this.dataSource.getRepository(ServerEntity);
-    const server = await servers.findOneBy({ id: serverId });
+    const loaded = await this.targets.load(serverId);
     // Deleted while queued: nothing to validate.
-    if (!server) return { status: 'invalid' };
-    const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: server.sshKeyId });
-    const target: PooledTarget = {
-      id: server.id,
-      host: server.host,
-      port: server.port,
-      username: server.user,
-      privateKey: this.box.open(key.privateKey, sshKeyAad(key.id)),
-      hostKeyFingerprint: server.hostKeyFingerprint ?? undefined,
-    };
+    if (!loaded) return { status: 'invalid' };
+    const { server, target } = loaded;
     // Settings may have changed since the last connection: start from a fresh one.
     this.pool.forget(server.id);
 

@@ -1,4 +1,4 @@
-import { AppException } from '@zpanel/core';
+import { AppException } from '../errors/app-exception';
 import { ErrorCode } from '@zpanel/contracts';
 
 /**
@@ -102,6 +102,9 @@ export function parseLogSince(value: unknown, field = 'since'): number | undefin
 /** A yes/no flag (force, timestamps, all, managedOnly); `fallback` when not given. */
 export function parseFlag(value: unknown, field: string, fallback = false): boolean {
   if (value === undefined) return fallback;
+  // Query strings carry text: only the exact words true and false count.
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   if (typeof value !== 'boolean') throw new ContainerParamError(field, 'must be true or false');
   return value;
 }

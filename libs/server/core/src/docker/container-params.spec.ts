@@ -1,4 +1,4 @@
-import { injectionPayloads } from '@zpanel/core';
+import { injectionPayloads } from '../shell/injection-payloads';
 import { ErrorCode } from '@zpanel/contracts';
 import { ContainerParamError, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from './container-params';
 
@@ -138,13 +138,15 @@ describe('container params', () => {
   });
 
   describe(parseFlag.name, () => {
-    it('accepts booleans and falls back when absent', () => {
+    it('accepts booleans, the exact query words true/false, and falls back when absent', () => {
       expect(parseFlag(true, 'force')).toBe(true);
       expect(parseFlag(false, 'force', true)).toBe(false);
+      expect(parseFlag('true', 'force')).toBe(true);
+      expect(parseFlag('false', 'force', true)).toBe(false);
       expect(parseFlag(undefined, 'force', true)).toBe(true);
     });
 
-    it.each(['true', 1, 0, null, '; touch /tmp/x'])('refuses %p', (value) => {
+    it.each(['TRUE', 'yes', '1', 1, 0, null, '; touch /tmp/x', 'true; touch /tmp/x'])('refuses %p', (value) => {
       expect(refusal(() => parseFlag(value, 'force')).field).toBe('force');
     });
   });

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { type ContainerDetailsDto, type ContainerDto, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
+import { ContainerParamError } from '@zpanel/core';
+import { HandlesJob, type JobHandler } from '@zpanel/queue';
+import { type ContainerDetails, ContainerNotFoundError, type ContainerSummary, DockerContainers, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
+import { describeConnectError } from './server-validation.handler';
+import { ServerTargets } from './server-targets';
+import { WorkerSshPool } from './ssh-pool.provider';
+
+function toDto(c: ContainerSummary): ContainerDto {
+  return { id: c.id, names: c.names, image: c.image, state: c.state, status: c.status, labels: c.labels, createdAt: c.created.toISOString() };
+}
+
+function toDetails(c: ContainerDetails): ContainerDetailsDto {
+  return {
+    ...toDto(c),
+    exitCode: c.exitCode,
+    startedAt: c.startedAt?.toISOString() ?? null,
+    finishedAt: c.finishedAt?.toISOString() ?? null,
+    restartCount: c.restartCount,
+    tty: c.tty,
+  };
+}
+
+/** Container operations for the API, through the server's pooled SSH connection and its Docker API. */
+@Injectable()
+@HandlesJob(JobName.ServerContainers)
+export class ServerContainersHandler implements JobHandler<JobName.ServerContainers> {
+  constructor(
+    private readonly targets: ServerTargets,
+    private readonly pool: WorkerSshPool,
+  ) {}
+
+  async handle(operation: JobPayload<JobName.ServerContainers>): Promise<JobResult<JobName.ServerContainers>> {
+    const loaded = await this.targets.load(operation.serverId);
+    if (!loaded) return { ok: false, status: 404, message: 'No such server' };
+    const containers = new DockerContainers(dockerOverSsh(this.pool.streams(loaded.target)));
+    try {
+      switch (operation.op) {
+        case 'list':
+          return { ok: true, containers: (await containers.list({ all: operation.all, managedOnly: operation.managedOnly })).map(toDto) };
+        case 'inspect':
+          return { ok: true, container: toDetails(await containers.inspect(operation.containerId)) };
+        case 'logs':
+          return { ok: true, logs: await containers.logs(operation.containerId, { tail: operation.tail, since: operation.since }) };
+        case 'action':
+          if (operation.action === 'start') await containers.start(operation.containerId);
+          else if (operation.action === 'stop') await containers.stop(operation.containerId, { timeoutSeconds: operation.timeoutSeconds });
+          else if (operation.action === 'restart') await containers.restart(operation.containerId, { timeoutSeconds: operation.timeoutSeconds });
+          else await containers.remove(operation.containerId, { force: operation.force });
+          return { ok: true };
+      }
+    } catch (error) {
+      if (error instanceof ContainerNotFoundError) return { ok: false, status: 404, message: `No container ${operation.op === 'list' ? '' : operation.containerId} on this server` };
+      if (error instanceof ContainerParamError) return { ok: false, status: 400, message: error.message };
+      const cause = error instanceof ServerUnreachableError ? error.cause : error;
+      if (cause instanceof Error && /ECONN|ETIMEDOUT|EHOST|ENET|ENOTFOUND|authentication|host key|handshake/i.test(cause.message + cause.name)) {
+        return { ok: false, status: 503, message: describeConnectError(cause, loaded.target) };
+      }
+      throw error;
+    }
+  }
+}
