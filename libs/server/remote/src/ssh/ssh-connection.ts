@@ -228,8 +228,10 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
 
   private killProcessGroup(pid: number): Promise<void> {
     return new Promise((resolve) => {
-      // pid is a number we parsed; the whole group goes, so children of the command die too.
-      this.client.exec(`kill -KILL -- -${Math.trunc(pid)} 2>/dev/null || kill -KILL ${Math.trunc(pid)}`, (error, channel) => {
+      // The whole process group goes, so children of the command die too; the pid still goes
+      // through the quoting helper like every other value that reaches a remote shell.
+      const command = buildShellCommand(['sh', '-c', 'kill -KILL -"$1" 2>/dev/null || kill -KILL "$1"', 'sh', String(Math.trunc(pid))]);
+      this.client.exec(command, (error, channel) => {
         if (error) return resolve();
         channel.on('close', () => resolve());
         channel.resume();
