@@ -2,7 +2,8 @@
 # Makes sure Zpanel has a PostgreSQL database and DATABASE_URL points to it.
 # DATABASE_URL given (environment or .env): only checked. Otherwise the local server is used,
 # installed from apt and started when absent, with a `zpanel` role and database whose generated
-# password is kept in /var/lib/zpanel/postgres.env so every checkout on this machine shares it.
+# password is kept in /var/lib/zpanel/postgres.env so every checkout on this machine shares it,
+# together with the instance key the database's secrets are sealed with (instance-key.env).
 set -euo pipefail
 ZP_COMPONENT=postgres
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
@@ -82,4 +83,15 @@ chmod 600 "$CREDENTIALS"
 reason=$(check "$url" 2>&1) ||
   zp_die "the zpanel role cannot log in over TCP ($reason): check pg_hba.conf allows password (scram) logins from 127.0.0.1"
 env_file set DATABASE_URL "$url"
+# The instance key belongs with the database whose secrets it sealed: every checkout that uses this
+# local database gets the same key, so a fresh clone (an upgrade) cannot make the stored secrets
+# unreadable by generating a new one. The first checkout's key is recorded here.
+KEYFILE=/var/lib/zpanel/instance-key.env
+saved=$(sed -n 's/^ZPANEL_SECRET_KEY=//p' "$KEYFILE" 2>/dev/null || true)
+if [ -n "$saved" ]; then
+  env_file set ZPANEL_SECRET_KEY "$saved"
+else
+  printf 'ZPANEL_SECRET_KEY=%s\n' "$(env_file get ZPANEL_SECRET_KEY)" >"$KEYFILE"
+  chmod 600 "$KEYFILE"
+fi
 zp_done "$action; database zpanel ready"
