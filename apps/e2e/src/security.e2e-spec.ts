@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type CreateOwnerRequest, ErrorCode, type Paginated, type TeamMemberDto } from '@zpanel/contracts';
-import { createOwner, type SignedIn, startStack, type Stack } from '@zpanel/testing';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { createOwner, type SignedIn, type Stack } from '@zpanel/testing';
+import type { Locator, Page } from 'playwright-core';
 import { fillLogin, signIn } from './support/auth';
-import { type BrowserSession, describeProblems, type ExpectedFailure, inFreshContext, launchChromium } from './support/browser';
+import { type BrowserSession, describeProblems, type ExpectedFailure, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 import { totpAt, totpTimeStep } from './support/totp';
 
 const OWNER: CreateOwnerRequest = {
@@ -14,8 +15,6 @@ const OWNER: CreateOwnerRequest = {
   teamName: 'Vault',
 };
 
-/** A tab without a session asks to refresh first; 401 is how the API says there is none. */
-const SIGNED_OUT_REFRESH: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/refresh', status: 401 };
 /** With 2FA on, the password alone is answered 401 `two_factor_required`: the page then asks for a code. */
 const CODE_REQUIRED: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/login', status: 401 };
 
@@ -61,8 +60,7 @@ function today(): string {
 }
 
 describe('Security pages in the browser', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
+  const running = useStackAndBrowser();
   let owner: SignedIn | undefined;
   /**
    * Saved from the page by the first test, as a person would. The first test spends the TOTP
@@ -71,26 +69,17 @@ describe('Security pages in the browser', () => {
   let recoveryCodes: string[] = [];
 
   beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startStack(), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    owner = await createOwner(started.value.baseUrl, OWNER);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    owner = await createOwner(running().stack.baseUrl, OWNER);
   });
 
   function browserTest(name: string, body: (session: BrowserSession, stack: Stack, owner: SignedIn) => Promise<void>): void {
     it(name, async () => {
-      if (!stack || !browser || !owner) throw new Error('the stack, the browser or the owner is missing (see beforeAll)');
-      const [running, signedIn] = [stack, owner];
-      await inFreshContext(browser, { baseURL: running.baseUrl, colorScheme: 'dark', testName: name }, async (session) => {
+      const { stack, browser } = running();
+      if (!owner) throw new Error('the owner is missing (see beforeAll)');
+      const signedIn = owner;
+      await inFreshContext(browser, { baseURL: stack.baseUrl, colorScheme: 'dark', testName: name }, async (session) => {
         session.context.setDefaultTimeout(10_000);
-        await body(session, running, signedIn);
+        await body(session, stack, signedIn);
         // Whatever the test did, nothing unexpected failed, logged an error or broke the CSP.
         expect(describeProblems(session.problems, [SIGNED_OUT_REFRESH, CODE_REQUIRED])).toEqual([]);
       });

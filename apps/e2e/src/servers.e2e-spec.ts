@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import { createOwner, startStack, type Stack, testSshTarget } from '@zpanel/testing';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { createOwner, testSshTarget } from '@zpanel/testing';
+import type { Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
-import { describeProblems, inFreshContext, launchChromium, type ExpectedFailure } from './support/browser';
+import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent({ timeout: 2_000 })) ?? '';
@@ -21,29 +22,16 @@ const OWNER: CreateOwnerRequest = {
   teamName: 'Platform',
 };
 
-/** Every fresh tab first asks to refresh a session it does not have. */
-const SIGNED_OUT_REFRESH: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/refresh', status: 401 };
 
 describe('Servers in the browser', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
+  const running = useStackAndBrowser({ worker: true });
 
   beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startStack({ worker: true }), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    await createOwner(started.value.baseUrl, OWNER);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    await createOwner(running().stack.baseUrl, OWNER);
   });
 
   it('adds a server with a pasted key, validates it to ready and shows its host key', async () => {
-    if (!stack || !browser) throw new Error('the stack or the browser is missing (see beforeAll)');
+    const { stack, browser } = running();
     const target = testSshTarget();
     const privateKey = await readFile(target.privateKeyPath, 'utf8');
 

@@ -8,11 +8,12 @@ import {
   type SystemStatus,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { startStack, type Stack } from '@zpanel/testing';
-import type { Browser, Locator, Page, WebSocket } from 'playwright-core';
+import type { Stack } from '@zpanel/testing';
+import type { Locator, Page, WebSocket } from 'playwright-core';
 import { apiAccessToken, fillLogin, OWNER, signIn } from './support/auth';
-import { describeProblems, inFreshContext, launchChromium, type BrowserSession, type ExpectedFailure } from './support/browser';
+import { describeProblems, inFreshContext, type BrowserSession, type ExpectedFailure } from './support/browser';
 import { eventually } from './support/eventually';
+import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 
 /** The visible text of `locator`, failing fast (inside `eventually`) while it is not rendered yet. */
 async function textOf(locator: Locator): Promise<string> {
@@ -42,30 +43,9 @@ function location(page: Page): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** A tab without a session asks to refresh first; 401 is how the API says there is none. */
-const SIGNED_OUT_REFRESH: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/refresh', status: 401 };
 
 describe('Zpanel in the browser', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startStack({ worker: true }), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  function running(): { stack: Stack; browser: Browser } {
-    if (!stack || !browser) throw new Error('the stack or the browser did not start (see beforeAll)');
-    return { stack, browser };
-  }
+  const running = useStackAndBrowser({ worker: true });
 
   /**
    * A browser test in a fresh context (own storage and cookies, so signed out; dark system theme).

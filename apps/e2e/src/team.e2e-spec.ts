@@ -1,9 +1,10 @@
 import { type CreatedInvitationResponse, type CreateOwnerRequest, Role } from '@zpanel/contracts';
-import { apiCaller, createOwner, type SignedIn, startStack, type Stack } from '@zpanel/testing';
+import { apiCaller, createOwner, type SignedIn, type Stack } from '@zpanel/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
-import { describeProblems, inFreshContext, launchChromium, type BrowserSession, type ExpectedFailure } from './support/browser';
+import { describeProblems, inFreshContext, type BrowserSession, type ExpectedFailure } from './support/browser';
 import { eventually } from './support/eventually';
+import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent({ timeout: 2_000 })) ?? '';
@@ -21,31 +22,18 @@ const OWNER: CreateOwnerRequest = {
 };
 const GRACE = { email: 'grace@example.com', name: 'Grace Hopper', password: 'a long enough passphrase' };
 
-/** Every fresh tab first asks to refresh a session it does not have. */
-const SIGNED_OUT_REFRESH: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/refresh', status: 401 };
 
 describe('Team members in the browser', () => {
-  let stack: Stack | undefined;
-  let browser: Browser | undefined;
+  const stackAndBrowser = useStackAndBrowser({ worker: false });
   let owner: SignedIn | undefined;
 
   beforeAll(async () => {
-    const [started, launched] = await Promise.allSettled([startStack({ worker: false }), launchChromium()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    owner = await createOwner(started.value.baseUrl, OWNER);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
+    owner = await createOwner(stackAndBrowser().stack.baseUrl, OWNER);
   });
 
   function running(): { stack: Stack; browser: Browser; owner: SignedIn } {
-    if (!stack || !browser || !owner) throw new Error('the stack, the browser or the owner is missing (see beforeAll)');
-    return { stack, browser, owner };
+    if (!owner) throw new Error('the owner is missing (see beforeAll)');
+    return { ...stackAndBrowser(), owner };
   }
 
   /** A fresh context (own cookies, so signed out) that must end without unexpected problems. */
