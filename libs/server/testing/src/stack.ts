@@ -68,40 +68,63 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** A process that has exited cannot answer: stop waiting for it at once. */
+class ExitedError extends Error {}
+
+/** Waits until `url` answers, failing at once when `process` exits instead of waiting out the timeout. */
+function answers(url: string, process: RunningProcess, what: string): Promise<true> {
+  return waitFor(
+    async () => {
+      if (process.child.exitCode !== null || process.child.signalCode !== null) throw new ExitedError(`${what} exited`);
+      return (await fetch(url)).ok ? true : undefined;
+    },
+    20_000,
+    what,
+  ).catch((error: unknown) => {
+    throw process.child.exitCode !== null ? new ExitedError(`${what} exited`) : error;
+  });
+}
+
 /** Starts the built API (and optionally the worker) on free loopback ports and waits until they answer. */
 export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
-  const port = await freePort();
-  const workerPort = await freePort();
   // Each stack gets its own database and Redis prefix: suites run in parallel, and one suite's
   // first-run setup or worker must not see another's. (Teardown removes every key under the
   // run's prefix; the database is dropped when the stack stops.)
   const base = testProcessEnv();
   const database = await createStackDatabase();
-  const env = testProcessEnv({
-    DATABASE_URL: database.url,
-    REDIS_PREFIX: `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    WORKER_HEALTH_PORT: String(workerPort),
-    WEB_DIST_DIR: WEB_DIST,
-    ...options.env,
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const api = spawnEntry(API_ENTRY, env);
-  const worker = options.worker ? spawnEntry(WORKER_ENTRY, env) : undefined;
-  const workerHealthUrl = worker ? `http://127.0.0.1:${workerPort}/health` : undefined;
-  const stop = async () => {
-    await Promise.all([api.stop(), worker?.stop()]);
-    await database.drop();
-  };
-  try {
-    await waitFor(async () => ((await fetch(`${baseUrl}/api/health`)).ok ? true : undefined), 20_000, 'the API to answer');
-    if (workerHealthUrl) {
-      await waitFor(async () => ((await fetch(workerHealthUrl)).ok ? true : undefined), 20_000, 'the worker to answer');
+  const prefix = `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`;
+  // A port found free can be taken by another process before the API binds it; then try others.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const workerPort = await freePort();
+    const env = testProcessEnv({
+      DATABASE_URL: database.url,
+      REDIS_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WORKER_HEALTH_PORT: String(workerPort),
+      WEB_DIST_DIR: WEB_DIST,
+      ...options.env,
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const api = spawnEntry(API_ENTRY, env);
+    const worker = options.worker ? spawnEntry(WORKER_ENTRY, env) : undefined;
+    const workerHealthUrl = worker ? `http://127.0.0.1:${workerPort}/health` : undefined;
+    const stopProcesses = () => Promise.all([api.stop(), worker?.stop()]);
+    try {
+      await answers(`${baseUrl}/api/health`, api, 'the API');
+      if (worker && workerHealthUrl) await answers(workerHealthUrl, worker, 'the worker');
+    } catch (error) {
+      await stopProcesses();
+      const output = `${api.output()}\n${worker?.output() ?? ''}`;
+      if (error instanceof ExitedError && output.includes('EADDRINUSE') && attempt < 3) continue;
+      await database.drop();
+      throw new Error(`${(error as Error).message}\n--- api output ---\n${api.output()}\n--- worker output ---\n${worker?.output() ?? ''}`);
     }
-  } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n--- api output ---\n${api.output()}\n--- worker output ---\n${worker?.output() ?? ''}`);
+    const stop = async () => {
+      await stopProcesses();
+      await database.drop();
+    };
+    return { baseUrl, databaseUrl: database.url, api, worker, workerHealthUrl, stop };
   }
-  return { baseUrl, databaseUrl: database.url, api, worker, workerHealthUrl, stop };
 }
