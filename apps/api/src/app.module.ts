@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { ServersModule } from './servers/servers.module';
+import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
 
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         SystemModule,
+        LiveModule,
         TeamsModule,
         ServersModule,
       ],

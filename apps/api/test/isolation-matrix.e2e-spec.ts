@@ -1,5 +1,15 @@
-import { type CreatedInvitationResponse, type MeResponse, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+import {
+  type CreatedInvitationResponse,
+  LIVE_KINDS,
+  type LiveKind,
+  type LiveSubscribeRequest,
+  type MeResponse,
+  type ProblemDetails,
+  Role,
+  type SessionResponse,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
+import { type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack } from '@zpanel/testing';
 
 /**
  * Every route of the API, read from its own OpenAPI document, must be listed here: as public, as
@@ -71,6 +81,13 @@ const bodyFor = (route: string, ids: Ids) => {
   return typeof body === 'function' ? (body as (ids: Ids) => unknown)(ids) : body;
 };
 
+/** Every live subscription kind of the socket gateway, naming team A's resources. */
+// Partial so a kind added to the contracts fails the coverage check below, not the build.
+const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
+  team: (ids) => ({ kind: 'team', teamId: ids.teamId }),
+  server: (ids) => ({ kind: 'server', serverId: ids.serverId }),
+};
+
 const PASSWORD = 'isolation matrix passphrase';
 
 describe('tenancy isolation matrix (every API route)', () => {
@@ -106,6 +123,9 @@ describe('tenancy isolation matrix (every API route)', () => {
         (t) => ({ ...t, lastUsedAt: null }),
       ),
     ]);
+
+  /** Path parameters and subscription fields naming team A's resources. */
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -149,7 +169,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     ["team B's API token with every ability", () => tokenOfB],
   ])("answers 404 to %s naming team A's resources, and changes nothing", async (_who, credential) => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
+    const ids = idsOfA();
     const outcomes: string[] = [];
     for (const [route, { teamHeader }] of Object.entries(TEAM_SCOPED)) {
       const [method, path] = route.split(' ');
@@ -160,9 +180,30 @@ describe('tenancy isolation matrix (every API route)', () => {
     expect(await snapshotA()).toBe(before);
   });
 
+  it('covers every live subscription kind of the socket gateway', () => {
+    expect(Object.keys(LIVE).sort()).toEqual([...LIVE_KINDS].sort());
+  });
+
+  it.each([
+    ['a member of team B', () => outsiderB.accessToken],
+    ["team B's API token with every ability", () => tokenOfB],
+  ])("refuses %s a live subscription to team A's resources with the 404 of a missing one", async (_who, credential) => {
+    const socket = await connectEvents(stack.baseUrl, credential());
+    try {
+      const outcomes: string[] = [];
+      for (const [kind, request] of Object.entries(LIVE)) {
+        const { result } = await liveSubscribe(socket, (request as (ids: Ids) => LiveSubscribeRequest)(idsOfA()));
+        outcomes.push(`${kind} -> ${result.ok ? 'subscribed' : `${result.status} ${result.code}`}`);
+      }
+      expect(outcomes).toEqual(Object.keys(LIVE).map((kind) => `${kind} -> 404 not_found`));
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
     const before = await snapshotA();
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
+    const ids = idsOfA();
     const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET '));
     expect(writes.length).toBeGreaterThan(0);
     const outcomes: string[] = [];
@@ -176,7 +217,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   });
 
   it('answers 401 on every route that is not public, without a token', async () => {
-    const ids = { teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' };
+    const ids = idsOfA();
     const outcomes: string[] = [];
     for (const route of routes.filter((r) => !PUBLIC.has(r))) {
       const [method, path] = route.split(' ');

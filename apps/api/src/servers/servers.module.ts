@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { TeamsModule } from '../teams/teams.module';
 import { ContainersController } from './containers.controller';
 import { ServersController, SshKeysController } from './servers.controller';
+import { ServerLiveSubscriptions } from './server-live-subscriptions';
 import { ServersService } from './servers.service';
 import { SshKeysService } from './ssh-keys.service';
 
 @Module({
   imports: [TeamsModule],
   controllers: [SshKeysController, ServersController, ContainersController],
-  providers: [SshKeysService, ServersService],
+  providers: [SshKeysService, ServersService, ServerLiveSubscriptions],
 })
 export class ServersModule {}

@@ -5,3 +5,5 @@ export * from './worker-registry';
 export * from './job-producer';
 export * from './queue.module';
 export * from './bull-connection';
+export * from './live-streams';
+export * from './live-subscriber';

@@ -4,6 +4,8 @@ import { QueueName } from '@zpanel/contracts';
 import { APP_CONFIG, type AppConfig } from '@zpanel/core';
 import { bullConnection } from './bull-connection';
 import { JobProducer } from './job-producer';
+import { LiveStreams } from './live-streams';
+import { LiveSubscriber } from './live-subscriber';
 import { RedisModule } from './redis.module';
 import { WorkerRegistry } from './worker-registry';
 
@@ -18,8 +20,8 @@ export class QueueModule {
         BullModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => bullConnection(config) }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [JobProducer, WorkerRegistry],
-      exports: [JobProducer, WorkerRegistry, RedisModule, BullModule],
+      providers: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber],
+      exports: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, RedisModule, BullModule],
     };
   }
 }

@@ -6,3 +6,4 @@ export * from './stack';
 export * from './api-session';
 export * from './api-call';
 export * from './secret-scan';
+export * from './live-client';

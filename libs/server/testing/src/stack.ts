@@ -62,6 +62,9 @@ export interface Stack {
   baseUrl: string;
   /** The stack's own database, for tests that must set up a state no endpoint can (an expired row). */
   databaseUrl: string;
+  /** The stack's Redis and key prefix, for tests that play the worker's part (appending live events). */
+  redisUrl: string;
+  redisPrefix: string;
   api: RunningProcess;
   worker?: RunningProcess;
   workerHealthUrl?: string;
@@ -125,6 +128,6 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       await stopProcesses();
       await database.drop();
     };
-    return { baseUrl, databaseUrl: database.url, api, worker, workerHealthUrl, stop };
+    return { baseUrl, databaseUrl: database.url, redisUrl: env.REDIS_URL, redisPrefix: prefix, api, worker, workerHealthUrl, stop };
   }
 }

@@ -8,3 +8,6 @@ export * from './teams';
 export * from './two-factor';
 export * from './audit';
 export * from './servers';
+export * from './live';
+export * from './metrics';
+export * from './command-runs';

@@ -1,0 +1,33 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Ability, LiveTopics } from '@zpanel/contracts';
+import type { Caller } from '../auth/caller';
+import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
+import { TeamAccessService } from '../teams/team-access.service';
+import { ServersService } from './servers.service';
+
+/** `team` (status and alerts of all the team's servers) and `server` (samples, status, alerts of one). */
+@Injectable()
+export class ServerLiveSubscriptions implements OnModuleInit {
+  constructor(
+    private readonly registry: LiveRegistry,
+    private readonly access: TeamAccessService,
+    private readonly servers: ServersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('team', { authorize: (caller, request) => this.team(caller, request) });
+    this.registry.register('server', { authorize: (caller, request) => this.server(caller, request) });
+  }
+
+  private async team(caller: Caller, request: LiveRequestOf<'team'>): Promise<LiveSubscription> {
+    const teamId = requireUuid(request.teamId, 'teamId');
+    await this.access.require(caller, teamId, Ability.Read);
+    return { topic: LiveTopics.team(teamId) };
+  }
+
+  private async server(caller: Caller, request: LiveRequestOf<'server'>): Promise<LiveSubscription> {
+    const serverId = requireUuid(request.serverId, 'serverId');
+    await this.access.requireForResource(caller, await this.servers.teamOf(serverId), Ability.Read, 'server');
+    return { topic: LiveTopics.server(serverId) };
+  }
+}

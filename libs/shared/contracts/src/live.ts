@@ -1,0 +1,87 @@
+/**
+ * Live events: the worker appends events to a Redis stream per topic; the API's socket.io gateway
+ * authorizes a `live:subscribe` against the caller's team, replays what the client missed (entries
+ * after its last id) and then forwards new entries. Event payloads per kind are declared here so the
+ * worker that writes them and the SPA that reads them cannot drift apart.
+ */
+import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
+import type { CommandRunStatus } from './command-runs';
+import type { ServerStatus } from './servers';
+
+/** What a client can subscribe to. Every request is authorized against the resource's team. */
+export type LiveSubscribeRequest =
+  /** Status changes and alerts of every server of a team (servers list). */
+  | { kind: 'team'; teamId: string }
+  /** Metric samples, status changes and alerts of one server (server page). */
+  | { kind: 'server'; serverId: string }
+  /** Output of a command run, replayed from the start (or after `after`) then live. */
+  | { kind: 'command-run'; runId: string; after?: string }
+  /** Follows a container's logs: the last `tail` lines, then new ones until unsubscribed. */
+  | { kind: 'container-logs'; serverId: string; containerId: string; tail?: number };
+
+/**
+ * The client names the subscription (unique on its connection), so events replayed before the
+ * acknowledgement arrives can already be routed.
+ */
+export type LiveSubscribeMessage = LiveSubscribeRequest & { subscriptionId: string };
+export const SUBSCRIPTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type LiveKind = LiveSubscribeRequest['kind'];
+export const LIVE_KINDS: readonly LiveKind[] = ['team', 'server', 'command-run', 'container-logs'];
+
+export type LiveSubscribeResult =
+  | { ok: true; subscriptionId: string }
+  /** Same status and wording as the REST API: a resource of another team is a 404. */
+  | { ok: false; status: number; code: string; message: string; errors?: { field: string; message: string }[] };
+
+export interface LiveEventMessage<E = unknown> {
+  subscriptionId: string;
+  /** Stream entry id; pass it back as `after` to resume where the client left off. */
+  id: string;
+  event: E;
+}
+
+/** Named topics; the key is the Redis stream's name below the instance prefix. */
+export interface LiveTopic<K extends LiveKind = LiveKind> {
+  kind: K;
+  key: string;
+}
+
+export const LiveTopics = {
+  team: (teamId: string): LiveTopic<'team'> => ({ kind: 'team', key: `team:${teamId}` }),
+  server: (serverId: string): LiveTopic<'server'> => ({ kind: 'server', key: `server:${serverId}` }),
+  commandRun: (runId: string): LiveTopic<'command-run'> => ({ kind: 'command-run', key: `command-run:${runId}` }),
+  /** One stream per follow session: two viewers of one container each get their own tail. */
+  containerLogs: (followId: string): LiveTopic<'container-logs'> => ({ kind: 'container-logs', key: `container-logs:${followId}` }),
+} as const;
+
+/** Events of the `team` (every server of the team) and `server` kinds. */
+export type ServerLiveEvent =
+  /** A server's reachability or validation status changed. */
+  | { type: 'status'; serverId: string; status: ServerStatus; statusReason: string | null }
+  /** A new raw sample from the server check. */
+  | { type: 'metrics'; serverId: string; sample: ServerMetricSampleDto }
+  /** An alert opened or resolved. */
+  | { type: 'alert'; serverId: string; alert: AlertEventDto };
+
+export interface ContainerLogLine {
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export type ContainerLogLiveEvent =
+  | { type: 'lines'; lines: ContainerLogLine[] }
+  /** The follow ended (container stopped, follow stopped, time limit, or an error in words). */
+  | { type: 'end'; reason: string };
+
+export type CommandRunLiveEvent =
+  | { type: 'output'; stream: 'stdout' | 'stderr'; data: string }
+  | { type: 'finished'; status: CommandRunStatus; exitCode: number | null };
+
+/** The event type each kind carries. */
+export interface LiveEventMap {
+  team: ServerLiveEvent;
+  server: ServerLiveEvent;
+  'command-run': CommandRunLiveEvent;
+  'container-logs': ContainerLogLiveEvent;
+}
