@@ -8,7 +8,11 @@ import { ProfilePage } from '../features/auth/pages/profile-page';
 import { SetupPage } from '../features/auth/pages/setup-page';
 import { AcceptInvitationPage } from '../features/members/pages/accept-invitation-page';
 import { MembersPage } from '../features/members/pages/members-page';
+import { ServerAlertsTab } from '../features/servers/pages/server-alerts-tab';
+import { ServerConsoleTab } from '../features/servers/pages/server-console-tab';
+import { ServerContainersTab } from '../features/servers/pages/server-containers-tab';
 import { ServerDetailPage } from '../features/servers/pages/server-detail-page';
+import { ServerOverviewTab } from '../features/servers/pages/server-overview-tab';
 import { ServersPage } from '../features/servers/pages/servers-page';
 import { OverviewPage } from '../features/system/pages/overview-page';
 import { SystemPage } from '../features/system/pages/system-page';
@@ -37,7 +41,16 @@ export const routes: RouteObject[] = [
           { path: 'system', element: <SystemPage /> },
           { path: 'profile', element: <ProfilePage /> },
           { path: 'servers', element: <ServersPage /> },
-          { path: 'servers/:serverId', element: <ServerDetailPage /> },
+          {
+            path: 'servers/:serverId',
+            element: <ServerDetailPage />,
+            children: [
+              { index: true, element: <ServerOverviewTab /> },
+              { path: 'containers', element: <ServerContainersTab /> },
+              { path: 'console', element: <ServerConsoleTab /> },
+              { path: 'alerts', element: <ServerAlertsTab /> },
+            ],
+          },
           { path: 'team/members', element: <MembersPage /> },
           { path: 'team/api-tokens', element: <ApiTokensPage /> },
           { path: 'team/audit', element: <AuditPage /> },

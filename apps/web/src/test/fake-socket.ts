@@ -1,4 +1,4 @@
-import type { ServerToClientEvents } from '@zpanel/contracts';
+import type { LiveSubscribeMessage, LiveSubscribeResult, ServerToClientEvents } from '@zpanel/contracts';
 import type { ConnectionState, EventsSocket } from '../lib/socket';
 
 // Stands in for lib/socket in component specs: `vi.mock('../lib/socket', () => import('../test/fake-socket'))`.
@@ -10,7 +10,28 @@ const listeners = new Map<string, Set<Listener>>();
 const stateListeners = new Set<() => void>();
 let state: ConnectionState = 'connected';
 
+/** Live subscriptions the components made and have not ended, by subscription id. */
+const subscriptions = new Map<string, LiveSubscribeMessage>();
+let entrySeq = 0;
+/** What the fake gateway answers to the next subscribes (default: accepted). */
+let nextRefusal: Extract<LiveSubscribeResult, { ok: false }> | undefined;
+
 const fakeSocket = {
+  connected: true,
+  emit(event: string, payload: unknown, ack?: (result: LiveSubscribeResult) => void) {
+    if (event === 'live:subscribe') {
+      const message = payload as LiveSubscribeMessage;
+      if (nextRefusal) {
+        ack?.(nextRefusal);
+      } else {
+        subscriptions.set(message.subscriptionId, message);
+        ack?.({ ok: true, subscriptionId: message.subscriptionId });
+      }
+    } else if (event === 'live:unsubscribe') {
+      subscriptions.delete(payload as string);
+    }
+    return fakeSocket;
+  },
   on(event: string, listener: Listener) {
     listeners.set(event, (listeners.get(event) ?? new Set()).add(listener));
     return fakeSocket;
@@ -22,7 +43,7 @@ const fakeSocket = {
 };
 
 export function getSocket(): EventsSocket {
-  // Only on/off are used by the hooks; the rest of the client is deliberately absent.
+  // Only on/off/emit are used by the hooks; the rest of the client is deliberately absent.
   return fakeSocket as unknown as EventsSocket;
 }
 
@@ -49,4 +70,25 @@ export function setConnectionState(next: ConnectionState): void {
 
 export function listenerCount(event: ServerEvent): number {
   return listeners.get(event)?.size ?? 0;
+}
+
+/** The live subscriptions currently open (subscribed and not unsubscribed). */
+export function liveSubscriptions(): LiveSubscribeMessage[] {
+  return [...subscriptions.values()];
+}
+
+/** Makes the fake gateway refuse later subscribes (undefined: accept again). */
+export function refuseLiveSubscriptions(refusal: Extract<LiveSubscribeResult, { ok: false }> | undefined): void {
+  nextRefusal = refusal;
+}
+
+/** Plays the gateway: delivers `event` to every open subscription `matches` selects. Returns how many got it. */
+export function emitLiveEvent(matches: (subscription: LiveSubscribeMessage) => boolean, event: unknown): number {
+  entrySeq += 1;
+  let delivered = 0;
+  for (const subscription of [...subscriptions.values()].filter(matches)) {
+    emitServerEvent('live:event', { subscriptionId: subscription.subscriptionId, id: `${entrySeq}-0`, event });
+    delivered += 1;
+  }
+  return delivered;
 }

@@ -1,16 +1,15 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
-import { dateTime, timeAgo } from '../../../lib/format';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { EditServerDialog } from '../components/edit-server-dialog';
-import { ServerStatus } from '../components/server-status';
-import { bytes, isHostKeyChange, whyCannotManageServers } from '../labels';
+import { isHostKeyChange, whyCannotManageServers } from '../labels';
 import { useDeleteServer, useTrustHostKey, useValidateServer } from '../mutations';
 import { useServer } from '../queries';
+import { type ServerOutletContext, SERVER_TABS } from '../server-outlet';
 import '../servers.css';
 
 type Dialogs = 'edit' | 'trust' | 'delete' | undefined;
@@ -108,35 +107,14 @@ export function ServerDetailPage() {
         </div>
       )}
       {validate.error !== null && <ErrorState error={validate.error} />}
-      <section className="panel" aria-label="Server details">
-        <dl className="servers__facts" data-testid="server-facts">
-          <dt>Status</dt>
-          <dd>
-            <ServerStatus server={s} showReason />
-          </dd>
-          <dt>Address</dt>
-          <dd>
-            <code>
-              {s.host}:{s.port}
-            </code>
-          </dd>
-          <dt>User</dt>
-          <dd>{s.user}</dd>
-          <dt>Host key</dt>
-          <dd data-testid="host-key-fingerprint">{s.hostKeyFingerprint ? <code>{s.hostKeyFingerprint}</code> : 'Not recorded yet (recorded at the first connection)'}</dd>
-          <dt>OS</dt>
-          <dd>{s.os ?? '—'}</dd>
-          <dt>Docker</dt>
-          <dd data-testid="docker-version">{s.dockerVersion ?? '—'}</dd>
-          <dt>Free disk</dt>
-          <dd>{s.diskFreeBytes === null ? '—' : bytes(s.diskFreeBytes)}</dd>
-          <dt>Last validated</dt>
-          <dd>{s.lastValidatedAt ? <time title={dateTime(s.lastValidatedAt)}>{timeAgo(s.lastValidatedAt)}</time> : 'Never'}</dd>
-        </dl>
-        <p>
-          <Link to="/servers">Back to servers</Link>
-        </p>
-      </section>
+      <nav className="server-tabs" aria-label="Server sections">
+        {SERVER_TABS.map((tab) => (
+          <NavLink key={tab.path} to={tab.path} end className={({ isActive }) => (isActive ? 'server-tabs__tab server-tabs__tab--active' : 'server-tabs__tab')}>
+            {tab.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet context={{ server: s, teamId, role: current.role } satisfies ServerOutletContext} />
       {dialog === 'edit' && <EditServerDialog teamId={teamId} server={s} onClose={() => setDialog(undefined)} />}
       {dialog === 'trust' && (
         <ConfirmDialog

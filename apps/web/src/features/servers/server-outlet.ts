@@ -1,0 +1,21 @@
+import type { Role, ServerDto } from '@zpanel/contracts';
+import { useOutletContext } from 'react-router';
+
+/** What the server page hands to its tabs (routes below /servers/:serverId). */
+export interface ServerOutletContext {
+  server: ServerDto;
+  teamId: string;
+  role: Role;
+}
+
+export function useServerOutlet(): ServerOutletContext {
+  return useOutletContext<ServerOutletContext>();
+}
+
+/** Tabs of the server page, relative to /servers/:serverId. */
+export const SERVER_TABS = [
+  { path: '', label: 'Overview' },
+  { path: 'containers', label: 'Containers' },
+  { path: 'console', label: 'Console' },
+  { path: 'alerts', label: 'Alerts' },
+] as const;
