@@ -1,8 +1,8 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { JOB_QUEUE, type JobName, QueueName } from '@zpanel/contracts';
+import { JOB_QUEUE, type JobName, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
-import { JOB_HANDLER_METADATA, type JobHandler, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
+import { JOB_HANDLER_METADATA, type JobHandler, JobProducer, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 
@@ -34,6 +34,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
     @Inject(WORKER_ID) private readonly workerId: string,
+    private readonly producer: JobProducer,
   ) {
     this.logger = logger.child({ component: 'job-dispatcher' });
   }
@@ -73,6 +74,24 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       this.workers.push(worker);
     }
     this.logger.info({ queues: this.queues, workerId: this.workerId }, 'consuming queues');
+    void this.scheduleRepeatingJobs();
+  }
+
+  /** Upserts the scheduler of every repeating job this process handles; retried while Redis is away. */
+  private async scheduleRepeatingJobs(): Promise<void> {
+    const scheduled = Object.entries(REPEATING_JOBS).filter(([name]) => this.handlers.has(name as JobName)) as [JobName, { everyMs: number }][];
+    for (let attempt = 1; scheduled.length > 0 && !this.shuttingDown; attempt += 1) {
+      try {
+        for (const [name, { everyMs }] of scheduled) {
+          await this.producer.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+        }
+        this.logger.info({ jobs: scheduled.map(([name]) => name) }, 'repeating jobs scheduled');
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, attempt }, 'scheduling repeating jobs failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 1_000, 10_000)).unref());
+      }
+    }
   }
 
   private async process(job: Job, token?: string): Promise<unknown> {

@@ -55,4 +55,11 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ServerContainers]: QueueName.ServerOps,
 };
 
+/**
+ * Jobs the worker schedules for itself, repeating: one BullMQ job scheduler per job name, shared by
+ * every worker process (upserting it is idempotent), so the period holds however many workers run.
+ * Their payloads are empty (`Record<string, never>`); the handler finds its work in Postgres.
+ */
+export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } = {};
+
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
