@@ -4,6 +4,7 @@ import { CreateInvitationsAndRecoveryCodes1795400200000 } from './1795400200000-
 import { CreateApiTokens1795400300000 } from './1795400300000-create-api-tokens';
 import { CreateAuditEvents1795400400000 } from './1795400400000-create-audit-events';
 import { CreateServers1795400500000 } from './1795400500000-create-servers';
+import { CreateCommandRuns1795400600000 } from './1795400600000-create-command-runs';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateApiTokens1795400300000,
   CreateAuditEvents1795400400000,
   CreateServers1795400500000,
+  CreateCommandRuns1795400600000,
 ];
