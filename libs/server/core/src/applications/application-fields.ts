@@ -1,0 +1,121 @@
+import { isIP } from 'node:net';
+
+/**
+ * Allowlists for every application field that reaches git, Docker, Caddy or the server
+ * (SECURITY.md). The API validates with these before saving, and the worker checks again before
+ * use, so a value that slipped into the database some other way still never reaches a command.
+ * Each rule returns null when the value is acceptable, or a message for a person.
+ */
+export type FieldRule = (value: unknown) => string | null;
+
+/** Longest input looked at: checked first, so a 10 MB string costs nothing. */
+const MAX_RAW = 512;
+
+const string = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= Math.min(max, MAX_RAW);
+
+/** `zp-<name>` becomes a container name and a network alias, `zp/<name>` an image name. */
+export const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const BRANCH_CHARS = /^[A-Za-z0-9._/-]+$/;
+const COMMIT = /^[0-9a-f]{7,40}$/;
+const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;
+const BUILD_TARGET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
+// Docker's reference grammar, restricted to lower-case names (as Docker itself requires).
+const IMAGE_NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REF = new RegExp(
+  `^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:]+\\])(?::[0-9]{1,5})?/)?` +
+    `${IMAGE_NAME_COMPONENT}(?:/${IMAGE_NAME_COMPONENT})*` +
+    `(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+const GIT_PATH = /^[A-Za-z0-9._~/-]+$/;
+const GIT_USER = /^[A-Za-z0-9._-]{1,64}$/;
+
+function isHostName(host: string): boolean {
+  if (isIP(host) !== 0) return true;
+  return host.length <= 253 && host.split('.').every((label) => DNS_LABEL.test(label.toLowerCase()));
+}
+
+export const appName: FieldRule = (value) =>
+  string(value, 40) && APP_NAME.test(value) ? null : 'must be 1-40 lower-case letters, digits and dashes, starting and ending with a letter or digit';
+
+/** git check-ref-format, narrowed to `[A-Za-z0-9._/-]`: no option-like, hidden or `..` parts. */
+export const gitBranch: FieldRule = (value) => {
+  const message = 'must be a branch name of letters, digits, . _ / - (not starting with - . or /, no .., no //, not ending with / . or .lock)';
+  if (!string(value, 255) || !BRANCH_CHARS.test(value)) return message;
+  if (/^[-./]/.test(value) || value.includes('..') || value.includes('//') || /(?:\/|\.|\.lock)$/.test(value) || value.split('/').some((p) => p.startsWith('.'))) {
+    return message;
+  }
+  return null;
+};
+
+export const gitCommit: FieldRule = (value) => (string(value, 40) && COMMIT.test(value) ? null : 'must be a commit hash (7-40 lower-case hex digits)');
+
+/**
+ * https://, http://, ssh:// URLs or scp-like `user@host:path`. Nothing else: no `ext::`, `file://`,
+ * local paths or option-like values, and no credentials in the URL (use a deploy key).
+ */
+export const gitUrl: FieldRule = (value) => {
+  const message = 'must be an https://, http://, ssh:// or user@host:path repository address without credentials';
+  // `..` is refused in the raw text: URL parsing would silently resolve it away.
+  if (!string(value, 500) || /[\s\0]/.test(value) || value.split(/[/:]/).includes('..')) return message;
+  const scp = /^([^@/:]+)@([^:/]+):(.+)$/.exec(value);
+  if (scp && !value.includes('://')) {
+    const [, user, host, path] = scp;
+    return GIT_USER.test(user) && isHostName(host) && GIT_PATH.test(path) && !path.startsWith('-') && !path.split('/').includes('..') ? null : message;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return message;
+  }
+  if (!['https:', 'http:', 'ssh:'].includes(url.protocol)) return message;
+  if (url.password || (url.username && url.protocol !== 'ssh:') || (url.username && !GIT_USER.test(url.username))) return message;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!isHostName(host) || url.search || url.hash) return message;
+  const path = decodeURIComponent(url.pathname);
+  if (path.length < 2 || !GIT_PATH.test(path) || path.split('/').includes('..')) return message;
+  return null;
+};
+
+/** A path inside the repository: relative, no `..`, no option-like first character. */
+export const repoPath: FieldRule = (value) => {
+  const message = 'must be a relative path inside the repository (letters, digits, . _ - and /, no ..)';
+  if (!string(value, 255)) return message;
+  if (value === '.') return null;
+  const parts = value.split('/');
+  return value.startsWith('-') || parts.some((p) => !PATH_SEGMENT.test(p) || p === '..' || p === '.') ? message : null;
+};
+
+export const buildTarget: FieldRule = (value) =>
+  string(value, 128) && BUILD_TARGET.test(value) ? null : 'must be a build stage name (letters, digits, . _ -, starting with a letter or digit)';
+
+export const imageReference: FieldRule = (value) =>
+  string(value, 255) && IMAGE_REF.test(value) ? null : 'must be an image reference like nginx:1.27, ghcr.io/org/app:tag or name@sha256:<digest>';
+
+/** A public DNS name for an application: lower-case labels, at least two of them, no wildcard. */
+export const domainName: FieldRule = (value) => {
+  const message = 'must be a domain name like app.example.com (lower-case letters, digits, dashes and dots)';
+  if (!string(value, 253)) return message;
+  const labels = value.split('.');
+  return labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]) ? null : message;
+};
+
+export const envKey: FieldRule = (value) =>
+  string(value, 256) && ENV_KEY.test(value) ? null : 'must be a variable name: letters, digits and _, not starting with a digit';
+
+export const APPLICATION_FIELD_RULES = {
+  name: appName,
+  gitBranch,
+  gitCommit,
+  gitUrl,
+  dockerfilePath: repoPath,
+  baseDirectory: repoPath,
+  buildTarget,
+  imageReference,
+  domain: domainName,
+  envKey,
+} as const;
+
+export type ApplicationField = keyof typeof APPLICATION_FIELD_RULES;
