@@ -11,3 +11,4 @@ export * from './servers';
 export * from './live';
 export * from './metrics';
 export * from './command-runs';
+export * from './applications';

@@ -1,4 +1,9 @@
 import { ApiTokenEntity } from './api-token.entity';
+import { ApplicationDomainEntity } from './application-domain.entity';
+import { ApplicationEntity } from './application.entity';
+import { EnvVarEntity, envVarAad } from './env-var.entity';
+import { EnvironmentEntity } from './environment.entity';
+import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CommandRunEntity } from './command-run.entity';
 import { InstanceEntity } from './instance.entity';
@@ -11,6 +16,6 @@ import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 
-export { ApiTokenEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
+export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity];

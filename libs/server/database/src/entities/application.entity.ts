@@ -1,0 +1,78 @@
+import type { BuildPack, HealthCheckSettings, RestartPolicy } from '@zpanel/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'applications' })
+export class ApplicationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'team_id' })
+  teamId: string;
+
+  @Column('uuid', { name: 'project_id' })
+  projectId: string;
+
+  @Column('uuid', { name: 'environment_id' })
+  environmentId: string;
+
+  @Column('uuid', { name: 'server_id' })
+  serverId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  description: string;
+
+  @Column('text', { name: 'build_pack' })
+  buildPack: BuildPack;
+
+  @Column('text', { name: 'git_url', nullable: true })
+  gitUrl: string | null;
+
+  @Column('text', { name: 'git_branch', nullable: true })
+  gitBranch: string | null;
+
+  @Column('uuid', { name: 'deploy_key_id', nullable: true })
+  deployKeyId: string | null;
+
+  @Column('text', { name: 'dockerfile_path' })
+  dockerfilePath: string;
+
+  @Column('text', { name: 'build_target', nullable: true })
+  buildTarget: string | null;
+
+  @Column('text', { name: 'base_directory' })
+  baseDirectory: string;
+
+  @Column('text', { name: 'image_reference', nullable: true })
+  imageReference: string | null;
+
+  @Column('integer')
+  port: number;
+
+  @Column('jsonb', { name: 'health_check' })
+  healthCheck: HealthCheckSettings;
+
+  @Column('text', { name: 'restart_policy' })
+  restartPolicy: RestartPolicy;
+
+  /** numeric comes back from pg as a string. */
+  @Column('numeric', { name: 'cpu_limit', nullable: true })
+  cpuLimit: string | null;
+
+  @Column('integer', { name: 'memory_limit_mb', nullable: true })
+  memoryLimitMb: number | null;
+
+  @Column('integer', { name: 'stop_grace_seconds' })
+  stopGraceSeconds: number;
+
+  @Column('integer', { name: 'keep_images' })
+  keepImages: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

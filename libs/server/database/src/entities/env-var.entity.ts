@@ -1,0 +1,40 @@
+import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+@Entity({ name: 'env_vars' })
+export class EnvVarEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'team_id' })
+  teamId: string;
+
+  @Column('uuid', { name: 'environment_id', nullable: true })
+  environmentId: string | null;
+
+  @Column('uuid', { name: 'application_id', nullable: true })
+  applicationId: string | null;
+
+  @Column('text')
+  key: string;
+
+  /** Sealed with the secret box, bound to the variable's owner and key (see envVarAad). */
+  @Column('text')
+  value: string;
+
+  @Column('boolean', { name: 'build_time' })
+  buildTime: boolean;
+
+  @Column('boolean')
+  runtime: boolean;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/**
+ * Associated data of a sealed value: a sealed value copied onto another variable's row (another
+ * team's, another key) fails to open instead of leaking.
+ */
+export function envVarAad(owner: { environmentId: string | null; applicationId: string | null }, key: string): string {
+  return owner.applicationId ? `env:application:${owner.applicationId}:${key}` : `env:environment:${owner.environmentId}:${key}`;
+}

@@ -1,0 +1,153 @@
+/** Projects, environments, applications and their variables (issue #5 parts 1 and 2). */
+
+export interface ProjectDto {
+  id: string;
+  teamId: string;
+  name: string;
+  description: string;
+  environmentCount: number;
+  applicationCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateProjectRequest {
+  name: string;
+  description?: string;
+}
+export type UpdateProjectRequest = Partial<CreateProjectRequest>;
+
+/** Every project starts with this environment. */
+export const DEFAULT_ENVIRONMENT = 'production';
+/** Environment names: like application names (they appear in labels), lower-case slugs. */
+export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export interface EnvironmentDto {
+  id: string;
+  projectId: string;
+  name: string;
+  applicationCount: number;
+  createdAt: string;
+}
+
+export interface CreateEnvironmentRequest {
+  name: string;
+}
+
+export const BUILD_PACKS = ['dockerfile', 'image'] as const;
+export type BuildPack = (typeof BUILD_PACKS)[number];
+export const HEALTH_CHECK_TYPES = ['tcp', 'http'] as const;
+export type HealthCheckType = (typeof HEALTH_CHECK_TYPES)[number];
+export const RESTART_POLICIES = ['unless-stopped', 'always', 'on-failure', 'no'] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+/** There is no "off": a TCP check on the exposed port is the default. */
+export interface HealthCheckSettings {
+  type: HealthCheckType;
+  /** HTTP only: path requested on the container, expecting 2xx/3xx. */
+  path: string | null;
+  startPeriodSeconds: number;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+}
+
+export interface ApplicationDto {
+  id: string;
+  teamId: string;
+  projectId: string;
+  environmentId: string;
+  serverId: string;
+  name: string;
+  description: string;
+  buildPack: BuildPack;
+  /** dockerfile build pack: the repository and what to build. */
+  gitUrl: string | null;
+  gitBranch: string | null;
+  /** SSH key of the team used as the deploy key (never returned itself). */
+  deployKeyId: string | null;
+  dockerfilePath: string;
+  buildTarget: string | null;
+  baseDirectory: string;
+  /** image build pack: what to run. */
+  imageReference: string | null;
+  port: number;
+  domains: string[];
+  healthCheck: HealthCheckSettings;
+  restartPolicy: RestartPolicy;
+  /** CPUs (e.g. 0.5); null: no limit. */
+  cpuLimit: number | null;
+  memoryLimitMb: number | null;
+  stopGraceSeconds: number;
+  keepImages: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateApplicationRequest {
+  environmentId: string;
+  serverId: string;
+  name: string;
+  description?: string;
+  buildPack: BuildPack;
+  gitUrl?: string;
+  gitBranch?: string;
+  deployKeyId?: string | null;
+  dockerfilePath?: string;
+  buildTarget?: string | null;
+  baseDirectory?: string;
+  imageReference?: string;
+  port: number;
+  domains?: string[];
+  healthCheck?: Partial<HealthCheckSettings>;
+  restartPolicy?: RestartPolicy;
+  cpuLimit?: number | null;
+  memoryLimitMb?: number | null;
+  stopGraceSeconds?: number;
+  keepImages?: number;
+}
+
+/** The environment and server cannot change (a move is a new application). */
+export type UpdateApplicationRequest = Partial<Omit<CreateApplicationRequest, 'environmentId' | 'serverId'>>;
+
+export const APPLICATION_DEFAULTS = {
+  dockerfilePath: 'Dockerfile',
+  baseDirectory: '.',
+  restartPolicy: 'unless-stopped' as RestartPolicy,
+  stopGraceSeconds: 10,
+  keepImages: 3,
+  healthCheck: { type: 'tcp', path: null, startPeriodSeconds: 5, intervalSeconds: 2, timeoutSeconds: 2, retries: 10 } as HealthCheckSettings,
+} as const;
+
+/** Where a variable is defined: shared by the environment's applications, or the application's own (wins). */
+export type EnvVarScope = 'environment' | 'application';
+
+export interface EnvVarDto {
+  id: string;
+  scope: EnvVarScope;
+  key: string;
+  /** Null unless the caller has `read:sensitive`; `masked` says so. */
+  value: string | null;
+  masked: boolean;
+  buildTime: boolean;
+  runtime: boolean;
+  updatedAt: string;
+}
+
+export interface UpsertEnvVarRequest {
+  key: string;
+  value: string;
+  buildTime?: boolean;
+  runtime?: boolean;
+}
+
+/** Replace a scope's variables with a `.env` text: keys absent from it are deleted. */
+export interface BulkEnvRequest {
+  dotenv: string;
+  /** Applied to every variable of the text. */
+  buildTime?: boolean;
+  runtime?: boolean;
+}
+
+/** Values can hold anything (quotes, $, newlines) and reach the container byte-exact. */
+export const ENV_VALUE_MAX_BYTES = 64 * 1024;
