@@ -44,3 +44,13 @@ function asSocket(stream: Duplex): Duplex {
 export function dockerOverSsh(streams: UnixStreamOpener): Docker {
   return new Docker({ protocol: 'http', host: 'docker', port: 80, agent: new SshDockerAgent(streams) } as Docker.DockerOptions);
 }
+
+/**
+ * Closes the client's idle keep-alive channels. A client made for one job must be released when the
+ * job is done: its agent never times them out (an SSH channel has no socket timeout), so each
+ * forgotten client keeps a channel and a Docker API connection open until the SSH connection ends.
+ */
+export function releaseDocker(docker: Docker): void {
+  const agent: unknown = (docker.modem as { agent?: unknown }).agent;
+  if (agent instanceof Agent) agent.destroy();
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { freePort, testSshTarget } from '@zpanel/testing';
-import { dockerOverSsh } from '../docker/docker-over-ssh';
+import { dockerOverSsh, releaseDocker } from '../docker/docker-over-ssh';
 import { ConnectionLostError } from './ssh-connection';
 import { type PooledTarget, SshPool, ServerUnreachableError } from './ssh-pool';
 
@@ -28,7 +28,7 @@ describe(SshPool.name, () => {
     await pool.exec(t, ['true']);
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => pool.exec(t, ['echo', String(i)])));
     expect(results.map((r) => r.stdout.trim())).toEqual(['0', '1', '2', '3', '4', '5']);
-    expect(pool.stats()).toEqual({ connects: 1, open: 1 });
+    expect(pool.stats()).toEqual({ connects: 1, open: 1, streams: 0 });
   });
 
   it('serves 20 parallel Docker API calls through the pooled connection', async () => {
@@ -84,12 +84,38 @@ describe(SshPool.name, () => {
     expect(pool.stats().connects).toBe(2);
   });
 
+  it('keeps a held connection open past the idle time, and closes it once released', async () => {
+    const pool = newPool({ idleMs: 100 });
+    const t = target();
+    await pool.exec(t, ['true']);
+    const release = pool.hold(t);
+    await sleep(500);
+    expect(pool.stats().open).toBe(1);
+    release();
+    for (let i = 0; i < 50 && pool.stats().open > 0; i += 1) await sleep(50);
+    expect(pool.stats()).toMatchObject({ connects: 1, open: 0 });
+  });
+
+  it('counts open Docker channels: a client leaves its keep-alive ones open until released', async () => {
+    const pool = newPool();
+    const docker = dockerOverSsh(pool.streams(target()));
+    await docker.ping();
+    await docker.listContainers();
+    expect(pool.stats().streams).toBe(1);
+    releaseDocker(docker);
+    for (let i = 0; i < 50 && pool.stats().streams > 0; i += 1) await sleep(20);
+    expect(pool.stats().streams).toBe(0);
+    await docker.ping();
+    expect(pool.stats().streams).toBe(1);
+    releaseDocker(docker);
+  });
+
   it('does not reuse a connection once the server’s settings change', async () => {
     const pool = newPool();
     const t = target();
     await pool.exec(t, ['true']);
     await expect(pool.exec({ ...t, port: await freePort() }, ['true'])).rejects.toThrow(/ECONNREFUSED/);
-    expect(pool.stats()).toEqual({ connects: 1, open: 0 });
+    expect(pool.stats()).toEqual({ connects: 1, open: 0, streams: 0 });
   });
 
   it('backs off from a server that refuses connections instead of hammering it', async () => {

@@ -64,6 +64,8 @@ interface Entry {
   connecting?: Promise<SshConnection>;
   connection?: SshConnection;
   channels: Semaphore;
+  /** Long-lived users (a log follow) that keep the connection from being closed as idle. */
+  holds: number;
   lastUsed: number;
   failures: number;
   nextAttemptAt: number;
@@ -73,6 +75,8 @@ interface Entry {
 export interface SshPoolStats {
   connects: number;
   open: number;
+  /** Unix socket streams (Docker API channels) open now, over all connections. */
+  streams: number;
 }
 
 /**
@@ -86,6 +90,7 @@ export class SshPool {
   private readonly options: Required<SshPoolOptions>;
   private readonly sweeper: NodeJS.Timeout;
   private connects = 0;
+  private openStreams = 0;
 
   constructor(options: SshPoolOptions = {}) {
     this.options = {
@@ -101,7 +106,7 @@ export class SshPool {
   }
 
   stats(): SshPoolStats {
-    return { connects: this.connects, open: [...this.entries.values()].filter((e) => e.connection && !e.connection.isClosed).length };
+    return { connects: this.connects, open: [...this.entries.values()].filter((e) => e.connection && !e.connection.isClosed).length, streams: this.openStreams };
   }
 
   /** The live connection to a server, connecting (once, however many callers ask) when needed. */
@@ -162,7 +167,29 @@ export class SshPool {
   async openUnixStream(target: PooledTarget, socketPath: string): Promise<Duplex> {
     const connection = await this.connection(target);
     this.entry(target).lastUsed = Date.now();
-    return connection.openUnixStream(socketPath);
+    const stream = await connection.openUnixStream(socketPath);
+    this.openStreams += 1;
+    stream.once('close', () => {
+      this.openStreams -= 1;
+    });
+    return stream;
+  }
+
+  /**
+   * Keeps a server's connection from being closed as idle until the returned function is called:
+   * for a stream that stays open without new calls (following a container's log). Streams alone do
+   * not count as use, since an HTTP keep-alive client leaves idle ones open.
+   */
+  hold(target: PooledTarget): () => void {
+    const entry = this.entry(target);
+    entry.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.holds -= 1;
+      entry.lastUsed = Date.now();
+    };
   }
 
   /** Drops a server's connection (its settings changed, or it was deleted). */
@@ -187,7 +214,7 @@ export class SshPool {
       entry = undefined;
     }
     if (!entry) {
-      entry = { target, channels: new Semaphore(this.options.maxChannels), lastUsed: Date.now(), failures: 0, nextAttemptAt: 0 };
+      entry = { target, channels: new Semaphore(this.options.maxChannels), holds: 0, lastUsed: Date.now(), failures: 0, nextAttemptAt: 0 };
       this.entries.set(target.id, entry);
     }
     return entry;
@@ -196,7 +223,7 @@ export class SshPool {
   private closeIdle(): void {
     const now = Date.now();
     for (const entry of this.entries.values()) {
-      if (entry.connection && entry.channels.inUse === 0 && now - entry.lastUsed >= this.options.idleMs) {
+      if (entry.connection && entry.channels.inUse === 0 && entry.holds === 0 && now - entry.lastUsed >= this.options.idleMs) {
         entry.connection.close();
         entry.connection = undefined;
       }

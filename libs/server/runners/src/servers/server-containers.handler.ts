@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerDetailsDto, type ContainerDto, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
-import { ContainerParamError } from '@zpanel/core';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { type ContainerDetails, ContainerNotFoundError, type ContainerSummary, DockerContainers, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
-import { describeConnectError } from './server-validation.handler';
+import { type ContainerDetails, type ContainerSummary, DockerContainers, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { describeContainerFailure } from './container-failures';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
@@ -34,7 +33,8 @@ export class ServerContainersHandler implements JobHandler<JobName.ServerContain
   async handle(operation: JobPayload<JobName.ServerContainers>): Promise<JobResult<JobName.ServerContainers>> {
     const loaded = await this.targets.load(operation.serverId);
     if (!loaded) return { ok: false, status: 404, message: 'No such server' };
-    const containers = new DockerContainers(dockerOverSsh(this.pool.streams(loaded.target)));
+    const docker = dockerOverSsh(this.pool.streams(loaded.target));
+    const containers = new DockerContainers(docker);
     try {
       switch (operation.op) {
         case 'list':
@@ -51,13 +51,11 @@ export class ServerContainersHandler implements JobHandler<JobName.ServerContain
           return { ok: true };
       }
     } catch (error) {
-      if (error instanceof ContainerNotFoundError) return { ok: false, status: 404, message: `No container ${operation.op === 'list' ? '' : operation.containerId} on this server` };
-      if (error instanceof ContainerParamError) return { ok: false, status: 400, message: error.message };
-      const cause = error instanceof ServerUnreachableError ? error.cause : error;
-      if (cause instanceof Error && /ECONN|ETIMEDOUT|EHOST|ENET|ENOTFOUND|authentication|host key|handshake/i.test(cause.message + cause.name)) {
-        return { ok: false, status: 503, message: describeConnectError(cause, loaded.target) };
-      }
+      const failure = describeContainerFailure(error, loaded.target, operation.op === 'list' ? undefined : operation.containerId);
+      if (failure) return { ok: false, ...failure };
       throw error;
+    } finally {
+      releaseDocker(docker);
     }
   }
 }

@@ -1,0 +1,23 @@
+import { ContainerParamError } from '@zpanel/core';
+import { ContainerNotFoundError, ServerUnreachableError } from '@zpanel/remote';
+import { describeConnectError } from './server-validation.handler';
+
+export interface ContainerFailure {
+  status: 400 | 404 | 503;
+  message: string;
+}
+
+/**
+ * The ways a container operation fails that a person can act on, in words (404 for a missing
+ * container, 400 for a refused parameter, 503 for a server that cannot be reached); undefined for
+ * anything else, which is a defect to log rather than a reason to show.
+ */
+export function describeContainerFailure(error: unknown, target: { host: string; port: number; username: string }, containerId?: string): ContainerFailure | undefined {
+  if (error instanceof ContainerNotFoundError) return { status: 404, message: `No container ${containerId ?? ''} on this server` };
+  if (error instanceof ContainerParamError) return { status: 400, message: error.message };
+  const cause = error instanceof ServerUnreachableError ? error.cause : error;
+  if (cause instanceof Error && /ECONN|ETIMEDOUT|EHOST|ENET|ENOTFOUND|authentication|host key|handshake/i.test(cause.message + cause.name)) {
+    return { status: 503, message: describeConnectError(cause, target) };
+  }
+  return undefined;
+}
