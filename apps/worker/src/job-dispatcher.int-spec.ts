@@ -47,7 +47,15 @@ class IdleContainersHandler implements JobHandler<JobName.ServerContainers> {
   }
 }
 
-@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler] })
+@Injectable()
+@HandlesJob(JobName.ServerContainerLogsFollow)
+class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFollow> {
+  async handle(): Promise<JobResult<JobName.ServerContainerLogsFollow>> {
+    return { reason: 'idle' };
+  }
+}
+
+@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler, IdleLogsFollowHandler] })
 class SlowHandlers {}
 
 @Module({})

@@ -11,6 +11,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.System]: 4,
   [QueueName.Servers]: 4,
   [QueueName.ServerOps]: 8,
+  // Log follows mostly wait on the network; each holds a slot for as long as its viewer watches.
+  [QueueName.ServerStreams]: 50,
 };
 
 type AnyHandler = JobHandler<JobName>;

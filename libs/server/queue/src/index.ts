@@ -7,3 +7,4 @@ export * from './queue.module';
 export * from './bull-connection';
 export * from './live-streams';
 export * from './live-subscriber';
+export * from './live-leases';

@@ -4,6 +4,7 @@ import { QueueName } from '@zpanel/contracts';
 import { APP_CONFIG, type AppConfig } from '@zpanel/core';
 import { bullConnection } from './bull-connection';
 import { JobProducer } from './job-producer';
+import { LiveLeases } from './live-leases';
 import { LiveStreams } from './live-streams';
 import { LiveSubscriber } from './live-subscriber';
 import { RedisModule } from './redis.module';
@@ -20,8 +21,8 @@ export class QueueModule {
         BullModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => bullConnection(config) }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber],
-      exports: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, RedisModule, BullModule],
+      providers: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, LiveLeases],
+      exports: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, LiveLeases, RedisModule, BullModule],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContainerLogsFollowHandler } from './servers/container-logs-follow.handler';
 import { ServerContainersHandler } from './servers/server-containers.handler';
 import { ServerTargets } from './servers/server-targets';
 import { ServerValidationHandler } from './servers/server-validation.handler';
@@ -6,5 +7,5 @@ import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ContainerLogsFollowHandler] })
 export class RunnersModule {}

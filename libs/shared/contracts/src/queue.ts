@@ -22,6 +22,8 @@ export enum QueueName {
   Servers = 'servers',
   /** Short interactive server operations (containers); kept apart so validations never delay them. */
   ServerOps = 'server-ops',
+  /** Long-lived jobs that stream to a viewer (log follows): many at once, never in the short slots above. */
+  ServerStreams = 'server-streams',
 }
 
 export enum JobName {
@@ -31,18 +33,24 @@ export enum JobName {
   ServerValidate = 'server.validate',
   /** One container operation on a server, answered to the waiting API request. */
   ServerContainers = 'server.containers',
+  /** Follows a container's log for one viewer, writing lines to the follow's live topic until it ends. */
+  ServerContainerLogsFollow = 'server.container-logs.follow',
 }
 
 export interface JobPayloads {
   [JobName.SystemProbe]: { requestedAt: string };
   [JobName.ServerValidate]: { serverId: string };
   [JobName.ServerContainers]: ContainerOperation;
+  /** `followId` names the live topic and the viewer's lease; it is also the job id. */
+  [JobName.ServerContainerLogsFollow]: { serverId: string; containerId: string; tail: number; followId: string };
 }
 
 export interface JobResults {
   [JobName.SystemProbe]: { workerId: string; receivedAt: string };
   [JobName.ServerValidate]: { status: ServerStatus };
   [JobName.ServerContainers]: ContainerOperationResult;
+  /** Why the follow ended, as sent to the viewer. */
+  [JobName.ServerContainerLogsFollow]: { reason: string };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -53,6 +61,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.SystemProbe]: QueueName.System,
   [JobName.ServerValidate]: QueueName.Servers,
   [JobName.ServerContainers]: QueueName.ServerOps,
+  [JobName.ServerContainerLogsFollow]: QueueName.ServerStreams,
 };
 
 /**

@@ -16,7 +16,9 @@ export function describeContainerFailure(error: unknown, target: { host: string;
   if (error instanceof ContainerNotFoundError) return { status: 404, message: `No container ${containerId ?? ''} on this server` };
   if (error instanceof ContainerParamError) return { status: 400, message: error.message };
   const cause = error instanceof ServerUnreachableError ? error.cause : error;
-  if (cause instanceof Error && /ECONN|ETIMEDOUT|EHOST|ENET|ENOTFOUND|authentication|host key|handshake/i.test(cause.message + cause.name)) {
+  // Duck-typed: socket errors come from Node's own realm, where `instanceof Error` can be false (under Jest).
+  const { message, name } = (typeof cause === 'object' && cause !== null ? cause : {}) as { message?: unknown; name?: unknown };
+  if (typeof message === 'string' && /ECONN|ETIMEDOUT|EHOST|ENET|ENOTFOUND|authentication|host key|handshake/i.test(message + String(name))) {
     return { status: 503, message: describeConnectError(cause, target) };
   }
   return undefined;
