@@ -55,7 +55,23 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
   }
 }
 
-@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler, IdleLogsFollowHandler] })
+@Injectable()
+@HandlesJob(JobName.ServerCommand)
+class IdleCommandHandler implements JobHandler<JobName.ServerCommand> {
+  async handle(): Promise<JobResult<JobName.ServerCommand>> {
+    return { ran: false };
+  }
+}
+
+@Injectable()
+@HandlesJob(JobName.CommandRunsReap)
+class IdleCommandRunsReapHandler implements JobHandler<JobName.CommandRunsReap> {
+  async handle(): Promise<JobResult<JobName.CommandRunsReap>> {
+    return { failed: 0, requeued: 0 };
+  }
+}
+
+@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler, IdleCommandHandler, IdleCommandRunsReapHandler, IdleLogsFollowHandler] })
 class SlowHandlers {}
 
 @Module({})

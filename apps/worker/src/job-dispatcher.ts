@@ -11,6 +11,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.System]: 4,
   [QueueName.Servers]: 4,
   [QueueName.ServerOps]: 8,
+  // Commands mostly wait on the server; each holds a slot (and one of the server's SSH channels) while it runs.
+  [QueueName.ServerCommands]: 8,
   // Log follows mostly wait on the network; each holds a slot for as long as its viewer watches.
   [QueueName.ServerStreams]: 50,
 };

@@ -8,3 +8,4 @@ export * from './bull-connection';
 export * from './live-streams';
 export * from './live-subscriber';
 export * from './live-leases';
+export * from './command-run-jobs';

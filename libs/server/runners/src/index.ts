@@ -6,3 +6,6 @@ export * from './servers/server-containers.handler';
 export * from './servers/container-logs-follow.handler';
 export * from './servers/container-log-follower';
 export * from './servers/server-targets';
+export * from './servers/server-command.handler';
+export * from './servers/command-runs-reaper.handler';
+export * from './servers/command-output';

@@ -1,3 +1,4 @@
+import type { CommandRunStatus } from './command-runs';
 import type { ContainerAction, ContainerDetailsDto, ContainerDto, ContainerLogsDto, ServerStatus } from './servers';
 
 /** Parameters are validated by the API before the job is queued, and again by the worker's Docker layer. */
@@ -22,6 +23,8 @@ export enum QueueName {
   Servers = 'servers',
   /** Short interactive server operations (containers); kept apart so validations never delay them. */
   ServerOps = 'server-ops',
+  /** Commands people run on servers (ChatOps): long-running, so they never hold up the short operations. */
+  ServerCommands = 'server-commands',
   /** Long-lived jobs that stream to a viewer (log follows): many at once, never in the short slots above. */
   ServerStreams = 'server-streams',
 }
@@ -33,6 +36,10 @@ export enum JobName {
   ServerValidate = 'server.validate',
   /** One container operation on a server, answered to the waiting API request. */
   ServerContainers = 'server.containers',
+  /** Run one command run (`{ runId }`, job id = run id, one attempt: a command is never re-run by itself). */
+  ServerCommand = 'server.command',
+  /** Repeating: fail running command runs whose worker died, re-queue queued ones whose job was lost. */
+  CommandRunsReap = 'command-runs.reap',
   /** Follows a container's log for one viewer, writing lines to the follow's live topic until it ends. */
   ServerContainerLogsFollow = 'server.container-logs.follow',
 }
@@ -41,6 +48,8 @@ export interface JobPayloads {
   [JobName.SystemProbe]: { requestedAt: string };
   [JobName.ServerValidate]: { serverId: string };
   [JobName.ServerContainers]: ContainerOperation;
+  [JobName.ServerCommand]: { runId: string };
+  [JobName.CommandRunsReap]: Record<string, never>;
   /** `followId` names the live topic and the viewer's lease; it is also the job id. */
   [JobName.ServerContainerLogsFollow]: { serverId: string; containerId: string; tail: number; followId: string };
 }
@@ -49,6 +58,9 @@ export interface JobResults {
   [JobName.SystemProbe]: { workerId: string; receivedAt: string };
   [JobName.ServerValidate]: { status: ServerStatus };
   [JobName.ServerContainers]: ContainerOperationResult;
+  /** `ran: false` when the run was no longer queued (cancelled, or a duplicate job). */
+  [JobName.ServerCommand]: { ran: false } | { ran: true; status: CommandRunStatus };
+  [JobName.CommandRunsReap]: { failed: number; requeued: number };
   /** Why the follow ended, as sent to the viewer. */
   [JobName.ServerContainerLogsFollow]: { reason: string };
 }
@@ -61,6 +73,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.SystemProbe]: QueueName.System,
   [JobName.ServerValidate]: QueueName.Servers,
   [JobName.ServerContainers]: QueueName.ServerOps,
+  [JobName.ServerCommand]: QueueName.ServerCommands,
+  [JobName.CommandRunsReap]: QueueName.System,
   [JobName.ServerContainerLogsFollow]: QueueName.ServerStreams,
 };
 
@@ -69,6 +83,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
  * every worker process (upserting it is idempotent), so the period holds however many workers run.
  * Their payloads are empty (`Record<string, never>`); the handler finds its work in Postgres.
  */
-export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } = {};
+export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } = {
+  [JobName.CommandRunsReap]: { everyMs: 30_000 },
+};
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type CommandRunLiveEvent, type CommandRunStatus, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
+import { InjectLogger } from '@zpanel/core';
+import { CommandRunEntity } from '@zpanel/database';
+import { HandlesJob, type JobContext, type JobHandler, LiveStreams } from '@zpanel/queue';
+import { ConnectionLostError, type ExecResult, ServerUnreachableError } from '@zpanel/remote';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { CommandOutput, PeriodicFlusher } from './command-output';
+import { describeConnectError } from './server-validation.handler';
+import { ServerTargets } from './server-targets';
+import { WorkerSshPool } from './ssh-pool.provider';
+
+/** Why the run's exec was aborted: the user cancelled it, or this worker is stopping. */
+type AbortReason = 'cancelled' | 'worker-stopped' | 'deleted';
+
+interface Outcome {
+  status: Extract<CommandRunStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  exitCode: number | null;
+  error: string | null;
+}
+
+export interface CommandRunTimings {
+  /** How often a running run's heartbeat (and the output so far) is saved; the reaper fails runs silent for 60 s. */
+  heartbeatMs: number;
+  /** How often the run's row is asked whether a cancel was requested. */
+  cancelPollMs: number;
+  /** Output is batched this long into one live event per stream switch. */
+  liveBatchMs: number;
+}
+
+export const COMMAND_RUN_TIMINGS: CommandRunTimings = { heartbeatMs: 10_000, cancelPollMs: 1_000, liveBatchMs: 100 };
+
+/** Live entries kept per run: every batch of a 1 MiB output, even one that switches streams often. */
+const LIVE_MAX_ENTRIES = 100_000;
+/** The topic outlives the run by an hour, so a page opened after it ended still replays it. */
+const LIVE_TTL_AFTER_RUN_SECONDS = 3_600;
+
+/**
+ * Runs a command an admin typed (ChatOps) on a server, as `sh -c <command>` through the pooled SSH
+ * connection: the command is the user's by design (no allowlist), but it reaches the server as one
+ * argument of argv, never spliced into another shell string. The row is claimed atomically, so a
+ * command runs at most once whatever the queue does; output streams to the run's live topic in
+ * ~100 ms batches and is stored capped at 1 MiB; a heartbeat lets the reaper fail runs whose worker
+ * died. A stopping worker fails its runs instead of handing them back: a command is never re-run.
+ */
+@Injectable()
+@HandlesJob(JobName.ServerCommand)
+export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
+  private readonly logger: Logger;
+  /** Replaced by tests that cannot wait ten seconds for a heartbeat. */
+  timings: CommandRunTimings = COMMAND_RUN_TIMINGS;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly targets: ServerTargets,
+    private readonly pool: WorkerSshPool,
+    private readonly live: LiveStreams,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'command-runs' });
+  }
+
+  async handle({ runId }: JobPayload<JobName.ServerCommand>, context: JobContext): Promise<JobResult<JobName.ServerCommand>> {
+    const run = await this.claim(runId);
+    // Cancelled while queued, run already (a duplicate job), or deleted with its server.
+    if (!run) return { ran: false };
+
+    const topic = LiveTopics.commandRun(runId);
+    const liveOptions = { maxLen: LIVE_MAX_ENTRIES, ttlSeconds: run.timeoutSeconds + LIVE_TTL_AFTER_RUN_SECONDS };
+    const append = async (event: CommandRunLiveEvent) => {
+      try {
+        await this.live.append(topic, event, liveOptions);
+      } catch (error) {
+        // Live output is a convenience: the stored output and status stay the truth.
+        this.logger.warn({ err: error, runId }, 'command output not sent live');
+      }
+    };
+
+    const output = new CommandOutput();
+    const flusher = new PeriodicFlusher(async () => {
+      for (const event of output.takeEvents()) await append(event);
+    }, this.timings.liveBatchMs);
+
+    const abort = new AbortController();
+    const stop = (reason: AbortReason) => {
+      if (!abort.signal.aborted) abort.abort(reason);
+    };
+    const onWorkerStop = () => stop('worker-stopped');
+    if (context.signal.aborted) onWorkerStop();
+    context.signal.addEventListener('abort', onWorkerStop, { once: true });
+
+    let savedVersion = output.version;
+    const heartbeat = setInterval(() => {
+      const version = output.version;
+      const progress = version === savedVersion ? {} : { output: output.text, outputTruncated: output.truncated };
+      savedVersion = version;
+      this.runs
+        .update({ id: runId, status: 'running' }, { heartbeatAt: () => 'now()', ...progress })
+        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'command run heartbeat not saved'));
+    }, this.timings.heartbeatMs);
+    const cancelPoll = setInterval(() => {
+      this.runs
+        .findOne({ where: { id: runId }, select: { id: true, cancelRequestedAt: true } })
+        .then((row) => {
+          if (!row) stop('deleted');
+          else if (row.cancelRequestedAt) stop('cancelled');
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'command run cancel check failed'));
+    }, this.timings.cancelPollMs);
+
+    flusher.start();
+    let outcome: Outcome;
+    try {
+      outcome = await this.execute(run, output, abort.signal);
+    } catch (error) {
+      // The database or the key store failed, not the command: still a finished run, not a stuck one.
+      this.logger.error({ err: error, runId }, 'command run failed unexpectedly');
+      outcome = { status: 'failed', exitCode: null, error: 'Zpanel could not run the command (an internal error; see the worker log).' };
+    } finally {
+      clearInterval(heartbeat);
+      clearInterval(cancelPoll);
+      context.signal.removeEventListener('abort', onWorkerStop);
+      output.end();
+      await flusher.stop();
+    }
+
+    const finished = await this.runs.update(
+      { id: runId, status: 'running' },
+      { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: output.text, outputTruncated: output.truncated, finishedAt: () => 'now()', heartbeatAt: () => 'now()' },
+    );
+    // Zero rows: the reaper already failed the run (this worker looked dead) or its server was deleted.
+    if (finished.affected) await append({ type: 'finished', status: outcome.status, exitCode: outcome.exitCode });
+    this.logger.info({ runId, serverId: run.serverId, status: outcome.status, exitCode: outcome.exitCode }, 'command run finished');
+    return { ran: true, status: outcome.status };
+  }
+
+  private get runs() {
+    return this.dataSource.getRepository(CommandRunEntity);
+  }
+
+  /** queued -> running in one statement: of two jobs for one run, only one gets the row. */
+  private async claim(runId: string): Promise<CommandRunEntity | undefined> {
+    const claimed = await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' })
+      .where('id = :runId AND status = :queued', { runId, queued: 'queued' })
+      .execute();
+    return claimed.affected ? ((await this.runs.findOneBy({ id: runId })) ?? undefined) : undefined;
+  }
+
+  private async execute(run: CommandRunEntity, output: CommandOutput, signal: AbortSignal): Promise<Outcome> {
+    const loaded = await this.targets.load(run.serverId);
+    if (!loaded) return { status: 'failed', exitCode: null, error: 'The server no longer exists.' };
+    let result: ExecResult;
+    try {
+      result = await this.pool.exec(loaded.target, ['sh', '-c', run.command], {
+        timeoutMs: run.timeoutSeconds * 1000,
+        signal,
+        onStdout: (chunk) => output.write('stdout', chunk),
+        onStderr: (chunk) => output.write('stderr', chunk),
+        // Everything is kept by `output` (capped); the exec's own buffers would only double it.
+        maxBufferBytes: 0,
+      });
+    } catch (error) {
+      if (signal.aborted) return aborted(signal.reason as AbortReason);
+      if (error instanceof ConnectionLostError) return { status: 'failed', exitCode: null, error: `The SSH connection to ${error.host} was lost while the command ran.` };
+      const cause = error instanceof ServerUnreachableError ? error.cause : error;
+      return { status: 'failed', exitCode: null, error: describeConnectError(cause, loaded.target) };
+    }
+    if (result.cancelled) return aborted(signal.reason as AbortReason);
+    if (result.timedOut) return { status: 'failed', exitCode: null, error: `Timed out after ${run.timeoutSeconds} s: the command and its children were killed.` };
+    if (result.exitCode === 0) return { status: 'succeeded', exitCode: 0, error: null };
+    if (result.exitCode !== null) return { status: 'failed', exitCode: result.exitCode, error: `Exited with code ${result.exitCode}.` };
+    return { status: 'failed', exitCode: null, error: result.signal ? `Killed by signal ${result.signal}.` : 'The command ended without an exit status.' };
+  }
+}
+
+function aborted(reason: AbortReason): Outcome {
+  if (reason === 'cancelled') return { status: 'cancelled', exitCode: null, error: 'Cancelled: the command and its children were killed.' };
+  if (reason === 'deleted') return { status: 'failed', exitCode: null, error: 'The run was deleted while it ran.' };
+  return { status: 'failed', exitCode: null, error: 'The worker stopped while the command ran; it is not run again by itself.' };
+}
