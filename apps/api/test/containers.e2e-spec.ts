@@ -1,8 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type ContainerDetailsDto, type ContainerDto, type ContainerLogsDto, type ProblemDetails, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import {
+  type ContainerDetailsDto,
+  type ContainerDto,
+  type ContainerLogLiveEvent,
+  type ContainerLogsDto,
+  type LiveSubscribeRequest,
+  type ProblemDetails,
+  type ServerDto,
+  type SshKeyDto,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
 
 /** Containers of the test server through the API, the queue, the worker, SSH and the Docker API. */
 describe('server containers (built api + worker, test server)', () => {
@@ -33,6 +43,26 @@ describe('server containers (built api + worker, test server)', () => {
 
   const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, `/api/v1/servers/${serverId}/containers${path}`, owner.accessToken, body);
 
+  /** Subscribes to a container's log as the SPA does; `lines()` and `end()` read what arrived so far. */
+  const followLogs = async (socket: EventsSocket, containerId: string, tail?: number) => {
+    const request: LiveSubscribeRequest = { kind: 'container-logs', serverId, containerId, ...(tail === undefined ? {} : { tail }) };
+    const subscription = await liveSubscribe<ContainerLogLiveEvent>(socket, request);
+    const events = () => subscription.events.map((e) => e.event);
+    return {
+      ...subscription,
+      lines: () => events().flatMap((e) => (e.type === 'lines' ? e.lines : [])),
+      end: () => events().flatMap((e) => (e.type === 'end' ? [e.reason] : []))[0],
+    };
+  };
+  const withSocket = async (use: (socket: EventsSocket) => Promise<void>) => {
+    const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+    try {
+      await use(socket);
+    } finally {
+      socket.disconnect();
+    }
+  };
+
   it('lists, inspects and reads the logs of a container on the server', async () => {
     const managed = await asOwner<ContainerDto[]>('GET', '?managedOnly=true');
     expect(managed.status).toBe(200);
@@ -50,6 +80,58 @@ describe('server containers (built api + worker, test server)', () => {
     expect(lines(logs.stderr).length).toBeGreaterThan(0);
     expect(lines(logs.stdout).every((l) => /^out-\d+$/.test(l))).toBe(true);
     expect(lines(logs.stderr).every((l) => /^err-\d+$/.test(l))).toBe(true);
+  });
+
+  it('follows its log over the live socket: the last lines, then new ones as they come, stderr apart', async () => {
+    await withSocket(async (socket) => {
+      const follow = await followLogs(socket, name, 4);
+      expect(follow.result).toEqual({ ok: true, subscriptionId: follow.subscriptionId });
+      const lines = await waitFor(async () => {
+        const seen = follow.lines();
+        return seen.length >= 12 && seen.some((l) => l.stream === 'stderr') ? seen : undefined;
+      }, 15_000, 'a dozen followed lines');
+      expect(lines.every((l) => (l.stream === 'stdout' ? /^out-\d+$/ : /^err-\d+$/).test(l.line))).toBe(true);
+      // New lines keep coming after the tail: the numbers grow.
+      const numbers = lines.filter((l) => l.stream === 'stdout').map((l) => Number(l.line.split('-')[1]));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(numbers.at(-1)! - numbers[0]).toBeGreaterThanOrEqual(3);
+      expect(follow.end()).toBeUndefined();
+      expect(await socket.timeout(5_000).emitWithAck('live:unsubscribe', follow.subscriptionId)).toBe(true);
+    });
+  });
+
+  it('ends a follow with the reason once the container has stopped', async () => {
+    const short = `${name}-short`;
+    execFileSync('docker', ['run', '-d', '--name', short, '--label', runLabel, '--network', 'none', 'zpanel-test/busybox:latest', 'sh', '-c', 'echo hello; echo oops >&2']);
+    execFileSync('docker', ['wait', short]);
+    await withSocket(async (socket) => {
+      const follow = await followLogs(socket, short);
+      const reason = await waitFor(async () => follow.end(), 15_000, 'the end of the follow');
+      expect(reason).toBe('The container stopped (exit code 0)');
+      expect(follow.lines().sort((a, b) => a.line.localeCompare(b.line))).toEqual([
+        { stream: 'stdout', line: 'hello' },
+        { stream: 'stderr', line: 'oops' },
+      ]);
+    });
+  });
+
+  it('refuses a follow with a bad containerId, tail or serverId with a 400 naming the field', async () => {
+    const canary = `/tmp/zp-pwned-follow-${process.pid}`;
+    await withSocket(async (socket) => {
+      const refusal = async (request: Record<string, unknown>) => {
+        const { result } = await liveSubscribe(socket, { kind: 'container-logs', serverId, containerId: name, ...request } as LiveSubscribeRequest);
+        return result.ok ? 'accepted' : `${result.status} ${(result.errors ?? []).map((e) => e.field).join(',')}`;
+      };
+      for (const payload of injectionPayloads(canary).filter((p) => p.length < 2000)) {
+        expect(await refusal({ containerId: payload })).toBe('400 containerId');
+        expect(await refusal({ tail: payload })).toBe('400 tail');
+      }
+      expect(await refusal({ tail: 0 })).toBe('400 tail');
+      expect(await refusal({ tail: 10_001 })).toBe('400 tail');
+      expect(await refusal({ tail: 1.5 })).toBe('400 tail');
+      expect(await refusal({ serverId: 'not-a-uuid' })).toBe('400 serverId');
+    });
+    expect(() => execFileSync('test', ['-e', canary])).toThrow();
   });
 
   it('stops, starts and removes it', async () => {
@@ -85,5 +167,11 @@ describe('server containers (built api + worker, test server)', () => {
     const r = await asOwner<ProblemDetails>('GET', '');
     expect(r.status).toBe(503);
     expect(r.body.detail).toMatch(/Nothing accepts SSH connections|did not answer/);
+
+    await withSocket(async (socket) => {
+      const follow = await followLogs(socket, 'zp-app');
+      expect(follow.result.ok).toBe(true);
+      expect(await waitFor(async () => follow.end(), 15_000, 'the end of the follow')).toMatch(/Nothing accepts SSH connections|did not answer/);
+    });
   });
 });

@@ -86,6 +86,7 @@ const bodyFor = (route: string, ids: Ids) => {
 const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   team: (ids) => ({ kind: 'team', teamId: ids.teamId }),
   server: (ids) => ({ kind: 'server', serverId: ids.serverId }),
+  'container-logs': (ids) => ({ kind: 'container-logs', serverId: ids.serverId, containerId: ids.containerId }),
 };
 
 const PASSWORD = 'isolation matrix passphrase';

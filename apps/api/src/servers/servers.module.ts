@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TeamsModule } from '../teams/teams.module';
+import { ContainerLogsLiveSubscriptions } from './container-logs-live-subscriptions';
 import { ContainersController } from './containers.controller';
 import { ServersController, SshKeysController } from './servers.controller';
 import { ServerLiveSubscriptions } from './server-live-subscriptions';
@@ -9,6 +10,6 @@ import { SshKeysService } from './ssh-keys.service';
 @Module({
   imports: [TeamsModule],
   controllers: [SshKeysController, ServersController, ContainersController],
-  providers: [SshKeysService, ServersService, ServerLiveSubscriptions],
+  providers: [SshKeysService, ServersService, ServerLiveSubscriptions, ContainerLogsLiveSubscriptions],
 })
 export class ServersModule {}
