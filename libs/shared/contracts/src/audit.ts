@@ -24,6 +24,16 @@ export enum AuditAction {
   ServerUpdated = 'server.updated',
   ServerDeleted = 'server.deleted',
   ServerHostKeyTrusted = 'server.host_key_trusted',
+  ProjectCreated = 'project.created',
+  ProjectUpdated = 'project.updated',
+  ProjectDeleted = 'project.deleted',
+  EnvironmentCreated = 'environment.created',
+  EnvironmentDeleted = 'environment.deleted',
+  ApplicationCreated = 'application.created',
+  ApplicationUpdated = 'application.updated',
+  ApplicationDeleted = 'application.deleted',
+  /** Keys set or removed, never values. */
+  EnvVarsChanged = 'env_vars.changed',
 }
 
 export interface AuditEventDto {

@@ -26,6 +26,15 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.ServerUpdated]: 'Server changed',
   [AuditAction.ServerDeleted]: 'Server deleted',
   [AuditAction.ServerHostKeyTrusted]: 'Trusted a new server host key',
+  [AuditAction.ProjectCreated]: 'Project created',
+  [AuditAction.ProjectUpdated]: 'Project changed',
+  [AuditAction.ProjectDeleted]: 'Project deleted',
+  [AuditAction.EnvironmentCreated]: 'Environment created',
+  [AuditAction.EnvironmentDeleted]: 'Environment deleted',
+  [AuditAction.ApplicationCreated]: 'Application created',
+  [AuditAction.ApplicationUpdated]: 'Application changed',
+  [AuditAction.ApplicationDeleted]: 'Application deleted',
+  [AuditAction.EnvVarsChanged]: 'Environment variables changed',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -69,6 +78,20 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.SshKeyDeleted,
     ],
   },
+  {
+    label: 'Projects and applications',
+    actions: [
+      AuditAction.ProjectCreated,
+      AuditAction.ProjectUpdated,
+      AuditAction.ProjectDeleted,
+      AuditAction.EnvironmentCreated,
+      AuditAction.EnvironmentDeleted,
+      AuditAction.ApplicationCreated,
+      AuditAction.ApplicationUpdated,
+      AuditAction.ApplicationDeleted,
+      AuditAction.EnvVarsChanged,
+    ],
+  },
 ];
 
 /** Actions worth a second look stand out; the rest read as plain text. */
@@ -90,6 +113,9 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   team: 'Team',
   server: 'Server',
   ssh_key: 'SSH key',
+  project: 'Project',
+  environment: 'Environment',
+  application: 'Application',
 };
 
 export function auditActionLabel(action: string): string {
