@@ -18,6 +18,8 @@ export function aServer(overrides: Partial<ServerDto> = {}): ServerDto {
     dockerVersion: '27.3.1',
     diskFreeBytes: 42 * 1024 ** 3,
     lastValidatedAt: new Date(Date.now() - 120_000).toISOString(),
+    checkIntervalSeconds: 60,
+    lastCheckedAt: new Date(Date.now() - 30_000).toISOString(),
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
     ...overrides,

@@ -1,11 +1,14 @@
 import type { Role, ServerDto } from '@zpanel/contracts';
 import { useOutletContext } from 'react-router';
+import type { LiveSubscriptionState } from '../../lib/use-live-subscription';
 
 /** What the server page hands to its tabs (routes below /servers/:serverId). */
 export interface ServerOutletContext {
   server: ServerDto;
   teamId: string;
   role: Role;
+  /** The page's subscription to the server's topic (samples, status, alerts), already folded into the query cache. */
+  live: LiveSubscriptionState;
 }
 
 export function useServerOutlet(): ServerOutletContext {

@@ -3,6 +3,8 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
+import { countOpenAlerts, OpenAlertsCell } from '../../monitoring/components/open-alerts';
+import { useOpenTeamAlerts } from '../../monitoring/queries';
 import { SERVERS_PER_PAGE, useServers } from '../queries';
 import { ServerStatus } from './server-status';
 
@@ -16,6 +18,9 @@ interface ServersTableProps {
 
 export function ServersTable({ teamId, page, onPageChange, onAdd }: ServersTableProps) {
   const servers = useServers(teamId, page);
+  // Counted only where there are servers to count them for.
+  const openAlerts = useOpenTeamAlerts(teamId, (servers.data?.total ?? 0) > 0);
+  const alertCounts = openAlerts.data && countOpenAlerts(openAlerts.data);
   if (servers.isPending) return <Skeleton lines={3} />;
   if (servers.isError) return <ErrorState error={servers.error} />;
   const { items, total, perPage } = servers.data;
@@ -41,6 +46,7 @@ export function ServersTable({ teamId, page, onPageChange, onAdd }: ServersTable
               <th scope="col">Address</th>
               <th scope="col">User</th>
               <th scope="col">Status</th>
+              <th scope="col">Alerts</th>
               <th scope="col">System</th>
               <th scope="col">Last validated</th>
             </tr>
@@ -59,6 +65,9 @@ export function ServersTable({ teamId, page, onPageChange, onAdd }: ServersTable
                 <td>{server.user}</td>
                 <td>
                   <ServerStatus server={server} showReason />
+                </td>
+                <td>
+                  <OpenAlertsCell serverId={server.id} counts={alertCounts} />
                 </td>
                 <td>
                   {server.os ?? '—'}

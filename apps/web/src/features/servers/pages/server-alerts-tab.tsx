@@ -1,6 +1,15 @@
+import { AlertRules } from '../../monitoring/components/alert-rules';
+import { AlertsList } from '../../monitoring/components/alerts-list';
+import { whyCannotEditRules } from '../../monitoring/labels';
 import { useServerOutlet } from '../server-outlet';
 
+/** Open and resolved alerts (kept current by the page's live subscription), then the rules that open them. */
 export function ServerAlertsTab() {
-  const { server } = useServerOutlet();
-  return <section className="panel" aria-label={`Alerts of ${server.name}`} />;
+  const { server, teamId, role } = useServerOutlet();
+  return (
+    <div aria-label={`Alerts of ${server.name}`} role="region">
+      <AlertsList teamId={teamId} serverId={server.id} />
+      <AlertRules teamId={teamId} serverId={server.id} refusal={whyCannotEditRules(role)} />
+    </div>
+  );
 }

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
+import { useServerEvents } from '../../monitoring/use-server-events';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { EditServerDialog } from '../components/edit-server-dialog';
 import { isHostKeyChange, whyCannotManageServers } from '../labels';
@@ -19,6 +20,8 @@ export function ServerDetailPage() {
   const { current } = useCurrentTeam();
   const teamId = current?.teamId ?? '';
   const server = useServer(teamId, current ? serverId : undefined);
+  // Status changes update the badge; samples and alerts feed the tabs.
+  const live = useServerEvents(teamId, current ? serverId : undefined);
   const validate = useValidateServer(teamId);
   const trust = useTrustHostKey(teamId);
   const remove = useDeleteServer(teamId);
@@ -114,7 +117,7 @@ export function ServerDetailPage() {
           </NavLink>
         ))}
       </nav>
-      <Outlet context={{ server: s, teamId, role: current.role } satisfies ServerOutletContext} />
+      <Outlet context={{ server: s, teamId, role: current.role, live } satisfies ServerOutletContext} />
       {dialog === 'edit' && <EditServerDialog teamId={teamId} server={s} onClose={() => setDialog(undefined)} />}
       {dialog === 'trust' && (
         <ConfirmDialog

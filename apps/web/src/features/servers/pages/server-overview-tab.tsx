@@ -1,12 +1,13 @@
 import { Link } from 'react-router';
 import { dateTime, timeAgo } from '../../../lib/format';
+import { ServerMetrics } from '../../monitoring/components/server-metrics';
 import { ServerStatus } from '../components/server-status';
 import { bytes } from '../labels';
 import { useServerOutlet } from '../server-outlet';
 
 /** The server's facts from its last validation; live metrics sit below them. */
 export function ServerOverviewTab() {
-  const { server } = useServerOutlet();
+  const { server, teamId, live } = useServerOutlet();
   return (
     <>
     <section className="panel" aria-label="Server details">
@@ -33,11 +34,24 @@ export function ServerOverviewTab() {
         <dd>{server.diskFreeBytes === null ? '—' : bytes(server.diskFreeBytes)}</dd>
         <dt>Last validated</dt>
         <dd>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</dd>
+        <dt>Checked every</dt>
+        <dd data-testid="check-interval">{server.checkIntervalSeconds} s</dd>
+        <dt>Last checked</dt>
+        <dd data-testid="last-checked">
+          {server.lastCheckedAt ? (
+            <time dateTime={server.lastCheckedAt} title={dateTime(server.lastCheckedAt)}>
+              {timeAgo(server.lastCheckedAt)}
+            </time>
+          ) : (
+            'Not yet'
+          )}
+        </dd>
       </dl>
       <p>
         <Link to="/servers">Back to servers</Link>
       </p>
     </section>
+    <ServerMetrics teamId={teamId} server={server} live={live} />
     </>
   );
 }

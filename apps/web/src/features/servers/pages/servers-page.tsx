@@ -4,6 +4,7 @@ import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
+import { useTeamServerEvents } from '../../monitoring/use-server-events';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { AddServerWizard } from '../components/add-server-wizard';
 import { ServersTable } from '../components/servers-table';
@@ -16,6 +17,8 @@ export function ServersPage() {
   const [page, setPage] = usePageParam();
   const [adding, setAdding] = useState(false);
   const refusal = current ? whyCannotManageServers(current.role) : undefined;
+  // Status changes and alerts of the team's servers update the list's badges as they happen.
+  useTeamServerEvents(current?.teamId);
 
   return (
     <>

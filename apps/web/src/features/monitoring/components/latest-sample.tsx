@@ -1,0 +1,64 @@
+import type { ServerMetricSampleDto } from '@zpanel/contracts';
+import { dateTime, timeAgo } from '../../../lib/format';
+import { bytes } from '../../servers/labels';
+import { percent } from '../labels';
+
+const load = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+
+/** Load averages and per-container usage of the newest raw sample. */
+export function LatestSample({ sample }: { sample: ServerMetricSampleDto }) {
+  const when = (
+    <time dateTime={sample.ts} title={dateTime(sample.ts)}>
+      {timeAgo(sample.ts)}
+    </time>
+  );
+  if (!sample.reachable) {
+    return (
+      <section className="latest-sample" aria-label="Newest sample" data-testid="latest-sample">
+        <p className="latest-sample__unreachable">The server could not be reached at the newest check ({when}).</p>
+      </section>
+    );
+  }
+  const containers = [...sample.containers].sort((a, b) => b.cpuPercent - a.cpuPercent);
+  return (
+    <section className="latest-sample" aria-label="Newest sample" data-testid="latest-sample">
+      <dl className="latest-sample__load" data-testid="load-averages">
+        <dt>Load 1 min</dt>
+        <dd>{load(sample.load1)}</dd>
+        <dt>5 min</dt>
+        <dd>{load(sample.load5)}</dd>
+        <dt>15 min</dt>
+        <dd>{load(sample.load15)}</dd>
+        <dt>Sampled</dt>
+        <dd>{when}</dd>
+      </dl>
+      {containers.length === 0 ? (
+        <p className="latest-sample__none">No running containers at the newest check.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table" aria-label="Containers at the newest check" data-testid="container-usage">
+            <thead>
+              <tr>
+                <th scope="col">Container</th>
+                <th scope="col">CPU</th>
+                <th scope="col">Memory</th>
+              </tr>
+            </thead>
+            <tbody>
+              {containers.map((container) => (
+                <tr key={container.id}>
+                  <td>{container.name}</td>
+                  <td>{percent(container.cpuPercent)}</td>
+                  <td>
+                    {bytes(container.memoryBytes)}
+                    {container.memoryLimitBytes !== null && <span className="servers__muted"> of {bytes(container.memoryLimitBytes)}</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { AlertEventDto, Paginated, ServerDto, ServerLiveEvent, ServerMetricsDto } from '@zpanel/contracts';
+import { serverKeys } from '../servers/queries';
+import { appendSample } from './metric-points';
+import { monitoringKeys } from './queries';
+
+/**
+ * Folds a live event of the `server` or `team` topic into the query cache, the one place the SPA
+ * keeps server data: pages showing it re-render, and nothing is fetched that the event already says.
+ */
+export function applyServerEvent(queryClient: QueryClient, teamId: string, event: ServerLiveEvent): void {
+  switch (event.type) {
+    case 'status':
+      patchServer(queryClient, teamId, event.serverId, { status: event.status, statusReason: event.statusReason });
+      return;
+    case 'metrics':
+      queryClient.setQueryData<ServerMetricsDto>(monitoringKeys.metrics(teamId, event.serverId, '1h'), (metrics) =>
+        metrics ? appendSample(metrics, event.sample) : metrics,
+      );
+      patchServer(queryClient, teamId, event.serverId, { lastCheckedAt: event.sample.ts });
+      return;
+    case 'alert':
+      applyAlert(queryClient, teamId, event.alert);
+      return;
+  }
+}
+
+function patchServer(queryClient: QueryClient, teamId: string, serverId: string, patch: Partial<ServerDto>): void {
+  const update = (server: ServerDto) => (server.id === serverId ? { ...server, ...patch } : server);
+  queryClient.setQueryData<ServerDto>(serverKeys.detail(teamId, serverId), (server) => server && update(server));
+  queryClient.setQueriesData<Paginated<ServerDto>>({ queryKey: serverKeys.lists(teamId) }, (page) => page && { ...page, items: page.items.map(update) });
+}
+
+/** A resolution shows at once on the rows already listed; a new alert changes pages and totals, so lists are fetched again. */
+function applyAlert(queryClient: QueryClient, teamId: string, alert: AlertEventDto): void {
+  queryClient.setQueriesData<Paginated<AlertEventDto>>({ queryKey: monitoringKeys.serverAlerts(teamId, alert.serverId) }, (page) =>
+    page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
+  );
+  void queryClient.invalidateQueries({ queryKey: monitoringKeys.serverAlerts(teamId, alert.serverId) });
+  void queryClient.invalidateQueries({ queryKey: monitoringKeys.openTeamAlerts(teamId) });
+}
