@@ -1,4 +1,4 @@
-import { Ability, ROLE_ABILITIES, type Role, type ServerStatus } from '@zpanel/contracts';
+import { Ability, CHECK_INTERVAL_LIMITS, ROLE_ABILITIES, type Role, type ServerStatus } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
 
 export const STATUS_LABELS: Record<ServerStatus, string> = {
@@ -25,6 +25,16 @@ export function whyCannotManageServers(role: Role): string | undefined {
 /** The worker's reason when the recorded host key no longer matches. */
 export function isHostKeyChange(reason: string | null): boolean {
   return reason !== null && /host key changed/i.test(reason);
+}
+
+export const CHECK_INTERVAL_HINT = `Seconds between two checks of reachability and usage, ${CHECK_INTERVAL_LIMITS.min} to ${CHECK_INTERVAL_LIMITS.max}. Empty: the instance default.`;
+
+/** The check interval field: empty means the instance default (null), else whole seconds within the limits. */
+export function parseCheckInterval(value: string): { seconds: number | null; error?: string } {
+  if (value.trim() === '') return { seconds: null };
+  const seconds = Number(value);
+  if (Number.isInteger(seconds) && seconds >= CHECK_INTERVAL_LIMITS.min && seconds <= CHECK_INTERVAL_LIMITS.max) return { seconds };
+  return { seconds: null, error: `Whole seconds from ${CHECK_INTERVAL_LIMITS.min} to ${CHECK_INTERVAL_LIMITS.max}.` };
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

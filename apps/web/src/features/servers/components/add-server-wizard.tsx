@@ -1,4 +1,4 @@
-import { POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type SshKeyDto } from '@zpanel/contracts';
+import { CHECK_INTERVAL_LIMITS, POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type SshKeyDto } from '@zpanel/contracts';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
@@ -7,7 +7,7 @@ import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
-import { bytes } from '../labels';
+import { bytes, CHECK_INTERVAL_HINT, parseCheckInterval } from '../labels';
 import { useCreateServer, useCreateSshKey, useValidateServer } from '../mutations';
 import { useServer, useSshKeys } from '../queries';
 import { ServerStatus } from './server-status';
@@ -187,18 +187,28 @@ function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string;
   const [port, setPort] = useState('22');
   const [user, setUser] = useState('root');
   const [description, setDescription] = useState('');
+  const [checkInterval, setCheckInterval] = useState('');
   const fields = fieldErrors(create.error);
   const nameHint = name && !SERVER_NAME_PATTERN.test(name) ? 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).' : undefined;
   const userHint = user && !POSIX_USER_PATTERN.test(user) ? 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.' : undefined;
   const portNumber = Number(port);
   const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
+  const interval = parseCheckInterval(checkInterval);
   const pending = create.isPending || validate.isPending;
 
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (nameHint || userHint || portHint) return;
+    if (nameHint || userHint || portHint || interval.error) return;
     create.mutate(
-      { name, host: host.trim(), port: portNumber, user, sshKeyId: sshKey.id, ...(description.trim() ? { description: description.trim() } : {}) },
+      {
+        name,
+        host: host.trim(),
+        port: portNumber,
+        user,
+        sshKeyId: sshKey.id,
+        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(interval.seconds === null ? {} : { checkIntervalSeconds: interval.seconds }),
+      },
       {
         onSuccess: (server) => {
           // Validation is queued; even if that request fails, step 3 offers "Try again".
@@ -232,12 +242,23 @@ function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string;
         hint={`Add the public key of ${sshKey.name} to ~${user || 'root'}/.ssh/authorized_keys on the server.`}
       />
       <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
-      <FormFailure error={create.error} fields={['name', 'host', 'port', 'user', 'description']} />
+      <TextField
+        label="Check interval (seconds, optional)"
+        type="number"
+        min={CHECK_INTERVAL_LIMITS.min}
+        max={CHECK_INTERVAL_LIMITS.max}
+        placeholder="60"
+        value={checkInterval}
+        onChange={(event) => setCheckInterval(event.target.value)}
+        error={fields.checkIntervalSeconds ?? interval.error}
+        hint={CHECK_INTERVAL_HINT}
+      />
+      <FormFailure error={create.error} fields={['name', 'host', 'port', 'user', 'description', 'checkIntervalSeconds']} />
       <div className="form__actions">
         <button type="button" className="button button--secondary" onClick={onBack} disabled={pending}>
           Back
         </button>
-        <button type="submit" className="button" disabled={pending || Boolean(nameHint || userHint || portHint)}>
+        <button type="submit" className="button" disabled={pending || Boolean(nameHint || userHint || portHint || interval.error)}>
           {pending ? 'Adding…' : 'Add and validate'}
         </button>
       </div>

@@ -1,9 +1,10 @@
-import { POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
+import { CHECK_INTERVAL_LIMITS, POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
 import { useId, useState } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
+import { CHECK_INTERVAL_HINT, parseCheckInterval } from '../labels';
 import { useUpdateServer } from '../mutations';
 import { useSshKeys } from '../queries';
 
@@ -13,7 +14,7 @@ interface EditServerDialogProps {
   onClose: () => void;
 }
 
-const FIELDS = ['name', 'host', 'port', 'user', 'sshKeyId', 'description'];
+const FIELDS = ['name', 'host', 'port', 'user', 'sshKeyId', 'description', 'checkIntervalSeconds'];
 
 export function EditServerDialog({ teamId, server, onClose }: EditServerDialogProps) {
   const update = useUpdateServer(teamId, server.id);
@@ -24,17 +25,28 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
   const [user, setUser] = useState(server.user);
   const [sshKeyId, setSshKeyId] = useState(server.sshKeyId);
   const [description, setDescription] = useState(server.description);
+  const [checkInterval, setCheckInterval] = useState(String(server.checkIntervalSeconds));
   const keyId = useId();
   const fields = fieldErrors(update.error);
   const nameHint = SERVER_NAME_PATTERN.test(name) ? undefined : 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).';
   const userHint = POSIX_USER_PATTERN.test(user) ? undefined : 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.';
   const portNumber = Number(port);
   const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
+  const interval = parseCheckInterval(checkInterval);
 
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (nameHint || userHint || portHint) return;
-    const next: Required<UpdateServerRequest> = { name, host: host.trim(), port: portNumber, user, sshKeyId, description: description.trim() };
+    if (nameHint || userHint || portHint || interval.error) return;
+    const next: Required<UpdateServerRequest> = {
+      name,
+      host: host.trim(),
+      port: portNumber,
+      user,
+      sshKeyId,
+      description: description.trim(),
+      // Emptied: back to the instance default.
+      checkIntervalSeconds: interval.seconds,
+    };
     // Only what changed: changing how to reach the server sends it back to "not validated".
     const changes = Object.fromEntries(Object.entries(next).filter(([field, value]) => server[field as keyof ServerDto] !== value)) as UpdateServerRequest;
     if (Object.keys(changes).length === 0) {
@@ -66,12 +78,22 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
           {fields.sshKeyId && <p className="field__error">{fields.sshKeyId}</p>}
         </div>
         <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
+        <TextField
+          label="Check interval (seconds)"
+          type="number"
+          min={CHECK_INTERVAL_LIMITS.min}
+          max={CHECK_INTERVAL_LIMITS.max}
+          value={checkInterval}
+          onChange={(event) => setCheckInterval(event.target.value)}
+          error={fields.checkIntervalSeconds ?? interval.error}
+          hint={CHECK_INTERVAL_HINT}
+        />
         <FormFailure error={update.error} fields={FIELDS} />
         <div className="form__actions">
           <button type="button" className="button button--secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button" disabled={update.isPending || Boolean(nameHint || userHint || portHint)}>
+          <button type="submit" className="button" disabled={update.isPending || Boolean(nameHint || userHint || portHint || interval.error)}>
             {update.isPending ? 'Saving…' : 'Save'}
           </button>
         </div>

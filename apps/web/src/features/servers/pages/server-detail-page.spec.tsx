@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
+import { aMetrics } from '../../monitoring/fixtures';
 import { aPage, aServer, anSshKey } from '../fixtures';
 import { ServerDetailPage } from './server-detail-page';
 
@@ -16,6 +17,7 @@ function shell(role: Role = Role.Owner) {
   return {
     '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
     '/api/ready': () => jsonResponse(readyReadiness),
+    [`${SERVER}/metrics?range=1h`]: () => jsonResponse(aMetrics([])),
   };
 }
 
@@ -81,6 +83,36 @@ describe(ServerDetailPage.name, () => {
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(requestsTo(fetchMock, SERVER, 'PATCH')[0].body).toEqual({ port: 2222 });
+  });
+
+  it('changes the check interval, and empties it back to the instance default', async () => {
+    const fetchMock = mockApi({
+      ...shell(),
+      [SERVER]: () => jsonResponse(aServer()),
+      '/api/v1/ssh-keys?page=1&perPage=100': () => jsonResponse(aPage([anSshKey()])),
+      [`PATCH ${SERVER}`]: () => jsonResponse(aServer({ checkIntervalSeconds: 5 })),
+    });
+    renderApp('/servers/server-1');
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
+    let dialog = screen.getByRole('dialog', { name: 'Edit web-1' });
+    const field = () => within(dialog).getByLabelText('Check interval (seconds)') as HTMLInputElement;
+    expect(field().value).toBe('60');
+
+    fireEvent.change(field(), { target: { value: '4000' } });
+    expect(dialog.textContent).toContain('Whole seconds from 5 to 3600.');
+    expect((within(dialog).getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(field(), { target: { value: '5' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, SERVER, 'PATCH')[0].body).toEqual({ checkIntervalSeconds: 5 });
+    expect(screen.getByTestId('check-interval').textContent).toBe('5 s');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit web-1' });
+    fireEvent.change(field(), { target: { value: '' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, SERVER, 'PATCH')[1].body).toEqual({ checkIntervalSeconds: null });
   });
 
   it('shows a member the server with every control off, saying why', async () => {

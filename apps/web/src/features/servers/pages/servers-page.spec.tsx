@@ -1,9 +1,11 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ErrorCode, Role, type ServerDto } from '@zpanel/contracts';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { type AlertEventDto, ErrorCode, Role, type ServerDto, type ServerLiveEvent } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
+import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
+import { anAlert } from '../../monitoring/fixtures';
 import { aPage, aServer, anSshKey } from '../fixtures';
 import { ServersPage } from './servers-page';
 
@@ -13,12 +15,14 @@ const SERVERS = '/api/v1/servers';
 const LIST = `${SERVERS}?page=1&perPage=20`;
 const KEYS = '/api/v1/ssh-keys';
 const KEY_LIST = `${KEYS}?page=1&perPage=100`;
+const OPEN_ALERTS = '/api/v1/alerts?state=open&page=1&perPage=100';
 const POLL = { timeout: 4_000 };
 
 function shell(role: Role = Role.Owner) {
   return {
     '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
     '/api/ready': () => jsonResponse(readyReadiness),
+    [OPEN_ALERTS]: () => jsonResponse(aPage([])),
   };
 }
 
@@ -45,9 +49,10 @@ async function runWizardToValidation(): Promise<HTMLElement> {
 }
 
 describe(ServersPage.name, () => {
-  it('lists the servers with address, user, status and reason, system and last validation', async () => {
+  it('lists the servers with address, user, status and reason, open alerts, system and last validation', async () => {
     mockApi({
       ...shell(),
+      [OPEN_ALERTS]: () => jsonResponse(aPage([anAlert(), anAlert({ id: 'alert-2', metric: 'memory' })])),
       [LIST]: () =>
         jsonResponse(
           aPage([
@@ -62,9 +67,12 @@ describe(ServersPage.name, () => {
 
     const table = await screen.findByTestId('servers-table');
     const rows = within(table).getAllByRole('row').slice(1);
+    await waitFor(() => expect(within(rows[0]).getByTestId('open-alerts').textContent).toBe('2 open'));
     const cells = rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
-    expect(cells[0]).toEqual(['web-1', '203.0.113.10:22', 'root', 'Ready', 'Ubuntu 24.04 LTS · Docker 27.3.1', '2 minutes ago']);
-    expect(cells[1]).toEqual(['db-1', 'db.example.com:2222', 'deploy', 'UnreachableConnection refused', '—', 'Never']);
+    expect(within(rows[0]).getByTestId('open-alerts').getAttribute('href')).toBe('/servers/server-1/alerts');
+    expect(cells[0].slice(0, 4)).toEqual(['web-1', '203.0.113.10:22', 'root', 'Ready']);
+    expect(cells[0].slice(5)).toEqual(['Ubuntu 24.04 LTS · Docker 27.3.1', '2 minutes ago']);
+    expect(cells[1]).toEqual(['db-1', 'db.example.com:2222', 'deploy', 'UnreachableConnection refused', 'None', '—', 'Never']);
     expect(within(rows[1]).getByTestId('server-status').getAttribute('title')).toBe('Connection refused');
     expect(within(rows[0]).getByRole('link', { name: 'web-1' }).getAttribute('href')).toBe('/servers/server-1');
     const keys = screen.getByRole('region', { name: 'SSH keys' });
@@ -167,6 +175,64 @@ describe(ServersPage.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add and validate' }));
 
     expect(await within(dialog).findByText('already used in this team')).toBeTruthy();
+  });
+
+  it('sends the check interval when one is given, within 5 to 3600 seconds', async () => {
+    const fetchMock = mockApi({
+      ...shell(),
+      [LIST]: () => jsonResponse(aPage([])),
+      [KEY_LIST]: () => jsonResponse(aPage([anSshKey()])),
+      [`POST ${SERVERS}`]: () => jsonResponse(aServer({ status: 'pending', checkIntervalSeconds: 5 }), 201),
+      [`POST ${SERVERS}/server-1/validate`]: () => jsonResponse(aServer({ status: 'validating' }), 202),
+      [`GET ${SERVERS}/server-1`]: () => jsonResponse(aServer()),
+    });
+    renderApp('/servers');
+    fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add server' });
+    fireEvent.change(await within(dialog).findByLabelText('Team key'), { target: { value: 'key-1' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Next' }));
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'web-1' } });
+    fireEvent.change(within(dialog).getByLabelText('Host'), { target: { value: '203.0.113.10' } });
+    expect(within(dialog).getByLabelText('Check interval (seconds, optional)').getAttribute('placeholder')).toBe('60');
+
+    fireEvent.change(within(dialog).getByLabelText('Check interval (seconds, optional)'), { target: { value: '3' } });
+    expect(dialog.textContent).toContain('Whole seconds from 5 to 3600.');
+    expect((within(dialog).getByRole('button', { name: 'Add and validate' }) as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(within(dialog).getByLabelText('Check interval (seconds, optional)'), { target: { value: '5' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add and validate' }));
+
+    await within(dialog).findByTestId('validation-status');
+    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({ name: 'web-1', host: '203.0.113.10', port: 22, user: 'root', sshKeyId: 'key-1', checkIntervalSeconds: 5 });
+  });
+
+  it('updates status badges and open alert counts from the team’s live events', async () => {
+    let openAlerts: AlertEventDto[] = [];
+    mockApi({
+      ...shell(),
+      [LIST]: () => jsonResponse(aPage([aServer(), aServer({ id: 'server-2', name: 'db-1' })])),
+      [KEY_LIST]: () => jsonResponse(aPage([])),
+      [OPEN_ALERTS]: () => jsonResponse(aPage(openAlerts)),
+    });
+    renderApp('/servers');
+    const table = await screen.findByTestId('servers-table');
+    const row = () => within(table).getByTestId('server-db-1');
+    await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'team', teamId: 'team-1' })]));
+    const toTeam = (event: ServerLiveEvent) =>
+      act(() => {
+        expect(emitLiveEvent((subscription) => subscription.kind === 'team' && subscription.teamId === 'team-1', event)).toBe(1);
+      });
+
+    toTeam({ type: 'status', serverId: 'server-2', status: 'unreachable', statusReason: 'No route to host' });
+
+    await waitFor(() => expect(within(row()).getByTestId('server-status').textContent).toBe('UnreachableNo route to host'));
+    expect(within(within(table).getByTestId('server-web-1')).getByTestId('server-status').textContent).toBe('Ready');
+
+    const alert = anAlert({ id: 'alert-9', serverId: 'server-2', metric: 'unreachable', message: 'db-1 is unreachable' });
+    openAlerts = [alert];
+    toTeam({ type: 'alert', serverId: 'server-2', alert });
+
+    await waitFor(() => expect(within(row()).getByTestId('open-alerts').textContent).toBe('1 open'));
   });
 
   it('shows a viewer the servers with the controls off, saying why', async () => {
