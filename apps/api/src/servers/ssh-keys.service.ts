@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { ApplicationEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
@@ -63,6 +63,8 @@ export class SshKeysService {
     const row = await this.keys.findOneByOrFail({ id });
     const used = await this.dataSource.getRepository(ServerEntity).countBy({ sshKeyId: id });
     if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
+    const deploying = await this.dataSource.getRepository(ApplicationEntity).countBy({ deployKeyId: id });
+    if (deploying > 0) throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
     await this.keys.delete({ id });
     await this.audit.record({ action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } });
   }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '@zpanel/core';
 import { assertNoLeakedSecrets } from './secret-scan';
 
 describe(assertNoLeakedSecrets.name, () => {
@@ -6,6 +8,12 @@ describe(assertNoLeakedSecrets.name, () => {
   it('refuses a password hash or a stored-hash field anywhere', () => {
     expect(() => assertNoLeakedSecrets('GET', '/api/v1/me', '{"h":"$argon2id$v=19$m=19456"}')).toThrow(/password hash/);
     expect(() => assertNoLeakedSecrets('GET', '/api/v1/me', '{"tokenHash":"ab"}')).toThrow(/stored hash/);
+  });
+
+  it('refuses a sealed secret anywhere, however it is quoted', () => {
+    const sealed = new SecretBox(randomBytes(32)).seal('s3cret', 'env:application:a1:KEY');
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/applications/a1/env', `[{"value":"${sealed}"}]`)).toThrow(/sealed secret/);
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/ssh-keys', `{"note":"key ${sealed} here"}`)).toThrow(/sealed secret/);
   });
 
   it('allows each one-time secret only in the response that issues it', () => {

@@ -5,6 +5,8 @@
 const ALWAYS_FORBIDDEN: Array<[RegExp, string]> = [
   [/\$argon2(id|i|d)\$/, 'a password hash'],
   [/"?(password_?hash|token_?hash|code_?hash|totp_?secret)"?\s*:/i, 'a stored hash or TOTP secret field'],
+  // SecretBox's sealed form (v1.<key id>.<iv>.<tag>.<ciphertext>): sealed SSH keys and variable values stay in the database.
+  [/v1\.[0-9a-f]{12}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\./, 'a sealed secret'],
 ];
 
 const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> = [
