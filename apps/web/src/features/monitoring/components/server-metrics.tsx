@@ -54,7 +54,13 @@ export function ServerMetrics({ teamId, server, live }: ServerMetricsProps) {
         </div>
       )}
       {metrics.isSuccess && metrics.data.points.length > 0 && (
-        <Charts points={metrics.data.points} resolutionSeconds={metrics.data.resolutionSeconds} range={range} newest={newest} />
+        <Charts
+          points={metrics.data.points}
+          // Raw samples are an interval apart whatever width the answer names: gaps are measured against the wider.
+          resolutionSeconds={Math.max(metrics.data.resolutionSeconds, server.checkIntervalSeconds)}
+          range={range}
+          newest={newest}
+        />
       )}
       {newest && <LatestSample sample={newest} />}
     </section>
