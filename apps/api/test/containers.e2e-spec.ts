@@ -139,6 +139,9 @@ describe('server containers (built api + worker, test server)', () => {
     expect((await asOwner<ContainerDetailsDto>('GET', `/${name}`)).body.state).toBe('exited');
     expect((await asOwner('POST', `/${name}/start`, {})).status).toBe(204);
     expect((await asOwner<ContainerDetailsDto>('GET', `/${name}`)).body.state).toBe('running');
+    const refused = await asOwner<ProblemDetails>('DELETE', `/${name}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/^Docker refused: .*running.*force/);
     expect((await asOwner('DELETE', `/${name}?force=true`)).status).toBe(204);
     const gone = await asOwner<ProblemDetails>('GET', `/${name}`);
     expect(gone.status).toBe(404);

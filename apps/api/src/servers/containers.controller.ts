@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Ability, type ContainerAction, type ContainerDetailsDto, type ContainerDto, type ContainerLogsDto, type ContainerOperation, ErrorCode, JobName } from '@zpanel/contracts';
 import { AppException, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { JobProducer } from '@zpanel/queue';
@@ -41,7 +41,8 @@ export class ContainersController {
       throw new AppException(ErrorCode.WorkerUnavailable, 'The operation did not complete in time: check that the worker runs and the server answers');
     }
     if (!result.ok) {
-      throw new AppException(result.status === 404 ? ErrorCode.NotFound : result.status === 400 ? ErrorCode.ValidationFailed : ErrorCode.ServiceUnavailable, result.message);
+      const codes = { 400: ErrorCode.ValidationFailed, 404: ErrorCode.NotFound, 409: ErrorCode.Conflict, 503: ErrorCode.ServiceUnavailable } as const;
+      throw new AppException(codes[result.status], result.message);
     }
     return result;
   }
@@ -103,6 +104,7 @@ export class ContainersController {
   @ApiOperation({ summary: 'Remove a container (force=true also removes a running one)' })
   @ApiQuery({ name: 'force', required: false, type: Boolean })
   @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'Docker refused in the container’s state (running, without force), in its own words' })
   async remove(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('containerId') containerId: string, @Query('force') force?: string): Promise<void> {
     const op = { serverId, op: 'action' as const, containerId: parseContainerId(containerId), action: 'remove' as const, timeoutSeconds: 0, force: parseFlag(force, 'force') };
     await this.run(caller, serverId, Ability.Write, op);

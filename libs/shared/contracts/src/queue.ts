@@ -11,7 +11,7 @@ export type ContainerOperation =
 /** Failures come back as data, so the API can answer 404 / 503 with the worker's words. */
 export type ContainerOperationResult =
   | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
-  | { ok: false; status: 400 | 404 | 503; message: string };
+  | { ok: false; status: 400 | 404 | 409 | 503; message: string };
 
 /**
  * Queue and job names. These strings are stored in Redis by BullMQ: never rename a value
