@@ -5,6 +5,7 @@ import { QueueModule } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CommandRunsModule } from './command-runs/command-runs.module';
 import { HealthModule } from './health/health.module';
 import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
@@ -28,6 +29,7 @@ export class AppModule {
         LiveModule,
         TeamsModule,
         ServersModule,
+        CommandRunsModule,
       ],
     };
   }

@@ -75,6 +75,10 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/servers/{serverId}/containers/{containerId}/logs': {},
   'POST /api/v1/servers/{serverId}/containers/{containerId}/{action}': { body: { timeoutSeconds: 1 } },
   'DELETE /api/v1/servers/{serverId}/containers/{containerId}': {},
+  'POST /api/v1/servers/{serverId}/commands': { body: { command: 'uptime', timeoutSeconds: 10 } },
+  'GET /api/v1/servers/{serverId}/commands': {},
+  'GET /api/v1/servers/{serverId}/commands/{runId}': {},
+  'POST /api/v1/servers/{serverId}/commands/{runId}/cancel': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -86,6 +90,7 @@ const bodyFor = (route: string, ids: Ids) => {
 const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   team: (ids) => ({ kind: 'team', teamId: ids.teamId }),
   server: (ids) => ({ kind: 'server', serverId: ids.serverId }),
+  'command-run': (ids) => ({ kind: 'command-run', runId: ids.commandRunId }),
   'container-logs': (ids) => ({ kind: 'container-logs', serverId: ids.serverId, containerId: ids.containerId }),
 };
 
@@ -101,6 +106,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let tokenA: string;
   let sshKeyA: string;
   let serverA: string;
+  let commandRunA: string;
   let tokenOfB: string;
   let routes: string[];
 
@@ -120,13 +126,14 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/teams/${ownerA.teamId}/invitations?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', '/api/v1/ssh-keys?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/servers?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', `/api/v1/servers/${serverA}/commands?perPage=100`, ownerA.accessToken)).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),
     ]);
 
   /** Path parameters and subscription fields naming team A's resources. */
-  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, containerId: 'matrix-app', action: 'stop' });
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop' });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -152,6 +159,8 @@ describe('tenancy isolation matrix (every API route)', () => {
     const teamA = { [TEAM_HEADER]: ownerA.teamId };
     sshKeyA = ((await call('POST', '/api/v1/ssh-keys', ownerA.accessToken, { name: 'deploy' }, teamA)).body as { id: string }).id;
     serverA = ((await call('POST', '/api/v1/servers', ownerA.accessToken, { name: 'web-1', host: '192.0.2.10', sshKeyId: sshKeyA }, teamA)).body as { id: string }).id;
+    // No worker runs here: the run stays queued, so a cancel that got through would show in the snapshot.
+    commandRunA = ((await call('POST', `/api/v1/servers/${serverA}/commands`, ownerA.accessToken, { command: 'uptime' })).body as { id: string }).id;
 
     const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));

@@ -10,6 +10,8 @@ import { SshKeysService } from './ssh-keys.service';
 @Module({
   imports: [TeamsModule],
   controllers: [SshKeysController, ServersController, ContainersController],
+  // ServersService is shared with modules of server sub-resources (command runs), for `teamOf`.
+  exports: [ServersService],
   providers: [SshKeysService, ServersService, ServerLiveSubscriptions, ContainerLogsLiveSubscriptions],
 })
 export class ServersModule {}

@@ -24,6 +24,9 @@ export enum AuditAction {
   ServerUpdated = 'server.updated',
   ServerDeleted = 'server.deleted',
   ServerHostKeyTrusted = 'server.host_key_trusted',
+  /** An admin ran a command on a server (metadata: runId, command; never the output). */
+  ServerCommandRun = 'server.command_run',
+  ServerCommandCancelled = 'server.command_cancelled',
   ProjectCreated = 'project.created',
   ProjectUpdated = 'project.updated',
   ProjectDeleted = 'project.deleted',

@@ -1,0 +1,28 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Ability, LiveTopics } from '@zpanel/contracts';
+import type { Caller } from '../auth/caller';
+import { type LiveRequestOf, LiveRegistry, type LiveSubscription, optionalEntryId, requireUuid } from '../live/live-registry';
+import { TeamAccessService } from '../teams/team-access.service';
+import { CommandRunsService } from './command-runs.service';
+
+/** `command-run`: a run's output and outcome, replayed from the start (or after `after`), then live. */
+@Injectable()
+export class CommandRunLiveSubscriptions implements OnModuleInit {
+  constructor(
+    private readonly registry: LiveRegistry,
+    private readonly access: TeamAccessService,
+    private readonly runs: CommandRunsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('command-run', { authorize: (caller, request) => this.commandRun(caller, request) });
+  }
+
+  private async commandRun(caller: Caller, request: LiveRequestOf<'command-run'>): Promise<LiveSubscription> {
+    const runId = requireUuid(request.runId, 'runId');
+    const after = optionalEntryId(request.after);
+    // Output may hold secrets: the same ability as reading the run over REST.
+    await this.access.requireForResource(caller, await this.runs.teamOf(runId), Ability.Admin, 'command run');
+    return { topic: LiveTopics.commandRun(runId), after: after ?? '0' };
+  }
+}

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ability, type CommandRunDto, type CommandRunSummaryDto, type Paginated } from '@zpanel/contracts';
+import { type Caller, CurrentCaller } from '../auth/caller';
+import { PageQueryDto } from '../http/pagination';
+import { ProblemResponseDto } from '../http/problem-response.dto';
+import { ServersService } from '../servers/servers.service';
+import { TeamAccessService } from '../teams/team-access.service';
+import { uuidParam } from '../teams/team-params';
+import { CommandRunDoc, CommandRunPageDoc, CreateCommandRunDto } from './command-runs.dto';
+import { CommandRunsService } from './command-runs.service';
+
+/**
+ * Commands an admin runs on a server (ChatOps). Every route needs the `admin` ability, reading too:
+ * output can hold whatever the command printed, secrets included.
+ */
+@ApiTags('servers')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller is not an owner or admin of the team (or the API token lacks `admin`)' })
+@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such server or run (or one of another team)' })
+@Controller('servers/:serverId/commands')
+export class CommandRunsController {
+  constructor(
+    private readonly access: TeamAccessService,
+    private readonly servers: ServersService,
+    private readonly runs: CommandRunsService,
+  ) {}
+
+  /** The server's team, once the caller may act as its admin. */
+  private async authorize(caller: Caller, serverId: string): Promise<string> {
+    const teamId = await this.servers.teamOf(serverId);
+    await this.access.requireForResource(caller, teamId, Ability.Admin, 'server');
+    return teamId as string;
+  }
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Run a command on the server',
+    description:
+      'Queues `sh -c <command>` on the server as its SSH user; the answer is the queued run. Follow the output with the live subscription `{ kind: "command-run", runId }`, or read the run later. Audited with the command text (never the output).',
+  })
+  @ApiAcceptedResponse({ type: CommandRunDoc, description: 'The run, queued' })
+  async create(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Body() body: CreateCommandRunDto): Promise<CommandRunDto> {
+    const teamId = await this.authorize(caller, serverId);
+    return this.runs.create(caller, teamId, serverId, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Commands run on the server, newest first (without their output)' })
+  @ApiOkResponse({ type: CommandRunPageDoc })
+  async list(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query() query: PageQueryDto): Promise<Paginated<CommandRunSummaryDto>> {
+    await this.authorize(caller, serverId);
+    return this.runs.list(serverId, query);
+  }
+
+  @Get(':runId')
+  @ApiOperation({ summary: 'One run with its output (saved every 10 s while it runs, and at the end)' })
+  @ApiOkResponse({ type: CommandRunDoc })
+  async get(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('runId', uuidParam('runId')) runId: string): Promise<CommandRunDto> {
+    await this.authorize(caller, serverId);
+    return this.runs.get(serverId, runId);
+  }
+
+  @Post(':runId/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Cancel a run',
+    description: 'A queued run is cancelled at once; a running one is killed (with its children) by the worker within about a second, and `cancelRequested` is true until then.',
+  })
+  @ApiAcceptedResponse({ type: CommandRunDoc })
+  @ApiConflictResponse({ type: ProblemResponseDto, description: 'The run already finished' })
+  async cancel(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('runId', uuidParam('runId')) runId: string): Promise<CommandRunDto> {
+    await this.authorize(caller, serverId);
+    return this.runs.cancel(caller, serverId, runId);
+  }
+}

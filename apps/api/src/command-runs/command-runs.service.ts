@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AuditAction,
+  COMMAND_TIMEOUT_SECONDS,
+  type CommandRunDto,
+  type CommandRunSummaryDto,
+  type CreateCommandRunRequest,
+  ErrorCode,
+  LiveTopics,
+  type PageQuery,
+  type Paginated,
+} from '@zpanel/contracts';
+import { AppException, InjectLogger } from '@zpanel/core';
+import { CommandRunEntity, UserEntity } from '@zpanel/database';
+import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
+import type { Logger } from 'pino';
+import { DataSource, type FindOptionsSelect } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+
+function toSummary(r: CommandRunEntity): CommandRunSummaryDto {
+  return {
+    id: r.id,
+    teamId: r.teamId,
+    serverId: r.serverId,
+    actor: { type: r.tokenId ? 'token' : 'user', userId: r.userId, tokenId: r.tokenId, name: r.actorName },
+    command: r.command,
+    timeoutSeconds: r.timeoutSeconds,
+    status: r.status,
+    exitCode: r.exitCode,
+    error: r.error,
+    outputTruncated: r.outputTruncated,
+    cancelRequested: r.cancelRequestedAt !== null && (r.status === 'queued' || r.status === 'running'),
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function toDto(r: CommandRunEntity): CommandRunDto {
+  return { ...toSummary(r), output: r.output };
+}
+
+/** Every column but the output (up to 1 MiB a run): what the history needs. */
+const SUMMARY_COLUMNS: FindOptionsSelect<CommandRunEntity> = {
+  id: true,
+  teamId: true,
+  serverId: true,
+  userId: true,
+  tokenId: true,
+  actorName: true,
+  command: true,
+  timeoutSeconds: true,
+  status: true,
+  exitCode: true,
+  error: true,
+  outputTruncated: true,
+  cancelRequestedAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+};
+
+const noSuchRun = () => new AppException(ErrorCode.NotFound, 'No such command run');
+
+/**
+ * Command runs (ChatOps): the API stores the run and queues it; the worker runs it and fills in the
+ * outcome. Callers are authorized on the run's server before any method here is called.
+ */
+@Injectable()
+export class CommandRunsService {
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly jobs: JobProducer,
+    private readonly live: LiveStreams,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'command-runs' });
+  }
+
+  private get runs() {
+    return this.dataSource.getRepository(CommandRunEntity);
+  }
+
+  /** The team of a run, for the live gateway's check (undefined when there is no such run). */
+  async teamOf(runId: string): Promise<string | undefined> {
+    return (await this.runs.findOne({ where: { id: runId }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  async create(caller: Caller, teamId: string, serverId: string, input: CreateCommandRunRequest): Promise<CommandRunDto> {
+    const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
+    const row = await this.runs.save(
+      this.runs.create({
+        teamId,
+        serverId,
+        userId: caller.userId,
+        tokenId: caller.kind === 'token' ? caller.tokenId : null,
+        actorName: person?.name ?? 'unknown',
+        command: input.command,
+        timeoutSeconds: input.timeoutSeconds ?? COMMAND_TIMEOUT_SECONDS.default,
+        status: 'queued',
+        output: '',
+        outputTruncated: false,
+      }),
+    );
+    // The command is what the audit is for; its output may hold secrets and is never copied there.
+    await this.audit.record({
+      action: AuditAction.ServerCommandRun,
+      teamId,
+      actor: caller,
+      target: { type: 'server', id: serverId },
+      metadata: { runId: row.id, command: row.command, timeoutSeconds: row.timeoutSeconds },
+    });
+    try {
+      await enqueueCommandRun(this.jobs, row.id);
+    } catch (error) {
+      // The row is the truth: the worker's reaper queues a run whose job never made it to Redis.
+      this.logger.warn({ err: error, runId: row.id }, 'command run not queued yet; the reaper will queue it');
+    }
+    return this.get(serverId, row.id);
+  }
+
+  async list(serverId: string, query: PageQuery): Promise<Paginated<CommandRunSummaryDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.runs.findAndCount({
+      where: { serverId },
+      select: SUMMARY_COLUMNS,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
+    return paginated(rows.map(toSummary), total, window);
+  }
+
+  /** A run of this server only: a run id of another server is as missing as an unknown one. */
+  async get(serverId: string, runId: string): Promise<CommandRunDto> {
+    const row = await this.runs.findOneBy({ id: runId, serverId });
+    if (!row) throw noSuchRun();
+    return toDto(row);
+  }
+
+  /**
+   * A queued run is cancelled at once (the worker will skip it); a running one is flagged, and the
+   * worker running it kills the command within about a second. In one statement, so a run the
+   * worker claims meanwhile is flagged rather than marked cancelled behind the worker's back.
+   */
+  async cancel(caller: Caller, serverId: string, runId: string): Promise<CommandRunDto> {
+    const result = await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({
+        cancelRequestedAt: () => 'now()',
+        status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+        finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+        error: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE error END`,
+      })
+      .where(`id = :runId AND server_id = :serverId AND status IN ('queued', 'running')`, { runId, serverId })
+      .returning(['status', 'team_id'])
+      .execute();
+    const updated = (result.raw as { status: string; team_id: string }[])[0];
+    if (!updated) {
+      const current = await this.get(serverId, runId);
+      throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
+    }
+    await this.audit.record({ action: AuditAction.ServerCommandCancelled, teamId: updated.team_id, actor: caller, target: { type: 'server', id: serverId }, metadata: { runId } });
+    if (updated.status === 'cancelled') {
+      // No worker will touch it again: the API ends its live topic itself.
+      await this.live.append(LiveTopics.commandRun(runId), { type: 'finished', status: 'cancelled', exitCode: null }).catch((error: unknown) => {
+        this.logger.warn({ err: error, runId }, 'cancel of a queued run not sent live');
+      });
+    }
+    return this.get(serverId, runId);
+  }
+}

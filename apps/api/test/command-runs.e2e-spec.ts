@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import {
+  AuditAction,
+  type AuditEventDto,
+  COMMAND_MAX_LENGTH,
+  type CommandRunDto,
+  type CommandRunLiveEvent,
+  type CommandRunSummaryDto,
+  type CreatedInvitationResponse,
+  JobName,
+  type Paginated,
+  type ProblemDetails,
+  QueueName,
+  Role,
+  type ServerDto,
+  type SessionResponse,
+  type SshKeyDto,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
+import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+
+/** Commands on the test server through the API, the queue, the worker, SSH and the live gateway. */
+describe('command runs (built api + worker, test server)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+  let member: string;
+  let viewer: string;
+  let serverId: string;
+  const sockets: EventsSocket[] = [];
+  const call = apiCaller(() => stack.baseUrl);
+
+  const register = async (email: string, role: Role) => {
+    const invitation = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
+    return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email.split('@')[0], password: 'a long enough passphrase' })).body.accessToken;
+  };
+  const commands = (path = '') => `/api/v1/servers/${serverId}/commands${path}`;
+  const run = (command: string, timeoutSeconds?: number, token = owner.accessToken) =>
+    call<CommandRunDto>('POST', commands(), token, timeoutSeconds === undefined ? { command } : { command, timeoutSeconds });
+  const getRun = (id: string) => call<CommandRunDto>('GET', commands(`/${id}`), owner.accessToken);
+  const settled = (id: string) =>
+    waitFor(async () => {
+      const r = (await getRun(id)).body;
+      return ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : undefined;
+    }, 20_000, `run ${id} to finish`);
+  const subscribe = async (runId: string, token = owner.accessToken) => {
+    const socket = await connectEvents(stack.baseUrl, token);
+    sockets.push(socket);
+    return liveSubscribe<CommandRunLiveEvent>(socket, { kind: 'command-run', runId });
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true });
+    owner = await createOwner(stack.baseUrl);
+    member = await register('member@example.com', Role.Member);
+    viewer = await register('viewer@example.com', Role.Viewer);
+    const ssh = testSshTarget();
+    const team = { [TEAM_HEADER]: owner.teamId };
+    const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }, team)).body;
+    serverId = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id }, team)).body.id;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await stack?.stop();
+  });
+
+  it('runs an admin’s command, streams its output live, stores it, lists it and audits the command', async () => {
+    const created = await run('echo hello; echo oops >&2; exit 3');
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ serverId, command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300, actor: { type: 'user', userId: owner.userId, name: 'Olive Owner' } });
+    expect(['queued', 'running', 'failed']).toContain(created.body.status);
+
+    // Subscribed after the run may have ended: the topic replays from the start.
+    const sub = await subscribe(created.body.id);
+    expect(sub.result).toEqual({ ok: true, subscriptionId: sub.subscriptionId });
+    await waitFor(async () => (sub.events.some((e) => e.event.type === 'finished') ? true : undefined), 20_000, 'the finished event');
+    const events = sub.events.map((e) => e.event);
+    expect(events).toContainEqual({ type: 'output', stream: 'stdout', data: 'hello\n' });
+    expect(events).toContainEqual({ type: 'output', stream: 'stderr', data: 'oops\n' });
+    expect(events[events.length - 1]).toEqual({ type: 'finished', status: 'failed', exitCode: 3 });
+
+    const stored = await settled(created.body.id);
+    expect(stored).toMatchObject({ status: 'failed', exitCode: 3, error: 'Exited with code 3.', outputTruncated: false, cancelRequested: false });
+    expect(stored.output.split('\n').sort()).toEqual(['', 'hello', 'oops']);
+    expect(stored.startedAt).not.toBeNull();
+    expect(stored.finishedAt).not.toBeNull();
+
+    const history = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=5'), owner.accessToken);
+    expect(history.status).toBe(200);
+    expect(history.body.items[0]).toMatchObject({ id: created.body.id, status: 'failed', exitCode: 3 });
+    expect(history.body.items[0]).not.toHaveProperty('output');
+
+    const audit = await call<Paginated<AuditEventDto>>('GET', `/api/v1/audit-events?action=${AuditAction.ServerCommandRun}`, owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId });
+    expect(audit.body.items[audit.body.items.length - 1]).toMatchObject({
+      actor: { type: 'user', id: owner.userId },
+      target: { type: 'server', id: serverId },
+      metadata: { runId: created.body.id, command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300 },
+    });
+    expect(audit.text).not.toContain('hello\\n');
+  });
+
+  it('lists newest first, a page at a time', async () => {
+    const first = (await run('echo one')).body.id;
+    const second = (await run('echo two')).body.id;
+    await settled(first);
+    await settled(second);
+    const page = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=1'), owner.accessToken);
+    expect(page.body).toMatchObject({ page: 1, perPage: 1, items: [{ id: second }] });
+    expect(page.body.total).toBeGreaterThanOrEqual(3);
+    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=2'), owner.accessToken)).body.items[0].id).toBe(first);
+  });
+
+  it('cancels a running command, and refuses to cancel a finished one', async () => {
+    const created = (await run('echo started; sleep 30')).body;
+    await waitFor(async () => ((await getRun(created.id)).body.status === 'running' ? true : undefined), 20_000, 'the run to start');
+    const cancel = await call<CommandRunDto>('POST', commands(`/${created.id}/cancel`), owner.accessToken);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body).toMatchObject({ status: 'running', cancelRequested: true });
+    const stored = await settled(created.id);
+    expect(stored).toMatchObject({ status: 'cancelled', exitCode: null, cancelRequested: false });
+    expect(stored.output).toBe('started\n');
+
+    const again = await call<ProblemDetails>('POST', commands(`/${created.id}/cancel`), owner.accessToken);
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toBe('The run already finished (cancelled)');
+  });
+
+  it('kills a command at its timeout', async () => {
+    const created = (await run('sleep 30', 1)).body;
+    expect(await settled(created.id)).toMatchObject({ status: 'failed', exitCode: null, error: 'Timed out after 1 s: the command and its children were killed.' });
+  });
+
+  it('lets members and viewers neither run, read nor cancel commands, nor follow their output', async () => {
+    const id = (await run('echo secret-output')).body.id;
+    for (const token of [member, viewer]) {
+      const outcomes = [
+        (await run('id', undefined, token)).status,
+        (await call('GET', commands(), token)).status,
+        (await call('GET', commands(`/${id}`), token)).status,
+        (await call('POST', commands(`/${id}/cancel`), token)).status,
+      ];
+      expect(outcomes).toEqual([403, 403, 403, 403]);
+      const sub = await subscribe(id, token);
+      expect(sub.result).toEqual(expect.objectContaining({ ok: false, status: 403 }));
+    }
+  });
+
+  it('answers 404 for a run of another server, and for an unknown one', async () => {
+    const id = (await run('true')).body.id;
+    const team = { [TEAM_HEADER]: owner.teamId };
+    const keyId = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'other' }, team)).body.id;
+    const other = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'other', host: '192.0.2.30', sshKeyId: keyId }, team)).body.id;
+    expect((await call('GET', `/api/v1/servers/${other}/commands/${id}`, owner.accessToken)).status).toBe(404);
+    expect((await call('POST', `/api/v1/servers/${other}/commands/${id}/cancel`, owner.accessToken)).status).toBe(404);
+    expect((await call('GET', commands('/00000000-0000-4000-8000-000000000000'), owner.accessToken)).status).toBe(404);
+  });
+
+  it.each([
+    ['no command', {}, ['command']],
+    ['an empty command', { command: '' }, ['command']],
+    ['a blank command', { command: '  \n ' }, ['command']],
+    ['a command too long', { command: 'x'.repeat(COMMAND_MAX_LENGTH + 1) }, ['command']],
+    ['a NUL in the command', { command: 'echo a\u0000b' }, ['command']],
+    ['a command that is not text', { command: ['rm', '-rf', '/'] }, ['command']],
+    ['a timeout of 0', { command: 'true', timeoutSeconds: 0 }, ['timeoutSeconds']],
+    ['a timeout over an hour', { command: 'true', timeoutSeconds: 3601 }, ['timeoutSeconds']],
+    ['a fractional timeout', { command: 'true', timeoutSeconds: 1.5 }, ['timeoutSeconds']],
+    ['a timeout that is a string', { command: 'true', timeoutSeconds: '$(touch /tmp/pwned)' }, ['timeoutSeconds']],
+  ])('refuses %s with a 400 naming the field', async (_case, body, fields) => {
+    const before = (await call<Paginated<CommandRunSummaryDto>>('GET', commands(), owner.accessToken)).body.total;
+    const res = await call<ProblemDetails>('POST', commands(), owner.accessToken, body);
+    expect(res.status).toBe(400);
+    expect([...new Set(res.body.errors?.map((e) => e.field))]).toEqual(fields);
+    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands(), owner.accessToken)).body.total).toBe(before);
+  });
+
+  it('accepts a command of exactly the maximum length', async () => {
+    const command = `: ${'x'.repeat(COMMAND_MAX_LENGTH - 2)}`;
+    const created = await run(command);
+    expect(created.status).toBe(202);
+    expect(await settled(created.body.id)).toMatchObject({ status: 'succeeded', exitCode: 0 });
+  });
+
+  it('fails a running run whose worker stopped beating, when the reaper passes', async () => {
+    const queue = new Queue(QueueName.System, { connection: { url: stack.redisUrl }, prefix: stack.redisPrefix });
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      // The worker schedules the reaper for itself, every 30 s.
+      const scheduler = await waitFor(async () => (await queue.getJobScheduler(JobName.CommandRunsReap)) ?? undefined, 10_000, 'the reaper schedule');
+      expect(scheduler.every).toBe(30_000);
+
+      // A run whose worker died mid-command: running, last heartbeat two minutes ago.
+      const { rows } = await db.query<{ id: string }>(
+        `INSERT INTO command_runs (team_id, server_id, user_id, actor_name, command, status, started_at, heartbeat_at)
+         VALUES ($1, $2, $3, 'Olive Owner', 'sleep 600', 'running', now() - interval '3 minutes', now() - interval '2 minutes') RETURNING id`,
+        [owner.teamId, serverId, owner.userId],
+      );
+      const id = rows[0].id;
+      // Plays the scheduler's next tick instead of waiting up to 30 s for it.
+      await queue.add(JobName.CommandRunsReap, {});
+      const reaped = await settled(id);
+      expect(reaped).toMatchObject({ status: 'failed', exitCode: null, error: 'The worker running it stopped (no heartbeat for a minute); it is not run again by itself.' });
+    } finally {
+      await db.end();
+      await queue.close();
+    }
+  });
+});
