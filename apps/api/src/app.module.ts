@@ -3,6 +3,7 @@ import { type AppConfig, ConfigModule, LoggerModule } from '@zpanel/core';
 import { DatabaseModule } from '@zpanel/database';
 import { QueueModule } from '@zpanel/queue';
 import type { Logger } from 'pino';
+import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
@@ -30,6 +31,7 @@ export class AppModule {
         TeamsModule,
         ServersModule,
         CommandRunsModule,
+        ApplicationsModule,
       ],
     };
   }

@@ -107,6 +107,12 @@ export interface CreateApplicationRequest {
   keepImages?: number;
 }
 
+/** `GET /api/v1/applications` filters (besides page/perPage). */
+export interface ApplicationListQuery {
+  projectId?: string;
+  environmentId?: string;
+}
+
 /** The environment and server cannot change (a move is a new application). */
 export type UpdateApplicationRequest = Partial<Omit<CreateApplicationRequest, 'environmentId' | 'serverId'>>;
 
@@ -118,6 +124,25 @@ export const APPLICATION_DEFAULTS = {
   keepImages: 3,
   healthCheck: { type: 'tcp', path: null, startPeriodSeconds: 5, intervalSeconds: 2, timeoutSeconds: 2, retries: 10 } as HealthCheckSettings,
 } as const;
+
+/** Bounds the API enforces on application settings (inclusive). */
+export const APPLICATION_LIMITS = {
+  port: { min: 1, max: 65535 },
+  cpuLimit: { min: 0.01, max: 256 },
+  memoryLimitMb: { min: 6, max: 1_048_576 },
+  stopGraceSeconds: { min: 0, max: 3600 },
+  keepImages: { min: 1, max: 50 },
+  domains: { max: 20 },
+  healthCheck: {
+    startPeriodSeconds: { min: 0, max: 600 },
+    intervalSeconds: { min: 1, max: 300 },
+    timeoutSeconds: { min: 1, max: 120 },
+    retries: { min: 1, max: 100 },
+  },
+} as const;
+
+/** An HTTP health-check path: absolute, no spaces, quotes or shell characters. */
+export const HEALTH_CHECK_PATH_PATTERN = /^\/[A-Za-z0-9._~/%?=&+:@-]{0,255}$/;
 
 /** Where a variable is defined: shared by the environment's applications, or the application's own (wins). */
 export type EnvVarScope = 'environment' | 'application';
@@ -134,8 +159,8 @@ export interface EnvVarDto {
   updatedAt: string;
 }
 
+/** `PUT .../env/{key}`: the key is in the path. */
 export interface UpsertEnvVarRequest {
-  key: string;
   value: string;
   buildTime?: boolean;
   runtime?: boolean;
@@ -151,3 +176,7 @@ export interface BulkEnvRequest {
 
 /** Values can hold anything (quotes, $, newlines) and reach the container byte-exact. */
 export const ENV_VALUE_MAX_BYTES = 64 * 1024;
+/** Variables per application or per environment. */
+export const ENV_VARS_MAX_PER_SCOPE = 500;
+/** Longest `.env` text accepted by a bulk edit (characters). */
+export const DOTENV_MAX_LENGTH = 512 * 1024;

@@ -1,0 +1,252 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import {
+  APPLICATION_DEFAULTS,
+  APPLICATION_LIMITS,
+  type ApplicationDto,
+  type ApplicationListQuery,
+  BUILD_PACKS,
+  type BuildPack,
+  type CreateApplicationRequest,
+  HEALTH_CHECK_PATH_PATTERN,
+  HEALTH_CHECK_TYPES,
+  type HealthCheckSettings,
+  type HealthCheckType,
+  RESTART_POLICIES,
+  type RestartPolicy,
+  type UpdateApplicationRequest,
+} from '@zpanel/contracts';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../http/pagination';
+import { IfPresent, IsApplicationField, IsDisplayText } from './field-validation';
+
+const { healthCheck: hc } = APPLICATION_LIMITS;
+const range = (field: string, limits: { min: number; max: number }) => `${field} must be between ${limits.min} and ${limits.max}`;
+/** Integer in bounds, with messages naming the field. */
+const BoundedInt = (field: string, limits: { min: number; max: number }): PropertyDecorator[] => [
+  IsInt({ message: `${field} must be a whole number` }),
+  Min(limits.min, { message: range(field, limits) }),
+  Max(limits.max, { message: range(field, limits) }),
+];
+const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+const lowerCaseAll = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value);
+
+export class HealthCheckDoc implements HealthCheckSettings {
+  @ApiProperty({ enum: HEALTH_CHECK_TYPES, example: 'http' }) type: HealthCheckType;
+  @ApiPropertyOptional({ nullable: true, example: '/healthz', description: 'HTTP checks only (null for TCP)' }) path: string | null;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds }) startPeriodSeconds: number;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.healthCheck.intervalSeconds }) intervalSeconds: number;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds }) timeoutSeconds: number;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.healthCheck.retries }) retries: number;
+}
+
+export class ApplicationDoc implements ApplicationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) teamId: string;
+  @ApiProperty({ format: 'uuid' }) projectId: string;
+  @ApiProperty({ format: 'uuid' }) environmentId: string;
+  @ApiProperty({ format: 'uuid' }) serverId: string;
+  @ApiProperty({ example: 'shop-web' }) name: string;
+  @ApiProperty({ example: 'Storefront' }) description: string;
+  @ApiProperty({ enum: BUILD_PACKS, example: 'dockerfile' }) buildPack: BuildPack;
+  @ApiPropertyOptional({ nullable: true, example: 'https://github.com/acme/shop.git' }) gitUrl: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'main' }) gitBranch: string | null;
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: "One of the team's SSH keys, used to clone" }) deployKeyId: string | null;
+  @ApiProperty({ example: 'Dockerfile' }) dockerfilePath: string;
+  @ApiPropertyOptional({ nullable: true, example: 'runtime' }) buildTarget: string | null;
+  @ApiProperty({ example: '.' }) baseDirectory: string;
+  @ApiPropertyOptional({ nullable: true, example: 'ghcr.io/acme/shop:1.4.2' }) imageReference: string | null;
+  @ApiProperty({ example: 3000 }) port: number;
+  @ApiProperty({ type: [String], example: ['shop.example.com'] }) domains: string[];
+  @ApiProperty({ type: HealthCheckDoc }) healthCheck: HealthCheckDoc;
+  @ApiProperty({ enum: RESTART_POLICIES, example: APPLICATION_DEFAULTS.restartPolicy }) restartPolicy: RestartPolicy;
+  @ApiPropertyOptional({ nullable: true, example: 0.5 }) cpuLimit: number | null;
+  @ApiPropertyOptional({ nullable: true, example: 512 }) memoryLimitMb: number | null;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
+  @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ApplicationPageDoc {
+  @ApiProperty({ type: [ApplicationDoc] }) items: ApplicationDoc[];
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() total: number;
+}
+
+export class ApplicationListQueryDto extends PageQueryDto implements ApplicationListQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('4', { message: 'projectId must be a UUID' })
+  projectId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('4', { message: 'environmentId must be a UUID' })
+  environmentId?: string;
+}
+
+/** Fields left out keep their current value (or the default on creation); the type needs no repeating. */
+export class HealthCheckDto implements Partial<HealthCheckSettings> {
+  @ApiPropertyOptional({ enum: HEALTH_CHECK_TYPES, default: APPLICATION_DEFAULTS.healthCheck.type })
+  @IfPresent()
+  @IsIn(HEALTH_CHECK_TYPES, { message: `healthCheck.type must be one of ${HEALTH_CHECK_TYPES.join(', ')}` })
+  type?: HealthCheckType;
+
+  @ApiPropertyOptional({ nullable: true, example: '/healthz', pattern: HEALTH_CHECK_PATH_PATTERN.source, description: 'Required for http checks; ignored (null) for tcp' })
+  @IsOptional()
+  @Matches(HEALTH_CHECK_PATH_PATTERN, { message: 'healthCheck.path must start with / and use only letters, digits and . _ ~ / % ? = & + : @ -' })
+  path?: string | null;
+
+  @ApiPropertyOptional({ minimum: hc.startPeriodSeconds.min, maximum: hc.startPeriodSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds })
+  @IfPresent()
+  @apply(BoundedInt('healthCheck.startPeriodSeconds', hc.startPeriodSeconds))
+  startPeriodSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: hc.intervalSeconds.min, maximum: hc.intervalSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds })
+  @IfPresent()
+  @apply(BoundedInt('healthCheck.intervalSeconds', hc.intervalSeconds))
+  intervalSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: hc.timeoutSeconds.min, maximum: hc.timeoutSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds })
+  @IfPresent()
+  @apply(BoundedInt('healthCheck.timeoutSeconds', hc.timeoutSeconds))
+  timeoutSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: hc.retries.min, maximum: hc.retries.max, default: APPLICATION_DEFAULTS.healthCheck.retries })
+  @IfPresent()
+  @apply(BoundedInt('healthCheck.retries', hc.retries))
+  retries?: number;
+}
+
+export class CreateApplicationDto implements CreateApplicationRequest {
+  @ApiProperty({ format: 'uuid', description: "One of the team's environments; the application belongs to its project" })
+  @IsUUID('4', { message: 'environmentId must be the id of one of the team’s environments' })
+  environmentId: string;
+
+  @ApiProperty({ format: 'uuid', description: "One of the team's servers, where the application runs" })
+  @IsUUID('4', { message: 'serverId must be the id of one of the team’s servers' })
+  serverId: string;
+
+  @ApiProperty({ example: 'shop-web', description: 'Container name and network alias (zp-<name>): unique on its server' })
+  @IsApplicationField('name')
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Storefront', maxLength: 500 })
+  @IfPresent()
+  @IsString({ message: 'description must be text' })
+  @MaxLength(500, { message: 'description must be at most 500 characters' })
+  @IsDisplayText({ multiline: true })
+  description?: string;
+
+  @ApiProperty({ enum: BUILD_PACKS, description: 'dockerfile: build gitUrl at gitBranch; image: run imageReference' })
+  @IsIn(BUILD_PACKS, { message: `buildPack must be one of ${BUILD_PACKS.join(', ')}` })
+  buildPack: BuildPack;
+
+  @ApiPropertyOptional({ example: 'https://github.com/acme/shop.git', description: 'https://, http://, ssh:// or user@host:path, without credentials (dockerfile)' })
+  @IfPresent()
+  @IsApplicationField('gitUrl')
+  gitUrl?: string;
+
+  @ApiPropertyOptional({ example: 'main', description: 'Branch to build (dockerfile)' })
+  @IfPresent()
+  @IsApplicationField('gitBranch')
+  gitBranch?: string;
+
+  @ApiPropertyOptional({ nullable: true, format: 'uuid', description: "One of the team's SSH keys, to clone private repositories" })
+  @IsOptional()
+  @IsUUID('4', { message: 'deployKeyId must be the id of one of the team’s SSH keys' })
+  deployKeyId?: string | null;
+
+  @ApiPropertyOptional({ example: 'Dockerfile', default: APPLICATION_DEFAULTS.dockerfilePath, description: 'Relative to the base directory' })
+  @IfPresent()
+  @IsApplicationField('dockerfilePath')
+  dockerfilePath?: string;
+
+  @ApiPropertyOptional({ nullable: true, example: 'runtime', description: 'Stage of a multi-stage Dockerfile' })
+  @IsOptional()
+  @IsApplicationField('buildTarget')
+  buildTarget?: string | null;
+
+  @ApiPropertyOptional({ example: '.', default: APPLICATION_DEFAULTS.baseDirectory, description: 'Build context inside the repository' })
+  @IfPresent()
+  @IsApplicationField('baseDirectory')
+  baseDirectory?: string;
+
+  @ApiPropertyOptional({ example: 'ghcr.io/acme/shop:1.4.2', description: 'Image to run (image)' })
+  @IfPresent()
+  @IsApplicationField('imageReference')
+  imageReference?: string;
+
+  @ApiProperty({ example: 3000, minimum: APPLICATION_LIMITS.port.min, maximum: APPLICATION_LIMITS.port.max, description: 'Port the container listens on' })
+  @apply(BoundedInt('port', APPLICATION_LIMITS.port))
+  port: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['shop.example.com', 'www.shop.example.com'],
+    maxItems: APPLICATION_LIMITS.domains.max,
+    description: 'Lower-cased; each unique on the whole instance. On update the list replaces the current one.',
+  })
+  @IfPresent()
+  @Transform(lowerCaseAll)
+  @IsArray({ message: 'domains must be a list of domain names' })
+  @ArrayMaxSize(APPLICATION_LIMITS.domains.max, { message: `domains may list at most ${APPLICATION_LIMITS.domains.max} names` })
+  @ArrayUnique({ message: 'domains must not list a name twice' })
+  @IsApplicationField('domain', { each: true })
+  domains?: string[];
+
+  @ApiPropertyOptional({ type: HealthCheckDto, description: `Defaults to a TCP check on the port (there is no "off")` })
+  @IfPresent()
+  @IsObject({ message: 'healthCheck must be an object' })
+  @ValidateNested()
+  @Type(() => HealthCheckDto)
+  healthCheck?: HealthCheckDto;
+
+  @ApiPropertyOptional({ enum: RESTART_POLICIES, default: APPLICATION_DEFAULTS.restartPolicy })
+  @IfPresent()
+  @IsIn(RESTART_POLICIES, { message: `restartPolicy must be one of ${RESTART_POLICIES.join(', ')}` })
+  restartPolicy?: RestartPolicy;
+
+  @ApiPropertyOptional({ nullable: true, example: 0.5, minimum: APPLICATION_LIMITS.cpuLimit.min, maximum: APPLICATION_LIMITS.cpuLimit.max, description: 'CPUs; null: no limit' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: 'cpuLimit must be a number with at most 2 decimals' })
+  @Min(APPLICATION_LIMITS.cpuLimit.min, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
+  @Max(APPLICATION_LIMITS.cpuLimit.max, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
+  cpuLimit?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, example: 512, minimum: APPLICATION_LIMITS.memoryLimitMb.min, maximum: APPLICATION_LIMITS.memoryLimitMb.max, description: 'MiB; null: no limit' })
+  @IsOptional()
+  @apply(BoundedInt('memoryLimitMb', APPLICATION_LIMITS.memoryLimitMb))
+  memoryLimitMb?: number | null;
+
+  @ApiPropertyOptional({ minimum: APPLICATION_LIMITS.stopGraceSeconds.min, maximum: APPLICATION_LIMITS.stopGraceSeconds.max, default: APPLICATION_DEFAULTS.stopGraceSeconds })
+  @IfPresent()
+  @apply(BoundedInt('stopGraceSeconds', APPLICATION_LIMITS.stopGraceSeconds))
+  stopGraceSeconds?: number;
+
+  @ApiPropertyOptional({ minimum: APPLICATION_LIMITS.keepImages.min, maximum: APPLICATION_LIMITS.keepImages.max, default: APPLICATION_DEFAULTS.keepImages, description: 'Previous images kept for rollback' })
+  @IfPresent()
+  @apply(BoundedInt('keepImages', APPLICATION_LIMITS.keepImages))
+  keepImages?: number;
+}
+
+/** Every field optional; only what is sent changes. The environment and server cannot change. */
+export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['environmentId', 'serverId'] as const), { skipNullProperties: false }) implements UpdateApplicationRequest {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TeamsModule } from '../teams/teams.module';
+import { ApplicationEnvController, ApplicationsController, EnvironmentEnvController } from './applications.controller';
+import { ApplicationsService } from './applications.service';
+import { EnvVarsService } from './env-vars.service';
+import { EnvironmentsController, ProjectsController } from './projects.controller';
+import { ProjectsService } from './projects.service';
+
+@Module({
+  imports: [TeamsModule],
+  controllers: [ProjectsController, EnvironmentsController, EnvironmentEnvController, ApplicationsController, ApplicationEnvController],
+  providers: [ProjectsService, ApplicationsService, EnvVarsService],
+})
+export class ApplicationsModule {}

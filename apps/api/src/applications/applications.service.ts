@@ -1,0 +1,270 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  APPLICATION_DEFAULTS,
+  type ApplicationDto,
+  type ApplicationListQuery,
+  AuditAction,
+  type CreateApplicationRequest,
+  ErrorCode,
+  type FieldError,
+  type HealthCheckSettings,
+  type PageQuery,
+  type Paginated,
+  type UpdateApplicationRequest,
+} from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, violatedConstraint } from './pg-errors';
+
+const MESSAGES = {
+  environmentId: 'environmentId must be the id of one of the team’s environments',
+  serverId: 'serverId must be the id of one of the team’s servers',
+  deployKeyId: 'deployKeyId must be the id of one of the team’s SSH keys',
+} as const;
+
+function toDto(a: ApplicationEntity, domains: string[]): ApplicationDto {
+  return {
+    id: a.id,
+    teamId: a.teamId,
+    projectId: a.projectId,
+    environmentId: a.environmentId,
+    serverId: a.serverId,
+    name: a.name,
+    description: a.description,
+    buildPack: a.buildPack,
+    gitUrl: a.gitUrl,
+    gitBranch: a.gitBranch,
+    deployKeyId: a.deployKeyId,
+    dockerfilePath: a.dockerfilePath,
+    buildTarget: a.buildTarget,
+    baseDirectory: a.baseDirectory,
+    imageReference: a.imageReference,
+    port: a.port,
+    domains,
+    healthCheck: a.healthCheck,
+    restartPolicy: a.restartPolicy,
+    cpuLimit: a.cpuLimit === null ? null : Number(a.cpuLimit),
+    memoryLimitMb: a.memoryLimitMb,
+    stopGraceSeconds: a.stopGraceSeconds,
+    keepImages: a.keepImages,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+/** Only what was sent: a field left out of a PATCH keeps its value. */
+function sent<T extends object>(input: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(input ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** A TCP check has no path; an HTTP one needs one. There is no "off". */
+function resolveHealthCheck(base: HealthCheckSettings, input: Partial<HealthCheckSettings> | undefined): HealthCheckSettings {
+  const merged = { ...base, ...sent(input) };
+  return { ...merged, path: merged.type === 'tcp' ? null : (merged.path ?? null) };
+}
+
+type Settings = Pick<ApplicationEntity, 'buildPack' | 'gitUrl' | 'gitBranch' | 'imageReference' | 'healthCheck'>;
+
+/** What the build pack needs and the health check makes sense of, as field errors. */
+function consistencyProblems(s: Settings): FieldError[] {
+  const problems: FieldError[] = [];
+  if (s.buildPack === 'dockerfile') {
+    if (!s.gitUrl) problems.push({ field: 'gitUrl', message: 'gitUrl is required for the dockerfile build pack' });
+    if (!s.gitBranch) problems.push({ field: 'gitBranch', message: 'gitBranch is required for the dockerfile build pack' });
+  } else if (!s.imageReference) {
+    problems.push({ field: 'imageReference', message: 'imageReference is required for the image build pack' });
+  }
+  if (s.healthCheck.type === 'http' && !s.healthCheck.path) problems.push({ field: 'healthCheck.path', message: 'healthCheck.path is required for http checks' });
+  return problems;
+}
+
+const domainTaken = (domains: string[]) =>
+  new AppException(
+    ErrorCode.Conflict,
+    `Already used by another application: ${domains.join(', ')}`,
+    domains.map((domain) => ({ field: 'domains', message: `${domain} is already used by another application` })),
+  );
+const nameTaken = (name: string) =>
+  new AppException(ErrorCode.Conflict, `An application named ${name} already exists on this server`, [{ field: 'name', message: 'already used by another application on this server' }]);
+
+/**
+ * Maps what the database refused in a race the checks before it could not see: a domain or name
+ * taken meanwhile (unique indexes), an environment, server or key deleted meanwhile (foreign keys).
+ */
+function translateWriteError(error: unknown, name: string): unknown {
+  const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);
+  if (unique?.constraint === 'application_domains_domain_key') return domainTaken([/\(domain\)=\((.*)\)/.exec(unique.detail)?.[1] ?? 'a domain']);
+  if (unique?.constraint === 'applications_server_id_name_key') return nameTaken(name);
+  const missing = violatedConstraint(error, PG_FOREIGN_KEY_VIOLATION);
+  if (missing?.constraint === 'applications_server_id_fkey') return AppException.validation([{ field: 'serverId', message: MESSAGES.serverId }]);
+  if (missing?.constraint === 'applications_deploy_key_id_fkey') return AppException.validation([{ field: 'deployKeyId', message: MESSAGES.deployKeyId }]);
+  if (missing?.constraint === 'applications_environment_id_fkey' || missing?.constraint === 'applications_project_id_fkey') {
+    return AppException.validation([{ field: 'environmentId', message: MESSAGES.environmentId }]);
+  }
+  return error;
+}
+
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get applications() {
+    return this.dataSource.getRepository(ApplicationEntity);
+  }
+
+  async teamOf(id: string): Promise<string | undefined> {
+    return (await this.applications.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  async list(teamId: string, query: PageQuery & ApplicationListQuery): Promise<Paginated<ApplicationDto>> {
+    const window = pageWindow(query);
+    const where = { teamId, ...(query.projectId ? { projectId: query.projectId } : {}), ...(query.environmentId ? { environmentId: query.environmentId } : {}) };
+    const [rows, total] = await this.applications.findAndCount({ where, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    const domains = await this.domainsOf(this.dataSource.manager, rows.map((r) => r.id));
+    return paginated(
+      rows.map((r) => toDto(r, domains.get(r.id) ?? [])),
+      total,
+      window,
+    );
+  }
+
+  async get(id: string): Promise<ApplicationDto> {
+    const row = await this.applications.findOneByOrFail({ id });
+    return toDto(row, (await this.domainsOf(this.dataSource.manager, [id])).get(id) ?? []);
+  }
+
+  /** The environment, server and deploy key must be the team's: another team's id is one that does not exist. */
+  async create(caller: Caller, teamId: string, input: CreateApplicationRequest): Promise<ApplicationDto> {
+    const environment = await this.dataSource.getRepository(EnvironmentEntity).findOneBy({ id: input.environmentId, teamId });
+    const problems: FieldError[] = [];
+    if (!environment) problems.push({ field: 'environmentId', message: MESSAGES.environmentId });
+    if (!(await this.dataSource.getRepository(ServerEntity).existsBy({ id: input.serverId, teamId }))) problems.push({ field: 'serverId', message: MESSAGES.serverId });
+    if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
+    const row: Omit<ApplicationEntity, 'id' | 'createdAt' | 'updatedAt'> = {
+      teamId,
+      projectId: environment?.projectId ?? '',
+      environmentId: input.environmentId,
+      serverId: input.serverId,
+      name: input.name,
+      description: input.description ?? '',
+      buildPack: input.buildPack,
+      gitUrl: input.gitUrl ?? null,
+      gitBranch: input.gitBranch ?? null,
+      deployKeyId: input.deployKeyId ?? null,
+      dockerfilePath: input.dockerfilePath ?? APPLICATION_DEFAULTS.dockerfilePath,
+      buildTarget: input.buildTarget ?? null,
+      baseDirectory: input.baseDirectory ?? APPLICATION_DEFAULTS.baseDirectory,
+      imageReference: input.imageReference ?? null,
+      port: input.port,
+      healthCheck: resolveHealthCheck(APPLICATION_DEFAULTS.healthCheck, input.healthCheck),
+      restartPolicy: input.restartPolicy ?? APPLICATION_DEFAULTS.restartPolicy,
+      cpuLimit: input.cpuLimit === undefined || input.cpuLimit === null ? null : String(input.cpuLimit),
+      memoryLimitMb: input.memoryLimitMb ?? null,
+      stopGraceSeconds: input.stopGraceSeconds ?? APPLICATION_DEFAULTS.stopGraceSeconds,
+      keepImages: input.keepImages ?? APPLICATION_DEFAULTS.keepImages,
+    };
+    problems.push(...consistencyProblems(row));
+    if (problems.length > 0) throw AppException.validation(problems);
+    const domains = input.domains ?? [];
+    await this.assertDomainsFree(domains);
+
+    let id: string;
+    try {
+      id = await this.dataSource.transaction(async (manager) => {
+        const saved = await manager.getRepository(ApplicationEntity).save(row);
+        await this.addDomains(manager, saved, domains);
+        await this.audit.record(
+          { action: AuditAction.ApplicationCreated, teamId, actor: caller, target: { type: 'application', id: saved.id }, metadata: { name: saved.name, environmentId: saved.environmentId, serverId: saved.serverId } },
+          manager,
+        );
+        return saved.id;
+      });
+    } catch (error) {
+      throw translateWriteError(error, input.name);
+    }
+    return this.get(id);
+  }
+
+  /** Only what is sent changes; `domains`, when sent, replaces the whole set. */
+  async update(caller: Caller, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
+    const current = await this.applications.findOneByOrFail({ id });
+    const { domains, healthCheck, cpuLimit, ...rest } = sent(input);
+    const changes: Partial<ApplicationEntity> = { ...rest };
+    if (healthCheck !== undefined) changes.healthCheck = resolveHealthCheck(current.healthCheck, healthCheck);
+    if (cpuLimit !== undefined) changes.cpuLimit = cpuLimit === null ? null : String(cpuLimit);
+
+    const problems = consistencyProblems({ ...current, ...changes });
+    if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
+    if (problems.length > 0) throw AppException.validation(problems);
+    if (domains) await this.assertDomainsFree(domains, id);
+
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        // Even a change of domains alone is a change of the application.
+        await manager.getRepository(ApplicationEntity).update({ id }, { ...changes, updatedAt: new Date() });
+        if (domains) {
+          await manager.getRepository(ApplicationDomainEntity).delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
+          const kept = new Set((await manager.getRepository(ApplicationDomainEntity).findBy({ applicationId: id })).map((d) => d.domain));
+          await this.addDomains(
+            manager,
+            current,
+            domains.filter((d) => !kept.has(d)),
+          );
+        }
+        await this.audit.record(
+          { action: AuditAction.ApplicationUpdated, teamId: current.teamId, actor: caller, target: { type: 'application', id }, metadata: { name: current.name, changed: Object.keys(sent(input)) } },
+          manager,
+        );
+      });
+    } catch (error) {
+      throw translateWriteError(error, input.name ?? current.name);
+    }
+    return this.get(id);
+  }
+
+  /** Removes the application's record, its domains and variables (nothing runs yet: deployments come later). */
+  async delete(caller: Caller, id: string): Promise<void> {
+    const current = await this.applications.findOneByOrFail({ id });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ApplicationEntity).delete({ id });
+      await this.audit.record(
+        { action: AuditAction.ApplicationDeleted, teamId: current.teamId, actor: caller, target: { type: 'application', id }, metadata: { name: current.name, serverId: current.serverId } },
+        manager,
+      );
+    });
+  }
+
+  private keyOfTeam(teamId: string, id: string): Promise<boolean> {
+    return this.dataSource.getRepository(SshKeyEntity).existsBy({ id, teamId });
+  }
+
+  /** Domains are unique on the whole instance: a name taken by any application, of any team, is refused. */
+  private async assertDomainsFree(domains: string[], applicationId?: string): Promise<void> {
+    if (domains.length === 0) return;
+    const taken = await this.dataSource
+      .getRepository(ApplicationDomainEntity)
+      .find({ where: { domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) }, select: { id: true, domain: true } });
+    if (taken.length > 0) throw domainTaken(taken.map((d) => d.domain).sort());
+  }
+
+  private async addDomains(manager: EntityManager, application: Pick<ApplicationEntity, 'id' | 'teamId'>, domains: string[]): Promise<void> {
+    if (domains.length === 0) return;
+    await manager.getRepository(ApplicationDomainEntity).insert(domains.map((domain) => ({ teamId: application.teamId, applicationId: application.id, domain })));
+  }
+
+  private async domainsOf(manager: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
+    const byApplication = new Map<string, string[]>();
+    if (ids.length === 0) return byApplication;
+    const rows = await manager.getRepository(ApplicationDomainEntity).find({ where: { applicationId: In(ids) }, order: { domain: 'ASC' } });
+    for (const row of rows) byApplication.set(row.applicationId, [...(byApplication.get(row.applicationId) ?? []), row.domain]);
+    return byApplication;
+  }
+}
