@@ -1,6 +1,7 @@
+import { ServerContainers } from '../../containers/components/server-containers';
 import { useServerOutlet } from '../server-outlet';
 
 export function ServerContainersTab() {
-  const { server } = useServerOutlet();
-  return <section className="panel" aria-label={`Containers of ${server.name}`} />;
+  const { server, teamId, role } = useServerOutlet();
+  return <ServerContainers teamId={teamId} serverId={server.id} role={role} />;
 }

@@ -1,0 +1,89 @@
+import type { ContainerDto } from '@zpanel/contracts';
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { TextField } from '../../../components/text-field';
+import { fieldErrors } from '../../../lib/api-client';
+import { containerName } from '../labels';
+
+const DEFAULT_GRACE_SECONDS = 10;
+const MAX_GRACE_SECONDS = 600;
+
+interface StopDialogProps {
+  container: ContainerDto;
+  pending: boolean;
+  error: unknown;
+  onStop: (timeoutSeconds: number) => void;
+  onClose: () => void;
+}
+
+/** Stopping asks first, with the grace period Docker waits after SIGTERM before it kills. */
+export function StopContainerDialog({ container, pending, error, onStop, onClose }: StopDialogProps) {
+  const [grace, setGrace] = useState(String(DEFAULT_GRACE_SECONDS));
+  const [invalid, setInvalid] = useState<string>();
+  const name = containerName(container);
+  return (
+    <ConfirmDialog
+      title={`Stop ${name}?`}
+      description="Docker asks its main process to stop (SIGTERM) and kills it if it has not stopped after the grace period. Whatever it serves is down until it is started again."
+      confirmLabel="Stop container"
+      pendingLabel="Stopping…"
+      pending={pending}
+      error={fieldErrors(error).timeoutSeconds ? undefined : error}
+      onConfirm={() => {
+        const seconds = Number(grace);
+        if (!/^\d{1,3}$/.test(grace.trim()) || seconds > MAX_GRACE_SECONDS) {
+          setInvalid(`A whole number of seconds from 0 to ${MAX_GRACE_SECONDS}`);
+          return;
+        }
+        setInvalid(undefined);
+        onStop(seconds);
+      }}
+      onClose={onClose}
+    >
+      <TextField
+        label="Grace period (seconds)"
+        inputMode="numeric"
+        value={grace}
+        onChange={(event) => setGrace(event.target.value)}
+        hint="How long Docker waits after SIGTERM before it kills the container."
+        error={invalid ?? fieldErrors(error).timeoutSeconds}
+      />
+    </ConfirmDialog>
+  );
+}
+
+interface RemoveDialogProps {
+  container: ContainerDto;
+  pending: boolean;
+  error: unknown;
+  onRemove: (force: boolean) => void;
+  onClose: () => void;
+}
+
+/** Removing asks first; force also removes a running container (Docker kills it). */
+export function RemoveContainerDialog({ container, pending, error, onRemove, onClose }: RemoveDialogProps) {
+  const [force, setForce] = useState(false);
+  const forceId = useId();
+  const name = containerName(container);
+  const running = container.state === 'running';
+  return (
+    <ConfirmDialog
+      title={`Remove ${name}?`}
+      description="The container and its writable layer are deleted on the server. Named volumes are kept. This cannot be undone."
+      confirmLabel="Remove container"
+      pendingLabel="Removing…"
+      pending={pending}
+      error={error}
+      onConfirm={() => onRemove(force)}
+      onClose={onClose}
+    >
+      <div className="containers__force">
+        <input id={forceId} type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} aria-describedby={`${forceId}-hint`} />
+        <label htmlFor={forceId}>Force</label>
+        <p id={`${forceId}-hint`} className="field__hint">
+          {running ? 'It is running: without force Docker refuses; with force it kills it first.' : 'Kills the container first if it is running.'}
+        </p>
+      </div>
+    </ConfirmDialog>
+  );
+}
