@@ -79,6 +79,30 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/servers/{serverId}/commands': {},
   'GET /api/v1/servers/{serverId}/commands/{runId}': {},
   'POST /api/v1/servers/{serverId}/commands/{runId}/cancel': {},
+  'GET /api/v1/projects': { teamHeader: true },
+  'POST /api/v1/projects': { teamHeader: true, body: { name: 'matrix' } },
+  'GET /api/v1/projects/{projectId}': {},
+  'PATCH /api/v1/projects/{projectId}': { body: { description: 'changed by the matrix' } },
+  'DELETE /api/v1/projects/{projectId}': {},
+  'GET /api/v1/projects/{projectId}/environments': {},
+  'POST /api/v1/projects/{projectId}/environments': { body: { name: 'matrix' } },
+  'DELETE /api/v1/environments/{environmentId}': {},
+  'GET /api/v1/environments/{environmentId}/env': {},
+  'PUT /api/v1/environments/{environmentId}/env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
+  'PUT /api/v1/environments/{environmentId}/env/{key}': { body: { value: 'changed by the matrix' } },
+  'DELETE /api/v1/environments/{environmentId}/env/{key}': {},
+  'GET /api/v1/applications': { teamHeader: true },
+  'POST /api/v1/applications': {
+    teamHeader: true,
+    body: (ids: Ids) => ({ environmentId: ids.environmentId, serverId: ids.serverId, name: 'matrix', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }),
+  },
+  'GET /api/v1/applications/{applicationId}': {},
+  'PATCH /api/v1/applications/{applicationId}': { body: { description: 'changed by the matrix', domains: ['matrix.example.com'] } },
+  'DELETE /api/v1/applications/{applicationId}': {},
+  'GET /api/v1/applications/{applicationId}/env': {},
+  'PUT /api/v1/applications/{applicationId}/env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
+  'PUT /api/v1/applications/{applicationId}/env/{key}': { body: { value: 'changed by the matrix' } },
+  'DELETE /api/v1/applications/{applicationId}/env/{key}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -107,6 +131,9 @@ describe('tenancy isolation matrix (every API route)', () => {
   let sshKeyA: string;
   let serverA: string;
   let commandRunA: string;
+  let projectA: string;
+  let environmentA: string;
+  let applicationA: string;
   let tokenOfB: string;
   let routes: string[];
 
@@ -127,13 +154,19 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', '/api/v1/ssh-keys?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/servers?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', `/api/v1/servers/${serverA}/commands?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', '/api/v1/projects?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', `/api/v1/projects/${projectA}/environments?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', '/api/v1/applications?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      // The owner may read secrets: a value changed by the matrix would show.
+      (await call('GET', `/api/v1/applications/${applicationA}/env`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/environments/${environmentA}/env`, ownerA.accessToken)).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),
     ]);
 
   /** Path parameters and subscription fields naming team A's resources. */
-  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop' });
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY' });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -161,6 +194,12 @@ describe('tenancy isolation matrix (every API route)', () => {
     serverA = ((await call('POST', '/api/v1/servers', ownerA.accessToken, { name: 'web-1', host: '192.0.2.10', sshKeyId: sshKeyA }, teamA)).body as { id: string }).id;
     // No worker runs here: the run stays queued, so a cancel that got through would show in the snapshot.
     commandRunA = ((await call('POST', `/api/v1/servers/${serverA}/commands`, ownerA.accessToken, { command: 'uptime' })).body as { id: string }).id;
+    projectA = ((await call('POST', '/api/v1/projects', ownerA.accessToken, { name: 'Shop' }, teamA)).body as { id: string }).id;
+    environmentA = ((await call('GET', `/api/v1/projects/${projectA}/environments`, ownerA.accessToken)).body as { items: { id: string }[] }).items[0].id;
+    const application = { environmentId: environmentA, serverId: serverA, name: 'shop', buildPack: 'image', imageReference: 'nginx:1.27', port: 80, domains: ['shop.example.com'] };
+    applicationA = ((await call('POST', '/api/v1/applications', ownerA.accessToken, application, teamA)).body as { id: string }).id;
+    await call('PUT', `/api/v1/applications/${applicationA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'application value' });
+    await call('PUT', `/api/v1/environments/${environmentA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'environment value' });
 
     const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
