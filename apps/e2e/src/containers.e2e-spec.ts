@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type ContainerDetailsDto, type CreateOwnerRequest, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { type SignedIn, apiCaller, createOwner, testSshTarget } from '@zpanel/testing';
+import type { Locator } from 'playwright-core';
+import { signIn } from './support/auth';
+import { describeProblems, inFreshContext } from './support/browser';
+import { eventually } from './support/eventually';
+import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+
+const OWNER: CreateOwnerRequest = {
+  email: 'cora@example.com',
+  name: 'Cora Containers',
+  password: 'correct horse battery staple',
+  teamName: 'Platform',
+};
+
+async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent({ timeout: 2_000 })) ?? '';
+}
+
+describe('Containers in the browser', () => {
+  const running = useStackAndBrowser({ worker: true });
+  const runLabel = `zpanel.test.run=${process.env.ZP_TEST_RUN_ID}`;
+  const name = `zp-e2e-${process.env.ZP_TEST_RUN_ID}-ui-${process.pid}`;
+  let owner: SignedIn;
+  let serverId: string;
+  let call: ReturnType<typeof apiCaller>;
+
+  beforeAll(async () => {
+    const { stack } = running();
+    owner = await createOwner(stack.baseUrl, OWNER);
+    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
+    const ssh = testSshTarget();
+    const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test sshd', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+    serverId = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'test-sshd', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body.id;
+    execFileSync('docker', [
+      'run', '-d', '--name', name, '--label', runLabel, '--label', 'zpanel.managed=true', '--network', 'none',
+      'zpanel-test/busybox:latest', 'sh', '-c', 'i=0; while true; do echo tick-$i; echo tock-$i >&2; i=$((i+1)); sleep 0.3; done',
+    ]);
+  });
+  afterAll(() => {
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`, '--filter', `name=${name}`]).toString().split('\n').filter(Boolean);
+    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  });
+
+  const stateViaApi = async () => (await call<ContainerDetailsDto>('GET', `/api/v1/servers/${serverId}/containers/${name}`, owner.accessToken)).body.state;
+
+  it('stops and starts a container from the server’s Containers tab, and follows its logs', async () => {
+    const { stack, browser } = running();
+    await inFreshContext(browser, { baseURL: stack.baseUrl, testName: 'containers: stop, start, logs' }, async ({ page, problems }) => {
+      page.context().setDefaultTimeout(10_000);
+      await signIn(page, OWNER);
+      await page.goto(`/servers/${serverId}/containers`);
+      const tab = page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Containers' });
+      await eventually(async () => expect(await tab.getAttribute('aria-current')).toBe('page'));
+
+      const row = page.getByTestId(`container-${name}`);
+      await eventually(async () => expect(await textOf(row.getByTestId('container-state'))).toBe('Running'), 20_000);
+      expect(await textOf(row.getByTestId('container-status'))).toMatch(/^Up /);
+      // A stopped container leaves the default (running only) list: show stopped ones too.
+      await page.getByLabel('Show stopped containers').check();
+
+      await row.getByRole('button', { name: 'Stop' }).click();
+      const dialog = page.getByRole('dialog', { name: `Stop ${name}?` });
+      await dialog.getByLabel('Grace period (seconds)').fill('1');
+      await dialog.getByRole('button', { name: 'Stop container' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await eventually(async () => expect(await textOf(row.getByTestId('container-state'))).toBe('Exited'), 20_000);
+      expect(await textOf(row.getByTestId('container-status'))).toMatch(/^Exited \(\d+\)/);
+      expect(await stateViaApi()).toBe('exited');
+
+      await row.getByRole('button', { name: 'Start' }).click();
+      await eventually(async () => expect(await textOf(row.getByTestId('container-state'))).toBe('Running'), 20_000);
+      expect(await stateViaApi()).toBe('running');
+
+      await row.getByRole('button', { name: 'Logs' }).click();
+      const logs = page.getByRole('region', { name: `Logs of ${name}` });
+      await eventually(async () => expect(await textOf(logs.getByTestId('container-logs-status'))).toBe('Following'));
+      const lines = logs.getByTestId('container-log-lines');
+      await eventually(async () => expect(await textOf(lines)).toMatch(/outtick-\d+/), 15_000);
+      await eventually(async () => expect(await lines.locator('[data-stream="stderr"]').count()).toBeGreaterThan(0));
+      // Lines keep arriving while it follows.
+      const count = await lines.locator('[data-stream]').count();
+      await eventually(async () => expect(await lines.locator('[data-stream]').count()).toBeGreaterThan(count), 10_000);
+
+      expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
+    });
+  }, 90_000);
+});
