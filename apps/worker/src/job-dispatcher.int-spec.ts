@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { JobName, type JobPayload, type JobResult, QueueName } from '@zpanel/contracts';
+import { JOB_QUEUE, JobName, type JobPayload, type JobResult, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
 import { HandlerMapError, HandlesJob, type JobContext, type JobHandler, bullConnection } from '@zpanel/queue';
 import { waitFor } from '@zpanel/testing';
@@ -71,7 +71,43 @@ class IdleCommandRunsReapHandler implements JobHandler<JobName.CommandRunsReap> 
   }
 }
 
-@Module({ providers: [SlowProbeHandler, IdleValidateHandler, IdleContainersHandler, IdleCommandHandler, IdleCommandRunsReapHandler, IdleLogsFollowHandler] })
+@Injectable()
+@HandlesJob(JobName.ServerChecksTick)
+class IdleChecksTickHandler implements JobHandler<JobName.ServerChecksTick> {
+  async handle(): Promise<JobResult<JobName.ServerChecksTick>> {
+    return { queued: 0 };
+  }
+}
+
+@Injectable()
+@HandlesJob(JobName.ServerCheck)
+class IdleCheckHandler implements JobHandler<JobName.ServerCheck> {
+  async handle(): Promise<JobResult<JobName.ServerCheck>> {
+    return { skipped: true };
+  }
+}
+
+@Injectable()
+@HandlesJob(JobName.MetricsRetention)
+class IdleRetentionHandler implements JobHandler<JobName.MetricsRetention> {
+  async handle(): Promise<JobResult<JobName.MetricsRetention>> {
+    return { downsampled: 0, deletedRaw: 0, deletedMinute: 0 };
+  }
+}
+
+@Module({
+  providers: [
+    SlowProbeHandler,
+    IdleValidateHandler,
+    IdleContainersHandler,
+    IdleCommandHandler,
+    IdleCommandRunsReapHandler,
+    IdleLogsFollowHandler,
+    IdleChecksTickHandler,
+    IdleCheckHandler,
+    IdleRetentionHandler,
+  ],
+})
 class SlowHandlers {}
 
 @Module({})
@@ -103,6 +139,29 @@ describe(JobDispatcher.name, () => {
         await expect(context.init()).rejects.toBeInstanceOf(HandlerMapError);
       } finally {
         await context.close();
+      }
+    });
+
+    it('upserts one scheduler per repeating job, with its period, however many workers boot', async () => {
+      const repeating = Object.entries(REPEATING_JOBS) as [JobName, { everyMs: number }][];
+      expect(repeating.map(([name]) => name)).toEqual(expect.arrayContaining([JobName.ServerChecksTick, JobName.MetricsRetention]));
+      const queues = new Map([...new Set(repeating.map(([name]) => JOB_QUEUE[name]))].map((name) => [name, new Queue(name, bullConnection(loadConfig(process.env)))]));
+      const schedulers = async () => (await Promise.all([...queues.values()].map((q) => q.getJobSchedulers()))).flat();
+      const [first, second] = await Promise.all([boot(1000, SlowHandlers), boot(1001, SlowHandlers)]);
+      try {
+        const found = await waitFor(async () => {
+          const all = await schedulers();
+          return repeating.every(([name]) => all.some((s) => s.key === name)) ? all : undefined;
+        }, 10_000, 'the repeating jobs to be scheduled');
+        for (const [name, { everyMs }] of repeating) {
+          expect(found.filter((s) => s.key === name).map((s) => ({ name: s.name, every: Number(s.every) }))).toEqual([{ name, every: everyMs }]);
+        }
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+        for (const q of queues.values()) {
+          for (const [name] of repeating) await q.removeJobScheduler(name);
+          await q.close();
+        }
       }
     });
   });

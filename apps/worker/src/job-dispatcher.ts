@@ -15,6 +15,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.ServerCommands]: 8,
   // Log follows mostly wait on the network; each holds a slot for as long as its viewer watches.
   [QueueName.ServerStreams]: 50,
+  // A check mostly waits on the server (about a second each); a slow or dead server holds a slot for its timeouts only.
+  [QueueName.ServerChecks]: 8,
 };
 
 type AnyHandler = JobHandler<JobName>;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
+  CHECK_INTERVAL_LIMITS,
   type CreateServerRequest,
   type CreateSshKeyRequest,
   POSIX_USER_PATTERN,
@@ -64,6 +65,9 @@ export class ServerDoc implements ServerDto {
   @ApiPropertyOptional({ nullable: true, example: '24.0.7' }) dockerVersion: string | null;
   @ApiPropertyOptional({ nullable: true }) diskFreeBytes: number | null;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lastValidatedAt: string | null;
+  @ApiProperty({ example: 60, minimum: CHECK_INTERVAL_LIMITS.min, maximum: CHECK_INTERVAL_LIMITS.max, description: 'Seconds between two checks (the instance default unless set)' })
+  checkIntervalSeconds: number;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'When the last periodic check finished' }) lastCheckedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -105,6 +109,19 @@ export class CreateServerDto implements CreateServerRequest {
   @IsString()
   @MaxLength(500)
   description?: string;
+
+  @ApiPropertyOptional({
+    example: 60,
+    minimum: CHECK_INTERVAL_LIMITS.min,
+    maximum: CHECK_INTERVAL_LIMITS.max,
+    nullable: true,
+    description: 'Seconds between two checks (reachability, CPU, memory, disk, load, containers). Omitted or null: the instance default (SERVER_CHECK_INTERVAL_SECONDS).',
+  })
+  @IsOptional()
+  @IsInt({ message: 'checkIntervalSeconds must be a whole number of seconds' })
+  @Min(CHECK_INTERVAL_LIMITS.min, { message: `checkIntervalSeconds must be between ${CHECK_INTERVAL_LIMITS.min} and ${CHECK_INTERVAL_LIMITS.max}` })
+  @Max(CHECK_INTERVAL_LIMITS.max, { message: `checkIntervalSeconds must be between ${CHECK_INTERVAL_LIMITS.min} and ${CHECK_INTERVAL_LIMITS.max}` })
+  checkIntervalSeconds?: number;
 }
 
 /** Every field optional; only what is sent changes. */

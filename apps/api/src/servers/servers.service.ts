@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, type CreateServerRequest, ErrorCode, JobName, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
-import { AppException } from '@zpanel/core';
-import { ApplicationEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { type AppConfig, AppException, InjectConfig } from '@zpanel/core';
+import { AlertRuleEntity, ApplicationEntity, DEFAULT_ALERT_RULES, ServerEntity, SshKeyEntity } from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { JobProducer } from '@zpanel/queue';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
-function toDto(s: ServerEntity): ServerDto {
+function toDto(s: ServerEntity, defaultCheckIntervalSeconds: number): ServerDto {
   return {
     id: s.id,
     teamId: s.teamId,
@@ -26,6 +26,8 @@ function toDto(s: ServerEntity): ServerDto {
     dockerVersion: s.dockerVersion,
     diskFreeBytes: s.diskFreeBytes === null ? null : Number(s.diskFreeBytes),
     lastValidatedAt: s.lastValidatedAt?.toISOString() ?? null,
+    checkIntervalSeconds: s.checkIntervalSeconds ?? defaultCheckIntervalSeconds,
+    lastCheckedAt: s.lastCheckedAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -39,7 +41,12 @@ export class ServersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  private toDto(row: ServerEntity): ServerDto {
+    return toDto(row, this.config.servers.checkIntervalSeconds);
+  }
 
   private get servers() {
     return this.dataSource.getRepository(ServerEntity);
@@ -52,29 +59,35 @@ export class ServersService {
   async list(teamId: string, query: PageQuery): Promise<Paginated<ServerDto>> {
     const window = pageWindow(query);
     const [rows, total] = await this.servers.findAndCount({ where: { teamId }, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    return paginated(rows.map(toDto), total, window);
+    return paginated(rows.map((row) => this.toDto(row)), total, window);
   }
 
   async get(id: string): Promise<ServerDto> {
-    return toDto(await this.servers.findOneByOrFail({ id }));
+    return this.toDto(await this.servers.findOneByOrFail({ id }));
   }
 
   async create(caller: Caller, teamId: string, input: CreateServerRequest): Promise<ServerDto> {
     await this.assertKeyOfTeam(teamId, input.sshKeyId);
+    // The server and its default alert rules exist together or not at all.
     const row = await this.saveUnique(input.name, () =>
-      this.servers.save({
-        teamId,
-        name: input.name,
-        host: input.host,
-        port: input.port ?? 22,
-        user: input.user ?? 'root',
-        sshKeyId: input.sshKeyId,
-        description: input.description ?? '',
-        status: 'pending' as const,
+      this.dataSource.transaction(async (manager) => {
+        const saved = await manager.getRepository(ServerEntity).save({
+          teamId,
+          name: input.name,
+          host: input.host,
+          port: input.port ?? 22,
+          user: input.user ?? 'root',
+          sshKeyId: input.sshKeyId,
+          description: input.description ?? '',
+          status: 'pending' as const,
+          checkIntervalSeconds: input.checkIntervalSeconds ?? null,
+        });
+        await manager.getRepository(AlertRuleEntity).insert(DEFAULT_ALERT_RULES.map((rule) => ({ ...rule, teamId, serverId: saved.id, enabled: true })));
+        return saved;
       }),
     );
     await this.audit.record({ action: AuditAction.ServerCreated, teamId, actor: caller, target: { type: 'server', id: row.id }, metadata: { name: row.name, host: row.host } });
-    return toDto(row);
+    return this.toDto(row);
   }
 
   /**
@@ -88,6 +101,8 @@ export class ServersService {
     const changes: Partial<ServerEntity> = { ...input };
     if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null });
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
+    // A new interval applies from the next tick, not after the old interval has run out.
+    if (input.checkIntervalSeconds !== undefined) changes.nextCheckAt = null;
     await this.saveUnique(input.name ?? current.name, () => this.servers.update({ id }, changes));
     await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } });
     return this.get(id);

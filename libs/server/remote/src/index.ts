@@ -5,3 +5,7 @@ export * from './docker/docker-over-ssh';
 export * from './docker/containers';
 export * from './docker/fake-containers';
 export * from './docker/log-demux';
+export * from './metrics/host-stats';
+export * from './metrics/container-stats';
+export * from './metrics/server-sampler';
+export * from './metrics/fake-server-sampler';

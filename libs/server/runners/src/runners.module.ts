@@ -7,7 +7,16 @@ import { ServerTargets } from './servers/server-targets';
 import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
+import { MetricsRetentionHandler } from './servers/metrics-retention.handler';
+import { ServerAlerts } from './servers/server-alerts';
+import { ServerCheckHandler } from './servers/server-check.handler';
+import { ServerChecksTickHandler } from './servers/server-checks-tick.handler';
+import { ServerLiveEvents } from './servers/server-live-events';
+import { ServerSamplers } from './servers/server-samplers';
+
+/** Server checks, metrics and alerts (issue #4, parts 6 and 7). */
+const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS] })
 export class RunnersModule {}

@@ -37,6 +37,9 @@ export enum AuditAction {
   ApplicationDeleted = 'application.deleted',
   /** Keys set or removed, never values. */
   EnvVarsChanged = 'env_vars.changed',
+  AlertRuleCreated = 'alert_rule.created',
+  AlertRuleUpdated = 'alert_rule.updated',
+  AlertRuleDeleted = 'alert_rule.deleted',
 }
 
 export interface AuditEventDto {

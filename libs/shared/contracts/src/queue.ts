@@ -27,6 +27,8 @@ export enum QueueName {
   ServerCommands = 'server-commands',
   /** Long-lived jobs that stream to a viewer (log follows): many at once, never in the short slots above. */
   ServerStreams = 'server-streams',
+  /** Periodic server checks, metrics and their retention; apart so they never delay validations or operations. */
+  ServerChecks = 'server-checks',
 }
 
 export enum JobName {
@@ -42,6 +44,12 @@ export enum JobName {
   CommandRunsReap = 'command-runs.reap',
   /** Follows a container's log for one viewer, writing lines to the follow's live topic until it ends. */
   ServerContainerLogsFollow = 'server.container-logs.follow',
+  /** Repeating: claims the servers whose check is due and queues one `server.check` each. */
+  ServerChecksTick = 'server.checks.tick',
+  /** Samples one server (reachability, CPU, memory, disk, load, containers), stores it, evaluates its alert rules. */
+  ServerCheck = 'server.check',
+  /** Repeating: folds raw samples older than 7 days into 1-minute averages, drops those older than 30 days. */
+  MetricsRetention = 'metrics.retention',
 }
 
 export interface JobPayloads {
@@ -52,6 +60,9 @@ export interface JobPayloads {
   [JobName.CommandRunsReap]: Record<string, never>;
   /** `followId` names the live topic and the viewer's lease; it is also the job id. */
   [JobName.ServerContainerLogsFollow]: { serverId: string; containerId: string; tail: number; followId: string };
+  [JobName.ServerChecksTick]: Record<string, never>;
+  [JobName.ServerCheck]: { serverId: string };
+  [JobName.MetricsRetention]: Record<string, never>;
 }
 
 export interface JobResults {
@@ -63,6 +74,10 @@ export interface JobResults {
   [JobName.CommandRunsReap]: { failed: number; requeued: number };
   /** Why the follow ended, as sent to the viewer. */
   [JobName.ServerContainerLogsFollow]: { reason: string };
+  [JobName.ServerChecksTick]: { queued: number };
+  /** `skipped`: the server was deleted, or is not in a state that is checked (pending, validating, invalid). */
+  [JobName.ServerCheck]: { reachable: boolean; status: ServerStatus } | { skipped: true };
+  [JobName.MetricsRetention]: { downsampled: number; deletedRaw: number; deletedMinute: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -76,6 +91,9 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ServerCommand]: QueueName.ServerCommands,
   [JobName.CommandRunsReap]: QueueName.System,
   [JobName.ServerContainerLogsFollow]: QueueName.ServerStreams,
+  [JobName.ServerChecksTick]: QueueName.ServerChecks,
+  [JobName.ServerCheck]: QueueName.ServerChecks,
+  [JobName.MetricsRetention]: QueueName.ServerChecks,
 };
 
 /**
@@ -85,6 +103,9 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
  */
 export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } = {
   [JobName.CommandRunsReap]: { everyMs: 30_000 },
+  // The tick only claims due servers; each server's own interval (5..3600 s) decides how often it is checked.
+  [JobName.ServerChecksTick]: { everyMs: 5_000 },
+  [JobName.MetricsRetention]: { everyMs: 3_600_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

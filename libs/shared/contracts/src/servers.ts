@@ -43,6 +43,10 @@ export interface ServerDto {
   dockerVersion: string | null;
   diskFreeBytes: number | null;
   lastValidatedAt: string | null;
+  /** Seconds between two checks (reachability and metrics), 5..3600; the instance default unless set. */
+  checkIntervalSeconds: number;
+  /** When the last periodic check finished (checks run while the server is ready or unreachable). */
+  lastCheckedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,9 +58,14 @@ export interface CreateServerRequest {
   user?: string;
   sshKeyId: string;
   description?: string;
+  /** 5..3600; omitted: the instance default (SERVER_CHECK_INTERVAL_SECONDS, 60 unless configured). */
+  checkIntervalSeconds?: number;
 }
 
-export type UpdateServerRequest = Partial<CreateServerRequest>;
+/** Every field optional; `checkIntervalSeconds: null` returns the server to the instance default. */
+export type UpdateServerRequest = Partial<Omit<CreateServerRequest, 'checkIntervalSeconds'>> & { checkIntervalSeconds?: number | null };
+
+export const CHECK_INTERVAL_LIMITS = { min: 5, max: 3600 } as const;
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 

@@ -37,6 +37,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.ApplicationUpdated]: 'Application changed',
   [AuditAction.ApplicationDeleted]: 'Application deleted',
   [AuditAction.EnvVarsChanged]: 'Environment variables changed',
+  [AuditAction.AlertRuleCreated]: 'Alert rule added',
+  [AuditAction.AlertRuleUpdated]: 'Alert rule changed',
+  [AuditAction.AlertRuleDeleted]: 'Alert rule deleted',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -96,6 +99,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.EnvVarsChanged,
     ],
   },
+  { label: 'Alerts', actions: [AuditAction.AlertRuleCreated, AuditAction.AlertRuleUpdated, AuditAction.AlertRuleDeleted] },
 ];
 
 /** Actions worth a second look stand out; the rest read as plain text. */
@@ -120,6 +124,7 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   project: 'Project',
   environment: 'Environment',
   application: 'Application',
+  alert_rule: 'Alert rule',
 };
 
 export function auditActionLabel(action: string): string {

@@ -31,6 +31,10 @@ export interface AppConfig {
     /** How long SIGTERM waits for in-flight jobs before handing them back to the queue. */
     shutdownGraceMs: number;
   };
+  servers: {
+    /** Seconds between two checks of a server that has no interval of its own (5..3600). */
+    checkIntervalSeconds: number;
+  };
   web: {
     /** Folder with the built SPA; the API serves it when it exists. */
     distDir: string;

@@ -25,6 +25,7 @@ describe(loadConfig.name, () => {
     expect(config.security.secretKey).toHaveLength(32);
     expect(config.http.corsOrigins).toEqual([]);
     expect(config.database.runMigrationsOnBoot).toBe(true);
+    expect(config.servers.checkIntervalSeconds).toBe(60);
   });
 
   it('reads every variable it documents', () => {
@@ -43,6 +44,7 @@ describe(loadConfig.name, () => {
       TRUST_PROXY: 'true',
       MIGRATIONS_RUN_ON_BOOT: 'false',
       WEB_DIST_DIR: '/srv/web',
+      SERVER_CHECK_INTERVAL_SECONDS: '30',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -52,6 +54,7 @@ describe(loadConfig.name, () => {
       worker: { healthPort: 9001, shutdownGraceMs: 1000 },
       database: { runMigrationsOnBoot: false },
       web: { distDir: '/srv/web' },
+      servers: { checkIntervalSeconds: 30 },
     });
   });
 
@@ -68,11 +71,11 @@ describe(loadConfig.name, () => {
   });
 
   it('lists every bad variable at once', () => {
-    const problems = problemsFor({ PORT: '70000', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', CORS_ORIGINS: '*' });
+    const problems = problemsFor({ PORT: '70000', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', CORS_ORIGINS: '*', SERVER_CHECK_INTERVAL_SECONDS: '1' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(
-      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'CORS_ORIGINS', 'DATABASE_URL', 'ZPANEL_SECRET_KEY']),
+      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'CORS_ORIGINS', 'SERVER_CHECK_INTERVAL_SECONDS', 'DATABASE_URL', 'ZPANEL_SECRET_KEY']),
     );
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
   });
 
   it('has no built-in secret key: a missing or short key is refused', () => {

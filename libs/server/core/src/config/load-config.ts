@@ -136,6 +136,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       healthPort: port('WORKER_HEALTH_PORT', 3001),
       shutdownGraceMs: int('WORKER_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     },
+    servers: { checkIntervalSeconds: int('SERVER_CHECK_INTERVAL_SECONDS', 60, 5, 3600) },
     web: { distDir: resolve(read('WEB_DIST_DIR') ?? 'dist/apps/web') },
   };
 

@@ -1,3 +1,5 @@
+import { AlertEventEntity, toAlertEventDto } from './alert-event.entity';
+import { AlertRuleEntity, DEFAULT_ALERT_RULES } from './alert-rule.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationDomainEntity } from './application-domain.entity';
 import { ApplicationEntity } from './application.entity';
@@ -10,12 +12,14 @@ import { InstanceEntity } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { type MetricResolution, ServerMetricEntity } from './server-metric.entity';
 import { ServerEntity } from './server.entity';
 import { SshKeyEntity, sshKeyAad } from './ssh-key.entity';
 import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 
+export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity];

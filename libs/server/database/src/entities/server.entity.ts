@@ -49,6 +49,21 @@ export class ServerEntity {
   @Column('timestamptz', { name: 'last_validated_at', nullable: true })
   lastValidatedAt: Date | null;
 
+  /** Null: the instance default (SERVER_CHECK_INTERVAL_SECONDS). */
+  @Column('integer', { name: 'check_interval_seconds', nullable: true })
+  checkIntervalSeconds: number | null;
+
+  @Column('timestamptz', { name: 'last_checked_at', nullable: true })
+  lastCheckedAt: Date | null;
+
+  /** Claimed by the check scheduler: the server is not queued again before this. */
+  @Column('timestamptz', { name: 'next_check_at', nullable: true })
+  nextCheckAt: Date | null;
+
+  /** Checks failed in a row; the server turns unreachable at 3 and ready again at the first success. */
+  @Column('integer', { name: 'consecutive_failures', default: 0 })
+  consecutiveFailures: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

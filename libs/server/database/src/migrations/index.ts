@@ -5,6 +5,7 @@ import { CreateApiTokens1795400300000 } from './1795400300000-create-api-tokens'
 import { CreateAuditEvents1795400400000 } from './1795400400000-create-audit-events';
 import { CreateServers1795400500000 } from './1795400500000-create-servers';
 import { CreateCommandRuns1795400600000 } from './1795400600000-create-command-runs';
+import { CreateServerMetricsAndAlerts1795400700000 } from './1795400700000-create-server-metrics-and-alerts';
 import { CreateApplications1795400800000 } from './1795400800000-create-applications';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   CreateAuditEvents1795400400000,
   CreateServers1795400500000,
   CreateCommandRuns1795400600000,
+  CreateServerMetricsAndAlerts1795400700000,
   CreateApplications1795400800000,
 ];

@@ -3,8 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
 import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
+import { LiveStreams, createRedisClient } from '@zpanel/queue';
 import { freePort, testSshTarget } from '@zpanel/testing';
+import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
@@ -17,6 +21,9 @@ describe(ServerValidationHandler.name, () => {
   let pool: WorkerSshPool;
   let handler: ServerValidationHandler;
   let teamId: string;
+  let redis: Redis;
+  let streams: LiveStreams;
+  const statusEvents = async (topic: LiveTopic<'server' | 'team'>) => (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
 
   const addKey = async (privateKey: string) => {
     const id = randomUUID();
@@ -43,11 +50,15 @@ describe(ServerValidationHandler.name, () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
     await dataSource.initialize();
     pool = new WorkerSshPool();
-    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), createLogger({ level: 'silent', name: 'test' }), pool);
+    redis = createRedisClient(config, 'validation-test');
+    streams = new LiveStreams(redis, config);
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, pool, new ServerLiveEvents(streams, logger));
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
   });
   afterAll(async () => {
     pool.close();
+    redis.disconnect();
     await dataSource.destroy();
   });
 
@@ -62,6 +73,10 @@ describe(ServerValidationHandler.name, () => {
     expect(server.os).toMatch(/\w/);
     expect(Number(server.diskFreeBytes)).toBeGreaterThan(0);
     expect(server.statusReason).toBeNull();
+    // Pushed to the server's page and to the team's servers list.
+    const pushed = { type: 'status', serverId: id, status: 'ready', statusReason: null };
+    expect(await statusEvents(LiveTopics.server(id))).toEqual([pushed]);
+    expect(await statusEvents(LiveTopics.team(teamId))).toContainEqual(pushed);
   });
 
   it('refuses a server whose host key changed, and keeps the recorded key', async () => {
@@ -77,6 +92,7 @@ describe(ServerValidationHandler.name, () => {
     const closed = await addServer({ port: await freePort() });
     expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
     expect((await reload(closed)).statusReason).toBe(`Nothing accepts SSH connections on ${ssh.host}:${(await reload(closed)).port}.`);
+    expect(await statusEvents(LiveTopics.server(closed))).toEqual([{ type: 'status', serverId: closed, status: 'unreachable', statusReason: (await reload(closed)).statusReason }]);
 
     const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });

@@ -7,6 +7,7 @@ import { HandlesJob, type JobHandler } from '@zpanel/queue';
 import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { ServerLiveEvents } from './server-live-events';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
@@ -40,6 +41,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     private readonly targets: ServerTargets,
     @InjectLogger() logger: Logger,
     private readonly pool: WorkerSshPool,
+    private readonly live: ServerLiveEvents,
   ) {
     this.logger = logger.child({ component: 'server-validation' });
   }
@@ -56,6 +58,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     const fail = async (status: ServerStatus, reason: string) => {
       await servers.update({ id: server.id }, { status, statusReason: reason, lastValidatedAt: new Date() });
       this.logger.info({ serverId, status, reason }, 'server validation failed');
+      await this.live.status(server, status, reason);
       return { status };
     };
 
@@ -91,8 +94,12 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
         dockerVersion,
         diskFreeBytes: Number.isFinite(availableKb) ? String(availableKb * 1024) : null,
         lastValidatedAt: new Date(),
+        // A validated server starts its checks afresh: at the next tick, with no failures counted.
+        consecutiveFailures: 0,
+        nextCheckAt: null,
       },
     );
+    await this.live.status(server, 'ready', null);
     return { status: 'ready' };
   }
 }

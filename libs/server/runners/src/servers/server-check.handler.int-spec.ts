@@ -1,0 +1,248 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type AlertEventDto, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
+import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
+import { AlertEventEntity, AlertRuleEntity, DEFAULT_ALERT_RULES, ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { LiveStreams, createRedisClient } from '@zpanel/queue';
+import { FakeServerSampler, type ServerSample, aServerSample } from '@zpanel/remote';
+import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
+import type Redis from 'ioredis';
+import { DataSource, IsNull } from 'typeorm';
+import { ServerAlerts } from './server-alerts';
+import { ServerCheckHandler } from './server-check.handler';
+import { ServerLiveEvents } from './server-live-events';
+import { ServerSamplers } from './server-samplers';
+import { ServerTargets } from './server-targets';
+import { ServerValidationHandler } from './server-validation.handler';
+import { WorkerSshPool } from './ssh-pool.provider';
+
+/** The real check against the test server (sshd + Docker), with the real database and Redis. */
+describe(ServerCheckHandler.name, () => {
+  const config = loadConfig(process.env);
+  const box = new SecretBox(config.security.secretKey);
+  const ssh = testSshTarget();
+  const run = process.env[TEST_VARS.runId] as string;
+  const containerName = `zp-check-${run}`;
+  const logger = createLogger({ level: 'silent', name: 'test' });
+  let dataSource: DataSource;
+  let redis: Redis;
+  let streams: LiveStreams;
+  let pool: WorkerSshPool;
+  let live: ServerLiveEvents;
+  let targets: ServerTargets;
+  let handler: ServerCheckHandler;
+  let teamId: string;
+  let keyId: string;
+  let fingerprint: string;
+
+  const withSampler = (sampler: FakeServerSampler) =>
+    new ServerCheckHandler(dataSource, targets, { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers, new ServerAlerts(dataSource, live), live, config, logger);
+
+  const addServer = async (overrides: Partial<ServerEntity> = {}) => {
+    const server = await dataSource.getRepository(ServerEntity).save({
+      teamId,
+      name: `s-${randomUUID().slice(0, 8)}`,
+      host: ssh.host,
+      port: ssh.port,
+      user: ssh.username,
+      sshKeyId: keyId,
+      description: '',
+      status: 'ready' as const,
+      hostKeyFingerprint: fingerprint,
+      ...overrides,
+    });
+    await dataSource.getRepository(AlertRuleEntity).insert(DEFAULT_ALERT_RULES.map((r) => ({ ...r, serverId: server.id, teamId, enabled: true })));
+    return server.id;
+  };
+  const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
+  const samplesOf = (id: string) => dataSource.getRepository(ServerMetricEntity).find({ where: { serverId: id }, order: { ts: 'ASC' } });
+  const events = async (topic: LiveTopic<'server' | 'team'>, type: ServerLiveEvent['type']) =>
+    (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === type);
+  const openAlerts = (serverId: string) => dataSource.getRepository(AlertEventEntity).findBy({ serverId, resolvedAt: IsNull() });
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'check-test'));
+    await dataSource.initialize();
+    redis = createRedisClient(config, 'check-test');
+    streams = new LiveStreams(redis, config);
+    live = new ServerLiveEvents(streams, logger);
+    pool = new WorkerSshPool();
+    targets = new ServerTargets(dataSource, config);
+    handler = new ServerCheckHandler(dataSource, targets, new ServerSamplers(pool), new ServerAlerts(dataSource, live), live, config, logger);
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'checks' })).id;
+    keyId = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({
+      id: keyId,
+      teamId,
+      name: 'k',
+      type: 'ssh-ed25519',
+      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
+      publicKey: 'x',
+      fingerprint: 'x',
+    });
+    // Checks run on validated servers only: validate one for real to learn the test server's host key.
+    const validated = await addServer({ status: 'pending', hostKeyFingerprint: null });
+    await new ServerValidationHandler(dataSource, targets, logger, pool, live).handle({ serverId: validated });
+    fingerprint = (await reload(validated)).hostKeyFingerprint as string;
+    expect(fingerprint).toMatch(/^SHA256:/);
+
+    execFileSync('docker', ['run', '-d', '--name', containerName, '--label', `zpanel.test.run=${run}`, '--network', 'none', 'zpanel-test/busybox:latest', 'sh', '-c', 'while true; do sleep 1; done']);
+  });
+
+  afterAll(async () => {
+    execFileSync('docker', ['rm', '-f', containerName], { stdio: 'ignore' });
+    pool.close();
+    redis.disconnect();
+    await dataSource.destroy();
+  });
+
+  it('samples the test server: reachable, plausible host figures, the running test container, stored and pushed live', async () => {
+    const id = await addServer();
+    const started = Date.now();
+    expect(await handler.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
+    const tookMs = Date.now() - started;
+
+    const [row] = await samplesOf(id);
+    expect(row).toMatchObject({ resolution: 'raw', reachable: true, teamId });
+    expect(row.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(row.cpuPercent).toBeLessThanOrEqual(100);
+    const memoryTotal = Number(row.memoryTotalBytes);
+    expect(memoryTotal).toBe(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024);
+    expect(Number(row.memoryUsedBytes)).toBeGreaterThan(0);
+    expect(Number(row.memoryUsedBytes)).toBeLessThan(memoryTotal);
+    const [, , usedKb, availableKb] = execFileSync('df', ['-P', '-k', '/']).toString().trim().split('\n').pop()?.split(/\s+/) ?? [];
+    // The disk moves a little between two reads; a few MB of slack.
+    expect(Math.abs(Number(row.diskTotalBytes) - (Number(usedKb) + Number(availableKb)) * 1024)).toBeLessThan(64 * 1024 ** 2);
+    expect(Number(row.diskUsedBytes)).toBeGreaterThan(0);
+    expect(row.load1).toBeGreaterThanOrEqual(0);
+    expect(row.load15).not.toBeNull();
+
+    const container = row.containers.find((c) => c.name === containerName);
+    expect(container).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), name: containerName, cpuPercent: expect.any(Number), memoryBytes: expect.any(Number), memoryLimitBytes: null });
+    expect(container?.memoryBytes).toBeGreaterThan(0);
+    expect(container?.cpuPercent).toBeLessThanOrEqual(100);
+
+    const server = await reload(id);
+    expect(server).toMatchObject({ status: 'ready', consecutiveFailures: 0 });
+    expect(server.lastCheckedAt?.getTime()).toBe(row.ts.getTime());
+    const [pushed] = await events(LiveTopics.server(id), 'metrics');
+    expect(pushed).toEqual({ type: 'metrics', serverId: id, sample: expect.objectContaining({ ts: row.ts.toISOString(), reachable: true, cpuPercent: row.cpuPercent }) });
+    // Samples go to the server's page, not to the team's list.
+    expect(await events(LiveTopics.team(teamId), 'metrics')).toEqual([]);
+    process.stdout.write(`one check of the test server took ${tookMs} ms (${row.containers.length} running containers)\n`);
+  });
+
+  it('records unreachable samples, marks the server unreachable at the third failure, opens the unreachable alert once, and recovers', async () => {
+    const id = await addServer({ port: await freePort() });
+    const results = [];
+    for (let i = 0; i < 4; i += 1) results.push(await handler.handle({ serverId: id }));
+    expect(results).toEqual([
+      { reachable: false, status: 'ready' },
+      { reachable: false, status: 'ready' },
+      { reachable: false, status: 'unreachable' },
+      { reachable: false, status: 'unreachable' },
+    ]);
+    const samples = await samplesOf(id);
+    expect(samples.map((s) => [s.reachable, s.cpuPercent, s.memoryUsedBytes, s.diskUsedBytes, s.load1])).toEqual(Array(4).fill([false, null, null, null, null]));
+    const down = await reload(id);
+    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Nothing accepts SSH connections on ${ssh.host}:${down.port}.` });
+
+    const statusEvent = { type: 'status', serverId: id, status: 'unreachable', statusReason: down.statusReason };
+    expect(await events(LiveTopics.server(id), 'status')).toEqual([statusEvent]);
+    expect(await events(LiveTopics.team(teamId), 'status')).toContainEqual(statusEvent);
+    const [alert] = await openAlerts(id);
+    expect(await openAlerts(id)).toHaveLength(1);
+    expect(alert).toMatchObject({ metric: 'unreachable', value: null, message: `${down.name} is unreachable: ${down.statusReason}` });
+    const pushedAlerts = (await events(LiveTopics.team(teamId), 'alert')).map((e) => (e as { alert: AlertEventDto }).alert).filter((a) => a.serverId === id);
+    expect(pushedAlerts).toEqual([expect.objectContaining({ id: alert.id, state: 'open' })]);
+
+    // The server answers again (here: its port is fixed).
+    await dataSource.getRepository(ServerEntity).update({ id }, { port: ssh.port });
+    expect(await handler.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
+    expect(await reload(id)).toMatchObject({ status: 'ready', statusReason: null, consecutiveFailures: 0 });
+    expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({ type: 'status', serverId: id, status: 'ready', statusReason: null });
+    expect(await openAlerts(id)).toEqual([]);
+    const resolved = (await events(LiveTopics.server(id), 'alert')).map((e) => (e as { alert: AlertEventDto }).alert);
+    expect(resolved.map((a) => [a.id, a.state])).toEqual([
+      [alert.id, 'open'],
+      [alert.id, 'resolved'],
+    ]);
+  });
+
+  it('does not check a server that is pending, validating or invalid, or gone', async () => {
+    for (const status of ['pending', 'validating', 'invalid'] as const) {
+      const id = await addServer({ status });
+      expect(await handler.handle({ serverId: id })).toEqual({ skipped: true });
+      expect(await samplesOf(id)).toEqual([]);
+    }
+    expect(await handler.handle({ serverId: randomUUID() })).toEqual({ skipped: true });
+  });
+
+  describe('alerts (sampler faked, rules and alerts real)', () => {
+    const percentSample = (memory: number, disk = 40): ServerSample => aServerSample({ memoryUsedBytes: memory * 1024 ** 2, memoryTotalBytes: 100 * 1024 ** 2, diskUsedBytes: disk * 1024 ** 3, diskTotalBytes: 100 * 1024 ** 3 });
+
+    it('opens the disk alert once however many checks breach at the same time, and resolves it when the disk is back under', async () => {
+      const id = await addServer();
+      const full = withSampler(new FakeServerSampler(percentSample(30, 83)));
+      await Promise.all(Array.from({ length: 5 }, () => full.handle({ serverId: id })));
+      await full.handle({ serverId: id });
+      const open = await openAlerts(id);
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ metric: 'disk', operator: '>', threshold: 80, message: `Disk 83 % > 80 % on ${(await reload(id)).name}` });
+      expect(open[0].value).toBeCloseTo(83, 6);
+
+      await withSampler(new FakeServerSampler(percentSample(30, 60))).handle({ serverId: id });
+      expect(await openAlerts(id)).toEqual([]);
+      // Breached again later: a new alert, the first stays resolved.
+      await full.handle({ serverId: id });
+      const all = await dataSource.getRepository(AlertEventEntity).find({ where: { serverId: id }, order: { openedAt: 'ASC' } });
+      expect(all.map((a) => a.resolvedAt === null)).toEqual([false, true]);
+    });
+
+    it('opens the memory alert only once memory stayed above 90 % for the 5 minutes of the default rule', async () => {
+      const id = await addServer();
+      const now = Date.now();
+      // Earlier checks, every 60 s: above 90 % from 4 minutes ago on (not yet 5).
+      const history = [270, 240, 180, 120, 60].map((secondsAgo, i) => ({
+        serverId: id,
+        teamId,
+        resolution: 'raw' as const,
+        ts: new Date(now - secondsAgo * 1000),
+        reachable: true,
+        memoryUsedBytes: String((i === 0 ? 50 : 95) * 1024 ** 2),
+        memoryTotalBytes: String(100 * 1024 ** 2),
+        containers: [],
+      }));
+      await dataSource.getRepository(ServerMetricEntity).insert(history);
+      const hot = withSampler(new FakeServerSampler(percentSample(95)));
+      await hot.handle({ serverId: id });
+      expect(await openAlerts(id)).toEqual([]);
+
+      // Had it been above since 5 minutes ago, the same check opens it.
+      await dataSource.getRepository(ServerMetricEntity).update({ serverId: id, ts: history[0].ts }, { memoryUsedBytes: String(95 * 1024 ** 2), ts: new Date(now - 300_000) });
+      await hot.handle({ serverId: id });
+      const [open] = await openAlerts(id);
+      expect(open).toMatchObject({ metric: 'memory', message: expect.stringMatching(/^Memory 95 % > 90 % for 5 min on s-/) });
+    });
+
+    it('resolves an open alert when its rule is turned off or changed so the figure is fine', async () => {
+      const id = await addServer();
+      const rule = await dataSource.getRepository(AlertRuleEntity).save({ serverId: id, teamId, metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true });
+      const checks = withSampler(new FakeServerSampler(aServerSample({ cpuPercent: 3 })));
+      await checks.handle({ serverId: id });
+      expect((await openAlerts(id)).map((a) => a.ruleId)).toEqual([rule.id]);
+
+      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { operator: '>', threshold: 100 });
+      await checks.handle({ serverId: id });
+      expect(await openAlerts(id)).toEqual([]);
+
+      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { operator: '>=', threshold: 0 });
+      await checks.handle({ serverId: id });
+      expect(await openAlerts(id)).toHaveLength(1);
+      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { enabled: false });
+      await checks.handle({ serverId: id });
+      expect(await openAlerts(id)).toEqual([]);
+    });
+  });
+});

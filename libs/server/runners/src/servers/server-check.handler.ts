@@ -1,0 +1,154 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobName, type JobPayload, type JobResult, type ServerMetricSampleDto } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
+import { ServerEntity, ServerMetricEntity } from '@zpanel/database';
+import { HandlesJob, type JobHandler } from '@zpanel/queue';
+import { HostKeyMismatchError, type PooledTarget, SampleTimeoutError, type ServerSample, ServerUnreachableError } from '@zpanel/remote';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { RuleSample } from './alert-rules';
+import { ServerAlerts } from './server-alerts';
+import { CHECKED_STATUSES, type CheckOutcome, nextCheckState } from './server-check-state';
+import { ServerLiveEvents } from './server-live-events';
+import { ServerSamplers } from './server-samplers';
+import { ServerTargets } from './server-targets';
+import { describeConnectError } from './server-validation.handler';
+
+function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
+  const cause = error instanceof ServerUnreachableError ? error.cause : error;
+  if (cause instanceof HostKeyMismatchError) return { reachable: false, reason: describeConnectError(cause, target), hostKeyChanged: true };
+  if (error instanceof SampleTimeoutError) return { reachable: false, reason: `${target.host}:${target.port} did not answer in time.` };
+  return { reachable: false, reason: describeConnectError(cause, target) };
+}
+
+/** Two decimals is more than a gauge shows, and what a `real` column keeps exactly enough to read back the same. */
+const round2 = (n: number | null | undefined): number | null => (n === null || n === undefined ? null : Math.round(n * 100) / 100);
+
+function sampleDto(ts: Date, sample: ServerSample | undefined): ServerMetricSampleDto {
+  const host = sample?.host;
+  return {
+    ts: ts.toISOString(),
+    reachable: sample !== undefined,
+    cpuPercent: round2(host?.cpuPercent),
+    memoryUsedBytes: host?.memoryUsedBytes ?? null,
+    memoryTotalBytes: host?.memoryTotalBytes ?? null,
+    diskUsedBytes: host?.diskUsedBytes ?? null,
+    diskTotalBytes: host?.diskTotalBytes ?? null,
+    load1: round2(host?.load1),
+    load5: round2(host?.load5),
+    load15: round2(host?.load15),
+    containers: (sample?.containers ?? []).map((c) => ({ ...c, cpuPercent: round2(c.cpuPercent) as number })),
+  };
+}
+
+const big = (n: number | null): string | null => (n === null ? null : String(Math.round(n)));
+
+/**
+ * One periodic check of a server: samples it (a failure is an unreachable sample), stores the
+ * sample, moves the status (unreachable after 3 failures in a row, ready again at the first
+ * success), pushes the sample and any status change live, and evaluates the server's alert rules.
+ * The status is read and written under a row lock, so a validation or a second check running at
+ * the same moment cannot interleave with it.
+ */
+@Injectable()
+@HandlesJob(JobName.ServerCheck)
+export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly targets: ServerTargets,
+    private readonly samplers: ServerSamplers,
+    private readonly alerts: ServerAlerts,
+    private readonly live: ServerLiveEvents,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'server-check' });
+  }
+
+  async handle({ serverId }: JobPayload<JobName.ServerCheck>): Promise<JobResult<JobName.ServerCheck>> {
+    const loaded = await this.targets.load(serverId);
+    // Deleted, or sent back to validation since it was queued.
+    if (!loaded || !CHECKED_STATUSES.includes(loaded.server.status)) return { skipped: true };
+    const { target } = loaded;
+
+    const started = Date.now();
+    const { sampler, release } = this.samplers.open(target);
+    let sample: ServerSample | undefined;
+    let outcome: CheckOutcome;
+    try {
+      sample = await sampler.sample();
+      outcome = { reachable: true };
+      if (sample.dockerError) this.logger.info({ serverId, reason: sample.dockerError }, 'container stats unavailable');
+    } catch (error) {
+      outcome = outcomeOf(error, target);
+    } finally {
+      release();
+    }
+    const ts = new Date();
+    const dto = sampleDto(ts, sample);
+
+    const result = await this.dataSource.transaction(async (manager) => {
+      const server = await manager.getRepository(ServerEntity).findOne({ where: { id: serverId }, lock: { mode: 'pessimistic_write' } });
+      if (!server || !CHECKED_STATUSES.includes(server.status)) return undefined;
+      const next = nextCheckState(server, outcome);
+      await manager.getRepository(ServerEntity).update(
+        { id: serverId },
+        { status: next.status, statusReason: next.statusReason, consecutiveFailures: next.consecutiveFailures, lastCheckedAt: ts },
+      );
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ServerMetricEntity)
+        .values({
+          serverId,
+          teamId: server.teamId,
+          resolution: 'raw',
+          ts,
+          reachable: dto.reachable,
+          cpuPercent: dto.cpuPercent,
+          memoryUsedBytes: big(dto.memoryUsedBytes),
+          memoryTotalBytes: big(dto.memoryTotalBytes),
+          diskUsedBytes: big(dto.diskUsedBytes),
+          diskTotalBytes: big(dto.diskTotalBytes),
+          load1: dto.load1,
+          load5: dto.load5,
+          load15: dto.load15,
+          containers: dto.containers,
+        })
+        .orIgnore()
+        .execute();
+      return { server, next };
+    });
+    if (!result) return { skipped: true };
+    const { server, next } = result;
+    this.logger.debug({ serverId, reachable: outcome.reachable, ms: Date.now() - started }, 'server checked');
+
+    await this.live.metrics(serverId, dto);
+    if (next.statusChanged) {
+      this.logger.info({ serverId, from: server.status, to: next.status, reason: next.statusReason }, 'server status changed by check');
+      await this.live.status(server, next.status, next.statusReason);
+    }
+
+    const interval = server.checkIntervalSeconds ?? this.config.servers.checkIntervalSeconds;
+    const latest: RuleSample = {
+      ts,
+      reachable: dto.reachable,
+      cpuPercent: dto.cpuPercent,
+      memoryUsedBytes: dto.memoryUsedBytes,
+      memoryTotalBytes: dto.memoryTotalBytes,
+      diskUsedBytes: dto.diskUsedBytes,
+      diskTotalBytes: dto.diskTotalBytes,
+      load1: dto.load1,
+    };
+    await this.alerts.evaluate(
+      { id: server.id, teamId: server.teamId, name: server.name, statusReason: next.statusReason },
+      latest,
+      // A sample may come late by a slow check or a busy queue; three missed intervals is a real gap.
+      { serverUnreachable: next.status === 'unreachable', maxGapSeconds: Math.max(3 * interval, 30) },
+    );
+    return { reachable: outcome.reachable, status: next.status };
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobName, type JobResult } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig } from '@zpanel/core';
+import { HandlesJob, type JobHandler, JobProducer } from '@zpanel/queue';
+import { DataSource } from 'typeorm';
+import { CHECKED_STATUSES } from './server-check-state';
+
+/**
+ * Every few seconds: claims the servers whose check is due and queues one `server.check` each.
+ * The claim (moving `next_check_at` one interval on, in the statement that finds them) is what
+ * makes two workers' ticks, or a slow tick and the next, exclusive: a row claimed by one is no
+ * longer due for the other. The job id (server + claimed slot) dedupes once more in the queue.
+ *
+ * Only servers that passed validation once (their host key is pinned) are checked: a check must
+ * never be a server's first contact.
+ */
+@Injectable()
+@HandlesJob(JobName.ServerChecksTick)
+export class ServerChecksTickHandler implements JobHandler<JobName.ServerChecksTick> {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobProducer,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async handle(): Promise<JobResult<JobName.ServerChecksTick>> {
+    const [claimed]: [{ id: string; next_check_at: Date }[], number] = await this.dataSource.query(
+      `UPDATE "servers"
+          SET "next_check_at" = now() + make_interval(secs => COALESCE("check_interval_seconds", $1))
+        WHERE "status" = ANY($2) AND "host_key_fingerprint" IS NOT NULL
+          AND ("next_check_at" IS NULL OR "next_check_at" <= now())
+        RETURNING "id", "next_check_at"`,
+      [this.config.servers.checkIntervalSeconds, CHECKED_STATUSES],
+    );
+    for (const server of claimed) {
+      await this.jobs.enqueue(
+        JobName.ServerCheck,
+        { serverId: server.id },
+        { jobId: `check-${server.id}-${server.next_check_at.getTime()}`, attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600 } },
+      );
+    }
+    return { queued: claimed.length };
+  }
+}
