@@ -101,6 +101,26 @@ describe('projects, environments, applications and variables (built api)', () =>
   });
   afterAll(() => stack?.stop());
 
+  it('documents every route in the OpenAPI document, with examples for the bodies', async () => {
+    type Operation = { summary?: string; responses: Record<string, unknown>; requestBody?: unknown };
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+    };
+    const ours = Object.entries(doc.paths).filter(([path]) => /^\/api\/v1\/(projects|environments|applications)/.test(path));
+    const operations = ours.flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    expect(operations).toHaveLength(21);
+    for (const { route, op } of operations) {
+      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({ route, summary: true, success: true });
+    }
+    for (const schema of ['CreateProjectDto', 'CreateEnvironmentDto', 'CreateApplicationDto', 'HealthCheckDto', 'UpsertEnvVarDto', 'BulkEnvDto', 'ProjectDoc', 'ApplicationDoc', 'EnvVarDoc']) {
+      const withoutExample = Object.entries(doc.components.schemas[schema].properties)
+        .filter(([, property]) => property.example === undefined && !('$ref' in property) && !('format' in property))
+        .map(([name]) => name);
+      expect({ schema, withoutExample }).toEqual({ schema, withoutExample: [] });
+    }
+  });
+
   describe('projects and environments', () => {
     it('creates a project with its production environment, lists it with counts, and renames it', async () => {
       const project = await createProject('Shop');

@@ -105,7 +105,7 @@ export class ApplicationListQueryDto extends PageQueryDto implements Application
 
 /** Fields left out keep their current value (or the default on creation); the type needs no repeating. */
 export class HealthCheckDto implements Partial<HealthCheckSettings> {
-  @ApiPropertyOptional({ enum: HEALTH_CHECK_TYPES, default: APPLICATION_DEFAULTS.healthCheck.type })
+  @ApiPropertyOptional({ enum: HEALTH_CHECK_TYPES, example: 'http', default: APPLICATION_DEFAULTS.healthCheck.type })
   @IfPresent()
   @IsIn(HEALTH_CHECK_TYPES, { message: `healthCheck.type must be one of ${HEALTH_CHECK_TYPES.join(', ')}` })
   type?: HealthCheckType;
@@ -115,22 +115,22 @@ export class HealthCheckDto implements Partial<HealthCheckSettings> {
   @Matches(HEALTH_CHECK_PATH_PATTERN, { message: 'healthCheck.path must start with / and use only letters, digits and . _ ~ / % ? = & + : @ -' })
   path?: string | null;
 
-  @ApiPropertyOptional({ minimum: hc.startPeriodSeconds.min, maximum: hc.startPeriodSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds })
+  @ApiPropertyOptional({ example: 30, minimum: hc.startPeriodSeconds.min, maximum: hc.startPeriodSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds })
   @IfPresent()
   @apply(BoundedInt('healthCheck.startPeriodSeconds', hc.startPeriodSeconds))
   startPeriodSeconds?: number;
 
-  @ApiPropertyOptional({ minimum: hc.intervalSeconds.min, maximum: hc.intervalSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds })
+  @ApiPropertyOptional({ example: 5, minimum: hc.intervalSeconds.min, maximum: hc.intervalSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds })
   @IfPresent()
   @apply(BoundedInt('healthCheck.intervalSeconds', hc.intervalSeconds))
   intervalSeconds?: number;
 
-  @ApiPropertyOptional({ minimum: hc.timeoutSeconds.min, maximum: hc.timeoutSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds })
+  @ApiPropertyOptional({ example: 3, minimum: hc.timeoutSeconds.min, maximum: hc.timeoutSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds })
   @IfPresent()
   @apply(BoundedInt('healthCheck.timeoutSeconds', hc.timeoutSeconds))
   timeoutSeconds?: number;
 
-  @ApiPropertyOptional({ minimum: hc.retries.min, maximum: hc.retries.max, default: APPLICATION_DEFAULTS.healthCheck.retries })
+  @ApiPropertyOptional({ example: 5, minimum: hc.retries.min, maximum: hc.retries.max, default: APPLICATION_DEFAULTS.healthCheck.retries })
   @IfPresent()
   @apply(BoundedInt('healthCheck.retries', hc.retries))
   retries?: number;
@@ -156,7 +156,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsDisplayText({ multiline: true })
   description?: string;
 
-  @ApiProperty({ enum: BUILD_PACKS, description: 'dockerfile: build gitUrl at gitBranch; image: run imageReference' })
+  @ApiProperty({ enum: BUILD_PACKS, example: 'dockerfile', description: 'dockerfile: build gitUrl at gitBranch; image: run imageReference' })
   @IsIn(BUILD_PACKS, { message: `buildPack must be one of ${BUILD_PACKS.join(', ')}` })
   buildPack: BuildPack;
 
@@ -213,14 +213,14 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsApplicationField('domain', { each: true })
   domains?: string[];
 
-  @ApiPropertyOptional({ type: HealthCheckDto, description: `Defaults to a TCP check on the port (there is no "off")` })
+  @ApiPropertyOptional({ type: HealthCheckDto, example: { type: 'http', path: '/healthz', retries: 5 }, description: 'Defaults to a TCP check on the port (there is no "off")' })
   @IfPresent()
   @IsObject({ message: 'healthCheck must be an object' })
   @ValidateNested()
   @Type(() => HealthCheckDto)
   healthCheck?: HealthCheckDto;
 
-  @ApiPropertyOptional({ enum: RESTART_POLICIES, default: APPLICATION_DEFAULTS.restartPolicy })
+  @ApiPropertyOptional({ enum: RESTART_POLICIES, example: 'always', default: APPLICATION_DEFAULTS.restartPolicy })
   @IfPresent()
   @IsIn(RESTART_POLICIES, { message: `restartPolicy must be one of ${RESTART_POLICIES.join(', ')}` })
   restartPolicy?: RestartPolicy;
@@ -237,12 +237,12 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @apply(BoundedInt('memoryLimitMb', APPLICATION_LIMITS.memoryLimitMb))
   memoryLimitMb?: number | null;
 
-  @ApiPropertyOptional({ minimum: APPLICATION_LIMITS.stopGraceSeconds.min, maximum: APPLICATION_LIMITS.stopGraceSeconds.max, default: APPLICATION_DEFAULTS.stopGraceSeconds })
+  @ApiPropertyOptional({ example: 30, minimum: APPLICATION_LIMITS.stopGraceSeconds.min, maximum: APPLICATION_LIMITS.stopGraceSeconds.max, default: APPLICATION_DEFAULTS.stopGraceSeconds })
   @IfPresent()
   @apply(BoundedInt('stopGraceSeconds', APPLICATION_LIMITS.stopGraceSeconds))
   stopGraceSeconds?: number;
 
-  @ApiPropertyOptional({ minimum: APPLICATION_LIMITS.keepImages.min, maximum: APPLICATION_LIMITS.keepImages.max, default: APPLICATION_DEFAULTS.keepImages, description: 'Previous images kept for rollback' })
+  @ApiPropertyOptional({ example: 5, minimum: APPLICATION_LIMITS.keepImages.min, maximum: APPLICATION_LIMITS.keepImages.max, default: APPLICATION_DEFAULTS.keepImages, description: 'Previous images kept for rollback' })
   @IfPresent()
   @apply(BoundedInt('keepImages', APPLICATION_LIMITS.keepImages))
   keepImages?: number;

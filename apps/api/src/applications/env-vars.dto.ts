@@ -5,7 +5,7 @@ import { IfPresent, IsEnvValue } from './field-validation';
 
 export class EnvVarDoc implements EnvVarDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['environment', 'application'], description: "environment: shared by the environment's applications; application: its own, which wins" })
+  @ApiProperty({ enum: ['environment', 'application'], example: 'application', description: "environment: shared by the environment's applications; application: its own, which wins" })
   scope: EnvVarScope;
   @ApiProperty({ example: 'DATABASE_URL' }) key: string;
   @ApiPropertyOptional({ nullable: true, example: 'postgres://shop:s3cret@db:5432/shop', description: 'Null unless the caller has read:sensitive' })
