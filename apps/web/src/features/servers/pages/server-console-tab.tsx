@@ -1,6 +1,7 @@
+import { CommandConsole } from '../../command-runs/components/command-console';
 import { useServerOutlet } from '../server-outlet';
 
 export function ServerConsoleTab() {
-  const { server } = useServerOutlet();
-  return <section className="panel" aria-label={`Console of ${server.name}`} />;
+  const { server, teamId, role } = useServerOutlet();
+  return <CommandConsole teamId={teamId} serverId={server.id} serverName={server.name} role={role} />;
 }
