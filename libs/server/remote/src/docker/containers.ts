@@ -55,7 +55,10 @@ export interface LogsOptions {
   timestamps?: boolean;
 }
 
-export type FollowLogsOptions = Omit<LogsOptions, 'timestamps'>;
+export type FollowLogsOptions = Omit<LogsOptions, 'timestamps'> & {
+  /** Longer lines are cut as they stream and end with a marker saying how much was left out. */
+  maxLineChars?: number;
+};
 
 export interface ContainerLogs {
   stdout: string;
@@ -210,7 +213,7 @@ export class DockerContainers implements ContainerOperations {
       throw error;
     }
 
-    const lines = new LogLineSplitter(onLine);
+    const lines = new LogLineSplitter(onLine, options.maxLineChars);
     const frames = new LogFrameDemuxer((name, payload) => lines.push(name, payload));
     await new Promise<void>((resolve, reject) => {
       let settled = false;

@@ -13,7 +13,7 @@ import {
   type RemoveOptions,
   type StopOptions,
 } from './containers';
-import type { LogStreamName } from './log-demux';
+import { type LogStreamName, capLine } from './log-demux';
 
 export interface FakeContainerSeed {
   id: string;
@@ -157,13 +157,15 @@ export class FakeContainerOperations implements ContainerOperations {
     const container = this.get(containerId);
     this.calls.push(`followLogs ${id}`);
     if (signal.aborted) return;
-    for (const l of container.log.filter((l) => since === undefined || l.at >= since).slice(-tail)) onLine(l.stream, l.line);
+    const max = options.maxLineChars ?? Number.POSITIVE_INFINITY;
+    const deliver = (stream: LogStreamName, line: string) => onLine(stream, capLine(line, max));
+    for (const l of container.log.filter((l) => since === undefined || l.at >= since).slice(-tail)) deliver(l.stream, l.line);
     if (container.details.state !== 'running') return;
     await new Promise<void>((resolve) => {
       const follower: Follower = {
         containerId: container.details.id,
         since,
-        onLine,
+        onLine: deliver,
         done: () => {
           this.followers.delete(follower);
           signal.removeEventListener('abort', follower.done);

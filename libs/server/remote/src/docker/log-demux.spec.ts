@@ -1,4 +1,4 @@
-import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogStreamName } from './log-demux';
+import { capLine, demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogStreamName } from './log-demux';
 
 function frame(type: 1 | 2, text: string | Buffer): Buffer {
   const payload = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
@@ -61,5 +61,31 @@ describe(LogFrameDemuxer.name, () => {
 describe(demuxLogBuffer.name, () => {
   it('splits a finished read into stdout and stderr text', () => {
     expect(demuxLogBuffer(Buffer.concat([frame(1, 'a\n'), frame(2, 'b\n'), frame(1, 'c\n')]))).toEqual({ stdout: 'a\nc\n', stderr: 'b\n' });
+  });
+});
+
+describe(LogLineSplitter.name, () => {
+  const split = (max: number, chunks: string[]) => {
+    const lines: string[] = [];
+    const splitter = new LogLineSplitter((stream, line) => lines.push(`${stream}:${line}`), max);
+    for (const chunk of chunks) splitter.push('stdout', Buffer.from(chunk, 'utf8'));
+    splitter.flush();
+    return lines;
+  };
+
+  it('cuts a line longer than the limit as it streams, marks it, and leaves the next line whole', () => {
+    expect(split(4, ['xxx', 'xxx', 'xxxx\nok\r\n'])).toEqual(['stdout:xxxx … [line cut: 6 more characters]', 'stdout:ok']);
+  });
+
+  it('keeps memory bounded for a line that never ends, and marks it when the stream ends', () => {
+    const chunk = 'y'.repeat(64 * 1024);
+    const lines = split(16, Array.from({ length: 64 }, () => chunk));
+    expect(lines).toEqual([`stdout:${'y'.repeat(16)} … [line cut: ${64 * 64 * 1024 - 16} more characters]`]);
+  });
+
+  it('never cuts inside a surrogate pair', () => {
+    expect(split(3, ['ab\u{1F600}cd\n'])).toEqual(['stdout:ab … [line cut: 4 more characters]']);
+    expect(capLine('ab\u{1F600}cd', 3)).toBe('ab … [line cut: 4 more characters]');
+    expect(capLine('short', 10)).toBe('short');
   });
 });

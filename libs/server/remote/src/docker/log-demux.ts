@@ -33,30 +33,73 @@ export class LogFrameDemuxer {
   }
 }
 
+/** How a line longer than the limit ends: what was kept, then how much was left out. */
+function markCut(kept: string, leftOut: number): string {
+  // Never end inside a surrogate pair: its high half goes with the part left out.
+  const last = kept.charCodeAt(kept.length - 1);
+  const split = last >= 0xd800 && last <= 0xdbff;
+  return `${split ? kept.slice(0, -1) : kept} … [line cut: ${leftOut + (split ? 1 : 0)} more characters]`;
+}
+
+/** Cuts a whole line to `max` characters, saying how much was left out. */
+export function capLine(line: string, max: number): string {
+  return line.length <= max ? line : markCut(line.slice(0, max), line.length - max);
+}
+
 /**
  * Turns payload bytes into whole lines per stream: a line split across frames or chunks is
- * emitted once, complete; multi-byte UTF-8 characters split across chunks stay intact.
+ * emitted once, complete; multi-byte UTF-8 characters split across chunks stay intact. A line
+ * longer than `maxLineChars` is cut while it streams (memory stays bounded however long a line a
+ * container writes without a newline) and ends with a marker saying how much was left out.
  */
 export class LogLineSplitter {
   private readonly partial: Record<LogStreamName, string> = { stdout: '', stderr: '' };
+  /** Characters of the current line left out so far. */
+  private readonly leftOut: Record<LogStreamName, number> = { stdout: 0, stderr: 0 };
   private readonly decoders: Record<LogStreamName, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
 
-  constructor(private readonly onLine: (stream: LogStreamName, line: string) => void) {}
+  constructor(
+    private readonly onLine: (stream: LogStreamName, line: string) => void,
+    private readonly maxLineChars = Number.POSITIVE_INFINITY,
+  ) {}
 
   push(stream: LogStreamName, payload: Buffer): void {
-    const text = this.partial[stream] + this.decoders[stream].write(payload);
-    const lines = text.split('\n');
-    this.partial[stream] = lines.pop() ?? '';
-    for (const line of lines) this.onLine(stream, line.endsWith('\r') ? line.slice(0, -1) : line);
+    const text = this.decoders[stream].write(payload);
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      this.append(stream, end === -1 ? text.slice(start) : text.slice(start, end));
+      if (end === -1) return;
+      this.emit(stream);
+      start = end + 1;
+    }
   }
 
   /** Emits what is left of an unterminated last line on each stream. */
   flush(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.partial[stream] + this.decoders[stream].end();
-      this.partial[stream] = '';
-      if (rest.length > 0) this.onLine(stream, rest);
+      this.append(stream, this.decoders[stream].end());
+      if (this.partial[stream].length > 0 || this.leftOut[stream] > 0) this.emit(stream, false);
     }
+  }
+
+  private append(stream: LogStreamName, piece: string): void {
+    const room = Math.max(0, this.maxLineChars - this.partial[stream].length);
+    if (piece.length <= room) {
+      this.partial[stream] += piece;
+    } else {
+      this.partial[stream] += piece.slice(0, room);
+      this.leftOut[stream] += piece.length - room;
+    }
+  }
+
+  private emit(stream: LogStreamName, terminated = true): void {
+    const line = this.partial[stream];
+    const leftOut = this.leftOut[stream];
+    this.partial[stream] = '';
+    this.leftOut[stream] = 0;
+    if (leftOut > 0) this.onLine(stream, markCut(line, leftOut));
+    else this.onLine(stream, terminated && line.endsWith('\r') ? line.slice(0, -1) : line);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ContainerLogLine, ContainerLogLiveEvent } from '@zpanel/contracts';
 import { FakeContainerOperations } from '@zpanel/remote';
 import { describeContainerFailure } from './container-failures';
-import { ContainerLogFollower, END_REASONS, type LogFollowLimits, type LogFollowSink, capLine } from './container-log-follower';
+import { ContainerLogFollower, END_REASONS, type LogFollowLimits, type LogFollowSink } from './container-log-follower';
 
 const LIMITS: LogFollowLimits = { flushMs: 10, maxBatchLines: 3, maxPendingLines: 1_000, leaseCheckMs: 20, maxDurationMs: 60_000, maxLineChars: 20 };
 const TARGET = { host: '203.0.113.10', port: 22, username: 'root' };
@@ -184,12 +184,5 @@ describe(ContainerLogFollower.name, () => {
     containers.writeLog('app', 'stdout', 'lost');
     expect(await run).toBe(END_REASONS.sinkFailed);
     expect(sink.events).toEqual([{ type: 'end', reason: END_REASONS.sinkFailed }]);
-  });
-});
-
-describe(capLine.name, () => {
-  it('leaves short lines alone and never splits a surrogate pair', () => {
-    expect(capLine('short', 10)).toBe('short');
-    expect(capLine('ab😀cd', 3)).toBe('ab … [line cut: 4 more characters]');
   });
 });

@@ -42,14 +42,6 @@ export const END_REASONS = {
   sinkFailed: 'Live events are unavailable right now (Redis): follow again in a moment',
 } as const;
 
-/** Cuts a line to `max` characters (never inside a surrogate pair), saying how much was left out. */
-export function capLine(line: string, max: number): string {
-  if (line.length <= max) return line;
-  const code = line.charCodeAt(max - 1);
-  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
-  return `${line.slice(0, end)} … [line cut: ${line.length - end} more characters]`;
-}
-
 /**
  * Groups lines into batches (every `flushMs`, or at once at `maxBatchLines`) and writes them in
  * order, one write at a time. A container that writes faster than batches can be written does not
@@ -76,7 +68,7 @@ class LineBatcher {
       return;
     }
     this.noteSkipped();
-    this.lines.push({ stream, line: capLine(line, this.limits.maxLineChars) });
+    this.lines.push({ stream, line });
     if (this.lines.length >= this.limits.maxBatchLines) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.limits.flushMs);
   }
@@ -156,7 +148,7 @@ export class ContainerLogFollower {
       // The job may have waited in the queue after the viewer had already gone.
       await checkViewer();
       if (!follow.signal.aborted) {
-        await this.containers.followLogs(containerId, { tail }, (stream, line) => batcher.add(stream, line), follow.signal);
+        await this.containers.followLogs(containerId, { tail, maxLineChars: this.limits.maxLineChars }, (stream, line) => batcher.add(stream, line), follow.signal);
         if (reason === undefined) reason = await this.whyStreamEnded(containerId);
       }
     } catch (error) {

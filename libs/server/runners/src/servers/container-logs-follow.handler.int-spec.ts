@@ -124,6 +124,24 @@ describe(ContainerLogsFollowHandler.name, () => {
     await f.release();
   });
 
+  it('cuts a line longer than 16 KiB characters and marks it', async () => {
+    const name = `zp-test-${run}-follow-long`;
+    const container = await docker.createContainer({
+      Image: IMAGE,
+      name,
+      Cmd: ['sh', '-c', "head -c 100000 /dev/zero | tr '\\0' x; echo; echo after"],
+      Tty: false,
+      Labels: { 'zpanel.test.run': run },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await container.start();
+    await container.wait();
+    const f = await follow(name, 10);
+    expect((await f.done).reason).toBe('The container stopped (exit code 0)');
+    expect((await f.lines()).map((l) => l.line)).toEqual([`${'x'.repeat(16 * 1024)} … [line cut: ${100_000 - 16 * 1024} more characters]`, 'after']);
+    await f.release();
+  });
+
   it('ends when the worker aborts the job', async () => {
     const { name } = await startLooping('abort');
     const f = await follow(name);
