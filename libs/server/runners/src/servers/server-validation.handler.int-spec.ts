@@ -77,6 +77,8 @@ describe(ServerValidationHandler.name, () => {
     const pushed = { type: 'status', serverId: id, status: 'ready', statusReason: null };
     expect(await statusEvents(LiveTopics.server(id))).toEqual([pushed]);
     expect(await statusEvents(LiveTopics.team(teamId))).toContainEqual(pushed);
+    // The Docker client made for the check leaves no channel open behind it.
+    expect(pool.stats().streams).toBe(0);
   });
 
   it('refuses a server whose host key changed, and keeps the recorded key', async () => {

@@ -4,7 +4,7 @@ import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zp
 import { InjectLogger } from '@zpanel/core';
 import { ServerEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh } from '@zpanel/remote';
+import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
@@ -73,13 +73,16 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
 
     const os = await this.pool.exec(target, ['sh', '-c', '. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME" || uname -sr'], { timeoutMs: COMMAND_TIMEOUT_MS });
     let dockerVersion: string;
+    const docker = dockerOverSsh(this.pool.streams(target));
     try {
-      dockerVersion = (await dockerOverSsh(this.pool.streams(target)).version()).Version;
+      dockerVersion = (await docker.version()).Version;
     } catch {
       return fail(
         'invalid',
         `The Docker Engine does not answer at /var/run/docker.sock for ${server.user}: install Docker (https://docs.docker.com/engine/install/) and make sure ${server.user} may use it (root, or the docker group).`,
       );
+    } finally {
+      releaseDocker(docker);
     }
     const df = await this.pool.exec(target, ['df', '-Pk', '/'], { timeoutMs: COMMAND_TIMEOUT_MS });
     const availableKb = Number(df.stdout.trim().split('\n').pop()?.split(/\s+/)[3]);
