@@ -15,3 +15,4 @@ export * from './ssh/ssh-keys';
 export * from './docker/container-params';
 export * from './applications/application-fields';
 export * from './applications/dotenv';
+export * from './docker/zpanel-names';

@@ -1,0 +1,28 @@
+import { zpanelDockerNames } from './zpanel-names';
+
+describe(zpanelDockerNames.name, () => {
+  const deploymentId = '0f8e2a4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b';
+
+  it('uses the documented names in the default namespace', () => {
+    const names = zpanelDockerNames();
+    expect(names.network).toBe('zpanel');
+    expect(names.proxyContainer).toBe('zpanel-proxy');
+    expect(names.appAlias('web')).toBe('zp-web');
+    expect(names.appContainer('web', deploymentId)).toBe('zp-web-0f8e2a4c1b3d');
+    expect(names.appImage('web', deploymentId)).toBe(`zp/web:${deploymentId}`);
+  });
+
+  it('keeps two namespaces on one Docker host apart', () => {
+    const a = zpanelDockerNames('zt-a1');
+    const b = zpanelDockerNames('zt-b2');
+    for (const pick of [(n: typeof a) => n.network, (n: typeof a) => n.proxyContainer, (n: typeof a) => n.appAlias('web'), (n: typeof a) => n.appContainer('web', deploymentId), (n: typeof a) => n.appImage('web', deploymentId)]) {
+      expect(pick(a)).not.toBe(pick(b));
+    }
+  });
+
+  it('refuses a namespace that is not a short slug', () => {
+    for (const bad of ['', 'Zpanel', '-x', 'a b', 'a;touch /tmp/pwned', 'x'.repeat(21)]) {
+      expect(() => zpanelDockerNames(bad)).toThrow('invalid Docker namespace');
+    }
+  });
+});
