@@ -65,6 +65,8 @@ export interface Stack {
   /** The stack's Redis and key prefix, for tests that play the worker's part (appending live events). */
   redisUrl: string;
   redisPrefix: string;
+  /** The stack's Docker namespace (zpanelDockerNames), to find or clean up what its worker created. */
+  dockerNamespace: string;
   api: RunningProcess;
   worker?: RunningProcess;
   workerHealthUrl?: string;
@@ -96,6 +98,9 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
   const base = testProcessEnv();
   const database = await createStackDatabase();
   const prefix = `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`;
+  // Suites share the test server's Docker Engine: each stack's network, containers and images live
+  // under their own namespace, so parallel suites never remove or route to each other's.
+  const dockerNamespace = `zt-${randomBytes(3).toString('hex')}`;
   // A port found free can be taken by another process before the API binds it; then try others.
   for (let attempt = 1; ; attempt += 1) {
     const port = await freePort();
@@ -103,6 +108,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     const env = testProcessEnv({
       DATABASE_URL: database.url,
       REDIS_PREFIX: prefix,
+      DOCKER_NAMESPACE: dockerNamespace,
       HOST: '127.0.0.1',
       PORT: String(port),
       WORKER_HEALTH_PORT: String(workerPort),
@@ -128,6 +134,6 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       await stopProcesses();
       await database.drop();
     };
-    return { baseUrl, databaseUrl: database.url, redisUrl: env.REDIS_URL, redisPrefix: prefix, api, worker, workerHealthUrl, stop };
+    return { baseUrl, databaseUrl: database.url, redisUrl: env.REDIS_URL, redisPrefix: prefix, dockerNamespace, api, worker, workerHealthUrl, stop };
   }
 }

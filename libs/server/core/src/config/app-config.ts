@@ -35,6 +35,19 @@ export interface AppConfig {
     /** Seconds between two checks of a server that has no interval of its own (5..3600). */
     checkIntervalSeconds: number;
   };
+  docker: {
+    /**
+     * Instance namespace of every Docker object Zpanel creates (network, proxy, app containers,
+     * images); two instances or test stacks sharing a Docker host never touch each other's.
+     */
+    namespace: string;
+  };
+  deployments: {
+    /** A deployment still running after this long fails with reason "timed out". */
+    timeoutMs: number;
+    /** Builds running at once on one server; more wait their turn. */
+    buildConcurrencyPerServer: number;
+  };
   web: {
     /** Folder with the built SPA; the API serves it when it exists. */
     distDir: string;

@@ -26,6 +26,8 @@ describe(loadConfig.name, () => {
     expect(config.http.corsOrigins).toEqual([]);
     expect(config.database.runMigrationsOnBoot).toBe(true);
     expect(config.servers.checkIntervalSeconds).toBe(60);
+    expect(config.docker.namespace).toBe('zpanel');
+    expect(config.deployments).toEqual({ timeoutMs: 30 * 60_000, buildConcurrencyPerServer: 2 });
   });
 
   it('reads every variable it documents', () => {
@@ -45,6 +47,9 @@ describe(loadConfig.name, () => {
       MIGRATIONS_RUN_ON_BOOT: 'false',
       WEB_DIST_DIR: '/srv/web',
       SERVER_CHECK_INTERVAL_SECONDS: '30',
+      DOCKER_NAMESPACE: 'zt-0a1b2c',
+      DEPLOYMENT_TIMEOUT_MINUTES: '5',
+      DEPLOYMENT_BUILD_CONCURRENCY: '4',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -55,6 +60,8 @@ describe(loadConfig.name, () => {
       database: { runMigrationsOnBoot: false },
       web: { distDir: '/srv/web' },
       servers: { checkIntervalSeconds: 30 },
+      docker: { namespace: 'zt-0a1b2c' },
+      deployments: { timeoutMs: 5 * 60_000, buildConcurrencyPerServer: 4 },
     });
   });
 
@@ -76,6 +83,12 @@ describe(loadConfig.name, () => {
       expect.arrayContaining(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'CORS_ORIGINS', 'SERVER_CHECK_INTERVAL_SECONDS', 'DATABASE_URL', 'ZPANEL_SECRET_KEY']),
     );
     expect(problems).toHaveLength(7);
+  });
+
+  it('refuses a Docker namespace that could not name a network, container and image', () => {
+    for (const bad of ['Zpanel', '1zp', 'zp_x', 'zp;rm', 'a'.repeat(21), '-zp']) {
+      expect(problemsFor({ ...validEnv(), DOCKER_NAMESPACE: bad })).toEqual([expect.stringMatching(/^DOCKER_NAMESPACE must start/)]);
+    }
   });
 
   it('has no built-in secret key: a missing or short key is refused', () => {

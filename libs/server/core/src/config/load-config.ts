@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_DOCKER_NAMESPACE, DOCKER_NAMESPACE_PATTERN } from '../docker/zpanel-names';
 import type { AppConfig } from './app-config';
 
 /** Thrown when the environment is invalid; `problems` names every bad variable at once. */
@@ -105,6 +106,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const bodyLimit = read('HTTP_BODY_LIMIT') ?? '1mb';
   if (!/^\d+(b|kb|mb)$/i.test(bodyLimit)) problems.push('HTTP_BODY_LIMIT must look like 512kb or 1mb');
 
+  const dockerNamespace = read('DOCKER_NAMESPACE') ?? DEFAULT_DOCKER_NAMESPACE;
+  if (!DOCKER_NAMESPACE_PATTERN.test(dockerNamespace)) {
+    problems.push('DOCKER_NAMESPACE must start with a lowercase letter, then lowercase letters, digits or - (at most 20)');
+  }
+
   const corsOrigins = (read('CORS_ORIGINS') ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -137,6 +143,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceMs: int('WORKER_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
     },
     servers: { checkIntervalSeconds: int('SERVER_CHECK_INTERVAL_SECONDS', 60, 5, 3600) },
+    docker: { namespace: dockerNamespace },
+    deployments: {
+      timeoutMs: int('DEPLOYMENT_TIMEOUT_MINUTES', 30, 1, 1440) * 60_000,
+      buildConcurrencyPerServer: int('DEPLOYMENT_BUILD_CONCURRENCY', 2, 1, 32),
+    },
     web: { distDir: resolve(read('WEB_DIST_DIR') ?? 'dist/apps/web') },
   };
 
