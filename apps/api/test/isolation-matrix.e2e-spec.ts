@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import {
   type CreatedInvitationResponse,
   LIVE_KINDS,
@@ -79,6 +80,13 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/servers/{serverId}/commands': {},
   'GET /api/v1/servers/{serverId}/commands/{runId}': {},
   'POST /api/v1/servers/{serverId}/commands/{runId}/cancel': {},
+  'GET /api/v1/servers/{serverId}/metrics': {},
+  'GET /api/v1/servers/{serverId}/alert-rules': {},
+  'POST /api/v1/servers/{serverId}/alert-rules': { body: { metric: 'cpu', operator: '>', threshold: 95, durationSeconds: 60 } },
+  'PATCH /api/v1/servers/{serverId}/alert-rules/{ruleId}': { body: { threshold: 85 } },
+  'DELETE /api/v1/servers/{serverId}/alert-rules/{ruleId}': {},
+  'GET /api/v1/servers/{serverId}/alerts': {},
+  'GET /api/v1/alerts': { teamHeader: true },
   'GET /api/v1/projects': { teamHeader: true },
   'POST /api/v1/projects': { teamHeader: true, body: { name: 'matrix' } },
   'GET /api/v1/projects/{projectId}': {},
@@ -131,6 +139,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let sshKeyA: string;
   let serverA: string;
   let commandRunA: string;
+  let alertRuleA: string;
   let projectA: string;
   let environmentA: string;
   let applicationA: string;
@@ -154,6 +163,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', '/api/v1/ssh-keys?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/servers?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', `/api/v1/servers/${serverA}/commands?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/servers/${serverA}/alert-rules?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/servers/${serverA}/alerts?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', '/api/v1/projects?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', `/api/v1/projects/${projectA}/environments?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', '/api/v1/applications?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
@@ -166,7 +177,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     ]);
 
   /** Path parameters and subscription fields naming team A's resources. */
-  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY' });
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, ruleId: alertRuleA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY' });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -194,6 +205,16 @@ describe('tenancy isolation matrix (every API route)', () => {
     serverA = ((await call('POST', '/api/v1/servers', ownerA.accessToken, { name: 'web-1', host: '192.0.2.10', sshKeyId: sshKeyA }, teamA)).body as { id: string }).id;
     // No worker runs here: the run stays queued, so a cancel that got through would show in the snapshot.
     commandRunA = ((await call('POST', `/api/v1/servers/${serverA}/commands`, ownerA.accessToken, { command: 'uptime' })).body as { id: string }).id;
+    // Its default rule, with an open alert (no worker runs here to open one) so reads have something to leak.
+    alertRuleA = ((await call('GET', `/api/v1/servers/${serverA}/alert-rules`, ownerA.accessToken)).body as { items: { id: string; metric: string }[] }).items.find((r) => r.metric === 'disk')?.id as string;
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    await db.query(`INSERT INTO alert_events (team_id, server_id, rule_id, metric, operator, threshold, value, message) VALUES ($1, $2, $3, 'disk', '>', 80, 91, 'Disk 91 % > 80 % on web-1')`, [
+      ownerA.teamId,
+      serverA,
+      alertRuleA,
+    ]);
+    await db.end();
     projectA = ((await call('POST', '/api/v1/projects', ownerA.accessToken, { name: 'Shop' }, teamA)).body as { id: string }).id;
     environmentA = ((await call('GET', `/api/v1/projects/${projectA}/environments`, ownerA.accessToken)).body as { items: { id: string }[] }).items[0].id;
     const application = { environmentId: environmentA, serverId: serverA, name: 'shop', buildPack: 'image', imageReference: 'nginx:1.27', port: 80, domains: ['shop.example.com'] };

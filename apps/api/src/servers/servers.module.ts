@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TeamsModule } from '../teams/teams.module';
+import { AlertRulesService } from './alert-rules.service';
 import { ContainerLogsLiveSubscriptions } from './container-logs-live-subscriptions';
 import { ContainersController } from './containers.controller';
+import { ServerMonitoringController, TeamAlertsController } from './metrics.controller';
+import { ServerMetricsService } from './server-metrics.service';
 import { ServersController, SshKeysController } from './servers.controller';
 import { ServerLiveSubscriptions } from './server-live-subscriptions';
 import { ServersService } from './servers.service';
@@ -9,9 +12,9 @@ import { SshKeysService } from './ssh-keys.service';
 
 @Module({
   imports: [TeamsModule],
-  controllers: [SshKeysController, ServersController, ContainersController],
+  controllers: [SshKeysController, ServersController, ContainersController, ServerMonitoringController, TeamAlertsController],
   // ServersService is shared with modules of server sub-resources (command runs), for `teamOf`.
   exports: [ServersService],
-  providers: [SshKeysService, ServersService, ServerLiveSubscriptions, ContainerLogsLiveSubscriptions],
+  providers: [SshKeysService, ServersService, ServerLiveSubscriptions, ContainerLogsLiveSubscriptions, ServerMetricsService, AlertRulesService],
 })
 export class ServersModule {}

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  type AlertRuleDto,
+  AuditAction,
+  type CreateAlertRuleRequest,
+  ErrorCode,
+  type FieldError,
+  type PageQuery,
+  type Paginated,
+  type UpdateAlertRuleRequest,
+} from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import { AlertRuleEntity } from '@zpanel/database';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+
+/** Enough for warning and critical levels of every metric; a cap keeps one server from evaluating thousands per check. */
+export const MAX_ALERT_RULES_PER_SERVER = 50;
+
+function toDto(r: AlertRuleEntity): AlertRuleDto {
+  return {
+    id: r.id,
+    serverId: r.serverId,
+    metric: r.metric,
+    operator: r.operator,
+    threshold: r.threshold,
+    durationSeconds: r.durationSeconds,
+    enabled: r.enabled,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+type RuleFields = Pick<AlertRuleEntity, 'metric' | 'operator' | 'threshold' | 'durationSeconds' | 'enabled'>;
+
+/**
+ * The checks the DTO cannot make alone, on the rule as it will be stored (for a change: the
+ * current rule with the change applied). `unreachable` has no figure: its operator and threshold
+ * are fixed, whatever was sent.
+ */
+function settle(rule: Partial<RuleFields> & Pick<RuleFields, 'metric'>, metricChangedAlone = false): RuleFields {
+  const errors: FieldError[] = [];
+  if (rule.metric === 'unreachable') {
+    return { metric: 'unreachable', operator: '>', threshold: 0, durationSeconds: rule.durationSeconds ?? 0, enabled: rule.enabled ?? true };
+  }
+  if (rule.threshold === undefined || rule.threshold === null) {
+    errors.push({ field: 'threshold', message: `threshold is required for ${rule.metric}` });
+  } else if (rule.metric !== 'load' && rule.threshold > 100) {
+    errors.push({ field: 'threshold', message: `threshold is a percentage for ${rule.metric}: between 0 and 100` });
+  }
+  if (errors.length > 0) {
+    // A changed metric can make the stored threshold wrong; say so rather than blame a field that was not sent.
+    if (metricChangedAlone) errors[0] = { ...errors[0], message: `${errors[0].message} (send a threshold with the new metric)` };
+    throw AppException.validation(errors);
+  }
+  return { metric: rule.metric, operator: rule.operator ?? '>', threshold: rule.threshold as number, durationSeconds: rule.durationSeconds ?? 0, enabled: rule.enabled ?? true };
+}
+
+/** A server's alert rules. The worker evaluates them after every check. */
+@Injectable()
+export class AlertRulesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get rules() {
+    return this.dataSource.getRepository(AlertRuleEntity);
+  }
+
+  async list(serverId: string, query: PageQuery): Promise<Paginated<AlertRuleDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.rules
+      .createQueryBuilder('r')
+      .where('r.serverId = :serverId', { serverId })
+      // The defaults are created together: show them in a fixed order.
+      .orderBy('r.createdAt', 'ASC')
+      .addOrderBy(`array_position(ARRAY['cpu', 'memory', 'disk', 'load', 'unreachable']::text[], r.metric)`, 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .skip(window.skip)
+      .take(window.perPage)
+      .getManyAndCount();
+    return paginated(rows.map(toDto), total, window);
+  }
+
+  async create(caller: Caller, server: { id: string; teamId: string }, input: CreateAlertRuleRequest): Promise<AlertRuleDto> {
+    const fields = settle(input);
+    if ((await this.rules.countBy({ serverId: server.id })) >= MAX_ALERT_RULES_PER_SERVER) {
+      throw new AppException(ErrorCode.Conflict, `A server has at most ${MAX_ALERT_RULES_PER_SERVER} alert rules: delete one first`);
+    }
+    const row = await this.rules.save({ ...fields, serverId: server.id, teamId: server.teamId });
+    await this.audit.record({ action: AuditAction.AlertRuleCreated, teamId: server.teamId, actor: caller, target: { type: 'alert_rule', id: row.id }, metadata: { serverId: server.id, ...fields } });
+    return toDto(row);
+  }
+
+  /** An open alert of the rule stays open until the next check finds the figure back to normal under the new rule (or the rule off). */
+  async update(caller: Caller, serverId: string, ruleId: string, input: UpdateAlertRuleRequest): Promise<AlertRuleDto> {
+    const current = await this.find(serverId, ruleId);
+    const sent = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateAlertRuleRequest;
+    const fields = settle({ ...current, ...sent }, sent.metric !== undefined && sent.threshold === undefined);
+    await this.rules.update({ id: ruleId }, fields);
+    await this.audit.record({
+      action: AuditAction.AlertRuleUpdated,
+      teamId: current.teamId,
+      actor: caller,
+      target: { type: 'alert_rule', id: ruleId },
+      metadata: { serverId, changed: Object.keys(sent) },
+    });
+    return toDto(await this.rules.findOneByOrFail({ id: ruleId }));
+  }
+
+  /** Its alerts go with it. */
+  async delete(caller: Caller, serverId: string, ruleId: string): Promise<void> {
+    const current = await this.find(serverId, ruleId);
+    await this.rules.delete({ id: ruleId });
+    await this.audit.record({
+      action: AuditAction.AlertRuleDeleted,
+      teamId: current.teamId,
+      actor: caller,
+      target: { type: 'alert_rule', id: ruleId },
+      metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
+    });
+  }
+
+  /** A rule of another server (even of the same team) is not found under this one. */
+  private async find(serverId: string, ruleId: string): Promise<AlertRuleEntity> {
+    const rule = await this.rules.findOneBy({ id: ruleId, serverId });
+    if (!rule) throw new AppException(ErrorCode.NotFound, 'No such alert rule');
+    return rule;
+  }
+}
