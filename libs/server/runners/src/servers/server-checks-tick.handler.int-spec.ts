@@ -62,10 +62,12 @@ describe(ServerChecksTickHandler.name, () => {
     expect(wait(ids[0])).toBeLessThanOrEqual(60);
     expect(wait(ids[2])).toBeLessThanOrEqual(5);
 
-    // Due again once its time has come.
+    // Due again once its time has come, or will have come before the next tick (5 s on).
     await dataSource.getRepository(ServerEntity).update({ id: ids[2] }, { nextCheckAt: new Date(Date.now() - 1_000) });
+    await dataSource.getRepository(ServerEntity).update({ id: ids[1] }, { nextCheckAt: new Date(Date.now() + 2_000) });
+    await dataSource.getRepository(ServerEntity).update({ id: ids[0] }, { nextCheckAt: new Date(Date.now() + 4_000) });
     await tick().handle();
-    expect(mine(ids).map((q) => q.serverId)).toEqual([ids[2]]);
+    expect(mine(ids).map((q) => q.serverId).sort()).toEqual([ids[1], ids[2]].sort());
   });
 
   it('leaves servers that are not validated, or whose host key is not pinned, to validation', async () => {

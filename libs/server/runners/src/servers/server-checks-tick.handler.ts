@@ -1,10 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobName, type JobResult } from '@zpanel/contracts';
+import { JobName, type JobResult, REPEATING_JOBS } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig } from '@zpanel/core';
 import { HandlesJob, type JobHandler, JobProducer } from '@zpanel/queue';
 import { DataSource } from 'typeorm';
 import { CHECKED_STATUSES } from './server-check-state';
+
+/**
+ * A server due before the next tick is claimed by this one: ticks come every 5 s, so without this a
+ * 5 s interval that falls a few milliseconds after a tick would wait for the tick after (10 s).
+ */
+const EARLY_SECONDS = (REPEATING_JOBS[JobName.ServerChecksTick]?.everyMs ?? 5_000) / 2 / 1000;
 
 /**
  * Every few seconds: claims the servers whose check is due and queues one `server.check` each.
@@ -29,9 +35,9 @@ export class ServerChecksTickHandler implements JobHandler<JobName.ServerChecksT
       `UPDATE "servers"
           SET "next_check_at" = now() + make_interval(secs => COALESCE("check_interval_seconds", $1))
         WHERE "status" = ANY($2) AND "host_key_fingerprint" IS NOT NULL
-          AND ("next_check_at" IS NULL OR "next_check_at" <= now())
+          AND ("next_check_at" IS NULL OR "next_check_at" <= now() + make_interval(secs => $3))
         RETURNING "id", "next_check_at"`,
-      [this.config.servers.checkIntervalSeconds, CHECKED_STATUSES],
+      [this.config.servers.checkIntervalSeconds, CHECKED_STATUSES, EARLY_SECONDS],
     );
     for (const server of claimed) {
       await this.jobs.enqueue(
