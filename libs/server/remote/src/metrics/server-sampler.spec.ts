@@ -90,6 +90,33 @@ describe(RemoteServerSampler.name, () => {
     expect(sample.dockerError).toContain('ENOENT');
   });
 
+  it('gives up on the whole sample after totalTimeoutMs (a server whose SSH channels are all busy), and cancels the command', async () => {
+    let execSignal: AbortSignal | undefined;
+    const shell: RemoteShell = {
+      exec: (_argv, options) => {
+        execSignal = options?.signal;
+        return new Promise(() => undefined);
+      },
+    };
+    const started = Date.now();
+    const sampler = new RemoteServerSampler(shell, fakeDocker([], async () => ({})) as unknown as Docker, { totalTimeoutMs: 150 });
+    await expect(sampler.sample()).rejects.toBeInstanceOf(SampleTimeoutError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(execSignal?.aborted).toBe(true);
+  });
+
+  it('leaves out the containers Docker has not answered for by the containers deadline, and keeps the rest', async () => {
+    const hanging = (signal?: AbortSignal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    const docker = {
+      listContainers: async () => [{ Id: 'fast', Names: ['/fast'] }, { Id: 'stuck', Names: ['/stuck'] }],
+      getContainer: (id: string) => ({ stats: (options: { abortSignal?: AbortSignal }) => (id === 'fast' ? Promise.resolve(statsAnswer(0, 1)) : hanging(options.abortSignal)) }),
+    };
+    const started = Date.now();
+    const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker, { containersDeadlineMs: 200, dockerTimeoutMs: 5_000 }).sample();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(sample.containers.map((c) => c.id)).toEqual(['fast']);
+  });
+
   it('fails when the command times out or the connection fails, so the check records the server unreachable', async () => {
     const docker = fakeDocker([], async () => ({}));
     const slow = new RemoteServerSampler(new RecordingShell(async () => ({ ...ok(''), exitCode: null, timedOut: true })), docker as unknown as Docker, { commandTimeoutMs: 2_000 });

@@ -34,6 +34,13 @@ export interface SamplerOptions {
   maxContainers?: number;
   /** Stats requests in flight at once, so a server with many containers is not flooded. */
   statsConcurrency?: number;
+  /** For all the containers together: containers not sampled by then are left out of this sample. */
+  containersDeadlineMs?: number;
+  /**
+   * For the whole sample, waiting for a free SSH channel included (long commands may hold them all):
+   * a server that cannot answer a check in this time is, for the check, not reachable.
+   */
+  totalTimeoutMs?: number;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
@@ -69,17 +76,36 @@ export class RemoteServerSampler implements ServerSampler {
       dockerTimeoutMs: options.dockerTimeoutMs ?? 5_000,
       maxContainers: options.maxContainers ?? 30,
       statsConcurrency: options.statsConcurrency ?? 4,
+      containersDeadlineMs: options.containersDeadlineMs ?? 10_000,
+      totalTimeoutMs: options.totalTimeoutMs ?? 20_000,
     };
   }
 
   async sample(): Promise<ServerSample> {
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new SampleTimeoutError(this.options.totalTimeoutMs));
+      }, this.options.totalTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.take(abort.signal), deadline]);
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  private async take(signal: AbortSignal): Promise<ServerSample> {
     // Started first and never left rejected: when the host command fails, so does this, unobserved.
-    const containers = this.containerAnswers().then(
+    const containers = this.containerAnswers(signal).then(
       (answers) => ({ answers, error: null }),
       (error: unknown) => ({ answers: [], error: messageOf(error) }),
     );
-    const result = await this.shell.exec(HOST_STATS_ARGV, { timeoutMs: this.options.commandTimeoutMs, maxBufferBytes: 64 * 1024 });
-    if (result.timedOut) throw new SampleTimeoutError(this.options.commandTimeoutMs);
+    const result = await this.shell.exec(HOST_STATS_ARGV, { timeoutMs: this.options.commandTimeoutMs, maxBufferBytes: 64 * 1024, signal });
+    if (result.timedOut || result.cancelled) throw new SampleTimeoutError(result.timedOut ? this.options.commandTimeoutMs : this.options.totalTimeoutMs);
     const host = parseHostStats(result.stdout);
     const { answers, error } = await containers;
     return {
@@ -89,12 +115,15 @@ export class RemoteServerSampler implements ServerSampler {
     };
   }
 
-  private async containerAnswers(): Promise<{ id: string; name: string; answer: DockerStatsAnswer }[]> {
-    const running = await this.docker.listContainers({ all: false, abortSignal: AbortSignal.timeout(this.options.dockerTimeoutMs) });
+  private async containerAnswers(sampleSignal: AbortSignal): Promise<{ id: string; name: string; answer: DockerStatsAnswer }[]> {
+    const overall = AbortSignal.any([sampleSignal, AbortSignal.timeout(this.options.containersDeadlineMs)]);
+    const callSignal = () => AbortSignal.any([overall, AbortSignal.timeout(this.options.dockerTimeoutMs)]);
+    const running = await this.docker.listContainers({ all: false, abortSignal: callSignal() });
     const answers = await mapLimited(running.slice(0, this.options.maxContainers), this.options.statsConcurrency, async (info) => {
+      if (overall.aborted) return undefined;
       try {
         // stream=false: Docker waits for a second reading itself, so precpu_stats is filled in.
-        const options = { stream: false, abortSignal: AbortSignal.timeout(this.options.dockerTimeoutMs) } as { stream: false };
+        const options = { stream: false, abortSignal: callSignal() } as { stream: false };
         const answer = (await this.docker.getContainer(info.Id).stats(options)) as DockerStatsAnswer;
         return { id: info.Id, name: (info.Names?.[0] ?? info.Id).replace(/^\//, ''), answer };
       } catch {
