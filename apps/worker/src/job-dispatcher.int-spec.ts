@@ -50,8 +50,15 @@ class IdleContainersHandler implements JobHandler<JobName.ServerContainers> {
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
 class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFollow> {
-  async handle(): Promise<JobResult<JobName.ServerContainerLogsFollow>> {
-    return { reason: 'idle' };
+  static started = 0;
+  static abortedAt?: Date;
+
+  /** Like a real follow: runs until told to stop. */
+  async handle(_payload: JobPayload<JobName.ServerContainerLogsFollow>, context: JobContext): Promise<JobResult<JobName.ServerContainerLogsFollow>> {
+    IdleLogsFollowHandler.started += 1;
+    await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve()));
+    IdleLogsFollowHandler.abortedAt = new Date();
+    return { reason: 'The worker stopped' };
   }
 }
 
@@ -174,6 +181,25 @@ describe(JobDispatcher.name, () => {
       await waitFor(async () => (SlowProbeHandler.started > 0 ? true : undefined), 5_000, 'the job to start');
       await app.close();
       expect(await (await queue.getJob(job.id as string))?.getState()).toBe('completed');
+    });
+
+    it('tells endless jobs (log follows) to stop at once instead of waiting out the grace period', async () => {
+      const streams = new Queue(QueueName.ServerStreams, bullConnection(loadConfig(process.env)));
+      try {
+        await streams.obliterate({ force: true });
+        IdleLogsFollowHandler.started = 0;
+        IdleLogsFollowHandler.abortedAt = undefined;
+        // A grace period far longer than the test's own timeout: only an immediate abort lets close() return.
+        const app = await boot(600_000, SlowHandlers);
+        const job = await streams.add(JobName.ServerContainerLogsFollow, { serverId: 's', containerId: 'c', tail: 1, followId: 'f' });
+        await waitFor(async () => (IdleLogsFollowHandler.started > 0 ? true : undefined), 5_000, 'the follow to start');
+        const closing = new Date();
+        await app.close();
+        expect(IdleLogsFollowHandler.abortedAt?.getTime()).toBeGreaterThanOrEqual(closing.getTime());
+        expect(await (await streams.getJob(job.id as string))?.getState()).toBe('completed');
+      } finally {
+        await streams.close();
+      }
     });
 
     it('hands a job that outlives the grace period back to the queue instead of failing it', async () => {

@@ -19,6 +19,12 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.ServerChecks]: 8,
 };
 
+/**
+ * Queues whose jobs only ever end when told to (a log follow lasts as long as its viewer): waiting for
+ * them would hold every shutdown for the whole grace period, so they are told to stop at once.
+ */
+export const ABORTED_AT_SHUTDOWN: ReadonlySet<QueueName> = new Set([QueueName.ServerStreams]);
+
 type AnyHandler = JobHandler<JobName>;
 
 /**
@@ -29,7 +35,7 @@ type AnyHandler = JobHandler<JobName>;
 @Injectable()
 export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly workers: Worker[] = [];
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, { queue: QueueName; controller: AbortController }>();
   private handlers = new Map<JobName, AnyHandler>();
   private shuttingDown = false;
   private readonly logger: Logger;
@@ -105,7 +111,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     const controller = new AbortController();
     const key = `${job.queueName}:${job.id}`;
-    this.running.set(key, controller);
+    this.running.set(key, { queue: job.queueName as QueueName, controller });
     try {
       return await handler.handle(job.data, { jobId: job.id as string, attempt: job.attemptsStarted, signal: controller.signal });
     } catch (error) {
@@ -123,6 +129,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
     this.logger.info({ signal, active: this.running.size }, 'stopping: finishing in-flight jobs');
+    for (const { queue, controller } of this.running.values()) if (ABORTED_AT_SHUTDOWN.has(queue)) controller.abort();
     // close() stops fetching at once and resolves when the running jobs have settled.
     const closed = Promise.all(this.workers.map((w) => w.close()));
     const drained = await Promise.race([
@@ -131,7 +138,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     ]);
     if (!drained) {
       this.logger.warn({ active: this.running.size }, 'grace period over: handing unfinished jobs back to the queue');
-      for (const controller of this.running.values()) controller.abort();
+      for (const { controller } of this.running.values()) controller.abort();
       await closed;
     }
   }
