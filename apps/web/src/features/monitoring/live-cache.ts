@@ -12,6 +12,9 @@ export function applyServerEvent(queryClient: QueryClient, teamId: string, event
   switch (event.type) {
     case 'status':
       patchServer(queryClient, teamId, event.serverId, { status: event.status, statusReason: event.statusReason });
+      // A validation that settles also records the OS, Docker, free disk and host key: fetch the whole row.
+      void queryClient.invalidateQueries({ queryKey: serverKeys.detail(teamId, event.serverId) });
+      void queryClient.invalidateQueries({ queryKey: serverKeys.lists(teamId) });
       return;
     case 'metrics':
       queryClient.setQueryData<ServerMetricsDto>(monitoringKeys.metrics(teamId, event.serverId, '1h'), (metrics) =>

@@ -208,9 +208,10 @@ describe(ServersPage.name, () => {
 
   it('updates status badges and open alert counts from the team’s live events', async () => {
     let openAlerts: AlertEventDto[] = [];
+    let db = aServer({ id: 'server-2', name: 'db-1' });
     mockApi({
       ...shell(),
-      [LIST]: () => jsonResponse(aPage([aServer(), aServer({ id: 'server-2', name: 'db-1' })])),
+      [LIST]: () => jsonResponse(aPage([aServer(), db])),
       [KEY_LIST]: () => jsonResponse(aPage([])),
       [OPEN_ALERTS]: () => jsonResponse(aPage(openAlerts)),
     });
@@ -223,6 +224,7 @@ describe(ServersPage.name, () => {
         expect(emitLiveEvent((subscription) => subscription.kind === 'team' && subscription.teamId === 'team-1', event)).toBe(1);
       });
 
+    db = { ...db, status: 'unreachable', statusReason: 'No route to host' };
     toTeam({ type: 'status', serverId: 'server-2', status: 'unreachable', statusReason: 'No route to host' });
 
     await waitFor(() => expect(within(row()).getByTestId('server-status').textContent).toBe('UnreachableNo route to host'));
