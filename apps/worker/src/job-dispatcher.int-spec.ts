@@ -95,6 +95,7 @@ class IdleCheckHandler implements JobHandler<JobName.ServerCheck> {
 }
 
 @Injectable()
+@Injectable()
 @HandlesJob(JobName.DeploymentRun)
 class IdleDeploymentHandler implements JobHandler<JobName.DeploymentRun> {
   async handle(): Promise<JobResult<JobName.DeploymentRun>> {
@@ -102,6 +103,7 @@ class IdleDeploymentHandler implements JobHandler<JobName.DeploymentRun> {
   }
 }
 
+@Injectable()
 @HandlesJob(JobName.DeploymentsReap)
 class IdleDeploymentsReapHandler implements JobHandler<JobName.DeploymentsReap> {
   async handle(): Promise<JobResult<JobName.DeploymentsReap>> {

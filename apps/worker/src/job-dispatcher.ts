@@ -17,6 +17,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.ServerStreams]: 50,
   // A check mostly waits on the server (about a second each); a slow or dead server holds a slot for its timeouts only.
   [QueueName.ServerChecks]: 8,
+  // A deployment mostly waits on the server's build or health check; builds per server are capped apart (DEPLOYMENT_BUILD_CONCURRENCY).
+  [QueueName.Deployments]: 10,
 };
 
 /**

@@ -9,3 +9,4 @@ export * from './live-streams';
 export * from './live-subscriber';
 export * from './live-leases';
 export * from './command-run-jobs';
+export * from './deployment-jobs';

@@ -40,6 +40,11 @@ export enum AuditAction {
   AlertRuleCreated = 'alert_rule.created',
   AlertRuleUpdated = 'alert_rule.updated',
   AlertRuleDeleted = 'alert_rule.deleted',
+  /** A deployment was asked for (metadata: deploymentId, trigger, commit). */
+  DeploymentCreated = 'deployment.created',
+  DeploymentCancelled = 'deployment.cancelled',
+  /** A previous deployment's image was made live again (metadata: deploymentId, sourceDeploymentId). */
+  DeploymentRolledBack = 'deployment.rolled_back',
 }
 
 export interface AuditEventDto {

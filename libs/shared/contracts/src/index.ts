@@ -12,3 +12,4 @@ export * from './live';
 export * from './metrics';
 export * from './command-runs';
 export * from './applications';
+export * from './deployments';

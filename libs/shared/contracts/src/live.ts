@@ -6,6 +6,7 @@
  */
 import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
 import type { CommandRunStatus } from './command-runs';
+import type { DeploymentLogLine, DeploymentStatus, DeploymentStep } from './deployments';
 import type { ServerStatus } from './servers';
 
 /** What a client can subscribe to. Every request is authorized against the resource's team. */
@@ -17,7 +18,12 @@ export type LiveSubscribeRequest =
   /** Output of a command run, replayed from the start (or after `after`) then live. */
   | { kind: 'command-run'; runId: string; after?: string }
   /** Follows a container's logs: the last `tail` lines, then new ones until unsubscribed. */
-  | { kind: 'container-logs'; serverId: string; containerId: string; tail?: number };
+  | { kind: 'container-logs'; serverId: string; containerId: string; tail?: number }
+  /**
+   * A deployment's log: stored lines after `afterSeq` (default 0: from the first), then new ones as
+   * the worker writes them, each line once and in order; then the current status.
+   */
+  | { kind: 'deployment-logs'; deploymentId: string; afterSeq?: number };
 
 /**
  * The client names the subscription (unique on its connection), so events replayed before the
@@ -27,7 +33,7 @@ export type LiveSubscribeMessage = LiveSubscribeRequest & { subscriptionId: stri
 export const SUBSCRIPTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type LiveKind = LiveSubscribeRequest['kind'];
-export const LIVE_KINDS: readonly LiveKind[] = ['team', 'server', 'command-run', 'container-logs'];
+export const LIVE_KINDS: readonly LiveKind[] = ['team', 'server', 'command-run', 'container-logs', 'deployment-logs'];
 
 export type LiveSubscribeResult =
   | { ok: true; subscriptionId: string }
@@ -36,7 +42,10 @@ export type LiveSubscribeResult =
 
 export interface LiveEventMessage<E = unknown> {
   subscriptionId: string;
-  /** Stream entry id; pass it back as `after` to resume where the client left off. */
+  /**
+   * Stream entry id; pass it back as `after` to resume where the client left off. For
+   * `deployment-logs`, the last line `seq` delivered so far (resume with it as `afterSeq`).
+   */
   id: string;
   event: E;
 }
@@ -53,6 +62,7 @@ export const LiveTopics = {
   commandRun: (runId: string): LiveTopic<'command-run'> => ({ kind: 'command-run', key: `command-run:${runId}` }),
   /** One stream per follow session: two viewers of one container each get their own tail. */
   containerLogs: (followId: string): LiveTopic<'container-logs'> => ({ kind: 'container-logs', key: `container-logs:${followId}` }),
+  deploymentLogs: (deploymentId: string): LiveTopic<'deployment-logs'> => ({ kind: 'deployment-logs', key: `deployment:${deploymentId}` }),
 } as const;
 
 /** Events of the `team` (every server of the team) and `server` kinds. */
@@ -78,10 +88,16 @@ export type CommandRunLiveEvent =
   | { type: 'output'; stream: 'stdout' | 'stderr'; data: string }
   | { type: 'finished'; status: CommandRunStatus; exitCode: number | null };
 
+export type DeploymentLiveEvent =
+  /** Lines in `seq` order; resume with the last `seq` seen as `afterSeq`. */
+  | { type: 'lines'; lines: DeploymentLogLine[] }
+  | { type: 'status'; status: DeploymentStatus; step: DeploymentStep; reason: string | null };
+
 /** The event type each kind carries. */
 export interface LiveEventMap {
   team: ServerLiveEvent;
   server: ServerLiveEvent;
   'command-run': CommandRunLiveEvent;
   'container-logs': ContainerLogLiveEvent;
+  'deployment-logs': DeploymentLiveEvent;
 }

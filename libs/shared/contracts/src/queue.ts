@@ -1,4 +1,5 @@
 import type { CommandRunStatus } from './command-runs';
+import type { DeploymentStatus } from './deployments';
 import type { ContainerAction, ContainerDetailsDto, ContainerDto, ContainerLogsDto, ServerStatus } from './servers';
 
 /** Parameters are validated by the API before the job is queued, and again by the worker's Docker layer. */
@@ -29,6 +30,8 @@ export enum QueueName {
   ServerStreams = 'server-streams',
   /** Periodic server checks, metrics and their retention; apart so they never delay validations or operations. */
   ServerChecks = 'server-checks',
+  /** Deployments: long (builds), so they never hold up the short server operations. */
+  Deployments = 'deployments',
 }
 
 export enum JobName {
@@ -50,6 +53,10 @@ export enum JobName {
   ServerCheck = 'server.check',
   /** Repeating: folds raw samples older than 7 days into 1-minute averages, drops those older than 30 days. */
   MetricsRetention = 'metrics.retention',
+  /** Runs one deployment (`{ deploymentId }`, job id = deployment id): source, build, start, health, promote, retire, prune. */
+  DeploymentRun = 'deployment.run',
+  /** Repeating: fails running deployments whose worker died (and removes their new container), re-queues queued ones whose job was lost. */
+  DeploymentsReap = 'deployments.reap',
 }
 
 export interface JobPayloads {
@@ -63,6 +70,8 @@ export interface JobPayloads {
   [JobName.ServerChecksTick]: Record<string, never>;
   [JobName.ServerCheck]: { serverId: string };
   [JobName.MetricsRetention]: Record<string, never>;
+  [JobName.DeploymentRun]: { deploymentId: string };
+  [JobName.DeploymentsReap]: Record<string, never>;
 }
 
 export interface JobResults {
@@ -78,6 +87,9 @@ export interface JobResults {
   /** `skipped`: the server was deleted, or is not in a state that is checked (pending, validating, invalid). */
   [JobName.ServerCheck]: { reachable: boolean; status: ServerStatus } | { skipped: true };
   [JobName.MetricsRetention]: { downsampled: number; deletedRaw: number; deletedMinute: number };
+  /** `ran: false` when the deployment was no longer queued (cancelled, superseded, a duplicate job). */
+  [JobName.DeploymentRun]: { ran: false } | { ran: true; status: DeploymentStatus };
+  [JobName.DeploymentsReap]: { failed: number; requeued: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -94,6 +106,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ServerChecksTick]: QueueName.ServerChecks,
   [JobName.ServerCheck]: QueueName.ServerChecks,
   [JobName.MetricsRetention]: QueueName.ServerChecks,
+  [JobName.DeploymentRun]: QueueName.Deployments,
+  [JobName.DeploymentsReap]: QueueName.System,
 };
 
 /**
@@ -106,6 +120,7 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   // The tick only claims due servers; each server's own interval (5..3600 s) decides how often it is checked.
   [JobName.ServerChecksTick]: { everyMs: 5_000 },
   [JobName.MetricsRetention]: { everyMs: 3_600_000 },
+  [JobName.DeploymentsReap]: { everyMs: 15_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

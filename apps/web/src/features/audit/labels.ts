@@ -40,6 +40,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.AlertRuleCreated]: 'Alert rule added',
   [AuditAction.AlertRuleUpdated]: 'Alert rule changed',
   [AuditAction.AlertRuleDeleted]: 'Alert rule deleted',
+  [AuditAction.DeploymentCreated]: 'Deployment started',
+  [AuditAction.DeploymentCancelled]: 'Deployment cancelled',
+  [AuditAction.DeploymentRolledBack]: 'Rolled back',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -99,6 +102,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.EnvVarsChanged,
     ],
   },
+  { label: 'Deployments', actions: [AuditAction.DeploymentCreated, AuditAction.DeploymentCancelled, AuditAction.DeploymentRolledBack] },
   { label: 'Alerts', actions: [AuditAction.AlertRuleCreated, AuditAction.AlertRuleUpdated, AuditAction.AlertRuleDeleted] },
 ];
 

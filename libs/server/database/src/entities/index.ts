@@ -8,6 +8,7 @@ import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CommandRunEntity } from './command-run.entity';
+import { DeploymentEntity, DeploymentLogEntity } from './deployment.entity';
 import { InstanceEntity } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
@@ -19,7 +20,8 @@ import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 
+export { DeploymentEntity, DeploymentLogEntity };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity, DeploymentEntity, DeploymentLogEntity];

@@ -7,6 +7,7 @@ import { CreateServers1795400500000 } from './1795400500000-create-servers';
 import { CreateCommandRuns1795400600000 } from './1795400600000-create-command-runs';
 import { CreateServerMetricsAndAlerts1795400700000 } from './1795400700000-create-server-metrics-and-alerts';
 import { CreateApplications1795400800000 } from './1795400800000-create-applications';
+import { CreateDeployments1795400900000 } from './1795400900000-create-deployments';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateCommandRuns1795400600000,
   CreateServerMetricsAndAlerts1795400700000,
   CreateApplications1795400800000,
+  CreateDeployments1795400900000,
 ];
