@@ -7,6 +7,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
+import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
@@ -32,6 +33,7 @@ export class AppModule {
         ServersModule,
         CommandRunsModule,
         ApplicationsModule,
+        DeploymentsModule,
       ],
     };
   }

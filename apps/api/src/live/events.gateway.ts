@@ -127,9 +127,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
       const handler = this.registry.handler(request.kind);
       const subscription = await handler.authorize(client.data.caller, request as never);
-      const stopFollowing = await this.subscriber.follow(subscription.topic, subscription.after, (entry) =>
-        client.emit('live:event', { subscriptionId, id: entry.id, event: entry.event }),
-      );
+      const emit = (entry: { id: string; event: unknown }) => client.emit('live:event', { subscriptionId, id: entry.id, event: entry.event });
+      const stopFollowing = subscription.follow ? await subscription.follow(emit) : await this.subscriber.follow(subscription.topic, subscription.after, emit);
       const stop = async () => {
         await stopFollowing();
         await subscription.onStop?.();

@@ -8,6 +8,11 @@ export interface LiveSubscription {
   topic: LiveTopic;
   /** Replay entries after this id (`'0'`: from the start); without it only new entries are sent. */
   after?: string;
+  /**
+   * Replaces the plain follow of `topic` for kinds whose history is kept elsewhere (deployment logs
+   * in Postgres): calls `deliver` for every event in order and resolves to the function that stops it.
+   */
+  follow?: (deliver: (entry: { id: string; event: unknown }) => void) => Promise<() => Promise<void>>;
   /** Runs once the topic is followed, so nothing the start triggers can be missed (e.g. a log follow job). */
   onStart?: () => Promise<void>;
   /** Runs when the client unsubscribes or disconnects. */

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TeamsModule } from '../teams/teams.module';
+import { DeploymentLogsLiveSubscriptions } from './deployment-logs-live-subscriptions';
+import { ApplicationDeploymentsController, DeploymentsController } from './deployments.controller';
+import { DeploymentsService } from './deployments.service';
+
+/** Deployments of applications: the API queues them, the worker runs them. */
+@Module({
+  imports: [TeamsModule],
+  controllers: [ApplicationDeploymentsController, DeploymentsController],
+  providers: [DeploymentsService, DeploymentLogsLiveSubscriptions],
+})
+export class DeploymentsModule {}

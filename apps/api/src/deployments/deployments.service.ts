@@ -1,0 +1,266 @@
+import { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AuditAction,
+  DEPLOYMENT_LOG_PAGE,
+  type DeploymentDto,
+  type DeploymentLiveEvent,
+  type DeploymentLogLine,
+  type DeploymentLogPage,
+  type DeploymentLogStream,
+  type DeploymentTrigger,
+  ErrorCode,
+  LiveTopics,
+  type PageQuery,
+  type Paginated,
+} from '@zpanel/contracts';
+import { AppException, InjectLogger } from '@zpanel/core';
+import { ApplicationEntity, DeploymentEntity, UserEntity } from '@zpanel/database';
+import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { pageWindow, paginated } from '../http/pagination';
+
+export function toDeploymentDto(r: DeploymentEntity): DeploymentDto {
+  const unfinished = r.status === 'queued' || r.status === 'running';
+  return {
+    id: r.id,
+    teamId: r.teamId,
+    applicationId: r.applicationId,
+    status: r.status,
+    trigger: r.trigger,
+    commitSha: r.commitSha,
+    sourceDeploymentId: r.sourceDeploymentId,
+    imageTag: r.imageTag,
+    containerName: r.containerName,
+    step: r.step,
+    reason: r.reason,
+    cancelRequested: r.cancelRequestedAt !== null && unfinished,
+    imageKept: r.status === 'success' && r.imageTag !== null && r.imagePrunedAt === null,
+    actor: {
+      type: r.tokenId ? 'token' : 'user',
+      userId: r.userId,
+      tokenId: r.tokenId,
+      name: r.actorName,
+    },
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+interface LogRow {
+  seq: string;
+  ts: Date;
+  stream: DeploymentLogStream;
+  line: string;
+}
+
+const toLine = (r: LogRow): DeploymentLogLine => ({ seq: Number(r.seq), ts: r.ts.toISOString(), stream: r.stream, line: r.line });
+
+const noSuchDeployment = () => new AppException(ErrorCode.NotFound, 'No such deployment');
+
+/** What a deployment is asked for with; `create` is the one way any caller (UI, API, webhook, rollback) starts one. */
+export interface DeploymentRequest {
+  trigger: DeploymentTrigger;
+  commit?: string;
+  /** Rollback: run this deployment's kept image again, without a build. */
+  source?: DeploymentEntity;
+}
+
+/**
+ * Deployments: the API stores the row and queues it; the worker runs it. Callers are authorized on
+ * the application (or the deployment's team) before any method here is called.
+ */
+@Injectable()
+export class DeploymentsService {
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly jobs: JobProducer,
+    private readonly live: LiveStreams,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'deployments' });
+  }
+
+  private get deployments() {
+    return this.dataSource.getRepository(DeploymentEntity);
+  }
+
+  async teamOfApplication(applicationId: string): Promise<string | undefined> {
+    return (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  /** The team of a deployment, for access checks (undefined when there is no such deployment). */
+  async teamOf(deploymentId: string): Promise<string | undefined> {
+    return (await this.deployments.findOne({ where: { id: deploymentId }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
+  /**
+   * Creates the `queued` row and queues it. In one transaction holding the application's row lock,
+   * still-queued deployments of the application become `superseded`: of two requests racing, the
+   * later one wins and exactly one deployment stays queued.
+   */
+  async create(caller: Caller, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
+    const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
+    const { row, superseded } = await this.dataSource.transaction(async (manager) => {
+      const application = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+      if (!application) throw new AppException(ErrorCode.NotFound, 'No such application');
+      if (request.commit !== undefined && application.buildPack !== 'dockerfile') {
+        throw AppException.validation([{ field: 'commit', message: 'commit applies to applications built from a git repository (dockerfile build pack) only' }]);
+      }
+      const repository = manager.getRepository(DeploymentEntity);
+      const saved = await repository.save(
+        repository.create({
+          teamId: application.teamId,
+          applicationId,
+          status: 'queued',
+          trigger: request.trigger,
+          commitSha: request.source?.commitSha ?? request.commit ?? null,
+          sourceDeploymentId: request.source?.id ?? null,
+          imageTag: request.source?.imageTag ?? null,
+          step: 'queued',
+          userId: caller.userId,
+          tokenId: caller.kind === 'token' ? caller.tokenId : null,
+          actorName: person?.name ?? 'unknown',
+        }),
+      );
+      const result = await repository
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'superseded', step: 'queued', finishedAt: () => 'now()', reason: `Superseded by a newer deployment (${saved.id}) before it started.` })
+        .where(`application_id = :applicationId AND status = 'queued' AND id <> :id`, { applicationId, id: saved.id })
+        .returning(['id'])
+        .execute();
+      const action = request.trigger === 'rollback' ? AuditAction.DeploymentRolledBack : AuditAction.DeploymentCreated;
+      await this.audit.record(
+        {
+          action,
+          teamId: application.teamId,
+          actor: caller,
+          target: { type: 'application', id: applicationId },
+          metadata: { deploymentId: saved.id, trigger: saved.trigger, commit: saved.commitSha, ...(request.source ? { sourceDeploymentId: request.source.id } : {}) },
+        },
+        manager,
+      );
+      return { row: saved, superseded: (result.raw as { id: string }[]).map((r) => r.id) };
+    });
+
+    for (const id of superseded) {
+      await this.sendStatus(id, { type: 'status', status: 'superseded', step: 'queued', reason: `Superseded by a newer deployment (${row.id}) before it started.` });
+    }
+    try {
+      await enqueueDeployment(this.jobs, row.id);
+    } catch (error) {
+      // The row is the truth: the worker's reaper queues a deployment whose job never made it to Redis.
+      this.logger.warn({ err: error, deploymentId: row.id }, 'deployment not queued yet; the reaper will queue it');
+    }
+    return this.get(row.id);
+  }
+
+  /** A rollback: only a successful deployment whose image is still kept, of the same application. */
+  async rollback(caller: Caller, deploymentId: string): Promise<DeploymentDto> {
+    const source = await this.deployments.findOneBy({ id: deploymentId });
+    if (!source) throw noSuchDeployment();
+    if (source.status !== 'success' || source.imageTag === null) {
+      throw new AppException(ErrorCode.Conflict, `Only a successful deployment can be rolled back to (this one is ${source.status})`);
+    }
+    if (source.imagePrunedAt !== null) {
+      throw new AppException(ErrorCode.Conflict, 'The image of this deployment is no longer kept on the server (raise keepImages to keep more)');
+    }
+    return this.create(caller, source.applicationId, { trigger: 'rollback', source });
+  }
+
+  async list(applicationId: string, query: PageQuery): Promise<Paginated<DeploymentDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.deployments.findAndCount({
+      where: { applicationId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
+    return paginated(rows.map(toDeploymentDto), total, window);
+  }
+
+  async get(deploymentId: string): Promise<DeploymentDto> {
+    const row = await this.deployments.findOneBy({ id: deploymentId });
+    if (!row) throw noSuchDeployment();
+    return toDeploymentDto(row);
+  }
+
+  /**
+   * A queued deployment is cancelled at once (the worker will skip it); a running one is flagged, and
+   * the worker running it stops the build or removes the new container within about a second. In one
+   * statement, so a deployment the worker claims meanwhile is flagged rather than marked cancelled
+   * behind the worker's back.
+   */
+  async cancel(caller: Caller, deploymentId: string): Promise<DeploymentDto> {
+    const result = await this.deployments
+      .createQueryBuilder()
+      .update()
+      .set({
+        cancelRequestedAt: () => 'now()',
+        status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+        finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+        reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
+      })
+      .where(`id = :deploymentId AND status IN ('queued', 'running')`, { deploymentId })
+      .returning(['status', 'team_id', 'application_id'])
+      .execute();
+    const updated = (result.raw as { status: string; team_id: string; application_id: string }[])[0];
+    if (!updated) {
+      const current = await this.get(deploymentId);
+      throw new AppException(ErrorCode.Conflict, `The deployment already finished (${current.status})`);
+    }
+    await this.audit.record({
+      action: AuditAction.DeploymentCancelled,
+      teamId: updated.team_id,
+      actor: caller,
+      target: { type: 'application', id: updated.application_id },
+      metadata: { deploymentId },
+    });
+    // No worker will touch a cancelled queued deployment again: the API ends its live status itself.
+    if (updated.status === 'cancelled') await this.sendStatus(deploymentId, { type: 'status', status: 'cancelled', step: 'queued', reason: 'Cancelled before it started.' });
+    return this.get(deploymentId);
+  }
+
+  /** Stored lines after `afterSeq`, oldest first. */
+  async logs(deploymentId: string, afterSeq = 0, limit: number = DEPLOYMENT_LOG_PAGE.defaultLimit): Promise<DeploymentLogPage> {
+    const rows: LogRow[] = await this.dataSource.query(
+      `SELECT "seq", "ts", "stream", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
+      [deploymentId, afterSeq, limit + 1],
+    );
+    const lines = rows.slice(0, limit).map(toLine);
+    return { lines, lastSeq: lines.length ? lines[lines.length - 1].seq : afterSeq, hasMore: rows.length > limit };
+  }
+
+  /**
+   * The whole log as text, read page by page as the client takes it: memory stays flat however long
+   * the log is. Lines come out as stored (already redacted), one per text line.
+   */
+  download(deploymentId: string): Readable {
+    const logs = (afterSeq: number, limit: number) => this.logs(deploymentId, afterSeq, limit);
+    async function* lines(): AsyncGenerator<string> {
+      let afterSeq = 0;
+      for (;;) {
+        const page = await logs(afterSeq, DEPLOYMENT_LOG_PAGE.maxLimit);
+        if (page.lines.length > 0) yield page.lines.map((l) => `${l.line}\n`).join('');
+        if (!page.hasMore) return;
+        afterSeq = page.lastSeq;
+      }
+    }
+    return Readable.from(lines());
+  }
+
+  private async sendStatus(deploymentId: string, event: DeploymentLiveEvent): Promise<void> {
+    await this.live.append(LiveTopics.deploymentLogs(deploymentId), event).catch((error: unknown) => {
+      this.logger.warn({ err: error, deploymentId }, 'deployment status not sent live');
+    });
+  }
+}
