@@ -247,6 +247,17 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
     });
   }
 
+  /**
+   * A TCP connection opened by the server to `host:port` (`direct-tcpip`): reaches what only the
+   * server can, such as a container's address on a Docker bridge network. Fails when the server
+   * cannot connect (refused, unreachable).
+   */
+  openTcpStream(host: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => (error ? reject(error) : resolve(stream)));
+    });
+  }
+
   onClose(listener: () => void): void {
     if (this.closed) listener();
     else this.closeListeners.add(listener);

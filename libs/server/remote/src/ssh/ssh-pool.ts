@@ -175,6 +175,18 @@ export class SshPool {
     return stream;
   }
 
+  /** A TCP connection from the server to `host:port` (a container's address on a Docker network), over the pooled connection. */
+  async openTcpStream(target: PooledTarget, host: string, port: number): Promise<Duplex> {
+    const connection = await this.connection(target);
+    this.entry(target).lastUsed = Date.now();
+    const stream = await connection.openTcpStream(host, port);
+    this.openStreams += 1;
+    stream.once('close', () => {
+      this.openStreams -= 1;
+    });
+    return stream;
+  }
+
   /**
    * Keeps a server's connection from being closed as idle until the returned function is called:
    * for a stream that stays open without new calls (following a container's log). Streams alone do
