@@ -13,10 +13,17 @@ import { ServerCheckHandler } from './servers/server-check.handler';
 import { ServerChecksTickHandler } from './servers/server-checks-tick.handler';
 import { ServerLiveEvents } from './servers/server-live-events';
 import { ServerSamplers } from './servers/server-samplers';
+import { BuildSlots } from './deployment/build-slots';
+import { DeploymentEvents } from './deployment/deployment-events';
+import { DeploymentRunHandler } from './deployment/deployment-run.handler';
+import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handler';
 
 /** Server checks, metrics and alerts (issue #4, parts 6 and 7). */
 const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
 
+/** Deployments (issue #5). */
+const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler];
+
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS] })
 export class RunnersModule {}

@@ -7,3 +7,4 @@ export * from './api-session';
 export * from './api-call';
 export * from './secret-scan';
 export * from './live-client';
+export * from './git-fixture';

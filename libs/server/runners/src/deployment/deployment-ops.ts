@@ -1,0 +1,58 @@
+import type { HealthCheckSettings, RestartPolicy } from '@zpanel/contracts';
+
+/** What the pipeline asks of the server's Docker Engine; `DockerDeploymentOps` is the real one, `FakeDeploymentOps` the unit-test one. */
+export interface DeploymentOps {
+  imageExists(reference: string): Promise<boolean>;
+  /** Pulls an image, reporting progress lines. */
+  pullImage(reference: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void>;
+  /** Builds `spec.tag` from a directory (a tar of it goes to the Docker API), streaming the build output. */
+  buildImage(spec: BuildSpec, onLine: (stream: 'stdout' | 'stderr', line: string) => void, signal: AbortSignal): Promise<void>;
+  ensureNetwork(): Promise<void>;
+  /** Creates and starts the container on the network, without the app's alias. */
+  startContainer(spec: ContainerSpec): Promise<void>;
+  /** The container's address on the network; null when it is not running (it exited). */
+  containerAddress(name: string): Promise<{ ip: string } | { exited: true; exitCode: number | null } | null>;
+  /** The last lines the container wrote, to explain a failed health check. */
+  containerLogTail(name: string, lines: number): Promise<string[]>;
+  /** Reconnects the container to the network with the app's alias (it answers the alias from then on). */
+  addAlias(name: string, alias: string): Promise<void>;
+  /** Containers of the application on this instance (labels), with the deployment each belongs to. */
+  appContainers(): Promise<{ name: string; deploymentId: string | null; running: boolean }[]>;
+  /** Stops (SIGTERM, then SIGKILL after the grace period) and removes; a missing container is fine. */
+  retireContainer(name: string, graceSeconds: number): Promise<void>;
+  /** Removes at once (killing it); a missing container is fine. */
+  removeContainer(name: string): Promise<void>;
+  /** Images of the application on this instance (labels), newest first. */
+  appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]>;
+  /** Removes one image tag; false when Docker refuses (a container still uses it). */
+  removeImage(reference: string): Promise<boolean>;
+}
+
+export interface BuildSpec {
+  /** The build context directory. */
+  contextDir: string;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  target: string | null;
+  buildArgs: Record<string, string>;
+  tag: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  /** `KEY=value` entries, byte-exact. */
+  env: string[];
+  labels: Record<string, string>;
+  restartPolicy: RestartPolicy;
+  cpuLimit: number | null;
+  memoryLimitMb: number | null;
+  stopGraceSeconds: number;
+  port: number;
+}
+
+/** One probe of the new container, from the server's side (it can reach bridge addresses). */
+export interface HealthProber {
+  probe(ip: string, port: number, check: HealthCheckSettings, signal: AbortSignal): Promise<{ ok: true } | { ok: false; detail: string }>;
+}

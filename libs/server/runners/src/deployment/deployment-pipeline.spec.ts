@@ -1,0 +1,244 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeploymentLogLine, DeploymentStep } from '@zpanel/contracts';
+import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
+import { zpanelDockerNames } from '@zpanel/core';
+import { DeploymentLog, Redactor } from './deployment-log';
+import { type AbortReason, DeploymentPipeline, type PipelineApplication, type PipelineInput } from './deployment-pipeline';
+import { FakeDeploymentOps, FakeHealthProber } from './fake-deployment-ops';
+import type { SourceFetcher } from './git-source';
+
+const names = zpanelDockerNames('zt-unit');
+const OLD_ID = '11111111-1111-4111-8111-111111111111';
+const NEW_ID = '22222222-2222-4222-8222-222222222222';
+
+const application = (overrides: Partial<PipelineApplication> = {}): PipelineApplication => ({
+  id: '33333333-3333-4333-8333-333333333333',
+  name: 'shop',
+  buildPack: 'dockerfile',
+  gitUrl: 'https://git.example.com/shop.git',
+  gitBranch: 'main',
+  dockerfilePath: 'Dockerfile',
+  buildTarget: null,
+  baseDirectory: '.',
+  imageReference: null,
+  port: 8080,
+  healthCheck: { ...APPLICATION_DEFAULTS.healthCheck, startPeriodSeconds: 0, retries: 3 },
+  restartPolicy: 'unless-stopped',
+  cpuLimit: 0.5,
+  memoryLimitMb: 256,
+  stopGraceSeconds: 7,
+  keepImages: 2,
+  ...overrides,
+});
+
+let workDir: string;
+
+/** A checkout with a Dockerfile, like git would leave it. */
+class FakeSource implements SourceFetcher {
+  checkouts = 0;
+  async checkout(): Promise<{ dir: string; sha: string; dispose(): Promise<void> }> {
+    this.checkouts += 1;
+    const dir = join(workDir, `checkout-${this.checkouts}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'Dockerfile'), 'FROM base\n');
+    return { dir, sha: 'a'.repeat(40), dispose: () => rm(dir, { recursive: true, force: true }) };
+  }
+}
+
+function setup(options: { healthy?: (ip: string, attempt: number) => boolean } = {}) {
+  const ops = new FakeDeploymentOps();
+  const health = new FakeHealthProber(options.healthy);
+  const source = new FakeSource();
+  const stored: DeploymentLogLine[] = [];
+  const log = new DeploymentLog({ store: async (lines) => void stored.push(...lines), publish: async () => undefined }, new Redactor(['s3cret-value']), { batchMs: 1 });
+  const steps: DeploymentStep[] = [];
+  const abort = new AbortController();
+  let slotsHeld = 0;
+  const pipeline = new DeploymentPipeline({
+    names,
+    ops,
+    source,
+    health,
+    log,
+    enterStep: async (step) => void steps.push(step),
+    acquireBuildSlot: async () => {
+      slotsHeld += 1;
+      return async () => void (slotsHeld -= 1);
+    },
+    signal: abort.signal,
+    sleep: async () => undefined,
+    drainMs: 0,
+  });
+  const run = async (input: Partial<PipelineInput> = {}) => {
+    const result = await pipeline.run({
+      deploymentId: NEW_ID,
+      application: application(),
+      commit: null,
+      rollbackImage: null,
+      buildArgs: {},
+      runtimeEnv: [],
+      deployKey: null,
+      ...input,
+    });
+    await log.flush();
+    return result;
+  };
+  return { ops, health, source, stored, steps, abort, run, slots: () => slotsHeld, text: () => stored.map((l) => l.line).join('\n') };
+}
+
+const alias = names.appAlias('shop');
+const oldContainer = names.appContainer('shop', OLD_ID);
+const newContainer = names.appContainer('shop', NEW_ID);
+
+beforeEach(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'zpanel-pipeline-spec-'));
+});
+afterEach(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+describe(DeploymentPipeline.name, () => {
+  describe('run', () => {
+    it('builds, starts, checks, gives the new container the alias before it retires the old one, then prunes', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.addImage(names.appImage('shop', OLD_ID), OLD_ID);
+
+      const result = await t.run({ runtimeEnv: [['MESSAGE', 'a "quoted" $HOME\nsecond line']] });
+
+      expect(result).toMatchObject({ status: 'success', step: 'done', reason: null, commitSha: 'a'.repeat(40), imageTag: names.appImage('shop', NEW_ID), containerName: newContainer });
+      expect(t.steps).toEqual(['source', 'build', 'start', 'health', 'promote', 'retire', 'prune', 'done']);
+      const promote = t.ops.calls.indexOf(`addAlias ${newContainer} ${alias}`);
+      const retire = t.ops.calls.indexOf(`retireContainer ${oldContainer} 7`);
+      expect(promote).toBeGreaterThan(-1);
+      expect(retire).toBeGreaterThan(promote);
+      expect(t.ops.answering(alias)).toEqual([newContainer]);
+      // Byte-exact: one `KEY=value` entry, nothing parsed or quoted.
+      expect(t.ops.containers.get(newContainer)?.spec.env).toEqual(['MESSAGE=a "quoted" $HOME\nsecond line']);
+      expect(t.ops.containers.get(newContainer)?.spec).toMatchObject({ cpuLimit: 0.5, memoryLimitMb: 256, stopGraceSeconds: 7, port: 8080 });
+      expect(t.ops.builds[0].labels).toMatchObject({ 'zpanel.namespace': 'zt-unit', 'zpanel.application': application().id, 'zpanel.deployment': NEW_ID });
+      expect(t.health.probes[0]).toMatch(/^tcp 172\.30\.0\.\d+:8080$/);
+      expect(t.slots()).toBe(0);
+    });
+
+    it('keeps the old container serving when the health check fails, and removes the new one', async () => {
+      const t = setup({ healthy: () => false });
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+
+      const result = await t.run();
+
+      expect(result.status).toBe('failed');
+      expect(result.step).toBe('health');
+      expect(result.reason).toMatch(/^Health check failed: TCP port 8080 did not pass after 3 tries \(last: connection refused on port 8080\)/);
+      expect(t.ops.answering(alias)).toEqual([oldContainer]);
+      expect(t.ops.containers.has(newContainer)).toBe(false);
+      expect(t.ops.calls).not.toContain(`addAlias ${newContainer} ${alias}`);
+      expect(t.ops.calls.some((c) => c.startsWith('retireContainer'))).toBe(false);
+      expect(t.text()).toContain('app: listening failed');
+      expect(t.text()).toContain('the previous one keeps serving');
+    });
+
+    it('fails fast when the new container exits, with its last lines in the log', async () => {
+      const t = setup();
+      t.ops.exitAfterStart = true;
+      const result = await t.run();
+      expect(result).toMatchObject({ status: 'failed', step: 'health', reason: 'The new container stopped before it was healthy (exit code 1).' });
+      expect(t.health.probes).toEqual([]);
+    });
+
+    it('leaves the old container untouched when the build fails, and starts nothing', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.failOn.add('buildImage');
+
+      const result = await t.run();
+
+      expect(result).toMatchObject({ status: 'failed', step: 'build' });
+      expect(result.reason).toMatch(/^The build failed: buildImage failed/);
+      expect(t.ops.calls.some((c) => c.startsWith('startContainer') || c.startsWith('removeContainer') || c.startsWith('retireContainer'))).toBe(false);
+      expect(t.ops.answering(alias)).toEqual([oldContainer]);
+      expect(t.slots()).toBe(0);
+    });
+
+    it('removes the new container when starting it half-fails, and keeps the old one', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.failOn.add('addAlias');
+      const result = await t.run();
+      expect(result).toMatchObject({ status: 'failed', step: 'promote' });
+      expect(t.ops.calls).toContain(`removeContainer ${newContainer}`);
+      expect(t.ops.answering(alias)).toEqual([oldContainer]);
+    });
+
+    it('stops a cancelled build and starts nothing', async () => {
+      const t = setup();
+      t.ops.onBuild = () => t.abort.abort('cancelled' satisfies AbortReason);
+      const result = await t.run();
+      expect(result).toMatchObject({ status: 'cancelled', step: 'build', reason: 'Cancelled.' });
+      expect(t.ops.calls.some((c) => c.startsWith('startContainer'))).toBe(false);
+    });
+
+    it('calls a deployment that outran its time limit failed, naming the step', async () => {
+      const t = setup();
+      t.ops.onBuild = () => t.abort.abort('timeout' satisfies AbortReason);
+      const result = await t.run();
+      expect(result).toMatchObject({ status: 'failed', step: 'build', reason: 'Timed out during build.' });
+    });
+
+    it('rolls back with the kept image: no clone, no build, and the log says so', async () => {
+      const t = setup();
+      const kept = names.appImage('shop', OLD_ID);
+      t.ops.addImage(kept, OLD_ID);
+      const result = await t.run({ rollbackImage: kept });
+      expect(result).toMatchObject({ status: 'success', imageTag: kept });
+      expect(t.source.checkouts).toBe(0);
+      expect(t.ops.builds).toEqual([]);
+      expect(t.steps).toEqual(['start', 'health', 'promote', 'retire', 'prune', 'done']);
+      expect(t.text()).toContain('no clone, no build');
+      expect(t.ops.containers.get(newContainer)?.spec.image).toBe(kept);
+    });
+
+    it('refuses a rollback whose image is gone', async () => {
+      const t = setup();
+      const result = await t.run({ rollbackImage: names.appImage('shop', OLD_ID) });
+      expect(result.status).toBe('failed');
+      expect(result.reason).toMatch(/no longer on the server/);
+    });
+
+    it('prunes only its own labelled images beyond keepImages, never the live one or others', async () => {
+      const t = setup();
+      const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000003'];
+      for (const id of ids) t.ops.addImage(names.appImage('shop', id), id);
+      t.ops.addImage('postgres:16', null);
+
+      const result = await t.run();
+
+      // keepImages 2: the new image and the newest previous one stay.
+      expect(result.prunedDeploymentIds.sort()).toEqual([ids[0], ids[1]].sort());
+      expect([...t.ops.images.keys()].sort()).toEqual([names.appImage('shop', NEW_ID), names.appImage('shop', ids[2]), 'postgres:16'].sort());
+    });
+
+    it('pulls an image reference only when the server lacks it, and wraps it in a labelled image of its own', async () => {
+      const t = setup();
+      const app = application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'registry.example.com/shop:1.2' });
+      await t.run({ application: app });
+      expect(t.ops.calls).toContain('pullImage registry.example.com/shop:1.2');
+      expect(t.ops.builds[0]).toMatchObject({ tag: names.appImage('shop', NEW_ID), dockerfile: 'Dockerfile', target: null });
+
+      const again = setup();
+      again.ops.addImage('registry.example.com/shop:1.2', null);
+      await again.run({ application: app });
+      expect(again.ops.calls.some((c) => c.startsWith('pullImage'))).toBe(false);
+    });
+
+    it('redacts secret values from every line it logs', async () => {
+      const t = setup();
+      t.ops.buildOutput = ['RUN echo s3cret-value', 'done'];
+      await t.run();
+      expect(t.text()).toContain('RUN echo ********');
+      expect(t.text()).not.toContain('s3cret-value');
+    });
+  });
+});

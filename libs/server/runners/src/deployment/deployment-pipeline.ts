@@ -1,0 +1,374 @@
+import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type RestartPolicy } from '@zpanel/contracts';
+import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
+import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import type { DeploymentLog } from './deployment-log';
+import type { DeploymentOps, HealthProber } from './deployment-ops';
+import { GitCommandError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
+
+/** The application as the pipeline needs it (settings read when the deployment starts). */
+export interface PipelineApplication {
+  id: string;
+  name: string;
+  buildPack: BuildPack;
+  gitUrl: string | null;
+  gitBranch: string | null;
+  dockerfilePath: string;
+  buildTarget: string | null;
+  baseDirectory: string;
+  imageReference: string | null;
+  port: number;
+  healthCheck: HealthCheckSettings;
+  restartPolicy: RestartPolicy;
+  cpuLimit: number | null;
+  memoryLimitMb: number | null;
+  stopGraceSeconds: number;
+  keepImages: number;
+}
+
+export interface PipelineInput {
+  deploymentId: string;
+  application: PipelineApplication;
+  /** Requested commit (dockerfile build pack); null: the branch head. */
+  commit: string | null;
+  /** Rollback: the kept image to run again (no source, no build). */
+  rollbackImage: string | null;
+  /** Build-time variables, passed as build args. */
+  buildArgs: Record<string, string>;
+  /** Runtime variables, in the order they reach the container. */
+  runtimeEnv: [string, string][];
+  deployKey: string | null;
+}
+
+export interface PipelineDeps {
+  names: ZpanelDockerNames;
+  ops: DeploymentOps;
+  source: SourceFetcher;
+  health: HealthProber;
+  log: DeploymentLog;
+  /** Records the step the deployment is at (row + live status). */
+  enterStep(step: DeploymentStep): Promise<void>;
+  /** Waits for the server's build slot; resolves to its release. Not called for rollbacks. */
+  acquireBuildSlot(): Promise<() => Promise<void>>;
+  /** Aborted on cancel, timeout or worker stop; `signal.reason` says which (an AbortReason). */
+  signal: AbortSignal;
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** How long the old container keeps serving beside the new one before it is stopped. */
+  drainMs: number;
+}
+
+export type AbortReason = 'cancelled' | 'timeout' | 'worker-stopped';
+
+export interface PipelineResult {
+  status: 'success' | 'failed' | 'cancelled';
+  step: DeploymentStep;
+  reason: string | null;
+  commitSha: string | null;
+  imageTag: string | null;
+  containerName: string | null;
+  /** Deployments whose image was pruned by this run. */
+  prunedDeploymentIds: string[];
+}
+
+/** A step failed for a reason a person can act on; `message` is shown as the deployment's reason. */
+export class StepFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+class Aborted extends Error {}
+
+function describe(error: unknown): string {
+  if (error instanceof StepFailure) return error.message;
+  const docker = error as { statusCode?: number; json?: { message?: string }; reason?: string } | null;
+  if (docker?.json?.message) return `Docker: ${docker.json.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * The deployment steps (ARCHITECTURE.md): source, build, start, health, promote, retire, prune. The
+ * new container is started beside the old one and only given the app's alias once healthy, so a
+ * failure at any step up to promote leaves the old one serving untouched; the new container is then
+ * removed. After promote the deployment has succeeded: retire and prune problems are logged only.
+ */
+export class DeploymentPipeline {
+  private step: DeploymentStep = 'queued';
+  private commitSha: string | null = null;
+  private imageTag: string | null = null;
+  private startedContainer: string | null = null;
+  private applicationId = '';
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async run(input: PipelineInput): Promise<PipelineResult> {
+    const { names, log } = this.deps;
+    const app = input.application;
+    this.applicationId = app.id;
+    const containerName = names.appContainer(app.name, input.deploymentId);
+    this.commitSha = input.commit;
+    let promoted = false;
+    try {
+      let image: string;
+      if (input.rollbackImage) {
+        log.system(`==> Rollback: running the kept image ${input.rollbackImage} again (no clone, no build)`);
+        if (!(await this.deps.ops.imageExists(input.rollbackImage))) throw new StepFailure(`The image ${input.rollbackImage} is no longer on the server.`);
+        image = input.rollbackImage;
+      } else {
+        image = await this.sourceAndBuild(input);
+      }
+      this.imageTag = image;
+
+      await this.enter('start');
+      await this.deps.ops.ensureNetwork();
+      log.system(`==> Starting container ${containerName} from ${image}`);
+      this.startedContainer = containerName;
+      await this.deps.ops.startContainer({
+        name: containerName,
+        image,
+        env: input.runtimeEnv.map(([key, value]) => `${key}=${value}`),
+        labels: this.labels(input.deploymentId, 'app'),
+        restartPolicy: app.restartPolicy,
+        cpuLimit: app.cpuLimit,
+        memoryLimitMb: app.memoryLimitMb,
+        stopGraceSeconds: app.stopGraceSeconds,
+        port: app.port,
+      });
+
+      await this.enter('health');
+      await this.healthCheck(containerName, app);
+
+      await this.enter('promote');
+      const alias = names.appAlias(app.name);
+      const previous = (await this.deps.ops.appContainers()).filter((c) => c.name !== containerName);
+      this.checkAbort();
+      await this.deps.ops.addAlias(containerName, alias);
+      promoted = true;
+      log.system(`==> ${containerName} now answers as ${alias}`);
+
+      await this.enter('retire');
+      if (previous.length > 0) {
+        // Both answer the alias for a moment; connections already open to the old one finish.
+        await this.deps.sleep(this.deps.drainMs, new AbortController().signal);
+        for (const old of previous) {
+          try {
+            log.system(`==> Stopping the previous container ${old.name} (grace period ${app.stopGraceSeconds} s)`);
+            await this.deps.ops.retireContainer(old.name, app.stopGraceSeconds);
+          } catch (error) {
+            log.system(`warning: the previous container ${old.name} could not be removed: ${describe(error)}`);
+          }
+        }
+      }
+
+      await this.enter('prune');
+      const prunedDeploymentIds = await this.prune(app.keepImages, image);
+      await this.enter('done');
+      log.system('==> Deployment succeeded');
+      return this.result('success', null, containerName, prunedDeploymentIds);
+    } catch (error) {
+      if (promoted) {
+        // The new container serves: a failure past promote is not the deployment's.
+        log.system(`warning: ${describe(error)}`);
+        return this.result('success', null, containerName, []);
+      }
+      return this.fail(error);
+    }
+  }
+
+  private async sourceAndBuild(input: PipelineInput): Promise<string> {
+    const { log, ops, names } = this.deps;
+    const app = input.application;
+    const tag = names.appImage(app.name, input.deploymentId);
+    const release = await this.waitForBuildSlot();
+    let checkout: SourceCheckout | undefined;
+    let context: string | undefined;
+    try {
+      await this.enter('source');
+      let contextDir: string;
+      let dockerfile: string;
+      if (app.buildPack === 'image') {
+        const reference = app.imageReference as string;
+        if (await ops.imageExists(reference)) {
+          log.system(`==> Using ${reference} (already on the server)`);
+        } else {
+          log.system(`==> Pulling ${reference}`);
+          await ops.pullImage(reference, (line) => log.write('stdout', `${line}\n`), this.deps.signal);
+        }
+        // A labelled image of our own per deployment: a rollback finds exactly what ran, and pruning sees only ours.
+        context = await mkdtemp(join(tmpdir(), 'zpanel-image-'));
+        await writeFile(join(context, 'Dockerfile'), `FROM ${reference}\n`);
+        contextDir = context;
+        dockerfile = 'Dockerfile';
+      } else {
+        log.system(`==> Cloning ${app.gitUrl} (branch ${app.gitBranch}${input.commit ? `, commit ${input.commit}` : ''})`);
+        try {
+          checkout = await this.deps.source.checkout(
+            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey },
+            { onStdout: (text) => log.write('stdout', text), onStderr: (text) => log.write('stderr', text) },
+            this.deps.signal,
+          );
+        } catch (error) {
+          this.checkAbort();
+          if (error instanceof GitSpecError) throw new StepFailure(`The repository settings are not allowed: ${error.message}.`);
+          if (error instanceof GitCommandError) throw new StepFailure(`git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
+          throw error;
+        }
+        this.commitSha = checkout.sha;
+        log.system(`==> Checked out ${checkout.sha}`);
+        contextDir = join(checkout.dir, app.baseDirectory);
+        dockerfile = app.dockerfilePath;
+        const dockerfileOnDisk = join(contextDir, ...app.dockerfilePath.split('/'));
+        const found = await stat(dockerfileOnDisk).catch(() => null);
+        if (!found?.isFile()) throw new StepFailure(`No Dockerfile at ${posix.join(app.baseDirectory, app.dockerfilePath)} in commit ${checkout.sha}.`);
+      }
+
+      await this.enter('build');
+      log.system(`==> Building ${tag}${app.buildTarget ? ` (target ${app.buildTarget})` : ''}`);
+      try {
+        await ops.buildImage(
+          { contextDir, dockerfile, target: app.buildPack === 'dockerfile' ? app.buildTarget : null, buildArgs: input.buildArgs, tag, labels: this.labels(input.deploymentId, 'app-image') },
+          (stream, line) => log.write(stream, `${line}\n`),
+          this.deps.signal,
+        );
+      } catch (error) {
+        this.checkAbort();
+        throw new StepFailure(`The build failed: ${describe(error)}`);
+      }
+      return tag;
+    } finally {
+      await checkout?.dispose();
+      if (context) await rm(context, { recursive: true, force: true });
+      await release();
+    }
+  }
+
+  private async waitForBuildSlot(): Promise<() => Promise<void>> {
+    let waiting = true;
+    const note = setTimeout(() => {
+      if (waiting) this.deps.log.system('==> Waiting for a build slot on the server');
+    }, 1_000);
+    try {
+      return await this.deps.acquireBuildSlot();
+    } finally {
+      waiting = false;
+      clearTimeout(note);
+      this.checkAbort();
+    }
+  }
+
+  private async healthCheck(containerName: string, app: PipelineApplication): Promise<void> {
+    const { ops, health, log, sleep, signal } = this.deps;
+    const check = app.healthCheck;
+    const what = check.type === 'http' ? `HTTP GET ${check.path ?? '/'} on port ${app.port}` : `TCP port ${app.port}`;
+    log.system(`==> Health check: ${what}, after ${check.startPeriodSeconds} s, every ${check.intervalSeconds} s, up to ${check.retries} tries`);
+    await sleep(check.startPeriodSeconds * 1000, signal);
+    let detail = 'no answer';
+    for (let attempt = 1; attempt <= check.retries; attempt += 1) {
+      this.checkAbort();
+      const address = await ops.containerAddress(containerName);
+      if (address === null || 'exited' in address) {
+        const code = address && 'exited' in address ? address.exitCode : null;
+        await this.logContainerTail(containerName);
+        throw new StepFailure(`The new container stopped before it was healthy${code !== null ? ` (exit code ${code})` : ''}.`);
+      }
+      const outcome = await health.probe(address.ip, app.port, check, signal);
+      if (outcome.ok) {
+        log.system(`==> Healthy after ${attempt} ${attempt === 1 ? 'try' : 'tries'}`);
+        return;
+      }
+      detail = outcome.detail;
+      log.system(`health check ${attempt}/${check.retries}: ${detail}`);
+      if (attempt < check.retries) await sleep(check.intervalSeconds * 1000, signal);
+    }
+    this.checkAbort();
+    await this.logContainerTail(containerName);
+    throw new StepFailure(`Health check failed: ${what} did not pass after ${check.retries} tries (last: ${detail}).`);
+  }
+
+  private async logContainerTail(containerName: string): Promise<void> {
+    const lines = await this.deps.ops.containerLogTail(containerName, 50).catch(() => []);
+    if (lines.length === 0) return;
+    this.deps.log.system('--- last lines of the new container ---');
+    for (const line of lines) this.deps.log.write('stderr', `${line}\n`);
+  }
+
+  private async prune(keep: number, current: string): Promise<string[]> {
+    const pruned: string[] = [];
+    try {
+      const images = await this.deps.ops.appImages();
+      // Newest first; the live image always stays, whatever its age.
+      const extra = images.filter((i) => i.reference !== current).slice(Math.max(0, keep - 1));
+      for (const image of extra) {
+        if (await this.deps.ops.removeImage(image.reference)) {
+          if (image.deploymentId) pruned.push(image.deploymentId);
+          this.deps.log.system(`==> Removed the old image ${image.reference}`);
+        }
+      }
+    } catch (error) {
+      this.deps.log.system(`warning: old images could not be pruned: ${describe(error)}`);
+    }
+    return pruned;
+  }
+
+  private labels(deploymentId: string, role: string): Record<string, string> {
+    return {
+      [ZPANEL_MANAGED_LABEL]: 'true',
+      [ZPANEL_LABELS.namespace]: this.deps.names.namespace,
+      [ZPANEL_LABELS.application]: this.applicationId,
+      [ZPANEL_LABELS.deployment]: deploymentId,
+      [ZPANEL_LABELS.role]: role,
+    };
+  }
+
+  private async enter(step: DeploymentStep): Promise<void> {
+    this.checkAbort();
+    this.step = step;
+    await this.deps.enterStep(step);
+  }
+
+  private checkAbort(): void {
+    if (this.deps.signal.aborted) throw new Aborted();
+  }
+
+  private async fail(error: unknown): Promise<PipelineResult> {
+    const { log } = this.deps;
+    let status: PipelineResult['status'] = 'failed';
+    let reason: string;
+    if (error instanceof Aborted || this.deps.signal.aborted) {
+      const why = this.deps.signal.reason as AbortReason;
+      if (why === 'cancelled') {
+        status = 'cancelled';
+        reason = 'Cancelled.';
+      } else if (why === 'timeout') {
+        reason = `Timed out during ${this.step}.`;
+      } else {
+        reason = `The worker stopped during ${this.step}; deploy again.`;
+      }
+    } else {
+      reason = describe(error);
+    }
+    if (this.startedContainer) {
+      try {
+        await this.deps.ops.removeContainer(this.startedContainer);
+        log.system(`==> Removed the new container ${this.startedContainer}; the previous one keeps serving`);
+      } catch (removeError) {
+        log.system(`warning: the new container ${this.startedContainer} could not be removed: ${describe(removeError)}`);
+      }
+    }
+    log.system(`==> ${status === 'cancelled' ? 'Cancelled' : 'Failed'} at ${this.step}: ${reason}`);
+    return this.result(status, reason, this.startedContainer, []);
+  }
+
+  private result(status: PipelineResult['status'], reason: string | null, containerName: string | null, prunedDeploymentIds: string[]): PipelineResult {
+    return { status, step: this.step, reason, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedDeploymentIds };
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}

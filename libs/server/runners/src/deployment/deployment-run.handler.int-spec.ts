@@ -1,0 +1,255 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
+import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
+import {
+  ApplicationEntity,
+  DeploymentEntity,
+  EnvVarEntity,
+  EnvironmentEntity,
+  ProjectEntity,
+  ServerEntity,
+  SshKeyEntity,
+  TeamEntity,
+  buildDataSourceOptions,
+  envVarAad,
+  sshKeyAad,
+} from '@zpanel/database';
+import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
+import { type PooledTarget } from '@zpanel/remote';
+import { type GitFixture, createGitFixture, testSshTarget, waitFor } from '@zpanel/testing';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { BuildSlots } from './build-slots';
+import { DeploymentEvents } from './deployment-events';
+import { DeploymentRunHandler } from './deployment-run.handler';
+
+const BASE_IMAGE = 'zpanel-test/busybox';
+
+/** The sample app: busybox httpd serving its version, built FROM the local base image. */
+const appFiles = (version: string) => ({
+  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_TOKEN', 'RUN echo "building with token $BUILD_TOKEN"', 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  'www/index.html': version,
+});
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+describe(DeploymentRunHandler.name, () => {
+  const base = loadConfig(process.env);
+  const namespace = `zt-${randomBytes(3).toString('hex')}`;
+  const config: AppConfig = { ...base, docker: { namespace } };
+  const names = zpanelDockerNames(namespace);
+  const box = new SecretBox(config.security.secretKey);
+  const ssh = testSshTarget();
+  let dataSource: DataSource;
+  let redis: Redis;
+  let live: LiveStreams;
+  let pool: WorkerSshPool;
+  let handler: DeploymentRunHandler;
+  let targets: ServerTargets;
+  let target: PooledTarget;
+  let repo: GitFixture;
+  let teamId: string;
+  let serverId: string;
+  let environmentId: string;
+  let projectId: string;
+
+  const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
+  const deployments = () => dataSource.getRepository(DeploymentEntity);
+
+  async function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
+    return dataSource.getRepository(ApplicationEntity).save({
+      teamId,
+      projectId,
+      environmentId,
+      serverId,
+      name,
+      description: '',
+      buildPack: 'dockerfile',
+      gitUrl: repo.url,
+      gitBranch: repo.branch,
+      deployKeyId: null,
+      dockerfilePath: 'Dockerfile',
+      buildTarget: null,
+      baseDirectory: '.',
+      imageReference: null,
+      port: 8080,
+      healthCheck: { ...APPLICATION_DEFAULTS.healthCheck, startPeriodSeconds: 0, intervalSeconds: 1, retries: 10 },
+      restartPolicy: 'unless-stopped',
+      cpuLimit: null,
+      memoryLimitMb: null,
+      stopGraceSeconds: 1,
+      keepImages: 3,
+      ...overrides,
+    });
+  }
+
+  async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
+    await dataSource.getRepository(EnvVarEntity).save({ teamId, environmentId: null, applicationId, key, value: box.seal(value, envVarAad({ environmentId: null, applicationId }, key)), ...flags });
+  }
+
+  async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
+    const row = await deployments().save({ teamId, applicationId, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive', userId: null, tokenId: null, ...overrides });
+    await handler.handle({ deploymentId: row.id }, context());
+    return deployments().findOneByOrFail({ id: row.id });
+  }
+
+  const logOf = async (id: string) => ((await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as { seq: string; line: string }[]);
+
+  /** Asks the app's container for its page, through the server (as the proxy would reach it). */
+  async function answer(containerName: string): Promise<string> {
+    const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${names.network}").IPAddress}}`, containerName);
+    const stream = await pool.openTcpStream(target, ip, 8080);
+    return new Promise((resolve, reject) => {
+      let body = '';
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.on('error', reject);
+      stream.on('close', () => resolve(body.split('\r\n\r\n')[1] ?? ''));
+      stream.end('GET / HTTP/1.0\r\nHost: test\r\n\r\n');
+    });
+  }
+
+  /** The app's containers of this namespace, running or not. */
+  const containersOf = (applicationId: string) =>
+    docker('ps', '-a', '--filter', `label=zpanel.namespace=${namespace}`, '--filter', `label=zpanel.application=${applicationId}`, '--format', '{{.Names}}').split('\n').filter(Boolean);
+
+  /** Who answers the app's alias on the network. */
+  const aliasHolders = (applicationId: string, alias: string) =>
+    containersOf(applicationId).filter((name) => docker('inspect', '-f', `{{json (index .NetworkSettings.Networks "${names.network}").Aliases}}`, name).includes(`"${alias}"`));
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-test'));
+    await dataSource.initialize();
+    redis = createRedisClient(config, 'deployments-test');
+    redis.on('error', () => undefined);
+    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
+    live = new LiveStreams(redis, config);
+    pool = new WorkerSshPool();
+    targets = new ServerTargets(dataSource, config);
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    handler = new DeploymentRunHandler(dataSource, targets, pool, new DeploymentEvents(dataSource, live, config, logger), new BuildSlots(redis, config), config, 'test-worker', logger);
+    handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
+    repo = await createGitFixture('sample');
+
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'deployments' })).id;
+    const keyId = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({
+      id: keyId,
+      teamId,
+      name: 'k',
+      type: 'ssh-ed25519',
+      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
+      publicKey: 'x',
+      fingerprint: 'x',
+    });
+    serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    target = (await targets.load(serverId))?.target as PooledTarget;
+    projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
+    environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+  });
+
+  afterAll(async () => {
+    // Everything this suite created carries its namespace: remove exactly that.
+    const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+    if (containers.length) docker('rm', '-f', ...containers);
+    const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+    if (images.length) docker('rmi', '-f', ...new Set(images));
+    execFileSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
+    await repo.close();
+    pool.close();
+    redis.disconnect();
+    await dataSource.destroy();
+  });
+
+  it('deploys from git, redeploys a change, rolls back without a build, and keeps serving when a health check fails', async () => {
+    await repo.commit(appFiles('v1'), 'v1');
+    const app = await addApplication('sample', {});
+    const alias = names.appAlias('sample');
+    await setVariable(app.id, 'BUILD_TOKEN', 'tok-3xQ9-secret', { buildTime: true, runtime: false });
+    await setVariable(app.id, 'GREETING', 'it\'s "quoted" $HOME\nand multi-line', { buildTime: false, runtime: true });
+
+    const started = Date.now();
+    const first = await deploy(app.id);
+    const firstMs = Date.now() - started;
+    expect(first).toMatchObject({ status: 'success', step: 'done', reason: null, imageTag: names.appImage('sample', first.id), containerName: names.appContainer('sample', first.id) });
+    expect(first.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    expect(await answer(first.containerName as string)).toBe('v1');
+    expect(aliasHolders(app.id, alias)).toEqual([first.containerName]);
+    // Runtime variables reach the container byte-exact.
+    const env = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', first.containerName as string)) as string[];
+    expect(env).toContain('GREETING=it\'s "quoted" $HOME\nand multi-line');
+    expect(docker('inspect', '-f', '{{.HostConfig.Init}}', first.containerName as string)).toBe('true');
+
+    const log = await logOf(first.id);
+    expect(log.map((l) => Number(l.seq))).toEqual(log.map((_, i) => i + 1));
+    const text = log.map((l) => l.line).join('\n');
+    expect(text).toContain('building with token ********');
+    expect(text).not.toContain('tok-3xQ9-secret');
+    const events = (await live.range(LiveTopics.deploymentLogs(first.id), '0', 10_000)).map((e) => e.event as DeploymentLiveEvent);
+    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null });
+    const liveLines = events.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.seq) : []));
+    expect(liveLines).toEqual(log.map((l) => Number(l.seq)));
+
+    await repo.commit({ 'www/index.html': 'v2' }, 'v2');
+    const second = await deploy(app.id);
+    expect(second.status).toBe('success');
+    expect(second.commitSha).not.toBe(first.commitSha);
+    expect(await answer(second.containerName as string)).toBe('v2');
+    expect(containersOf(app.id)).toEqual([second.containerName]);
+
+    const rollback = await deploy(app.id, { trigger: 'rollback', sourceDeploymentId: first.id, imageTag: first.imageTag, commitSha: first.commitSha });
+    expect(rollback).toMatchObject({ status: 'success', imageTag: first.imageTag });
+    expect(await answer(rollback.containerName as string)).toBe('v1');
+    const rollbackLog = (await logOf(rollback.id)).map((l) => l.line).join('\n');
+    expect(rollbackLog).toContain('no clone, no build');
+    expect(rollbackLog).not.toMatch(/Building|Cloning|Step \d/);
+
+    await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
+    const broken = await deploy(app.id);
+    expect(broken).toMatchObject({ status: 'failed', step: 'health' });
+    expect(broken.reason).toMatch(/Health check failed: HTTP GET \/missing on port 8080 did not pass after 2 tries \(last: HTTP 404\)/);
+    expect(containersOf(app.id)).toEqual([rollback.containerName]);
+    expect(aliasHolders(app.id, alias)).toEqual([rollback.containerName]);
+    expect(await answer(rollback.containerName as string)).toBe('v1');
+
+    // Reported by the suite for the measurements: a cold first deploy on the test server.
+    process.stdout.write(`deploy wall time (first, cold build): ${firstMs} ms\n`);
+  });
+
+  it('deploys an image reference, pulling nothing the server already has', async () => {
+    const context = await mkdtemp(join(tmpdir(), 'zpanel-image-spec-'));
+    const reference = `${namespace}-fixture/web:1`;
+    try {
+      await writeFile(join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nRUN mkdir /www && echo image-v1 > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
+      docker('build', '-q', '--label', `zpanel.namespace=${namespace}`, '-t', reference, context);
+    } finally {
+      await rm(context, { recursive: true, force: true });
+    }
+    const app = await addApplication('from-image', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: reference });
+    const done = await deploy(app.id);
+    expect(done).toMatchObject({ status: 'success', imageTag: names.appImage('from-image', done.id) });
+    expect((await answer(done.containerName as string)).trim()).toBe('image-v1');
+    const text = (await logOf(done.id)).map((l) => l.line).join('\n');
+    expect(text).toContain(`Using ${reference} (already on the server)`);
+  });
+
+  it('waits while another deployment of the application runs, and skips one that is no longer queued', async () => {
+    const app = await addApplication('waiter', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
+    const running = await deployments().save({ teamId, applicationId: app.id, status: 'running' as const, trigger: 'manual' as const, step: 'build' as const, actorName: 'x', heartbeatAt: new Date() });
+    const waiting = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'x' });
+    const outcome = handler.handle({ deploymentId: waiting.id }, context());
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await deployments().findOneByOrFail({ id: waiting.id })).status).toBe('queued');
+    await deployments().update(waiting.id, { status: 'cancelled' });
+    await deployments().update(running.id, { status: 'failed' });
+    expect(await outcome).toEqual({ ran: false });
+  });
+});

@@ -1,0 +1,283 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, InjectLogger, SecretBox, zpanelDockerNames } from '@zpanel/core';
+import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, sshKeyAad } from '@zpanel/database';
+import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
+import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import type { Logger } from 'pino';
+import { DataSource, In, IsNull } from 'typeorm';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { BuildSlots, type HeldBuildSlot } from './build-slots';
+import { DeploymentEvents } from './deployment-events';
+import { DeploymentLog, Redactor } from './deployment-log';
+import { type AbortReason, DeploymentPipeline, type PipelineInput, type PipelineResult } from './deployment-pipeline';
+import { DockerDeploymentOps, SshHealthProber } from './docker-deployment-ops';
+import { GitSourceFetcher, type SourceFetcher } from './git-source';
+
+export interface DeploymentTimings {
+  /** The reaper fails running deployments silent for 60 s. */
+  heartbeatMs: number;
+  cancelPollMs: number;
+  /** How often a deployment waiting for its application's running one checks again. */
+  waitPollMs: number;
+  logBatchMs: number;
+  drainMs: number;
+}
+
+export const DEPLOYMENT_TIMINGS: DeploymentTimings = { heartbeatMs: 10_000, cancelPollMs: 1_000, waitPollMs: 1_000, logBatchMs: 100, drainMs: 1_000 };
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+type Claim = 'claimed' | 'finished' | 'busy';
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs one deployment: claims the row (queued -> running, at most one running per application:
+ * the others wait their turn), heartbeats, honours cancel, the deployment timeout and worker stop,
+ * runs the pipeline against the application's server over the pooled SSH connection, and records
+ * the outcome with a log line and a live status.
+ */
+@Injectable()
+@HandlesJob(JobName.DeploymentRun)
+export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
+  private readonly logger: Logger;
+  private readonly box: SecretBox;
+  /** Replaced by tests that cannot wait for real heartbeats. */
+  timings: DeploymentTimings = DEPLOYMENT_TIMINGS;
+  source: SourceFetcher = new GitSourceFetcher();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly targets: ServerTargets,
+    private readonly pool: WorkerSshPool,
+    private readonly events: DeploymentEvents,
+    private readonly slots: BuildSlots,
+    @InjectConfig() private readonly config: AppConfig,
+    @Inject(WORKER_ID) private readonly workerId: string,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'deployments' });
+    this.box = new SecretBox(config.security.secretKey);
+  }
+
+  private get deployments() {
+    return this.dataSource.getRepository(DeploymentEntity);
+  }
+
+  async handle({ deploymentId }: JobPayload<JobName.DeploymentRun>, context: JobContext): Promise<JobResult<JobName.DeploymentRun>> {
+    const enqueuedAt = Date.now();
+    let waitNoted = false;
+    for (;;) {
+      const claim = await this.claim(deploymentId);
+      if (claim === 'finished') return { ran: false };
+      if (claim === 'claimed') break;
+      // A stopping worker leaves the row queued: the reaper queues it again.
+      if (context.signal.aborted) return { ran: false };
+      if (!waitNoted) {
+        waitNoted = true;
+        this.logger.info({ deploymentId }, 'deployment waits for the running one of its application');
+      }
+      await sleep(this.timings.waitPollMs, context.signal);
+    }
+    const deployment = await this.deployments.findOneByOrFail({ id: deploymentId });
+    this.logger.info({ deploymentId, claimMs: Date.now() - enqueuedAt }, 'deployment claimed');
+    await this.events.status(deploymentId, 'running', deployment.step, null);
+
+    const abort = new AbortController();
+    const stop = (reason: AbortReason) => {
+      if (!abort.signal.aborted) abort.abort(reason);
+    };
+    const onWorkerStop = () => stop('worker-stopped');
+    if (context.signal.aborted) onWorkerStop();
+    context.signal.addEventListener('abort', onWorkerStop, { once: true });
+    const timeout = setTimeout(() => stop('timeout'), this.config.deployments.timeoutMs);
+
+    let slot: HeldBuildSlot | undefined;
+    const heartbeat = setInterval(() => {
+      this.deployments
+        .update({ id: deploymentId, status: 'running' }, { heartbeatAt: () => 'now()' })
+        .catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'deployment heartbeat not saved'));
+      slot?.refresh().catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'build slot not refreshed'));
+    }, this.timings.heartbeatMs);
+    const cancelPoll = setInterval(() => {
+      this.deployments
+        .findOne({ where: { id: deploymentId }, select: { id: true, cancelRequestedAt: true, status: true } })
+        .then((row) => {
+          if (!row || row.cancelRequestedAt) stop('cancelled');
+        })
+        .catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'deployment cancel check failed'));
+    }, this.timings.cancelPollMs);
+
+    let log: DeploymentLog | undefined;
+    let result: PipelineResult;
+    let releaseHold: (() => void) | undefined;
+    let docker: ReturnType<typeof dockerOverSsh> | undefined;
+    try {
+      const input = await this.loadInput(deployment);
+      log = new DeploymentLog(this.events.sink(deploymentId), new Redactor(input.secrets), {
+        batchMs: this.timings.logBatchMs,
+        onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
+      });
+      const loaded = await this.targets.load(input.serverId);
+      if (!loaded) throw new Error('The server of the application no longer exists.');
+      log.system(`==> Deployment ${deploymentId} of ${input.pipeline.application.name} (${deployment.trigger}) on ${loaded.server.name}`);
+      const names = zpanelDockerNames(this.config.docker.namespace);
+      releaseHold = this.pool.hold(loaded.target);
+      docker = dockerOverSsh(this.pool.streams(loaded.target));
+      const target = loaded.target;
+      const currentLog = log;
+      const pipeline = new DeploymentPipeline({
+        names,
+        ops: new DockerDeploymentOps(docker, names, input.pipeline.application.id),
+        source: this.source,
+        health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
+        log: currentLog,
+        enterStep: (step) => this.enterStep(deploymentId, step),
+        acquireBuildSlot: async () => {
+          slot = await this.slots.acquire(input.serverId, deploymentId, abort.signal);
+          const held = slot;
+          return async () => {
+            slot = undefined;
+            await held.release().catch(() => undefined);
+          };
+        },
+        signal: abort.signal,
+        sleep,
+        drainMs: this.timings.drainMs,
+      });
+      result = await pipeline.run(input.pipeline);
+    } catch (error) {
+      // The database, the key store or the server's row failed, not a step: still a finished deployment.
+      this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
+      const reason = error instanceof Error && error.message.startsWith('The ') ? error.message : 'Zpanel could not run the deployment (an internal error; see the worker log).';
+      log?.system(`==> Failed: ${reason}`);
+      result = { status: 'failed', step: deployment.step, reason, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedDeploymentIds: [] };
+    } finally {
+      clearTimeout(timeout);
+      clearInterval(heartbeat);
+      clearInterval(cancelPoll);
+      context.signal.removeEventListener('abort', onWorkerStop);
+      if (docker) releaseDocker(docker);
+      releaseHold?.();
+      await log?.flush();
+    }
+
+    const finished = await this.deployments.update(
+      { id: deploymentId, status: 'running', workerId: this.workerId },
+      {
+        status: result.status,
+        step: result.step,
+        reason: result.reason,
+        commitSha: result.commitSha,
+        imageTag: result.imageTag,
+        containerName: result.containerName,
+        finishedAt: () => 'now()',
+        heartbeatAt: () => 'now()',
+      },
+    );
+    if (result.prunedDeploymentIds.length > 0) {
+      await this.deployments.update({ id: In(result.prunedDeploymentIds), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
+    }
+    // Zero rows: the reaper already failed it (this worker looked dead) or the application was deleted.
+    if (finished.affected) await this.events.status(deploymentId, result.status, result.step, result.reason);
+    this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
+    return { ran: true, status: result.status as DeploymentStatus };
+  }
+
+  /** queued -> running in one statement, only while no other deployment of the application runs. */
+  private async claim(deploymentId: string): Promise<Claim> {
+    try {
+      const claimed = await this.deployments
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', workerId: this.workerId })
+        .where(`id = :deploymentId AND status = 'queued'`, { deploymentId })
+        .andWhere(`NOT EXISTS (SELECT 1 FROM "deployments" o WHERE o."application_id" = "deployments"."application_id" AND o."status" = 'running')`)
+        .returning(['id'])
+        .execute();
+      const rows = claimed.raw as { id: string }[];
+      if (rows.length > 0) return 'claimed';
+    } catch (error) {
+      // Two workers claimed two deployments of one application at once: the index let one through.
+      if ((error as { code?: string }).code !== PG_UNIQUE_VIOLATION) throw error;
+    }
+    const row = await this.deployments.findOne({ where: { id: deploymentId }, select: { id: true, status: true } });
+    return row?.status === 'queued' ? 'busy' : 'finished';
+  }
+
+  private async enterStep(deploymentId: string, step: DeploymentStep): Promise<void> {
+    await this.deployments.update({ id: deploymentId, status: 'running' }, { step });
+    await this.events.status(deploymentId, 'running', step, null);
+  }
+
+  /** The application's settings, variables (application wins over environment) and deploy key, opened. */
+  private async loadInput(deployment: DeploymentEntity): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[] }> {
+    const app = await this.dataSource.getRepository(ApplicationEntity).findOneBy({ id: deployment.applicationId });
+    if (!app) throw new Error('The application no longer exists.');
+    const variables = await this.dataSource.getRepository(EnvVarEntity).find({ where: [{ applicationId: app.id }, { environmentId: app.environmentId }] });
+    const byKey = new Map<string, EnvVarEntity>();
+    for (const variable of variables) {
+      const existing = byKey.get(variable.key);
+      if (!existing || variable.applicationId) byKey.set(variable.key, variable);
+    }
+    const buildArgs: Record<string, string> = {};
+    const runtimeEnv: [string, string][] = [];
+    const secrets: string[] = [];
+    for (const variable of [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+      const value = this.box.open(variable.value, envVarAad(variable, variable.key));
+      secrets.push(value);
+      if (variable.buildTime) buildArgs[variable.key] = value;
+      if (variable.runtime) runtimeEnv.push([variable.key, value]);
+    }
+    let deployKey: string | null = null;
+    if (app.deployKeyId && app.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
+      const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: app.deployKeyId });
+      deployKey = this.box.open(key.privateKey, sshKeyAad(key.id));
+      secrets.push(deployKey);
+    }
+    return {
+      serverId: app.serverId,
+      secrets,
+      pipeline: {
+        deploymentId: deployment.id,
+        application: {
+          id: app.id,
+          name: app.name,
+          buildPack: app.buildPack,
+          gitUrl: app.gitUrl,
+          gitBranch: app.gitBranch,
+          dockerfilePath: app.dockerfilePath,
+          buildTarget: app.buildTarget,
+          baseDirectory: app.baseDirectory,
+          imageReference: app.imageReference,
+          port: app.port,
+          healthCheck: app.healthCheck,
+          restartPolicy: app.restartPolicy,
+          cpuLimit: app.cpuLimit === null ? null : Number(app.cpuLimit),
+          memoryLimitMb: app.memoryLimitMb,
+          stopGraceSeconds: app.stopGraceSeconds,
+          keepImages: app.keepImages,
+        },
+        commit: deployment.commitSha,
+        rollbackImage: deployment.trigger === 'rollback' ? deployment.imageTag : null,
+        buildArgs,
+        runtimeEnv,
+        deployKey,
+      },
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
+import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
+import { ApplicationEntity, DeploymentEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
+import { testSshTarget, waitFor } from '@zpanel/testing';
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { BuildSlots } from './build-slots';
+import { DeploymentEvents } from './deployment-events';
+import { DeploymentsReaperHandler, WORKER_LOST_REASON } from './deployments-reaper.handler';
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+describe(DeploymentsReaperHandler.name, () => {
+  const base = loadConfig(process.env);
+  const namespace = `zt-${randomBytes(3).toString('hex')}`;
+  const config: AppConfig = { ...base, docker: { namespace } };
+  const names = zpanelDockerNames(namespace);
+  const box = new SecretBox(config.security.secretKey);
+  const ssh = testSshTarget();
+  let dataSource: DataSource;
+  let redis: Redis;
+  let live: LiveStreams;
+  let queue: Queue;
+  let pool: WorkerSshPool;
+  let reaper: DeploymentsReaperHandler;
+  let teamId: string;
+  let app: ApplicationEntity;
+  let otherApp: ApplicationEntity;
+
+  const deployments = () => dataSource.getRepository(DeploymentEntity);
+  const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
+  const add = async (overrides: Partial<DeploymentEntity>) =>
+    (await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive', ...overrides })).id;
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-reaper-test'));
+    await dataSource.initialize();
+    redis = createRedisClient(config, 'deployments-reaper-test');
+    redis.on('error', () => undefined);
+    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
+    live = new LiveStreams(redis, config);
+    queue = new Queue(QueueName.Deployments, bullConnection(config));
+    const producer = {
+      queue: () => queue,
+      enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
+    } as unknown as JobProducer;
+    pool = new WorkerSshPool();
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    const targets = new ServerTargets(dataSource, config);
+    reaper = new DeploymentsReaperHandler(dataSource, producer, new DeploymentEvents(dataSource, live, config, logger), targets, pool, new BuildSlots(redis, config), config, logger);
+
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
+    const keyId = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({
+      id: keyId,
+      teamId,
+      name: 'k',
+      type: 'ssh-ed25519',
+      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
+      publicKey: 'x',
+      fingerprint: 'x',
+    });
+    const serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 's', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    const projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
+    const environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+    const appRow = (name: string): Partial<ApplicationEntity> => ({
+      teamId, projectId, environmentId, serverId, name, description: '', buildPack: 'image', gitUrl: null, gitBranch: null, deployKeyId: null,
+      dockerfilePath: 'Dockerfile', buildTarget: null, baseDirectory: '.', imageReference: 'zpanel-test/busybox', port: 8080,
+      healthCheck: APPLICATION_DEFAULTS.healthCheck, restartPolicy: 'unless-stopped', cpuLimit: null, memoryLimitMb: null, stopGraceSeconds: 1, keepImages: 3,
+    });
+    app = await dataSource.getRepository(ApplicationEntity).save(appRow('reaped'));
+    otherApp = await dataSource.getRepository(ApplicationEntity).save(appRow('beating'));
+  });
+  beforeEach(async () => {
+    await queue.obliterate({ force: true });
+    await dataSource.query(`DELETE FROM "deployments" WHERE "team_id" = $1`, [teamId]);
+  });
+  afterAll(async () => {
+    const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+    if (containers.length) docker('rm', '-f', ...containers);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    pool.close();
+    redis.disconnect();
+    await dataSource.destroy();
+  });
+
+  it('fails a deployment whose worker went silent, removes its half-started container, logs and tells why', async () => {
+    const lost = await add({ status: 'running', step: 'health', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(61) });
+    const beating = await add({ applicationId: otherApp.id, status: 'running', step: 'build', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(5) });
+    const container = names.appContainer(app.name, lost);
+    docker('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
+    await dataSource.query(`INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line") VALUES ($1, 1, now(), 'system', 'started')`, [lost]);
+
+    expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
+
+    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON });
+    expect(await deployments().findOneByOrFail({ id: beating })).toMatchObject({ status: 'running', reason: null });
+    expect(docker('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
+    const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as { seq: string; line: string }[];
+    expect(lines.map((l) => Number(l.seq))).toEqual([1, 2]);
+    expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
+    const events = (await live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
+    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'failed', step: 'health', reason: WORKER_LOST_REASON });
+  });
+
+  it('leaves the container of a deployment lost after it was promoted: it is the one serving', async () => {
+    const lost = await add({ status: 'running', step: 'retire', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(90) });
+    const container = names.appContainer(app.name, lost);
+    docker('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
+    expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
+    expect(docker('ps', '-q', '--filter', `name=^${container}$`)).not.toBe('');
+  });
+
+  it('queues again a deployment queued for over 30 s whose job is gone (Redis flushed), once however often it runs', async () => {
+    const lostJob = await add({ createdAt: secondsAgo(45) });
+    const fresh = await add({ createdAt: secondsAgo(5) });
+
+    expect(await reaper.handle({})).toEqual({ failed: 0, requeued: 1 });
+    expect(await queue.getJob(lostJob)).toMatchObject({ name: JobName.DeploymentRun, data: { deploymentId: lostJob } });
+    expect(await queue.getJob(fresh)).toBeUndefined();
+    expect(await reaper.handle({})).toEqual({ failed: 0, requeued: 0 });
+  });
+});

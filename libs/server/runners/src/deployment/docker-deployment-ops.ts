@@ -1,0 +1,278 @@
+// tar-fs ships no types; the declaration must reach every program that compiles this file (the worker, the API e2e).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./tar-fs.d.ts" />
+import { relative, sep } from 'node:path';
+import type { Duplex, Readable } from 'node:stream';
+import { type HealthCheckSettings } from '@zpanel/contracts';
+import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
+import { DockerContainers, ensureZpanelNetwork } from '@zpanel/remote';
+import type Docker from 'dockerode';
+import { pack } from 'tar-fs';
+import type { BuildSpec, ContainerSpec, DeploymentOps, HealthProber } from './deployment-ops';
+
+function statusCode(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+async function ignoring(codes: number[], work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!codes.includes(statusCode(error) ?? 0)) throw error;
+  }
+}
+
+interface ProgressEvent {
+  stream?: string;
+  status?: string;
+  progress?: string;
+  id?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/**
+ * Reads Docker's JSON-lines progress stream (build and pull) to its end, handing each output line
+ * over; an `error` event becomes the rejection, with Docker's words.
+ */
+function followProgress(stream: Readable, onEvent: (event: ProgressEvent) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    let failure: string | undefined;
+    const handle = (raw: string) => {
+      if (raw.trim() === '') return;
+      let event: ProgressEvent;
+      try {
+        event = JSON.parse(raw) as ProgressEvent;
+      } catch {
+        return;
+      }
+      if (event.error || event.errorDetail?.message) failure = event.errorDetail?.message ?? event.error;
+      else onEvent(event);
+    };
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      lines.forEach(handle);
+    });
+    stream.on('error', reject);
+    stream.on('end', () => {
+      handle(buffer);
+      if (failure) reject(new Error(failure.trim()));
+      else resolve();
+    });
+  });
+}
+
+const RESTART = { 'unless-stopped': 'unless-stopped', always: 'always', 'on-failure': 'on-failure', no: 'no' } as const;
+
+/**
+ * Deployment operations on one server's Docker Engine (reached over the pooled SSH connection). Every
+ * name comes from `zpanelDockerNames`, every lookup filters on this instance's namespace and the
+ * application's id, so nothing of another instance or application is touched.
+ */
+export class DockerDeploymentOps implements DeploymentOps {
+  private readonly containers: DockerContainers;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly names: ZpanelDockerNames,
+    private readonly applicationId: string,
+  ) {
+    this.containers = new DockerContainers(docker);
+  }
+
+  async imageExists(reference: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(reference).inspect();
+      return true;
+    } catch (error) {
+      if (statusCode(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  async pullImage(reference: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    const stream = (await this.docker.pull(reference, { abortSignal: signal })) as Readable;
+    await followProgress(stream, (event) => {
+      // Per-layer progress bars are noise in a stored log; their final states are kept.
+      if (event.status && !event.progress) onLine(event.id ? `${event.id}: ${event.status}` : event.status);
+    });
+  }
+
+  async buildImage(spec: BuildSpec, onLine: (stream: 'stdout' | 'stderr', line: string) => void, signal: AbortSignal): Promise<void> {
+    // Symlinks are packed as links (never followed out of the checkout); .git is not part of the context.
+    const context = pack(spec.contextDir, { ignore: (name: string) => relative(spec.contextDir, name).split(sep).includes('.git') });
+    const options: Record<string, unknown> = {
+      t: spec.tag,
+      dockerfile: spec.dockerfile,
+      labels: spec.labels,
+      buildargs: spec.buildArgs,
+      rm: true,
+      forcerm: true,
+      abortSignal: signal,
+    };
+    if (spec.target) options.target = spec.target;
+    const stream = (await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, options)) as Readable;
+    const onAbort = () => stream.destroy(new Error('build aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await followProgress(stream, (event) => {
+        const text = event.stream ?? event.status;
+        if (!text) return;
+        for (const line of text.replace(/\n$/, '').split('\n')) onLine('stdout', line);
+      });
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async ensureNetwork(): Promise<void> {
+    await ensureZpanelNetwork(this.docker, this.names);
+  }
+
+  async startContainer(spec: ContainerSpec): Promise<void> {
+    const hostConfig: Docker.HostConfig = {
+      Init: true,
+      RestartPolicy: spec.restartPolicy === 'on-failure' ? { Name: 'on-failure', MaximumRetryCount: 5 } : { Name: RESTART[spec.restartPolicy] },
+      NetworkMode: this.names.network,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+    };
+    if (spec.cpuLimit !== null) hostConfig.NanoCpus = Math.round(spec.cpuLimit * 1e9);
+    if (spec.memoryLimitMb !== null) hostConfig.Memory = spec.memoryLimitMb * 1024 * 1024;
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Env: spec.env,
+      Labels: spec.labels,
+      ExposedPorts: { [`${spec.port}/tcp`]: {} },
+      StopTimeout: spec.stopGraceSeconds,
+      HostConfig: hostConfig,
+      NetworkingConfig: { EndpointsConfig: { [this.names.network]: {} } },
+    });
+    await container.start();
+  }
+
+  async containerAddress(name: string): Promise<{ ip: string } | { exited: true; exitCode: number | null } | null> {
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(name).inspect();
+    } catch (error) {
+      if (statusCode(error) === 404) return null;
+      throw error;
+    }
+    if (!info.State.Running || info.State.Restarting) return info.State.Running ? null : { exited: true, exitCode: info.State.ExitCode ?? null };
+    const ip = info.NetworkSettings.Networks?.[this.names.network]?.IPAddress;
+    return ip ? { ip } : null;
+  }
+
+  async containerLogTail(name: string, lines: number): Promise<string[]> {
+    const logs = await this.containers.logs(name, { tail: lines });
+    return `${logs.stdout}${logs.stderr}`.split('\n').filter((l) => l !== '');
+  }
+
+  async addAlias(name: string, alias: string): Promise<void> {
+    const network = this.docker.getNetwork(this.names.network);
+    // An alias is part of the network endpoint: the new container (serving nothing yet) is reconnected with it.
+    await ignoring([404], () => network.disconnect({ Container: name, Force: true }));
+    await network.connect({ Container: name, EndpointConfig: { Aliases: [alias] } });
+  }
+
+  async appContainers(): Promise<{ name: string; deploymentId: string | null; running: boolean }[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: this.appLabels('app') } });
+    return list.map((c) => ({ name: (c.Names[0] ?? c.Id).replace(/^\//, ''), deploymentId: c.Labels?.[ZPANEL_LABELS.deployment] ?? null, running: c.State === 'running' }));
+  }
+
+  async retireContainer(name: string, graceSeconds: number): Promise<void> {
+    const container = this.docker.getContainer(name);
+    // A stopping app finishes the requests it holds (SIGTERM, then SIGKILL after the grace period);
+    // its endpoint, and so its share of the alias, goes with it.
+    await ignoring([304, 404], () => container.stop({ t: graceSeconds }));
+    await ignoring([404, 409], () => container.remove({ force: true }));
+  }
+
+  async removeContainer(name: string): Promise<void> {
+    await ignoring([404, 409], () => this.docker.getContainer(name).remove({ force: true }));
+  }
+
+  async appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]> {
+    const images = await this.docker.listImages({ filters: { label: this.appLabels('app-image') } });
+    const repository = this.names.appImage('x', 'y').split('/')[0];
+    return images
+      .flatMap((image) =>
+        (image.RepoTags ?? [])
+          .filter((tag) => tag.startsWith(`${repository}/`))
+          .map((reference) => ({ reference, deploymentId: image.Labels?.[ZPANEL_LABELS.deployment] ?? null, created: new Date(image.Created * 1000) })),
+      )
+      .sort((a, b) => b.created.getTime() - a.created.getTime());
+  }
+
+  async removeImage(reference: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(reference).remove();
+      return true;
+    } catch (error) {
+      if (statusCode(error) === 409 || statusCode(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  private appLabels(role: string): string[] {
+    return [`${ZPANEL_LABELS.namespace}=${this.names.namespace}`, `${ZPANEL_LABELS.application}=${this.applicationId}`, `${ZPANEL_LABELS.role}=${role}`];
+  }
+}
+
+/** Opens TCP connections from the server (SSH `direct-tcpip`): the server reaches its bridge networks. */
+export type ServerTcpOpener = (host: string, port: number) => Promise<Duplex>;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([work, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** TCP: a connection is accepted. HTTP: GET <path> answers 2xx or 3xx. Each within the check's timeout. */
+export class SshHealthProber implements HealthProber {
+  constructor(
+    private readonly open: ServerTcpOpener,
+    private readonly hostHeader: string,
+  ) {}
+
+  async probe(ip: string, port: number, check: HealthCheckSettings): Promise<{ ok: true } | { ok: false; detail: string }> {
+    const timeoutMs = check.timeoutSeconds * 1000;
+    let stream: Duplex | undefined;
+    try {
+      stream = await withTimeout(this.open(ip, port), timeoutMs, 'connecting');
+      if (check.type === 'tcp') return { ok: true };
+      const status = await withTimeout(this.httpStatus(stream, check.path ?? '/'), timeoutMs, 'the HTTP answer');
+      return status >= 200 && status < 400 ? { ok: true } : { ok: false, detail: `HTTP ${status}` };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, detail: /refused|Connection refused|open failed/i.test(message) ? `connection refused on port ${port}` : message };
+    } finally {
+      stream?.destroy();
+    }
+  }
+
+  private httpStatus(stream: Duplex, path: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let head = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        head += chunk;
+        const line = head.split('\r\n')[0];
+        if (head.includes('\r\n') || head.length > 4096) {
+          const match = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(line);
+          if (match) resolve(Number(match[1]));
+          else reject(new Error('not an HTTP answer'));
+        }
+      });
+      stream.on('error', reject);
+      stream.on('close', () => reject(new Error('the connection closed without an HTTP answer')));
+      // The path is allowlisted (HEALTH_CHECK_PATH_PATTERN), the host header is the app's alias.
+      stream.write(`GET ${path} HTTP/1.0\r\nHost: ${this.hostHeader}\r\nUser-Agent: zpanel-health\r\nConnection: close\r\n\r\n`);
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import type { HealthCheckSettings } from '@zpanel/contracts';
+import type { BuildSpec, ContainerSpec, DeploymentOps, HealthProber } from './deployment-ops';
+
+interface FakeContainer {
+  spec: ContainerSpec;
+  ip: string;
+  running: boolean;
+  aliases: string[];
+  deploymentId: string | null;
+}
+
+/**
+ * An in-memory Docker for the pipeline's unit tests: records every call in order (`calls`), so a
+ * test can check what happened when, and lets a test make a step fail (`failOn`).
+ */
+export class FakeDeploymentOps implements DeploymentOps {
+  readonly calls: string[] = [];
+  readonly containers = new Map<string, FakeContainer>();
+  readonly images = new Map<string, { deploymentId: string | null; created: Date; inUse?: boolean }>();
+  readonly builds: BuildSpec[] = [];
+  /** Throws when the named operation is called (e.g. `buildImage`, `startContainer`). */
+  failOn = new Set<string>();
+  /** Lines the build writes. */
+  buildOutput: string[] = ['Step 1/2 : FROM base', 'Successfully built 0123abcd'];
+  /** Called when a build starts, to let a test cancel mid-build. */
+  onBuild?: () => void;
+  /** The new container exits right after starting. */
+  exitAfterStart = false;
+  private nextIp = 2;
+  private clock = 1_000;
+
+  private record(call: string): void {
+    this.calls.push(call);
+    const op = call.split(' ')[0];
+    if (this.failOn.has(op)) throw new Error(`${op} failed (fake)`);
+  }
+
+  /** An existing deployment's container, running and answering the alias. */
+  addRunning(name: string, image: string, alias: string, deploymentId: string): void {
+    this.containers.set(name, {
+      spec: { name, image, env: [], labels: {}, restartPolicy: 'unless-stopped', cpuLimit: null, memoryLimitMb: null, stopGraceSeconds: 10, port: 80 },
+      ip: `172.30.0.${this.nextIp++}`,
+      running: true,
+      aliases: [alias],
+      deploymentId,
+    });
+  }
+
+  addImage(reference: string, deploymentId: string | null): void {
+    this.clock += 1_000;
+    this.images.set(reference, { deploymentId, created: new Date(this.clock) });
+  }
+
+  /** Who answers the alias right now. */
+  answering(alias: string): string[] {
+    return [...this.containers.entries()].filter(([, c]) => c.running && c.aliases.includes(alias)).map(([name]) => name);
+  }
+
+  async imageExists(reference: string): Promise<boolean> {
+    this.record(`imageExists ${reference}`);
+    return this.images.has(reference);
+  }
+
+  async pullImage(reference: string, onLine: (line: string) => void): Promise<void> {
+    this.record(`pullImage ${reference}`);
+    onLine(`pulled ${reference}`);
+    this.addImage(reference, null);
+  }
+
+  async buildImage(spec: BuildSpec, onLine: (stream: 'stdout' | 'stderr', line: string) => void, signal: AbortSignal): Promise<void> {
+    this.record(`buildImage ${spec.tag}`);
+    this.builds.push(spec);
+    this.onBuild?.();
+    for (const line of this.buildOutput) {
+      if (signal.aborted) throw new Error('build aborted');
+      onLine('stdout', line);
+    }
+    this.addImage(spec.tag, spec.labels['zpanel.deployment'] ?? null);
+  }
+
+  async ensureNetwork(): Promise<void> {
+    this.record('ensureNetwork');
+  }
+
+  async startContainer(spec: ContainerSpec): Promise<void> {
+    this.record(`startContainer ${spec.name}`);
+    if (this.containers.has(spec.name)) throw new Error(`Conflict. The container name "/${spec.name}" is already in use`);
+    this.containers.set(spec.name, { spec, ip: `172.30.0.${this.nextIp++}`, running: !this.exitAfterStart, aliases: [], deploymentId: spec.labels['zpanel.deployment'] ?? null });
+  }
+
+  async containerAddress(name: string): Promise<{ ip: string } | { exited: true; exitCode: number | null } | null> {
+    this.record(`containerAddress ${name}`);
+    const container = this.containers.get(name);
+    if (!container) return null;
+    return container.running ? { ip: container.ip } : { exited: true, exitCode: 1 };
+  }
+
+  async containerLogTail(name: string): Promise<string[]> {
+    this.record(`containerLogTail ${name}`);
+    return ['app: listening failed'];
+  }
+
+  async addAlias(name: string, alias: string): Promise<void> {
+    this.record(`addAlias ${name} ${alias}`);
+    const container = this.containers.get(name);
+    if (!container) throw new Error('no such container');
+    container.aliases.push(alias);
+  }
+
+  async appContainers(): Promise<{ name: string; deploymentId: string | null; running: boolean }[]> {
+    this.record('appContainers');
+    return [...this.containers.entries()].map(([name, c]) => ({ name, deploymentId: c.deploymentId, running: c.running }));
+  }
+
+  async retireContainer(name: string, graceSeconds: number): Promise<void> {
+    this.record(`retireContainer ${name} ${graceSeconds}`);
+    this.containers.delete(name);
+  }
+
+  async removeContainer(name: string): Promise<void> {
+    this.record(`removeContainer ${name}`);
+    this.containers.delete(name);
+  }
+
+  async appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]> {
+    this.record('appImages');
+    return [...this.images.entries()]
+      .filter(([, image]) => image.deploymentId !== null)
+      .map(([reference, image]) => ({ reference, deploymentId: image.deploymentId, created: image.created }))
+      .sort((a, b) => b.created.getTime() - a.created.getTime());
+  }
+
+  async removeImage(reference: string): Promise<boolean> {
+    this.record(`removeImage ${reference}`);
+    if (this.images.get(reference)?.inUse) return false;
+    return this.images.delete(reference);
+  }
+}
+
+/** Answers health probes from a script: `healthy(ip)` decides, and every probe is recorded. */
+export class FakeHealthProber implements HealthProber {
+  readonly probes: string[] = [];
+
+  constructor(private readonly healthy: (ip: string, attempt: number) => boolean = () => true) {}
+
+  async probe(ip: string, port: number, check: HealthCheckSettings): Promise<{ ok: true } | { ok: false; detail: string }> {
+    this.probes.push(`${check.type} ${ip}:${port}`);
+    return this.healthy(ip, this.probes.length) ? { ok: true } : { ok: false, detail: `connection refused on port ${port}` };
+  }
+}

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gitBranch, gitCommit, gitUrl, quoteShellArg } from '@zpanel/core';
+
+export interface GitCloneSpec {
+  url: string;
+  branch: string;
+  /** The exact commit to build; null: the head of the branch. */
+  commit: string | null;
+  /** Private key (OpenSSH/PEM) of the deploy key, for ssh URLs. */
+  deployKey: string | null;
+}
+
+export interface GitCommand {
+  argv: string[];
+  /** The whole environment of the command: nothing of the worker's leaks in (no user config, no prompts). */
+  env: Record<string, string>;
+}
+
+/** A field of the clone spec failed its allowlist: nothing was run. */
+export class GitSpecError extends Error {
+  constructor(
+    readonly field: 'gitUrl' | 'gitBranch' | 'commit',
+    message: string,
+  ) {
+    super(`${field} ${message}`);
+    this.name = 'GitSpecError';
+  }
+}
+
+/**
+ * Only these transports: `ext::` (runs a command), `file://` and local paths (read the worker's own
+ * disk) are refused by git itself even if a value got past the allowlist.
+ */
+const PROTOCOL_CONFIG = ['-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'protocol.ssh.allow=always'];
+
+function checked(spec: GitCloneSpec): void {
+  const url = gitUrl(spec.url);
+  if (url) throw new GitSpecError('gitUrl', url);
+  const branch = gitBranch(spec.branch);
+  if (branch) throw new GitSpecError('gitBranch', branch);
+  if (spec.commit !== null) {
+    const commit = gitCommit(spec.commit);
+    if (commit) throw new GitSpecError('commit', commit);
+  }
+}
+
+/** The environment git runs with; `keyPath` set: ssh uses only that key and trusts a host on first contact. */
+export function gitEnvironment(home: string, keyPath: string | null): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_ASKPASS: '/bin/false',
+    SSH_ASKPASS: '/bin/false',
+  };
+  // git runs GIT_SSH_COMMAND through a shell: every part is quoted (the paths are ours, the quoting is for safety anyway).
+  const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${join(home, 'known_hosts')}`];
+  if (keyPath) ssh.push('-o', 'IdentitiesOnly=yes', '-i', keyPath);
+  env.GIT_SSH_COMMAND = ssh.map(quoteShellArg).join(' ');
+  return env;
+}
+
+/** The clone of one branch into `dir`, without checking anything out yet. Throws GitSpecError for a value outside the allowlists. */
+export function gitCloneCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
+  checked(spec);
+  return { argv: ['git', ...PROTOCOL_CONFIG, 'clone', '--quiet', '--no-checkout', '--single-branch', '--branch', spec.branch, '--', spec.url, dir], env };
+}
+
+/** Resolves the commit to build (`<sha>^{commit}` or the branch head) to its full hash. */
+export function gitResolveCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
+  checked(spec);
+  return { argv: ['git', '-C', dir, 'rev-parse', '--verify', '--quiet', `${spec.commit ?? 'HEAD'}^{commit}`], env };
+}
+
+export function gitCheckoutCommand(sha: string, dir: string, env: Record<string, string>): GitCommand {
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new GitSpecError('commit', 'must be a full commit hash');
+  return { argv: ['git', '-C', dir, '-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', sha], env };
+}
+
+export interface GitOutput {
+  onStdout?: (text: string) => void;
+  onStderr?: (text: string) => void;
+}
+
+export class GitCommandError extends Error {
+  constructor(
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
+    super(`git exited with ${exitCode ?? 'a signal'}`);
+    this.name = 'GitCommandError';
+  }
+}
+
+/** Runs one command as argv (no shell) and resolves to its stdout. */
+export function runGit(command: GitCommand, output: GitOutput = {}, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const [file, ...args] = command.argv;
+    const child = spawn(file, args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+      output.onStdout?.(text);
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      if (stderr.length < 64 * 1024) stderr += text;
+      output.onStderr?.(text);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new GitCommandError(code, stderr))));
+  });
+}
+
+/** A checked-out commit in a temporary directory; `dispose` removes it with the key. */
+export interface SourceCheckout {
+  dir: string;
+  sha: string;
+  dispose(): Promise<void>;
+}
+
+/** Fetches an application's source; the real one runs git in the worker, tests use a fake. */
+export interface SourceFetcher {
+  checkout(spec: GitCloneSpec, output: GitOutput, signal: AbortSignal): Promise<SourceCheckout>;
+}
+
+/**
+ * Clones into a fresh temporary directory in the worker: argv only, a private HOME, only http(s)
+ * and ssh transports, no prompts, the deploy key in a 0600 file of that directory, then checks out
+ * the exact commit detached and reports its full hash.
+ */
+export class GitSourceFetcher implements SourceFetcher {
+  constructor(private readonly root: string = tmpdir()) {}
+
+  async checkout(spec: GitCloneSpec, output: GitOutput, signal: AbortSignal): Promise<SourceCheckout> {
+    checked(spec);
+    const home = await mkdtemp(join(this.root, 'zpanel-src-'));
+    const dispose = () => rm(home, { recursive: true, force: true });
+    try {
+      let keyPath: string | null = null;
+      if (spec.deployKey) {
+        keyPath = join(home, 'deploy_key');
+        await writeFile(keyPath, spec.deployKey.endsWith('\n') ? spec.deployKey : `${spec.deployKey}\n`, { mode: 0o600 });
+        await chmod(keyPath, 0o600);
+      }
+      const env = gitEnvironment(home, keyPath);
+      const dir = join(home, 'repo');
+      await runGit(gitCloneCommand(spec, dir, env), output, signal);
+      let sha: string;
+      try {
+        sha = (await runGit(gitResolveCommand(spec, dir, env), {}, signal)).trim();
+      } catch (error) {
+        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on branch ${spec.branch}`);
+        throw error;
+      }
+      await runGit(gitCheckoutCommand(sha, dir, env), output, signal);
+      return { dir, sha, dispose };
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
+  }
+}

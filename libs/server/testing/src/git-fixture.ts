@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { type Server, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, sep } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: tmpdir(),
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Zpanel Test',
+  GIT_AUTHOR_EMAIL: 'test@zpanel.invalid',
+  GIT_COMMITTER_NAME: 'Zpanel Test',
+  GIT_COMMITTER_EMAIL: 'test@zpanel.invalid',
+};
+
+/**
+ * A git repository the test owns, served over git's "dumb" HTTP protocol (a bare repository after
+ * `git update-server-info`, read by a tiny static server on 127.0.0.1): what a deployment clones.
+ */
+export interface GitFixture {
+  /** http://127.0.0.1:<port>/<name>.git */
+  url: string;
+  branch: string;
+  /** Commits the files (path -> content) on top of the branch; resolves to the new commit's hash. */
+  commit(files: Record<string, string>, message?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createGitFixture(name = 'app', branch = 'main'): Promise<GitFixture> {
+  const root = await mkdtemp(join(tmpdir(), 'zpanel-git-'));
+  const bare = join(root, 'served', `${name}.git`);
+  const work = join(root, 'work');
+  const git = (cwd: string, ...args: string[]) => run('git', args, { cwd, env: GIT_ENV }).then((r) => r.stdout.trim());
+  await mkdir(dirname(bare), { recursive: true });
+  await git(root, 'init', '--quiet', '--bare', bare);
+  await git(root, 'init', '--quiet', '-b', branch, work);
+  await git(work, 'remote', 'add', 'origin', bare);
+
+  const served = normalize(join(root, 'served'));
+  const server: Server = createServer((request, response) => {
+    const path = normalize(join(served, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
+    if (!path.startsWith(served + sep)) {
+      response.writeHead(404).end();
+      return;
+    }
+    stat(path).then(
+      (info) => {
+        if (!info.isFile()) return void response.writeHead(404).end();
+        response.writeHead(200, { 'content-length': info.size });
+        createReadStream(path).pipe(response);
+      },
+      () => response.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}/${name}.git`,
+    branch,
+    async commit(files, message = 'change') {
+      for (const [path, content] of Object.entries(files)) {
+        await mkdir(dirname(join(work, path)), { recursive: true });
+        await writeFile(join(work, path), content);
+      }
+      await git(work, 'add', '--all');
+      await git(work, 'commit', '--quiet', '-m', message);
+      await git(work, 'push', '--quiet', 'origin', branch);
+      await git(bare, 'update-server-info');
+      return git(work, 'rev-parse', 'HEAD');
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
