@@ -66,6 +66,26 @@ describe('API tokens (built api)', () => {
     expect((await call('GET', '/api/v1/servers', token.token, undefined, inTeam)).status).toBe(200);
   });
 
+  it('lets a deploy token deploy an application but not change its settings', async () => {
+    const inTeam = { [TEAM_HEADER]: owner.teamId };
+    const key = (await call<{ id: string }>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'deploys' }, inTeam)).body;
+    const server = (await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'deploy-target', host: '192.0.2.20', sshKeyId: key.id }, inTeam)).body;
+    const project = (await call<{ id: string }>('POST', '/api/v1/projects', owner.accessToken, { name: 'Deploys' }, inTeam)).body;
+    const environment = (await call<Paginated<{ id: string }>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken)).body.items[0];
+    const app = (
+      await call<{ id: string }>('POST', '/api/v1/applications', owner.accessToken, { environmentId: environment.id, serverId: server.id, name: 'web', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }, inTeam)
+    ).body;
+    const { body: token } = await createToken(owner.accessToken, ['read', 'deploy']);
+
+    const deployed = await call<{ status: string; trigger: string; actor: { type: string; tokenId: string } }>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, {});
+    expect(deployed.status).toBe(202);
+    expect(deployed.body).toMatchObject({ status: 'queued', trigger: 'api', actor: { type: 'token', tokenId: token.id } });
+    expect((await call('PATCH', `/api/v1/applications/${app.id}`, token.token, { port: 8080 })).status).toBe(403);
+
+    const { body: readOnly } = await createToken(owner.accessToken, ['read', 'write']);
+    expect((await call('POST', `/api/v1/applications/${app.id}/deployments`, readOnly.token, {})).status).toBe(403);
+  });
+
   it('never grants more than the creator’s role, now or later', async () => {
     const viewer = await joinAs('viewer@example.com', Role.Viewer);
     const tooMuch = await createToken(viewer.accessToken, ['read', 'write']);

@@ -111,6 +111,13 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'PUT /api/v1/applications/{applicationId}/env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
   'PUT /api/v1/applications/{applicationId}/env/{key}': { body: { value: 'changed by the matrix' } },
   'DELETE /api/v1/applications/{applicationId}/env/{key}': {},
+  'POST /api/v1/applications/{applicationId}/deployments': { body: {} },
+  'GET /api/v1/applications/{applicationId}/deployments': {},
+  'GET /api/v1/deployments/{deploymentId}': {},
+  'POST /api/v1/deployments/{deploymentId}/cancel': {},
+  'POST /api/v1/deployments/{deploymentId}/rollback': {},
+  'GET /api/v1/deployments/{deploymentId}/logs': {},
+  'GET /api/v1/deployments/{deploymentId}/logs/download': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -124,6 +131,7 @@ const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   server: (ids) => ({ kind: 'server', serverId: ids.serverId }),
   'command-run': (ids) => ({ kind: 'command-run', runId: ids.commandRunId }),
   'container-logs': (ids) => ({ kind: 'container-logs', serverId: ids.serverId, containerId: ids.containerId }),
+  'deployment-logs': (ids) => ({ kind: 'deployment-logs', deploymentId: ids.deploymentId }),
 };
 
 const PASSWORD = 'isolation matrix passphrase';
@@ -143,6 +151,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let projectA: string;
   let environmentA: string;
   let applicationA: string;
+  let deploymentA: string;
   let tokenOfB: string;
   let routes: string[];
 
@@ -171,13 +180,15 @@ describe('tenancy isolation matrix (every API route)', () => {
       // The owner may read secrets: a value changed by the matrix would show.
       (await call('GET', `/api/v1/applications/${applicationA}/env`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/environments/${environmentA}/env`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/deployments?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/deployments/${deploymentA}`, ownerA.accessToken)).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),
     ]);
 
   /** Path parameters and subscription fields naming team A's resources. */
-  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, ruleId: alertRuleA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY' });
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, ruleId: alertRuleA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY', deploymentId: deploymentA });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -221,6 +232,8 @@ describe('tenancy isolation matrix (every API route)', () => {
     applicationA = ((await call('POST', '/api/v1/applications', ownerA.accessToken, application, teamA)).body as { id: string }).id;
     await call('PUT', `/api/v1/applications/${applicationA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'application value' });
     await call('PUT', `/api/v1/environments/${environmentA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'environment value' });
+    // No worker runs here: the deployment stays queued, so a cancel or a newer deployment that got through would show in the snapshot.
+    deploymentA = ((await call('POST', `/api/v1/applications/${applicationA}/deployments`, ownerA.accessToken, {})).body as { id: string }).id;
 
     const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));

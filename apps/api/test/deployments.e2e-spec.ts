@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import {
+  type ApplicationDto,
+  type DeploymentDto,
+  type DeploymentLiveEvent,
+  type DeploymentLogPage,
+  type EnvironmentDto,
+  type Paginated,
+  type ProblemDetails,
+  type ServerDto,
+  type SshKeyDto,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
+import { zpanelDockerNames } from '@zpanel/core';
+import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createGitFixture, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+
+const BASE_IMAGE = 'zpanel-test/busybox';
+const BUILD_SECRET = 'e2e-build-secret-7Qx';
+
+const appFiles = (version: string) => ({
+  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_SECRET', 'RUN echo "using $BUILD_SECRET"', 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  'www/index.html': version,
+});
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+describe('deployments (built api + worker, the test server)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+  let repo: GitFixture;
+  let app: ApplicationDto;
+  const call = apiCaller(() => stack.baseUrl);
+  const asOwner = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body, { [TEAM_HEADER]: owner.teamId });
+
+  /** The page the deployment's container serves, asked directly on the server's bridge network. */
+  async function answer(deployment: DeploymentDto): Promise<string> {
+    const network = zpanelDockerNames(stack.dockerNamespace).network;
+    const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, deployment.containerName as string);
+    return (await fetch(`http://${ip}:8080/`)).text();
+  }
+
+  async function finished(id: string): Promise<DeploymentDto> {
+    return waitFor(
+      async () => {
+        const current = (await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${id}`)).body;
+        return current.status === 'queued' || current.status === 'running' ? undefined : current;
+      },
+      120_000,
+      `deployment ${id} to finish`,
+    );
+  }
+
+  const logText = async (id: string) => (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${id}/logs?limit=5000`)).body.lines.map((l) => l.line).join('\n');
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true });
+    owner = await createOwner(stack.baseUrl);
+    repo = await createGitFixture('sample');
+    await repo.commit(appFiles('v1'), 'v1');
+
+    const ssh = testSshTarget();
+    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+    const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+    await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
+    await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body.status === 'ready' ? true : undefined), 60_000, 'the server to be ready');
+
+    const project = (await asOwner<{ id: string }>('POST', '/api/v1/projects', { name: 'Sample' })).body;
+    const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
+    app = (
+      await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
+        environmentId: environment.id,
+        serverId: server.id,
+        name: 'sample',
+        buildPack: 'dockerfile',
+        gitUrl: repo.url,
+        gitBranch: repo.branch,
+        port: 8080,
+        healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
+        stopGraceSeconds: 1,
+      })
+    ).body;
+    expect(app.id).toBeDefined();
+    await asOwner('PUT', `/api/v1/applications/${app.id}/env/BUILD_SECRET`, { value: BUILD_SECRET, buildTime: true, runtime: false });
+  });
+
+  afterAll(async () => {
+    if (stack) {
+      const namespace = stack.dockerNamespace;
+      const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+      if (containers.length) docker('rm', '-f', ...containers);
+      const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+      if (images.length) docker('rmi', '-f', ...new Set(images));
+      execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
+    }
+    await repo?.close();
+    await stack?.stop();
+  });
+
+  it('deploys, redeploys a changed repository, rolls back without a build, and keeps serving when a health check fails', async () => {
+    const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+    try {
+      const posted = Date.now();
+      const queued = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {});
+      expect(queued.status).toBe(202);
+      expect(queued.body).toMatchObject({ status: 'queued', trigger: 'manual', step: 'queued', applicationId: app.id });
+      const live = await liveSubscribe<DeploymentLiveEvent>(socket, { kind: 'deployment-logs', deploymentId: queued.body.id });
+      expect(live.result.ok).toBe(true);
+
+      const first = await finished(queued.body.id);
+      const firstMs = Date.now() - posted;
+      expect(first).toMatchObject({ status: 'success', step: 'done', reason: null, imageKept: true });
+      expect(first.commitSha).toMatch(/^[0-9a-f]{40}$/);
+      expect(await answer(first)).toBe('v1');
+
+      // Every line once, in order, live and stored alike; the secret never in either.
+      await waitFor(async () => (live.events.some((e) => e.event.type === 'status' && e.event.status === 'success') ? true : undefined), 10_000, 'the final status live');
+      const stored = (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${first.id}/logs?limit=5000`)).body;
+      const liveSeqs = live.events.flatMap((e) => (e.event.type === 'lines' ? e.event.lines.map((l) => l.seq) : []));
+      expect(liveSeqs).toEqual(stored.lines.map((l) => l.seq));
+      expect(stored.lines.map((l) => l.seq)).toEqual(stored.lines.map((_, i) => i + 1));
+      const text = stored.lines.map((l) => l.line).join('\n');
+      expect(text).toContain('using ********');
+      expect(text).not.toContain(BUILD_SECRET);
+      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
+      expect(download.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await download.text()).toBe(`${text}\n`);
+      // A late viewer resuming after seq 3 gets the rest, from Postgres.
+      const resumed = await liveSubscribe<DeploymentLiveEvent>(socket, { kind: 'deployment-logs', deploymentId: first.id, afterSeq: 3 });
+      await waitFor(async () => (resumed.events.some((e) => e.event.type === 'status') ? true : undefined), 10_000, 'the replay');
+      expect(resumed.events.flatMap((e) => (e.event.type === 'lines' ? e.event.lines.map((l) => l.seq) : []))).toEqual(stored.lines.slice(3).map((l) => l.seq));
+
+      const buildLine = stored.lines.find((l) => l.line.startsWith('==> Building'));
+      const claimMs = new Date(first.startedAt as string).getTime() - new Date(first.createdAt).getTime();
+      const buildStartMs = new Date(buildLine?.ts as string).getTime() - new Date(first.createdAt).getTime();
+      process.stdout.write(`enqueue->claim ${claimMs} ms, enqueue->build start ${buildStartMs} ms, first deploy wall time ${firstMs} ms\n`);
+
+      await repo.commit({ 'www/index.html': 'v2' }, 'v2');
+      const redeployStarted = Date.now();
+      const second = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
+      const redeployMs = Date.now() - redeployStarted;
+      expect(second).toMatchObject({ status: 'success' });
+      expect(second.commitSha).not.toBe(first.commitSha);
+      expect(await answer(second)).toBe('v2');
+      process.stdout.write(`cached redeploy wall time ${redeployMs} ms\n`);
+
+      const rollbackStarted = Date.now();
+      const rollbackQueued = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${first.id}/rollback`);
+      expect(rollbackQueued.status).toBe(202);
+      expect(rollbackQueued.body).toMatchObject({ trigger: 'rollback', sourceDeploymentId: first.id, imageTag: first.imageTag, commitSha: first.commitSha });
+      const rollback = await finished(rollbackQueued.body.id);
+      process.stdout.write(`rollback wall time ${Date.now() - rollbackStarted} ms\n`);
+      expect(rollback).toMatchObject({ status: 'success', imageTag: first.imageTag });
+      expect(await answer(rollback)).toBe('v1');
+      const rollbackLog = await logText(rollback.id);
+      expect(rollbackLog).toContain('no clone, no build');
+      expect(rollbackLog).not.toMatch(/==> Building|==> Cloning|Step \d/);
+
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
+      const broken = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
+      expect(broken).toMatchObject({ status: 'failed', step: 'health' });
+      expect(broken.reason).toMatch(/^Health check failed: HTTP GET \/missing/);
+      expect(await answer(rollback)).toBe('v1');
+
+      const list = (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body;
+      expect(list.items.map((d) => d.id)).toEqual([broken.id, rollback.id, second.id, first.id]);
+      const late = await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${first.id}/cancel`);
+      expect(late.status).toBe(409);
+      expect((await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${broken.id}/rollback`)).status).toBe(409);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('refuses a commit that is not a hash, naming the field', async () => {
+    const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: 'main; touch /tmp/pwned' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.map((e) => e.field)).toEqual(['commit']);
+  });
+
+  it('supersedes a still-queued deployment with a newer one, and cancels a queued one at once', async () => {
+    // A running deployment of the application (as if another worker had it) keeps the next ones queued.
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const [busy] = (
+        await db.query(`INSERT INTO "deployments" ("team_id", "application_id", "status", "trigger", "step", "actor_name", "heartbeat_at") VALUES ($1, $2, 'running', 'manual', 'build', 'x', now()) RETURNING "id"`, [
+          owner.teamId,
+          app.id,
+        ])
+      ).rows as { id: string }[];
+      const a = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
+      const b = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
+      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({ status: 'superseded', reason: expect.stringContaining(b.id) });
+      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${b.id}`)).body.status).toBe('queued');
+
+      const cancelled = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${b.id}/cancel`);
+      expect(cancelled.status).toBe(202);
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'Cancelled before it started.' });
+      await db.query(`UPDATE "deployments" SET "status" = 'failed', "finished_at" = now() WHERE "id" = $1`, [busy.id]);
+    } finally {
+      await db.end();
+    }
+  });
+});
