@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import {
@@ -18,9 +19,11 @@ import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, c
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 const BUILD_SECRET = 'e2e-build-secret-7Qx';
+/** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
+const RUN_NONCE = randomUUID();
 
 const appFiles = (version: string) => ({
-  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_SECRET', 'RUN echo "using $BUILD_SECRET"', 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_SECRET', `RUN echo "run ${RUN_NONCE} using $BUILD_SECRET"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
   'www/index.html': version,
 });
 
@@ -94,7 +97,12 @@ describe('deployments (built api + worker, the test server)', () => {
       if (containers.length) docker('rm', '-f', ...containers);
       const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
       if (images.length) docker('rmi', '-f', ...new Set(images));
-      execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
+      // Absent when nothing was deployed.
+      try {
+        execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
+      } catch {
+        // nothing to remove
+      }
     }
     await repo?.close();
     await stack?.stop();
@@ -123,7 +131,7 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(liveSeqs).toEqual(stored.lines.map((l) => l.seq));
       expect(stored.lines.map((l) => l.seq)).toEqual(stored.lines.map((_, i) => i + 1));
       const text = stored.lines.map((l) => l.line).join('\n');
-      expect(text).toContain('using ********');
+      expect(text).toContain(`run ${RUN_NONCE} using ********`);
       expect(text).not.toContain(BUILD_SECRET);
       const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
       expect(download.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -172,6 +180,27 @@ describe('deployments (built api + worker, the test server)', () => {
       expect((await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${broken.id}/rollback`)).status).toBe(409);
     } finally {
       socket.disconnect();
+    }
+  });
+
+  it('documents every deployment route in the OpenAPI document, with examples', async () => {
+    type Operation = { summary?: string; responses: Record<string, unknown> };
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+    };
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.includes('/deployments'))
+      .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    expect(operations).toHaveLength(7);
+    for (const { route, op } of operations) {
+      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({ route, summary: true, success: true });
+    }
+    for (const schema of ['CreateDeploymentDto', 'DeploymentDoc', 'DeploymentLogLineDoc', 'DeploymentActorDoc']) {
+      const withoutExample = Object.entries(doc.components.schemas[schema].properties)
+        .filter(([, property]) => property.example === undefined && !('$ref' in property) && !('format' in property))
+        .map(([name]) => name);
+      expect({ schema, withoutExample }).toEqual({ schema, withoutExample: [] });
     }
   });
 

@@ -31,10 +31,12 @@ import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
+/** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
+const RUN_NONCE = randomUUID();
 
 /** The sample app: busybox httpd serving its version, built FROM the local base image. */
 const appFiles = (version: string) => ({
-  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_TOKEN', 'RUN echo "building with token $BUILD_TOKEN"', 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_TOKEN', `RUN echo "run ${RUN_NONCE} building with token $BUILD_TOKEN"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
   'www/index.html': version,
 });
 
@@ -162,7 +164,12 @@ describe(DeploymentRunHandler.name, () => {
     if (containers.length) docker('rm', '-f', ...containers);
     const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
     if (images.length) docker('rmi', '-f', ...new Set(images));
-    execFileSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
+    // Absent when nothing was deployed.
+    try {
+      execFileSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
+    } catch {
+      // nothing to remove
+    }
     await repo.close();
     pool.close();
     redis.disconnect();
@@ -191,7 +198,7 @@ describe(DeploymentRunHandler.name, () => {
     const log = await logOf(first.id);
     expect(log.map((l) => Number(l.seq))).toEqual(log.map((_, i) => i + 1));
     const text = log.map((l) => l.line).join('\n');
-    expect(text).toContain('building with token ********');
+    expect(text).toContain(`run ${RUN_NONCE} building with token ********`);
     expect(text).not.toContain('tok-3xQ9-secret');
     const events = (await live.range(LiveTopics.deploymentLogs(first.id), '0', 10_000)).map((e) => e.event as DeploymentLiveEvent);
     expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null });
