@@ -42,6 +42,15 @@ export interface AppConfig {
      */
     namespace: string;
   };
+  proxy: {
+    /** Caddy image of each server's proxy container; a server without it pulls it. */
+    image: string;
+    /** Host ports the proxy container publishes for HTTP and (with `https`) HTTPS. */
+    httpPort: number;
+    httpsPort: number;
+    /** Automatic certificates and HTTP→HTTPS redirects; off: plain HTTP only. */
+    https: boolean;
+  };
   deployments: {
     /** A deployment still running after this long fails with reason "timed out". */
     timeoutMs: number;

@@ -28,6 +28,24 @@ describe(loadConfig.name, () => {
     expect(config.servers.checkIntervalSeconds).toBe(60);
     expect(config.docker.namespace).toBe('zpanel');
     expect(config.deployments).toEqual({ timeoutMs: 30 * 60_000, buildConcurrencyPerServer: 2 });
+    expect(config.proxy).toEqual({ image: 'caddy:2.6.2', httpPort: 80, httpsPort: 443, https: false });
+  });
+
+  it('turns the proxy\'s HTTPS on by default in production only', () => {
+    expect(loadConfig({ ...validEnv(), NODE_ENV: 'production' }).proxy.https).toBe(true);
+    expect(loadConfig({ ...validEnv(), NODE_ENV: 'test' }).proxy.https).toBe(false);
+    expect(loadConfig({ ...validEnv(), NODE_ENV: 'production', PROXY_HTTPS: 'false' }).proxy.https).toBe(false);
+  });
+
+  it('refuses a proxy image that is not an image reference, and bad proxy ports', () => {
+    for (const bad of ['caddy; rm -rf /', '--privileged', 'Caddy:2', 'caddy:2 x', '$(id)']) {
+      expect(problemsFor({ ...validEnv(), PROXY_IMAGE: bad })).toEqual([expect.stringMatching(/^PROXY_IMAGE must be an image reference/)]);
+    }
+    expect(problemsFor({ ...validEnv(), PROXY_HTTP_PORT: '0', PROXY_HTTPS_PORT: '65536', PROXY_HTTPS: 'sometimes' }).map((p) => p.split(' ')[0])).toEqual([
+      'PROXY_HTTP_PORT',
+      'PROXY_HTTPS_PORT',
+      'PROXY_HTTPS',
+    ]);
   });
 
   it('reads every variable it documents', () => {
@@ -50,6 +68,10 @@ describe(loadConfig.name, () => {
       DOCKER_NAMESPACE: 'zt-0a1b2c',
       DEPLOYMENT_TIMEOUT_MINUTES: '5',
       DEPLOYMENT_BUILD_CONCURRENCY: '4',
+      PROXY_IMAGE: 'registry.example.com:5000/ops/caddy:2.6.2',
+      PROXY_HTTP_PORT: '8080',
+      PROXY_HTTPS_PORT: '8443',
+      PROXY_HTTPS: 'false',
     });
     expect(config).toMatchObject({
       env: 'production',
@@ -62,6 +84,7 @@ describe(loadConfig.name, () => {
       servers: { checkIntervalSeconds: 30 },
       docker: { namespace: 'zt-0a1b2c' },
       deployments: { timeoutMs: 5 * 60_000, buildConcurrencyPerServer: 4 },
+      proxy: { image: 'registry.example.com:5000/ops/caddy:2.6.2', httpPort: 8080, httpsPort: 8443, https: false },
     });
   });
 

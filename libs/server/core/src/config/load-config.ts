@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { imageReference } from '../applications/application-fields';
 import { DEFAULT_DOCKER_NAMESPACE, DOCKER_NAMESPACE_PATTERN } from '../docker/zpanel-names';
 import type { AppConfig } from './app-config';
 
@@ -111,6 +112,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('DOCKER_NAMESPACE must start with a lowercase letter, then lowercase letters, digits or - (at most 20)');
   }
 
+  const proxyImage = read('PROXY_IMAGE') ?? 'caddy:2.6.2';
+  if (imageReference(proxyImage) !== null) problems.push('PROXY_IMAGE must be an image reference like caddy:2.6.2 or registry.example.com/caddy:2.6.2');
+
   const corsOrigins = (read('CORS_ORIGINS') ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -119,8 +123,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push('CORS_ORIGINS must be a comma-separated list of http(s)://host[:port] origins');
   }
 
+  const nodeEnv = oneOf('NODE_ENV', NODE_ENVS, 'development');
   const config: AppConfig = {
-    env: oneOf('NODE_ENV', NODE_ENVS, 'development'),
+    env: nodeEnv,
     http: {
       host: read('HOST') ?? '0.0.0.0',
       port: port('PORT', 3000),
@@ -144,6 +149,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     servers: { checkIntervalSeconds: int('SERVER_CHECK_INTERVAL_SECONDS', 60, 5, 3600) },
     docker: { namespace: dockerNamespace },
+    proxy: {
+      image: proxyImage,
+      httpPort: port('PROXY_HTTP_PORT', 80),
+      httpsPort: port('PROXY_HTTPS_PORT', 443),
+      // Certificates need public DNS and ports 80/443: on in production, off in development and tests.
+      https: bool('PROXY_HTTPS', nodeEnv === 'production'),
+    },
     deployments: {
       timeoutMs: int('DEPLOYMENT_TIMEOUT_MINUTES', 30, 1, 1440) * 60_000,
       buildConcurrencyPerServer: int('DEPLOYMENT_BUILD_CONCURRENCY', 2, 1, 32),
