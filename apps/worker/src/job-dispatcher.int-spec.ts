@@ -118,6 +118,14 @@ class IdleRetentionHandler implements JobHandler<JobName.MetricsRetention> {
   }
 }
 
+@Injectable()
+@HandlesJob(JobName.ServerProxySync)
+class IdleProxySyncHandler implements JobHandler<JobName.ServerProxySync> {
+  async handle(): Promise<JobResult<JobName.ServerProxySync>> {
+    return { skipped: 'server deleted' };
+  }
+}
+
 @Module({
   providers: [
     SlowProbeHandler,
@@ -131,6 +139,7 @@ class IdleRetentionHandler implements JobHandler<JobName.MetricsRetention> {
     IdleRetentionHandler,
     IdleDeploymentHandler,
     IdleDeploymentsReapHandler,
+    IdleProxySyncHandler,
   ],
 })
 class SlowHandlers {}

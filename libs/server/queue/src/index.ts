@@ -10,3 +10,4 @@ export * from './live-subscriber';
 export * from './live-leases';
 export * from './command-run-jobs';
 export * from './deployment-jobs';
+export * from './proxy-sync-jobs';

@@ -26,3 +26,5 @@ export * from './deployment/docker-deployment-ops';
 export * from './deployment/git-source';
 export * from './deployment/deployment-run.handler';
 export * from './deployment/deployments-reaper.handler';
+export * from './proxy/server-proxies';
+export * from './proxy/server-proxy-sync.handler';

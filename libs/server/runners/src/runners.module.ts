@@ -17,6 +17,8 @@ import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
 import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handler';
+import { ServerProxies } from './proxy/server-proxies';
+import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 
 /** Server checks, metrics and alerts (issue #4, parts 6 and 7). */
 const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
@@ -24,6 +26,9 @@ const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTick
 /** Deployments (issue #5). */
 const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler];
 
+/** Each server's proxy (issue #5, part 5). */
+const PROXY = [ServerProxies, ServerProxySyncHandler];
+
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS, ...PROXY] })
 export class RunnersModule {}

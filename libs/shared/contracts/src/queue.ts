@@ -14,6 +14,20 @@ export type ContainerOperationResult =
   | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
   | { ok: false; status: 400 | 404 | 409 | 503; message: string };
 
+/** What a proxy sync did on the server, or why it did nothing. */
+export type ProxySyncJobResult =
+  | { skipped: 'server deleted' | 'server not validated' }
+  | {
+      network: 'created' | 'kept';
+      container: 'created' | 'recreated' | 'started' | 'kept';
+      config: 'loaded' | 'reloaded' | 'unchanged';
+      /** Domains routed. */
+      routes: number;
+      /** Stored values left out because they failed their allowlist (an application or a domain). */
+      refused: number;
+      durationMs: number;
+    };
+
 /**
  * Queue and job names. These strings are stored in Redis by BullMQ: never rename a value
  * without a migration that drains the old queue. Payloads carry ids and scalars only,
@@ -57,6 +71,8 @@ export enum JobName {
   DeploymentRun = 'deployment.run',
   /** Repeating: fails running deployments whose worker died (and removes their new container), re-queues queued ones whose job was lost. */
   DeploymentsReap = 'deployments.reap',
+  /** Installs the server's proxy if needed and routes its applications' domains (reloading Caddy only on a change). */
+  ServerProxySync = 'server.proxy.sync',
 }
 
 export interface JobPayloads {
@@ -72,6 +88,7 @@ export interface JobPayloads {
   [JobName.MetricsRetention]: Record<string, never>;
   [JobName.DeploymentRun]: { deploymentId: string };
   [JobName.DeploymentsReap]: Record<string, never>;
+  [JobName.ServerProxySync]: { serverId: string };
 }
 
 export interface JobResults {
@@ -90,6 +107,7 @@ export interface JobResults {
   /** `ran: false` when the deployment was no longer queued (cancelled, superseded, a duplicate job). */
   [JobName.DeploymentRun]: { ran: false } | { ran: true; status: DeploymentStatus };
   [JobName.DeploymentsReap]: { failed: number; requeued: number };
+  [JobName.ServerProxySync]: ProxySyncJobResult;
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -108,6 +126,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.MetricsRetention]: QueueName.ServerChecks,
   [JobName.DeploymentRun]: QueueName.Deployments,
   [JobName.DeploymentsReap]: QueueName.System,
+  // With validations: short, per-server setup work that must not wait behind builds or checks.
+  [JobName.ServerProxySync]: QueueName.Servers,
 };
 
 /**

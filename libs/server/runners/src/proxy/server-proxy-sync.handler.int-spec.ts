@@ -1,0 +1,224 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
+import { type AppConfig, SecretBox, createLogger, injectionPayloads, loadConfig, zpanelDockerNames } from '@zpanel/core';
+import {
+  ApplicationDomainEntity,
+  ApplicationEntity,
+  EnvironmentEntity,
+  ProjectEntity,
+  ServerEntity,
+  SshKeyEntity,
+  TeamEntity,
+  buildDataSourceOptions,
+  sshKeyAad,
+} from '@zpanel/database';
+import type { JobContext } from '@zpanel/queue';
+import { FakeProxyConfigurator, PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
+import { TEST_VARS, freePort, testSshTarget, waitFor } from '@zpanel/testing';
+import { DataSource } from 'typeorm';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { ServerProxies, proxySettingsFrom } from './server-proxies';
+import { ServerProxySyncHandler } from './server-proxy-sync.handler';
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+function get(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The proxy sync job against the run's Postgres and the real test server (sshd, Docker, Caddy). */
+describe(ServerProxySyncHandler.name, () => {
+  const run = process.env[TEST_VARS.runId] as string;
+  const namespace = `zt-psync-${randomBytes(3).toString('hex')}`;
+  const names = zpanelDockerNames(namespace);
+  const ssh = testSshTarget();
+  const logger = createLogger({ level: 'silent', name: 'test' });
+  const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
+  let config: AppConfig;
+  let box: SecretBox;
+  let dataSource: DataSource;
+  let pool: WorkerSshPool;
+  let targets: ServerTargets;
+  let handler: ServerProxySyncHandler;
+  let teamId: string;
+  let keyId: string;
+  let serverId: string;
+  let fingerprint: string;
+  let projectId: string;
+  let environmentId: string;
+  const domain = (label: string) => `${label}-${run}.psync.test`;
+
+  const addServer = async (overrides: Partial<ServerEntity> = {}) =>
+    (
+      await dataSource.getRepository(ServerEntity).save({
+        teamId,
+        name: `s-${randomUUID().slice(0, 8)}`,
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: keyId,
+        description: '',
+        status: 'ready' as const,
+        hostKeyFingerprint: fingerprint,
+        ...overrides,
+      })
+    ).id;
+
+  async function addApplication(server: string, name: string, port: number, domains: string[]): Promise<string> {
+    const app = await dataSource.getRepository(ApplicationEntity).save({
+      teamId,
+      projectId,
+      environmentId,
+      serverId: server,
+      name,
+      description: '',
+      buildPack: 'image' as const,
+      gitUrl: null,
+      gitBranch: null,
+      deployKeyId: null,
+      dockerfilePath: 'Dockerfile',
+      buildTarget: null,
+      baseDirectory: '.',
+      imageReference: 'zpanel-test/busybox:latest',
+      port,
+      healthCheck: APPLICATION_DEFAULTS.healthCheck,
+      restartPolicy: 'unless-stopped' as const,
+      cpuLimit: null,
+      memoryLimitMb: null,
+      stopGraceSeconds: 1,
+      keepImages: 3,
+    });
+    if (domains.length > 0) await dataSource.getRepository(ApplicationDomainEntity).insert(domains.map((d) => ({ teamId, applicationId: app.id, domain: d })));
+    return app.id;
+  }
+
+  /** The config file in the proxy container (`docker cp` writes a tar). */
+  const appliedConfig = () => execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${names.proxyContainer}:${PROXY_CONFIG_FILE}`, '-']) }).toString('utf8');
+
+  beforeAll(async () => {
+    config = loadConfig({ ...process.env, DOCKER_NAMESPACE: namespace, PROXY_IMAGE: 'zpanel-test/caddy:2.6.2', PROXY_HTTP_PORT: String(await freePort()), PROXY_HTTPS: 'false' });
+    box = new SecretBox(config.security.secretKey);
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'proxy-sync-test'));
+    await dataSource.initialize();
+    pool = new WorkerSshPool();
+    targets = new ServerTargets(dataSource, config);
+    handler = new ServerProxySyncHandler(dataSource, targets, new ServerProxies(pool, config), config, logger);
+
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'proxy-sync' })).id;
+    keyId = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)), publicKey: 'x', fingerprint: 'x' });
+    // What validation pins at first contact.
+    const probe: PooledTarget = { id: `pin-${run}`, host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) };
+    fingerprint = (await pool.connection(probe)).hostKeyFingerprint;
+    serverId = await addServer();
+    projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
+    environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+  });
+
+  afterAll(async () => {
+    try {
+      const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+      if (containers.length) docker('rm', '-f', '-v', ...containers);
+      for (const args of [
+        ['network', 'rm', names.network],
+        ['volume', 'rm', proxyDataVolume({ names })],
+      ]) {
+        try {
+          docker(...args);
+        } catch {
+          // not created by this run
+        }
+      }
+      expect(docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`)).toBe('');
+    } finally {
+      pool.close();
+      await dataSource.destroy();
+    }
+  });
+
+  it('does nothing for a deleted server, or one never validated (a sync is never first contact)', async () => {
+    expect(await handler.handle({ serverId: randomUUID() }, context())).toEqual({ skipped: 'server deleted' });
+    for (const overrides of [{ hostKeyFingerprint: null }, { status: 'pending' as const }, { status: 'validating' as const }, { status: 'invalid' as const }]) {
+      expect(await handler.handle({ serverId: await addServer(overrides) }, context())).toEqual({ skipped: 'server not validated' });
+    }
+    expect(docker('ps', '-aq', '--filter', `name=^${names.proxyContainer}$`)).toBe('');
+  });
+
+  it('installs the proxy and routes the server’s applications’ domains; another server’s apps stay out', async () => {
+    await addApplication(serverId, 'web', 8080, [domain('web'), domain('www')]);
+    await addApplication(serverId, 'worker', 9000, []);
+    await addApplication(await addServer(), 'elsewhere', 8080, [domain('elsewhere')]);
+    const result = await handler.handle({ serverId }, context());
+    expect(result).toMatchObject({ network: 'created', container: 'created', config: 'loaded', routes: 2, refused: 0 });
+    // The app on the network under its alias, as a deployment's promote step leaves it.
+    docker(
+      'run', '-d', '--name', `${namespace}-web`, '--label', `zpanel.namespace=${namespace}`, '--network', names.network, '--network-alias', names.appAlias('web'),
+      'zpanel-test/busybox:latest', 'sh', '-c', 'mkdir -p /www && echo -n web-page > /www/index.html && exec httpd -f -p 8080 -h /www',
+    );
+    const port = config.proxy.httpPort;
+    for (const host of [domain('web'), domain('www')]) {
+      const answer = await waitFor(async () => {
+        const a = await get(port, host);
+        return a.status === 200 ? a : undefined;
+      }, 15_000, host);
+      expect(answer.body).toBe('web-page');
+    }
+    expect((await get(port, domain('elsewhere'))).status).toBe(404);
+    expect(JSON.parse(appliedConfig())).toBeInstanceOf(Object);
+    expect(appliedConfig()).not.toContain('elsewhere');
+  });
+
+  it('does not reload when nothing changed; runs concurrent syncs one at a time, reloading once', async () => {
+    expect(await handler.handle({ serverId }, context())).toMatchObject({ container: 'kept', config: 'unchanged', routes: 2 });
+    await addApplication(serverId, 'api', 3000, [domain('api')]);
+    const results = await Promise.all([1, 2, 3].map(() => handler.handle({ serverId }, context())));
+    expect(results.map((r) => ('config' in r ? r.config : r.skipped)).sort()).toEqual(['reloaded', 'unchanged', 'unchanged']);
+    expect(results.every((r) => 'routes' in r && r.routes === 3)).toBe(true);
+  });
+
+  it('leaves SECURITY.md payloads stored as domains out of the config (counted as refused); no canary appears', async () => {
+    const canary = `/tmp/zp-psync-canary-${run}-${randomBytes(4).toString('hex')}`;
+    // The table's own check refuses upper case and over 253 characters: those cannot be stored at all.
+    const payloads = injectionPayloads(canary).filter((p) => p === p.toLowerCase() && p.length <= 253);
+    expect(payloads.length).toBeGreaterThanOrEqual(10);
+    const before = appliedConfig();
+    // Values that bypassed the API's validation, straight into the table.
+    const app = await addApplication(serverId, 'victim', 8080, payloads);
+    const result = await handler.handle({ serverId }, context());
+    expect(result).toMatchObject({ config: 'unchanged', routes: 3, refused: payloads.length });
+    expect(appliedConfig()).toBe(before);
+    expect(appliedConfig()).not.toContain(canary);
+    expect((await pool.exec((await targets.load(serverId))!.target, ['test', '-e', canary])).exitCode).toBe(1);
+    await dataSource.getRepository(ApplicationEntity).delete({ id: app });
+  });
+
+  it('hands the configurator only what the allowlists accept (configurator substituted)', async () => {
+    const fake = new FakeProxyConfigurator();
+    const withFake = new ServerProxySyncHandler(dataSource, targets, { open: () => ({ proxy: fake, release: () => undefined }) } as unknown as ServerProxies, config, logger);
+    const other = await addServer();
+    await addApplication(other, 'good', 8080, [domain('good')]);
+    await dataSource.query(`INSERT INTO "application_domains" ("team_id", "application_id", "domain") SELECT "team_id", "id", $1 FROM "applications" WHERE "server_id" = $2`, [
+      `$(touch ${'/tmp/zp-psync-never'}).example.com`,
+      other,
+    ]);
+    expect(await withFake.handle({ serverId: other }, context())).toMatchObject({ routes: 1, refused: 1, config: 'loaded' });
+    expect(fake.calls).toEqual([[{ alias: names.appAlias('good'), port: 8080, domains: [domain('good')] }]]);
+    expect(proxySettingsFrom(config)).toMatchObject({ image: 'zpanel-test/caddy:2.6.2', https: false, httpPort: config.proxy.httpPort });
+  });
+});
