@@ -8,3 +8,4 @@ export * from './api-call';
 export * from './secret-scan';
 export * from './live-client';
 export * from './git-fixture';
+export * from './deploy-fixture';

@@ -68,8 +68,14 @@ export interface Stack {
   /** The stack's Docker namespace (zpanelDockerNames), to find or clean up what its worker created. */
   dockerNamespace: string;
   api: RunningProcess;
+  /** The stack's current worker (a new one after `restartWorker`). */
   worker?: RunningProcess;
   workerHealthUrl?: string;
+  /**
+   * Starts the stack's worker again with the same environment, after a test stopped or killed it
+   * (stopping the running one first, if any); resolves once it answers. `stop()` stops this one.
+   */
+  restartWorker(): Promise<RunningProcess>;
   stop(): Promise<void>;
 }
 
@@ -118,11 +124,11 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     const baseUrl = `http://127.0.0.1:${port}`;
     const api = spawnEntry(API_ENTRY, env);
     const worker = options.worker ? spawnEntry(WORKER_ENTRY, env) : undefined;
-    const workerHealthUrl = worker ? `http://127.0.0.1:${workerPort}/health` : undefined;
+    const workerHealthUrl = `http://127.0.0.1:${workerPort}/health`;
     const stopProcesses = () => Promise.all([api.stop(), worker?.stop()]);
     try {
       await answers(`${baseUrl}/api/health`, api, 'the API');
-      if (worker && workerHealthUrl) await answers(workerHealthUrl, worker, 'the worker');
+      if (worker) await answers(workerHealthUrl, worker, 'the worker');
     } catch (error) {
       await stopProcesses();
       const output = `${api.output()}\n${worker?.output() ?? ''}`;
@@ -130,10 +136,32 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       await database.drop();
       throw new Error(`${(error as Error).message}\n--- api output ---\n${api.output()}\n--- worker output ---\n${worker?.output() ?? ''}`);
     }
-    const stop = async () => {
-      await stopProcesses();
-      await database.drop();
+    const stack: Stack = {
+      baseUrl,
+      databaseUrl: database.url,
+      redisUrl: env.REDIS_URL,
+      redisPrefix: prefix,
+      dockerNamespace,
+      api,
+      worker,
+      workerHealthUrl: worker ? workerHealthUrl : undefined,
+      async restartWorker() {
+        await stack.worker?.stop();
+        const next = spawnEntry(WORKER_ENTRY, env);
+        stack.worker = next;
+        stack.workerHealthUrl = workerHealthUrl;
+        try {
+          await answers(workerHealthUrl, next, 'the restarted worker');
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n--- worker output ---\n${next.output()}`);
+        }
+        return next;
+      },
+      async stop() {
+        await Promise.all([api.stop(), stack.worker?.stop()]);
+        await database.drop();
+      },
     };
-    return { baseUrl, databaseUrl: database.url, redisUrl: env.REDIS_URL, redisPrefix: prefix, dockerNamespace, api, worker, workerHealthUrl, stop };
+    return stack;
   }
 }

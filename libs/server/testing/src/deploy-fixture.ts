@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import {
+  type ApplicationDto,
+  type CreateApplicationRequest,
+  type DeploymentDto,
+  type DeploymentLogPage,
+  type EnvironmentDto,
+  type Paginated,
+  type ServerDto,
+  type SshKeyDto,
+  TEAM_HEADER,
+  isDeploymentFinished,
+} from '@zpanel/contracts';
+import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
+import { type ApiResponse, apiCaller } from './api-call';
+import type { SignedIn } from './api-session';
+import type { Stack } from './stack';
+import { testSshTarget } from './test-env';
+import { waitFor } from './wait-for';
+
+/** The local base image the harness imports (nothing can be pulled). */
+export const TEST_BASE_IMAGE = 'zpanel-test/busybox';
+
+/** Files of a sample app: busybox httpd on 8080 serving `version`, after the extra Dockerfile lines given. */
+export function sampleAppFiles(version: string, extraDockerfileLines: string[] = []): Record<string, string> {
+  return {
+    Dockerfile: [`FROM ${TEST_BASE_IMAGE}`, ...extraDockerfileLines, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+    'www/index.html': version,
+  };
+}
+
+export type OwnerCall = <T>(method: string, path: string, body?: unknown) => Promise<ApiResponse<T>>;
+
+/** Calls the stack's API as the owner, in the owner's team. */
+export function ownerCaller(stack: () => Stack, owner: () => SignedIn): OwnerCall {
+  const call = apiCaller(() => stack().baseUrl);
+  return <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner().accessToken, body, { [TEAM_HEADER]: owner().teamId });
+}
+
+/** Registers the test server (the local engine behind the test sshd) and waits until it is ready. */
+export async function readyTestServer(asOwner: OwnerCall): Promise<ServerDto> {
+  const ssh = testSshTarget();
+  const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+  const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+  await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
+  return waitFor(
+    async () => {
+      const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
+      return current.status === 'ready' ? current : undefined;
+    },
+    60_000,
+    'the test server to be ready',
+  );
+}
+
+/** A project's production environment and, in it, an application on `serverId` built from `settings`. */
+export async function createApplication(asOwner: OwnerCall, serverId: string, settings: Omit<CreateApplicationRequest, 'environmentId' | 'serverId'>): Promise<ApplicationDto> {
+  const project = (await asOwner<{ id: string }>('POST', '/api/v1/projects', { name: `Project ${settings.name}` })).body;
+  const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
+  const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', { environmentId: environment.id, serverId, ...settings });
+  if (created.status !== 201) throw new Error(`creating the application failed: ${created.status} ${created.text}`);
+  return created.body;
+}
+
+/** Queues a deployment of the application; fails loudly when the API refuses. */
+export async function queueDeployment(asOwner: OwnerCall, applicationId: string): Promise<DeploymentDto> {
+  const queued = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${applicationId}/deployments`, {});
+  if (queued.status !== 202) throw new Error(`deploying failed: ${queued.status} ${queued.text}`);
+  return queued.body;
+}
+
+/** Polls the deployment until it is no longer queued or running. */
+export function deploymentFinished(asOwner: OwnerCall, deploymentId: string, timeoutMs = 120_000): Promise<DeploymentDto> {
+  return waitFor(
+    async () => {
+      const current = (await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${deploymentId}`)).body;
+      return isDeploymentFinished(current.status) ? current : undefined;
+    },
+    timeoutMs,
+    `deployment ${deploymentId} to finish`,
+    250,
+  );
+}
+
+/** Every stored log line of a deployment, page by page (the API caps a page). */
+export async function allLogLines(asOwner: OwnerCall, deploymentId: string, limit = 5_000): Promise<DeploymentLogPage['lines']> {
+  const lines: DeploymentLogPage['lines'] = [];
+  let afterSeq = 0;
+  for (;;) {
+    const page = (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${deploymentId}/logs?afterSeq=${afterSeq}&limit=${limit}`)).body;
+    lines.push(...page.lines);
+    afterSeq = page.lastSeq;
+    if (!page.hasMore) return lines;
+  }
+}
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** What a deployment's container answers on `port`, asked directly on the server's bridge network. */
+export async function containerAnswer(stack: Stack, containerName: string, port = 8080, path = '/'): Promise<string> {
+  const network = zpanelDockerNames(stack.dockerNamespace).network;
+  const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, containerName);
+  return (await fetch(`http://${ip}:${port}${path}`)).text();
+}
+
+/** Removes every container, image and the network the stack's worker created on the test server. */
+export function removeStackDockerObjects(stack: Stack): void {
+  const namespace = stack.dockerNamespace;
+  const containers = docker('ps', '-aq', '--filter', `label=${ZPANEL_LABELS.namespace}=${namespace}`).split('\n').filter(Boolean);
+  if (containers.length) docker('rm', '-f', ...containers);
+  const images = docker('images', '-q', '--filter', `label=${ZPANEL_LABELS.namespace}=${namespace}`).split('\n').filter(Boolean);
+  if (images.length) docker('rmi', '-f', ...new Set(images));
+  try {
+    execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
+  } catch {
+    // absent when nothing was deployed
+  }
+}
