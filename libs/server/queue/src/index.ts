@@ -11,3 +11,4 @@ export * from './live-leases';
 export * from './command-run-jobs';
 export * from './deployment-jobs';
 export * from './proxy-sync-jobs';
+export * from './lost-jobs';

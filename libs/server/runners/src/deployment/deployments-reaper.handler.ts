@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { JOB_QUEUE, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
 import { DeploymentEntity } from '@zpanel/database';
-import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment } from '@zpanel/queue';
+import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment, requeueLostJobs } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -115,16 +115,6 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
       .orderBy('d.created_at', 'ASC')
       .limit(REQUEUE_BATCH)
       .getRawMany<{ id: string }>();
-    const queue = this.producer.queue(JOB_QUEUE[JobName.DeploymentRun]);
-    const requeued: string[] = [];
-    for (const { id } of stale) {
-      const job = await queue.getJob(id);
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
-      if (job) await job.remove();
-      await enqueueDeployment(this.producer, id);
-      requeued.push(id);
-    }
-    return requeued;
+    return requeueLostJobs(this.producer.queue(JOB_QUEUE[JobName.DeploymentRun]), stale.map((row) => row.id), (id) => enqueueDeployment(this.producer, id));
   }
 }

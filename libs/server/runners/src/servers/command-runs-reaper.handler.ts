@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { JOB_QUEUE, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
 import { InjectLogger } from '@zpanel/core';
 import { CommandRunEntity } from '@zpanel/database';
-import { HandlesJob, type JobHandler, JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
+import { HandlesJob, type JobHandler, JobProducer, LiveStreams, enqueueCommandRun, requeueLostJobs } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 
@@ -70,17 +70,6 @@ export class CommandRunsReaperHandler implements JobHandler<JobName.CommandRunsR
       .orderBy('r.created_at', 'ASC')
       .limit(REQUEUE_BATCH)
       .getRawMany<{ id: string }>();
-    const queue = this.producer.queue(JOB_QUEUE[JobName.ServerCommand]);
-    const requeued: string[] = [];
-    for (const { id } of stale) {
-      const job = await queue.getJob(id);
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
-      // A failed job (it never claimed the row: the run is still queued) must go before its id can be used again.
-      if (job) await job.remove();
-      await enqueueCommandRun(this.producer, id);
-      requeued.push(id);
-    }
-    return requeued;
+    return requeueLostJobs(this.producer.queue(JOB_QUEUE[JobName.ServerCommand]), stale.map((row) => row.id), (id) => enqueueCommandRun(this.producer, id));
   }
 }
