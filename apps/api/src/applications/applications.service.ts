@@ -13,8 +13,10 @@ import {
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { AppException } from '@zpanel/core';
+import { AppException, InjectLogger } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { JobProducer, enqueueProxySync } from '@zpanel/queue';
+import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
@@ -111,10 +113,16 @@ function translateWriteError(error: unknown, name: string): unknown {
 
 @Injectable()
 export class ApplicationsService {
+  private readonly logger: Logger;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    private readonly jobs: JobProducer,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'applications' });
+  }
 
   private get applications() {
     return this.dataSource.getRepository(ApplicationEntity);
@@ -190,6 +198,7 @@ export class ApplicationsService {
     } catch (error) {
       throw translateWriteError(error, input.name);
     }
+    await this.syncProxy(row.serverId);
     return this.get(id);
   }
 
@@ -227,6 +236,8 @@ export class ApplicationsService {
     } catch (error) {
       throw translateWriteError(error, input.name ?? current.name);
     }
+    // What the proxy routes: the domains, to the alias (from the name) and the port.
+    if (domains !== undefined || rest.port !== undefined || rest.name !== undefined) await this.syncProxy(current.serverId);
     return this.get(id);
   }
 
@@ -240,6 +251,20 @@ export class ApplicationsService {
         manager,
       );
     });
+    await this.syncProxy(current.serverId);
+  }
+
+  /**
+   * Asks the worker to route the server's domains as they now are (after the commit, so the job reads
+   * this change). The change stands if the queue is unreachable: the next change or validation of
+   * the server brings its proxy up to date.
+   */
+  private async syncProxy(serverId: string): Promise<void> {
+    try {
+      await enqueueProxySync(this.jobs, serverId);
+    } catch (error) {
+      this.logger.warn({ err: error, serverId }, 'proxy sync not queued');
+    }
   }
 
   private keyOfTeam(teamId: string, id: string): Promise<boolean> {

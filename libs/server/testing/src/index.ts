@@ -9,3 +9,4 @@ export * from './secret-scan';
 export * from './live-client';
 export * from './git-fixture';
 export * from './deploy-fixture';
+export * from './docker-namespace';

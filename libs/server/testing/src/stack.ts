@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { withDatabaseName } from '@zpanel/database';
+import { removeDockerNamespace } from './docker-namespace';
 import { freePort } from './free-port';
 import { TEST_VARS, testProcessEnv } from './test-env';
 import { waitFor } from './wait-for';
@@ -67,6 +68,8 @@ export interface Stack {
   redisPrefix: string;
   /** The stack's Docker namespace (zpanelDockerNames), to find or clean up what its worker created. */
   dockerNamespace: string;
+  /** Host port the stack's proxy (Caddy, on the test server) publishes for HTTP. */
+  proxyHttpPort: number;
   api: RunningProcess;
   /** The stack's current worker (a new one after `restartWorker`). */
   worker?: RunningProcess;
@@ -112,6 +115,11 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     const port = await freePort();
     const workerPort = await freePort();
     const env = testProcessEnv({
+      // The proxy a validated server gets: the locally built image, on ports of this stack's own.
+      PROXY_IMAGE: 'zpanel-test/caddy:2.6.2',
+      PROXY_HTTP_PORT: String(await freePort()),
+      PROXY_HTTPS_PORT: String(await freePort()),
+      PROXY_HTTPS: 'false',
       DATABASE_URL: database.url,
       REDIS_PREFIX: prefix,
       DOCKER_NAMESPACE: dockerNamespace,
@@ -142,6 +150,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       redisUrl: env.REDIS_URL,
       redisPrefix: prefix,
       dockerNamespace,
+      proxyHttpPort: Number(env.PROXY_HTTP_PORT),
       api,
       worker,
       workerHealthUrl: worker ? workerHealthUrl : undefined,
@@ -158,7 +167,10 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
         return next;
       },
       async stop() {
+        const hadWorker = stack.worker !== undefined;
         await Promise.all([api.stop(), stack.worker?.stop()]);
+        // Only a worker creates Docker objects (a validated server's proxy, deployments); stopped first, it creates no more.
+        if (hadWorker) removeDockerNamespace(dockerNamespace);
         await database.drop();
       },
     };

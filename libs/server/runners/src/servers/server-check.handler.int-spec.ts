@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { type AlertEventDto, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import { AlertEventEntity, AlertRuleEntity, DEFAULT_ALERT_RULES, ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
-import { LiveStreams, createRedisClient } from '@zpanel/queue';
+import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { FakeServerSampler, type ServerSample, aServerSample } from '@zpanel/remote';
 import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
@@ -83,7 +83,7 @@ describe(ServerCheckHandler.name, () => {
     });
     // Checks run on validated servers only: validate one for real to learn the test server's host key.
     const validated = await addServer({ status: 'pending', hostKeyFingerprint: null });
-    await new ServerValidationHandler(dataSource, targets, logger, pool, live).handle({ serverId: validated });
+    await new ServerValidationHandler(dataSource, targets, logger, pool, live, { enqueue: async () => 'not queued' } as unknown as JobProducer).handle({ serverId: validated });
     fingerprint = (await reload(validated)).hostKeyFingerprint as string;
     expect(fingerprint).toMatch(/^SHA256:/);
 

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
 import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
-import { type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
-import { LiveStreams, createRedisClient } from '@zpanel/queue';
+import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
+import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { freePort, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -45,6 +45,15 @@ describe(ServerValidationHandler.name, () => {
       })
     ).id;
   const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
+  /** Jobs the validation queued (recorded, not run). */
+  const queued: { name: string; payload: unknown; jobId?: string }[] = [];
+  const producer = {
+    enqueue: async (name: string, payload: unknown, options: { jobId?: string }) => {
+      queued.push({ name, payload, jobId: options.jobId });
+      return options.jobId ?? '';
+    },
+  } as unknown as JobProducer;
+  const proxySyncsOf = (id: string) => queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
@@ -53,7 +62,7 @@ describe(ServerValidationHandler.name, () => {
     redis = createRedisClient(config, 'validation-test');
     streams = new LiveStreams(redis, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
-    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, pool, new ServerLiveEvents(streams, logger));
+    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, pool, new ServerLiveEvents(streams, logger), producer);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
   });
   afterAll(async () => {
@@ -79,6 +88,8 @@ describe(ServerValidationHandler.name, () => {
     expect(await statusEvents(LiveTopics.team(teamId))).toContainEqual(pushed);
     // The Docker client made for the check leaves no channel open behind it.
     expect(pool.stats().streams).toBe(0);
+    // A server that passed gets its proxy installed.
+    expect(proxySyncsOf(id)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id }, jobId: expect.stringMatching(new RegExp(`^proxy-sync-${id}-\\d+$`)) }]);
   });
 
   it('refuses a server whose host key changed, and keeps the recorded key', async () => {
@@ -88,6 +99,7 @@ describe(ServerValidationHandler.name, () => {
     const server = await reload(id);
     expect(server.statusReason).toMatch(/^The server's host key changed \(recorded SHA256:A+, now SHA256:/);
     expect(server.hostKeyFingerprint).toBe(pinned);
+    expect(proxySyncsOf(id)).toEqual([]);
   });
 
   it('says plainly when nothing listens, and when the key is refused', async () => {
@@ -99,6 +111,7 @@ describe(ServerValidationHandler.name, () => {
     const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
     expect((await reload(wrongKey)).statusReason).toBe(`The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`);
+    expect([...proxySyncsOf(closed), ...proxySyncsOf(wrongKey)]).toEqual([]);
   });
 
   it('does nothing for a server deleted while the job waited', async () => {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
 import { InjectLogger } from '@zpanel/core';
 import { ServerEntity } from '@zpanel/database';
-import { HandlesJob, type JobHandler } from '@zpanel/queue';
+import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -30,6 +30,7 @@ export function describeConnectError(error: unknown, target: { host: string; por
  * Validates a server: connects over SSH (pinning the host key at first contact and refusing a
  * changed one afterwards), reads the OS, reaches the Docker Engine through the forwarded socket,
  * and measures free disk. The outcome is stored on the server with a reason a person can act on.
+ * A server that passed gets its proxy installed or updated (a `server.proxy.sync` job).
  */
 @Injectable()
 @HandlesJob(JobName.ServerValidate)
@@ -42,6 +43,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     @InjectLogger() logger: Logger,
     private readonly pool: WorkerSshPool,
     private readonly live: ServerLiveEvents,
+    private readonly jobs: JobProducer,
   ) {
     this.logger = logger.child({ component: 'server-validation' });
   }
@@ -103,6 +105,12 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
       },
     );
     await this.live.status(server, 'ready', null);
+    try {
+      await enqueueProxySync(this.jobs, server.id);
+    } catch (error) {
+      // The server is ready either way; its next validation or application change installs the proxy.
+      this.logger.warn({ err: error, serverId }, 'proxy sync not queued');
+    }
     return { status: 'ready' };
   }
 }

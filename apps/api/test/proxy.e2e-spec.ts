@@ -1,0 +1,149 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { type ApplicationDto, type EnvironmentDto, type Paginated, type ProblemDetails, type ProjectDto, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { injectionPayloads } from '@zpanel/core';
+import { type SignedIn, type Stack, apiCaller, createOwner, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** GET through the proxy's published port with a Host header (fetch cannot set Host). */
+function get(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The proxy through the whole stack: validation installs it, application edits re-route it. */
+describe('proxy (built api + worker, test server, Caddy)', () => {
+  const run = `${process.env.ZP_TEST_RUN_ID}-${randomBytes(2).toString('hex')}`;
+  const domain = (label: string) => `${label}-${run}.proxy-e2e.test`;
+  let stack: Stack;
+  let owner: SignedIn;
+  let call: ReturnType<typeof apiCaller>;
+  let serverId: string;
+  let environmentId: string;
+  let proxy: string;
+
+  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
+  /** Waits until `host` answers `status` (and `body`, when given) through the proxy. */
+  const answers = (host: string, status: number, body?: string) =>
+    waitFor(
+      async () => {
+        const answer = await get(stack.proxyHttpPort, host).catch(() => undefined);
+        return answer && answer.status === status && (body === undefined || answer.body === body) ? answer : undefined;
+      },
+      20_000,
+      `${host} to answer ${status}${body ? ` ${body}` : ''}`,
+    );
+  /** Config loads Caddy logged (on stderr): each is one reload. */
+  const loads = () => {
+    const logs = spawnSync('docker', ['logs', proxy], { encoding: 'utf8' });
+    return `${logs.stdout}${logs.stderr}`.split('"uri":"/load"').length - 1;
+  };
+  /** The config file the proxy runs (and restarts) with; `docker cp` writes a tar. */
+  const appliedConfig = () => execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${proxy}:/etc/zpanel-proxy/caddy.json`, '-']) }).toString('utf8');
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true });
+    proxy = `${stack.dockerNamespace}-proxy`;
+    owner = await createOwner(stack.baseUrl);
+    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
+    const ssh = testSshTarget();
+    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+    serverId = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'proxy-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body.id;
+    const project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'proxied' })).body;
+    environmentId = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0].id;
+  });
+  afterAll(() => stack?.stop());
+
+  it('installs the proxy when the server is validated: every host answers 404', async () => {
+    expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
+    await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined), 20_000, 'the server to be ready');
+    await answers('nobody.proxy-e2e.test', 404);
+    expect(docker('inspect', '-f', '{{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}', proxy)).toBe('zpanel-test/caddy:2.6.2 unless-stopped');
+  });
+
+  it('routes an application’s domains when it is created, re-routes when they, the port or the name change, and stops when it is deleted', async () => {
+    const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
+      environmentId,
+      serverId,
+      name: 'web',
+      buildPack: 'image',
+      imageReference: 'zpanel-test/busybox:latest',
+      port: 8080,
+      domains: [domain('web')],
+    });
+    expect(created.status).toBe(201);
+    const appId = created.body.id;
+    // Stands in for the app's deployed container: on the network under the app's alias, two ports.
+    const container = `${stack.dockerNamespace}-web-stand-in`;
+    const serve = (alias: string) =>
+      docker(
+        'run', '-d', '--name', container, '--label', `zpanel.namespace=${stack.dockerNamespace}`, '--network', stack.dockerNamespace, '--network-alias', alias,
+        'zpanel-test/busybox:latest', 'sh', '-c',
+        'mkdir -p /a /b && echo -n page-8080 > /a/index.html && echo -n page-8081 > /b/index.html && httpd -p 8081 -h /b && exec httpd -f -p 8080 -h /a',
+      );
+    serve(`${stack.dockerNamespace}-web`);
+    await answers(domain('web'), 200, 'page-8080');
+
+    // Domains replaced: the new one answers, the old one is unknown.
+    expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { domains: [domain('www')] })).status).toBe(200);
+    await answers(domain('www'), 200, 'page-8080');
+    await answers(domain('web'), 404);
+
+    // Port changed.
+    expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { port: 8081 })).status).toBe(200);
+    await answers(domain('www'), 200, 'page-8081');
+
+    // A burst of saves that change nothing routed: no reload at all.
+    const before = loads();
+    for (let i = 0; i < 5; i += 1) expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { domains: [domain('www')], description: `edit ${i}` })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(loads()).toBe(before);
+
+    // Renamed: the route follows the new alias.
+    expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { name: 'site' })).status).toBe(200);
+    docker('rm', '-f', container);
+    serve(`${stack.dockerNamespace}-site`);
+    await answers(domain('www'), 200, 'page-8081');
+
+    expect((await asOwner('DELETE', `/api/v1/applications/${appId}`)).status).toBe(204);
+    await answers(domain('www'), 404);
+  });
+
+  it('refuses SECURITY.md payloads as domains with the field named; nothing reaches Caddy and no canary appears', async () => {
+    const canary = `/tmp/zp-proxy-e2e-canary-${run}`;
+    const [configBefore, loadsBefore] = [appliedConfig(), loads()];
+    for (const payload of injectionPayloads(canary)) {
+      const r = await asOwner<ProblemDetails>('POST', '/api/v1/applications', {
+        environmentId,
+        serverId,
+        name: 'evil',
+        buildPack: 'image',
+        imageReference: 'zpanel-test/busybox:latest',
+        port: 8080,
+        domains: [payload],
+      });
+      expect(r.status).toBe(400);
+      expect([...new Set((r.body.errors ?? []).map((e) => e.field.replace(/\.\d+$|\[\d+\]$/, '')))]).toEqual(['domains']);
+    }
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(appliedConfig()).toBe(configBefore);
+    expect(appliedConfig()).not.toContain(canary);
+    expect(loads()).toBe(loadsBefore);
+    // The test server is this machine: the canary would be here.
+    expect(() => readFileSync(canary)).toThrow();
+  });
+});
