@@ -3,7 +3,7 @@
 /// <reference path="./tar-fs.d.ts" />
 import { relative, sep } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
-import { type HealthCheckSettings } from '@zpanel/contracts';
+import { DEPLOYMENT_LOG_LINE_MAX_CHARS, type HealthCheckSettings } from '@zpanel/contracts';
 import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
 import { DockerContainers, ensureZpanelNetwork } from '@zpanel/remote';
 import type Docker from 'dockerode';
@@ -119,13 +119,27 @@ export class DockerDeploymentOps implements DeploymentOps {
     const stream = (await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, options)) as Readable;
     const onAbort = () => stream.destroy(new Error('build aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
+    // Docker cuts build output into events anywhere, mid-line included: the pieces are joined
+    // again so a line is handed over whole (and one without an end is still handed over, bounded).
+    let partial = '';
+    const flushPartial = () => {
+      if (partial !== '') onLine('stdout', partial);
+      partial = '';
+    };
     try {
       await followProgress(stream, (event) => {
-        const text = event.stream ?? event.status;
-        if (!text) return;
-        for (const line of text.replace(/\n$/, '').split('\n')) onLine('stdout', line);
+        if (event.stream !== undefined) {
+          const lines = (partial + event.stream).split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) onLine('stdout', line);
+          if (partial.length > DEPLOYMENT_LOG_LINE_MAX_CHARS * 2) flushPartial();
+        } else if (event.status) {
+          flushPartial();
+          onLine('stdout', event.status);
+        }
       });
     } finally {
+      flushPartial();
       signal.removeEventListener('abort', onAbort);
     }
   }
