@@ -16,7 +16,6 @@ import {
   ownerCaller,
   queueDeployment,
   readyTestServer,
-  removeStackDockerObjects,
   sampleAppFiles,
   startStack,
   waitFor,
@@ -74,7 +73,6 @@ describe('a 50,000-line build log (built api + worker, the test server)', () => 
   });
 
   afterAll(async () => {
-    if (stack) removeStackDockerObjects(stack);
     await repo?.close();
     await stack?.stop();
   });

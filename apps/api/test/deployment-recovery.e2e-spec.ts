@@ -14,7 +14,6 @@ import {
   ownerCaller,
   queueDeployment,
   readyTestServer,
-  removeStackDockerObjects,
   sampleAppFiles,
   startStack,
   waitFor,
@@ -75,7 +74,6 @@ describe('deployment recovery: a killed worker, a flushed Redis (built api + wor
   });
 
   afterAll(async () => {
-    if (stack) removeStackDockerObjects(stack);
     await repo?.close();
     await stack?.stop();
   });

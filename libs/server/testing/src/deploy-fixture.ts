@@ -12,7 +12,7 @@ import {
   TEAM_HEADER,
   isDeploymentFinished,
 } from '@zpanel/contracts';
-import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
+import { zpanelDockerNames } from '@zpanel/core';
 import { type ApiResponse, apiCaller } from './api-call';
 import type { SignedIn } from './api-session';
 import type { Stack } from './stack';
@@ -104,18 +104,4 @@ export async function containerAnswer(stack: Stack, containerName: string, port 
   const network = zpanelDockerNames(stack.dockerNamespace).network;
   const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, containerName);
   return (await fetch(`http://${ip}:${port}${path}`)).text();
-}
-
-/** Removes every container, image and the network the stack's worker created on the test server. */
-export function removeStackDockerObjects(stack: Stack): void {
-  const namespace = stack.dockerNamespace;
-  const containers = docker('ps', '-aq', '--filter', `label=${ZPANEL_LABELS.namespace}=${namespace}`).split('\n').filter(Boolean);
-  if (containers.length) docker('rm', '-f', ...containers);
-  const images = docker('images', '-q', '--filter', `label=${ZPANEL_LABELS.namespace}=${namespace}`).split('\n').filter(Boolean);
-  if (images.length) docker('rmi', '-f', ...new Set(images));
-  try {
-    execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
-  } catch {
-    // absent when nothing was deployed
-  }
 }
