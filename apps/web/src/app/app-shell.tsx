@@ -1,5 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
-import { AuditLogIcon, KeyIcon, LogoIcon, MembersIcon, OverviewIcon, ServerIcon } from '../components/icons';
+import { AuditLogIcon, KeyIcon, LogoIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth/components/user-menu';
 import { ApiStatus } from '../features/system/components/api-status';
@@ -9,6 +9,7 @@ import './nav-groups.css';
 
 const NAV = [
   { to: '/', label: 'Overview', icon: OverviewIcon },
+  { to: '/projects', label: 'Projects', icon: ProjectIcon },
   { to: '/servers', label: 'Servers', icon: ServerIcon },
   { to: '/system', label: 'System', icon: ServerIcon },
 ];

@@ -1,5 +1,15 @@
 import type { RouteObject } from 'react-router';
 import { ApiTokensPage } from '../features/api-tokens/pages/api-tokens-page';
+import { ApplicationDangerTab } from '../features/applications/pages/application-danger-tab';
+import { ApplicationDeploymentTab } from '../features/applications/pages/application-deployment-tab';
+import { ApplicationDeploymentsTab } from '../features/applications/pages/application-deployments-tab';
+import { ApplicationDomainsTab } from '../features/applications/pages/application-domains-tab';
+import { ApplicationEnvironmentTab } from '../features/applications/pages/application-environment-tab';
+import { ApplicationHealthCheckTab } from '../features/applications/pages/application-health-check-tab';
+import { ApplicationOverviewTab } from '../features/applications/pages/application-overview-tab';
+import { ApplicationPage } from '../features/applications/pages/application-page';
+import { ApplicationSettingsTab } from '../features/applications/pages/application-settings-tab';
+import { NewApplicationPage } from '../features/applications/pages/new-application-page';
 import { AuditPage } from '../features/audit/pages/audit-page';
 import { RequireSession } from '../features/auth/components/require-session';
 import { SessionRoot } from '../features/auth/components/session-root';
@@ -8,6 +18,8 @@ import { ProfilePage } from '../features/auth/pages/profile-page';
 import { SetupPage } from '../features/auth/pages/setup-page';
 import { AcceptInvitationPage } from '../features/members/pages/accept-invitation-page';
 import { MembersPage } from '../features/members/pages/members-page';
+import { ProjectPage } from '../features/projects/pages/project-page';
+import { ProjectsPage } from '../features/projects/pages/projects-page';
 import { ServerAlertsTab } from '../features/servers/pages/server-alerts-tab';
 import { ServerConsoleTab } from '../features/servers/pages/server-console-tab';
 import { ServerContainersTab } from '../features/servers/pages/server-containers-tab';
@@ -49,6 +61,23 @@ export const routes: RouteObject[] = [
               { path: 'containers', element: <ServerContainersTab /> },
               { path: 'console', element: <ServerConsoleTab /> },
               { path: 'alerts', element: <ServerAlertsTab /> },
+            ],
+          },
+          { path: 'projects', element: <ProjectsPage /> },
+          { path: 'projects/:projectId', element: <ProjectPage /> },
+          { path: 'projects/:projectId/applications/new', element: <NewApplicationPage /> },
+          {
+            path: 'applications/:applicationId',
+            element: <ApplicationPage />,
+            children: [
+              { index: true, element: <ApplicationOverviewTab /> },
+              { path: 'deployments', element: <ApplicationDeploymentsTab /> },
+              { path: 'deployments/:deploymentId', element: <ApplicationDeploymentTab /> },
+              { path: 'environment', element: <ApplicationEnvironmentTab /> },
+              { path: 'domains', element: <ApplicationDomainsTab /> },
+              { path: 'health-check', element: <ApplicationHealthCheckTab /> },
+              { path: 'settings', element: <ApplicationSettingsTab /> },
+              { path: 'danger', element: <ApplicationDangerTab /> },
             ],
           },
           { path: 'team/members', element: <MembersPage /> },

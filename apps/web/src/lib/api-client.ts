@@ -66,12 +66,8 @@ export interface ApiRequestOptions extends Omit<RequestInit, 'body'> {
 
 /** The one way the SPA talks to the API: same origin, cookies included, JSON both ways. */
 export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}): Promise<T> {
-  const { anonymous = false, acceptStatuses = [] } = options;
-  const sentToken = anonymous ? undefined : useSessionStore.getState().accessToken;
-  let response = await send(path, options, sentToken);
-  if (!anonymous && (await isTokenRejection(response)) && (await renewAfterRejection(sentToken))) {
-    response = await send(path, options, useSessionStore.getState().accessToken);
-  }
+  const { acceptStatuses = [] } = options;
+  const response = await sendRenewing(path, options);
 
   const isProblem = mediaType(response) === PROBLEM_CONTENT_TYPE;
   if ((response.ok || acceptStatuses.includes(response.status)) && !isProblem) {
@@ -83,6 +79,30 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
     throw new NetworkError(new Error(`Gateway answered ${response.status} ${response.statusText}`.trim()));
   }
   throw new ApiError(await readProblem(response), retryAfter(response));
+}
+
+/**
+ * A file from the API (a log download) as a blob, with the same session handling and errors as
+ * `apiRequest`: a link cannot carry the bearer token, so the SPA fetches the file itself.
+ */
+export async function apiDownload(path: string, options: Omit<ApiRequestOptions, 'body' | 'acceptStatuses'> = {}): Promise<Blob> {
+  const response = await sendRenewing(path, options);
+  if (response.ok && mediaType(response) !== PROBLEM_CONTENT_TYPE) return response.blob();
+  if (mediaType(response) !== PROBLEM_CONTENT_TYPE && GATEWAY_FAILURES.has(response.status)) {
+    throw new NetworkError(new Error(`Gateway answered ${response.status} ${response.statusText}`.trim()));
+  }
+  throw new ApiError(await readProblem(response), retryAfter(response));
+}
+
+/** Sends once, and once more with a renewed token when the API refused the one sent. */
+async function sendRenewing(path: string, options: ApiRequestOptions): Promise<Response> {
+  const { anonymous = false } = options;
+  const sentToken = anonymous ? undefined : useSessionStore.getState().accessToken;
+  const response = await send(path, options, sentToken);
+  if (!anonymous && (await isTokenRejection(response)) && (await renewAfterRejection(sentToken))) {
+    return send(path, options, useSessionStore.getState().accessToken);
+  }
+  return response;
 }
 
 let refreshing: Promise<boolean> | undefined;

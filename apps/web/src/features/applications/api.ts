@@ -1,0 +1,65 @@
+import type {
+  ApplicationDto,
+  ApplicationListQuery,
+  BulkEnvRequest,
+  CreateApplicationRequest,
+  EnvVarDto,
+  EnvVarScope,
+  PageQuery,
+  Paginated,
+  UpdateApplicationRequest,
+  UpsertEnvVarRequest,
+} from '@zpanel/contracts';
+import { apiRequest } from '../../lib/api-client';
+
+const APPLICATIONS = '/api/v1/applications';
+const applicationPath = (id: string) => `${APPLICATIONS}/${encodeURIComponent(id)}`;
+
+export function fetchApplications(query: ApplicationListQuery & PageQuery, signal?: AbortSignal): Promise<Paginated<ApplicationDto>> {
+  const { page, perPage, projectId, environmentId } = query;
+  return apiRequest<Paginated<ApplicationDto>>(APPLICATIONS, { signal, query: { projectId, environmentId, page, perPage } });
+}
+
+export function fetchApplication(id: string, signal?: AbortSignal): Promise<ApplicationDto> {
+  return apiRequest<ApplicationDto>(applicationPath(id), { signal });
+}
+
+export function createApplication(body: CreateApplicationRequest): Promise<ApplicationDto> {
+  return apiRequest<ApplicationDto>(APPLICATIONS, { method: 'POST', body });
+}
+
+export function updateApplication(id: string, body: UpdateApplicationRequest): Promise<ApplicationDto> {
+  return apiRequest<ApplicationDto>(applicationPath(id), { method: 'PATCH', body });
+}
+
+export function deleteApplication(id: string): Promise<void> {
+  return apiRequest<void>(applicationPath(id), { method: 'DELETE' });
+}
+
+/**
+ * Whose variables: an application (its list is the effective one: shared variables of its
+ * environment, overridden by its own) or an environment (its shared ones).
+ */
+export interface EnvOwner {
+  scope: EnvVarScope;
+  id: string;
+}
+
+const envPath = ({ scope, id }: EnvOwner) => `/api/v1/${scope === 'application' ? 'applications' : 'environments'}/${encodeURIComponent(id)}/env`;
+
+export function fetchEnvVars(owner: EnvOwner, signal?: AbortSignal): Promise<EnvVarDto[]> {
+  return apiRequest<EnvVarDto[]>(envPath(owner), { signal });
+}
+
+export function upsertEnvVar(owner: EnvOwner, key: string, body: UpsertEnvVarRequest): Promise<EnvVarDto> {
+  return apiRequest<EnvVarDto>(`${envPath(owner)}/${encodeURIComponent(key)}`, { method: 'PUT', body });
+}
+
+export function deleteEnvVar(owner: EnvOwner, key: string): Promise<void> {
+  return apiRequest<void>(`${envPath(owner)}/${encodeURIComponent(key)}`, { method: 'DELETE' });
+}
+
+/** Replaces the owner's own variables with those of a `.env` text; answers the list afterwards. */
+export function replaceEnvVars(owner: EnvOwner, body: BulkEnvRequest): Promise<EnvVarDto[]> {
+  return apiRequest<EnvVarDto[]>(envPath(owner), { method: 'PUT', body });
+}

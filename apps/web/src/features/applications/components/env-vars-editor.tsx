@@ -1,0 +1,185 @@
+import type { EnvVarDto, Role } from '@zpanel/contracts';
+import { useState } from 'react';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { ErrorState } from '../../../components/error-state';
+import { PlusIcon } from '../../../components/icons';
+import { Skeleton } from '../../../components/skeleton';
+import type { EnvOwner } from '../api';
+import { SCOPE_LABELS, seesSecrets, whyCannotWrite } from '../labels';
+import { useDeleteEnvVar } from '../mutations';
+import { useEnvVars } from '../queries';
+import { BulkEnvDialog } from './bulk-env-dialog';
+import { EnvVarDialog } from './env-var-dialog';
+
+interface EnvVarsEditorProps {
+  teamId: string;
+  owner: EnvOwner;
+  role: Role;
+  /** Under the list of an application: where its environment's shared variables are edited. */
+  sharedHint?: React.ReactNode;
+}
+
+type Editing = { kind: 'add'; key?: string } | { kind: 'edit'; variable: EnvVarDto } | { kind: 'delete'; variable: EnvVarDto } | { kind: 'bulk' };
+
+const MASK = '••••••••';
+
+/**
+ * Variables of an application (the effective list: its own and its environment's shared ones, each
+ * with its scope) or of an environment. Values are masked on screen until shown; callers without
+ * `read:sensitive` never get them and see why.
+ */
+export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditorProps) {
+  const vars = useEnvVars(teamId, owner);
+  const remove = useDeleteEnvVar(teamId, owner);
+  const [editing, setEditing] = useState<Editing>();
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
+  const refusal = whyCannotWrite(role);
+  const secretsHidden = !seesSecrets(role);
+  const own = (v: EnvVarDto) => v.scope === owner.scope;
+  const close = () => setEditing(undefined);
+
+  const toggle = (key: string) =>
+    setRevealed((current) => {
+      const next = new Set(current);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
+
+  return (
+    <section className="panel env-vars" aria-label={owner.scope === 'environment' ? 'Shared variables' : 'Environment variables'}>
+      <header className="env-vars__header">
+        <div>
+          <h2 className="applications__heading">{owner.scope === 'environment' ? 'Shared variables' : 'Environment variables'}</h2>
+          <p className="muted">
+            {owner.scope === 'environment'
+              ? 'Every application of this environment gets these, unless it sets the same key itself.'
+              : 'What the application gets: its own variables, and its environment’s shared ones it does not override.'}
+          </p>
+        </div>
+        <div className="env-vars__actions">
+          <button type="button" className="button button--secondary" disabled={Boolean(refusal) || !vars.isSuccess} title={refusal} onClick={() => setEditing({ kind: 'bulk' })}>
+            Edit as .env
+          </button>
+          <button type="button" className="button" disabled={Boolean(refusal)} title={refusal} onClick={() => setEditing({ kind: 'add' })}>
+            <PlusIcon />
+            Add variable
+          </button>
+        </div>
+      </header>
+      {secretsHidden && <p className="applications__notice env-vars__notice">Values are hidden: your role ({role}) cannot read secrets.</p>}
+      {vars.isPending && <Skeleton lines={3} />}
+      {vars.isError && <ErrorState error={vars.error} />}
+      {vars.isSuccess && vars.data.length === 0 && <div className="empty-state">No variables yet.</div>}
+      {vars.isSuccess && vars.data.length > 0 && (
+        <div className="table-scroll">
+          <table className="table" aria-label="Variables" data-testid="env-vars-table">
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Value</th>
+                {owner.scope === 'application' && <th scope="col">Scope</th>}
+                <th scope="col">Available</th>
+                <th scope="col" aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {vars.data.map((variable) => (
+                <tr key={`${variable.scope}:${variable.key}`} data-testid={`env-var-${variable.key}`}>
+                  <td>
+                    <code>{variable.key}</code>
+                  </td>
+                  <td className="env-vars__value" data-testid="env-var-value">
+                    {variable.masked || variable.value === null ? (
+                      <span className="muted" title="Hidden: your role cannot read secret values">
+                        {MASK} hidden
+                      </span>
+                    ) : revealed.has(variable.key) ? (
+                      <code className="env-vars__revealed">{variable.value === '' ? '(empty)' : variable.value}</code>
+                    ) : (
+                      <span className="muted">{MASK}</span>
+                    )}
+                    {!variable.masked && variable.value !== null && (
+                      <button type="button" className="link-button env-vars__show" onClick={() => toggle(variable.key)} aria-label={`${revealed.has(variable.key) ? 'Hide' : 'Show'} ${variable.key}`}>
+                        {revealed.has(variable.key) ? 'Hide' : 'Show'}
+                      </button>
+                    )}
+                  </td>
+                  {owner.scope === 'application' && (
+                    <td>
+                      <span className={variable.scope === 'application' ? 'tag env-vars__scope env-vars__scope--app' : 'tag env-vars__scope'} data-testid="env-var-scope">
+                        {SCOPE_LABELS[variable.scope]}
+                      </span>
+                    </td>
+                  )}
+                  <td className="muted">{[variable.buildTime && 'build', variable.runtime && 'run'].filter(Boolean).join(' + ')}</td>
+                  <td>
+                    <div className="env-vars__row-actions">
+                      {own(variable) ? (
+                        <>
+                          <button
+                            type="button"
+                            className="button button--secondary button--small"
+                            disabled={Boolean(refusal)}
+                            title={refusal}
+                            aria-label={`Edit ${variable.key}`}
+                            onClick={() => setEditing({ kind: 'edit', variable })}
+                          >
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className="button button--secondary button--small"
+                            disabled={Boolean(refusal)}
+                            title={refusal}
+                            aria-label={`Delete ${variable.key}`}
+                            onClick={() => {
+                              remove.reset();
+                              setEditing({ kind: 'delete', variable });
+                            }}
+                          >
+                            Delete
+                          </button>
+                        </>
+                      ) : (
+                        <button
+                          type="button"
+                          className="button button--secondary button--small"
+                          disabled={Boolean(refusal)}
+                          title={refusal ?? 'Set an own value for this key; the shared one stays for the other applications'}
+                          aria-label={`Override ${variable.key}`}
+                          onClick={() => setEditing({ kind: 'add', key: variable.key })}
+                        >
+                          Override
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {sharedHint && <p className="muted env-vars__hint">{sharedHint}</p>}
+      {editing?.kind === 'add' && <EnvVarDialog teamId={teamId} owner={owner} suggestedKey={editing.key} onClose={close} />}
+      {editing?.kind === 'edit' && <EnvVarDialog teamId={teamId} owner={owner} editing={editing.variable} onClose={close} />}
+      {editing?.kind === 'bulk' && vars.isSuccess && <BulkEnvDialog teamId={teamId} owner={owner} current={vars.data.filter(own)} onClose={close} />}
+      {editing?.kind === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${editing.variable.key}?`}
+          description={
+            owner.scope === 'environment'
+              ? 'Applications of this environment no longer get it (unless they set it themselves) from their next deployment on.'
+              : 'The application no longer gets it from its next deployment on (a shared variable of the same key then applies).'
+          }
+          confirmLabel="Delete variable"
+          pendingLabel="Deleting…"
+          pending={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate(editing.variable.key, { onSuccess: close })}
+          onClose={close}
+        />
+      )}
+    </section>
+  );
+}

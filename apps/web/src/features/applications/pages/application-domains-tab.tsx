@@ -1,0 +1,62 @@
+import { APPLICATION_LIMITS } from '@zpanel/contracts';
+import { useState } from 'react';
+import { FormFailure } from '../../../components/form-failure';
+import { errorsByField, parseDomains, shownFields } from '../application-form';
+import { useApplicationOutlet } from '../application-outlet';
+import { TextAreaField } from '../components/fields';
+import { domainUrl } from '../labels';
+import { useUpdateApplication } from '../mutations';
+
+/** The names the proxy routes to the application; each unique on the whole instance. */
+export function ApplicationDomainsTab() {
+  const { application, teamId, writeRefusal } = useApplicationOutlet();
+  const update = useUpdateApplication(teamId, application.id);
+  const [text, setText] = useState(application.domains.join('\n'));
+  const domains = parseDomains(text);
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    update.mutate({ domains }, { onSuccess: (saved) => setText(saved.domains.join('\n')) });
+  };
+
+  return (
+    <section className="panel panel--padded" aria-label="Domains">
+      <h2 className="applications__heading">Domains</h2>
+      <p className="muted">
+        Point each name&apos;s DNS at the server; its proxy sends the requests to port {application.port} of the application. The application keeps serving while the
+        proxy is updated.
+      </p>
+      {application.domains.length > 0 && (
+        <ul className="applications__urls">
+          {application.domains.map((domain) => (
+            <li key={domain}>
+              <a href={domainUrl(domain)} target="_blank" rel="noopener noreferrer">
+                {domainUrl(domain)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="form applications__form" onSubmit={submit} aria-label="Domains">
+        <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
+          <TextAreaField
+            label="Domains"
+            rows={5}
+            placeholder={'shop.example.com\nwww.shop.example.com'}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            errors={errorsByField(update.error, domains).domains}
+            hint={`One per line, at most ${APPLICATION_LIMITS.domains.max}. An empty list removes every route.`}
+          />
+        </fieldset>
+        <FormFailure error={update.error} fields={shownFields(update.error, ['domains'])} />
+        {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
+            {update.isPending ? 'Saving…' : 'Save domains'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,23 @@
+import { Link } from 'react-router';
+import { useApplicationOutlet } from '../application-outlet';
+import { EnvVarsEditor } from '../components/env-vars-editor';
+
+export function ApplicationEnvironmentTab() {
+  const { application, teamId, role } = useApplicationOutlet();
+  return (
+    <>
+      <EnvVarsEditor
+        teamId={teamId}
+        owner={{ scope: 'application', id: application.id }}
+        role={role}
+        sharedHint={
+          <>
+            Changes apply from the next deployment. Shared variables are edited below, for every application of the environment, or on the{' '}
+            <Link to={`/projects/${application.projectId}?environment=${application.environmentId}`}>project page</Link>.
+          </>
+        }
+      />
+      <EnvVarsEditor teamId={teamId} owner={{ scope: 'environment', id: application.environmentId }} role={role} />
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { APPLICATION_LIMITS, type ApplicationDto, type UpdateApplicationRequest } from '@zpanel/contracts';
+import { useState } from 'react';
+import { FormFailure } from '../../../components/form-failure';
+import { TextField } from '../../../components/text-field';
+import { useSshKeys } from '../../servers/queries';
+import {
+  RUNTIME_FIELDS,
+  type RuntimeForm,
+  SOURCE_FIELDS,
+  type SourceForm,
+  fieldMessages,
+  numberField,
+  runtimeForm,
+  runtimeRequest,
+  sourceForm,
+  sourceRequest,
+} from '../application-form';
+import { useApplicationOutlet } from '../application-outlet';
+import { RuntimeFields, SourceFields } from '../components/settings-fields';
+import { useUpdateApplication } from '../mutations';
+
+const FIELDS = ['name', 'description', 'port', ...SOURCE_FIELDS, ...RUNTIME_FIELDS];
+
+/** Only the settings that differ from the application's, so an untouched field is never rewritten. */
+function changesOf(application: ApplicationDto, next: UpdateApplicationRequest): UpdateApplicationRequest {
+  const current = application as unknown as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(next).filter(([field, value]) => JSON.stringify(current[field] ?? null) !== JSON.stringify(value ?? null)));
+}
+
+/** Name, source, port and runtime settings; they apply from the next deployment. */
+export function ApplicationSettingsTab() {
+  const { application, teamId, writeRefusal } = useApplicationOutlet();
+  const update = useUpdateApplication(teamId, application.id);
+  const sshKeys = useSshKeys(teamId);
+  const [name, setName] = useState(application.name);
+  const [description, setDescription] = useState(application.description);
+  const [source, setSource] = useState<SourceForm>(() => sourceForm(application));
+  const [port, setPort] = useState(String(application.port));
+  const [runtime, setRuntime] = useState<RuntimeForm>(() => runtimeForm(application));
+  const [unchanged, setUnchanged] = useState(false);
+  const errors = fieldMessages(update.error);
+  const disabled = Boolean(writeRefusal);
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const changes = changesOf(application, {
+      name: name.trim(),
+      description: description.trim(),
+      ...sourceRequest(source),
+      port: numberField(port),
+      ...runtimeRequest(runtime),
+    });
+    setUnchanged(Object.keys(changes).length === 0);
+    if (Object.keys(changes).length > 0) update.mutate(changes);
+  };
+
+  return (
+    <section className="panel panel--padded" aria-label="Settings">
+      <form className="form applications__form" onSubmit={submit} aria-label="Settings">
+        <fieldset className="applications__group" disabled={disabled}>
+          <legend className="applications__legend">General</legend>
+          <TextField
+            label="Name"
+            required
+            maxLength={63}
+            value={name}
+            onChange={(event) => setName(event.target.value.toLowerCase())}
+            error={errors.name}
+            hint="Renaming changes the container and network alias from the next deployment."
+          />
+          <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
+          <TextField
+            label="Port"
+            required
+            type="number"
+            min={APPLICATION_LIMITS.port.min}
+            max={APPLICATION_LIMITS.port.max}
+            value={port}
+            onChange={(event) => setPort(event.target.value)}
+            error={errors.port}
+            hint="The port the container listens on."
+          />
+        </fieldset>
+        <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={disabled} />
+        <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={disabled} />
+        <FormFailure error={update.error} fields={FIELDS} />
+        {update.isSuccess && !update.isPending && !unchanged && <p className="form__success">Saved. Changes apply from the next deployment.</p>}
+        {unchanged && <p className="field__hint">Nothing changed.</p>}
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={disabled || update.isPending} title={writeRefusal}>
+            {update.isPending ? 'Saving…' : 'Save settings'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,199 @@
+import { APPLICATION_LIMITS, type CreateApplicationRequest } from '@zpanel/contracts';
+import { useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ErrorState } from '../../../components/error-state';
+import { FormFailure } from '../../../components/form-failure';
+import { PageHeader } from '../../../components/page-header';
+import { Skeleton } from '../../../components/skeleton';
+import { TextField } from '../../../components/text-field';
+import { useSshKeys } from '../../servers/queries';
+import { useEnvironments, useProject } from '../../projects/queries';
+import { useCurrentTeam } from '../../teams/use-current-team';
+import {
+  EMPTY_SOURCE,
+  HEALTH_CHECK_FIELDS,
+  type HealthCheckForm,
+  RUNTIME_FIELDS,
+  type RuntimeForm,
+  SOURCE_FIELDS,
+  type SourceForm,
+  errorsByField,
+  fieldMessages,
+  healthCheckForm,
+  healthCheckRequest,
+  numberField,
+  parseDomains,
+  runtimeForm,
+  runtimeRequest,
+  shownFields,
+  sourceRequest,
+} from '../application-form';
+import { SelectField, TextAreaField } from '../components/fields';
+import { HealthCheckFields, RuntimeFields, SourceFields } from '../components/settings-fields';
+import { whyCannotWrite } from '../labels';
+import { useCreateApplication } from '../mutations';
+import { useServerChoices } from '../queries';
+import '../applications.css';
+
+const FIELDS = ['environmentId', 'serverId', 'name', 'description', 'port', 'domains', ...SOURCE_FIELDS, ...HEALTH_CHECK_FIELDS, ...RUNTIME_FIELDS];
+
+/** Creating an application: where it runs, what it builds or runs, how it is reached and checked. Nothing is deployed yet. */
+export function NewApplicationPage() {
+  const { projectId = '' } = useParams();
+  const [params] = useSearchParams();
+  const { current } = useCurrentTeam();
+  const teamId = current?.teamId ?? '';
+  const project = useProject(teamId, current ? projectId : undefined);
+  const environments = useEnvironments(teamId, current ? projectId : undefined);
+  const servers = useServerChoices(teamId);
+  const sshKeys = useSshKeys(teamId);
+  const create = useCreateApplication(teamId);
+  const navigate = useNavigate();
+
+  const [environmentId, setEnvironmentId] = useState(params.get('environment') ?? '');
+  const [serverId, setServerId] = useState('');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [source, setSource] = useState<SourceForm>(EMPTY_SOURCE);
+  const [port, setPort] = useState('3000');
+  const [domains, setDomains] = useState('');
+  const [healthCheck, setHealthCheck] = useState<HealthCheckForm>(() => healthCheckForm());
+  const [runtime, setRuntime] = useState<RuntimeForm>(() => runtimeForm());
+
+  if (!current || project.isPending || environments.isPending || servers.isPending) {
+    return (
+      <>
+        <PageHeader title="New application" />
+        <section className="panel">
+          <Skeleton lines={6} />
+        </section>
+      </>
+    );
+  }
+  const failed = project.error ?? environments.error ?? servers.error;
+  if (failed) {
+    return (
+      <>
+        <PageHeader title="New application" />
+        <section className="panel">
+          <ErrorState error={failed} />
+        </section>
+      </>
+    );
+  }
+
+  const refusal = whyCannotWrite(current.role);
+  const environmentChoices = environments.data?.items ?? [];
+  const serverChoices = servers.data?.items ?? [];
+  // Until the user picks, the environment the page was opened from (or the first) and the only server.
+  const chosenEnvironment = environmentId || environmentChoices[0]?.id || '';
+  const chosenServer = serverId || (serverChoices.length === 1 ? serverChoices[0].id : '');
+  const domainList = parseDomains(domains);
+  const errors = fieldMessages(create.error, domainList);
+  const projectHref = `/projects/${projectId}?environment=${chosenEnvironment}`;
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const body: CreateApplicationRequest = {
+      environmentId: chosenEnvironment,
+      serverId: chosenServer,
+      name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...sourceRequest(source),
+      port: numberField(port),
+      domains: domainList,
+      healthCheck: healthCheckRequest(healthCheck),
+      ...runtimeRequest(runtime),
+    };
+    create.mutate(body, { onSuccess: (application) => void navigate(`/applications/${application.id}`) });
+  };
+
+  return (
+    <>
+      <PageHeader title="New application" description={`In ${project.data?.name ?? 'the project'}. Nothing is deployed until you press Deploy.`} />
+      {refusal && <p className="applications__notice">{refusal}.</p>}
+      <section className="panel applications__form-panel">
+        {serverChoices.length === 0 ? (
+          <div className="empty-state">
+            <p>An application runs on one of the team's servers, and the team has none yet.</p>
+            <Link className="button" to="/servers">
+              Add a server
+            </Link>
+          </div>
+        ) : (
+          <form className="form applications__form" onSubmit={submit} aria-label="New application">
+            <fieldset className="applications__group" disabled={Boolean(refusal)}>
+              <legend className="applications__legend">Where</legend>
+              <div className="applications__row">
+                <SelectField label="Environment" value={chosenEnvironment} onChange={(event) => setEnvironmentId(event.target.value)} error={errors.environmentId}>
+                  {environmentChoices.map((environment) => (
+                    <option key={environment.id} value={environment.id}>
+                      {environment.name}
+                    </option>
+                  ))}
+                </SelectField>
+                <SelectField label="Server" required value={chosenServer} onChange={(event) => setServerId(event.target.value)} error={errors.serverId}>
+                  <option value="">Choose a server…</option>
+                  {serverChoices.map((server) => (
+                    <option key={server.id} value={server.id}>
+                      {server.name} ({server.host})
+                    </option>
+                  ))}
+                </SelectField>
+              </div>
+              <TextField
+                label="Name"
+                required
+                maxLength={63}
+                placeholder="shop-web"
+                value={name}
+                onChange={(event) => setName(event.target.value.toLowerCase())}
+                error={errors.name}
+                hint="Lower-case letters, digits and dashes; names the container (zp-<name>) and is unique on its server."
+              />
+              <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
+            </fieldset>
+            <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={Boolean(refusal)} />
+            <fieldset className="applications__group" disabled={Boolean(refusal)}>
+              <legend className="applications__legend">Network</legend>
+              <TextField
+                label="Port"
+                required
+                type="number"
+                min={APPLICATION_LIMITS.port.min}
+                max={APPLICATION_LIMITS.port.max}
+                value={port}
+                onChange={(event) => setPort(event.target.value)}
+                error={errors.port}
+                hint="The port the container listens on."
+              />
+              <TextAreaField
+                label="Domains (optional)"
+                rows={3}
+                placeholder={'shop.example.com\nwww.shop.example.com'}
+                value={domains}
+                onChange={(event) => setDomains(event.target.value)}
+                errors={errorsByField(create.error, domainList).domains}
+                hint={`One per line, at most ${APPLICATION_LIMITS.domains.max}. Point each at the server; the proxy routes it to the application.`}
+              />
+            </fieldset>
+            <HealthCheckFields value={healthCheck} onChange={setHealthCheck} errors={errors} disabled={Boolean(refusal)} />
+            <details className="applications__advanced" open={RUNTIME_FIELDS.some((field) => errors[field]) || undefined}>
+              <summary>Runtime: restart policy, limits, images kept</summary>
+              <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={Boolean(refusal)} />
+            </details>
+            <FormFailure error={create.error} fields={shownFields(create.error, FIELDS)} />
+            <div className="form__actions">
+              <Link className="button button--secondary" to={projectHref}>
+                Cancel
+              </Link>
+              <button type="submit" className="button" disabled={Boolean(refusal) || create.isPending}>
+                {create.isPending ? 'Creating…' : 'Create application'}
+              </button>
+            </div>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}

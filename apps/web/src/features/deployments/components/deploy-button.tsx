@@ -1,0 +1,73 @@
+import type { ApplicationDto } from '@zpanel/contracts';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Dialog } from '../../../components/dialog';
+import { FormFailure } from '../../../components/form-failure';
+import { deploymentHref } from '../labels';
+import { useDeploy } from '../mutations';
+
+interface DeployButtonProps {
+  teamId: string;
+  application: ApplicationDto;
+  /** Why the caller may not deploy; undefined: allowed. */
+  refusal?: string;
+  className?: string;
+}
+
+/** Deploy, asked first; on success the page moves to the new deployment's live log. */
+export function DeployButton({ teamId, application, refusal, className = 'button' }: DeployButtonProps) {
+  const [asking, setAsking] = useState(false);
+  const deploy = useDeploy(teamId);
+  const navigate = useNavigate();
+  const what =
+    application.buildPack === 'image'
+      ? `the image ${application.imageReference ?? ''}`
+      : `the head of ${application.gitBranch ?? 'the branch'} from ${application.gitUrl ?? 'the repository'}`;
+
+  return (
+    <>
+      <button
+        type="button"
+        className={className}
+        disabled={Boolean(refusal)}
+        title={refusal}
+        onClick={() => {
+          deploy.reset();
+          setAsking(true);
+        }}
+      >
+        Deploy
+      </button>
+      {asking && (
+        <Dialog
+          title={`Deploy ${application.name}?`}
+          description={`Zpanel ${application.buildPack === 'image' ? 'runs' : 'builds'} ${what}, starts it beside the running version and switches traffic once its health check passes. A deployment still waiting in the queue is replaced by this one.`}
+          onClose={() => setAsking(false)}
+        >
+          <form
+            className="form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              deploy.mutate(application.id, {
+                onSuccess: (created) => {
+                  setAsking(false);
+                  void navigate(deploymentHref(created));
+                },
+              });
+            }}
+          >
+            <FormFailure error={deploy.error} fields={[]} />
+            <div className="form__actions">
+              <button type="button" className="button button--secondary" onClick={() => setAsking(false)}>
+                Cancel
+              </button>
+              <button type="submit" className="button" disabled={deploy.isPending}>
+                {deploy.isPending ? 'Queueing…' : 'Deploy'}
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </>
+  );
+}

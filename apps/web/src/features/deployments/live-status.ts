@@ -1,0 +1,42 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { type DeploymentDto, type Paginated, isDeploymentFinished } from '@zpanel/contracts';
+import { useLiveSubscription } from '../../lib/use-live-subscription';
+import { deploymentKeys } from './queries';
+import type { DeploymentStatusEvent } from './use-deployment-log';
+
+/**
+ * Folds a live status event into every cached copy of the deployment (its detail and the lists of
+ * its application), so badges change the moment the worker moves on. A finished deployment is
+ * fetched again: its end time and whether its image is kept come only with the row.
+ */
+export function useApplyDeploymentStatus(teamId: string) {
+  const queryClient = useQueryClient();
+  return (deployment: Pick<DeploymentDto, 'id' | 'applicationId'>, { status, step, reason }: DeploymentStatusEvent) => {
+    const patch = (d: DeploymentDto): DeploymentDto => (d.id === deployment.id ? { ...d, status, step, reason } : d);
+    queryClient.setQueryData<DeploymentDto>(deploymentKeys.detail(teamId, deployment.id), (old) => old && patch(old));
+    queryClient.setQueriesData<Paginated<DeploymentDto>>({ queryKey: deploymentKeys.application(teamId, deployment.applicationId) }, (old) =>
+      old ? { ...old, items: old.items.map(patch) } : old,
+    );
+    if (isDeploymentFinished(status)) {
+      void queryClient.invalidateQueries({ queryKey: deploymentKeys.detail(teamId, deployment.id) });
+      void queryClient.invalidateQueries({ queryKey: deploymentKeys.application(teamId, deployment.applicationId) });
+    }
+  };
+}
+
+/**
+ * Follows only the status of an unfinished deployment (the overview's badge): the subscription
+ * asks for lines after the largest possible `seq`, which is none, and still gets the current status
+ * and every change. Stops once the deployment finished.
+ */
+export function useLiveDeploymentStatus(teamId: string, deployment: DeploymentDto | null | undefined) {
+  const apply = useApplyDeploymentStatus(teamId);
+  const follow = deployment && !isDeploymentFinished(deployment.status) ? deployment : undefined;
+  return useLiveSubscription<'deployment-logs'>(
+    follow ? `status:${follow.id}` : null,
+    () => ({ kind: 'deployment-logs', deploymentId: follow?.id ?? '', afterSeq: Number.MAX_SAFE_INTEGER }),
+    (event) => {
+      if (event.type === 'status' && follow) apply(follow, event);
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { Dialog } from '../../../components/dialog';
+import { FormFailure } from '../../../components/form-failure';
+import { TextField } from '../../../components/text-field';
+import { fieldErrors } from '../../../lib/api-client';
+import { useCreateProject } from '../mutations';
+
+const FIELDS = ['name', 'description'];
+
+/** A new project, with its `production` environment; opens it once created. */
+export function CreateProjectDialog({ teamId, onClose }: { teamId: string; onClose: () => void }) {
+  const create = useCreateProject(teamId);
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const errors = fieldErrors(create.error);
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    create.mutate({ name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) }, { onSuccess: (project) => void navigate(`/projects/${project.id}`) });
+  };
+
+  return (
+    <Dialog title="Create project" description="A project groups applications; it starts with a production environment." onClose={onClose}>
+      <form className="form" onSubmit={submit} aria-label="Create project">
+        <TextField label="Name" required maxLength={100} placeholder="Shop" value={name} onChange={(event) => setName(event.target.value)} error={errors.name} />
+        <TextField
+          label="Description (optional)"
+          maxLength={500}
+          placeholder="Storefront and its workers"
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          error={errors.description}
+        />
+        <FormFailure error={create.error} fields={FIELDS} />
+        <div className="form__actions">
+          <button type="button" className="button button--secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create project'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
