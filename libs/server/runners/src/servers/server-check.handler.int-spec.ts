@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type AlertEventDto, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
+import { type AlertEventDto, JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import { AlertEventEntity, AlertRuleEntity, DEFAULT_ALERT_RULES, ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
@@ -32,12 +32,15 @@ describe(ServerCheckHandler.name, () => {
   let live: ServerLiveEvents;
   let targets: ServerTargets;
   let handler: ServerCheckHandler;
+  /** Records what the handler queues (proxy syncs) instead of queueing it. */
+  const queued: { name: string; payload: unknown }[] = [];
+  const jobs = { enqueue: async (name: string, payload: unknown) => (queued.push({ name, payload }), 'job') };
   let teamId: string;
   let keyId: string;
   let fingerprint: string;
 
   const withSampler = (sampler: FakeServerSampler) =>
-    new ServerCheckHandler(dataSource, targets, { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers, new ServerAlerts(dataSource, live), live, config, logger);
+    new ServerCheckHandler(dataSource, targets, { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers, new ServerAlerts(dataSource, live), live, jobs as unknown as JobProducer, config, logger);
 
   const addServer = async (overrides: Partial<ServerEntity> = {}) => {
     const server = await dataSource.getRepository(ServerEntity).save({
@@ -69,7 +72,7 @@ describe(ServerCheckHandler.name, () => {
     live = new ServerLiveEvents(streams, logger);
     pool = new WorkerSshPool();
     targets = new ServerTargets(dataSource, config);
-    handler = new ServerCheckHandler(dataSource, targets, new ServerSamplers(pool), new ServerAlerts(dataSource, live), live, config, logger);
+    handler = new ServerCheckHandler(dataSource, targets, new ServerSamplers(pool), new ServerAlerts(dataSource, live), live, jobs as unknown as JobProducer, config, logger);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'checks' })).id;
     keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({
@@ -159,7 +162,10 @@ describe(ServerCheckHandler.name, () => {
 
     // The server answers again (here: its port is fixed).
     await dataSource.getRepository(ServerEntity).update({ id }, { port: ssh.port });
+    const queuedBefore = queued.length;
     expect(await handler.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
+    // Routes changed during the outage reach the proxy now.
+    expect(queued.slice(queuedBefore)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id } }]);
     expect(await reload(id)).toMatchObject({ status: 'ready', statusReason: null, consecutiveFailures: 0 });
     expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({ type: 'status', serverId: id, status: 'ready', statusReason: null });
     expect(await openAlerts(id)).toEqual([]);

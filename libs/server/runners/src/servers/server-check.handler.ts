@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerMetricSampleDto } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { ServerEntity, ServerMetricEntity } from '@zpanel/database';
-import { HandlesJob, type JobHandler } from '@zpanel/queue';
+import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, type PooledTarget, SampleTimeoutError, type ServerSample, ServerUnreachableError } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -62,6 +62,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     private readonly samplers: ServerSamplers,
     private readonly alerts: ServerAlerts,
     private readonly live: ServerLiveEvents,
+    private readonly jobs: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
   ) {
@@ -130,6 +131,10 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     if (next.statusChanged) {
       this.logger.info({ serverId, from: server.status, to: next.status, reason: next.statusReason }, 'server status changed by check');
       await this.live.status(server, next.status, next.statusReason);
+      // Back from an outage: the proxy may have missed route changes its sync retries gave up on.
+      if (next.status === 'ready') {
+        await enqueueProxySync(this.jobs, server.id).catch((error: unknown) => this.logger.warn({ err: error, serverId }, 'proxy sync not queued'));
+      }
     }
 
     const interval = server.checkIntervalSeconds ?? this.config.servers.checkIntervalSeconds;
