@@ -1,0 +1,170 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Role } from '@zpanel/contracts';
+import { describe, expect, it, vi } from 'vitest';
+import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
+import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { renderApp } from '../../../test/render-app';
+import { aPage, aServer } from '../../servers/fixtures';
+import { aProject, anApplication, anEnvVar, anEnvironment } from '../fixtures';
+import { ApplicationEnvironmentTab } from './application-environment-tab';
+
+vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
+
+const APP_ENV = '/api/v1/applications/app-1/env';
+const SHARED_ENV = '/api/v1/environments/env-1/env';
+
+const OWN = anEnvVar({ key: 'DATABASE_URL', value: 'postgres://shop@db/shop' });
+const OVERRIDE = anEnvVar({ id: 'var-2', key: 'LOG_LEVEL', value: 'debug' });
+const SHARED = anEnvVar({ id: 'var-3', scope: 'environment', key: 'SENTRY_DSN', value: 'https://k@sentry.example.com/1', buildTime: true });
+
+function routes(role: Role = Role.Owner) {
+  const masked = role === Role.Viewer;
+  const hide = <T extends { value: string | null; masked: boolean }>(v: T): T => (masked ? { ...v, value: null, masked: true } : v);
+  return {
+    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
+    '/api/ready': () => jsonResponse(readyReadiness),
+    '/api/v1/applications/app-1': () => jsonResponse(anApplication()),
+    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
+    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
+    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    [APP_ENV]: () => jsonResponse([OWN, OVERRIDE, SHARED].map(hide)),
+    [SHARED_ENV]: () => jsonResponse([SHARED, anEnvVar({ id: 'var-4', scope: 'environment', key: 'LOG_LEVEL', value: 'info' })].map(hide)),
+  };
+}
+
+const appTable = () => within(screen.getByRole('region', { name: 'Environment variables' })).getByTestId('env-vars-table');
+
+describe(ApplicationEnvironmentTab.name, () => {
+  it('lists the effective variables with their scope, values masked until shown', async () => {
+    mockApi(routes());
+    renderApp('/applications/app-1/environment');
+
+    await waitFor(() => expect(appTable()).toBeTruthy());
+    const db = within(appTable()).getByTestId('env-var-DATABASE_URL');
+    expect(within(db).getByTestId('env-var-scope').textContent).toBe('app');
+    expect(within(appTable()).getByTestId('env-var-SENTRY_DSN').textContent).toContain('shared');
+    expect(within(db).getByTestId('env-var-value').textContent).not.toContain('postgres://');
+
+    fireEvent.click(within(db).getByRole('button', { name: 'Show DATABASE_URL' }));
+    expect(within(db).getByTestId('env-var-value').textContent).toContain('postgres://shop@db/shop');
+
+    // A shared variable is overridden here, edited where it is shared.
+    const shared = within(appTable()).getByTestId('env-var-SENTRY_DSN');
+    expect(within(shared).queryByRole('button', { name: 'Edit SENTRY_DSN' })).toBeNull();
+    expect(within(shared).getByRole('button', { name: 'Override SENTRY_DSN' })).toBeTruthy();
+    expect(shared.textContent).toContain('build + run');
+  });
+
+  it('shows a viewer masked values, saying why, and no way to change them', async () => {
+    mockApi(routes(Role.Viewer));
+    renderApp('/applications/app-1/environment');
+
+    await waitFor(() => expect(appTable()).toBeTruthy());
+    const db = within(appTable()).getByTestId('env-var-DATABASE_URL');
+    expect(within(db).getByTestId('env-var-value').textContent).toBe('•••••••• hidden');
+    expect(within(db).queryByRole('button', { name: 'Show DATABASE_URL' })).toBeNull();
+    expect(screen.getAllByText('Values are hidden: your role (viewer) cannot read secrets.').length).toBeGreaterThan(0);
+    expect((within(db).getByRole('button', { name: 'Edit DATABASE_URL' }) as HTMLButtonElement).disabled).toBe(true);
+    for (const button of screen.getAllByRole('button', { name: 'Add variable' })) expect((button as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('adds a variable with a value kept byte-exact, and shows the API’s error on the key', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'PUT /api/v1/applications/app-1/env/1BAD': () => problemResponse({ status: 400, title: 'Validation failed', errors: [{ field: 'key', message: 'key must be a variable name: letters, digits and _, not starting with a digit' }] }),
+      'PUT /api/v1/applications/app-1/env/API_KEY': () => jsonResponse(anEnvVar({ key: 'API_KEY' })),
+    });
+    renderApp('/applications/app-1/environment');
+    const section = await screen.findByRole('region', { name: 'Environment variables' });
+
+    fireEvent.click(within(section).getByRole('button', { name: 'Add variable' }));
+    let dialog = screen.getByRole('dialog', { name: 'Add variable' });
+    fireEvent.change(within(dialog).getByLabelText('Key'), { target: { value: '1BAD' } });
+    fireEvent.change(within(dialog).getByLabelText('Value'), { target: { value: 'x' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    const key = within(dialog).getByLabelText('Key');
+    await waitFor(() => expect(document.getElementById(key.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^key must be a variable name/));
+
+    fireEvent.change(key, { target: { value: 'API_KEY' } });
+    const value = ' "quoted" $HOME # not a comment\nsecond line ';
+    fireEvent.change(within(dialog).getByLabelText('Value'), { target: { value } });
+    fireEvent.click(within(dialog).getByLabelText('Available at build time (build argument)'));
+    dialog = screen.getByRole('dialog', { name: 'Add variable' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1/env/API_KEY', 'PUT')[0].body).toEqual({ value, buildTime: true, runtime: true });
+  });
+
+  it('deletes a variable after asking', async () => {
+    const fetchMock = mockApi({ ...routes(), 'DELETE /api/v1/applications/app-1/env/LOG_LEVEL': () => new Response(null, { status: 204 }) });
+    renderApp('/applications/app-1/environment');
+    await waitFor(() => expect(appTable()).toBeTruthy());
+
+    fireEvent.click(within(appTable()).getByRole('button', { name: 'Delete LOG_LEVEL' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete LOG_LEVEL?' });
+    expect(dialog.textContent).toContain('a shared variable of the same key then applies');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete variable' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1/env/LOG_LEVEL', 'DELETE')).toHaveLength(1);
+  });
+
+  it('bulk-edits the application’s own variables as .env text and lists each refused line', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      [`PUT ${APP_ENV}`]: ({ body }) =>
+        (body as { dotenv: string }).dotenv.includes('1BAD')
+          ? problemResponse({
+              status: 400,
+              title: 'Validation failed',
+              errors: [
+                { field: 'dotenv', message: 'line 2: 1BAD: must be a variable name: letters, digits and _, not starting with a digit' },
+                { field: 'dotenv', message: 'line 4: LOG_LEVEL: also set on line 3' },
+              ],
+            })
+          : jsonResponse([OWN]),
+    });
+    renderApp('/applications/app-1/environment');
+    const section = await screen.findByRole('region', { name: 'Environment variables' });
+    await waitFor(() => expect(appTable()).toBeTruthy());
+
+    fireEvent.click(within(section).getByRole('button', { name: 'Edit as .env' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit as .env' });
+    const text = within(dialog).getByLabelText('.env') as HTMLTextAreaElement;
+    // Only the application's own variables: the shared one is edited where it is shared.
+    expect(text.value).toBe('DATABASE_URL=postgres://shop@db/shop\nLOG_LEVEL=debug');
+
+    fireEvent.change(text, { target: { value: 'DATABASE_URL=postgres://shop@db/shop\n1BAD=x\nLOG_LEVEL=debug\nLOG_LEVEL=info' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Replace variables' }));
+
+    const errors = await within(dialog).findByTestId('field-errors');
+    expect(Array.from(errors.querySelectorAll('li')).map((li) => li.textContent)).toEqual([
+      'Line 2 (1BAD=x): 1BAD: must be a variable name: letters, digits and _, not starting with a digit',
+      'Line 4 (LOG_LEVEL=info): LOG_LEVEL: also set on line 3',
+    ]);
+    expect(text.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByRole('dialog')).toBeTruthy();
+
+    fireEvent.change(text, { target: { value: 'DATABASE_URL=postgres://shop@db/shop' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Replace variables' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, APP_ENV, 'PUT')[1].body).toEqual({ dotenv: 'DATABASE_URL=postgres://shop@db/shop', buildTime: false, runtime: true });
+  });
+
+  it('edits the environment’s shared variables below the application’s', async () => {
+    const fetchMock = mockApi({ ...routes(), 'PUT /api/v1/environments/env-1/env/SENTRY_DSN': () => jsonResponse(SHARED) });
+    renderApp('/applications/app-1/environment');
+    const shared = await screen.findByRole('region', { name: 'Shared variables' });
+    const row = await within(shared).findByTestId('env-var-SENTRY_DSN');
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Edit SENTRY_DSN' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit SENTRY_DSN' });
+    expect((within(dialog).getByLabelText('Value') as HTMLTextAreaElement).value).toBe('https://k@sentry.example.com/1');
+    fireEvent.change(within(dialog).getByLabelText('Value'), { target: { value: 'https://k2@sentry.example.com/1' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, '/api/v1/environments/env-1/env/SENTRY_DSN', 'PUT')[0].body).toEqual({ value: 'https://k2@sentry.example.com/1', buildTime: true, runtime: true });
+  });
+});
