@@ -10,3 +10,4 @@ export * from './live-client';
 export * from './git-fixture';
 export * from './deploy-fixture';
 export * from './docker-namespace';
+export * from './proxy-request';
