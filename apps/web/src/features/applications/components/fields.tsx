@@ -51,7 +51,7 @@ export function TextAreaField({ label, hint, error, errors = [], className, ...t
   const id = useId();
   const invalid = Boolean(error) || errors.length > 0;
   return (
-    <div className={className ? `field field--code ${className}` : 'field field--code'}>
+    <div className={className ? `field ${className}` : 'field'}>
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
