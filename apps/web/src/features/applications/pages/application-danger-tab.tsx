@@ -17,7 +17,10 @@ export function ApplicationDangerTab() {
   return (
     <section className="panel panel--padded applications__danger" aria-label="Danger zone">
       <h2 className="applications__heading">Delete this application</h2>
-      <p className="muted">Zpanel forgets {application.name} with its domains, variables and deployment history. This cannot be undone.</p>
+      <p className="muted">
+        Zpanel forgets {application.name} with its domains, variables and deployment history, and the proxy stops routing its domains. This cannot be undone.
+        Its container and images stay on the server: remove them from the server&apos;s Containers tab.
+      </p>
       <div className="form__actions">
         <button
           type="button"

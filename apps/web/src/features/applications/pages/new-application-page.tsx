@@ -86,7 +86,7 @@ export function NewApplicationPage() {
   const environmentChoices = environments.data?.items ?? [];
   const serverChoices = servers.data?.items ?? [];
   // Until the user picks, the environment the page was opened from (or the first) and the only server.
-  const chosenEnvironment = environmentId || environmentChoices[0]?.id || '';
+  const chosenEnvironment = environmentChoices.some((e) => e.id === environmentId) ? environmentId : (environmentChoices[0]?.id ?? '');
   const chosenServer = serverId || (serverChoices.length === 1 ? serverChoices[0].id : '');
   const domainList = parseDomains(domains);
   const errors = fieldMessages(create.error, domainList);
