@@ -234,4 +234,15 @@ describe('deployments (built api + worker, the test server)', () => {
       await db.end();
     }
   });
+
+  it("removes the application's containers and images from the server when the application is deleted", async () => {
+    const ofApp = `label=zpanel.application=${app.id}`;
+    expect(docker('ps', '-q', '--filter', ofApp)).not.toBe('');
+    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
+    await waitFor(
+      async () => (docker('ps', '-aq', '--filter', ofApp) === '' && docker('images', '-q', '--filter', ofApp) === '' ? true : undefined),
+      60_000,
+      "the deleted application's containers and images to be removed",
+    );
+  });
 });

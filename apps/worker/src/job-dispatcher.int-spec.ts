@@ -126,6 +126,14 @@ class IdleProxySyncHandler implements JobHandler<JobName.ServerProxySync> {
   }
 }
 
+@Injectable()
+@HandlesJob(JobName.ApplicationCleanup)
+class IdleApplicationCleanupHandler implements JobHandler<JobName.ApplicationCleanup> {
+  async handle(): Promise<JobResult<JobName.ApplicationCleanup>> {
+    return { skipped: true };
+  }
+}
+
 @Module({
   providers: [
     SlowProbeHandler,
@@ -140,6 +148,7 @@ class IdleProxySyncHandler implements JobHandler<JobName.ServerProxySync> {
     IdleDeploymentHandler,
     IdleDeploymentsReapHandler,
     IdleProxySyncHandler,
+    IdleApplicationCleanupHandler,
   ],
 })
 class SlowHandlers {}

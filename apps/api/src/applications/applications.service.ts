@@ -15,7 +15,7 @@ import {
 } from '@zpanel/contracts';
 import { AppException, InjectLogger } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
-import { JobProducer, enqueueProxySync } from '@zpanel/queue';
+import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -252,6 +252,12 @@ export class ApplicationsService {
       );
     });
     await this.syncProxy(current.serverId);
+    try {
+      await enqueueApplicationCleanup(this.jobs, { serverId: current.serverId, applicationId: id, stopGraceSeconds: current.stopGraceSeconds });
+    } catch (error) {
+      // The application is gone either way; its containers stay until removed by hand (they carry its labels).
+      this.logger.warn({ err: error, applicationId: id }, 'application cleanup not queued');
+    }
   }
 
   /**

@@ -10,3 +10,20 @@ import type { JobProducer } from './job-producer';
 export function enqueueDeployment(producer: JobProducer, deploymentId: string): Promise<string> {
   return producer.enqueue(JobName.DeploymentRun, { deploymentId }, { jobId: deploymentId, attempts: 1, removeOnComplete: true, removeOnFail: true });
 }
+
+/**
+ * Queues the removal of a deleted application's containers and images. Retried with backoff: the
+ * server may be briefly unreachable, and removing what is already gone is a no-op.
+ */
+export function enqueueApplicationCleanup(
+  producer: Pick<JobProducer, 'enqueue'>,
+  payload: { serverId: string; applicationId: string; stopGraceSeconds: number },
+): Promise<string> {
+  return producer.enqueue(JobName.ApplicationCleanup, payload, {
+    jobId: `cleanup-${payload.applicationId}`,
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 86_400 },
+  });
+}

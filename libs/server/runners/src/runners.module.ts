@@ -16,6 +16,7 @@ import { ServerSamplers } from './servers/server-samplers';
 import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
+import { ApplicationCleanupHandler } from './deployment/application-cleanup.handler';
 import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handler';
 import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
@@ -24,7 +25,7 @@ import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
 
 /** Deployments (issue #5). */
-const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler];
+const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler, ApplicationCleanupHandler];
 
 /** Each server's proxy (issue #5, part 5). */
 const PROXY = [ServerProxies, ServerProxySyncHandler];

@@ -73,6 +73,8 @@ export enum JobName {
   DeploymentsReap = 'deployments.reap',
   /** Installs the server's proxy if needed and routes its applications' domains (reloading Caddy only on a change). */
   ServerProxySync = 'server.proxy.sync',
+  /** After an application is deleted: stops and removes its containers and images on its server. */
+  ApplicationCleanup = 'application.cleanup',
 }
 
 export interface JobPayloads {
@@ -87,6 +89,7 @@ export interface JobPayloads {
   [JobName.ServerCheck]: { serverId: string };
   [JobName.MetricsRetention]: Record<string, never>;
   [JobName.DeploymentRun]: { deploymentId: string };
+  [JobName.ApplicationCleanup]: { serverId: string; applicationId: string; stopGraceSeconds: number };
   [JobName.DeploymentsReap]: Record<string, never>;
   [JobName.ServerProxySync]: { serverId: string };
 }
@@ -106,6 +109,7 @@ export interface JobResults {
   [JobName.MetricsRetention]: { downsampled: number; deletedRaw: number; deletedMinute: number };
   /** `ran: false` when the deployment was no longer queued (cancelled, superseded, a duplicate job). */
   [JobName.DeploymentRun]: { ran: false } | { ran: true; status: DeploymentStatus };
+  [JobName.ApplicationCleanup]: { skipped: true } | { containers: number; images: number; imagesKept: number };
   [JobName.DeploymentsReap]: { failed: number; requeued: number };
   [JobName.ServerProxySync]: ProxySyncJobResult;
 }
@@ -125,6 +129,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ServerCheck]: QueueName.ServerChecks,
   [JobName.MetricsRetention]: QueueName.ServerChecks,
   [JobName.DeploymentRun]: QueueName.Deployments,
+  [JobName.ApplicationCleanup]: QueueName.Servers,
   [JobName.DeploymentsReap]: QueueName.System,
   // With validations: short, per-server setup work that must not wait behind builds or checks.
   [JobName.ServerProxySync]: QueueName.Servers,

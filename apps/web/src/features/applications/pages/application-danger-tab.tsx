@@ -18,8 +18,8 @@ export function ApplicationDangerTab() {
     <section className="panel panel--padded applications__danger" aria-label="Danger zone">
       <h2 className="applications__heading">Delete this application</h2>
       <p className="muted">
-        Zpanel forgets {application.name} with its domains, variables and deployment history, and the proxy stops routing its domains. This cannot be undone.
-        Its container and images stay on the server: remove them from the server&apos;s Containers tab.
+        Zpanel forgets {application.name} with its domains, variables and deployment history, the proxy stops routing its domains, and its containers and
+        images are stopped and removed from the server. This cannot be undone.
       </p>
       <div className="form__actions">
         <button
