@@ -198,12 +198,16 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
           });
         };
         const stop = () => {
-          if (pid !== undefined) void this.killProcessGroup(pid);
-          // If the kill cannot be delivered, do not wait on the remote side forever.
-          setTimeout(() => {
-            channel.close();
-            finish(null, 'KILL');
-          }, STOP_WAIT_MS).unref();
+          const killed = pid !== undefined ? this.killProcessGroup(pid) : Promise.resolve();
+          // If the process still has not gone once the kill was delivered (or could not be), do not
+          // wait on the remote side forever. Counted from the kill's delivery, not from the request:
+          // on a busy connection the kill can take a while, and the command is not over before it.
+          void killed.then(() =>
+            setTimeout(() => {
+              channel.close();
+              finish(null, 'KILL');
+            }, STOP_WAIT_MS).unref(),
+          );
         };
         const timer = options.timeoutMs
           ? setTimeout(() => {
