@@ -13,6 +13,7 @@ import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         CommandRunsModule,
         ApplicationsModule,
         DeploymentsModule,
+        WebhooksModule,
       ],
     };
   }

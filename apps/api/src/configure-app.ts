@@ -1,4 +1,5 @@
-import { VersioningType } from '@nestjs/common';
+import { RequestMethod, VersioningType } from '@nestjs/common';
+import { WEBHOOK_BODY_LIMIT, WEBHOOK_PROVIDERS } from '@zpanel/contracts';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@zpanel/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -11,6 +12,7 @@ import { requestStore } from './http/request-store';
 import { serveSpa } from './http/spa';
 import { setUpSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation';
+import { WEBHOOK_PATH } from './webhooks/webhooks.controller';
 
 /**
  * The HTTP pipeline, in order: request id + log, security headers, body parsing with a size
@@ -44,7 +46,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   if (config.http.corsOrigins.length > 0) app.enableCors({ origin: config.http.corsOrigins, credentials: true });
 
   app.use(cookieParser());
-  app.use(express.json({ limit: config.http.bodyLimit }));
+  // Webhook signatures are over the exact bytes sent: those paths keep the raw body (whatever the
+  // content type) under their own cap, and the JSON parser never touches them.
+  const webhookBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  const json = express.json({ limit: config.http.bodyLimit });
+  app.use((req: Request, res: Response, next: NextFunction) => (WEBHOOK_PATH.test(req.path) ? webhookBody(req, res, next) : json(req, res, next)));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
@@ -54,7 +60,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   const spa = serveSpa(http, config.web.distDir);
   if (!spa) logger.warn({ distDir: config.web.distDir }, 'no SPA build found; serving the API only');
 
-  app.setGlobalPrefix('api');
+  // Providers are configured once with /webhooks/<provider>: outside /api and its versions.
+  app.setGlobalPrefix('api', { exclude: WEBHOOK_PROVIDERS.map((p) => ({ path: `webhooks/${p}`, method: RequestMethod.POST })) });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ component: 'http' })));

@@ -80,6 +80,7 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiPropertyOptional({ nullable: true, example: 512 }) memoryLimitMb: number | null;
   @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
+  @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: 'A webhook push deploys only when a changed file matches one of these globs (empty: every push)' }) watchPaths: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -246,6 +247,19 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IfPresent()
   @apply(BoundedInt('keepImages', APPLICATION_LIMITS.keepImages))
   keepImages?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['apps/api/**', 'libs/**'],
+    maxItems: APPLICATION_LIMITS.watchPaths.max,
+    description: 'Globs (* within a folder, ** across folders, ? one character): a webhook push deploys only when a changed file matches one; empty: every push',
+  })
+  @IfPresent()
+  @IsArray({ message: 'watchPaths must be a list of path globs' })
+  @ArrayMaxSize(APPLICATION_LIMITS.watchPaths.max, { message: `watchPaths may list at most ${APPLICATION_LIMITS.watchPaths.max} globs` })
+  @ArrayUnique({ message: 'watchPaths must not list a glob twice' })
+  @IsApplicationField('watchPath', { each: true })
+  watchPaths?: string[];
 }
 
 /** Every field optional; only what is sent changes. The environment and server cannot change. */

@@ -54,6 +54,7 @@ function toDto(a: ApplicationEntity, domains: string[]): ApplicationDto {
     memoryLimitMb: a.memoryLimitMb,
     stopGraceSeconds: a.stopGraceSeconds,
     keepImages: a.keepImages,
+    watchPaths: a.watchPaths,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -178,6 +179,8 @@ export class ApplicationsService {
       memoryLimitMb: input.memoryLimitMb ?? null,
       stopGraceSeconds: input.stopGraceSeconds ?? APPLICATION_DEFAULTS.stopGraceSeconds,
       keepImages: input.keepImages ?? APPLICATION_DEFAULTS.keepImages,
+      watchPaths: input.watchPaths ?? [],
+      webhookSecret: null,
     };
     problems.push(...consistencyProblems(row));
     if (problems.length > 0) throw AppException.validation(problems);

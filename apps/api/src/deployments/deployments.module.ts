@@ -9,5 +9,7 @@ import { DeploymentsService } from './deployments.service';
   imports: [TeamsModule],
   controllers: [ApplicationDeploymentsController, DeploymentsController],
   providers: [DeploymentsService, DeploymentLogsLiveSubscriptions],
+  // Webhooks start deployments through the same method as the UI and the API.
+  exports: [DeploymentsService],
 })
 export class DeploymentsModule {}

@@ -69,6 +69,8 @@ export interface DeploymentRequest {
   commit?: string;
   /** Rollback: run this deployment's kept image again, without a build. */
   source?: DeploymentEntity;
+  /** Who asked when no person or token did (a verified webhook delivery), e.g. "GitHub webhook". */
+  actorName?: string;
 }
 
 /**
@@ -107,8 +109,8 @@ export class DeploymentsService {
    * still-queued deployments of the application become `superseded`: of two requests racing, the
    * later one wins and exactly one deployment stays queued.
    */
-  async create(caller: Caller, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
-    const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
+  async create(caller: Caller | null, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
+    const person = caller ? await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } }) : null;
     const { row, superseded } = await this.dataSource.transaction(async (manager) => {
       const application = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
       if (!application) throw new AppException(ErrorCode.NotFound, 'No such application');
@@ -126,9 +128,9 @@ export class DeploymentsService {
           sourceDeploymentId: request.source?.id ?? null,
           imageTag: request.source?.imageTag ?? null,
           step: 'queued',
-          userId: caller.userId,
-          tokenId: caller.kind === 'token' ? caller.tokenId : null,
-          actorName: person?.name ?? 'unknown',
+          userId: caller?.userId ?? null,
+          tokenId: caller?.kind === 'token' ? caller.tokenId : null,
+          actorName: person?.name ?? request.actorName ?? 'unknown',
         }),
       );
       const result = await repository

@@ -15,4 +15,5 @@ export * from './ssh/ssh-keys';
 export * from './docker/container-params';
 export * from './applications/application-fields';
 export * from './applications/dotenv';
+export * from './applications/glob';
 export * from './docker/zpanel-names';

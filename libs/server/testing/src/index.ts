@@ -11,3 +11,4 @@ export * from './git-fixture';
 export * from './deploy-fixture';
 export * from './docker-namespace';
 export * from './proxy-request';
+export * from './webhook-payloads';

@@ -13,6 +13,7 @@ const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> =
   { pattern: /zpr_[A-Za-z0-9]{36}/, what: 'a refresh token', allowedAt: /^POST \/api\/v1\/auth\/(login|refresh)$/ },
   { pattern: /zp_[A-Za-z0-9]{36}/, what: 'an API token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/api-tokens$/ },
   { pattern: /zpi_[A-Za-z0-9]{36}/, what: 'an invitation token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/invitations$/ },
+  { pattern: /zpw_[A-Za-z0-9]{36}/, what: 'a webhook secret', allowedAt: /^POST \/api\/v1\/applications\/[^/]+\/webhook-secret$/ },
   { pattern: /"secret"\s*:/, what: 'a TOTP secret', allowedAt: /^POST \/api\/v1\/me\/two-factor\/enrollment$/ },
 ];
 

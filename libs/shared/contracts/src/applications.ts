@@ -80,6 +80,8 @@ export interface ApplicationDto {
   memoryLimitMb: number | null;
   stopGraceSeconds: number;
   keepImages: number;
+  /** Globs (`*`, `**`, `?`): a webhook push deploys only when a changed file matches one; empty: every push. */
+  watchPaths: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -105,6 +107,7 @@ export interface CreateApplicationRequest {
   memoryLimitMb?: number | null;
   stopGraceSeconds?: number;
   keepImages?: number;
+  watchPaths?: string[];
 }
 
 /** `GET /api/v1/applications` filters (besides page/perPage). */
@@ -133,6 +136,7 @@ export const APPLICATION_LIMITS = {
   stopGraceSeconds: { min: 0, max: 3600 },
   keepImages: { min: 1, max: 50 },
   domains: { max: 20 },
+  watchPaths: { max: 50 },
   healthCheck: {
     startPeriodSeconds: { min: 0, max: 600 },
     intervalSeconds: { min: 1, max: 300 },

@@ -35,6 +35,8 @@ export enum AuditAction {
   ApplicationCreated = 'application.created',
   ApplicationUpdated = 'application.updated',
   ApplicationDeleted = 'application.deleted',
+  /** A new webhook secret replaced the application's previous one (never the secret itself). */
+  ApplicationWebhookSecretRotated = 'application.webhook_secret_rotated',
   /** Keys set or removed, never values. */
   EnvVarsChanged = 'env_vars.changed',
   AlertRuleCreated = 'alert_rule.created',

@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './command-runs';
 export * from './applications';
 export * from './deployments';
+export * from './webhooks';

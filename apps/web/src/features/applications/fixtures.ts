@@ -44,6 +44,7 @@ export function anApplication(overrides: Partial<ApplicationDto> = {}): Applicat
     memoryLimitMb: null,
     stopGraceSeconds: 10,
     keepImages: 3,
+    watchPaths: [],
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
     ...overrides,

@@ -12,6 +12,7 @@ const VALID: Record<ApplicationField, string[]> = {
   imageReference: ['nginx', 'nginx:1.27', 'ghcr.io/org/app:v1', 'localhost:5000/app', `app@sha256:${'a'.repeat(64)}`, 'zpanel-test/busybox:latest'],
   domain: ['app.example.com', 'a-b.c.example.test', 'xn--bcher-kva.example'],
   envKey: ['DATABASE_URL', '_X', 'a1'],
+  watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**'],
 };
 
 const INVALID: Record<ApplicationField, string[]> = {
@@ -37,6 +38,7 @@ const INVALID: Record<ApplicationField, string[]> = {
   imageReference: ['', 'Nginx', 'nginx:', '-nginx', 'nginx:latest extra', 'a'.repeat(256), 'nginx@sha256:abc'],
   domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
   envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
+  watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'a[bc]', '{a,b}', 'x'.repeat(256), 'a\nb'],
 };
 
 describe('application field allowlists', () => {

@@ -102,6 +102,15 @@ export const domainName: FieldRule = (value) => {
   return labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]) ? null : message;
 };
 
+const WATCH_PATH = /^[A-Za-z0-9._/*?-]+$/;
+
+/** A watch-path glob (`*`, `**`, `?`, literal letters, digits, . _ - /): relative, no `..`. */
+export const watchPath: FieldRule = (value) => {
+  const message = 'must be a relative path glob of letters, digits, . _ - / and the wildcards * ** ? (no ..)';
+  if (!string(value, 255) || !WATCH_PATH.test(value) || value.startsWith('/') || value.startsWith('-') || value.split('/').includes('..')) return message;
+  return null;
+};
+
 export const envKey: FieldRule = (value) =>
   string(value, 256) && ENV_KEY.test(value) ? null : 'must be a variable name: letters, digits and _, not starting with a digit';
 
@@ -116,6 +125,7 @@ export const APPLICATION_FIELD_RULES = {
   imageReference,
   domain: domainName,
   envKey,
+  watchPath,
 } as const;
 
 export type ApplicationField = keyof typeof APPLICATION_FIELD_RULES;

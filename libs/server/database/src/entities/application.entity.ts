@@ -70,6 +70,14 @@ export class ApplicationEntity {
   @Column('integer', { name: 'keep_images' })
   keepImages: number;
 
+  /** Sealed (see webhookSecretAad); null until generated. */
+  @Column('text', { name: 'webhook_secret', nullable: true, select: false })
+  webhookSecret: string | null;
+
+  /** Globs: a push deploys only when a changed file matches one (empty: every push). */
+  @Column('text', { name: 'watch_paths', array: true, default: () => "'{}'" })
+  watchPaths: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -19,9 +19,11 @@ import { SshKeyEntity, sshKeyAad } from './ssh-key.entity';
 import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
+import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.entity';
 
 export { DeploymentEntity, DeploymentLogEntity };
+export { WebhookDeliveryEntity, webhookSecretAad };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity, DeploymentEntity, DeploymentLogEntity];
+export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity, DeploymentEntity, DeploymentLogEntity, WebhookDeliveryEntity];

@@ -8,6 +8,7 @@ import { CreateCommandRuns1795400600000 } from './1795400600000-create-command-r
 import { CreateServerMetricsAndAlerts1795400700000 } from './1795400700000-create-server-metrics-and-alerts';
 import { CreateApplications1795400800000 } from './1795400800000-create-applications';
 import { CreateDeployments1795400900000 } from './1795400900000-create-deployments';
+import { CreateWebhooks1795401000000 } from './1795401000000-create-webhooks';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateServerMetricsAndAlerts1795400700000,
   CreateApplications1795400800000,
   CreateDeployments1795400900000,
+  CreateWebhooks1795401000000,
 ];

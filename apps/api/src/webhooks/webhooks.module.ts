@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { TeamsModule } from '../teams/teams.module';
+import { ApplicationWebhookController, WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+/** Provider webhooks: per-application secrets, the public receiving endpoints and the delivery log. */
+@Module({
+  imports: [TeamsModule, DeploymentsModule],
+  controllers: [ApplicationWebhookController, WebhooksController],
+  providers: [WebhooksService],
+})
+export class WebhooksModule {}

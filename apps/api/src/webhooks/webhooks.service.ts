@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  ErrorCode,
+  type PageQuery,
+  type Paginated,
+  WEBHOOK_LOGGED_BODY,
+  WEBHOOK_PROVIDERS,
+  type WebhookDeliveryDto,
+  type WebhookOutcome,
+  type WebhookProvider,
+  type WebhookReceiptDto,
+  type WebhookSecretDto,
+  type WebhookSettingsDto,
+  AuditAction,
+} from '@zpanel/contracts';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, anyGlobMatches, generateOpaqueToken, gitBranch, gitCommit } from '@zpanel/core';
+import { ApplicationEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Caller } from '../auth/caller';
+import { DeploymentsService } from '../deployments/deployments.service';
+import { pageWindow, paginated } from '../http/pagination';
+import { normalizeRepoUrl, repoName } from './repo-url';
+import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
+import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
+
+const PROVIDER_NAMES: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
+const DELIVERY_ID = /^[A-Za-z0-9._:{}-]{1,200}$/;
+/** The row a delivery holds while it is being handled; a concurrent redelivery sees it and answers the same. */
+const PROCESSING = 'processing';
+
+export type Headers = Record<string, string | string[] | undefined>;
+const header = (headers: Headers, name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+interface Candidate {
+  id: string;
+  teamId: string;
+  gitUrl: string;
+  gitBranch: string | null;
+  watchPaths: string[];
+  webhookSecret: string | null;
+}
+
+interface Decision {
+  outcome: WebhookOutcome;
+  reason: string;
+  commit?: string;
+}
+
+export interface WebhookResult {
+  status: 200 | 202;
+  receipt: WebhookReceiptDto;
+}
+
+/** What to do with a verified delivery for one application. Pure: every value from the payload is checked here. */
+export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'>, delivery: ParsedDelivery): Decision {
+  if (delivery.kind === 'ping') return { outcome: 'ignored', reason: 'ping: the webhook reaches Zpanel and its signature is valid' };
+  if (delivery.kind === 'other') return { outcome: 'ignored', reason: 'event: only push events deploy' };
+  const valid = delivery.pushes.filter((p): p is PushedRef & { branch: string } => p.branch !== null && gitBranch(p.branch) === null);
+  const push = valid.find((p) => p.branch === app.gitBranch);
+  if (!push) {
+    if (valid.length > 0) return { outcome: 'ignored', reason: `branch: pushed to ${valid.map((p) => p.branch).join(', ')}, the application deploys ${app.gitBranch ?? 'no branch'}` };
+    if (delivery.pushes.some((p) => p.branch !== null)) return { outcome: 'ignored', reason: 'branch: the pushed branch name is not a valid branch name' };
+    return { outcome: 'ignored', reason: 'branch: not a branch push (a tag or another ref)' };
+  }
+  if (push.commit === null) return { outcome: 'ignored', reason: 'branch: the branch was deleted' };
+  if (gitCommit(push.commit) !== null) return { outcome: 'ignored', reason: 'commit: the pushed commit is not a valid commit hash' };
+  const marker = skipMarker(push.message);
+  if (marker) return { outcome: 'ignored', reason: `skipped: ${marker} in the head commit message` };
+  if (app.watchPaths.length > 0) {
+    if (push.changedFiles === null) return { outcome: 'accepted', reason: 'deployed: the provider did not list every changed file, so watch paths were not checked', commit: push.commit };
+    if (!anyGlobMatches(app.watchPaths, push.changedFiles)) return { outcome: 'ignored', reason: 'watch paths: no changed file matches the application’s watch paths' };
+  }
+  return { outcome: 'accepted', reason: 'deployed', commit: push.commit };
+}
+
+function toDto(r: WebhookDeliveryEntity): WebhookDeliveryDto {
+  return {
+    id: r.id,
+    applicationId: r.applicationId,
+    provider: r.provider,
+    deliveryId: r.deliveryId,
+    event: r.event,
+    outcome: r.outcome,
+    reason: r.reason,
+    deploymentId: r.deploymentId,
+    headers: r.headers,
+    body: r.body,
+    receivedAt: r.receivedAt.toISOString(),
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * Provider webhooks: match a delivery to applications by repository, verify it against each
+ * one's own secret before anything else, then queue a deployment through DeploymentsService.create
+ * (the same method the UI and the API use). Every delivery leaves a row saying what happened.
+ */
+@Injectable()
+export class WebhooksService {
+  private readonly box: SecretBox;
+  private readonly logger: Logger;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deployments: DeploymentsService,
+    private readonly audit: AuditService,
+    @InjectConfig() config: AppConfig,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.box = new SecretBox(config.security.secretKey);
+    this.logger = logger.child({ component: 'webhooks' });
+  }
+
+  private get deliveries() {
+    return this.dataSource.getRepository(WebhookDeliveryEntity);
+  }
+
+  urls(origin: string): Record<WebhookProvider, string> {
+    return Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, `${origin}/webhooks/${p}`])) as Record<WebhookProvider, string>;
+  }
+
+  async settings(applicationId: string, origin: string): Promise<WebhookSettingsDto> {
+    const row = await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, webhookSecret: true } });
+    if (!row) throw new AppException(ErrorCode.NotFound, 'No such application');
+    return { applicationId, urls: this.urls(origin), secretSet: row.webhookSecret !== null };
+  }
+
+  /** A new secret replaces the old one at once (deliveries signed with the old one are rejected from now on). */
+  async rotateSecret(caller: Caller, applicationId: string, origin: string): Promise<WebhookSecretDto> {
+    const secret = generateOpaqueToken('zpw');
+    await this.dataSource.transaction(async (manager) => {
+      const app = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true, name: true } });
+      if (!app) throw new AppException(ErrorCode.NotFound, 'No such application');
+      await manager.getRepository(ApplicationEntity).update({ id: applicationId }, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
+      await this.audit.record(
+        { action: AuditAction.ApplicationWebhookSecretRotated, teamId: app.teamId, actor: caller, target: { type: 'application', id: applicationId }, metadata: { name: app.name } },
+        manager,
+      );
+    });
+    return { applicationId, urls: this.urls(origin), secretSet: true, webhookSecret: secret };
+  }
+
+  async list(applicationId: string, query: PageQuery): Promise<Paginated<WebhookDeliveryDto>> {
+    const window = pageWindow(query);
+    const [rows, total] = await this.deliveries.findAndCount({ where: { applicationId }, order: { receivedAt: 'DESC', id: 'DESC' }, skip: window.skip, take: window.perPage });
+    return paginated(rows.map(toDto), total, window);
+  }
+
+  /** Handles one delivery end to end; throws 401 when no candidate's secret verifies it. */
+  async receive(provider: WebhookProvider, headers: Headers, rawBody: Buffer): Promise<WebhookResult> {
+    const sentId = header(headers, DELIVERY_HEADERS[provider]);
+    // Without a usable delivery id, the body identifies the delivery: a resend of the same bytes is the same delivery.
+    const deliveryId = sentId && DELIVERY_ID.test(sentId) ? sentId : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      payload = undefined;
+    }
+    const parsed = parseDelivery(provider, header(headers, EVENT_HEADERS[provider]), payload);
+    const base = { provider, deliveryId, event: parsed.event || 'unknown', headers: this.headersOfInterest(provider, headers) };
+
+    const candidates = await this.candidates(parsed.repositories);
+    if (candidates.length === 0) {
+      const reason = 'no matching application';
+      await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody) });
+      return { status: 202, receipt: { deliveries: [{ applicationId: null, outcome: 'ignored', reason, deploymentId: null }] } };
+    }
+
+    const signature = header(headers, SIGNATURE_HEADERS[provider]);
+    const verified = candidates.filter((c) => c.webhookSecret !== null && verifySignature(provider, signature, rawBody, this.openSecret(c)));
+    if (verified.length === 0) {
+      const reason = !signature ? `signature: no ${SIGNATURE_HEADERS[provider]} header` : 'signature: does not match the application’s webhook secret';
+      for (const c of candidates) {
+        // An unauthenticated body is not stored: only that something claiming this repository was refused.
+        await this.claim({ ...base, teamId: c.teamId, applicationId: c.id, outcome: 'rejected', reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason, body: '' });
+      }
+      throw new AppException(ErrorCode.Unauthorized, 'No valid webhook signature for any application of this repository');
+    }
+
+    const results: WebhookReceiptDto['deliveries'] = [];
+    for (const app of verified) results.push(await this.handle(app, parsed, { ...base, body: this.loggedBody(rawBody) }));
+    return { status: parsed.kind === 'ping' ? 200 : 202, receipt: { deliveries: results } };
+  }
+
+  private async handle(
+    app: Candidate,
+    parsed: ParsedDelivery,
+    base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body'>,
+  ): Promise<WebhookReceiptDto['deliveries'][number]> {
+    const claimed = await this.claimForProcessing(app, base);
+    if (!claimed) {
+      // A redelivery: the first outcome stands and nothing new is queued.
+      const first = await this.deliveries.findOneByOrFail({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
+      return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
+    }
+    const decision = decide(app, parsed);
+    let deploymentId: string | null = null;
+    let { outcome, reason } = decision;
+    if (decision.outcome === 'accepted' && decision.commit) {
+      try {
+        deploymentId = (await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, actorName: `${PROVIDER_NAMES[base.provider]} webhook` })).id;
+      } catch (error) {
+        this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook deployment not created');
+        outcome = 'ignored';
+        reason = 'error: the deployment could not be created';
+      }
+    }
+    await this.deliveries.update({ id: claimed }, { outcome, reason, deploymentId });
+    return { applicationId: app.id, outcome, reason, deploymentId };
+  }
+
+  /** Inserts the row unless this delivery already has one for the application; returns the new id, or null. */
+  private async claim(row: Omit<WebhookDeliveryEntity, 'id' | 'receivedAt' | 'deploymentId'>): Promise<string | null> {
+    const result = await this.deliveries.createQueryBuilder().insert().values(row).orIgnore().returning(['id']).execute();
+    return (result.raw as { id: string }[])[0]?.id ?? null;
+  }
+
+  /** Claims the delivery for the application; a row left `rejected` earlier (e.g. before the secret was fixed) is taken over. */
+  private async claimForProcessing(app: Candidate, base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body'>): Promise<string | null> {
+    const inserted = await this.claim({ ...base, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason: PROCESSING });
+    if (inserted) return inserted;
+    const retaken = await this.deliveries
+      .createQueryBuilder()
+      .update()
+      .set({ outcome: 'ignored', reason: PROCESSING, body: base.body, headers: base.headers, receivedAt: () => 'now()' })
+      .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, { provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id })
+      .returning(['id'])
+      .execute();
+    return (retaken.raw as { id: string }[])[0]?.id ?? null;
+  }
+
+  /** Applications whose repository is one the payload names (any spelling), with or without a secret. */
+  private async candidates(repositories: string[]): Promise<Candidate[]> {
+    if (repositories.length === 0) return [];
+    const patterns = [...new Set(repositories.map((r) => `%${escapeLike(repoName(r))}%`))];
+    const rows: { id: string; team_id: string; git_url: string; git_branch: string | null; watch_paths: string[]; webhook_secret: string | null }[] = await this.dataSource.query(
+      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "webhook_secret" FROM "applications" WHERE "git_url" IS NOT NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
+      [patterns],
+    );
+    const wanted = new Set(repositories);
+    return rows
+      .filter((r) => {
+        const key = normalizeRepoUrl(r.git_url);
+        return key !== null && wanted.has(key);
+      })
+      .map((r) => ({ id: r.id, teamId: r.team_id, gitUrl: r.git_url, gitBranch: r.git_branch, watchPaths: r.watch_paths, webhookSecret: r.webhook_secret }));
+  }
+
+  private openSecret(c: Candidate): string {
+    try {
+      return this.box.open(c.webhookSecret as string, webhookSecretAad(c.id));
+    } catch (error) {
+      this.logger.error({ err: error, applicationId: c.id }, 'webhook secret could not be opened');
+      return '';
+    }
+  }
+
+  private headersOfInterest(provider: WebhookProvider, headers: Headers): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const name of ['user-agent', 'content-type', EVENT_HEADERS[provider], DELIVERY_HEADERS[provider]]) {
+      const value = header(headers, name);
+      if (value !== undefined) out[name] = value.slice(0, 300);
+    }
+    // Whether a proof was sent, never the proof itself.
+    out[SIGNATURE_HEADERS[provider]] = header(headers, SIGNATURE_HEADERS[provider]) ? '(present)' : '(absent)';
+    return out;
+  }
+
+  private loggedBody(rawBody: Buffer): string {
+    const text = rawBody.subarray(0, WEBHOOK_LOGGED_BODY).toString('utf8');
+    // Postgres text cannot hold NUL; a cut through a multi-byte character shows as U+FFFD.
+    return text.replace(/\0/g, '\uFFFD');
+  }
+}
