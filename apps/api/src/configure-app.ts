@@ -1,5 +1,5 @@
 import { RequestMethod, VersioningType } from '@nestjs/common';
-import { WEBHOOK_BODY_LIMIT, WEBHOOK_PROVIDERS } from '@zpanel/contracts';
+import { WEBHOOK_BODY_LIMIT } from '@zpanel/contracts';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@zpanel/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -61,7 +61,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   if (!spa) logger.warn({ distDir: config.web.distDir }, 'no SPA build found; serving the API only');
 
   // Providers are configured once with /webhooks/<provider>: outside /api and its versions.
-  app.setGlobalPrefix('api', { exclude: WEBHOOK_PROVIDERS.map((p) => ({ path: `webhooks/${p}`, method: RequestMethod.POST })) });
+  app.setGlobalPrefix('api', { exclude: [{ path: 'webhooks/:provider', method: RequestMethod.POST }] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ component: 'http' })));

@@ -27,6 +27,8 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/logout',
   'GET /api/v1/invitations/preview',
   'POST /api/v1/invitations/register',
+  // Authenticated by each application's webhook signature instead (see webhooks.e2e-spec.ts).
+  'POST /webhooks/{provider}',
 ]);
 
 /** Routes that take no id of a team-owned resource: they can only ever touch the caller's own data. */
@@ -118,6 +120,9 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'POST /api/v1/deployments/{deploymentId}/rollback': {},
   'GET /api/v1/deployments/{deploymentId}/logs': {},
   'GET /api/v1/deployments/{deploymentId}/logs/download': {},
+  'GET /api/v1/applications/{applicationId}/webhook': {},
+  'POST /api/v1/applications/{applicationId}/webhook-secret': {},
+  'GET /api/v1/applications/{applicationId}/webhook-deliveries': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -182,6 +187,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/environments/${environmentA}/env`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/deployments?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/deployments/${deploymentA}`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/webhook`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/webhook-deliveries?perPage=100`, ownerA.accessToken)).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),

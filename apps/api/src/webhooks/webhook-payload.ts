@@ -27,6 +27,8 @@ const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown, max = 100_000): string | null => (typeof v === 'string' && v.length <= max ? v : null);
 const NULL_SHA = /^0+$/;
+/** A commit as sent, cut to a length no valid hash has: an over-long value stays invalid instead of reading as absent. */
+const sha = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, 100) : null);
 
 /** The headers naming the event and the delivery, per provider (lower-case, as Node gives them). */
 export const EVENT_HEADERS: Record<WebhookProvider, string> = {
@@ -65,22 +67,22 @@ function changedFiles(commits: unknown[]): string[] | null {
 
 /** GitHub and Gitea send the same push shape. */
 function githubLikePush(body: Json): PushedRef {
-  const after = str(body.after, 100);
+  const after = sha(body.after);
   const deleted = body.deleted === true || (after !== null && NULL_SHA.test(after));
   const commits = arr(body.commits);
   const head = obj(body.head_commit);
   const last = obj(commits[commits.length - 1]);
   return {
     branch: branchOf(body.ref),
-    commit: deleted ? null : (after ?? str(head.id, 100)),
+    commit: deleted ? null : (after ?? sha(head.id)),
     message: str(head.message) ?? str(last.message) ?? '',
     changedFiles: commits.length === 0 ? null : changedFiles(commits),
   };
 }
 
 function gitlabPush(body: Json): PushedRef {
-  const after = str(body.after, 100);
-  const checkout = str(body.checkout_sha, 100);
+  const after = sha(body.after);
+  const checkout = sha(body.checkout_sha);
   const deleted = (after !== null && NULL_SHA.test(after)) || (body.checkout_sha === null && after !== null);
   const commits = arr(body.commits);
   const headId = checkout ?? after;
@@ -104,7 +106,7 @@ function bitbucketPushes(body: Json): PushedRef[] {
     const target = obj(next.target);
     return {
       branch: isBranch ? str(next.name ?? old.name, 1000) : null,
-      commit: change.new === null || change.closed === true ? null : str(target.hash, 100),
+      commit: change.new === null || change.closed === true ? null : sha(target.hash),
       message: str(target.message) ?? '',
       // Bitbucket's push payload does not list changed files.
       changedFiles: null,

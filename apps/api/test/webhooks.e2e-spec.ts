@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import {
+  type ApplicationDto,
+  type DeploymentDto,
+  type Paginated,
+  type ProblemDetails,
+  type WebhookDeliveryDto,
+  type WebhookReceiptDto,
+  type WebhookSecretDto,
+  type WebhookSettingsDto,
+} from '@zpanel/contracts';
+import { injectionPayloads } from '@zpanel/core';
+import {
+  type GitFixture,
+  type SignedIn,
+  type Stack,
+  type WebhookProviderName,
+  createApplication,
+  createGitFixture,
+  createOwner,
+  deploymentFinished,
+  githubPingPayload,
+  ownerCaller,
+  pushPayload,
+  readyTestServer,
+  sampleAppFiles,
+  startStack,
+  webhookHeaders,
+} from '@zpanel/testing';
+
+describe('webhooks (built api + worker, the test server)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+  let repo: GitFixture;
+  let app: ApplicationDto;
+  let secret: string;
+  let head: string;
+  const asOwner = ownerCaller(
+    () => stack,
+    () => owner,
+  );
+
+  /** Sends a delivery as the provider would: the exact bytes that were signed. */
+  async function deliver(provider: WebhookProviderName, body: string, headers: Record<string, string>) {
+    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers, body });
+    const text = await res.text();
+    return { status: res.status, text, contentType: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : undefined) as WebhookReceiptDto & ProblemDetails };
+  }
+
+  function signedPush(provider: WebhookProviderName, spec: Partial<Parameters<typeof pushPayload>[1]> = {}, options: { secret?: string | null; deliveryId?: string } = {}) {
+    const body = JSON.stringify(pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: 'Update', modified: ['www/index.html'], ...spec }));
+    return deliver(provider, body, webhookHeaders(provider, body, options.secret === undefined ? secret : options.secret, { deliveryId: options.deliveryId }));
+  }
+
+  const deploymentCount = async () => (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments?perPage=1`)).body.total;
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true });
+    owner = await createOwner(stack.baseUrl);
+    repo = await createGitFixture('hooked');
+    head = await repo.commit(sampleAppFiles('v1'), 'v1');
+    const server = await readyTestServer(asOwner);
+    app = await createApplication(asOwner, server.id, { name: 'hooked', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 });
+  });
+  afterAll(async () => {
+    await repo?.close();
+    await stack?.stop();
+  });
+
+  it('shows the URL per provider, and the secret only once', async () => {
+    const before = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${app.id}/webhook`);
+    expect(before.body).toEqual({ applicationId: app.id, secretSet: false, urls: { github: `${stack.baseUrl}/webhooks/github`, gitlab: `${stack.baseUrl}/webhooks/gitlab`, bitbucket: `${stack.baseUrl}/webhooks/bitbucket`, gitea: `${stack.baseUrl}/webhooks/gitea` } });
+
+    const rotated = await asOwner<WebhookSecretDto>('POST', `/api/v1/applications/${app.id}/webhook-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.webhookSecret).toMatch(/^zpw_[A-Za-z0-9]{36}$/);
+    secret = rotated.body.webhookSecret;
+
+    const after = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${app.id}/webhook`);
+    expect(after.body.secretSet).toBe(true);
+    expect(after.text).not.toContain(secret);
+  });
+
+  it('answers a signed ping with 200', async () => {
+    const body = JSON.stringify(githubPingPayload(repo.url));
+    const res = await deliver('github', body, webhookHeaders('github', body, secret, { event: 'ping' }));
+    expect(res.status).toBe(200);
+    expect(res.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'ignored', reason: expect.stringMatching(/^ping/), deploymentId: null }]);
+  });
+
+  it('queues a deployment of the pushed commit for a signed GitHub push, which reaches success; a redelivery answers the same', async () => {
+    const deliveryId = randomUUID();
+    const started = Date.now();
+    const res = await signedPush('github', {}, { deliveryId });
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(202);
+    expect(elapsed).toBeLessThan(5_000);
+    const [delivery] = res.body.deliveries;
+    expect(delivery).toMatchObject({ applicationId: app.id, outcome: 'accepted', reason: 'deployed' });
+    const deployment = (await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${delivery.deploymentId}`)).body;
+    expect(deployment).toMatchObject({ trigger: 'webhook', commitSha: head, actor: { name: 'GitHub webhook', userId: null, tokenId: null } });
+    expect(await deploymentFinished(asOwner, deployment.id)).toMatchObject({ status: 'success', reason: null });
+
+    const count = await deploymentCount();
+    const again = await signedPush('github', {}, { deliveryId });
+    expect(again.status).toBe(202);
+    expect(again.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'accepted', reason: 'deployed', deploymentId: deployment.id }]);
+    expect(await deploymentCount()).toBe(count);
+  });
+
+  it('refuses a wrong or missing signature with 401 problem+json, queues nothing and logs a rejection', async () => {
+    const count = await deploymentCount();
+    const marker = `marker-${randomUUID()}`;
+    const wrong = await signedPush('github', { message: marker }, { secret: 'zpw_not-the-secret' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.contentType).toContain('application/problem+json');
+    expect(wrong.text).not.toContain(marker);
+    const missing = await signedPush('github', { message: marker }, { secret: null });
+    expect(missing.status).toBe(401);
+    for (const provider of ['gitlab', 'gitea', 'bitbucket'] as const) expect((await signedPush(provider, {}, { secret: 'zpw_wrong' })).status).toBe(401);
+    expect(await deploymentCount()).toBe(count);
+
+    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=50`)).body.items;
+    const rejected = log.filter((d) => d.outcome === 'rejected');
+    expect(rejected.length).toBeGreaterThanOrEqual(5);
+    expect(rejected.map((d) => d.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/^signature: does not match/), expect.stringMatching(/^signature: no x-hub-signature-256 header/)]));
+    for (const d of rejected) expect(d.body).toBe('');
+  });
+
+  it('ignores another branch and a skip marker with a reason, queuing nothing', async () => {
+    const count = await deploymentCount();
+    const other = await signedPush('github', { branch: 'feature/x' });
+    expect(other.status).toBe(202);
+    expect(other.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^branch: pushed to feature\/x/), deploymentId: null });
+    const skipped = await signedPush('github', { message: 'Docs [skip ci]' });
+    expect(skipped.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'skipped: [skip ci] in the head commit message' });
+    expect(await deploymentCount()).toBe(count);
+  });
+
+  it('answers 202 "no matching application" for an unknown repository, and 413 for an oversized body', async () => {
+    const body = JSON.stringify(pushPayload('github', { repoUrl: 'https://git.example.com/nobody/nothing.git', branch: 'main', after: head }));
+    const res = await deliver('github', body, webhookHeaders('github', body, secret));
+    expect(res.status).toBe(202);
+    expect(res.body.deliveries).toEqual([{ applicationId: null, outcome: 'ignored', reason: 'no matching application', deploymentId: null }]);
+
+    const huge = await deliver('github', 'x'.repeat(2 * 1024 * 1024), webhookHeaders('github', '', secret));
+    expect(huge.status).toBe(413);
+    expect(huge.contentType).toContain('application/problem+json');
+  });
+
+  it('honours watch paths, validated on the application', async () => {
+    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['../outside/**'] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors?.map((e) => e.field)).toContain('watchPaths');
+
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['src/**'] })).status).toBe(200);
+    const count = await deploymentCount();
+    const unwatched = await signedPush('github', { modified: ['www/index.html'] });
+    expect(unwatched.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
+    expect(await deploymentCount()).toBe(count);
+
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['www/**', 'Dockerfile'] })).status).toBe(200);
+    const watched = await signedPush('github', { modified: ['www/index.html'] });
+    expect(watched.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
+    await deploymentFinished(asOwner, watched.body.deliveries[0].deploymentId as string);
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+  });
+
+  it.each(['gitlab', 'gitea', 'bitbucket'] as const)('queues a deployment for a signed %s push', async (provider) => {
+    head = await repo.commit(sampleAppFiles(`${provider} ${randomUUID()}`), provider);
+    const res = await signedPush(provider);
+    expect(res.status).toBe(202);
+    expect(res.body.deliveries[0]).toMatchObject({ applicationId: app.id, outcome: 'accepted' });
+    const deployment = await deploymentFinished(asOwner, res.body.deliveries[0].deploymentId as string);
+    expect(deployment).toMatchObject({ trigger: 'webhook', commitSha: head, status: 'success' });
+  });
+
+  it('takes SECURITY.md payloads in branch names, repository URLs, commit messages and file paths as data: nothing runs, nothing is queued for invalid refs', async () => {
+    const canary = `/tmp/zpanel-webhook-pwned-${randomUUID()}`;
+    const payloads = injectionPayloads(canary);
+    const count = await deploymentCount();
+    for (const value of payloads) {
+      const branch = await signedPush('github', { branch: value });
+      expect(branch.status).toBe(202);
+      expect(branch.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null });
+
+      const payload = pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head });
+      payload.repository = { ...(payload.repository as object), clone_url: value, ssh_url: `${repo.url}${value}`, html_url: value, git_url: value, url: value };
+      const body = JSON.stringify(payload);
+      const repoUrl = await deliver('github', body, webhookHeaders('github', body, secret));
+      expect(repoUrl.status).toBe(202);
+      expect(repoUrl.body.deliveries[0]).toMatchObject({ applicationId: null, reason: 'no matching application' });
+
+      const commit = await signedPush('github', { after: value.slice(0, 200) });
+      expect(commit.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'commit: the pushed commit is not a valid commit hash' });
+    }
+    expect(await deploymentCount()).toBe(count);
+
+    // Messages and file paths only ever reach the skip-marker check and the glob matcher.
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['www/**'] });
+    const files = await signedPush('github', { message: payloads.join('\n'), modified: payloads, added: payloads.map((p) => `www/${p}`) });
+    expect(files.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
+    await deploymentFinished(asOwner, files.body.deliveries[0].deploymentId as string);
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+    expect(existsSync(canary)).toBe(false);
+  });
+});
