@@ -22,10 +22,29 @@ export interface DeploymentOps {
   retireContainer(name: string, graceSeconds: number): Promise<void>;
   /** Removes at once (killing it); a missing container is fine. */
   removeContainer(name: string): Promise<void>;
-  /** Images of the application on this instance (labels), newest first. */
-  appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]>;
+  /**
+   * Tags of the application's images on this instance (labels), newest image first. A cached
+   * rebuild gives the same image again: then several tags (deployments) share one `imageId`.
+   */
+  appImages(): Promise<AppImage[]>;
   /** Removes one image tag; false when Docker refuses (a container still uses it). */
   removeImage(reference: string): Promise<boolean>;
+}
+
+export interface AppImage {
+  /** The tag, `zpanelDockerNames().appImage(app, deploymentId)`. */
+  reference: string;
+  deploymentId: string | null;
+  imageId: string;
+  created: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The deployment an app image tag belongs to (the tag is the deployment id); null for any other tag. */
+export function deploymentOfImageTag(reference: string): string | null {
+  const tag = reference.slice(reference.lastIndexOf(':') + 1);
+  return UUID.test(tag) ? tag : null;
 }
 
 export interface BuildSpec {

@@ -118,7 +118,10 @@ describe(DeploymentPipeline.name, () => {
       // Byte-exact: one `KEY=value` entry, nothing parsed or quoted.
       expect(t.ops.containers.get(newContainer)?.spec.env).toEqual(['MESSAGE=a "quoted" $HOME\nsecond line']);
       expect(t.ops.containers.get(newContainer)?.spec).toMatchObject({ cpuLimit: 0.5, memoryLimitMb: 256, stopGraceSeconds: 7, port: 8080 });
-      expect(t.ops.builds[0].labels).toMatchObject({ 'zpanel.namespace': 'zt-unit', 'zpanel.application': application().id, 'zpanel.deployment': NEW_ID });
+      // The image's labels are the same for every deployment (a redeploy stays cached); the tag and the container name it.
+      expect(t.ops.builds[0]).toMatchObject({ tag: names.appImage('shop', NEW_ID), labels: { 'zpanel.namespace': 'zt-unit', 'zpanel.application': application().id, 'zpanel.role': 'app-image' } });
+      expect(t.ops.builds[0].labels).not.toHaveProperty('zpanel.deployment');
+      expect(t.ops.containers.get(newContainer)?.spec.labels).toMatchObject({ 'zpanel.deployment': NEW_ID, 'zpanel.role': 'app' });
       expect(t.health.probes[0]).toMatch(/^tcp 172\.30\.0\.\d+:8080$/);
       expect(t.slots()).toBe(0);
     });
@@ -218,6 +221,24 @@ describe(DeploymentPipeline.name, () => {
       // keepImages 2: the new image and the newest previous one stay.
       expect(result.prunedDeploymentIds.sort()).toEqual([ids[0], ids[1]].sort());
       expect([...t.ops.images.keys()].sort()).toEqual([names.appImage('shop', NEW_ID), names.appImage('shop', ids[2]), 'postgres:16'].sort());
+    });
+
+    it('counts images, not tags: every tag of a kept image stays, and a cached rebuild of the live one keeps the previous images', async () => {
+      const t = setup();
+      const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000003', 'aaaaaaaa-0000-4000-8000-000000000004'];
+      // Image A (deployment 1), image B (deployments 2 and 3: the second was a cached rebuild), image C (deployment 4).
+      t.ops.addImage(names.appImage('shop', ids[0]), ids[0], 'sha256:a');
+      t.ops.addImage(names.appImage('shop', ids[1]), ids[1], 'sha256:b');
+      t.ops.addImage(names.appImage('shop', ids[2]), ids[2], 'sha256:b');
+      t.ops.addImage(names.appImage('shop', ids[3]), ids[3], 'sha256:c');
+      // This deployment rebuilds C from the cache: still image C, now under a third tag.
+      t.ops.nextBuildImageId = 'sha256:c';
+
+      const result = await t.run();
+
+      // keepImages 2: the live image (C, both tags) and the newest other one (B, both tags); A goes.
+      expect(result.prunedDeploymentIds).toEqual([ids[0]]);
+      expect([...t.ops.images.keys()].sort()).toEqual([names.appImage('shop', NEW_ID), ...ids.slice(1).map((id) => names.appImage('shop', id))].sort());
     });
 
     it('pulls an image reference only when the server lacks it, and wraps it in a labelled image of its own', async () => {

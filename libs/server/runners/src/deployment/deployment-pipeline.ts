@@ -230,7 +230,10 @@ export class DeploymentPipeline {
       log.system(`==> Building ${tag}${app.buildTarget ? ` (target ${app.buildTarget})` : ''}`);
       try {
         await ops.buildImage(
-          { contextDir, dockerfile, target: app.buildPack === 'dockerfile' ? app.buildTarget : null, buildArgs: input.buildArgs, tag, labels: this.labels(input.deploymentId, 'app-image') },
+          // No deployment id among the image's labels: Docker adds each label as a build step, and one
+          // that changes every time would rebuild the last steps of every redeploy (4 containers
+          // created and committed for nothing). The tag names the deployment.
+          { contextDir, dockerfile, target: app.buildPack === 'dockerfile' ? app.buildTarget : null, buildArgs: input.buildArgs, tag, labels: this.labels(null, 'app-image') },
           (stream, line) => log.write(stream, `${line}\n`),
           this.deps.signal,
         );
@@ -300,8 +303,17 @@ export class DeploymentPipeline {
     const pruned: string[] = [];
     try {
       const images = await this.deps.ops.appImages();
-      // Newest first; the live image always stays, whatever its age.
-      const extra = images.filter((i) => i.reference !== current).slice(Math.max(0, keep - 1));
+      // Images, not tags, are counted: a cached rebuild is the same image under another tag, and
+      // all its tags stay while it does. Newest first; the live image always stays, whatever its age.
+      const live = images.find((i) => i.reference === current)?.imageId;
+      const kept = new Set(
+        images
+          .map((i) => i.imageId)
+          .filter((id) => id !== live)
+          .filter((id, index, ids) => ids.indexOf(id) === index)
+          .slice(0, Math.max(0, keep - 1)),
+      );
+      const extra = images.filter((i) => i.reference !== current && i.imageId !== live && !kept.has(i.imageId));
       for (const image of extra) {
         if (await this.deps.ops.removeImage(image.reference)) {
           if (image.deploymentId) pruned.push(image.deploymentId);
@@ -314,12 +326,12 @@ export class DeploymentPipeline {
     return pruned;
   }
 
-  private labels(deploymentId: string, role: string): Record<string, string> {
+  private labels(deploymentId: string | null, role: string): Record<string, string> {
     return {
       [ZPANEL_MANAGED_LABEL]: 'true',
       [ZPANEL_LABELS.namespace]: this.deps.names.namespace,
       [ZPANEL_LABELS.application]: this.applicationId,
-      [ZPANEL_LABELS.deployment]: deploymentId,
+      ...(deploymentId ? { [ZPANEL_LABELS.deployment]: deploymentId } : {}),
       [ZPANEL_LABELS.role]: role,
     };
   }

@@ -8,7 +8,7 @@ import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
 import { DockerContainers, ensureZpanelNetwork } from '@zpanel/remote';
 import type Docker from 'dockerode';
 import { pack } from 'tar-fs';
-import type { BuildSpec, ContainerSpec, DeploymentOps, HealthProber } from './deployment-ops';
+import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
 
 function statusCode(error: unknown): number | undefined {
   const code = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -212,14 +212,14 @@ export class DockerDeploymentOps implements DeploymentOps {
     await ignoring([404, 409], () => this.docker.getContainer(name).remove({ force: true }));
   }
 
-  async appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]> {
+  async appImages(): Promise<AppImage[]> {
     const images = await this.docker.listImages({ filters: { label: this.appLabels('app-image') } });
     const repository = this.names.appImage('x', 'y').split('/')[0];
     return images
       .flatMap((image) =>
         (image.RepoTags ?? [])
           .filter((tag) => tag.startsWith(`${repository}/`))
-          .map((reference) => ({ reference, deploymentId: image.Labels?.[ZPANEL_LABELS.deployment] ?? null, created: new Date(image.Created * 1000) })),
+          .map((reference) => ({ reference, deploymentId: deploymentOfImageTag(reference), imageId: image.Id, created: new Date(image.Created * 1000) })),
       )
       .sort((a, b) => b.created.getTime() - a.created.getTime());
   }

@@ -1,5 +1,5 @@
 import type { HealthCheckSettings } from '@zpanel/contracts';
-import type { BuildSpec, ContainerSpec, DeploymentOps, HealthProber } from './deployment-ops';
+import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
 
 interface FakeContainer {
   spec: ContainerSpec;
@@ -16,7 +16,10 @@ interface FakeContainer {
 export class FakeDeploymentOps implements DeploymentOps {
   readonly calls: string[] = [];
   readonly containers = new Map<string, FakeContainer>();
-  readonly images = new Map<string, { deploymentId: string | null; created: Date; inUse?: boolean }>();
+  /** By tag; tags with the same `imageId` are one image (no `imageId`: an image of its own). */
+  readonly images = new Map<string, { deploymentId: string | null; imageId?: string; created: Date; inUse?: boolean }>();
+  /** The image id the next build gives (a cached rebuild gives an earlier one again); each build a new one when unset. */
+  nextBuildImageId?: string;
   readonly builds: BuildSpec[] = [];
   /** Throws when the named operation is called (e.g. `buildImage`, `startContainer`). */
   failOn = new Set<string>();
@@ -46,9 +49,11 @@ export class FakeDeploymentOps implements DeploymentOps {
     });
   }
 
-  addImage(reference: string, deploymentId: string | null): void {
+  /** An image tag; tags given the same `imageId` are one image (created when it first appeared). */
+  addImage(reference: string, deploymentId: string | null, imageId = `sha256:${reference}`): void {
     this.clock += 1_000;
-    this.images.set(reference, { deploymentId, created: new Date(this.clock) });
+    const same = [...this.images.values()].find((i) => i.imageId === imageId);
+    this.images.set(reference, { deploymentId, imageId, created: same?.created ?? new Date(this.clock) });
   }
 
   /** Who answers the alias right now. */
@@ -75,7 +80,7 @@ export class FakeDeploymentOps implements DeploymentOps {
       if (signal.aborted) throw new Error('build aborted');
       onLine('stdout', line);
     }
-    this.addImage(spec.tag, spec.labels['zpanel.deployment'] ?? null);
+    this.addImage(spec.tag, deploymentOfImageTag(spec.tag), this.nextBuildImageId);
   }
 
   async ensureNetwork(): Promise<void> {
@@ -122,11 +127,11 @@ export class FakeDeploymentOps implements DeploymentOps {
     this.containers.delete(name);
   }
 
-  async appImages(): Promise<{ reference: string; deploymentId: string | null; created: Date }[]> {
+  async appImages(): Promise<AppImage[]> {
     this.record('appImages');
     return [...this.images.entries()]
       .filter(([, image]) => image.deploymentId !== null)
-      .map(([reference, image]) => ({ reference, deploymentId: image.deploymentId, created: image.created }))
+      .map(([reference, image]) => ({ reference, deploymentId: image.deploymentId, imageId: image.imageId ?? `sha256:${reference}`, created: image.created }))
       .sort((a, b) => b.created.getTime() - a.created.getTime());
   }
 
