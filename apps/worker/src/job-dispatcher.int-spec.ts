@@ -134,6 +134,14 @@ class IdleApplicationCleanupHandler implements JobHandler<JobName.ApplicationCle
   }
 }
 
+@Injectable()
+@HandlesJob(JobName.WebhookDeliveriesPrune)
+class IdleWebhookDeliveriesPruneHandler implements JobHandler<JobName.WebhookDeliveriesPrune> {
+  async handle(): Promise<JobResult<JobName.WebhookDeliveriesPrune>> {
+    return { deleted: 0 };
+  }
+}
+
 @Module({
   providers: [
     SlowProbeHandler,
@@ -149,6 +157,7 @@ class IdleApplicationCleanupHandler implements JobHandler<JobName.ApplicationCle
     IdleDeploymentsReapHandler,
     IdleProxySyncHandler,
     IdleApplicationCleanupHandler,
+    IdleWebhookDeliveriesPruneHandler,
   ],
 })
 class SlowHandlers {}

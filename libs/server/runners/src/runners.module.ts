@@ -7,6 +7,7 @@ import { ServerTargets } from './servers/server-targets';
 import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
+import { WebhookDeliveriesPruneHandler } from './webhooks/webhook-deliveries-prune.handler';
 import { MetricsRetentionHandler } from './servers/metrics-retention.handler';
 import { ServerAlerts } from './servers/server-alerts';
 import { ServerCheckHandler } from './servers/server-check.handler';
@@ -30,6 +31,9 @@ const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, Deploym
 /** Each server's proxy (issue #5, part 5). */
 const PROXY = [ServerProxies, ServerProxySyncHandler];
 
+/** Provider webhooks (issue #6): the delivery log's pruning. */
+const WEBHOOKS = [WebhookDeliveriesPruneHandler];
+
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS, ...PROXY] })
+@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS, ...PROXY, ...WEBHOOKS] })
 export class RunnersModule {}

@@ -75,6 +75,8 @@ export enum JobName {
   ServerProxySync = 'server.proxy.sync',
   /** After an application is deleted: stops and removes its containers and images on its server. */
   ApplicationCleanup = 'application.cleanup',
+  /** Repeating: deletes webhook deliveries older than 30 days, keeping each application's latest 100. */
+  WebhookDeliveriesPrune = 'webhook-deliveries.prune',
 }
 
 export interface JobPayloads {
@@ -92,6 +94,7 @@ export interface JobPayloads {
   [JobName.ApplicationCleanup]: { serverId: string; applicationId: string; stopGraceSeconds: number };
   [JobName.DeploymentsReap]: Record<string, never>;
   [JobName.ServerProxySync]: { serverId: string };
+  [JobName.WebhookDeliveriesPrune]: Record<string, never>;
 }
 
 export interface JobResults {
@@ -112,6 +115,7 @@ export interface JobResults {
   [JobName.ApplicationCleanup]: { skipped: true } | { containers: number; images: number; imagesKept: number };
   [JobName.DeploymentsReap]: { failed: number; requeued: number };
   [JobName.ServerProxySync]: ProxySyncJobResult;
+  [JobName.WebhookDeliveriesPrune]: { deleted: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -133,6 +137,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.DeploymentsReap]: QueueName.System,
   // With validations: short, per-server setup work that must not wait behind builds or checks.
   [JobName.ServerProxySync]: QueueName.Servers,
+  [JobName.WebhookDeliveriesPrune]: QueueName.System,
 };
 
 /**
@@ -146,6 +151,7 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   [JobName.ServerChecksTick]: { everyMs: 5_000 },
   [JobName.MetricsRetention]: { everyMs: 3_600_000 },
   [JobName.DeploymentsReap]: { everyMs: 15_000 },
+  [JobName.WebhookDeliveriesPrune]: { everyMs: 3_600_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

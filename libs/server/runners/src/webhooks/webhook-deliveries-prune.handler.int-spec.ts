@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@zpanel/core';
+import { ApplicationEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity, WebhookDeliveryEntity, buildDataSourceOptions } from '@zpanel/database';
+import { DataSource } from 'typeorm';
+import { WebhookDeliveriesPruneHandler } from './webhook-deliveries-prune.handler';
+
+const DAY = 86_400_000;
+
+/** Pruning against the run's real Postgres. */
+describe(WebhookDeliveriesPruneHandler.name, () => {
+  const config = loadConfig(process.env);
+  let dataSource: DataSource;
+  let handler: WebhookDeliveriesPruneHandler;
+  const apps: string[] = [];
+  let teamId: string;
+  const now = new Date(Date.UTC(2026, 10, 23, 8, 0, 0));
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+
+  const delivery = (applicationId: string | null, receivedAt: Date) => ({
+    teamId: applicationId ? teamId : null,
+    applicationId,
+    provider: 'github' as const,
+    deliveryId: randomUUID(),
+    event: 'push',
+    outcome: 'ignored' as const,
+    reason: 'branch',
+    deploymentId: null,
+    headers: {},
+    body: '',
+    receivedAt,
+  });
+  const count = (applicationId: string) => dataSource.getRepository(WebhookDeliveryEntity).countBy({ applicationId });
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'webhook-prune-test'));
+    await dataSource.initialize();
+    handler = new WebhookDeliveriesPruneHandler(dataSource);
+    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'prune' })).id;
+    const keyId = randomUUID();
+    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    const server = await dataSource.getRepository(ServerEntity).save({ teamId, name: 'pruned', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const });
+    const project = await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' });
+    const environment = await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId: project.id, name: 'production' });
+    for (const name of ['busy', 'quiet']) {
+      const app = await dataSource.getRepository(ApplicationEntity).save({
+        teamId,
+        projectId: project.id,
+        environmentId: environment.id,
+        serverId: server.id,
+        name,
+        description: '',
+        buildPack: 'image' as const,
+        gitUrl: null,
+        gitBranch: null,
+        deployKeyId: null,
+        dockerfilePath: 'Dockerfile',
+        buildTarget: null,
+        baseDirectory: '.',
+        imageReference: 'nginx:1.27',
+        port: 80,
+        healthCheck: { type: 'tcp' as const, path: null, startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 1 },
+        restartPolicy: 'unless-stopped' as const,
+        cpuLimit: null,
+        memoryLimitMb: null,
+        stopGraceSeconds: 1,
+        keepImages: 1,
+        watchPaths: [],
+        webhookSecret: null,
+      });
+      apps.push(app.id);
+    }
+  });
+  afterAll(() => dataSource.destroy());
+
+  it('deletes deliveries older than 30 days but keeps each application’s latest 100', async () => {
+    const [busy, quiet] = apps;
+    const repository = dataSource.getRepository(WebhookDeliveryEntity);
+    // busy: 120 recent deliveries and 50 old ones: every old one goes (the latest 100 are all recent).
+    await repository.insert([...Array.from({ length: 120 }, (_, i) => delivery(busy, ago(i * 60_000))), ...Array.from({ length: 50 }, (_, i) => delivery(busy, ago(31 * DAY + i * 60_000)))]);
+    // quiet: 3 recent and 150 old: the latest 100 stay, 53 of them old.
+    await repository.insert([...Array.from({ length: 3 }, (_, i) => delivery(quiet, ago(i * DAY))), ...Array.from({ length: 150 }, (_, i) => delivery(quiet, ago(40 * DAY + i * 60_000)))]);
+
+    const result = await handler.run(now);
+
+    expect(result).toEqual({ deleted: 50 + 53 });
+    expect(await count(busy)).toBe(120);
+    expect(await count(quiet)).toBe(100);
+    const oldest = await repository.find({ where: { applicationId: quiet }, order: { receivedAt: 'ASC' }, take: 1 });
+    expect(oldest[0].receivedAt.getTime()).toBe(ago(40 * DAY + 96 * 60_000).getTime());
+    expect((await handler.run(now)).deleted).toBe(0);
+  });
+});
