@@ -4,6 +4,7 @@ import { ApplicationDangerTab } from '../features/applications/pages/application
 import { ApplicationDeploymentTab } from '../features/applications/pages/application-deployment-tab';
 import { ApplicationDeploymentsTab } from '../features/applications/pages/application-deployments-tab';
 import { ApplicationDomainsTab } from '../features/applications/pages/application-domains-tab';
+import { ApplicationWebhooksTab } from '../features/applications/pages/application-webhooks-tab';
 import { ApplicationEnvironmentTab } from '../features/applications/pages/application-environment-tab';
 import { ApplicationHealthCheckTab } from '../features/applications/pages/application-health-check-tab';
 import { ApplicationOverviewTab } from '../features/applications/pages/application-overview-tab';
@@ -76,6 +77,7 @@ export const routes: RouteObject[] = [
               { path: 'environment', element: <ApplicationEnvironmentTab /> },
               { path: 'domains', element: <ApplicationDomainsTab /> },
               { path: 'health-check', element: <ApplicationHealthCheckTab /> },
+              { path: 'webhooks', element: <ApplicationWebhooksTab /> },
               { path: 'settings', element: <ApplicationSettingsTab /> },
               { path: 'danger', element: <ApplicationDangerTab /> },
             ],

@@ -23,6 +23,7 @@ export const APPLICATION_TABS = [
   { path: 'environment', label: 'Environment', end: true },
   { path: 'domains', label: 'Domains', end: true },
   { path: 'health-check', label: 'Health check', end: true },
+  { path: 'webhooks', label: 'Webhooks', end: true },
   { path: 'settings', label: 'Settings', end: true },
   { path: 'danger', label: 'Danger zone', end: true },
 ] as const;

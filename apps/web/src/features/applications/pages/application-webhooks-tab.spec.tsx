@@ -1,0 +1,133 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
+import { describe, expect, it, vi } from 'vitest';
+import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
+import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { renderApp } from '../../../test/render-app';
+import { aPage, aServer } from '../../servers/fixtures';
+import { aProject, anApplication, anEnvironment } from '../fixtures';
+import { ApplicationWebhooksTab } from './application-webhooks-tab';
+
+vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
+
+const SETTINGS = '/api/v1/applications/app-1/webhook';
+const ROTATE = '/api/v1/applications/app-1/webhook-secret';
+const DELIVERIES = '/api/v1/applications/app-1/webhook-deliveries?page=1&perPage=20';
+const SECRET = 'zpw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+
+const urls = { github: 'https://panel.example.com/webhooks/github', gitlab: 'https://panel.example.com/webhooks/gitlab', bitbucket: 'https://panel.example.com/webhooks/bitbucket', gitea: 'https://panel.example.com/webhooks/gitea' };
+const settings = (secretSet: boolean): WebhookSettingsDto => ({ applicationId: 'app-1', urls, secretSet });
+
+function aDelivery(overrides: Partial<WebhookDeliveryDto> = {}): WebhookDeliveryDto {
+  return {
+    id: 'delivery-1',
+    applicationId: 'app-1',
+    provider: 'github',
+    deliveryId: '72d3162e',
+    event: 'push',
+    outcome: 'accepted',
+    reason: 'deployed',
+    deploymentId: 'deployment-1',
+    headers: {},
+    body: '{}',
+    receivedAt: new Date(Date.now() - 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+function routes(role: Role = Role.Owner, extra: Record<string, () => Response> = {}) {
+  return {
+    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
+    '/api/ready': () => jsonResponse(readyReadiness),
+    '/api/v1/applications/app-1': () => jsonResponse(anApplication({ watchPaths: ['apps/api/**'] })),
+    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
+    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
+    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    [SETTINGS]: () => jsonResponse(settings(false)),
+    [DELIVERIES]: () => jsonResponse(aPage<WebhookDeliveryDto>([])),
+    ...extra,
+  };
+}
+
+describe(ApplicationWebhooksTab.name, () => {
+  it('shows the URL for each provider with a copy button and setup hints, and the CI deploy command', async () => {
+    mockApi(routes());
+    renderApp('/applications/app-1/webhooks');
+
+    const github = await screen.findByTestId('webhook-url-github');
+    expect(github.textContent).toContain(urls.github);
+    expect(github.textContent).toContain('application/json');
+    expect(within(github).getByRole('button', { name: 'Copy GitHub URL' })).toBeTruthy();
+    for (const provider of ['gitlab', 'bitbucket', 'gitea']) expect(screen.getByTestId(`webhook-url-${provider}`).textContent).toContain(`/webhooks/${provider}`);
+    expect(screen.getByTestId('webhook-secret-state').textContent).toContain('No webhook secret yet');
+    expect(screen.getByText(/apps\/api\/\*\*/)).toBeTruthy();
+
+    const example = screen.getByTestId('ci-deploy-example').textContent ?? '';
+    expect(example).toContain('/api/v1/applications/app-1/deployments');
+    expect(example).toContain('Authorization: Bearer $ZPANEL_TOKEN');
+    expect(example).toContain('commit');
+    expect(await screen.findByText(/No deliveries yet/)).toBeTruthy();
+  });
+
+  it('generates a secret and shows it once, with a copy button', async () => {
+    let secretSet = false;
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    const fetchMock = mockApi(
+      routes(Role.Owner, {
+        [SETTINGS]: () => jsonResponse(settings(secretSet)),
+        [`POST ${ROTATE}`]: () => {
+          secretSet = true;
+          return jsonResponse({ ...settings(true), webhookSecret: SECRET });
+        },
+      }),
+    );
+    renderApp('/applications/app-1/webhooks');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Generate secret' }));
+    const shown = await screen.findByTestId('new-webhook-secret');
+    expect(within(shown).getByTestId('webhook-secret-value').textContent).toBe(SECRET);
+    fireEvent.click(within(shown).getByRole('button', { name: 'Copy secret' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(SECRET));
+    expect(requestsTo(fetchMock, ROTATE, 'POST')).toHaveLength(1);
+    expect(screen.getByTestId('webhook-secret-state').textContent).toContain('A webhook secret is set');
+    expect(screen.getByRole('button', { name: 'Rotate secret' })).toBeTruthy();
+  });
+
+  it('lists deliveries with their outcome, reason and deployment, page by page', async () => {
+    const items = [
+      aDelivery(),
+      aDelivery({ id: 'delivery-2', provider: 'gitlab', event: 'Push Hook', outcome: 'ignored', reason: 'branch: pushed to feature/x, the application deploys main', deploymentId: null }),
+      aDelivery({ id: 'delivery-3', outcome: 'rejected', reason: 'signature: does not match the application’s webhook secret', deploymentId: null }),
+    ];
+    mockApi(
+      routes(Role.Owner, {
+        [DELIVERIES]: () => jsonResponse(aPage(items, { total: 45 })),
+        '/api/v1/applications/app-1/webhook-deliveries?page=2&perPage=20': () => jsonResponse(aPage([aDelivery({ id: 'delivery-21', reason: 'on page two' })], { page: 2, total: 45 })),
+      }),
+    );
+    renderApp('/applications/app-1/webhooks');
+
+    const first = await screen.findByTestId('webhook-delivery-delivery-1');
+    expect(first.textContent).toContain('GitHub');
+    expect(first.textContent).toContain('Deployed');
+    expect(within(first).getByRole('link', { name: 'View deployment' }).getAttribute('href')).toBe('/applications/app-1/deployments/deployment-1');
+    const ignored = screen.getByTestId('webhook-delivery-delivery-2');
+    expect(ignored.textContent).toContain('Ignored');
+    expect(ignored.textContent).toContain('branch: pushed to feature/x');
+    expect(within(ignored).queryByRole('link')).toBeNull();
+    expect(screen.getByTestId('webhook-delivery-delivery-3').textContent).toContain('Rejected');
+
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Delivery pages' })).getByRole('button', { name: /next/i }));
+    expect((await screen.findByTestId('webhook-delivery-delivery-21')).textContent).toContain('on page two');
+  });
+
+  it('shows an error when the log cannot be loaded, and a viewer cannot rotate the secret', async () => {
+    mockApi(routes(Role.Viewer, { [DELIVERIES]: () => problemResponse({ status: 500, title: 'Internal Server Error' }) }));
+    renderApp('/applications/app-1/webhooks');
+
+    const button = await screen.findByRole('button', { name: 'Generate secret' });
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    expect(await within(screen.getByRole('region', { name: 'Webhook deliveries' })).findByRole('alert')).toBeTruthy();
+  });
+});

@@ -1,0 +1,137 @@
+import { WEBHOOK_PROVIDERS, type WebhookSecretDto } from '@zpanel/contracts';
+import { Link } from 'react-router';
+import { CopyButton } from '../../../components/copy-button';
+import { ErrorState } from '../../../components/error-state';
+import { FormFailure } from '../../../components/form-failure';
+import { Pagination, usePageParam } from '../../../components/pagination';
+import { Skeleton } from '../../../components/skeleton';
+import { StatusBadge } from '../../../components/status-badge';
+import { dateTime, timeAgo } from '../../../lib/format';
+import { WEBHOOK_OUTCOME_LABELS, WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample } from '../../webhooks/labels';
+import { useRotateWebhookSecret } from '../../webhooks/mutations';
+import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../../webhooks/queries';
+import { useApplicationOutlet } from '../application-outlet';
+
+/** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
+function NewSecret({ created }: { created: WebhookSecretDto }) {
+  return (
+    <div className="new-token" data-testid="new-webhook-secret">
+      <p className="form__success" role="status">
+        New webhook secret generated. Deliveries signed with the previous one are refused from now on.
+      </p>
+      <p className="muted">Copy it now into each provider&apos;s webhook settings: it cannot be shown again.</p>
+      <div className="new-token__value">
+        <code data-testid="webhook-secret-value">{created.webhookSecret}</code>
+        <CopyButton text={created.webhookSecret} label="Copy secret" />
+      </div>
+    </div>
+  );
+}
+
+function Deliveries({ teamId, applicationId }: { teamId: string; applicationId: string }) {
+  const [page, setPage] = usePageParam();
+  const deliveries = useWebhookDeliveries(teamId, applicationId, page);
+  if (deliveries.isPending) return <Skeleton lines={4} />;
+  if (deliveries.isError) return <ErrorState error={deliveries.error} />;
+  const { items, total, perPage } = deliveries.data;
+  if (total === 0) return <div className="empty-state">No deliveries yet. Once a provider sends one, this log says what happened to it and why.</div>;
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="table" aria-label="Webhook deliveries" data-testid="webhook-deliveries">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Provider</th>
+              <th scope="col">Event</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Deployment</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id} data-testid={`webhook-delivery-${d.id}`}>
+                <td>
+                  <time dateTime={d.receivedAt} title={dateTime(d.receivedAt)}>
+                    {timeAgo(d.receivedAt)}
+                  </time>
+                </td>
+                <td>{WEBHOOK_PROVIDER_LABELS[d.provider]}</td>
+                <td>
+                  <code>{d.event}</code>
+                </td>
+                <td>
+                  <StatusBadge tone={WEBHOOK_OUTCOME_TONES[d.outcome]}>{WEBHOOK_OUTCOME_LABELS[d.outcome]}</StatusBadge>
+                </td>
+                <td>{d.reason}</td>
+                <td>{d.deploymentId ? <Link to={`/applications/${applicationId}/deployments/${d.deploymentId}`}>View deployment</Link> : <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={page} perPage={perPage || WEBHOOK_DELIVERIES_PER_PAGE} total={total} onPageChange={setPage} label="Delivery pages" />
+    </>
+  );
+}
+
+/** Where to point each provider, the secret to sign with, what happened to each delivery, and how CI deploys. */
+export function ApplicationWebhooksTab() {
+  const { application, teamId, writeRefusal } = useApplicationOutlet();
+  const settings = useWebhookSettings(teamId, application.id);
+  const rotate = useRotateWebhookSecret(teamId, application.id);
+  const example = ciDeployExample(window.location.origin, application.id);
+
+  return (
+    <>
+      <section className="panel panel--padded" aria-label="Webhooks">
+        <h2 className="applications__heading">Webhooks</h2>
+        {application.buildPack !== 'dockerfile' && <p className="muted">Webhooks deploy applications built from a git repository; this one runs an image.</p>}
+        <p className="muted">
+          A push to <code>{application.gitBranch ?? '—'}</code> of <code>{application.gitUrl ?? '—'}</code> deploys its head commit, unless the commit message holds{' '}
+          <code>[skip ci]</code> or <code>[skip deploy]</code>
+          {application.watchPaths.length > 0 ? <> or no changed file matches the watch paths ({application.watchPaths.join(', ')})</> : null}. Every delivery must be signed with
+          this application&apos;s secret.
+        </p>
+        {settings.isPending && <Skeleton lines={4} />}
+        {settings.isError && <ErrorState error={settings.error} />}
+        {settings.data && (
+          <>
+            <ul className="applications__urls" aria-label="Webhook URLs">
+              {WEBHOOK_PROVIDERS.map((provider) => (
+                <li key={provider} data-testid={`webhook-url-${provider}`}>
+                  <strong>{WEBHOOK_PROVIDER_LABELS[provider]}</strong> <code>{settings.data.urls[provider]}</code>{' '}
+                  <CopyButton text={settings.data.urls[provider]} label={`Copy ${WEBHOOK_PROVIDER_LABELS[provider]} URL`} />
+                  <p className="muted">{WEBHOOK_SETUP_HINTS[provider]}</p>
+                </li>
+              ))}
+            </ul>
+            <p data-testid="webhook-secret-state">{settings.data.secretSet ? 'A webhook secret is set.' : 'No webhook secret yet: every delivery is refused until you generate one.'}</p>
+            {rotate.data && <NewSecret created={rotate.data} />}
+            <FormFailure error={rotate.error} fields={[]} />
+            <div className="form__actions">
+              <button type="button" className="button" disabled={Boolean(writeRefusal) || rotate.isPending} title={writeRefusal} onClick={() => rotate.mutate()}>
+                {rotate.isPending ? 'Generating…' : settings.data.secretSet ? 'Rotate secret' : 'Generate secret'}
+              </button>
+            </div>
+          </>
+        )}
+      </section>
+      <section className="panel panel--padded" aria-label="Deploy from CI">
+        <h2 className="applications__heading">Deploy from CI</h2>
+        <p className="muted">
+          Create an API token with the <code>deploy</code> ability (Team → API tokens), store it as <code>ZPANEL_TOKEN</code> in the CI, then deploy the commit it built:
+        </p>
+        <pre>
+          <code data-testid="ci-deploy-example">{example}</code>
+        </pre>
+        <CopyButton text={example} label="Copy command" />
+      </section>
+      <section className="panel" aria-label="Webhook deliveries">
+        <h2 className="applications__heading panel--padded">Deliveries</h2>
+        <Deliveries teamId={teamId} applicationId={application.id} />
+      </section>
+    </>
+  );
+}
