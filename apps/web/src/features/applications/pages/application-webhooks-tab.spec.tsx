@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
+import { ErrorCode, Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
@@ -60,7 +60,7 @@ describe(ApplicationWebhooksTab.name, () => {
     expect(within(github).getByRole('button', { name: 'Copy GitHub URL' })).toBeTruthy();
     for (const provider of ['gitlab', 'bitbucket', 'gitea']) expect(screen.getByTestId(`webhook-url-${provider}`).textContent).toContain(`/webhooks/${provider}`);
     expect(screen.getByTestId('webhook-secret-state').textContent).toContain('No webhook secret yet');
-    expect(screen.getByText(/apps\/api\/\*\*/)).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Webhooks' }).textContent).toContain('watch paths (apps/api/**)');
 
     const example = screen.getByTestId('ci-deploy-example').textContent ?? '';
     expect(example).toContain('/api/v1/applications/app-1/deployments');
@@ -120,6 +120,32 @@ describe(ApplicationWebhooksTab.name, () => {
 
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Delivery pages' })).getByRole('button', { name: /next/i }));
     expect((await screen.findByTestId('webhook-delivery-delivery-21')).textContent).toContain('on page two');
+  });
+
+  it('saves watch paths one per line, showing the API’s error on the field', async () => {
+    let attempt = 0;
+    const fetchMock = mockApi(
+      routes(Role.Owner, {
+        'PATCH /api/v1/applications/app-1': () => {
+          attempt += 1;
+          return attempt === 1
+            ? problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'watchPaths', message: 'watchPaths must be a relative path glob' }] })
+            : jsonResponse(anApplication({ watchPaths: ['apps/web/**', 'Dockerfile'] }));
+        },
+      }),
+    );
+    renderApp('/applications/app-1/webhooks');
+
+    const field = await screen.findByRole('textbox', { name: 'Watch paths' });
+    expect((field as HTMLTextAreaElement).value).toBe('apps/api/**');
+    fireEvent.change(field, { target: { value: '../outside/**' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save watch paths' }));
+    expect(await screen.findByText('watchPaths must be a relative path glob')).toBeTruthy();
+
+    fireEvent.change(field, { target: { value: ' apps/web/**\n\nDockerfile ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save watch paths' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([{ watchPaths: ['../outside/**'] }, { watchPaths: ['apps/web/**', 'Dockerfile'] }]);
   });
 
   it('shows an error when the log cannot be loaded, and a viewer cannot rotate the secret', async () => {

@@ -1,4 +1,5 @@
-import { WEBHOOK_PROVIDERS, type WebhookSecretDto } from '@zpanel/contracts';
+import { APPLICATION_LIMITS, type ApplicationDto, WEBHOOK_PROVIDERS, type WebhookSecretDto } from '@zpanel/contracts';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
 import { ErrorState } from '../../../components/error-state';
@@ -10,7 +11,10 @@ import { dateTime, timeAgo } from '../../../lib/format';
 import { WEBHOOK_OUTCOME_LABELS, WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample } from '../../webhooks/labels';
 import { useRotateWebhookSecret } from '../../webhooks/mutations';
 import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../../webhooks/queries';
+import { errorsByField, shownFields } from '../application-form';
 import { useApplicationOutlet } from '../application-outlet';
+import { TextAreaField } from '../components/fields';
+import { useUpdateApplication } from '../mutations';
 
 /** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
 function NewSecret({ created }: { created: WebhookSecretDto }) {
@@ -76,6 +80,44 @@ function Deliveries({ teamId, applicationId }: { teamId: string; applicationId: 
   );
 }
 
+const parseGlobs = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** Monorepos: a push deploys only when a changed file matches one of these globs. */
+function WatchPaths({ application, teamId, writeRefusal }: { application: ApplicationDto; teamId: string; writeRefusal?: string }) {
+  const update = useUpdateApplication(teamId, application.id);
+  const [text, setText] = useState(application.watchPaths.join('\n'));
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    update.mutate({ watchPaths: parseGlobs(text) }, { onSuccess: (saved) => setText(saved.watchPaths.join('\n')) });
+  };
+  return (
+    <form className="form applications__form" onSubmit={submit} aria-label="Watch paths">
+      <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
+        <TextAreaField
+          label="Watch paths"
+          rows={4}
+          placeholder={'apps/api/**\nlibs/**\nDockerfile'}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          errors={errorsByField(update.error).watchPaths}
+          hint={`One glob per line (* within a folder, ** across folders, ? one character), at most ${APPLICATION_LIMITS.watchPaths.max}. Empty: every push deploys.`}
+        />
+      </fieldset>
+      <FormFailure error={update.error} fields={shownFields(update.error, ['watchPaths'])} />
+      {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
+      <div className="form__actions">
+        <button type="submit" className="button button--secondary" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
+          {update.isPending ? 'Saving…' : 'Save watch paths'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** Where to point each provider, the secret to sign with, what happened to each delivery, and how CI deploys. */
 export function ApplicationWebhooksTab() {
   const { application, teamId, writeRefusal } = useApplicationOutlet();
@@ -117,6 +159,7 @@ export function ApplicationWebhooksTab() {
             </div>
           </>
         )}
+        <WatchPaths application={application} teamId={teamId} writeRefusal={writeRefusal} />
       </section>
       <section className="panel panel--padded" aria-label="Deploy from CI">
         <h2 className="applications__heading">Deploy from CI</h2>
