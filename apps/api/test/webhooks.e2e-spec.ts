@@ -128,6 +128,31 @@ describe('webhooks (built api + worker, the test server)', () => {
     for (const d of rejected) expect(d.body).toBe('');
   });
 
+  it('keeps answering forged deliveries with 401 but logs a bounded number of them', async () => {
+    const rejectedCount = async () =>
+      (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=100`)).body.items.filter((d) => d.outcome === 'rejected').length;
+    const before = await rejectedCount();
+    const statuses = new Set<number>();
+    for (let i = 0; i < 70; i++) statuses.add((await signedPush('github', {}, { secret: 'zpw_forged' })).status);
+    expect([...statuses]).toEqual([401]);
+    const after = await rejectedCount();
+    expect(after - before).toBeLessThan(70);
+    expect(after).toBeLessThanOrEqual(60 + before);
+  });
+
+  it('documents the webhook routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>> };
+    for (const [path, method] of [
+      ['/webhooks/{provider}', 'post'],
+      ['/api/v1/applications/{applicationId}/webhook', 'get'],
+      ['/api/v1/applications/{applicationId}/webhook-secret', 'post'],
+      ['/api/v1/applications/{applicationId}/webhook-deliveries', 'get'],
+    ]) {
+      const op = doc.paths[path]?.[method];
+      expect({ path, summary: Boolean(op?.summary), success: Object.keys(op?.responses ?? {}).some((s) => /^2/.test(s)) }).toEqual({ path, summary: true, success: true });
+    }
+  });
+
   it('ignores another branch and a skip marker with a reason, queuing nothing', async () => {
     const count = await deploymentCount();
     const other = await signedPush('github', { branch: 'feature/x' });

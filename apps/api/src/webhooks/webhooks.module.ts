@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { TeamsModule } from '../teams/teams.module';
 import { ApplicationWebhookController, WebhooksController } from './webhooks.controller';
@@ -6,7 +7,7 @@ import { WebhooksService } from './webhooks.service';
 
 /** Provider webhooks: per-application secrets, the public receiving endpoints and the delivery log. */
 @Module({
-  imports: [TeamsModule, DeploymentsModule],
+  imports: [AuthModule, TeamsModule, DeploymentsModule],
   controllers: [ApplicationWebhookController, WebhooksController],
   providers: [WebhooksService],
 })

@@ -23,12 +23,20 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { normalizeRepoUrl, repoName } from './repo-url';
 import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
 import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
 
 const PROVIDER_NAMES: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
 const DELIVERY_ID = /^[A-Za-z0-9._:{}-]{1,200}$/;
+/**
+ * Deliveries nobody authenticated (rejected, or matching no application) are logged at most this
+ * often per application (or for "no application"), so anyone who knows a repository's address
+ * cannot grow the log without bound; they are still refused or answered the same.
+ */
+export const UNVERIFIED_LOG_LIMIT = { limit: 60, windowMs: 60_000 };
+
 /** The row a delivery holds while it is being handled; a concurrent redelivery sees it and answers the same. */
 const PROCESSING = 'processing';
 
@@ -112,6 +120,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deployments: DeploymentsService,
     private readonly audit: AuditService,
+    private readonly rateLimiter: RateLimiter,
     @InjectConfig() config: AppConfig,
     @InjectLogger() logger: Logger,
   ) {
@@ -171,7 +180,7 @@ export class WebhooksService {
     const candidates = await this.candidates(parsed.repositories);
     if (candidates.length === 0) {
       const reason = 'no matching application';
-      await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody) });
+      if (await this.mayLogUnverified(null)) await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody) });
       return { status: 202, receipt: { deliveries: [{ applicationId: null, outcome: 'ignored', reason, deploymentId: null }] } };
     }
 
@@ -180,6 +189,7 @@ export class WebhooksService {
     if (verified.length === 0) {
       const reason = !signature ? `signature: no ${SIGNATURE_HEADERS[provider]} header` : 'signature: does not match the application’s webhook secret';
       for (const c of candidates) {
+        if (!(await this.mayLogUnverified(c.id))) continue;
         // An unauthenticated body is not stored: only that something claiming this repository was refused.
         await this.claim({ ...base, teamId: c.teamId, applicationId: c.id, outcome: 'rejected', reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason, body: '' });
       }
@@ -253,6 +263,16 @@ export class WebhooksService {
         return key !== null && wanted.has(key);
       })
       .map((r) => ({ id: r.id, teamId: r.team_id, gitUrl: r.git_url, gitBranch: r.git_branch, watchPaths: r.watch_paths, webhookSecret: r.webhook_secret }));
+  }
+
+  private async mayLogUnverified(applicationId: string | null): Promise<boolean> {
+    try {
+      return (await this.rateLimiter.hit({ key: `webhook-unverified:${applicationId ?? 'none'}`, ...UNVERIFIED_LOG_LIMIT })) <= UNVERIFIED_LOG_LIMIT.limit;
+    } catch (error) {
+      // Redis unavailable: log the delivery anyway (pruning still bounds the table).
+      this.logger.warn({ err: error }, 'webhook log limit not checked');
+      return true;
+    }
   }
 
   private openSecret(c: Candidate): string {
