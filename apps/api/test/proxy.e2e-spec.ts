@@ -1,28 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { type ApplicationDto, type EnvironmentDto, type Paginated, type ProblemDetails, type ProjectDto, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { type SignedIn, type Stack, apiCaller, createOwner, getThroughProxy, startStack, testSshTarget, waitFor } from '@zpanel/testing';
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
-/** GET through the proxy's published port with a Host header (fetch cannot set Host). */
-function get(port: number, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** The proxy through the whole stack: validation installs it, application edits re-route it. */
@@ -41,7 +25,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
   const answers = (host: string, status: number, body?: string) =>
     waitFor(
       async () => {
-        const answer = await get(stack.proxyHttpPort, host).catch(() => undefined);
+        const answer = await getThroughProxy(stack.proxyHttpPort, host).catch(() => undefined);
         return answer && answer.status === status && (body === undefined || answer.body === body) ? answer : undefined;
       },
       20_000,
