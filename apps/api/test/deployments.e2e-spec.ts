@@ -15,7 +15,7 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { zpanelDockerNames } from '@zpanel/core';
-import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createGitFixture, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 const BUILD_SECRET = 'e2e-build-secret-7Qx';
@@ -57,6 +57,18 @@ describe('deployments (built api + worker, the test server)', () => {
     );
   }
 
+  /** The application's page as the world gets it: through the server's Caddy, by its domain. */
+  const domain = () => `sample-${stack.dockerNamespace}.deploy-e2e.test`;
+  const throughProxy = () =>
+    waitFor(
+      async () => {
+        const answered = await getThroughProxy(stack.proxyHttpPort, domain()).catch(() => undefined);
+        return answered?.status === 200 ? answered.body : undefined;
+      },
+      20_000,
+      'the proxy to answer for the application',
+    );
+
   const logText = async (id: string) => (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${id}/logs?limit=5000`)).body.lines.map((l) => l.line).join('\n');
 
   beforeAll(async () => {
@@ -82,6 +94,7 @@ describe('deployments (built api + worker, the test server)', () => {
         gitUrl: repo.url,
         gitBranch: repo.branch,
         port: 8080,
+        domains: [domain()],
         healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
         stopGraceSeconds: 1,
       })
@@ -123,6 +136,7 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(first).toMatchObject({ status: 'success', step: 'done', reason: null, imageKept: true });
       expect(first.commitSha).toMatch(/^[0-9a-f]{40}$/);
       expect(await answer(first)).toBe('v1');
+      expect(await throughProxy()).toBe('v1');
 
       // Every line once, in order, live and stored alike; the secret never in either.
       await waitFor(async () => (live.events.some((e) => e.event.type === 'status' && e.event.status === 'success') ? true : undefined), 10_000, 'the final status live');
@@ -153,6 +167,7 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(second).toMatchObject({ status: 'success' });
       expect(second.commitSha).not.toBe(first.commitSha);
       expect(await answer(second)).toBe('v2');
+      expect(await throughProxy()).toBe('v2');
       process.stdout.write(`cached redeploy wall time ${redeployMs} ms\n`);
 
       const rollbackStarted = Date.now();
@@ -163,6 +178,7 @@ describe('deployments (built api + worker, the test server)', () => {
       process.stdout.write(`rollback wall time ${Date.now() - rollbackStarted} ms\n`);
       expect(rollback).toMatchObject({ status: 'success', imageTag: first.imageTag });
       expect(await answer(rollback)).toBe('v1');
+      expect(await throughProxy()).toBe('v1');
       const rollbackLog = await logText(rollback.id);
       expect(rollbackLog).toContain('no clone, no build');
       expect(rollbackLog).not.toMatch(/==> Building|==> Cloning|Step \d/);
@@ -172,6 +188,7 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(broken).toMatchObject({ status: 'failed', step: 'health' });
       expect(broken.reason).toMatch(/^Health check failed: HTTP GET \/missing/);
       expect(await answer(rollback)).toBe('v1');
+      expect(await throughProxy()).toBe('v1');
 
       const list = (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body;
       expect(list.items.map((d) => d.id)).toEqual([broken.id, rollback.id, second.id, first.id]);
