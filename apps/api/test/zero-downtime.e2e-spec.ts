@@ -9,6 +9,7 @@ import {
   createGitFixture,
   createOwner,
   deploymentFinished,
+  getThroughProxy,
   ownerCaller,
   queueDeployment,
   readyTestServer,
@@ -61,7 +62,7 @@ interface Outcome {
   body: string;
 }
 
-/** A request through the proxy's published port with the app's Host header (fetch cannot set Host). */
+/** GET or POST through the proxy with the app's Host header, on a kept connection (`agent`) or a fresh one. */
 function send(port: number, host: string, agent: Agent | false, method: 'GET' | 'POST' = 'GET'): Promise<Outcome> {
   const body = method === 'POST' ? 'ping' : undefined;
   const headers: Record<string, string> = { host };
@@ -152,7 +153,7 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
     () => stack,
     () => owner,
   );
-  const throughProxy = () => send(stack.proxyHttpPort, domain, false);
+  const throughProxy = () => getThroughProxy(stack.proxyHttpPort, domain, SLOW_PATH);
 
   beforeAll(async () => {
     stack = await startStack({ worker: true });

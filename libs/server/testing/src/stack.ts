@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { withDatabaseName } from '@zpanel/database';
 import { removeDockerNamespace } from './docker-namespace';
@@ -9,7 +9,15 @@ import { freePort } from './free-port';
 import { TEST_VARS, testProcessEnv } from './test-env';
 import { waitFor } from './wait-for';
 
-const ROOT = join(__dirname, '../../../..');
+/** The repository root: the nearest folder up with nx.json (this file also runs compiled, from dist/bench for `npm run bench`). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no nx.json above ${from}`);
+  }
+}
+
+const ROOT = repositoryRoot(__dirname);
 export const API_ENTRY = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 export const WORKER_ENTRY = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 export const WEB_DIST = join(ROOT, 'dist/apps/web');
