@@ -190,8 +190,15 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(await answer(rollback)).toBe('v1');
       expect(await throughProxy()).toBe('v1');
 
+      // Deploying a given commit builds exactly that commit (a rebuild, not a rollback).
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 } });
+      const pinned = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: second.commitSha })).body.id);
+      expect(pinned).toMatchObject({ status: 'success', commitSha: second.commitSha });
+      expect(await throughProxy()).toBe('v2');
+      expect(await logText(pinned.id)).toMatch(/==> Building/);
+
       const list = (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body;
-      expect(list.items.map((d) => d.id)).toEqual([broken.id, rollback.id, second.id, first.id]);
+      expect(list.items.map((d) => d.id)).toEqual([pinned.id, broken.id, rollback.id, second.id, first.id]);
       const late = await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${first.id}/cancel`);
       expect(late.status).toBe(409);
       expect((await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${broken.id}/rollback`)).status).toBe(409);
