@@ -158,6 +158,10 @@ describe('webhooks (built api + worker, the test server)', () => {
     const other = await signedPush('github', { branch: 'feature/x' });
     expect(other.status).toBe(202);
     expect(other.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^branch: pushed to feature\/x/), deploymentId: null });
+    // GitHub's other content type (a form field holding the JSON) is read too.
+    const form = `payload=${encodeURIComponent(JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'feature/form', after: head })))}`;
+    const formed = await deliver('github', form, { ...webhookHeaders('github', form, secret), 'content-type': 'application/x-www-form-urlencoded' });
+    expect(formed.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^branch: pushed to feature\/form/) });
     const skipped = await signedPush('github', { message: 'Docs [skip ci]' });
     expect(skipped.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'skipped: [skip ci] in the head commit message' });
     expect(await deploymentCount()).toBe(count);

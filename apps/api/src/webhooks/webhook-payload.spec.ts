@@ -1,5 +1,5 @@
 import { type PushSpec, bitbucketPushPayload, giteaPushPayload, githubPingPayload, githubPushPayload, gitlabPushPayload } from '@zpanel/testing';
-import { decide } from './webhooks.service';
+import { decide, readPayload } from './webhooks.service';
 import { parseDelivery, skipMarker } from './webhook-payload';
 
 const sha = 'a'.repeat(40);
@@ -111,5 +111,21 @@ describe('decide', () => {
   it('answers a ping and ignores other events', () => {
     expect(decide(app, parseDelivery('github', 'ping', githubPingPayload(spec.repoUrl))).reason).toMatch(/^ping/);
     expect(decide(app, parseDelivery('github', 'issues', {})).reason).toMatch(/^event/);
+  });
+});
+
+describe('readPayload', () => {
+  const payload = githubPushPayload(spec);
+
+  it('reads JSON, and the form encoding GitHub and Gitea offer', () => {
+    expect(readPayload(Buffer.from(JSON.stringify(payload)), 'application/json')).toEqual(payload);
+    const form = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    expect(readPayload(Buffer.from(form), 'application/x-www-form-urlencoded')).toEqual(payload);
+  });
+
+  it('reads anything else as nothing', () => {
+    for (const [body, type] of [['not json', 'application/json'], ['', undefined], ['payload=%7B', 'application/x-www-form-urlencoded'], ['\u0000\u00ff', 'text/plain']] as const) {
+      expect(readPayload(Buffer.from(body), type)).toBeUndefined();
+    }
   });
 });

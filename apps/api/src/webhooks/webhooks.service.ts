@@ -38,7 +38,7 @@ const DELIVERY_ID = /^[A-Za-z0-9._:{}-]{1,200}$/;
 export const UNVERIFIED_LOG_LIMIT = { limit: 60, windowMs: 60_000 };
 
 /** The row a delivery holds while it is being handled; a concurrent redelivery sees it and answers the same. */
-const PROCESSING = 'processing';
+const PROCESSING = 'processing: a delivery with this id is being handled';
 
 export type Headers = Record<string, string | string[] | undefined>;
 const header = (headers: Headers, name: string): string | undefined => {
@@ -102,6 +102,20 @@ function toDto(r: WebhookDeliveryEntity): WebhookDeliveryDto {
     body: r.body,
     receivedAt: r.receivedAt.toISOString(),
   };
+}
+
+/**
+ * The JSON payload, also when GitHub or Gitea were left on their form content type
+ * (`payload=<url-encoded JSON>`): the signature is over the raw bytes either way. Anything else reads as nothing.
+ */
+export function readPayload(rawBody: Buffer, contentType: string | undefined): unknown {
+  try {
+    const text = rawBody.toString('utf8');
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) return JSON.parse(new URLSearchParams(text).get('payload') ?? '');
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
@@ -168,12 +182,7 @@ export class WebhooksService {
     const sentId = header(headers, DELIVERY_HEADERS[provider]);
     // Without a usable delivery id, the body identifies the delivery: a resend of the same bytes is the same delivery.
     const deliveryId = sentId && DELIVERY_ID.test(sentId) ? sentId : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      payload = undefined;
-    }
+    const payload = readPayload(rawBody, header(headers, 'content-type'));
     const parsed = parseDelivery(provider, header(headers, EVENT_HEADERS[provider]), payload);
     const base = { provider, deliveryId, event: parsed.event || 'unknown', headers: this.headersOfInterest(provider, headers) };
 
