@@ -73,6 +73,17 @@ export class ApplicationsController {
     return this.applications.update(caller, id, body);
   }
 
+  @Post(':applicationId/git-host-key/forget')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Forget the git host's pinned key on purpose (the provider rotated it): the next ssh clone trusts and pins the key it is shown",
+  })
+  @ApiOkResponse({ type: ApplicationDoc })
+  async forgetGitHostKey(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<ApplicationDto> {
+    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
+    return this.applications.forgetGitHostKey(caller, id);
+  }
+
   @Delete(':applicationId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an application with its domains and variables' })

@@ -81,6 +81,13 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
   @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: 'A webhook push deploys only when a changed file matches one of these globs (empty: every push)' }) watchPaths: string[];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['ssh-ed25519 SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU'],
+    description: "The git host's key pinned at the first ssh clone; null: the next ssh clone learns it",
+  })
+  gitHostKeyFingerprints: string[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

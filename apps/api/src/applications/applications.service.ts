@@ -13,7 +13,7 @@ import {
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { AppException, InjectLogger } from '@zpanel/core';
+import { AppException, InjectLogger, knownHostsFingerprints } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -55,9 +55,22 @@ function toDto(a: ApplicationEntity, domains: string[]): ApplicationDto {
     stopGraceSeconds: a.stopGraceSeconds,
     keepImages: a.keepImages,
     watchPaths: a.watchPaths,
+    gitHostKeyFingerprints: a.gitHostKey === null ? null : knownHostsFingerprints(a.gitHostKey),
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
+}
+
+/** `host[:port]` an ssh or http(s) git URL reaches (lower case); null for none. */
+export function gitHostOf(url: string | null): string | null {
+  if (!url) return null;
+  const scp = /^[^@/:]+@([^:/]+):/.exec(url);
+  if (scp && !url.includes('://')) return scp[1].toLowerCase();
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return null;
+  }
 }
 
 /** Only what was sent: a field left out of a PATCH keeps its value. */
@@ -181,6 +194,7 @@ export class ApplicationsService {
       keepImages: input.keepImages ?? APPLICATION_DEFAULTS.keepImages,
       watchPaths: input.watchPaths ?? [],
       webhookSecret: null,
+      gitHostKey: null,
     };
     problems.push(...consistencyProblems(row));
     if (problems.length > 0) throw AppException.validation(problems);
@@ -212,6 +226,8 @@ export class ApplicationsService {
     const changes: Partial<ApplicationEntity> = { ...rest };
     if (healthCheck !== undefined) changes.healthCheck = resolveHealthCheck(current.healthCheck, healthCheck);
     if (cpuLimit !== undefined) changes.cpuLimit = cpuLimit === null ? null : String(cpuLimit);
+    // The pinned key belongs to the host: another host is learned anew at its first clone.
+    if (rest.gitUrl !== undefined && gitHostOf(rest.gitUrl) !== gitHostOf(current.gitUrl)) changes.gitHostKey = null;
 
     const problems = consistencyProblems({ ...current, ...changes });
     if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
@@ -241,6 +257,25 @@ export class ApplicationsService {
     }
     // What the proxy routes: the domains, to the alias (from the name) and the port.
     if (domains !== undefined || rest.port !== undefined || rest.name !== undefined) await this.syncProxy(current.serverId);
+    return this.get(id);
+  }
+
+  /** Drops the pinned git host key on purpose (the provider rotated it): the next ssh clone learns the key it is shown. */
+  async forgetGitHostKey(caller: Caller, id: string): Promise<ApplicationDto> {
+    const current = await this.applications.findOneByOrFail({ id });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ApplicationEntity).update({ id }, { gitHostKey: null, updatedAt: new Date() });
+      await this.audit.record(
+        {
+          action: AuditAction.ApplicationGitHostKeyForgotten,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'application', id },
+          metadata: { name: current.name, fingerprints: current.gitHostKey === null ? [] : knownHostsFingerprints(current.gitHostKey) },
+        },
+        manager,
+      );
+    });
     return this.get(id);
   }
 

@@ -82,6 +82,11 @@ export interface ApplicationDto {
   keepImages: number;
   /** Globs (`*`, `**`, `?`): a webhook push deploys only when a changed file matches one; empty: every push. */
   watchPaths: string[];
+  /**
+   * `<type> SHA256:…` of the git host's key pinned at the first ssh clone (compare with what the
+   * provider publishes); null: nothing pinned yet, the next ssh clone learns it.
+   */
+  gitHostKeyFingerprints: string[] | null;
   createdAt: string;
   updatedAt: string;
 }

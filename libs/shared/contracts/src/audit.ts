@@ -37,6 +37,8 @@ export enum AuditAction {
   ApplicationDeleted = 'application.deleted',
   /** A new webhook secret replaced the application's previous one (never the secret itself). */
   ApplicationWebhookSecretRotated = 'application.webhook_secret_rotated',
+  /** The pinned git host key was forgotten on purpose: the next ssh clone trusts the key it is shown. */
+  ApplicationGitHostKeyForgotten = 'application.git_host_key_forgotten',
   /** Keys set or removed, never values. */
   EnvVarsChanged = 'env_vars.changed',
   AlertRuleCreated = 'alert_rule.created',

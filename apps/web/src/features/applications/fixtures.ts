@@ -45,6 +45,7 @@ export function anApplication(overrides: Partial<ApplicationDto> = {}): Applicat
     stopGraceSeconds: 10,
     keepImages: 3,
     watchPaths: [],
+    gitHostKeyFingerprints: null,
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
     ...overrides,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SshKeyError, generateSshKeyPair, inspectPrivateKey } from './ssh-keys';
+import { SshKeyError, generateSshKeyPair, inspectPrivateKey, knownHostsFingerprints } from './ssh-keys';
 
 describe('SSH keys', () => {
   let dir: string;
@@ -63,5 +63,15 @@ describe('SSH keys', () => {
     const pair = generateSshKeyPair('a b\ncommand="touch /tmp/pwned" ssh-rsa');
     expect(pair.publicKey.split('\n')).toHaveLength(1);
     expect(pair.publicKey.split(' ')).toHaveLength(3);
+  });
+
+  it('fingerprints known_hosts lines as ssh-keygen does, skipping what is not a key', () => {
+    const host = keygen('host', ['-t', 'ed25519', '-N', '']);
+    const line = `[git.example.com]:2222 ${host.publicKey.split(' ').slice(0, 2).join(' ')}`;
+    const path = join(dir, 'known_hosts');
+    writeFileSync(path, `${line}\n`);
+    const expected = execFileSync('ssh-keygen', ['-l', '-f', path]).toString().split(' ')[1];
+    expect(knownHostsFingerprints(`# comment\n${line}\n\nnot a key line\n`)).toEqual([`ssh-ed25519 ${expected}`]);
+    expect(expected).toBe(fingerprintOf('host'));
   });
 });

@@ -78,3 +78,22 @@ export function inspectPrivateKey(privateKey: string, comment = 'zpanel'): SshKe
     type: key.type,
   };
 }
+
+/**
+ * `<type> SHA256:…` for each key of known_hosts lines (as `ssh-keygen -lf` shows them), so a pinned
+ * host key can be compared with what the provider publishes. Lines that are not a key are skipped.
+ */
+export function knownHostsFingerprints(knownHosts: string): string[] {
+  const result: string[] = [];
+  for (const line of knownHosts.split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[0]?.startsWith('@')) fields.shift();
+    const [, type, blob] = fields;
+    if (!type || !blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) continue;
+    const bytes = Buffer.from(blob, 'base64');
+    // A key blob starts with its own type name: anything else is not a key line.
+    if (bytes.length < 4 || bytes.subarray(4, 4 + bytes.readUInt32BE(0)).toString('latin1') !== type) continue;
+    result.push(`${type} ${fingerprint(bytes)}`);
+  }
+  return result;
+}

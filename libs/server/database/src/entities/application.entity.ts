@@ -78,6 +78,10 @@ export class ApplicationEntity {
   @Column('text', { name: 'watch_paths', array: true, default: () => "'{}'" })
   watchPaths: string[];
 
+  /** known_hosts lines of the git host, learned at the first ssh clone; later clones accept only these. */
+  @Column('text', { name: 'git_host_key', nullable: true })
+  gitHostKey: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

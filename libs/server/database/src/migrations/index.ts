@@ -9,6 +9,7 @@ import { CreateServerMetricsAndAlerts1795400700000 } from './1795400700000-creat
 import { CreateApplications1795400800000 } from './1795400800000-create-applications';
 import { CreateDeployments1795400900000 } from './1795400900000-create-deployments';
 import { CreateWebhooks1795401000000 } from './1795401000000-create-webhooks';
+import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateApplications1795400800000,
   CreateDeployments1795400900000,
   CreateWebhooks1795401000000,
+  GitHostKey1795401100000,
 ];

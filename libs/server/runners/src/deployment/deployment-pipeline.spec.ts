@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeploymentLogLine, DeploymentStep } from '@zpanel/contracts';
 import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
-import { zpanelDockerNames } from '@zpanel/core';
+import { generateSshKeyPair, knownHostsFingerprints, zpanelDockerNames } from '@zpanel/core';
 import { DeploymentLog, Redactor } from './deployment-log';
 import { type AbortReason, DeploymentPipeline, type PipelineApplication, type PipelineInput } from './deployment-pipeline';
 import { FakeDeploymentOps, FakeHealthProber } from './fake-deployment-ops';
-import type { SourceFetcher } from './git-source';
+import { type GitCloneSpec, GitHostKeyChangedError, type SourceCheckout, type SourceFetcher } from './git-source';
 
 const names = zpanelDockerNames('zt-unit');
 const OLD_ID = '11111111-1111-4111-8111-111111111111';
 const NEW_ID = '22222222-2222-4222-8222-222222222222';
+const HOST_KEY_LINE = `git.example.com ${generateSshKeyPair('host').publicKey.split(' ').slice(0, 2).join(' ')}`;
 
 const application = (overrides: Partial<PipelineApplication> = {}): PipelineApplication => ({
   id: '33333333-3333-4333-8333-333333333333',
@@ -38,12 +39,17 @@ let workDir: string;
 /** A checkout with a Dockerfile, like git would leave it. */
 class FakeSource implements SourceFetcher {
   checkouts = 0;
-  async checkout(): Promise<{ dir: string; sha: string; dispose(): Promise<void> }> {
+  specs: GitCloneSpec[] = [];
+  learnedHostKey: string | null = null;
+  failWith: Error | null = null;
+  async checkout(spec: GitCloneSpec): Promise<SourceCheckout> {
+    this.specs.push(spec);
+    if (this.failWith) throw this.failWith;
     this.checkouts += 1;
     const dir = join(workDir, `checkout-${this.checkouts}`);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'Dockerfile'), 'FROM base\n');
-    return { dir, sha: 'a'.repeat(40), dispose: () => rm(dir, { recursive: true, force: true }) };
+    return { dir, sha: 'a'.repeat(40), learnedHostKey: this.learnedHostKey, dispose: () => rm(dir, { recursive: true, force: true }) };
   }
 }
 
@@ -54,6 +60,7 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
   const stored: DeploymentLogLine[] = [];
   const log = new DeploymentLog({ store: async (lines) => void stored.push(...lines), publish: async () => undefined }, new Redactor(['s3cret-value']), { batchMs: 1 });
   const steps: DeploymentStep[] = [];
+  const pinned: string[] = [];
   const abort = new AbortController();
   let slotsHeld = 0;
   const pipeline = new DeploymentPipeline({
@@ -63,6 +70,7 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
     health,
     log,
     enterStep: async (step) => void steps.push(step),
+    pinGitHostKey: async (knownHosts) => void pinned.push(knownHosts),
     acquireBuildSlot: async () => {
       slotsHeld += 1;
       return async () => void (slotsHeld -= 1);
@@ -80,12 +88,13 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
       buildArgs: {},
       runtimeEnv: [],
       deployKey: null,
+      gitHostKey: null,
       ...input,
     });
     await log.flush();
     return result;
   };
-  return { ops, health, source, stored, steps, abort, run, slots: () => slotsHeld, text: () => stored.map((l) => l.line).join('\n') };
+  return { ops, health, source, stored, steps, pinned, abort, run, slots: () => slotsHeld, text: () => stored.map((l) => l.line).join('\n') };
 }
 
 const alias = names.appAlias('shop');
@@ -101,6 +110,32 @@ afterEach(async () => {
 
 describe(DeploymentPipeline.name, () => {
   describe('run', () => {
+    it('pins the git host key learned at the first clone and says which key it is', async () => {
+      const t = setup();
+      t.source.learnedHostKey = HOST_KEY_LINE;
+      const result = await t.run();
+      expect(result.status).toBe('success');
+      expect(t.source.specs[0].hostKey).toBeNull();
+      expect(t.pinned).toEqual([HOST_KEY_LINE]);
+      expect(t.text()).toContain(`Pinned the git host's key at first use: ${knownHostsFingerprints(HOST_KEY_LINE)[0]}`);
+    });
+
+    it('passes the pinned key to the clone and pins nothing more', async () => {
+      const t = setup();
+      await t.run({ gitHostKey: HOST_KEY_LINE });
+      expect(t.source.specs[0].hostKey).toBe(HOST_KEY_LINE);
+      expect(t.pinned).toEqual([]);
+    });
+
+    it("fails with a reason the user can act on when the git host's key changed", async () => {
+      const t = setup();
+      t.source.failWith = new GitHostKeyChangedError();
+      const result = await t.run({ gitHostKey: HOST_KEY_LINE });
+      expect(result).toMatchObject({ status: 'failed', step: 'source' });
+      expect(result.reason).toMatch(/^The git host's key changed; .*forget the pinned host key/);
+      expect(t.ops.builds).toEqual([]);
+    });
+
     it('builds, starts, checks, gives the new container the alias before it retires the old one, then prunes', async () => {
       const t = setup();
       t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);

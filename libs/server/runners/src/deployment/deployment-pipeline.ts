@@ -1,12 +1,12 @@
 import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type RestartPolicy } from '@zpanel/contracts';
-import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
+import { ZPANEL_LABELS, type ZpanelDockerNames, knownHostsFingerprints } from '@zpanel/core';
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { DeploymentLog } from './deployment-log';
 import type { DeploymentOps, HealthProber } from './deployment-ops';
-import { GitCommandError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
+import { GitCommandError, GitHostKeyChangedError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
 
 /** The application as the pipeline needs it (settings read when the deployment starts). */
 export interface PipelineApplication {
@@ -40,6 +40,8 @@ export interface PipelineInput {
   /** Runtime variables, in the order they reach the container. */
   runtimeEnv: [string, string][];
   deployKey: string | null;
+  /** The git host's pinned known_hosts lines (ssh URLs); null: learn them on this clone. */
+  gitHostKey: string | null;
 }
 
 export interface PipelineDeps {
@@ -48,6 +50,8 @@ export interface PipelineDeps {
   source: SourceFetcher;
   health: HealthProber;
   log: DeploymentLog;
+  /** Stores the git host key learned at the first ssh clone, so later clones accept only it. */
+  pinGitHostKey(knownHosts: string): Promise<void>;
   /** Records the step the deployment is at (row + live status). */
   enterStep(step: DeploymentStep): Promise<void>;
   /** Waits for the server's build slot; resolves to its release. Not called for rollbacks. */
@@ -207,15 +211,20 @@ export class DeploymentPipeline {
         log.system(`==> Cloning ${app.gitUrl} (branch ${app.gitBranch}${input.commit ? `, commit ${input.commit}` : ''})`);
         try {
           checkout = await this.deps.source.checkout(
-            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey },
+            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey, hostKey: input.gitHostKey },
             { onStdout: (text) => log.write('stdout', text), onStderr: (text) => log.write('stderr', text) },
             this.deps.signal,
           );
         } catch (error) {
           this.checkAbort();
+          if (error instanceof GitHostKeyChangedError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
           if (error instanceof GitSpecError) throw new StepFailure(`The repository settings are not allowed: ${error.message}.`);
           if (error instanceof GitCommandError) throw new StepFailure(`git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
           throw error;
+        }
+        if (checkout.learnedHostKey) {
+          await this.deps.pinGitHostKey(checkout.learnedHostKey);
+          log.system(`==> Pinned the git host's key at first use: ${knownHostsFingerprints(checkout.learnedHostKey).join(', ')}`);
         }
         this.commitSha = checkout.sha;
         log.system(`==> Checked out ${checkout.sha}`);

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
+import { type AppConfig, SecretBox, createLogger, generateSshKeyPair, loadConfig, quoteShellArg, zpanelDockerNames } from '@zpanel/core';
 import {
   ApplicationEntity,
   DeploymentEntity,
@@ -63,6 +63,7 @@ describe(DeploymentRunHandler.name, () => {
   let serverId: string;
   let environmentId: string;
   let projectId: string;
+  let keyId: string;
 
   const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
   const deployments = () => dataSource.getRepository(DeploymentEntity);
@@ -142,7 +143,7 @@ describe(DeploymentRunHandler.name, () => {
     repo = await createGitFixture('sample');
 
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'deployments' })).id;
-    const keyId = randomUUID();
+    keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({
       id: keyId,
       teamId,
@@ -258,5 +259,46 @@ describe(DeploymentRunHandler.name, () => {
     await deployments().update(waiting.id, { status: 'cancelled' });
     await deployments().update(running.id, { status: 'failed' });
     expect(await outcome).toEqual({ ran: false });
+  });
+
+  it("pins the git host's key at the first ssh clone and fails a deployment when the host shows another", async () => {
+    // A repository served by the test sshd's git-upload-pack, reached with a deploy key like a private repository.
+    const remoteDir = `/tmp/zp-deploy-ssh-${namespace}`;
+    const onServer = (command: string) =>
+      execFileSync('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', ssh.privateKeyPath, '-p', String(ssh.port), `${ssh.username}@${ssh.host}`, command], {
+        encoding: 'utf8',
+      });
+    const dir = quoteShellArg(remoteDir);
+    const files = appFiles('over ssh');
+    onServer(
+      [
+        `git init -q -b main ${dir}`,
+        `mkdir -p ${dir}/www`,
+        `printf '%s' ${quoteShellArg(files.Dockerfile)} > ${dir}/Dockerfile`,
+        `printf '%s' ${quoteShellArg(files['www/index.html'])} > ${dir}/www/index.html`,
+        `git -C ${dir} add -A`,
+        `git -C ${dir} -c user.name=zpanel -c user.email=t@zpanel.test commit -q -m ssh`,
+      ].join(' && '),
+    );
+    try {
+      const app = await addApplication('private', { gitUrl: `ssh://${ssh.username}@${ssh.host}:${ssh.port}${remoteDir}`, gitBranch: 'main', deployKeyId: keyId });
+      const first = await deploy(app.id);
+      expect(first).toMatchObject({ status: 'success', reason: null });
+      expect(await answer(first.containerName as string)).toBe('over ssh');
+      const pinned = (await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey as string;
+      expect(pinned).toMatch(new RegExp(`^\\[${ssh.host.replace(/\./g, '\\.')}\\]:${ssh.port} ssh-`));
+      expect((await logOf(first.id)).map((l) => l.line).join('\n')).toMatch(/Pinned the git host's key at first use: ssh-\S+ SHA256:/);
+
+      // The same host presenting a key other than the pinned one: refused before anything is built.
+      const impostor = `[${ssh.host}]:${ssh.port} ${generateSshKeyPair('impostor').publicKey.split(' ').slice(0, 2).join(' ')}`;
+      await dataSource.getRepository(ApplicationEntity).update(app.id, { gitHostKey: impostor });
+      const refused = await deploy(app.id);
+      expect(refused).toMatchObject({ status: 'failed', step: 'source' });
+      expect(refused.reason).toMatch(/^The git host's key changed; /);
+      // A failed clone pins nothing: the impostor line stays until the user forgets it.
+      expect((await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey).toBe(impostor);
+    } finally {
+      onServer(`rm -rf ${dir}`);
+    }
   });
 });

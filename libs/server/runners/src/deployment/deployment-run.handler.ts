@@ -153,6 +153,10 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
         log: currentLog,
         enterStep: (step) => this.enterStep(deploymentId, step),
+        // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
+        pinGitHostKey: async (knownHosts) => {
+          await this.dataSource.getRepository(ApplicationEntity).createQueryBuilder().update().set({ gitHostKey: knownHosts }).where('id = :id AND git_host_key IS NULL', { id: input.pipeline.application.id }).execute();
+        },
         acquireBuildSlot: async () => {
           slot = await this.slots.acquire(input.serverId, deploymentId, abort.signal);
           const held = slot;
@@ -283,6 +287,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         buildArgs,
         runtimeEnv,
         deployKey,
+        gitHostKey: app.gitHostKey,
       },
     };
   }

@@ -1,10 +1,12 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { injectionPayloads } from '@zpanel/core';
-import { type GitFixture, createGitFixture } from '@zpanel/testing';
-import { type GitCloneSpec, GitCommandError, GitSourceFetcher, GitSpecError, gitCloneCommand, gitEnvironment } from './git-source';
+import { promisify } from 'node:util';
+import { generateSshKeyPair, injectionPayloads, quoteShellArg } from '@zpanel/core';
+import { type GitFixture, createGitFixture, testSshTarget } from '@zpanel/testing';
+import { type GitCloneSpec, GitCommandError, GitHostKeyChangedError, GitSourceFetcher, GitSpecError, gitCloneCommand, gitEnvironment } from './git-source';
 
 describe(GitSourceFetcher.name, () => {
   let repo: GitFixture;
@@ -29,7 +31,7 @@ describe(GitSourceFetcher.name, () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({ url: repo.url, branch: repo.branch, commit: null, deployKey: null, ...overrides });
+  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({ url: repo.url, branch: repo.branch, commit: null, deployKey: null, hostKey: null, ...overrides });
   const never = new AbortController().signal;
 
   describe('checkout', () => {
@@ -56,7 +58,7 @@ describe(GitSourceFetcher.name, () => {
     it('writes the deploy key to a 0600 file used only through GIT_SSH_COMMAND', () => {
       const env = gitEnvironment('/tmp/zp-home', '/tmp/zp-home/deploy_key');
       expect(env.GIT_SSH_COMMAND).toBe(
-        "'ssh' '-o' 'BatchMode=yes' '-o' 'StrictHostKeyChecking=accept-new' '-o' 'UserKnownHostsFile=/tmp/zp-home/known_hosts' '-o' 'IdentitiesOnly=yes' '-i' '/tmp/zp-home/deploy_key'",
+        "'ssh' '-o' 'BatchMode=yes' '-o' 'StrictHostKeyChecking=accept-new' '-o' 'UserKnownHostsFile=/tmp/zp-home/known_hosts' '-o' 'HashKnownHosts=no' '-o' 'IdentitiesOnly=yes' '-i' '/tmp/zp-home/deploy_key'",
       );
       expect(env.GIT_TERMINAL_PROMPT).toBe('0');
       const command = gitCloneCommand(spec(), '/tmp/zp-home/repo', env);
@@ -90,6 +92,64 @@ describe(GitSourceFetcher.name, () => {
         expect(existsSync(canary)).toBe(false);
       }
       expect(await readdir(root)).toEqual([]);
+    });
+  });
+
+  describe('over ssh (the test sshd serves a repository with git-upload-pack)', () => {
+    const target = testSshTarget();
+    const remoteDir = `/tmp/zp-git-pin-${process.pid}-${Date.now()}`;
+    let deployKey: string;
+    let url: string;
+    let head: string;
+
+    // The test's own ssh to set the repository up; the code under test gets only the URL and the deploy key.
+    const onServer = async (command: string) =>
+      (
+        await promisify(execFile)('ssh', [
+          '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+          '-i', target.privateKeyPath, '-p', String(target.port), `${target.username}@${target.host}`, command,
+        ])
+      ).stdout;
+
+    beforeAll(async () => {
+      deployKey = await readFile(target.privateKeyPath, 'utf8');
+      url = `ssh://${target.username}@${target.host}:${target.port}${remoteDir}`;
+      const dir = quoteShellArg(remoteDir);
+      await onServer(
+        `git init -q -b main ${dir} && printf 'FROM base\n' > ${dir}/Dockerfile && git -C ${dir} add Dockerfile && git -C ${dir} -c user.name=zpanel -c user.email=t@zpanel.test commit -q -m v1 && git -C ${dir} rev-parse HEAD`,
+      ).then((out) => (head = out.trim()));
+    });
+    afterAll(async () => {
+      await onServer(`rm -rf ${quoteShellArg(remoteDir)}`);
+    });
+
+    const sshSpec = (hostKey: string | null): GitCloneSpec => ({ url, branch: 'main', commit: null, deployKey, hostKey });
+
+    it('learns the host key at first use, then clones with only that key pinned', async () => {
+      const first = await fetcher.checkout(sshSpec(null), {}, never);
+      expect(first.sha).toBe(head);
+      const learned = first.learnedHostKey as string;
+      expect(learned).toMatch(new RegExp(`^\\[${target.host.replace(/\./g, '\\.')}\\]:${target.port} ssh-`, 'm'));
+      await first.dispose();
+
+      const again = await fetcher.checkout(sshSpec(learned), {}, never);
+      expect(again.sha).toBe(head);
+      expect(again.learnedHostKey).toBeNull();
+      await again.dispose();
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it("fails with GitHostKeyChangedError when the host shows another key than the pinned one", async () => {
+      const impostor = generateSshKeyPair('other').publicKey.split(' ').slice(0, 2).join(' ');
+      const pinned = `[${target.host}]:${target.port} ${impostor}`;
+      await expect(fetcher.checkout(sshSpec(pinned), {}, never)).rejects.toThrow(GitHostKeyChangedError);
+      await expect(fetcher.checkout(sshSpec(pinned), {}, never)).rejects.toThrow(/^the git host's key changed; /);
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it('pins with StrictHostKeyChecking=yes and the pinned file only', () => {
+      const env = gitEnvironment('/tmp/zp-home', '/tmp/zp-home/deploy_key', true);
+      expect(env.GIT_SSH_COMMAND).toContain("'StrictHostKeyChecking=yes' '-o' 'UserKnownHostsFile=/tmp/zp-home/known_hosts'");
     });
   });
 });

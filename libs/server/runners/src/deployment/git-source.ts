@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gitBranch, gitCommit, gitUrl, quoteShellArg } from '@zpanel/core';
@@ -11,6 +11,8 @@ export interface GitCloneSpec {
   commit: string | null;
   /** Private key (OpenSSH/PEM) of the deploy key, for ssh URLs. */
   deployKey: string | null;
+  /** known_hosts lines pinned for the git host (ssh URLs); null: learn the key on this clone. */
+  hostKey: string | null;
 }
 
 export interface GitCommand {
@@ -47,8 +49,28 @@ function checked(spec: GitCloneSpec): void {
   }
 }
 
-/** The environment git runs with; `keyPath` set: ssh uses only that key and trusts a host on first contact. */
-export function gitEnvironment(home: string, keyPath: string | null): Record<string, string> {
+/**
+ * The git host refused to prove it holds the pinned key: someone may be in the middle, or the host
+ * really changed its key (then the user forgets the pinned one on purpose).
+ */
+export class GitHostKeyChangedError extends Error {
+  constructor() {
+    super("the git host's key changed; if the provider really rotated it, forget the pinned host key in the application's source settings and deploy again");
+    this.name = 'GitHostKeyChangedError';
+  }
+}
+
+/** ssh:// and scp-like `user@host:path` URLs go through ssh; the allowlist admits nothing else but http(s). */
+export function isSshGitUrl(url: string): boolean {
+  return !/^https?:\/\//i.test(url);
+}
+
+/**
+ * The environment git runs with. ssh uses only `keyPath` (when set) and the known_hosts file of `home`:
+ * `pinned` (that file holds the pinned key): the host must prove exactly that key; otherwise the
+ * first contact is trusted and ssh writes the key it saw there, for the caller to pin.
+ */
+export function gitEnvironment(home: string, keyPath: string | null, pinned = false): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -59,7 +81,9 @@ export function gitEnvironment(home: string, keyPath: string | null): Record<str
     SSH_ASKPASS: '/bin/false',
   };
   // git runs GIT_SSH_COMMAND through a shell: every part is quoted (the paths are ours, the quoting is for safety anyway).
-  const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${join(home, 'known_hosts')}`];
+  const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', `StrictHostKeyChecking=${pinned ? 'yes' : 'accept-new'}`, '-o', `UserKnownHostsFile=${join(home, 'known_hosts')}`];
+  // Readable lines to pin and show (Debian's system config hashes host names).
+  ssh.push('-o', 'HashKnownHosts=no');
   if (keyPath) ssh.push('-o', 'IdentitiesOnly=yes', '-i', keyPath);
   env.GIT_SSH_COMMAND = ssh.map(quoteShellArg).join(' ');
   return env;
@@ -121,6 +145,8 @@ export function runGit(command: GitCommand, output: GitOutput = {}, signal?: Abo
 export interface SourceCheckout {
   dir: string;
   sha: string;
+  /** known_hosts lines learned on this clone (ssh URL, nothing pinned before); null otherwise. */
+  learnedHostKey?: string | null;
   dispose(): Promise<void>;
 }
 
@@ -148,9 +174,21 @@ export class GitSourceFetcher implements SourceFetcher {
         await writeFile(keyPath, spec.deployKey.endsWith('\n') ? spec.deployKey : `${spec.deployKey}\n`, { mode: 0o600 });
         await chmod(keyPath, 0o600);
       }
-      const env = gitEnvironment(home, keyPath);
+      const knownHosts = join(home, 'known_hosts');
+      const pinned = spec.hostKey !== null && spec.hostKey.trim() !== '';
+      if (pinned) await writeFile(knownHosts, `${(spec.hostKey as string).trim()}\n`, { mode: 0o600 });
+      const env = gitEnvironment(home, keyPath, pinned);
       const dir = join(home, 'repo');
-      await runGit(gitCloneCommand(spec, dir, env), output, signal);
+      try {
+        await runGit(gitCloneCommand(spec, dir, env), output, signal);
+      } catch (error) {
+        if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr)) throw new GitHostKeyChangedError();
+        throw error;
+      }
+      let learnedHostKey: string | null = null;
+      if (!pinned && isSshGitUrl(spec.url)) {
+        learnedHostKey = (await readFile(knownHosts, 'utf8').catch(() => '')).trim() || null;
+      }
       let sha: string;
       try {
         sha = (await runGit(gitResolveCommand(spec, dir, env), {}, signal)).trim();
@@ -159,7 +197,7 @@ export class GitSourceFetcher implements SourceFetcher {
         throw error;
       }
       await runGit(gitCheckoutCommand(sha, dir, env), output, signal);
-      return { dir, sha, dispose };
+      return { dir, sha, learnedHostKey, dispose };
     } catch (error) {
       await dispose();
       throw error;
