@@ -7,6 +7,7 @@ import {
   ENV_VALUE_MAX_BYTES,
   type EnvVarDto,
   type EnvironmentDto,
+  type GeneratedDeployKeyResponse,
   type Paginated,
   type ProblemDetails,
   type ProjectDto,
@@ -16,7 +17,7 @@ import {
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { formatDotenv, injectionPayloads } from '@zpanel/core';
+import { formatDotenv, generateSshKeyPair, injectionPayloads, knownHostsFingerprints } from '@zpanel/core';
 import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
@@ -110,7 +111,7 @@ describe('projects, environments, applications and variables (built api)', () =>
     // Deployment routes under /applications are checked by the deployments suite.
     const ours = Object.entries(doc.paths).filter(([path]) => /^\/api\/v1\/(projects|environments|applications)/.test(path) && !path.includes('/deployments') && !path.includes('/webhook'));
     const operations = ours.flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
-    expect(operations).toHaveLength(21);
+    expect(operations).toHaveLength(23);
     for (const { route, op } of operations) {
       expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({ route, summary: true, success: true });
     }
@@ -646,6 +647,85 @@ describe('projects, environments, applications and variables (built api)', () =>
       await asOwner('DELETE', `/api/v1/projects/${project.id}`);
       expect(await count()).toBe(0);
       expect((await asOwner('GET', `/api/v1/environments/${environment}/env`)).status).toBe(404);
+    });
+  });
+
+  describe('private repositories', () => {
+    let environmentId: string;
+
+    beforeAll(async () => {
+      environmentId = (await environmentsOf((await createProject('Private')).id))[0].id;
+    });
+
+    const hostKeyLine = (host: string) => `${host} ${generateSshKeyPair('host').publicKey.split(' ').slice(0, 2).join(' ')}`;
+    const pin = async (applicationId: string, line: string) => {
+      const db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        await db.query(`UPDATE "applications" SET "git_host_key" = $1 WHERE "id" = $2`, [line, applicationId]);
+      } finally {
+        await db.end();
+      }
+    };
+
+    it("shows the pinned git host key's fingerprint, forgets it on purpose (audited), and drops it when the git host changes", async () => {
+      const app = await createApp(gitApp(environmentId, { name: 'pinned', gitUrl: 'git@github.com:acme/pinned.git' }));
+      expect(app.gitHostKeyFingerprints).toBeNull();
+      const line = hostKeyLine('github.com');
+      await pin(app.id, line);
+      const shown = (await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body.gitHostKeyFingerprints;
+      expect(shown).toEqual(knownHostsFingerprints(line));
+      expect(shown?.[0]).toMatch(/^ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/);
+
+      // Another repository on the same host keeps the pin; another host is learned anew.
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { gitUrl: 'ssh://git@github.com/acme/other.git' });
+      expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body.gitHostKeyFingerprints).toEqual(shown);
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { gitUrl: 'git@gitlab.com:acme/pinned.git' });
+      expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body.gitHostKeyFingerprints).toBeNull();
+
+      await pin(app.id, line);
+      expect((await call('POST', `/api/v1/applications/${app.id}/git-host-key/forget`, viewer.accessToken)).status).toBe(403);
+      expect((await call('POST', `/api/v1/applications/${app.id}/git-host-key/forget`, readToken)).status).toBe(403);
+      const forgotten = await asOwner<ApplicationDto>('POST', `/api/v1/applications/${app.id}/git-host-key/forget`);
+      expect(forgotten.status).toBe(200);
+      expect(forgotten.body.gitHostKeyFingerprints).toBeNull();
+      const audit = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=application.git_host_key_forgotten')).body;
+      expect(audit.items.find((e) => e.target?.id === app.id)?.metadata).toEqual({ name: 'pinned', fingerprints: shown });
+    });
+
+    it('generates a deploy key per application, kept sealed as a team key, and returns only its public half', async () => {
+      const app = await createApp(gitApp(environmentId, { name: 'keyed', gitUrl: 'git@github.com:acme/keyed.git', deployKeyId: keyId }));
+      expect((await call('POST', `/api/v1/applications/${app.id}/deploy-key`, viewer.accessToken)).status).toBe(403);
+      const generated = await asOwner<GeneratedDeployKeyResponse>('POST', `/api/v1/applications/${app.id}/deploy-key`);
+      expect(generated.status).toBe(201);
+      const { sshKey, application } = generated.body;
+      expect(sshKey).toMatchObject({ name: 'Deploy key: keyed', type: 'ssh-ed25519', teamId: owner.teamId, serverCount: 0 });
+      expect(sshKey.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+ zpanel-deploy-keyed$/);
+      expect(application.deployKeyId).toBe(sshKey.id);
+      expect(generated.text).not.toMatch(/PRIVATE KEY/);
+      const listed = (await asOwner<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys?perPage=100')).body.items;
+      expect(listed.find((k) => k.id === sshKey.id)).toMatchObject({ fingerprint: sshKey.fingerprint, publicKey: sshKey.publicKey });
+      // The previous deploy key is still a team key; a second generation replaces the first as the deploy key.
+      expect(listed.some((k) => k.id === keyId)).toBe(true);
+      const again = (await asOwner<GeneratedDeployKeyResponse>('POST', `/api/v1/applications/${app.id}/deploy-key`)).body;
+      expect(again.sshKey.fingerprint).not.toBe(sshKey.fingerprint);
+      expect(again.application.deployKeyId).toBe(again.sshKey.id);
+
+      const db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        const [row] = (await db.query(`SELECT "private_key" FROM "ssh_keys" WHERE "id" = $1`, [sshKey.id])).rows as { private_key: string }[];
+        expect(row.private_key).not.toMatch(/PRIVATE KEY/);
+      } finally {
+        await db.end();
+      }
+      const audit = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=application.deploy_key_generated')).body;
+      expect(audit.items.find((e) => e.target?.id === app.id && e.metadata.sshKeyId === sshKey.id)?.metadata).toEqual({
+        name: 'keyed',
+        sshKeyId: sshKey.id,
+        fingerprint: sshKey.fingerprint,
+        previousDeployKeyId: keyId,
+      });
     });
   });
 });

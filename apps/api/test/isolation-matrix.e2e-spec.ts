@@ -123,6 +123,8 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/applications/{applicationId}/webhook': {},
   'POST /api/v1/applications/{applicationId}/webhook-secret': {},
   'GET /api/v1/applications/{applicationId}/webhook-deliveries': {},
+  'POST /api/v1/applications/{applicationId}/deploy-key': {},
+  'POST /api/v1/applications/{applicationId}/git-host-key/forget': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;

@@ -11,12 +11,12 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ability, type ApplicationDto, type EnvVarDto, type Paginated, TEAM_HEADER } from '@zpanel/contracts';
+import { Ability, type ApplicationDto, type EnvVarDto, type GeneratedDeployKeyResponse, type Paginated, TEAM_HEADER } from '@zpanel/contracts';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { TeamAccessService } from '../teams/team-access.service';
 import { TeamFromHeader } from '../teams/team-header';
 import { uuidParam } from '../teams/team-params';
-import { ApplicationDoc, ApplicationListQueryDto, ApplicationPageDoc, CreateApplicationDto, UpdateApplicationDto } from './applications.dto';
+import { ApplicationDoc, ApplicationListQueryDto, ApplicationPageDoc, CreateApplicationDto, GeneratedDeployKeyDoc, UpdateApplicationDto } from './applications.dto';
 import { ApplicationsService } from './applications.service';
 import { BulkEnvDto, EnvVarDoc, UpsertEnvVarDto } from './env-vars.dto';
 import { type EnvOwner, EnvVarsService } from './env-vars.service';
@@ -71,6 +71,16 @@ export class ApplicationsController {
   async update(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Body() body: UpdateApplicationDto): Promise<ApplicationDto> {
     await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
     return this.applications.update(caller, id, body);
+  }
+
+  @Post(':applicationId/deploy-key')
+  @ApiOperation({
+    summary: "Generate an ed25519 deploy key for this application (kept as a team SSH key) and use it; paste the public key into the provider's deploy keys",
+  })
+  @ApiCreatedResponse({ type: GeneratedDeployKeyDoc })
+  async generateDeployKey(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<GeneratedDeployKeyResponse> {
+    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
+    return this.applications.generateDeployKey(caller, id);
   }
 
   @Post(':applicationId/git-host-key/forget')

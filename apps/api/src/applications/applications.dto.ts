@@ -7,6 +7,7 @@ import {
   BUILD_PACKS,
   type BuildPack,
   type CreateApplicationRequest,
+  type GeneratedDeployKeyResponse,
   HEALTH_CHECK_PATH_PATTERN,
   HEALTH_CHECK_TYPES,
   type HealthCheckSettings,
@@ -34,6 +35,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../http/pagination';
+import { SshKeyDoc } from '../servers/servers.dto';
 import { IfPresent, IsApplicationField, IsDisplayText } from './field-validation';
 
 const { healthCheck: hc } = APPLICATION_LIMITS;
@@ -90,6 +92,11 @@ export class ApplicationDoc implements ApplicationDto {
   gitHostKeyFingerprints: string[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class GeneratedDeployKeyDoc implements GeneratedDeployKeyResponse {
+  @ApiProperty({ type: ApplicationDoc, description: 'The application, its deployKeyId now the new key' }) application: ApplicationDoc;
+  @ApiProperty({ type: SshKeyDoc, description: "The new team key; paste its publicKey into the provider's deploy keys" }) sshKey: SshKeyDoc;
 }
 
 export class ApplicationPageDoc {

@@ -8,15 +8,17 @@ import {
   type CreateApplicationRequest,
   ErrorCode,
   type FieldError,
+  type GeneratedDeployKeyResponse,
   type HealthCheckSettings,
   type PageQuery,
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { AppException, InjectLogger, knownHostsFingerprints } from '@zpanel/core';
-import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, knownHostsFingerprints } from '@zpanel/core';
+import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
@@ -128,14 +130,17 @@ function translateWriteError(error: unknown, name: string): unknown {
 @Injectable()
 export class ApplicationsService {
   private readonly logger: Logger;
+  private readonly box: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     @InjectLogger() logger: Logger,
+    @InjectConfig() config: AppConfig,
   ) {
     this.logger = logger.child({ component: 'applications' });
+    this.box = new SecretBox(config.security.secretKey);
   }
 
   private get applications() {
@@ -258,6 +263,48 @@ export class ApplicationsService {
     // What the proxy routes: the domains, to the alias (from the name) and the port.
     if (domains !== undefined || rest.port !== undefined || rest.name !== undefined) await this.syncProxy(current.serverId);
     return this.get(id);
+  }
+
+  /**
+   * A fresh ed25519 key for this application only, kept as a team SSH key (listed, deletable once
+   * unused, like any other) and made its deploy key. The previous deploy key stays a team key.
+   */
+  async generateDeployKey(caller: Caller, id: string): Promise<GeneratedDeployKeyResponse> {
+    const current = await this.applications.findOneByOrFail({ id });
+    const pair = generateSshKeyPair(`zpanel-deploy-${current.name}`);
+    const keyId = randomUUID();
+    const name = `Deploy key: ${current.name}`;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(SshKeyEntity).insert({
+        id: keyId,
+        teamId: current.teamId,
+        name,
+        type: pair.type,
+        privateKey: this.box.seal(pair.privateKey, sshKeyAad(keyId)),
+        publicKey: pair.publicKey,
+        fingerprint: pair.fingerprint,
+      });
+      await manager.getRepository(ApplicationEntity).update({ id }, { deployKeyId: keyId, updatedAt: new Date() });
+      await this.audit.record(
+        { action: AuditAction.SshKeyCreated, teamId: current.teamId, actor: caller, target: { type: 'ssh_key', id: keyId }, metadata: { name, fingerprint: pair.fingerprint, generated: true } },
+        manager,
+      );
+      await this.audit.record(
+        {
+          action: AuditAction.ApplicationDeployKeyGenerated,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'application', id },
+          metadata: { name: current.name, sshKeyId: keyId, fingerprint: pair.fingerprint, previousDeployKeyId: current.deployKeyId },
+        },
+        manager,
+      );
+    });
+    const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: keyId });
+    return {
+      application: await this.get(id),
+      sshKey: { id: key.id, teamId: key.teamId, name: key.name, type: key.type, publicKey: key.publicKey, fingerprint: key.fingerprint, serverCount: 0, createdAt: key.createdAt.toISOString() },
+    };
   }
 
   /** Drops the pinned git host key on purpose (the provider rotated it): the next ssh clone learns the key it is shown. */

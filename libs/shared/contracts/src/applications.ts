@@ -1,5 +1,7 @@
 /** Projects, environments, applications and their variables (issue #5 parts 1 and 2). */
 
+import type { SshKeyDto } from './servers';
+
 export interface ProjectDto {
   id: string;
   teamId: string;
@@ -89,6 +91,13 @@ export interface ApplicationDto {
   gitHostKeyFingerprints: string[] | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** `POST /applications/{id}/deploy-key`: the new team key, now the application's deploy key. */
+export interface GeneratedDeployKeyResponse {
+  application: ApplicationDto;
+  /** Its `publicKey` goes into the git provider's deploy keys (read-only access is enough). */
+  sshKey: SshKeyDto;
 }
 
 export interface CreateApplicationRequest {

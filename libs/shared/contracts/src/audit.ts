@@ -39,6 +39,8 @@ export enum AuditAction {
   ApplicationWebhookSecretRotated = 'application.webhook_secret_rotated',
   /** The pinned git host key was forgotten on purpose: the next ssh clone trusts the key it is shown. */
   ApplicationGitHostKeyForgotten = 'application.git_host_key_forgotten',
+  /** A new ed25519 key was generated as the application's deploy key (metadata: sshKeyId, fingerprint). */
+  ApplicationDeployKeyGenerated = 'application.deploy_key_generated',
   /** Keys set or removed, never values. */
   EnvVarsChanged = 'env_vars.changed',
   AlertRuleCreated = 'alert_rule.created',
