@@ -727,5 +727,47 @@ describe('projects, environments, applications and variables (built api)', () =>
         previousDeployKeyId: keyId,
       });
     });
+
+    it('stores an HTTPS token sealed and write-only: only whether it is set is shown, null clears it', async () => {
+      const TOKEN = 'ghp_e2eWriteOnlyToken0123456789abcdefXYZ';
+      const app = await createApp(gitApp(environmentId, { name: 'tokened', gitToken: TOKEN }));
+      expect(app.gitTokenSet).toBe(true);
+      expect(JSON.stringify(app)).not.toContain(TOKEN);
+      const sealed = async () => {
+        const db = new Client({ connectionString: stack.databaseUrl });
+        await db.connect();
+        try {
+          return ((await db.query(`SELECT "git_token" FROM "applications" WHERE "id" = $1`, [app.id])).rows[0] as { git_token: string | null }).git_token;
+        } finally {
+          await db.end();
+        }
+      };
+      const stored = await sealed();
+      expect(stored).toMatch(/^v1\./);
+      expect(stored).not.toContain(TOKEN);
+
+      // Left out of a PATCH: kept. Viewers and read tokens see only the flag too.
+      expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { description: 'still private' })).body.gitTokenSet).toBe(true);
+      for (const token of [owner.accessToken, viewer.accessToken, readToken]) {
+        const listed = await call<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100', token);
+        expect(listed.body.items.find((a) => a.id === app.id)?.gitTokenSet).toBe(true);
+        expect(listed.text).not.toContain(TOKEN);
+      }
+      expect(fieldsOf(await asOwner('PATCH', `/api/v1/applications/${app.id}`, { gitToken: 'has a space' }))).toEqual(['gitToken']);
+      expect(fieldsOf(await asOwner('PATCH', `/api/v1/applications/${app.id}`, { gitToken: '' }))).toEqual(['gitToken']);
+      expect(await sealed()).toBe(stored);
+
+      const replaced = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { gitToken: 'another-token' });
+      expect(replaced.body.gitTokenSet).toBe(true);
+      expect(await sealed()).not.toBe(stored);
+      const cleared = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { gitToken: null });
+      expect(cleared.body.gitTokenSet).toBe(false);
+      expect(await sealed()).toBeNull();
+
+      const audit = await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=application.updated&perPage=100');
+      expect(audit.text).not.toContain(TOKEN);
+      expect(audit.text).not.toContain('another-token');
+      expect(stack.api.output()).not.toContain(TOKEN);
+    });
   });
 });

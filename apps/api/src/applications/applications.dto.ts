@@ -90,6 +90,7 @@ export class ApplicationDoc implements ApplicationDto {
     description: "The git host's key pinned at the first ssh clone; null: the next ssh clone learns it",
   })
   gitHostKeyFingerprints: string[] | null;
+  @ApiProperty({ example: false, description: 'Whether an HTTPS token is stored (it is never returned)' }) gitTokenSet: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -189,6 +190,18 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsOptional()
   @IsUUID('4', { message: 'deployKeyId must be the id of one of the team’s SSH keys' })
   deployKeyId?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    writeOnly: true,
+    example: 'glpat-xxxxxxxxxxxxxxxxxxxx',
+    description: 'Token for an https:// repository (a bare token, or user:password); stored sealed, never returned; null clears it',
+  })
+  @IsOptional()
+  @IsString({ message: 'gitToken must be text' })
+  @MaxLength(1000, { message: 'gitToken must be at most 1000 characters' })
+  @Matches(/^[\x21-\x7e]+$/, { message: 'gitToken must be printable ASCII without spaces' })
+  gitToken?: string | null;
 
   @ApiPropertyOptional({ example: 'Dockerfile', default: APPLICATION_DEFAULTS.dockerfilePath, description: 'Relative to the base directory' })
   @IfPresent()

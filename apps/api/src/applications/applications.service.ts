@@ -15,7 +15,7 @@ import {
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, knownHostsFingerprints } from '@zpanel/core';
-import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,7 @@ const MESSAGES = {
   deployKeyId: 'deployKeyId must be the id of one of the team’s SSH keys',
 } as const;
 
-function toDto(a: ApplicationEntity, domains: string[]): ApplicationDto {
+function toDto(a: ApplicationEntity, domains: string[], gitTokenSet: boolean): ApplicationDto {
   return {
     id: a.id,
     teamId: a.teamId,
@@ -58,6 +58,7 @@ function toDto(a: ApplicationEntity, domains: string[]): ApplicationDto {
     keepImages: a.keepImages,
     watchPaths: a.watchPaths,
     gitHostKeyFingerprints: a.gitHostKey === null ? null : knownHostsFingerprints(a.gitHostKey),
+    gitTokenSet,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -156,8 +157,9 @@ export class ApplicationsService {
     const where = { teamId, ...(query.projectId ? { projectId: query.projectId } : {}), ...(query.environmentId ? { environmentId: query.environmentId } : {}) };
     const [rows, total] = await this.applications.findAndCount({ where, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
     const domains = await this.domainsOf(this.dataSource.manager, rows.map((r) => r.id));
+    const withToken = await this.withGitToken(rows.map((r) => r.id));
     return paginated(
-      rows.map((r) => toDto(r, domains.get(r.id) ?? [])),
+      rows.map((r) => toDto(r, domains.get(r.id) ?? [], withToken.has(r.id))),
       total,
       window,
     );
@@ -165,7 +167,7 @@ export class ApplicationsService {
 
   async get(id: string): Promise<ApplicationDto> {
     const row = await this.applications.findOneByOrFail({ id });
-    return toDto(row, (await this.domainsOf(this.dataSource.manager, [id])).get(id) ?? []);
+    return toDto(row, (await this.domainsOf(this.dataSource.manager, [id])).get(id) ?? [], (await this.withGitToken([id])).has(id));
   }
 
   /** The environment, server and deploy key must be the team's: another team's id is one that does not exist. */
@@ -175,7 +177,9 @@ export class ApplicationsService {
     if (!environment) problems.push({ field: 'environmentId', message: MESSAGES.environmentId });
     if (!(await this.dataSource.getRepository(ServerEntity).existsBy({ id: input.serverId, teamId }))) problems.push({ field: 'serverId', message: MESSAGES.serverId });
     if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
-    const row: Omit<ApplicationEntity, 'id' | 'createdAt' | 'updatedAt'> = {
+    const newId = randomUUID();
+    const row: Omit<ApplicationEntity, 'createdAt' | 'updatedAt'> = {
+      id: newId,
       teamId,
       projectId: environment?.projectId ?? '',
       environmentId: input.environmentId,
@@ -200,6 +204,7 @@ export class ApplicationsService {
       watchPaths: input.watchPaths ?? [],
       webhookSecret: null,
       gitHostKey: null,
+      gitToken: input.gitToken ? this.box.seal(input.gitToken, gitTokenAad(newId)) : null,
     };
     problems.push(...consistencyProblems(row));
     if (problems.length > 0) throw AppException.validation(problems);
@@ -227,10 +232,11 @@ export class ApplicationsService {
   /** Only what is sent changes; `domains`, when sent, replaces the whole set. */
   async update(caller: Caller, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
     const current = await this.applications.findOneByOrFail({ id });
-    const { domains, healthCheck, cpuLimit, ...rest } = sent(input);
+    const { domains, healthCheck, cpuLimit, gitToken, ...rest } = sent(input);
     const changes: Partial<ApplicationEntity> = { ...rest };
     if (healthCheck !== undefined) changes.healthCheck = resolveHealthCheck(current.healthCheck, healthCheck);
     if (cpuLimit !== undefined) changes.cpuLimit = cpuLimit === null ? null : String(cpuLimit);
+    if (gitToken !== undefined) changes.gitToken = gitToken ? this.box.seal(gitToken, gitTokenAad(id)) : null;
     // The pinned key belongs to the host: another host is learned anew at its first clone.
     if (rest.gitUrl !== undefined && gitHostOf(rest.gitUrl) !== gitHostOf(current.gitUrl)) changes.gitHostKey = null;
 
@@ -356,6 +362,17 @@ export class ApplicationsService {
     } catch (error) {
       this.logger.warn({ err: error, serverId }, 'proxy sync not queued');
     }
+  }
+
+  /** Which of these applications have an HTTPS token stored (the sealed value is never selected here). */
+  private async withGitToken(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = (await this.applications
+      .createQueryBuilder('a')
+      .select('a.id', 'id')
+      .where('a.id IN (:...ids) AND a.git_token IS NOT NULL', { ids })
+      .getRawMany()) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
   }
 
   private keyOfTeam(teamId: string, id: string): Promise<boolean> {

@@ -31,7 +31,12 @@ export interface GitFixture {
   close(): Promise<void>;
 }
 
-export async function createGitFixture(name = 'app', branch = 'main'): Promise<GitFixture> {
+export interface GitFixtureOptions {
+  /** Serve only requests carrying exactly this Authorization header (401 with a Basic challenge otherwise), like a private HTTPS repository. */
+  authorization?: string;
+}
+
+export async function createGitFixture(name = 'app', branch = 'main', options: GitFixtureOptions = {}): Promise<GitFixture> {
   const root = await mkdtemp(join(tmpdir(), 'zpanel-git-'));
   const bare = join(root, 'served', `${name}.git`);
   const work = join(root, 'work');
@@ -43,6 +48,10 @@ export async function createGitFixture(name = 'app', branch = 'main'): Promise<G
 
   const served = normalize(join(root, 'served'));
   const server: Server = createServer((request, response) => {
+    if (options.authorization !== undefined && request.headers.authorization !== options.authorization) {
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="private"' }).end();
+      return;
+    }
     const path = normalize(join(served, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)));
     if (!path.startsWith(served + sep)) {
       response.writeHead(404).end();

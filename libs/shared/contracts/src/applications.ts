@@ -89,6 +89,8 @@ export interface ApplicationDto {
    * provider publishes); null: nothing pinned yet, the next ssh clone learns it.
    */
   gitHostKeyFingerprints: string[] | null;
+  /** Whether an HTTPS token is stored (the token itself is write-only). */
+  gitTokenSet: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -109,6 +111,11 @@ export interface CreateApplicationRequest {
   gitUrl?: string;
   gitBranch?: string;
   deployKeyId?: string | null;
+  /**
+   * Token for an https:// repository (a bare token, or `user:password`): stored sealed, never returned;
+   * null clears it, leaving it out keeps it.
+   */
+  gitToken?: string | null;
   dockerfilePath?: string;
   buildTarget?: string | null;
   baseDirectory?: string;

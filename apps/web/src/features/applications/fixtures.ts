@@ -46,6 +46,7 @@ export function anApplication(overrides: Partial<ApplicationDto> = {}): Applicat
     keepImages: 3,
     watchPaths: [],
     gitHostKeyFingerprints: null,
+    gitTokenSet: false,
     createdAt: '2026-01-05T10:00:00.000Z',
     updatedAt: '2026-01-05T10:00:00.000Z',
     ...overrides,

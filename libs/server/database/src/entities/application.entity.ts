@@ -82,9 +82,18 @@ export class ApplicationEntity {
   @Column('text', { name: 'git_host_key', nullable: true })
   gitHostKey: string | null;
 
+  /** Sealed (see gitTokenAad): the token for an HTTPS repository; null: none. Only whether it is set is shown. */
+  @Column('text', { name: 'git_token', nullable: true, select: false })
+  gitToken: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/** The HTTPS git token is sealed bound to the application id: pasted onto another application, it does not open. */
+export function gitTokenAad(applicationId: string): string {
+  return `application-git-token:${applicationId}`;
 }

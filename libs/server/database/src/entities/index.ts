@@ -2,7 +2,7 @@ import { AlertEventEntity, toAlertEventDto } from './alert-event.entity';
 import { AlertRuleEntity, DEFAULT_ALERT_RULES } from './alert-rule.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationDomainEntity } from './application-domain.entity';
-import { ApplicationEntity } from './application.entity';
+import { ApplicationEntity, gitTokenAad } from './application.entity';
 import { EnvVarEntity, envVarAad } from './env-var.entity';
 import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
@@ -23,6 +23,7 @@ import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.enti
 
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
+export { gitTokenAad };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
 

@@ -89,6 +89,7 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
       runtimeEnv: [],
       deployKey: null,
       gitHostKey: null,
+      gitToken: null,
       ...input,
     });
     await log.flush();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { DeploymentLog } from './deployment-log';
 import type { DeploymentOps, HealthProber } from './deployment-ops';
-import { GitCommandError, GitHostKeyChangedError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
+import { GitAuthError, GitCommandError, GitHostKeyChangedError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
 
 /** The application as the pipeline needs it (settings read when the deployment starts). */
 export interface PipelineApplication {
@@ -42,6 +42,8 @@ export interface PipelineInput {
   deployKey: string | null;
   /** The git host's pinned known_hosts lines (ssh URLs); null: learn them on this clone. */
   gitHostKey: string | null;
+  /** Token for an https:// repository, opened; redacted from the log like every secret. */
+  gitToken: string | null;
 }
 
 export interface PipelineDeps {
@@ -211,12 +213,13 @@ export class DeploymentPipeline {
         log.system(`==> Cloning ${app.gitUrl} (branch ${app.gitBranch}${input.commit ? `, commit ${input.commit}` : ''})`);
         try {
           checkout = await this.deps.source.checkout(
-            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey, hostKey: input.gitHostKey },
+            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey, hostKey: input.gitHostKey, token: input.gitToken },
             { onStdout: (text) => log.write('stdout', text), onStderr: (text) => log.write('stderr', text) },
             this.deps.signal,
           );
         } catch (error) {
           this.checkAbort();
+          if (error instanceof GitAuthError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
           if (error instanceof GitHostKeyChangedError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
           if (error instanceof GitSpecError) throw new StepFailure(`The repository settings are not allowed: ${error.message}.`);
           if (error instanceof GitCommandError) throw new StepFailure(`git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);

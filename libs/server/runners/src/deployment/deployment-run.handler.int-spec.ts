@@ -17,11 +17,12 @@ import {
   TeamEntity,
   buildDataSourceOptions,
   envVarAad,
+  gitTokenAad,
   sshKeyAad,
 } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import { type GitFixture, createGitFixture, testSshTarget, waitFor } from '@zpanel/testing';
+import { type GitFixture, createGitFixture, removeDockerNamespace, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -161,16 +162,7 @@ describe(DeploymentRunHandler.name, () => {
 
   afterAll(async () => {
     // Everything this suite created carries its namespace: remove exactly that.
-    const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-    if (containers.length) docker('rm', '-f', ...containers);
-    const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-    if (images.length) docker('rmi', '-f', ...new Set(images));
-    // Absent when nothing was deployed.
-    try {
-      execFileSync('docker', ['network', 'rm', names.network], { stdio: 'ignore' });
-    } catch {
-      // nothing to remove
-    }
+    removeDockerNamespace(namespace);
     await repo.close();
     pool.close();
     redis.disconnect();
@@ -299,6 +291,29 @@ describe(DeploymentRunHandler.name, () => {
       expect((await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey).toBe(impostor);
     } finally {
       onServer(`rm -rf ${dir}`);
+    }
+  });
+
+  it('clones a private HTTPS repository with the sealed token, never logging it, and says what is missing without it', async () => {
+    const TOKEN = 'glpat-handlerToken-5Qx8';
+    const privateRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+    try {
+      // A Dockerfile that would print the token if it reached the build.
+      await privateRepo.commit({ ...appFiles('private v1'), 'www/token.txt': TOKEN }, 'private');
+      const app = await addApplication('private-https', { gitUrl: privateRepo.url, gitBranch: 'main' });
+      const withoutToken = await deploy(app.id);
+      expect(withoutToken).toMatchObject({ status: 'failed', step: 'source' });
+      expect(withoutToken.reason).toMatch(/^The git host asks for credentials: set an HTTPS token/);
+
+      await dataSource.getRepository(ApplicationEntity).update(app.id, { gitToken: box.seal(TOKEN, gitTokenAad(app.id)) });
+      const deployed = await deploy(app.id);
+      expect(deployed).toMatchObject({ status: 'success', reason: null });
+      expect(await answer(deployed.containerName as string)).toBe('private v1');
+      const text = (await logOf(deployed.id)).map((l) => l.line).join('\n');
+      expect(text).toContain('Checked out');
+      expect(text).not.toContain(TOKEN);
+    } finally {
+      await privateRepo.close();
     }
   });
 });

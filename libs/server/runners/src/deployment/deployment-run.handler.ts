@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, SecretBox, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, sshKeyAad } from '@zpanel/database';
+import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -259,6 +259,14 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       deployKey = this.box.open(key.privateKey, sshKeyAad(key.id));
       secrets.push(deployKey);
     }
+    let gitToken: string | null = null;
+    if (app.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
+      const sealed = (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: app.id }, select: { id: true, gitToken: true } }))?.gitToken;
+      if (sealed) {
+        gitToken = this.box.open(sealed, gitTokenAad(app.id));
+        secrets.push(gitToken);
+      }
+    }
     return {
       serverId: app.serverId,
       secrets,
@@ -288,6 +296,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         runtimeEnv,
         deployKey,
         gitHostKey: app.gitHostKey,
+        gitToken,
       },
     };
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSshKeyPair, injectionPayloads, quoteShellArg } from '@zpanel/core';
 import { type GitFixture, createGitFixture, testSshTarget } from '@zpanel/testing';
-import { type GitCloneSpec, GitCommandError, GitHostKeyChangedError, GitSourceFetcher, GitSpecError, gitCloneCommand, gitEnvironment } from './git-source';
+import { GitAuthError, type GitCloneSpec, GitCommandError, GitHostKeyChangedError, GitSourceFetcher, GitSpecError, gitCloneCommand, gitEnvironment, gitTokenEnvironment } from './git-source';
 
 describe(GitSourceFetcher.name, () => {
   let repo: GitFixture;
@@ -31,7 +31,7 @@ describe(GitSourceFetcher.name, () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({ url: repo.url, branch: repo.branch, commit: null, deployKey: null, hostKey: null, ...overrides });
+  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({ url: repo.url, branch: repo.branch, commit: null, deployKey: null, hostKey: null, token: null, ...overrides });
   const never = new AbortController().signal;
 
   describe('checkout', () => {
@@ -123,7 +123,7 @@ describe(GitSourceFetcher.name, () => {
       await onServer(`rm -rf ${quoteShellArg(remoteDir)}`);
     });
 
-    const sshSpec = (hostKey: string | null): GitCloneSpec => ({ url, branch: 'main', commit: null, deployKey, hostKey });
+    const sshSpec = (hostKey: string | null): GitCloneSpec => ({ url, branch: 'main', commit: null, deployKey, hostKey, token: null });
 
     it('learns the host key at first use, then clones with only that key pinned', async () => {
       const first = await fetcher.checkout(sshSpec(null), {}, never);
@@ -150,6 +150,53 @@ describe(GitSourceFetcher.name, () => {
     it('pins with StrictHostKeyChecking=yes and the pinned file only', () => {
       const env = gitEnvironment('/tmp/zp-home', '/tmp/zp-home/deploy_key', true);
       expect(env.GIT_SSH_COMMAND).toContain("'StrictHostKeyChecking=yes' '-o' 'UserKnownHostsFile=/tmp/zp-home/known_hosts'");
+    });
+  });
+
+  describe('over HTTPS with a token (a repository that wants an Authorization header)', () => {
+    const TOKEN = 'glpat-Zp9x_private-token-value';
+    let privateRepo: GitFixture;
+    let head: string;
+
+    beforeAll(async () => {
+      privateRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+      head = await privateRepo.commit({ Dockerfile: 'FROM base\n' }, 'private');
+    });
+    afterAll(async () => {
+      await privateRepo.close();
+    });
+
+    const tokenSpec = (token: string | null): GitCloneSpec => ({ url: privateRepo.url, branch: 'main', commit: null, deployKey: null, hostKey: null, token });
+
+    it('clones with the token, which is neither in argv nor in the URL or the checkout', async () => {
+      const seen: string[] = [];
+      const checkout = await fetcher.checkout(tokenSpec(TOKEN), { onStdout: (t) => seen.push(t), onStderr: (t) => seen.push(t) }, never);
+      expect(checkout.sha).toBe(head);
+      expect(checkout.learnedHostKey).toBeNull();
+      expect(await readFile(join(checkout.dir, '.git', 'config'), 'utf8')).not.toContain(TOKEN);
+      expect(seen.join('')).not.toContain(TOKEN);
+      await checkout.dispose();
+
+      const env = { ...gitEnvironment('/tmp/zp-home', null), ...gitTokenEnvironment(privateRepo.url, TOKEN) };
+      const argv = gitCloneCommand(tokenSpec(TOKEN), '/tmp/zp-home/repo', env).argv.join(' ');
+      expect(argv).not.toContain(TOKEN);
+      expect(argv).not.toContain(Buffer.from(`x-access-token:${TOKEN}`).toString('base64'));
+      // Scoped to the repository's origin: a redirect elsewhere does not carry it.
+      expect(env.GIT_CONFIG_KEY_0).toBe(`http.${new URL(privateRepo.url).origin}/.extraHeader`);
+    });
+
+    it('says credentials are needed without a token, and that the token was refused when it is wrong', async () => {
+      const missing = await fetcher.checkout(tokenSpec(null), {}, never).catch((error: unknown) => error);
+      expect(missing).toBeInstanceOf(GitAuthError);
+      expect((missing as Error).message).toMatch(/asks for credentials: set an HTTPS token/);
+      const wrong = await fetcher.checkout(tokenSpec('not-the-token'), {}, never).catch((error: unknown) => error);
+      expect(wrong).toBeInstanceOf(GitAuthError);
+      expect((wrong as Error).message).toMatch(/refused the HTTPS token/);
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it('takes user:password as the credentials as given', () => {
+      expect(gitTokenEnvironment('https://bitbucket.org/acme/shop.git', 'olive:app-password').GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from('olive:app-password').toString('base64')}`);
     });
   });
 });

@@ -13,6 +13,8 @@ export interface GitCloneSpec {
   deployKey: string | null;
   /** known_hosts lines pinned for the git host (ssh URLs); null: learn the key on this clone. */
   hostKey: string | null;
+  /** Token for an https:// repository (`user:password` or a bare token); never in argv or the URL. */
+  token: string | null;
 }
 
 export interface GitCommand {
@@ -60,6 +62,18 @@ export class GitHostKeyChangedError extends Error {
   }
 }
 
+/** The HTTPS git host asked for credentials, or refused the token it was given. */
+export class GitAuthError extends Error {
+  constructor(readonly hadToken: boolean) {
+    super(
+      hadToken
+        ? 'the git host refused the HTTPS token: check that it is still valid and can read the repository'
+        : "the git host asks for credentials: set an HTTPS token in the application's source settings (or use an ssh URL with a deploy key)",
+    );
+    this.name = 'GitAuthError';
+  }
+}
+
 /** ssh:// and scp-like `user@host:path` URLs go through ssh; the allowlist admits nothing else but http(s). */
 export function isSshGitUrl(url: string): boolean {
   return !/^https?:\/\//i.test(url);
@@ -87,6 +101,21 @@ export function gitEnvironment(home: string, keyPath: string | null, pinned = fa
   if (keyPath) ssh.push('-o', 'IdentitiesOnly=yes', '-i', keyPath);
   env.GIT_SSH_COMMAND = ssh.map(quoteShellArg).join(' ');
   return env;
+}
+
+/**
+ * The token as an Authorization header for the repository's origin only, handed to git through
+ * GIT_CONFIG_* variables: not in argv (visible to every local user in ps) nor in the URL (stored in
+ * .git/config and echoed in errors). A bare token goes with the username `x-access-token`
+ * (GitHub, Gitea and GitLab accept any username with a personal or project token).
+ */
+export function gitTokenEnvironment(url: string, token: string): Record<string, string> {
+  const credentials = token.includes(':') ? token : `x-access-token:${token}`;
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${new URL(url).origin}/.extraHeader`,
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`,
+  };
 }
 
 /** The clone of one branch into `dir`, without checking anything out yet. Throws GitSpecError for a value outside the allowlists. */
@@ -178,11 +207,15 @@ export class GitSourceFetcher implements SourceFetcher {
       const pinned = spec.hostKey !== null && spec.hostKey.trim() !== '';
       if (pinned) await writeFile(knownHosts, `${(spec.hostKey as string).trim()}\n`, { mode: 0o600 });
       const env = gitEnvironment(home, keyPath, pinned);
+      if (spec.token && !isSshGitUrl(spec.url)) Object.assign(env, gitTokenEnvironment(spec.url, spec.token));
       const dir = join(home, 'repo');
       try {
         await runGit(gitCloneCommand(spec, dir, env), output, signal);
       } catch (error) {
         if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr)) throw new GitHostKeyChangedError();
+        if (!isSshGitUrl(spec.url) && error instanceof GitCommandError && /could not read Username|Authentication failed|returned error: 40[13]/.test(error.stderr)) {
+          throw new GitAuthError(spec.token !== null);
+        }
         throw error;
       }
       let learnedHostKey: string | null = null;
