@@ -104,19 +104,7 @@ describe('deployments (built api + worker, the test server)', () => {
   });
 
   afterAll(async () => {
-    if (stack) {
-      const namespace = stack.dockerNamespace;
-      const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-      if (containers.length) docker('rm', '-f', ...containers);
-      const images = docker('images', '-q', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-      if (images.length) docker('rmi', '-f', ...new Set(images));
-      // Absent when nothing was deployed.
-      try {
-        execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
-      } catch {
-        // nothing to remove
-      }
-    }
+    // The stack removes everything its namespace created on the test server when it stops.
     await repo?.close();
     await stack?.stop();
   });

@@ -15,8 +15,21 @@ export function removeDockerNamespace(namespace: string): void {
   const list = (...args: string[]) => docker(...args).split('\n').filter(Boolean);
   const containers = list('ps', '-aq', '--filter', label);
   if (containers.length) docker('rm', '-f', '-v', ...containers);
-  const images = list('images', '-q', '--filter', label);
-  if (images.length) docker('rmi', '-f', ...new Set(images));
+  // An image built FROM another of the namespace's images pins its parent until it is gone itself:
+  // remove one by one, in rounds, until nothing of the namespace is left.
+  for (let round = 0; round < 5; round += 1) {
+    const images = [...new Set(list('images', '-q', '--filter', label))];
+    if (images.length === 0) break;
+    for (const image of images) {
+      try {
+        docker('rmi', '-f', image);
+      } catch {
+        // a child image still uses it: the next round gets it
+      }
+    }
+  }
+  const left = list('images', '-q', '--filter', label);
+  if (left.length) throw new Error(`images of Docker namespace ${namespace} could not be removed: ${left.join(' ')}`);
   const volumes = list('volume', 'ls', '-q', '--filter', label);
   if (volumes.length) docker('volume', 'rm', '-f', ...volumes);
   try {
