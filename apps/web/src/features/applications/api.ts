@@ -5,6 +5,7 @@ import type {
   CreateApplicationRequest,
   EnvVarDto,
   EnvVarScope,
+  GeneratedDeployKeyResponse,
   PageQuery,
   Paginated,
   UpdateApplicationRequest,
@@ -30,6 +31,14 @@ export function createApplication(body: CreateApplicationRequest): Promise<Appli
 
 export function updateApplication(id: string, body: UpdateApplicationRequest): Promise<ApplicationDto> {
   return apiRequest<ApplicationDto>(applicationPath(id), { method: 'PATCH', body });
+}
+
+export function generateDeployKey(id: string): Promise<GeneratedDeployKeyResponse> {
+  return apiRequest<GeneratedDeployKeyResponse>(`${applicationPath(id)}/deploy-key`, { method: 'POST' });
+}
+
+export function forgetGitHostKey(id: string): Promise<ApplicationDto> {
+  return apiRequest<ApplicationDto>(`${applicationPath(id)}/git-host-key/forget`, { method: 'POST' });
 }
 
 export function deleteApplication(id: string): Promise<void> {

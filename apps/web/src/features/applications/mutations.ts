@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApplicationDto, BulkEnvRequest, CreateApplicationRequest, UpdateApplicationRequest, UpsertEnvVarRequest } from '@zpanel/contracts';
 import { projectKeys } from '../projects/queries';
-import { createApplication, deleteApplication, deleteEnvVar, type EnvOwner, replaceEnvVars, updateApplication, upsertEnvVar } from './api';
+import { sshKeyKeys } from '../servers/queries';
+import { createApplication, deleteApplication, deleteEnvVar, type EnvOwner, forgetGitHostKey, generateDeployKey, replaceEnvVars, updateApplication, upsertEnvVar } from './api';
 import { applicationKeys, envVarKeys } from './queries';
 
 /** Puts the answer in the detail cache and refreshes lists and the project's counts. */
@@ -22,6 +23,30 @@ export function useCreateApplication(teamId: string) {
 export function useUpdateApplication(teamId: string, id: string) {
   const store = useStoreApplication(teamId);
   return useMutation({ mutationFn: (body: UpdateApplicationRequest) => updateApplication(id, body), onSuccess: store });
+}
+
+/** The new key joins the team's keys, and becomes the application's deploy key. */
+export function useGenerateDeployKey(teamId: string, id: string) {
+  const store = useStoreApplication(teamId);
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => generateDeployKey(id),
+    onSuccess: (generated) => {
+      store(generated.application);
+      void queryClient.invalidateQueries({ queryKey: sshKeyKeys.lists(teamId) });
+    },
+  });
+}
+
+export function useForgetGitHostKey(teamId: string, id: string) {
+  const store = useStoreApplication(teamId);
+  return useMutation({ mutationFn: () => forgetGitHostKey(id), onSuccess: store });
+}
+
+/** The token is write-only: the request carrying it is dropped from the mutation cache at once. */
+export function useSetGitToken(teamId: string, id: string) {
+  const store = useStoreApplication(teamId);
+  return useMutation({ mutationFn: (gitToken: string | null) => updateApplication(id, { gitToken }), gcTime: 0, onSuccess: store });
 }
 
 export function useDeleteApplication(teamId: string) {

@@ -16,6 +16,7 @@ import {
   sourceRequest,
 } from '../application-form';
 import { useApplicationOutlet } from '../application-outlet';
+import { PrivateRepository } from '../components/private-repository';
 import { RuntimeFields, SourceFields } from '../components/settings-fields';
 import { useUpdateApplication } from '../mutations';
 
@@ -55,43 +56,46 @@ export function ApplicationSettingsTab() {
   };
 
   return (
-    <section className="panel panel--padded" aria-label="Settings">
-      <form className="form applications__form" onSubmit={submit} aria-label="Settings">
-        <fieldset className="applications__group" disabled={disabled}>
-          <legend className="applications__legend">General</legend>
-          <TextField
-            label="Name"
-            required
-            maxLength={63}
-            value={name}
-            onChange={(event) => setName(event.target.value.toLowerCase())}
-            error={errors.name}
-            hint="Renaming changes the container and network alias from the next deployment."
-          />
-          <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
-          <TextField
-            label="Port"
-            required
-            type="number"
-            min={APPLICATION_LIMITS.port.min}
-            max={APPLICATION_LIMITS.port.max}
-            value={port}
-            onChange={(event) => setPort(event.target.value)}
-            error={errors.port}
-            hint="The port the container listens on."
-          />
-        </fieldset>
-        <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={disabled} />
-        <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={disabled} />
-        <FormFailure error={update.error} fields={FIELDS} />
-        {update.isSuccess && !update.isPending && !unchanged && <p className="form__success">Saved. Changes apply from the next deployment.</p>}
-        {unchanged && <p className="field__hint">Nothing changed.</p>}
-        <div className="form__actions">
-          <button type="submit" className="button" disabled={disabled || update.isPending} title={writeRefusal}>
-            {update.isPending ? 'Saving…' : 'Save settings'}
-          </button>
-        </div>
-      </form>
-    </section>
+    <>
+      <section className="panel panel--padded" aria-label="Settings">
+        <form className="form applications__form" onSubmit={submit} aria-label="Settings">
+          <fieldset className="applications__group" disabled={disabled}>
+            <legend className="applications__legend">General</legend>
+            <TextField
+              label="Name"
+              required
+              maxLength={63}
+              value={name}
+              onChange={(event) => setName(event.target.value.toLowerCase())}
+              error={errors.name}
+              hint="Renaming changes the container and network alias from the next deployment."
+            />
+            <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
+            <TextField
+              label="Port"
+              required
+              type="number"
+              min={APPLICATION_LIMITS.port.min}
+              max={APPLICATION_LIMITS.port.max}
+              value={port}
+              onChange={(event) => setPort(event.target.value)}
+              error={errors.port}
+              hint="The port the container listens on."
+            />
+          </fieldset>
+          <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={disabled} />
+          <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={disabled} />
+          <FormFailure error={update.error} fields={FIELDS} />
+          {update.isSuccess && !update.isPending && !unchanged && <p className="form__success">Saved. Changes apply from the next deployment.</p>}
+          {unchanged && <p className="field__hint">Nothing changed.</p>}
+          <div className="form__actions">
+            <button type="submit" className="button" disabled={disabled || update.isPending} title={writeRefusal}>
+              {update.isPending ? 'Saving…' : 'Save settings'}
+            </button>
+          </div>
+        </form>
+      </section>
+      {application.buildPack === 'dockerfile' && <PrivateRepository application={application} teamId={teamId} sshKeys={sshKeys.data?.items ?? []} writeRefusal={writeRefusal} />}
+    </>
   );
 }
