@@ -34,6 +34,8 @@ export interface GitFixture {
 export interface GitFixtureOptions {
   /** Serve only requests carrying exactly this Authorization header (401 with a Basic challenge otherwise), like a private HTTPS repository. */
   authorization?: string;
+  /** Answer each request this much later: keeps git running long enough for a test to watch its processes. */
+  delayMs?: number;
 }
 
 export async function createGitFixture(name = 'app', branch = 'main', options: GitFixtureOptions = {}): Promise<GitFixture> {
@@ -47,7 +49,8 @@ export async function createGitFixture(name = 'app', branch = 'main', options: G
   await git(work, 'remote', 'add', 'origin', bare);
 
   const served = normalize(join(root, 'served'));
-  const server: Server = createServer((request, response) => {
+  const server: Server = createServer(async (request, response) => {
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (options.authorization !== undefined && request.headers.authorization !== options.authorization) {
       response.writeHead(401, { 'www-authenticate': 'Basic realm="private"' }).end();
       return;

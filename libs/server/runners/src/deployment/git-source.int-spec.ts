@@ -185,6 +185,35 @@ describe(GitSourceFetcher.name, () => {
       expect(env.GIT_CONFIG_KEY_0).toBe(`http.${new URL(privateRepo.url).origin}/.extraHeader`);
     });
 
+    it("keeps the token out of every process's command line while git runs", async () => {
+      const cmdlines = async () => {
+        const lines: string[] = [];
+        for (const pid of await readdir('/proc')) {
+          if (!/^\d+$/.test(pid)) continue;
+          const line = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+          if (line) lines.push(line.replace(/\0/g, ' '));
+        }
+        return lines;
+      };
+      const slowRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`, delayMs: 150 });
+      await slowRepo.commit({ Dockerfile: 'FROM base\n' }, 'slow');
+      let done = false;
+      const seen = new Set<string>();
+      const clone = fetcher.checkout({ ...tokenSpec(TOKEN), url: slowRepo.url }, {}, never).finally(() => (done = true));
+      while (!done) {
+        for (const line of await cmdlines()) if (line.includes(slowRepo.url)) seen.add(line);
+      }
+      await (await clone).dispose();
+      await slowRepo.close();
+      // It did watch git at work (clone and its http helper), and none of them carried the token.
+      expect([...seen].some((line) => line.startsWith('git '))).toBe(true);
+      const base64 = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+      for (const line of seen) {
+        expect(line).not.toContain(TOKEN);
+        expect(line).not.toContain(base64);
+      }
+    });
+
     it('says credentials are needed without a token, and that the token was refused when it is wrong', async () => {
       const missing = await fetcher.checkout(tokenSpec(null), {}, never).catch((error: unknown) => error);
       expect(missing).toBeInstanceOf(GitAuthError);
