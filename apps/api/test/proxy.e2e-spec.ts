@@ -105,6 +105,9 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
     expect((await asOwner('DELETE', `/api/v1/applications/${appId}`)).status).toBe(204);
     await answers(domain('www'), 404);
+    // Caddy runs the new config before its file replaces the old one: wait for both, so the next
+    // test starts from a settled proxy.
+    await waitFor(async () => (appliedConfig().includes(domain('www')) ? undefined : true), 20_000, 'the config file without the deleted domain');
   });
 
   it('refuses SECURITY.md payloads as domains with the field named; nothing reaches Caddy and no canary appears', async () => {
