@@ -19,10 +19,30 @@ export async function zpanelNetworkExists(docker: Docker, names: ZpanelDockerNam
 }
 
 /**
- * Creates the bridge network the proxy and the app containers share, unless it exists. Safe to race
- * (the proxy sync and a deployment may both ensure it): whoever loses gets Docker's 409 and keeps the other's.
+ * Creations in flight in this process, by network name. Docker's `CheckDuplicate` is not atomic:
+ * two concurrent creates (a proxy sync and a deployment) made two networks of one name here, and
+ * every later use of the name then failed as "ambiguous". A worker runs both jobs, so serializing
+ * them here closes the race; across several workers the 409 below still covers the common case.
  */
+const creating = new Map<string, Promise<'created' | 'kept'>>();
+
+/** Creates the bridge network the proxy and the app containers share, unless it exists. */
 export async function ensureZpanelNetwork(docker: Docker, names: ZpanelDockerNames): Promise<'created' | 'kept'> {
+  let pending = creating.get(names.network);
+  while (pending) {
+    await pending.catch(() => undefined);
+    pending = creating.get(names.network);
+  }
+  const work = createUnlessPresent(docker, names);
+  creating.set(names.network, work);
+  try {
+    return await work;
+  } finally {
+    if (creating.get(names.network) === work) creating.delete(names.network);
+  }
+}
+
+async function createUnlessPresent(docker: Docker, names: ZpanelDockerNames): Promise<'created' | 'kept'> {
   if (await zpanelNetworkExists(docker, names)) return 'kept';
   try {
     await docker.createNetwork({
