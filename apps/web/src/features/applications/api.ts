@@ -47,14 +47,21 @@ export function deleteApplication(id: string): Promise<void> {
 
 /**
  * Whose variables: an application (its list is the effective one: shared variables of its
- * environment, overridden by its own) or an environment (its shared ones).
+ * environment, overridden by its own), an environment (its shared ones), or the preview
+ * overrides of an application (`id`: the application previewed; only the overrides are listed).
  */
 export interface EnvOwner {
   scope: EnvVarScope;
   id: string;
 }
 
-const envPath = ({ scope, id }: EnvOwner) => `/api/v1/${scope === 'application' ? 'applications' : 'environments'}/${encodeURIComponent(id)}/env`;
+const ENV_PATHS: Record<EnvVarScope, (id: string) => string> = {
+  application: (id) => `${applicationPath(id)}/env`,
+  environment: (id) => `/api/v1/environments/${encodeURIComponent(id)}/env`,
+  preview: (id) => `${applicationPath(id)}/preview-env`,
+};
+
+const envPath = ({ scope, id }: EnvOwner) => ENV_PATHS[scope](id);
 
 export function fetchEnvVars(owner: EnvOwner, signal?: AbortSignal): Promise<EnvVarDto[]> {
   return apiRequest<EnvVarDto[]>(envPath(owner), { signal });

@@ -32,6 +32,32 @@ export const RESTART_POLICY_LABELS: Record<RestartPolicy, string> = {
 export const SCOPE_LABELS: Record<EnvVarScope, string> = {
   environment: 'shared',
   application: 'app',
+  preview: 'preview',
+};
+
+/** How the variables editor and its dialogs speak of each scope's variables. */
+export const ENV_SCOPE_TEXTS: Record<EnvVarScope, { title: string; description: string; ownVariable: string; replaced: string; deleted: string }> = {
+  environment: {
+    title: 'Shared variables',
+    description: 'Every application of this environment gets these, unless it sets the same key itself.',
+    ownVariable: 'Shared by every application of the environment, unless one sets the same key itself.',
+    replaced: 'the environment’s shared variables',
+    deleted: 'Applications of this environment no longer get it (unless they set it themselves) from their next deployment on.',
+  },
+  application: {
+    title: 'Environment variables',
+    description: 'What the application gets: its own variables, and its environment’s shared ones it does not override.',
+    ownVariable: 'This application’s own: it wins over a shared variable of the same key.',
+    replaced: 'the application’s own variables',
+    deleted: 'The application no longer gets it from its next deployment on (a shared variable of the same key then applies).',
+  },
+  preview: {
+    title: 'Preview variables',
+    description: 'They override the application’s and the environment’s variables of the same key, in previews only (e.g. a staging database instead of production’s).',
+    ownVariable: 'Previews only: it wins over the application’s and the environment’s variable of the same key.',
+    replaced: 'the preview variables',
+    deleted: 'Previews get the application’s (or the environment’s) value again from their next deployment on.',
+  },
 };
 
 /**

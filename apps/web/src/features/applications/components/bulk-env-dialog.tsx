@@ -5,6 +5,7 @@ import { FormFailure } from '../../../components/form-failure';
 import type { EnvOwner } from '../api';
 import { errorsByField } from '../application-form';
 import { formatDotenv, lineOfProblem } from '../dotenv';
+import { ENV_SCOPE_TEXTS } from '../labels';
 import { useReplaceEnvVars } from '../mutations';
 import { CheckboxField, TextAreaField } from './fields';
 
@@ -45,7 +46,7 @@ export function BulkEnvDialog({ teamId, owner, current, onClose }: BulkEnvDialog
   return (
     <Dialog
       title="Edit as .env"
-      description={`One KEY=value per line; # starts a comment; quote values with spaces or line breaks. Saving replaces the ${owner.scope === 'environment' ? 'environment’s shared' : 'application’s own'} variables: a key you remove is deleted.`}
+      description={`One KEY=value per line; # starts a comment; quote values with spaces or line breaks. Saving replaces ${ENV_SCOPE_TEXTS[owner.scope].replaced}: a key you remove is deleted.`}
       onClose={onClose}
     >
       <form className="form" onSubmit={submit} aria-label="Edit as .env">

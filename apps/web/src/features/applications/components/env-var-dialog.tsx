@@ -5,6 +5,7 @@ import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import type { EnvOwner } from '../api';
+import { ENV_SCOPE_TEXTS } from '../labels';
 import { useUpsertEnvVar } from '../mutations';
 import { CheckboxField, TextAreaField } from './fields';
 
@@ -38,7 +39,7 @@ export function EnvVarDialog({ teamId, owner, editing, suggestedKey = '', onClos
   return (
     <Dialog
       title={editing ? `Edit ${editing.key}` : 'Add variable'}
-      description={owner.scope === 'environment' ? 'Shared by every application of the environment, unless one sets the same key itself.' : 'This application’s own: it wins over a shared variable of the same key.'}
+      description={ENV_SCOPE_TEXTS[owner.scope].ownVariable}
       onClose={onClose}
     >
       <form className="form" onSubmit={submit} aria-label={editing ? 'Edit variable' : 'Add variable'}>

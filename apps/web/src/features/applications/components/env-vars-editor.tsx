@@ -5,7 +5,7 @@ import { ErrorState } from '../../../components/error-state';
 import { PlusIcon } from '../../../components/icons';
 import { Skeleton } from '../../../components/skeleton';
 import type { EnvOwner } from '../api';
-import { SCOPE_LABELS, seesSecrets, whyCannotWrite } from '../labels';
+import { ENV_SCOPE_TEXTS, SCOPE_LABELS, seesSecrets, whyCannotWrite } from '../labels';
 import { useDeleteEnvVar } from '../mutations';
 import { useEnvVars } from '../queries';
 import { BulkEnvDialog } from './bulk-env-dialog';
@@ -25,8 +25,8 @@ const MASK = '••••••••';
 
 /**
  * Variables of an application (the effective list: its own and its environment's shared ones, each
- * with its scope) or of an environment. Values are masked on screen until shown; callers without
- * `read:sensitive` never get them and see why.
+ * with its scope), of an environment, or an application's preview overrides. Values are masked on
+ * screen until shown; callers without `read:sensitive` never get them and see why.
  */
 export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditorProps) {
   const vars = useEnvVars(teamId, owner);
@@ -37,6 +37,7 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
   const secretsHidden = !seesSecrets(role);
   const own = (v: EnvVarDto) => v.scope === owner.scope;
   const close = () => setEditing(undefined);
+  const texts = ENV_SCOPE_TEXTS[owner.scope];
 
   const toggle = (key: string) =>
     setRevealed((current) => {
@@ -46,15 +47,11 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
     });
 
   return (
-    <section className="panel env-vars" aria-label={owner.scope === 'environment' ? 'Shared variables' : 'Environment variables'}>
+    <section className="panel env-vars" aria-label={texts.title}>
       <header className="env-vars__header">
         <div>
-          <h2 className="applications__heading">{owner.scope === 'environment' ? 'Shared variables' : 'Environment variables'}</h2>
-          <p className="muted">
-            {owner.scope === 'environment'
-              ? 'Every application of this environment gets these, unless it sets the same key itself.'
-              : 'What the application gets: its own variables, and its environment’s shared ones it does not override.'}
-          </p>
+          <h2 className="applications__heading">{texts.title}</h2>
+          <p className="muted">{texts.description}</p>
         </div>
         <div className="env-vars__actions">
           <button type="button" className="button button--secondary" disabled={Boolean(refusal) || !vars.isSuccess} title={refusal} onClick={() => setEditing({ kind: 'bulk' })}>
@@ -167,11 +164,7 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
       {editing?.kind === 'delete' && (
         <ConfirmDialog
           title={`Delete ${editing.variable.key}?`}
-          description={
-            owner.scope === 'environment'
-              ? 'Applications of this environment no longer get it (unless they set it themselves) from their next deployment on.'
-              : 'The application no longer gets it from its next deployment on (a shared variable of the same key then applies).'
-          }
+          description={texts.deleted}
           confirmLabel="Delete variable"
           pendingLabel="Deleting…"
           pending={remove.isPending}
