@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
+import { PreviewsModule } from './previews/previews.module';
 import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
@@ -35,6 +36,7 @@ export class AppModule {
         CommandRunsModule,
         ApplicationsModule,
         DeploymentsModule,
+        PreviewsModule,
         WebhooksModule,
       ],
     };

@@ -12,6 +12,12 @@ import {
   HEALTH_CHECK_TYPES,
   type HealthCheckSettings,
   type HealthCheckType,
+  type PreviewDeploymentSummary,
+  type PreviewDto,
+  type PreviewOfDto,
+  type PreviewProvider,
+  DEPLOYMENT_STATUSES,
+  type DeploymentStatus,
   RESTART_POLICIES,
   type RestartPolicy,
   type UpdateApplicationRequest,
@@ -21,6 +27,7 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -91,8 +98,49 @@ export class ApplicationDoc implements ApplicationDto {
   })
   gitHostKeyFingerprints: string[] | null;
   @ApiProperty({ example: false, description: 'Whether an HTTPS token is stored (it is never returned)' }) gitTokenSet: boolean;
+  @ApiProperty({ example: false, description: 'Pull/merge requests against gitBranch deploy previews at pr-<number>.<previewDomain>' }) previewsEnabled: boolean;
+  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: 'Base domain of previews (point a wildcard DNS record *.<previewDomain> at the server)' })
+  previewDomain: string | null;
+  @ApiProperty({ example: false, description: 'Also deploy pull requests from forks (by repository id)' }) previewForks: boolean;
+  @ApiPropertyOptional({ nullable: true, type: () => PreviewOfDoc, description: 'Set on a preview: the application it previews and the pull request' }) previewOf: PreviewOfDoc | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class PreviewOfDoc implements PreviewOfDto {
+  @ApiProperty({ format: 'uuid' }) applicationId: string;
+  @ApiProperty({ example: 42 }) number: number;
+}
+
+class PreviewDeploymentSummaryDoc implements PreviewDeploymentSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: DEPLOYMENT_STATUSES, example: 'success' }) status: DeploymentStatus;
+  @ApiPropertyOptional({ nullable: true, example: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39' }) commitSha: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) finishedAt: string | null;
+}
+
+export class PreviewDoc implements PreviewDto {
+  @ApiProperty({ format: 'uuid', description: "The preview's own application id: its deployments and logs are under it" }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'The application it previews' }) applicationId: string;
+  @ApiProperty({ enum: ['github', 'gitlab', 'gitea'], example: 'github' }) provider: PreviewProvider;
+  @ApiProperty({ example: 42, description: 'Pull request number (GitLab: merge request iid)' }) number: number;
+  @ApiProperty({ example: 'Add the checkout page' }) title: string;
+  @ApiPropertyOptional({ nullable: true, example: 'https://github.com/acme/shop/pull/42' }) link: string | null;
+  @ApiProperty({ example: 'feature/checkout' }) headBranch: string;
+  @ApiProperty({ example: false }) fork: boolean;
+  @ApiProperty({ example: 'pr-42.preview.shop.example.com' }) domain: string;
+  @ApiPropertyOptional({ nullable: true, example: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39' }) commitSha: string | null;
+  @ApiPropertyOptional({ nullable: true, type: PreviewDeploymentSummaryDoc }) latestDeployment: PreviewDeploymentSummaryDoc | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class PreviewPageDoc {
+  @ApiProperty({ type: [PreviewDoc] }) items: PreviewDoc[];
+  @ApiProperty() page: number;
+  @ApiProperty() perPage: number;
+  @ApiProperty() total: number;
 }
 
 export class GeneratedDeployKeyDoc implements GeneratedDeployKeyResponse {
@@ -287,6 +335,22 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @ArrayUnique({ message: 'watchPaths must not list a glob twice' })
   @IsApplicationField('watchPath', { each: true })
   watchPaths?: string[];
+
+  @ApiPropertyOptional({ example: true, default: false, description: 'Deploy a preview of each pull/merge request against gitBranch (needs previewDomain; dockerfile build pack)' })
+  @IfPresent()
+  @IsBoolean({ message: 'previewsEnabled must be true or false' })
+  previewsEnabled?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: 'Previews are served at pr-<number>.<previewDomain> (point *.<previewDomain> at the server)' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @IsApplicationField('previewDomain')
+  previewDomain?: string | null;
+
+  @ApiPropertyOptional({ example: false, default: false, description: 'Also deploy pull requests from forks: their code then runs on your server with the preview variables' })
+  @IfPresent()
+  @IsBoolean({ message: 'previewForks must be true or false' })
+  previewForks?: boolean;
 }
 
 /** Every field optional; only what is sent changes. The environment and server cannot change. */

@@ -10,5 +10,7 @@ import { ProjectsService } from './projects.service';
   imports: [TeamsModule],
   controllers: [ProjectsController, EnvironmentsController, EnvironmentEnvController, ApplicationsController, ApplicationEnvController],
   providers: [ProjectsService, ApplicationsService, EnvVarsService],
+  // Previews are applications with their own variables' scope.
+  exports: [ApplicationsService, EnvVarsService],
 })
 export class ApplicationsModule {}

@@ -19,7 +19,7 @@ import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEn
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, In, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -59,6 +59,10 @@ function toDto(a: ApplicationEntity, domains: string[], gitTokenSet: boolean): A
     watchPaths: a.watchPaths,
     gitHostKeyFingerprints: a.gitHostKey === null ? null : knownHostsFingerprints(a.gitHostKey),
     gitTokenSet,
+    previewsEnabled: a.previewsEnabled,
+    previewDomain: a.previewDomain,
+    previewForks: a.previewForks,
+    previewOf: a.previewOfId && a.previewNumber ? { applicationId: a.previewOfId, number: a.previewNumber } : null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -87,7 +91,7 @@ function resolveHealthCheck(base: HealthCheckSettings, input: Partial<HealthChec
   return { ...merged, path: merged.type === 'tcp' ? null : (merged.path ?? null) };
 }
 
-type Settings = Pick<ApplicationEntity, 'buildPack' | 'gitUrl' | 'gitBranch' | 'imageReference' | 'healthCheck'>;
+type Settings = Pick<ApplicationEntity, 'buildPack' | 'gitUrl' | 'gitBranch' | 'imageReference' | 'healthCheck' | 'previewsEnabled' | 'previewDomain'>;
 
 /** What the build pack needs and the health check makes sense of, as field errors. */
 function consistencyProblems(s: Settings): FieldError[] {
@@ -99,8 +103,23 @@ function consistencyProblems(s: Settings): FieldError[] {
     problems.push({ field: 'imageReference', message: 'imageReference is required for the image build pack' });
   }
   if (s.healthCheck.type === 'http' && !s.healthCheck.path) problems.push({ field: 'healthCheck.path', message: 'healthCheck.path is required for http checks' });
+  if (s.previewsEnabled && s.buildPack !== 'dockerfile') problems.push({ field: 'previewsEnabled', message: 'previewsEnabled needs the dockerfile build pack (previews are built from pull requests)' });
+  if (s.previewsEnabled && !s.previewDomain) problems.push({ field: 'previewDomain', message: 'previewDomain is required to turn previews on' });
   return problems;
 }
+
+/** The preview columns of an application that is not a preview. */
+const NOT_A_PREVIEW = {
+  previewOfId: null,
+  previewNumber: null,
+  previewProvider: null,
+  previewRef: null,
+  previewTitle: null,
+  previewLink: null,
+  previewHeadBranch: null,
+  previewFork: null,
+  previewCommit: null,
+} satisfies Partial<ApplicationEntity>;
 
 const domainTaken = (domains: string[]) =>
   new AppException(
@@ -154,7 +173,8 @@ export class ApplicationsService {
 
   async list(teamId: string, query: PageQuery & ApplicationListQuery): Promise<Paginated<ApplicationDto>> {
     const window = pageWindow(query);
-    const where = { teamId, ...(query.projectId ? { projectId: query.projectId } : {}), ...(query.environmentId ? { environmentId: query.environmentId } : {}) };
+    // Previews are listed under the application they preview.
+    const where = { teamId, previewOfId: IsNull(), ...(query.projectId ? { projectId: query.projectId } : {}), ...(query.environmentId ? { environmentId: query.environmentId } : {}) };
     const [rows, total] = await this.applications.findAndCount({ where, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
     const domains = await this.domainsOf(this.dataSource.manager, rows.map((r) => r.id));
     const withToken = await this.withGitToken(rows.map((r) => r.id));
@@ -205,6 +225,10 @@ export class ApplicationsService {
       webhookSecret: null,
       gitHostKey: null,
       gitToken: input.gitToken ? this.box.seal(input.gitToken, gitTokenAad(newId)) : null,
+      previewsEnabled: input.previewsEnabled ?? false,
+      previewDomain: input.previewDomain ?? null,
+      previewForks: input.previewForks ?? false,
+      ...NOT_A_PREVIEW,
     };
     problems.push(...consistencyProblems(row));
     if (problems.length > 0) throw AppException.validation(problems);
@@ -232,6 +256,7 @@ export class ApplicationsService {
   /** Only what is sent changes; `domains`, when sent, replaces the whole set. */
   async update(caller: Caller, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
     const current = await this.applications.findOneByOrFail({ id });
+    if (current.previewOfId) throw new AppException(ErrorCode.Conflict, 'A preview follows the settings of the application it previews: change them there');
     const { domains, healthCheck, cpuLimit, gitToken, ...rest } = sent(input);
     const changes: Partial<ApplicationEntity> = { ...rest };
     if (healthCheck !== undefined) changes.healthCheck = resolveHealthCheck(current.healthCheck, healthCheck);
@@ -332,22 +357,34 @@ export class ApplicationsService {
     return this.get(id);
   }
 
-  /** Removes the application's record, its domains and variables (nothing runs yet: deployments come later). */
+  /** Removes the application's record with its domains, variables, deployments and previews, then its containers and images on the server. */
   async delete(caller: Caller, id: string): Promise<void> {
-    const current = await this.applications.findOneByOrFail({ id });
+    await this.remove(caller, await this.applications.findOneByOrFail({ id }));
+  }
+
+  /**
+   * Deletes the row (its previews, domains, variables and deployments go with it: a running deployment
+   * of it sees its row gone and stops), then has the worker route the server without its domains and
+   * remove what carries its labels. `caller` null: a verified webhook closed a preview.
+   */
+  async remove(caller: Caller | null, current: ApplicationEntity): Promise<void> {
+    const previews = await this.applications.find({ where: { previewOfId: current.id }, select: { id: true, serverId: true, stopGraceSeconds: true } });
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ApplicationEntity).delete({ id });
+      await manager.getRepository(ApplicationEntity).delete({ id: current.id });
+      const preview = current.previewOfId ? { previewOf: current.previewOfId, pullRequest: current.previewNumber } : {};
       await this.audit.record(
-        { action: AuditAction.ApplicationDeleted, teamId: current.teamId, actor: caller, target: { type: 'application', id }, metadata: { name: current.name, serverId: current.serverId } },
+        { action: AuditAction.ApplicationDeleted, teamId: current.teamId, actor: caller, target: { type: 'application', id: current.id }, metadata: { name: current.name, serverId: current.serverId, ...preview } },
         manager,
       );
     });
     await this.syncProxy(current.serverId);
-    try {
-      await enqueueApplicationCleanup(this.jobs, { serverId: current.serverId, applicationId: id, stopGraceSeconds: current.stopGraceSeconds });
-    } catch (error) {
-      // The application is gone either way; its containers stay until removed by hand (they carry its labels).
-      this.logger.warn({ err: error, applicationId: id }, 'application cleanup not queued');
+    for (const app of [current, ...previews]) {
+      try {
+        await enqueueApplicationCleanup(this.jobs, { serverId: app.serverId, applicationId: app.id, stopGraceSeconds: app.stopGraceSeconds });
+      } catch (error) {
+        // The application is gone either way; its containers stay until removed by hand (they carry its labels).
+        this.logger.warn({ err: error, applicationId: app.id }, 'application cleanup not queued');
+      }
     }
   }
 
@@ -356,7 +393,7 @@ export class ApplicationsService {
    * this change). The change stands if the queue is unreachable: the next change or validation of
    * the server brings its proxy up to date.
    */
-  private async syncProxy(serverId: string): Promise<void> {
+  async syncProxy(serverId: string): Promise<void> {
     try {
       await enqueueProxySync(this.jobs, serverId);
     } catch (error) {

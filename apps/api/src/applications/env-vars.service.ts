@@ -23,10 +23,12 @@ export interface EnvOwner {
   id: string;
 }
 
+/** A preview override belongs to the application it applies to the previews of (`preview` set). */
 const columnsOf = (owner: EnvOwner) =>
-  owner.scope === 'application' ? { applicationId: owner.id, environmentId: null } : { environmentId: owner.id, applicationId: null };
-/** Rows of the owner: the other owner column is NULL on them (a CHECK says so), so one column selects them. */
-const whereOwner = (owner: EnvOwner) => (owner.scope === 'application' ? { applicationId: owner.id } : { environmentId: owner.id });
+  owner.scope === 'environment' ? { environmentId: owner.id, applicationId: null, preview: false } : { applicationId: owner.id, environmentId: null, preview: owner.scope === 'preview' };
+/** Rows of the owner: the other owner column is NULL on them (a CHECK says so). */
+const whereOwner = (owner: EnvOwner) => (owner.scope === 'environment' ? { environmentId: owner.id } : { applicationId: owner.id, preview: owner.scope === 'preview' });
+const SCOPE_WORDS: Record<EnvVarScope, string> = { environment: 'environment', application: 'application', preview: 'application’s preview overrides' };
 const bothOff = (): FieldError => ({ field: 'runtime', message: 'a variable must be available at build time, at run time, or both' });
 
 /**
@@ -50,7 +52,7 @@ export class EnvVarsService {
   async effective(applicationId: string, reveal: boolean): Promise<EnvVarDto[]> {
     const application = await this.dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: applicationId });
     const repo = this.dataSource.getRepository(EnvVarEntity);
-    const own = await repo.find({ where: { applicationId }, order: { key: 'ASC' } });
+    const own = await repo.find({ where: { applicationId, preview: false }, order: { key: 'ASC' } });
     const ownKeys = new Set(own.map((v) => v.key));
     const shared = (await repo.find({ where: { environmentId: application.environmentId }, order: { key: 'ASC' } })).filter((v) => !ownKeys.has(v.key));
     return [...own, ...shared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((row) => this.toDto(row, reveal));
@@ -71,7 +73,7 @@ export class EnvVarsService {
       const runtime = input.runtime ?? existing?.runtime ?? true;
       if (!buildTime && !runtime) throw AppException.validation([bothOff()]);
       if (!existing && (await repo.countBy(whereOwner(owner))) >= ENV_VARS_MAX_PER_SCOPE) {
-        throw new AppException(ErrorCode.Conflict, `An ${owner.scope} holds at most ${ENV_VARS_MAX_PER_SCOPE} variables`, [{ field: 'key', message: 'no room for another variable' }]);
+        throw new AppException(ErrorCode.Conflict, `At most ${ENV_VARS_MAX_PER_SCOPE} variables per ${SCOPE_WORDS[owner.scope]}`, [{ field: 'key', message: 'no room for another variable' }]);
       }
       const value = this.box.seal(input.value, envVarAad(columnsOf(owner), key));
       const saved = existing ? await repo.save({ ...existing, value, buildTime, runtime }) : await repo.save({ teamId, ...columnsOf(owner), key, value, buildTime, runtime });
@@ -85,7 +87,7 @@ export class EnvVarsService {
     await this.dataSource.transaction(async (manager) => {
       const teamId = await this.lockOwner(manager, owner);
       const { affected } = await manager.getRepository(EnvVarEntity).delete({ ...whereOwner(owner), key });
-      if (!affected) throw new AppException(ErrorCode.NotFound, `No variable ${key} in this ${owner.scope}`);
+      if (!affected) throw new AppException(ErrorCode.NotFound, `No variable ${key} in this ${SCOPE_WORDS[owner.scope]}`);
       await this.recordChange(manager, caller, teamId, owner, { set: [], removed: [key] });
     });
   }
@@ -132,13 +134,14 @@ export class EnvVarsService {
    * commit); NO KEY UPDATE leaves other writers of the row's children alone.
    */
   private async lockOwner(manager: EntityManager, owner: EnvOwner): Promise<string> {
-    const entity = owner.scope === 'application' ? ApplicationEntity : EnvironmentEntity;
+    const entity = owner.scope === 'environment' ? EnvironmentEntity : ApplicationEntity;
     const row = await manager.getRepository(entity).findOneOrFail({ where: { id: owner.id }, select: { id: true, teamId: true }, lock: { mode: 'for_no_key_update' } });
     return row.teamId;
   }
 
   private recordChange(manager: EntityManager, caller: Caller, teamId: string, owner: EnvOwner, keys: { set: string[]; removed: string[] }): Promise<void> {
-    return this.audit.record({ action: AuditAction.EnvVarsChanged, teamId, actor: caller, target: { type: owner.scope, id: owner.id }, metadata: keys }, manager);
+    const target = { type: owner.scope === 'environment' ? 'environment' : 'application', id: owner.id } as const;
+    return this.audit.record({ action: AuditAction.EnvVarsChanged, teamId, actor: caller, target, metadata: owner.scope === 'preview' ? { ...keys, preview: true } : keys }, manager);
   }
 
   private open(row: EnvVarEntity): string {
@@ -148,7 +151,7 @@ export class EnvVarsService {
   private toDto(row: EnvVarEntity, reveal: boolean): EnvVarDto {
     return {
       id: row.id,
-      scope: row.applicationId ? 'application' : 'environment',
+      scope: row.environmentId ? 'environment' : row.preview ? 'preview' : 'application',
       key: row.key,
       value: reveal ? this.open(row) : null,
       masked: !reveal,

@@ -171,7 +171,7 @@ export class ProjectsService {
   }
 }
 
-/** Rows of `entity` per value of `column`, for the given values (one query for a whole page). */
+/** Rows of `entity` per value of `column`, for the given values (one query for a whole page); previews are not counted as applications. */
 async function countBy(manager: EntityManager, entity: typeof EnvironmentEntity | typeof ApplicationEntity, column: 'project_id' | 'environment_id', ids: string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = (await manager
@@ -180,6 +180,7 @@ async function countBy(manager: EntityManager, entity: typeof EnvironmentEntity 
     .select(`r.${column}`, 'id')
     .addSelect('count(*)::int', 'count')
     .where(`r.${column} IN (:...ids)`, { ids })
+    .andWhere(entity === ApplicationEntity ? 'r.preview_of_id IS NULL' : 'TRUE')
     .groupBy(`r.${column}`)
     .getRawMany()) as { id: string; count: number }[];
   return new Map(rows.map((r) => [r.id, r.count]));

@@ -33,7 +33,7 @@ describe('parseDelivery', () => {
     expect(parseDelivery('github', 'ping', githubPingPayload(spec.repoUrl)).kind).toBe('ping');
     expect(parseDelivery('bitbucket', 'diagnostics:ping', {}).kind).toBe('ping');
     expect(parseDelivery('github', 'issues', {}).kind).toBe('other');
-    expect(parseDelivery('gitlab', 'Merge Request Hook', {}).kind).toBe('other');
+    expect(parseDelivery('gitlab', 'Note Hook', {}).kind).toBe('other');
   });
 
   it('tolerates missing and mistyped fields', () => {

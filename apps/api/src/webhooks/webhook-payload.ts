@@ -13,13 +13,33 @@ export interface PushedRef {
   changedFiles: string[] | null;
 }
 
+/** A pull/merge request event, read for previews. Every field is data from the request: validated before any use. */
+export interface PullRequestEvent {
+  /** `deploy`: opened, reopened or new commits; `close`: closed or merged; `other`: nothing for the preview. */
+  action: 'deploy' | 'close' | 'other';
+  /** The provider's action word as sent (bounded), for the reason. */
+  actionName: string;
+  /** The pull request number (GitLab: the merge request iid); null when missing or not a positive integer. */
+  number: number | null;
+  title: string;
+  headSha: string | null;
+  headBranch: string | null;
+  /** The branch the pull request would merge into. */
+  baseBranch: string | null;
+  /** From another repository than the target one, by repository id (a missing head repository counts as a fork). */
+  fork: boolean;
+  link: string | null;
+}
+
 export interface ParsedDelivery {
-  kind: 'ping' | 'push' | 'other';
+  kind: 'ping' | 'push' | 'pull' | 'other';
   /** The provider's event name, as sent (bounded), for the log. */
   event: string;
   /** Normalized repository keys (see normalizeRepoUrl) the payload names. */
   repositories: string[];
   pushes: PushedRef[];
+  /** Set for kind `pull`. */
+  pull?: PullRequestEvent;
 }
 
 type Json = Record<string, unknown>;
@@ -114,6 +134,57 @@ function bitbucketPushes(body: Json): PushedRef[] {
   });
 }
 
+const MAX_PULL_NUMBER = 2_000_000_000;
+const pullNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_PULL_NUMBER ? v : null);
+/** Repository ids: numbers on GitHub, GitLab and Gitea. Absent reads as null, which never equals anything. */
+const repoId = (v: unknown): string | null => (typeof v === 'number' || (typeof v === 'string' && v !== '') ? String(v) : null);
+const isFork = (head: string | null, base: string | null) => head === null || base === null || head !== base;
+const webLink = (v: unknown): string | null => {
+  const text = str(v, 2000);
+  return text && /^https?:\/\//i.test(text) ? text : null;
+};
+
+/** GitHub `pull_request` and Gitea `pull_request` events share their shape (Gitea says `synchronized`, and gives repo ids on head/base too). */
+function githubLikePull(body: Json): PullRequestEvent {
+  const pr = obj(body.pull_request);
+  const head = obj(pr.head);
+  const base = obj(pr.base);
+  const actionName = str(body.action, 100) ?? '';
+  const action = ['opened', 'reopened', 'synchronize', 'synchronized'].includes(actionName) ? 'deploy' : actionName === 'closed' ? 'close' : 'other';
+  const headRepo = head.repo === null ? null : repoId(obj(head.repo).id ?? head.repo_id);
+  const baseRepo = repoId(obj(base.repo).id ?? base.repo_id ?? obj(body.repository).id);
+  return {
+    action,
+    actionName,
+    number: pullNumber(pr.number ?? body.number),
+    title: str(pr.title, 300) ?? '',
+    headSha: sha(head.sha),
+    headBranch: str(head.ref, 1000),
+    baseBranch: str(base.ref, 1000),
+    fork: isFork(headRepo, baseRepo),
+    link: webLink(pr.html_url),
+  };
+}
+
+/** GitLab "Merge Request Hook": `update` deploys only when it brought commits (`oldrev`), not for a new title or label. */
+function gitlabPull(body: Json): PullRequestEvent {
+  const mr = obj(body.object_attributes);
+  const actionName = str(mr.action, 100) ?? '';
+  const hasNewCommits = typeof mr.oldrev === 'string' && mr.oldrev !== '';
+  const action = actionName === 'open' || actionName === 'reopen' || (actionName === 'update' && hasNewCommits) ? 'deploy' : actionName === 'close' || actionName === 'merge' ? 'close' : 'other';
+  return {
+    action,
+    actionName: actionName === 'update' && !hasNewCommits ? 'update (no new commits)' : actionName,
+    number: pullNumber(mr.iid),
+    title: str(mr.title, 300) ?? '',
+    headSha: sha(obj(mr.last_commit).id),
+    headBranch: str(mr.source_branch, 1000),
+    baseBranch: str(mr.target_branch, 1000),
+    fork: isFork(repoId(mr.source_project_id), repoId(mr.target_project_id)),
+    link: webLink(mr.url),
+  };
+}
+
 /** Reads what Zpanel acts on from a delivery; tolerant of missing or mistyped fields (they read as absent). */
 export function parseDelivery(provider: WebhookProvider, eventHeader: string | undefined, payload: unknown): ParsedDelivery {
   const body = obj(payload);
@@ -125,12 +196,15 @@ export function parseDelivery(provider: WebhookProvider, eventHeader: string | u
       const repos = repositories([repo.clone_url, repo.ssh_url, repo.html_url, repo.git_url, repo.url]);
       if (event === 'ping') return { kind: 'ping', event, repositories: repos, pushes: [] };
       if (event === 'push') return { kind: 'push', event, repositories: repos, pushes: [githubLikePush(body)] };
+      // Gitea names a new commit on a pull request `pull_request_sync` in some versions.
+      if (event === 'pull_request' || (provider === 'gitea' && event === 'pull_request_sync')) return { kind: 'pull', event, repositories: repos, pushes: [], pull: githubLikePull(body) };
       return { kind: 'other', event, repositories: repos, pushes: [] };
     }
     case 'gitlab': {
       const project = obj(body.project);
       const repos = repositories([project.git_http_url, project.git_ssh_url, project.web_url, repo.git_http_url, repo.git_ssh_url, repo.homepage, repo.url]);
       if (event === 'Push Hook' || event === 'Tag Push Hook') return { kind: 'push', event, repositories: repos, pushes: [gitlabPush(body)] };
+      if (event === 'Merge Request Hook') return { kind: 'pull', event, repositories: repos, pushes: [], pull: gitlabPull(body) };
       return { kind: 'other', event, repositories: repos, pushes: [] };
     }
     case 'bitbucket': {

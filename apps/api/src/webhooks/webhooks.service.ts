@@ -25,7 +25,8 @@ import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { normalizeRepoUrl, repoName } from './repo-url';
-import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
+import { PreviewsService } from '../previews/previews.service';
+import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PullRequestEvent, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
 import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
 
 const PROVIDER_NAMES: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
@@ -53,12 +54,23 @@ interface Candidate {
   gitBranch: string | null;
   watchPaths: string[];
   webhookSecret: string | null;
+  previewsEnabled: boolean;
+  previewForks: boolean;
 }
 
 interface Decision {
   outcome: WebhookOutcome;
   reason: string;
   commit?: string;
+}
+
+/** What a verified pull request event asks of one application's previews. */
+export type PullDecision = { action: 'ignore'; reason: string } | { action: 'deploy'; number: number; commit: string } | { action: 'close'; number: number };
+
+interface Handled {
+  outcome: WebhookOutcome;
+  reason: string;
+  deploymentId: string | null;
 }
 
 export interface WebhookResult {
@@ -86,6 +98,22 @@ export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'>, deliver
     if (!anyGlobMatches(app.watchPaths, push.changedFiles)) return { outcome: 'ignored', reason: 'watch paths: no changed file matches the application’s watch paths' };
   }
   return { outcome: 'accepted', reason: 'deployed', commit: push.commit };
+}
+
+/** What to do with a verified pull/merge request event for one application. Pure: every value from the payload is checked here. */
+export function decidePull(app: Pick<Candidate, 'gitBranch' | 'previewsEnabled' | 'previewForks'>, pull: PullRequestEvent): PullDecision {
+  if (pull.number === null) return { action: 'ignore', reason: 'pull request: the payload has no valid pull request number' };
+  // A close always removes a preview that exists, even after previews were turned off or the base branch changed.
+  if (pull.action === 'close') return { action: 'close', number: pull.number };
+  if (!app.previewsEnabled) return { action: 'ignore', reason: 'previews: pull request previews are off for this application' };
+  if (pull.action === 'other') return { action: 'ignore', reason: `pull request: "${pull.actionName.slice(0, 60)}" does not change the preview` };
+  if (pull.baseBranch === null || gitBranch(pull.baseBranch) !== null) return { action: 'ignore', reason: 'branch: the pull request’s target branch name is not a valid branch name' };
+  if (pull.baseBranch !== app.gitBranch) return { action: 'ignore', reason: `branch: the pull request targets ${pull.baseBranch}, the application deploys ${app.gitBranch ?? 'no branch'}` };
+  if (pull.fork && !app.previewForks) return { action: 'ignore', reason: 'fork: the pull request comes from another repository, and previews of forks are off for this application' };
+  if (pull.headSha === null || gitCommit(pull.headSha) !== null) return { action: 'ignore', reason: 'commit: the pull request’s head is not a valid commit hash' };
+  const marker = skipMarker(pull.title);
+  if (marker) return { action: 'ignore', reason: `skipped: ${marker} in the pull request title` };
+  return { action: 'deploy', number: pull.number, commit: pull.headSha };
 }
 
 function toDto(r: WebhookDeliveryEntity): WebhookDeliveryDto {
@@ -133,6 +161,7 @@ export class WebhooksService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deployments: DeploymentsService,
+    private readonly previews: PreviewsService,
     private readonly audit: AuditService,
     private readonly rateLimiter: RateLimiter,
     @InjectConfig() config: AppConfig,
@@ -221,20 +250,46 @@ export class WebhooksService {
       const first = await this.deliveries.findOneByOrFail({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
       return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
     }
-    const decision = decide(app, parsed);
-    let deploymentId: string | null = null;
-    let { outcome, reason } = decision;
-    if (decision.outcome === 'accepted' && decision.commit) {
-      try {
-        deploymentId = (await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, actorName: `${PROVIDER_NAMES[base.provider]} webhook` })).id;
-      } catch (error) {
-        this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook deployment not created');
-        outcome = 'ignored';
-        reason = 'error: the deployment could not be created';
-      }
-    }
+    const { outcome, reason, deploymentId } = parsed.kind === 'pull' && parsed.pull ? await this.handlePull(app, parsed.pull, base) : await this.handlePush(app, parsed, base);
     await this.deliveries.update({ id: claimed }, { outcome, reason, deploymentId });
     return { applicationId: app.id, outcome, reason, deploymentId };
+  }
+
+  private async handlePush(app: Candidate, parsed: ParsedDelivery, base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId'>): Promise<Handled> {
+    const decision = decide(app, parsed);
+    if (decision.outcome !== 'accepted' || !decision.commit) return { outcome: decision.outcome, reason: decision.reason, deploymentId: null };
+    try {
+      const deployment = await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, actorName: `${PROVIDER_NAMES[base.provider]} webhook` });
+      return { outcome: 'accepted', reason: decision.reason, deploymentId: deployment.id };
+    } catch (error) {
+      this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook deployment not created');
+      return { outcome: 'ignored', reason: 'error: the deployment could not be created', deploymentId: null };
+    }
+  }
+
+  /** Opened, reopened or updated: the preview is created or refreshed and its head deployed; closed or merged: it is removed. */
+  private async handlePull(app: Candidate, pull: PullRequestEvent, base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId'>): Promise<Handled> {
+    const decision = decidePull(app, pull);
+    try {
+      if (decision.action === 'ignore') return { outcome: 'ignored', reason: decision.reason, deploymentId: null };
+      if (decision.action === 'close') {
+        const removed = await this.previews.close(app.id, decision.number);
+        if (!removed) return { outcome: 'ignored', reason: `pull request: #${decision.number} ${pull.actionName}, and it has no preview`, deploymentId: null };
+        return { outcome: 'accepted', reason: `preview removed: #${decision.number} ${pull.actionName}${removed.domain ? ` (${removed.domain})` : ''}`, deploymentId: null };
+      }
+      const provider = base.provider === 'bitbucket' ? null : base.provider;
+      if (!provider) return { outcome: 'ignored', reason: 'event: previews are built for GitHub, GitLab and Gitea pull requests', deploymentId: null };
+      const deployed = await this.previews.deploy(
+        app.id,
+        { provider, number: decision.number, title: pull.title, headSha: decision.commit, headBranch: pull.headBranch ?? '', fork: pull.fork, link: pull.link },
+        `${PROVIDER_NAMES[base.provider]} webhook (pull request #${decision.number})`,
+      );
+      return { outcome: 'accepted', reason: `preview deployed: #${decision.number} at ${deployed.domain}`, deploymentId: deployed.deploymentId };
+    } catch (error) {
+      this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook preview not handled');
+      const detail = error instanceof AppException && error.status < 500 ? `: ${error.message}` : '';
+      return { outcome: 'ignored', reason: `error: the preview could not be ${decision.action === 'close' ? 'removed' : 'deployed'}${detail}`.slice(0, 500), deploymentId: null };
+    }
   }
 
   /** Inserts the row unless this delivery already has one for the application; returns the new id, or null. */
@@ -261,8 +316,19 @@ export class WebhooksService {
   private async candidates(repositories: string[]): Promise<Candidate[]> {
     if (repositories.length === 0) return [];
     const patterns = [...new Set(repositories.map((r) => `%${escapeLike(repoName(r))}%`))];
-    const rows: { id: string; team_id: string; git_url: string; git_branch: string | null; watch_paths: string[]; webhook_secret: string | null }[] = await this.dataSource.query(
-      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "webhook_secret" FROM "applications" WHERE "git_url" IS NOT NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
+    // Previews share their application's repository but never answer a delivery themselves.
+    const rows: {
+      id: string;
+      team_id: string;
+      git_url: string;
+      git_branch: string | null;
+      watch_paths: string[];
+      webhook_secret: string | null;
+      previews_enabled: boolean;
+      preview_forks: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "webhook_secret", "previews_enabled", "preview_forks" FROM "applications"
+       WHERE "git_url" IS NOT NULL AND "preview_of_id" IS NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
       [patterns],
     );
     const wanted = new Set(repositories);
@@ -271,7 +337,16 @@ export class WebhooksService {
         const key = normalizeRepoUrl(r.git_url);
         return key !== null && wanted.has(key);
       })
-      .map((r) => ({ id: r.id, teamId: r.team_id, gitUrl: r.git_url, gitBranch: r.git_branch, watchPaths: r.watch_paths, webhookSecret: r.webhook_secret }));
+      .map((r) => ({
+        id: r.id,
+        teamId: r.team_id,
+        gitUrl: r.git_url,
+        gitBranch: r.git_branch,
+        watchPaths: r.watch_paths,
+        webhookSecret: r.webhook_secret,
+        previewsEnabled: r.previews_enabled,
+        previewForks: r.preview_forks,
+      }));
   }
 
   private async mayLogUnverified(applicationId: string | null): Promise<boolean> {

@@ -195,3 +195,107 @@ export function webhookHeaders(provider: WebhookProviderName, body: string, secr
 export function pushPayload(provider: WebhookProviderName, spec: PushSpec): Record<string, unknown> {
   return { github: githubPushPayload, gitea: giteaPushPayload, gitlab: gitlabPushPayload, bitbucket: bitbucketPushPayload }[provider](spec);
 }
+
+export interface PullRequestSpec {
+  /** The target repository's clone URL, as in PushSpec. */
+  repoUrl: string;
+  number: number;
+  /** GitHub/Gitea action (`opened`, `synchronize`/`synchronized`, `closed`, …); GitLab: `open`, `update`, `close`, `merge`. */
+  action: string;
+  headSha: string;
+  headBranch?: string;
+  baseBranch: string;
+  title?: string;
+  /** From another repository (a different repository id). */
+  fork?: boolean;
+  /** GitLab `update`: the previous head, sent when the update brought commits. */
+  oldrev?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** A real GitHub `pull_request` delivery (from @octokit/webhooks-examples) pointed at the spec's repository, commit and branches. */
+export function githubPullRequestPayload(spec: PullRequestSpec): Json {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: Json[] }[];
+  const byAction = examples.find((e) => e.name === 'pull_request')?.examples ?? [];
+  const example = structuredClone(byAction.find((e) => e.action === spec.action) ?? byAction.find((e) => e.action === 'opened')) as Json;
+  const r = repoParts(spec.repoUrl);
+  const repository = { ...(example.repository as Json), name: r.name, full_name: r.fullName, html_url: r.web, url: r.web, clone_url: spec.repoUrl, ssh_url: r.ssh, git_url: `git://${r.host}/${r.fullName}.git` };
+  const pr = example.pull_request as Json;
+  const head = pr.head as Json;
+  const base = pr.base as Json;
+  const headRepo = spec.fork ? { ...repository, id: 987654321, full_name: `someone-else/${r.name}`, fork: true } : repository;
+  return {
+    ...example,
+    action: spec.action,
+    number: spec.number,
+    repository,
+    pull_request: {
+      ...pr,
+      number: spec.number,
+      title: spec.title ?? pr.title,
+      html_url: `${r.web}/pull/${spec.number}`,
+      state: spec.action === 'closed' ? 'closed' : 'open',
+      head: { ...head, ref: spec.headBranch ?? 'feature', sha: spec.headSha, repo: headRepo },
+      base: { ...base, ref: spec.baseBranch, repo: repository },
+    },
+  };
+}
+
+/** A Gitea `pull_request` delivery as Gitea documents it (GitHub's shape with repo ids on head and base). */
+export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
+  const r = repoParts(spec.repoUrl);
+  const repository = { id: 7, name: r.name, full_name: r.fullName, html_url: r.web, clone_url: spec.repoUrl, ssh_url: r.ssh, owner: { id: 1, login: r.owner, username: r.owner } };
+  const headRepo = spec.fork ? { ...repository, id: 99, full_name: `someone-else/${r.name}`, fork: true } : repository;
+  return {
+    action: spec.action,
+    number: spec.number,
+    pull_request: {
+      id: 1000 + spec.number,
+      number: spec.number,
+      title: spec.title ?? 'Update the app',
+      body: '',
+      state: spec.action === 'closed' ? 'closed' : 'open',
+      html_url: `${r.web}/pulls/${spec.number}`,
+      merged: false,
+      head: { label: spec.headBranch ?? 'feature', ref: spec.headBranch ?? 'feature', sha: spec.headSha, repo_id: headRepo.id, repo: headRepo },
+      base: { label: spec.baseBranch, ref: spec.baseBranch, sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246', repo_id: repository.id, repo: repository },
+    },
+    repository,
+    sender: { id: 1, login: author.username, username: author.username },
+  };
+}
+
+/** A GitLab "Merge Request Hook" delivery as GitLab documents it. */
+export function gitlabMergeRequestPayload(spec: PullRequestSpec): Json {
+  const r = repoParts(spec.repoUrl);
+  const project = { id: 15, name: r.name, web_url: r.web, git_ssh_url: r.ssh, git_http_url: spec.repoUrl, namespace: r.owner, path_with_namespace: r.fullName, default_branch: 'main' };
+  return {
+    object_kind: 'merge_request',
+    event_type: 'merge_request',
+    user: { id: 1, name: author.name, username: author.username },
+    project,
+    repository: { name: r.name, url: r.ssh, homepage: r.web, description: '' },
+    object_attributes: {
+      id: 90 + spec.number,
+      iid: spec.number,
+      title: spec.title ?? 'Update the app',
+      state: spec.action === 'close' ? 'closed' : spec.action === 'merge' ? 'merged' : 'opened',
+      action: spec.action,
+      source_branch: spec.headBranch ?? 'feature',
+      target_branch: spec.baseBranch,
+      source_project_id: spec.fork ? 16 : 15,
+      target_project_id: 15,
+      url: `${r.web}/-/merge_requests/${spec.number}`,
+      last_commit: { id: spec.headSha, message: spec.title ?? 'Update the app', timestamp: '2026-11-23T08:00:00+00:00', url: `${r.web}/-/commit/${spec.headSha}` },
+      ...(spec.oldrev ? { oldrev: spec.oldrev } : {}),
+    },
+  };
+}
+
+/** The pull request delivery of a provider with previews, and its event header value. */
+export function pullRequestDelivery(provider: 'github' | 'gitlab' | 'gitea', spec: PullRequestSpec): { payload: Json; event: string } {
+  if (provider === 'gitlab') return { payload: gitlabMergeRequestPayload(spec), event: 'Merge Request Hook' };
+  return { payload: provider === 'github' ? githubPullRequestPayload(spec) : giteaPullRequestPayload(spec), event: 'pull_request' };
+}

@@ -1,5 +1,6 @@
 /** Projects, environments, applications and their variables (issue #5 parts 1 and 2). */
 
+import type { DeploymentStatus } from './deployments';
 import type { SshKeyDto } from './servers';
 
 export interface ProjectDto {
@@ -91,6 +92,17 @@ export interface ApplicationDto {
   gitHostKeyFingerprints: string[] | null;
   /** Whether an HTTPS token is stored (the token itself is write-only). */
   gitTokenSet: boolean;
+  /**
+   * Preview deployments: a pull/merge request opened or updated against `gitBranch` deploys to
+   * `pr-<number>.<previewDomain>`; closing it removes the preview. Off by default.
+   */
+  previewsEnabled: boolean;
+  /** The base domain of previews (a wildcard DNS record `*.<previewDomain>` points at the server); null: none set. */
+  previewDomain: string | null;
+  /** Deploy pull requests from forks too (decided by repository id, never by the author's association). Off by default. */
+  previewForks: boolean;
+  /** Set on a preview itself: the application it previews and the pull request. Its settings follow that application's. */
+  previewOf: PreviewOfDto | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -129,6 +141,51 @@ export interface CreateApplicationRequest {
   stopGraceSeconds?: number;
   keepImages?: number;
   watchPaths?: string[];
+  previewsEnabled?: boolean;
+  previewDomain?: string | null;
+  previewForks?: boolean;
+}
+
+export interface PreviewOfDto {
+  applicationId: string;
+  number: number;
+}
+
+/** Where a pull request came from. */
+export type PreviewProvider = 'github' | 'gitlab' | 'gitea';
+
+/** `GET /api/v1/applications/{id}/previews`: one per open pull request with a preview (newest first). */
+export interface PreviewDto {
+  /** The preview's own application id (its deployments and logs are under it). */
+  id: string;
+  /** The application it previews. */
+  applicationId: string;
+  provider: PreviewProvider;
+  /** The pull/merge request number (GitLab: its iid). */
+  number: number;
+  title: string;
+  /** The pull request's page at the provider, when the payload gave a web URL. */
+  link: string | null;
+  /** The branch of the pull request (display only; the source is fetched by `ref`). */
+  headBranch: string;
+  /** True when the pull request comes from another repository than the application's. */
+  fork: boolean;
+  /** `pr-<number>.<previewDomain>`. */
+  domain: string;
+  /** The commit last asked for. */
+  commitSha: string | null;
+  /** The preview's newest deployment (null: none yet). */
+  latestDeployment: PreviewDeploymentSummary | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PreviewDeploymentSummary {
+  id: string;
+  status: DeploymentStatus;
+  commitSha: string | null;
+  createdAt: string;
+  finishedAt: string | null;
 }
 
 /** `GET /api/v1/applications` filters (besides page/perPage). */
@@ -158,6 +215,8 @@ export const APPLICATION_LIMITS = {
   keepImages: { min: 1, max: 50 },
   domains: { max: 20 },
   watchPaths: { max: 50 },
+  /** Images kept per preview (previews are short-lived; rollback there is rarely wanted). */
+  previewKeepImages: 1,
   healthCheck: {
     startPeriodSeconds: { min: 0, max: 600 },
     intervalSeconds: { min: 1, max: 300 },
@@ -169,8 +228,11 @@ export const APPLICATION_LIMITS = {
 /** An HTTP health-check path: absolute, no spaces, quotes or shell characters. */
 export const HEALTH_CHECK_PATH_PATTERN = /^\/[A-Za-z0-9._~/%?=&+:@-]{0,255}$/;
 
-/** Where a variable is defined: shared by the environment's applications, or the application's own (wins). */
-export type EnvVarScope = 'environment' | 'application';
+/**
+ * Where a variable is defined: shared by the environment's applications, the application's own
+ * (wins over shared), or the application's preview overrides (win over both, in previews only).
+ */
+export type EnvVarScope = 'environment' | 'application' | 'preview';
 
 export interface EnvVarDto {
   id: string;

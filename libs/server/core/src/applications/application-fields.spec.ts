@@ -1,5 +1,5 @@
 import { injectionPayloads } from '../shell/injection-payloads';
-import { APPLICATION_FIELD_RULES, type ApplicationField } from './application-fields';
+import { APPLICATION_FIELD_RULES, type ApplicationField, PULL_REQUEST_REF, previewAppName, previewDomainOf, pullRequestRef } from './application-fields';
 
 const VALID: Record<ApplicationField, string[]> = {
   name: ['web', 'api-2', 'a', 'x'.repeat(40)],
@@ -10,7 +10,9 @@ const VALID: Record<ApplicationField, string[]> = {
   baseDirectory: ['.', 'services/api'],
   buildTarget: ['runtime', 'build-stage_2'],
   imageReference: ['nginx', 'nginx:1.27', 'ghcr.io/org/app:v1', 'localhost:5000/app', `app@sha256:${'a'.repeat(64)}`, 'zpanel-test/busybox:latest'],
+  imageTag: ['latest', 'v1.4.2', '1.27-alpine', 'sha-4f2a9c1', '_build', 'A'.repeat(128)],
   domain: ['app.example.com', 'a-b.c.example.test', 'xn--bcher-kva.example'],
+  previewDomain: ['preview.example.com', 'pr.shop.example.test', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`],
   envKey: ['DATABASE_URL', '_X', 'a1'],
   watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**'],
 };
@@ -36,10 +38,39 @@ const INVALID: Record<ApplicationField, string[]> = {
   baseDirectory: ['', '..', '/', 'a/..', '-C'],
   buildTarget: ['', '-x', 'a b', 'x'.repeat(129)],
   imageReference: ['', 'Nginx', 'nginx:', '-nginx', 'nginx:latest extra', 'a'.repeat(256), 'nginx@sha256:abc'],
+  imageTag: ['', '.v1', '-v1', 'v1:2', 'v1/2', 'v1@sha256:abc', 'v 1', 'x'.repeat(129)],
   domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
+  previewDomain: ['', 'localhost', 'Preview.example.com', '*.example.com', 'a..b', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(47)}`],
   envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
   watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'a[bc]', '{a,b}', 'x'.repeat(256), 'a\nb'],
 };
+
+describe('preview names, domains and refs', () => {
+  it('names a preview after its application, cut so that -pr-<n> fits the 40 characters', () => {
+    expect(previewAppName('shop-web', 12)).toBe('shop-web-pr-12');
+    const long = previewAppName('a'.repeat(28) + '-' + 'b'.repeat(11), 1234567);
+    expect(long).toBe('a'.repeat(28) + '-pr-1234567');
+    expect(APPLICATION_FIELD_RULES.name(long)).toBeNull();
+    expect(APPLICATION_FIELD_RULES.name(previewAppName('x'.repeat(40), 2_000_000_000))).toBeNull();
+  });
+
+  it('serves a preview at pr-<n>.<preview domain>, a valid domain for the longest base and number', () => {
+    const base = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`;
+    expect(previewDomainOf('preview.example.com', 7)).toBe('pr-7.preview.example.com');
+    expect(APPLICATION_FIELD_RULES.domain(previewDomainOf(base, 2_000_000_000))).toBeNull();
+  });
+
+  it('fetches only pull request head refs', () => {
+    expect(pullRequestRef('github', 3)).toBe('refs/pull/3/head');
+    expect(pullRequestRef('gitea', 3)).toBe('refs/pull/3/head');
+    expect(pullRequestRef('gitlab', 3)).toBe('refs/merge-requests/3/head');
+    expect(() => pullRequestRef('github', 0)).toThrow();
+    for (const ref of ['refs/pull/3/head', 'refs/merge-requests/12/head']) expect(PULL_REQUEST_REF.test(ref)).toBe(true);
+    for (const ref of ['refs/heads/main', 'refs/pull/0/head', 'refs/pull/3/merge', 'refs/pull/3/head;id', '+refs/pull/3/head', 'refs/pull/3/head\n', ...injectionPayloads('/tmp/pwned')]) {
+      expect(PULL_REQUEST_REF.test(ref)).toBe(false);
+    }
+  });
+});
 
 describe('application field allowlists', () => {
   for (const field of Object.keys(APPLICATION_FIELD_RULES) as ApplicationField[]) {

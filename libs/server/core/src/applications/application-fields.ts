@@ -23,10 +23,12 @@ const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 // Docker's reference grammar, restricted to lower-case names (as Docker itself requires).
 const IMAGE_NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_TAG_PATTERN = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}';
+const IMAGE_TAG = new RegExp(`^${IMAGE_TAG_PATTERN}$`);
 const IMAGE_REF = new RegExp(
   `^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:]+\\])(?::[0-9]{1,5})?/)?` +
     `${IMAGE_NAME_COMPONENT}(?:/${IMAGE_NAME_COMPONENT})*` +
-    `(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+    `(?::${IMAGE_TAG_PATTERN})?(?:@sha256:[a-f0-9]{64})?$`,
 );
 const GIT_PATH = /^[A-Za-z0-9._~/-]+$/;
 const GIT_USER = /^[A-Za-z0-9._-]{1,64}$/;
@@ -94,6 +96,10 @@ export const buildTarget: FieldRule = (value) =>
 export const imageReference: FieldRule = (value) =>
   string(value, 255) && IMAGE_REF.test(value) ? null : 'must be an image reference like nginx:1.27, ghcr.io/org/app:tag or name@sha256:<digest>';
 
+/** A Docker tag (`v1.4.2`, `sha-4f2a9c1`, `latest`): what CI pushed, to run instead of the reference's own tag. */
+export const imageTag: FieldRule = (value) =>
+  string(value, 128) && IMAGE_TAG.test(value) ? null : 'must be an image tag: 1-128 letters, digits, _ . -, not starting with . or -';
+
 /** A public DNS name for an application: lower-case labels, at least two of them, no wildcard. */
 export const domainName: FieldRule = (value) => {
   const message = 'must be a domain name like app.example.com (lower-case letters, digits, dashes and dots)';
@@ -101,6 +107,36 @@ export const domainName: FieldRule = (value) => {
   const labels = value.split('.');
   return labels.length >= 2 && labels.every((l) => DNS_LABEL.test(l)) && !/^[0-9]+$/.test(labels[labels.length - 1]) ? null : message;
 };
+
+/** The longest preview base domain: `pr-<number>.` (up to 14 characters) goes in front of it, within DNS's 253. */
+export const PREVIEW_DOMAIN_MAX = 238;
+
+/** The base of preview domains (previews are served at `pr-<number>.<previewDomain>`). */
+export const previewDomain: FieldRule = (value) => {
+  const problem = domainName(value);
+  if (problem) return problem;
+  return (value as string).length <= PREVIEW_DOMAIN_MAX ? null : `must be at most ${PREVIEW_DOMAIN_MAX} characters (previews are served at pr-<number>.<previewDomain>)`;
+};
+
+/** A preview's application name: the previewed one's, cut to leave room for `-pr-<number>` within the 40 characters of a name. */
+export function previewAppName(applicationName: string, number: number): string {
+  const suffix = `-pr-${number}`;
+  return `${applicationName.slice(0, 40 - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
+/** Where a preview is served. */
+export function previewDomainOf(baseDomain: string, number: number): string {
+  return `pr-${number}.${baseDomain}`;
+}
+
+/** The pull request's head on the target repository, which holds it for forks too (GitLab keeps merge requests under their own namespace). */
+export function pullRequestRef(provider: 'github' | 'gitlab' | 'gitea', number: number): string {
+  if (!Number.isInteger(number) || number <= 0) throw new Error('a pull request number is a positive integer');
+  return provider === 'gitlab' ? `refs/merge-requests/${number}/head` : `refs/pull/${number}/head`;
+}
+
+/** The refs a preview may fetch, and nothing else. */
+export const PULL_REQUEST_REF = /^refs\/(pull|merge-requests)\/[1-9][0-9]{0,9}\/head$/;
 
 const WATCH_PATH = /^[A-Za-z0-9._/*?-]+$/;
 
@@ -123,7 +159,9 @@ export const APPLICATION_FIELD_RULES = {
   baseDirectory: repoPath,
   buildTarget,
   imageReference,
+  imageTag,
   domain: domainName,
+  previewDomain,
   envKey,
   watchPath,
 } as const;

@@ -1,4 +1,4 @@
-import type { BuildPack, HealthCheckSettings, RestartPolicy } from '@zpanel/contracts';
+import type { BuildPack, HealthCheckSettings, PreviewProvider, RestartPolicy } from '@zpanel/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'applications' })
@@ -85,6 +85,47 @@ export class ApplicationEntity {
   /** Sealed (see gitTokenAad): the token for an HTTPS repository; null: none. Only whether it is set is shown. */
   @Column('text', { name: 'git_token', nullable: true, select: false })
   gitToken: string | null;
+
+  /** Pull requests against gitBranch deploy previews at `pr-<n>.<previewDomain>`. */
+  @Column('boolean', { name: 'previews_enabled', default: false })
+  previewsEnabled: boolean;
+
+  @Column('text', { name: 'preview_domain', nullable: true })
+  previewDomain: string | null;
+
+  /** Pull requests from other repositories (forks) deploy previews too. */
+  @Column('boolean', { name: 'preview_forks', default: false })
+  previewForks: boolean;
+
+  /** On a preview: the application it previews (its settings are read from there at each deployment). */
+  @Column('uuid', { name: 'preview_of_id', nullable: true })
+  previewOfId: string | null;
+
+  @Column('integer', { name: 'preview_number', nullable: true })
+  previewNumber: number | null;
+
+  @Column('text', { name: 'preview_provider', nullable: true })
+  previewProvider: PreviewProvider | null;
+
+  /** The pull request's head ref on the application's repository (`refs/pull/<n>/head`, `refs/merge-requests/<n>/head`). */
+  @Column('text', { name: 'preview_ref', nullable: true })
+  previewRef: string | null;
+
+  @Column('text', { name: 'preview_title', nullable: true })
+  previewTitle: string | null;
+
+  @Column('text', { name: 'preview_link', nullable: true })
+  previewLink: string | null;
+
+  @Column('text', { name: 'preview_head_branch', nullable: true })
+  previewHeadBranch: string | null;
+
+  @Column('boolean', { name: 'preview_fork', nullable: true })
+  previewFork: boolean | null;
+
+  /** The pull request's head commit last asked for. */
+  @Column('text', { name: 'preview_commit', nullable: true })
+  previewCommit: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -28,6 +28,10 @@ export class DeploymentEntity {
   @Column('text', { name: 'image_tag', nullable: true })
   imageTag: string | null;
 
+  /** The image tag asked for (image build pack): run the application's reference with this tag. */
+  @Column('text', { name: 'requested_image_tag', nullable: true })
+  requestedImageTag: string | null;
+
   @Column('text', { name: 'container_name', nullable: true })
   containerName: string | null;
 

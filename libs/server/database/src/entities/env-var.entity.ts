@@ -14,6 +14,10 @@ export class EnvVarEntity {
   @Column('uuid', { name: 'application_id', nullable: true })
   applicationId: string | null;
 
+  /** With applicationId: one of the application's preview overrides (they apply to its previews only). */
+  @Column('boolean', { default: false })
+  preview: boolean;
+
   @Column('text')
   key: string;
 
@@ -35,6 +39,7 @@ export class EnvVarEntity {
  * Associated data of a sealed value: a sealed value copied onto another variable's row (another
  * team's, another key) fails to open instead of leaking.
  */
-export function envVarAad(owner: { environmentId: string | null; applicationId: string | null }, key: string): string {
-  return owner.applicationId ? `env:application:${owner.applicationId}:${key}` : `env:environment:${owner.environmentId}:${key}`;
+export function envVarAad(owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string): string {
+  if (owner.applicationId) return owner.preview ? `env:preview:${owner.applicationId}:${key}` : `env:application:${owner.applicationId}:${key}`;
+  return `env:environment:${owner.environmentId}:${key}`;
 }

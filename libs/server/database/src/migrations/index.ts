@@ -10,6 +10,8 @@ import { CreateApplications1795400800000 } from './1795400800000-create-applicat
 import { CreateDeployments1795400900000 } from './1795400900000-create-deployments';
 import { CreateWebhooks1795401000000 } from './1795401000000-create-webhooks';
 import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
+import { PreviewDeployments1795401200000 } from './1795401200000-preview-deployments';
+import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   CreateDeployments1795400900000,
   CreateWebhooks1795401000000,
   GitHostKey1795401100000,
+  PreviewDeployments1795401200000,
+  DeploymentImageTag1795401300000,
 ];

@@ -1,5 +1,5 @@
 import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type RestartPolicy } from '@zpanel/contracts';
-import { ZPANEL_LABELS, type ZpanelDockerNames, knownHostsFingerprints } from '@zpanel/core';
+import { ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHostsFingerprints } from '@zpanel/core';
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,8 @@ export interface PipelineApplication {
   buildPack: BuildPack;
   gitUrl: string | null;
   gitBranch: string | null;
+  /** A preview's pull request head ref, fetched instead of the branch; null otherwise. */
+  gitRef?: string | null;
   dockerfilePath: string;
   buildTarget: string | null;
   baseDirectory: string;
@@ -33,6 +35,8 @@ export interface PipelineInput {
   application: PipelineApplication;
   /** Requested commit (dockerfile build pack); null: the branch head. */
   commit: string | null;
+  /** Requested image tag (image build pack), run in place of the reference's own tag; null: the reference as it is. */
+  imageTag: string | null;
   /** Rollback: the kept image to run again (no source, no build). */
   rollbackImage: string | null;
   /** Build-time variables, passed as build args. */
@@ -197,7 +201,7 @@ export class DeploymentPipeline {
       let contextDir: string;
       let dockerfile: string;
       if (app.buildPack === 'image') {
-        const reference = app.imageReference as string;
+        const reference = this.imageToRun(app, input.imageTag);
         if (await ops.imageExists(reference)) {
           log.system(`==> Using ${reference} (already on the server)`);
         } else {
@@ -210,10 +214,19 @@ export class DeploymentPipeline {
         contextDir = context;
         dockerfile = 'Dockerfile';
       } else {
-        log.system(`==> Cloning ${app.gitUrl} (branch ${app.gitBranch}${input.commit ? `, commit ${input.commit}` : ''})`);
+        if (input.imageTag !== null) throw new StepFailure(`An image tag (${input.imageTag}) was asked for, but the application is now built from a git repository; deploy it again.`);
+        log.system(`==> ${app.gitRef ? 'Fetching' : 'Cloning'} ${app.gitUrl} (${app.gitRef ? app.gitRef : `branch ${app.gitBranch}`}${input.commit ? `, commit ${input.commit}` : ''})`);
         try {
           checkout = await this.deps.source.checkout(
-            { url: app.gitUrl as string, branch: app.gitBranch as string, commit: input.commit, deployKey: input.deployKey, hostKey: input.gitHostKey, token: input.gitToken },
+            {
+              url: app.gitUrl as string,
+              branch: app.gitBranch as string,
+              ref: app.gitRef ?? null,
+              commit: input.commit,
+              deployKey: input.deployKey,
+              hostKey: input.gitHostKey,
+              token: input.gitToken,
+            },
             { onStdout: (text) => log.write('stdout', text), onStderr: (text) => log.write('stderr', text) },
             this.deps.signal,
           );
@@ -258,6 +271,19 @@ export class DeploymentPipeline {
       await checkout?.dispose();
       if (context) await rm(context, { recursive: true, force: true });
       await release();
+    }
+  }
+
+  /** The reference, or the reference with the tag asked for; checked again here, whatever the API let through. */
+  private imageToRun(app: PipelineApplication, tag: string | null): string {
+    const reference = app.imageReference as string;
+    if (tag === null) return reference;
+    try {
+      const tagged = imageReferenceWithTag(reference, tag);
+      this.deps.log.system(`==> Image tag ${tag} asked for: running ${tagged} instead of ${reference}`);
+      return tagged;
+    } catch (error) {
+      throw new StepFailure(`The image tag cannot be used: ${(error as Error).message}.`);
     }
   }
 

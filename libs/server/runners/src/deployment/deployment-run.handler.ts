@@ -155,7 +155,8 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         enterStep: (step) => this.enterStep(deploymentId, step),
         // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
         pinGitHostKey: async (knownHosts) => {
-          await this.dataSource.getRepository(ApplicationEntity).createQueryBuilder().update().set({ gitHostKey: knownHosts }).where('id = :id AND git_host_key IS NULL', { id: input.pipeline.application.id }).execute();
+          // A preview pins on the application it previews (the same repository).
+          await this.dataSource.getRepository(ApplicationEntity).createQueryBuilder().update().set({ gitHostKey: knownHosts }).where('id = :id AND git_host_key IS NULL', { id: input.settingsId }).execute();
         },
         acquireBuildSlot: async () => {
           slot = await this.slots.acquire(input.serverId, deploymentId, abort.signal);
@@ -234,15 +235,25 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     await this.events.status(deploymentId, 'running', step, null);
   }
 
-  /** The application's settings, variables (application wins over environment) and deploy key, opened. */
-  private async loadInput(deployment: DeploymentEntity): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[] }> {
-    const app = await this.dataSource.getRepository(ApplicationEntity).findOneBy({ id: deployment.applicationId });
+  /**
+   * The application's settings, variables (application wins over environment) and deploy key, opened.
+   * A preview takes all of them from the application it previews, read now, plus that application's
+   * preview overrides (which win); only its name, images kept and pull request ref are its own.
+   */
+  private async loadInput(deployment: DeploymentEntity): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
+    const applications = this.dataSource.getRepository(ApplicationEntity);
+    const app = await applications.findOneBy({ id: deployment.applicationId });
     if (!app) throw new Error('The application no longer exists.');
-    const variables = await this.dataSource.getRepository(EnvVarEntity).find({ where: [{ applicationId: app.id }, { environmentId: app.environmentId }] });
+    const settings = app.previewOfId ? await applications.findOneBy({ id: app.previewOfId }) : app;
+    if (!settings) throw new Error('The application this preview belongs to no longer exists.');
+    const variables = await this.dataSource.getRepository(EnvVarEntity).find({
+      where: [{ applicationId: settings.id, ...(app.previewOfId ? {} : { preview: false }) }, { environmentId: settings.environmentId }],
+    });
+    const rank = (v: EnvVarEntity) => (v.environmentId ? 0 : v.preview ? 2 : 1);
     const byKey = new Map<string, EnvVarEntity>();
     for (const variable of variables) {
       const existing = byKey.get(variable.key);
-      if (!existing || variable.applicationId) byKey.set(variable.key, variable);
+      if (!existing || rank(variable) > rank(existing)) byKey.set(variable.key, variable);
     }
     const buildArgs: Record<string, string> = {};
     const runtimeEnv: [string, string][] = [];
@@ -254,48 +265,51 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       if (variable.runtime) runtimeEnv.push([variable.key, value]);
     }
     let deployKey: string | null = null;
-    if (app.deployKeyId && app.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: app.deployKeyId });
+    if (settings.deployKeyId && settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
+      const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: settings.deployKeyId });
       deployKey = this.box.open(key.privateKey, sshKeyAad(key.id));
       secrets.push(deployKey);
     }
     let gitToken: string | null = null;
-    if (app.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const sealed = (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: app.id }, select: { id: true, gitToken: true } }))?.gitToken;
+    if (settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
+      const sealed = (await applications.findOne({ where: { id: settings.id }, select: { id: true, gitToken: true } }))?.gitToken;
       if (sealed) {
-        gitToken = this.box.open(sealed, gitTokenAad(app.id));
+        gitToken = this.box.open(sealed, gitTokenAad(settings.id));
         secrets.push(gitToken);
       }
     }
     return {
       serverId: app.serverId,
       secrets,
+      settingsId: settings.id,
       pipeline: {
         deploymentId: deployment.id,
         application: {
           id: app.id,
           name: app.name,
-          buildPack: app.buildPack,
-          gitUrl: app.gitUrl,
-          gitBranch: app.gitBranch,
-          dockerfilePath: app.dockerfilePath,
-          buildTarget: app.buildTarget,
-          baseDirectory: app.baseDirectory,
-          imageReference: app.imageReference,
-          port: app.port,
-          healthCheck: app.healthCheck,
-          restartPolicy: app.restartPolicy,
-          cpuLimit: app.cpuLimit === null ? null : Number(app.cpuLimit),
-          memoryLimitMb: app.memoryLimitMb,
-          stopGraceSeconds: app.stopGraceSeconds,
+          buildPack: settings.buildPack,
+          gitUrl: settings.gitUrl,
+          gitBranch: settings.gitBranch,
+          gitRef: app.previewRef,
+          dockerfilePath: settings.dockerfilePath,
+          buildTarget: settings.buildTarget,
+          baseDirectory: settings.baseDirectory,
+          imageReference: settings.imageReference,
+          port: settings.port,
+          healthCheck: settings.healthCheck,
+          restartPolicy: settings.restartPolicy,
+          cpuLimit: settings.cpuLimit === null ? null : Number(settings.cpuLimit),
+          memoryLimitMb: settings.memoryLimitMb,
+          stopGraceSeconds: settings.stopGraceSeconds,
           keepImages: app.keepImages,
         },
         commit: deployment.commitSha,
+        imageTag: deployment.requestedImageTag,
         rollbackImage: deployment.trigger === 'rollback' ? deployment.imageTag : null,
         buildArgs,
         runtimeEnv,
         deployKey,
-        gitHostKey: app.gitHostKey,
+        gitHostKey: settings.gitHostKey,
         gitToken,
       },
     };

@@ -2,13 +2,18 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitBranch, gitCommit, gitUrl, quoteShellArg } from '@zpanel/core';
+import { PULL_REQUEST_REF, gitBranch, gitCommit, gitUrl, quoteShellArg } from '@zpanel/core';
 
 export interface GitCloneSpec {
   url: string;
   branch: string;
-  /** The exact commit to build; null: the head of the branch. */
+  /** The exact commit to build; null: the head of the branch (or of `ref`). */
   commit: string | null;
+  /**
+   * A preview's pull request head (`refs/pull/<n>/head`, `refs/merge-requests/<n>/head`), fetched from
+   * the repository instead of cloning `branch`: it holds the pull request's commits, a fork's too.
+   */
+  ref?: string | null;
   /** Private key (OpenSSH/PEM) of the deploy key, for ssh URLs. */
   deployKey: string | null;
   /** known_hosts lines pinned for the git host (ssh URLs); null: learn the key on this clone. */
@@ -26,7 +31,7 @@ export interface GitCommand {
 /** A field of the clone spec failed its allowlist: nothing was run. */
 export class GitSpecError extends Error {
   constructor(
-    readonly field: 'gitUrl' | 'gitBranch' | 'commit',
+    readonly field: 'gitUrl' | 'gitBranch' | 'commit' | 'ref',
     message: string,
   ) {
     super(`${field} ${message}`);
@@ -49,7 +54,11 @@ function checked(spec: GitCloneSpec): void {
     const commit = gitCommit(spec.commit);
     if (commit) throw new GitSpecError('commit', commit);
   }
+  if (spec.ref !== undefined && spec.ref !== null && !PULL_REQUEST_REF.test(spec.ref)) throw new GitSpecError('ref', 'must be a pull request head ref (refs/pull/<n>/head or refs/merge-requests/<n>/head)');
 }
+
+/** Where a fetched pull request head is kept in the clone. */
+const FETCHED_REF = 'refs/zpanel/source';
 
 /**
  * The git host refused to prove it holds the pinned key: someone may be in the middle, or the host
@@ -124,10 +133,22 @@ export function gitCloneCommand(spec: GitCloneSpec, dir: string, env: Record<str
   return { argv: ['git', ...PROTOCOL_CONFIG, 'clone', '--quiet', '--no-checkout', '--single-branch', '--branch', spec.branch, '--', spec.url, dir], env };
 }
 
-/** Resolves the commit to build (`<sha>^{commit}` or the branch head) to its full hash. */
+/** An empty repository to fetch a pull request head into. */
+export function gitInitCommand(dir: string, env: Record<string, string>): GitCommand {
+  return { argv: ['git', 'init', '--quiet', dir], env };
+}
+
+/** Fetches the pull request head `spec.ref` (nothing else) into FETCHED_REF. Throws GitSpecError for a value outside the allowlists. */
+export function gitFetchRefCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
+  checked(spec);
+  if (!spec.ref) throw new GitSpecError('ref', 'is required to fetch a pull request');
+  return { argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`], env };
+}
+
+/** Resolves the commit to build (`<sha>^{commit}`, or the head of the branch or fetched ref) to its full hash. */
 export function gitResolveCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
   checked(spec);
-  return { argv: ['git', '-C', dir, 'rev-parse', '--verify', '--quiet', `${spec.commit ?? 'HEAD'}^{commit}`], env };
+  return { argv: ['git', '-C', dir, 'rev-parse', '--verify', '--quiet', `${spec.commit ?? (spec.ref ? FETCHED_REF : 'HEAD')}^{commit}`], env };
 }
 
 export function gitCheckoutCommand(sha: string, dir: string, env: Record<string, string>): GitCommand {
@@ -210,7 +231,12 @@ export class GitSourceFetcher implements SourceFetcher {
       if (spec.token && !isSshGitUrl(spec.url)) Object.assign(env, gitTokenEnvironment(spec.url, spec.token));
       const dir = join(home, 'repo');
       try {
-        await runGit(gitCloneCommand(spec, dir, env), output, signal);
+        if (spec.ref) {
+          await runGit(gitInitCommand(dir, env), {}, signal);
+          await runGit(gitFetchRefCommand(spec, dir, env), output, signal);
+        } else {
+          await runGit(gitCloneCommand(spec, dir, env), output, signal);
+        }
       } catch (error) {
         if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr)) throw new GitHostKeyChangedError();
         if (!isSshGitUrl(spec.url) && error instanceof GitCommandError && /could not read Username|Authentication failed|returned error: 40[13]/.test(error.stderr)) {
@@ -226,7 +252,7 @@ export class GitSourceFetcher implements SourceFetcher {
       try {
         sha = (await runGit(gitResolveCommand(spec, dir, env), {}, signal)).trim();
       } catch (error) {
-        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on branch ${spec.branch}`);
+        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on ${spec.ref ? `the pull request (${spec.ref})` : `branch ${spec.branch}`}`);
         throw error;
       }
       await runGit(gitCheckoutCommand(sha, dir, env), output, signal);

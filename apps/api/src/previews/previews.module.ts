@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { TeamsModule } from '../teams/teams.module';
+import { PreviewsController } from './previews.controller';
+import { PreviewsService } from './previews.service';
+
+/** Preview deployments of pull requests: created and removed by webhooks, listed and removed by people. */
+@Module({
+  imports: [TeamsModule, ApplicationsModule, DeploymentsModule],
+  controllers: [PreviewsController],
+  providers: [PreviewsService],
+  exports: [PreviewsService],
+})
+export class PreviewsModule {}
