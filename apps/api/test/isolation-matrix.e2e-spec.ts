@@ -125,6 +125,12 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/applications/{applicationId}/webhook-deliveries': {},
   'POST /api/v1/applications/{applicationId}/deploy-key': {},
   'POST /api/v1/applications/{applicationId}/git-host-key/forget': {},
+  'GET /api/v1/applications/{applicationId}/previews': {},
+  'DELETE /api/v1/applications/{applicationId}/previews/{previewId}': {},
+  'GET /api/v1/applications/{applicationId}/preview-env': {},
+  'PUT /api/v1/applications/{applicationId}/preview-env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
+  'PUT /api/v1/applications/{applicationId}/preview-env/{key}': { body: { value: 'changed by the matrix' } },
+  'DELETE /api/v1/applications/{applicationId}/preview-env/{key}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -159,6 +165,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let environmentA: string;
   let applicationA: string;
   let deploymentA: string;
+  let previewA: string;
   let tokenOfB: string;
   let routes: string[];
 
@@ -191,13 +198,15 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/deployments/${deploymentA}`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/webhook`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/webhook-deliveries?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/previews?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/preview-env`, ownerA.accessToken)).body,
       ((await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }).items.map(
         (t) => ({ ...t, lastUsedAt: null }),
       ),
     ]);
 
   /** Path parameters and subscription fields naming team A's resources. */
-  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, ruleId: alertRuleA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY', deploymentId: deploymentA });
+  const idsOfA = (): Ids => ({ teamId: ownerA.teamId, userId: memberA.userId, invitationId: invitationA, tokenId: tokenA, sshKeyId: sshKeyA, serverId: serverA, ruleId: alertRuleA, runId: commandRunA, commandRunId: commandRunA, containerId: 'matrix-app', action: 'stop', projectId: projectA, environmentId: environmentA, applicationId: applicationA, key: 'MATRIX_KEY', deploymentId: deploymentA, previewId: previewA });
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -241,6 +250,18 @@ describe('tenancy isolation matrix (every API route)', () => {
     applicationA = ((await call('POST', '/api/v1/applications', ownerA.accessToken, application, teamA)).body as { id: string }).id;
     await call('PUT', `/api/v1/applications/${applicationA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'application value' });
     await call('PUT', `/api/v1/environments/${environmentA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'environment value' });
+    await call('PUT', `/api/v1/applications/${applicationA}/preview-env/MATRIX_KEY`, ownerA.accessToken, { value: 'preview value' });
+    // A preview as a pull request would leave it (webhooks.e2e-spec.ts and previews.e2e-spec.ts make real ones).
+    const previewDb = new Client({ connectionString: stack.databaseUrl });
+    await previewDb.connect();
+    previewA = (
+      await previewDb.query(
+        `INSERT INTO applications (team_id, project_id, environment_id, server_id, name, build_pack, image_reference, port, health_check, preview_of_id, preview_number, preview_provider, preview_ref, preview_title)
+         SELECT team_id, project_id, environment_id, server_id, 'shop-pr-3', build_pack, image_reference, port, health_check, id, 3, 'github', 'refs/pull/3/head', 'Matrix' FROM applications WHERE id = $1 RETURNING id`,
+        [applicationA],
+      )
+    ).rows[0].id as string;
+    await previewDb.end();
     // No worker runs here: the deployment stays queued, so a cancel or a newer deployment that got through would show in the snapshot.
     deploymentA = ((await call('POST', `/api/v1/applications/${applicationA}/deployments`, ownerA.accessToken, {})).body as { id: string }).id;
 

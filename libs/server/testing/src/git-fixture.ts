@@ -28,6 +28,12 @@ export interface GitFixture {
   branch: string;
   /** Commits the files (path -> content) on top of the branch; resolves to the new commit's hash. */
   commit(files: Record<string, string>, message?: string): Promise<string>;
+  /**
+   * Commits the files on a side line of history (started from the branch, which does not move) and
+   * publishes it as `ref` (e.g. `refs/pull/3/head`), as a provider does with a pull request's head;
+   * later calls for the same ref add commits on top. Resolves to the new commit's hash.
+   */
+  pullRequest(ref: string, files: Record<string, string>, message?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -86,6 +92,24 @@ export async function createGitFixture(name = 'app', branch = 'main', options: G
       await git(work, 'push', '--quiet', 'origin', branch);
       await git(bare, 'update-server-info');
       return git(work, 'rev-parse', 'HEAD');
+    },
+    async pullRequest(ref, files, message = 'pull request change') {
+      const side = `side-${ref.replace(/[^A-Za-z0-9]+/g, '-')}`;
+      const exists = (await git(work, 'branch', '--list', side)) !== '';
+      await git(work, 'checkout', '--quiet', ...(exists ? [side] : ['-b', side, branch]));
+      try {
+        for (const [path, content] of Object.entries(files)) {
+          await mkdir(dirname(join(work, path)), { recursive: true });
+          await writeFile(join(work, path), content);
+        }
+        await git(work, 'add', '--all');
+        await git(work, 'commit', '--quiet', '-m', message);
+        await git(work, 'push', '--quiet', '--force', 'origin', `HEAD:${ref}`);
+        await git(bare, 'update-server-info');
+        return await git(work, 'rev-parse', 'HEAD');
+      } finally {
+        await git(work, 'checkout', '--quiet', branch);
+      }
     },
     async close() {
       server.closeAllConnections();

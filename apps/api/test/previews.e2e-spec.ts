@@ -1,0 +1,252 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookReceiptDto } from '@zpanel/contracts';
+import { injectionPayloads } from '@zpanel/core';
+import {
+  type GitFixture,
+  type PullRequestSpec,
+  type SignedIn,
+  type Stack,
+  createApplication,
+  createGitFixture,
+  createOwner,
+  deploymentFinished,
+  getThroughProxy,
+  ownerCaller,
+  pullRequestDelivery,
+  readyTestServer,
+  sampleAppFiles,
+  startStack,
+  waitFor,
+  webhookHeaders,
+} from '@zpanel/testing';
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/** The app serves its version at / and, from a build-time variable, the greeting it was built with. */
+const files = (version: string) => sampleAppFiles(version, ['ARG GREETING=unset', 'RUN mkdir -p /www && echo "$GREETING" > /www/greeting.txt']);
+
+describe('preview deployments (built api + worker, the test server, its Caddy)', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+  let repo: GitFixture;
+  let app: ApplicationDto;
+  let secret: string;
+  const asOwner = ownerCaller(
+    () => stack,
+    () => owner,
+  );
+  const previewDomain = () => `pv-${stack.dockerNamespace}.previews-e2e.test`;
+
+  async function deliverPull(provider: 'github' | 'gitlab' | 'gitea', spec: Partial<PullRequestSpec> & Pick<PullRequestSpec, 'number' | 'action' | 'headSha'>, deliveryId?: string) {
+    const { payload, event } = pullRequestDelivery(provider, { repoUrl: repo.url, baseBranch: 'main', headBranch: `feature/${spec.number}`, ...spec });
+    const body = JSON.stringify(payload);
+    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers: webhookHeaders(provider, body, secret, { event, deliveryId }), body });
+    return { status: res.status, body: (await res.json()) as WebhookReceiptDto };
+  }
+
+  const previews = async () => (await asOwner<Paginated<PreviewDto>>('GET', `/api/v1/applications/${app.id}/previews`)).body;
+  const answer = (host: string, path = '/') =>
+    waitFor(
+      async () => {
+        const answered = await getThroughProxy(stack.proxyHttpPort, host, path).catch(() => undefined);
+        return answered?.status === 200 ? answered.body.trim() : undefined;
+      },
+      20_000,
+      `${host}${path} to answer through the proxy`,
+    );
+  const gone = (host: string) =>
+    waitFor(
+      async () => {
+        const answered = await getThroughProxy(stack.proxyHttpPort, host).catch(() => undefined);
+        return answered?.status === 200 ? undefined : true;
+      },
+      20_000,
+      `${host} to stop answering`,
+    );
+  const leftOnServer = (applicationId: string) => {
+    const label = `label=zpanel.application=${applicationId}`;
+    return docker('ps', '-aq', '--filter', label) + docker('images', '-q', '--filter', label);
+  };
+
+  beforeAll(async () => {
+    stack = await startStack({ worker: true });
+    owner = await createOwner(stack.baseUrl);
+    repo = await createGitFixture('previewed');
+    const head = await repo.commit(files('main-v1'), 'v1');
+    const server = await readyTestServer(asOwner);
+    app = await createApplication(asOwner, server.id, { name: 'previewed', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 });
+    secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
+    await asOwner('PUT', `/api/v1/applications/${app.id}/env/GREETING`, { value: 'from the application', buildTime: true, runtime: false });
+    const first = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: head });
+    expect(await deploymentFinished(asOwner, first.body.id)).toMatchObject({ status: 'success' });
+  });
+  afterAll(async () => {
+    await repo?.close();
+    await stack?.stop();
+  });
+
+  it('validates the preview settings, naming the field and changing nothing', async () => {
+    const missing = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ field: 'previewDomain', message: 'previewDomain is required to turn previews on' }]);
+    for (const previewDomain of ['*.example.com', 'localhost', 'a b.example.com', '$(touch /tmp/pwned).example.com', 'x'.repeat(250)]) {
+      const bad = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain });
+      expect({ previewDomain, status: bad.status, fields: bad.body.errors?.map((e) => e.field) }).toEqual({ previewDomain, status: 400, fields: ['previewDomain'] });
+    }
+    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body).toMatchObject({ previewsEnabled: false, previewDomain: null, previewForks: false, previewOf: null });
+
+    const ok = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain: previewDomain().toUpperCase() });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ previewsEnabled: true, previewDomain: previewDomain(), previewForks: false });
+    const override = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${app.id}/preview-env/GREETING`, { value: 'from the preview', buildTime: true, runtime: false });
+    expect(override.body).toMatchObject({ scope: 'preview', key: 'GREETING', value: 'from the preview' });
+  });
+
+  it('ignores pull requests while previews are off, against another branch, and from forks, creating nothing', async () => {
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: false });
+    const head = await repo.pullRequest('refs/pull/5/head', files('pr5'), 'pr 5');
+    expect((await deliverPull('github', { number: 5, action: 'opened', headSha: head })).body.deliveries[0]).toMatchObject({
+      outcome: 'ignored',
+      reason: 'previews: pull request previews are off for this application',
+    });
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true });
+    const other = await deliverPull('github', { number: 5, action: 'opened', headSha: head, baseBranch: 'develop' });
+    expect(other.status).toBe(202);
+    expect(other.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'branch: the pull request targets develop, the application deploys main', deploymentId: null });
+    const fork = await deliverPull('github', { number: 5, action: 'opened', headSha: head, fork: true });
+    expect(fork.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^fork: /) });
+    expect((await previews()).total).toBe(0);
+  });
+
+  it('deploys an opened pull request to pr-<n>.<preview domain> through Caddy with the preview overrides, updates it on new commits, and answers a redelivery with the same deployment', async () => {
+    const v1 = await repo.pullRequest('refs/pull/7/head', files('pr7-v1'), 'pr 7');
+    const deliveryId = randomUUID();
+    const opened = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
+    expect(opened.status).toBe(202);
+    const domain = `pr-7.${previewDomain()}`;
+    expect(opened.body.deliveries[0]).toMatchObject({ applicationId: app.id, outcome: 'accepted', reason: `preview deployed: #7 at ${domain}` });
+    const firstId = opened.body.deliveries[0].deploymentId as string;
+    const first = await deploymentFinished(asOwner, firstId);
+    expect(first).toMatchObject({ status: 'success', commitSha: v1, trigger: 'webhook', actor: { name: 'GitHub webhook (pull request #7)' } });
+    expect(await answer(domain)).toBe('pr7-v1');
+    expect(await answer(domain, '/greeting.txt')).toBe('from the preview');
+    // The pull request deployed the preview only: the application's own deployments are as they were.
+    expect((await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body.total).toBe(1);
+
+    const again = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
+    expect(again.body.deliveries[0].deploymentId).toBe(firstId);
+
+    const listed = await previews();
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        applicationId: app.id,
+        provider: 'github',
+        number: 7,
+        title: 'Add the cart',
+        headBranch: 'feature/7',
+        fork: false,
+        domain,
+        commitSha: v1,
+        link: `${repo.url.replace(/\.git$/, '')}/pull/7`,
+        latestDeployment: expect.objectContaining({ id: firstId, status: 'success', commitSha: v1 }),
+      }),
+    ]);
+    // A preview is not listed among the team's applications, and follows its application's settings.
+    const apps = (await asOwner<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body;
+    expect(apps.items.map((a) => a.id)).toEqual([app.id]);
+    const preview = (await asOwner<ApplicationDto>('GET', `/api/v1/applications/${listed.items[0].id}`)).body;
+    expect(preview).toMatchObject({ name: 'previewed-pr-7', previewOf: { applicationId: app.id, number: 7 }, domains: [domain] });
+    const patched = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${preview.id}`, { port: 9090 });
+    expect(patched.status).toBe(409);
+
+    const v2 = await repo.pullRequest('refs/pull/7/head', files('pr7-v2'), 'pr 7 again');
+    const synced = await deliverPull('github', { number: 7, action: 'synchronize', headSha: v2 });
+    expect(synced.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
+    expect(await deploymentFinished(asOwner, synced.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: v2 });
+    expect(await answer(domain)).toBe('pr7-v2');
+  });
+
+  it('removes the preview when the pull request is closed: route, container and images', async () => {
+    const [preview] = (await previews()).items;
+    const domain = preview.domain;
+    expect(leftOnServer(preview.id)).not.toBe('');
+    const closed = await deliverPull('github', { number: 7, action: 'closed', headSha: preview.commitSha as string });
+    expect(closed.status).toBe(202);
+    expect(closed.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: `preview removed: #7 closed (${domain})`, deploymentId: null });
+    await gone(domain);
+    await waitFor(async () => (leftOnServer(preview.id) === '' ? true : undefined), 60_000, "the preview's containers and images to be removed");
+    expect((await previews()).total).toBe(0);
+    expect((await asOwner('GET', `/api/v1/applications/${preview.id}`)).status).toBe(404);
+    const twice = await deliverPull('github', { number: 7, action: 'closed', headSha: preview.commitSha as string });
+    expect(twice.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'pull request: #7 closed, and it has no preview' });
+  });
+
+  it('deploys a GitLab merge request (refs/merge-requests/<iid>/head) and a Gitea pull request, and removes them on merge and by hand', async () => {
+    const lab = await repo.pullRequest('refs/merge-requests/12/head', files('mr12'), 'mr 12');
+    const opened = await deliverPull('gitlab', { number: 12, action: 'open', headSha: lab });
+    expect(opened.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: `preview deployed: #12 at pr-12.${previewDomain()}` });
+    expect(await deploymentFinished(asOwner, opened.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: lab });
+    expect(await answer(`pr-12.${previewDomain()}`)).toBe('mr12');
+
+    const tea = await repo.pullRequest('refs/pull/13/head', files('pr13'), 'pr 13');
+    const gitea = await deliverPull('gitea', { number: 13, action: 'opened', headSha: tea });
+    expect(await deploymentFinished(asOwner, gitea.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
+    expect(await answer(`pr-13.${previewDomain()}`)).toBe('pr13');
+
+    const merged = await deliverPull('gitlab', { number: 12, action: 'merge', headSha: lab });
+    expect(merged.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: expect.stringMatching(/^preview removed: #12 merge/) });
+    await gone(`pr-12.${previewDomain()}`);
+
+    const [left] = (await previews()).items;
+    expect(left).toMatchObject({ number: 13, provider: 'gitea' });
+    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}/previews/${randomUUID()}`)).status).toBe(404);
+    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}/previews/${left.id}`)).status).toBe(204);
+    await gone(`pr-13.${previewDomain()}`);
+    await waitFor(async () => (leftOnServer(left.id) === '' ? true : undefined), 60_000, "the removed preview's containers and images to be removed");
+  });
+
+  it('takes SECURITY.md payloads in pull request branches, titles and commits as data: nothing runs', async () => {
+    const canary = `/tmp/zpanel-preview-pwned-${randomUUID()}`;
+    const payloads = injectionPayloads(canary);
+    const head = await repo.pullRequest('refs/pull/21/head', files('pr21'), 'pr 21');
+    for (const value of payloads) {
+      const base = await deliverPull('github', { number: 21, action: 'opened', headSha: head, baseBranch: value });
+      expect(base.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null });
+      const commit = await deliverPull('github', { number: 21, action: 'opened', headSha: value.slice(0, 200) });
+      expect(commit.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'commit: the pull request’s head is not a valid commit hash' });
+    }
+    expect((await previews()).total).toBe(0);
+    // Titles and head branch names are only stored and shown.
+    const shown = await deliverPull('github', { number: 21, action: 'opened', headSha: head, title: payloads.join(' ').slice(0, 250), headBranch: payloads[0] });
+    expect(shown.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
+    expect(await deploymentFinished(asOwner, shown.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
+    expect((await previews()).items[0]).toMatchObject({ number: 21, headBranch: payloads[0] });
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it("removes the application's previews with it", async () => {
+    const [preview] = (await previews()).items;
+    expect(leftOnServer(preview.id)).not.toBe('');
+    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
+    await waitFor(async () => (leftOnServer(preview.id) === '' && leftOnServer(app.id) === '' ? true : undefined), 60_000, 'the application and its preview to be removed from the server');
+    await gone(preview.domain);
+  });
+
+  it('documents the preview routes in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    for (const [path, method] of [
+      ['/api/v1/applications/{applicationId}/previews', 'get'],
+      ['/api/v1/applications/{applicationId}/previews/{previewId}', 'delete'],
+      ['/api/v1/applications/{applicationId}/preview-env', 'get'],
+      ['/api/v1/applications/{applicationId}/preview-env', 'put'],
+      ['/api/v1/applications/{applicationId}/preview-env/{key}', 'put'],
+      ['/api/v1/applications/{applicationId}/preview-env/{key}', 'delete'],
+    ]) {
+      expect({ path, method, summary: Boolean(doc.paths[path]?.[method]?.summary) }).toEqual({ path, method, summary: true });
+    }
+  });
+});
