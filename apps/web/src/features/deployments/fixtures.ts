@@ -11,6 +11,7 @@ export function aDeployment(overrides: Partial<DeploymentDto> = {}): DeploymentD
     commitSha: '4f2a9c1d0e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c',
     sourceDeploymentId: null,
     imageTag: 'zp/shop-web:dep-1',
+    requestedImageTag: null,
     containerName: 'zp-shop-web-dep1',
     step: 'done',
     reason: null,
