@@ -9,6 +9,7 @@ import { ApplicationEnvironmentTab } from '../features/applications/pages/applic
 import { ApplicationHealthCheckTab } from '../features/applications/pages/application-health-check-tab';
 import { ApplicationOverviewTab } from '../features/applications/pages/application-overview-tab';
 import { ApplicationPage } from '../features/applications/pages/application-page';
+import { ApplicationPreviewsTab } from '../features/applications/pages/application-previews-tab';
 import { ApplicationSettingsTab } from '../features/applications/pages/application-settings-tab';
 import { NewApplicationPage } from '../features/applications/pages/new-application-page';
 import { AuditPage } from '../features/audit/pages/audit-page';
@@ -78,6 +79,7 @@ export const routes: RouteObject[] = [
               { path: 'domains', element: <ApplicationDomainsTab /> },
               { path: 'health-check', element: <ApplicationHealthCheckTab /> },
               { path: 'webhooks', element: <ApplicationWebhooksTab /> },
+              { path: 'previews', element: <ApplicationPreviewsTab /> },
               { path: 'settings', element: <ApplicationSettingsTab /> },
               { path: 'danger', element: <ApplicationDangerTab /> },
             ],

@@ -16,14 +16,18 @@ export function useApplicationOutlet(): ApplicationOutletContext {
   return useOutletContext<ApplicationOutletContext>();
 }
 
-/** Tabs of the application page, relative to /applications/:applicationId; `end`: active on that path only. */
+/**
+ * Tabs of the application page, relative to /applications/:applicationId; `end`: active on that path
+ * only; `inPreview`: shown on a preview too (its settings follow the application it previews).
+ */
 export const APPLICATION_TABS = [
-  { path: '', label: 'Overview', end: true },
-  { path: 'deployments', label: 'Deployments', end: false },
-  { path: 'environment', label: 'Environment', end: true },
-  { path: 'domains', label: 'Domains', end: true },
-  { path: 'health-check', label: 'Health check', end: true },
-  { path: 'webhooks', label: 'Webhooks', end: true },
-  { path: 'settings', label: 'Settings', end: true },
-  { path: 'danger', label: 'Danger zone', end: true },
+  { path: '', label: 'Overview', end: true, inPreview: true },
+  { path: 'deployments', label: 'Deployments', end: false, inPreview: true },
+  { path: 'environment', label: 'Environment', end: true, inPreview: false },
+  { path: 'domains', label: 'Domains', end: true, inPreview: false },
+  { path: 'health-check', label: 'Health check', end: true, inPreview: false },
+  { path: 'webhooks', label: 'Webhooks', end: true, inPreview: false },
+  { path: 'previews', label: 'Previews', end: true, inPreview: false },
+  { path: 'settings', label: 'Settings', end: true, inPreview: false },
+  { path: 'danger', label: 'Danger zone', end: true, inPreview: false },
 ] as const;

@@ -1,0 +1,159 @@
+import type { ApplicationDto, PreviewDto } from '@zpanel/contracts';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { ErrorState } from '../../../components/error-state';
+import { Pagination, usePageParam } from '../../../components/pagination';
+import { Skeleton } from '../../../components/skeleton';
+import { dateTime, timeAgo } from '../../../lib/format';
+import { domainUrl } from '../../applications/labels';
+import { DeploymentStatusBadge } from '../../deployments/components/deployment-status';
+import { deploymentHref, shortCommit } from '../../deployments/labels';
+import { WEBHOOK_PROVIDER_LABELS } from '../../webhooks/labels';
+import { useRemovePreview } from '../mutations';
+import { PREVIEWS_PER_PAGE, usePreviews } from '../queries';
+
+interface PreviewsTableProps {
+  application: ApplicationDto;
+  teamId: string;
+  /** Why the caller cannot remove previews (undefined: they can). */
+  writeRefusal?: string;
+}
+
+/** The pull request: its number and title, linked to the provider's page when the payload gave one. */
+function PullRequest({ preview }: { preview: PreviewDto }) {
+  const label = `#${preview.number} ${preview.title}`;
+  return (
+    <>
+      {preview.link ? (
+        <a href={preview.link} target="_blank" rel="noopener noreferrer" title={`Open the pull request on ${WEBHOOK_PROVIDER_LABELS[preview.provider]}`}>
+          {label}
+        </a>
+      ) : (
+        <span>{label}</span>
+      )}
+      {preview.fork && (
+        <>
+          {' '}
+          <span className="tag previews__fork" title="From another repository than the application’s" data-testid="preview-fork">
+            fork
+          </span>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The preview's newest deployment, linking to its log (under the preview's own page). */
+function LatestDeployment({ preview }: { preview: PreviewDto }) {
+  const latest = preview.latestDeployment;
+  if (!latest) return <span className="muted">Not deployed yet</span>;
+  return (
+    <Link to={deploymentHref({ id: latest.id, applicationId: preview.id })} className="applications__status-link" title="View the deployment’s log">
+      <DeploymentStatusBadge status={latest.status} testId="preview-deployment-status" />
+    </Link>
+  );
+}
+
+/** One row per open pull request with a preview, refreshed while shown; removing one asks first. */
+export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTableProps) {
+  const [page, setPage] = usePageParam();
+  const previews = usePreviews(teamId, application.id, page);
+  const remove = useRemovePreview(teamId, application.id);
+  const [removing, setRemoving] = useState<PreviewDto>();
+  const close = () => setRemoving(undefined);
+
+  if (previews.isPending) return <Skeleton lines={3} />;
+  if (previews.isError) return <ErrorState error={previews.error} />;
+  const { items, total, perPage } = previews.data;
+  if (total === 0) {
+    const branch = <code>{application.gitBranch ?? 'the application’s branch'}</code>;
+    return (
+      <div className="empty-state" data-testid="previews-empty">
+        {application.previewsEnabled ? (
+          <>No previews yet: open a pull request against {branch} and its preview shows up here, with its own address.</>
+        ) : (
+          <>No previews: turn previews on above, then open a pull request against {branch}.</>
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="table" aria-label="Previews" data-testid="previews-table">
+          <thead>
+            <tr>
+              <th scope="col">Pull request</th>
+              <th scope="col">Branch</th>
+              <th scope="col">Address</th>
+              <th scope="col">Status</th>
+              <th scope="col">Commit</th>
+              <th scope="col">Updated</th>
+              <th scope="col" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((preview) => (
+              <tr key={preview.id} data-testid={`preview-${preview.id}`}>
+                <td>
+                  <PullRequest preview={preview} />
+                </td>
+                <td>
+                  <code>{preview.headBranch}</code>
+                </td>
+                <td>
+                  <a href={domainUrl(preview.domain)} target="_blank" rel="noopener noreferrer">
+                    {preview.domain}
+                  </a>
+                </td>
+                <td>
+                  <LatestDeployment preview={preview} />
+                </td>
+                <td>{shortCommit(preview.commitSha) ? <code title={preview.commitSha ?? undefined}>{shortCommit(preview.commitSha)}</code> : <span className="muted">—</span>}</td>
+                <td>
+                  <time dateTime={preview.updatedAt} title={dateTime(preview.updatedAt)}>
+                    {timeAgo(preview.updatedAt)}
+                  </time>
+                </td>
+                <td>
+                  <div className="previews__row-actions">
+                    <Link to={`/applications/${preview.id}/deployments`} className="button button--secondary button--small" aria-label={`Deployments of #${preview.number}`}>
+                      Deployments
+                    </Link>
+                    <button
+                      type="button"
+                      className="button button--secondary button--small"
+                      disabled={Boolean(writeRefusal)}
+                      title={writeRefusal}
+                      aria-label={`Remove the preview of #${preview.number}`}
+                      onClick={() => {
+                        remove.reset();
+                        setRemoving(preview);
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination page={page} perPage={perPage || PREVIEWS_PER_PAGE} total={total} onPageChange={setPage} label="Preview pages" />
+      {removing && (
+        <ConfirmDialog
+          title={`Remove the preview of #${removing.number}?`}
+          description={`Its container, its route at ${removing.domain} and its images are removed from the server. The pull request itself is not changed.`}
+          confirmLabel="Remove preview"
+          pendingLabel="Removing…"
+          pending={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate(removing.id, { onSuccess: close })}
+          onClose={close}
+        />
+      )}
+    </>
+  );
+}
