@@ -220,6 +220,42 @@ describe(ApplicationPage.name, () => {
     expect(requestsTo(fetchMock, APP, 'PATCH')[1].body).toEqual({ domains: ['shop.example.com', 'taken.example.com'] });
   });
 
+  it('shows on a preview which application and pull request it previews, with only its overview and deployments', async () => {
+    const PREVIEW = '/api/v1/applications/preview-42';
+    const deployment = aDeployment({ id: 'dep-42', applicationId: 'preview-42' });
+    mockApi({
+      ...routes(),
+      [PREVIEW]: () => jsonResponse(anApplication({ id: 'preview-42', name: 'shop-web-pr-42', domains: ['pr-42.preview.shop.example.com'], previewOf: { applicationId: 'app-1', number: 42 } })),
+      [`${PREVIEW}/deployments?page=1&perPage=1`]: () => jsonResponse(aPage([deployment], { perPage: 1 })),
+      [`${PREVIEW}/deployments?page=1&perPage=20`]: () => jsonResponse(aPage([deployment])),
+    });
+    const { router } = renderApp('/applications/preview-42');
+
+    const banner = await screen.findByTestId('preview-banner');
+    await waitFor(() => expect(banner.textContent).toContain('Preview of shop-web for pull request #42 — its settings follow shop-web'));
+    expect(within(banner).getByRole('link', { name: 'shop-web' }).getAttribute('href')).toBe('/applications/app-1');
+    expect(within(banner).getByRole('link', { name: 'Previews tab' }).getAttribute('href')).toBe('/applications/app-1/previews');
+    const tabs = within(screen.getByRole('navigation', { name: 'Application sections' })).getAllByRole('link');
+    expect(tabs.map((tab) => tab.textContent)).toEqual(['Overview', 'Deployments']);
+
+    fireEvent.click(tabs[1]);
+    expect(await screen.findByTestId('deployment-dep-42')).toBeTruthy();
+
+    // A settings page opened by its address says where the settings are instead.
+    act(() => void router.navigate('/applications/preview-42/settings'));
+    expect((await screen.findByTestId('preview-section-hidden')).textContent).toContain('they follow shop-web');
+    expect(screen.queryByRole('button', { name: 'Save settings' })).toBeNull();
+  });
+
+  it('offers every tab, Previews included, on an application that is not a preview', async () => {
+    mockApi(routes());
+    renderApp('/applications/app-1');
+
+    const nav = await screen.findByRole('navigation', { name: 'Application sections' });
+    expect(within(nav).getByRole('link', { name: 'Previews' }).getAttribute('href')).toBe('/applications/app-1/previews');
+    expect(screen.queryByTestId('preview-banner')).toBeNull();
+  });
+
   it('deletes the application only once its name is typed', async () => {
     const fetchMock = mockApi({
       ...routes(),

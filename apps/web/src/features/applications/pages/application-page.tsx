@@ -1,4 +1,4 @@
-import { Link, NavLink, Outlet, useParams } from 'react-router';
+import { Link, NavLink, Outlet, useMatch, useParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
@@ -7,13 +7,22 @@ import { useEnvironments, useProject } from '../../projects/queries';
 import { useServer } from '../../servers/queries';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { APPLICATION_TABS, type ApplicationOutletContext } from '../application-outlet';
+import { PreviewBanner } from '../components/preview-banner';
 import { whyCannotDeploy, whyCannotWrite } from '../labels';
 import { useApplication } from '../queries';
 import '../applications.css';
 
-/** An application: where it lives, a Deploy button, and its sections as tabs (nested routes). */
+/** The tabs a preview keeps: what it runs and its deployments; its settings are the previewed application's. */
+const PREVIEW_TABS = APPLICATION_TABS.filter((tab) => tab.inPreview);
+
+/**
+ * An application: where it lives, a Deploy button, and its sections as tabs (nested routes). A
+ * preview's page says which application and pull request it previews, and shows only its overview
+ * and deployments.
+ */
 export function ApplicationPage() {
   const { applicationId = '' } = useParams();
+  const section = useMatch('/applications/:applicationId/:section/*')?.params.section ?? '';
   const { current } = useCurrentTeam();
   const teamId = current?.teamId ?? '';
   const application = useApplication(teamId, current ? applicationId : undefined);
@@ -21,6 +30,8 @@ export function ApplicationPage() {
   const project = useProject(teamId, projectId);
   const environments = useEnvironments(teamId, projectId);
   const server = useServer(teamId, application.data?.serverId);
+  const previewOf = application.data?.previewOf ?? null;
+  const parent = useApplication(teamId, previewOf?.applicationId);
 
   if (!current || application.isPending) {
     return (
@@ -48,8 +59,11 @@ export function ApplicationPage() {
 
   const app = application.data;
   const environment = environments.data?.items.find((e) => e.id === app.environmentId);
-  const writeRefusal = whyCannotWrite(current.role);
+  const roleRefusal = whyCannotWrite(current.role);
   const deployRefusal = whyCannotDeploy(current.role);
+  const writeRefusal = roleRefusal ?? (previewOf ? 'A preview’s settings follow the application it previews' : undefined);
+  const tabs = previewOf ? PREVIEW_TABS : APPLICATION_TABS;
+  const hiddenSection = previewOf !== null && !tabs.some((tab) => tab.path === section);
 
   return (
     <>
@@ -65,19 +79,32 @@ export function ApplicationPage() {
         description={[app.description, server.data ? `on ${server.data.name}` : undefined].filter(Boolean).join(' · ') || undefined}
         actions={<DeployButton teamId={teamId} application={app} refusal={deployRefusal} />}
       />
-      {writeRefusal && (
+      {previewOf && <PreviewBanner previewOf={previewOf} parent={parent.data} />}
+      {roleRefusal && (
         <p className="applications__notice">
-          {writeRefusal}. You can see this application but not change it{deployRefusal ? ' or deploy it' : ''}.
+          {roleRefusal}. You can see this application but not change it{deployRefusal ? ' or deploy it' : ''}.
         </p>
       )}
       <nav className="app-tabs" aria-label="Application sections">
-        {APPLICATION_TABS.map((tab) => (
+        {tabs.map((tab) => (
           <NavLink key={tab.path} to={tab.path} end={tab.end} className={({ isActive }) => (isActive ? 'app-tabs__tab app-tabs__tab--active' : 'app-tabs__tab')}>
             {tab.label}
           </NavLink>
         ))}
       </nav>
-      <Outlet context={{ application: app, teamId, role: current.role, writeRefusal, deployRefusal } satisfies ApplicationOutletContext} />
+      {hiddenSection ? (
+        <section className="panel panel--padded" data-testid="preview-section-hidden">
+          <p>
+            A preview has no settings of its own: they follow{' '}
+            <Link to={`/applications/${previewOf.applicationId}`}>{parent.data?.name ?? 'the application it previews'}</Link>.
+          </p>
+          <p>
+            <Link to={`/applications/${app.id}`}>Back to the preview&apos;s overview</Link>
+          </p>
+        </section>
+      ) : (
+        <Outlet context={{ application: app, teamId, role: current.role, writeRefusal, deployRefusal } satisfies ApplicationOutletContext} />
+      )}
     </>
   );
 }
