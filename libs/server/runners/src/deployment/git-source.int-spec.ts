@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateSshKeyPair, injectionPayloads, quoteShellArg } from '@zpanel/core';
 import { type GitFixture, createGitFixture, testSshTarget } from '@zpanel/testing';
-import { GitAuthError, type GitCloneSpec, GitCommandError, GitHostKeyChangedError, GitSourceFetcher, GitSpecError, gitCloneCommand, gitEnvironment, gitTokenEnvironment } from './git-source';
+import {
+  GitAuthError,
+  type GitCloneSpec,
+  GitCommandError,
+  GitHostKeyChangedError,
+  GitSourceFetcher,
+  GitSpecError,
+  gitCloneCommand,
+  gitEnvironment,
+  gitFetchRefCommand,
+  gitTokenEnvironment,
+} from './git-source';
 
 describe(GitSourceFetcher.name, () => {
   let repo: GitFixture;
@@ -91,6 +102,50 @@ describe(GitSourceFetcher.name, () => {
         else expect(outcome).toBeInstanceOf(GitCommandError);
         expect(existsSync(canary)).toBe(false);
       }
+      expect(await readdir(root)).toEqual([]);
+    });
+  });
+
+  describe('a pull request head (previews)', () => {
+    let pulled: string;
+    let pulledAgain: string;
+    beforeAll(async () => {
+      pulled = await repo.pullRequest('refs/pull/4/head', { 'version.txt': 'pr4\n' }, 'pr 4');
+      pulledAgain = await repo.pullRequest('refs/pull/4/head', { 'version.txt': 'pr4 again\n' }, 'pr 4 again');
+    });
+
+    it('fetches refs/pull/<n>/head instead of the branch, and builds its head or exactly the commit asked for', async () => {
+      const head = await fetcher.checkout(spec({ ref: 'refs/pull/4/head' }), {}, never);
+      expect(head.sha).toBe(pulledAgain);
+      expect(await readFile(join(head.dir, 'version.txt'), 'utf8')).toBe('pr4 again\n');
+      await head.dispose();
+      const earlier = await fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: pulled }), {}, never);
+      expect(await readFile(join(earlier.dir, 'version.txt'), 'utf8')).toBe('pr4\n');
+      await earlier.dispose();
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it('says so when the commit is not on the pull request, or the pull request has no head', async () => {
+      await expect(fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: 'deadbeefdeadbeef' }), {}, never)).rejects.toMatchObject({ stderr: 'commit deadbeefdeadbeef is not on the pull request (refs/pull/4/head)' });
+      await expect(fetcher.checkout(spec({ ref: 'refs/pull/404/head' }), {}, never)).rejects.toThrow(GitCommandError);
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it('fetches only the pull request ref, as literal arguments after --', () => {
+      const command = gitFetchRefCommand(spec({ ref: 'refs/merge-requests/9/head' }), '/tmp/zp-home/repo', {});
+      expect(command.argv.slice(-6)).toEqual(['fetch', '--quiet', '--no-tags', '--', repo.url, '+refs/merge-requests/9/head:refs/zpanel/source']);
+      expect(command.argv).toContain('protocol.allow=never');
+    });
+
+    it('refuses every injection payload and any other ref, and runs nothing', async () => {
+      const canary = join(root, 'pwned');
+      for (const ref of [...injectionPayloads(canary), 'refs/heads/main', 'refs/pull/4/merge', '+refs/pull/4/head', 'refs/pull/4/head:refs/heads/x', `refs/pull/4/head${injectionPayloads(canary)[0]}`]) {
+        expect(() => gitFetchRefCommand(spec({ ref }), '/tmp/x', {})).toThrow(GitSpecError);
+        const outcome = await fetcher.checkout(spec({ ref }), {}, never).catch((error: unknown) => error);
+        expect(outcome).toBeInstanceOf(GitSpecError);
+        expect((outcome as GitSpecError).field).toBe('ref');
+      }
+      expect(existsSync(canary)).toBe(false);
       expect(await readdir(root)).toEqual([]);
     });
   });
