@@ -316,4 +316,49 @@ describe(DeploymentRunHandler.name, () => {
       await privateRepo.close();
     }
   });
+  it("deploys a preview from its pull request head with the previewed application's settings, token and variables, the preview overrides winning there only", async () => {
+    const TOKEN = 'glpat-previewToken-7Kd2';
+    const privateRepo = await createGitFixture('previewed', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+    try {
+      await privateRepo.commit(appFiles('main'), 'main');
+      const head = await privateRepo.pullRequest('refs/pull/4/head', { 'www/index.html': 'pr4' }, 'pr 4');
+      const parent = await addApplication('pv-parent', { gitUrl: privateRepo.url, gitBranch: 'main' });
+      await dataSource.getRepository(ApplicationEntity).update(parent.id, { gitToken: box.seal(TOKEN, gitTokenAad(parent.id)) });
+      await setVariable(parent.id, 'GREETING', 'from the application', { buildTime: false, runtime: true });
+      const sealedFor = (owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string, value: string) => box.seal(value, envVarAad(owner, key));
+      await dataSource.getRepository(EnvVarEntity).save([
+        { teamId, environmentId: null, applicationId: parent.id, preview: true, key: 'GREETING', value: sealedFor({ environmentId: null, applicationId: parent.id, preview: true }, 'GREETING', 'from the preview'), buildTime: false, runtime: true },
+        { teamId, environmentId, applicationId: null, key: 'SHARED', value: sealedFor({ environmentId, applicationId: null }, 'SHARED', 'from the environment'), buildTime: false, runtime: true },
+      ]);
+      // Its own settings are stale copies: a wrong port and repository prove the worker reads the previewed application's.
+      const preview = await addApplication('pv-parent-pr-4', {
+        gitUrl: 'https://git.invalid/stale.git',
+        port: 9999,
+        keepImages: 1,
+        previewOfId: parent.id,
+        previewNumber: 4,
+        previewProvider: 'github',
+        previewRef: 'refs/pull/4/head',
+      });
+
+      const deployed = await deploy(preview.id, { commitSha: head });
+      expect(deployed).toMatchObject({ status: 'success', commitSha: head, containerName: names.appContainer('pv-parent-pr-4', deployed.id) });
+      expect(await answer(deployed.containerName as string)).toBe('pr4');
+      const env = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', deployed.containerName as string)) as string[];
+      expect(env).toEqual(expect.arrayContaining(['GREETING=from the preview', 'SHARED=from the environment']));
+      const text = (await logOf(deployed.id)).map((l) => l.line).join('\n');
+      expect(text).toContain(`Fetching ${privateRepo.url} (refs/pull/4/head, commit ${head})`);
+      expect(text).not.toContain(TOKEN);
+
+      // The application itself never gets the preview overrides.
+      const own = await deploy(parent.id);
+      expect(own.status).toBe('success');
+      expect(await answer(own.containerName as string)).toBe('main');
+      const ownEnv = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', own.containerName as string)) as string[];
+      expect(ownEnv).toEqual(expect.arrayContaining(['GREETING=from the application', 'SHARED=from the environment']));
+      expect(ownEnv).not.toContain('GREETING=from the preview');
+    } finally {
+      await privateRepo.close();
+    }
+  });
 });
