@@ -162,6 +162,8 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     expect(preview).toMatchObject({ name: 'previewed-pr-7', previewOf: { applicationId: app.id, number: 7 }, domains: [domain] });
     const patched = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${preview.id}`, { port: 9090 });
     expect(patched.status).toBe(409);
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { stopGraceSeconds: 2 })).status).toBe(200);
+    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${preview.id}`)).body.stopGraceSeconds).toBe(2);
 
     const v2 = await repo.pullRequest('refs/pull/7/head', files('pr7-v2'), 'pr 7 again');
     const synced = await deliverPull('github', { number: 7, action: 'synchronize', headSha: v2 });

@@ -108,6 +108,28 @@ function consistencyProblems(s: Settings): FieldError[] {
   return problems;
 }
 
+/** Settings a preview takes from the application it previews (the worker reads them from there again at each deployment). */
+export const PREVIEW_FOLLOWED = [
+  'teamId',
+  'projectId',
+  'environmentId',
+  'serverId',
+  'buildPack',
+  'gitUrl',
+  'gitBranch',
+  'deployKeyId',
+  'dockerfilePath',
+  'buildTarget',
+  'baseDirectory',
+  'imageReference',
+  'port',
+  'healthCheck',
+  'restartPolicy',
+  'cpuLimit',
+  'memoryLimitMb',
+  'stopGraceSeconds',
+] as const satisfies readonly (keyof ApplicationEntity)[];
+
 /** The preview columns of an application that is not a preview. */
 const NOT_A_PREVIEW = {
   previewOfId: null,
@@ -274,6 +296,9 @@ export class ApplicationsService {
       await this.dataSource.transaction(async (manager) => {
         // Even a change of domains alone is a change of the application.
         await manager.getRepository(ApplicationEntity).update({ id }, { ...changes, updatedAt: new Date() });
+        // Previews follow: their copies stay true for what reads the row itself (the proxy routes their domains to name:port).
+        const followedChanges = Object.fromEntries(Object.entries(changes).filter(([key]) => (PREVIEW_FOLLOWED as readonly string[]).includes(key)));
+        if (Object.keys(followedChanges).length > 0) await manager.getRepository(ApplicationEntity).update({ previewOfId: id }, followedChanges);
         if (domains) {
           await manager.getRepository(ApplicationDomainEntity).delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
           const kept = new Set((await manager.getRepository(ApplicationDomainEntity).findBy({ applicationId: id })).map((d) => d.domain));

@@ -5,7 +5,7 @@ import { APPLICATION_LIMITS, ErrorCode, type PageQuery, type Paginated, type Pre
 import { AppException, previewAppName, previewDomainOf, pullRequestRef } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, DeploymentEntity } from '@zpanel/database';
 import { DataSource, In } from 'typeorm';
-import { ApplicationsService } from '../applications/applications.service';
+import { ApplicationsService, PREVIEW_FOLLOWED } from '../applications/applications.service';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
 import type { Caller } from '../auth/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -29,29 +29,7 @@ export interface PreviewDeployed {
   domain: string;
 }
 
-/** Settings a preview takes from the application it previews (the worker reads them from there again at each deployment). */
-const FOLLOWED = [
-  'teamId',
-  'projectId',
-  'environmentId',
-  'serverId',
-  'buildPack',
-  'gitUrl',
-  'gitBranch',
-  'deployKeyId',
-  'dockerfilePath',
-  'buildTarget',
-  'baseDirectory',
-  'imageReference',
-  'port',
-  'healthCheck',
-  'restartPolicy',
-  'cpuLimit',
-  'memoryLimitMb',
-  'stopGraceSeconds',
-] as const satisfies readonly (keyof ApplicationEntity)[];
-
-const followed = (parent: ApplicationEntity) => Object.fromEntries(FOLLOWED.map((key) => [key, parent[key]])) as Pick<ApplicationEntity, (typeof FOLLOWED)[number]>;
+const followed = (parent: ApplicationEntity) => Object.fromEntries(PREVIEW_FOLLOWED.map((key) => [key, parent[key]])) as Pick<ApplicationEntity, (typeof PREVIEW_FOLLOWED)[number]>;
 
 /**
  * Preview deployments: one application row per open pull request, tied to the application it
