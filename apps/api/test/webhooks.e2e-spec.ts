@@ -196,6 +196,28 @@ describe('webhooks (built api + worker, the test server)', () => {
     await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
   });
 
+  it('deploys a pushed tag that matches deployTags (fetching the tag, annotated or not), and ignores other tags', async () => {
+    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { deployTags: '-v*; touch /tmp/pwned' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors?.map((e) => e.field)).toEqual(['deployTags']);
+    expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { deployTags: 'v*' })).body.deployTags).toBe('v*');
+
+    const release = await repo.tag('v2.0.0', { annotated: true });
+    const res = await signedPush('github', { ref: 'refs/tags/v2.0.0', after: release.object, message: 'Release 2.0.0' });
+    expect(res.status).toBe(202);
+    expect(res.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: 'deployed: tag v2.0.0' });
+    const deployment = await deploymentFinished(asOwner, res.body.deliveries[0].deploymentId as string);
+    expect(deployment).toMatchObject({ status: 'success', gitTag: 'v2.0.0', commitSha: release.commit, trigger: 'webhook' });
+
+    const count = await deploymentCount();
+    const nightly = await signedPush('github', { ref: 'refs/tags/nightly', after: release.commit });
+    expect(nightly.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'tag: nightly does not match the application’s deployTags v*' });
+    expect(await deploymentCount()).toBe(count);
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { deployTags: null });
+    const off = await signedPush('github', { ref: 'refs/tags/v2.0.0', after: release.object });
+    expect(off.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^tag: tag pushes do not deploy/) });
+  });
+
   it.each(['gitlab', 'gitea', 'bitbucket'] as const)('queues a deployment for a signed %s push', async (provider) => {
     head = await repo.commit(sampleAppFiles(`${provider} ${randomUUID()}`), provider);
     const res = await signedPush(provider);

@@ -90,6 +90,8 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
   @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: 'A webhook push deploys only when a changed file matches one of these globs (empty: every push)' }) watchPaths: string[];
+  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names: a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  deployTags: string | null;
   @ApiProperty({
     type: [String],
     nullable: true,
@@ -335,6 +337,11 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @ArrayUnique({ message: 'watchPaths must not list a glob twice' })
   @IsApplicationField('watchPath', { each: true })
   watchPaths?: string[];
+
+  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  @IsOptional()
+  @IsApplicationField('tagPattern')
+  deployTags?: string | null;
 
   @ApiPropertyOptional({ example: true, default: false, description: 'Deploy a preview of each pull/merge request against gitBranch (needs previewDomain; dockerfile build pack)' })
   @IfPresent()

@@ -27,6 +27,17 @@ export class CreateDeploymentDto implements CreateDeploymentRequest {
   @IfPresent()
   @IsApplicationField('gitCommit')
   commit?: string;
+
+  @ApiPropertyOptional({
+    example: 'v1.4.2',
+    maxLength: 128,
+    pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+    description:
+      'Run the application’s image reference with this tag instead of its own tag or digest (`ghcr.io/acme/web:latest` + `v1.4.2` runs `ghcr.io/acme/web:v1.4.2`); image build pack only, not together with `commit`',
+  })
+  @IfPresent()
+  @IsApplicationField('imageTag')
+  imageTag?: string;
 }
 
 const afterSeqMessage = { message: 'afterSeq must be a whole number of 0 or more' };
@@ -64,8 +75,16 @@ export class DeploymentDoc implements DeploymentDto {
   @ApiProperty({ enum: DEPLOYMENT_TRIGGERS, example: 'manual', description: 'manual (a person), api (an API token), webhook, rollback, redeploy' }) trigger: DeploymentTrigger;
   @ApiPropertyOptional({ nullable: true, example: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39', description: 'The commit built: the one asked for, or the branch head found at clone time' })
   commitSha: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'v1.4.2', description: 'A tag push deployed this tag (its ref was fetched instead of the branch)' })
+  gitTag: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Rollback: the deployment whose image runs again' }) sourceDeploymentId: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'zp/shop:0b7e3c1a-5d2f-4e8a-9c6b-1f2e3d4c5b6a' }) imageTag: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'v1.4.2',
+    description: 'The image tag asked for (image build pack): the application’s image reference ran with this tag in place of its own; null: the reference as configured',
+  })
+  requestedImageTag: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'zp-shop-0b7e3c1a5d2f' }) containerName: string | null;
   @ApiProperty({ enum: DEPLOYMENT_STEPS, example: 'build', description: 'Where it is, or where it stopped when it failed' }) step: DeploymentStep;
   @ApiPropertyOptional({ nullable: true, example: 'Health check failed: nothing answered on TCP port 8080 after 10 tries.' }) reason: string | null;

@@ -11,11 +11,12 @@ import {
   type DeploymentLogStream,
   type DeploymentTrigger,
   ErrorCode,
+  type FieldError,
   LiveTopics,
   type PageQuery,
   type Paginated,
 } from '@zpanel/contracts';
-import { AppException, InjectLogger } from '@zpanel/core';
+import { AppException, InjectLogger, imageReferenceWithTag } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, UserEntity } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -33,8 +34,10 @@ export function toDeploymentDto(r: DeploymentEntity): DeploymentDto {
     status: r.status,
     trigger: r.trigger,
     commitSha: r.commitSha,
+    gitTag: r.gitTag,
     sourceDeploymentId: r.sourceDeploymentId,
     imageTag: r.imageTag,
+    requestedImageTag: r.requestedImageTag,
     containerName: r.containerName,
     step: r.step,
     reason: r.reason,
@@ -67,10 +70,38 @@ const noSuchDeployment = () => new AppException(ErrorCode.NotFound, 'No such dep
 export interface DeploymentRequest {
   trigger: DeploymentTrigger;
   commit?: string;
+  /** Image build pack: run the image reference with this tag instead of its own (e.g. what CI pushed). */
+  imageTag?: string;
+  /** A webhook tag push: fetch this tag (already checked) instead of the branch. */
+  tag?: string;
   /** Rollback: run this deployment's kept image again, without a build. */
   source?: DeploymentEntity;
   /** Who asked when no person or token did (a verified webhook delivery), e.g. "GitHub webhook". */
   actorName?: string;
+}
+
+/**
+ * Why the application cannot be deployed as asked, by field (empty: it can). `commit` picks what git
+ * builds, `imageTag` what image runs: each only for its build pack, and never both. The tag must also
+ * make a valid reference with the application's own (the worker checks that again before use).
+ */
+export function deploymentRequestProblems(application: Pick<ApplicationEntity, 'buildPack' | 'imageReference'>, request: Pick<DeploymentRequest, 'commit' | 'imageTag'>): FieldError[] {
+  if (request.commit !== undefined && request.imageTag !== undefined) {
+    return [{ field: 'imageTag', message: 'imageTag cannot be sent together with commit: send commit for an application built from git, imageTag for one that runs an image' }];
+  }
+  if (request.commit !== undefined && application.buildPack !== 'dockerfile') {
+    return [{ field: 'commit', message: 'commit applies to applications built from a git repository (dockerfile build pack) only' }];
+  }
+  if (request.imageTag === undefined) return [];
+  if (application.buildPack !== 'image' || !application.imageReference) {
+    return [{ field: 'imageTag', message: 'imageTag applies to applications that run an image (image build pack) only' }];
+  }
+  try {
+    imageReferenceWithTag(application.imageReference, request.imageTag);
+    return [];
+  } catch (error) {
+    return [{ field: 'imageTag', message: `imageTag cannot be used: ${(error as Error).message}` }];
+  }
 }
 
 /**
@@ -114,9 +145,8 @@ export class DeploymentsService {
     const { row, superseded } = await this.dataSource.transaction(async (manager) => {
       const application = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
       if (!application) throw new AppException(ErrorCode.NotFound, 'No such application');
-      if (request.commit !== undefined && application.buildPack !== 'dockerfile') {
-        throw AppException.validation([{ field: 'commit', message: 'commit applies to applications built from a git repository (dockerfile build pack) only' }]);
-      }
+      const problems = deploymentRequestProblems(application, request);
+      if (problems.length > 0) throw AppException.validation(problems);
       const repository = manager.getRepository(DeploymentEntity);
       const saved = await repository.save(
         repository.create({
@@ -125,8 +155,10 @@ export class DeploymentsService {
           status: 'queued',
           trigger: request.trigger,
           commitSha: request.source?.commitSha ?? request.commit ?? null,
+          gitTag: request.source?.gitTag ?? request.tag ?? null,
           sourceDeploymentId: request.source?.id ?? null,
           imageTag: request.source?.imageTag ?? null,
+          requestedImageTag: request.source ? request.source.requestedImageTag : (request.imageTag ?? null),
           step: 'queued',
           userId: caller?.userId ?? null,
           tokenId: caller?.kind === 'token' ? caller.tokenId : null,
@@ -147,7 +179,7 @@ export class DeploymentsService {
           teamId: application.teamId,
           actor: caller,
           target: { type: 'application', id: applicationId },
-          metadata: { deploymentId: saved.id, trigger: saved.trigger, commit: saved.commitSha, ...(request.source ? { sourceDeploymentId: request.source.id } : {}) },
+          metadata: { deploymentId: saved.id, trigger: saved.trigger, commit: saved.commitSha, ...(saved.requestedImageTag ? { imageTag: saved.requestedImageTag } : {}), ...(request.source ? { sourceDeploymentId: request.source.id } : {}) },
         },
         manager,
       );

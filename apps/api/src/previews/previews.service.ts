@@ -154,6 +154,7 @@ export class PreviewsService {
           description: `Preview of ${parent.name} for pull request #${pull.number}`,
           keepImages: APPLICATION_LIMITS.previewKeepImages,
           watchPaths: [],
+          deployTags: null,
           webhookSecret: null,
           gitHostKey: null,
           gitToken: null,

@@ -1,3 +1,4 @@
+import { injectionPayloads } from '@zpanel/core';
 import { type PushSpec, bitbucketPushPayload, giteaPushPayload, githubPingPayload, githubPushPayload, gitlabPushPayload } from '@zpanel/testing';
 import { decide, readPayload } from './webhooks.service';
 import { parseDelivery, skipMarker } from './webhook-payload';
@@ -11,7 +12,7 @@ describe('parseDelivery', () => {
     const d = parseDelivery('github', 'push', githubPushPayload(spec));
     expect(d.kind).toBe('push');
     expect(d.repositories).toContain('github.com/acme/shop');
-    expect(d.pushes).toEqual([{ branch: 'main', commit: sha, message: 'Fix the cart', changedFiles: ['docs/a.md', 'apps/api/main.ts'] }]);
+    expect(d.pushes).toEqual([{ branch: 'main', tag: null, commit: sha, message: 'Fix the cart', changedFiles: ['docs/a.md', 'apps/api/main.ts'] }]);
   });
 
   it.each([
@@ -20,13 +21,13 @@ describe('parseDelivery', () => {
   ] as const)('reads a %s push the same way', (provider, event, payload) => {
     const d = parseDelivery(provider, event, payload);
     expect(d.repositories).toContain('github.com/acme/shop');
-    expect(d.pushes).toEqual([{ branch: 'main', commit: sha, message: 'Fix the cart', changedFiles: ['docs/a.md', 'apps/api/main.ts'] }]);
+    expect(d.pushes).toEqual([{ branch: 'main', tag: null, commit: sha, message: 'Fix the cart', changedFiles: ['docs/a.md', 'apps/api/main.ts'] }]);
   });
 
   it('reads a Bitbucket push, whose payload lists no changed files', () => {
     const d = parseDelivery('bitbucket', 'repo:push', bitbucketPushPayload({ ...spec, repoUrl: 'https://bitbucket.org/acme/shop.git' }));
     expect(d.repositories).toEqual(['bitbucket.org/acme/shop']);
-    expect(d.pushes).toEqual([{ branch: 'main', commit: sha, message: 'Fix the cart\n', changedFiles: null }]);
+    expect(d.pushes).toEqual([{ branch: 'main', tag: null, commit: sha, message: 'Fix the cart\n', changedFiles: null }]);
   });
 
   it('answers pings and leaves other events alone', () => {
@@ -111,6 +112,40 @@ describe('decide', () => {
   it('answers a ping and ignores other events', () => {
     expect(decide(app, parseDelivery('github', 'ping', githubPingPayload(spec.repoUrl))).reason).toMatch(/^ping/);
     expect(decide(app, parseDelivery('github', 'issues', {})).reason).toMatch(/^event/);
+  });
+});
+
+describe('decide (tag pushes)', () => {
+  const tagPush = (provider: 'github' | 'gitea' | 'gitlab' | 'bitbucket', tag: string, over: Partial<PushSpec> = {}) => {
+    const payloads = { github: githubPushPayload, gitea: giteaPushPayload, gitlab: gitlabPushPayload, bitbucket: bitbucketPushPayload };
+    const events = { github: 'push', gitea: 'push', gitlab: 'Tag Push Hook', bitbucket: 'repo:push' };
+    return parseDelivery(provider, events[provider], payloads[provider]({ ...spec, branch: tag, ref: `refs/tags/${tag}`, ...over }));
+  };
+  const tagged = { ...app, deployTags: 'v*' };
+
+  it.each(['github', 'gitea', 'gitlab', 'bitbucket'] as const)('%s: reads the tag, and deploys it when deployTags matches', (provider) => {
+    const d = tagPush(provider, 'v1.4.2');
+    expect(d.pushes[0]).toMatchObject({ branch: null, tag: 'v1.4.2', commit: sha });
+    expect(decide(tagged, d)).toEqual({ outcome: 'accepted', reason: 'deployed: tag v1.4.2', commit: sha, tag: 'v1.4.2' });
+  });
+
+  it('ignores tags when deployTags is not set or does not match, and deleted tags, saying why', () => {
+    expect(decide(app, tagPush('github', 'v1'))).toEqual({ outcome: 'ignored', reason: 'tag: tag pushes do not deploy this application (set deployTags, e.g. v*)' });
+    expect(decide(tagged, tagPush('github', 'nightly-3'))).toEqual({ outcome: 'ignored', reason: 'tag: nightly-3 does not match the application’s deployTags v*' });
+    expect(decide({ ...app, deployTags: 'release/**' }, tagPush('github', 'release/2026/12'))).toMatchObject({ outcome: 'accepted', tag: 'release/2026/12' });
+    const deleted = { ...githubPushPayload({ ...spec, ref: 'refs/tags/v2' }), deleted: true };
+    expect(decide(tagged, parseDelivery('github', 'push', deleted))).toEqual({ outcome: 'ignored', reason: 'tag: the tag was deleted' });
+    expect(decide(tagged, tagPush('github', 'v3', { message: 'Release [skip deploy]' }))).toMatchObject({ outcome: 'ignored', reason: 'skipped: [skip deploy] in the head commit message' });
+  });
+
+  it('refuses SECURITY.md payloads in tag names and commits, never echoing them', () => {
+    for (const payload of injectionPayloads('/tmp/pwned')) {
+      const d = decide({ ...app, deployTags: '*' }, tagPush('github', `v${payload}`));
+      expect(d.outcome).toBe('ignored');
+      // An over-long ref reads as no ref at all.
+      expect(['tag: the pushed tag name is not a valid tag name', 'branch: not a branch push (a tag or another ref)']).toContain(d.reason);
+      expect(decide(tagged, tagPush('github', 'v9', { after: payload.slice(0, 100) })).outcome).toBe('ignored');
+    }
   });
 });
 

@@ -5,7 +5,9 @@ import { normalizeRepoUrl } from './repo-url';
 export interface PushedRef {
   /** The branch name when the ref is a branch (`refs/heads/<name>`), else null (a tag, or something else). */
   branch: string | null;
-  /** The new head commit, or null when the ref was deleted. */
+  /** The tag name when the ref is a tag (`refs/tags/<name>`), else null. */
+  tag: string | null;
+  /** The new head commit (a tag object for an annotated tag), or null when the ref was deleted. */
   commit: string | null;
   /** The head commit's message ('' when the payload has none). */
   message: string;
@@ -73,6 +75,11 @@ function branchOf(ref: unknown): string | null {
   return r?.startsWith('refs/heads/') ? r.slice('refs/heads/'.length) : null;
 }
 
+function tagOf(ref: unknown): string | null {
+  const r = str(ref, 1000);
+  return r?.startsWith('refs/tags/') ? r.slice('refs/tags/'.length) : null;
+}
+
 /** Union of added/modified/removed over the commits listed; null when some commit lacks the lists. */
 function changedFiles(commits: unknown[]): string[] | null {
   const files = new Set<string>();
@@ -94,6 +101,7 @@ function githubLikePush(body: Json): PushedRef {
   const last = obj(commits[commits.length - 1]);
   return {
     branch: branchOf(body.ref),
+    tag: tagOf(body.ref),
     commit: deleted ? null : (after ?? sha(head.id)),
     message: str(head.message) ?? str(last.message) ?? '',
     changedFiles: commits.length === 0 ? null : changedFiles(commits),
@@ -110,6 +118,7 @@ function gitlabPush(body: Json): PushedRef {
   const total = typeof body.total_commits_count === 'number' ? body.total_commits_count : commits.length;
   return {
     branch: branchOf(body.ref),
+    tag: tagOf(body.ref),
     commit: deleted ? null : headId,
     message: str(head.message) ?? '',
     // GitLab lists at most 20 commits: with more, the changed files are not all known.
@@ -123,9 +132,11 @@ function bitbucketPushes(body: Json): PushedRef[] {
     const next = obj(change.new);
     const old = obj(change.old);
     const isBranch = (next.type ?? old.type) === 'branch';
+    const isTag = (next.type ?? old.type) === 'tag';
     const target = obj(next.target);
     return {
       branch: isBranch ? str(next.name ?? old.name, 1000) : null,
+      tag: isTag ? str(next.name ?? old.name, 1000) : null,
       commit: change.new === null || change.closed === true ? null : sha(target.hash),
       message: str(target.message) ?? '',
       // Bitbucket's push payload does not list changed files.

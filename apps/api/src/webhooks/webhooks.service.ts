@@ -15,7 +15,7 @@ import {
   type WebhookSettingsDto,
   AuditAction,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, anyGlobMatches, generateOpaqueToken, gitBranch, gitCommit } from '@zpanel/core';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, anyGlobMatches, generateOpaqueToken, gitBranch, gitCommit, gitTag } from '@zpanel/core';
 import { ApplicationEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -53,6 +53,7 @@ interface Candidate {
   gitUrl: string;
   gitBranch: string | null;
   watchPaths: string[];
+  deployTags: string | null;
   webhookSecret: string | null;
   previewsEnabled: boolean;
   previewForks: boolean;
@@ -62,6 +63,22 @@ interface Decision {
   outcome: WebhookOutcome;
   reason: string;
   commit?: string;
+  /** A tag push: the tag to fetch instead of the branch. */
+  tag?: string;
+}
+
+/** A tag push deploys the tagged commit when the application's deployTags glob matches the tag name. */
+function decideTag(app: { deployTags?: string | null }, tags: PushedRef[]): Decision {
+  if (!app.deployTags) return { outcome: 'ignored', reason: 'tag: tag pushes do not deploy this application (set deployTags, e.g. v*)' };
+  const valid = tags.filter((p): p is PushedRef & { tag: string } => p.tag !== null && gitTag(p.tag) === null);
+  if (valid.length === 0) return { outcome: 'ignored', reason: 'tag: the pushed tag name is not a valid tag name' };
+  const push = valid.find((p) => anyGlobMatches([app.deployTags as string], [p.tag]));
+  if (!push) return { outcome: 'ignored', reason: `tag: ${valid.map((p) => p.tag).join(', ')} does not match the application’s deployTags ${app.deployTags}` };
+  if (push.commit === null) return { outcome: 'ignored', reason: 'tag: the tag was deleted' };
+  if (gitCommit(push.commit) !== null) return { outcome: 'ignored', reason: 'commit: the pushed commit is not a valid commit hash' };
+  const marker = skipMarker(push.message);
+  if (marker) return { outcome: 'ignored', reason: `skipped: ${marker} in the head commit message` };
+  return { outcome: 'accepted', reason: `deployed: tag ${push.tag}`, commit: push.commit, tag: push.tag };
 }
 
 /** What a verified pull request event asks of one application's previews. */
@@ -79,12 +96,14 @@ export interface WebhookResult {
 }
 
 /** What to do with a verified delivery for one application. Pure: every value from the payload is checked here. */
-export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'>, delivery: ParsedDelivery): Decision {
+export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'> & { deployTags?: string | null }, delivery: ParsedDelivery): Decision {
   if (delivery.kind === 'ping') return { outcome: 'ignored', reason: 'ping: the webhook reaches Zpanel and its signature is valid' };
   if (delivery.kind === 'other') return { outcome: 'ignored', reason: 'event: only push events deploy' };
   const valid = delivery.pushes.filter((p): p is PushedRef & { branch: string } => p.branch !== null && gitBranch(p.branch) === null);
   const push = valid.find((p) => p.branch === app.gitBranch);
   if (!push) {
+    const tags = delivery.pushes.filter((p) => p.tag !== null);
+    if (valid.length === 0 && tags.length > 0) return decideTag(app, tags);
     if (valid.length > 0) return { outcome: 'ignored', reason: `branch: pushed to ${valid.map((p) => p.branch).join(', ')}, the application deploys ${app.gitBranch ?? 'no branch'}` };
     if (delivery.pushes.some((p) => p.branch !== null)) return { outcome: 'ignored', reason: 'branch: the pushed branch name is not a valid branch name' };
     return { outcome: 'ignored', reason: 'branch: not a branch push (a tag or another ref)' };
@@ -259,7 +278,7 @@ export class WebhooksService {
     const decision = decide(app, parsed);
     if (decision.outcome !== 'accepted' || !decision.commit) return { outcome: decision.outcome, reason: decision.reason, deploymentId: null };
     try {
-      const deployment = await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, actorName: `${PROVIDER_NAMES[base.provider]} webhook` });
+      const deployment = await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, tag: decision.tag, actorName: `${PROVIDER_NAMES[base.provider]} webhook` });
       return { outcome: 'accepted', reason: decision.reason, deploymentId: deployment.id };
     } catch (error) {
       this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook deployment not created');
@@ -323,11 +342,12 @@ export class WebhooksService {
       git_url: string;
       git_branch: string | null;
       watch_paths: string[];
+      deploy_tags: string | null;
       webhook_secret: string | null;
       previews_enabled: boolean;
       preview_forks: boolean;
     }[] = await this.dataSource.query(
-      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "webhook_secret", "previews_enabled", "preview_forks" FROM "applications"
+      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "deploy_tags", "webhook_secret", "previews_enabled", "preview_forks" FROM "applications"
        WHERE "git_url" IS NOT NULL AND "preview_of_id" IS NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
       [patterns],
     );
@@ -343,6 +363,7 @@ export class WebhooksService {
         gitUrl: r.git_url,
         gitBranch: r.git_branch,
         watchPaths: r.watch_paths,
+        deployTags: r.deploy_tags,
         webhookSecret: r.webhook_secret,
         previewsEnabled: r.previews_enabled,
         previewForks: r.preview_forks,

@@ -34,6 +34,8 @@ export interface GitFixture {
    * later calls for the same ref add commits on top. Resolves to the new commit's hash.
    */
   pullRequest(ref: string, files: Record<string, string>, message?: string): Promise<string>;
+  /** Tags the branch head (annotated: a tag object, as `git tag -a` makes) and publishes it; `object` is what the ref points at. */
+  tag(name: string, options?: { annotated?: boolean }): Promise<{ commit: string; object: string }>;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,12 @@ export async function createGitFixture(name = 'app', branch = 'main', options: G
       } finally {
         await git(work, 'checkout', '--quiet', branch);
       }
+    },
+    async tag(name, options = {}) {
+      await git(work, 'tag', ...(options.annotated ? ['-a', '-m', `release ${name}`] : []), name);
+      await git(work, 'push', '--quiet', 'origin', `refs/tags/${name}`);
+      await git(bare, 'update-server-info');
+      return { commit: await git(work, 'rev-parse', `${name}^{commit}`), object: await git(work, 'rev-parse', name) };
     },
     async close() {
       server.closeAllConnections();

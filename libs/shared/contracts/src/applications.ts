@@ -85,6 +85,8 @@ export interface ApplicationDto {
   keepImages: number;
   /** Globs (`*`, `**`, `?`): a webhook push deploys only when a changed file matches one; empty: every push. */
   watchPaths: string[];
+  /** Glob over tag names (`v*`, `release/**`): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy. */
+  deployTags: string | null;
   /**
    * `<type> SHA256:…` of the git host's key pinned at the first ssh clone (compare with what the
    * provider publishes); null: nothing pinned yet, the next ssh clone learns it.
@@ -141,6 +143,7 @@ export interface CreateApplicationRequest {
   stopGraceSeconds?: number;
   keepImages?: number;
   watchPaths?: string[];
+  deployTags?: string | null;
   previewsEnabled?: boolean;
   previewDomain?: string | null;
   previewForks?: boolean;

@@ -37,10 +37,17 @@ export interface DeploymentDto {
   trigger: DeploymentTrigger;
   /** The commit built (dockerfile build pack): the requested one, or the branch head resolved at clone time. */
   commitSha: string | null;
+  /** A tag push deployed this tag's commit (the worker fetched the tag instead of the branch); null otherwise. */
+  gitTag: string | null;
   /** Rollback: the deployment whose image is run again. */
   sourceDeploymentId: string | null;
   /** The image this deployment runs (set once built or, for the image build pack, the reference pulled). */
   imageTag: string | null;
+  /**
+   * The image tag asked for (image build pack, e.g. from CI): the deployment runs the application's
+   * image reference with this tag in place of its own; null: the reference as configured.
+   */
+  requestedImageTag: string | null;
   containerName: string | null;
   /** Where it is (or where it stopped, for a failure). */
   step: DeploymentStep;
@@ -60,6 +67,12 @@ export interface DeploymentDto {
 export interface CreateDeploymentRequest {
   /** Build exactly this commit (7-40 hex digits) instead of the branch head; dockerfile build pack only. */
   commit?: string;
+  /**
+   * Run the application's image reference with this tag instead of its own tag or digest
+   * (`ghcr.io/acme/web:latest` + `v1.4.2` runs `ghcr.io/acme/web:v1.4.2`); image build pack only,
+   * not together with `commit`. Docker's tag grammar: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+   */
+  imageTag?: string;
 }
 
 export type DeploymentLogStream = 'stdout' | 'stderr' | 'system';

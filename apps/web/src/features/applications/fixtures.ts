@@ -45,6 +45,7 @@ export function anApplication(overrides: Partial<ApplicationDto> = {}): Applicat
     stopGraceSeconds: 10,
     keepImages: 3,
     watchPaths: [],
+    deployTags: null,
     gitHostKeyFingerprints: null,
     gitTokenSet: false,
     previewsEnabled: false,

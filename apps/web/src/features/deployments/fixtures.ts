@@ -9,6 +9,7 @@ export function aDeployment(overrides: Partial<DeploymentDto> = {}): DeploymentD
     status: 'success',
     trigger: 'manual',
     commitSha: '4f2a9c1d0e5b6a7c8d9e0f1a2b3c4d5e6f7a8b9c',
+    gitTag: null,
     sourceDeploymentId: null,
     imageTag: 'zp/shop-web:dep-1',
     requestedImageTag: null,

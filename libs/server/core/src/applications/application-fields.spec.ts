@@ -1,5 +1,5 @@
 import { injectionPayloads } from '../shell/injection-payloads';
-import { APPLICATION_FIELD_RULES, type ApplicationField, PULL_REQUEST_REF, previewAppName, previewDomainOf, pullRequestRef } from './application-fields';
+import { APPLICATION_FIELD_RULES, type ApplicationField, PULL_REQUEST_REF, isFetchableRef, previewAppName, previewDomainOf, pullRequestRef, tagRef } from './application-fields';
 
 const VALID: Record<ApplicationField, string[]> = {
   name: ['web', 'api-2', 'a', 'x'.repeat(40)],
@@ -13,6 +13,7 @@ const VALID: Record<ApplicationField, string[]> = {
   imageTag: ['latest', 'v1.4.2', '1.27-alpine', 'sha-4f2a9c1', '_build', 'A'.repeat(128)],
   domain: ['app.example.com', 'a-b.c.example.test', 'xn--bcher-kva.example'],
   previewDomain: ['preview.example.com', 'pr.shop.example.test', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`],
+  tagPattern: ['v*', 'release/**', 'v?.*', 'prod', '*'],
   envKey: ['DATABASE_URL', '_X', 'a1'],
   watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**'],
 };
@@ -41,6 +42,7 @@ const INVALID: Record<ApplicationField, string[]> = {
   imageTag: ['', '.v1', '-v1', 'v1:2', 'v1/2', 'v1@sha256:abc', 'v 1', 'x'.repeat(129)],
   domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
   previewDomain: ['', 'localhost', 'Preview.example.com', '*.example.com', 'a..b', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(47)}`],
+  tagPattern: ['', '-v*', '/v*', '.v', 'a..b', 'a//b', 'v[0-9]', '{a,b}', 'v* x', 'x'.repeat(101)],
   envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
   watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'a[bc]', '{a,b}', 'x'.repeat(256), 'a\nb'],
 };
@@ -58,6 +60,16 @@ describe('preview names, domains and refs', () => {
     const base = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`;
     expect(previewDomainOf('preview.example.com', 7)).toBe('pr-7.preview.example.com');
     expect(APPLICATION_FIELD_RULES.domain(previewDomainOf(base, 2_000_000_000))).toBeNull();
+  });
+
+  it('fetches tags by their ref, and only valid tag names', () => {
+    expect(tagRef('v1.2.3')).toBe('refs/tags/v1.2.3');
+    expect(isFetchableRef('refs/tags/release/2026-12')).toBe(true);
+    expect(isFetchableRef('refs/pull/3/head')).toBe(true);
+    for (const ref of ['refs/tags/', 'refs/tags/-x', 'refs/tags/a..b', 'refs/heads/main', 'refs/tags/v1:refs/heads/x', ...injectionPayloads('/tmp/pwned').map((p) => `refs/tags/${p}`)]) {
+      expect(isFetchableRef(ref)).toBe(false);
+    }
+    for (const payload of injectionPayloads('/tmp/pwned')) expect(() => tagRef(payload)).toThrow();
   });
 
   it('fetches only pull request head refs', () => {

@@ -138,6 +138,29 @@ export function pullRequestRef(provider: 'github' | 'gitlab' | 'gitea', number: 
 /** The refs a preview may fetch, and nothing else. */
 export const PULL_REQUEST_REF = /^refs\/(pull|merge-requests)\/[1-9][0-9]{0,9}\/head$/;
 
+/** A tag name: the same narrowed check-ref-format as a branch. */
+export const gitTag: FieldRule = (value) => (gitBranch(value) === null ? null : 'must be a tag name of letters, digits, . _ / - (not starting with - . or /, no .., no //, not ending with / . or .lock)');
+
+/** The ref of a pushed tag, fetched for a tag deployment. */
+export function tagRef(tag: string): string {
+  if (gitTag(tag) !== null) throw new Error('not a valid tag name');
+  return `refs/tags/${tag}`;
+}
+
+/** The refs a deployment may fetch instead of cloning its branch: a pull request head or a valid tag. */
+export function isFetchableRef(ref: unknown): ref is string {
+  if (typeof ref !== 'string') return false;
+  if (PULL_REQUEST_REF.test(ref)) return true;
+  return ref.startsWith('refs/tags/') && gitTag(ref.slice('refs/tags/'.length)) === null;
+}
+
+/** Which pushed tags deploy: a glob over tag names (`*` and `?` within a `/`-separated part, `**` across them). */
+export const tagPattern: FieldRule = (value) => {
+  const message = 'must be a glob of tag names: letters, digits, . _ - / and the wildcards * ** ? (e.g. v* or release/**)';
+  if (!string(value, 100) || !/^[A-Za-z0-9._/*?-]+$/.test(value) || /^[-/.]/.test(value) || value.includes('..') || value.includes('//')) return message;
+  return null;
+};
+
 const WATCH_PATH = /^[A-Za-z0-9._/*?-]+$/;
 
 /** A watch-path glob (`*`, `**`, `?`, literal letters, digits, . _ - /): relative, no `..`. */
@@ -162,6 +185,7 @@ export const APPLICATION_FIELD_RULES = {
   imageTag,
   domain: domainName,
   previewDomain,
+  tagPattern,
   envKey,
   watchPath,
 } as const;

@@ -86,6 +86,10 @@ export class ApplicationEntity {
   @Column('text', { name: 'git_token', nullable: true, select: false })
   gitToken: string | null;
 
+  /** Glob over tag names: a pushed tag that matches deploys the tagged commit; null: tags do not deploy. */
+  @Column('text', { name: 'deploy_tags', nullable: true })
+  deployTags: string | null;
+
   /** Pull requests against gitBranch deploy previews at `pr-<n>.<previewDomain>`. */
   @Column('boolean', { name: 'previews_enabled', default: false })
   previewsEnabled: boolean;

@@ -22,6 +22,10 @@ export class DeploymentEntity {
   @Column('text', { name: 'commit_sha', nullable: true })
   commitSha: string | null;
 
+  /** A tag push: the tag whose ref the worker fetches instead of cloning the branch. */
+  @Column('text', { name: 'git_tag', nullable: true })
+  gitTag: string | null;
+
   @Column('uuid', { name: 'source_deployment_id', nullable: true })
   sourceDeploymentId: string | null;
 

@@ -11,6 +11,7 @@ import { CreateDeployments1795400900000 } from './1795400900000-create-deploymen
 import { CreateWebhooks1795401000000 } from './1795401000000-create-webhooks';
 import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
 import { PreviewDeployments1795401200000 } from './1795401200000-preview-deployments';
+import { TagDeploys1795401400000 } from './1795401400000-tag-deploys';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   GitHostKey1795401100000,
   PreviewDeployments1795401200000,
   DeploymentImageTag1795401300000,
+  TagDeploys1795401400000,
 ];

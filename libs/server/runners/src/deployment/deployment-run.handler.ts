@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig, InjectLogger, SecretBox, zpanelDockerNames } from '@zpanel/core';
+import { type AppConfig, InjectConfig, InjectLogger, SecretBox, tagRef, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
@@ -290,7 +290,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
           buildPack: settings.buildPack,
           gitUrl: settings.gitUrl,
           gitBranch: settings.gitBranch,
-          gitRef: app.previewRef,
+          gitRef: deployment.gitTag ? tagRef(deployment.gitTag) : app.previewRef,
           dockerfilePath: settings.dockerfilePath,
           buildTarget: settings.buildTarget,
           baseDirectory: settings.baseDirectory,

@@ -126,9 +126,19 @@ describe(GitSourceFetcher.name, () => {
     });
 
     it('says so when the commit is not on the pull request, or the pull request has no head', async () => {
-      await expect(fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: 'deadbeefdeadbeef' }), {}, never)).rejects.toMatchObject({ stderr: 'commit deadbeefdeadbeef is not on the pull request (refs/pull/4/head)' });
+      await expect(fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: 'deadbeefdeadbeef' }), {}, never)).rejects.toMatchObject({ stderr: 'commit deadbeefdeadbeef is not on refs/pull/4/head' });
       await expect(fetcher.checkout(spec({ ref: 'refs/pull/404/head' }), {}, never)).rejects.toThrow(GitCommandError);
       expect(await readdir(root)).toEqual([]);
+    });
+
+    it('fetches a pushed tag, annotated or not, and builds the commit it points at', async () => {
+      const tagged = await repo.tag('v9.1', { annotated: true });
+      const checkout = await fetcher.checkout(spec({ ref: 'refs/tags/v9.1' }), {}, never);
+      expect(checkout.sha).toBe(tagged.commit);
+      await checkout.dispose();
+      const byObject = await fetcher.checkout(spec({ ref: 'refs/tags/v9.1', commit: tagged.object }), {}, never);
+      expect(byObject.sha).toBe(tagged.commit);
+      await byObject.dispose();
     });
 
     it('fetches only the pull request ref, as literal arguments after --', () => {
@@ -139,7 +149,8 @@ describe(GitSourceFetcher.name, () => {
 
     it('refuses every injection payload and any other ref, and runs nothing', async () => {
       const canary = join(root, 'pwned');
-      for (const ref of [...injectionPayloads(canary), 'refs/heads/main', 'refs/pull/4/merge', '+refs/pull/4/head', 'refs/pull/4/head:refs/heads/x', `refs/pull/4/head${injectionPayloads(canary)[0]}`]) {
+      const payloads = injectionPayloads(canary);
+      for (const ref of [...payloads, ...payloads.map((p) => `refs/tags/${p}`), 'refs/heads/main', 'refs/pull/4/merge', '+refs/pull/4/head', 'refs/pull/4/head:refs/heads/x', 'refs/tags/v1:refs/heads/x', `refs/pull/4/head${payloads[0]}`]) {
         expect(() => gitFetchRefCommand(spec({ ref }), '/tmp/x', {})).toThrow(GitSpecError);
         const outcome = await fetcher.checkout(spec({ ref }), {}, never).catch((error: unknown) => error);
         expect(outcome).toBeInstanceOf(GitSpecError);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PULL_REQUEST_REF, gitBranch, gitCommit, gitUrl, quoteShellArg } from '@zpanel/core';
+import { gitBranch, gitCommit, gitUrl, isFetchableRef, quoteShellArg } from '@zpanel/core';
 
 export interface GitCloneSpec {
   url: string;
@@ -10,8 +10,9 @@ export interface GitCloneSpec {
   /** The exact commit to build; null: the head of the branch (or of `ref`). */
   commit: string | null;
   /**
-   * A preview's pull request head (`refs/pull/<n>/head`, `refs/merge-requests/<n>/head`), fetched from
-   * the repository instead of cloning `branch`: it holds the pull request's commits, a fork's too.
+   * Fetched from the repository instead of cloning `branch`: a preview's pull request head
+   * (`refs/pull/<n>/head`, `refs/merge-requests/<n>/head`, which holds a fork's commits too), or a
+   * pushed tag (`refs/tags/<name>`).
    */
   ref?: string | null;
   /** Private key (OpenSSH/PEM) of the deploy key, for ssh URLs. */
@@ -54,7 +55,7 @@ function checked(spec: GitCloneSpec): void {
     const commit = gitCommit(spec.commit);
     if (commit) throw new GitSpecError('commit', commit);
   }
-  if (spec.ref !== undefined && spec.ref !== null && !PULL_REQUEST_REF.test(spec.ref)) throw new GitSpecError('ref', 'must be a pull request head ref (refs/pull/<n>/head or refs/merge-requests/<n>/head)');
+  if (spec.ref !== undefined && spec.ref !== null && !isFetchableRef(spec.ref)) throw new GitSpecError('ref', 'must be a pull request head ref (refs/pull/<n>/head or refs/merge-requests/<n>/head) or a tag (refs/tags/<name>)');
 }
 
 /** Where a fetched pull request head is kept in the clone. */
@@ -138,10 +139,10 @@ export function gitInitCommand(dir: string, env: Record<string, string>): GitCom
   return { argv: ['git', 'init', '--quiet', dir], env };
 }
 
-/** Fetches the pull request head `spec.ref` (nothing else) into FETCHED_REF. Throws GitSpecError for a value outside the allowlists. */
+/** Fetches `spec.ref` (a pull request head or a tag, nothing else) into FETCHED_REF. Throws GitSpecError for a value outside the allowlists. */
 export function gitFetchRefCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
   checked(spec);
-  if (!spec.ref) throw new GitSpecError('ref', 'is required to fetch a pull request');
+  if (!spec.ref) throw new GitSpecError('ref', 'is required to fetch a ref');
   return { argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`], env };
 }
 
@@ -252,7 +253,7 @@ export class GitSourceFetcher implements SourceFetcher {
       try {
         sha = (await runGit(gitResolveCommand(spec, dir, env), {}, signal)).trim();
       } catch (error) {
-        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on ${spec.ref ? `the pull request (${spec.ref})` : `branch ${spec.branch}`}`);
+        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on ${spec.ref ? spec.ref : `branch ${spec.branch}`}`);
         throw error;
       }
       await runGit(gitCheckoutCommand(sha, dir, env), output, signal);
