@@ -17,3 +17,4 @@ export * from './applications/application-fields';
 export * from './applications/dotenv';
 export * from './applications/glob';
 export * from './docker/zpanel-names';
+export * from './docker/image-reference';
