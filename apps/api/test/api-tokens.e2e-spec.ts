@@ -80,10 +80,18 @@ describe('API tokens (built api)', () => {
     const deployed = await call<{ status: string; trigger: string; actor: { type: string; tokenId: string } }>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, {});
     expect(deployed.status).toBe(202);
     expect(deployed.body).toMatchObject({ status: 'queued', trigger: 'api', actor: { type: 'token', tokenId: token.id } });
+    // What CI does after pushing an image: run the tag it pushed.
+    const tagged = await call<{ status: string; trigger: string; requestedImageTag: string | null }>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, { imageTag: 'v1.4.2' });
+    expect(tagged.status).toBe(202);
+    expect(tagged.body).toMatchObject({ status: 'queued', trigger: 'api', requestedImageTag: 'v1.4.2' });
+    const badTag = await call<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, { imageTag: 'v1.4.2; touch /tmp/pwned' });
+    expect(badTag.status).toBe(400);
+    expect(badTag.body.errors?.map((e) => e.field)).toEqual(['imageTag']);
     expect((await call('PATCH', `/api/v1/applications/${app.id}`, token.token, { port: 8080 })).status).toBe(403);
 
     const { body: readOnly } = await createToken(owner.accessToken, ['read', 'write']);
     expect((await call('POST', `/api/v1/applications/${app.id}/deployments`, readOnly.token, {})).status).toBe(403);
+    expect((await call('POST', `/api/v1/applications/${app.id}/deployments`, readOnly.token, { imageTag: 'v1.4.2' })).status).toBe(403);
   });
 
   it('never grants more than the creator’s role, now or later', async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import {
   type ApplicationDto,
@@ -14,8 +14,8 @@ import {
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { zpanelDockerNames } from '@zpanel/core';
-import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
+import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createApplication, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 const BUILD_SECRET = 'e2e-build-secret-7Qx';
@@ -36,6 +36,8 @@ describe('deployments (built api + worker, the test server)', () => {
   let owner: SignedIn;
   let repo: GitFixture;
   let app: ApplicationDto;
+  /** Runs the local base image; deployed with an image tag, as CI would. */
+  let imageApp: ApplicationDto;
   const call = apiCaller(() => stack.baseUrl);
   const asOwner = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body, { [TEAM_HEADER]: owner.teamId });
 
@@ -101,6 +103,14 @@ describe('deployments (built api + worker, the test server)', () => {
     ).body;
     expect(app.id).toBeDefined();
     await asOwner('PUT', `/api/v1/applications/${app.id}/env/BUILD_SECRET`, { value: BUILD_SECRET, buildTime: true, runtime: false });
+    imageApp = await createApplication(asOwner, server.id, {
+      name: 'tagged',
+      buildPack: 'image',
+      imageReference: `${BASE_IMAGE}:latest`,
+      port: 8080,
+      healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 },
+      stopGraceSeconds: 1,
+    });
   });
 
   afterAll(async () => {
@@ -220,6 +230,59 @@ describe('deployments (built api + worker, the test server)', () => {
     const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: 'main; touch /tmp/pwned' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.map((e) => e.field)).toEqual(['commit']);
+  });
+
+  it('deploys an image application with the tag CI pushed in place of the reference’s own', async () => {
+    // A second tag of the base image, this stack's own (its namespace label has the stack remove it):
+    // unlike :latest it serves a page, so what answers proves which image runs.
+    const tag = `ci-${stack.dockerNamespace}.1`;
+    const tagged = `${BASE_IMAGE}:${tag}`;
+    const page = `tagged ${RUN_NONCE}`;
+    execFileSync('docker', ['build', '-q', '-t', tagged, '--label', `${ZPANEL_LABELS.namespace}=${stack.dockerNamespace}`, '-'], {
+      input: [`FROM ${BASE_IMAGE}:latest`, `RUN mkdir /www && echo -n '${page}' > /www/index.html`, 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+
+    const queued = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${imageApp.id}/deployments`, { imageTag: tag });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({ status: 'queued', requestedImageTag: tag, commitSha: null });
+    const deployed = await finished(queued.body.id);
+    expect(deployed).toMatchObject({ status: 'success', step: 'done', requestedImageTag: tag, imageKept: true });
+    expect(await answer(deployed)).toBe(page);
+    // The deployment's own image (what a rollback runs again) is built FROM the tagged one.
+    const layers = (image: string) => JSON.parse(docker('image', 'inspect', '-f', '{{json .RootFS.Layers}}', image)) as string[];
+    expect(layers(deployed.imageTag as string)).toEqual(layers(tagged));
+    const log = await logText(deployed.id);
+    expect(log).toContain(`==> Image tag ${tag} asked for: running ${tagged} instead of ${BASE_IMAGE}:latest`);
+    expect(log).toContain(`==> Using ${tagged} (already on the server)`);
+  });
+
+  it('refuses an imageTag that is not a tag, for an application built from git, or beside a commit, naming the field and queueing nothing', async () => {
+    const canary = `/tmp/pwned-${stack.dockerNamespace}`;
+    const attempts: [ApplicationDto, Record<string, unknown>][] = [
+      [imageApp, { imageTag: `latest; touch ${canary}` }],
+      [imageApp, { imageTag: `$(touch ${canary})` }],
+      [imageApp, { imageTag: 'v1\nRUN touch /tmp/pwned' }],
+      [imageApp, { imageTag: '-v1' }],
+      [imageApp, { imageTag: 'evil.example.com/x:1' }],
+      [imageApp, { imageTag: null }],
+      [imageApp, { imageTag: 'v1', commit: 'a'.repeat(40) }],
+      [app, { imageTag: 'v1' }],
+    ];
+    const total = async (application: ApplicationDto) => (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${application.id}/deployments`)).body.total;
+    const before = [await total(imageApp), await total(app)];
+    for (const [application, body] of attempts) {
+      const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${application.id}/deployments`, body);
+      expect({ body, status: refused.status, type: refused.headers.get('content-type'), fields: refused.body.errors?.map((e) => e.field) }).toEqual({
+        body,
+        status: 400,
+        type: expect.stringMatching(/^application\/problem\+json/),
+        fields: ['imageTag'],
+      });
+    }
+    expect([await total(imageApp), await total(app)]).toEqual(before);
+    expect(existsSync(canary)).toBe(false);
   });
 
   it('supersedes a still-queued deployment with a newer one, and cancels a queued one at once', async () => {

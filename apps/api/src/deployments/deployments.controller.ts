@@ -36,13 +36,16 @@ export class ApplicationDeploymentsController {
   @ApiOperation({
     summary: 'Deploy the application',
     description:
-      'Queues a deployment: clone (the branch head, or `commit`) and build, or take the image reference; start the new container beside the old one, health-check it, move the app’s network alias to it, retire the old one. A still-queued deployment of the application is superseded. Needs the `deploy` ability. Follow it with the live subscription `{ kind: "deployment-logs", deploymentId }`.',
+      'Queues a deployment: clone (the branch head, or `commit`) and build, or take the image reference (with `imageTag` in place of its own tag, e.g. what CI just pushed); start the new container beside the old one, health-check it, move the app’s network alias to it, retire the old one. A still-queued deployment of the application is superseded. Needs the `deploy` ability. Follow it with the live subscription `{ kind: "deployment-logs", deploymentId }`.',
   })
   @ApiAcceptedResponse({ type: DeploymentDoc, description: 'The deployment, queued' })
-  @ApiBadRequestResponse({ type: ProblemResponseDto, description: '`commit` is not a commit hash, or the application is not built from git' })
+  @ApiBadRequestResponse({
+    type: ProblemResponseDto,
+    description: '`commit` is not a commit hash or the application is not built from git; `imageTag` is not a Docker tag, the application does not run an image, or both were sent',
+  })
   async create(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) applicationId: string, @Body() body: CreateDeploymentDto): Promise<DeploymentDto> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(applicationId), Ability.Deploy, 'application');
-    return this.deployments.create(caller, applicationId, { trigger: caller.kind === 'token' ? 'api' : 'manual', commit: body.commit });
+    return this.deployments.create(caller, applicationId, { trigger: caller.kind === 'token' ? 'api' : 'manual', commit: body.commit, imageTag: body.imageTag });
   }
 
   @Get()

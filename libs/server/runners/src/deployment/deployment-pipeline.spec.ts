@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeploymentLogLine, DeploymentStep } from '@zpanel/contracts';
 import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
-import { generateSshKeyPair, knownHostsFingerprints, zpanelDockerNames } from '@zpanel/core';
+import { generateSshKeyPair, injectionPayloads, knownHostsFingerprints, zpanelDockerNames } from '@zpanel/core';
 import { DeploymentLog, Redactor } from './deployment-log';
 import { type AbortReason, DeploymentPipeline, type PipelineApplication, type PipelineInput } from './deployment-pipeline';
 import { FakeDeploymentOps, FakeHealthProber } from './fake-deployment-ops';
@@ -84,6 +85,7 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
       deploymentId: NEW_ID,
       application: application(),
       commit: null,
+      imageTag: null,
       rollbackImage: null,
       buildArgs: {},
       runtimeEnv: [],
@@ -288,6 +290,54 @@ describe(DeploymentPipeline.name, () => {
       again.ops.addImage('registry.example.com/shop:1.2', null);
       await again.run({ application: app });
       expect(again.ops.calls.some((c) => c.startsWith('pullImage'))).toBe(false);
+    });
+
+    it('runs the image reference with the tag asked for in place of its own tag or digest, pulling it when the server lacks it', async () => {
+      const t = setup();
+      const froms: string[] = [];
+      t.ops.onBuild = () => froms.push(readFileSync(join(t.ops.builds[t.ops.builds.length - 1].contextDir, 'Dockerfile'), 'utf8'));
+      const result = await t.run({ application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'localhost:5000/shop:latest' }), imageTag: 'v1.4.2' });
+      expect(result).toMatchObject({ status: 'success', imageTag: names.appImage('shop', NEW_ID) });
+      expect(t.ops.calls).toContain('pullImage localhost:5000/shop:v1.4.2');
+      expect(t.ops.calls.some((c) => c.includes('shop:latest'))).toBe(false);
+      expect(froms).toEqual(['FROM localhost:5000/shop:v1.4.2\n']);
+      expect(t.text()).toContain('==> Image tag v1.4.2 asked for: running localhost:5000/shop:v1.4.2 instead of localhost:5000/shop:latest');
+
+      const digest = setup();
+      digest.ops.addImage('ghcr.io/acme/web:v2', null);
+      await digest.run({ application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: `ghcr.io/acme/web@sha256:${'b'.repeat(64)}` }), imageTag: 'v2' });
+      expect(digest.ops.calls).toContain('imageExists ghcr.io/acme/web:v2');
+      expect(digest.ops.calls.some((c) => c.startsWith('pullImage'))).toBe(false);
+      expect(digest.text()).toContain('==> Using ghcr.io/acme/web:v2 (already on the server)');
+    });
+
+    it('refuses an image tag that is not one before anything reaches Docker, whatever the API let through', async () => {
+      const app = application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'registry.example.com/shop:1.2' });
+      for (const imageTag of [...injectionPayloads('/tmp/pwned'), 'v1\nRUN touch /tmp/pwned', '']) {
+        const t = setup();
+        const result = await t.run({ application: app, imageTag });
+        expect(result).toMatchObject({ status: 'failed', step: 'source', reason: expect.stringMatching(/^The image tag cannot be used: the image tag must be/) });
+        expect(t.ops.calls.filter((c) => /^(imageExists|pullImage|buildImage|startContainer)/.test(c))).toEqual([]);
+        expect(t.slots()).toBe(0);
+      }
+    });
+
+    it('fails a deployment that asked for an image tag when the application now builds from git, cloning nothing', async () => {
+      const t = setup();
+      const result = await t.run({ imageTag: 'v1.4.2' });
+      expect(result).toMatchObject({ status: 'failed', step: 'source', reason: expect.stringContaining('now built from a git repository') });
+      expect(t.source.specs).toEqual([]);
+    });
+
+    it('rolls back a deployment that ran a requested tag with its kept image: no pull, no build', async () => {
+      const t = setup();
+      const kept = names.appImage('shop', OLD_ID);
+      t.ops.addImage(kept, OLD_ID);
+      const app = application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'registry.example.com/shop:latest' });
+      const result = await t.run({ application: app, imageTag: 'v1.4.2', rollbackImage: kept });
+      expect(result).toMatchObject({ status: 'success', imageTag: kept });
+      expect(t.ops.calls.filter((c) => /^(pullImage|buildImage)/.test(c))).toEqual([]);
+      expect(t.ops.containers.get(newContainer)?.spec.image).toBe(kept);
     });
 
     it('redacts secret values from every line it logs', async () => {
