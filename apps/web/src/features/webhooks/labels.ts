@@ -1,4 +1,4 @@
-import type { WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
+import type { BuildPack, WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
 
 export const WEBHOOK_PROVIDER_LABELS: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
@@ -14,12 +14,16 @@ export const WEBHOOK_SETUP_HINTS: Record<WebhookProvider, string> = {
   gitea: 'Repository → Settings → Webhooks → Add webhook → Gitea. Content type: application/json (POST). Secret: the webhook secret. Trigger on: Push events.',
 };
 
-/** The command a CI job runs to deploy a given commit with an API token that has the `deploy` ability. */
-export function ciDeployExample(origin: string, applicationId: string): string {
+/**
+ * The command a CI job runs with an API token that has the `deploy` ability: deploy the commit it
+ * built (git-built applications), or run the image tag it pushed (applications that run an image).
+ */
+export function ciDeployExample(origin: string, applicationId: string, buildPack: BuildPack): string {
+  const body = buildPack === 'image' ? '"{\\"imageTag\\": \\"$IMAGE_TAG\\"}"' : '"{\\"commit\\": \\"$GIT_COMMIT_SHA\\"}"';
   return [
     `curl -X POST ${origin}/api/v1/applications/${applicationId}/deployments \\`,
     '  -H "Authorization: Bearer $ZPANEL_TOKEN" \\',
     '  -H "Content-Type: application/json" \\',
-    '  -d "{\\"commit\\": \\"$GIT_COMMIT_SHA\\"}"',
+    `  -d ${body}`,
   ].join('\n');
 }

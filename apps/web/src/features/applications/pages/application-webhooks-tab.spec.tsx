@@ -65,8 +65,23 @@ describe(ApplicationWebhooksTab.name, () => {
     const example = screen.getByTestId('ci-deploy-example').textContent ?? '';
     expect(example).toContain('/api/v1/applications/app-1/deployments');
     expect(example).toContain('Authorization: Bearer $ZPANEL_TOKEN');
-    expect(example).toContain('commit');
+    expect(example).toContain('-d "{\\"commit\\": \\"$GIT_COMMIT_SHA\\"}"');
+    expect(example).not.toContain('imageTag');
+    expect(screen.getByRole('region', { name: 'Deploy from CI' }).textContent).toContain('deploy the commit it built');
     expect(await screen.findByText(/No deliveries yet/)).toBeTruthy();
+  });
+
+  it('tells CI to send the image tag it pushed for an application that runs an image', async () => {
+    mockApi(routes(Role.Owner, { '/api/v1/applications/app-1': () => jsonResponse(anApplication({ buildPack: 'image', imageReference: 'ghcr.io/acme/web:latest', gitUrl: null, gitBranch: null })) }));
+    renderApp('/applications/app-1/webhooks');
+
+    const example = (await screen.findByTestId('ci-deploy-example')).textContent ?? '';
+    expect(example).toContain('/api/v1/applications/app-1/deployments');
+    expect(example).toContain('Authorization: Bearer $ZPANEL_TOKEN');
+    expect(example).toContain('-d "{\\"imageTag\\": \\"$IMAGE_TAG\\"}"');
+    expect(example).not.toContain('commit');
+    const section = screen.getByRole('region', { name: 'Deploy from CI' });
+    expect(section.textContent).toContain('run the image tag it pushed (imageTag takes the place of the tag of ghcr.io/acme/web:latest)');
   });
 
   it('generates a secret and shows it once, with a copy button', async () => {

@@ -123,7 +123,7 @@ export function ApplicationWebhooksTab() {
   const { application, teamId, writeRefusal } = useApplicationOutlet();
   const settings = useWebhookSettings(teamId, application.id);
   const rotate = useRotateWebhookSecret(teamId, application.id);
-  const example = ciDeployExample(window.location.origin, application.id);
+  const example = ciDeployExample(window.location.origin, application.id, application.buildPack);
 
   return (
     <>
@@ -164,7 +164,14 @@ export function ApplicationWebhooksTab() {
       <section className="panel panel--padded" aria-label="Deploy from CI">
         <h2 className="applications__heading">Deploy from CI</h2>
         <p className="muted">
-          Create an API token with the <code>deploy</code> ability (Team → API tokens), store it as <code>ZPANEL_TOKEN</code> in the CI, then deploy the commit it built:
+          Create an API token with the <code>deploy</code> ability (Team → API tokens), store it as <code>ZPANEL_TOKEN</code> in the CI, then{' '}
+          {application.buildPack === 'image' ? (
+            <>
+              run the image tag it pushed (<code>imageTag</code> takes the place of the tag of <code>{application.imageReference ?? '—'}</code>):
+            </>
+          ) : (
+            'deploy the commit it built:'
+          )}
         </p>
         <pre>
           <code data-testid="ci-deploy-example">{example}</code>
