@@ -114,6 +114,39 @@ describe(NewApplicationPage.name, () => {
     expect(await screen.findByText('Never deployed. Press Deploy to build and start it.')).toBeTruthy();
   });
 
+  it('sends an HTTPS token for a private repository from a password field, with the API’s error under it', async () => {
+    const TOKEN = 'ghp_s3cretTokenValue';
+    const fetchMock = mockApi({
+      ...routes(),
+      'POST /api/v1/applications': () =>
+        problemResponse({ status: 400, title: 'Validation failed', errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }] }),
+    });
+    renderApp('/projects/project-1/applications/new');
+
+    const form = await screen.findByRole('form', { name: 'New application' });
+    const token = within(form).getByLabelText('HTTPS token (optional)') as HTMLInputElement;
+    expect(token.type).toBe('password');
+    expect(token.autocomplete).toBe('off');
+    expect(noteOf(token)).toMatch(/^For a private https:\/\/ repository: an access token that can read it/);
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'shop' } });
+    fireEvent.change(within(form).getByLabelText('Git repository URL'), { target: { value: 'https://git.example.com/acme/shop.git' } });
+    fireEvent.change(token, { target: { value: ` ${TOKEN} ` } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Create application' }));
+
+    await waitFor(() => expect(noteOf(token)).toBe('gitToken must be printable ASCII without spaces'));
+    // Shown on its field only, not again above the button.
+    expect(within(form).queryByRole('alert')?.textContent ?? '').not.toContain('gitToken');
+    expect(requestsTo(fetchMock, '/api/v1/applications', 'POST')[0].body).toMatchObject({ buildPack: 'dockerfile', gitUrl: 'https://git.example.com/acme/shop.git', gitToken: TOKEN });
+
+    // An image has no repository: the field goes, and nothing typed in it is sent.
+    fireEvent.click(within(form).getByLabelText('Prebuilt image'));
+    expect(within(form).queryByLabelText('HTTPS token (optional)')).toBeNull();
+    fireEvent.change(within(form).getByLabelText('Image reference'), { target: { value: 'nginx:1.27' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Create application' }));
+    await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/applications', 'POST')).toHaveLength(2));
+    expect(requestsTo(fetchMock, '/api/v1/applications', 'POST')[1].body).not.toHaveProperty('gitToken');
+  });
+
   it('sends to the servers page when the team has no server', async () => {
     mockApi(routes(Role.Owner, []));
     renderApp('/projects/project-1/applications/new');

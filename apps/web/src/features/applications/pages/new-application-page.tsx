@@ -35,7 +35,7 @@ import { useCreateApplication } from '../mutations';
 import { useServerChoices } from '../queries';
 import '../applications.css';
 
-const FIELDS = ['environmentId', 'serverId', 'name', 'description', 'port', 'domains', ...SOURCE_FIELDS, ...HEALTH_CHECK_FIELDS, ...RUNTIME_FIELDS];
+const FIELDS = ['environmentId', 'serverId', 'name', 'description', 'port', 'domains', ...SOURCE_FIELDS, 'gitToken', ...HEALTH_CHECK_FIELDS, ...RUNTIME_FIELDS];
 
 /** Creating an application: where it runs, what it builds or runs, how it is reached and checked. Nothing is deployed yet. */
 export function NewApplicationPage() {
@@ -55,6 +55,8 @@ export function NewApplicationPage() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [source, setSource] = useState<SourceForm>(EMPTY_SOURCE);
+  /** Write-only: sent once with the application, never shown again (the settings page can replace or clear it). */
+  const [gitToken, setGitToken] = useState('');
   const [port, setPort] = useState('3000');
   const [domains, setDomains] = useState('');
   const [healthCheck, setHealthCheck] = useState<HealthCheckForm>(() => healthCheckForm());
@@ -100,6 +102,7 @@ export function NewApplicationPage() {
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
       ...sourceRequest(source),
+      ...(source.buildPack === 'dockerfile' && gitToken.trim() ? { gitToken: gitToken.trim() } : {}),
       port: numberField(port),
       domains: domainList,
       healthCheck: healthCheckRequest(healthCheck),
@@ -154,6 +157,20 @@ export function NewApplicationPage() {
               <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
             </fieldset>
             <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={Boolean(refusal)} />
+            {source.buildPack === 'dockerfile' && (
+              <fieldset className="applications__group" disabled={Boolean(refusal)}>
+                <legend className="applications__legend">Private repository over HTTPS</legend>
+                <TextField
+                  label="HTTPS token (optional)"
+                  type="password"
+                  autoComplete="off"
+                  value={gitToken}
+                  onChange={(event) => setGitToken(event.target.value)}
+                  error={errors.gitToken}
+                  hint="For a private https:// repository: an access token that can read it, or user:password (Bitbucket app passwords). Stored encrypted and never shown again; replace or clear it in the application's settings."
+                />
+              </fieldset>
+            )}
             <fieldset className="applications__group" disabled={Boolean(refusal)}>
               <legend className="applications__legend">Network</legend>
               <TextField
