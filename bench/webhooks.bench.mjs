@@ -3,8 +3,12 @@
 // run (issue #6):
 //   a. signed GitHub push -> deployment row `queued`, over 200 deliveries sent one after another
 //      (each verified, matched, logged and queued): target p99 under 50 ms; the 202 reply time too;
-//   b. signed push -> the worker claims the deployment and starts it, one delivery at a time (each
-//      cancelled once started): target p99 under 150 ms.
+//   b. signed push -> the worker claims the deployment and starts it, over 200 deliveries sent one at
+//      a time (each cancelled once started): target p99 under 150 ms. The worker notices a cancel
+//      within a second, and an application runs one deployment at a time, so the deliveries take
+//      turns among a few applications (each its own repository): while one measures, the previous
+//      ones wind down, and an application's next delivery waits until its last deployment ended.
+//      BENCH_WEBHOOK_START_APPS=1 measures with nothing else in flight (about 1.3 s a delivery).
 // The baseline is a round trip to the API's /api/health at the same time. Nothing here passes or
 // fails on speed: the table says whether each target was met.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -17,7 +21,8 @@ const testing = require('../dist/bench/libs/server/testing/src');
 const Redis = require('ioredis');
 
 const QUEUED_DELIVERIES = Number(process.env.BENCH_WEBHOOK_DELIVERIES ?? 200);
-const STARTED_DELIVERIES = Number(process.env.BENCH_WEBHOOK_STARTS ?? 50);
+const STARTED_DELIVERIES = Number(process.env.BENCH_WEBHOOK_STARTS ?? 200);
+const START_APPS = Math.max(1, Number(process.env.BENCH_WEBHOOK_START_APPS ?? 4));
 
 for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
 const runId = `bench${randomBytes(3).toString('hex')}`;
@@ -56,7 +61,7 @@ async function deleteRedisKeys(prefix) {
 async function main() {
   const loadBefore = loadavg()[0];
   const stack = await testing.startStack({ worker: true, env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' } });
-  let repo;
+  const repos = [];
   try {
     const owner = await testing.createOwner(stack.baseUrl);
     const asOwner = testing.ownerCaller(
@@ -65,12 +70,19 @@ async function main() {
     );
     progress('stack up; validating the test server');
     const server = await testing.readyTestServer(asOwner);
-    repo = await testing.createGitFixture('bench-hooks');
-    const head = await repo.commit(testing.sampleAppFiles('bench'), 'sample');
-    const app = await testing.createApplication(asOwner, server.id, { name: 'bench-hooks', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: repo.branch, port: 8080 });
-    const secret = (await asOwner('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
+    /** An application built from a repository of its own, with its webhook secret. */
+    const target = async (name) => {
+      const repo = await testing.createGitFixture(name);
+      repos.push(repo);
+      const head = await repo.commit(testing.sampleAppFiles('bench'), 'sample');
+      const app = await testing.createApplication(asOwner, server.id, { name, buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: repo.branch, port: 8080 });
+      const secret = (await asOwner('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
+      return { repo, head, secret };
+    };
+    const targets = [await target('bench-hooks')];
+    for (let i = 1; i < START_APPS; i += 1) targets.push(await target(`bench-hooks-${i}`));
 
-    const deliver = async () => {
+    const deliver = async ({ repo, head, secret } = targets[0]) => {
       const body = JSON.stringify(testing.pushPayload('github', { repoUrl: repo.url, branch: repo.branch, after: head, message: `bench ${randomUUID()}` }));
       const headers = testing.webhookHeaders('github', body, secret);
       const sent = Date.now();
@@ -98,19 +110,25 @@ async function main() {
     for (const d of sent) await asOwner('POST', `/api/v1/deployments/${d.deploymentId}/cancel`);
     for (const d of sent) await finished(d.deploymentId);
 
-    // b. One at a time: delivery -> claimed and started by the worker.
+    // b. One at a time: delivery -> claimed and started by the worker, the applications taking turns.
     const startedMs = [];
+    const startsBegan = Date.now();
+    const windingDown = new Map();
     for (let i = 1; i <= STARTED_DELIVERIES; i += 1) {
-      const d = await deliver();
+      const turn = (i - 1) % targets.length;
+      if (windingDown.has(turn)) await finished(windingDown.get(turn));
+      const d = await deliver(targets[turn]);
       const row = await testing.waitFor(async () => {
         const current = await deployment(d.deploymentId);
         return current.startedAt ? current : undefined;
       }, 60_000, 'the deployment to start');
       startedMs.push(Date.parse(row.startedAt) - d.sent);
       await asOwner('POST', `/api/v1/deployments/${d.deploymentId}/cancel`);
-      await finished(d.deploymentId);
-      if (i % 10 === 0) progress(`started: ${i}/${STARTED_DELIVERIES} deliveries`);
+      windingDown.set(turn, d.deploymentId);
+      if (i % 20 === 0) progress(`started: ${i}/${STARTED_DELIVERIES} deliveries`);
     }
+    for (const id of windingDown.values()) await finished(id);
+    const startsSeconds = (Date.now() - startsBegan) / 1000;
 
     const healthMs = [];
     for (let i = 0; i < 200; i += 1) {
@@ -124,7 +142,9 @@ async function main() {
       ['   push -> 202 reply p50 / p99', p50p99(replyMs), '', '(information)', '', null],
       [`b. push -> build start p50 / p99 (${STARTED_DELIVERIES})`, p50p99(startedMs), '', 'p99 < 150 ms', ms(quantile(startedMs, 0.99)), quantile(startedMs, 0.99) < 150],
     ];
-    console.log(`webhooks on the test server (${QUEUED_DELIVERIES} back-to-back deliveries, ${STARTED_DELIVERIES} one at a time)`);
+    console.log(
+      `webhooks on the test server (${QUEUED_DELIVERIES} back-to-back deliveries; ${STARTED_DELIVERIES} one at a time to ${targets.length} application${targets.length === 1 ? '' : 's'} in turn, ${startsSeconds.toFixed(0)} s)`,
+    );
     console.log(`machine: ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`);
     const widths = [46, 22, 30, 14, 10];
     console.log(['figure', 'Zpanel', 'baseline (same run)', 'target', 'measured'].map((h, i) => h.padEnd(widths[i])).join(' ') + ' met');
@@ -132,7 +152,7 @@ async function main() {
       console.log([name, value, baseline, target, measured].map((c, i) => c.padEnd(widths[i])).join(' ') + ` ${met === null ? '' : met ? 'yes' : 'NO'}`);
     }
   } finally {
-    await repo?.close();
+    for (const repo of repos) await repo.close();
     await stack.stop();
     await deleteRedisKeys(process.env.REDIS_PREFIX);
   }
