@@ -104,7 +104,13 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: 'Base domain of previews (point a wildcard DNS record *.<previewDomain> at the server)' })
   previewDomain: string | null;
   @ApiProperty({ example: false, description: 'Also deploy pull requests from forks (by repository id)' }) previewForks: boolean;
-  @ApiPropertyOptional({ nullable: true, type: () => PreviewOfDoc, description: 'Set on a preview: the application it previews and the pull request' }) previewOf: PreviewOfDoc | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: () => PreviewOfDoc,
+    example: null,
+    description: 'Set on a preview (e.g. { "applicationId": "…", "number": 42 }): the application it previews and the pull request; its settings follow that application',
+  })
+  previewOf: PreviewOfDoc | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TeamsModule } from '../teams/teams.module';
-import { ApplicationEnvController, ApplicationsController, EnvironmentEnvController } from './applications.controller';
+import { ApplicationsController } from './applications.controller';
+import { ApplicationEnvController, EnvironmentEnvController } from './env-vars.controller';
 import { ApplicationsService } from './applications.service';
 import { EnvVarsService } from './env-vars.service';
 import { EnvironmentsController, ProjectsController } from './projects.controller';

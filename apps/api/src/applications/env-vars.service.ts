@@ -48,6 +48,12 @@ export class EnvVarsService {
     this.box = new SecretBox(config.security.secretKey);
   }
 
+  /** The team of the variables' owner, for access checks (undefined when there is no such owner). */
+  async teamOfOwner(owner: EnvOwner): Promise<string | undefined> {
+    const entity = owner.scope === 'environment' ? EnvironmentEntity : ApplicationEntity;
+    return (await this.dataSource.getRepository(entity).findOne({ where: { id: owner.id }, select: { id: true, teamId: true } }))?.teamId;
+  }
+
   /** What the application gets: its environment's variables, overridden key by key by its own. */
   async effective(applicationId: string, reveal: boolean): Promise<EnvVarDto[]> {
     const application = await this.dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: applicationId });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
+import { PreviewEnvController } from '../applications/env-vars.controller';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { TeamsModule } from '../teams/teams.module';
 import { PreviewsController } from './previews.controller';
@@ -8,7 +9,7 @@ import { PreviewsService } from './previews.service';
 /** Preview deployments of pull requests: created and removed by webhooks, listed and removed by people. */
 @Module({
   imports: [TeamsModule, ApplicationsModule, DeploymentsModule],
-  controllers: [PreviewsController],
+  controllers: [PreviewsController, PreviewEnvController],
   providers: [PreviewsService],
   exports: [PreviewsService],
 })
