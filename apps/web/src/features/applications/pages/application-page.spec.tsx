@@ -88,6 +88,7 @@ describe(ApplicationPage.name, () => {
     const deployments = [
       aDeployment({ id: 'dep-3', status: 'failed', step: 'health', reason: 'Health check failed', trigger: 'api', actor: { type: 'token', userId: null, tokenId: 't', name: 'CI' } }),
       aDeployment({ id: 'dep-1' }),
+      aDeployment({ id: 'dep-0', trigger: 'webhook', gitTag: 'v1.4.2' }),
     ];
     mockApi(routes(Role.Owner, deployments));
     renderApp('/applications/app-1/deployments');
@@ -101,6 +102,8 @@ describe(ApplicationPage.name, () => {
     const success = within(table).getByTestId('deployment-dep-1');
     expect(success.textContent).toContain('4f2a9c1');
     expect(success.textContent).toContain('1 min 12 s');
+    expect(success.textContent).not.toContain('tag');
+    expect(within(table).getByTestId('deployment-dep-0').textContent).toContain('(tag v1.4.2)');
     // Only a success whose image is kept can be rolled back to; a failed one offers nothing.
     expect(within(success).getByRole('button', { name: 'Roll back' })).toBeTruthy();
     expect(within(failed).queryByRole('button', { name: 'Roll back' })).toBeNull();

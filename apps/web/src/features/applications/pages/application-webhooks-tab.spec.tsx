@@ -137,6 +137,35 @@ describe(ApplicationWebhooksTab.name, () => {
     expect((await screen.findByTestId('webhook-delivery-delivery-21')).textContent).toContain('on page two');
   });
 
+  it('saves the deploy tags glob (empty clears it), showing the API’s error on the field', async () => {
+    let attempt = 0;
+    const fetchMock = mockApi(
+      routes(Role.Owner, {
+        'PATCH /api/v1/applications/app-1': () => {
+          attempt += 1;
+          if (attempt === 1) return problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'deployTags', message: 'deployTags must be a glob of tag names' }] });
+          return jsonResponse(anApplication({ deployTags: attempt === 2 ? 'v*' : null }));
+        },
+      }),
+    );
+    renderApp('/applications/app-1/webhooks');
+
+    const field = await screen.findByRole('textbox', { name: 'Deploy tags' });
+    expect((field as HTMLInputElement).value).toBe('');
+    fireEvent.change(field, { target: { value: '-v*' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save deploy tags' }));
+    expect(await screen.findByText('deployTags must be a glob of tag names')).toBeTruthy();
+
+    fireEvent.change(field, { target: { value: ' v* ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save deploy tags' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect((field as HTMLInputElement).value).toBe('v*');
+    fireEvent.change(field, { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save deploy tags' }));
+    await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH')).toHaveLength(3));
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([{ deployTags: '-v*' }, { deployTags: 'v*' }, { deployTags: null }]);
+  });
+
   it('saves watch paths one per line, showing the API’s error on the field', async () => {
     let attempt = 0;
     const fetchMock = mockApi(

@@ -7,6 +7,7 @@ import { FormFailure } from '../../../components/form-failure';
 import { Pagination, usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
+import { TextField } from '../../../components/text-field';
 import { dateTime, timeAgo } from '../../../lib/format';
 import { WEBHOOK_OUTCOME_LABELS, WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample } from '../../webhooks/labels';
 import { useRotateWebhookSecret } from '../../webhooks/mutations';
@@ -118,6 +119,38 @@ function WatchPaths({ application, teamId, writeRefusal }: { application: Applic
   );
 }
 
+/** Releases: a pushed tag whose name matches this glob deploys the tagged commit. */
+function DeployTags({ application, teamId, writeRefusal }: { application: ApplicationDto; teamId: string; writeRefusal?: string }) {
+  const update = useUpdateApplication(teamId, application.id);
+  const [text, setText] = useState(application.deployTags ?? '');
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const pattern = text.trim();
+    update.mutate({ deployTags: pattern === '' ? null : pattern }, { onSuccess: (saved) => setText(saved.deployTags ?? '') });
+  };
+  return (
+    <form className="form applications__form" onSubmit={submit} aria-label="Tag deploys">
+      <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
+        <TextField
+          label="Deploy tags"
+          placeholder="v*"
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          error={errorsByField(update.error).deployTags?.join(' ')}
+          hint="A pushed tag whose name matches this glob deploys the tagged commit (e.g. v* or release/**). Empty: tag pushes do not deploy."
+        />
+      </fieldset>
+      <FormFailure error={update.error} fields={shownFields(update.error, ['deployTags'])} />
+      {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
+      <div className="form__actions">
+        <button type="submit" className="button button--secondary" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
+          {update.isPending ? 'Saving…' : 'Save deploy tags'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** Where to point each provider, the secret to sign with, what happened to each delivery, and how CI deploys. */
 export function ApplicationWebhooksTab() {
   const { application, teamId, writeRefusal } = useApplicationOutlet();
@@ -160,6 +193,7 @@ export function ApplicationWebhooksTab() {
           </>
         )}
         <WatchPaths application={application} teamId={teamId} writeRefusal={writeRefusal} />
+        <DeployTags application={application} teamId={teamId} writeRefusal={writeRefusal} />
       </section>
       <section className="panel panel--padded" aria-label="Deploy from CI">
         <h2 className="applications__heading">Deploy from CI</h2>

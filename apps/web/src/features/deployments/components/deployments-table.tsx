@@ -54,7 +54,10 @@ export function DeploymentsTable({ teamId, applicationId, page, onPageChange, re
                     {deployment.reason && deployment.status === 'failed' && <p className="muted deployments__reason">{deployment.reason}</p>}
                   </td>
                   <td>{DEPLOYMENT_TRIGGER_LABELS[deployment.trigger]}</td>
-                  <td>{commit ? <code className="deployments__commit" title={deployment.commitSha ?? undefined}>{commit}</code> : <span className="muted">—</span>}</td>
+                  <td>
+                    {commit ? <code className="deployments__commit" title={deployment.commitSha ?? undefined}>{commit}</code> : <span className="muted">—</span>}
+                    {deployment.gitTag && <span className="muted"> (tag {deployment.gitTag})</span>}
+                  </td>
                   <td>
                     {deployment.actor.name}
                     {deployment.actor.type === 'token' && <span className="muted"> (API token)</span>}
