@@ -230,6 +230,25 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     expect(existsSync(canary)).toBe(false);
   });
 
+  it('moves previews to a new preview domain, and removes them when previews are turned off', async () => {
+    const [preview] = (await previews()).items;
+    const moved = `pv2-${stack.dockerNamespace}.previews-e2e.test`;
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewDomain: moved })).status).toBe(200);
+    expect((await previews()).items[0].domain).toBe(`pr-21.${moved}`);
+    expect(await answer(`pr-21.${moved}`)).toBe('pr21');
+    await gone(preview.domain);
+
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: false })).status).toBe(200);
+    expect((await previews()).total).toBe(0);
+    await gone(`pr-21.${moved}`);
+    await waitFor(async () => (leftOnServer(preview.id) === '' ? true : undefined), 60_000, 'the previews to be removed when previews are turned off');
+
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain: previewDomain() })).status).toBe(200);
+    const head = await repo.pullRequest('refs/pull/22/head', files('pr22'), 'pr 22');
+    const opened = await deliverPull('github', { number: 22, action: 'opened', headSha: head });
+    expect(await deploymentFinished(asOwner, opened.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
+  });
+
   it("removes the application's previews with it", async () => {
     const [preview] = (await previews()).items;
     expect(leftOnServer(preview.id)).not.toBe('');

@@ -14,7 +14,7 @@ import {
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, knownHostsFingerprints } from '@zpanel/core';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, knownHostsFingerprints, previewDomainOf } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -293,6 +293,10 @@ export class ApplicationsService {
     if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
     if (domains) await this.assertDomainsFree(domains, id);
+    const after = { ...current, ...changes };
+    // Previews turned off go, with their containers; a new preview domain moves the ones that stay.
+    const previewsOff = current.previewsEnabled && !after.previewsEnabled;
+    const rehomed = !previewsOff && after.previewDomain && after.previewDomain !== current.previewDomain ? after.previewDomain : null;
 
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -301,6 +305,7 @@ export class ApplicationsService {
         // Previews follow: their copies stay true for what reads the row itself (the proxy routes their domains to name:port).
         const followedChanges = Object.fromEntries(Object.entries(changes).filter(([key]) => (PREVIEW_FOLLOWED as readonly string[]).includes(key)));
         if (Object.keys(followedChanges).length > 0) await manager.getRepository(ApplicationEntity).update({ previewOfId: id }, followedChanges);
+        if (rehomed) await this.movePreviews(manager, id, rehomed);
         if (domains) {
           await manager.getRepository(ApplicationDomainEntity).delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
           const kept = new Set((await manager.getRepository(ApplicationDomainEntity).findBy({ applicationId: id })).map((d) => d.domain));
@@ -316,11 +321,27 @@ export class ApplicationsService {
         );
       });
     } catch (error) {
+      const taken = violatedConstraint(error, PG_UNIQUE_VIOLATION);
+      if (rehomed && !domains && taken?.constraint === 'application_domains_domain_key') {
+        throw new AppException(ErrorCode.Conflict, 'A preview would move to a domain another application uses', [{ field: 'previewDomain', message: `${/\(domain\)=\((.*)\)/.exec(taken.detail)?.[1] ?? 'a preview domain'} is already used by another application` }]);
+      }
       throw translateWriteError(error, input.name ?? current.name);
     }
+    if (previewsOff) {
+      for (const preview of await this.applications.findBy({ previewOfId: id })) await this.remove(caller, preview);
+    }
     // What the proxy routes: the domains, to the alias (from the name) and the port.
-    if (domains !== undefined || rest.port !== undefined || rest.name !== undefined) await this.syncProxy(current.serverId);
+    if (domains !== undefined || rest.port !== undefined || rest.name !== undefined || rehomed) await this.syncProxy(current.serverId);
     return this.get(id);
+  }
+
+  /** Serves every preview of the application at `pr-<n>.<base>` instead of where it was. */
+  private async movePreviews(manager: EntityManager, id: string, base: string): Promise<void> {
+    const previews = await manager.getRepository(ApplicationEntity).find({ where: { previewOfId: id }, select: { id: true, teamId: true, previewNumber: true } });
+    if (previews.length === 0) return;
+    const domains = manager.getRepository(ApplicationDomainEntity);
+    await domains.delete({ applicationId: In(previews.map((p) => p.id)) });
+    await domains.insert(previews.map((p) => ({ teamId: p.teamId, applicationId: p.id, domain: previewDomainOf(base, p.previewNumber as number) })));
   }
 
   /**

@@ -53,7 +53,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
           ) : (
             <p className="field__hint">
               A pull request opened or updated against {application.gitBranch ?? 'the application’s branch'} deploys its own copy of the application; closing or merging it
-              removes the preview.
+              removes the preview. Turning previews off removes the open ones; a new preview domain moves them.
             </p>
           )}
         </div>
