@@ -24,7 +24,7 @@ export function ApplicationPreviewsTab() {
   }
 
   return (
-    <>
+    <div className="applications__stack">
       <section className="panel panel--padded" aria-label="Preview deployments">
         <h2 className="applications__heading">Preview deployments</h2>
         <PreviewSettingsForm application={application} teamId={teamId} writeRefusal={writeRefusal} />
@@ -58,6 +58,6 @@ export function ApplicationPreviewsTab() {
         <h2 className="applications__heading panel--padded">Previews</h2>
         <PreviewsTable application={application} teamId={teamId} writeRefusal={writeRefusal} />
       </section>
-    </>
+    </div>
   );
 }

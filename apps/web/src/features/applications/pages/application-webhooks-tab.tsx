@@ -159,7 +159,7 @@ export function ApplicationWebhooksTab() {
   const example = ciDeployExample(window.location.origin, application.id, application.buildPack);
 
   return (
-    <>
+    <div className="applications__stack">
       <section className="panel panel--padded" aria-label="Webhooks">
         <h2 className="applications__heading">Webhooks</h2>
         {application.buildPack !== 'dockerfile' && <p className="muted">Webhooks deploy applications built from a git repository; this one runs an image.</p>}
@@ -216,6 +216,6 @@ export function ApplicationWebhooksTab() {
         <h2 className="applications__heading panel--padded">Deliveries</h2>
         <Deliveries teamId={teamId} applicationId={application.id} />
       </section>
-    </>
+    </div>
   );
 }

@@ -40,6 +40,9 @@ function PullRequest({ preview }: { preview: PreviewDto }) {
           </span>
         </>
       )}
+      <div className="muted previews__branch">
+        <code title="The pull request’s branch">{preview.headBranch}</code>
+      </div>
     </>
   );
 }
@@ -85,7 +88,6 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
           <thead>
             <tr>
               <th scope="col">Pull request</th>
-              <th scope="col">Branch</th>
               <th scope="col">Address</th>
               <th scope="col">Status</th>
               <th scope="col">Commit</th>
@@ -98,9 +100,6 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
               <tr key={preview.id} data-testid={`preview-${preview.id}`}>
                 <td>
                   <PullRequest preview={preview} />
-                </td>
-                <td>
-                  <code>{preview.headBranch}</code>
                 </td>
                 <td>
                   <a href={domainUrl(preview.domain)} target="_blank" rel="noopener noreferrer">
