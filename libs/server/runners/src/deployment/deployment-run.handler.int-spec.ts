@@ -361,4 +361,18 @@ describe(DeploymentRunHandler.name, () => {
       await privateRepo.close();
     }
   });
+  it('leaves nothing of an application deleted while its deployment runs (a pull request closed mid-deploy): not its container, not the image it built', async () => {
+    await repo.commit(appFiles(`deleted mid-deploy ${randomUUID()}`), 'deleted mid-deploy');
+    // A health check that keeps failing holds the deployment at `health`, with its image built and its container started.
+    const app = await addApplication('deleted-mid-deploy', { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 } });
+    const row = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'webhook' as const, step: 'queued' as const, actorName: 'GitHub webhook', userId: null, tokenId: null });
+    const running = handler.handle({ deploymentId: row.id }, context());
+    await waitFor(async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined), 60_000, 'the deployment to reach its health check');
+    expect(docker('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).not.toBe('');
+    await dataSource.getRepository(ApplicationEntity).delete({ id: app.id });
+    await running;
+    expect(containersOf(app.id)).toEqual([]);
+    expect(docker('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
+    expect(await deployments().findOneBy({ id: row.id })).toBeNull();
+  });
 });

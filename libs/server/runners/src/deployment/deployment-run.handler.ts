@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { DataSource, In, IsNull } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { cleanUpApplication } from './application-cleanup';
 import { BuildSlots, type HeldBuildSlot } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentLog, Redactor } from './deployment-log';
@@ -146,9 +147,10 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       docker = dockerOverSsh(this.pool.streams(loaded.target));
       const target = loaded.target;
       const currentLog = log;
+      const ops = new DockerDeploymentOps(docker, names, input.pipeline.application.id);
       const pipeline = new DeploymentPipeline({
         names,
-        ops: new DockerDeploymentOps(docker, names, input.pipeline.application.id),
+        ops,
         source: this.source,
         health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
         log: currentLog,
@@ -171,6 +173,12 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         drainMs: this.timings.drainMs,
       });
       result = await pipeline.run(input.pipeline);
+      // Deleted while this ran (a closed pull request's preview, an application removed): its clean-up
+      // may have run before this run's image or container existed, so what carries its labels goes now.
+      if (!(await this.dataSource.getRepository(ApplicationEntity).existsBy({ id: deployment.applicationId }))) {
+        const left = await cleanUpApplication(ops, input.pipeline.application.stopGraceSeconds);
+        this.logger.info({ deploymentId, applicationId: deployment.applicationId, ...left }, 'application deleted during its deployment: cleaned up after it');
+      }
     } catch (error) {
       // The database, the key store or the server's row failed, not a step: still a finished deployment.
       this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
