@@ -61,9 +61,11 @@ export class WebhooksController {
   @Post(':provider')
   @Public()
   @ApiOperation({
-    summary: 'Receive a provider delivery (GitHub, GitLab, Bitbucket, Gitea): verified against the matching applications’ secrets, then push events deploy',
+    summary:
+      'Receive a provider delivery (GitHub, GitLab, Bitbucket, Gitea): verified against the matching applications’ secrets, then branch pushes (and tags matching deployTags) deploy, and pull requests deploy or remove previews',
     description:
       'Signatures: GitHub `X-Hub-Signature-256: sha256=<hex HMAC-SHA256>`, Gitea `X-Gitea-Signature: <hex>`, Bitbucket `X-Hub-Signature: sha256=<hex>`, GitLab `X-Gitlab-Token: <secret>`. ' +
+      'Events: push (GitLab Push Hook / Tag Push Hook, Bitbucket repo:push), ping; pull_request (GitHub, Gitea) and Merge Request Hook (GitLab) for previews. ' +
       'Content type application/json. Not under /api/v1: providers are configured once.',
   })
   @ApiParam({ name: 'provider', enum: WEBHOOK_PROVIDERS })
