@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookReceiptDto } from '@zpanel/contracts';
+import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookDeliveryDto, WebhookReceiptDto } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import {
   type GitFixture,
@@ -139,6 +139,9 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
 
     const again = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
     expect(again.body.deliveries[0].deploymentId).toBe(firstId);
+    // The application's delivery log says whose deployment it is (the preview's), so it can link there.
+    const logged = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries`)).body.items.find((d) => d.deploymentId === firstId);
+    expect(logged).toMatchObject({ event: 'pull_request', outcome: 'accepted', deploymentApplicationId: (await previews()).items[0].id });
 
     const listed = await previews();
     expect(listed.items).toEqual([

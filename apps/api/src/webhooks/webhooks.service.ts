@@ -16,9 +16,9 @@ import {
   AuditAction,
 } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, anyGlobMatches, generateOpaqueToken, gitBranch, gitCommit, gitTag } from '@zpanel/core';
-import { ApplicationEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
+import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -135,7 +135,7 @@ export function decidePull(app: Pick<Candidate, 'gitBranch' | 'previewsEnabled' 
   return { action: 'deploy', number: pull.number, commit: pull.headSha };
 }
 
-function toDto(r: WebhookDeliveryEntity): WebhookDeliveryDto {
+function toDto(r: WebhookDeliveryEntity, deploymentApplications: Map<string, string>): WebhookDeliveryDto {
   return {
     id: r.id,
     applicationId: r.applicationId,
@@ -145,6 +145,7 @@ function toDto(r: WebhookDeliveryEntity): WebhookDeliveryDto {
     outcome: r.outcome,
     reason: r.reason,
     deploymentId: r.deploymentId,
+    deploymentApplicationId: r.deploymentId ? (deploymentApplications.get(r.deploymentId) ?? null) : null,
     headers: r.headers,
     body: r.body,
     receivedAt: r.receivedAt.toISOString(),
@@ -222,7 +223,15 @@ export class WebhooksService {
   async list(applicationId: string, query: PageQuery): Promise<Paginated<WebhookDeliveryDto>> {
     const window = pageWindow(query);
     const [rows, total] = await this.deliveries.findAndCount({ where: { applicationId }, order: { receivedAt: 'DESC', id: 'DESC' }, skip: window.skip, take: window.perPage });
-    return paginated(rows.map(toDto), total, window);
+    // A pull request's deployment belongs to the preview: the log links to it there.
+    const ids = [...new Set(rows.map((r) => r.deploymentId).filter((id): id is string => id !== null))];
+    const owners = ids.length === 0 ? [] : await this.dataSource.getRepository(DeploymentEntity).find({ where: { id: In(ids) }, select: { id: true, applicationId: true } });
+    const deploymentApplications = new Map(owners.map((d) => [d.id, d.applicationId]));
+    return paginated(
+      rows.map((r) => toDto(r, deploymentApplications)),
+      total,
+      window,
+    );
   }
 
   /** Handles one delivery end to end; throws 401 when no candidate's secret verifies it. */

@@ -3,7 +3,7 @@
 export type WebhookProvider = 'github' | 'gitlab' | 'bitbucket' | 'gitea';
 export const WEBHOOK_PROVIDERS: readonly WebhookProvider[] = ['github', 'gitlab', 'bitbucket', 'gitea'];
 
-/** accepted: a deployment was queued; rejected: no valid signature; ignored: verified but nothing to do (see reason). */
+/** accepted: a deployment was queued (or a closed pull request's preview removed); rejected: no valid signature; ignored: verified but nothing to do (see reason). */
 export type WebhookOutcome = 'accepted' | 'rejected' | 'ignored';
 export const WEBHOOK_OUTCOMES: readonly WebhookOutcome[] = ['accepted', 'rejected', 'ignored'];
 
@@ -37,6 +37,8 @@ export interface WebhookDeliveryDto {
   outcome: WebhookOutcome;
   reason: string;
   deploymentId: string | null;
+  /** The application that deployment belongs to (this one, or one of its previews); null when it no longer exists. */
+  deploymentApplicationId: string | null;
   headers: Record<string, string>;
   /** The start of the body as received (truncated to WEBHOOK_LOGGED_BODY). */
   body: string;

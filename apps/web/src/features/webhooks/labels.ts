@@ -1,10 +1,15 @@
-import type { BuildPack, WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
+import type { BuildPack, WebhookDeliveryDto, WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
 
 export const WEBHOOK_PROVIDER_LABELS: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
 
 export const WEBHOOK_OUTCOME_TONES: Record<WebhookOutcome, Tone> = { accepted: 'ok', ignored: 'neutral', rejected: 'down' };
-export const WEBHOOK_OUTCOME_LABELS: Record<WebhookOutcome, string> = { accepted: 'Deployed', ignored: 'Ignored', rejected: 'Rejected' };
+const WEBHOOK_OUTCOME_LABELS: Record<WebhookOutcome, string> = { accepted: 'Deployed', ignored: 'Ignored', rejected: 'Rejected' };
+
+/** An accepted delivery without a deployment is a closed pull request whose preview was removed. */
+export function webhookOutcomeLabel(delivery: Pick<WebhookDeliveryDto, 'outcome' | 'deploymentId'>): string {
+  return delivery.outcome === 'accepted' && delivery.deploymentId === null ? 'Removed' : WEBHOOK_OUTCOME_LABELS[delivery.outcome];
+}
 
 /** Where each provider keeps its webhooks, and what to choose there. */
 export const WEBHOOK_SETUP_HINTS: Record<WebhookProvider, string> = {

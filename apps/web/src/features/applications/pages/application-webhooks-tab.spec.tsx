@@ -28,6 +28,7 @@ function aDelivery(overrides: Partial<WebhookDeliveryDto> = {}): WebhookDelivery
     outcome: 'accepted',
     reason: 'deployed',
     deploymentId: 'deployment-1',
+    deploymentApplicationId: 'app-1',
     headers: {},
     body: '{}',
     receivedAt: new Date(Date.now() - 60_000).toISOString(),
@@ -114,6 +115,8 @@ describe(ApplicationWebhooksTab.name, () => {
       aDelivery(),
       aDelivery({ id: 'delivery-2', provider: 'gitlab', event: 'Push Hook', outcome: 'ignored', reason: 'branch: pushed to feature/x, the application deploys main', deploymentId: null }),
       aDelivery({ id: 'delivery-3', outcome: 'rejected', reason: 'signature: does not match the application’s webhook secret', deploymentId: null }),
+      aDelivery({ id: 'delivery-4', event: 'pull_request', reason: 'preview deployed: #7 at pr-7.preview.example.com', deploymentId: 'dep-7', deploymentApplicationId: 'preview-7' }),
+      aDelivery({ id: 'delivery-5', event: 'pull_request', reason: 'preview removed: #6 closed', deploymentId: null, deploymentApplicationId: null }),
     ];
     mockApi(
       routes(Role.Owner, {
@@ -132,6 +135,9 @@ describe(ApplicationWebhooksTab.name, () => {
     expect(ignored.textContent).toContain('branch: pushed to feature/x');
     expect(within(ignored).queryByRole('link')).toBeNull();
     expect(screen.getByTestId('webhook-delivery-delivery-3').textContent).toContain('Rejected');
+    // A pull request's deployment is the preview's: the link goes there.
+    expect(within(screen.getByTestId('webhook-delivery-delivery-4')).getByRole('link', { name: 'View deployment' }).getAttribute('href')).toBe('/applications/preview-7/deployments/dep-7');
+    expect(screen.getByTestId('webhook-delivery-delivery-5').textContent).toContain('Removed');
 
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Delivery pages' })).getByRole('button', { name: /next/i }));
     expect((await screen.findByTestId('webhook-delivery-delivery-21')).textContent).toContain('on page two');

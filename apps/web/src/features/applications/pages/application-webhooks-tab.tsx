@@ -9,7 +9,7 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TextField } from '../../../components/text-field';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { WEBHOOK_OUTCOME_LABELS, WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample } from '../../webhooks/labels';
+import { WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample, webhookOutcomeLabel } from '../../webhooks/labels';
 import { useRotateWebhookSecret } from '../../webhooks/mutations';
 import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../../webhooks/queries';
 import { errorsByField, shownFields } from '../application-form';
@@ -67,10 +67,16 @@ function Deliveries({ teamId, applicationId }: { teamId: string; applicationId: 
                   <code>{d.event}</code>
                 </td>
                 <td>
-                  <StatusBadge tone={WEBHOOK_OUTCOME_TONES[d.outcome]}>{WEBHOOK_OUTCOME_LABELS[d.outcome]}</StatusBadge>
+                  <StatusBadge tone={WEBHOOK_OUTCOME_TONES[d.outcome]}>{webhookOutcomeLabel(d)}</StatusBadge>
                 </td>
                 <td>{d.reason}</td>
-                <td>{d.deploymentId ? <Link to={`/applications/${applicationId}/deployments/${d.deploymentId}`}>View deployment</Link> : <span className="muted">—</span>}</td>
+                <td>
+                  {d.deploymentId && d.deploymentApplicationId ? (
+                    <Link to={`/applications/${d.deploymentApplicationId}/deployments/${d.deploymentId}`}>View deployment</Link>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
