@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookDeliveryDto, WebhookReceiptDto } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
+import { Client } from 'pg';
 import {
   type GitFixture,
   type PullRequestSpec,
@@ -250,6 +251,33 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     const head = await repo.pullRequest('refs/pull/22/head', files('pr22'), 'pr 22');
     const opened = await deliverPull('github', { number: 22, action: 'opened', headSha: head });
     expect(await deploymentFinished(asOwner, opened.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
+  });
+
+  it('holds at most 25 previews per application: a pull request past that is ignored, saying why', async () => {
+    const [open] = (await previews()).items;
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      // Previews as earlier pull requests would have left them (no containers: only the count matters here).
+      await db.query(
+        `INSERT INTO applications (team_id, project_id, environment_id, server_id, name, build_pack, git_url, git_branch, port, health_check, keep_images, preview_of_id, preview_number, preview_provider, preview_ref)
+         SELECT team_id, project_id, environment_id, server_id, 'filler-pr-' || n, build_pack, git_url, git_branch, port, health_check, 1, preview_of_id, n, 'github', 'refs/pull/' || n || '/head'
+         FROM applications, generate_series(101, 124) AS n WHERE id = $1`,
+        [open.id],
+      );
+      expect((await previews()).total).toBe(25);
+      const head = await repo.pullRequest('refs/pull/40/head', files('pr40'), 'pr 40');
+      const refused = await deliverPull('github', { number: 40, action: 'opened', headSha: head });
+      expect(refused.status).toBe(202);
+      expect(refused.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null, reason: expect.stringContaining('already has 25 previews') });
+      // An open one still updates.
+      const again = await repo.pullRequest('refs/pull/22/head', files('pr22 again'), 'pr 22 again');
+      const updated = await deliverPull('github', { number: 22, action: 'synchronize', headSha: again });
+      expect(await deploymentFinished(asOwner, updated.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: again });
+    } finally {
+      await db.query(`DELETE FROM applications WHERE name LIKE 'filler-pr-%'`);
+      await db.end();
+    }
   });
 
   it("removes the application's previews with it", async () => {

@@ -146,6 +146,9 @@ export class PreviewsService {
           }
           return { previewId: existing.id, domain, routesChanged, serverId: parent.serverId };
         }
+        if ((await repo.countBy({ previewOfId: parent.id })) >= APPLICATION_LIMITS.previews.max) {
+          throw new AppException(ErrorCode.Conflict, `the application already has ${APPLICATION_LIMITS.previews.max} previews (close a pull request or remove a preview first)`);
+        }
         const id = randomUUID();
         await repo.insert({
           id,

@@ -220,6 +220,8 @@ export const APPLICATION_LIMITS = {
   watchPaths: { max: 50 },
   /** Images kept per preview (previews are short-lived; rollback there is rarely wanted). */
   previewKeepImages: 1,
+  /** Open previews per application: more pull requests than this wait until one closes (each preview is a running container). */
+  previews: { max: 25 },
   healthCheck: {
     startPeriodSeconds: { min: 0, max: 600 },
     intervalSeconds: { min: 1, max: 300 },

@@ -1,4 +1,4 @@
-import type { ApplicationDto } from '@zpanel/contracts';
+import { APPLICATION_LIMITS, type ApplicationDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
@@ -53,7 +53,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
           ) : (
             <p className="field__hint">
               A pull request opened or updated against {application.gitBranch ?? 'the application’s branch'} deploys its own copy of the application; closing or merging it
-              removes the preview. Turning previews off removes the open ones; a new preview domain moves them.
+              removes the preview (at most {APPLICATION_LIMITS.previews.max} at a time). Turning previews off removes the open ones; a new preview domain moves them.
             </p>
           )}
         </div>
