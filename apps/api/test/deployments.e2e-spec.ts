@@ -15,7 +15,7 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
-import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createApplication, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createApplication, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 const BUILD_SECRET = 'e2e-build-secret-7Qx';
@@ -26,10 +26,6 @@ const appFiles = (version: string) => ({
   Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_SECRET', `RUN echo "run ${RUN_NONCE} using $BUILD_SECRET"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
   'www/index.html': version,
 });
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 describe('deployments (built api + worker, the test server)', () => {
   let stack: Stack;
@@ -44,7 +40,7 @@ describe('deployments (built api + worker, the test server)', () => {
   /** The page the deployment's container serves, asked directly on the server's bridge network. */
   async function answer(deployment: DeploymentDto): Promise<string> {
     const network = zpanelDockerNames(stack.dockerNamespace).network;
-    const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, deployment.containerName as string);
+    const ip = dockerCli('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, deployment.containerName as string);
     return (await fetch(`http://${ip}:8080/`)).text();
   }
 
@@ -251,7 +247,7 @@ describe('deployments (built api + worker, the test server)', () => {
     expect(deployed).toMatchObject({ status: 'success', step: 'done', requestedImageTag: tag, imageKept: true });
     expect(await answer(deployed)).toBe(page);
     // The deployment's own image (what a rollback runs again) is built FROM the tagged one.
-    const layers = (image: string) => JSON.parse(docker('image', 'inspect', '-f', '{{json .RootFS.Layers}}', image)) as string[];
+    const layers = (image: string) => JSON.parse(dockerCli('image', 'inspect', '-f', '{{json .RootFS.Layers}}', image)) as string[];
     expect(layers(deployed.imageTag as string)).toEqual(layers(tagged));
     const log = await logText(deployed.id);
     expect(log).toContain(`==> Image tag ${tag} asked for: running ${tagged} instead of ${BASE_IMAGE}:latest`);
@@ -312,10 +308,10 @@ describe('deployments (built api + worker, the test server)', () => {
 
   it("removes the application's containers and images from the server when the application is deleted", async () => {
     const ofApp = `label=zpanel.application=${app.id}`;
-    expect(docker('ps', '-q', '--filter', ofApp)).not.toBe('');
+    expect(dockerCli('ps', '-q', '--filter', ofApp)).not.toBe('');
     expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
     await waitFor(
-      async () => (docker('ps', '-aq', '--filter', ofApp) === '' && docker('images', '-q', '--filter', ofApp) === '' ? true : undefined),
+      async () => (dockerCli('ps', '-aq', '--filter', ofApp) === '' && dockerCli('images', '-q', '--filter', ofApp) === '' ? true : undefined),
       60_000,
       "the deleted application's containers and images to be removed",
     );

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookDeliveryDto, WebhookReceiptDto } from '@zpanel/contracts';
@@ -21,11 +20,8 @@ import {
   startStack,
   waitFor,
   webhookHeaders,
+  dockerCli,
 } from '@zpanel/testing';
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 /** The app serves its version at / and, from a build-time variable, the greeting it was built with. */
 const files = (version: string) => sampleAppFiles(version, ['ARG GREETING=unset', 'RUN mkdir -p /www && echo "$GREETING" > /www/greeting.txt']);
@@ -70,7 +66,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     );
   const leftOnServer = (applicationId: string) => {
     const label = `label=zpanel.application=${applicationId}`;
-    return docker('ps', '-aq', '--filter', label) + docker('images', '-q', '--filter', label);
+    return dockerCli('ps', '-aq', '--filter', label) + dockerCli('images', '-q', '--filter', label);
   };
 
   beforeAll(async () => {

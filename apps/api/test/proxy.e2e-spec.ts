@@ -3,11 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ApplicationDto, type EnvironmentDto, type Paginated, type ProblemDetails, type ProjectDto, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, getThroughProxy, startStack, testSshTarget, waitFor } from '@zpanel/testing';
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
+import { type SignedIn, type Stack, apiCaller, createOwner, getThroughProxy, startStack, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 
 /** The proxy through the whole stack: validation installs it, application edits re-route it. */
 describe('proxy (built api + worker, test server, Caddy)', () => {
@@ -56,7 +52,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
     await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined), 20_000, 'the server to be ready');
     await answers('nobody.proxy-e2e.test', 404);
-    expect(docker('inspect', '-f', '{{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}', proxy)).toBe('zpanel-test/caddy:2.6.2 unless-stopped');
+    expect(dockerCli('inspect', '-f', '{{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}', proxy)).toBe('zpanel-test/caddy:2.6.2 unless-stopped');
   });
 
   it('routes an application’s domains when it is created, re-routes when they, the port or the name change, and stops when it is deleted', async () => {
@@ -74,7 +70,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     // Stands in for the app's deployed container: on the network under the app's alias, two ports.
     const container = `${stack.dockerNamespace}-web-stand-in`;
     const serve = (alias: string) =>
-      docker(
+      dockerCli(
         'run', '-d', '--name', container, '--label', `zpanel.namespace=${stack.dockerNamespace}`, '--network', stack.dockerNamespace, '--network-alias', alias,
         'zpanel-test/busybox:latest', 'sh', '-c',
         'mkdir -p /a /b && echo -n page-8080 > /a/index.html && echo -n page-8081 > /b/index.html && httpd -p 8081 -h /b && exec httpd -f -p 8080 -h /a',
@@ -99,7 +95,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
     // Renamed: the route follows the new alias.
     expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { name: 'site' })).status).toBe(200);
-    docker('rm', '-f', container);
+    dockerCli('rm', '-f', container);
     serve(`${stack.dockerNamespace}-site`);
     await answers(domain('www'), 200, 'page-8081');
 

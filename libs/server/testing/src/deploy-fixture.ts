@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { dockerCli } from './docker-namespace';
 import { readFileSync } from 'node:fs';
 import {
   type ApplicationDto,
@@ -95,13 +95,9 @@ export async function allLogLines(asOwner: OwnerCall, deploymentId: string, limi
   }
 }
 
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
-
 /** What a deployment's container answers on `port`, asked directly on the server's bridge network. */
 export async function containerAnswer(stack: Stack, containerName: string, port = 8080, path = '/'): Promise<string> {
   const network = zpanelDockerNames(stack.dockerNamespace).network;
-  const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, containerName);
+  const ip = dockerCli('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, containerName);
   return (await fetch(`http://${ip}:${port}${path}`)).text();
 }

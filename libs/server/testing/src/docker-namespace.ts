@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
 
-function docker(...args: string[]): string {
+/** Runs the docker CLI against the local engine (the test server's) and gives its trimmed output; throws on failure. */
+export function dockerCli(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
@@ -12,9 +13,9 @@ function docker(...args: string[]): string {
  */
 export function removeDockerNamespace(namespace: string): void {
   const label = `label=${ZPANEL_LABELS.namespace}=${namespace}`;
-  const list = (...args: string[]) => docker(...args).split('\n').filter(Boolean);
+  const list = (...args: string[]) => dockerCli(...args).split('\n').filter(Boolean);
   const containers = list('ps', '-aq', '--filter', label);
-  if (containers.length) docker('rm', '-f', '-v', ...containers);
+  if (containers.length) dockerCli('rm', '-f', '-v', ...containers);
   // An image built FROM another of the namespace's images pins its parent until it is gone itself:
   // remove one by one, in rounds, until nothing of the namespace is left.
   for (let round = 0; round < 5; round += 1) {
@@ -22,7 +23,7 @@ export function removeDockerNamespace(namespace: string): void {
     if (images.length === 0) break;
     for (const image of images) {
       try {
-        docker('rmi', '-f', image);
+        dockerCli('rmi', '-f', image);
       } catch {
         // a child image still uses it: the next round gets it
       }
@@ -31,7 +32,7 @@ export function removeDockerNamespace(namespace: string): void {
   const left = list('images', '-q', '--filter', label);
   if (left.length) throw new Error(`images of Docker namespace ${namespace} could not be removed: ${left.join(' ')}`);
   const volumes = list('volume', 'ls', '-q', '--filter', label);
-  if (volumes.length) docker('volume', 'rm', '-f', ...volumes);
+  if (volumes.length) dockerCli('volume', 'rm', '-f', ...volumes);
   try {
     execFileSync('docker', ['network', 'rm', zpanelDockerNames(namespace).network], { stdio: 'ignore' });
   } catch {

@@ -22,7 +22,7 @@ import {
 } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import { type GitFixture, createGitFixture, removeDockerNamespace, testSshTarget, waitFor } from '@zpanel/testing';
+import { type GitFixture, createGitFixture, removeDockerNamespace, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -40,10 +40,6 @@ const appFiles = (version: string) => ({
   Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_TOKEN', `RUN echo "run ${RUN_NONCE} building with token $BUILD_TOKEN"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
   'www/index.html': version,
 });
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 describe(DeploymentRunHandler.name, () => {
   const base = loadConfig(process.env);
@@ -110,7 +106,7 @@ describe(DeploymentRunHandler.name, () => {
 
   /** Asks the app's container for its page, through the server (as the proxy would reach it). */
   async function answer(containerName: string): Promise<string> {
-    const ip = docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${names.network}").IPAddress}}`, containerName);
+    const ip = dockerCli('inspect', '-f', `{{(index .NetworkSettings.Networks "${names.network}").IPAddress}}`, containerName);
     const stream = await pool.openTcpStream(target, ip, 8080);
     return new Promise((resolve, reject) => {
       let body = '';
@@ -123,11 +119,11 @@ describe(DeploymentRunHandler.name, () => {
 
   /** The app's containers of this namespace, running or not. */
   const containersOf = (applicationId: string) =>
-    docker('ps', '-a', '--filter', `label=zpanel.namespace=${namespace}`, '--filter', `label=zpanel.application=${applicationId}`, '--format', '{{.Names}}').split('\n').filter(Boolean);
+    dockerCli('ps', '-a', '--filter', `label=zpanel.namespace=${namespace}`, '--filter', `label=zpanel.application=${applicationId}`, '--format', '{{.Names}}').split('\n').filter(Boolean);
 
   /** Who answers the app's alias on the network. */
   const aliasHolders = (applicationId: string, alias: string) =>
-    containersOf(applicationId).filter((name) => docker('inspect', '-f', `{{json (index .NetworkSettings.Networks "${names.network}").Aliases}}`, name).includes(`"${alias}"`));
+    containersOf(applicationId).filter((name) => dockerCli('inspect', '-f', `{{json (index .NetworkSettings.Networks "${names.network}").Aliases}}`, name).includes(`"${alias}"`));
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-test'));
@@ -184,9 +180,9 @@ describe(DeploymentRunHandler.name, () => {
     expect(await answer(first.containerName as string)).toBe('v1');
     expect(aliasHolders(app.id, alias)).toEqual([first.containerName]);
     // Runtime variables reach the container byte-exact.
-    const env = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', first.containerName as string)) as string[];
+    const env = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', first.containerName as string)) as string[];
     expect(env).toContain('GREETING=it\'s "quoted" $HOME\nand multi-line');
-    expect(docker('inspect', '-f', '{{.HostConfig.Init}}', first.containerName as string)).toBe('true');
+    expect(dockerCli('inspect', '-f', '{{.HostConfig.Init}}', first.containerName as string)).toBe('true');
 
     const log = await logOf(first.id);
     expect(log.map((l) => Number(l.seq))).toEqual(log.map((_, i) => i + 1));
@@ -229,7 +225,7 @@ describe(DeploymentRunHandler.name, () => {
     const reference = `${namespace}-fixture/web:1`;
     try {
       await writeFile(join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nRUN mkdir /www && echo image-v1 > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
-      docker('build', '-q', '--label', `zpanel.namespace=${namespace}`, '-t', reference, context);
+      dockerCli('build', '-q', '--label', `zpanel.namespace=${namespace}`, '-t', reference, context);
     } finally {
       await rm(context, { recursive: true, force: true });
     }
@@ -344,7 +340,7 @@ describe(DeploymentRunHandler.name, () => {
       const deployed = await deploy(preview.id, { commitSha: head });
       expect(deployed).toMatchObject({ status: 'success', commitSha: head, containerName: names.appContainer('pv-parent-pr-4', deployed.id) });
       expect(await answer(deployed.containerName as string)).toBe('pr4');
-      const env = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', deployed.containerName as string)) as string[];
+      const env = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', deployed.containerName as string)) as string[];
       expect(env).toEqual(expect.arrayContaining(['GREETING=from the preview', 'SHARED=from the environment']));
       const text = (await logOf(deployed.id)).map((l) => l.line).join('\n');
       expect(text).toContain(`Fetching ${privateRepo.url} (refs/pull/4/head, commit ${head})`);
@@ -354,7 +350,7 @@ describe(DeploymentRunHandler.name, () => {
       const own = await deploy(parent.id);
       expect(own.status).toBe('success');
       expect(await answer(own.containerName as string)).toBe('main');
-      const ownEnv = JSON.parse(docker('inspect', '-f', '{{json .Config.Env}}', own.containerName as string)) as string[];
+      const ownEnv = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', own.containerName as string)) as string[];
       expect(ownEnv).toEqual(expect.arrayContaining(['GREETING=from the application', 'SHARED=from the environment']));
       expect(ownEnv).not.toContain('GREETING=from the preview');
     } finally {
@@ -368,11 +364,11 @@ describe(DeploymentRunHandler.name, () => {
     const row = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'webhook' as const, step: 'queued' as const, actorName: 'GitHub webhook', userId: null, tokenId: null });
     const running = handler.handle({ deploymentId: row.id }, context());
     await waitFor(async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined), 60_000, 'the deployment to reach its health check');
-    expect(docker('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).not.toBe('');
+    expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).not.toBe('');
     await dataSource.getRepository(ApplicationEntity).delete({ id: app.id });
     await running;
     expect(containersOf(app.id)).toEqual([]);
-    expect(docker('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
+    expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
     expect(await deployments().findOneBy({ id: row.id })).toBeNull();
   });
 });

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
-import { testSshTarget, waitFor } from '@zpanel/testing';
+import { testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -14,10 +13,6 @@ import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentsReaperHandler, WORKER_LOST_REASON } from './deployments-reaper.handler';
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 describe(DeploymentsReaperHandler.name, () => {
   const base = loadConfig(process.env);
@@ -85,8 +80,8 @@ describe(DeploymentsReaperHandler.name, () => {
     await dataSource.query(`DELETE FROM "deployments" WHERE "team_id" = $1`, [teamId]);
   });
   afterAll(async () => {
-    const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-    if (containers.length) docker('rm', '-f', ...containers);
+    const containers = dockerCli('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+    if (containers.length) dockerCli('rm', '-f', ...containers);
     await queue.obliterate({ force: true });
     await queue.close();
     pool.close();
@@ -98,14 +93,14 @@ describe(DeploymentsReaperHandler.name, () => {
     const lost = await add({ status: 'running', step: 'health', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(61) });
     const beating = await add({ applicationId: otherApp.id, status: 'running', step: 'build', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(5) });
     const container = names.appContainer(app.name, lost);
-    docker('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
+    dockerCli('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
     await dataSource.query(`INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line") VALUES ($1, 1, now(), 'system', 'started')`, [lost]);
 
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
 
     expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON });
     expect(await deployments().findOneByOrFail({ id: beating })).toMatchObject({ status: 'running', reason: null });
-    expect(docker('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
+    expect(dockerCli('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
     const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as { seq: string; line: string }[];
     expect(lines.map((l) => Number(l.seq))).toEqual([1, 2]);
     expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
@@ -116,9 +111,9 @@ describe(DeploymentsReaperHandler.name, () => {
   it('leaves the container of a deployment lost after it was promoted: it is the one serving', async () => {
     const lost = await add({ status: 'running', step: 'retire', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(90) });
     const container = names.appContainer(app.name, lost);
-    docker('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
+    dockerCli('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
-    expect(docker('ps', '-q', '--filter', `name=^${container}$`)).not.toBe('');
+    expect(dockerCli('ps', '-q', '--filter', `name=^${container}$`)).not.toBe('');
   });
 
   it('queues again a deployment queued for over 30 s whose job is gone (Redis flushed), once however often it runs', async () => {

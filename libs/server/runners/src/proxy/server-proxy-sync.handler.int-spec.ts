@@ -17,16 +17,12 @@ import {
 } from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
 import { FakeProxyConfigurator, PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
-import { TEST_VARS, freePort, testSshTarget, waitFor } from '@zpanel/testing';
+import { TEST_VARS, freePort, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { ServerProxies, proxySettingsFrom } from './server-proxies';
 import { ServerProxySyncHandler } from './server-proxy-sync.handler';
-
-function docker(...args: string[]): string {
-  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-}
 
 function get(port: number, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -133,19 +129,19 @@ describe(ServerProxySyncHandler.name, () => {
 
   afterAll(async () => {
     try {
-      const containers = docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
-      if (containers.length) docker('rm', '-f', '-v', ...containers);
+      const containers = dockerCli('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
+      if (containers.length) dockerCli('rm', '-f', '-v', ...containers);
       for (const args of [
         ['network', 'rm', names.network],
         ['volume', 'rm', proxyDataVolume({ names })],
       ]) {
         try {
-          docker(...args);
+          dockerCli(...args);
         } catch {
           // not created by this run
         }
       }
-      expect(docker('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`)).toBe('');
+      expect(dockerCli('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`)).toBe('');
     } finally {
       pool.close();
       await dataSource.destroy();
@@ -157,7 +153,7 @@ describe(ServerProxySyncHandler.name, () => {
     for (const overrides of [{ hostKeyFingerprint: null }, { status: 'pending' as const }, { status: 'validating' as const }, { status: 'invalid' as const }]) {
       expect(await handler.handle({ serverId: await addServer(overrides) }, context())).toEqual({ skipped: 'server not validated' });
     }
-    expect(docker('ps', '-aq', '--filter', `name=^${names.proxyContainer}$`)).toBe('');
+    expect(dockerCli('ps', '-aq', '--filter', `name=^${names.proxyContainer}$`)).toBe('');
   });
 
   it('installs the proxy and routes the server’s applications’ domains; another server’s apps stay out', async () => {
@@ -167,7 +163,7 @@ describe(ServerProxySyncHandler.name, () => {
     const result = await handler.handle({ serverId }, context());
     expect(result).toMatchObject({ network: 'created', container: 'created', config: 'loaded', routes: 2, refused: 0 });
     // The app on the network under its alias, as a deployment's promote step leaves it.
-    docker(
+    dockerCli(
       'run', '-d', '--name', `${namespace}-web`, '--label', `zpanel.namespace=${namespace}`, '--network', names.network, '--network-alias', names.appAlias('web'),
       'zpanel-test/busybox:latest', 'sh', '-c', 'mkdir -p /www && echo -n web-page > /www/index.html && exec httpd -f -p 8080 -h /www',
     );
