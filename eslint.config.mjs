@@ -29,7 +29,7 @@ const CONSOLE_OK_FILES = [
   'apps/web/src/test/**',
 ];
 
-// Who may import whom (design/ARCHITECTURE.md, "Libraries and who may import them").
+// Who may import whom (docs/architecture.md, "Libraries and who may import whom").
 // Each source tag lists every tag it may depend on; a tag missing here may import nothing.
 const allowedDeps = {
   'scope:api': ['type:contracts', 'type:core', 'type:database', 'type:queue'],

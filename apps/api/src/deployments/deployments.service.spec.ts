@@ -31,7 +31,7 @@ describe('deployment requests', () => {
       }
     });
 
-    it('refuses every SECURITY.md payload as imageTag, NUL bytes, non-UTF-8 and 10 MB strings included', () => {
+    it('refuses every injection payload as imageTag, NUL bytes, non-UTF-8 and 10 MB strings included', () => {
       const payloads = [...injectionPayloads('/tmp/pwned'), 'v1\0', 'v1\nFROM evil', '\u00ff\u00fe', 'x'.repeat(10 * 1024 * 1024)];
       expect(payloads.filter((imageTag) => fieldsOf(dtoErrors({ imageTag })).join() !== 'imageTag')).toEqual([]);
     });

@@ -2,7 +2,7 @@ import { injectionPayloads } from '../shell/injection-payloads';
 import { ErrorCode } from '@zpanel/contracts';
 import { ContainerParamError, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from './container-params';
 
-/** SECURITY.md's list, plus what cannot be written in source as a plain string literal of the shared list. */
+/** The shared hostile-input list (docs/security.md), plus what cannot be written in source as a plain string literal of the shared list. */
 const PAYLOADS: string[] = [
   ...injectionPayloads('/tmp/zp-canary-unit'),
   'x'.repeat(10 * 1024 * 1024),

@@ -3,7 +3,7 @@ import { ErrorCode } from '@zpanel/contracts';
 
 /**
  * Allowlist validation for everything a user can send about containers. Each value is checked
- * before it reaches the Docker API (SECURITY.md: log query parameters and container ids have
+ * before it reaches the Docker API (docs/security.md: log query parameters and container ids have
  * reached shells in peers), so a refused value never leaves the process.
  */
 export class ContainerParamError extends AppException {

@@ -39,7 +39,7 @@ describe(imageReferenceWithTag.name, () => {
     }
   });
 
-  it('refuses every SECURITY.md payload as a tag, NUL bytes and non-UTF-8 included, and never returns it', () => {
+  it('refuses every injection payload as a tag, NUL bytes and non-UTF-8 included, and never returns it', () => {
     const payloads = [...injectionPayloads('/tmp/pwned'), 'v1\0', 'v1\nFROM evil', '\u00ff\u00fe', 'a\uFFFDb', 'x'.repeat(10 * 1024 * 1024)];
     for (const payload of payloads) {
       expect(() => imageReferenceWithTag('ghcr.io/acme/web:latest', payload)).toThrow(/image tag/);
