@@ -315,6 +315,7 @@ describe('projects, environments, applications and variables (built api)', () =>
         [imageApp(environmentId, { domains: 'a.example.com' }), ['domains']],
         [imageApp(environmentId, { serverId: 'not-a-uuid' }), ['serverId']],
         [imageApp(environmentId, { unknownField: 1 }), ['unknownField']],
+        [gitApp(environmentId, { name: 'dot-dockerfile', dockerfilePath: '.' }), ['dockerfilePath']],
       ];
       for (const [body, fields] of refused) {
         const r = await asOwner('POST', '/api/v1/applications', body);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
@@ -26,8 +26,11 @@ export interface GitFixture {
   /** http://127.0.0.1:<port>/<name>.git */
   url: string;
   branch: string;
-  /** Commits the files (path -> content) on top of the branch; resolves to the new commit's hash. */
-  commit(files: Record<string, string>, message?: string): Promise<string>;
+  /**
+   * Commits the files (path -> content) and symbolic links (path -> link target, as written, e.g.
+   * `/` or `../..`) on top of the branch; resolves to the new commit's hash.
+   */
+  commit(files: Record<string, string>, message?: string, links?: Record<string, string>): Promise<string>;
   /**
    * Commits the files on a side line of history (started from the branch, which does not move) and
    * publishes it as `ref` (e.g. `refs/pull/3/head`), as a provider does with a pull request's head;
@@ -84,10 +87,15 @@ export async function createGitFixture(name = 'app', branch = 'main', options: G
   return {
     url: `http://127.0.0.1:${port}/${name}.git`,
     branch,
-    async commit(files, message = 'change') {
+    async commit(files, message = 'change', links = {}) {
       for (const [path, content] of Object.entries(files)) {
         await mkdir(dirname(join(work, path)), { recursive: true });
         await writeFile(join(work, path), content);
+      }
+      for (const [path, target] of Object.entries(links)) {
+        await mkdir(dirname(join(work, path)), { recursive: true });
+        await rm(join(work, path), { force: true });
+        await symlink(target, join(work, path));
       }
       await git(work, 'add', '--all');
       await git(work, 'commit', '--quiet', '-m', message);

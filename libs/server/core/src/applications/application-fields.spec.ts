@@ -35,7 +35,7 @@ const INVALID: Record<ApplicationField, string[]> = {
     'git@github.com:-oProxyCommand=x',
     'ftp://example.com/repo.git',
   ],
-  dockerfilePath: ['', '/etc/passwd', '../Dockerfile', 'a/../../b', '-f', 'a b', '.'.repeat(1) + '/x', 'a//b'],
+  dockerfilePath: ['', '/etc/passwd', '../Dockerfile', 'a/../../b', '-f', 'a b', '.'.repeat(1) + '/x', 'a//b', '.'],
   baseDirectory: ['', '..', '/', 'a/..', '-C'],
   buildTarget: ['', '-x', 'a b', 'x'.repeat(129)],
   imageReference: ['', 'Nginx', 'nginx:', '-nginx', 'nginx:latest extra', 'a'.repeat(256), 'nginx@sha256:abc'],

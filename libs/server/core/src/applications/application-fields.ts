@@ -90,6 +90,9 @@ export const repoPath: FieldRule = (value) => {
   return value.startsWith('-') || parts.some((p) => !PATH_SEGMENT.test(p) || p === '..' || p === '.') ? message : null;
 };
 
+/** A file in the repository (the Dockerfile): a repoPath that names something below the base directory, so not `.` itself. */
+export const repoFilePath: FieldRule = (value) => (value === '.' ? 'must name a file inside the base directory, not the directory itself' : repoPath(value));
+
 export const buildTarget: FieldRule = (value) =>
   string(value, 128) && BUILD_TARGET.test(value) ? null : 'must be a build stage name (letters, digits, . _ -, starting with a letter or digit)';
 
@@ -178,7 +181,7 @@ export const APPLICATION_FIELD_RULES = {
   gitBranch,
   gitCommit,
   gitUrl,
-  dockerfilePath: repoPath,
+  dockerfilePath: repoFilePath,
   baseDirectory: repoPath,
   buildTarget,
   imageReference,

@@ -3,7 +3,8 @@ import { ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHost
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
+import { CheckoutPathError, resolveInsideCheckout } from './checkout-paths';
 import type { DeploymentLog } from './deployment-log';
 import type { DeploymentOps, HealthProber } from './deployment-ops';
 import { GitAuthError, GitCommandError, GitHostKeyChangedError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
@@ -244,11 +245,7 @@ export class DeploymentPipeline {
         }
         this.commitSha = checkout.sha;
         log.system(`==> Checked out ${checkout.sha}`);
-        contextDir = join(checkout.dir, app.baseDirectory);
-        dockerfile = app.dockerfilePath;
-        const dockerfileOnDisk = join(contextDir, ...app.dockerfilePath.split('/'));
-        const found = await stat(dockerfileOnDisk).catch(() => null);
-        if (!found?.isFile()) throw new StepFailure(`No Dockerfile at ${posix.join(app.baseDirectory, app.dockerfilePath)} in commit ${checkout.sha}.`);
+        ({ contextDir, dockerfile } = await this.buildFiles(checkout, app));
       }
 
       await this.enter('build');
@@ -271,6 +268,28 @@ export class DeploymentPipeline {
       await checkout?.dispose();
       if (context) await rm(context, { recursive: true, force: true });
       await release();
+    }
+  }
+
+  /**
+   * The build context and the Dockerfile in it, both resolved to what they really are on disk and
+   * refused when a symbolic link takes them out of the checkout (the context) or out of the context
+   * (the Dockerfile: Docker reads it from the tar). Docker is given the Dockerfile's real path, so a
+   * linked Dockerfile is the file it links to.
+   */
+  private async buildFiles(checkout: SourceCheckout, app: PipelineApplication): Promise<{ contextDir: string; dockerfile: string }> {
+    const missing = `No Dockerfile at ${posix.join(app.baseDirectory, app.dockerfilePath)} in commit ${checkout.sha}.`;
+    try {
+      const contextDir = await resolveInsideCheckout(checkout.dir, app.baseDirectory, { field: 'baseDirectory', name: 'base directory' });
+      if (!(await stat(contextDir)).isDirectory()) throw new StepFailure(`The base directory ${app.baseDirectory} is not a directory in commit ${checkout.sha}.`);
+      const dockerfileOnDisk = await resolveInsideCheckout(contextDir, app.dockerfilePath, { field: 'dockerfilePath', name: 'Dockerfile path', within: 'the base directory' });
+      const found = await stat(dockerfileOnDisk);
+      if (found.isDirectory()) throw new StepFailure(`The Dockerfile path ${app.dockerfilePath} names a directory in commit ${checkout.sha}, not a file.`);
+      if (!found.isFile()) throw new StepFailure(missing);
+      return { contextDir, dockerfile: relative(contextDir, dockerfileOnDisk).split(sep).join('/') };
+    } catch (error) {
+      if (error instanceof CheckoutPathError) throw new StepFailure(error.field === 'dockerfilePath' && error.problem === 'missing' ? missing : error.message);
+      throw error;
     }
   }
 

@@ -220,6 +220,40 @@ describe(DeploymentRunHandler.name, () => {
     process.stdout.write(`deploy wall time (first, cold build): ${firstMs} ms\n`);
   });
 
+  it("never sends the worker host's files: a base directory linked to / is refused with the reason, links inside the context reach the image as links, .dockerignore is honoured", async () => {
+    const linked = await createGitFixture('linked');
+    try {
+      await linked.commit(
+        {
+          Dockerfile: [
+            `FROM ${BASE_IMAGE}`,
+            'COPY . /src',
+            `RUN mkdir /www && echo "host -> $(readlink /src/host); files: $(ls -A /src | tr '\\n' ' ')" > /www/index.html`,
+            'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+            '',
+          ].join('\n'),
+          '.dockerignore': 'secret.txt\n',
+          'secret.txt': 'not for the image\n',
+        },
+        'links',
+        { lnk: '/', host: '/etc' },
+      );
+      const app = await addApplication('linked', { gitUrl: linked.url, gitBranch: linked.branch });
+      const done = await deploy(app.id);
+      expect(done.status).toBe('success');
+      expect((await answer(done.containerName as string)).trim()).toBe('host -> /etc; files: .dockerignore Dockerfile host lnk');
+
+      const hostile = await addApplication('linked-out', { gitUrl: linked.url, gitBranch: linked.branch, baseDirectory: 'lnk/etc', dockerfilePath: 'hostname' });
+      const refused = await deploy(hostile.id);
+      expect(refused).toMatchObject({ status: 'failed', step: 'source', imageTag: null });
+      expect(refused.reason).toMatch(/^The base directory lnk\/etc leads outside the repository through a symbolic link/);
+      expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${hostile.id}`)).toBe('');
+      expect((await logOf(refused.id)).map((l) => l.line).join('\n')).not.toContain(readFileSync('/etc/hostname', 'utf8').trim());
+    } finally {
+      await linked.close();
+    }
+  });
+
   it('deploys an image reference, pulling nothing the server already has', async () => {
     const context = await mkdtemp(join(tmpdir(), 'zpanel-image-spec-'));
     const reference = `${namespace}-fixture/web:1`;

@@ -1,13 +1,9 @@
-// tar-fs ships no types; the declaration must reach every program that compiles this file (the worker, the API e2e).
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./tar-fs.d.ts" />
-import { relative, sep } from 'node:path';
 import type { Duplex, Readable } from 'node:stream';
 import { DEPLOYMENT_LOG_LINE_MAX_CHARS, type HealthCheckSettings } from '@zpanel/contracts';
 import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
 import { DockerContainers, ensureZpanelNetwork } from '@zpanel/remote';
 import type Docker from 'dockerode';
-import { pack } from 'tar-fs';
+import { packBuildContext } from './build-context';
 import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
 
 function statusCode(error: unknown): number | undefined {
@@ -104,8 +100,8 @@ export class DockerDeploymentOps implements DeploymentOps {
   }
 
   async buildImage(spec: BuildSpec, onLine: (stream: 'stdout' | 'stderr', line: string) => void, signal: AbortSignal): Promise<void> {
-    // Symlinks are packed as links (never followed out of the checkout); .git is not part of the context.
-    const context = pack(spec.contextDir, { ignore: (name: string) => relative(spec.contextDir, name).split(sep).includes('.git') });
+    // Links are packed as links (never followed out of the checkout), .dockerignore is honoured, .git is left out.
+    const context = await packBuildContext(spec.contextDir, spec.dockerfile);
     const options: Record<string, unknown> = {
       t: spec.tag,
       dockerfile: spec.dockerfile,

@@ -5,6 +5,8 @@ declare module 'tar-fs' {
   export interface PackOptions {
     /** Leaves out entries for which it returns true (path relative to the packed directory's parent walk). */
     ignore?: (name: string) => boolean;
+    /** Exactly these paths (relative to the directory) instead of a walk from it; a directory's children still go through `ignore`. */
+    entries?: string[];
     /** Follow symlinks (default false: packed as links). */
     dereference?: boolean;
   }
