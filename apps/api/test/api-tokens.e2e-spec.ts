@@ -136,6 +136,26 @@ describe('API tokens (built api)', () => {
     expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, expiring.token)).status).toBe(401);
   });
 
+  it('lets a token revoke itself, but another token only with write and every ability that token holds', async () => {
+    const revoke = (credential: string, id: string) => call<ProblemDetails>('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${id}`, credential);
+    const { body: strong } = await createToken(owner.accessToken, ['read', 'write', 'deploy', 'admin']);
+    const { body: reader } = await createToken(owner.accessToken, ['read']);
+    const { body: otherReader } = await createToken(owner.accessToken, ['read']);
+    const { body: writer } = await createToken(owner.accessToken, ['read', 'write']);
+
+    const readOnly = await revoke(reader.token, strong.id);
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.body.detail).toContain('write, deploy, admin');
+    expect((await revoke(reader.token, otherReader.id)).status).toBe(403);
+    expect((await revoke(writer.token, strong.id)).status).toBe(403);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, strong.token)).status).toBe(200);
+
+    expect((await revoke(writer.token, otherReader.id)).status).toBe(204);
+    expect((await revoke(reader.token, reader.id)).status).toBe(204);
+    expect((await revoke(strong.token, writer.id)).status).toBe(204);
+    expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, writer.token)).status).toBe(401);
+  });
+
   it('refuses a well-formed but unknown token and a token with a broken checksum', async () => {
     const { body: token } = await createToken(owner.accessToken, ['read']);
     const flipped = `${token.token.slice(0, -1)}${token.token.endsWith('A') ? 'B' : 'A'}`;

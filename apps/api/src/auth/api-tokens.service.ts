@@ -86,11 +86,21 @@ export class ApiTokensService {
     return paginated(await this.toDtos(rows), total, window);
   }
 
-  /** Revokes a token of the team: its creator or an admin may. */
-  async revoke(teamId: string, tokenId: string, actor: { userId: string; isAdmin: boolean; caller: Caller }): Promise<void> {
+  /**
+   * Revokes a token of the team: its creator or an admin may. An API token acting here may always
+   * revoke itself; any other token only with `write` and every ability that token holds, so a
+   * leaked weak token cannot take down the stronger tokens of the same person.
+   */
+  async revoke(teamId: string, tokenId: string, actor: { userId: string; isAdmin: boolean; abilities: readonly Ability[]; caller: Caller }): Promise<void> {
     const row = await this.tokens.findOneBy({ id: tokenId, teamId });
     if (!row) throw new AppException(ErrorCode.NotFound, 'No such API token in this team');
     if (!actor.isAdmin && row.createdBy !== actor.userId) throw new AppException(ErrorCode.Forbidden, "Only the token's creator or an admin can revoke it");
+    if (actor.caller.kind === 'token' && actor.caller.tokenId !== tokenId) {
+      const missing = [Ability.Write, ...row.abilities].filter((a, i, all) => all.indexOf(a) === i && !actor.abilities.includes(a));
+      if (missing.length > 0) {
+        throw new AppException(ErrorCode.Forbidden, `This API token cannot revoke another token without ${missing.join(', ')}: it may revoke only itself or tokens with no more abilities than it has`);
+      }
+    }
     if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
     await this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
     await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } });

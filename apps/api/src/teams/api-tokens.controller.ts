@@ -39,10 +39,13 @@ export class ApiTokensController {
 
   @Delete(':tokenId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Revoke an API token (its creator, or an admin)' })
+  @ApiOperation({
+    summary: 'Revoke an API token (its creator, or an admin)',
+    description: 'An API token may revoke itself; another token only if it holds `write` and every ability of that token (403 otherwise).',
+  })
   @ApiNoContentResponse()
   async revoke(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('tokenId', uuidParam('tokenId')) tokenId: string): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
-    await this.tokens.revoke(teamId, tokenId, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin), caller });
+    await this.tokens.revoke(teamId, tokenId, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin), abilities: actor.abilities, caller });
   }
 }
