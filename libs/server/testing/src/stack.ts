@@ -18,6 +18,8 @@ function repositoryRoot(from: string): string {
 }
 
 const ROOT = repositoryRoot(__dirname);
+/** Where `npm run …` runs (tests of the start scripts). */
+export const REPOSITORY_ROOT = ROOT;
 export const API_ENTRY = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 export const WORKER_ENTRY = join(ROOT, 'dist/apps/worker/apps/worker/src/main.js');
 export const WEB_DIST = join(ROOT, 'dist/apps/web');
@@ -50,7 +52,7 @@ export function spawnEntry(entry: string, env: Record<string, string>): RunningP
 }
 
 /** An empty database for one stack; the API migrates it at boot. */
-async function createStackDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createStackDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env[TEST_VARS.adminDatabaseUrl];
   if (!adminUrl) throw new Error(`${TEST_VARS.adminDatabaseUrl} is not set: tests must run through the Jest global setup`);
   const name = `zpanel_test_${process.env[TEST_VARS.runId]}_${randomBytes(3).toString('hex')}`;
