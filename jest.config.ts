@@ -2,7 +2,7 @@ import type { Config } from 'jest';
 import { readFileSync } from 'node:fs';
 
 // One transform for every server-side test: swc with decorator metadata, also applied to the
-// ESM-only @nestjs packages so Jest's CommonJS runtime can load them.
+// ESM-only @nestjs packages and jose so Jest's CommonJS runtime can load them.
 const swcrc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swcrc.exclude;
 delete swcrc.$schema;
@@ -17,7 +17,7 @@ const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/apps/web/'],

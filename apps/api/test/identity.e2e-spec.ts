@@ -1,4 +1,5 @@
 import { ErrorCode, type MeResponse, type Paginated, type ProblemDetails, REFRESH_COOKIE, type SessionResponse, type TeamMembershipDto } from '@zpanel/contracts';
+import { deriveKey, signJwt } from '@zpanel/core';
 import { DEFAULT_OWNER, type Stack, signIn, startStack } from '@zpanel/testing';
 
 /** First run, sessions, password changes, teams and brute-force limits, against the built API. */
@@ -102,6 +103,8 @@ describe('identity (built api)', () => {
       expect(problem(reuse).code).toBe(ErrorCode.SessionExpired);
       // The legitimate successor dies with the family: whoever copied the token gains nothing.
       expect((await call('POST', '/api/v1/auth/refresh', { body: { refreshToken: second.refreshToken } })).status).toBe(401);
+      // Nor do the access tokens of the family: they are refused at once, not in 15 minutes.
+      expect((await call('GET', '/api/v1/me', { token: second.accessToken })).status).toBe(401);
     });
 
     it('lets exactly one of two concurrent uses of one token win', async () => {
@@ -126,6 +129,25 @@ describe('identity (built api)', () => {
       expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${REFRESH_COOKIE}=;`));
       expect((await call('POST', '/api/v1/auth/refresh', { body: { refreshToken } })).status).toBe(401);
     });
+
+    it('refuses the access token of a logged-out session at once', async () => {
+      const { refreshToken, accessToken } = await signIn(stack.baseUrl, DEFAULT_OWNER);
+      expect((await call('GET', '/api/v1/me', { token: accessToken })).status).toBe(200);
+      await call('POST', '/api/v1/auth/logout', { body: { refreshToken } });
+      const after = await call('GET', '/api/v1/me', { token: accessToken });
+      expect(after.status).toBe(401);
+      expect(problem(after).detail).toContain('session has ended');
+    });
+
+    it('refuses an access token living longer than 15 minutes, even one signed with the instance key', async () => {
+      const { accessToken } = await signIn(stack.baseUrl, DEFAULT_OWNER);
+      const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as { sub: string; sid: string };
+      const key = deriveKey(Buffer.from(process.env.ZPANEL_SECRET_KEY as string, 'base64'), 'zpanel:jwt:access:v1');
+      const long = await signJwt({ sub: claims.sub, sid: claims.sid, typ: 'access' }, key, 24 * 3600);
+      const fair = await signJwt({ sub: claims.sub, sid: claims.sid, typ: 'access' }, key, 60);
+      expect((await call('GET', '/api/v1/me', { token: fair.token })).status).toBe(200);
+      expect((await call('GET', '/api/v1/me', { token: long.token })).status).toBe(401);
+    });
   });
 
   describe('password change', () => {
@@ -147,6 +169,8 @@ describe('identity (built api)', () => {
       expect(ok.status).toBe(204);
 
       expect((await call('POST', '/api/v1/auth/refresh', { body: { refreshToken: other.refreshToken } })).status).toBe(401);
+      expect((await call('GET', '/api/v1/me', { token: other.accessToken })).status).toBe(401);
+      expect((await call('GET', '/api/v1/me', { token: current.accessToken })).status).toBe(200);
       expect((await call('POST', '/api/v1/auth/refresh', { body: { refreshToken: current.refreshToken } })).status).toBe(200);
       expect((await call('POST', '/api/v1/auth/login', { body: { email: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password } })).status).toBe(401);
 

@@ -12,14 +12,16 @@ export class AccessTokensService {
     this.key = deriveKey(config.security.secretKey, 'zpanel:jwt:access:v1');
   }
 
-  issue(userId: string, sessionId: string): { token: string; expiresAt: Date } {
+  /** The token names its session (`sid`): BearerAuthenticator refuses it once that session has ended. */
+  issue(userId: string, sessionId: string): Promise<{ token: string; expiresAt: Date }> {
     return signJwt({ sub: userId, sid: sessionId, typ: 'access' }, this.key, ACCESS_TOKEN_TTL_SECONDS);
   }
 
-  verify(token: string): UserCaller {
+  /** Signature, type and lifetime only (never longer than ACCESS_TOKEN_TTL_SECONDS, whatever `exp` says). */
+  async verify(token: string): Promise<UserCaller & { expiresAt: Date }> {
     let claims: Record<string, unknown>;
     try {
-      claims = verifyJwt(token, this.key);
+      claims = await verifyJwt(token, this.key, { maxLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS });
     } catch (error) {
       if (error instanceof JwtError && error.reason === 'expired') throw new AppException(ErrorCode.SessionExpired, 'The access token has expired: refresh the session');
       throw new AppException(ErrorCode.Unauthorized, 'The access token is not valid');
@@ -27,6 +29,6 @@ export class AccessTokensService {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {
       throw new AppException(ErrorCode.Unauthorized, 'The access token is not valid');
     }
-    return { kind: 'user', userId: claims.sub, sessionId: claims.sid };
+    return { kind: 'user', userId: claims.sub, sessionId: claims.sid, expiresAt: new Date((claims.exp as number) * 1000) };
   }
 }

@@ -173,8 +173,8 @@ export class AuthService {
     return this.sessionResponse(user, await this.sessions.start(user.id, client));
   }
 
-  private sessionResponse(user: UserEntity, refresh: IssuedRefreshToken): IssuedSession {
-    const access = this.accessTokens.issue(user.id, refresh.familyId);
+  private async sessionResponse(user: UserEntity, refresh: IssuedRefreshToken): Promise<IssuedSession> {
+    const access = await this.accessTokens.issue(user.id, refresh.familyId);
     const dto: UserDto = toUserDto(user);
     return {
       refresh,

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
 import { RefreshTokenEntity } from '@zpanel/database';
 import type { Logger } from 'pino';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource, IsNull, MoreThan, Not } from 'typeorm';
 
 export interface ClientInfo {
   ip?: string;
@@ -84,6 +84,15 @@ export class SessionsService {
     if (!isWellFormedToken(token, 'zpr')) return;
     const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
     if (row) await this.revokeFamily(row.familyId);
+  }
+
+  /**
+   * Whether an access token of session `familyId` may still be used: some token of the family is
+   * neither revoked nor expired. Logout, reuse detection, a password change elsewhere and deleting
+   * the account (rows cascade) all end it at once, not when the access token expires.
+   */
+  isLive(familyId: string, userId: string): Promise<boolean> {
+    return this.tokens.existsBy({ familyId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   async revokeFamily(familyId: string): Promise<void> {

@@ -1,6 +1,8 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 
-export type JwtErrorReason = 'malformed' | 'bad_signature' | 'expired' | 'unsupported_alg';
+/** `too_long`: a lifetime (`exp - iat`) above what the verifier allows. */
+export type JwtErrorReason = 'malformed' | 'bad_signature' | 'expired' | 'unsupported_alg' | 'too_long';
 
 export class JwtError extends Error {
   constructor(readonly reason: JwtErrorReason) {
@@ -9,7 +11,6 @@ export class JwtError extends Error {
   }
 }
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const SIGNATURE_BYTES = 32;
 const MIN_KEY_BYTES = 32;
 /** Far above any token we issue; refuses oversized input before decoding it. */
@@ -32,65 +33,85 @@ function assertKey(key: Buffer): void {
   if (key.length < MIN_KEY_BYTES) throw new RangeError(`JWT keys must have at least ${MIN_KEY_BYTES} bytes`);
 }
 
-function sign(signingInput: string, key: Buffer): Buffer {
-  return createHmac('sha256', key).update(signingInput).digest();
-}
-
-function decodeJsonObject(part: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    throw new JwtError('malformed');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JwtError('malformed');
-  return value as Record<string, unknown>;
+export interface VerifyJwtOptions {
+  /** Milliseconds since the epoch; defaults to the clock. */
+  now?: number;
+  /**
+   * The longest lifetime this kind of token may have: `exp - iat` above it, or an `iat` older than
+   * it, is refused, so even a token signed with a far `exp` dies on time.
+   */
+  maxLifetimeSeconds: number;
 }
 
 /**
- * A compact HS256 JWT carrying `claims` plus `iat` and `exp` (seconds). `iat`/`exp` in `claims`
- * are overwritten: lifetime is the signer's decision.
+ * A compact HS256 JWT (jose) carrying `claims` plus `iat` and `exp` (seconds). `iat`/`exp` in
+ * `claims` are overwritten: lifetime is the signer's decision.
  */
-export function signJwt(
+export async function signJwt(
   claims: Record<string, unknown>,
   key: Buffer,
   ttlSeconds: number,
   now = Date.now(),
-): { token: string; expiresAt: Date } {
+): Promise<{ token: string; expiresAt: Date }> {
   assertKey(key);
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('ttlSeconds must be a positive integer');
   const iat = Math.floor(now / 1000);
   const exp = iat + ttlSeconds;
-  const payload = Buffer.from(JSON.stringify({ ...claims, iat, exp })).toString('base64url');
-  const signingInput = `${HEADER}.${payload}`;
-  return { token: `${signingInput}.${sign(signingInput, key).toString('base64url')}`, expiresAt: new Date(exp * 1000) };
+  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(iat).setExpirationTime(exp).sign(key);
+  return { token, expiresAt: new Date(exp * 1000) };
 }
 
 /**
- * The claims of a token this instance signed, or a `JwtError`. Only HS256 is accepted, whatever
- * the header asks for (`none`, RS256 with our key as a "public key", ...); the signature is
- * checked before the payload is read; a token without a numeric `exp` is refused.
+ * Shape checks jose does not make: a bounded size, and one spelling per signature (base64url
+ * decoding ignores the unused low bits of the last character, so 'A' and 'B' there would both pass).
  */
-export function verifyJwt(token: string, key: Buffer, now = Date.now()): Record<string, unknown> {
-  assertKey(key);
+function assertCanonical(token: string): void {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new JwtError('malformed');
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) throw new JwtError('malformed');
-  const [headerPart, payloadPart, signaturePart] = parts;
+  let header: unknown;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new JwtError('malformed');
+  }
+  // jose understands the `b64` extension; tokens we sign never use `crit`, so none is accepted.
+  if (typeof header !== 'object' || header === null || 'crit' in header) throw new JwtError('unsupported_alg');
+  if ((header as { alg?: unknown }).alg !== 'HS256') throw new JwtError('unsupported_alg');
+  const signature = Buffer.from(parts[2], 'base64url');
+  if (signature.length !== SIGNATURE_BYTES || signature.toString('base64url') !== parts[2]) throw new JwtError('bad_signature');
+}
 
-  const header = decodeJsonObject(headerPart);
-  if (header.alg !== 'HS256') throw new JwtError('unsupported_alg');
-  // Extensions we do not understand must not be ignored (RFC 7515 §4.1.11).
-  if ('crit' in header) throw new JwtError('unsupported_alg');
+function reasonOf(error: unknown): JwtErrorReason {
+  if (error instanceof JwtError) return error.reason;
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) return 'unsupported_alg';
+  return 'malformed';
+}
 
-  const expected = sign(`${headerPart}.${payloadPart}`, key);
-  const actual = Buffer.from(signaturePart, 'base64url');
-  // Re-encoding refuses non-canonical spellings of the same bytes, so one token has one string.
-  const canonical = actual.length === SIGNATURE_BYTES && actual.toString('base64url') === signaturePart;
-  if (!canonical || !timingSafeEqual(actual, expected)) throw new JwtError('bad_signature');
-
-  const claims = decodeJsonObject(payloadPart);
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new JwtError('malformed');
-  if (now >= claims.exp * 1000) throw new JwtError('expired');
+/**
+ * The claims of a token this instance signed, or a `JwtError`. jose verifies it with the algorithm
+ * pinned to HS256 whatever the header asks for (`none`, RS256 with our key as a "public key", ...),
+ * the signature checked before the payload is read; `exp` and `iat` are required, and a lifetime
+ * above `maxLifetimeSeconds` is refused.
+ */
+export async function verifyJwt(token: string, key: Buffer, options: VerifyJwtOptions): Promise<Record<string, unknown>> {
+  assertKey(key);
+  const { now = Date.now(), maxLifetimeSeconds } = options;
+  assertCanonical(token);
+  let claims: Record<string, unknown>;
+  try {
+    ({ payload: claims } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat'],
+      maxTokenAge: maxLifetimeSeconds,
+      currentDate: new Date(now),
+      clockTolerance: 0,
+    }));
+  } catch (error) {
+    throw new JwtError(reasonOf(error));
+  }
+  if ((claims.exp as number) - (claims.iat as number) > maxLifetimeSeconds) throw new JwtError('too_long');
   return claims;
 }

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { HOTP, Secret } from 'otpauth';
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** 160 bits, as RFC 4226 recommends; authenticator apps expect this size for SHA-1. */
 const SECRET_BYTES = 20;
 /** RFC 4226's minimum shared-secret length (128 bits). */
@@ -20,52 +20,27 @@ export class Base32Error extends Error {
 
 /** RFC 4648 base32, upper case, without padding (what authenticator apps expect in a secret). */
 export function base32Encode(bytes: Buffer): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1; // keep only the bits not yet written, so `value` stays small
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
+  return new Secret({ buffer: new Uint8Array(bytes).buffer }).base32;
 }
 
 /**
- * Decodes unpadded RFC 4648 base32, any case. Throws on characters outside the alphabet, on
- * lengths no encoding produces and on non-zero trailing bits, so one secret has one spelling.
+ * Decodes unpadded RFC 4648 base32, any case. otpauth's decoder is lenient (padding, stray
+ * characters), so the spelling is checked first and re-encoded after: characters outside the
+ * alphabet, lengths no encoding produces and non-zero trailing bits throw, so one secret has one
+ * spelling.
  */
 export function base32Decode(text: string): Buffer {
   // Checked before upper-casing: 'ß'.toUpperCase() is 'SS' and 'ı' becomes 'I'.
   if (!/^[A-Za-z2-7]*$/.test(text)) throw new Base32Error('invalid base32 character');
   if ([1, 3, 6].includes(text.length % 8)) throw new Base32Error('invalid base32 length');
-  const upper = text.toUpperCase();
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const char of upper) {
-    const index = BASE32.indexOf(char);
-    if (index === -1) throw new Base32Error('invalid base32 character');
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (value !== 0) throw new Base32Error('non-zero trailing bits in base32');
-  return Buffer.from(out);
+  const bytes = Buffer.from(Secret.fromBase32(text.toUpperCase()).bytes);
+  if (base32Encode(bytes) !== text.toUpperCase()) throw new Base32Error('non-zero trailing bits in base32');
+  return bytes;
 }
 
 /** A new TOTP secret: 20 random bytes, base32 (32 characters). */
 export function generateTotpSecret(): string {
-  return base32Encode(randomBytes(SECRET_BYTES));
+  return new Secret({ size: SECRET_BYTES }).base32;
 }
 
 /** The time step (RFC 6238 `T`) that `now` (ms since the epoch) falls in. */
@@ -76,14 +51,9 @@ export function totpTimeStep(now = Date.now()): number {
 /** The 6-digit code for one time step (RFC 6238 with SHA-1, i.e. RFC 4226 HOTP with counter = step). */
 export function totpAt(secretBase32: string, timeStep: number): string {
   if (!Number.isSafeInteger(timeStep) || timeStep < 0) throw new RangeError('timeStep must be a non-negative integer');
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(timeStep));
   const secret = base32Decode(secretBase32);
   if (secret.length < MIN_SECRET_BYTES) throw new RangeError(`TOTP secrets must have at least ${MIN_SECRET_BYTES} bytes`);
-  const mac = createHmac('sha1', secret).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** DIGITS).padStart(DIGITS, '0');
+  return HOTP.generate({ secret: new Secret({ buffer: new Uint8Array(secret).buffer }), counter: timeStep, algorithm: 'SHA1', digits: DIGITS });
 }
 
 export interface VerifyTotpOptions {
