@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller';
 import type { AuditService } from '../audit/audit.service';
 import { flattenValidationErrors } from '../http/validation';
 import { CreateDeploymentDto } from './deployments.dto';
@@ -79,14 +80,18 @@ describe('deployment requests', () => {
       const supersede = { update: () => supersede, set: () => supersede, where: () => supersede, returning: () => supersede, execute: async () => ({ raw: [] }) };
       const repositories = new Map<unknown, unknown>([
         [ApplicationEntity, { findOne: async () => ({ id: 'app-1', teamId: 'team-1', ...application }) }],
-        [DeploymentEntity, { create: (row: Partial<DeploymentEntity>) => row, save, createQueryBuilder: () => supersede, findOneBy: async ({ id }: { id: string }) => rows.find((r) => r.id === id) ?? null }],
+        [DeploymentEntity, { create: (row: Partial<DeploymentEntity>) => row, save, createQueryBuilder: () => supersede,
+          findOneBy: async ({ id }: { id: string }) => rows.find((r) => r.id === id) ?? null,
+          // Only the question rollback asks: another row of the same image marked pruned.
+          existsBy: async ({ imageTag }: { imageTag: string }) => rows.some((r) => r.imageTag === imageTag && r.imagePrunedAt !== null),
+        }],
       ]);
       const manager = { getRepository: (entity: unknown) => repositories.get(entity) };
       const dataSource = { getRepository: manager.getRepository, transaction: async (work: (m: typeof manager) => Promise<unknown>) => work(manager) };
       const enqueue = jest.fn(async () => 'job');
       const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
       const service = new DeploymentsService(dataSource as unknown as DataSource, audit, { enqueue } as never, { append: jest.fn(async () => undefined) } as never, pino({ level: 'silent' }));
-      return { service, save, enqueue };
+      return { service, save, enqueue, rows };
     }
 
     it('refuses an imageTag for an application built from git with a 400 naming the field, and stores and queues nothing', async () => {
@@ -110,6 +115,21 @@ describe('deployment requests', () => {
       const queued = await service.create(null, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
       expect(queued).toMatchObject({ status: 'queued', requestedImageTag: 'v1.4.2', commitSha: null, imageTag: null });
       expect(enqueue).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses up front, with a 409 saying why, a rollback to a deployment whose image went with another deployment of the same image', async () => {
+      const { service, rows, enqueue } = serviceWith(IMAGE_APP);
+      // d-1 built zp/web:d-1; d-2 rolled back to it; the image was then pruned and d-1 marked.
+      const built = await service.create(null, 'app-1', { trigger: 'api' });
+      Object.assign(rows[0], { status: 'success', imageTag: 'zp/web:d-1', imagePrunedAt: new Date() });
+      const rolledBack = await service.create(null, 'app-1', { trigger: 'rollback', source: { ...rows[0] } as DeploymentEntity });
+      Object.assign(rows[1], { status: 'success' });
+      enqueue.mockClear();
+      const refused = service.rollback(null as unknown as Caller, rolledBack.id);
+      await expect(refused).rejects.toMatchObject({ code: ErrorCode.Conflict, status: 409, message: expect.stringMatching(/no longer kept on the server/) });
+      expect(enqueue).not.toHaveBeenCalled();
+      expect(rows).toHaveLength(2);
+      expect(built.id).toBe('d-1');
     });
 
     it('keeps the tag of the deployment a rollback runs again', async () => {

@@ -20,7 +20,7 @@ import { AppException, InjectLogger, imageReferenceWithTag } from '@zpanel/core'
 import { ApplicationEntity, DeploymentEntity, UserEntity } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -205,7 +205,9 @@ export class DeploymentsService {
     if (source.status !== 'success' || source.imageTag === null) {
       throw new AppException(ErrorCode.Conflict, `Only a successful deployment can be rolled back to (this one is ${source.status})`);
     }
-    if (source.imagePrunedAt !== null) {
+    // By tag too: a rollback ran its source's image, and a row marked before that was known may still say kept.
+    const gone = source.imagePrunedAt !== null || (await this.deployments.existsBy({ applicationId: source.applicationId, imageTag: source.imageTag, imagePrunedAt: Not(IsNull()) }));
+    if (gone) {
       throw new AppException(ErrorCode.Conflict, 'The image of this deployment is no longer kept on the server (raise keepImages to keep more)');
     }
     return this.create(caller, source.applicationId, { trigger: 'rollback', source });

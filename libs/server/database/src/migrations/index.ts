@@ -13,6 +13,7 @@ import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
 import { PreviewDeployments1795401200000 } from './1795401200000-preview-deployments';
 import { TagDeploys1795401400000 } from './1795401400000-tag-deploys';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
+import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   PreviewDeployments1795401200000,
   DeploymentImageTag1795401300000,
   TagDeploys1795401400000,
+  PrunedImagesByTag1796616611279,
 ];

@@ -248,35 +248,73 @@ describe(DeploymentPipeline.name, () => {
       expect(result.reason).toMatch(/no longer on the server/);
     });
 
+    const ids = Array.from({ length: 6 }, (_, i) => `aaaaaaaa-0000-4000-8000-00000000000${i + 1}`);
+    const tag = (id: string) => names.appImage('shop', id);
+    /** Successful deployments, newest first, each with the tag it ran. */
+    const history = (...deploymentIds: string[]) => deploymentIds.map((id) => ({ deploymentId: id, imageTag: tag(id) }));
+
     it('prunes only its own labelled images beyond keepImages, never the live one or others', async () => {
       const t = setup();
-      const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000003'];
-      for (const id of ids) t.ops.addImage(names.appImage('shop', id), id);
+      for (const id of ids.slice(0, 3)) t.ops.addImage(tag(id), id);
       t.ops.addImage('postgres:16', null);
 
-      const result = await t.run();
+      const result = await t.run({ liveHistory: history(ids[2], ids[1], ids[0]) });
 
       // keepImages 2: the new image and the newest previous one stay.
-      expect(result.prunedDeploymentIds.sort()).toEqual([ids[0], ids[1]].sort());
-      expect([...t.ops.images.keys()].sort()).toEqual([names.appImage('shop', NEW_ID), names.appImage('shop', ids[2]), 'postgres:16'].sort());
+      expect(result.prunedImageTags.sort()).toEqual([tag(ids[0]), tag(ids[1])].sort());
+      expect([...t.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[2]), 'postgres:16'].sort());
     });
 
-    it('counts images, not tags: every tag of a kept image stays, and a cached rebuild of the live one keeps the previous images', async () => {
+    it('keeps the images of the last live deployments: builds that never went live are not counted and go', async () => {
       const t = setup();
-      const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002', 'aaaaaaaa-0000-4000-8000-000000000003', 'aaaaaaaa-0000-4000-8000-000000000004'];
-      // Image A (deployment 1), image B (deployments 2 and 3: the second was a cached rebuild), image C (deployment 4).
-      t.ops.addImage(names.appImage('shop', ids[0]), ids[0], 'sha256:a');
-      t.ops.addImage(names.appImage('shop', ids[1]), ids[1], 'sha256:b');
-      t.ops.addImage(names.appImage('shop', ids[2]), ids[2], 'sha256:b');
-      t.ops.addImage(names.appImage('shop', ids[3]), ids[3], 'sha256:c');
-      // This deployment rebuilds C from the cache: still image C, now under a third tag.
+      // ids[0] was live; ids[1] and ids[2] built images that failed their health check.
+      for (const id of ids.slice(0, 3)) t.ops.addImage(tag(id), id);
+
+      const result = await t.run({ liveHistory: history(ids[0]) });
+
+      expect(result.status).toBe('success');
+      expect([...t.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[0])].sort());
+      expect(result.prunedImageTags.sort()).toEqual([tag(ids[1]), tag(ids[2])].sort());
+    });
+
+    it('never prunes the image live before this deployment, even with keepImages 1, nor the one a rollback runs', async () => {
+      const t = setup();
+      for (const id of ids.slice(0, 2)) t.ops.addImage(tag(id), id);
+      const deployed = await t.run({ application: application({ keepImages: 1 }), liveHistory: history(ids[1], ids[0]) });
+      expect(deployed.prunedImageTags).toEqual([tag(ids[0])]);
+      expect([...t.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[1])].sort());
+
+      // Rolling back to ids[1]: its image runs, the one live before (NEW_ID's) stays.
+      const r = setup();
+      for (const id of [ids[1], NEW_ID]) r.ops.addImage(tag(id), id);
+      const rolledBack = await r.run({ application: application({ keepImages: 1 }), rollbackImage: tag(ids[1]), liveHistory: history(NEW_ID, ids[1]) });
+      expect(rolledBack).toMatchObject({ status: 'success', prunedImageTags: [] });
+      expect([...r.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[1])].sort());
+    });
+
+    it('counts images, not tags, and keeps one tag per kept image: cached redeploys leave no pile of tags', async () => {
+      const t = setup();
+      // Image A (deployment 1), image B (deployments 2 and 3: the second a cached rebuild), image C (4 and 5).
+      t.ops.addImage(tag(ids[0]), ids[0], 'sha256:a');
+      t.ops.addImage(tag(ids[1]), ids[1], 'sha256:b');
+      t.ops.addImage(tag(ids[2]), ids[2], 'sha256:b');
+      t.ops.addImage(tag(ids[3]), ids[3], 'sha256:c');
+      t.ops.addImage(tag(ids[4]), ids[4], 'sha256:c');
+      // This deployment rebuilds C from the cache: still image C, under a third tag.
       t.ops.nextBuildImageId = 'sha256:c';
 
-      const result = await t.run();
+      const result = await t.run({ liveHistory: history(ids[4], ids[3], ids[2], ids[1], ids[0]) });
 
-      // keepImages 2: the live image (C, both tags) and the newest other one (B, both tags); A goes.
-      expect(result.prunedDeploymentIds).toEqual([ids[0]]);
-      expect([...t.ops.images.keys()].sort()).toEqual([names.appImage('shop', NEW_ID), ...ids.slice(1).map((id) => names.appImage('shop', id))].sort());
+      // keepImages 2: the live image C (under this deployment's tag only) and B (under its newest live tag); A goes.
+      expect([...t.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[2])].sort());
+      expect(result.prunedImageTags.sort()).toEqual([tag(ids[0]), tag(ids[1]), tag(ids[3]), tag(ids[4])].sort());
+      expect(t.text()).toContain(`Removed the extra tag ${tag(ids[4])} (the same image is kept under another)`);
+    });
+
+    it('reports the image of a rollback that is gone, so every deployment that ran it is marked', async () => {
+      const t = setup();
+      const result = await t.run({ rollbackImage: tag(ids[0]) });
+      expect(result).toMatchObject({ status: 'failed', prunedImageTags: [tag(ids[0])] });
     });
 
     it('pulls an image reference only when the server lacks it, and wraps it in a labelled image of its own', async () => {

@@ -47,6 +47,11 @@ export interface PipelineInput {
   deployKey: string | null;
   /** The git host's pinned known_hosts lines (ssh URLs); null: learn them on this clone. */
   gitHostKey: string | null;
+  /**
+   * The application's successful deployments before this one, newest first, with the image each ran
+   * (a rollback ran its source's): what retention keeps. A build that never went live is not in it.
+   */
+  liveHistory?: { deploymentId: string; imageTag: string }[];
   /** Token for an https:// repository, opened; redacted from the log like every secret. */
   gitToken: string | null;
 }
@@ -79,8 +84,11 @@ export interface PipelineResult {
   commitSha: string | null;
   imageTag: string | null;
   containerName: string | null;
-  /** Deployments whose image was pruned by this run. */
-  prunedDeploymentIds: string[];
+  /**
+   * Image tags this run removed, or found gone (a rollback to a removed image): every deployment that
+   * ran one of them can no longer be rolled back to.
+   */
+  prunedImageTags: string[];
 }
 
 /** A step failed for a reason a person can act on; `message` is shown as the deployment's reason. */
@@ -112,6 +120,7 @@ export class DeploymentPipeline {
   private commitSha: string | null = null;
   private imageTag: string | null = null;
   private startedContainer: string | null = null;
+  private readonly goneImageTags: string[] = [];
   private applicationId = '';
 
   constructor(private readonly deps: PipelineDeps) {}
@@ -127,7 +136,10 @@ export class DeploymentPipeline {
       let image: string;
       if (input.rollbackImage) {
         log.system(`==> Rollback: running the kept image ${input.rollbackImage} again (no clone, no build)`);
-        if (!(await this.deps.ops.imageExists(input.rollbackImage))) throw new StepFailure(`The image ${input.rollbackImage} is no longer on the server.`);
+        if (!(await this.deps.ops.imageExists(input.rollbackImage))) {
+          this.goneImageTags.push(input.rollbackImage);
+          throw new StepFailure(`The image ${input.rollbackImage} is no longer on the server.`);
+        }
         image = input.rollbackImage;
       } else {
         image = await this.sourceAndBuild(input);
@@ -176,10 +188,10 @@ export class DeploymentPipeline {
       }
 
       await this.enter('prune');
-      const prunedDeploymentIds = await this.prune(app.keepImages, image);
+      const prunedImageTags = await this.prune(app.keepImages, image, input.liveHistory ?? []);
       await this.enter('done');
       log.system('==> Deployment succeeded');
-      return this.result('success', null, containerName, prunedDeploymentIds);
+      return this.result('success', null, containerName, prunedImageTags);
     } catch (error) {
       if (promoted) {
         // The new container serves: a failure past promote is not the deployment's.
@@ -356,25 +368,35 @@ export class DeploymentPipeline {
     for (const line of lines) this.deps.log.write('stderr', `${line}\n`);
   }
 
-  private async prune(keep: number, current: string): Promise<string[]> {
+  /**
+   * Keeps the images of the last `keep` deployments that were live (distinct images: a cached
+   * redeploy is the same image again), and always the running one and the one live before it, so a
+   * rollback always has somewhere to go. A build that never went live (failed, cancelled) is not
+   * counted and goes. Each kept image keeps one tag: the running deployment's, or the newest live
+   * deployment's that ran it; the other tags of it (cached redeploys) go, so tags do not pile up.
+   */
+  private async prune(keep: number, current: string, history: { deploymentId: string; imageTag: string }[]): Promise<string[]> {
     const pruned: string[] = [];
     try {
       const images = await this.deps.ops.appImages();
-      // Images, not tags, are counted: a cached rebuild is the same image under another tag, and
-      // all its tags stay while it does. Newest first; the live image always stays, whatever its age.
-      const live = images.find((i) => i.reference === current)?.imageId;
-      const kept = new Set(
-        images
-          .map((i) => i.imageId)
-          .filter((id) => id !== live)
-          .filter((id, index, ids) => ids.indexOf(id) === index)
-          .slice(0, Math.max(0, keep - 1)),
-      );
-      const extra = images.filter((i) => i.reference !== current && i.imageId !== live && !kept.has(i.imageId));
-      for (const image of extra) {
+      const imageOf = new Map(images.map((i) => [i.reference, i.imageId]));
+      const keptTags = new Set([current]);
+      const keptImages = new Set<string>();
+      const currentImage = imageOf.get(current);
+      if (currentImage) keptImages.add(currentImage);
+      for (const live of history) {
+        const imageId = imageOf.get(live.imageTag);
+        if (imageId === undefined || keptImages.has(imageId)) continue;
+        // The first other image is the one live before this deployment: kept whatever `keep` says.
+        if (keptImages.size >= Math.max(keep, currentImage ? 2 : 1)) break;
+        keptImages.add(imageId);
+        keptTags.add(live.imageTag);
+      }
+      for (const image of images) {
+        if (keptTags.has(image.reference)) continue;
         if (await this.deps.ops.removeImage(image.reference)) {
-          if (image.deploymentId) pruned.push(image.deploymentId);
-          this.deps.log.system(`==> Removed the old image ${image.reference}`);
+          pruned.push(image.reference);
+          this.deps.log.system(keptImages.has(image.imageId) ? `==> Removed the extra tag ${image.reference} (the same image is kept under another)` : `==> Removed the old image ${image.reference}`);
         }
       }
     } catch (error) {
@@ -429,11 +451,11 @@ export class DeploymentPipeline {
       }
     }
     log.system(`==> ${status === 'cancelled' ? 'Cancelled' : 'Failed'} at ${this.step}: ${reason}`);
-    return this.result(status, reason, this.startedContainer, []);
+    return this.result(status, reason, this.startedContainer, this.goneImageTags);
   }
 
-  private result(status: PipelineResult['status'], reason: string | null, containerName: string | null, prunedDeploymentIds: string[]): PipelineResult {
-    return { status, step: this.step, reason, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedDeploymentIds };
+  private result(status: PipelineResult['status'], reason: string | null, containerName: string | null, prunedImageTags: string[]): PipelineResult {
+    return { status, step: this.step, reason, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedImageTags };
   }
 }
 

@@ -254,6 +254,57 @@ describe(DeploymentRunHandler.name, () => {
     }
   });
 
+  it('keeps the images of live deployments, not of builds that never went live, marks a rollback gone with its image, and leaves one tag per image after cached redeploys', async () => {
+    const retained = await createGitFixture('retained');
+    try {
+      await retained.commit(appFiles('r1'), 'r1');
+      const app = await addApplication('retained', { gitUrl: retained.url, gitBranch: retained.branch, keepImages: 2 });
+      const tags = () => dockerCli('images', '--filter', `label=zpanel.application=${app.id}`, '--format', '{{.Repository}}:{{.Tag}}').split('\n').filter(Boolean).sort();
+      const reload = (id: string) => deployments().findOneByOrFail({ id });
+      const healthy = app.healthCheck;
+      const change = async (version: string) => retained.commit({ 'www/index.html': version }, version);
+
+      const live1 = await deploy(app.id);
+      expect(live1.status).toBe('success');
+      // Two builds that never go live (their health check fails): they must not push live1's image out.
+      await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 1 } });
+      await change('r2');
+      expect((await deploy(app.id)).status).toBe('failed');
+      await change('r3');
+      expect((await deploy(app.id)).status).toBe('failed');
+      await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: healthy });
+      await change('r4');
+      const live2 = await deploy(app.id);
+      expect(live2.status).toBe('success');
+      expect(tags()).toEqual([live1.imageTag, live2.imageTag].sort());
+      expect((await reload(live1.id)).imagePrunedAt).toBeNull();
+
+      const rollback = await deploy(app.id, { trigger: 'rollback', sourceDeploymentId: live1.id, imageTag: live1.imageTag, commitSha: live1.commitSha });
+      expect(rollback.status).toBe('success');
+      expect(await answer(rollback.containerName as string)).toBe('r1');
+
+      // Two more live versions (keepImages 2): live1's image goes, and with it what the rollback ran.
+      await change('r5');
+      const live3 = await deploy(app.id);
+      await change('r6');
+      const live4 = await deploy(app.id);
+      expect([live3.status, live4.status]).toEqual(['success', 'success']);
+      expect(tags()).toEqual([live3.imageTag, live4.imageTag].sort());
+      expect((await reload(live1.id)).imagePrunedAt).not.toBeNull();
+      expect((await reload(rollback.id)).imagePrunedAt).not.toBeNull();
+
+      // Redeploys that change nothing build the same image again: its older tags go, one stays.
+      const cached = await deploy(app.id);
+      const cachedAgain = await deploy(app.id);
+      expect([cached.status, cachedAgain.status]).toEqual(['success', 'success']);
+      expect(tags()).toEqual([live3.imageTag, cachedAgain.imageTag].sort());
+      expect((await reload(live4.id)).imagePrunedAt).not.toBeNull();
+      expect(await answer(cachedAgain.containerName as string)).toBe('r6');
+    } finally {
+      await retained.close();
+    }
+  });
+
   it('deploys an image reference, pulling nothing the server already has', async () => {
     const context = await mkdtemp(join(tmpdir(), 'zpanel-image-spec-'));
     const reference = `${namespace}-fixture/web:1`;

@@ -6,7 +6,7 @@ import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVar
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In, IsNull, Not } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { cleanUpApplication } from './application-cleanup';
@@ -184,7 +184,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
       const reason = error instanceof Error && error.message.startsWith('The ') ? error.message : 'Zpanel could not run the deployment (an internal error; see the worker log).';
       log?.system(`==> Failed: ${reason}`);
-      result = { status: 'failed', step: deployment.step, reason, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedDeploymentIds: [] };
+      result = { status: 'failed', step: deployment.step, reason, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedImageTags: [] };
     } finally {
       clearTimeout(timeout);
       clearInterval(heartbeat);
@@ -208,13 +208,25 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         heartbeatAt: () => 'now()',
       },
     );
-    if (result.prunedDeploymentIds.length > 0) {
-      await this.deployments.update({ id: In(result.prunedDeploymentIds), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
+    if (result.prunedImageTags.length > 0) {
+      // By tag: a rollback ran its source's image, and is gone with it.
+      await this.deployments.update({ imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
     }
     // Zero rows: the reaper already failed it (this worker looked dead) or the application was deleted.
     if (finished.affected) await this.events.status(deploymentId, result.status, result.step, result.reason);
     this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
     return { ran: true, status: result.status as DeploymentStatus };
+  }
+
+  /** The images that were live, newest first: what retention keeps (enough rows for keepImages' maximum, with repeats). */
+  private async liveHistory(deployment: DeploymentEntity): Promise<{ deploymentId: string; imageTag: string }[]> {
+    const rows = await this.deployments.find({
+      where: { applicationId: deployment.applicationId, status: 'success', imageTag: Not(IsNull()), id: Not(deployment.id) },
+      select: { id: true, imageTag: true, finishedAt: true },
+      order: { finishedAt: { direction: 'DESC', nulls: 'LAST' }, createdAt: 'DESC' },
+      take: 500,
+    });
+    return rows.map((r) => ({ deploymentId: r.id, imageTag: r.imageTag as string }));
   }
 
   /** queued -> running in one statement, only while no other deployment of the application runs. */
@@ -319,6 +331,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         deployKey,
         gitHostKey: settings.gitHostKey,
         gitToken,
+        liveHistory: await this.liveHistory(deployment),
       },
     };
   }
