@@ -196,6 +196,51 @@ describe('webhooks (built api + worker, the test server)', () => {
     await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
   });
 
+  it('supports {a,b}, [ab] and ! in watch paths (a file counts when it matches a pattern without ! and none with !), and refuses malformed globs at save', async () => {
+    for (const [watchPaths, message] of [
+      [['{src,www'], /^watchPaths\[0\] must be a valid glob: it has a \{ without its \}/],
+      [['!www/**'], /^watchPaths needs a pattern without !/],
+      [['{..,www}/x'], /^watchPaths\[0\] must be a relative path glob/],
+    ] as const) {
+      const refused = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths });
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body.errors).toEqual([{ field: 'watchPaths', message: expect.stringMatching(message) }]);
+    }
+
+    const saved = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['{src,www}/**', '!www/docs/**', '[Dd]ockerfile'] });
+    expect(saved.status).toBe(200);
+    expect(saved.body.watchPaths).toEqual(['{src,www}/**', '!www/docs/**', '[Dd]ockerfile']);
+    const count = await deploymentCount();
+    const excluded = await signedPush('github', { modified: ['www/docs/readme.md', 'README.md'] });
+    expect(excluded.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
+    expect(await deploymentCount()).toBe(count);
+    const watched = await signedPush('github', { modified: ['www/docs/readme.md', 'dockerfile'] });
+    expect(watched.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
+    await deploymentFinished(asOwner, watched.body.deliveries[0].deploymentId as string);
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+  });
+
+  it('keeps answering other requests while it compares a hostile watch path with a hostile changed file', async () => {
+    // A backtracking RegExp takes seconds per changed file here (22 s for one file was seen); the automaton a moment.
+    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['*a*a*a*a*a*a*c'] })).status).toBe(200);
+    let processed = false;
+    const delivery = signedPush('github', { modified: ['a'.repeat(80), `${'a'.repeat(79)}/${'a'.repeat(80)}`] }).finally(() => {
+      processed = true;
+    });
+    // Health is asked while the delivery is handled (at least once, more if the handling takes a while); each answer must come promptly.
+    const waits: number[] = [];
+    do {
+      const asked = Date.now();
+      const health = await fetch(`${stack.baseUrl}/api/health`);
+      expect(health.status).toBe(200);
+      waits.push(Date.now() - asked);
+    } while (!processed);
+    expect(Math.max(...waits)).toBeLessThan(2_000);
+    expect((await delivery).body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+  });
+
   it('deploys a pushed tag that matches deployTags (fetching the tag, annotated or not), and ignores other tags', async () => {
     const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { deployTags: '-v*; touch /tmp/pwned' });
     expect(invalid.status).toBe(400);

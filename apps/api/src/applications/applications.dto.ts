@@ -43,7 +43,10 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../http/pagination';
 import { SshKeyDoc } from '../servers/servers.dto';
-import { IfPresent, IsApplicationField, IsDisplayText } from './field-validation';
+import { IfPresent, IsApplicationField, IsDisplayText, IsWatchPaths } from './field-validation';
+
+const WATCH_PATHS_DOC =
+  'Globs: * within a folder, ** across folders, ? one character, [ab] / [a-z] / [!ab] one of (or none of) a set, {a,b} either alternative; a leading ! excludes. A webhook push deploys only when a changed file matches a pattern without ! and none with ! (empty list: every push). Caps (GLOB_LIMITS in @zpanel/core): 255 characters per glob, {a,b} expanding to at most 32 patterns per glob and 256 in all; a push with more than 5000 changed files, a path longer than 1024 characters, or too costly a comparison deploys without the check.';
 
 const { healthCheck: hc } = APPLICATION_LIMITS;
 const range = (field: string, limits: { min: number; max: number }) => `${field} must be between ${limits.min} and ${limits.max}`;
@@ -89,8 +92,9 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiPropertyOptional({ nullable: true, example: 512 }) memoryLimitMb: number | null;
   @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
-  @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: 'A webhook push deploys only when a changed file matches one of these globs (empty: every push)' }) watchPaths: string[];
-  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names: a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: WATCH_PATHS_DOC })
+  watchPaths: string[];
+  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
   deployTags: string | null;
   @ApiProperty({
     type: [String],
@@ -335,16 +339,16 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     type: [String],
     example: ['apps/api/**', 'libs/**'],
     maxItems: APPLICATION_LIMITS.watchPaths.max,
-    description: 'Globs (* within a folder, ** across folders, ? one character): a webhook push deploys only when a changed file matches one; empty: every push',
+    description: WATCH_PATHS_DOC,
   })
   @IfPresent()
   @IsArray({ message: 'watchPaths must be a list of path globs' })
   @ArrayMaxSize(APPLICATION_LIMITS.watchPaths.max, { message: `watchPaths may list at most ${APPLICATION_LIMITS.watchPaths.max} globs` })
   @ArrayUnique({ message: 'watchPaths must not list a glob twice' })
-  @IsApplicationField('watchPath', { each: true })
+  @IsWatchPaths()
   watchPaths?: string[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !; at most 100 characters): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
   @IsOptional()
   @IsApplicationField('tagPattern')
   deployTags?: string | null;

@@ -1,5 +1,5 @@
 import { ENV_VALUE_MAX_BYTES } from '@zpanel/contracts';
-import { APPLICATION_FIELD_RULES, type ApplicationField, AppException } from '@zpanel/core';
+import { APPLICATION_FIELD_RULES, type ApplicationField, AppException, watchPathsProblem } from '@zpanel/core';
 import { type PipeTransform, Injectable } from '@nestjs/common';
 import { type ValidationArguments, type ValidationOptions, ValidateBy, ValidateIf } from 'class-validator';
 
@@ -16,6 +16,23 @@ export function IsApplicationField(field: ApplicationField, options?: Validation
         validate: (value: unknown) => rule(value) === null,
         // For `each`, `value` is the whole array: the rule's message is the same for every element.
         defaultMessage: (args?: ValidationArguments) => `${args?.property ?? field} ${rule(options?.each ? undefined : args?.value) ?? 'is not allowed'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** The whole list of watch paths, with the message of the first problem (which entry, and what is wrong with it). */
+export function IsWatchPaths(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isWatchPaths',
+      validator: {
+        validate: (value: unknown) => watchPathsProblem(value) === null,
+        defaultMessage: (args?: ValidationArguments) => {
+          const problem = watchPathsProblem(args?.value) ?? 'is not allowed';
+          return `${args?.property ?? 'watchPaths'}${problem.startsWith('[') ? '' : ' '}${problem}`;
+        },
       },
     },
     options,

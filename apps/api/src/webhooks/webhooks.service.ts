@@ -15,7 +15,7 @@ import {
   type WebhookSettingsDto,
   AuditAction,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, anyGlobMatches, generateOpaqueToken, gitBranch, gitCommit, gitTag } from '@zpanel/core';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateOpaqueToken, gitBranch, gitCommit, gitTag, globMatches, matchWatchPaths } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
@@ -67,12 +67,21 @@ interface Decision {
   tag?: string;
 }
 
+/** A deployTags glob saved before today's checks (or edited in the database) that no longer parses matches nothing. */
+function tagMatches(pattern: string, tag: string): boolean {
+  try {
+    return globMatches(pattern, tag);
+  } catch {
+    return false;
+  }
+}
+
 /** A tag push deploys the tagged commit when the application's deployTags glob matches the tag name. */
 function decideTag(app: { deployTags?: string | null }, tags: PushedRef[]): Decision {
   if (!app.deployTags) return { outcome: 'ignored', reason: 'tag: tag pushes do not deploy this application (set deployTags, e.g. v*)' };
   const valid = tags.filter((p): p is PushedRef & { tag: string } => p.tag !== null && gitTag(p.tag) === null);
   if (valid.length === 0) return { outcome: 'ignored', reason: 'tag: the pushed tag name is not a valid tag name' };
-  const push = valid.find((p) => anyGlobMatches([app.deployTags as string], [p.tag]));
+  const push = valid.find((p) => tagMatches(app.deployTags as string, p.tag));
   if (!push) return { outcome: 'ignored', reason: `tag: ${valid.map((p) => p.tag).join(', ')} does not match the application’s deployTags ${app.deployTags}` };
   if (push.commit === null) return { outcome: 'ignored', reason: 'tag: the tag was deleted' };
   if (gitCommit(push.commit) !== null) return { outcome: 'ignored', reason: 'commit: the pushed commit is not a valid commit hash' };
@@ -114,7 +123,9 @@ export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'> & { depl
   if (marker) return { outcome: 'ignored', reason: `skipped: ${marker} in the head commit message` };
   if (app.watchPaths.length > 0) {
     if (push.changedFiles === null) return { outcome: 'accepted', reason: 'deployed: the provider did not list every changed file, so watch paths were not checked', commit: push.commit };
-    if (!anyGlobMatches(app.watchPaths, push.changedFiles)) return { outcome: 'ignored', reason: 'watch paths: no changed file matches the application’s watch paths' };
+    const watched = matchWatchPaths(app.watchPaths, push.changedFiles);
+    if (watched.result === 'no-match') return { outcome: 'ignored', reason: 'watch paths: no changed file matches the application’s watch paths' };
+    if (watched.result === 'unchecked') return { outcome: 'accepted', reason: `deployed: watch paths were not checked (${watched.reason})`, commit: push.commit };
   }
   return { outcome: 'accepted', reason: 'deployed', commit: push.commit };
 }

@@ -83,7 +83,7 @@ export interface ApplicationDto {
   memoryLimitMb: number | null;
   stopGraceSeconds: number;
   keepImages: number;
-  /** Globs (`*`, `**`, `?`): a webhook push deploys only when a changed file matches one; empty: every push. */
+  /** Globs (`*`, `**`, `?`, `[ab]`, `{a,b}`, `!` in front to exclude): a webhook push deploys only when a changed file matches a pattern without `!` and none with it; empty: every push. */
   watchPaths: string[];
   /** Glob over tag names (`v*`, `release/**`): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy. */
   deployTags: string | null;

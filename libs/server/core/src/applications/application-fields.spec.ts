@@ -13,9 +13,9 @@ const VALID: Record<ApplicationField, string[]> = {
   imageTag: ['latest', 'v1.4.2', '1.27-alpine', 'sha-4f2a9c1', '_build', 'A'.repeat(128)],
   domain: ['app.example.com', 'a-b.c.example.test', 'xn--bcher-kva.example'],
   previewDomain: ['preview.example.com', 'pr.shop.example.test', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`],
-  tagPattern: ['v*', 'release/**', 'v?.*', 'prod', '*'],
+  tagPattern: ['v*', 'release/**', 'v?.*', 'prod', '*', 'v[0-9]*', '{v,release-}*', 'v[!0]*'],
   envKey: ['DATABASE_URL', '_X', 'a1'],
-  watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**'],
+  watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**', '{apps,libs}/**', '!docs/**', '[ab]/x', 'src/[a-z]*.ts', 'src/[!.]*'],
 };
 
 const INVALID: Record<ApplicationField, string[]> = {
@@ -42,9 +42,9 @@ const INVALID: Record<ApplicationField, string[]> = {
   imageTag: ['', '.v1', '-v1', 'v1:2', 'v1/2', 'v1@sha256:abc', 'v 1', 'x'.repeat(129)],
   domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
   previewDomain: ['', 'localhost', 'Preview.example.com', '*.example.com', 'a..b', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(47)}`],
-  tagPattern: ['', '-v*', '/v*', '.v', 'a..b', 'a//b', 'v[0-9]', '{a,b}', 'v* x', 'x'.repeat(101)],
+  tagPattern: ['', '-v*', '/v*', '.v', 'a..b', 'a//b', 'v* x', 'x'.repeat(101), '!v*', '{a,-b}', '{.,a}.b', 'v[0-9', 'v{a,b', 'a,b', 'v[]', 'v[9-0]'],
   envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
-  watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'a[bc]', '{a,b}', 'x'.repeat(256), 'a\nb'],
+  watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'x'.repeat(256), 'a\nb', '!', '!!a', '{..,a}/b', '{/abs,a}', 'a[bc', 'a]', 'a{b', 'a}b', 'a,b', '[a/b]', `{${Array.from({ length: 33 }, (_, i) => `a${i}`).join(',')}}`, '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}'],
 };
 
 describe('preview names, domains and refs', () => {

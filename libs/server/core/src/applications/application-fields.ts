@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { GLOB_LIMITS, GlobSyntaxError, compileGlob, globAlternatives } from './glob';
 
 /**
  * Allowlists for every application field that reaches git, Docker, Caddy or the server
@@ -157,21 +158,50 @@ export function isFetchableRef(ref: unknown): ref is string {
   return ref.startsWith('refs/tags/') && gitTag(ref.slice('refs/tags/'.length)) === null;
 }
 
-/** Which pushed tags deploy: a glob over tag names (`*` and `?` within a `/`-separated part, `**` across them). */
+/** Why a glob cannot be saved (syntax, caps), or null; `check` looks at each pattern `{a,b}` expands to. */
+function globProblem(value: string, allowNegation: boolean, check: (alternative: string) => boolean): string | null {
+  try {
+    compileGlob(value, { allowNegation });
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) return `must be a valid glob: it ${error.message}`;
+    throw error;
+  }
+  return globAlternatives(value).every(check) ? null : '';
+}
+
+const TAG_PATTERN = /^[A-Za-z0-9._/*?[\]{},!^-]+$/;
+
+/** Which pushed tags deploy: a glob over tag names (syntax in glob.ts: `*`, `**`, `?`, `[...]`, `{a,b}`; no negation). */
 export const tagPattern: FieldRule = (value) => {
-  const message = 'must be a glob of tag names: letters, digits, . _ - / and the wildcards * ** ? (e.g. v* or release/**)';
-  if (!string(value, 100) || !/^[A-Za-z0-9._/*?-]+$/.test(value) || /^[-/.]/.test(value) || value.includes('..') || value.includes('//')) return message;
-  return null;
+  const message = 'must be a glob of tag names: letters, digits, . _ - / and the wildcards * ** ? [...] {a,b} (e.g. v* or release/**)';
+  if (!string(value, 100) || !TAG_PATTERN.test(value)) return message;
+  const problem = globProblem(value, false, (p) => p.length > 0 && !/^[-/.]/.test(p) && !p.includes('..') && !p.includes('//'));
+  return problem === '' ? message : problem;
 };
 
-const WATCH_PATH = /^[A-Za-z0-9._/*?-]+$/;
+const WATCH_PATH = /^[A-Za-z0-9._/*?[\]{},!^-]+$/;
 
-/** A watch-path glob (`*`, `**`, `?`, literal letters, digits, . _ - /): relative, no `..`. */
+/** A watch-path glob (syntax in glob.ts, `!` in front for a negative one): relative, no `..`. */
 export const watchPath: FieldRule = (value) => {
-  const message = 'must be a relative path glob of letters, digits, . _ - / and the wildcards * ** ? (no ..)';
-  if (!string(value, 255) || !WATCH_PATH.test(value) || value.startsWith('/') || value.startsWith('-') || value.split('/').includes('..')) return message;
-  return null;
+  const message = 'must be a relative path glob of letters, digits, . _ - / and the wildcards * ** ? [...] {a,b}, with ! in front to exclude (no ..)';
+  if (!string(value, GLOB_LIMITS.patternLength) || !WATCH_PATH.test(value)) return message;
+  const problem = globProblem(value, true, (p) => p.length > 0 && !p.startsWith('/') && !p.startsWith('-') && !p.split('/').includes('..'));
+  return problem === '' ? message : problem;
 };
+
+/** The whole list of watch paths: each glob, the expansion total, and a positive pattern for the negative ones to subtract from. */
+export function watchPathsProblem(list: unknown): string | null {
+  if (!Array.isArray(list)) return 'must be a list of path globs';
+  let alternatives = 0;
+  for (const [i, value] of list.entries()) {
+    const problem = watchPath(value);
+    if (problem) return `[${i}] ${problem}`;
+    alternatives += globAlternatives(value as string).length;
+  }
+  if (alternatives > GLOB_LIMITS.totalAlternatives) return `must expand to at most ${GLOB_LIMITS.totalAlternatives} patterns in all ({a,b} counts as two)`;
+  if (list.length > 0 && list.every((v) => (v as string).startsWith('!'))) return 'needs a pattern without ! (a changed file counts when it matches one without ! and none with !)';
+  return null;
+}
 
 export const envKey: FieldRule = (value) =>
   string(value, 256) && ENV_KEY.test(value) ? null : 'must be a variable name: letters, digits and _, not starting with a digit';

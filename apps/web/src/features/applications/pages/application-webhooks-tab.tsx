@@ -111,7 +111,7 @@ function WatchPaths({ application, teamId, writeRefusal }: { application: Applic
           value={text}
           onChange={(event) => setText(event.target.value)}
           errors={errorsByField(update.error).watchPaths}
-          hint={`One glob per line (* within a folder, ** across folders, ? one character), at most ${APPLICATION_LIMITS.watchPaths.max}. Empty: every push deploys.`}
+          hint={`One glob per line (* within a folder, ** across folders, ? one character, [ab] one of, {a,b} either; ! in front excludes, e.g. !docs/**), at most ${APPLICATION_LIMITS.watchPaths.max}. Empty: every push deploys.`}
         />
       </fieldset>
       <FormFailure error={update.error} fields={shownFields(update.error, ['watchPaths'])} />
