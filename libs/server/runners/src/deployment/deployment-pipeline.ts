@@ -1,7 +1,7 @@
 import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type RestartPolicy } from '@zpanel/contracts';
 import { ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHostsFingerprints } from '@zpanel/core';
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, sep } from 'node:path';
 import { CheckoutPathError, resolveInsideCheckout } from './checkout-paths';
@@ -222,7 +222,8 @@ export class DeploymentPipeline {
           await ops.pullImage(reference, (line) => log.write('stdout', `${line}\n`), this.deps.signal);
         }
         // A labelled image of our own per deployment: a rollback finds exactly what ran, and pruning sees only ours.
-        context = await mkdtemp(join(tmpdir(), 'zpanel-image-'));
+        // Canonical, as packBuildContext wants it (the temporary directory may be reached through a link).
+        context = await realpath(await mkdtemp(join(tmpdir(), 'zpanel-image-')));
         await writeFile(join(context, 'Dockerfile'), `FROM ${reference}\n`);
         contextDir = context;
         dockerfile = 'Dockerfile';
