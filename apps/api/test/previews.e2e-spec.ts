@@ -183,7 +183,8 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     await waitFor(async () => (leftOnServer(preview.id) === '' ? true : undefined), 60_000, "the preview's containers and images to be removed");
     expect((await previews()).total).toBe(0);
     expect((await asOwner('GET', `/api/v1/applications/${preview.id}`)).status).toBe(404);
-    const twice = await deliverPull('github', { number: 7, action: 'closed', headSha: preview.commitSha as string });
+    // Closed again (a new event: the same bytes again would be answered as a replay).
+    const twice = await deliverPull('github', { number: 7, action: 'closed', headSha: preview.commitSha as string, title: 'Add the cart (closed again)' });
     expect(twice.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'pull request: #7 closed, and it has no preview' });
   });
 

@@ -48,8 +48,10 @@ describe('webhooks (built api + worker, the test server)', () => {
     return { status: res.status, text, contentType: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : undefined) as WebhookReceiptDto & ProblemDetails };
   }
 
+  let pushes = 0;
+  /** Each call a new push (its own commit message): the same bytes twice would be a replay. */
   function signedPush(provider: WebhookProviderName, spec: Partial<Parameters<typeof pushPayload>[1]> = {}, options: { secret?: string | null; deliveryId?: string } = {}) {
-    const body = JSON.stringify(pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: 'Update', modified: ['www/index.html'], ...spec }));
+    const body = JSON.stringify(pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: `Update ${++pushes}`, modified: ['www/index.html'], ...spec }));
     return deliver(provider, body, webhookHeaders(provider, body, options.secret === undefined ? secret : options.secret, { deliveryId: options.deliveryId }));
   }
 
@@ -107,6 +109,27 @@ describe('webhooks (built api + worker, the test server)', () => {
     expect(again.status).toBe(202);
     expect(again.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'accepted', reason: 'deployed', deploymentId: deployment.id }]);
     expect(await deploymentCount()).toBe(count);
+  });
+
+  it('answers a replay (the same signed body under a new delivery id) without deploying again, logging it as a duplicate', async () => {
+    const body = JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head, message: `Replayed ${randomUUID()}`, modified: ['www/index.html'] }));
+    const firstId = randomUUID();
+    const first = await deliver('github', body, webhookHeaders('github', body, secret, { deliveryId: firstId }));
+    expect(first.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: 'deployed' });
+    await deploymentFinished(asOwner, first.body.deliveries[0].deploymentId as string);
+    const count = await deploymentCount();
+
+    const replayIds = [randomUUID(), randomUUID(), randomUUID()];
+    // Sequential and concurrent replays alike: the delivery id is not covered by the signature, the body is.
+    const replays = [await deliver('github', body, webhookHeaders('github', body, secret, { deliveryId: replayIds[0] }))];
+    replays.push(...(await Promise.all(replayIds.slice(1).map((deliveryId) => deliver('github', body, webhookHeaders('github', body, secret, { deliveryId }))))));
+    for (const replay of replays) {
+      expect(replay.status).toBe(202);
+      expect(replay.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'ignored', reason: `duplicate: the same signed body was already received as delivery ${firstId}; nothing is deployed again`, deploymentId: null }]);
+    }
+    expect(await deploymentCount()).toBe(count);
+    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=10`)).body.items;
+    for (const deliveryId of replayIds) expect(log.find((d) => d.deliveryId === deliveryId)).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^duplicate: /), deploymentId: null });
   });
 
   it('refuses a wrong or missing signature with 401 problem+json, queues nothing and logs a rejection', async () => {

@@ -25,6 +25,7 @@ import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { normalizeRepoUrl, repoName } from './repo-url';
+import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
 import { PreviewsService } from '../previews/previews.service';
 import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PullRequestEvent, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
 import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
@@ -92,6 +93,9 @@ function decideTag(app: { deployTags?: string | null }, tags: PushedRef[]): Deci
 
 /** What a verified pull request event asks of one application's previews. */
 export type PullDecision = { action: 'ignore'; reason: string } | { action: 'deploy'; number: number; commit: string } | { action: 'close'; number: number };
+
+/** A verified delivery as logged for each application. */
+type Received = Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body' | 'bodySha256'>;
 
 interface Handled {
   outcome: WebhookOutcome;
@@ -248,8 +252,9 @@ export class WebhooksService {
   /** Handles one delivery end to end; throws 401 when no candidate's secret verifies it. */
   async receive(provider: WebhookProvider, headers: Headers, rawBody: Buffer): Promise<WebhookResult> {
     const sentId = header(headers, DELIVERY_HEADERS[provider]);
+    const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
     // Without a usable delivery id, the body identifies the delivery: a resend of the same bytes is the same delivery.
-    const deliveryId = sentId && DELIVERY_ID.test(sentId) ? sentId : `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+    const deliveryId = sentId && DELIVERY_ID.test(sentId) ? sentId : `sha256:${bodySha256}`;
     const payload = readPayload(rawBody, header(headers, 'content-type'));
     const parsed = parseDelivery(provider, header(headers, EVENT_HEADERS[provider]), payload);
     const base = { provider, deliveryId, event: parsed.event || 'unknown', headers: this.headersOfInterest(provider, headers) };
@@ -257,7 +262,7 @@ export class WebhooksService {
     const candidates = await this.candidates(parsed.repositories);
     if (candidates.length === 0) {
       const reason = 'no matching application';
-      if (await this.mayLogUnverified(null)) await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody) });
+      if (await this.mayLogUnverified(null)) await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody), bodySha256: null });
       return { status: 202, receipt: { deliveries: [{ applicationId: null, outcome: 'ignored', reason, deploymentId: null }] } };
     }
 
@@ -268,26 +273,27 @@ export class WebhooksService {
       for (const c of candidates) {
         if (!(await this.mayLogUnverified(c.id))) continue;
         // An unauthenticated body is not stored: only that something claiming this repository was refused.
-        await this.claim({ ...base, teamId: c.teamId, applicationId: c.id, outcome: 'rejected', reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason, body: '' });
+        await this.claim({ ...base, teamId: c.teamId, applicationId: c.id, outcome: 'rejected', reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason, body: '', bodySha256: null });
       }
       throw new AppException(ErrorCode.Unauthorized, 'No valid webhook signature for any application of this repository');
     }
 
     const results: WebhookReceiptDto['deliveries'] = [];
-    for (const app of verified) results.push(await this.handle(app, parsed, { ...base, body: this.loggedBody(rawBody) }));
+    for (const app of verified) results.push(await this.handle(app, parsed, { ...base, body: this.loggedBody(rawBody), bodySha256 }));
     return { status: parsed.kind === 'ping' ? 200 : 202, receipt: { deliveries: results } };
   }
 
   private async handle(
     app: Candidate,
     parsed: ParsedDelivery,
-    base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body'>,
+    base: Received,
   ): Promise<WebhookReceiptDto['deliveries'][number]> {
     const claimed = await this.claimForProcessing(app, base);
     if (!claimed) {
+      const first = await this.deliveries.findOneBy({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
       // A redelivery: the first outcome stands and nothing new is queued.
-      const first = await this.deliveries.findOneByOrFail({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
-      return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
+      if (first && first.outcome !== 'rejected') return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
+      return this.replayed(app, base, first);
     }
     const { outcome, reason, deploymentId } = parsed.kind === 'pull' && parsed.pull ? await this.handlePull(app, parsed.pull, base) : await this.handlePush(app, parsed, base);
     await this.deliveries.update({ id: claimed }, { outcome, reason, deploymentId });
@@ -331,24 +337,44 @@ export class WebhooksService {
     }
   }
 
-  /** Inserts the row unless this delivery already has one for the application; returns the new id, or null. */
+  /**
+   * The same signed bytes, already handled for this application under another delivery id: only
+   * someone replaying a captured delivery sends that (a provider's own redelivery keeps its id).
+   * Answered and logged, nothing queued.
+   */
+  private async replayed(app: Candidate, base: Received, rejectedRow: WebhookDeliveryEntity | null): Promise<WebhookReceiptDto['deliveries'][number]> {
+    const original = await this.deliveries.findOne({ where: { applicationId: app.id, bodySha256: base.bodySha256 as string }, select: { id: true, deliveryId: true } });
+    const reason = `duplicate: the same signed body was already received${original ? ` as delivery ${original.deliveryId}` : ''}; nothing is deployed again`;
+    this.logger.warn({ applicationId: app.id, deliveryId: base.deliveryId, originalDeliveryId: original?.deliveryId }, 'webhook delivery replayed');
+    if (rejectedRow) await this.deliveries.update({ id: rejectedRow.id }, { outcome: 'ignored', reason, body: base.body, headers: base.headers, receivedAt: new Date() });
+    else await this.claim({ ...base, bodySha256: null, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason });
+    return { applicationId: app.id, outcome: 'ignored', reason, deploymentId: null };
+  }
+
+  /** Inserts the row unless this delivery (or, for a verified one, its body) already has one for the application; returns the new id, or null. */
   private async claim(row: Omit<WebhookDeliveryEntity, 'id' | 'receivedAt' | 'deploymentId'>): Promise<string | null> {
     const result = await this.deliveries.createQueryBuilder().insert().values(row).orIgnore().returning(['id']).execute();
     return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 
   /** Claims the delivery for the application; a row left `rejected` earlier (e.g. before the secret was fixed) is taken over. */
-  private async claimForProcessing(app: Candidate, base: Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body'>): Promise<string | null> {
+  private async claimForProcessing(app: Candidate, base: Received): Promise<string | null> {
     const inserted = await this.claim({ ...base, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason: PROCESSING });
     if (inserted) return inserted;
-    const retaken = await this.deliveries
-      .createQueryBuilder()
-      .update()
-      .set({ outcome: 'ignored', reason: PROCESSING, body: base.body, headers: base.headers, receivedAt: () => 'now()' })
-      .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, { provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id })
-      .returning(['id'])
-      .execute();
-    return (retaken.raw as { id: string }[])[0]?.id ?? null;
+    try {
+      const retaken = await this.deliveries
+        .createQueryBuilder()
+        .update()
+        .set({ outcome: 'ignored', reason: PROCESSING, body: base.body, headers: base.headers, bodySha256: base.bodySha256, receivedAt: () => 'now()' })
+        .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, { provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id })
+        .returning(['id'])
+        .execute();
+      return (retaken.raw as { id: string }[])[0]?.id ?? null;
+    } catch (error) {
+      // The same body was handled under another delivery id meanwhile: a replay.
+      if (violatedConstraint(error, PG_UNIQUE_VIOLATION)) return null;
+      throw error;
+    }
   }
 
   /** Applications whose repository is one the payload names (any spelling), with or without a secret. */

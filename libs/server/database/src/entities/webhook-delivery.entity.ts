@@ -39,6 +39,10 @@ export class WebhookDeliveryEntity {
   @Column('text')
   body: string;
 
+  /** SHA-256 (hex) of the raw body of a verified delivery the application handled: a replay of the same bytes under another delivery id is ignored. Null on other rows. */
+  @Column('text', { name: 'body_sha256', nullable: true })
+  bodySha256: string | null;
+
   @Column('timestamptz', { name: 'received_at' })
   receivedAt: Date;
 }

@@ -12,6 +12,7 @@ import { CreateWebhooks1795401000000 } from './1795401000000-create-webhooks';
 import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
 import { PreviewDeployments1795401200000 } from './1795401200000-preview-deployments';
 import { TagDeploys1795401400000 } from './1795401400000-tag-deploys';
+import { WebhookReplay1796617123733 } from './1796617123733-webhook-replay';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   DeploymentImageTag1795401300000,
   TagDeploys1795401400000,
   PrunedImagesByTag1796616611279,
+  WebhookReplay1796617123733,
 ];
