@@ -404,7 +404,9 @@ describe('projects, environments, applications and variables (built api)', () =>
           const { environmentId: _e, serverId: _s, ...update } = body(payload);
           const patched = await asOwner('PATCH', `/api/v1/applications/${target}`, field === 'name' ? { name: payload } : update);
           outcomes.push(`${label}: POST ${created.status} ${fieldsOf(created).join(',')}; PATCH ${patched.status} ${fieldsOf(patched).join(',')}`);
-          expected.push(`${label}: POST 400 ${field}; PATCH 400 ${field}`);
+          // A NUL is refused at the edge, before the DTO, which names the array element itself.
+          const named = field === 'domains' && payload.includes('\u0000') ? 'domains.0' : field;
+          expected.push(`${label}: POST 400 ${named}; PATCH 400 ${named}`);
         }
       }
       expect(outcomes).toEqual(expected);
@@ -563,7 +565,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(messagesOf(r)).toEqual([expect.stringMatching(/^line 2: /), expect.stringMatching(/^line 3: GOOD: also set on line 1/), expect.stringMatching(/^line 4: 1BAD: /), expect.stringMatching(/^line 5: QUOTE: unterminated/)]);
       const nul = await asOwner('PUT', `/api/v1/applications/${appId}/env`, { dotenv: 'A=ok\nB="nul\u0000inside"' });
       expect(fieldsOf(nul)).toEqual(['dotenv']);
-      expect(messagesOf(nul)).toEqual([expect.stringMatching(/^B: the value cannot contain a NUL/)]);
+      expect(messagesOf(nul)).toEqual(['dotenv must not contain a NUL character']);
       expect(fieldsOf(await asOwner('PUT', `/api/v1/applications/${appId}/env`, { dotenv: 'A=1', buildTime: false, runtime: false }))).toEqual(['runtime']);
       expect(await envOf()).toEqual(before);
     });

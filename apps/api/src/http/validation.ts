@@ -1,6 +1,7 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { FieldError } from '@zpanel/contracts';
+import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ErrorCode, type FieldError } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
+import type { NextFunction, Request, Response } from 'express';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`domains.0`). */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -20,4 +21,109 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => AppException.validation(flattenValidationErrors(errors)),
   });
+}
+
+/** Deeper than any body of the API; past it a body is refused before anyone walks it. */
+export const MAX_JSON_DEPTH = 32;
+
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * Why a piece of text cannot enter the system, or null: PostgreSQL refuses NUL in text and a
+ * lone UTF-16 surrogate has no UTF-8 encoding, so either would fail deep inside (a 500, or a
+ * skipped audit row) instead of at the door.
+ */
+export function unsafeTextProblem(value: string): string | null {
+  if (value.includes('\0')) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (no lone UTF-16 surrogates)';
+  return null;
+}
+
+/** The first string (or key) in a parsed body, query or parameter that cannot enter the system, with its dotted path. */
+export function findUnsafeInput(value: unknown, path: string, depth = 0): FieldError | null {
+  const field = path || 'body';
+  if (typeof value === 'string') {
+    const problem = unsafeTextProblem(value);
+    return problem ? { field, message: `${field} ${problem}` } : null;
+  }
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return null;
+  if (depth >= MAX_JSON_DEPTH) return { field, message: `${field} nests deeper than ${MAX_JSON_DEPTH} levels` };
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    const keyProblem = unsafeTextProblem(key);
+    if (keyProblem) return { field: childPath, message: `the field name ${keyProblem}` };
+    const found = findUnsafeInput(child, childPath, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON parser's `verify` hook: a body that is not valid UTF-8 is refused, where the parser
+ * would otherwise turn the bad bytes into U+FFFD and store text the client never sent.
+ */
+export function assertUtf8Body(_req: unknown, _res: unknown, body: Buffer): void {
+  try {
+    UTF8.decode(body);
+  } catch {
+    throw new AppException(ErrorCode.MalformedBody, 'The request body is not valid UTF-8');
+  }
+}
+
+/** Runs after body parsing, for every route: NUL, lone surrogates and over-deep nesting are a 400 naming the field. */
+export function refuseUnsafeInput() {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const found = findUnsafeInput(req.body, '') ?? findUnsafeInput(req.query, '');
+    next(found ? AppException.validation([found]) : undefined);
+  };
+}
+
+/** Route parameters are only known once Nest matched the route: the same check, naming the parameter. */
+@Injectable()
+export class SafeTextPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'param') return value;
+    const found = findUnsafeInput(value, metadata.data ?? 'param');
+    if (found) throw AppException.validation([found]);
+    return value;
+  }
+}
+
+type SwaggerProperty = { nullable?: boolean; type?: unknown; isArray?: boolean };
+const SWAGGER_PROPERTY = 'swagger/apiModelProperties';
+
+/**
+ * `null` is accepted only where the OpenAPI document says the field is nullable. Partial update
+ * DTOs mark every field optional, which lets null through class-validator to a NOT NULL column.
+ */
+function nullFieldErrors(metatype: unknown, value: unknown, path: string, depth = 0): FieldError[] {
+  if (typeof metatype !== 'function' || typeof value !== 'object' || value === null || depth > MAX_JSON_DEPTH) return [];
+  const prototype = (metatype as { prototype: object }).prototype;
+  return Object.entries(value).flatMap(([key, child]) => {
+    const property = Reflect.getMetadata(SWAGGER_PROPERTY, prototype, key) as SwaggerProperty | undefined;
+    if (!property) return [];
+    const field = path ? `${path}.${key}` : key;
+    if (child === null) return property.nullable ? [] : [{ field, message: `${field} must not be null` }];
+    const nested = typeof property.type === 'function' && !isBuiltIn(property.type) ? property.type : undefined;
+    if (!nested) return [];
+    if (Array.isArray(child)) return child.flatMap((item, i) => (item === null ? [{ field: `${field}.${i}`, message: `${field}.${i} must not be null` }] : nullFieldErrors(nested, item, `${field}.${i}`, depth + 1)));
+    return nullFieldErrors(nested, child, field, depth + 1);
+  });
+}
+
+const BUILT_IN = new Set<unknown>([String, Number, Boolean, Object, Array, Date]);
+function isBuiltIn(type: unknown): boolean {
+  return BUILT_IN.has(type);
+}
+
+@Injectable()
+export class NonNullableFieldsPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type !== 'body' || metadata.data) return value;
+    const errors = nullFieldErrors(metadata.metatype, value, '');
+    if (errors.length) throw AppException.validation(errors);
+    return value;
+  }
 }
