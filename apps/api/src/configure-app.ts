@@ -11,7 +11,7 @@ import { requestIdOf, requestLogging } from './http/request-context';
 import { requestStore } from './http/request-store';
 import { serveSpa } from './http/spa';
 import { setUpSwagger } from './http/swagger';
-import { createValidationPipe } from './http/validation';
+import { NonNullableFieldsPipe, SafeTextPipe, assertUtf8Body, createValidationPipe, refuseUnsafeInput } from './http/validation';
 import { WEBHOOK_PATH } from './webhooks/webhooks.controller';
 
 /**
@@ -22,7 +22,8 @@ import { WEBHOOK_PATH } from './webhooks/webhooks.controller';
 export function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
-  if (config.http.trustProxy) app.set('trust proxy', true);
+  // Express then takes req.ip (and protocol, host) from the hop the last trusted proxy saw.
+  if (config.http.trustProxy !== false) app.set('trust proxy', config.http.trustProxy);
 
   app.use(requestLogging(logger));
   app.use(requestStore());
@@ -49,9 +50,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   // Webhook signatures are over the exact bytes sent: those paths keep the raw body (whatever the
   // content type) under their own cap, and the JSON parser never touches them.
   const webhookBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
-  const json = express.json({ limit: config.http.bodyLimit });
+  const json = express.json({ limit: config.http.bodyLimit, verify: assertUtf8Body });
   app.use((req: Request, res: Response, next: NextFunction) => (WEBHOOK_PATH.test(req.path) ? webhookBody(req, res, next) : json(req, res, next)));
-  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit, verify: assertUtf8Body }));
+  app.use(refuseUnsafeInput());
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
     sendProblem(res, toProblem(error, requestIdOf(req), req.path));
@@ -63,7 +65,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig, log
   // Providers are configured once with /webhooks/<provider>: outside /api and its versions.
   app.setGlobalPrefix('api', { exclude: [{ path: 'webhooks/:provider', method: RequestMethod.POST }] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new SafeTextPipe(), new NonNullableFieldsPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(logger.child({ component: 'http' })));
   setUpSwagger(app);
 }

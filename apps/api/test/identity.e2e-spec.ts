@@ -1,6 +1,6 @@
-import { ErrorCode, type MeResponse, type Paginated, type ProblemDetails, REFRESH_COOKIE, type SessionResponse, type TeamMembershipDto } from '@zpanel/contracts';
+import { AuditAction, type AuditEventDto, ErrorCode, type MeResponse, type Paginated, type ProblemDetails, REFRESH_COOKIE, type SessionResponse, TEAM_HEADER, type TeamMembershipDto } from '@zpanel/contracts';
 import { deriveKey, signJwt } from '@zpanel/core';
-import { DEFAULT_OWNER, type Stack, signIn, startStack } from '@zpanel/testing';
+import { DEFAULT_OWNER, type Stack, createOwner, signIn, startStack } from '@zpanel/testing';
 
 /** First run, sessions, password changes, teams and brute-force limits, against the built API. */
 describe('identity (built api)', () => {
@@ -212,6 +212,23 @@ describe('identity (built api)', () => {
       // Another account is not affected.
       expect((await call('POST', '/api/v1/auth/login', { body: { email: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password } })).status).toBe(200);
     });
+
+    it('checks exactly 10 of 40 parallel wrong logins for one account; the other 30 get 429 without a password check', async () => {
+      const body = { email: 'parallel@example.com', password: 'guess guess guess' };
+      const statuses = (await Promise.all(Array.from({ length: 40 }, () => call('POST', '/api/v1/auth/login', { body })))).map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    });
+
+    it('limits guesses of the current password on /me/password to 10 a minute', async () => {
+      const { accessToken } = await signIn(stack.baseUrl, DEFAULT_OWNER);
+      const body = { currentPassword: 'not the right one', newPassword: 'a brand new passphrase' };
+      const statuses = (await Promise.all(Array.from({ length: 15 }, () => call('POST', '/api/v1/me/password', { token: accessToken, body })))).map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+      // The right password is refused too until the window ends: the limit is on guessing, whatever the guess.
+      expect((await call('POST', '/api/v1/me/password', { token: accessToken, body: { ...body, currentPassword: DEFAULT_OWNER.password } })).status).toBe(429);
+    });
   });
 
   describe('secrets in responses', () => {
@@ -222,5 +239,28 @@ describe('identity (built api)', () => {
         expect(body).not.toMatch(/password_?hash|passwordHash|token_?hash|tokenHash|totp_?secret|totpSecret/i);
       }
     });
+  });
+});
+
+describe('client address behind a trusted proxy (TRUST_PROXY=1, built api)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('takes the address the trusted proxy saw (the rightmost X-Forwarded-For hop), not the leftmost one the client wrote', async () => {
+    const owner = await createOwner(stack.baseUrl);
+    const login = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66, 198.51.100.7' },
+      body: JSON.stringify({ email: DEFAULT_OWNER.email, password: DEFAULT_OWNER.password }),
+    });
+    expect(login.status).toBe(200);
+    const events = (await (
+      await fetch(`${stack.baseUrl}/api/v1/audit-events?action=${AuditAction.LoginSucceeded}`, { headers: { authorization: `Bearer ${owner.accessToken}`, [TEAM_HEADER]: owner.teamId } })
+    ).json()) as Paginated<AuditEventDto>;
+    expect(events.items.map((e) => e.ip)).toContain('198.51.100.7');
+    expect(events.items.map((e) => e.ip)).not.toContain('203.0.113.66');
   });
 });

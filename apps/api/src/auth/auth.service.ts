@@ -73,9 +73,11 @@ export class AuthService {
     const account = { key: `login:account:${digest(input.email.toLowerCase())}`, ...ACCOUNT_FAILURES };
     const address = { key: `login:address:${digest(client.ip ?? 'unknown')}`, ...ADDRESS_FAILURES };
     const user = await this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    // Counted before the password is checked, so parallel guesses cannot all pass a check made
+    // before any of them was counted; a sign-in that succeeds gives its points back.
     try {
-      await this.rateLimiter.assertBelow(account);
-      await this.rateLimiter.assertBelow(address);
+      await this.rateLimiter.attempt(account);
+      await this.rateLimiter.attempt(address);
     } catch (error) {
       if (user) await this.audit.record({ action: AuditAction.LoginLockedOut, teamId: null, actor: null, target: { type: 'user', id: user.id } });
       throw error;
@@ -83,24 +85,24 @@ export class AuthService {
     // Same work whether or not the account exists, so timing does not reveal registered emails.
     const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
     if (!user || !passwordOk) {
-      await Promise.all([this.rateLimiter.hit(account), this.rateLimiter.hit(address)]);
       if (user) await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'password' } });
       throw new AppException(ErrorCode.InvalidCredentials, 'Wrong email or password');
     }
     if (user.totpEnabledAt) {
       if (!input.totpCode && !input.recoveryCode) {
+        // The password was right and no code was guessed: this step costs no attempt.
+        await Promise.all([this.rateLimiter.refund(account), this.rateLimiter.refund(address)]);
         throw new AppException(ErrorCode.TwoFactorRequired, 'Enter the 6-digit code from your authenticator app');
       }
-      // Wrong codes count like wrong passwords: the same limit stops guessing the 6 digits.
+      // Wrong codes count like wrong passwords (the attempt above): the same limit stops guessing the 6 digits.
       if (!(await this.twoFactor.verifyForLogin(user, { totpCode: input.totpCode, recoveryCode: input.recoveryCode }))) {
-        await Promise.all([this.rateLimiter.hit(account), this.rateLimiter.hit(address)]);
         await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'two_factor' } });
         throw new AppException(ErrorCode.InvalidCredentials, 'Wrong two-factor code', [
           { field: input.totpCode ? 'totpCode' : 'recoveryCode', message: 'the code is wrong or was already used' },
         ]);
       }
     }
-    await this.rateLimiter.reset(account.key);
+    await Promise.all([this.rateLimiter.reset(account.key), this.rateLimiter.refund(address)]);
     await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata: { twoFactor: user.totpEnabledAt !== null } });
     return this.startSession(user, client);
   }
@@ -137,9 +139,13 @@ export class AuthService {
   /** Changes the password and signs out every other session of the user. */
   async changePassword(caller: UserCaller, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.findOneByOrFail({ id: caller.userId });
+    // A stolen access token must not become a way to guess the password it was issued for.
+    const guesses = { key: `password-change:${user.id}`, ...ACCOUNT_FAILURES };
+    await this.rateLimiter.attempt(guesses);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new AppException(ErrorCode.InvalidCredentials, 'The current password is wrong', [{ field: 'currentPassword', message: 'currentPassword is wrong' }]);
     }
+    await this.rateLimiter.reset(guesses.key);
     this.assertPasswordAcceptable(newPassword, user, 'newPassword');
     await this.users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() });
     await this.sessions.revokeOthers(user.id, caller.sessionId);

@@ -3,6 +3,7 @@ import { ErrorCode } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig } from '@zpanel/core';
 import { InjectRedis } from '@zpanel/queue';
 import type Redis from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateLimit {
   /** Counter name, e.g. `login:account:<hash>`; never raw user input (it ends up in Redis keys). */
@@ -24,6 +25,8 @@ export class RateLimitedException extends AppException {
  */
 @Injectable()
 export class RateLimiter {
+  private readonly limiters = new Map<string, RateLimiterRedis>();
+
   constructor(
     @InjectRedis() private readonly redis: Redis,
     @InjectConfig() private readonly config: AppConfig,
@@ -31,6 +34,35 @@ export class RateLimiter {
 
   private redisKey(key: string): string {
     return `${this.config.redis.prefix}:ratelimit:${key}`;
+  }
+
+  private limiterFor(limit: RateLimit): RateLimiterRedis {
+    const id = `${limit.limit}/${limit.windowMs}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      // Same keys as the counters below (`<prefix>:ratelimit:<key>`), so `reset` clears either.
+      limiter = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.config.redis.prefix}:ratelimit`, points: limit.limit, duration: Math.ceil(limit.windowMs / 1000) });
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  /**
+   * Counts an attempt before it is checked, atomically in Redis: of N parallel guesses only the
+   * first `limit` get through, where check-then-count let every one of them past the check.
+   * Refuses with 429 past the limit; `refund` gives the point back for an attempt that succeeded.
+   */
+  async attempt(limit: RateLimit): Promise<void> {
+    try {
+      await this.limiterFor(limit).consume(limit.key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new RateLimitedException(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+      throw error;
+    }
+  }
+
+  async refund(limit: RateLimit): Promise<void> {
+    await this.limiterFor(limit).reward(limit.key);
   }
 
   /** Refuses with 429 when the counter has already reached the limit (without counting this call). */

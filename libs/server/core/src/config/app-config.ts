@@ -8,7 +8,11 @@ export interface AppConfig {
     bodyLimit: string;
     /** Allowed CORS origins; empty means CORS is off. */
     corsOrigins: string[];
-    trustProxy: boolean;
+    /**
+     * Which X-Forwarded-* hops to believe: false (none), a number of proxy hops in front of
+     * Zpanel, or the proxies' addresses/CIDRs; handed to express's `trust proxy` as is.
+     */
+    trustProxy: false | number | string[];
   };
   database: {
     url: string;

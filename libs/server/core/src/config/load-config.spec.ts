@@ -75,7 +75,7 @@ describe(loadConfig.name, () => {
     });
     expect(config).toMatchObject({
       env: 'production',
-      http: { host: '127.0.0.1', port: 8080, bodyLimit: '512kb', trustProxy: true, corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
+      http: { host: '127.0.0.1', port: 8080, bodyLimit: '512kb', trustProxy: 1, corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
       redis: { url: 'rediss://:pw@redis.internal:6380/2', prefix: 'zp-test' },
       log: { level: 'warn' },
       worker: { healthPort: 9001, shutdownGraceMs: 1000 },
@@ -86,6 +86,15 @@ describe(loadConfig.name, () => {
       deployments: { timeoutMs: 5 * 60_000, buildConcurrencyPerServer: 4 },
       proxy: { image: 'registry.example.com:5000/ops/caddy:2.6.2', httpPort: 8080, httpsPort: 8443, https: false },
     });
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of trusted proxy addresses, never as "believe every hop"', () => {
+    const trustProxy = (value: string) => loadConfig({ ...validEnv(), TRUST_PROXY: value }).http.trustProxy;
+    expect(trustProxy('false')).toBe(false);
+    expect(trustProxy('true')).toBe(1);
+    expect(trustProxy('2')).toBe(2);
+    expect(trustProxy('loopback, 10.0.0.0/8, fd00::1')).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    expect(problemsFor({ ...validEnv(), TRUST_PROXY: '10.0.0.0/8, proxy.example.com' })).toEqual([expect.stringMatching(/^TRUST_PROXY must be/)]);
   });
 
   it('names a malformed DATABASE_URL without echoing its value', () => {

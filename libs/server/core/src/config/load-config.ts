@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { imageReference } from '../applications/application-fields';
 import { DEFAULT_DOCKER_NAMESPACE, DOCKER_NAMESPACE_PATTERN } from '../docker/zpanel-names';
@@ -13,6 +14,8 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** Named ranges express's `trust proxy` understands. */
+const TRUSTED_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -54,6 +57,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
     problems.push(`${name} must be true or false`);
     return fallback;
+  };
+
+  /**
+   * `true` means one proxy (the usual single reverse proxy): the client is the address that proxy
+   * saw, never the leftmost X-Forwarded-For value, which the client itself can write.
+   */
+  const trustProxy = (name: string): false | number | string[] => {
+    const value = read(name);
+    if (value === undefined || ['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    if (['true', 'yes'].includes(value.toLowerCase())) return 1;
+    if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
+    const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+    if (list.length > 0 && list.every((item) => TRUSTED_PROXY_NAMES.includes(item) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item) && isIP(item.split('/')[0]) !== 0))) return list;
+    problems.push(`${name} must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs`);
+    return false;
   };
 
   const int = (name: string, fallback: number, min: number, max: number): number => {
@@ -131,7 +149,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: port('PORT', 3000),
       bodyLimit,
       corsOrigins,
-      trustProxy: bool('TRUST_PROXY', false),
+      trustProxy: trustProxy('TRUST_PROXY'),
     },
     database: {
       url: url('DATABASE_URL', ['postgres:', 'postgresql:']),
