@@ -2,9 +2,12 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { JOB_QUEUE, type JobName, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
+import { isOverdue, recordRepeatingJobRun, repeatingJobRuns } from '@zpanel/database';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { JOB_HANDLER_METADATA, type JobHandler, JobProducer, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 
 /** How many jobs of each queue one worker process runs at once. */
 export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
@@ -40,6 +43,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   private readonly running = new Map<string, { queue: QueueName; controller: AbortController }>();
   private handlers = new Map<JobName, AnyHandler>();
   private shuttingDown = false;
+  private schedulerCheck?: NodeJS.Timeout;
   private readonly logger: Logger;
 
   constructor(
@@ -49,6 +53,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     @InjectLogger() logger: Logger,
     @Inject(WORKER_ID) private readonly workerId: string,
     private readonly producer: JobProducer,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.logger = logger.child({ component: 'job-dispatcher' });
   }
@@ -88,23 +93,56 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       this.workers.push(worker);
     }
     this.logger.info({ queues: this.queues, workerId: this.workerId }, 'consuming queues');
-    void this.scheduleRepeatingJobs();
+    void this.scheduleRepeatingJobs().then(() => {
+      // Schedulers live in Redis only: deleted keys or a restored Redis would stop every repeating
+      // job silently until a worker restarts, so look again regularly and put back what is missing.
+      if (!this.shuttingDown) this.schedulerCheck = setInterval(() => void this.restoreMissingSchedulers(), this.config.worker.schedulerCheckMs);
+    });
+  }
+
+  private get repeatingJobs(): [JobName, { everyMs: number }][] {
+    return Object.entries(REPEATING_JOBS).filter(([name]) => this.handlers.has(name as JobName)) as [JobName, { everyMs: number }][];
+  }
+
+  private upsertScheduler(name: JobName, everyMs: number): Promise<unknown> {
+    return this.producer.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   /** Upserts the scheduler of every repeating job this process handles; retried while Redis is away. */
   private async scheduleRepeatingJobs(): Promise<void> {
-    const scheduled = Object.entries(REPEATING_JOBS).filter(([name]) => this.handlers.has(name as JobName)) as [JobName, { everyMs: number }][];
+    const scheduled = this.repeatingJobs;
     for (let attempt = 1; scheduled.length > 0 && !this.shuttingDown; attempt += 1) {
       try {
-        for (const [name, { everyMs }] of scheduled) {
-          await this.producer.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-        }
+        for (const [name, { everyMs }] of scheduled) await this.upsertScheduler(name, everyMs);
         this.logger.info({ jobs: scheduled.map(([name]) => name) }, 'repeating jobs scheduled');
         return;
       } catch (error) {
         this.logger.warn({ err: error, attempt }, 'scheduling repeating jobs failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 1_000, 10_000)).unref());
       }
+    }
+  }
+
+  /**
+   * Upserts the scheduler of each repeating job whose scheduler is gone, or that has not run for two
+   * of its periods (its scheduler may be there without its next job). Not every scheduler every time:
+   * upserting one whose job is running would add a second next run.
+   */
+  async restoreMissingSchedulers(): Promise<void> {
+    if (this.shuttingDown) return;
+    try {
+      const lastRuns = new Map((await repeatingJobRuns(this.dataSource).catch(() => [])).map((run) => [run.jobName, run.lastRunAt]));
+      const restored: JobName[] = [];
+      for (const [name, { everyMs }] of this.repeatingJobs) {
+        const scheduler = await this.producer.queue(JOB_QUEUE[name]).getJobScheduler(name);
+        const lastRun = lastRuns.get(name);
+        if (scheduler && !(lastRun && isOverdue(lastRun, everyMs))) continue;
+        await this.upsertScheduler(name, everyMs);
+        restored.push(name);
+      }
+      if (restored.length > 0) this.logger.warn({ jobs: restored }, 'repeating jobs were not scheduled (Redis keys lost?); scheduled them again');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'checking the repeating jobs\' schedulers failed; next check later');
     }
   }
 
@@ -115,7 +153,15 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     const key = `${job.queueName}:${job.id}`;
     this.running.set(key, { queue: job.queueName as QueueName, controller });
     try {
-      return await handler.handle(job.data, { jobId: job.id as string, attempt: job.attemptsStarted, signal: controller.signal });
+      const result = await handler.handle(job.data, { jobId: job.id as string, attempt: job.attemptsStarted, signal: controller.signal });
+      const repeating = REPEATING_JOBS[job.name as JobName];
+      if (repeating) {
+        // In Postgres, so a Redis wipe cannot erase the evidence that a repeating job stopped running.
+        await recordRepeatingJobRun(this.dataSource, job.name, repeating.everyMs).catch((error: unknown) =>
+          this.logger.warn({ err: error, job: job.name }, 'last run of a repeating job not recorded'),
+        );
+      }
+      return result;
     } catch (error) {
       if (controller.signal.aborted && this.shuttingDown) {
         // Interrupted by our own shutdown: not the job's failure. Give it back for the next worker.
@@ -130,6 +176,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
+    clearInterval(this.schedulerCheck);
     this.logger.info({ signal, active: this.running.size }, 'stopping: finishing in-flight jobs');
     for (const { queue, controller } of this.running.values()) if (ABORTED_AT_SHUTDOWN.has(queue)) controller.abort();
     // close() stops fetching at once and resolves when the running jobs have settled.

@@ -32,7 +32,12 @@ const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
 /** What a client cares to be told about: readiness and which workers run, not latencies. */
 function fingerprint(status: SystemStatus): string {
-  return JSON.stringify([status.readiness.status, status.readiness.failing, status.workers.map((w) => w.id)]);
+  return JSON.stringify([
+    status.readiness.status,
+    status.readiness.failing,
+    status.workers.map((w) => w.id),
+    status.repeatingJobs.filter((job) => job.overdue).map((job) => job.name),
+  ]);
 }
 
 /** What the handshake middleware leaves on an authenticated socket. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SystemStatus, WorkerInfo, WorkerProbeResult } from '@zpanel/contracts';
+import type { RepeatingJobStatus, SystemStatus, WorkerInfo, WorkerProbeResult } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { ReadinessResponseDto } from '../health/health.dto';
@@ -32,6 +32,17 @@ class WorkerInfoDto implements WorkerInfo {
   queues: string[];
 }
 
+class RepeatingJobStatusDto implements RepeatingJobStatus {
+  @ApiProperty({ example: 'deployments.reap' })
+  name: string;
+  @ApiProperty({ example: 15000, description: 'Period in milliseconds' })
+  everyMs: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Last successful run; null if it never ran' })
+  lastRunAt: string | null;
+  @ApiProperty({ description: 'Not run for more than two periods: no worker runs it, or its schedule is lost' })
+  overdue: boolean;
+}
+
 class WorkerProbeResultDto implements WorkerProbeResult {
   @ApiProperty()
   ok: boolean;
@@ -54,6 +65,8 @@ export class SystemStatusDto implements SystemStatus {
   readiness: ReadinessResponseDto;
   @ApiProperty({ type: [WorkerInfoDto] })
   workers: WorkerInfoDto[];
+  @ApiProperty({ type: [RepeatingJobStatusDto], description: 'Jobs the workers schedule themselves, with their last run' })
+  repeatingJobs: RepeatingJobStatusDto[];
   @ApiPropertyOptional({ type: WorkerProbeResultDto })
   probe?: WorkerProbeResultDto;
 }

@@ -1,9 +1,12 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { JobName, QueueName, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { JobName, QueueName, REPEATING_JOBS, type RepeatingJobStatus, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
 import { ZPANEL_VERSION } from '@zpanel/core';
+import { isOverdue, repeatingJobRuns } from '@zpanel/database';
 import { JobProducer, WorkerRegistry } from '@zpanel/queue';
 import { ReadinessService } from '../health/readiness.service';
 import { InstanceService } from '../instance/instance.service';
+import { DataSource } from 'typeorm';
 
 export const PROBE_TIMEOUT_MS = 5_000;
 
@@ -16,6 +19,7 @@ export class SystemService implements OnApplicationBootstrap {
     private readonly workers: WorkerRegistry,
     private readonly jobs: JobProducer,
     private readonly instance: InstanceService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -25,12 +29,24 @@ export class SystemService implements OnApplicationBootstrap {
 
   async status(options: { probe?: boolean } = {}): Promise<SystemStatus> {
     const readiness = await this.readiness.check();
-    const [instanceId, workers, probe] = await Promise.all([
-      readiness.checks.postgres.status === 'up' ? this.instance.instanceId() : Promise.resolve('unknown'),
+    const postgresUp = readiness.checks.postgres.status === 'up';
+    const [instanceId, workers, repeatingJobs, probe] = await Promise.all([
+      postgresUp ? this.instance.instanceId() : Promise.resolve('unknown'),
       readiness.checks.redis.status === 'up' ? this.workers.list() : Promise.resolve([] as WorkerInfo[]),
+      postgresUp ? this.repeatingJobs() : Promise.resolve([]),
       options.probe ? this.probe() : Promise.resolve(undefined),
     ]);
-    return { version: ZPANEL_VERSION, instanceId, apiStartedAt: this.startedAt, readiness, workers, ...(probe ? { probe } : {}) };
+    return { version: ZPANEL_VERSION, instanceId, apiStartedAt: this.startedAt, readiness, workers, repeatingJobs, ...(probe ? { probe } : {}) };
+  }
+
+  /** Every repeating job with its last run (recorded in Postgres by the worker) and whether it is overdue. */
+  async repeatingJobs(): Promise<RepeatingJobStatus[]> {
+    const lastRuns = new Map((await repeatingJobRuns(this.dataSource)).map((run) => [run.jobName, run.lastRunAt]));
+    return (Object.entries(REPEATING_JOBS) as [JobName, { everyMs: number }][]).map(([name, { everyMs }]) => {
+      const lastRun = lastRuns.get(name);
+      // A job that never ran is not flagged: a fresh install without a worker already shows no workers.
+      return { name, everyMs, lastRunAt: lastRun?.toISOString() ?? null, overdue: lastRun ? isOverdue(lastRun, everyMs) : false };
+    });
   }
 
   /** Sends a job through the queue and waits for a worker to finish it. */

@@ -47,6 +47,7 @@ export function aSystemStatus(overrides: Partial<SystemStatus> = {}): SystemStat
     apiStartedAt: new Date(Date.now() - 7_200_000).toISOString(),
     readiness: readyReadiness,
     workers: [aWorker()],
+    repeatingJobs: [{ name: 'deployments.reap', everyMs: 15_000, lastRunAt: new Date(Date.now() - 5_000).toISOString(), overdue: false }],
     ...overrides,
   };
 }

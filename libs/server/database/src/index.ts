@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './database.module';
 export * from './database-url';
 export { MIGRATIONS } from './migrations';
+export * from './repeating-job-runs';

@@ -39,6 +39,16 @@ export interface WorkerProbeResult {
   error?: string;
 }
 
+/** A job the workers schedule themselves (reapers, the server checks tick, pruning). */
+export interface RepeatingJobStatus {
+  name: string;
+  everyMs: number;
+  /** When it last finished successfully; null when it has never run on this instance. */
+  lastRunAt: string | null;
+  /** It has not run for more than two of its periods: no worker runs it, or its scheduler is gone. */
+  overdue: boolean;
+}
+
 /** `GET /api/v1/system/status`. */
 export interface SystemStatus {
   version: string;
@@ -46,6 +56,7 @@ export interface SystemStatus {
   apiStartedAt: string;
   readiness: ReadinessResponse;
   workers: WorkerInfo[];
+  repeatingJobs: RepeatingJobStatus[];
   /** Present only when the caller asked for `probe=true`. */
   probe?: WorkerProbeResult;
 }

@@ -34,6 +34,8 @@ export interface AppConfig {
     healthPort: number;
     /** How long SIGTERM waits for in-flight jobs before handing them back to the queue. */
     shutdownGraceMs: number;
+    /** How often a worker makes sure the schedulers of its repeating jobs exist (they vanish with Redis's keys). */
+    schedulerCheckMs: number;
   };
   servers: {
     /** Seconds between two checks of a server that has no interval of its own (5..3600). */

@@ -78,7 +78,7 @@ describe(loadConfig.name, () => {
       http: { host: '127.0.0.1', port: 8080, bodyLimit: '512kb', trustProxy: 1, corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
       redis: { url: 'rediss://:pw@redis.internal:6380/2', prefix: 'zp-test' },
       log: { level: 'warn' },
-      worker: { healthPort: 9001, shutdownGraceMs: 1000 },
+      worker: { healthPort: 9001, shutdownGraceMs: 1000, schedulerCheckMs: 30_000 },
       database: { runMigrationsOnBoot: false },
       web: { distDir: '/srv/web' },
       servers: { checkIntervalSeconds: 30 },

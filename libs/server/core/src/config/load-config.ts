@@ -164,6 +164,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     worker: {
       healthPort: port('WORKER_HEALTH_PORT', 3001),
       shutdownGraceMs: int('WORKER_SHUTDOWN_GRACE_MS', 25_000, 0, 600_000),
+      schedulerCheckMs: int('WORKER_SCHEDULER_CHECK_MS', 30_000, 1_000, 60_000),
     },
     servers: { checkIntervalSeconds: int('SERVER_CHECK_INTERVAL_SECONDS', 60, 5, 3600) },
     docker: { namespace: dockerNamespace },

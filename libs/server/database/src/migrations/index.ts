@@ -15,6 +15,7 @@ import { TagDeploys1795401400000 } from './1795401400000-tag-deploys';
 import { WebhookReplay1796617123733 } from './1796617123733-webhook-replay';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
+import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-runs';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   DeploymentImageTag1795401300000,
   TagDeploys1795401400000,
   PrunedImagesByTag1796616611279,
+  RepeatingJobRuns1796616700996,
   WebhookReplay1796617123733,
 ];

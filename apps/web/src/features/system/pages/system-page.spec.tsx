@@ -33,6 +33,31 @@ describe(SystemPage.name, () => {
     expect(screen.getByText('build-box-1')).toBeTruthy();
   });
 
+  it('flags a repeating job that has not run for two of its periods', async () => {
+    const stale = new Date(Date.now() - 3_600_000).toISOString();
+    mockApi({
+      [ME]: () => jsonResponse(aMe()),
+      [READY]: () => jsonResponse(readyReadiness),
+      [STATUS]: () =>
+        jsonResponse(
+          aSystemStatus({
+            repeatingJobs: [
+              { name: 'deployments.reap', everyMs: 15_000, lastRunAt: stale, overdue: true },
+              { name: 'server.checks.tick', everyMs: 5_000, lastRunAt: new Date().toISOString(), overdue: false },
+              { name: 'metrics.retention', everyMs: 3_600_000, lastRunAt: null, overdue: false },
+            ],
+          }),
+        ),
+    });
+    renderApp('/system');
+
+    const reaper = (await screen.findByText('deployments.reap')).closest('tr') as HTMLElement;
+    expect(reaper.textContent).toContain('Overdue');
+    expect(reaper.textContent).toContain('1 hour ago');
+    expect((screen.getByText('server.checks.tick').closest('tr') as HTMLElement).textContent).toContain('On time');
+    expect((screen.getByText('metrics.retention').closest('tr') as HTMLElement).textContent).toContain('Not run yet');
+  });
+
   it('shows the round trip of a worker probe on demand', async () => {
     const fetchMock = mockApi({
       [ME]: () => jsonResponse(aMe()),
