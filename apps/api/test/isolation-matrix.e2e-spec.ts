@@ -25,7 +25,7 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
-  'GET /api/v1/invitations/preview',
+  'POST /api/v1/invitations/preview',
   'POST /api/v1/invitations/register',
   // Authenticated by each application's webhook signature instead (see webhooks.e2e-spec.ts).
   'POST /webhooks/{provider}',

@@ -10,7 +10,7 @@ import {
   type SessionResponse,
   type TeamMemberDto,
 } from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack } from '@zpanel/testing';
+import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack, waitFor } from '@zpanel/testing';
 
 const PASSWORD = 'a long enough passphrase';
 
@@ -44,7 +44,7 @@ describe('teams, members and invitations (built api)', () => {
       expect(created.body).toMatchObject({ status: 'pending', role: 'member', token: expect.stringMatching(/^zpi_/), invitedBy: { id: owner.userId } });
       expect(created.body.acceptPath).toBe(`/invitations/accept?token=${created.body.token}`);
 
-      const preview = await call('GET', `/api/v1/invitations/preview?token=${created.body.token}`);
+      const preview = await call('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token });
       expect(preview.body).toMatchObject({ teamName: 'Acme', email: 'Grace@Example.com', role: 'member', accountExists: false });
 
       const weak = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Grace Hopper', password: 'short' });
@@ -69,7 +69,7 @@ describe('teams, members and invitations (built api)', () => {
       const ada = await signIn(stack.baseUrl, { email: 'ada@example.com', password: PASSWORD });
 
       const created = await invite(owner.accessToken, owner.teamId, 'ada@example.com', Role.Admin);
-      expect((await call('GET', `/api/v1/invitations/preview?token=${created.body.token}`)).body).toMatchObject({ accountExists: true });
+      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token })).body).toMatchObject({ accountExists: true });
 
       const register = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Impostor', password: PASSWORD });
       expect(register.status).toBe(409);
@@ -92,7 +92,7 @@ describe('teams, members and invitations (built api)', () => {
       } finally {
         await db.end();
       }
-      const preview = await call<ProblemDetails>('GET', `/api/v1/invitations/preview?token=${created.body.token}`);
+      const preview = await call<ProblemDetails>('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token });
       expect(preview.status).toBe(410);
       expect(preview.body.detail).toContain('expired');
       const register = await call('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Late', password: PASSWORD });
@@ -104,9 +104,9 @@ describe('teams, members and invitations (built api)', () => {
     it('revokes a pending invitation, and a new invitation replaces a pending one', async () => {
       const first = await invite(owner.accessToken, owner.teamId, 'twice@example.com', Role.Viewer);
       const second = await invite(owner.accessToken, owner.teamId, 'twice@example.com', Role.Member);
-      expect((await call('GET', `/api/v1/invitations/preview?token=${first.body.token}`)).status).toBe(410);
+      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: first.body.token })).status).toBe(410);
       expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/invitations/${second.body.id}`, owner.accessToken)).status).toBe(204);
-      expect((await call('GET', `/api/v1/invitations/preview?token=${second.body.token}`)).status).toBe(410);
+      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: second.body.token })).status).toBe(410);
       expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/invitations/${second.body.id}`, owner.accessToken)).status).toBe(409);
     });
 
@@ -209,7 +209,7 @@ describe('teams, members and invitations (built api)', () => {
         expect(attempt.status).toBe(404);
         expect((attempt.body as ProblemDetails).code).toBe(ErrorCode.NotFound);
       }
-      expect((await call('GET', `/api/v1/invitations/preview?token=${pending.body.token}`)).status).toBe(200);
+      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: pending.body.token })).status).toBe(200);
       const members = await call<Paginated<TeamMemberDto>>('GET', `/api/v1/teams/${owner.teamId}/members?perPage=100`, owner.accessToken);
       expect(members.body.items.find((m) => m.userId === owner.userId)?.role).toBe('owner');
     });
@@ -219,5 +219,26 @@ describe('teams, members and invitations (built api)', () => {
       expect(r.status).toBe(400);
       expect(r.body.errors).toEqual([{ field: 'teamId', message: 'teamId must be a UUID' }]);
     });
+  });
+});
+
+describe('invitation tokens in the access log (built api, LOG_LEVEL=info)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { LOG_LEVEL: 'info' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('never writes an invitation token to the log, whether it came in a body or in a query string', async () => {
+    const owner = await createOwner(stack.baseUrl);
+    const call = apiCaller(() => stack.baseUrl);
+    const { token, acceptPath } = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'ada@example.com', role: Role.Member })).body;
+    expect((await call('POST', '/api/v1/invitations/preview', undefined, { token })).status).toBe(200);
+    // The SPA page of the link, and a client still sending the token the old way (now a 404).
+    expect((await fetch(`${stack.baseUrl}${acceptPath}`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/api/v1/invitations/preview?token=${token}`)).status).toBe(404);
+    await waitFor(async () => (stack.api.output().includes('/api/v1/invitations/preview?token=[REDACTED]') ? true : undefined), 5_000, 'the access log line');
+    expect(stack.api.output()).toContain('/invitations/accept?token=[REDACTED]');
+    expect(stack.api.output()).not.toContain(token);
   });
 });

@@ -55,7 +55,6 @@ describe('Team members in the browser', () => {
       role: Role.Viewer,
     });
     expect(other.status).toBe(201);
-    const revokedPreview = `/api/v1/invitations/preview?token=${other.body.token}`;
 
     await inContext('team members: owner', [], async ({ page: ownerPage }) => {
       await signIn(ownerPage, OWNER);
@@ -80,7 +79,7 @@ describe('Team members in the browser', () => {
       await created.waitFor({ state: 'detached' });
       await eventually(async () => expect(await textOf(invitations.getByTestId(`invitation-${GRACE.email}`))).toContain('Pending'));
 
-      await inContext('team members: invitee', [{ method: 'GET', path: revokedPreview, status: 410 }], async ({ page: gracePage }) => {
+      await inContext('team members: invitee', [{ method: 'POST', path: '/api/v1/invitations/preview', status: 410 }], async ({ page: gracePage }) => {
         await gracePage.goto(link);
         await expectPageTitle(gracePage, `Join ${OWNER.teamName}`);
         const register = gracePage.getByRole('form', { name: 'Create your account' });

@@ -23,10 +23,18 @@ export function requestLogging(logger: Logger) {
     // Health probes arrive every few seconds from orchestrators; they would drown the log.
     autoLogging: { ignore: (req) => req.url === '/api/health' || req.url === '/api/ready' },
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+/** Query parameters that carry a credential (an invitation link's token, anything an old client still sends that way). */
+const SECRET_QUERY = /([?&](?:token|access_token|refresh_token)=)[^&#]*/gi;
+
+/** The URL as the access log keeps it: credentials in the query string are replaced, the rest is kept for debugging. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[REDACTED]');
 }
 
 export function requestIdOf(req: unknown): string {

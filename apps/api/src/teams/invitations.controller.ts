@@ -76,14 +76,16 @@ export class InvitationsController {
     return this.rateLimiter.consume({ key: `invitation:address:${req.ip ?? 'unknown'}`, limit: 30, windowMs: 60_000 });
   }
 
+  /** A POST so the token travels in the body: a query string ends up in access logs and proxies' logs. */
   @Public()
-  @Get('preview')
+  @Post('preview')
+  @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'What an invitation token is for (public, rate-limited)' })
   @ApiOkResponse({ type: InvitationPreviewDoc })
   @ApiGoneResponse({ type: ProblemResponseDto, description: 'Used, revoked or expired' })
-  async preview(@Query() query: InvitationTokenDto, @Req() req: Request): Promise<InvitationPreviewResponse> {
+  async preview(@Body() body: InvitationTokenDto, @Req() req: Request): Promise<InvitationPreviewResponse> {
     await this.limit(req);
-    return this.invitations.preview(query.token);
+    return this.invitations.preview(body.token);
   }
 
   @ApiBearerAuth()

@@ -46,7 +46,7 @@ export interface InviteMemberRequest {
   role: Role;
 }
 
-/** `GET /api/v1/invitations/preview?token=…` (public): what the invitee is about to accept. */
+/** `POST /api/v1/invitations/preview` `{ token }` (public): what the invitee is about to accept. */
 export interface InvitationPreviewResponse {
   teamName: string;
   email: string;

@@ -45,7 +45,8 @@ export function revokeInvitation(teamId: string, invitationId: string): Promise<
 
 /** Public: 410 `invitation_invalid` once the invitation is used, revoked or expired. */
 export function fetchInvitationPreview(token: string, signal?: AbortSignal): Promise<InvitationPreviewResponse> {
-  return apiRequest<InvitationPreviewResponse>('/api/v1/invitations/preview', { signal, query: { token }, anonymous: true });
+  // In the body, not the query string: URLs end up in access logs and proxies' logs.
+  return apiRequest<InvitationPreviewResponse>('/api/v1/invitations/preview', { method: 'POST', signal, body: { token }, anonymous: true });
 }
 
 /** Signed in as the invited email (403 for anyone else). */

@@ -11,7 +11,8 @@ vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
 
 const TOKEN = 'zpi_0123456789abcdef';
 const PAGE = `/invitations/accept?token=${TOKEN}`;
-const PREVIEW = `/api/v1/invitations/preview?token=${TOKEN}`;
+const PREVIEW = 'POST /api/v1/invitations/preview';
+const PREVIEW_URL = '/api/v1/invitations/preview';
 const REGISTER = '/api/v1/invitations/register';
 const ACCEPT = '/api/v1/invitations/accept';
 const GRACE = aUser({ id: 'user-2', email: 'grace@example.com', name: 'Grace Hopper' });
@@ -55,7 +56,11 @@ describe(AcceptInvitationPage.name, () => {
     expect(facts).toContain('Forgrace@example.com');
     expect(facts).toContain('Expiresin 3 days');
     expect(screen.queryByTestId('app-shell')).toBeNull();
-    expect(requestsTo(fetchMock, PREVIEW)[0].headers.has('Authorization')).toBe(false);
+    const [sent] = requestsTo(fetchMock, PREVIEW_URL, 'POST');
+    expect(sent.headers.has('Authorization')).toBe(false);
+    // The token travels in the body, never in a URL a log would keep.
+    expect(sent.body).toEqual({ token: TOKEN });
+    expect(sent.url).not.toContain(TOKEN);
   });
 
   it('creates the account of a new person, signs them in and opens the Overview of their new team', async () => {
@@ -85,7 +90,7 @@ describe(AcceptInvitationPage.name, () => {
     expect(useSessionStore.getState()).toMatchObject({ status: 'signedIn', accessToken: 'grace-token', teamId: 'team-2' });
     expect(requestsTo(fetchMock, '/api/v1/me')[0].headers.get('Authorization')).toBe('Bearer grace-token');
     // The used invitation was not asked about again.
-    expect(requestsTo(fetchMock, PREVIEW)).toHaveLength(1);
+    expect(requestsTo(fetchMock, PREVIEW_URL, 'POST')).toHaveLength(1);
   });
 
   it('shows a refused password under its field', async () => {
@@ -223,7 +228,7 @@ describe(AcceptInvitationPage.name, () => {
 
     await pageTitle('Invitation unavailable');
     expect(screen.getByTestId('invitation-invalid').textContent).toContain('This link has no invitation in it.');
-    expect(requestsTo(fetchMock, PREVIEW)).toHaveLength(0);
+    expect(requestsTo(fetchMock, PREVIEW_URL, 'POST')).toHaveLength(0);
   });
 
   it('offers to try again when the API cannot be reached', async () => {
