@@ -169,12 +169,12 @@ describe('server containers (built api + worker, test server)', () => {
     await call('PATCH', `/api/v1/servers/${serverId}`, owner.accessToken, { port: 1 });
     const r = await asOwner<ProblemDetails>('GET', '');
     expect(r.status).toBe(503);
-    expect(r.body.detail).toMatch(/Nothing accepts SSH connections|did not answer/);
+    expect(r.body.detail).toMatch(/^Could not reach 127\.0\.0\.1:\d+ over SSH: /);
 
     await withSocket(async (socket) => {
       const follow = await followLogs(socket, 'zp-app');
       expect(follow.result.ok).toBe(true);
-      expect(await waitFor(async () => follow.end(), 15_000, 'the end of the follow')).toMatch(/Nothing accepts SSH connections|did not answer/);
+      expect(await waitFor(async () => follow.end(), 15_000, 'the end of the follow')).toMatch(/^Could not reach 127\.0\.0\.1:\d+ over SSH: /);
     });
   });
 });

@@ -14,7 +14,7 @@ import {
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, knownHostsFingerprints, previewDomainOf } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, gitUrlHost, knownHostsFingerprints, previewDomainOf } from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -184,6 +184,16 @@ export class ApplicationsService {
   ) {
     this.logger = logger.child({ component: 'applications' });
     this.box = new SecretBox(config.security.secretKey);
+    this.addresses = new AddressPolicy(config.network);
+  }
+
+  private readonly addresses: AddressPolicy;
+
+  /** A repository on loopback, link-local or a metadata address is refused here already; the worker checks again before each clone. */
+  private async gitUrlProblems(url: string | null | undefined): Promise<FieldError[]> {
+    if (!url) return [];
+    const problem = await this.addresses.problem(gitUrlHost(url).host, 'outbound');
+    return problem ? [{ field: 'gitUrl', message: `gitUrl ${problem}` }] : [];
   }
 
   private get applications() {
@@ -254,7 +264,7 @@ export class ApplicationsService {
       previewForks: input.previewForks ?? false,
       ...NOT_A_PREVIEW,
     };
-    problems.push(...consistencyProblems(row));
+    problems.push(...consistencyProblems(row), ...(await this.gitUrlProblems(row.gitUrl)));
     if (problems.length > 0) throw AppException.validation(problems);
     const domains = input.domains ?? [];
     await this.assertDomainsFree(domains);
@@ -290,6 +300,7 @@ export class ApplicationsService {
     if (rest.gitUrl !== undefined && gitHostOf(rest.gitUrl) !== gitHostOf(current.gitUrl)) changes.gitHostKey = null;
 
     const problems = consistencyProblems({ ...current, ...changes });
+    if (rest.gitUrl !== undefined && rest.gitUrl !== current.gitUrl) problems.push(...(await this.gitUrlProblems(rest.gitUrl)));
     if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
     if (domains) await this.assertDomainsFree(domains, id);

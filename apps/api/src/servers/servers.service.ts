@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, type CreateServerRequest, ErrorCode, JobName, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpanel/core';
 import { AlertRuleEntity, ApplicationEntity, DEFAULT_ALERT_RULES, ServerEntity, SshKeyEntity } from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { JobProducer } from '@zpanel/queue';
@@ -42,7 +42,17 @@ export class ServersService {
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.addresses = new AddressPolicy(config.network);
+  }
+
+  private readonly addresses: AddressPolicy;
+
+  /** A host on a link-local or metadata address is refused here already; the worker checks again before each connection. */
+  private async assertHostAllowed(host: string): Promise<void> {
+    const problem = await this.addresses.problem(host, 'server');
+    if (problem) throw AppException.validation([{ field: 'host', message: `host ${problem}` }]);
+  }
 
   private toDto(row: ServerEntity): ServerDto {
     return toDto(row, this.config.servers.checkIntervalSeconds);
@@ -68,6 +78,7 @@ export class ServersService {
 
   async create(caller: Caller, teamId: string, input: CreateServerRequest): Promise<ServerDto> {
     await this.assertKeyOfTeam(teamId, input.sshKeyId);
+    await this.assertHostAllowed(input.host);
     // The server and its default alert rules exist together or not at all.
     const row = await this.saveUnique(input.name, () =>
       this.dataSource.transaction(async (manager) => {
@@ -97,6 +108,7 @@ export class ServersService {
   async update(caller: Caller, id: string, input: UpdateServerRequest): Promise<ServerDto> {
     const current = await this.servers.findOneByOrFail({ id });
     if (input.sshKeyId) await this.assertKeyOfTeam(current.teamId, input.sshKeyId);
+    if (input.host !== undefined && input.host !== current.host) await this.assertHostAllowed(input.host);
     const reach = (['host', 'port', 'user', 'sshKeyId'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
     const changes: Partial<ServerEntity> = { ...input };
     if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null });

@@ -18,3 +18,4 @@ export * from './applications/dotenv';
 export * from './applications/glob';
 export * from './docker/zpanel-names';
 export * from './docker/image-reference';
+export * from './network/address-policy';

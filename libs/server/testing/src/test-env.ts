@@ -22,6 +22,13 @@ export const TEST_VARS = {
   secretKey: 'ZPANEL_SECRET_KEY',
 } as const;
 
+/**
+ * Every test fixture (git servers, the test sshd, webhook receivers) listens on loopback, which
+ * the instance's address policy refuses for git and outbound URLs by default: test processes allow
+ * it explicitly. A test of the default policy overrides it with `none`.
+ */
+export const TEST_OUTBOUND_ALLOWED_CIDRS = '127.0.0.0/8,::1/128';
+
 export function readTestEnvFile(): Record<string, string> {
   if (!existsSync(TEST_ENV_FILE)) return {};
   return parseEnv(readFileSync(TEST_ENV_FILE, 'utf8')) as Record<string, string>;
@@ -60,6 +67,7 @@ export function testProcessEnv(extra: Record<string, string> = {}): Record<strin
     REDIS_URL: pick(TEST_VARS.redisUrl),
     REDIS_PREFIX: pick(TEST_VARS.redisPrefix),
     ZPANEL_SECRET_KEY: pick(TEST_VARS.secretKey),
+    OUTBOUND_ALLOWED_CIDRS: TEST_OUTBOUND_ALLOWED_CIDRS,
     ...extra,
   };
 }

@@ -1,3 +1,5 @@
+import type { AddressPolicySettings } from '../network/address-policy';
+
 /** The typed configuration every server process reads; built once at boot by `loadConfig`. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -63,6 +65,8 @@ export interface AppConfig {
     /** Builds running at once on one server; more wait their turn. */
     buildConcurrencyPerServer: number;
   };
+  /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
+  network: AddressPolicySettings;
   web: {
     /** Folder with the built SPA; the API serves it when it exists. */
     distDir: string;

@@ -97,6 +97,24 @@ describe(loadConfig.name, () => {
     expect(problemsFor({ ...validEnv(), TRUST_PROXY: '10.0.0.0/8, proxy.example.com' })).toEqual([expect.stringMatching(/^TRUST_PROXY must be/)]);
   });
 
+  it('reads the address policy: defaults refuse loopback for outbound URLs only, none empties a list, bad ranges are named', () => {
+    expect(loadConfig(validEnv()).network).toEqual({
+      allowedCidrs: [],
+      outboundDeniedCidrs: expect.arrayContaining(['127.0.0.0/8', '::1/128', '169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128']),
+      serverDeniedCidrs: expect.not.arrayContaining(['127.0.0.0/8']),
+    });
+    expect(loadConfig({ ...validEnv(), OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8, ::1', SERVER_DENIED_CIDRS: 'none', OUTBOUND_DENIED_CIDRS: '10.0.0.0/8' }).network).toEqual({
+      allowedCidrs: ['127.0.0.0/8', '::1'],
+      outboundDeniedCidrs: ['10.0.0.0/8'],
+      serverDeniedCidrs: [],
+    });
+    expect(problemsFor({ ...validEnv(), OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/33', OUTBOUND_DENIED_CIDRS: 'localhost', SERVER_DENIED_CIDRS: '10.0.0.0/8/1' }).map((p) => p.split(' ')[0])).toEqual([
+      'OUTBOUND_ALLOWED_CIDRS',
+      'OUTBOUND_DENIED_CIDRS',
+      'SERVER_DENIED_CIDRS',
+    ]);
+  });
+
   it('names a malformed DATABASE_URL without echoing its value', () => {
     const problems = problemsFor({ ...validEnv(), DATABASE_URL: 'not a url with p4ssw0rd' });
     expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL is not a valid URL/)]);

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { imageReference } from '../applications/application-fields';
 import { DEFAULT_DOCKER_NAMESPACE, DOCKER_NAMESPACE_PATTERN } from '../docker/zpanel-names';
+import { DEFAULT_OUTBOUND_DENIED_CIDRS, DEFAULT_SERVER_DENIED_CIDRS, parseCidr } from '../network/address-policy';
 import type { AppConfig } from './app-config';
 
 /** Thrown when the environment is invalid; `problems` names every bad variable at once. */
@@ -105,6 +106,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return value;
   };
 
+  // `none`: an empty list (an unset or blank variable means the default).
+  const cidrs = (name: string, fallback: readonly string[]): string[] => {
+    const value = read(name);
+    if (value === undefined) return [...fallback];
+    if (value.toLowerCase() === 'none') return [];
+    const list = value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    if (list.some((part) => parseCidr(part) === null)) {
+      problems.push(`${name} must be none or a comma-separated list of addresses or ranges like 127.0.0.0/8, ::1/128`);
+      return [...fallback];
+    }
+    return list;
+  };
+
   const secretKey = (): Buffer => {
     const value = read('ZPANEL_SECRET_KEY');
     if (value === undefined) {
@@ -178,6 +195,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     deployments: {
       timeoutMs: int('DEPLOYMENT_TIMEOUT_MINUTES', 30, 1, 1440) * 60_000,
       buildConcurrencyPerServer: int('DEPLOYMENT_BUILD_CONCURRENCY', 2, 1, 32),
+    },
+    network: {
+      allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),
+      outboundDeniedCidrs: cidrs('OUTBOUND_DENIED_CIDRS', DEFAULT_OUTBOUND_DENIED_CIDRS),
+      serverDeniedCidrs: cidrs('SERVER_DENIED_CIDRS', DEFAULT_SERVER_DENIED_CIDRS),
     },
     web: { distDir: resolve(read('WEB_DIST_DIR') ?? 'dist/apps/web') },
   };

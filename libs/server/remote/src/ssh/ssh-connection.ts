@@ -70,12 +70,13 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
     return this.hostKey as string;
   }
 
-  static connect(target: SshTarget, options: { readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {}): Promise<SshConnection> {
+  /** `address`: the already checked IP address of `target.host` to connect to (default: the host itself). */
+  static connect(target: SshTarget, options: { address?: string; readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {}): Promise<SshConnection> {
     return new Promise((resolve, reject) => {
       const client = new Client();
       const connection = new SshConnection(client, target.host);
       let mismatch: HostKeyMismatchError | undefined;
-      const sock = netConnect({ host: target.host, port: target.port });
+      const sock = netConnect({ host: options.address ?? target.host, port: target.port });
       sock.setNoDelay(true);
       let settled = false;
       const fail = (error: Error) => {

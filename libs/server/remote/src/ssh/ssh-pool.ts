@@ -18,6 +18,12 @@ export interface SshPoolOptions {
   /** First retry delay after a failed connect; doubles per failure up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * The checked address to connect to for a host (the instance's address policy); the pool then
+   * connects to that address, never to the name again, so a name cannot resolve elsewhere between
+   * the check and the connection. Unset: the host as given.
+   */
+  resolveAddress?: (host: string) => Promise<string>;
 }
 
 /** A server that failed to connect recently; callers get this at once instead of another attempt. */
@@ -100,6 +106,7 @@ export class SshPool {
       readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
       backoffMs: options.backoffMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      resolveAddress: options.resolveAddress ?? (async (host) => host),
     };
     this.sweeper = setInterval(() => this.closeIdle(), Math.max(50, Math.min(this.options.idleMs / 2, 30_000)));
     this.sweeper.unref();
@@ -118,7 +125,9 @@ export class SshPool {
     const wait = entry.nextAttemptAt - Date.now();
     if (wait > 0) throw new ServerUnreachableError(target.id, wait, entry.lastError);
 
-    entry.connecting = SshConnection.connect(target, { readyTimeoutMs: this.options.readyTimeoutMs, keepaliveIntervalMs: this.options.keepaliveIntervalMs })
+    entry.connecting = this.options
+      .resolveAddress(target.host)
+      .then((address) => SshConnection.connect(target, { address, readyTimeoutMs: this.options.readyTimeoutMs, keepaliveIntervalMs: this.options.keepaliveIntervalMs }))
       .then((connection) => {
         this.connects += 1;
         entry.connection = connection;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
-import { injectionPayloads, zpanelDockerNames } from '@zpanel/core';
+import { AddressPolicy, injectionPayloads, loadConfig, zpanelDockerNames } from '@zpanel/core';
 import { type GitFixture, createGitFixture } from '@zpanel/testing';
 import { packBuildContext } from './build-context';
 import { DeploymentLog, Redactor } from './deployment-log';
@@ -80,7 +80,7 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
       },
     );
     root = await mkdtemp(join(tmpdir(), 'zpanel-links-spec-'));
-    checkout = await new GitSourceFetcher(root).checkout(
+    checkout = await new GitSourceFetcher(new AddressPolicy(loadConfig(process.env).network), root).checkout(
       { url: repo.url, branch: repo.branch, commit: null, deployKey: null, hostKey: null, token: null },
       {},
       new AbortController().signal,

@@ -7,7 +7,7 @@ import { join, posix, relative, sep } from 'node:path';
 import { CheckoutPathError, resolveInsideCheckout } from './checkout-paths';
 import type { DeploymentLog } from './deployment-log';
 import type { DeploymentOps, HealthProber } from './deployment-ops';
-import { GitAuthError, GitCommandError, GitHostKeyChangedError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
+import { GitAuthError, GitCommandError, GitHostKeyChangedError, GitHostUnreachableError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
 
 /** The application as the pipeline needs it (settings read when the deployment starts). */
 export interface PipelineApplication {
@@ -247,6 +247,7 @@ export class DeploymentPipeline {
         } catch (error) {
           this.checkAbort();
           if (error instanceof GitAuthError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
+          if (error instanceof GitHostUnreachableError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
           if (error instanceof GitHostKeyChangedError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
           if (error instanceof GitSpecError) throw new StepFailure(`The repository settings are not allowed: ${error.message}.`);
           if (error instanceof GitCommandError) throw new StepFailure(`git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);

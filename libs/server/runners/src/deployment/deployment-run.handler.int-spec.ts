@@ -132,7 +132,7 @@ describe(DeploymentRunHandler.name, () => {
     redis.on('error', () => undefined);
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
     handler = new DeploymentRunHandler(dataSource, targets, pool, new DeploymentEvents(dataSource, live, config, logger), new BuildSlots(redis, config), config, 'test-worker', logger);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig, InjectLogger, SecretBox, tagRef, zpanelDockerNames } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, SecretBox, tagRef, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
@@ -65,7 +65,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private readonly box: SecretBox;
   /** Replaced by tests that cannot wait for real heartbeats. */
   timings: DeploymentTimings = DEPLOYMENT_TIMINGS;
-  source: SourceFetcher = new GitSourceFetcher();
+  source: SourceFetcher;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,6 +79,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   ) {
     this.logger = logger.child({ component: 'deployments' });
     this.box = new SecretBox(config.security.secretKey);
+    this.source = new GitSourceFetcher(new AddressPolicy(config.network));
   }
 
   private get deployments() {

@@ -48,7 +48,7 @@ describe(DeploymentsReaperHandler.name, () => {
       queue: () => queue,
       enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
     } as unknown as JobProducer;
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
     const targets = new ServerTargets(dataSource, config);
     reaper = new DeploymentsReaperHandler(dataSource, producer, new DeploymentEvents(dataSource, live, config, logger), targets, pool, new BuildSlots(redis, config), config, logger);

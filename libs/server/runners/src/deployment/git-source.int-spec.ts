@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateSshKeyPair, injectionPayloads, quoteShellArg } from '@zpanel/core';
-import { type GitFixture, createGitFixture, testSshTarget } from '@zpanel/testing';
+import { AddressPolicy, generateSshKeyPair, injectionPayloads, loadConfig, quoteShellArg } from '@zpanel/core';
+import { type GitFixture, createGitFixture, freePort, testSshTarget } from '@zpanel/testing';
 import {
   GitAuthError,
   type GitCloneSpec,
   GitCommandError,
   GitHostKeyChangedError,
+  GitHostUnreachableError,
   GitSourceFetcher,
   GitSpecError,
   gitCloneCommand,
@@ -36,7 +37,7 @@ describe(GitSourceFetcher.name, () => {
   });
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'zpanel-git-spec-'));
-    fetcher = new GitSourceFetcher(root);
+    fetcher = new GitSourceFetcher(new AddressPolicy(loadConfig(process.env).network), root);
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
@@ -292,6 +293,63 @@ describe(GitSourceFetcher.name, () => {
 
     it('takes user:password as the credentials as given', () => {
       expect(gitTokenEnvironment('https://bitbucket.org/acme/shop.git', 'olive:app-password').GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from('olive:app-password').toString('base64')}`);
+    });
+  });
+  describe('the address policy, checked on the resolved address right before git runs', () => {
+    const ssh = testSshTarget();
+    const port = () => new URL(repo.url).port;
+    /** A policy whose names resolve only through this table: git could not resolve them itself. */
+    const policyWith = (names: Record<string, string[]>, allowLoopback: boolean) =>
+      new AddressPolicy({ ...loadConfig(process.env).network, allowedCidrs: allowLoopback ? ['127.0.0.0/8'] : [] }, async (host) => names[host] ?? []);
+    const failure = (promise: Promise<unknown>) => promise.then(() => new Error('expected a failure'), (error: unknown) => error);
+
+    it('refuses a host that resolves to a denied address, with the same reason as a closed port, and runs nothing', async () => {
+      const strict = new GitSourceFetcher(policyWith({ 'rebound.zpanel.test': ['169.254.169.254'] }, false), root);
+      const stderr: string[] = [];
+      const output = { onStderr: (text: string) => stderr.push(text) };
+      // The default policy with the system resolver: localhost is loopback.
+      const byDefault = new GitSourceFetcher(new AddressPolicy({ ...loadConfig(process.env).network, allowedCidrs: [] }), root);
+      const refused = [
+        await failure(byDefault.checkout(spec({ url: `http://localhost:${port()}/shop.git` }), output, never)),
+        await failure(byDefault.checkout(spec({ url: repo.url }), output, never)),
+        await failure(strict.checkout(spec({ url: `http://rebound.zpanel.test:${port()}/shop.git` }), output, never)),
+        await failure(strict.checkout(spec({ url: `ssh://${ssh.username}@rebound.zpanel.test:${ssh.port}/tmp/x` }), output, never)),
+        // Allowed, but nothing listens there.
+        await failure(fetcher.checkout(spec({ url: `http://127.0.0.1:${await freePort()}/shop.git` }), output, never)),
+        await failure(fetcher.checkout(spec({ url: `ssh://${ssh.username}@127.0.0.1:${await freePort()}/tmp/x` }), output, never)),
+      ];
+      for (const error of refused) {
+        expect(error).toBeInstanceOf(GitHostUnreachableError);
+        expect((error as Error).message).toBe('could not reach the git host: check the repository address, and that the host accepts connections from this instance');
+      }
+      // Nothing in the log tells the cases apart either.
+      expect(stderr).toEqual([]);
+      expect(await readdir(root)).toEqual([]);
+    });
+
+    it('connects to the address it checked: names that only the policy resolves clone over HTTP and ssh, the host key filed under the name', async () => {
+      const pinning = new GitSourceFetcher(policyWith({ 'git.zpanel.test': ['127.0.0.1'] }, true), root);
+      const overHttp = await pinning.checkout(spec({ url: `http://git.zpanel.test:${port()}/shop.git` }), {}, never);
+      expect(overHttp.sha).toBe(second);
+      await overHttp.dispose();
+
+      const remoteDir = `/tmp/zp-git-policy-${process.pid}-${Date.now()}`;
+      const sshRun = (command: string) =>
+        promisify(execFile)('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', ssh.privateKeyPath, '-p', String(ssh.port), `${ssh.username}@${ssh.host}`, command]);
+      const dir = quoteShellArg(remoteDir);
+      const head = (await sshRun(`git init -q -b main ${dir} && printf 'FROM base\n' > ${dir}/Dockerfile && git -C ${dir} add Dockerfile && git -C ${dir} -c user.name=zpanel -c user.email=t@zpanel.test commit -q -m v1 && git -C ${dir} rev-parse HEAD`)).stdout.trim();
+      try {
+        const sshSpec = (hostKey: string | null) => spec({ url: `ssh://${ssh.username}@git.zpanel.test:${ssh.port}${remoteDir}`, deployKey: readFileSync(ssh.privateKeyPath, 'utf8'), hostKey });
+        const first = await pinning.checkout(sshSpec(null), {}, never);
+        expect(first.sha).toBe(head);
+        expect(first.learnedHostKey).toMatch(new RegExp(`^\\[git\\.zpanel\\.test\\]:${ssh.port} ssh-`));
+        await first.dispose();
+        const again = await pinning.checkout(sshSpec(first.learnedHostKey as string), {}, never);
+        expect(again.sha).toBe(head);
+        await again.dispose();
+      } finally {
+        await sshRun(`rm -rf ${dir}`);
+      }
     });
   });
 });

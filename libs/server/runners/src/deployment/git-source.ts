@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitBranch, gitCommit, gitUrl, isFetchableRef, quoteShellArg } from '@zpanel/core';
+import { isIP } from 'node:net';
+import { AddressNotAllowedError, type AddressPolicy, gitBranch, gitCommit, gitUrl, gitUrlHost, isFetchableRef, quoteShellArg } from '@zpanel/core';
 
 export interface GitCloneSpec {
   url: string;
@@ -84,9 +85,32 @@ export class GitAuthError extends Error {
   }
 }
 
+/**
+ * The git host could not be reached: its address is not one this instance connects to, the name
+ * does not resolve, or nothing answered. One message for all of these, so that a deployment's
+ * reason or log cannot tell an open port from a closed or filtered one, or a refused address.
+ */
+export class GitHostUnreachableError extends Error {
+  constructor() {
+    super('could not reach the git host: check the repository address, and that the host accepts connections from this instance');
+    this.name = 'GitHostUnreachableError';
+  }
+}
+
+/** What git and its transports (curl, ssh) print when the connection itself failed, before any git exchange. */
+const UNREACHABLE =
+  /Failed to connect to|Could not resolve (host|hostname|proxy)|Couldn't connect to server|Connection refused|Connection timed out|Operation timed out|timed out after|No route to host|Network is unreachable|ssh: connect to host|Connection reset|Connection closed|kex_exchange_identification|banner exchange|Bad packet length|Protocol mismatch|Empty reply from server|Recv failure|SSL_connect|SSL routines|gnutls_handshake|wrong version number/i;
+
 /** ssh:// and scp-like `user@host:path` URLs go through ssh; the allowlist admits nothing else but http(s). */
 export function isSshGitUrl(url: string): boolean {
   return !/^https?:\/\//i.test(url);
+}
+
+/** Where ssh connects for a git host name: the address the policy checked. */
+export interface SshConnectTarget {
+  host: string;
+  port: number | null;
+  address: string;
 }
 
 /**
@@ -94,7 +118,7 @@ export function isSshGitUrl(url: string): boolean {
  * `pinned` (that file holds the pinned key): the host must prove exactly that key; otherwise the
  * first contact is trusted and ssh writes the key it saw there, for the caller to pin.
  */
-export function gitEnvironment(home: string, keyPath: string | null, pinned = false): Record<string, string> {
+export function gitEnvironment(home: string, keyPath: string | null, pinned = false, connectTo?: SshConnectTarget): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -109,6 +133,8 @@ export function gitEnvironment(home: string, keyPath: string | null, pinned = fa
   // Readable lines to pin and show (Debian's system config hashes host names).
   ssh.push('-o', 'HashKnownHosts=no');
   if (keyPath) ssh.push('-o', 'IdentitiesOnly=yes', '-i', keyPath);
+  // The checked address, with the host key still filed under the name (and port) from the URL.
+  if (connectTo) ssh.push('-o', `HostName=${connectTo.address}`, '-o', `HostKeyAlias=${connectTo.port === null || connectTo.port === 22 ? connectTo.host : `[${connectTo.host}]:${connectTo.port}`}`, '-o', 'CheckHostIP=no');
   env.GIT_SSH_COMMAND = ssh.map(quoteShellArg).join(' ');
   return env;
 }
@@ -129,9 +155,9 @@ export function gitTokenEnvironment(url: string, token: string): Record<string, 
 }
 
 /** The clone of one branch into `dir`, without checking anything out yet. Throws GitSpecError for a value outside the allowlists. */
-export function gitCloneCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
+export function gitCloneCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>, connectConfig: string[] = []): GitCommand {
   checked(spec);
-  return { argv: ['git', ...PROTOCOL_CONFIG, 'clone', '--quiet', '--no-checkout', '--single-branch', '--branch', spec.branch, '--', spec.url, dir], env };
+  return { argv: ['git', ...PROTOCOL_CONFIG, ...connectConfig, 'clone', '--quiet', '--no-checkout', '--single-branch', '--branch', spec.branch, '--', spec.url, dir], env };
 }
 
 /** An empty repository to fetch a pull request head into. */
@@ -140,10 +166,10 @@ export function gitInitCommand(dir: string, env: Record<string, string>): GitCom
 }
 
 /** Fetches `spec.ref` (a pull request head or a tag, nothing else) into FETCHED_REF. Throws GitSpecError for a value outside the allowlists. */
-export function gitFetchRefCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>): GitCommand {
+export function gitFetchRefCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>, connectConfig: string[] = []): GitCommand {
   checked(spec);
   if (!spec.ref) throw new GitSpecError('ref', 'is required to fetch a ref');
-  return { argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`], env };
+  return { argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, ...connectConfig, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`], env };
 }
 
 /** Resolves the commit to build (`<sha>^{commit}`, or the head of the branch or fetched ref) to its full hash. */
@@ -192,6 +218,31 @@ export function runGit(command: GitCommand, output: GitOutput = {}, signal?: Abo
   });
 }
 
+/**
+ * How git reaches the repository's host: the address the policy checked, and nothing else.
+ * git resolves names itself, so the check alone would leave a window in which the name could
+ * resolve to another (denied) address (DNS rebinding); instead the checked address is pinned:
+ * curl's resolve list for http(s) (and no redirects, which would go to a host nobody checked),
+ * ssh's HostName for ssh (the host key stays filed under the name).
+ */
+export async function gitConnection(url: string, policy: AddressPolicy): Promise<{ connectConfig: string[]; ssh?: SshConnectTarget }> {
+  const { host, port } = gitUrlHost(url);
+  let addresses: string[];
+  try {
+    addresses = await policy.resolve(host, 'outbound');
+  } catch (error) {
+    if (error instanceof AddressNotAllowedError) throw new GitHostUnreachableError();
+    throw error;
+  }
+  if (isSshGitUrl(url)) return { connectConfig: [], ssh: isIP(host) === 0 ? { host, port, address: addresses[0] } : undefined };
+  const noRedirects = ['-c', 'http.followRedirects=false'];
+  if (isIP(host) !== 0) return { connectConfig: noRedirects };
+  const httpPort = port ?? (/^https:/i.test(url) ? 443 : 80);
+  // curl tries every address listed, in order, as it would those of the name.
+  const pinned = addresses.map((address) => (isIP(address) === 6 ? `[${address}]` : address)).join(',');
+  return { connectConfig: [...noRedirects, '-c', `http.curloptResolve=${host}:${httpPort}:${pinned}`] };
+}
+
 /** A checked-out commit in a temporary directory; `dispose` removes it with the key. */
 export interface SourceCheckout {
   dir: string;
@@ -212,10 +263,14 @@ export interface SourceFetcher {
  * the exact commit detached and reports its full hash.
  */
 export class GitSourceFetcher implements SourceFetcher {
-  constructor(private readonly root: string = tmpdir()) {}
+  constructor(
+    private readonly policy: AddressPolicy,
+    private readonly root: string = tmpdir(),
+  ) {}
 
   async checkout(spec: GitCloneSpec, output: GitOutput, signal: AbortSignal): Promise<SourceCheckout> {
     checked(spec);
+    const connection = await gitConnection(spec.url, this.policy);
     const home = await mkdtemp(join(this.root, 'zpanel-src-'));
     const dispose = () => rm(home, { recursive: true, force: true });
     try {
@@ -228,17 +283,24 @@ export class GitSourceFetcher implements SourceFetcher {
       const knownHosts = join(home, 'known_hosts');
       const pinned = spec.hostKey !== null && spec.hostKey.trim() !== '';
       if (pinned) await writeFile(knownHosts, `${(spec.hostKey as string).trim()}\n`, { mode: 0o600 });
-      const env = gitEnvironment(home, keyPath, pinned);
+      const env = gitEnvironment(home, keyPath, pinned, connection.ssh);
       if (spec.token && !isSshGitUrl(spec.url)) Object.assign(env, gitTokenEnvironment(spec.url, spec.token));
       const dir = join(home, 'repo');
+      // What git says while reaching the host is held back until we know the host answered: an
+      // error from curl or ssh would tell a closed port from a filtered one.
+      let held = '';
+      const reaching: GitOutput = { onStdout: output.onStdout, onStderr: (text) => (held += text) };
       try {
         if (spec.ref) {
           await runGit(gitInitCommand(dir, env), {}, signal);
-          await runGit(gitFetchRefCommand(spec, dir, env), output, signal);
+          await runGit(gitFetchRefCommand(spec, dir, env, connection.connectConfig), reaching, signal);
         } else {
-          await runGit(gitCloneCommand(spec, dir, env), output, signal);
+          await runGit(gitCloneCommand(spec, dir, env, connection.connectConfig), reaching, signal);
         }
+        if (held) output.onStderr?.(held);
       } catch (error) {
+        if (error instanceof GitCommandError && UNREACHABLE.test(error.stderr)) throw new GitHostUnreachableError();
+        if (held) output.onStderr?.(held);
         if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr)) throw new GitHostKeyChangedError();
         if (!isSshGitUrl(spec.url) && error instanceof GitCommandError && /could not read Username|Authentication failed|returned error: 40[13]/.test(error.stderr)) {
           throw new GitAuthError(spec.token !== null);

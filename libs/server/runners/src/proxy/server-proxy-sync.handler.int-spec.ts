@@ -112,7 +112,7 @@ describe(ServerProxySyncHandler.name, () => {
     box = new SecretBox(config.security.secretKey);
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'proxy-sync-test'));
     await dataSource.initialize();
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, config);
     handler = new ServerProxySyncHandler(dataSource, targets, new ServerProxies(pool, config), config, logger);
 

@@ -29,7 +29,7 @@ describe(ContainerLogsFollowHandler.name, () => {
   let handler: ContainerLogsFollowHandler;
   let serverId: string;
   let teamId: string;
-  const testPool = new WorkerSshPool();
+  const testPool = new WorkerSshPool(loadConfig(process.env));
   const docker = dockerOverSsh(testPool.streams({ id: 'follow-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) }));
 
   const addServer = async (port = ssh.port) => {
@@ -70,7 +70,7 @@ describe(ContainerLogsFollowHandler.name, () => {
     await dataSource.initialize();
     redis = createRedisClient(config, 'follow-test');
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     streams = new LiveStreams(redis, config);
     leases = new LiveLeases(redis, config);
     handler = new ContainerLogsFollowHandler(new ServerTargets(dataSource, config), pool, streams, leases, createLogger({ level: 'silent', name: 'test' }));
@@ -160,7 +160,7 @@ describe(ContainerLogsFollowHandler.name, () => {
 
     const closedPort = await freePort();
     const unreachable = await follow('anything', 5, await addServer(closedPort));
-    expect(await unreachable.done).toEqual({ reason: `Nothing accepts SSH connections on ${ssh.host}:${closedPort}.` });
+    expect(await unreachable.done).toEqual({ reason: `Could not reach ${ssh.host}:${closedPort} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
     await unreachable.release();
 
     const gone = await follow('anything', 5, randomUUID());

@@ -70,7 +70,7 @@ describe(ServerCheckHandler.name, () => {
     redis = createRedisClient(config, 'check-test');
     streams = new LiveStreams(redis, config);
     live = new ServerLiveEvents(streams, logger);
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, config);
     handler = new ServerCheckHandler(dataSource, targets, new ServerSamplers(pool), new ServerAlerts(dataSource, live), live, jobs as unknown as JobProducer, config, logger);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'checks' })).id;
@@ -149,7 +149,7 @@ describe(ServerCheckHandler.name, () => {
     const samples = await samplesOf(id);
     expect(samples.map((s) => [s.reachable, s.cpuPercent, s.memoryUsedBytes, s.diskUsedBytes, s.load1])).toEqual(Array(4).fill([false, null, null, null, null]));
     const down = await reload(id);
-    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Nothing accepts SSH connections on ${ssh.host}:${down.port}.` });
+    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Could not reach ${ssh.host}:${down.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
 
     const statusEvent = { type: 'status', serverId: id, status: 'unreachable', statusReason: down.statusReason };
     expect(await events(LiveTopics.server(id), 'status')).toEqual([statusEvent]);

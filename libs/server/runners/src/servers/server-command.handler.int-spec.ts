@@ -58,7 +58,7 @@ describe(ServerCommandHandler.name, () => {
     redis.on('error', () => undefined);
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }));
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
     const keyId = randomUUID();
@@ -191,6 +191,6 @@ describe(ServerCommandHandler.name, () => {
     const other = await dataSource.getRepository(ServerEntity).save({ ...reachable, name: 'closed', port });
     const id = await addRun('echo hi', { serverId: other.id });
     expect(await handler.handle({ runId: id }, context())).toEqual({ ran: true, status: 'failed' });
-    expect(await reload(id)).toMatchObject({ status: 'failed', exitCode: null, error: `Nothing accepts SSH connections on ${ssh.host}:${port}.` });
+    expect(await reload(id)).toMatchObject({ status: 'failed', exitCode: null, error: `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
 import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
@@ -58,7 +59,7 @@ describe(ServerValidationHandler.name, () => {
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
     await dataSource.initialize();
-    pool = new WorkerSshPool();
+    pool = new WorkerSshPool(loadConfig(process.env));
     redis = createRedisClient(config, 'validation-test');
     streams = new LiveStreams(redis, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
@@ -92,6 +93,41 @@ describe(ServerValidationHandler.name, () => {
     expect(proxySyncsOf(id)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id }, jobId: expect.stringMatching(new RegExp(`^proxy-sync-${id}-\\d+$`)) }]);
   });
 
+  it('reads the same for a closed port, a port that is not SSH and an address the policy refuses, which it never connects to', async () => {
+    const reason = (port: number) => `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`;
+    const closed = await addServer({ port: await freePort() });
+    expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
+    expect((await reload(closed)).statusReason).toBe(reason((await reload(closed)).port));
+
+    const notSsh = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((resolve) => notSsh.listen(0, ssh.host, resolve));
+    try {
+      const port = (notSsh.address() as AddressInfo).port;
+      const http = await addServer({ port });
+      expect(await handler.handle({ serverId: http })).toEqual({ status: 'unreachable' });
+      expect((await reload(http)).statusReason).toBe(reason(port));
+    } finally {
+      notSsh.close();
+    }
+
+    // The same sshd by a name that resolves to loopback, with loopback refused for servers: refused
+    // at connect time on the resolved address (the name passed any check made when it was saved).
+    const strict = new WorkerSshPool({ network: { ...config.network, allowedCidrs: [], serverDeniedCidrs: ['127.0.0.0/8', '::1/128'] } });
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    const strictHandler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, strict, new ServerLiveEvents(streams, logger), producer);
+    try {
+      const named = await addServer({ host: 'localhost' });
+      expect(await strictHandler.handle({ serverId: named })).toEqual({ status: 'unreachable' });
+      expect((await reload(named)).statusReason).toBe(`Could not reach localhost:${ssh.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`);
+      expect((await reload(named)).hostKeyFingerprint).toBeNull();
+      expect(strict.stats().connects).toBe(0);
+      // The instance's own pool (loopback allowed) reaches it by that name.
+      expect(await handler.handle({ serverId: named })).toEqual({ status: 'ready' });
+    } finally {
+      strict.close();
+    }
+  });
+
   it('refuses a server whose host key changed, and keeps the recorded key', async () => {
     const pinned = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
     const id = await addServer({ hostKeyFingerprint: pinned });
@@ -105,7 +141,7 @@ describe(ServerValidationHandler.name, () => {
   it('says plainly when nothing listens, and when the key is refused', async () => {
     const closed = await addServer({ port: await freePort() });
     expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
-    expect((await reload(closed)).statusReason).toBe(`Nothing accepts SSH connections on ${ssh.host}:${(await reload(closed)).port}.`);
+    expect((await reload(closed)).statusReason).toBe(`Could not reach ${ssh.host}:${(await reload(closed)).port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`);
     expect(await statusEvents(LiveTopics.server(closed))).toEqual([{ type: 'status', serverId: closed, status: 'unreachable', statusReason: (await reload(closed)).statusReason }]);
 
     const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });

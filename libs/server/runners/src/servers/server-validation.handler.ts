@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
-import { InjectLogger } from '@zpanel/core';
+import { AddressNotAllowedError, InjectLogger } from '@zpanel/core';
 import { ServerEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh, releaseDocker } from '@zpanel/remote';
@@ -13,17 +13,24 @@ import { WorkerSshPool } from './ssh-pool.provider';
 
 const COMMAND_TIMEOUT_MS = 15_000;
 
+/**
+ * The one reason for a server that could not be reached: the same for a closed port, a filtered
+ * one, a host that is not SSH and an address the instance's policy refuses, so that a server's
+ * status cannot be used to scan ports from the control plane.
+ */
+export function unreachableReason(target: { host: string; port: number }): string {
+  return `Could not reach ${target.host}:${target.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`;
+}
+
 /** Words a person can act on, for the ways reaching a server fails. */
 export function describeConnectError(error: unknown, target: { host: string; port: number; username: string }): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof HostKeyMismatchError) {
     return `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`;
   }
-  if (/ECONNREFUSED/.test(message)) return `Nothing accepts SSH connections on ${target.host}:${target.port}.`;
-  if (/ENOTFOUND|EAI_AGAIN/.test(message)) return `${target.host} does not resolve to an address.`;
-  if (/ETIMEDOUT|Timed out while waiting for handshake|EHOSTUNREACH|ENETUNREACH/.test(message)) return `${target.host}:${target.port} did not answer in time.`;
+  if ((error instanceof AddressNotAllowedError && error.reason === 'unresolved') || /ENOTFOUND|EAI_AGAIN/.test(message)) return `${target.host} does not resolve to an address.`;
   if (/authentication methods failed/i.test(message)) return `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`;
-  return `Could not connect: ${message.slice(0, 200)}`;
+  return unreachableReason(target);
 }
 
 /**

@@ -1,9 +1,18 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { AddressPolicy, type AppConfig, InjectConfig } from '@zpanel/core';
 import { SshPool } from '@zpanel/remote';
 
-/** The worker's one SSH pool: every runner reaches servers through it. */
+/**
+ * The worker's one SSH pool: every runner reaches servers through it, only at addresses the
+ * instance's policy allows for servers, checked on the resolved address at each connection.
+ */
 @Injectable()
 export class WorkerSshPool extends SshPool implements OnModuleDestroy {
+  constructor(@InjectConfig() config: Pick<AppConfig, 'network'>) {
+    const policy = new AddressPolicy(config.network);
+    super({ resolveAddress: async (host) => (await policy.resolve(host, 'server'))[0] });
+  }
+
   onModuleDestroy(): void {
     this.close();
   }

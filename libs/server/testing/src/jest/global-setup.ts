@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrationsWithLock, withDatabaseName } from '@zpanel/database';
-import { TEST_VARS, newRunId, readTestEnvFile } from '../test-env';
+import { TEST_OUTBOUND_ALLOWED_CIDRS, TEST_VARS, newRunId, readTestEnvFile } from '../test-env';
 
 /**
  * Runs once per Jest project: gives the run its own database (migrated), Redis key prefix and
@@ -39,4 +39,6 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_VARS.redisUrl] ??= 'redis://127.0.0.1:6379';
   process.env[TEST_VARS.redisPrefix] = `zptest-${runId}`;
   process.env[TEST_VARS.secretKey] = randomBytes(32).toString('base64');
+  // For the config that int-specs build from process.env (spawned processes get it from testProcessEnv).
+  process.env.OUTBOUND_ALLOWED_CIDRS = TEST_OUTBOUND_ALLOWED_CIDRS;
 }
