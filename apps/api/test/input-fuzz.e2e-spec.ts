@@ -162,6 +162,37 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     expect(JSON.parse(bytes.text)).toMatchObject({ code: 'malformed_body', detail: 'The request body is not valid UTF-8' });
   });
 
+  it('refuses RTL overrides, zero-width characters and newlines in every display name, naming the field and storing nothing', async () => {
+    const invitation = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'names@example.com', role: Role.Member })).body;
+    const routes: [string, string, string, Record<string, unknown>][] = [
+      ['POST', '/api/v1/setup/owner', 'name', { email: 'x@example.com', password: 'a long enough passphrase', teamName: 'Acme' }],
+      ['POST', '/api/v1/setup/owner', 'teamName', { email: 'x@example.com', password: 'a long enough passphrase', name: 'Ada' }],
+      ['POST', '/api/v1/teams', 'name', {}],
+      ['POST', '/api/v1/projects', 'name', {}],
+      ['PATCH', `/api/v1/projects/${ids.projectId}`, 'name', {}],
+      ['POST', `/api/v1/projects/${ids.projectId}/environments`, 'name', {}],
+      ['POST', '/api/v1/ssh-keys', 'name', {}],
+      ['POST', '/api/v1/servers', 'name', { host: '192.0.2.11', sshKeyId: ids.sshKeyId }],
+      ['PATCH', `/api/v1/servers/${ids.serverId}`, 'name', {}],
+      ['POST', '/api/v1/applications', 'name', { environmentId: ids.environmentId, serverId: ids.serverId, buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }],
+      ['PATCH', `/api/v1/applications/${ids.applicationId}`, 'name', {}],
+      ['POST', `/api/v1/teams/${owner.teamId}/api-tokens`, 'name', { abilities: ['read'] }],
+      ['POST', '/api/v1/invitations/register', 'name', { token: invitation.token, password: 'a long enough passphrase' }],
+    ];
+    const names = ['evil\u202etxt.exe', 'ad\u200bmin', 'two\nlines', '\u2066isolated\u2069', 'b\ufeffom', 'mark\u200f'];
+    const before = await databaseState();
+    const outcomes: string[] = [];
+    for (const [method, path, field, rest] of routes) {
+      for (const name of names) {
+        const res = await send(method, path, JSON.stringify({ ...rest, [field]: name }));
+        const fields = res.status === 400 ? (JSON.parse(res.text) as { errors?: { field: string }[] }).errors?.map((e) => e.field).join(',') : res.text.slice(0, 120);
+        outcomes.push(`${method} ${path} ${field}=${JSON.stringify(name)} -> ${res.status} ${fields}`);
+      }
+    }
+    expect(outcomes).toEqual(routes.flatMap(([method, path, field]) => names.map((name) => `${method} ${path} ${field}=${JSON.stringify(name)} -> 400 ${field}`)));
+    expect(await databaseState()).toEqual(before);
+  });
+
   it('checks query strings and path parameters the same way', async () => {
     const query = await send('GET', `/api/v1/audit-events?search=${encodeURIComponent('a\u0000b')}`, '');
     expect(query.status).toBe(400);

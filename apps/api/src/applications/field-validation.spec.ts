@@ -50,6 +50,13 @@ describe('application field validation', () => {
       expect(errorsOf({ description: 'two\nlines\tand a tab\r\n' })).toEqual([]);
       expect(errorsOf({ description: 'bell\u0007' }).map((e) => e.field)).toEqual(['description']);
     });
+
+    it('refuses bidirectional controls and zero-width characters in one-line names, and keeps other scripts', () => {
+      for (const c of ['\u202e', '\u202a', '\u2066', '\u2069', '\u200e', '\u200f', '\u200b', '\u200c', '\u200d', '\ufeff', '\u2060', '\u0085']) {
+        expect(errorsOf({ name: `admin${c}team` }).map((e) => e.message)).toEqual(['name must be one line of text without control, bidirectional or zero-width characters']);
+      }
+      expect(errorsOf({ name: 'Café Ĳssel 東京 שלום 😀' })).toEqual([]);
+    });
   });
 
   describe(envValueProblem.name, () => {

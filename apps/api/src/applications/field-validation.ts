@@ -42,18 +42,28 @@ export function IsWatchPaths(options?: ValidationOptions): PropertyDecorator {
 /** Validated when present, null included: only fields documented as nullable accept null (with IsOptional). */
 export const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * What a one-line name must not hold: control characters (newlines included), bidirectional
+ * controls (LRM/RLM, embeddings, overrides, isolates) that make a name display as another, and
+ * zero-width characters that make two names look the same.
+ */
+const NOT_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
 
-/** Display text (names, descriptions): no control characters, which PostgreSQL or a terminal would choke on. */
+/**
+ * Display text. One-line (every display name: teams, projects, SSH keys, tokens, people): no
+ * control, bidirectional or zero-width characters. Multi-line (descriptions): no control
+ * characters other than line breaks and tabs.
+ */
 export function IsDisplayText(options: { multiline?: boolean } & ValidationOptions = {}): PropertyDecorator {
-  const forbidden = options.multiline ? CONTROL_BUT_LINES : CONTROL;
+  const forbidden = options.multiline ? CONTROL_BUT_LINES : NOT_IN_NAMES;
+  const message = options.multiline ? 'must be text without control characters' : 'must be one line of text without control, bidirectional or zero-width characters';
   return ValidateBy(
     {
       name: 'isDisplayText',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && !forbidden.test(value),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} must be text without control characters`,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} ${message}`,
       },
     },
     options,

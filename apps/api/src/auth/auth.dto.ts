@@ -12,6 +12,7 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDisplayText } from '../applications/field-validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -39,6 +40,7 @@ export class CreateOwnerDto implements CreateOwnerRequest {
   @IsString()
   @IsNotEmpty({ message: 'name is required' })
   @MaxLength(100)
+  @IsDisplayText()
   name: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'correct horse battery staple' })
@@ -51,6 +53,7 @@ export class CreateOwnerDto implements CreateOwnerRequest {
   @IsString()
   @IsNotEmpty({ message: 'teamName is required' })
   @MaxLength(100)
+  @IsDisplayText()
   teamName: string;
 }
 

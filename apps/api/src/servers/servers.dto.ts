@@ -13,6 +13,7 @@ import {
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsServerHost } from './host-validation';
+import { IsDisplayText } from '../applications/field-validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -40,6 +41,7 @@ export class CreateSshKeyDto implements CreateSshKeyRequest {
   @IsString()
   @IsNotEmpty({ message: 'name is required' })
   @MaxLength(100)
+  @IsDisplayText()
   name: string;
 
   @ApiPropertyOptional({ description: 'OpenSSH or PEM private key without passphrase; omit to generate an ed25519 key. Never returned.' })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ability, type ApiTokenDto, type CreateApiTokenRequest, type CreatedApiTokenResponse } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsEnum, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDisplayText } from '../applications/field-validation';
 
 class CreatorDoc {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -38,6 +39,7 @@ export class CreateApiTokenDto implements CreateApiTokenRequest {
   @IsString()
   @IsNotEmpty({ message: 'name is required' })
   @MaxLength(100)
+  @IsDisplayText()
   name: string;
 
   @ApiProperty({ enum: Ability, isArray: true, example: [Ability.Read, Ability.Deploy] })

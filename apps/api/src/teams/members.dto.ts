@@ -14,6 +14,7 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsDisplayText } from '../applications/field-validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -105,6 +106,7 @@ export class RegisterWithInvitationDto extends InvitationTokenDto implements Reg
   @IsString()
   @IsNotEmpty({ message: 'name is required' })
   @MaxLength(100)
+  @IsDisplayText()
   name: string;
 
   @ApiProperty()

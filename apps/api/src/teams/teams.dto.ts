@@ -3,6 +3,7 @@ import type { CreateTeamRequest } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { TeamMembershipDoc } from '../auth/me.dto';
+import { IsDisplayText } from '../applications/field-validation';
 
 export class CreateTeamDto implements CreateTeamRequest {
   @ApiProperty({ example: 'Acme staging' })
@@ -10,6 +11,7 @@ export class CreateTeamDto implements CreateTeamRequest {
   @IsString()
   @IsNotEmpty({ message: 'name is required' })
   @MaxLength(100)
+  @IsDisplayText()
   name: string;
 }
 
