@@ -454,7 +454,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       const inOther = { [TEAM_HEADER]: otherTeam };
       const refused = await call<ProblemDetails>('POST', '/api/v1/applications', owner.accessToken, { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com', 'CLAIMED.example.com'] }), serverId: theirs.serverId }, inOther);
       expect(refused.status).toBe(409);
-      expect(refused.body.errors).toEqual([{ field: 'domains', message: 'claimed.example.com is already used by another application' }]);
+      expect(refused.body.errors).toEqual([{ field: 'domains', message: 'claimed.example.com is not available: another team has claimed it' }]);
       const theirApp = (
         await call<ApplicationDto>('POST', '/api/v1/applications', owner.accessToken, { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com'] }), serverId: theirs.serverId }, inOther)
       ).body;
@@ -462,8 +462,44 @@ describe('projects, environments, applications and variables (built api)', () =>
       const patched = await call<ProblemDetails>('PATCH', `/api/v1/applications/${theirApp.id}`, owner.accessToken, { domains: ['claimed.example.com'] }, inOther);
       expect(patched.status).toBe(409);
       expect(fieldsOf(patched)).toEqual(['domains']);
-      expect(messagesOf(patched)).toEqual(['claimed.example.com is already used by another application']);
+      expect(messagesOf(patched)).toEqual(['claimed.example.com is not available: another team has claimed it']);
       expect((await call<ApplicationDto>('GET', `/api/v1/applications/${theirApp.id}`, owner.accessToken, undefined, inOther)).body.domains).toEqual(['ok.example.com']);
+    });
+
+    it("gives a preview domain's names to the team that claimed them first, refusing other teams with a 409 that says nothing of whose they are", async () => {
+      const inOther = { [TEAM_HEADER]: otherTeam };
+      const theirCall = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body, inOther);
+      const theirApp = (overrides: Record<string, unknown>) => ({ ...imageApp(theirs.environmentId, overrides), serverId: theirs.serverId });
+      const ours = await createApp(imageApp(ourEnvironment, { name: 'wildcard-owner', previewDomain: 'pv.ours-first.example.com' }));
+      // Within the team, today's behaviour: its own names under its preview domain are its own business.
+      expect((await createApp(imageApp(ourEnvironment, { name: 'wildcard-sibling', domains: ['pr-9.pv.ours-first.example.com'] }))).domains).toEqual(['pr-9.pv.ours-first.example.com']);
+
+      const refusals: Array<[string, Record<string, unknown>, 'domains' | 'previewDomain', string]> = [
+        ['an application domain under the preview wildcard', { name: 'wildcard-taker', domains: ['pr-1.pv.ours-first.example.com'] }, 'domains', 'pr-1.pv.ours-first.example.com'],
+        ['the same preview domain', { name: 'wildcard-taker', previewDomain: 'pv.ours-first.example.com' }, 'previewDomain', 'pv.ours-first.example.com'],
+        ['a preview domain under it', { name: 'wildcard-taker', previewDomain: 'x.pv.ours-first.example.com' }, 'previewDomain', 'x.pv.ours-first.example.com'],
+        ['a preview domain over it', { name: 'wildcard-taker', previewDomain: 'ours-first.example.com' }, 'previewDomain', 'ours-first.example.com'],
+      ];
+      for (const [what, body, field, name] of refusals) {
+        const refused = await theirCall<ProblemDetails>('POST', '/api/v1/applications', theirApp(body));
+        expect({ what, status: refused.status, errors: refused.body.errors }).toEqual({ what, status: 409, errors: [{ field, message: `${name} is not available: another team has claimed it` }] });
+        expect(refused.text).not.toMatch(/wildcard-owner|wildcard-sibling/);
+        expect(refused.text).not.toContain(owner.teamId);
+        expect(refused.text).not.toContain(ours.id);
+      }
+      expect((await theirCall<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body.items.map((a) => a.name)).not.toContain('wildcard-taker');
+
+      // The other way round: their names first, then our preview domain over them is refused; a PATCH stores nothing.
+      const theirsFirst = (await theirCall<ApplicationDto>('POST', '/api/v1/applications', theirApp({ name: 'theirs-first', domains: ['shop.theirs-first.example.com'] }))).body;
+      expect(theirsFirst.domains).toEqual(['shop.theirs-first.example.com']);
+      const patched = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${ours.id}`, { previewDomain: 'theirs-first.example.com' });
+      expect(patched.status).toBe(409);
+      expect(patched.body.errors).toEqual([{ field: 'previewDomain', message: 'theirs-first.example.com is not available: another team has claimed it' }]);
+      expect(patched.text).not.toContain('shop.theirs-first.example.com');
+      expect(patched.text).not.toContain(otherTeam);
+      expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${ours.id}`)).body.previewDomain).toBe('pv.ours-first.example.com');
+      // A name nobody claimed is free for anyone.
+      expect((await theirCall<ApplicationDto>('POST', '/api/v1/applications', theirApp({ name: 'wildcard-free', domains: ['pr-1.pv.other.example.com'] }))).status).toBe(201);
     });
 
     it('lists only the team’s own projects and applications', async () => {

@@ -291,7 +291,8 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     type: [String],
     example: ['shop.example.com', 'www.shop.example.com'],
     maxItems: APPLICATION_LIMITS.domains.max,
-    description: 'Lower-cased; each unique on the whole instance. On update the list replaces the current one.',
+    description:
+      "Lower-cased; each unique on the whole instance. A domain another team holds, or one under another team's previewDomain, is a 409 naming the field (not whose it is). On update the list replaces the current one.",
   })
   @IfPresent()
   @Transform(lowerCaseAll)
@@ -358,7 +359,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsBoolean({ message: 'previewsEnabled must be true or false' })
   previewsEnabled?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: 'Previews are served at pr-<number>.<previewDomain> (point *.<previewDomain> at the server)' })
+  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: "Previews are served at pr-<number>.<previewDomain> (point *.<previewDomain> at the server). It claims every name under it for the team: equal to, over or under another team's domains or preview domain is a 409 naming the field (not whose they are)" })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsApplicationField('previewDomain')

@@ -150,6 +150,15 @@ const domainTaken = (domains: string[]) =>
     `Already used by another application: ${domains.join(', ')}`,
     domains.map((domain) => ({ field: 'domains', message: `${domain} is already used by another application` })),
   );
+/** Another team's claim: the field and the name asked for, never whose it is or what uses it. */
+const notAvailable = (field: 'domains' | 'previewDomain', names: string[]) =>
+  new AppException(
+    ErrorCode.Conflict,
+    `Not available: ${names.join(', ')}`,
+    names.map((name) => ({ field, message: `${name} is not available: another team has claimed it` })),
+  );
+/** Serialises claims of domains and preview domains across the instance (see assertClaimable). */
+const DOMAIN_CLAIM_LOCK_KEY = 7_301_526_419;
 const nameTaken = (name: string) =>
   new AppException(ErrorCode.Conflict, `An application named ${name} already exists on this server`, [{ field: 'name', message: 'already used by another application on this server' }]);
 
@@ -267,11 +276,12 @@ export class ApplicationsService {
     problems.push(...consistencyProblems(row), ...(await this.gitUrlProblems(row.gitUrl)));
     if (problems.length > 0) throw AppException.validation(problems);
     const domains = input.domains ?? [];
-    await this.assertDomainsFree(domains);
+    await this.assertDomainsFree(teamId, domains);
 
     let id: string;
     try {
       id = await this.dataSource.transaction(async (manager) => {
+        await this.assertClaimable(manager, teamId, { domains, previewDomain: row.previewDomain });
         const saved = await manager.getRepository(ApplicationEntity).save(row);
         await this.addDomains(manager, saved, domains);
         await this.audit.record(
@@ -303,7 +313,8 @@ export class ApplicationsService {
     if (rest.gitUrl !== undefined && rest.gitUrl !== current.gitUrl) problems.push(...(await this.gitUrlProblems(rest.gitUrl)));
     if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
-    if (domains) await this.assertDomainsFree(domains, id);
+    if (domains) await this.assertDomainsFree(current.teamId, domains, id);
+    const claimedPreviewDomain = changes.previewDomain && changes.previewDomain !== current.previewDomain ? changes.previewDomain : null;
     const after = { ...current, ...changes };
     // Previews turned off go, with their containers; a new preview domain moves the ones that stay.
     const previewsOff = current.previewsEnabled && !after.previewsEnabled;
@@ -311,6 +322,7 @@ export class ApplicationsService {
 
     try {
       await this.dataSource.transaction(async (manager) => {
+        if (domains || claimedPreviewDomain) await this.assertClaimable(manager, current.teamId, { domains, previewDomain: claimedPreviewDomain });
         // Even a change of domains alone is a change of the application.
         await manager.getRepository(ApplicationEntity).update({ id }, { ...changes, updatedAt: new Date() });
         // Previews follow: their copies stay true for what reads the row itself (the proxy routes their domains to name:port).
@@ -475,13 +487,48 @@ export class ApplicationsService {
     return this.dataSource.getRepository(SshKeyEntity).existsBy({ id, teamId });
   }
 
-  /** Domains are unique on the whole instance: a name taken by any application, of any team, is refused. */
-  private async assertDomainsFree(domains: string[], applicationId?: string): Promise<void> {
+  /** Within the team, a domain another of its applications uses is refused with that said (another team's: assertClaimable). */
+  private async assertDomainsFree(teamId: string, domains: string[], applicationId?: string): Promise<void> {
     if (domains.length === 0) return;
     const taken = await this.dataSource
       .getRepository(ApplicationDomainEntity)
-      .find({ where: { domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) }, select: { id: true, domain: true } });
+      .find({ where: { teamId, domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) }, select: { id: true, domain: true } });
     if (taken.length > 0) throw domainTaken(taken.map((d) => d.domain).sort());
+  }
+
+  /**
+   * Domain ownership across teams: a domain belongs to the team whose application holds it, and a
+   * preview domain claims itself and every name under it (previews are served at pr-<n>.<it>, its
+   * DNS wildcard points at that team's server). The first team to claim a name keeps it: another
+   * team's application domain there, or a preview domain over or under another team's names, is a
+   * 409 that names the field and the name asked for, not the team or application holding it.
+   * Within one team nothing changes. Runs in the write's transaction under an advisory lock, so two
+   * teams cannot both pass the check.
+   */
+  private async assertClaimable(manager: EntityManager, teamId: string, claim: { domains?: string[]; previewDomain?: string | null }): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [DOMAIN_CLAIM_LOCK_KEY]);
+    // `name` is `base` or under it.
+    const under = (name: string, base: string) => `(${name} = ${base} OR right(${name}, length(${base}) + 1) = '.' || ${base})`;
+    if (claim.domains && claim.domains.length > 0) {
+      const taken: { domain: string }[] = await manager.query(
+        `SELECT d AS "domain" FROM unnest($1::text[]) AS d
+          WHERE EXISTS (SELECT 1 FROM "application_domains" x WHERE x."domain" = d AND x."team_id" <> $2)
+             OR EXISTS (SELECT 1 FROM "applications" a WHERE a."team_id" <> $2 AND a."preview_domain" IS NOT NULL AND ${under('d', 'a."preview_domain"')})
+          ORDER BY 1`,
+        [claim.domains, teamId],
+      );
+      if (taken.length > 0) throw notAvailable('domains', taken.map((t) => t.domain));
+    }
+    if (claim.previewDomain) {
+      const overlapping: unknown[] = await manager.query(
+        `SELECT 1 FROM "application_domains" x WHERE x."team_id" <> $2 AND ${under('x."domain"', '$1::text')}
+         UNION ALL
+         SELECT 1 FROM "applications" a WHERE a."team_id" <> $2 AND a."preview_domain" IS NOT NULL AND (${under('a."preview_domain"', '$1::text')} OR ${under('$1::text', 'a."preview_domain"')})
+         LIMIT 1`,
+        [claim.previewDomain, teamId],
+      );
+      if (overlapping.length > 0) throw notAvailable('previewDomain', [claim.previewDomain]);
+    }
   }
 
   private async addDomains(manager: EntityManager, application: Pick<ApplicationEntity, 'id' | 'teamId'>, domains: string[]): Promise<void> {
