@@ -1,7 +1,18 @@
-import { type ClientToServerEvents, EVENTS_NAMESPACE, LiveTopics, type ServerLiveEvent, type ServerToClientEvents, type SystemStatus, TEAM_HEADER } from '@zpanel/contracts';
-import type { AppConfig } from '@zpanel/core';
+import { Client } from 'pg';
+import {
+  type ClientToServerEvents,
+  EVENTS_NAMESPACE,
+  type LiveEndedMessage,
+  LiveTopics,
+  type ServerLiveEvent,
+  type ServerToClientEvents,
+  type SessionResponse,
+  type SystemStatus,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
+import { type AppConfig, deriveKey, signJwt } from '@zpanel/core';
 import { LiveStreams, createRedisClient } from '@zpanel/queue';
-import { type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, waitFor } from '@zpanel/testing';
+import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, signIn, startStack, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
 
@@ -134,6 +145,125 @@ describe('live events gateway (built api)', () => {
       sockets.push(socket);
       const { result } = await liveSubscribe(socket, { kind: 'server', serverId: '00000000-0000-4000-8000-000000000000' });
       expect(result).toEqual({ ok: false, status: 404, code: 'not_found', message: 'No such server' });
+    });
+  });
+  describe('access re-checked after connect', () => {
+    const call = apiCaller(() => stack.baseUrl);
+    /** Resolves with the socket's next event of that name; a missing event fails the test instead of hanging it. */
+    const next = <T>(socket: EventsSocket, event: 'live:ended' | 'disconnect') =>
+      new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${event} event`)), 15_000);
+        socket.once(event, ((value: T) => {
+          clearTimeout(timer);
+          resolve(value);
+        }) as never);
+      });
+    const open = async (token: string) => {
+      const socket = await connectEvents(stack.baseUrl, token);
+      sockets.push(socket);
+      return socket;
+    };
+    const teamSubscription = async (socket: EventsSocket) => {
+      const sub = await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId });
+      expect(sub.result.ok).toBe(true);
+      return sub.subscriptionId;
+    };
+    const joinAs = async (email: string, role: string) => {
+      const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
+      return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email, password: 'a long enough passphrase' })).body;
+    };
+    const withDatabase = async (run: (db: Client) => Promise<unknown>) => {
+      const db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+      try {
+        await run(db);
+      } finally {
+        await db.end();
+      }
+    };
+
+    it('ends the subscriptions of a revoked API token with a reason, and closes its connection', async () => {
+      const created = (await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ws-live', abilities: ['read'] })).body;
+      const socket = await open(created.token);
+      const subscriptionId = await teamSubscription(socket);
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      const closed = next<string>(socket, 'disconnect');
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${created.id}`, owner.accessToken)).status).toBe(204);
+      expect(await ended).toEqual({ subscriptionId, reason: 'revoked', message: expect.any(String) });
+      expect(await closed).toBe('io server disconnect');
+    });
+
+    it('authenticates the credential again on every subscribe (an API token that expired since the handshake)', async () => {
+      const created = (
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+          name: 'ws-expiring',
+          abilities: ['read'],
+          expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        })
+      ).body;
+      const socket = await open(created.token);
+      await teamSubscription(socket);
+      await withDatabase((db) => db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.id]));
+      const closed = next<string>(socket, 'disconnect');
+      const { result } = await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId });
+      expect(result).toEqual(expect.objectContaining({ ok: false, status: 401 }));
+      expect(await closed).toBe('io server disconnect');
+    });
+
+    it('ends the subscriptions of a session at once when it signs out', async () => {
+      const session = await signIn(stack.baseUrl, owner.credentials);
+      const socket = await open(session.accessToken);
+      const subscriptionId = await teamSubscription(socket);
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      const closed = next<string>(socket, 'disconnect');
+      await call('POST', '/api/v1/auth/logout', undefined, { refreshToken: session.refreshToken });
+      expect(await ended).toEqual({ subscriptionId, reason: 'revoked', message: expect.stringContaining('session has ended') });
+      expect(await closed).toBe('io server disconnect');
+    });
+
+    it('ends the subscriptions of a member removed from the team, keeping the connection', async () => {
+      const member = await joinAs('live-removed@example.com', 'member');
+      const socket = await open(member.accessToken);
+      const subscriptionId = await teamSubscription(socket);
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${member.user.id}`, owner.accessToken)).status).toBe(204);
+      expect(await ended).toEqual({ subscriptionId, reason: 'forbidden', message: 'No such team' });
+      expect(socket.connected).toBe(true);
+      expect((await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId })).result).toEqual(expect.objectContaining({ ok: false, status: 404 }));
+    });
+
+    it('ends only the subscriptions a new role no longer allows', async () => {
+      const admin = await joinAs('live-demoted@example.com', 'admin');
+      let runId = '';
+      await withDatabase(async (db) => {
+        const row = await db.query<{ id: string }>(`INSERT INTO command_runs (team_id, server_id, actor_name, command) VALUES ($1, (SELECT id FROM servers WHERE team_id = $1 LIMIT 1), 'test', 'uptime') RETURNING id`, [owner.teamId]);
+        runId = row.rows[0].id;
+      });
+      const socket = await open(admin.accessToken);
+      const teamId = await teamSubscription(socket);
+      const run = await liveSubscribe(socket, { kind: 'command-run', runId });
+      expect(run.result.ok).toBe(true);
+      const endedEvents: LiveEndedMessage[] = [];
+      socket.on('live:ended', (message) => endedEvents.push(message));
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${admin.user.id}`, owner.accessToken, { role: 'member' })).status).toBe(204);
+      expect(await ended).toEqual({ subscriptionId: run.subscriptionId, reason: 'forbidden', message: expect.stringContaining('needs admin') });
+      // A later round trip proves the re-check finished: the team subscription (read) was kept.
+      await socket.timeout(5_000).emitWithAck('system:status:get');
+      expect(endedEvents.map((e) => e.subscriptionId)).not.toContain(teamId);
+      expect(await socket.timeout(5_000).emitWithAck('live:unsubscribe', teamId)).toBe(true);
+    });
+
+    it('ends the connection when its access token expires, so the client reconnects with a fresh one', async () => {
+      const claims = JSON.parse(Buffer.from(owner.accessToken.split('.')[1], 'base64url').toString()) as { sub: string; sid: string };
+      const key = deriveKey(Buffer.from(process.env.ZPANEL_SECRET_KEY as string, 'base64'), 'zpanel:jwt:access:v1');
+      const shortLived = await signJwt({ sub: claims.sub, sid: claims.sid, typ: 'access' }, key, 2);
+      const socket = await open(shortLived.token);
+      const subscriptionId = await teamSubscription(socket);
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      const closed = next<string>(socket, 'disconnect');
+      expect(await ended).toEqual({ subscriptionId, reason: 'expired', message: expect.any(String) });
+      expect(await closed).toBe('io server disconnect');
     });
   });
 });

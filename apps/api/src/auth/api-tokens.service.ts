@@ -17,6 +17,7 @@ import { DataSource, IsNull, LessThan } from 'typeorm';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
+import { AccessChanges } from './access-changes';
 import type { Caller, TokenCaller } from './caller';
 
 /** Requests per minute one token may make; a runaway script must not starve the instance. */
@@ -32,6 +33,7 @@ export class ApiTokensService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
+    private readonly accessChanges: AccessChanges,
   ) {}
 
   private get tokens() {
@@ -104,6 +106,7 @@ export class ApiTokensService {
     if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
     await this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
     await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } });
+    await this.accessChanges.publish({ userId: row.createdBy });
   }
 
   private async toDtos(rows: ApiTokenEntity[]): Promise<ApiTokenDto[]> {

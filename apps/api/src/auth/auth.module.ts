@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { AccessChanges } from './access-changes';
 import { AccessTokensService } from './access-tokens.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
@@ -19,6 +20,7 @@ import { TwoFactorService } from '../two-factor/two-factor.service';
   imports: [PassportModule],
   controllers: [SetupController, AuthController, MeController, TwoFactorController],
   providers: [
+    AccessChanges,
     AccessTokensService,
     ApiTokensService,
     SessionsService,
@@ -29,6 +31,6 @@ import { TwoFactorService } from '../two-factor/two-factor.service';
     TwoFactorService,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
-  exports: [AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimiter],
+  exports: [AccessChanges, AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimiter],
 })
 export class AuthModule {}

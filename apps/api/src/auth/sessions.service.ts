@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, REFRESH_TOKEN_TTL_SECONDS } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
+import { AccessChanges } from './access-changes';
 import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
 import { RefreshTokenEntity } from '@zpanel/database';
 import type { Logger } from 'pino';
@@ -35,6 +36,7 @@ export class SessionsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectLogger() logger: Logger,
     private readonly audit: AuditService,
+    private readonly accessChanges: AccessChanges,
   ) {
     this.logger = logger.child({ component: 'sessions' });
   }
@@ -71,7 +73,7 @@ export class SessionsService {
     // Conditional update: of two concurrent uses of one token exactly one wins; the other is reuse.
     const spent = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
     if (!spent.affected) {
-      await this.revokeFamily(row.familyId);
+      await this.revokeFamily(row.familyId, row.userId);
       this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: session family revoked');
       await this.audit.record({ action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } });
       throw expired();
@@ -83,7 +85,7 @@ export class SessionsService {
   async endByToken(token: string): Promise<void> {
     if (!isWellFormedToken(token, 'zpr')) return;
     const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
-    if (row) await this.revokeFamily(row.familyId);
+    if (row) await this.revokeFamily(row.familyId, row.userId);
   }
 
   /**
@@ -95,12 +97,14 @@ export class SessionsService {
     return this.tokens.existsBy({ familyId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
+  async revokeFamily(familyId: string, userId: string): Promise<void> {
     await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.accessChanges.publish({ userId });
   }
 
   /** Ends every session of a user except `keepFamilyId` (after a password change). */
   async revokeOthers(userId: string, keepFamilyId: string): Promise<void> {
     await this.tokens.update({ userId, familyId: Not(keepFamilyId), revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.accessChanges.publish({ userId });
   }
 }

@@ -22,7 +22,9 @@ export class CommandRunLiveSubscriptions implements OnModuleInit {
     const runId = requireUuid(request.runId, 'runId');
     const after = optionalEntryId(request.after);
     // Output may hold secrets: the same ability as reading the run over REST.
-    await this.access.requireForResource(caller, await this.runs.teamOf(runId), Ability.Admin, 'command run');
-    return { topic: LiveTopics.commandRun(runId), after: after ?? '0' };
+    const teamId = await this.runs.teamOf(runId);
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Admin, 'command run');
+    await check(caller);
+    return { topic: LiveTopics.commandRun(runId), after: after ?? '0', recheck: check };
   }
 }

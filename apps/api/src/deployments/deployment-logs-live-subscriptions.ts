@@ -42,9 +42,11 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
   private async authorize(caller: Caller, request: LiveRequestOf<'deployment-logs'>): Promise<LiveSubscription> {
     const deploymentId = requireUuid(request.deploymentId, 'deploymentId');
     const afterSeq = optionalSeq(request.afterSeq);
-    await this.access.requireForResource(caller, await this.deployments.teamOf(deploymentId), Ability.Read, 'deployment');
+    const teamId = await this.deployments.teamOf(deploymentId);
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'deployment');
+    await check(caller);
     const topic = LiveTopics.deploymentLogs(deploymentId);
-    return { topic, follow: (deliver) => this.follow(deploymentId, afterSeq, deliver as Deliver) };
+    return { topic, follow: (deliver) => this.follow(deploymentId, afterSeq, deliver as Deliver), recheck: check };
   }
 
   private async follow(deploymentId: string, afterSeq: number, deliver: Deliver): Promise<() => Promise<void>> {

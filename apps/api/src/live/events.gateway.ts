@@ -13,6 +13,7 @@ import {
   type ClientToServerEvents,
   ErrorCode,
   EVENTS_NAMESPACE,
+  type LiveEndReason,
   type LiveSubscribeResult,
   type ServerToClientEvents,
   SUBSCRIPTION_ID_PATTERN,
@@ -22,6 +23,7 @@ import { AppException, InjectLogger } from '@zpanel/core';
 import { LiveSubscriber } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
+import { type AccessChange, AccessChanges } from '../auth/access-changes';
 import { BearerAuthenticator } from '../auth/bearer-authenticator.service';
 import type { Caller } from '../auth/caller';
 import { SystemService } from '../system/system.service';
@@ -40,11 +42,20 @@ function fingerprint(status: SystemStatus): string {
   ]);
 }
 
+interface OpenSubscription {
+  stop: () => Promise<void>;
+  recheck: (caller: Caller) => Promise<unknown>;
+}
+
 /** What the handshake middleware leaves on an authenticated socket. */
 export interface SocketData {
   caller: Caller;
-  /** Stop functions of this connection's live subscriptions, by the client's subscription id. */
-  subscriptions: Map<string, () => Promise<void>>;
+  /** The bearer credential of the handshake, authenticated again on every subscribe and access change. */
+  credential: string;
+  /** Ends the connection when its access token expires (API tokens: none). */
+  expiry?: NodeJS.Timeout;
+  /** This connection's live subscriptions, by the client's subscription id. */
+  subscriptions: Map<string, OpenSubscription>;
 }
 
 type EventsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -59,8 +70,12 @@ function failure(error: unknown): LiveSubscribeResult {
 /**
  * Live events for the SPA. Every connection is authenticated at the handshake with the same bearer
  * credentials as HTTP (`auth: { token }`); a connection without a valid one is refused before any
- * event is sent. Every `live:subscribe` is authorized by the handler registered for its kind, which
- * checks the caller's access to the resource's team.
+ * event is sent. Every `live:subscribe` authenticates that credential again and is authorized by the
+ * handler registered for its kind, which checks the caller's access to the resource's team.
+ * Afterwards access is not assumed: when a user's tokens, sessions or memberships change (AccessChanges)
+ * their sockets re-check, and when an access token expires its socket ends. A subscription that
+ * no longer passes gets `live:ended` with the reason; a credential that no longer works also closes
+ * the connection, so the client reconnects with a fresh one or not at all.
  */
 @WebSocketGateway({ namespace: EVENTS_NAMESPACE })
 export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
@@ -75,6 +90,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly authenticator: BearerAuthenticator,
     private readonly registry: LiveRegistry,
     private readonly subscriber: LiveSubscriber,
+    private readonly accessChanges: AccessChanges,
     @InjectLogger() private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => void this.pushIfChanged(), STATUS_POLL_MS);
@@ -88,15 +104,28 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         next(new Error('unauthorized'));
         return;
       }
-      this.authenticator.authenticate(token).then(
-        (caller) => {
-          (socket.data as SocketData).caller = caller;
-          (socket.data as SocketData).subscriptions = new Map();
+      this.authenticate(token).then(
+        ({ caller, expiresAt }) => {
+          const data = socket.data as SocketData;
+          data.caller = caller;
+          data.credential = token;
+          data.subscriptions = new Map();
+          if (expiresAt) {
+            data.expiry = setTimeout(() => void this.endConnection(socket as EventsSocket, 'expired', 'The access token expired: refresh the session and reconnect'), Math.max(0, expiresAt.getTime() - Date.now()));
+            data.expiry.unref();
+          }
           next();
         },
         () => next(new Error('unauthorized')),
       );
     });
+    this.accessChanges.onChange((change) => void this.onAccessChange(change));
+  }
+
+  private async authenticate(token: string): Promise<{ caller: Caller; expiresAt?: Date }> {
+    if (token.startsWith('zp_')) return { caller: await this.authenticator.authenticate(token) };
+    const { expiresAt, ...caller } = await this.authenticator.authenticateAccessToken(token);
+    return { caller, expiresAt };
   }
 
   async handleConnection(client: EventsSocket): Promise<void> {
@@ -104,11 +133,72 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   }
 
   async handleDisconnect(client: EventsSocket): Promise<void> {
+    clearTimeout(client.data.expiry);
     const subscriptions = client.data.subscriptions;
     if (!subscriptions) return;
-    const stops = [...subscriptions.values()];
+    const open = [...subscriptions.values()];
     subscriptions.clear();
-    await Promise.all(stops.map((stop) => stop().catch((error: unknown) => this.logger.warn({ err: error }, 'live: stopping a subscription failed'))));
+    await Promise.all(open.map(({ stop }) => stop().catch((error: unknown) => this.logger.warn({ err: error }, 'live: stopping a subscription failed'))));
+  }
+
+  /** Stops one subscription and tells the client why. */
+  private async end(client: EventsSocket, subscriptionId: string, reason: LiveEndReason, message: string): Promise<void> {
+    const open = client.data.subscriptions.get(subscriptionId);
+    if (!open) return;
+    client.data.subscriptions.delete(subscriptionId);
+    client.emit('live:ended', { subscriptionId, reason, message });
+    await open.stop().catch((error: unknown) => this.logger.warn({ err: error }, 'live: stopping a subscription failed'));
+  }
+
+  /**
+   * The credential no longer works: every subscription ends with the reason, then the connection.
+   * `afterAck`: closing waits for the current message's acknowledgement, which the framework drops
+   * once the socket is closed; it is sent as the handler's promise settles, before the next macrotask.
+   */
+  private async endConnection(client: EventsSocket, reason: LiveEndReason, message: string, afterAck = false): Promise<void> {
+    await Promise.all([...client.data.subscriptions.keys()].map((id) => this.end(client, id, reason, message)));
+    if (afterAck) setImmediate(() => client.disconnect(true));
+    else client.disconnect(true);
+  }
+
+  /** Authenticates the connection's credential again; when that fails the connection ends and this throws. */
+  private async reauthenticate(client: EventsSocket, afterAck = false): Promise<Caller> {
+    try {
+      const { caller } = await this.authenticate(client.data.credential);
+      client.data.caller = caller;
+      return caller;
+    } catch (error) {
+      if (error instanceof AppException) {
+        await this.endConnection(client, error.code === ErrorCode.SessionExpired ? 'expired' : 'revoked', error.message, afterAck);
+      }
+      throw error;
+    }
+  }
+
+  private async onAccessChange(change: AccessChange): Promise<void> {
+    if (!this.namespace) return;
+    const affected = [...this.namespace.sockets.values()].filter((socket) => (socket.data as Partial<SocketData>).caller?.userId === change.userId) as EventsSocket[];
+    await Promise.all(affected.map((client) => this.recheck(client).catch((error: unknown) => this.logger.warn({ err: error }, 'live: re-checking a connection failed'))));
+  }
+
+  private async recheck(client: EventsSocket): Promise<void> {
+    let caller: Caller;
+    try {
+      caller = await this.reauthenticate(client);
+    } catch (error) {
+      if (error instanceof AppException) return; // reauthenticate ended the connection
+      // Access could not be confirmed (database unreachable): fail closed; the client reconnects.
+      await this.endConnection(client, 'revoked', 'Access could not be confirmed: reconnect');
+      throw error;
+    }
+    for (const [subscriptionId, open] of [...client.data.subscriptions]) {
+      try {
+        await open.recheck(caller);
+      } catch (error) {
+        const message = error instanceof AppException ? error.message : 'Access could not be confirmed';
+        await this.end(client, subscriptionId, 'forbidden', message);
+      }
+    }
   }
 
   @SubscribeMessage('system:status:get')
@@ -131,7 +221,8 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       if (subscriptions.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) throw tooManySubscriptions(MAX_SUBSCRIPTIONS_PER_SOCKET);
 
       const handler = this.registry.handler(request.kind);
-      const subscription = await handler.authorize(client.data.caller, request as never);
+      const caller = await this.reauthenticate(client, true);
+      const subscription = await handler.authorize(caller, request as never);
       const emit = (entry: { id: string; event: unknown }) => client.emit('live:event', { subscriptionId, id: entry.id, event: entry.event });
       const stopFollowing = subscription.follow ? await subscription.follow(emit) : await this.subscriber.follow(subscription.topic, subscription.after, emit);
       const stop = async () => {
@@ -142,7 +233,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         await stop();
         return failure(new AppException(ErrorCode.ServiceUnavailable, 'Disconnected'));
       }
-      subscriptions.set(subscriptionId, stop);
+      subscriptions.set(subscriptionId, { stop, recheck: subscription.recheck });
       try {
         await subscription.onStart?.();
       } catch (error) {
@@ -160,10 +251,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @SubscribeMessage('live:unsubscribe')
   async unsubscribe(@ConnectedSocket() client: EventsSocket, @MessageBody() subscriptionId: unknown): Promise<boolean> {
     if (typeof subscriptionId !== 'string') return false;
-    const stop = client.data.subscriptions.get(subscriptionId);
-    if (!stop) return false;
+    const open = client.data.subscriptions.get(subscriptionId);
+    if (!open) return false;
     client.data.subscriptions.delete(subscriptionId);
-    await stop();
+    await open.stop();
     return true;
   }
 

@@ -17,6 +17,11 @@ export interface LiveSubscription {
   onStart?: () => Promise<void>;
   /** Runs when the client unsubscribes or disconnects. */
   onStop?: () => Promise<void>;
+  /**
+   * The access check of `authorize` again, for a caller whose role or membership may have changed
+   * since: throws (like `authorize`) when they may no longer follow this subscription.
+   */
+  recheck: (caller: Caller) => Promise<unknown>;
 }
 
 export type LiveRequestOf<K extends LiveKind> = Extract<LiveSubscribeRequest, { kind: K }>;

@@ -32,13 +32,16 @@ export class ContainerLogsLiveSubscriptions implements OnModuleInit {
     const serverId = requireUuid(request.serverId, 'serverId');
     const containerId = parseContainerId(request.containerId);
     const tail = parseLogTail(request.tail);
-    await this.access.requireForResource(caller, await this.servers.teamOf(serverId), Ability.Read, 'server');
+    const teamId = await this.servers.teamOf(serverId);
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'server');
+    await check(caller);
 
     const followId = randomUUID();
     let release: (() => Promise<void>) | undefined;
     return {
       topic: LiveTopics.containerLogs(followId),
       after: '0',
+      recheck: check,
       onStart: async () => {
         release = await this.leases.hold(followId);
         // A follow is for the viewer who asked: retried later, nobody would be watching.

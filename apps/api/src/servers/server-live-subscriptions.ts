@@ -21,13 +21,16 @@ export class ServerLiveSubscriptions implements OnModuleInit {
 
   private async team(caller: Caller, request: LiveRequestOf<'team'>): Promise<LiveSubscription> {
     const teamId = requireUuid(request.teamId, 'teamId');
-    await this.access.require(caller, teamId, Ability.Read);
-    return { topic: LiveTopics.team(teamId) };
+    const check = (who: Caller) => this.access.require(who, teamId, Ability.Read);
+    await check(caller);
+    return { topic: LiveTopics.team(teamId), recheck: check };
   }
 
   private async server(caller: Caller, request: LiveRequestOf<'server'>): Promise<LiveSubscription> {
     const serverId = requireUuid(request.serverId, 'serverId');
-    await this.access.requireForResource(caller, await this.servers.teamOf(serverId), Ability.Read, 'server');
-    return { topic: LiveTopics.server(serverId) };
+    const teamId = await this.servers.teamOf(serverId);
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'server');
+    await check(caller);
+    return { topic: LiveTopics.server(serverId), recheck: check };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
+import { AccessChanges } from '../auth/access-changes';
 import type { Caller } from '../auth/caller';
 import { randomBytes } from 'node:crypto';
 import { AppException, hashPassword } from '@zpanel/core';
@@ -16,6 +17,7 @@ export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly accessChanges: AccessChanges,
   ) {}
 
   async list(teamId: string, query: PageQuery, options: { showTwoFactor: boolean }): Promise<Paginated<TeamMemberDto>> {
@@ -62,6 +64,7 @@ export class MembersService {
       await manager.getRepository(TeamMemberEntity).update({ teamId, userId }, { role });
       await this.audit.record({ action: AuditAction.MemberRoleChanged, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { from: target.role, to: role } }, manager);
     });
+    await this.accessChanges.publish({ userId });
   }
 
   /** Removes a member, or lets one leave (`actorId === userId`). The last owner can do neither. */
@@ -79,6 +82,7 @@ export class MembersService {
         manager,
       );
     });
+    await this.accessChanges.publish({ userId });
   }
 
   /**
@@ -102,6 +106,7 @@ export class MembersService {
       await manager.getRepository(RefreshTokenEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
       await this.audit.record({ action: AuditAction.PasswordResetByOwner, teamId, actor: caller, target: { type: 'user', id: userId } }, manager);
     });
+    await this.accessChanges.publish({ userId });
     return temporaryPassword;
   }
 

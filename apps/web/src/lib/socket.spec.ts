@@ -6,14 +6,22 @@ type AuthCallback = (send: (data: object) => void) => void;
 /** What socket.io-client's `io()` was given, and a socket that records what it was asked. */
 const io = vi.hoisted(() => {
   const calls: string[] = [];
+  const handlers = new Map<string, (...args: unknown[]) => void>();
   const socket = {
-    on: () => socket,
+    on: (event: string, handler: (...args: unknown[]) => void) => {
+      handlers.set(event, handler);
+      return socket;
+    },
+    fire: (event: string, ...args: unknown[]) => handlers.get(event)?.(...args),
     io: { on: () => undefined },
     connect: () => calls.push('connect'),
     disconnect: () => calls.push('disconnect'),
   };
   return { calls, socket, options: undefined as { auth?: AuthCallback } | undefined };
 });
+
+const refreshSession = vi.hoisted(() => vi.fn(() => Promise.resolve(true)));
+vi.mock('./api-client', () => ({ refreshSession }));
 
 vi.mock('socket.io-client', () => ({
   io: (_namespace: string, options: { auth?: AuthCallback }) => {
@@ -67,6 +75,18 @@ describe(getSocket.name, () => {
     useSessionStore.getState().endSession('signedOut');
 
     expect(io.calls).toEqual(['disconnect']);
+  });
+
+  it('refreshes the session when the gateway ends subscriptions of an expired access token, not of a revoked one', () => {
+    connectedAs('token-1');
+    refreshSession.mockClear();
+
+    io.socket.fire('live:ended', { subscriptionId: 's1', reason: 'revoked', message: 'The session has ended: sign in again' });
+    io.socket.fire('live:ended', { subscriptionId: 's2', reason: 'forbidden', message: 'No such team' });
+    expect(refreshSession).not.toHaveBeenCalled();
+
+    io.socket.fire('live:ended', { subscriptionId: 's3', reason: 'expired', message: 'The access token expired' });
+    expect(refreshSession).toHaveBeenCalledTimes(1);
   });
 
   it('leaves the connection alone when something else about the session changes', () => {

@@ -1,5 +1,6 @@
 import { EVENTS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@zpanel/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { refreshSession } from './api-client';
 import { useSessionStore } from './session-store';
 
 export type EventsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -29,10 +30,17 @@ export function getSocket(): EventsSocket {
   });
   created.on('connect', () => setState('connected'));
   created.on('disconnect', () => setState('disconnected'));
+  // The gateway ends the subscriptions of an expired access token and closes the connection (a tab
+  // that slept through the proactive refresh). A refresh brings a new token and the listener below
+  // reconnects with it; a refused one ends the session. Other reasons (`revoked`: signed out, token
+  // revoked) are not retried: the next request finds out whether the session still exists.
+  created.on('live:ended', ({ reason }) => {
+    if (reason === 'expired' && useSessionStore.getState().accessToken) void refreshSession().catch(() => undefined);
+  });
   created.on('connect_error', () => setState('disconnected'));
   created.io.on('reconnect_attempt', () => setState('connecting'));
-  // The gateway checks the token at the handshake only: a refreshed token needs a new handshake,
-  // and signing out must close the connection.
+  // The handshake carries the token: a refreshed token needs a new handshake, and signing out must
+  // close the connection.
   useSessionStore.subscribe(({ accessToken }, previous) => {
     if (accessToken === previous.accessToken) return;
     created.disconnect();

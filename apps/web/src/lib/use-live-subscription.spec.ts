@@ -87,6 +87,26 @@ describe('useLiveSubscription', () => {
     expect(seen).toEqual(['a']);
   });
 
+  it('shows a subscription the gateway ended for lost access, and waits for the reconnect after an expiry', () => {
+    const seen: string[] = [];
+    const { result, unmount } = mount('run-1', seen);
+    const [first] = subscribes();
+    act(() => first.ack({ ok: true, subscriptionId: first.payload.subscriptionId }));
+
+    act(() => fake.socket.fire('live:ended', { subscriptionId: first.payload.subscriptionId, reason: 'expired', message: 'The access token expired' }));
+    expect(result.current.status).toBe('subscribing');
+    act(() => fake.socket.fire('connect'));
+    const [, second] = subscribes();
+    act(() => second.ack({ ok: true, subscriptionId: second.payload.subscriptionId }));
+    expect(result.current.status).toBe('live');
+
+    act(() => fake.socket.fire('live:ended', { subscriptionId: second.payload.subscriptionId, reason: 'forbidden', message: 'Your role (member) does not allow this (needs admin)' }));
+    expect(result.current).toEqual({ status: 'error', message: 'Your role (member) does not allow this (needs admin)', httpStatus: 403 });
+    // The gateway already stopped it: nothing left to unsubscribe.
+    unmount();
+    expect(fake.emitted.filter((e) => e.event === 'live:unsubscribe')).toEqual([]);
+  });
+
   it('waits while the key is null, and unsubscribes on unmount', () => {
     const { rerender, unmount } = mount(null, []);
     expect(subscribes()).toHaveLength(0);

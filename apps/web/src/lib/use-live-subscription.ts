@@ -1,4 +1,4 @@
-import type { LiveEventMap, LiveKind, LiveSubscribeRequest, LiveSubscribeResult } from '@zpanel/contracts';
+import type { LiveEndedMessage, LiveEventMap, LiveKind, LiveSubscribeRequest, LiveSubscribeResult } from '@zpanel/contracts';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { getSocket } from './socket';
 
@@ -41,6 +41,13 @@ export function useLiveSubscription<K extends LiveKind>(
       lastId = message.id;
       deliver(message.event as LiveEventMap[K], message.id);
     };
+    // The gateway ended it: access lost for good (`forbidden`), or the connection is closing and the
+    // reconnect with a refreshed token subscribes again.
+    const onEnded = (message: LiveEndedMessage) => {
+      if (message.subscriptionId !== subscriptionId) return;
+      subscriptionId = undefined;
+      setState(message.reason === 'forbidden' ? { status: 'error', message: message.message, httpStatus: 403 } : { status: 'subscribing' });
+    };
     const subscribe = () => {
       const id = nextSubscriptionId();
       subscriptionId = id;
@@ -52,12 +59,14 @@ export function useLiveSubscription<K extends LiveKind>(
     };
 
     socket.on('live:event', onLiveEvent);
+    socket.on('live:ended', onEnded);
     // Subscriptions live and die with the connection: a reconnect (also after a token refresh) renews them.
     socket.on('connect', subscribe);
     if (socket.connected) subscribe();
     return () => {
       stopped = true;
       socket.off('live:event', onLiveEvent);
+      socket.off('live:ended', onEnded);
       socket.off('connect', subscribe);
       if (subscriptionId && socket.connected) socket.emit('live:unsubscribe', subscriptionId);
     };

@@ -50,6 +50,21 @@ export interface LiveEventMessage<E = unknown> {
   event: E;
 }
 
+/**
+ * Why the gateway ended a subscription on its own. `revoked`: the connection's credential no longer
+ * works (API token revoked or expired, session signed out, account deleted); `forbidden`: the caller
+ * may no longer see that resource (removed from the team, role changed); `expired`: the access token
+ * expired. In every case but `forbidden` the gateway then closes the connection; after `expired` the
+ * SPA refreshes its session and reconnects with the new access token (a refused refresh signs it out).
+ */
+export type LiveEndReason = 'revoked' | 'forbidden' | 'expired';
+
+export interface LiveEndedMessage {
+  subscriptionId: string;
+  reason: LiveEndReason;
+  message: string;
+}
+
 /** Named topics; the key is the Redis stream's name below the instance prefix. */
 export interface LiveTopic<K extends LiveKind = LiveKind> {
   kind: K;

@@ -1,4 +1,4 @@
-import type { LiveEventMessage, LiveSubscribeMessage, LiveSubscribeResult } from './live';
+import type { LiveEndedMessage, LiveEventMessage, LiveSubscribeMessage, LiveSubscribeResult } from './live';
 import type { SystemStatus } from './system';
 
 /** socket.io namespace for live events; the SPA and the gateway share this map. */
@@ -9,6 +9,8 @@ export interface ServerToClientEvents {
   'system:status': (status: SystemStatus) => void;
   /** An entry of a subscribed topic; `event`'s type follows the subscription's kind (LiveEventMap). */
   'live:event': (message: LiveEventMessage) => void;
+  /** The gateway ended a subscription: the credential stopped working or the caller lost access (LiveEndReason). */
+  'live:ended': (message: LiveEndedMessage) => void;
 }
 
 export interface ClientToServerEvents {
