@@ -100,6 +100,32 @@ describe('command runs (built api + worker, test server)', () => {
     expect(audit.text).not.toContain('hello\\n');
   });
 
+  it('refuses a command whose audit row cannot be written, and never runs it; the same for a new server', async () => {
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const canary = `/tmp/zp-unaudited-${Date.now()}`;
+    const count = async (table: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    try {
+      // The database refuses every audit row, as it would a row it cannot store.
+      await db.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`);
+      await db.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
+      const [runs, servers] = [await count('command_runs'), await count('servers')];
+      const refused = await run(`touch ${canary}`);
+      expect(refused.status).toBe(500);
+      const key = (await call<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys', owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId })).body.items[0];
+      const server = await call('POST', '/api/v1/servers', owner.accessToken, { name: 'unaudited', host: '192.0.2.44', sshKeyId: key.id }, { [TEAM_HEADER]: owner.teamId });
+      expect(server.status).toBe(500);
+      expect([await count('command_runs'), await count('servers')]).toEqual([runs, servers]);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS refuse_audit ON audit_events');
+      await db.query('DROP FUNCTION IF EXISTS refuse_audit()');
+      await db.end();
+    }
+    // No row, so no job: the command never reached the server.
+    const check = await run(`test -e ${canary} && echo present || echo absent`);
+    expect((await settled(check.body.id)).output).toBe('absent\n');
+  });
+
   it('lists newest first, a page at a time', async () => {
     const first = (await run('echo one')).body.id;
     const second = (await run('echo two')).body.id;

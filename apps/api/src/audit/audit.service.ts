@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuditAction, type AuditEventDto, type AuditEventQuery, type PageQuery, type Paginated } from '@zpanel/contracts';
-import { InjectLogger } from '@zpanel/core';
 import { AuditEventEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
-import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -18,23 +16,22 @@ export interface AuditRecord {
   metadata?: Record<string, unknown>;
 }
 
-/** Writes and reads the audit log. Recording never fails the action it records: a lost row is logged. */
+/**
+ * Writes and reads the audit log. A change and its audit row are one transaction: callers pass the
+ * EntityManager of the transaction that makes the change, or record before an action they cannot
+ * roll back (a command sent to a server). A row that cannot be written fails the call, so no
+ * action happens unrecorded.
+ */
 @Injectable()
 export class AuditService {
-  private readonly logger: Logger;
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectLogger() logger: Logger,
-  ) {
-    this.logger = logger.child({ component: 'audit' });
-  }
-
+  /** Without a manager the row is written on its own: only for events that are themselves the action (a failed login). */
   async record(event: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
     const request = currentRequest();
-    try {
-      const events = manager.getRepository(AuditEventEntity);
-      await events.save(events.create({
+    const events = manager.getRepository(AuditEventEntity);
+    await events.save(
+      events.create({
         teamId: event.teamId,
         action: event.action,
         actorUserId: event.actor?.userId ?? null,
@@ -44,11 +41,8 @@ export class AuditService {
         ip: request?.ip?.slice(0, 64) ?? null,
         userAgent: request?.userAgent?.slice(0, 256) ?? null,
         metadata: event.metadata ?? {},
-      }));
-    } catch (error) {
-      if (manager !== this.dataSource.manager) throw error;
-      this.logger.error({ err: error, action: event.action, requestId: request?.requestId }, 'audit event not recorded');
-    }
+      }),
+    );
   }
 
   /**

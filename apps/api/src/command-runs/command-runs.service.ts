@@ -94,27 +94,36 @@ export class CommandRunsService {
 
   async create(caller: Caller, teamId: string, serverId: string, input: CreateCommandRunRequest): Promise<CommandRunDto> {
     const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
-    const row = await this.runs.save(
-      this.runs.create({
-        teamId,
-        serverId,
-        userId: caller.userId,
-        tokenId: caller.kind === 'token' ? caller.tokenId : null,
-        actorName: person?.name ?? 'unknown',
-        command: input.command,
-        timeoutSeconds: input.timeoutSeconds ?? COMMAND_TIMEOUT_SECONDS.default,
-        status: 'queued',
-        output: '',
-        outputTruncated: false,
-      }),
-    );
-    // The command is what the audit is for; its output may hold secrets and is never copied there.
-    await this.audit.record({
-      action: AuditAction.ServerCommandRun,
-      teamId,
-      actor: caller,
-      target: { type: 'server', id: serverId },
-      metadata: { runId: row.id, command: row.command, timeoutSeconds: row.timeoutSeconds },
+    // The run and its audit row commit together, before the job is queued: a run whose audit row
+    // cannot be written is refused and never reaches the server. The command is what the audit is
+    // for; its output may hold secrets and is never copied there.
+    const row = await this.dataSource.transaction(async (manager) => {
+      const runs = manager.getRepository(CommandRunEntity);
+      const saved = await runs.save(
+        runs.create({
+          teamId,
+          serverId,
+          userId: caller.userId,
+          tokenId: caller.kind === 'token' ? caller.tokenId : null,
+          actorName: person?.name ?? 'unknown',
+          command: input.command,
+          timeoutSeconds: input.timeoutSeconds ?? COMMAND_TIMEOUT_SECONDS.default,
+          status: 'queued',
+          output: '',
+          outputTruncated: false,
+        }),
+      );
+      await this.audit.record(
+        {
+          action: AuditAction.ServerCommandRun,
+          teamId,
+          actor: caller,
+          target: { type: 'server', id: serverId },
+          metadata: { runId: saved.id, command: saved.command, timeoutSeconds: saved.timeoutSeconds },
+        },
+        manager,
+      );
+      return saved;
     });
     try {
       await enqueueCommandRun(this.jobs, row.id);
@@ -150,24 +159,28 @@ export class CommandRunsService {
    * worker claims meanwhile is flagged rather than marked cancelled behind the worker's back.
    */
   async cancel(caller: Caller, serverId: string, runId: string): Promise<CommandRunDto> {
-    const result = await this.runs
-      .createQueryBuilder()
-      .update()
-      .set({
-        cancelRequestedAt: () => 'now()',
-        status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
-        finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
-        error: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE error END`,
-      })
-      .where(`id = :runId AND server_id = :serverId AND status IN ('queued', 'running')`, { runId, serverId })
-      .returning(['status', 'team_id'])
-      .execute();
-    const updated = (result.raw as { status: string; team_id: string }[])[0];
-    if (!updated) {
-      const current = await this.get(serverId, runId);
-      throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
-    }
-    await this.audit.record({ action: AuditAction.ServerCommandCancelled, teamId: updated.team_id, actor: caller, target: { type: 'server', id: serverId }, metadata: { runId } });
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .getRepository(CommandRunEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          cancelRequestedAt: () => 'now()',
+          status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+          finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+          error: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE error END`,
+        })
+        .where(`id = :runId AND server_id = :serverId AND status IN ('queued', 'running')`, { runId, serverId })
+        .returning(['status', 'team_id'])
+        .execute();
+      const row = (result.raw as { status: string; team_id: string }[])[0];
+      if (!row) {
+        const current = await this.get(serverId, runId);
+        throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
+      }
+      await this.audit.record({ action: AuditAction.ServerCommandCancelled, teamId: row.team_id, actor: caller, target: { type: 'server', id: serverId }, metadata: { runId } }, manager);
+      return row;
+    });
     if (updated.status === 'cancelled') {
       // No worker will touch it again: the API ends its live topic itself.
       await this.live.append(LiveTopics.commandRun(runId), { type: 'finished', status: 'cancelled', exitCode: null }).catch((error: unknown) => {

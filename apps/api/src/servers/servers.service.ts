@@ -79,7 +79,7 @@ export class ServersService {
   async create(caller: Caller, teamId: string, input: CreateServerRequest): Promise<ServerDto> {
     await this.assertKeyOfTeam(teamId, input.sshKeyId);
     await this.assertHostAllowed(input.host);
-    // The server and its default alert rules exist together or not at all.
+    // The server, its default alert rules and the audit row exist together or not at all.
     const row = await this.saveUnique(input.name, () =>
       this.dataSource.transaction(async (manager) => {
         const saved = await manager.getRepository(ServerEntity).save({
@@ -94,10 +94,10 @@ export class ServersService {
           checkIntervalSeconds: input.checkIntervalSeconds ?? null,
         });
         await manager.getRepository(AlertRuleEntity).insert(DEFAULT_ALERT_RULES.map((rule) => ({ ...rule, teamId, serverId: saved.id, enabled: true })));
+        await this.audit.record({ action: AuditAction.ServerCreated, teamId, actor: caller, target: { type: 'server', id: saved.id }, metadata: { name: saved.name, host: saved.host } }, manager);
         return saved;
       }),
     );
-    await this.audit.record({ action: AuditAction.ServerCreated, teamId, actor: caller, target: { type: 'server', id: row.id }, metadata: { name: row.name, host: row.host } });
     return this.toDto(row);
   }
 
@@ -115,19 +115,25 @@ export class ServersService {
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
     // A new interval applies from the next tick, not after the old interval has run out.
     if (input.checkIntervalSeconds !== undefined) changes.nextCheckAt = null;
-    await this.saveUnique(input.name ?? current.name, () => this.servers.update({ id }, changes));
-    await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } });
+    await this.saveUnique(input.name ?? current.name, () =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(ServerEntity).update({ id }, changes);
+        await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } }, manager);
+      }),
+    );
     return this.get(id);
   }
 
   /** Queues a validation; the worker stores the outcome on the server (status and reason). */
   async validate(caller: Caller, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
     const current = await this.servers.findOneByOrFail({ id });
-    await this.servers.update({ id }, { status: 'validating', statusReason: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ServerEntity).update({ id }, { status: 'validating', statusReason: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
+      if (options.trustNewHostKey) {
+        await this.audit.record({ action: AuditAction.ServerHostKeyTrusted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { previous: current.hostKeyFingerprint } }, manager);
+      }
+    });
     await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
-    if (options.trustNewHostKey) {
-      await this.audit.record({ action: AuditAction.ServerHostKeyTrusted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { previous: current.hostKeyFingerprint } });
-    }
     return this.get(id);
   }
 
@@ -137,12 +143,14 @@ export class ServersService {
     const inUse = () => new AppException(ErrorCode.Conflict, 'Applications are set to run on this server: delete them first');
     if ((await this.dataSource.getRepository(ApplicationEntity).countBy({ serverId: id })) > 0) throw inUse();
     try {
-      await this.servers.delete({ id });
+      await this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(ServerEntity).delete({ id });
+        await this.audit.record({ action: AuditAction.ServerDeleted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { name: current.name } }, manager);
+      });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23503') throw inUse();
       throw error;
     }
-    await this.audit.record({ action: AuditAction.ServerDeleted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { name: current.name } });
   }
 
   /** A key of another team is, for this team, a key that does not exist. */

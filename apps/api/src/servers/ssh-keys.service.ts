@@ -41,16 +41,19 @@ export class SshKeysService {
       throw error;
     }
     const id = randomUUID();
-    const row = await this.keys.save({
-      id,
-      teamId,
-      name: input.name,
-      type: pair.type,
-      privateKey: this.box.seal(pair.privateKey, sshKeyAad(id)),
-      publicKey: pair.publicKey,
-      fingerprint: pair.fingerprint,
+    const row = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(SshKeyEntity).save({
+        id,
+        teamId,
+        name: input.name,
+        type: pair.type,
+        privateKey: this.box.seal(pair.privateKey, sshKeyAad(id)),
+        publicKey: pair.publicKey,
+        fingerprint: pair.fingerprint,
+      });
+      await this.audit.record({ action: AuditAction.SshKeyCreated, teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey } }, manager);
+      return saved;
     });
-    await this.audit.record({ action: AuditAction.SshKeyCreated, teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey } });
     const [dto] = await this.toDtos([row]);
     return dto;
   }
@@ -65,8 +68,10 @@ export class SshKeysService {
     if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
     const deploying = await this.dataSource.getRepository(ApplicationEntity).countBy({ deployKeyId: id });
     if (deploying > 0) throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
-    await this.keys.delete({ id });
-    await this.audit.record({ action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(SshKeyEntity).delete({ id });
+      await this.audit.record({ action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } }, manager);
+    });
   }
 
   private async toDtos(rows: SshKeyEntity[]): Promise<SshKeyDto[]> {
