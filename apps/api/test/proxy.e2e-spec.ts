@@ -1,7 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type ApplicationDto, type EnvironmentDto, type Paginated, type ProblemDetails, type ProjectDto, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import {
+  type ApplicationDto,
+  type CreatedInvitationResponse,
+  type EnvironmentDto,
+  type Paginated,
+  type ProblemDetails,
+  type ProjectDto,
+  Role,
+  type ServerDto,
+  type SessionResponse,
+  type SshKeyDto,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import { type SignedIn, type Stack, apiCaller, createOwner, getThroughProxy, startStack, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 
@@ -104,6 +116,59 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     // Caddy runs the new config before its file replaces the old one: wait for both, so the next
     // test starts from a settled proxy.
     await waitFor(async () => (appliedConfig().includes(domain('www')) ? undefined : true), 20_000, 'the config file without the deleted domain');
+  });
+
+  it('refuses a second server for the same Docker host (another team, another name for it): the first keeps its routes and is not named', async () => {
+    const ns = stack.dockerNamespace;
+    const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
+      environmentId,
+      serverId,
+      name: 'shared',
+      buildPack: 'image',
+      imageReference: 'zpanel-test/busybox:latest',
+      port: 8080,
+      domains: [domain('shared')],
+    });
+    expect(created.status).toBe(201);
+    const container = `${ns}-shared-stand-in`;
+    dockerCli(
+      'run', '-d', '--name', container, '--label', `zpanel.namespace=${ns}`, '--network', ns, '--network-alias', `${ns}-shared`,
+      'zpanel-test/busybox:latest', 'sh', '-c', 'mkdir -p /a && echo -n shared-page > /a/index.html && exec httpd -f -p 8080 -h /a',
+    );
+    try {
+      await answers(domain('shared'), 200, 'shared-page');
+      // Someone else on the instance, in a team of their own, adds the same host by another name.
+      const side = (await asOwner<{ teamId: string }>('POST', '/api/v1/teams', { name: 'Side' })).body;
+      const invitation = (await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${side.teamId}/invitations`, { email: 'other@example.com', role: Role.Owner })).body;
+      const other = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'other', password: 'proxy suite passphrase' })).body;
+      const teamB = (await call<{ teamId: string }>('POST', '/api/v1/teams', other.accessToken, { name: 'Other team' })).body.teamId;
+      const asOther = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, other.accessToken, body, { [TEAM_HEADER]: teamB });
+      const ssh = testSshTarget();
+      const key = (await asOther<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'mine', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
+      const duplicate = await asOther<ServerDto>('POST', '/api/v1/servers', { name: 'my-box', host: 'localhost', port: ssh.port, user: ssh.username, sshKeyId: key.id });
+      expect(duplicate.status).toBe(201);
+      expect((await asOther('POST', `/api/v1/servers/${duplicate.body.id}/validate`)).status).toBe(202);
+      const refused = await waitFor(
+        async () => {
+          const server = (await asOther<ServerDto>('GET', `/api/v1/servers/${duplicate.body.id}`)).body;
+          return server.status === 'validating' || server.status === 'pending' ? undefined : server;
+        },
+        20_000,
+        'the second server to be validated',
+      );
+      expect({ status: refused.status, statusReason: refused.statusReason }).toEqual({
+        status: 'invalid',
+        statusReason: expect.stringMatching(/^This Docker host is already managed by another server of this Zpanel instance/),
+      });
+      for (const first of [serverId, 'proxy-server', owner.teamId, owner.credentials.email]) expect(JSON.stringify(refused)).not.toContain(first);
+      // The first server's routes stand, and it still validates.
+      await answers(domain('shared'), 200, 'shared-page');
+      expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
+      await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined), 20_000, 'the first server to be ready again');
+      await answers(domain('shared'), 200, 'shared-page');
+    } finally {
+      dockerCli('rm', '-f', container);
+    }
   });
 
   it('refuses SECURITY.md payloads as domains with the field named; nothing reaches Caddy and no canary appears', async () => {

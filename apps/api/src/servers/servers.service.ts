@@ -113,6 +113,8 @@ export class ServersService {
     const changes: Partial<ServerEntity> = { ...input };
     if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null });
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
+    // Another address may be another Docker host: the claim on the old one's engine goes until validated again.
+    if ((input.host !== undefined && input.host !== current.host) || (input.port !== undefined && input.port !== current.port)) changes.dockerEngineId = null;
     // A new interval applies from the next tick, not after the old interval has run out.
     if (input.checkIntervalSeconds !== undefined) changes.nextCheckAt = null;
     await this.saveUnique(input.name ?? current.name, () =>

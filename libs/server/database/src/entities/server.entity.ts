@@ -42,6 +42,10 @@ export class ServerEntity {
   @Column('text', { name: 'docker_version', nullable: true })
   dockerVersion: string | null;
 
+  /** The Docker engine's ID, read at validation: one server per Docker host in the instance (unique). */
+  @Column('text', { name: 'docker_engine_id', nullable: true })
+  dockerEngineId: string | null;
+
   /** bigint comes back from pg as a string. */
   @Column('bigint', { name: 'disk_free_bytes', nullable: true })
   diskFreeBytes: string | null;

@@ -16,6 +16,7 @@ import { WebhookReplay1796617123733 } from './1796617123733-webhook-replay';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-runs';
+import { ServerDockerEngine1796618455889 } from './1796618455889-server-docker-engine';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   PrunedImagesByTag1796616611279,
   RepeatingJobRuns1796616700996,
   WebhookReplay1796617123733,
+  ServerDockerEngine1796618455889,
 ];

@@ -5,7 +5,7 @@ import { type AlertEventDto, JobName, type LiveTopic, LiveTopics, type ServerLiv
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import { AlertEventEntity, AlertRuleEntity, DEFAULT_ALERT_RULES, ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
-import { FakeServerSampler, type ServerSample, aServerSample } from '@zpanel/remote';
+import { FakeServerSampler, type ServerSample, SshConnection, aServerSample } from '@zpanel/remote';
 import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
@@ -14,7 +14,6 @@ import { ServerCheckHandler } from './server-check.handler';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from './server-targets';
-import { ServerValidationHandler } from './server-validation.handler';
 import { WorkerSshPool } from './ssh-pool.provider';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
@@ -84,10 +83,11 @@ describe(ServerCheckHandler.name, () => {
       publicKey: 'x',
       fingerprint: 'x',
     });
-    // Checks run on validated servers only: validate one for real to learn the test server's host key.
-    const validated = await addServer({ status: 'pending', hostKeyFingerprint: null });
-    await new ServerValidationHandler(dataSource, targets, logger, pool, live, { enqueue: async () => 'not queued' } as unknown as JobProducer).handle({ serverId: validated });
-    fingerprint = (await reload(validated)).hostKeyFingerprint as string;
+    // Checks run on validated servers only: learn the test server's host key as validation would
+    // (not by validating: the other int-specs validate the same Docker host, which one server may claim).
+    const probe = await SshConnection.connect({ host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) });
+    fingerprint = probe.hostKeyFingerprint;
+    probe.close();
     expect(fingerprint).toMatch(/^SHA256:/);
 
     execFileSync('docker', ['run', '-d', '--name', containerName, '--label', `zpanel.test.run=${run}`, '--network', 'none', 'zpanel-test/busybox:latest', 'sh', '-c', 'while true; do sleep 1; done']);

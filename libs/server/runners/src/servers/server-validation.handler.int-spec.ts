@@ -66,6 +66,8 @@ describe(ServerValidationHandler.name, () => {
     handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, pool, new ServerLiveEvents(streams, logger), producer);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
   });
+  // Every test validates the one test server as a new server: a Docker host may be claimed by one server only.
+  beforeEach(() => dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
   afterAll(async () => {
     pool.close();
     redis.disconnect();
@@ -126,6 +128,27 @@ describe(ServerValidationHandler.name, () => {
     } finally {
       strict.close();
     }
+  });
+
+  it('refuses a second server for the same Docker host, by whatever name it is reached, without naming the first', async () => {
+    const first = await addServer();
+    expect(await handler.handle({ serverId: first })).toEqual({ status: 'ready' });
+    expect((await reload(first)).dockerEngineId).toMatch(/\S/);
+    const otherTeam = (await dataSource.getRepository(TeamEntity).save({ name: 'second team' })).id;
+    const second = await addServer({ host: 'localhost', teamId: otherTeam, sshKeyId: await addKey(readFileSync(ssh.privateKeyPath, 'utf8')) });
+    queued.length = 0;
+    expect(await handler.handle({ serverId: second })).toEqual({ status: 'invalid' });
+    const refused = await reload(second);
+    expect(refused.statusReason).toBe(
+      "This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server's applications). Deploy there, or have that server removed first.",
+    );
+    expect(refused.dockerEngineId).toBeNull();
+    // Its proxy sync would have replaced the first server's routes with its own.
+    expect(proxySyncsOf(second)).toEqual([]);
+    // The first keeps the host, validation after validation; once it is gone, the second may have it.
+    expect(await handler.handle({ serverId: first })).toEqual({ status: 'ready' });
+    await dataSource.getRepository(ServerEntity).delete({ id: first });
+    expect(await handler.handle({ serverId: second })).toEqual({ status: 'ready' });
   });
 
   it('refuses a server whose host key changed, and keeps the recorded key', async () => {

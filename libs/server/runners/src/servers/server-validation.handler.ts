@@ -82,9 +82,11 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
 
     const os = await this.pool.exec(target, ['sh', '-c', '. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME" || uname -sr'], { timeoutMs: COMMAND_TIMEOUT_MS });
     let dockerVersion: string;
+    let dockerEngineId: string | null;
     const docker = dockerOverSsh(this.pool.streams(target));
     try {
       dockerVersion = (await docker.version()).Version;
+      dockerEngineId = String((await docker.info()).ID ?? '') || null;
     } catch {
       return fail(
         'invalid',
@@ -96,21 +98,30 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     const df = await this.pool.exec(target, ['df', '-Pk', '/'], { timeoutMs: COMMAND_TIMEOUT_MS });
     const availableKb = Number(df.stdout.trim().split('\n').pop()?.split(/\s+/)[3]);
 
-    await servers.update(
-      { id: server.id },
-      {
-        status: 'ready',
-        statusReason: null,
-        hostKeyFingerprint: fingerprint,
-        os: os.stdout.trim().slice(0, 200) || null,
-        dockerVersion,
-        diskFreeBytes: Number.isFinite(availableKb) ? String(availableKb * 1024) : null,
-        lastValidatedAt: new Date(),
-        // A validated server starts its checks afresh: at the next tick, with no failures counted.
-        consecutiveFailures: 0,
-        nextCheckAt: null,
-      },
-    );
+    const ready = {
+      status: 'ready' as const,
+      statusReason: null,
+      hostKeyFingerprint: fingerprint,
+      os: os.stdout.trim().slice(0, 200) || null,
+      dockerVersion,
+      dockerEngineId,
+      diskFreeBytes: Number.isFinite(availableKb) ? String(availableKb * 1024) : null,
+      lastValidatedAt: new Date(),
+      // A validated server starts its checks afresh: at the next tick, with no failures counted.
+      consecutiveFailures: 0,
+      nextCheckAt: null,
+    };
+    try {
+      await servers.update({ id: server.id }, ready);
+    } catch (error) {
+      // A Docker host has one proxy, whose routes come from one server's applications, and
+      // application containers are named per server: a second server for the same host would
+      // overwrite the first one's routes. Which server (and team) holds it is not said.
+      if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'servers_docker_engine_id') {
+        return fail('invalid', 'This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server\'s applications). Deploy there, or have that server removed first.');
+      }
+      throw error;
+    }
     await this.live.status(server, 'ready', null);
     try {
       await enqueueProxySync(this.jobs, server.id);
