@@ -1,4 +1,5 @@
 import { JOB_QUEUE, type JobName, type ReadinessResponse, REPEATING_JOBS, type SystemStatus } from '@zpanel/contracts';
+import { QUEUE_EVENTS_MAX_LEN } from '@zpanel/queue';
 import { DisposableRedis, type Stack, createOwner, startStack, waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -91,6 +92,8 @@ describe('repeating jobs when Redis loses its keys', () => {
         return names.every((name) => keys.includes(name)) ? true : undefined;
       }, 20_000, 'the schedulers to be back');
       await waitFor(async () => ((lastRun(await status(), TICK) ?? '') > wipedAt ? true : undefined), 20_000, 'the server checks tick to run again');
+      // The queues' settings went with the keys too: the event streams' bound is set again.
+      await waitFor(async () => ((await redis.hget(`${stack.redisPrefix}:system:meta`, 'opts.maxLenEvents')) === String(QUEUE_EVENTS_MAX_LEN) ? true : undefined), 10_000, 'the event stream bound to be set again');
       expect(stack.worker?.child.exitCode).toBeNull();
     } finally {
       await Promise.all(queues.map((q) => q.close()));

@@ -4,9 +4,10 @@ import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JOB_QUEUE, JobName, type JobPayload, type JobResult, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
-import { HandlerMapError, HandlesJob, type JobContext, type JobHandler, bullConnection } from '@zpanel/queue';
+import { HandlerMapError, HandlesJob, type JobContext, type JobHandler, JobProducer, QUEUE_EVENTS_MAX_LEN, bullConnection } from '@zpanel/queue';
 import { waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { JobDispatcher } from './job-dispatcher';
 import { WorkerModule } from './worker.module';
 
@@ -207,6 +208,8 @@ describe(JobDispatcher.name, () => {
         }, 10_000, 'the repeating jobs to be scheduled');
         for (const [name, { everyMs }] of repeating) {
           expect(found.filter((s) => s.key === name).map((s) => ({ name: s.name, every: Number(s.every) }))).toEqual([{ name, every: everyMs }]);
+          // Finished runs are not kept: a tick every 5 s would otherwise hold a hundred job keys per queue.
+          expect(found.find((s) => s.key === name)?.template?.opts).toMatchObject({ removeOnComplete: true });
         }
       } finally {
         await Promise.all([first.close(), second.close()]);
@@ -214,6 +217,31 @@ describe(JobDispatcher.name, () => {
           for (const [name] of repeating) await q.removeJobScheduler(name);
           await q.close();
         }
+      }
+    });
+  });
+
+  describe('what stays in Redis', () => {
+    it('keeps a queue\'s event stream under its bound however many jobs run', async () => {
+      SlowProbeHandler.durationMs = 0;
+      const config = loadConfig(process.env);
+      const app = await boot(1000, SlowHandlers);
+      const redis = new Redis(config.redis.url);
+      try {
+        const jobs = 1_500;
+        // Through the worker's own queue registration, which sets the stream's bound.
+        await app.get(JobProducer).queue(QueueName.System).addBulk(
+          Array.from({ length: jobs }, () => ({ name: JobName.SystemProbe, data: { requestedAt: new Date().toISOString() }, opts: { removeOnComplete: true } })),
+        );
+        await waitFor(async () => (SlowProbeHandler.started >= jobs && (await queue.getJobCounts('wait', 'active')).wait === 0 ? true : undefined), 60_000, 'the jobs to run');
+        // Each job writes several events (added, waiting, active, completed): thousands without a bound.
+        const length = await redis.xlen(`${config.redis.prefix}:${QueueName.System}:events`);
+        expect(length).toBeGreaterThan(0);
+        // Trimming is approximate (whole stream nodes of 100 entries).
+        expect(length).toBeLessThanOrEqual(QUEUE_EVENTS_MAX_LEN + 200);
+      } finally {
+        redis.disconnect();
+        await app.close();
       }
     });
   });

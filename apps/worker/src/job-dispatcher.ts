@@ -4,8 +4,9 @@ import { JOB_QUEUE, type JobName, QueueName, REPEATING_JOBS } from '@zpanel/cont
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { isOverdue, recordRepeatingJobRun, repeatingJobRuns } from '@zpanel/database';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_HANDLER_METADATA, type JobHandler, JobProducer, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
+import { InjectRedis, JOB_HANDLER_METADATA, type JobHandler, JobProducer, QUEUE_EVENTS_MAX_LEN, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
 import { type Job, WaitingError, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 
@@ -33,6 +34,13 @@ export const ABORTED_AT_SHUTDOWN: ReadonlySet<QueueName> = new Set([QueueName.Se
 type AnyHandler = JobHandler<JobName>;
 
 /**
+ * A repeating job's finished runs are not kept in Redis (a tick every 5 s would pile up thousands):
+ * the last successful run is in Postgres (repeating_job_runs), failures are logged; a few failed
+ * ones stay for inspection.
+ */
+export const REPEATING_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 20 } as const;
+
+/**
  * Consumes every queue of the job map and hands each job to its one handler. On shutdown it
  * stops taking jobs, lets running ones finish within the grace period, then aborts the rest and
  * puts them back in the queue, so a deploy of the worker never loses or fails a job.
@@ -54,6 +62,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(WORKER_ID) private readonly workerId: string,
     private readonly producer: JobProducer,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRedis() private readonly redis: Redis,
   ) {
     this.logger = logger.child({ component: 'job-dispatcher' });
   }
@@ -105,7 +114,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private upsertScheduler(name: JobName, everyMs: number): Promise<unknown> {
-    return this.producer.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    return this.producer.queue(JOB_QUEUE[name]).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: REPEATING_JOB_OPTIONS });
   }
 
   /** Upserts the scheduler of every repeating job this process handles; retried while Redis is away. */
@@ -140,7 +149,11 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
         await this.upsertScheduler(name, everyMs);
         restored.push(name);
       }
-      if (restored.length > 0) this.logger.warn({ jobs: restored }, 'repeating jobs were not scheduled (Redis keys lost?); scheduled them again');
+      if (restored.length > 0) {
+        this.logger.warn({ jobs: restored }, 'repeating jobs were not scheduled (Redis keys lost?); scheduled them again');
+        // The queues' settings went with the keys: BullMQ would fall back to 10,000 events per queue.
+        for (const name of Object.values(QueueName)) await this.redis.hset(`${this.config.redis.prefix}:${name}:meta`, 'opts.maxLenEvents', QUEUE_EVENTS_MAX_LEN);
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'checking the repeating jobs\' schedulers failed; next check later');
     }

@@ -13,3 +13,10 @@ export function bullConnection(config: AppConfig): QueueBaseOptions & { prefix: 
     prefix: config.redis.prefix,
   };
 }
+
+/**
+ * Entries kept in each queue's BullMQ event stream (BullMQ's default is 10,000 per queue, a few MB
+ * each that never shrink). Readers (QueueEvents for enqueueAndWait) follow it live, so a short
+ * stream loses nothing they wait for.
+ */
+export const QUEUE_EVENTS_MAX_LEN = 1_000;

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { QueueName } from '@zpanel/contracts';
 import { APP_CONFIG, type AppConfig } from '@zpanel/core';
-import { bullConnection } from './bull-connection';
+import { QUEUE_EVENTS_MAX_LEN, bullConnection } from './bull-connection';
 import { JobProducer } from './job-producer';
 import { LiveLeases } from './live-leases';
 import { LiveStreams } from './live-streams';
@@ -19,7 +19,7 @@ export class QueueModule {
       imports: [
         RedisModule,
         BullModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => bullConnection(config) }),
-        BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+        BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name, streams: { events: { maxLen: QUEUE_EVENTS_MAX_LEN } } }))),
       ],
       providers: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, LiveLeases],
       exports: [JobProducer, WorkerRegistry, LiveStreams, LiveSubscriber, LiveLeases, RedisModule, BullModule],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DeploymentLiveEvent, type DeploymentLogLine, type DeploymentStatus, type DeploymentStep, LiveTopics } from '@zpanel/contracts';
+import { type DeploymentLiveEvent, type DeploymentLogLine, type DeploymentStatus, type DeploymentStep, FINISHED_DEPLOYMENT_STATUSES, LiveTopics } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { LiveStreams } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -9,8 +9,13 @@ import type { DeploymentLogSink } from './deployment-log';
 
 /** Live entries kept per deployment: a 50,000-line build in ~100 ms batches fits many times over. */
 const LIVE_MAX_ENTRIES = 100_000;
-/** The topic outlives the deployment by an hour; after that viewers replay from Postgres alone. */
+/** While it runs, the topic outlives the deployment's timeout by an hour (a worker that died says nothing). */
 const LIVE_TTL_AFTER_SECONDS = 3_600;
+/**
+ * Once finished (its last append), the topic goes after five minutes: every line is in Postgres, which
+ * is where later viewers replay from; kept for an hour, a redeploy a minute held 60+ streams in Redis.
+ */
+const LIVE_TTL_AFTER_FINISH_SECONDS = 300;
 
 /**
  * Where a deployment's log and status go: lines stored in `deployment_logs` (one multi-row INSERT
@@ -50,7 +55,8 @@ export class DeploymentEvents {
   }
 
   async publish(deploymentId: string, event: DeploymentLiveEvent): Promise<void> {
-    await this.live.append(LiveTopics.deploymentLogs(deploymentId), event, this.liveOptions);
+    const finished = event.type === 'status' && FINISHED_DEPLOYMENT_STATUSES.includes(event.status);
+    await this.live.append(LiveTopics.deploymentLogs(deploymentId), event, finished ? { ...this.liveOptions, ttlSeconds: LIVE_TTL_AFTER_FINISH_SECONDS } : this.liveOptions);
   }
 
   /** Status changes are a convenience for viewers: the row stays the truth, so a failed append is only logged. */
