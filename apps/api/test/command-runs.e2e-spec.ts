@@ -126,6 +126,23 @@ describe('command runs (built api + worker, test server)', () => {
     expect((await settled(check.body.id)).output).toBe('absent\n');
   });
 
+  it('stores the output sealed: the database never holds the text, the API still shows it to admins', async () => {
+    const secret = `zp-output-secret-${Date.now()}`;
+    const created = await run(`echo ${secret}`);
+    expect((await settled(created.body.id)).output).toBe(`${secret}\n`);
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const stored = (await db.query<{ output: string }>('SELECT output FROM command_runs WHERE id = $1', [created.body.id])).rows[0].output;
+      expect(stored).toMatch(/^v1\./);
+      // The command is stored in the clear (the audit needs it); no output of any run is.
+      const leaked = await db.query(`SELECT id FROM command_runs WHERE output LIKE '%' || $1 || '%' OR output LIKE '%hello%'`, [secret]);
+      expect(leaked.rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('lists newest first, a page at a time', async () => {
     const first = (await run('echo one')).body.id;
     const second = (await run('echo two')).body.id;

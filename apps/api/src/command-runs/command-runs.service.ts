@@ -11,8 +11,8 @@ import {
   type PageQuery,
   type Paginated,
 } from '@zpanel/contracts';
-import { AppException, InjectLogger } from '@zpanel/core';
-import { CommandRunEntity, UserEntity } from '@zpanel/database';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
+import { CommandRunEntity, UserEntity, commandOutputAad } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource, type FindOptionsSelect } from 'typeorm';
@@ -39,8 +39,9 @@ function toSummary(r: CommandRunEntity): CommandRunSummaryDto {
   };
 }
 
-function toDto(r: CommandRunEntity): CommandRunDto {
-  return { ...toSummary(r), output: r.output };
+/** Opens the sealed output; '' is a run with no output saved yet. */
+function openOutput(box: SecretBox, r: CommandRunEntity): string {
+  return r.output === '' ? '' : box.open(r.output, commandOutputAad(r.id));
 }
 
 /** Every column but the output (up to 1 MiB a run): what the history needs. */
@@ -72,6 +73,7 @@ const noSuchRun = () => new AppException(ErrorCode.NotFound, 'No such command ru
 @Injectable()
 export class CommandRunsService {
   private readonly logger: Logger;
+  private readonly box: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -79,8 +81,10 @@ export class CommandRunsService {
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
     @InjectLogger() logger: Logger,
+    @InjectConfig() config: AppConfig,
   ) {
     this.logger = logger.child({ component: 'command-runs' });
+    this.box = new SecretBox(config.security.secretKey);
   }
 
   private get runs() {
@@ -150,7 +154,7 @@ export class CommandRunsService {
   async get(serverId: string, runId: string): Promise<CommandRunDto> {
     const row = await this.runs.findOneBy({ id: runId, serverId });
     if (!row) throw noSuchRun();
-    return toDto(row);
+    return { ...toSummary(row), output: openOutput(this.box, row) };
   }
 
   /**

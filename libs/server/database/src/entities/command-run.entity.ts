@@ -36,6 +36,10 @@ export class CommandRunEntity {
   @Column('integer', { name: 'exit_code', nullable: true })
   exitCode: number | null;
 
+  /**
+   * Sealed with the instance key (`commandOutputAad`): a command's output may print secrets (an
+   * env file, a token). '' until the worker first saves some.
+   */
   @Column('text')
   output: string;
 
@@ -61,3 +65,6 @@ export class CommandRunEntity {
   @Column('timestamptz', { name: 'heartbeat_at', nullable: true })
   heartbeatAt: Date | null;
 }
+
+/** Binds a sealed output to its run, so it cannot be pasted onto another run. */
+export const commandOutputAad = (runId: string) => `command_run_output:${runId}`;

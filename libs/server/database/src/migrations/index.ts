@@ -13,6 +13,7 @@ import { GitHostKey1795401100000 } from './1795401100000-git-host-key';
 import { PreviewDeployments1795401200000 } from './1795401200000-preview-deployments';
 import { TagDeploys1795401400000 } from './1795401400000-tag-deploys';
 import { WebhookReplay1796617123733 } from './1796617123733-webhook-replay';
+import { SealCommandOutput1796618815985 } from './1796618815985-seal-command-output';
 import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-image-tag';
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-runs';
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   RepeatingJobRuns1796616700996,
   WebhookReplay1796617123733,
   ServerDockerEngine1796618455889,
+  SealCommandOutput1796618815985,
 ];

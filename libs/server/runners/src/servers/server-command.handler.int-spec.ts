@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { COMMAND_OUTPUT_CAP_BYTES, COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { CommandRunEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { CommandRunEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, commandOutputAad, sshKeyAad } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { freePort, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
@@ -43,7 +43,13 @@ describe(ServerCommandHandler.name, () => {
   const runs = () => dataSource.getRepository(CommandRunEntity);
   const addRun = async (command: string, overrides: Partial<CommandRunEntity> = {}) =>
     (await runs().save({ teamId, serverId, userId: null, tokenId: null, actorName: 'Olive', command, timeoutSeconds: 300, status: 'queued' as const, output: '', outputTruncated: false, ...overrides })).id;
-  const reload = (id: string) => runs().findOneByOrFail({ id });
+  /** The run with its output opened, as the API shows it; the stored column is checked sealed on the way. */
+  const reload = async (id: string) => {
+    const row = await runs().findOneByOrFail({ id });
+    if (row.output === '') return row;
+    expect(row.output).toMatch(/^v1\./);
+    return { ...row, output: box.open(row.output, commandOutputAad(id)) };
+  };
   const liveEvents = async (id: string) => (await live.range(LiveTopics.commandRun(id), '0', 100_000)).map((e) => e.event as CommandRunLiveEvent);
   const liveOutput = async (id: string) =>
     (await liveEvents(id))
@@ -59,7 +65,7 @@ describe(ServerCommandHandler.name, () => {
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
-    handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }));
+    handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }), config);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
     const keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type CommandRunLiveEvent, type CommandRunStatus, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
-import { InjectLogger } from '@zpanel/core';
-import { CommandRunEntity } from '@zpanel/database';
+import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
+import { CommandRunEntity, commandOutputAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, LiveStreams } from '@zpanel/queue';
 import { ConnectionLostError, type ExecResult, ServerUnreachableError } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -49,6 +49,7 @@ const LIVE_TTL_AFTER_RUN_SECONDS = 3_600;
 @HandlesJob(JobName.ServerCommand)
 export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
   private readonly logger: Logger;
+  private readonly box: SecretBox;
   /** Replaced by tests that cannot wait ten seconds for a heartbeat. */
   timings: CommandRunTimings = COMMAND_RUN_TIMINGS;
 
@@ -58,8 +59,15 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     private readonly pool: WorkerSshPool,
     private readonly live: LiveStreams,
     @InjectLogger() logger: Logger,
+    @InjectConfig() config: AppConfig,
   ) {
     this.logger = logger.child({ component: 'command-runs' });
+    this.box = new SecretBox(config.security.secretKey);
+  }
+
+  /** The output as stored: sealed, since a command may print secrets. */
+  private sealed(runId: string, output: CommandOutput): string {
+    return this.box.seal(output.text, commandOutputAad(runId));
   }
 
   async handle({ runId }: JobPayload<JobName.ServerCommand>, context: JobContext): Promise<JobResult<JobName.ServerCommand>> {
@@ -94,7 +102,7 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     let savedVersion = output.version;
     const heartbeat = setInterval(() => {
       const version = output.version;
-      const progress = version === savedVersion ? {} : { output: output.text, outputTruncated: output.truncated };
+      const progress = version === savedVersion ? {} : { output: this.sealed(runId, output), outputTruncated: output.truncated };
       savedVersion = version;
       this.runs
         .update({ id: runId, status: 'running' }, { heartbeatAt: () => 'now()', ...progress })
@@ -128,7 +136,7 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
 
     const finished = await this.runs.update(
       { id: runId, status: 'running' },
-      { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: output.text, outputTruncated: output.truncated, finishedAt: () => 'now()', heartbeatAt: () => 'now()' },
+      { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: this.sealed(runId, output), outputTruncated: output.truncated, finishedAt: () => 'now()', heartbeatAt: () => 'now()' },
     );
     // Zero rows: the reaper already failed the run (this worker looked dead) or its server was deleted.
     if (finished.affected) await append({ type: 'finished', status: outcome.status, exitCode: outcome.exitCode });
