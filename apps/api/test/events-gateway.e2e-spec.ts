@@ -210,6 +210,22 @@ describe('live events gateway (built api)', () => {
       expect(await closed).toBe('io server disconnect');
     });
 
+    it('ends the subscriptions and the connection of an API token when it expires', async () => {
+      const created = (
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+          name: 'ws-short',
+          abilities: ['read'],
+          expiresAt: new Date(Date.now() + 5_000).toISOString(),
+        })
+      ).body;
+      const socket = await open(created.token);
+      const subscriptionId = await teamSubscription(socket);
+      const ended = next<LiveEndedMessage>(socket, 'live:ended');
+      const closed = next<string>(socket, 'disconnect');
+      expect(await ended).toEqual({ subscriptionId, reason: 'revoked', message: 'The API token expired' });
+      expect(await closed).toBe('io server disconnect');
+    });
+
     it('ends the subscriptions of a session at once when it signs out', async () => {
       const session = await signIn(stack.baseUrl, owner.credentials);
       const socket = await open(session.accessToken);

@@ -42,6 +42,11 @@ export class ApiTokensService {
 
   /** Resolves a `zp_` token to a caller whose abilities never exceed its creator's current role. */
   async authenticate(token: string): Promise<TokenCaller> {
+    return (await this.authenticateWithExpiry(token)).caller;
+  }
+
+  /** The same, and when the token expires (null: never), for connections that outlive a request. */
+  async authenticateWithExpiry(token: string): Promise<{ caller: TokenCaller; expiresAt: Date | null }> {
     if (!isWellFormedToken(token, 'zp')) throw invalid();
     const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw invalid();
@@ -52,7 +57,8 @@ export class ApiTokensService {
     await this.tokens.update({ id: row.id, lastUsedAt: IsNull() }, { lastUsedAt: new Date() });
     await this.tokens.update({ id: row.id, lastUsedAt: LessThan(new Date(Date.now() - LAST_USED_RESOLUTION_MS)) }, { lastUsedAt: new Date() });
     const allowed = ROLE_ABILITIES[membership.role];
-    return { kind: 'token', tokenId: row.id, teamId: row.teamId, userId: row.createdBy, abilities: row.abilities.filter((a) => allowed.includes(a)) };
+    const caller: TokenCaller = { kind: 'token', tokenId: row.id, teamId: row.teamId, userId: row.createdBy, abilities: row.abilities.filter((a) => allowed.includes(a)) };
+    return { caller, expiresAt: row.expiresAt };
   }
 
   async create(actor: { userId: string; role: Role }, teamId: string, input: { name: string; abilities: Ability[]; expiresAt?: string }): Promise<CreatedApiTokenResponse> {

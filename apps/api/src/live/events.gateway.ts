@@ -24,6 +24,7 @@ import { LiveSubscriber } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type AccessChange, AccessChanges } from '../auth/access-changes';
+import { ApiTokensService } from '../auth/api-tokens.service';
 import { BearerAuthenticator } from '../auth/bearer-authenticator.service';
 import type { Caller } from '../auth/caller';
 import { SystemService } from '../system/system.service';
@@ -31,6 +32,8 @@ import { LiveRegistry, tooManySubscriptions } from './live-registry';
 
 const STATUS_POLL_MS = 5_000;
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+/** setTimeout's longest delay; a credential expiring later is caught by the next subscribe's re-check. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What a client cares to be told about: readiness and which workers run, not latencies. */
 function fingerprint(status: SystemStatus): string {
@@ -52,7 +55,7 @@ export interface SocketData {
   caller: Caller;
   /** The bearer credential of the handshake, authenticated again on every subscribe and access change. */
   credential: string;
-  /** Ends the connection when its access token expires (API tokens: none). */
+  /** Ends the connection when its access token or API token expires. */
   expiry?: NodeJS.Timeout;
   /** This connection's live subscriptions, by the client's subscription id. */
   subscriptions: Map<string, OpenSubscription>;
@@ -91,6 +94,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly registry: LiveRegistry,
     private readonly subscriber: LiveSubscriber,
     private readonly accessChanges: AccessChanges,
+    private readonly apiTokens: ApiTokensService,
     @InjectLogger() private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => void this.pushIfChanged(), STATUS_POLL_MS);
@@ -110,8 +114,11 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           data.caller = caller;
           data.credential = token;
           data.subscriptions = new Map();
-          if (expiresAt) {
-            data.expiry = setTimeout(() => void this.endConnection(socket as EventsSocket, 'expired', 'The access token expired: refresh the session and reconnect'), Math.max(0, expiresAt.getTime() - Date.now()));
+          const delay = expiresAt ? Math.max(0, expiresAt.getTime() - Date.now()) : Infinity;
+          if (delay <= MAX_TIMER_MS) {
+            // An expired API token cannot be refreshed: for its holder it is as good as revoked.
+            const [reason, message] = caller.kind === 'user' ? (['expired', 'The access token expired: refresh the session and reconnect'] as const) : (['revoked', 'The API token expired'] as const);
+            data.expiry = setTimeout(() => void this.endConnection(socket as EventsSocket, reason, message), delay);
             data.expiry.unref();
           }
           next();
@@ -123,7 +130,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   }
 
   private async authenticate(token: string): Promise<{ caller: Caller; expiresAt?: Date }> {
-    if (token.startsWith('zp_')) return { caller: await this.authenticator.authenticate(token) };
+    if (token.startsWith('zp_')) {
+      const { caller, expiresAt } = await this.apiTokens.authenticateWithExpiry(token);
+      return { caller, expiresAt: expiresAt ?? undefined };
+    }
     const { expiresAt, ...caller } = await this.authenticator.authenticateAccessToken(token);
     return { caller, expiresAt };
   }
