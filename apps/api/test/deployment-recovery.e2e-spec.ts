@@ -101,7 +101,7 @@ describe('deployment recovery: a killed worker, a flushed Redis (built api + wor
       500,
     );
     process.stdout.write(`killed worker's deployment failed ${Date.now() - killedAt} ms after the kill\n`);
-    expect(lost).toMatchObject({ status: 'failed', step: 'build' });
+    expect(lost).toMatchObject({ status: 'failed', step: 'build', reasonCode: 'deployment.worker_stopped' });
     expect(lost.reason).toMatch(/^Worker lost/);
     const lines = await allLogLines(asOwner, slow.id);
     expect(lines[lines.length - 1].line).toMatch(/^==> Failed: Worker lost/);

@@ -179,7 +179,7 @@ describe('deployments (built api + worker, the test server)', () => {
 
       await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
       const broken = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
-      expect(broken).toMatchObject({ status: 'failed', step: 'health' });
+      expect(broken).toMatchObject({ status: 'failed', step: 'health', reasonCode: 'health_check.failed' });
       expect(broken.reason).toMatch(/^Health check failed: HTTP GET \/missing/);
       expect(await answer(rollback)).toBe('v1');
       expect(await throughProxy()).toBe('v1');
@@ -294,12 +294,12 @@ describe('deployments (built api + worker, the test server)', () => {
       ).rows as { id: string }[];
       const a = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
       const b = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
-      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({ status: 'superseded', reason: expect.stringContaining(b.id) });
+      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({ status: 'superseded', reason: expect.stringContaining(b.id), reasonCode: 'deployment.superseded' });
       expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${b.id}`)).body.status).toBe('queued');
 
       const cancelled = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${b.id}/cancel`);
       expect(cancelled.status).toBe(202);
-      expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'Cancelled before it started.' });
+      expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'Cancelled before it started.', reasonCode: 'deployment.cancelled' });
       await db.query(`UPDATE "deployments" SET "status" = 'failed', "finished_at" = now() WHERE "id" = $1`, [busy.id]);
     } finally {
       await db.end();

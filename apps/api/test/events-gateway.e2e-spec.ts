@@ -92,7 +92,7 @@ describe('live events gateway (built api)', () => {
       serverId = (await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'live-1', host: '192.0.2.20', sshKeyId: key.id }, team)).body.id;
     });
 
-    const status = (statusReason: string): ServerLiveEvent => ({ type: 'status', serverId, status: 'unreachable', statusReason });
+    const status = (statusReason: string): ServerLiveEvent => ({ type: 'status', serverId, status: 'unreachable', statusReason, statusReasonCode: 'server.unreachable' });
 
     it('delivers events of a server the caller may read, and stops after unsubscribe', async () => {
       const socket = await connectEvents(stack.baseUrl, owner.accessToken);

@@ -90,7 +90,7 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
     try {
       await replayUntil(Number.MAX_SAFE_INTEGER);
       const current = await this.deployments.get(deploymentId);
-      deliver({ id: String(lastSeq), event: { type: 'status', status: current.status, step: current.step, reason: current.reason } });
+      deliver({ id: String(lastSeq), event: { type: 'status', status: current.status, step: current.step, reason: current.reason, reasonCode: current.reasonCode } });
     } catch (error) {
       await stop();
       throw error;

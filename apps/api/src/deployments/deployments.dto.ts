@@ -14,6 +14,8 @@ import {
   type DeploymentStatus,
   type DeploymentStep,
   type DeploymentTrigger,
+  REASON_CODES,
+  type ReasonCode,
 } from '@zpanel/contracts';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -88,6 +90,13 @@ export class DeploymentDoc implements DeploymentDto {
   @ApiPropertyOptional({ nullable: true, example: 'zp-shop-0b7e3c1a5d2f' }) containerName: string | null;
   @ApiProperty({ enum: DEPLOYMENT_STEPS, example: 'build', description: 'Where it is, or where it stopped when it failed' }) step: DeploymentStep;
   @ApiPropertyOptional({ nullable: true, example: 'Health check failed: nothing answered on TCP port 8080 after 10 tries.' }) reason: string | null;
+  @ApiPropertyOptional({
+    enum: REASON_CODES.filter((c) => !c.startsWith('server.')),
+    nullable: true,
+    example: 'health_check.failed',
+    description: 'What reason is, as a stable code to react to (its words may change); null with a null reason',
+  })
+  reasonCode: ReasonCode | null;
   @ApiProperty({ example: false, description: 'A cancel was asked for and the worker has not stopped yet' }) cancelRequested: boolean;
   @ApiProperty({ example: true, description: 'A successful deployment whose image is still on the server: it can be rolled back to' }) imageKept: boolean;
   @ApiProperty({ type: DeploymentActorDoc }) actor: DeploymentActorDoc;

@@ -41,6 +41,7 @@ export function toDeploymentDto(r: DeploymentEntity): DeploymentDto {
     containerName: r.containerName,
     step: r.step,
     reason: r.reason,
+    reasonCode: r.reasonCode,
     cancelRequested: r.cancelRequestedAt !== null && unfinished,
     imageKept: r.status === 'success' && r.imageTag !== null && r.imagePrunedAt === null,
     actor: {
@@ -168,7 +169,7 @@ export class DeploymentsService {
       const result = await repository
         .createQueryBuilder()
         .update()
-        .set({ status: 'superseded', step: 'queued', finishedAt: () => 'now()', reason: `Superseded by a newer deployment (${saved.id}) before it started.` })
+        .set({ status: 'superseded', step: 'queued', finishedAt: () => 'now()', reason: `Superseded by a newer deployment (${saved.id}) before it started.`, reasonCode: 'deployment.superseded' })
         .where(`application_id = :applicationId AND status = 'queued' AND id <> :id`, { applicationId, id: saved.id })
         .returning(['id'])
         .execute();
@@ -187,7 +188,7 @@ export class DeploymentsService {
     });
 
     for (const id of superseded) {
-      await this.sendStatus(id, { type: 'status', status: 'superseded', step: 'queued', reason: `Superseded by a newer deployment (${row.id}) before it started.` });
+      await this.sendStatus(id, { type: 'status', status: 'superseded', step: 'queued', reason: `Superseded by a newer deployment (${row.id}) before it started.`, reasonCode: 'deployment.superseded' });
     }
     try {
       await enqueueDeployment(this.jobs, row.id);
@@ -245,6 +246,7 @@ export class DeploymentsService {
         status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
         finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
         reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
+        reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
       })
       .where(`id = :deploymentId AND status IN ('queued', 'running')`, { deploymentId })
       .returning(['status', 'team_id', 'application_id'])
@@ -262,7 +264,7 @@ export class DeploymentsService {
       metadata: { deploymentId },
     });
     // No worker will touch a cancelled queued deployment again: the API ends its live status itself.
-    if (updated.status === 'cancelled') await this.sendStatus(deploymentId, { type: 'status', status: 'cancelled', step: 'queued', reason: 'Cancelled before it started.' });
+    if (updated.status === 'cancelled') await this.sendStatus(deploymentId, { type: 'status', status: 'cancelled', step: 'queued', reason: 'Cancelled before it started.', reasonCode: 'deployment.cancelled' });
     return this.get(deploymentId);
   }
 

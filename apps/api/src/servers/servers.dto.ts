@@ -9,6 +9,8 @@ import {
   type ServerStatus,
   type SshKeyDto,
   type UpdateServerRequest,
+  REASON_CODES,
+  type ReasonCode,
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -62,6 +64,13 @@ export class ServerDoc implements ServerDto {
   @ApiProperty() description: string;
   @ApiProperty({ enum: ['pending', 'validating', 'ready', 'unreachable', 'invalid'] }) status: ServerStatus;
   @ApiPropertyOptional({ nullable: true }) statusReason: string | null;
+  @ApiPropertyOptional({
+    enum: REASON_CODES.filter((c) => c.startsWith('server.')),
+    nullable: true,
+    example: 'server.host_key_changed',
+    description: 'What statusReason is, as a stable code to react to (its words may change); null with a null reason',
+  })
+  statusReasonCode: ReasonCode | null;
   @ApiPropertyOptional({ nullable: true, example: 'SHA256:…' }) hostKeyFingerprint: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'Debian GNU/Linux 12 (bookworm)' }) os: string | null;
   @ApiPropertyOptional({ nullable: true, example: '24.0.7' }) dockerVersion: string | null;

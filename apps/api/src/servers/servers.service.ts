@@ -21,6 +21,7 @@ function toDto(s: ServerEntity, defaultCheckIntervalSeconds: number): ServerDto 
     description: s.description,
     status: s.status,
     statusReason: s.statusReason,
+    statusReasonCode: s.statusReasonCode,
     hostKeyFingerprint: s.hostKeyFingerprint,
     os: s.os,
     dockerVersion: s.dockerVersion,
@@ -111,7 +112,7 @@ export class ServersService {
     if (input.host !== undefined && input.host !== current.host) await this.assertHostAllowed(input.host);
     const reach = (['host', 'port', 'user', 'sshKeyId'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
     const changes: Partial<ServerEntity> = { ...input };
-    if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null });
+    if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null, statusReasonCode: null });
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
     // Another address may be another Docker host: the claim on the old one's engine goes until validated again.
     if ((input.host !== undefined && input.host !== current.host) || (input.port !== undefined && input.port !== current.port)) changes.dockerEngineId = null;
@@ -130,7 +131,7 @@ export class ServersService {
   async validate(caller: Caller, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
     const current = await this.servers.findOneByOrFail({ id });
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ServerEntity).update({ id }, { status: 'validating', statusReason: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
+      await manager.getRepository(ServerEntity).update({ id }, { status: 'validating', statusReason: null, statusReasonCode: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
       if (options.trustNewHostKey) {
         await this.audit.record({ action: AuditAction.ServerHostKeyTrusted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { previous: current.hostKeyFingerprint } }, manager);
       }

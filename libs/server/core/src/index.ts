@@ -3,6 +3,7 @@ export * from './config/load-config';
 export * from './config/boot';
 export * from './config/config.module';
 export * from './errors/app-exception';
+export * from './errors/reason-error';
 export * from './logging/logger';
 export * from './logging/logger.module';
 export * from './crypto/secret-box';

@@ -1,3 +1,5 @@
+import type { ReasonCode } from './reasons';
+
 /** Deployments of an application (issue #5 parts 3, 4, 6, 7, 8). */
 
 /**
@@ -53,6 +55,8 @@ export interface DeploymentDto {
   step: DeploymentStep;
   /** Why it failed, was cancelled or superseded, in words for a person. */
   reason: string | null;
+  /** What `reason` is, as a stable code to react to (the text may change); null with a null reason. */
+  reasonCode: ReasonCode | null;
   /** A cancel was asked for and the worker has not stopped yet. */
   cancelRequested: boolean;
   /** True while this deployment's image is still kept on the server (a successful one can then be rolled back to). */

@@ -14,3 +14,4 @@ export * from './command-runs';
 export * from './applications';
 export * from './deployments';
 export * from './webhooks';
+export * from './reasons';

@@ -7,6 +7,7 @@
 import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
 import type { CommandRunStatus } from './command-runs';
 import type { DeploymentLogLine, DeploymentStatus, DeploymentStep } from './deployments';
+import type { ReasonCode } from './reasons';
 import type { ServerStatus } from './servers';
 
 /** What a client can subscribe to. Every request is authorized against the resource's team. */
@@ -83,7 +84,7 @@ export const LiveTopics = {
 /** Events of the `team` (every server of the team) and `server` kinds. */
 export type ServerLiveEvent =
   /** A server's reachability or validation status changed. */
-  | { type: 'status'; serverId: string; status: ServerStatus; statusReason: string | null }
+  | { type: 'status'; serverId: string; status: ServerStatus; statusReason: string | null; statusReasonCode: ReasonCode | null }
   /** A new raw sample from the server check. */
   | { type: 'metrics'; serverId: string; sample: ServerMetricSampleDto }
   /** An alert opened or resolved. */
@@ -106,7 +107,7 @@ export type CommandRunLiveEvent =
 export type DeploymentLiveEvent =
   /** Lines in `seq` order; resume with the last `seq` seen as `afterSeq`. */
   | { type: 'lines'; lines: DeploymentLogLine[] }
-  | { type: 'status'; status: DeploymentStatus; step: DeploymentStep; reason: string | null };
+  | { type: 'status'; status: DeploymentStatus; step: DeploymentStep; reason: string | null; reasonCode: ReasonCode | null };
 
 /** The event type each kind carries. */
 export interface LiveEventMap {

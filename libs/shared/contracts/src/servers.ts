@@ -1,3 +1,5 @@
+import type { ReasonCode } from './reasons';
+
 /** Allowlists shared by the API's validation and the SPA's forms (SECURITY.md: validate identifiers). */
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** POSIX portable user names, as `useradd` accepts them by default. */
@@ -36,6 +38,8 @@ export interface ServerDto {
   status: ServerStatus;
   /** Why the last validation failed, in words for a person. */
   statusReason: string | null;
+  /** What `statusReason` is, as a stable code to react to (`server.host_key_changed`: trust the new key or not); null with a null reason. */
+  statusReasonCode: ReasonCode | null;
   /** Recorded at first contact; every later connection must present the same key. */
   hostKeyFingerprint: string | null;
   /** From the last successful validation. */

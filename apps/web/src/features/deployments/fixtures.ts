@@ -16,6 +16,7 @@ export function aDeployment(overrides: Partial<DeploymentDto> = {}): DeploymentD
     containerName: 'zp-shop-web-dep1',
     step: 'done',
     reason: null,
+    reasonCode: null,
     cancelRequested: false,
     imageKept: true,
     actor: { type: 'user', userId: 'user-1', tokenId: null, name: 'Ada Lovelace' },

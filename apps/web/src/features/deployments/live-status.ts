@@ -11,8 +11,8 @@ import type { DeploymentStatusEvent } from './use-deployment-log';
  */
 export function useApplyDeploymentStatus(teamId: string) {
   const queryClient = useQueryClient();
-  return (deployment: Pick<DeploymentDto, 'id' | 'applicationId'>, { status, step, reason }: DeploymentStatusEvent) => {
-    const patch = (d: DeploymentDto): DeploymentDto => (d.id === deployment.id ? { ...d, status, step, reason } : d);
+  return (deployment: Pick<DeploymentDto, 'id' | 'applicationId'>, { status, step, reason, reasonCode }: DeploymentStatusEvent) => {
+    const patch = (d: DeploymentDto): DeploymentDto => (d.id === deployment.id ? { ...d, status, step, reason, reasonCode } : d);
     queryClient.setQueryData<DeploymentDto>(deploymentKeys.detail(teamId, deployment.id), (old) => old && patch(old));
     queryClient.setQueriesData<Paginated<DeploymentDto>>({ queryKey: deploymentKeys.application(teamId, deployment.applicationId) }, (old) =>
       old ? { ...old, items: old.items.map(patch) } : old,

@@ -11,7 +11,7 @@ import { monitoringKeys } from './queries';
 export function applyServerEvent(queryClient: QueryClient, teamId: string, event: ServerLiveEvent): void {
   switch (event.type) {
     case 'status':
-      patchServer(queryClient, teamId, event.serverId, { status: event.status, statusReason: event.statusReason });
+      patchServer(queryClient, teamId, event.serverId, { status: event.status, statusReason: event.statusReason, statusReasonCode: event.statusReasonCode });
       // A validation that settles also records the OS, Docker, free disk and host key: fetch the whole row.
       void queryClient.invalidateQueries({ queryKey: serverKeys.detail(teamId, event.serverId) });
       void queryClient.invalidateQueries({ queryKey: serverKeys.lists(teamId) });

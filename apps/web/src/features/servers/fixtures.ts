@@ -13,6 +13,7 @@ export function aServer(overrides: Partial<ServerDto> = {}): ServerDto {
     description: '',
     status: 'ready',
     statusReason: null,
+    statusReasonCode: null,
     hostKeyFingerprint: 'SHA256:hostkeyAAAA',
     os: 'Ubuntu 24.04 LTS',
     dockerVersion: '27.3.1',

@@ -1,4 +1,4 @@
-import { Ability, CHECK_INTERVAL_LIMITS, ROLE_ABILITIES, type Role, type ServerStatus } from '@zpanel/contracts';
+import { Ability, CHECK_INTERVAL_LIMITS, ROLE_ABILITIES, type ReasonCode, type Role, type ServerStatus } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
 
 export const STATUS_LABELS: Record<ServerStatus, string> = {
@@ -22,9 +22,9 @@ export function whyCannotManageServers(role: Role): string | undefined {
   return ROLE_ABILITIES[role].includes(Ability.Admin) ? undefined : `Your role (${role}) cannot change servers: ask an owner or admin`;
 }
 
-/** The worker's reason when the recorded host key no longer matches. */
-export function isHostKeyChange(reason: string | null): boolean {
-  return reason !== null && /host key changed/i.test(reason);
+/** The worker refused the server because the recorded host key no longer matches (by its code: the reason's words may change). */
+export function isHostKeyChange(code: ReasonCode | null): boolean {
+  return code === 'server.host_key_changed';
 }
 
 export const CHECK_INTERVAL_HINT = `Seconds between two checks of reachability and usage, ${CHECK_INTERVAL_LIMITS.min} to ${CHECK_INTERVAL_LIMITS.max}. Empty: the instance default.`;

@@ -1,4 +1,4 @@
-import type { DeploymentStatus, DeploymentStep, DeploymentTrigger } from '@zpanel/contracts';
+import type { DeploymentStatus, DeploymentStep, DeploymentTrigger, ReasonCode } from '@zpanel/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One deployment of an application; the API creates it `queued`, the worker runs it. */
@@ -44,6 +44,9 @@ export class DeploymentEntity {
 
   @Column('text', { nullable: true })
   reason: string | null;
+
+  @Column('text', { name: 'reason_code', nullable: true })
+  reasonCode: ReasonCode | null;
 
   /** The person, or the creator of the API token that asked. */
   @Column('uuid', { name: 'user_id', nullable: true })

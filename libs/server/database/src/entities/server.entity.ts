@@ -1,4 +1,4 @@
-import type { ServerStatus } from '@zpanel/contracts';
+import type { ReasonCode, ServerStatus } from '@zpanel/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity({ name: 'servers' })
@@ -32,6 +32,9 @@ export class ServerEntity {
 
   @Column('text', { name: 'status_reason', nullable: true })
   statusReason: string | null;
+
+  @Column('text', { name: 'status_reason_code', nullable: true })
+  statusReasonCode: ReasonCode | null;
 
   @Column('text', { name: 'host_key_fingerprint', nullable: true })
   hostKeyFingerprint: string | null;

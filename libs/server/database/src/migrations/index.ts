@@ -18,6 +18,7 @@ import { DeploymentImageTag1795401300000 } from './1795401300000-deployment-imag
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-runs';
 import { ServerDockerEngine1796618455889 } from './1796618455889-server-docker-engine';
+import { ReasonCodes1796619179946 } from './1796619179946-reason-codes';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   WebhookReplay1796617123733,
   ServerDockerEngine1796618455889,
   SealCommandOutput1796618815985,
+  ReasonCodes1796619179946,
 ];

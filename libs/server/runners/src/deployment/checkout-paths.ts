@@ -1,18 +1,20 @@
+import { ReasonError } from '@zpanel/core';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
+const CODES = { missing: 'checkout.path_missing', outside: 'checkout.path_outside', loop: 'checkout.path_loop' } as const;
+
 /**
  * A path of the application's settings cannot be used in this checkout: it is missing, or it leads
- * outside the checkout (or the build context) through a symbolic link. The message is for the user
- * (it starts with "The ", the worker's convention for a reason shown as is).
+ * outside the checkout (or the build context) through a symbolic link. The reason is for the user.
  */
-export class CheckoutPathError extends Error {
+export class CheckoutPathError extends ReasonError {
   constructor(
     readonly field: string,
     readonly problem: 'missing' | 'outside' | 'loop',
-    message: string,
+    reason: string,
   ) {
-    super(message);
+    super(CODES[problem], reason);
     this.name = 'CheckoutPathError';
   }
 }

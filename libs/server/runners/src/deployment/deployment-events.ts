@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DeploymentLiveEvent, type DeploymentLogLine, type DeploymentStatus, type DeploymentStep, FINISHED_DEPLOYMENT_STATUSES, LiveTopics } from '@zpanel/contracts';
+import { type DeploymentLiveEvent, type DeploymentLogLine, type DeploymentStatus, type DeploymentStep, FINISHED_DEPLOYMENT_STATUSES, LiveTopics, type ReasonCode } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { LiveStreams } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -60,8 +60,8 @@ export class DeploymentEvents {
   }
 
   /** Status changes are a convenience for viewers: the row stays the truth, so a failed append is only logged. */
-  async status(deploymentId: string, status: DeploymentStatus, step: DeploymentStep, reason: string | null): Promise<void> {
-    await this.publish(deploymentId, { type: 'status', status, step, reason }).catch((error: unknown) => {
+  async status(deploymentId: string, status: DeploymentStatus, step: DeploymentStep, reason: string | null, reasonCode: ReasonCode | null = null): Promise<void> {
+    await this.publish(deploymentId, { type: 'status', status, step, reason, reasonCode }).catch((error: unknown) => {
       this.logger.warn({ err: error, deploymentId }, 'deployment status not sent live');
     });
   }

@@ -134,7 +134,7 @@ describe(DeploymentPipeline.name, () => {
       const t = setup();
       t.source.failWith = new GitHostKeyChangedError();
       const result = await t.run({ gitHostKey: HOST_KEY_LINE });
-      expect(result).toMatchObject({ status: 'failed', step: 'source' });
+      expect(result).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'git.host_key_changed' });
       expect(result.reason).toMatch(/^The git host's key changed; .*forget the pinned host key/);
       expect(t.ops.builds).toEqual([]);
     });
@@ -146,7 +146,7 @@ describe(DeploymentPipeline.name, () => {
 
       const result = await t.run({ runtimeEnv: [['MESSAGE', 'a "quoted" $HOME\nsecond line']] });
 
-      expect(result).toMatchObject({ status: 'success', step: 'done', reason: null, commitSha: 'a'.repeat(40), imageTag: names.appImage('shop', NEW_ID), containerName: newContainer });
+      expect(result).toMatchObject({ status: 'success', step: 'done', reason: null, reasonCode: null, commitSha: 'a'.repeat(40), imageTag: names.appImage('shop', NEW_ID), containerName: newContainer });
       expect(t.steps).toEqual(['source', 'build', 'start', 'health', 'promote', 'retire', 'prune', 'done']);
       const promote = t.ops.calls.indexOf(`addAlias ${newContainer} ${alias}`);
       const retire = t.ops.calls.indexOf(`retireContainer ${oldContainer} 7`);
@@ -172,6 +172,7 @@ describe(DeploymentPipeline.name, () => {
 
       expect(result.status).toBe('failed');
       expect(result.step).toBe('health');
+      expect(result.reasonCode).toBe('health_check.failed');
       expect(result.reason).toMatch(/^Health check failed: TCP port 8080 did not pass after 3 tries \(last: connection refused on port 8080\)/);
       expect(t.ops.answering(alias)).toEqual([oldContainer]);
       expect(t.ops.containers.has(newContainer)).toBe(false);
@@ -196,7 +197,7 @@ describe(DeploymentPipeline.name, () => {
 
       const result = await t.run();
 
-      expect(result).toMatchObject({ status: 'failed', step: 'build' });
+      expect(result).toMatchObject({ status: 'failed', step: 'build', reasonCode: 'build.failed' });
       expect(result.reason).toMatch(/^The build failed: buildImage failed/);
       expect(t.ops.calls.some((c) => c.startsWith('startContainer') || c.startsWith('removeContainer') || c.startsWith('retireContainer'))).toBe(false);
       expect(t.ops.answering(alias)).toEqual([oldContainer]);
@@ -208,7 +209,8 @@ describe(DeploymentPipeline.name, () => {
       t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
       t.ops.failOn.add('addAlias');
       const result = await t.run();
-      expect(result).toMatchObject({ status: 'failed', step: 'promote' });
+      // Docker's own words, shown as the log shows them, under the code for a step's unclassified error.
+      expect(result).toMatchObject({ status: 'failed', step: 'promote', reasonCode: 'deployment.step_failed' });
       expect(t.ops.calls).toContain(`removeContainer ${newContainer}`);
       expect(t.ops.answering(alias)).toEqual([oldContainer]);
     });
@@ -217,7 +219,7 @@ describe(DeploymentPipeline.name, () => {
       const t = setup();
       t.ops.onBuild = () => t.abort.abort('cancelled' satisfies AbortReason);
       const result = await t.run();
-      expect(result).toMatchObject({ status: 'cancelled', step: 'build', reason: 'Cancelled.' });
+      expect(result).toMatchObject({ status: 'cancelled', step: 'build', reason: 'Cancelled.', reasonCode: 'deployment.cancelled' });
       expect(t.ops.calls.some((c) => c.startsWith('startContainer'))).toBe(false);
     });
 
@@ -225,7 +227,7 @@ describe(DeploymentPipeline.name, () => {
       const t = setup();
       t.ops.onBuild = () => t.abort.abort('timeout' satisfies AbortReason);
       const result = await t.run();
-      expect(result).toMatchObject({ status: 'failed', step: 'build', reason: 'Timed out during build.' });
+      expect(result).toMatchObject({ status: 'failed', step: 'build', reason: 'Timed out during build.', reasonCode: 'deployment.timed_out' });
     });
 
     it('rolls back with the kept image: no clone, no build, and the log says so', async () => {

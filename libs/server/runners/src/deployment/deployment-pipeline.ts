@@ -1,5 +1,5 @@
-import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type RestartPolicy } from '@zpanel/contracts';
-import { ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHostsFingerprints } from '@zpanel/core';
+import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type ReasonCode, type RestartPolicy } from '@zpanel/contracts';
+import { ReasonError, ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHostsFingerprints } from '@zpanel/core';
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
 import { mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,8 @@ export interface PipelineResult {
   status: 'success' | 'failed' | 'cancelled';
   step: DeploymentStep;
   reason: string | null;
+  /** What `reason` is, for clients that react to it; null with a null reason. */
+  reasonCode: ReasonCode | null;
   commitSha: string | null;
   imageTag: string | null;
   containerName: string | null;
@@ -91,18 +93,10 @@ export interface PipelineResult {
   prunedImageTags: string[];
 }
 
-/** A step failed for a reason a person can act on; `message` is shown as the deployment's reason. */
-export class StepFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StepFailure';
-  }
-}
-
 class Aborted extends Error {}
 
 function describe(error: unknown): string {
-  if (error instanceof StepFailure) return error.message;
+  if (error instanceof ReasonError) return error.reason;
   const docker = error as { statusCode?: number; json?: { message?: string }; reason?: string } | null;
   if (docker?.json?.message) return `Docker: ${docker.json.message}`;
   if (error instanceof Error) return error.message;
@@ -138,7 +132,7 @@ export class DeploymentPipeline {
         log.system(`==> Rollback: running the kept image ${input.rollbackImage} again (no clone, no build)`);
         if (!(await this.deps.ops.imageExists(input.rollbackImage))) {
           this.goneImageTags.push(input.rollbackImage);
-          throw new StepFailure(`The image ${input.rollbackImage} is no longer on the server.`);
+          throw new ReasonError('image.gone', `The image ${input.rollbackImage} is no longer on the server.`);
         }
         image = input.rollbackImage;
       } else {
@@ -228,7 +222,7 @@ export class DeploymentPipeline {
         contextDir = context;
         dockerfile = 'Dockerfile';
       } else {
-        if (input.imageTag !== null) throw new StepFailure(`An image tag (${input.imageTag}) was asked for, but the application is now built from a git repository; deploy it again.`);
+        if (input.imageTag !== null) throw new ReasonError('image.tag_not_applicable', `An image tag (${input.imageTag}) was asked for, but the application is now built from a git repository; deploy it again.`);
         log.system(`==> ${app.gitRef ? 'Fetching' : 'Cloning'} ${app.gitUrl} (${app.gitRef ? app.gitRef : `branch ${app.gitBranch}`}${input.commit ? `, commit ${input.commit}` : ''})`);
         try {
           checkout = await this.deps.source.checkout(
@@ -246,11 +240,11 @@ export class DeploymentPipeline {
           );
         } catch (error) {
           this.checkAbort();
-          if (error instanceof GitAuthError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
-          if (error instanceof GitHostUnreachableError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
-          if (error instanceof GitHostKeyChangedError) throw new StepFailure(`${error.message[0].toUpperCase()}${error.message.slice(1)}.`);
-          if (error instanceof GitSpecError) throw new StepFailure(`The repository settings are not allowed: ${error.message}.`);
-          if (error instanceof GitCommandError) throw new StepFailure(`git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
+          if (error instanceof GitAuthError) throw new ReasonError(error.hadToken ? 'git.token_refused' : 'git.auth_required', sentence(error.message));
+          if (error instanceof GitHostUnreachableError) throw new ReasonError('git.host_unreachable', sentence(error.message));
+          if (error instanceof GitHostKeyChangedError) throw new ReasonError('git.host_key_changed', sentence(error.message));
+          if (error instanceof GitSpecError) throw new ReasonError('git.settings_invalid', `The repository settings are not allowed: ${error.message}.`);
+          if (error instanceof GitCommandError) throw new ReasonError('git.fetch_failed', `git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
           throw error;
         }
         if (checkout.learnedHostKey) {
@@ -275,7 +269,7 @@ export class DeploymentPipeline {
         );
       } catch (error) {
         this.checkAbort();
-        throw new StepFailure(`The build failed: ${describe(error)}`);
+        throw new ReasonError('build.failed', `The build failed: ${describe(error)}`);
       }
       return tag;
     } finally {
@@ -295,14 +289,14 @@ export class DeploymentPipeline {
     const missing = `No Dockerfile at ${posix.join(app.baseDirectory, app.dockerfilePath)} in commit ${checkout.sha}.`;
     try {
       const contextDir = await resolveInsideCheckout(checkout.dir, app.baseDirectory, { field: 'baseDirectory', name: 'base directory' });
-      if (!(await stat(contextDir)).isDirectory()) throw new StepFailure(`The base directory ${app.baseDirectory} is not a directory in commit ${checkout.sha}.`);
+      if (!(await stat(contextDir)).isDirectory()) throw new ReasonError('checkout.not_a_directory', `The base directory ${app.baseDirectory} is not a directory in commit ${checkout.sha}.`);
       const dockerfileOnDisk = await resolveInsideCheckout(contextDir, app.dockerfilePath, { field: 'dockerfilePath', name: 'Dockerfile path', within: 'the base directory' });
       const found = await stat(dockerfileOnDisk);
-      if (found.isDirectory()) throw new StepFailure(`The Dockerfile path ${app.dockerfilePath} names a directory in commit ${checkout.sha}, not a file.`);
-      if (!found.isFile()) throw new StepFailure(missing);
+      if (found.isDirectory()) throw new ReasonError('checkout.not_a_file', `The Dockerfile path ${app.dockerfilePath} names a directory in commit ${checkout.sha}, not a file.`);
+      if (!found.isFile()) throw new ReasonError('checkout.path_missing', missing);
       return { contextDir, dockerfile: relative(contextDir, dockerfileOnDisk).split(sep).join('/') };
     } catch (error) {
-      if (error instanceof CheckoutPathError) throw new StepFailure(error.field === 'dockerfilePath' && error.problem === 'missing' ? missing : error.message);
+      if (error instanceof CheckoutPathError && error.field === 'dockerfilePath' && error.problem === 'missing') throw new ReasonError(error.code, missing);
       throw error;
     }
   }
@@ -316,7 +310,7 @@ export class DeploymentPipeline {
       this.deps.log.system(`==> Image tag ${tag} asked for: running ${tagged} instead of ${reference}`);
       return tagged;
     } catch (error) {
-      throw new StepFailure(`The image tag cannot be used: ${(error as Error).message}.`);
+      throw new ReasonError('image.tag_invalid', `The image tag cannot be used: ${(error as Error).message}.`);
     }
   }
 
@@ -347,7 +341,7 @@ export class DeploymentPipeline {
       if (address === null || 'exited' in address) {
         const code = address && 'exited' in address ? address.exitCode : null;
         await this.logContainerTail(containerName);
-        throw new StepFailure(`The new container stopped before it was healthy${code !== null ? ` (exit code ${code})` : ''}.`);
+        throw new ReasonError('container.exited', `The new container stopped before it was healthy${code !== null ? ` (exit code ${code})` : ''}.`);
       }
       const outcome = await health.probe(address.ip, app.port, check, signal);
       if (outcome.ok) {
@@ -360,7 +354,7 @@ export class DeploymentPipeline {
     }
     this.checkAbort();
     await this.logContainerTail(containerName);
-    throw new StepFailure(`Health check failed: ${what} did not pass after ${check.retries} tries (last: ${detail}).`);
+    throw new ReasonError('health_check.failed', `Health check failed: ${what} did not pass after ${check.retries} tries (last: ${detail}).`);
   }
 
   private async logContainerTail(containerName: string): Promise<void> {
@@ -431,18 +425,24 @@ export class DeploymentPipeline {
     const { log } = this.deps;
     let status: PipelineResult['status'] = 'failed';
     let reason: string;
+    let code: ReasonCode;
     if (error instanceof Aborted || this.deps.signal.aborted) {
       const why = this.deps.signal.reason as AbortReason;
       if (why === 'cancelled') {
         status = 'cancelled';
         reason = 'Cancelled.';
+        code = 'deployment.cancelled';
       } else if (why === 'timeout') {
         reason = `Timed out during ${this.step}.`;
+        code = 'deployment.timed_out';
       } else {
         reason = `The worker stopped during ${this.step}; deploy again.`;
+        code = 'deployment.worker_stopped';
       }
     } else {
       reason = describe(error);
+      // A step's own error (Docker's words, a remote command's): shown as it is, as the log shows it.
+      code = error instanceof ReasonError ? error.code : 'deployment.step_failed';
     }
     if (this.startedContainer) {
       try {
@@ -453,12 +453,17 @@ export class DeploymentPipeline {
       }
     }
     log.system(`==> ${status === 'cancelled' ? 'Cancelled' : 'Failed'} at ${this.step}: ${reason}`);
-    return this.result(status, reason, this.startedContainer, this.goneImageTags);
+    return this.result(status, { reason, code }, this.startedContainer, this.goneImageTags);
   }
 
-  private result(status: PipelineResult['status'], reason: string | null, containerName: string | null, prunedImageTags: string[]): PipelineResult {
-    return { status, step: this.step, reason, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedImageTags };
+  private result(status: PipelineResult['status'], failure: { reason: string; code: ReasonCode } | null, containerName: string | null, prunedImageTags: string[]): PipelineResult {
+    return { status, step: this.step, reason: failure?.reason ?? null, reasonCode: failure?.code ?? null, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedImageTags };
   }
+}
+
+/** git-source's messages are clauses (they end up inside other sentences too). */
+function sentence(clause: string): string {
+  return `${clause[0].toUpperCase()}${clause.slice(1)}.`;
 }
 
 function lastLine(text: string): string {

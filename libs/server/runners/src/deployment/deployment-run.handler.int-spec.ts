@@ -190,7 +190,7 @@ describe(DeploymentRunHandler.name, () => {
     expect(text).toContain(`run ${RUN_NONCE} building with token ********`);
     expect(text).not.toContain('tok-3xQ9-secret');
     const events = (await live.range(LiveTopics.deploymentLogs(first.id), '0', 10_000)).map((e) => e.event as DeploymentLiveEvent);
-    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null });
+    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null });
     const liveLines = events.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.seq) : []));
     expect(liveLines).toEqual(log.map((l) => Number(l.seq)));
 
@@ -334,6 +334,30 @@ describe(DeploymentRunHandler.name, () => {
     expect(await outcome).toEqual({ ran: false });
   });
 
+  it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
+    const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    const failingTargets = new ServerTargets(dataSource, config);
+    const failing = new DeploymentRunHandler(dataSource, failingTargets, pool, new DeploymentEvents(dataSource, live, config, logger), new BuildSlots(redis, config), config, 'test-worker', logger);
+    failing.timings = handler.timings;
+    const run = async () => {
+      const row = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive' });
+      await failing.handle({ deploymentId: row.id }, context());
+      return { row: await deployments().findOneByOrFail({ id: row.id }), log: (await logOf(row.id)).map((l) => l.line).join('\n') };
+    };
+
+    // Words that happen to start like a sentence for people are not a reason to show them.
+    jest.spyOn(failingTargets, 'load').mockRejectedValueOnce(new Error('The key file /var/lib/zpanel/secret.key could not be read'));
+    const internal = await run();
+    expect(internal.row).toMatchObject({ status: 'failed', reason: 'Zpanel could not run the deployment (an internal error; see the worker log).', reasonCode: 'deployment.internal' });
+    expect(internal.log).not.toContain('secret.key');
+
+    jest.spyOn(failingTargets, 'load').mockResolvedValueOnce(undefined);
+    const gone = await run();
+    expect(gone.row).toMatchObject({ status: 'failed', reason: 'The server of the application no longer exists.', reasonCode: 'deployment.server_gone' });
+    expect(gone.log).toContain('==> Failed: The server of the application no longer exists.');
+  });
+
   it("pins the git host's key at the first ssh clone and fails a deployment when the host shows another", async () => {
     // A repository served by the test sshd's git-upload-pack, reached with a deploy key like a private repository.
     const remoteDir = `/tmp/zp-deploy-ssh-${namespace}`;
@@ -366,7 +390,7 @@ describe(DeploymentRunHandler.name, () => {
       const impostor = `[${ssh.host}]:${ssh.port} ${generateSshKeyPair('impostor').publicKey.split(' ').slice(0, 2).join(' ')}`;
       await dataSource.getRepository(ApplicationEntity).update(app.id, { gitHostKey: impostor });
       const refused = await deploy(app.id);
-      expect(refused).toMatchObject({ status: 'failed', step: 'source' });
+      expect(refused).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'git.host_key_changed' });
       expect(refused.reason).toMatch(/^The git host's key changed; /);
       // A failed clone pins nothing: the impostor line stays until the user forgets it.
       expect((await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey).toBe(impostor);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
-import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, SecretBox, tagRef, zpanelDockerNames } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, tagRef, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
@@ -36,6 +36,9 @@ export interface DeploymentTimings {
 export const DEPLOYMENT_TIMINGS: DeploymentTimings = { heartbeatMs: 10_000, cancelPollMs: 1_000, waitPollMs: 1_000, logBatchMs: 25, drainMs: 1_000 };
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+/** What a person reads when the deployment failed outside its steps for a reason not meant for them (the worker log has the error). */
+export const INTERNAL_FAILURE = { code: 'deployment.internal', reason: 'Zpanel could not run the deployment (an internal error; see the worker log).' } as const;
 
 type Claim = 'claimed' | 'finished' | 'busy';
 
@@ -141,7 +144,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
       });
       const loaded = await this.targets.load(input.serverId);
-      if (!loaded) throw new Error('The server of the application no longer exists.');
+      if (!loaded) throw new ReasonError('deployment.server_gone', 'The server of the application no longer exists.');
       log.system(`==> Deployment ${deploymentId} of ${input.pipeline.application.name} (${deployment.trigger}) on ${loaded.server.name}`);
       const names = zpanelDockerNames(this.config.docker.namespace);
       releaseHold = this.pool.hold(loaded.target);
@@ -183,9 +186,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     } catch (error) {
       // The database, the key store or the server's row failed, not a step: still a finished deployment.
       this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
-      const reason = error instanceof Error && error.message.startsWith('The ') ? error.message : 'Zpanel could not run the deployment (an internal error; see the worker log).';
+      const { code, reason } = reasonOf(error, INTERNAL_FAILURE);
       log?.system(`==> Failed: ${reason}`);
-      result = { status: 'failed', step: deployment.step, reason, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedImageTags: [] };
+      result = { status: 'failed', step: deployment.step, reason, reasonCode: code, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedImageTags: [] };
     } finally {
       clearTimeout(timeout);
       clearInterval(heartbeat);
@@ -202,6 +205,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         status: result.status,
         step: result.step,
         reason: result.reason,
+        reasonCode: result.reasonCode,
         commitSha: result.commitSha,
         imageTag: result.imageTag,
         containerName: result.containerName,
@@ -214,7 +218,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       await this.deployments.update({ imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
     }
     // Zero rows: the reaper already failed it (this worker looked dead) or the application was deleted.
-    if (finished.affected) await this.events.status(deploymentId, result.status, result.step, result.reason);
+    if (finished.affected) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
     this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
     return { ran: true, status: result.status as DeploymentStatus };
   }
@@ -264,9 +268,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private async loadInput(deployment: DeploymentEntity): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
     const applications = this.dataSource.getRepository(ApplicationEntity);
     const app = await applications.findOneBy({ id: deployment.applicationId });
-    if (!app) throw new Error('The application no longer exists.');
+    if (!app) throw new ReasonError('deployment.application_gone', 'The application no longer exists.');
     const settings = app.previewOfId ? await applications.findOneBy({ id: app.previewOfId }) : app;
-    if (!settings) throw new Error('The application this preview belongs to no longer exists.');
+    if (!settings) throw new ReasonError('deployment.application_gone', 'The application this preview belongs to no longer exists.');
     const variables = await this.dataSource.getRepository(EnvVarEntity).find({
       where: [{ applicationId: settings.id, ...(app.previewOfId ? {} : { preview: false }) }, { environmentId: settings.environmentId }],
     });

@@ -12,7 +12,7 @@ import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
-import { DeploymentsReaperHandler, WORKER_LOST_REASON } from './deployments-reaper.handler';
+import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from './deployments-reaper.handler';
 
 describe(DeploymentsReaperHandler.name, () => {
   const base = loadConfig(process.env);
@@ -98,14 +98,14 @@ describe(DeploymentsReaperHandler.name, () => {
 
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
 
-    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON });
+    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON, reasonCode: WORKER_LOST_CODE });
     expect(await deployments().findOneByOrFail({ id: beating })).toMatchObject({ status: 'running', reason: null });
     expect(dockerCli('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
     const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as { seq: string; line: string }[];
     expect(lines.map((l) => Number(l.seq))).toEqual([1, 2]);
     expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
     const events = (await live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
-    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'failed', step: 'health', reason: WORKER_LOST_REASON });
+    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'failed', step: 'health', reason: WORKER_LOST_REASON, reasonCode: WORKER_LOST_CODE });
   });
 
   it('leaves the container of a deployment lost after it was promoted: it is the one serving', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_QUEUE, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
+import { JOB_QUEUE, JobName, type JobPayload, type JobResult, type ReasonCode } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
 import { DeploymentEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment, requeueLostJobs } from '@zpanel/queue';
@@ -20,6 +20,7 @@ export const QUEUED_DEPLOYMENT_GRACE_SECONDS = 30;
 const REQUEUE_BATCH = 100;
 
 export const WORKER_LOST_REASON = 'Worker lost: the worker running this deployment stopped answering for a minute. The previous container keeps serving; deploy again.';
+export const WORKER_LOST_CODE: ReasonCode = 'deployment.worker_stopped';
 
 /** Steps before the new container got the app's alias: it serves nothing and is removed. */
 const BEFORE_PROMOTE = ['queued', 'source', 'build', 'start', 'health'];
@@ -65,12 +66,12 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
 
   private async failLostDeployments(): Promise<string[]> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE "deployments" d SET "status" = 'failed', "reason" = $2, "finished_at" = now()
+      `UPDATE "deployments" d SET "status" = 'failed', "reason" = $2, "reason_code" = $3, "finished_at" = now()
        FROM "applications" a
        WHERE a."id" = d."application_id" AND d."status" = 'running'
          AND (d."heartbeat_at" IS NULL OR d."heartbeat_at" < now() - make_interval(secs => $1))
        RETURNING d."id", d."application_id", d."step", a."name" AS "app_name", a."server_id"`,
-      [STALE_DEPLOYMENT_SECONDS, WORKER_LOST_REASON],
+      [STALE_DEPLOYMENT_SECONDS, WORKER_LOST_REASON, WORKER_LOST_CODE],
     )) as [StaleRow[], number];
     for (const row of rows) await this.cleanUp(row);
     return rows.map((r) => r.id);
@@ -103,7 +104,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
     } catch (error) {
       this.logger.warn({ err: error, deploymentId: row.id }, 'verdict of a lost deployment not logged');
     }
-    await this.events.status(row.id, 'failed', row.step as never, WORKER_LOST_REASON);
+    await this.events.status(row.id, 'failed', row.step as never, WORKER_LOST_REASON, WORKER_LOST_CODE);
   }
 
   private async requeueLostJobs(): Promise<string[]> {

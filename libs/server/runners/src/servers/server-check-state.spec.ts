@@ -1,8 +1,8 @@
 import { FakeServerSampler, aServerSample } from '@zpanel/remote';
 import { type CheckOutcome, type CheckState, UNREACHABLE_AFTER_FAILURES, nextCheckState } from './server-check-state';
 
-const ready: CheckState = { status: 'ready', statusReason: null, consecutiveFailures: 0 };
-const refused: CheckOutcome = { reachable: false, reason: 'Nothing accepts SSH connections on 10.0.0.5:22.' };
+const ready: CheckState = { status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0 };
+const refused = { reachable: false, reason: 'Nothing accepts SSH connections on 10.0.0.5:22.', code: 'server.unreachable' } as const satisfies CheckOutcome;
 
 /** Runs checks the way the handler does: each sampler outcome through the state machine. */
 async function run(sampler: FakeServerSampler, checks: number, from: CheckState = ready) {
@@ -11,7 +11,7 @@ async function run(sampler: FakeServerSampler, checks: number, from: CheckState 
   for (let i = 0; i < checks; i += 1) {
     const outcome: CheckOutcome = await sampler.sample().then(
       () => ({ reachable: true }),
-      (error: Error) => ({ reachable: false, reason: error.message }),
+      (error: Error) => ({ reachable: false, reason: error.message, code: 'server.unreachable' }),
     );
     const next = nextCheckState(state, outcome);
     states.push(next);
@@ -43,18 +43,18 @@ describe(nextCheckState.name, () => {
   });
 
   it('brings an unreachable server back to ready at the first success, clearing the reason', async () => {
-    const down: CheckState = { status: 'unreachable', statusReason: refused.reason, consecutiveFailures: 7 };
+    const down: CheckState = { status: 'unreachable', statusReason: refused.reason, statusReasonCode: refused.code, consecutiveFailures: 7 };
     const [next] = await run(new FakeServerSampler(aServerSample()), 1, down);
-    expect(next).toEqual({ status: 'ready', statusReason: null, consecutiveFailures: 0, statusChanged: true });
+    expect(next).toEqual({ status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0, statusChanged: true });
   });
 
   it('keeps an unreachable server unreachable with the latest reason, without announcing a change', () => {
-    const down: CheckState = { status: 'unreachable', statusReason: 'old reason', consecutiveFailures: 1 };
-    expect(nextCheckState(down, refused)).toEqual({ status: 'unreachable', statusReason: refused.reason, consecutiveFailures: 2, statusChanged: false });
+    const down: CheckState = { status: 'unreachable', statusReason: 'old reason', statusReasonCode: 'server.unreachable', consecutiveFailures: 1 };
+    expect(nextCheckState(down, refused)).toEqual({ status: 'unreachable', statusReason: refused.reason, statusReasonCode: refused.code, consecutiveFailures: 2, statusChanged: false });
   });
 
   it('makes a server whose host key changed invalid at once (checks stop until someone trusts the key)', () => {
-    const changed: CheckOutcome = { reachable: false, reason: "The server's host key changed", hostKeyChanged: true };
-    expect(nextCheckState(ready, changed)).toEqual({ status: 'invalid', statusReason: changed.reason, consecutiveFailures: 1, statusChanged: true });
+    const changed = { reachable: false, reason: "The server's host key changed", code: 'server.host_key_changed', hostKeyChanged: true } as const satisfies CheckOutcome;
+    expect(nextCheckState(ready, changed)).toEqual({ status: 'invalid', statusReason: changed.reason, statusReasonCode: changed.code, consecutiveFailures: 1, statusChanged: true });
   });
 });

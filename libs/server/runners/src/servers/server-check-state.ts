@@ -1,4 +1,4 @@
-import type { ServerStatus } from '@zpanel/contracts';
+import type { ReasonCode, ServerStatus } from '@zpanel/contracts';
 
 /** Failed checks in a row after which a ready server is marked unreachable. */
 export const UNREACHABLE_AFTER_FAILURES = 3;
@@ -9,13 +9,14 @@ export const CHECKED_STATUSES: readonly ServerStatus[] = ['ready', 'unreachable'
 export interface CheckState {
   status: ServerStatus;
   statusReason: string | null;
+  statusReasonCode: ReasonCode | null;
   consecutiveFailures: number;
 }
 
 export type CheckOutcome =
   | { reachable: true }
   /** `hostKeyChanged`: the server presented another host key than the pinned one. */
-  | { reachable: false; reason: string; hostKeyChanged?: boolean };
+  | { reachable: false; reason: string; code: ReasonCode; hostKeyChanged?: boolean };
 
 /**
  * Where one check leaves a server: a success resets the failure count and brings an unreachable
@@ -26,14 +27,15 @@ export type CheckOutcome =
 export function nextCheckState(current: CheckState, outcome: CheckOutcome): CheckState & { statusChanged: boolean } {
   if (outcome.reachable) {
     const status: ServerStatus = current.status === 'unreachable' ? 'ready' : current.status;
-    return { status, statusReason: status === current.status ? current.statusReason : null, consecutiveFailures: 0, statusChanged: status !== current.status };
+    const same = status === current.status;
+    return { status, statusReason: same ? current.statusReason : null, statusReasonCode: same ? current.statusReasonCode : null, consecutiveFailures: 0, statusChanged: !same };
   }
   const consecutiveFailures = current.consecutiveFailures + 1;
   if (outcome.hostKeyChanged) {
-    return { status: 'invalid', statusReason: outcome.reason, consecutiveFailures, statusChanged: current.status !== 'invalid' };
+    return { status: 'invalid', statusReason: outcome.reason, statusReasonCode: outcome.code, consecutiveFailures, statusChanged: current.status !== 'invalid' };
   }
   if (consecutiveFailures >= UNREACHABLE_AFTER_FAILURES || current.status === 'unreachable') {
-    return { status: 'unreachable', statusReason: outcome.reason, consecutiveFailures, statusChanged: current.status !== 'unreachable' };
+    return { status: 'unreachable', statusReason: outcome.reason, statusReasonCode: outcome.code, consecutiveFailures, statusChanged: current.status !== 'unreachable' };
   }
   return { ...current, consecutiveFailures, statusChanged: false };
 }

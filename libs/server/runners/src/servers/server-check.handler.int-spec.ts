@@ -149,9 +149,9 @@ describe(ServerCheckHandler.name, () => {
     const samples = await samplesOf(id);
     expect(samples.map((s) => [s.reachable, s.cpuPercent, s.memoryUsedBytes, s.diskUsedBytes, s.load1])).toEqual(Array(4).fill([false, null, null, null, null]));
     const down = await reload(id);
-    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Could not reach ${ssh.host}:${down.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
+    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Could not reach ${ssh.host}:${down.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`, statusReasonCode: 'server.unreachable' });
 
-    const statusEvent = { type: 'status', serverId: id, status: 'unreachable', statusReason: down.statusReason };
+    const statusEvent = { type: 'status', serverId: id, status: 'unreachable', statusReason: down.statusReason, statusReasonCode: down.statusReasonCode };
     expect(await events(LiveTopics.server(id), 'status')).toEqual([statusEvent]);
     expect(await events(LiveTopics.team(teamId), 'status')).toContainEqual(statusEvent);
     const [alert] = await openAlerts(id);
@@ -166,8 +166,8 @@ describe(ServerCheckHandler.name, () => {
     expect(await handler.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
     // Routes changed during the outage reach the proxy now.
     expect(queued.slice(queuedBefore)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id } }]);
-    expect(await reload(id)).toMatchObject({ status: 'ready', statusReason: null, consecutiveFailures: 0 });
-    expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({ type: 'status', serverId: id, status: 'ready', statusReason: null });
+    expect(await reload(id)).toMatchObject({ status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0 });
+    expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({ type: 'status', serverId: id, status: 'ready', statusReason: null, statusReasonCode: null });
     expect(await openAlerts(id)).toEqual([]);
     const resolved = (await events(LiveTopics.server(id), 'alert')).map((e) => (e as { alert: AlertEventDto }).alert);
     expect(resolved.map((a) => [a.id, a.state])).toEqual([

@@ -13,13 +13,13 @@ import { CHECKED_STATUSES, type CheckOutcome, nextCheckState } from './server-ch
 import { ServerLiveEvents } from './server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from './server-targets';
-import { describeConnectError } from './server-validation.handler';
+import { connectFailure } from './server-validation.handler';
 
 function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
   const cause = error instanceof ServerUnreachableError ? error.cause : error;
-  if (cause instanceof HostKeyMismatchError) return { reachable: false, reason: describeConnectError(cause, target), hostKeyChanged: true };
-  if (error instanceof SampleTimeoutError) return { reachable: false, reason: `${target.host}:${target.port} did not answer in time.` };
-  return { reachable: false, reason: describeConnectError(cause, target) };
+  if (error instanceof SampleTimeoutError) return { reachable: false, reason: `${target.host}:${target.port} did not answer in time.`, code: 'server.unreachable' };
+  const { reason, code } = connectFailure(cause, target);
+  return { reachable: false, reason, code, ...(cause instanceof HostKeyMismatchError ? { hostKeyChanged: true } : {}) };
 }
 
 /** Two decimals is more than a gauge shows, and what a `real` column keeps exactly enough to read back the same. */
@@ -97,7 +97,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
       const next = nextCheckState(server, outcome);
       await manager.getRepository(ServerEntity).update(
         { id: serverId },
-        { status: next.status, statusReason: next.statusReason, consecutiveFailures: next.consecutiveFailures, lastCheckedAt: ts },
+        { status: next.status, statusReason: next.statusReason, statusReasonCode: next.statusReasonCode, consecutiveFailures: next.consecutiveFailures, lastCheckedAt: ts },
       );
       await manager
         .createQueryBuilder()
@@ -130,7 +130,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     await this.live.metrics(serverId, dto);
     if (next.statusChanged) {
       this.logger.info({ serverId, from: server.status, to: next.status, reason: next.statusReason }, 'server status changed by check');
-      await this.live.status(server, next.status, next.statusReason);
+      await this.live.status(server, next.status, next.statusReason, next.statusReasonCode);
       // Back from an outage: the proxy may have missed route changes its sync retries gave up on.
       if (next.status === 'ready') {
         await enqueueProxySync(this.jobs, server.id).catch((error: unknown) => this.logger.warn({ err: error, serverId }, 'proxy sync not queued'));

@@ -86,7 +86,7 @@ describe(ServerValidationHandler.name, () => {
     expect(Number(server.diskFreeBytes)).toBeGreaterThan(0);
     expect(server.statusReason).toBeNull();
     // Pushed to the server's page and to the team's servers list.
-    const pushed = { type: 'status', serverId: id, status: 'ready', statusReason: null };
+    const pushed = { type: 'status', serverId: id, status: 'ready', statusReason: null, statusReasonCode: null };
     expect(await statusEvents(LiveTopics.server(id))).toEqual([pushed]);
     expect(await statusEvents(LiveTopics.team(teamId))).toContainEqual(pushed);
     // The Docker client made for the check leaves no channel open behind it.
@@ -157,6 +157,7 @@ describe(ServerValidationHandler.name, () => {
     expect(await handler.handle({ serverId: id })).toEqual({ status: 'invalid' });
     const server = await reload(id);
     expect(server.statusReason).toMatch(/^The server's host key changed \(recorded SHA256:A+, now SHA256:/);
+    expect(server.statusReasonCode).toBe('server.host_key_changed');
     expect(server.hostKeyFingerprint).toBe(pinned);
     expect(proxySyncsOf(id)).toEqual([]);
   });
@@ -165,11 +166,12 @@ describe(ServerValidationHandler.name, () => {
     const closed = await addServer({ port: await freePort() });
     expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
     expect((await reload(closed)).statusReason).toBe(`Could not reach ${ssh.host}:${(await reload(closed)).port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`);
-    expect(await statusEvents(LiveTopics.server(closed))).toEqual([{ type: 'status', serverId: closed, status: 'unreachable', statusReason: (await reload(closed)).statusReason }]);
+    expect(await statusEvents(LiveTopics.server(closed))).toEqual([{ type: 'status', serverId: closed, status: 'unreachable', statusReason: (await reload(closed)).statusReason, statusReasonCode: 'server.unreachable' }]);
 
     const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
     expect((await reload(wrongKey)).statusReason).toBe(`The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`);
+    expect((await reload(wrongKey)).statusReasonCode).toBe('server.auth_refused');
     expect([...proxySyncsOf(closed), ...proxySyncsOf(wrongKey)]).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
-import { AddressNotAllowedError, InjectLogger } from '@zpanel/core';
+import { AddressNotAllowedError, InjectLogger, ReasonError } from '@zpanel/core';
 import { ServerEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh, releaseDocker } from '@zpanel/remote';
@@ -24,13 +24,19 @@ export function unreachableReason(target: { host: string; port: number }): strin
 
 /** Words a person can act on, for the ways reaching a server fails. */
 export function describeConnectError(error: unknown, target: { host: string; port: number; username: string }): string {
+  return connectFailure(error, target).reason;
+}
+
+/** The way reaching a server failed, with its code (the SPA's host key banner reacts to it). */
+export function connectFailure(error: unknown, target: { host: string; port: number; username: string }): ReasonError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof HostKeyMismatchError) {
-    return `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`;
+    return new ReasonError('server.host_key_changed', `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`);
   }
-  if ((error instanceof AddressNotAllowedError && error.reason === 'unresolved') || /ENOTFOUND|EAI_AGAIN/.test(message)) return `${target.host} does not resolve to an address.`;
-  if (/authentication methods failed/i.test(message)) return `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`;
-  return unreachableReason(target);
+  if ((error instanceof AddressNotAllowedError && error.reason === 'unresolved') || /ENOTFOUND|EAI_AGAIN/.test(message)) return new ReasonError('server.unresolvable', `${target.host} does not resolve to an address.`);
+  if (/authentication methods failed/i.test(message)) return new ReasonError('server.auth_refused', `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`);
+  // One code as one text: a closed, filtered or refused port reads the same (no port scans through the status).
+  return new ReasonError('server.unreachable', unreachableReason(target));
 }
 
 /**
@@ -64,10 +70,10 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     // Settings may have changed since the last connection: start from a fresh one.
     this.pool.forget(server.id);
 
-    const fail = async (status: ServerStatus, reason: string) => {
-      await servers.update({ id: server.id }, { status, statusReason: reason, lastValidatedAt: new Date() });
+    const fail = async (status: ServerStatus, { code, reason }: ReasonError) => {
+      await servers.update({ id: server.id }, { status, statusReason: reason, statusReasonCode: code, lastValidatedAt: new Date() });
       this.logger.info({ serverId, status, reason }, 'server validation failed');
-      await this.live.status(server, status, reason);
+      await this.live.status(server, status, reason, code);
       return { status };
     };
 
@@ -75,8 +81,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     try {
       connection = await this.pool.connection(target);
     } catch (error) {
-      const reason = describeConnectError(error instanceof ServerUnreachableError ? error.cause : error, target);
-      return fail(error instanceof HostKeyMismatchError ? 'invalid' : 'unreachable', reason);
+      return fail(error instanceof HostKeyMismatchError ? 'invalid' : 'unreachable', connectFailure(error instanceof ServerUnreachableError ? error.cause : error, target));
     }
     const fingerprint = connection.hostKeyFingerprint;
 
@@ -90,7 +95,10 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     } catch {
       return fail(
         'invalid',
-        `The Docker Engine does not answer at /var/run/docker.sock for ${server.user}: install Docker (https://docs.docker.com/engine/install/) and make sure ${server.user} may use it (root, or the docker group).`,
+        new ReasonError(
+          'server.docker_unavailable',
+          `The Docker Engine does not answer at /var/run/docker.sock for ${server.user}: install Docker (https://docs.docker.com/engine/install/) and make sure ${server.user} may use it (root, or the docker group).`,
+        ),
       );
     } finally {
       releaseDocker(docker);
@@ -101,6 +109,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     const ready = {
       status: 'ready' as const,
       statusReason: null,
+      statusReasonCode: null,
       hostKeyFingerprint: fingerprint,
       os: os.stdout.trim().slice(0, 200) || null,
       dockerVersion,
@@ -118,11 +127,17 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
       // application containers are named per server: a second server for the same host would
       // overwrite the first one's routes. Which server (and team) holds it is not said.
       if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'servers_docker_engine_id') {
-        return fail('invalid', 'This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server\'s applications). Deploy there, or have that server removed first.');
+        return fail(
+          'invalid',
+          new ReasonError(
+            'server.docker_host_taken',
+            'This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server\'s applications). Deploy there, or have that server removed first.',
+          ),
+        );
       }
       throw error;
     }
-    await this.live.status(server, 'ready', null);
+    await this.live.status(server, 'ready', null, null);
     try {
       await enqueueProxySync(this.jobs, server.id);
     } catch (error) {

@@ -45,7 +45,7 @@ describe(ApplicationPage.name, () => {
 
     // Status only: the overview asks for no log lines.
     await waitFor(() => expect(liveSubscriptions().filter(isLog('dep-2'))).toEqual([expect.objectContaining({ afterSeq: Number.MAX_SAFE_INTEGER })]));
-    act(() => void emitLiveEvent(isLog('dep-2'), { type: 'status', status: 'running', step: 'health', reason: null }));
+    act(() => void emitLiveEvent(isLog('dep-2'), { type: 'status', status: 'running', step: 'health', reason: null, reasonCode: null }));
     await waitFor(() => expect(screen.getByTestId('latest-deployment').textContent).toContain('Health check'));
   });
 

@@ -40,20 +40,20 @@ describe(DeploymentLogViewer.name, () => {
     expect(screen.getByText('No output yet.')).toBeTruthy();
 
     send({ type: 'lines', lines: logLines(1, 2, (seq) => `Step ${seq}/4`) });
-    send({ type: 'status', status: 'running', step: 'health', reason: null });
+    send({ type: 'status', status: 'running', step: 'health', reason: null, reasonCode: null });
 
     expect(shownTexts()).toEqual(['Step 1/4', 'Step 2/4']);
     expect(screen.getByTestId('deployment-log-step').textContent).toBe('Health check');
     expect(screen.getByTestId('deployment-log-count').textContent).toBe('2 lines');
 
-    send({ type: 'status', status: 'failed', step: 'health', reason: 'Health check failed: HTTP GET /healthz answered 500' });
+    send({ type: 'status', status: 'failed', step: 'health', reason: 'Health check failed: HTTP GET /healthz answered 500', reasonCode: 'health_check.failed' });
     expect(screen.getByTestId('deployment-log-status').dataset.status).toBe('failed');
     expect(screen.getByTestId('deployment-log-reason').textContent).toBe('Health check failed: HTTP GET /healthz answered 500');
   });
 
   it('folds status events into the cached deployment, so the rest of the page follows', () => {
     const { queryClient } = renderViewer();
-    send({ type: 'status', status: 'running', step: 'promote', reason: null });
+    send({ type: 'status', status: 'running', step: 'promote', reason: null, reasonCode: null });
     expect(queryClient.getQueryData<DeploymentDto>(deploymentKeys.detail('team-1', 'dep-1'))).toMatchObject({ status: 'running', step: 'promote' });
   });
 

@@ -38,7 +38,7 @@ describe(ServerDetailPage.name, () => {
   it('puts trusting a changed host key first and asks before doing it', async () => {
     const fetchMock = mockApi({
       ...shell(),
-      [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED })),
+      [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED, statusReasonCode: 'server.host_key_changed' })),
       [`POST ${SERVER}/trust-host-key`]: () => jsonResponse(aServer({ status: 'validating', statusReason: null, hostKeyFingerprint: null }), 202),
     });
     renderApp('/servers/server-1');
@@ -54,6 +54,20 @@ describe(ServerDetailPage.name, () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(requestsTo(fetchMock, `${SERVER}/trust-host-key`, 'POST')).toHaveLength(1);
     expect(screen.getByTestId('server-status').textContent).toBe('Validating…');
+  });
+
+  it('warns about a changed host key by the reason code, not by the words of the reason', async () => {
+    mockApi({ ...shell(), [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: 'Reworded: the recorded key does not match any more.', statusReasonCode: 'server.host_key_changed' })) });
+    const { unmount } = renderApp('/servers/server-1');
+    expect(await screen.findByTestId('host-key-changed')).toBeTruthy();
+    unmount();
+
+    // Words that mention a changed host key, with another code: no warning, the trust button stays secondary.
+    mockApi({ ...shell(), [SERVER]: () => jsonResponse(aServer({ status: 'unreachable', statusReason: 'Could not connect: host key changed? (proxy said so)', statusReasonCode: 'server.unreachable' })) });
+    renderApp('/servers/server-1');
+    await screen.findByTestId('server-facts');
+    expect(screen.queryByTestId('host-key-changed')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Trust new host key' }).className).toBe('button button--secondary');
   });
 
   it('cancelling the trust dialog sends nothing', async () => {
@@ -116,7 +130,7 @@ describe(ServerDetailPage.name, () => {
   });
 
   it('shows a member the server with every control off, saying why', async () => {
-    mockApi({ ...shell(Role.Member), [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED })) });
+    mockApi({ ...shell(Role.Member), [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED, statusReasonCode: 'server.host_key_changed' })) });
 
     renderApp('/servers/server-1');
 

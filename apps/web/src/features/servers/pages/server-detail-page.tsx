@@ -54,7 +54,7 @@ export function ServerDetailPage() {
   }
   const s = server.data;
   const validating = s.status === 'validating';
-  const hostKeyChanged = isHostKeyChange(s.statusReason);
+  const hostKeyChanged = isHostKeyChange(s.statusReasonCode);
   const openDialog = (next: Dialogs) => {
     trust.reset();
     remove.reset();

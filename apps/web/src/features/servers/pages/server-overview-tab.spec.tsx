@@ -153,7 +153,7 @@ describe(ServerOverviewTab.name, () => {
     expect(screen.getByTestId('server-status').textContent).toBe('Validating…');
 
     server = aServer({ dockerVersion: '28.0.1' });
-    toServerPage({ type: 'status', serverId: 'server-1', status: 'ready', statusReason: null });
+    toServerPage({ type: 'status', serverId: 'server-1', status: 'ready', statusReason: null, statusReasonCode: null });
 
     await waitFor(() => expect(screen.getByTestId('docker-version').textContent).toBe('28.0.1'));
     expect(screen.getByTestId('server-status').textContent).toBe('Ready');

@@ -225,7 +225,7 @@ describe(ServersPage.name, () => {
       });
 
     db = { ...db, status: 'unreachable', statusReason: 'No route to host' };
-    toTeam({ type: 'status', serverId: 'server-2', status: 'unreachable', statusReason: 'No route to host' });
+    toTeam({ type: 'status', serverId: 'server-2', status: 'unreachable', statusReason: 'No route to host', statusReasonCode: 'server.unreachable' });
 
     await waitFor(() => expect(within(row()).getByTestId('server-status').textContent).toBe('UnreachableNo route to host'));
     expect(within(within(table).getByTestId('server-web-1')).getByTestId('server-status').textContent).toBe('Ready');

@@ -1,0 +1,49 @@
+/**
+ * Machine-readable codes for the reasons the worker shows to people: why a deployment failed, was
+ * cancelled or superseded, and why a server is unreachable or invalid. The text beside a code is for
+ * reading and may change; clients that react to a reason (the SPA's "host key changed" banner) switch
+ * on the code.
+ */
+export const REASON_CODES = [
+  // Deployments: how they ended without a step's own reason.
+  'deployment.cancelled',
+  'deployment.superseded',
+  'deployment.timed_out',
+  'deployment.worker_stopped',
+  'deployment.server_gone',
+  'deployment.application_gone',
+  /** A step failed with an error Zpanel has no words of its own for (its message is shown). */
+  'deployment.step_failed',
+  /** Zpanel itself failed (database, key store); the text says to look at the worker log. */
+  'deployment.internal',
+  // Source.
+  'git.host_key_changed',
+  'git.auth_required',
+  'git.token_refused',
+  'git.settings_invalid',
+  'git.host_unreachable',
+  'git.fetch_failed',
+  'checkout.path_missing',
+  'checkout.path_outside',
+  'checkout.path_loop',
+  'checkout.not_a_directory',
+  'checkout.not_a_file',
+  'image.gone',
+  'image.tag_invalid',
+  'image.tag_not_applicable',
+  // Build, start, health.
+  'build.failed',
+  'container.exited',
+  'health_check.failed',
+  // Servers: validation and periodic checks.
+  'server.host_key_changed',
+  /** A closed, filtered or refused port, or an address the instance refuses: one code, as one text (no port scans through it). */
+  'server.unreachable',
+  'server.unresolvable',
+  'server.auth_refused',
+  'server.docker_unavailable',
+  /** Another server of the instance already manages this Docker host. */
+  'server.docker_host_taken',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
