@@ -142,6 +142,7 @@ describe(ServerValidationHandler.name, () => {
     expect(refused.statusReason).toBe(
       "This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server's applications). Deploy there, or have that server removed first.",
     );
+    expect(refused.statusReasonCode).toBe('server.docker_host_taken');
     expect(refused.dockerEngineId).toBeNull();
     // Its proxy sync would have replaced the first server's routes with its own.
     expect(proxySyncsOf(second)).toEqual([]);
