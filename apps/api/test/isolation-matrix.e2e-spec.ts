@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import {
+  Ability,
   type CreatedInvitationResponse,
   LIVE_KINDS,
   type LiveKind,
@@ -137,6 +138,119 @@ const bodyFor = (route: string, ids: Ids) => {
   return typeof body === 'function' ? (body as (ids: Ids) => unknown)(ids) : body;
 };
 
+/**
+ * The ability each team-scoped route needs. A token holding only another ability gets 403 on it,
+ * and changes nothing; a route that asks for less than listed here fails the walk.
+ */
+const R = Ability.Read;
+const W = Ability.Write;
+const D = Ability.Deploy;
+const ADMIN = Ability.Admin;
+const REQUIRED: Record<string, Ability> = {
+  'GET /api/v1/audit-events': ADMIN,
+  'GET /api/v1/teams/{teamId}/members': R,
+  'PATCH /api/v1/teams/{teamId}/members/{userId}': ADMIN,
+  'DELETE /api/v1/teams/{teamId}/members/{userId}': ADMIN,
+  'POST /api/v1/teams/{teamId}/members/{userId}/password-reset': ADMIN,
+  'GET /api/v1/teams/{teamId}/invitations': ADMIN,
+  'POST /api/v1/teams/{teamId}/invitations': ADMIN,
+  'DELETE /api/v1/teams/{teamId}/invitations/{invitationId}': ADMIN,
+  // A token may list, create and revoke tokens within what it holds itself (the service checks the rest).
+  'GET /api/v1/teams/{teamId}/api-tokens': R,
+  'POST /api/v1/teams/{teamId}/api-tokens': R,
+  'DELETE /api/v1/teams/{teamId}/api-tokens/{tokenId}': R,
+  'GET /api/v1/ssh-keys': R,
+  'POST /api/v1/ssh-keys': ADMIN,
+  'DELETE /api/v1/ssh-keys/{sshKeyId}': ADMIN,
+  'GET /api/v1/servers': R,
+  'POST /api/v1/servers': ADMIN,
+  'GET /api/v1/servers/{serverId}': R,
+  'PATCH /api/v1/servers/{serverId}': ADMIN,
+  'POST /api/v1/servers/{serverId}/validate': ADMIN,
+  'POST /api/v1/servers/{serverId}/trust-host-key': ADMIN,
+  'DELETE /api/v1/servers/{serverId}': ADMIN,
+  'GET /api/v1/servers/{serverId}/containers': R,
+  'GET /api/v1/servers/{serverId}/containers/{containerId}': R,
+  'GET /api/v1/servers/{serverId}/containers/{containerId}/logs': R,
+  'POST /api/v1/servers/{serverId}/containers/{containerId}/{action}': W,
+  'DELETE /api/v1/servers/{serverId}/containers/{containerId}': W,
+  'POST /api/v1/servers/{serverId}/commands': ADMIN,
+  'GET /api/v1/servers/{serverId}/commands': ADMIN,
+  'GET /api/v1/servers/{serverId}/commands/{runId}': ADMIN,
+  'POST /api/v1/servers/{serverId}/commands/{runId}/cancel': ADMIN,
+  'GET /api/v1/servers/{serverId}/metrics': R,
+  'GET /api/v1/servers/{serverId}/alert-rules': R,
+  'POST /api/v1/servers/{serverId}/alert-rules': W,
+  'PATCH /api/v1/servers/{serverId}/alert-rules/{ruleId}': W,
+  'DELETE /api/v1/servers/{serverId}/alert-rules/{ruleId}': W,
+  'GET /api/v1/servers/{serverId}/alerts': R,
+  'GET /api/v1/alerts': R,
+  'GET /api/v1/projects': R,
+  'POST /api/v1/projects': W,
+  'GET /api/v1/projects/{projectId}': R,
+  'PATCH /api/v1/projects/{projectId}': W,
+  'DELETE /api/v1/projects/{projectId}': W,
+  'GET /api/v1/projects/{projectId}/environments': R,
+  'POST /api/v1/projects/{projectId}/environments': W,
+  'DELETE /api/v1/environments/{environmentId}': W,
+  'GET /api/v1/environments/{environmentId}/env': R,
+  'PUT /api/v1/environments/{environmentId}/env': W,
+  'PUT /api/v1/environments/{environmentId}/env/{key}': W,
+  'DELETE /api/v1/environments/{environmentId}/env/{key}': W,
+  'GET /api/v1/applications': R,
+  'POST /api/v1/applications': W,
+  'GET /api/v1/applications/{applicationId}': R,
+  'PATCH /api/v1/applications/{applicationId}': W,
+  'DELETE /api/v1/applications/{applicationId}': W,
+  'GET /api/v1/applications/{applicationId}/env': R,
+  'PUT /api/v1/applications/{applicationId}/env': W,
+  'PUT /api/v1/applications/{applicationId}/env/{key}': W,
+  'DELETE /api/v1/applications/{applicationId}/env/{key}': W,
+  'POST /api/v1/applications/{applicationId}/deployments': D,
+  'GET /api/v1/applications/{applicationId}/deployments': R,
+  'GET /api/v1/deployments/{deploymentId}': R,
+  'POST /api/v1/deployments/{deploymentId}/cancel': D,
+  'POST /api/v1/deployments/{deploymentId}/rollback': D,
+  'GET /api/v1/deployments/{deploymentId}/logs': R,
+  'GET /api/v1/deployments/{deploymentId}/logs/download': R,
+  'GET /api/v1/applications/{applicationId}/webhook': R,
+  'POST /api/v1/applications/{applicationId}/webhook-secret': W,
+  'GET /api/v1/applications/{applicationId}/webhook-deliveries': R,
+  'POST /api/v1/applications/{applicationId}/deploy-key': W,
+  'POST /api/v1/applications/{applicationId}/git-host-key/forget': W,
+  'GET /api/v1/applications/{applicationId}/previews': R,
+  'DELETE /api/v1/applications/{applicationId}/previews/{previewId}': W,
+  'GET /api/v1/applications/{applicationId}/preview-env': R,
+  'PUT /api/v1/applications/{applicationId}/preview-env': W,
+  'PUT /api/v1/applications/{applicationId}/preview-env/{key}': W,
+  'DELETE /api/v1/applications/{applicationId}/preview-env/{key}': W,
+};
+
+/**
+ * Path parameters naming a row that belongs to the resource before it in the path (a member of a
+ * team, a run of a server): the matrix also asks for team A's child under team B's own parent.
+ */
+const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId']);
+
+/** Routes only a signed-in person may use: any API token is refused (403) before an id is looked up. */
+const NEVER_WITH_A_TOKEN = new Set(['POST /api/v1/teams/{teamId}/members/{userId}/password-reset']);
+
+/**
+ * Request bodies that name other resources: each such field, set to team A's resource by team B
+ * on its own resources, must be refused with a 400 naming the field (the same as an id that does
+ * not exist). Every body property of the API ending in Id must be listed.
+ */
+const BODY_IDS: Record<string, { field: string; call: (a: Ids, b: Ids) => { path: string; body: Record<string, unknown> } }[]> = {
+  'POST /api/v1/servers': [{ field: 'sshKeyId', call: (a) => ({ path: '/api/v1/servers', body: { name: 'b-server', host: '192.0.2.20', sshKeyId: a.sshKeyId } }) }],
+  'PATCH /api/v1/servers/{serverId}': [{ field: 'sshKeyId', call: (a, b) => ({ path: `/api/v1/servers/${b.serverId}`, body: { sshKeyId: a.sshKeyId } }) }],
+  'POST /api/v1/applications': [
+    { field: 'environmentId', call: (a, b) => ({ path: '/api/v1/applications', body: { environmentId: a.environmentId, serverId: b.serverId, name: 'b-app', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 } }) },
+    { field: 'serverId', call: (a, b) => ({ path: '/api/v1/applications', body: { environmentId: b.environmentId, serverId: a.serverId, name: 'b-app', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 } }) },
+    { field: 'deployKeyId', call: (a, b) => ({ path: '/api/v1/applications', body: { environmentId: b.environmentId, serverId: b.serverId, name: 'b-app', buildPack: 'dockerfile', gitUrl: 'git@git.example.com:b/app.git', gitBranch: 'main', deployKeyId: a.sshKeyId, port: 80 } }) },
+  ],
+  'PATCH /api/v1/applications/{applicationId}': [{ field: 'deployKeyId', call: (a, b) => ({ path: `/api/v1/applications/${b.applicationId}`, body: { deployKeyId: a.sshKeyId } }) }],
+};
+
 /** Every live subscription kind of the socket gateway, naming team A's resources. */
 // Partial so a kind added to the contracts fails the coverage check below, not the build.
 const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
@@ -167,7 +281,11 @@ describe('tenancy isolation matrix (every API route)', () => {
   let deploymentA: string;
   let previewA: string;
   let tokenOfB: string;
+  let idsOfB: Ids;
+  /** Team A's API tokens holding one ability each. */
+  const singleAbilityTokens = new Map<Ability, string>();
   let routes: string[];
+  let doc: { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
 
   const call = apiCaller(() => stack.baseUrl);
   const inTeam = (teamId: string | undefined): Record<string, string> => (teamId ? { [TEAM_HEADER]: teamId } : {});
@@ -265,7 +383,20 @@ describe('tenancy isolation matrix (every API route)', () => {
     // No worker runs here: the deployment stays queued, so a cancel or a newer deployment that got through would show in the snapshot.
     deploymentA = ((await call('POST', `/api/v1/applications/${applicationA}/deployments`, ownerA.accessToken, {})).body as { id: string }).id;
 
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    // Team B's own resources, the parents under which the matrix asks for team A's children.
+    const asB = (method: string, path: string, body?: unknown) => call(method, path, tokenOfB, body, { [TEAM_HEADER]: teamB.teamId });
+    const sshKeyB = ((await asB('POST', '/api/v1/ssh-keys', { name: 'b-key' })).body as { id: string }).id;
+    const serverB = ((await asB('POST', '/api/v1/servers', { name: 'b-1', host: '192.0.2.30', sshKeyId: sshKeyB })).body as { id: string }).id;
+    const projectB = ((await asB('POST', '/api/v1/projects', { name: 'B shop' })).body as { id: string }).id;
+    const environmentB = ((await asB('GET', `/api/v1/projects/${projectB}/environments`)).body as { items: { id: string }[] }).items[0].id;
+    const applicationB = ((await asB('POST', '/api/v1/applications', { environmentId: environmentB, serverId: serverB, name: 'b-shop', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 })).body as { id: string }).id;
+    idsOfB = { teamId: teamB.teamId, sshKeyId: sshKeyB, serverId: serverB, projectId: projectB, environmentId: environmentB, applicationId: applicationB };
+    for (const ability of Object.values(Ability)) {
+      const created = await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, { name: `only ${ability}`, abilities: [ability] });
+      singleAbilityTokens.set(ability, (created.body as { token: string }).token);
+    }
+
+    doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as typeof doc;
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
   });
   afterAll(() => stack?.stop());
@@ -338,6 +469,93 @@ describe('tenancy isolation matrix (every API route)', () => {
       outcomes.push(`${route} -> ${res.status}`);
     }
     expect(outcomes).toEqual(routes.filter((r) => !PUBLIC.has(r)).map((route) => `${route} -> 401`));
+  });
+
+  it('lists the ability of every team-scoped route', () => {
+    expect(Object.keys(REQUIRED).sort()).toEqual(Object.keys(TEAM_SCOPED).sort());
+  });
+
+  it.each(Object.values(Ability))("answers 403 to team A's token holding only %s on every route that needs another ability, and changes nothing", async (ability) => {
+    const token = singleAbilityTokens.get(ability) as string;
+    const before = await snapshotA();
+    const ids = idsOfA();
+    const refusedRoutes = Object.keys(TEAM_SCOPED).filter((route) => REQUIRED[route] !== ability);
+    const outcomes: string[] = [];
+    // A few at a time: the walk is long, and the stack is shared with the rest of the matrix.
+    for (let i = 0; i < refusedRoutes.length; i += 4) {
+      const batch = refusedRoutes.slice(i, i + 4);
+      const answers = await Promise.all(
+        batch.map(async (route) => {
+          const [method, path] = route.split(' ');
+          const res = await call(method, fill(path, ids), token, bodyFor(route, ids), inTeam(TEAM_SCOPED[route].teamHeader && ids.teamId));
+          return `${route} -> ${res.status}`;
+        }),
+      );
+      outcomes.push(...answers);
+    }
+    expect(outcomes).toEqual(refusedRoutes.map((route) => `${route} -> 403`));
+    expect(await snapshotA()).toBe(before);
+  });
+
+  it.each([
+    ['a member of team B', () => outsiderB.accessToken, false],
+    ["team B's API token with every ability", () => tokenOfB, true],
+  ])("answers 404 to %s asking for team A's children under team B's own parents, and changes nothing", async (_who, credential, isToken) => {
+    const before = await snapshotA();
+    const a = idsOfA();
+    const nested = Object.keys(TEAM_SCOPED).filter((route) => [...route.matchAll(/\{(\w+)\}/g)].some(([, name]) => CHILD_PARAMS.has(name)));
+    expect(nested.length).toBeGreaterThanOrEqual(10);
+    const outcomes: string[] = [];
+    for (const route of nested) {
+      const [method, path] = route.split(' ');
+      // Parents are B's own (which B may act on), children are A's.
+      const ids = Object.fromEntries(Object.entries(a).map(([name, id]) => [name, CHILD_PARAMS.has(name) || !idsOfB[name] ? id : idsOfB[name]]));
+      const res = await call(method, fill(path, ids), credential(), bodyFor(route, ids), inTeam(TEAM_SCOPED[route].teamHeader && idsOfB.teamId));
+      outcomes.push(`${route} -> ${res.status} ${(res.body as ProblemDetails | undefined)?.code ?? ''}`);
+    }
+    expect(outcomes).toEqual(nested.map((route) => `${route} -> ${isToken && NEVER_WITH_A_TOKEN.has(route) ? '403 forbidden' : '404 not_found'}`));
+    expect(await snapshotA()).toBe(before);
+  });
+
+  it('lists every request body field that names another resource', () => {
+    const schemaOf = (operation: { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }) => {
+      const ref = operation.requestBody?.content?.['application/json']?.schema?.$ref;
+      return ref ? doc.components.schemas[ref.split('/').pop() as string] : undefined;
+    };
+    const found = Object.entries(doc.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        Object.keys(schemaOf(operation)?.properties ?? {})
+          .filter((name) => /Ids?$/.test(name))
+          .map((name) => `${method.toUpperCase()} ${path} ${name}`),
+      ),
+    );
+    const listed = Object.entries(BODY_IDS).flatMap(([route, cases]) => [...new Set(cases.map((c) => `${route} ${c.field}`))]);
+    expect(found.sort()).toEqual(listed.sort());
+  });
+
+  it.each([
+    ['a member of team B', () => outsiderB.accessToken],
+    ["team B's API token with every ability", () => tokenOfB],
+  ])("refuses %s team A's ids inside request bodies with a 400 naming the field, and changes nothing of A or B", async (_who, credential) => {
+    const snapshotB = async () =>
+      JSON.stringify([
+        (await call('GET', '/api/v1/servers?perPage=100', tokenOfB, undefined, { [TEAM_HEADER]: idsOfB.teamId })).body,
+        (await call('GET', '/api/v1/applications?perPage=100', tokenOfB, undefined, { [TEAM_HEADER]: idsOfB.teamId })).body,
+      ]);
+    const before = [await snapshotA(), await snapshotB()];
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const [route, cases] of Object.entries(BODY_IDS)) {
+      for (const { field, call: make } of cases) {
+        const { path, body } = make(idsOfA(), idsOfB);
+        const res = await call(route.split(' ')[0], path, credential(), body, { [TEAM_HEADER]: idsOfB.teamId });
+        const fields = ((res.body as ProblemDetails).errors ?? []).map((e) => e.field);
+        outcomes.push(`${route} ${field} -> ${res.status} ${fields.join(',')}`);
+        expected.push(`${route} ${field} -> 400 ${field}`);
+      }
+    }
+    expect(outcomes).toEqual(expected);
+    expect([await snapshotA(), await snapshotB()]).toEqual(before);
   });
 
   it('keeps the members it set up in their roles (the matrix itself changed nothing)', async () => {
