@@ -445,6 +445,27 @@ describe('tenancy isolation matrix (every API route)', () => {
     }
   });
 
+  it("ends every live subscription of team A's API token once the token is revoked", async () => {
+    const created = (await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, { name: 'live', abilities: Object.values(Ability) })).body as { id: string; token: string };
+    const socket = await connectEvents(stack.baseUrl, created.token);
+    try {
+      const ended = new Map<string, string>();
+      socket.on('live:ended', (message) => ended.set(message.subscriptionId, message.reason));
+      const subscribed: string[] = [];
+      for (const [kind, request] of Object.entries(LIVE)) {
+        const subscription = await liveSubscribe(socket, (request as (ids: Ids) => LiveSubscribeRequest)(idsOfA()), `${kind}-${created.id}`);
+        subscribed.push(`${kind} -> ${subscription.result.ok ? 'subscribed' : subscription.result.status}`);
+      }
+      expect(subscribed).toEqual(Object.keys(LIVE).map((kind) => `${kind} -> subscribed`));
+      expect((await call('DELETE', `/api/v1/teams/${ownerA.teamId}/api-tokens/${created.id}`, ownerA.accessToken)).status).toBe(204);
+      const deadline = Date.now() + 15_000;
+      while (ended.size < subscribed.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(Object.fromEntries(ended)).toEqual(Object.fromEntries(Object.keys(LIVE).map((kind) => [`${kind}-${created.id}`, 'revoked'])));
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
     const before = await snapshotA();
     const ids = idsOfA();
