@@ -1,6 +1,6 @@
 // Deployments, measured on the test server through a whole Zpanel stack (the built API and worker,
 // started here with an environment of their own), each figure beside a baseline measured in the same
-// run (issue #5):
+// run (docs/testing.md "Benchmarks"):
 //   a. wall time of a cached redeploy of the sample app, next to a plain script doing the same work
 //      (clone, docker build, run, health check, alias swap, drain, stop the old one, prune) on the
 //      server with the docker CLI: target ratio under 1.2;

@@ -1,6 +1,6 @@
 // Docker Engine API latency through Zpanel's SSH pool (the path every server operation takes)
 // beside the same calls on the local socket, measured in the same run on the same engine: the
-// difference is the pool's overhead. Target (issue: servers): under 10 ms per call.
+// difference is the pool's overhead. Target: under 10 ms per call.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseEnv } from 'node:util';

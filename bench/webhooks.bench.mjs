@@ -1,6 +1,6 @@
 // Webhooks, measured through a whole Zpanel stack (the built API and worker, started here with an
 // environment of their own) on the test server, each figure beside a baseline measured in the same
-// run (issue #6):
+// run (docs/testing.md "Benchmarks"):
 //   a. signed GitHub push -> deployment row `queued`, over 200 deliveries sent one after another
 //      (each verified, matched, logged and queued): target p99 under 50 ms; the 202 reply time too;
 //   b. signed push -> the worker claims the deployment and starts it, over 200 deliveries sent one at

@@ -19,7 +19,10 @@ import {
   waitFor,
 } from '@zpanel/testing';
 
-/** Acceptance (issue #5): a deployment whose worker was killed is failed within this long. */
+/**
+ * A deployment whose worker was killed is failed within this long: the reaper's 60 s stale heartbeat
+ * plus its 15 s sweep, with margin (docs/architecture.md "Deployment pipeline").
+ */
 const WORKER_LOST_WITHIN_MS = 90_000;
 /** Printed by the slow build's RUN step: the build is under way when the log shows it. */
 const SLOW_MARKER = `slow build ${randomUUID()} started`;

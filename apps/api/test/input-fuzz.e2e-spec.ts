@@ -125,7 +125,7 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
         .filter(([, operation]) => operation.requestBody?.content?.['application/json'])
         .map(([method, operation]) => ({ method: method.toUpperCase(), path, fields: Object.entries(resolve(operation.requestBody?.content?.['application/json']?.schema)) })),
     );
-    // The walk must reach the routes the issue named, or it proves nothing.
+    // The walk must reach these known body-taking routes, or a broken OpenAPI walk would pass while testing nothing.
     expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['PATCH /api/v1/servers/{serverId}', 'POST /api/v1/auth/login', 'POST /api/v1/projects']));
     expect(operations.every((o) => o.fields.length > 0)).toBe(true);
 

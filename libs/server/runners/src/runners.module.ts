@@ -22,16 +22,16 @@ import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handle
 import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 
-/** Server checks, metrics and alerts (issue #4, parts 6 and 7). */
+/** Server checks, metrics and alerts. */
 const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
 
-/** Deployments (issue #5). */
+/** Deployments: the run, its slots and events, the reaper and cleanup (docs/architecture.md "Deployment pipeline"). */
 const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler, ApplicationCleanupHandler];
 
-/** Each server's proxy (issue #5, part 5). */
+/** Each server's proxy (docs/architecture.md "Proxy"). */
 const PROXY = [ServerProxies, ServerProxySyncHandler];
 
-/** Provider webhooks (issue #6): the delivery log's pruning. */
+/** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */

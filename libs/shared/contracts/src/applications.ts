@@ -1,4 +1,4 @@
-/** Projects, environments, applications and their variables (issue #5 parts 1 and 2). */
+/** Projects, environments, applications and their variables. */
 
 import type { DeploymentStatus } from './deployments';
 import type { SshKeyDto } from './servers';

@@ -1,4 +1,4 @@
-/** Command runs (ChatOps, issue #4 part 4): a command an admin typed, run on a server over SSH. */
+/** Command runs (ChatOps): a command an admin typed, run on a server over SSH. */
 
 export type CommandRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

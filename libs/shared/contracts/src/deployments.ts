@@ -1,6 +1,6 @@
 import type { ReasonCode } from './reasons';
 
-/** Deployments of an application (issue #5 parts 3, 4, 6, 7, 8). */
+/** Deployments of an application; the pipeline is described in docs/architecture.md. */
 
 /**
  * `queued -> running -> success | failed | cancelled`; `superseded`: a queued deployment replaced by a

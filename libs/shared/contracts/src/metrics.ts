@@ -1,4 +1,4 @@
-/** Server checks, metric samples and alerts (issue #4, part 6 and 7). */
+/** Server checks, metric samples and alerts. */
 
 export interface ContainerMetricDto {
   id: string;

@@ -1,4 +1,4 @@
-/** Provider webhooks (issue #6 parts 1-4). */
+/** Provider webhooks; how deliveries are verified is in docs/security.md "Webhooks". */
 
 export type WebhookProvider = 'github' | 'gitlab' | 'bitbucket' | 'gitea';
 export const WEBHOOK_PROVIDERS: readonly WebhookProvider[] = ['github', 'gitlab', 'bitbucket', 'gitea'];

@@ -20,7 +20,7 @@ export interface DeploymentLog {
  * Follows one deployment's log: the stored lines, then new ones live. Every (re)subscription asks
  * only for lines after the last `seq` held, so a dropped connection resumes where it stopped;
  * a line whose `seq` is not past the last one is a repeat and is dropped. All lines of the
- * deployment are kept (they are short and the acceptance wants the whole log in order);
+ * deployment are kept (they are short, and a log read with gaps or out of order misleads);
  * rendering is what gets windowed. Mount with `key={deploymentId}`: a new deployment is a new log.
  */
 export function useDeploymentLog(deploymentId: string, onStatus?: (event: DeploymentStatusEvent) => void): DeploymentLog {

@@ -1,7 +1,7 @@
 import type { CommandRunStatus } from '@zpanel/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A command an admin ran on a server (issue #4 part 4); the worker fills in how it went. */
+/** A command an admin ran on a server; the worker fills in how it went. */
 @Entity({ name: 'command_runs' })
 export class CommandRunEntity {
   @PrimaryGeneratedColumn('uuid')

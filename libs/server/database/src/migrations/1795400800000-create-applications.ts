@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Projects, environments, applications, their domains and variables (issue #5). */
+/** Projects, environments, applications, their domains and variables. */
 export class CreateApplications1795400800000 implements MigrationInterface {
   name = 'CreateApplications1795400800000';
 

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Deployments of applications and their log lines (issue #5 parts 3, 4, 6, 8). */
+/** Deployments of applications and their log lines. */
 export class CreateDeployments1795400900000 implements MigrationInterface {
   name = 'CreateDeployments1795400900000';
 

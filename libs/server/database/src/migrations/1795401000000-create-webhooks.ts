@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Provider webhooks: a sealed secret and watch paths per application, and the delivery log (issue #6 parts 1-4). */
+/** Provider webhooks: a sealed secret and watch paths per application, and the delivery log. */
 export class CreateWebhooks1795401000000 implements MigrationInterface {
   name = 'CreateWebhooks1795401000000';
 

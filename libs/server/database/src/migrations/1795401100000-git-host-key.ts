@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Private repositories (issue #6 part 6): the git host's key, learned at the first ssh clone and pinned; an HTTPS token, sealed. */
+/** Private repositories: the git host's key, learned at the first ssh clone and pinned; an HTTPS token, sealed. */
 export class GitHostKey1795401100000 implements MigrationInterface {
   name = 'GitHostKey1795401100000';
 

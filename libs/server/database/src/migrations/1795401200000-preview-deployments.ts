@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Preview deployments (issue #6 part 7). A preview is an application row of its own (so the pipeline,
+ * Preview deployments (docs/architecture.md "Previews"). A preview is an application row of its own (so the pipeline,
  * proxy routes, deployments, logs and clean-up apply unchanged), tied to the application it previews
  * and to one pull request; its settings are read from that application at each deployment.
  */

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Deploy by image tag from CI (issue #6 part 5): the tag a deployment of an image-build-pack
+ * Deploy by image tag from CI: the tag a deployment of an image-build-pack
  * application asked for, run in place of the reference's own tag. Docker's tag grammar is checked
  * here too, like the commit, so a row written some other way still holds nothing else.
  */

@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Tag pushes that deploy (issue #6 part 2): which tags, per application, and the tag a deployment built. */
+/** Tag pushes that deploy: which tags, per application, and the tag a deployment built. */
 export class TagDeploys1795401400000 implements MigrationInterface {
   name = 'TagDeploys1795401400000';
 
