@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer, anSshKey } from '../../servers/fixtures';
-import { aProject, anApplication, anEnvironment } from '../fixtures';
+import { aPage, aServer, anSshKey } from '../../../test/servers-fixtures';
+import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
 import { PrivateRepository } from './private-repository';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

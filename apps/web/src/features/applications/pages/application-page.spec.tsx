@@ -5,9 +5,9 @@ import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aDeployment } from '../../deployments/fixtures';
-import { aPage, aServer } from '../../servers/fixtures';
-import { aProject, anApplication, anEnvironment } from '../fixtures';
+import { aDeployment } from '../../../test/deployments-fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
+import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
 import { ApplicationPage } from './application-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

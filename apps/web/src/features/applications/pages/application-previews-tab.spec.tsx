@@ -4,9 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPreview } from '../../previews/fixtures';
-import { aPage, aServer } from '../../servers/fixtures';
-import { aProject, anApplication, anEnvVar, anEnvironment } from '../fixtures';
+import { aPreview } from '../../../test/previews-fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
+import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
 import { ApplicationPreviewsTab } from './application-previews-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

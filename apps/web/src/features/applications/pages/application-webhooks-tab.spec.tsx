@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../servers/fixtures';
-import { aProject, anApplication, anEnvironment } from '../fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
+import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
 import { ApplicationWebhooksTab } from './application-webhooks-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -5,8 +5,8 @@ import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../..
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../servers/fixtures';
-import { aCommandRun, aCommandRunSummary } from '../fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
+import { aCommandRun, aCommandRunSummary } from '../../../test/command-runs-fixtures';
 import { CommandConsole } from './command-console';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

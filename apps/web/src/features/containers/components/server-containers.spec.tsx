@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aServer } from '../../servers/fixtures';
+import { aServer } from '../../../test/servers-fixtures';
 import { ServerContainers } from './server-containers';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -6,7 +6,7 @@ import { useSessionStore } from '../../../lib/session-store';
 import { emitLiveEvent, emitServerEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
 import { ACCESS_TOKEN } from '../../../test/fixtures';
 import { mockApi } from '../../../test/mock-api';
-import { aDeployment, logLines } from '../fixtures';
+import { aDeployment, logLines } from '../../../test/deployments-fixtures';
 import { deploymentKeys } from '../queries';
 import { DeploymentLogViewer } from './deployment-log-viewer';
 

@@ -4,9 +4,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aProject, anApplication, anEnvVar, anEnvironment } from '../../applications/fixtures';
-import { aDeployment } from '../../deployments/fixtures';
-import { aPage, aServer } from '../../servers/fixtures';
+import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
+import { aDeployment } from '../../../test/deployments-fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
 import { ProjectPage } from './project-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, aSystemStatus, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aProject } from '../../applications/fixtures';
-import { aPage } from '../../servers/fixtures';
+import { aProject } from '../../../test/applications-fixtures';
+import { aPage } from '../../../test/servers-fixtures';
 import { ProjectsPage } from './projects-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

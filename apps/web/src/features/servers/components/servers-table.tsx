@@ -3,8 +3,8 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { countOpenAlerts, OpenAlertsCell } from '../../monitoring/components/open-alerts';
-import { useOpenTeamAlerts } from '../../monitoring/queries';
+import { countOpenAlerts, OpenAlertsCell } from '../../metrics/components/open-alerts';
+import { useOpenTeamAlerts } from '../../metrics/queries';
 import { SERVERS_PER_PAGE, useServers } from '../queries';
 import { ServerStatus } from './server-status';
 

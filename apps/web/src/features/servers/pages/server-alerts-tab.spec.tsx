@@ -5,8 +5,8 @@ import { emitLiveEvent } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestedUrls, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aRule, anAlert } from '../../monitoring/fixtures';
-import { aPage, aServer } from '../fixtures';
+import { aRule, anAlert } from '../../../test/metrics-fixtures';
+import { aPage, aServer } from '../../../test/servers-fixtures';
 import { ServerAlertsTab } from './server-alerts-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -1,6 +1,6 @@
-import { AlertRules } from '../../monitoring/components/alert-rules';
-import { AlertsList } from '../../monitoring/components/alerts-list';
-import { whyCannotEditRules } from '../../monitoring/labels';
+import { AlertRules } from '../../metrics/components/alert-rules';
+import { AlertsList } from '../../metrics/components/alerts-list';
+import { whyCannotEditRules } from '../../metrics/labels';
 import { useServerOutlet } from '../server-outlet';
 
 /** Open and resolved alerts (kept current by the page's live subscription), then the rules that open them. */

@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aMetrics } from '../../monitoring/fixtures';
-import { aPage, aServer, anSshKey } from '../fixtures';
+import { aMetrics } from '../../../test/metrics-fixtures';
+import { aPage, aServer, anSshKey } from '../../../test/servers-fixtures';
 import { ServerDetailPage } from './server-detail-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
-import { useServerEvents } from '../../monitoring/use-server-events';
+import { useServerEvents } from '../../metrics/use-server-events';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { EditServerDialog } from '../components/edit-server-dialog';
 import { isHostKeyChange, whyCannotManageServers } from '../labels';

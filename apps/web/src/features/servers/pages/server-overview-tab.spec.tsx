@@ -5,8 +5,8 @@ import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestedUrls } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aMetrics, aSample, someSamples } from '../../monitoring/fixtures';
-import { aServer } from '../fixtures';
+import { aMetrics, aSample, someSamples } from '../../../test/metrics-fixtures';
+import { aServer } from '../../../test/servers-fixtures';
 import { ServerOverviewTab } from './server-overview-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

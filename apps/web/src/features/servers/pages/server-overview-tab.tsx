@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { ServerMetrics } from '../../monitoring/components/server-metrics';
+import { ServerMetrics } from '../../metrics/components/server-metrics';
 import { ServerStatus } from '../components/server-status';
 import { bytes } from '../labels';
 import { useServerOutlet } from '../server-outlet';

@@ -5,8 +5,8 @@ import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { anAlert } from '../../monitoring/fixtures';
-import { aPage, aServer, anSshKey } from '../fixtures';
+import { anAlert } from '../../../test/metrics-fixtures';
+import { aPage, aServer, anSshKey } from '../../../test/servers-fixtures';
 import { ServersPage } from './servers-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -4,7 +4,7 @@ import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
-import { useTeamServerEvents } from '../../monitoring/use-server-events';
+import { useTeamServerEvents } from '../../metrics/use-server-events';
 import { useCurrentTeam } from '../../teams/use-current-team';
 import { AddServerWizard } from '../components/add-server-wizard';
 import { ServersTable } from '../components/servers-table';

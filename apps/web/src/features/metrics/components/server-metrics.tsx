@@ -10,7 +10,7 @@ import { chartPoints } from '../metric-points';
 import { useServerMetrics } from '../queries';
 import { LatestSample } from './latest-sample';
 import { MetricChart } from './metric-chart';
-import '../monitoring.css';
+import '../metrics.css';
 
 interface ServerMetricsProps {
   teamId: string;

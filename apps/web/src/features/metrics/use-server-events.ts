@@ -4,7 +4,7 @@ import { useEffect, useEffectEvent, useRef } from 'react';
 import { type LiveSubscriptionState, useLiveSubscription } from '../../lib/use-live-subscription';
 import { serverKeys } from '../servers/queries';
 import { applyServerEvent } from './live-cache';
-import { monitoringKeys } from './queries';
+import { metricsKeys } from './queries';
 
 /**
  * Samples, status changes and alerts of one server, folded into the query cache while the server
@@ -19,7 +19,7 @@ export function useServerEvents(teamId: string, serverId: string | undefined): L
     () => ({ kind: 'server', serverId: serverId ?? '' }),
     (event) => applyServerEvent(queryClient, teamId, event),
   );
-  useRefetchAfterResubscribe(key, state, [serverKeys.detail(teamId, serverId ?? ''), monitoringKeys.server(teamId, serverId ?? '')]);
+  useRefetchAfterResubscribe(key, state, [serverKeys.detail(teamId, serverId ?? ''), metricsKeys.server(teamId, serverId ?? '')]);
   return state;
 }
 
@@ -32,7 +32,7 @@ export function useTeamServerEvents(teamId: string | undefined): LiveSubscriptio
     () => ({ kind: 'team', teamId: teamId ?? '' }),
     (event) => applyServerEvent(queryClient, teamId ?? '', event),
   );
-  useRefetchAfterResubscribe(key, state, [serverKeys.lists(teamId ?? ''), monitoringKeys.openTeamAlerts(teamId ?? '')]);
+  useRefetchAfterResubscribe(key, state, [serverKeys.lists(teamId ?? ''), metricsKeys.openTeamAlerts(teamId ?? '')]);
   return state;
 }
 

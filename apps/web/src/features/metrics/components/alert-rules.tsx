@@ -9,7 +9,7 @@ import { StatusBadge } from '../../../components/status-badge';
 import { describeRule } from '../labels';
 import { useDeleteAlertRule } from '../mutations';
 import { RULES_PER_PAGE, useAlertRules } from '../queries';
-import '../monitoring.css';
+import '../metrics.css';
 import { AlertRuleDialog } from './alert-rule-dialog';
 
 interface AlertRulesProps {

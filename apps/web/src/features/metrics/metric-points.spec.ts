@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aMetrics, aSample } from './fixtures';
+import { aMetrics, aSample } from '../../test/metrics-fixtures';
 import { appendSample, chartPoints, LIVE_WINDOW_MS } from './metric-points';
 
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 5, 12) + ms).toISOString();

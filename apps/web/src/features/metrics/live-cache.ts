@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { AlertEventDto, Paginated, ServerDto, ServerLiveEvent, ServerMetricsDto } from '@zpanel/contracts';
 import { serverKeys } from '../servers/queries';
 import { appendSample } from './metric-points';
-import { monitoringKeys } from './queries';
+import { metricsKeys } from './queries';
 
 /**
  * Folds a live event of the `server` or `team` topic into the query cache, the one place the SPA
@@ -17,7 +17,7 @@ export function applyServerEvent(queryClient: QueryClient, teamId: string, event
       void queryClient.invalidateQueries({ queryKey: serverKeys.lists(teamId) });
       return;
     case 'metrics':
-      queryClient.setQueryData<ServerMetricsDto>(monitoringKeys.metrics(teamId, event.serverId, '1h'), (metrics) =>
+      queryClient.setQueryData<ServerMetricsDto>(metricsKeys.metrics(teamId, event.serverId, '1h'), (metrics) =>
         metrics ? appendSample(metrics, event.sample) : metrics,
       );
       patchServer(queryClient, teamId, event.serverId, { lastCheckedAt: event.sample.ts });
@@ -36,9 +36,9 @@ function patchServer(queryClient: QueryClient, teamId: string, serverId: string,
 
 /** A resolution shows at once on the rows already listed; a new alert changes pages and totals, so lists are fetched again. */
 function applyAlert(queryClient: QueryClient, teamId: string, alert: AlertEventDto): void {
-  queryClient.setQueriesData<Paginated<AlertEventDto>>({ queryKey: monitoringKeys.serverAlerts(teamId, alert.serverId) }, (page) =>
+  queryClient.setQueriesData<Paginated<AlertEventDto>>({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) }, (page) =>
     page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
   );
-  void queryClient.invalidateQueries({ queryKey: monitoringKeys.serverAlerts(teamId, alert.serverId) });
-  void queryClient.invalidateQueries({ queryKey: monitoringKeys.openTeamAlerts(teamId) });
+  void queryClient.invalidateQueries({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) });
+  void queryClient.invalidateQueries({ queryKey: metricsKeys.openTeamAlerts(teamId) });
 }

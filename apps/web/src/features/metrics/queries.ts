@@ -11,41 +11,41 @@ export const OPEN_ALERTS_PER_PAGE = PAGINATION_DEFAULTS.maxPerPage;
 /** Bucketed ranges are not fed live; they are fetched again at about their bucket width. */
 const REFRESH_MS: Record<MetricsRange, number | false> = { '1h': false, '24h': 60_000, '7d': 600_000 };
 
-export const monitoringKeys = {
-  all: ['monitoring'] as const,
-  team: (teamId: string) => [...monitoringKeys.all, teamId] as const,
-  server: (teamId: string, serverId: string) => [...monitoringKeys.team(teamId), 'server', serverId] as const,
-  metrics: (teamId: string, serverId: string, range: MetricsRange) => [...monitoringKeys.server(teamId, serverId), 'metrics', range] as const,
-  rules: (teamId: string, serverId: string) => [...monitoringKeys.server(teamId, serverId), 'alert-rules'] as const,
-  ruleList: (teamId: string, serverId: string, page: number) => [...monitoringKeys.rules(teamId, serverId), { page, perPage: RULES_PER_PAGE }] as const,
-  serverAlerts: (teamId: string, serverId: string) => [...monitoringKeys.server(teamId, serverId), 'alerts'] as const,
+export const metricsKeys = {
+  all: ['metrics'] as const,
+  team: (teamId: string) => [...metricsKeys.all, teamId] as const,
+  server: (teamId: string, serverId: string) => [...metricsKeys.team(teamId), 'server', serverId] as const,
+  metrics: (teamId: string, serverId: string, range: MetricsRange) => [...metricsKeys.server(teamId, serverId), 'metrics', range] as const,
+  rules: (teamId: string, serverId: string) => [...metricsKeys.server(teamId, serverId), 'alert-rules'] as const,
+  ruleList: (teamId: string, serverId: string, page: number) => [...metricsKeys.rules(teamId, serverId), { page, perPage: RULES_PER_PAGE }] as const,
+  serverAlerts: (teamId: string, serverId: string) => [...metricsKeys.server(teamId, serverId), 'alerts'] as const,
   serverAlertList: (teamId: string, serverId: string, state: AlertState | undefined, page: number) =>
-    [...monitoringKeys.serverAlerts(teamId, serverId), { state, page, perPage: ALERTS_PER_PAGE }] as const,
-  openTeamAlerts: (teamId: string) => [...monitoringKeys.team(teamId), 'open-alerts'] as const,
+    [...metricsKeys.serverAlerts(teamId, serverId), { state, page, perPage: ALERTS_PER_PAGE }] as const,
+  openTeamAlerts: (teamId: string) => [...metricsKeys.team(teamId), 'open-alerts'] as const,
 };
 
 export const serverMetricsQuery = (teamId: string, serverId: string, range: MetricsRange) =>
   queryOptions({
-    queryKey: monitoringKeys.metrics(teamId, serverId, range),
+    queryKey: metricsKeys.metrics(teamId, serverId, range),
     queryFn: ({ signal }) => fetchServerMetrics(serverId, range, signal),
     refetchInterval: REFRESH_MS[range],
   });
 
 export const alertRulesQuery = (teamId: string, serverId: string, page: number) =>
   queryOptions({
-    queryKey: monitoringKeys.ruleList(teamId, serverId, page),
+    queryKey: metricsKeys.ruleList(teamId, serverId, page),
     queryFn: ({ signal }) => fetchAlertRules(serverId, { page, perPage: RULES_PER_PAGE }, signal),
   });
 
 export const serverAlertsQuery = (teamId: string, serverId: string, state: AlertState | undefined, page: number) =>
   queryOptions({
-    queryKey: monitoringKeys.serverAlertList(teamId, serverId, state, page),
+    queryKey: metricsKeys.serverAlertList(teamId, serverId, state, page),
     queryFn: ({ signal }) => fetchServerAlerts(serverId, { state, page, perPage: ALERTS_PER_PAGE }, signal),
   });
 
 export const openTeamAlertsQuery = (teamId: string) =>
   queryOptions({
-    queryKey: monitoringKeys.openTeamAlerts(teamId),
+    queryKey: metricsKeys.openTeamAlerts(teamId),
     queryFn: ({ signal }) => fetchTeamAlerts({ state: 'open', page: 1, perPage: OPEN_ALERTS_PER_PAGE }, signal),
   });
 

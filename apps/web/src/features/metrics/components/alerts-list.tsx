@@ -6,7 +6,7 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { dateTime, timeAgo } from '../../../lib/format';
 import { ALERTS_PER_PAGE, useServerAlerts } from '../queries';
-import '../monitoring.css';
+import '../metrics.css';
 
 const FILTERS: { value: AlertState | ''; label: string }[] = [
   { value: '', label: 'Open and resolved' },

@@ -2,7 +2,7 @@ import type { AlertEventDto, AlertRuleDto, MetricsRange, ServerMetricSampleDto, 
 
 const GB = 1024 ** 3;
 
-/** Test data for the monitoring specs. */
+/** Test data for the metrics specs. */
 export function aSample(overrides: Partial<ServerMetricSampleDto> = {}): ServerMetricSampleDto {
   return {
     ts: new Date(Date.now() - 60_000).toISOString(),

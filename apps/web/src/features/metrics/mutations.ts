@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateAlertRuleRequest, UpdateAlertRuleRequest } from '@zpanel/contracts';
 import { createAlertRule, deleteAlertRule, updateAlertRule } from './api';
-import { monitoringKeys } from './queries';
+import { metricsKeys } from './queries';
 
 function useRefreshRules(teamId: string, serverId: string) {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: monitoringKeys.rules(teamId, serverId) });
+  return () => queryClient.invalidateQueries({ queryKey: metricsKeys.rules(teamId, serverId) });
 }
 
 export function useCreateAlertRule(teamId: string, serverId: string) {
