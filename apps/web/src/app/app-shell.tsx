@@ -1,10 +1,9 @@
 import { NavLink, Outlet } from 'react-router';
 import { AuditLogIcon, KeyIcon, LogoIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
-import { UserMenu } from '../features/auth/components/user-menu';
-import { ApiStatus } from '../features/system/components/api-status';
-import { useSystemEvents } from '../features/system/use-system-events';
-import { TeamSwitcher } from '../features/teams/components/team-switcher';
+import { UserMenu } from '../features/auth';
+import { ApiStatus, useSystemEvents } from '../features/system';
+import { TeamSwitcher } from '../features/teams';
 import './nav-groups.css';
 
 const NAV = [

@@ -1,35 +1,28 @@
 import type { RouteObject } from 'react-router';
-import { ApiTokensPage } from '../features/api-tokens/pages/api-tokens-page';
-import { ApplicationDangerTab } from '../features/applications/pages/application-danger-tab';
-import { ApplicationDeploymentTab } from '../features/applications/pages/application-deployment-tab';
-import { ApplicationDeploymentsTab } from '../features/applications/pages/application-deployments-tab';
-import { ApplicationDomainsTab } from '../features/applications/pages/application-domains-tab';
-import { ApplicationWebhooksTab } from '../features/applications/pages/application-webhooks-tab';
-import { ApplicationEnvironmentTab } from '../features/applications/pages/application-environment-tab';
-import { ApplicationHealthCheckTab } from '../features/applications/pages/application-health-check-tab';
-import { ApplicationOverviewTab } from '../features/applications/pages/application-overview-tab';
-import { ApplicationPage } from '../features/applications/pages/application-page';
-import { ApplicationPreviewsTab } from '../features/applications/pages/application-previews-tab';
-import { ApplicationSettingsTab } from '../features/applications/pages/application-settings-tab';
-import { NewApplicationPage } from '../features/applications/pages/new-application-page';
-import { AuditPage } from '../features/audit/pages/audit-page';
-import { RequireSession } from '../features/auth/components/require-session';
-import { SessionRoot } from '../features/auth/components/session-root';
-import { LoginPage } from '../features/auth/pages/login-page';
-import { ProfilePage } from '../features/auth/pages/profile-page';
-import { SetupPage } from '../features/auth/pages/setup-page';
-import { AcceptInvitationPage } from '../features/members/pages/accept-invitation-page';
-import { MembersPage } from '../features/members/pages/members-page';
-import { ProjectPage } from '../features/projects/pages/project-page';
-import { ProjectsPage } from '../features/projects/pages/projects-page';
-import { ServerAlertsTab } from '../features/servers/pages/server-alerts-tab';
-import { ServerConsoleTab } from '../features/servers/pages/server-console-tab';
-import { ServerContainersTab } from '../features/servers/pages/server-containers-tab';
-import { ServerDetailPage } from '../features/servers/pages/server-detail-page';
-import { ServerOverviewTab } from '../features/servers/pages/server-overview-tab';
-import { ServersPage } from '../features/servers/pages/servers-page';
-import { OverviewPage } from '../features/system/pages/overview-page';
-import { SystemPage } from '../features/system/pages/system-page';
+import { ApiTokensPage } from '../features/api-tokens';
+import {
+  ApplicationDangerTab,
+  ApplicationDomainsTab,
+  ApplicationEnvironmentTab,
+  ApplicationHealthCheckTab,
+  ApplicationOverviewTab,
+  ApplicationPage,
+  ApplicationSettingsTab,
+  NewApplicationPage,
+} from '../features/applications';
+import { AuditPage } from '../features/audit';
+import { LoginPage, ProfilePage, RequireSession, SessionRoot, SetupPage } from '../features/auth';
+import { ServerConsoleTab } from '../features/command-runs';
+import { ServerContainersTab } from '../features/containers';
+import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features/deployments';
+import { AcceptInvitationPage, MembersPage } from '../features/members';
+import { ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
+import { ApplicationPreviewsTab } from '../features/previews';
+import { ProjectPage, ProjectsPage } from '../features/projects';
+import { ServerDetailPage, ServerOverviewTab, ServersPage } from '../features/servers';
+import { OverviewPage, SystemPage } from '../features/system';
+import { TwoFactorCard } from '../features/two-factor';
+import { ApplicationWebhooksTab } from '../features/webhooks';
 import { AppShell } from './app-shell';
 import { NotFoundPage } from './not-found-page';
 
@@ -53,13 +46,20 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <OverviewPage /> },
           { path: 'system', element: <SystemPage /> },
-          { path: 'profile', element: <ProfilePage /> },
+          { path: 'profile', element: <ProfilePage twoFactor={<TwoFactorCard />} /> },
           { path: 'servers', element: <ServersPage /> },
           {
             path: 'servers/:serverId',
             element: <ServerDetailPage />,
             children: [
-              { index: true, element: <ServerOverviewTab /> },
+              {
+                index: true,
+                element: (
+                  <ServerOverviewTab>
+                    <ServerOverviewMetrics />
+                  </ServerOverviewTab>
+                ),
+              },
               { path: 'containers', element: <ServerContainersTab /> },
               { path: 'console', element: <ServerConsoleTab /> },
               { path: 'alerts', element: <ServerAlertsTab /> },

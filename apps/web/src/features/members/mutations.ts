@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { InviteMemberRequest, MeResponse, Role, SessionResponse, TeamMembershipDto } from '@zpanel/contracts';
 import { useSessionStore } from '../../lib/session-store';
-import { authKeys } from '../auth/queries';
+import { authKeys } from '../../shared/session/queries';
 import {
   acceptInvitation,
   changeMemberRole,

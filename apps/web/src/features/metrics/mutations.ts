@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateAlertRuleRequest, UpdateAlertRuleRequest } from '@zpanel/contracts';
-import { createAlertRule, deleteAlertRule, updateAlertRule } from './api';
-import { metricsKeys } from './queries';
+import { createAlertRule, deleteAlertRule, updateAlertRule } from '../../shared/metrics/api';
+import { metricsKeys } from '../../shared/metrics/queries';
 
 function useRefreshRules(teamId: string, serverId: string) {
   const queryClient = useQueryClient();

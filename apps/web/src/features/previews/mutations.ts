@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { applicationKeys } from '../applications/queries';
+import { applicationKeys } from '../../shared/applications/queries';
 import { removePreview } from './api';
 import { previewKeys } from './queries';
 

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateEnvironmentRequest, CreateProjectRequest, ProjectDto, UpdateProjectRequest } from '@zpanel/contracts';
-import { createEnvironment, createProject, deleteEnvironment, deleteProject, updateProject } from './api';
-import { projectKeys } from './queries';
+import { createEnvironment, createProject, deleteEnvironment, deleteProject, updateProject } from '../../shared/projects/api';
+import { projectKeys } from '../../shared/projects/queries';
 
 export function useCreateProject(teamId: string) {
   const queryClient = useQueryClient();

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateServerRequest, CreateSshKeyRequest, ServerDto, UpdateServerRequest } from '@zpanel/contracts';
-import { createServer, createSshKey, deleteServer, deleteSshKey, trustHostKey, updateServer, validateServer } from './api';
-import { serverKeys, sshKeyKeys } from './queries';
+import { createServer, createSshKey, deleteServer, deleteSshKey, trustHostKey, updateServer, validateServer } from '../../shared/servers/api';
+import { serverKeys, sshKeyKeys } from '../../shared/servers/queries';
 
 export function useCreateSshKey(teamId: string) {
   const queryClient = useQueryClient();

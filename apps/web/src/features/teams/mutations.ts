@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { MeResponse } from '@zpanel/contracts';
-import { authKeys } from '../auth/queries';
+import { authKeys } from '../../shared/session/queries';
 import { createTeam } from './api';
 
 export function useCreateTeam() {

@@ -1,6 +1,6 @@
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { MeResponse } from '@zpanel/contracts';
-import { authKeys } from '../auth/queries';
+import { authKeys } from '../../shared/session/queries';
 import { confirmTwoFactor, disableTwoFactor, regenerateRecoveryCodes, startEnrollment } from './api';
 
 /**

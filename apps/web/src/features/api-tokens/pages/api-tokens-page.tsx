@@ -5,7 +5,7 @@ import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
-import { useCurrentTeam } from '../../teams/use-current-team';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { ApiTokenList } from '../components/api-token-list';
 import { CreateTokenDialog } from '../components/create-token-dialog';
 import '../api-tokens.css';

@@ -4,8 +4,8 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { CopyButton } from '../../../components/copy-button';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
-import { errorsByField, shownFields } from '../application-form';
-import { useForgetGitHostKey, useGenerateDeployKey, useSetGitToken } from '../mutations';
+import { errorsByField, shownFields } from '../../../shared/applications/application-form';
+import { useForgetGitHostKey, useGenerateDeployKey, useSetGitToken } from '../../../shared/applications/mutations';
 
 interface Props {
   application: ApplicationDto;

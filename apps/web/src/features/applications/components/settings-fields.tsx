@@ -1,8 +1,8 @@
 import { APPLICATION_LIMITS, BUILD_PACKS, HEALTH_CHECK_TYPES, RESTART_POLICIES, type SshKeyDto } from '@zpanel/contracts';
 import { TextField } from '../../../components/text-field';
-import type { HealthCheckForm, RuntimeForm, SourceForm } from '../application-form';
-import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS } from '../labels';
-import { SelectField } from './fields';
+import type { HealthCheckForm, RuntimeForm, SourceForm } from '../../../shared/applications/application-form';
+import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS } from '../../../shared/applications/labels';
+import { SelectField } from '../../../shared/applications/components/fields';
 
 type Errors = Record<string, string | undefined>;
 

@@ -3,8 +3,8 @@ import { useNavigate } from 'react-router';
 import { Dialog } from '../../../components/dialog';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
-import { useApplicationOutlet } from '../application-outlet';
-import { useDeleteApplication } from '../mutations';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { useDeleteApplication } from '../../../shared/applications/mutations';
 
 /** Deleting the application, confirmed by typing its name. */
 export function ApplicationDangerTab() {

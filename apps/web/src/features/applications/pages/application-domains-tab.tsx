@@ -1,11 +1,11 @@
 import { APPLICATION_LIMITS } from '@zpanel/contracts';
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
-import { errorsByField, parseDomains, shownFields } from '../application-form';
-import { useApplicationOutlet } from '../application-outlet';
-import { TextAreaField } from '../components/fields';
-import { domainUrl } from '../labels';
-import { useUpdateApplication } from '../mutations';
+import { errorsByField, parseDomains, shownFields } from '../../../shared/applications/application-form';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { TextAreaField } from '../../../shared/applications/components/fields';
+import { domainUrl } from '../../../shared/applications/labels';
+import { useUpdateApplication } from '../../../shared/applications/mutations';
 
 /** The names the proxy routes to the application; each unique on the whole instance. */
 export function ApplicationDomainsTab() {

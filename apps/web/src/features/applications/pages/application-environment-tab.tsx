@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
-import { useApplicationOutlet } from '../application-outlet';
-import { EnvVarsEditor } from '../components/env-vars-editor';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { EnvVarsEditor } from '../../../shared/applications/components/env-vars-editor';
 
 export function ApplicationEnvironmentTab() {
   const { application, teamId, role } = useApplicationOutlet();

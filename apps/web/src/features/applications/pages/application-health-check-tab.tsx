@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
-import { HEALTH_CHECK_FIELDS, type HealthCheckForm, fieldMessages, healthCheckForm, healthCheckRequest } from '../application-form';
-import { useApplicationOutlet } from '../application-outlet';
+import { HEALTH_CHECK_FIELDS, type HealthCheckForm, fieldMessages, healthCheckForm, healthCheckRequest } from '../../../shared/applications/application-form';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { HealthCheckFields } from '../components/settings-fields';
-import { useUpdateApplication } from '../mutations';
+import { useUpdateApplication } from '../../../shared/applications/mutations';
 
 /** How a new version proves it is ready; traffic moves to it only then. Applies from the next deployment. */
 export function ApplicationHealthCheckTab() {

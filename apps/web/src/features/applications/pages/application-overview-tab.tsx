@@ -3,13 +3,13 @@ import { Link } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { DeploymentStatusBadge } from '../../deployments/components/deployment-status';
-import { DEPLOYMENT_STEP_LABELS, DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../deployments/labels';
-import { useLiveDeploymentStatus } from '../../deployments/live-status';
-import { useLatestDeployment } from '../../deployments/queries';
-import { useServer } from '../../servers/queries';
-import { useApplicationOutlet } from '../application-outlet';
-import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS, domainUrl, sourceSummary } from '../labels';
+import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
+import { DEPLOYMENT_STEP_LABELS, DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import { useLiveDeploymentStatus } from '../../../shared/deployments/live-status';
+import { useLatestDeployment } from '../../../shared/deployments/queries';
+import { useServer } from '../../../shared/servers/queries';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS, domainUrl, sourceSummary } from '../../../shared/applications/labels';
 
 /** The application at a glance: its latest deployment (live), where it answers, what it runs. */
 export function ApplicationOverviewTab() {

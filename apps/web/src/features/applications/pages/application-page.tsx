@@ -2,15 +2,15 @@ import { Link, NavLink, Outlet, useMatch, useParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
-import { DeployButton } from '../../deployments/components/deploy-button';
-import { useEnvironments, useProject } from '../../projects/queries';
-import { useServer } from '../../servers/queries';
-import { useCurrentTeam } from '../../teams/use-current-team';
-import { APPLICATION_TABS, type ApplicationOutletContext } from '../application-outlet';
+import { DeployButton } from '../../../shared/deployments/components/deploy-button';
+import { useEnvironments, useProject } from '../../../shared/projects/queries';
+import { useServer } from '../../../shared/servers/queries';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
+import { APPLICATION_TABS, type ApplicationOutletContext } from '../../../shared/applications/application-outlet';
 import { PreviewBanner } from '../components/preview-banner';
-import { whyCannotDeploy, whyCannotWrite } from '../labels';
-import { useApplication } from '../queries';
-import '../applications.css';
+import { whyCannotDeploy, whyCannotWrite } from '../../../shared/applications/labels';
+import { useApplication } from '../../../shared/applications/queries';
+import '../../../shared/applications/applications.css';
 
 /** The tabs a preview keeps: what it runs and its deployments; its settings are the previewed application's. */
 const PREVIEW_TABS = APPLICATION_TABS.filter((tab) => tab.inPreview);

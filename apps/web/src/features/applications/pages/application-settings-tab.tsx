@@ -2,7 +2,7 @@ import { APPLICATION_LIMITS, type ApplicationDto, type UpdateApplicationRequest 
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
-import { useSshKeys } from '../../servers/queries';
+import { useSshKeys } from '../../../shared/servers/queries';
 import {
   RUNTIME_FIELDS,
   type RuntimeForm,
@@ -14,11 +14,11 @@ import {
   runtimeRequest,
   sourceForm,
   sourceRequest,
-} from '../application-form';
-import { useApplicationOutlet } from '../application-outlet';
+} from '../../../shared/applications/application-form';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { PrivateRepository } from '../components/private-repository';
 import { RuntimeFields, SourceFields } from '../components/settings-fields';
-import { useUpdateApplication } from '../mutations';
+import { useUpdateApplication } from '../../../shared/applications/mutations';
 
 const FIELDS = ['name', 'description', 'port', ...SOURCE_FIELDS, ...RUNTIME_FIELDS];
 

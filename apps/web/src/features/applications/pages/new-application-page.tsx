@@ -6,9 +6,9 @@ import { FormFailure } from '../../../components/form-failure';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
 import { TextField } from '../../../components/text-field';
-import { useSshKeys } from '../../servers/queries';
-import { useEnvironments, useProject } from '../../projects/queries';
-import { useCurrentTeam } from '../../teams/use-current-team';
+import { useSshKeys } from '../../../shared/servers/queries';
+import { useEnvironments, useProject } from '../../../shared/projects/queries';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import {
   EMPTY_SOURCE,
   HEALTH_CHECK_FIELDS,
@@ -27,13 +27,13 @@ import {
   runtimeRequest,
   shownFields,
   sourceRequest,
-} from '../application-form';
-import { SelectField, TextAreaField } from '../components/fields';
+} from '../../../shared/applications/application-form';
+import { SelectField, TextAreaField } from '../../../shared/applications/components/fields';
 import { HealthCheckFields, RuntimeFields, SourceFields } from '../components/settings-fields';
-import { whyCannotWrite } from '../labels';
-import { useCreateApplication } from '../mutations';
-import { useServerChoices } from '../queries';
-import '../applications.css';
+import { whyCannotWrite } from '../../../shared/applications/labels';
+import { useCreateApplication } from '../../../shared/applications/mutations';
+import { useServerChoices } from '../../../shared/applications/queries';
+import '../../../shared/applications/applications.css';
 
 const FIELDS = ['environmentId', 'serverId', 'name', 'description', 'port', 'domains', ...SOURCE_FIELDS, 'gitToken', ...HEALTH_CHECK_FIELDS, ...RUNTIME_FIELDS];
 

@@ -1,10 +1,10 @@
 import { Navigate, useLocation } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { useSessionStore } from '../../../lib/session-store';
-import { loginPath } from '../next-path';
-import { useSetupStatus } from '../queries';
+import { loginPath } from '../../../shared/session/next-path';
+import { useSetupStatus } from '../../../shared/session/queries';
 import { useProactiveRefresh } from '../use-proactive-refresh';
-import { AuthLayout } from './auth-layout';
+import { AuthLayout } from '../../../components/auth-layout';
 import { SessionLoading } from './session-root';
 
 /** Renders `children` for a signed-in user; anyone else goes to set-up or to sign in. */

@@ -4,7 +4,7 @@ import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { refreshSession } from '../../../lib/api-client';
 import { useSessionStore } from '../../../lib/session-store';
-import { AuthLayout } from './auth-layout';
+import { AuthLayout } from '../../../components/auth-layout';
 
 /**
  * Root of every route. The access token lives in memory only, so a new tab (or a reload) first

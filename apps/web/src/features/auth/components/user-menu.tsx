@@ -2,8 +2,8 @@ import { Link } from 'react-router';
 import { SignOutIcon, UserIcon } from '../../../components/icons';
 import { Menu } from '../../../components/menu';
 import { Skeleton } from '../../../components/skeleton';
-import { useLogout } from '../mutations';
-import { useMe } from '../queries';
+import { useLogout } from '../../../shared/session/mutations';
+import { useMe } from '../../../shared/session/queries';
 
 /** Top-bar account menu: who is signed in, their profile, signing out. */
 export function UserMenu() {

@@ -6,10 +6,10 @@ import { TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { waitDuration } from '../../../lib/format';
 import { useSessionStore } from '../../../lib/session-store';
-import { AuthLayout } from '../components/auth-layout';
-import { useLogin } from '../mutations';
-import { safeNextPath } from '../next-path';
-import { useSetupStatus } from '../queries';
+import { AuthLayout } from '../../../components/auth-layout';
+import { useLogin } from '../../../shared/session/mutations';
+import { safeNextPath } from '../../../shared/session/next-path';
+import { useSetupStatus } from '../../../shared/session/queries';
 
 type Step = 'password' | 'totp' | 'recovery';
 

@@ -1,5 +1,5 @@
 import { type ChangePasswordRequest, ErrorCode, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { PageHeader } from '../../../components/page-header';
@@ -8,18 +8,18 @@ import { StatusBadge } from '../../../components/status-badge';
 import { TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
-import { ROLE_LABELS } from '../../teams/labels';
-import { TwoFactorCard } from '../../two-factor/components/two-factor-card';
-import { useChangePassword } from '../mutations';
-import { useMe } from '../queries';
+import { ROLE_LABELS } from '../../../shared/teams/labels';
+import { useChangePassword } from '../../../shared/session/mutations';
+import { useMe } from '../../../shared/session/queries';
 
-export function ProfilePage() {
+/** The router passes the two-factor card in, so the auth feature does not import the two-factor feature. */
+export function ProfilePage({ twoFactor }: { twoFactor?: ReactNode }) {
   return (
     <>
       <PageHeader title="Profile" description="Your account and how you sign in." />
       <div className="stack">
         <AccountCard />
-        <TwoFactorCard />
+        {twoFactor}
         <ChangePasswordCard />
       </div>
     </>

@@ -7,9 +7,9 @@ import { Skeleton } from '../../../components/skeleton';
 import { TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { useSessionStore } from '../../../lib/session-store';
-import { AuthLayout } from '../components/auth-layout';
-import { useCreateOwner } from '../mutations';
-import { useSetupStatus } from '../queries';
+import { AuthLayout } from '../../../components/auth-layout';
+import { useCreateOwner } from '../../../shared/session/mutations';
+import { useSetupStatus } from '../../../shared/session/queries';
 
 const TITLE = 'Create the owner account';
 const FIELDS: readonly (keyof CreateOwnerRequest)[] = ['email', 'name', 'password', 'teamName'];

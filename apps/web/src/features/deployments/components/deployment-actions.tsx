@@ -2,8 +2,8 @@ import type { DeploymentDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { canCancel, canRollBackTo, deploymentHref, shortCommit } from '../labels';
-import { useCancelDeployment, useRollbackDeployment } from '../mutations';
+import { canCancel, canRollBackTo, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import { useCancelDeployment, useRollbackDeployment } from '../../../shared/deployments/mutations';
 
 interface DeploymentActionsProps {
   teamId: string;

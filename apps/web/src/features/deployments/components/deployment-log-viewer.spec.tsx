@@ -7,7 +7,7 @@ import { emitLiveEvent, emitServerEvent, liveSubscriptions, refuseLiveSubscripti
 import { ACCESS_TOKEN } from '../../../test/fixtures';
 import { mockApi } from '../../../test/mock-api';
 import { aDeployment, logLines } from '../../../test/deployments-fixtures';
-import { deploymentKeys } from '../queries';
+import { deploymentKeys } from '../../../shared/deployments/queries';
 import { DeploymentLogViewer } from './deployment-log-viewer';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));

@@ -2,12 +2,12 @@ import { type DeploymentDto, isDeploymentFinished } from '@zpanel/contracts';
 import { useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
 import { DownloadIcon } from '../../../components/icons';
-import { fetchDeploymentLog } from '../api';
-import { DEPLOYMENT_STEP_LABELS } from '../labels';
-import { useApplyDeploymentStatus } from '../live-status';
-import { useDeploymentLog } from '../use-deployment-log';
+import { fetchDeploymentLog } from '../../../shared/deployments/api';
+import { DEPLOYMENT_STEP_LABELS } from '../../../shared/deployments/labels';
+import { useApplyDeploymentStatus } from '../../../shared/deployments/live-status';
+import { useDeploymentLog } from '../../../shared/deployments/use-deployment-log';
 import { AnsiText } from './ansi-text';
-import { DeploymentStatusBadge } from './deployment-status';
+import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
 import { VirtualLogList } from './virtual-log-list';
 import '../deployments.css';
 

@@ -3,10 +3,10 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../labels';
-import { DEPLOYMENTS_PER_PAGE, useDeployments } from '../queries';
+import { DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import { DEPLOYMENTS_PER_PAGE, useDeployments } from '../../../shared/deployments/queries';
 import { DeploymentActions } from './deployment-actions';
-import { DeploymentStatusBadge } from './deployment-status';
+import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
 import '../deployments.css';
 
 interface DeploymentsTableProps {

@@ -6,7 +6,7 @@ import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { dateTime } from '../../../lib/format';
-import { ROLE_LABELS } from '../../teams/labels';
+import { ROLE_LABELS } from '../../../shared/teams/labels';
 import { INVITATION_STATUS, roughlyFromNow } from '../labels';
 import { useRevokeInvitation } from '../mutations';
 import { INVITATIONS_PER_PAGE, useInvitations } from '../queries';

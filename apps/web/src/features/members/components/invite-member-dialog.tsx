@@ -4,7 +4,7 @@ import { Dialog } from '../../../components/dialog';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
-import { ROLE_LABELS } from '../../teams/labels';
+import { ROLE_LABELS } from '../../../shared/teams/labels';
 import { ROLE_SUMMARIES } from '../labels';
 import { useInviteMember } from '../mutations';
 import { ROLES_STRONGEST_FIRST, whyCannotGrant } from '../permissions';

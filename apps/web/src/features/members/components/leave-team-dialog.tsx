@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TeamMembershipDto } from '@zpanel/contracts';
 import { useNavigate } from 'react-router';
 import { useSessionStore } from '../../../lib/session-store';
-import { useSwitchTeam } from '../../teams/use-current-team';
+import { useSwitchTeam } from '../../../shared/teams/use-current-team';
 import { forgetTeam, useLeaveTeam } from '../mutations';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 

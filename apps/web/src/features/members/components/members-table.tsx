@@ -7,7 +7,7 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { ApiError } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
-import { ROLE_LABELS } from '../../teams/labels';
+import { ROLE_LABELS } from '../../../shared/teams/labels';
 import { calendarDate } from '../labels';
 import { useChangeMemberRole, useRemoveMember } from '../mutations';
 import { isSelfDemotion, isTeamAdmin, ROLES_STRONGEST_FIRST, whyCannotChangeRole, whyCannotGrant, whyCannotRemove } from '../permissions';

@@ -3,7 +3,7 @@ import { ErrorState } from '../../../components/error-state';
 import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
-import { useCurrentTeam } from '../../teams/use-current-team';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { InvitationsTable } from '../components/invitations-table';
 import { InviteMemberDialog } from '../components/invite-member-dialog';
 import { MembersTable } from '../components/members-table';

@@ -8,7 +8,7 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { describeRule } from '../labels';
 import { useDeleteAlertRule } from '../mutations';
-import { RULES_PER_PAGE, useAlertRules } from '../queries';
+import { RULES_PER_PAGE, useAlertRules } from '../../../shared/metrics/queries';
 import '../metrics.css';
 import { AlertRuleDialog } from './alert-rule-dialog';
 

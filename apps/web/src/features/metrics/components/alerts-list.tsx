@@ -5,7 +5,7 @@ import { Pagination, usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { ALERTS_PER_PAGE, useServerAlerts } from '../queries';
+import { ALERTS_PER_PAGE, useServerAlerts } from '../../../shared/metrics/queries';
 import '../metrics.css';
 
 const FILTERS: { value: AlertState | ''; label: string }[] = [

@@ -1,6 +1,6 @@
 import type { ServerMetricSampleDto } from '@zpanel/contracts';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { bytes } from '../../servers/labels';
+import { bytes } from '../../../shared/servers/labels';
 import { percent } from '../labels';
 
 const load = (value: number | null) => (value === null ? '—' : value.toFixed(2));

@@ -2,7 +2,7 @@ import type { MetricsRange } from '@zpanel/contracts';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { dateTime } from '../../../lib/format';
 import { percent } from '../labels';
-import type { ChartPoint } from '../metric-points';
+import type { ChartPoint } from '../../../shared/metrics/metric-points';
 
 export type ChartMetric = 'cpu' | 'memory' | 'disk';
 

@@ -2,9 +2,9 @@ import { APPLICATION_LIMITS, type ApplicationDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
-import { fieldMessages } from '../../applications/application-form';
-import { CheckboxField } from '../../applications/components/fields';
-import { useUpdateApplication } from '../../applications/mutations';
+import { fieldMessages } from '../../../shared/applications/application-form';
+import { CheckboxField } from '../../../shared/applications/components/fields';
+import { useUpdateApplication } from '../../../shared/applications/mutations';
 import { previewHost } from '../labels';
 
 interface PreviewSettingsFormProps {

@@ -6,10 +6,10 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination, usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { domainUrl } from '../../applications/labels';
-import { DeploymentStatusBadge } from '../../deployments/components/deployment-status';
-import { deploymentHref, shortCommit } from '../../deployments/labels';
-import { WEBHOOK_PROVIDER_LABELS } from '../../webhooks/labels';
+import { domainUrl } from '../../../shared/applications/labels';
+import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
+import { deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import { WEBHOOK_PROVIDER_LABELS } from '../../../shared/webhooks/labels';
 import { useRemovePreview } from '../mutations';
 import { PREVIEWS_PER_PAGE, usePreviews } from '../queries';
 

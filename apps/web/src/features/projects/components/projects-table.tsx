@@ -3,7 +3,7 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { PROJECTS_PER_PAGE, useProjects } from '../queries';
+import { PROJECTS_PER_PAGE, useProjects } from '../../../shared/projects/queries';
 
 interface ProjectsTableProps {
   teamId: string;

@@ -7,9 +7,9 @@ import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
-import { bytes, CHECK_INTERVAL_HINT, parseCheckInterval } from '../labels';
+import { bytes, CHECK_INTERVAL_HINT, parseCheckInterval } from '../../../shared/servers/labels';
 import { useCreateServer, useCreateSshKey, useValidateServer } from '../mutations';
-import { useServer, useSshKeys } from '../queries';
+import { useServer, useSshKeys } from '../../../shared/servers/queries';
 import { ServerStatus } from './server-status';
 
 interface AddServerWizardProps {

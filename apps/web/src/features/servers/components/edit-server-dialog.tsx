@@ -4,9 +4,9 @@ import { Dialog } from '../../../components/dialog';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
-import { CHECK_INTERVAL_HINT, parseCheckInterval } from '../labels';
+import { CHECK_INTERVAL_HINT, parseCheckInterval } from '../../../shared/servers/labels';
 import { useUpdateServer } from '../mutations';
-import { useSshKeys } from '../queries';
+import { useSshKeys } from '../../../shared/servers/queries';
 
 interface EditServerDialogProps {
   teamId: string;

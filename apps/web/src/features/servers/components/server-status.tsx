@@ -1,6 +1,6 @@
 import type { ServerDto } from '@zpanel/contracts';
 import { StatusBadge } from '../../../components/status-badge';
-import { STATUS_LABELS, STATUS_TONES } from '../labels';
+import { STATUS_LABELS, STATUS_TONES } from '../../../shared/servers/labels';
 
 /** The status badge, with the reason of a failure as its tooltip and, with `showReason`, below it. */
 export function ServerStatus({ server, showReason = false }: { server: Pick<ServerDto, 'status' | 'statusReason'>; showReason?: boolean }) {

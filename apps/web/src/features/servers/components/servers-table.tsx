@@ -3,9 +3,9 @@ import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { countOpenAlerts, OpenAlertsCell } from '../../metrics/components/open-alerts';
-import { useOpenTeamAlerts } from '../../metrics/queries';
-import { SERVERS_PER_PAGE, useServers } from '../queries';
+import { countOpenAlerts, OpenAlertsCell } from '../../../shared/metrics/open-alerts';
+import { useOpenTeamAlerts } from '../../../shared/metrics/queries';
+import { SERVERS_PER_PAGE, useServers } from '../../../shared/servers/queries';
 import { ServerStatus } from './server-status';
 
 interface ServersTableProps {

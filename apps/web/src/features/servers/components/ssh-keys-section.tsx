@@ -6,7 +6,7 @@ import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { timeAgo } from '../../../lib/format';
 import { useDeleteSshKey } from '../mutations';
-import { useSshKeys } from '../queries';
+import { useSshKeys } from '../../../shared/servers/queries';
 
 interface SshKeysSectionProps {
   teamId: string;

@@ -4,13 +4,13 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
-import { useServerEvents } from '../../metrics/use-server-events';
-import { useCurrentTeam } from '../../teams/use-current-team';
+import { useServerEvents } from '../../../shared/metrics/use-server-events';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { EditServerDialog } from '../components/edit-server-dialog';
-import { isHostKeyChange, whyCannotManageServers } from '../labels';
+import { isHostKeyChange, whyCannotManageServers } from '../../../shared/servers/labels';
 import { useDeleteServer, useTrustHostKey, useValidateServer } from '../mutations';
-import { useServer } from '../queries';
-import { type ServerOutletContext, SERVER_TABS } from '../server-outlet';
+import { useServer } from '../../../shared/servers/queries';
+import { type ServerOutletContext, SERVER_TABS } from '../../../shared/servers/server-outlet';
 import '../servers.css';
 
 type Dialogs = 'edit' | 'trust' | 'delete' | undefined;

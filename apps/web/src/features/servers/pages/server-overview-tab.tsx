@@ -1,13 +1,16 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { ServerMetrics } from '../../metrics/components/server-metrics';
 import { ServerStatus } from '../components/server-status';
-import { bytes } from '../labels';
-import { useServerOutlet } from '../server-outlet';
+import { bytes } from '../../../shared/servers/labels';
+import { useServerOutlet } from '../../../shared/servers/server-outlet';
 
-/** The server's facts from its last validation; live metrics sit below them. */
-export function ServerOverviewTab() {
-  const { server, teamId, live } = useServerOutlet();
+/**
+ * The server's facts from its last validation; live metrics sit below them. The router passes the
+ * metrics panel in, so the servers feature does not import the metrics feature.
+ */
+export function ServerOverviewTab({ children }: { children?: ReactNode }) {
+  const { server } = useServerOutlet();
   return (
     <>
     <section className="panel" aria-label="Server details">
@@ -51,7 +54,7 @@ export function ServerOverviewTab() {
         <Link to="/servers">Back to servers</Link>
       </p>
     </section>
-    <ServerMetrics teamId={teamId} server={server} live={live} />
+    {children}
     </>
   );
 }

@@ -4,12 +4,12 @@ import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
-import { useTeamServerEvents } from '../../metrics/use-server-events';
-import { useCurrentTeam } from '../../teams/use-current-team';
+import { useTeamServerEvents } from '../../../shared/metrics/use-server-events';
+import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { AddServerWizard } from '../components/add-server-wizard';
 import { ServersTable } from '../components/servers-table';
 import { SshKeysSection } from '../components/ssh-keys-section';
-import { whyCannotManageServers } from '../labels';
+import { whyCannotManageServers } from '../../../shared/servers/labels';
 import '../servers.css';
 
 export function ServersPage() {

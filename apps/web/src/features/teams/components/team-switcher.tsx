@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { CheckIcon, ChevronsUpDownIcon, PlusIcon } from '../../../components/icons';
 import { Menu } from '../../../components/menu';
 import { ApiError } from '../../../lib/api-client';
-import { ROLE_LABELS } from '../labels';
-import { useCurrentTeam, useSwitchTeam } from '../use-current-team';
+import { ROLE_LABELS } from '../../../shared/teams/labels';
+import { useCurrentTeam, useSwitchTeam } from '../../../shared/teams/use-current-team';
 import { CreateTeamDialog } from './create-team-dialog';
 
 /** Top-bar control for the team everything acts in, and the way to create another. */

@@ -5,7 +5,7 @@ import { FormFailure } from '../../../components/form-failure';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import '../../../components/confirm-dialog.css';
-import { useMe } from '../../auth/queries';
+import { useMe } from '../../../shared/session/queries';
 import { useStartEnrollment } from '../mutations';
 import { DisableTwoFactorDialog } from './disable-two-factor-dialog';
 import { EnrollmentStep } from './enrollment-step';

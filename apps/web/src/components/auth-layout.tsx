@@ -1,5 +1,5 @@
-import { LogoIcon } from '../../../components/icons';
-import { ThemeToggle } from '../../../components/theme-toggle';
+import { LogoIcon } from './icons';
+import { ThemeToggle } from './theme-toggle';
 
 interface AuthLayoutProps {
   title: string;

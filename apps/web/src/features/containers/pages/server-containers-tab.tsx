@@ -1,5 +1,5 @@
-import { ServerContainers } from '../../containers/components/server-containers';
-import { useServerOutlet } from '../server-outlet';
+import { ServerContainers } from '../components/server-containers';
+import { useServerOutlet } from '../../../shared/servers/server-outlet';
 
 export function ServerContainersTab() {
   const { server, teamId, role } = useServerOutlet();

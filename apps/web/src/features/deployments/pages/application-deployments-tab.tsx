@@ -1,6 +1,6 @@
 import { usePageParam } from '../../../components/pagination';
-import { DeploymentsTable } from '../../deployments/components/deployments-table';
-import { useApplicationOutlet } from '../application-outlet';
+import { DeploymentsTable } from '../components/deployments-table';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 
 export function ApplicationDeploymentsTab() {
   const { application, teamId, deployRefusal } = useApplicationOutlet();

@@ -1,7 +1,7 @@
 import type { AlertEventDto, Paginated } from '@zpanel/contracts';
 import { Link } from 'react-router';
-import { StatusBadge } from '../../../components/status-badge';
-import '../metrics.css';
+import { StatusBadge } from '../../components/status-badge';
+import './open-alerts.css';
 
 export interface OpenAlertCounts {
   /** Open alerts per server id, from one page of the team's open alerts. */

@@ -2,11 +2,11 @@ import { Link, useParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { DeploymentActions } from '../../deployments/components/deployment-actions';
-import { DeploymentLogViewer } from '../../deployments/components/deployment-log-viewer';
-import { DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../deployments/labels';
-import { useDeployment } from '../../deployments/queries';
-import { useApplicationOutlet } from '../application-outlet';
+import { DeploymentActions } from '../components/deployment-actions';
+import { DeploymentLogViewer } from '../components/deployment-log-viewer';
+import { DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import { useDeployment } from '../../../shared/deployments/queries';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 
 /** One deployment: what and who, Cancel / Roll back, and its log streaming live. */
 export function ApplicationDeploymentTab() {

@@ -1,11 +1,11 @@
 import { Link } from 'react-router';
-import { PreviewSettingsForm } from '../../previews/components/preview-settings-form';
-import { PreviewsTable } from '../../previews/components/previews-table';
-import { PULL_REQUEST_EVENT_HINTS } from '../../previews/labels';
-import '../../previews/previews.css';
-import { WEBHOOK_PROVIDER_LABELS } from '../../webhooks/labels';
-import { useApplicationOutlet } from '../application-outlet';
-import { EnvVarsEditor } from '../components/env-vars-editor';
+import { PreviewSettingsForm } from '../components/preview-settings-form';
+import { PreviewsTable } from '../components/previews-table';
+import { PULL_REQUEST_EVENT_HINTS } from '../labels';
+import '../previews.css';
+import { WEBHOOK_PROVIDER_LABELS } from '../../../shared/webhooks/labels';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { EnvVarsEditor } from '../../../shared/applications/components/env-vars-editor';
 
 /** Pull request previews: whether and where they deploy, the webhook events they need, their variables, and the open ones. */
 export function ApplicationPreviewsTab() {

@@ -1,7 +1,7 @@
-import { AlertRules } from '../../metrics/components/alert-rules';
-import { AlertsList } from '../../metrics/components/alerts-list';
-import { whyCannotEditRules } from '../../metrics/labels';
-import { useServerOutlet } from '../server-outlet';
+import { AlertRules } from '../components/alert-rules';
+import { AlertsList } from '../components/alerts-list';
+import { whyCannotEditRules } from '../labels';
+import { useServerOutlet } from '../../../shared/servers/server-outlet';
 
 /** Open and resolved alerts (kept current by the page's live subscription), then the rules that open them. */
 export function ServerAlertsTab() {

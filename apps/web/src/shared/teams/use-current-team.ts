@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TeamMembershipDto } from '@zpanel/contracts';
 import { useEffect } from 'react';
 import { useSessionStore } from '../../lib/session-store';
-import { authKeys, useMe } from '../auth/queries';
+import { authKeys, useMe } from '../session/queries';
 
 /**
  * The team requests act in: the stored choice while the user still belongs to it, else their

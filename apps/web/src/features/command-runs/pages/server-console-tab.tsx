@@ -1,5 +1,5 @@
-import { CommandConsole } from '../../command-runs/components/command-console';
-import { useServerOutlet } from '../server-outlet';
+import { CommandConsole } from '../components/command-console';
+import { useServerOutlet } from '../../../shared/servers/server-outlet';
 
 export function ServerConsoleTab() {
   const { server, teamId, role } = useServerOutlet();

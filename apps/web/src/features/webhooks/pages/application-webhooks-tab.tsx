@@ -9,13 +9,13 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TextField } from '../../../components/text-field';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample, webhookOutcomeLabel } from '../../webhooks/labels';
-import { useRotateWebhookSecret } from '../../webhooks/mutations';
-import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../../webhooks/queries';
-import { errorsByField, shownFields } from '../application-form';
-import { useApplicationOutlet } from '../application-outlet';
-import { TextAreaField } from '../components/fields';
-import { useUpdateApplication } from '../mutations';
+import { WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample, webhookOutcomeLabel } from '../../../shared/webhooks/labels';
+import { useRotateWebhookSecret } from '../mutations';
+import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../queries';
+import { errorsByField, shownFields } from '../../../shared/applications/application-form';
+import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { TextAreaField } from '../../../shared/applications/components/fields';
+import { useUpdateApplication } from '../../../shared/applications/mutations';
 
 /** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
 function NewSecret({ created }: { created: WebhookSecretDto }) {

@@ -1,0 +1,2 @@
+// What the app's router and shell use from this feature; nothing else imports the feature.
+export { TeamSwitcher } from './components/team-switcher';
