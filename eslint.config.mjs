@@ -1,11 +1,10 @@
 // Lint for the whole workspace: `npm run lint` (eslint --max-warnings 0 .).
 // Kept lean on purpose: correctness rules and module boundaries, no formatting rules.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
 import { createProjectGraphAsync } from 'nx/src/devkit-exports.js';
 import tseslint from 'typescript-eslint';
+import { featureBoundaries } from './apps/web/eslint/feature-boundaries.mjs';
 
 // @nx/enforce-module-boundaries only reads the cached project graph (.nx/workspace-data) and
 // silently skips itself when the cache is missing; a stale cache misses new projects. Build
@@ -58,54 +57,6 @@ const testMayAlsoUseHarness = new Set([
   'type:remote',
   'type:runners',
 ]);
-
-// SPA feature boundaries (docs/architecture.md, "Web app"): a feature folder under
-// apps/web/src/features imports only its own files and the shared layers (components, lib,
-// shared); what several features need lives in shared/ or components/. Only the app folder
-// (router and shell) imports a feature, and only through its index. Resolved from the file's
-// path, since relative specifiers ('../../servers/queries') cannot be matched by a pattern.
-const WEB_SRC = fileURLToPath(new URL('apps/web/src', import.meta.url));
-const webArea = (file) => {
-  const parts = path.relative(WEB_SRC, file).split(path.sep);
-  if (parts[0] === '..' || path.isAbsolute(parts[0])) return null;
-  return parts[0] === 'features' ? { area: 'features', feature: parts[1], rest: parts.slice(2) } : { area: parts[0] };
-};
-const featureBoundaries = {
-  meta: {
-    type: 'problem',
-    messages: {
-      otherFeature:
-        "Feature '{{from}}' imports feature '{{to}}': move what both need to shared/ or components/, or let the router (src/app) compose them.",
-      notFromApp: "Only src/app imports a feature ('{{to}}'); move what this needs to shared/ or components/.",
-      deepImport: "Import feature '{{to}}' through its index ('…/features/{{to}}'), not its files.",
-    },
-    schema: [],
-  },
-  create(context) {
-    const from = webArea(context.filename);
-    if (!from) return {};
-    const check = (node) => {
-      const spec = node?.source?.value;
-      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
-      const to = webArea(path.resolve(path.dirname(context.filename), spec));
-      if (!to || to.area !== 'features') return;
-      const data = { from: from.feature, to: to.feature };
-      if (from.area === 'features') {
-        if (from.feature !== to.feature) context.report({ node: node.source, messageId: 'otherFeature', data });
-      } else if (from.area !== 'app') {
-        context.report({ node: node.source, messageId: 'notFromApp', data });
-      } else if (to.rest.length > 0 && !(to.rest.length === 1 && /^index(\.tsx?)?$/.test(to.rest[0]))) {
-        context.report({ node: node.source, messageId: 'deepImport', data });
-      }
-    };
-    return {
-      ImportDeclaration: check,
-      ExportNamedDeclaration: check,
-      ExportAllDeclaration: check,
-      ImportExpression: check,
-    };
-  },
-};
 
 const boundaries = ({ tests }) => [
   'error',
