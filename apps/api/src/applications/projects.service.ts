@@ -70,8 +70,12 @@ export class ProjectsService {
     const current = await this.dataSource.getRepository(ProjectEntity).findOneByOrFail({ id });
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0) {
-      await this.uniqueProjectName(() => this.dataSource.getRepository(ProjectEntity).update({ id }, changes));
-      await this.audit.record({ action: AuditAction.ProjectUpdated, teamId: current.teamId, actor: caller, target: { type: 'project', id }, metadata: { changed: Object.keys(changes) } });
+      await this.uniqueProjectName(() =>
+        this.dataSource.transaction(async (manager) => {
+          await manager.getRepository(ProjectEntity).update({ id }, changes);
+          await this.audit.record({ action: AuditAction.ProjectUpdated, teamId: current.teamId, actor: caller, target: { type: 'project', id }, metadata: { changed: Object.keys(changes) } }, manager);
+        }),
+      );
     }
     return this.get(id);
   }

@@ -238,30 +238,31 @@ export class DeploymentsService {
    * behind the worker's back.
    */
   async cancel(caller: Caller, deploymentId: string): Promise<DeploymentDto> {
-    const result = await this.deployments
-      .createQueryBuilder()
-      .update()
-      .set({
-        cancelRequestedAt: () => 'now()',
-        status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
-        finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
-        reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
-        reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
-      })
-      .where(`id = :deploymentId AND status IN ('queued', 'running')`, { deploymentId })
-      .returning(['status', 'team_id', 'application_id'])
-      .execute();
-    const updated = (result.raw as { status: string; team_id: string; application_id: string }[])[0];
-    if (!updated) {
-      const current = await this.get(deploymentId);
-      throw new AppException(ErrorCode.Conflict, `The deployment already finished (${current.status})`);
-    }
-    await this.audit.record({
-      action: AuditAction.DeploymentCancelled,
-      teamId: updated.team_id,
-      actor: caller,
-      target: { type: 'application', id: updated.application_id },
-      metadata: { deploymentId },
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .getRepository(DeploymentEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          cancelRequestedAt: () => 'now()',
+          status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
+          finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
+          reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
+          reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
+        })
+        .where(`id = :deploymentId AND status IN ('queued', 'running')`, { deploymentId })
+        .returning(['status', 'team_id', 'application_id'])
+        .execute();
+      const row = (result.raw as { status: string; team_id: string; application_id: string }[])[0];
+      if (!row) {
+        const current = await this.get(deploymentId);
+        throw new AppException(ErrorCode.Conflict, `The deployment already finished (${current.status})`);
+      }
+      await this.audit.record(
+        { action: AuditAction.DeploymentCancelled, teamId: row.team_id, actor: caller, target: { type: 'application', id: row.application_id }, metadata: { deploymentId } },
+        manager,
+      );
+      return row;
     });
     // No worker will touch a cancelled queued deployment again: the API ends its live status itself.
     if (updated.status === 'cancelled') await this.sendStatus(deploymentId, { type: 'status', status: 'cancelled', step: 'queued', reason: 'Cancelled before it started.', reasonCode: 'deployment.cancelled' });

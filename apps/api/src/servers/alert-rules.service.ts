@@ -91,8 +91,11 @@ export class AlertRulesService {
     if ((await this.rules.countBy({ serverId: server.id })) >= MAX_ALERT_RULES_PER_SERVER) {
       throw new AppException(ErrorCode.Conflict, `A server has at most ${MAX_ALERT_RULES_PER_SERVER} alert rules: delete one first`);
     }
-    const row = await this.rules.save({ ...fields, serverId: server.id, teamId: server.teamId });
-    await this.audit.record({ action: AuditAction.AlertRuleCreated, teamId: server.teamId, actor: caller, target: { type: 'alert_rule', id: row.id }, metadata: { serverId: server.id, ...fields } });
+    const row = await this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(AlertRuleEntity).save({ ...fields, serverId: server.id, teamId: server.teamId });
+      await this.audit.record({ action: AuditAction.AlertRuleCreated, teamId: server.teamId, actor: caller, target: { type: 'alert_rule', id: saved.id }, metadata: { serverId: server.id, ...fields } }, manager);
+      return saved;
+    });
     return toDto(row);
   }
 
@@ -101,13 +104,12 @@ export class AlertRulesService {
     const current = await this.find(serverId, ruleId);
     const sent = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateAlertRuleRequest;
     const fields = settle({ ...current, ...sent }, sent.metric !== undefined && sent.threshold === undefined);
-    await this.rules.update({ id: ruleId }, fields);
-    await this.audit.record({
-      action: AuditAction.AlertRuleUpdated,
-      teamId: current.teamId,
-      actor: caller,
-      target: { type: 'alert_rule', id: ruleId },
-      metadata: { serverId, changed: Object.keys(sent) },
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AlertRuleEntity).update({ id: ruleId }, fields);
+      await this.audit.record(
+        { action: AuditAction.AlertRuleUpdated, teamId: current.teamId, actor: caller, target: { type: 'alert_rule', id: ruleId }, metadata: { serverId, changed: Object.keys(sent) } },
+        manager,
+      );
     });
     return toDto(await this.rules.findOneByOrFail({ id: ruleId }));
   }
@@ -115,13 +117,18 @@ export class AlertRulesService {
   /** Its alerts go with it. */
   async delete(caller: Caller, serverId: string, ruleId: string): Promise<void> {
     const current = await this.find(serverId, ruleId);
-    await this.rules.delete({ id: ruleId });
-    await this.audit.record({
-      action: AuditAction.AlertRuleDeleted,
-      teamId: current.teamId,
-      actor: caller,
-      target: { type: 'alert_rule', id: ruleId },
-      metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AlertRuleEntity).delete({ id: ruleId });
+      await this.audit.record(
+        {
+          action: AuditAction.AlertRuleDeleted,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'alert_rule', id: ruleId },
+          metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
+        },
+        manager,
+      );
     });
   }
 

@@ -92,8 +92,10 @@ export class InvitationsService {
     const invitation = await this.invitations.findOneBy({ id, teamId });
     if (!invitation) throw new AppException(ErrorCode.NotFound, 'No such invitation in this team');
     if (statusOf(invitation) !== 'pending') throw new AppException(ErrorCode.Conflict, `The invitation is already ${statusOf(invitation)}`);
-    await this.invitations.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    await this.audit.record({ action: AuditAction.InvitationRevoked, teamId, actor: caller, target: { type: 'invitation', id }, metadata: { email: invitation.email } });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(InvitationEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.audit.record({ action: AuditAction.InvitationRevoked, teamId, actor: caller, target: { type: 'invitation', id }, metadata: { email: invitation.email } }, manager);
+    });
   }
 
   async preview(token: string): Promise<InvitationPreviewResponse> {
