@@ -62,10 +62,10 @@ describe(SshConnection.name, () => {
   /**
    * Whether no process matching `pattern` is left on the server. A SIGKILLed process can still be
    * listed for a moment after its group leader (whose exit closes the channel) is gone, on a busy
-   * machine: look a few times before concluding it survived.
+   * machine: look for up to 15 s before concluding it survived.
    */
   async function goneFromServer(pattern: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    for (let attempt = 0; attempt < 60; attempt += 1) {
       if ((await connection.exec(['pgrep', '-f', pattern])).exitCode === 1) return true;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -103,6 +103,13 @@ describe(SshConnection.name, () => {
     const running = connection.exec(['sleep', duration], { signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
     await expect(running).resolves.toMatchObject({ cancelled: true });
+    expect(await goneFromServer(`sleep ${duration}`)).toBe(true);
+  });
+
+  it('still stops a command whose timeout comes before the server has said its pid', async () => {
+    const duration = uniqueSleep();
+    // 1 ms: over before the pid line can have crossed the connection.
+    await expect(connection.exec(['sleep', duration], { timeoutMs: 1 })).resolves.toMatchObject({ timedOut: true });
     expect(await goneFromServer(`sleep ${duration}`)).toBe(true);
   });
 });

@@ -143,6 +143,9 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
         let cancelled = false;
         let pid: number | undefined;
         let pidLine: Buffer | undefined = Buffer.alloc(0);
+        // Set while a stop waits for the pid line: a timeout or cancel can come before a busy
+        // server has printed it, and without the pid the command would be left running.
+        let onPidKnown: (() => void) | undefined;
         let settled = false;
         const keep = (chunks: Buffer[], size: number, chunk: Buffer): number => {
           const room = maxBuffer - size;
@@ -172,6 +175,7 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
           pidLine = undefined;
           const match = new RegExp(`^${PID_MARKER}(\\d+)$`).exec(line);
           if (match) pid = Number(match[1]);
+          onPidKnown?.();
           if (rest.length > 0) onStderr(rest);
         });
         const onLost = () => {
@@ -198,8 +202,19 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
             truncated,
           });
         };
+        const pidOrGiveUp = (): Promise<number | undefined> =>
+          pid !== undefined || pidLine === undefined
+            ? Promise.resolve(pid)
+            : new Promise((resolve) => {
+                const giveUp = setTimeout(() => resolve(undefined), STOP_WAIT_MS);
+                giveUp.unref();
+                onPidKnown = () => {
+                  clearTimeout(giveUp);
+                  resolve(pid);
+                };
+              });
         const stop = () => {
-          const killed = pid !== undefined ? this.killProcessGroup(pid) : Promise.resolve();
+          const killed = pidOrGiveUp().then((known) => (known !== undefined ? this.killProcessGroup(known) : undefined));
           // If the process still has not gone once the kill was delivered (or could not be), do not
           // wait on the remote side forever. Counted from the kill's delivery, not from the request:
           // on a busy connection the kill can take a while, and the command is not over before it.
