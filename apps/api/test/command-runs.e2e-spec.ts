@@ -244,7 +244,7 @@ describe('command runs (built api + worker, test server)', () => {
       // Plays the scheduler's next tick instead of waiting up to 30 s for it.
       await queue.add(JobName.CommandRunsReap, {});
       const reaped = await settled(id);
-      expect(reaped).toMatchObject({ status: 'failed', exitCode: null, error: 'The worker running it stopped (no heartbeat for a minute); it is not run again by itself.' });
+      expect(reaped).toMatchObject({ status: 'failed', exitCode: null, error: 'The worker running it stopped (no heartbeat within its lease); it is not run again by itself.' });
     } finally {
       await db.end();
       await queue.close();

@@ -96,6 +96,11 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
         ...bullConnection(this.config),
         concurrency: QUEUE_CONCURRENCY[queue],
         name: this.workerId,
+        // A job held by a dead worker (a deployment waiting its turn) goes to a live one within about
+        // the run lease, not BullMQ's 30 s lock plus 30 s stall check; never under 10 s, so a busy
+        // event loop does not lose a live worker its lock.
+        lockDuration: Math.max(this.config.runs.leaseTtlMs, 10_000),
+        stalledInterval: 5_000,
       });
       worker.on('error', (error) => this.logger.error({ err: error, queue }, 'queue connection error'));
       worker.on('failed', (job, error) => this.logger.warn({ queue, jobId: job?.id, job: job?.name, err: error }, 'job failed'));

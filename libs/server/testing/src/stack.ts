@@ -80,6 +80,8 @@ export interface Stack {
   dockerNamespace: string;
   /** Host port the stack's proxy (Caddy, on the test server) publishes for HTTP. */
   proxyHttpPort: number;
+  /** The environment its processes run with, to start more of them (a second worker). */
+  env: Record<string, string>;
   api: RunningProcess;
   /** The stack's current worker (a new one after `restartWorker`). */
   worker?: RunningProcess;
@@ -137,6 +139,9 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       PORT: String(port),
       WORKER_HEALTH_PORT: String(workerPort),
       WEB_DIST_DIR: WEB_DIST,
+      // Short leases, so crash tests see a dead worker's runs reaped in seconds, not production's 10 s.
+      RUN_HEARTBEAT_MS: '1000',
+      RUN_LEASE_TTL_MS: '5000',
       ...options.env,
     });
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -161,6 +166,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       redisPrefix: prefix,
       dockerNamespace,
       proxyHttpPort: Number(env.PROXY_HTTP_PORT),
+      env,
       api,
       worker,
       workerHealthUrl: worker ? workerHealthUrl : undefined,

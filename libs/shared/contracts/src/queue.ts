@@ -150,7 +150,8 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   // The tick only claims due servers; each server's own interval (5..3600 s) decides how often it is checked.
   [JobName.ServerChecksTick]: { everyMs: 5_000 },
   [JobName.MetricsRetention]: { everyMs: 3_600_000 },
-  [JobName.DeploymentsReap]: { everyMs: 15_000 },
+  // With RUN_LEASE_TTL_MS (10 s), a deployment whose worker died frees its application within 15 s.
+  [JobName.DeploymentsReap]: { everyMs: 5_000 },
   [JobName.WebhookDeliveriesPrune]: { everyMs: 3_600_000 },
 };
 

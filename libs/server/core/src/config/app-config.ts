@@ -65,6 +65,12 @@ export interface AppConfig {
     /** Builds running at once on one server; more wait their turn. */
     buildConcurrencyPerServer: number;
   };
+  runs: {
+    /** How often a running deployment or command run saves its heartbeat (RUN_HEARTBEAT_MS). */
+    heartbeatMs: number;
+    /** A running run whose heartbeat is older than this lost its worker: the reaper fails it (RUN_LEASE_TTL_MS). */
+    leaseTtlMs: number;
+  };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;
   web: {

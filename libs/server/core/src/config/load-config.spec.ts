@@ -88,6 +88,12 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('reads the run lease periods: a heartbeat every 3 s and a 10 s lease by default, and refuses a lease shorter than two heartbeats', () => {
+    expect(loadConfig(validEnv()).runs).toEqual({ heartbeatMs: 3_000, leaseTtlMs: 10_000 });
+    expect(loadConfig({ ...validEnv(), RUN_HEARTBEAT_MS: '500', RUN_LEASE_TTL_MS: '2000' }).runs).toEqual({ heartbeatMs: 500, leaseTtlMs: 2_000 });
+    expect(problemsFor({ ...validEnv(), RUN_HEARTBEAT_MS: '5000', RUN_LEASE_TTL_MS: '6000' })).toEqual(['RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS']);
+  });
+
   it('reads TRUST_PROXY as a hop count or a list of trusted proxy addresses, never as "believe every hop"', () => {
     const trustProxy = (value: string) => loadConfig({ ...validEnv(), TRUST_PROXY: value }).http.trustProxy;
     expect(trustProxy('false')).toBe(false);

@@ -136,6 +136,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return key;
   };
 
+  // The TTL must outlast a few heartbeats, or one slow write would fail a healthy run.
+  const runLease = (): AppConfig['runs'] => {
+    const heartbeatMs = int('RUN_HEARTBEAT_MS', 3_000, 200, 60_000);
+    const leaseTtlMs = int('RUN_LEASE_TTL_MS', 10_000, 1_000, 600_000);
+    if (leaseTtlMs < 2 * heartbeatMs) problems.push('RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS');
+    return { heartbeatMs, leaseTtlMs };
+  };
   const prefix = read('REDIS_PREFIX') ?? 'zpanel';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push('REDIS_PREFIX may use only letters, digits, _ . - (1-64)');
 
@@ -196,6 +203,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int('DEPLOYMENT_TIMEOUT_MINUTES', 30, 1, 1440) * 60_000,
       buildConcurrencyPerServer: int('DEPLOYMENT_BUILD_CONCURRENCY', 2, 1, 32),
     },
+    runs: runLease(),
     network: {
       allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),
       outboundDeniedCidrs: cidrs('OUTBOUND_DENIED_CIDRS', DEFAULT_OUTBOUND_DENIED_CIDRS),

@@ -45,9 +45,10 @@ export class DeploymentEvents {
     };
   }
 
-  async store(deploymentId: string, lines: DeploymentLogLine[]): Promise<void> {
+  /** `db`: a transaction's manager, for a line that must land with the row's change (the reaper's verdict). */
+  async store(deploymentId: string, lines: DeploymentLogLine[], db: Pick<DataSource, 'query'> = this.dataSource): Promise<void> {
     if (lines.length === 0) return;
-    await this.dataSource.query(
+    await db.query(
       `INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line")
        SELECT $1, * FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[])`,
       [deploymentId, lines.map((l) => l.seq), lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.line)],
@@ -67,8 +68,8 @@ export class DeploymentEvents {
   }
 
   /** The last stored line number (the reaper appends its verdict after it). */
-  async lastSeq(deploymentId: string): Promise<number> {
-    const [row] = (await this.dataSource.query(`SELECT coalesce(max("seq"), 0) AS "seq" FROM "deployment_logs" WHERE "deployment_id" = $1`, [deploymentId])) as { seq: string }[];
+  async lastSeq(deploymentId: string, db: Pick<DataSource, 'query'> = this.dataSource): Promise<number> {
+    const [row] = (await db.query(`SELECT coalesce(max("seq"), 0) AS "seq" FROM "deployment_logs" WHERE "deployment_id" = $1`, [deploymentId])) as { seq: string }[];
     return Number(row?.seq ?? 0);
   }
 }

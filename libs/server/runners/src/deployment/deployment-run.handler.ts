@@ -13,14 +13,13 @@ import { cleanUpApplication } from './application-cleanup';
 import { BuildSlots, type HeldBuildSlot } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentLog, Redactor } from './deployment-log';
-import { type AbortReason, DeploymentPipeline, type PipelineInput, type PipelineResult } from './deployment-pipeline';
+import { effectiveVariables } from './deployment-variables';
+import { DeploymentPipeline, type PipelineInput, type PipelineResult } from './deployment-pipeline';
 import { DockerDeploymentOps, SshHealthProber } from './docker-deployment-ops';
 import { GitSourceFetcher, type SourceFetcher } from './git-source';
+import { DEPLOYMENT_RUNS, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
 
-export interface DeploymentTimings {
-  /** The reaper fails running deployments silent for 60 s. */
-  heartbeatMs: number;
-  cancelPollMs: number;
+export interface DeploymentTimings extends LeaseTimings {
   /** How often a deployment waiting for its application's running one checks again. */
   waitPollMs: number;
   /**
@@ -33,7 +32,8 @@ export interface DeploymentTimings {
   drainMs: number;
 }
 
-export const DEPLOYMENT_TIMINGS: DeploymentTimings = { heartbeatMs: 10_000, cancelPollMs: 1_000, waitPollMs: 1_000, logBatchMs: 25, drainMs: 1_000 };
+/** heartbeatMs is RUN_HEARTBEAT_MS's (the reaper fails deployments silent for RUN_LEASE_TTL_MS). */
+export const DEPLOYMENT_TIMINGS: DeploymentTimings = { heartbeatMs: 3_000, cancelPollMs: 1_000, waitPollMs: 1_000, logBatchMs: 25, drainMs: 1_000 };
 
 const PG_UNIQUE_VIOLATION = '23505';
 
@@ -67,8 +67,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private readonly logger: Logger;
   private readonly box: SecretBox;
   /** Replaced by tests that cannot wait for real heartbeats. */
-  timings: DeploymentTimings = DEPLOYMENT_TIMINGS;
+  timings: DeploymentTimings;
   source: SourceFetcher;
+  private readonly lease: RunLease;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -83,6 +84,8 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     this.logger = logger.child({ component: 'deployments' });
     this.box = new SecretBox(config.security.secretKey);
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
+    this.timings = { ...DEPLOYMENT_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
+    this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);
   }
 
   private get deployments() {
@@ -91,48 +94,13 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
 
   async handle({ deploymentId }: JobPayload<JobName.DeploymentRun>, context: JobContext): Promise<JobResult<JobName.DeploymentRun>> {
     const enqueuedAt = Date.now();
-    let waitNoted = false;
-    for (;;) {
-      const claim = await this.claim(deploymentId);
-      if (claim === 'finished') return { ran: false };
-      if (claim === 'claimed') break;
-      // A stopping worker leaves the row queued: the reaper queues it again.
-      if (context.signal.aborted) return { ran: false };
-      if (!waitNoted) {
-        waitNoted = true;
-        this.logger.info({ deploymentId }, 'deployment waits for the running one of its application');
-      }
-      await sleep(this.timings.waitPollMs, context.signal);
-    }
+    if (!(await this.waitForClaim(deploymentId, context.signal))) return { ran: false };
     const deployment = await this.deployments.findOneByOrFail({ id: deploymentId });
     this.logger.info({ deploymentId, claimMs: Date.now() - enqueuedAt }, 'deployment claimed');
     await this.events.status(deploymentId, 'running', deployment.step, null);
 
-    const abort = new AbortController();
-    const stop = (reason: AbortReason) => {
-      if (!abort.signal.aborted) abort.abort(reason);
-    };
-    const onWorkerStop = () => stop('worker-stopped');
-    if (context.signal.aborted) onWorkerStop();
-    context.signal.addEventListener('abort', onWorkerStop, { once: true });
-    const timeout = setTimeout(() => stop('timeout'), this.config.deployments.timeoutMs);
-
     let slot: HeldBuildSlot | undefined;
-    const heartbeat = setInterval(() => {
-      this.deployments
-        .update({ id: deploymentId, status: 'running' }, { heartbeatAt: () => 'now()' })
-        .catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'deployment heartbeat not saved'));
-      slot?.refresh().catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'build slot not refreshed'));
-    }, this.timings.heartbeatMs);
-    const cancelPoll = setInterval(() => {
-      this.deployments
-        .findOne({ where: { id: deploymentId }, select: { id: true, cancelRequestedAt: true, status: true } })
-        .then((row) => {
-          if (!row || row.cancelRequestedAt) stop('cancelled');
-        })
-        .catch((error: unknown) => this.logger.warn({ err: error, deploymentId }, 'deployment cancel check failed'));
-    }, this.timings.cancelPollMs);
-
+    const held = this.lease.hold(deploymentId, { workerSignal: context.signal, timeoutMs: this.config.deployments.timeoutMs, onBeat: async () => slot?.refresh() });
     let log: DeploymentLog | undefined;
     let result: PipelineResult;
     let releaseHold: (() => void) | undefined;
@@ -150,14 +118,13 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       releaseHold = this.pool.hold(loaded.target);
       docker = dockerOverSsh(this.pool.streams(loaded.target));
       const target = loaded.target;
-      const currentLog = log;
       const ops = new DockerDeploymentOps(docker, names, input.pipeline.application.id);
       const pipeline = new DeploymentPipeline({
         names,
         ops,
         source: this.source,
         health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
-        log: currentLog,
+        log,
         enterStep: (step) => this.enterStep(deploymentId, step),
         // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
         pinGitHostKey: async (knownHosts) => {
@@ -165,24 +132,19 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
           await this.dataSource.getRepository(ApplicationEntity).createQueryBuilder().update().set({ gitHostKey: knownHosts }).where('id = :id AND git_host_key IS NULL', { id: input.settingsId }).execute();
         },
         acquireBuildSlot: async () => {
-          slot = await this.slots.acquire(input.serverId, deploymentId, abort.signal);
-          const held = slot;
+          slot = await this.slots.acquire(input.serverId, deploymentId, held.signal);
+          const taken = slot;
           return async () => {
             slot = undefined;
-            await held.release().catch(() => undefined);
+            await taken.release().catch(() => undefined);
           };
         },
-        signal: abort.signal,
+        signal: held.signal,
         sleep,
         drainMs: this.timings.drainMs,
       });
       result = await pipeline.run(input.pipeline);
-      // Deleted while this ran (a closed pull request's preview, an application removed): its clean-up
-      // may have run before this run's image or container existed, so what carries its labels goes now.
-      if (!(await this.dataSource.getRepository(ApplicationEntity).existsBy({ id: deployment.applicationId }))) {
-        const left = await cleanUpApplication(ops, input.pipeline.application.stopGraceSeconds);
-        this.logger.info({ deploymentId, applicationId: deployment.applicationId, ...left }, 'application deleted during its deployment: cleaned up after it');
-      }
+      await this.cleanUpIfDeleted(deployment, ops, input.pipeline.application.stopGraceSeconds);
     } catch (error) {
       // The database, the key store or the server's row failed, not a step: still a finished deployment.
       this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
@@ -190,37 +152,58 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       log?.system(`==> Failed: ${reason}`);
       result = { status: 'failed', step: deployment.step, reason, reasonCode: code, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedImageTags: [] };
     } finally {
-      clearTimeout(timeout);
-      clearInterval(heartbeat);
-      clearInterval(cancelPoll);
-      context.signal.removeEventListener('abort', onWorkerStop);
+      held.release();
       if (docker) releaseDocker(docker);
       releaseHold?.();
       await log?.flush();
     }
 
-    const finished = await this.deployments.update(
-      { id: deploymentId, status: 'running', workerId: this.workerId },
-      {
-        status: result.status,
-        step: result.step,
-        reason: result.reason,
-        reasonCode: result.reasonCode,
-        commitSha: result.commitSha,
-        imageTag: result.imageTag,
-        containerName: result.containerName,
-        finishedAt: () => 'now()',
-        heartbeatAt: () => 'now()',
-      },
-    );
+    // False: the reaper already failed it (this worker looked dead) or the application was deleted.
+    const finished = await this.lease.finish(deploymentId, {
+      status: result.status,
+      step: result.step,
+      reason: result.reason,
+      reasonCode: result.reasonCode,
+      commitSha: result.commitSha,
+      imageTag: result.imageTag,
+      containerName: result.containerName,
+    });
     if (result.prunedImageTags.length > 0) {
       // By tag: a rollback ran its source's image, and is gone with it.
       await this.deployments.update({ imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
     }
-    // Zero rows: the reaper already failed it (this worker looked dead) or the application was deleted.
-    if (finished.affected) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
+    if (finished) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
     this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
     return { ran: true, status: result.status as DeploymentStatus };
+  }
+
+  /**
+   * Claims the deployment, waiting while another of its application runs; false when there is
+   * nothing to run (finished, cancelled, deleted) or this worker stops first (the row stays queued
+   * and the reaper queues it again).
+   */
+  private async waitForClaim(deploymentId: string, signal: AbortSignal): Promise<boolean> {
+    let waitNoted = false;
+    for (;;) {
+      const claim = await this.claim(deploymentId);
+      if (claim !== 'busy') return claim === 'claimed';
+      if (signal.aborted) return false;
+      if (!waitNoted) {
+        waitNoted = true;
+        this.logger.info({ deploymentId }, 'deployment waits for the running one of its application');
+      }
+      await sleep(this.timings.waitPollMs, signal);
+    }
+  }
+
+  /**
+   * Deleted while this ran (a closed pull request's preview, an application removed): its clean-up
+   * may have run before this run's image or container existed, so what carries its labels goes now.
+   */
+  private async cleanUpIfDeleted(deployment: DeploymentEntity, ops: DockerDeploymentOps, stopGraceSeconds: number): Promise<void> {
+    if (await this.dataSource.getRepository(ApplicationEntity).existsBy({ id: deployment.applicationId })) return;
+    const left = await cleanUpApplication(ops, stopGraceSeconds);
+    this.logger.info({ deploymentId: deployment.id, applicationId: deployment.applicationId, ...left }, 'application deleted during its deployment: cleaned up after it');
   }
 
   /** The images that were live, newest first: what retention keeps (enough rows for keepImages' maximum, with repeats). */
@@ -237,16 +220,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   /** queued -> running in one statement, only while no other deployment of the application runs. */
   private async claim(deploymentId: string): Promise<Claim> {
     try {
-      const claimed = await this.deployments
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', workerId: this.workerId })
-        .where(`id = :deploymentId AND status = 'queued'`, { deploymentId })
-        .andWhere(`NOT EXISTS (SELECT 1 FROM "deployments" o WHERE o."application_id" = "deployments"."application_id" AND o."status" = 'running')`)
-        .returning(['id'])
-        .execute();
-      const rows = claimed.raw as { id: string }[];
-      if (rows.length > 0) return 'claimed';
+      if (await this.lease.claim(deploymentId)) return 'claimed';
     } catch (error) {
       // Two workers claimed two deployments of one application at once: the index let one through.
       if ((error as { code?: string }).code !== PG_UNIQUE_VIOLATION) throw error;
@@ -274,16 +248,10 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     const variables = await this.dataSource.getRepository(EnvVarEntity).find({
       where: [{ applicationId: settings.id, ...(app.previewOfId ? {} : { preview: false }) }, { environmentId: settings.environmentId }],
     });
-    const rank = (v: EnvVarEntity) => (v.environmentId ? 0 : v.preview ? 2 : 1);
-    const byKey = new Map<string, EnvVarEntity>();
-    for (const variable of variables) {
-      const existing = byKey.get(variable.key);
-      if (!existing || rank(variable) > rank(existing)) byKey.set(variable.key, variable);
-    }
     const buildArgs: Record<string, string> = {};
     const runtimeEnv: [string, string][] = [];
     const secrets: string[] = [];
-    for (const variable of [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key))) {
+    for (const variable of effectiveVariables(variables)) {
       const value = this.box.open(variable.value, envVarAad(variable, variable.key));
       secrets.push(value);
       if (variable.buildTime) buildArgs[variable.key] = value;

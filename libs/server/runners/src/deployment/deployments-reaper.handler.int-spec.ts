@@ -12,6 +12,7 @@ import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
+import { DEPLOYMENT_RUNS, RunLease, RunLeaseStore } from '../run-lease';
 import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from './deployments-reaper.handler';
 
 describe(DeploymentsReaperHandler.name, () => {
@@ -106,6 +107,25 @@ describe(DeploymentsReaperHandler.name, () => {
     expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
     const events = (await live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
     expect(events[events.length - 1]).toEqual({ type: 'status', status: 'failed', step: 'health', reason: WORKER_LOST_REASON, reasonCode: WORKER_LOST_CODE });
+  });
+
+  it('fails a deployment silent for longer than the run lease (not a minute), so the next one of its application starts on another worker', async () => {
+    const lease = (workerId: string) => new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => ({ heartbeatMs: 1_000, cancelPollMs: 1_000 }), createLogger({ level: 'silent', name: 'test' }), 'cancelled');
+    const first = await add({});
+    const next = await add({});
+    expect(await lease('worker-a').claim(first)).toBe(true);
+    // worker-a dies mid-build: its heartbeat stops just over a lease ago.
+    await deployments().update({ id: first }, { step: 'build', heartbeatAt: new Date(Date.now() - config.runs.leaseTtlMs - 2_000) });
+    expect(await lease('worker-b').claim(next)).toBe(false);
+
+    expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
+
+    expect(await deployments().findOneByOrFail({ id: first })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON, workerId: 'worker-a' });
+    expect(await lease('worker-b').claim(next)).toBe(true);
+    expect(await deployments().findOneByOrFail({ id: next })).toMatchObject({ status: 'running', workerId: 'worker-b' });
+    // worker-a comes back: its late finish changes nothing.
+    expect(await lease('worker-a').finish(first, { status: 'success', step: 'done', reason: null })).toBe(false);
+    expect(await deployments().findOneByOrFail({ id: first })).toMatchObject({ status: 'failed' });
   });
 
   it('leaves the container of a deployment lost after it was promoted: it is the one serving', async () => {

@@ -38,7 +38,7 @@ describe(CommandRunsReaperHandler.name, () => {
       queue: () => queue,
       enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
     } as unknown as JobProducer;
-    reaper = new CommandRunsReaperHandler(dataSource, producer, live, createLogger({ level: 'silent', name: 'test' }));
+    reaper = new CommandRunsReaperHandler(dataSource, producer, live, createLogger({ level: 'silent', name: 'test' }), config);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
     const keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });

@@ -65,7 +65,7 @@ describe(ServerCommandHandler.name, () => {
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
-    handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }), config);
+    handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }), 'test-worker', config);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
     const keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({

@@ -1,19 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type CommandRunLiveEvent, type CommandRunStatus, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
 import { CommandRunEntity, commandOutputAad } from '@zpanel/database';
-import { HandlesJob, type JobContext, type JobHandler, LiveStreams } from '@zpanel/queue';
+import { HandlesJob, type JobContext, type JobHandler, LiveStreams, WORKER_ID } from '@zpanel/queue';
 import { ConnectionLostError, type ExecResult, ServerUnreachableError } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { COMMAND_RUNS, type LeaseStopReason, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
 import { CommandOutput, PeriodicFlusher } from './command-output';
 import { describeConnectError } from './server-validation.handler';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
-/** Why the run's exec was aborted: the user cancelled it, or this worker is stopping. */
-type AbortReason = 'cancelled' | 'worker-stopped' | 'deleted';
 
 interface Outcome {
   status: Extract<CommandRunStatus, 'succeeded' | 'failed' | 'cancelled'>;
@@ -21,16 +20,13 @@ interface Outcome {
   error: string | null;
 }
 
-export interface CommandRunTimings {
-  /** How often a running run's heartbeat (and the output so far) is saved; the reaper fails runs silent for 60 s. */
-  heartbeatMs: number;
-  /** How often the run's row is asked whether a cancel was requested. */
-  cancelPollMs: number;
+/** heartbeatMs: how often the heartbeat (and the output so far) is saved; the reaper fails runs silent for RUN_LEASE_TTL_MS. */
+export interface CommandRunTimings extends LeaseTimings {
   /** Output is batched this long into one live event per stream switch. */
   liveBatchMs: number;
 }
 
-export const COMMAND_RUN_TIMINGS: CommandRunTimings = { heartbeatMs: 10_000, cancelPollMs: 1_000, liveBatchMs: 100 };
+export const COMMAND_RUN_TIMINGS: CommandRunTimings = { heartbeatMs: 3_000, cancelPollMs: 1_000, liveBatchMs: 100 };
 
 /** Live entries kept per run: every batch of a 1 MiB output, even one that switches streams often. */
 const LIVE_MAX_ENTRIES = 100_000;
@@ -50,8 +46,9 @@ const LIVE_TTL_AFTER_RUN_SECONDS = 3_600;
 export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
   private readonly logger: Logger;
   private readonly box: SecretBox;
-  /** Replaced by tests that cannot wait ten seconds for a heartbeat. */
-  timings: CommandRunTimings = COMMAND_RUN_TIMINGS;
+  /** Replaced by tests that cannot wait for a heartbeat. */
+  timings: CommandRunTimings;
+  private readonly lease: RunLease;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,10 +56,13 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     private readonly pool: WorkerSshPool,
     private readonly live: LiveStreams,
     @InjectLogger() logger: Logger,
+    @Inject(WORKER_ID) workerId: string,
     @InjectConfig() config: AppConfig,
   ) {
     this.logger = logger.child({ component: 'command-runs' });
     this.box = new SecretBox(config.security.secretKey);
+    this.timings = { ...COMMAND_RUN_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
+    this.lease = new RunLease(new RunLeaseStore(dataSource, COMMAND_RUNS), workerId, () => this.timings, this.logger, COMMAND_RUNS.whenGone);
   }
 
   /** The output as stored: sealed, since a command may print secrets. */
@@ -91,55 +91,35 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
       for (const event of output.takeEvents()) await append(event);
     }, this.timings.liveBatchMs);
 
-    const abort = new AbortController();
-    const stop = (reason: AbortReason) => {
-      if (!abort.signal.aborted) abort.abort(reason);
-    };
-    const onWorkerStop = () => stop('worker-stopped');
-    if (context.signal.aborted) onWorkerStop();
-    context.signal.addEventListener('abort', onWorkerStop, { once: true });
-
     let savedVersion = output.version;
-    const heartbeat = setInterval(() => {
-      const version = output.version;
-      const progress = version === savedVersion ? {} : { output: this.sealed(runId, output), outputTruncated: output.truncated };
-      savedVersion = version;
-      this.runs
-        .update({ id: runId, status: 'running' }, { heartbeatAt: () => 'now()', ...progress })
-        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'command run heartbeat not saved'));
-    }, this.timings.heartbeatMs);
-    const cancelPoll = setInterval(() => {
-      this.runs
-        .findOne({ where: { id: runId }, select: { id: true, cancelRequestedAt: true } })
-        .then((row) => {
-          if (!row) stop('deleted');
-          else if (row.cancelRequestedAt) stop('cancelled');
-        })
-        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'command run cancel check failed'));
-    }, this.timings.cancelPollMs);
+    const held = this.lease.hold(runId, {
+      workerSignal: context.signal,
+      // The output so far goes with the heartbeat, only when it grew.
+      progress: () => {
+        const version = output.version;
+        const changed = version !== savedVersion;
+        savedVersion = version;
+        return changed ? { output: this.sealed(runId, output), outputTruncated: output.truncated } : {};
+      },
+    });
 
     flusher.start();
     let outcome: Outcome;
     try {
-      outcome = await this.execute(run, output, abort.signal);
+      outcome = await this.execute(run, output, held.signal);
     } catch (error) {
       // The database or the key store failed, not the command: still a finished run, not a stuck one.
       this.logger.error({ err: error, runId }, 'command run failed unexpectedly');
       outcome = { status: 'failed', exitCode: null, error: 'Zpanel could not run the command (an internal error; see the worker log).' };
     } finally {
-      clearInterval(heartbeat);
-      clearInterval(cancelPoll);
-      context.signal.removeEventListener('abort', onWorkerStop);
+      held.release();
       output.end();
       await flusher.stop();
     }
 
-    const finished = await this.runs.update(
-      { id: runId, status: 'running' },
-      { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: this.sealed(runId, output), outputTruncated: output.truncated, finishedAt: () => 'now()', heartbeatAt: () => 'now()' },
-    );
-    // Zero rows: the reaper already failed the run (this worker looked dead) or its server was deleted.
-    if (finished.affected) await append({ type: 'finished', status: outcome.status, exitCode: outcome.exitCode });
+    const finished = await this.lease.finish(runId, { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: this.sealed(runId, output), outputTruncated: output.truncated });
+    // False: the reaper already failed the run (this worker looked dead) or its server was deleted.
+    if (finished) await append({ type: 'finished', status: outcome.status, exitCode: outcome.exitCode });
     this.logger.info({ runId, serverId: run.serverId, status: outcome.status, exitCode: outcome.exitCode }, 'command run finished');
     return { ran: true, status: outcome.status };
   }
@@ -148,15 +128,9 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     return this.dataSource.getRepository(CommandRunEntity);
   }
 
-  /** queued -> running in one statement: of two jobs for one run, only one gets the row. */
+  /** Of two jobs for one run, only one gets the row. */
   private async claim(runId: string): Promise<CommandRunEntity | undefined> {
-    const claimed = await this.runs
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()' })
-      .where('id = :runId AND status = :queued', { runId, queued: 'queued' })
-      .execute();
-    return claimed.affected ? ((await this.runs.findOneBy({ id: runId })) ?? undefined) : undefined;
+    return (await this.lease.claim(runId)) ? ((await this.runs.findOneBy({ id: runId })) ?? undefined) : undefined;
   }
 
   private async execute(run: CommandRunEntity, output: CommandOutput, signal: AbortSignal): Promise<Outcome> {
@@ -173,12 +147,12 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
         maxBufferBytes: 0,
       });
     } catch (error) {
-      if (signal.aborted) return aborted(signal.reason as AbortReason);
+      if (signal.aborted) return aborted(signal.reason as LeaseStopReason);
       if (error instanceof ConnectionLostError) return { status: 'failed', exitCode: null, error: `The SSH connection to ${error.host} was lost while the command ran.` };
       const cause = error instanceof ServerUnreachableError ? error.cause : error;
       return { status: 'failed', exitCode: null, error: describeConnectError(cause, loaded.target) };
     }
-    if (result.cancelled) return aborted(signal.reason as AbortReason);
+    if (result.cancelled) return aborted(signal.reason as LeaseStopReason);
     if (result.timedOut) return { status: 'failed', exitCode: null, error: `Timed out after ${run.timeoutSeconds} s: the command and its children were killed.` };
     if (result.exitCode === 0) return { status: 'succeeded', exitCode: 0, error: null };
     if (result.exitCode !== null) return { status: 'failed', exitCode: result.exitCode, error: `Exited with code ${result.exitCode}.` };
@@ -186,7 +160,7 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
   }
 }
 
-function aborted(reason: AbortReason): Outcome {
+function aborted(reason: LeaseStopReason): Outcome {
   if (reason === 'cancelled') return { status: 'cancelled', exitCode: null, error: 'Cancelled: the command and its children were killed.' };
   if (reason === 'deleted') return { status: 'failed', exitCode: null, error: 'The run was deleted while it ran.' };
   return { status: 'failed', exitCode: null, error: 'The worker stopped while the command ran; it is not run again by itself.' };

@@ -1,0 +1,84 @@
+// A lost worker, measured with two workers on the test server through a whole Zpanel stack (the built
+// API and two workers, production run-lease settings): a deployment is mid-build on one worker, the
+// next deployment of the same application is queued behind it; the worker running the build is killed
+// (SIGKILL). Figures: how long until its deployment is failed ("worker lost", its application freed),
+// and until the queued deployment starts on the surviving worker. Target: the loss detected within
+// 15 s (before the run lease: 71 s, a 60 s heartbeat window). Nothing here passes or fails on speed.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const testing = require('../dist/bench/libs/server/testing/src');
+const { Client } = require('pg');
+
+const TARGET_MS = 15_000;
+const BEFORE_MS = 71_000;
+
+for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
+const runId = `bench${randomBytes(3).toString('hex')}`;
+if (!process.env.TEST_DATABASE_ADMIN_URL) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run through npm run bench');
+Object.assign(process.env, {
+  ZP_TEST_RUN_ID: runId,
+  DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL,
+  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+  REDIS_PREFIX: `zpbench-${runId}`,
+  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
+});
+const progress = (text) => process.stderr.write(`  ${text}\n`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+// The defaults of RUN_HEARTBEAT_MS and RUN_LEASE_TTL_MS, not the test stacks' short ones.
+const stack = await testing.startStack({ worker: true, env: { RUN_HEARTBEAT_MS: '3000', RUN_LEASE_TTL_MS: '10000' } });
+const second = testing.spawnEntry(testing.WORKER_ENTRY, { ...stack.env, WORKER_HEALTH_PORT: String(await testing.freePort()) });
+const db = new Client({ connectionString: stack.databaseUrl });
+let repo;
+try {
+  await db.connect();
+  const owner = await testing.createOwner(stack.baseUrl);
+  const asOwner = testing.ownerCaller(() => stack, () => owner);
+  repo = await testing.createGitFixture('worker-loss');
+  await repo.commit(testing.sampleAppFiles('v1'), 'v1');
+  const server = await testing.readyTestServer(asOwner);
+  const app = await testing.createApplication(asOwner, server.id, {
+    name: 'worker-loss',
+    buildPack: 'dockerfile',
+    gitUrl: repo.url,
+    gitBranch: repo.branch,
+    port: 8080,
+    healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
+    stopGraceSeconds: 1,
+  });
+  progress('first deployment (cold build)');
+  await testing.deploymentFinished(asOwner, (await testing.queueDeployment(asOwner, app.id)).id, 300_000);
+
+  const marker = `slow build ${randomUUID()} started`;
+  await repo.commit(testing.sampleAppFiles('v2', [`RUN echo "${marker}" && sleep 300`]), 'v2, slow to build');
+  const slow = await testing.queueDeployment(asOwner, app.id);
+  await testing.waitFor(async () => ((await testing.allLogLines(asOwner, slow.id)).some((l) => l.line === marker) ? true : undefined), 180_000, 'the slow build to start', 250);
+  // Queued behind the slow one: it waits for its application's running deployment.
+  const next = await testing.queueDeployment(asOwner, app.id);
+  const { rows } = await db.query('SELECT worker_id FROM deployments WHERE id = $1', [slow.id]);
+  const victim = [stack.worker, second].find((p) => rows[0].worker_id.includes(`-${p.child.pid}-`));
+  if (!victim) throw new Error(`no worker of this bench runs ${slow.id} (${rows[0].worker_id})`);
+  progress(`killing the worker running the build (pid ${victim.child.pid})`);
+
+  const killedAt = Date.now();
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+  const status = async (id) => (await asOwner('GET', `/api/v1/deployments/${id}`)).body;
+  const lost = await testing.waitFor(async () => ((await status(slow.id)).status === 'running' ? undefined : Date.now()), 120_000, 'the lost deployment to be failed', 100);
+  const started = await testing.waitFor(async () => ((await status(next.id)).status === 'queued' ? undefined : Date.now()), 120_000, 'the queued deployment to start', 100);
+  const finished = await testing.deploymentFinished(asOwner, next.id, 300_000);
+
+  const detected = lost - killedAt;
+  console.log('| figure | measured | before the run lease | target | met |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| lost worker detected (kill to "worker lost") | ${seconds(detected)} | ${seconds(BEFORE_MS)} | ≤ ${seconds(TARGET_MS)} | ${detected <= TARGET_MS ? 'yes' : 'no'} |`);
+  console.log(`| queued deployment started on the surviving worker (after the kill) | ${seconds(started - killedAt)} | | | |`);
+  console.log(`queued deployment ended ${finished.status}; lost one: ${(await status(slow.id)).reason}`);
+} finally {
+  await db.end().catch(() => undefined);
+  await repo?.close();
+  await second.stop();
+  await stack.stop();
+}

@@ -1,0 +1,3 @@
+export * from './run-lease';
+export * from './run-reaper';
+export * from './run-kinds';
