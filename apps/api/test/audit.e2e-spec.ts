@@ -1,5 +1,6 @@
 import { AuditAction, type AuditEventDto, type Paginated, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
 import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack } from '@zpanel/testing';
+import { Client } from 'pg';
 
 describe('audit log (built api)', () => {
   let stack: Stack;
@@ -74,5 +75,42 @@ describe('audit log (built api)', () => {
     const missing = await call<ProblemDetails>('GET', '/api/v1/audit-events', owner.accessToken);
     expect(missing.status).toBe(400);
     expect(missing.body.errors?.[0].field).toBe(TEAM_HEADER);
+  });
+
+  it('refuses account and token changes whose audit row cannot be written, and changes nothing', async () => {
+    const session = await signIn(stack.baseUrl, owner.credentials);
+    const kept = (await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'kept', abilities: ['read'] })).body;
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
+    const state = async () => ({
+      tokens: await count('SELECT count(*) AS n FROM api_tokens WHERE revoked_at IS NULL'),
+      sessions: await count('SELECT count(*) AS n FROM refresh_tokens WHERE revoked_at IS NULL'),
+      password: (await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [owner.userId])).rows[0].hash,
+    });
+    const refusedAsProblem = (res: { status: number; headers: Headers }) => {
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    };
+    try {
+      // The database refuses every audit row, as it would a row it cannot store.
+      await db.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`);
+      await db.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
+      const before = await state();
+      refusedAsProblem(await call('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'unaudited', abilities: ['read'] }));
+      refusedAsProblem(await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${kept.id}`, owner.accessToken));
+      refusedAsProblem(await call('POST', '/api/v1/me/password', session.accessToken, { currentPassword: owner.credentials.password, newPassword: 'an unaudited new passphrase' }));
+      refusedAsProblem(await call('POST', '/api/v1/auth/logout', undefined, { refreshToken: session.refreshToken }));
+      refusedAsProblem(await call('POST', '/api/v1/auth/login', undefined, owner.credentials));
+      expect(await state()).toEqual(before);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS refuse_audit ON audit_events');
+      await db.query('DROP FUNCTION IF EXISTS refuse_audit()');
+      await db.end();
+    }
+    // The session the refused logout named is still live, and the old password still signs in.
+    expect((await call('GET', '/api/v1/me', session.accessToken)).status).toBe(200);
+    expect((await call('POST', '/api/v1/auth/refresh', undefined, { refreshToken: session.refreshToken })).status).toBe(200);
+    expect((await call('POST', '/api/v1/auth/login', undefined, owner.credentials)).status).toBe(200);
   });
 });

@@ -72,16 +72,22 @@ export class ApiTokensService {
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw AppException.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     const token = generateOpaqueToken('zp');
-    const saved = await this.tokens.save({
-      teamId,
-      createdBy: actor.userId,
-      name: input.name,
-      abilities: [...new Set(input.abilities)],
-      tokenHash: hashOpaqueToken(token),
-      tokenPrefix: token.slice(0, 10),
-      expiresAt,
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const row = await manager.getRepository(ApiTokenEntity).save({
+        teamId,
+        createdBy: actor.userId,
+        name: input.name,
+        abilities: [...new Set(input.abilities)],
+        tokenHash: hashOpaqueToken(token),
+        tokenPrefix: token.slice(0, 10),
+        expiresAt,
+      });
+      await this.audit.record(
+        { action: AuditAction.ApiTokenCreated, teamId, actor: { kind: 'user', userId: actor.userId }, target: { type: 'api_token', id: row.id }, metadata: { name: row.name, abilities: row.abilities } },
+        manager,
+      );
+      return row;
     });
-    await this.audit.record({ action: AuditAction.ApiTokenCreated, teamId, actor: { kind: 'user', userId: actor.userId }, target: { type: 'api_token', id: saved.id }, metadata: { name: saved.name, abilities: saved.abilities } });
     const [dto] = await this.toDtos([saved]);
     return { ...dto, token };
   }
@@ -110,8 +116,10 @@ export class ApiTokensService {
       }
     }
     if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
-    await this.tokens.update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ApiTokenEntity).update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } }, manager);
+    });
     await this.accessChanges.publish({ userId: row.createdBy });
   }
 

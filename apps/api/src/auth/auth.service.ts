@@ -50,16 +50,15 @@ export class AuthService {
   async createOwner(input: { email: string; name: string; password: string; teamName: string }, client: ClientInfo): Promise<IssuedSession> {
     this.assertPasswordAcceptable(input.password, input, 'password');
     const passwordHash = await hashPassword(input.password);
-    const user = await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
       if (await manager.getRepository(UserEntity).exists()) {
         throw new AppException(ErrorCode.Conflict, 'The owner account already exists: sign in instead');
       }
       const owner = await manager.getRepository(UserEntity).save({ email: input.email, name: input.name, passwordHash, passwordChangedAt: new Date() });
       await this.createTeamFor(manager, owner.id, input.teamName);
-      return owner;
+      return this.startSession(owner, client, { via: 'setup' }, manager);
     });
-    return this.startSession(user, client);
   }
 
   async createTeamFor(manager: EntityManager, userId: string, name: string): Promise<{ team: TeamEntity; membership: TeamMemberEntity }> {
@@ -79,6 +78,8 @@ export class AuthService {
       await this.rateLimiter.attempt(account);
       await this.rateLimiter.attempt(address);
     } catch (error) {
+      // Failed and refused attempts change nothing, so their rows are written on their own; a row
+      // that cannot be written fails the request (500) rather than being lost.
       if (user) await this.audit.record({ action: AuditAction.LoginLockedOut, teamId: null, actor: null, target: { type: 'user', id: user.id } });
       throw error;
     }
@@ -103,8 +104,7 @@ export class AuthService {
       }
     }
     await Promise.all([this.rateLimiter.reset(account.key), this.rateLimiter.refund(address)]);
-    await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata: { twoFactor: user.totpEnabledAt !== null } });
-    return this.startSession(user, client);
+    return this.startSession(user, client, { twoFactor: user.totpEnabledAt !== null });
   }
 
   async refresh(token: string, client: ClientInfo): Promise<IssuedSession> {
@@ -147,9 +147,13 @@ export class AuthService {
     }
     await this.rateLimiter.reset(guesses.key);
     this.assertPasswordAcceptable(newPassword, user, 'newPassword');
-    await this.users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() });
-    await this.sessions.revokeOthers(user.id, caller.sessionId);
-    await this.audit.record({ action: AuditAction.PasswordChanged, teamId: null, actor: caller });
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(UserEntity).update({ id: user.id }, { passwordHash, passwordChangedAt: new Date() });
+      await this.sessions.revokeOthers(manager, user.id, caller.sessionId);
+      await this.audit.record({ action: AuditAction.PasswordChanged, teamId: null, actor: caller }, manager);
+    });
+    await this.sessions.publishAccessChange(user.id);
   }
 
   /** Creates an account inside the caller's transaction (registration by invitation). */
@@ -165,9 +169,8 @@ export class AuthService {
   }
 
   /** Signs in a user who just proved themselves another way (registration through an invitation). */
-  async signInAs(user: UserEntity, client: ClientInfo, via: string): Promise<IssuedSession> {
-    await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata: { via } });
-    return this.startSession(user, client);
+  signInAs(user: UserEntity, client: ClientInfo, via: string): Promise<IssuedSession> {
+    return this.startSession(user, client, { via });
   }
 
   private assertPasswordAcceptable(password: string, context: { email: string; name: string }, field: string): void {
@@ -175,8 +178,12 @@ export class AuthService {
     if (problems.length > 0) throw AppException.validation(problems.map((message) => ({ field, message })));
   }
 
-  private async startSession(user: UserEntity, client: ClientInfo): Promise<IssuedSession> {
-    return this.sessionResponse(user, await this.sessions.start(user.id, client));
+  /** The new session and its sign-in row are one transaction (the caller's, when given). */
+  private async startSession(user: UserEntity, client: ClientInfo, metadata: Record<string, unknown>, manager?: EntityManager): Promise<IssuedSession> {
+    if (!manager) return this.dataSource.transaction((tx) => this.startSession(user, client, metadata, tx));
+    const refresh = await this.sessions.start(manager, user.id, client);
+    await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata }, manager);
+    return this.sessionResponse(user, refresh);
   }
 
   private async sessionResponse(user: UserEntity, refresh: IssuedRefreshToken): Promise<IssuedSession> {

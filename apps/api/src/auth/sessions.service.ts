@@ -7,7 +7,7 @@ import { AccessChanges } from './access-changes';
 import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
 import { RefreshTokenEntity } from '@zpanel/database';
 import type { Logger } from 'pino';
-import { DataSource, IsNull, MoreThan, Not } from 'typeorm';
+import { DataSource, type EntityManager, IsNull, MoreThan, Not } from 'typeorm';
 
 export interface ClientInfo {
   ip?: string;
@@ -45,15 +45,15 @@ export class SessionsService {
     return this.dataSource.getRepository(RefreshTokenEntity);
   }
 
-  /** Starts a new session (family) for a fresh login. */
-  start(userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
-    return this.issue(userId, randomUUID(), client);
+  /** Starts a new session (family) for a fresh login, inside the transaction that records the sign-in. */
+  start(manager: EntityManager, userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+    return this.issue(manager, userId, randomUUID(), client);
   }
 
-  private async issue(userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  private async issue(manager: EntityManager, userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const token = generateOpaqueToken('zpr');
     const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
-    await this.tokens.insert({
+    await manager.getRepository(RefreshTokenEntity).insert({
       userId,
       familyId,
       tokenHash: hashOpaqueToken(token),
@@ -73,19 +73,27 @@ export class SessionsService {
     // Conditional update: of two concurrent uses of one token exactly one wins; the other is reuse.
     const spent = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
     if (!spent.affected) {
-      await this.revokeFamily(row.familyId, row.userId);
+      await this.dataSource.transaction(async (manager) => {
+        await this.revokeFamily(manager, row.familyId);
+        await this.audit.record({ action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } }, manager);
+      });
+      await this.accessChanges.publish({ userId: row.userId });
       this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: session family revoked');
-      await this.audit.record({ action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } });
       throw expired();
     }
-    return this.issue(row.userId, row.familyId, client);
+    return this.issue(this.dataSource.manager, row.userId, row.familyId, client);
   }
 
   /** Ends the session `token` belongs to (logout). Unknown tokens are ignored: logout always succeeds. */
   async endByToken(token: string): Promise<void> {
     if (!isWellFormedToken(token, 'zpr')) return;
     const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
-    if (row) await this.revokeFamily(row.familyId, row.userId);
+    if (!row) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.revokeFamily(manager, row.familyId);
+      await this.audit.record({ action: AuditAction.LoggedOut, teamId: null, actor: { kind: 'user', userId: row.userId } }, manager);
+    });
+    await this.accessChanges.publish({ userId: row.userId });
   }
 
   /**
@@ -97,14 +105,21 @@ export class SessionsService {
     return this.tokens.existsBy({ familyId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
-  async revokeFamily(familyId: string, userId: string): Promise<void> {
-    await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    await this.accessChanges.publish({ userId });
+  /** The caller publishes the access change once its transaction has committed. */
+  private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await manager.getRepository(RefreshTokenEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }
 
-  /** Ends every session of a user except `keepFamilyId` (after a password change). */
-  async revokeOthers(userId: string, keepFamilyId: string): Promise<void> {
-    await this.tokens.update({ userId, familyId: Not(keepFamilyId), revokedAt: IsNull() }, { revokedAt: new Date() });
-    await this.accessChanges.publish({ userId });
+  /**
+   * Ends every session of a user except `keepFamilyId` (after a password change), inside the
+   * caller's transaction; the caller publishes the access change once it has committed.
+   */
+  async revokeOthers(manager: EntityManager, userId: string, keepFamilyId: string): Promise<void> {
+    await manager.getRepository(RefreshTokenEntity).update({ userId, familyId: Not(keepFamilyId), revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Tells open connections of `userId` to re-check their access (after a committed revocation). */
+  publishAccessChange(userId: string): Promise<void> {
+    return this.accessChanges.publish({ userId });
   }
 }

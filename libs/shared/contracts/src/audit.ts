@@ -3,6 +3,7 @@ export enum AuditAction {
   LoginSucceeded = 'auth.login_succeeded',
   LoginFailed = 'auth.login_failed',
   LoginLockedOut = 'auth.login_locked_out',
+  LoggedOut = 'auth.logged_out',
   PasswordChanged = 'auth.password_changed',
   PasswordResetByOwner = 'auth.password_reset_by_owner',
   RefreshTokenReused = 'auth.refresh_token_reused',
