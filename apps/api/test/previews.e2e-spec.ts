@@ -212,7 +212,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     await waitFor(async () => (leftOnServer(left.id) === '' ? true : undefined), 60_000, "the removed preview's containers and images to be removed");
   });
 
-  it('takes SECURITY.md payloads in pull request branches, titles and commits as data: nothing runs', async () => {
+  it('takes injection payloads in pull request branches, titles and commits as data: nothing runs', async () => {
     const canary = `/tmp/zpanel-preview-pwned-${randomUUID()}`;
     const payloads = injectionPayloads(canary);
     const head = await repo.pullRequest('refs/pull/21/head', files('pr21'), 'pr 21');

@@ -171,7 +171,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     }
   });
 
-  it('refuses SECURITY.md payloads as domains with the field named; nothing reaches Caddy and no canary appears', async () => {
+  it('refuses injection payloads as domains with the field named; nothing reaches Caddy and no canary appears', async () => {
     const canary = `/tmp/zp-proxy-e2e-canary-${run}`;
     const [configBefore, loadsBefore] = [appliedConfig(), loads()];
     for (const payload of injectionPayloads(canary)) {

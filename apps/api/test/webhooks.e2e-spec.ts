@@ -295,7 +295,7 @@ describe('webhooks (built api + worker, the test server)', () => {
     expect(deployment).toMatchObject({ trigger: 'webhook', commitSha: head, status: 'success' });
   });
 
-  it('takes SECURITY.md payloads in branch names, repository URLs, commit messages and file paths as data: nothing runs, nothing is queued for invalid refs', async () => {
+  it('takes injection payloads in branch names, repository URLs, commit messages and file paths as data: nothing runs, nothing is queued for invalid refs', async () => {
     const canary = `/tmp/zpanel-webhook-pwned-${randomUUID()}`;
     const payloads = injectionPayloads(canary);
     const count = await deploymentCount();

@@ -17,7 +17,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 }
 
 /**
- * Turns any error into the problem+json body of ARCHITECTURE.md. Only AppException details and
+ * Turns any error into the problem+json body of docs/architecture.md. Only AppException details and
  * the messages of Nest's own 4xx exceptions reach the client; anything else is a 500 whose
  * details (stack, SQL) go to the log under the traceId and nowhere else.
  */

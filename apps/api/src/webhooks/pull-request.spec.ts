@@ -95,7 +95,7 @@ describe('decidePull', () => {
     expect(decidePull(app, parsed('github', { title: 'WIP [skip deploy]' }))).toEqual({ action: 'ignore', reason: 'skipped: [skip deploy] in the pull request title' });
   });
 
-  it('refuses SECURITY.md payloads in branches, commits and titles as data, never echoing an invalid branch', () => {
+  it('refuses injection payloads in branches, commits and titles as data, never echoing an invalid branch', () => {
     for (const payload of injectionPayloads('/tmp/pwned')) {
       const branch = decidePull({ ...app, gitBranch: payload }, parsed('github', { baseBranch: payload }));
       expect(branch.action).toBe('ignore');

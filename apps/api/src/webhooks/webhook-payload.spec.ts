@@ -138,7 +138,7 @@ describe('decide (tag pushes)', () => {
     expect(decide(tagged, tagPush('github', 'v3', { message: 'Release [skip deploy]' }))).toMatchObject({ outcome: 'ignored', reason: 'skipped: [skip deploy] in the head commit message' });
   });
 
-  it('refuses SECURITY.md payloads in tag names and commits, never echoing them', () => {
+  it('refuses injection payloads in tag names and commits, never echoing them', () => {
     for (const payload of injectionPayloads('/tmp/pwned')) {
       const d = decide({ ...app, deployTags: '*' }, tagPush('github', `v${payload}`));
       expect(d.outcome).toBe('ignored');

@@ -1,6 +1,6 @@
 import type { ReasonCode } from './reasons';
 
-/** Allowlists shared by the API's validation and the SPA's forms (SECURITY.md: validate identifiers). */
+/** Allowlists shared by the API's validation and the SPA's forms (docs/security.md: allowlists, twice). */
 export const SERVER_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** POSIX portable user names, as `useradd` accepts them by default. */
 export const POSIX_USER_PATTERN = /^[a-z_][a-z0-9_-]{0,31}$/;

@@ -97,7 +97,7 @@ describe('application field allowlists', () => {
       expect(rule(INVALID[field][0])).toMatch(/must/);
     });
 
-    it(`${field}: refuses every SECURITY.md payload, NUL bytes, non-UTF-8 and 10 MB strings`, () => {
+    it(`${field}: refuses every injection payload, NUL bytes, non-UTF-8 and 10 MB strings`, () => {
       const payloads = [...injectionPayloads('/tmp/pwned'), 'main\0', 'a\uFFFDb', '\u00ff\u00fe', 'x'.repeat(10 * 1024 * 1024), 42, null, undefined, ['main'], { toString: () => 'main' }];
       const accepted = payloads.filter((p) => rule(p) === null);
       expect(accepted).toEqual([]);

@@ -3,7 +3,7 @@ import { GLOB_LIMITS, GlobSyntaxError, compileGlob, globAlternatives } from './g
 
 /**
  * Allowlists for every application field that reaches git, Docker, Caddy or the server
- * (SECURITY.md). The API validates with these before saving, and the worker checks again before
+ * (docs/security.md). The API validates with these before saving, and the worker checks again before
  * use, so a value that slipped into the database some other way still never reaches a command.
  * Each rule returns null when the value is acceptable, or a message for a person.
  */

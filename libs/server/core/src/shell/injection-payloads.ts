@@ -1,5 +1,5 @@
 /**
- * The inputs that broke our peers (SECURITY.md), each aimed at creating `canary`. Every test of
+ * The inputs that broke our peers (docs/security.md, Hostile inputs), each aimed at creating `canary`. Every test of
  * a command builder feeds all of them and then proves the canary does not exist: one list, so a
  * payload added here is tried against every builder.
  */

@@ -265,7 +265,7 @@ describe(DockerProxyConfigurator.name, () => {
     await proxy().sync(sites());
   });
 
-  it('never lets SECURITY.md payloads stored as domains reach Caddy, and no canary appears', async () => {
+  it('never lets injection payloads stored as domains reach Caddy, and no canary appears', async () => {
     const canary = `/tmp/zp-proxy-canary-${run}-${randomBytes(4).toString('hex')}`;
     const payloads = injectionPayloads(canary);
     const before = await appliedFile();

@@ -22,7 +22,7 @@ describe(proxySitesFrom.name, () => {
     expect(names.appAlias('web')).toBe('zt-sites-web');
   });
 
-  it('leaves out every SECURITY.md payload stored as a domain, keeps the good ones, and never repeats the value', () => {
+  it('leaves out every injection payload stored as a domain, keeps the good ones, and never repeats the value', () => {
     const canary = '/tmp/zpanel-proxy-sites-canary';
     const payloads = injectionPayloads(canary);
     const { sites, refused } = proxySitesFrom([{ id: 'a', name: 'web', port: 3000, domains: ['ok.example.com', ...payloads] }], names);

@@ -17,7 +17,7 @@ export interface RefusedProxyEntry {
 }
 
 /**
- * The API validated every value before saving; this checks again before use (SECURITY.md), so a
+ * The API validated every value before saving; this checks again before use (docs/security.md), so a
  * value that reached the database some other way is left out of the proxy config instead of being
  * routed. Only the bad part is dropped: one bad row must not take every other site down with it.
  * Applications are taken in id order, so which of two claims on one domain wins never changes.

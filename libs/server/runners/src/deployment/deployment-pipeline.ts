@@ -104,7 +104,7 @@ function describe(error: unknown): string {
 }
 
 /**
- * The deployment steps (ARCHITECTURE.md): source, build, start, health, promote, retire, prune. The
+ * The deployment steps (docs/architecture.md): source, build, start, health, promote, retire, prune. The
  * new container is started beside the old one and only given the app's alias once healthy, so a
  * failure at any step up to promote leaves the old one serving untouched; the new container is then
  * removed. After promote the deployment has succeeded: retire and prune problems are logged only.

@@ -188,7 +188,7 @@ describe(ServerProxySyncHandler.name, () => {
     expect(results.every((r) => 'routes' in r && r.routes === 3)).toBe(true);
   });
 
-  it('leaves SECURITY.md payloads stored as domains out of the config (counted as refused); no canary appears', async () => {
+  it('leaves injection payloads stored as domains out of the config (counted as refused); no canary appears', async () => {
     const canary = `/tmp/zp-psync-canary-${run}-${randomBytes(4).toString('hex')}`;
     // The table's own check refuses upper case and over 253 characters: those cannot be stored at all.
     const payloads = injectionPayloads(canary).filter((p) => p === p.toLowerCase() && p.length <= 253);
