@@ -21,14 +21,7 @@ try {
 const TS_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const TEST_FILES = ['**/*.spec.ts', '**/*.spec.tsx', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/api/test/**'];
 // Code allowed to print: CLI scripts and test-harness support.
-const CONSOLE_OK_FILES = [
-  'scripts/**',
-  'bench/**',
-  'libs/server/testing/**',
-  'apps/api/test/**',
-  'apps/e2e/**',
-  'apps/web/src/test/**',
-];
+const CONSOLE_OK_FILES = ['scripts/**', 'bench/**', 'libs/server/testing/**', 'apps/api/test/**', 'apps/e2e/**', 'apps/web/src/test/**'];
 
 // Who may import whom (docs/architecture.md, "Libraries and who may import whom").
 // Each source tag lists every tag it may depend on; a tag missing here may import nothing.
@@ -48,15 +41,7 @@ const allowedDeps = {
 
 // Test files of server-side projects may also use the test harness; production files may not.
 // (Not web or contracts: the harness is Node-only and contracts must stay dependency-free.)
-const testMayAlsoUseHarness = new Set([
-  'scope:api',
-  'scope:worker',
-  'type:core',
-  'type:database',
-  'type:queue',
-  'type:remote',
-  'type:runners',
-]);
+const testMayAlsoUseHarness = new Set(['scope:api', 'scope:worker', 'type:core', 'type:database', 'type:queue', 'type:remote', 'type:runners']);
 
 const boundaries = ({ tests }) => [
   'error',
@@ -66,8 +51,7 @@ const boundaries = ({ tests }) => [
     allow: [],
     depConstraints: Object.entries(allowedDeps).map(([sourceTag, tags]) => ({
       sourceTag,
-      onlyDependOnLibsWithTags:
-        tests && testMayAlsoUseHarness.has(sourceTag) ? [...tags, 'type:testing'] : tags,
+      onlyDependOnLibsWithTags: tests && testMayAlsoUseHarness.has(sourceTag) ? [...tags, 'type:testing'] : tags,
     })),
   },
 ];
@@ -93,10 +77,7 @@ export default defineConfig(
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ tests: false }),
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'error',
       eqeqeq: 'error',
       // A focused or skipped test must not reach main: it silently shrinks the suite.

@@ -58,7 +58,20 @@ const progress = (text) => process.stderr.write(`  ${text}\n`);
 /** Runs a bash script on the test server as root over SSH (as an operator's deploy script would); resolves to its stdout. */
 function onServer(script, args) {
   const ssh = testing.testSshTarget();
-  const argv = ['-i', ssh.privateKeyPath, '-p', String(ssh.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR'];
+  const argv = [
+    '-i',
+    ssh.privateKeyPath,
+    '-p',
+    String(ssh.port),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+  ];
   argv.push(`${ssh.username}@${ssh.host}`, 'bash', '-s', '--', ...args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`));
   return new Promise((resolve, reject) => {
     const child = spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -289,7 +302,14 @@ async function main() {
     const ratio = zpanel / plain;
     const rows = [
       ['a. cached redeploy, wall time (median)', ms(zpanel), `plain script ${ms(plain)}`, 'ratio < 1.2', `${ratio.toFixed(2)}`, ratio < 1.2],
-      ['b. enqueue -> claimed (startedAt) p50 / p99', `${ms(quantile(claimMs, 0.5))} / ${ms(quantile(claimMs, 0.99))}`, '', 'p99 < 100 ms', ms(quantile(claimMs, 0.99)), quantile(claimMs, 0.99) < 100],
+      [
+        'b. enqueue -> claimed (startedAt) p50 / p99',
+        `${ms(quantile(claimMs, 0.5))} / ${ms(quantile(claimMs, 0.99))}`,
+        '',
+        'p99 < 100 ms',
+        ms(quantile(claimMs, 0.99)),
+        quantile(claimMs, 0.99) < 100,
+      ],
       [
         'b. enqueue -> first log line p50 / p99',
         `${ms(quantile(firstLineMs, 0.5))} / ${ms(quantile(firstLineMs, 0.99))}`,
@@ -298,7 +318,14 @@ async function main() {
         ms(quantile(firstLineMs, 0.99)),
         quantile(firstLineMs, 0.99) < 100,
       ],
-      ['   enqueue -> build step (after the clone) p50 / p99', `${ms(quantile(buildStepMs, 0.5))} / ${ms(quantile(buildStepMs, 0.99))}`, '', '(information)', '', null],
+      [
+        '   enqueue -> build step (after the clone) p50 / p99',
+        `${ms(quantile(buildStepMs, 0.5))} / ${ms(quantile(buildStepMs, 0.99))}`,
+        '',
+        '(information)',
+        '',
+        null,
+      ],
       [
         `c. log line worker -> ${LOG_CLIENTS} clients p50 / p99`,
         `${ms(quantile(lineLatencies, 0.5))} / ${ms(quantile(lineLatencies, 0.99))}`,
@@ -308,16 +335,22 @@ async function main() {
         quantile(lineLatencies, 0.99) < 100,
       ],
     ];
-    console.log(`deployments on the test server (runs: ${REDEPLOY_RUNS} redeploys each side, ${LATENCY_DEPLOYMENTS} deployments for latency, ${LOG_CLIENTS} clients x ${LOG_LINES} lines)`);
+    console.log(
+      `deployments on the test server (runs: ${REDEPLOY_RUNS} redeploys each side, ${LATENCY_DEPLOYMENTS} deployments for latency, ${LOG_CLIENTS} clients x ${LOG_LINES} lines)`,
+    );
     // Everything runs on this machine (stack, Postgres, Redis, Docker, the clients): say how busy it was.
     console.log(`machine: ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`);
     const widths = [52, 22, 36, 14, 10];
     console.log(['figure', 'Zpanel', 'baseline (same run)', 'target', 'measured'].map((h, i) => h.padEnd(widths[i])).join(' ') + ' met');
     for (const [name, value, baseline, target, measured, met] of rows) {
-      console.log([name, value, baseline, target, measured].map((c, i) => c.padEnd(widths[i])).join(' ') + ` ${met === null ? '' : met ? 'yes' : 'NO'}`);
+      console.log(
+        [name, value, baseline, target, measured].map((c, i) => c.padEnd(widths[i])).join(' ') + ` ${met === null ? '' : met ? 'yes' : 'NO'}`,
+      );
     }
     console.log(`cached redeploys, Zpanel:       ${zpanelMs.map(ms).join(', ')}`);
-    console.log(`cached redeploys, plain script: ${plainMs.map(ms).join(', ')} (clone, build, run, health, alias swap, ${DEPLOYMENT_TIMINGS.drainMs} ms drain, stop, prune)`);
+    console.log(
+      `cached redeploys, plain script: ${plainMs.map(ms).join(', ')} (clone, build, run, health, alias swap, ${DEPLOYMENT_TIMINGS.drainMs} ms drain, stop, prune)`,
+    );
     console.log(`log lines measured: ${ticksSeen.toLocaleString('en-US')} (${LOG_LINES} lines x ${LOG_CLIENTS} clients, replayed lines excluded)`);
   } finally {
     for (const socket of sockets) socket.disconnect();

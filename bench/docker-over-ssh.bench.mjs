@@ -64,7 +64,9 @@ const f = (ms) => `${ms.toFixed(2)} ms`;
 console.log(`docker API over the SSH pool vs the local socket (${ROUNDS} calls each, medians; p95 in brackets)`);
 console.log('call              pool                  local socket          overhead (target < 10 ms)');
 for (const r of rows) {
-  console.log(`${r.name.padEnd(17)} ${`${f(r.pooled)} [${f(r.pooled95)}]`.padEnd(21)} ${`${f(r.local)} [${f(r.local95)}]`.padEnd(21)} ${f(r.pooled - r.local)}`);
+  console.log(
+    `${r.name.padEnd(17)} ${`${f(r.pooled)} [${f(r.pooled95)}]`.padEnd(21)} ${`${f(r.local)} [${f(r.local95)}]`.padEnd(21)} ${f(r.pooled - r.local)}`,
+  );
 }
 console.log(`20 parallel calls through the pool: ${20 - failed} succeeded, ${failed} failed, ${f(parallelMs)} wall time`);
 if (failed > 0) process.exitCode = 1;

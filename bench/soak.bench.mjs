@@ -53,7 +53,12 @@ async function redisFigures(redis, prefix) {
       keys += 1;
       bytes += (await redis.memory('USAGE', key)) ?? 0;
       // The key's kind without ids: prefix:<queue>:<what> or prefix:live:<topic kind>.
-      const kind = key.slice(prefix.length + 1).split(':').slice(0, 2).map((part) => (/[0-9a-f]{8}-|^\d+$|^repeat$/.test(part) ? '*' : part)).join(':');
+      const kind = key
+        .slice(prefix.length + 1)
+        .split(':')
+        .slice(0, 2)
+        .map((part) => (/[0-9a-f]{8}-|^\d+$|^repeat$/.test(part) ? '*' : part))
+        .join(':');
       kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
   } while (cursor !== '0');
@@ -69,9 +74,12 @@ async function rowCounts(databaseUrl) {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    const { rows } = await client.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
     const counts = {};
-    for (const { table_name: table } of rows) counts[table] = Number((await client.query(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`)).rows[0].n);
+    for (const { table_name: table } of rows)
+      counts[table] = Number((await client.query(`SELECT count(*) AS n FROM "${table.replace(/"/g, '""')}"`)).rows[0].n);
     return counts;
   } finally {
     await client.end();
@@ -118,7 +126,9 @@ async function main() {
     const deploy = async () => {
       const queued = await testing.queueDeployment(asOwner, app.id);
       // Every client follows the new deployment's log, as an open deployment page would.
-      const subscriptions = await Promise.all(sockets.map((socket) => testing.liveSubscribe(socket, { kind: 'deployment-logs', deploymentId: queued.id })));
+      const subscriptions = await Promise.all(
+        sockets.map((socket) => testing.liveSubscribe(socket, { kind: 'deployment-logs', deploymentId: queued.id })),
+      );
       const done = await testing.deploymentFinished(asOwner, queued.id, 180_000);
       // A connection holds at most 50 subscriptions: give this one back, as a page left behind would.
       subscriptions.forEach((sub, i) => sockets[i].emit('live:unsubscribe', sub.subscriptionId));
@@ -163,7 +173,9 @@ async function main() {
       const rows = await rowCounts(stack.databaseUrl);
       samples.push({ at: Date.now(), ...figures, apiRss: rssBytes(stack.api.child.pid), workerRss: rssBytes(stack.worker.child.pid), rows });
       const last = samples[samples.length - 1];
-      progress(`${((last.at - samples[0].at) / 60_000).toFixed(1)} min: ${last.keys} keys, ${(last.bytes / 1024).toFixed(0)} KiB in Redis, API ${(last.apiRss / 2 ** 20).toFixed(0)} MiB, worker ${(last.workerRss / 2 ** 20).toFixed(0)} MiB, ${deployments} deployments`);
+      progress(
+        `${((last.at - samples[0].at) / 60_000).toFixed(1)} min: ${last.keys} keys, ${(last.bytes / 1024).toFixed(0)} KiB in Redis, API ${(last.apiRss / 2 ** 20).toFixed(0)} MiB, worker ${(last.workerRss / 2 ** 20).toFixed(0)} MiB, ${deployments} deployments`,
+      );
     };
     progress(`soaking for ${MINUTES} min: a redeploy every ${REDEPLOY_SECONDS} s, ${CLIENTS} clients, a UI poll a second`);
     const end = Date.now() + MINUTES * 60_000;
@@ -179,7 +191,7 @@ async function main() {
     const first = samples[0];
     const last = samples[samples.length - 1];
     const middle = samples[Math.floor((samples.length - 1) / 2)];
-    const perHour = (from, to, pick) => ((pick(to) - pick(from)) / ((to.at - from.at) / 3_600_000));
+    const perHour = (from, to, pick) => (pick(to) - pick(from)) / ((to.at - from.at) / 3_600_000);
     const totalRows = (s) => Object.values(s.rows).reduce((a, b) => a + b, 0);
     const mib = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
     const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
@@ -192,21 +204,38 @@ async function main() {
       ['Postgres rows (all tables)', totalRows, count],
     ];
     const minutes = (last.at - first.at) / 60_000;
-    console.log(`soak: ${minutes.toFixed(1)} min, ${deployments} deployments (${failedDeployments} failed), ${CLIENTS} clients, ${polls} UI polls, ${samples.length} samples`);
+    console.log(
+      `soak: ${minutes.toFixed(1)} min, ${deployments} deployments (${failedDeployments} failed), ${CLIENTS} clients, ${polls} UI polls, ${samples.length} samples`,
+    );
     console.log(`machine: ${cpus().length} CPUs, load average ${loadBefore.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end`);
     const widths = [42, 14, 14, 18, 22];
     console.log(['figure', 'start', 'end', 'growth / hour', 'second half / hour'].map((h, i) => h.padEnd(widths[i])).join(' '));
     for (const [name, pick, format] of figures) {
       const all = perHour(first, last, pick);
       const half = middle.at < last.at ? perHour(middle, last, pick) : 0;
-      console.log([name, format(pick(first)), format(pick(last)), `${all >= 0 ? '+' : '-'}${format(Math.abs(all))}`, `${half >= 0 ? '+' : '-'}${format(Math.abs(half))}`].map((c, i) => c.padEnd(widths[i])).join(' '));
+      console.log(
+        [
+          name,
+          format(pick(first)),
+          format(pick(last)),
+          `${all >= 0 ? '+' : '-'}${format(Math.abs(all))}`,
+          `${half >= 0 ? '+' : '-'}${format(Math.abs(half))}`,
+        ]
+          .map((c, i) => c.padEnd(widths[i]))
+          .join(' '),
+      );
     }
     const grown = Object.keys(last.rows)
       .map((table) => [table, last.rows[table] - (first.rows[table] ?? 0)])
       .filter(([, delta]) => delta !== 0)
       .sort((a, b) => b[1] - a[1]);
     console.log(`rows added per table: ${grown.map(([table, delta]) => `${table} ${delta >= 0 ? '+' : ''}${delta}`).join(', ') || 'none'}`);
-    console.log(`Redis keys by kind at the end: ${Object.entries(last.kinds).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+    console.log(
+      `Redis keys by kind at the end: ${Object.entries(last.kinds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(', ')}`,
+    );
   } finally {
     stopping = true;
     for (const socket of sockets) socket.disconnect();

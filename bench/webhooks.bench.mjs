@@ -75,7 +75,13 @@ async function main() {
       const repo = await testing.createGitFixture(name);
       repos.push(repo);
       const head = await repo.commit(testing.sampleAppFiles('bench'), 'sample');
-      const app = await testing.createApplication(asOwner, server.id, { name, buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: repo.branch, port: 8080 });
+      const app = await testing.createApplication(asOwner, server.id, {
+        name,
+        buildPack: 'dockerfile',
+        gitUrl: repo.url,
+        gitBranch: repo.branch,
+        port: 8080,
+      });
       const secret = (await asOwner('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
       return { repo, head, secret };
     };
@@ -83,7 +89,9 @@ async function main() {
     for (let i = 1; i < START_APPS; i += 1) targets.push(await target(`bench-hooks-${i}`));
 
     const deliver = async ({ repo, head, secret } = targets[0]) => {
-      const body = JSON.stringify(testing.pushPayload('github', { repoUrl: repo.url, branch: repo.branch, after: head, message: `bench ${randomUUID()}` }));
+      const body = JSON.stringify(
+        testing.pushPayload('github', { repoUrl: repo.url, branch: repo.branch, after: head, message: `bench ${randomUUID()}` }),
+      );
       const headers = testing.webhookHeaders('github', body, secret);
       const sent = Date.now();
       const res = await fetch(`${stack.baseUrl}/webhooks/github`, { method: 'POST', headers, body });
@@ -94,7 +102,12 @@ async function main() {
       return { sent, replyMs: replied - sent, deploymentId };
     };
     const deployment = async (id) => (await asOwner('GET', `/api/v1/deployments/${id}`)).body;
-    const finished = (id) => testing.waitFor(async () => (['queued', 'running'].includes((await deployment(id)).status) ? undefined : true), 120_000, `deployment ${id} to end`);
+    const finished = (id) =>
+      testing.waitFor(
+        async () => (['queued', 'running'].includes((await deployment(id)).status) ? undefined : true),
+        120_000,
+        `deployment ${id} to end`,
+      );
 
     // a. Back to back: each delivery supersedes the previous one while it is still queued.
     const replyMs = [];
@@ -118,10 +131,14 @@ async function main() {
       const turn = (i - 1) % targets.length;
       if (windingDown.has(turn)) await finished(windingDown.get(turn));
       const d = await deliver(targets[turn]);
-      const row = await testing.waitFor(async () => {
-        const current = await deployment(d.deploymentId);
-        return current.startedAt ? current : undefined;
-      }, 60_000, 'the deployment to start');
+      const row = await testing.waitFor(
+        async () => {
+          const current = await deployment(d.deploymentId);
+          return current.startedAt ? current : undefined;
+        },
+        60_000,
+        'the deployment to start',
+      );
       startedMs.push(Date.parse(row.startedAt) - d.sent);
       await asOwner('POST', `/api/v1/deployments/${d.deploymentId}/cancel`);
       windingDown.set(turn, d.deploymentId);
@@ -138,9 +155,23 @@ async function main() {
     }
 
     const rows = [
-      [`a. push -> row queued p50 / p99 (${QUEUED_DELIVERIES})`, p50p99(queuedMs), `/api/health ${p50p99(healthMs)}`, 'p99 < 50 ms', ms(quantile(queuedMs, 0.99)), quantile(queuedMs, 0.99) < 50],
+      [
+        `a. push -> row queued p50 / p99 (${QUEUED_DELIVERIES})`,
+        p50p99(queuedMs),
+        `/api/health ${p50p99(healthMs)}`,
+        'p99 < 50 ms',
+        ms(quantile(queuedMs, 0.99)),
+        quantile(queuedMs, 0.99) < 50,
+      ],
       ['   push -> 202 reply p50 / p99', p50p99(replyMs), '', '(information)', '', null],
-      [`b. push -> build start p50 / p99 (${STARTED_DELIVERIES})`, p50p99(startedMs), '', 'p99 < 150 ms', ms(quantile(startedMs, 0.99)), quantile(startedMs, 0.99) < 150],
+      [
+        `b. push -> build start p50 / p99 (${STARTED_DELIVERIES})`,
+        p50p99(startedMs),
+        '',
+        'p99 < 150 ms',
+        ms(quantile(startedMs, 0.99)),
+        quantile(startedMs, 0.99) < 150,
+      ],
     ];
     console.log(
       `webhooks on the test server (${QUEUED_DELIVERIES} back-to-back deliveries; ${STARTED_DELIVERIES} one at a time to ${targets.length} application${targets.length === 1 ? '' : 's'} in turn, ${startsSeconds.toFixed(0)} s)`,
@@ -149,7 +180,9 @@ async function main() {
     const widths = [46, 22, 30, 14, 10];
     console.log(['figure', 'Zpanel', 'baseline (same run)', 'target', 'measured'].map((h, i) => h.padEnd(widths[i])).join(' ') + ' met');
     for (const [name, value, baseline, target, measured, met] of rows) {
-      console.log([name, value, baseline, target, measured].map((c, i) => c.padEnd(widths[i])).join(' ') + ` ${met === null ? '' : met ? 'yes' : 'NO'}`);
+      console.log(
+        [name, value, baseline, target, measured].map((c, i) => c.padEnd(widths[i])).join(' ') + ` ${met === null ? '' : met ? 'yes' : 'NO'}`,
+      );
     }
   } finally {
     for (const repo of repos) await repo.close();

@@ -35,7 +35,10 @@ let repo;
 try {
   await db.connect();
   const owner = await testing.createOwner(stack.baseUrl);
-  const asOwner = testing.ownerCaller(() => stack, () => owner);
+  const asOwner = testing.ownerCaller(
+    () => stack,
+    () => owner,
+  );
   repo = await testing.createGitFixture('worker-loss');
   await repo.commit(testing.sampleAppFiles('v1'), 'v1');
   const server = await testing.readyTestServer(asOwner);
@@ -54,7 +57,12 @@ try {
   const marker = `slow build ${randomUUID()} started`;
   await repo.commit(testing.sampleAppFiles('v2', [`RUN echo "${marker}" && sleep 300`]), 'v2, slow to build');
   const slow = await testing.queueDeployment(asOwner, app.id);
-  await testing.waitFor(async () => ((await testing.allLogLines(asOwner, slow.id)).some((l) => l.line === marker) ? true : undefined), 180_000, 'the slow build to start', 250);
+  await testing.waitFor(
+    async () => ((await testing.allLogLines(asOwner, slow.id)).some((l) => l.line === marker) ? true : undefined),
+    180_000,
+    'the slow build to start',
+    250,
+  );
   // Queued behind the slow one (a quick build): it waits for its application's running deployment.
   await repo.commit(testing.sampleAppFiles('v3'), 'v3');
   const next = await testing.queueDeployment(asOwner, app.id);
@@ -67,12 +75,24 @@ try {
   victim.child.kill('SIGKILL');
   await victim.exited;
   const status = async (id) => (await asOwner('GET', `/api/v1/deployments/${id}`)).body;
-  const lost = await testing.waitFor(async () => ((await status(slow.id)).status === 'running' ? undefined : Date.now()), 120_000, 'the lost deployment to be failed', 100);
-  const started = await testing.waitFor(async () => ((await status(next.id)).status === 'queued' ? undefined : Date.now()), 120_000, 'the queued deployment to start', 100);
+  const lost = await testing.waitFor(
+    async () => ((await status(slow.id)).status === 'running' ? undefined : Date.now()),
+    120_000,
+    'the lost deployment to be failed',
+    100,
+  );
+  const started = await testing.waitFor(
+    async () => ((await status(next.id)).status === 'queued' ? undefined : Date.now()),
+    120_000,
+    'the queued deployment to start',
+    100,
+  );
   const detected = lost - killedAt;
   console.log('| figure | measured | before the run lease | target | met |');
   console.log('|---|---|---|---|---|');
-  console.log(`| lost worker detected (kill to "worker lost") | ${seconds(detected)} | ${seconds(BEFORE_MS)} | ≤ ${seconds(TARGET_MS)} | ${detected <= TARGET_MS ? 'yes' : 'no'} |`);
+  console.log(
+    `| lost worker detected (kill to "worker lost") | ${seconds(detected)} | ${seconds(BEFORE_MS)} | ≤ ${seconds(TARGET_MS)} | ${detected <= TARGET_MS ? 'yes' : 'no'} |`,
+  );
   console.log(`| queued deployment started on the surviving worker (after the kill) | ${seconds(started - killedAt)} | | | |`);
   const finished = await testing.deploymentFinished(asOwner, next.id, 300_000);
   console.log(`queued deployment ended ${finished.status}; lost one: ${(await status(slow.id)).reason}`);

@@ -23,7 +23,16 @@ const stages = [
   { name: 'build', cmd: ['npx', 'nx', 'run-many', '-t', 'build', '--output-style=static'] },
   {
     name: 'web-unit',
-    cmd: ['npx', 'vitest', 'run', '--config', 'apps/web/vite.config.mts', '--reporter=default', '--reporter=json', `--outputFile.json=${join(results, 'web-unit.json')}`],
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '--config',
+      'apps/web/vite.config.mts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(results, 'web-unit.json')}`,
+    ],
     report: join(results, 'web-unit.json'),
     parse: (r) => ({ passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests }),
   },

@@ -71,7 +71,8 @@ async function supervise() {
     api: join(ROOT, 'dist/apps/api/apps/api/src/main.js'),
     worker: join(ROOT, 'dist/apps/worker/apps/worker/src/main.js'),
   };
-  for (const [name, entry] of Object.entries(entries)) if (!existsSync(entry)) fail(`${name} is not built (${entry} missing): run npm start or npx nx run-many -t build`);
+  for (const [name, entry] of Object.entries(entries))
+    if (!existsSync(entry)) fail(`${name} is not built (${entry} missing): run npm start or npx nx run-many -t build`);
 
   // A closed output pipe (the terminal or npm went away) must not kill the supervisor and orphan its children.
   process.stdout.on('error', () => undefined);
@@ -209,7 +210,10 @@ async function supervise() {
     const host = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT || 3000}`;
     for (let i = 0; i < 150 && !stopping; i += 1) {
-      const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_500) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1_500) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) {
         say(`ready at ${url}  (API docs: ${url}/api/docs; Ctrl-C stops)`);
         return;

@@ -1,4 +1,12 @@
-import { type Paginated, type ProblemDetails, type ProjectDto, type EnvironmentDto, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import {
+  type Paginated,
+  type ProblemDetails,
+  type ProjectDto,
+  type EnvironmentDto,
+  type ServerDto,
+  type SshKeyDto,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
 import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
 
 /**
@@ -14,7 +22,11 @@ describe('Address policy by default (built api)', () => {
   let environmentId: string;
 
   const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
-  const problemOf = (r: { status: number; body: unknown }) => ({ status: r.status, fields: ((r.body as ProblemDetails).errors ?? []).map((e) => e.field), messages: ((r.body as ProblemDetails).errors ?? []).map((e) => e.message) });
+  const problemOf = (r: { status: number; body: unknown }) => ({
+    status: r.status,
+    fields: ((r.body as ProblemDetails).errors ?? []).map((e) => e.field),
+    messages: ((r.body as ProblemDetails).errors ?? []).map((e) => e.message),
+  });
 
   beforeAll(async () => {
     stack = await startStack({ env: { OUTBOUND_ALLOWED_CIDRS: 'none' } });
@@ -30,7 +42,15 @@ describe('Address policy by default (built api)', () => {
   });
   afterAll(() => stack?.stop());
 
-  const gitApp = (name: string, gitUrl: string) => ({ environmentId, serverId, name, buildPack: 'dockerfile', gitUrl, gitBranch: 'main', port: 3000 });
+  const gitApp = (name: string, gitUrl: string) => ({
+    environmentId,
+    serverId,
+    name,
+    buildPack: 'dockerfile',
+    gitUrl,
+    gitBranch: 'main',
+    port: 3000,
+  });
 
   it.each([
     ['http://127.0.0.1:8080/shop.git'],
@@ -41,25 +61,42 @@ describe('Address policy by default (built api)', () => {
     ['http://0.0.0.0:6379/x.git'],
   ])('refuses the git URL %s with a 400 naming gitUrl, saving nothing', async (gitUrl) => {
     const r = await asOwner('POST', '/api/v1/applications', gitApp('refused', gitUrl));
-    expect(problemOf(r)).toEqual({ status: 400, fields: ['gitUrl'], messages: [expect.stringMatching(/^gitUrl points to an address this instance does not connect to/)] });
+    expect(problemOf(r)).toEqual({
+      status: 400,
+      fields: ['gitUrl'],
+      messages: [expect.stringMatching(/^gitUrl points to an address this instance does not connect to/)],
+    });
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect((await asOwner<Paginated<unknown>>('GET', '/api/v1/applications')).body.total).toBe(0);
   });
 
   it('refuses the same on update, and keeps the saved URL', async () => {
-    const created = await asOwner<{ id: string; gitUrl: string }>('POST', '/api/v1/applications', gitApp('kept', 'https://git.example.com/acme/shop.git'));
+    const created = await asOwner<{ id: string; gitUrl: string }>(
+      'POST',
+      '/api/v1/applications',
+      gitApp('kept', 'https://git.example.com/acme/shop.git'),
+    );
     expect(created.status).toBe(201);
     const r = await asOwner('PATCH', `/api/v1/applications/${created.body.id}`, { gitUrl: 'http://localhost:5432/x.git' });
     expect(problemOf(r)).toMatchObject({ status: 400, fields: ['gitUrl'] });
-    expect((await asOwner<{ gitUrl: string }>('GET', `/api/v1/applications/${created.body.id}`)).body.gitUrl).toBe('https://git.example.com/acme/shop.git');
+    expect((await asOwner<{ gitUrl: string }>('GET', `/api/v1/applications/${created.body.id}`)).body.gitUrl).toBe(
+      'https://git.example.com/acme/shop.git',
+    );
   });
 
-  it.each([['169.254.169.254'], ['fd00:ec2::254'], ['0.0.0.0']])('refuses a server on %s with a 400 naming host, on create and update', async (host) => {
-    const r = await asOwner('POST', '/api/v1/servers', { name: 'metadata', host, sshKeyId: keyId });
-    expect(problemOf(r)).toEqual({ status: 400, fields: ['host'], messages: [expect.stringMatching(/^host points to an address this instance does not connect to/)] });
-    const update = await asOwner('PATCH', `/api/v1/servers/${serverId}`, { host });
-    expect(problemOf(update)).toMatchObject({ status: 400, fields: ['host'] });
-    expect((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.host).toBe('127.0.0.1');
-    expect((await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers')).body.total).toBe(1);
-  });
+  it.each([['169.254.169.254'], ['fd00:ec2::254'], ['0.0.0.0']])(
+    'refuses a server on %s with a 400 naming host, on create and update',
+    async (host) => {
+      const r = await asOwner('POST', '/api/v1/servers', { name: 'metadata', host, sshKeyId: keyId });
+      expect(problemOf(r)).toEqual({
+        status: 400,
+        fields: ['host'],
+        messages: [expect.stringMatching(/^host points to an address this instance does not connect to/)],
+      });
+      const update = await asOwner('PATCH', `/api/v1/servers/${serverId}`, { host });
+      expect(problemOf(update)).toMatchObject({ status: 400, fields: ['host'] });
+      expect((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.host).toBe('127.0.0.1');
+      expect((await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers')).body.total).toBe(1);
+    },
+  );
 });

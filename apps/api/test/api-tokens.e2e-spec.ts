@@ -1,5 +1,14 @@
 import { Client } from 'pg';
-import { type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
+import {
+  type ApiTokenDto,
+  type CreatedApiTokenResponse,
+  ErrorCode,
+  type Paginated,
+  type ProblemDetails,
+  Role,
+  type SessionResponse,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
 import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
 
 describe('API tokens (built api)', () => {
@@ -14,10 +23,20 @@ describe('API tokens (built api)', () => {
 
   const call = apiCaller(() => stack.baseUrl);
   const createToken = (credential: string, abilities: string[], extra: Record<string, unknown> = {}) =>
-    call<CreatedApiTokenResponse & Pick<ProblemDetails, 'errors' | 'code'>>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, credential, { name: 'ci', abilities, ...extra });
+    call<CreatedApiTokenResponse & Pick<ProblemDetails, 'errors' | 'code'>>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, credential, {
+      name: 'ci',
+      abilities,
+      ...extra,
+    });
   const joinAs = async (email: string, role: Role) => {
     const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
-    return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email, password: 'a long enough passphrase' })).body;
+    return (
+      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: invitation.token,
+        name: email,
+        password: 'a long enough passphrase',
+      })
+    ).body;
   };
 
   it('shows the zp_ secret once; lists keep only a prefix', async () => {
@@ -33,16 +52,23 @@ describe('API tokens (built api)', () => {
   it('lets a read token read but not write, and records when it was last used', async () => {
     const { body: token } = await createToken(owner.accessToken, ['read']);
     expect((await call('GET', `/api/v1/teams/${owner.teamId}/members`, token.token)).status).toBe(200);
-    const write = await call<ProblemDetails>('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'x@example.com', role: 'viewer' });
+    const write = await call<ProblemDetails>('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, {
+      email: 'x@example.com',
+      role: 'viewer',
+    });
     expect(write.status).toBe(403);
     expect(write.body.detail).toContain('lacks the admin ability');
-    const listed = (await call<Paginated<ApiTokenDto>>('GET', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken)).body.items.find((t) => t.id === token.id);
+    const listed = (await call<Paginated<ApiTokenDto>>('GET', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken)).body.items.find(
+      (t) => t.id === token.id,
+    );
     expect(listed?.lastUsedAt).not.toBeNull();
   });
 
   it('lets an admin token manage the team but never act as a person', async () => {
     const { body: token } = await createToken(owner.accessToken, ['read', 'admin']);
-    expect((await call('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'y@example.com', role: 'viewer' })).status).toBe(201);
+    expect((await call('POST', `/api/v1/teams/${owner.teamId}/invitations`, token.token, { email: 'y@example.com', role: 'viewer' })).status).toBe(
+      201,
+    );
     for (const [method, path] of [
       ['GET', '/api/v1/me'],
       ['POST', '/api/v1/teams'],
@@ -69,22 +95,49 @@ describe('API tokens (built api)', () => {
   it('lets a deploy token deploy an application but not change its settings', async () => {
     const inTeam = { [TEAM_HEADER]: owner.teamId };
     const key = (await call<{ id: string }>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'deploys' }, inTeam)).body;
-    const server = (await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'deploy-target', host: '192.0.2.20', sshKeyId: key.id }, inTeam)).body;
+    const server = (
+      await call<{ id: string }>(
+        'POST',
+        '/api/v1/servers',
+        owner.accessToken,
+        { name: 'deploy-target', host: '192.0.2.20', sshKeyId: key.id },
+        inTeam,
+      )
+    ).body;
     const project = (await call<{ id: string }>('POST', '/api/v1/projects', owner.accessToken, { name: 'Deploys' }, inTeam)).body;
-    const environment = (await call<Paginated<{ id: string }>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken)).body.items[0];
+    const environment = (await call<Paginated<{ id: string }>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken)).body
+      .items[0];
     const app = (
-      await call<{ id: string }>('POST', '/api/v1/applications', owner.accessToken, { environmentId: environment.id, serverId: server.id, name: 'web', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }, inTeam)
+      await call<{ id: string }>(
+        'POST',
+        '/api/v1/applications',
+        owner.accessToken,
+        { environmentId: environment.id, serverId: server.id, name: 'web', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 },
+        inTeam,
+      )
     ).body;
     const { body: token } = await createToken(owner.accessToken, ['read', 'deploy']);
 
-    const deployed = await call<{ status: string; trigger: string; actor: { type: string; tokenId: string } }>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, {});
+    const deployed = await call<{ status: string; trigger: string; actor: { type: string; tokenId: string } }>(
+      'POST',
+      `/api/v1/applications/${app.id}/deployments`,
+      token.token,
+      {},
+    );
     expect(deployed.status).toBe(202);
     expect(deployed.body).toMatchObject({ status: 'queued', trigger: 'api', actor: { type: 'token', tokenId: token.id } });
     // What CI does after pushing an image: run the tag it pushed.
-    const tagged = await call<{ status: string; trigger: string; requestedImageTag: string | null }>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, { imageTag: 'v1.4.2' });
+    const tagged = await call<{ status: string; trigger: string; requestedImageTag: string | null }>(
+      'POST',
+      `/api/v1/applications/${app.id}/deployments`,
+      token.token,
+      { imageTag: 'v1.4.2' },
+    );
     expect(tagged.status).toBe(202);
     expect(tagged.body).toMatchObject({ status: 'queued', trigger: 'api', requestedImageTag: 'v1.4.2' });
-    const badTag = await call<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, { imageTag: 'v1.4.2; touch /tmp/pwned' });
+    const badTag = await call<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, token.token, {
+      imageTag: 'v1.4.2; touch /tmp/pwned',
+    });
     expect(badTag.status).toBe(400);
     expect(badTag.body.errors?.map((e) => e.field)).toEqual(['imageTag']);
     expect((await call('PATCH', `/api/v1/applications/${app.id}`, token.token, { port: 8080 })).status).toBe(403);

@@ -56,7 +56,8 @@ describe('projects, environments, applications and variables (built api)', () =>
     expect(r.status).toBe(201);
     return r.body;
   };
-  const environmentsOf = async (projectId: string) => (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${projectId}/environments`)).body.items;
+  const environmentsOf = async (projectId: string) =>
+    (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${projectId}/environments`)).body.items;
   const imageApp = (environmentId: string, overrides: Record<string, unknown> = {}) => ({
     environmentId,
     serverId,
@@ -85,7 +86,13 @@ describe('projects, environments, applications and variables (built api)', () =>
 
   const register = async (email: string, role: Role) => {
     const invitation = (await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email, role })).body;
-    const session = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email.split('@')[0], password: 'applications suite passphrase' })).body;
+    const session = (
+      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: invitation.token,
+        name: email.split('@')[0],
+        password: 'applications suite passphrase',
+      })
+    ).body;
     return { accessToken: session.accessToken, userId: session.user.id };
   };
 
@@ -98,7 +105,9 @@ describe('projects, environments, applications and variables (built api)', () =>
     otherServerId = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'web-2', host: '192.0.2.11', sshKeyId: keyId })).body.id;
     viewer = await register('viewer@example.com', Role.Viewer);
     member = await register('member@example.com', Role.Member);
-    readToken = (await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'read only', abilities: ['read'] })).body.token;
+    readToken = (
+      await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'read only', abilities: ['read'] })
+    ).body.token;
   });
   afterAll(() => stack?.stop());
 
@@ -109,13 +118,33 @@ describe('projects, environments, applications and variables (built api)', () =>
       components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
     };
     // Deployment routes under /applications are checked by the deployments suite.
-    const ours = Object.entries(doc.paths).filter(([path]) => /^\/api\/v1\/(projects|environments|applications)/.test(path) && !path.includes('/deployments') && !path.includes('/webhook') && !path.includes('/preview'));
+    const ours = Object.entries(doc.paths).filter(
+      ([path]) =>
+        /^\/api\/v1\/(projects|environments|applications)/.test(path) &&
+        !path.includes('/deployments') &&
+        !path.includes('/webhook') &&
+        !path.includes('/preview'),
+    );
     const operations = ours.flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
     expect(operations).toHaveLength(23);
     for (const { route, op } of operations) {
-      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({ route, summary: true, success: true });
+      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({
+        route,
+        summary: true,
+        success: true,
+      });
     }
-    for (const schema of ['CreateProjectDto', 'CreateEnvironmentDto', 'CreateApplicationDto', 'HealthCheckDto', 'UpsertEnvVarDto', 'BulkEnvDto', 'ProjectDoc', 'ApplicationDoc', 'EnvVarDoc']) {
+    for (const schema of [
+      'CreateProjectDto',
+      'CreateEnvironmentDto',
+      'CreateApplicationDto',
+      'HealthCheckDto',
+      'UpsertEnvVarDto',
+      'BulkEnvDto',
+      'ProjectDoc',
+      'ApplicationDoc',
+      'EnvVarDoc',
+    ]) {
       const withoutExample = Object.entries(doc.components.schemas[schema].properties)
         .filter(([, property]) => property.example === undefined && !('$ref' in property) && !('format' in property))
         .map(([name]) => name);
@@ -183,7 +212,9 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect((await asOwner('DELETE', `/api/v1/projects/${project.id}`)).status).toBe(204);
       expect((await asOwner('GET', `/api/v1/projects/${project.id}`)).status).toBe(404);
       expect((await asOwner('GET', `/api/v1/projects/${project.id}/environments`)).status).toBe(404);
-      const actions = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?perPage=100')).body.items.filter((e) => e.target?.id === project.id || e.target?.id === app.id).map((e) => e.action);
+      const actions = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?perPage=100')).body.items
+        .filter((e) => e.target?.id === project.id || e.target?.id === app.id)
+        .map((e) => e.action);
       expect(actions).toEqual(expect.arrayContaining(['project.created', 'project.deleted', 'application.created', 'application.deleted']));
     });
   });
@@ -302,12 +333,10 @@ describe('projects, environments, applications and variables (built api)', () =>
         [imageApp(environmentId, { healthCheck: { type: 'http', path: '/a b' } }), ['healthCheck.path']],
         [imageApp(environmentId, { healthCheck: { type: 'http', path: '/$(touch /tmp/x)' } }), ['healthCheck.path']],
         [imageApp(environmentId, { healthCheck: { type: 'exec' } }), ['healthCheck.type']],
-        [imageApp(environmentId, { healthCheck: { retries: 0, intervalSeconds: 301, timeoutSeconds: 0, startPeriodSeconds: 601 } }), [
-          'healthCheck.startPeriodSeconds',
-          'healthCheck.intervalSeconds',
-          'healthCheck.timeoutSeconds',
-          'healthCheck.retries',
-        ]],
+        [
+          imageApp(environmentId, { healthCheck: { retries: 0, intervalSeconds: 301, timeoutSeconds: 0, startPeriodSeconds: 601 } }),
+          ['healthCheck.startPeriodSeconds', 'healthCheck.intervalSeconds', 'healthCheck.timeoutSeconds', 'healthCheck.retries'],
+        ],
         [imageApp(environmentId, { healthCheck: 'off' }), ['healthCheck']],
         [imageApp(environmentId, { domains: Array.from({ length: 21 }, (_, i) => `d${i}.example.com`) }), ['domains']],
         [imageApp(environmentId, { domains: ['a.example.com', 'A.example.com'] }), ['domains']],
@@ -342,7 +371,11 @@ describe('projects, environments, applications and variables (built api)', () =>
       // The freed domain is free for anyone again.
       await createApp(imageApp(environmentId, { name: 'taker', domains: ['one.example.com'] }));
 
-      const tcp = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'tcp' }, cpuLimit: null, domains: [] });
+      const tcp = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+        healthCheck: { type: 'tcp' },
+        cpuLimit: null,
+        domains: [],
+      });
       expect(tcp.body).toMatchObject({ healthCheck: { type: 'tcp', path: null }, cpuLimit: null, domains: [] });
 
       expect(fieldsOf(await asOwner('PATCH', `/api/v1/applications/${app.id}`, { buildPack: 'dockerfile' })).sort()).toEqual(['gitBranch', 'gitUrl']);
@@ -352,10 +385,22 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(fieldsOf(await asOwner('PATCH', `/api/v1/applications/${app.id}`, { name: null }))).toEqual(['name']);
       expect(fieldsOf(await asOwner('PATCH', `/api/v1/applications/${app.id}`, { imageReference: null }))).toEqual(['imageReference']);
 
-      const switched = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { buildPack: 'dockerfile', gitUrl: 'git@github.com:acme/patchy.git', gitBranch: 'release/1.x' });
-      expect(switched.body).toMatchObject({ buildPack: 'dockerfile', gitUrl: 'git@github.com:acme/patchy.git', gitBranch: 'release/1.x', serverId, environmentId });
+      const switched = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+        buildPack: 'dockerfile',
+        gitUrl: 'git@github.com:acme/patchy.git',
+        gitBranch: 'release/1.x',
+      });
+      expect(switched.body).toMatchObject({
+        buildPack: 'dockerfile',
+        gitUrl: 'git@github.com:acme/patchy.git',
+        gitBranch: 'release/1.x',
+        serverId,
+        environmentId,
+      });
       const audit = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=application.updated')).body;
-      expect(audit.items.find((e) => e.target?.id === app.id)?.metadata).toMatchObject({ changed: expect.arrayContaining(['buildPack', 'gitUrl', 'gitBranch']) });
+      expect(audit.items.find((e) => e.target?.id === app.id)?.metadata).toMatchObject({
+        changed: expect.arrayContaining(['buildPack', 'gitUrl', 'gitBranch']),
+      });
     });
 
     it('keeps names unique per server only', async () => {
@@ -411,7 +456,11 @@ describe('projects, environments, applications and variables (built api)', () =>
       }
       expect(outcomes).toEqual(expected);
       expect(await appCount()).toBe(before + 1);
-      expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${target}`)).body).toMatchObject({ name: 'inj-target', imageReference: 'nginx:1.27', domains: [] });
+      expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${target}`)).body).toMatchObject({
+        name: 'inj-target',
+        imageReference: 'nginx:1.27',
+        domains: [],
+      });
       expect(existsSync(canary)).toBe(false);
     });
   });
@@ -425,9 +474,13 @@ describe('projects, environments, applications and variables (built api)', () =>
       otherTeam = (await asOwner<{ teamId: string }>('POST', '/api/v1/teams', { name: 'Neighbours' })).body.teamId;
       const inOther = { [TEAM_HEADER]: otherTeam };
       const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'theirs' }, inOther)).body;
-      const server = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'their-server', host: '192.0.2.20', sshKeyId: key.id }, inOther)).body;
+      const server = (
+        await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'their-server', host: '192.0.2.20', sshKeyId: key.id }, inOther)
+      ).body;
       const project = (await call<ProjectDto>('POST', '/api/v1/projects', owner.accessToken, { name: 'Theirs' }, inOther)).body;
-      const environments = (await call<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken, undefined, inOther)).body;
+      const environments = (
+        await call<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken, undefined, inOther)
+      ).body;
       theirs = { environmentId: environments.items[0].id, serverId: server.id, keyId: key.id };
       ourEnvironment = (await environmentsOf((await createProject('Ours')).id))[0].id;
     });
@@ -452,18 +505,38 @@ describe('projects, environments, applications and variables (built api)', () =>
     it('keeps a domain unique across the whole instance, whichever team asks', async () => {
       await createApp(imageApp(ourEnvironment, { name: 'claimed', domains: ['claimed.example.com'] }));
       const inOther = { [TEAM_HEADER]: otherTeam };
-      const refused = await call<ProblemDetails>('POST', '/api/v1/applications', owner.accessToken, { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com', 'CLAIMED.example.com'] }), serverId: theirs.serverId }, inOther);
+      const refused = await call<ProblemDetails>(
+        'POST',
+        '/api/v1/applications',
+        owner.accessToken,
+        { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com', 'CLAIMED.example.com'] }), serverId: theirs.serverId },
+        inOther,
+      );
       expect(refused.status).toBe(409);
       expect(refused.body.errors).toEqual([{ field: 'domains', message: 'claimed.example.com is not available: another team has claimed it' }]);
       const theirApp = (
-        await call<ApplicationDto>('POST', '/api/v1/applications', owner.accessToken, { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com'] }), serverId: theirs.serverId }, inOther)
+        await call<ApplicationDto>(
+          'POST',
+          '/api/v1/applications',
+          owner.accessToken,
+          { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com'] }), serverId: theirs.serverId },
+          inOther,
+        )
       ).body;
       expect(theirApp.domains).toEqual(['ok.example.com']);
-      const patched = await call<ProblemDetails>('PATCH', `/api/v1/applications/${theirApp.id}`, owner.accessToken, { domains: ['claimed.example.com'] }, inOther);
+      const patched = await call<ProblemDetails>(
+        'PATCH',
+        `/api/v1/applications/${theirApp.id}`,
+        owner.accessToken,
+        { domains: ['claimed.example.com'] },
+        inOther,
+      );
       expect(patched.status).toBe(409);
       expect(fieldsOf(patched)).toEqual(['domains']);
       expect(messagesOf(patched)).toEqual(['claimed.example.com is not available: another team has claimed it']);
-      expect((await call<ApplicationDto>('GET', `/api/v1/applications/${theirApp.id}`, owner.accessToken, undefined, inOther)).body.domains).toEqual(['ok.example.com']);
+      expect((await call<ApplicationDto>('GET', `/api/v1/applications/${theirApp.id}`, owner.accessToken, undefined, inOther)).body.domains).toEqual([
+        'ok.example.com',
+      ]);
     });
 
     it("gives a preview domain's names to the team that claimed them first, refusing other teams with a 409 that says nothing of whose they are", async () => {
@@ -472,34 +545,68 @@ describe('projects, environments, applications and variables (built api)', () =>
       const theirApp = (overrides: Record<string, unknown>) => ({ ...imageApp(theirs.environmentId, overrides), serverId: theirs.serverId });
       const ours = await createApp(imageApp(ourEnvironment, { name: 'wildcard-owner', previewDomain: 'pv.ours-first.example.com' }));
       // Within the team, today's behaviour: its own names under its preview domain are its own business.
-      expect((await createApp(imageApp(ourEnvironment, { name: 'wildcard-sibling', domains: ['pr-9.pv.ours-first.example.com'] }))).domains).toEqual(['pr-9.pv.ours-first.example.com']);
+      expect((await createApp(imageApp(ourEnvironment, { name: 'wildcard-sibling', domains: ['pr-9.pv.ours-first.example.com'] }))).domains).toEqual([
+        'pr-9.pv.ours-first.example.com',
+      ]);
 
       const refusals: Array<[string, Record<string, unknown>, 'domains' | 'previewDomain', string]> = [
-        ['an application domain under the preview wildcard', { name: 'wildcard-taker', domains: ['pr-1.pv.ours-first.example.com'] }, 'domains', 'pr-1.pv.ours-first.example.com'],
-        ['the same preview domain', { name: 'wildcard-taker', previewDomain: 'pv.ours-first.example.com' }, 'previewDomain', 'pv.ours-first.example.com'],
-        ['a preview domain under it', { name: 'wildcard-taker', previewDomain: 'x.pv.ours-first.example.com' }, 'previewDomain', 'x.pv.ours-first.example.com'],
+        [
+          'an application domain under the preview wildcard',
+          { name: 'wildcard-taker', domains: ['pr-1.pv.ours-first.example.com'] },
+          'domains',
+          'pr-1.pv.ours-first.example.com',
+        ],
+        [
+          'the same preview domain',
+          { name: 'wildcard-taker', previewDomain: 'pv.ours-first.example.com' },
+          'previewDomain',
+          'pv.ours-first.example.com',
+        ],
+        [
+          'a preview domain under it',
+          { name: 'wildcard-taker', previewDomain: 'x.pv.ours-first.example.com' },
+          'previewDomain',
+          'x.pv.ours-first.example.com',
+        ],
         ['a preview domain over it', { name: 'wildcard-taker', previewDomain: 'ours-first.example.com' }, 'previewDomain', 'ours-first.example.com'],
       ];
       for (const [what, body, field, name] of refusals) {
         const refused = await theirCall<ProblemDetails>('POST', '/api/v1/applications', theirApp(body));
-        expect({ what, status: refused.status, errors: refused.body.errors }).toEqual({ what, status: 409, errors: [{ field, message: `${name} is not available: another team has claimed it` }] });
+        expect({ what, status: refused.status, errors: refused.body.errors }).toEqual({
+          what,
+          status: 409,
+          errors: [{ field, message: `${name} is not available: another team has claimed it` }],
+        });
         expect(refused.text).not.toMatch(/wildcard-owner|wildcard-sibling/);
         expect(refused.text).not.toContain(owner.teamId);
         expect(refused.text).not.toContain(ours.id);
       }
-      expect((await theirCall<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body.items.map((a) => a.name)).not.toContain('wildcard-taker');
+      expect((await theirCall<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body.items.map((a) => a.name)).not.toContain(
+        'wildcard-taker',
+      );
 
       // The other way round: their names first, then our preview domain over them is refused; a PATCH stores nothing.
-      const theirsFirst = (await theirCall<ApplicationDto>('POST', '/api/v1/applications', theirApp({ name: 'theirs-first', domains: ['shop.theirs-first.example.com'] }))).body;
+      const theirsFirst = (
+        await theirCall<ApplicationDto>(
+          'POST',
+          '/api/v1/applications',
+          theirApp({ name: 'theirs-first', domains: ['shop.theirs-first.example.com'] }),
+        )
+      ).body;
       expect(theirsFirst.domains).toEqual(['shop.theirs-first.example.com']);
       const patched = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${ours.id}`, { previewDomain: 'theirs-first.example.com' });
       expect(patched.status).toBe(409);
-      expect(patched.body.errors).toEqual([{ field: 'previewDomain', message: 'theirs-first.example.com is not available: another team has claimed it' }]);
+      expect(patched.body.errors).toEqual([
+        { field: 'previewDomain', message: 'theirs-first.example.com is not available: another team has claimed it' },
+      ]);
       expect(patched.text).not.toContain('shop.theirs-first.example.com');
       expect(patched.text).not.toContain(otherTeam);
       expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${ours.id}`)).body.previewDomain).toBe('pv.ours-first.example.com');
       // A name nobody claimed is free for anyone.
-      expect((await theirCall<ApplicationDto>('POST', '/api/v1/applications', theirApp({ name: 'wildcard-free', domains: ['pr-1.pv.other.example.com'] }))).status).toBe(201);
+      expect(
+        (await theirCall<ApplicationDto>('POST', '/api/v1/applications', theirApp({ name: 'wildcard-free', domains: ['pr-1.pv.other.example.com'] })))
+          .status,
+      ).toBe(201);
     });
 
     it('lists only the team’s own projects and applications', async () => {
@@ -535,7 +642,10 @@ describe('projects, environments, applications and variables (built api)', () =>
     });
 
     it('merges shared and own variables, the application winning, each with its scope', async () => {
-      expect((await asOwner<EnvVarDto>('PUT', `/api/v1/environments/${environmentId}/env/SHARED`, { value: 'from the environment', buildTime: true })).body).toMatchObject({
+      expect(
+        (await asOwner<EnvVarDto>('PUT', `/api/v1/environments/${environmentId}/env/SHARED`, { value: 'from the environment', buildTime: true }))
+          .body,
+      ).toMatchObject({
         scope: 'environment',
         key: 'SHARED',
         value: 'from the environment',
@@ -552,10 +662,15 @@ describe('projects, environments, applications and variables (built api)', () =>
         { key: 'OVERRIDDEN', scope: 'application', value: secret },
         { key: 'SHARED', scope: 'environment', value: 'from the environment' },
       ]);
-      expect((await asOwner<EnvVarDto[]>('GET', `/api/v1/environments/${environmentId}/env`)).body.map((v) => v.key)).toEqual(['OVERRIDDEN', 'SHARED']);
+      expect((await asOwner<EnvVarDto[]>('GET', `/api/v1/environments/${environmentId}/env`)).body.map((v) => v.key)).toEqual([
+        'OVERRIDDEN',
+        'SHARED',
+      ]);
 
       // Flags left out keep their value; both off is refused.
-      expect((await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/OVERRIDDEN`, { value: secret, buildTime: true })).body).toMatchObject({ buildTime: true, runtime: true });
+      expect(
+        (await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/OVERRIDDEN`, { value: secret, buildTime: true })).body,
+      ).toMatchObject({ buildTime: true, runtime: true });
       const neither = await asOwner('PUT', `/api/v1/applications/${appId}/env/OVERRIDDEN`, { value: 'x', buildTime: false, runtime: false });
       expect(neither.status).toBe(400);
       expect(fieldsOf(neither)).toEqual(['runtime']);
@@ -579,14 +694,17 @@ describe('projects, environments, applications and variables (built api)', () =>
       const stored = await sealedValues();
       expect(stored.length).toBeGreaterThanOrEqual(Object.keys(TRICKY_VALUES).length);
       for (const row of stored) expect(row.value).toMatch(/^v1\./);
-      for (const value of Object.values(TRICKY_VALUES).filter((v) => v.length > 3)) expect(stored.map((r) => r.value).join('\n')).not.toContain(value);
+      for (const value of Object.values(TRICKY_VALUES).filter((v) => v.length > 3))
+        expect(stored.map((r) => r.value).join('\n')).not.toContain(value);
 
       const dotenv = `# edited as text\n${formatDotenv(Object.entries(TRICKY_VALUES).map(([key, value]) => ({ key: `BULK_${key}`, value })))}\n`;
       const bulk = await asOwner<EnvVarDto[]>('PUT', `/api/v1/applications/${appId}/env`, { dotenv, buildTime: true, runtime: false });
       expect(bulk.status).toBe(200);
       const own = bulk.body.filter((v) => v.scope === 'application');
       // The text replaced the application's own variables: the PUT ones are gone.
-      expect(Object.fromEntries(own.map((v) => [v.key, v.value]))).toEqual(Object.fromEntries(Object.entries(TRICKY_VALUES).map(([k, v]) => [`BULK_${k}`, v])));
+      expect(Object.fromEntries(own.map((v) => [v.key, v.value]))).toEqual(
+        Object.fromEntries(Object.entries(TRICKY_VALUES).map(([k, v]) => [`BULK_${k}`, v])),
+      );
       expect(own.every((v) => v.buildTime && !v.runtime)).toBe(true);
       expect(bulk.body.find((v) => v.key === 'SHARED')).toMatchObject({ scope: 'environment' });
       expect(existsSync('/tmp/zp-pwned-env')).toBe(false);
@@ -598,17 +716,31 @@ describe('projects, environments, applications and variables (built api)', () =>
       const r = await asOwner<ProblemDetails>('PUT', `/api/v1/applications/${appId}/env`, { dotenv: text });
       expect(r.status).toBe(400);
       expect(fieldsOf(r)).toEqual(['dotenv']);
-      expect(messagesOf(r)).toEqual([expect.stringMatching(/^line 2: /), expect.stringMatching(/^line 3: GOOD: also set on line 1/), expect.stringMatching(/^line 4: 1BAD: /), expect.stringMatching(/^line 5: QUOTE: unterminated/)]);
+      expect(messagesOf(r)).toEqual([
+        expect.stringMatching(/^line 2: /),
+        expect.stringMatching(/^line 3: GOOD: also set on line 1/),
+        expect.stringMatching(/^line 4: 1BAD: /),
+        expect.stringMatching(/^line 5: QUOTE: unterminated/),
+      ]);
       const nul = await asOwner('PUT', `/api/v1/applications/${appId}/env`, { dotenv: 'A=ok\nB="nul\u0000inside"' });
       expect(fieldsOf(nul)).toEqual(['dotenv']);
       expect(messagesOf(nul)).toEqual(['dotenv must not contain a NUL character']);
-      expect(fieldsOf(await asOwner('PUT', `/api/v1/applications/${appId}/env`, { dotenv: 'A=1', buildTime: false, runtime: false }))).toEqual(['runtime']);
+      expect(fieldsOf(await asOwner('PUT', `/api/v1/applications/${appId}/env`, { dotenv: 'A=1', buildTime: false, runtime: false }))).toEqual([
+        'runtime',
+      ]);
       expect(await envOf()).toEqual(before);
     });
 
     it('refuses values no environment can carry, and keys that are not variable names', async () => {
       const before = await envOf();
-      const refusedValues = [{ value: 'a\u0000b' }, { value: 'x'.repeat(ENV_VALUE_MAX_BYTES + 1) }, { value: '\u00e9'.repeat(ENV_VALUE_MAX_BYTES / 2 + 1) }, { value: '\ud800' }, { value: 42 }, {}];
+      const refusedValues = [
+        { value: 'a\u0000b' },
+        { value: 'x'.repeat(ENV_VALUE_MAX_BYTES + 1) },
+        { value: '\u00e9'.repeat(ENV_VALUE_MAX_BYTES / 2 + 1) },
+        { value: '\ud800' },
+        { value: 42 },
+        {},
+      ];
       for (const body of refusedValues) expect(fieldsOf(await asOwner('PUT', `/api/v1/applications/${appId}/env/OK_KEY`, body))).toEqual(['value']);
       expect((await asOwner('PUT', `/api/v1/applications/${appId}/env/MAX_SIZE`, { value: 'y'.repeat(ENV_VALUE_MAX_BYTES) })).status).toBe(200);
       expect((await asOwner('DELETE', `/api/v1/applications/${appId}/env/MAX_SIZE`)).status).toBe(204);
@@ -655,7 +787,9 @@ describe('projects, environments, applications and variables (built api)', () =>
       const asMember = await envOf(member.accessToken);
       expect(asMember.find((v) => v.key === 'SECRET_TOKEN')).toMatchObject({ value: secret, masked: false });
       // A token that may write but not read secrets gets its own write back masked.
-      const writeToken = (await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'writer', abilities: ['read', 'write'] })).body.token;
+      const writeToken = (
+        await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'writer', abilities: ['read', 'write'] })
+      ).body.token;
       const written = await call<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/FROM_CI`, writeToken, { value: 'ci value' });
       expect(written.body).toMatchObject({ key: 'FROM_CI', value: null, masked: true });
       expect((await envOf()).find((v) => v.key === 'FROM_CI')?.value).toBe('ci value');
@@ -664,7 +798,9 @@ describe('projects, environments, applications and variables (built api)', () =>
     it('audits variable changes by key, and never logs or audits a value', async () => {
       const events = await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=env_vars.changed&perPage=100');
       expect(events.body.items.length).toBeGreaterThan(0);
-      expect(events.body.items.find((e) => e.target?.id === appId && (e.metadata.set as string[]).includes('SECRET_TOKEN'))).toMatchObject({ target: { type: 'application', id: appId } });
+      expect(events.body.items.find((e) => e.target?.id === appId && (e.metadata.set as string[]).includes('SECRET_TOKEN'))).toMatchObject({
+        target: { type: 'application', id: appId },
+      });
       expect(events.body.items.find((e) => e.target?.id === environmentId)).toMatchObject({ target: { type: 'environment' } });
       expect(events.text).not.toContain('pa$$w0rd');
       expect(events.text).not.toContain('from the environment');
@@ -776,7 +912,8 @@ describe('projects, environments, applications and variables (built api)', () =>
         const db = new Client({ connectionString: stack.databaseUrl });
         await db.connect();
         try {
-          return ((await db.query(`SELECT "git_token" FROM "applications" WHERE "id" = $1`, [app.id])).rows[0] as { git_token: string | null }).git_token;
+          return ((await db.query(`SELECT "git_token" FROM "applications" WHERE "id" = $1`, [app.id])).rows[0] as { git_token: string | null })
+            .git_token;
         } finally {
           await db.end();
         }
@@ -786,7 +923,9 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(stored).not.toContain(TOKEN);
 
       // Left out of a PATCH: kept. Viewers and read tokens see only the flag too.
-      expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { description: 'still private' })).body.gitTokenSet).toBe(true);
+      expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { description: 'still private' })).body.gitTokenSet).toBe(
+        true,
+      );
       for (const token of [owner.accessToken, viewer.accessToken, readToken]) {
         const listed = await call<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100', token);
         expect(listed.body.items.find((a) => a.id === app.id)?.gitTokenSet).toBe(true);

@@ -14,14 +14,29 @@ describe('audit log (built api)', () => {
 
   const call = apiCaller(() => stack.baseUrl, { headers: { 'user-agent': 'audit-test/1.0' } });
   const events = (query = '', token = owner.accessToken) =>
-    call<Paginated<AuditEventDto> & ProblemDetails>('GET', `/api/v1/audit-events?perPage=100${query}`, token, undefined, { [TEAM_HEADER]: owner.teamId });
+    call<Paginated<AuditEventDto> & ProblemDetails>('GET', `/api/v1/audit-events?perPage=100${query}`, token, undefined, {
+      [TEAM_HEADER]: owner.teamId,
+    });
 
   it('records sign-ins, failures, lockouts and team changes with actor, address and user agent', async () => {
     await call('POST', '/api/v1/auth/login', undefined, { email: owner.credentials.email, password: 'wrong wrong wrong' });
-    const invitation = (await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'mia@example.com', role: Role.Member })).body;
-    const mia = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'Mia Member', password: 'a long enough passphrase' })).body;
+    const invitation = (
+      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
+        email: 'mia@example.com',
+        role: Role.Member,
+      })
+    ).body;
+    const mia = (
+      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: invitation.token,
+        name: 'Mia Member',
+        password: 'a long enough passphrase',
+      })
+    ).body;
     await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${mia.user.id}`, owner.accessToken, { role: Role.Viewer });
-    const token = (await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ci', abilities: ['read'] })).body;
+    const token = (
+      await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ci', abilities: ['read'] })
+    ).body;
     await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${token.id}`, owner.accessToken);
     for (let i = 0; i < 11; i += 1) await call('POST', '/api/v1/auth/login', undefined, { email: 'mia@example.com', password: 'not her password' });
 
@@ -68,8 +83,17 @@ describe('audit log (built api)', () => {
   });
 
   it('is for admins, and needs the team header', async () => {
-    const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'max@example.com', role: Role.Member })).body;
-    await call('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'Max Member', password: 'a long enough passphrase' });
+    const invitation = (
+      await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
+        email: 'max@example.com',
+        role: Role.Member,
+      })
+    ).body;
+    await call('POST', '/api/v1/invitations/register', undefined, {
+      token: invitation.token,
+      name: 'Max Member',
+      password: 'a long enough passphrase',
+    });
     const max = await signIn(stack.baseUrl, { email: 'max@example.com', password: 'a long enough passphrase' });
     expect((await events('', max.accessToken)).status).toBe(403);
     const missing = await call<ProblemDetails>('GET', '/api/v1/audit-events', owner.accessToken);
@@ -79,7 +103,9 @@ describe('audit log (built api)', () => {
 
   it('refuses account and token changes whose audit row cannot be written, and changes nothing', async () => {
     const session = await signIn(stack.baseUrl, owner.credentials);
-    const kept = (await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'kept', abilities: ['read'] })).body;
+    const kept = (
+      await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'kept', abilities: ['read'] })
+    ).body;
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
@@ -94,12 +120,19 @@ describe('audit log (built api)', () => {
     };
     try {
       // The database refuses every audit row, as it would a row it cannot store.
-      await db.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`);
+      await db.query(
+        `CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`,
+      );
       await db.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
       const before = await state();
       refusedAsProblem(await call('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'unaudited', abilities: ['read'] }));
       refusedAsProblem(await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${kept.id}`, owner.accessToken));
-      refusedAsProblem(await call('POST', '/api/v1/me/password', session.accessToken, { currentPassword: owner.credentials.password, newPassword: 'an unaudited new passphrase' }));
+      refusedAsProblem(
+        await call('POST', '/api/v1/me/password', session.accessToken, {
+          currentPassword: owner.credentials.password,
+          newPassword: 'an unaudited new passphrase',
+        }),
+      );
       refusedAsProblem(await call('POST', '/api/v1/auth/logout', undefined, { refreshToken: session.refreshToken }));
       refusedAsProblem(await call('POST', '/api/v1/auth/login', undefined, owner.credentials));
       expect(await state()).toEqual(before);

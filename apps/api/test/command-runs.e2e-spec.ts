@@ -17,7 +17,18 @@ import {
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import {
+  type EventsSocket,
+  type SignedIn,
+  type Stack,
+  apiCaller,
+  connectEvents,
+  createOwner,
+  liveSubscribe,
+  startStack,
+  testSshTarget,
+  waitFor,
+} from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 
@@ -32,18 +43,30 @@ describe('command runs (built api + worker, test server)', () => {
   const call = apiCaller(() => stack.baseUrl);
 
   const register = async (email: string, role: Role) => {
-    const invitation = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
-    return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email.split('@')[0], password: 'a long enough passphrase' })).body.accessToken;
+    const invitation = (
+      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })
+    ).body;
+    return (
+      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: invitation.token,
+        name: email.split('@')[0],
+        password: 'a long enough passphrase',
+      })
+    ).body.accessToken;
   };
   const commands = (path = '') => `/api/v1/servers/${serverId}/commands${path}`;
   const run = (command: string, timeoutSeconds?: number, token = owner.accessToken) =>
     call<CommandRunDto>('POST', commands(), token, timeoutSeconds === undefined ? { command } : { command, timeoutSeconds });
   const getRun = (id: string) => call<CommandRunDto>('GET', commands(`/${id}`), owner.accessToken);
   const settled = (id: string) =>
-    waitFor(async () => {
-      const r = (await getRun(id)).body;
-      return ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : undefined;
-    }, 20_000, `run ${id} to finish`);
+    waitFor(
+      async () => {
+        const r = (await getRun(id)).body;
+        return ['succeeded', 'failed', 'cancelled'].includes(r.status) ? r : undefined;
+      },
+      20_000,
+      `run ${id} to finish`,
+    );
   const subscribe = async (runId: string, token = owner.accessToken) => {
     const socket = await connectEvents(stack.baseUrl, token);
     sockets.push(socket);
@@ -57,8 +80,24 @@ describe('command runs (built api + worker, test server)', () => {
     viewer = await register('viewer@example.com', Role.Viewer);
     const ssh = testSshTarget();
     const team = { [TEAM_HEADER]: owner.teamId };
-    const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }, team)).body;
-    serverId = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id }, team)).body.id;
+    const key = (
+      await call<SshKeyDto>(
+        'POST',
+        '/api/v1/ssh-keys',
+        owner.accessToken,
+        { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') },
+        team,
+      )
+    ).body;
+    serverId = (
+      await call<ServerDto>(
+        'POST',
+        '/api/v1/servers',
+        owner.accessToken,
+        { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id },
+        team,
+      )
+    ).body.id;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -68,7 +107,12 @@ describe('command runs (built api + worker, test server)', () => {
   it('runs an admin’s command, streams its output live, stores it, lists it and audits the command', async () => {
     const created = await run('echo hello; echo oops >&2; exit 3');
     expect(created.status).toBe(202);
-    expect(created.body).toMatchObject({ serverId, command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300, actor: { type: 'user', userId: owner.userId, name: 'Olive Owner' } });
+    expect(created.body).toMatchObject({
+      serverId,
+      command: 'echo hello; echo oops >&2; exit 3',
+      timeoutSeconds: 300,
+      actor: { type: 'user', userId: owner.userId, name: 'Olive Owner' },
+    });
     expect(['queued', 'running', 'failed']).toContain(created.body.status);
 
     // Subscribed after the run may have ended: the topic replays from the start.
@@ -91,7 +135,13 @@ describe('command runs (built api + worker, test server)', () => {
     expect(history.body.items[0]).toMatchObject({ id: created.body.id, status: 'failed', exitCode: 3 });
     expect(history.body.items[0]).not.toHaveProperty('output');
 
-    const audit = await call<Paginated<AuditEventDto>>('GET', `/api/v1/audit-events?action=${AuditAction.ServerCommandRun}`, owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId });
+    const audit = await call<Paginated<AuditEventDto>>(
+      'GET',
+      `/api/v1/audit-events?action=${AuditAction.ServerCommandRun}`,
+      owner.accessToken,
+      undefined,
+      { [TEAM_HEADER]: owner.teamId },
+    );
     expect(audit.body.items[audit.body.items.length - 1]).toMatchObject({
       actor: { type: 'user', id: owner.userId },
       target: { type: 'server', id: serverId },
@@ -107,13 +157,22 @@ describe('command runs (built api + worker, test server)', () => {
     const count = async (table: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
     try {
       // The database refuses every audit row, as it would a row it cannot store.
-      await db.query(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`);
+      await db.query(
+        `CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit row refused by the test'; END $$`,
+      );
       await db.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
       const [runs, servers] = [await count('command_runs'), await count('servers')];
       const refused = await run(`touch ${canary}`);
       expect(refused.status).toBe(500);
-      const key = (await call<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys', owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId })).body.items[0];
-      const server = await call('POST', '/api/v1/servers', owner.accessToken, { name: 'unaudited', host: '192.0.2.44', sshKeyId: key.id }, { [TEAM_HEADER]: owner.teamId });
+      const key = (await call<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys', owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId })).body
+        .items[0];
+      const server = await call(
+        'POST',
+        '/api/v1/servers',
+        owner.accessToken,
+        { name: 'unaudited', host: '192.0.2.44', sshKeyId: key.id },
+        { [TEAM_HEADER]: owner.teamId },
+      );
       expect(server.status).toBe(500);
       expect([await count('command_runs'), await count('servers')]).toEqual([runs, servers]);
     } finally {
@@ -171,7 +230,11 @@ describe('command runs (built api + worker, test server)', () => {
 
   it('kills a command at its timeout', async () => {
     const created = (await run('sleep 30', 1)).body;
-    expect(await settled(created.id)).toMatchObject({ status: 'failed', exitCode: null, error: 'Timed out after 1 s: the command and its children were killed.' });
+    expect(await settled(created.id)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      error: 'Timed out after 1 s: the command and its children were killed.',
+    });
   });
 
   it('lets members and viewers neither run, read nor cancel commands, nor follow their output', async () => {
@@ -193,7 +256,8 @@ describe('command runs (built api + worker, test server)', () => {
     const id = (await run('true')).body.id;
     const team = { [TEAM_HEADER]: owner.teamId };
     const keyId = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'other' }, team)).body.id;
-    const other = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'other', host: '192.0.2.30', sshKeyId: keyId }, team)).body.id;
+    const other = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'other', host: '192.0.2.30', sshKeyId: keyId }, team))
+      .body.id;
     expect((await call('GET', `/api/v1/servers/${other}/commands/${id}`, owner.accessToken)).status).toBe(404);
     expect((await call('POST', `/api/v1/servers/${other}/commands/${id}/cancel`, owner.accessToken)).status).toBe(404);
     expect((await call('GET', commands('/00000000-0000-4000-8000-000000000000'), owner.accessToken)).status).toBe(404);
@@ -244,7 +308,11 @@ describe('command runs (built api + worker, test server)', () => {
       // Plays the scheduler's next tick instead of waiting up to 30 s for it.
       await queue.add(JobName.CommandRunsReap, {});
       const reaped = await settled(id);
-      expect(reaped).toMatchObject({ status: 'failed', exitCode: null, error: 'The worker running it stopped (no heartbeat within its lease); it is not run again by itself.' });
+      expect(reaped).toMatchObject({
+        status: 'failed',
+        exitCode: null,
+        error: 'The worker running it stopped (no heartbeat within its lease); it is not run again by itself.',
+      });
     } finally {
       await db.end();
       await queue.close();

@@ -12,7 +12,18 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import {
+  type EventsSocket,
+  type SignedIn,
+  type Stack,
+  apiCaller,
+  connectEvents,
+  createOwner,
+  liveSubscribe,
+  startStack,
+  testSshTarget,
+  waitFor,
+} from '@zpanel/testing';
 
 /** Containers of the test server through the API, the queue, the worker, SSH and the Docker API. */
 describe('server containers (built api + worker, test server)', () => {
@@ -28,20 +39,46 @@ describe('server containers (built api + worker, test server)', () => {
     owner = await createOwner(stack.baseUrl);
     call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     const ssh = testSshTarget();
-    const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-    serverId = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body.id;
+    const key = (
+      await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })
+    ).body;
+    serverId = (
+      await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, {
+        name: 'test-server',
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: key.id,
+      })
+    ).body.id;
     execFileSync('docker', [
-      'run', '-d', '--name', name, '--label', runLabel, '--label', 'zpanel.managed=true', '--network', 'none',
-      'zpanel-test/busybox:latest', 'sh', '-c', 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.2; done',
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      runLabel,
+      '--label',
+      'zpanel.managed=true',
+      '--network',
+      'none',
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.2; done',
     ]);
   });
   afterAll(async () => {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`]).toString().split('\n').filter(Boolean);
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
     await stack?.stop();
   });
 
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, `/api/v1/servers/${serverId}/containers${path}`, owner.accessToken, body);
+  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) =>
+    call<T>(method, `/api/v1/servers/${serverId}/containers${path}`, owner.accessToken, body);
 
   /** Subscribes to a container's log as the SPA does; `lines()` and `end()` read what arrived so far. */
   const followLogs = async (socket: EventsSocket, containerId: string, tail?: number) => {
@@ -72,10 +109,14 @@ describe('server containers (built api + worker, test server)', () => {
 
     // Docker's tail counts the lines of both streams together.
     const lines = (text: string) => text.split('\n').filter(Boolean);
-    const logs = await waitFor(async () => {
-      const r = await asOwner<ContainerLogsDto>('GET', `/${name}/logs?tail=6`);
-      return lines(r.body.stdout).length + lines(r.body.stderr).length === 6 ? r.body : undefined;
-    }, 10_000, 'six lines of output');
+    const logs = await waitFor(
+      async () => {
+        const r = await asOwner<ContainerLogsDto>('GET', `/${name}/logs?tail=6`);
+        return lines(r.body.stdout).length + lines(r.body.stderr).length === 6 ? r.body : undefined;
+      },
+      10_000,
+      'six lines of output',
+    );
     expect(lines(logs.stdout).length).toBeGreaterThan(0);
     expect(lines(logs.stderr).length).toBeGreaterThan(0);
     expect(lines(logs.stdout).every((l) => /^out-\d+$/.test(l))).toBe(true);
@@ -86,10 +127,14 @@ describe('server containers (built api + worker, test server)', () => {
     await withSocket(async (socket) => {
       const follow = await followLogs(socket, name, 4);
       expect(follow.result).toEqual({ ok: true, subscriptionId: follow.subscriptionId });
-      const lines = await waitFor(async () => {
-        const seen = follow.lines();
-        return seen.length >= 12 && seen.some((l) => l.stream === 'stderr') ? seen : undefined;
-      }, 15_000, 'a dozen followed lines');
+      const lines = await waitFor(
+        async () => {
+          const seen = follow.lines();
+          return seen.length >= 12 && seen.some((l) => l.stream === 'stderr') ? seen : undefined;
+        },
+        15_000,
+        'a dozen followed lines',
+      );
       expect(lines.every((l) => (l.stream === 'stdout' ? /^out-\d+$/ : /^err-\d+$/).test(l.line))).toBe(true);
       // New lines keep coming after the tail: the numbers grow.
       const numbers = lines.filter((l) => l.stream === 'stdout').map((l) => Number(l.line.split('-')[1]));
@@ -102,7 +147,20 @@ describe('server containers (built api + worker, test server)', () => {
 
   it('ends a follow with the reason once the container has stopped', async () => {
     const short = `${name}-short`;
-    execFileSync('docker', ['run', '-d', '--name', short, '--label', runLabel, '--network', 'none', 'zpanel-test/busybox:latest', 'sh', '-c', 'echo hello; echo oops >&2']);
+    execFileSync('docker', [
+      'run',
+      '-d',
+      '--name',
+      short,
+      '--label',
+      runLabel,
+      '--network',
+      'none',
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'echo hello; echo oops >&2',
+    ]);
     execFileSync('docker', ['wait', short]);
     await withSocket(async (socket) => {
       const follow = await followLogs(socket, short);

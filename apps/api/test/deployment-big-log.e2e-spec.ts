@@ -87,7 +87,11 @@ describe('a 50,000-line build log (built api + worker, the test server)', () => 
       expect(before.result.ok).toBe(true);
 
       // Drop off once a fifth of the numbered lines are in, while the build still prints.
-      await waitFor(async () => (liveLines(before).filter((l) => l.line.startsWith('line ')).length >= LINES / 5 ? true : undefined), 180_000, 'a fifth of the lines live');
+      await waitFor(
+        async () => (liveLines(before).filter((l) => l.line.startsWith('line ')).length >= LINES / 5 ? true : undefined),
+        180_000,
+        'a fifth of the lines live',
+      );
       first.disconnect();
       const seen = liveLines(before);
       const resumeAfter = Number(before.events[before.events.length - 1].id);
@@ -118,11 +122,15 @@ describe('a 50,000-line build log (built api + worker, the test server)', () => 
       expect(joined.map((l) => l.seq)).toEqual(stored.map((l) => l.seq));
       expect(joined.map((l) => l.line)).toEqual(stored.map((l) => l.line));
 
-      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${queued.id}/logs/download`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
+      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${queued.id}/logs/download`, {
+        headers: { authorization: `Bearer ${owner.accessToken}` },
+      });
       expect(download.status).toBe(200);
       const text = await download.text();
       expect(text).toBe(`${stored.map((l) => l.line).join('\n')}\n`);
-      process.stdout.write(`50,000-line build: ${stored.length} lines stored, ${seen.length} live before the drop, ${resumed.length} after resuming at seq ${resumeAfter}\n`);
+      process.stdout.write(
+        `50,000-line build: ${stored.length} lines stored, ${seen.length} live before the drop, ${resumed.length} after resuming at seq ${resumeAfter}\n`,
+      );
     } finally {
       for (const socket of sockets) socket.disconnect();
     }

@@ -84,7 +84,11 @@ describe('deployment recovery: a killed worker, a flushed Redis (built api + wor
   it('fails a deployment whose worker is killed mid-build as "worker lost", keeps the old version serving, and deploys the next one', async () => {
     await repo.commit(sampleAppFiles('v2', [`RUN echo "${SLOW_MARKER}" && sleep 300`]), 'v2, slow to build');
     const slow = await queueDeployment(asOwner, app.id);
-    await waitFor(async () => ((await allLogLines(asOwner, slow.id)).some((l) => l.line === SLOW_MARKER) ? true : undefined), 120_000, 'the slow build step to start');
+    await waitFor(
+      async () => ((await allLogLines(asOwner, slow.id)).some((l) => l.line === SLOW_MARKER) ? true : undefined),
+      120_000,
+      'the slow build step to start',
+    );
     expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${slow.id}`)).body).toMatchObject({ status: 'running', step: 'build' });
 
     const worker = stack.worker;

@@ -15,7 +15,22 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
-import { type GitFixture, type SignedIn, type Stack, apiCaller, connectEvents, createApplication, createGitFixture, createOwner, getThroughProxy, liveSubscribe, startStack, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import {
+  type GitFixture,
+  type SignedIn,
+  type Stack,
+  apiCaller,
+  connectEvents,
+  createApplication,
+  createGitFixture,
+  createOwner,
+  getThroughProxy,
+  liveSubscribe,
+  startStack,
+  testSshTarget,
+  waitFor,
+  dockerCli,
+} from '@zpanel/testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 const BUILD_SECRET = 'e2e-build-secret-7Qx';
@@ -23,7 +38,14 @@ const BUILD_SECRET = 'e2e-build-secret-7Qx';
 const RUN_NONCE = randomUUID();
 
 const appFiles = (version: string) => ({
-  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_SECRET', `RUN echo "run ${RUN_NONCE} using $BUILD_SECRET"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  Dockerfile: [
+    `FROM ${BASE_IMAGE}`,
+    'ARG BUILD_SECRET',
+    `RUN echo "run ${RUN_NONCE} using $BUILD_SECRET"`,
+    'COPY www /www',
+    'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+    '',
+  ].join('\n'),
   'www/index.html': version,
 });
 
@@ -35,7 +57,8 @@ describe('deployments (built api + worker, the test server)', () => {
   /** Runs the local base image; deployed with an image tag, as CI would. */
   let imageApp: ApplicationDto;
   const call = apiCaller(() => stack.baseUrl);
-  const asOwner = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body, { [TEAM_HEADER]: owner.teamId });
+  const asOwner = <T>(method: string, path: string, body?: unknown) =>
+    call<T>(method, path, owner.accessToken, body, { [TEAM_HEADER]: owner.teamId });
 
   /** The page the deployment's container serves, asked directly on the server's bridge network. */
   async function answer(deployment: DeploymentDto): Promise<string> {
@@ -67,7 +90,8 @@ describe('deployments (built api + worker, the test server)', () => {
       'the proxy to answer for the application',
     );
 
-  const logText = async (id: string) => (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${id}/logs?limit=5000`)).body.lines.map((l) => l.line).join('\n');
+  const logText = async (id: string) =>
+    (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${id}/logs?limit=5000`)).body.lines.map((l) => l.line).join('\n');
 
   beforeAll(async () => {
     stack = await startStack({ worker: true });
@@ -76,10 +100,23 @@ describe('deployments (built api + worker, the test server)', () => {
     await repo.commit(appFiles('v1'), 'v1');
 
     const ssh = testSshTarget();
-    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-    const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }))
+      .body;
+    const server = (
+      await asOwner<ServerDto>('POST', '/api/v1/servers', {
+        name: 'test-server',
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: key.id,
+      })
+    ).body;
     await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
-    await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body.status === 'ready' ? true : undefined), 60_000, 'the server to be ready');
+    await waitFor(
+      async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body.status === 'ready' ? true : undefined),
+      60_000,
+      'the server to be ready',
+    );
 
     const project = (await asOwner<{ id: string }>('POST', '/api/v1/projects', { name: 'Sample' })).body;
     const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
@@ -133,7 +170,11 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(await throughProxy()).toBe('v1');
 
       // Every line once, in order, live and stored alike; the secret never in either.
-      await waitFor(async () => (live.events.some((e) => e.event.type === 'status' && e.event.status === 'success') ? true : undefined), 10_000, 'the final status live');
+      await waitFor(
+        async () => (live.events.some((e) => e.event.type === 'status' && e.event.status === 'success') ? true : undefined),
+        10_000,
+        'the final status live',
+      );
       const stored = (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${first.id}/logs?limit=5000`)).body;
       const liveSeqs = live.events.flatMap((e) => (e.event.type === 'lines' ? e.event.lines.map((l) => l.seq) : []));
       expect(liveSeqs).toEqual(stored.lines.map((l) => l.seq));
@@ -141,13 +182,17 @@ describe('deployments (built api + worker, the test server)', () => {
       const text = stored.lines.map((l) => l.line).join('\n');
       expect(text).toContain(`run ${RUN_NONCE} using ********`);
       expect(text).not.toContain(BUILD_SECRET);
-      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, { headers: { authorization: `Bearer ${owner.accessToken}` } });
+      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, {
+        headers: { authorization: `Bearer ${owner.accessToken}` },
+      });
       expect(download.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await download.text()).toBe(`${text}\n`);
       // A late viewer resuming after seq 3 gets the rest, from Postgres.
       const resumed = await liveSubscribe<DeploymentLiveEvent>(socket, { kind: 'deployment-logs', deploymentId: first.id, afterSeq: 3 });
       await waitFor(async () => (resumed.events.some((e) => e.event.type === 'status') ? true : undefined), 10_000, 'the replay');
-      expect(resumed.events.flatMap((e) => (e.event.type === 'lines' ? e.event.lines.map((l) => l.seq) : []))).toEqual(stored.lines.slice(3).map((l) => l.seq));
+      expect(resumed.events.flatMap((e) => (e.event.type === 'lines' ? e.event.lines.map((l) => l.seq) : []))).toEqual(
+        stored.lines.slice(3).map((l) => l.seq),
+      );
 
       const buildLine = stored.lines.find((l) => l.line.startsWith('==> Building'));
       const claimMs = new Date(first.startedAt as string).getTime() - new Date(first.createdAt).getTime();
@@ -167,7 +212,12 @@ describe('deployments (built api + worker, the test server)', () => {
       const rollbackStarted = Date.now();
       const rollbackQueued = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${first.id}/rollback`);
       expect(rollbackQueued.status).toBe(202);
-      expect(rollbackQueued.body).toMatchObject({ trigger: 'rollback', sourceDeploymentId: first.id, imageTag: first.imageTag, commitSha: first.commitSha });
+      expect(rollbackQueued.body).toMatchObject({
+        trigger: 'rollback',
+        sourceDeploymentId: first.id,
+        imageTag: first.imageTag,
+        commitSha: first.commitSha,
+      });
       const rollback = await finished(rollbackQueued.body.id);
       process.stdout.write(`rollback wall time ${Date.now() - rollbackStarted} ms\n`);
       expect(rollback).toMatchObject({ status: 'success', imageTag: first.imageTag });
@@ -177,7 +227,9 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(rollbackLog).toContain('no clone, no build');
       expect(rollbackLog).not.toMatch(/==> Building|==> Cloning|Step \d/);
 
-      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+        healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 },
+      });
       const broken = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
       expect(broken).toMatchObject({ status: 'failed', step: 'health', reasonCode: 'health_check.failed' });
       expect(broken.reason).toMatch(/^Health check failed: HTTP GET \/missing/);
@@ -185,8 +237,12 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(await throughProxy()).toBe('v1');
 
       // Deploying a given commit builds exactly that commit (a rebuild, not a rollback).
-      await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 } });
-      const pinned = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: second.commitSha })).body.id);
+      await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+        healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 },
+      });
+      const pinned = await finished(
+        (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: second.commitSha })).body.id,
+      );
       expect(pinned).toMatchObject({ status: 'success', commitSha: second.commitSha });
       expect(await throughProxy()).toBe('v2');
       expect(await logText(pinned.id)).toMatch(/==> Building/);
@@ -212,7 +268,11 @@ describe('deployments (built api + worker, the test server)', () => {
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
     expect(operations).toHaveLength(7);
     for (const { route, op } of operations) {
-      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({ route, summary: true, success: true });
+      expect({ route, summary: Boolean(op.summary), success: Object.keys(op.responses).some((status) => /^2/.test(status)) }).toEqual({
+        route,
+        summary: true,
+        success: true,
+      });
     }
     for (const schema of ['CreateDeploymentDto', 'DeploymentDoc', 'DeploymentLogLineDoc', 'DeploymentActorDoc']) {
       const withoutExample = Object.entries(doc.components.schemas[schema].properties)
@@ -235,7 +295,12 @@ describe('deployments (built api + worker, the test server)', () => {
     const tagged = `${BASE_IMAGE}:${tag}`;
     const page = `tagged ${RUN_NONCE}`;
     execFileSync('docker', ['build', '-q', '-t', tagged, '--label', `${ZPANEL_LABELS.namespace}=${stack.dockerNamespace}`, '-'], {
-      input: [`FROM ${BASE_IMAGE}:latest`, `RUN mkdir /www && echo -n '${page}' > /www/index.html`, 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+      input: [
+        `FROM ${BASE_IMAGE}:latest`,
+        `RUN mkdir /www && echo -n '${page}' > /www/index.html`,
+        'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+        '',
+      ].join('\n'),
       env: { ...process.env, DOCKER_BUILDKIT: '0' },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
@@ -266,7 +331,8 @@ describe('deployments (built api + worker, the test server)', () => {
       [imageApp, { imageTag: 'v1', commit: 'a'.repeat(40) }],
       [app, { imageTag: 'v1' }],
     ];
-    const total = async (application: ApplicationDto) => (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${application.id}/deployments`)).body.total;
+    const total = async (application: ApplicationDto) =>
+      (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${application.id}/deployments`)).body.total;
     const before = [await total(imageApp), await total(app)];
     for (const [application, body] of attempts) {
       const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${application.id}/deployments`, body);
@@ -287,14 +353,18 @@ describe('deployments (built api + worker, the test server)', () => {
     await db.connect();
     try {
       const [busy] = (
-        await db.query(`INSERT INTO "deployments" ("team_id", "application_id", "status", "trigger", "step", "actor_name", "heartbeat_at") VALUES ($1, $2, 'running', 'manual', 'build', 'x', now()) RETURNING "id"`, [
-          owner.teamId,
-          app.id,
-        ])
+        await db.query(
+          `INSERT INTO "deployments" ("team_id", "application_id", "status", "trigger", "step", "actor_name", "heartbeat_at") VALUES ($1, $2, 'running', 'manual', 'build', 'x', now()) RETURNING "id"`,
+          [owner.teamId, app.id],
+        )
       ).rows as { id: string }[];
       const a = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
       const b = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
-      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({ status: 'superseded', reason: expect.stringContaining(b.id), reasonCode: 'deployment.superseded' });
+      expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({
+        status: 'superseded',
+        reason: expect.stringContaining(b.id),
+        reasonCode: 'deployment.superseded',
+      });
       expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${b.id}`)).body.status).toBe('queued');
 
       const cancelled = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${b.id}/cancel`);

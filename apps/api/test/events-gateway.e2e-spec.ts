@@ -12,7 +12,18 @@ import {
 } from '@zpanel/contracts';
 import { type AppConfig, deriveKey, signJwt } from '@zpanel/core';
 import { LiveStreams, createRedisClient } from '@zpanel/queue';
-import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, signIn, startStack, waitFor } from '@zpanel/testing';
+import {
+  type EventsSocket,
+  type SignedIn,
+  type Stack,
+  apiCaller,
+  connectEvents,
+  createOwner,
+  liveSubscribe,
+  signIn,
+  startStack,
+  waitFor,
+} from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
 
@@ -75,7 +86,12 @@ describe('live events gateway (built api)', () => {
 
   it('accepts an API token, and refuses it once revoked', async () => {
     const call = apiCaller(() => stack.baseUrl);
-    const created = (await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ws', abilities: ['read'] })).body;
+    const created = (
+      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+        name: 'ws',
+        abilities: ['read'],
+      })
+    ).body;
     const socket = connect(created.token);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${created.id}`, owner.accessToken);
@@ -89,10 +105,18 @@ describe('live events gateway (built api)', () => {
     beforeAll(async () => {
       const team = { [TEAM_HEADER]: owner.teamId };
       const key = (await call<{ id: string }>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'live' }, team)).body;
-      serverId = (await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'live-1', host: '192.0.2.20', sshKeyId: key.id }, team)).body.id;
+      serverId = (
+        await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'live-1', host: '192.0.2.20', sshKeyId: key.id }, team)
+      ).body.id;
     });
 
-    const status = (statusReason: string): ServerLiveEvent => ({ type: 'status', serverId, status: 'unreachable', statusReason, statusReasonCode: 'server.unreachable' });
+    const status = (statusReason: string): ServerLiveEvent => ({
+      type: 'status',
+      serverId,
+      status: 'unreachable',
+      statusReason,
+      statusReasonCode: 'server.unreachable',
+    });
 
     it('delivers events of a server the caller may read, and stops after unsubscribe', async () => {
       const socket = await connectEvents(stack.baseUrl, owner.accessToken);
@@ -169,8 +193,15 @@ describe('live events gateway (built api)', () => {
       return sub.subscriptionId;
     };
     const joinAs = async (email: string, role: string) => {
-      const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })).body;
-      return (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email, password: 'a long enough passphrase' })).body;
+      const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role }))
+        .body;
+      return (
+        await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+          token: invitation.token,
+          name: email,
+          password: 'a long enough passphrase',
+        })
+      ).body;
     };
     const withDatabase = async (run: (db: Client) => Promise<unknown>) => {
       const db = new Client({ connectionString: stack.databaseUrl });
@@ -183,7 +214,12 @@ describe('live events gateway (built api)', () => {
     };
 
     it('ends the subscriptions of a revoked API token with a reason, and closes its connection', async () => {
-      const created = (await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ws-live', abilities: ['read'] })).body;
+      const created = (
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+          name: 'ws-live',
+          abilities: ['read'],
+        })
+      ).body;
       const socket = await open(created.token);
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
@@ -245,14 +281,19 @@ describe('live events gateway (built api)', () => {
       expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${member.user.id}`, owner.accessToken)).status).toBe(204);
       expect(await ended).toEqual({ subscriptionId, reason: 'forbidden', message: 'No such team' });
       expect(socket.connected).toBe(true);
-      expect((await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId })).result).toEqual(expect.objectContaining({ ok: false, status: 404 }));
+      expect((await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId })).result).toEqual(
+        expect.objectContaining({ ok: false, status: 404 }),
+      );
     });
 
     it('ends only the subscriptions a new role no longer allows', async () => {
       const admin = await joinAs('live-demoted@example.com', 'admin');
       let runId = '';
       await withDatabase(async (db) => {
-        const row = await db.query<{ id: string }>(`INSERT INTO command_runs (team_id, server_id, actor_name, command) VALUES ($1, (SELECT id FROM servers WHERE team_id = $1 LIMIT 1), 'test', 'uptime') RETURNING id`, [owner.teamId]);
+        const row = await db.query<{ id: string }>(
+          `INSERT INTO command_runs (team_id, server_id, actor_name, command) VALUES ($1, (SELECT id FROM servers WHERE team_id = $1 LIMIT 1), 'test', 'uptime') RETURNING id`,
+          [owner.teamId],
+        );
         runId = row.rows[0].id;
       });
       const socket = await open(admin.accessToken);

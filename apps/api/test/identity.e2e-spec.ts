@@ -1,4 +1,15 @@
-import { AuditAction, type AuditEventDto, ErrorCode, type MeResponse, type Paginated, type ProblemDetails, REFRESH_COOKIE, type SessionResponse, TEAM_HEADER, type TeamMembershipDto } from '@zpanel/contracts';
+import {
+  AuditAction,
+  type AuditEventDto,
+  ErrorCode,
+  type MeResponse,
+  type Paginated,
+  type ProblemDetails,
+  REFRESH_COOKIE,
+  type SessionResponse,
+  TEAM_HEADER,
+  type TeamMembershipDto,
+} from '@zpanel/contracts';
 import { deriveKey, signJwt } from '@zpanel/core';
 import { DEFAULT_OWNER, type Stack, createOwner, signIn, startStack } from '@zpanel/testing';
 
@@ -18,7 +29,11 @@ describe('identity (built api)', () => {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.cookie) headers.cookie = options.cookie;
-    const res = await fetch(`${stack.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await res.text();
     bodies.push(text);
     return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
@@ -71,7 +86,9 @@ describe('identity (built api)', () => {
     });
 
     it('signs in whatever the case of the email, and returns the refresh token in the body when asked', async () => {
-      const r = await call('POST', '/api/v1/auth/login', { body: { email: DEFAULT_OWNER.email.toUpperCase(), password: DEFAULT_OWNER.password, tokenDelivery: 'body' } });
+      const r = await call('POST', '/api/v1/auth/login', {
+        body: { email: DEFAULT_OWNER.email.toUpperCase(), password: DEFAULT_OWNER.password, tokenDelivery: 'body' },
+      });
       expect(r.status).toBe(200);
       expect(r.json).toMatchObject({ refreshToken: expect.stringMatching(/^zpr_/), user: { email: DEFAULT_OWNER.email, twoFactorEnabled: false } });
       expect(r.headers.get('set-cookie')).toBeNull();
@@ -157,15 +174,24 @@ describe('identity (built api)', () => {
       const current = await signIn(stack.baseUrl, DEFAULT_OWNER);
       const other = await signIn(stack.baseUrl, DEFAULT_OWNER);
 
-      const wrong = await call('POST', '/api/v1/me/password', { token: current.accessToken, body: { currentPassword: 'nope nope nope', newPassword: NEW_PASSWORD } });
+      const wrong = await call('POST', '/api/v1/me/password', {
+        token: current.accessToken,
+        body: { currentPassword: 'nope nope nope', newPassword: NEW_PASSWORD },
+      });
       expect(wrong.status).toBe(401);
       expect(problem(wrong).errors?.[0].field).toBe('currentPassword');
 
-      const weak = await call('POST', '/api/v1/me/password', { token: current.accessToken, body: { currentPassword: DEFAULT_OWNER.password, newPassword: 'short' } });
+      const weak = await call('POST', '/api/v1/me/password', {
+        token: current.accessToken,
+        body: { currentPassword: DEFAULT_OWNER.password, newPassword: 'short' },
+      });
       expect(weak.status).toBe(400);
       expect(problem(weak).errors?.[0].field).toBe('newPassword');
 
-      const ok = await call('POST', '/api/v1/me/password', { token: current.accessToken, body: { currentPassword: DEFAULT_OWNER.password, newPassword: NEW_PASSWORD } });
+      const ok = await call('POST', '/api/v1/me/password', {
+        token: current.accessToken,
+        body: { currentPassword: DEFAULT_OWNER.password, newPassword: NEW_PASSWORD },
+      });
       expect(ok.status).toBe(204);
 
       expect((await call('POST', '/api/v1/auth/refresh', { body: { refreshToken: other.refreshToken } })).status).toBe(401);
@@ -176,7 +202,10 @@ describe('identity (built api)', () => {
 
       // Put it back for the tests that follow.
       const again = await signIn(stack.baseUrl, { email: DEFAULT_OWNER.email, password: NEW_PASSWORD });
-      await call('POST', '/api/v1/me/password', { token: again.accessToken, body: { currentPassword: NEW_PASSWORD, newPassword: DEFAULT_OWNER.password } });
+      await call('POST', '/api/v1/me/password', {
+        token: again.accessToken,
+        body: { currentPassword: NEW_PASSWORD, newPassword: DEFAULT_OWNER.password },
+      });
     });
   });
 
@@ -223,11 +252,15 @@ describe('identity (built api)', () => {
     it('limits guesses of the current password on /me/password to 10 a minute', async () => {
       const { accessToken } = await signIn(stack.baseUrl, DEFAULT_OWNER);
       const body = { currentPassword: 'not the right one', newPassword: 'a brand new passphrase' };
-      const statuses = (await Promise.all(Array.from({ length: 15 }, () => call('POST', '/api/v1/me/password', { token: accessToken, body })))).map((r) => r.status);
+      const statuses = (await Promise.all(Array.from({ length: 15 }, () => call('POST', '/api/v1/me/password', { token: accessToken, body })))).map(
+        (r) => r.status,
+      );
       expect(statuses.filter((s) => s === 401)).toHaveLength(10);
       expect(statuses.filter((s) => s === 429)).toHaveLength(5);
       // The right password is refused too until the window ends: the limit is on guessing, whatever the guess.
-      expect((await call('POST', '/api/v1/me/password', { token: accessToken, body: { ...body, currentPassword: DEFAULT_OWNER.password } })).status).toBe(429);
+      expect(
+        (await call('POST', '/api/v1/me/password', { token: accessToken, body: { ...body, currentPassword: DEFAULT_OWNER.password } })).status,
+      ).toBe(429);
     });
   });
 
@@ -258,7 +291,9 @@ describe('client address behind a trusted proxy (TRUST_PROXY=1, built api)', () 
     });
     expect(login.status).toBe(200);
     const events = (await (
-      await fetch(`${stack.baseUrl}/api/v1/audit-events?action=${AuditAction.LoginSucceeded}`, { headers: { authorization: `Bearer ${owner.accessToken}`, [TEAM_HEADER]: owner.teamId } })
+      await fetch(`${stack.baseUrl}/api/v1/audit-events?action=${AuditAction.LoginSucceeded}`, {
+        headers: { authorization: `Bearer ${owner.accessToken}`, [TEAM_HEADER]: owner.teamId },
+      })
     ).json()) as Paginated<AuditEventDto>;
     expect(events.items.map((e) => e.ip)).toContain('198.51.100.7');
     expect(events.items.map((e) => e.ip)).not.toContain('203.0.113.66');

@@ -59,7 +59,11 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     const tables = (await db.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows;
     const state: Record<string, string> = {};
     for (const { name } of tables) {
-      const row = (await db.query<{ n: string; h: string }>(`SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`)).rows[0];
+      const row = (
+        await db.query<{ n: string; h: string }>(
+          `SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`,
+        )
+      ).rows[0];
       state[name] = `${row.n} ${row.h}`;
     }
     return state;
@@ -76,7 +80,9 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
   };
 
   const verdict = (label: string, res: { status: number; type: string; text: string }) =>
-    res.status >= 400 && res.status < 500 && res.type.startsWith(PROBLEM_CONTENT_TYPE) ? null : `${label} -> ${res.status} ${res.type} ${res.text.slice(0, 200)}`;
+    res.status >= 400 && res.status < 500 && res.type.startsWith(PROBLEM_CONTENT_TYPE)
+      ? null
+      : `${label} -> ${res.status} ${res.type} ${res.text.slice(0, 200)}`;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -89,8 +95,15 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${res.text}`);
       return res.body;
     };
-    const invitation = (await created('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email: 'member@example.com', role: Role.Member })) as unknown as CreatedInvitationResponse;
-    const member = await call<{ user: { id: string } }>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'member', password: 'fuzz test passphrase' });
+    const invitation = (await created('POST', `/api/v1/teams/${owner.teamId}/invitations`, {
+      email: 'member@example.com',
+      role: Role.Member,
+    })) as unknown as CreatedInvitationResponse;
+    const member = await call<{ user: { id: string } }>('POST', '/api/v1/invitations/register', undefined, {
+      token: invitation.token,
+      name: 'member',
+      password: 'fuzz test passphrase',
+    });
     ids.teamId = owner.teamId;
     ids.userId = member.body.user.id;
     ids.invitationId = (await created('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email: 'pending@example.com', role: Role.Member })).id;
@@ -99,11 +112,24 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     ids.serverId = (await created('POST', '/api/v1/servers', { name: 'web-1', host: '192.0.2.10', sshKeyId: ids.sshKeyId }, team)).id;
     // No worker runs here: runs and deployments stay queued.
     ids.runId = (await created('POST', `/api/v1/servers/${ids.serverId}/commands`, { command: 'uptime' })).id;
-    ids.ruleId = ((await call<{ items: { id: string }[] }>('GET', `/api/v1/servers/${ids.serverId}/alert-rules`, owner.accessToken)).body.items[0] as { id: string }).id;
+    ids.ruleId = (
+      (await call<{ items: { id: string }[] }>('GET', `/api/v1/servers/${ids.serverId}/alert-rules`, owner.accessToken)).body.items[0] as {
+        id: string;
+      }
+    ).id;
     ids.projectId = (await created('POST', '/api/v1/projects', { name: 'Shop' }, team)).id;
-    ids.environmentId = ((await call<{ items: { id: string }[] }>('GET', `/api/v1/projects/${ids.projectId}/environments`, owner.accessToken)).body.items[0] as { id: string }).id;
+    ids.environmentId = (
+      (await call<{ items: { id: string }[] }>('GET', `/api/v1/projects/${ids.projectId}/environments`, owner.accessToken)).body.items[0] as {
+        id: string;
+      }
+    ).id;
     ids.applicationId = (
-      await created('POST', '/api/v1/applications', { environmentId: ids.environmentId, serverId: ids.serverId, name: 'shop', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }, team)
+      await created(
+        'POST',
+        '/api/v1/applications',
+        { environmentId: ids.environmentId, serverId: ids.serverId, name: 'shop', buildPack: 'image', imageReference: 'nginx:1.27', port: 80 },
+        team,
+      )
     ).id;
     ids.deploymentId = (await created('POST', `/api/v1/applications/${ids.applicationId}/deployments`, {})).id;
     ids.key = 'FUZZ_KEY';
@@ -123,17 +149,27 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
         .filter(([, operation]) => operation.requestBody?.content?.['application/json'])
-        .map(([method, operation]) => ({ method: method.toUpperCase(), path, fields: Object.entries(resolve(operation.requestBody?.content?.['application/json']?.schema)) })),
+        .map(([method, operation]) => ({
+          method: method.toUpperCase(),
+          path,
+          fields: Object.entries(resolve(operation.requestBody?.content?.['application/json']?.schema)),
+        })),
     );
     // The walk must reach these known body-taking routes, or a broken OpenAPI walk would pass while testing nothing.
-    expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['PATCH /api/v1/servers/{serverId}', 'POST /api/v1/auth/login', 'POST /api/v1/projects']));
+    expect(operations.map((o) => `${o.method} ${o.path}`)).toEqual(
+      expect.arrayContaining(['PATCH /api/v1/servers/{serverId}', 'POST /api/v1/auth/login', 'POST /api/v1/projects']),
+    );
     expect(operations.every((o) => o.fields.length > 0)).toBe(true);
 
     const before = await databaseState();
     const tasks = operations.flatMap(({ method, path, fields }) =>
       fields.flatMap(([field, schema]) => [
         // A field documented as nullable takes null (it clears the value): not hostile there.
-        ...HOSTILE.filter(([, value]) => !(value === null && schema.nullable)).map(([name, value]) => async () => verdict(`${method} ${path} ${field}=${name}`, await send(method, fill(path), JSON.stringify({ [field]: value })))),
+        ...HOSTILE.filter(([, value]) => !(value === null && schema.nullable)).map(
+          ([name, value]) =>
+            async () =>
+              verdict(`${method} ${path} ${field}=${name}`, await send(method, fill(path), JSON.stringify({ [field]: value }))),
+        ),
         async () => verdict(`${method} ${path} ${field}=invalid UTF-8`, await send(method, fill(path), invalidUtf8Body(field))),
       ]),
     );
@@ -163,7 +199,12 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
   });
 
   it('refuses RTL overrides, zero-width characters and newlines in every display name, naming the field and storing nothing', async () => {
-    const invitation = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'names@example.com', role: Role.Member })).body;
+    const invitation = (
+      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
+        email: 'names@example.com',
+        role: Role.Member,
+      })
+    ).body;
     const routes: [string, string, string, Record<string, unknown>][] = [
       ['POST', '/api/v1/setup/owner', 'name', { email: 'x@example.com', password: 'a long enough passphrase', teamName: 'Acme' }],
       ['POST', '/api/v1/setup/owner', 'teamName', { email: 'x@example.com', password: 'a long enough passphrase', name: 'Ada' }],
@@ -174,7 +215,12 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
       ['POST', '/api/v1/ssh-keys', 'name', {}],
       ['POST', '/api/v1/servers', 'name', { host: '192.0.2.11', sshKeyId: ids.sshKeyId }],
       ['PATCH', `/api/v1/servers/${ids.serverId}`, 'name', {}],
-      ['POST', '/api/v1/applications', 'name', { environmentId: ids.environmentId, serverId: ids.serverId, buildPack: 'image', imageReference: 'nginx:1.27', port: 80 }],
+      [
+        'POST',
+        '/api/v1/applications',
+        'name',
+        { environmentId: ids.environmentId, serverId: ids.serverId, buildPack: 'image', imageReference: 'nginx:1.27', port: 80 },
+      ],
       ['PATCH', `/api/v1/applications/${ids.applicationId}`, 'name', {}],
       ['POST', `/api/v1/teams/${owner.teamId}/api-tokens`, 'name', { abilities: ['read'] }],
       ['POST', '/api/v1/invitations/register', 'name', { token: invitation.token, password: 'a long enough passphrase' }],
@@ -185,11 +231,16 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     for (const [method, path, field, rest] of routes) {
       for (const name of names) {
         const res = await send(method, path, JSON.stringify({ ...rest, [field]: name }));
-        const fields = res.status === 400 ? (JSON.parse(res.text) as { errors?: { field: string }[] }).errors?.map((e) => e.field).join(',') : res.text.slice(0, 120);
+        const fields =
+          res.status === 400
+            ? (JSON.parse(res.text) as { errors?: { field: string }[] }).errors?.map((e) => e.field).join(',')
+            : res.text.slice(0, 120);
         outcomes.push(`${method} ${path} ${field}=${JSON.stringify(name)} -> ${res.status} ${fields}`);
       }
     }
-    expect(outcomes).toEqual(routes.flatMap(([method, path, field]) => names.map((name) => `${method} ${path} ${field}=${JSON.stringify(name)} -> 400 ${field}`)));
+    expect(outcomes).toEqual(
+      routes.flatMap(([method, path, field]) => names.map((name) => `${method} ${path} ${field}=${JSON.stringify(name)} -> 400 ${field}`)),
+    );
     expect(await databaseState()).toEqual(before);
   });
 
@@ -197,7 +248,11 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     const query = await send('GET', `/api/v1/audit-events?search=${encodeURIComponent('a\u0000b')}`, '');
     expect(query.status).toBe(400);
     expect(JSON.parse(query.text).errors).toEqual([{ field: 'search', message: 'search must not contain a NUL character' }]);
-    const param = await send('PUT', `/api/v1/applications/${ids.applicationId}/env/${encodeURIComponent('A\u0000B')}`, JSON.stringify({ value: 'x' }));
+    const param = await send(
+      'PUT',
+      `/api/v1/applications/${ids.applicationId}/env/${encodeURIComponent('A\u0000B')}`,
+      JSON.stringify({ value: 'x' }),
+    );
     expect(param.status).toBe(400);
     expect(JSON.parse(param.text).errors).toEqual([{ field: 'key', message: 'key must not contain a NUL character' }]);
   });

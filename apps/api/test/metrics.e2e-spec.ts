@@ -13,7 +13,18 @@ import {
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { type EventsSocket, type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import {
+  type EventsSocket,
+  type SignedIn,
+  type Stack,
+  apiCaller,
+  connectEvents,
+  createOwner,
+  liveSubscribe,
+  startStack,
+  testSshTarget,
+  waitFor,
+} from '@zpanel/testing';
 
 /** Periodic checks of the test server through the built API and worker: samples, live pushes, alert rules and alerts. */
 describe('server checks, metrics and alerts (built api + worker, test server)', () => {
@@ -39,8 +50,16 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
     owner = await createOwner(stack.baseUrl);
     call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     const ssh = testSshTarget();
-    keyId = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body.id;
-    const created = await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, checkIntervalSeconds: 5 });
+    keyId = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body
+      .id;
+    const created = await asOwner<ServerDto>('POST', '/api/v1/servers', {
+      name: 'test-server',
+      host: ssh.host,
+      port: ssh.port,
+      user: ssh.username,
+      sshKeyId: keyId,
+      checkIntervalSeconds: 5,
+    });
     expect(created.status).toBe(201);
     await asOwner('POST', `/api/v1/servers/${created.body.id}/validate`);
     server = await waitFor(
@@ -75,7 +94,9 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
       const r = await asOwner('PATCH', `/api/v1/servers/${other.id}`, { checkIntervalSeconds: bad });
       expect({ bad, status: r.status, fields: fieldsOf(r) }).toEqual({ bad, status: 400, fields: ['checkIntervalSeconds'] });
     }
-    expect(fieldsOf(await asOwner('POST', '/api/v1/servers', { name: 'fast', host: '192.0.2.21', sshKeyId: keyId, checkIntervalSeconds: 1 }))).toEqual(['checkIntervalSeconds']);
+    expect(
+      fieldsOf(await asOwner('POST', '/api/v1/servers', { name: 'fast', host: '192.0.2.21', sshKeyId: keyId, checkIntervalSeconds: 1 })),
+    ).toEqual(['checkIntervalSeconds']);
     expect((await asOwner('DELETE', `/api/v1/servers/${other.id}`)).status).toBe(204);
   });
 
@@ -112,11 +133,18 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
       const averaged = (await asOwner<ServerMetricsDto>('GET', `/api/v1/servers/${server.id}/metrics?range=${range}`)).body;
       expect(averaged).toMatchObject({ range, resolutionSeconds });
       expect(averaged.points.length).toBeGreaterThan(0);
-      expect(averaged.points.every((p) => p.reachable && p.containers.length === 0 && Date.parse(p.ts) % (resolutionSeconds * 1000) === 0)).toBe(true);
+      expect(averaged.points.every((p) => p.reachable && p.containers.length === 0 && Date.parse(p.ts) % (resolutionSeconds * 1000) === 0)).toBe(
+        true,
+      );
     }
 
     const pushed = samples().map((e) => Date.parse(e.sample.ts));
-    process.stdout.write(`seconds between pushed samples (interval 5 s): ${pushed.slice(1).map((t, i) => ((t - pushed[i]) / 1000).toFixed(1)).join(', ')}\n`);
+    process.stdout.write(
+      `seconds between pushed samples (interval 5 s): ${pushed
+        .slice(1)
+        .map((t, i) => ((t - pushed[i]) / 1000).toFixed(1))
+        .join(', ')}\n`,
+    );
 
     const checked = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
     expect(checked.status).toBe('ready');
@@ -132,12 +160,19 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
     const rule = created.body;
 
     const opened = await waitFor(async () => alerts().find((a) => a.alert.ruleId === rule.id)?.alert, 30_000, 'the alert pushed to the team');
-    expect(opened).toMatchObject({ serverId: server.id, state: 'open', metric: 'cpu', resolvedAt: null, message: expect.stringMatching(/^CPU [\d.]+ % >= 0 % on test-server$/) });
+    expect(opened).toMatchObject({
+      serverId: server.id,
+      state: 'open',
+      metric: 'cpu',
+      resolvedAt: null,
+      message: expect.stringMatching(/^CPU [\d.]+ % >= 0 % on test-server$/),
+    });
 
     // Two more checks breach the rule again: still one alert.
     const samplesBefore = (await asOwner<ServerMetricsDto>('GET', `/api/v1/servers/${server.id}/metrics`)).body.points.length;
     await waitFor(
-      async () => ((await asOwner<ServerMetricsDto>('GET', `/api/v1/servers/${server.id}/metrics`)).body.points.length >= samplesBefore + 2 ? true : undefined),
+      async () =>
+        (await asOwner<ServerMetricsDto>('GET', `/api/v1/servers/${server.id}/metrics`)).body.points.length >= samplesBefore + 2 ? true : undefined,
       30_000,
       'two more checks',
     );
@@ -148,15 +183,30 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
 
     const changed = await asOwner<AlertRuleDto>('PATCH', `/api/v1/servers/${server.id}/alert-rules/${rule.id}`, { operator: '>', threshold: 100 });
     expect(changed.body).toMatchObject({ id: rule.id, operator: '>', threshold: 100 });
-    const resolved = await waitFor(async () => alerts().find((a) => a.alert.ruleId === rule.id && a.alert.state === 'resolved')?.alert, 30_000, 'the resolved alert pushed');
+    const resolved = await waitFor(
+      async () => alerts().find((a) => a.alert.ruleId === rule.id && a.alert.state === 'resolved')?.alert,
+      30_000,
+      'the resolved alert pushed',
+    );
     expect(resolved).toMatchObject({ id: opened.id, resolvedAt: expect.any(String) });
-    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?state=open`)).body.items.filter((a) => a.ruleId === rule.id)).toEqual([]);
-    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?state=resolved`)).body.items).toContainEqual(resolved);
-    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?perPage=1`)).body).toMatchObject({ perPage: 1, items: [expect.any(Object)] });
+    expect(
+      (await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?state=open`)).body.items.filter(
+        (a) => a.ruleId === rule.id,
+      ),
+    ).toEqual([]);
+    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?state=resolved`)).body.items).toContainEqual(
+      resolved,
+    );
+    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts?perPage=1`)).body).toMatchObject({
+      perPage: 1,
+      items: [expect.any(Object)],
+    });
 
     expect((await asOwner('DELETE', `/api/v1/servers/${server.id}/alert-rules/${rule.id}`)).status).toBe(204);
     expect((await asOwner('PATCH', `/api/v1/servers/${server.id}/alert-rules/${rule.id}`, { threshold: 5 })).status).toBe(404);
-    expect((await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts`)).body.items.filter((a) => a.ruleId === rule.id)).toEqual([]);
+    expect(
+      (await asOwner<Paginated<AlertEventDto>>('GET', `/api/v1/servers/${server.id}/alerts`)).body.items.filter((a) => a.ruleId === rule.id),
+    ).toEqual([]);
   });
 
   it('refuses invalid rules and queries with a 400 naming each field', async () => {
@@ -186,7 +236,10 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
     // Changing the metric checks the stored threshold against the new one.
     const wrong = await asOwner<ProblemDetails>('PATCH', `${rules}/${load.id}`, { metric: 'cpu' });
     expect(fieldsOf(wrong)).toEqual(['threshold']);
-    expect((await asOwner<AlertRuleDto>('PATCH', `${rules}/${load.id}`, { metric: 'cpu', threshold: 95 })).body).toMatchObject({ metric: 'cpu', threshold: 95 });
+    expect((await asOwner<AlertRuleDto>('PATCH', `${rules}/${load.id}`, { metric: 'cpu', threshold: 95 })).body).toMatchObject({
+      metric: 'cpu',
+      threshold: 95,
+    });
     expect(fieldsOf(await asOwner('PATCH', `${rules}/not-a-uuid`, { threshold: 1 }))).toEqual(['ruleId']);
     expect(fieldsOf(await asOwner('GET', `/api/v1/servers/${server.id}/metrics?range=30d`))).toEqual(['range']);
     expect(fieldsOf(await asOwner('GET', `/api/v1/servers/${server.id}/alerts?state=closed`))).toEqual(['state']);
@@ -195,8 +248,19 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
   });
 
   it('lets a viewer read metrics, rules and alerts, and change nothing', async () => {
-    const invitation = (await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email: 'watcher@example.com', role: Role.Viewer })).body;
-    const viewer = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'watcher', password: 'a viewer passphrase' })).body;
+    const invitation = (
+      await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, {
+        email: 'watcher@example.com',
+        role: Role.Viewer,
+      })
+    ).body;
+    const viewer = (
+      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: invitation.token,
+        name: 'watcher',
+        password: 'a viewer passphrase',
+      })
+    ).body;
     const asViewer = (method: string, path: string, body?: unknown) => call(method, path, viewer.accessToken, body);
     const rules = `/api/v1/servers/${server.id}/alert-rules`;
     for (const path of [`/api/v1/servers/${server.id}/metrics?range=24h`, rules, `/api/v1/servers/${server.id}/alerts`, '/api/v1/alerts']) {
@@ -210,7 +274,8 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
   });
 
   it('records rule changes in the audit log', async () => {
-    const events = (await asOwner<Paginated<{ action: string; target: { type: string } | null }>>('GET', '/api/v1/audit-events?perPage=100')).body.items;
+    const events = (await asOwner<Paginated<{ action: string; target: { type: string } | null }>>('GET', '/api/v1/audit-events?perPage=100')).body
+      .items;
     const actions = events.filter((e) => e.target?.type === 'alert_rule').map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['alert_rule.created', 'alert_rule.updated', 'alert_rule.deleted']));
   });

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { ApplicationDto, DeploymentDto, EnvVarDto, Paginated, PreviewDto, ProblemDetails, WebhookDeliveryDto, WebhookReceiptDto } from '@zpanel/contracts';
+import type {
+  ApplicationDto,
+  DeploymentDto,
+  EnvVarDto,
+  Paginated,
+  PreviewDto,
+  ProblemDetails,
+  WebhookDeliveryDto,
+  WebhookReceiptDto,
+} from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import { Client } from 'pg';
 import {
@@ -38,10 +47,23 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   );
   const previewDomain = () => `pv-${stack.dockerNamespace}.previews-e2e.test`;
 
-  async function deliverPull(provider: 'github' | 'gitlab' | 'gitea', spec: Partial<PullRequestSpec> & Pick<PullRequestSpec, 'number' | 'action' | 'headSha'>, deliveryId?: string) {
-    const { payload, event } = pullRequestDelivery(provider, { repoUrl: repo.url, baseBranch: 'main', headBranch: `feature/${spec.number}`, ...spec });
+  async function deliverPull(
+    provider: 'github' | 'gitlab' | 'gitea',
+    spec: Partial<PullRequestSpec> & Pick<PullRequestSpec, 'number' | 'action' | 'headSha'>,
+    deliveryId?: string,
+  ) {
+    const { payload, event } = pullRequestDelivery(provider, {
+      repoUrl: repo.url,
+      baseBranch: 'main',
+      headBranch: `feature/${spec.number}`,
+      ...spec,
+    });
     const body = JSON.stringify(payload);
-    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers: webhookHeaders(provider, body, secret, { event, deliveryId }), body });
+    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, {
+      method: 'POST',
+      headers: webhookHeaders(provider, body, secret, { event, deliveryId }),
+      body,
+    });
     return { status: res.status, body: (await res.json()) as WebhookReceiptDto };
   }
 
@@ -75,7 +97,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     repo = await createGitFixture('previewed');
     const head = await repo.commit(files('main-v1'), 'v1');
     const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, { name: 'previewed', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 });
+    app = await createApplication(asOwner, server.id, {
+      name: 'previewed',
+      buildPack: 'dockerfile',
+      gitUrl: repo.url,
+      gitBranch: 'main',
+      port: 8080,
+    });
     secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
     await asOwner('PUT', `/api/v1/applications/${app.id}/env/GREETING`, { value: 'from the application', buildTime: true, runtime: false });
     const first = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: head });
@@ -92,14 +120,30 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     expect(missing.body.errors).toEqual([{ field: 'previewDomain', message: 'previewDomain is required to turn previews on' }]);
     for (const previewDomain of ['*.example.com', 'localhost', 'a b.example.com', '$(touch /tmp/pwned).example.com', 'x'.repeat(250)]) {
       const bad = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain });
-      expect({ previewDomain, status: bad.status, fields: bad.body.errors?.map((e) => e.field) }).toEqual({ previewDomain, status: 400, fields: ['previewDomain'] });
+      expect({ previewDomain, status: bad.status, fields: bad.body.errors?.map((e) => e.field) }).toEqual({
+        previewDomain,
+        status: 400,
+        fields: ['previewDomain'],
+      });
     }
-    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body).toMatchObject({ previewsEnabled: false, previewDomain: null, previewForks: false, previewOf: null });
+    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body).toMatchObject({
+      previewsEnabled: false,
+      previewDomain: null,
+      previewForks: false,
+      previewOf: null,
+    });
 
-    const ok = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain: previewDomain().toUpperCase() });
+    const ok = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+      previewsEnabled: true,
+      previewDomain: previewDomain().toUpperCase(),
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ previewsEnabled: true, previewDomain: previewDomain(), previewForks: false });
-    const override = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${app.id}/preview-env/GREETING`, { value: 'from the preview', buildTime: true, runtime: false });
+    const override = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${app.id}/preview-env/GREETING`, {
+      value: 'from the preview',
+      buildTime: true,
+      runtime: false,
+    });
     expect(override.body).toMatchObject({ scope: 'preview', key: 'GREETING', value: 'from the preview' });
   });
 
@@ -113,7 +157,11 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true });
     const other = await deliverPull('github', { number: 5, action: 'opened', headSha: head, baseBranch: 'develop' });
     expect(other.status).toBe(202);
-    expect(other.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'branch: the pull request targets develop, the application deploys main', deploymentId: null });
+    expect(other.body.deliveries[0]).toMatchObject({
+      outcome: 'ignored',
+      reason: 'branch: the pull request targets develop, the application deploys main',
+      deploymentId: null,
+    });
     const fork = await deliverPull('github', { number: 5, action: 'opened', headSha: head, fork: true });
     expect(fork.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^fork: /) });
     expect((await previews()).total).toBe(0);
@@ -137,7 +185,9 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     const again = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
     expect(again.body.deliveries[0].deploymentId).toBe(firstId);
     // The application's delivery log says whose deployment it is (the preview's), so it can link there.
-    const logged = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries`)).body.items.find((d) => d.deploymentId === firstId);
+    const logged = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries`)).body.items.find(
+      (d) => d.deploymentId === firstId,
+    );
     expect(logged).toMatchObject({ event: 'pull_request', outcome: 'accepted', deploymentApplicationId: (await previews()).items[0].id });
 
     const listed = await previews();
@@ -184,7 +234,12 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     expect((await previews()).total).toBe(0);
     expect((await asOwner('GET', `/api/v1/applications/${preview.id}`)).status).toBe(404);
     // Closed again (a new event: the same bytes again would be answered as a replay).
-    const twice = await deliverPull('github', { number: 7, action: 'closed', headSha: preview.commitSha as string, title: 'Add the cart (closed again)' });
+    const twice = await deliverPull('github', {
+      number: 7,
+      action: 'closed',
+      headSha: preview.commitSha as string,
+      title: 'Add the cart (closed again)',
+    });
     expect(twice.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'pull request: #7 closed, and it has no preview' });
   });
 
@@ -224,7 +279,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     }
     expect((await previews()).total).toBe(0);
     // Titles and head branch names are only stored and shown.
-    const shown = await deliverPull('github', { number: 21, action: 'opened', headSha: head, title: payloads.join(' ').slice(0, 250), headBranch: payloads[0] });
+    const shown = await deliverPull('github', {
+      number: 21,
+      action: 'opened',
+      headSha: head,
+      title: payloads.join(' ').slice(0, 250),
+      headBranch: payloads[0],
+    });
     expect(shown.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
     expect(await deploymentFinished(asOwner, shown.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
     expect((await previews()).items[0]).toMatchObject({ number: 21, headBranch: payloads[0] });
@@ -242,7 +303,11 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: false })).status).toBe(200);
     expect((await previews()).total).toBe(0);
     await gone(`pr-21.${moved}`);
-    await waitFor(async () => (leftOnServer(preview.id) === '' ? true : undefined), 60_000, 'the previews to be removed when previews are turned off');
+    await waitFor(
+      async () => (leftOnServer(preview.id) === '' ? true : undefined),
+      60_000,
+      'the previews to be removed when previews are turned off',
+    );
 
     expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain: previewDomain() })).status).toBe(200);
     const head = await repo.pullRequest('refs/pull/22/head', files('pr22'), 'pr 22');
@@ -266,11 +331,18 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
       const head = await repo.pullRequest('refs/pull/40/head', files('pr40'), 'pr 40');
       const refused = await deliverPull('github', { number: 40, action: 'opened', headSha: head });
       expect(refused.status).toBe(202);
-      expect(refused.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null, reason: expect.stringContaining('already has 25 previews') });
+      expect(refused.body.deliveries[0]).toMatchObject({
+        outcome: 'ignored',
+        deploymentId: null,
+        reason: expect.stringContaining('already has 25 previews'),
+      });
       // An open one still updates.
       const again = await repo.pullRequest('refs/pull/22/head', files('pr22 again'), 'pr 22 again');
       const updated = await deliverPull('github', { number: 22, action: 'synchronize', headSha: again });
-      expect(await deploymentFinished(asOwner, updated.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: again });
+      expect(await deploymentFinished(asOwner, updated.body.deliveries[0].deploymentId as string)).toMatchObject({
+        status: 'success',
+        commitSha: again,
+      });
     } finally {
       await db.query(`DELETE FROM applications WHERE name LIKE 'filler-pr-%'`);
       await db.end();
@@ -281,7 +353,11 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     const [preview] = (await previews()).items;
     expect(leftOnServer(preview.id)).not.toBe('');
     expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
-    await waitFor(async () => (leftOnServer(preview.id) === '' && leftOnServer(app.id) === '' ? true : undefined), 60_000, 'the application and its preview to be removed from the server');
+    await waitFor(
+      async () => (leftOnServer(preview.id) === '' && leftOnServer(app.id) === '' ? true : undefined),
+      60_000,
+      'the application and its preview to be removed from the server',
+    );
     await gone(preview.domain);
   });
 

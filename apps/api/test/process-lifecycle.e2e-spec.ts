@@ -49,7 +49,9 @@ describe('process lifecycle', () => {
       try {
         const { accessToken } = await createOwner(stack.baseUrl);
         const status = async () =>
-          (await (await fetch(`${stack.baseUrl}/api/v1/system/status`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as SystemStatus;
+          (await (
+            await fetch(`${stack.baseUrl}/api/v1/system/status`, { headers: { authorization: `Bearer ${accessToken}` } })
+          ).json()) as SystemStatus;
         await waitFor(async () => ((await status()).workers.length === 1 ? true : undefined), 10_000, 'the worker to announce itself');
         const started = Date.now();
         expect(await stack.worker?.stop('SIGTERM')).toBe(0);
@@ -100,7 +102,9 @@ describe('process lifecycle', () => {
         HOME: process.env.HOME ?? runDir,
       };
       const control = async (...args: string[]) =>
-        JSON.parse((await promisify(execFile)(process.execPath, ['scripts/supervise.mjs', ...args], { cwd: REPOSITORY_ROOT, env })).stdout) as { processes: Supervised[] };
+        JSON.parse((await promisify(execFile)(process.execPath, ['scripts/supervise.mjs', ...args], { cwd: REPOSITORY_ROOT, env })).stdout) as {
+          processes: Supervised[];
+        };
       const pidOf = async (name: string) => (await control('status')).processes.find((p) => p.name === name) as Supervised;
       const apiHealth = `http://127.0.0.1:${port}/api/health`;
       const workerHealth = `http://127.0.0.1:${workerPort}/health`;
@@ -112,7 +116,11 @@ describe('process lifecycle', () => {
       const pids: number[] = [];
       let polling = true;
       try {
-        await waitFor(async () => ((await answers(apiHealth)) && (await answers(workerHealth)) ? true : undefined), 30_000, 'the API and the worker to answer');
+        await waitFor(
+          async () => ((await answers(apiHealth)) && (await answers(workerHealth)) ? true : undefined),
+          30_000,
+          'the API and the worker to answer',
+        );
         const api = await pidOf('api');
         const worker = await pidOf('worker');
         expect([api.state, worker.state]).toEqual(['running', 'running']);

@@ -45,7 +45,8 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     return `${logs.stdout}${logs.stderr}`.split('"uri":"/load"').length - 1;
   };
   /** The config file the proxy runs (and restarts) with; `docker cp` writes a tar. */
-  const appliedConfig = () => execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${proxy}:/etc/zpanel-proxy/caddy.json`, '-']) }).toString('utf8');
+  const appliedConfig = () =>
+    execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${proxy}:/etc/zpanel-proxy/caddy.json`, '-']) }).toString('utf8');
 
   beforeAll(async () => {
     stack = await startStack({ worker: true });
@@ -54,7 +55,15 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     const ssh = testSshTarget();
     const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-    serverId = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'proxy-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body.id;
+    serverId = (
+      await asOwner<ServerDto>('POST', '/api/v1/servers', {
+        name: 'proxy-server',
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: key.id,
+      })
+    ).body.id;
     const project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'proxied' })).body;
     environmentId = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0].id;
   });
@@ -62,7 +71,11 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
   it('installs the proxy when the server is validated: every host answers 404', async () => {
     expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
-    await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined), 20_000, 'the server to be ready');
+    await waitFor(
+      async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined),
+      20_000,
+      'the server to be ready',
+    );
     await answers('nobody.proxy-e2e.test', 404);
     expect(dockerCli('inspect', '-f', '{{.Config.Image}} {{.HostConfig.RestartPolicy.Name}}', proxy)).toBe('zpanel-test/caddy:2.6.2 unless-stopped');
   });
@@ -83,8 +96,19 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     const container = `${stack.dockerNamespace}-web-stand-in`;
     const serve = (alias: string) =>
       dockerCli(
-        'run', '-d', '--name', container, '--label', `zpanel.namespace=${stack.dockerNamespace}`, '--network', stack.dockerNamespace, '--network-alias', alias,
-        'zpanel-test/busybox:latest', 'sh', '-c',
+        'run',
+        '-d',
+        '--name',
+        container,
+        '--label',
+        `zpanel.namespace=${stack.dockerNamespace}`,
+        '--network',
+        stack.dockerNamespace,
+        '--network-alias',
+        alias,
+        'zpanel-test/busybox:latest',
+        'sh',
+        '-c',
         'mkdir -p /a /b && echo -n page-8080 > /a/index.html && echo -n page-8081 > /b/index.html && httpd -p 8081 -h /b && exec httpd -f -p 8080 -h /a',
       );
     serve(`${stack.dockerNamespace}-web`);
@@ -101,7 +125,8 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
     // A burst of saves that change nothing routed: no reload at all.
     const before = loads();
-    for (let i = 0; i < 5; i += 1) expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { domains: [domain('www')], description: `edit ${i}` })).status).toBe(200);
+    for (let i = 0; i < 5; i += 1)
+      expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { domains: [domain('www')], description: `edit ${i}` })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(loads()).toBe(before);
 
@@ -132,20 +157,47 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     expect(created.status).toBe(201);
     const container = `${ns}-shared-stand-in`;
     dockerCli(
-      'run', '-d', '--name', container, '--label', `zpanel.namespace=${ns}`, '--network', ns, '--network-alias', `${ns}-shared`,
-      'zpanel-test/busybox:latest', 'sh', '-c', 'mkdir -p /a && echo -n shared-page > /a/index.html && exec httpd -f -p 8080 -h /a',
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--label',
+      `zpanel.namespace=${ns}`,
+      '--network',
+      ns,
+      '--network-alias',
+      `${ns}-shared`,
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'mkdir -p /a && echo -n shared-page > /a/index.html && exec httpd -f -p 8080 -h /a',
     );
     try {
       await answers(domain('shared'), 200, 'shared-page');
       // Someone else on the instance, in a team of their own, adds the same host by another name.
       const side = (await asOwner<{ teamId: string }>('POST', '/api/v1/teams', { name: 'Side' })).body;
-      const invitation = (await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${side.teamId}/invitations`, { email: 'other@example.com', role: Role.Owner })).body;
-      const other = (await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: 'other', password: 'proxy suite passphrase' })).body;
+      const invitation = (
+        await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${side.teamId}/invitations`, { email: 'other@example.com', role: Role.Owner })
+      ).body;
+      const other = (
+        await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+          token: invitation.token,
+          name: 'other',
+          password: 'proxy suite passphrase',
+        })
+      ).body;
       const teamB = (await call<{ teamId: string }>('POST', '/api/v1/teams', other.accessToken, { name: 'Other team' })).body.teamId;
-      const asOther = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, other.accessToken, body, { [TEAM_HEADER]: teamB });
+      const asOther = <T = unknown>(method: string, path: string, body?: unknown) =>
+        call<T>(method, path, other.accessToken, body, { [TEAM_HEADER]: teamB });
       const ssh = testSshTarget();
       const key = (await asOther<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'mine', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-      const duplicate = await asOther<ServerDto>('POST', '/api/v1/servers', { name: 'my-box', host: 'localhost', port: ssh.port, user: ssh.username, sshKeyId: key.id });
+      const duplicate = await asOther<ServerDto>('POST', '/api/v1/servers', {
+        name: 'my-box',
+        host: 'localhost',
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: key.id,
+      });
       expect(duplicate.status).toBe(201);
       expect((await asOther('POST', `/api/v1/servers/${duplicate.body.id}/validate`)).status).toBe(202);
       const refused = await waitFor(
@@ -164,7 +216,11 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
       // The first server's routes stand, and it still validates.
       await answers(domain('shared'), 200, 'shared-page');
       expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
-      await waitFor(async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined), 20_000, 'the first server to be ready again');
+      await waitFor(
+        async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body.status === 'ready' ? true : undefined),
+        20_000,
+        'the first server to be ready again',
+      );
       await answers(domain('shared'), 200, 'shared-page');
     } finally {
       dockerCli('rm', '-f', container);

@@ -27,7 +27,12 @@ describe('SSH keys and servers (built api)', () => {
     it('generates an ed25519 key and returns only its public half', async () => {
       const created = await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'generated' });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ type: 'ssh-ed25519', publicKey: expect.stringMatching(/^ssh-ed25519 AAAA\S+ zpanel$/), fingerprint: expect.stringMatching(/^SHA256:/), serverCount: 0 });
+      expect(created.body).toMatchObject({
+        type: 'ssh-ed25519',
+        publicKey: expect.stringMatching(/^ssh-ed25519 AAAA\S+ zpanel$/),
+        fingerprint: expect.stringMatching(/^SHA256:/),
+        serverCount: 0,
+      });
       expect(created.text).not.toMatch(/PRIVATE KEY|privateKey/);
       keyId = created.body.id;
     });
@@ -37,7 +42,9 @@ describe('SSH keys and servers (built api)', () => {
       try {
         execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'pasted', '-f', join(dir, 'k')]);
         const privateKey = readFileSync(join(dir, 'k'), 'utf8');
-        const expected = execFileSync('ssh-keygen', ['-l', '-f', join(dir, 'k.pub')]).toString().split(' ')[1];
+        const expected = execFileSync('ssh-keygen', ['-l', '-f', join(dir, 'k.pub')])
+          .toString()
+          .split(' ')[1];
         const pasted = await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'pasted', privateKey });
         expect(pasted.status).toBe(201);
         expect(pasted.body.fingerprint).toBe(expected);
@@ -53,7 +60,9 @@ describe('SSH keys and servers (built api)', () => {
         const locked = await asOwner('POST', '/api/v1/ssh-keys', { name: 'locked', privateKey: readFileSync(join(dir, 'locked'), 'utf8') });
         expect(locked.status).toBe(400);
         expect(fieldsOf(locked)).toEqual(['privateKey']);
-        expect(fieldsOf(await asOwner('POST', '/api/v1/ssh-keys', { name: 'public', privateKey: readFileSync(join(dir, 'k.pub'), 'utf8') }))).toEqual(['privateKey']);
+        expect(fieldsOf(await asOwner('POST', '/api/v1/ssh-keys', { name: 'public', privateKey: readFileSync(join(dir, 'k.pub'), 'utf8') }))).toEqual(
+          ['privateKey'],
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -68,14 +77,19 @@ describe('SSH keys and servers (built api)', () => {
       for (const field of ['name', 'host', 'user'] as const) {
         for (const payload of injectionPayloads(canary)) {
           const r = await asOwner('POST', '/api/v1/servers', { ...valid(), [field]: payload });
-          expect({ field, payload: payload.slice(0, 40), status: r.status, fields: fieldsOf(r) }).toEqual({ field, payload: payload.slice(0, 40), status: 400, fields: [field] });
+          expect({ field, payload: payload.slice(0, 40), status: r.status, fields: fieldsOf(r) }).toEqual({
+            field,
+            payload: payload.slice(0, 40),
+            status: 400,
+            fields: [field],
+          });
         }
       }
       for (const port of [0, 70000, '22; rm -rf /', 22.5, '-oProxyCommand=x']) {
         const r = await asOwner('POST', '/api/v1/servers', { ...valid(), port });
         expect(fieldsOf(r)).toEqual(['port']);
       }
-      expect(((await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers')).body).total).toBe(0);
+      expect((await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers')).body.total).toBe(0);
     });
 
     it('accepts IPv4, IPv6 and DNS names, and creates the server pending validation', async () => {
@@ -102,11 +116,17 @@ describe('SSH keys and servers (built api)', () => {
     it('sends a server back to validation when how it is reached changes, and keeps a key in use', async () => {
       const list = (await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers?perPage=2&page=1')).body;
       expect(list).toMatchObject({ total: 4, perPage: 2 });
-      const server = (await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers?perPage=10')).body.items.find((s) => s.name === 'web-1') as ServerDto;
+      const server = (await asOwner<Paginated<ServerDto>>('GET', '/api/v1/servers?perPage=10')).body.items.find(
+        (s) => s.name === 'web-1',
+      ) as ServerDto;
       const described = await asOwner<ServerDto>('PATCH', `/api/v1/servers/${server.id}`, { description: 'front' });
       expect(described.body).toMatchObject({ description: 'front', status: 'pending' });
       expect(fieldsOf(await asOwner('PATCH', `/api/v1/servers/${server.id}`, { host: '$(touch /tmp/x)' }))).toEqual(['host']);
-      expect((await asOwner<ServerDto>('PATCH', `/api/v1/servers/${server.id}`, { host: '198.51.100.4' })).body).toMatchObject({ host: '198.51.100.4', status: 'pending', hostKeyFingerprint: null });
+      expect((await asOwner<ServerDto>('PATCH', `/api/v1/servers/${server.id}`, { host: '198.51.100.4' })).body).toMatchObject({
+        host: '198.51.100.4',
+        status: 'pending',
+        hostKeyFingerprint: null,
+      });
 
       const inUse = await asOwner('DELETE', `/api/v1/ssh-keys/${keyId}`);
       expect(inUse.status).toBe(409);
@@ -118,8 +138,18 @@ describe('SSH keys and servers (built api)', () => {
   describe('validation through the worker', () => {
     it('validates the test server over SSH and pins its host key; trusting a new key validates again', async () => {
       const ssh = testSshTarget();
-      const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-      const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+      const key = (
+        await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })
+      ).body;
+      const server = (
+        await asOwner<ServerDto>('POST', '/api/v1/servers', {
+          name: 'test-server',
+          host: ssh.host,
+          port: ssh.port,
+          user: ssh.username,
+          sshKeyId: key.id,
+        })
+      ).body;
 
       const queued = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/validate`);
       expect(queued.status).toBe(202);
@@ -132,7 +162,12 @@ describe('SSH keys and servers (built api)', () => {
         30_000,
         'the worker to validate the server',
       );
-      expect(ready).toMatchObject({ status: 'ready', statusReason: null, hostKeyFingerprint: expect.stringMatching(/^SHA256:/), dockerVersion: expect.stringMatching(/^\d+\./) });
+      expect(ready).toMatchObject({
+        status: 'ready',
+        statusReason: null,
+        hostKeyFingerprint: expect.stringMatching(/^SHA256:/),
+        dockerVersion: expect.stringMatching(/^\d+\./),
+      });
 
       const trusted = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/trust-host-key`);
       expect(trusted.body).toMatchObject({ status: 'validating', hostKeyFingerprint: null });

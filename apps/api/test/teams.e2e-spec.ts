@@ -32,7 +32,11 @@ describe('teams, members and invitations (built api)', () => {
   const joinAs = async (email: string, name: string, role: Role): Promise<{ accessToken: string; userId: string }> => {
     const created = await invite(owner.accessToken, owner.teamId, email, role);
     expect(created.status).toBe(201);
-    const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name, password: PASSWORD });
+    const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+      token: created.body.token,
+      name,
+      password: PASSWORD,
+    });
     expect(registered.status).toBe(201);
     return { accessToken: registered.body.accessToken, userId: registered.body.user.id };
   };
@@ -41,22 +45,39 @@ describe('teams, members and invitations (built api)', () => {
     it('registers a new person through an invitation, once, into the right team and role', async () => {
       const created = await invite(owner.accessToken, owner.teamId, 'Grace@Example.com', Role.Member);
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ status: 'pending', role: 'member', token: expect.stringMatching(/^zpi_/), invitedBy: { id: owner.userId } });
+      expect(created.body).toMatchObject({
+        status: 'pending',
+        role: 'member',
+        token: expect.stringMatching(/^zpi_/),
+        invitedBy: { id: owner.userId },
+      });
       expect(created.body.acceptPath).toBe(`/invitations/accept?token=${created.body.token}`);
 
       const preview = await call('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token });
       expect(preview.body).toMatchObject({ teamName: 'Acme', email: 'Grace@Example.com', role: 'member', accountExists: false });
 
-      const weak = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Grace Hopper', password: 'short' });
+      const weak = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, {
+        token: created.body.token,
+        name: 'Grace Hopper',
+        password: 'short',
+      });
       expect(weak.status).toBe(400);
       expect(weak.body.errors?.[0].field).toBe('password');
 
-      const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Grace Hopper', password: PASSWORD });
+      const registered = await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
+        token: created.body.token,
+        name: 'Grace Hopper',
+        password: PASSWORD,
+      });
       expect(registered.status).toBe(201);
       const me = await call<MeResponse>('GET', '/api/v1/me', registered.body.accessToken);
       expect(me.body.teams).toEqual([expect.objectContaining({ teamId: owner.teamId, role: 'member' })]);
 
-      const again = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Mallory', password: PASSWORD });
+      const again = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, {
+        token: created.body.token,
+        name: 'Mallory',
+        password: PASSWORD,
+      });
       expect(again.status).toBe(410);
       expect(again.body.code).toBe(ErrorCode.InvitationInvalid);
     });
@@ -69,9 +90,15 @@ describe('teams, members and invitations (built api)', () => {
       const ada = await signIn(stack.baseUrl, { email: 'ada@example.com', password: PASSWORD });
 
       const created = await invite(owner.accessToken, owner.teamId, 'ada@example.com', Role.Admin);
-      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token })).body).toMatchObject({ accountExists: true });
+      expect((await call('POST', '/api/v1/invitations/preview', undefined, { token: created.body.token })).body).toMatchObject({
+        accountExists: true,
+      });
 
-      const register = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, { token: created.body.token, name: 'Impostor', password: PASSWORD });
+      const register = await call<ProblemDetails>('POST', '/api/v1/invitations/register', undefined, {
+        token: created.body.token,
+        name: 'Impostor',
+        password: PASSWORD,
+      });
       expect(register.status).toBe(409);
 
       const wrongPerson = await call<ProblemDetails>('POST', '/api/v1/invitations/accept', owner.accessToken, { token: created.body.token });
@@ -141,7 +168,9 @@ describe('teams, members and invitations (built api)', () => {
     });
 
     it('keeps at least one owner: the last owner can neither be demoted nor leave', async () => {
-      const demote = await call<ProblemDetails>('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken, { role: 'admin' });
+      const demote = await call<ProblemDetails>('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken, {
+        role: 'admin',
+      });
       expect(demote.status).toBe(409);
       const leave = await call<ProblemDetails>('DELETE', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken);
       expect(leave.status).toBe(409);
@@ -149,7 +178,9 @@ describe('teams, members and invitations (built api)', () => {
       const second = await joinAs('owner2@example.com', 'Second Owner', Role.Member);
       expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${second.userId}`, owner.accessToken, { role: 'owner' })).status).toBe(204);
       // With two owners, the second may step down; then the first is the last again.
-      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${second.userId}`, second.accessToken, { role: 'member' })).status).toBe(204);
+      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${second.userId}`, second.accessToken, { role: 'member' })).status).toBe(
+        204,
+      );
       expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${owner.userId}`, owner.accessToken, { role: 'admin' })).status).toBe(409);
     });
 
@@ -170,12 +201,18 @@ describe('teams, members and invitations (built api)', () => {
     it('sets a temporary password shown once and signs the member out', async () => {
       const member = await joinAs('forgetful@example.com', 'Fay Forgetful', Role.Member);
       const registeredRefresh = await signIn(stack.baseUrl, { email: 'forgetful@example.com', password: PASSWORD });
-      const reset = await call<{ temporaryPassword: string }>('POST', `/api/v1/teams/${owner.teamId}/members/${member.userId}/password-reset`, owner.accessToken);
+      const reset = await call<{ temporaryPassword: string }>(
+        'POST',
+        `/api/v1/teams/${owner.teamId}/members/${member.userId}/password-reset`,
+        owner.accessToken,
+      );
       expect(reset.status).toBe(200);
       expect(reset.body.temporaryPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
       expect((await call('POST', '/api/v1/auth/refresh', undefined, { refreshToken: registeredRefresh.refreshToken })).status).toBe(401);
       expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'forgetful@example.com', password: PASSWORD })).status).toBe(401);
-      expect((await call('POST', '/api/v1/auth/login', undefined, { email: 'forgetful@example.com', password: reset.body.temporaryPassword })).status).toBe(200);
+      expect(
+        (await call('POST', '/api/v1/auth/login', undefined, { email: 'forgetful@example.com', password: reset.body.temporaryPassword })).status,
+      ).toBe(200);
     });
 
     it('is refused to admins, for oneself, and for someone who is also in a team the owner does not own', async () => {
@@ -232,12 +269,21 @@ describe('invitation tokens in the access log (built api, LOG_LEVEL=info)', () =
   it('never writes an invitation token to the log, whether it came in a body or in a query string', async () => {
     const owner = await createOwner(stack.baseUrl);
     const call = apiCaller(() => stack.baseUrl);
-    const { token, acceptPath } = (await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email: 'ada@example.com', role: Role.Member })).body;
+    const { token, acceptPath } = (
+      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
+        email: 'ada@example.com',
+        role: Role.Member,
+      })
+    ).body;
     expect((await call('POST', '/api/v1/invitations/preview', undefined, { token })).status).toBe(200);
     // The SPA page of the link, and a client still sending the token the old way (now a 404).
     expect((await fetch(`${stack.baseUrl}${acceptPath}`)).status).toBe(200);
     expect((await fetch(`${stack.baseUrl}/api/v1/invitations/preview?token=${token}`)).status).toBe(404);
-    await waitFor(async () => (stack.api.output().includes('/api/v1/invitations/preview?token=[REDACTED]') ? true : undefined), 5_000, 'the access log line');
+    await waitFor(
+      async () => (stack.api.output().includes('/api/v1/invitations/preview?token=[REDACTED]') ? true : undefined),
+      5_000,
+      'the access log line',
+    );
     expect(stack.api.output()).toContain('/invitations/accept?token=[REDACTED]');
     expect(stack.api.output()).not.toContain(token);
   });

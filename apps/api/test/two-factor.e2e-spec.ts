@@ -1,4 +1,11 @@
-import { ErrorCode, type MeResponse, type ProblemDetails, RECOVERY_CODE_COUNT, type RecoveryCodesResponse, type TwoFactorEnrollmentResponse } from '@zpanel/contracts';
+import {
+  ErrorCode,
+  type MeResponse,
+  type ProblemDetails,
+  RECOVERY_CODE_COUNT,
+  type RecoveryCodesResponse,
+  type TwoFactorEnrollmentResponse,
+} from '@zpanel/contracts';
 import { deriveKey, hashRecoveryCode, totpAt, totpTimeStep, verifyTotp } from '@zpanel/core';
 import { type SignedIn, type Stack, createOwner, signIn, startStack } from '@zpanel/testing';
 
@@ -32,7 +39,11 @@ describe('two-factor authentication (built api)', () => {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const token = options.token === undefined ? owner.accessToken : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${stack.baseUrl}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
     const text = await res.text();
     bodies.push({ enrollment: method === 'POST' && path === '/api/v1/me/two-factor/enrollment', text });
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
@@ -232,7 +243,9 @@ describe('two-factor authentication (built api)', () => {
 
   describe('disabling', () => {
     it('refuses a wrong password or a wrong code, naming the field, and keeps 2FA on', async () => {
-      const wrongPassword = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: 'not the right password', code: recoveryCodes[1] } });
+      const wrongPassword = await call('POST', '/api/v1/me/two-factor/disable', {
+        body: { password: 'not the right password', code: recoveryCodes[1] },
+      });
       expect(wrongPassword.status).toBe(401);
       expect(problem(wrongPassword).code).toBe(ErrorCode.InvalidCredentials);
       expect(fields(wrongPassword)).toEqual(['password']);

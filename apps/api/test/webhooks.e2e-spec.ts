@@ -45,17 +45,33 @@ describe('webhooks (built api + worker, the test server)', () => {
   async function deliver(provider: WebhookProviderName, body: string, headers: Record<string, string>) {
     const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers, body });
     const text = await res.text();
-    return { status: res.status, text, contentType: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : undefined) as WebhookReceiptDto & ProblemDetails };
+    return {
+      status: res.status,
+      text,
+      contentType: res.headers.get('content-type') ?? '',
+      body: (text ? JSON.parse(text) : undefined) as WebhookReceiptDto & ProblemDetails,
+    };
   }
 
   let pushes = 0;
   /** Each call a new push (its own commit message): the same bytes twice would be a replay. */
-  function signedPush(provider: WebhookProviderName, spec: Partial<Parameters<typeof pushPayload>[1]> = {}, options: { secret?: string | null; deliveryId?: string } = {}) {
-    const body = JSON.stringify(pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: `Update ${++pushes}`, modified: ['www/index.html'], ...spec }));
-    return deliver(provider, body, webhookHeaders(provider, body, options.secret === undefined ? secret : options.secret, { deliveryId: options.deliveryId }));
+  function signedPush(
+    provider: WebhookProviderName,
+    spec: Partial<Parameters<typeof pushPayload>[1]> = {},
+    options: { secret?: string | null; deliveryId?: string } = {},
+  ) {
+    const body = JSON.stringify(
+      pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: `Update ${++pushes}`, modified: ['www/index.html'], ...spec }),
+    );
+    return deliver(
+      provider,
+      body,
+      webhookHeaders(provider, body, options.secret === undefined ? secret : options.secret, { deliveryId: options.deliveryId }),
+    );
   }
 
-  const deploymentCount = async () => (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments?perPage=1`)).body.total;
+  const deploymentCount = async () =>
+    (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments?perPage=1`)).body.total;
 
   beforeAll(async () => {
     stack = await startStack({ worker: true });
@@ -72,7 +88,16 @@ describe('webhooks (built api + worker, the test server)', () => {
 
   it('shows the URL per provider, and the secret only once', async () => {
     const before = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${app.id}/webhook`);
-    expect(before.body).toEqual({ applicationId: app.id, secretSet: false, urls: { github: `${stack.baseUrl}/webhooks/github`, gitlab: `${stack.baseUrl}/webhooks/gitlab`, bitbucket: `${stack.baseUrl}/webhooks/bitbucket`, gitea: `${stack.baseUrl}/webhooks/gitea` } });
+    expect(before.body).toEqual({
+      applicationId: app.id,
+      secretSet: false,
+      urls: {
+        github: `${stack.baseUrl}/webhooks/github`,
+        gitlab: `${stack.baseUrl}/webhooks/gitlab`,
+        bitbucket: `${stack.baseUrl}/webhooks/bitbucket`,
+        gitea: `${stack.baseUrl}/webhooks/gitea`,
+      },
+    });
 
     const rotated = await asOwner<WebhookSecretDto>('POST', `/api/v1/applications/${app.id}/webhook-secret`);
     expect(rotated.status).toBe(200);
@@ -112,7 +137,9 @@ describe('webhooks (built api + worker, the test server)', () => {
   });
 
   it('answers a replay (the same signed body under a new delivery id) without deploying again, logging it as a duplicate', async () => {
-    const body = JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head, message: `Replayed ${randomUUID()}`, modified: ['www/index.html'] }));
+    const body = JSON.stringify(
+      pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head, message: `Replayed ${randomUUID()}`, modified: ['www/index.html'] }),
+    );
     const firstId = randomUUID();
     const first = await deliver('github', body, webhookHeaders('github', body, secret, { deliveryId: firstId }));
     expect(first.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: 'deployed' });
@@ -122,14 +149,28 @@ describe('webhooks (built api + worker, the test server)', () => {
     const replayIds = [randomUUID(), randomUUID(), randomUUID()];
     // Sequential and concurrent replays alike: the delivery id is not covered by the signature, the body is.
     const replays = [await deliver('github', body, webhookHeaders('github', body, secret, { deliveryId: replayIds[0] }))];
-    replays.push(...(await Promise.all(replayIds.slice(1).map((deliveryId) => deliver('github', body, webhookHeaders('github', body, secret, { deliveryId }))))));
+    replays.push(
+      ...(await Promise.all(replayIds.slice(1).map((deliveryId) => deliver('github', body, webhookHeaders('github', body, secret, { deliveryId }))))),
+    );
     for (const replay of replays) {
       expect(replay.status).toBe(202);
-      expect(replay.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'ignored', reason: `duplicate: the same signed body was already received as delivery ${firstId}; nothing is deployed again`, deploymentId: null }]);
+      expect(replay.body.deliveries).toEqual([
+        {
+          applicationId: app.id,
+          outcome: 'ignored',
+          reason: `duplicate: the same signed body was already received as delivery ${firstId}; nothing is deployed again`,
+          deploymentId: null,
+        },
+      ]);
     }
     expect(await deploymentCount()).toBe(count);
     const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=10`)).body.items;
-    for (const deliveryId of replayIds) expect(log.find((d) => d.deliveryId === deliveryId)).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^duplicate: /), deploymentId: null });
+    for (const deliveryId of replayIds)
+      expect(log.find((d) => d.deliveryId === deliveryId)).toMatchObject({
+        outcome: 'ignored',
+        reason: expect.stringMatching(/^duplicate: /),
+        deploymentId: null,
+      });
   });
 
   it('refuses a wrong or missing signature with 401 problem+json, queues nothing and logs a rejection', async () => {
@@ -141,19 +182,27 @@ describe('webhooks (built api + worker, the test server)', () => {
     expect(wrong.text).not.toContain(marker);
     const missing = await signedPush('github', { message: marker }, { secret: null });
     expect(missing.status).toBe(401);
-    for (const provider of ['gitlab', 'gitea', 'bitbucket'] as const) expect((await signedPush(provider, {}, { secret: 'zpw_wrong' })).status).toBe(401);
+    for (const provider of ['gitlab', 'gitea', 'bitbucket'] as const)
+      expect((await signedPush(provider, {}, { secret: 'zpw_wrong' })).status).toBe(401);
     expect(await deploymentCount()).toBe(count);
 
     const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=50`)).body.items;
     const rejected = log.filter((d) => d.outcome === 'rejected');
     expect(rejected.length).toBeGreaterThanOrEqual(5);
-    expect(rejected.map((d) => d.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/^signature: does not match/), expect.stringMatching(/^signature: no x-hub-signature-256 header/)]));
+    expect(rejected.map((d) => d.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^signature: does not match/),
+        expect.stringMatching(/^signature: no x-hub-signature-256 header/),
+      ]),
+    );
     for (const d of rejected) expect(d.body).toBe('');
   });
 
   it('keeps answering forged deliveries with 401 but logs a bounded number of them', async () => {
     const rejectedCount = async () =>
-      (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=100`)).body.items.filter((d) => d.outcome === 'rejected').length;
+      (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=100`)).body.items.filter(
+        (d) => d.outcome === 'rejected',
+      ).length;
     const before = await rejectedCount();
     const statuses = new Set<number>();
     for (let i = 0; i < 70; i++) statuses.add((await signedPush('github', {}, { secret: 'zpw_forged' })).status);
@@ -164,7 +213,9 @@ describe('webhooks (built api + worker, the test server)', () => {
   });
 
   it('documents the webhook routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>> };
+    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
+    };
     for (const [path, method] of [
       ['/webhooks/{provider}', 'post'],
       ['/api/v1/applications/{applicationId}/webhook', 'get'],
@@ -172,7 +223,11 @@ describe('webhooks (built api + worker, the test server)', () => {
       ['/api/v1/applications/{applicationId}/webhook-deliveries', 'get'],
     ]) {
       const op = doc.paths[path]?.[method];
-      expect({ path, summary: Boolean(op?.summary), success: Object.keys(op?.responses ?? {}).some((s) => /^2/.test(s)) }).toEqual({ path, summary: true, success: true });
+      expect({ path, summary: Boolean(op?.summary), success: Object.keys(op?.responses ?? {}).some((s) => /^2/.test(s)) }).toEqual({
+        path,
+        summary: true,
+        success: true,
+      });
     }
   });
 
@@ -180,7 +235,11 @@ describe('webhooks (built api + worker, the test server)', () => {
     const count = await deploymentCount();
     const other = await signedPush('github', { branch: 'feature/x' });
     expect(other.status).toBe(202);
-    expect(other.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^branch: pushed to feature\/x/), deploymentId: null });
+    expect(other.body.deliveries[0]).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/^branch: pushed to feature\/x/),
+      deploymentId: null,
+    });
     // GitHub's other content type (a form field holding the JSON) is read too.
     const form = `payload=${encodeURIComponent(JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'feature/form', after: head })))}`;
     const formed = await deliver('github', form, { ...webhookHeaders('github', form, secret), 'content-type': 'application/x-www-form-urlencoded' });
@@ -231,7 +290,9 @@ describe('webhooks (built api + worker, the test server)', () => {
       expect(refused.body.errors).toEqual([{ field: 'watchPaths', message: expect.stringMatching(message) }]);
     }
 
-    const saved = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['{src,www}/**', '!www/docs/**', '[Dd]ockerfile'] });
+    const saved = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+      watchPaths: ['{src,www}/**', '!www/docs/**', '[Dd]ockerfile'],
+    });
     expect(saved.status).toBe(200);
     expect(saved.body.watchPaths).toEqual(['{src,www}/**', '!www/docs/**', '[Dd]ockerfile']);
     const count = await deploymentCount();
@@ -305,7 +366,14 @@ describe('webhooks (built api + worker, the test server)', () => {
       expect(branch.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null });
 
       const payload = pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head });
-      payload.repository = { ...(payload.repository as object), clone_url: value, ssh_url: `${repo.url}${value}`, html_url: value, git_url: value, url: value };
+      payload.repository = {
+        ...(payload.repository as object),
+        clone_url: value,
+        ssh_url: `${repo.url}${value}`,
+        html_url: value,
+        git_url: value,
+        url: value,
+      };
       const body = JSON.stringify(payload);
       const repoUrl = await deliver('github', body, webhookHeaders('github', body, secret));
       expect(repoUrl.status).toBe(202);

@@ -173,7 +173,11 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
     });
     const first = await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id);
     expect(first).toMatchObject({ status: 'success' });
-    await waitFor(async () => ((await throughProxy().catch(() => undefined))?.body === 'v1' ? true : undefined), 30_000, `${domain} to answer v1 through the proxy`);
+    await waitFor(
+      async () => ((await throughProxy().catch(() => undefined))?.body === 'v1' ? true : undefined),
+      30_000,
+      `${domain} to answer v1 through the proxy`,
+    );
   });
 
   afterAll(async () => {
@@ -204,7 +208,9 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
     // Every version was served on the way: the switches happened under load.
     expect([...load.answers.keys()].sort()).toEqual(Array.from({ length: REDEPLOYS + 1 }, (_, i) => `v${i + 1}`).sort());
 
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 } });
+    await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+      healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 },
+    });
     await repo.commit({ 'www/index.html': 'never served' }, 'unhealthy');
     const unhealthy = new LoadGenerator(stack.proxyHttpPort, domain);
     unhealthy.start();

@@ -32,19 +32,48 @@ describe('Containers in the browser', () => {
     owner = await createOwner(stack.baseUrl, OWNER);
     call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     const ssh = testSshTarget();
-    const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test sshd', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-    serverId = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'test-sshd', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body.id;
+    const key = (
+      await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, {
+        name: 'test sshd',
+        privateKey: readFileSync(ssh.privateKeyPath, 'utf8'),
+      })
+    ).body;
+    serverId = (
+      await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, {
+        name: 'test-sshd',
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: key.id,
+      })
+    ).body.id;
     execFileSync('docker', [
-      'run', '-d', '--name', name, '--label', runLabel, '--label', 'zpanel.managed=true', '--network', 'none',
-      'zpanel-test/busybox:latest', 'sh', '-c', 'i=0; while true; do echo tick-$i; echo tock-$i >&2; i=$((i+1)); sleep 0.3; done',
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      runLabel,
+      '--label',
+      'zpanel.managed=true',
+      '--network',
+      'none',
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'i=0; while true; do echo tick-$i; echo tock-$i >&2; i=$((i+1)); sleep 0.3; done',
     ]);
   });
   afterAll(() => {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`, '--filter', `name=${name}`]).toString().split('\n').filter(Boolean);
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`, '--filter', `name=${name}`])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
   });
 
-  const stateViaApi = async () => (await call<ContainerDetailsDto>('GET', `/api/v1/servers/${serverId}/containers/${name}`, owner.accessToken)).body.state;
+  const stateViaApi = async () =>
+    (await call<ContainerDetailsDto>('GET', `/api/v1/servers/${serverId}/containers/${name}`, owner.accessToken)).body.state;
 
   it('stops and starts a container from the server’s Containers tab, and follows its logs', async () => {
     const { stack, browser } = running();

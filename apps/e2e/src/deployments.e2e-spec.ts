@@ -231,12 +231,19 @@ describe('Deployments in the browser', () => {
         await page.getByRole('dialog', { name: 'Deploy big-log?' }).getByRole('button', { name: 'Deploy', exact: true }).click();
         await page.getByTestId('deployment-log').waitFor();
         // Watched live from the start, following the end as it grows.
-        await eventually(async () => expect(Number((await textOf(page.getByTestId('deployment-log-count'))).replace(/\D/g, ''))).toBeGreaterThan(1_000), 120_000, 250);
+        await eventually(
+          async () => expect(Number((await textOf(page.getByTestId('deployment-log-count'))).replace(/\D/g, ''))).toBeGreaterThan(1_000),
+          120_000,
+          250,
+        );
         expect(await liveOutcome(page)).toBe('success');
 
         const deploymentId = new URL(page.url()).pathname.split('/').at(-1) as string;
         const stored = await allLogLines(asOwner, deploymentId);
-        await eventually(async () => expect(await textOf(page.getByTestId('deployment-log-count'))).toBe(`${stored.length.toLocaleString('en')} lines`), 20_000);
+        await eventually(
+          async () => expect(await textOf(page.getByTestId('deployment-log-count'))).toBe(`${stored.length.toLocaleString('en')} lines`),
+          20_000,
+        );
         // The DOM holds a window of rows, not the log.
         expect(await page.getByTestId('deployment-log-lines').locator('[data-seq]').count()).toBeLessThan(200);
 

@@ -37,7 +37,9 @@ describe('Preview deployments in the browser', () => {
     repo = await createGitFixture('previewed-ui');
     await repo.commit(sampleAppFiles('main'), 'main');
     const server = await readyTestServer(asOwner);
-    applicationId = (await createApplication(asOwner, server.id, { name: 'previewed-ui', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 })).id;
+    applicationId = (
+      await createApplication(asOwner, server.id, { name: 'previewed-ui', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 })
+    ).id;
     secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${applicationId}/webhook-secret`)).body.webhookSecret;
   }, 90_000);
 
@@ -63,9 +65,21 @@ describe('Preview deployments in the browser', () => {
       await page.getByText('Saved.').first().waitFor();
 
       const head = await repo.pullRequest('refs/pull/31/head', sampleAppFiles('pr31'), 'pr 31');
-      const { payload, event } = pullRequestDelivery('github', { repoUrl: repo.url, number: 31, action: 'opened', headSha: head, headBranch: 'feature/checkout', baseBranch: 'main', title: 'Add the checkout' });
+      const { payload, event } = pullRequestDelivery('github', {
+        repoUrl: repo.url,
+        number: 31,
+        action: 'opened',
+        headSha: head,
+        headBranch: 'feature/checkout',
+        baseBranch: 'main',
+        title: 'Add the checkout',
+      });
       const body = JSON.stringify(payload);
-      const res = await fetch(`${stack.baseUrl}/webhooks/github`, { method: 'POST', headers: webhookHeaders('github', body, secret, { event }), body });
+      const res = await fetch(`${stack.baseUrl}/webhooks/github`, {
+        method: 'POST',
+        headers: webhookHeaders('github', body, secret, { event }),
+        body,
+      });
       expect(res.status).toBe(202);
 
       // The list refreshes by itself; the row's status follows the deployment to success.
@@ -84,11 +98,15 @@ describe('Preview deployments in the browser', () => {
         500,
       );
       expect(outcome).toBe('success');
-      const answered = await eventually(async () => {
-        const answer = await getThroughProxy(stack.proxyHttpPort, `pr-31.${previewDomain}`);
-        expect(answer.status).toBe(200);
-        return answer.body.trim();
-      }, 20_000, 250);
+      const answered = await eventually(
+        async () => {
+          const answer = await getThroughProxy(stack.proxyHttpPort, `pr-31.${previewDomain}`);
+          expect(answer.status).toBe(200);
+          return answer.body.trim();
+        },
+        20_000,
+        250,
+      );
       expect(answered).toBe('pr31');
 
       await row.getByRole('button', { name: 'Remove the preview of #31' }).click();

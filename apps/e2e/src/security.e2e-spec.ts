@@ -142,7 +142,9 @@ describe('Security pages in the browser', () => {
     const form = page.getByRole('dialog', { name: 'Create API token' });
     await form.getByLabel('Name').fill('e2e smoke');
     await expect(form.getByRole('checkbox', { name: 'Read', exact: true }).isChecked()).resolves.toBe(true);
-    const created = page.waitForResponse((response) => response.url().endsWith(`/api/v1/teams/${owner.teamId}/api-tokens`) && response.request().method() === 'POST');
+    const created = page.waitForResponse(
+      (response) => response.url().endsWith(`/api/v1/teams/${owner.teamId}/api-tokens`) && response.request().method() === 'POST',
+    );
     await form.getByRole('button', { name: 'Create token' }).click();
     expect((await created).status()).toBe(201);
 
@@ -192,7 +194,9 @@ describe('Security pages in the browser', () => {
       const actions = await column(2);
       // Newest first: this test's own sign-in leads.
       expect(actions[0]).toBe('Signed in');
-      expect(actions).toEqual(expect.arrayContaining(['Signed in', 'Two-factor turned on', 'API token created', 'API token revoked', 'Team created']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['Signed in', 'Two-factor turned on', 'API token created', 'API token revoked', 'Team created']),
+      );
       expect(actions.filter((action) => action === 'Signed in').length).toBeGreaterThanOrEqual(4);
     });
     expect(new Set(await column(3))).toEqual(new Set([OWNER.name]));

@@ -36,59 +36,63 @@ describe('Server metrics in the browser', () => {
     const target = testSshTarget();
     const privateKey = await readFile(target.privateKeyPath, 'utf8');
 
-    await inFreshContext(browser, { baseURL: stack.baseUrl, colorScheme: 'light', testName: 'server metrics: live chart' }, async ({ page, problems }) => {
-      page.context().setDefaultTimeout(10_000);
-      await signIn(page, OWNER);
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
-      await page.getByRole('button', { name: 'Add your first server' }).click();
+    await inFreshContext(
+      browser,
+      { baseURL: stack.baseUrl, colorScheme: 'light', testName: 'server metrics: live chart' },
+      async ({ page, problems }) => {
+        page.context().setDefaultTimeout(10_000);
+        await signIn(page, OWNER);
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
+        await page.getByRole('button', { name: 'Add your first server' }).click();
 
-      const wizard = page.getByRole('dialog', { name: 'Add server' });
-      await wizard.getByLabel('Paste a private key').check();
-      await wizard.getByLabel('Key name', { exact: true }).fill('test sshd');
-      await wizard.getByLabel('Private key', { exact: true }).fill(privateKey);
-      await wizard.getByRole('button', { name: 'Add key' }).click();
-      await wizard.getByRole('button', { name: 'Next' }).click();
-      await wizard.getByLabel('Name', { exact: true }).fill('metered');
-      await wizard.getByLabel('Host', { exact: true }).fill(target.host);
-      await wizard.getByLabel('Port', { exact: true }).fill(String(target.port));
-      await wizard.getByLabel('User', { exact: true }).fill(target.username);
-      await wizard.getByLabel('Check interval (seconds, optional)').fill('5');
-      await wizard.getByRole('button', { name: 'Add and validate' }).click();
-      await eventually(async () => expect(await textOf(wizard.getByTestId('validation-status'))).toBe('metered is ready.'), 20_000);
-      await wizard.getByRole('link', { name: 'Open server' }).click();
+        const wizard = page.getByRole('dialog', { name: 'Add server' });
+        await wizard.getByLabel('Paste a private key').check();
+        await wizard.getByLabel('Key name', { exact: true }).fill('test sshd');
+        await wizard.getByLabel('Private key', { exact: true }).fill(privateKey);
+        await wizard.getByRole('button', { name: 'Add key' }).click();
+        await wizard.getByRole('button', { name: 'Next' }).click();
+        await wizard.getByLabel('Name', { exact: true }).fill('metered');
+        await wizard.getByLabel('Host', { exact: true }).fill(target.host);
+        await wizard.getByLabel('Port', { exact: true }).fill(String(target.port));
+        await wizard.getByLabel('User', { exact: true }).fill(target.username);
+        await wizard.getByLabel('Check interval (seconds, optional)').fill('5');
+        await wizard.getByRole('button', { name: 'Add and validate' }).click();
+        await eventually(async () => expect(await textOf(wizard.getByTestId('validation-status'))).toBe('metered is ready.'), 20_000);
+        await wizard.getByRole('link', { name: 'Open server' }).click();
 
-      await eventually(async () => expect(await textOf(page.getByTestId('check-interval'))).toBe('5 s'));
-      await eventually(async () => expect(await textOf(page.getByTestId('metrics-live'))).toBe('Live'));
-      const hourFetches: string[] = [];
-      page.on('request', (request) => {
-        if (request.url().includes('/metrics?range=1h')) hourFetches.push(request.url());
-      });
+        await eventually(async () => expect(await textOf(page.getByTestId('check-interval'))).toBe('5 s'));
+        await eventually(async () => expect(await textOf(page.getByTestId('metrics-live'))).toBe('Live'));
+        const hourFetches: string[] = [];
+        page.on('request', (request) => {
+          if (request.url().includes('/metrics?range=1h')) hourFetches.push(request.url());
+        });
 
-      // The first sample may already be charted, or arrive live into the empty state.
-      const first = await eventually(async () => {
-        const newest = await newestCpuSample(page);
-        expect(newest).toBeDefined();
-        return newest;
-      }, 30_000);
-      const firstCount = await textOf(page.getByTestId('metrics-chart-cpu-count'));
+        // The first sample may already be charted, or arrive live into the empty state.
+        const first = await eventually(async () => {
+          const newest = await newestCpuSample(page);
+          expect(newest).toBeDefined();
+          return newest;
+        }, 30_000);
+        const firstCount = await textOf(page.getByTestId('metrics-chart-cpu-count'));
 
-      // The next check, 5 s later, shows up in the same page: pushed over the socket, not fetched.
-      await eventually(async () => expect(await newestCpuSample(page)).not.toBe(first), 30_000);
-      expect(Date.parse((await newestCpuSample(page)) ?? '')).toBeGreaterThan(Date.parse(first ?? ''));
-      expect(await textOf(page.getByTestId('metrics-chart-cpu-count'))).not.toBe(firstCount);
-      expect(hourFetches).toEqual([]);
-      expect(await page.getByTestId('metrics-chart-cpu').locator('.recharts-line-curve').count()).toBe(1);
-      expect(await textOf(page.getByTestId('last-checked'))).not.toBe('Not yet');
-      expect(await textOf(page.getByTestId('load-averages'))).toMatch(/Load 1 min\d+\.\d\d/);
+        // The next check, 5 s later, shows up in the same page: pushed over the socket, not fetched.
+        await eventually(async () => expect(await newestCpuSample(page)).not.toBe(first), 30_000);
+        expect(Date.parse((await newestCpuSample(page)) ?? '')).toBeGreaterThan(Date.parse(first ?? ''));
+        expect(await textOf(page.getByTestId('metrics-chart-cpu-count'))).not.toBe(firstCount);
+        expect(hourFetches).toEqual([]);
+        expect(await page.getByTestId('metrics-chart-cpu').locator('.recharts-line-curve').count()).toBe(1);
+        expect(await textOf(page.getByTestId('last-checked'))).not.toBe('Not yet');
+        expect(await textOf(page.getByTestId('load-averages'))).toMatch(/Load 1 min\d+\.\d\d/);
 
-      // The default rules came with the server.
-      await page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Alerts' }).click();
-      const rules = page.getByTestId('alert-rules-table');
-      await eventually(async () => expect(await textOf(rules)).toContain('Disk above 80 % at once'));
-      expect(await textOf(rules)).toContain('Memory above 90 % for 5 min');
-      expect(await textOf(rules)).toContain('Unreachable at once');
+        // The default rules came with the server.
+        await page.getByRole('navigation', { name: 'Server sections' }).getByRole('link', { name: 'Alerts' }).click();
+        const rules = page.getByTestId('alert-rules-table');
+        await eventually(async () => expect(await textOf(rules)).toContain('Disk above 80 % at once'));
+        expect(await textOf(rules)).toContain('Memory above 90 % for 5 min');
+        expect(await textOf(rules)).toContain('Unreachable at once');
 
-      expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
-    });
+        expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
+      },
+    );
   }, 120_000);
 });

@@ -22,7 +22,6 @@ const OWNER: CreateOwnerRequest = {
   teamName: 'Platform',
 };
 
-
 describe('Servers in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
 

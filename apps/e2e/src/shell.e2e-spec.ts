@@ -43,7 +43,6 @@ function location(page: Page): string {
   return `${url.pathname}${url.search}`;
 }
 
-
 describe('Zpanel in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
 
@@ -76,83 +75,87 @@ describe('Zpanel in the browser', () => {
   }
 
   // Runs first, on the run's fresh database: every later test signs in as the owner created here.
-  browserTest('creates the owner on /setup of a fresh instance, then shows the API ready, Postgres and Redis up and the worker', async ({ page }, stack) => {
-    const unauthenticated = await fetch(`${stack.baseUrl}/api/v1/system/status`);
-    expect(unauthenticated.status).toBe(401);
-    expect(await unauthenticated.json()).toMatchObject({ code: ErrorCode.Unauthorized });
+  browserTest(
+    'creates the owner on /setup of a fresh instance, then shows the API ready, Postgres and Redis up and the worker',
+    async ({ page }, stack) => {
+      const unauthenticated = await fetch(`${stack.baseUrl}/api/v1/system/status`);
+      expect(unauthenticated.status).toBe(401);
+      expect(await unauthenticated.json()).toMatchObject({ code: ErrorCode.Unauthorized });
 
-    const response = await page.goto('/');
-    expect(response?.status()).toBe(200);
-    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+      const response = await page.goto('/');
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-type']).toMatch(/^text\/html/);
 
-    await expectPageTitle(page, 'Create the owner account');
-    expect(location(page)).toBe('/setup');
-    await expect(page.title()).resolves.toBe('Create the owner account · Zpanel');
-    const form = page.getByRole('form', { name: 'Create the owner account' });
-    const password = form.getByLabel('Password', { exact: true });
-    await form.getByLabel('Email', { exact: true }).fill(OWNER.email);
-    await form.getByLabel('Name', { exact: true }).fill(OWNER.name);
-    await form.getByLabel('Team name', { exact: true }).fill(OWNER.teamName);
-    // The API's objection to the password shows under that field.
-    await password.fill('Olive Owner');
-    const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/setup/owner'));
-    await form.getByRole('button', { name: 'Create owner account' }).click();
-    expect((await refused).status()).toBe(400);
-    await eventually(async () => expect(await password.getAttribute('aria-invalid', { timeout: 2_000 })).toBe('true'));
-    const passwordNote = await textOf(page.locator(`[id="${await password.getAttribute('aria-describedby')}"]`));
-    expect(passwordNote).not.toBe('At least 12 characters.');
-    expect((await (await refused).json()) as { errors: { field: string; message: string }[] }).toMatchObject({
-      code: ErrorCode.ValidationFailed,
-      errors: expect.arrayContaining([{ field: 'password', message: passwordNote }]),
-    });
-
-    await password.fill(OWNER.password);
-    await form.getByRole('button', { name: 'Create owner account' }).click();
-
-    await page.getByTestId('app-shell').waitFor({ state: 'visible' });
-    await expectPageTitle(page, 'Overview');
-    expect(location(page)).toBe('/');
-    await eventually(async () => expect(await textOf(page.getByTestId('current-team'))).toBe(OWNER.teamName));
-    const setup = await fetch(`${stack.baseUrl}/api/v1/setup`);
-    expect((await setup.json()) as SetupStatusResponse).toEqual({ needsOwner: false });
-    const second = await fetch(`${stack.baseUrl}/api/v1/setup/owner`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...OWNER, email: 'second@zpanel.test' }),
-    });
-    expect(second.status).toBe(409);
-    expect(await second.json()).toMatchObject({ code: ErrorCode.Conflict });
-    await expectApiReady(page);
-    await expect(page.title()).resolves.toBe('Overview · Zpanel');
-
-    for (const [testId, label] of [
-      ['check-postgres', 'Postgres'],
-      ['check-redis', 'Redis'],
-    ]) {
-      await eventually(async () => {
-        const card = await textOf(page.getByTestId(testId));
-        expect(card).toContain(label);
-        expect(card).toContain('Up');
-        expect(card).toMatch(/\d+(\.\d)? ms/);
+      await expectPageTitle(page, 'Create the owner account');
+      expect(location(page)).toBe('/setup');
+      await expect(page.title()).resolves.toBe('Create the owner account · Zpanel');
+      const form = page.getByRole('form', { name: 'Create the owner account' });
+      const password = form.getByLabel('Password', { exact: true });
+      await form.getByLabel('Email', { exact: true }).fill(OWNER.email);
+      await form.getByLabel('Name', { exact: true }).fill(OWNER.name);
+      await form.getByLabel('Team name', { exact: true }).fill(OWNER.teamName);
+      // The API's objection to the password shows under that field.
+      await password.fill('Olive Owner');
+      const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/setup/owner'));
+      await form.getByRole('button', { name: 'Create owner account' }).click();
+      expect((await refused).status()).toBe(400);
+      await eventually(async () => expect(await password.getAttribute('aria-invalid', { timeout: 2_000 })).toBe('true'));
+      const passwordNote = await textOf(page.locator(`[id="${await password.getAttribute('aria-describedby')}"]`));
+      expect(passwordNote).not.toBe('At least 12 characters.');
+      expect((await (await refused).json()) as { errors: { field: string; message: string }[] }).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        errors: expect.arrayContaining([{ field: 'password', message: passwordNote }]),
       });
-    }
 
-    const { version, instanceId } = await currentStatus(stack);
-    await eventually(async () => {
-      const instance = await textOf(page.getByTestId('instance-card'));
-      expect(instance).toContain(version);
-      expect(instance).toContain(instanceId);
-    });
+      await password.fill(OWNER.password);
+      await form.getByRole('button', { name: 'Create owner account' }).click();
 
-    // The worker is listed once a heartbeat (every 5 s) reaches Redis; the API pushes the change
-    // over the socket on its next 5 s poll, without a reload.
-    await eventually(async () => {
-      const workers = await textOf(page.getByTestId('workers-card'));
-      expect(workers).toContain('1 online');
-      expect(workers).toContain(hostname());
-      expect(workers).toContain(`v${version}`);
-    }, 15_000);
-  }, [{ method: 'POST', path: '/api/v1/setup/owner', status: 400 }]);
+      await page.getByTestId('app-shell').waitFor({ state: 'visible' });
+      await expectPageTitle(page, 'Overview');
+      expect(location(page)).toBe('/');
+      await eventually(async () => expect(await textOf(page.getByTestId('current-team'))).toBe(OWNER.teamName));
+      const setup = await fetch(`${stack.baseUrl}/api/v1/setup`);
+      expect((await setup.json()) as SetupStatusResponse).toEqual({ needsOwner: false });
+      const second = await fetch(`${stack.baseUrl}/api/v1/setup/owner`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...OWNER, email: 'second@zpanel.test' }),
+      });
+      expect(second.status).toBe(409);
+      expect(await second.json()).toMatchObject({ code: ErrorCode.Conflict });
+      await expectApiReady(page);
+      await expect(page.title()).resolves.toBe('Overview · Zpanel');
+
+      for (const [testId, label] of [
+        ['check-postgres', 'Postgres'],
+        ['check-redis', 'Redis'],
+      ]) {
+        await eventually(async () => {
+          const card = await textOf(page.getByTestId(testId));
+          expect(card).toContain(label);
+          expect(card).toContain('Up');
+          expect(card).toMatch(/\d+(\.\d)? ms/);
+        });
+      }
+
+      const { version, instanceId } = await currentStatus(stack);
+      await eventually(async () => {
+        const instance = await textOf(page.getByTestId('instance-card'));
+        expect(instance).toContain(version);
+        expect(instance).toContain(instanceId);
+      });
+
+      // The worker is listed once a heartbeat (every 5 s) reaches Redis; the API pushes the change
+      // over the socket on its next 5 s poll, without a reload.
+      await eventually(async () => {
+        const workers = await textOf(page.getByTestId('workers-card'));
+        expect(workers).toContain('1 online');
+        expect(workers).toContain(hostname());
+        expect(workers).toContain(`v${version}`);
+      }, 15_000);
+    },
+    [{ method: 'POST', path: '/api/v1/setup/owner', status: 400 }],
+  );
 
   browserTest('connects the live-update socket over a same-origin WebSocket, presenting the access token', async ({ page }, stack) => {
     const sockets: WebSocket[] = [];
@@ -195,7 +198,15 @@ describe('Zpanel in the browser', () => {
         rows.map((row) => Array.from((row as HTMLTableRowElement).cells, (cell) => cell.textContent)),
       );
       expect(cells).toEqual([
-        [expect.stringMatching(`^${HOST_PATTERN}-${workerPid}-[0-9a-f]{6}$`), hostname(), workerPid, version, expect.any(String), expect.any(String), expect.any(String)],
+        [
+          expect.stringMatching(`^${HOST_PATTERN}-${workerPid}-[0-9a-f]{6}$`),
+          hostname(),
+          workerPid,
+          version,
+          expect.any(String),
+          expect.any(String),
+          expect.any(String),
+        ],
       ]);
     }, 15_000);
 
@@ -382,7 +393,10 @@ describe('Zpanel in the browser', () => {
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe('Zpanel API');
     await eventually(async () => expect(await textOf(page.locator('.swagger-ui .info .title'))).toContain('Zpanel API'));
-    await page.locator('.opblock-tag-section').filter({ has: page.locator('h3[data-tag="system"]') }).waitFor({ state: 'visible' });
+    await page
+      .locator('.opblock-tag-section')
+      .filter({ has: page.locator('h3[data-tag="system"]') })
+      .waitFor({ state: 'visible' });
     await expect(page.locator('h3[data-tag="system"]').textContent()).resolves.toContain('system');
   });
 });

@@ -22,7 +22,6 @@ const OWNER: CreateOwnerRequest = {
 };
 const GRACE = { email: 'grace@example.com', name: 'Grace Hopper', password: 'a long enough passphrase' };
 
-
 describe('Team members in the browser', () => {
   const stackAndBrowser = useStackAndBrowser({ worker: false });
   let owner: SignedIn | undefined;
@@ -79,46 +78,50 @@ describe('Team members in the browser', () => {
       await created.waitFor({ state: 'detached' });
       await eventually(async () => expect(await textOf(invitations.getByTestId(`invitation-${GRACE.email}`))).toContain('Pending'));
 
-      await inContext('team members: invitee', [{ method: 'POST', path: '/api/v1/invitations/preview', status: 410 }], async ({ page: gracePage }) => {
-        await gracePage.goto(link);
-        await expectPageTitle(gracePage, `Join ${OWNER.teamName}`);
-        const register = gracePage.getByRole('form', { name: 'Create your account' });
-        await register.getByLabel('Name').fill(GRACE.name);
-        await register.getByLabel('Password').fill(GRACE.password);
-        await register.getByRole('button', { name: 'Create account and join' }).click();
-        await expectPageTitle(gracePage, 'Overview');
-        expect(new URL(gracePage.url()).pathname).toBe('/');
-        await eventually(async () => expect(await textOf(gracePage.getByTestId('current-team'))).toBe(OWNER.teamName));
-        expect(await textOf(gracePage.locator('.team-switcher__role'))).toBe('Member');
+      await inContext(
+        'team members: invitee',
+        [{ method: 'POST', path: '/api/v1/invitations/preview', status: 410 }],
+        async ({ page: gracePage }) => {
+          await gracePage.goto(link);
+          await expectPageTitle(gracePage, `Join ${OWNER.teamName}`);
+          const register = gracePage.getByRole('form', { name: 'Create your account' });
+          await register.getByLabel('Name').fill(GRACE.name);
+          await register.getByLabel('Password').fill(GRACE.password);
+          await register.getByRole('button', { name: 'Create account and join' }).click();
+          await expectPageTitle(gracePage, 'Overview');
+          expect(new URL(gracePage.url()).pathname).toBe('/');
+          await eventually(async () => expect(await textOf(gracePage.getByTestId('current-team'))).toBe(OWNER.teamName));
+          expect(await textOf(gracePage.locator('.team-switcher__role'))).toBe('Member');
 
-        await ownerPage.reload();
-        const graceRow = members.getByTestId(`member-${GRACE.email}`);
-        await eventually(async () => expect(await textOf(graceRow)).toContain(GRACE.name));
-        const graceRole = members.getByRole('combobox', { name: `Role of ${GRACE.name}` });
-        expect(await graceRole.inputValue()).toBe(Role.Member);
-        await eventually(async () => expect(await textOf(invitations.getByTestId(`invitation-${GRACE.email}`))).toContain('Accepted'));
+          await ownerPage.reload();
+          const graceRow = members.getByTestId(`member-${GRACE.email}`);
+          await eventually(async () => expect(await textOf(graceRow)).toContain(GRACE.name));
+          const graceRole = members.getByRole('combobox', { name: `Role of ${GRACE.name}` });
+          expect(await graceRole.inputValue()).toBe(Role.Member);
+          await eventually(async () => expect(await textOf(invitations.getByTestId(`invitation-${GRACE.email}`))).toContain('Accepted'));
 
-        const patched = ownerPage.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().includes('/members/'));
-        await graceRole.selectOption(Role.Viewer);
-        expect((await patched).status()).toBe(204);
-        await eventually(async () => expect(await graceRole.inputValue()).toBe(Role.Viewer));
+          const patched = ownerPage.waitForResponse((response) => response.request().method() === 'PATCH' && response.url().includes('/members/'));
+          await graceRole.selectOption(Role.Viewer);
+          expect((await patched).status()).toBe(204);
+          await eventually(async () => expect(await graceRole.inputValue()).toBe(Role.Viewer));
 
-        await gracePage.reload();
-        await eventually(async () => expect(await textOf(gracePage.locator('.team-switcher__role'))).toBe('Viewer'));
-        await eventually(async () => expect(await textOf(gracePage.getByTestId('current-team'))).toBe(OWNER.teamName));
+          await gracePage.reload();
+          await eventually(async () => expect(await textOf(gracePage.locator('.team-switcher__role'))).toBe('Viewer'));
+          await eventually(async () => expect(await textOf(gracePage.getByTestId('current-team'))).toBe(OWNER.teamName));
 
-        await invitations.getByRole('button', { name: 'Revoke the invitation of alan@example.com' }).click();
-        const confirm = ownerPage.getByRole('dialog', { name: 'Revoke this invitation?' });
-        await confirm.getByRole('button', { name: 'Revoke invitation' }).click();
-        await confirm.waitFor({ state: 'detached' });
-        await eventually(async () => expect(await textOf(invitations.getByTestId('invitation-alan@example.com'))).toContain('Revoked'));
+          await invitations.getByRole('button', { name: 'Revoke the invitation of alan@example.com' }).click();
+          const confirm = ownerPage.getByRole('dialog', { name: 'Revoke this invitation?' });
+          await confirm.getByRole('button', { name: 'Revoke invitation' }).click();
+          await confirm.waitFor({ state: 'detached' });
+          await eventually(async () => expect(await textOf(invitations.getByTestId('invitation-alan@example.com'))).toContain('Revoked'));
 
-        await gracePage.goto(other.body.acceptPath);
-        await expectPageTitle(gracePage, 'Invitation unavailable');
-        expect(await textOf(gracePage.getByTestId('invitation-invalid'))).toBe(
-          'This invitation was already used, revoked or has expired: ask for a new one.',
-        );
-      });
+          await gracePage.goto(other.body.acceptPath);
+          await expectPageTitle(gracePage, 'Invitation unavailable');
+          expect(await textOf(gracePage.getByTestId('invitation-invalid'))).toBe(
+            'This invitation was already used, revoked or has expired: ask for a new one.',
+          );
+        },
+      );
     });
   }, 40_000);
 });

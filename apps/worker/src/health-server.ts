@@ -6,7 +6,13 @@ import type { JobDispatcher } from './job-dispatcher';
  * `GET /health` on the worker's own port (the worker serves no user HTTP). 200 while it consumes
  * its queues and reaches Redis; 503 otherwise, so an orchestrator restarts a stuck worker.
  */
-export function startHealthServer(options: { port: number; host: string; dispatcher: JobDispatcher; redis: Redis; workerId: string }): Promise<Server> {
+export function startHealthServer(options: {
+  port: number;
+  host: string;
+  dispatcher: JobDispatcher;
+  redis: Redis;
+  workerId: string;
+}): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/health') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"status":"not_found"}');
@@ -14,7 +20,10 @@ export function startHealthServer(options: { port: number; host: string; dispatc
     }
     void (async () => {
       const redisUp = await Promise.race([
-        options.redis.ping().then(() => true, () => false),
+        options.redis.ping().then(
+          () => true,
+          () => false,
+        ),
         new Promise<boolean>((r) => setTimeout(() => r(false), 2_000)),
       ]);
       const ok = redisUp && options.dispatcher.isRunning;

@@ -198,14 +198,20 @@ describe(JobDispatcher.name, () => {
     it('upserts one scheduler per repeating job, with its period, however many workers boot', async () => {
       const repeating = Object.entries(REPEATING_JOBS) as [JobName, { everyMs: number }][];
       expect(repeating.map(([name]) => name)).toEqual(expect.arrayContaining([JobName.ServerChecksTick, JobName.MetricsRetention]));
-      const queues = new Map([...new Set(repeating.map(([name]) => JOB_QUEUE[name]))].map((name) => [name, new Queue(name, bullConnection(loadConfig(process.env)))]));
+      const queues = new Map(
+        [...new Set(repeating.map(([name]) => JOB_QUEUE[name]))].map((name) => [name, new Queue(name, bullConnection(loadConfig(process.env)))]),
+      );
       const schedulers = async () => (await Promise.all([...queues.values()].map((q) => q.getJobSchedulers()))).flat();
       const [first, second] = await Promise.all([boot(1000, SlowHandlers), boot(1001, SlowHandlers)]);
       try {
-        const found = await waitFor(async () => {
-          const all = await schedulers();
-          return repeating.every(([name]) => all.some((s) => s.key === name)) ? all : undefined;
-        }, 10_000, 'the repeating jobs to be scheduled');
+        const found = await waitFor(
+          async () => {
+            const all = await schedulers();
+            return repeating.every(([name]) => all.some((s) => s.key === name)) ? all : undefined;
+          },
+          10_000,
+          'the repeating jobs to be scheduled',
+        );
         for (const [name, { everyMs }] of repeating) {
           expect(found.filter((s) => s.key === name).map((s) => ({ name: s.name, every: Number(s.every) }))).toEqual([{ name, every: everyMs }]);
           // Finished runs are not kept: a tick every 5 s would otherwise hold a hundred job keys per queue.
@@ -222,7 +228,7 @@ describe(JobDispatcher.name, () => {
   });
 
   describe('what stays in Redis', () => {
-    it('keeps a queue\'s event stream under its bound however many jobs run', async () => {
+    it("keeps a queue's event stream under its bound however many jobs run", async () => {
       SlowProbeHandler.durationMs = 0;
       const config = loadConfig(process.env);
       const app = await boot(1000, SlowHandlers);
@@ -230,10 +236,21 @@ describe(JobDispatcher.name, () => {
       try {
         const jobs = 1_500;
         // Through the worker's own queue registration, which sets the stream's bound.
-        await app.get(JobProducer).queue(QueueName.System).addBulk(
-          Array.from({ length: jobs }, () => ({ name: JobName.SystemProbe, data: { requestedAt: new Date().toISOString() }, opts: { removeOnComplete: true } })),
+        await app
+          .get(JobProducer)
+          .queue(QueueName.System)
+          .addBulk(
+            Array.from({ length: jobs }, () => ({
+              name: JobName.SystemProbe,
+              data: { requestedAt: new Date().toISOString() },
+              opts: { removeOnComplete: true },
+            })),
+          );
+        await waitFor(
+          async () => (SlowProbeHandler.started >= jobs && (await queue.getJobCounts('wait', 'active')).wait === 0 ? true : undefined),
+          60_000,
+          'the jobs to run',
         );
-        await waitFor(async () => (SlowProbeHandler.started >= jobs && (await queue.getJobCounts('wait', 'active')).wait === 0 ? true : undefined), 60_000, 'the jobs to run');
         // Each job writes several events (added, waiting, active, completed): thousands without a bound.
         const length = await redis.xlen(`${config.redis.prefix}:${QueueName.System}:events`);
         expect(length).toBeGreaterThan(0);

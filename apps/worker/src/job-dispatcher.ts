@@ -4,7 +4,16 @@ import { JOB_QUEUE, type JobName, QueueName, REPEATING_JOBS } from '@zpanel/cont
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { isOverdue, recordRepeatingJobRun, repeatingJobRuns } from '@zpanel/database';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { InjectRedis, JOB_HANDLER_METADATA, type JobHandler, JobProducer, QUEUE_EVENTS_MAX_LEN, WORKER_ID, bullConnection, buildHandlerMap } from '@zpanel/queue';
+import {
+  InjectRedis,
+  JOB_HANDLER_METADATA,
+  type JobHandler,
+  JobProducer,
+  QUEUE_EVENTS_MAX_LEN,
+  WORKER_ID,
+  bullConnection,
+  buildHandlerMap,
+} from '@zpanel/queue';
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
@@ -157,10 +166,11 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       if (restored.length > 0) {
         this.logger.warn({ jobs: restored }, 'repeating jobs were not scheduled (Redis keys lost?); scheduled them again');
         // The queues' settings went with the keys: BullMQ would fall back to 10,000 events per queue.
-        for (const name of Object.values(QueueName)) await this.redis.hset(`${this.config.redis.prefix}:${name}:meta`, 'opts.maxLenEvents', QUEUE_EVENTS_MAX_LEN);
+        for (const name of Object.values(QueueName))
+          await this.redis.hset(`${this.config.redis.prefix}:${name}:meta`, 'opts.maxLenEvents', QUEUE_EVENTS_MAX_LEN);
       }
     } catch (error) {
-      this.logger.warn({ err: error }, 'checking the repeating jobs\' schedulers failed; next check later');
+      this.logger.warn({ err: error }, "checking the repeating jobs' schedulers failed; next check later");
     }
   }
 

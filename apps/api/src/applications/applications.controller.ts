@@ -15,9 +15,15 @@ import { type Caller, CurrentCaller } from '../auth/caller';
 import { TeamAccessService } from '../teams/team-access.service';
 import { TeamFromHeader } from '../teams/team-header';
 import { uuidParam } from '../teams/team-params';
-import { ApplicationDoc, ApplicationListQueryDto, ApplicationPageDoc, CreateApplicationDto, GeneratedDeployKeyDoc, UpdateApplicationDto } from './applications.dto';
+import {
+  ApplicationDoc,
+  ApplicationListQueryDto,
+  ApplicationPageDoc,
+  CreateApplicationDto,
+  GeneratedDeployKeyDoc,
+  UpdateApplicationDto,
+} from './applications.dto';
 import { ApplicationsService } from './applications.service';
-
 
 @ApiTags('applications')
 @ApiBearerAuth()
@@ -32,7 +38,11 @@ export class ApplicationsController {
   @ApiOperation({ summary: "The team's applications, optionally of one project or environment" })
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: ApplicationPageDoc })
-  async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: ApplicationListQueryDto): Promise<Paginated<ApplicationDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @TeamFromHeader() teamId: string,
+    @Query() query: ApplicationListQueryDto,
+  ): Promise<Paginated<ApplicationDto>> {
     await this.access.require(caller, teamId, Ability.Read);
     return this.applications.list(teamId, query);
   }
@@ -41,7 +51,9 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Create an application in one of the team’s environments, to run on one of its servers (nothing is deployed yet)' })
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiCreatedResponse({ type: ApplicationDoc })
-  @ApiBadRequestResponse({ description: 'A field failed its allowlist, the build pack lacks what it needs, or an id is not the team’s (errors name each field)' })
+  @ApiBadRequestResponse({
+    description: 'A field failed its allowlist, the build pack lacks what it needs, or an id is not the team’s (errors name each field)',
+  })
   @ApiConflictResponse({ description: 'The name is used on that server (`name`), or a domain by any application (`domains`)' })
   async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateApplicationDto): Promise<ApplicationDto> {
     await this.access.require(caller, teamId, Ability.Write);
@@ -61,17 +73,25 @@ export class ApplicationsController {
   @ApiOkResponse({ type: ApplicationDoc })
   @ApiBadRequestResponse({ description: 'A field failed its allowlist or the build pack lacks what it needs (errors name each field)' })
   @ApiConflictResponse({ description: 'The name is used on that server (`name`), or a domain by any application (`domains`)' })
-  async update(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Body() body: UpdateApplicationDto): Promise<ApplicationDto> {
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @Body() body: UpdateApplicationDto,
+  ): Promise<ApplicationDto> {
     await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
     return this.applications.update(caller, id, body);
   }
 
   @Post(':applicationId/deploy-key')
   @ApiOperation({
-    summary: "Generate an ed25519 deploy key for this application (kept as a team SSH key) and use it; paste the public key into the provider's deploy keys",
+    summary:
+      "Generate an ed25519 deploy key for this application (kept as a team SSH key) and use it; paste the public key into the provider's deploy keys",
   })
   @ApiCreatedResponse({ type: GeneratedDeployKeyDoc })
-  async generateDeployKey(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<GeneratedDeployKeyResponse> {
+  async generateDeployKey(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+  ): Promise<GeneratedDeployKeyResponse> {
     await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
     return this.applications.generateDeployKey(caller, id);
   }

@@ -56,8 +56,12 @@ const BoundedInt = (field: string, limits: { min: number; max: number }): Proper
   Min(limits.min, { message: range(field, limits) }),
   Max(limits.max, { message: range(field, limits) }),
 ];
-const apply = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
-const lowerCaseAll = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value);
+const apply =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((d) => d(target, key));
+const lowerCaseAll = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
 
 export class HealthCheckDoc implements HealthCheckSettings {
   @ApiProperty({ enum: HEALTH_CHECK_TYPES, example: 'http' }) type: HealthCheckType;
@@ -94,7 +98,12 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
   @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: WATCH_PATHS_DOC })
   watchPaths: string[];
-  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'v*',
+    description:
+      'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy',
+  })
   deployTags: string | null;
   @ApiProperty({
     type: [String],
@@ -104,15 +113,21 @@ export class ApplicationDoc implements ApplicationDto {
   })
   gitHostKeyFingerprints: string[] | null;
   @ApiProperty({ example: false, description: 'Whether an HTTPS token is stored (it is never returned)' }) gitTokenSet: boolean;
-  @ApiProperty({ example: false, description: 'Pull/merge requests against gitBranch deploy previews at pr-<number>.<previewDomain>' }) previewsEnabled: boolean;
-  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: 'Base domain of previews (point a wildcard DNS record *.<previewDomain> at the server)' })
+  @ApiProperty({ example: false, description: 'Pull/merge requests against gitBranch deploy previews at pr-<number>.<previewDomain>' })
+  previewsEnabled: boolean;
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'preview.shop.example.com',
+    description: 'Base domain of previews (point a wildcard DNS record *.<previewDomain> at the server)',
+  })
   previewDomain: string | null;
   @ApiProperty({ example: false, description: 'Also deploy pull requests from forks (by repository id)' }) previewForks: boolean;
   @ApiPropertyOptional({
     nullable: true,
     type: () => PreviewOfDoc,
     example: null,
-    description: 'Set on a preview (e.g. { "applicationId": "…", "number": 42 }): the application it previews and the pull request; its settings follow that application',
+    description:
+      'Set on a preview (e.g. { "applicationId": "…", "number": 42 }): the application it previews and the pull request; its settings follow that application',
   })
   previewOf: PreviewOfDoc | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -186,22 +201,42 @@ export class HealthCheckDto implements Partial<HealthCheckSettings> {
   @IsIn(HEALTH_CHECK_TYPES, { message: `healthCheck.type must be one of ${HEALTH_CHECK_TYPES.join(', ')}` })
   type?: HealthCheckType;
 
-  @ApiPropertyOptional({ nullable: true, example: '/healthz', pattern: HEALTH_CHECK_PATH_PATTERN.source, description: 'Required for http checks; ignored (null) for tcp' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: '/healthz',
+    pattern: HEALTH_CHECK_PATH_PATTERN.source,
+    description: 'Required for http checks; ignored (null) for tcp',
+  })
   @IsOptional()
   @Matches(HEALTH_CHECK_PATH_PATTERN, { message: 'healthCheck.path must start with / and use only letters, digits and . _ ~ / % ? = & + : @ -' })
   path?: string | null;
 
-  @ApiPropertyOptional({ example: 30, minimum: hc.startPeriodSeconds.min, maximum: hc.startPeriodSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds })
+  @ApiPropertyOptional({
+    example: 30,
+    minimum: hc.startPeriodSeconds.min,
+    maximum: hc.startPeriodSeconds.max,
+    default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds,
+  })
   @IfPresent()
   @apply(BoundedInt('healthCheck.startPeriodSeconds', hc.startPeriodSeconds))
   startPeriodSeconds?: number;
 
-  @ApiPropertyOptional({ example: 5, minimum: hc.intervalSeconds.min, maximum: hc.intervalSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds })
+  @ApiPropertyOptional({
+    example: 5,
+    minimum: hc.intervalSeconds.min,
+    maximum: hc.intervalSeconds.max,
+    default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds,
+  })
   @IfPresent()
   @apply(BoundedInt('healthCheck.intervalSeconds', hc.intervalSeconds))
   intervalSeconds?: number;
 
-  @ApiPropertyOptional({ example: 3, minimum: hc.timeoutSeconds.min, maximum: hc.timeoutSeconds.max, default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds })
+  @ApiPropertyOptional({
+    example: 3,
+    minimum: hc.timeoutSeconds.min,
+    maximum: hc.timeoutSeconds.max,
+    default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds,
+  })
   @IfPresent()
   @apply(BoundedInt('healthCheck.timeoutSeconds', hc.timeoutSeconds))
   timeoutSeconds?: number;
@@ -236,7 +271,10 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsIn(BUILD_PACKS, { message: `buildPack must be one of ${BUILD_PACKS.join(', ')}` })
   buildPack: BuildPack;
 
-  @ApiPropertyOptional({ example: 'https://github.com/acme/shop.git', description: 'https://, http://, ssh:// or user@host:path, without credentials (dockerfile)' })
+  @ApiPropertyOptional({
+    example: 'https://github.com/acme/shop.git',
+    description: 'https://, http://, ssh:// or user@host:path, without credentials (dockerfile)',
+  })
   @IfPresent()
   @IsApplicationField('gitUrl')
   gitUrl?: string;
@@ -283,7 +321,12 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsApplicationField('imageReference')
   imageReference?: string;
 
-  @ApiProperty({ example: 3000, minimum: APPLICATION_LIMITS.port.min, maximum: APPLICATION_LIMITS.port.max, description: 'Port the container listens on' })
+  @ApiProperty({
+    example: 3000,
+    minimum: APPLICATION_LIMITS.port.min,
+    maximum: APPLICATION_LIMITS.port.max,
+    description: 'Port the container listens on',
+  })
   @apply(BoundedInt('port', APPLICATION_LIMITS.port))
   port: number;
 
@@ -302,7 +345,11 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsApplicationField('domain', { each: true })
   domains?: string[];
 
-  @ApiPropertyOptional({ type: HealthCheckDto, example: { type: 'http', path: '/healthz', retries: 5 }, description: 'Defaults to a TCP check on the port (there is no "off")' })
+  @ApiPropertyOptional({
+    type: HealthCheckDto,
+    example: { type: 'http', path: '/healthz', retries: 5 },
+    description: 'Defaults to a TCP check on the port (there is no "off")',
+  })
   @IfPresent()
   @IsObject({ message: 'healthCheck must be an object' })
   @ValidateNested()
@@ -314,24 +361,47 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsIn(RESTART_POLICIES, { message: `restartPolicy must be one of ${RESTART_POLICIES.join(', ')}` })
   restartPolicy?: RestartPolicy;
 
-  @ApiPropertyOptional({ nullable: true, example: 0.5, minimum: APPLICATION_LIMITS.cpuLimit.min, maximum: APPLICATION_LIMITS.cpuLimit.max, description: 'CPUs; null: no limit' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 0.5,
+    minimum: APPLICATION_LIMITS.cpuLimit.min,
+    maximum: APPLICATION_LIMITS.cpuLimit.max,
+    description: 'CPUs; null: no limit',
+  })
   @IsOptional()
   @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: 'cpuLimit must be a number with at most 2 decimals' })
   @Min(APPLICATION_LIMITS.cpuLimit.min, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
   @Max(APPLICATION_LIMITS.cpuLimit.max, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
   cpuLimit?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: 512, minimum: APPLICATION_LIMITS.memoryLimitMb.min, maximum: APPLICATION_LIMITS.memoryLimitMb.max, description: 'MiB; null: no limit' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 512,
+    minimum: APPLICATION_LIMITS.memoryLimitMb.min,
+    maximum: APPLICATION_LIMITS.memoryLimitMb.max,
+    description: 'MiB; null: no limit',
+  })
   @IsOptional()
   @apply(BoundedInt('memoryLimitMb', APPLICATION_LIMITS.memoryLimitMb))
   memoryLimitMb?: number | null;
 
-  @ApiPropertyOptional({ example: 30, minimum: APPLICATION_LIMITS.stopGraceSeconds.min, maximum: APPLICATION_LIMITS.stopGraceSeconds.max, default: APPLICATION_DEFAULTS.stopGraceSeconds })
+  @ApiPropertyOptional({
+    example: 30,
+    minimum: APPLICATION_LIMITS.stopGraceSeconds.min,
+    maximum: APPLICATION_LIMITS.stopGraceSeconds.max,
+    default: APPLICATION_DEFAULTS.stopGraceSeconds,
+  })
   @IfPresent()
   @apply(BoundedInt('stopGraceSeconds', APPLICATION_LIMITS.stopGraceSeconds))
   stopGraceSeconds?: number;
 
-  @ApiPropertyOptional({ example: 5, minimum: APPLICATION_LIMITS.keepImages.min, maximum: APPLICATION_LIMITS.keepImages.max, default: APPLICATION_DEFAULTS.keepImages, description: 'Previous images kept for rollback' })
+  @ApiPropertyOptional({
+    example: 5,
+    minimum: APPLICATION_LIMITS.keepImages.min,
+    maximum: APPLICATION_LIMITS.keepImages.max,
+    default: APPLICATION_DEFAULTS.keepImages,
+    description: 'Previous images kept for rollback',
+  })
   @IfPresent()
   @apply(BoundedInt('keepImages', APPLICATION_LIMITS.keepImages))
   keepImages?: number;
@@ -349,27 +419,47 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   @IsWatchPaths()
   watchPaths?: string[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'v*', description: 'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !; at most 100 characters): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy' })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'v*',
+    description:
+      'Glob over tag names (* and ? within a /-separated part, ** across, [0-9] a set, {v,release-} alternatives; no !; at most 100 characters): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy',
+  })
   @IsOptional()
   @IsApplicationField('tagPattern')
   deployTags?: string | null;
 
-  @ApiPropertyOptional({ example: true, default: false, description: 'Deploy a preview of each pull/merge request against gitBranch (needs previewDomain; dockerfile build pack)' })
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description: 'Deploy a preview of each pull/merge request against gitBranch (needs previewDomain; dockerfile build pack)',
+  })
   @IfPresent()
   @IsBoolean({ message: 'previewsEnabled must be true or false' })
   previewsEnabled?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, example: 'preview.shop.example.com', description: "Previews are served at pr-<number>.<previewDomain> (point *.<previewDomain> at the server). It claims every name under it for the team: equal to, over or under another team's domains or preview domain is a 409 naming the field (not whose they are)" })
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'preview.shop.example.com',
+    description:
+      "Previews are served at pr-<number>.<previewDomain> (point *.<previewDomain> at the server). It claims every name under it for the team: equal to, over or under another team's domains or preview domain is a 409 naming the field (not whose they are)",
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsApplicationField('previewDomain')
   previewDomain?: string | null;
 
-  @ApiPropertyOptional({ example: false, default: false, description: 'Also deploy pull requests from forks: their code then runs on your server with the preview variables' })
+  @ApiPropertyOptional({
+    example: false,
+    default: false,
+    description: 'Also deploy pull requests from forks: their code then runs on your server with the preview variables',
+  })
   @IfPresent()
   @IsBoolean({ message: 'previewForks must be true or false' })
   previewForks?: boolean;
 }
 
 /** Every field optional; only what is sent changes. The environment and server cannot change. */
-export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['environmentId', 'serverId'] as const), { skipNullProperties: false }) implements UpdateApplicationRequest {}
+export class UpdateApplicationDto
+  extends PartialType(OmitType(CreateApplicationDto, ['environmentId', 'serverId'] as const), { skipNullProperties: false })
+  implements UpdateApplicationRequest {}

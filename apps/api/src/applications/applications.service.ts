@@ -14,7 +14,18 @@ import {
   type Paginated,
   type UpdateApplicationRequest,
 } from '@zpanel/contracts';
-import { AddressPolicy, type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateSshKeyPair, gitUrlHost, knownHostsFingerprints, previewDomainOf } from '@zpanel/core';
+import {
+  AddressPolicy,
+  type AppConfig,
+  AppException,
+  InjectConfig,
+  InjectLogger,
+  SecretBox,
+  generateSshKeyPair,
+  gitUrlHost,
+  knownHostsFingerprints,
+  previewDomainOf,
+} from '@zpanel/core';
 import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -92,7 +103,10 @@ function resolveHealthCheck(base: HealthCheckSettings, input: Partial<HealthChec
   return { ...merged, path: merged.type === 'tcp' ? null : (merged.path ?? null) };
 }
 
-type Settings = Pick<ApplicationEntity, 'buildPack' | 'gitUrl' | 'gitBranch' | 'imageReference' | 'healthCheck' | 'previewsEnabled' | 'previewDomain'>;
+type Settings = Pick<
+  ApplicationEntity,
+  'buildPack' | 'gitUrl' | 'gitBranch' | 'imageReference' | 'healthCheck' | 'previewsEnabled' | 'previewDomain'
+>;
 
 /** What the build pack needs and the health check makes sense of, as field errors. */
 function consistencyProblems(s: Settings): FieldError[] {
@@ -103,8 +117,10 @@ function consistencyProblems(s: Settings): FieldError[] {
   } else if (!s.imageReference) {
     problems.push({ field: 'imageReference', message: 'imageReference is required for the image build pack' });
   }
-  if (s.healthCheck.type === 'http' && !s.healthCheck.path) problems.push({ field: 'healthCheck.path', message: 'healthCheck.path is required for http checks' });
-  if (s.previewsEnabled && s.buildPack !== 'dockerfile') problems.push({ field: 'previewsEnabled', message: 'previewsEnabled needs the dockerfile build pack (previews are built from pull requests)' });
+  if (s.healthCheck.type === 'http' && !s.healthCheck.path)
+    problems.push({ field: 'healthCheck.path', message: 'healthCheck.path is required for http checks' });
+  if (s.previewsEnabled && s.buildPack !== 'dockerfile')
+    problems.push({ field: 'previewsEnabled', message: 'previewsEnabled needs the dockerfile build pack (previews are built from pull requests)' });
   if (s.previewsEnabled && !s.previewDomain) problems.push({ field: 'previewDomain', message: 'previewDomain is required to turn previews on' });
   return problems;
 }
@@ -160,7 +176,9 @@ const notAvailable = (field: 'domains' | 'previewDomain', names: string[]) =>
 /** Serialises claims of domains and preview domains across the instance (see assertClaimable). */
 const DOMAIN_CLAIM_LOCK_KEY = 7_301_526_419;
 const nameTaken = (name: string) =>
-  new AppException(ErrorCode.Conflict, `An application named ${name} already exists on this server`, [{ field: 'name', message: 'already used by another application on this server' }]);
+  new AppException(ErrorCode.Conflict, `An application named ${name} already exists on this server`, [
+    { field: 'name', message: 'already used by another application on this server' },
+  ]);
 
 /**
  * Maps what the database refused in a race the checks before it could not see: a domain or name
@@ -172,7 +190,8 @@ function translateWriteError(error: unknown, name: string): unknown {
   if (unique?.constraint === 'applications_server_id_name_key') return nameTaken(name);
   const missing = violatedConstraint(error, PG_FOREIGN_KEY_VIOLATION);
   if (missing?.constraint === 'applications_server_id_fkey') return AppException.validation([{ field: 'serverId', message: MESSAGES.serverId }]);
-  if (missing?.constraint === 'applications_deploy_key_id_fkey') return AppException.validation([{ field: 'deployKeyId', message: MESSAGES.deployKeyId }]);
+  if (missing?.constraint === 'applications_deploy_key_id_fkey')
+    return AppException.validation([{ field: 'deployKeyId', message: MESSAGES.deployKeyId }]);
   if (missing?.constraint === 'applications_environment_id_fkey' || missing?.constraint === 'applications_project_id_fkey') {
     return AppException.validation([{ field: 'environmentId', message: MESSAGES.environmentId }]);
   }
@@ -216,9 +235,17 @@ export class ApplicationsService {
   async list(teamId: string, query: PageQuery & ApplicationListQuery): Promise<Paginated<ApplicationDto>> {
     const window = pageWindow(query);
     // Previews are listed under the application they preview.
-    const where = { teamId, previewOfId: IsNull(), ...(query.projectId ? { projectId: query.projectId } : {}), ...(query.environmentId ? { environmentId: query.environmentId } : {}) };
+    const where = {
+      teamId,
+      previewOfId: IsNull(),
+      ...(query.projectId ? { projectId: query.projectId } : {}),
+      ...(query.environmentId ? { environmentId: query.environmentId } : {}),
+    };
     const [rows, total] = await this.applications.findAndCount({ where, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    const domains = await this.domainsOf(this.dataSource.manager, rows.map((r) => r.id));
+    const domains = await this.domainsOf(
+      this.dataSource.manager,
+      rows.map((r) => r.id),
+    );
     const withToken = await this.withGitToken(rows.map((r) => r.id));
     return paginated(
       rows.map((r) => toDto(r, domains.get(r.id) ?? [], withToken.has(r.id))),
@@ -237,8 +264,10 @@ export class ApplicationsService {
     const environment = await this.dataSource.getRepository(EnvironmentEntity).findOneBy({ id: input.environmentId, teamId });
     const problems: FieldError[] = [];
     if (!environment) problems.push({ field: 'environmentId', message: MESSAGES.environmentId });
-    if (!(await this.dataSource.getRepository(ServerEntity).existsBy({ id: input.serverId, teamId }))) problems.push({ field: 'serverId', message: MESSAGES.serverId });
-    if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
+    if (!(await this.dataSource.getRepository(ServerEntity).existsBy({ id: input.serverId, teamId })))
+      problems.push({ field: 'serverId', message: MESSAGES.serverId });
+    if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId)))
+      problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     const newId = randomUUID();
     const row: Omit<ApplicationEntity, 'createdAt' | 'updatedAt'> = {
       id: newId,
@@ -285,7 +314,13 @@ export class ApplicationsService {
         const saved = await manager.getRepository(ApplicationEntity).save(row);
         await this.addDomains(manager, saved, domains);
         await this.audit.record(
-          { action: AuditAction.ApplicationCreated, teamId, actor: caller, target: { type: 'application', id: saved.id }, metadata: { name: saved.name, environmentId: saved.environmentId, serverId: saved.serverId } },
+          {
+            action: AuditAction.ApplicationCreated,
+            teamId,
+            actor: caller,
+            target: { type: 'application', id: saved.id },
+            metadata: { name: saved.name, environmentId: saved.environmentId, serverId: saved.serverId },
+          },
           manager,
         );
         return saved.id;
@@ -300,7 +335,8 @@ export class ApplicationsService {
   /** Only what is sent changes; `domains`, when sent, replaces the whole set. */
   async update(caller: Caller, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
     const current = await this.applications.findOneByOrFail({ id });
-    if (current.previewOfId) throw new AppException(ErrorCode.Conflict, 'A preview follows the settings of the application it previews: change them there');
+    if (current.previewOfId)
+      throw new AppException(ErrorCode.Conflict, 'A preview follows the settings of the application it previews: change them there');
     const { domains, healthCheck, cpuLimit, gitToken, ...rest } = sent(input);
     const changes: Partial<ApplicationEntity> = { ...rest };
     if (healthCheck !== undefined) changes.healthCheck = resolveHealthCheck(current.healthCheck, healthCheck);
@@ -311,7 +347,8 @@ export class ApplicationsService {
 
     const problems = consistencyProblems({ ...current, ...changes });
     if (rest.gitUrl !== undefined && rest.gitUrl !== current.gitUrl) problems.push(...(await this.gitUrlProblems(rest.gitUrl)));
-    if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId))) problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
+    if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId)))
+      problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
     if (domains) await this.assertDomainsFree(current.teamId, domains, id);
     const claimedPreviewDomain = changes.previewDomain && changes.previewDomain !== current.previewDomain ? changes.previewDomain : null;
@@ -330,7 +367,9 @@ export class ApplicationsService {
         if (Object.keys(followedChanges).length > 0) await manager.getRepository(ApplicationEntity).update({ previewOfId: id }, followedChanges);
         if (rehomed) await this.movePreviews(manager, id, rehomed);
         if (domains) {
-          await manager.getRepository(ApplicationDomainEntity).delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
+          await manager
+            .getRepository(ApplicationDomainEntity)
+            .delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
           const kept = new Set((await manager.getRepository(ApplicationDomainEntity).findBy({ applicationId: id })).map((d) => d.domain));
           await this.addDomains(
             manager,
@@ -339,14 +378,25 @@ export class ApplicationsService {
           );
         }
         await this.audit.record(
-          { action: AuditAction.ApplicationUpdated, teamId: current.teamId, actor: caller, target: { type: 'application', id }, metadata: { name: current.name, changed: Object.keys(sent(input)) } },
+          {
+            action: AuditAction.ApplicationUpdated,
+            teamId: current.teamId,
+            actor: caller,
+            target: { type: 'application', id },
+            metadata: { name: current.name, changed: Object.keys(sent(input)) },
+          },
           manager,
         );
       });
     } catch (error) {
       const taken = violatedConstraint(error, PG_UNIQUE_VIOLATION);
       if (rehomed && !domains && taken?.constraint === 'application_domains_domain_key') {
-        throw new AppException(ErrorCode.Conflict, 'A preview would move to a domain another application uses', [{ field: 'previewDomain', message: `${/\(domain\)=\((.*)\)/.exec(taken.detail)?.[1] ?? 'a preview domain'} is already used by another application` }]);
+        throw new AppException(ErrorCode.Conflict, 'A preview would move to a domain another application uses', [
+          {
+            field: 'previewDomain',
+            message: `${/\(domain\)=\((.*)\)/.exec(taken.detail)?.[1] ?? 'a preview domain'} is already used by another application`,
+          },
+        ]);
       }
       throw translateWriteError(error, input.name ?? current.name);
     }
@@ -360,7 +410,9 @@ export class ApplicationsService {
 
   /** Serves every preview of the application at `pr-<n>.<base>` instead of where it was. */
   private async movePreviews(manager: EntityManager, id: string, base: string): Promise<void> {
-    const previews = await manager.getRepository(ApplicationEntity).find({ where: { previewOfId: id }, select: { id: true, teamId: true, previewNumber: true } });
+    const previews = await manager
+      .getRepository(ApplicationEntity)
+      .find({ where: { previewOfId: id }, select: { id: true, teamId: true, previewNumber: true } });
     if (previews.length === 0) return;
     const domains = manager.getRepository(ApplicationDomainEntity);
     await domains.delete({ applicationId: In(previews.map((p) => p.id)) });
@@ -388,7 +440,13 @@ export class ApplicationsService {
       });
       await manager.getRepository(ApplicationEntity).update({ id }, { deployKeyId: keyId, updatedAt: new Date() });
       await this.audit.record(
-        { action: AuditAction.SshKeyCreated, teamId: current.teamId, actor: caller, target: { type: 'ssh_key', id: keyId }, metadata: { name, fingerprint: pair.fingerprint, generated: true } },
+        {
+          action: AuditAction.SshKeyCreated,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'ssh_key', id: keyId },
+          metadata: { name, fingerprint: pair.fingerprint, generated: true },
+        },
         manager,
       );
       await this.audit.record(
@@ -405,7 +463,16 @@ export class ApplicationsService {
     const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: keyId });
     return {
       application: await this.get(id),
-      sshKey: { id: key.id, teamId: key.teamId, name: key.name, type: key.type, publicKey: key.publicKey, fingerprint: key.fingerprint, serverCount: 0, createdAt: key.createdAt.toISOString() },
+      sshKey: {
+        id: key.id,
+        teamId: key.teamId,
+        name: key.name,
+        type: key.type,
+        publicKey: key.publicKey,
+        fingerprint: key.fingerprint,
+        serverCount: 0,
+        createdAt: key.createdAt.toISOString(),
+      },
     };
   }
 
@@ -439,12 +506,21 @@ export class ApplicationsService {
    * remove what carries its labels. `caller` null: a verified webhook closed a preview.
    */
   async remove(caller: Caller | null, current: ApplicationEntity): Promise<void> {
-    const previews = await this.applications.find({ where: { previewOfId: current.id }, select: { id: true, serverId: true, stopGraceSeconds: true } });
+    const previews = await this.applications.find({
+      where: { previewOfId: current.id },
+      select: { id: true, serverId: true, stopGraceSeconds: true },
+    });
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(ApplicationEntity).delete({ id: current.id });
       const preview = current.previewOfId ? { previewOf: current.previewOfId, pullRequest: current.previewNumber } : {};
       await this.audit.record(
-        { action: AuditAction.ApplicationDeleted, teamId: current.teamId, actor: caller, target: { type: 'application', id: current.id }, metadata: { name: current.name, serverId: current.serverId, ...preview } },
+        {
+          action: AuditAction.ApplicationDeleted,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'application', id: current.id },
+          metadata: { name: current.name, serverId: current.serverId, ...preview },
+        },
         manager,
       );
     });
@@ -490,9 +566,10 @@ export class ApplicationsService {
   /** Within the team, a domain another of its applications uses is refused with that said (another team's: assertClaimable). */
   private async assertDomainsFree(teamId: string, domains: string[], applicationId?: string): Promise<void> {
     if (domains.length === 0) return;
-    const taken = await this.dataSource
-      .getRepository(ApplicationDomainEntity)
-      .find({ where: { teamId, domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) }, select: { id: true, domain: true } });
+    const taken = await this.dataSource.getRepository(ApplicationDomainEntity).find({
+      where: { teamId, domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) },
+      select: { id: true, domain: true },
+    });
     if (taken.length > 0) throw domainTaken(taken.map((d) => d.domain).sort());
   }
 
@@ -517,7 +594,11 @@ export class ApplicationsService {
           ORDER BY 1`,
         [claim.domains, teamId],
       );
-      if (taken.length > 0) throw notAvailable('domains', taken.map((t) => t.domain));
+      if (taken.length > 0)
+        throw notAvailable(
+          'domains',
+          taken.map((t) => t.domain),
+        );
     }
     if (claim.previewDomain) {
       const overlapping: unknown[] = await manager.query(
@@ -533,7 +614,9 @@ export class ApplicationsService {
 
   private async addDomains(manager: EntityManager, application: Pick<ApplicationEntity, 'id' | 'teamId'>, domains: string[]): Promise<void> {
     if (domains.length === 0) return;
-    await manager.getRepository(ApplicationDomainEntity).insert(domains.map((domain) => ({ teamId: application.teamId, applicationId: application.id, domain })));
+    await manager
+      .getRepository(ApplicationDomainEntity)
+      .insert(domains.map((domain) => ({ teamId: application.teamId, applicationId: application.id, domain })));
   }
 
   private async domainsOf(manager: EntityManager, ids: string[]): Promise<Map<string, string[]>> {

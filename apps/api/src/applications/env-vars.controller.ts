@@ -69,7 +69,12 @@ export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
     @ApiOperation({ summary: spec.summaries.upsert })
     @ApiParam(KEY_PARAM)
     @ApiOkResponse({ type: EnvVarDoc })
-    async upsert(@CurrentCaller() caller: Caller, @idParam() id: string, @Param('key', EnvKeyPipe) key: string, @Body() body: UpsertEnvVarDto): Promise<EnvVarDto> {
+    async upsert(
+      @CurrentCaller() caller: Caller,
+      @idParam() id: string,
+      @Param('key', EnvKeyPipe) key: string,
+      @Body() body: UpsertEnvVarDto,
+    ): Promise<EnvVarDto> {
       const reveal = await this.authorize(caller, id, Ability.Write);
       return this.env.upsert(caller, { scope: spec.scope, id }, key, body, reveal);
     }

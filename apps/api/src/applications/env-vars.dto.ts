@@ -1,11 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { type BulkEnvRequest, DOTENV_MAX_LENGTH, ENV_VALUE_MAX_BYTES, type EnvVarDto, type EnvVarScope, type UpsertEnvVarRequest } from '@zpanel/contracts';
+import {
+  type BulkEnvRequest,
+  DOTENV_MAX_LENGTH,
+  ENV_VALUE_MAX_BYTES,
+  type EnvVarDto,
+  type EnvVarScope,
+  type UpsertEnvVarRequest,
+} from '@zpanel/contracts';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { IfPresent, IsEnvValue } from './field-validation';
 
 export class EnvVarDoc implements EnvVarDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['environment', 'application'], example: 'application', description: "environment: shared by the environment's applications; application: its own, which wins" })
+  @ApiProperty({
+    enum: ['environment', 'application'],
+    example: 'application',
+    description: "environment: shared by the environment's applications; application: its own, which wins",
+  })
   scope: EnvVarScope;
   @ApiProperty({ example: 'DATABASE_URL' }) key: string;
   @ApiPropertyOptional({ nullable: true, example: 'postgres://shop:s3cret@db:5432/shop', description: 'Null unless the caller has read:sensitive' })
@@ -37,7 +48,8 @@ export class UpsertEnvVarDto implements UpsertEnvVarRequest {
 
 export class BulkEnvDto implements BulkEnvRequest {
   @ApiProperty({
-    example: 'NODE_ENV=production\nDATABASE_URL="postgres://shop:s3cret@db:5432/shop"\n# comments and blank lines are ignored\nGREETING=\'hello $USER\'\n',
+    example:
+      'NODE_ENV=production\nDATABASE_URL="postgres://shop:s3cret@db:5432/shop"\n# comments and blank lines are ignored\nGREETING=\'hello $USER\'\n',
     description:
       'KEY=value per line (optional `export `); values unquoted, \'single-quoted\' (literal) or "double-quoted" (\\n \\t \\" \\\\ \\$ escapes, may span lines). ' +
       'Replaces every variable of the scope: keys left out are deleted. Problems come back one per line, nothing changes.',

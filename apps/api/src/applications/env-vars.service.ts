@@ -25,10 +25,17 @@ export interface EnvOwner {
 
 /** A preview override belongs to the application it applies to the previews of (`preview` set). */
 const columnsOf = (owner: EnvOwner) =>
-  owner.scope === 'environment' ? { environmentId: owner.id, applicationId: null, preview: false } : { applicationId: owner.id, environmentId: null, preview: owner.scope === 'preview' };
+  owner.scope === 'environment'
+    ? { environmentId: owner.id, applicationId: null, preview: false }
+    : { applicationId: owner.id, environmentId: null, preview: owner.scope === 'preview' };
 /** Rows of the owner: the other owner column is NULL on them (a CHECK says so). */
-const whereOwner = (owner: EnvOwner) => (owner.scope === 'environment' ? { environmentId: owner.id } : { applicationId: owner.id, preview: owner.scope === 'preview' });
-const SCOPE_WORDS: Record<EnvVarScope, string> = { environment: 'environment', application: 'application', preview: 'application’s preview overrides' };
+const whereOwner = (owner: EnvOwner) =>
+  owner.scope === 'environment' ? { environmentId: owner.id } : { applicationId: owner.id, preview: owner.scope === 'preview' };
+const SCOPE_WORDS: Record<EnvVarScope, string> = {
+  environment: 'environment',
+  application: 'application',
+  preview: 'application’s preview overrides',
+};
 const bothOff = (): FieldError => ({ field: 'runtime', message: 'a variable must be available at build time, at run time, or both' });
 
 /**
@@ -60,7 +67,9 @@ export class EnvVarsService {
     const repo = this.dataSource.getRepository(EnvVarEntity);
     const own = await repo.find({ where: { applicationId, preview: false }, order: { key: 'ASC' } });
     const ownKeys = new Set(own.map((v) => v.key));
-    const shared = (await repo.find({ where: { environmentId: application.environmentId }, order: { key: 'ASC' } })).filter((v) => !ownKeys.has(v.key));
+    const shared = (await repo.find({ where: { environmentId: application.environmentId }, order: { key: 'ASC' } })).filter(
+      (v) => !ownKeys.has(v.key),
+    );
     return [...own, ...shared].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((row) => this.toDto(row, reveal));
   }
 
@@ -79,10 +88,14 @@ export class EnvVarsService {
       const runtime = input.runtime ?? existing?.runtime ?? true;
       if (!buildTime && !runtime) throw AppException.validation([bothOff()]);
       if (!existing && (await repo.countBy(whereOwner(owner))) >= ENV_VARS_MAX_PER_SCOPE) {
-        throw new AppException(ErrorCode.Conflict, `At most ${ENV_VARS_MAX_PER_SCOPE} variables per ${SCOPE_WORDS[owner.scope]}`, [{ field: 'key', message: 'no room for another variable' }]);
+        throw new AppException(ErrorCode.Conflict, `At most ${ENV_VARS_MAX_PER_SCOPE} variables per ${SCOPE_WORDS[owner.scope]}`, [
+          { field: 'key', message: 'no room for another variable' },
+        ]);
       }
       const value = this.box.seal(input.value, envVarAad(columnsOf(owner), key));
-      const saved = existing ? await repo.save({ ...existing, value, buildTime, runtime }) : await repo.save({ teamId, ...columnsOf(owner), key, value, buildTime, runtime });
+      const saved = existing
+        ? await repo.save({ ...existing, value, buildTime, runtime })
+        : await repo.save({ teamId, ...columnsOf(owner), key, value, buildTime, runtime });
       await this.recordChange(manager, caller, teamId, owner, { set: [key], removed: [] });
       return saved;
     });
@@ -110,7 +123,8 @@ export class EnvVarsService {
       const problem = envValueProblem(value);
       return problem ? [{ field: 'dotenv', message: `${key}: the value ${problem}` }] : [];
     });
-    if (parsed.entries.length > ENV_VARS_MAX_PER_SCOPE) problems.push({ field: 'dotenv', message: `at most ${ENV_VARS_MAX_PER_SCOPE} variables (got ${parsed.entries.length})` });
+    if (parsed.entries.length > ENV_VARS_MAX_PER_SCOPE)
+      problems.push({ field: 'dotenv', message: `at most ${ENV_VARS_MAX_PER_SCOPE} variables (got ${parsed.entries.length})` });
     const buildTime = input.buildTime ?? false;
     const runtime = input.runtime ?? true;
     if (!buildTime && !runtime) problems.push(bothOff());
@@ -126,7 +140,9 @@ export class EnvVarsService {
         existing.delete(key);
         if (row && row.buildTime === buildTime && row.runtime === runtime && this.open(row) === value) continue;
         const sealed = this.box.seal(value, envVarAad(columnsOf(owner), key));
-        await repo.save(row ? { ...row, value: sealed, buildTime, runtime } : { teamId, ...columnsOf(owner), key, value: sealed, buildTime, runtime });
+        await repo.save(
+          row ? { ...row, value: sealed, buildTime, runtime } : { teamId, ...columnsOf(owner), key, value: sealed, buildTime, runtime },
+        );
         set.push(key);
       }
       const removed = [...existing.keys()];
@@ -141,13 +157,24 @@ export class EnvVarsService {
    */
   private async lockOwner(manager: EntityManager, owner: EnvOwner): Promise<string> {
     const entity = owner.scope === 'environment' ? EnvironmentEntity : ApplicationEntity;
-    const row = await manager.getRepository(entity).findOneOrFail({ where: { id: owner.id }, select: { id: true, teamId: true }, lock: { mode: 'for_no_key_update' } });
+    const row = await manager
+      .getRepository(entity)
+      .findOneOrFail({ where: { id: owner.id }, select: { id: true, teamId: true }, lock: { mode: 'for_no_key_update' } });
     return row.teamId;
   }
 
-  private recordChange(manager: EntityManager, caller: Caller, teamId: string, owner: EnvOwner, keys: { set: string[]; removed: string[] }): Promise<void> {
+  private recordChange(
+    manager: EntityManager,
+    caller: Caller,
+    teamId: string,
+    owner: EnvOwner,
+    keys: { set: string[]; removed: string[] },
+  ): Promise<void> {
     const target = { type: owner.scope === 'environment' ? 'environment' : 'application', id: owner.id } as const;
-    return this.audit.record({ action: AuditAction.EnvVarsChanged, teamId, actor: caller, target, metadata: owner.scope === 'preview' ? { ...keys, preview: true } : keys }, manager);
+    return this.audit.record(
+      { action: AuditAction.EnvVarsChanged, teamId, actor: caller, target, metadata: owner.scope === 'preview' ? { ...keys, preview: true } : keys },
+      manager,
+    );
   }
 
   private open(row: EnvVarEntity): string {

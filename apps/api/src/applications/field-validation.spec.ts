@@ -28,12 +28,16 @@ const errorsOf = (plain: Record<string, unknown>) => flattenValidationErrors(val
 describe('application field validation', () => {
   describe(IsApplicationField.name, () => {
     it("refuses with the allowlist's message, naming the field", () => {
-      expect(errorsOf({ gitBranch: '--upload-pack=touch /tmp/x' })).toEqual([{ field: 'gitBranch', message: expect.stringMatching(/^gitBranch must be a branch name/) }]);
+      expect(errorsOf({ gitBranch: '--upload-pack=touch /tmp/x' })).toEqual([
+        { field: 'gitBranch', message: expect.stringMatching(/^gitBranch must be a branch name/) },
+      ]);
       expect(errorsOf({ gitBranch: 'release/1.x' })).toEqual([]);
     });
 
     it('checks each element of a list, naming the list', () => {
-      expect(errorsOf({ domains: ['app.example.com', 'x;y'] })).toEqual([{ field: 'domains', message: expect.stringMatching(/^domains must be a domain name/) }]);
+      expect(errorsOf({ domains: ['app.example.com', 'x;y'] })).toEqual([
+        { field: 'domains', message: expect.stringMatching(/^domains must be a domain name/) },
+      ]);
       expect(errorsOf({ domains: ['app.example.com'] })).toEqual([]);
     });
 
@@ -53,7 +57,9 @@ describe('application field validation', () => {
 
     it('refuses bidirectional controls and zero-width characters in one-line names, and keeps other scripts', () => {
       for (const c of ['\u202e', '\u202a', '\u2066', '\u2069', '\u200e', '\u200f', '\u200b', '\u200c', '\u200d', '\ufeff', '\u2060', '\u0085']) {
-        expect(errorsOf({ name: `admin${c}team` }).map((e) => e.message)).toEqual(['name must be one line of text without control, bidirectional or zero-width characters']);
+        expect(errorsOf({ name: `admin${c}team` }).map((e) => e.message)).toEqual([
+          'name must be one line of text without control, bidirectional or zero-width characters',
+        ]);
       }
       expect(errorsOf({ name: 'Café Ĳssel 東京 שלום 😀' })).toEqual([]);
     });
@@ -61,7 +67,8 @@ describe('application field validation', () => {
 
   describe(envValueProblem.name, () => {
     it('accepts anything an environment can carry', () => {
-      for (const value of ['', 'a"b\'c $HOME \n newline\\', '#', 'caf\u00e9 \u{1F600}', 'x'.repeat(ENV_VALUE_MAX_BYTES)]) expect(envValueProblem(value)).toBeNull();
+      for (const value of ['', 'a"b\'c $HOME \n newline\\', '#', 'caf\u00e9 \u{1F600}', 'x'.repeat(ENV_VALUE_MAX_BYTES)])
+        expect(envValueProblem(value)).toBeNull();
     });
 
     it('refuses NUL, lone surrogates, more bytes than allowed, and non-strings', () => {

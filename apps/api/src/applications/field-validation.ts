@@ -15,7 +15,8 @@ export function IsApplicationField(field: ApplicationField, options?: Validation
       validator: {
         validate: (value: unknown) => rule(value) === null,
         // For `each`, `value` is the whole array: the rule's message is the same for every element.
-        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? field} ${rule(options?.each ? undefined : args?.value) ?? 'is not allowed'}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? field} ${rule(options?.each ? undefined : args?.value) ?? 'is not allowed'}`,
       },
     },
     options,
@@ -57,7 +58,9 @@ const NOT_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u206
  */
 export function IsDisplayText(options: { multiline?: boolean } & ValidationOptions = {}): PropertyDecorator {
   const forbidden = options.multiline ? CONTROL_BUT_LINES : NOT_IN_NAMES;
-  const message = options.multiline ? 'must be text without control characters' : 'must be one line of text without control, bidirectional or zero-width characters';
+  const message = options.multiline
+    ? 'must be text without control characters'
+    : 'must be one line of text without control, bidirectional or zero-width characters';
   return ValidateBy(
     {
       name: 'isDisplayText',

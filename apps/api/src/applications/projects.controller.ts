@@ -1,12 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ability, DEFAULT_ENVIRONMENT, type EnvironmentDto, type Paginated, type ProjectDto, TEAM_HEADER } from '@zpanel/contracts';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../teams/team-access.service';
 import { TeamFromHeader } from '../teams/team-header';
 import { uuidParam } from '../teams/team-params';
-import { CreateEnvironmentDto, CreateProjectDto, EnvironmentDoc, EnvironmentPageDoc, ProjectDoc, ProjectPageDoc, UpdateProjectDto } from './projects.dto';
+import {
+  CreateEnvironmentDto,
+  CreateProjectDto,
+  EnvironmentDoc,
+  EnvironmentPageDoc,
+  ProjectDoc,
+  ProjectPageDoc,
+  UpdateProjectDto,
+} from './projects.dto';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects')
@@ -49,7 +66,11 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Rename or describe a project' })
   @ApiOkResponse({ type: ProjectDoc })
   @ApiConflictResponse({ description: 'The team already has a project with this name (errors name `name`)' })
-  async update(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string, @Body() body: UpdateProjectDto): Promise<ProjectDto> {
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('projectId', uuidParam('projectId')) id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectDto> {
     await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Write, 'project');
     return this.projects.update(caller, id, body);
   }
@@ -67,7 +88,11 @@ export class ProjectsController {
   @Get(':projectId/environments')
   @ApiOperation({ summary: "A project's environments, oldest first" })
   @ApiOkResponse({ type: EnvironmentPageDoc })
-  async environments(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string, @Query() query: PageQueryDto): Promise<Paginated<EnvironmentDto>> {
+  async environments(
+    @CurrentCaller() caller: Caller,
+    @Param('projectId', uuidParam('projectId')) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<EnvironmentDto>> {
     await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Read, 'project');
     return this.projects.listEnvironments(id, query);
   }
@@ -76,7 +101,11 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Add an environment (staging, preview…) to a project' })
   @ApiCreatedResponse({ type: EnvironmentDoc })
   @ApiConflictResponse({ description: 'The project already has an environment with this name (errors name `name`)' })
-  async createEnvironment(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string, @Body() body: CreateEnvironmentDto): Promise<EnvironmentDto> {
+  async createEnvironment(
+    @CurrentCaller() caller: Caller,
+    @Param('projectId', uuidParam('projectId')) id: string,
+    @Body() body: CreateEnvironmentDto,
+  ): Promise<EnvironmentDto> {
     await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Write, 'project');
     return this.projects.createEnvironment(caller, id, body);
   }

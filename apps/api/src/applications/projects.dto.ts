@@ -69,6 +69,8 @@ export class EnvironmentPageDoc {
 
 export class CreateEnvironmentDto implements CreateEnvironmentRequest {
   @ApiProperty({ example: 'staging', pattern: ENVIRONMENT_NAME_PATTERN.source, description: 'Unique in the project' })
-  @Matches(ENVIRONMENT_NAME_PATTERN, { message: 'name must be 1-40 lower-case letters, digits and dashes, starting and ending with a letter or digit' })
+  @Matches(ENVIRONMENT_NAME_PATTERN, {
+    message: 'name must be 1-40 lower-case letters, digits and dashes, starting and ending with a letter or digit',
+  })
   name: string;
 }

@@ -20,9 +20,14 @@ import type { Caller } from '../auth/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from './pg-errors';
 
-const projectNameTaken = () => new AppException(ErrorCode.Conflict, 'A project with this name already exists in this team', [{ field: 'name', message: 'already used in this team' }]);
+const projectNameTaken = () =>
+  new AppException(ErrorCode.Conflict, 'A project with this name already exists in this team', [
+    { field: 'name', message: 'already used in this team' },
+  ]);
 const environmentNameTaken = (name: string) =>
-  new AppException(ErrorCode.Conflict, `The project already has an environment named ${name}`, [{ field: 'name', message: 'already used in this project' }]);
+  new AppException(ErrorCode.Conflict, `The project already has an environment named ${name}`, [
+    { field: 'name', message: 'already used in this project' },
+  ]);
 
 /** Projects and their environments; every project has at least one environment. */
 @Injectable()
@@ -59,7 +64,16 @@ export class ProjectsService {
       this.dataSource.transaction(async (manager) => {
         const project = await manager.getRepository(ProjectEntity).save({ teamId, name: input.name, description: input.description ?? '' });
         await manager.getRepository(EnvironmentEntity).save({ teamId, projectId: project.id, name: DEFAULT_ENVIRONMENT });
-        await this.audit.record({ action: AuditAction.ProjectCreated, teamId, actor: caller, target: { type: 'project', id: project.id }, metadata: { name: project.name } }, manager);
+        await this.audit.record(
+          {
+            action: AuditAction.ProjectCreated,
+            teamId,
+            actor: caller,
+            target: { type: 'project', id: project.id },
+            metadata: { name: project.name },
+          },
+          manager,
+        );
         return project.id;
       }),
     );
@@ -73,7 +87,16 @@ export class ProjectsService {
       await this.uniqueProjectName(() =>
         this.dataSource.transaction(async (manager) => {
           await manager.getRepository(ProjectEntity).update({ id }, changes);
-          await this.audit.record({ action: AuditAction.ProjectUpdated, teamId: current.teamId, actor: caller, target: { type: 'project', id }, metadata: { changed: Object.keys(changes) } }, manager);
+          await this.audit.record(
+            {
+              action: AuditAction.ProjectUpdated,
+              teamId: current.teamId,
+              actor: caller,
+              target: { type: 'project', id },
+              metadata: { changed: Object.keys(changes) },
+            },
+            manager,
+          );
         }),
       );
     }
@@ -90,7 +113,16 @@ export class ProjectsService {
       const applications = await manager.getRepository(ApplicationEntity).countBy({ projectId: id });
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The project has ${applications} application(s): delete them first`);
       await manager.getRepository(ProjectEntity).delete({ id });
-      await this.audit.record({ action: AuditAction.ProjectDeleted, teamId: project.teamId, actor: caller, target: { type: 'project', id }, metadata: { name: project.name } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.ProjectDeleted,
+          teamId: project.teamId,
+          actor: caller,
+          target: { type: 'project', id },
+          metadata: { name: project.name },
+        },
+        manager,
+      );
     });
   }
 
@@ -109,7 +141,13 @@ export class ProjectsService {
       row = await this.dataSource.transaction(async (manager) => {
         const created = await manager.getRepository(EnvironmentEntity).save({ teamId: project.teamId, projectId, name: input.name });
         await this.audit.record(
-          { action: AuditAction.EnvironmentCreated, teamId: project.teamId, actor: caller, target: { type: 'environment', id: created.id }, metadata: { projectId, name: input.name } },
+          {
+            action: AuditAction.EnvironmentCreated,
+            teamId: project.teamId,
+            actor: caller,
+            target: { type: 'environment', id: created.id },
+            metadata: { projectId, name: input.name },
+          },
           manager,
         );
         return created;
@@ -138,7 +176,13 @@ export class ProjectsService {
       }
       await manager.getRepository(EnvironmentEntity).delete({ id });
       await this.audit.record(
-        { action: AuditAction.EnvironmentDeleted, teamId: environment.teamId, actor: caller, target: { type: 'environment', id }, metadata: { projectId: environment.projectId, name: environment.name } },
+        {
+          action: AuditAction.EnvironmentDeleted,
+          teamId: environment.teamId,
+          actor: caller,
+          target: { type: 'environment', id },
+          metadata: { projectId: environment.projectId, name: environment.name },
+        },
         manager,
       );
     });
@@ -170,13 +214,29 @@ export class ProjectsService {
   }
 
   private async environmentDtos(rows: EnvironmentEntity[]): Promise<EnvironmentDto[]> {
-    const applications = await countBy(this.dataSource.manager, ApplicationEntity, 'environment_id', rows.map((r) => r.id));
-    return rows.map((r) => ({ id: r.id, projectId: r.projectId, name: r.name, applicationCount: applications.get(r.id) ?? 0, createdAt: r.createdAt.toISOString() }));
+    const applications = await countBy(
+      this.dataSource.manager,
+      ApplicationEntity,
+      'environment_id',
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      projectId: r.projectId,
+      name: r.name,
+      applicationCount: applications.get(r.id) ?? 0,
+      createdAt: r.createdAt.toISOString(),
+    }));
   }
 }
 
 /** Rows of `entity` per value of `column`, for the given values (one query for a whole page); previews are not counted as applications. */
-async function countBy(manager: EntityManager, entity: typeof EnvironmentEntity | typeof ApplicationEntity, column: 'project_id' | 'environment_id', ids: string[]): Promise<Map<string, number>> {
+async function countBy(
+  manager: EntityManager,
+  entity: typeof EnvironmentEntity | typeof ApplicationEntity,
+  column: 'project_id' | 'environment_id',
+  ids: string[],
+): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();
   const rows = (await manager
     .getRepository(entity)

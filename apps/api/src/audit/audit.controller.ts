@@ -20,7 +20,11 @@ export class AuditController {
   @ApiOperation({ summary: "The team's audit log, newest first (admins), including its members' sign-ins and 2FA changes" })
   @ApiHeader({ name: TEAM_HEADER, required: true, description: 'Team id' })
   @ApiOkResponse({ type: AuditEventPageDoc })
-  async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: AuditEventQueryDto): Promise<Paginated<AuditEventDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @TeamFromHeader() teamId: string,
+    @Query() query: AuditEventQueryDto,
+  ): Promise<Paginated<AuditEventDto>> {
     await this.access.require(caller, teamId, Ability.Admin);
     return this.audit.list(teamId, query);
   }

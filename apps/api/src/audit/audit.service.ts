@@ -51,7 +51,12 @@ export class AuditService {
    */
   async list(teamId: string, query: PageQuery & AuditEventQuery): Promise<Paginated<AuditEventDto>> {
     const window = pageWindow(query);
-    const members = this.dataSource.getRepository(TeamMemberEntity).createQueryBuilder('m').select('m.user_id').where('m.team_id = :teamId').getQuery();
+    const members = this.dataSource
+      .getRepository(TeamMemberEntity)
+      .createQueryBuilder('m')
+      .select('m.user_id')
+      .where('m.team_id = :teamId')
+      .getQuery();
     const qb = this.dataSource
       .getRepository(AuditEventEntity)
       .createQueryBuilder('e')
@@ -63,7 +68,12 @@ export class AuditService {
     if (query.actorId) qb.andWhere('e.actor_user_id = :actorId', { actorId: query.actorId });
     if (query.since) qb.andWhere('e.created_at >= :since', { since: query.since });
     if (query.until) qb.andWhere('e.created_at <= :until', { until: query.until });
-    const [rows, total] = await qb.orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').skip(window.skip).take(window.perPage).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('e.created_at', 'DESC')
+      .addOrderBy('e.id', 'DESC')
+      .skip(window.skip)
+      .take(window.perPage)
+      .getManyAndCount();
 
     const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
     const actors = actorIds.length ? await this.dataSource.getRepository(UserEntity).findBy(actorIds.map((id) => ({ id }))) : [];

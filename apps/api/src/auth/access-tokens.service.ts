@@ -23,7 +23,8 @@ export class AccessTokensService {
     try {
       claims = await verifyJwt(token, this.key, { maxLifetimeSeconds: ACCESS_TOKEN_TTL_SECONDS });
     } catch (error) {
-      if (error instanceof JwtError && error.reason === 'expired') throw new AppException(ErrorCode.SessionExpired, 'The access token has expired: refresh the session');
+      if (error instanceof JwtError && error.reason === 'expired')
+        throw new AppException(ErrorCode.SessionExpired, 'The access token has expired: refresh the session');
       throw new AppException(ErrorCode.Unauthorized, 'The access token is not valid');
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') {

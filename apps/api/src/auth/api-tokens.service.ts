@@ -57,11 +57,21 @@ export class ApiTokensService {
     await this.tokens.update({ id: row.id, lastUsedAt: IsNull() }, { lastUsedAt: new Date() });
     await this.tokens.update({ id: row.id, lastUsedAt: LessThan(new Date(Date.now() - LAST_USED_RESOLUTION_MS)) }, { lastUsedAt: new Date() });
     const allowed = ROLE_ABILITIES[membership.role];
-    const caller: TokenCaller = { kind: 'token', tokenId: row.id, teamId: row.teamId, userId: row.createdBy, abilities: row.abilities.filter((a) => allowed.includes(a)) };
+    const caller: TokenCaller = {
+      kind: 'token',
+      tokenId: row.id,
+      teamId: row.teamId,
+      userId: row.createdBy,
+      abilities: row.abilities.filter((a) => allowed.includes(a)),
+    };
     return { caller, expiresAt: row.expiresAt };
   }
 
-  async create(actor: { userId: string; role: Role }, teamId: string, input: { name: string; abilities: Ability[]; expiresAt?: string }): Promise<CreatedApiTokenResponse> {
+  async create(
+    actor: { userId: string; role: Role },
+    teamId: string,
+    input: { name: string; abilities: Ability[]; expiresAt?: string },
+  ): Promise<CreatedApiTokenResponse> {
     const allowed = ROLE_ABILITIES[actor.role];
     const excess = input.abilities.filter((a) => !allowed.includes(a));
     if (excess.length > 0) {
@@ -70,7 +80,8 @@ export class ApiTokensService {
       ]);
     }
     const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw AppException.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw AppException.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     const token = generateOpaqueToken('zp');
     const saved = await this.dataSource.transaction(async (manager) => {
       const row = await manager.getRepository(ApiTokenEntity).save({
@@ -83,7 +94,13 @@ export class ApiTokensService {
         expiresAt,
       });
       await this.audit.record(
-        { action: AuditAction.ApiTokenCreated, teamId, actor: { kind: 'user', userId: actor.userId }, target: { type: 'api_token', id: row.id }, metadata: { name: row.name, abilities: row.abilities } },
+        {
+          action: AuditAction.ApiTokenCreated,
+          teamId,
+          actor: { kind: 'user', userId: actor.userId },
+          target: { type: 'api_token', id: row.id },
+          metadata: { name: row.name, abilities: row.abilities },
+        },
         manager,
       );
       return row;
@@ -105,20 +122,37 @@ export class ApiTokensService {
    * revoke itself; any other token only with `write` and every ability that token holds, so a
    * leaked weak token cannot take down the stronger tokens of the same person.
    */
-  async revoke(teamId: string, tokenId: string, actor: { userId: string; isAdmin: boolean; abilities: readonly Ability[]; caller: Caller }): Promise<void> {
+  async revoke(
+    teamId: string,
+    tokenId: string,
+    actor: { userId: string; isAdmin: boolean; abilities: readonly Ability[]; caller: Caller },
+  ): Promise<void> {
     const row = await this.tokens.findOneBy({ id: tokenId, teamId });
     if (!row) throw new AppException(ErrorCode.NotFound, 'No such API token in this team');
-    if (!actor.isAdmin && row.createdBy !== actor.userId) throw new AppException(ErrorCode.Forbidden, "Only the token's creator or an admin can revoke it");
+    if (!actor.isAdmin && row.createdBy !== actor.userId)
+      throw new AppException(ErrorCode.Forbidden, "Only the token's creator or an admin can revoke it");
     if (actor.caller.kind === 'token' && actor.caller.tokenId !== tokenId) {
       const missing = [Ability.Write, ...row.abilities].filter((a, i, all) => all.indexOf(a) === i && !actor.abilities.includes(a));
       if (missing.length > 0) {
-        throw new AppException(ErrorCode.Forbidden, `This API token cannot revoke another token without ${missing.join(', ')}: it may revoke only itself or tokens with no more abilities than it has`);
+        throw new AppException(
+          ErrorCode.Forbidden,
+          `This API token cannot revoke another token without ${missing.join(', ')}: it may revoke only itself or tokens with no more abilities than it has`,
+        );
       }
     }
     if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(ApiTokenEntity).update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
-      await this.audit.record({ action: AuditAction.ApiTokenRevoked, teamId, actor: actor.caller, target: { type: 'api_token', id: tokenId }, metadata: { name: row.name } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.ApiTokenRevoked,
+          teamId,
+          actor: actor.caller,
+          target: { type: 'api_token', id: tokenId },
+          metadata: { name: row.name },
+        },
+        manager,
+      );
     });
     await this.accessChanges.publish({ userId: row.createdBy });
   }

@@ -55,7 +55,9 @@ export class AuthService {
       if (await manager.getRepository(UserEntity).exists()) {
         throw new AppException(ErrorCode.Conflict, 'The owner account already exists: sign in instead');
       }
-      const owner = await manager.getRepository(UserEntity).save({ email: input.email, name: input.name, passwordHash, passwordChangedAt: new Date() });
+      const owner = await manager
+        .getRepository(UserEntity)
+        .save({ email: input.email, name: input.name, passwordHash, passwordChangedAt: new Date() });
       await this.createTeamFor(manager, owner.id, input.teamName);
       return this.startSession(owner, client, { via: 'setup' }, manager);
     });
@@ -86,7 +88,14 @@ export class AuthService {
     // Same work whether or not the account exists, so timing does not reveal registered emails.
     const passwordOk = user ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
     if (!user || !passwordOk) {
-      if (user) await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'password' } });
+      if (user)
+        await this.audit.record({
+          action: AuditAction.LoginFailed,
+          teamId: null,
+          actor: null,
+          target: { type: 'user', id: user.id },
+          metadata: { reason: 'password' },
+        });
       throw new AppException(ErrorCode.InvalidCredentials, 'Wrong email or password');
     }
     if (user.totpEnabledAt) {
@@ -97,7 +106,13 @@ export class AuthService {
       }
       // Wrong codes count like wrong passwords (the attempt above): the same limit stops guessing the 6 digits.
       if (!(await this.twoFactor.verifyForLogin(user, { totpCode: input.totpCode, recoveryCode: input.recoveryCode }))) {
-        await this.audit.record({ action: AuditAction.LoginFailed, teamId: null, actor: null, target: { type: 'user', id: user.id }, metadata: { reason: 'two_factor' } });
+        await this.audit.record({
+          action: AuditAction.LoginFailed,
+          teamId: null,
+          actor: null,
+          target: { type: 'user', id: user.id },
+          metadata: { reason: 'two_factor' },
+        });
         throw new AppException(ErrorCode.InvalidCredentials, 'Wrong two-factor code', [
           { field: input.totpCode ? 'totpCode' : 'recoveryCode', message: 'the code is wrong or was already used' },
         ]);
@@ -143,7 +158,9 @@ export class AuthService {
     const guesses = { key: `password-change:${user.id}`, ...ACCOUNT_FAILURES };
     await this.rateLimiter.attempt(guesses);
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new AppException(ErrorCode.InvalidCredentials, 'The current password is wrong', [{ field: 'currentPassword', message: 'currentPassword is wrong' }]);
+      throw new AppException(ErrorCode.InvalidCredentials, 'The current password is wrong', [
+        { field: 'currentPassword', message: 'currentPassword is wrong' },
+      ]);
     }
     await this.rateLimiter.reset(guesses.key);
     this.assertPasswordAcceptable(newPassword, user, 'newPassword');
@@ -159,9 +176,15 @@ export class AuthService {
   /** Creates an account inside the caller's transaction (registration by invitation). */
   async createUser(manager: EntityManager, input: { email: string; name: string; password: string }): Promise<UserEntity> {
     this.assertPasswordAcceptable(input.password, input, 'password');
-    const exists = await manager.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getExists();
+    const exists = await manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: input.email })
+      .getExists();
     if (exists) throw new AppException(ErrorCode.Conflict, `An account for ${input.email} already exists: sign in to accept`);
-    return manager.getRepository(UserEntity).save({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() });
+    return manager
+      .getRepository(UserEntity)
+      .save({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() });
   }
 
   findUser(userId: string): Promise<UserEntity> {
@@ -179,7 +202,12 @@ export class AuthService {
   }
 
   /** The new session and its sign-in row are one transaction (the caller's, when given). */
-  private async startSession(user: UserEntity, client: ClientInfo, metadata: Record<string, unknown>, manager?: EntityManager): Promise<IssuedSession> {
+  private async startSession(
+    user: UserEntity,
+    client: ClientInfo,
+    metadata: Record<string, unknown>,
+    manager?: EntityManager,
+  ): Promise<IssuedSession> {
     if (!manager) return this.dataSource.transaction((tx) => this.startSession(user, client, metadata, tx));
     const refresh = await this.sessions.start(manager, user.id, client);
     await this.audit.record({ action: AuditAction.LoginSucceeded, teamId: null, actor: { kind: 'user', userId: user.id }, metadata }, manager);

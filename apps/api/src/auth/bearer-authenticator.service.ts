@@ -27,7 +27,8 @@ export class BearerAuthenticator {
   /** Also says when the token expires, for connections that outlive a request (live sockets). */
   async authenticateAccessToken(token: string): Promise<UserCaller & { expiresAt: Date }> {
     const caller = await this.accessTokens.verify(token);
-    if (!(await this.sessions.isLive(caller.sessionId, caller.userId))) throw new AppException(ErrorCode.Unauthorized, 'The session has ended: sign in again');
+    if (!(await this.sessions.isLive(caller.sessionId, caller.userId)))
+      throw new AppException(ErrorCode.Unauthorized, 'The session has ended: sign in again');
     return caller;
   }
 }

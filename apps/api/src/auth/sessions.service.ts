@@ -75,7 +75,10 @@ export class SessionsService {
     if (!spent.affected) {
       await this.dataSource.transaction(async (manager) => {
         await this.revokeFamily(manager, row.familyId);
-        await this.audit.record({ action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } }, manager);
+        await this.audit.record(
+          { action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } },
+          manager,
+        );
       });
       await this.accessChanges.publish({ userId: row.userId });
       this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: session family revoked');

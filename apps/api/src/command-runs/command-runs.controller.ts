@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ability, type CommandRunDto, type CommandRunSummaryDto, type Paginated } from '@zpanel/contracts';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { PageQueryDto } from '../http/pagination';
@@ -41,7 +50,11 @@ export class CommandRunsController {
       'Queues `sh -c <command>` on the server as its SSH user; the answer is the queued run. Follow the output with the live subscription `{ kind: "command-run", runId }`, or read the run later. Audited with the command text (never the output).',
   })
   @ApiAcceptedResponse({ type: CommandRunDoc, description: 'The run, queued' })
-  async create(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Body() body: CreateCommandRunDto): Promise<CommandRunDto> {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Body() body: CreateCommandRunDto,
+  ): Promise<CommandRunDto> {
     const teamId = await this.authorize(caller, serverId);
     return this.runs.create(caller, teamId, serverId, body);
   }
@@ -49,7 +62,11 @@ export class CommandRunsController {
   @Get()
   @ApiOperation({ summary: 'Commands run on the server, newest first (without their output)' })
   @ApiOkResponse({ type: CommandRunPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query() query: PageQueryDto): Promise<Paginated<CommandRunSummaryDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<CommandRunSummaryDto>> {
     await this.authorize(caller, serverId);
     return this.runs.list(serverId, query);
   }
@@ -57,7 +74,11 @@ export class CommandRunsController {
   @Get(':runId')
   @ApiOperation({ summary: 'One run with its output (saved every 10 s while it runs, and at the end)' })
   @ApiOkResponse({ type: CommandRunDoc })
-  async get(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('runId', uuidParam('runId')) runId: string): Promise<CommandRunDto> {
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Param('runId', uuidParam('runId')) runId: string,
+  ): Promise<CommandRunDto> {
     await this.authorize(caller, serverId);
     return this.runs.get(serverId, runId);
   }
@@ -66,11 +87,16 @@ export class CommandRunsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Cancel a run',
-    description: 'A queued run is cancelled at once; a running one is killed (with its children) by the worker within about a second, and `cancelRequested` is true until then.',
+    description:
+      'A queued run is cancelled at once; a running one is killed (with its children) by the worker within about a second, and `cancelRequested` is true until then.',
   })
   @ApiAcceptedResponse({ type: CommandRunDoc })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The run already finished' })
-  async cancel(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('runId', uuidParam('runId')) runId: string): Promise<CommandRunDto> {
+  async cancel(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Param('runId', uuidParam('runId')) runId: string,
+  ): Promise<CommandRunDto> {
     await this.authorize(caller, serverId);
     return this.runs.cancel(caller, serverId, runId);
   }

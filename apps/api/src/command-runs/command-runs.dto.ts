@@ -34,11 +34,21 @@ function IsCommand(): PropertyDecorator {
 const timeoutMessage = { message: `timeoutSeconds must be a whole number from ${COMMAND_TIMEOUT_SECONDS.min} to ${COMMAND_TIMEOUT_SECONDS.max}` };
 
 export class CreateCommandRunDto implements CreateCommandRunRequest {
-  @ApiProperty({ example: 'df -h / && docker ps --format "{{.Names}}"', minLength: 1, maxLength: COMMAND_MAX_LENGTH, description: 'Run by `sh -c` on the server as its SSH user' })
+  @ApiProperty({
+    example: 'df -h / && docker ps --format "{{.Names}}"',
+    minLength: 1,
+    maxLength: COMMAND_MAX_LENGTH,
+    description: 'Run by `sh -c` on the server as its SSH user',
+  })
   @IsCommand()
   command: string;
 
-  @ApiPropertyOptional({ example: 60, minimum: COMMAND_TIMEOUT_SECONDS.min, maximum: COMMAND_TIMEOUT_SECONDS.max, default: COMMAND_TIMEOUT_SECONDS.default })
+  @ApiPropertyOptional({
+    example: 60,
+    minimum: COMMAND_TIMEOUT_SECONDS.min,
+    maximum: COMMAND_TIMEOUT_SECONDS.max,
+    default: COMMAND_TIMEOUT_SECONDS.default,
+  })
   @IsOptional()
   @IsInt(timeoutMessage)
   @Min(COMMAND_TIMEOUT_SECONDS.min, timeoutMessage)
@@ -73,7 +83,8 @@ export class CommandRunSummaryDoc implements CommandRunSummaryDto {
 export class CommandRunDoc extends CommandRunSummaryDoc implements CommandRunDto {
   @ApiProperty({
     example: 'hello\noops\n',
-    description: 'stdout and stderr interleaved, at most 1 MiB then "\\n[output truncated at 1 MiB]\\n"; saved every heartbeat while running and at the end',
+    description:
+      'stdout and stderr interleaved, at most 1 MiB then "\\n[output truncated at 1 MiB]\\n"; saved every heartbeat while running and at the end',
   })
   output: string;
 }

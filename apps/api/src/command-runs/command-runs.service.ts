@@ -182,7 +182,16 @@ export class CommandRunsService {
         const current = await this.get(serverId, runId);
         throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
       }
-      await this.audit.record({ action: AuditAction.ServerCommandCancelled, teamId: row.team_id, actor: caller, target: { type: 'server', id: serverId }, metadata: { runId } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.ServerCommandCancelled,
+          teamId: row.team_id,
+          actor: caller,
+          target: { type: 'server', id: serverId },
+          metadata: { runId },
+        },
+        manager,
+      );
       return row;
     });
     if (updated.status === 'cancelled') {

@@ -82,7 +82,9 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
       chain = chain.then(() => handle(entry)).catch(() => undefined);
     };
 
-    const stopFollowing = await this.subscriber.follow(LiveTopics.deploymentLogs(deploymentId), undefined, (entry) => (buffered ? buffered.push(entry) : enqueue(entry)));
+    const stopFollowing = await this.subscriber.follow(LiveTopics.deploymentLogs(deploymentId), undefined, (entry) =>
+      buffered ? buffered.push(entry) : enqueue(entry),
+    );
     const stop = async () => {
       stopped = true;
       await stopFollowing();
@@ -90,7 +92,10 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
     try {
       await replayUntil(Number.MAX_SAFE_INTEGER);
       const current = await this.deployments.get(deploymentId);
-      deliver({ id: String(lastSeq), event: { type: 'status', status: current.status, step: current.step, reason: current.reason, reasonCode: current.reasonCode } });
+      deliver({
+        id: String(lastSeq),
+        event: { type: 'status', status: current.status, step: current.step, reason: current.reason, reasonCode: current.reasonCode },
+      });
     } catch (error) {
       await stop();
       throw error;

@@ -41,17 +41,30 @@ export class ApplicationDeploymentsController {
   @ApiAcceptedResponse({ type: DeploymentDoc, description: 'The deployment, queued' })
   @ApiBadRequestResponse({
     type: ProblemResponseDto,
-    description: '`commit` is not a commit hash or the application is not built from git; `imageTag` is not a Docker tag, the application does not run an image, or both were sent',
+    description:
+      '`commit` is not a commit hash or the application is not built from git; `imageTag` is not a Docker tag, the application does not run an image, or both were sent',
   })
-  async create(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) applicationId: string, @Body() body: CreateDeploymentDto): Promise<DeploymentDto> {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) applicationId: string,
+    @Body() body: CreateDeploymentDto,
+  ): Promise<DeploymentDto> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(applicationId), Ability.Deploy, 'application');
-    return this.deployments.create(caller, applicationId, { trigger: caller.kind === 'token' ? 'api' : 'manual', commit: body.commit, imageTag: body.imageTag });
+    return this.deployments.create(caller, applicationId, {
+      trigger: caller.kind === 'token' ? 'api' : 'manual',
+      commit: body.commit,
+      imageTag: body.imageTag,
+    });
   }
 
   @Get()
   @ApiOperation({ summary: 'The application’s deployments, newest first' })
   @ApiOkResponse({ type: DeploymentPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) applicationId: string, @Query() query: PageQueryDto): Promise<Paginated<DeploymentDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) applicationId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<DeploymentDto>> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(applicationId), Ability.Read, 'application');
     return this.deployments.list(applicationId, query);
   }
@@ -84,7 +97,8 @@ export class DeploymentsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Cancel a deployment',
-    description: 'A queued deployment is cancelled at once; a running one stops within about a second (the build stream is aborted, the new container removed; the old one keeps serving), and `cancelRequested` is true until then.',
+    description:
+      'A queued deployment is cancelled at once; a running one stops within about a second (the build stream is aborted, the new container removed; the old one keeps serving), and `cancelRequested` is true until then.',
   })
   @ApiAcceptedResponse({ type: DeploymentDoc })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment already finished' })
@@ -97,7 +111,8 @@ export class DeploymentsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Roll back to this deployment',
-    description: 'Queues a new deployment (trigger `rollback`) that runs this deployment’s kept image again: start, health check, promote, retire; no clone, no build.',
+    description:
+      'Queues a new deployment (trigger `rollback`) that runs this deployment’s kept image again: start, health check, promote, retire; no clone, no build.',
   })
   @ApiAcceptedResponse({ type: DeploymentDoc, description: 'The rollback deployment, queued' })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment did not succeed, or its image is no longer kept' })
@@ -112,7 +127,11 @@ export class DeploymentsController {
     description: 'Lines after `afterSeq` in order, secret values redacted. Follow live with `{ kind: "deployment-logs", deploymentId, afterSeq }`.',
   })
   @ApiOkResponse({ type: DeploymentLogPageDoc })
-  async logs(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string, @Query() query: DeploymentLogQueryDto): Promise<DeploymentLogPage> {
+  async logs(
+    @CurrentCaller() caller: Caller,
+    @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string,
+    @Query() query: DeploymentLogQueryDto,
+  ): Promise<DeploymentLogPage> {
     await this.authorize(caller, deploymentId, Ability.Read);
     return this.deployments.logs(deploymentId, query.afterSeq, query.limit);
   }
@@ -121,7 +140,10 @@ export class DeploymentsController {
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @ApiProduces('text/plain')
   @ApiOperation({ summary: 'The whole log as text', description: 'Every stored line in order, one per line, streamed.' })
-  @ApiOkResponse({ description: 'The log', schema: { type: 'string', example: '==> Cloning https://git.example.com/shop.git at 4f2a9c1\nStep 1/4 : FROM node:20\n' } })
+  @ApiOkResponse({
+    description: 'The log',
+    schema: { type: 'string', example: '==> Cloning https://git.example.com/shop.git at 4f2a9c1\nStep 1/4 : FROM node:20\n' },
+  })
   async download(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<StreamableFile> {
     await this.authorize(caller, deploymentId, Ability.Read);
     return new StreamableFile(this.deployments.download(deploymentId), {

@@ -74,17 +74,24 @@ export class DeploymentDoc implements DeploymentDto {
   @ApiProperty({ format: 'uuid' }) teamId: string;
   @ApiProperty({ format: 'uuid' }) applicationId: string;
   @ApiProperty({ enum: DEPLOYMENT_STATUSES, example: 'running' }) status: DeploymentStatus;
-  @ApiProperty({ enum: DEPLOYMENT_TRIGGERS, example: 'manual', description: 'manual (a person), api (an API token), webhook, rollback, redeploy' }) trigger: DeploymentTrigger;
-  @ApiPropertyOptional({ nullable: true, example: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39', description: 'The commit built: the one asked for, or the branch head found at clone time' })
+  @ApiProperty({ enum: DEPLOYMENT_TRIGGERS, example: 'manual', description: 'manual (a person), api (an API token), webhook, rollback, redeploy' })
+  trigger: DeploymentTrigger;
+  @ApiPropertyOptional({
+    nullable: true,
+    example: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39',
+    description: 'The commit built: the one asked for, or the branch head found at clone time',
+  })
   commitSha: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'v1.4.2', description: 'A tag push deployed this tag (its ref was fetched instead of the branch)' })
   gitTag: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Rollback: the deployment whose image runs again' }) sourceDeploymentId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Rollback: the deployment whose image runs again' }) sourceDeploymentId:
+    string | null;
   @ApiPropertyOptional({ nullable: true, example: 'zp/shop:0b7e3c1a-5d2f-4e8a-9c6b-1f2e3d4c5b6a' }) imageTag: string | null;
   @ApiPropertyOptional({
     nullable: true,
     example: 'v1.4.2',
-    description: 'The image tag asked for (image build pack): the application’s image reference ran with this tag in place of its own; null: the reference as configured',
+    description:
+      'The image tag asked for (image build pack): the application’s image reference ran with this tag in place of its own; null: the reference as configured',
   })
   requestedImageTag: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'zp-shop-0b7e3c1a5d2f' }) containerName: string | null;
@@ -98,7 +105,8 @@ export class DeploymentDoc implements DeploymentDto {
   })
   reasonCode: ReasonCode | null;
   @ApiProperty({ example: false, description: 'A cancel was asked for and the worker has not stopped yet' }) cancelRequested: boolean;
-  @ApiProperty({ example: true, description: 'A successful deployment whose image is still on the server: it can be rolled back to' }) imageKept: boolean;
+  @ApiProperty({ example: true, description: 'A successful deployment whose image is still on the server: it can be rolled back to' })
+  imageKept: boolean;
   @ApiProperty({ type: DeploymentActorDoc }) actor: DeploymentActorDoc;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) startedAt: string | null;
@@ -115,8 +123,10 @@ export class DeploymentPageDoc {
 class DeploymentLogLineDoc implements DeploymentLogLine {
   @ApiProperty({ example: 42 }) seq: number;
   @ApiProperty({ format: 'date-time' }) ts: string;
-  @ApiProperty({ enum: DEPLOYMENT_LOG_STREAMS, example: 'stdout', description: 'system: a line Zpanel wrote about the step it runs' }) stream: DeploymentLogStream;
-  @ApiProperty({ example: 'Step 3/5 : RUN npm ci', description: 'Secret values of the application are replaced by ******** before storage' }) line: string;
+  @ApiProperty({ enum: DEPLOYMENT_LOG_STREAMS, example: 'stdout', description: 'system: a line Zpanel wrote about the step it runs' })
+  stream: DeploymentLogStream;
+  @ApiProperty({ example: 'Step 3/5 : RUN npm ci', description: 'Secret values of the application are replaced by ******** before storage' })
+  line: string;
 }
 
 export class DeploymentLogPageDoc implements DeploymentLogPage {

@@ -28,7 +28,10 @@ describe('deployment requests', () => {
     it('refuses an imageTag outside the tag grammar, naming the field', () => {
       const refused = ['', '.v1', '-v1', 'v1:2', 'ghcr.io/evil/x', 'v1@sha256:abc', 'x'.repeat(129), null, 42, ['v1']];
       for (const imageTag of refused) {
-        expect({ imageTag, errors: dtoErrors({ imageTag }) }).toEqual({ imageTag, errors: [{ field: 'imageTag', message: expect.stringMatching(/^imageTag must be an image tag/) }] });
+        expect({ imageTag, errors: dtoErrors({ imageTag }) }).toEqual({
+          imageTag,
+          errors: [{ field: 'imageTag', message: expect.stringMatching(/^imageTag must be an image tag/) }],
+        });
       }
     });
 
@@ -41,14 +44,18 @@ describe('deployment requests', () => {
   describe(deploymentRequestProblems.name, () => {
     it('lets an image application deploy with a tag, and either kind without one', () => {
       expect(deploymentRequestProblems(IMAGE_APP, { imageTag: 'v1.4.2' })).toEqual([]);
-      expect(deploymentRequestProblems({ buildPack: 'image', imageReference: `localhost:5000/app@sha256:${'a'.repeat(64)}` }, { imageTag: 'v2' })).toEqual([]);
+      expect(
+        deploymentRequestProblems({ buildPack: 'image', imageReference: `localhost:5000/app@sha256:${'a'.repeat(64)}` }, { imageTag: 'v2' }),
+      ).toEqual([]);
       expect(deploymentRequestProblems(IMAGE_APP, {})).toEqual([]);
       expect(deploymentRequestProblems(GIT_APP, {})).toEqual([]);
       expect(deploymentRequestProblems(GIT_APP, { commit: COMMIT })).toEqual([]);
     });
 
     it('refuses an imageTag for an application built from git, naming imageTag', () => {
-      expect(deploymentRequestProblems(GIT_APP, { imageTag: 'v1.4.2' })).toEqual([{ field: 'imageTag', message: expect.stringContaining('image build pack') }]);
+      expect(deploymentRequestProblems(GIT_APP, { imageTag: 'v1.4.2' })).toEqual([
+        { field: 'imageTag', message: expect.stringContaining('image build pack') },
+      ]);
     });
 
     it('refuses a commit for an application that runs an image, naming commit', () => {
@@ -57,13 +64,17 @@ describe('deployment requests', () => {
 
     it('refuses commit and imageTag together, whatever the build pack', () => {
       for (const app of [IMAGE_APP, GIT_APP]) {
-        expect(deploymentRequestProblems(app, { commit: COMMIT, imageTag: 'v1' })).toEqual([{ field: 'imageTag', message: expect.stringContaining('together with commit') }]);
+        expect(deploymentRequestProblems(app, { commit: COMMIT, imageTag: 'v1' })).toEqual([
+          { field: 'imageTag', message: expect.stringContaining('together with commit') },
+        ]);
       }
     });
 
     it('refuses a tag that would make the reference too long, and a tag the DTO let through unchecked', () => {
       const long = { buildPack: 'image', imageReference: `registry.example.com/${'a'.repeat(200)}:1` } as const;
-      expect(deploymentRequestProblems(long, { imageTag: 'x'.repeat(100) })).toEqual([{ field: 'imageTag', message: expect.stringMatching(/^imageTag cannot be used: .*longer than/) }]);
+      expect(deploymentRequestProblems(long, { imageTag: 'x'.repeat(100) })).toEqual([
+        { field: 'imageTag', message: expect.stringMatching(/^imageTag cannot be used: .*longer than/) },
+      ]);
       expect(fieldsOf(deploymentRequestProblems(IMAGE_APP, { imageTag: '$(touch /tmp/pwned)' }))).toEqual(['imageTag']);
     });
   });
@@ -73,24 +84,53 @@ describe('deployment requests', () => {
     function serviceWith(application: Partial<ApplicationEntity>) {
       const rows: DeploymentEntity[] = [];
       const save = jest.fn(async (row: Partial<DeploymentEntity>) => {
-        const saved = { ...row, id: `d-${rows.length + 1}`, createdAt: new Date(), startedAt: null, finishedAt: null, cancelRequestedAt: null, imagePrunedAt: null } as DeploymentEntity;
+        const saved = {
+          ...row,
+          id: `d-${rows.length + 1}`,
+          createdAt: new Date(),
+          startedAt: null,
+          finishedAt: null,
+          cancelRequestedAt: null,
+          imagePrunedAt: null,
+        } as DeploymentEntity;
         rows.push(saved);
         return saved;
       });
-      const supersede = { update: () => supersede, set: () => supersede, where: () => supersede, returning: () => supersede, execute: async () => ({ raw: [] }) };
+      const supersede = {
+        update: () => supersede,
+        set: () => supersede,
+        where: () => supersede,
+        returning: () => supersede,
+        execute: async () => ({ raw: [] }),
+      };
       const repositories = new Map<unknown, unknown>([
         [ApplicationEntity, { findOne: async () => ({ id: 'app-1', teamId: 'team-1', ...application }) }],
-        [DeploymentEntity, { create: (row: Partial<DeploymentEntity>) => row, save, createQueryBuilder: () => supersede,
-          findOneBy: async ({ id }: { id: string }) => rows.find((r) => r.id === id) ?? null,
-          // Only the question rollback asks: another row of the same image marked pruned.
-          existsBy: async ({ imageTag }: { imageTag: string }) => rows.some((r) => r.imageTag === imageTag && r.imagePrunedAt !== null),
-        }],
+        [
+          DeploymentEntity,
+          {
+            create: (row: Partial<DeploymentEntity>) => row,
+            save,
+            createQueryBuilder: () => supersede,
+            findOneBy: async ({ id }: { id: string }) => rows.find((r) => r.id === id) ?? null,
+            // Only the question rollback asks: another row of the same image marked pruned.
+            existsBy: async ({ imageTag }: { imageTag: string }) => rows.some((r) => r.imageTag === imageTag && r.imagePrunedAt !== null),
+          },
+        ],
       ]);
       const manager = { getRepository: (entity: unknown) => repositories.get(entity) };
-      const dataSource = { getRepository: manager.getRepository, transaction: async (work: (m: typeof manager) => Promise<unknown>) => work(manager) };
+      const dataSource = {
+        getRepository: manager.getRepository,
+        transaction: async (work: (m: typeof manager) => Promise<unknown>) => work(manager),
+      };
       const enqueue = jest.fn(async () => 'job');
       const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
-      const service = new DeploymentsService(dataSource as unknown as DataSource, audit, { enqueue } as never, { append: jest.fn(async () => undefined) } as never, pino({ level: 'silent' }));
+      const service = new DeploymentsService(
+        dataSource as unknown as DataSource,
+        audit,
+        { enqueue } as never,
+        { append: jest.fn(async () => undefined) } as never,
+        pino({ level: 'silent' }),
+      );
       return { service, save, enqueue, rows };
     }
 
@@ -105,7 +145,10 @@ describe('deployment requests', () => {
 
     it('refuses commit and imageTag together before storing anything', async () => {
       const { service, save, enqueue } = serviceWith(IMAGE_APP);
-      await expect(service.create(null, 'app-1', { trigger: 'api', commit: COMMIT, imageTag: 'v1' })).rejects.toMatchObject({ status: 400, errors: [{ field: 'imageTag' }] });
+      await expect(service.create(null, 'app-1', { trigger: 'api', commit: COMMIT, imageTag: 'v1' })).rejects.toMatchObject({
+        status: 400,
+        errors: [{ field: 'imageTag' }],
+      });
       expect(save).not.toHaveBeenCalled();
       expect(enqueue).not.toHaveBeenCalled();
     });
@@ -126,7 +169,11 @@ describe('deployment requests', () => {
       Object.assign(rows[1], { status: 'success' });
       enqueue.mockClear();
       const refused = service.rollback(null as unknown as Caller, rolledBack.id);
-      await expect(refused).rejects.toMatchObject({ code: ErrorCode.Conflict, status: 409, message: expect.stringMatching(/no longer kept on the server/) });
+      await expect(refused).rejects.toMatchObject({
+        code: ErrorCode.Conflict,
+        status: 409,
+        message: expect.stringMatching(/no longer kept on the server/),
+      });
       expect(enqueue).not.toHaveBeenCalled();
       expect(rows).toHaveLength(2);
       expect(built.id).toBe('d-1');
@@ -135,7 +182,10 @@ describe('deployment requests', () => {
     it('keeps the tag of the deployment a rollback runs again', async () => {
       const { service } = serviceWith(IMAGE_APP);
       const source = await service.create(null, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
-      const rollback = await service.create(null, 'app-1', { trigger: 'rollback', source: { ...source, requestedImageTag: 'v1.4.2', imageTag: 'zp/web:d-1' } as unknown as DeploymentEntity });
+      const rollback = await service.create(null, 'app-1', {
+        trigger: 'rollback',
+        source: { ...source, requestedImageTag: 'v1.4.2', imageTag: 'zp/web:d-1' } as unknown as DeploymentEntity,
+      });
       expect(rollback).toMatchObject({ trigger: 'rollback', requestedImageTag: 'v1.4.2', imageTag: 'zp/web:d-1' });
     });
   });

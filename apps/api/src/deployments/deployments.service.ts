@@ -86,9 +86,17 @@ export interface DeploymentRequest {
  * builds, `imageTag` what image runs: each only for its build pack, and never both. The tag must also
  * make a valid reference with the application's own (the worker checks that again before use).
  */
-export function deploymentRequestProblems(application: Pick<ApplicationEntity, 'buildPack' | 'imageReference'>, request: Pick<DeploymentRequest, 'commit' | 'imageTag'>): FieldError[] {
+export function deploymentRequestProblems(
+  application: Pick<ApplicationEntity, 'buildPack' | 'imageReference'>,
+  request: Pick<DeploymentRequest, 'commit' | 'imageTag'>,
+): FieldError[] {
   if (request.commit !== undefined && request.imageTag !== undefined) {
-    return [{ field: 'imageTag', message: 'imageTag cannot be sent together with commit: send commit for an application built from git, imageTag for one that runs an image' }];
+    return [
+      {
+        field: 'imageTag',
+        message: 'imageTag cannot be sent together with commit: send commit for an application built from git, imageTag for one that runs an image',
+      },
+    ];
   }
   if (request.commit !== undefined && application.buildPack !== 'dockerfile') {
     return [{ field: 'commit', message: 'commit applies to applications built from a git repository (dockerfile build pack) only' }];
@@ -128,7 +136,8 @@ export class DeploymentsService {
   }
 
   async teamOfApplication(applicationId: string): Promise<string | undefined> {
-    return (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true } }))?.teamId;
+    return (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true } }))
+      ?.teamId;
   }
 
   /** The team of a deployment, for access checks (undefined when there is no such deployment). */
@@ -142,9 +151,13 @@ export class DeploymentsService {
    * later one wins and exactly one deployment stays queued.
    */
   async create(caller: Caller | null, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
-    const person = caller ? await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } }) : null;
+    const person = caller
+      ? await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } })
+      : null;
     const { row, superseded } = await this.dataSource.transaction(async (manager) => {
-      const application = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
+      const application = await manager
+        .getRepository(ApplicationEntity)
+        .findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
       if (!application) throw new AppException(ErrorCode.NotFound, 'No such application');
       const problems = deploymentRequestProblems(application, request);
       if (problems.length > 0) throw AppException.validation(problems);
@@ -169,7 +182,13 @@ export class DeploymentsService {
       const result = await repository
         .createQueryBuilder()
         .update()
-        .set({ status: 'superseded', step: 'queued', finishedAt: () => 'now()', reason: `Superseded by a newer deployment (${saved.id}) before it started.`, reasonCode: 'deployment.superseded' })
+        .set({
+          status: 'superseded',
+          step: 'queued',
+          finishedAt: () => 'now()',
+          reason: `Superseded by a newer deployment (${saved.id}) before it started.`,
+          reasonCode: 'deployment.superseded',
+        })
         .where(`application_id = :applicationId AND status = 'queued' AND id <> :id`, { applicationId, id: saved.id })
         .returning(['id'])
         .execute();
@@ -180,7 +199,13 @@ export class DeploymentsService {
           teamId: application.teamId,
           actor: caller,
           target: { type: 'application', id: applicationId },
-          metadata: { deploymentId: saved.id, trigger: saved.trigger, commit: saved.commitSha, ...(saved.requestedImageTag ? { imageTag: saved.requestedImageTag } : {}), ...(request.source ? { sourceDeploymentId: request.source.id } : {}) },
+          metadata: {
+            deploymentId: saved.id,
+            trigger: saved.trigger,
+            commit: saved.commitSha,
+            ...(saved.requestedImageTag ? { imageTag: saved.requestedImageTag } : {}),
+            ...(request.source ? { sourceDeploymentId: request.source.id } : {}),
+          },
         },
         manager,
       );
@@ -188,7 +213,13 @@ export class DeploymentsService {
     });
 
     for (const id of superseded) {
-      await this.sendStatus(id, { type: 'status', status: 'superseded', step: 'queued', reason: `Superseded by a newer deployment (${row.id}) before it started.`, reasonCode: 'deployment.superseded' });
+      await this.sendStatus(id, {
+        type: 'status',
+        status: 'superseded',
+        step: 'queued',
+        reason: `Superseded by a newer deployment (${row.id}) before it started.`,
+        reasonCode: 'deployment.superseded',
+      });
     }
     try {
       await enqueueDeployment(this.jobs, row.id);
@@ -207,7 +238,9 @@ export class DeploymentsService {
       throw new AppException(ErrorCode.Conflict, `Only a successful deployment can be rolled back to (this one is ${source.status})`);
     }
     // By tag too: a rollback ran its source's image, and a row marked before that was known may still say kept.
-    const gone = source.imagePrunedAt !== null || (await this.deployments.existsBy({ applicationId: source.applicationId, imageTag: source.imageTag, imagePrunedAt: Not(IsNull()) }));
+    const gone =
+      source.imagePrunedAt !== null ||
+      (await this.deployments.existsBy({ applicationId: source.applicationId, imageTag: source.imageTag, imagePrunedAt: Not(IsNull()) }));
     if (gone) {
       throw new AppException(ErrorCode.Conflict, 'The image of this deployment is no longer kept on the server (raise keepImages to keep more)');
     }
@@ -259,13 +292,26 @@ export class DeploymentsService {
         throw new AppException(ErrorCode.Conflict, `The deployment already finished (${current.status})`);
       }
       await this.audit.record(
-        { action: AuditAction.DeploymentCancelled, teamId: row.team_id, actor: caller, target: { type: 'application', id: row.application_id }, metadata: { deploymentId } },
+        {
+          action: AuditAction.DeploymentCancelled,
+          teamId: row.team_id,
+          actor: caller,
+          target: { type: 'application', id: row.application_id },
+          metadata: { deploymentId },
+        },
         manager,
       );
       return row;
     });
     // No worker will touch a cancelled queued deployment again: the API ends its live status itself.
-    if (updated.status === 'cancelled') await this.sendStatus(deploymentId, { type: 'status', status: 'cancelled', step: 'queued', reason: 'Cancelled before it started.', reasonCode: 'deployment.cancelled' });
+    if (updated.status === 'cancelled')
+      await this.sendStatus(deploymentId, {
+        type: 'status',
+        status: 'cancelled',
+        step: 'queued',
+        reason: 'Cancelled before it started.',
+        reasonCode: 'deployment.cancelled',
+      });
     return this.get(deploymentId);
   }
 

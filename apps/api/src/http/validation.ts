@@ -108,7 +108,12 @@ function nullFieldErrors(metatype: unknown, value: unknown, path: string, depth 
     if (child === null) return property.nullable ? [] : [{ field, message: `${field} must not be null` }];
     const nested = typeof property.type === 'function' && !isBuiltIn(property.type) ? property.type : undefined;
     if (!nested) return [];
-    if (Array.isArray(child)) return child.flatMap((item, i) => (item === null ? [{ field: `${field}.${i}`, message: `${field}.${i} must not be null` }] : nullFieldErrors(nested, item, `${field}.${i}`, depth + 1)));
+    if (Array.isArray(child))
+      return child.flatMap((item, i) =>
+        item === null
+          ? [{ field: `${field}.${i}`, message: `${field}.${i} must not be null` }]
+          : nullFieldErrors(nested, item, `${field}.${i}`, depth + 1),
+      );
     return nullFieldErrors(nested, child, field, depth + 1);
   });
 }

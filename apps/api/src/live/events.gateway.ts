@@ -117,7 +117,10 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
           const delay = expiresAt ? Math.max(0, expiresAt.getTime() - Date.now()) : Infinity;
           if (delay <= MAX_TIMER_MS) {
             // An expired API token cannot be refreshed: for its holder it is as good as revoked.
-            const [reason, message] = caller.kind === 'user' ? (['expired', 'The access token expired: refresh the session and reconnect'] as const) : (['revoked', 'The API token expired'] as const);
+            const [reason, message] =
+              caller.kind === 'user'
+                ? (['expired', 'The access token expired: refresh the session and reconnect'] as const)
+                : (['revoked', 'The API token expired'] as const);
             data.expiry = setTimeout(() => void this.endConnection(socket as EventsSocket, reason, message), delay);
             data.expiry.unref();
           }
@@ -148,7 +151,9 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     if (!subscriptions) return;
     const open = [...subscriptions.values()];
     subscriptions.clear();
-    await Promise.all(open.map(({ stop }) => stop().catch((error: unknown) => this.logger.warn({ err: error }, 'live: stopping a subscription failed'))));
+    await Promise.all(
+      open.map(({ stop }) => stop().catch((error: unknown) => this.logger.warn({ err: error }, 'live: stopping a subscription failed'))),
+    );
   }
 
   /** Stops one subscription and tells the client why. */
@@ -187,8 +192,14 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   private async onAccessChange(change: AccessChange): Promise<void> {
     if (!this.namespace) return;
-    const affected = [...this.namespace.sockets.values()].filter((socket) => (socket.data as Partial<SocketData>).caller?.userId === change.userId) as EventsSocket[];
-    await Promise.all(affected.map((client) => this.recheck(client).catch((error: unknown) => this.logger.warn({ err: error }, 'live: re-checking a connection failed'))));
+    const affected = [...this.namespace.sockets.values()].filter(
+      (socket) => (socket.data as Partial<SocketData>).caller?.userId === change.userId,
+    ) as EventsSocket[];
+    await Promise.all(
+      affected.map((client) =>
+        this.recheck(client).catch((error: unknown) => this.logger.warn({ err: error }, 'live: re-checking a connection failed')),
+      ),
+    );
   }
 
   private async recheck(client: EventsSocket): Promise<void> {
@@ -234,7 +245,9 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       const caller = await this.reauthenticate(client, true);
       const subscription = await handler.authorize(caller, request as never);
       const emit = (entry: { id: string; event: unknown }) => client.emit('live:event', { subscriptionId, id: entry.id, event: entry.event });
-      const stopFollowing = subscription.follow ? await subscription.follow(emit) : await this.subscriber.follow(subscription.topic, subscription.after, emit);
+      const stopFollowing = subscription.follow
+        ? await subscription.follow(emit)
+        : await this.subscriber.follow(subscription.topic, subscription.after, emit);
       const stop = async () => {
         await stopFollowing();
         await subscription.onStop?.();

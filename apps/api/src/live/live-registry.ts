@@ -72,5 +72,4 @@ export function optionalEntryId(value: unknown, field = 'after'): string | undef
   return value;
 }
 
-export const tooManySubscriptions = (max: number) =>
-  new AppException(ErrorCode.RateLimited, `At most ${max} live subscriptions per connection`);
+export const tooManySubscriptions = (max: number) => new AppException(ErrorCode.RateLimited, `At most ${max} live subscriptions per connection`);

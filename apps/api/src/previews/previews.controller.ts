@@ -23,7 +23,11 @@ export class PreviewsController {
   @Get()
   @ApiOperation({ summary: 'Previews of the application, one per open pull request, most recently updated first, with their newest deployment' })
   @ApiOkResponse({ type: PreviewPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Query() query: PageQueryDto): Promise<Paginated<PreviewDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<PreviewDto>> {
     await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Read, 'application');
     return this.previews.list(id, query);
   }

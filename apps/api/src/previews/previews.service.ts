@@ -29,7 +29,8 @@ export interface PreviewDeployed {
   domain: string;
 }
 
-const followed = (parent: ApplicationEntity) => Object.fromEntries(PREVIEW_FOLLOWED.map((key) => [key, parent[key]])) as Pick<ApplicationEntity, (typeof PREVIEW_FOLLOWED)[number]>;
+const followed = (parent: ApplicationEntity) =>
+  Object.fromEntries(PREVIEW_FOLLOWED.map((key) => [key, parent[key]])) as Pick<ApplicationEntity, (typeof PREVIEW_FOLLOWED)[number]>;
 
 /**
  * Preview deployments: one application row per open pull request, tied to the application it
@@ -78,9 +79,18 @@ export class PreviewsService {
 
   async list(applicationId: string, query: PageQuery): Promise<Paginated<PreviewDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.rows.findAndCount({ where: { previewOfId: applicationId }, order: { updatedAt: 'DESC', id: 'DESC' }, skip: window.skip, take: window.perPage });
+    const [rows, total] = await this.rows.findAndCount({
+      where: { previewOfId: applicationId },
+      order: { updatedAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
     const ids = rows.map((r) => r.id);
-    const domains = new Map(ids.length === 0 ? [] : (await this.dataSource.getRepository(ApplicationDomainEntity).findBy({ applicationId: In(ids) })).map((d) => [d.applicationId, d.domain]));
+    const domains = new Map(
+      ids.length === 0
+        ? []
+        : (await this.dataSource.getRepository(ApplicationDomainEntity).findBy({ applicationId: In(ids) })).map((d) => [d.applicationId, d.domain]),
+    );
     const latest = new Map<string, DeploymentEntity>();
     if (ids.length > 0) {
       const newest = (await this.dataSource
@@ -108,7 +118,15 @@ export class PreviewsService {
           fork: r.previewFork ?? false,
           domain: domains.get(r.id) ?? '',
           commitSha: r.previewCommit,
-          latestDeployment: d ? { id: d.id, status: d.status, commitSha: d.commitSha, createdAt: d.createdAt.toISOString(), finishedAt: d.finishedAt?.toISOString() ?? null } : null,
+          latestDeployment: d
+            ? {
+                id: d.id,
+                status: d.status,
+                commitSha: d.commitSha,
+                createdAt: d.createdAt.toISOString(),
+                finishedAt: d.finishedAt?.toISOString() ?? null,
+              }
+            : null,
           createdAt: r.createdAt.toISOString(),
           updatedAt: r.updatedAt.toISOString(),
         };
@@ -119,7 +137,10 @@ export class PreviewsService {
   }
 
   /** In one transaction holding the previewed application's row: two deliveries for one pull request make one preview. */
-  private async upsert(applicationId: string, pull: PullRequestFacts): Promise<{ previewId: string; domain: string; routesChanged: boolean; serverId: string }> {
+  private async upsert(
+    applicationId: string,
+    pull: PullRequestFacts,
+  ): Promise<{ previewId: string; domain: string; routesChanged: boolean; serverId: string }> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const parent = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
@@ -147,7 +168,10 @@ export class PreviewsService {
           return { previewId: existing.id, domain, routesChanged, serverId: parent.serverId };
         }
         if ((await repo.countBy({ previewOfId: parent.id })) >= APPLICATION_LIMITS.previews.max) {
-          throw new AppException(ErrorCode.Conflict, `the application already has ${APPLICATION_LIMITS.previews.max} previews (close a pull request or remove a preview first)`);
+          throw new AppException(
+            ErrorCode.Conflict,
+            `the application already has ${APPLICATION_LIMITS.previews.max} previews (close a pull request or remove a preview first)`,
+          );
         }
         const id = randomUUID();
         await repo.insert({
@@ -177,8 +201,10 @@ export class PreviewsService {
       // Taken by an application outside this preview (the previewed row's lock serializes the preview's own writers).
       const unique = violatedConstraint(error, PG_UNIQUE_VIOLATION);
       const taken = unique ? /\)=\((.*)\)/.exec(unique.detail)?.[1] : undefined;
-      if (unique?.constraint === 'application_domains_domain_key') throw new AppException(ErrorCode.Conflict, `The preview domain ${taken ?? ''} is used by another application`);
-      if (unique?.constraint === 'applications_server_id_name_key') throw new AppException(ErrorCode.Conflict, `The preview's name is used by another application on the server (${taken ?? ''})`);
+      if (unique?.constraint === 'application_domains_domain_key')
+        throw new AppException(ErrorCode.Conflict, `The preview domain ${taken ?? ''} is used by another application`);
+      if (unique?.constraint === 'applications_server_id_name_key')
+        throw new AppException(ErrorCode.Conflict, `The preview's name is used by another application on the server (${taken ?? ''})`);
       throw error;
     }
   }

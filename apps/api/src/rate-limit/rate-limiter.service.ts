@@ -41,7 +41,12 @@ export class RateLimiter {
     let limiter = this.limiters.get(id);
     if (!limiter) {
       // Same keys as the counters below (`<prefix>:ratelimit:<key>`), so `reset` clears either.
-      limiter = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.config.redis.prefix}:ratelimit`, points: limit.limit, duration: Math.ceil(limit.windowMs / 1000) });
+      limiter = new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${this.config.redis.prefix}:ratelimit`,
+        points: limit.limit,
+        duration: Math.ceil(limit.windowMs / 1000),
+      });
       this.limiters.set(id, limiter);
     }
     return limiter;

@@ -56,7 +56,13 @@ function settle(rule: Partial<RuleFields> & Pick<RuleFields, 'metric'>, metricCh
     if (metricChangedAlone) errors[0] = { ...errors[0], message: `${errors[0].message} (send a threshold with the new metric)` };
     throw AppException.validation(errors);
   }
-  return { metric: rule.metric, operator: rule.operator ?? '>', threshold: rule.threshold as number, durationSeconds: rule.durationSeconds ?? 0, enabled: rule.enabled ?? true };
+  return {
+    metric: rule.metric,
+    operator: rule.operator ?? '>',
+    threshold: rule.threshold as number,
+    durationSeconds: rule.durationSeconds ?? 0,
+    enabled: rule.enabled ?? true,
+  };
 }
 
 /** A server's alert rules. The worker evaluates them after every check. */
@@ -93,7 +99,16 @@ export class AlertRulesService {
     }
     const row = await this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(AlertRuleEntity).save({ ...fields, serverId: server.id, teamId: server.teamId });
-      await this.audit.record({ action: AuditAction.AlertRuleCreated, teamId: server.teamId, actor: caller, target: { type: 'alert_rule', id: saved.id }, metadata: { serverId: server.id, ...fields } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.AlertRuleCreated,
+          teamId: server.teamId,
+          actor: caller,
+          target: { type: 'alert_rule', id: saved.id },
+          metadata: { serverId: server.id, ...fields },
+        },
+        manager,
+      );
       return saved;
     });
     return toDto(row);
@@ -107,7 +122,13 @@ export class AlertRulesService {
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(AlertRuleEntity).update({ id: ruleId }, fields);
       await this.audit.record(
-        { action: AuditAction.AlertRuleUpdated, teamId: current.teamId, actor: caller, target: { type: 'alert_rule', id: ruleId }, metadata: { serverId, changed: Object.keys(sent) } },
+        {
+          action: AuditAction.AlertRuleUpdated,
+          teamId: current.teamId,
+          actor: caller,
+          target: { type: 'alert_rule', id: ruleId },
+          metadata: { serverId, changed: Object.keys(sent) },
+        },
         manager,
       );
     });

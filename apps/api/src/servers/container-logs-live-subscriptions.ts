@@ -45,7 +45,11 @@ export class ContainerLogsLiveSubscriptions implements OnModuleInit {
       onStart: async () => {
         release = await this.leases.hold(followId);
         // A follow is for the viewer who asked: retried later, nobody would be watching.
-        await this.jobs.enqueue(JobName.ServerContainerLogsFollow, { serverId, containerId, tail, followId }, { jobId: followId, attempts: 1, removeOnComplete: true, removeOnFail: { age: 3_600 } });
+        await this.jobs.enqueue(
+          JobName.ServerContainerLogsFollow,
+          { serverId, containerId, tail, followId },
+          { jobId: followId, attempts: 1, removeOnComplete: true, removeOnFail: { age: 3_600 } },
+        );
       },
       onStop: async () => {
         await release?.();

@@ -1,6 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Ability, type ContainerAction, type ContainerDetailsDto, type ContainerDto, type ContainerLogsDto, type ContainerOperation, ErrorCode, JobName } from '@zpanel/contracts';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  Ability,
+  type ContainerAction,
+  type ContainerDetailsDto,
+  type ContainerDto,
+  type ContainerLogsDto,
+  type ContainerOperation,
+  ErrorCode,
+  JobName,
+} from '@zpanel/contracts';
 import { AppException, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { JobProducer } from '@zpanel/queue';
 import { IsOptional } from 'class-validator';
@@ -38,7 +56,10 @@ export class ContainersController {
     try {
       result = await this.jobs.enqueueAndWait(JobName.ServerContainers, operation, OPERATION_TIMEOUT_MS);
     } catch {
-      throw new AppException(ErrorCode.WorkerUnavailable, 'The operation did not complete in time: check that the worker runs and the server answers');
+      throw new AppException(
+        ErrorCode.WorkerUnavailable,
+        'The operation did not complete in time: check that the worker runs and the server answers',
+      );
     }
     if (!result.ok) {
       const codes = { 400: ErrorCode.ValidationFailed, 404: ErrorCode.NotFound, 409: ErrorCode.Conflict, 503: ErrorCode.ServiceUnavailable } as const;
@@ -52,7 +73,12 @@ export class ContainersController {
   @ApiQuery({ name: 'all', required: false, type: Boolean })
   @ApiQuery({ name: 'managedOnly', required: false, type: Boolean })
   @ApiOkResponse({ description: 'ContainerDto[]' })
-  async list(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query('all') all?: string, @Query('managedOnly') managedOnly?: string): Promise<ContainerDto[]> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Query('all') all?: string,
+    @Query('managedOnly') managedOnly?: string,
+  ): Promise<ContainerDto[]> {
     const op = { serverId, op: 'list' as const, all: parseFlag(all, 'all'), managedOnly: parseFlag(managedOnly, 'managedOnly') };
     return (await this.run(caller, serverId, Ability.Read, op)).containers ?? [];
   }
@@ -60,7 +86,11 @@ export class ContainersController {
   @Get(':containerId')
   @ApiOperation({ summary: 'One container' })
   @ApiOkResponse({ description: 'ContainerDetailsDto' })
-  async inspect(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('containerId') containerId: string): Promise<ContainerDetailsDto> {
+  async inspect(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Param('containerId') containerId: string,
+  ): Promise<ContainerDetailsDto> {
     const op = { serverId, op: 'inspect' as const, containerId: parseContainerId(containerId) };
     return (await this.run(caller, serverId, Ability.Read, op)).container as ContainerDetailsDto;
   }
@@ -95,7 +125,14 @@ export class ContainersController {
     const known: readonly ContainerAction[] = ['start', 'stop', 'restart'];
     const chosen = known.find((a) => a === action);
     if (!chosen) throw AppException.validation([{ field: 'action', message: 'action must be start, stop or restart' }]);
-    const op = { serverId, op: 'action' as const, containerId: parseContainerId(containerId), action: chosen, timeoutSeconds: parseStopTimeoutSeconds(body.timeoutSeconds, 'timeoutSeconds'), force: false };
+    const op = {
+      serverId,
+      op: 'action' as const,
+      containerId: parseContainerId(containerId),
+      action: chosen,
+      timeoutSeconds: parseStopTimeoutSeconds(body.timeoutSeconds, 'timeoutSeconds'),
+      force: false,
+    };
     await this.run(caller, serverId, Ability.Write, op);
   }
 
@@ -105,8 +142,20 @@ export class ContainersController {
   @ApiQuery({ name: 'force', required: false, type: Boolean })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'Docker refused in the container’s state (running, without force), in its own words' })
-  async remove(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('containerId') containerId: string, @Query('force') force?: string): Promise<void> {
-    const op = { serverId, op: 'action' as const, containerId: parseContainerId(containerId), action: 'remove' as const, timeoutSeconds: 0, force: parseFlag(force, 'force') };
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Param('containerId') containerId: string,
+    @Query('force') force?: string,
+  ): Promise<void> {
+    const op = {
+      serverId,
+      op: 'action' as const,
+      containerId: parseContainerId(containerId),
+      action: 'remove' as const,
+      timeoutSeconds: 0,
+      force: parseFlag(force, 'force'),
+    };
     await this.run(caller, serverId, Ability.Write, op);
   }
 }

@@ -42,7 +42,11 @@ export class ServerMonitoringController {
   @Get('metrics')
   @ApiOperation({ summary: 'Samples of the server: raw for 1h, 1-minute averages for 24h, 10-minute averages for 7d (oldest first)' })
   @ApiOkResponse({ type: ServerMetricsDoc })
-  async getMetrics(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query() query: MetricsQueryDto): Promise<ServerMetricsDto> {
+  async getMetrics(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Query() query: MetricsQueryDto,
+  ): Promise<ServerMetricsDto> {
     await this.teamOf(caller, serverId, Ability.Read);
     return this.metrics.metrics(serverId, query.range ?? '1h');
   }
@@ -50,21 +54,33 @@ export class ServerMonitoringController {
   @Get('alert-rules')
   @ApiOperation({ summary: "The server's alert rules (every server starts with disk > 80 %, memory > 90 % for 5 min, and unreachable)" })
   @ApiOkResponse({ type: AlertRulePageDoc })
-  async listRules(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query() query: PageQueryDto): Promise<Paginated<AlertRuleDto>> {
+  async listRules(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<AlertRuleDto>> {
     await this.teamOf(caller, serverId, Ability.Read);
     return this.rules.list(serverId, query);
   }
 
   @Post('alert-rules')
-  @ApiOperation({ summary: 'Add an alert rule: an alert opens when the figure crosses the threshold for the whole duration, and resolves when it is back' })
+  @ApiOperation({
+    summary: 'Add an alert rule: an alert opens when the figure crosses the threshold for the whole duration, and resolves when it is back',
+  })
   @ApiCreatedResponse({ type: AlertRuleDoc })
-  async createRule(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Body() body: CreateAlertRuleDto): Promise<AlertRuleDto> {
+  async createRule(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Body() body: CreateAlertRuleDto,
+  ): Promise<AlertRuleDto> {
     const teamId = await this.teamOf(caller, serverId, Ability.Write);
     return this.rules.create(caller, { id: serverId, teamId }, body);
   }
 
   @Patch('alert-rules/:ruleId')
-  @ApiOperation({ summary: 'Change an alert rule (an open alert resolves at the next check if the figure is fine under the new rule, or the rule is off)' })
+  @ApiOperation({
+    summary: 'Change an alert rule (an open alert resolves at the next check if the figure is fine under the new rule, or the rule is off)',
+  })
   @ApiOkResponse({ type: AlertRuleDoc })
   async updateRule(
     @CurrentCaller() caller: Caller,
@@ -80,7 +96,11 @@ export class ServerMonitoringController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an alert rule and its alerts' })
   @ApiNoContentResponse()
-  async deleteRule(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Param('ruleId', uuidParam('ruleId')) ruleId: string): Promise<void> {
+  async deleteRule(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Param('ruleId', uuidParam('ruleId')) ruleId: string,
+  ): Promise<void> {
     await this.teamOf(caller, serverId, Ability.Write);
     await this.rules.delete(caller, serverId, ruleId);
   }
@@ -88,7 +108,11 @@ export class ServerMonitoringController {
   @Get('alerts')
   @ApiOperation({ summary: "The server's alerts, newest first" })
   @ApiOkResponse({ type: AlertEventPageDoc })
-  async listAlerts(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) serverId: string, @Query() query: AlertsQueryDto): Promise<Paginated<AlertEventDto>> {
+  async listAlerts(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @Query() query: AlertsQueryDto,
+  ): Promise<Paginated<AlertEventDto>> {
     await this.teamOf(caller, serverId, Ability.Read);
     return this.metrics.alerts({ serverId }, query);
   }
@@ -104,7 +128,7 @@ export class TeamAlertsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "Alerts of every server of the team, newest first (state=open for what needs attention now)" })
+  @ApiOperation({ summary: 'Alerts of every server of the team, newest first (state=open for what needs attention now)' })
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: AlertEventPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: AlertsQueryDto): Promise<Paginated<AlertEventDto>> {

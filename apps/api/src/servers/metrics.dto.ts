@@ -54,7 +54,8 @@ export class ServerMetricSampleDoc implements ServerMetricSampleDto {
   @ApiPropertyOptional({ nullable: true, example: 0.42 }) load1: number | null;
   @ApiPropertyOptional({ nullable: true, example: 0.35 }) load5: number | null;
   @ApiPropertyOptional({ nullable: true, example: 0.3 }) load15: number | null;
-  @ApiProperty({ type: [ContainerMetricDoc], description: 'Running containers (at most 30); empty on averaged points' }) containers: ContainerMetricDoc[];
+  @ApiProperty({ type: [ContainerMetricDoc], description: 'Running containers (at most 30); empty on averaged points' })
+  containers: ContainerMetricDoc[];
 }
 
 export class ServerMetricsDoc implements ServerMetricsDto {
@@ -91,7 +92,8 @@ export class AlertEventDoc implements AlertEventDto {
   @ApiProperty({ enum: ALERT_OPERATORS, example: '>' }) operator: AlertOperator;
   @ApiProperty({ example: 80 }) threshold: number;
   @ApiProperty({ enum: ALERT_STATES, example: 'open' }) state: AlertState;
-  @ApiPropertyOptional({ nullable: true, example: 83.4, description: 'The figure that opened the alert (null for unreachable)' }) value: number | null;
+  @ApiPropertyOptional({ nullable: true, example: 83.4, description: 'The figure that opened the alert (null for unreachable)' }) value:
+    number | null;
   @ApiProperty({ example: 'Disk 83 % > 80 % on web-1' }) message: string;
   @ApiProperty({ format: 'date-time' }) openedAt: string;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) resolvedAt: string | null;
@@ -105,7 +107,11 @@ export class AlertEventPageDoc {
 }
 
 export class CreateAlertRuleDto implements CreateAlertRuleRequest {
-  @ApiProperty({ enum: ALERT_METRICS, example: 'cpu', description: 'cpu, memory and disk in %, load as the 1-minute load average, unreachable: 3 failed checks in a row' })
+  @ApiProperty({
+    enum: ALERT_METRICS,
+    example: 'cpu',
+    description: 'cpu, memory and disk in %, load as the 1-minute load average, unreachable: 3 failed checks in a row',
+  })
   @IsIn(ALERT_METRICS, { message: `metric must be one of ${ALERT_METRICS.join(', ')}` })
   metric: AlertMetric;
 
@@ -120,7 +126,13 @@ export class CreateAlertRuleDto implements CreateAlertRuleRequest {
   @Min(0, { message: 'threshold must be 0 or more' })
   threshold?: number;
 
-  @ApiPropertyOptional({ example: 300, minimum: 0, maximum: 86_400, default: 0, description: 'The condition must hold this long (every sample) before the alert opens' })
+  @ApiPropertyOptional({
+    example: 300,
+    minimum: 0,
+    maximum: 86_400,
+    default: 0,
+    description: 'The condition must hold this long (every sample) before the alert opens',
+  })
   @IsOptional()
   @IsInt({ message: 'durationSeconds must be a whole number of seconds' })
   @Min(0, { message: 'durationSeconds must be between 0 and 86400' })

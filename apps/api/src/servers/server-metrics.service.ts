@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AlertEventDto, AlertState, ContainerMetricDto, MetricsRange, PageQuery, Paginated, ServerMetricSampleDto, ServerMetricsDto } from '@zpanel/contracts';
+import type {
+  AlertEventDto,
+  AlertState,
+  ContainerMetricDto,
+  MetricsRange,
+  PageQuery,
+  Paginated,
+  ServerMetricSampleDto,
+  ServerMetricsDto,
+} from '@zpanel/contracts';
 import { type AppConfig, InjectConfig } from '@zpanel/core';
 import { AlertEventEntity, ServerEntity, toAlertEventDto } from '@zpanel/database';
 import { DataSource, IsNull, Not } from 'typeorm';
@@ -45,7 +54,16 @@ function toPoint(row: PointRow): ServerMetricSampleDto {
   };
 }
 
-const FIGURES = ['cpu_percent', 'memory_used_bytes', 'memory_total_bytes', 'disk_used_bytes', 'disk_total_bytes', 'load1', 'load5', 'load15'] as const;
+const FIGURES = [
+  'cpu_percent',
+  'memory_used_bytes',
+  'memory_total_bytes',
+  'disk_used_bytes',
+  'disk_total_bytes',
+  'load1',
+  'load5',
+  'load15',
+] as const;
 
 /** Reading a server's samples and alerts; the worker writes them. */
 @Injectable()
@@ -65,7 +83,9 @@ export class ServerMetricsService {
     let rows: PointRow[];
     let resolutionSeconds: number;
     if (bucketSeconds === null) {
-      const server = await this.dataSource.getRepository(ServerEntity).findOneOrFail({ where: { id: serverId }, select: { id: true, checkIntervalSeconds: true } });
+      const server = await this.dataSource
+        .getRepository(ServerEntity)
+        .findOneOrFail({ where: { id: serverId }, select: { id: true, checkIntervalSeconds: true } });
       resolutionSeconds = server.checkIntervalSeconds ?? this.config.servers.checkIntervalSeconds;
       rows = await this.dataSource.query(
         `SELECT "ts", "reachable", ${FIGURES.map((f) => `"${f}"::float8 AS "${f}"`).join(', ')}, "containers"

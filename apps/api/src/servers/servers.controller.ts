@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { PageQueryDto } from '../http/pagination';
@@ -85,7 +94,11 @@ export class ServersController {
   @Patch(':serverId')
   @ApiOperation({ summary: 'Change a server; a new host, port, user or key sends it back to validation' })
   @ApiOkResponse({ type: ServerDoc })
-  async update(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string, @Body() body: UpdateServerDto): Promise<ServerDto> {
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('serverId', uuidParam('serverId')) id: string,
+    @Body() body: UpdateServerDto,
+  ): Promise<ServerDto> {
     await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
     return this.servers.update(caller, id, body);
   }

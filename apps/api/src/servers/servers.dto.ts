@@ -76,7 +76,12 @@ export class ServerDoc implements ServerDto {
   @ApiPropertyOptional({ nullable: true, example: '24.0.7' }) dockerVersion: string | null;
   @ApiPropertyOptional({ nullable: true }) diskFreeBytes: number | null;
   @ApiPropertyOptional({ nullable: true, format: 'date-time' }) lastValidatedAt: string | null;
-  @ApiProperty({ example: 60, minimum: CHECK_INTERVAL_LIMITS.min, maximum: CHECK_INTERVAL_LIMITS.max, description: 'Seconds between two checks (the instance default unless set)' })
+  @ApiProperty({
+    example: 60,
+    minimum: CHECK_INTERVAL_LIMITS.min,
+    maximum: CHECK_INTERVAL_LIMITS.max,
+    description: 'Seconds between two checks (the instance default unless set)',
+  })
   checkIntervalSeconds: number;
   @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'When the last periodic check finished' }) lastCheckedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -126,7 +131,8 @@ export class CreateServerDto implements CreateServerRequest {
     minimum: CHECK_INTERVAL_LIMITS.min,
     maximum: CHECK_INTERVAL_LIMITS.max,
     nullable: true,
-    description: 'Seconds between two checks (reachability, CPU, memory, disk, load, containers). Omitted or null: the instance default (SERVER_CHECK_INTERVAL_SECONDS).',
+    description:
+      'Seconds between two checks (reachability, CPU, memory, disk, load, containers). Omitted or null: the instance default (SERVER_CHECK_INTERVAL_SECONDS).',
   })
   @IsOptional()
   @IsInt({ message: 'checkIntervalSeconds must be a whole number of seconds' })

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditAction, type CreateServerRequest, ErrorCode, JobName, type PageQuery, type Paginated, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
+import {
+  AuditAction,
+  type CreateServerRequest,
+  ErrorCode,
+  JobName,
+  type PageQuery,
+  type Paginated,
+  type ServerDto,
+  type UpdateServerRequest,
+} from '@zpanel/contracts';
 import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpanel/core';
 import { AlertRuleEntity, ApplicationEntity, DEFAULT_ALERT_RULES, ServerEntity, SshKeyEntity } from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
@@ -34,7 +43,10 @@ function toDto(s: ServerEntity, defaultCheckIntervalSeconds: number): ServerDto 
   };
 }
 
-const nameTaken = (name: string) => new AppException(ErrorCode.Conflict, `A server named ${name} already exists in this team`, [{ field: 'name', message: 'already used in this team' }]);
+const nameTaken = (name: string) =>
+  new AppException(ErrorCode.Conflict, `A server named ${name} already exists in this team`, [
+    { field: 'name', message: 'already used in this team' },
+  ]);
 
 @Injectable()
 export class ServersService {
@@ -69,8 +81,17 @@ export class ServersService {
 
   async list(teamId: string, query: PageQuery): Promise<Paginated<ServerDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.servers.findAndCount({ where: { teamId }, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    return paginated(rows.map((row) => this.toDto(row)), total, window);
+    const [rows, total] = await this.servers.findAndCount({
+      where: { teamId },
+      order: { name: 'ASC', id: 'ASC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
+    return paginated(
+      rows.map((row) => this.toDto(row)),
+      total,
+      window,
+    );
   }
 
   async get(id: string): Promise<ServerDto> {
@@ -94,8 +115,19 @@ export class ServersService {
           status: 'pending' as const,
           checkIntervalSeconds: input.checkIntervalSeconds ?? null,
         });
-        await manager.getRepository(AlertRuleEntity).insert(DEFAULT_ALERT_RULES.map((rule) => ({ ...rule, teamId, serverId: saved.id, enabled: true })));
-        await this.audit.record({ action: AuditAction.ServerCreated, teamId, actor: caller, target: { type: 'server', id: saved.id }, metadata: { name: saved.name, host: saved.host } }, manager);
+        await manager
+          .getRepository(AlertRuleEntity)
+          .insert(DEFAULT_ALERT_RULES.map((rule) => ({ ...rule, teamId, serverId: saved.id, enabled: true })));
+        await this.audit.record(
+          {
+            action: AuditAction.ServerCreated,
+            teamId,
+            actor: caller,
+            target: { type: 'server', id: saved.id },
+            metadata: { name: saved.name, host: saved.host },
+          },
+          manager,
+        );
         return saved;
       }),
     );
@@ -115,13 +147,23 @@ export class ServersService {
     if (reach.length > 0) Object.assign(changes, { status: 'pending', statusReason: null, statusReasonCode: null });
     if (input.host !== undefined && input.host !== current.host) changes.hostKeyFingerprint = null;
     // Another address may be another Docker host: the claim on the old one's engine goes until validated again.
-    if ((input.host !== undefined && input.host !== current.host) || (input.port !== undefined && input.port !== current.port)) changes.dockerEngineId = null;
+    if ((input.host !== undefined && input.host !== current.host) || (input.port !== undefined && input.port !== current.port))
+      changes.dockerEngineId = null;
     // A new interval applies from the next tick, not after the old interval has run out.
     if (input.checkIntervalSeconds !== undefined) changes.nextCheckAt = null;
     await this.saveUnique(input.name ?? current.name, () =>
       this.dataSource.transaction(async (manager) => {
         await manager.getRepository(ServerEntity).update({ id }, changes);
-        await this.audit.record({ action: AuditAction.ServerUpdated, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { changed: Object.keys(input) } }, manager);
+        await this.audit.record(
+          {
+            action: AuditAction.ServerUpdated,
+            teamId: current.teamId,
+            actor: caller,
+            target: { type: 'server', id },
+            metadata: { changed: Object.keys(input) },
+          },
+          manager,
+        );
       }),
     );
     return this.get(id);
@@ -131,9 +173,23 @@ export class ServersService {
   async validate(caller: Caller, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
     const current = await this.servers.findOneByOrFail({ id });
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ServerEntity).update({ id }, { status: 'validating', statusReason: null, statusReasonCode: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) });
+      await manager
+        .getRepository(ServerEntity)
+        .update(
+          { id },
+          { status: 'validating', statusReason: null, statusReasonCode: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) },
+        );
       if (options.trustNewHostKey) {
-        await this.audit.record({ action: AuditAction.ServerHostKeyTrusted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { previous: current.hostKeyFingerprint } }, manager);
+        await this.audit.record(
+          {
+            action: AuditAction.ServerHostKeyTrusted,
+            teamId: current.teamId,
+            actor: caller,
+            target: { type: 'server', id },
+            metadata: { previous: current.hostKeyFingerprint },
+          },
+          manager,
+        );
       }
     });
     await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
@@ -148,7 +204,16 @@ export class ServersService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await manager.getRepository(ServerEntity).delete({ id });
-        await this.audit.record({ action: AuditAction.ServerDeleted, teamId: current.teamId, actor: caller, target: { type: 'server', id }, metadata: { name: current.name } }, manager);
+        await this.audit.record(
+          {
+            action: AuditAction.ServerDeleted,
+            teamId: current.teamId,
+            actor: caller,
+            target: { type: 'server', id },
+            metadata: { name: current.name },
+          },
+          manager,
+        );
       });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23503') throw inUse();

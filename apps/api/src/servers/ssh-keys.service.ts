@@ -28,7 +28,12 @@ export class SshKeysService {
 
   async list(teamId: string, query: PageQuery): Promise<Paginated<SshKeyDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.keys.findAndCount({ where: { teamId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    const [rows, total] = await this.keys.findAndCount({
+      where: { teamId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
     return paginated(await this.toDtos(rows), total, window);
   }
 
@@ -51,7 +56,16 @@ export class SshKeysService {
         publicKey: pair.publicKey,
         fingerprint: pair.fingerprint,
       });
-      await this.audit.record({ action: AuditAction.SshKeyCreated, teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.SshKeyCreated,
+          teamId,
+          actor: caller,
+          target: { type: 'ssh_key', id },
+          metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey },
+        },
+        manager,
+      );
       return saved;
     });
     const [dto] = await this.toDtos([row]);
@@ -67,10 +81,14 @@ export class SshKeysService {
     const used = await this.dataSource.getRepository(ServerEntity).countBy({ sshKeyId: id });
     if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
     const deploying = await this.dataSource.getRepository(ApplicationEntity).countBy({ deployKeyId: id });
-    if (deploying > 0) throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
+    if (deploying > 0)
+      throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(SshKeyEntity).delete({ id });
-      await this.audit.record({ action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } }, manager);
+      await this.audit.record(
+        { action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } },
+        manager,
+      );
     });
   }
 

@@ -1,6 +1,14 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobName, QueueName, REPEATING_JOBS, type RepeatingJobStatus, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
+import {
+  JobName,
+  QueueName,
+  REPEATING_JOBS,
+  type RepeatingJobStatus,
+  type SystemStatus,
+  type WorkerInfo,
+  type WorkerProbeResult,
+} from '@zpanel/contracts';
 import { ZPANEL_VERSION } from '@zpanel/core';
 import { isOverdue, repeatingJobRuns } from '@zpanel/database';
 import { JobProducer, WorkerRegistry } from '@zpanel/queue';

@@ -21,7 +21,11 @@ export class ApiTokensController {
   @Get()
   @ApiOperation({ summary: 'API tokens of the team (admins see all, others their own); secrets are never shown again' })
   @ApiOkResponse({ type: ApiTokenPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Query() query: PageQueryDto): Promise<Paginated<ApiTokenDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<ApiTokenDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
     return this.tokens.list(teamId, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin) }, query);
   }
@@ -30,7 +34,11 @@ export class ApiTokensController {
   @Post()
   @ApiOperation({ summary: 'Create an API token bound to this team; abilities cannot exceed your role; the secret is returned once' })
   @ApiCreatedResponse({ type: CreatedApiTokenDoc })
-  async create(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: CreateApiTokenDto): Promise<CreatedApiTokenResponse> {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Body() body: CreateApiTokenDto,
+  ): Promise<CreatedApiTokenResponse> {
     // Tenancy first: another team's token must see a 404 here, like everywhere.
     const actor = await this.access.require(caller, teamId, Ability.Read);
     if (caller.kind !== 'user') throw new AppException(ErrorCode.Forbidden, 'API tokens cannot create API tokens');
@@ -44,8 +52,17 @@ export class ApiTokensController {
     description: 'An API token may revoke itself; another token only if it holds `write` and every ability of that token (403 otherwise).',
   })
   @ApiNoContentResponse()
-  async revoke(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('tokenId', uuidParam('tokenId')) tokenId: string): Promise<void> {
+  async revoke(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Param('tokenId', uuidParam('tokenId')) tokenId: string,
+  ): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
-    await this.tokens.revoke(teamId, tokenId, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin), abilities: actor.abilities, caller });
+    await this.tokens.revoke(teamId, tokenId, {
+      userId: actor.userId,
+      isAdmin: actor.abilities.includes(Ability.Admin),
+      abilities: actor.abilities,
+      caller,
+    });
   }
 }

@@ -21,7 +21,14 @@ import { deliverSession } from '../auth/refresh-cookie';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { CreatedInvitationDoc, InvitationPageDoc, InvitationPreviewDoc, InvitationTokenDto, InviteMemberDto, RegisterWithInvitationDto } from './members.dto';
+import {
+  CreatedInvitationDoc,
+  InvitationPageDoc,
+  InvitationPreviewDoc,
+  InvitationTokenDto,
+  InviteMemberDto,
+  RegisterWithInvitationDto,
+} from './members.dto';
 import { InvitationsService } from './invitations.service';
 import { TeamAccessService } from './team-access.service';
 import { uuidParam } from './team-params';
@@ -38,7 +45,11 @@ export class TeamInvitationsController {
   @Get()
   @ApiOperation({ summary: 'Invitations of the team, newest first (admins)' })
   @ApiOkResponse({ type: InvitationPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Query() query: PageQueryDto): Promise<Paginated<InvitationDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<InvitationDto>> {
     await this.access.require(caller, teamId, Ability.Admin);
     return this.invitations.list(teamId, query);
   }
@@ -46,7 +57,11 @@ export class TeamInvitationsController {
   @Post()
   @ApiOperation({ summary: 'Invite an email address with a role; the token is returned once' })
   @ApiCreatedResponse({ type: CreatedInvitationDoc })
-  async create(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: InviteMemberDto): Promise<CreatedInvitationResponse> {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Body() body: InviteMemberDto,
+  ): Promise<CreatedInvitationResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
     return this.invitations.create(caller, actor, teamId, body);
   }
@@ -55,7 +70,11 @@ export class TeamInvitationsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke a pending invitation' })
   @ApiNoContentResponse()
-  async revoke(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('invitationId', uuidParam('invitationId')) id: string): Promise<void> {
+  async revoke(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Param('invitationId', uuidParam('invitationId')) id: string,
+  ): Promise<void> {
     await this.access.require(caller, teamId, Ability.Admin);
     await this.invitations.revoke(caller, teamId, id);
   }

@@ -44,7 +44,12 @@ export class InvitationsService {
     return this.dataSource.getRepository(InvitationEntity);
   }
 
-  async create(caller: Caller, actor: { userId: string; role: Role }, teamId: string, input: { email: string; role: Role }): Promise<CreatedInvitationResponse> {
+  async create(
+    caller: Caller,
+    actor: { userId: string; role: Role },
+    teamId: string,
+    input: { email: string; role: Role },
+  ): Promise<CreatedInvitationResponse> {
     if (input.role === Role.Owner && actor.role !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only an owner can invite an owner');
     const alreadyMember = await this.dataSource
       .getRepository(TeamMemberEntity)
@@ -52,7 +57,10 @@ export class InvitationsService {
       .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
       .where('m.team_id = :teamId AND lower(u.email) = lower(:email)', { teamId, email: input.email })
       .getExists();
-    if (alreadyMember) throw new AppException(ErrorCode.Conflict, `${input.email} is already a member of this team`, [{ field: 'email', message: 'already a member' }]);
+    if (alreadyMember)
+      throw new AppException(ErrorCode.Conflict, `${input.email} is already a member of this team`, [
+        { field: 'email', message: 'already a member' },
+      ]);
 
     const token = generateOpaqueToken('zpi');
     const saved = await this.dataSource.transaction(async (manager) => {
@@ -73,7 +81,13 @@ export class InvitationsService {
         expiresAt: new Date(Date.now() + INVITATION_TTL_HOURS * 3600_000),
       });
       await this.audit.record(
-        { action: AuditAction.InvitationCreated, teamId, actor: caller, target: { type: 'invitation', id: invitation.id }, metadata: { email: input.email, role: input.role } },
+        {
+          action: AuditAction.InvitationCreated,
+          teamId,
+          actor: caller,
+          target: { type: 'invitation', id: invitation.id },
+          metadata: { email: input.email, role: input.role },
+        },
         manager,
       );
       return invitation;
@@ -84,7 +98,12 @@ export class InvitationsService {
 
   async list(teamId: string, query: PageQuery): Promise<Paginated<InvitationDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.invitations.findAndCount({ where: { teamId }, order: { createdAt: 'DESC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    const [rows, total] = await this.invitations.findAndCount({
+      where: { teamId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
     return paginated(await this.toDtos(rows), total, window);
   }
 
@@ -94,14 +113,21 @@ export class InvitationsService {
     if (statusOf(invitation) !== 'pending') throw new AppException(ErrorCode.Conflict, `The invitation is already ${statusOf(invitation)}`);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(InvitationEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
-      await this.audit.record({ action: AuditAction.InvitationRevoked, teamId, actor: caller, target: { type: 'invitation', id }, metadata: { email: invitation.email } }, manager);
+      await this.audit.record(
+        { action: AuditAction.InvitationRevoked, teamId, actor: caller, target: { type: 'invitation', id }, metadata: { email: invitation.email } },
+        manager,
+      );
     });
   }
 
   async preview(token: string): Promise<InvitationPreviewResponse> {
     const invitation = await this.findPending(this.dataSource.manager, token);
     const team = await this.dataSource.getRepository(TeamEntity).findOneByOrFail({ id: invitation.teamId });
-    const accountExists = await this.dataSource.getRepository(UserEntity).createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: invitation.email }).getExists();
+    const accountExists = await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: invitation.email })
+      .getExists();
     return { teamName: team.name, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString(), accountExists };
   }
 
@@ -113,13 +139,22 @@ export class InvitationsService {
     }
     const claimed = await manager
       .getRepository(InvitationEntity)
-      .update({ id: invitation.id, acceptedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }, { acceptedAt: new Date(), acceptedBy: user.id });
+      .update(
+        { id: invitation.id, acceptedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+        { acceptedAt: new Date(), acceptedBy: user.id },
+      );
     if (!claimed.affected) throw invalid();
     const existing = await manager.getRepository(TeamMemberEntity).findOneBy({ teamId: invitation.teamId, userId: user.id });
     if (existing) throw new AppException(ErrorCode.Conflict, 'You are already a member of this team');
     const membership = await manager.getRepository(TeamMemberEntity).save({ teamId: invitation.teamId, userId: user.id, role: invitation.role });
     await this.audit.record(
-      { action: AuditAction.MemberJoined, teamId: invitation.teamId, actor: { kind: 'user', userId: user.id }, target: { type: 'invitation', id: invitation.id }, metadata: { role: invitation.role } },
+      {
+        action: AuditAction.MemberJoined,
+        teamId: invitation.teamId,
+        actor: { kind: 'user', userId: user.id },
+        target: { type: 'invitation', id: invitation.id },
+        metadata: { role: invitation.role },
+      },
       manager,
     );
     const team = await manager.getRepository(TeamEntity).findOneByOrFail({ id: invitation.teamId });

@@ -21,7 +21,11 @@ export class MembersController {
   @Get()
   @ApiOperation({ summary: 'Members of the team with their role and whether they use 2FA' })
   @ApiOkResponse({ type: TeamMemberPageDoc })
-  async list(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Query() query: PageQueryDto): Promise<Paginated<TeamMemberDto>> {
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<TeamMemberDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
     return this.members.list(teamId, query, { showTwoFactor: actor.abilities.includes(Ability.Admin) });
   }
@@ -42,11 +46,16 @@ export class MembersController {
 
   @Post(':userId/password-reset')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Set a temporary password for a member and sign them out (owners of every team the member is in)" })
+  @ApiOperation({ summary: 'Set a temporary password for a member and sign them out (owners of every team the member is in)' })
   @ApiOkResponse({ type: PasswordResetDoc })
-  async resetPassword(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('userId', uuidParam('userId')) userId: string): Promise<PasswordResetResponse> {
+  async resetPassword(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+  ): Promise<PasswordResetResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
-    if (caller.kind !== 'user' || actor.role !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only a team owner, signed in, can reset a password');
+    if (caller.kind !== 'user' || actor.role !== Role.Owner)
+      throw new AppException(ErrorCode.Forbidden, 'Only a team owner, signed in, can reset a password');
     return { temporaryPassword: await this.members.resetPassword(caller, teamId, userId) };
   }
 
@@ -54,7 +63,11 @@ export class MembersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a member (admins), or leave the team (your own id); the last owner cannot' })
   @ApiNoContentResponse()
-  async remove(@CurrentCaller() caller: Caller, @Param('teamId', uuidParam('teamId')) teamId: string, @Param('userId', uuidParam('userId')) userId: string): Promise<void> {
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Param('userId', uuidParam('userId')) userId: string,
+  ): Promise<void> {
     // Leaving needs no more than being in the team; removing someone else needs the admin ability.
     const leaving = caller.kind === 'user' && caller.userId === userId;
     const actor = await this.access.require(caller, teamId, leaving ? Ability.Read : Ability.Admin);

@@ -62,7 +62,16 @@ export class MembersService {
       if (target.role === role) return;
       if (target.role === Role.Owner && role !== Role.Owner) await this.assertNotLastOwner(manager, teamId);
       await manager.getRepository(TeamMemberEntity).update({ teamId, userId }, { role });
-      await this.audit.record({ action: AuditAction.MemberRoleChanged, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { from: target.role, to: role } }, manager);
+      await this.audit.record(
+        {
+          action: AuditAction.MemberRoleChanged,
+          teamId,
+          actor: caller,
+          target: { type: 'user', id: userId },
+          metadata: { from: target.role, to: role },
+        },
+        manager,
+      );
     });
     await this.accessChanges.publish({ userId });
   }
@@ -73,12 +82,20 @@ export class MembersService {
     await this.dataSource.transaction(async (manager) => {
       const target = await this.lockMembers(manager, teamId, userId);
       const leaving = actorId === userId;
-      if (!leaving && actorRole !== Role.Owner && actorRole !== Role.Admin) throw new AppException(ErrorCode.Forbidden, 'Only owners and admins can remove members');
-      if (!leaving && target.role === Role.Owner && actorRole !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only an owner can remove an owner');
+      if (!leaving && actorRole !== Role.Owner && actorRole !== Role.Admin)
+        throw new AppException(ErrorCode.Forbidden, 'Only owners and admins can remove members');
+      if (!leaving && target.role === Role.Owner && actorRole !== Role.Owner)
+        throw new AppException(ErrorCode.Forbidden, 'Only an owner can remove an owner');
       if (target.role === Role.Owner) await this.assertNotLastOwner(manager, teamId);
       await manager.getRepository(TeamMemberEntity).delete({ teamId, userId });
       await this.audit.record(
-        { action: leaving ? AuditAction.MemberLeft : AuditAction.MemberRemoved, teamId, actor: caller, target: { type: 'user', id: userId }, metadata: { role: target.role } },
+        {
+          action: leaving ? AuditAction.MemberLeft : AuditAction.MemberRemoved,
+          teamId,
+          actor: caller,
+          target: { type: 'user', id: userId },
+          metadata: { role: target.role },
+        },
         manager,
       );
     });
@@ -97,12 +114,17 @@ export class MembersService {
     const foreignTeams = await memberships
       .createQueryBuilder('m')
       .where('m.user_id = :userId', { userId })
-      .andWhere(`NOT EXISTS (SELECT 1 FROM team_members o WHERE o.team_id = m.team_id AND o.user_id = :callerId AND o.role = 'owner')`, { callerId: caller.userId })
+      .andWhere(`NOT EXISTS (SELECT 1 FROM team_members o WHERE o.team_id = m.team_id AND o.user_id = :callerId AND o.role = 'owner')`, {
+        callerId: caller.userId,
+      })
       .getCount();
-    if (foreignTeams > 0) throw new AppException(ErrorCode.Forbidden, 'This person is also in teams you do not own: they must reset their password themselves');
+    if (foreignTeams > 0)
+      throw new AppException(ErrorCode.Forbidden, 'This person is also in teams you do not own: they must reset their password themselves');
     const temporaryPassword = randomBytes(15).toString('base64url');
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash: await hashPassword(temporaryPassword), passwordChangedAt: new Date() });
+      await manager
+        .getRepository(UserEntity)
+        .update({ id: userId }, { passwordHash: await hashPassword(temporaryPassword), passwordChangedAt: new Date() });
       await manager.getRepository(RefreshTokenEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
       await this.audit.record({ action: AuditAction.PasswordResetByOwner, teamId, actor: caller, target: { type: 'user', id: userId } }, manager);
     });

@@ -47,7 +47,9 @@ export class TeamAccessService {
     if (!abilities.includes(ability)) {
       throw new AppException(
         ErrorCode.Forbidden,
-        caller.kind === 'token' ? `This API token lacks the ${ability} ability` : `Your role (${membership.role}) does not allow this (needs ${ability})`,
+        caller.kind === 'token'
+          ? `This API token lacks the ${ability} ability`
+          : `Your role (${membership.role}) does not allow this (needs ${ability})`,
       );
     }
     return { userId: caller.userId, role: membership.role, abilities };

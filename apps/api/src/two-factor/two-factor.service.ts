@@ -144,7 +144,12 @@ export class TwoFactorService {
     const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
     await this.dataSource.transaction(async (manager) => {
       // Row lock: a concurrent disable either ran before (then 409) or waits for these codes.
-      const current = await manager.getRepository(UserEntity).createQueryBuilder('u').setLock('pessimistic_write').where('u.id = :id', { id: user.id }).getOne();
+      const current = await manager
+        .getRepository(UserEntity)
+        .createQueryBuilder('u')
+        .setLock('pessimistic_write')
+        .where('u.id = :id', { id: user.id })
+        .getOne();
       if (!current?.totpEnabledAt) throw this.notEnabled();
       await this.replaceRecoveryCodes(manager, user.id, recoveryCodes);
       await this.audit.record({ action: AuditAction.RecoveryCodesRegenerated, teamId: null, actor: caller }, manager);

@@ -4,9 +4,21 @@ import { decidePull } from './webhooks.service';
 import { type PullRequestEvent, parseDelivery } from './webhook-payload';
 
 const head = 'b'.repeat(40);
-const base: PullRequestSpec = { repoUrl: 'https://github.com/acme/shop.git', number: 42, action: 'opened', headSha: head, headBranch: 'feature/cart', baseBranch: 'main', title: 'Add the cart' };
+const base: PullRequestSpec = {
+  repoUrl: 'https://github.com/acme/shop.git',
+  number: 42,
+  action: 'opened',
+  headSha: head,
+  headBranch: 'feature/cart',
+  baseBranch: 'main',
+  title: 'Add the cart',
+};
 const app = { gitBranch: 'main', previewsEnabled: true, previewForks: false };
-const DEPLOY_ACTIONS = { github: ['opened', 'reopened', 'synchronize'], gitea: ['opened', 'reopened', 'synchronized'], gitlab: ['open', 'reopen'] } as const;
+const DEPLOY_ACTIONS = {
+  github: ['opened', 'reopened', 'synchronize'],
+  gitea: ['opened', 'reopened', 'synchronized'],
+  gitlab: ['open', 'reopen'],
+} as const;
 const CLOSE_ACTIONS = { github: ['closed'], gitea: ['closed'], gitlab: ['close', 'merge'] } as const;
 
 function parsed(provider: 'github' | 'gitlab' | 'gitea', over: Partial<PullRequestSpec> = {}): PullRequestEvent {
@@ -57,7 +69,9 @@ describe('parseDelivery (pull requests)', () => {
     for (const association of ['OWNER', 'MEMBER', 'NONE']) {
       const forked = pullRequestDelivery('github', { ...base, fork: true }).payload;
       const forkPr = forked.pull_request as Record<string, unknown>;
-      expect(parseDelivery('github', 'pull_request', { ...forked, pull_request: { ...forkPr, author_association: association } }).pull?.fork).toBe(true);
+      expect(parseDelivery('github', 'pull_request', { ...forked, pull_request: { ...forkPr, author_association: association } }).pull?.fork).toBe(
+        true,
+      );
     }
   });
 
@@ -65,7 +79,10 @@ describe('parseDelivery (pull requests)', () => {
     const d = parseDelivery('github', 'pull_request', { action: 'opened', pull_request: { number: '42', head: { sha: 5 }, base: {} } });
     expect(d.pull).toMatchObject({ number: null, headSha: null, baseBranch: null, fork: true, link: null });
     expect(parseDelivery('gitlab', 'Merge Request Hook', 'x').pull).toMatchObject({ action: 'other', number: null });
-    expect(parseDelivery('github', 'pull_request', { pull_request: { number: 1.5, html_url: 'javascript:alert(1)' } }).pull).toMatchObject({ number: null, link: null });
+    expect(parseDelivery('github', 'pull_request', { pull_request: { number: 1.5, html_url: 'javascript:alert(1)' } }).pull).toMatchObject({
+      number: null,
+      link: null,
+    });
   });
 });
 
@@ -75,8 +92,14 @@ describe('decidePull', () => {
   });
 
   it('ignores pull requests while previews are off, and against another branch, saying why', () => {
-    expect(decidePull({ ...app, previewsEnabled: false }, parsed('github'))).toEqual({ action: 'ignore', reason: 'previews: pull request previews are off for this application' });
-    expect(decidePull(app, parsed('gitea', { baseBranch: 'develop' }))).toEqual({ action: 'ignore', reason: 'branch: the pull request targets develop, the application deploys main' });
+    expect(decidePull({ ...app, previewsEnabled: false }, parsed('github'))).toEqual({
+      action: 'ignore',
+      reason: 'previews: pull request previews are off for this application',
+    });
+    expect(decidePull(app, parsed('gitea', { baseBranch: 'develop' }))).toEqual({
+      action: 'ignore',
+      reason: 'branch: the pull request targets develop, the application deploys main',
+    });
     expect(decidePull(app, parsed('github', { action: 'labeled' })).action).toBe('ignore');
   });
 
@@ -92,7 +115,10 @@ describe('decidePull', () => {
   });
 
   it('honours a skip marker in the title', () => {
-    expect(decidePull(app, parsed('github', { title: 'WIP [skip deploy]' }))).toEqual({ action: 'ignore', reason: 'skipped: [skip deploy] in the pull request title' });
+    expect(decidePull(app, parsed('github', { title: 'WIP [skip deploy]' }))).toEqual({
+      action: 'ignore',
+      reason: 'skipped: [skip deploy] in the pull request title',
+    });
   });
 
   it('refuses injection payloads in branches, commits and titles as data, never echoing an invalid branch', () => {

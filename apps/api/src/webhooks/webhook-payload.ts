@@ -182,7 +182,12 @@ function gitlabPull(body: Json): PullRequestEvent {
   const mr = obj(body.object_attributes);
   const actionName = str(mr.action, 100) ?? '';
   const hasNewCommits = typeof mr.oldrev === 'string' && mr.oldrev !== '';
-  const action = actionName === 'open' || actionName === 'reopen' || (actionName === 'update' && hasNewCommits) ? 'deploy' : actionName === 'close' || actionName === 'merge' ? 'close' : 'other';
+  const action =
+    actionName === 'open' || actionName === 'reopen' || (actionName === 'update' && hasNewCommits)
+      ? 'deploy'
+      : actionName === 'close' || actionName === 'merge'
+        ? 'close'
+        : 'other';
   return {
     action,
     actionName: actionName === 'update' && !hasNewCommits ? 'update (no new commits)' : actionName,
@@ -208,12 +213,21 @@ export function parseDelivery(provider: WebhookProvider, eventHeader: string | u
       if (event === 'ping') return { kind: 'ping', event, repositories: repos, pushes: [] };
       if (event === 'push') return { kind: 'push', event, repositories: repos, pushes: [githubLikePush(body)] };
       // Gitea names a new commit on a pull request `pull_request_sync` in some versions.
-      if (event === 'pull_request' || (provider === 'gitea' && event === 'pull_request_sync')) return { kind: 'pull', event, repositories: repos, pushes: [], pull: githubLikePull(body) };
+      if (event === 'pull_request' || (provider === 'gitea' && event === 'pull_request_sync'))
+        return { kind: 'pull', event, repositories: repos, pushes: [], pull: githubLikePull(body) };
       return { kind: 'other', event, repositories: repos, pushes: [] };
     }
     case 'gitlab': {
       const project = obj(body.project);
-      const repos = repositories([project.git_http_url, project.git_ssh_url, project.web_url, repo.git_http_url, repo.git_ssh_url, repo.homepage, repo.url]);
+      const repos = repositories([
+        project.git_http_url,
+        project.git_ssh_url,
+        project.web_url,
+        repo.git_http_url,
+        repo.git_ssh_url,
+        repo.homepage,
+        repo.url,
+      ]);
       if (event === 'Push Hook' || event === 'Tag Push Hook') return { kind: 'push', event, repositories: repos, pushes: [gitlabPush(body)] };
       if (event === 'Merge Request Hook') return { kind: 'pull', event, repositories: repos, pushes: [], pull: gitlabPull(body) };
       return { kind: 'other', event, repositories: repos, pushes: [] };

@@ -17,12 +17,15 @@ describe('verifySignature', () => {
     expect(signatureFor(provider, body, secret)).toBe(header);
   });
 
-  it.each<WebhookProvider>(['github', 'bitbucket', 'gitea', 'gitlab'])('%s: refuses another secret, a missing or empty header, and an empty secret', (provider) => {
-    expect(verifySignature(provider, signatureFor(provider, body, 'other'), body, secret)).toBe(false);
-    expect(verifySignature(provider, undefined, body, secret)).toBe(false);
-    expect(verifySignature(provider, '', body, secret)).toBe(false);
-    expect(verifySignature(provider, signatureFor(provider, body, secret), body, '')).toBe(false);
-  });
+  it.each<WebhookProvider>(['github', 'bitbucket', 'gitea', 'gitlab'])(
+    '%s: refuses another secret, a missing or empty header, and an empty secret',
+    (provider) => {
+      expect(verifySignature(provider, signatureFor(provider, body, 'other'), body, secret)).toBe(false);
+      expect(verifySignature(provider, undefined, body, secret)).toBe(false);
+      expect(verifySignature(provider, '', body, secret)).toBe(false);
+      expect(verifySignature(provider, signatureFor(provider, body, secret), body, '')).toBe(false);
+    },
+  );
 
   it.each<WebhookProvider>(['github', 'bitbucket', 'gitea'])('%s: refuses a signature of another body', (provider) => {
     expect(verifySignature(provider, signatureFor(provider, body, secret), Buffer.concat([body, Buffer.from(' ')]), secret)).toBe(false);
@@ -30,7 +33,15 @@ describe('verifySignature', () => {
 
   it('refuses malformed HMAC headers', () => {
     const hex = hmac(secret);
-    for (const header of [hex, `sha1=${hex}`, `sha256=${hex.slice(2)}`, `sha256=${hex}00`, `sha256=${'z'.repeat(64)}`, 'sha256=', `sha256=${hex.toUpperCase()}x`]) {
+    for (const header of [
+      hex,
+      `sha1=${hex}`,
+      `sha256=${hex.slice(2)}`,
+      `sha256=${hex}00`,
+      `sha256=${'z'.repeat(64)}`,
+      'sha256=',
+      `sha256=${hex.toUpperCase()}x`,
+    ]) {
       expect(verifySignature('github', header, body, secret)).toBe(false);
       expect(verifySignature('bitbucket', header, body, secret)).toBe(false);
     }

@@ -1,6 +1,24 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiPayloadTooLargeResponse, ApiTags, ApiUnauthorizedResponse, ApiAcceptedResponse } from '@nestjs/swagger';
-import { Ability, type Paginated, WEBHOOK_PROVIDERS, type WebhookDeliveryDto, type WebhookProvider, type WebhookSecretDto, type WebhookSettingsDto, ErrorCode } from '@zpanel/contracts';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiAcceptedResponse,
+} from '@nestjs/swagger';
+import {
+  Ability,
+  type Paginated,
+  WEBHOOK_PROVIDERS,
+  type WebhookDeliveryDto,
+  type WebhookProvider,
+  type WebhookSecretDto,
+  type WebhookSettingsDto,
+  ErrorCode,
+} from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import { type Caller, CurrentCaller, Public } from '../auth/caller';
@@ -27,7 +45,11 @@ export class ApplicationWebhookController {
   @Get('webhook')
   @ApiOperation({ summary: 'The webhook URL for each provider and whether a secret is set (the secret is never returned again)' })
   @ApiOkResponse({ type: WebhookSettingsDoc })
-  async settings(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Req() req: Request): Promise<WebhookSettingsDto> {
+  async settings(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @Req() req: Request,
+  ): Promise<WebhookSettingsDto> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Read, 'application');
     return this.webhooks.settings(id, originOf(req));
   }
@@ -36,7 +58,11 @@ export class ApplicationWebhookController {
   @ApiOperation({ summary: 'Generate a new webhook secret (replacing the current one at once) and show it this once' })
   @ApiOkResponse({ type: WebhookSecretDoc })
   @HttpCode(HttpStatus.OK)
-  async rotate(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Req() req: Request): Promise<WebhookSecretDto> {
+  async rotate(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @Req() req: Request,
+  ): Promise<WebhookSecretDto> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Write, 'application');
     return this.webhooks.rotateSecret(caller, id, originOf(req));
   }
@@ -44,7 +70,11 @@ export class ApplicationWebhookController {
   @Get('webhook-deliveries')
   @ApiOperation({ summary: 'Deliveries received for the application, newest first: what happened to each and why' })
   @ApiOkResponse({ type: WebhookDeliveryPageDoc })
-  async deliveries(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string, @Query() query: PageQueryDto): Promise<Paginated<WebhookDeliveryDto>> {
+  async deliveries(
+    @CurrentCaller() caller: Caller,
+    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Paginated<WebhookDeliveryDto>> {
     await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Read, 'application');
     return this.webhooks.list(id, query);
   }

@@ -15,7 +15,19 @@ import {
   type WebhookSettingsDto,
   AuditAction,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, generateOpaqueToken, gitBranch, gitCommit, gitTag, globMatches, matchWatchPaths } from '@zpanel/core';
+import {
+  type AppConfig,
+  AppException,
+  InjectConfig,
+  InjectLogger,
+  SecretBox,
+  generateOpaqueToken,
+  gitBranch,
+  gitCommit,
+  gitTag,
+  globMatches,
+  matchWatchPaths,
+} from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
@@ -27,7 +39,15 @@ import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { normalizeRepoUrl, repoName } from './repo-url';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
 import { PreviewsService } from '../previews/previews.service';
-import { DELIVERY_HEADERS, EVENT_HEADERS, type ParsedDelivery, type PullRequestEvent, type PushedRef, parseDelivery, skipMarker } from './webhook-payload';
+import {
+  DELIVERY_HEADERS,
+  EVENT_HEADERS,
+  type ParsedDelivery,
+  type PullRequestEvent,
+  type PushedRef,
+  parseDelivery,
+  skipMarker,
+} from './webhook-payload';
 import { SIGNATURE_HEADERS, verifySignature } from './webhook-signature';
 
 const PROVIDER_NAMES: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
@@ -83,7 +103,8 @@ function decideTag(app: { deployTags?: string | null }, tags: PushedRef[]): Deci
   const valid = tags.filter((p): p is PushedRef & { tag: string } => p.tag !== null && gitTag(p.tag) === null);
   if (valid.length === 0) return { outcome: 'ignored', reason: 'tag: the pushed tag name is not a valid tag name' };
   const push = valid.find((p) => tagMatches(app.deployTags as string, p.tag));
-  if (!push) return { outcome: 'ignored', reason: `tag: ${valid.map((p) => p.tag).join(', ')} does not match the application’s deployTags ${app.deployTags}` };
+  if (!push)
+    return { outcome: 'ignored', reason: `tag: ${valid.map((p) => p.tag).join(', ')} does not match the application’s deployTags ${app.deployTags}` };
   if (push.commit === null) return { outcome: 'ignored', reason: 'tag: the tag was deleted' };
   if (gitCommit(push.commit) !== null) return { outcome: 'ignored', reason: 'commit: the pushed commit is not a valid commit hash' };
   const marker = skipMarker(push.message);
@@ -92,7 +113,8 @@ function decideTag(app: { deployTags?: string | null }, tags: PushedRef[]): Deci
 }
 
 /** What a verified pull request event asks of one application's previews. */
-export type PullDecision = { action: 'ignore'; reason: string } | { action: 'deploy'; number: number; commit: string } | { action: 'close'; number: number };
+export type PullDecision =
+  { action: 'ignore'; reason: string } | { action: 'deploy'; number: number; commit: string } | { action: 'close'; number: number };
 
 /** A verified delivery as logged for each application. */
 type Received = Pick<WebhookDeliveryEntity, 'provider' | 'deliveryId' | 'event' | 'headers' | 'body' | 'bodySha256'>;
@@ -117,8 +139,13 @@ export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'> & { depl
   if (!push) {
     const tags = delivery.pushes.filter((p) => p.tag !== null);
     if (valid.length === 0 && tags.length > 0) return decideTag(app, tags);
-    if (valid.length > 0) return { outcome: 'ignored', reason: `branch: pushed to ${valid.map((p) => p.branch).join(', ')}, the application deploys ${app.gitBranch ?? 'no branch'}` };
-    if (delivery.pushes.some((p) => p.branch !== null)) return { outcome: 'ignored', reason: 'branch: the pushed branch name is not a valid branch name' };
+    if (valid.length > 0)
+      return {
+        outcome: 'ignored',
+        reason: `branch: pushed to ${valid.map((p) => p.branch).join(', ')}, the application deploys ${app.gitBranch ?? 'no branch'}`,
+      };
+    if (delivery.pushes.some((p) => p.branch !== null))
+      return { outcome: 'ignored', reason: 'branch: the pushed branch name is not a valid branch name' };
     return { outcome: 'ignored', reason: 'branch: not a branch push (a tag or another ref)' };
   }
   if (push.commit === null) return { outcome: 'ignored', reason: 'branch: the branch was deleted' };
@@ -126,10 +153,16 @@ export function decide(app: Pick<Candidate, 'gitBranch' | 'watchPaths'> & { depl
   const marker = skipMarker(push.message);
   if (marker) return { outcome: 'ignored', reason: `skipped: ${marker} in the head commit message` };
   if (app.watchPaths.length > 0) {
-    if (push.changedFiles === null) return { outcome: 'accepted', reason: 'deployed: the provider did not list every changed file, so watch paths were not checked', commit: push.commit };
+    if (push.changedFiles === null)
+      return {
+        outcome: 'accepted',
+        reason: 'deployed: the provider did not list every changed file, so watch paths were not checked',
+        commit: push.commit,
+      };
     const watched = matchWatchPaths(app.watchPaths, push.changedFiles);
     if (watched.result === 'no-match') return { outcome: 'ignored', reason: 'watch paths: no changed file matches the application’s watch paths' };
-    if (watched.result === 'unchecked') return { outcome: 'accepted', reason: `deployed: watch paths were not checked (${watched.reason})`, commit: push.commit };
+    if (watched.result === 'unchecked')
+      return { outcome: 'accepted', reason: `deployed: watch paths were not checked (${watched.reason})`, commit: push.commit };
   }
   return { outcome: 'accepted', reason: 'deployed', commit: push.commit };
 }
@@ -141,10 +174,17 @@ export function decidePull(app: Pick<Candidate, 'gitBranch' | 'previewsEnabled' 
   if (pull.action === 'close') return { action: 'close', number: pull.number };
   if (!app.previewsEnabled) return { action: 'ignore', reason: 'previews: pull request previews are off for this application' };
   if (pull.action === 'other') return { action: 'ignore', reason: `pull request: "${pull.actionName.slice(0, 60)}" does not change the preview` };
-  if (pull.baseBranch === null || gitBranch(pull.baseBranch) !== null) return { action: 'ignore', reason: 'branch: the pull request’s target branch name is not a valid branch name' };
-  if (pull.baseBranch !== app.gitBranch) return { action: 'ignore', reason: `branch: the pull request targets ${pull.baseBranch}, the application deploys ${app.gitBranch ?? 'no branch'}` };
-  if (pull.fork && !app.previewForks) return { action: 'ignore', reason: 'fork: the pull request comes from another repository, and previews of forks are off for this application' };
-  if (pull.headSha === null || gitCommit(pull.headSha) !== null) return { action: 'ignore', reason: 'commit: the pull request’s head is not a valid commit hash' };
+  if (pull.baseBranch === null || gitBranch(pull.baseBranch) !== null)
+    return { action: 'ignore', reason: 'branch: the pull request’s target branch name is not a valid branch name' };
+  if (pull.baseBranch !== app.gitBranch)
+    return {
+      action: 'ignore',
+      reason: `branch: the pull request targets ${pull.baseBranch}, the application deploys ${app.gitBranch ?? 'no branch'}`,
+    };
+  if (pull.fork && !app.previewForks)
+    return { action: 'ignore', reason: 'fork: the pull request comes from another repository, and previews of forks are off for this application' };
+  if (pull.headSha === null || gitCommit(pull.headSha) !== null)
+    return { action: 'ignore', reason: 'commit: the pull request’s head is not a valid commit hash' };
   const marker = skipMarker(pull.title);
   if (marker) return { action: 'ignore', reason: `skipped: ${marker} in the pull request title` };
   return { action: 'deploy', number: pull.number, commit: pull.headSha };
@@ -215,7 +255,9 @@ export class WebhooksService {
   }
 
   async settings(applicationId: string, origin: string): Promise<WebhookSettingsDto> {
-    const row = await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, webhookSecret: true } });
+    const row = await this.dataSource
+      .getRepository(ApplicationEntity)
+      .findOne({ where: { id: applicationId }, select: { id: true, webhookSecret: true } });
     if (!row) throw new AppException(ErrorCode.NotFound, 'No such application');
     return { applicationId, urls: this.urls(origin), secretSet: row.webhookSecret !== null };
   }
@@ -224,11 +266,21 @@ export class WebhooksService {
   async rotateSecret(caller: Caller, applicationId: string, origin: string): Promise<WebhookSecretDto> {
     const secret = generateOpaqueToken('zpw');
     await this.dataSource.transaction(async (manager) => {
-      const app = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true, name: true } });
+      const app = await manager
+        .getRepository(ApplicationEntity)
+        .findOne({ where: { id: applicationId }, select: { id: true, teamId: true, name: true } });
       if (!app) throw new AppException(ErrorCode.NotFound, 'No such application');
-      await manager.getRepository(ApplicationEntity).update({ id: applicationId }, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
+      await manager
+        .getRepository(ApplicationEntity)
+        .update({ id: applicationId }, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
       await this.audit.record(
-        { action: AuditAction.ApplicationWebhookSecretRotated, teamId: app.teamId, actor: caller, target: { type: 'application', id: applicationId }, metadata: { name: app.name } },
+        {
+          action: AuditAction.ApplicationWebhookSecretRotated,
+          teamId: app.teamId,
+          actor: caller,
+          target: { type: 'application', id: applicationId },
+          metadata: { name: app.name },
+        },
         manager,
       );
     });
@@ -237,10 +289,18 @@ export class WebhooksService {
 
   async list(applicationId: string, query: PageQuery): Promise<Paginated<WebhookDeliveryDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.deliveries.findAndCount({ where: { applicationId }, order: { receivedAt: 'DESC', id: 'DESC' }, skip: window.skip, take: window.perPage });
+    const [rows, total] = await this.deliveries.findAndCount({
+      where: { applicationId },
+      order: { receivedAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.perPage,
+    });
     // A pull request's deployment belongs to the preview: the log links to it there.
     const ids = [...new Set(rows.map((r) => r.deploymentId).filter((id): id is string => id !== null))];
-    const owners = ids.length === 0 ? [] : await this.dataSource.getRepository(DeploymentEntity).find({ where: { id: In(ids) }, select: { id: true, applicationId: true } });
+    const owners =
+      ids.length === 0
+        ? []
+        : await this.dataSource.getRepository(DeploymentEntity).find({ where: { id: In(ids) }, select: { id: true, applicationId: true } });
     const deploymentApplications = new Map(owners.map((d) => [d.id, d.applicationId]));
     return paginated(
       rows.map((r) => toDto(r, deploymentApplications)),
@@ -262,18 +322,37 @@ export class WebhooksService {
     const candidates = await this.candidates(parsed.repositories);
     if (candidates.length === 0) {
       const reason = 'no matching application';
-      if (await this.mayLogUnverified(null)) await this.claim({ ...base, teamId: null, applicationId: null, outcome: 'ignored', reason, body: this.loggedBody(rawBody), bodySha256: null });
+      if (await this.mayLogUnverified(null))
+        await this.claim({
+          ...base,
+          teamId: null,
+          applicationId: null,
+          outcome: 'ignored',
+          reason,
+          body: this.loggedBody(rawBody),
+          bodySha256: null,
+        });
       return { status: 202, receipt: { deliveries: [{ applicationId: null, outcome: 'ignored', reason, deploymentId: null }] } };
     }
 
     const signature = header(headers, SIGNATURE_HEADERS[provider]);
     const verified = candidates.filter((c) => c.webhookSecret !== null && verifySignature(provider, signature, rawBody, this.openSecret(c)));
     if (verified.length === 0) {
-      const reason = !signature ? `signature: no ${SIGNATURE_HEADERS[provider]} header` : 'signature: does not match the application’s webhook secret';
+      const reason = !signature
+        ? `signature: no ${SIGNATURE_HEADERS[provider]} header`
+        : 'signature: does not match the application’s webhook secret';
       for (const c of candidates) {
         if (!(await this.mayLogUnverified(c.id))) continue;
         // An unauthenticated body is not stored: only that something claiming this repository was refused.
-        await this.claim({ ...base, teamId: c.teamId, applicationId: c.id, outcome: 'rejected', reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason, body: '', bodySha256: null });
+        await this.claim({
+          ...base,
+          teamId: c.teamId,
+          applicationId: c.id,
+          outcome: 'rejected',
+          reason: c.webhookSecret === null ? 'signature: the application has no webhook secret yet' : reason,
+          body: '',
+          bodySha256: null,
+        });
       }
       throw new AppException(ErrorCode.Unauthorized, 'No valid webhook signature for any application of this repository');
     }
@@ -283,19 +362,17 @@ export class WebhooksService {
     return { status: parsed.kind === 'ping' ? 200 : 202, receipt: { deliveries: results } };
   }
 
-  private async handle(
-    app: Candidate,
-    parsed: ParsedDelivery,
-    base: Received,
-  ): Promise<WebhookReceiptDto['deliveries'][number]> {
+  private async handle(app: Candidate, parsed: ParsedDelivery, base: Received): Promise<WebhookReceiptDto['deliveries'][number]> {
     const claimed = await this.claimForProcessing(app, base);
     if (!claimed) {
       const first = await this.deliveries.findOneBy({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
       // A redelivery: the first outcome stands and nothing new is queued.
-      if (first && first.outcome !== 'rejected') return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
+      if (first && first.outcome !== 'rejected')
+        return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
       return this.replayed(app, base, first);
     }
-    const { outcome, reason, deploymentId } = parsed.kind === 'pull' && parsed.pull ? await this.handlePull(app, parsed.pull, base) : await this.handlePush(app, parsed, base);
+    const { outcome, reason, deploymentId } =
+      parsed.kind === 'pull' && parsed.pull ? await this.handlePull(app, parsed.pull, base) : await this.handlePush(app, parsed, base);
     await this.deliveries.update({ id: claimed }, { outcome, reason, deploymentId });
     return { applicationId: app.id, outcome, reason, deploymentId };
   }
@@ -304,7 +381,12 @@ export class WebhooksService {
     const decision = decide(app, parsed);
     if (decision.outcome !== 'accepted' || !decision.commit) return { outcome: decision.outcome, reason: decision.reason, deploymentId: null };
     try {
-      const deployment = await this.deployments.create(null, app.id, { trigger: 'webhook', commit: decision.commit, tag: decision.tag, actorName: `${PROVIDER_NAMES[base.provider]} webhook` });
+      const deployment = await this.deployments.create(null, app.id, {
+        trigger: 'webhook',
+        commit: decision.commit,
+        tag: decision.tag,
+        actorName: `${PROVIDER_NAMES[base.provider]} webhook`,
+      });
       return { outcome: 'accepted', reason: decision.reason, deploymentId: deployment.id };
     } catch (error) {
       this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook deployment not created');
@@ -319,21 +401,39 @@ export class WebhooksService {
       if (decision.action === 'ignore') return { outcome: 'ignored', reason: decision.reason, deploymentId: null };
       if (decision.action === 'close') {
         const removed = await this.previews.close(app.id, decision.number);
-        if (!removed) return { outcome: 'ignored', reason: `pull request: #${decision.number} ${pull.actionName}, and it has no preview`, deploymentId: null };
-        return { outcome: 'accepted', reason: `preview removed: #${decision.number} ${pull.actionName}${removed.domain ? ` (${removed.domain})` : ''}`, deploymentId: null };
+        if (!removed)
+          return { outcome: 'ignored', reason: `pull request: #${decision.number} ${pull.actionName}, and it has no preview`, deploymentId: null };
+        return {
+          outcome: 'accepted',
+          reason: `preview removed: #${decision.number} ${pull.actionName}${removed.domain ? ` (${removed.domain})` : ''}`,
+          deploymentId: null,
+        };
       }
       const provider = base.provider === 'bitbucket' ? null : base.provider;
-      if (!provider) return { outcome: 'ignored', reason: 'event: previews are built for GitHub, GitLab and Gitea pull requests', deploymentId: null };
+      if (!provider)
+        return { outcome: 'ignored', reason: 'event: previews are built for GitHub, GitLab and Gitea pull requests', deploymentId: null };
       const deployed = await this.previews.deploy(
         app.id,
-        { provider, number: decision.number, title: pull.title, headSha: decision.commit, headBranch: pull.headBranch ?? '', fork: pull.fork, link: pull.link },
+        {
+          provider,
+          number: decision.number,
+          title: pull.title,
+          headSha: decision.commit,
+          headBranch: pull.headBranch ?? '',
+          fork: pull.fork,
+          link: pull.link,
+        },
         `${PROVIDER_NAMES[base.provider]} webhook (pull request #${decision.number})`,
       );
       return { outcome: 'accepted', reason: `preview deployed: #${decision.number} at ${deployed.domain}`, deploymentId: deployed.deploymentId };
     } catch (error) {
       this.logger.warn({ err: error, applicationId: app.id, deliveryId: base.deliveryId }, 'webhook preview not handled');
       const detail = error instanceof AppException && error.status < 500 ? `: ${error.message}` : '';
-      return { outcome: 'ignored', reason: `error: the preview could not be ${decision.action === 'close' ? 'removed' : 'deployed'}${detail}`.slice(0, 500), deploymentId: null };
+      return {
+        outcome: 'ignored',
+        reason: `error: the preview could not be ${decision.action === 'close' ? 'removed' : 'deployed'}${detail}`.slice(0, 500),
+        deploymentId: null,
+      };
     }
   }
 
@@ -342,11 +442,22 @@ export class WebhooksService {
    * someone replaying a captured delivery sends that (a provider's own redelivery keeps its id).
    * Answered and logged, nothing queued.
    */
-  private async replayed(app: Candidate, base: Received, rejectedRow: WebhookDeliveryEntity | null): Promise<WebhookReceiptDto['deliveries'][number]> {
-    const original = await this.deliveries.findOne({ where: { applicationId: app.id, bodySha256: base.bodySha256 as string }, select: { id: true, deliveryId: true } });
+  private async replayed(
+    app: Candidate,
+    base: Received,
+    rejectedRow: WebhookDeliveryEntity | null,
+  ): Promise<WebhookReceiptDto['deliveries'][number]> {
+    const original = await this.deliveries.findOne({
+      where: { applicationId: app.id, bodySha256: base.bodySha256 as string },
+      select: { id: true, deliveryId: true },
+    });
     const reason = `duplicate: the same signed body was already received${original ? ` as delivery ${original.deliveryId}` : ''}; nothing is deployed again`;
     this.logger.warn({ applicationId: app.id, deliveryId: base.deliveryId, originalDeliveryId: original?.deliveryId }, 'webhook delivery replayed');
-    if (rejectedRow) await this.deliveries.update({ id: rejectedRow.id }, { outcome: 'ignored', reason, body: base.body, headers: base.headers, receivedAt: new Date() });
+    if (rejectedRow)
+      await this.deliveries.update(
+        { id: rejectedRow.id },
+        { outcome: 'ignored', reason, body: base.body, headers: base.headers, receivedAt: new Date() },
+      );
     else await this.claim({ ...base, bodySha256: null, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason });
     return { applicationId: app.id, outcome: 'ignored', reason, deploymentId: null };
   }
@@ -365,8 +476,19 @@ export class WebhooksService {
       const retaken = await this.deliveries
         .createQueryBuilder()
         .update()
-        .set({ outcome: 'ignored', reason: PROCESSING, body: base.body, headers: base.headers, bodySha256: base.bodySha256, receivedAt: () => 'now()' })
-        .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, { provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id })
+        .set({
+          outcome: 'ignored',
+          reason: PROCESSING,
+          body: base.body,
+          headers: base.headers,
+          bodySha256: base.bodySha256,
+          receivedAt: () => 'now()',
+        })
+        .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, {
+          provider: base.provider,
+          deliveryId: base.deliveryId,
+          applicationId: app.id,
+        })
         .returning(['id'])
         .execute();
       return (retaken.raw as { id: string }[])[0]?.id ?? null;
@@ -418,7 +540,9 @@ export class WebhooksService {
 
   private async mayLogUnverified(applicationId: string | null): Promise<boolean> {
     try {
-      return (await this.rateLimiter.hit({ key: `webhook-unverified:${applicationId ?? 'none'}`, ...UNVERIFIED_LOG_LIMIT })) <= UNVERIFIED_LOG_LIMIT.limit;
+      return (
+        (await this.rateLimiter.hit({ key: `webhook-unverified:${applicationId ?? 'none'}`, ...UNVERIFIED_LOG_LIMIT })) <= UNVERIFIED_LOG_LIMIT.limit
+      );
     } catch (error) {
       // Redis unavailable: log the delivery anyway (pruning still bounds the table).
       this.logger.warn({ err: error }, 'webhook log limit not checked');

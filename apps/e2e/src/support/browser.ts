@@ -135,8 +135,8 @@ export function describeProblems(problems: PageProblems, expected: readonly Expe
   return [
     ...problems.consoleErrors.filter((text) => !isExpected(expected, 'console', text)).map((text) => `console error: ${text}`),
     ...problems.pageErrors.map((text) => `uncaught exception: ${text}`),
-    ...problems.cspViolations.map(
-      (v) => `CSP violation of ${v.directive}: blocked ${v.blockedUri || '(inline)'} in ${v.sourceFile || '?'}:${v.line} ${v.sample}`.trim(),
+    ...problems.cspViolations.map((v) =>
+      `CSP violation of ${v.directive}: blocked ${v.blockedUri || '(inline)'} in ${v.sourceFile || '?'}:${v.line} ${v.sample}`.trim(),
     ),
     ...problems.failedRequests.filter((text) => !isExpected(expected, 'request', text)).map((text) => `failed request: ${text}`),
   ];

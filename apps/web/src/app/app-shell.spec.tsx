@@ -40,7 +40,11 @@ describe(AppShell.name, () => {
   });
 
   it('shows how to start a worker when none is running', async () => {
-    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
+    mockApi({
+      [ME]: () => jsonResponse(aMe()),
+      [READY]: () => jsonResponse(readyReadiness),
+      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
+    });
 
     renderApp('/');
 
@@ -102,16 +106,17 @@ describe(AppShell.name, () => {
   });
 
   it('updates the Overview from system:status pushes', async () => {
-    mockApi({ [ME]: () => jsonResponse(aMe()), [READY]: () => jsonResponse(readyReadiness), [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })) });
+    mockApi({
+      [ME]: () => jsonResponse(aMe()),
+      [READY]: () => jsonResponse(readyReadiness),
+      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
+    });
     renderApp('/');
     const workers = screen.getByTestId('workers-card');
     await waitFor(() => expect(workers.textContent).toContain('0 online'));
 
     act(() =>
-      emitServerEvent(
-        'system:status',
-        aSystemStatus({ readiness: redisDownReadiness, workers: [aWorker({ id: 'w2', hostname: 'late-starter' })] }),
-      ),
+      emitServerEvent('system:status', aSystemStatus({ readiness: redisDownReadiness, workers: [aWorker({ id: 'w2', hostname: 'late-starter' })] })),
     );
 
     // react-query notifies observers on a timer, after act() has returned.

@@ -21,7 +21,7 @@ function lint(file: string, code: string): string[] {
     ],
     { filename: path.join(SRC, file) },
   );
-  return messages.map((message) => message.ruleId === 'zpanel-web/feature-boundaries' ? message.message : `${message.ruleId}: ${message.message}`);
+  return messages.map((message) => (message.ruleId === 'zpanel-web/feature-boundaries' ? message.message : `${message.ruleId}: ${message.message}`));
 }
 
 // The rule itself; that the SPA follows it is checked by `npm run lint` over every file.
@@ -64,5 +64,4 @@ describe('feature boundaries lint rule', () => {
       ]);
     }
   });
-
 });

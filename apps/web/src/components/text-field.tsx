@@ -17,13 +17,7 @@ export function TextField({ label, hint, error, className, ...input }: TextField
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <input
-        id={id}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={note ? noteId : undefined}
-        {...input}
-      />
+      <input id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={note ? noteId : undefined} {...input} />
       {note && (
         <p id={noteId} className={error ? 'field__error' : 'field__hint'}>
           {note}

@@ -181,8 +181,7 @@ describe('apiRequest with a session', () => {
   }
 
   /** Answers 401 to the old token and 200 to the new one, as the API does after a refresh. */
-  const statusByToken = ({ headers }: SentRequest) =>
-    headers.get('Authorization') === 'Bearer new-token' ? jsonResponse({ ok: true }) : expired();
+  const statusByToken = ({ headers }: SentRequest) => (headers.get('Authorization') === 'Bearer new-token' ? jsonResponse({ ok: true }) : expired());
 
   it('sends the access token and the current team with protected requests', async () => {
     signIn('old-token', 'team-9');
@@ -198,8 +197,7 @@ describe('apiRequest with a session', () => {
   it('sends neither token nor team with anonymous requests, and does not refresh on their 401', async () => {
     signIn('old-token', 'team-9');
     const fetchMock = mockApi({
-      'POST /api/v1/auth/login': () =>
-        problemResponse({ status: 401, title: 'Unauthorized', code: ErrorCode.InvalidCredentials }),
+      'POST /api/v1/auth/login': () => problemResponse({ status: 401, title: 'Unauthorized', code: ErrorCode.InvalidCredentials }),
     });
 
     const error = await rejection(apiRequest('/api/v1/auth/login', { method: 'POST', body: {}, anonymous: true }));
@@ -220,10 +218,7 @@ describe('apiRequest with a session', () => {
 
     await expect(apiRequest(STATUS)).resolves.toEqual({ ok: true });
 
-    expect(requestsTo(fetchMock, STATUS).map(({ headers }) => headers.get('Authorization'))).toEqual([
-      'Bearer old-token',
-      'Bearer new-token',
-    ]);
+    expect(requestsTo(fetchMock, STATUS).map(({ headers }) => headers.get('Authorization'))).toEqual(['Bearer old-token', 'Bearer new-token']);
     const [refresh] = requestsTo(fetchMock, '/api/v1/auth/refresh', 'POST');
     expect(refresh.headers.has('Authorization')).toBe(false);
     expect(fetchMock.mock.calls.find(([url]) => url === '/api/v1/auth/refresh')?.[1]?.credentials).toBe('include');
@@ -250,10 +245,7 @@ describe('apiRequest with a session', () => {
 
     await expect(both).resolves.toEqual([{ ok: true }, { ok: true }]);
     expect(requestsTo(fetchMock, '/api/v1/auth/refresh', 'POST')).toHaveLength(1);
-    expect(requestsTo(fetchMock, '/api/health').map(({ headers }) => headers.get('Authorization'))).toEqual([
-      'Bearer old-token',
-      'Bearer new-token',
-    ]);
+    expect(requestsTo(fetchMock, '/api/health').map(({ headers }) => headers.get('Authorization'))).toEqual(['Bearer old-token', 'Bearer new-token']);
   });
 
   it('retries with the newer token, without refreshing again, when another request renewed it meanwhile', async () => {
@@ -270,10 +262,7 @@ describe('apiRequest with a session', () => {
     await expect(apiRequest(STATUS)).resolves.toEqual({ ok: true });
 
     // No refresh route is mocked: a refresh request would fail the test.
-    expect(requestsTo(fetchMock, STATUS).map(({ headers }) => headers.get('Authorization'))).toEqual([
-      'Bearer old-token',
-      'Bearer new-token',
-    ]);
+    expect(requestsTo(fetchMock, STATUS).map(({ headers }) => headers.get('Authorization'))).toEqual(['Bearer old-token', 'Bearer new-token']);
   });
 
   it('gives up when the refresh is refused: ends the session as expired and throws the 401', async () => {
@@ -304,8 +293,7 @@ describe('apiRequest with a session', () => {
   it('does not take a wrong current password (401 invalid_credentials) for an expired token', async () => {
     signIn();
     const fetchMock = mockApi({
-      'POST /api/v1/me/password': () =>
-        problemResponse({ status: 401, title: 'Unauthorized', code: ErrorCode.InvalidCredentials }),
+      'POST /api/v1/me/password': () => problemResponse({ status: 401, title: 'Unauthorized', code: ErrorCode.InvalidCredentials }),
     });
 
     const error = await rejection(apiRequest('/api/v1/me/password', { method: 'POST', body: {} }));
@@ -370,9 +358,7 @@ describe(refreshSession.name, () => {
 
 describe('ApiError.retryAfterSeconds', () => {
   it('reads the Retry-After header of a 429 in seconds', async () => {
-    stubFetch(async () =>
-      problemResponse({ status: 429, title: 'Too Many Requests', code: ErrorCode.RateLimited }, { 'Retry-After': '42' }),
-    );
+    stubFetch(async () => problemResponse({ status: 429, title: 'Too Many Requests', code: ErrorCode.RateLimited }, { 'Retry-After': '42' }));
 
     const error = await rejection(apiRequest('/api/v1/auth/login', { method: 'POST', anonymous: true }));
 

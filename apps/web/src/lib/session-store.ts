@@ -38,8 +38,7 @@ export const useSessionStore = create<SessionState>()(
           accessTokenExpiresAt: new Date(accessTokenExpiresAt).getTime(),
           signOutReason: undefined,
         }),
-      endSession: (reason) =>
-        set({ status: 'signedOut', accessToken: undefined, accessTokenExpiresAt: undefined, signOutReason: reason }),
+      endSession: (reason) => set({ status: 'signedOut', accessToken: undefined, accessTokenExpiresAt: undefined, signOutReason: reason }),
       selectTeam: (teamId) => set({ teamId }),
     }),
     { name: TEAM_STORAGE_KEY, partialize: ({ teamId }) => ({ teamId }) },

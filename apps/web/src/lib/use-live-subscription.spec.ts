@@ -34,7 +34,11 @@ vi.mock('./socket', () => ({ getSocket: () => fake.socket }));
 
 const { useLiveSubscription } = await import('./use-live-subscription');
 
-const subscribes = () => fake.emitted.filter((e) => e.event === 'live:subscribe') as { payload: { subscriptionId: string; after?: string }; ack: (r: LiveSubscribeResult) => void }[];
+const subscribes = () =>
+  fake.emitted.filter((e) => e.event === 'live:subscribe') as {
+    payload: { subscriptionId: string; after?: string };
+    ack: (r: LiveSubscribeResult) => void;
+  }[];
 const output = (data: string): CommandRunLiveEvent => ({ type: 'output', stream: 'stdout', data });
 
 describe('useLiveSubscription', () => {
@@ -45,9 +49,17 @@ describe('useLiveSubscription', () => {
   });
 
   const mount = (key: string | null, seen: string[]) =>
-    renderHook(({ k }) => useLiveSubscription<'command-run'>(k, (after) => ({ kind: 'command-run', runId: 'run-1', after }), (event) => seen.push(event.type === 'output' ? event.data : event.type)), {
-      initialProps: { k: key },
-    });
+    renderHook(
+      ({ k }) =>
+        useLiveSubscription<'command-run'>(
+          k,
+          (after) => ({ kind: 'command-run', runId: 'run-1', after }),
+          (event) => seen.push(event.type === 'output' ? event.data : event.type),
+        ),
+      {
+        initialProps: { k: key },
+      },
+    );
 
   it('subscribes, reports live once acknowledged, and delivers only its own events', () => {
     const seen: string[] = [];
@@ -93,14 +105,22 @@ describe('useLiveSubscription', () => {
     const [first] = subscribes();
     act(() => first.ack({ ok: true, subscriptionId: first.payload.subscriptionId }));
 
-    act(() => fake.socket.fire('live:ended', { subscriptionId: first.payload.subscriptionId, reason: 'expired', message: 'The access token expired' }));
+    act(() =>
+      fake.socket.fire('live:ended', { subscriptionId: first.payload.subscriptionId, reason: 'expired', message: 'The access token expired' }),
+    );
     expect(result.current.status).toBe('subscribing');
     act(() => fake.socket.fire('connect'));
     const [, second] = subscribes();
     act(() => second.ack({ ok: true, subscriptionId: second.payload.subscriptionId }));
     expect(result.current.status).toBe('live');
 
-    act(() => fake.socket.fire('live:ended', { subscriptionId: second.payload.subscriptionId, reason: 'forbidden', message: 'Your role (member) does not allow this (needs admin)' }));
+    act(() =>
+      fake.socket.fire('live:ended', {
+        subscriptionId: second.payload.subscriptionId,
+        reason: 'forbidden',
+        message: 'Your role (member) does not allow this (needs admin)',
+      }),
+    );
     expect(result.current).toEqual({ status: 'error', message: 'Your role (member) does not allow this (needs admin)', httpStatus: 403 });
     // The gateway already stopped it: nothing left to unsubscribe.
     unmount();

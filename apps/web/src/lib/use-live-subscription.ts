@@ -2,9 +2,7 @@ import type { LiveEndedMessage, LiveEventMap, LiveKind, LiveSubscribeRequest, Li
 import { useEffect, useEffectEvent, useState } from 'react';
 import { getSocket } from './socket';
 
-export type LiveSubscriptionState =
-  | { status: 'idle' | 'subscribing' | 'live' }
-  | { status: 'error'; message: string; httpStatus: number };
+export type LiveSubscriptionState = { status: 'idle' | 'subscribing' | 'live' } | { status: 'error'; message: string; httpStatus: number };
 
 let counter = 0;
 function nextSubscriptionId(): string {

@@ -23,8 +23,14 @@ describe(enqueueProxySync.name, () => {
   it('names the window in the job id and delays the job to the window’s end', () => {
     const serverId = randomUUID();
     const start = 1_700_000_000_000;
-    expect(proxySyncJobOptions(serverId, start)).toMatchObject({ jobId: `proxy-sync-${serverId}-${start / PROXY_SYNC_WINDOW_MS}`, delay: PROXY_SYNC_WINDOW_MS });
-    expect(proxySyncJobOptions(serverId, start + PROXY_SYNC_WINDOW_MS - 1)).toMatchObject({ jobId: `proxy-sync-${serverId}-${start / PROXY_SYNC_WINDOW_MS}`, delay: 1 });
+    expect(proxySyncJobOptions(serverId, start)).toMatchObject({
+      jobId: `proxy-sync-${serverId}-${start / PROXY_SYNC_WINDOW_MS}`,
+      delay: PROXY_SYNC_WINDOW_MS,
+    });
+    expect(proxySyncJobOptions(serverId, start + PROXY_SYNC_WINDOW_MS - 1)).toMatchObject({
+      jobId: `proxy-sync-${serverId}-${start / PROXY_SYNC_WINDOW_MS}`,
+      delay: 1,
+    });
     expect(proxySyncJobOptions(serverId, start + PROXY_SYNC_WINDOW_MS).jobId).toBe(`proxy-sync-${serverId}-${start / PROXY_SYNC_WINDOW_MS + 1}`);
     expect(proxySyncJobOptions(serverId, start)).toMatchObject({ attempts: 5, removeOnComplete: true });
   });

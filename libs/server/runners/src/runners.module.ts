@@ -35,5 +35,20 @@ const PROXY = [ServerProxies, ServerProxySyncHandler];
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
-@Module({ providers: [WorkerSshPool, ServerTargets, SystemProbeHandler, ServerValidationHandler, ServerContainersHandler, ServerCommandHandler, CommandRunsReaperHandler, ContainerLogsFollowHandler, ...CHECKS, ...DEPLOYMENTS, ...PROXY, ...WEBHOOKS] })
+@Module({
+  providers: [
+    WorkerSshPool,
+    ServerTargets,
+    SystemProbeHandler,
+    ServerValidationHandler,
+    ServerContainersHandler,
+    ServerCommandHandler,
+    CommandRunsReaperHandler,
+    ContainerLogsFollowHandler,
+    ...CHECKS,
+    ...DEPLOYMENTS,
+    ...PROXY,
+    ...WEBHOOKS,
+  ],
+})
 export class RunnersModule {}

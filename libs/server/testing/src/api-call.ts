@@ -16,7 +16,13 @@ export interface ApiCallerOptions {
 
 /** `call(method, path, bearer?, jsonBody?, headers?)` against a running API, parsing JSON answers. */
 export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {}) {
-  return async <T = unknown>(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
+  return async <T = unknown>(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
     const res = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: {

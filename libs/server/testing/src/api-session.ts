@@ -40,6 +40,9 @@ export async function createOwner(baseUrl: string, owner: CreateOwnerRequest = D
     'owner setup',
   );
   const session = await signIn(baseUrl, owner);
-  const me = await json<{ teams: { teamId: string }[] }>(await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } }), 'me');
+  const me = await json<{ teams: { teamId: string }[] }>(
+    await fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } }),
+    'me',
+  );
   return { ...session, teamId: me.teams[0].teamId, credentials: { email: owner.email, password: owner.password } };
 }

@@ -25,7 +25,9 @@ export const TEST_BASE_IMAGE = 'zpanel-test/busybox';
 /** Files of a sample app: busybox httpd on 8080 serving `version`, after the extra Dockerfile lines given. */
 export function sampleAppFiles(version: string, extraDockerfileLines: string[] = []): Record<string, string> {
   return {
-    Dockerfile: [`FROM ${TEST_BASE_IMAGE}`, ...extraDockerfileLines, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+    Dockerfile: [`FROM ${TEST_BASE_IMAGE}`, ...extraDockerfileLines, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join(
+      '\n',
+    ),
     'www/index.html': version,
   };
 }
@@ -41,8 +43,11 @@ export function ownerCaller(stack: () => Stack, owner: () => SignedIn): OwnerCal
 /** Registers the test server (the local engine behind the test sshd) and waits until it is ready. */
 export async function readyTestServer(asOwner: OwnerCall): Promise<ServerDto> {
   const ssh = testSshTarget();
-  const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-  const server = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })).body;
+  const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }))
+    .body;
+  const server = (
+    await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })
+  ).body;
   await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
   return waitFor(
     async () => {
@@ -55,7 +60,11 @@ export async function readyTestServer(asOwner: OwnerCall): Promise<ServerDto> {
 }
 
 /** A project's production environment and, in it, an application on `serverId` built from `settings`. */
-export async function createApplication(asOwner: OwnerCall, serverId: string, settings: Omit<CreateApplicationRequest, 'environmentId' | 'serverId'>): Promise<ApplicationDto> {
+export async function createApplication(
+  asOwner: OwnerCall,
+  serverId: string,
+  settings: Omit<CreateApplicationRequest, 'environmentId' | 'serverId'>,
+): Promise<ApplicationDto> {
   const project = (await asOwner<{ id: string }>('POST', '/api/v1/projects', { name: `Project ${settings.name}` })).body;
   const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
   const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', { environmentId: environment.id, serverId, ...settings });

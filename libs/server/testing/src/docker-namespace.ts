@@ -13,7 +13,10 @@ export function dockerCli(...args: string[]): string {
  */
 export function removeDockerNamespace(namespace: string): void {
   const label = `label=${ZPANEL_LABELS.namespace}=${namespace}`;
-  const list = (...args: string[]) => dockerCli(...args).split('\n').filter(Boolean);
+  const list = (...args: string[]) =>
+    dockerCli(...args)
+      .split('\n')
+      .filter(Boolean);
   const containers = list('ps', '-aq', '--filter', label);
   if (containers.length) dockerCli('rm', '-f', '-v', ...containers);
   // An image built FROM another of the namespace's images pins its parent until it is gone itself:

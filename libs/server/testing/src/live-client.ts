@@ -13,7 +13,12 @@ export type EventsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Connects to the live events gateway as the SPA does; resolves once connected (rejects if refused). */
 export function connectEvents(baseUrl: string, token: string): Promise<EventsSocket> {
-  const socket: EventsSocket = io(`${baseUrl}${EVENTS_NAMESPACE}`, { path: '/socket.io', transports: ['websocket'], reconnection: false, auth: { token } });
+  const socket: EventsSocket = io(`${baseUrl}${EVENTS_NAMESPACE}`, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    auth: { token },
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
@@ -31,7 +36,11 @@ export interface LiveSubscription<E = unknown> {
 }
 
 /** Subscribes and collects the subscription's events (including those replayed before the ack). */
-export async function liveSubscribe<E = unknown>(socket: EventsSocket, request: LiveSubscribeRequest, subscriptionId: string = randomUUID()): Promise<LiveSubscription<E>> {
+export async function liveSubscribe<E = unknown>(
+  socket: EventsSocket,
+  request: LiveSubscribeRequest,
+  subscriptionId: string = randomUUID(),
+): Promise<LiveSubscription<E>> {
   const events: LiveEventMessage<E>[] = [];
   socket.on('live:event', (message) => {
     if (message.subscriptionId === subscriptionId) events.push(message as LiveEventMessage<E>);

@@ -28,7 +28,14 @@ function repoParts(repoUrl: string): { host: string; fullName: string; name: str
   const fullName = url.pathname.replace(/^\//, '').replace(/\.git$/, '');
   const parts = fullName.split('/');
   const name = parts[parts.length - 1];
-  return { host: url.host, fullName, name, owner: parts.length > 1 ? parts[0] : 'owner', web: `${url.protocol}//${url.host}/${fullName}`, ssh: `git@${url.hostname}:${fullName}.git` };
+  return {
+    host: url.host,
+    fullName,
+    name,
+    owner: parts.length > 1 ? parts[0] : 'owner',
+    web: `${url.protocol}//${url.host}/${fullName}`,
+    ssh: `git@${url.hostname}:${fullName}.git`,
+  };
 }
 
 function githubLike(spec: PushSpec): Record<string, unknown> {
@@ -85,7 +92,14 @@ export function githubPingPayload(repoUrl: string): Record<string, unknown> {
   return {
     zen: 'Design for failure.',
     hook_id: 30,
-    hook: { type: 'Repository', id: 30, name: 'web', active: true, events: ['push'], config: { content_type: 'json', insecure_ssl: '0', url: 'https://zpanel.example.com/webhooks/github' } },
+    hook: {
+      type: 'Repository',
+      id: 30,
+      name: 'web',
+      active: true,
+      events: ['push'],
+      config: { content_type: 'json', insecure_ssl: '0', url: 'https://zpanel.example.com/webhooks/github' },
+    },
     repository: { id: 186853002, name: r.name, full_name: r.fullName, html_url: r.web, clone_url: repoUrl, ssh_url: r.ssh },
     sender: { login: author.username, id: 21031067 },
   };
@@ -94,7 +108,11 @@ export function githubPingPayload(repoUrl: string): Record<string, unknown> {
 export function giteaPushPayload(spec: PushSpec): Record<string, unknown> {
   const payload = githubLike(spec);
   const repository = payload.repository as Record<string, unknown>;
-  return { ...payload, total_commits: 1, repository: { ...repository, owner: { id: 1, login: repoParts(spec.repoUrl).owner, username: repoParts(spec.repoUrl).owner } } };
+  return {
+    ...payload,
+    total_commits: 1,
+    repository: { ...repository, owner: { id: 1, login: repoParts(spec.repoUrl).owner, username: repoParts(spec.repoUrl).owner } },
+  };
 }
 
 export function gitlabPushPayload(spec: PushSpec): Record<string, unknown> {
@@ -176,19 +194,51 @@ export function bitbucketPushPayload(spec: PushSpec): Record<string, unknown> {
 }
 
 /** The headers a provider sends with a delivery, signed with `secret` (null: no signature header). */
-export function webhookHeaders(provider: WebhookProviderName, body: string, secret: string | null, options: { event?: string; deliveryId?: string } = {}): Record<string, string> {
+export function webhookHeaders(
+  provider: WebhookProviderName,
+  body: string,
+  secret: string | null,
+  options: { event?: string; deliveryId?: string } = {},
+): Record<string, string> {
   const deliveryId = options.deliveryId ?? randomUUID();
   const hex = secret === null ? null : createHmac('sha256', secret).update(body).digest('hex');
   const common = { 'content-type': 'application/json' };
   switch (provider) {
     case 'github':
-      return { ...common, 'user-agent': 'GitHub-Hookshot/044aadd', 'x-github-event': options.event ?? 'push', 'x-github-delivery': deliveryId, 'x-github-hook-id': '30', ...(hex ? { 'x-hub-signature-256': `sha256=${hex}` } : {}) };
+      return {
+        ...common,
+        'user-agent': 'GitHub-Hookshot/044aadd',
+        'x-github-event': options.event ?? 'push',
+        'x-github-delivery': deliveryId,
+        'x-github-hook-id': '30',
+        ...(hex ? { 'x-hub-signature-256': `sha256=${hex}` } : {}),
+      };
     case 'gitea':
-      return { ...common, 'user-agent': 'Go-http-client/1.1', 'x-gitea-event': options.event ?? 'push', 'x-gitea-delivery': deliveryId, ...(hex ? { 'x-gitea-signature': hex } : {}) };
+      return {
+        ...common,
+        'user-agent': 'Go-http-client/1.1',
+        'x-gitea-event': options.event ?? 'push',
+        'x-gitea-delivery': deliveryId,
+        ...(hex ? { 'x-gitea-signature': hex } : {}),
+      };
     case 'gitlab':
-      return { ...common, 'user-agent': 'GitLab/17.5.0', 'x-gitlab-event': options.event ?? 'Push Hook', 'x-gitlab-event-uuid': deliveryId, 'x-gitlab-instance': 'https://gitlab.example.com', ...(secret !== null ? { 'x-gitlab-token': secret } : {}) };
+      return {
+        ...common,
+        'user-agent': 'GitLab/17.5.0',
+        'x-gitlab-event': options.event ?? 'Push Hook',
+        'x-gitlab-event-uuid': deliveryId,
+        'x-gitlab-instance': 'https://gitlab.example.com',
+        ...(secret !== null ? { 'x-gitlab-token': secret } : {}),
+      };
     case 'bitbucket':
-      return { ...common, 'user-agent': 'Bitbucket-Webhooks/2.0', 'x-event-key': options.event ?? 'repo:push', 'x-request-uuid': deliveryId, 'x-hook-uuid': '{a1b2}', ...(hex ? { 'x-hub-signature': `sha256=${hex}` } : {}) };
+      return {
+        ...common,
+        'user-agent': 'Bitbucket-Webhooks/2.0',
+        'x-event-key': options.event ?? 'repo:push',
+        'x-request-uuid': deliveryId,
+        'x-hook-uuid': '{a1b2}',
+        ...(hex ? { 'x-hub-signature': `sha256=${hex}` } : {}),
+      };
   }
 }
 
@@ -221,7 +271,16 @@ export function githubPullRequestPayload(spec: PullRequestSpec): Json {
   const byAction = examples.find((e) => e.name === 'pull_request')?.examples ?? [];
   const example = structuredClone(byAction.find((e) => e.action === spec.action) ?? byAction.find((e) => e.action === 'opened')) as Json;
   const r = repoParts(spec.repoUrl);
-  const repository = { ...(example.repository as Json), name: r.name, full_name: r.fullName, html_url: r.web, url: r.web, clone_url: spec.repoUrl, ssh_url: r.ssh, git_url: `git://${r.host}/${r.fullName}.git` };
+  const repository = {
+    ...(example.repository as Json),
+    name: r.name,
+    full_name: r.fullName,
+    html_url: r.web,
+    url: r.web,
+    clone_url: spec.repoUrl,
+    ssh_url: r.ssh,
+    git_url: `git://${r.host}/${r.fullName}.git`,
+  };
   const pr = example.pull_request as Json;
   const head = pr.head as Json;
   const base = pr.base as Json;
@@ -246,7 +305,15 @@ export function githubPullRequestPayload(spec: PullRequestSpec): Json {
 /** A Gitea `pull_request` delivery as Gitea documents it (GitHub's shape with repo ids on head and base). */
 export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
   const r = repoParts(spec.repoUrl);
-  const repository = { id: 7, name: r.name, full_name: r.fullName, html_url: r.web, clone_url: spec.repoUrl, ssh_url: r.ssh, owner: { id: 1, login: r.owner, username: r.owner } };
+  const repository = {
+    id: 7,
+    name: r.name,
+    full_name: r.fullName,
+    html_url: r.web,
+    clone_url: spec.repoUrl,
+    ssh_url: r.ssh,
+    owner: { id: 1, login: r.owner, username: r.owner },
+  };
   const headRepo = spec.fork ? { ...repository, id: 99, full_name: `someone-else/${r.name}`, fork: true } : repository;
   return {
     action: spec.action,
@@ -260,7 +327,13 @@ export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
       html_url: `${r.web}/pulls/${spec.number}`,
       merged: false,
       head: { label: spec.headBranch ?? 'feature', ref: spec.headBranch ?? 'feature', sha: spec.headSha, repo_id: headRepo.id, repo: headRepo },
-      base: { label: spec.baseBranch, ref: spec.baseBranch, sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246', repo_id: repository.id, repo: repository },
+      base: {
+        label: spec.baseBranch,
+        ref: spec.baseBranch,
+        sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246',
+        repo_id: repository.id,
+        repo: repository,
+      },
     },
     repository,
     sender: { id: 1, login: author.username, username: author.username },
@@ -270,7 +343,16 @@ export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
 /** A GitLab "Merge Request Hook" delivery as GitLab documents it. */
 export function gitlabMergeRequestPayload(spec: PullRequestSpec): Json {
   const r = repoParts(spec.repoUrl);
-  const project = { id: 15, name: r.name, web_url: r.web, git_ssh_url: r.ssh, git_http_url: spec.repoUrl, namespace: r.owner, path_with_namespace: r.fullName, default_branch: 'main' };
+  const project = {
+    id: 15,
+    name: r.name,
+    web_url: r.web,
+    git_ssh_url: r.ssh,
+    git_http_url: spec.repoUrl,
+    namespace: r.owner,
+    path_with_namespace: r.fullName,
+    default_branch: 'main',
+  };
   return {
     object_kind: 'merge_request',
     event_type: 'merge_request',
@@ -288,7 +370,12 @@ export function gitlabMergeRequestPayload(spec: PullRequestSpec): Json {
       source_project_id: spec.fork ? 16 : 15,
       target_project_id: 15,
       url: `${r.web}/-/merge_requests/${spec.number}`,
-      last_commit: { id: spec.headSha, message: spec.title ?? 'Update the app', timestamp: '2026-11-23T08:00:00+00:00', url: `${r.web}/-/commit/${spec.headSha}` },
+      last_commit: {
+        id: spec.headSha,
+        message: spec.title ?? 'Update the app',
+        timestamp: '2026-11-23T08:00:00+00:00',
+        url: `${r.web}/-/commit/${spec.headSha}`,
+      },
       ...(spec.oldrev ? { oldrev: spec.oldrev } : {}),
     },
   };

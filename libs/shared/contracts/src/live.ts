@@ -101,8 +101,7 @@ export type ContainerLogLiveEvent =
   | { type: 'end'; reason: string };
 
 export type CommandRunLiveEvent =
-  | { type: 'output'; stream: 'stdout' | 'stderr'; data: string }
-  | { type: 'finished'; status: CommandRunStatus; exitCode: number | null };
+  { type: 'output'; stream: 'stdout' | 'stderr'; data: string } | { type: 'finished'; status: CommandRunStatus; exitCode: number | null };
 
 export type DeploymentLiveEvent =
   /** Lines in `seq` order; resume with the last `seq` seen as `afterSeq`. */

@@ -10,7 +10,8 @@ export const commandRunKeys = {
   all: ['command-runs'] as const,
   server: (teamId: string, serverId: string) => [...commandRunKeys.all, teamId, serverId] as const,
   lists: (teamId: string, serverId: string) => [...commandRunKeys.server(teamId, serverId), 'list'] as const,
-  list: (teamId: string, serverId: string, page: number) => [...commandRunKeys.lists(teamId, serverId), { page, perPage: COMMAND_RUNS_PER_PAGE }] as const,
+  list: (teamId: string, serverId: string, page: number) =>
+    [...commandRunKeys.lists(teamId, serverId), { page, perPage: COMMAND_RUNS_PER_PAGE }] as const,
   detail: (teamId: string, serverId: string, runId: string) => [...commandRunKeys.server(teamId, serverId), 'detail', runId] as const,
 };
 

@@ -2,14 +2,7 @@ import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-q
 import type { InviteMemberRequest, MeResponse, Role, SessionResponse, TeamMembershipDto } from '@zpanel/contracts';
 import { useSessionStore } from '../../lib/session-store';
 import { authKeys } from '../../shared/session/queries';
-import {
-  acceptInvitation,
-  changeMemberRole,
-  inviteMember,
-  registerWithInvitation,
-  removeMember,
-  revokeInvitation,
-} from './api';
+import { acceptInvitation, changeMemberRole, inviteMember, registerWithInvitation, removeMember, revokeInvitation } from './api';
 import { membersKeys } from './queries';
 
 export function useChangeMemberRole(teamId: string) {
@@ -39,7 +32,10 @@ export function useLeaveTeam(teamId: string) {
 
 /** Drops a team just left from the cache; answers the team to switch to, if any is left. */
 export function forgetTeam(queryClient: QueryClient, teamId: string): TeamMembershipDto | undefined {
-  const me = queryClient.setQueryData<MeResponse>(authKeys.me(), (cached) => cached && { ...cached, teams: cached.teams.filter((team) => team.teamId !== teamId) });
+  const me = queryClient.setQueryData<MeResponse>(
+    authKeys.me(),
+    (cached) => cached && { ...cached, teams: cached.teams.filter((team) => team.teamId !== teamId) },
+  );
   queryClient.removeQueries({ queryKey: membersKeys.team(teamId) });
   void queryClient.invalidateQueries({ queryKey: authKeys.me() });
   return me?.teams[0];

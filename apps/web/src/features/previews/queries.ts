@@ -8,7 +8,8 @@ export const PREVIEWS_POLL_MS = 5_000;
 export const previewKeys = {
   all: ['previews'] as const,
   application: (teamId: string, applicationId: string) => [...previewKeys.all, teamId, applicationId] as const,
-  list: (teamId: string, applicationId: string, page: number) => [...previewKeys.application(teamId, applicationId), 'list', { page, perPage: PREVIEWS_PER_PAGE }] as const,
+  list: (teamId: string, applicationId: string, page: number) =>
+    [...previewKeys.application(teamId, applicationId), 'list', { page, perPage: PREVIEWS_PER_PAGE }] as const,
 };
 
 export function usePreviews(teamId: string, applicationId: string, page: number) {

@@ -12,5 +12,8 @@ export function rotateWebhookSecret(applicationId: string): Promise<WebhookSecre
 }
 
 export function fetchWebhookDeliveries(applicationId: string, query: PageQuery, signal?: AbortSignal): Promise<Paginated<WebhookDeliveryDto>> {
-  return apiRequest<Paginated<WebhookDeliveryDto>>(`${applicationPath(applicationId)}/webhook-deliveries`, { signal, query: { page: query.page, perPage: query.perPage } });
+  return apiRequest<Paginated<WebhookDeliveryDto>>(`${applicationPath(applicationId)}/webhook-deliveries`, {
+    signal,
+    query: { page: query.page, perPage: query.perPage },
+  });
 }

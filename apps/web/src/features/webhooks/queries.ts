@@ -9,7 +9,8 @@ export const webhookKeys = {
   all: ['webhooks'] as const,
   application: (teamId: string, applicationId: string) => [...webhookKeys.all, teamId, applicationId] as const,
   settings: (teamId: string, applicationId: string) => [...webhookKeys.application(teamId, applicationId), 'settings'] as const,
-  deliveries: (teamId: string, applicationId: string, page: number) => [...webhookKeys.application(teamId, applicationId), 'deliveries', page] as const,
+  deliveries: (teamId: string, applicationId: string, page: number) =>
+    [...webhookKeys.application(teamId, applicationId), 'deliveries', page] as const,
 };
 
 export function useWebhookSettings(teamId: string, applicationId: string) {

@@ -102,7 +102,9 @@ export function numberField(text: string): number {
 export const optionalNumber = (text: string): number | null => (text.trim() === '' ? null : numberField(text));
 
 /** The source settings of the chosen build pack only; the other pack's fields are not sent. */
-export function sourceRequest(form: SourceForm): Pick<
+export function sourceRequest(
+  form: SourceForm,
+): Pick<
   CreateApplicationRequest,
   'buildPack' | 'gitUrl' | 'gitBranch' | 'deployKeyId' | 'dockerfilePath' | 'buildTarget' | 'baseDirectory' | 'imageReference'
 > {
@@ -129,7 +131,9 @@ export function healthCheckRequest(form: HealthCheckForm): HealthCheckSettings {
   };
 }
 
-export function runtimeRequest(form: RuntimeForm): Pick<CreateApplicationRequest, 'restartPolicy' | 'cpuLimit' | 'memoryLimitMb' | 'stopGraceSeconds' | 'keepImages'> {
+export function runtimeRequest(
+  form: RuntimeForm,
+): Pick<CreateApplicationRequest, 'restartPolicy' | 'cpuLimit' | 'memoryLimitMb' | 'stopGraceSeconds' | 'keepImages'> {
   return {
     restartPolicy: form.restartPolicy,
     cpuLimit: optionalNumber(form.cpuLimit),
@@ -175,7 +179,16 @@ export function shownFields(error: unknown, fields: readonly string[]): string[]
   return [...fields, ...elements];
 }
 
-export const SOURCE_FIELDS = ['buildPack', 'gitUrl', 'gitBranch', 'deployKeyId', 'dockerfilePath', 'buildTarget', 'baseDirectory', 'imageReference'] as const;
+export const SOURCE_FIELDS = [
+  'buildPack',
+  'gitUrl',
+  'gitBranch',
+  'deployKeyId',
+  'dockerfilePath',
+  'buildTarget',
+  'baseDirectory',
+  'imageReference',
+] as const;
 export const HEALTH_CHECK_FIELDS = [
   'healthCheck',
   'healthCheck.type',

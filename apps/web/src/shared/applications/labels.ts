@@ -53,7 +53,8 @@ export const ENV_SCOPE_TEXTS: Record<EnvVarScope, { title: string; description: 
   },
   preview: {
     title: 'Preview variables',
-    description: 'They override the application’s and the environment’s variables of the same key, in previews only (e.g. a staging database instead of production’s).',
+    description:
+      'They override the application’s and the environment’s variables of the same key, in previews only (e.g. a staging database instead of production’s).',
     ownVariable: 'Previews only: it wins over the application’s and the environment’s variable of the same key.',
     replaced: 'the preview variables',
     deleted: 'Previews get the application’s (or the environment’s) value again from their next deployment on.',

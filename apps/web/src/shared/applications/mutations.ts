@@ -2,7 +2,17 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ApplicationDto, BulkEnvRequest, CreateApplicationRequest, UpdateApplicationRequest, UpsertEnvVarRequest } from '@zpanel/contracts';
 import { projectKeys } from '../projects/queries';
 import { sshKeyKeys } from '../servers/queries';
-import { createApplication, deleteApplication, deleteEnvVar, type EnvOwner, forgetGitHostKey, generateDeployKey, replaceEnvVars, updateApplication, upsertEnvVar } from './api';
+import {
+  createApplication,
+  deleteApplication,
+  deleteEnvVar,
+  type EnvOwner,
+  forgetGitHostKey,
+  generateDeployKey,
+  replaceEnvVars,
+  updateApplication,
+  upsertEnvVar,
+} from './api';
 import { applicationKeys, envVarKeys } from './queries';
 
 /** Puts the answer in the detail cache and refreshes lists and the project's counts. */

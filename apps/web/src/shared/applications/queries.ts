@@ -9,7 +9,8 @@ export const applicationKeys = {
   all: ['applications'] as const,
   team: (teamId: string) => [...applicationKeys.all, teamId] as const,
   lists: (teamId: string) => [...applicationKeys.team(teamId), 'list'] as const,
-  list: (teamId: string, environmentId: string, page: number) => [...applicationKeys.lists(teamId), { environmentId, page, perPage: APPLICATIONS_PER_PAGE }] as const,
+  list: (teamId: string, environmentId: string, page: number) =>
+    [...applicationKeys.lists(teamId), { environmentId, page, perPage: APPLICATIONS_PER_PAGE }] as const,
   detail: (teamId: string, id: string) => [...applicationKeys.team(teamId), 'detail', id] as const,
 };
 

@@ -61,4 +61,5 @@ export function canCancel(deployment: DeploymentDto): boolean {
 }
 
 /** Where the SPA shows a deployment: its log, under its application's page. */
-export const deploymentHref = (deployment: Pick<DeploymentDto, 'id' | 'applicationId'>) => `/applications/${deployment.applicationId}/deployments/${deployment.id}`;
+export const deploymentHref = (deployment: Pick<DeploymentDto, 'id' | 'applicationId'>) =>
+  `/applications/${deployment.applicationId}/deployments/${deployment.id}`;

@@ -13,7 +13,8 @@ export const deploymentKeys = {
   all: ['deployments'] as const,
   team: (teamId: string) => [...deploymentKeys.all, teamId] as const,
   application: (teamId: string, applicationId: string) => [...deploymentKeys.team(teamId), 'application', applicationId] as const,
-  list: (teamId: string, applicationId: string, page: number, perPage: number) => [...deploymentKeys.application(teamId, applicationId), { page, perPage }] as const,
+  list: (teamId: string, applicationId: string, page: number, perPage: number) =>
+    [...deploymentKeys.application(teamId, applicationId), { page, perPage }] as const,
   detail: (teamId: string, id: string) => [...deploymentKeys.team(teamId), 'detail', id] as const,
 };
 

@@ -11,7 +11,11 @@ import { metricsKeys } from './queries';
 export function applyServerEvent(queryClient: QueryClient, teamId: string, event: ServerLiveEvent): void {
   switch (event.type) {
     case 'status':
-      patchServer(queryClient, teamId, event.serverId, { status: event.status, statusReason: event.statusReason, statusReasonCode: event.statusReasonCode });
+      patchServer(queryClient, teamId, event.serverId, {
+        status: event.status,
+        statusReason: event.statusReason,
+        statusReasonCode: event.statusReasonCode,
+      });
       // A validation that settles also records the OS, Docker, free disk and host key: fetch the whole row.
       void queryClient.invalidateQueries({ queryKey: serverKeys.detail(teamId, event.serverId) });
       void queryClient.invalidateQueries({ queryKey: serverKeys.lists(teamId) });
@@ -31,13 +35,17 @@ export function applyServerEvent(queryClient: QueryClient, teamId: string, event
 function patchServer(queryClient: QueryClient, teamId: string, serverId: string, patch: Partial<ServerDto>): void {
   const update = (server: ServerDto) => (server.id === serverId ? { ...server, ...patch } : server);
   queryClient.setQueryData<ServerDto>(serverKeys.detail(teamId, serverId), (server) => server && update(server));
-  queryClient.setQueriesData<Paginated<ServerDto>>({ queryKey: serverKeys.lists(teamId) }, (page) => page && { ...page, items: page.items.map(update) });
+  queryClient.setQueriesData<Paginated<ServerDto>>(
+    { queryKey: serverKeys.lists(teamId) },
+    (page) => page && { ...page, items: page.items.map(update) },
+  );
 }
 
 /** A resolution shows at once on the rows already listed; a new alert changes pages and totals, so lists are fetched again. */
 function applyAlert(queryClient: QueryClient, teamId: string, alert: AlertEventDto): void {
-  queryClient.setQueriesData<Paginated<AlertEventDto>>({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) }, (page) =>
-    page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
+  queryClient.setQueriesData<Paginated<AlertEventDto>>(
+    { queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) },
+    (page) => page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
   );
   void queryClient.invalidateQueries({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) });
   void queryClient.invalidateQueries({ queryKey: metricsKeys.openTeamAlerts(teamId) });

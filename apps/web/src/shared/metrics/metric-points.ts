@@ -44,7 +44,12 @@ export function chartPoints(points: readonly ServerMetricSampleDto[], resolution
     previous = t;
     out.push(
       point.reachable
-        ? { t, cpu: point.cpuPercent, memory: percentOf(point.memoryUsedBytes, point.memoryTotalBytes), disk: percentOf(point.diskUsedBytes, point.diskTotalBytes) }
+        ? {
+            t,
+            cpu: point.cpuPercent,
+            memory: percentOf(point.memoryUsedBytes, point.memoryTotalBytes),
+            disk: percentOf(point.diskUsedBytes, point.diskTotalBytes),
+          }
         : { t, cpu: null, memory: null, disk: null },
     );
   }

@@ -1,4 +1,12 @@
-import type { CreateEnvironmentRequest, CreateProjectRequest, EnvironmentDto, PageQuery, Paginated, ProjectDto, UpdateProjectRequest } from '@zpanel/contracts';
+import type {
+  CreateEnvironmentRequest,
+  CreateProjectRequest,
+  EnvironmentDto,
+  PageQuery,
+  Paginated,
+  ProjectDto,
+  UpdateProjectRequest,
+} from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
 
 // The team travels in the `x-zpanel-team` header, which the client adds.

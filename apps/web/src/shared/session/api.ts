@@ -1,11 +1,4 @@
-import type {
-  ChangePasswordRequest,
-  CreateOwnerRequest,
-  LoginRequest,
-  MeResponse,
-  SessionResponse,
-  SetupStatusResponse,
-} from '@zpanel/contracts';
+import type { ChangePasswordRequest, CreateOwnerRequest, LoginRequest, MeResponse, SessionResponse, SetupStatusResponse } from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
 
 export function fetchSetupStatus(signal?: AbortSignal): Promise<SetupStatusResponse> {

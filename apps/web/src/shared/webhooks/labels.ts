@@ -1,7 +1,12 @@
 import type { BuildPack, WebhookDeliveryDto, WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
 
-export const WEBHOOK_PROVIDER_LABELS: Record<WebhookProvider, string> = { github: 'GitHub', gitlab: 'GitLab', bitbucket: 'Bitbucket', gitea: 'Gitea' };
+export const WEBHOOK_PROVIDER_LABELS: Record<WebhookProvider, string> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  bitbucket: 'Bitbucket',
+  gitea: 'Gitea',
+};
 
 export const WEBHOOK_OUTCOME_TONES: Record<WebhookOutcome, Tone> = { accepted: 'ok', ignored: 'neutral', rejected: 'down' };
 const WEBHOOK_OUTCOME_LABELS: Record<WebhookOutcome, string> = { accepted: 'Deployed', ignored: 'Ignored', rejected: 'Rejected' };
@@ -13,10 +18,14 @@ export function webhookOutcomeLabel(delivery: Pick<WebhookDeliveryDto, 'outcome'
 
 /** Where each provider keeps its webhooks, and what to choose there. */
 export const WEBHOOK_SETUP_HINTS: Record<WebhookProvider, string> = {
-  github: 'Repository → Settings → Webhooks → Add webhook. Content type: application/json. Secret: the webhook secret. Events: “Just the push event”.',
-  gitlab: 'Project → Settings → Webhooks → Add new webhook. Secret token: the webhook secret. Trigger: Push events (optionally filtered to the branch).',
-  bitbucket: 'Repository settings → Webhooks → Add webhook. Secret: the webhook secret. Triggers: Repository push. (Bitbucket does not list changed files, so watch paths are not checked.)',
-  gitea: 'Repository → Settings → Webhooks → Add webhook → Gitea. Content type: application/json (POST). Secret: the webhook secret. Trigger on: Push events.',
+  github:
+    'Repository → Settings → Webhooks → Add webhook. Content type: application/json. Secret: the webhook secret. Events: “Just the push event”.',
+  gitlab:
+    'Project → Settings → Webhooks → Add new webhook. Secret token: the webhook secret. Trigger: Push events (optionally filtered to the branch).',
+  bitbucket:
+    'Repository settings → Webhooks → Add webhook. Secret: the webhook secret. Triggers: Repository push. (Bitbucket does not list changed files, so watch paths are not checked.)',
+  gitea:
+    'Repository → Settings → Webhooks → Add webhook → Gitea. Content type: application/json (POST). Secret: the webhook secret. Trigger on: Push events.',
 };
 
 /**

@@ -1,11 +1,25 @@
 import { injectionPayloads } from '../shell/injection-payloads';
-import { APPLICATION_FIELD_RULES, type ApplicationField, PULL_REQUEST_REF, isFetchableRef, previewAppName, previewDomainOf, pullRequestRef, tagRef } from './application-fields';
+import {
+  APPLICATION_FIELD_RULES,
+  type ApplicationField,
+  PULL_REQUEST_REF,
+  isFetchableRef,
+  previewAppName,
+  previewDomainOf,
+  pullRequestRef,
+  tagRef,
+} from './application-fields';
 
 const VALID: Record<ApplicationField, string[]> = {
   name: ['web', 'api-2', 'a', 'x'.repeat(40)],
   gitBranch: ['main', 'release/1.2', 'feature/new_ui', 'v1.0.0'],
   gitCommit: ['abc1234', 'a'.repeat(40)],
-  gitUrl: ['https://github.com/org/repo.git', 'http://127.0.0.1:8080/repo.git', 'ssh://git@gitlab.example.com:2222/org/repo.git', 'git@github.com:org/repo.git'],
+  gitUrl: [
+    'https://github.com/org/repo.git',
+    'http://127.0.0.1:8080/repo.git',
+    'ssh://git@gitlab.example.com:2222/org/repo.git',
+    'git@github.com:org/repo.git',
+  ],
   dockerfilePath: ['Dockerfile', 'docker/Dockerfile.prod', 'a.b/c_d-e'],
   baseDirectory: ['.', 'services/api'],
   buildTarget: ['runtime', 'build-stage_2'],
@@ -15,7 +29,18 @@ const VALID: Record<ApplicationField, string[]> = {
   previewDomain: ['preview.example.com', 'pr.shop.example.test', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(46)}`],
   tagPattern: ['v*', 'release/**', 'v?.*', 'prod', '*', 'v[0-9]*', '{v,release-}*', 'v[!0]*'],
   envKey: ['DATABASE_URL', '_X', 'a1'],
-  watchPath: ['apps/api/**', '**/*.ts', 'Dockerfile', 'docs/?.md', 'libs/*/src/**', '{apps,libs}/**', '!docs/**', '[ab]/x', 'src/[a-z]*.ts', 'src/[!.]*'],
+  watchPath: [
+    'apps/api/**',
+    '**/*.ts',
+    'Dockerfile',
+    'docs/?.md',
+    'libs/*/src/**',
+    '{apps,libs}/**',
+    '!docs/**',
+    '[ab]/x',
+    'src/[a-z]*.ts',
+    'src/[!.]*',
+  ],
 };
 
 const INVALID: Record<ApplicationField, string[]> = {
@@ -41,10 +66,38 @@ const INVALID: Record<ApplicationField, string[]> = {
   imageReference: ['', 'Nginx', 'nginx:', '-nginx', 'nginx:latest extra', 'a'.repeat(256), 'nginx@sha256:abc'],
   imageTag: ['', '.v1', '-v1', 'v1:2', 'v1/2', 'v1@sha256:abc', 'v 1', 'x'.repeat(129)],
   domain: ['', 'localhost', 'APP.example.com', '*.example.com', 'example', 'a..b', '-a.example.com', 'a.example.com.', '1.2.3.4', 'a_b.example.com'],
-  previewDomain: ['', 'localhost', 'Preview.example.com', '*.example.com', 'a..b', `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(47)}`],
+  previewDomain: [
+    '',
+    'localhost',
+    'Preview.example.com',
+    '*.example.com',
+    'a..b',
+    `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(47)}`,
+  ],
   tagPattern: ['', '-v*', '/v*', '.v', 'a..b', 'a//b', 'v* x', 'x'.repeat(101), '!v*', '{a,-b}', '{.,a}.b', 'v[0-9', 'v{a,b', 'a,b', 'v[]', 'v[9-0]'],
   envKey: ['', '1X', 'A-B', 'A B', 'A=B', 'x'.repeat(257)],
-  watchPath: ['', '/abs/**', '../x', 'a/../b', '-x', 'a b', 'x'.repeat(256), 'a\nb', '!', '!!a', '{..,a}/b', '{/abs,a}', 'a[bc', 'a]', 'a{b', 'a}b', 'a,b', '[a/b]', `{${Array.from({ length: 33 }, (_, i) => `a${i}`).join(',')}}`, '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}'],
+  watchPath: [
+    '',
+    '/abs/**',
+    '../x',
+    'a/../b',
+    '-x',
+    'a b',
+    'x'.repeat(256),
+    'a\nb',
+    '!',
+    '!!a',
+    '{..,a}/b',
+    '{/abs,a}',
+    'a[bc',
+    'a]',
+    'a{b',
+    'a}b',
+    'a,b',
+    '[a/b]',
+    `{${Array.from({ length: 33 }, (_, i) => `a${i}`).join(',')}}`,
+    '{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}',
+  ],
 };
 
 describe('preview names, domains and refs', () => {
@@ -66,7 +119,14 @@ describe('preview names, domains and refs', () => {
     expect(tagRef('v1.2.3')).toBe('refs/tags/v1.2.3');
     expect(isFetchableRef('refs/tags/release/2026-12')).toBe(true);
     expect(isFetchableRef('refs/pull/3/head')).toBe(true);
-    for (const ref of ['refs/tags/', 'refs/tags/-x', 'refs/tags/a..b', 'refs/heads/main', 'refs/tags/v1:refs/heads/x', ...injectionPayloads('/tmp/pwned').map((p) => `refs/tags/${p}`)]) {
+    for (const ref of [
+      'refs/tags/',
+      'refs/tags/-x',
+      'refs/tags/a..b',
+      'refs/heads/main',
+      'refs/tags/v1:refs/heads/x',
+      ...injectionPayloads('/tmp/pwned').map((p) => `refs/tags/${p}`),
+    ]) {
       expect(isFetchableRef(ref)).toBe(false);
     }
     for (const payload of injectionPayloads('/tmp/pwned')) expect(() => tagRef(payload)).toThrow();
@@ -78,7 +138,15 @@ describe('preview names, domains and refs', () => {
     expect(pullRequestRef('gitlab', 3)).toBe('refs/merge-requests/3/head');
     expect(() => pullRequestRef('github', 0)).toThrow();
     for (const ref of ['refs/pull/3/head', 'refs/merge-requests/12/head']) expect(PULL_REQUEST_REF.test(ref)).toBe(true);
-    for (const ref of ['refs/heads/main', 'refs/pull/0/head', 'refs/pull/3/merge', 'refs/pull/3/head;id', '+refs/pull/3/head', 'refs/pull/3/head\n', ...injectionPayloads('/tmp/pwned')]) {
+    for (const ref of [
+      'refs/heads/main',
+      'refs/pull/0/head',
+      'refs/pull/3/merge',
+      'refs/pull/3/head;id',
+      '+refs/pull/3/head',
+      'refs/pull/3/head\n',
+      ...injectionPayloads('/tmp/pwned'),
+    ]) {
       expect(PULL_REQUEST_REF.test(ref)).toBe(false);
     }
   });
@@ -98,7 +166,18 @@ describe('application field allowlists', () => {
     });
 
     it(`${field}: refuses every injection payload, NUL bytes, non-UTF-8 and 10 MB strings`, () => {
-      const payloads = [...injectionPayloads('/tmp/pwned'), 'main\0', 'a\uFFFDb', '\u00ff\u00fe', 'x'.repeat(10 * 1024 * 1024), 42, null, undefined, ['main'], { toString: () => 'main' }];
+      const payloads = [
+        ...injectionPayloads('/tmp/pwned'),
+        'main\0',
+        'a\uFFFDb',
+        '\u00ff\u00fe',
+        'x'.repeat(10 * 1024 * 1024),
+        42,
+        null,
+        undefined,
+        ['main'],
+        { toString: () => 'main' },
+      ];
       const accepted = payloads.filter((p) => rule(p) === null);
       expect(accepted).toEqual([]);
     });

@@ -12,7 +12,8 @@ export type FieldRule = (value: unknown) => string | null;
 /** Longest input looked at: checked first, so a 10 MB string costs nothing. */
 const MAX_RAW = 512;
 
-const string = (value: unknown, max: number): value is string => typeof value === 'string' && value.length > 0 && value.length <= Math.min(max, MAX_RAW);
+const string = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= Math.min(max, MAX_RAW);
 
 /** `zp-<name>` becomes a container name and a network alias, `zp/<name>` an image name. */
 export const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -46,13 +47,20 @@ export const appName: FieldRule = (value) =>
 export const gitBranch: FieldRule = (value) => {
   const message = 'must be a branch name of letters, digits, . _ / - (not starting with - . or /, no .., no //, not ending with / . or .lock)';
   if (!string(value, 255) || !BRANCH_CHARS.test(value)) return message;
-  if (/^[-./]/.test(value) || value.includes('..') || value.includes('//') || /(?:\/|\.|\.lock)$/.test(value) || value.split('/').some((p) => p.startsWith('.'))) {
+  if (
+    /^[-./]/.test(value) ||
+    value.includes('..') ||
+    value.includes('//') ||
+    /(?:\/|\.|\.lock)$/.test(value) ||
+    value.split('/').some((p) => p.startsWith('.'))
+  ) {
     return message;
   }
   return null;
 };
 
-export const gitCommit: FieldRule = (value) => (string(value, 40) && COMMIT.test(value) ? null : 'must be a commit hash (7-40 lower-case hex digits)');
+export const gitCommit: FieldRule = (value) =>
+  string(value, 40) && COMMIT.test(value) ? null : 'must be a commit hash (7-40 lower-case hex digits)';
 
 /**
  * https://, http://, ssh:// URLs or scp-like `user@host:path`. Nothing else: no `ext::`, `file://`,
@@ -65,7 +73,9 @@ export const gitUrl: FieldRule = (value) => {
   const scp = /^([^@/:]+)@([^:/]+):(.+)$/.exec(value);
   if (scp && !value.includes('://')) {
     const [, user, host, path] = scp;
-    return GIT_USER.test(user) && isHostName(host) && GIT_PATH.test(path) && !path.startsWith('-') && !path.split('/').includes('..') ? null : message;
+    return GIT_USER.test(user) && isHostName(host) && GIT_PATH.test(path) && !path.startsWith('-') && !path.split('/').includes('..')
+      ? null
+      : message;
   }
   let url: URL;
   try {
@@ -92,7 +102,8 @@ export const repoPath: FieldRule = (value) => {
 };
 
 /** A file in the repository (the Dockerfile): a repoPath that names something below the base directory, so not `.` itself. */
-export const repoFilePath: FieldRule = (value) => (value === '.' ? 'must name a file inside the base directory, not the directory itself' : repoPath(value));
+export const repoFilePath: FieldRule = (value) =>
+  value === '.' ? 'must name a file inside the base directory, not the directory itself' : repoPath(value);
 
 export const buildTarget: FieldRule = (value) =>
   string(value, 128) && BUILD_TARGET.test(value) ? null : 'must be a build stage name (letters, digits, . _ -, starting with a letter or digit)';
@@ -119,7 +130,9 @@ export const PREVIEW_DOMAIN_MAX = 238;
 export const previewDomain: FieldRule = (value) => {
   const problem = domainName(value);
   if (problem) return problem;
-  return (value as string).length <= PREVIEW_DOMAIN_MAX ? null : `must be at most ${PREVIEW_DOMAIN_MAX} characters (previews are served at pr-<number>.<previewDomain>)`;
+  return (value as string).length <= PREVIEW_DOMAIN_MAX
+    ? null
+    : `must be at most ${PREVIEW_DOMAIN_MAX} characters (previews are served at pr-<number>.<previewDomain>)`;
 };
 
 /** A preview's application name: the previewed one's, cut to leave room for `-pr-<number>` within the 40 characters of a name. */
@@ -143,7 +156,10 @@ export function pullRequestRef(provider: 'github' | 'gitlab' | 'gitea', number: 
 export const PULL_REQUEST_REF = /^refs\/(pull|merge-requests)\/[1-9][0-9]{0,9}\/head$/;
 
 /** A tag name: the same narrowed check-ref-format as a branch. */
-export const gitTag: FieldRule = (value) => (gitBranch(value) === null ? null : 'must be a tag name of letters, digits, . _ / - (not starting with - . or /, no .., no //, not ending with / . or .lock)');
+export const gitTag: FieldRule = (value) =>
+  gitBranch(value) === null
+    ? null
+    : 'must be a tag name of letters, digits, . _ / - (not starting with - . or /, no .., no //, not ending with / . or .lock)';
 
 /** The ref of a pushed tag, fetched for a tag deployment. */
 export function tagRef(tag: string): string {
@@ -198,8 +214,10 @@ export function watchPathsProblem(list: unknown): string | null {
     if (problem) return `[${i}] ${problem}`;
     alternatives += globAlternatives(value as string).length;
   }
-  if (alternatives > GLOB_LIMITS.totalAlternatives) return `must expand to at most ${GLOB_LIMITS.totalAlternatives} patterns in all ({a,b} counts as two)`;
-  if (list.length > 0 && list.every((v) => (v as string).startsWith('!'))) return 'needs a pattern without ! (a changed file counts when it matches one without ! and none with !)';
+  if (alternatives > GLOB_LIMITS.totalAlternatives)
+    return `must expand to at most ${GLOB_LIMITS.totalAlternatives} patterns in all ({a,b} counts as two)`;
+  if (list.length > 0 && list.every((v) => (v as string).startsWith('!')))
+    return 'needs a pattern without ! (a changed file counts when it matches one without ! and none with !)';
   return null;
 }
 

@@ -6,7 +6,7 @@ describe('parseDotenv', () => {
       '# database',
       'DATABASE_URL=postgres://u:p@db:5432/app',
       'export NODE_ENV = production ',
-      "SINGLE='it has $HOME and \"quotes\"'",
+      'SINGLE=\'it has $HOME and "quotes"\'',
       'DOUBLE="line1\\nline2 \\"q\\" \\$X \\\\ end"',
       'EMPTY=',
       'WITH_COMMENT=value # note',
@@ -58,7 +58,7 @@ describe('formatDotenv', () => {
     const entries = [
       { key: 'PLAIN', value: 'abc-123_./:@%+,' },
       { key: 'SPACES', value: '  padded  ' },
-      { key: 'SHELL', value: "$(touch /tmp/pwned); `id` && echo '$HOME' \"x\"" },
+      { key: 'SHELL', value: '$(touch /tmp/pwned); `id` && echo \'$HOME\' "x"' },
       { key: 'NEWLINES', value: 'a\nb\r\nc\td' },
       { key: 'BACKSLASH', value: 'C:\\path\\n' },
       { key: 'HASH', value: 'a #b' },

@@ -104,7 +104,10 @@ export function formatDotenv(entries: readonly DotenvEntry[]): string {
   return entries
     .map(({ key, value }) => {
       if (/^[A-Za-z0-9_./:@%+,-]*$/.test(value)) return `${key}=${value}`;
-      const escaped = value.replace(/[\\"$\n\r\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string);
+      const escaped = value.replace(
+        /[\\"$\n\r\t]/g,
+        (c) => ({ '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] as string,
+      );
       return `${key}="${escaped}"`;
     })
     .join('\n');

@@ -90,12 +90,20 @@ describe('matchWatchPaths', () => {
   });
 
   it('leaves the decision open past its caps instead of spending unbounded time', () => {
-    expect(matchWatchPaths(['src/**'], Array.from({ length: GLOB_LIMITS.changedFiles + 1 }, (_, i) => `x/${i}`)).result).toBe('unchecked');
+    expect(
+      matchWatchPaths(
+        ['src/**'],
+        Array.from({ length: GLOB_LIMITS.changedFiles + 1 }, (_, i) => `x/${i}`),
+      ).result,
+    ).toBe('unchecked');
     expect(matchWatchPaths(['src/**'], [`src/${'a'.repeat(GLOB_LIMITS.pathLength)}`]).result).toBe('unchecked');
     // Many hostile patterns against many long paths: the step budget ends it.
     const hostile = Array.from({ length: 50 }, (_, i) => `${'*a'.repeat(100)}c${i}`);
     const paths = Array.from({ length: 2000 }, (_, i) => `${'a'.repeat(1000)}${i}`);
-    expect(matchWatchPaths(hostile, paths)).toEqual({ result: 'unchecked', reason: 'the watch paths take too long to compare with the changed files' });
+    expect(matchWatchPaths(hostile, paths)).toEqual({
+      result: 'unchecked',
+      reason: 'the watch paths take too long to compare with the changed files',
+    });
     expect(matchWatchPaths(['{'], ['a']).result).toBe('unchecked');
   });
 });

@@ -173,7 +173,9 @@ describe(deriveKey.name, () => {
   it('is HKDF-SHA256 with an empty salt and the purpose as info (RFC 5869)', async () => {
     // Empty salt means a salt of HashLen zero bytes; 32 bytes of output need one HMAC block.
     const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
-    const okm = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('zpanel:jwt:v1'), Buffer.from([1])])).digest();
+    const okm = createHmac('sha256', prk)
+      .update(Buffer.concat([Buffer.from('zpanel:jwt:v1'), Buffer.from([1])]))
+      .digest();
     expect(deriveKey(secret, 'zpanel:jwt:v1')).toEqual(okm);
   });
 

@@ -1,12 +1,5 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
-import {
-  DUMMY_PASSWORD_HASH,
-  hashPassword,
-  needsRehash,
-  passwordProblems,
-  verifyAgainstDummy,
-  verifyPassword,
-} from './password';
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, passwordProblems, verifyAgainstDummy, verifyPassword } from './password';
 
 const context = { email: 'alice.smith@example.com', name: 'Alice Smith' };
 
@@ -109,20 +102,14 @@ describe(passwordProblems.name, () => {
     ['the whole local part', 'my-ALICE.SMITH-password!'],
     ['a part of the local part', 'violet-Smith-tractor'],
   ])('refuses a password containing %s of the email, in any case', (_label, password) => {
-    expect(passwordProblems(password, { ...context, name: 'Bob Jones' })).toEqual([
-      'Do not use your email address in the password.',
-    ]);
+    expect(passwordProblems(password, { ...context, name: 'Bob Jones' })).toEqual(['Do not use your email address in the password.']);
   });
 
   it('refuses a password containing the name or a word of it, in any case', () => {
     const email = { ...context, email: 'ops@example.com' };
     expect(passwordProblems('violet-aLiCe-tractor', email)).toEqual(['Do not use your name in the password.']);
-    expect(passwordProblems('violet Alice Smith tractor', { ...email, name: 'Alice Smith' })).toEqual([
-      'Do not use your name in the password.',
-    ]);
-    expect(passwordProblems('violet-tractor-JOSÉ', { ...email, name: 'José Núñez' })).toEqual([
-      'Do not use your name in the password.',
-    ]);
+    expect(passwordProblems('violet Alice Smith tractor', { ...email, name: 'Alice Smith' })).toEqual(['Do not use your name in the password.']);
+    expect(passwordProblems('violet-tractor-JOSÉ', { ...email, name: 'José Núñez' })).toEqual(['Do not use your name in the password.']);
   });
 
   it('ignores name and email parts shorter than four characters, which would match too much', () => {

@@ -20,8 +20,7 @@ export const PASSWORD_HASH_OPTIONS = {
  * and the response time does not reveal which emails have accounts. Regenerate when
  * `PASSWORD_HASH_OPTIONS` change (a spec fails until then).
  */
-export const DUMMY_PASSWORD_HASH =
-  '$argon2id$v=19$m=19456,p=1,t=2$Qsae5yXBt/CPoS/4s/mqNQ$ltz0LwQwlIxIr78Fk+wBNDG/0wsfP0N5pQDTMOjFAT4';
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=19456,p=1,t=2$Qsae5yXBt/CPoS/4s/mqNQ$ltz0LwQwlIxIr78Fk+wBNDG/0wsfP0N5pQDTMOjFAT4';
 
 export async function hashPassword(plain: string): Promise<string> {
   return argon2.hash(plain, PASSWORD_HASH_OPTIONS);

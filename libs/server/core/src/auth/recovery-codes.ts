@@ -32,12 +32,7 @@ export function generateRecoveryCodes(count = 10): string[] {
  * decoding does, so a code typed from paper still matches.
  */
 export function normalizeRecoveryCode(input: string): string {
-  return input
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]/g, '')
-    .replace(/o/g, '0')
-    .replace(/[il]/g, '1');
+  return input.trim().toLowerCase().replace(/[\s-]/g, '').replace(/o/g, '0').replace(/[il]/g, '1');
 }
 
 /**

@@ -31,7 +31,7 @@ describe(loadConfig.name, () => {
     expect(config.proxy).toEqual({ image: 'caddy:2.6.2', httpPort: 80, httpsPort: 443, https: false });
   });
 
-  it('turns the proxy\'s HTTPS on by default in production only', () => {
+  it("turns the proxy's HTTPS on by default in production only", () => {
     expect(loadConfig({ ...validEnv(), NODE_ENV: 'production' }).proxy.https).toBe(true);
     expect(loadConfig({ ...validEnv(), NODE_ENV: 'test' }).proxy.https).toBe(false);
     expect(loadConfig({ ...validEnv(), NODE_ENV: 'production', PROXY_HTTPS: 'false' }).proxy.https).toBe(false);
@@ -41,11 +41,9 @@ describe(loadConfig.name, () => {
     for (const bad of ['caddy; rm -rf /', '--privileged', 'Caddy:2', 'caddy:2 x', '$(id)']) {
       expect(problemsFor({ ...validEnv(), PROXY_IMAGE: bad })).toEqual([expect.stringMatching(/^PROXY_IMAGE must be an image reference/)]);
     }
-    expect(problemsFor({ ...validEnv(), PROXY_HTTP_PORT: '0', PROXY_HTTPS_PORT: '65536', PROXY_HTTPS: 'sometimes' }).map((p) => p.split(' ')[0])).toEqual([
-      'PROXY_HTTP_PORT',
-      'PROXY_HTTPS_PORT',
-      'PROXY_HTTPS',
-    ]);
+    expect(
+      problemsFor({ ...validEnv(), PROXY_HTTP_PORT: '0', PROXY_HTTPS_PORT: '65536', PROXY_HTTPS: 'sometimes' }).map((p) => p.split(' ')[0]),
+    ).toEqual(['PROXY_HTTP_PORT', 'PROXY_HTTPS_PORT', 'PROXY_HTTPS']);
   });
 
   it('reads every variable it documents', () => {
@@ -91,7 +89,9 @@ describe(loadConfig.name, () => {
   it('reads the run lease periods: a heartbeat every 3 s and a 10 s lease by default, and refuses a lease shorter than two heartbeats', () => {
     expect(loadConfig(validEnv()).runs).toEqual({ heartbeatMs: 3_000, leaseTtlMs: 10_000 });
     expect(loadConfig({ ...validEnv(), RUN_HEARTBEAT_MS: '500', RUN_LEASE_TTL_MS: '2000' }).runs).toEqual({ heartbeatMs: 500, leaseTtlMs: 2_000 });
-    expect(problemsFor({ ...validEnv(), RUN_HEARTBEAT_MS: '5000', RUN_LEASE_TTL_MS: '6000' })).toEqual(['RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS']);
+    expect(problemsFor({ ...validEnv(), RUN_HEARTBEAT_MS: '5000', RUN_LEASE_TTL_MS: '6000' })).toEqual([
+      'RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS',
+    ]);
   });
 
   it('reads TRUST_PROXY as a hop count or a list of trusted proxy addresses, never as "believe every hop"', () => {
@@ -109,16 +109,22 @@ describe(loadConfig.name, () => {
       outboundDeniedCidrs: expect.arrayContaining(['127.0.0.0/8', '::1/128', '169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128']),
       serverDeniedCidrs: expect.not.arrayContaining(['127.0.0.0/8']),
     });
-    expect(loadConfig({ ...validEnv(), OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8, ::1', SERVER_DENIED_CIDRS: 'none', OUTBOUND_DENIED_CIDRS: '10.0.0.0/8' }).network).toEqual({
+    expect(
+      loadConfig({ ...validEnv(), OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/8, ::1', SERVER_DENIED_CIDRS: 'none', OUTBOUND_DENIED_CIDRS: '10.0.0.0/8' })
+        .network,
+    ).toEqual({
       allowedCidrs: ['127.0.0.0/8', '::1'],
       outboundDeniedCidrs: ['10.0.0.0/8'],
       serverDeniedCidrs: [],
     });
-    expect(problemsFor({ ...validEnv(), OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/33', OUTBOUND_DENIED_CIDRS: 'localhost', SERVER_DENIED_CIDRS: '10.0.0.0/8/1' }).map((p) => p.split(' ')[0])).toEqual([
-      'OUTBOUND_ALLOWED_CIDRS',
-      'OUTBOUND_DENIED_CIDRS',
-      'SERVER_DENIED_CIDRS',
-    ]);
+    expect(
+      problemsFor({
+        ...validEnv(),
+        OUTBOUND_ALLOWED_CIDRS: '127.0.0.0/33',
+        OUTBOUND_DENIED_CIDRS: 'localhost',
+        SERVER_DENIED_CIDRS: '10.0.0.0/8/1',
+      }).map((p) => p.split(' ')[0]),
+    ).toEqual(['OUTBOUND_ALLOWED_CIDRS', 'OUTBOUND_DENIED_CIDRS', 'SERVER_DENIED_CIDRS']);
   });
 
   it('names a malformed DATABASE_URL without echoing its value', () => {
@@ -136,7 +142,15 @@ describe(loadConfig.name, () => {
   it('lists every bad variable at once', () => {
     const problems = problemsFor({ PORT: '70000', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe', CORS_ORIGINS: '*', SERVER_CHECK_INTERVAL_SECONDS: '1' });
     expect(problems.map((p) => p.split(' ')[0])).toEqual(
-      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'TRUST_PROXY', 'CORS_ORIGINS', 'SERVER_CHECK_INTERVAL_SECONDS', 'DATABASE_URL', 'ZPANEL_SECRET_KEY']),
+      expect.arrayContaining([
+        'PORT',
+        'LOG_LEVEL',
+        'TRUST_PROXY',
+        'CORS_ORIGINS',
+        'SERVER_CHECK_INTERVAL_SECONDS',
+        'DATABASE_URL',
+        'ZPANEL_SECRET_KEY',
+      ]),
     );
     expect(problems).toHaveLength(7);
   });

@@ -69,8 +69,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (value === undefined || ['false', '0', 'no'].includes(value.toLowerCase())) return false;
     if (['true', 'yes'].includes(value.toLowerCase())) return 1;
     if (/^\d+$/.test(value) && Number(value) <= 10) return Number(value);
-    const list = value.split(',').map((item) => item.trim()).filter(Boolean);
-    if (list.length > 0 && list.every((item) => TRUSTED_PROXY_NAMES.includes(item) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item) && isIP(item.split('/')[0]) !== 0))) return list;
+    const list = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    if (
+      list.length > 0 &&
+      list.every((item) => TRUSTED_PROXY_NAMES.includes(item) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(item) && isIP(item.split('/')[0]) !== 0))
+    )
+      return list;
     problems.push(`${name} must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs`);
     return false;
   };
@@ -155,7 +162,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const proxyImage = read('PROXY_IMAGE') ?? 'caddy:2.6.2';
-  if (imageReference(proxyImage) !== null) problems.push('PROXY_IMAGE must be an image reference like caddy:2.6.2 or registry.example.com/caddy:2.6.2');
+  if (imageReference(proxyImage) !== null)
+    problems.push('PROXY_IMAGE must be an image reference like caddy:2.6.2 or registry.example.com/caddy:2.6.2');
 
   const corsOrigins = (read('CORS_ORIGINS') ?? '')
     .split(',')

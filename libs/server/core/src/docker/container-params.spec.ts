@@ -34,14 +34,17 @@ function refusal(run: () => unknown): ContainerParamError {
 
 describe('container params', () => {
   describe.each(validators)('%s', (field, validate) => {
-    it.each(PAYLOADS.map((p, i) => [i, JSON.stringify(p.slice(0, 40)), p] as const))('refuses injection payload #%i %s, naming the field', (_i, _label, payload) => {
-      const error = refusal(() => validate(payload));
-      expect(error.field).toBe(field);
-      expect(error.code).toBe(ErrorCode.ValidationFailed);
-      expect(error.status).toBe(400);
-      expect(error.errors).toEqual([{ field, message: expect.any(String) }]);
-      expect(error.message.startsWith(`${field}: `)).toBe(true);
-    });
+    it.each(PAYLOADS.map((p, i) => [i, JSON.stringify(p.slice(0, 40)), p] as const))(
+      'refuses injection payload #%i %s, naming the field',
+      (_i, _label, payload) => {
+        const error = refusal(() => validate(payload));
+        expect(error.field).toBe(field);
+        expect(error.code).toBe(ErrorCode.ValidationFailed);
+        expect(error.status).toBe(400);
+        expect(error.errors).toEqual([{ field, message: expect.any(String) }]);
+        expect(error.message.startsWith(`${field}: `)).toBe(true);
+      },
+    );
 
     it.each([null, {}, [], true, Number.NaN, Number.POSITIVE_INFINITY, -1, 1.5])('refuses the non-string, non-integer value %p', (value) => {
       expect(refusal(() => validate(value)).field).toBe(field);

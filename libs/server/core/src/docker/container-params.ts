@@ -31,7 +31,10 @@ export const MAX_STOP_TIMEOUT_SECONDS = 600;
 export function parseContainerId(value: unknown, field = 'containerId'): string {
   if (typeof value !== 'string' || value.length === 0) throw new ContainerParamError(field, 'must be a container name or id');
   if (value.length > MAX_RAW_LENGTH || !(CONTAINER_NAME.test(value) || CONTAINER_HEX_ID.test(value))) {
-    throw new ContainerParamError(field, 'must be a container name (letters, digits, _ . -, starting with a letter or digit, at most 128) or a hex id');
+    throw new ContainerParamError(
+      field,
+      'must be a container name (letters, digits, _ . -, starting with a letter or digit, at most 128) or a hex id',
+    );
   }
   return value;
 }

@@ -15,7 +15,13 @@ describe(zpanelDockerNames.name, () => {
   it('keeps two namespaces on one Docker host apart', () => {
     const a = zpanelDockerNames('zt-a1');
     const b = zpanelDockerNames('zt-b2');
-    for (const pick of [(n: typeof a) => n.network, (n: typeof a) => n.proxyContainer, (n: typeof a) => n.appAlias('web'), (n: typeof a) => n.appContainer('web', deploymentId), (n: typeof a) => n.appImage('web', deploymentId)]) {
+    for (const pick of [
+      (n: typeof a) => n.network,
+      (n: typeof a) => n.proxyContainer,
+      (n: typeof a) => n.appAlias('web'),
+      (n: typeof a) => n.appContainer('web', deploymentId),
+      (n: typeof a) => n.appImage('web', deploymentId),
+    ]) {
       expect(pick(a)).not.toBe(pick(b));
     }
   });

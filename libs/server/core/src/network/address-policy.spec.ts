@@ -1,7 +1,8 @@
 import { loadConfig } from '../config/load-config';
 import { AddressNotAllowedError, AddressPolicy, type AddressPolicySettings, gitUrlHost, parseCidr } from './address-policy';
 
-const defaults = (): AddressPolicySettings => loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/z', ZPANEL_SECRET_KEY: Buffer.alloc(32).toString('base64') }).network;
+const defaults = (): AddressPolicySettings =>
+  loadConfig({ DATABASE_URL: 'postgres://127.0.0.1/z', ZPANEL_SECRET_KEY: Buffer.alloc(32).toString('base64') }).network;
 
 describe(AddressPolicy.name, () => {
   const names: Record<string, string[]> = {
@@ -47,7 +48,14 @@ describe(AddressPolicy.name, () => {
   });
 
   it('lets the allowed ranges through a deny list, and honours operator deny lists', () => {
-    const custom = new AddressPolicy({ allowedCidrs: ['127.0.0.0/8', '::1/128'], outboundDeniedCidrs: [...defaults().outboundDeniedCidrs, '10.0.0.0/8'], serverDeniedCidrs: ['192.168.0.0/16'] }, resolver);
+    const custom = new AddressPolicy(
+      {
+        allowedCidrs: ['127.0.0.0/8', '::1/128'],
+        outboundDeniedCidrs: [...defaults().outboundDeniedCidrs, '10.0.0.0/8'],
+        serverDeniedCidrs: ['192.168.0.0/16'],
+      },
+      resolver,
+    );
     expect(custom.allows('127.0.0.1', 'outbound')).toBe(true);
     expect(custom.allows('::1', 'outbound')).toBe(true);
     expect(custom.allows('169.254.169.254', 'outbound')).toBe(false);

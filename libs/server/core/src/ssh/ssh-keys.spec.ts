@@ -16,7 +16,10 @@ describe('SSH keys', () => {
     execFileSync('ssh-keygen', ['-q', '-f', path, '-C', 'test', ...args]);
     return { privateKey: readFileSync(path, 'utf8'), publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
   };
-  const fingerprintOf = (name: string) => execFileSync('ssh-keygen', ['-l', '-f', join(dir, `${name}.pub`)]).toString().split(' ')[1];
+  const fingerprintOf = (name: string) =>
+    execFileSync('ssh-keygen', ['-l', '-f', join(dir, `${name}.pub`)])
+      .toString()
+      .split(' ')[1];
 
   it('generates an ed25519 pair whose public half and fingerprint match the private key', () => {
     const pair = generateSshKeyPair('zpanel@acme');

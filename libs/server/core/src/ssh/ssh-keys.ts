@@ -66,7 +66,11 @@ export function inspectPrivateKey(privateKey: string, comment = 'zpanel'): SshKe
   if (privateKey.length > 16_384) throw new SshKeyError('privateKey is too long to be an SSH private key');
   const parsed = utils.parseKey(privateKey.trim());
   if (parsed instanceof Error) {
-    throw new SshKeyError(/passphrase/i.test(parsed.message) ? 'privateKey is protected by a passphrase: remove it (ssh-keygen -p) before adding it' : 'privateKey is not a private key in OpenSSH or PEM format');
+    throw new SshKeyError(
+      /passphrase/i.test(parsed.message)
+        ? 'privateKey is protected by a passphrase: remove it (ssh-keygen -p) before adding it'
+        : 'privateKey is not a private key in OpenSSH or PEM format',
+    );
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key || !key.isPrivateKey()) throw new SshKeyError('privateKey is a public key: paste the private key');

@@ -25,6 +25,51 @@ export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
-export { ApiTokenEntity, ApplicationDomainEntity, ApplicationEntity, EnvVarEntity, envVarAad, EnvironmentEntity, ProjectEntity, AuditEventEntity, CommandRunEntity, commandOutputAad, InstanceEntity, InvitationEntity, RecoveryCodeEntity, RefreshTokenEntity, ServerEntity, SshKeyEntity, sshKeyAad, TeamEntity, TeamMemberEntity, UserEntity };
+export {
+  ApiTokenEntity,
+  ApplicationDomainEntity,
+  ApplicationEntity,
+  EnvVarEntity,
+  envVarAad,
+  EnvironmentEntity,
+  ProjectEntity,
+  AuditEventEntity,
+  CommandRunEntity,
+  commandOutputAad,
+  InstanceEntity,
+  InvitationEntity,
+  RecoveryCodeEntity,
+  RefreshTokenEntity,
+  ServerEntity,
+  SshKeyEntity,
+  sshKeyAad,
+  TeamEntity,
+  TeamMemberEntity,
+  UserEntity,
+};
 
-export const ENTITIES = [InstanceEntity, UserEntity, TeamEntity, TeamMemberEntity, RefreshTokenEntity, InvitationEntity, RecoveryCodeEntity, ApiTokenEntity, AuditEventEntity, SshKeyEntity, ServerEntity, CommandRunEntity, ProjectEntity, EnvironmentEntity, ApplicationEntity, ApplicationDomainEntity, EnvVarEntity, ServerMetricEntity, AlertRuleEntity, AlertEventEntity, DeploymentEntity, DeploymentLogEntity, WebhookDeliveryEntity];
+export const ENTITIES = [
+  InstanceEntity,
+  UserEntity,
+  TeamEntity,
+  TeamMemberEntity,
+  RefreshTokenEntity,
+  InvitationEntity,
+  RecoveryCodeEntity,
+  ApiTokenEntity,
+  AuditEventEntity,
+  SshKeyEntity,
+  ServerEntity,
+  CommandRunEntity,
+  ProjectEntity,
+  EnvironmentEntity,
+  ApplicationEntity,
+  ApplicationDomainEntity,
+  EnvVarEntity,
+  ServerMetricEntity,
+  AlertRuleEntity,
+  AlertEventEntity,
+  DeploymentEntity,
+  DeploymentLogEntity,
+  WebhookDeliveryEntity,
+];

@@ -30,7 +30,9 @@ export class CreateCommandRuns1795400600000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX "command_runs_server_created_idx" ON "command_runs" ("server_id", "created_at" DESC)`);
     // The reaper looks for unfinished runs only; a partial index keeps that cheap however long the history grows.
-    await queryRunner.query(`CREATE INDEX "command_runs_unfinished_idx" ON "command_runs" ("status", "created_at") WHERE "status" IN ('queued', 'running')`);
+    await queryRunner.query(
+      `CREATE INDEX "command_runs_unfinished_idx" ON "command_runs" ("status", "created_at") WHERE "status" IN ('queued', 'running')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

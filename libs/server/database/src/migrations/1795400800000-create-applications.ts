@@ -87,8 +87,12 @@ export class CreateApplications1795400800000 implements MigrationInterface {
         CHECK (("environment_id" IS NULL) <> ("application_id" IS NULL)),
         CHECK ("build_time" OR "runtime")
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "env_vars_environment_key" ON "env_vars" ("environment_id", "key") WHERE "environment_id" IS NOT NULL`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "env_vars_application_key" ON "env_vars" ("application_id", "key") WHERE "application_id" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "env_vars_environment_key" ON "env_vars" ("environment_id", "key") WHERE "environment_id" IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "env_vars_application_key" ON "env_vars" ("application_id", "key") WHERE "application_id" IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -34,9 +34,13 @@ export class CreateDeployments1795400900000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "deployments_application_created_idx" ON "deployments" ("application_id", "created_at" DESC)`);
     await queryRunner.query(`CREATE INDEX "deployments_team_id_idx" ON "deployments" ("team_id")`);
     // The reaper and the "one running per application" check look at unfinished rows only.
-    await queryRunner.query(`CREATE INDEX "deployments_unfinished_idx" ON "deployments" ("status", "created_at") WHERE "status" IN ('queued', 'running')`);
+    await queryRunner.query(
+      `CREATE INDEX "deployments_unfinished_idx" ON "deployments" ("status", "created_at") WHERE "status" IN ('queued', 'running')`,
+    );
     // One running deployment per application, whatever the workers do.
-    await queryRunner.query(`CREATE UNIQUE INDEX "deployments_one_running_per_application" ON "deployments" ("application_id") WHERE "status" = 'running'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "deployments_one_running_per_application" ON "deployments" ("application_id") WHERE "status" = 'running'`,
+    );
 
     // Append-only, one row per line: the cost of a line never depends on how long the log already is.
     await queryRunner.query(`

@@ -8,7 +8,9 @@ export class CreateWebhooks1795401000000 implements MigrationInterface {
     // Sealed with the secret box, bound to the application id: a sealed value pasted onto another
     // application does not open. Null until the user generates one (no delivery can match before).
     await queryRunner.query(`ALTER TABLE "applications" ADD COLUMN "webhook_secret" text`);
-    await queryRunner.query(`ALTER TABLE "applications" ADD COLUMN "watch_paths" text[] NOT NULL DEFAULT '{}' CHECK (cardinality("watch_paths") <= 50)`);
+    await queryRunner.query(
+      `ALTER TABLE "applications" ADD COLUMN "watch_paths" text[] NOT NULL DEFAULT '{}' CHECK (cardinality("watch_paths") <= 50)`,
+    );
     await queryRunner.query(`
       CREATE TABLE "webhook_deliveries" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -29,7 +31,9 @@ export class CreateWebhooks1795401000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX "webhook_deliveries_idempotency" ON "webhook_deliveries" ("provider", "delivery_id", "application_id") NULLS NOT DISTINCT`,
     );
-    await queryRunner.query(`CREATE INDEX "webhook_deliveries_application_received_idx" ON "webhook_deliveries" ("application_id", "received_at" DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX "webhook_deliveries_application_received_idx" ON "webhook_deliveries" ("application_id", "received_at" DESC)`,
+    );
     await queryRunner.query(`CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" ("received_at")`);
   }
 

@@ -9,7 +9,9 @@ export class DeploymentImageTag1795401300000 implements MigrationInterface {
   name = 'DeploymentImageTag1795401300000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "deployments" ADD COLUMN "requested_image_tag" text CHECK ("requested_image_tag" ~ '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')`);
+    await queryRunner.query(
+      `ALTER TABLE "deployments" ADD COLUMN "requested_image_tag" text CHECK ("requested_image_tag" ~ '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -10,7 +10,9 @@ export class WebhookReplay1796617123733 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "webhook_deliveries" ADD COLUMN "body_sha256" text CHECK ("body_sha256" ~ '^[0-9a-f]{64}$')`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "webhook_deliveries_body" ON "webhook_deliveries" ("application_id", "body_sha256") WHERE "body_sha256" IS NOT NULL`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "webhook_deliveries_body" ON "webhook_deliveries" ("application_id", "body_sha256") WHERE "body_sha256" IS NOT NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

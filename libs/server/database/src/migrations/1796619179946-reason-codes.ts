@@ -11,7 +11,9 @@ export class ReasonCodes1796619179946 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "deployments" ADD COLUMN IF NOT EXISTS "reason_code" text`);
     await queryRunner.query(`ALTER TABLE "servers" ADD COLUMN IF NOT EXISTS "status_reason_code" text`);
-    await queryRunner.query(`UPDATE "servers" SET "status_reason_code" = 'server.host_key_changed' WHERE "status" = 'invalid' AND "status_reason" LIKE 'The server''s host key changed%'`);
+    await queryRunner.query(
+      `UPDATE "servers" SET "status_reason_code" = 'server.host_key_changed' WHERE "status" = 'invalid' AND "status_reason" LIKE 'The server''s host key changed%'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -33,8 +33,13 @@ describe(PrunedImagesByTag1796616611279.name, () => {
 
   it('marks the rollbacks that ran a pruned image, and nothing else', async () => {
     const teamId = (await source.getRepository(TeamEntity).save({ name: 't' })).id;
-    const keyId = (await source.getRepository(SshKeyEntity).save({ teamId, name: 'k', type: 't', privateKey: 'p', publicKey: 'p', fingerprint: 'f' })).id;
-    const serverId = (await source.getRepository(ServerEntity).save({ teamId, name: 's', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '' })).id;
+    const keyId = (await source.getRepository(SshKeyEntity).save({ teamId, name: 'k', type: 't', privateKey: 'p', publicKey: 'p', fingerprint: 'f' }))
+      .id;
+    const serverId = (
+      await source
+        .getRepository(ServerEntity)
+        .save({ teamId, name: 's', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '' })
+    ).id;
     const projectId = (await source.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
     const environmentId = (await source.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
     const applicationId = (
@@ -64,7 +69,18 @@ describe(PrunedImagesByTag1796616611279.name, () => {
     ).id;
     const deployments = source.getRepository(DeploymentEntity);
     const row = (imageTag: string, pruned: boolean, trigger: 'manual' | 'rollback' = 'manual') =>
-      deployments.save({ teamId, applicationId, status: 'success' as const, trigger, step: 'done' as const, actorName: 'a', userId: null, tokenId: null, imageTag, imagePrunedAt: pruned ? new Date('2026-01-01T00:00:00Z') : null });
+      deployments.save({
+        teamId,
+        applicationId,
+        status: 'success' as const,
+        trigger,
+        step: 'done' as const,
+        actorName: 'a',
+        userId: null,
+        tokenId: null,
+        imageTag,
+        imagePrunedAt: pruned ? new Date('2026-01-01T00:00:00Z') : null,
+      });
     const built = await row('zp/web:one', true);
     const rolledBack = await row('zp/web:one', false, 'rollback');
     const other = await row('zp/web:two', false);
@@ -77,6 +93,10 @@ describe(PrunedImagesByTag1796616611279.name, () => {
     }
 
     const after = async (id: string) => (await deployments.findOneByOrFail({ id })).imagePrunedAt?.toISOString() ?? null;
-    expect([await after(built.id), await after(rolledBack.id), await after(other.id)]).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', null]);
+    expect([await after(built.id), await after(rolledBack.id), await after(other.id)]).toEqual([
+      '2026-01-01T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+      null,
+    ]);
   });
 });

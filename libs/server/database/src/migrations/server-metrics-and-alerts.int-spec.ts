@@ -37,14 +37,33 @@ describe(CreateServerMetricsAndAlerts1795400700000.name, () => {
     try {
       await migration.down(runner);
       const [{ id: teamId }] = await runner.query(`INSERT INTO teams (name) VALUES ('old') RETURNING id`);
-      const [{ id: keyId }] = await runner.query(`INSERT INTO ssh_keys (team_id, name, type, private_key, public_key, fingerprint) VALUES ($1, 'k', 't', 'p', 'p', 'f') RETURNING id`, [teamId]);
-      const [{ id: serverId }] = await runner.query(`INSERT INTO servers (team_id, name, host, port, "user", ssh_key_id) VALUES ($1, 'old-1', '192.0.2.1', 22, 'root', $2) RETURNING id`, [teamId, keyId]);
+      const [{ id: keyId }] = await runner.query(
+        `INSERT INTO ssh_keys (team_id, name, type, private_key, public_key, fingerprint) VALUES ($1, 'k', 't', 'p', 'p', 'f') RETURNING id`,
+        [teamId],
+      );
+      const [{ id: serverId }] = await runner.query(
+        `INSERT INTO servers (team_id, name, host, port, "user", ssh_key_id) VALUES ($1, 'old-1', '192.0.2.1', 22, 'root', $2) RETURNING id`,
+        [teamId, keyId],
+      );
       await migration.up(runner);
 
-      const rules = await runner.query(`SELECT team_id, metric, operator, threshold, duration_seconds, enabled FROM alert_rules WHERE server_id = $1 ORDER BY metric`, [serverId]);
-      const expected = DEFAULT_ALERT_RULES.map((r) => ({ team_id: teamId, metric: r.metric, operator: r.operator, threshold: r.threshold, duration_seconds: r.durationSeconds, enabled: true }));
+      const rules = await runner.query(
+        `SELECT team_id, metric, operator, threshold, duration_seconds, enabled FROM alert_rules WHERE server_id = $1 ORDER BY metric`,
+        [serverId],
+      );
+      const expected = DEFAULT_ALERT_RULES.map((r) => ({
+        team_id: teamId,
+        metric: r.metric,
+        operator: r.operator,
+        threshold: r.threshold,
+        duration_seconds: r.durationSeconds,
+        enabled: true,
+      }));
       expect(rules).toEqual(expected.sort((a, b) => a.metric.localeCompare(b.metric)));
-      const [server] = await runner.query(`SELECT check_interval_seconds, last_checked_at, next_check_at, consecutive_failures FROM servers WHERE id = $1`, [serverId]);
+      const [server] = await runner.query(
+        `SELECT check_interval_seconds, last_checked_at, next_check_at, consecutive_failures FROM servers WHERE id = $1`,
+        [serverId],
+      );
       expect(server).toEqual({ check_interval_seconds: null, last_checked_at: null, next_check_at: null, consecutive_failures: 0 });
     } finally {
       await runner.release();

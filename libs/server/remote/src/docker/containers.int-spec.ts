@@ -100,7 +100,15 @@ describe(DockerContainers.name, () => {
   describe('inspect', () => {
     it('describes a container by name or id', async () => {
       const byName = await containers.inspect(managed.name);
-      expect(byName).toMatchObject({ id: managed.id, names: [managed.name], image: IMAGE, state: 'running', exitCode: null, tty: false, restartCount: 0 });
+      expect(byName).toMatchObject({
+        id: managed.id,
+        names: [managed.name],
+        image: IMAGE,
+        state: 'running',
+        exitCode: null,
+        tty: false,
+        restartCount: 0,
+      });
       expect(byName.startedAt).toBeInstanceOf(Date);
       expect(byName.finishedAt).toBeNull();
       expect((await containers.inspect(managed.id.slice(0, 12))).id).toBe(managed.id);
@@ -224,7 +232,12 @@ describe(DockerContainers.name, () => {
     it('refuses every payload as container id, tail, since and timeout before any Docker call, and nothing runs on the server', async () => {
       const canary = `zp-canary-${run}-${randomBytes(4).toString('hex')}`;
       const canaryPath = `/tmp/${canary}`;
-      const payloads = [...injectionPayloads(canaryPath), 'x'.repeat(10 * 1024 * 1024), `web\u0000; touch ${canaryPath}`, Buffer.from([0x77, 0xff, 0xfe]).toString('latin1')];
+      const payloads = [
+        ...injectionPayloads(canaryPath),
+        'x'.repeat(10 * 1024 * 1024),
+        `web\u0000; touch ${canaryPath}`,
+        Buffer.from([0x77, 0xff, 0xfe]).toString('latin1'),
+      ];
 
       const dockerCalls: string[] = [];
       const counted = new Proxy(docker, {

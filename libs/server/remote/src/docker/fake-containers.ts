@@ -82,7 +82,8 @@ export class FakeContainerOperations implements ContainerOperations {
     const entry = { stream, line, at: Math.floor(this.clock().getTime() / 1000) };
     container.log.push(entry);
     for (const follower of this.followers) {
-      if (follower.containerId === container.details.id && (follower.since === undefined || entry.at >= follower.since)) follower.onLine(stream, line);
+      if (follower.containerId === container.details.id && (follower.since === undefined || entry.at >= follower.since))
+        follower.onLine(stream, line);
     }
   }
 
@@ -93,7 +94,15 @@ export class FakeContainerOperations implements ContainerOperations {
     return [...this.containers.values()]
       .map((c) => c.details)
       .filter((d) => (all || d.state === 'running') && (!managedOnly || d.labels[ZPANEL_MANAGED_LABEL] === 'true'))
-      .map(({ id, names, image, state, status, labels, created }) => ({ id, names: [...names], image, state, status, labels: { ...labels }, created }));
+      .map(({ id, names, image, state, status, labels, created }) => ({
+        id,
+        names: [...names],
+        image,
+        state,
+        status,
+        labels: { ...labels },
+        created,
+      }));
   }
 
   async inspect(id: string): Promise<ContainerDetails> {
@@ -141,7 +150,11 @@ export class FakeContainerOperations implements ContainerOperations {
     const container = this.get(containerId);
     this.calls.push(`logs ${id}`);
     const lines = container.log.filter((l) => since === undefined || l.at >= since).slice(-tail);
-    const text = (stream: LogStreamName) => lines.filter((l) => l.stream === stream).map((l) => `${l.line}\n`).join('');
+    const text = (stream: LogStreamName) =>
+      lines
+        .filter((l) => l.stream === stream)
+        .map((l) => `${l.line}\n`)
+        .join('');
     return { stdout: text('stdout'), stderr: text('stderr') };
   }
 

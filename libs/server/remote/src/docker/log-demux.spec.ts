@@ -38,7 +38,10 @@ describe(LogFrameDemuxer.name, () => {
 
   it('joins a line split across two frames and keeps a multi-byte character split across chunks', () => {
     const euro = Buffer.from('€', 'utf8');
-    const chunks = [frame(1, Buffer.concat([Buffer.from('pri'), euro.subarray(0, 1)])), frame(1, Buffer.concat([euro.subarray(1), Buffer.from('ce\r\nnext')]))];
+    const chunks = [
+      frame(1, Buffer.concat([Buffer.from('pri'), euro.subarray(0, 1)])),
+      frame(1, Buffer.concat([euro.subarray(1), Buffer.from('ce\r\nnext')])),
+    ];
     expect(collect(chunks)).toEqual([
       ['stdout', 'pri€ce'],
       ['stdout', 'next'],
@@ -79,7 +82,10 @@ describe(LogLineSplitter.name, () => {
 
   it('keeps memory bounded for a line that never ends, and marks it when the stream ends', () => {
     const chunk = 'y'.repeat(64 * 1024);
-    const lines = split(16, Array.from({ length: 64 }, () => chunk));
+    const lines = split(
+      16,
+      Array.from({ length: 64 }, () => chunk),
+    );
     expect(lines).toEqual([`stdout:${'y'.repeat(16)} … [line cut: ${64 * 64 * 1024 - 16} more characters]`]);
   });
 

@@ -31,7 +31,10 @@ describe(ensureZpanelNetwork.name, () => {
 
   it('lets the next caller try again after a failed creation', async () => {
     const names = zpanelDockerNames('zt-retry');
-    const failing = { getNetwork: () => ({ inspect: async () => Promise.reject(Object.assign(new Error('no'), { statusCode: 404 })) }), createNetwork: async () => Promise.reject(new Error('daemon busy')) };
+    const failing = {
+      getNetwork: () => ({ inspect: async () => Promise.reject(Object.assign(new Error('no'), { statusCode: 404 })) }),
+      createNetwork: async () => Promise.reject(new Error('daemon busy')),
+    };
     await expect(ensureZpanelNetwork(failing as unknown as Docker, names)).rejects.toThrow('daemon busy');
     const { docker, created } = slowDocker();
     expect(await ensureZpanelNetwork(docker, names)).toBe('created');

@@ -41,7 +41,8 @@ export function containerStatsFrom(id: string, name: string, answer: DockerStats
   const inactive = num(memory.stats?.inactive_file) ?? num(memory.stats?.total_inactive_file) ?? 0;
   const memoryBytes = inactive < usage ? usage - inactive : usage;
   const limit = num(memory.limit);
-  const memoryLimitBytes = limit === undefined || limit <= 0 || (hostMemoryBytes !== null && limit >= hostMemoryBytes) || limit >= 2 ** 62 ? null : limit;
+  const memoryLimitBytes =
+    limit === undefined || limit <= 0 || (hostMemoryBytes !== null && limit >= hostMemoryBytes) || limit >= 2 ** 62 ? null : limit;
 
   return { id, name, cpuPercent, memoryBytes, memoryLimitBytes };
 }

@@ -60,7 +60,10 @@ describe('host stats', () => {
     });
 
     it('estimates available from free, buffers and page cache on kernels without MemAvailable', () => {
-      expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 300 kB\nBuffers: 100 kB\nCached: 200 kB\n')).toEqual({ usedBytes: 400 * 1024, totalBytes: 1000 * 1024 });
+      expect(parseMeminfo('MemTotal: 1000 kB\nMemFree: 300 kB\nBuffers: 100 kB\nCached: 200 kB\n')).toEqual({
+        usedBytes: 400 * 1024,
+        totalBytes: 1000 * 1024,
+      });
     });
 
     it('gives null without a total, and never a negative use', () => {
@@ -92,7 +95,10 @@ describe('host stats', () => {
     });
 
     it('reads a filesystem name with spaces, and ignores other mounts', () => {
-      expect(parseDf('Filesystem 1024-blocks Used Available Capacity Mounted on\nmy disk  100 30 70 30% /\n')).toEqual({ usedBytes: 30 * 1024, totalBytes: 100 * 1024 });
+      expect(parseDf('Filesystem 1024-blocks Used Available Capacity Mounted on\nmy disk  100 30 70 30% /\n')).toEqual({
+        usedBytes: 30 * 1024,
+        totalBytes: 100 * 1024,
+      });
       expect(parseDf('Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/sdb 100 30 70 30% /data\n')).toBeNull();
     });
 

@@ -4,7 +4,18 @@ import { containerStatsFrom } from './container-stats';
 import { HOST_STATS_ARGV } from './host-stats';
 import { RemoteServerSampler, SampleTimeoutError } from './server-sampler';
 
-const HOST_OUTPUT = ['@cpu', 'cpu 0 0 0 0', 'cpu 50 0 0 50', '@meminfo', 'MemTotal: 1000 kB', 'MemAvailable: 250 kB', '@loadavg', '1.5 1 0.5 1/1 1', '@df', 'x 100 40 60 40% /'].join('\n');
+const HOST_OUTPUT = [
+  '@cpu',
+  'cpu 0 0 0 0',
+  'cpu 50 0 0 50',
+  '@meminfo',
+  'MemTotal: 1000 kB',
+  'MemAvailable: 250 kB',
+  '@loadavg',
+  '1.5 1 0.5 1/1 1',
+  '@df',
+  'x 100 40 60 40% /',
+].join('\n');
 
 const ok = (stdout: string): ExecResult => ({ exitCode: 0, stdout, stderr: '', timedOut: false, cancelled: false, truncated: false });
 
@@ -54,14 +65,29 @@ function fakeDocker(containers: { Id: string; Names: string[] }[], stats: (id: s
 describe(RemoteServerSampler.name, () => {
   it('runs the one fixed command with a timeout and reads the host figures and each running container', async () => {
     const shell = new RecordingShell(async () => ok(HOST_OUTPUT));
-    const docker = fakeDocker([{ Id: 'a1', Names: ['/web'] }, { Id: 'b2', Names: ['/db'] }], async (id) => statsAnswer(id === 'a1' ? 500 : 0, 1_000));
+    const docker = fakeDocker(
+      [
+        { Id: 'a1', Names: ['/web'] },
+        { Id: 'b2', Names: ['/db'] },
+      ],
+      async (id) => statsAnswer(id === 'a1' ? 500 : 0, 1_000),
+    );
     const sample = await new RemoteServerSampler(shell, docker as unknown as Docker, { commandTimeoutMs: 3_000 }).sample();
 
     expect(shell.calls).toHaveLength(1);
     expect(shell.calls[0].argv).toBe(HOST_STATS_ARGV);
     expect(shell.calls[0].options?.timeoutMs).toBe(3_000);
     expect(docker.listOptions).toEqual([expect.objectContaining({ all: false })]);
-    expect(sample.host).toEqual({ cpuPercent: 50, memoryUsedBytes: 750 * 1024, memoryTotalBytes: 1000 * 1024, diskUsedBytes: 40 * 1024, diskTotalBytes: 100 * 1024, load1: 1.5, load5: 1, load15: 0.5 });
+    expect(sample.host).toEqual({
+      cpuPercent: 50,
+      memoryUsedBytes: 750 * 1024,
+      memoryTotalBytes: 1000 * 1024,
+      diskUsedBytes: 40 * 1024,
+      diskTotalBytes: 100 * 1024,
+      load1: 1.5,
+      load5: 1,
+      load15: 0.5,
+    });
     expect(sample.containers).toEqual([
       { id: 'a1', name: 'web', cpuPercent: 50, memoryBytes: 500, memoryLimitBytes: 800 },
       { id: 'b2', name: 'db', cpuPercent: 0, memoryBytes: 500, memoryLimitBytes: 800 },
@@ -75,7 +101,10 @@ describe(RemoteServerSampler.name, () => {
       if (id === 'c3') throw new Error('no such container');
       return statsAnswer(0, 1);
     });
-    const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker, { maxContainers: 30, statsConcurrency: 4 }).sample();
+    const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker, {
+      maxContainers: 30,
+      statsConcurrency: 4,
+    }).sample();
     expect(sample.containers).toHaveLength(29);
     expect(sample.containers.map((c) => c.id)).not.toContain('c3');
     expect(sample.containers.map((c) => c.id)).not.toContain('c30');
@@ -83,7 +112,11 @@ describe(RemoteServerSampler.name, () => {
   });
 
   it('keeps the host figures when the Docker Engine does not answer, and says why', async () => {
-    const docker = fakeDocker([], async () => ({}), () => Promise.reject(new Error('connect ENOENT /var/run/docker.sock')));
+    const docker = fakeDocker(
+      [],
+      async () => ({}),
+      () => Promise.reject(new Error('connect ENOENT /var/run/docker.sock')),
+    );
     const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker).sample();
     expect(sample.host.cpuPercent).toBe(50);
     expect(sample.containers).toEqual([]);
@@ -108,18 +141,30 @@ describe(RemoteServerSampler.name, () => {
   it('leaves out the containers Docker has not answered for by the containers deadline, and keeps the rest', async () => {
     const hanging = (signal?: AbortSignal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))));
     const docker = {
-      listContainers: async () => [{ Id: 'fast', Names: ['/fast'] }, { Id: 'stuck', Names: ['/stuck'] }],
-      getContainer: (id: string) => ({ stats: (options: { abortSignal?: AbortSignal }) => (id === 'fast' ? Promise.resolve(statsAnswer(0, 1)) : hanging(options.abortSignal)) }),
+      listContainers: async () => [
+        { Id: 'fast', Names: ['/fast'] },
+        { Id: 'stuck', Names: ['/stuck'] },
+      ],
+      getContainer: (id: string) => ({
+        stats: (options: { abortSignal?: AbortSignal }) => (id === 'fast' ? Promise.resolve(statsAnswer(0, 1)) : hanging(options.abortSignal)),
+      }),
     };
     const started = Date.now();
-    const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker, { containersDeadlineMs: 200, dockerTimeoutMs: 5_000 }).sample();
+    const sample = await new RemoteServerSampler(new RecordingShell(async () => ok(HOST_OUTPUT)), docker as unknown as Docker, {
+      containersDeadlineMs: 200,
+      dockerTimeoutMs: 5_000,
+    }).sample();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(sample.containers.map((c) => c.id)).toEqual(['fast']);
   });
 
   it('fails when the command times out or the connection fails, so the check records the server unreachable', async () => {
     const docker = fakeDocker([], async () => ({}));
-    const slow = new RemoteServerSampler(new RecordingShell(async () => ({ ...ok(''), exitCode: null, timedOut: true })), docker as unknown as Docker, { commandTimeoutMs: 2_000 });
+    const slow = new RemoteServerSampler(
+      new RecordingShell(async () => ({ ...ok(''), exitCode: null, timedOut: true })),
+      docker as unknown as Docker,
+      { commandTimeoutMs: 2_000 },
+    );
     await expect(slow.sample()).rejects.toBeInstanceOf(SampleTimeoutError);
     const refused = new RemoteServerSampler(new RecordingShell(() => Promise.reject(new Error('connect ECONNREFUSED'))), docker as unknown as Docker);
     await expect(refused.sample()).rejects.toThrow('ECONNREFUSED');

@@ -105,7 +105,8 @@ export class RemoteServerSampler implements ServerSampler {
       (error: unknown) => ({ answers: [], error: messageOf(error) }),
     );
     const result = await this.shell.exec(HOST_STATS_ARGV, { timeoutMs: this.options.commandTimeoutMs, maxBufferBytes: 64 * 1024, signal });
-    if (result.timedOut || result.cancelled) throw new SampleTimeoutError(result.timedOut ? this.options.commandTimeoutMs : this.options.totalTimeoutMs);
+    if (result.timedOut || result.cancelled)
+      throw new SampleTimeoutError(result.timedOut ? this.options.commandTimeoutMs : this.options.totalTimeoutMs);
     const host = parseHostStats(result.stdout);
     const { answers, error } = await containers;
     return {

@@ -53,7 +53,9 @@ describe(buildCaddyConfig.name, () => {
       const routes = serverOf(build(sites)).routes;
       const last = routes[routes.length - 1];
       expect(last.match).toBeUndefined();
-      expect(last.handle).toEqual([{ handler: 'static_response', status_code: 404, headers: { 'Content-Type': ['text/plain; charset=utf-8'] }, body: UNKNOWN_HOST_BODY }]);
+      expect(last.handle).toEqual([
+        { handler: 'static_response', status_code: 404, headers: { 'Content-Type': ['text/plain; charset=utf-8'] }, body: UNKNOWN_HOST_BODY },
+      ]);
       expect(routes.filter((r) => r.match === undefined)).toHaveLength(1);
     }
   });
@@ -129,7 +131,19 @@ describe(buildCaddyConfig.name, () => {
 
   it('refuses what no allowlist would accept instead of writing it into the config', () => {
     const canary = '/tmp/zpanel-proxy-canary';
-    const bad = [...injectionPayloads(canary), 'Example.COM', '*.example.com', 'example', 'a..example.com', 'example.com.', 'ex ample.com', 'example.com/x', 'example.com:80', '', '\0.example.com'];
+    const bad = [
+      ...injectionPayloads(canary),
+      'Example.COM',
+      '*.example.com',
+      'example',
+      'a..example.com',
+      'example.com.',
+      'ex ample.com',
+      'example.com/x',
+      'example.com:80',
+      '',
+      '\0.example.com',
+    ];
     for (const domain of bad) {
       expect(() => buildCaddyConfig([{ alias: 'zp-web', port: 80, domains: [domain] }], { https: false })).toThrow(ProxyConfigError);
     }

@@ -17,7 +17,10 @@ import { firstFileOfTar } from './small-tar';
 const CADDY_IMAGE = 'zpanel-test/caddy:2.6.2';
 const BUSYBOX = 'zpanel-test/busybox:latest';
 const APP_PORT = 8080;
-const REFUSED_CONFIG = JSON.stringify({ admin: { listen: `unix/${PROXY_ADMIN_SOCKET}` }, apps: { http: { servers: { x: { listen: ['not-an-address'] } } } } });
+const REFUSED_CONFIG = JSON.stringify({
+  admin: { listen: `unix/${PROXY_ADMIN_SOCKET}` },
+  apps: { http: { servers: { x: { listen: ['not-an-address'] } } } },
+});
 /** Starts the app's listener; its pid file lets a test stop only the listener (in-flight children finish). */
 const LISTEN = `{ httpd -f -p ${APP_PORT} -h /www & echo $! > /tmp/httpd.pid; }`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,12 +50,15 @@ function get(port: number, host: string, agent?: HttpAgent): Promise<Answer> {
 function getTls(port: number, servername: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // The local CA of the test config is not trusted here: what is checked is the routing over TLS.
-    const req = httpsRequest({ host: '127.0.0.1', port, path: '/', servername, headers: { host: servername }, rejectUnauthorized: false, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = httpsRequest(
+      { host: '127.0.0.1', port, path: '/', servername, headers: { host: servername }, rejectUnauthorized: false, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end();
@@ -67,7 +73,13 @@ describe(DockerProxyConfigurator.name, () => {
   const domain = `web-${run}.zpanel.test`;
   const pool = new SshPool();
   const ssh = testSshTarget();
-  const target: PooledTarget = { id: 'proxy-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) };
+  const target: PooledTarget = {
+    id: 'proxy-int-spec',
+    host: ssh.host,
+    port: ssh.port,
+    username: ssh.username,
+    privateKey: readFileSync(ssh.privateKeyPath),
+  };
   let docker: Docker;
   let settings: ProxySettings;
   const sites = (over: Partial<ProxySite> = {}): ProxySite[] => [{ alias: names.appAlias('web'), port: APP_PORT, domains: [domain], ...over }];
@@ -85,10 +97,14 @@ describe(DockerProxyConfigurator.name, () => {
     return firstFileOfTar(Buffer.concat(chunks))?.toString('utf8') ?? '';
   };
   const answers = (port: number, host: string, expectStatus: number) =>
-    waitFor(async () => {
-      const answer = await get(port, host);
-      return answer.status === expectStatus ? answer : undefined;
-    }, 15_000, `${host} to answer ${expectStatus} on ${port}`);
+    waitFor(
+      async () => {
+        const answer = await get(port, host);
+        return answer.status === expectStatus ? answer : undefined;
+      },
+      15_000,
+      `${host} to answer ${expectStatus} on ${port}`,
+    );
 
   /** A busybox httpd answering `page` on APP_PORT, on the Zpanel network, optionally with the app's alias. */
   async function startApp(suffix: string, page: string, alias?: string): Promise<Docker.Container> {
@@ -137,7 +153,12 @@ describe(DockerProxyConfigurator.name, () => {
 
     const info = await docker.getContainer(names.proxyContainer).inspect();
     expect(info.Config.Image).toBe(CADDY_IMAGE);
-    expect(info.Config.Labels).toMatchObject({ 'zpanel.managed': 'true', [ZPANEL_LABELS.namespace]: names.namespace, [ZPANEL_LABELS.role]: 'proxy', [PROXY_SPEC_LABEL]: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(info.Config.Labels).toMatchObject({
+      'zpanel.managed': 'true',
+      [ZPANEL_LABELS.namespace]: names.namespace,
+      [ZPANEL_LABELS.role]: 'proxy',
+      [PROXY_SPEC_LABEL]: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
     expect(info.HostConfig.PortBindings).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(settings.httpPort) }] });
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([names.network]);
@@ -162,7 +183,10 @@ describe(DockerProxyConfigurator.name, () => {
     // (busybox nc: its static wget crashes in these containers.)
     const fromApp = (port: number, input: string) => {
       try {
-        return execFileSync('docker', ['exec', '-i', `${names.namespace}-a`, 'nc', '-w', '3', names.proxyContainer, String(port)], { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();
+        return execFileSync('docker', ['exec', '-i', `${names.namespace}-a`, 'nc', '-w', '3', names.proxyContainer, String(port)], {
+          input,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        }).toString();
       } catch (error) {
         return `failed: ${String((error as { stderr?: Buffer }).stderr)}`;
       }
@@ -291,10 +315,10 @@ describe(DockerProxyConfigurator.name, () => {
     // reload step directly (same admin socket, a listen address Caddy cannot parse).
     const before = await appliedFile();
     const refusing = proxy() as unknown as { reload(c: Docker.Container, config: string, justStarted: boolean): Promise<void> };
-    await expect(refusing.reload(docker.getContainer(names.proxyContainer), REFUSED_CONFIG, false)).rejects.toThrow(
-      /Caddy refused the config/,
-    );
-    await expect(refusing.reload(docker.getContainer(names.proxyContainer), REFUSED_CONFIG, false)).rejects.toMatchObject({ output: expect.stringMatching(/not-an-address/) });
+    await expect(refusing.reload(docker.getContainer(names.proxyContainer), REFUSED_CONFIG, false)).rejects.toThrow(/Caddy refused the config/);
+    await expect(refusing.reload(docker.getContainer(names.proxyContainer), REFUSED_CONFIG, false)).rejects.toMatchObject({
+      output: expect.stringMatching(/not-an-address/),
+    });
     expect(await appliedFile()).toBe(before);
     expect((await get(settings.httpPort, domain)).status).toBe(200);
   });
@@ -323,10 +347,14 @@ describe(DockerProxyConfigurator.name, () => {
     expect(Object.keys(info.HostConfig.PortBindings ?? {}).sort()).toEqual(['443/tcp', '443/udp', '80/tcp']);
     const redirect = await answers(settings.httpPort, domain, 308);
     expect(redirect.headers.location).toBe(`https://${domain}/`);
-    const secure = await waitFor(async () => {
-      const answer = await getTls(settings.httpsPort, domain);
-      return answer.status === 200 ? answer : undefined;
-    }, 20_000, 'the app over HTTPS');
+    const secure = await waitFor(
+      async () => {
+        const answer = await getTls(settings.httpsPort, domain);
+        return answer.status === 200 ? answer : undefined;
+      },
+      20_000,
+      'the app over HTTPS',
+    );
     expect(secure.body).toBe('page-v6');
     // Back to plain HTTP: recreated again, the certificate volume stays.
     expect(await proxy().sync(sites())).toMatchObject({ container: 'recreated', config: 'loaded' });
@@ -335,7 +363,12 @@ describe(DockerProxyConfigurator.name, () => {
 
   it('refuses to touch a container with the proxy name that Zpanel did not create', async () => {
     const foreign = zpanelDockerNames(`zt-proxy-${randomBytes(3).toString('hex')}`);
-    const container = await docker.createContainer({ name: foreign.proxyContainer, Image: BUSYBOX, Cmd: ['true'], Labels: { [ZPANEL_LABELS.namespace]: names.namespace, 'zpanel.test.run': run } });
+    const container = await docker.createContainer({
+      name: foreign.proxyContainer,
+      Image: BUSYBOX,
+      Cmd: ['true'],
+      Labels: { [ZPANEL_LABELS.namespace]: names.namespace, 'zpanel.test.run': run },
+    });
     try {
       await expect(new DockerProxyConfigurator(docker, { ...settings, names: foreign }).sync([])).rejects.toThrow(/Zpanel did not create/);
       expect((await container.inspect()).Id).toBe(container.id);

@@ -24,7 +24,10 @@ const EXEC_OUTPUT_MAX = 64 * 1024;
 const STOP_GRACE_SECONDS = 5;
 
 export class ProxyError extends Error {
-  constructor(message: string, readonly output?: string) {
+  constructor(
+    message: string,
+    readonly output?: string,
+  ) {
     super(message);
     this.name = 'ProxyError';
   }
@@ -80,7 +83,9 @@ export class DockerProxyConfigurator implements ProxyConfigurator {
   async sync(sites: readonly ProxySite[]): Promise<ProxySyncResult> {
     const startedAt = performance.now();
     const { names } = this.settings;
-    const config = serializeCaddyConfig(buildCaddyConfig(sites, { https: this.settings.https, internalCertificates: this.settings.internalCertificates }));
+    const config = serializeCaddyConfig(
+      buildCaddyConfig(sites, { https: this.settings.https, internalCertificates: this.settings.internalCertificates }),
+    );
     const imageId = await this.ensureImage();
     const spec = this.containerSpec();
     const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
@@ -97,7 +102,11 @@ export class DockerProxyConfigurator implements ProxyConfigurator {
     }
     if (plan.container === 'create' || plan.container === 'recreate') {
       await this.docker.createVolume({ Name: proxyDataVolume(this.settings), Labels: this.labels() });
-      const created = await this.docker.createContainer({ name: names.proxyContainer, ...spec, Labels: { ...spec.Labels, [PROXY_SPEC_LABEL]: specHash } });
+      const created = await this.docker.createContainer({
+        name: names.proxyContainer,
+        ...spec,
+        Labels: { ...spec.Labels, [PROXY_SPEC_LABEL]: specHash },
+      });
       // In place before the first start: Caddy never runs a moment without its routes.
       await created.putArchive(this.configArchive(CONFIG_NAME, config), { path: CONFIG_PARENT });
       await created.start();
@@ -161,7 +170,9 @@ export class DockerProxyConfigurator implements ProxyConfigurator {
     if (present) return present.Id;
     try {
       const stream = await this.docker.pull(this.settings.image);
-      await new Promise<void>((resolve, reject) => this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
+      );
     } catch (error) {
       throw new ProxyError(`could not pull the proxy image ${this.settings.image}: ${error instanceof Error ? error.message : String(error)}`);
     }

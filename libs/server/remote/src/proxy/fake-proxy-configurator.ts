@@ -39,7 +39,8 @@ export class FakeProxyConfigurator implements ProxyConfigurator {
   routedHosts(): string[] {
     const current = this.state.appliedConfig;
     if (!current) return [];
-    const routes = (JSON.parse(current) as { apps: { http: { servers: Record<string, { routes: { match?: { host: string[] }[] }[] }> } } }).apps.http.servers;
+    const routes = (JSON.parse(current) as { apps: { http: { servers: Record<string, { routes: { match?: { host: string[] }[] }[] }> } } }).apps.http
+      .servers;
     return Object.values(routes).flatMap((s) => s.routes.flatMap((r) => r.match?.flatMap((m) => m.host) ?? []));
   }
 

@@ -22,7 +22,10 @@ export interface RefusedProxyEntry {
  * routed. Only the bad part is dropped: one bad row must not take every other site down with it.
  * Applications are taken in id order, so which of two claims on one domain wins never changes.
  */
-export function proxySitesFrom(applications: readonly ProxiedApplication[], names: ZpanelDockerNames): { sites: ProxySite[]; refused: RefusedProxyEntry[] } {
+export function proxySitesFrom(
+  applications: readonly ProxiedApplication[],
+  names: ZpanelDockerNames,
+): { sites: ProxySite[]; refused: RefusedProxyEntry[] } {
   const sites: ProxySite[] = [];
   const refused: RefusedProxyEntry[] = [];
   const routed = new Set<string>();

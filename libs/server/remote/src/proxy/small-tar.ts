@@ -57,7 +57,11 @@ export function packTar(entries: readonly TarEntry[]): Buffer {
 }
 
 function readOctal(block: Buffer, offset: number, width: number): number {
-  const text = block.subarray(offset, offset + width).toString('ascii').replace(/[\0 ]+$/g, '').trim();
+  const text = block
+    .subarray(offset, offset + width)
+    .toString('ascii')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   return text === '' ? 0 : parseInt(text, 8);
 }
 

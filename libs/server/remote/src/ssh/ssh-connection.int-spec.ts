@@ -40,9 +40,9 @@ describe(SshConnection.name, () => {
     expect(connection.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
     const pinned = await SshConnection.connect({ ...target(), hostKeyFingerprint: connection.hostKeyFingerprint });
     pinned.close();
-    await expect(SshConnection.connect({ ...target(), hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).rejects.toBeInstanceOf(
-      HostKeyMismatchError,
-    );
+    await expect(
+      SshConnection.connect({ ...target(), hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+    ).rejects.toBeInstanceOf(HostKeyMismatchError);
   });
 
   it('passes injection payloads to the program literally and runs none of them', async () => {

@@ -71,7 +71,10 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
   }
 
   /** `address`: the already checked IP address of `target.host` to connect to (default: the host itself). */
-  static connect(target: SshTarget, options: { address?: string; readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {}): Promise<SshConnection> {
+  static connect(
+    target: SshTarget,
+    options: { address?: string; readyTimeoutMs?: number; keepaliveIntervalMs?: number } = {},
+  ): Promise<SshConnection> {
     return new Promise((resolve, reject) => {
       const client = new Client();
       const connection = new SshConnection(client, target.host);

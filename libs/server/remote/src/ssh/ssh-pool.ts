@@ -33,7 +33,9 @@ export class ServerUnreachableError extends Error {
     readonly retryInMs: number,
     override readonly cause: unknown,
   ) {
-    super(`server ${serverId} is unreachable (${cause instanceof Error ? cause.message : String(cause)}); next attempt in ${Math.ceil(retryInMs / 1000)} s`);
+    super(
+      `server ${serverId} is unreachable (${cause instanceof Error ? cause.message : String(cause)}); next attempt in ${Math.ceil(retryInMs / 1000)} s`,
+    );
     this.name = 'ServerUnreachableError';
   }
 }
@@ -62,7 +64,13 @@ class Semaphore {
 }
 
 function signature(target: PooledTarget): string {
-  return JSON.stringify([target.host, target.port, target.username, createHash('sha256').update(target.privateKey).digest('hex'), target.hostKeyFingerprint ?? null]);
+  return JSON.stringify([
+    target.host,
+    target.port,
+    target.username,
+    createHash('sha256').update(target.privateKey).digest('hex'),
+    target.hostKeyFingerprint ?? null,
+  ]);
 }
 
 interface Entry {
@@ -113,7 +121,11 @@ export class SshPool {
   }
 
   stats(): SshPoolStats {
-    return { connects: this.connects, open: [...this.entries.values()].filter((e) => e.connection && !e.connection.isClosed).length, streams: this.openStreams };
+    return {
+      connects: this.connects,
+      open: [...this.entries.values()].filter((e) => e.connection && !e.connection.isClosed).length,
+      streams: this.openStreams,
+    };
   }
 
   /** The live connection to a server, connecting (once, however many callers ask) when needed. */
@@ -127,7 +139,13 @@ export class SshPool {
 
     entry.connecting = this.options
       .resolveAddress(target.host)
-      .then((address) => SshConnection.connect(target, { address, readyTimeoutMs: this.options.readyTimeoutMs, keepaliveIntervalMs: this.options.keepaliveIntervalMs }))
+      .then((address) =>
+        SshConnection.connect(target, {
+          address,
+          readyTimeoutMs: this.options.readyTimeoutMs,
+          keepaliveIntervalMs: this.options.keepaliveIntervalMs,
+        }),
+      )
       .then((connection) => {
         this.connects += 1;
         entry.connection = connection;

@@ -24,13 +24,20 @@ export class ApplicationCleanupHandler implements JobHandler<JobName.Application
     this.logger = logger.child({ component: 'application-cleanup' });
   }
 
-  async handle({ serverId, applicationId, stopGraceSeconds }: JobPayload<JobName.ApplicationCleanup>): Promise<JobResult<JobName.ApplicationCleanup>> {
+  async handle({
+    serverId,
+    applicationId,
+    stopGraceSeconds,
+  }: JobPayload<JobName.ApplicationCleanup>): Promise<JobResult<JobName.ApplicationCleanup>> {
     const loaded = await this.targets.load(serverId);
     // A deleted server took its containers' management with it; nothing left to reach.
     if (!loaded) return { skipped: true };
     const docker = dockerOverSsh(this.pool.streams(loaded.target));
     try {
-      const outcome = await cleanUpApplication(new DockerDeploymentOps(docker, zpanelDockerNames(this.config.docker.namespace), applicationId), stopGraceSeconds);
+      const outcome = await cleanUpApplication(
+        new DockerDeploymentOps(docker, zpanelDockerNames(this.config.docker.namespace), applicationId),
+        stopGraceSeconds,
+      );
       this.logger.info({ serverId, applicationId, ...outcome }, 'deleted application cleaned up');
       return outcome;
     } finally {

@@ -16,7 +16,13 @@ describe('cleaning up a deleted application on the test server', () => {
   let docker: Docker;
   let context: string;
   const t = testSshTarget();
-  const target: PooledTarget = { id: 'application-cleanup-int-spec', host: t.host, port: t.port, username: t.username, privateKey: readFileSync(t.privateKeyPath) };
+  const target: PooledTarget = {
+    id: 'application-cleanup-int-spec',
+    host: t.host,
+    port: t.port,
+    username: t.username,
+    privateKey: readFileSync(t.privateKeyPath),
+  };
 
   const labels = (applicationId: string, deploymentId: string, role: string) => ({
     [ZPANEL_LABELS.namespace]: names.namespace,
@@ -30,9 +36,30 @@ describe('cleaning up a deleted application on the test server', () => {
     const ops = new DockerDeploymentOps(docker, names, applicationId);
     const deploymentId = randomUUID();
     const image = names.appImage(app, deploymentId);
-    await ops.buildImage({ contextDir: context, dockerfile: 'Dockerfile', target: null, buildArgs: {}, tag: image, labels: labels(applicationId, deploymentId, 'app-image') }, () => undefined, new AbortController().signal);
+    await ops.buildImage(
+      {
+        contextDir: context,
+        dockerfile: 'Dockerfile',
+        target: null,
+        buildArgs: {},
+        tag: image,
+        labels: labels(applicationId, deploymentId, 'app-image'),
+      },
+      () => undefined,
+      new AbortController().signal,
+    );
     const container = names.appContainer(app, deploymentId);
-    await ops.startContainer({ name: container, image, env: [], labels: labels(applicationId, deploymentId, 'app'), restartPolicy: 'no', cpuLimit: null, memoryLimitMb: null, stopGraceSeconds: 1, port: 8080 });
+    await ops.startContainer({
+      name: container,
+      image,
+      env: [],
+      labels: labels(applicationId, deploymentId, 'app'),
+      restartPolicy: 'no',
+      cpuLimit: null,
+      memoryLimitMb: null,
+      stopGraceSeconds: 1,
+      port: 8080,
+    });
     return { container, image };
   }
 
@@ -53,9 +80,17 @@ describe('cleaning up a deleted application on the test server', () => {
   });
 
   afterAll(async () => {
-    for (const c of await docker.listContainers({ all: true, filters: { label: [`${ZPANEL_LABELS.namespace}=${names.namespace}`] } })) await docker.getContainer(c.Id).remove({ force: true });
-    for (const i of await docker.listImages({ filters: { label: [`${ZPANEL_LABELS.namespace}=${names.namespace}`] } })) await docker.getImage(i.Id).remove({ force: true }).catch(() => undefined);
-    await docker.getNetwork(names.network).remove().catch(() => undefined);
+    for (const c of await docker.listContainers({ all: true, filters: { label: [`${ZPANEL_LABELS.namespace}=${names.namespace}`] } }))
+      await docker.getContainer(c.Id).remove({ force: true });
+    for (const i of await docker.listImages({ filters: { label: [`${ZPANEL_LABELS.namespace}=${names.namespace}`] } }))
+      await docker
+        .getImage(i.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    await docker
+      .getNetwork(names.network)
+      .remove()
+      .catch(() => undefined);
     releaseDocker(docker);
     pool.close();
     await rm(context, { recursive: true, force: true });

@@ -13,7 +13,10 @@ describe(cleanUpApplication.name, () => {
 
     expect(await cleanUpApplication(ops, 30)).toEqual({ containers: 2, images: 2, imagesKept: 0 });
 
-    expect(ops.calls.filter((c) => c.startsWith('retireContainer')).sort()).toEqual(['retireContainer zp-web-aaa 30', 'retireContainer zp-web-bbb 0']);
+    expect(ops.calls.filter((c) => c.startsWith('retireContainer')).sort()).toEqual([
+      'retireContainer zp-web-aaa 30',
+      'retireContainer zp-web-bbb 0',
+    ]);
     // Images go only after the containers that used them.
     expect(ops.calls.indexOf('appImages')).toBeGreaterThan(ops.calls.findLastIndex((c) => c.startsWith('retireContainer')));
     expect(ops.containers.size).toBe(0);

@@ -12,7 +12,10 @@ export interface CleanupOutcome {
  * app's grace period, so in-flight requests finish) and then its images. `ops` is scoped to the
  * application by labels, so nothing of another application or instance is ever touched.
  */
-export async function cleanUpApplication(ops: Pick<DeploymentOps, 'appContainers' | 'retireContainer' | 'appImages' | 'removeImage'>, stopGraceSeconds: number): Promise<CleanupOutcome> {
+export async function cleanUpApplication(
+  ops: Pick<DeploymentOps, 'appContainers' | 'retireContainer' | 'appImages' | 'removeImage'>,
+  stopGraceSeconds: number,
+): Promise<CleanupOutcome> {
   const containers = await ops.appContainers();
   await Promise.all(containers.map((c) => ops.retireContainer(c.name, c.running ? stopGraceSeconds : 0)));
   let images = 0;

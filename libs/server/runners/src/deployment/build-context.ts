@@ -14,7 +14,11 @@ const DOCKERIGNORE_MAX_BYTES = 1024 * 1024;
 async function readDockerignore(contextDir: string): Promise<string[]> {
   let path: string;
   try {
-    path = await resolveInsideCheckout(contextDir, '.dockerignore', { field: 'baseDirectory', name: '.dockerignore file', within: 'the base directory' });
+    path = await resolveInsideCheckout(contextDir, '.dockerignore', {
+      field: 'baseDirectory',
+      name: '.dockerignore file',
+      within: 'the base directory',
+    });
   } catch (error) {
     if (error instanceof CheckoutPathError && error.problem === 'missing') return [];
     throw error;

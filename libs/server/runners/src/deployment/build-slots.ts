@@ -40,7 +40,16 @@ export class BuildSlots {
 
   private async tryAcquire(serverId: string, holder: string): Promise<boolean> {
     const now = Date.now();
-    const taken = await this.redis.eval(ACQUIRE, 1, this.key(serverId), String(now), String(now + BUILD_SLOT_LEASE_MS), holder, String(this.config.deployments.buildConcurrencyPerServer), String(BUILD_SLOT_LEASE_MS * 2));
+    const taken = await this.redis.eval(
+      ACQUIRE,
+      1,
+      this.key(serverId),
+      String(now),
+      String(now + BUILD_SLOT_LEASE_MS),
+      holder,
+      String(this.config.deployments.buildConcurrencyPerServer),
+      String(BUILD_SLOT_LEASE_MS * 2),
+    );
     return taken === 1;
   }
 

@@ -102,7 +102,11 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
   async function deploy(overrides: Partial<PipelineApplication>) {
     const ops = new FakeDeploymentOps();
     const lines: string[] = [];
-    const log = new DeploymentLog({ store: async (stored) => void lines.push(...stored.map((l) => l.line)), publish: async () => undefined }, new Redactor([]), { batchMs: 1 });
+    const log = new DeploymentLog(
+      { store: async (stored) => void lines.push(...stored.map((l) => l.line)), publish: async () => undefined },
+      new Redactor([]),
+      { batchMs: 1 },
+    );
     const pipeline = new DeploymentPipeline({
       names,
       ops,
@@ -152,15 +156,47 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
   }
 
   it.each([
-    ['a link to / in the base directory', { baseDirectory: 'root/etc', dockerfilePath: 'passwd' }, /^The base directory root\/etc leads outside the repository through a symbolic link/],
-    ['a link to the parent (the clone directory, where the deploy key is written)', { baseDirectory: 'up', dockerfilePath: 'repo/Dockerfile' }, /^The base directory up leads outside the repository/],
-    ['a chain of links ending at /', { baseDirectory: 'chain1/etc', dockerfilePath: 'hostname' }, /^The base directory chain1\/etc leads outside the repository/],
-    ['a Dockerfile linked to an absolute file', { dockerfilePath: 'passwd.link' }, /^The Dockerfile path passwd\.link leads outside the base directory through a symbolic link/],
-    ['a Dockerfile path through a link to /', { dockerfilePath: 'root/etc/passwd' }, /^The Dockerfile path root\/etc\/passwd leads outside the base directory/],
-    ['a Dockerfile linked out of the base directory (inside the repository)', { baseDirectory: 'app', dockerfilePath: 'Outer.Dockerfile' }, /^The Dockerfile path Outer\.Dockerfile leads outside the base directory/],
-    ['a Dockerfile through a link to the parent', { baseDirectory: 'app', dockerfilePath: 'to-parent/repo/Dockerfile' }, /leads outside the base directory/],
+    [
+      'a link to / in the base directory',
+      { baseDirectory: 'root/etc', dockerfilePath: 'passwd' },
+      /^The base directory root\/etc leads outside the repository through a symbolic link/,
+    ],
+    [
+      'a link to the parent (the clone directory, where the deploy key is written)',
+      { baseDirectory: 'up', dockerfilePath: 'repo/Dockerfile' },
+      /^The base directory up leads outside the repository/,
+    ],
+    [
+      'a chain of links ending at /',
+      { baseDirectory: 'chain1/etc', dockerfilePath: 'hostname' },
+      /^The base directory chain1\/etc leads outside the repository/,
+    ],
+    [
+      'a Dockerfile linked to an absolute file',
+      { dockerfilePath: 'passwd.link' },
+      /^The Dockerfile path passwd\.link leads outside the base directory through a symbolic link/,
+    ],
+    [
+      'a Dockerfile path through a link to /',
+      { dockerfilePath: 'root/etc/passwd' },
+      /^The Dockerfile path root\/etc\/passwd leads outside the base directory/,
+    ],
+    [
+      'a Dockerfile linked out of the base directory (inside the repository)',
+      { baseDirectory: 'app', dockerfilePath: 'Outer.Dockerfile' },
+      /^The Dockerfile path Outer\.Dockerfile leads outside the base directory/,
+    ],
+    [
+      'a Dockerfile through a link to the parent',
+      { baseDirectory: 'app', dockerfilePath: 'to-parent/repo/Dockerfile' },
+      /leads outside the base directory/,
+    ],
     ['a loop of links', { baseDirectory: 'loop.a' }, /^The base directory loop\.a is a loop of symbolic links\./],
-    ['a Dockerfile path naming the directory itself', { dockerfilePath: '.' }, /^The Dockerfile path \. names a directory in commit [0-9a-f]{40}, not a file\./],
+    [
+      'a Dockerfile path naming the directory itself',
+      { dockerfilePath: '.' },
+      /^The Dockerfile path \. names a directory in commit [0-9a-f]{40}, not a file\./,
+    ],
   ])('refuses %s with the reason, building nothing', async (_case, settings, reason) => {
     const { result, builds, log } = await deploy(settings);
     expect(result).toMatchObject({ status: 'failed', step: 'source' });
@@ -173,11 +209,15 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
     const real = await realpath(checkout.dir);
     const linkedDockerfile = await deploy({ dockerfilePath: 'Linked.Dockerfile' });
     expect(linkedDockerfile.result.status).toBe('success');
-    expect(linkedDockerfile.builds.map((b) => ({ contextDir: b.contextDir, dockerfile: b.dockerfile }))).toEqual([{ contextDir: real, dockerfile: 'Dockerfile' }]);
+    expect(linkedDockerfile.builds.map((b) => ({ contextDir: b.contextDir, dockerfile: b.dockerfile }))).toEqual([
+      { contextDir: real, dockerfile: 'Dockerfile' },
+    ]);
 
     const linkedContext = await deploy({ baseDirectory: 'appdir', dockerfilePath: 'Inner.Dockerfile' });
     expect(linkedContext.result.status).toBe('success');
-    expect(linkedContext.builds.map((b) => ({ contextDir: b.contextDir, dockerfile: b.dockerfile }))).toEqual([{ contextDir: join(real, 'app'), dockerfile: 'Dockerfile' }]);
+    expect(linkedContext.builds.map((b) => ({ contextDir: b.contextDir, dockerfile: b.dockerfile }))).toEqual([
+      { contextDir: join(real, 'app'), dockerfile: 'Dockerfile' },
+    ]);
   });
 
   it('refuses every hostile input as the base directory or the Dockerfile path, whatever the API let through, and runs nothing', async () => {
@@ -186,7 +226,9 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
     for (const payload of injectionPayloads(canary)) {
       for (const field of ['baseDirectory', 'dockerfilePath'] as const) {
         const { result, builds } = await deploy({ [field]: payload });
-        outcomes.push(`${field} ${JSON.stringify(payload.slice(0, 30))}: ${result.status} ${builds.length} builds ${/^(The |No Dockerfile at )/.test(result.reason ?? '') ? 'with a reason' : result.reason}`);
+        outcomes.push(
+          `${field} ${JSON.stringify(payload.slice(0, 30))}: ${result.status} ${builds.length} builds ${/^(The |No Dockerfile at )/.test(result.reason ?? '') ? 'with a reason' : result.reason}`,
+        );
       }
     }
     expect(outcomes.filter((o) => !o.endsWith(': failed 0 builds with a reason'))).toEqual([]);
@@ -204,7 +246,20 @@ describe('reading a checkout: nothing outside it, links never followed out', () 
     // Nothing below a link: not the host's /etc, not the repository's parent.
     expect(entries.filter((e) => /^(to-etc|to-hostname|to-parent|www)\//.test(e.name))).toEqual([]);
     expect([...byName.keys()].sort()).toEqual(
-      ['.dockerignore', '.git-like', '.git-like/x', 'Dockerfile', 'Inner.Dockerfile', 'Outer.Dockerfile', 'index.html', 'logs/keep.log', 'to-etc', 'to-hostname', 'to-parent', 'www'].sort(),
+      [
+        '.dockerignore',
+        '.git-like',
+        '.git-like/x',
+        'Dockerfile',
+        'Inner.Dockerfile',
+        'Outer.Dockerfile',
+        'index.html',
+        'logs/keep.log',
+        'to-etc',
+        'to-hostname',
+        'to-parent',
+        'www',
+      ].sort(),
     );
   });
 

@@ -52,7 +52,11 @@ export async function resolveInsideCheckout(root: string, relPath: string, label
     throw error;
   }
   if (!isInside(realRoot, real)) {
-    throw new CheckoutPathError(label.field, 'outside', `The ${label.name} ${shown} leads outside ${within} through a symbolic link; Zpanel reads only files inside ${within}.`);
+    throw new CheckoutPathError(
+      label.field,
+      'outside',
+      `The ${label.name} ${shown} leads outside ${within} through a symbolic link; Zpanel reads only files inside ${within}.`,
+    );
   }
   return real;
 }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DeploymentLiveEvent, type DeploymentLogLine, type DeploymentStatus, type DeploymentStep, FINISHED_DEPLOYMENT_STATUSES, LiveTopics, type ReasonCode } from '@zpanel/contracts';
+import {
+  type DeploymentLiveEvent,
+  type DeploymentLogLine,
+  type DeploymentStatus,
+  type DeploymentStep,
+  FINISHED_DEPLOYMENT_STATUSES,
+  LiveTopics,
+  type ReasonCode,
+} from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { LiveStreams } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -57,11 +65,21 @@ export class DeploymentEvents {
 
   async publish(deploymentId: string, event: DeploymentLiveEvent): Promise<void> {
     const finished = event.type === 'status' && FINISHED_DEPLOYMENT_STATUSES.includes(event.status);
-    await this.live.append(LiveTopics.deploymentLogs(deploymentId), event, finished ? { ...this.liveOptions, ttlSeconds: LIVE_TTL_AFTER_FINISH_SECONDS } : this.liveOptions);
+    await this.live.append(
+      LiveTopics.deploymentLogs(deploymentId),
+      event,
+      finished ? { ...this.liveOptions, ttlSeconds: LIVE_TTL_AFTER_FINISH_SECONDS } : this.liveOptions,
+    );
   }
 
   /** Status changes are a convenience for viewers: the row stays the truth, so a failed append is only logged. */
-  async status(deploymentId: string, status: DeploymentStatus, step: DeploymentStep, reason: string | null, reasonCode: ReasonCode | null = null): Promise<void> {
+  async status(
+    deploymentId: string,
+    status: DeploymentStatus,
+    step: DeploymentStep,
+    reason: string | null,
+    reasonCode: ReasonCode | null = null,
+  ): Promise<void> {
     await this.publish(deploymentId, { type: 'status', status, step, reason, reasonCode }).catch((error: unknown) => {
       this.logger.warn({ err: error, deploymentId }, 'deployment status not sent live');
     });
@@ -69,7 +87,9 @@ export class DeploymentEvents {
 
   /** The last stored line number (the reaper appends its verdict after it). */
   async lastSeq(deploymentId: string, db: Pick<DataSource, 'query'> = this.dataSource): Promise<number> {
-    const [row] = (await db.query(`SELECT coalesce(max("seq"), 0) AS "seq" FROM "deployment_logs" WHERE "deployment_id" = $1`, [deploymentId])) as { seq: string }[];
+    const [row] = (await db.query(`SELECT coalesce(max("seq"), 0) AS "seq" FROM "deployment_logs" WHERE "deployment_id" = $1`, [deploymentId])) as {
+      seq: string;
+    }[];
     return Number(row?.seq ?? 0);
   }
 }

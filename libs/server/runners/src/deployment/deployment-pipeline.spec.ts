@@ -59,7 +59,11 @@ function setup(options: { healthy?: (ip: string, attempt: number) => boolean } =
   const health = new FakeHealthProber(options.healthy);
   const source = new FakeSource();
   const stored: DeploymentLogLine[] = [];
-  const log = new DeploymentLog({ store: async (lines) => void stored.push(...lines), publish: async () => undefined }, new Redactor(['s3cret-value']), { batchMs: 1 });
+  const log = new DeploymentLog(
+    { store: async (lines) => void stored.push(...lines), publish: async () => undefined },
+    new Redactor(['s3cret-value']),
+    { batchMs: 1 },
+  );
   const steps: DeploymentStep[] = [];
   const pinned: string[] = [];
   const abort = new AbortController();
@@ -146,7 +150,15 @@ describe(DeploymentPipeline.name, () => {
 
       const result = await t.run({ runtimeEnv: [['MESSAGE', 'a "quoted" $HOME\nsecond line']] });
 
-      expect(result).toMatchObject({ status: 'success', step: 'done', reason: null, reasonCode: null, commitSha: 'a'.repeat(40), imageTag: names.appImage('shop', NEW_ID), containerName: newContainer });
+      expect(result).toMatchObject({
+        status: 'success',
+        step: 'done',
+        reason: null,
+        reasonCode: null,
+        commitSha: 'a'.repeat(40),
+        imageTag: names.appImage('shop', NEW_ID),
+        containerName: newContainer,
+      });
       expect(t.steps).toEqual(['source', 'build', 'start', 'health', 'promote', 'retire', 'prune', 'done']);
       const promote = t.ops.calls.indexOf(`addAlias ${newContainer} ${alias}`);
       const retire = t.ops.calls.indexOf(`retireContainer ${oldContainer} 7`);
@@ -157,7 +169,10 @@ describe(DeploymentPipeline.name, () => {
       expect(t.ops.containers.get(newContainer)?.spec.env).toEqual(['MESSAGE=a "quoted" $HOME\nsecond line']);
       expect(t.ops.containers.get(newContainer)?.spec).toMatchObject({ cpuLimit: 0.5, memoryLimitMb: 256, stopGraceSeconds: 7, port: 8080 });
       // The image's labels are the same for every deployment (a redeploy stays cached); the tag and the container name it.
-      expect(t.ops.builds[0]).toMatchObject({ tag: names.appImage('shop', NEW_ID), labels: { 'zpanel.namespace': 'zt-unit', 'zpanel.application': application().id, 'zpanel.role': 'app-image' } });
+      expect(t.ops.builds[0]).toMatchObject({
+        tag: names.appImage('shop', NEW_ID),
+        labels: { 'zpanel.namespace': 'zt-unit', 'zpanel.application': application().id, 'zpanel.role': 'app-image' },
+      });
       expect(t.ops.builds[0].labels).not.toHaveProperty('zpanel.deployment');
       expect(t.ops.containers.get(newContainer)?.spec.labels).toMatchObject({ 'zpanel.deployment': NEW_ID, 'zpanel.role': 'app' });
       expect(t.health.probes[0]).toMatch(/^tcp 172\.30\.0\.\d+:8080$/);
@@ -199,7 +214,9 @@ describe(DeploymentPipeline.name, () => {
 
       expect(result).toMatchObject({ status: 'failed', step: 'build', reasonCode: 'build.failed' });
       expect(result.reason).toMatch(/^The build failed: buildImage failed/);
-      expect(t.ops.calls.some((c) => c.startsWith('startContainer') || c.startsWith('removeContainer') || c.startsWith('retireContainer'))).toBe(false);
+      expect(t.ops.calls.some((c) => c.startsWith('startContainer') || c.startsWith('removeContainer') || c.startsWith('retireContainer'))).toBe(
+        false,
+      );
       expect(t.ops.answering(alias)).toEqual([oldContainer]);
       expect(t.slots()).toBe(0);
     });
@@ -289,7 +306,11 @@ describe(DeploymentPipeline.name, () => {
       // Rolling back to ids[1]: its image runs, the one live before (NEW_ID's) stays.
       const r = setup();
       for (const id of [ids[1], NEW_ID]) r.ops.addImage(tag(id), id);
-      const rolledBack = await r.run({ application: application({ keepImages: 1 }), rollbackImage: tag(ids[1]), liveHistory: history(NEW_ID, ids[1]) });
+      const rolledBack = await r.run({
+        application: application({ keepImages: 1 }),
+        rollbackImage: tag(ids[1]),
+        liveHistory: history(NEW_ID, ids[1]),
+      });
       expect(rolledBack).toMatchObject({ status: 'success', prunedImageTags: [] });
       expect([...r.ops.images.keys()].sort()).toEqual([tag(NEW_ID), tag(ids[1])].sort());
     });
@@ -336,7 +357,10 @@ describe(DeploymentPipeline.name, () => {
       const t = setup();
       const froms: string[] = [];
       t.ops.onBuild = () => froms.push(readFileSync(join(t.ops.builds[t.ops.builds.length - 1].contextDir, 'Dockerfile'), 'utf8'));
-      const result = await t.run({ application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'localhost:5000/shop:latest' }), imageTag: 'v1.4.2' });
+      const result = await t.run({
+        application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: 'localhost:5000/shop:latest' }),
+        imageTag: 'v1.4.2',
+      });
       expect(result).toMatchObject({ status: 'success', imageTag: names.appImage('shop', NEW_ID) });
       expect(t.ops.calls).toContain('pullImage localhost:5000/shop:v1.4.2');
       expect(t.ops.calls.some((c) => c.includes('shop:latest'))).toBe(false);
@@ -345,7 +369,10 @@ describe(DeploymentPipeline.name, () => {
 
       const digest = setup();
       digest.ops.addImage('ghcr.io/acme/web:v2', null);
-      await digest.run({ application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: `ghcr.io/acme/web@sha256:${'b'.repeat(64)}` }), imageTag: 'v2' });
+      await digest.run({
+        application: application({ buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: `ghcr.io/acme/web@sha256:${'b'.repeat(64)}` }),
+        imageTag: 'v2',
+      });
       expect(digest.ops.calls).toContain('imageExists ghcr.io/acme/web:v2');
       expect(digest.ops.calls.some((c) => c.startsWith('pullImage'))).toBe(false);
       expect(digest.text()).toContain('==> Using ghcr.io/acme/web:v2 (already on the server)');
@@ -356,7 +383,11 @@ describe(DeploymentPipeline.name, () => {
       for (const imageTag of [...injectionPayloads('/tmp/pwned'), 'v1\nRUN touch /tmp/pwned', '']) {
         const t = setup();
         const result = await t.run({ application: app, imageTag });
-        expect(result).toMatchObject({ status: 'failed', step: 'source', reason: expect.stringMatching(/^The image tag cannot be used: the image tag must be/) });
+        expect(result).toMatchObject({
+          status: 'failed',
+          step: 'source',
+          reason: expect.stringMatching(/^The image tag cannot be used: the image tag must be/),
+        });
         expect(t.ops.calls.filter((c) => /^(imageExists|pullImage|buildImage|startContainer)/.test(c))).toEqual([]);
         expect(t.slots()).toBe(0);
       }

@@ -7,7 +7,15 @@ import { join, posix, relative, sep } from 'node:path';
 import { CheckoutPathError, resolveInsideCheckout } from './checkout-paths';
 import type { DeploymentLog } from './deployment-log';
 import type { DeploymentOps, HealthProber } from './deployment-ops';
-import { GitAuthError, GitCommandError, GitHostKeyChangedError, GitHostUnreachableError, GitSpecError, type SourceCheckout, type SourceFetcher } from './git-source';
+import {
+  GitAuthError,
+  GitCommandError,
+  GitHostKeyChangedError,
+  GitHostUnreachableError,
+  GitSpecError,
+  type SourceCheckout,
+  type SourceFetcher,
+} from './git-source';
 
 /** The application as the pipeline needs it (settings read when the deployment starts). */
 export interface PipelineApplication {
@@ -222,8 +230,14 @@ export class DeploymentPipeline {
         contextDir = context;
         dockerfile = 'Dockerfile';
       } else {
-        if (input.imageTag !== null) throw new ReasonError('image.tag_not_applicable', `An image tag (${input.imageTag}) was asked for, but the application is now built from a git repository; deploy it again.`);
-        log.system(`==> ${app.gitRef ? 'Fetching' : 'Cloning'} ${app.gitUrl} (${app.gitRef ? app.gitRef : `branch ${app.gitBranch}`}${input.commit ? `, commit ${input.commit}` : ''})`);
+        if (input.imageTag !== null)
+          throw new ReasonError(
+            'image.tag_not_applicable',
+            `An image tag (${input.imageTag}) was asked for, but the application is now built from a git repository; deploy it again.`,
+          );
+        log.system(
+          `==> ${app.gitRef ? 'Fetching' : 'Cloning'} ${app.gitUrl} (${app.gitRef ? app.gitRef : `branch ${app.gitBranch}`}${input.commit ? `, commit ${input.commit}` : ''})`,
+        );
         try {
           checkout = await this.deps.source.checkout(
             {
@@ -240,11 +254,14 @@ export class DeploymentPipeline {
           );
         } catch (error) {
           this.checkAbort();
-          if (error instanceof GitAuthError) throw new ReasonError(error.hadToken ? 'git.token_refused' : 'git.auth_required', sentence(error.message));
+          if (error instanceof GitAuthError)
+            throw new ReasonError(error.hadToken ? 'git.token_refused' : 'git.auth_required', sentence(error.message));
           if (error instanceof GitHostUnreachableError) throw new ReasonError('git.host_unreachable', sentence(error.message));
           if (error instanceof GitHostKeyChangedError) throw new ReasonError('git.host_key_changed', sentence(error.message));
-          if (error instanceof GitSpecError) throw new ReasonError('git.settings_invalid', `The repository settings are not allowed: ${error.message}.`);
-          if (error instanceof GitCommandError) throw new ReasonError('git.fetch_failed', `git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
+          if (error instanceof GitSpecError)
+            throw new ReasonError('git.settings_invalid', `The repository settings are not allowed: ${error.message}.`);
+          if (error instanceof GitCommandError)
+            throw new ReasonError('git.fetch_failed', `git could not fetch the source: ${lastLine(error.stderr) || `exit code ${error.exitCode}`}`);
           throw error;
         }
         if (checkout.learnedHostKey) {
@@ -263,7 +280,14 @@ export class DeploymentPipeline {
           // No deployment id among the image's labels: Docker adds each label as a build step, and one
           // that changes every time would rebuild the last steps of every redeploy (4 containers
           // created and committed for nothing). The tag names the deployment.
-          { contextDir, dockerfile, target: app.buildPack === 'dockerfile' ? app.buildTarget : null, buildArgs: input.buildArgs, tag, labels: this.labels(null, 'app-image') },
+          {
+            contextDir,
+            dockerfile,
+            target: app.buildPack === 'dockerfile' ? app.buildTarget : null,
+            buildArgs: input.buildArgs,
+            tag,
+            labels: this.labels(null, 'app-image'),
+          },
           (stream, line) => log.write(stream, `${line}\n`),
           this.deps.signal,
         );
@@ -289,14 +313,24 @@ export class DeploymentPipeline {
     const missing = `No Dockerfile at ${posix.join(app.baseDirectory, app.dockerfilePath)} in commit ${checkout.sha}.`;
     try {
       const contextDir = await resolveInsideCheckout(checkout.dir, app.baseDirectory, { field: 'baseDirectory', name: 'base directory' });
-      if (!(await stat(contextDir)).isDirectory()) throw new ReasonError('checkout.not_a_directory', `The base directory ${app.baseDirectory} is not a directory in commit ${checkout.sha}.`);
-      const dockerfileOnDisk = await resolveInsideCheckout(contextDir, app.dockerfilePath, { field: 'dockerfilePath', name: 'Dockerfile path', within: 'the base directory' });
+      if (!(await stat(contextDir)).isDirectory())
+        throw new ReasonError('checkout.not_a_directory', `The base directory ${app.baseDirectory} is not a directory in commit ${checkout.sha}.`);
+      const dockerfileOnDisk = await resolveInsideCheckout(contextDir, app.dockerfilePath, {
+        field: 'dockerfilePath',
+        name: 'Dockerfile path',
+        within: 'the base directory',
+      });
       const found = await stat(dockerfileOnDisk);
-      if (found.isDirectory()) throw new ReasonError('checkout.not_a_file', `The Dockerfile path ${app.dockerfilePath} names a directory in commit ${checkout.sha}, not a file.`);
+      if (found.isDirectory())
+        throw new ReasonError(
+          'checkout.not_a_file',
+          `The Dockerfile path ${app.dockerfilePath} names a directory in commit ${checkout.sha}, not a file.`,
+        );
       if (!found.isFile()) throw new ReasonError('checkout.path_missing', missing);
       return { contextDir, dockerfile: relative(contextDir, dockerfileOnDisk).split(sep).join('/') };
     } catch (error) {
-      if (error instanceof CheckoutPathError && error.field === 'dockerfilePath' && error.problem === 'missing') throw new ReasonError(error.code, missing);
+      if (error instanceof CheckoutPathError && error.field === 'dockerfilePath' && error.problem === 'missing')
+        throw new ReasonError(error.code, missing);
       throw error;
     }
   }
@@ -392,7 +426,11 @@ export class DeploymentPipeline {
         if (keptTags.has(image.reference)) continue;
         if (await this.deps.ops.removeImage(image.reference)) {
           pruned.push(image.reference);
-          this.deps.log.system(keptImages.has(image.imageId) ? `==> Removed the extra tag ${image.reference} (the same image is kept under another)` : `==> Removed the old image ${image.reference}`);
+          this.deps.log.system(
+            keptImages.has(image.imageId)
+              ? `==> Removed the extra tag ${image.reference} (the same image is kept under another)`
+              : `==> Removed the old image ${image.reference}`,
+          );
         }
       }
     } catch (error) {
@@ -456,8 +494,22 @@ export class DeploymentPipeline {
     return this.result(status, { reason, code }, this.startedContainer, this.goneImageTags);
   }
 
-  private result(status: PipelineResult['status'], failure: { reason: string; code: ReasonCode } | null, containerName: string | null, prunedImageTags: string[]): PipelineResult {
-    return { status, step: this.step, reason: failure?.reason ?? null, reasonCode: failure?.code ?? null, commitSha: this.commitSha, imageTag: this.imageTag, containerName, prunedImageTags };
+  private result(
+    status: PipelineResult['status'],
+    failure: { reason: string; code: ReasonCode } | null,
+    containerName: string | null,
+    prunedImageTags: string[],
+  ): PipelineResult {
+    return {
+      status,
+      step: this.step,
+      reason: failure?.reason ?? null,
+      reasonCode: failure?.code ?? null,
+      commitSha: this.commitSha,
+      imageTag: this.imageTag,
+      containerName,
+      prunedImageTags,
+    };
   }
 }
 
@@ -467,6 +519,9 @@ function sentence(clause: string): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }

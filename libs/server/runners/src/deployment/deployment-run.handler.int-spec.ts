@@ -37,7 +37,14 @@ const RUN_NONCE = randomUUID();
 
 /** The sample app: busybox httpd serving its version, built FROM the local base image. */
 const appFiles = (version: string) => ({
-  Dockerfile: [`FROM ${BASE_IMAGE}`, 'ARG BUILD_TOKEN', `RUN echo "run ${RUN_NONCE} building with token $BUILD_TOKEN"`, 'COPY www /www', 'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]', ''].join('\n'),
+  Dockerfile: [
+    `FROM ${BASE_IMAGE}`,
+    'ARG BUILD_TOKEN',
+    `RUN echo "run ${RUN_NONCE} building with token $BUILD_TOKEN"`,
+    'COPY www /www',
+    'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+    '',
+  ].join('\n'),
   'www/index.html': version,
 });
 
@@ -93,16 +100,37 @@ describe(DeploymentRunHandler.name, () => {
   }
 
   async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
-    await dataSource.getRepository(EnvVarEntity).save({ teamId, environmentId: null, applicationId, key, value: box.seal(value, envVarAad({ environmentId: null, applicationId }, key)), ...flags });
+    await dataSource.getRepository(EnvVarEntity).save({
+      teamId,
+      environmentId: null,
+      applicationId,
+      key,
+      value: box.seal(value, envVarAad({ environmentId: null, applicationId }, key)),
+      ...flags,
+    });
   }
 
   async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
-    const row = await deployments().save({ teamId, applicationId, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive', userId: null, tokenId: null, ...overrides });
+    const row = await deployments().save({
+      teamId,
+      applicationId,
+      status: 'queued' as const,
+      trigger: 'manual' as const,
+      step: 'queued' as const,
+      actorName: 'Olive',
+      userId: null,
+      tokenId: null,
+      ...overrides,
+    });
     await handler.handle({ deploymentId: row.id }, context());
     return deployments().findOneByOrFail({ id: row.id });
   }
 
-  const logOf = async (id: string) => ((await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as { seq: string; line: string }[]);
+  const logOf = async (id: string) =>
+    (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as {
+      seq: string;
+      line: string;
+    }[];
 
   /** Asks the app's container for its page, through the server (as the proxy would reach it). */
   async function answer(containerName: string): Promise<string> {
@@ -119,11 +147,24 @@ describe(DeploymentRunHandler.name, () => {
 
   /** The app's containers of this namespace, running or not. */
   const containersOf = (applicationId: string) =>
-    dockerCli('ps', '-a', '--filter', `label=zpanel.namespace=${namespace}`, '--filter', `label=zpanel.application=${applicationId}`, '--format', '{{.Names}}').split('\n').filter(Boolean);
+    dockerCli(
+      'ps',
+      '-a',
+      '--filter',
+      `label=zpanel.namespace=${namespace}`,
+      '--filter',
+      `label=zpanel.application=${applicationId}`,
+      '--format',
+      '{{.Names}}',
+    )
+      .split('\n')
+      .filter(Boolean);
 
   /** Who answers the app's alias on the network. */
   const aliasHolders = (applicationId: string, alias: string) =>
-    containersOf(applicationId).filter((name) => dockerCli('inspect', '-f', `{{json (index .NetworkSettings.Networks "${names.network}").Aliases}}`, name).includes(`"${alias}"`));
+    containersOf(applicationId).filter((name) =>
+      dockerCli('inspect', '-f', `{{json (index .NetworkSettings.Networks "${names.network}").Aliases}}`, name).includes(`"${alias}"`),
+    );
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-test'));
@@ -135,7 +176,16 @@ describe(DeploymentRunHandler.name, () => {
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
-    handler = new DeploymentRunHandler(dataSource, targets, pool, new DeploymentEvents(dataSource, live, config, logger), new BuildSlots(redis, config), config, 'test-worker', logger);
+    handler = new DeploymentRunHandler(
+      dataSource,
+      targets,
+      pool,
+      new DeploymentEvents(dataSource, live, config, logger),
+      new BuildSlots(redis, config),
+      config,
+      'test-worker',
+      logger,
+    );
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
     repo = await createGitFixture('sample');
 
@@ -150,7 +200,18 @@ describe(DeploymentRunHandler.name, () => {
       publicKey: 'x',
       fingerprint: 'x',
     });
-    serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    serverId = (
+      await dataSource.getRepository(ServerEntity).save({
+        teamId,
+        name: 'deploy',
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        sshKeyId: keyId,
+        description: '',
+        status: 'ready' as const,
+      })
+    ).id;
     target = (await targets.load(serverId))?.target as PooledTarget;
     projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
     environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
@@ -175,7 +236,13 @@ describe(DeploymentRunHandler.name, () => {
     const started = Date.now();
     const first = await deploy(app.id);
     const firstMs = Date.now() - started;
-    expect(first).toMatchObject({ status: 'success', step: 'done', reason: null, imageTag: names.appImage('sample', first.id), containerName: names.appContainer('sample', first.id) });
+    expect(first).toMatchObject({
+      status: 'success',
+      step: 'done',
+      reason: null,
+      imageTag: names.appImage('sample', first.id),
+      containerName: names.appContainer('sample', first.id),
+    });
     expect(first.commitSha).toMatch(/^[0-9a-f]{40}$/);
     expect(await answer(first.containerName as string)).toBe('v1');
     expect(aliasHolders(app.id, alias)).toEqual([first.containerName]);
@@ -201,14 +268,21 @@ describe(DeploymentRunHandler.name, () => {
     expect(await answer(second.containerName as string)).toBe('v2');
     expect(containersOf(app.id)).toEqual([second.containerName]);
 
-    const rollback = await deploy(app.id, { trigger: 'rollback', sourceDeploymentId: first.id, imageTag: first.imageTag, commitSha: first.commitSha });
+    const rollback = await deploy(app.id, {
+      trigger: 'rollback',
+      sourceDeploymentId: first.id,
+      imageTag: first.imageTag,
+      commitSha: first.commitSha,
+    });
     expect(rollback).toMatchObject({ status: 'success', imageTag: first.imageTag });
     expect(await answer(rollback.containerName as string)).toBe('v1');
     const rollbackLog = (await logOf(rollback.id)).map((l) => l.line).join('\n');
     expect(rollbackLog).toContain('no clone, no build');
     expect(rollbackLog).not.toMatch(/Building|Cloning|Step \d/);
 
-    await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
+    await dataSource
+      .getRepository(ApplicationEntity)
+      .update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
     const broken = await deploy(app.id);
     expect(broken).toMatchObject({ status: 'failed', step: 'health' });
     expect(broken.reason).toMatch(/Health check failed: HTTP GET \/missing on port 8080 did not pass after 2 tries \(last: HTTP 404\)/);
@@ -243,7 +317,12 @@ describe(DeploymentRunHandler.name, () => {
       expect(done.status).toBe('success');
       expect((await answer(done.containerName as string)).trim()).toBe('host -> /etc; files: .dockerignore Dockerfile host lnk');
 
-      const hostile = await addApplication('linked-out', { gitUrl: linked.url, gitBranch: linked.branch, baseDirectory: 'lnk/etc', dockerfilePath: 'hostname' });
+      const hostile = await addApplication('linked-out', {
+        gitUrl: linked.url,
+        gitBranch: linked.branch,
+        baseDirectory: 'lnk/etc',
+        dockerfilePath: 'hostname',
+      });
       const refused = await deploy(hostile.id);
       expect(refused).toMatchObject({ status: 'failed', step: 'source', imageTag: null });
       expect(refused.reason).toMatch(/^The base directory lnk\/etc leads outside the repository through a symbolic link/);
@@ -259,7 +338,11 @@ describe(DeploymentRunHandler.name, () => {
     try {
       await retained.commit(appFiles('r1'), 'r1');
       const app = await addApplication('retained', { gitUrl: retained.url, gitBranch: retained.branch, keepImages: 2 });
-      const tags = () => dockerCli('images', '--filter', `label=zpanel.application=${app.id}`, '--format', '{{.Repository}}:{{.Tag}}').split('\n').filter(Boolean).sort();
+      const tags = () =>
+        dockerCli('images', '--filter', `label=zpanel.application=${app.id}`, '--format', '{{.Repository}}:{{.Tag}}')
+          .split('\n')
+          .filter(Boolean)
+          .sort();
       const reload = (id: string) => deployments().findOneByOrFail({ id });
       const healthy = app.healthCheck;
       const change = async (version: string) => retained.commit({ 'www/index.html': version }, version);
@@ -267,7 +350,9 @@ describe(DeploymentRunHandler.name, () => {
       const live1 = await deploy(app.id);
       expect(live1.status).toBe('success');
       // Two builds that never go live (their health check fails): they must not push live1's image out.
-      await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 1 } });
+      await dataSource.getRepository(ApplicationEntity).update(app.id, {
+        healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 1 },
+      });
       await change('r2');
       expect((await deploy(app.id)).status).toBe('failed');
       await change('r3');
@@ -279,7 +364,12 @@ describe(DeploymentRunHandler.name, () => {
       expect(tags()).toEqual([live1.imageTag, live2.imageTag].sort());
       expect((await reload(live1.id)).imagePrunedAt).toBeNull();
 
-      const rollback = await deploy(app.id, { trigger: 'rollback', sourceDeploymentId: live1.id, imageTag: live1.imageTag, commitSha: live1.commitSha });
+      const rollback = await deploy(app.id, {
+        trigger: 'rollback',
+        sourceDeploymentId: live1.id,
+        imageTag: live1.imageTag,
+        commitSha: live1.commitSha,
+      });
       expect(rollback.status).toBe('success');
       expect(await answer(rollback.containerName as string)).toBe('r1');
 
@@ -309,7 +399,10 @@ describe(DeploymentRunHandler.name, () => {
     const context = await mkdtemp(join(tmpdir(), 'zpanel-image-spec-'));
     const reference = `${namespace}-fixture/web:1`;
     try {
-      await writeFile(join(context, 'Dockerfile'), `FROM ${BASE_IMAGE}\nRUN mkdir /www && echo image-v1 > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
+      await writeFile(
+        join(context, 'Dockerfile'),
+        `FROM ${BASE_IMAGE}\nRUN mkdir /www && echo image-v1 > /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`,
+      );
       dockerCli('build', '-q', '--label', `zpanel.namespace=${namespace}`, '-t', reference, context);
     } finally {
       await rm(context, { recursive: true, force: true });
@@ -324,8 +417,23 @@ describe(DeploymentRunHandler.name, () => {
 
   it('waits while another deployment of the application runs, and skips one that is no longer queued', async () => {
     const app = await addApplication('waiter', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
-    const running = await deployments().save({ teamId, applicationId: app.id, status: 'running' as const, trigger: 'manual' as const, step: 'build' as const, actorName: 'x', heartbeatAt: new Date() });
-    const waiting = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'x' });
+    const running = await deployments().save({
+      teamId,
+      applicationId: app.id,
+      status: 'running' as const,
+      trigger: 'manual' as const,
+      step: 'build' as const,
+      actorName: 'x',
+      heartbeatAt: new Date(),
+    });
+    const waiting = await deployments().save({
+      teamId,
+      applicationId: app.id,
+      status: 'queued' as const,
+      trigger: 'manual' as const,
+      step: 'queued' as const,
+      actorName: 'x',
+    });
     const outcome = handler.handle({ deploymentId: waiting.id }, context());
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await deployments().findOneByOrFail({ id: waiting.id })).status).toBe('queued');
@@ -338,10 +446,26 @@ describe(DeploymentRunHandler.name, () => {
     const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
     const logger = createLogger({ level: 'silent', name: 'test' });
     const failingTargets = new ServerTargets(dataSource, config);
-    const failing = new DeploymentRunHandler(dataSource, failingTargets, pool, new DeploymentEvents(dataSource, live, config, logger), new BuildSlots(redis, config), config, 'test-worker', logger);
+    const failing = new DeploymentRunHandler(
+      dataSource,
+      failingTargets,
+      pool,
+      new DeploymentEvents(dataSource, live, config, logger),
+      new BuildSlots(redis, config),
+      config,
+      'test-worker',
+      logger,
+    );
     failing.timings = handler.timings;
     const run = async () => {
-      const row = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive' });
+      const row = await deployments().save({
+        teamId,
+        applicationId: app.id,
+        status: 'queued' as const,
+        trigger: 'manual' as const,
+        step: 'queued' as const,
+        actorName: 'Olive',
+      });
       await failing.handle({ deploymentId: row.id }, context());
       return { row: await deployments().findOneByOrFail({ id: row.id }), log: (await logOf(row.id)).map((l) => l.line).join('\n') };
     };
@@ -349,12 +473,20 @@ describe(DeploymentRunHandler.name, () => {
     // Words that happen to start like a sentence for people are not a reason to show them.
     jest.spyOn(failingTargets, 'load').mockRejectedValueOnce(new Error('The key file /var/lib/zpanel/secret.key could not be read'));
     const internal = await run();
-    expect(internal.row).toMatchObject({ status: 'failed', reason: 'Zpanel could not run the deployment (an internal error; see the worker log).', reasonCode: 'deployment.internal' });
+    expect(internal.row).toMatchObject({
+      status: 'failed',
+      reason: 'Zpanel could not run the deployment (an internal error; see the worker log).',
+      reasonCode: 'deployment.internal',
+    });
     expect(internal.log).not.toContain('secret.key');
 
     jest.spyOn(failingTargets, 'load').mockResolvedValueOnce(undefined);
     const gone = await run();
-    expect(gone.row).toMatchObject({ status: 'failed', reason: 'The server of the application no longer exists.', reasonCode: 'deployment.server_gone' });
+    expect(gone.row).toMatchObject({
+      status: 'failed',
+      reason: 'The server of the application no longer exists.',
+      reasonCode: 'deployment.server_gone',
+    });
     expect(gone.log).toContain('==> Failed: The server of the application no longer exists.');
   });
 
@@ -362,9 +494,28 @@ describe(DeploymentRunHandler.name, () => {
     // A repository served by the test sshd's git-upload-pack, reached with a deploy key like a private repository.
     const remoteDir = `/tmp/zp-deploy-ssh-${namespace}`;
     const onServer = (command: string) =>
-      execFileSync('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', ssh.privateKeyPath, '-p', String(ssh.port), `${ssh.username}@${ssh.host}`, command], {
-        encoding: 'utf8',
-      });
+      execFileSync(
+        'ssh',
+        [
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'LogLevel=ERROR',
+          '-i',
+          ssh.privateKeyPath,
+          '-p',
+          String(ssh.port),
+          `${ssh.username}@${ssh.host}`,
+          command,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
     const dir = quoteShellArg(remoteDir);
     const files = appFiles('over ssh');
     onServer(
@@ -378,7 +529,11 @@ describe(DeploymentRunHandler.name, () => {
       ].join(' && '),
     );
     try {
-      const app = await addApplication('private', { gitUrl: `ssh://${ssh.username}@${ssh.host}:${ssh.port}${remoteDir}`, gitBranch: 'main', deployKeyId: keyId });
+      const app = await addApplication('private', {
+        gitUrl: `ssh://${ssh.username}@${ssh.host}:${ssh.port}${remoteDir}`,
+        gitBranch: 'main',
+        deployKeyId: keyId,
+      });
       const first = await deploy(app.id);
       expect(first).toMatchObject({ status: 'success', reason: null });
       expect(await answer(first.containerName as string)).toBe('over ssh');
@@ -401,7 +556,9 @@ describe(DeploymentRunHandler.name, () => {
 
   it('clones a private HTTPS repository with the sealed token, never logging it, and says what is missing without it', async () => {
     const TOKEN = 'glpat-handlerToken-5Qx8';
-    const privateRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+    const privateRepo = await createGitFixture('private', 'main', {
+      authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+    });
     try {
       // A Dockerfile that would print the token if it reached the build.
       await privateRepo.commit({ ...appFiles('private v1'), 'www/token.txt': TOKEN }, 'private');
@@ -423,17 +580,37 @@ describe(DeploymentRunHandler.name, () => {
   });
   it("deploys a preview from its pull request head with the previewed application's settings, token and variables, the preview overrides winning there only", async () => {
     const TOKEN = 'glpat-previewToken-7Kd2';
-    const privateRepo = await createGitFixture('previewed', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+    const privateRepo = await createGitFixture('previewed', 'main', {
+      authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+    });
     try {
       await privateRepo.commit(appFiles('main'), 'main');
       const head = await privateRepo.pullRequest('refs/pull/4/head', { 'www/index.html': 'pr4' }, 'pr 4');
       const parent = await addApplication('pv-parent', { gitUrl: privateRepo.url, gitBranch: 'main' });
       await dataSource.getRepository(ApplicationEntity).update(parent.id, { gitToken: box.seal(TOKEN, gitTokenAad(parent.id)) });
       await setVariable(parent.id, 'GREETING', 'from the application', { buildTime: false, runtime: true });
-      const sealedFor = (owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string, value: string) => box.seal(value, envVarAad(owner, key));
+      const sealedFor = (owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string, value: string) =>
+        box.seal(value, envVarAad(owner, key));
       await dataSource.getRepository(EnvVarEntity).save([
-        { teamId, environmentId: null, applicationId: parent.id, preview: true, key: 'GREETING', value: sealedFor({ environmentId: null, applicationId: parent.id, preview: true }, 'GREETING', 'from the preview'), buildTime: false, runtime: true },
-        { teamId, environmentId, applicationId: null, key: 'SHARED', value: sealedFor({ environmentId, applicationId: null }, 'SHARED', 'from the environment'), buildTime: false, runtime: true },
+        {
+          teamId,
+          environmentId: null,
+          applicationId: parent.id,
+          preview: true,
+          key: 'GREETING',
+          value: sealedFor({ environmentId: null, applicationId: parent.id, preview: true }, 'GREETING', 'from the preview'),
+          buildTime: false,
+          runtime: true,
+        },
+        {
+          teamId,
+          environmentId,
+          applicationId: null,
+          key: 'SHARED',
+          value: sealedFor({ environmentId, applicationId: null }, 'SHARED', 'from the environment'),
+          buildTime: false,
+          runtime: true,
+        },
       ]);
       // Its own settings are stale copies: a wrong port and repository prove the worker reads the previewed application's.
       const preview = await addApplication('pv-parent-pr-4', {
@@ -469,10 +646,25 @@ describe(DeploymentRunHandler.name, () => {
   it('leaves nothing of an application deleted while its deployment runs (a pull request closed mid-deploy): not its container, not the image it built', async () => {
     await repo.commit(appFiles(`deleted mid-deploy ${randomUUID()}`), 'deleted mid-deploy');
     // A health check that keeps failing holds the deployment at `health`, with its image built and its container started.
-    const app = await addApplication('deleted-mid-deploy', { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 } });
-    const row = await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'webhook' as const, step: 'queued' as const, actorName: 'GitHub webhook', userId: null, tokenId: null });
+    const app = await addApplication('deleted-mid-deploy', {
+      healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 },
+    });
+    const row = await deployments().save({
+      teamId,
+      applicationId: app.id,
+      status: 'queued' as const,
+      trigger: 'webhook' as const,
+      step: 'queued' as const,
+      actorName: 'GitHub webhook',
+      userId: null,
+      tokenId: null,
+    });
     const running = handler.handle({ deploymentId: row.id }, context());
-    await waitFor(async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined), 60_000, 'the deployment to reach its health check');
+    await waitFor(
+      async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined),
+      60_000,
+      'the deployment to reach its health check',
+    );
     expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).not.toBe('');
     await dataSource.getRepository(ApplicationEntity).delete({ id: app.id });
     await running;

@@ -38,7 +38,10 @@ export const DEPLOYMENT_TIMINGS: DeploymentTimings = { heartbeatMs: 3_000, cance
 const PG_UNIQUE_VIOLATION = '23505';
 
 /** What a person reads when the deployment failed outside its steps for a reason not meant for them (the worker log has the error). */
-export const INTERNAL_FAILURE = { code: 'deployment.internal', reason: 'Zpanel could not run the deployment (an internal error; see the worker log).' } as const;
+export const INTERNAL_FAILURE = {
+  code: 'deployment.internal',
+  reason: 'Zpanel could not run the deployment (an internal error; see the worker log).',
+} as const;
 
 type Claim = 'claimed' | 'finished' | 'busy';
 
@@ -100,7 +103,11 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     await this.events.status(deploymentId, 'running', deployment.step, null);
 
     let slot: HeldBuildSlot | undefined;
-    const held = this.lease.hold(deploymentId, { workerSignal: context.signal, timeoutMs: this.config.deployments.timeoutMs, onBeat: async () => slot?.refresh() });
+    const held = this.lease.hold(deploymentId, {
+      workerSignal: context.signal,
+      timeoutMs: this.config.deployments.timeoutMs,
+      onBeat: async () => slot?.refresh(),
+    });
     let log: DeploymentLog | undefined;
     let result: PipelineResult;
     let releaseHold: (() => void) | undefined;
@@ -129,7 +136,13 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
         pinGitHostKey: async (knownHosts) => {
           // A preview pins on the application it previews (the same repository).
-          await this.dataSource.getRepository(ApplicationEntity).createQueryBuilder().update().set({ gitHostKey: knownHosts }).where('id = :id AND git_host_key IS NULL', { id: input.settingsId }).execute();
+          await this.dataSource
+            .getRepository(ApplicationEntity)
+            .createQueryBuilder()
+            .update()
+            .set({ gitHostKey: knownHosts })
+            .where('id = :id AND git_host_key IS NULL', { id: input.settingsId })
+            .execute();
         },
         acquireBuildSlot: async () => {
           slot = await this.slots.acquire(input.serverId, deploymentId, held.signal);
@@ -150,7 +163,16 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
       const { code, reason } = reasonOf(error, INTERNAL_FAILURE);
       log?.system(`==> Failed: ${reason}`);
-      result = { status: 'failed', step: deployment.step, reason, reasonCode: code, commitSha: deployment.commitSha, imageTag: null, containerName: null, prunedImageTags: [] };
+      result = {
+        status: 'failed',
+        step: deployment.step,
+        reason,
+        reasonCode: code,
+        commitSha: deployment.commitSha,
+        imageTag: null,
+        containerName: null,
+        prunedImageTags: [],
+      };
     } finally {
       held.release();
       if (docker) releaseDocker(docker);
@@ -170,7 +192,10 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     });
     if (result.prunedImageTags.length > 0) {
       // By tag: a rollback ran its source's image, and is gone with it.
-      await this.deployments.update({ imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() }, { imagePrunedAt: () => 'now()' });
+      await this.deployments.update(
+        { imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() },
+        { imagePrunedAt: () => 'now()' },
+      );
     }
     if (finished) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
     this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
@@ -203,7 +228,10 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private async cleanUpIfDeleted(deployment: DeploymentEntity, ops: DockerDeploymentOps, stopGraceSeconds: number): Promise<void> {
     if (await this.dataSource.getRepository(ApplicationEntity).existsBy({ id: deployment.applicationId })) return;
     const left = await cleanUpApplication(ops, stopGraceSeconds);
-    this.logger.info({ deploymentId: deployment.id, applicationId: deployment.applicationId, ...left }, 'application deleted during its deployment: cleaned up after it');
+    this.logger.info(
+      { deploymentId: deployment.id, applicationId: deployment.applicationId, ...left },
+      'application deleted during its deployment: cleaned up after it',
+    );
   }
 
   /** The images that were live, newest first: what retention keeps (enough rows for keepImages' maximum, with repeats). */
@@ -239,7 +267,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
    * A preview takes all of them from the application it previews, read now, plus that application's
    * preview overrides (which win); only its name, images kept and pull request ref are its own.
    */
-  private async loadInput(deployment: DeploymentEntity): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
+  private async loadInput(
+    deployment: DeploymentEntity,
+  ): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
     const applications = this.dataSource.getRepository(ApplicationEntity);
     const app = await applications.findOneBy({ id: deployment.applicationId });
     if (!app) throw new ReasonError('deployment.application_gone', 'The application no longer exists.');

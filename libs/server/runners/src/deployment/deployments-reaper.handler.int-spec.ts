@@ -2,7 +2,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import {
+  ApplicationEntity,
+  DeploymentEntity,
+  EnvironmentEntity,
+  ProjectEntity,
+  ServerEntity,
+  SshKeyEntity,
+  TeamEntity,
+  buildDataSourceOptions,
+  sshKeyAad,
+} from '@zpanel/database';
 import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
 import { testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import { Queue } from 'bullmq';
@@ -35,7 +45,17 @@ describe(DeploymentsReaperHandler.name, () => {
   const deployments = () => dataSource.getRepository(DeploymentEntity);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
   const add = async (overrides: Partial<DeploymentEntity>) =>
-    (await deployments().save({ teamId, applicationId: app.id, status: 'queued' as const, trigger: 'manual' as const, step: 'queued' as const, actorName: 'Olive', ...overrides })).id;
+    (
+      await deployments().save({
+        teamId,
+        applicationId: app.id,
+        status: 'queued' as const,
+        trigger: 'manual' as const,
+        step: 'queued' as const,
+        actorName: 'Olive',
+        ...overrides,
+      })
+    ).id;
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-reaper-test'));
@@ -52,7 +72,16 @@ describe(DeploymentsReaperHandler.name, () => {
     pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
     const targets = new ServerTargets(dataSource, config);
-    reaper = new DeploymentsReaperHandler(dataSource, producer, new DeploymentEvents(dataSource, live, config, logger), targets, pool, new BuildSlots(redis, config), config, logger);
+    reaper = new DeploymentsReaperHandler(
+      dataSource,
+      producer,
+      new DeploymentEvents(dataSource, live, config, logger),
+      targets,
+      pool,
+      new BuildSlots(redis, config),
+      config,
+      logger,
+    );
 
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
     const keyId = randomUUID();
@@ -65,13 +94,35 @@ describe(DeploymentsReaperHandler.name, () => {
       publicKey: 'x',
       fingerprint: 'x',
     });
-    const serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 's', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    const serverId = (
+      await dataSource
+        .getRepository(ServerEntity)
+        .save({ teamId, name: 's', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })
+    ).id;
     const projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
     const environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
     const appRow = (name: string): Partial<ApplicationEntity> => ({
-      teamId, projectId, environmentId, serverId, name, description: '', buildPack: 'image', gitUrl: null, gitBranch: null, deployKeyId: null,
-      dockerfilePath: 'Dockerfile', buildTarget: null, baseDirectory: '.', imageReference: 'zpanel-test/busybox', port: 8080,
-      healthCheck: APPLICATION_DEFAULTS.healthCheck, restartPolicy: 'unless-stopped', cpuLimit: null, memoryLimitMb: null, stopGraceSeconds: 1, keepImages: 3,
+      teamId,
+      projectId,
+      environmentId,
+      serverId,
+      name,
+      description: '',
+      buildPack: 'image',
+      gitUrl: null,
+      gitBranch: null,
+      deployKeyId: null,
+      dockerfilePath: 'Dockerfile',
+      buildTarget: null,
+      baseDirectory: '.',
+      imageReference: 'zpanel-test/busybox',
+      port: 8080,
+      healthCheck: APPLICATION_DEFAULTS.healthCheck,
+      restartPolicy: 'unless-stopped',
+      cpuLimit: null,
+      memoryLimitMb: null,
+      stopGraceSeconds: 1,
+      keepImages: 3,
     });
     app = await dataSource.getRepository(ApplicationEntity).save(appRow('reaped'));
     otherApp = await dataSource.getRepository(ApplicationEntity).save(appRow('beating'));
@@ -92,25 +143,54 @@ describe(DeploymentsReaperHandler.name, () => {
 
   it('fails a deployment whose worker went silent, removes its half-started container, logs and tells why', async () => {
     const lost = await add({ status: 'running', step: 'health', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(61) });
-    const beating = await add({ applicationId: otherApp.id, status: 'running', step: 'build', startedAt: secondsAgo(300), heartbeatAt: secondsAgo(5) });
+    const beating = await add({
+      applicationId: otherApp.id,
+      status: 'running',
+      step: 'build',
+      startedAt: secondsAgo(300),
+      heartbeatAt: secondsAgo(5),
+    });
     const container = names.appContainer(app.name, lost);
     dockerCli('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
-    await dataSource.query(`INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line") VALUES ($1, 1, now(), 'system', 'started')`, [lost]);
+    await dataSource.query(
+      `INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line") VALUES ($1, 1, now(), 'system', 'started')`,
+      [lost],
+    );
 
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
 
-    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON, reasonCode: WORKER_LOST_CODE });
+    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({
+      status: 'failed',
+      reason: WORKER_LOST_REASON,
+      reasonCode: WORKER_LOST_CODE,
+    });
     expect(await deployments().findOneByOrFail({ id: beating })).toMatchObject({ status: 'running', reason: null });
     expect(dockerCli('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
-    const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as { seq: string; line: string }[];
+    const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as {
+      seq: string;
+      line: string;
+    }[];
     expect(lines.map((l) => Number(l.seq))).toEqual([1, 2]);
     expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
     const events = (await live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
-    expect(events[events.length - 1]).toEqual({ type: 'status', status: 'failed', step: 'health', reason: WORKER_LOST_REASON, reasonCode: WORKER_LOST_CODE });
+    expect(events[events.length - 1]).toEqual({
+      type: 'status',
+      status: 'failed',
+      step: 'health',
+      reason: WORKER_LOST_REASON,
+      reasonCode: WORKER_LOST_CODE,
+    });
   });
 
   it('fails a deployment silent for longer than the run lease (not a minute), so the next one of its application starts on another worker', async () => {
-    const lease = (workerId: string) => new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => ({ heartbeatMs: 1_000, cancelPollMs: 1_000 }), createLogger({ level: 'silent', name: 'test' }), 'cancelled');
+    const lease = (workerId: string) =>
+      new RunLease(
+        new RunLeaseStore(dataSource, DEPLOYMENT_RUNS),
+        workerId,
+        () => ({ heartbeatMs: 1_000, cancelPollMs: 1_000 }),
+        createLogger({ level: 'silent', name: 'test' }),
+        'cancelled',
+      );
     const first = await add({});
     const next = await add({});
     expect(await lease('worker-a').claim(first)).toBe(true);

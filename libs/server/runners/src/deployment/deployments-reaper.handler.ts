@@ -17,7 +17,8 @@ import { DockerDeploymentOps } from './docker-deployment-ops';
 /** A deployment still queued after this long is checked for a job lost with Redis. */
 export const QUEUED_DEPLOYMENT_GRACE_SECONDS = 30;
 
-export const WORKER_LOST_REASON = 'Worker lost: the worker running this deployment stopped answering (no heartbeat within its lease). The previous container keeps serving; deploy again.';
+export const WORKER_LOST_REASON =
+  'Worker lost: the worker running this deployment stopped answering (no heartbeat within its lease). The previous container keeps serving; deploy again.';
 export const WORKER_LOST_CODE: ReasonCode = 'deployment.worker_stopped';
 
 /** Steps before the new container got the app's alias: it serves nothing and is removed. */
@@ -71,11 +72,20 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
 
   private async failLostDeployments(): Promise<string[]> {
     // The verdict line is written before the failed status commits: whoever sees "failed" sees why.
-    const lost = await failLostRuns<DeploymentEntity, LostRow>(this.dataSource, DEPLOYMENT_RUNS, this.config.runs.leaseTtlMs, { reason: WORKER_LOST_REASON, code: WORKER_LOST_CODE }, ['application_id', 'step'], async (row, db) => {
-      const app = await db.getRepository(ApplicationEntity).findOne({ where: { id: row.application_id }, select: { id: true, name: true, serverId: true } });
-      // The application went with its deployments: nothing of it is left to clean up.
-      if (app) await this.cleanUp({ ...row, app_name: app.name, server_id: app.serverId }, db);
-    });
+    const lost = await failLostRuns<DeploymentEntity, LostRow>(
+      this.dataSource,
+      DEPLOYMENT_RUNS,
+      this.config.runs.leaseTtlMs,
+      { reason: WORKER_LOST_REASON, code: WORKER_LOST_CODE },
+      ['application_id', 'step'],
+      async (row, db) => {
+        const app = await db
+          .getRepository(ApplicationEntity)
+          .findOne({ where: { id: row.application_id }, select: { id: true, name: true, serverId: true } });
+        // The application went with its deployments: nothing of it is left to clean up.
+        if (app) await this.cleanUp({ ...row, app_name: app.name, server_id: app.serverId }, db);
+      },
+    );
     for (const row of lost) await this.events.status(row.id, 'failed', row.step as never, WORKER_LOST_REASON, WORKER_LOST_CODE);
     return lost.map((r) => r.id);
   }
@@ -110,6 +120,12 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
   }
 
   private requeueLostJobs(): Promise<string[]> {
-    return requeueQueuedRuns(this.dataSource, DEPLOYMENT_RUNS, QUEUED_DEPLOYMENT_GRACE_SECONDS, this.producer.queue(JOB_QUEUE[JobName.DeploymentRun]), (id) => enqueueDeployment(this.producer, id));
+    return requeueQueuedRuns(
+      this.dataSource,
+      DEPLOYMENT_RUNS,
+      QUEUED_DEPLOYMENT_GRACE_SECONDS,
+      this.producer.queue(JOB_QUEUE[JobName.DeploymentRun]),
+      (id) => enqueueDeployment(this.producer, id),
+    );
   }
 }

@@ -58,9 +58,17 @@ describe(`${DockerDeploymentOps.name}.buildImage`, () => {
 
   it('rejects with Docker’s words when the build fails, after handing over what came before', async () => {
     const lines: string[] = [];
-    const ops = new DockerDeploymentOps(dockerBuilding([{ stream: 'Step 1/1 : RUN false\npartial' }, { errorDetail: { message: 'returned a non-zero code: 1' } }]), zpanelDockerNames('zt-spec'), 'app-id');
+    const ops = new DockerDeploymentOps(
+      dockerBuilding([{ stream: 'Step 1/1 : RUN false\npartial' }, { errorDetail: { message: 'returned a non-zero code: 1' } }]),
+      zpanelDockerNames('zt-spec'),
+      'app-id',
+    );
     await expect(
-      ops.buildImage({ contextDir, dockerfile: 'Dockerfile', target: null, buildArgs: {}, tag: 'zt-spec/app:x', labels: {} }, (_s, line) => lines.push(line), new AbortController().signal),
+      ops.buildImage(
+        { contextDir, dockerfile: 'Dockerfile', target: null, buildArgs: {}, tag: 'zt-spec/app:x', labels: {} },
+        (_s, line) => lines.push(line),
+        new AbortController().signal,
+      ),
     ).rejects.toThrow('returned a non-zero code: 1');
     expect(lines).toEqual(['Step 1/1 : RUN false', 'partial']);
   });

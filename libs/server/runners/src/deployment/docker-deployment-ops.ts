@@ -193,7 +193,11 @@ export class DockerDeploymentOps implements DeploymentOps {
 
   async appContainers(): Promise<{ name: string; deploymentId: string | null; running: boolean }[]> {
     const list = await this.docker.listContainers({ all: true, filters: { label: this.appLabels('app') } });
-    return list.map((c) => ({ name: (c.Names[0] ?? c.Id).replace(/^\//, ''), deploymentId: c.Labels?.[ZPANEL_LABELS.deployment] ?? null, running: c.State === 'running' }));
+    return list.map((c) => ({
+      name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+      deploymentId: c.Labels?.[ZPANEL_LABELS.deployment] ?? null,
+      running: c.State === 'running',
+    }));
   }
 
   async retireContainer(name: string, graceSeconds: number): Promise<void> {
@@ -215,7 +219,12 @@ export class DockerDeploymentOps implements DeploymentOps {
       .flatMap((image) =>
         (image.RepoTags ?? [])
           .filter((tag) => tag.startsWith(`${repository}/`))
-          .map((reference) => ({ reference, deploymentId: deploymentOfImageTag(reference), imageId: image.Id, created: new Date(image.Created * 1000) })),
+          .map((reference) => ({
+            reference,
+            deploymentId: deploymentOfImageTag(reference),
+            imageId: image.Id,
+            created: new Date(image.Created * 1000),
+          })),
       )
       .sort((a, b) => b.created.getTime() - a.created.getTime());
   }
@@ -231,7 +240,11 @@ export class DockerDeploymentOps implements DeploymentOps {
   }
 
   private appLabels(role: string): string[] {
-    return [`${ZPANEL_LABELS.namespace}=${this.names.namespace}`, `${ZPANEL_LABELS.application}=${this.applicationId}`, `${ZPANEL_LABELS.role}=${role}`];
+    return [
+      `${ZPANEL_LABELS.namespace}=${this.names.namespace}`,
+      `${ZPANEL_LABELS.application}=${this.applicationId}`,
+      `${ZPANEL_LABELS.role}=${role}`,
+    ];
   }
 }
 
@@ -240,7 +253,10 @@ export type ServerTcpOpener = (host: string, port: number) => Promise<Duplex>;
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([work, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** TCP: a connection is accepted. HTTP: GET <path> answers 2xx or 3xx. Each within the check's timeout. */

@@ -41,7 +41,17 @@ export class FakeDeploymentOps implements DeploymentOps {
   /** An existing deployment's container, running and answering the alias. */
   addRunning(name: string, image: string, alias: string, deploymentId: string): void {
     this.containers.set(name, {
-      spec: { name, image, env: [], labels: {}, restartPolicy: 'unless-stopped', cpuLimit: null, memoryLimitMb: null, stopGraceSeconds: 10, port: 80 },
+      spec: {
+        name,
+        image,
+        env: [],
+        labels: {},
+        restartPolicy: 'unless-stopped',
+        cpuLimit: null,
+        memoryLimitMb: null,
+        stopGraceSeconds: 10,
+        port: 80,
+      },
       ip: `172.30.0.${this.nextIp++}`,
       running: true,
       aliases: [alias],
@@ -90,7 +100,13 @@ export class FakeDeploymentOps implements DeploymentOps {
   async startContainer(spec: ContainerSpec): Promise<void> {
     this.record(`startContainer ${spec.name}`);
     if (this.containers.has(spec.name)) throw new Error(`Conflict. The container name "/${spec.name}" is already in use`);
-    this.containers.set(spec.name, { spec, ip: `172.30.0.${this.nextIp++}`, running: !this.exitAfterStart, aliases: [], deploymentId: spec.labels['zpanel.deployment'] ?? null });
+    this.containers.set(spec.name, {
+      spec,
+      ip: `172.30.0.${this.nextIp++}`,
+      running: !this.exitAfterStart,
+      aliases: [],
+      deploymentId: spec.labels['zpanel.deployment'] ?? null,
+    });
   }
 
   async containerAddress(name: string): Promise<{ ip: string } | { exited: true; exitCode: number | null } | null> {
@@ -131,7 +147,12 @@ export class FakeDeploymentOps implements DeploymentOps {
     this.record('appImages');
     return [...this.images.entries()]
       .filter(([, image]) => image.deploymentId !== null)
-      .map(([reference, image]) => ({ reference, deploymentId: image.deploymentId, imageId: image.imageId ?? `sha256:${reference}`, created: image.created }))
+      .map(([reference, image]) => ({
+        reference,
+        deploymentId: image.deploymentId,
+        imageId: image.imageId ?? `sha256:${reference}`,
+        created: image.created,
+      }))
       .sort((a, b) => b.created.getTime() - a.created.getTime());
   }
 

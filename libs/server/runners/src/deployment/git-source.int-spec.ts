@@ -29,7 +29,7 @@ describe(GitSourceFetcher.name, () => {
 
   beforeAll(async () => {
     repo = await createGitFixture('shop');
-    first = await repo.commit({ 'Dockerfile': 'FROM base\n', 'version.txt': 'v1\n' }, 'v1');
+    first = await repo.commit({ Dockerfile: 'FROM base\n', 'version.txt': 'v1\n' }, 'v1');
     second = await repo.commit({ 'version.txt': 'v2\n' }, 'v2');
   });
   afterAll(async () => {
@@ -43,7 +43,15 @@ describe(GitSourceFetcher.name, () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({ url: repo.url, branch: repo.branch, commit: null, deployKey: null, hostKey: null, token: null, ...overrides });
+  const spec = (overrides: Partial<GitCloneSpec> = {}): GitCloneSpec => ({
+    url: repo.url,
+    branch: repo.branch,
+    commit: null,
+    deployKey: null,
+    hostKey: null,
+    token: null,
+    ...overrides,
+  });
   const never = new AbortController().signal;
 
   describe('checkout', () => {
@@ -74,7 +82,17 @@ describe(GitSourceFetcher.name, () => {
       );
       expect(env.GIT_TERMINAL_PROMPT).toBe('0');
       const command = gitCloneCommand(spec(), '/tmp/zp-home/repo', env);
-      expect(command.argv.slice(0, 9)).toEqual(['git', '-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'protocol.ssh.allow=always']);
+      expect(command.argv.slice(0, 9)).toEqual([
+        'git',
+        '-c',
+        'protocol.allow=never',
+        '-c',
+        'protocol.https.allow=always',
+        '-c',
+        'protocol.http.allow=always',
+        '-c',
+        'protocol.ssh.allow=always',
+      ]);
       expect(command.argv.slice(-3)).toEqual(['--', repo.url, '/tmp/zp-home/repo']);
     });
 
@@ -88,7 +106,14 @@ describe(GitSourceFetcher.name, () => {
       const canary = join(root, 'pwned');
       const attempts: [keyof GitCloneSpec, string][] = [];
       for (const payload of injectionPayloads(canary)) {
-        attempts.push(['url', payload], ['url', `${repo.url}${payload}`], ['branch', payload], ['branch', `main${payload}`], ['commit', payload], ['commit', `${first}${payload}`]);
+        attempts.push(
+          ['url', payload],
+          ['url', `${repo.url}${payload}`],
+          ['branch', payload],
+          ['branch', `main${payload}`],
+          ['commit', payload],
+          ['commit', `${first}${payload}`],
+        );
       }
       for (const [field, value] of attempts) {
         const outcome = await fetcher.checkout(spec({ [field]: value }), {}, never).then(
@@ -127,7 +152,9 @@ describe(GitSourceFetcher.name, () => {
     });
 
     it('says so when the commit is not on the pull request, or the pull request has no head', async () => {
-      await expect(fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: 'deadbeefdeadbeef' }), {}, never)).rejects.toMatchObject({ stderr: 'commit deadbeefdeadbeef is not on refs/pull/4/head' });
+      await expect(fetcher.checkout(spec({ ref: 'refs/pull/4/head', commit: 'deadbeefdeadbeef' }), {}, never)).rejects.toMatchObject({
+        stderr: 'commit deadbeefdeadbeef is not on refs/pull/4/head',
+      });
       await expect(fetcher.checkout(spec({ ref: 'refs/pull/404/head' }), {}, never)).rejects.toThrow(GitCommandError);
       expect(await readdir(root)).toEqual([]);
     });
@@ -151,7 +178,16 @@ describe(GitSourceFetcher.name, () => {
     it('refuses every injection payload and any other ref, and runs nothing', async () => {
       const canary = join(root, 'pwned');
       const payloads = injectionPayloads(canary);
-      for (const ref of [...payloads, ...payloads.map((p) => `refs/tags/${p}`), 'refs/heads/main', 'refs/pull/4/merge', '+refs/pull/4/head', 'refs/pull/4/head:refs/heads/x', 'refs/tags/v1:refs/heads/x', `refs/pull/4/head${payloads[0]}`]) {
+      for (const ref of [
+        ...payloads,
+        ...payloads.map((p) => `refs/tags/${p}`),
+        'refs/heads/main',
+        'refs/pull/4/merge',
+        '+refs/pull/4/head',
+        'refs/pull/4/head:refs/heads/x',
+        'refs/tags/v1:refs/heads/x',
+        `refs/pull/4/head${payloads[0]}`,
+      ]) {
         expect(() => gitFetchRefCommand(spec({ ref }), '/tmp/x', {})).toThrow(GitSpecError);
         const outcome = await fetcher.checkout(spec({ ref }), {}, never).catch((error: unknown) => error);
         expect(outcome).toBeInstanceOf(GitSpecError);
@@ -173,8 +209,20 @@ describe(GitSourceFetcher.name, () => {
     const onServer = async (command: string) =>
       (
         await promisify(execFile)('ssh', [
-          '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
-          '-i', target.privateKeyPath, '-p', String(target.port), `${target.username}@${target.host}`, command,
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'LogLevel=ERROR',
+          '-i',
+          target.privateKeyPath,
+          '-p',
+          String(target.port),
+          `${target.username}@${target.host}`,
+          command,
         ])
       ).stdout;
 
@@ -206,7 +254,7 @@ describe(GitSourceFetcher.name, () => {
       expect(await readdir(root)).toEqual([]);
     });
 
-    it("fails with GitHostKeyChangedError when the host shows another key than the pinned one", async () => {
+    it('fails with GitHostKeyChangedError when the host shows another key than the pinned one', async () => {
       const impostor = generateSshKeyPair('other').publicKey.split(' ').slice(0, 2).join(' ');
       const pinned = `[${target.host}]:${target.port} ${impostor}`;
       await expect(fetcher.checkout(sshSpec(pinned), {}, never)).rejects.toThrow(GitHostKeyChangedError);
@@ -226,14 +274,23 @@ describe(GitSourceFetcher.name, () => {
     let head: string;
 
     beforeAll(async () => {
-      privateRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}` });
+      privateRepo = await createGitFixture('private', 'main', {
+        authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+      });
       head = await privateRepo.commit({ Dockerfile: 'FROM base\n' }, 'private');
     });
     afterAll(async () => {
       await privateRepo.close();
     });
 
-    const tokenSpec = (token: string | null): GitCloneSpec => ({ url: privateRepo.url, branch: 'main', commit: null, deployKey: null, hostKey: null, token });
+    const tokenSpec = (token: string | null): GitCloneSpec => ({
+      url: privateRepo.url,
+      branch: 'main',
+      commit: null,
+      deployKey: null,
+      hostKey: null,
+      token,
+    });
 
     it('clones with the token, which is neither in argv nor in the URL or the checkout', async () => {
       const seen: string[] = [];
@@ -262,7 +319,10 @@ describe(GitSourceFetcher.name, () => {
         }
         return lines;
       };
-      const slowRepo = await createGitFixture('private', 'main', { authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`, delayMs: 150 });
+      const slowRepo = await createGitFixture('private', 'main', {
+        authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+        delayMs: 150,
+      });
       await slowRepo.commit({ Dockerfile: 'FROM base\n' }, 'slow');
       let done = false;
       const seen = new Set<string>();
@@ -292,7 +352,9 @@ describe(GitSourceFetcher.name, () => {
     });
 
     it('takes user:password as the credentials as given', () => {
-      expect(gitTokenEnvironment('https://bitbucket.org/acme/shop.git', 'olive:app-password').GIT_CONFIG_VALUE_0).toBe(`Authorization: Basic ${Buffer.from('olive:app-password').toString('base64')}`);
+      expect(gitTokenEnvironment('https://bitbucket.org/acme/shop.git', 'olive:app-password').GIT_CONFIG_VALUE_0).toBe(
+        `Authorization: Basic ${Buffer.from('olive:app-password').toString('base64')}`,
+      );
     });
   });
   describe('the address policy, checked on the resolved address right before git runs', () => {
@@ -300,8 +362,15 @@ describe(GitSourceFetcher.name, () => {
     const port = () => new URL(repo.url).port;
     /** A policy whose names resolve only through this table: git could not resolve them itself. */
     const policyWith = (names: Record<string, string[]>, allowLoopback: boolean) =>
-      new AddressPolicy({ ...loadConfig(process.env).network, allowedCidrs: allowLoopback ? ['127.0.0.0/8'] : [] }, async (host) => names[host] ?? []);
-    const failure = (promise: Promise<unknown>) => promise.then(() => new Error('expected a failure'), (error: unknown) => error);
+      new AddressPolicy(
+        { ...loadConfig(process.env).network, allowedCidrs: allowLoopback ? ['127.0.0.0/8'] : [] },
+        async (host) => names[host] ?? [],
+      );
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => new Error('expected a failure'),
+        (error: unknown) => error,
+      );
 
     it('refuses a host that resolves to a denied address, with the same reason as a closed port, and runs nothing', async () => {
       const strict = new GitSourceFetcher(policyWith({ 'rebound.zpanel.test': ['169.254.169.254'] }, false), root);
@@ -320,7 +389,9 @@ describe(GitSourceFetcher.name, () => {
       ];
       for (const error of refused) {
         expect(error).toBeInstanceOf(GitHostUnreachableError);
-        expect((error as Error).message).toBe('could not reach the git host: check the repository address, and that the host accepts connections from this instance');
+        expect((error as Error).message).toBe(
+          'could not reach the git host: check the repository address, and that the host accepts connections from this instance',
+        );
       }
       // Nothing in the log tells the cases apart either.
       expect(stderr).toEqual([]);
@@ -335,11 +406,35 @@ describe(GitSourceFetcher.name, () => {
 
       const remoteDir = `/tmp/zp-git-policy-${process.pid}-${Date.now()}`;
       const sshRun = (command: string) =>
-        promisify(execFile)('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', ssh.privateKeyPath, '-p', String(ssh.port), `${ssh.username}@${ssh.host}`, command]);
+        promisify(execFile)('ssh', [
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'LogLevel=ERROR',
+          '-i',
+          ssh.privateKeyPath,
+          '-p',
+          String(ssh.port),
+          `${ssh.username}@${ssh.host}`,
+          command,
+        ]);
       const dir = quoteShellArg(remoteDir);
-      const head = (await sshRun(`git init -q -b main ${dir} && printf 'FROM base\n' > ${dir}/Dockerfile && git -C ${dir} add Dockerfile && git -C ${dir} -c user.name=zpanel -c user.email=t@zpanel.test commit -q -m v1 && git -C ${dir} rev-parse HEAD`)).stdout.trim();
+      const head = (
+        await sshRun(
+          `git init -q -b main ${dir} && printf 'FROM base\n' > ${dir}/Dockerfile && git -C ${dir} add Dockerfile && git -C ${dir} -c user.name=zpanel -c user.email=t@zpanel.test commit -q -m v1 && git -C ${dir} rev-parse HEAD`,
+        )
+      ).stdout.trim();
       try {
-        const sshSpec = (hostKey: string | null) => spec({ url: `ssh://${ssh.username}@git.zpanel.test:${ssh.port}${remoteDir}`, deployKey: readFileSync(ssh.privateKeyPath, 'utf8'), hostKey });
+        const sshSpec = (hostKey: string | null) =>
+          spec({
+            url: `ssh://${ssh.username}@git.zpanel.test:${ssh.port}${remoteDir}`,
+            deployKey: readFileSync(ssh.privateKeyPath, 'utf8'),
+            hostKey,
+          });
         const first = await pinning.checkout(sshSpec(null), {}, never);
         expect(first.sha).toBe(head);
         expect(first.learnedHostKey).toMatch(new RegExp(`^\\[git\\.zpanel\\.test\\]:${ssh.port} ssh-`));

@@ -45,7 +45,16 @@ export class GitSpecError extends Error {
  * Only these transports: `ext::` (runs a command), `file://` and local paths (read the worker's own
  * disk) are refused by git itself even if a value got past the allowlist.
  */
-const PROTOCOL_CONFIG = ['-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'protocol.ssh.allow=always'];
+const PROTOCOL_CONFIG = [
+  '-c',
+  'protocol.allow=never',
+  '-c',
+  'protocol.https.allow=always',
+  '-c',
+  'protocol.http.allow=always',
+  '-c',
+  'protocol.ssh.allow=always',
+];
 
 function checked(spec: GitCloneSpec): void {
   const url = gitUrl(spec.url);
@@ -56,7 +65,8 @@ function checked(spec: GitCloneSpec): void {
     const commit = gitCommit(spec.commit);
     if (commit) throw new GitSpecError('commit', commit);
   }
-  if (spec.ref !== undefined && spec.ref !== null && !isFetchableRef(spec.ref)) throw new GitSpecError('ref', 'must be a pull request head ref (refs/pull/<n>/head or refs/merge-requests/<n>/head) or a tag (refs/tags/<name>)');
+  if (spec.ref !== undefined && spec.ref !== null && !isFetchableRef(spec.ref))
+    throw new GitSpecError('ref', 'must be a pull request head ref (refs/pull/<n>/head or refs/merge-requests/<n>/head) or a tag (refs/tags/<name>)');
 }
 
 /** Where a fetched pull request head is kept in the clone. */
@@ -68,7 +78,9 @@ const FETCHED_REF = 'refs/zpanel/source';
  */
 export class GitHostKeyChangedError extends Error {
   constructor() {
-    super("the git host's key changed; if the provider really rotated it, forget the pinned host key in the application's source settings and deploy again");
+    super(
+      "the git host's key changed; if the provider really rotated it, forget the pinned host key in the application's source settings and deploy again",
+    );
     this.name = 'GitHostKeyChangedError';
   }
 }
@@ -129,12 +141,28 @@ export function gitEnvironment(home: string, keyPath: string | null, pinned = fa
     SSH_ASKPASS: '/bin/false',
   };
   // git runs GIT_SSH_COMMAND through a shell: every part is quoted (the paths are ours, the quoting is for safety anyway).
-  const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', `StrictHostKeyChecking=${pinned ? 'yes' : 'accept-new'}`, '-o', `UserKnownHostsFile=${join(home, 'known_hosts')}`];
+  const ssh = [
+    'ssh',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `StrictHostKeyChecking=${pinned ? 'yes' : 'accept-new'}`,
+    '-o',
+    `UserKnownHostsFile=${join(home, 'known_hosts')}`,
+  ];
   // Readable lines to pin and show (Debian's system config hashes host names).
   ssh.push('-o', 'HashKnownHosts=no');
   if (keyPath) ssh.push('-o', 'IdentitiesOnly=yes', '-i', keyPath);
   // The checked address, with the host key still filed under the name (and port) from the URL.
-  if (connectTo) ssh.push('-o', `HostName=${connectTo.address}`, '-o', `HostKeyAlias=${connectTo.port === null || connectTo.port === 22 ? connectTo.host : `[${connectTo.host}]:${connectTo.port}`}`, '-o', 'CheckHostIP=no');
+  if (connectTo)
+    ssh.push(
+      '-o',
+      `HostName=${connectTo.address}`,
+      '-o',
+      `HostKeyAlias=${connectTo.port === null || connectTo.port === 22 ? connectTo.host : `[${connectTo.host}]:${connectTo.port}`}`,
+      '-o',
+      'CheckHostIP=no',
+    );
   env.GIT_SSH_COMMAND = ssh.map(quoteShellArg).join(' ');
   return env;
 }
@@ -157,7 +185,23 @@ export function gitTokenEnvironment(url: string, token: string): Record<string, 
 /** The clone of one branch into `dir`, without checking anything out yet. Throws GitSpecError for a value outside the allowlists. */
 export function gitCloneCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>, connectConfig: string[] = []): GitCommand {
   checked(spec);
-  return { argv: ['git', ...PROTOCOL_CONFIG, ...connectConfig, 'clone', '--quiet', '--no-checkout', '--single-branch', '--branch', spec.branch, '--', spec.url, dir], env };
+  return {
+    argv: [
+      'git',
+      ...PROTOCOL_CONFIG,
+      ...connectConfig,
+      'clone',
+      '--quiet',
+      '--no-checkout',
+      '--single-branch',
+      '--branch',
+      spec.branch,
+      '--',
+      spec.url,
+      dir,
+    ],
+    env,
+  };
 }
 
 /** An empty repository to fetch a pull request head into. */
@@ -169,7 +213,10 @@ export function gitInitCommand(dir: string, env: Record<string, string>): GitCom
 export function gitFetchRefCommand(spec: GitCloneSpec, dir: string, env: Record<string, string>, connectConfig: string[] = []): GitCommand {
   checked(spec);
   if (!spec.ref) throw new GitSpecError('ref', 'is required to fetch a ref');
-  return { argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, ...connectConfig, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`], env };
+  return {
+    argv: ['git', '-C', dir, ...PROTOCOL_CONFIG, ...connectConfig, 'fetch', '--quiet', '--no-tags', '--', spec.url, `+${spec.ref}:${FETCHED_REF}`],
+    env,
+  };
 }
 
 /** Resolves the commit to build (`<sha>^{commit}`, or the head of the branch or fetched ref) to its full hash. */
@@ -301,8 +348,13 @@ export class GitSourceFetcher implements SourceFetcher {
       } catch (error) {
         if (error instanceof GitCommandError && UNREACHABLE.test(error.stderr)) throw new GitHostUnreachableError();
         if (held) output.onStderr?.(held);
-        if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr)) throw new GitHostKeyChangedError();
-        if (!isSshGitUrl(spec.url) && error instanceof GitCommandError && /could not read Username|Authentication failed|returned error: 40[13]/.test(error.stderr)) {
+        if (pinned && error instanceof GitCommandError && /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/.test(error.stderr))
+          throw new GitHostKeyChangedError();
+        if (
+          !isSshGitUrl(spec.url) &&
+          error instanceof GitCommandError &&
+          /could not read Username|Authentication failed|returned error: 40[13]/.test(error.stderr)
+        ) {
           throw new GitAuthError(spec.token !== null);
         }
         throw error;
@@ -315,7 +367,8 @@ export class GitSourceFetcher implements SourceFetcher {
       try {
         sha = (await runGit(gitResolveCommand(spec, dir, env), {}, signal)).trim();
       } catch (error) {
-        if (error instanceof GitCommandError && spec.commit) throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on ${spec.ref ? spec.ref : `branch ${spec.branch}`}`);
+        if (error instanceof GitCommandError && spec.commit)
+          throw new GitCommandError(error.exitCode, `commit ${spec.commit} is not on ${spec.ref ? spec.ref : `branch ${spec.branch}`}`);
         throw error;
       }
       await runGit(gitCheckoutCommand(sha, dir, env), output, signal);

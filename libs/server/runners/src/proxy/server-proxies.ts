@@ -5,7 +5,13 @@ import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The instance's proxy settings (config `PROXY_*`, `DOCKER_NAMESPACE`). */
 export function proxySettingsFrom(config: AppConfig): ProxySettings {
-  return { names: zpanelDockerNames(config.docker.namespace), image: config.proxy.image, httpPort: config.proxy.httpPort, httpsPort: config.proxy.httpsPort, https: config.proxy.https };
+  return {
+    names: zpanelDockerNames(config.docker.namespace),
+    image: config.proxy.image,
+    httpPort: config.proxy.httpPort,
+    httpsPort: config.proxy.httpsPort,
+    https: config.proxy.https,
+  };
 }
 
 /**

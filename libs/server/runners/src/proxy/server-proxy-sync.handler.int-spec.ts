@@ -100,15 +100,23 @@ describe(ServerProxySyncHandler.name, () => {
       stopGraceSeconds: 1,
       keepImages: 3,
     });
-    if (domains.length > 0) await dataSource.getRepository(ApplicationDomainEntity).insert(domains.map((d) => ({ teamId, applicationId: app.id, domain: d })));
+    if (domains.length > 0)
+      await dataSource.getRepository(ApplicationDomainEntity).insert(domains.map((d) => ({ teamId, applicationId: app.id, domain: d })));
     return app.id;
   }
 
   /** The config file in the proxy container (`docker cp` writes a tar). */
-  const appliedConfig = () => execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${names.proxyContainer}:${PROXY_CONFIG_FILE}`, '-']) }).toString('utf8');
+  const appliedConfig = () =>
+    execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${names.proxyContainer}:${PROXY_CONFIG_FILE}`, '-']) }).toString('utf8');
 
   beforeAll(async () => {
-    config = loadConfig({ ...process.env, DOCKER_NAMESPACE: namespace, PROXY_IMAGE: 'zpanel-test/caddy:2.6.2', PROXY_HTTP_PORT: String(await freePort()), PROXY_HTTPS: 'false' });
+    config = loadConfig({
+      ...process.env,
+      DOCKER_NAMESPACE: namespace,
+      PROXY_IMAGE: 'zpanel-test/caddy:2.6.2',
+      PROXY_HTTP_PORT: String(await freePort()),
+      PROXY_HTTPS: 'false',
+    });
     box = new SecretBox(config.security.secretKey);
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'proxy-sync-test'));
     await dataSource.initialize();
@@ -118,9 +126,23 @@ describe(ServerProxySyncHandler.name, () => {
 
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'proxy-sync' })).id;
     keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)), publicKey: 'x', fingerprint: 'x' });
+    await dataSource.getRepository(SshKeyEntity).insert({
+      id: keyId,
+      teamId,
+      name: 'k',
+      type: 'ssh-ed25519',
+      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
+      publicKey: 'x',
+      fingerprint: 'x',
+    });
     // What validation pins at first contact.
-    const probe: PooledTarget = { id: `pin-${run}`, host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) };
+    const probe: PooledTarget = {
+      id: `pin-${run}`,
+      host: ssh.host,
+      port: ssh.port,
+      username: ssh.username,
+      privateKey: readFileSync(ssh.privateKeyPath),
+    };
     fingerprint = (await pool.connection(probe)).hostKeyFingerprint;
     serverId = await addServer();
     projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
@@ -150,7 +172,12 @@ describe(ServerProxySyncHandler.name, () => {
 
   it('does nothing for a deleted server, or one never validated (a sync is never first contact)', async () => {
     expect(await handler.handle({ serverId: randomUUID() }, context())).toEqual({ skipped: 'server deleted' });
-    for (const overrides of [{ hostKeyFingerprint: null }, { status: 'pending' as const }, { status: 'validating' as const }, { status: 'invalid' as const }]) {
+    for (const overrides of [
+      { hostKeyFingerprint: null },
+      { status: 'pending' as const },
+      { status: 'validating' as const },
+      { status: 'invalid' as const },
+    ]) {
       expect(await handler.handle({ serverId: await addServer(overrides) }, context())).toEqual({ skipped: 'server not validated' });
     }
     expect(dockerCli('ps', '-aq', '--filter', `name=^${names.proxyContainer}$`)).toBe('');
@@ -164,15 +191,31 @@ describe(ServerProxySyncHandler.name, () => {
     expect(result).toMatchObject({ network: 'created', container: 'created', config: 'loaded', routes: 2, refused: 0 });
     // The app on the network under its alias, as a deployment's promote step leaves it.
     dockerCli(
-      'run', '-d', '--name', `${namespace}-web`, '--label', `zpanel.namespace=${namespace}`, '--network', names.network, '--network-alias', names.appAlias('web'),
-      'zpanel-test/busybox:latest', 'sh', '-c', 'mkdir -p /www && echo -n web-page > /www/index.html && exec httpd -f -p 8080 -h /www',
+      'run',
+      '-d',
+      '--name',
+      `${namespace}-web`,
+      '--label',
+      `zpanel.namespace=${namespace}`,
+      '--network',
+      names.network,
+      '--network-alias',
+      names.appAlias('web'),
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'mkdir -p /www && echo -n web-page > /www/index.html && exec httpd -f -p 8080 -h /www',
     );
     const port = config.proxy.httpPort;
     for (const host of [domain('web'), domain('www')]) {
-      const answer = await waitFor(async () => {
-        const a = await get(port, host);
-        return a.status === 200 ? a : undefined;
-      }, 15_000, host);
+      const answer = await waitFor(
+        async () => {
+          const a = await get(port, host);
+          return a.status === 200 ? a : undefined;
+        },
+        15_000,
+        host,
+      );
       expect(answer.body).toBe('web-page');
     }
     expect((await get(port, domain('elsewhere'))).status).toBe(404);
@@ -206,13 +249,19 @@ describe(ServerProxySyncHandler.name, () => {
 
   it('hands the configurator only what the allowlists accept (configurator substituted)', async () => {
     const fake = new FakeProxyConfigurator();
-    const withFake = new ServerProxySyncHandler(dataSource, targets, { open: () => ({ proxy: fake, release: () => undefined }) } as unknown as ServerProxies, config, logger);
+    const withFake = new ServerProxySyncHandler(
+      dataSource,
+      targets,
+      { open: () => ({ proxy: fake, release: () => undefined }) } as unknown as ServerProxies,
+      config,
+      logger,
+    );
     const other = await addServer();
     await addApplication(other, 'good', 8080, [domain('good')]);
-    await dataSource.query(`INSERT INTO "application_domains" ("team_id", "application_id", "domain") SELECT "team_id", "id", $1 FROM "applications" WHERE "server_id" = $2`, [
-      `$(touch ${'/tmp/zp-psync-never'}).example.com`,
-      other,
-    ]);
+    await dataSource.query(
+      `INSERT INTO "application_domains" ("team_id", "application_id", "domain") SELECT "team_id", "id", $1 FROM "applications" WHERE "server_id" = $2`,
+      [`$(touch ${'/tmp/zp-psync-never'}).example.com`, other],
+    );
     expect(await withFake.handle({ serverId: other }, context())).toMatchObject({ routes: 1, refused: 1, config: 'loaded' });
     expect(fake.calls).toEqual([[{ alias: names.appAlias('good'), port: 8080, domains: [domain('good')] }]]);
     expect(proxySettingsFrom(config)).toMatchObject({ image: 'zpanel-test/caddy:2.6.2', https: false, httpPort: config.proxy.httpPort });

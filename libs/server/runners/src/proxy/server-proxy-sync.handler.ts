@@ -56,7 +56,14 @@ export class ServerProxySyncHandler implements JobHandler<JobName.ServerProxySyn
       try {
         const result = await proxy.sync(sites);
         this.logger.info({ serverId, ...result, refused: refused.length }, 'proxy in sync');
-        return { network: result.network, container: result.container, config: result.config, routes: result.routes, refused: refused.length, durationMs: result.durationMs };
+        return {
+          network: result.network,
+          container: result.container,
+          config: result.config,
+          routes: result.routes,
+          refused: refused.length,
+          durationMs: result.durationMs,
+        };
       } finally {
         release();
       }
@@ -64,12 +71,19 @@ export class ServerProxySyncHandler implements JobHandler<JobName.ServerProxySyn
   }
 
   private async applicationsOf(serverId: string): Promise<ProxiedApplication[]> {
-    const applications = await this.dataSource.getRepository(ApplicationEntity).find({ where: { serverId }, select: { id: true, name: true, port: true } });
+    const applications = await this.dataSource
+      .getRepository(ApplicationEntity)
+      .find({ where: { serverId }, select: { id: true, name: true, port: true } });
     if (applications.length === 0) return [];
     const domains = await this.dataSource
       .getRepository(ApplicationDomainEntity)
       .find({ where: { applicationId: In(applications.map((a) => a.id)) }, select: { applicationId: true, domain: true } });
-    return applications.map((a) => ({ id: a.id, name: a.name, port: a.port, domains: domains.filter((d) => d.applicationId === a.id).map((d) => d.domain) }));
+    return applications.map((a) => ({
+      id: a.id,
+      name: a.name,
+      port: a.port,
+      domains: domains.filter((d) => d.applicationId === a.id).map((d) => d.domain),
+    }));
   }
 
   /** Runs `work` holding the server's proxy lock (a session lock on a connection of its own, freed if the worker dies). */

@@ -123,7 +123,7 @@ describe(RunLease.name, () => {
     held.release();
   });
 
-  it('finishes with the terminal state and reason only while the run is still this worker\'s: a reaped run stays failed', async () => {
+  it("finishes with the terminal state and reason only while the run is still this worker's: a reaped run stays failed", async () => {
     store.add('r1');
     store.add('r2');
     await lease.claim('r1');

@@ -67,7 +67,9 @@ export class RunLeaseStore<E extends ObjectLiteral> implements LeaseStore {
   }
 
   async cancelState(runId: string): Promise<'none' | 'cancelled' | 'gone'> {
-    const row = (await this.repository.findOne({ where: { id: runId } as never, select: { id: true, cancelRequestedAt: true } as never })) as { cancelRequestedAt: Date | null } | null;
+    const row = (await this.repository.findOne({ where: { id: runId } as never, select: { id: true, cancelRequestedAt: true } as never })) as {
+      cancelRequestedAt: Date | null;
+    } | null;
     if (!row) return 'gone';
     return row.cancelRequestedAt ? 'cancelled' : 'none';
   }
@@ -126,7 +128,9 @@ export class RunLease {
     options.workerSignal.addEventListener('abort', onWorkerStop, { once: true });
     const timeout = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
     const heartbeat = setInterval(() => {
-      this.store.beat(runId, options.progress?.() ?? {}).catch((error: unknown) => this.logger.warn({ err: error, runId }, 'run heartbeat not saved'));
+      this.store
+        .beat(runId, options.progress?.() ?? {})
+        .catch((error: unknown) => this.logger.warn({ err: error, runId }, 'run heartbeat not saved'));
       options.onBeat?.().catch((error: unknown) => this.logger.warn({ err: error, runId }, 'run lease not refreshed'));
     }, heartbeatMs);
     const cancelPoll = setInterval(() => {

@@ -33,7 +33,13 @@ export async function failLostRuns<E extends ObjectLiteral, R extends { id: stri
   });
 }
 
-async function failRows<R>(db: EntityManager, kind: Pick<RunKind<ObjectLiteral>, 'table' | 'reasonColumn'>, leaseTtlMs: number, verdict: LostVerdict, columns: readonly string[]): Promise<R[]> {
+async function failRows<R>(
+  db: EntityManager,
+  kind: Pick<RunKind<ObjectLiteral>, 'table' | 'reasonColumn'>,
+  leaseTtlMs: number,
+  verdict: LostVerdict,
+  columns: readonly string[],
+): Promise<R[]> {
   const returning = ['id', ...columns].map((column) => `"${column}"`).join(', ');
   const code = verdict.code === undefined ? '' : `, "reason_code" = $3`;
   const [rows] = (await db.query(
@@ -60,5 +66,9 @@ export async function requeueQueuedRuns<E extends ObjectLiteral>(
     `SELECT "id" FROM "${kind.table}" WHERE "status" = 'queued' AND "created_at" < now() - make_interval(secs => $1) ORDER BY "created_at" ASC LIMIT $2`,
     [graceSeconds, REQUEUE_BATCH],
   )) as { id: string }[];
-  return requeueLostJobs(queue, stale.map((row) => row.id), enqueue);
+  return requeueLostJobs(
+    queue,
+    stale.map((row) => row.id),
+    enqueue,
+  );
 }

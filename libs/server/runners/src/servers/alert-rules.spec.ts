@@ -5,7 +5,17 @@ const T0 = Date.parse('2026-03-01T12:00:00Z');
 
 /** A sample `secondsAgo` before T0 with the given percentages. */
 function sample(secondsAgo: number, figures: { cpu?: number; memory?: number; disk?: number; load?: number } = {}, reachable = true): RuleSample {
-  if (!reachable) return { ts: new Date(T0 - secondsAgo * 1000), reachable: false, cpuPercent: null, memoryUsedBytes: null, memoryTotalBytes: null, diskUsedBytes: null, diskTotalBytes: null, load1: null };
+  if (!reachable)
+    return {
+      ts: new Date(T0 - secondsAgo * 1000),
+      reachable: false,
+      cpuPercent: null,
+      memoryUsedBytes: null,
+      memoryTotalBytes: null,
+      diskUsedBytes: null,
+      diskTotalBytes: null,
+      load1: null,
+    };
   return {
     ts: new Date(T0 - secondsAgo * 1000),
     reachable: true,
@@ -18,10 +28,17 @@ function sample(secondsAgo: number, figures: { cpu?: number; memory?: number; di
   };
 }
 
-const rule = (overrides: Partial<RuleCondition> = {}): RuleCondition => ({ metric: 'memory', operator: '>', threshold: 90, durationSeconds: 0, ...overrides });
+const rule = (overrides: Partial<RuleCondition> = {}): RuleCondition => ({
+  metric: 'memory',
+  operator: '>',
+  threshold: 90,
+  durationSeconds: 0,
+  ...overrides,
+});
 const ctx = { serverUnreachable: false, maxGapSeconds: 180 };
 /** Samples every `every` seconds for `count` samples, newest first, all with `figures`. */
-const series = (count: number, every: number, figures: Parameters<typeof sample>[1]) => Array.from({ length: count }, (_, i) => sample(i * every, figures));
+const series = (count: number, every: number, figures: Parameters<typeof sample>[1]) =>
+  Array.from({ length: count }, (_, i) => sample(i * every, figures));
 
 describe('alert rules', () => {
   describe(metricValue.name, () => {
@@ -54,7 +71,10 @@ describe('alert rules', () => {
 
   describe(evaluateRule.name, () => {
     it('with no duration, looks at the newest sample only', () => {
-      expect(evaluateRule(rule({ metric: 'disk', threshold: 80 }), [sample(0, { disk: 83 })], ctx)).toEqual({ state: 'breached', value: expect.closeTo(83, 6) });
+      expect(evaluateRule(rule({ metric: 'disk', threshold: 80 }), [sample(0, { disk: 83 })], ctx)).toEqual({
+        state: 'breached',
+        value: expect.closeTo(83, 6),
+      });
       expect(evaluateRule(rule({ metric: 'disk', threshold: 80 }), [sample(0, { disk: 79 }), sample(60, { disk: 95 })], ctx).state).toBe('clear');
     });
 
@@ -87,7 +107,9 @@ describe('alert rules', () => {
     });
 
     it('is clear as soon as the newest sample is back to normal, whatever the duration', () => {
-      expect(evaluateRule(rule({ durationSeconds: 3_600 }), [sample(0, { memory: 40 }), ...series(100, 60, { memory: 99 })], ctx).state).toBe('clear');
+      expect(evaluateRule(rule({ durationSeconds: 3_600 }), [sample(0, { memory: 40 }), ...series(100, 60, { memory: 99 })], ctx).state).toBe(
+        'clear',
+      );
     });
 
     it('opens `unreachable` with the server status (3 failed checks), not at the first failure, and clears at the first success', () => {
@@ -98,8 +120,16 @@ describe('alert rules', () => {
       expect(evaluateRule(unreachable, [sample(0), ...failing], { ...ctx, serverUnreachable: false }).state).toBe('clear');
       // With a duration: unreachable samples must span it.
       const tenMinutes = rule({ metric: 'unreachable', durationSeconds: 600 });
-      expect(evaluateRule(tenMinutes, [sample(0, {}, false), sample(300, {}, false)], { ...ctx, serverUnreachable: true, maxGapSeconds: 300 }).state).toBe('undecided');
-      expect(evaluateRule(tenMinutes, [0, 300, 600].map((s) => sample(s, {}, false)), { ...ctx, serverUnreachable: true, maxGapSeconds: 300 }).state).toBe('breached');
+      expect(
+        evaluateRule(tenMinutes, [sample(0, {}, false), sample(300, {}, false)], { ...ctx, serverUnreachable: true, maxGapSeconds: 300 }).state,
+      ).toBe('undecided');
+      expect(
+        evaluateRule(
+          tenMinutes,
+          [0, 300, 600].map((s) => sample(s, {}, false)),
+          { ...ctx, serverUnreachable: true, maxGapSeconds: 300 },
+        ).state,
+      ).toBe('breached');
     });
 
     it('reads load and cpu with every operator, including a threshold of 0', () => {
@@ -118,7 +148,9 @@ describe('alert rules', () => {
     });
 
     it('gives the reason for unreachable', () => {
-      expect(alertMessage(rule({ metric: 'unreachable' }), null, 'web-1', 'Nothing accepts SSH connections on 10.0.0.5:22.')).toBe('web-1 is unreachable: Nothing accepts SSH connections on 10.0.0.5:22.');
+      expect(alertMessage(rule({ metric: 'unreachable' }), null, 'web-1', 'Nothing accepts SSH connections on 10.0.0.5:22.')).toBe(
+        'web-1 is unreachable: Nothing accepts SSH connections on 10.0.0.5:22.',
+      );
       expect(alertMessage(rule({ metric: 'unreachable', durationSeconds: 7_200 }), null, 'web-1', null)).toBe('web-1 is unreachable for 2 h');
     });
 

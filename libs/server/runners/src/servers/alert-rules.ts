@@ -26,7 +26,8 @@ export interface RuleCondition {
  */
 export type RuleState = 'breached' | 'clear' | 'undecided';
 
-const percentOf = (used: number | null, total: number | null): number | null => (used === null || total === null || total <= 0 ? null : (used / total) * 100);
+const percentOf = (used: number | null, total: number | null): number | null =>
+  used === null || total === null || total <= 0 ? null : (used / total) * 100;
 
 /** The rule's figure in a sample: cpu, memory and disk as percentages, load as the 1-minute average. */
 export function metricValue(metric: AlertMetric, sample: RuleSample): number | null {
@@ -73,7 +74,11 @@ export interface EvaluationContext {
  *
  * @param samples newest first; `samples[0]` is the sample just taken.
  */
-export function evaluateRule(rule: RuleCondition, samples: readonly RuleSample[], context: EvaluationContext): { state: RuleState; value: number | null } {
+export function evaluateRule(
+  rule: RuleCondition,
+  samples: readonly RuleSample[],
+  context: EvaluationContext,
+): { state: RuleState; value: number | null } {
   const latest = samples[0];
   if (!latest) return { state: 'undecided', value: null };
 

@@ -22,7 +22,21 @@ describe(CommandRunsReaperHandler.name, () => {
   const runs = () => dataSource.getRepository(CommandRunEntity);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
   const addRun = async (overrides: Partial<CommandRunEntity>) =>
-    (await runs().save({ teamId, serverId, userId: null, tokenId: null, actorName: 'Olive', command: 'uptime', timeoutSeconds: 300, status: 'queued' as const, output: '', outputTruncated: false, ...overrides })).id;
+    (
+      await runs().save({
+        teamId,
+        serverId,
+        userId: null,
+        tokenId: null,
+        actorName: 'Olive',
+        command: 'uptime',
+        timeoutSeconds: 300,
+        status: 'queued' as const,
+        output: '',
+        outputTruncated: false,
+        ...overrides,
+      })
+    ).id;
   const reload = (id: string) => runs().findOneByOrFail({ id });
 
   beforeAll(async () => {
@@ -41,8 +55,14 @@ describe(CommandRunsReaperHandler.name, () => {
     reaper = new CommandRunsReaperHandler(dataSource, producer, live, createLogger({ level: 'silent', name: 'test' }), config);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
     const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
-    serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 'reaped', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    await dataSource
+      .getRepository(SshKeyEntity)
+      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    serverId = (
+      await dataSource
+        .getRepository(ServerEntity)
+        .save({ teamId, name: 'reaped', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })
+    ).id;
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });
@@ -63,7 +83,9 @@ describe(CommandRunsReaperHandler.name, () => {
 
     expect(await reload(stale)).toMatchObject({ status: 'failed', error: WORKER_STOPPED_REASON, exitCode: null });
     expect((await reload(stale)).finishedAt).toBeInstanceOf(Date);
-    expect((await live.range(LiveTopics.commandRun(stale), '0')).map((e) => e.event as CommandRunLiveEvent)).toEqual([{ type: 'finished', status: 'failed', exitCode: null }]);
+    expect((await live.range(LiveTopics.commandRun(stale), '0')).map((e) => e.event as CommandRunLiveEvent)).toEqual([
+      { type: 'finished', status: 'failed', exitCode: null },
+    ]);
     expect(await reload(beating)).toMatchObject({ status: 'running', error: null });
   });
 

@@ -41,7 +41,9 @@ export class CommandRunsReaperHandler implements JobHandler<JobName.CommandRunsR
   }
 
   private async failStaleRuns(): Promise<string[]> {
-    const ids = (await failLostRuns(this.dataSource, COMMAND_RUNS, this.config.runs.leaseTtlMs, { reason: WORKER_STOPPED_REASON })).map((row) => row.id);
+    const ids = (await failLostRuns(this.dataSource, COMMAND_RUNS, this.config.runs.leaseTtlMs, { reason: WORKER_STOPPED_REASON })).map(
+      (row) => row.id,
+    );
     for (const id of ids) {
       await this.live.append(LiveTopics.commandRun(id), { type: 'finished', status: 'failed', exitCode: null }).catch((error: unknown) => {
         this.logger.warn({ err: error, runId: id }, 'finish of a reaped run not sent live');
@@ -51,6 +53,8 @@ export class CommandRunsReaperHandler implements JobHandler<JobName.CommandRunsR
   }
 
   private requeueLostRuns(): Promise<string[]> {
-    return requeueQueuedRuns(this.dataSource, COMMAND_RUNS, QUEUED_GRACE_SECONDS, this.producer.queue(JOB_QUEUE[JobName.ServerCommand]), (id) => enqueueCommandRun(this.producer, id));
+    return requeueQueuedRuns(this.dataSource, COMMAND_RUNS, QUEUED_GRACE_SECONDS, this.producer.queue(JOB_QUEUE[JobName.ServerCommand]), (id) =>
+      enqueueCommandRun(this.producer, id),
+    );
   }
 }

@@ -13,13 +13,18 @@ export interface ContainerFailure {
  * removing a running one, 503 for a server that cannot be reached); undefined for anything else,
  * which is a defect to log rather than a reason to show.
  */
-export function describeContainerFailure(error: unknown, target: { host: string; port: number; username: string }, containerId?: string): ContainerFailure | undefined {
+export function describeContainerFailure(
+  error: unknown,
+  target: { host: string; port: number; username: string },
+  containerId?: string,
+): ContainerFailure | undefined {
   if (error instanceof ContainerNotFoundError) return { status: 404, message: `No container ${containerId ?? ''} on this server` };
   if (error instanceof ContainerParamError) return { status: 400, message: error.message };
   const docker = (typeof error === 'object' && error !== null ? error : {}) as { statusCode?: unknown; json?: { message?: unknown } | null };
   if (docker.statusCode === 409) {
     // Docker's own words say what to do ("container is running: stop the container before removing or force remove").
-    const said = typeof docker.json?.message === 'string' ? docker.json.message.slice(0, 300) : 'the container is in a state that does not allow this';
+    const said =
+      typeof docker.json?.message === 'string' ? docker.json.message.slice(0, 300) : 'the container is in a state that does not allow this';
     return { status: 409, message: `Docker refused: ${said}` };
   }
   const cause = error instanceof ServerUnreachableError ? error.cause : error;

@@ -53,7 +53,10 @@ describe(ContainerLogFollower.name, () => {
   let containers: FakeContainerOperations;
   let sink: MemorySink;
   const follower = (limits: Partial<LogFollowLimits> = {}, containerId = 'app') =>
-    new ContainerLogFollower(containers, sink, (error) => describeContainerFailure(error, TARGET, containerId)?.message ?? 'unexpected', { ...LIMITS, ...limits });
+    new ContainerLogFollower(containers, sink, (error) => describeContainerFailure(error, TARGET, containerId)?.message ?? 'unexpected', {
+      ...LIMITS,
+      ...limits,
+    });
   const never = new AbortController().signal;
 
   beforeEach(() => {

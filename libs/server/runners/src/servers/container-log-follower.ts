@@ -148,7 +148,12 @@ export class ContainerLogFollower {
       // The job may have waited in the queue after the viewer had already gone.
       await checkViewer();
       if (!follow.signal.aborted) {
-        await this.containers.followLogs(containerId, { tail, maxLineChars: this.limits.maxLineChars }, (stream, line) => batcher.add(stream, line), follow.signal);
+        await this.containers.followLogs(
+          containerId,
+          { tail, maxLineChars: this.limits.maxLineChars },
+          (stream, line) => batcher.add(stream, line),
+          follow.signal,
+        );
         if (reason === undefined) reason = await this.whyStreamEnded(containerId);
       }
     } catch (error) {

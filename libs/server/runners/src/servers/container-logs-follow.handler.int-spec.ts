@@ -30,7 +30,9 @@ describe(ContainerLogsFollowHandler.name, () => {
   let serverId: string;
   let teamId: string;
   const testPool = new WorkerSshPool(loadConfig(process.env));
-  const docker = dockerOverSsh(testPool.streams({ id: 'follow-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) }));
+  const docker = dockerOverSsh(
+    testPool.streams({ id: 'follow-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) }),
+  );
 
   const addServer = async (port = ssh.port) => {
     const keyId = randomUUID();
@@ -43,13 +45,29 @@ describe(ContainerLogsFollowHandler.name, () => {
       publicKey: 'x',
       fingerprint: 'x',
     });
-    const server = await dataSource.getRepository(ServerEntity).save({ teamId, name: `s-${randomUUID().slice(0, 8)}`, host: ssh.host, port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const });
+    const server = await dataSource.getRepository(ServerEntity).save({
+      teamId,
+      name: `s-${randomUUID().slice(0, 8)}`,
+      host: ssh.host,
+      port,
+      user: ssh.username,
+      sshKeyId: keyId,
+      description: '',
+      status: 'ready' as const,
+    });
     return server.id;
   };
 
   const startLooping = async (suffix: string) => {
     const name = `zp-test-${run}-follow-${suffix}`;
-    const container = await docker.createContainer({ Image: IMAGE, name, Cmd: ['sh', '-c', LOOP], Tty: false, Labels: { 'zpanel.test.run': run }, HostConfig: { NetworkMode: 'none' } });
+    const container = await docker.createContainer({
+      Image: IMAGE,
+      name,
+      Cmd: ['sh', '-c', LOOP],
+      Tty: false,
+      Labels: { 'zpanel.test.run': run },
+      HostConfig: { NetworkMode: 'none' },
+    });
     await container.start();
     return { name, container };
   };
@@ -73,14 +91,22 @@ describe(ContainerLogsFollowHandler.name, () => {
     pool = new WorkerSshPool(loadConfig(process.env));
     streams = new LiveStreams(redis, config);
     leases = new LiveLeases(redis, config);
-    handler = new ContainerLogsFollowHandler(new ServerTargets(dataSource, config), pool, streams, leases, createLogger({ level: 'silent', name: 'test' }));
+    handler = new ContainerLogsFollowHandler(
+      new ServerTargets(dataSource, config),
+      pool,
+      streams,
+      leases,
+      createLogger({ level: 'silent', name: 'test' }),
+    );
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'follow' })).id;
     serverId = await addServer();
   });
   afterAll(async () => {
     try {
       const ours = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`zpanel.test.run=${run}`] }) });
-      await Promise.all(ours.filter((c) => c.Names.some((n) => n.includes('-follow-'))).map((c) => docker.getContainer(c.Id).remove({ force: true })));
+      await Promise.all(
+        ours.filter((c) => c.Names.some((n) => n.includes('-follow-'))).map((c) => docker.getContainer(c.Id).remove({ force: true })),
+      );
     } finally {
       releaseDocker(docker);
       testPool.close();
@@ -95,10 +121,14 @@ describe(ContainerLogsFollowHandler.name, () => {
     // Some history first, so the tail has something to leave out.
     await new Promise((r) => setTimeout(r, 1_500));
     const f = await follow(name, 3);
-    const seen = await waitFor(async () => {
-      const lines = await f.lines();
-      return lines.some((l) => l.stream === 'stderr') && lines.length >= 10 ? lines : undefined;
-    }, 15_000, 'ten lines with stderr among them');
+    const seen = await waitFor(
+      async () => {
+        const lines = await f.lines();
+        return lines.some((l) => l.stream === 'stderr') && lines.length >= 10 ? lines : undefined;
+      },
+      15_000,
+      'ten lines with stderr among them',
+    );
     expect(seen.every((l) => (l.stream === 'stdout' ? /^out-\d+$/ : /^err-\d+$/).test(l.line))).toBe(true);
     // Only the last three lines of the history came first, not the whole of it from out-0.
     expect(Number(seen[0].line.split('-')[1])).toBeGreaterThan(5);
@@ -160,7 +190,9 @@ describe(ContainerLogsFollowHandler.name, () => {
 
     const closedPort = await freePort();
     const unreachable = await follow('anything', 5, await addServer(closedPort));
-    expect(await unreachable.done).toEqual({ reason: `Could not reach ${ssh.host}:${closedPort} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
+    expect(await unreachable.done).toEqual({
+      reason: `Could not reach ${ssh.host}:${closedPort} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`,
+    });
     await unreachable.release();
 
     const gone = await follow('anything', 5, randomUUID());

@@ -61,7 +61,11 @@ export class ContainerLogsFollowHandler implements JobHandler<JobName.ServerCont
         return 'Following the logs failed unexpectedly: see the worker log';
       };
       try {
-        const reason = await new ContainerLogFollower(new DockerContainers(docker), sink, explain, this.limits).run(containerId, tail, context.signal);
+        const reason = await new ContainerLogFollower(new DockerContainers(docker), sink, explain, this.limits).run(
+          containerId,
+          tail,
+          context.signal,
+        );
         return { reason };
       } finally {
         release();

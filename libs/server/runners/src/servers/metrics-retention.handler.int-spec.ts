@@ -34,7 +34,8 @@ describe(MetricsRetentionHandler.name, () => {
     load15: figures?.load ?? null,
     containers: figures ? [{ id: 'c', name: 'c', cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: null }] : [],
   });
-  const rows = (resolution: 'raw' | '1m') => dataSource.getRepository(ServerMetricEntity).find({ where: { serverId, resolution }, order: { ts: 'ASC' } });
+  const rows = (resolution: 'raw' | '1m') =>
+    dataSource.getRepository(ServerMetricEntity).find({ where: { serverId, resolution }, order: { ts: 'ASC' } });
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'retention-test'));
@@ -42,9 +43,13 @@ describe(MetricsRetentionHandler.name, () => {
     handler = new MetricsRetentionHandler(dataSource);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'retention' })).id;
     const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    await dataSource
+      .getRepository(SshKeyEntity)
+      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
     serverId = (
-      await dataSource.getRepository(ServerEntity).save({ teamId, name: 'retained', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })
+      await dataSource
+        .getRepository(ServerEntity)
+        .save({ teamId, name: 'retained', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })
     ).id;
   });
   afterAll(() => dataSource.destroy());
@@ -73,7 +78,13 @@ describe(MetricsRetentionHandler.name, () => {
     const minutes = await rows('1m');
     expect(minutes.map((m) => m.ts.toISOString())).toEqual(['2026-03-13T11:50:00.000Z', '2026-03-13T11:51:00.000Z', '2026-03-13T11:52:00.000Z']);
     const [first, second, third] = minutes;
-    expect(first).toMatchObject({ reachable: true, memoryUsedBytes: String(200 * MB), memoryTotalBytes: String(1000 * MB), diskUsedBytes: String(400 * MB), containers: [] });
+    expect(first).toMatchObject({
+      reachable: true,
+      memoryUsedBytes: String(200 * MB),
+      memoryTotalBytes: String(1000 * MB),
+      diskUsedBytes: String(400 * MB),
+      containers: [],
+    });
     expect(first.cpuPercent).toBeCloseTo(30, 5);
     expect(first.load1).toBeCloseTo(1, 5);
     expect(second).toMatchObject({ reachable: false, cpuPercent: null, memoryUsedBytes: null, load1: null });
@@ -89,12 +100,21 @@ describe(MetricsRetentionHandler.name, () => {
 
     const later = new Date(now.getTime() + 60_000);
     expect(await handler.run(later)).toEqual({ downsampled: 1, deletedRaw: 1, deletedMinute: 0 });
-    expect((await rows('1m')).at(-1)).toMatchObject({ ts: new Date(Date.UTC(2026, 2, 13, 12, 0, 0)), cpuPercent: 99, memoryUsedBytes: String(999 * MB) });
+    expect((await rows('1m')).at(-1)).toMatchObject({
+      ts: new Date(Date.UTC(2026, 2, 13, 12, 0, 0)),
+      cpuPercent: 99,
+      memoryUsedBytes: String(999 * MB),
+    });
   });
 
   it('never counts a sample twice: a minute already folded is left as it is', async () => {
     const ts = new Date(Date.UTC(2026, 2, 13, 11, 40, 0));
-    await dataSource.getRepository(ServerMetricEntity).insert([{ ...sample(ts, { cpu: 50, memory: 50, load: 5 }), resolution: '1m', containers: [] }, sample(new Date(ts.getTime() + 5_000), { cpu: 0, memory: 0, load: 0 })]);
+    await dataSource
+      .getRepository(ServerMetricEntity)
+      .insert([
+        { ...sample(ts, { cpu: 50, memory: 50, load: 5 }), resolution: '1m', containers: [] },
+        sample(new Date(ts.getTime() + 5_000), { cpu: 0, memory: 0, load: 0 }),
+      ]);
     await handler.run(now);
     const folded = (await rows('1m')).find((m) => m.ts.getTime() === ts.getTime());
     expect(folded).toMatchObject({ cpuPercent: 50, load1: 5 });

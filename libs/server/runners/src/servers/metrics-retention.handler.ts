@@ -53,8 +53,14 @@ export class MetricsRetentionHandler implements JobHandler<JobName.MetricsRetent
            RETURNING 1`,
           [id, rawCutoff],
         );
-        const [, deletedRaw]: [unknown, number] = await manager.query(`DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = 'raw' AND "ts" < $2`, [id, rawCutoff]);
-        const [, deletedMinute]: [unknown, number] = await manager.query(`DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = '1m' AND "ts" < $2`, [id, minuteCutoff]);
+        const [, deletedRaw]: [unknown, number] = await manager.query(
+          `DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = 'raw' AND "ts" < $2`,
+          [id, rawCutoff],
+        );
+        const [, deletedMinute]: [unknown, number] = await manager.query(
+          `DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = '1m' AND "ts" < $2`,
+          [id, minuteCutoff],
+        );
         total.downsampled += inserted.length;
         total.deletedRaw += deletedRaw;
         total.deletedMinute += deletedMinute;

@@ -37,7 +37,11 @@ export class ServerAlerts {
     private readonly live: ServerLiveEvents,
   ) {}
 
-  async evaluate(server: AlertedServer, latest: RuleSample, context: EvaluationContext): Promise<{ opened: AlertEventDto[]; resolved: AlertEventDto[] }> {
+  async evaluate(
+    server: AlertedServer,
+    latest: RuleSample,
+    context: EvaluationContext,
+  ): Promise<{ opened: AlertEventDto[]; resolved: AlertEventDto[] }> {
     const [rules, open] = await Promise.all([
       this.dataSource.getRepository(AlertRuleEntity).find({ where: { serverId: server.id } }),
       this.dataSource.getRepository(AlertEventEntity).find({ where: { serverId: server.id, resolvedAt: IsNull() } }),
@@ -62,7 +66,9 @@ export class ServerAlerts {
         verdict = evaluateRule(rule, history, context);
       }
       if (verdict.state === 'breached' && !current) {
-        opened.push(...(await this.open(server, rule, verdict.value, alertMessage(rule, verdict.value, server.name, server.statusReason), latest.ts)));
+        opened.push(
+          ...(await this.open(server, rule, verdict.value, alertMessage(rule, verdict.value, server.name, server.statusReason), latest.ts)),
+        );
       } else if (verdict.state === 'clear' && current) {
         resolved.push(...(await this.resolve(server, rule.id, latest.ts)));
       }

@@ -2,7 +2,11 @@ import { FakeServerSampler, aServerSample } from '@zpanel/remote';
 import { type CheckOutcome, type CheckState, UNREACHABLE_AFTER_FAILURES, nextCheckState } from './server-check-state';
 
 const ready: CheckState = { status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0 };
-const refused = { reachable: false, reason: 'Nothing accepts SSH connections on 10.0.0.5:22.', code: 'server.unreachable' } as const satisfies CheckOutcome;
+const refused = {
+  reachable: false,
+  reason: 'Nothing accepts SSH connections on 10.0.0.5:22.',
+  code: 'server.unreachable',
+} as const satisfies CheckOutcome;
 
 /** Runs checks the way the handler does: each sampler outcome through the state machine. */
 async function run(sampler: FakeServerSampler, checks: number, from: CheckState = ready) {
@@ -50,11 +54,28 @@ describe(nextCheckState.name, () => {
 
   it('keeps an unreachable server unreachable with the latest reason, without announcing a change', () => {
     const down: CheckState = { status: 'unreachable', statusReason: 'old reason', statusReasonCode: 'server.unreachable', consecutiveFailures: 1 };
-    expect(nextCheckState(down, refused)).toEqual({ status: 'unreachable', statusReason: refused.reason, statusReasonCode: refused.code, consecutiveFailures: 2, statusChanged: false });
+    expect(nextCheckState(down, refused)).toEqual({
+      status: 'unreachable',
+      statusReason: refused.reason,
+      statusReasonCode: refused.code,
+      consecutiveFailures: 2,
+      statusChanged: false,
+    });
   });
 
   it('makes a server whose host key changed invalid at once (checks stop until someone trusts the key)', () => {
-    const changed = { reachable: false, reason: "The server's host key changed", code: 'server.host_key_changed', hostKeyChanged: true } as const satisfies CheckOutcome;
-    expect(nextCheckState(ready, changed)).toEqual({ status: 'invalid', statusReason: changed.reason, statusReasonCode: changed.code, consecutiveFailures: 1, statusChanged: true });
+    const changed = {
+      reachable: false,
+      reason: "The server's host key changed",
+      code: 'server.host_key_changed',
+      hostKeyChanged: true,
+    } as const satisfies CheckOutcome;
+    expect(nextCheckState(ready, changed)).toEqual({
+      status: 'invalid',
+      statusReason: changed.reason,
+      statusReasonCode: changed.code,
+      consecutiveFailures: 1,
+      statusChanged: true,
+    });
   });
 });

@@ -28,14 +28,32 @@ export function nextCheckState(current: CheckState, outcome: CheckOutcome): Chec
   if (outcome.reachable) {
     const status: ServerStatus = current.status === 'unreachable' ? 'ready' : current.status;
     const same = status === current.status;
-    return { status, statusReason: same ? current.statusReason : null, statusReasonCode: same ? current.statusReasonCode : null, consecutiveFailures: 0, statusChanged: !same };
+    return {
+      status,
+      statusReason: same ? current.statusReason : null,
+      statusReasonCode: same ? current.statusReasonCode : null,
+      consecutiveFailures: 0,
+      statusChanged: !same,
+    };
   }
   const consecutiveFailures = current.consecutiveFailures + 1;
   if (outcome.hostKeyChanged) {
-    return { status: 'invalid', statusReason: outcome.reason, statusReasonCode: outcome.code, consecutiveFailures, statusChanged: current.status !== 'invalid' };
+    return {
+      status: 'invalid',
+      statusReason: outcome.reason,
+      statusReasonCode: outcome.code,
+      consecutiveFailures,
+      statusChanged: current.status !== 'invalid',
+    };
   }
   if (consecutiveFailures >= UNREACHABLE_AFTER_FAILURES || current.status === 'unreachable') {
-    return { status: 'unreachable', statusReason: outcome.reason, statusReasonCode: outcome.code, consecutiveFailures, statusChanged: current.status !== 'unreachable' };
+    return {
+      status: 'unreachable',
+      statusReason: outcome.reason,
+      statusReasonCode: outcome.code,
+      consecutiveFailures,
+      statusChanged: current.status !== 'unreachable',
+    };
   }
   return { ...current, consecutiveFailures, statusChanged: false };
 }

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AlertEventDto, JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { AlertEventEntity, AlertRuleEntity, DEFAULT_ALERT_RULES, ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import {
+  AlertEventEntity,
+  AlertRuleEntity,
+  DEFAULT_ALERT_RULES,
+  ServerEntity,
+  ServerMetricEntity,
+  SshKeyEntity,
+  TeamEntity,
+  buildDataSourceOptions,
+  sshKeyAad,
+} from '@zpanel/database';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { FakeServerSampler, type ServerSample, SshConnection, aServerSample } from '@zpanel/remote';
 import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
@@ -39,7 +49,16 @@ describe(ServerCheckHandler.name, () => {
   let fingerprint: string;
 
   const withSampler = (sampler: FakeServerSampler) =>
-    new ServerCheckHandler(dataSource, targets, { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers, new ServerAlerts(dataSource, live), live, jobs as unknown as JobProducer, config, logger);
+    new ServerCheckHandler(
+      dataSource,
+      targets,
+      { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers,
+      new ServerAlerts(dataSource, live),
+      live,
+      jobs as unknown as JobProducer,
+      config,
+      logger,
+    );
 
   const addServer = async (overrides: Partial<ServerEntity> = {}) => {
     const server = await dataSource.getRepository(ServerEntity).save({
@@ -71,7 +90,16 @@ describe(ServerCheckHandler.name, () => {
     live = new ServerLiveEvents(streams, logger);
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, config);
-    handler = new ServerCheckHandler(dataSource, targets, new ServerSamplers(pool), new ServerAlerts(dataSource, live), live, jobs as unknown as JobProducer, config, logger);
+    handler = new ServerCheckHandler(
+      dataSource,
+      targets,
+      new ServerSamplers(pool),
+      new ServerAlerts(dataSource, live),
+      live,
+      jobs as unknown as JobProducer,
+      config,
+      logger,
+    );
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'checks' })).id;
     keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({
@@ -85,12 +113,30 @@ describe(ServerCheckHandler.name, () => {
     });
     // Checks run on validated servers only: learn the test server's host key as validation would
     // (not by validating: the other int-specs validate the same Docker host, which one server may claim).
-    const probe = await SshConnection.connect({ host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) });
+    const probe = await SshConnection.connect({
+      host: ssh.host,
+      port: ssh.port,
+      username: ssh.username,
+      privateKey: readFileSync(ssh.privateKeyPath),
+    });
     fingerprint = probe.hostKeyFingerprint;
     probe.close();
     expect(fingerprint).toMatch(/^SHA256:/);
 
-    execFileSync('docker', ['run', '-d', '--name', containerName, '--label', `zpanel.test.run=${run}`, '--network', 'none', 'zpanel-test/busybox:latest', 'sh', '-c', 'while true; do sleep 1; done']);
+    execFileSync('docker', [
+      'run',
+      '-d',
+      '--name',
+      containerName,
+      '--label',
+      `zpanel.test.run=${run}`,
+      '--network',
+      'none',
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      'while true; do sleep 1; done',
+    ]);
   });
 
   afterAll(async () => {
@@ -122,7 +168,13 @@ describe(ServerCheckHandler.name, () => {
     expect(row.load15).not.toBeNull();
 
     const container = row.containers.find((c) => c.name === containerName);
-    expect(container).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), name: containerName, cpuPercent: expect.any(Number), memoryBytes: expect.any(Number), memoryLimitBytes: null });
+    expect(container).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{64}$/),
+      name: containerName,
+      cpuPercent: expect.any(Number),
+      memoryBytes: expect.any(Number),
+      memoryLimitBytes: null,
+    });
     expect(container?.memoryBytes).toBeGreaterThan(0);
     expect(container?.cpuPercent).toBeLessThanOrEqual(100);
 
@@ -130,7 +182,11 @@ describe(ServerCheckHandler.name, () => {
     expect(server).toMatchObject({ status: 'ready', consecutiveFailures: 0 });
     expect(server.lastCheckedAt?.getTime()).toBe(row.ts.getTime());
     const [pushed] = await events(LiveTopics.server(id), 'metrics');
-    expect(pushed).toEqual({ type: 'metrics', serverId: id, sample: expect.objectContaining({ ts: row.ts.toISOString(), reachable: true, cpuPercent: row.cpuPercent }) });
+    expect(pushed).toEqual({
+      type: 'metrics',
+      serverId: id,
+      sample: expect.objectContaining({ ts: row.ts.toISOString(), reachable: true, cpuPercent: row.cpuPercent }),
+    });
     // Samples go to the server's page, not to the team's list.
     expect(await events(LiveTopics.team(teamId), 'metrics')).toEqual([]);
     process.stdout.write(`one check of the test server took ${tookMs} ms (${row.containers.length} running containers)\n`);
@@ -147,17 +203,32 @@ describe(ServerCheckHandler.name, () => {
       { reachable: false, status: 'unreachable' },
     ]);
     const samples = await samplesOf(id);
-    expect(samples.map((s) => [s.reachable, s.cpuPercent, s.memoryUsedBytes, s.diskUsedBytes, s.load1])).toEqual(Array(4).fill([false, null, null, null, null]));
+    expect(samples.map((s) => [s.reachable, s.cpuPercent, s.memoryUsedBytes, s.diskUsedBytes, s.load1])).toEqual(
+      Array(4).fill([false, null, null, null, null]),
+    );
     const down = await reload(id);
-    expect(down).toMatchObject({ status: 'unreachable', consecutiveFailures: 4, statusReason: `Could not reach ${ssh.host}:${down.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`, statusReasonCode: 'server.unreachable' });
+    expect(down).toMatchObject({
+      status: 'unreachable',
+      consecutiveFailures: 4,
+      statusReason: `Could not reach ${ssh.host}:${down.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`,
+      statusReasonCode: 'server.unreachable',
+    });
 
-    const statusEvent = { type: 'status', serverId: id, status: 'unreachable', statusReason: down.statusReason, statusReasonCode: down.statusReasonCode };
+    const statusEvent = {
+      type: 'status',
+      serverId: id,
+      status: 'unreachable',
+      statusReason: down.statusReason,
+      statusReasonCode: down.statusReasonCode,
+    };
     expect(await events(LiveTopics.server(id), 'status')).toEqual([statusEvent]);
     expect(await events(LiveTopics.team(teamId), 'status')).toContainEqual(statusEvent);
     const [alert] = await openAlerts(id);
     expect(await openAlerts(id)).toHaveLength(1);
     expect(alert).toMatchObject({ metric: 'unreachable', value: null, message: `${down.name} is unreachable: ${down.statusReason}` });
-    const pushedAlerts = (await events(LiveTopics.team(teamId), 'alert')).map((e) => (e as { alert: AlertEventDto }).alert).filter((a) => a.serverId === id);
+    const pushedAlerts = (await events(LiveTopics.team(teamId), 'alert'))
+      .map((e) => (e as { alert: AlertEventDto }).alert)
+      .filter((a) => a.serverId === id);
     expect(pushedAlerts).toEqual([expect.objectContaining({ id: alert.id, state: 'open' })]);
 
     // The server answers again (here: its port is fixed).
@@ -167,7 +238,13 @@ describe(ServerCheckHandler.name, () => {
     // Routes changed during the outage reach the proxy now.
     expect(queued.slice(queuedBefore)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id } }]);
     expect(await reload(id)).toMatchObject({ status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0 });
-    expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({ type: 'status', serverId: id, status: 'ready', statusReason: null, statusReasonCode: null });
+    expect((await events(LiveTopics.server(id), 'status')).at(-1)).toEqual({
+      type: 'status',
+      serverId: id,
+      status: 'ready',
+      statusReason: null,
+      statusReasonCode: null,
+    });
     expect(await openAlerts(id)).toEqual([]);
     const resolved = (await events(LiveTopics.server(id), 'alert')).map((e) => (e as { alert: AlertEventDto }).alert);
     expect(resolved.map((a) => [a.id, a.state])).toEqual([
@@ -186,7 +263,13 @@ describe(ServerCheckHandler.name, () => {
   });
 
   describe('alerts (sampler faked, rules and alerts real)', () => {
-    const percentSample = (memory: number, disk = 40): ServerSample => aServerSample({ memoryUsedBytes: memory * 1024 ** 2, memoryTotalBytes: 100 * 1024 ** 2, diskUsedBytes: disk * 1024 ** 3, diskTotalBytes: 100 * 1024 ** 3 });
+    const percentSample = (memory: number, disk = 40): ServerSample =>
+      aServerSample({
+        memoryUsedBytes: memory * 1024 ** 2,
+        memoryTotalBytes: 100 * 1024 ** 2,
+        diskUsedBytes: disk * 1024 ** 3,
+        diskTotalBytes: 100 * 1024 ** 3,
+      });
 
     it('opens the disk alert once however many checks breach at the same time, and resolves it when the disk is back under', async () => {
       const id = await addServer();
@@ -226,7 +309,9 @@ describe(ServerCheckHandler.name, () => {
       expect(await openAlerts(id)).toEqual([]);
 
       // Had it been above since 5 minutes ago, the same check opens it.
-      await dataSource.getRepository(ServerMetricEntity).update({ serverId: id, ts: history[0].ts }, { memoryUsedBytes: String(95 * 1024 ** 2), ts: new Date(now - 300_000) });
+      await dataSource
+        .getRepository(ServerMetricEntity)
+        .update({ serverId: id, ts: history[0].ts }, { memoryUsedBytes: String(95 * 1024 ** 2), ts: new Date(now - 300_000) });
       await hot.handle({ serverId: id });
       const [open] = await openAlerts(id);
       expect(open).toMatchObject({ metric: 'memory', message: expect.stringMatching(/^Memory 95 % > 90 % for 5 min on s-/) });
@@ -234,7 +319,9 @@ describe(ServerCheckHandler.name, () => {
 
     it('resolves an open alert when its rule is turned off or changed so the figure is fine', async () => {
       const id = await addServer();
-      const rule = await dataSource.getRepository(AlertRuleEntity).save({ serverId: id, teamId, metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true });
+      const rule = await dataSource
+        .getRepository(AlertRuleEntity)
+        .save({ serverId: id, teamId, metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true });
       const checks = withSampler(new FakeServerSampler(aServerSample({ cpuPercent: 3 })));
       await checks.handle({ serverId: id });
       expect((await openAlerts(id)).map((a) => a.ruleId)).toEqual([rule.id]);

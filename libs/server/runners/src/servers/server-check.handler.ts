@@ -17,7 +17,8 @@ import { connectFailure } from './server-validation.handler';
 
 function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
   const cause = error instanceof ServerUnreachableError ? error.cause : error;
-  if (error instanceof SampleTimeoutError) return { reachable: false, reason: `${target.host}:${target.port} did not answer in time.`, code: 'server.unreachable' };
+  if (error instanceof SampleTimeoutError)
+    return { reachable: false, reason: `${target.host}:${target.port} did not answer in time.`, code: 'server.unreachable' };
   const { reason, code } = connectFailure(cause, target);
   return { reachable: false, reason, code, ...(cause instanceof HostKeyMismatchError ? { hostKeyChanged: true } : {}) };
 }
@@ -97,7 +98,13 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
       const next = nextCheckState(server, outcome);
       await manager.getRepository(ServerEntity).update(
         { id: serverId },
-        { status: next.status, statusReason: next.statusReason, statusReasonCode: next.statusReasonCode, consecutiveFailures: next.consecutiveFailures, lastCheckedAt: ts },
+        {
+          status: next.status,
+          statusReason: next.statusReason,
+          statusReasonCode: next.statusReasonCode,
+          consecutiveFailures: next.consecutiveFailures,
+          lastCheckedAt: ts,
+        },
       );
       await manager
         .createQueryBuilder()

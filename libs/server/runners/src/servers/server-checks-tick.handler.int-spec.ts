@@ -26,7 +26,18 @@ describe(ServerChecksTickHandler.name, () => {
   const addServer = (overrides: Partial<ServerEntity>) =>
     dataSource
       .getRepository(ServerEntity)
-      .save({ teamId, name: `t-${randomUUID().slice(0, 8)}`, host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const, hostKeyFingerprint: 'SHA256:x', ...overrides })
+      .save({
+        teamId,
+        name: `t-${randomUUID().slice(0, 8)}`,
+        host: '192.0.2.1',
+        port: 22,
+        user: 'root',
+        sshKeyId: keyId,
+        description: '',
+        status: 'ready' as const,
+        hostKeyFingerprint: 'SHA256:x',
+        ...overrides,
+      })
       .then((s) => s.id);
   /** Only this suite's servers: other suites share the database. */
   const mine = (ids: string[]) => queued.filter((q) => ids.includes(q.serverId));
@@ -36,7 +47,9 @@ describe(ServerChecksTickHandler.name, () => {
     await dataSource.initialize();
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'ticks' })).id;
     keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    await dataSource
+      .getRepository(SshKeyEntity)
+      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
   });
   afterAll(() => dataSource.destroy());
   beforeEach(() => {
@@ -46,7 +59,11 @@ describe(ServerChecksTickHandler.name, () => {
   it('queues each due server once even when ticks overlap, and not again before its interval', async () => {
     const ids = await Promise.all([addServer({}), addServer({ status: 'unreachable' }), addServer({ checkIntervalSeconds: 5 })]);
     await Promise.all([tick().handle(), tick().handle(), tick().handle()]);
-    expect(mine(ids).map((q) => q.serverId).sort()).toEqual([...ids].sort());
+    expect(
+      mine(ids)
+        .map((q) => q.serverId)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(new Set(mine(ids).map((q) => q.jobId)).size).toBe(3);
     expect(mine(ids).every((q) => q.jobId?.startsWith(`check-${q.serverId}-`) && !q.jobId.includes(':'))).toBe(true);
 
@@ -67,7 +84,11 @@ describe(ServerChecksTickHandler.name, () => {
     await dataSource.getRepository(ServerEntity).update({ id: ids[1] }, { nextCheckAt: new Date(Date.now() + 2_000) });
     await dataSource.getRepository(ServerEntity).update({ id: ids[0] }, { nextCheckAt: new Date(Date.now() + 4_000) });
     await tick().handle();
-    expect(mine(ids).map((q) => q.serverId).sort()).toEqual([ids[1], ids[2]].sort());
+    expect(
+      mine(ids)
+        .map((q) => q.serverId)
+        .sort(),
+    ).toEqual([ids[1], ids[2]].sort());
   });
 
   it('leaves servers that are not validated, or whose host key is not pinned, to validation', async () => {

@@ -42,7 +42,21 @@ describe(ServerCommandHandler.name, () => {
   const context = (signal: AbortSignal = new AbortController().signal): JobContext => ({ jobId: 'job', attempt: 1, signal });
   const runs = () => dataSource.getRepository(CommandRunEntity);
   const addRun = async (command: string, overrides: Partial<CommandRunEntity> = {}) =>
-    (await runs().save({ teamId, serverId, userId: null, tokenId: null, actorName: 'Olive', command, timeoutSeconds: 300, status: 'queued' as const, output: '', outputTruncated: false, ...overrides })).id;
+    (
+      await runs().save({
+        teamId,
+        serverId,
+        userId: null,
+        tokenId: null,
+        actorName: 'Olive',
+        command,
+        timeoutSeconds: 300,
+        status: 'queued' as const,
+        output: '',
+        outputTruncated: false,
+        ...overrides,
+      })
+    ).id;
   /** The run with its output opened, as the API shows it; the stored column is checked sealed on the way. */
   const reload = async (id: string) => {
     const row = await runs().findOneByOrFail({ id });
@@ -65,7 +79,15 @@ describe(ServerCommandHandler.name, () => {
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
-    handler = new ServerCommandHandler(dataSource, new ServerTargets(dataSource, config), pool, live, createLogger({ level: 'silent', name: 'test' }), 'test-worker', config);
+    handler = new ServerCommandHandler(
+      dataSource,
+      new ServerTargets(dataSource, config),
+      pool,
+      live,
+      createLogger({ level: 'silent', name: 'test' }),
+      'test-worker',
+      config,
+    );
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
     const keyId = randomUUID();
     await dataSource.getRepository(SshKeyEntity).insert({
@@ -77,7 +99,11 @@ describe(ServerCommandHandler.name, () => {
       publicKey: 'x',
       fingerprint: 'x',
     });
-    serverId = (await dataSource.getRepository(ServerEntity).save({ teamId, name: 'cmd', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })).id;
+    serverId = (
+      await dataSource
+        .getRepository(ServerEntity)
+        .save({ teamId, name: 'cmd', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })
+    ).id;
   });
   afterEach(() => {
     handler.timings = { heartbeatMs: 10_000, cancelPollMs: 1_000, liveBatchMs: 100 };
@@ -124,7 +150,11 @@ describe(ServerCommandHandler.name, () => {
     const started = Date.now();
     expect(await handler.handle({ runId: id }, context())).toEqual({ ran: true, status: 'failed' });
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(await reload(id)).toMatchObject({ status: 'failed', exitCode: null, error: 'Timed out after 1 s: the command and its children were killed.' });
+    expect(await reload(id)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      error: 'Timed out after 1 s: the command and its children were killed.',
+    });
     expect(running(`sleep ${duration}`)).toBe(false);
     expect((await liveEvents(id)).pop()).toEqual({ type: 'finished', status: 'failed', exitCode: null });
   });
@@ -156,10 +186,14 @@ describe(ServerCommandHandler.name, () => {
     handler.timings = { heartbeatMs: 200, cancelPollMs: 1_000, liveBatchMs: 100 };
     const id = await addRun('echo first; sleep 2; echo second');
     const done = handler.handle({ runId: id }, context());
-    const first = await waitFor(async () => {
-      const run = await reload(id);
-      return run.status === 'running' && run.output === 'first\n' ? run : undefined;
-    }, 1_800, 'the output saved mid-run');
+    const first = await waitFor(
+      async () => {
+        const run = await reload(id);
+        return run.status === 'running' && run.output === 'first\n' ? run : undefined;
+      },
+      1_800,
+      'the output saved mid-run',
+    );
     const beat = first.heartbeatAt?.getTime() ?? 0;
     await waitFor(async () => (((await reload(id)).heartbeatAt?.getTime() ?? 0) > beat ? true : undefined), 1_500, 'a later heartbeat');
     await done;
@@ -197,6 +231,10 @@ describe(ServerCommandHandler.name, () => {
     const other = await dataSource.getRepository(ServerEntity).save({ ...reachable, name: 'closed', port });
     const id = await addRun('echo hi', { serverId: other.id });
     expect(await handler.handle({ runId: id }, context())).toEqual({ ran: true, status: 'failed' });
-    expect(await reload(id)).toMatchObject({ status: 'failed', exitCode: null, error: `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.` });
+    expect(await reload(id)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      error: `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`,
+    });
   });
 });

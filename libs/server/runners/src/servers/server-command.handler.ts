@@ -13,7 +13,6 @@ import { describeConnectError } from './server-validation.handler';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
 
-
 interface Outcome {
   status: Extract<CommandRunStatus, 'succeeded' | 'failed' | 'cancelled'>;
   exitCode: number | null;
@@ -117,7 +116,13 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
       await flusher.stop();
     }
 
-    const finished = await this.lease.finish(runId, { status: outcome.status, exitCode: outcome.exitCode, error: outcome.error, output: this.sealed(runId, output), outputTruncated: output.truncated });
+    const finished = await this.lease.finish(runId, {
+      status: outcome.status,
+      exitCode: outcome.exitCode,
+      error: outcome.error,
+      output: this.sealed(runId, output),
+      outputTruncated: output.truncated,
+    });
     // False: the reaper already failed the run (this worker looked dead) or its server was deleted.
     if (finished) await append({ type: 'finished', status: outcome.status, exitCode: outcome.exitCode });
     this.logger.info({ runId, serverId: run.serverId, status: outcome.status, exitCode: outcome.exitCode }, 'command run finished');
@@ -148,15 +153,21 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
       });
     } catch (error) {
       if (signal.aborted) return aborted(signal.reason as LeaseStopReason);
-      if (error instanceof ConnectionLostError) return { status: 'failed', exitCode: null, error: `The SSH connection to ${error.host} was lost while the command ran.` };
+      if (error instanceof ConnectionLostError)
+        return { status: 'failed', exitCode: null, error: `The SSH connection to ${error.host} was lost while the command ran.` };
       const cause = error instanceof ServerUnreachableError ? error.cause : error;
       return { status: 'failed', exitCode: null, error: describeConnectError(cause, loaded.target) };
     }
     if (result.cancelled) return aborted(signal.reason as LeaseStopReason);
-    if (result.timedOut) return { status: 'failed', exitCode: null, error: `Timed out after ${run.timeoutSeconds} s: the command and its children were killed.` };
+    if (result.timedOut)
+      return { status: 'failed', exitCode: null, error: `Timed out after ${run.timeoutSeconds} s: the command and its children were killed.` };
     if (result.exitCode === 0) return { status: 'succeeded', exitCode: 0, error: null };
     if (result.exitCode !== null) return { status: 'failed', exitCode: result.exitCode, error: `Exited with code ${result.exitCode}.` };
-    return { status: 'failed', exitCode: null, error: result.signal ? `Killed by signal ${result.signal}.` : 'The command ended without an exit status.' };
+    return {
+      status: 'failed',
+      exitCode: null,
+      error: result.signal ? `Killed by signal ${result.signal}.` : 'The command ended without an exit status.',
+    };
   }
 }
 

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type AlertEventDto, LiveTopics, type ReasonCode, type ServerLiveEvent, type ServerMetricSampleDto, type ServerStatus } from '@zpanel/contracts';
+import {
+  type AlertEventDto,
+  LiveTopics,
+  type ReasonCode,
+  type ServerLiveEvent,
+  type ServerMetricSampleDto,
+  type ServerStatus,
+} from '@zpanel/contracts';
 import { InjectLogger } from '@zpanel/core';
 import { LiveStreams } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -23,7 +30,12 @@ export class ServerLiveEvents {
     this.logger = logger.child({ component: 'server-live-events' });
   }
 
-  async status(server: { id: string; teamId: string }, status: ServerStatus, statusReason: string | null, statusReasonCode: ReasonCode | null): Promise<void> {
+  async status(
+    server: { id: string; teamId: string },
+    status: ServerStatus,
+    statusReason: string | null,
+    statusReasonCode: ReasonCode | null,
+  ): Promise<void> {
     await this.toServerAndTeam(server, { type: 'status', serverId: server.id, status, statusReason, statusReasonCode });
   }
 

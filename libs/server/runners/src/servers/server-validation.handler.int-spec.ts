@@ -24,11 +24,14 @@ describe(ServerValidationHandler.name, () => {
   let teamId: string;
   let redis: Redis;
   let streams: LiveStreams;
-  const statusEvents = async (topic: LiveTopic<'server' | 'team'>) => (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
+  const statusEvents = async (topic: LiveTopic<'server' | 'team'>) =>
+    (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
 
   const addKey = async (privateKey: string) => {
     const id = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(privateKey, sshKeyAad(id)), publicKey: 'x', fingerprint: 'x' });
+    await dataSource
+      .getRepository(SshKeyEntity)
+      .insert({ id, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(privateKey, sshKeyAad(id)), publicKey: 'x', fingerprint: 'x' });
     return id;
   };
   const addServer = async (overrides: Partial<ServerEntity> = {}) =>
@@ -54,7 +57,8 @@ describe(ServerValidationHandler.name, () => {
       return options.jobId ?? '';
     },
   } as unknown as JobProducer;
-  const proxySyncsOf = (id: string) => queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
+  const proxySyncsOf = (id: string) =>
+    queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
@@ -63,7 +67,14 @@ describe(ServerValidationHandler.name, () => {
     redis = createRedisClient(config, 'validation-test');
     streams = new LiveStreams(redis, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
-    handler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, pool, new ServerLiveEvents(streams, logger), producer);
+    handler = new ServerValidationHandler(
+      dataSource,
+      new ServerTargets(dataSource, config),
+      logger,
+      pool,
+      new ServerLiveEvents(streams, logger),
+      producer,
+    );
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
   });
   // Every test validates the one test server as a new server: a Docker host may be claimed by one server only.
@@ -78,7 +89,9 @@ describe(ServerValidationHandler.name, () => {
     const id = await addServer();
     expect(await handler.handle({ serverId: id })).toEqual({ status: 'ready' });
     const server = await reload(id);
-    const hostKeyLine = execFileSync('ssh-keyscan', ['-p', String(ssh.port), '-t', 'ed25519', ssh.host], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const hostKeyLine = execFileSync('ssh-keyscan', ['-p', String(ssh.port), '-t', 'ed25519', ssh.host], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     const expected = execFileSync('ssh-keygen', ['-l', '-f', '-'], { input: hostKeyLine }).toString().split(' ')[1];
     expect(server.hostKeyFingerprint).toBe(expected);
     expect(server.dockerVersion).toBe(execFileSync('docker', ['version', '--format', '{{.Server.Version}}']).toString().trim());
@@ -92,11 +105,14 @@ describe(ServerValidationHandler.name, () => {
     // The Docker client made for the check leaves no channel open behind it.
     expect(pool.stats().streams).toBe(0);
     // A server that passed gets its proxy installed.
-    expect(proxySyncsOf(id)).toEqual([{ name: JobName.ServerProxySync, payload: { serverId: id }, jobId: expect.stringMatching(new RegExp(`^proxy-sync-${id}-\\d+$`)) }]);
+    expect(proxySyncsOf(id)).toEqual([
+      { name: JobName.ServerProxySync, payload: { serverId: id }, jobId: expect.stringMatching(new RegExp(`^proxy-sync-${id}-\\d+$`)) },
+    ]);
   });
 
   it('reads the same for a closed port, a port that is not SSH and an address the policy refuses, which it never connects to', async () => {
-    const reason = (port: number) => `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`;
+    const reason = (port: number) =>
+      `Could not reach ${ssh.host}:${port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`;
     const closed = await addServer({ port: await freePort() });
     expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
     expect((await reload(closed)).statusReason).toBe(reason((await reload(closed)).port));
@@ -116,11 +132,20 @@ describe(ServerValidationHandler.name, () => {
     // at connect time on the resolved address (the name passed any check made when it was saved).
     const strict = new WorkerSshPool({ network: { ...config.network, allowedCidrs: [], serverDeniedCidrs: ['127.0.0.0/8', '::1/128'] } });
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const strictHandler = new ServerValidationHandler(dataSource, new ServerTargets(dataSource, config), logger, strict, new ServerLiveEvents(streams, logger), producer);
+    const strictHandler = new ServerValidationHandler(
+      dataSource,
+      new ServerTargets(dataSource, config),
+      logger,
+      strict,
+      new ServerLiveEvents(streams, logger),
+      producer,
+    );
     try {
       const named = await addServer({ host: 'localhost' });
       expect(await strictHandler.handle({ serverId: named })).toEqual({ status: 'unreachable' });
-      expect((await reload(named)).statusReason).toBe(`Could not reach localhost:${ssh.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`);
+      expect((await reload(named)).statusReason).toBe(
+        `Could not reach localhost:${ssh.port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`,
+      );
       expect((await reload(named)).hostKeyFingerprint).toBeNull();
       expect(strict.stats().connects).toBe(0);
       // The instance's own pool (loopback allowed) reaches it by that name.
@@ -166,12 +191,24 @@ describe(ServerValidationHandler.name, () => {
   it('says plainly when nothing listens, and when the key is refused', async () => {
     const closed = await addServer({ port: await freePort() });
     expect(await handler.handle({ serverId: closed })).toEqual({ status: 'unreachable' });
-    expect((await reload(closed)).statusReason).toBe(`Could not reach ${ssh.host}:${(await reload(closed)).port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`);
-    expect(await statusEvents(LiveTopics.server(closed))).toEqual([{ type: 'status', serverId: closed, status: 'unreachable', statusReason: (await reload(closed)).statusReason, statusReasonCode: 'server.unreachable' }]);
+    expect((await reload(closed)).statusReason).toBe(
+      `Could not reach ${ssh.host}:${(await reload(closed)).port} over SSH: check the address and port, and that the server accepts SSH connections from this instance.`,
+    );
+    expect(await statusEvents(LiveTopics.server(closed))).toEqual([
+      {
+        type: 'status',
+        serverId: closed,
+        status: 'unreachable',
+        statusReason: (await reload(closed)).statusReason,
+        statusReasonCode: 'server.unreachable',
+      },
+    ]);
 
     const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
-    expect((await reload(wrongKey)).statusReason).toBe(`The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`);
+    expect((await reload(wrongKey)).statusReason).toBe(
+      `The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`,
+    );
     expect((await reload(wrongKey)).statusReasonCode).toBe('server.auth_refused');
     expect([...proxySyncsOf(closed), ...proxySyncsOf(wrongKey)]).toEqual([]);
   });

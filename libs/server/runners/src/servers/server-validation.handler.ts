@@ -31,10 +31,18 @@ export function describeConnectError(error: unknown, target: { host: string; por
 export function connectFailure(error: unknown, target: { host: string; port: number; username: string }): ReasonError {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof HostKeyMismatchError) {
-    return new ReasonError('server.host_key_changed', `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`);
+    return new ReasonError(
+      'server.host_key_changed',
+      `The server's host key changed (recorded ${error.expected}, now ${error.actual}). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.`,
+    );
   }
-  if ((error instanceof AddressNotAllowedError && error.reason === 'unresolved') || /ENOTFOUND|EAI_AGAIN/.test(message)) return new ReasonError('server.unresolvable', `${target.host} does not resolve to an address.`);
-  if (/authentication methods failed/i.test(message)) return new ReasonError('server.auth_refused', `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`);
+  if ((error instanceof AddressNotAllowedError && error.reason === 'unresolved') || /ENOTFOUND|EAI_AGAIN/.test(message))
+    return new ReasonError('server.unresolvable', `${target.host} does not resolve to an address.`);
+  if (/authentication methods failed/i.test(message))
+    return new ReasonError(
+      'server.auth_refused',
+      `The server refused the key for ${target.username}: add the public key to ~${target.username}/.ssh/authorized_keys.`,
+    );
   // One code as one text: a closed, filtered or refused port reads the same (no port scans through the status).
   return new ReasonError('server.unreachable', unreachableReason(target));
 }
@@ -81,11 +89,16 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     try {
       connection = await this.pool.connection(target);
     } catch (error) {
-      return fail(error instanceof HostKeyMismatchError ? 'invalid' : 'unreachable', connectFailure(error instanceof ServerUnreachableError ? error.cause : error, target));
+      return fail(
+        error instanceof HostKeyMismatchError ? 'invalid' : 'unreachable',
+        connectFailure(error instanceof ServerUnreachableError ? error.cause : error, target),
+      );
     }
     const fingerprint = connection.hostKeyFingerprint;
 
-    const os = await this.pool.exec(target, ['sh', '-c', '. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME" || uname -sr'], { timeoutMs: COMMAND_TIMEOUT_MS });
+    const os = await this.pool.exec(target, ['sh', '-c', '. /etc/os-release 2>/dev/null && printf %s "$PRETTY_NAME" || uname -sr'], {
+      timeoutMs: COMMAND_TIMEOUT_MS,
+    });
     let dockerVersion: string;
     let dockerEngineId: string | null;
     const docker = dockerOverSsh(this.pool.streams(target));
@@ -131,7 +144,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
           'invalid',
           new ReasonError(
             'server.docker_host_taken',
-            'This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server\'s applications). Deploy there, or have that server removed first.',
+            "This Docker host is already managed by another server of this Zpanel instance: a Docker host can belong to one server only (its proxy routes that server's applications). Deploy there, or have that server removed first.",
           ),
         );
       }

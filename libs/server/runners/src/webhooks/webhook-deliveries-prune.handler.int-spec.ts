@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@zpanel/core';
-import { ApplicationEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity, WebhookDeliveryEntity, buildDataSourceOptions } from '@zpanel/database';
+import {
+  ApplicationEntity,
+  EnvironmentEntity,
+  ProjectEntity,
+  ServerEntity,
+  SshKeyEntity,
+  TeamEntity,
+  WebhookDeliveryEntity,
+  buildDataSourceOptions,
+} from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveriesPruneHandler } from './webhook-deliveries-prune.handler';
 
@@ -37,8 +46,12 @@ describe(WebhookDeliveriesPruneHandler.name, () => {
     handler = new WebhookDeliveriesPruneHandler(dataSource);
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'prune' })).id;
     const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
-    const server = await dataSource.getRepository(ServerEntity).save({ teamId, name: 'pruned', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const });
+    await dataSource
+      .getRepository(SshKeyEntity)
+      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    const server = await dataSource
+      .getRepository(ServerEntity)
+      .save({ teamId, name: 'pruned', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const });
     const project = await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' });
     const environment = await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId: project.id, name: 'production' });
     for (const name of ['busy', 'quiet']) {
@@ -76,9 +89,15 @@ describe(WebhookDeliveriesPruneHandler.name, () => {
     const [busy, quiet] = apps;
     const repository = dataSource.getRepository(WebhookDeliveryEntity);
     // busy: 120 recent deliveries and 50 old ones: every old one goes (the latest 100 are all recent).
-    await repository.insert([...Array.from({ length: 120 }, (_, i) => delivery(busy, ago(i * 60_000))), ...Array.from({ length: 50 }, (_, i) => delivery(busy, ago(31 * DAY + i * 60_000)))]);
+    await repository.insert([
+      ...Array.from({ length: 120 }, (_, i) => delivery(busy, ago(i * 60_000))),
+      ...Array.from({ length: 50 }, (_, i) => delivery(busy, ago(31 * DAY + i * 60_000))),
+    ]);
     // quiet: 3 recent and 150 old: the latest 100 stay, 53 of them old.
-    await repository.insert([...Array.from({ length: 3 }, (_, i) => delivery(quiet, ago(i * DAY))), ...Array.from({ length: 150 }, (_, i) => delivery(quiet, ago(40 * DAY + i * 60_000)))]);
+    await repository.insert([
+      ...Array.from({ length: 3 }, (_, i) => delivery(quiet, ago(i * DAY))),
+      ...Array.from({ length: 150 }, (_, i) => delivery(quiet, ago(40 * DAY + i * 60_000))),
+    ]);
 
     const result = await handler.run(now);
 

@@ -12,8 +12,7 @@ export default async function globalSetup(): Promise<void> {
   for (const [key, value] of Object.entries(readTestEnvFile())) process.env[key] ??= value;
 
   const runId = newRunId();
-  const adminUrl =
-    process.env[TEST_VARS.adminDatabaseUrl] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = process.env[TEST_VARS.adminDatabaseUrl] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = `zpanel_test_${runId}`;
 
   const admin = new Client({ connectionString: adminUrl });

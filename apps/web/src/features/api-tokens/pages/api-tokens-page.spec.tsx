@@ -69,7 +69,14 @@ describe(ApiTokensPage.name, () => {
         jsonResponse(
           aPage([
             aToken({ lastUsedAt: new Date(Date.now() - 120_000).toISOString(), expiresAt: '2099-06-30T21:59:59.999Z' }),
-            aToken({ id: 'token-2', name: 'old laptop', abilities: [Ability.Read], tokenPrefix: 'zp_Zz81qq0', revokedAt: '2026-02-01T10:00:00.000Z', createdBy: null }),
+            aToken({
+              id: 'token-2',
+              name: 'old laptop',
+              abilities: [Ability.Read],
+              tokenPrefix: 'zp_Zz81qq0',
+              revokedAt: '2026-02-01T10:00:00.000Z',
+              createdBy: null,
+            }),
           ]),
         ),
     });
@@ -78,7 +85,11 @@ describe(ApiTokensPage.name, () => {
 
     const table = await screen.findByTestId('api-tokens-table');
     const rows = within(table).getAllByRole('row').slice(1);
-    const cells = rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    const cells = rows.map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
     expect(cells[0].slice(0, 2)).toEqual(['GitHub Actions deployzp_3fA9kQ2…', 'ReadDeploy']);
     expect(cells[0][2]).toBe('1 hour agoby Ada Lovelace');
     expect(cells[0][3]).toBe('2 minutes ago');
@@ -128,7 +139,11 @@ describe(ApiTokensPage.name, () => {
 
     const boxes = abilityBoxes(dialog);
     expect(Object.keys(boxes)).toEqual(Object.values(Ability));
-    expect(Object.entries(boxes).filter(([, box]) => !box.disabled).map(([ability]) => ability)).toEqual(allowed);
+    expect(
+      Object.entries(boxes)
+        .filter(([, box]) => !box.disabled)
+        .map(([ability]) => ability),
+    ).toEqual(allowed);
     expect(boxes[Ability.Read]).toEqual({ checked: true, disabled: false });
   });
 
@@ -170,7 +185,16 @@ describe(ApiTokensPage.name, () => {
     expect(document.body.textContent).not.toContain(SECRET);
     dialog = await openCreateDialog();
     expect((within(dialog).getByLabelText('Name') as HTMLInputElement).value).toBe('');
-    await waitFor(() => expect(JSON.stringify(queryClient.getMutationCache().getAll().map(({ state }) => state))).not.toContain(SECRET));
+    await waitFor(() =>
+      expect(
+        JSON.stringify(
+          queryClient
+            .getMutationCache()
+            .getAll()
+            .map(({ state }) => state),
+        ),
+      ).not.toContain(SECRET),
+    );
   });
 
   it("shows the API's refusal of an ability under the abilities", async () => {
@@ -191,9 +215,7 @@ describe(ApiTokensPage.name, () => {
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create token' }));
 
-    await waitFor(() =>
-      expect(within(dialog).getByRole('group', { name: 'Abilities' }).textContent).toContain('abilities may include only read'),
-    );
+    await waitFor(() => expect(within(dialog).getByRole('group', { name: 'Abilities' }).textContent).toContain('abilities may include only read'));
     expect(within(dialog).queryByRole('alert')).toBeNull();
   });
 

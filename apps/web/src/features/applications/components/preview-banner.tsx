@@ -14,8 +14,8 @@ export function PreviewBanner({ previewOf, parent }: PreviewBannerProps) {
   return (
     <div className="applications__preview-banner" role="note" data-testid="preview-banner">
       <p>
-        Preview of <strong>{name}</strong> for pull request #{previewOf.number} — its settings follow <Link to={parentPath}>{name}</Link> (its variables, domain and
-        removal are on that application&apos;s <Link to={`${parentPath}/previews`}>Previews tab</Link>).
+        Preview of <strong>{name}</strong> for pull request #{previewOf.number} — its settings follow <Link to={parentPath}>{name}</Link> (its
+        variables, domain and removal are on that application&apos;s <Link to={`${parentPath}/previews`}>Previews tab</Link>).
       </p>
     </div>
   );

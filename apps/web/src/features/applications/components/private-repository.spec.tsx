@@ -13,7 +13,12 @@ vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
 const APP = '/api/v1/applications/app-1';
 const KEYS = '/api/v1/ssh-keys?page=1&perPage=100';
 const teamKey = anSshKey({ id: 'key-1', name: 'ops', publicKey: 'ssh-ed25519 AAAAteamkey ops', fingerprint: 'SHA256:team' });
-const generatedKey = anSshKey({ id: 'key-2', name: 'Deploy key: web', publicKey: 'ssh-ed25519 AAAAgenerated zpanel-deploy-web', fingerprint: 'SHA256:generated' });
+const generatedKey = anSshKey({
+  id: 'key-2',
+  name: 'Deploy key: web',
+  publicKey: 'ssh-ed25519 AAAAgenerated zpanel-deploy-web',
+  fingerprint: 'SHA256:generated',
+});
 
 function routes(application: () => ApplicationDto, role: Role = Role.Owner, extra: Record<string, () => Response> = {}) {
   return {
@@ -28,7 +33,8 @@ function routes(application: () => ApplicationDto, role: Role = Role.Owner, extr
   };
 }
 
-const sshApp = (overrides: Partial<ApplicationDto> = {}) => anApplication({ buildPack: 'dockerfile', gitUrl: 'git@github.com:acme/web.git', gitBranch: 'main', ...overrides });
+const sshApp = (overrides: Partial<ApplicationDto> = {}) =>
+  anApplication({ buildPack: 'dockerfile', gitUrl: 'git@github.com:acme/web.git', gitBranch: 'main', ...overrides });
 
 describe(PrivateRepository.name, () => {
   it("shows the deploy key's public half to copy, and generates a new one for the application", async () => {
@@ -86,7 +92,13 @@ describe(PrivateRepository.name, () => {
       routes(() => app, Role.Owner, {
         [`PATCH ${APP}`]: () => {
           attempt += 1;
-          if (attempt === 1) return problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }] });
+          if (attempt === 1)
+            return problemResponse({
+              status: 400,
+              title: 'Bad Request',
+              code: ErrorCode.ValidationFailed,
+              errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }],
+            });
           app = { ...app, gitTokenSet: attempt === 2 };
           return jsonResponse(app);
         },
@@ -119,7 +131,8 @@ describe(PrivateRepository.name, () => {
     mockApi(routes(() => sshApp({ gitTokenSet: true, gitHostKeyFingerprints: ['ssh-ed25519 SHA256:x'] }), Role.Viewer));
     renderApp('/applications/app-1/settings');
     const section = await screen.findByRole('region', { name: 'Private repository' });
-    for (const name of ['Generate a deploy key', 'Forget host key', 'Set token', 'Clear token']) expect((within(section).getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+    for (const name of ['Generate a deploy key', 'Forget host key', 'Set token', 'Clear token'])
+      expect((within(section).getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('is not shown for an application that runs an image', async () => {

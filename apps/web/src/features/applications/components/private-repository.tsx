@@ -20,7 +20,8 @@ const isSshUrl = (url: string | null) => Boolean(url) && !/^https?:\/\//i.test(u
 /** The deploy key to paste into the provider, generated for this application or picked in the source settings. */
 function DeployKey({ application, teamId, sshKeys, writeRefusal }: Props) {
   const generate = useGenerateDeployKey(teamId, application.id);
-  const current = generate.data?.sshKey.id === application.deployKeyId ? generate.data.sshKey : sshKeys.find((key) => key.id === application.deployKeyId);
+  const current =
+    generate.data?.sshKey.id === application.deployKeyId ? generate.data.sshKey : sshKeys.find((key) => key.id === application.deployKeyId);
   return (
     <div className="applications__group" data-testid="deploy-key">
       <h3 className="applications__legend">Deploy key (ssh repositories)</h3>
@@ -39,10 +40,18 @@ function DeployKey({ application, teamId, sshKeys, writeRefusal }: Props) {
       ) : (
         <p className="muted">The deploy key is one of the team&apos;s SSH keys (see SSH keys).</p>
       )}
-      {generate.isSuccess && <p className="form__success">New deploy key generated and in use from the next deployment. Paste its public key into the provider now.</p>}
+      {generate.isSuccess && (
+        <p className="form__success">New deploy key generated and in use from the next deployment. Paste its public key into the provider now.</p>
+      )}
       <FormFailure error={generate.error} fields={[]} />
       <div className="form__actions">
-        <button type="button" className="button button--secondary" disabled={Boolean(writeRefusal) || generate.isPending} title={writeRefusal} onClick={() => generate.mutate()}>
+        <button
+          type="button"
+          className="button button--secondary"
+          disabled={Boolean(writeRefusal) || generate.isPending}
+          title={writeRefusal}
+          onClick={() => generate.mutate()}
+        >
           {generate.isPending ? 'Generating…' : application.deployKeyId ? 'Generate a new deploy key' : 'Generate a deploy key'}
         </button>
       </div>
@@ -59,10 +68,16 @@ function GitHostKey({ application, teamId, writeRefusal }: Props) {
     <div className="applications__group" data-testid="git-host-key">
       <h3 className="applications__legend">Git host key</h3>
       {fingerprints === null ? (
-        <p className="muted">{isSshUrl(application.gitUrl) ? 'Not pinned yet: the next deployment learns the host key and pins it.' : 'Only ssh repositories pin a host key.'}</p>
+        <p className="muted">
+          {isSshUrl(application.gitUrl)
+            ? 'Not pinned yet: the next deployment learns the host key and pins it.'
+            : 'Only ssh repositories pin a host key.'}
+        </p>
       ) : (
         <>
-          <p className="muted">Pinned at the first clone: a deployment fails if the host shows another key. Compare with the fingerprints your provider publishes.</p>
+          <p className="muted">
+            Pinned at the first clone: a deployment fails if the host shows another key. Compare with the fingerprints your provider publishes.
+          </p>
           <ul className="applications__fingerprints">
             {fingerprints.map((fingerprint) => (
               <li key={fingerprint}>
@@ -71,7 +86,13 @@ function GitHostKey({ application, teamId, writeRefusal }: Props) {
             ))}
           </ul>
           <div className="form__actions">
-            <button type="button" className="button button--secondary" disabled={Boolean(writeRefusal)} title={writeRefusal} onClick={() => setConfirming(true)}>
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={Boolean(writeRefusal)}
+              title={writeRefusal}
+              onClick={() => setConfirming(true)}
+            >
               Forget host key
             </button>
           </div>
@@ -106,7 +127,9 @@ function HttpsToken({ application, teamId, writeRefusal }: Props) {
     <form className="applications__group" onSubmit={submit} aria-label="HTTPS token" data-testid="git-token">
       <h3 className="applications__legend">HTTPS token</h3>
       <p className="muted" data-testid="git-token-state">
-        {application.gitTokenSet ? 'A token is set. It is stored encrypted and never shown again.' : 'No token: an https:// repository is cloned without credentials.'}
+        {application.gitTokenSet
+          ? 'A token is set. It is stored encrypted and never shown again.'
+          : 'No token: an https:// repository is cloned without credentials.'}
       </p>
       <fieldset className="form" disabled={Boolean(writeRefusal)}>
         <TextField
@@ -121,11 +144,22 @@ function HttpsToken({ application, teamId, writeRefusal }: Props) {
       </fieldset>
       <FormFailure error={save.error} fields={shownFields(save.error, ['gitToken'])} />
       <div className="form__actions">
-        <button type="submit" className="button button--secondary" disabled={Boolean(writeRefusal) || save.isPending || !token.trim()} title={writeRefusal}>
+        <button
+          type="submit"
+          className="button button--secondary"
+          disabled={Boolean(writeRefusal) || save.isPending || !token.trim()}
+          title={writeRefusal}
+        >
           {save.isPending ? 'Saving…' : 'Set token'}
         </button>
         {application.gitTokenSet && (
-          <button type="button" className="button button--danger" disabled={Boolean(writeRefusal) || save.isPending} title={writeRefusal} onClick={() => save.mutate(null)}>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={Boolean(writeRefusal) || save.isPending}
+            title={writeRefusal}
+            onClick={() => save.mutate(null)}
+          >
             Clear token
           </button>
         )}

@@ -39,7 +39,14 @@ export function SourceFields({ value, onChange, errors, disabled, sshKeys }: Gro
             error={errors.gitUrl}
             hint="https://, http://, ssh:// or user@host:path, without credentials."
           />
-          <TextField label="Branch" required placeholder="main" value={value.gitBranch} onChange={(event) => set('gitBranch', event.target.value)} error={errors.gitBranch} />
+          <TextField
+            label="Branch"
+            required
+            placeholder="main"
+            value={value.gitBranch}
+            onChange={(event) => set('gitBranch', event.target.value)}
+            error={errors.gitBranch}
+          />
           <SelectField
             label="Deploy key"
             value={value.deployKeyId}
@@ -55,9 +62,28 @@ export function SourceFields({ value, onChange, errors, disabled, sshKeys }: Gro
             ))}
           </SelectField>
           <div className="applications__row">
-            <TextField label="Dockerfile path" value={value.dockerfilePath} onChange={(event) => set('dockerfilePath', event.target.value)} error={errors.dockerfilePath} hint="Relative to the base directory." />
-            <TextField label="Build target (optional)" placeholder="runtime" value={value.buildTarget} onChange={(event) => set('buildTarget', event.target.value)} error={errors.buildTarget} hint="A stage of a multi-stage Dockerfile." />
-            <TextField label="Base directory" value={value.baseDirectory} onChange={(event) => set('baseDirectory', event.target.value)} error={errors.baseDirectory} hint="The build context inside the repository." />
+            <TextField
+              label="Dockerfile path"
+              value={value.dockerfilePath}
+              onChange={(event) => set('dockerfilePath', event.target.value)}
+              error={errors.dockerfilePath}
+              hint="Relative to the base directory."
+            />
+            <TextField
+              label="Build target (optional)"
+              placeholder="runtime"
+              value={value.buildTarget}
+              onChange={(event) => set('buildTarget', event.target.value)}
+              error={errors.buildTarget}
+              hint="A stage of a multi-stage Dockerfile."
+            />
+            <TextField
+              label="Base directory"
+              value={value.baseDirectory}
+              onChange={(event) => set('baseDirectory', event.target.value)}
+              error={errors.baseDirectory}
+              hint="The build context inside the repository."
+            />
           </div>
         </>
       ) : (
@@ -93,7 +119,14 @@ export function HealthCheckFields({ value, onChange, errors, disabled }: GroupPr
       </div>
       {errors['healthCheck.type'] && <p className="field__error">{errors['healthCheck.type']}</p>}
       {value.type === 'http' && (
-        <TextField label="Path" required placeholder="/healthz" value={value.path} onChange={(event) => set('path', event.target.value)} error={errors['healthCheck.path']} />
+        <TextField
+          label="Path"
+          required
+          placeholder="/healthz"
+          value={value.path}
+          onChange={(event) => set('path', event.target.value)}
+          error={errors['healthCheck.path']}
+        />
       )}
       <div className="applications__row">
         <TextField
@@ -146,7 +179,12 @@ export function RuntimeFields({ value, onChange, errors, disabled }: GroupProps<
   return (
     <fieldset className="applications__group" disabled={disabled}>
       <legend className="applications__legend">Runtime</legend>
-      <SelectField label="Restart policy" value={value.restartPolicy} onChange={(event) => set('restartPolicy', event.target.value as RuntimeForm['restartPolicy'])} error={errors.restartPolicy}>
+      <SelectField
+        label="Restart policy"
+        value={value.restartPolicy}
+        onChange={(event) => set('restartPolicy', event.target.value as RuntimeForm['restartPolicy'])}
+        error={errors.restartPolicy}
+      >
         {RESTART_POLICIES.map((policy) => (
           <option key={policy} value={policy}>
             {RESTART_POLICY_LABELS[policy]}

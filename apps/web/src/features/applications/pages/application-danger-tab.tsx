@@ -18,8 +18,8 @@ export function ApplicationDangerTab() {
     <section className="panel panel--padded applications__danger" aria-label="Danger zone">
       <h2 className="applications__heading">Delete this application</h2>
       <p className="muted">
-        Zpanel forgets {application.name} with its domains, variables and deployment history, the proxy stops routing its domains, and its containers and
-        images are stopped and removed from the server. This cannot be undone.
+        Zpanel forgets {application.name} with its domains, variables and deployment history, the proxy stops routing its domains, and its containers
+        and images are stopped and removed from the server. This cannot be undone.
       </p>
       <div className="form__actions">
         <button
@@ -43,10 +43,18 @@ export function ApplicationDangerTab() {
             onSubmit={(event) => {
               event.preventDefault();
               if (typed !== application.name) return;
-              remove.mutate(application.id, { onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`) });
+              remove.mutate(application.id, {
+                onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`),
+              });
             }}
           >
-            <TextField label="Application name" autoComplete="off" placeholder={application.name} value={typed} onChange={(event) => setTyped(event.target.value)} />
+            <TextField
+              label="Application name"
+              autoComplete="off"
+              placeholder={application.name}
+              value={typed}
+              onChange={(event) => setTyped(event.target.value)}
+            />
             <FormFailure error={remove.error} fields={[]} />
             <div className="form__actions">
               <button type="button" className="button button--secondary" onClick={() => setAsking(false)}>

@@ -23,8 +23,8 @@ export function ApplicationDomainsTab() {
     <section className="panel panel--padded" aria-label="Domains">
       <h2 className="applications__heading">Domains</h2>
       <p className="muted">
-        Point each name&apos;s DNS at the server; its proxy sends the requests to port {application.port} of the application. The application keeps serving while the
-        proxy is updated.
+        Point each name&apos;s DNS at the server; its proxy sends the requests to port {application.port} of the application. The application keeps
+        serving while the proxy is updated.
       </p>
       {application.domains.length > 0 && (
         <ul className="applications__urls">

@@ -71,7 +71,12 @@ describe(ApplicationEnvironmentTab.name, () => {
   it('adds a variable with a value kept byte-exact, and shows the API’s error on the key', async () => {
     const fetchMock = mockApi({
       ...routes(),
-      'PUT /api/v1/applications/app-1/env/1BAD': () => problemResponse({ status: 400, title: 'Validation failed', errors: [{ field: 'key', message: 'key must be a variable name: letters, digits and _, not starting with a digit' }] }),
+      'PUT /api/v1/applications/app-1/env/1BAD': () =>
+        problemResponse({
+          status: 400,
+          title: 'Validation failed',
+          errors: [{ field: 'key', message: 'key must be a variable name: letters, digits and _, not starting with a digit' }],
+        }),
       'PUT /api/v1/applications/app-1/env/API_KEY': () => jsonResponse(anEnvVar({ key: 'API_KEY' })),
     });
     renderApp('/applications/app-1/environment');
@@ -83,7 +88,9 @@ describe(ApplicationEnvironmentTab.name, () => {
     fireEvent.change(within(dialog).getByLabelText('Value'), { target: { value: 'x' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     const key = within(dialog).getByLabelText('Key');
-    await waitFor(() => expect(document.getElementById(key.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^key must be a variable name/));
+    await waitFor(() =>
+      expect(document.getElementById(key.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/^key must be a variable name/),
+    );
 
     fireEvent.change(key, { target: { value: 'API_KEY' } });
     const value = ' "quoted" $HOME # not a comment\nsecond line ';
@@ -149,7 +156,11 @@ describe(ApplicationEnvironmentTab.name, () => {
     fireEvent.change(text, { target: { value: 'DATABASE_URL=postgres://shop@db/shop' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Replace variables' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(requestsTo(fetchMock, APP_ENV, 'PUT')[1].body).toEqual({ dotenv: 'DATABASE_URL=postgres://shop@db/shop', buildTime: false, runtime: true });
+    expect(requestsTo(fetchMock, APP_ENV, 'PUT')[1].body).toEqual({
+      dotenv: 'DATABASE_URL=postgres://shop@db/shop',
+      buildTime: false,
+      runtime: true,
+    });
   });
 
   it('edits the environment’s shared variables below the application’s', async () => {
@@ -165,6 +176,10 @@ describe(ApplicationEnvironmentTab.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(requestsTo(fetchMock, '/api/v1/environments/env-1/env/SENTRY_DSN', 'PUT')[0].body).toEqual({ value: 'https://k2@sentry.example.com/1', buildTime: true, runtime: true });
+    expect(requestsTo(fetchMock, '/api/v1/environments/env-1/env/SENTRY_DSN', 'PUT')[0].body).toEqual({
+      value: 'https://k2@sentry.example.com/1',
+      buildTime: true,
+      runtime: true,
+    });
   });
 });

@@ -1,6 +1,12 @@
 import { useState } from 'react';
 import { FormFailure } from '../../../components/form-failure';
-import { HEALTH_CHECK_FIELDS, type HealthCheckForm, fieldMessages, healthCheckForm, healthCheckRequest } from '../../../shared/applications/application-form';
+import {
+  HEALTH_CHECK_FIELDS,
+  type HealthCheckForm,
+  fieldMessages,
+  healthCheckForm,
+  healthCheckRequest,
+} from '../../../shared/applications/application-form';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { HealthCheckFields } from '../components/settings-fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
@@ -20,8 +26,8 @@ export function ApplicationHealthCheckTab() {
   return (
     <section className="panel panel--padded" aria-label="Health check">
       <p className="muted">
-        Each deployment starts the new container beside the old one and checks it until it passes (then traffic moves) or the retries run out (then the old one keeps
-        serving). There is no way to turn it off: a TCP check on the port is the least.
+        Each deployment starts the new container beside the old one and checks it until it passes (then traffic moves) or the retries run out (then
+        the old one keeps serving). There is no way to turn it off: a TCP check on the port is the least.
       </p>
       <form className="form applications__form" onSubmit={submit} aria-label="Health check">
         <HealthCheckFields value={form} onChange={setForm} errors={errors} disabled={Boolean(writeRefusal)} />

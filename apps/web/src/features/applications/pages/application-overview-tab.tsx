@@ -4,7 +4,13 @@ import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { dateTime, timeAgo } from '../../../lib/format';
 import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
-import { DEPLOYMENT_STEP_LABELS, DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
+import {
+  DEPLOYMENT_STEP_LABELS,
+  DEPLOYMENT_TRIGGER_LABELS,
+  deploymentDuration,
+  deploymentHref,
+  shortCommit,
+} from '../../../shared/deployments/labels';
 import { useLiveDeploymentStatus } from '../../../shared/deployments/live-status';
 import { useLatestDeployment } from '../../../shared/deployments/queries';
 import { useServer } from '../../../shared/servers/queries';
@@ -30,7 +36,9 @@ export function ApplicationOverviewTab() {
           <>
             <div className="deployment-summary">
               <DeploymentStatusBadge status={deployment.status} testId="latest-deployment-status" />
-              <span className="muted">{isDeploymentFinished(deployment.status) && deployment.status === 'success' ? 'Live' : DEPLOYMENT_STEP_LABELS[deployment.step]}</span>
+              <span className="muted">
+                {isDeploymentFinished(deployment.status) && deployment.status === 'success' ? 'Live' : DEPLOYMENT_STEP_LABELS[deployment.step]}
+              </span>
               <span>{DEPLOYMENT_TRIGGER_LABELS[deployment.trigger]}</span>
               {shortCommit(deployment.commitSha) && <code title={deployment.commitSha ?? undefined}>{shortCommit(deployment.commitSha)}</code>}
               <span>

@@ -86,7 +86,14 @@ describe(ApplicationPage.name, () => {
 
   it('lists deployments with status, trigger, commit, who, when and duration', async () => {
     const deployments = [
-      aDeployment({ id: 'dep-3', status: 'failed', step: 'health', reason: 'Health check failed', trigger: 'api', actor: { type: 'token', userId: null, tokenId: 't', name: 'CI' } }),
+      aDeployment({
+        id: 'dep-3',
+        status: 'failed',
+        step: 'health',
+        reason: 'Health check failed',
+        trigger: 'api',
+        actor: { type: 'token', userId: null, tokenId: 't', name: 'CI' },
+      }),
       aDeployment({ id: 'dep-1' }),
       aDeployment({ id: 'dep-0', trigger: 'webhook', gitTag: 'v1.4.2' }),
     ];
@@ -131,7 +138,15 @@ describe(ApplicationPage.name, () => {
   });
 
   it('rolls back to a kept image after asking, and opens the rollback’s log', async () => {
-    const rollback = aDeployment({ id: 'dep-5', trigger: 'rollback', sourceDeploymentId: 'dep-1', status: 'queued', step: 'queued', startedAt: null, finishedAt: null });
+    const rollback = aDeployment({
+      id: 'dep-5',
+      trigger: 'rollback',
+      sourceDeploymentId: 'dep-1',
+      status: 'queued',
+      step: 'queued',
+      startedAt: null,
+      finishedAt: null,
+    });
     const fetchMock = mockApi({
       ...routes(),
       'POST /api/v1/deployments/dep-1/rollback': () => jsonResponse(rollback, 202),
@@ -154,7 +169,8 @@ describe(ApplicationPage.name, () => {
   it('shows a refused rollback in its dialog', async () => {
     mockApi({
       ...routes(),
-      'POST /api/v1/deployments/dep-1/rollback': () => problemResponse({ status: 409, title: 'Conflict', detail: 'The image of this deployment is no longer kept' }),
+      'POST /api/v1/deployments/dep-1/rollback': () =>
+        problemResponse({ status: 409, title: 'Conflict', detail: 'The image of this deployment is no longer kept' }),
     });
     renderApp('/applications/app-1/deployments');
     fireEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
@@ -180,7 +196,11 @@ describe(ApplicationPage.name, () => {
       '/api/v1/ssh-keys?page=1&perPage=100': () => jsonResponse(aPage([], { perPage: 100 })),
       [`PATCH ${APP}`]: ({ body }) =>
         (body as { name?: string }).name === 'shop-api'
-          ? problemResponse({ status: 409, title: 'Conflict', errors: [{ field: 'name', message: 'already used by another application on this server' }] })
+          ? problemResponse({
+              status: 409,
+              title: 'Conflict',
+              errors: [{ field: 'name', message: 'already used by another application on this server' }],
+            })
           : jsonResponse(anApplication({ keepImages: 5 })),
     });
     renderApp('/applications/app-1/settings');
@@ -188,7 +208,11 @@ describe(ApplicationPage.name, () => {
     const name = (await screen.findByLabelText('Name')) as HTMLInputElement;
     fireEvent.change(name, { target: { value: 'shop-api' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
-    await waitFor(() => expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe('already used by another application on this server'));
+    await waitFor(() =>
+      expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+        'already used by another application on this server',
+      ),
+    );
     expect(name.getAttribute('aria-invalid')).toBe('true');
 
     fireEvent.change(name, { target: { value: 'shop-web' } });
@@ -203,8 +227,16 @@ describe(ApplicationPage.name, () => {
       ...routes(),
       [`PATCH ${APP}`]: ({ body }) =>
         'domains' in (body as object)
-          ? problemResponse({ status: 409, title: 'Conflict', errors: [{ field: 'domains', message: 'taken.example.com is already used by another application' }] })
-          : jsonResponse(anApplication({ healthCheck: { type: 'http', path: '/healthz', startPeriodSeconds: 5, intervalSeconds: 2, timeoutSeconds: 2, retries: 10 } })),
+          ? problemResponse({
+              status: 409,
+              title: 'Conflict',
+              errors: [{ field: 'domains', message: 'taken.example.com is already used by another application' }],
+            })
+          : jsonResponse(
+              anApplication({
+                healthCheck: { type: 'http', path: '/healthz', startPeriodSeconds: 5, intervalSeconds: 2, timeoutSeconds: 2, retries: 10 },
+              }),
+            ),
     });
     renderApp('/applications/app-1/health-check');
 
@@ -228,7 +260,15 @@ describe(ApplicationPage.name, () => {
     const deployment = aDeployment({ id: 'dep-42', applicationId: 'preview-42' });
     mockApi({
       ...routes(),
-      [PREVIEW]: () => jsonResponse(anApplication({ id: 'preview-42', name: 'shop-web-pr-42', domains: ['pr-42.preview.shop.example.com'], previewOf: { applicationId: 'app-1', number: 42 } })),
+      [PREVIEW]: () =>
+        jsonResponse(
+          anApplication({
+            id: 'preview-42',
+            name: 'shop-web-pr-42',
+            domains: ['pr-42.preview.shop.example.com'],
+            previewOf: { applicationId: 'app-1', number: 42 },
+          }),
+        ),
       [`${PREVIEW}/deployments?page=1&perPage=1`]: () => jsonResponse(aPage([deployment], { perPage: 1 })),
       [`${PREVIEW}/deployments?page=1&perPage=20`]: () => jsonResponse(aPage([deployment])),
     });

@@ -87,7 +87,12 @@ export function ApplicationPage() {
       )}
       <nav className="app-tabs" aria-label="Application sections">
         {tabs.map((tab) => (
-          <NavLink key={tab.path} to={tab.path} end={tab.end} className={({ isActive }) => (isActive ? 'app-tabs__tab app-tabs__tab--active' : 'app-tabs__tab')}>
+          <NavLink
+            key={tab.path}
+            to={tab.path}
+            end={tab.end}
+            className={({ isActive }) => (isActive ? 'app-tabs__tab app-tabs__tab--active' : 'app-tabs__tab')}
+          >
             {tab.label}
           </NavLink>
         ))}

@@ -25,7 +25,9 @@ const FIELDS = ['name', 'description', 'port', ...SOURCE_FIELDS, ...RUNTIME_FIEL
 /** Only the settings that differ from the application's, so an untouched field is never rewritten. */
 function changesOf(application: ApplicationDto, next: UpdateApplicationRequest): UpdateApplicationRequest {
   const current = application as unknown as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(next).filter(([field, value]) => JSON.stringify(current[field] ?? null) !== JSON.stringify(value ?? null)));
+  return Object.fromEntries(
+    Object.entries(next).filter(([field, value]) => JSON.stringify(current[field] ?? null) !== JSON.stringify(value ?? null)),
+  );
 }
 
 /** Name, source, port and runtime settings; they apply from the next deployment. */
@@ -70,7 +72,13 @@ export function ApplicationSettingsTab() {
               error={errors.name}
               hint="Renaming changes the container and network alias from the next deployment."
             />
-            <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
+            <TextField
+              label="Description"
+              maxLength={500}
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+              error={errors.description}
+            />
             <TextField
               label="Port"
               required
@@ -95,7 +103,9 @@ export function ApplicationSettingsTab() {
           </div>
         </form>
       </section>
-      {application.buildPack === 'dockerfile' && <PrivateRepository application={application} teamId={teamId} sshKeys={sshKeys.data?.items ?? []} writeRefusal={writeRefusal} />}
+      {application.buildPack === 'dockerfile' && (
+        <PrivateRepository application={application} teamId={teamId} sshKeys={sshKeys.data?.items ?? []} writeRefusal={writeRefusal} />
+      )}
     </>
   );
 }

@@ -58,7 +58,9 @@ describe(NewApplicationPage.name, () => {
     fireEvent.change(within(form).getByLabelText('Path'), { target: { value: 'healthz' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Create application' }));
 
-    await waitFor(() => expect(noteOf(within(form).getByLabelText('Git repository URL'))).toBe('gitUrl must be an http(s) or ssh URL without credentials'));
+    await waitFor(() =>
+      expect(noteOf(within(form).getByLabelText('Git repository URL'))).toBe('gitUrl must be an http(s) or ssh URL without credentials'),
+    );
     expect(noteOf(within(form).getByLabelText('Branch'))).toBe('gitBranch must be a branch name');
     expect(noteOf(within(form).getByLabelText('Path'))).toBe('healthCheck.path must start with /');
     expect(noteOf(within(form).getByLabelText('Port'))).toBe('port must be between 1 and 65535');
@@ -93,8 +95,10 @@ describe(NewApplicationPage.name, () => {
   it('creates an image application and opens it', async () => {
     const fetchMock = mockApi({
       ...routes(),
-      'POST /api/v1/applications': () => jsonResponse(anApplication({ buildPack: 'image', imageReference: 'nginx:1.27', gitUrl: null, gitBranch: null }), 201),
-      '/api/v1/applications/app-1': () => jsonResponse(anApplication({ buildPack: 'image', imageReference: 'nginx:1.27', gitUrl: null, gitBranch: null })),
+      'POST /api/v1/applications': () =>
+        jsonResponse(anApplication({ buildPack: 'image', imageReference: 'nginx:1.27', gitUrl: null, gitBranch: null }), 201),
+      '/api/v1/applications/app-1': () =>
+        jsonResponse(anApplication({ buildPack: 'image', imageReference: 'nginx:1.27', gitUrl: null, gitBranch: null })),
       '/api/v1/servers/server-1': () => jsonResponse(aServer()),
       '/api/v1/applications/app-1/deployments?page=1&perPage=1': () => jsonResponse(aPage([], { perPage: 1 })),
     });
@@ -119,7 +123,11 @@ describe(NewApplicationPage.name, () => {
     const fetchMock = mockApi({
       ...routes(),
       'POST /api/v1/applications': () =>
-        problemResponse({ status: 400, title: 'Validation failed', errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }] }),
+        problemResponse({
+          status: 400,
+          title: 'Validation failed',
+          errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }],
+        }),
     });
     renderApp('/projects/project-1/applications/new');
 
@@ -136,7 +144,11 @@ describe(NewApplicationPage.name, () => {
     await waitFor(() => expect(noteOf(token)).toBe('gitToken must be printable ASCII without spaces'));
     // Shown on its field only, not again above the button.
     expect(within(form).queryByRole('alert')?.textContent ?? '').not.toContain('gitToken');
-    expect(requestsTo(fetchMock, '/api/v1/applications', 'POST')[0].body).toMatchObject({ buildPack: 'dockerfile', gitUrl: 'https://git.example.com/acme/shop.git', gitToken: TOKEN });
+    expect(requestsTo(fetchMock, '/api/v1/applications', 'POST')[0].body).toMatchObject({
+      buildPack: 'dockerfile',
+      gitUrl: 'https://git.example.com/acme/shop.git',
+      gitToken: TOKEN,
+    });
 
     // An image has no repository: the field goes, and nothing typed in it is sent.
     fireEvent.click(within(form).getByLabelText('Prebuilt image'));

@@ -35,7 +35,18 @@ import { useCreateApplication } from '../../../shared/applications/mutations';
 import { useServerChoices } from '../../../shared/applications/queries';
 import '../../../shared/applications/applications.css';
 
-const FIELDS = ['environmentId', 'serverId', 'name', 'description', 'port', 'domains', ...SOURCE_FIELDS, 'gitToken', ...HEALTH_CHECK_FIELDS, ...RUNTIME_FIELDS];
+const FIELDS = [
+  'environmentId',
+  'serverId',
+  'name',
+  'description',
+  'port',
+  'domains',
+  ...SOURCE_FIELDS,
+  'gitToken',
+  ...HEALTH_CHECK_FIELDS,
+  ...RUNTIME_FIELDS,
+];
 
 /** Creating an application: where it runs, what it builds or runs, how it is reached and checked. Nothing is deployed yet. */
 export function NewApplicationPage() {
@@ -128,14 +139,25 @@ export function NewApplicationPage() {
             <fieldset className="applications__group" disabled={Boolean(refusal)}>
               <legend className="applications__legend">Where</legend>
               <div className="applications__row">
-                <SelectField label="Environment" value={chosenEnvironment} onChange={(event) => setEnvironmentId(event.target.value)} error={errors.environmentId}>
+                <SelectField
+                  label="Environment"
+                  value={chosenEnvironment}
+                  onChange={(event) => setEnvironmentId(event.target.value)}
+                  error={errors.environmentId}
+                >
                   {environmentChoices.map((environment) => (
                     <option key={environment.id} value={environment.id}>
                       {environment.name}
                     </option>
                   ))}
                 </SelectField>
-                <SelectField label="Server" required value={chosenServer} onChange={(event) => setServerId(event.target.value)} error={errors.serverId}>
+                <SelectField
+                  label="Server"
+                  required
+                  value={chosenServer}
+                  onChange={(event) => setServerId(event.target.value)}
+                  error={errors.serverId}
+                >
                   <option value="">Choose a server…</option>
                   {serverChoices.map((server) => (
                     <option key={server.id} value={server.id}>
@@ -154,7 +176,13 @@ export function NewApplicationPage() {
                 error={errors.name}
                 hint="Lower-case letters, digits and dashes; names the container (zp-<name>) and is unique on its server."
               />
-              <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={errors.description} />
+              <TextField
+                label="Description (optional)"
+                maxLength={500}
+                value={description}
+                onChange={(event) => setDescription(event.target.value)}
+                error={errors.description}
+              />
             </fieldset>
             <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={Boolean(refusal)} />
             {source.buildPack === 'dockerfile' && (

@@ -44,8 +44,7 @@ export function AuditEventTable({ events }: AuditEventTableProps) {
               <td>
                 {event.target ? (
                   <span title={`${event.target.type} ${event.target.id}`}>
-                    {AUDIT_TARGET_LABELS[event.target.type] ?? event.target.type}{' '}
-                    <span className="mono muted">{event.target.id.slice(0, 8)}</span>
+                    {AUDIT_TARGET_LABELS[event.target.type] ?? event.target.type} <span className="mono muted">{event.target.id.slice(0, 8)}</span>
                   </span>
                 ) : (
                   <span className="muted">—</span>
@@ -78,9 +77,7 @@ function Actor({ actor }: { actor: AuditEventDto['actor'] }) {
       return <span title={actor.id ?? undefined}>{actor.name ?? 'Former user'}</span>;
     case 'token':
       return (
-        <span title={actor.id ? `API token ${actor.id}` : undefined}>
-          API token{actor.name && <span className="muted"> of {actor.name}</span>}
-        </span>
+        <span title={actor.id ? `API token ${actor.id}` : undefined}>API token{actor.name && <span className="muted"> of {actor.name}</span>}</span>
       );
     default:
       return <span className="muted">Anonymous</span>;

@@ -45,7 +45,11 @@ function rowsOf(table: HTMLElement): string[][] {
   return within(table)
     .getAllByRole('row')
     .slice(1)
-    .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent ?? ''));
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent ?? ''),
+    );
 }
 
 describe(AuditPage.name, () => {
@@ -64,8 +68,19 @@ describe(AuditPage.name, () => {
               metadata: { name: XSS, abilities: ['read', 'deploy'] },
               createdAt: '2026-03-02T10:00:00.000Z',
             }),
-            anEvent({ id: 'event-3', action: AuditAction.ApiTokenRevoked, actor: { type: 'token', id: 'token-9', name: 'Ada Lovelace' }, metadata: {} }),
-            anEvent({ id: 'event-4', action: AuditAction.LoginFailed, actor: { type: 'anonymous', id: null, name: null }, target: { type: 'user', id: 'user-1' }, metadata: { reason: 'password' } }),
+            anEvent({
+              id: 'event-3',
+              action: AuditAction.ApiTokenRevoked,
+              actor: { type: 'token', id: 'token-9', name: 'Ada Lovelace' },
+              metadata: {},
+            }),
+            anEvent({
+              id: 'event-4',
+              action: AuditAction.LoginFailed,
+              actor: { type: 'anonymous', id: null, name: null },
+              target: { type: 'user', id: 'user-1' },
+              metadata: { reason: 'password' },
+            }),
             anEvent(),
           ]),
         ),
@@ -171,7 +186,13 @@ describe(AuditPage.name, () => {
   it('shows why the log could not be loaded', async () => {
     mockApi({
       ...shell(Role.Admin),
-      [eventsUrl()]: () => problemResponse({ status: 403, title: 'Forbidden', detail: 'Your role (member) does not allow this (needs admin)', code: ErrorCode.Forbidden }),
+      [eventsUrl()]: () =>
+        problemResponse({
+          status: 403,
+          title: 'Forbidden',
+          detail: 'Your role (member) does not allow this (needs admin)',
+          code: ErrorCode.Forbidden,
+        }),
     });
     renderApp('/team/audit');
     expect((await screen.findByRole('alert')).textContent).toContain('needs admin');

@@ -24,8 +24,7 @@ export function AuditPage() {
       {me.isPending && <Skeleton lines={4} />}
       {me.isError && <ErrorState error={me.error} />}
       {me.isSuccess && !current && <div className="empty-state">Join or create a team to see its audit log.</div>}
-      {current &&
-        (ROLE_ABILITIES[current.role].includes(Ability.Admin) ? <AuditLog team={current} /> : <NotAnAdmin team={current} />)}
+      {current && (ROLE_ABILITIES[current.role].includes(Ability.Admin) ? <AuditLog team={current} /> : <NotAnAdmin team={current} />)}
     </>
   );
 }
@@ -35,9 +34,8 @@ function NotAnAdmin({ team }: { team: TeamMembershipDto }) {
     <div className="empty-state empty-state--page audit-not-admin" data-testid="audit-not-admin">
       <p className="audit-not-admin__title">Only admins can see the audit log</p>
       <p>
-        Your role in {team.teamName} is {ROLE_LABELS[team.role]}. The log records sign-ins, two-factor changes and every
-        change to members, invitations, API tokens, servers and SSH keys; ask an admin or the owner of the team if you
-        need to see it.
+        Your role in {team.teamName} is {ROLE_LABELS[team.role]}. The log records sign-ins, two-factor changes and every change to members,
+        invitations, API tokens, servers and SSH keys; ask an admin or the owner of the team if you need to see it.
       </p>
     </div>
   );

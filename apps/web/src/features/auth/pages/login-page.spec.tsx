@@ -20,10 +20,8 @@ const instanceRoutes = {
   [STATUS]: () => jsonResponse(aSystemStatus()),
 };
 
-const twoFactorRequired = () =>
-  problemResponse({ status: 401, title: 'Two-factor code required', code: ErrorCode.TwoFactorRequired });
-const invalidCredentials = () =>
-  problemResponse({ status: 401, title: 'Invalid credentials', code: ErrorCode.InvalidCredentials });
+const twoFactorRequired = () => problemResponse({ status: 401, title: 'Two-factor code required', code: ErrorCode.TwoFactorRequired });
+const invalidCredentials = () => problemResponse({ status: 401, title: 'Invalid credentials', code: ErrorCode.InvalidCredentials });
 
 function fillPasswordStep(email = 'ada@example.com', password = 'correct horse battery') {
   fireEvent.change(screen.getByLabelText('Email'), { target: { value: email } });
@@ -136,8 +134,7 @@ describe(LoginPage.name, () => {
   it('says how long to wait when sign-in attempts are rate limited', async () => {
     mockApi({
       ...instanceRoutes,
-      [`POST ${LOGIN}`]: () =>
-        problemResponse({ status: 429, title: 'Too Many Requests', code: ErrorCode.RateLimited }, { 'Retry-After': '90' }),
+      [`POST ${LOGIN}`]: () => problemResponse({ status: 429, title: 'Too Many Requests', code: ErrorCode.RateLimited }, { 'Retry-After': '90' }),
     });
     renderApp('/login', { session: 'signedOut' });
 

@@ -40,9 +40,7 @@ describe(ProfilePage.name, () => {
 
     changePassword();
 
-    expect((await screen.findByRole('status')).textContent).toBe(
-      'Password changed. Your other sessions were signed out; this one stays signed in.',
-    );
+    expect((await screen.findByRole('status')).textContent).toBe('Password changed. Your other sessions were signed out; this one stays signed in.');
     expect(requestsTo(fetchMock, PASSWORD, 'POST')[0].body).toEqual({
       currentPassword: 'old password 1815',
       newPassword: 'new password 1843',
@@ -60,9 +58,7 @@ describe(ProfilePage.name, () => {
 
     changePassword();
 
-    await waitFor(() =>
-      expect(screen.getByLabelText('Current password').closest('.field')?.textContent).toContain('The current password is wrong.'),
-    );
+    await waitFor(() => expect(screen.getByLabelText('Current password').closest('.field')?.textContent).toContain('The current password is wrong.'));
     expect(screen.queryByRole('status')).toBeNull();
     expect(useSessionStore.getState().status).toBe('signedIn');
   });
@@ -82,9 +78,7 @@ describe(ProfilePage.name, () => {
 
     changePassword({ next: 'short', confirmation: 'short' });
 
-    await waitFor(() =>
-      expect(screen.getByLabelText('New password').closest('.field')?.textContent).toContain('must be at least 12 characters'),
-    );
+    await waitFor(() => expect(screen.getByLabelText('New password').closest('.field')?.textContent).toContain('must be at least 12 characters'));
   });
 
   it('refuses to send a new password that does not match its confirmation', async () => {

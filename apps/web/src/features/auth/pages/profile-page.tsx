@@ -41,16 +41,10 @@ function AccountCard() {
           <dd>{me.data.user.email}</dd>
           <dt>Two-factor</dt>
           <dd>
-            <StatusBadge tone={me.data.user.twoFactorEnabled ? 'ok' : 'neutral'}>
-              {me.data.user.twoFactorEnabled ? 'On' : 'Off'}
-            </StatusBadge>
+            <StatusBadge tone={me.data.user.twoFactorEnabled ? 'ok' : 'neutral'}>{me.data.user.twoFactorEnabled ? 'On' : 'Off'}</StatusBadge>
           </dd>
           <dt>Teams</dt>
-          <dd>
-            {me.data.teams.length === 0
-              ? 'None yet'
-              : me.data.teams.map((team) => `${team.teamName} (${ROLE_LABELS[team.role]})`).join(', ')}
-          </dd>
+          <dd>{me.data.teams.length === 0 ? 'None yet' : me.data.teams.map((team) => `${team.teamName} (${ROLE_LABELS[team.role]})`).join(', ')}</dd>
           <dt>Member since</dt>
           <dd>{dateTime(me.data.user.createdAt)}</dd>
         </dl>
@@ -79,10 +73,7 @@ function ChangePasswordCard() {
       setMismatch(true);
       return;
     }
-    changePassword.mutate(
-      { currentPassword: form.currentPassword, newPassword: form.newPassword },
-      { onSuccess: () => setForm(EMPTY_FORM) },
-    );
+    changePassword.mutate({ currentPassword: form.currentPassword, newPassword: form.newPassword }, { onSuccess: () => setForm(EMPTY_FORM) });
   };
 
   const fields = fieldErrors(changePassword.error);

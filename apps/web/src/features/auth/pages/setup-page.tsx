@@ -47,10 +47,7 @@ export function SetupPage() {
   const alreadyOwned = createOwner.error instanceof ApiError && createOwner.error.code === ErrorCode.Conflict;
 
   return (
-    <AuthLayout
-      title={TITLE}
-      description="This Zpanel is new. The owner can manage everything on it, including who else may sign in."
-    >
+    <AuthLayout title={TITLE} description="This Zpanel is new. The owner can manage everything on it, including who else may sign in.">
       <form
         className="form"
         aria-label={TITLE}

@@ -1,5 +1,12 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, type CommandRunSummaryDto, ErrorCode, type LiveSubscribeMessage, Role } from '@zpanel/contracts';
+import {
+  COMMAND_OUTPUT_TRUNCATED_MARKER,
+  type CommandRunLiveEvent,
+  type CommandRunSummaryDto,
+  ErrorCode,
+  type LiveSubscribeMessage,
+  Role,
+} from '@zpanel/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
@@ -26,7 +33,10 @@ function shell(role: Role = Role.Owner) {
 const runSubscriptions = () => liveSubscriptions().filter((s) => s.kind === 'command-run');
 const isRun = (runId: string) => (s: LiveSubscribeMessage) => s.kind === 'command-run' && s.runId === runId;
 const send = (runId: string, event: CommandRunLiveEvent) => act(() => void emitLiveEvent(isRun(runId), event));
-const shownChunks = () => Array.from(screen.getByTestId('command-run-output').querySelectorAll('[data-stream]')).map((c) => `${c.getAttribute('data-stream')}:${c.textContent}`);
+const shownChunks = () =>
+  Array.from(screen.getByTestId('command-run-output').querySelectorAll('[data-stream]')).map(
+    (c) => `${c.getAttribute('data-stream')}:${c.textContent}`,
+  );
 const commandBox = () => screen.getByLabelText('Command') as HTMLTextAreaElement;
 const runStatus = () => screen.getByTestId('command-run-status').textContent;
 
@@ -35,7 +45,15 @@ describe(CommandConsole.name, () => {
 
   it('runs what the admin typed on Enter, then shows stdout and stderr live apart, and the exit code once finished', async () => {
     const history: CommandRunSummaryDto[] = [];
-    const queued = aCommandRun({ id: 'run-9', command: 'echo hello; echo oops >&2; exit 3', status: 'queued', exitCode: null, startedAt: null, finishedAt: null, output: '' });
+    const queued = aCommandRun({
+      id: 'run-9',
+      command: 'echo hello; echo oops >&2; exit 3',
+      status: 'queued',
+      exitCode: null,
+      startedAt: null,
+      finishedAt: null,
+      output: '',
+    });
     // What the API says of the run: queued until the worker finishes it.
     let stored = queued;
     const fetchMock = mockApi({
@@ -54,7 +72,9 @@ describe(CommandConsole.name, () => {
     fireEvent.keyDown(commandBox(), { key: 'Enter' });
 
     await screen.findByTestId('command-run');
-    expect(requestsTo(fetchMock, COMMANDS, 'POST').map((r) => r.body)).toEqual([{ command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300 }]);
+    expect(requestsTo(fetchMock, COMMANDS, 'POST').map((r) => r.body)).toEqual([
+      { command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300 },
+    ]);
     expect(commandBox().value).toBe('');
     expect(runSubscriptions()).toEqual([expect.objectContaining({ kind: 'command-run', runId: 'run-9' })]);
     expect(runStatus()).toBe('Queued');
@@ -117,7 +137,14 @@ describe(CommandConsole.name, () => {
   });
 
   it('shows a finished run’s stored output without following it, and says when it was cut at 1 MiB', async () => {
-    const done = aCommandRun({ id: 'run-3', command: 'cat big.log', status: 'succeeded', exitCode: 0, outputTruncated: true, output: `aaaa${COMMAND_OUTPUT_TRUNCATED_MARKER}` });
+    const done = aCommandRun({
+      id: 'run-3',
+      command: 'cat big.log',
+      status: 'succeeded',
+      exitCode: 0,
+      outputTruncated: true,
+      output: `aaaa${COMMAND_OUTPUT_TRUNCATED_MARKER}`,
+    });
     mockApi({
       ...shell(),
       [HISTORY]: () => jsonResponse(aPage([done], { perPage: 10 })),
@@ -150,11 +177,18 @@ describe(CommandConsole.name, () => {
 
   it('lists who ran what, when, and how it ended, a page at a time', async () => {
     const page1 = Array.from({ length: 10 }, (_, i) => aCommandRunSummary({ id: `run-${i}`, command: `echo ${i}` }));
-    page1[0] = aCommandRunSummary({ id: 'run-0', command: 'false', status: 'failed', exitCode: 1, actor: { type: 'token', userId: 'user-1', tokenId: 'token-1', name: 'Olive Owner' } });
+    page1[0] = aCommandRunSummary({
+      id: 'run-0',
+      command: 'false',
+      status: 'failed',
+      exitCode: 1,
+      actor: { type: 'token', userId: 'user-1', tokenId: 'token-1', name: 'Olive Owner' },
+    });
     mockApi({
       ...shell(),
       [HISTORY]: () => jsonResponse(aPage(page1, { perPage: 10, total: 12 })),
-      [`${COMMANDS}?page=2&perPage=10`]: () => jsonResponse(aPage([aCommandRunSummary({ id: 'run-old', command: 'uname -a' })], { page: 2, perPage: 10, total: 12 })),
+      [`${COMMANDS}?page=2&perPage=10`]: () =>
+        jsonResponse(aPage([aCommandRunSummary({ id: 'run-old', command: 'uname -a' })], { page: 2, perPage: 10, total: 12 })),
     });
     renderApp('/servers/server-1/console');
 
@@ -176,7 +210,12 @@ describe(CommandConsole.name, () => {
       ...shell(),
       [HISTORY]: () => jsonResponse(aPage([], { perPage: 10 })),
       [`POST ${COMMANDS}`]: () =>
-        problemResponse({ status: 400, title: 'Validation failed', code: ErrorCode.ValidationFailed, errors: [{ field: 'command', message: 'command cannot contain a NUL character' }] }),
+        problemResponse({
+          status: 400,
+          title: 'Validation failed',
+          code: ErrorCode.ValidationFailed,
+          errors: [{ field: 'command', message: 'command cannot contain a NUL character' }],
+        }),
     });
     renderApp('/servers/server-1/console');
     await screen.findByText('No commands have been run on this server yet.');
@@ -190,7 +229,10 @@ describe(CommandConsole.name, () => {
   });
 
   it('shows why the history could not be loaded', async () => {
-    mockApi({ ...shell(), [HISTORY]: () => problemResponse({ status: 500, title: 'Internal Server Error', code: ErrorCode.Internal, traceId: 'trace-42' }) });
+    mockApi({
+      ...shell(),
+      [HISTORY]: () => problemResponse({ status: 500, title: 'Internal Server Error', code: ErrorCode.Internal, traceId: 'trace-42' }),
+    });
     renderApp('/servers/server-1/console');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Internal Server Error');

@@ -30,7 +30,10 @@ export function CommandForm({ refusal, pending, error, onRun }: CommandFormProps
     if (command.trim() === '') return setProblem({ field: 'command', message: 'Type a command to run' });
     if ([...command].length > COMMAND_MAX_LENGTH) return setProblem({ field: 'command', message: `At most ${COMMAND_MAX_LENGTH} characters` });
     if (!Number.isInteger(seconds) || seconds < COMMAND_TIMEOUT_SECONDS.min || seconds > COMMAND_TIMEOUT_SECONDS.max) {
-      return setProblem({ field: 'timeoutSeconds', message: `A whole number of seconds from ${COMMAND_TIMEOUT_SECONDS.min} to ${COMMAND_TIMEOUT_SECONDS.max}` });
+      return setProblem({
+        field: 'timeoutSeconds',
+        message: `A whole number of seconds from ${COMMAND_TIMEOUT_SECONDS.min} to ${COMMAND_TIMEOUT_SECONDS.max}`,
+      });
     }
     setProblem(undefined);
     onRun({ command, timeoutSeconds: seconds }, () => setCommand(''));

@@ -43,7 +43,12 @@ export function CommandHistory({ teamId, serverId, page, onPageChange, selectedI
               </thead>
               <tbody>
                 {runs.data.items.map((run) => (
-                  <tr key={run.id} aria-current={run.id === selectedId ? 'true' : undefined} className={run.id === selectedId ? 'command-history__row--selected' : undefined} data-testid={`command-history-${run.id}`}>
+                  <tr
+                    key={run.id}
+                    aria-current={run.id === selectedId ? 'true' : undefined}
+                    className={run.id === selectedId ? 'command-history__row--selected' : undefined}
+                    data-testid={`command-history-${run.id}`}
+                  >
                     <td>
                       <button type="button" className="link-button command-history__command" title={run.command} onClick={() => onSelect(run.id)}>
                         {run.command}

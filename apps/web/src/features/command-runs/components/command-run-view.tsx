@@ -114,8 +114,11 @@ export function CommandRunView({ teamId, serverId, runId }: CommandRunViewProps)
           </code>
           <p className="command-run__meta">
             {stored.actor.name}
-            {stored.actor.type === 'token' && ' (API token)'} · <time dateTime={stored.createdAt} title={dateTime(stored.createdAt)}>{timeAgo(stored.createdAt)}</time> · timeout{' '}
-            {stored.timeoutSeconds} s
+            {stored.actor.type === 'token' && ' (API token)'} ·{' '}
+            <time dateTime={stored.createdAt} title={dateTime(stored.createdAt)}>
+              {timeAgo(stored.createdAt)}
+            </time>{' '}
+            · timeout {stored.timeoutSeconds} s
           </p>
         </div>
         <div className="command-run__outcome">
@@ -150,9 +153,19 @@ export function CommandRunView({ teamId, serverId, runId }: CommandRunViewProps)
           The output passed 1 MiB: only the first 1 MiB was kept.
         </p>
       )}
-      <pre ref={viewport} className="command-run__output" role="log" aria-label="Output" tabIndex={0} onScroll={onScroll} data-testid="command-run-output">
+      <pre
+        ref={viewport}
+        className="command-run__output"
+        role="log"
+        aria-label="Output"
+        tabIndex={0}
+        onScroll={onScroll}
+        data-testid="command-run-output"
+      >
         {empty ? (
-          <span className="command-run__empty">{finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}</span>
+          <span className="command-run__empty">
+            {finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}
+          </span>
         ) : showLive ? (
           live.chunks.map((chunk) => (
             <span key={chunk.key} className={`command-run__chunk command-run__chunk--${chunk.stream}`} data-stream={chunk.stream}>

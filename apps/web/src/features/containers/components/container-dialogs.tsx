@@ -78,7 +78,13 @@ export function RemoveContainerDialog({ container, pending, error, onRemove, onC
       onClose={onClose}
     >
       <div className="containers__force">
-        <input id={forceId} type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} aria-describedby={`${forceId}-hint`} />
+        <input
+          id={forceId}
+          type="checkbox"
+          checked={force}
+          onChange={(event) => setForce(event.target.checked)}
+          aria-describedby={`${forceId}-hint`}
+        />
         <label htmlFor={forceId}>Force</label>
         <p id={`${forceId}-hint`} className="field__hint">
           {running ? 'It is running: without force Docker refuses; with force it kills it first.' : 'Kills the container first if it is running.'}

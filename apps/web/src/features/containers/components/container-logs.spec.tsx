@@ -11,7 +11,10 @@ const follows = () => liveSubscriptions().filter(isFollow);
 const send = (event: ContainerLogLiveEvent) => act(() => void emitLiveEvent(isFollow, event));
 const out = (line: string): ContainerLogLine => ({ stream: 'stdout', line });
 const err = (line: string): ContainerLogLine => ({ stream: 'stderr', line });
-const shownLines = () => Array.from(screen.getByTestId('container-log-lines').querySelectorAll('[data-stream]')).map((l) => `${l.getAttribute('data-stream')}:${l.lastChild?.textContent}`);
+const shownLines = () =>
+  Array.from(screen.getByTestId('container-log-lines').querySelectorAll('[data-stream]')).map(
+    (l) => `${l.getAttribute('data-stream')}:${l.lastChild?.textContent}`,
+  );
 const status = () => screen.getByTestId('container-logs-status').textContent;
 
 function renderLogs(onClose = () => undefined) {

@@ -115,7 +115,11 @@ export function ContainerLogs({ serverId, containerId, name, onClose }: Containe
           </button>
         </div>
       </header>
-      <p className={live.status === 'error' ? 'container-logs__status container-logs__status--error' : 'container-logs__status'} role="status" data-testid="container-logs-status">
+      <p
+        className={live.status === 'error' ? 'container-logs__status container-logs__status--error' : 'container-logs__status'}
+        role="status"
+        data-testid="container-logs-status"
+      >
         {status}
         {following && state.end && (
           <button type="button" className="link-button container-logs__again" onClick={() => setRound((r) => r + 1)}>
@@ -124,7 +128,15 @@ export function ContainerLogs({ serverId, containerId, name, onClose }: Containe
         )}
       </p>
       {state.trimmed && <p className="container-logs__note">Showing the last {MAX_LOG_LINES} lines; older ones were let go.</p>}
-      <div ref={viewport} className="container-logs__viewport" role="log" aria-live="off" tabIndex={0} onScroll={onScroll} data-testid="container-log-lines">
+      <div
+        ref={viewport}
+        className="container-logs__viewport"
+        role="log"
+        aria-live="off"
+        tabIndex={0}
+        onScroll={onScroll}
+        data-testid="container-log-lines"
+      >
         {state.lines.length === 0 ? (
           <p className="container-logs__empty">{live.status === 'live' && !state.end ? 'No output yet.' : 'No output.'}</p>
         ) : (

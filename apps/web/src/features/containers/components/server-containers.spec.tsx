@@ -126,7 +126,8 @@ describe(ServerContainers.name, () => {
       [list(false)]: () => jsonResponse([aContainer()]),
       [list(true)]: () => jsonResponse([aContainer(), exited]),
       [`POST ${CONTAINERS}/old-job/start`]: () => new Response(null, { status: 204 }),
-      [`POST ${CONTAINERS}/web/restart`]: () => problemResponse({ status: 503, title: 'Service Unavailable', code: ErrorCode.ServiceUnavailable, detail: UNREACHABLE }),
+      [`POST ${CONTAINERS}/web/restart`]: () =>
+        problemResponse({ status: 503, title: 'Service Unavailable', code: ErrorCode.ServiceUnavailable, detail: UNREACHABLE }),
     });
     renderApp('/servers/server-1/containers');
     fireEvent.click(await screen.findByLabelText('Show stopped containers'));
@@ -211,7 +212,13 @@ describe(ServerContainers.name, () => {
     expect(screen.getAllByTestId(/^container-app-/)).toHaveLength(20);
     expect(screen.getByTestId('pagination-summary').textContent).toBe('1–20 of 25');
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getAllByTestId(/^container-app-/).map((r) => r.dataset.testid)).toEqual(['container-app-20', 'container-app-21', 'container-app-22', 'container-app-23', 'container-app-24']);
+    expect(screen.getAllByTestId(/^container-app-/).map((r) => r.dataset.testid)).toEqual([
+      'container-app-20',
+      'container-app-21',
+      'container-app-22',
+      'container-app-23',
+      'container-app-24',
+    ]);
   });
 
   it('opens the log viewer of a container', async () => {

@@ -73,11 +73,21 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
               Show stopped containers
             </label>
             <label className="containers__filter" htmlFor={managedId}>
-              <input id={managedId} type="checkbox" checked={filter.managedOnly} onChange={(event) => setFilterField('managedOnly', event.target.checked)} />
+              <input
+                id={managedId}
+                type="checkbox"
+                checked={filter.managedOnly}
+                onChange={(event) => setFilterField('managedOnly', event.target.checked)}
+              />
               Managed by Zpanel only
             </label>
           </div>
-          <button type="button" className="button button--secondary button--small" disabled={containers.isFetching} onClick={() => void containers.refetch()}>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={containers.isFetching}
+            onClick={() => void containers.refetch()}
+          >
             {containers.isFetching ? 'Refreshing…' : 'Refresh'}
           </button>
         </div>
@@ -145,19 +155,43 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
                           </button>
                           {running ? (
                             <>
-                              <button type="button" className="button button--secondary button--small" disabled={disabled} title={refusal} onClick={() => openDialog({ kind: 'stop', container })}>
+                              <button
+                                type="button"
+                                className="button button--secondary button--small"
+                                disabled={disabled}
+                                title={refusal}
+                                onClick={() => openDialog({ kind: 'stop', container })}
+                              >
                                 Stop
                               </button>
-                              <button type="button" className="button button--secondary button--small" disabled={disabled} title={refusal} onClick={() => act({ action: 'restart', containerId: name })}>
+                              <button
+                                type="button"
+                                className="button button--secondary button--small"
+                                disabled={disabled}
+                                title={refusal}
+                                onClick={() => act({ action: 'restart', containerId: name })}
+                              >
                                 Restart
                               </button>
                             </>
                           ) : (
-                            <button type="button" className="button button--secondary button--small" disabled={disabled} title={refusal} onClick={() => act({ action: 'start', containerId: name })}>
+                            <button
+                              type="button"
+                              className="button button--secondary button--small"
+                              disabled={disabled}
+                              title={refusal}
+                              onClick={() => act({ action: 'start', containerId: name })}
+                            >
                               Start
                             </button>
                           )}
-                          <button type="button" className="button button--secondary button--small" disabled={disabled} title={refusal} onClick={() => openDialog({ kind: 'remove', container })}>
+                          <button
+                            type="button"
+                            className="button button--secondary button--small"
+                            disabled={disabled}
+                            title={refusal}
+                            onClick={() => openDialog({ kind: 'remove', container })}
+                          >
                             Remove
                           </button>
                         </div>
@@ -171,13 +205,23 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
         )}
         <Pagination page={shownPage} perPage={CONTAINERS_PER_PAGE} total={items.length} onPageChange={setPage} label="Container pages" />
       </section>
-      {logsOf && <ContainerLogs key={logsOf.id} serverId={serverId} containerId={containerName(logsOf)} name={containerName(logsOf)} onClose={() => setLogsOf(undefined)} />}
+      {logsOf && (
+        <ContainerLogs
+          key={logsOf.id}
+          serverId={serverId}
+          containerId={containerName(logsOf)}
+          name={containerName(logsOf)}
+          onClose={() => setLogsOf(undefined)}
+        />
+      )}
       {dialog?.kind === 'stop' && (
         <StopContainerDialog
           container={dialog.container}
           pending={change.isPending}
           error={change.error}
-          onStop={(timeoutSeconds) => change.mutate({ action: 'stop', containerId: containerName(dialog.container), timeoutSeconds }, { onSuccess: () => setDialog(undefined) })}
+          onStop={(timeoutSeconds) =>
+            change.mutate({ action: 'stop', containerId: containerName(dialog.container), timeoutSeconds }, { onSuccess: () => setDialog(undefined) })
+          }
           onClose={() => setDialog(undefined)}
         />
       )}

@@ -31,13 +31,25 @@ export function DeploymentActions({ teamId, deployment, refusal }: DeploymentAct
   return (
     <div className="deployments__actions">
       {canCancel(deployment) && (
-        <button type="button" className="button button--secondary button--small" disabled={Boolean(refusal)} title={refusal} onClick={() => open('cancel')}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={Boolean(refusal)}
+          title={refusal}
+          onClick={() => open('cancel')}
+        >
           Cancel
         </button>
       )}
       {!canCancel(deployment) && deployment.cancelRequested && deployment.status === 'running' && <span className="muted">Cancelling…</span>}
       {canRollBackTo(deployment) && (
-        <button type="button" className="button button--secondary button--small" disabled={Boolean(refusal)} title={refusal} onClick={() => open('rollback')}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={Boolean(refusal)}
+          title={refusal}
+          onClick={() => open('rollback')}
+        >
           Roll back
         </button>
       )}

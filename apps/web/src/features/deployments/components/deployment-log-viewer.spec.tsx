@@ -46,7 +46,13 @@ describe(DeploymentLogViewer.name, () => {
     expect(screen.getByTestId('deployment-log-step').textContent).toBe('Health check');
     expect(screen.getByTestId('deployment-log-count').textContent).toBe('2 lines');
 
-    send({ type: 'status', status: 'failed', step: 'health', reason: 'Health check failed: HTTP GET /healthz answered 500', reasonCode: 'health_check.failed' });
+    send({
+      type: 'status',
+      status: 'failed',
+      step: 'health',
+      reason: 'Health check failed: HTTP GET /healthz answered 500',
+      reasonCode: 'health_check.failed',
+    });
     expect(screen.getByTestId('deployment-log-status').dataset.status).toBe('failed');
     expect(screen.getByTestId('deployment-log-reason').textContent).toBe('Health check failed: HTTP GET /healthz answered 500');
   });
@@ -152,7 +158,8 @@ describe(DeploymentLogViewer.name, () => {
   it('downloads the stored log with the bearer token, as a file', async () => {
     useSessionStore.setState({ status: 'signedIn', accessToken: ACCESS_TOKEN, accessTokenExpiresAt: Date.now() + 60_000 });
     const fetchMock = mockApi({
-      '/api/v1/deployments/dep-1/logs/download': () => new Response('line 1\nline 2\n', { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }),
+      '/api/v1/deployments/dep-1/logs/download': () =>
+        new Response('line 1\nline 2\n', { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }),
     });
     const createObjectURL = vi.fn(() => 'blob:log');
     const revokeObjectURL = vi.fn();
@@ -179,10 +186,13 @@ describe(DeploymentLogViewer.name, () => {
   it('shows why a download failed', async () => {
     mockApi({
       '/api/v1/deployments/dep-1/logs/download': () =>
-        new Response(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: 'No such deployment', traceId: 't-9' }), {
-          status: 404,
-          headers: { 'Content-Type': PROBLEM_CONTENT_TYPE },
-        }),
+        new Response(
+          JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: 'No such deployment', traceId: 't-9' }),
+          {
+            status: 404,
+            headers: { 'Content-Type': PROBLEM_CONTENT_TYPE },
+          },
+        ),
     });
     renderViewer();
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));

@@ -91,7 +91,12 @@ export function DeploymentLogViewer({ teamId, deployment }: DeploymentLogViewerP
           <span className="deployment-log__count" data-testid="deployment-log-count">
             {lineCount.format(lines.length)} {lines.length === 1 ? 'line' : 'lines'}
           </span>
-          <button type="button" className="button button--secondary button--small" aria-pressed={!following} onClick={() => setFollowing((was) => !was)}>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            aria-pressed={!following}
+            onClick={() => setFollowing((was) => !was)}
+          >
             {following ? 'Pause' : 'Follow'}
           </button>
           <button type="button" className="button button--secondary button--small" disabled={download.pending} onClick={() => void saveLog()}>
@@ -101,12 +106,18 @@ export function DeploymentLogViewer({ teamId, deployment }: DeploymentLogViewerP
         </div>
       </header>
       {reason && (
-        <p className={status === 'failed' ? 'deployment-log__reason deployment-log__reason--failed' : 'deployment-log__reason'} data-testid="deployment-log-reason">
+        <p
+          className={status === 'failed' ? 'deployment-log__reason deployment-log__reason--failed' : 'deployment-log__reason'}
+          data-testid="deployment-log-reason"
+        >
           {reason}
         </p>
       )}
       {download.error !== undefined && <ErrorState error={download.error} />}
-      <p className={log.live.status === 'error' ? 'deployment-log__connection deployment-log__connection--error' : 'deployment-log__connection'} role="status">
+      <p
+        className={log.live.status === 'error' ? 'deployment-log__connection deployment-log__connection--error' : 'deployment-log__connection'}
+        role="status"
+      >
         {connection}
         {!following && <span> · Paused: new lines are added below without scrolling.</span>}
       </p>
@@ -118,7 +129,11 @@ export function DeploymentLogViewer({ teamId, deployment }: DeploymentLogViewerP
         onScrolled={(atEnd) => setFollowing(atEnd)}
         label="Log lines"
         testId="deployment-log-lines"
-        empty={<p className="deployment-log__empty">{finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}</p>}
+        empty={
+          <p className="deployment-log__empty">
+            {finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}
+          </p>
+        }
       />
     </section>
   );

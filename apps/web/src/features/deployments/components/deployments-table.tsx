@@ -55,7 +55,13 @@ export function DeploymentsTable({ teamId, applicationId, page, onPageChange, re
                   </td>
                   <td>{DEPLOYMENT_TRIGGER_LABELS[deployment.trigger]}</td>
                   <td>
-                    {commit ? <code className="deployments__commit" title={deployment.commitSha ?? undefined}>{commit}</code> : <span className="muted">—</span>}
+                    {commit ? (
+                      <code className="deployments__commit" title={deployment.commitSha ?? undefined}>
+                        {commit}
+                      </code>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                     {deployment.gitTag && <span className="muted"> (tag {deployment.gitTag})</span>}
                   </td>
                   <td>

@@ -42,7 +42,11 @@ export function ApplicationDeploymentTab() {
           <Link to={`/applications/${application.id}/deployments`}>← All deployments</Link>
           <span>{DEPLOYMENT_TRIGGER_LABELS[d.trigger]}</span>
           {commit && <code title={d.commitSha ?? undefined}>{commit}</code>}
-          {d.gitTag && <span>tag <code>{d.gitTag}</code></span>}
+          {d.gitTag && (
+            <span>
+              tag <code>{d.gitTag}</code>
+            </span>
+          )}
           {d.sourceDeploymentId && (
             <span>
               runs the image of deployment{' '}

@@ -32,7 +32,11 @@ export function InviteMemberDialog({ teamId, teamName, actorRole, onClose }: Inv
   if (invite.isSuccess) {
     const invitation = invite.data;
     return (
-      <Dialog title="Invitation created" description={`Send this link to ${invitation.email}. It is shown only now: copy it before closing.`} onClose={onClose}>
+      <Dialog
+        title="Invitation created"
+        description={`Send this link to ${invitation.email}. It is shown only now: copy it before closing.`}
+        onClose={onClose}
+      >
         <div className="form" data-testid="invitation-link">
           <CopyField
             label="Invitation link"

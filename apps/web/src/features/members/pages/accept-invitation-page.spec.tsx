@@ -112,7 +112,9 @@ describe(AcceptInvitationPage.name, () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Create account and join' }));
 
-    await waitFor(() => expect(screen.getByLabelText('Password').closest('.field')?.textContent).toContain('password must be at least 12 characters'));
+    await waitFor(() =>
+      expect(screen.getByLabelText('Password').closest('.field')?.textContent).toContain('password must be at least 12 characters'),
+    );
     expect(useSessionStore.getState().status).toBe('signedOut');
   });
 
@@ -189,7 +191,8 @@ describe(AcceptInvitationPage.name, () => {
       ...instanceRoutes,
       [PREVIEW]: () => jsonResponse(aPreview({ accountExists: true })),
       '/api/v1/me': () => jsonResponse(aMe({ user: GRACE })),
-      [`POST ${ACCEPT}`]: () => problemResponse({ status: 409, title: 'Conflict', code: ErrorCode.Conflict, detail: 'You are already a member of this team' }),
+      [`POST ${ACCEPT}`]: () =>
+        problemResponse({ status: 409, title: 'Conflict', code: ErrorCode.Conflict, detail: 'You are already a member of this team' }),
     });
     renderApp(PAGE);
 

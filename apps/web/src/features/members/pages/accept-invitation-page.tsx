@@ -142,7 +142,10 @@ export function AcceptInvitationPage() {
   })();
 
   return (
-    <AuthLayout title={`Join ${invitation.teamName}`} description={`You are invited to join this team as ${ROLE_LABELS[invitation.role].toLowerCase()}.`}>
+    <AuthLayout
+      title={`Join ${invitation.teamName}`}
+      description={`You are invited to join this team as ${ROLE_LABELS[invitation.role].toLowerCase()}.`}
+    >
       <dl className="facts invitation-facts" data-testid="invitation-facts">
         <dt>Team</dt>
         <dd>{invitation.teamName}</dd>
@@ -217,7 +220,16 @@ function RegisterForm({ invitation, pending, error, onSubmit }: RegisterFormProp
       <p className="form__context">
         Create the account for <strong>{invitation.email}</strong> to join.
       </p>
-      <TextField label="Name" autoComplete="name" required maxLength={100} autoFocus value={form.name} onChange={update('name')} error={fields.name} />
+      <TextField
+        label="Name"
+        autoComplete="name"
+        required
+        maxLength={100}
+        autoFocus
+        value={form.name}
+        onChange={update('name')}
+        error={fields.name}
+      />
       <TextField
         label="Password"
         type="password"

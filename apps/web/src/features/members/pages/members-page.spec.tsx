@@ -93,7 +93,13 @@ describe(MembersPage.name, () => {
     const table = await openMembers();
 
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows.map((row) => Array.from(row.querySelectorAll('td')).slice(0, 2).map((cell) => cell.textContent))).toEqual([
+    expect(
+      rows.map((row) =>
+        Array.from(row.querySelectorAll('td'))
+          .slice(0, 2)
+          .map((cell) => cell.textContent),
+      ),
+    ).toEqual([
       ['Ada LovelaceYou', 'ada@example.com'],
       ['Grace Hopper', 'grace@example.com'],
     ]);
@@ -189,7 +195,9 @@ describe(MembersPage.name, () => {
     expect(requestsTo(fetchMock, member(ADA.userId), 'PATCH')).toHaveLength(0);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Change my role' }));
 
-    await waitFor(() => expect(within(dialog).getByRole('alert').textContent).toContain('The team needs at least one owner: make someone else owner first'));
+    await waitFor(() =>
+      expect(within(dialog).getByRole('alert').textContent).toContain('The team needs at least one owner: make someone else owner first'),
+    );
     expect(requestsTo(fetchMock, member(ADA.userId), 'PATCH')[0].body).toEqual({ role: 'admin' });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(roleSelect('Ada Lovelace').value).toBe(Role.Owner);
@@ -199,7 +207,12 @@ describe(MembersPage.name, () => {
     mockApi({
       ...routes(Role.Owner),
       [`PATCH ${member(GRACE.userId)}`]: () =>
-        problemResponse({ status: 403, title: 'Forbidden', code: ErrorCode.Forbidden, detail: 'Your role (member) does not allow this (needs admin)' }),
+        problemResponse({
+          status: 403,
+          title: 'Forbidden',
+          code: ErrorCode.Forbidden,
+          detail: 'Your role (member) does not allow this (needs admin)',
+        }),
     });
     await openMembers();
 
@@ -268,18 +281,24 @@ describe(MembersPage.name, () => {
     await screen.findByText('Charles Babbage');
     expect(screen.getByTestId('pagination-summary').textContent).toBe('21–22 of 22');
     expect(requestsTo(fetchMock, `/api/v1/teams/${TEAM}/members?page=2&perPage=20`)).toHaveLength(1);
-    expect((within(screen.getByRole('navigation', { name: 'Member pages' })).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(
+      (within(screen.getByRole('navigation', { name: 'Member pages' })).getByRole('button', { name: 'Next' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 
   describe('invitations', () => {
     it('lists them with their status, and offers Revoke for pending ones only', async () => {
       mockApi(
-        routes(Role.Owner, [ADA], [
-          anInvitation(),
-          anInvitation({ id: 'inv-2', email: 'alan@example.com', status: 'accepted' }),
-          anInvitation({ id: 'inv-3', email: 'late@example.com', status: 'expired', expiresAt: new Date(Date.now() - 86_400_000).toISOString() }),
-          anInvitation({ id: 'inv-4', email: 'nope@example.com', status: 'revoked' }),
-        ]),
+        routes(
+          Role.Owner,
+          [ADA],
+          [
+            anInvitation(),
+            anInvitation({ id: 'inv-2', email: 'alan@example.com', status: 'accepted' }),
+            anInvitation({ id: 'inv-3', email: 'late@example.com', status: 'expired', expiresAt: new Date(Date.now() - 86_400_000).toISOString() }),
+            anInvitation({ id: 'inv-4', email: 'nope@example.com', status: 'revoked' }),
+          ],
+        ),
       );
       await openMembers();
 
@@ -410,7 +429,8 @@ describe(MembersPage.name, () => {
     it('keeps the dialog open with the reason when revoking fails', async () => {
       mockApi({
         ...routes(Role.Owner, [ADA], [anInvitation()]),
-        [`DELETE ${INVITE}/inv-1`]: () => problemResponse({ status: 409, title: 'Conflict', code: ErrorCode.Conflict, detail: 'The invitation is already accepted' }),
+        [`DELETE ${INVITE}/inv-1`]: () =>
+          problemResponse({ status: 409, title: 'Conflict', code: ErrorCode.Conflict, detail: 'The invitation is already accepted' }),
       });
       await openMembers();
       fireEvent.click(await screen.findByRole('button', { name: 'Revoke the invitation of grace@example.com' }));

@@ -50,7 +50,13 @@ export function MembersPage() {
             : `People in ${current.teamName} and what they may do. Owners and admins manage them.`
         }
         actions={
-          <button type="button" className="button members-refused" disabled={inviteRefusal !== undefined} title={inviteRefusal} onClick={() => setInviting(true)}>
+          <button
+            type="button"
+            className="button members-refused"
+            disabled={inviteRefusal !== undefined}
+            title={inviteRefusal}
+            onClick={() => setInviting(true)}
+          >
             <PlusIcon />
             Invite member
           </button>

@@ -1,4 +1,11 @@
-import { ALERT_METRICS, ALERT_OPERATORS, type AlertMetric, type AlertOperator, type AlertRuleDto, type CreateAlertRuleRequest } from '@zpanel/contracts';
+import {
+  ALERT_METRICS,
+  ALERT_OPERATORS,
+  type AlertMetric,
+  type AlertOperator,
+  type AlertRuleDto,
+  type CreateAlertRuleRequest,
+} from '@zpanel/contracts';
 import { useId, useState } from 'react';
 import { Dialog } from '../../../components/dialog';
 import { FormFailure } from '../../../components/form-failure';

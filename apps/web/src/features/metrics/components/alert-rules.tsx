@@ -92,11 +92,22 @@ export function AlertRules({ teamId, serverId, refusal }: AlertRulesProps) {
               </tbody>
             </table>
           </div>
-          <Pagination page={page} perPage={rules.data.perPage || RULES_PER_PAGE} total={rules.data.total} onPageChange={setPage} label="Alert rule pages" />
+          <Pagination
+            page={page}
+            perPage={rules.data.perPage || RULES_PER_PAGE}
+            total={rules.data.total}
+            onPageChange={setPage}
+            label="Alert rule pages"
+          />
         </>
       )}
       {(editing?.kind === 'add' || editing?.kind === 'edit') && (
-        <AlertRuleDialog teamId={teamId} serverId={serverId} rule={editing.kind === 'edit' ? editing.rule : undefined} onClose={() => setEditing(undefined)} />
+        <AlertRuleDialog
+          teamId={teamId}
+          serverId={serverId}
+          rule={editing.kind === 'edit' ? editing.rule : undefined}
+          onClose={() => setEditing(undefined)}
+        />
       )}
       {editing?.kind === 'delete' && (
         <ConfirmDialog

@@ -87,7 +87,13 @@ export function AlertsList({ teamId, serverId }: { teamId: string; serverId: str
               </tbody>
             </table>
           </div>
-          <Pagination page={page} perPage={alerts.data.perPage || ALERTS_PER_PAGE} total={alerts.data.total} onPageChange={setPage} label="Alert pages" />
+          <Pagination
+            page={page}
+            perPage={alerts.data.perPage || ALERTS_PER_PAGE}
+            total={alerts.data.total}
+            onPageChange={setPage}
+            label="Alert pages"
+          />
         </>
       )}
     </section>

@@ -85,7 +85,13 @@ function Charts({
   return (
     <div className="server-metrics__charts" data-testid="metrics-charts" data-range={range}>
       <MetricChart metric="cpu" title="CPU" points={series} range={range} />
-      <MetricChart metric="memory" title="Memory" points={series} range={range} detail={of(reachable?.memoryUsedBytes, reachable?.memoryTotalBytes)} />
+      <MetricChart
+        metric="memory"
+        title="Memory"
+        points={series}
+        range={range}
+        detail={of(reachable?.memoryUsedBytes, reachable?.memoryTotalBytes)}
+      />
       <MetricChart metric="disk" title="Disk" points={series} range={range} detail={of(reachable?.diskUsedBytes, reachable?.diskTotalBytes)} />
     </div>
   );

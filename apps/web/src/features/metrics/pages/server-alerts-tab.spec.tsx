@@ -41,7 +41,11 @@ const rowTexts = (table: HTMLElement) =>
   within(table)
     .getAllByRole('row')
     .slice(1)
-    .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
 
 describe(ServerAlertsTab.name, () => {
   it('lists open and resolved alerts, newest first, and filters them by state', async () => {
@@ -137,8 +141,15 @@ describe(ServerAlertsTab.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add rule' }));
 
     await waitFor(() => expect(within(dialog).getByLabelText('Threshold').getAttribute('aria-invalid')).toBe('true'));
-    expect(requestsTo(fetchMock, RULES, 'POST')[0].body).toEqual({ metric: 'load', operator: '>', threshold: 4, durationSeconds: 120, enabled: true });
-    const noteOf = (label: string) => document.getElementById(within(dialog).getByLabelText(label).getAttribute('aria-describedby') ?? '')?.textContent;
+    expect(requestsTo(fetchMock, RULES, 'POST')[0].body).toEqual({
+      metric: 'load',
+      operator: '>',
+      threshold: 4,
+      durationSeconds: 120,
+      enabled: true,
+    });
+    const noteOf = (label: string) =>
+      document.getElementById(within(dialog).getByLabelText(label).getAttribute('aria-describedby') ?? '')?.textContent;
     expect(noteOf('Threshold')).toBe('threshold must not be greater than 100');
     expect(noteOf('Duration (seconds)')).toBe('durationSeconds must be a multiple of the check interval');
     // Errors about the form's own fields are not repeated above the buttons.

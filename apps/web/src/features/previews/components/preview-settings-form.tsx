@@ -47,13 +47,19 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
     <form className="form applications__form" onSubmit={submit} aria-label="Preview settings">
       <fieldset className="applications__group" disabled={disabled}>
         <div className="field">
-          <CheckboxField label="Deploy previews of pull requests" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} aria-invalid={errors.previewsEnabled ? true : undefined} />
+          <CheckboxField
+            label="Deploy previews of pull requests"
+            checked={enabled}
+            onChange={(event) => setEnabled(event.target.checked)}
+            aria-invalid={errors.previewsEnabled ? true : undefined}
+          />
           {errors.previewsEnabled ? (
             <p className="field__error">{errors.previewsEnabled}</p>
           ) : (
             <p className="field__hint">
-              A pull request opened or updated against {application.gitBranch ?? 'the application’s branch'} deploys its own copy of the application; closing or merging it
-              removes the preview (at most {APPLICATION_LIMITS.previews.max} at a time). Turning previews off removes the open ones; a new preview domain moves them.
+              A pull request opened or updated against {application.gitBranch ?? 'the application’s branch'} deploys its own copy of the application;
+              closing or merging it removes the preview (at most {APPLICATION_LIMITS.previews.max} at a time). Turning previews off removes the open
+              ones; a new preview domain moves them.
             </p>
           )}
         </div>
@@ -69,13 +75,18 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
           hint={`A wildcard DNS record *.${shownDomain} must point at the server. Pull request #12 then answers at ${previewHost(12, shownDomain)}.`}
         />
         <div className="field">
-          <CheckboxField label="Also deploy pull requests from forks" checked={forks} onChange={(event) => setForks(event.target.checked)} aria-invalid={errors.previewForks ? true : undefined} />
+          <CheckboxField
+            label="Also deploy pull requests from forks"
+            checked={forks}
+            onChange={(event) => setForks(event.target.checked)}
+            aria-invalid={errors.previewForks ? true : undefined}
+          />
           {errors.previewForks ? (
             <p className="field__error">{errors.previewForks}</p>
           ) : (
             <p className={forks ? 'previews__warning' : 'field__hint'} data-testid="preview-forks-warning">
-              Anyone who can fork the repository then runs their code on your server, with the preview variables below (and the application’s and environment’s variables
-              they do not override). Leave it off unless you trust every contributor, or those variables hold nothing secret.
+              Anyone who can fork the repository then runs their code on your server, with the preview variables below (and the application’s and
+              environment’s variables they do not override). Leave it off unless you trust every contributor, or those variables hold nothing secret.
             </p>
           )}
         </div>

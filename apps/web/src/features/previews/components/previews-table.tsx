@@ -26,7 +26,12 @@ function PullRequest({ preview }: { preview: PreviewDto }) {
   return (
     <>
       {preview.link ? (
-        <a href={preview.link} target="_blank" rel="noopener noreferrer" title={`Open the pull request on ${WEBHOOK_PROVIDER_LABELS[preview.provider]}`}>
+        <a
+          href={preview.link}
+          target="_blank"
+          rel="noopener noreferrer"
+          title={`Open the pull request on ${WEBHOOK_PROVIDER_LABELS[preview.provider]}`}
+        >
           {label}
         </a>
       ) : (
@@ -109,7 +114,13 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
                 <td>
                   <LatestDeployment preview={preview} />
                 </td>
-                <td>{shortCommit(preview.commitSha) ? <code title={preview.commitSha ?? undefined}>{shortCommit(preview.commitSha)}</code> : <span className="muted">—</span>}</td>
+                <td>
+                  {shortCommit(preview.commitSha) ? (
+                    <code title={preview.commitSha ?? undefined}>{shortCommit(preview.commitSha)}</code>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
                 <td>
                   <time dateTime={preview.updatedAt} title={dateTime(preview.updatedAt)}>
                     {timeAgo(preview.updatedAt)}
@@ -117,7 +128,11 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
                 </td>
                 <td>
                   <div className="previews__row-actions">
-                    <Link to={`/applications/${preview.id}/deployments`} className="button button--secondary button--small" aria-label={`Deployments of #${preview.number}`}>
+                    <Link
+                      to={`/applications/${preview.id}/deployments`}
+                      className="button button--secondary button--small"
+                      aria-label={`Deployments of #${preview.number}`}
+                    >
                       Deployments
                     </Link>
                     <button

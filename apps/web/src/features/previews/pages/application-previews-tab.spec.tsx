@@ -15,7 +15,11 @@ const APP = '/api/v1/applications/app-1';
 const PREVIEWS = `${APP}/previews?page=1&perPage=20`;
 const PREVIEW_ENV = `${APP}/preview-env`;
 
-function routes(role: Role = Role.Owner, application: Partial<ApplicationDto> = {}, extra: Record<string, Parameters<typeof mockApi>[0][string]> = {}) {
+function routes(
+  role: Role = Role.Owner,
+  application: Partial<ApplicationDto> = {},
+  extra: Record<string, Parameters<typeof mockApi>[0][string]> = {},
+) {
   return {
     '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
     '/api/ready': () => jsonResponse(readyReadiness),
@@ -35,14 +39,23 @@ describe(ApplicationPreviewsTab.name, () => {
   it('saves the preview settings, showing the API’s error under its field', async () => {
     let attempt = 0;
     const fetchMock = mockApi(
-      routes(Role.Owner, {}, {
-        [`PATCH ${APP}`]: () => {
-          attempt += 1;
-          return attempt === 1
-            ? problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'previewDomain', message: 'required to turn previews on' }] })
-            : jsonResponse(anApplication({ previewsEnabled: true, previewDomain: 'preview.shop.example.com', previewForks: true }));
+      routes(
+        Role.Owner,
+        {},
+        {
+          [`PATCH ${APP}`]: () => {
+            attempt += 1;
+            return attempt === 1
+              ? problemResponse({
+                  status: 400,
+                  title: 'Bad Request',
+                  code: ErrorCode.ValidationFailed,
+                  errors: [{ field: 'previewDomain', message: 'required to turn previews on' }],
+                })
+              : jsonResponse(anApplication({ previewsEnabled: true, previewDomain: 'preview.shop.example.com', previewForks: true }));
+          },
         },
-      }),
+      ),
     );
     renderApp('/applications/app-1/previews');
 
@@ -51,7 +64,9 @@ describe(ApplicationPreviewsTab.name, () => {
     fireEvent.click(toggle);
     fireEvent.click(screen.getByRole('button', { name: 'Save preview settings' }));
     const domain = screen.getByRole('textbox', { name: 'Preview domain' });
-    await waitFor(() => expect(document.getElementById(domain.getAttribute('aria-describedby') ?? '')?.textContent).toBe('required to turn previews on'));
+    await waitFor(() =>
+      expect(document.getElementById(domain.getAttribute('aria-describedby') ?? '')?.textContent).toBe('required to turn previews on'),
+    );
     expect(domain.getAttribute('aria-invalid')).toBe('true');
 
     fireEvent.change(domain, { target: { value: ' Preview.Shop.example.com ' } });
@@ -85,9 +100,20 @@ describe(ApplicationPreviewsTab.name, () => {
   it('lists previews with their pull request, branch, address, latest deployment and commit', async () => {
     const items = [
       aPreview({ fork: true }),
-      aPreview({ id: 'preview-7', number: 7, title: 'Fix the cart', link: null, headBranch: 'fix/cart', domain: 'pr-7.preview.shop.example.com', commitSha: null, latestDeployment: null }),
+      aPreview({
+        id: 'preview-7',
+        number: 7,
+        title: 'Fix the cart',
+        link: null,
+        headBranch: 'fix/cart',
+        domain: 'pr-7.preview.shop.example.com',
+        commitSha: null,
+        latestDeployment: null,
+      }),
     ];
-    mockApi(routes(Role.Owner, { previewsEnabled: true, previewDomain: 'preview.shop.example.com' }, { [PREVIEWS]: () => jsonResponse(aPage(items)) }));
+    mockApi(
+      routes(Role.Owner, { previewsEnabled: true, previewDomain: 'preview.shop.example.com' }, { [PREVIEWS]: () => jsonResponse(aPage(items)) }),
+    );
     renderApp('/applications/app-1/previews');
 
     const row = await screen.findByTestId('preview-preview-42');
@@ -101,7 +127,9 @@ describe(ApplicationPreviewsTab.name, () => {
     expect(address.getAttribute('href')).toBe('http://pr-42.preview.shop.example.com');
     expect(address.getAttribute('rel')).toBe('noopener noreferrer');
     expect(within(row).getByTestId('preview-deployment-status').textContent).toBe('Success');
-    expect(within(row).getByTestId('preview-deployment-status').closest('a')?.getAttribute('href')).toBe('/applications/preview-42/deployments/dep-42');
+    expect(within(row).getByTestId('preview-deployment-status').closest('a')?.getAttribute('href')).toBe(
+      '/applications/preview-42/deployments/dep-42',
+    );
     expect(row.textContent).toContain('9b1c2d3');
     expect(row.textContent).toContain('2 minutes ago');
 
@@ -129,13 +157,17 @@ describe(ApplicationPreviewsTab.name, () => {
   it('removes a preview only after confirming', async () => {
     let removed = false;
     const fetchMock = mockApi(
-      routes(Role.Owner, { previewsEnabled: true }, {
-        [PREVIEWS]: () => jsonResponse(aPage(removed ? [] : [aPreview()])),
-        [`DELETE ${APP}/previews/preview-42`]: () => {
-          removed = true;
-          return new Response(null, { status: 204 });
+      routes(
+        Role.Owner,
+        { previewsEnabled: true },
+        {
+          [PREVIEWS]: () => jsonResponse(aPage(removed ? [] : [aPreview()])),
+          [`DELETE ${APP}/previews/preview-42`]: () => {
+            removed = true;
+            return new Response(null, { status: 204 });
+          },
         },
-      }),
+      ),
     );
     renderApp('/applications/app-1/previews');
 
@@ -155,10 +187,14 @@ describe(ApplicationPreviewsTab.name, () => {
 
   it('edits the preview variables through the preview-env routes', async () => {
     const fetchMock = mockApi(
-      routes(Role.Owner, {}, {
-        [PREVIEW_ENV]: () => jsonResponse([anEnvVar({ scope: 'preview', key: 'DATABASE_URL', value: 'postgres://shop@staging-db/shop' })]),
-        [`PUT ${PREVIEW_ENV}/STRIPE_KEY`]: () => jsonResponse(anEnvVar({ scope: 'preview', key: 'STRIPE_KEY', value: 'sk_test_1' })),
-      }),
+      routes(
+        Role.Owner,
+        {},
+        {
+          [PREVIEW_ENV]: () => jsonResponse([anEnvVar({ scope: 'preview', key: 'DATABASE_URL', value: 'postgres://shop@staging-db/shop' })]),
+          [`PUT ${PREVIEW_ENV}/STRIPE_KEY`]: () => jsonResponse(anEnvVar({ scope: 'preview', key: 'STRIPE_KEY', value: 'sk_test_1' })),
+        },
+      ),
     );
     renderApp('/applications/app-1/previews');
 
@@ -174,7 +210,9 @@ describe(ApplicationPreviewsTab.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(requestsTo(fetchMock, `${PREVIEW_ENV}/STRIPE_KEY`, 'PUT').map((r) => r.body)).toEqual([{ value: 'sk_test_1', buildTime: false, runtime: true }]);
+    expect(requestsTo(fetchMock, `${PREVIEW_ENV}/STRIPE_KEY`, 'PUT').map((r) => r.body)).toEqual([
+      { value: 'sk_test_1', buildTime: false, runtime: true },
+    ]);
   });
 
   it('lets a viewer see the previews but neither save settings nor remove one', async () => {

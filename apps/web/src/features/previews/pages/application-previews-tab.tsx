@@ -32,8 +32,8 @@ export function ApplicationPreviewsTab() {
       <section className="panel panel--padded" aria-label="Pull request events">
         <h2 className="applications__heading">Pull request events</h2>
         <p className="muted">
-          Previews arrive through the application&apos;s webhook: the same URL and secret as pushes (see the <Link to={webhooks}>Webhooks tab</Link>). Have the provider
-          send pull request events to it too:
+          Previews arrive through the application&apos;s webhook: the same URL and secret as pushes (see the <Link to={webhooks}>Webhooks tab</Link>).
+          Have the provider send pull request events to it too:
         </p>
         <ul className="previews__events" data-testid="pull-request-events">
           {(Object.keys(PULL_REQUEST_EVENT_HINTS) as (keyof typeof PULL_REQUEST_EVENT_HINTS)[]).map((provider) => (
@@ -50,7 +50,8 @@ export function ApplicationPreviewsTab() {
         role={role}
         sharedHint={
           <>
-            Changes apply from each preview&apos;s next deployment. The application&apos;s own variables are on the <Link to={`/applications/${application.id}/environment`}>Environment tab</Link>.
+            Changes apply from each preview&apos;s next deployment. The application&apos;s own variables are on the{' '}
+            <Link to={`/applications/${application.id}/environment`}>Environment tab</Link>.
           </>
         }
       />

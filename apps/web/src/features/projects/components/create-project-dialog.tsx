@@ -18,13 +18,24 @@ export function CreateProjectDialog({ teamId, onClose }: { teamId: string; onClo
 
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate({ name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) }, { onSuccess: (project) => void navigate(`/projects/${project.id}`) });
+    create.mutate(
+      { name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) },
+      { onSuccess: (project) => void navigate(`/projects/${project.id}`) },
+    );
   };
 
   return (
     <Dialog title="Create project" description="A project groups applications; it starts with a production environment." onClose={onClose}>
       <form className="form" onSubmit={submit} aria-label="Create project">
-        <TextField label="Name" required maxLength={100} placeholder="Shop" value={name} onChange={(event) => setName(event.target.value)} error={errors.name} />
+        <TextField
+          label="Name"
+          required
+          maxLength={100}
+          placeholder="Shop"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={errors.name}
+        />
         <TextField
           label="Description (optional)"
           maxLength={500}

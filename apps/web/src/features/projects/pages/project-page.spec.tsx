@@ -24,7 +24,8 @@ function routes(role: Role = Role.Owner, environments = [PRODUCTION, STAGING]) {
     '/api/v1/servers?page=1&perPage=100': () => jsonResponse(aPage([aServer()], { perPage: 100 })),
     '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([anApplication()])),
     '/api/v1/applications?environmentId=env-2&page=1&perPage=20': () => jsonResponse(aPage([])),
-    '/api/v1/applications/app-1/deployments?page=1&perPage=1': () => jsonResponse(aPage([aDeployment({ status: 'failed', step: 'health' })], { perPage: 1 })),
+    '/api/v1/applications/app-1/deployments?page=1&perPage=1': () =>
+      jsonResponse(aPage([aDeployment({ status: 'failed', step: 'health' })], { perPage: 1 })),
     '/api/v1/environments/env-1/env': () => jsonResponse([anEnvVar({ scope: 'environment', key: 'SENTRY_DSN' })]),
     '/api/v1/environments/env-2/env': () => jsonResponse([]),
   };
@@ -62,7 +63,12 @@ describe(ProjectPage.name, () => {
       ...routes(),
       [ENVIRONMENTS]: () => jsonResponse(aPage(environments, { perPage: 100 })),
       'POST /api/v1/projects/project-1/environments': ({ body }) => {
-        if ((body as { name: string }).name === 'staging') return problemResponse({ status: 409, title: 'Conflict', errors: [{ field: 'name', message: 'the project already has an environment named staging' }] });
+        if ((body as { name: string }).name === 'staging')
+          return problemResponse({
+            status: 409,
+            title: 'Conflict',
+            errors: [{ field: 'name', message: 'the project already has an environment named staging' }],
+          });
         environments = [...environments, QA];
         return jsonResponse(QA, 201);
       },
@@ -76,7 +82,11 @@ describe(ProjectPage.name, () => {
     const name = within(dialog).getByLabelText('Name');
     fireEvent.change(name, { target: { value: 'Staging' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
-    await waitFor(() => expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe('the project already has an environment named staging'));
+    await waitFor(() =>
+      expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+        'the project already has an environment named staging',
+      ),
+    );
 
     fireEvent.change(name, { target: { value: 'qa' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
@@ -84,7 +94,10 @@ describe(ProjectPage.name, () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(router.state.location.search).toBe('?environment=env-3');
     expect(await screen.findByRole('tab', { name: /qa/ })).toBeTruthy();
-    expect(requestsTo(fetchMock, '/api/v1/projects/project-1/environments', 'POST').map((r) => r.body)).toEqual([{ name: 'staging' }, { name: 'qa' }]);
+    expect(requestsTo(fetchMock, '/api/v1/projects/project-1/environments', 'POST').map((r) => r.body)).toEqual([
+      { name: 'staging' },
+      { name: 'qa' },
+    ]);
   });
 
   it('deletes an empty environment after asking, and says why one with applications is kept', async () => {

@@ -24,7 +24,8 @@ type Dialogs = 'add-environment' | 'delete-environment' | 'delete-project' | und
 /** Why an environment cannot be deleted now, or undefined. */
 function whyKeepEnvironment(environment: EnvironmentDto, count: number): string | undefined {
   if (count <= 1) return 'A project keeps at least one environment';
-  if (environment.applicationCount > 0) return `Move or delete its ${environment.applicationCount === 1 ? 'application' : `${environment.applicationCount} applications`} first`;
+  if (environment.applicationCount > 0)
+    return `Move or delete its ${environment.applicationCount === 1 ? 'application' : `${environment.applicationCount} applications`} first`;
   return undefined;
 }
 
@@ -72,7 +73,8 @@ export function ProjectPage() {
   const selected = envs.find((e) => e.id === params.get('environment')) ?? envs[0];
   const keepReason = selected ? whyKeepEnvironment(selected, envs.length) : undefined;
   const select = (id: string) => setParams({ environment: id });
-  const setPage = (next: number) => setParams(next > 1 ? { environment: selected?.id ?? '', page: String(next) } : { environment: selected?.id ?? '' });
+  const setPage = (next: number) =>
+    setParams(next > 1 ? { environment: selected?.id ?? '', page: String(next) } : { environment: selected?.id ?? '' });
 
   return (
     <>
@@ -120,7 +122,13 @@ export function ProjectPage() {
               ))}
             </div>
             <div className="projects__env-actions">
-              <button type="button" className="button button--secondary button--small" disabled={Boolean(refusal)} title={refusal} onClick={() => setDialog('add-environment')}>
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                disabled={Boolean(refusal)}
+                title={refusal}
+                onClick={() => setDialog('add-environment')}
+              >
                 <PlusIcon />
                 Add environment
               </button>
@@ -172,7 +180,14 @@ export function ProjectPage() {
         </>
       )}
 
-      {dialog === 'add-environment' && <AddEnvironmentDialog teamId={teamId} projectId={p.id} onClose={() => setDialog(undefined)} onCreated={(environment) => select(environment.id)} />}
+      {dialog === 'add-environment' && (
+        <AddEnvironmentDialog
+          teamId={teamId}
+          projectId={p.id}
+          onClose={() => setDialog(undefined)}
+          onCreated={(environment) => select(environment.id)}
+        />
+      )}
       {dialog === 'delete-environment' && selected && (
         <ConfirmDialog
           title={`Delete ${selected.name}?`}
@@ -208,14 +223,31 @@ export function ProjectPage() {
   );
 }
 
-function AddEnvironmentDialog({ teamId, projectId, onClose, onCreated }: { teamId: string; projectId: string; onClose: () => void; onCreated: (environment: EnvironmentDto) => void }) {
+function AddEnvironmentDialog({
+  teamId,
+  projectId,
+  onClose,
+  onCreated,
+}: {
+  teamId: string;
+  projectId: string;
+  onClose: () => void;
+  onCreated: (environment: EnvironmentDto) => void;
+}) {
   const create = useCreateEnvironment(teamId, projectId);
   const [name, setName] = useState('');
   const errors = fieldErrors(create.error);
-  const hint = name && !ENVIRONMENT_NAME_PATTERN.test(name) ? 'Lower-case letters, digits and dashes, starting and ending with a letter or digit (at most 40).' : undefined;
+  const hint =
+    name && !ENVIRONMENT_NAME_PATTERN.test(name)
+      ? 'Lower-case letters, digits and dashes, starting and ending with a letter or digit (at most 40).'
+      : undefined;
 
   return (
-    <Dialog title="Add environment" description="Staging, preview…: applications in it are separate from production's, with their own shared variables." onClose={onClose}>
+    <Dialog
+      title="Add environment"
+      description="Staging, preview…: applications in it are separate from production's, with their own shared variables."
+      onClose={onClose}
+    >
       <form
         className="form"
         aria-label="Add environment"
@@ -232,7 +264,15 @@ function AddEnvironmentDialog({ teamId, projectId, onClose, onCreated }: { teamI
           );
         }}
       >
-        <TextField label="Name" required maxLength={40} placeholder="staging" value={name} onChange={(event) => setName(event.target.value.toLowerCase())} error={errors.name ?? hint} />
+        <TextField
+          label="Name"
+          required
+          maxLength={40}
+          placeholder="staging"
+          value={name}
+          onChange={(event) => setName(event.target.value.toLowerCase())}
+          error={errors.name ?? hint}
+        />
         <FormFailure error={create.error} fields={['name']} />
         <div className="form__actions">
           <button type="button" className="button button--secondary" onClick={onClose}>

@@ -45,7 +45,12 @@ describe(ProjectsPage.name, () => {
       '/api/v1/projects?page=1&perPage=20': () => jsonResponse(aPage([])),
       'POST /api/v1/projects': ({ body }) =>
         (body as { name: string }).name === 'Taken'
-          ? problemResponse({ status: 409, title: 'Conflict', detail: 'The team already has a project named Taken', errors: [{ field: 'name', message: 'the team already has a project with this name' }] })
+          ? problemResponse({
+              status: 409,
+              title: 'Conflict',
+              detail: 'The team already has a project named Taken',
+              errors: [{ field: 'name', message: 'the team already has a project with this name' }],
+            })
           : jsonResponse(aProject({ id: 'project-7', name: 'Blog', description: '' }), 201),
       '/api/v1/projects/project-7': () => jsonResponse(aProject({ id: 'project-7', name: 'Blog', description: '' })),
       '/api/v1/projects/project-7/environments?page=1&perPage=100': () => jsonResponse(aPage([], { perPage: 100 })),
@@ -57,7 +62,9 @@ describe(ProjectsPage.name, () => {
     const name = within(dialog).getByLabelText('Name');
     fireEvent.change(name, { target: { value: 'Taken' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create project' }));
-    await waitFor(() => expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe('the team already has a project with this name'));
+    await waitFor(() =>
+      expect(document.getElementById(name.getAttribute('aria-describedby') ?? '')?.textContent).toBe('the team already has a project with this name'),
+    );
     expect(within(dialog).queryByRole('alert')).toBeNull();
 
     fireEvent.change(name, { target: { value: '  Blog ' } });
@@ -79,7 +86,10 @@ describe(ProjectsPage.name, () => {
   });
 
   it('shows why the list could not be loaded', async () => {
-    mockApi({ ...shell(), '/api/v1/projects?page=1&perPage=20': () => problemResponse({ status: 500, title: 'Internal Server Error', traceId: 'trace-42' }) });
+    mockApi({
+      ...shell(),
+      '/api/v1/projects?page=1&perPage=20': () => problemResponse({ status: 500, title: 'Internal Server Error', traceId: 'trace-42' }),
+    });
     renderApp('/projects');
     expect((await screen.findByRole('alert')).textContent).toContain('trace-42');
   });

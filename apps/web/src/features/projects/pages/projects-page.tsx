@@ -35,7 +35,9 @@ export function ProjectsPage() {
         {me.isPending && <Skeleton lines={3} />}
         {me.isError && <ErrorState error={me.error} />}
         {me.isSuccess && !current && <div className="empty-state">Join or create a team to create projects in it.</div>}
-        {current && <ProjectsTable teamId={current.teamId} page={page} onPageChange={setPage} onCreate={refusal ? undefined : () => setCreating(true)} />}
+        {current && (
+          <ProjectsTable teamId={current.teamId} page={page} onPageChange={setPage} onCreate={refusal ? undefined : () => setCreating(true)} />
+        )}
       </section>
       {creating && current && <CreateProjectDialog teamId={current.teamId} onClose={() => setCreating(false)} />}
     </>

@@ -30,21 +30,24 @@ export function AddServerWizard({ teamId, onClose }: AddServerWizardProps) {
 
   return (
     <Dialog title="Add server" description={`Step ${step} of 3: ${STEP_TITLES[step - 1]}`} onClose={onClose}>
-      {step === 1 && (
-        <KeyStep
-          teamId={teamId}
-          chosen={key}
-          onChosen={setKey}
-          onNext={() => setKeyConfirmed(true)}
-        />
-      )}
+      {step === 1 && <KeyStep teamId={teamId} chosen={key} onChosen={setKey} onNext={() => setKeyConfirmed(true)} />}
       {step === 2 && key && <ConnectionStep teamId={teamId} sshKey={key} onBack={() => setKeyConfirmed(false)} onCreated={setServerId} />}
       {step === 3 && serverId && <ValidateStep teamId={teamId} serverId={serverId} onClose={onClose} />}
     </Dialog>
   );
 }
 
-function KeyStep({ teamId, chosen, onChosen, onNext }: { teamId: string; chosen?: SshKeyDto; onChosen: (key: SshKeyDto | undefined) => void; onNext: () => void }) {
+function KeyStep({
+  teamId,
+  chosen,
+  onChosen,
+  onNext,
+}: {
+  teamId: string;
+  chosen?: SshKeyDto;
+  onChosen: (key: SshKeyDto | undefined) => void;
+  onNext: () => void;
+}) {
   const keys = useSshKeys(teamId);
   const create = useCreateSshKey(teamId);
   const existing = keys.data?.items ?? [];
@@ -138,7 +141,15 @@ function KeyStep({ teamId, chosen, onChosen, onNext }: { teamId: string; chosen?
         </div>
       )}
       {effective !== 'existing' && (
-        <TextField label="Key name" required maxLength={100} placeholder="deploy key" value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
+        <TextField
+          label="Key name"
+          required
+          maxLength={100}
+          placeholder="deploy key"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          error={fields.name}
+        />
       )}
       {effective === 'paste' && (
         <div className="field">
@@ -179,7 +190,17 @@ function KeyStep({ teamId, chosen, onChosen, onNext }: { teamId: string; chosen?
   );
 }
 
-function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string; sshKey: SshKeyDto; onBack: () => void; onCreated: (id: string) => void }) {
+function ConnectionStep({
+  teamId,
+  sshKey,
+  onBack,
+  onCreated,
+}: {
+  teamId: string;
+  sshKey: SshKeyDto;
+  onBack: () => void;
+  onCreated: (id: string) => void;
+}) {
   const create = useCreateServer(teamId);
   const validate = useValidateServer(teamId);
   const [name, setName] = useState('');
@@ -189,8 +210,10 @@ function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string;
   const [description, setDescription] = useState('');
   const [checkInterval, setCheckInterval] = useState('');
   const fields = fieldErrors(create.error);
-  const nameHint = name && !SERVER_NAME_PATTERN.test(name) ? 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).' : undefined;
-  const userHint = user && !POSIX_USER_PATTERN.test(user) ? 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.' : undefined;
+  const nameHint =
+    name && !SERVER_NAME_PATTERN.test(name) ? 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).' : undefined;
+  const userHint =
+    user && !POSIX_USER_PATTERN.test(user) ? 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.' : undefined;
   const portNumber = Number(port);
   const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
   const interval = parseCheckInterval(checkInterval);
@@ -230,8 +253,25 @@ function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string;
         error={fields.name ?? nameHint}
         hint="Lowercase letters, digits and dashes."
       />
-      <TextField label="Host" required maxLength={253} placeholder="203.0.113.10 or web-1.example.com" value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
-      <TextField label="Port" required type="number" min={1} max={65_535} value={port} onChange={(event) => setPort(event.target.value)} error={fields.port ?? (port ? portHint : undefined)} />
+      <TextField
+        label="Host"
+        required
+        maxLength={253}
+        placeholder="203.0.113.10 or web-1.example.com"
+        value={host}
+        onChange={(event) => setHost(event.target.value)}
+        error={fields.host}
+      />
+      <TextField
+        label="Port"
+        required
+        type="number"
+        min={1}
+        max={65_535}
+        value={port}
+        onChange={(event) => setPort(event.target.value)}
+        error={fields.port ?? (port ? portHint : undefined)}
+      />
       <TextField
         label="User"
         required
@@ -241,7 +281,13 @@ function ConnectionStep({ teamId, sshKey, onBack, onCreated }: { teamId: string;
         error={fields.user ?? userHint}
         hint={`Add the public key of ${sshKey.name} to ~${user || 'root'}/.ssh/authorized_keys on the server.`}
       />
-      <TextField label="Description (optional)" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
+      <TextField
+        label="Description (optional)"
+        maxLength={500}
+        value={description}
+        onChange={(event) => setDescription(event.target.value)}
+        error={fields.description}
+      />
       <TextField
         label="Check interval (seconds, optional)"
         type="number"

@@ -48,7 +48,9 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
       checkIntervalSeconds: interval.seconds,
     };
     // Only what changed: changing how to reach the server sends it back to "not validated".
-    const changes = Object.fromEntries(Object.entries(next).filter(([field, value]) => server[field as keyof ServerDto] !== value)) as UpdateServerRequest;
+    const changes = Object.fromEntries(
+      Object.entries(next).filter(([field, value]) => server[field as keyof ServerDto] !== value),
+    ) as UpdateServerRequest;
     if (Object.keys(changes).length === 0) {
       onClose();
       return;
@@ -57,12 +59,39 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
   };
 
   return (
-    <Dialog title={`Edit ${server.name}`} description="Changing the host, port, user or key means the server has to be validated again." onClose={onClose}>
+    <Dialog
+      title={`Edit ${server.name}`}
+      description="Changing the host, port, user or key means the server has to be validated again."
+      onClose={onClose}
+    >
       <form className="form" onSubmit={submit} aria-label="Edit server">
-        <TextField label="Name" required maxLength={63} value={name} onChange={(event) => setName(event.target.value.toLowerCase())} error={fields.name ?? nameHint} />
+        <TextField
+          label="Name"
+          required
+          maxLength={63}
+          value={name}
+          onChange={(event) => setName(event.target.value.toLowerCase())}
+          error={fields.name ?? nameHint}
+        />
         <TextField label="Host" required maxLength={253} value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
-        <TextField label="Port" required type="number" min={1} max={65_535} value={port} onChange={(event) => setPort(event.target.value)} error={fields.port ?? portHint} />
-        <TextField label="User" required maxLength={32} value={user} onChange={(event) => setUser(event.target.value)} error={fields.user ?? userHint} />
+        <TextField
+          label="Port"
+          required
+          type="number"
+          min={1}
+          max={65_535}
+          value={port}
+          onChange={(event) => setPort(event.target.value)}
+          error={fields.port ?? portHint}
+        />
+        <TextField
+          label="User"
+          required
+          maxLength={32}
+          value={user}
+          onChange={(event) => setUser(event.target.value)}
+          error={fields.user ?? userHint}
+        />
         <div className="field">
           <label className="field__label" htmlFor={keyId}>
             SSH key
@@ -77,7 +106,13 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
           </select>
           {fields.sshKeyId && <p className="field__error">{fields.sshKeyId}</p>}
         </div>
-        <TextField label="Description" maxLength={500} value={description} onChange={(event) => setDescription(event.target.value)} error={fields.description} />
+        <TextField
+          label="Description"
+          maxLength={500}
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          error={fields.description}
+        />
         <TextField
           label="Check interval (seconds)"
           type="number"

@@ -11,7 +11,8 @@ import { ServerDetailPage } from './server-detail-page';
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
 
 const SERVER = '/api/v1/servers/server-1';
-const CHANGED = "The server's host key changed (recorded SHA256:old, now SHA256:new). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.";
+const CHANGED =
+  "The server's host key changed (recorded SHA256:old, now SHA256:new). If you reinstalled the server, trust the new host key; otherwise someone may be intercepting the connection.";
 
 function shell(role: Role = Role.Owner) {
   return {
@@ -57,13 +58,33 @@ describe(ServerDetailPage.name, () => {
   });
 
   it('warns about a changed host key by the reason code, not by the words of the reason', async () => {
-    mockApi({ ...shell(), [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: 'Reworded: the recorded key does not match any more.', statusReasonCode: 'server.host_key_changed' })) });
+    mockApi({
+      ...shell(),
+      [SERVER]: () =>
+        jsonResponse(
+          aServer({
+            status: 'invalid',
+            statusReason: 'Reworded: the recorded key does not match any more.',
+            statusReasonCode: 'server.host_key_changed',
+          }),
+        ),
+    });
     const { unmount } = renderApp('/servers/server-1');
     expect(await screen.findByTestId('host-key-changed')).toBeTruthy();
     unmount();
 
     // Words that mention a changed host key, with another code: no warning, the trust button stays secondary.
-    mockApi({ ...shell(), [SERVER]: () => jsonResponse(aServer({ status: 'unreachable', statusReason: 'Could not connect: host key changed? (proxy said so)', statusReasonCode: 'server.unreachable' })) });
+    mockApi({
+      ...shell(),
+      [SERVER]: () =>
+        jsonResponse(
+          aServer({
+            status: 'unreachable',
+            statusReason: 'Could not connect: host key changed? (proxy said so)',
+            statusReasonCode: 'server.unreachable',
+          }),
+        ),
+    });
     renderApp('/servers/server-1');
     await screen.findByTestId('server-facts');
     expect(screen.queryByTestId('host-key-changed')).toBeNull();
@@ -130,7 +151,10 @@ describe(ServerDetailPage.name, () => {
   });
 
   it('shows a member the server with every control off, saying why', async () => {
-    mockApi({ ...shell(Role.Member), [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED, statusReasonCode: 'server.host_key_changed' })) });
+    mockApi({
+      ...shell(Role.Member),
+      [SERVER]: () => jsonResponse(aServer({ status: 'invalid', statusReason: CHANGED, statusReasonCode: 'server.host_key_changed' })),
+    });
 
     renderApp('/servers/server-1');
 

@@ -93,7 +93,13 @@ export function ServerDetailPage() {
             <button type="button" className="button button--secondary" disabled={Boolean(refusal)} title={refusal} onClick={() => openDialog('edit')}>
               Edit
             </button>
-            <button type="button" className="button button--secondary" disabled={Boolean(refusal)} title={refusal} onClick={() => openDialog('delete')}>
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={Boolean(refusal)}
+              title={refusal}
+              onClick={() => openDialog('delete')}
+            >
               Delete
             </button>
           </div>
@@ -112,7 +118,12 @@ export function ServerDetailPage() {
       {validate.error !== null && <ErrorState error={validate.error} />}
       <nav className="server-tabs" aria-label="Server sections">
         {SERVER_TABS.map((tab) => (
-          <NavLink key={tab.path} to={tab.path} end className={({ isActive }) => (isActive ? 'server-tabs__tab server-tabs__tab--active' : 'server-tabs__tab')}>
+          <NavLink
+            key={tab.path}
+            to={tab.path}
+            end
+            className={({ isActive }) => (isActive ? 'server-tabs__tab server-tabs__tab--active' : 'server-tabs__tab')}
+          >
             {tab.label}
           </NavLink>
         ))}

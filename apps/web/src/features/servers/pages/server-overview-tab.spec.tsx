@@ -58,7 +58,13 @@ describe(ServerOverviewTab.name, () => {
     expect(screen.getByTestId('load-averages').textContent).toContain('0.42');
     const rows = within(screen.getByTestId('container-usage')).getAllByRole('row').slice(1);
     // Busiest first.
-    expect(rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
+    expect(
+      rows.map((row) =>
+        within(row)
+          .getAllByRole('cell')
+          .map((cell) => cell.textContent),
+      ),
+    ).toEqual([
       ['worker', '41 %', '120 MB'],
       ['api', '3.5 %', '300 MB of 512 MB'],
     ]);
@@ -94,7 +100,17 @@ describe(ServerOverviewTab.name, () => {
 
   it('leaves a gap where the server was unreachable and says so for the newest check', async () => {
     const [first, second] = someSamples(2, 60, 120_000);
-    const down = aSample({ reachable: false, cpuPercent: null, memoryUsedBytes: null, memoryTotalBytes: null, diskUsedBytes: null, diskTotalBytes: null, load1: null, load5: null, load15: null });
+    const down = aSample({
+      reachable: false,
+      cpuPercent: null,
+      memoryUsedBytes: null,
+      memoryTotalBytes: null,
+      diskUsedBytes: null,
+      diskTotalBytes: null,
+      load1: null,
+      load5: null,
+      load15: null,
+    });
     mockApi({ ...shell(), [HOUR]: () => jsonResponse(aMetrics([first, second, down])) });
 
     renderApp('/servers/server-1');
@@ -134,7 +150,11 @@ describe(ServerOverviewTab.name, () => {
   });
 
   it('says when the first check will run while there are no samples yet', async () => {
-    mockApi({ ...shell(), [SERVER]: () => jsonResponse(aServer({ checkIntervalSeconds: 5, lastCheckedAt: null })), [HOUR]: () => jsonResponse(aMetrics([])) });
+    mockApi({
+      ...shell(),
+      [SERVER]: () => jsonResponse(aServer({ checkIntervalSeconds: 5, lastCheckedAt: null })),
+      [HOUR]: () => jsonResponse(aMetrics([])),
+    });
 
     renderApp('/servers/server-1');
 

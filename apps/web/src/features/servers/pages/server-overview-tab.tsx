@@ -13,48 +13,50 @@ export function ServerOverviewTab({ children }: { children?: ReactNode }) {
   const { server } = useServerOutlet();
   return (
     <>
-    <section className="panel" aria-label="Server details">
-      <dl className="servers__facts" data-testid="server-facts">
-        <dt>Status</dt>
-        <dd>
-          <ServerStatus server={server} showReason />
-        </dd>
-        <dt>Address</dt>
-        <dd>
-          <code>
-            {server.host}:{server.port}
-          </code>
-        </dd>
-        <dt>User</dt>
-        <dd>{server.user}</dd>
-        <dt>Host key</dt>
-        <dd data-testid="host-key-fingerprint">{server.hostKeyFingerprint ? <code>{server.hostKeyFingerprint}</code> : 'Not recorded yet (recorded at the first connection)'}</dd>
-        <dt>OS</dt>
-        <dd>{server.os ?? '—'}</dd>
-        <dt>Docker</dt>
-        <dd data-testid="docker-version">{server.dockerVersion ?? '—'}</dd>
-        <dt>Free disk</dt>
-        <dd>{server.diskFreeBytes === null ? '—' : bytes(server.diskFreeBytes)}</dd>
-        <dt>Last validated</dt>
-        <dd>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</dd>
-        <dt>Checked every</dt>
-        <dd data-testid="check-interval">{server.checkIntervalSeconds} s</dd>
-        <dt>Last checked</dt>
-        <dd data-testid="last-checked">
-          {server.lastCheckedAt ? (
-            <time dateTime={server.lastCheckedAt} title={dateTime(server.lastCheckedAt)}>
-              {timeAgo(server.lastCheckedAt)}
-            </time>
-          ) : (
-            'Not yet'
-          )}
-        </dd>
-      </dl>
-      <p>
-        <Link to="/servers">Back to servers</Link>
-      </p>
-    </section>
-    {children}
+      <section className="panel" aria-label="Server details">
+        <dl className="servers__facts" data-testid="server-facts">
+          <dt>Status</dt>
+          <dd>
+            <ServerStatus server={server} showReason />
+          </dd>
+          <dt>Address</dt>
+          <dd>
+            <code>
+              {server.host}:{server.port}
+            </code>
+          </dd>
+          <dt>User</dt>
+          <dd>{server.user}</dd>
+          <dt>Host key</dt>
+          <dd data-testid="host-key-fingerprint">
+            {server.hostKeyFingerprint ? <code>{server.hostKeyFingerprint}</code> : 'Not recorded yet (recorded at the first connection)'}
+          </dd>
+          <dt>OS</dt>
+          <dd>{server.os ?? '—'}</dd>
+          <dt>Docker</dt>
+          <dd data-testid="docker-version">{server.dockerVersion ?? '—'}</dd>
+          <dt>Free disk</dt>
+          <dd>{server.diskFreeBytes === null ? '—' : bytes(server.diskFreeBytes)}</dd>
+          <dt>Last validated</dt>
+          <dd>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</dd>
+          <dt>Checked every</dt>
+          <dd data-testid="check-interval">{server.checkIntervalSeconds} s</dd>
+          <dt>Last checked</dt>
+          <dd data-testid="last-checked">
+            {server.lastCheckedAt ? (
+              <time dateTime={server.lastCheckedAt} title={dateTime(server.lastCheckedAt)}>
+                {timeAgo(server.lastCheckedAt)}
+              </time>
+            ) : (
+              'Not yet'
+            )}
+          </dd>
+        </dl>
+        <p>
+          <Link to="/servers">Back to servers</Link>
+        </p>
+      </section>
+      {children}
     </>
   );
 }

@@ -57,7 +57,18 @@ describe(ServersPage.name, () => {
         jsonResponse(
           aPage([
             aServer(),
-            aServer({ id: 'server-2', name: 'db-1', host: 'db.example.com', port: 2222, user: 'deploy', status: 'unreachable', statusReason: 'Connection refused', os: null, dockerVersion: null, lastValidatedAt: null }),
+            aServer({
+              id: 'server-2',
+              name: 'db-1',
+              host: 'db.example.com',
+              port: 2222,
+              user: 'deploy',
+              status: 'unreachable',
+              statusReason: 'Connection refused',
+              os: null,
+              dockerVersion: null,
+              lastValidatedAt: null,
+            }),
           ]),
         ),
       [KEY_LIST]: () => jsonResponse(aPage([anSshKey({ serverCount: 2 })])),
@@ -68,7 +79,11 @@ describe(ServersPage.name, () => {
     const table = await screen.findByTestId('servers-table');
     const rows = within(table).getAllByRole('row').slice(1);
     await waitFor(() => expect(within(rows[0]).getByTestId('open-alerts').textContent).toBe('2 open'));
-    const cells = rows.map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    const cells = rows.map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
     expect(within(rows[0]).getByTestId('open-alerts').getAttribute('href')).toBe('/servers/server-1/alerts');
     expect(cells[0].slice(0, 4)).toEqual(['web-1', '203.0.113.10:22', 'root', 'Ready']);
     expect(cells[0].slice(5)).toEqual(['Ubuntu 24.04 LTS · Docker 27.3.1', '2 minutes ago']);
@@ -107,7 +122,14 @@ describe(ServersPage.name, () => {
   });
 
   it('generates a key, adds the server and polls its validation to success', async () => {
-    const validating = aServer({ status: 'validating', os: null, dockerVersion: null, diskFreeBytes: null, hostKeyFingerprint: null, lastValidatedAt: null });
+    const validating = aServer({
+      status: 'validating',
+      os: null,
+      dockerVersion: null,
+      diskFreeBytes: null,
+      hostKeyFingerprint: null,
+      lastValidatedAt: null,
+    });
     const fetchMock = mockApi({
       ...shell(),
       [LIST]: () => jsonResponse(aPage([])),
@@ -125,7 +147,13 @@ describe(ServersPage.name, () => {
     await waitFor(() => expect(within(dialog).getByTestId('validation-status').textContent).toBe('web-1 is ready.'), POLL);
     expect(within(dialog).getByTestId('validation-result').textContent).toBe('OSUbuntu 24.04 LTSDocker27.3.1Free disk42 GB');
     expect(requestsTo(fetchMock, KEYS, 'POST')[0].body).toEqual({ name: 'deploy' });
-    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({ name: 'web-1', host: '203.0.113.10', port: 22, user: 'root', sshKeyId: 'key-1' });
+    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({
+      name: 'web-1',
+      host: '203.0.113.10',
+      port: 22,
+      user: 'root',
+      sshKeyId: 'key-1',
+    });
     expect(requestsTo(fetchMock, `${SERVERS}/server-1/validate`, 'POST')).toHaveLength(1);
   });
 
@@ -145,7 +173,10 @@ describe(ServersPage.name, () => {
 
     const dialog = await runWizardToValidation();
 
-    await waitFor(() => expect(within(dialog).getByTestId('validation-status').textContent).toBe('Validation failed: Connection refused by 203.0.113.10:22'), POLL);
+    await waitFor(
+      () => expect(within(dialog).getByTestId('validation-status').textContent).toBe('Validation failed: Connection refused by 203.0.113.10:22'),
+      POLL,
+    );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(within(dialog).getByTestId('validation-status').textContent).toBe('web-1 is ready.'), POLL);
     expect(requestsTo(fetchMock, `${SERVERS}/server-1/validate`, 'POST')).toHaveLength(2);
@@ -157,7 +188,12 @@ describe(ServersPage.name, () => {
       [LIST]: () => jsonResponse(aPage([])),
       [KEY_LIST]: () => jsonResponse(aPage([anSshKey()])),
       [`POST ${SERVERS}`]: () =>
-        problemResponse({ status: 409, code: ErrorCode.Conflict, title: 'A server named web-1 already exists in this team', errors: [{ field: 'name', message: 'already used in this team' }] }),
+        problemResponse({
+          status: 409,
+          code: ErrorCode.Conflict,
+          title: 'A server named web-1 already exists in this team',
+          errors: [{ field: 'name', message: 'already used in this team' }],
+        }),
     });
     renderApp('/servers');
     fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
@@ -203,7 +239,14 @@ describe(ServersPage.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add and validate' }));
 
     await within(dialog).findByTestId('validation-status');
-    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({ name: 'web-1', host: '203.0.113.10', port: 22, user: 'root', sshKeyId: 'key-1', checkIntervalSeconds: 5 });
+    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({
+      name: 'web-1',
+      host: '203.0.113.10',
+      port: 22,
+      user: 'root',
+      sshKeyId: 'key-1',
+      checkIntervalSeconds: 5,
+    });
   });
 
   it('updates status badges and open alert counts from the team’s live events', async () => {

@@ -18,9 +18,7 @@ export function ReadinessCards() {
       </article>
     );
   }
-  return COMPONENT_NAMES.map((name) => (
-    <ComponentCheckCard key={name} name={name} check={readiness.data.checks[name]} />
-  ));
+  return COMPONENT_NAMES.map((name) => <ComponentCheckCard key={name} name={name} check={readiness.data.checks[name]} />);
 }
 
 function ComponentCheckCard({ name, check }: { name: ComponentName; check: ComponentCheck }) {
@@ -32,9 +30,7 @@ function ComponentCheckCard({ name, check }: { name: ComponentName; check: Compo
         <StatusBadge tone={up ? 'ok' : 'down'}>{up ? 'Up' : 'Down'}</StatusBadge>
       </header>
       <p className="stat">{milliseconds(check.latencyMs)}</p>
-      <p className={up ? 'card__hint' : 'card__hint card__hint--error'}>
-        {up ? 'Check latency' : (check.error ?? 'Not answering')}
-      </p>
+      <p className={up ? 'card__hint' : 'card__hint card__hint--error'}>{up ? 'Check latency' : (check.error ?? 'Not answering')}</p>
     </article>
   );
 }

@@ -26,9 +26,7 @@ export function ReadinessTable() {
           <tr key={name}>
             <td>{COMPONENT_LABELS[name]}</td>
             <td>
-              <StatusBadge tone={checks[name].status === 'up' ? 'ok' : 'down'}>
-                {checks[name].status === 'up' ? 'Up' : 'Down'}
-              </StatusBadge>
+              <StatusBadge tone={checks[name].status === 'up' ? 'ok' : 'down'}>{checks[name].status === 'up' ? 'Up' : 'Down'}</StatusBadge>
             </td>
             <td className="num">{milliseconds(checks[name].latencyMs)}</td>
             <td className="muted">{checks[name].error ?? '—'}</td>

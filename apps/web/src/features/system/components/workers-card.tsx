@@ -14,9 +14,7 @@ export function WorkersCard() {
     <article className="card card--wide" data-testid="workers-card">
       <header className="card__header">
         <h2 className="card__title">Workers</h2>
-        {status.isSuccess && (
-          <StatusBadge tone={workers.length > 0 ? 'ok' : 'down'}>{workers.length} online</StatusBadge>
-        )}
+        {status.isSuccess && <StatusBadge tone={workers.length > 0 ? 'ok' : 'down'}>{workers.length} online</StatusBadge>}
       </header>
       {status.isPending && <Skeleton />}
       {status.isError && <ErrorState error={status.error} />}

@@ -25,14 +25,7 @@ export function CreateTeamDialog({ onCreated, onClose }: CreateTeamDialogProps) 
           createTeam.mutate({ name: name.trim() }, { onSuccess: onCreated });
         }}
       >
-        <TextField
-          label="Team name"
-          required
-          maxLength={100}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          error={fields.name}
-        />
+        <TextField label="Team name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
         <FormFailure error={createTeam.error} fields={['name']} />
         <div className="form__actions">
           <button type="button" className="button button--secondary" onClick={onClose}>

@@ -22,8 +22,8 @@ export function RecoveryCodes({ codes, account, status, onDone }: RecoveryCodesP
       <div>
         <h3 className="two-factor__subtitle">Save your recovery codes</h3>
         <p className="muted">
-          Each code signs you in once if you lose your authenticator app. Store them somewhere safe, such as a password
-          manager: they will not be shown again.
+          Each code signs you in once if you lose your authenticator app. Store them somewhere safe, such as a password manager: they will not be
+          shown again.
         </p>
       </div>
       <ol className="recovery-codes__list" aria-label="Recovery codes">

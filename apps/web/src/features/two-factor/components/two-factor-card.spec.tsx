@@ -42,8 +42,14 @@ async function openProfile() {
 /** Everything the app keeps: both caches and both storages, as one string to search. */
 function everythingKept(queryClient: ReturnType<typeof renderApp>['queryClient']): string {
   return JSON.stringify({
-    queries: queryClient.getQueryCache().getAll().map(({ state }) => state),
-    mutations: queryClient.getMutationCache().getAll().map(({ state }) => state),
+    queries: queryClient
+      .getQueryCache()
+      .getAll()
+      .map(({ state }) => state),
+    mutations: queryClient
+      .getMutationCache()
+      .getAll()
+      .map(({ state }) => state),
     local: { ...localStorage },
     session: { ...sessionStorage },
   });
@@ -75,7 +81,11 @@ describe(TwoFactorCard.name, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Turn on' }));
 
     const codes = await screen.findByRole('list', { name: 'Recovery codes' });
-    expect(within(codes).getAllByRole('listitem').map((item) => item.textContent)).toEqual(CODES);
+    expect(
+      within(codes)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(CODES);
     expect(requestsTo(fetchMock, CONFIRMATION, 'POST')[0].body).toEqual({ code: '123456' });
     expect(within(card()).getByRole('status').textContent).toBe('Two-factor authentication is on.');
     expect(screen.queryByTestId('totp-secret')).toBeNull();
@@ -220,9 +230,7 @@ describe(TwoFactorCard.name, () => {
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Turn off' }));
 
-    await waitFor(() =>
-      expect(within(dialog).getByLabelText('Password').closest('.field')?.textContent).toContain('The password is wrong.'),
-    );
+    await waitFor(() => expect(within(dialog).getByLabelText('Password').closest('.field')?.textContent).toContain('The password is wrong.'));
     expect(within(dialog).getByLabelText('Authentication or recovery code').getAttribute('aria-invalid')).toBeNull();
   });
 
@@ -238,7 +246,11 @@ describe(TwoFactorCard.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Regenerate codes' }));
 
     const codes = await screen.findByRole('list', { name: 'Recovery codes' });
-    expect(within(codes).getAllByRole('listitem').map((item) => item.textContent)).toEqual(fresh);
+    expect(
+      within(codes)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(fresh);
     expect(requestsTo(fetchMock, REGENERATE, 'POST')[0].body).toEqual({ code: 'k0x7q-9m0dz' });
     expect(screen.queryByRole('dialog')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'I saved them' }));

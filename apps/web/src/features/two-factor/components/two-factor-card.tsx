@@ -50,12 +50,7 @@ export function TwoFactorCard() {
       {me.isPending && <Skeleton lines={2} />}
       {me.isError && <ErrorState error={me.error} />}
       {me.isSuccess && step.kind === 'codes' && (
-        <RecoveryCodes
-          codes={step.recoveryCodes}
-          account={me.data.user.email}
-          status={step.status}
-          onDone={() => setStep({ kind: 'overview' })}
-        />
+        <RecoveryCodes codes={step.recoveryCodes} account={me.data.user.email} status={step.status} onDone={() => setStep({ kind: 'overview' })} />
       )}
       {me.isSuccess && step.kind === 'enrolling' && (
         <EnrollmentStep
@@ -73,9 +68,7 @@ export function TwoFactorCard() {
           )}
           {enabled ? (
             <>
-              <p className="muted">
-                Signing in asks for a code from your authenticator app. Without the app, use one of your recovery codes.
-              </p>
+              <p className="muted">Signing in asks for a code from your authenticator app. Without the app, use one of your recovery codes.</p>
               <div className="two-factor__actions">
                 <button type="button" className="button button--secondary" onClick={() => setDialog('regenerate')}>
                   Regenerate recovery codes
@@ -87,9 +80,7 @@ export function TwoFactorCard() {
             </>
           ) : (
             <>
-              <p className="muted">
-                Protect your account with a second step at sign-in: a 6-digit code from an authenticator app on your phone.
-              </p>
+              <p className="muted">Protect your account with a second step at sign-in: a 6-digit code from an authenticator app on your phone.</p>
               <FormFailure error={start.error} fields={[]} />
               <div className="two-factor__actions">
                 <button type="button" className="button" onClick={enroll} disabled={start.isPending}>

@@ -15,7 +15,12 @@ const ROTATE = '/api/v1/applications/app-1/webhook-secret';
 const DELIVERIES = '/api/v1/applications/app-1/webhook-deliveries?page=1&perPage=20';
 const SECRET = 'zpw_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
 
-const urls = { github: 'https://panel.example.com/webhooks/github', gitlab: 'https://panel.example.com/webhooks/gitlab', bitbucket: 'https://panel.example.com/webhooks/bitbucket', gitea: 'https://panel.example.com/webhooks/gitea' };
+const urls = {
+  github: 'https://panel.example.com/webhooks/github',
+  gitlab: 'https://panel.example.com/webhooks/gitlab',
+  bitbucket: 'https://panel.example.com/webhooks/bitbucket',
+  gitea: 'https://panel.example.com/webhooks/gitea',
+};
 const settings = (secretSet: boolean): WebhookSettingsDto => ({ applicationId: 'app-1', urls, secretSet });
 
 function aDelivery(overrides: Partial<WebhookDeliveryDto> = {}): WebhookDeliveryDto {
@@ -59,7 +64,8 @@ describe(ApplicationWebhooksTab.name, () => {
     expect(github.textContent).toContain(urls.github);
     expect(github.textContent).toContain('application/json');
     expect(within(github).getByRole('button', { name: 'Copy GitHub URL' })).toBeTruthy();
-    for (const provider of ['gitlab', 'bitbucket', 'gitea']) expect(screen.getByTestId(`webhook-url-${provider}`).textContent).toContain(`/webhooks/${provider}`);
+    for (const provider of ['gitlab', 'bitbucket', 'gitea'])
+      expect(screen.getByTestId(`webhook-url-${provider}`).textContent).toContain(`/webhooks/${provider}`);
     expect(screen.getByTestId('webhook-secret-state').textContent).toContain('No webhook secret yet');
     expect(screen.getByRole('region', { name: 'Webhooks' }).textContent).toContain('watch paths (apps/api/**)');
 
@@ -73,7 +79,12 @@ describe(ApplicationWebhooksTab.name, () => {
   });
 
   it('tells CI to send the image tag it pushed for an application that runs an image', async () => {
-    mockApi(routes(Role.Owner, { '/api/v1/applications/app-1': () => jsonResponse(anApplication({ buildPack: 'image', imageReference: 'ghcr.io/acme/web:latest', gitUrl: null, gitBranch: null })) }));
+    mockApi(
+      routes(Role.Owner, {
+        '/api/v1/applications/app-1': () =>
+          jsonResponse(anApplication({ buildPack: 'image', imageReference: 'ghcr.io/acme/web:latest', gitUrl: null, gitBranch: null })),
+      }),
+    );
     renderApp('/applications/app-1/webhooks');
 
     const example = (await screen.findByTestId('ci-deploy-example')).textContent ?? '';
@@ -113,15 +124,29 @@ describe(ApplicationWebhooksTab.name, () => {
   it('lists deliveries with their outcome, reason and deployment, page by page', async () => {
     const items = [
       aDelivery(),
-      aDelivery({ id: 'delivery-2', provider: 'gitlab', event: 'Push Hook', outcome: 'ignored', reason: 'branch: pushed to feature/x, the application deploys main', deploymentId: null }),
+      aDelivery({
+        id: 'delivery-2',
+        provider: 'gitlab',
+        event: 'Push Hook',
+        outcome: 'ignored',
+        reason: 'branch: pushed to feature/x, the application deploys main',
+        deploymentId: null,
+      }),
       aDelivery({ id: 'delivery-3', outcome: 'rejected', reason: 'signature: does not match the application’s webhook secret', deploymentId: null }),
-      aDelivery({ id: 'delivery-4', event: 'pull_request', reason: 'preview deployed: #7 at pr-7.preview.example.com', deploymentId: 'dep-7', deploymentApplicationId: 'preview-7' }),
+      aDelivery({
+        id: 'delivery-4',
+        event: 'pull_request',
+        reason: 'preview deployed: #7 at pr-7.preview.example.com',
+        deploymentId: 'dep-7',
+        deploymentApplicationId: 'preview-7',
+      }),
       aDelivery({ id: 'delivery-5', event: 'pull_request', reason: 'preview removed: #6 closed', deploymentId: null, deploymentApplicationId: null }),
     ];
     mockApi(
       routes(Role.Owner, {
         [DELIVERIES]: () => jsonResponse(aPage(items, { total: 45 })),
-        '/api/v1/applications/app-1/webhook-deliveries?page=2&perPage=20': () => jsonResponse(aPage([aDelivery({ id: 'delivery-21', reason: 'on page two' })], { page: 2, total: 45 })),
+        '/api/v1/applications/app-1/webhook-deliveries?page=2&perPage=20': () =>
+          jsonResponse(aPage([aDelivery({ id: 'delivery-21', reason: 'on page two' })], { page: 2, total: 45 })),
       }),
     );
     renderApp('/applications/app-1/webhooks');
@@ -136,7 +161,9 @@ describe(ApplicationWebhooksTab.name, () => {
     expect(within(ignored).queryByRole('link')).toBeNull();
     expect(screen.getByTestId('webhook-delivery-delivery-3').textContent).toContain('Rejected');
     // A pull request's deployment is the preview's: the link goes there.
-    expect(within(screen.getByTestId('webhook-delivery-delivery-4')).getByRole('link', { name: 'View deployment' }).getAttribute('href')).toBe('/applications/preview-7/deployments/dep-7');
+    expect(within(screen.getByTestId('webhook-delivery-delivery-4')).getByRole('link', { name: 'View deployment' }).getAttribute('href')).toBe(
+      '/applications/preview-7/deployments/dep-7',
+    );
     expect(screen.getByTestId('webhook-delivery-delivery-5').textContent).toContain('Removed');
 
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Delivery pages' })).getByRole('button', { name: /next/i }));
@@ -149,7 +176,13 @@ describe(ApplicationWebhooksTab.name, () => {
       routes(Role.Owner, {
         'PATCH /api/v1/applications/app-1': () => {
           attempt += 1;
-          if (attempt === 1) return problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'deployTags', message: 'deployTags must be a glob of tag names' }] });
+          if (attempt === 1)
+            return problemResponse({
+              status: 400,
+              title: 'Bad Request',
+              code: ErrorCode.ValidationFailed,
+              errors: [{ field: 'deployTags', message: 'deployTags must be a glob of tag names' }],
+            });
           return jsonResponse(anApplication({ deployTags: attempt === 2 ? 'v*' : null }));
         },
       }),
@@ -169,7 +202,11 @@ describe(ApplicationWebhooksTab.name, () => {
     fireEvent.change(field, { target: { value: '' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save deploy tags' }));
     await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH')).toHaveLength(3));
-    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([{ deployTags: '-v*' }, { deployTags: 'v*' }, { deployTags: null }]);
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([
+      { deployTags: '-v*' },
+      { deployTags: 'v*' },
+      { deployTags: null },
+    ]);
   });
 
   it('saves watch paths one per line, showing the API’s error on the field', async () => {
@@ -179,7 +216,12 @@ describe(ApplicationWebhooksTab.name, () => {
         'PATCH /api/v1/applications/app-1': () => {
           attempt += 1;
           return attempt === 1
-            ? problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors: [{ field: 'watchPaths', message: 'watchPaths must be a relative path glob' }] })
+            ? problemResponse({
+                status: 400,
+                title: 'Bad Request',
+                code: ErrorCode.ValidationFailed,
+                errors: [{ field: 'watchPaths', message: 'watchPaths must be a relative path glob' }],
+              })
             : jsonResponse(anApplication({ watchPaths: ['apps/web/**', 'Dockerfile'] }));
         },
       }),
@@ -195,7 +237,10 @@ describe(ApplicationWebhooksTab.name, () => {
     fireEvent.change(field, { target: { value: ' apps/web/**\n\nDockerfile ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save watch paths' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
-    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([{ watchPaths: ['../outside/**'] }, { watchPaths: ['apps/web/**', 'Dockerfile'] }]);
+    expect(requestsTo(fetchMock, '/api/v1/applications/app-1', 'PATCH').map((r) => r.body)).toEqual([
+      { watchPaths: ['../outside/**'] },
+      { watchPaths: ['apps/web/**', 'Dockerfile'] },
+    ]);
   });
 
   it('shows an error when the log cannot be loaded, and a viewer cannot rotate the secret', async () => {

@@ -9,7 +9,13 @@ import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TextField } from '../../../components/text-field';
 import { dateTime, timeAgo } from '../../../lib/format';
-import { WEBHOOK_OUTCOME_TONES, WEBHOOK_PROVIDER_LABELS, WEBHOOK_SETUP_HINTS, ciDeployExample, webhookOutcomeLabel } from '../../../shared/webhooks/labels';
+import {
+  WEBHOOK_OUTCOME_TONES,
+  WEBHOOK_PROVIDER_LABELS,
+  WEBHOOK_SETUP_HINTS,
+  ciDeployExample,
+  webhookOutcomeLabel,
+} from '../../../shared/webhooks/labels';
 import { useRotateWebhookSecret } from '../mutations';
 import { WEBHOOK_DELIVERIES_PER_PAGE, useWebhookDeliveries, useWebhookSettings } from '../queries';
 import { errorsByField, shownFields } from '../../../shared/applications/application-form';
@@ -168,12 +174,14 @@ export function ApplicationWebhooksTab() {
     <div className="applications__stack">
       <section className="panel panel--padded" aria-label="Webhooks">
         <h2 className="applications__heading">Webhooks</h2>
-        {application.buildPack !== 'dockerfile' && <p className="muted">Webhooks deploy applications built from a git repository; this one runs an image.</p>}
+        {application.buildPack !== 'dockerfile' && (
+          <p className="muted">Webhooks deploy applications built from a git repository; this one runs an image.</p>
+        )}
         <p className="muted">
-          A push to <code>{application.gitBranch ?? '—'}</code> of <code>{application.gitUrl ?? '—'}</code> deploys its head commit, unless the commit message holds{' '}
-          <code>[skip ci]</code> or <code>[skip deploy]</code>
-          {application.watchPaths.length > 0 ? <> or no changed file matches the watch paths ({application.watchPaths.join(', ')})</> : null}. Every delivery must be signed with
-          this application&apos;s secret.
+          A push to <code>{application.gitBranch ?? '—'}</code> of <code>{application.gitUrl ?? '—'}</code> deploys its head commit, unless the commit
+          message holds <code>[skip ci]</code> or <code>[skip deploy]</code>
+          {application.watchPaths.length > 0 ? <> or no changed file matches the watch paths ({application.watchPaths.join(', ')})</> : null}. Every
+          delivery must be signed with this application&apos;s secret.
         </p>
         {settings.isPending && <Skeleton lines={4} />}
         {settings.isError && <ErrorState error={settings.error} />}
@@ -188,11 +196,19 @@ export function ApplicationWebhooksTab() {
                 </li>
               ))}
             </ul>
-            <p data-testid="webhook-secret-state">{settings.data.secretSet ? 'A webhook secret is set.' : 'No webhook secret yet: every delivery is refused until you generate one.'}</p>
+            <p data-testid="webhook-secret-state">
+              {settings.data.secretSet ? 'A webhook secret is set.' : 'No webhook secret yet: every delivery is refused until you generate one.'}
+            </p>
             {rotate.data && <NewSecret created={rotate.data} />}
             <FormFailure error={rotate.error} fields={[]} />
             <div className="form__actions">
-              <button type="button" className="button" disabled={Boolean(writeRefusal) || rotate.isPending} title={writeRefusal} onClick={() => rotate.mutate()}>
+              <button
+                type="button"
+                className="button"
+                disabled={Boolean(writeRefusal) || rotate.isPending}
+                title={writeRefusal}
+                onClick={() => rotate.mutate()}
+              >
                 {rotate.isPending ? 'Generating…' : settings.data.secretSet ? 'Rotate secret' : 'Generate secret'}
               </button>
             </div>

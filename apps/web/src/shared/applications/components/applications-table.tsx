@@ -64,7 +64,9 @@ export function ApplicationsTable({ teamId, environmentId, page, onPageChange, e
                 <td>
                   <LatestDeploymentCell teamId={teamId} application={application} />
                 </td>
-                <td>{serverName(application.serverId) ? <Link to={`/servers/${application.serverId}`}>{serverName(application.serverId)}</Link> : '—'}</td>
+                <td>
+                  {serverName(application.serverId) ? <Link to={`/servers/${application.serverId}`}>{serverName(application.serverId)}</Link> : '—'}
+                </td>
                 <td>
                   {application.domains.length === 0 ? (
                     <span className="muted">—</span>

@@ -56,7 +56,8 @@ export function BulkEnvDialog({ teamId, owner, current, onClose }: BulkEnvDialog
           <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
         </div>
         <p className={neither || problems.runtime ? 'field__error' : 'field__hint'}>
-          {problems.runtime?.[0] ?? (neither ? 'A variable must be available at build time, at run time, or both.' : 'These apply to every variable of the text.')}
+          {problems.runtime?.[0] ??
+            (neither ? 'A variable must be available at build time, at run time, or both.' : 'These apply to every variable of the text.')}
         </p>
         <FormFailure error={replace.error} fields={['dotenv', 'runtime', 'buildTime']} />
         <div className="form__actions">

@@ -37,11 +37,7 @@ export function EnvVarDialog({ teamId, owner, editing, suggestedKey = '', onClos
   };
 
   return (
-    <Dialog
-      title={editing ? `Edit ${editing.key}` : 'Add variable'}
-      description={ENV_SCOPE_TEXTS[owner.scope].ownVariable}
-      onClose={onClose}
-    >
+    <Dialog title={editing ? `Edit ${editing.key}` : 'Add variable'} description={ENV_SCOPE_TEXTS[owner.scope].ownVariable} onClose={onClose}>
       <form className="form" onSubmit={submit} aria-label={editing ? 'Edit variable' : 'Add variable'}>
         <TextField
           label="Key"
@@ -54,9 +50,20 @@ export function EnvVarDialog({ teamId, owner, editing, suggestedKey = '', onClos
           error={errors.key}
           hint="Letters, digits and _, not starting with a digit."
         />
-        <TextAreaField label="Value" rows={4} value={value} onChange={(event) => setValue(event.target.value)} error={errors.value} hint="Stored encrypted. Quotes, $ and line breaks reach the container as typed." />
+        <TextAreaField
+          label="Value"
+          rows={4}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          error={errors.value}
+          hint="Stored encrypted. Quotes, $ and line breaks reach the container as typed."
+        />
         <div className="applications__checks">
-          <CheckboxField label="Available at build time (build argument)" checked={buildTime} onChange={(event) => setBuildTime(event.target.checked)} />
+          <CheckboxField
+            label="Available at build time (build argument)"
+            checked={buildTime}
+            onChange={(event) => setBuildTime(event.target.checked)}
+          />
           <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
         </div>
         {(neither || errors.runtime || errors.buildTime) && (

@@ -54,7 +54,13 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
           <p className="muted">{texts.description}</p>
         </div>
         <div className="env-vars__actions">
-          <button type="button" className="button button--secondary" disabled={Boolean(refusal) || !vars.isSuccess} title={refusal} onClick={() => setEditing({ kind: 'bulk' })}>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={Boolean(refusal) || !vars.isSuccess}
+            title={refusal}
+            onClick={() => setEditing({ kind: 'bulk' })}
+          >
             Edit as .env
           </button>
           <button type="button" className="button" disabled={Boolean(refusal)} title={refusal} onClick={() => setEditing({ kind: 'add' })}>
@@ -96,14 +102,22 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
                       <span className="muted">{MASK}</span>
                     )}
                     {!variable.masked && variable.value !== null && (
-                      <button type="button" className="link-button env-vars__show" onClick={() => toggle(variable.key)} aria-label={`${revealed.has(variable.key) ? 'Hide' : 'Show'} ${variable.key}`}>
+                      <button
+                        type="button"
+                        className="link-button env-vars__show"
+                        onClick={() => toggle(variable.key)}
+                        aria-label={`${revealed.has(variable.key) ? 'Hide' : 'Show'} ${variable.key}`}
+                      >
                         {revealed.has(variable.key) ? 'Hide' : 'Show'}
                       </button>
                     )}
                   </td>
                   {owner.scope === 'application' && (
                     <td>
-                      <span className={variable.scope === 'application' ? 'tag env-vars__scope env-vars__scope--app' : 'tag env-vars__scope'} data-testid="env-var-scope">
+                      <span
+                        className={variable.scope === 'application' ? 'tag env-vars__scope env-vars__scope--app' : 'tag env-vars__scope'}
+                        data-testid="env-var-scope"
+                      >
                         {SCOPE_LABELS[variable.scope]}
                       </span>
                     </td>

@@ -30,7 +30,13 @@ export function SelectField({ label, hint, error, className, children, ...select
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <select id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-note` : undefined} {...select}>
+      <select
+        id={id}
+        className="input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-note` : undefined}
+        {...select}
+      >
         {children}
       </select>
       <Note id={`${id}-note`} hint={hint} error={error} />
