@@ -19,7 +19,8 @@ const jest = (project) => ({
 
 const stages = [
   { name: 'typecheck', cmd: ['npx', 'nx', 'run-many', '-t', 'typecheck', '--output-style=static'] },
-  { name: 'lint', cmd: ['npx', 'eslint', '--max-warnings', '0', '.'] },
+  // `npm run lint`: ESLint, then Prettier's --check, the same command people run before pushing.
+  { name: 'lint', cmd: ['npm', 'run', 'lint'] },
   { name: 'build', cmd: ['npx', 'nx', 'run-many', '-t', 'build', '--output-style=static'] },
   {
     name: 'web-unit',
