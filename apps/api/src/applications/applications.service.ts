@@ -201,7 +201,6 @@ function translateWriteError(error: unknown, name: string): unknown {
 @Injectable()
 export class ApplicationsService {
   private readonly logger: Logger;
-  private readonly box: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -209,9 +208,9 @@ export class ApplicationsService {
     private readonly jobs: JobProducer,
     @InjectLogger() logger: Logger,
     @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
   ) {
     this.logger = logger.child({ component: 'applications' });
-    this.box = new SecretBox(config.security.secretKey);
     this.addresses = new AddressPolicy(config.network);
   }
 

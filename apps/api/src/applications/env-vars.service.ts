@@ -10,7 +10,7 @@ import {
   type FieldError,
   type UpsertEnvVarRequest,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, SecretBox, parseDotenv } from '@zpanel/core';
+import { AppException, SecretBox, parseDotenv } from '@zpanel/core';
 import { ApplicationEntity, EnvVarEntity, EnvironmentEntity, envVarAad } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -45,15 +45,11 @@ const bothOff = (): FieldError => ({ field: 'runtime', message: 'a variable must
  */
 @Injectable()
 export class EnvVarsService {
-  private readonly box: SecretBox;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
     private readonly audit: AuditService,
-  ) {
-    this.box = new SecretBox(config.security.secretKey);
-  }
+  ) {}
 
   /** The team of the variables' owner, for access checks (undefined when there is no such owner). */
   async teamOfOwner(owner: EnvOwner): Promise<string | undefined> {

@@ -11,7 +11,7 @@ import {
   type PageQuery,
   type Paginated,
 } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
+import { AppException, InjectLogger, SecretBox } from '@zpanel/core';
 import { CommandRunEntity, UserEntity, commandOutputAad } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -73,18 +73,15 @@ const noSuchRun = () => new AppException(ErrorCode.NotFound, 'No such command ru
 @Injectable()
 export class CommandRunsService {
   private readonly logger: Logger;
-  private readonly box: SecretBox;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
     @InjectLogger() logger: Logger,
-    @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
   ) {
     this.logger = logger.child({ component: 'command-runs' });
-    this.box = new SecretBox(config.security.secretKey);
   }
 
   private get runs() {

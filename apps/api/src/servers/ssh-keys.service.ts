@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
-import { type AppConfig, AppException, InjectConfig, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
+import { AppException, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
 import { ApplicationEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -12,15 +12,11 @@ import { pageWindow, paginated } from '../http/pagination';
 /** A team's SSH private keys: sealed at rest, never returned; the public half is shown to copy. */
 @Injectable()
 export class SshKeysService {
-  private readonly box: SecretBox;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
     private readonly audit: AuditService,
-  ) {
-    this.box = new SecretBox(config.security.secretKey);
-  }
+  ) {}
 
   private get keys() {
     return this.dataSource.getRepository(SshKeyEntity);

@@ -41,16 +41,15 @@ const isTotpShaped = (code: string) => /^\d{6}$/.test(code.replace(/\s/g, ''));
  */
 @Injectable()
 export class TwoFactorService {
-  private readonly box: SecretBox;
   private readonly recoveryKey: Buffer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
     private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
   ) {
-    this.box = new SecretBox(config.security.secretKey);
     this.recoveryKey = deriveKey(config.security.secretKey, 'zpanel:recovery-codes:v1');
   }
 

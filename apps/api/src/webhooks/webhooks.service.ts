@@ -15,19 +15,7 @@ import {
   type WebhookSettingsDto,
   AuditAction,
 } from '@zpanel/contracts';
-import {
-  type AppConfig,
-  AppException,
-  InjectConfig,
-  InjectLogger,
-  SecretBox,
-  generateOpaqueToken,
-  gitBranch,
-  gitCommit,
-  gitTag,
-  globMatches,
-  matchWatchPaths,
-} from '@zpanel/core';
+import { AppException, InjectLogger, SecretBox, generateOpaqueToken, gitBranch, gitCommit, gitTag, globMatches, matchWatchPaths } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
@@ -230,7 +218,6 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
  */
 @Injectable()
 export class WebhooksService {
-  private readonly box: SecretBox;
   private readonly logger: Logger;
 
   constructor(
@@ -239,10 +226,9 @@ export class WebhooksService {
     private readonly previews: PreviewsService,
     private readonly audit: AuditService,
     private readonly rateLimiter: RateLimiter,
-    @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
     @InjectLogger() logger: Logger,
   ) {
-    this.box = new SecretBox(config.security.secretKey);
     this.logger = logger.child({ component: 'webhooks' });
   }
 

@@ -174,7 +174,7 @@ describe(DeploymentRunHandler.name, () => {
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, config);
+    targets = new ServerTargets(dataSource, box);
     const logger = createLogger({ level: 'silent', name: 'test' });
     handler = new DeploymentRunHandler(
       dataSource,
@@ -183,6 +183,7 @@ describe(DeploymentRunHandler.name, () => {
       new DeploymentEvents(dataSource, live, config, logger),
       new BuildSlots(redis, config),
       config,
+      box,
       'test-worker',
       logger,
     );
@@ -445,7 +446,7 @@ describe(DeploymentRunHandler.name, () => {
   it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
     const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const failingTargets = new ServerTargets(dataSource, config);
+    const failingTargets = new ServerTargets(dataSource, box);
     const failing = new DeploymentRunHandler(
       dataSource,
       failingTargets,
@@ -453,6 +454,7 @@ describe(DeploymentRunHandler.name, () => {
       new DeploymentEvents(dataSource, live, config, logger),
       new BuildSlots(redis, config),
       config,
+      box,
       'test-worker',
       logger,
     );

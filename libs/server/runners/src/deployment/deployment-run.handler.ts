@@ -68,7 +68,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 @HandlesJob(JobName.DeploymentRun)
 export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private readonly logger: Logger;
-  private readonly box: SecretBox;
   /** Replaced by tests that cannot wait for real heartbeats. */
   timings: DeploymentTimings;
   source: SourceFetcher;
@@ -81,11 +80,11 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     private readonly events: DeploymentEvents,
     private readonly slots: BuildSlots,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly box: SecretBox,
     @Inject(WORKER_ID) private readonly workerId: string,
     @InjectLogger() logger: Logger,
   ) {
     this.logger = logger.child({ component: 'deployments' });
-    this.box = new SecretBox(config.security.secretKey);
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
     this.timings = { ...DEPLOYMENT_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
     this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);

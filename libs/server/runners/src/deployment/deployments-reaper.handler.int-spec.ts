@@ -71,7 +71,7 @@ describe(DeploymentsReaperHandler.name, () => {
     } as unknown as JobProducer;
     pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const targets = new ServerTargets(dataSource, config);
+    const targets = new ServerTargets(dataSource, box);
     reaper = new DeploymentsReaperHandler(
       dataSource,
       producer,

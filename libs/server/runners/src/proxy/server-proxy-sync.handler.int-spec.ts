@@ -121,7 +121,7 @@ describe(ServerProxySyncHandler.name, () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'proxy-sync-test'));
     await dataSource.initialize();
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, config);
+    targets = new ServerTargets(dataSource, box);
     handler = new ServerProxySyncHandler(dataSource, targets, new ServerProxies(pool, config), config, logger);
 
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'proxy-sync' })).id;

@@ -92,7 +92,7 @@ describe(ContainerLogsFollowHandler.name, () => {
     streams = new LiveStreams(redis, config);
     leases = new LiveLeases(redis, config);
     handler = new ContainerLogsFollowHandler(
-      new ServerTargets(dataSource, config),
+      new ServerTargets(dataSource, box),
       pool,
       streams,
       leases,

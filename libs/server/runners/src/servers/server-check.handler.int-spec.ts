@@ -89,7 +89,7 @@ describe(ServerCheckHandler.name, () => {
     streams = new LiveStreams(redis, config);
     live = new ServerLiveEvents(streams, logger);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, config);
+    targets = new ServerTargets(dataSource, box);
     handler = new ServerCheckHandler(
       dataSource,
       targets,

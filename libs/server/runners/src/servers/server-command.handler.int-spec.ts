@@ -81,12 +81,13 @@ describe(ServerCommandHandler.name, () => {
     pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(
       dataSource,
-      new ServerTargets(dataSource, config),
+      new ServerTargets(dataSource, box),
       pool,
       live,
       createLogger({ level: 'silent', name: 'test' }),
       'test-worker',
       config,
+      box,
     );
     teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
     const keyId = randomUUID();

@@ -44,7 +44,6 @@ const LIVE_TTL_AFTER_RUN_SECONDS = 3_600;
 @HandlesJob(JobName.ServerCommand)
 export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
   private readonly logger: Logger;
-  private readonly box: SecretBox;
   /** Replaced by tests that cannot wait for a heartbeat. */
   timings: CommandRunTimings;
   private readonly lease: RunLease;
@@ -57,9 +56,9 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     @InjectLogger() logger: Logger,
     @Inject(WORKER_ID) workerId: string,
     @InjectConfig() config: AppConfig,
+    private readonly box: SecretBox,
   ) {
     this.logger = logger.child({ component: 'command-runs' });
-    this.box = new SecretBox(config.security.secretKey);
     this.timings = { ...COMMAND_RUN_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
     this.lease = new RunLease(new RunLeaseStore(dataSource, COMMAND_RUNS), workerId, () => this.timings, this.logger, COMMAND_RUNS.whenGone);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AppConfig, InjectConfig, SecretBox } from '@zpanel/core';
+import { SecretBox } from '@zpanel/core';
 import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import type { PooledTarget } from '@zpanel/remote';
 import { DataSource } from 'typeorm';
@@ -8,14 +8,10 @@ import { DataSource } from 'typeorm';
 /** How the worker reaches a server: its row, with the private key opened from the secret box. */
 @Injectable()
 export class ServerTargets {
-  private readonly box: SecretBox;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectConfig() config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.security.secretKey);
-  }
+    private readonly box: SecretBox,
+  ) {}
 
   /** Undefined when the server no longer exists. */
   async load(serverId: string): Promise<{ server: ServerEntity; target: PooledTarget } | undefined> {

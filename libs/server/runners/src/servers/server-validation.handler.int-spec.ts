@@ -69,7 +69,7 @@ describe(ServerValidationHandler.name, () => {
     const logger = createLogger({ level: 'silent', name: 'test' });
     handler = new ServerValidationHandler(
       dataSource,
-      new ServerTargets(dataSource, config),
+      new ServerTargets(dataSource, box),
       logger,
       pool,
       new ServerLiveEvents(streams, logger),
@@ -134,7 +134,7 @@ describe(ServerValidationHandler.name, () => {
     const logger = createLogger({ level: 'silent', name: 'test' });
     const strictHandler = new ServerValidationHandler(
       dataSource,
-      new ServerTargets(dataSource, config),
+      new ServerTargets(dataSource, box),
       logger,
       strict,
       new ServerLiveEvents(streams, logger),
