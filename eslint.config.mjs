@@ -124,6 +124,23 @@ export default defineConfig(
     },
   },
   {
+    // The API's access layer is the ground floor: feature folders import it, never the other way.
+    files: ['apps/api/src/access/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!http/)',
+              message: 'apps/api/src/access imports only libs and http/, never a feature folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     plugins: { 'zpanel-web': { rules: { 'feature-boundaries': featureBoundaries } } },
     rules: { 'zpanel-web/feature-boundaries': 'error' },

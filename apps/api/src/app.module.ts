@@ -14,6 +14,7 @@ import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         QueueModule.forRoot(),
         AuditModule,
         AuthModule,
+        TwoFactorModule,
         HealthModule,
         SystemModule,
         LiveModule,

@@ -11,10 +11,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type ApplicationDto, type GeneratedDeployKeyResponse, type Paginated, TEAM_HEADER } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { TeamAccessService } from '../teams/team-access.service';
-import { TeamFromHeader } from '../teams/team-header';
-import { uuidParam } from '../teams/team-params';
+import { type Caller, CurrentCaller } from '../access/caller';
+import { TeamAccessService } from '../access/team-access.service';
+import { TeamFromHeader } from '../access/team-header';
+import { uuidParam } from '../access/team-params';
 import {
   ApplicationDoc,
   ApplicationListQueryDto,

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TeamsModule } from '../teams/teams.module';
+import { AccessModule } from '../access/access.module';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationEnvController, EnvironmentEnvController } from './env-vars.controller';
 import { ApplicationsService } from './applications.service';
@@ -8,7 +8,7 @@ import { EnvironmentsController, ProjectsController } from './projects.controlle
 import { ProjectsService } from './projects.service';
 
 @Module({
-  imports: [TeamsModule],
+  imports: [AccessModule],
   controllers: [ProjectsController, EnvironmentsController, EnvironmentEnvController, ApplicationsController, ApplicationEnvController],
   providers: [ProjectsService, ApplicationsService, EnvVarsService],
   // Previews are applications with their own variables' scope.

@@ -32,7 +32,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, violatedConstraint } from './pg-errors';
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, type Type } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Ability, type EnvVarDto, type EnvVarScope } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { type Caller, CurrentCaller } from '../access/caller';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { BulkEnvDto, EnvVarDoc, UpsertEnvVarDto } from './env-vars.dto';
 import { EnvVarsService } from './env-vars.service';
 import { EnvKeyPipe } from './field-validation';

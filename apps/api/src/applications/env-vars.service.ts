@@ -14,7 +14,7 @@ import { AppException, SecretBox, parseDotenv } from '@zpanel/core';
 import { ApplicationEntity, EnvVarEntity, EnvironmentEntity, envVarAad } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { envValueProblem } from './field-validation';
 
 /** Whose variables: an environment's (shared by its applications) or an application's own (they win). */

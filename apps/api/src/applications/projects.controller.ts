@@ -10,11 +10,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, DEFAULT_ENVIRONMENT, type EnvironmentDto, type Paginated, type ProjectDto, TEAM_HEADER } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
-import { TeamAccessService } from '../teams/team-access.service';
-import { TeamFromHeader } from '../teams/team-header';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { TeamFromHeader } from '../access/team-header';
+import { uuidParam } from '../access/team-params';
 import {
   CreateEnvironmentDto,
   CreateProjectDto,

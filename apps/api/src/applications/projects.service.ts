@@ -16,7 +16,7 @@ import { AppException } from '@zpanel/core';
 import { ApplicationEntity, EnvironmentEntity, ProjectEntity } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from './pg-errors';
 

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type AuditEventDto, type Paginated, TEAM_HEADER } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { TeamAccessService } from '../teams/team-access.service';
-import { TeamFromHeader } from '../teams/team-header';
+import { type Caller, CurrentCaller } from '../access/caller';
+import { TeamAccessService } from '../access/team-access.service';
+import { TeamFromHeader } from '../access/team-header';
 import { AuditEventPageDoc, AuditEventQueryDto } from './audit.dto';
 import { AuditService } from './audit.service';
 

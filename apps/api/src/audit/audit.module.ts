@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 
-/** Global: every module records events; the controller lives with the teams module (it needs team access). */
+/** Global: every module records events. */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ imports: [AccessModule], controllers: [AuditController], providers: [AuditService], exports: [AuditService] })
 export class AuditModule {}

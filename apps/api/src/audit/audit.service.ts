@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuditAction, type AuditEventDto, type AuditEventQuery, type PageQuery, type Paginated } from '@zpanel/contracts';
 import { AuditEventEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { currentRequest } from '../http/request-store';
 

@@ -18,7 +18,7 @@ import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
 import { AccessChanges } from './access-changes';
-import type { Caller, TokenCaller } from './caller';
+import type { Caller, TokenCaller } from '../access/caller';
 
 /** Requests per minute one token may make; a runaway script must not starve the instance. */
 const TOKEN_REQUESTS_PER_MINUTE = 600;

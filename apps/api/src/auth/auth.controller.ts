@@ -7,7 +7,7 @@ import { ProblemResponseDto } from '../http/problem-response.dto';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { LoginDto, RefreshDto, SessionDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import { Public } from './caller';
+import { Public } from '../access/caller';
 import { clientInfo } from './client-info';
 import { clearRefreshCookie, deliverSession, refreshTokenFromCookie } from './refresh-cookie';
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { TwoFactorModule } from '../two-factor/two-factor.module';
 import { AccessChanges } from './access-changes';
 import { AccessTokensService } from './access-tokens.service';
 import { ApiTokensService } from './api-tokens.service';
@@ -13,12 +14,10 @@ import { BearerStrategy } from './bearer.strategy';
 import { MeController } from './me.controller';
 import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
-import { TwoFactorController } from '../two-factor/two-factor.controller';
-import { TwoFactorService } from '../two-factor/two-factor.service';
 
 @Module({
-  imports: [PassportModule],
-  controllers: [SetupController, AuthController, MeController, TwoFactorController],
+  imports: [PassportModule, RateLimitModule, TwoFactorModule],
+  controllers: [SetupController, AuthController, MeController],
   providers: [
     AccessChanges,
     AccessTokensService,
@@ -27,10 +26,8 @@ import { TwoFactorService } from '../two-factor/two-factor.service';
     AuthService,
     BearerAuthenticator,
     BearerStrategy,
-    RateLimiter,
-    TwoFactorService,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
-  exports: [AccessChanges, AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimiter],
+  exports: [AccessChanges, AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimitModule],
 })
 export class AuthModule {}

@@ -9,7 +9,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
 import { AccessTokensService } from './access-tokens.service';
-import type { UserCaller } from './caller';
+import type { UserCaller } from '../access/caller';
 import { type ClientInfo, type IssuedRefreshToken, SessionsService } from './sessions.service';
 import { toUserDto } from './user-dto';
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ErrorCode } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { IS_PUBLIC } from './caller';
+import { IS_PUBLIC } from '../access/caller';
 
 /** Global guard: every route needs a valid bearer token unless marked `@Public()`. */
 @Injectable()

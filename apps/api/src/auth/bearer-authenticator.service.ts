@@ -3,7 +3,7 @@ import { ErrorCode } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { AccessTokensService } from './access-tokens.service';
 import { ApiTokensService } from './api-tokens.service';
-import type { Caller, UserCaller } from './caller';
+import type { Caller, UserCaller } from '../access/caller';
 import { SessionsService } from './sessions.service';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import { BearerAuthenticator } from './bearer-authenticator.service';
-import type { Caller } from './caller';
+import type { Caller } from '../access/caller';
 
 /** `Authorization: Bearer <access token or zp_ API token>` on HTTP routes. */
 @Injectable()

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import type { MeResponse } from '@zpanel/contracts';
 import { ChangePasswordDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import { CurrentUser, type UserCaller } from './caller';
+import { CurrentUser, type UserCaller } from '../access/caller';
 import { MeDto } from './me.dto';
 
 @ApiTags('me')

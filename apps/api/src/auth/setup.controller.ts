@@ -6,7 +6,7 @@ import { ProblemResponseDto } from '../http/problem-response.dto';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { CreateOwnerDto, SessionDto, SetupStatusDto } from './auth.dto';
 import { AuthService } from './auth.service';
-import { Public } from './caller';
+import { Public } from '../access/caller';
 import { clientInfo } from './client-info';
 import { deliverSession } from './refresh-cookie';
 

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, LiveTopics } from '@zpanel/contracts';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, optionalEntryId, requireUuid } from '../live/live-registry';
-import { TeamAccessService } from '../teams/team-access.service';
+import { TeamAccessService } from '../access/team-access.service';
 import { CommandRunsService } from './command-runs.service';
 
 /** `command-run`: a run's output and outcome, replayed from the start (or after `after`), then live. */

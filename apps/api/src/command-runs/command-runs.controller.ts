@@ -10,12 +10,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type CommandRunDto, type CommandRunSummaryDto, type Paginated } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { ServersService } from '../servers/servers.service';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { CommandRunDoc, CommandRunPageDoc, CreateCommandRunDto } from './command-runs.dto';
 import { CommandRunsService } from './command-runs.service';
 

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '../servers/servers.module';
-import { TeamsModule } from '../teams/teams.module';
+import { AccessModule } from '../access/access.module';
 import { CommandRunLiveSubscriptions } from './command-run-live-subscriptions';
 import { CommandRunsController } from './command-runs.controller';
 import { CommandRunsService } from './command-runs.service';
 
 /** Commands admins run on servers (ChatOps); the worker runs them. */
 @Module({
-  imports: [TeamsModule, ServersModule],
+  imports: [AccessModule, ServersModule],
   controllers: [CommandRunsController],
   providers: [CommandRunsService, CommandRunLiveSubscriptions],
 })

@@ -17,7 +17,7 @@ import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource, type FindOptionsSelect } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 function toSummary(r: CommandRunEntity): CommandRunSummaryDto {

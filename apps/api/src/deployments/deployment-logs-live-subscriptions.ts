@@ -2,9 +2,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, type DeploymentLiveEvent, type DeploymentLogLine, LiveTopics } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { type LiveEntry, LiveSubscriber } from '@zpanel/queue';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
-import { TeamAccessService } from '../teams/team-access.service';
+import { TeamAccessService } from '../access/team-access.service';
 import { DeploymentsService } from './deployments.service';
 
 const REPLAY_PAGE = 1_000;

@@ -12,11 +12,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type DeploymentDto, type DeploymentLogPage, type Paginated } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { CreateDeploymentDto, DeploymentDoc, DeploymentLogPageDoc, DeploymentLogQueryDto, DeploymentPageDoc } from './deployments.dto';
 import { DeploymentsService } from './deployments.service';
 

@@ -5,7 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import type { AuditService } from '../audit/audit.service';
 import { flattenValidationErrors } from '../http/validation';
 import { CreateDeploymentDto } from './deployments.dto';

@@ -22,7 +22,7 @@ import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource, IsNull, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 export function toDeploymentDto(r: DeploymentEntity): DeploymentDto {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Res, VERSION_NEUTRAL } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthResponse, ReadinessResponse } from '@zpanel/contracts';
 import type { Response } from 'express';
-import { Public } from '../auth/caller';
+import { Public } from '../access/caller';
 import { HealthResponseDto, ReadinessResponseDto } from './health.dto';
 import { ReadinessService } from './readiness.service';
 

@@ -26,7 +26,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { type AccessChange, AccessChanges } from '../auth/access-changes';
 import { ApiTokensService } from '../auth/api-tokens.service';
 import { BearerAuthenticator } from '../auth/bearer-authenticator.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { SystemService } from '../system/system.service';
 import { LiveRegistry, tooManySubscriptions } from './live-registry';
 

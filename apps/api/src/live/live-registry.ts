@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type LiveKind, type LiveSubscribeRequest, type LiveTopic } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 
 /** What an authorized subscription follows. */
 export interface LiveSubscription {

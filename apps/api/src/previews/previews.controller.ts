@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTa
 import { Ability, type Paginated, type PreviewDto } from '@zpanel/contracts';
 import { PreviewPageDoc } from '../applications/applications.dto';
 import { ApplicationsService } from '../applications/applications.service';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { PreviewsService } from './previews.service';
 
 /** An application's previews; their variable overrides are under `preview-env` (env-vars.controller.ts). */

@@ -7,7 +7,7 @@ import { ApplicationDomainEntity, ApplicationEntity, DeploymentEntity } from '@z
 import { DataSource, In } from 'typeorm';
 import { ApplicationsService, PREVIEW_FOLLOWED } from '../applications/applications.service';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
 

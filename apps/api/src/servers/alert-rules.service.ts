@@ -14,7 +14,7 @@ import { AppException } from '@zpanel/core';
 import { AlertRuleEntity } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 /** Enough for warning and critical levels of every metric; a cap keeps one server from evaluating thousands per check. */

@@ -3,9 +3,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, JobName, LiveTopics } from '@zpanel/contracts';
 import { parseContainerId, parseLogTail } from '@zpanel/core';
 import { JobProducer, LiveLeases } from '@zpanel/queue';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
-import { TeamAccessService } from '../teams/team-access.service';
+import { TeamAccessService } from '../access/team-access.service';
 import { ServersService } from './servers.service';
 
 /**

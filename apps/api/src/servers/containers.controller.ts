@@ -22,9 +22,9 @@ import {
 import { AppException, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { JobProducer } from '@zpanel/queue';
 import { IsOptional } from 'class-validator';
-import { type Caller, CurrentCaller } from '../auth/caller';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { type Caller, CurrentCaller } from '../access/caller';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { ServersService } from './servers.service';
 
 /** Interactive operations answer within this; a server that cannot is reported, not waited on. */

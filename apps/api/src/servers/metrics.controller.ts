@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type AlertEventDto, type AlertRuleDto, type Paginated, type ServerMetricsDto, TEAM_HEADER } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
-import { TeamAccessService } from '../teams/team-access.service';
-import { TeamFromHeader } from '../teams/team-header';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { TeamFromHeader } from '../access/team-header';
+import { uuidParam } from '../access/team-params';
 import { AlertRulesService } from './alert-rules.service';
 import {
   AlertEventPageDoc,

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, LiveTopics } from '@zpanel/contracts';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
-import { TeamAccessService } from '../teams/team-access.service';
+import { TeamAccessService } from '../access/team-access.service';
 import { ServersService } from './servers.service';
 
 /** `team` (status and alerts of all the team's servers) and `server` (samples, status, alerts of one). */

@@ -10,11 +10,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
-import { TeamAccessService } from '../teams/team-access.service';
-import { TeamFromHeader } from '../teams/team-header';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { TeamFromHeader } from '../access/team-header';
+import { uuidParam } from '../access/team-params';
 import { CreateServerDto, CreateSshKeyDto, ServerDoc, ServerPageDoc, SshKeyDoc, SshKeyPageDoc, UpdateServerDto } from './servers.dto';
 import { ServersService } from './servers.service';
 import { SshKeysService } from './ssh-keys.service';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TeamsModule } from '../teams/teams.module';
+import { AccessModule } from '../access/access.module';
 import { AlertRulesService } from './alert-rules.service';
 import { ContainerLogsLiveSubscriptions } from './container-logs-live-subscriptions';
 import { ContainersController } from './containers.controller';
@@ -11,7 +11,7 @@ import { ServersService } from './servers.service';
 import { SshKeysService } from './ssh-keys.service';
 
 @Module({
-  imports: [TeamsModule],
+  imports: [AccessModule],
   controllers: [SshKeysController, ServersController, ContainersController, ServerMonitoringController, TeamAlertsController],
   // ServersService is shared with modules of server sub-resources (command runs), for `teamOf`.
   exports: [ServersService],

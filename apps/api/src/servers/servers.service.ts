@@ -15,7 +15,7 @@ import { AlertRuleEntity, ApplicationEntity, DEFAULT_ALERT_RULES, ServerEntity, 
 import { DataSource, QueryFailedError } from 'typeorm';
 import { JobProducer } from '@zpanel/queue';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 function toDto(s: ServerEntity, defaultCheckIntervalSeconds: number): ServerDto {

@@ -6,7 +6,7 @@ import { AppException, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivat
 import { ApplicationEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 /** A team's SSH private keys: sealed at rest, never returned; the public half is shown to copy. */

@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { Ability, type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { ApiTokensService } from '../auth/api-tokens.service';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ApiTokenPageDoc, CreateApiTokenDto, CreatedApiTokenDoc } from './api-tokens.dto';
-import { TeamAccessService } from './team-access.service';
-import { uuidParam } from './team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 
 @ApiTags('api tokens')
 @ApiBearerAuth()

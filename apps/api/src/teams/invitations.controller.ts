@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { SessionDto } from '../auth/auth.dto';
 import { AuthService } from '../auth/auth.service';
-import { type Caller, CurrentCaller, CurrentUser, Public, type UserCaller } from '../auth/caller';
+import { type Caller, CurrentCaller, CurrentUser, Public, type UserCaller } from '../access/caller';
 import { clientInfo } from '../auth/client-info';
 import { TeamMembershipDoc } from '../auth/me.dto';
 import { deliverSession } from '../auth/refresh-cookie';
@@ -30,8 +30,8 @@ import {
   RegisterWithInvitationDto,
 } from './members.dto';
 import { InvitationsService } from './invitations.service';
-import { TeamAccessService } from './team-access.service';
-import { uuidParam } from './team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 
 @ApiTags('teams')
 @ApiBearerAuth()

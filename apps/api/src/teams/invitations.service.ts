@@ -17,7 +17,7 @@ import { AppException, generateOpaqueToken, hashOpaqueToken, isWellFormedToken }
 import { InvitationEntity, TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
 import { DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
 const invalid = (detail = 'This invitation was already used, revoked, or has expired: ask for a new one') =>

@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, ErrorCode, type Paginated, type PasswordResetResponse, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { type Caller, CurrentCaller } from '../auth/caller';
+import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ChangeMemberRoleDto, PasswordResetDoc, TeamMemberPageDoc } from './members.dto';
 import { MembersService } from './members.service';
-import { TeamAccessService } from './team-access.service';
-import { uuidParam } from './team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 
 @ApiTags('teams')
 @ApiBearerAuth()

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AccessChanges } from '../auth/access-changes';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { randomBytes } from 'node:crypto';
 import { AppException, hashPassword } from '@zpanel/core';
 import { RefreshTokenEntity, TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';

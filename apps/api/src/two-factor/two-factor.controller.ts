@@ -12,7 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { RecoveryCodesResponse, TwoFactorEnrollmentResponse } from '@zpanel/contracts';
-import { CurrentUser, type UserCaller } from '../auth/caller';
+import { CurrentUser, type UserCaller } from '../access/caller';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { ConfirmTwoFactorDto, DisableTwoFactorDto, RecoveryCodesDoc, RegenerateRecoveryCodesDto, TwoFactorEnrollmentDoc } from './two-factor.dto';
 import { TwoFactorService } from './two-factor.service';

@@ -18,7 +18,7 @@ import {
 } from '@zpanel/core';
 import { RecoveryCodeEntity, UserEntity } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { UserCaller } from '../auth/caller';
+import type { UserCaller } from '../access/caller';
 import { type RateLimit, RateLimiter } from '../rate-limit/rate-limiter.service';
 
 /** The name authenticator apps list the account under. */

@@ -21,10 +21,10 @@ import {
 } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import type { Request, Response } from 'express';
-import { type Caller, CurrentCaller, Public } from '../auth/caller';
+import { type Caller, CurrentCaller, Public } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
-import { TeamAccessService } from '../teams/team-access.service';
-import { uuidParam } from '../teams/team-params';
+import { TeamAccessService } from '../access/team-access.service';
+import { uuidParam } from '../access/team-params';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { WebhookDeliveryPageDoc, WebhookReceiptDoc, WebhookSecretDoc, WebhookSettingsDoc } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';

@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { PreviewsModule } from '../previews/previews.module';
-import { TeamsModule } from '../teams/teams.module';
+import { AccessModule } from '../access/access.module';
 import { ApplicationWebhookController, WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 /** Provider webhooks: per-application secrets, the public receiving endpoints and the delivery log. */
 @Module({
-  imports: [AuthModule, TeamsModule, DeploymentsModule, PreviewsModule],
+  imports: [AuthModule, AccessModule, DeploymentsModule, PreviewsModule],
   controllers: [ApplicationWebhookController, WebhooksController],
   providers: [WebhooksService],
 })

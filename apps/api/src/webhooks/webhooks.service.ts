@@ -20,7 +20,7 @@ import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecr
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Caller } from '../auth/caller';
+import type { Caller } from '../access/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';

@@ -4,7 +4,7 @@ import { Ability, ErrorCode, ROLE_ABILITIES, type Role } from '@zpanel/contracts
 import { AppException } from '@zpanel/core';
 import { TeamMemberEntity } from '@zpanel/database';
 import { DataSource } from 'typeorm';
-import type { Caller } from '../auth/caller';
+import type { Caller } from './caller';
 
 export interface TeamActor {
   userId: string;

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { TwoFactorController } from './two-factor.controller';
+import { TwoFactorService } from './two-factor.service';
+
+@Module({
+  imports: [RateLimitModule],
+  controllers: [TwoFactorController],
+  providers: [TwoFactorService],
+  exports: [TwoFactorService],
+})
+export class TwoFactorModule {}
