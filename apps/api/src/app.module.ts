@@ -3,6 +3,7 @@ import { type AppConfig, ConfigModule, LoggerModule } from '@zpanel/core';
 import { DatabaseModule } from '@zpanel/database';
 import { QueueModule } from '@zpanel/queue';
 import type { Logger } from 'pino';
+import { ApiTokensModule } from './api-tokens/api-tokens.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -34,6 +35,7 @@ export class AppModule {
         SystemModule,
         LiveModule,
         TeamsModule,
+        ApiTokensModule,
         ServersModule,
         CommandRunsModule,
         ApplicationsModule,

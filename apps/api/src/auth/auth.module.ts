@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AccessModule } from '../access/access.module';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { TwoFactorModule } from '../two-factor/two-factor.module';
-import { AccessChanges } from './access-changes';
 import { AccessTokensService } from './access-tokens.service';
-import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { BearerAuthGuard } from './bearer-auth.guard';
@@ -16,18 +16,16 @@ import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
 
 @Module({
-  imports: [PassportModule, RateLimitModule, TwoFactorModule],
+  imports: [PassportModule, AccessModule, ApiTokensModule, RateLimitModule, TwoFactorModule],
   controllers: [SetupController, AuthController, MeController],
   providers: [
-    AccessChanges,
     AccessTokensService,
-    ApiTokensService,
     SessionsService,
     AuthService,
     BearerAuthenticator,
     BearerStrategy,
     { provide: APP_GUARD, useClass: BearerAuthGuard },
   ],
-  exports: [AccessChanges, AccessTokensService, ApiTokensService, AuthService, BearerAuthenticator, RateLimitModule],
+  exports: [AccessTokensService, AuthService, BearerAuthenticator, RateLimitModule],
 })
 export class AuthModule {}

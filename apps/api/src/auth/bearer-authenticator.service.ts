@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ErrorCode } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { AccessTokensService } from './access-tokens.service';
-import { ApiTokensService } from './api-tokens.service';
+import { ApiTokensService } from '../api-tokens/api-tokens.service';
 import type { Caller, UserCaller } from '../access/caller';
 import { SessionsService } from './sessions.service';
 

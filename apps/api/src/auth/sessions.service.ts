@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, REFRESH_TOKEN_TTL_SECONDS } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
-import { AccessChanges } from './access-changes';
+import { AccessChanges } from '../access/access-changes';
 import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
 import { RefreshTokenEntity } from '@zpanel/database';
 import type { Logger } from 'pino';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
-import { AccessChanges } from '../auth/access-changes';
+import { AccessChanges } from '../access/access-changes';
 import type { Caller } from '../access/caller';
 import { randomBytes } from 'node:crypto';
 import { AppException, hashPassword } from '@zpanel/core';

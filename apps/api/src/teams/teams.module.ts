@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuthModule } from '../auth/auth.module';
-import { ApiTokensController } from './api-tokens.controller';
 import { InvitationsController, TeamInvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
 import { MembersController } from './members.controller';
@@ -11,7 +10,7 @@ import { TeamsService } from './teams.service';
 
 @Module({
   imports: [AccessModule, AuthModule],
-  controllers: [TeamsController, MembersController, TeamInvitationsController, InvitationsController, ApiTokensController],
+  controllers: [TeamsController, MembersController, TeamInvitationsController, InvitationsController],
   providers: [TeamsService, MembersService, InvitationsService],
 })
 export class TeamsModule {}

@@ -17,7 +17,7 @@ import { DataSource, IsNull, LessThan } from 'typeorm';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
-import { AccessChanges } from './access-changes';
+import { AccessChanges } from '../access/access-changes';
 import type { Caller, TokenCaller } from '../access/caller';
 
 /** Requests per minute one token may make; a runaway script must not starve the instance. */

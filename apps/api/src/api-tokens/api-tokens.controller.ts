@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { ApiTokensService } from '../auth/api-tokens.service';
+import { ApiTokensService } from './api-tokens.service';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ApiTokenPageDoc, CreateApiTokenDto, CreatedApiTokenDoc } from './api-tokens.dto';
