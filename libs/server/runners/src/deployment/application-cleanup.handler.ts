@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -32,7 +32,7 @@ export class ApplicationCleanupHandler implements JobHandler<JobName.Application
     const loaded = await this.targets.load(serverId);
     // A deleted server took its containers' management with it; nothing left to reach.
     if (!loaded) return { skipped: true };
-    const docker = dockerOverSsh(this.pool.streams(loaded.target));
+    const docker = this.pool.docker(loaded.target);
     try {
       const outcome = await cleanUpApplication(
         new DockerDeploymentOps(docker, zpanelDockerNames(this.config.docker.namespace), applicationId),

@@ -4,7 +4,7 @@ import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, t
 import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, tagRef, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
-import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource, In, IsNull, Not } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -110,7 +110,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     let log: DeploymentLog | undefined;
     let result: PipelineResult;
     let releaseHold: (() => void) | undefined;
-    let docker: ReturnType<typeof dockerOverSsh> | undefined;
+    let docker: ReturnType<WorkerSshPool['docker']> | undefined;
     try {
       const input = await this.loadInput(deployment);
       log = new DeploymentLog(this.events.sink(deploymentId), new Redactor(input.secrets), {
@@ -122,7 +122,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       log.system(`==> Deployment ${deploymentId} of ${input.pipeline.application.name} (${deployment.trigger}) on ${loaded.server.name}`);
       const names = zpanelDockerNames(this.config.docker.namespace);
       releaseHold = this.pool.hold(loaded.target);
-      docker = dockerOverSsh(this.pool.streams(loaded.target));
+      docker = this.pool.docker(loaded.target);
       const target = loaded.target;
       const ops = new DockerDeploymentOps(docker, names, input.pipeline.application.id);
       const pipeline = new DeploymentPipeline({

@@ -4,7 +4,7 @@ import { JOB_QUEUE, JobName, type JobPayload, type JobResult, type ReasonCode } 
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationEntity, type DeploymentEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment } from '@zpanel/queue';
-import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEPLOYMENT_RUNS, failLostRuns, requeueQueuedRuns } from '../run-lease';
@@ -98,7 +98,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
     if (BEFORE_PROMOTE.includes(row.step)) {
       const loaded = await this.targets.load(row.server_id);
       if (loaded) {
-        const docker = dockerOverSsh(this.pool.streams(loaded.target));
+        const docker = this.pool.docker(loaded.target);
         try {
           await new DockerDeploymentOps(docker, names, row.application_id).removeContainer(container);
           note += ` The half-started container ${container} was removed.`;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type AppConfig, InjectConfig, zpanelDockerNames } from '@zpanel/core';
-import { DockerProxyConfigurator, type PooledTarget, type ProxyConfigurator, type ProxySettings, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { DockerProxyConfigurator, type PooledTarget, type ProxyConfigurator, type ProxySettings, releaseDocker } from '@zpanel/remote';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The instance's proxy settings (config `PROXY_*`, `DOCKER_NAMESPACE`). */
@@ -30,7 +30,7 @@ export class ServerProxies {
   }
 
   open(target: PooledTarget): { proxy: ProxyConfigurator; release: () => void } {
-    const docker = dockerOverSsh(this.pool.streams(target));
+    const docker = this.pool.docker(target);
     return { proxy: new DockerProxyConfigurator(docker, this.settings), release: () => releaseDocker(docker) };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ContainerLogLiveEvent, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
 import { InjectLogger } from '@zpanel/core';
 import { HandlesJob, type JobContext, type JobHandler, LiveLeases, LiveStreams } from '@zpanel/queue';
-import { DockerContainers, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { DockerContainers, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { describeContainerFailure } from './container-failures';
 import { ContainerLogFollower, LOG_FOLLOW_LIMITS, type LogFollowLimits } from './container-log-follower';
@@ -52,7 +52,7 @@ export class ContainerLogsFollowHandler implements JobHandler<JobName.ServerCont
         await sink.append({ type: 'end', reason });
         return { reason };
       }
-      const docker = dockerOverSsh(this.pool.streams(loaded.target));
+      const docker = this.pool.docker(loaded.target);
       const release = this.pool.hold(loaded.target);
       const explain = (error: unknown) => {
         const failure = describeContainerFailure(error, loaded.target, containerId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ContainerDetailsDto, type ContainerDto, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { type ContainerDetails, type ContainerSummary, DockerContainers, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { type ContainerDetails, type ContainerSummary, DockerContainers, releaseDocker } from '@zpanel/remote';
 import { describeContainerFailure } from './container-failures';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
@@ -33,7 +33,7 @@ export class ServerContainersHandler implements JobHandler<JobName.ServerContain
   async handle(operation: JobPayload<JobName.ServerContainers>): Promise<JobResult<JobName.ServerContainers>> {
     const loaded = await this.targets.load(operation.serverId);
     if (!loaded) return { ok: false, status: 404, message: 'No such server' };
-    const docker = dockerOverSsh(this.pool.streams(loaded.target));
+    const docker = this.pool.docker(loaded.target);
     const containers = new DockerContainers(docker);
     try {
       switch (operation.op) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type PooledTarget, RemoteServerSampler, type ServerSampler, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { type PooledTarget, RemoteServerSampler, type ServerSampler, releaseDocker } from '@zpanel/remote';
 import { WorkerSshPool } from './ssh-pool.provider';
 
 /**
@@ -11,7 +11,7 @@ export class ServerSamplers {
   constructor(private readonly pool: WorkerSshPool) {}
 
   open(target: PooledTarget): { sampler: ServerSampler; release: () => void } {
-    const docker = dockerOverSsh(this.pool.streams(target));
+    const docker = this.pool.docker(target);
     return { sampler: new RemoteServerSampler(this.pool.shell(target), docker), release: () => releaseDocker(docker) };
   }
 }

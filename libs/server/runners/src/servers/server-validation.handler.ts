@@ -4,7 +4,7 @@ import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zp
 import { AddressNotAllowedError, InjectLogger, ReasonError } from '@zpanel/core';
 import { ServerEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
-import { HostKeyMismatchError, ServerUnreachableError, dockerOverSsh, releaseDocker } from '@zpanel/remote';
+import { HostKeyMismatchError, ServerUnreachableError, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
@@ -101,7 +101,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     });
     let dockerVersion: string;
     let dockerEngineId: string | null;
-    const docker = dockerOverSsh(this.pool.streams(target));
+    const docker = this.pool.docker(target);
     try {
       dockerVersion = (await docker.version()).Version;
       dockerEngineId = String((await docker.info()).ID ?? '') || null;

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AddressPolicy, type AppConfig, InjectConfig } from '@zpanel/core';
-import { SshPool } from '@zpanel/remote';
+import type Docker from 'dockerode';
+import { type PooledTarget, SshPool, dockerOverSsh } from '@zpanel/remote';
 
 /**
  * The worker's one SSH pool: every runner reaches servers through it, only at addresses the
@@ -11,6 +12,11 @@ export class WorkerSshPool extends SshPool implements OnModuleDestroy {
   constructor(@InjectConfig() config: Pick<AppConfig, 'network'>) {
     const policy = new AddressPolicy(config.network);
     super({ resolveAddress: async (host) => (await policy.resolve(host, 'server'))[0] });
+  }
+
+  /** A Docker session on the target over its pooled SSH connection; the caller ends it with `releaseDocker`. */
+  docker(target: PooledTarget): Docker {
+    return dockerOverSsh(this.streams(target));
   }
 
   onModuleDestroy(): void {
