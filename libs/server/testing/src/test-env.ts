@@ -12,6 +12,15 @@ export interface TestSshTarget {
   privateKeyPath: string;
 }
 
+/**
+ * ssh's argv for a test's own command on the test server (setting up a repository there, say):
+ * the test's key, and no host key bookkeeping, since the code under test keeps its own.
+ */
+export function testSshArgv(target: TestSshTarget, command: string): string[] {
+  const options = ['BatchMode=yes', 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'];
+  return [...options.flatMap((o) => ['-o', o]), '-i', target.privateKeyPath, '-p', String(target.port), `${target.username}@${target.host}`, command];
+}
+
 /** Variables the harness sets for a test run; read them through these names only. */
 export const TEST_VARS = {
   runId: 'ZP_TEST_RUN_ID',

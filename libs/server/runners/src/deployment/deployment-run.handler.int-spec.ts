@@ -22,7 +22,7 @@ import {
 } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import { type GitFixture, createGitFixture, removeDockerNamespace, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import { type GitFixture, createGitFixture, removeDockerNamespace, testSshArgv, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -496,28 +496,9 @@ describe(DeploymentRunHandler.name, () => {
     // A repository served by the test sshd's git-upload-pack, reached with a deploy key like a private repository.
     const remoteDir = `/tmp/zp-deploy-ssh-${namespace}`;
     const onServer = (command: string) =>
-      execFileSync(
-        'ssh',
-        [
-          '-o',
-          'BatchMode=yes',
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'LogLevel=ERROR',
-          '-i',
-          ssh.privateKeyPath,
-          '-p',
-          String(ssh.port),
-          `${ssh.username}@${ssh.host}`,
-          command,
-        ],
-        {
-          encoding: 'utf8',
-        },
-      );
+      execFileSync('ssh', testSshArgv(ssh, command), {
+        encoding: 'utf8',
+      });
     const dir = quoteShellArg(remoteDir);
     const files = appFiles('over ssh');
     onServer(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AddressPolicy, generateSshKeyPair, injectionPayloads, loadConfig, quoteShellArg } from '@zpanel/core';
-import { type GitFixture, createGitFixture, freePort, testSshTarget } from '@zpanel/testing';
+import { type GitFixture, createGitFixture, freePort, testSshArgv, testSshTarget } from '@zpanel/testing';
 import {
   GitAuthError,
   type GitCloneSpec,
@@ -206,25 +206,7 @@ describe(GitSourceFetcher.name, () => {
     let head: string;
 
     // The test's own ssh to set the repository up; the code under test gets only the URL and the deploy key.
-    const onServer = async (command: string) =>
-      (
-        await promisify(execFile)('ssh', [
-          '-o',
-          'BatchMode=yes',
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'LogLevel=ERROR',
-          '-i',
-          target.privateKeyPath,
-          '-p',
-          String(target.port),
-          `${target.username}@${target.host}`,
-          command,
-        ])
-      ).stdout;
+    const onServer = async (command: string) => (await promisify(execFile)('ssh', testSshArgv(target, command))).stdout;
 
     beforeAll(async () => {
       deployKey = await readFile(target.privateKeyPath, 'utf8');
@@ -405,23 +387,7 @@ describe(GitSourceFetcher.name, () => {
       await overHttp.dispose();
 
       const remoteDir = `/tmp/zp-git-policy-${process.pid}-${Date.now()}`;
-      const sshRun = (command: string) =>
-        promisify(execFile)('ssh', [
-          '-o',
-          'BatchMode=yes',
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'LogLevel=ERROR',
-          '-i',
-          ssh.privateKeyPath,
-          '-p',
-          String(ssh.port),
-          `${ssh.username}@${ssh.host}`,
-          command,
-        ]);
+      const sshRun = (command: string) => promisify(execFile)('ssh', testSshArgv(ssh, command));
       const dir = quoteShellArg(remoteDir);
       const head = (
         await sshRun(
