@@ -141,6 +141,20 @@ export default defineConfig(
     },
   },
   {
+    // Tenancy by construction: the API reaches team-owned rows through a checked TeamScope only.
+    files: ['apps/api/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='findByIdAcrossTeams']",
+          message: 'The API finds team-owned rows with a TeamScope (repository.get/find), never across teams.',
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     plugins: { 'zpanel-web': { rules: { 'feature-boundaries': featureBoundaries } } },
     rules: { 'zpanel-web/feature-boundaries': 'error' },

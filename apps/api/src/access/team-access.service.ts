@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Ability, ErrorCode, ROLE_ABILITIES, type Role } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { TeamMemberEntity } from '@zpanel/database';
+import { TeamMemberEntity, type TeamOwnedRepository, type TeamScope, teamScope } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import type { Caller } from './caller';
 
@@ -11,6 +11,8 @@ export interface TeamActor {
   /** The person's role, or the token creator's role. */
   role: Role;
   abilities: readonly Ability[];
+  /** The checked team, which team-owned repositories take. */
+  team: TeamScope;
 }
 
 const noSuchTeam = () => new AppException(ErrorCode.NotFound, 'No such team');
@@ -38,6 +40,16 @@ export class TeamAccessService {
     return this.check(caller, teamId, ability, notFound);
   }
 
+  /** `requireForResource` for a row of a team-owned repository: its owner is looked up there. */
+  async requireFor(
+    caller: Caller,
+    repository: Pick<TeamOwnedRepository<{ id: string; teamId: string }>, 'teamOf' | 'noun'>,
+    id: string,
+    ability: Ability,
+  ): Promise<TeamActor> {
+    return this.requireForResource(caller, await repository.teamOf(id), ability, repository.noun);
+  }
+
   private async check(caller: Caller, teamId: string, ability: Ability, notFound: () => AppException): Promise<TeamActor> {
     if (caller.kind === 'token' && caller.teamId !== teamId) throw notFound();
     const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId, userId: caller.userId });
@@ -52,6 +64,6 @@ export class TeamAccessService {
           : `Your role (${membership.role}) does not allow this (needs ${ability})`,
       );
     }
-    return { userId: caller.userId, role: membership.role, abilities };
+    return { userId: caller.userId, role: membership.role, abilities, team: teamScope(teamId) };
   }
 }

@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './database-url';
 export { MIGRATIONS } from './migrations';
 export * from './repeating-job-runs';
+export * from './repositories';

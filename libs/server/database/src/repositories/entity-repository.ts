@@ -1,0 +1,76 @@
+import type { EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { ErrorCode } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import type { TeamScope } from './team-scope';
+
+export interface PageWindow {
+  skip: number;
+  take: number;
+}
+
+/**
+ * Data access for one aggregate. `in(manager)` gives the same repository inside a transaction, so a
+ * change and its audit row still commit together.
+ */
+export abstract class EntityRepository<E extends ObjectLiteral> {
+  constructor(protected readonly manager: EntityManager) {}
+
+  protected abstract readonly target: EntityTarget<E>;
+
+  protected get rows(): Repository<E> {
+    return this.manager.getRepository(this.target);
+  }
+
+  in(manager: EntityManager): this {
+    const Repo = this.constructor as new (manager: EntityManager) => this;
+    return new Repo(manager);
+  }
+}
+
+/**
+ * A repository of rows that belong to a team (a `team_id` column). Every finder takes a `TeamScope`;
+ * `teamOf` is the one way to learn the owner of an id, for the access check that makes the scope.
+ */
+export abstract class TeamOwnedRepository<E extends { id: string; teamId: string }> extends EntityRepository<E> {
+  /** The noun in "No such …", e.g. `server`. */
+  abstract readonly noun: string;
+
+  /**
+   * The row by id whatever its team: for the worker, whose jobs name rows the API already checked,
+   * and for tests. The API may not call it (a lint rule), it goes through `teamOf` and a scope.
+   */
+  findByIdAcrossTeams(id: string): Promise<E | null> {
+    return this.rows.findOneBy({ id } as FindOptionsWhere<E>);
+  }
+
+  async teamOf(id: string): Promise<string | undefined> {
+    const row = await this.rows.findOne({ where: { id } as FindOptionsWhere<E>, select: { id: true, teamId: true } as never });
+    return row?.teamId;
+  }
+
+  protected scoped(team: TeamScope, where: FindOptionsWhere<E> = {}): FindOptionsWhere<E> {
+    // TypeORM drops an undefined condition, which would make a scoped query unscoped: refuse instead.
+    if (typeof team?.teamId !== 'string') throw new TypeError('A team-owned query needs a TeamScope');
+    return { ...where, teamId: team.teamId } as FindOptionsWhere<E>;
+  }
+
+  find(team: TeamScope, id: string): Promise<E | null> {
+    return this.rows.findOneBy(this.scoped(team, { id } as FindOptionsWhere<E>));
+  }
+
+  /** The row, or the same 404 whether it is missing or another team's. */
+  async get(team: TeamScope, id: string): Promise<E> {
+    const row = await this.find(team, id);
+    if (!row) throw new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
+    return row;
+  }
+
+  page(team: TeamScope, window: PageWindow, order: FindOptionsOrder<E>, where: FindOptionsWhere<E> = {}): Promise<[E[], number]> {
+    return this.rows.findAndCount({ where: this.scoped(team, where), order, skip: window.skip, take: window.take });
+  }
+
+  async deleteOne(team: TeamScope, id: string): Promise<boolean> {
+    const result = await this.rows.delete(this.scoped(team, { id } as FindOptionsWhere<E>));
+    return (result.affected ?? 0) > 0;
+  }
+}
