@@ -20,6 +20,8 @@ try {
 
 const TS_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 const TEST_FILES = ['**/*.spec.ts', '**/*.spec.tsx', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/api/test/**'];
+// Fakes live behind each lib's `testing` entry (e.g. `@zpanel/remote/testing`); production code never imports one.
+const NO_TESTING_ENTRIES = { group: ['@zpanel/*/testing'], message: 'Fakes are for tests: production code imports the lib itself.' };
 // Code allowed to print: CLI scripts and test-harness support.
 const CONSOLE_OK_FILES = ['scripts/**', 'bench/**', 'libs/server/testing/**', 'apps/api/test/**', 'apps/e2e/**', 'apps/web/src/test/**'];
 
@@ -105,6 +107,11 @@ export default defineConfig(
     rules: { '@nx/enforce-module-boundaries': boundaries({ tests: true }) },
   },
   {
+    files: TS_FILES,
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TESTING_ENTRIES] }] },
+  },
+  {
     // Contracts are plain TypeScript shared by the SPA and the server: relative imports only,
     // no npm packages (@nestjs/*, typeorm, ioredis, bullmq, ssh2, dockerode, react, ...),
     // no Node built-ins, not even type-only.
@@ -135,6 +142,7 @@ export default defineConfig(
               regex: '^\\.\\./(?!http/)',
               message: 'apps/api/src/access imports only libs and http/, never a feature folder.',
             },
+            NO_TESTING_ENTRIES,
           ],
         },
       ],

@@ -16,7 +16,8 @@ import {
   sshKeyAad,
 } from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
-import { FakeProxyConfigurator, PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
+import { PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
+import { FakeProxyConfigurator } from '@zpanel/remote/testing';
 import { TEST_VARS, freePort, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';

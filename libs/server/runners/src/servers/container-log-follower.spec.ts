@@ -1,5 +1,5 @@
 import type { ContainerLogLine, ContainerLogLiveEvent } from '@zpanel/contracts';
-import { FakeContainerOperations } from '@zpanel/remote';
+import { FakeContainerOperations } from '@zpanel/remote/testing';
 import { describeContainerFailure } from './container-failures';
 import { ContainerLogFollower, END_REASONS, type LogFollowLimits, type LogFollowSink } from './container-log-follower';
 

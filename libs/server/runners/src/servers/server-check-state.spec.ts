@@ -1,4 +1,4 @@
-import { FakeServerSampler, aServerSample } from '@zpanel/remote';
+import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
 import { type CheckOutcome, type CheckState, UNREACHABLE_AFTER_FAILURES, nextCheckState } from './server-check-state';
 
 const ready: CheckState = { status: 'ready', statusReason: null, statusReasonCode: null, consecutiveFailures: 0 };

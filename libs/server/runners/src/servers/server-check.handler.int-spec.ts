@@ -15,7 +15,8 @@ import {
   sshKeyAad,
 } from '@zpanel/database';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
-import { FakeServerSampler, type ServerSample, SshConnection, aServerSample } from '@zpanel/remote';
+import { type ServerSample, SshConnection } from '@zpanel/remote';
+import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
 import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';

@@ -1,0 +1,4 @@
+// Fakes of the remote interfaces, for unit tests only: production code imports `@zpanel/remote`, which carries none.
+export * from './docker/fake-containers';
+export * from './metrics/fake-server-sampler';
+export * from './proxy/fake-proxy-configurator';
