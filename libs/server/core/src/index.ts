@@ -1,22 +1,43 @@
 export * from './config/app-config';
-export * from './config/load-config';
+export { loadConfig } from './config/load-config';
 export * from './config/boot';
 export * from './config/config.module';
-export * from './errors/app-exception';
+export { ERROR_TITLE, AppException } from './errors/app-exception';
 export * from './errors/reason-error';
-export * from './logging/logger';
-export * from './logging/logger.module';
-export * from './crypto/secret-box';
-export * from './shell/shell-quote';
+export { createLogger, PinoNestLogger } from './logging/logger';
+export { InjectLogger, LoggerModule } from './logging/logger.module';
+export { keyId, SecretBox } from './crypto/secret-box';
+export { quoteShellArg, buildShellCommand } from './shell/shell-quote';
 export * from './shell/injection-payloads';
 export * from './version';
 export * from './lifecycle/close-on-signals';
 export * from './auth';
-export * from './ssh/ssh-keys';
-export * from './docker/container-params';
-export * from './applications/application-fields';
-export * from './applications/dotenv';
-export * from './applications/glob';
-export * from './docker/zpanel-names';
+export { SshKeyError, generateSshKeyPair, inspectPrivateKey, knownHostsFingerprints } from './ssh/ssh-keys';
+export { ContainerParamError, parseContainerId, parseLogTail, parseStopTimeoutSeconds, parseLogSince, parseFlag } from './docker/container-params';
+export {
+  appName,
+  gitBranch,
+  gitCommit,
+  gitUrl,
+  buildTarget,
+  imageReference,
+  imageTag,
+  domainName,
+  previewDomain,
+  previewAppName,
+  previewDomainOf,
+  pullRequestRef,
+  gitTag,
+  tagRef,
+  isFetchableRef,
+  watchPathsProblem,
+  envKey,
+  APPLICATION_FIELD_RULES,
+} from './applications/application-fields';
+export type { ApplicationField } from './applications/application-fields';
+export { parseDotenv, formatDotenv } from './applications/dotenv';
+export { globMatches, matchWatchPaths } from './applications/glob';
+export { ZPANEL_LABELS, zpanelDockerNames } from './docker/zpanel-names';
+export type { ZpanelDockerNames } from './docker/zpanel-names';
 export * from './docker/image-reference';
-export * from './network/address-policy';
+export { AddressNotAllowedError, AddressPolicy, gitUrlHost } from './network/address-policy';
