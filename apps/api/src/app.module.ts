@@ -8,11 +8,13 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
+import { ContainersModule } from './containers/containers.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { PreviewsModule } from './previews/previews.module';
 import { ServersModule } from './servers/servers.module';
 import { LiveModule } from './live/live.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -37,6 +39,8 @@ export class AppModule {
         TeamsModule,
         ApiTokensModule,
         ServersModule,
+        ContainersModule,
+        MetricsModule,
         CommandRunsModule,
         ApplicationsModule,
         DeploymentsModule,

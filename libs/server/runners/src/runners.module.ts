@@ -1,19 +1,19 @@
 import { Module } from '@nestjs/common';
-import { ContainerLogsFollowHandler } from './servers/container-logs-follow.handler';
-import { CommandRunsReaperHandler } from './servers/command-runs-reaper.handler';
-import { ServerCommandHandler } from './servers/server-command.handler';
-import { ServerContainersHandler } from './servers/server-containers.handler';
+import { CommandRunsReaperHandler } from './command-runs/command-runs-reaper.handler';
+import { ServerCommandHandler } from './command-runs/server-command.handler';
+import { ContainerLogsFollowHandler } from './containers/container-logs-follow.handler';
+import { ServerContainersHandler } from './containers/server-containers.handler';
+import { MetricsRetentionHandler } from './metrics/metrics-retention.handler';
+import { ServerAlerts } from './metrics/server-alerts';
+import { ServerCheckHandler } from './metrics/server-check.handler';
+import { ServerChecksTickHandler } from './metrics/server-checks-tick.handler';
+import { ServerSamplers } from './metrics/server-samplers';
+import { ServerLiveEvents } from './servers/server-live-events';
 import { ServerTargets } from './servers/server-targets';
 import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 import { WebhookDeliveriesPruneHandler } from './webhooks/webhook-deliveries-prune.handler';
-import { MetricsRetentionHandler } from './servers/metrics-retention.handler';
-import { ServerAlerts } from './servers/server-alerts';
-import { ServerCheckHandler } from './servers/server-check.handler';
-import { ServerChecksTickHandler } from './servers/server-checks-tick.handler';
-import { ServerLiveEvents } from './servers/server-live-events';
-import { ServerSamplers } from './servers/server-samplers';
 import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
@@ -22,8 +22,17 @@ import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handle
 import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 
+/** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
+const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
+
 /** Server checks, metrics and alerts. */
-const CHECKS = [ServerLiveEvents, ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
+const METRICS = [ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCheckHandler, MetricsRetentionHandler];
+
+/** Containers on a server: operations and log follows. */
+const CONTAINERS = [ServerContainersHandler, ContainerLogsFollowHandler];
+
+/** Commands run on servers (ChatOps) and their reaper. */
+const COMMAND_RUNS = [ServerCommandHandler, CommandRunsReaperHandler];
 
 /** Deployments: the run, its slots and events, the reaper and cleanup (docs/architecture.md "Deployment pipeline"). */
 const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, DeploymentsReaperHandler, ApplicationCleanupHandler];
@@ -36,19 +45,6 @@ const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
 @Module({
-  providers: [
-    WorkerSshPool,
-    ServerTargets,
-    SystemProbeHandler,
-    ServerValidationHandler,
-    ServerContainersHandler,
-    ServerCommandHandler,
-    CommandRunsReaperHandler,
-    ContainerLogsFollowHandler,
-    ...CHECKS,
-    ...DEPLOYMENTS,
-    ...PROXY,
-    ...WEBHOOKS,
-  ],
+  providers: [SystemProbeHandler, ...SERVERS, ...METRICS, ...CONTAINERS, ...COMMAND_RUNS, ...DEPLOYMENTS, ...PROXY, ...WEBHOOKS],
 })
 export class RunnersModule {}

@@ -7,7 +7,7 @@ import { HandlesJob, type JobContext, type JobHandler } from '@zpanel/queue';
 import { type ProxiedApplication, proxySitesFrom } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource, In } from 'typeorm';
-import { CHECKED_STATUSES } from '../servers/server-check-state';
+import { CHECKED_STATUSES } from '../metrics/server-check-state';
 import { ServerTargets } from '../servers/server-targets';
 import { ServerProxies } from './server-proxies';
 

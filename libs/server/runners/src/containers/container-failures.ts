@@ -1,6 +1,6 @@
 import { ContainerParamError } from '@zpanel/core';
 import { ContainerNotFoundError, ServerUnreachableError } from '@zpanel/remote';
-import { describeConnectError } from './server-validation.handler';
+import { describeConnectError } from '../servers/server-validation.handler';
 
 export interface ContainerFailure {
   status: 400 | 404 | 409 | 503;

@@ -4,7 +4,7 @@ import type { AlertEventDto } from '@zpanel/contracts';
 import { AlertEventEntity, AlertRuleEntity, toAlertEventDto } from '@zpanel/database';
 import { DataSource, IsNull } from 'typeorm';
 import { type EvaluationContext, type RuleSample, alertMessage, evaluateRule } from './alert-rules';
-import { ServerLiveEvents } from './server-live-events';
+import { ServerLiveEvents } from '../servers/server-live-events';
 
 export interface AlertedServer {
   id: string;

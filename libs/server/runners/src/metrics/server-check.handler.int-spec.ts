@@ -22,10 +22,10 @@ import type Redis from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
 import { ServerAlerts } from './server-alerts';
 import { ServerCheckHandler } from './server-check.handler';
-import { ServerLiveEvents } from './server-live-events';
+import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
 describe(ServerCheckHandler.name, () => {

@@ -18,7 +18,7 @@ import {
   UpdateAlertRuleDto,
 } from './metrics.dto';
 import { ServerMetricsService } from './server-metrics.service';
-import { ServersService } from './servers.service';
+import { ServersService } from '../servers/servers.service';
 
 /** A server's samples, alert rules and alerts. The worker checks the server and writes them. */
 @ApiTags('monitoring')

@@ -10,8 +10,8 @@ import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { END_REASONS } from './container-log-follower';
 import { ContainerLogsFollowHandler } from './container-logs-follow.handler';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 const IMAGE = 'zpanel-test/busybox:latest';
 const LOOP = 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.1; done';

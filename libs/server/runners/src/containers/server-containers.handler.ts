@@ -3,8 +3,8 @@ import { type ContainerDetailsDto, type ContainerDto, JobName, type JobPayload, 
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
 import { type ContainerDetails, type ContainerSummary, DockerContainers, releaseDocker } from '@zpanel/remote';
 import { describeContainerFailure } from './container-failures';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 function toDto(c: ContainerSummary): ContainerDto {
   return { id: c.id, names: c.names, image: c.image, state: c.state, status: c.status, labels: c.labels, createdAt: c.created.toISOString() };

@@ -10,10 +10,10 @@ import { DataSource } from 'typeorm';
 import type { RuleSample } from './alert-rules';
 import { ServerAlerts } from './server-alerts';
 import { CHECKED_STATUSES, type CheckOutcome, nextCheckState } from './server-check-state';
-import { ServerLiveEvents } from './server-live-events';
+import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
-import { ServerTargets } from './server-targets';
-import { connectFailure } from './server-validation.handler';
+import { ServerTargets } from '../servers/server-targets';
+import { connectFailure } from '../servers/server-validation.handler';
 
 function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
   const cause = error instanceof ServerUnreachableError ? error.cause : error;

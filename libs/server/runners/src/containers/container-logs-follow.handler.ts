@@ -6,8 +6,8 @@ import { DockerContainers, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { describeContainerFailure } from './container-failures';
 import { ContainerLogFollower, LOG_FOLLOW_LIMITS, type LogFollowLimits } from './container-log-follower';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /**
  * A follow's topic has one reader, which replays it from the start as it subscribes: a short

@@ -6,7 +6,7 @@ import { JobProducer, LiveLeases } from '@zpanel/queue';
 import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
 import { TeamAccessService } from '../access/team-access.service';
-import { ServersService } from './servers.service';
+import { ServersService } from '../servers/servers.service';
 
 /**
  * `container-logs`: follows a container's log, the last `tail` lines then new ones. Each

@@ -25,7 +25,7 @@ import { IsOptional } from 'class-validator';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
-import { ServersService } from './servers.service';
+import { ServersService } from '../servers/servers.service';
 
 /** Interactive operations answer within this; a server that cannot is reported, not waited on. */
 const OPERATION_TIMEOUT_MS = 30_000;

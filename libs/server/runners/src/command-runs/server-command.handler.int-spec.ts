@@ -9,8 +9,8 @@ import { freePort, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerCommandHandler } from './server-command.handler';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** A sleep duration (about 40 s) unique to this call, so pgrep cannot find another run's leftover. */
 function uniqueSleep(): string {

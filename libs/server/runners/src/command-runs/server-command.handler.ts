@@ -9,9 +9,9 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { COMMAND_RUNS, type LeaseStopReason, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
 import { CommandOutput, PeriodicFlusher } from './command-output';
-import { describeConnectError } from './server-validation.handler';
-import { ServerTargets } from './server-targets';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { describeConnectError } from '../servers/server-validation.handler';
+import { ServerTargets } from '../servers/server-targets';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 interface Outcome {
   status: Extract<CommandRunStatus, 'succeeded' | 'failed' | 'cancelled'>;

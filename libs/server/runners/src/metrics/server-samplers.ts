@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type PooledTarget, RemoteServerSampler, type ServerSampler, releaseDocker } from '@zpanel/remote';
-import { WorkerSshPool } from './ssh-pool.provider';
+import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /**
  * Makes the sampler a check uses, over the worker's pooled connection; `release` closes the Docker
