@@ -1,32 +1,15 @@
-import type { AlertEventDto, AlertMetric, AlertOperator } from '@zpanel/contracts';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AlertEventDto } from '@zpanel/contracts';
+import { Column, Entity } from 'typeorm';
+import { AlertConditionEntity } from './alert-condition';
 
 /**
  * An alert: opened when its rule is breached, resolved when the condition is back to normal. At
  * most one open per rule (a partial unique index). Keeps the rule's condition as it was when it fired.
  */
 @Entity({ name: 'alert_events' })
-export class AlertEventEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
-  @Column('uuid', { name: 'server_id' })
-  serverId: string;
-
+export class AlertEventEntity extends AlertConditionEntity {
   @Column('uuid', { name: 'rule_id' })
   ruleId: string;
-
-  @Column('text')
-  metric: AlertMetric;
-
-  @Column('text')
-  operator: AlertOperator;
-
-  @Column('double precision')
-  threshold: number;
 
   @Column('double precision', { nullable: true })
   value: number | null;

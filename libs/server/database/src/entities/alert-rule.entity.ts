@@ -1,5 +1,7 @@
 import type { AlertMetric, AlertOperator } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { AlertConditionEntity } from './alert-condition';
+import { CreatedAtColumn, UpdatedAtColumn } from './columns';
 
 /** Every new server gets these (the migration gave them to servers that existed before). */
 export const DEFAULT_ALERT_RULES: readonly { metric: AlertMetric; operator: AlertOperator; threshold: number; durationSeconds: number }[] = [
@@ -9,34 +11,16 @@ export const DEFAULT_ALERT_RULES: readonly { metric: AlertMetric; operator: Aler
 ];
 
 @Entity({ name: 'alert_rules' })
-export class AlertRuleEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
-  @Column('uuid', { name: 'server_id' })
-  serverId: string;
-
-  @Column('text')
-  metric: AlertMetric;
-
-  @Column('text')
-  operator: AlertOperator;
-
-  @Column('double precision')
-  threshold: number;
-
+export class AlertRuleEntity extends AlertConditionEntity {
   @Column('integer', { name: 'duration_seconds' })
   durationSeconds: number;
 
   @Column('boolean')
   enabled: boolean;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

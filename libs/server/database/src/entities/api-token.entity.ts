@@ -1,14 +1,9 @@
 import { Ability } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedCreatedEntity } from './columns';
 
 @Entity({ name: 'api_tokens' })
-export class ApiTokenEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class ApiTokenEntity extends TeamOwnedCreatedEntity {
   @Column('uuid', { name: 'created_by' })
   createdBy: string;
 
@@ -34,7 +29,4 @@ export class ApiTokenEntity {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,19 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedCreatedEntity } from './columns';
 
 @Entity({ name: 'application_domains' })
-export class ApplicationDomainEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class ApplicationDomainEntity extends TeamOwnedCreatedEntity {
   @Column('uuid', { name: 'application_id' })
   applicationId: string;
 
   @Column('text')
   domain: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,14 +1,9 @@
 import type { BuildPack, HealthCheckSettings, PreviewProvider, RestartPolicy } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedTimestampedEntity } from './columns';
 
 @Entity({ name: 'applications' })
-export class ApplicationEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class ApplicationEntity extends TeamOwnedTimestampedEntity {
   @Column('uuid', { name: 'project_id' })
   projectId: string;
 
@@ -130,12 +125,6 @@ export class ApplicationEntity {
   /** The pull request's head commit last asked for. */
   @Column('text', { name: 'preview_commit', nullable: true })
   previewCommit: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }
 
 /** The HTTPS git token is sealed bound to the application id: pasted onto another application, it does not open. */

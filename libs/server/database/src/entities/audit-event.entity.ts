@@ -1,10 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CreatedEntity } from './columns';
 
 @Entity({ name: 'audit_events' })
-export class AuditEventEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class AuditEventEntity extends CreatedEntity {
   @Column('uuid', { name: 'team_id', nullable: true })
   teamId: string | null;
 
@@ -32,7 +30,4 @@ export class AuditEventEntity {
   /** Small, non-secret details (old and new role, token name); never passwords or tokens. */
   @Column('jsonb')
   metadata: Record<string, unknown>;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

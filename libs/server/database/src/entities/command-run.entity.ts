@@ -1,28 +1,12 @@
 import type { CommandRunStatus } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { RunEntity } from './run';
 
-/** A command an admin ran on a server; the worker fills in how it went. */
+/** A command an admin ran on a server; the worker fills in how it went (a cancel kills the command). */
 @Entity({ name: 'command_runs' })
-export class CommandRunEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class CommandRunEntity extends RunEntity {
   @Column('uuid', { name: 'server_id' })
   serverId: string;
-
-  /** The person, or the creator of the API token that started the run. */
-  @Column('uuid', { name: 'user_id', nullable: true })
-  userId: string | null;
-
-  @Column('uuid', { name: 'token_id', nullable: true })
-  tokenId: string | null;
-
-  /** The person's name when the run started, kept if the account goes. */
-  @Column('text', { name: 'actor_name' })
-  actorName: string;
 
   @Column('text')
   command: string;
@@ -48,22 +32,6 @@ export class CommandRunEntity {
 
   @Column('text', { nullable: true })
   error: string | null;
-
-  /** Set by the API; the worker running the command polls it and kills the command. */
-  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
-  cancelRequestedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Column('timestamptz', { name: 'started_at', nullable: true })
-  startedAt: Date | null;
-
-  @Column('timestamptz', { name: 'finished_at', nullable: true })
-  finishedAt: Date | null;
-
-  @Column('timestamptz', { name: 'heartbeat_at', nullable: true })
-  heartbeatAt: Date | null;
 }
 
 /** Binds a sealed output to its run, so it cannot be pasted onto another run. */

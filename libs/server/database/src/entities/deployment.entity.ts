@@ -1,15 +1,10 @@
 import type { DeploymentStatus, DeploymentStep, DeploymentTrigger, ReasonCode } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { RunEntity } from './run';
 
-/** One deployment of an application; the API creates it `queued`, the worker runs it. */
+/** One deployment of an application; the API creates it `queued`, the worker runs it (a cancel stops the build or removes the new container). */
 @Entity({ name: 'deployments' })
-export class DeploymentEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class DeploymentEntity extends RunEntity {
   @Column('uuid', { name: 'application_id' })
   applicationId: string;
 
@@ -48,35 +43,9 @@ export class DeploymentEntity {
   @Column('text', { name: 'reason_code', nullable: true })
   reasonCode: ReasonCode | null;
 
-  /** The person, or the creator of the API token that asked. */
-  @Column('uuid', { name: 'user_id', nullable: true })
-  userId: string | null;
-
-  @Column('uuid', { name: 'token_id', nullable: true })
-  tokenId: string | null;
-
-  @Column('text', { name: 'actor_name' })
-  actorName: string;
-
-  /** Set by the API; the worker polls it and stops the build or removes the new container. */
-  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
-  cancelRequestedAt: Date | null;
-
   /** The image was removed by pruning: this deployment can no longer be rolled back to. */
   @Column('timestamptz', { name: 'image_pruned_at', nullable: true })
   imagePrunedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @Column('timestamptz', { name: 'started_at', nullable: true })
-  startedAt: Date | null;
-
-  @Column('timestamptz', { name: 'finished_at', nullable: true })
-  finishedAt: Date | null;
-
-  @Column('timestamptz', { name: 'heartbeat_at', nullable: true })
-  heartbeatAt: Date | null;
 
   @Column('text', { name: 'worker_id', nullable: true })
   workerId: string | null;

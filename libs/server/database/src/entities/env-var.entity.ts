@@ -1,13 +1,8 @@
-import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedEntity, UpdatedAtColumn } from './columns';
 
 @Entity({ name: 'env_vars' })
-export class EnvVarEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class EnvVarEntity extends TeamOwnedEntity {
   @Column('uuid', { name: 'environment_id', nullable: true })
   environmentId: string | null;
 
@@ -31,7 +26,7 @@ export class EnvVarEntity {
   @Column('boolean')
   runtime: boolean;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }
 

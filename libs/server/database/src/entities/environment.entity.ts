@@ -1,19 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedCreatedEntity } from './columns';
 
 @Entity({ name: 'environments' })
-export class EnvironmentEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class EnvironmentEntity extends TeamOwnedCreatedEntity {
   @Column('uuid', { name: 'project_id' })
   projectId: string;
 
   @Column('text')
   name: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

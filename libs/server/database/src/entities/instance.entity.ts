@@ -1,4 +1,5 @@
-import { CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from './columns';
 
 /** The single row identifying this Zpanel installation (stable across restarts and upgrades). */
 @Entity({ name: 'instance' })
@@ -6,6 +7,6 @@ export class InstanceEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,14 +1,9 @@
 import { Role } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedCreatedEntity } from './columns';
 
 @Entity({ name: 'invitations' })
-export class InvitationEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class InvitationEntity extends TeamOwnedCreatedEntity {
   /** Only this address may accept (compared case-insensitively). */
   @Column('text')
   email: string;
@@ -33,7 +28,4 @@ export class InvitationEntity {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

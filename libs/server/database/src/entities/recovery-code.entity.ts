@@ -1,10 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CreatedEntity } from './columns';
 
 @Entity({ name: 'recovery_codes' })
-export class RecoveryCodeEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class RecoveryCodeEntity extends CreatedEntity {
   @Column('uuid', { name: 'user_id' })
   userId: string;
 
@@ -13,7 +11,4 @@ export class RecoveryCodeEntity {
 
   @Column('timestamptz', { name: 'used_at', nullable: true })
   usedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,10 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CreatedEntity } from './columns';
 
 @Entity({ name: 'refresh_tokens' })
-export class RefreshTokenEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class RefreshTokenEntity extends CreatedEntity {
   @Column('uuid', { name: 'user_id' })
   userId: string;
 
@@ -30,7 +28,4 @@ export class RefreshTokenEntity {
 
   @Column('text', { name: 'user_agent', nullable: true })
   userAgent: string | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,5 +1,6 @@
 import type { ContainerMetricDto } from '@zpanel/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TeamIdColumn } from './columns';
 
 export type MetricResolution = 'raw' | '1m';
 
@@ -15,7 +16,7 @@ export class ServerMetricEntity {
   @PrimaryColumn('timestamptz')
   ts: Date;
 
-  @Column('uuid', { name: 'team_id' })
+  @TeamIdColumn()
   teamId: string;
 
   /** For a `1m` row: at least one sample of the minute was reachable; the values average those. */

@@ -1,14 +1,9 @@
 import type { ReasonCode, ServerStatus } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedTimestampedEntity } from './columns';
 
 @Entity({ name: 'servers' })
-export class ServerEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class ServerEntity extends TeamOwnedTimestampedEntity {
   @Column('text')
   name: string;
 
@@ -70,10 +65,4 @@ export class ServerEntity {
   /** Checks failed in a row; the server turns unreachable at 3 and ready again at the first success. */
   @Column('integer', { name: 'consecutive_failures', default: 0 })
   consecutiveFailures: number;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

@@ -1,16 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TeamOwnedCreatedEntity } from './columns';
 
 /** Associated data of a sealed private key: bound to its row, it will not open if copied onto another. */
 export const sshKeyAad = (id: string) => `ssh_key:${id}`;
 
 @Entity({ name: 'ssh_keys' })
-export class SshKeyEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column('uuid', { name: 'team_id' })
-  teamId: string;
-
+export class SshKeyEntity extends TeamOwnedCreatedEntity {
   @Column('text')
   name: string;
 
@@ -26,7 +21,4 @@ export class SshKeyEntity {
 
   @Column('text')
   fingerprint: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

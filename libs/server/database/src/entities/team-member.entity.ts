@@ -1,5 +1,6 @@
 import { Role } from '@zpanel/contracts';
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from './columns';
 
 @Entity({ name: 'team_members' })
 export class TeamMemberEntity {
@@ -12,6 +13,6 @@ export class TeamMemberEntity {
   @Column('text')
   role: Role;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,16 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TimestampedEntity } from './columns';
 
 @Entity({ name: 'teams' })
-export class TeamEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class TeamEntity extends TimestampedEntity {
   @Column('text')
   name: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
-  updatedAt: Date;
 }

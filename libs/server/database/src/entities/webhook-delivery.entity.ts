@@ -1,12 +1,10 @@
 import type { WebhookOutcome, WebhookProvider } from '@zpanel/contracts';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { IdentifiedEntity } from './columns';
 
 /** One provider delivery as seen by one application (or by none: application null), kept for "why didn't it deploy?". */
 @Entity({ name: 'webhook_deliveries' })
-export class WebhookDeliveryEntity {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
+export class WebhookDeliveryEntity extends IdentifiedEntity {
   @Column('uuid', { name: 'team_id', nullable: true })
   teamId: string | null;
 
