@@ -1,43 +1,26 @@
-import { AuditAction, type AuditEventDto, type Paginated, type ProblemDetails, Role, type SessionResponse, TEAM_HEADER } from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, createOwner, signIn, startStack } from '@zpanel/testing';
+import { AuditAction, type AuditEventDto, type Paginated, type ProblemDetails, Role, TEAM_HEADER } from '@zpanel/contracts';
+import { joinTeam, signIn, useOwnedStack } from '@zpanel/testing';
 import { Client } from 'pg';
 
 describe('audit log (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-
-  beforeAll(async () => {
-    stack = await startStack();
-    owner = await createOwner(stack.baseUrl);
-  });
-  afterAll(() => stack?.stop());
-
-  const call = apiCaller(() => stack.baseUrl, { headers: { 'user-agent': 'audit-test/1.0' } });
-  const events = (query = '', token = owner.accessToken) =>
+  const suite = useOwnedStack({ callerHeaders: { 'user-agent': 'audit-test/1.0' } });
+  const { call } = suite;
+  const events = (query = '', token = suite.owner.accessToken) =>
     call<Paginated<AuditEventDto> & ProblemDetails>('GET', `/api/v1/audit-events?perPage=100${query}`, token, undefined, {
-      [TEAM_HEADER]: owner.teamId,
+      [TEAM_HEADER]: suite.owner.teamId,
     });
 
   it('records sign-ins, failures, lockouts and team changes with actor, address and user agent', async () => {
-    await call('POST', '/api/v1/auth/login', undefined, { email: owner.credentials.email, password: 'wrong wrong wrong' });
-    const invitation = (
-      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
-        email: 'mia@example.com',
-        role: Role.Member,
-      })
-    ).body;
-    const mia = (
-      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-        token: invitation.token,
-        name: 'Mia Member',
-        password: 'a long enough passphrase',
-      })
-    ).body;
-    await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${mia.user.id}`, owner.accessToken, { role: Role.Viewer });
+    await call('POST', '/api/v1/auth/login', undefined, { email: suite.owner.credentials.email, password: 'wrong wrong wrong' });
+    const mia = await joinTeam(call, suite.owner, 'mia@example.com', Role.Member, { name: 'Mia Member' });
+    await call('PATCH', `/api/v1/teams/${suite.owner.teamId}/members/${mia.userId}`, suite.owner.accessToken, { role: Role.Viewer });
     const token = (
-      await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'ci', abilities: ['read'] })
+      await call<{ id: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
+        name: 'ci',
+        abilities: ['read'],
+      })
     ).body;
-    await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${token.id}`, owner.accessToken);
+    await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/api-tokens/${token.id}`, suite.owner.accessToken);
     for (let i = 0; i < 11; i += 1) await call('POST', '/api/v1/auth/login', undefined, { email: 'mia@example.com', password: 'not her password' });
 
     const log = await events();
@@ -58,9 +41,9 @@ describe('audit log (built api)', () => {
     );
     const roleChange = log.body.items.find((e) => e.action === AuditAction.MemberRoleChanged) as AuditEventDto;
     expect(roleChange).toMatchObject({
-      teamId: owner.teamId,
-      actor: { type: 'user', id: owner.userId, name: 'Olive Owner' },
-      target: { type: 'user', id: mia.user.id },
+      teamId: suite.owner.teamId,
+      actor: { type: 'user', id: suite.owner.userId, name: 'Olive Owner' },
+      target: { type: 'user', id: mia.userId },
       metadata: { from: 'member', to: 'viewer' },
       userAgent: 'audit-test/1.0',
     });
@@ -75,44 +58,37 @@ describe('audit log (built api)', () => {
     const failures = await events(`&action=${AuditAction.LoginFailed}`);
     expect(failures.body.items.length).toBeGreaterThan(0);
     expect(failures.body.items.every((e) => e.action === AuditAction.LoginFailed)).toBe(true);
-    const byOwner = await events(`&actorId=${owner.userId}`);
-    expect(byOwner.body.items.every((e) => e.actor.id === owner.userId)).toBe(true);
+    const byOwner = await events(`&actorId=${suite.owner.userId}`);
+    expect(byOwner.body.items.every((e) => e.actor.id === suite.owner.userId)).toBe(true);
     const bad = await events('&action=drop_tables&since=yesterday');
     expect(bad.status).toBe(400);
     expect(bad.body.errors?.map((e) => e.field).sort()).toEqual(['action', 'since']);
   });
 
   it('is for admins, and needs the team header', async () => {
-    const invitation = (
-      await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
-        email: 'max@example.com',
-        role: Role.Member,
-      })
-    ).body;
-    await call('POST', '/api/v1/invitations/register', undefined, {
-      token: invitation.token,
-      name: 'Max Member',
-      password: 'a long enough passphrase',
-    });
-    const max = await signIn(stack.baseUrl, { email: 'max@example.com', password: 'a long enough passphrase' });
+    await joinTeam(call, suite.owner, 'max@example.com', Role.Member, { name: 'Max Member' });
+    const max = await signIn(suite.stack.baseUrl, { email: 'max@example.com', password: 'a long enough passphrase' });
     expect((await events('', max.accessToken)).status).toBe(403);
-    const missing = await call<ProblemDetails>('GET', '/api/v1/audit-events', owner.accessToken);
+    const missing = await call<ProblemDetails>('GET', '/api/v1/audit-events', suite.owner.accessToken);
     expect(missing.status).toBe(400);
     expect(missing.body.errors?.[0].field).toBe(TEAM_HEADER);
   });
 
   it('refuses account and token changes whose audit row cannot be written, and changes nothing', async () => {
-    const session = await signIn(stack.baseUrl, owner.credentials);
+    const session = await signIn(suite.stack.baseUrl, suite.owner.credentials);
     const kept = (
-      await call<{ id: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'kept', abilities: ['read'] })
+      await call<{ id: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
+        name: 'kept',
+        abilities: ['read'],
+      })
     ).body;
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
     const state = async () => ({
       tokens: await count('SELECT count(*) AS n FROM api_tokens WHERE revoked_at IS NULL'),
       sessions: await count('SELECT count(*) AS n FROM refresh_tokens WHERE revoked_at IS NULL'),
-      password: (await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [owner.userId])).rows[0].hash,
+      password: (await db.query<{ hash: string }>('SELECT password_hash AS hash FROM users WHERE id = $1', [suite.owner.userId])).rows[0].hash,
     });
     const refusedAsProblem = (res: { status: number; headers: Headers }) => {
       expect(res.status).toBeGreaterThanOrEqual(400);
@@ -125,16 +101,18 @@ describe('audit log (built api)', () => {
       );
       await db.query(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION refuse_audit()`);
       const before = await state();
-      refusedAsProblem(await call('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, { name: 'unaudited', abilities: ['read'] }));
-      refusedAsProblem(await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${kept.id}`, owner.accessToken));
+      refusedAsProblem(
+        await call('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, { name: 'unaudited', abilities: ['read'] }),
+      );
+      refusedAsProblem(await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/api-tokens/${kept.id}`, suite.owner.accessToken));
       refusedAsProblem(
         await call('POST', '/api/v1/me/password', session.accessToken, {
-          currentPassword: owner.credentials.password,
+          currentPassword: suite.owner.credentials.password,
           newPassword: 'an unaudited new passphrase',
         }),
       );
       refusedAsProblem(await call('POST', '/api/v1/auth/logout', undefined, { refreshToken: session.refreshToken }));
-      refusedAsProblem(await call('POST', '/api/v1/auth/login', undefined, owner.credentials));
+      refusedAsProblem(await call('POST', '/api/v1/auth/login', undefined, suite.owner.credentials));
       expect(await state()).toEqual(before);
     } finally {
       await db.query('DROP TRIGGER IF EXISTS refuse_audit ON audit_events');
@@ -144,6 +122,6 @@ describe('audit log (built api)', () => {
     // The session the refused logout named is still live, and the old password still signs in.
     expect((await call('GET', '/api/v1/me', session.accessToken)).status).toBe(200);
     expect((await call('POST', '/api/v1/auth/refresh', undefined, { refreshToken: session.refreshToken })).status).toBe(200);
-    expect((await call('POST', '/api/v1/auth/login', undefined, owner.credentials)).status).toBe(200);
+    expect((await call('POST', '/api/v1/auth/login', undefined, suite.owner.credentials)).status).toBe(200);
   });
 });

@@ -8,14 +8,22 @@ export interface ApiResponse<T> {
 }
 
 export interface ApiCallerOptions {
-  /** Sent with every request (a request's own headers win). */
-  headers?: Record<string, string>;
+  /** Sent with every request (a request's own headers win); a function is asked at each request. */
+  headers?: Record<string, string> | (() => Record<string, string>);
   /** Sees every response body, e.g. to scan a whole suite's responses for leaked secrets. */
   onResponse?: (text: string) => void;
 }
 
+export type ApiCaller = <T = unknown>(
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse<T>>;
+
 /** `call(method, path, bearer?, jsonBody?, headers?)` against a running API, parsing JSON answers. */
-export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {}) {
+export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {}): ApiCaller {
   return async <T = unknown>(
     method: string,
     path: string,
@@ -26,7 +34,7 @@ export function apiCaller(baseUrl: () => string, options: ApiCallerOptions = {})
     const res = await fetch(`${baseUrl()}${path}`, {
       method,
       headers: {
-        ...options.headers,
+        ...(typeof options.headers === 'function' ? options.headers() : options.headers),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,

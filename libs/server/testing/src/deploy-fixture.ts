@@ -40,18 +40,33 @@ export function ownerCaller(stack: () => Stack, owner: () => SignedIn): OwnerCal
   return <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner().accessToken, body, { [TEAM_HEADER]: owner().teamId });
 }
 
-/** Registers the test server (the local engine behind the test sshd) and waits until it is ready. */
-export async function readyTestServer(asOwner: OwnerCall): Promise<ServerDto> {
+/**
+ * Registers the test server (the local engine behind the test sshd) with its key, without validating
+ * it; `server` overrides the server's fields (its name, a check interval).
+ */
+export async function addTestServer(asOwner: OwnerCall, server: Record<string, unknown> = {}): Promise<ServerDto> {
   const ssh = testSshTarget();
-  const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }))
-    .body;
-  const server = (
-    await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id })
-  ).body;
-  await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
+  const key = await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') });
+  if (key.status !== 201) throw new Error(`adding the test server's key failed: ${key.status} ${key.text}`);
+  const created = await asOwner<ServerDto>('POST', '/api/v1/servers', {
+    name: 'test-server',
+    host: ssh.host,
+    port: ssh.port,
+    user: ssh.username,
+    sshKeyId: key.body.id,
+    ...server,
+  });
+  if (created.status !== 201) throw new Error(`adding the test server failed: ${created.status} ${created.text}`);
+  return created.body;
+}
+
+/** Registers the test server (see addTestServer) and waits until its validation made it ready. */
+export async function readyTestServer(asOwner: OwnerCall, server: Record<string, unknown> = {}): Promise<ServerDto> {
+  const { id } = await addTestServer(asOwner, server);
+  await asOwner('POST', `/api/v1/servers/${id}/validate`);
   return waitFor(
     async () => {
-      const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
+      const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${id}`)).body;
       return current.status === 'ready' ? current : undefined;
     },
     60_000,

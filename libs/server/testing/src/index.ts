@@ -12,3 +12,4 @@ export * from './deploy-fixture';
 export * from './docker-namespace';
 export * from './proxy-request';
 export * from './webhook-payloads';
+export * from './owned-stack';
