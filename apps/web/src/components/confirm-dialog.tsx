@@ -1,5 +1,4 @@
-import { Dialog } from './dialog';
-import { FormFailure } from './form-failure';
+import { FormDialog } from './form-dialog';
 import './confirm-dialog.css';
 
 interface ConfirmDialogProps {
@@ -21,27 +20,6 @@ interface ConfirmDialogProps {
  * Asks before a destructive action; focus starts on Cancel, so Enter alone does not destroy
  * anything. Stays open while the action runs and shows why it failed.
  */
-export function ConfirmDialog({ title, description, confirmLabel, pendingLabel, pending, error, onConfirm, onClose, children }: ConfirmDialogProps) {
-  return (
-    <Dialog title={title} description={description} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          onConfirm();
-        }}
-      >
-        {children}
-        <FormFailure error={error} fields={[]} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--danger" disabled={pending}>
-            {pending ? pendingLabel : confirmLabel}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
+export function ConfirmDialog({ confirmLabel, pending, error, onConfirm, ...dialog }: ConfirmDialogProps) {
+  return <FormDialog {...dialog} submission={{ isPending: pending, error }} submitLabel={confirmLabel} tone="danger" onSubmit={onConfirm} />;
 }

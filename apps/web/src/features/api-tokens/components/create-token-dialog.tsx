@@ -1,7 +1,7 @@
 import { Ability, type CreatedApiTokenResponse, ROLE_ABILITIES, Role } from '@zpanel/contracts';
 import { useId, useState } from 'react';
 import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { endOfLocalDay, localDateInputValue } from '../expiry';
@@ -48,8 +48,7 @@ export function CreateTokenDialog({ teamId, role, onClose }: CreateTokenDialogPr
   const toggle = (ability: Ability, on: boolean) =>
     setAbilities((current) => (on ? ALL_ABILITIES.filter((a) => a === ability || current.includes(a)) : current.filter((a) => a !== ability)));
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (abilities.length === 0) return;
     create.mutate(
       { name: name.trim(), abilities: [...abilities], ...(expiresOn ? { expiresAt: endOfLocalDay(expiresOn) } : {}) },
@@ -65,75 +64,71 @@ export function CreateTokenDialog({ teamId, role, onClose }: CreateTokenDialogPr
   const abilitiesNote = fields.abilities ?? (abilities.length === 0 ? 'Choose at least one ability.' : undefined);
 
   return (
-    <Dialog
+    <FormDialog
       title="Create API token"
       description={`For scripts and CI in this team. As ${ROLE_WITH_ARTICLE[role]}, you can grant: ${allowed.map((a) => ABILITY_LABELS[a]).join(', ')}.`}
+      formLabel="Create API token"
+      onSubmit={submit}
       onClose={onClose}
+      submission={create}
+      fields={FIELDS}
+      submitLabel="Create token"
+      pendingLabel="Creating…"
+      disabled={abilities.length === 0}
     >
-      <form className="form" onSubmit={submit} aria-label="Create API token">
-        <TextField
-          label="Name"
-          required
-          maxLength={100}
-          placeholder="GitHub Actions deploy"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          error={fields.name}
-        />
-        <fieldset className="checkboxes" aria-describedby={abilitiesNote ? `${abilitiesId}-note` : undefined}>
-          <legend className="field__label">Abilities</legend>
-          {ALL_ABILITIES.map((ability) => {
-            const permitted = allowed.includes(ability);
-            const boxId = `${abilitiesId}-${ability}`;
-            return (
-              <div key={ability} className={permitted ? 'checkbox' : 'checkbox checkbox--disabled'}>
-                <input
-                  id={boxId}
-                  type="checkbox"
-                  name="abilities"
-                  value={ability}
-                  checked={permitted && abilities.includes(ability)}
-                  disabled={!permitted}
-                  aria-describedby={`${boxId}-hint`}
-                  onChange={(event) => toggle(ability, event.target.checked)}
-                />
-                <div>
-                  <label htmlFor={boxId} className="checkbox__label">
-                    {ABILITY_LABELS[ability]}
-                  </label>
-                  <p id={`${boxId}-hint`} className="checkbox__hint">
-                    {permitted ? ABILITY_DESCRIPTIONS[ability] : `${ABILITY_DESCRIPTIONS[ability]} Your role cannot grant this.`}
-                  </p>
-                </div>
+      <TextField
+        label="Name"
+        required
+        maxLength={100}
+        placeholder="GitHub Actions deploy"
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        error={fields.name}
+      />
+      <fieldset className="checkboxes" aria-describedby={abilitiesNote ? `${abilitiesId}-note` : undefined}>
+        <legend className="field__label">Abilities</legend>
+        {ALL_ABILITIES.map((ability) => {
+          const permitted = allowed.includes(ability);
+          const boxId = `${abilitiesId}-${ability}`;
+          return (
+            <div key={ability} className={permitted ? 'checkbox' : 'checkbox checkbox--disabled'}>
+              <input
+                id={boxId}
+                type="checkbox"
+                name="abilities"
+                value={ability}
+                checked={permitted && abilities.includes(ability)}
+                disabled={!permitted}
+                aria-describedby={`${boxId}-hint`}
+                onChange={(event) => toggle(ability, event.target.checked)}
+              />
+              <div>
+                <label htmlFor={boxId} className="checkbox__label">
+                  {ABILITY_LABELS[ability]}
+                </label>
+                <p id={`${boxId}-hint`} className="checkbox__hint">
+                  {permitted ? ABILITY_DESCRIPTIONS[ability] : `${ABILITY_DESCRIPTIONS[ability]} Your role cannot grant this.`}
+                </p>
               </div>
-            );
-          })}
-          {abilitiesNote && (
-            <p id={`${abilitiesId}-note`} className="field__error">
-              {abilitiesNote}
-            </p>
-          )}
-        </fieldset>
-        <TextField
-          label="Expires on (optional)"
-          className="api-tokens__expiry"
-          type="date"
-          min={localDateInputValue(new Date())}
-          value={expiresOn}
-          onChange={(event) => setExpiresOn(event.target.value)}
-          hint="Works through the end of that day. Leave empty for a token that does not expire."
-          error={fields.expiresAt}
-        />
-        <FormFailure error={create.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={create.isPending || abilities.length === 0}>
-            {create.isPending ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+            </div>
+          );
+        })}
+        {abilitiesNote && (
+          <p id={`${abilitiesId}-note`} className="field__error">
+            {abilitiesNote}
+          </p>
+        )}
+      </fieldset>
+      <TextField
+        label="Expires on (optional)"
+        className="api-tokens__expiry"
+        type="date"
+        min={localDateInputValue(new Date())}
+        value={expiresOn}
+        onChange={(event) => setExpiresOn(event.target.value)}
+        hint="Works through the end of that day. Leave empty for a token that does not expire."
+        error={fields.expiresAt}
+      />
+    </FormDialog>
   );
 }

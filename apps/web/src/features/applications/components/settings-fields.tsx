@@ -2,7 +2,7 @@ import { APPLICATION_LIMITS, BUILD_PACKS, HEALTH_CHECK_TYPES, RESTART_POLICIES, 
 import { TextField } from '../../../components/text-field';
 import type { HealthCheckForm, RuntimeForm, SourceForm } from '../../../shared/applications/application-form';
 import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS } from '../../../shared/applications/labels';
-import { SelectField } from '../../../shared/applications/components/fields';
+import { SelectField } from '../../../components/select-field';
 
 type Errors = Record<string, string | undefined>;
 

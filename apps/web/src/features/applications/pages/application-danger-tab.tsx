@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { Button } from '../../../components/button';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { useDeleteApplication } from '../../../shared/applications/mutations';
@@ -22,11 +22,9 @@ export function ApplicationDangerTab() {
         and images are stopped and removed from the server. This cannot be undone.
       </p>
       <div className="form__actions">
-        <button
-          type="button"
-          className="button button--danger"
-          disabled={Boolean(writeRefusal)}
-          title={writeRefusal}
+        <Button
+          tone="danger"
+          refusal={writeRefusal}
           onClick={() => {
             remove.reset();
             setTyped('');
@@ -34,38 +32,33 @@ export function ApplicationDangerTab() {
           }}
         >
           Delete application
-        </button>
+        </Button>
       </div>
       {asking && (
-        <Dialog title={`Delete ${application.name}?`} description="Type the application's name to confirm." onClose={() => setAsking(false)}>
-          <form
-            className="form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (typed !== application.name) return;
-              remove.mutate(application.id, {
-                onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`),
-              });
-            }}
-          >
-            <TextField
-              label="Application name"
-              autoComplete="off"
-              placeholder={application.name}
-              value={typed}
-              onChange={(event) => setTyped(event.target.value)}
-            />
-            <FormFailure error={remove.error} fields={[]} />
-            <div className="form__actions">
-              <button type="button" className="button button--secondary" onClick={() => setAsking(false)}>
-                Cancel
-              </button>
-              <button type="submit" className="button button--danger" disabled={typed !== application.name || remove.isPending}>
-                {remove.isPending ? 'Deleting…' : 'Delete application'}
-              </button>
-            </div>
-          </form>
-        </Dialog>
+        <FormDialog
+          title={`Delete ${application.name}?`}
+          description="Type the application's name to confirm."
+          onSubmit={() => {
+            if (typed !== application.name) return;
+            remove.mutate(application.id, {
+              onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`),
+            });
+          }}
+          onClose={() => setAsking(false)}
+          submission={remove}
+          submitLabel="Delete application"
+          pendingLabel="Deleting…"
+          disabled={typed !== application.name}
+          tone="danger"
+        >
+          <TextField
+            label="Application name"
+            autoComplete="off"
+            placeholder={application.name}
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+          />
+        </FormDialog>
       )}
     </section>
   );

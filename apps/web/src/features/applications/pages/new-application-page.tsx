@@ -28,7 +28,8 @@ import {
   shownFields,
   sourceRequest,
 } from '../../../shared/applications/application-form';
-import { SelectField, TextAreaField } from '../../../shared/applications/components/fields';
+import { SelectField } from '../../../components/select-field';
+import { TextAreaField } from '../../../shared/applications/components/fields';
 import { HealthCheckFields, RuntimeFields, SourceFields } from '../components/settings-fields';
 import { whyCannotWrite } from '../../../shared/applications/labels';
 import { useCreateApplication } from '../../../shared/applications/mutations';

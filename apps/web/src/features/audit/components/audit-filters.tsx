@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import type { AuditFilters as Filters } from '../filters';
 import { hasFilters } from '../filters';
@@ -11,34 +11,28 @@ interface AuditFiltersProps {
 
 /** Action and day range; every change applies at once (and goes back to the first page). */
 export function AuditFilters({ filters, onChange }: AuditFiltersProps) {
-  const actionId = useId();
   const update = (patch: Filters) => onChange({ ...filters, ...patch });
   const backwards = Boolean(filters.from && filters.to && filters.from > filters.to);
 
   return (
     <form className="audit-filters" role="search" aria-label="Filter audit events" onSubmit={(event) => event.preventDefault()}>
-      <div className="field">
-        <label className="field__label" htmlFor={actionId}>
-          Action
-        </label>
-        <select
-          id={actionId}
-          className="input audit-filters__action"
-          value={filters.action ?? ''}
-          onChange={(event) => update({ action: (event.target.value || undefined) as Filters['action'] })}
-        >
-          <option value="">All actions</option>
-          {AUDIT_ACTION_GROUPS.map((group) => (
-            <optgroup key={group.label} label={group.label}>
-              {group.actions.map((action) => (
-                <option key={action} value={action}>
-                  {AUDIT_ACTION_LABELS[action]}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        label="Action"
+        selectClassName="audit-filters__action"
+        value={filters.action ?? ''}
+        onChange={(event) => update({ action: (event.target.value || undefined) as Filters['action'] })}
+      >
+        <option value="">All actions</option>
+        {AUDIT_ACTION_GROUPS.map((group) => (
+          <optgroup key={group.label} label={group.label}>
+            {group.actions.map((action) => (
+              <option key={action} value={action}>
+                {AUDIT_ACTION_LABELS[action]}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </SelectField>
       <TextField
         label="From"
         type="date"

@@ -1,7 +1,8 @@
 import { INVITATION_TTL_HOURS, type InviteMemberRequest, Role } from '@zpanel/contracts';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormActions } from '../../../components/form-actions';
+import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { ROLE_LABELS } from '../../../shared/teams/labels';
@@ -76,15 +77,7 @@ export function InviteMemberDialog({ teamId, teamName, actorRole, onClose }: Inv
           error={fields.email}
         />
         <RoleField actorRole={actorRole} value={form.role} error={fields.role} onChange={(role) => setForm((current) => ({ ...current, role }))} />
-        <FormFailure error={invite.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={invite.isPending}>
-            {invite.isPending ? 'Inviting…' : 'Create invitation'}
-          </button>
-        </div>
+        <FormActions submission={invite} fields={FIELDS} submitLabel="Create invitation" pendingLabel="Inviting…" onCancel={onClose} />
       </form>
     </Dialog>
   );
@@ -98,29 +91,20 @@ interface RoleFieldProps {
 }
 
 function RoleField({ actorRole, value, error, onChange }: RoleFieldProps) {
-  const id = useId();
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        Role
-      </label>
-      <select
-        id={id}
-        className="input members-select"
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-note`}
-        onChange={(event) => onChange(event.target.value as Role)}
-      >
-        {ROLES_STRONGEST_FIRST.map((role) => (
-          <option key={role} value={role} disabled={whyCannotGrant(actorRole, role) !== undefined}>
-            {ROLE_LABELS[role]}
-          </option>
-        ))}
-      </select>
-      <p id={`${id}-note`} className={error ? 'field__error' : 'field__hint'}>
-        {error ?? ROLE_SUMMARIES[value]}
-      </p>
-    </div>
+    <SelectField
+      label="Role"
+      selectClassName="members-select"
+      value={value}
+      error={error}
+      hint={ROLE_SUMMARIES[value]}
+      onChange={(event) => onChange(event.target.value as Role)}
+    >
+      {ROLES_STRONGEST_FIRST.map((role) => (
+        <option key={role} value={role} disabled={whyCannotGrant(actorRole, role) !== undefined}>
+          {ROLE_LABELS[role]}
+        </option>
+      ))}
+    </SelectField>
   );
 }

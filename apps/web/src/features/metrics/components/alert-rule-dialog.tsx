@@ -6,9 +6,9 @@ import {
   type AlertRuleDto,
   type CreateAlertRuleRequest,
 } from '@zpanel/contracts';
-import { useId, useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { useState } from 'react';
+import { FormDialog } from '../../../components/form-dialog';
+import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { MAX_DURATION_SECONDS, METRIC_LABELS, OPERATOR_LABELS, PERCENT_METRICS } from '../labels';
@@ -34,8 +34,6 @@ export function AlertRuleDialog({ teamId, serverId, rule, onClose }: AlertRuleDi
   const [threshold, setThreshold] = useState(String(rule?.threshold ?? 90));
   const [duration, setDuration] = useState(String(rule?.durationSeconds ?? 300));
   const [enabled, setEnabled] = useState(rule?.enabled ?? true);
-  const metricId = useId();
-  const operatorId = useId();
   const fields = fieldErrors(mutation.error);
 
   const hasValue = metric !== 'unreachable';
@@ -55,8 +53,7 @@ export function AlertRuleDialog({ teamId, serverId, rule, onClose }: AlertRuleDi
       : `Whole seconds from 0 to ${MAX_DURATION_SECONDS} (a day).`;
   const invalid = Boolean(thresholdHint || durationHint);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (invalid) return;
     const body: CreateAlertRuleRequest = {
       metric,
@@ -78,87 +75,68 @@ export function AlertRuleDialog({ teamId, serverId, rule, onClose }: AlertRuleDi
   };
 
   return (
-    <Dialog title={rule ? 'Edit alert rule' : 'Add alert rule'} description="The rule is checked at every server check." onClose={onClose}>
-      <form className="form" onSubmit={submit} aria-label={rule ? 'Edit alert rule' : 'Add alert rule'}>
-        <div className="field">
-          <label className="field__label" htmlFor={metricId}>
-            Metric
-          </label>
-          <select
-            id={metricId}
-            className="input"
-            value={metric}
-            aria-invalid={fields.metric ? true : undefined}
-            onChange={(event) => setMetric(event.target.value as AlertMetric)}
+    <FormDialog
+      title={rule ? 'Edit alert rule' : 'Add alert rule'}
+      description="The rule is checked at every server check."
+      formLabel={rule ? 'Edit alert rule' : 'Add alert rule'}
+      onSubmit={submit}
+      onClose={onClose}
+      submission={mutation}
+      fields={FIELDS}
+      submitLabel={rule ? 'Save' : 'Add rule'}
+      pendingLabel="Saving…"
+      disabled={invalid}
+    >
+      <SelectField label="Metric" value={metric} error={fields.metric} onChange={(event) => setMetric(event.target.value as AlertMetric)}>
+        {ALERT_METRICS.map((value) => (
+          <option key={value} value={value}>
+            {METRIC_LABELS[value]}
+          </option>
+        ))}
+      </SelectField>
+      {hasValue && (
+        <div className="alert-rule-dialog__condition">
+          <SelectField
+            label="Condition"
+            value={operator}
+            error={fields.operator}
+            onChange={(event) => setOperator(event.target.value as AlertOperator)}
           >
-            {ALERT_METRICS.map((value) => (
+            {ALERT_OPERATORS.map((value) => (
               <option key={value} value={value}>
-                {METRIC_LABELS[value]}
+                {OPERATOR_LABELS[value]}
               </option>
             ))}
-          </select>
-          {fields.metric && <p className="field__error">{fields.metric}</p>}
+          </SelectField>
+          <TextField
+            label={percentage ? 'Threshold (%)' : 'Threshold'}
+            type="number"
+            required
+            min={0}
+            max={percentage ? 100 : undefined}
+            step="any"
+            value={threshold}
+            onChange={(event) => setThreshold(event.target.value)}
+            error={fields.threshold ?? thresholdHint}
+          />
         </div>
-        {hasValue && (
-          <div className="alert-rule-dialog__condition">
-            <div className="field">
-              <label className="field__label" htmlFor={operatorId}>
-                Condition
-              </label>
-              <select
-                id={operatorId}
-                className="input"
-                value={operator}
-                aria-invalid={fields.operator ? true : undefined}
-                onChange={(event) => setOperator(event.target.value as AlertOperator)}
-              >
-                {ALERT_OPERATORS.map((value) => (
-                  <option key={value} value={value}>
-                    {OPERATOR_LABELS[value]}
-                  </option>
-                ))}
-              </select>
-              {fields.operator && <p className="field__error">{fields.operator}</p>}
-            </div>
-            <TextField
-              label={percentage ? 'Threshold (%)' : 'Threshold'}
-              type="number"
-              required
-              min={0}
-              max={percentage ? 100 : undefined}
-              step="any"
-              value={threshold}
-              onChange={(event) => setThreshold(event.target.value)}
-              error={fields.threshold ?? thresholdHint}
-            />
-          </div>
-        )}
-        <TextField
-          label="Duration (seconds)"
-          type="number"
-          required
-          min={0}
-          max={MAX_DURATION_SECONDS}
-          value={duration}
-          onChange={(event) => setDuration(event.target.value)}
-          error={fields.durationSeconds ?? durationHint}
-          hint="How long the condition must hold before the alert opens; 0 opens it at the first check."
-        />
-        <label className="servers__choice">
-          <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-          Enabled
-        </label>
-        {fields.enabled && <p className="field__error">{fields.enabled}</p>}
-        <FormFailure error={mutation.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={mutation.isPending || invalid}>
-            {mutation.isPending ? 'Saving…' : rule ? 'Save' : 'Add rule'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      )}
+      <TextField
+        label="Duration (seconds)"
+        type="number"
+        required
+        min={0}
+        max={MAX_DURATION_SECONDS}
+        value={duration}
+        onChange={(event) => setDuration(event.target.value)}
+        error={fields.durationSeconds ?? durationHint}
+        hint="How long the condition must hold before the alert opens; 0 opens it at the first check."
+      />
+      <label className="servers__choice">
+        <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
+        Enabled
+      </label>
+      {fields.enabled && <p className="field__error">{fields.enabled}</p>}
+    </FormDialog>
   );
 }

@@ -1,5 +1,6 @@
 import type { AlertState } from '@zpanel/contracts';
-import { useId, useState } from 'react';
+import { useState } from 'react';
+import { SelectField } from '../../../components/select-field';
 import { ErrorState } from '../../../components/error-state';
 import { Pagination, usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
@@ -27,32 +28,26 @@ export function AlertsList({ teamId, serverId }: { teamId: string; serverId: str
   const [state, setState] = useState<AlertState | ''>('');
   const [page, setPage] = usePageParam();
   const alerts = useServerAlerts(teamId, serverId, state || undefined, page);
-  const filterId = useId();
 
   return (
     <section className="panel alerts" aria-label="Alerts">
       <header className="alerts__head">
         <h2 className="servers__heading">Alerts</h2>
-        <div className="field alerts__filter">
-          <label className="field__label" htmlFor={filterId}>
-            Show
-          </label>
-          <select
-            id={filterId}
-            className="input"
-            value={state}
-            onChange={(event) => {
-              setState(event.target.value as AlertState | '');
-              setPage(1);
-            }}
-          >
-            {FILTERS.map(({ value, label }) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          label="Show"
+          className="alerts__filter"
+          value={state}
+          onChange={(event) => {
+            setState(event.target.value as AlertState | '');
+            setPage(1);
+          }}
+        >
+          {FILTERS.map(({ value, label }) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
       </header>
       {alerts.isPending && <Skeleton lines={3} />}
       {alerts.isError && <ErrorState error={alerts.error} />}

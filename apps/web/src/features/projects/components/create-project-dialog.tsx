@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { useCreateProject } from '../mutations';
@@ -16,8 +15,7 @@ export function CreateProjectDialog({ teamId, onClose }: { teamId: string; onClo
   const [description, setDescription] = useState('');
   const errors = fieldErrors(create.error);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     create.mutate(
       { name: name.trim(), ...(description.trim() ? { description: description.trim() } : {}) },
       { onSuccess: (project) => void navigate(`/projects/${project.id}`) },
@@ -25,35 +23,34 @@ export function CreateProjectDialog({ teamId, onClose }: { teamId: string; onClo
   };
 
   return (
-    <Dialog title="Create project" description="A project groups applications; it starts with a production environment." onClose={onClose}>
-      <form className="form" onSubmit={submit} aria-label="Create project">
-        <TextField
-          label="Name"
-          required
-          maxLength={100}
-          placeholder="Shop"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          error={errors.name}
-        />
-        <TextField
-          label="Description (optional)"
-          maxLength={500}
-          placeholder="Storefront and its workers"
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          error={errors.description}
-        />
-        <FormFailure error={create.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? 'Creating…' : 'Create project'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Create project"
+      description="A project groups applications; it starts with a production environment."
+      formLabel="Create project"
+      onSubmit={submit}
+      onClose={onClose}
+      submission={create}
+      fields={FIELDS}
+      submitLabel="Create project"
+      pendingLabel="Creating…"
+    >
+      <TextField
+        label="Name"
+        required
+        maxLength={100}
+        placeholder="Shop"
+        value={name}
+        onChange={(event) => setName(event.target.value)}
+        error={errors.name}
+      />
+      <TextField
+        label="Description (optional)"
+        maxLength={500}
+        placeholder="Storefront and its workers"
+        value={description}
+        onChange={(event) => setDescription(event.target.value)}
+        error={errors.description}
+      />
+    </FormDialog>
   );
 }

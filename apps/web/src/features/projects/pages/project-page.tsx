@@ -2,9 +2,8 @@ import { ENVIRONMENT_NAME_PATTERN, type EnvironmentDto } from '@zpanel/contracts
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { Dialog } from '../../../components/dialog';
+import { FormDialog } from '../../../components/form-dialog';
 import { ErrorState } from '../../../components/error-state';
-import { FormFailure } from '../../../components/form-failure';
 import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
@@ -243,46 +242,36 @@ function AddEnvironmentDialog({
       : undefined;
 
   return (
-    <Dialog
+    <FormDialog
       title="Add environment"
       description="Staging, preview…: applications in it are separate from production's, with their own shared variables."
-      onClose={onClose}
-    >
-      <form
-        className="form"
-        aria-label="Add environment"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate(
-            { name },
-            {
-              onSuccess: (environment) => {
-                onCreated(environment);
-                onClose();
-              },
+      formLabel="Add environment"
+      onSubmit={() =>
+        create.mutate(
+          { name },
+          {
+            onSuccess: (environment) => {
+              onCreated(environment);
+              onClose();
             },
-          );
-        }}
-      >
-        <TextField
-          label="Name"
-          required
-          maxLength={40}
-          placeholder="staging"
-          value={name}
-          onChange={(event) => setName(event.target.value.toLowerCase())}
-          error={errors.name ?? hint}
-        />
-        <FormFailure error={create.error} fields={['name']} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={create.isPending}>
-            {create.isPending ? 'Adding…' : 'Add environment'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+          },
+        )
+      }
+      onClose={onClose}
+      submission={create}
+      fields={['name']}
+      submitLabel="Add environment"
+      pendingLabel="Adding…"
+    >
+      <TextField
+        label="Name"
+        required
+        maxLength={40}
+        placeholder="staging"
+        value={name}
+        onChange={(event) => setName(event.target.value.toLowerCase())}
+        error={errors.name ?? hint}
+      />
+    </FormDialog>
   );
 }

@@ -1,10 +1,12 @@
 import { CHECK_INTERVAL_LIMITS, POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type SshKeyDto } from '@zpanel/contracts';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
 import { Dialog } from '../../../components/dialog';
 import { ErrorState } from '../../../components/error-state';
+import { Field } from '../../../components/field';
 import { FormFailure } from '../../../components/form-failure';
+import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { bytes, CHECK_INTERVAL_HINT, parseCheckInterval } from '../../../shared/servers/labels';
@@ -55,7 +57,6 @@ function KeyStep({
   const [created, setCreated] = useState<SshKeyDto>();
   const [name, setName] = useState('');
   const [privateKey, setPrivateKey] = useState('');
-  const pasteId = useId();
   const fields = fieldErrors(create.error);
   // Until the user picks, existing keys come first when there are any.
   const effective: KeySource = source ?? (existing.length > 0 ? 'existing' : 'generate');
@@ -121,24 +122,14 @@ function KeyStep({
         ))}
       </fieldset>
       {effective === 'existing' && (
-        <div className="field">
-          <label className="field__label" htmlFor={`${pasteId}-existing`}>
-            Team key
-          </label>
-          <select
-            id={`${pasteId}-existing`}
-            className="input"
-            value={selected}
-            onChange={(event) => onChosen(existing.find((key) => key.id === event.target.value))}
-          >
-            <option value="">Choose a key…</option>
-            {existing.map((key) => (
-              <option key={key.id} value={key.id}>
-                {key.name} ({key.fingerprint})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Team key" value={selected} onChange={(event) => onChosen(existing.find((key) => key.id === event.target.value))}>
+          <option value="">Choose a key…</option>
+          {existing.map((key) => (
+            <option key={key.id} value={key.id}>
+              {key.name} ({key.fingerprint})
+            </option>
+          ))}
+        </SelectField>
       )}
       {effective !== 'existing' && (
         <TextField
@@ -152,27 +143,25 @@ function KeyStep({
         />
       )}
       {effective === 'paste' && (
-        <div className="field">
-          <label className="field__label" htmlFor={pasteId}>
-            Private key
-          </label>
-          <textarea
-            id={pasteId}
-            className="input servers__textarea"
-            required
-            rows={6}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-            value={privateKey}
-            aria-invalid={fields.privateKey ? true : undefined}
-            aria-describedby={`${pasteId}-note`}
-            onChange={(event) => setPrivateKey(event.target.value)}
-          />
-          <p id={`${pasteId}-note`} className={fields.privateKey ? 'field__error' : 'field__hint'}>
-            {fields.privateKey ?? 'Stored encrypted; Zpanel never shows it again. A key with a passphrase is not supported.'}
-          </p>
-        </div>
+        <Field
+          label="Private key"
+          error={fields.privateKey}
+          hint="Stored encrypted; Zpanel never shows it again. A key with a passphrase is not supported."
+        >
+          {(control) => (
+            <textarea
+              {...control}
+              className="input servers__textarea"
+              required
+              rows={6}
+              spellCheck={false}
+              autoComplete="off"
+              placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+              value={privateKey}
+              onChange={(event) => setPrivateKey(event.target.value)}
+            />
+          )}
+        </Field>
       )}
       <FormFailure error={create.error} fields={['name', 'privateKey']} />
       <div className="form__actions">

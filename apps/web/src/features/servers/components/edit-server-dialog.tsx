@@ -1,7 +1,7 @@
 import { CHECK_INTERVAL_LIMITS, POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type ServerDto, type UpdateServerRequest } from '@zpanel/contracts';
-import { useId, useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { useState } from 'react';
+import { FormDialog } from '../../../components/form-dialog';
+import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { CHECK_INTERVAL_HINT, parseCheckInterval } from '../../../shared/servers/labels';
@@ -26,7 +26,6 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
   const [sshKeyId, setSshKeyId] = useState(server.sshKeyId);
   const [description, setDescription] = useState(server.description);
   const [checkInterval, setCheckInterval] = useState(String(server.checkIntervalSeconds));
-  const keyId = useId();
   const fields = fieldErrors(update.error);
   const nameHint = SERVER_NAME_PATTERN.test(name) ? undefined : 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).';
   const userHint = POSIX_USER_PATTERN.test(user) ? undefined : 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.';
@@ -34,8 +33,9 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
   const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
   const interval = parseCheckInterval(checkInterval);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const invalid = Boolean(nameHint || userHint || portHint || interval.error);
+
+  const submit = () => {
     if (nameHint || userHint || portHint || interval.error) return;
     const next: Required<UpdateServerRequest> = {
       name,
@@ -59,80 +59,70 @@ export function EditServerDialog({ teamId, server, onClose }: EditServerDialogPr
   };
 
   return (
-    <Dialog
+    <FormDialog
       title={`Edit ${server.name}`}
       description="Changing the host, port, user or key means the server has to be validated again."
+      formLabel="Edit server"
+      onSubmit={submit}
       onClose={onClose}
+      submission={update}
+      fields={FIELDS}
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      disabled={invalid}
     >
-      <form className="form" onSubmit={submit} aria-label="Edit server">
-        <TextField
-          label="Name"
-          required
-          maxLength={63}
-          value={name}
-          onChange={(event) => setName(event.target.value.toLowerCase())}
-          error={fields.name ?? nameHint}
-        />
-        <TextField label="Host" required maxLength={253} value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
-        <TextField
-          label="Port"
-          required
-          type="number"
-          min={1}
-          max={65_535}
-          value={port}
-          onChange={(event) => setPort(event.target.value)}
-          error={fields.port ?? portHint}
-        />
-        <TextField
-          label="User"
-          required
-          maxLength={32}
-          value={user}
-          onChange={(event) => setUser(event.target.value)}
-          error={fields.user ?? userHint}
-        />
-        <div className="field">
-          <label className="field__label" htmlFor={keyId}>
-            SSH key
-          </label>
-          <select id={keyId} className="input" value={sshKeyId} onChange={(event) => setSshKeyId(event.target.value)}>
-            {!keys.data?.items.some((key) => key.id === sshKeyId) && <option value={sshKeyId}>Current key</option>}
-            {keys.data?.items.map((key) => (
-              <option key={key.id} value={key.id}>
-                {key.name} ({key.fingerprint})
-              </option>
-            ))}
-          </select>
-          {fields.sshKeyId && <p className="field__error">{fields.sshKeyId}</p>}
-        </div>
-        <TextField
-          label="Description"
-          maxLength={500}
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          error={fields.description}
-        />
-        <TextField
-          label="Check interval (seconds)"
-          type="number"
-          min={CHECK_INTERVAL_LIMITS.min}
-          max={CHECK_INTERVAL_LIMITS.max}
-          value={checkInterval}
-          onChange={(event) => setCheckInterval(event.target.value)}
-          error={fields.checkIntervalSeconds ?? interval.error}
-          hint={CHECK_INTERVAL_HINT}
-        />
-        <FormFailure error={update.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={update.isPending || Boolean(nameHint || userHint || portHint || interval.error)}>
-            {update.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <TextField
+        label="Name"
+        required
+        maxLength={63}
+        value={name}
+        onChange={(event) => setName(event.target.value.toLowerCase())}
+        error={fields.name ?? nameHint}
+      />
+      <TextField label="Host" required maxLength={253} value={host} onChange={(event) => setHost(event.target.value)} error={fields.host} />
+      <TextField
+        label="Port"
+        required
+        type="number"
+        min={1}
+        max={65_535}
+        value={port}
+        onChange={(event) => setPort(event.target.value)}
+        error={fields.port ?? portHint}
+      />
+      <TextField
+        label="User"
+        required
+        maxLength={32}
+        value={user}
+        onChange={(event) => setUser(event.target.value)}
+        error={fields.user ?? userHint}
+      />
+      <SelectField label="SSH key" value={sshKeyId} error={fields.sshKeyId} onChange={(event) => setSshKeyId(event.target.value)}>
+        {!keys.data?.items.some((key) => key.id === sshKeyId) && <option value={sshKeyId}>Current key</option>}
+        {keys.data?.items.map((key) => (
+          <option key={key.id} value={key.id}>
+            {key.name} ({key.fingerprint})
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="Description"
+        maxLength={500}
+        value={description}
+        onChange={(event) => setDescription(event.target.value)}
+        error={fields.description}
+      />
+      <TextField
+        label="Check interval (seconds)"
+        type="number"
+        min={CHECK_INTERVAL_LIMITS.min}
+        max={CHECK_INTERVAL_LIMITS.max}
+        value={checkInterval}
+        onChange={(event) => setCheckInterval(event.target.value)}
+        error={fields.checkIntervalSeconds ?? interval.error}
+        hint={CHECK_INTERVAL_HINT}
+      />
+    </FormDialog>
   );
 }

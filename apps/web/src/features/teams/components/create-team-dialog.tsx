@@ -1,7 +1,6 @@
 import type { TeamMembershipDto } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { useCreateTeam } from '../mutations';
@@ -17,25 +16,17 @@ export function CreateTeamDialog({ onCreated, onClose }: CreateTeamDialogProps) 
   const fields = fieldErrors(createTeam.error);
 
   return (
-    <Dialog title="Create team" description="You will be its owner. Apps and servers belong to a team." onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          createTeam.mutate({ name: name.trim() }, { onSuccess: onCreated });
-        }}
-      >
-        <TextField label="Team name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
-        <FormFailure error={createTeam.error} fields={['name']} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={createTeam.isPending}>
-            {createTeam.isPending ? 'Creating…' : 'Create team'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Create team"
+      description="You will be its owner. Apps and servers belong to a team."
+      onSubmit={() => createTeam.mutate({ name: name.trim() }, { onSuccess: onCreated })}
+      onClose={onClose}
+      submission={createTeam}
+      fields={['name']}
+      submitLabel="Create team"
+      pendingLabel="Creating…"
+    >
+      <TextField label="Team name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
+    </FormDialog>
   );
 }

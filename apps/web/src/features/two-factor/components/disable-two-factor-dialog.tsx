@@ -1,8 +1,6 @@
 import { useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
-import '../../../components/confirm-dialog.css';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useDisableTwoFactor } from '../mutations';
 
@@ -19,47 +17,43 @@ export function DisableTwoFactorDialog({ onDisabled, onClose }: DisableTwoFactor
   const fields = twoFactorFieldErrors(disable.error);
   const complete = password !== '' && code.trim() !== '';
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (!complete) return;
     disable.mutate({ password, code: code.trim() }, { onSuccess: onDisabled });
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Turn off two-factor authentication"
       description="Signing in will need only your password. Confirm with your password and a code from your authenticator app, or a recovery code."
+      onSubmit={submit}
       onClose={onClose}
+      submission={disable}
+      fields={['password', 'code']}
+      failureMessage={twoFactorFailureMessage(disable.error)}
+      submitLabel="Turn off"
+      pendingLabel="Turning off…"
+      disabled={!complete}
+      tone="danger"
     >
-      <form className="form" onSubmit={submit}>
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          error={fields.password}
-        />
-        <TextField
-          label="Authentication or recovery code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          required
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          error={fields.code}
-        />
-        <FormFailure error={disable.error} fields={['password', 'code']} message={twoFactorFailureMessage(disable.error)} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--danger" disabled={!complete || disable.isPending}>
-            {disable.isPending ? 'Turning off…' : 'Turn off'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <TextField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+        error={fields.password}
+      />
+      <TextField
+        label="Authentication or recovery code"
+        autoComplete="one-time-code"
+        spellCheck={false}
+        required
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+        error={fields.code}
+      />
+    </FormDialog>
   );
 }

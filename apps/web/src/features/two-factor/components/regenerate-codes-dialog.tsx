@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useRegenerateRecoveryCodes } from '../mutations';
@@ -16,8 +15,7 @@ export function RegenerateCodesDialog({ onRegenerated, onClose }: RegenerateCode
   const [code, setCode] = useState('');
   const fields = twoFactorFieldErrors(regenerate.error);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (code.trim() === '') return;
     regenerate.mutate(
       { code: code.trim() },
@@ -31,31 +29,27 @@ export function RegenerateCodesDialog({ onRegenerated, onClose }: RegenerateCode
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Regenerate recovery codes"
       description="Your current recovery codes stop working. Confirm with a code from your authenticator app, or an unused recovery code."
+      onSubmit={submit}
       onClose={onClose}
+      submission={regenerate}
+      fields={['code']}
+      failureMessage={twoFactorFailureMessage(regenerate.error)}
+      submitLabel="Regenerate codes"
+      pendingLabel="Regenerating…"
+      disabled={code.trim() === ''}
     >
-      <form className="form" onSubmit={submit}>
-        <TextField
-          label="Authentication or recovery code"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          required
-          value={code}
-          onChange={(event) => setCode(event.target.value)}
-          error={fields.code}
-        />
-        <FormFailure error={regenerate.error} fields={['code']} message={twoFactorFailureMessage(regenerate.error)} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={code.trim() === '' || regenerate.isPending}>
-            {regenerate.isPending ? 'Regenerating…' : 'Regenerate codes'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <TextField
+        label="Authentication or recovery code"
+        autoComplete="one-time-code"
+        spellCheck={false}
+        required
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+        error={fields.code}
+      />
+    </FormDialog>
   );
 }

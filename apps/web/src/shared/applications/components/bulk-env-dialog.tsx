@@ -1,7 +1,6 @@
 import type { EnvVarDto } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import type { EnvOwner } from '../api';
 import { errorsByField } from '../application-form';
 import { formatDotenv, lineOfProblem } from '../dotenv';
@@ -37,38 +36,33 @@ export function BulkEnvDialog({ teamId, owner, current, onClose }: BulkEnvDialog
   });
   const neither = !buildTime && !runtime;
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (neither) return;
     replace.mutate({ dotenv: text, buildTime, runtime }, { onSuccess: onClose });
   };
 
   return (
-    <Dialog
+    <FormDialog
       title="Edit as .env"
       description={`One KEY=value per line; # starts a comment; quote values with spaces or line breaks. Saving replaces ${ENV_SCOPE_TEXTS[owner.scope].replaced}: a key you remove is deleted.`}
+      formLabel="Edit as .env"
+      onSubmit={submit}
       onClose={onClose}
+      submission={replace}
+      fields={['dotenv', 'runtime', 'buildTime']}
+      submitLabel="Replace variables"
+      pendingLabel="Saving…"
+      disabled={neither}
     >
-      <form className="form" onSubmit={submit} aria-label="Edit as .env">
-        <TextAreaField label=".env" rows={14} value={text} onChange={(event) => setText(event.target.value)} errors={dotenvProblems} />
-        <div className="applications__checks">
-          <CheckboxField label="Available at build time" checked={buildTime} onChange={(event) => setBuildTime(event.target.checked)} />
-          <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
-        </div>
-        <p className={neither || problems.runtime ? 'field__error' : 'field__hint'}>
-          {problems.runtime?.[0] ??
-            (neither ? 'A variable must be available at build time, at run time, or both.' : 'These apply to every variable of the text.')}
-        </p>
-        <FormFailure error={replace.error} fields={['dotenv', 'runtime', 'buildTime']} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={replace.isPending || neither}>
-            {replace.isPending ? 'Saving…' : 'Replace variables'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <TextAreaField label=".env" rows={14} value={text} onChange={(event) => setText(event.target.value)} errors={dotenvProblems} />
+      <div className="applications__checks">
+        <CheckboxField label="Available at build time" checked={buildTime} onChange={(event) => setBuildTime(event.target.checked)} />
+        <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
+      </div>
+      <p className={neither || problems.runtime ? 'field__error' : 'field__hint'}>
+        {problems.runtime?.[0] ??
+          (neither ? 'A variable must be available at build time, at run time, or both.' : 'These apply to every variable of the text.')}
+      </p>
+    </FormDialog>
   );
 }

@@ -1,7 +1,6 @@
 import type { EnvVarDto } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import type { EnvOwner } from '../api';
@@ -30,55 +29,54 @@ export function EnvVarDialog({ teamId, owner, editing, suggestedKey = '', onClos
   const errors = fieldErrors(upsert.error);
   const neither = !buildTime && !runtime;
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     if (neither) return;
     upsert.mutate({ key: key.trim(), value, buildTime, runtime }, { onSuccess: onClose });
   };
 
   return (
-    <Dialog title={editing ? `Edit ${editing.key}` : 'Add variable'} description={ENV_SCOPE_TEXTS[owner.scope].ownVariable} onClose={onClose}>
-      <form className="form" onSubmit={submit} aria-label={editing ? 'Edit variable' : 'Add variable'}>
-        <TextField
-          label="Key"
-          required
-          maxLength={256}
-          placeholder="DATABASE_URL"
-          value={key}
-          readOnly={Boolean(editing)}
-          onChange={(event) => setKey(event.target.value)}
-          error={errors.key}
-          hint="Letters, digits and _, not starting with a digit."
+    <FormDialog
+      title={editing ? `Edit ${editing.key}` : 'Add variable'}
+      description={ENV_SCOPE_TEXTS[owner.scope].ownVariable}
+      formLabel={editing ? 'Edit variable' : 'Add variable'}
+      onSubmit={submit}
+      onClose={onClose}
+      submission={upsert}
+      fields={FIELDS}
+      submitLabel="Save"
+      pendingLabel="Saving…"
+      disabled={neither}
+    >
+      <TextField
+        label="Key"
+        required
+        maxLength={256}
+        placeholder="DATABASE_URL"
+        value={key}
+        readOnly={Boolean(editing)}
+        onChange={(event) => setKey(event.target.value)}
+        error={errors.key}
+        hint="Letters, digits and _, not starting with a digit."
+      />
+      <TextAreaField
+        label="Value"
+        rows={4}
+        value={value}
+        onChange={(event) => setValue(event.target.value)}
+        error={errors.value}
+        hint="Stored encrypted. Quotes, $ and line breaks reach the container as typed."
+      />
+      <div className="applications__checks">
+        <CheckboxField
+          label="Available at build time (build argument)"
+          checked={buildTime}
+          onChange={(event) => setBuildTime(event.target.checked)}
         />
-        <TextAreaField
-          label="Value"
-          rows={4}
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-          error={errors.value}
-          hint="Stored encrypted. Quotes, $ and line breaks reach the container as typed."
-        />
-        <div className="applications__checks">
-          <CheckboxField
-            label="Available at build time (build argument)"
-            checked={buildTime}
-            onChange={(event) => setBuildTime(event.target.checked)}
-          />
-          <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
-        </div>
-        {(neither || errors.runtime || errors.buildTime) && (
-          <p className="field__error">{errors.runtime ?? errors.buildTime ?? 'A variable must be available at build time, at run time, or both.'}</p>
-        )}
-        <FormFailure error={upsert.error} fields={FIELDS} />
-        <div className="form__actions">
-          <button type="button" className="button button--secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={upsert.isPending || neither}>
-            {upsert.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+        <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />
+      </div>
+      {(neither || errors.runtime || errors.buildTime) && (
+        <p className="field__error">{errors.runtime ?? errors.buildTime ?? 'A variable must be available at build time, at run time, or both.'}</p>
+      )}
+    </FormDialog>
   );
 }

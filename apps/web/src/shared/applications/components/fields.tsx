@@ -16,34 +16,6 @@ function Note({ id, hint, error }: NoteProps) {
   );
 }
 
-interface SelectFieldProps extends Omit<React.SelectHTMLAttributes<HTMLSelectElement>, 'id'> {
-  label: string;
-  hint?: string;
-  error?: string;
-}
-
-/** A labelled select with its hint or error below, like TextField. */
-export function SelectField({ label, hint, error, className, children, ...select }: SelectFieldProps) {
-  const id = useId();
-  return (
-    <div className={className ? `field ${className}` : 'field'}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <select
-        id={id}
-        className="input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error || hint ? `${id}-note` : undefined}
-        {...select}
-      >
-        {children}
-      </select>
-      <Note id={`${id}-note`} hint={hint} error={error} />
-    </div>
-  );
-}
-
 interface TextAreaFieldProps extends Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> {
   label: string;
   hint?: string;

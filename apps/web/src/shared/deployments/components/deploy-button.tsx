@@ -1,8 +1,7 @@
 import type { ApplicationDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Dialog } from '../../../components/dialog';
-import { FormFailure } from '../../../components/form-failure';
+import { FormDialog } from '../../../components/form-dialog';
 import { deploymentHref } from '../labels';
 import { useDeploy } from '../mutations';
 
@@ -39,34 +38,22 @@ export function DeployButton({ teamId, application, refusal, className = 'button
         Deploy
       </button>
       {asking && (
-        <Dialog
+        <FormDialog
           title={`Deploy ${application.name}?`}
           description={`Zpanel ${application.buildPack === 'image' ? 'runs' : 'builds'} ${what}, starts it beside the running version and switches traffic once its health check passes. A deployment still waiting in the queue is replaced by this one.`}
+          onSubmit={() =>
+            deploy.mutate(application.id, {
+              onSuccess: (created) => {
+                setAsking(false);
+                void navigate(deploymentHref(created));
+              },
+            })
+          }
           onClose={() => setAsking(false)}
-        >
-          <form
-            className="form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              deploy.mutate(application.id, {
-                onSuccess: (created) => {
-                  setAsking(false);
-                  void navigate(deploymentHref(created));
-                },
-              });
-            }}
-          >
-            <FormFailure error={deploy.error} fields={[]} />
-            <div className="form__actions">
-              <button type="button" className="button button--secondary" onClick={() => setAsking(false)}>
-                Cancel
-              </button>
-              <button type="submit" className="button" disabled={deploy.isPending}>
-                {deploy.isPending ? 'Queueing…' : 'Deploy'}
-              </button>
-            </div>
-          </form>
-        </Dialog>
+          submission={deploy}
+          submitLabel="Deploy"
+          pendingLabel="Queueing…"
+        />
       )}
     </>
   );
