@@ -8,21 +8,27 @@ export interface ContainerMetricDto {
   memoryLimitBytes: number | null;
 }
 
-/**
- * One sample of a server. Percentages are 0..100 of the whole machine (CPU over all cores).
- * Fields are null when the server was unreachable or the value could not be read.
- */
-export interface ServerMetricSampleDto {
-  ts: string;
-  reachable: boolean;
+/** What a server's host reads out: null where a figure could not be read. */
+export interface HostStats {
+  /** Busy share of all cores, 0..100. */
   cpuPercent: number | null;
   memoryUsedBytes: number | null;
   memoryTotalBytes: number | null;
+  /** Of the root filesystem; total is used + available, so used/total is what `df` prints as Use%. */
   diskUsedBytes: number | null;
   diskTotalBytes: number | null;
   load1: number | null;
   load5: number | null;
   load15: number | null;
+}
+
+/**
+ * One sample of a server. Percentages are 0..100 of the whole machine (CPU over all cores).
+ * Fields are null when the server was unreachable or the value could not be read.
+ */
+export interface ServerMetricSampleDto extends HostStats {
+  ts: string;
+  reachable: boolean;
   /** Per-container usage; only on raw samples (downsampled points carry none). */
   containers: ContainerMetricDto[];
 }

@@ -14,19 +14,25 @@ export type ContainerOperationResult =
   | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
   | { ok: false; status: 400 | 404 | 409 | 503; message: string };
 
+/** What syncing a server's proxy did to its network, container and config. */
+export interface ProxySyncOutcome {
+  network: 'created' | 'kept';
+  /** `recreated`: its network, image or settings (ports, HTTPS) changed; `started`: it existed but was stopped. */
+  container: 'created' | 'recreated' | 'started' | 'kept';
+  /** `loaded`: a new container started with it; `reloaded`: the running Caddy took it; `unchanged`: nothing to do. */
+  config: 'loaded' | 'reloaded' | 'unchanged';
+  /** Domains routed. */
+  routes: number;
+  durationMs: number;
+}
+
 /** What a proxy sync did on the server, or why it did nothing. */
 export type ProxySyncJobResult =
   | { skipped: 'server deleted' | 'server not validated' }
-  | {
-      network: 'created' | 'kept';
-      container: 'created' | 'recreated' | 'started' | 'kept';
-      config: 'loaded' | 'reloaded' | 'unchanged';
-      /** Domains routed. */
-      routes: number;
+  | (ProxySyncOutcome & {
       /** Stored values left out because they failed their allowlist (an application or a domain). */
       refused: number;
-      durationMs: number;
-    };
+    });
 
 /**
  * Queue and job names. These strings are stored in Redis by BullMQ: never rename a value

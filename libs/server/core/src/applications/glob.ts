@@ -227,6 +227,15 @@ function matchCompiled(glob: CompiledGlob, path: string, budget: Budget): boolea
   return false;
 }
 
+/** Whether one of `globs` matches (they are tried in order); null once the budget is spent. */
+function matchAny(globs: readonly CompiledGlob[], path: string, budget: Budget): boolean | null {
+  for (const glob of globs) {
+    const matched = matchCompiled(glob, path, budget);
+    if (matched !== false) return matched;
+  }
+  return false;
+}
+
 const relative = (path: string) => path.replace(/^\/+/, '');
 
 /** Whether a name or repository path (no leading `/` needed) matches one glob (no negation). Throws GlobSyntaxError on a bad glob. */
@@ -259,26 +268,11 @@ export function matchWatchPaths(patterns: readonly string[], paths: readonly str
       unchecked = `a changed path is longer than ${GLOB_LIMITS.pathLength} characters`;
       continue;
     }
-    let included = false;
-    for (const glob of positive) {
-      const matched = matchCompiled(glob, path, budget);
-      if (matched === null) return { result: 'unchecked', reason: 'the watch paths take too long to compare with the changed files' };
-      if (matched) {
-        included = true;
-        break;
-      }
-    }
-    if (!included) continue;
-    let excluded = false;
-    for (const glob of negative) {
-      const matched = matchCompiled(glob, path, budget);
-      if (matched === null) return { result: 'unchecked', reason: 'the watch paths take too long to compare with the changed files' };
-      if (matched) {
-        excluded = true;
-        break;
-      }
-    }
-    if (!excluded) return { result: 'match', path };
+    const included = matchAny(positive, path, budget);
+    const excluded = included ? matchAny(negative, path, budget) : false;
+    if (included === null || excluded === null)
+      return { result: 'unchecked', reason: 'the watch paths take too long to compare with the changed files' };
+    if (included && !excluded) return { result: 'match', path };
   }
   return unchecked ? { result: 'unchecked', reason: unchecked } : { result: 'no-match' };
 }

@@ -3,7 +3,7 @@ import { AppException } from '@zpanel/core';
 import { ErrorCode } from '@zpanel/contracts';
 import type Docker from 'dockerode';
 import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
-import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogStreamName } from './log-demux';
+import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogLineHandler } from './log-demux';
 
 /** The label that marks containers Zpanel created and manages on a server. */
 export const ZPANEL_MANAGED_LABEL = 'zpanel.managed';
@@ -78,7 +78,7 @@ export interface ContainerOperations {
   /** A finished read of the log, stdout and stderr apart. */
   logs(id: string, options?: LogsOptions): Promise<ContainerLogs>;
   /** Calls `onLine` for each complete line until `signal` aborts (resolves) or the container stops (resolves). */
-  followLogs(id: string, options: FollowLogsOptions, onLine: (stream: LogStreamName, line: string) => void, signal: AbortSignal): Promise<void>;
+  followLogs(id: string, options: FollowLogsOptions, onLine: LogLineHandler, signal: AbortSignal): Promise<void>;
 }
 
 export class ContainerNotFoundError extends AppException {
@@ -190,12 +190,7 @@ export class DockerContainers implements ContainerOperations {
     return tty ? { stdout: buffer.toString('utf8'), stderr: '' } : demuxLogBuffer(buffer);
   }
 
-  async followLogs(
-    id: string,
-    options: FollowLogsOptions,
-    onLine: (stream: LogStreamName, line: string) => void,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async followLogs(id: string, options: FollowLogsOptions, onLine: LogLineHandler, signal: AbortSignal): Promise<void> {
     const containerId = parseContainerId(id);
     const tail = parseLogTail(options.tail);
     const since = parseLogSince(options.since);

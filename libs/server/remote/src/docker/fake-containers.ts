@@ -13,7 +13,7 @@ import {
   type RemoveOptions,
   type StopOptions,
 } from './containers';
-import { type LogStreamName, capLine } from './log-demux';
+import { type LogLineHandler, type LogStreamName, capLine } from './log-demux';
 
 export interface FakeContainerSeed {
   id: string;
@@ -37,7 +37,7 @@ interface FakeContainer {
   log: FakeLogLine[];
 }
 
-type Follower = { containerId: string; since: number | undefined; onLine: (stream: LogStreamName, line: string) => void; done: () => void };
+type Follower = { containerId: string; since: number | undefined; onLine: LogLineHandler; done: () => void };
 
 /**
  * In-memory `ContainerOperations` for unit tests: same validation and errors as the real one,
@@ -158,12 +158,7 @@ export class FakeContainerOperations implements ContainerOperations {
     return { stdout: text('stdout'), stderr: text('stderr') };
   }
 
-  async followLogs(
-    id: string,
-    options: FollowLogsOptions,
-    onLine: (stream: LogStreamName, line: string) => void,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async followLogs(id: string, options: FollowLogsOptions, onLine: LogLineHandler, signal: AbortSignal): Promise<void> {
     const containerId = parseContainerId(id);
     const tail = parseLogTail(options.tail);
     const since = parseLogSince(options.since);

@@ -2,6 +2,9 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type LogStreamName = 'stdout' | 'stderr';
 
+/** Receives one complete line of a container's log. */
+export type LogLineHandler = (stream: LogStreamName, line: string) => void;
+
 /** Docker's multiplexed stream: 8-byte header (stream type, 3 zero bytes, big-endian size), then the payload. */
 const HEADER_BYTES = 8;
 const STREAM_BY_TYPE: Record<number, LogStreamName> = { 0: 'stdout', 1: 'stdout', 2: 'stderr' };
@@ -59,7 +62,7 @@ export class LogLineSplitter {
   private readonly decoders: Record<LogStreamName, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
 
   constructor(
-    private readonly onLine: (stream: LogStreamName, line: string) => void,
+    private readonly onLine: LogLineHandler,
     private readonly maxLineChars = Number.POSITIVE_INFINITY,
   ) {}
 

@@ -1,5 +1,5 @@
+import type { HostStats } from '@zpanel/contracts';
 import type { ContainerStats } from './container-stats';
-import type { HostStats } from './host-stats';
 import type { ServerSample, ServerSampler } from './server-sampler';
 
 /**

@@ -1,22 +1,11 @@
+import type { HostStats } from '@zpanel/contracts';
+
 /**
  * Host figures of a Linux server from one fixed command: two reads of /proc/stat half a second
  * apart (CPU busy share over that half second), /proc/meminfo, /proc/loadavg and `df -P -k /`.
  * The script is a constant (no user data), still run as an argv through the quoting helper.
  * Each part is parsed on its own: a part that is missing or unreadable gives nulls, not a failure.
  */
-
-export interface HostStats {
-  /** Busy share of all cores, 0..100. */
-  cpuPercent: number | null;
-  memoryUsedBytes: number | null;
-  memoryTotalBytes: number | null;
-  /** Of the root filesystem; total is used + available, so used/total is what `df` prints as Use%. */
-  diskUsedBytes: number | null;
-  diskTotalBytes: number | null;
-  load1: number | null;
-  load5: number | null;
-  load15: number | null;
-}
 
 // `sleep 0.5` is not POSIX; a shell whose sleep refuses fractions waits a whole second instead
 // (the CPU share is computed from the counters' own deltas, so the wait only has to be non-zero).

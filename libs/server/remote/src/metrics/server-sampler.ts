@@ -1,7 +1,8 @@
+import type { HostStats } from '@zpanel/contracts';
 import type Docker from 'dockerode';
 import type { RemoteShell } from '../ssh/remote-shell';
 import { type ContainerStats, type DockerStatsAnswer, containerStatsFrom } from './container-stats';
-import { HOST_STATS_ARGV, type HostStats, parseHostStats } from './host-stats';
+import { HOST_STATS_ARGV, parseHostStats } from './host-stats';
 
 export interface ServerSample {
   host: HostStats;

@@ -1,3 +1,4 @@
+import type { ProxySyncOutcome } from '@zpanel/contracts';
 import type { ZpanelDockerNames } from '@zpanel/core';
 import type { ProxySite } from './caddy-config';
 
@@ -12,17 +13,9 @@ export interface ProxySettings {
   internalCertificates?: boolean;
 }
 
-export interface ProxySyncResult {
-  network: 'created' | 'kept';
-  /** `recreated`: its network, image or settings (ports, HTTPS) changed; `started`: it existed but was stopped. */
-  container: 'created' | 'recreated' | 'started' | 'kept';
-  /** `loaded`: a new container started with it; `reloaded`: the running Caddy took it; `unchanged`: nothing to do. */
-  config: 'loaded' | 'reloaded' | 'unchanged';
+export interface ProxySyncResult extends ProxySyncOutcome {
   /** sha256 of the config now applied. */
   configHash: string;
-  /** Domains routed. */
-  routes: number;
-  durationMs: number;
 }
 
 /** Installs and configures a server's proxy; `DockerProxyConfigurator` is the real one, `FakeProxyConfigurator` the unit-test one. */

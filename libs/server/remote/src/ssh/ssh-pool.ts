@@ -40,6 +40,16 @@ export class ServerUnreachableError extends Error {
   }
 }
 
+/** `release` on the first call only: a caller that releases twice must not count twice. */
+function releaseOnce(release: () => void): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+}
+
 class Semaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
@@ -53,13 +63,10 @@ class Semaphore {
   async acquire(): Promise<() => void> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return releaseOnce(() => {
       this.active -= 1;
       this.waiting.shift()?.();
-    };
+    });
   }
 }
 
@@ -222,13 +229,10 @@ export class SshPool {
   hold(target: PooledTarget): () => void {
     const entry = this.entry(target);
     entry.holds += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return releaseOnce(() => {
       entry.holds -= 1;
       entry.lastUsed = Date.now();
-    };
+    });
   }
 
   /** Drops a server's connection (its settings changed, or it was deleted). */
