@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Ability, ErrorCode, ROLE_ABILITIES, type Role } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { TeamMemberEntity, type TeamOwnedRepository, type TeamScope, teamScope } from '@zpanel/database';
-import { DataSource } from 'typeorm';
+import { TeamMembersRepository, type TeamOwnedRepository, type TeamScope, teamScope } from '@zpanel/database';
 import type { Caller } from './caller';
 
 export interface TeamActor {
@@ -24,7 +22,7 @@ const noSuchTeam = () => new AppException(ErrorCode.NotFound, 'No such team');
  */
 @Injectable()
 export class TeamAccessService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly members: TeamMembersRepository) {}
 
   async require(caller: Caller, teamId: string, ability: Ability): Promise<TeamActor> {
     return this.check(caller, teamId, ability, noSuchTeam);
@@ -52,7 +50,7 @@ export class TeamAccessService {
 
   private async check(caller: Caller, teamId: string, ability: Ability, notFound: () => AppException): Promise<TeamActor> {
     if (caller.kind === 'token' && caller.teamId !== teamId) throw notFound();
-    const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId, userId: caller.userId });
+    const membership = await this.members.membershipFor(teamId, caller.userId);
     if (!membership) throw notFound();
     const roleAbilities = ROLE_ABILITIES[membership.role];
     const abilities = caller.kind === 'token' ? caller.abilities.filter((a) => roleAbilities.includes(a)) : roleAbilities;

@@ -27,7 +27,7 @@ export class ApiTokensController {
     @Query() query: PageQueryDto,
   ): Promise<Paginated<ApiTokenDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
-    return this.tokens.list(teamId, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin) }, query);
+    return this.tokens.list(actor.team, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin) }, query);
   }
 
   /** Only people create tokens: a token minting tokens would outlive any revocation of itself. */
@@ -42,7 +42,7 @@ export class ApiTokensController {
     // Tenancy first: another team's token must see a 404 here, like everywhere.
     const actor = await this.access.require(caller, teamId, Ability.Read);
     if (caller.kind !== 'user') throw new AppException(ErrorCode.Forbidden, 'API tokens cannot create API tokens');
-    return this.tokens.create(actor, teamId, body);
+    return this.tokens.create(actor, body);
   }
 
   @Delete(':tokenId')
@@ -58,7 +58,7 @@ export class ApiTokensController {
     @Param('tokenId', uuidParam('tokenId')) tokenId: string,
   ): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
-    await this.tokens.revoke(teamId, tokenId, {
+    await this.tokens.revoke(actor.team, tokenId, {
       userId: actor.userId,
       isAdmin: actor.abilities.includes(Ability.Admin),
       abilities: actor.abilities,

@@ -12,8 +12,8 @@ import {
   type Role,
 } from '@zpanel/contracts';
 import { AppException, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
-import { ApiTokenEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
-import { DataSource, IsNull, LessThan } from 'typeorm';
+import { type ApiTokenEntity, ApiTokensRepository, TeamMembersRepository, type TeamScope, UsersRepository } from '@zpanel/database';
+import { DataSource } from 'typeorm';
 import { pageWindow, paginated } from '../http/pagination';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
@@ -31,14 +31,13 @@ const invalid = () => new AppException(ErrorCode.Unauthorized, 'The API token is
 export class ApiTokensService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: ApiTokensRepository,
+    private readonly members: TeamMembersRepository,
+    private readonly users: UsersRepository,
     private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
     private readonly accessChanges: AccessChanges,
   ) {}
-
-  private get tokens() {
-    return this.dataSource.getRepository(ApiTokenEntity);
-  }
 
   /** Resolves a `zp_` token to a caller whose abilities never exceed its creator's current role. */
   async authenticate(token: string): Promise<TokenCaller> {
@@ -48,14 +47,13 @@ export class ApiTokensService {
   /** The same, and when the token expires (null: never), for connections that outlive a request. */
   async authenticateWithExpiry(token: string): Promise<{ caller: TokenCaller; expiresAt: Date | null }> {
     if (!isWellFormedToken(token, 'zp')) throw invalid();
-    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    const row = await this.tokens.findByTokenHash(hashOpaqueToken(token));
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw invalid();
-    const membership = await this.dataSource.getRepository(TeamMemberEntity).findOneBy({ teamId: row.teamId, userId: row.createdBy });
+    const membership = await this.members.membershipFor(row.teamId, row.createdBy);
     // The creator left the team: the token goes with them.
     if (!membership) throw invalid();
     await this.rateLimiter.consume({ key: `token:${row.id}`, limit: TOKEN_REQUESTS_PER_MINUTE, windowMs: 60_000 });
-    await this.tokens.update({ id: row.id, lastUsedAt: IsNull() }, { lastUsedAt: new Date() });
-    await this.tokens.update({ id: row.id, lastUsedAt: LessThan(new Date(Date.now() - LAST_USED_RESOLUTION_MS)) }, { lastUsedAt: new Date() });
+    await this.tokens.touchLastUsed(row.id, LAST_USED_RESOLUTION_MS);
     const allowed = ROLE_ABILITIES[membership.role];
     const caller: TokenCaller = {
       kind: 'token',
@@ -68,8 +66,7 @@ export class ApiTokensService {
   }
 
   async create(
-    actor: { userId: string; role: Role },
-    teamId: string,
+    actor: { userId: string; role: Role; team: TeamScope },
     input: { name: string; abilities: Ability[]; expiresAt?: string },
   ): Promise<CreatedApiTokenResponse> {
     const allowed = ROLE_ABILITIES[actor.role];
@@ -84,8 +81,7 @@ export class ApiTokensService {
       throw AppException.validation([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
     const token = generateOpaqueToken('zp');
     const saved = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.getRepository(ApiTokenEntity).save({
-        teamId,
+      const row = await this.tokens.in(manager).create(actor.team, {
         createdBy: actor.userId,
         name: input.name,
         abilities: [...new Set(input.abilities)],
@@ -96,7 +92,7 @@ export class ApiTokensService {
       await this.audit.record(
         {
           action: AuditAction.ApiTokenCreated,
-          teamId,
+          teamId: actor.team.teamId,
           actor: { kind: 'user', userId: actor.userId },
           target: { type: 'api_token', id: row.id },
           metadata: { name: row.name, abilities: row.abilities },
@@ -110,10 +106,13 @@ export class ApiTokensService {
   }
 
   /** Admins see every token of the team; others see the ones they created. */
-  async list(teamId: string, viewer: { userId: string; isAdmin: boolean }, query: PageQuery): Promise<Paginated<ApiTokenDto>> {
+  async list(team: TeamScope, viewer: { userId: string; isAdmin: boolean }, query: PageQuery): Promise<Paginated<ApiTokenDto>> {
     const window = pageWindow(query);
-    const where = viewer.isAdmin ? { teamId } : { teamId, createdBy: viewer.userId };
-    const [rows, total] = await this.tokens.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: window.skip, take: window.perPage });
+    const [rows, total] = await this.tokens.pageNewestFirst(
+      team,
+      { skip: window.skip, take: window.perPage },
+      viewer.isAdmin ? undefined : viewer.userId,
+    );
     return paginated(await this.toDtos(rows), total, window);
   }
 
@@ -123,11 +122,11 @@ export class ApiTokensService {
    * leaked weak token cannot take down the stronger tokens of the same person.
    */
   async revoke(
-    teamId: string,
+    team: TeamScope,
     tokenId: string,
     actor: { userId: string; isAdmin: boolean; abilities: readonly Ability[]; caller: Caller },
   ): Promise<void> {
-    const row = await this.tokens.findOneBy({ id: tokenId, teamId });
+    const row = await this.tokens.find(team, tokenId);
     if (!row) throw new AppException(ErrorCode.NotFound, 'No such API token in this team');
     if (!actor.isAdmin && row.createdBy !== actor.userId)
       throw new AppException(ErrorCode.Forbidden, "Only the token's creator or an admin can revoke it");
@@ -142,11 +141,11 @@ export class ApiTokensService {
     }
     if (row.revokedAt) throw new AppException(ErrorCode.Conflict, 'The token is already revoked');
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ApiTokenEntity).update({ id: tokenId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.tokens.in(manager).revoke(team, tokenId);
       await this.audit.record(
         {
           action: AuditAction.ApiTokenRevoked,
-          teamId,
+          teamId: team.teamId,
           actor: actor.caller,
           target: { type: 'api_token', id: tokenId },
           metadata: { name: row.name },
@@ -158,9 +157,7 @@ export class ApiTokensService {
   }
 
   private async toDtos(rows: ApiTokenEntity[]): Promise<ApiTokenDto[]> {
-    const creatorIds = [...new Set(rows.map((r) => r.createdBy))];
-    const creators = creatorIds.length ? await this.dataSource.getRepository(UserEntity).findBy(creatorIds.map((id) => ({ id }))) : [];
-    const names = new Map(creators.map((u) => [u.id, u.name]));
+    const names = await this.users.namesOf(rows.map((r) => r.createdBy));
     return rows.map((r) => ({
       id: r.id,
       teamId: r.teamId,

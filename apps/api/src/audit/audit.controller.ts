@@ -25,7 +25,7 @@ export class AuditController {
     @TeamFromHeader() teamId: string,
     @Query() query: AuditEventQueryDto,
   ): Promise<Paginated<AuditEventDto>> {
-    await this.access.require(caller, teamId, Ability.Admin);
-    return this.audit.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Admin);
+    return this.audit.list(team, query);
   }
 }

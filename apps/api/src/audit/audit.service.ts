@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type AuditAction, type AuditEventDto, type AuditEventQuery, type PageQuery, type Paginated } from '@zpanel/contracts';
-import { AuditEventEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import { AuditEventsRepository, type TeamScope, UsersRepository } from '@zpanel/database';
+import type { EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { currentRequest } from '../http/request-store';
@@ -24,60 +23,32 @@ export interface AuditRecord {
  */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly events: AuditEventsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
   /** Without a manager the row is written on its own: only for events that are themselves the action (a failed login). */
-  async record(event: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async record(event: AuditRecord, manager?: EntityManager): Promise<void> {
     const request = currentRequest();
-    const events = manager.getRepository(AuditEventEntity);
-    await events.save(
-      events.create({
-        teamId: event.teamId,
-        action: event.action,
-        actorUserId: event.actor?.userId ?? null,
-        actorTokenId: event.actor?.kind === 'token' ? event.actor.tokenId : null,
-        targetType: event.target?.type ?? null,
-        targetId: event.target?.id ?? null,
-        ip: request?.ip?.slice(0, 64) ?? null,
-        userAgent: request?.userAgent?.slice(0, 256) ?? null,
-        metadata: event.metadata ?? {},
-      }),
-    );
+    await (manager ? this.events.in(manager) : this.events).append({
+      teamId: event.teamId,
+      action: event.action,
+      actorUserId: event.actor?.userId ?? null,
+      actorTokenId: event.actor?.kind === 'token' ? event.actor.tokenId : null,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      ip: request?.ip?.slice(0, 64) ?? null,
+      userAgent: request?.userAgent?.slice(0, 256) ?? null,
+      metadata: event.metadata ?? {},
+    });
   }
 
-  /**
-   * The team's own events, plus account events (sign-ins, failed attempts, 2FA) of its current
-   * members, whether the member acted or was the target (a failed login has no actor).
-   */
-  async list(teamId: string, query: PageQuery & AuditEventQuery): Promise<Paginated<AuditEventDto>> {
+  /** The team's events and its current members' account events, newest first (see `AuditEventsRepository.pageForTeam`). */
+  async list(team: TeamScope, query: PageQuery & AuditEventQuery): Promise<Paginated<AuditEventDto>> {
     const window = pageWindow(query);
-    const members = this.dataSource
-      .getRepository(TeamMemberEntity)
-      .createQueryBuilder('m')
-      .select('m.user_id')
-      .where('m.team_id = :teamId')
-      .getQuery();
-    const qb = this.dataSource
-      .getRepository(AuditEventEntity)
-      .createQueryBuilder('e')
-      .where(
-        `(e.team_id = :teamId OR (e.team_id IS NULL AND (e.actor_user_id IN (${members}) OR (e.target_type = 'user' AND e.target_id IN (SELECT m2.user_id::text FROM team_members m2 WHERE m2.team_id = :teamId)))))`,
-        { teamId },
-      );
-    if (query.action) qb.andWhere('e.action = :action', { action: query.action });
-    if (query.actorId) qb.andWhere('e.actor_user_id = :actorId', { actorId: query.actorId });
-    if (query.since) qb.andWhere('e.created_at >= :since', { since: query.since });
-    if (query.until) qb.andWhere('e.created_at <= :until', { until: query.until });
-    const [rows, total] = await qb
-      .orderBy('e.created_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .skip(window.skip)
-      .take(window.perPage)
-      .getManyAndCount();
-
-    const actorIds = [...new Set(rows.map((r) => r.actorUserId).filter((id): id is string => id !== null))];
-    const actors = actorIds.length ? await this.dataSource.getRepository(UserEntity).findBy(actorIds.map((id) => ({ id }))) : [];
-    const names = new Map(actors.map((u) => [u.id, u.name]));
+    const [rows, total] = await this.events.pageForTeam(team, query, { skip: window.skip, take: window.perPage });
+    const names = await this.users.namesOf(rows.map((r) => r.actorUserId));
     return paginated(
       rows.map((r) => ({
         id: r.id,

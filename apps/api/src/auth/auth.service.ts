@@ -4,7 +4,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type MeResponse, Role, type SessionResponse, type UserDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AppException, hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '@zpanel/core';
-import { TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
+import {
+  TeamMembersRepository,
+  type TeamMemberEntity,
+  type TeamEntity,
+  TeamsRepository,
+  type UserEntity,
+  UsersRepository,
+  teamScope,
+} from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
@@ -13,8 +21,6 @@ import type { UserCaller } from '../access/caller';
 import { type ClientInfo, type IssuedRefreshToken, SessionsService } from './sessions.service';
 import { toUserDto } from './user-dto';
 
-/** Serialises first-run setup: of two concurrent owner requests exactly one succeeds. */
-const SETUP_LOCK_KEY = 7_301_526_418;
 /** 10 failed logins for one account within a minute: the 11th attempt is refused. */
 const ACCOUNT_FAILURES = { limit: 10, windowMs: 60_000 };
 /** Per client address, across accounts (password spraying). */
@@ -31,6 +37,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest('hex
 export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly teams: TeamsRepository,
+    private readonly members: TeamMembersRepository,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
     private readonly rateLimiter: RateLimiter,
@@ -38,12 +47,8 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  private get users() {
-    return this.dataSource.getRepository(UserEntity);
-  }
-
   async needsOwner(): Promise<boolean> {
-    return !(await this.users.exists());
+    return !(await this.users.anyExists());
   }
 
   /** Creates the first account and its team; refused with 409 once any user exists. */
@@ -51,21 +56,20 @@ export class AuthService {
     this.assertPasswordAcceptable(input.password, input, 'password');
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [SETUP_LOCK_KEY]);
-      if (await manager.getRepository(UserEntity).exists()) {
+      const users = this.users.in(manager);
+      await users.lockSetup();
+      if (await users.anyExists()) {
         throw new AppException(ErrorCode.Conflict, 'The owner account already exists: sign in instead');
       }
-      const owner = await manager
-        .getRepository(UserEntity)
-        .save({ email: input.email, name: input.name, passwordHash, passwordChangedAt: new Date() });
+      const owner = await users.create({ email: input.email, name: input.name, passwordHash });
       await this.createTeamFor(manager, owner.id, input.teamName);
       return this.startSession(owner, client, { via: 'setup' }, manager);
     });
   }
 
   async createTeamFor(manager: EntityManager, userId: string, name: string): Promise<{ team: TeamEntity; membership: TeamMemberEntity }> {
-    const team = await manager.getRepository(TeamEntity).save({ name });
-    const membership = await manager.getRepository(TeamMemberEntity).save({ teamId: team.id, userId, role: Role.Owner });
+    const team = await this.teams.in(manager).create(name);
+    const membership = await this.members.in(manager).add(teamScope(team.id), userId, Role.Owner);
     await this.audit.record({ action: AuditAction.TeamCreated, teamId: team.id, actor: { kind: 'user', userId }, metadata: { name } }, manager);
     return { team, membership };
   }
@@ -73,7 +77,7 @@ export class AuthService {
   async login(input: { email: string; password: string; totpCode?: string; recoveryCode?: string }, client: ClientInfo): Promise<IssuedSession> {
     const account = { key: `login:account:${digest(input.email.toLowerCase())}`, ...ACCOUNT_FAILURES };
     const address = { key: `login:address:${digest(client.ip ?? 'unknown')}`, ...ADDRESS_FAILURES };
-    const user = await this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    const user = await this.users.findByEmail(input.email);
     // Counted before the password is checked, so parallel guesses cannot all pass a check made
     // before any of them was counted; a sign-in that succeeds gives its points back.
     try {
@@ -124,7 +128,7 @@ export class AuthService {
 
   async refresh(token: string, client: ClientInfo): Promise<IssuedSession> {
     const refresh = await this.sessions.rotate(token, client);
-    const user = await this.users.findOneBy({ id: refresh.userId });
+    const user = await this.users.findById(refresh.userId);
     if (!user) throw new AppException(ErrorCode.SessionExpired, 'The session has ended: sign in again');
     return this.sessionResponse(user, refresh);
   }
@@ -134,26 +138,22 @@ export class AuthService {
   }
 
   async me(caller: UserCaller): Promise<MeResponse> {
-    const user = await this.users.findOneByOrFail({ id: caller.userId });
-    const memberships = await this.dataSource
-      .getRepository(TeamMemberEntity)
-      .createQueryBuilder('m')
-      .innerJoinAndMapOne('m.team', TeamEntity, 't', 't.id = m.team_id')
-      .where('m.user_id = :userId', { userId: caller.userId })
-      .orderBy('t.name', 'ASC')
-      .getMany();
+    const user = await this.users.getById(caller.userId);
+    const memberships = await this.members.teamsOf(caller.userId);
     return {
       user: toUserDto(user),
-      teams: memberships.map((m) => {
-        const team = (m as TeamMemberEntity & { team: TeamEntity }).team;
-        return { teamId: team.id, teamName: team.name, role: m.role, joinedAt: m.createdAt.toISOString() };
-      }),
+      teams: memberships.map(({ membership, team }) => ({
+        teamId: team.id,
+        teamName: team.name,
+        role: membership.role,
+        joinedAt: membership.createdAt.toISOString(),
+      })),
     };
   }
 
   /** Changes the password and signs out every other session of the user. */
   async changePassword(caller: UserCaller, currentPassword: string, newPassword: string): Promise<void> {
-    const user = await this.users.findOneByOrFail({ id: caller.userId });
+    const user = await this.users.getById(caller.userId);
     // A stolen access token must not become a way to guess the password it was issued for.
     const guesses = { key: `password-change:${user.id}`, ...ACCOUNT_FAILURES };
     await this.rateLimiter.attempt(guesses);
@@ -166,7 +166,7 @@ export class AuthService {
     this.assertPasswordAcceptable(newPassword, user, 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(UserEntity).update({ id: user.id }, { passwordHash, passwordChangedAt: new Date() });
+      await this.users.in(manager).setPassword(user.id, passwordHash);
       await this.sessions.revokeOthers(manager, user.id, caller.sessionId);
       await this.audit.record({ action: AuditAction.PasswordChanged, teamId: null, actor: caller }, manager);
     });
@@ -176,19 +176,14 @@ export class AuthService {
   /** Creates an account inside the caller's transaction (registration by invitation). */
   async createUser(manager: EntityManager, input: { email: string; name: string; password: string }): Promise<UserEntity> {
     this.assertPasswordAcceptable(input.password, input, 'password');
-    const exists = await manager
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email: input.email })
-      .getExists();
-    if (exists) throw new AppException(ErrorCode.Conflict, `An account for ${input.email} already exists: sign in to accept`);
-    return manager
-      .getRepository(UserEntity)
-      .save({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), passwordChangedAt: new Date() });
+    const users = this.users.in(manager);
+    if (await users.emailTaken(input.email))
+      throw new AppException(ErrorCode.Conflict, `An account for ${input.email} already exists: sign in to accept`);
+    return users.create({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password) });
   }
 
   findUser(userId: string): Promise<UserEntity> {
-    return this.users.findOneByOrFail({ id: userId });
+    return this.users.getById(userId);
   }
 
   /** Signs in a user who just proved themselves another way (registration through an invitation). */

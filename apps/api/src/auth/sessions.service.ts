@@ -5,9 +5,9 @@ import { AuditAction, ErrorCode, REFRESH_TOKEN_TTL_SECONDS } from '@zpanel/contr
 import { AuditService } from '../audit/audit.service';
 import { AccessChanges } from '../access/access-changes';
 import { AppException, InjectLogger, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
-import { RefreshTokenEntity } from '@zpanel/database';
+import { RefreshTokensRepository } from '@zpanel/database';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager, IsNull, MoreThan, Not } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface ClientInfo {
   ip?: string;
@@ -34,15 +34,12 @@ export class SessionsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: RefreshTokensRepository,
     @InjectLogger() logger: Logger,
     private readonly audit: AuditService,
     private readonly accessChanges: AccessChanges,
   ) {
     this.logger = logger.child({ component: 'sessions' });
-  }
-
-  private get tokens() {
-    return this.dataSource.getRepository(RefreshTokenEntity);
   }
 
   /** Starts a new session (family) for a fresh login, inside the transaction that records the sign-in. */
@@ -53,7 +50,7 @@ export class SessionsService {
   private async issue(manager: EntityManager, userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const token = generateOpaqueToken('zpr');
     const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
-    await manager.getRepository(RefreshTokenEntity).insert({
+    await this.tokens.in(manager).add({
       userId,
       familyId,
       tokenHash: hashOpaqueToken(token),
@@ -67,14 +64,13 @@ export class SessionsService {
   /** Spends `token` and returns its successor; a spent, revoked or unknown token ends the session. */
   async rotate(token: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     if (!isWellFormedToken(token, 'zpr')) throw expired();
-    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    const row = await this.tokens.findByTokenHash(hashOpaqueToken(token));
     if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) throw expired();
 
     // Conditional update: of two concurrent uses of one token exactly one wins; the other is reuse.
-    const spent = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
-    if (!spent.affected) {
+    if (!(await this.tokens.spend(row.id))) {
       await this.dataSource.transaction(async (manager) => {
-        await this.revokeFamily(manager, row.familyId);
+        await this.tokens.in(manager).revokeFamily(row.familyId);
         await this.audit.record(
           { action: AuditAction.RefreshTokenReused, teamId: null, actor: null, target: { type: 'user', id: row.userId } },
           manager,
@@ -90,10 +86,10 @@ export class SessionsService {
   /** Ends the session `token` belongs to (logout). Unknown tokens are ignored: logout always succeeds. */
   async endByToken(token: string): Promise<void> {
     if (!isWellFormedToken(token, 'zpr')) return;
-    const row = await this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token) });
+    const row = await this.tokens.findByTokenHash(hashOpaqueToken(token));
     if (!row) return;
     await this.dataSource.transaction(async (manager) => {
-      await this.revokeFamily(manager, row.familyId);
+      await this.tokens.in(manager).revokeFamily(row.familyId);
       await this.audit.record({ action: AuditAction.LoggedOut, teamId: null, actor: { kind: 'user', userId: row.userId } }, manager);
     });
     await this.accessChanges.publish({ userId: row.userId });
@@ -105,12 +101,7 @@ export class SessionsService {
    * the account (rows cascade) all end it at once, not when the access token expires.
    */
   isLive(familyId: string, userId: string): Promise<boolean> {
-    return this.tokens.existsBy({ familyId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
-  }
-
-  /** The caller publishes the access change once its transaction has committed. */
-  private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
-    await manager.getRepository(RefreshTokenEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return this.tokens.isLive(familyId, userId);
   }
 
   /**
@@ -118,7 +109,7 @@ export class SessionsService {
    * caller's transaction; the caller publishes the access change once it has committed.
    */
   async revokeOthers(manager: EntityManager, userId: string, keepFamilyId: string): Promise<void> {
-    await manager.getRepository(RefreshTokenEntity).update({ userId, familyId: Not(keepFamilyId), revokedAt: IsNull() }, { revokedAt: new Date() });
+    await this.tokens.in(manager).revokeAllOfExcept(userId, keepFamilyId);
   }
 
   /** Tells open connections of `userId` to re-check their access (after a committed revocation). */

@@ -50,8 +50,8 @@ export class TeamInvitationsController {
     @Param('teamId', uuidParam('teamId')) teamId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<InvitationDto>> {
-    await this.access.require(caller, teamId, Ability.Admin);
-    return this.invitations.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Admin);
+    return this.invitations.list(team, query);
   }
 
   @Post()
@@ -63,7 +63,7 @@ export class TeamInvitationsController {
     @Body() body: InviteMemberDto,
   ): Promise<CreatedInvitationResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
-    return this.invitations.create(caller, actor, teamId, body);
+    return this.invitations.create(caller, actor, body);
   }
 
   @Delete(':invitationId')
@@ -75,8 +75,8 @@ export class TeamInvitationsController {
     @Param('teamId', uuidParam('teamId')) teamId: string,
     @Param('invitationId', uuidParam('invitationId')) id: string,
   ): Promise<void> {
-    await this.access.require(caller, teamId, Ability.Admin);
-    await this.invitations.revoke(caller, teamId, id);
+    const { team } = await this.access.require(caller, teamId, Ability.Admin);
+    await this.invitations.revoke(caller, team, id);
   }
 }
 

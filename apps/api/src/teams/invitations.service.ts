@@ -14,8 +14,17 @@ import {
   type TeamMembershipDto,
 } from '@zpanel/contracts';
 import { AppException, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
-import { InvitationEntity, TeamEntity, TeamMemberEntity, UserEntity } from '@zpanel/database';
-import { DataSource, type EntityManager, IsNull, MoreThan } from 'typeorm';
+import {
+  type InvitationEntity,
+  InvitationsRepository,
+  TeamMembersRepository,
+  type TeamScope,
+  TeamsRepository,
+  type UserEntity,
+  UsersRepository,
+  teamScope,
+} from '@zpanel/database';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -37,43 +46,31 @@ function statusOf(invitation: InvitationEntity, now = Date.now()): InvitationSta
 export class InvitationsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly invitations: InvitationsRepository,
+    private readonly members: TeamMembersRepository,
+    private readonly teams: TeamsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
   ) {}
 
-  private get invitations() {
-    return this.dataSource.getRepository(InvitationEntity);
-  }
-
   async create(
     caller: Caller,
-    actor: { userId: string; role: Role },
-    teamId: string,
+    actor: { userId: string; role: Role; team: TeamScope },
     input: { email: string; role: Role },
   ): Promise<CreatedInvitationResponse> {
     if (input.role === Role.Owner && actor.role !== Role.Owner) throw new AppException(ErrorCode.Forbidden, 'Only an owner can invite an owner');
-    const alreadyMember = await this.dataSource
-      .getRepository(TeamMemberEntity)
-      .createQueryBuilder('m')
-      .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
-      .where('m.team_id = :teamId AND lower(u.email) = lower(:email)', { teamId, email: input.email })
-      .getExists();
-    if (alreadyMember)
+    const { team } = actor;
+    if (await this.members.hasMemberWithEmail(team, input.email))
       throw new AppException(ErrorCode.Conflict, `${input.email} is already a member of this team`, [
         { field: 'email', message: 'already a member' },
       ]);
 
     const token = generateOpaqueToken('zpi');
     const saved = await this.dataSource.transaction(async (manager) => {
+      const invitations = this.invitations.in(manager);
       // A new invitation for the same address replaces any pending one: one valid link per person.
-      await manager
-        .getRepository(InvitationEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ revokedAt: () => 'now()' })
-        .where('team_id = :teamId AND lower(email) = lower(:email) AND accepted_at IS NULL AND revoked_at IS NULL', { teamId, email: input.email })
-        .execute();
-      const invitation = await manager.getRepository(InvitationEntity).save({
-        teamId,
+      await invitations.revokePendingFor(team, input.email);
+      const invitation = await invitations.create(team, {
         email: input.email,
         role: input.role,
         tokenHash: hashOpaqueToken(token),
@@ -83,7 +80,7 @@ export class InvitationsService {
       await this.audit.record(
         {
           action: AuditAction.InvitationCreated,
-          teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'invitation', id: invitation.id },
           metadata: { email: input.email, role: input.role },
@@ -96,25 +93,26 @@ export class InvitationsService {
     return { ...dto, token, acceptPath: `/invitations/accept?token=${encodeURIComponent(token)}` };
   }
 
-  async list(teamId: string, query: PageQuery): Promise<Paginated<InvitationDto>> {
+  async list(team: TeamScope, query: PageQuery): Promise<Paginated<InvitationDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.invitations.findAndCount({
-      where: { teamId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.invitations.page(team, { skip: window.skip, take: window.perPage }, { createdAt: 'DESC', id: 'ASC' });
     return paginated(await this.toDtos(rows), total, window);
   }
 
-  async revoke(caller: Caller, teamId: string, id: string): Promise<void> {
-    const invitation = await this.invitations.findOneBy({ id, teamId });
+  async revoke(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    const invitation = await this.invitations.find(team, id);
     if (!invitation) throw new AppException(ErrorCode.NotFound, 'No such invitation in this team');
     if (statusOf(invitation) !== 'pending') throw new AppException(ErrorCode.Conflict, `The invitation is already ${statusOf(invitation)}`);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(InvitationEntity).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.invitations.in(manager).revoke(team, id);
       await this.audit.record(
-        { action: AuditAction.InvitationRevoked, teamId, actor: caller, target: { type: 'invitation', id }, metadata: { email: invitation.email } },
+        {
+          action: AuditAction.InvitationRevoked,
+          teamId: team.teamId,
+          actor: caller,
+          target: { type: 'invitation', id },
+          metadata: { email: invitation.email },
+        },
         manager,
       );
     });
@@ -122,12 +120,8 @@ export class InvitationsService {
 
   async preview(token: string): Promise<InvitationPreviewResponse> {
     const invitation = await this.findPending(this.dataSource.manager, token);
-    const team = await this.dataSource.getRepository(TeamEntity).findOneByOrFail({ id: invitation.teamId });
-    const accountExists = await this.dataSource
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .where('lower(u.email) = lower(:email)', { email: invitation.email })
-      .getExists();
+    const team = await this.teams.get(this.teamOf(invitation));
+    const accountExists = await this.users.emailTaken(invitation.email);
     return { teamName: team.name, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString(), accountExists };
   }
 
@@ -137,16 +131,11 @@ export class InvitationsService {
     if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
       throw new AppException(ErrorCode.Forbidden, `This invitation is for ${invitation.email}: sign in with that account`);
     }
-    const claimed = await manager
-      .getRepository(InvitationEntity)
-      .update(
-        { id: invitation.id, acceptedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-        { acceptedAt: new Date(), acceptedBy: user.id },
-      );
-    if (!claimed.affected) throw invalid();
-    const existing = await manager.getRepository(TeamMemberEntity).findOneBy({ teamId: invitation.teamId, userId: user.id });
-    if (existing) throw new AppException(ErrorCode.Conflict, 'You are already a member of this team');
-    const membership = await manager.getRepository(TeamMemberEntity).save({ teamId: invitation.teamId, userId: user.id, role: invitation.role });
+    if (!(await this.invitations.in(manager).claim(invitation.id, user.id))) throw invalid();
+    const team = this.teamOf(invitation);
+    const members = this.members.in(manager);
+    if (await members.isMember(team, user.id)) throw new AppException(ErrorCode.Conflict, 'You are already a member of this team');
+    const membership = await members.add(team, user.id, invitation.role);
     await this.audit.record(
       {
         action: AuditAction.MemberJoined,
@@ -157,23 +146,26 @@ export class InvitationsService {
       },
       manager,
     );
-    const team = await manager.getRepository(TeamEntity).findOneByOrFail({ id: invitation.teamId });
-    return { teamId: team.id, teamName: team.name, role: membership.role, joinedAt: membership.createdAt.toISOString() };
+    const { name } = await this.teams.in(manager).get(team);
+    return { teamId: team.teamId, teamName: name, role: membership.role, joinedAt: membership.createdAt.toISOString() };
   }
 
   async findPending(manager: EntityManager, token: string): Promise<InvitationEntity> {
     if (!isWellFormedToken(token, 'zpi')) throw invalid('This invitation link is not valid');
-    const invitation = await manager.getRepository(InvitationEntity).findOneBy({ tokenHash: hashOpaqueToken(token) });
+    const invitation = await this.invitations.in(manager).findByTokenHash(hashOpaqueToken(token));
     if (!invitation) throw invalid('This invitation link is not valid');
     const status = statusOf(invitation);
     if (status !== 'pending') throw invalid(`This invitation is ${status === 'expired' ? 'expired' : `already ${status}`}: ask for a new one`);
     return invitation;
   }
 
+  /** A pending invitation's token is the invitee's access to its team: the scope comes from the invitation. */
+  private teamOf(invitation: InvitationEntity): TeamScope {
+    return teamScope(invitation.teamId);
+  }
+
   private async toDtos(rows: InvitationEntity[]): Promise<InvitationDto[]> {
-    const inviterIds = [...new Set(rows.map((r) => r.invitedBy).filter((id): id is string => id !== null))];
-    const inviters = inviterIds.length ? await this.dataSource.getRepository(UserEntity).findBy(inviterIds.map((id) => ({ id }))) : [];
-    const names = new Map(inviters.map((u) => [u.id, u.name]));
+    const names = await this.users.namesOf(rows.map((r) => r.invitedBy));
     return rows.map((r) => ({
       id: r.id,
       teamId: r.teamId,

@@ -27,7 +27,7 @@ export class MembersController {
     @Query() query: PageQueryDto,
   ): Promise<Paginated<TeamMemberDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
-    return this.members.list(teamId, query, { showTwoFactor: actor.abilities.includes(Ability.Admin) });
+    return this.members.list(actor.team, query, { showTwoFactor: actor.abilities.includes(Ability.Admin) });
   }
 
   @Patch(':userId')
@@ -41,7 +41,7 @@ export class MembersController {
     @Body() body: ChangeMemberRoleDto,
   ): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
-    await this.members.changeRole(caller, actor.role, teamId, userId, body.role);
+    await this.members.changeRole(caller, actor.role, actor.team, userId, body.role);
   }
 
   @Post(':userId/password-reset')
@@ -56,7 +56,7 @@ export class MembersController {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
     if (caller.kind !== 'user' || actor.role !== Role.Owner)
       throw new AppException(ErrorCode.Forbidden, 'Only a team owner, signed in, can reset a password');
-    return { temporaryPassword: await this.members.resetPassword(caller, teamId, userId) };
+    return { temporaryPassword: await this.members.resetPassword(caller, actor.team, userId) };
   }
 
   @Delete(':userId')
@@ -71,6 +71,6 @@ export class MembersController {
     // Leaving needs no more than being in the team; removing someone else needs the admin ability.
     const leaving = caller.kind === 'user' && caller.userId === userId;
     const actor = await this.access.require(caller, teamId, leaving ? Ability.Read : Ability.Admin);
-    await this.members.remove(caller, actor.role, teamId, userId);
+    await this.members.remove(caller, actor.role, actor.team, userId);
   }
 }

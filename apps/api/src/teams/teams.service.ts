@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PageQuery, Paginated, TeamMembershipDto } from '@zpanel/contracts';
-import { TeamEntity, TeamMemberEntity } from '@zpanel/database';
+import { TeamMembersRepository } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import { pageWindow, paginated } from '../http/pagination';
@@ -10,27 +10,21 @@ import { pageWindow, paginated } from '../http/pagination';
 export class TeamsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly members: TeamMembersRepository,
     private readonly auth: AuthService,
   ) {}
 
   /** The caller's own teams: a user never lists teams they are not in. */
   async listForUser(userId: string, query: PageQuery): Promise<Paginated<TeamMembershipDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.dataSource
-      .getRepository(TeamMemberEntity)
-      .createQueryBuilder('m')
-      .innerJoinAndMapOne('m.team', TeamEntity, 't', 't.id = m.team_id')
-      .where('m.user_id = :userId', { userId })
-      .orderBy('t.name', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .skip(window.skip)
-      .take(window.perPage)
-      .getManyAndCount();
+    const [rows, total] = await this.members.pageTeamsOf(userId, { skip: window.skip, take: window.perPage });
     return paginated(
-      rows.map((m) => {
-        const team = (m as TeamMemberEntity & { team: TeamEntity }).team;
-        return { teamId: team.id, teamName: team.name, role: m.role, joinedAt: m.createdAt.toISOString() };
-      }),
+      rows.map(({ membership, team }) => ({
+        teamId: team.id,
+        teamName: team.name,
+        role: membership.role,
+        joinedAt: membership.createdAt.toISOString(),
+      })),
       total,
       window,
     );

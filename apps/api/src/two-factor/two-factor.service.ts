@@ -16,7 +16,7 @@ import {
   verifyPassword,
   verifyTotp,
 } from '@zpanel/core';
-import { RecoveryCodeEntity, UserEntity } from '@zpanel/database';
+import { RecoveryCodesRepository, type UserEntity, UsersRepository } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserCaller } from '../access/caller';
 import { type RateLimit, RateLimiter } from '../rate-limit/rate-limiter.service';
@@ -45,6 +45,8 @@ export class TwoFactorService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly recoveryCodes: RecoveryCodesRepository,
     @InjectConfig() config: AppConfig,
     private readonly box: SecretBox,
     private readonly rateLimiter: RateLimiter,
@@ -53,23 +55,13 @@ export class TwoFactorService {
     this.recoveryKey = deriveKey(config.security.secretKey, 'zpanel:recovery-codes:v1');
   }
 
-  private get users() {
-    return this.dataSource.getRepository(UserEntity);
-  }
-
   /** Generates a new secret and stores it sealed; 2FA stays off until a code confirms it. */
   async startEnrollment(caller: UserCaller): Promise<TwoFactorEnrollmentResponse> {
     const user = await this.loadUser(caller);
     if (user.totpEnabledAt) throw this.alreadyEnabled();
     const secret = generateTotpSecret();
-    const result = await this.users
-      .createQueryBuilder()
-      .update()
-      .set({ totpSecret: this.box.seal(secret, secretAad(user.id)), totpLastStep: null })
-      // Conditional, so a concurrent confirmation is never overwritten with an unconfirmed secret.
-      .where('id = :id AND totp_enabled_at IS NULL', { id: user.id })
-      .execute();
-    if (result.affected !== 1) throw this.alreadyEnabled();
+    // Conditional, so a concurrent confirmation is never overwritten with an unconfirmed secret.
+    if (!(await this.users.startTotpEnrollment(user.id, this.box.seal(secret, secretAad(user.id))))) throw this.alreadyEnabled();
     return { secret, otpauthUri: otpauthUri({ issuer: ISSUER, account: user.email, secret }) };
   }
 
@@ -88,15 +80,9 @@ export class TwoFactorService {
     }
     const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
     await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .getRepository(UserEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ totpEnabledAt: () => 'now()', totpLastStep: String(step) })
-        // The secret must still be the one the code was checked against (no concurrent restart).
-        .where('id = :id AND totp_enabled_at IS NULL AND totp_secret = :sealed', { id: user.id, sealed })
-        .execute();
-      if (result.affected !== 1) throw new AppException(ErrorCode.Conflict, 'The enrollment changed meanwhile: start it again');
+      // The secret must still be the one the code was checked against (no concurrent restart).
+      if (!(await this.users.in(manager).enableTotp(user.id, sealed, step)))
+        throw new AppException(ErrorCode.Conflict, 'The enrollment changed meanwhile: start it again');
       await this.replaceRecoveryCodes(manager, user.id, recoveryCodes);
       await this.audit.record({ action: AuditAction.TwoFactorEnabled, teamId: null, actor: caller }, manager);
     });
@@ -118,14 +104,8 @@ export class TwoFactorService {
       throw this.wrongCode('code', 'the code is wrong or was already used');
     }
     await this.dataSource.transaction(async (manager) => {
-      await manager
-        .getRepository(UserEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null })
-        .where('id = :id', { id: user.id })
-        .execute();
-      await manager.getRepository(RecoveryCodeEntity).delete({ userId: user.id });
+      await this.users.in(manager).disableTotp(user.id);
+      await this.recoveryCodes.in(manager).deleteAllOf(user.id);
       await this.audit.record({ action: AuditAction.TwoFactorDisabled, teamId: null, actor: caller }, manager);
     });
   }
@@ -143,12 +123,7 @@ export class TwoFactorService {
     const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
     await this.dataSource.transaction(async (manager) => {
       // Row lock: a concurrent disable either ran before (then 409) or waits for these codes.
-      const current = await manager
-        .getRepository(UserEntity)
-        .createQueryBuilder('u')
-        .setLock('pessimistic_write')
-        .where('u.id = :id', { id: user.id })
-        .getOne();
+      const current = await this.users.in(manager).lockById(user.id);
       if (!current?.totpEnabledAt) throw this.notEnabled();
       await this.replaceRecoveryCodes(manager, user.id, recoveryCodes);
       await this.audit.record({ action: AuditAction.RecoveryCodesRegenerated, teamId: null, actor: caller }, manager);
@@ -180,35 +155,19 @@ export class TwoFactorService {
     const lastStep = user.totpLastStep === null ? undefined : Number(user.totpLastStep);
     const step = verifyTotp(this.openSecret(user.id, sealed), code, { window: TOTP_WINDOW, notAfterStep: lastStep });
     if (step === null) return false;
-    const result = await this.users
-      .createQueryBuilder()
-      .update()
-      .set({ totpLastStep: String(step) })
-      .where('id = :id AND totp_enabled_at IS NOT NULL AND totp_secret = :sealed AND (totp_last_step IS NULL OR totp_last_step < :step)', {
-        id: user.id,
-        sealed,
-        step: String(step),
-      })
-      .execute();
-    return result.affected === 1;
+    return this.users.recordTotpStep(user.id, sealed, step);
   }
 
   /** Spends an unused recovery code: `UPDATE … SET used_at = now() WHERE … AND used_at IS NULL`. */
-  private async consumeRecoveryCode(userId: string, code: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(RecoveryCodeEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ usedAt: () => 'now()' })
-      .where('user_id = :userId AND code_hash = :codeHash AND used_at IS NULL', { userId, codeHash: hashRecoveryCode(code, this.recoveryKey) })
-      .execute();
-    return result.affected === 1;
+  private consumeRecoveryCode(userId: string, code: string): Promise<boolean> {
+    return this.recoveryCodes.spend(userId, hashRecoveryCode(code, this.recoveryKey));
   }
 
   private async replaceRecoveryCodes(manager: EntityManager, userId: string, codes: string[]): Promise<void> {
-    const repository = manager.getRepository(RecoveryCodeEntity);
-    await repository.delete({ userId });
-    await repository.insert(codes.map((code) => ({ userId, codeHash: hashRecoveryCode(code, this.recoveryKey) })));
+    await this.recoveryCodes.in(manager).replace(
+      userId,
+      codes.map((code) => hashRecoveryCode(code, this.recoveryKey)),
+    );
   }
 
   private openSecret(userId: string, sealed: string): string {
@@ -216,7 +175,7 @@ export class TwoFactorService {
   }
 
   private async loadUser(caller: UserCaller): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ id: caller.userId });
+    const user = await this.users.findById(caller.userId);
     if (!user) throw new AppException(ErrorCode.SessionExpired, 'The session has ended: sign in again');
     return user;
   }

@@ -1,4 +1,13 @@
 export * from './team-scope';
 export * from './entity-repository';
 export * from './servers.repository';
+export * from './users.repository';
+export * from './teams.repository';
+export * from './team-members.repository';
+export * from './invitations.repository';
+export * from './refresh-tokens.repository';
+export * from './recovery-codes.repository';
+export * from './api-tokens.repository';
+export * from './audit-events.repository';
+export * from './instance.repository';
 export { REPOSITORIES } from './repositories';
