@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AppConfig, InjectConfig } from '@zpanel/core';
-import type Redis from 'ioredis';
-import { InjectRedis } from './redis.module';
+import { RedisKeyspace } from './redis-keyspace';
 
 /** A lease not refreshed for this long is gone: the API that held it stopped or lost Redis. */
 export const LIVE_LEASE_TTL_SECONDS = 30;
@@ -14,15 +12,8 @@ export const LIVE_LEASE_REFRESH_MS = 10_000;
  * checks it and stops when it disappears, also when the API process died without saying so.
  */
 @Injectable()
-export class LiveLeases {
-  constructor(
-    @InjectRedis() private readonly redis: Redis,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {}
-
-  key(id: string): string {
-    return `${this.config.redis.prefix}:live-lease:${id}`;
-  }
+export class LiveLeases extends RedisKeyspace {
+  protected readonly namespace = 'live-lease';
 
   /**
    * Takes the lease and keeps refreshing it until the returned function is called, which releases it.

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WorkerInfo } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig } from '@zpanel/core';
-import type Redis from 'ioredis';
-import { InjectRedis } from './redis.module';
+import { RedisKeyspace } from './redis-keyspace';
 
 /** A worker is listed while its heartbeat key lives; it refreshes the key well within this TTL. */
 export const WORKER_HEARTBEAT_TTL_MS = 15_000;
@@ -10,15 +8,8 @@ export const WORKER_HEARTBEAT_INTERVAL_MS = 5_000;
 
 /** Running workers announce themselves in Redis; the API lists them for the status page. */
 @Injectable()
-export class WorkerRegistry {
-  constructor(
-    @InjectRedis() private readonly redis: Redis,
-    @InjectConfig() private readonly config: AppConfig,
-  ) {}
-
-  private key(id: string): string {
-    return `${this.config.redis.prefix}:workers:${id}`;
-  }
+export class WorkerRegistry extends RedisKeyspace {
+  protected readonly namespace = 'workers';
 
   async announce(info: WorkerInfo): Promise<void> {
     await this.redis.set(this.key(info.id), JSON.stringify(info), 'PX', WORKER_HEARTBEAT_TTL_MS);
