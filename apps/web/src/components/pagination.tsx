@@ -51,3 +51,21 @@ export function usePageParam(): [number, (page: number) => void] {
     });
   return [page, setPage];
 }
+
+interface EmptyPageProps {
+  onPageChange: (page: number) => void;
+  text?: string;
+  action?: string;
+}
+
+/** Instead of a page past the end of a list (its items went away): a way back to the first page. */
+export function EmptyPage({ onPageChange, text = 'This page is empty.', action = 'Go to the first page' }: EmptyPageProps) {
+  return (
+    <div className="empty-state">
+      {text}{' '}
+      <button type="button" className="link-button" onClick={() => onPageChange(1)}>
+        {action}
+      </button>
+    </div>
+  );
+}

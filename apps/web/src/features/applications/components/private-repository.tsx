@@ -6,6 +6,7 @@ import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { errorsByField, shownFields } from '../../../shared/applications/application-form';
 import { useForgetGitHostKey, useGenerateDeployKey, useSetGitToken } from '../../../shared/applications/mutations';
+import { Button } from '../../../components/button';
 
 interface Props {
   application: ApplicationDto;
@@ -45,15 +46,9 @@ function DeployKey({ application, teamId, sshKeys, writeRefusal }: Props) {
       )}
       <FormFailure error={generate.error} fields={[]} />
       <div className="form__actions">
-        <button
-          type="button"
-          className="button button--secondary"
-          disabled={Boolean(writeRefusal) || generate.isPending}
-          title={writeRefusal}
-          onClick={() => generate.mutate()}
-        >
+        <Button tone="secondary" refusal={writeRefusal} disabled={generate.isPending} onClick={() => generate.mutate()}>
           {generate.isPending ? 'Generating…' : application.deployKeyId ? 'Generate a new deploy key' : 'Generate a deploy key'}
-        </button>
+        </Button>
       </div>
     </div>
   );
@@ -86,15 +81,9 @@ function GitHostKey({ application, teamId, writeRefusal }: Props) {
             ))}
           </ul>
           <div className="form__actions">
-            <button
-              type="button"
-              className="button button--secondary"
-              disabled={Boolean(writeRefusal)}
-              title={writeRefusal}
-              onClick={() => setConfirming(true)}
-            >
+            <Button tone="secondary" refusal={writeRefusal} onClick={() => setConfirming(true)}>
               Forget host key
-            </button>
+            </Button>
           </div>
         </>
       )}
@@ -153,15 +142,9 @@ function HttpsToken({ application, teamId, writeRefusal }: Props) {
           {save.isPending ? 'Saving…' : 'Set token'}
         </button>
         {application.gitTokenSet && (
-          <button
-            type="button"
-            className="button button--danger"
-            disabled={Boolean(writeRefusal) || save.isPending}
-            title={writeRefusal}
-            onClick={() => save.mutate(null)}
-          >
+          <Button tone="danger" refusal={writeRefusal} disabled={save.isPending} onClick={() => save.mutate(null)}>
             Clear token
-          </button>
+          </Button>
         )}
       </div>
     </form>

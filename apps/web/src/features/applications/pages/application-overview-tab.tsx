@@ -2,7 +2,6 @@ import { isDeploymentFinished } from '@zpanel/contracts';
 import { Link } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
-import { dateTime, timeAgo } from '../../../lib/format';
 import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
 import {
   DEPLOYMENT_STEP_LABELS,
@@ -16,6 +15,7 @@ import { useLatestDeployment } from '../../../shared/deployments/queries';
 import { useServer } from '../../../shared/servers/queries';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS, domainUrl, sourceSummary } from '../../../shared/applications/labels';
+import { TimeAgo } from '../../../components/time-ago';
 
 /** The application at a glance: its latest deployment (live), where it answers, what it runs. */
 export function ApplicationOverviewTab() {
@@ -42,10 +42,7 @@ export function ApplicationOverviewTab() {
               <span>{DEPLOYMENT_TRIGGER_LABELS[deployment.trigger]}</span>
               {shortCommit(deployment.commitSha) && <code title={deployment.commitSha ?? undefined}>{shortCommit(deployment.commitSha)}</code>}
               <span>
-                by {deployment.actor.name},{' '}
-                <time dateTime={deployment.createdAt} title={dateTime(deployment.createdAt)}>
-                  {timeAgo(deployment.createdAt)}
-                </time>
+                by {deployment.actor.name}, <TimeAgo iso={deployment.createdAt} />
               </span>
               {deploymentDuration(deployment) && <span className="muted">{deploymentDuration(deployment)}</span>}
               <Link to={deploymentHref(deployment)}>View log</Link>

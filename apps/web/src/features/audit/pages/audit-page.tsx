@@ -2,7 +2,7 @@ import { Ability, ROLE_ABILITIES, type TeamMembershipDto } from '@zpanel/contrac
 import { useSearchParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
-import { Pagination, usePageParam } from '../../../components/pagination';
+import { EmptyPage, Pagination, usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { useSessionStore } from '../../../lib/session-store';
 import { ROLE_LABELS } from '../../../shared/teams/labels';
@@ -71,14 +71,7 @@ function AuditLog({ team }: { team: TeamMembershipDto }) {
         {events.isSuccess && events.data.total === 0 && (
           <div className="empty-state">{hasFilters(filters) ? 'No events match these filters.' : 'No events yet.'}</div>
         )}
-        {events.isSuccess && events.data.total > 0 && events.data.items.length === 0 && (
-          <div className="empty-state">
-            This page is empty.{' '}
-            <button type="button" className="link-button" onClick={() => setPage(1)}>
-              Go to the first page
-            </button>
-          </div>
-        )}
+        {events.isSuccess && events.data.total > 0 && events.data.items.length === 0 && <EmptyPage onPageChange={setPage} />}
         {events.isSuccess && events.data.items.length > 0 && (
           <>
             <AuditEventTable events={events.data.items} />

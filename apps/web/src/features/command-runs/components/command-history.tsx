@@ -1,8 +1,7 @@
-import { ErrorState } from '../../../components/error-state';
-import { Pagination } from '../../../components/pagination';
-import { Skeleton } from '../../../components/skeleton';
+import { PagedTable, type TableShape } from '../../../components/data-table';
 import { StatusBadge } from '../../../components/status-badge';
-import { dateTime, timeAgo } from '../../../lib/format';
+import { ActorName } from '../../../components/actor-name';
+import { TimeAgo } from '../../../components/time-ago';
 import { RUN_STATUS_LABELS, RUN_STATUS_TONES } from '../labels';
 import { COMMAND_RUNS_PER_PAGE, useCommandRuns } from '../queries';
 
@@ -15,6 +14,8 @@ interface CommandHistoryProps {
   onSelect: (runId: string) => void;
 }
 
+const TABLE: TableShape = { label: 'Commands run', testId: 'command-history', columns: ['Command', 'Status', 'Exit code', 'By', 'When'] };
+
 /** Commands run on the server, newest first: who, when, what, and how it ended; one opens its output. */
 export function CommandHistory({ teamId, serverId, page, onPageChange, selectedId, onSelect }: CommandHistoryProps) {
   const runs = useCommandRuns(teamId, serverId, page, true);
@@ -22,59 +23,38 @@ export function CommandHistory({ teamId, serverId, page, onPageChange, selectedI
   return (
     <section className="panel command-history" aria-label="Command history">
       <h3 className="command-history__title">History</h3>
-      {runs.isPending ? (
-        <Skeleton lines={3} />
-      ) : runs.isError ? (
-        <ErrorState error={runs.error} />
-      ) : runs.data.items.length === 0 ? (
-        <div className="empty-state">No commands have been run on this server yet.</div>
-      ) : (
-        <>
-          <div className="table-scroll">
-            <table className="table" aria-label="Commands run" data-testid="command-history">
-              <thead>
-                <tr>
-                  <th scope="col">Command</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Exit code</th>
-                  <th scope="col">By</th>
-                  <th scope="col">When</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.data.items.map((run) => (
-                  <tr
-                    key={run.id}
-                    aria-current={run.id === selectedId ? 'true' : undefined}
-                    className={run.id === selectedId ? 'command-history__row--selected' : undefined}
-                    data-testid={`command-history-${run.id}`}
-                  >
-                    <td>
-                      <button type="button" className="link-button command-history__command" title={run.command} onClick={() => onSelect(run.id)}>
-                        {run.command}
-                      </button>
-                    </td>
-                    <td>
-                      <StatusBadge tone={RUN_STATUS_TONES[run.status]}>{RUN_STATUS_LABELS[run.status]}</StatusBadge>
-                    </td>
-                    <td className="num">{run.exitCode ?? '—'}</td>
-                    <td>
-                      {run.actor.name}
-                      {run.actor.type === 'token' && <span className="muted"> (API token)</span>}
-                    </td>
-                    <td>
-                      <time dateTime={run.createdAt} title={dateTime(run.createdAt)}>
-                        {timeAgo(run.createdAt)}
-                      </time>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pagination page={page} perPage={COMMAND_RUNS_PER_PAGE} total={runs.data.total} onPageChange={onPageChange} label="Command history pages" />
-        </>
-      )}
+      <PagedTable
+        query={runs}
+        table={TABLE}
+        paging={{ page, onPageChange, perPage: COMMAND_RUNS_PER_PAGE, label: 'Command history pages' }}
+        empty={<div className="empty-state">No commands have been run on this server yet.</div>}
+        emptyPage={<div className="empty-state">No commands have been run on this server yet.</div>}
+      >
+        {(run) => (
+          <tr
+            key={run.id}
+            aria-current={run.id === selectedId ? 'true' : undefined}
+            className={run.id === selectedId ? 'command-history__row--selected' : undefined}
+            data-testid={`command-history-${run.id}`}
+          >
+            <td>
+              <button type="button" className="link-button command-history__command" title={run.command} onClick={() => onSelect(run.id)}>
+                {run.command}
+              </button>
+            </td>
+            <td>
+              <StatusBadge tone={RUN_STATUS_TONES[run.status]}>{RUN_STATUS_LABELS[run.status]}</StatusBadge>
+            </td>
+            <td className="num">{run.exitCode ?? '—'}</td>
+            <td>
+              <ActorName actor={run.actor} />
+            </td>
+            <td>
+              <TimeAgo iso={run.createdAt} />
+            </td>
+          </tr>
+        )}
+      </PagedTable>
     </section>
   );
 }

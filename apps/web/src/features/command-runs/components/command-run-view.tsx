@@ -4,11 +4,11 @@ import { useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
-import { dateTime, timeAgo } from '../../../lib/format';
 import { useLiveSubscription } from '../../../lib/use-live-subscription';
 import { RUN_STATUS_LABELS, RUN_STATUS_TONES } from '../labels';
 import { useCancelCommandRun } from '../mutations';
 import { commandRunKeys, useCommandRun } from '../queries';
+import { TimeAgo } from '../../../components/time-ago';
 
 interface Chunk {
   key: number;
@@ -114,11 +114,7 @@ export function CommandRunView({ teamId, serverId, runId }: CommandRunViewProps)
           </code>
           <p className="command-run__meta">
             {stored.actor.name}
-            {stored.actor.type === 'token' && ' (API token)'} ·{' '}
-            <time dateTime={stored.createdAt} title={dateTime(stored.createdAt)}>
-              {timeAgo(stored.createdAt)}
-            </time>{' '}
-            · timeout {stored.timeoutSeconds} s
+            {stored.actor.type === 'token' && ' (API token)'} · <TimeAgo iso={stored.createdAt} /> · timeout {stored.timeoutSeconds} s
           </p>
         </div>
         <div className="command-run__outcome">

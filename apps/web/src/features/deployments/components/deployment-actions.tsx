@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { canCancel, canRollBackTo, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
 import { useCancelDeployment, useRollbackDeployment } from '../../../shared/deployments/mutations';
+import { Button } from '../../../components/button';
 
 interface DeploymentActionsProps {
   teamId: string;
@@ -31,27 +32,15 @@ export function DeploymentActions({ teamId, deployment, refusal }: DeploymentAct
   return (
     <div className="deployments__actions">
       {canCancel(deployment) && (
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={Boolean(refusal)}
-          title={refusal}
-          onClick={() => open('cancel')}
-        >
+        <Button tone="secondary" small refusal={refusal} onClick={() => open('cancel')}>
           Cancel
-        </button>
+        </Button>
       )}
       {!canCancel(deployment) && deployment.cancelRequested && deployment.status === 'running' && <span className="muted">Cancelling…</span>}
       {canRollBackTo(deployment) && (
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          disabled={Boolean(refusal)}
-          title={refusal}
-          onClick={() => open('rollback')}
-        >
+        <Button tone="secondary" small refusal={refusal} onClick={() => open('rollback')}>
           Roll back
-        </button>
+        </Button>
       )}
       {dialog === 'cancel' && (
         <ConfirmDialog

@@ -1,12 +1,12 @@
 import { Link, useParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { Skeleton } from '../../../components/skeleton';
-import { dateTime, timeAgo } from '../../../lib/format';
 import { DeploymentActions } from '../components/deployment-actions';
 import { DeploymentLogViewer } from '../components/deployment-log-viewer';
 import { DEPLOYMENT_TRIGGER_LABELS, deploymentDuration, deploymentHref, shortCommit } from '../../../shared/deployments/labels';
 import { useDeployment } from '../../../shared/deployments/queries';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { TimeAgo } from '../../../components/time-ago';
 
 /** One deployment: what and who, Cancel / Roll back, and its log streaming live. */
 export function ApplicationDeploymentTab() {
@@ -57,10 +57,7 @@ export function ApplicationDeploymentTab() {
           )}
           <span>
             by {d.actor.name}
-            {d.actor.type === 'token' && ' (API token)'},{' '}
-            <time dateTime={d.createdAt} title={dateTime(d.createdAt)}>
-              {timeAgo(d.createdAt)}
-            </time>
+            {d.actor.type === 'token' && ' (API token)'}, <TimeAgo iso={d.createdAt} />
           </span>
           {deploymentDuration(d) && <span className="muted">took {deploymentDuration(d)}</span>}
           {d.imageTag && (

@@ -1,11 +1,10 @@
 import type { AlertState } from '@zpanel/contracts';
 import { useState } from 'react';
 import { SelectField } from '../../../components/select-field';
-import { ErrorState } from '../../../components/error-state';
-import { Pagination, usePageParam } from '../../../components/pagination';
-import { Skeleton } from '../../../components/skeleton';
+import { PagedTable, type TableShape } from '../../../components/data-table';
+import { usePageParam } from '../../../components/pagination';
 import { StatusBadge } from '../../../components/status-badge';
-import { dateTime, timeAgo } from '../../../lib/format';
+import { TimeAgo } from '../../../components/time-ago';
 import { ALERTS_PER_PAGE, useServerAlerts } from '../../../shared/metrics/queries';
 import '../metrics.css';
 
@@ -15,13 +14,7 @@ const FILTERS: { value: AlertState | ''; label: string }[] = [
   { value: 'resolved', label: 'Resolved' },
 ];
 
-function When({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={dateTime(iso)}>
-      {timeAgo(iso)}
-    </time>
-  );
-}
+const TABLE: TableShape = { label: 'Alerts', testId: 'alerts-table', columns: ['State', 'Alert', 'Opened', 'Resolved'] };
 
 /** The server's alerts, newest first; live events refresh the cached pages (see live-cache.ts). */
 export function AlertsList({ teamId, serverId }: { teamId: string; serverId: string }) {
@@ -49,48 +42,31 @@ export function AlertsList({ teamId, serverId }: { teamId: string; serverId: str
           ))}
         </SelectField>
       </header>
-      {alerts.isPending && <Skeleton lines={3} />}
-      {alerts.isError && <ErrorState error={alerts.error} />}
-      {alerts.isSuccess && alerts.data.total === 0 && (
-        <div className="empty-state" data-testid="alerts-empty">
-          {state === 'open' ? 'No open alerts.' : state === 'resolved' ? 'No resolved alerts.' : 'No alerts yet. They open when a rule below holds.'}
-        </div>
-      )}
-      {alerts.isSuccess && alerts.data.total > 0 && (
-        <>
-          <div className="table-scroll">
-            <table className="table" aria-label="Alerts" data-testid="alerts-table">
-              <thead>
-                <tr>
-                  <th scope="col">State</th>
-                  <th scope="col">Alert</th>
-                  <th scope="col">Opened</th>
-                  <th scope="col">Resolved</th>
-                </tr>
-              </thead>
-              <tbody>
-                {alerts.data.items.map((alert) => (
-                  <tr key={alert.id} data-testid={`alert-${alert.id}`}>
-                    <td>{alert.state === 'open' ? <StatusBadge tone="down">Open</StatusBadge> : <StatusBadge tone="ok">Resolved</StatusBadge>}</td>
-                    <td>{alert.message}</td>
-                    <td>
-                      <When iso={alert.openedAt} />
-                    </td>
-                    <td>{alert.resolvedAt ? <When iso={alert.resolvedAt} /> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+      <PagedTable
+        query={alerts}
+        table={TABLE}
+        paging={{ page, onPageChange: setPage, perPage: ALERTS_PER_PAGE, label: 'Alert pages' }}
+        empty={
+          <div className="empty-state" data-testid="alerts-empty">
+            {state === 'open'
+              ? 'No open alerts.'
+              : state === 'resolved'
+                ? 'No resolved alerts.'
+                : 'No alerts yet. They open when a rule below holds.'}
           </div>
-          <Pagination
-            page={page}
-            perPage={alerts.data.perPage || ALERTS_PER_PAGE}
-            total={alerts.data.total}
-            onPageChange={setPage}
-            label="Alert pages"
-          />
-        </>
-      )}
+        }
+      >
+        {(alert) => (
+          <tr key={alert.id} data-testid={`alert-${alert.id}`}>
+            <td>{alert.state === 'open' ? <StatusBadge tone="down">Open</StatusBadge> : <StatusBadge tone="ok">Resolved</StatusBadge>}</td>
+            <td>{alert.message}</td>
+            <td>
+              <TimeAgo iso={alert.openedAt} />
+            </td>
+            <td>{alert.resolvedAt ? <TimeAgo iso={alert.resolvedAt} /> : '—'}</td>
+          </tr>
+        )}
+      </PagedTable>
     </section>
   );
 }

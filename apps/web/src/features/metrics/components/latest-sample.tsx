@@ -1,17 +1,13 @@
 import type { ServerMetricSampleDto } from '@zpanel/contracts';
-import { dateTime, timeAgo } from '../../../lib/format';
 import { bytes } from '../../../shared/servers/labels';
 import { percent } from '../labels';
+import { TimeAgo } from '../../../components/time-ago';
 
 const load = (value: number | null) => (value === null ? '—' : value.toFixed(2));
 
 /** Load averages and per-container usage of the newest raw sample. */
 export function LatestSample({ sample }: { sample: ServerMetricSampleDto }) {
-  const when = (
-    <time dateTime={sample.ts} title={dateTime(sample.ts)}>
-      {timeAgo(sample.ts)}
-    </time>
-  );
+  const when = <TimeAgo iso={sample.ts} />;
   if (!sample.reachable) {
     return (
       <section className="latest-sample" aria-label="Newest sample" data-testid="latest-sample">

@@ -2,16 +2,16 @@ import type { ApplicationDto, PreviewDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { ErrorState } from '../../../components/error-state';
-import { Pagination, usePageParam } from '../../../components/pagination';
-import { Skeleton } from '../../../components/skeleton';
-import { dateTime, timeAgo } from '../../../lib/format';
+import { PagedTable, type TableShape } from '../../../components/data-table';
+import { usePageParam } from '../../../components/pagination';
+import { TimeAgo } from '../../../components/time-ago';
 import { domainUrl } from '../../../shared/applications/labels';
 import { DeploymentStatusBadge } from '../../../shared/deployments/components/deployment-status';
 import { deploymentHref, shortCommit } from '../../../shared/deployments/labels';
 import { WEBHOOK_PROVIDER_LABELS } from '../../../shared/webhooks/labels';
 import { useRemovePreview } from '../mutations';
 import { PREVIEWS_PER_PAGE, usePreviews } from '../queries';
+import { Button } from '../../../components/button';
 
 interface PreviewsTableProps {
   application: ApplicationDto;
@@ -63,6 +63,12 @@ function LatestDeployment({ preview }: { preview: PreviewDto }) {
   );
 }
 
+const TABLE: TableShape = {
+  label: 'Previews',
+  testId: 'previews-table',
+  columns: ['Pull request', 'Address', 'Status', 'Commit', 'Updated', { title: 'Actions', hidden: true }],
+};
+
 /** One row per open pull request with a preview, refreshed while shown; removing one asks first. */
 export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTableProps) {
   const [page, setPage] = usePageParam();
@@ -71,91 +77,73 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
   const [removing, setRemoving] = useState<PreviewDto>();
   const close = () => setRemoving(undefined);
 
-  if (previews.isPending) return <Skeleton lines={3} />;
-  if (previews.isError) return <ErrorState error={previews.error} />;
-  const { items, total, perPage } = previews.data;
-  if (total === 0) {
-    const branch = <code>{application.gitBranch ?? 'the application’s branch'}</code>;
-    return (
-      <div className="empty-state" data-testid="previews-empty">
-        {application.previewsEnabled ? (
-          <>No previews yet: open a pull request against {branch} and its preview shows up here, with its own address.</>
-        ) : (
-          <>No previews: turn previews on above, then open a pull request against {branch}.</>
-        )}
-      </div>
-    );
-  }
+  const branch = <code>{application.gitBranch ?? 'the application’s branch'}</code>;
+  const empty = (
+    <div className="empty-state" data-testid="previews-empty">
+      {application.previewsEnabled ? (
+        <>No previews yet: open a pull request against {branch} and its preview shows up here, with its own address.</>
+      ) : (
+        <>No previews: turn previews on above, then open a pull request against {branch}.</>
+      )}
+    </div>
+  );
   return (
     <>
-      <div className="table-scroll">
-        <table className="table" aria-label="Previews" data-testid="previews-table">
-          <thead>
-            <tr>
-              <th scope="col">Pull request</th>
-              <th scope="col">Address</th>
-              <th scope="col">Status</th>
-              <th scope="col">Commit</th>
-              <th scope="col">Updated</th>
-              <th scope="col" aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((preview) => (
-              <tr key={preview.id} data-testid={`preview-${preview.id}`}>
-                <td>
-                  <PullRequest preview={preview} />
-                </td>
-                <td>
-                  <a href={domainUrl(preview.domain)} target="_blank" rel="noopener noreferrer">
-                    {preview.domain}
-                  </a>
-                </td>
-                <td>
-                  <LatestDeployment preview={preview} />
-                </td>
-                <td>
-                  {shortCommit(preview.commitSha) ? (
-                    <code title={preview.commitSha ?? undefined}>{shortCommit(preview.commitSha)}</code>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-                <td>
-                  <time dateTime={preview.updatedAt} title={dateTime(preview.updatedAt)}>
-                    {timeAgo(preview.updatedAt)}
-                  </time>
-                </td>
-                <td>
-                  <div className="previews__row-actions">
-                    <Link
-                      to={`/applications/${preview.id}/deployments`}
-                      className="button button--secondary button--small"
-                      aria-label={`Deployments of #${preview.number}`}
-                    >
-                      Deployments
-                    </Link>
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      disabled={Boolean(writeRefusal)}
-                      title={writeRefusal}
-                      aria-label={`Remove the preview of #${preview.number}`}
-                      onClick={() => {
-                        remove.reset();
-                        setRemoving(preview);
-                      }}
-                    >
-                      Remove
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pagination page={page} perPage={perPage || PREVIEWS_PER_PAGE} total={total} onPageChange={setPage} label="Preview pages" />
+      <PagedTable
+        query={previews}
+        table={TABLE}
+        paging={{ page, onPageChange: setPage, perPage: PREVIEWS_PER_PAGE, label: 'Preview pages' }}
+        empty={empty}
+      >
+        {(preview) => (
+          <tr key={preview.id} data-testid={`preview-${preview.id}`}>
+            <td>
+              <PullRequest preview={preview} />
+            </td>
+            <td>
+              <a href={domainUrl(preview.domain)} target="_blank" rel="noopener noreferrer">
+                {preview.domain}
+              </a>
+            </td>
+            <td>
+              <LatestDeployment preview={preview} />
+            </td>
+            <td>
+              {shortCommit(preview.commitSha) ? (
+                <code title={preview.commitSha ?? undefined}>{shortCommit(preview.commitSha)}</code>
+              ) : (
+                <span className="muted">—</span>
+              )}
+            </td>
+            <td>
+              <TimeAgo iso={preview.updatedAt} />
+            </td>
+            <td>
+              <div className="previews__row-actions">
+                <Link
+                  to={`/applications/${preview.id}/deployments`}
+                  className="button button--secondary button--small"
+                  aria-label={`Deployments of #${preview.number}`}
+                >
+                  Deployments
+                </Link>
+                <Button
+                  tone="secondary"
+                  small
+                  refusal={writeRefusal}
+                  aria-label={`Remove the preview of #${preview.number}`}
+                  onClick={() => {
+                    remove.reset();
+                    setRemoving(preview);
+                  }}
+                >
+                  Remove
+                </Button>
+              </div>
+            </td>
+          </tr>
+        )}
+      </PagedTable>
       {removing && (
         <ConfirmDialog
           title={`Remove the preview of #${removing.number}?`}

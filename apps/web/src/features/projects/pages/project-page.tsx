@@ -17,6 +17,7 @@ import { useCreateEnvironment, useDeleteEnvironment, useDeleteProject } from '..
 import { useEnvironments, useProject } from '../../../shared/projects/queries';
 import '../../../shared/applications/applications.css';
 import '../projects.css';
+import { Button } from '../../../components/button';
 
 type Dialogs = 'add-environment' | 'delete-environment' | 'delete-project' | undefined;
 
@@ -121,16 +122,10 @@ export function ProjectPage() {
               ))}
             </div>
             <div className="projects__env-actions">
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                disabled={Boolean(refusal)}
-                title={refusal}
-                onClick={() => setDialog('add-environment')}
-              >
+              <Button tone="secondary" small refusal={refusal} onClick={() => setDialog('add-environment')}>
                 <PlusIcon />
                 Add environment
-              </button>
+              </Button>
               {selected && (
                 <button
                   type="button"

@@ -9,6 +9,7 @@ import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { CreateProjectDialog } from '../components/create-project-dialog';
 import { ProjectsTable } from '../components/projects-table';
 import '../projects.css';
+import { Button } from '../../../components/button';
 
 export function ProjectsPage() {
   const { me, current } = useCurrentTeam();
@@ -23,10 +24,10 @@ export function ProjectsPage() {
         description="Applications, grouped by product and environment."
         actions={
           current && (
-            <button type="button" className="button" disabled={Boolean(refusal)} title={refusal} onClick={() => setCreating(true)}>
+            <Button refusal={refusal} onClick={() => setCreating(true)}>
               <PlusIcon />
               Create project
-            </button>
+            </Button>
           )
         }
       />

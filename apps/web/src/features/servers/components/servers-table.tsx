@@ -1,7 +1,5 @@
 import { Link } from 'react-router';
-import { ErrorState } from '../../../components/error-state';
-import { Pagination } from '../../../components/pagination';
-import { Skeleton } from '../../../components/skeleton';
+import { PagedTable, type TableShape } from '../../../components/data-table';
 import { dateTime, timeAgo } from '../../../lib/format';
 import { countOpenAlerts, OpenAlertsCell } from '../../../shared/metrics/open-alerts';
 import { useOpenTeamAlerts } from '../../../shared/metrics/queries';
@@ -16,70 +14,53 @@ interface ServersTableProps {
   onAdd?: () => void;
 }
 
+const TABLE: TableShape = {
+  label: 'Servers',
+  testId: 'servers-table',
+  columns: ['Name', 'Address', 'User', 'Status', 'Alerts', 'System', 'Last validated'],
+};
+
 export function ServersTable({ teamId, page, onPageChange, onAdd }: ServersTableProps) {
   const servers = useServers(teamId, page);
   // Counted only where there are servers to count them for.
   const openAlerts = useOpenTeamAlerts(teamId, (servers.data?.total ?? 0) > 0);
   const alertCounts = openAlerts.data && countOpenAlerts(openAlerts.data);
-  if (servers.isPending) return <Skeleton lines={3} />;
-  if (servers.isError) return <ErrorState error={servers.error} />;
-  const { items, total, perPage } = servers.data;
-  if (total === 0) {
-    return (
-      <div className="empty-state servers__empty">
-        <p>No servers yet. Zpanel deploys to your own machines over SSH.</p>
-        {onAdd && (
-          <button type="button" className="button" onClick={onAdd}>
-            Add your first server
-          </button>
-        )}
-      </div>
-    );
-  }
+  const empty = (
+    <div className="empty-state servers__empty">
+      <p>No servers yet. Zpanel deploys to your own machines over SSH.</p>
+      {onAdd && (
+        <button type="button" className="button" onClick={onAdd}>
+          Add your first server
+        </button>
+      )}
+    </div>
+  );
   return (
-    <>
-      <div className="table-scroll">
-        <table className="table" aria-label="Servers" data-testid="servers-table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Address</th>
-              <th scope="col">User</th>
-              <th scope="col">Status</th>
-              <th scope="col">Alerts</th>
-              <th scope="col">System</th>
-              <th scope="col">Last validated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((server) => (
-              <tr key={server.id} data-testid={`server-${server.name}`}>
-                <td>
-                  <Link to={`/servers/${server.id}`}>{server.name}</Link>
-                </td>
-                <td>
-                  <code>
-                    {server.host}:{server.port}
-                  </code>
-                </td>
-                <td>{server.user}</td>
-                <td>
-                  <ServerStatus server={server} showReason />
-                </td>
-                <td>
-                  <OpenAlertsCell serverId={server.id} counts={alertCounts} />
-                </td>
-                <td>
-                  {server.os ?? '—'}
-                  {server.dockerVersion && <span className="servers__muted"> · Docker {server.dockerVersion}</span>}
-                </td>
-                <td>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pagination page={page} perPage={perPage || SERVERS_PER_PAGE} total={total} onPageChange={onPageChange} label="Server pages" />
-    </>
+    <PagedTable query={servers} table={TABLE} paging={{ page, onPageChange, perPage: SERVERS_PER_PAGE, label: 'Server pages' }} empty={empty}>
+      {(server) => (
+        <tr key={server.id} data-testid={`server-${server.name}`}>
+          <td>
+            <Link to={`/servers/${server.id}`}>{server.name}</Link>
+          </td>
+          <td>
+            <code>
+              {server.host}:{server.port}
+            </code>
+          </td>
+          <td>{server.user}</td>
+          <td>
+            <ServerStatus server={server} showReason />
+          </td>
+          <td>
+            <OpenAlertsCell serverId={server.id} counts={alertCounts} />
+          </td>
+          <td>
+            {server.os ?? '—'}
+            {server.dockerVersion && <span className="servers__muted"> · Docker {server.dockerVersion}</span>}
+          </td>
+          <td>{server.lastValidatedAt ? <time title={dateTime(server.lastValidatedAt)}>{timeAgo(server.lastValidatedAt)}</time> : 'Never'}</td>
+        </tr>
+      )}
+    </PagedTable>
   );
 }

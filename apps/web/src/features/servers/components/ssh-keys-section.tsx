@@ -7,6 +7,7 @@ import { Skeleton } from '../../../components/skeleton';
 import { timeAgo } from '../../../lib/format';
 import { useDeleteSshKey } from '../mutations';
 import { useSshKeys } from '../../../shared/servers/queries';
+import { Button } from '../../../components/button';
 
 interface SshKeysSectionProps {
   teamId: string;
@@ -41,11 +42,10 @@ export function SshKeysSection({ teamId, refusal }: SshKeysSectionProps) {
               </div>
               <div className="servers__key-actions">
                 <CopyButton text={key.publicKey} label="Copy public key" />
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  disabled={Boolean(refusal)}
-                  title={refusal}
+                <Button
+                  tone="secondary"
+                  small
+                  refusal={refusal}
                   aria-label={`Delete ${key.name}`}
                   onClick={() => {
                     remove.reset();
@@ -53,7 +53,7 @@ export function SshKeysSection({ teamId, refusal }: SshKeysSectionProps) {
                   }}
                 >
                   Delete
-                </button>
+                </Button>
               </div>
             </li>
           ))}

@@ -12,6 +12,7 @@ import { useDeleteServer, useTrustHostKey, useValidateServer } from '../mutation
 import { useServer } from '../../../shared/servers/queries';
 import { type ServerOutletContext, SERVER_TABS } from '../../../shared/servers/server-outlet';
 import '../servers.css';
+import { Button } from '../../../components/button';
 
 type Dialogs = 'edit' | 'trust' | 'delete' | undefined;
 
@@ -80,28 +81,16 @@ export function ServerDetailPage() {
         description={s.description || `${s.user}@${s.host}:${s.port}`}
         actions={
           <div className="servers__actions">
-            <button
-              type="button"
-              className="button"
-              disabled={Boolean(refusal) || validating || validate.isPending}
-              title={refusal}
-              onClick={() => validate.mutate(s.id)}
-            >
+            <Button refusal={refusal} disabled={validating || validate.isPending} onClick={() => validate.mutate(s.id)}>
               {validating ? 'Validating…' : 'Validate again'}
-            </button>
+            </Button>
             {!hostKeyChanged && trustButton}
-            <button type="button" className="button button--secondary" disabled={Boolean(refusal)} title={refusal} onClick={() => openDialog('edit')}>
+            <Button tone="secondary" refusal={refusal} onClick={() => openDialog('edit')}>
               Edit
-            </button>
-            <button
-              type="button"
-              className="button button--secondary"
-              disabled={Boolean(refusal)}
-              title={refusal}
-              onClick={() => openDialog('delete')}
-            >
+            </Button>
+            <Button tone="secondary" refusal={refusal} onClick={() => openDialog('delete')}>
               Delete
-            </button>
+            </Button>
           </div>
         }
       />

@@ -4,6 +4,7 @@ import { dateTime, timeAgo } from '../../../lib/format';
 import { ServerStatus } from '../components/server-status';
 import { bytes } from '../../../shared/servers/labels';
 import { useServerOutlet } from '../../../shared/servers/server-outlet';
+import { TimeAgo } from '../../../components/time-ago';
 
 /**
  * The server's facts from its last validation; live metrics sit below them. The router passes the
@@ -42,15 +43,7 @@ export function ServerOverviewTab({ children }: { children?: ReactNode }) {
           <dt>Checked every</dt>
           <dd data-testid="check-interval">{server.checkIntervalSeconds} s</dd>
           <dt>Last checked</dt>
-          <dd data-testid="last-checked">
-            {server.lastCheckedAt ? (
-              <time dateTime={server.lastCheckedAt} title={dateTime(server.lastCheckedAt)}>
-                {timeAgo(server.lastCheckedAt)}
-              </time>
-            ) : (
-              'Not yet'
-            )}
-          </dd>
+          <dd data-testid="last-checked">{server.lastCheckedAt ? <TimeAgo iso={server.lastCheckedAt} /> : 'Not yet'}</dd>
         </dl>
         <p>
           <Link to="/servers">Back to servers</Link>

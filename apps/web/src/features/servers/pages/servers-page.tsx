@@ -11,6 +11,7 @@ import { ServersTable } from '../components/servers-table';
 import { SshKeysSection } from '../components/ssh-keys-section';
 import { whyCannotManageServers } from '../../../shared/servers/labels';
 import '../servers.css';
+import { Button } from '../../../components/button';
 
 export function ServersPage() {
   const { me, current } = useCurrentTeam();
@@ -27,10 +28,10 @@ export function ServersPage() {
         description="The machines Zpanel deploys to, reached over SSH with a key of the team."
         actions={
           current && (
-            <button type="button" className="button" disabled={Boolean(refusal)} title={refusal} onClick={() => setAdding(true)}>
+            <Button refusal={refusal} onClick={() => setAdding(true)}>
               <PlusIcon />
               Add server
-            </button>
+            </Button>
           )
         }
       />

@@ -4,11 +4,12 @@ import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
 import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
-import { Pagination, usePageParam } from '../../../components/pagination';
+import { PagedTable, type TableShape } from '../../../components/data-table';
+import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TextField } from '../../../components/text-field';
-import { dateTime, timeAgo } from '../../../lib/format';
+import { TimeAgo } from '../../../components/time-ago';
 import {
   WEBHOOK_OUTCOME_TONES,
   WEBHOOK_PROVIDER_LABELS,
@@ -22,6 +23,7 @@ import { errorsByField, shownFields } from '../../../shared/applications/applica
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
+import { Button } from '../../../components/button';
 
 /** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
 function NewSecret({ created }: { created: WebhookSecretDto }) {
@@ -39,57 +41,45 @@ function NewSecret({ created }: { created: WebhookSecretDto }) {
   );
 }
 
+const DELIVERIES: TableShape = {
+  label: 'Webhook deliveries',
+  testId: 'webhook-deliveries',
+  columns: ['When', 'Provider', 'Event', 'Outcome', 'Reason', 'Deployment'],
+};
+
 function Deliveries({ teamId, applicationId }: { teamId: string; applicationId: string }) {
   const [page, setPage] = usePageParam();
-  const deliveries = useWebhookDeliveries(teamId, applicationId, page);
-  if (deliveries.isPending) return <Skeleton lines={4} />;
-  if (deliveries.isError) return <ErrorState error={deliveries.error} />;
-  const { items, total, perPage } = deliveries.data;
-  if (total === 0) return <div className="empty-state">No deliveries yet. Once a provider sends one, this log says what happened to it and why.</div>;
   return (
-    <>
-      <div className="table-scroll">
-        <table className="table" aria-label="Webhook deliveries" data-testid="webhook-deliveries">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Event</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Deployment</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={d.id} data-testid={`webhook-delivery-${d.id}`}>
-                <td>
-                  <time dateTime={d.receivedAt} title={dateTime(d.receivedAt)}>
-                    {timeAgo(d.receivedAt)}
-                  </time>
-                </td>
-                <td>{WEBHOOK_PROVIDER_LABELS[d.provider]}</td>
-                <td>
-                  <code>{d.event}</code>
-                </td>
-                <td>
-                  <StatusBadge tone={WEBHOOK_OUTCOME_TONES[d.outcome]}>{webhookOutcomeLabel(d)}</StatusBadge>
-                </td>
-                <td>{d.reason}</td>
-                <td>
-                  {d.deploymentId && d.deploymentApplicationId ? (
-                    <Link to={`/applications/${d.deploymentApplicationId}/deployments/${d.deploymentId}`}>View deployment</Link>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Pagination page={page} perPage={perPage || WEBHOOK_DELIVERIES_PER_PAGE} total={total} onPageChange={setPage} label="Delivery pages" />
-    </>
+    <PagedTable
+      query={useWebhookDeliveries(teamId, applicationId, page)}
+      table={DELIVERIES}
+      paging={{ page, onPageChange: setPage, perPage: WEBHOOK_DELIVERIES_PER_PAGE, label: 'Delivery pages' }}
+      lines={4}
+      empty={<div className="empty-state">No deliveries yet. Once a provider sends one, this log says what happened to it and why.</div>}
+    >
+      {(d) => (
+        <tr key={d.id} data-testid={`webhook-delivery-${d.id}`}>
+          <td>
+            <TimeAgo iso={d.receivedAt} />
+          </td>
+          <td>{WEBHOOK_PROVIDER_LABELS[d.provider]}</td>
+          <td>
+            <code>{d.event}</code>
+          </td>
+          <td>
+            <StatusBadge tone={WEBHOOK_OUTCOME_TONES[d.outcome]}>{webhookOutcomeLabel(d)}</StatusBadge>
+          </td>
+          <td>{d.reason}</td>
+          <td>
+            {d.deploymentId && d.deploymentApplicationId ? (
+              <Link to={`/applications/${d.deploymentApplicationId}/deployments/${d.deploymentId}`}>View deployment</Link>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+        </tr>
+      )}
+    </PagedTable>
   );
 }
 
@@ -202,15 +192,9 @@ export function ApplicationWebhooksTab() {
             {rotate.data && <NewSecret created={rotate.data} />}
             <FormFailure error={rotate.error} fields={[]} />
             <div className="form__actions">
-              <button
-                type="button"
-                className="button"
-                disabled={Boolean(writeRefusal) || rotate.isPending}
-                title={writeRefusal}
-                onClick={() => rotate.mutate()}
-              >
+              <Button refusal={writeRefusal} disabled={rotate.isPending} onClick={() => rotate.mutate()}>
                 {rotate.isPending ? 'Generating…' : settings.data.secretSet ? 'Rotate secret' : 'Generate secret'}
-              </button>
+              </Button>
             </div>
           </>
         )}

@@ -10,6 +10,8 @@ import { useDeleteEnvVar } from '../mutations';
 import { useEnvVars } from '../queries';
 import { BulkEnvDialog } from './bulk-env-dialog';
 import { EnvVarDialog } from './env-var-dialog';
+import { Button, buttonClass } from '../../../components/button';
+import { EditDeleteButtons } from '../../../components/row-actions';
 
 interface EnvVarsEditorProps {
   teamId: string;
@@ -54,19 +56,13 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
           <p className="muted">{texts.description}</p>
         </div>
         <div className="env-vars__actions">
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={Boolean(refusal) || !vars.isSuccess}
-            title={refusal}
-            onClick={() => setEditing({ kind: 'bulk' })}
-          >
+          <Button tone="secondary" refusal={refusal} disabled={!vars.isSuccess} onClick={() => setEditing({ kind: 'bulk' })}>
             Edit as .env
-          </button>
-          <button type="button" className="button" disabled={Boolean(refusal)} title={refusal} onClick={() => setEditing({ kind: 'add' })}>
+          </Button>
+          <Button refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
             <PlusIcon />
             Add variable
-          </button>
+          </Button>
         </div>
       </header>
       {secretsHidden && <p className="applications__notice env-vars__notice">Values are hidden: your role ({role}) cannot read secrets.</p>}
@@ -126,35 +122,19 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
                   <td>
                     <div className="env-vars__row-actions">
                       {own(variable) ? (
-                        <>
-                          <button
-                            type="button"
-                            className="button button--secondary button--small"
-                            disabled={Boolean(refusal)}
-                            title={refusal}
-                            aria-label={`Edit ${variable.key}`}
-                            onClick={() => setEditing({ kind: 'edit', variable })}
-                          >
-                            Edit
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--secondary button--small"
-                            disabled={Boolean(refusal)}
-                            title={refusal}
-                            aria-label={`Delete ${variable.key}`}
-                            onClick={() => {
-                              remove.reset();
-                              setEditing({ kind: 'delete', variable });
-                            }}
-                          >
-                            Delete
-                          </button>
-                        </>
+                        <EditDeleteButtons
+                          name={variable.key}
+                          refusal={refusal}
+                          onEdit={() => setEditing({ kind: 'edit', variable })}
+                          onDelete={() => {
+                            remove.reset();
+                            setEditing({ kind: 'delete', variable });
+                          }}
+                        />
                       ) : (
                         <button
                           type="button"
-                          className="button button--secondary button--small"
+                          className={buttonClass('secondary', true)}
                           disabled={Boolean(refusal)}
                           title={refusal ?? 'Set an own value for this key; the shared one stays for the other applications'}
                           aria-label={`Override ${variable.key}`}
