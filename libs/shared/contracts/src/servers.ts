@@ -75,10 +75,11 @@ export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | '
 
 export interface ContainerDto {
   id: string;
+  /** Without Docker's leading `/`. */
   names: string[];
   image: string;
   state: ContainerState;
-  /** Docker's own words, e.g. "Up 3 minutes". */
+  /** Docker's own words (`Up 3 minutes`, `Exited (0) 2 seconds ago`); in a container's details, same as `state`. */
   status: string;
   labels: Record<string, string>;
   createdAt: string;

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { AppException } from '@zpanel/core';
-import { ErrorCode } from '@zpanel/contracts';
+import { type ContainerDto, type ContainerState, ErrorCode } from '@zpanel/contracts';
 import type Docker from 'dockerode';
 import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogLineHandler } from './log-demux';
@@ -8,17 +8,8 @@ import { demuxLogBuffer, LogFrameDemuxer, LogLineSplitter, type LogLineHandler }
 /** The label that marks containers Zpanel created and manages on a server. */
 export const ZPANEL_MANAGED_LABEL = 'zpanel.managed';
 
-export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
-
-export interface ContainerSummary {
-  id: string;
-  /** Without Docker's leading `/`. */
-  names: string[];
-  image: string;
-  state: ContainerState;
-  /** Docker's human-readable status (`Up 3 minutes`, `Exited (0) 2 seconds ago`); in `inspect`, same as `state`. */
-  status: string;
-  labels: Record<string, string>;
+/** A container as the API shows it, its creation time still a Date. */
+export interface ContainerSummary extends Omit<ContainerDto, 'createdAt'> {
   created: Date;
 }
 

@@ -1,3 +1,4 @@
+import type { ContainerState } from '@zpanel/contracts';
 import { parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import {
   ContainerNotFoundError,
@@ -5,7 +6,6 @@ import {
   type ContainerDetails,
   type ContainerLogs,
   type ContainerOperations,
-  type ContainerState,
   type ContainerSummary,
   type FollowLogsOptions,
   type ListContainersOptions,
