@@ -19,8 +19,8 @@ export interface FormActionsProps {
   /** Shown once the submission succeeded, until the next one starts. */
   savedMessage?: string;
   submitLabel: string;
-  /** On the submit button while the submission runs, e.g. "Saving…". */
-  pendingLabel: string;
+  /** On the submit button while the submission runs, e.g. "Creating…". */
+  pendingLabel?: string;
   /** Disabled for another reason than a running submission (a refusal, nothing to send). */
   disabled?: boolean;
   /** Why the caller may not submit: the button is then disabled and says why on hover. */
@@ -42,7 +42,7 @@ export function FormActions({
   failureMessage,
   savedMessage,
   submitLabel,
-  pendingLabel,
+  pendingLabel = 'Saving…',
   disabled,
   refusal,
   tone,

@@ -1,4 +1,5 @@
 import { Dialog } from './dialog';
+import { Form } from './form';
 import { FormActions, type FormActionsProps } from './form-actions';
 
 interface FormDialogProps extends Omit<FormActionsProps, 'onCancel' | 'onClick' | 'className'> {
@@ -16,17 +17,10 @@ interface FormDialogProps extends Omit<FormActionsProps, 'onCancel' | 'onClick' 
 export function FormDialog({ title, description, formLabel, onSubmit, onClose, children, ...actions }: FormDialogProps) {
   return (
     <Dialog title={title} description={description} onClose={onClose}>
-      <form
-        className="form"
-        aria-label={formLabel}
-        onSubmit={(event) => {
-          event.preventDefault();
-          onSubmit();
-        }}
-      >
+      <Form label={formLabel} onSubmit={onSubmit}>
         {children}
         <FormActions {...actions} onCancel={onClose} />
-      </form>
+      </Form>
     </Dialog>
   );
 }

@@ -27,6 +27,19 @@ export function problemResponse(
   });
 }
 
+/** The API's 400 for a body that fails validation, each problem naming its field. */
+export function validationProblem(...errors: NonNullable<ProblemDetails['errors']>): Response {
+  return problemResponse({ status: 400, title: 'Validation failed', code: ErrorCode.ValidationFailed, errors });
+}
+
+const REFUSALS = { 403: ['Forbidden', ErrorCode.Forbidden], 409: ['Conflict', ErrorCode.Conflict] } as const;
+
+/** The API's 403 or 409, with its standard title and code, saying why. */
+export function refusal(status: keyof typeof REFUSALS, detail: string, errors?: ProblemDetails['errors']): Response {
+  const [title, code] = REFUSALS[status];
+  return problemResponse({ status, title, code, detail, ...(errors ? { errors } : {}) });
+}
+
 /**
  * Replaces `fetch` with one answering by method and path with query (`'POST /api/v1/auth/login'`),
  * or by path alone for any method (`'/api/v1/system/status?probe=true'`).

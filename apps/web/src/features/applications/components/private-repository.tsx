@@ -2,6 +2,7 @@ import type { ApplicationDto, SshKeyDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { CopyButton } from '../../../components/copy-button';
+import { FormActions } from '../../../components/form-actions';
 import { FormFailure } from '../../../components/form-failure';
 import { TextField } from '../../../components/text-field';
 import { errorsByField, shownFields } from '../../../shared/applications/application-form';
@@ -41,15 +42,15 @@ function DeployKey({ application, teamId, sshKeys, writeRefusal }: Props) {
       ) : (
         <p className="muted">The deploy key is one of the team&apos;s SSH keys (see SSH keys).</p>
       )}
-      {generate.isSuccess && (
-        <p className="form__success">New deploy key generated and in use from the next deployment. Paste its public key into the provider now.</p>
-      )}
-      <FormFailure error={generate.error} fields={[]} />
-      <div className="form__actions">
-        <Button tone="secondary" refusal={writeRefusal} disabled={generate.isPending} onClick={() => generate.mutate()}>
-          {generate.isPending ? 'Generating…' : application.deployKeyId ? 'Generate a new deploy key' : 'Generate a deploy key'}
-        </Button>
-      </div>
+      <FormActions
+        submission={generate}
+        savedMessage="New deploy key generated and in use from the next deployment. Paste its public key into the provider now."
+        submitLabel={application.deployKeyId ? 'Generate a new deploy key' : 'Generate a deploy key'}
+        pendingLabel="Generating…"
+        tone="secondary"
+        refusal={writeRefusal}
+        onClick={() => generate.mutate()}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { APPLICATION_LIMITS } from '@zpanel/contracts';
 import { useState } from 'react';
-import { FormFailure } from '../../../components/form-failure';
+import { FormActions } from '../../../components/form-actions';
+import { Form } from '../../../components/form';
 import { errorsByField, parseDomains, shownFields } from '../../../shared/applications/application-form';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { TextAreaField } from '../../../shared/applications/components/fields';
@@ -14,8 +15,7 @@ export function ApplicationDomainsTab() {
   const [text, setText] = useState(application.domains.join('\n'));
   const domains = parseDomains(text);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     update.mutate({ domains }, { onSuccess: (saved) => setText(saved.domains.join('\n')) });
   };
 
@@ -37,7 +37,7 @@ export function ApplicationDomainsTab() {
           ))}
         </ul>
       )}
-      <form className="form applications__form" onSubmit={submit} aria-label="Domains">
+      <Form className="applications__form" label="Domains" onSubmit={submit}>
         <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
           <TextAreaField
             label="Domains"
@@ -49,14 +49,14 @@ export function ApplicationDomainsTab() {
             hint={`One per line, at most ${APPLICATION_LIMITS.domains.max}. An empty list removes every route.`}
           />
         </fieldset>
-        <FormFailure error={update.error} fields={shownFields(update.error, ['domains'])} />
-        {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
-        <div className="form__actions">
-          <button type="submit" className="button" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
-            {update.isPending ? 'Saving…' : 'Save domains'}
-          </button>
-        </div>
-      </form>
+        <FormActions
+          submission={update}
+          fields={shownFields(update.error, ['domains'])}
+          savedMessage="Saved."
+          submitLabel="Save domains"
+          refusal={writeRefusal}
+        />
+      </Form>
     </section>
   );
 }

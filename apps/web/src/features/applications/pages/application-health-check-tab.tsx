@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { FormFailure } from '../../../components/form-failure';
+import { FormActions } from '../../../components/form-actions';
+import { Form } from '../../../components/form';
 import {
   HEALTH_CHECK_FIELDS,
   type HealthCheckForm,
@@ -18,8 +19,7 @@ export function ApplicationHealthCheckTab() {
   const [form, setForm] = useState<HealthCheckForm>(() => healthCheckForm(application.healthCheck));
   const errors = fieldMessages(update.error);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     update.mutate({ healthCheck: healthCheckRequest(form) });
   };
 
@@ -29,16 +29,16 @@ export function ApplicationHealthCheckTab() {
         Each deployment starts the new container beside the old one and checks it until it passes (then traffic moves) or the retries run out (then
         the old one keeps serving). There is no way to turn it off: a TCP check on the port is the least.
       </p>
-      <form className="form applications__form" onSubmit={submit} aria-label="Health check">
+      <Form className="applications__form" label="Health check" onSubmit={submit}>
         <HealthCheckFields value={form} onChange={setForm} errors={errors} disabled={Boolean(writeRefusal)} />
-        <FormFailure error={update.error} fields={HEALTH_CHECK_FIELDS} />
-        {update.isSuccess && !update.isPending && <p className="form__success">Saved. It applies from the next deployment.</p>}
-        <div className="form__actions">
-          <button type="submit" className="button" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
-            {update.isPending ? 'Saving…' : 'Save health check'}
-          </button>
-        </div>
-      </form>
+        <FormActions
+          submission={update}
+          fields={HEALTH_CHECK_FIELDS}
+          savedMessage="Saved. It applies from the next deployment."
+          submitLabel="Save health check"
+          refusal={writeRefusal}
+        />
+      </Form>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { APPLICATION_LIMITS, type ApplicationDto, type UpdateApplicationRequest } from '@zpanel/contracts';
 import { useState } from 'react';
-import { FormFailure } from '../../../components/form-failure';
+import { FormActions } from '../../../components/form-actions';
+import { Form } from '../../../components/form';
 import { TextField } from '../../../components/text-field';
 import { useSshKeys } from '../../../shared/servers/queries';
 import {
@@ -44,8 +45,7 @@ export function ApplicationSettingsTab() {
   const errors = fieldMessages(update.error);
   const disabled = Boolean(writeRefusal);
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     const changes = changesOf(application, {
       name: name.trim(),
       description: description.trim(),
@@ -60,7 +60,7 @@ export function ApplicationSettingsTab() {
   return (
     <>
       <section className="panel panel--padded" aria-label="Settings">
-        <form className="form applications__form" onSubmit={submit} aria-label="Settings">
+        <Form className="applications__form" label="Settings" onSubmit={submit}>
           <fieldset className="applications__group" disabled={disabled}>
             <legend className="applications__legend">General</legend>
             <TextField
@@ -93,15 +93,16 @@ export function ApplicationSettingsTab() {
           </fieldset>
           <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={disabled} />
           <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={disabled} />
-          <FormFailure error={update.error} fields={FIELDS} />
-          {update.isSuccess && !update.isPending && !unchanged && <p className="form__success">Saved. Changes apply from the next deployment.</p>}
-          {unchanged && <p className="field__hint">Nothing changed.</p>}
-          <div className="form__actions">
-            <button type="submit" className="button" disabled={disabled || update.isPending} title={writeRefusal}>
-              {update.isPending ? 'Saving…' : 'Save settings'}
-            </button>
-          </div>
-        </form>
+          <FormActions
+            submission={update}
+            fields={FIELDS}
+            savedMessage={unchanged ? undefined : 'Saved. Changes apply from the next deployment.'}
+            submitLabel="Save settings"
+            refusal={writeRefusal}
+          >
+            {unchanged && <p className="field__hint">Nothing changed.</p>}
+          </FormActions>
+        </Form>
       </section>
       {application.buildPack === 'dockerfile' && (
         <PrivateRepository application={application} teamId={teamId} sshKeys={sshKeys.data?.items ?? []} writeRefusal={writeRefusal} />

@@ -1,10 +1,13 @@
 import type { AuditEventDto } from '@zpanel/contracts';
+import { DataTable } from '../../../components/data-table';
 import { StatusBadge } from '../../../components/status-badge';
 import { dateTime, timeAgo } from '../../../lib/format';
 import { AUDIT_ACTION_TONES, AUDIT_TARGET_LABELS, auditActionLabel } from '../labels';
 
 const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
 const clock = new Intl.DateTimeFormat('en', { timeStyle: 'medium' });
+
+const COLUMNS = ['Time', 'Action', 'Actor', 'Target', 'IP', 'User agent', 'Details'];
 
 interface AuditEventTableProps {
   events: readonly AuditEventDto[];
@@ -13,55 +16,40 @@ interface AuditEventTableProps {
 /** Every value is rendered as text: user agents, names and metadata come from outside. */
 export function AuditEventTable({ events }: AuditEventTableProps) {
   return (
-    <div className="table-scroll">
-      <table className="table audit-table" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Action</th>
-            <th>Actor</th>
-            <th>Target</th>
-            <th>IP</th>
-            <th>User agent</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id}>
-              <td className="num">
-                <time dateTime={event.createdAt} title={`${dateTime(event.createdAt)} (${timeAgo(event.createdAt)})`}>
-                  <span className="audit-table__day">{day.format(new Date(event.createdAt))}</span>
-                  <span className="audit-table__clock">{clock.format(new Date(event.createdAt))}</span>
-                </time>
-              </td>
-              <td title={event.action}>
-                <ActionLabel action={event.action} />
-              </td>
-              <td>
-                <Actor actor={event.actor} />
-              </td>
-              <td>
-                {event.target ? (
-                  <span title={`${event.target.type} ${event.target.id}`}>
-                    {AUDIT_TARGET_LABELS[event.target.type] ?? event.target.type} <span className="mono muted">{event.target.id.slice(0, 8)}</span>
-                  </span>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td className="mono">{event.ip ?? <span className="muted">—</span>}</td>
-              <td className="truncate audit-table__agent" title={event.userAgent ?? undefined}>
-                {event.userAgent ?? <span className="muted">—</span>}
-              </td>
-              <td>
-                <Metadata metadata={event.metadata} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable className="audit-table" testId="audit-table" columns={COLUMNS} items={events}>
+      {(event) => (
+        <tr key={event.id}>
+          <td className="num">
+            <time dateTime={event.createdAt} title={`${dateTime(event.createdAt)} (${timeAgo(event.createdAt)})`}>
+              <span className="audit-table__day">{day.format(new Date(event.createdAt))}</span>
+              <span className="audit-table__clock">{clock.format(new Date(event.createdAt))}</span>
+            </time>
+          </td>
+          <td title={event.action}>
+            <ActionLabel action={event.action} />
+          </td>
+          <td>
+            <Actor actor={event.actor} />
+          </td>
+          <td>
+            {event.target ? (
+              <span title={`${event.target.type} ${event.target.id}`}>
+                {AUDIT_TARGET_LABELS[event.target.type] ?? event.target.type} <span className="mono muted">{event.target.id.slice(0, 8)}</span>
+              </span>
+            ) : (
+              <span className="muted">—</span>
+            )}
+          </td>
+          <td className="mono">{event.ip ?? <span className="muted">—</span>}</td>
+          <td className="truncate audit-table__agent" title={event.userAgent ?? undefined}>
+            {event.userAgent ?? <span className="muted">—</span>}
+          </td>
+          <td>
+            <Metadata metadata={event.metadata} />
+          </td>
+        </tr>
+      )}
+    </DataTable>
   );
 }
 

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { type AuditEventDto, AuditAction, ErrorCode, type Paginated, Role, TEAM_HEADER } from '@zpanel/contracts';
+import { type AuditEventDto, AuditAction, type Paginated, Role, TEAM_HEADER } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestedUrls, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, refusal, requestedUrls, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { AuditPage } from './audit-page';
 
@@ -186,13 +186,7 @@ describe(AuditPage.name, () => {
   it('shows why the log could not be loaded', async () => {
     mockApi({
       ...shell(Role.Admin),
-      [eventsUrl()]: () =>
-        problemResponse({
-          status: 403,
-          title: 'Forbidden',
-          detail: 'Your role (member) does not allow this (needs admin)',
-          code: ErrorCode.Forbidden,
-        }),
+      [eventsUrl()]: () => refusal(403, 'Your role (member) does not allow this (needs admin)'),
     });
     renderApp('/team/audit');
     expect((await screen.findByRole('alert')).textContent).toContain('needs admin');

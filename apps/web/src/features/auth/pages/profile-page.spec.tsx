@@ -3,7 +3,7 @@ import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '../../../lib/session-store';
 import { aMe, aUser, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { ProfilePage } from './profile-page';
 
@@ -66,13 +66,7 @@ describe(ProfilePage.name, () => {
   it("shows the API's objection to the new password under it", async () => {
     mockApi({
       ...shellRoutes,
-      [`POST ${PASSWORD}`]: () =>
-        problemResponse({
-          status: 400,
-          title: 'Validation failed',
-          code: ErrorCode.ValidationFailed,
-          errors: [{ field: 'newPassword', message: 'must be at least 12 characters' }],
-        }),
+      [`POST ${PASSWORD}`]: () => validationProblem({ field: 'newPassword', message: 'must be at least 12 characters' }),
     });
     renderApp('/profile');
 

@@ -3,7 +3,7 @@ import { ErrorCode, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '../../../lib/session-store';
 import { aMe, aSession, aSystemStatus, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { SetupPage } from './setup-page';
 
@@ -41,16 +41,11 @@ describe(SetupPage.name, () => {
     mockApi({
       ...freshInstance,
       [`POST ${OWNER}`]: () =>
-        problemResponse({
-          status: 400,
-          title: 'Validation failed',
-          code: ErrorCode.ValidationFailed,
-          errors: [
-            { field: 'password', message: 'must not contain your name' },
-            { field: 'password', message: 'must be at least 12 characters' },
-            { field: 'teamName', message: 'must not be empty' },
-          ],
-        }),
+        validationProblem(
+          { field: 'password', message: 'must not contain your name' },
+          { field: 'password', message: 'must be at least 12 characters' },
+          { field: 'teamName', message: 'must not be empty' },
+        ),
     });
     renderApp('/setup', { session: 'signedOut' });
 

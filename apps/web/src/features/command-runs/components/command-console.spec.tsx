@@ -10,7 +10,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aPage, aServer } from '../../../test/servers-fixtures';
 import { aCommandRun, aCommandRunSummary } from '../../../test/command-runs-fixtures';
@@ -209,13 +209,7 @@ describe(CommandConsole.name, () => {
     mockApi({
       ...shell(),
       [HISTORY]: () => jsonResponse(aPage([], { perPage: 10 })),
-      [`POST ${COMMANDS}`]: () =>
-        problemResponse({
-          status: 400,
-          title: 'Validation failed',
-          code: ErrorCode.ValidationFailed,
-          errors: [{ field: 'command', message: 'command cannot contain a NUL character' }],
-        }),
+      [`POST ${COMMANDS}`]: () => validationProblem({ field: 'command', message: 'command cannot contain a NUL character' }),
     });
     renderApp('/servers/server-1/console');
     await screen.findByText('No commands have been run on this server yet.');

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type ContainerDto, ErrorCode, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, refusal, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aServer } from '../../../test/servers-fixtures';
 import { ServerContainers } from './server-containers';
@@ -146,12 +146,7 @@ describe(ServerContainers.name, () => {
       ...shell(),
       [list(false)]: () => jsonResponse([aContainer()]),
       [`DELETE ${CONTAINERS}/web?force=false`]: () =>
-        problemResponse({
-          status: 409,
-          title: 'Conflict',
-          code: ErrorCode.Conflict,
-          detail: 'Docker refused: cannot remove container "/web": container is running: stop the container before removing or force remove',
-        }),
+        refusal(409, 'Docker refused: cannot remove container "/web": container is running: stop the container before removing or force remove'),
       [`DELETE ${CONTAINERS}/web?force=true`]: () => new Response(null, { status: 204 }),
     });
     renderApp('/servers/server-1/containers');

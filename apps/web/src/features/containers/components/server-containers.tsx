@@ -1,5 +1,7 @@
 import type { ContainerDto, Role } from '@zpanel/contracts';
 import { useId, useState } from 'react';
+import { Button } from '../../../components/button';
+import { DataTable } from '../../../components/data-table';
 import { ErrorState } from '../../../components/error-state';
 import { Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
@@ -27,6 +29,8 @@ interface ServerContainersProps {
   serverId: string;
   role: Role;
 }
+
+const COLUMNS = ['Name', 'Image', 'State', 'Status', 'Created', { title: 'Actions', hidden: true }];
 
 type Dialog = { kind: 'stop' | 'remove'; container: ContainerDto } | undefined;
 
@@ -111,97 +115,53 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
               : `No running containers${filter.managedOnly ? ' managed by Zpanel' : ''}. Show stopped ones to see the others.`}
           </div>
         ) : (
-          <div className="table-scroll">
-            <table className="table" aria-label="Containers" data-testid="containers-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Image</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="containers__sr-only">Actions</span>
-                  </th>
+          <DataTable label="Containers" testId="containers-table" columns={COLUMNS} items={shown}>
+            {(container) => {
+              const name = containerName(container);
+              const busy = busyId === name || busyId === container.id;
+              const running = container.state === 'running';
+              const rowButton = (label: string, onClick: () => void) => (
+                <Button tone="secondary" small refusal={refusal} disabled={busyId !== undefined} onClick={onClick}>
+                  {label}
+                </Button>
+              );
+              return (
+                <tr key={container.id} data-testid={`container-${name}`}>
+                  <td>
+                    <code>{name}</code>
+                  </td>
+                  <td className="truncate containers__image" title={container.image}>
+                    {imageName(container.image)}
+                  </td>
+                  <td data-testid="container-state">
+                    <StatusBadge tone={STATE_TONES[container.state]}>{STATE_LABELS[container.state]}</StatusBadge>
+                  </td>
+                  <td className="muted" data-testid="container-status">
+                    {busy ? PENDING_LABELS[change.variables!.action] : container.status}
+                  </td>
+                  <td>
+                    <time title={dateTime(container.createdAt)}>{timeAgo(container.createdAt)}</time>
+                  </td>
+                  <td>
+                    <div className="containers__actions">
+                      <Button tone="secondary" small onClick={() => setLogsOf(container)}>
+                        Logs
+                      </Button>
+                      {running ? (
+                        <>
+                          {rowButton('Stop', () => openDialog({ kind: 'stop', container }))}
+                          {rowButton('Restart', () => act({ action: 'restart', containerId: name }))}
+                        </>
+                      ) : (
+                        rowButton('Start', () => act({ action: 'start', containerId: name }))
+                      )}
+                      {rowButton('Remove', () => openDialog({ kind: 'remove', container }))}
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {shown.map((container) => {
-                  const name = containerName(container);
-                  const busy = busyId === name || busyId === container.id;
-                  const running = container.state === 'running';
-                  const disabled = Boolean(refusal) || busyId !== undefined;
-                  return (
-                    <tr key={container.id} data-testid={`container-${name}`}>
-                      <td>
-                        <code>{name}</code>
-                      </td>
-                      <td className="truncate containers__image" title={container.image}>
-                        {imageName(container.image)}
-                      </td>
-                      <td data-testid="container-state">
-                        <StatusBadge tone={STATE_TONES[container.state]}>{STATE_LABELS[container.state]}</StatusBadge>
-                      </td>
-                      <td className="muted" data-testid="container-status">
-                        {busy ? PENDING_LABELS[change.variables!.action] : container.status}
-                      </td>
-                      <td>
-                        <time title={dateTime(container.createdAt)}>{timeAgo(container.createdAt)}</time>
-                      </td>
-                      <td>
-                        <div className="containers__actions">
-                          <button type="button" className="button button--secondary button--small" onClick={() => setLogsOf(container)}>
-                            Logs
-                          </button>
-                          {running ? (
-                            <>
-                              <button
-                                type="button"
-                                className="button button--secondary button--small"
-                                disabled={disabled}
-                                title={refusal}
-                                onClick={() => openDialog({ kind: 'stop', container })}
-                              >
-                                Stop
-                              </button>
-                              <button
-                                type="button"
-                                className="button button--secondary button--small"
-                                disabled={disabled}
-                                title={refusal}
-                                onClick={() => act({ action: 'restart', containerId: name })}
-                              >
-                                Restart
-                              </button>
-                            </>
-                          ) : (
-                            <button
-                              type="button"
-                              className="button button--secondary button--small"
-                              disabled={disabled}
-                              title={refusal}
-                              onClick={() => act({ action: 'start', containerId: name })}
-                            >
-                              Start
-                            </button>
-                          )}
-                          <button
-                            type="button"
-                            className="button button--secondary button--small"
-                            disabled={disabled}
-                            title={refusal}
-                            onClick={() => openDialog({ kind: 'remove', container })}
-                          >
-                            Remove
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            }}
+          </DataTable>
         )}
         <Pagination page={shownPage} perPage={CONTAINERS_PER_PAGE} total={items.length} onPageChange={setPage} label="Container pages" />
       </section>

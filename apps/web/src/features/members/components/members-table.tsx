@@ -1,8 +1,9 @@
 import type { Role, TeamMemberDto, TeamMembershipDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { DataTable } from '../../../components/data-table';
 import { ErrorState } from '../../../components/error-state';
-import { Pagination } from '../../../components/pagination';
+import { EmptyPage, Pagination } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { ApiError } from '../../../lib/api-client';
@@ -37,12 +38,7 @@ export function MembersTable({ team, ownUserId, onLeft }: MembersTableProps) {
   const { items, total, perPage } = members.data;
   if (items.length === 0) {
     return page > 1 ? (
-      <div className="empty-state">
-        Nobody on this page any more.{' '}
-        <button type="button" className="link-button" onClick={() => setPage(1)}>
-          Back to the first page
-        </button>
-      </div>
+      <EmptyPage onPageChange={setPage} text="Nobody on this page any more." action="Back to the first page" />
     ) : (
       <div className="empty-state">This team has no members.</div>
     );
@@ -74,81 +70,70 @@ export function MembersTable({ team, ownUserId, onLeft }: MembersTableProps) {
           authentication.
         </p>
       )}
-      <div className="table-scroll">
-        <table className="table members-table" aria-label="Members">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Email</th>
-              <th>Role</th>
-              {showsTwoFactor && <th>Two-factor</th>}
-              <th>Joined</th>
-              <th>
-                <span className="members-sr-only">Actions</span>
-              </th>
+      <DataTable
+        label="Members"
+        className="members-table"
+        columns={['Name', 'Email', 'Role', showsTwoFactor && 'Two-factor', 'Joined', { title: 'Actions', hidden: true }]}
+        items={items}
+      >
+        {(member) => {
+          const self = member.userId === ownUserId;
+          const roleRefusal = whyCannotChangeRole(actor, member);
+          const removeRefusal = whyCannotRemove(actor, member);
+          return (
+            <tr key={member.userId} data-testid={`member-${member.email}`}>
+              <td>
+                {member.name}
+                {self && <span className="tag members-you">You</span>}
+              </td>
+              <td className="muted members-nowrap">{member.email}</td>
+              <td>
+                <select
+                  className="input members-select members-select--compact"
+                  aria-label={`Role of ${member.name}`}
+                  value={member.role}
+                  disabled={roleRefusal !== undefined || (changeRole.isPending && changeRole.variables.userId === member.userId)}
+                  title={roleRefusal}
+                  onChange={(event) => submitRole(member, event.target.value as Role)}
+                >
+                  {ROLES_STRONGEST_FIRST.map((role) => (
+                    <option key={role} value={role} disabled={role !== member.role && whyCannotGrant(actor, role) !== undefined}>
+                      {ROLE_LABELS[role]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              {showsTwoFactor && (
+                <td>
+                  <StatusBadge tone={member.twoFactorEnabled ? 'ok' : 'warn'}>{member.twoFactorEnabled ? 'On' : 'Off'}</StatusBadge>
+                </td>
+              )}
+              <td title={dateTime(member.joinedAt)}>{calendarDate(member.joinedAt)}</td>
+              <td className="members-actions">
+                {self ? (
+                  <button type="button" className="button button--secondary button--small" onClick={() => setPending({ kind: 'leave' })}>
+                    Leave team
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="button button--secondary button--small members-refused"
+                    aria-label={`Remove ${member.name}`}
+                    disabled={removeRefusal !== undefined}
+                    title={removeRefusal}
+                    onClick={() => {
+                      remove.reset();
+                      setPending({ kind: 'remove', member });
+                    }}
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((member) => {
-              const self = member.userId === ownUserId;
-              const roleRefusal = whyCannotChangeRole(actor, member);
-              const removeRefusal = whyCannotRemove(actor, member);
-              return (
-                <tr key={member.userId} data-testid={`member-${member.email}`}>
-                  <td>
-                    {member.name}
-                    {self && <span className="tag members-you">You</span>}
-                  </td>
-                  <td className="muted members-nowrap">{member.email}</td>
-                  <td>
-                    <select
-                      className="input members-select members-select--compact"
-                      aria-label={`Role of ${member.name}`}
-                      value={member.role}
-                      disabled={roleRefusal !== undefined || (changeRole.isPending && changeRole.variables.userId === member.userId)}
-                      title={roleRefusal}
-                      onChange={(event) => submitRole(member, event.target.value as Role)}
-                    >
-                      {ROLES_STRONGEST_FIRST.map((role) => (
-                        <option key={role} value={role} disabled={role !== member.role && whyCannotGrant(actor, role) !== undefined}>
-                          {ROLE_LABELS[role]}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  {showsTwoFactor && (
-                    <td>
-                      <StatusBadge tone={member.twoFactorEnabled ? 'ok' : 'warn'}>{member.twoFactorEnabled ? 'On' : 'Off'}</StatusBadge>
-                    </td>
-                  )}
-                  <td title={dateTime(member.joinedAt)}>{calendarDate(member.joinedAt)}</td>
-                  <td className="members-actions">
-                    {self ? (
-                      <button type="button" className="button button--secondary button--small" onClick={() => setPending({ kind: 'leave' })}>
-                        Leave team
-                      </button>
-                    ) : (
-                      <button
-                        type="button"
-                        className="button button--secondary button--small members-refused"
-                        aria-label={`Remove ${member.name}`}
-                        disabled={removeRefusal !== undefined}
-                        title={removeRefusal}
-                        onClick={() => {
-                          remove.reset();
-                          setPending({ kind: 'remove', member });
-                        }}
-                      >
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        }}
+      </DataTable>
       <Pagination label="Member pages" page={page} perPage={perPage || MEMBERS_PER_PAGE} total={total} onPageChange={setPage} />
 
       {pending?.kind === 'remove' && (

@@ -3,7 +3,7 @@ import { ErrorCode, type InvitationPreviewResponse, Role } from '@zpanel/contrac
 import { describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '../../../lib/session-store';
 import { ACCESS_TOKEN, aMe, aMembership, aSession, aSystemStatus, aUser, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { AcceptInvitationPage } from './accept-invitation-page';
 
@@ -97,13 +97,7 @@ describe(AcceptInvitationPage.name, () => {
     mockApi({
       ...instanceRoutes,
       [PREVIEW]: () => jsonResponse(aPreview()),
-      [`POST ${REGISTER}`]: () =>
-        problemResponse({
-          status: 400,
-          title: 'Validation failed',
-          code: ErrorCode.ValidationFailed,
-          errors: [{ field: 'password', message: 'password must be at least 12 characters' }],
-        }),
+      [`POST ${REGISTER}`]: () => validationProblem({ field: 'password', message: 'password must be at least 12 characters' }),
     });
     renderApp(PAGE, { session: 'signedOut' });
     await pageTitle('Join Jacquard Looms');

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode, type InvitationDto, type Paginated, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, aSystemStatus, aUser, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, problemResponse, refusal, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { MembersPage } from './members-page';
 
@@ -180,13 +180,7 @@ describe(MembersPage.name, () => {
   it("asks before you demote yourself and shows the API's reason when you are the last owner", async () => {
     const fetchMock = mockApi({
       ...routes(Role.Owner),
-      [`PATCH ${member(ADA.userId)}`]: () =>
-        problemResponse({
-          status: 409,
-          title: 'Conflict',
-          code: ErrorCode.Conflict,
-          detail: 'The team needs at least one owner: make someone else owner first',
-        }),
+      [`PATCH ${member(ADA.userId)}`]: () => refusal(409, 'The team needs at least one owner: make someone else owner first'),
     });
     await openMembers();
 
@@ -206,13 +200,7 @@ describe(MembersPage.name, () => {
   it("shows the API's reason above the table when a change of someone else's role is refused", async () => {
     mockApi({
       ...routes(Role.Owner),
-      [`PATCH ${member(GRACE.userId)}`]: () =>
-        problemResponse({
-          status: 403,
-          title: 'Forbidden',
-          code: ErrorCode.Forbidden,
-          detail: 'Your role (member) does not allow this (needs admin)',
-        }),
+      [`PATCH ${member(GRACE.userId)}`]: () => refusal(403, 'Your role (member) does not allow this (needs admin)'),
     });
     await openMembers();
 
@@ -382,13 +370,7 @@ describe(MembersPage.name, () => {
       mockApi({
         ...routes(Role.Owner),
         [`POST ${INVITE}`]: () =>
-          problemResponse({
-            status: 409,
-            title: 'Conflict',
-            code: ErrorCode.Conflict,
-            detail: 'grace@example.com is already a member of this team',
-            errors: [{ field: 'email', message: 'already a member' }],
-          }),
+          refusal(409, 'grace@example.com is already a member of this team', [{ field: 'email', message: 'already a member' }]),
       });
       await openMembers();
       fireEvent.click(screen.getByRole('button', { name: 'Invite member' }));

@@ -1,6 +1,7 @@
 import type { ServerMetricSampleDto } from '@zpanel/contracts';
 import { bytes } from '../../../shared/servers/labels';
 import { percent } from '../labels';
+import { DataTable } from '../../../components/data-table';
 import { TimeAgo } from '../../../components/time-ago';
 
 const load = (value: number | null) => (value === null ? '—' : value.toFixed(2));
@@ -31,29 +32,18 @@ export function LatestSample({ sample }: { sample: ServerMetricSampleDto }) {
       {containers.length === 0 ? (
         <p className="latest-sample__none">No running containers at the newest check.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="table" aria-label="Containers at the newest check" data-testid="container-usage">
-            <thead>
-              <tr>
-                <th scope="col">Container</th>
-                <th scope="col">CPU</th>
-                <th scope="col">Memory</th>
-              </tr>
-            </thead>
-            <tbody>
-              {containers.map((container) => (
-                <tr key={container.id}>
-                  <td>{container.name}</td>
-                  <td>{percent(container.cpuPercent)}</td>
-                  <td>
-                    {bytes(container.memoryBytes)}
-                    {container.memoryLimitBytes !== null && <span className="servers__muted"> of {bytes(container.memoryLimitBytes)}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Containers at the newest check" testId="container-usage" columns={['Container', 'CPU', 'Memory']} items={containers}>
+          {(container) => (
+            <tr key={container.id}>
+              <td>{container.name}</td>
+              <td>{percent(container.cpuPercent)}</td>
+              <td>
+                {bytes(container.memoryBytes)}
+                {container.memoryLimitBytes !== null && <span className="servers__muted"> of {bytes(container.memoryLimitBytes)}</span>}
+              </td>
+            </tr>
+          )}
+        </DataTable>
       )}
     </section>
   );

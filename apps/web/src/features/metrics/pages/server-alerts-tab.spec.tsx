@@ -1,9 +1,9 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ErrorCode, Role, type ServerLiveEvent } from '@zpanel/contracts';
+import { Role, type ServerLiveEvent } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { emitLiveEvent } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestedUrls, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, requestedUrls, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aRule, anAlert } from '../../../test/metrics-fixtures';
 import { aPage, aServer } from '../../../test/servers-fixtures';
@@ -117,15 +117,10 @@ describe(ServerAlertsTab.name, () => {
   });
 
   it('adds a rule, showing the API’s validation errors on their fields', async () => {
-    let answer = problemResponse({
-      status: 400,
-      title: 'Validation failed',
-      code: ErrorCode.ValidationFailed,
-      errors: [
-        { field: 'threshold', message: 'threshold must not be greater than 100' },
-        { field: 'durationSeconds', message: 'durationSeconds must be a multiple of the check interval' },
-      ],
-    });
+    let answer = validationProblem(
+      { field: 'threshold', message: 'threshold must not be greater than 100' },
+      { field: 'durationSeconds', message: 'durationSeconds must be a multiple of the check interval' },
+    );
     const fetchMock = mockApi({
       ...shell(),
       [ALERTS]: () => jsonResponse(aPage([])),

@@ -1,6 +1,7 @@
 import { APPLICATION_LIMITS, type ApplicationDto } from '@zpanel/contracts';
 import { useState } from 'react';
-import { FormFailure } from '../../../components/form-failure';
+import { Form } from '../../../components/form';
+import { FormActions } from '../../../components/form-actions';
 import { TextField } from '../../../components/text-field';
 import { fieldMessages } from '../../../shared/applications/application-form';
 import { CheckboxField } from '../../../shared/applications/components/fields';
@@ -29,8 +30,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
   const disabled = Boolean(writeRefusal);
   const shownDomain = domainOrNull(domain) ?? 'preview.example.com';
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = () => {
     update.mutate(
       { previewsEnabled: enabled, previewDomain: domainOrNull(domain), previewForks: forks },
       {
@@ -44,7 +44,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
   };
 
   return (
-    <form className="form applications__form" onSubmit={submit} aria-label="Preview settings">
+    <Form className="applications__form" label="Preview settings" onSubmit={submit}>
       <fieldset className="applications__group" disabled={disabled}>
         <div className="field">
           <CheckboxField
@@ -91,13 +91,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
           )}
         </div>
       </fieldset>
-      <FormFailure error={update.error} fields={FIELDS} />
-      {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
-      <div className="form__actions">
-        <button type="submit" className="button" disabled={disabled || update.isPending} title={writeRefusal}>
-          {update.isPending ? 'Saving…' : 'Save preview settings'}
-        </button>
-      </div>
-    </form>
+      <FormActions submission={update} fields={FIELDS} savedMessage="Saved." submitLabel="Save preview settings" refusal={writeRefusal} />
+    </Form>
   );
 }

@@ -1,38 +1,29 @@
-import { ErrorState } from '../../../components/error-state';
-import { Skeleton } from '../../../components/skeleton';
+import { DataTable } from '../../../components/data-table';
+import { QueryView } from '../../../components/query-view';
 import { StatusBadge } from '../../../components/status-badge';
 import { milliseconds } from '../../../lib/format';
 import { useReadiness } from '../queries';
 import { COMPONENT_LABELS, COMPONENT_NAMES } from './labels';
 
-export function ReadinessTable() {
-  const readiness = useReadiness();
-  if (readiness.isPending) return <Skeleton lines={3} />;
-  if (readiness.isError) return <ErrorState error={readiness.error} />;
+const COLUMNS = ['Component', 'Status', 'Latency', 'Error'];
 
-  const { checks } = readiness.data;
+export function ReadinessTable() {
   return (
-    <table className="table">
-      <thead>
-        <tr>
-          <th>Component</th>
-          <th>Status</th>
-          <th>Latency</th>
-          <th>Error</th>
-        </tr>
-      </thead>
-      <tbody>
-        {COMPONENT_NAMES.map((name) => (
-          <tr key={name}>
-            <td>{COMPONENT_LABELS[name]}</td>
-            <td>
-              <StatusBadge tone={checks[name].status === 'up' ? 'ok' : 'down'}>{checks[name].status === 'up' ? 'Up' : 'Down'}</StatusBadge>
-            </td>
-            <td className="num">{milliseconds(checks[name].latencyMs)}</td>
-            <td className="muted">{checks[name].error ?? '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <QueryView query={useReadiness()} lines={3}>
+      {({ checks }) => (
+        <DataTable columns={COLUMNS} items={COMPONENT_NAMES}>
+          {(name) => (
+            <tr key={name}>
+              <td>{COMPONENT_LABELS[name]}</td>
+              <td>
+                <StatusBadge tone={checks[name].status === 'up' ? 'ok' : 'down'}>{checks[name].status === 'up' ? 'Up' : 'Down'}</StatusBadge>
+              </td>
+              <td className="num">{milliseconds(checks[name].latencyMs)}</td>
+              <td className="muted">{checks[name].error ?? '—'}</td>
+            </tr>
+          )}
+        </DataTable>
+      )}
+    </QueryView>
   );
 }

@@ -1,28 +1,18 @@
-import { ErrorState } from '../../../components/error-state';
-import { Skeleton } from '../../../components/skeleton';
+import { DataTable } from '../../../components/data-table';
+import { QueryView } from '../../../components/query-view';
 import { StatusBadge } from '../../../components/status-badge';
 import { dateTime, timeAgo, waitDuration } from '../../../lib/format';
 import { useSystemStatus } from '../queries';
 
+const COLUMNS = ['Job', 'Every', 'Last run', 'Status'];
+
 /** The jobs workers schedule themselves (reapers, checks, pruning): one that stopped running shows as overdue. */
 export function RepeatingJobsTable() {
-  const status = useSystemStatus();
-  if (status.isPending) return <Skeleton lines={3} />;
-  if (status.isError) return <ErrorState error={status.error} />;
-
   return (
-    <div className="table-scroll">
-      <table className="table">
-        <thead>
-          <tr>
-            <th>Job</th>
-            <th>Every</th>
-            <th>Last run</th>
-            <th>Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {status.data.repeatingJobs.map((job) => (
+    <QueryView query={useSystemStatus()} lines={3}>
+      {({ repeatingJobs }) => (
+        <DataTable columns={COLUMNS} items={repeatingJobs}>
+          {(job) => (
             <tr key={job.name}>
               <td className="mono">{job.name}</td>
               <td>{waitDuration(job.everyMs / 1000)}</td>
@@ -37,9 +27,9 @@ export function RepeatingJobsTable() {
                 )}
               </td>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          )}
+        </DataTable>
+      )}
+    </QueryView>
   );
 }

@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ErrorCode, Role, TEAM_HEADER } from '@zpanel/contracts';
+import { Role, TEAM_HEADER } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { TEAM_STORAGE_KEY, useSessionStore } from '../../../lib/session-store';
 import { aMe, aMembership, aSystemStatus, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { jsonResponse, mockApi, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { TeamSwitcher } from './team-switcher';
 
@@ -124,14 +124,7 @@ describe(TeamSwitcher.name, () => {
 
     const busy = await within(dialog).findByRole('button', { name: 'Creating…' });
     expect((busy as HTMLButtonElement).disabled).toBe(true);
-    answer(
-      problemResponse({
-        status: 400,
-        title: 'Validation failed',
-        code: ErrorCode.ValidationFailed,
-        errors: [{ field: 'name', message: 'must be at most 64 characters' }],
-      }),
-    );
+    answer(validationProblem({ field: 'name', message: 'must be at most 64 characters' }));
     await waitFor(() => expect(within(dialog).getByLabelText('Team name').closest('.field')?.textContent).toContain('must be at most 64 characters'));
     expect(screen.getByRole('dialog', { name: 'Create team' })).toBeTruthy();
     expect(useSessionStore.getState().teamId).toBe('team-1');

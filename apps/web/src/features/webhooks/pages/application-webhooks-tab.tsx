@@ -1,9 +1,10 @@
-import { APPLICATION_LIMITS, type ApplicationDto, WEBHOOK_PROVIDERS, type WebhookSecretDto } from '@zpanel/contracts';
+import { APPLICATION_LIMITS, type ApplicationDto, type UpdateApplicationRequest, WEBHOOK_PROVIDERS, type WebhookSecretDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
 import { ErrorState } from '../../../components/error-state';
-import { FormFailure } from '../../../components/form-failure';
+import { Form } from '../../../components/form';
+import { FormActions } from '../../../components/form-actions';
 import { PagedTable, type TableShape } from '../../../components/data-table';
 import { usePageParam } from '../../../components/pagination';
 import { Skeleton } from '../../../components/skeleton';
@@ -23,7 +24,6 @@ import { errorsByField, shownFields } from '../../../shared/applications/applica
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
-import { Button } from '../../../components/button';
 
 /** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
 function NewSecret({ created }: { created: WebhookSecretDto }) {
@@ -89,67 +89,95 @@ const parseGlobs = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
-/** Monorepos: a push deploys only when a changed file matches one of these globs. */
-function WatchPaths({ application, teamId, writeRefusal }: { application: ApplicationDto; teamId: string; writeRefusal?: string }) {
+interface SettingProps {
+  application: ApplicationDto;
+  teamId: string;
+  writeRefusal?: string;
+}
+
+interface TextSettingProps extends SettingProps {
+  field: 'watchPaths' | 'deployTags';
+  /** The form's accessible name. */
+  label: string;
+  submitLabel: string;
+  /** The setting as the text edited. */
+  textOf: (application: ApplicationDto) => string;
+  /** The change the text asks for. */
+  changeOf: (text: string) => UpdateApplicationRequest;
+  /** Its field, given the text, a setter, and the API's problems with it. */
+  children: (text: string, setText: (text: string) => void, problems?: string[]) => React.ReactNode;
+}
+
+/** One setting of the application edited as text, saved on its own. */
+function TextSetting({ application, teamId, writeRefusal, field, label, submitLabel, textOf, changeOf, children }: TextSettingProps) {
   const update = useUpdateApplication(teamId, application.id);
-  const [text, setText] = useState(application.watchPaths.join('\n'));
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    update.mutate({ watchPaths: parseGlobs(text) }, { onSuccess: (saved) => setText(saved.watchPaths.join('\n')) });
-  };
+  const [text, setText] = useState(textOf(application));
+  const submit = () => update.mutate(changeOf(text), { onSuccess: (saved) => setText(textOf(saved)) });
   return (
-    <form className="form applications__form" onSubmit={submit} aria-label="Watch paths">
+    <Form className="applications__form" label={label} onSubmit={submit}>
       <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
+        {children(text, setText, errorsByField(update.error)[field])}
+      </fieldset>
+      <FormActions
+        submission={update}
+        fields={shownFields(update.error, [field])}
+        savedMessage="Saved."
+        submitLabel={submitLabel}
+        tone="secondary"
+        refusal={writeRefusal}
+      />
+    </Form>
+  );
+}
+
+/** Monorepos: a push deploys only when a changed file matches one of these globs. */
+function WatchPaths(props: SettingProps) {
+  return (
+    <TextSetting
+      {...props}
+      field="watchPaths"
+      label="Watch paths"
+      submitLabel="Save watch paths"
+      textOf={(application) => application.watchPaths.join('\n')}
+      changeOf={(text) => ({ watchPaths: parseGlobs(text) })}
+    >
+      {(text, setText, problems) => (
         <TextAreaField
           label="Watch paths"
           rows={4}
           placeholder={'apps/api/**\nlibs/**\nDockerfile'}
           value={text}
           onChange={(event) => setText(event.target.value)}
-          errors={errorsByField(update.error).watchPaths}
+          errors={problems}
           hint={`One glob per line (* within a folder, ** across folders, ? one character, [ab] one of, {a,b} either; ! in front excludes, e.g. !docs/**), at most ${APPLICATION_LIMITS.watchPaths.max}. Empty: every push deploys.`}
         />
-      </fieldset>
-      <FormFailure error={update.error} fields={shownFields(update.error, ['watchPaths'])} />
-      {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
-      <div className="form__actions">
-        <button type="submit" className="button button--secondary" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
-          {update.isPending ? 'Saving…' : 'Save watch paths'}
-        </button>
-      </div>
-    </form>
+      )}
+    </TextSetting>
   );
 }
 
 /** Releases: a pushed tag whose name matches this glob deploys the tagged commit. */
-function DeployTags({ application, teamId, writeRefusal }: { application: ApplicationDto; teamId: string; writeRefusal?: string }) {
-  const update = useUpdateApplication(teamId, application.id);
-  const [text, setText] = useState(application.deployTags ?? '');
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const pattern = text.trim();
-    update.mutate({ deployTags: pattern === '' ? null : pattern }, { onSuccess: (saved) => setText(saved.deployTags ?? '') });
-  };
+function DeployTags(props: SettingProps) {
   return (
-    <form className="form applications__form" onSubmit={submit} aria-label="Tag deploys">
-      <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
+    <TextSetting
+      {...props}
+      field="deployTags"
+      label="Tag deploys"
+      submitLabel="Save deploy tags"
+      textOf={(application) => application.deployTags ?? ''}
+      changeOf={(text) => ({ deployTags: text.trim() === '' ? null : text.trim() })}
+    >
+      {(text, setText, problems) => (
         <TextField
           label="Deploy tags"
           placeholder="v*"
           value={text}
           onChange={(event) => setText(event.target.value)}
-          error={errorsByField(update.error).deployTags?.join(' ')}
+          error={problems?.join(' ')}
           hint="A pushed tag whose name matches this glob deploys the tagged commit (e.g. v* or release/**). Empty: tag pushes do not deploy."
         />
-      </fieldset>
-      <FormFailure error={update.error} fields={shownFields(update.error, ['deployTags'])} />
-      {update.isSuccess && !update.isPending && <p className="form__success">Saved.</p>}
-      <div className="form__actions">
-        <button type="submit" className="button button--secondary" disabled={Boolean(writeRefusal) || update.isPending} title={writeRefusal}>
-          {update.isPending ? 'Saving…' : 'Save deploy tags'}
-        </button>
-      </div>
-    </form>
+      )}
+    </TextSetting>
   );
 }
 
@@ -190,12 +218,13 @@ export function ApplicationWebhooksTab() {
               {settings.data.secretSet ? 'A webhook secret is set.' : 'No webhook secret yet: every delivery is refused until you generate one.'}
             </p>
             {rotate.data && <NewSecret created={rotate.data} />}
-            <FormFailure error={rotate.error} fields={[]} />
-            <div className="form__actions">
-              <Button refusal={writeRefusal} disabled={rotate.isPending} onClick={() => rotate.mutate()}>
-                {rotate.isPending ? 'Generating…' : settings.data.secretSet ? 'Rotate secret' : 'Generate secret'}
-              </Button>
-            </div>
+            <FormActions
+              submission={rotate}
+              submitLabel={settings.data.secretSet ? 'Rotate secret' : 'Generate secret'}
+              pendingLabel="Generating…"
+              refusal={writeRefusal}
+              onClick={() => rotate.mutate()}
+            />
           </>
         )}
         <WatchPaths application={application} teamId={teamId} writeRefusal={writeRefusal} />

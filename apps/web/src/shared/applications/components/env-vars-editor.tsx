@@ -11,6 +11,7 @@ import { useEnvVars } from '../queries';
 import { BulkEnvDialog } from './bulk-env-dialog';
 import { EnvVarDialog } from './env-var-dialog';
 import { Button, buttonClass } from '../../../components/button';
+import { DataTable } from '../../../components/data-table';
 import { EditDeleteButtons } from '../../../components/row-actions';
 
 interface EnvVarsEditorProps {
@@ -70,86 +71,78 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
       {vars.isError && <ErrorState error={vars.error} />}
       {vars.isSuccess && vars.data.length === 0 && <div className="empty-state">No variables yet.</div>}
       {vars.isSuccess && vars.data.length > 0 && (
-        <div className="table-scroll">
-          <table className="table" aria-label="Variables" data-testid="env-vars-table">
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Value</th>
-                {owner.scope === 'application' && <th scope="col">Scope</th>}
-                <th scope="col">Available</th>
-                <th scope="col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {vars.data.map((variable) => (
-                <tr key={`${variable.scope}:${variable.key}`} data-testid={`env-var-${variable.key}`}>
-                  <td>
-                    <code>{variable.key}</code>
-                  </td>
-                  <td className="env-vars__value" data-testid="env-var-value">
-                    {variable.masked || variable.value === null ? (
-                      <span className="muted" title="Hidden: your role cannot read secret values">
-                        {MASK} hidden
-                      </span>
-                    ) : revealed.has(variable.key) ? (
-                      <code className="env-vars__revealed">{variable.value === '' ? '(empty)' : variable.value}</code>
-                    ) : (
-                      <span className="muted">{MASK}</span>
-                    )}
-                    {!variable.masked && variable.value !== null && (
-                      <button
-                        type="button"
-                        className="link-button env-vars__show"
-                        onClick={() => toggle(variable.key)}
-                        aria-label={`${revealed.has(variable.key) ? 'Hide' : 'Show'} ${variable.key}`}
-                      >
-                        {revealed.has(variable.key) ? 'Hide' : 'Show'}
-                      </button>
-                    )}
-                  </td>
-                  {owner.scope === 'application' && (
-                    <td>
-                      <span
-                        className={variable.scope === 'application' ? 'tag env-vars__scope env-vars__scope--app' : 'tag env-vars__scope'}
-                        data-testid="env-var-scope"
-                      >
-                        {SCOPE_LABELS[variable.scope]}
-                      </span>
-                    </td>
+        <DataTable
+          label="Variables"
+          testId="env-vars-table"
+          columns={['Key', 'Value', owner.scope === 'application' && 'Scope', 'Available', { title: 'Actions', hidden: true }]}
+          items={vars.data}
+        >
+          {(variable) => (
+            <tr key={`${variable.scope}:${variable.key}`} data-testid={`env-var-${variable.key}`}>
+              <td>
+                <code>{variable.key}</code>
+              </td>
+              <td className="env-vars__value" data-testid="env-var-value">
+                {variable.masked || variable.value === null ? (
+                  <span className="muted" title="Hidden: your role cannot read secret values">
+                    {MASK} hidden
+                  </span>
+                ) : revealed.has(variable.key) ? (
+                  <code className="env-vars__revealed">{variable.value === '' ? '(empty)' : variable.value}</code>
+                ) : (
+                  <span className="muted">{MASK}</span>
+                )}
+                {!variable.masked && variable.value !== null && (
+                  <button
+                    type="button"
+                    className="link-button env-vars__show"
+                    onClick={() => toggle(variable.key)}
+                    aria-label={`${revealed.has(variable.key) ? 'Hide' : 'Show'} ${variable.key}`}
+                  >
+                    {revealed.has(variable.key) ? 'Hide' : 'Show'}
+                  </button>
+                )}
+              </td>
+              {owner.scope === 'application' && (
+                <td>
+                  <span
+                    className={variable.scope === 'application' ? 'tag env-vars__scope env-vars__scope--app' : 'tag env-vars__scope'}
+                    data-testid="env-var-scope"
+                  >
+                    {SCOPE_LABELS[variable.scope]}
+                  </span>
+                </td>
+              )}
+              <td className="muted">{[variable.buildTime && 'build', variable.runtime && 'run'].filter(Boolean).join(' + ')}</td>
+              <td>
+                <div className="env-vars__row-actions">
+                  {own(variable) ? (
+                    <EditDeleteButtons
+                      name={variable.key}
+                      refusal={refusal}
+                      onEdit={() => setEditing({ kind: 'edit', variable })}
+                      onDelete={() => {
+                        remove.reset();
+                        setEditing({ kind: 'delete', variable });
+                      }}
+                    />
+                  ) : (
+                    <button
+                      type="button"
+                      className={buttonClass('secondary', true)}
+                      disabled={Boolean(refusal)}
+                      title={refusal ?? 'Set an own value for this key; the shared one stays for the other applications'}
+                      aria-label={`Override ${variable.key}`}
+                      onClick={() => setEditing({ kind: 'add', key: variable.key })}
+                    >
+                      Override
+                    </button>
                   )}
-                  <td className="muted">{[variable.buildTime && 'build', variable.runtime && 'run'].filter(Boolean).join(' + ')}</td>
-                  <td>
-                    <div className="env-vars__row-actions">
-                      {own(variable) ? (
-                        <EditDeleteButtons
-                          name={variable.key}
-                          refusal={refusal}
-                          onEdit={() => setEditing({ kind: 'edit', variable })}
-                          onDelete={() => {
-                            remove.reset();
-                            setEditing({ kind: 'delete', variable });
-                          }}
-                        />
-                      ) : (
-                        <button
-                          type="button"
-                          className={buttonClass('secondary', true)}
-                          disabled={Boolean(refusal)}
-                          title={refusal ?? 'Set an own value for this key; the shared one stays for the other applications'}
-                          aria-label={`Override ${variable.key}`}
-                          onClick={() => setEditing({ kind: 'add', key: variable.key })}
-                        >
-                          Override
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </div>
+              </td>
+            </tr>
+          )}
+        </DataTable>
       )}
       {sharedHint && <p className="muted env-vars__hint">{sharedHint}</p>}
       {editing?.kind === 'add' && <EnvVarDialog teamId={teamId} owner={owner} suggestedKey={editing.key} onClose={close} />}
