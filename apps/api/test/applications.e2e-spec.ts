@@ -3,7 +3,6 @@ import {
   type ApplicationDto,
   type AuditEventDto,
   type CreatedApiTokenResponse,
-  type CreatedInvitationResponse,
   ENV_VALUE_MAX_BYTES,
   type EnvVarDto,
   type EnvironmentDto,
@@ -13,12 +12,11 @@ import {
   type ProjectDto,
   Role,
   type ServerDto,
-  type SessionResponse,
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { formatDotenv, generateSshKeyPair, injectionPayloads, knownHostsFingerprints } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+import { joinTeam, useOwnedStack } from '@zpanel/testing';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 
@@ -36,17 +34,15 @@ const TRICKY_VALUES: Record<string, string> = {
 };
 
 describe('projects, environments, applications and variables (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
+  const suite = useOwnedStack();
+  const { asOwner, inTeam: call } = suite;
   let viewer: { accessToken: string; userId: string };
   let member: { accessToken: string; userId: string };
   let readToken: string;
   let keyId: string;
   let serverId: string;
   let otherServerId: string;
-  let call: ReturnType<typeof apiCaller>;
 
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
   /** The distinct fields a 4xx names (one field may fail several constraints). */
   const fieldsOf = (r: { body: unknown }) => [...new Set(((r.body as ProblemDetails).errors ?? []).map((e) => e.field))];
   const messagesOf = (r: { body: unknown }) => ((r.body as ProblemDetails).errors ?? []).map((e) => e.message);
@@ -84,36 +80,22 @@ describe('projects, environments, applications and variables (built api)', () =>
   };
   const appCount = async () => (await asOwner<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=1')).body.total;
 
-  const register = async (email: string, role: Role) => {
-    const invitation = (await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email, role })).body;
-    const session = (
-      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-        token: invitation.token,
-        name: email.split('@')[0],
-        password: 'applications suite passphrase',
-      })
-    ).body;
-    return { accessToken: session.accessToken, userId: session.user.id };
-  };
+  const register = (email: string, role: Role) => joinTeam(call, suite.owner, email, role, { password: 'applications suite passphrase' });
 
   beforeAll(async () => {
-    stack = await startStack();
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     keyId = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'deploy' })).body.id;
     serverId = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'web-1', host: '192.0.2.10', sshKeyId: keyId })).body.id;
     otherServerId = (await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'web-2', host: '192.0.2.11', sshKeyId: keyId })).body.id;
     viewer = await register('viewer@example.com', Role.Viewer);
     member = await register('member@example.com', Role.Member);
     readToken = (
-      await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'read only', abilities: ['read'] })
+      await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, { name: 'read only', abilities: ['read'] })
     ).body.token;
   });
-  afterAll(() => stack?.stop());
 
   it('documents every route in the OpenAPI document, with examples for the bodies', async () => {
     type Operation = { summary?: string; responses: Record<string, unknown>; requestBody?: unknown };
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+    const doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
     };
@@ -155,7 +137,7 @@ describe('projects, environments, applications and variables (built api)', () =>
   describe('projects and environments', () => {
     it('creates a project with its production environment, lists it with counts, and renames it', async () => {
       const project = await createProject('Shop');
-      expect(project).toMatchObject({ name: 'Shop', description: '', environmentCount: 1, applicationCount: 0, teamId: owner.teamId });
+      expect(project).toMatchObject({ name: 'Shop', description: '', environmentCount: 1, applicationCount: 0, teamId: suite.owner.teamId });
       expect(await environmentsOf(project.id)).toEqual([expect.objectContaining({ name: 'production', projectId: project.id, applicationCount: 0 })]);
 
       const taken = await asOwner('POST', '/api/v1/projects', { name: '  shop ' });
@@ -473,13 +455,19 @@ describe('projects, environments, applications and variables (built api)', () =>
     beforeAll(async () => {
       otherTeam = (await asOwner<{ teamId: string }>('POST', '/api/v1/teams', { name: 'Neighbours' })).body.teamId;
       const inOther = { [TEAM_HEADER]: otherTeam };
-      const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'theirs' }, inOther)).body;
+      const key = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', suite.owner.accessToken, { name: 'theirs' }, inOther)).body;
       const server = (
-        await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'their-server', host: '192.0.2.20', sshKeyId: key.id }, inOther)
+        await call<ServerDto>(
+          'POST',
+          '/api/v1/servers',
+          suite.owner.accessToken,
+          { name: 'their-server', host: '192.0.2.20', sshKeyId: key.id },
+          inOther,
+        )
       ).body;
-      const project = (await call<ProjectDto>('POST', '/api/v1/projects', owner.accessToken, { name: 'Theirs' }, inOther)).body;
+      const project = (await call<ProjectDto>('POST', '/api/v1/projects', suite.owner.accessToken, { name: 'Theirs' }, inOther)).body;
       const environments = (
-        await call<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`, owner.accessToken, undefined, inOther)
+        await call<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`, suite.owner.accessToken, undefined, inOther)
       ).body;
       theirs = { environmentId: environments.items[0].id, serverId: server.id, keyId: key.id };
       ourEnvironment = (await environmentsOf((await createProject('Ours')).id))[0].id;
@@ -508,7 +496,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       const refused = await call<ProblemDetails>(
         'POST',
         '/api/v1/applications',
-        owner.accessToken,
+        suite.owner.accessToken,
         { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com', 'CLAIMED.example.com'] }), serverId: theirs.serverId },
         inOther,
       );
@@ -518,7 +506,7 @@ describe('projects, environments, applications and variables (built api)', () =>
         await call<ApplicationDto>(
           'POST',
           '/api/v1/applications',
-          owner.accessToken,
+          suite.owner.accessToken,
           { ...imageApp(theirs.environmentId, { name: 'claimer', domains: ['ok.example.com'] }), serverId: theirs.serverId },
           inOther,
         )
@@ -527,21 +515,21 @@ describe('projects, environments, applications and variables (built api)', () =>
       const patched = await call<ProblemDetails>(
         'PATCH',
         `/api/v1/applications/${theirApp.id}`,
-        owner.accessToken,
+        suite.owner.accessToken,
         { domains: ['claimed.example.com'] },
         inOther,
       );
       expect(patched.status).toBe(409);
       expect(fieldsOf(patched)).toEqual(['domains']);
       expect(messagesOf(patched)).toEqual(['claimed.example.com is not available: another team has claimed it']);
-      expect((await call<ApplicationDto>('GET', `/api/v1/applications/${theirApp.id}`, owner.accessToken, undefined, inOther)).body.domains).toEqual([
-        'ok.example.com',
-      ]);
+      expect(
+        (await call<ApplicationDto>('GET', `/api/v1/applications/${theirApp.id}`, suite.owner.accessToken, undefined, inOther)).body.domains,
+      ).toEqual(['ok.example.com']);
     });
 
     it("gives a preview domain's names to the team that claimed them first, refusing other teams with a 409 that says nothing of whose they are", async () => {
       const inOther = { [TEAM_HEADER]: otherTeam };
-      const theirCall = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body, inOther);
+      const theirCall = <T>(method: string, path: string, body?: unknown) => call<T>(method, path, suite.owner.accessToken, body, inOther);
       const theirApp = (overrides: Record<string, unknown>) => ({ ...imageApp(theirs.environmentId, overrides), serverId: theirs.serverId });
       const ours = await createApp(imageApp(ourEnvironment, { name: 'wildcard-owner', previewDomain: 'pv.ours-first.example.com' }));
       // Within the team, today's behaviour: its own names under its preview domain are its own business.
@@ -578,7 +566,7 @@ describe('projects, environments, applications and variables (built api)', () =>
           errors: [{ field, message: `${name} is not available: another team has claimed it` }],
         });
         expect(refused.text).not.toMatch(/wildcard-owner|wildcard-sibling/);
-        expect(refused.text).not.toContain(owner.teamId);
+        expect(refused.text).not.toContain(suite.owner.teamId);
         expect(refused.text).not.toContain(ours.id);
       }
       expect((await theirCall<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body.items.map((a) => a.name)).not.toContain(
@@ -611,7 +599,7 @@ describe('projects, environments, applications and variables (built api)', () =>
 
     it('lists only the team’s own projects and applications', async () => {
       const ours = (await asOwner<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body.items;
-      expect(ours.every((a) => a.teamId === owner.teamId)).toBe(true);
+      expect(ours.every((a) => a.teamId === suite.owner.teamId)).toBe(true);
       expect(ours.map((a) => a.name)).not.toContain('claimer');
       const filtered = (await asOwner<Paginated<ApplicationDto>>('GET', `/api/v1/applications?environmentId=${theirs.environmentId}`)).body;
       expect(filtered.total).toBe(0);
@@ -624,9 +612,9 @@ describe('projects, environments, applications and variables (built api)', () =>
     let appId: string;
     const secret = 'pa$$w0rd "quoted" \'single\' \n second line';
 
-    const envOf = async (token = owner.accessToken) => (await call<EnvVarDto[]>('GET', `/api/v1/applications/${appId}/env`, token)).body;
+    const envOf = async (token = suite.owner.accessToken) => (await call<EnvVarDto[]>('GET', `/api/v1/applications/${appId}/env`, token)).body;
     const sealedValues = async () => {
-      const db = new Client({ connectionString: stack.databaseUrl });
+      const db = new Client({ connectionString: suite.stack.databaseUrl });
       await db.connect();
       try {
         return (await db.query<{ key: string; value: string }>('SELECT key, value FROM env_vars')).rows;
@@ -788,7 +776,10 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(asMember.find((v) => v.key === 'SECRET_TOKEN')).toMatchObject({ value: secret, masked: false });
       // A token that may write but not read secrets gets its own write back masked.
       const writeToken = (
-        await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'writer', abilities: ['read', 'write'] })
+        await asOwner<CreatedApiTokenResponse>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, {
+          name: 'writer',
+          abilities: ['read', 'write'],
+        })
       ).body.token;
       const written = await call<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/FROM_CI`, writeToken, { value: 'ci value' });
       expect(written.body).toMatchObject({ key: 'FROM_CI', value: null, masked: true });
@@ -804,8 +795,8 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(events.body.items.find((e) => e.target?.id === environmentId)).toMatchObject({ target: { type: 'environment' } });
       expect(events.text).not.toContain('pa$$w0rd');
       expect(events.text).not.toContain('from the environment');
-      expect(stack.api.output()).not.toContain('pa$$w0rd');
-      expect(stack.api.output()).not.toContain('from the environment');
+      expect(suite.stack.api.output()).not.toContain('pa$$w0rd');
+      expect(suite.stack.api.output()).not.toContain('from the environment');
     });
 
     it('deletes an application’s variables with it, and an environment’s with its project', async () => {
@@ -834,7 +825,7 @@ describe('projects, environments, applications and variables (built api)', () =>
 
     const hostKeyLine = (host: string) => `${host} ${generateSshKeyPair('host').publicKey.split(' ').slice(0, 2).join(' ')}`;
     const pin = async (applicationId: string, line: string) => {
-      const db = new Client({ connectionString: stack.databaseUrl });
+      const db = new Client({ connectionString: suite.stack.databaseUrl });
       await db.connect();
       try {
         await db.query(`UPDATE "applications" SET "git_host_key" = $1 WHERE "id" = $2`, [line, applicationId]);
@@ -874,7 +865,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       const generated = await asOwner<GeneratedDeployKeyResponse>('POST', `/api/v1/applications/${app.id}/deploy-key`);
       expect(generated.status).toBe(201);
       const { sshKey, application } = generated.body;
-      expect(sshKey).toMatchObject({ name: 'Deploy key: keyed', type: 'ssh-ed25519', teamId: owner.teamId, serverCount: 0 });
+      expect(sshKey).toMatchObject({ name: 'Deploy key: keyed', type: 'ssh-ed25519', teamId: suite.owner.teamId, serverCount: 0 });
       expect(sshKey.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\S+ zpanel-deploy-keyed$/);
       expect(application.deployKeyId).toBe(sshKey.id);
       expect(generated.text).not.toMatch(/PRIVATE KEY/);
@@ -886,7 +877,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(again.sshKey.fingerprint).not.toBe(sshKey.fingerprint);
       expect(again.application.deployKeyId).toBe(again.sshKey.id);
 
-      const db = new Client({ connectionString: stack.databaseUrl });
+      const db = new Client({ connectionString: suite.stack.databaseUrl });
       await db.connect();
       try {
         const [row] = (await db.query(`SELECT "private_key" FROM "ssh_keys" WHERE "id" = $1`, [sshKey.id])).rows as { private_key: string }[];
@@ -909,7 +900,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(app.gitTokenSet).toBe(true);
       expect(JSON.stringify(app)).not.toContain(TOKEN);
       const sealed = async () => {
-        const db = new Client({ connectionString: stack.databaseUrl });
+        const db = new Client({ connectionString: suite.stack.databaseUrl });
         await db.connect();
         try {
           return ((await db.query(`SELECT "git_token" FROM "applications" WHERE "id" = $1`, [app.id])).rows[0] as { git_token: string | null })
@@ -926,7 +917,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { description: 'still private' })).body.gitTokenSet).toBe(
         true,
       );
-      for (const token of [owner.accessToken, viewer.accessToken, readToken]) {
+      for (const token of [suite.owner.accessToken, viewer.accessToken, readToken]) {
         const listed = await call<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100', token);
         expect(listed.body.items.find((a) => a.id === app.id)?.gitTokenSet).toBe(true);
         expect(listed.text).not.toContain(TOKEN);
@@ -945,7 +936,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       const audit = await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?action=application.updated&perPage=100');
       expect(audit.text).not.toContain(TOKEN);
       expect(audit.text).not.toContain('another-token');
-      expect(stack.api.output()).not.toContain(TOKEN);
+      expect(suite.stack.api.output()).not.toContain(TOKEN);
     });
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   AuditAction,
   type AuditEventDto,
@@ -6,58 +5,33 @@ import {
   type CommandRunDto,
   type CommandRunLiveEvent,
   type CommandRunSummaryDto,
-  type CreatedInvitationResponse,
   JobName,
   type Paginated,
   type ProblemDetails,
   QueueName,
   Role,
   type ServerDto,
-  type SessionResponse,
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import {
-  type EventsSocket,
-  type SignedIn,
-  type Stack,
-  apiCaller,
-  connectEvents,
-  createOwner,
-  liveSubscribe,
-  startStack,
-  testSshTarget,
-  waitFor,
-} from '@zpanel/testing';
+import { type EventsSocket, addTestServer, connectEvents, joinTeam, liveSubscribe, useOwnedStack, waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 
 /** Commands on the test server through the API, the queue, the worker, SSH and the live gateway. */
 describe('command runs (built api + worker, test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
+  const suite = useOwnedStack({ worker: true });
+  const { call } = suite;
   let member: string;
   let viewer: string;
   let serverId: string;
   const sockets: EventsSocket[] = [];
-  const call = apiCaller(() => stack.baseUrl);
 
-  const register = async (email: string, role: Role) => {
-    const invitation = (
-      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role })
-    ).body;
-    return (
-      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-        token: invitation.token,
-        name: email.split('@')[0],
-        password: 'a long enough passphrase',
-      })
-    ).body.accessToken;
-  };
+  const register = async (email: string, role: Role) => (await joinTeam(call, suite.owner, email, role)).accessToken;
   const commands = (path = '') => `/api/v1/servers/${serverId}/commands${path}`;
-  const run = (command: string, timeoutSeconds?: number, token = owner.accessToken) =>
+  const run = (command: string, timeoutSeconds?: number, token = suite.owner.accessToken) =>
     call<CommandRunDto>('POST', commands(), token, timeoutSeconds === undefined ? { command } : { command, timeoutSeconds });
-  const getRun = (id: string) => call<CommandRunDto>('GET', commands(`/${id}`), owner.accessToken);
+  const getRun = (id: string) => call<CommandRunDto>('GET', commands(`/${id}`), suite.owner.accessToken);
   const settled = (id: string) =>
     waitFor(
       async () => {
@@ -67,41 +41,19 @@ describe('command runs (built api + worker, test server)', () => {
       20_000,
       `run ${id} to finish`,
     );
-  const subscribe = async (runId: string, token = owner.accessToken) => {
-    const socket = await connectEvents(stack.baseUrl, token);
+  const subscribe = async (runId: string, token = suite.owner.accessToken) => {
+    const socket = await connectEvents(suite.stack.baseUrl, token);
     sockets.push(socket);
     return liveSubscribe<CommandRunLiveEvent>(socket, { kind: 'command-run', runId });
   };
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
     member = await register('member@example.com', Role.Member);
     viewer = await register('viewer@example.com', Role.Viewer);
-    const ssh = testSshTarget();
-    const team = { [TEAM_HEADER]: owner.teamId };
-    const key = (
-      await call<SshKeyDto>(
-        'POST',
-        '/api/v1/ssh-keys',
-        owner.accessToken,
-        { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') },
-        team,
-      )
-    ).body;
-    serverId = (
-      await call<ServerDto>(
-        'POST',
-        '/api/v1/servers',
-        owner.accessToken,
-        { name: 'test-server', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: key.id },
-        team,
-      )
-    ).body.id;
+    serverId = (await addTestServer(suite.asOwner)).id;
   });
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of sockets) socket.disconnect();
-    await stack?.stop();
   });
 
   it('runs an admin’s command, streams its output live, stores it, lists it and audits the command', async () => {
@@ -111,7 +63,7 @@ describe('command runs (built api + worker, test server)', () => {
       serverId,
       command: 'echo hello; echo oops >&2; exit 3',
       timeoutSeconds: 300,
-      actor: { type: 'user', userId: owner.userId, name: 'Olive Owner' },
+      actor: { type: 'user', userId: suite.owner.userId, name: 'Olive Owner' },
     });
     expect(['queued', 'running', 'failed']).toContain(created.body.status);
 
@@ -130,7 +82,7 @@ describe('command runs (built api + worker, test server)', () => {
     expect(stored.startedAt).not.toBeNull();
     expect(stored.finishedAt).not.toBeNull();
 
-    const history = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=5'), owner.accessToken);
+    const history = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=5'), suite.owner.accessToken);
     expect(history.status).toBe(200);
     expect(history.body.items[0]).toMatchObject({ id: created.body.id, status: 'failed', exitCode: 3 });
     expect(history.body.items[0]).not.toHaveProperty('output');
@@ -138,12 +90,12 @@ describe('command runs (built api + worker, test server)', () => {
     const audit = await call<Paginated<AuditEventDto>>(
       'GET',
       `/api/v1/audit-events?action=${AuditAction.ServerCommandRun}`,
-      owner.accessToken,
+      suite.owner.accessToken,
       undefined,
-      { [TEAM_HEADER]: owner.teamId },
+      { [TEAM_HEADER]: suite.owner.teamId },
     );
     expect(audit.body.items[audit.body.items.length - 1]).toMatchObject({
-      actor: { type: 'user', id: owner.userId },
+      actor: { type: 'user', id: suite.owner.userId },
       target: { type: 'server', id: serverId },
       metadata: { runId: created.body.id, command: 'echo hello; echo oops >&2; exit 3', timeoutSeconds: 300 },
     });
@@ -151,7 +103,7 @@ describe('command runs (built api + worker, test server)', () => {
   });
 
   it('refuses a command whose audit row cannot be written, and never runs it; the same for a new server', async () => {
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     const canary = `/tmp/zp-unaudited-${Date.now()}`;
     const count = async (table: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
@@ -164,14 +116,15 @@ describe('command runs (built api + worker, test server)', () => {
       const [runs, servers] = [await count('command_runs'), await count('servers')];
       const refused = await run(`touch ${canary}`);
       expect(refused.status).toBe(500);
-      const key = (await call<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys', owner.accessToken, undefined, { [TEAM_HEADER]: owner.teamId })).body
-        .items[0];
+      const key = (
+        await call<Paginated<SshKeyDto>>('GET', '/api/v1/ssh-keys', suite.owner.accessToken, undefined, { [TEAM_HEADER]: suite.owner.teamId })
+      ).body.items[0];
       const server = await call(
         'POST',
         '/api/v1/servers',
-        owner.accessToken,
+        suite.owner.accessToken,
         { name: 'unaudited', host: '192.0.2.44', sshKeyId: key.id },
-        { [TEAM_HEADER]: owner.teamId },
+        { [TEAM_HEADER]: suite.owner.teamId },
       );
       expect(server.status).toBe(500);
       expect([await count('command_runs'), await count('servers')]).toEqual([runs, servers]);
@@ -189,7 +142,7 @@ describe('command runs (built api + worker, test server)', () => {
     const secret = `zp-output-secret-${Date.now()}`;
     const created = await run(`echo ${secret}`);
     expect((await settled(created.body.id)).output).toBe(`${secret}\n`);
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     try {
       const stored = (await db.query<{ output: string }>('SELECT output FROM command_runs WHERE id = $1', [created.body.id])).rows[0].output;
@@ -207,23 +160,23 @@ describe('command runs (built api + worker, test server)', () => {
     const second = (await run('echo two')).body.id;
     await settled(first);
     await settled(second);
-    const page = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=1'), owner.accessToken);
+    const page = await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=1'), suite.owner.accessToken);
     expect(page.body).toMatchObject({ page: 1, perPage: 1, items: [{ id: second }] });
     expect(page.body.total).toBeGreaterThanOrEqual(3);
-    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=2'), owner.accessToken)).body.items[0].id).toBe(first);
+    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands('?perPage=1&page=2'), suite.owner.accessToken)).body.items[0].id).toBe(first);
   });
 
   it('cancels a running command, and refuses to cancel a finished one', async () => {
     const created = (await run('echo started; sleep 30')).body;
     await waitFor(async () => ((await getRun(created.id)).body.status === 'running' ? true : undefined), 20_000, 'the run to start');
-    const cancel = await call<CommandRunDto>('POST', commands(`/${created.id}/cancel`), owner.accessToken);
+    const cancel = await call<CommandRunDto>('POST', commands(`/${created.id}/cancel`), suite.owner.accessToken);
     expect(cancel.status).toBe(202);
     expect(cancel.body).toMatchObject({ status: 'running', cancelRequested: true });
     const stored = await settled(created.id);
     expect(stored).toMatchObject({ status: 'cancelled', exitCode: null, cancelRequested: false });
     expect(stored.output).toBe('started\n');
 
-    const again = await call<ProblemDetails>('POST', commands(`/${created.id}/cancel`), owner.accessToken);
+    const again = await call<ProblemDetails>('POST', commands(`/${created.id}/cancel`), suite.owner.accessToken);
     expect(again.status).toBe(409);
     expect(again.body.detail).toBe('The run already finished (cancelled)');
   });
@@ -254,13 +207,14 @@ describe('command runs (built api + worker, test server)', () => {
 
   it('answers 404 for a run of another server, and for an unknown one', async () => {
     const id = (await run('true')).body.id;
-    const team = { [TEAM_HEADER]: owner.teamId };
-    const keyId = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'other' }, team)).body.id;
-    const other = (await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, { name: 'other', host: '192.0.2.30', sshKeyId: keyId }, team))
-      .body.id;
-    expect((await call('GET', `/api/v1/servers/${other}/commands/${id}`, owner.accessToken)).status).toBe(404);
-    expect((await call('POST', `/api/v1/servers/${other}/commands/${id}/cancel`, owner.accessToken)).status).toBe(404);
-    expect((await call('GET', commands('/00000000-0000-4000-8000-000000000000'), owner.accessToken)).status).toBe(404);
+    const team = { [TEAM_HEADER]: suite.owner.teamId };
+    const keyId = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', suite.owner.accessToken, { name: 'other' }, team)).body.id;
+    const other = (
+      await call<ServerDto>('POST', '/api/v1/servers', suite.owner.accessToken, { name: 'other', host: '192.0.2.30', sshKeyId: keyId }, team)
+    ).body.id;
+    expect((await call('GET', `/api/v1/servers/${other}/commands/${id}`, suite.owner.accessToken)).status).toBe(404);
+    expect((await call('POST', `/api/v1/servers/${other}/commands/${id}/cancel`, suite.owner.accessToken)).status).toBe(404);
+    expect((await call('GET', commands('/00000000-0000-4000-8000-000000000000'), suite.owner.accessToken)).status).toBe(404);
   });
 
   it.each([
@@ -275,11 +229,11 @@ describe('command runs (built api + worker, test server)', () => {
     ['a fractional timeout', { command: 'true', timeoutSeconds: 1.5 }, ['timeoutSeconds']],
     ['a timeout that is a string', { command: 'true', timeoutSeconds: '$(touch /tmp/pwned)' }, ['timeoutSeconds']],
   ])('refuses %s with a 400 naming the field', async (_case, body, fields) => {
-    const before = (await call<Paginated<CommandRunSummaryDto>>('GET', commands(), owner.accessToken)).body.total;
-    const res = await call<ProblemDetails>('POST', commands(), owner.accessToken, body);
+    const before = (await call<Paginated<CommandRunSummaryDto>>('GET', commands(), suite.owner.accessToken)).body.total;
+    const res = await call<ProblemDetails>('POST', commands(), suite.owner.accessToken, body);
     expect(res.status).toBe(400);
     expect([...new Set(res.body.errors?.map((e) => e.field))]).toEqual(fields);
-    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands(), owner.accessToken)).body.total).toBe(before);
+    expect((await call<Paginated<CommandRunSummaryDto>>('GET', commands(), suite.owner.accessToken)).body.total).toBe(before);
   });
 
   it('accepts a command of exactly the maximum length', async () => {
@@ -290,8 +244,8 @@ describe('command runs (built api + worker, test server)', () => {
   });
 
   it('fails a running run whose worker stopped beating, when the reaper passes', async () => {
-    const queue = new Queue(QueueName.System, { connection: { url: stack.redisUrl }, prefix: stack.redisPrefix });
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const queue = new Queue(QueueName.System, { connection: { url: suite.stack.redisUrl }, prefix: suite.stack.redisPrefix });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     try {
       // The worker schedules the reaper for itself, every 30 s.
@@ -302,7 +256,7 @@ describe('command runs (built api + worker, test server)', () => {
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO command_runs (team_id, server_id, user_id, actor_name, command, status, started_at, heartbeat_at)
          VALUES ($1, $2, $3, 'Olive Owner', 'sleep 600', 'running', now() - interval '3 minutes', now() - interval '2 minutes') RETURNING id`,
-        [owner.teamId, serverId, owner.userId],
+        [suite.owner.teamId, serverId, suite.owner.userId],
       );
       const id = rows[0].id;
       // Plays the scheduler's next tick instead of waiting up to 30 s for it.

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import {
   type ContainerDetailsDto,
   type ContainerDto,
@@ -7,78 +6,34 @@ import {
   type ContainerLogsDto,
   type LiveSubscribeRequest,
   type ProblemDetails,
-  type ServerDto,
-  type SshKeyDto,
-  TEAM_HEADER,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import {
   type EventsSocket,
-  type SignedIn,
-  type Stack,
-  apiCaller,
+  addTestServer,
   connectEvents,
-  createOwner,
   liveSubscribe,
-  startStack,
-  testSshTarget,
+  removeTestContainers,
+  runTestContainer,
+  useOwnedStack,
   waitFor,
 } from '@zpanel/testing';
 
 /** Containers of the test server through the API, the queue, the worker, SSH and the Docker API. */
 describe('server containers (built api + worker, test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let call: ReturnType<typeof apiCaller>;
+  const suite = useOwnedStack({ worker: true });
+  const { inTeam: call } = suite;
   let serverId: string;
-  const runLabel = `zpanel.test.run=${process.env.ZP_TEST_RUN_ID}`;
   const name = `zp-e2e-${process.env.ZP_TEST_RUN_ID}-${process.pid}`;
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
-    const ssh = testSshTarget();
-    const key = (
-      await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })
-    ).body;
-    serverId = (
-      await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, {
-        name: 'test-server',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: key.id,
-      })
-    ).body.id;
-    execFileSync('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      runLabel,
-      '--label',
-      'zpanel.managed=true',
-      '--network',
-      'none',
-      'zpanel-test/busybox:latest',
-      'sh',
-      '-c',
-      'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.2; done',
-    ]);
+    serverId = (await addTestServer(suite.asOwner)).id;
+    runTestContainer(name, 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.2; done', ['zpanel.managed=true']);
   });
-  afterAll(async () => {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-    await stack?.stop();
-  });
+  afterAll(() => removeTestContainers());
 
   const asOwner = <T = unknown>(method: string, path: string, body?: unknown) =>
-    call<T>(method, `/api/v1/servers/${serverId}/containers${path}`, owner.accessToken, body);
+    call<T>(method, `/api/v1/servers/${serverId}/containers${path}`, suite.owner.accessToken, body);
 
   /** Subscribes to a container's log as the SPA does; `lines()` and `end()` read what arrived so far. */
   const followLogs = async (socket: EventsSocket, containerId: string, tail?: number) => {
@@ -92,7 +47,7 @@ describe('server containers (built api + worker, test server)', () => {
     };
   };
   const withSocket = async (use: (socket: EventsSocket) => Promise<void>) => {
-    const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+    const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
     try {
       await use(socket);
     } finally {
@@ -147,20 +102,7 @@ describe('server containers (built api + worker, test server)', () => {
 
   it('ends a follow with the reason once the container has stopped', async () => {
     const short = `${name}-short`;
-    execFileSync('docker', [
-      'run',
-      '-d',
-      '--name',
-      short,
-      '--label',
-      runLabel,
-      '--network',
-      'none',
-      'zpanel-test/busybox:latest',
-      'sh',
-      '-c',
-      'echo hello; echo oops >&2',
-    ]);
+    runTestContainer(short, 'echo hello; echo oops >&2');
     execFileSync('docker', ['wait', short]);
     await withSocket(async (socket) => {
       const follow = await followLogs(socket, short);
@@ -224,7 +166,7 @@ describe('server containers (built api + worker, test server)', () => {
   });
 
   it('answers 503 with the reason when the server cannot be reached', async () => {
-    await call('PATCH', `/api/v1/servers/${serverId}`, owner.accessToken, { port: 1 });
+    await call('PATCH', `/api/v1/servers/${serverId}`, suite.owner.accessToken, { port: 1 });
     const r = await asOwner<ProblemDetails>('GET', '');
     expect(r.status).toBe(503);
     expect(r.body.detail).toMatch(/^Could not reach 127\.0\.0\.1:\d+ over SSH: /);

@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { ApplicationDto, DeploymentLiveEvent, DeploymentLogLine } from '@zpanel/contracts';
+import type { DeploymentLiveEvent, DeploymentLogLine } from '@zpanel/contracts';
 import {
   type EventsSocket,
-  type GitFixture,
   type LiveSubscription,
-  type SignedIn,
-  type Stack,
   allLogLines,
   connectEvents,
-  createApplication,
-  createGitFixture,
-  createOwner,
   deploymentFinished,
   liveSubscribe,
-  ownerCaller,
   queueDeployment,
-  readyTestServer,
   sampleAppFiles,
-  startStack,
+  useGitApplication,
+  useOwnedStack,
   waitFor,
 } from '@zpanel/testing';
 
@@ -46,43 +39,20 @@ const finalStatusArrived = (subscription: LiveSubscription<DeploymentLiveEvent>)
   subscription.events.some((e) => e.event.type === 'status' && e.event.status !== 'queued' && e.event.status !== 'running');
 
 describe('a 50,000-line build log (built api + worker, the test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
-  const asOwner = ownerCaller(
-    () => stack,
-    () => owner,
-  );
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('big-log');
-    await repo.commit(sampleAppFiles('big', [PRINT_STEP]), 'prints 50,000 lines');
-    const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, {
-      name: 'big-log',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
-      healthCheck: { type: 'tcp', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
-      stopGraceSeconds: 1,
-    });
-  });
-
-  afterAll(async () => {
-    await repo?.close();
-    await stack?.stop();
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const sample = useGitApplication(suite, 'big-log', sampleAppFiles('big', [PRINT_STEP]), {
+    name: 'big-log',
+    healthCheck: { type: 'tcp', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
+    stopGraceSeconds: 1,
   });
 
   it('arrives complete and in order in the paged logs, the download and live, across a viewer that drops off mid-stream and resumes', async () => {
     const sockets: EventsSocket[] = [];
     try {
-      const first = await connectEvents(stack.baseUrl, owner.accessToken);
+      const first = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(first);
-      const queued = await queueDeployment(asOwner, app.id);
+      const queued = await queueDeployment(asOwner, sample.app.id);
       const before = await liveSubscribe<DeploymentLiveEvent>(first, { kind: 'deployment-logs', deploymentId: queued.id });
       expect(before.result.ok).toBe(true);
 
@@ -98,7 +68,7 @@ describe('a 50,000-line build log (built api + worker, the test server)', () => 
       expect(resumeAfter).toBe(seen[seen.length - 1].seq);
       expect(seen.filter((l) => l.line.startsWith('line ')).length).toBeLessThan(LINES);
 
-      const second = await connectEvents(stack.baseUrl, owner.accessToken);
+      const second = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(second);
       const after = await liveSubscribe<DeploymentLiveEvent>(second, { kind: 'deployment-logs', deploymentId: queued.id, afterSeq: resumeAfter });
       expect(after.result.ok).toBe(true);
@@ -122,8 +92,8 @@ describe('a 50,000-line build log (built api + worker, the test server)', () => 
       expect(joined.map((l) => l.seq)).toEqual(stored.map((l) => l.seq));
       expect(joined.map((l) => l.line)).toEqual(stored.map((l) => l.line));
 
-      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${queued.id}/logs/download`, {
-        headers: { authorization: `Bearer ${owner.accessToken}` },
+      const download = await fetch(`${suite.stack.baseUrl}/api/v1/deployments/${queued.id}/logs/download`, {
+        headers: { authorization: `Bearer ${suite.owner.accessToken}` },
       });
       expect(download.status).toBe(200);
       const text = await download.text();

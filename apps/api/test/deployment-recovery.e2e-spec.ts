@@ -1,27 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { type ApplicationDto, type DeploymentDto, QueueName } from '@zpanel/contracts';
+import { type DeploymentDto, QueueName } from '@zpanel/contracts';
 import {
-  type GitFixture,
-  type SignedIn,
-  type Stack,
   allLogLines,
   containerAnswer,
-  createApplication,
-  createGitFixture,
-  createOwner,
   deploymentFinished,
-  ownerCaller,
   queueDeployment,
-  readyTestServer,
   sampleAppFiles,
-  startStack,
+  QUICK_HTTP_HEALTH_CHECK,
+  useGitApplication,
+  useOwnedStack,
   waitFor,
 } from '@zpanel/testing';
 
 /**
- * A deployment whose worker was killed is failed within this long: the reaper's 60 s stale heartbeat
- * plus its 15 s sweep, with margin (docs/architecture.md "Deployment pipeline").
+ * A deployment whose worker was killed is failed within this long: the test stack's run lease
+ * (RUN_LEASE_TTL_MS, 5 s) plus the reaper's 5 s period, with a wide margin for a loaded machine
+ * (docs/architecture.md "Deployment pipeline").
  */
 const WORKER_LOST_WITHIN_MS = 90_000;
 /** Printed by the slow build's RUN step: the build is under way when the log shows it. */
@@ -46,44 +41,25 @@ async function deleteStackKeys(redis: Redis, prefix: string): Promise<number> {
 }
 
 describe('deployment recovery: a killed worker, a flushed Redis (built api + worker, the test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
-  let live: DeploymentDto;
-  const asOwner = ownerCaller(
-    () => stack,
-    () => owner,
-  );
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('recovery');
-    await repo.commit(sampleAppFiles('v1'), 'v1');
-    const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, {
-      name: 'recovery',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
-      healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
-      stopGraceSeconds: 1,
-    });
-    live = await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id);
-    expect(live).toMatchObject({ status: 'success' });
-    expect(await containerAnswer(stack, live.containerName as string)).toBe('v1');
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const sample = useGitApplication(suite, 'recovery', sampleAppFiles('v1'), {
+    name: 'recovery',
+    healthCheck: QUICK_HTTP_HEALTH_CHECK,
+    stopGraceSeconds: 1,
   });
 
-  afterAll(async () => {
-    await repo?.close();
-    await stack?.stop();
+  let live: DeploymentDto;
+
+  beforeAll(async () => {
+    live = await deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id);
+    expect(live).toMatchObject({ status: 'success' });
+    expect(await containerAnswer(suite.stack, live.containerName as string)).toBe('v1');
   });
 
   it('fails a deployment whose worker is killed mid-build as "worker lost", keeps the old version serving, and deploys the next one', async () => {
-    await repo.commit(sampleAppFiles('v2', [`RUN echo "${SLOW_MARKER}" && sleep 300`]), 'v2, slow to build');
-    const slow = await queueDeployment(asOwner, app.id);
+    await sample.repo.commit(sampleAppFiles('v2', [`RUN echo "${SLOW_MARKER}" && sleep 300`]), 'v2, slow to build');
+    const slow = await queueDeployment(asOwner, sample.app.id);
     await waitFor(
       async () => ((await allLogLines(asOwner, slow.id)).some((l) => l.line === SLOW_MARKER) ? true : undefined),
       120_000,
@@ -91,12 +67,12 @@ describe('deployment recovery: a killed worker, a flushed Redis (built api + wor
     );
     expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${slow.id}`)).body).toMatchObject({ status: 'running', step: 'build' });
 
-    const worker = stack.worker;
+    const worker = suite.stack.worker;
     if (!worker) throw new Error('the stack has no worker');
     const killedAt = Date.now();
     worker.child.kill('SIGKILL');
     await worker.exited;
-    await stack.restartWorker();
+    await suite.stack.restartWorker();
 
     const lost = await waitFor(
       async () => {
@@ -112,35 +88,35 @@ describe('deployment recovery: a killed worker, a flushed Redis (built api + wor
     expect(lost.reason).toMatch(/^Worker lost/);
     const lines = await allLogLines(asOwner, slow.id);
     expect(lines[lines.length - 1].line).toMatch(/^==> Failed: Worker lost/);
-    expect(await containerAnswer(stack, live.containerName as string)).toBe('v1');
+    expect(await containerAnswer(suite.stack, live.containerName as string)).toBe('v1');
 
-    await repo.commit(sampleAppFiles('v3'), 'v3');
-    const next = await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id);
+    await sample.repo.commit(sampleAppFiles('v3'), 'v3');
+    const next = await deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id);
     expect(next).toMatchObject({ status: 'success', reason: null });
-    expect(await containerAnswer(stack, next.containerName as string)).toBe('v3');
+    expect(await containerAnswer(suite.stack, next.containerName as string)).toBe('v3');
     live = next;
   }, 300_000);
 
   it('runs a deployment queued while the worker was stopped and every key of the stack was deleted from Redis, once the worker is back', async () => {
-    await stack.worker?.stop();
-    await repo.commit(sampleAppFiles('v4'), 'v4');
-    const queued = await queueDeployment(asOwner, app.id);
+    await suite.stack.worker?.stop();
+    await sample.repo.commit(sampleAppFiles('v4'), 'v4');
+    const queued = await queueDeployment(asOwner, sample.app.id);
     expect(queued.status).toBe('queued');
 
-    const redis = new Redis(stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = new Redis(suite.stack.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
     try {
-      expect(await scanKeys(redis, `${stack.redisPrefix}:${QueueName.Deployments}:*`)).not.toEqual([]);
-      expect(await deleteStackKeys(redis, stack.redisPrefix)).toBeGreaterThan(0);
+      expect(await scanKeys(redis, `${suite.stack.redisPrefix}:${QueueName.Deployments}:*`)).not.toEqual([]);
+      expect(await deleteStackKeys(redis, suite.stack.redisPrefix)).toBeGreaterThan(0);
       // The job is gone with everything else: only Postgres still knows the deployment is queued.
-      expect(await scanKeys(redis, `${stack.redisPrefix}:${QueueName.Deployments}:*`)).toEqual([]);
+      expect(await scanKeys(redis, `${suite.stack.redisPrefix}:${QueueName.Deployments}:*`)).toEqual([]);
     } finally {
       redis.disconnect();
     }
 
-    await stack.restartWorker();
+    await suite.stack.restartWorker();
     const ran = await deploymentFinished(asOwner, queued.id, 180_000);
     expect(ran).toMatchObject({ status: 'success', reason: null });
-    expect(await containerAnswer(stack, ran.containerName as string)).toBe('v4');
+    expect(await containerAnswer(suite.stack, ran.containerName as string)).toBe('v4');
   }, 240_000);
 });

@@ -1,35 +1,28 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import {
   type ApplicationDto,
   type DeploymentDto,
   type DeploymentLiveEvent,
   type DeploymentLogPage,
-  type EnvironmentDto,
   type Paginated,
   type ProblemDetails,
-  type ServerDto,
-  type SshKeyDto,
-  TEAM_HEADER,
 } from '@zpanel/contracts';
-import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
+import { ZPANEL_LABELS } from '@zpanel/core';
 import {
-  type GitFixture,
-  type SignedIn,
-  type Stack,
-  apiCaller,
+  QUICK_HTTP_HEALTH_CHECK,
   connectEvents,
+  containerAnswer,
   createApplication,
-  createGitFixture,
-  createOwner,
-  getThroughProxy,
-  liveSubscribe,
-  startStack,
-  testSshTarget,
-  waitFor,
+  deploymentFinished,
   dockerCli,
+  liveSubscribe,
+  proxyAnswer,
+  useGitApplication,
+  useOwnedStack,
+  waitFor,
 } from '@zpanel/testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
@@ -50,93 +43,30 @@ const appFiles = (version: string) => ({
 });
 
 describe('deployments (built api + worker, the test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  /** The application's page as the world gets it: through the server's Caddy, by its domain. */
+  const domain = () => `sample-${suite.stack.dockerNamespace}.deploy-e2e.test`;
+  const sample = useGitApplication(suite, 'sample', appFiles('v1'), () => ({
+    name: 'sample',
+    domains: [domain()],
+    healthCheck: QUICK_HTTP_HEALTH_CHECK,
+    stopGraceSeconds: 1,
+  }));
   /** Runs the local base image; deployed with an image tag, as CI would. */
   let imageApp: ApplicationDto;
-  const call = apiCaller(() => stack.baseUrl);
-  const asOwner = <T>(method: string, path: string, body?: unknown) =>
-    call<T>(method, path, owner.accessToken, body, { [TEAM_HEADER]: owner.teamId });
 
   /** The page the deployment's container serves, asked directly on the server's bridge network. */
-  async function answer(deployment: DeploymentDto): Promise<string> {
-    const network = zpanelDockerNames(stack.dockerNamespace).network;
-    const ip = dockerCli('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, deployment.containerName as string);
-    return (await fetch(`http://${ip}:8080/`)).text();
-  }
-
-  async function finished(id: string): Promise<DeploymentDto> {
-    return waitFor(
-      async () => {
-        const current = (await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${id}`)).body;
-        return current.status === 'queued' || current.status === 'running' ? undefined : current;
-      },
-      120_000,
-      `deployment ${id} to finish`,
-    );
-  }
-
-  /** The application's page as the world gets it: through the server's Caddy, by its domain. */
-  const domain = () => `sample-${stack.dockerNamespace}.deploy-e2e.test`;
-  const throughProxy = () =>
-    waitFor(
-      async () => {
-        const answered = await getThroughProxy(stack.proxyHttpPort, domain()).catch(() => undefined);
-        return answered?.status === 200 ? answered.body : undefined;
-      },
-      20_000,
-      'the proxy to answer for the application',
-    );
+  const answer = (deployment: DeploymentDto) => containerAnswer(suite.stack, deployment.containerName as string);
+  const finished = (id: string) => deploymentFinished(asOwner, id);
+  const throughProxy = async () => (await proxyAnswer(suite.stack.proxyHttpPort, domain())).body;
 
   const logText = async (id: string) =>
     (await asOwner<DeploymentLogPage>('GET', `/api/v1/deployments/${id}/logs?limit=5000`)).body.lines.map((l) => l.line).join('\n');
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('sample');
-    await repo.commit(appFiles('v1'), 'v1');
-
-    const ssh = testSshTarget();
-    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') }))
-      .body;
-    const server = (
-      await asOwner<ServerDto>('POST', '/api/v1/servers', {
-        name: 'test-server',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: key.id,
-      })
-    ).body;
-    await asOwner('POST', `/api/v1/servers/${server.id}/validate`);
-    await waitFor(
-      async () => ((await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body.status === 'ready' ? true : undefined),
-      60_000,
-      'the server to be ready',
-    );
-
-    const project = (await asOwner<{ id: string }>('POST', '/api/v1/projects', { name: 'Sample' })).body;
-    const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
-    app = (
-      await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
-        environmentId: environment.id,
-        serverId: server.id,
-        name: 'sample',
-        buildPack: 'dockerfile',
-        gitUrl: repo.url,
-        gitBranch: repo.branch,
-        port: 8080,
-        domains: [domain()],
-        healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
-        stopGraceSeconds: 1,
-      })
-    ).body;
-    expect(app.id).toBeDefined();
-    await asOwner('PUT', `/api/v1/applications/${app.id}/env/BUILD_SECRET`, { value: BUILD_SECRET, buildTime: true, runtime: false });
-    imageApp = await createApplication(asOwner, server.id, {
+    await asOwner('PUT', `/api/v1/applications/${sample.app.id}/env/BUILD_SECRET`, { value: BUILD_SECRET, buildTime: true, runtime: false });
+    imageApp = await createApplication(asOwner, sample.server.id, {
       name: 'tagged',
       buildPack: 'image',
       imageReference: `${BASE_IMAGE}:latest`,
@@ -145,20 +75,15 @@ describe('deployments (built api + worker, the test server)', () => {
       stopGraceSeconds: 1,
     });
   });
-
-  afterAll(async () => {
-    // The stack removes everything its namespace created on the test server when it stops.
-    await repo?.close();
-    await stack?.stop();
-  });
+  // Nothing to clean up here: the stack removes everything its namespace created on the test server when it stops.
 
   it('deploys, redeploys a changed repository, rolls back without a build, and keeps serving when a health check fails', async () => {
-    const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+    const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
     try {
       const posted = Date.now();
-      const queued = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {});
+      const queued = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, {});
       expect(queued.status).toBe(202);
-      expect(queued.body).toMatchObject({ status: 'queued', trigger: 'manual', step: 'queued', applicationId: app.id });
+      expect(queued.body).toMatchObject({ status: 'queued', trigger: 'manual', step: 'queued', applicationId: sample.app.id });
       const live = await liveSubscribe<DeploymentLiveEvent>(socket, { kind: 'deployment-logs', deploymentId: queued.body.id });
       expect(live.result.ok).toBe(true);
 
@@ -182,8 +107,8 @@ describe('deployments (built api + worker, the test server)', () => {
       const text = stored.lines.map((l) => l.line).join('\n');
       expect(text).toContain(`run ${RUN_NONCE} using ********`);
       expect(text).not.toContain(BUILD_SECRET);
-      const download = await fetch(`${stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, {
-        headers: { authorization: `Bearer ${owner.accessToken}` },
+      const download = await fetch(`${suite.stack.baseUrl}/api/v1/deployments/${first.id}/logs/download`, {
+        headers: { authorization: `Bearer ${suite.owner.accessToken}` },
       });
       expect(download.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await download.text()).toBe(`${text}\n`);
@@ -199,9 +124,9 @@ describe('deployments (built api + worker, the test server)', () => {
       const buildStartMs = new Date(buildLine?.ts as string).getTime() - new Date(first.createdAt).getTime();
       process.stdout.write(`enqueue->claim ${claimMs} ms, enqueue->build start ${buildStartMs} ms, first deploy wall time ${firstMs} ms\n`);
 
-      await repo.commit({ 'www/index.html': 'v2' }, 'v2');
+      await sample.repo.commit({ 'www/index.html': 'v2' }, 'v2');
       const redeployStarted = Date.now();
-      const second = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
+      const second = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, {})).body.id);
       const redeployMs = Date.now() - redeployStarted;
       expect(second).toMatchObject({ status: 'success' });
       expect(second.commitSha).not.toBe(first.commitSha);
@@ -227,27 +152,27 @@ describe('deployments (built api + worker, the test server)', () => {
       expect(rollbackLog).toContain('no clone, no build');
       expect(rollbackLog).not.toMatch(/==> Building|==> Cloning|Step \d/);
 
-      await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+      await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, {
         healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 },
       });
-      const broken = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body.id);
+      const broken = await finished((await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, {})).body.id);
       expect(broken).toMatchObject({ status: 'failed', step: 'health', reasonCode: 'health_check.failed' });
       expect(broken.reason).toMatch(/^Health check failed: HTTP GET \/missing/);
       expect(await answer(rollback)).toBe('v1');
       expect(await throughProxy()).toBe('v1');
 
       // Deploying a given commit builds exactly that commit (a rebuild, not a rollback).
-      await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+      await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, {
         healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 },
       });
       const pinned = await finished(
-        (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: second.commitSha })).body.id,
+        (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, { commit: second.commitSha })).body.id,
       );
       expect(pinned).toMatchObject({ status: 'success', commitSha: second.commitSha });
       expect(await throughProxy()).toBe('v2');
       expect(await logText(pinned.id)).toMatch(/==> Building/);
 
-      const list = (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body;
+      const list = (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${sample.app.id}/deployments`)).body;
       expect(list.items.map((d) => d.id)).toEqual([pinned.id, broken.id, rollback.id, second.id, first.id]);
       const late = await asOwner<ProblemDetails>('POST', `/api/v1/deployments/${first.id}/cancel`);
       expect(late.status).toBe(409);
@@ -259,7 +184,7 @@ describe('deployments (built api + worker, the test server)', () => {
 
   it('documents every deployment route in the OpenAPI document, with examples', async () => {
     type Operation = { summary?: string; responses: Record<string, unknown> };
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+    const doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as {
       paths: Record<string, Record<string, Operation>>;
       components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
     };
@@ -283,7 +208,7 @@ describe('deployments (built api + worker, the test server)', () => {
   });
 
   it('refuses a commit that is not a hash, naming the field', async () => {
-    const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: 'main; touch /tmp/pwned' });
+    const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${sample.app.id}/deployments`, { commit: 'main; touch /tmp/pwned' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.map((e) => e.field)).toEqual(['commit']);
   });
@@ -291,10 +216,10 @@ describe('deployments (built api + worker, the test server)', () => {
   it('deploys an image application with the tag CI pushed in place of the reference’s own', async () => {
     // A second tag of the base image, this stack's own (its namespace label has the stack remove it):
     // unlike :latest it serves a page, so what answers proves which image runs.
-    const tag = `ci-${stack.dockerNamespace}.1`;
+    const tag = `ci-${suite.stack.dockerNamespace}.1`;
     const tagged = `${BASE_IMAGE}:${tag}`;
     const page = `tagged ${RUN_NONCE}`;
-    execFileSync('docker', ['build', '-q', '-t', tagged, '--label', `${ZPANEL_LABELS.namespace}=${stack.dockerNamespace}`, '-'], {
+    execFileSync('docker', ['build', '-q', '-t', tagged, '--label', `${ZPANEL_LABELS.namespace}=${suite.stack.dockerNamespace}`, '-'], {
       input: [
         `FROM ${BASE_IMAGE}:latest`,
         `RUN mkdir /www && echo -n '${page}' > /www/index.html`,
@@ -320,7 +245,7 @@ describe('deployments (built api + worker, the test server)', () => {
   });
 
   it('refuses an imageTag that is not a tag, for an application built from git, or beside a commit, naming the field and queueing nothing', async () => {
-    const canary = `/tmp/pwned-${stack.dockerNamespace}`;
+    const canary = `/tmp/pwned-${suite.stack.dockerNamespace}`;
     const attempts: [ApplicationDto, Record<string, unknown>][] = [
       [imageApp, { imageTag: `latest; touch ${canary}` }],
       [imageApp, { imageTag: `$(touch ${canary})` }],
@@ -329,11 +254,11 @@ describe('deployments (built api + worker, the test server)', () => {
       [imageApp, { imageTag: 'evil.example.com/x:1' }],
       [imageApp, { imageTag: null }],
       [imageApp, { imageTag: 'v1', commit: 'a'.repeat(40) }],
-      [app, { imageTag: 'v1' }],
+      [sample.app, { imageTag: 'v1' }],
     ];
     const total = async (application: ApplicationDto) =>
       (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${application.id}/deployments`)).body.total;
-    const before = [await total(imageApp), await total(app)];
+    const before = [await total(imageApp), await total(sample.app)];
     for (const [application, body] of attempts) {
       const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${application.id}/deployments`, body);
       expect({ body, status: refused.status, type: refused.headers.get('content-type'), fields: refused.body.errors?.map((e) => e.field) }).toEqual({
@@ -343,23 +268,23 @@ describe('deployments (built api + worker, the test server)', () => {
         fields: ['imageTag'],
       });
     }
-    expect([await total(imageApp), await total(app)]).toEqual(before);
+    expect([await total(imageApp), await total(sample.app)]).toEqual(before);
     expect(existsSync(canary)).toBe(false);
   });
 
   it('supersedes a still-queued deployment with a newer one, and cancels a queued one at once', async () => {
     // A running deployment of the application (as if another worker had it) keeps the next ones queued.
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     try {
       const [busy] = (
         await db.query(
           `INSERT INTO "deployments" ("team_id", "application_id", "status", "trigger", "step", "actor_name", "heartbeat_at") VALUES ($1, $2, 'running', 'manual', 'build', 'x', now()) RETURNING "id"`,
-          [owner.teamId, app.id],
+          [suite.owner.teamId, sample.app.id],
         )
       ).rows as { id: string }[];
-      const a = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
-      const b = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, {})).body;
+      const a = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, {})).body;
+      const b = (await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, {})).body;
       expect((await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${a.id}`)).body).toMatchObject({
         status: 'superseded',
         reason: expect.stringContaining(b.id),
@@ -377,9 +302,9 @@ describe('deployments (built api + worker, the test server)', () => {
   });
 
   it("removes the application's containers and images from the server when the application is deleted", async () => {
-    const ofApp = `label=zpanel.application=${app.id}`;
+    const ofApp = `label=zpanel.application=${sample.app.id}`;
     expect(dockerCli('ps', '-q', '--filter', ofApp)).not.toBe('');
-    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
+    expect((await asOwner('DELETE', `/api/v1/applications/${sample.app.id}`)).status).toBe(204);
     await waitFor(
       async () => (dockerCli('ps', '-aq', '--filter', ofApp) === '' && dockerCli('images', '-q', '--filter', ofApp) === '' ? true : undefined),
       60_000,

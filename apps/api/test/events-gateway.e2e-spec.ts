@@ -6,52 +6,35 @@ import {
   LiveTopics,
   type ServerLiveEvent,
   type ServerToClientEvents,
-  type SessionResponse,
+  Role,
   type SystemStatus,
-  TEAM_HEADER,
 } from '@zpanel/contracts';
 import { type AppConfig, deriveKey, signJwt } from '@zpanel/core';
 import { LiveStreams, createRedisClient } from '@zpanel/queue';
-import {
-  type EventsSocket,
-  type SignedIn,
-  type Stack,
-  apiCaller,
-  connectEvents,
-  createOwner,
-  liveSubscribe,
-  signIn,
-  startStack,
-  waitFor,
-} from '@zpanel/testing';
+import { type EventsSocket, connectEvents, joinTeam, liveSubscribe, signIn, useOwnedStack, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { type Socket, io } from 'socket.io-client';
 
 describe('live events gateway (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
+  const suite = useOwnedStack();
+  const { call } = suite;
   const sockets: Socket[] = [];
 
-  beforeAll(async () => {
-    stack = await startStack();
-    owner = await createOwner(stack.baseUrl);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of sockets) socket.disconnect();
     redis?.disconnect();
-    await stack?.stop();
   });
   let redis: Redis | undefined;
   /** Plays the worker's part: appends to the stack's live streams. */
   const workerStreams = async () => {
-    const config = { redis: { url: stack.redisUrl, prefix: stack.redisPrefix } } as AppConfig;
+    const config = { redis: { url: suite.stack.redisUrl, prefix: suite.stack.redisPrefix } } as AppConfig;
     const client = (redis ??= createRedisClient(config, 'test-worker-side'));
     await waitFor(async () => ((await client.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     return new LiveStreams(client, config);
   };
 
   const connect = (token?: string): Socket<ServerToClientEvents, ClientToServerEvents> => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${stack.baseUrl}${EVENTS_NAMESPACE}`, {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${suite.stack.baseUrl}${EVENTS_NAMESPACE}`, {
       path: '/socket.io',
       transports: ['websocket'],
       reconnection: false,
@@ -77,7 +60,7 @@ describe('live events gateway (built api)', () => {
   });
 
   it('accepts a signed-in person and sends the system status at once', async () => {
-    const socket = connect(owner.accessToken);
+    const socket = connect(suite.owner.accessToken);
     const status = await new Promise<SystemStatus>((resolve) => socket.once('system:status', resolve));
     expect(status.readiness.status).toBe('ready');
     const asked = await socket.timeout(5_000).emitWithAck('system:status:get');
@@ -85,29 +68,24 @@ describe('live events gateway (built api)', () => {
   });
 
   it('accepts an API token, and refuses it once revoked', async () => {
-    const call = apiCaller(() => stack.baseUrl);
     const created = (
-      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
         name: 'ws',
         abilities: ['read'],
       })
     ).body;
     const socket = connect(created.token);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${created.id}`, owner.accessToken);
+    await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/api-tokens/${created.id}`, suite.owner.accessToken);
     expect(await refused(connect(created.token))).toBe('unauthorized');
   });
 
   describe('live subscriptions', () => {
-    const call = apiCaller(() => stack.baseUrl);
     let serverId: string;
 
     beforeAll(async () => {
-      const team = { [TEAM_HEADER]: owner.teamId };
-      const key = (await call<{ id: string }>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'live' }, team)).body;
-      serverId = (
-        await call<{ id: string }>('POST', '/api/v1/servers', owner.accessToken, { name: 'live-1', host: '192.0.2.20', sshKeyId: key.id }, team)
-      ).body.id;
+      const key = (await suite.asOwner<{ id: string }>('POST', '/api/v1/ssh-keys', { name: 'live' })).body;
+      serverId = (await suite.asOwner<{ id: string }>('POST', '/api/v1/servers', { name: 'live-1', host: '192.0.2.20', sshKeyId: key.id })).body.id;
     });
 
     const status = (statusReason: string): ServerLiveEvent => ({
@@ -119,7 +97,7 @@ describe('live events gateway (built api)', () => {
     });
 
     it('delivers events of a server the caller may read, and stops after unsubscribe', async () => {
-      const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(socket);
       const sub = await liveSubscribe<ServerLiveEvent>(socket, { kind: 'server', serverId });
       expect(sub.result).toEqual({ ok: true, subscriptionId: sub.subscriptionId });
@@ -134,11 +112,11 @@ describe('live events gateway (built api)', () => {
     });
 
     it('delivers team events to the team, and names the subscription as the client chose', async () => {
-      const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(socket);
-      const sub = await liveSubscribe<ServerLiveEvent>(socket, { kind: 'team', teamId: owner.teamId }, 'servers-list');
+      const sub = await liveSubscribe<ServerLiveEvent>(socket, { kind: 'team', teamId: suite.owner.teamId }, 'servers-list');
       expect(sub.result).toEqual({ ok: true, subscriptionId: 'servers-list' });
-      await (await workerStreams()).append(LiveTopics.team(owner.teamId), status('team'));
+      await (await workerStreams()).append(LiveTopics.team(suite.owner.teamId), status('team'));
       await waitFor(async () => (sub.events.length === 1 ? true : undefined), 5_000, 'the team event');
       expect(sub.events[0]).toEqual({ subscriptionId: 'servers-list', id: expect.stringMatching(/^\d+-\d+$/), event: status('team') });
     });
@@ -148,14 +126,14 @@ describe('live events gateway (built api)', () => {
       ['a server id that is not a UUID', { kind: 'server', serverId: "x'; rm -rf /" }, 'serverId'],
       ['a team id that is not a UUID', { kind: 'team', teamId: 42 }, 'teamId'],
     ])('refuses %s with a 400 naming the field', async (_case, request, field) => {
-      const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(socket);
       const { result } = await liveSubscribe(socket, request as never);
       expect(result).toEqual(expect.objectContaining({ ok: false, status: 400, errors: [expect.objectContaining({ field })] }));
     });
 
     it('refuses a subscription id used twice on one connection, and a malformed one', async () => {
-      const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(socket);
       expect((await liveSubscribe(socket, { kind: 'server', serverId }, 'same')).result.ok).toBe(true);
       expect((await liveSubscribe(socket, { kind: 'server', serverId }, 'same')).result).toEqual(expect.objectContaining({ ok: false, status: 409 }));
@@ -165,14 +143,13 @@ describe('live events gateway (built api)', () => {
     });
 
     it('answers a missing server exactly like an existing one the caller cannot see', async () => {
-      const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
       sockets.push(socket);
       const { result } = await liveSubscribe(socket, { kind: 'server', serverId: '00000000-0000-4000-8000-000000000000' });
       expect(result).toEqual({ ok: false, status: 404, code: 'not_found', message: 'No such server' });
     });
   });
   describe('access re-checked after connect', () => {
-    const call = apiCaller(() => stack.baseUrl);
     /** Resolves with the socket's next event of that name; a missing event fails the test instead of hanging it. */
     const next = <T>(socket: EventsSocket, event: 'live:ended' | 'disconnect') =>
       new Promise<T>((resolve, reject) => {
@@ -183,28 +160,18 @@ describe('live events gateway (built api)', () => {
         }) as never);
       });
     const open = async (token: string) => {
-      const socket = await connectEvents(stack.baseUrl, token);
+      const socket = await connectEvents(suite.stack.baseUrl, token);
       sockets.push(socket);
       return socket;
     };
     const teamSubscription = async (socket: EventsSocket) => {
-      const sub = await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId });
+      const sub = await liveSubscribe(socket, { kind: 'team', teamId: suite.owner.teamId });
       expect(sub.result.ok).toBe(true);
       return sub.subscriptionId;
     };
-    const joinAs = async (email: string, role: string) => {
-      const invitation = (await call<{ token: string }>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, { email, role }))
-        .body;
-      return (
-        await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-          token: invitation.token,
-          name: email,
-          password: 'a long enough passphrase',
-        })
-      ).body;
-    };
+    const joinAs = (email: string, role: Role) => joinTeam(suite.call, suite.owner, email, role);
     const withDatabase = async (run: (db: Client) => Promise<unknown>) => {
-      const db = new Client({ connectionString: stack.databaseUrl });
+      const db = new Client({ connectionString: suite.stack.databaseUrl });
       await db.connect();
       try {
         await run(db);
@@ -215,7 +182,7 @@ describe('live events gateway (built api)', () => {
 
     it('ends the subscriptions of a revoked API token with a reason, and closes its connection', async () => {
       const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
           name: 'ws-live',
           abilities: ['read'],
         })
@@ -224,14 +191,14 @@ describe('live events gateway (built api)', () => {
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
       const closed = next<string>(socket, 'disconnect');
-      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/api-tokens/${created.id}`, owner.accessToken)).status).toBe(204);
+      expect((await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/api-tokens/${created.id}`, suite.owner.accessToken)).status).toBe(204);
       expect(await ended).toEqual({ subscriptionId, reason: 'revoked', message: expect.any(String) });
       expect(await closed).toBe('io server disconnect');
     });
 
     it('authenticates the credential again on every subscribe (an API token that expired since the handshake)', async () => {
       const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
           name: 'ws-expiring',
           abilities: ['read'],
           expiresAt: new Date(Date.now() + 3600_000).toISOString(),
@@ -241,14 +208,14 @@ describe('live events gateway (built api)', () => {
       await teamSubscription(socket);
       await withDatabase((db) => db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.id]));
       const closed = next<string>(socket, 'disconnect');
-      const { result } = await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId });
+      const { result } = await liveSubscribe(socket, { kind: 'team', teamId: suite.owner.teamId });
       expect(result).toEqual(expect.objectContaining({ ok: false, status: 401 }));
       expect(await closed).toBe('io server disconnect');
     });
 
     it('ends the subscriptions and the connection of an API token when it expires', async () => {
       const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, owner.accessToken, {
+        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
           name: 'ws-short',
           abilities: ['read'],
           expiresAt: new Date(Date.now() + 5_000).toISOString(),
@@ -263,7 +230,7 @@ describe('live events gateway (built api)', () => {
     });
 
     it('ends the subscriptions of a session at once when it signs out', async () => {
-      const session = await signIn(stack.baseUrl, owner.credentials);
+      const session = await signIn(suite.stack.baseUrl, suite.owner.credentials);
       const socket = await open(session.accessToken);
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
@@ -274,25 +241,25 @@ describe('live events gateway (built api)', () => {
     });
 
     it('ends the subscriptions of a member removed from the team, keeping the connection', async () => {
-      const member = await joinAs('live-removed@example.com', 'member');
+      const member = await joinAs('live-removed@example.com', Role.Member);
       const socket = await open(member.accessToken);
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
-      expect((await call('DELETE', `/api/v1/teams/${owner.teamId}/members/${member.user.id}`, owner.accessToken)).status).toBe(204);
+      expect((await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/members/${member.userId}`, suite.owner.accessToken)).status).toBe(204);
       expect(await ended).toEqual({ subscriptionId, reason: 'forbidden', message: 'No such team' });
       expect(socket.connected).toBe(true);
-      expect((await liveSubscribe(socket, { kind: 'team', teamId: owner.teamId })).result).toEqual(
+      expect((await liveSubscribe(socket, { kind: 'team', teamId: suite.owner.teamId })).result).toEqual(
         expect.objectContaining({ ok: false, status: 404 }),
       );
     });
 
     it('ends only the subscriptions a new role no longer allows', async () => {
-      const admin = await joinAs('live-demoted@example.com', 'admin');
+      const admin = await joinAs('live-demoted@example.com', Role.Admin);
       let runId = '';
       await withDatabase(async (db) => {
         const row = await db.query<{ id: string }>(
           `INSERT INTO command_runs (team_id, server_id, actor_name, command) VALUES ($1, (SELECT id FROM servers WHERE team_id = $1 LIMIT 1), 'test', 'uptime') RETURNING id`,
-          [owner.teamId],
+          [suite.owner.teamId],
         );
         runId = row.rows[0].id;
       });
@@ -303,7 +270,9 @@ describe('live events gateway (built api)', () => {
       const endedEvents: LiveEndedMessage[] = [];
       socket.on('live:ended', (message) => endedEvents.push(message));
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
-      expect((await call('PATCH', `/api/v1/teams/${owner.teamId}/members/${admin.user.id}`, owner.accessToken, { role: 'member' })).status).toBe(204);
+      expect(
+        (await call('PATCH', `/api/v1/teams/${suite.owner.teamId}/members/${admin.userId}`, suite.owner.accessToken, { role: 'member' })).status,
+      ).toBe(204);
       expect(await ended).toEqual({ subscriptionId: run.subscriptionId, reason: 'forbidden', message: expect.stringContaining('needs admin') });
       // A later round trip proves the re-check finished: the team subscription (read) was kept.
       await socket.timeout(5_000).emitWithAck('system:status:get');
@@ -312,7 +281,7 @@ describe('live events gateway (built api)', () => {
     });
 
     it('ends the connection when its access token expires, so the client reconnects with a fresh one', async () => {
-      const claims = JSON.parse(Buffer.from(owner.accessToken.split('.')[1], 'base64url').toString()) as { sub: string; sid: string };
+      const claims = JSON.parse(Buffer.from(suite.owner.accessToken.split('.')[1], 'base64url').toString()) as { sub: string; sid: string };
       const key = deriveKey(Buffer.from(process.env.ZPANEL_SECRET_KEY as string, 'base64'), 'zpanel:jwt:access:v1');
       const shortLived = await signJwt({ sub: claims.sub, sid: claims.sid, typ: 'access' }, key, 2);
       const socket = await open(shortLived.token);

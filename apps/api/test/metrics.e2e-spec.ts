@@ -1,44 +1,26 @@
-import { readFileSync } from 'node:fs';
 import {
   type AlertEventDto,
   type AlertRuleDto,
-  type CreatedInvitationResponse,
   type Paginated,
   type ProblemDetails,
   Role,
   type ServerDto,
   type ServerLiveEvent,
   type ServerMetricsDto,
-  type SessionResponse,
-  type SshKeyDto,
-  TEAM_HEADER,
 } from '@zpanel/contracts';
-import {
-  type EventsSocket,
-  type SignedIn,
-  type Stack,
-  apiCaller,
-  connectEvents,
-  createOwner,
-  liveSubscribe,
-  startStack,
-  testSshTarget,
-  waitFor,
-} from '@zpanel/testing';
+import { type EventsSocket, addTestServer, connectEvents, joinTeam, liveSubscribe, useOwnedStack, waitFor } from '@zpanel/testing';
 
 /** Periodic checks of the test server through the built API and worker: samples, live pushes, alert rules and alerts. */
 describe('server checks, metrics and alerts (built api + worker, test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let call: ReturnType<typeof apiCaller>;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner, inTeam: call } = suite;
   let keyId: string;
   let server: ServerDto;
   const sockets: EventsSocket[] = [];
 
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
   const fieldsOf = (r: { body: unknown }) => [...new Set(((r.body as ProblemDetails).errors ?? []).map((e) => e.field))];
   const subscribe = async (request: Parameters<typeof liveSubscribe>[1]) => {
-    const socket = await connectEvents(stack.baseUrl, owner.accessToken);
+    const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
     sockets.push(socket);
     const subscription = await liveSubscribe<ServerLiveEvent>(socket, request);
     expect(subscription.result).toEqual({ ok: true, subscriptionId: subscription.subscriptionId });
@@ -46,25 +28,12 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
   };
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
-    const ssh = testSshTarget();
-    keyId = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body
-      .id;
-    const created = await asOwner<ServerDto>('POST', '/api/v1/servers', {
-      name: 'test-server',
-      host: ssh.host,
-      port: ssh.port,
-      user: ssh.username,
-      sshKeyId: keyId,
-      checkIntervalSeconds: 5,
-    });
-    expect(created.status).toBe(201);
-    await asOwner('POST', `/api/v1/servers/${created.body.id}/validate`);
+    const created = await addTestServer(asOwner, { checkIntervalSeconds: 5 });
+    keyId = created.sshKeyId;
+    await asOwner('POST', `/api/v1/servers/${created.id}/validate`);
     server = await waitFor(
       async () => {
-        const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${created.body.id}`)).body;
+        const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${created.id}`)).body;
         return current.status === 'validating' ? undefined : current;
       },
       30_000,
@@ -72,9 +41,8 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
     );
     expect(server.status).toBe('ready');
   });
-  afterAll(async () => {
+  afterAll(() => {
     for (const socket of sockets) socket.disconnect();
-    await stack?.stop();
   });
 
   it('gives every new server the default alert rules and a check interval (its own, or the instance default)', async () => {
@@ -152,7 +120,7 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
   });
 
   it('opens exactly one alert for a rule that always holds, shows and pushes it, and resolves it when the rule changes', async () => {
-    const team = await subscribe({ kind: 'team', teamId: owner.teamId });
+    const team = await subscribe({ kind: 'team', teamId: suite.owner.teamId });
     const alerts = () => team.events.map((e) => e.event).filter((e): e is Extract<ServerLiveEvent, { type: 'alert' }> => e.type === 'alert');
     const created = await asOwner<AlertRuleDto>('POST', `/api/v1/servers/${server.id}/alert-rules`, { metric: 'cpu', operator: '>=', threshold: 0 });
     expect(created.status).toBe(201);
@@ -248,19 +216,7 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
   });
 
   it('lets a viewer read metrics, rules and alerts, and change nothing', async () => {
-    const invitation = (
-      await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, {
-        email: 'watcher@example.com',
-        role: Role.Viewer,
-      })
-    ).body;
-    const viewer = (
-      await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-        token: invitation.token,
-        name: 'watcher',
-        password: 'a viewer passphrase',
-      })
-    ).body;
+    const viewer = await joinTeam(call, suite.owner, 'watcher@example.com', Role.Viewer);
     const asViewer = (method: string, path: string, body?: unknown) => call(method, path, viewer.accessToken, body);
     const rules = `/api/v1/servers/${server.id}/alert-rules`;
     for (const path of [`/api/v1/servers/${server.id}/metrics?range=24h`, rules, `/api/v1/servers/${server.id}/alerts`, '/api/v1/alerts']) {

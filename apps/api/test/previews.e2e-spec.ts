@@ -13,39 +13,28 @@ import type {
 import { injectionPayloads } from '@zpanel/core';
 import { Client } from 'pg';
 import {
-  type GitFixture,
   type PullRequestSpec,
-  type SignedIn,
-  type Stack,
-  createApplication,
-  createGitFixture,
-  createOwner,
   deploymentFinished,
-  getThroughProxy,
-  ownerCaller,
+  dockerCli,
+  proxyAnswer,
+  proxyStopsAnswering,
   pullRequestDelivery,
-  readyTestServer,
   sampleAppFiles,
-  startStack,
+  useGitApplication,
+  useOwnedStack,
   waitFor,
   webhookHeaders,
-  dockerCli,
 } from '@zpanel/testing';
 
 /** The app serves its version at / and, from a build-time variable, the greeting it was built with. */
 const files = (version: string) => sampleAppFiles(version, ['ARG GREETING=unset', 'RUN mkdir -p /www && echo "$GREETING" > /www/greeting.txt']);
 
 describe('preview deployments (built api + worker, the test server, its Caddy)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const sample = useGitApplication(suite, 'previewed', files('main-v1'), { name: 'previewed', gitBranch: 'main' });
   let secret: string;
-  const asOwner = ownerCaller(
-    () => stack,
-    () => owner,
-  );
-  const previewDomain = () => `pv-${stack.dockerNamespace}.previews-e2e.test`;
+  const previewDomain = () => `pv-${suite.stack.dockerNamespace}.previews-e2e.test`;
 
   async function deliverPull(
     provider: 'github' | 'gitlab' | 'gitea',
@@ -53,13 +42,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     deliveryId?: string,
   ) {
     const { payload, event } = pullRequestDelivery(provider, {
-      repoUrl: repo.url,
+      repoUrl: sample.repo.url,
       baseBranch: 'main',
       headBranch: `feature/${spec.number}`,
       ...spec,
     });
     const body = JSON.stringify(payload);
-    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, {
+    const res = await fetch(`${suite.stack.baseUrl}/webhooks/${provider}`, {
       method: 'POST',
       headers: webhookHeaders(provider, body, secret, { event, deliveryId }),
       body,
@@ -67,79 +56,47 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     return { status: res.status, body: (await res.json()) as WebhookReceiptDto };
   }
 
-  const previews = async () => (await asOwner<Paginated<PreviewDto>>('GET', `/api/v1/applications/${app.id}/previews`)).body;
-  const answer = (host: string, path = '/') =>
-    waitFor(
-      async () => {
-        const answered = await getThroughProxy(stack.proxyHttpPort, host, path).catch(() => undefined);
-        return answered?.status === 200 ? answered.body.trim() : undefined;
-      },
-      20_000,
-      `${host}${path} to answer through the proxy`,
-    );
-  const gone = (host: string) =>
-    waitFor(
-      async () => {
-        const answered = await getThroughProxy(stack.proxyHttpPort, host).catch(() => undefined);
-        return answered?.status === 200 ? undefined : true;
-      },
-      20_000,
-      `${host} to stop answering`,
-    );
+  const previews = async () => (await asOwner<Paginated<PreviewDto>>('GET', `/api/v1/applications/${sample.app.id}/previews`)).body;
+  const answer = async (host: string, path = '/') => (await proxyAnswer(suite.stack.proxyHttpPort, host, { path })).body.trim();
+  const gone = (host: string) => proxyStopsAnswering(suite.stack.proxyHttpPort, host);
   const leftOnServer = (applicationId: string) => {
     const label = `label=zpanel.application=${applicationId}`;
     return dockerCli('ps', '-aq', '--filter', label) + dockerCli('images', '-q', '--filter', label);
   };
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('previewed');
-    const head = await repo.commit(files('main-v1'), 'v1');
-    const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, {
-      name: 'previewed',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: 'main',
-      port: 8080,
-    });
-    secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
-    await asOwner('PUT', `/api/v1/applications/${app.id}/env/GREETING`, { value: 'from the application', buildTime: true, runtime: false });
-    const first = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${app.id}/deployments`, { commit: head });
+    secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${sample.app.id}/webhook-secret`)).body.webhookSecret;
+    await asOwner('PUT', `/api/v1/applications/${sample.app.id}/env/GREETING`, { value: 'from the application', buildTime: true, runtime: false });
+    const first = await asOwner<DeploymentDto>('POST', `/api/v1/applications/${sample.app.id}/deployments`, { commit: sample.head });
     expect(await deploymentFinished(asOwner, first.body.id)).toMatchObject({ status: 'success' });
-  });
-  afterAll(async () => {
-    await repo?.close();
-    await stack?.stop();
   });
 
   it('validates the preview settings, naming the field and changing nothing', async () => {
-    const missing = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true });
+    const missing = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: true });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ field: 'previewDomain', message: 'previewDomain is required to turn previews on' }]);
     for (const previewDomain of ['*.example.com', 'localhost', 'a b.example.com', '$(touch /tmp/pwned).example.com', 'x'.repeat(250)]) {
-      const bad = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain });
+      const bad = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: true, previewDomain });
       expect({ previewDomain, status: bad.status, fields: bad.body.errors?.map((e) => e.field) }).toEqual({
         previewDomain,
         status: 400,
         fields: ['previewDomain'],
       });
     }
-    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${app.id}`)).body).toMatchObject({
+    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${sample.app.id}`)).body).toMatchObject({
       previewsEnabled: false,
       previewDomain: null,
       previewForks: false,
       previewOf: null,
     });
 
-    const ok = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+    const ok = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, {
       previewsEnabled: true,
       previewDomain: previewDomain().toUpperCase(),
     });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ previewsEnabled: true, previewDomain: previewDomain(), previewForks: false });
-    const override = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${app.id}/preview-env/GREETING`, {
+    const override = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${sample.app.id}/preview-env/GREETING`, {
       value: 'from the preview',
       buildTime: true,
       runtime: false,
@@ -148,13 +105,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   });
 
   it('ignores pull requests while previews are off, against another branch, and from forks, creating nothing', async () => {
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: false });
-    const head = await repo.pullRequest('refs/pull/5/head', files('pr5'), 'pr 5');
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: false });
+    const head = await sample.repo.pullRequest('refs/pull/5/head', files('pr5'), 'pr 5');
     expect((await deliverPull('github', { number: 5, action: 'opened', headSha: head })).body.deliveries[0]).toMatchObject({
       outcome: 'ignored',
       reason: 'previews: pull request previews are off for this application',
     });
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: true });
     const other = await deliverPull('github', { number: 5, action: 'opened', headSha: head, baseBranch: 'develop' });
     expect(other.status).toBe(202);
     expect(other.body.deliveries[0]).toMatchObject({
@@ -168,24 +125,28 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   });
 
   it('deploys an opened pull request to pr-<n>.<preview domain> through Caddy with the preview overrides, updates it on new commits, and answers a redelivery with the same deployment', async () => {
-    const v1 = await repo.pullRequest('refs/pull/7/head', files('pr7-v1'), 'pr 7');
+    const v1 = await sample.repo.pullRequest('refs/pull/7/head', files('pr7-v1'), 'pr 7');
     const deliveryId = randomUUID();
     const opened = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
     expect(opened.status).toBe(202);
     const domain = `pr-7.${previewDomain()}`;
-    expect(opened.body.deliveries[0]).toMatchObject({ applicationId: app.id, outcome: 'accepted', reason: `preview deployed: #7 at ${domain}` });
+    expect(opened.body.deliveries[0]).toMatchObject({
+      applicationId: sample.app.id,
+      outcome: 'accepted',
+      reason: `preview deployed: #7 at ${domain}`,
+    });
     const firstId = opened.body.deliveries[0].deploymentId as string;
     const first = await deploymentFinished(asOwner, firstId);
     expect(first).toMatchObject({ status: 'success', commitSha: v1, trigger: 'webhook', actor: { name: 'GitHub webhook (pull request #7)' } });
     expect(await answer(domain)).toBe('pr7-v1');
     expect(await answer(domain, '/greeting.txt')).toBe('from the preview');
     // The pull request deployed the preview only: the application's own deployments are as they were.
-    expect((await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments`)).body.total).toBe(1);
+    expect((await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${sample.app.id}/deployments`)).body.total).toBe(1);
 
     const again = await deliverPull('github', { number: 7, action: 'opened', headSha: v1, title: 'Add the cart' }, deliveryId);
     expect(again.body.deliveries[0].deploymentId).toBe(firstId);
     // The application's delivery log says whose deployment it is (the preview's), so it can link there.
-    const logged = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries`)).body.items.find(
+    const logged = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${sample.app.id}/webhook-deliveries`)).body.items.find(
       (d) => d.deploymentId === firstId,
     );
     expect(logged).toMatchObject({ event: 'pull_request', outcome: 'accepted', deploymentApplicationId: (await previews()).items[0].id });
@@ -193,7 +154,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     const listed = await previews();
     expect(listed.items).toEqual([
       expect.objectContaining({
-        applicationId: app.id,
+        applicationId: sample.app.id,
         provider: 'github',
         number: 7,
         title: 'Add the cart',
@@ -201,21 +162,21 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
         fork: false,
         domain,
         commitSha: v1,
-        link: `${repo.url.replace(/\.git$/, '')}/pull/7`,
+        link: `${sample.repo.url.replace(/\.git$/, '')}/pull/7`,
         latestDeployment: expect.objectContaining({ id: firstId, status: 'success', commitSha: v1 }),
       }),
     ]);
     // A preview is not listed among the team's applications, and follows its application's settings.
     const apps = (await asOwner<Paginated<ApplicationDto>>('GET', '/api/v1/applications?perPage=100')).body;
-    expect(apps.items.map((a) => a.id)).toEqual([app.id]);
+    expect(apps.items.map((a) => a.id)).toEqual([sample.app.id]);
     const preview = (await asOwner<ApplicationDto>('GET', `/api/v1/applications/${listed.items[0].id}`)).body;
-    expect(preview).toMatchObject({ name: 'previewed-pr-7', previewOf: { applicationId: app.id, number: 7 }, domains: [domain] });
+    expect(preview).toMatchObject({ name: 'previewed-pr-7', previewOf: { applicationId: sample.app.id, number: 7 }, domains: [domain] });
     const patched = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${preview.id}`, { port: 9090 });
     expect(patched.status).toBe(409);
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { stopGraceSeconds: 2 })).status).toBe(200);
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { stopGraceSeconds: 2 })).status).toBe(200);
     expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${preview.id}`)).body.stopGraceSeconds).toBe(2);
 
-    const v2 = await repo.pullRequest('refs/pull/7/head', files('pr7-v2'), 'pr 7 again');
+    const v2 = await sample.repo.pullRequest('refs/pull/7/head', files('pr7-v2'), 'pr 7 again');
     const synced = await deliverPull('github', { number: 7, action: 'synchronize', headSha: v2 });
     expect(synced.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
     expect(await deploymentFinished(asOwner, synced.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: v2 });
@@ -244,13 +205,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   });
 
   it('deploys a GitLab merge request (refs/merge-requests/<iid>/head) and a Gitea pull request, and removes them on merge and by hand', async () => {
-    const lab = await repo.pullRequest('refs/merge-requests/12/head', files('mr12'), 'mr 12');
+    const lab = await sample.repo.pullRequest('refs/merge-requests/12/head', files('mr12'), 'mr 12');
     const opened = await deliverPull('gitlab', { number: 12, action: 'open', headSha: lab });
     expect(opened.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: `preview deployed: #12 at pr-12.${previewDomain()}` });
     expect(await deploymentFinished(asOwner, opened.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success', commitSha: lab });
     expect(await answer(`pr-12.${previewDomain()}`)).toBe('mr12');
 
-    const tea = await repo.pullRequest('refs/pull/13/head', files('pr13'), 'pr 13');
+    const tea = await sample.repo.pullRequest('refs/pull/13/head', files('pr13'), 'pr 13');
     const gitea = await deliverPull('gitea', { number: 13, action: 'opened', headSha: tea });
     expect(await deploymentFinished(asOwner, gitea.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
     expect(await answer(`pr-13.${previewDomain()}`)).toBe('pr13');
@@ -261,8 +222,8 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
 
     const [left] = (await previews()).items;
     expect(left).toMatchObject({ number: 13, provider: 'gitea' });
-    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}/previews/${randomUUID()}`)).status).toBe(404);
-    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}/previews/${left.id}`)).status).toBe(204);
+    expect((await asOwner('DELETE', `/api/v1/applications/${sample.app.id}/previews/${randomUUID()}`)).status).toBe(404);
+    expect((await asOwner('DELETE', `/api/v1/applications/${sample.app.id}/previews/${left.id}`)).status).toBe(204);
     await gone(`pr-13.${previewDomain()}`);
     await waitFor(async () => (leftOnServer(left.id) === '' ? true : undefined), 60_000, "the removed preview's containers and images to be removed");
   });
@@ -270,7 +231,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   it('takes injection payloads in pull request branches, titles and commits as data: nothing runs', async () => {
     const canary = `/tmp/zpanel-preview-pwned-${randomUUID()}`;
     const payloads = injectionPayloads(canary);
-    const head = await repo.pullRequest('refs/pull/21/head', files('pr21'), 'pr 21');
+    const head = await sample.repo.pullRequest('refs/pull/21/head', files('pr21'), 'pr 21');
     for (const value of payloads) {
       const base = await deliverPull('github', { number: 21, action: 'opened', headSha: head, baseBranch: value });
       expect(base.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null });
@@ -294,13 +255,13 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
 
   it('moves previews to a new preview domain, and removes them when previews are turned off', async () => {
     const [preview] = (await previews()).items;
-    const moved = `pv2-${stack.dockerNamespace}.previews-e2e.test`;
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewDomain: moved })).status).toBe(200);
+    const moved = `pv2-${suite.stack.dockerNamespace}.previews-e2e.test`;
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { previewDomain: moved })).status).toBe(200);
     expect((await previews()).items[0].domain).toBe(`pr-21.${moved}`);
     expect(await answer(`pr-21.${moved}`)).toBe('pr21');
     await gone(preview.domain);
 
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: false })).status).toBe(200);
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: false })).status).toBe(200);
     expect((await previews()).total).toBe(0);
     await gone(`pr-21.${moved}`);
     await waitFor(
@@ -309,15 +270,17 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
       'the previews to be removed when previews are turned off',
     );
 
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { previewsEnabled: true, previewDomain: previewDomain() })).status).toBe(200);
-    const head = await repo.pullRequest('refs/pull/22/head', files('pr22'), 'pr 22');
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { previewsEnabled: true, previewDomain: previewDomain() })).status).toBe(
+      200,
+    );
+    const head = await sample.repo.pullRequest('refs/pull/22/head', files('pr22'), 'pr 22');
     const opened = await deliverPull('github', { number: 22, action: 'opened', headSha: head });
     expect(await deploymentFinished(asOwner, opened.body.deliveries[0].deploymentId as string)).toMatchObject({ status: 'success' });
   });
 
   it('holds at most 25 previews per application: a pull request past that is ignored, saying why', async () => {
     const [open] = (await previews()).items;
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     try {
       // Previews as earlier pull requests would have left them (no containers: only the count matters here).
@@ -328,7 +291,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
         [open.id],
       );
       expect((await previews()).total).toBe(25);
-      const head = await repo.pullRequest('refs/pull/40/head', files('pr40'), 'pr 40');
+      const head = await sample.repo.pullRequest('refs/pull/40/head', files('pr40'), 'pr 40');
       const refused = await deliverPull('github', { number: 40, action: 'opened', headSha: head });
       expect(refused.status).toBe(202);
       expect(refused.body.deliveries[0]).toMatchObject({
@@ -337,7 +300,7 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
         reason: expect.stringContaining('already has 25 previews'),
       });
       // An open one still updates.
-      const again = await repo.pullRequest('refs/pull/22/head', files('pr22 again'), 'pr 22 again');
+      const again = await sample.repo.pullRequest('refs/pull/22/head', files('pr22 again'), 'pr 22 again');
       const updated = await deliverPull('github', { number: 22, action: 'synchronize', headSha: again });
       expect(await deploymentFinished(asOwner, updated.body.deliveries[0].deploymentId as string)).toMatchObject({
         status: 'success',
@@ -352,9 +315,9 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   it("removes the application's previews with it", async () => {
     const [preview] = (await previews()).items;
     expect(leftOnServer(preview.id)).not.toBe('');
-    expect((await asOwner('DELETE', `/api/v1/applications/${app.id}`)).status).toBe(204);
+    expect((await asOwner('DELETE', `/api/v1/applications/${sample.app.id}`)).status).toBe(204);
     await waitFor(
-      async () => (leftOnServer(preview.id) === '' && leftOnServer(app.id) === '' ? true : undefined),
+      async () => (leftOnServer(preview.id) === '' && leftOnServer(sample.app.id) === '' ? true : undefined),
       60_000,
       'the application and its preview to be removed from the server',
     );
@@ -362,7 +325,9 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
   });
 
   it('documents the preview routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { summary?: string }>>;
+    };
     for (const [path, method] of [
       ['/api/v1/applications/{applicationId}/previews', 'get'],
       ['/api/v1/applications/{applicationId}/previews/{previewId}', 'delete'],

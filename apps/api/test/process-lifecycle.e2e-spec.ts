@@ -11,7 +11,7 @@ import {
   WEB_DIST,
   WORKER_ENTRY,
   createOwner,
-  createStackDatabase,
+  createScratchDatabase,
   freePort,
   spawnEntry,
   startStack,
@@ -81,7 +81,7 @@ describe('process lifecycle', () => {
     const answers = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined))?.ok === true;
 
     it('restarts a killed worker alone while the API keeps serving, and stops both on SIGINT to npm', async () => {
-      const database = await createStackDatabase();
+      const database = await createScratchDatabase();
       const runDir = mkdtempSync(join(tmpdir(), 'zpanel-supervisor-'));
       const [port, workerPort] = [await freePort(), await freePort()];
       const env = {

@@ -3,42 +3,30 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   type ApplicationDto,
-  type CreatedInvitationResponse,
   type EnvironmentDto,
   type Paginated,
   type ProblemDetails,
   type ProjectDto,
   Role,
   type ServerDto,
-  type SessionResponse,
   type SshKeyDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, getThroughProxy, startStack, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import { addTestServer, dockerCli, proxyAnswer, joinTeam, testSshTarget, useOwnedStack, waitFor } from '@zpanel/testing';
 
 /** The proxy through the whole stack: validation installs it, application edits re-route it. */
 describe('proxy (built api + worker, test server, Caddy)', () => {
   const run = `${process.env.ZP_TEST_RUN_ID}-${randomBytes(2).toString('hex')}`;
   const domain = (label: string) => `${label}-${run}.proxy-e2e.test`;
-  let stack: Stack;
-  let owner: SignedIn;
-  let call: ReturnType<typeof apiCaller>;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner, inTeam: call } = suite;
   let serverId: string;
   let environmentId: string;
   let proxy: string;
 
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
   /** Waits until `host` answers `status` (and `body`, when given) through the proxy. */
-  const answers = (host: string, status: number, body?: string) =>
-    waitFor(
-      async () => {
-        const answer = await getThroughProxy(stack.proxyHttpPort, host).catch(() => undefined);
-        return answer && answer.status === status && (body === undefined || answer.body === body) ? answer : undefined;
-      },
-      20_000,
-      `${host} to answer ${status}${body ? ` ${body}` : ''}`,
-    );
+  const answers = (host: string, status: number, body?: string) => proxyAnswer(suite.stack.proxyHttpPort, host, { status, body });
   /** Config loads Caddy logged (on stderr): each is one reload. */
   const loads = () => {
     const logs = spawnSync('docker', ['logs', proxy], { encoding: 'utf8' });
@@ -49,25 +37,11 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     execFileSync('tar', ['-xO'], { input: execFileSync('docker', ['cp', `${proxy}:/etc/zpanel-proxy/caddy.json`, '-']) }).toString('utf8');
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    proxy = `${stack.dockerNamespace}-proxy`;
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
-    const ssh = testSshTarget();
-    const key = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })).body;
-    serverId = (
-      await asOwner<ServerDto>('POST', '/api/v1/servers', {
-        name: 'proxy-server',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: key.id,
-      })
-    ).body.id;
+    proxy = `${suite.stack.dockerNamespace}-proxy`;
+    serverId = (await addTestServer(asOwner, { name: 'proxy-server' })).id;
     const project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'proxied' })).body;
     environmentId = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0].id;
   });
-  afterAll(() => stack?.stop());
 
   it('installs the proxy when the server is validated: every host answers 404', async () => {
     expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);
@@ -93,7 +67,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     expect(created.status).toBe(201);
     const appId = created.body.id;
     // Stands in for the app's deployed container: on the network under the app's alias, two ports.
-    const container = `${stack.dockerNamespace}-web-stand-in`;
+    const container = `${suite.stack.dockerNamespace}-web-stand-in`;
     const serve = (alias: string) =>
       dockerCli(
         'run',
@@ -101,9 +75,9 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
         '--name',
         container,
         '--label',
-        `zpanel.namespace=${stack.dockerNamespace}`,
+        `zpanel.namespace=${suite.stack.dockerNamespace}`,
         '--network',
-        stack.dockerNamespace,
+        suite.stack.dockerNamespace,
         '--network-alias',
         alias,
         'zpanel-test/busybox:latest',
@@ -111,7 +85,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
         '-c',
         'mkdir -p /a /b && echo -n page-8080 > /a/index.html && echo -n page-8081 > /b/index.html && httpd -p 8081 -h /b && exec httpd -f -p 8080 -h /a',
       );
-    serve(`${stack.dockerNamespace}-web`);
+    serve(`${suite.stack.dockerNamespace}-web`);
     await answers(domain('web'), 200, 'page-8080');
 
     // Domains replaced: the new one answers, the old one is unknown.
@@ -133,7 +107,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     // Renamed: the route follows the new alias.
     expect((await asOwner('PATCH', `/api/v1/applications/${appId}`, { name: 'site' })).status).toBe(200);
     dockerCli('rm', '-f', container);
-    serve(`${stack.dockerNamespace}-site`);
+    serve(`${suite.stack.dockerNamespace}-site`);
     await answers(domain('www'), 200, 'page-8081');
 
     expect((await asOwner('DELETE', `/api/v1/applications/${appId}`)).status).toBe(204);
@@ -144,7 +118,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
   });
 
   it('refuses a second server for the same Docker host (another team, another name for it): the first keeps its routes and is not named', async () => {
-    const ns = stack.dockerNamespace;
+    const ns = suite.stack.dockerNamespace;
     const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
       environmentId,
       serverId,
@@ -176,16 +150,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
       await answers(domain('shared'), 200, 'shared-page');
       // Someone else on the instance, in a team of their own, adds the same host by another name.
       const side = (await asOwner<{ teamId: string }>('POST', '/api/v1/teams', { name: 'Side' })).body;
-      const invitation = (
-        await asOwner<CreatedInvitationResponse>('POST', `/api/v1/teams/${side.teamId}/invitations`, { email: 'other@example.com', role: Role.Owner })
-      ).body;
-      const other = (
-        await call<SessionResponse>('POST', '/api/v1/invitations/register', undefined, {
-          token: invitation.token,
-          name: 'other',
-          password: 'proxy suite passphrase',
-        })
-      ).body;
+      const other = await joinTeam(call, { accessToken: suite.owner.accessToken, teamId: side.teamId }, 'other@example.com', Role.Owner);
       const teamB = (await call<{ teamId: string }>('POST', '/api/v1/teams', other.accessToken, { name: 'Other team' })).body.teamId;
       const asOther = <T = unknown>(method: string, path: string, body?: unknown) =>
         call<T>(method, path, other.accessToken, body, { [TEAM_HEADER]: teamB });
@@ -212,7 +177,8 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
         status: 'invalid',
         statusReason: expect.stringMatching(/^This Docker host is already managed by another server of this Zpanel instance/),
       });
-      for (const first of [serverId, 'proxy-server', owner.teamId, owner.credentials.email]) expect(JSON.stringify(refused)).not.toContain(first);
+      for (const first of [serverId, 'proxy-server', suite.owner.teamId, suite.owner.credentials.email])
+        expect(JSON.stringify(refused)).not.toContain(first);
       // The first server's routes stand, and it still validates.
       await answers(domain('shared'), 200, 'shared-page');
       expect((await asOwner('POST', `/api/v1/servers/${serverId}/validate`)).status).toBe(202);

@@ -12,38 +12,27 @@ import {
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import {
-  type GitFixture,
-  type SignedIn,
-  type Stack,
   type WebhookProviderName,
-  createApplication,
-  createGitFixture,
-  createOwner,
   deploymentFinished,
   githubPingPayload,
-  ownerCaller,
   pushPayload,
-  readyTestServer,
   sampleAppFiles,
-  startStack,
+  useGitApplication,
+  useOwnedStack,
   webhookHeaders,
 } from '@zpanel/testing';
 
 describe('webhooks (built api + worker, the test server)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const sample = useGitApplication(suite, 'hooked', sampleAppFiles('v1'), { name: 'hooked', gitBranch: 'main' });
   let secret: string;
+  /** The branch's head commit: the first one, until a test commits another. */
   let head: string;
-  const asOwner = ownerCaller(
-    () => stack,
-    () => owner,
-  );
 
   /** Sends a delivery as the provider would: the exact bytes that were signed. */
   async function deliver(provider: WebhookProviderName, body: string, headers: Record<string, string>) {
-    const res = await fetch(`${stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers, body });
+    const res = await fetch(`${suite.stack.baseUrl}/webhooks/${provider}`, { method: 'POST', headers, body });
     const text = await res.text();
     return {
       status: res.status,
@@ -61,7 +50,14 @@ describe('webhooks (built api + worker, the test server)', () => {
     options: { secret?: string | null; deliveryId?: string } = {},
   ) {
     const body = JSON.stringify(
-      pushPayload(provider, { repoUrl: repo.url, branch: 'main', after: head, message: `Update ${++pushes}`, modified: ['www/index.html'], ...spec }),
+      pushPayload(provider, {
+        repoUrl: sample.repo.url,
+        branch: 'main',
+        after: head,
+        message: `Update ${++pushes}`,
+        modified: ['www/index.html'],
+        ...spec,
+      }),
     );
     return deliver(
       provider,
@@ -71,49 +67,42 @@ describe('webhooks (built api + worker, the test server)', () => {
   }
 
   const deploymentCount = async () =>
-    (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${app.id}/deployments?perPage=1`)).body.total;
+    (await asOwner<Paginated<DeploymentDto>>('GET', `/api/v1/applications/${sample.app.id}/deployments?perPage=1`)).body.total;
 
-  beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('hooked');
-    head = await repo.commit(sampleAppFiles('v1'), 'v1');
-    const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, { name: 'hooked', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 });
-  });
-  afterAll(async () => {
-    await repo?.close();
-    await stack?.stop();
+  beforeAll(() => {
+    head = sample.head;
   });
 
   it('shows the URL per provider, and the secret only once', async () => {
-    const before = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${app.id}/webhook`);
+    const before = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${sample.app.id}/webhook`);
     expect(before.body).toEqual({
-      applicationId: app.id,
+      applicationId: sample.app.id,
       secretSet: false,
       urls: {
-        github: `${stack.baseUrl}/webhooks/github`,
-        gitlab: `${stack.baseUrl}/webhooks/gitlab`,
-        bitbucket: `${stack.baseUrl}/webhooks/bitbucket`,
-        gitea: `${stack.baseUrl}/webhooks/gitea`,
+        github: `${suite.stack.baseUrl}/webhooks/github`,
+        gitlab: `${suite.stack.baseUrl}/webhooks/gitlab`,
+        bitbucket: `${suite.stack.baseUrl}/webhooks/bitbucket`,
+        gitea: `${suite.stack.baseUrl}/webhooks/gitea`,
       },
     });
 
-    const rotated = await asOwner<WebhookSecretDto>('POST', `/api/v1/applications/${app.id}/webhook-secret`);
+    const rotated = await asOwner<WebhookSecretDto>('POST', `/api/v1/applications/${sample.app.id}/webhook-secret`);
     expect(rotated.status).toBe(200);
     expect(rotated.body.webhookSecret).toMatch(/^zpw_[A-Za-z0-9]{36}$/);
     secret = rotated.body.webhookSecret;
 
-    const after = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${app.id}/webhook`);
+    const after = await asOwner<WebhookSettingsDto>('GET', `/api/v1/applications/${sample.app.id}/webhook`);
     expect(after.body.secretSet).toBe(true);
     expect(after.text).not.toContain(secret);
   });
 
   it('answers a signed ping with 200', async () => {
-    const body = JSON.stringify(githubPingPayload(repo.url));
+    const body = JSON.stringify(githubPingPayload(sample.repo.url));
     const res = await deliver('github', body, webhookHeaders('github', body, secret, { event: 'ping' }));
     expect(res.status).toBe(200);
-    expect(res.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'ignored', reason: expect.stringMatching(/^ping/), deploymentId: null }]);
+    expect(res.body.deliveries).toEqual([
+      { applicationId: sample.app.id, outcome: 'ignored', reason: expect.stringMatching(/^ping/), deploymentId: null },
+    ]);
   });
 
   it('queues a deployment of the pushed commit for a signed GitHub push, which reaches success; a redelivery answers the same', async () => {
@@ -124,7 +113,7 @@ describe('webhooks (built api + worker, the test server)', () => {
     expect(res.status).toBe(202);
     expect(elapsed).toBeLessThan(5_000);
     const [delivery] = res.body.deliveries;
-    expect(delivery).toMatchObject({ applicationId: app.id, outcome: 'accepted', reason: 'deployed' });
+    expect(delivery).toMatchObject({ applicationId: sample.app.id, outcome: 'accepted', reason: 'deployed' });
     const deployment = (await asOwner<DeploymentDto>('GET', `/api/v1/deployments/${delivery.deploymentId}`)).body;
     expect(deployment).toMatchObject({ trigger: 'webhook', commitSha: head, actor: { name: 'GitHub webhook', userId: null, tokenId: null } });
     expect(await deploymentFinished(asOwner, deployment.id)).toMatchObject({ status: 'success', reason: null });
@@ -132,13 +121,19 @@ describe('webhooks (built api + worker, the test server)', () => {
     const count = await deploymentCount();
     const again = await signedPush('github', {}, { deliveryId });
     expect(again.status).toBe(202);
-    expect(again.body.deliveries).toEqual([{ applicationId: app.id, outcome: 'accepted', reason: 'deployed', deploymentId: deployment.id }]);
+    expect(again.body.deliveries).toEqual([{ applicationId: sample.app.id, outcome: 'accepted', reason: 'deployed', deploymentId: deployment.id }]);
     expect(await deploymentCount()).toBe(count);
   });
 
   it('answers a replay (the same signed body under a new delivery id) without deploying again, logging it as a duplicate', async () => {
     const body = JSON.stringify(
-      pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head, message: `Replayed ${randomUUID()}`, modified: ['www/index.html'] }),
+      pushPayload('github', {
+        repoUrl: sample.repo.url,
+        branch: 'main',
+        after: head,
+        message: `Replayed ${randomUUID()}`,
+        modified: ['www/index.html'],
+      }),
     );
     const firstId = randomUUID();
     const first = await deliver('github', body, webhookHeaders('github', body, secret, { deliveryId: firstId }));
@@ -156,7 +151,7 @@ describe('webhooks (built api + worker, the test server)', () => {
       expect(replay.status).toBe(202);
       expect(replay.body.deliveries).toEqual([
         {
-          applicationId: app.id,
+          applicationId: sample.app.id,
           outcome: 'ignored',
           reason: `duplicate: the same signed body was already received as delivery ${firstId}; nothing is deployed again`,
           deploymentId: null,
@@ -164,7 +159,8 @@ describe('webhooks (built api + worker, the test server)', () => {
       ]);
     }
     expect(await deploymentCount()).toBe(count);
-    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=10`)).body.items;
+    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${sample.app.id}/webhook-deliveries?perPage=10`)).body
+      .items;
     for (const deliveryId of replayIds)
       expect(log.find((d) => d.deliveryId === deliveryId)).toMatchObject({
         outcome: 'ignored',
@@ -186,7 +182,8 @@ describe('webhooks (built api + worker, the test server)', () => {
       expect((await signedPush(provider, {}, { secret: 'zpw_wrong' })).status).toBe(401);
     expect(await deploymentCount()).toBe(count);
 
-    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=50`)).body.items;
+    const log = (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${sample.app.id}/webhook-deliveries?perPage=50`)).body
+      .items;
     const rejected = log.filter((d) => d.outcome === 'rejected');
     expect(rejected.length).toBeGreaterThanOrEqual(5);
     expect(rejected.map((d) => d.reason)).toEqual(
@@ -200,7 +197,7 @@ describe('webhooks (built api + worker, the test server)', () => {
 
   it('keeps answering forged deliveries with 401 but logs a bounded number of them', async () => {
     const rejectedCount = async () =>
-      (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${app.id}/webhook-deliveries?perPage=100`)).body.items.filter(
+      (await asOwner<Paginated<WebhookDeliveryDto>>('GET', `/api/v1/applications/${sample.app.id}/webhook-deliveries?perPage=100`)).body.items.filter(
         (d) => d.outcome === 'rejected',
       ).length;
     const before = await rejectedCount();
@@ -213,7 +210,7 @@ describe('webhooks (built api + worker, the test server)', () => {
   });
 
   it('documents the webhook routes in the OpenAPI document', async () => {
-    const doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+    const doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as {
       paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
     };
     for (const [path, method] of [
@@ -241,7 +238,7 @@ describe('webhooks (built api + worker, the test server)', () => {
       deploymentId: null,
     });
     // GitHub's other content type (a form field holding the JSON) is read too.
-    const form = `payload=${encodeURIComponent(JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'feature/form', after: head })))}`;
+    const form = `payload=${encodeURIComponent(JSON.stringify(pushPayload('github', { repoUrl: sample.repo.url, branch: 'feature/form', after: head })))}`;
     const formed = await deliver('github', form, { ...webhookHeaders('github', form, secret), 'content-type': 'application/x-www-form-urlencoded' });
     expect(formed.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^branch: pushed to feature\/form/) });
     const skipped = await signedPush('github', { message: 'Docs [skip ci]' });
@@ -261,21 +258,21 @@ describe('webhooks (built api + worker, the test server)', () => {
   });
 
   it('honours watch paths, validated on the application', async () => {
-    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['../outside/**'] });
+    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: ['../outside/**'] });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors?.map((e) => e.field)).toContain('watchPaths');
 
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['src/**'] })).status).toBe(200);
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: ['src/**'] })).status).toBe(200);
     const count = await deploymentCount();
     const unwatched = await signedPush('github', { modified: ['www/index.html'] });
     expect(unwatched.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
     expect(await deploymentCount()).toBe(count);
 
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['www/**', 'Dockerfile'] })).status).toBe(200);
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: ['www/**', 'Dockerfile'] })).status).toBe(200);
     const watched = await signedPush('github', { modified: ['www/index.html'] });
     expect(watched.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
     await deploymentFinished(asOwner, watched.body.deliveries[0].deploymentId as string);
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: [] });
   });
 
   it('supports {a,b}, [ab] and ! in watch paths (a file counts when it matches a pattern without ! and none with !), and refuses malformed globs at save', async () => {
@@ -284,13 +281,13 @@ describe('webhooks (built api + worker, the test server)', () => {
       [['!www/**'], /^watchPaths needs a pattern without !/],
       [['{..,www}/x'], /^watchPaths\[0\] must be a relative path glob/],
     ] as const) {
-      const refused = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { watchPaths });
+      const refused = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths });
       expect(refused.status).toBe(400);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(refused.body.errors).toEqual([{ field: 'watchPaths', message: expect.stringMatching(message) }]);
     }
 
-    const saved = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, {
+    const saved = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, {
       watchPaths: ['{src,www}/**', '!www/docs/**', '[Dd]ockerfile'],
     });
     expect(saved.status).toBe(200);
@@ -302,12 +299,12 @@ describe('webhooks (built api + worker, the test server)', () => {
     const watched = await signedPush('github', { modified: ['www/docs/readme.md', 'dockerfile'] });
     expect(watched.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
     await deploymentFinished(asOwner, watched.body.deliveries[0].deploymentId as string);
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: [] });
   });
 
   it('keeps answering other requests while it compares a hostile watch path with a hostile changed file', async () => {
     // A backtracking RegExp takes seconds per changed file here (22 s for one file was seen); the automaton a moment.
-    expect((await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['*a*a*a*a*a*a*c'] })).status).toBe(200);
+    expect((await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: ['*a*a*a*a*a*a*c'] })).status).toBe(200);
     let processed = false;
     const delivery = signedPush('github', { modified: ['a'.repeat(80), `${'a'.repeat(79)}/${'a'.repeat(80)}`] }).finally(() => {
       processed = true;
@@ -316,22 +313,22 @@ describe('webhooks (built api + worker, the test server)', () => {
     const waits: number[] = [];
     do {
       const asked = Date.now();
-      const health = await fetch(`${stack.baseUrl}/api/health`);
+      const health = await fetch(`${suite.stack.baseUrl}/api/health`);
       expect(health.status).toBe(200);
       waits.push(Date.now() - asked);
     } while (!processed);
     expect(Math.max(...waits)).toBeLessThan(2_000);
     expect((await delivery).body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^watch paths:/) });
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: [] });
   });
 
   it('deploys a pushed tag that matches deployTags (fetching the tag, annotated or not), and ignores other tags', async () => {
-    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${app.id}`, { deployTags: '-v*; touch /tmp/pwned' });
+    const invalid = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployTags: '-v*; touch /tmp/pwned' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors?.map((e) => e.field)).toEqual(['deployTags']);
-    expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${app.id}`, { deployTags: 'v*' })).body.deployTags).toBe('v*');
+    expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployTags: 'v*' })).body.deployTags).toBe('v*');
 
-    const release = await repo.tag('v2.0.0', { annotated: true });
+    const release = await sample.repo.tag('v2.0.0', { annotated: true });
     const res = await signedPush('github', { ref: 'refs/tags/v2.0.0', after: release.object, message: 'Release 2.0.0' });
     expect(res.status).toBe(202);
     expect(res.body.deliveries[0]).toMatchObject({ outcome: 'accepted', reason: 'deployed: tag v2.0.0' });
@@ -342,16 +339,16 @@ describe('webhooks (built api + worker, the test server)', () => {
     const nightly = await signedPush('github', { ref: 'refs/tags/nightly', after: release.commit });
     expect(nightly.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: 'tag: nightly does not match the application’s deployTags v*' });
     expect(await deploymentCount()).toBe(count);
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { deployTags: null });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { deployTags: null });
     const off = await signedPush('github', { ref: 'refs/tags/v2.0.0', after: release.object });
     expect(off.body.deliveries[0]).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^tag: tag pushes do not deploy/) });
   });
 
   it.each(['gitlab', 'gitea', 'bitbucket'] as const)('queues a deployment for a signed %s push', async (provider) => {
-    head = await repo.commit(sampleAppFiles(`${provider} ${randomUUID()}`), provider);
+    head = await sample.repo.commit(sampleAppFiles(`${provider} ${randomUUID()}`), provider);
     const res = await signedPush(provider);
     expect(res.status).toBe(202);
-    expect(res.body.deliveries[0]).toMatchObject({ applicationId: app.id, outcome: 'accepted' });
+    expect(res.body.deliveries[0]).toMatchObject({ applicationId: sample.app.id, outcome: 'accepted' });
     const deployment = await deploymentFinished(asOwner, res.body.deliveries[0].deploymentId as string);
     expect(deployment).toMatchObject({ trigger: 'webhook', commitSha: head, status: 'success' });
   });
@@ -365,11 +362,11 @@ describe('webhooks (built api + worker, the test server)', () => {
       expect(branch.status).toBe(202);
       expect(branch.body.deliveries[0]).toMatchObject({ outcome: 'ignored', deploymentId: null });
 
-      const payload = pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head });
+      const payload = pushPayload('github', { repoUrl: sample.repo.url, branch: 'main', after: head });
       payload.repository = {
         ...(payload.repository as object),
         clone_url: value,
-        ssh_url: `${repo.url}${value}`,
+        ssh_url: `${sample.repo.url}${value}`,
         html_url: value,
         git_url: value,
         url: value,
@@ -385,11 +382,11 @@ describe('webhooks (built api + worker, the test server)', () => {
     expect(await deploymentCount()).toBe(count);
 
     // Messages and file paths only ever reach the skip-marker check and the glob matcher.
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: ['www/**'] });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: ['www/**'] });
     const files = await signedPush('github', { message: payloads.join('\n'), modified: payloads, added: payloads.map((p) => `www/${p}`) });
     expect(files.body.deliveries[0]).toMatchObject({ outcome: 'accepted' });
     await deploymentFinished(asOwner, files.body.deliveries[0].deploymentId as string);
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, { watchPaths: [] });
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, { watchPaths: [] });
     expect(existsSync(canary)).toBe(false);
   });
 });

@@ -1,20 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import type { ApplicationDto, DeploymentDto } from '@zpanel/contracts';
+import type { DeploymentDto } from '@zpanel/contracts';
 import {
-  type GitFixture,
-  type SignedIn,
-  type Stack,
-  createApplication,
-  createGitFixture,
-  createOwner,
+  QUICK_HTTP_HEALTH_CHECK,
+  TEST_BASE_IMAGE,
   deploymentFinished,
   getThroughProxy,
-  ownerCaller,
   queueDeployment,
-  readyTestServer,
-  TEST_BASE_IMAGE,
-  startStack,
+  useGitApplication,
+  useOwnedStack,
   waitFor,
 } from '@zpanel/testing';
 
@@ -144,34 +138,19 @@ class LoadGenerator {
 
 describe('zero downtime through the proxy (built api + worker, the test server, Caddy)', () => {
   const domain = `app-${randomBytes(4).toString('hex')}.zero-downtime.test`;
-  let stack: Stack;
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let app: ApplicationDto;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const sample = useGitApplication(suite, 'zero-downtime', appFiles('v1'), {
+    name: 'steady',
+    domains: [domain],
+    healthCheck: QUICK_HTTP_HEALTH_CHECK,
+    stopGraceSeconds: 2,
+  });
   let version = 1;
-  const asOwner = ownerCaller(
-    () => stack,
-    () => owner,
-  );
-  const throughProxy = () => getThroughProxy(stack.proxyHttpPort, domain, SLOW_PATH);
+  const throughProxy = () => getThroughProxy(suite.stack.proxyHttpPort, domain, SLOW_PATH);
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    repo = await createGitFixture('zero-downtime');
-    await repo.commit(appFiles('v1'), 'v1');
-    const server = await readyTestServer(asOwner);
-    app = await createApplication(asOwner, server.id, {
-      name: 'steady',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
-      domains: [domain],
-      healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
-      stopGraceSeconds: 2,
-    });
-    const first = await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id);
+    const first = await deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id);
     expect(first).toMatchObject({ status: 'success' });
     await waitFor(
       async () => ((await throughProxy().catch(() => undefined))?.body === 'v1' ? true : undefined),
@@ -180,20 +159,15 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
     );
   });
 
-  afterAll(async () => {
-    await repo?.close();
-    await stack?.stop();
-  });
-
   it(`drops no request while ${REDEPLOYS} redeploys complete, nor while a deploy fails its health check`, async () => {
-    const load = new LoadGenerator(stack.proxyHttpPort, domain);
+    const load = new LoadGenerator(suite.stack.proxyHttpPort, domain);
     load.start();
     try {
       const deployed: DeploymentDto[] = [];
       for (let i = 0; i < REDEPLOYS; i += 1) {
         version += 1;
-        await repo.commit({ 'www/index.html': `v${version}` }, `v${version}`);
-        deployed.push(await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id));
+        await sample.repo.commit({ 'www/index.html': `v${version}` }, `v${version}`);
+        deployed.push(await deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id));
       }
       // Enough traffic whatever the machine's speed: keep going until the minimum is reached.
       await waitFor(async () => (load.sent >= MIN_REQUESTS ? true : undefined), 120_000, `${MIN_REQUESTS} requests`);
@@ -208,15 +182,15 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
     // Every version was served on the way: the switches happened under load.
     expect([...load.answers.keys()].sort()).toEqual(Array.from({ length: REDEPLOYS + 1 }, (_, i) => `v${i + 1}`).sort());
 
-    await asOwner('PATCH', `/api/v1/applications/${app.id}`, {
+    await asOwner('PATCH', `/api/v1/applications/${sample.app.id}`, {
       healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 3 },
     });
-    await repo.commit({ 'www/index.html': 'never served' }, 'unhealthy');
-    const unhealthy = new LoadGenerator(stack.proxyHttpPort, domain);
+    await sample.repo.commit({ 'www/index.html': 'never served' }, 'unhealthy');
+    const unhealthy = new LoadGenerator(suite.stack.proxyHttpPort, domain);
     unhealthy.start();
     let broken: DeploymentDto;
     try {
-      broken = await deploymentFinished(asOwner, (await queueDeployment(asOwner, app.id)).id);
+      broken = await deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id);
     } finally {
       await unhealthy.stop();
     }

@@ -1,26 +1,18 @@
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
-import { withDatabaseName } from './database-url';
 import { MIGRATIONS } from './migrations';
 import { runMigrationsWithLock } from './migrate';
+import { createScratchDatabase } from './testing';
 
 describe(runMigrationsWithLock.name, () => {
-  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL as string;
-  const database = `zpanel_test_${process.env.ZP_TEST_RUN_ID}_race`;
-  const url = withDatabaseName(adminUrl, database);
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      return await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let url: string;
 
-  beforeAll(() => admin(`CREATE DATABASE "${database}"`));
-  afterAll(() => admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+  beforeAll(async () => {
+    database = await createScratchDatabase();
+    url = database.url;
+  });
+  afterAll(() => database?.drop());
 
   it('applies each migration exactly once when several processes migrate a fresh database at the same moment', async () => {
     const sources = Array.from({ length: 3 }, (_, i) => new DataSource(buildDataSourceOptions(url, `race-${i}`)));

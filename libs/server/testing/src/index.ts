@@ -13,3 +13,5 @@ export * from './docker-namespace';
 export * from './proxy-request';
 export * from './webhook-payloads';
 export * from './owned-stack';
+export * from './test-containers';
+export * from './git-application';

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { waitFor } from './wait-for';
 
 export interface ProxyAnswer {
   status: number;
@@ -21,4 +22,36 @@ export function getThroughProxy(port: number, host: string, path = '/', timeoutM
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * Waits until `host` answers through the stack's proxy (on `port`) as wanted: with `status` (200 by
+ * default) and, when given, exactly `body`. Resolves with that answer.
+ */
+export function proxyAnswer(
+  port: number,
+  host: string,
+  wanted: { status?: number; body?: string; path?: string; timeoutMs?: number } = {},
+): Promise<ProxyAnswer> {
+  const { status = 200, body, path = '/', timeoutMs = 20_000 } = wanted;
+  return waitFor(
+    async () => {
+      const answer = await getThroughProxy(port, host, path).catch(() => undefined);
+      return answer && answer.status === status && (body === undefined || answer.body === body) ? answer : undefined;
+    },
+    timeoutMs,
+    `${host}${path} to answer ${status}${body === undefined ? '' : ` ${body}`} through the proxy`,
+  );
+}
+
+/** Waits until `host` no longer answers 200 through the stack's proxy (on `port`). */
+export function proxyStopsAnswering(port: number, host: string, timeoutMs = 20_000): Promise<true> {
+  return waitFor(
+    async () => {
+      const answer = await getThroughProxy(port, host).catch(() => undefined);
+      return answer?.status === 200 ? undefined : true;
+    },
+    timeoutMs,
+    `${host} to stop answering through the proxy`,
+  );
 }

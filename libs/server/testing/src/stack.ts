@@ -2,11 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
-import { withDatabaseName } from '@zpanel/database';
+import { createScratchDatabase } from '@zpanel/database/testing';
 import { removeDockerNamespace } from './docker-namespace';
 import { freePort } from './free-port';
-import { TEST_VARS, testProcessEnv } from './test-env';
+import { testProcessEnv } from './test-env';
 import { waitFor } from './wait-for';
 
 /** The repository root: the nearest folder up with nx.json (this file also runs compiled, from dist/bench for `npm run bench`). */
@@ -16,6 +15,8 @@ function repositoryRoot(from: string): string {
     if (dirname(dir) === dir) throw new Error(`no nx.json above ${from}`);
   }
 }
+
+export { createScratchDatabase };
 
 const ROOT = repositoryRoot(__dirname);
 /** Where `npm run …` runs (tests of the start scripts). */
@@ -49,24 +50,6 @@ export function spawnEntry(entry: string, env: Record<string, string>): RunningP
       return exited;
     },
   };
-}
-
-/** An empty database for one stack; the API migrates it at boot. */
-export async function createStackDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env[TEST_VARS.adminDatabaseUrl];
-  if (!adminUrl) throw new Error(`${TEST_VARS.adminDatabaseUrl} is not set: tests must run through the Jest global setup`);
-  const name = `zpanel_test_${process.env[TEST_VARS.runId]}_${randomBytes(3).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  return { url: withDatabaseName(adminUrl, name), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
 export interface Stack {
@@ -117,7 +100,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
   // first-run setup or worker must not see another's. (Teardown removes every key under the
   // run's prefix; the database is dropped when the stack stops.)
   const base = testProcessEnv();
-  const database = await createStackDatabase();
+  const database = await createScratchDatabase();
   const prefix = `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`;
   // Suites share the test server's Docker Engine: each stack's network, containers and images live
   // under their own namespace, so parallel suites never remove or route to each other's.

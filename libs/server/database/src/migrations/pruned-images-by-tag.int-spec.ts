@@ -1,49 +1,24 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../data-source-options';
-import { withDatabaseName } from '../database-url';
 import { ApplicationEntity, DeploymentEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity } from '../entities';
-import { runMigrationsWithLock } from '../migrate';
+import { useMigratedDatabase } from '../testing';
 import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by-tag';
 
 describe(PrunedImagesByTag1796616611279.name, () => {
-  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL as string;
-  const database = `zpanel_test_${process.env.ZP_TEST_RUN_ID}_pruned_tags_migration`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      return await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  let source: DataSource;
-
-  beforeAll(async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    source = new DataSource(buildDataSourceOptions(withDatabaseName(adminUrl, database), 'pruned-tags-migration'));
-    await source.initialize();
-    await runMigrationsWithLock(source);
-  });
-  afterAll(async () => {
-    await source?.destroy();
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  });
+  const db = useMigratedDatabase('pruned-tags-migration');
 
   it('marks the rollbacks that ran a pruned image, and nothing else', async () => {
-    const teamId = (await source.getRepository(TeamEntity).save({ name: 't' })).id;
-    const keyId = (await source.getRepository(SshKeyEntity).save({ teamId, name: 'k', type: 't', privateKey: 'p', publicKey: 'p', fingerprint: 'f' }))
-      .id;
+    const teamId = (await db.source.getRepository(TeamEntity).save({ name: 't' })).id;
+    const keyId = (
+      await db.source.getRepository(SshKeyEntity).save({ teamId, name: 'k', type: 't', privateKey: 'p', publicKey: 'p', fingerprint: 'f' })
+    ).id;
     const serverId = (
-      await source
+      await db.source
         .getRepository(ServerEntity)
         .save({ teamId, name: 's', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '' })
     ).id;
-    const projectId = (await source.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
-    const environmentId = (await source.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+    const projectId = (await db.source.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
+    const environmentId = (await db.source.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
     const applicationId = (
-      await source.getRepository(ApplicationEntity).save({
+      await db.source.getRepository(ApplicationEntity).save({
         teamId,
         projectId,
         environmentId,
@@ -67,7 +42,7 @@ describe(PrunedImagesByTag1796616611279.name, () => {
         keepImages: 3,
       })
     ).id;
-    const deployments = source.getRepository(DeploymentEntity);
+    const deployments = db.source.getRepository(DeploymentEntity);
     const row = (imageTag: string, pruned: boolean, trigger: 'manual' | 'rollback' = 'manual') =>
       deployments.save({
         teamId,
@@ -85,7 +60,7 @@ describe(PrunedImagesByTag1796616611279.name, () => {
     const rolledBack = await row('zp/web:one', false, 'rollback');
     const other = await row('zp/web:two', false);
 
-    const runner = source.createQueryRunner();
+    const runner = db.source.createQueryRunner();
     try {
       await new PrunedImagesByTag1796616611279().up(runner);
     } finally {

@@ -1,39 +1,13 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../data-source-options';
-import { withDatabaseName } from '../database-url';
 import { DEFAULT_ALERT_RULES } from '../entities';
-import { runMigrationsWithLock } from '../migrate';
+import { useMigratedDatabase } from '../testing';
 import { CreateServerMetricsAndAlerts1795400700000 } from './1795400700000-create-server-metrics-and-alerts';
 
 describe(CreateServerMetricsAndAlerts1795400700000.name, () => {
-  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL as string;
-  const database = `zpanel_test_${process.env.ZP_TEST_RUN_ID}_metrics_migration`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      return await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  let source: DataSource;
-
-  beforeAll(async () => {
-    await admin(`CREATE DATABASE "${database}"`);
-    source = new DataSource(buildDataSourceOptions(withDatabaseName(adminUrl, database), 'metrics-migration'));
-    await source.initialize();
-    await runMigrationsWithLock(source);
-  });
-  afterAll(async () => {
-    await source?.destroy();
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  });
+  const db = useMigratedDatabase('metrics-migration');
 
   it('gives servers that existed before it the same default alert rules new servers get', async () => {
     const migration = new CreateServerMetricsAndAlerts1795400700000();
-    const runner = source.createQueryRunner();
+    const runner = db.source.createQueryRunner();
     try {
       await migration.down(runner);
       const [{ id: teamId }] = await runner.query(`INSERT INTO teams (name) VALUES ('old') RETURNING id`);
@@ -71,9 +45,9 @@ describe(CreateServerMetricsAndAlerts1795400700000.name, () => {
   });
 
   it('allows one open alert per rule, and any number of resolved ones', async () => {
-    const [rule] = await source.query(`SELECT id, team_id, server_id FROM alert_rules LIMIT 1`);
+    const [rule] = await db.source.query(`SELECT id, team_id, server_id FROM alert_rules LIMIT 1`);
     const insert = (resolved: boolean) =>
-      source.query(
+      db.source.query(
         `INSERT INTO alert_events (team_id, server_id, rule_id, metric, operator, threshold, message, resolved_at) VALUES ($1, $2, $3, 'disk', '>', 80, 'm', ${resolved ? 'now()' : 'NULL'})`,
         [rule.team_id, rule.server_id, rule.id],
       );
