@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../http/rate-limit.module';
 import { AccessChanges } from './access-changes';
+import { AccessTokensService } from './access-tokens.service';
+import { BearerAuthenticator } from './bearer-authenticator.service';
 import { TeamAccessService } from './team-access.service';
 
 /**
- * The ground floor of the API's tenancy: who the caller is, the one gate in front of team-owned
- * resources, and the broadcast of access changes. Feature modules import it; it imports no feature
- * folder.
+ * The ground floor of the API's tenancy: who the caller is (bearer credentials to a `Caller`, for
+ * HTTP and live sockets alike), the one gate in front of team-owned resources, and the broadcast of
+ * access changes. Feature modules import it; it imports no feature folder.
  */
-@Module({ providers: [TeamAccessService, AccessChanges], exports: [TeamAccessService, AccessChanges] })
+@Module({
+  imports: [RateLimitModule],
+  providers: [TeamAccessService, AccessChanges, AccessTokensService, BearerAuthenticator],
+  exports: [TeamAccessService, AccessChanges, AccessTokensService, BearerAuthenticator],
+})
 export class AccessModule {}

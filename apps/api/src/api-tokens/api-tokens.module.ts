@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 
+/** Creating, listing and revoking API tokens; authenticating one is the access layer's (BearerAuthenticator). */
 @Module({
-  imports: [AccessModule, RateLimitModule],
+  imports: [AccessModule],
   controllers: [ApiTokensController],
   providers: [ApiTokensService],
-  exports: [ApiTokensService],
 })
 export class ApiTokensModule {}

@@ -11,59 +11,23 @@ import {
   ROLE_ABILITIES,
   type Role,
 } from '@zpanel/contracts';
-import { AppException, generateOpaqueToken, hashOpaqueToken, isWellFormedToken } from '@zpanel/core';
-import { type ApiTokenEntity, ApiTokensRepository, TeamMembersRepository, type TeamScope, UsersRepository } from '@zpanel/database';
+import { AppException, generateOpaqueToken, hashOpaqueToken } from '@zpanel/core';
+import { type ApiTokenEntity, ApiTokensRepository, type TeamScope, UsersRepository } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { pageWindow, paginated } from '../http/pagination';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { AuditService } from '../audit/audit.service';
 import { AccessChanges } from '../access/access-changes';
-import type { Caller, TokenCaller } from '../access/caller';
-
-/** Requests per minute one token may make; a runaway script must not starve the instance. */
-const TOKEN_REQUESTS_PER_MINUTE = 600;
-/** `last_used_at` is written at most this often per token, not on every request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
-const invalid = () => new AppException(ErrorCode.Unauthorized, 'The API token is not valid (unknown, revoked or expired)');
+import type { Caller } from '../access/caller';
 
 @Injectable()
 export class ApiTokensService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: ApiTokensRepository,
-    private readonly members: TeamMembersRepository,
     private readonly users: UsersRepository,
-    private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
     private readonly accessChanges: AccessChanges,
   ) {}
-
-  /** Resolves a `zp_` token to a caller whose abilities never exceed its creator's current role. */
-  async authenticate(token: string): Promise<TokenCaller> {
-    return (await this.authenticateWithExpiry(token)).caller;
-  }
-
-  /** The same, and when the token expires (null: never), for connections that outlive a request. */
-  async authenticateWithExpiry(token: string): Promise<{ caller: TokenCaller; expiresAt: Date | null }> {
-    if (!isWellFormedToken(token, 'zp')) throw invalid();
-    const row = await this.tokens.findByTokenHash(hashOpaqueToken(token));
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw invalid();
-    const membership = await this.members.membershipFor(row.teamId, row.createdBy);
-    // The creator left the team: the token goes with them.
-    if (!membership) throw invalid();
-    await this.rateLimiter.consume({ key: `token:${row.id}`, limit: TOKEN_REQUESTS_PER_MINUTE, windowMs: 60_000 });
-    await this.tokens.touchLastUsed(row.id, LAST_USED_RESOLUTION_MS);
-    const allowed = ROLE_ABILITIES[membership.role];
-    const caller: TokenCaller = {
-      kind: 'token',
-      tokenId: row.id,
-      teamId: row.teamId,
-      userId: row.createdBy,
-      abilities: row.abilities.filter((a) => allowed.includes(a)),
-    };
-    return { caller, expiresAt: row.expiresAt };
-  }
 
   async create(
     actor: { userId: string; role: Role; team: TeamScope },

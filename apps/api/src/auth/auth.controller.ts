@@ -4,7 +4,7 @@ import { ErrorCode, type SessionResponse } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimiter } from '../http/rate-limiter';
 import { LoginDto, RefreshDto, SessionDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { Public } from '../access/caller';

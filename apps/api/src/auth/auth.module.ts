@@ -2,30 +2,26 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessModule } from '../access/access.module';
-import { ApiTokensModule } from '../api-tokens/api-tokens.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { RateLimitModule } from '../http/rate-limit.module';
+import { TeamsModule } from '../teams/teams.module';
 import { TwoFactorModule } from '../two-factor/two-factor.module';
-import { AccessTokensService } from './access-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { BearerAuthGuard } from './bearer-auth.guard';
-import { BearerAuthenticator } from './bearer-authenticator.service';
 import { BearerStrategy } from './bearer.strategy';
+import { InvitationRegistrationController } from './invitation-registration.controller';
 import { MeController } from './me.controller';
 import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
 
+/**
+ * Signing in and out, sessions, first-run setup and registration by invitation, and the global guard
+ * that authenticates every request through the access layer's BearerAuthenticator.
+ */
 @Module({
-  imports: [PassportModule, AccessModule, ApiTokensModule, RateLimitModule, TwoFactorModule],
-  controllers: [SetupController, AuthController, MeController],
-  providers: [
-    AccessTokensService,
-    SessionsService,
-    AuthService,
-    BearerAuthenticator,
-    BearerStrategy,
-    { provide: APP_GUARD, useClass: BearerAuthGuard },
-  ],
-  exports: [AccessTokensService, AuthService, BearerAuthenticator, RateLimitModule],
+  imports: [PassportModule, AccessModule, RateLimitModule, TeamsModule, TwoFactorModule],
+  controllers: [SetupController, AuthController, MeController, InvitationRegistrationController],
+  providers: [SessionsService, AuthService, BearerStrategy, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  exports: [RateLimitModule],
 })
 export class AuthModule {}

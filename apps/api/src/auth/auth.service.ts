@@ -1,22 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditAction, ErrorCode, type MeResponse, Role, type SessionResponse, type UserDto } from '@zpanel/contracts';
+import { AuditAction, ErrorCode, type MeResponse, type SessionResponse, type UserDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AppException, hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '@zpanel/core';
-import {
-  TeamMembersRepository,
-  type TeamMemberEntity,
-  type TeamEntity,
-  TeamsRepository,
-  type UserEntity,
-  UsersRepository,
-  teamScope,
-} from '@zpanel/database';
+import { type UserEntity, UsersRepository } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimiter } from '../http/rate-limiter';
+import { InvitationsService } from '../teams/invitations.service';
+import { TeamsService } from '../teams/teams.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
-import { AccessTokensService } from './access-tokens.service';
+import { AccessTokensService } from '../access/access-tokens.service';
 import type { UserCaller } from '../access/caller';
 import { type ClientInfo, type IssuedRefreshToken, SessionsService } from './sessions.service';
 import { toUserDto } from './user-dto';
@@ -38,8 +32,8 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
-    private readonly teams: TeamsRepository,
-    private readonly members: TeamMembersRepository,
+    private readonly teams: TeamsService,
+    private readonly invitations: InvitationsService,
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
     private readonly rateLimiter: RateLimiter,
@@ -62,16 +56,9 @@ export class AuthService {
         throw new AppException(ErrorCode.Conflict, 'The owner account already exists: sign in instead');
       }
       const owner = await users.create({ email: input.email, name: input.name, passwordHash });
-      await this.createTeamFor(manager, owner.id, input.teamName);
+      await this.teams.createTeamFor(manager, owner.id, input.teamName);
       return this.startSession(owner, client, { via: 'setup' }, manager);
     });
-  }
-
-  async createTeamFor(manager: EntityManager, userId: string, name: string): Promise<{ team: TeamEntity; membership: TeamMemberEntity }> {
-    const team = await this.teams.in(manager).create(name);
-    const membership = await this.members.in(manager).add(teamScope(team.id), userId, Role.Owner);
-    await this.audit.record({ action: AuditAction.TeamCreated, teamId: team.id, actor: { kind: 'user', userId }, metadata: { name } }, manager);
-    return { team, membership };
   }
 
   async login(input: { email: string; password: string; totpCode?: string; recoveryCode?: string }, client: ClientInfo): Promise<IssuedSession> {
@@ -139,16 +126,7 @@ export class AuthService {
 
   async me(caller: UserCaller): Promise<MeResponse> {
     const user = await this.users.getById(caller.userId);
-    const memberships = await this.members.teamsOf(caller.userId);
-    return {
-      user: toUserDto(user),
-      teams: memberships.map(({ membership, team }) => ({
-        teamId: team.id,
-        teamName: team.name,
-        role: membership.role,
-        joinedAt: membership.createdAt.toISOString(),
-      })),
-    };
+    return { user: toUserDto(user), teams: await this.teams.allForUser(caller.userId) };
   }
 
   /** Changes the password and signs out every other session of the user. */
@@ -173,22 +151,24 @@ export class AuthService {
     await this.sessions.publishAccessChange(user.id);
   }
 
-  /** Creates an account inside the caller's transaction (registration by invitation). */
-  async createUser(manager: EntityManager, input: { email: string; name: string; password: string }): Promise<UserEntity> {
+  /** Creates the invited email's account, joins the team and signs in: the invitation vouches for the address. */
+  async registerWithInvitation(token: string, input: { name: string; password: string }, client: ClientInfo): Promise<IssuedSession> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const invitation = await this.invitations.findPending(manager, token);
+      const created = await this.createUser(manager, { email: invitation.email, ...input });
+      await this.invitations.accept(manager, token, created);
+      return created;
+    });
+    return this.startSession(user, client, { via: 'invitation' });
+  }
+
+  /** Creates an account inside the caller's transaction. */
+  private async createUser(manager: EntityManager, input: { email: string; name: string; password: string }): Promise<UserEntity> {
     this.assertPasswordAcceptable(input.password, input, 'password');
     const users = this.users.in(manager);
     if (await users.emailTaken(input.email))
       throw new AppException(ErrorCode.Conflict, `An account for ${input.email} already exists: sign in to accept`);
     return users.create({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password) });
-  }
-
-  findUser(userId: string): Promise<UserEntity> {
-    return this.users.getById(userId);
-  }
-
-  /** Signs in a user who just proved themselves another way (registration through an invitation). */
-  signInAs(user: UserEntity, client: ClientInfo, via: string): Promise<IssuedSession> {
-    return this.startSession(user, client, { via });
   }
 
   private assertPasswordAcceptable(password: string, context: { email: string; name: string }, field: string): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { BearerAuthenticator } from './bearer-authenticator.service';
+import { BearerAuthenticator } from '../access/bearer-authenticator.service';
 import type { Caller } from '../access/caller';
 
 /** `Authorization: Bearer <access token or zp_ API token>` on HTTP routes. */

@@ -96,15 +96,6 @@ export class SessionsService {
   }
 
   /**
-   * Whether an access token of session `familyId` may still be used: some token of the family is
-   * neither revoked nor expired. Logout, reuse detection, a password change elsewhere and deleting
-   * the account (rows cascade) all end it at once, not when the access token expires.
-   */
-  isLive(familyId: string, userId: string): Promise<boolean> {
-    return this.tokens.isLive(familyId, userId);
-  }
-
-  /**
    * Ends every session of a user except `keepFamilyId` (after a password change), inside the
    * caller's transaction; the caller publishes the access change once it has committed.
    */

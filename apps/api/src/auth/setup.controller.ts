@@ -3,7 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import type { SessionResponse, SetupStatusResponse } from '@zpanel/contracts';
 import type { Request, Response } from 'express';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimiter } from '../http/rate-limiter';
 import { CreateOwnerDto, SessionDto, SetupStatusDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { Public } from '../access/caller';

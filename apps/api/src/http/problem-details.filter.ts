@@ -3,7 +3,7 @@ import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, errorCodeForStatu
 import { AppException, ERROR_TITLE } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { RateLimitedException } from '../rate-limit/rate-limiter.service';
+import { RateLimitedException } from './rate-limiter';
 import { requestIdOf } from './request-context';
 
 /** Error from express's body parser (bad JSON, too large, wrong charset). */

@@ -24,8 +24,7 @@ import { LiveSubscriber } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type AccessChange, AccessChanges } from '../access/access-changes';
-import { ApiTokensService } from '../api-tokens/api-tokens.service';
-import { BearerAuthenticator } from '../auth/bearer-authenticator.service';
+import { BearerAuthenticator } from '../access/bearer-authenticator.service';
 import type { Caller } from '../access/caller';
 import { SystemService } from '../system/system.service';
 import { LiveRegistry, tooManySubscriptions } from './live-registry';
@@ -94,7 +93,6 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly registry: LiveRegistry,
     private readonly subscriber: LiveSubscriber,
     private readonly accessChanges: AccessChanges,
-    private readonly apiTokens: ApiTokensService,
     @InjectLogger() private readonly logger: Logger,
   ) {
     this.timer = setInterval(() => void this.pushIfChanged(), STATUS_POLL_MS);
@@ -108,7 +106,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         next(new Error('unauthorized'));
         return;
       }
-      this.authenticate(token).then(
+      this.authenticator.authenticateWithExpiry(token).then(
         ({ caller, expiresAt }) => {
           const data = socket.data as SocketData;
           data.caller = caller;
@@ -130,15 +128,6 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       );
     });
     this.accessChanges.onChange((change) => void this.onAccessChange(change));
-  }
-
-  private async authenticate(token: string): Promise<{ caller: Caller; expiresAt?: Date }> {
-    if (token.startsWith('zp_')) {
-      const { caller, expiresAt } = await this.apiTokens.authenticateWithExpiry(token);
-      return { caller, expiresAt: expiresAt ?? undefined };
-    }
-    const { expiresAt, ...caller } = await this.authenticator.authenticateAccessToken(token);
-    return { caller, expiresAt };
   }
 
   async handleConnection(client: EventsSocket): Promise<void> {
@@ -179,7 +168,7 @@ export class EventsGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   /** Authenticates the connection's credential again; when that fails the connection ends and this throws. */
   private async reauthenticate(client: EventsSocket, afterAck = false): Promise<Caller> {
     try {
-      const { caller } = await this.authenticate(client.data.credential);
+      const caller = await this.authenticator.authenticate(client.data.credential);
       client.data.caller = caller;
       return caller;
     } catch (error) {

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
 import { HealthModule } from '../health/health.module';
-import { InstanceService } from '../instance/instance.service';
+import { InstanceModule } from '../instance/instance.module';
 import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
 
 @Module({
-  imports: [HealthModule, AuthModule],
+  imports: [HealthModule, InstanceModule],
   controllers: [SystemController],
-  providers: [SystemService, InstanceService],
+  providers: [SystemService],
   exports: [SystemService],
 })
 export class SystemModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiGoneResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Ability,
@@ -6,30 +6,16 @@ import {
   type InvitationDto,
   type InvitationPreviewResponse,
   type Paginated,
-  type SessionResponse,
   type TeamMembershipDto,
 } from '@zpanel/contracts';
-import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { SessionDto } from '../auth/auth.dto';
-import { AuthService } from '../auth/auth.service';
+import type { Request } from 'express';
 import { type Caller, CurrentCaller, CurrentUser, Public, type UserCaller } from '../access/caller';
-import { clientInfo } from '../auth/client-info';
-import { TeamMembershipDoc } from '../auth/me.dto';
-import { deliverSession } from '../auth/refresh-cookie';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import {
-  CreatedInvitationDoc,
-  InvitationPageDoc,
-  InvitationPreviewDoc,
-  InvitationTokenDto,
-  InviteMemberDto,
-  RegisterWithInvitationDto,
-} from './members.dto';
-import { InvitationsService } from './invitations.service';
+import { RateLimiter } from '../http/rate-limiter';
+import { CreatedInvitationDoc, InvitationPageDoc, InvitationPreviewDoc, InvitationTokenDto, InviteMemberDto } from './members.dto';
+import { InvitationsService, invitationAddressLimit } from './invitations.service';
+import { TeamMembershipDoc } from './teams.dto';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
 
@@ -80,20 +66,14 @@ export class TeamInvitationsController {
   }
 }
 
-/** The invitee's side: see the invitation, accept it signed in, or register with it. */
+/** The invitee's side: see the invitation, or accept it signed in (registering with it is AuthModule's). */
 @ApiTags('invitations')
 @Controller('invitations')
 export class InvitationsController {
   constructor(
     private readonly invitations: InvitationsService,
-    private readonly auth: AuthService,
     private readonly rateLimiter: RateLimiter,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
-
-  private limit(req: Request): Promise<void> {
-    return this.rateLimiter.consume({ key: `invitation:address:${req.ip ?? 'unknown'}`, limit: 30, windowMs: 60_000 });
-  }
 
   /** A POST so the token travels in the body: a query string ends up in access logs and proxies' logs. */
   @Public()
@@ -103,7 +83,7 @@ export class InvitationsController {
   @ApiOkResponse({ type: InvitationPreviewDoc })
   @ApiGoneResponse({ type: ProblemResponseDto, description: 'Used, revoked or expired' })
   async preview(@Body() body: InvitationTokenDto, @Req() req: Request): Promise<InvitationPreviewResponse> {
-    await this.limit(req);
+    await this.rateLimiter.consume(invitationAddressLimit(req.ip));
     return this.invitations.preview(body.token);
   }
 
@@ -113,23 +93,7 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Accept an invitation, signed in as the invited email' })
   @ApiOkResponse({ type: TeamMembershipDoc })
   async accept(@CurrentUser() caller: UserCaller, @Body() body: InvitationTokenDto, @Req() req: Request): Promise<TeamMembershipDto> {
-    await this.limit(req);
-    const user = await this.auth.findUser(caller.userId);
-    return this.dataSource.transaction((manager) => this.invitations.accept(manager, body.token, user));
-  }
-
-  @Public()
-  @Post('register')
-  @ApiOperation({ summary: 'Create the invited email’s account, join the team and sign in' })
-  @ApiCreatedResponse({ type: SessionDto })
-  async register(@Body() body: RegisterWithInvitationDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionResponse> {
-    await this.limit(req);
-    const user = await this.dataSource.transaction(async (manager) => {
-      const invitation = await this.invitations.findPending(manager, body.token);
-      const created = await this.auth.createUser(manager, { email: invitation.email, name: body.name, password: body.password });
-      await this.invitations.accept(manager, body.token, created);
-      return created;
-    });
-    return deliverSession(await this.auth.signInAs(user, clientInfo(req), 'invitation'), 'cookie', req, res);
+    await this.rateLimiter.consume(invitationAddressLimit(req.ip));
+    return this.invitations.acceptAs(caller.userId, body.token);
   }
 }

@@ -28,9 +28,18 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
+import type { RateLimit } from '../http/rate-limiter';
+import { toTeamMembershipDto } from './teams.service';
 
 const invalid = (detail = 'This invitation was already used, revoked, or has expired: ask for a new one') =>
   new AppException(ErrorCode.InvitationInvalid, detail);
+
+/** Requests per client address to the invitee's endpoints (preview, accept, register): tokens are not guessed. */
+export const invitationAddressLimit = (ip: string | undefined): RateLimit => ({
+  key: `invitation:address:${ip ?? 'unknown'}`,
+  limit: 30,
+  windowMs: 60_000,
+});
 
 function statusOf(invitation: InvitationEntity, now = Date.now()): InvitationStatus {
   if (invitation.acceptedAt) return 'accepted';
@@ -146,8 +155,13 @@ export class InvitationsService {
       },
       manager,
     );
-    const { name } = await this.teams.in(manager).get(team);
-    return { teamId: team.teamId, teamName: name, role: membership.role, joinedAt: membership.createdAt.toISOString() };
+    return toTeamMembershipDto({ membership, team: await this.teams.in(manager).get(team) });
+  }
+
+  /** `accept` for a signed-in person. */
+  async acceptAs(userId: string, token: string): Promise<TeamMembershipDto> {
+    const user = await this.users.getById(userId);
+    return this.dataSource.transaction((manager) => this.accept(manager, token, user));
   }
 
   async findPending(manager: EntityManager, token: string): Promise<InvitationEntity> {

@@ -2,9 +2,8 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Paginated, TeamMembershipDto } from '@zpanel/contracts';
 import { CurrentUser, type UserCaller } from '../access/caller';
-import { TeamMembershipDoc } from '../auth/me.dto';
 import { PageQueryDto } from '../http/pagination';
-import { CreateTeamDto, TeamMembershipPageDoc } from './teams.dto';
+import { CreateTeamDto, TeamMembershipDoc, TeamMembershipPageDoc } from './teams.dto';
 import { TeamsService } from './teams.service';
 
 @ApiTags('teams')

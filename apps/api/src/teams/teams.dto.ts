@@ -1,9 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { CreateTeamRequest } from '@zpanel/contracts';
+import { type CreateTeamRequest, Role, type TeamMembershipDto } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { TeamMembershipDoc } from '../auth/me.dto';
 import { IsDisplayText } from '../applications/field-validation';
+
+export class TeamMembershipDoc implements TeamMembershipDto {
+  @ApiProperty({ format: 'uuid' }) teamId: string;
+  @ApiProperty({ example: 'Acme' }) teamName: string;
+  @ApiProperty({ enum: Role }) role: Role;
+  @ApiProperty({ format: 'date-time' }) joinedAt: string;
+}
 
 export class CreateTeamDto implements CreateTeamRequest {
   @ApiProperty({ example: 'Acme staging' })

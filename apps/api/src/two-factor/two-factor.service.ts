@@ -19,7 +19,7 @@ import {
 import { RecoveryCodesRepository, type UserEntity, UsersRepository } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserCaller } from '../access/caller';
-import { type RateLimit, RateLimiter } from '../rate-limit/rate-limiter.service';
+import { type RateLimit, RateLimiter } from '../http/rate-limiter';
 
 /** The name authenticator apps list the account under. */
 const ISSUER = 'Zpanel';

@@ -23,7 +23,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { pageWindow, paginated } from '../http/pagination';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimiter } from '../http/rate-limiter';
 import { normalizeRepoUrl, repoName } from './repo-url';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
 import { PreviewsService } from '../previews/previews.service';

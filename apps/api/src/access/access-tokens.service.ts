@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TTL_SECONDS, ErrorCode } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, JwtError, deriveKey, signJwt, verifyJwt } from '@zpanel/core';
-import type { UserCaller } from '../access/caller';
+import type { UserCaller } from './caller';
 
 /** Short-lived signed access tokens; the key is derived from the instance key, never the key itself. */
 @Injectable()
