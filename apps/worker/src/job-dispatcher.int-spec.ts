@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JOB_QUEUE, JobName, type JobPayload, type JobResult, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
-import { createLogger, loadConfig } from '@zpanel/core';
+import { createLogger, loadConfig, repeatingJobPeriods } from '@zpanel/core';
 import { HandlerMapError, HandlesJob, type JobContext, type JobHandler, JobProducer, QUEUE_EVENTS_MAX_LEN, bullConnection } from '@zpanel/queue';
 import { waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
@@ -31,22 +31,30 @@ class SlowProbeHandler implements JobHandler<JobName.SystemProbe> {
   }
 }
 
-/** Every other job of the map needs a handler too, or the worker refuses to boot. */
-@Injectable()
-@HandlesJob(JobName.ServerValidate)
-class IdleValidateHandler implements JobHandler<JobName.ServerValidate> {
-  async handle(): Promise<JobResult<JobName.ServerValidate>> {
-    return { status: 'pending' };
+/** Every other job of the map needs a handler too, or the worker refuses to boot: these answer at once. */
+function idleHandler<J extends JobName>(name: J, result: JobResult<J>): new () => JobHandler<J> {
+  @Injectable()
+  @HandlesJob(name)
+  class IdleHandler implements JobHandler<J> {
+    async handle(): Promise<JobResult<J>> {
+      return result;
+    }
   }
+  return IdleHandler;
 }
 
-@Injectable()
-@HandlesJob(JobName.ServerContainers)
-class IdleContainersHandler implements JobHandler<JobName.ServerContainers> {
-  async handle(): Promise<JobResult<JobName.ServerContainers>> {
-    return { ok: true };
-  }
-}
+const IdleValidateHandler = idleHandler(JobName.ServerValidate, { status: 'pending' });
+const IdleContainersHandler = idleHandler(JobName.ServerContainers, { ok: true });
+const IdleCommandHandler = idleHandler(JobName.ServerCommand, { ran: false });
+const IdleCommandRunsReapHandler = idleHandler(JobName.CommandRunsReap, { failed: 0, requeued: 0 });
+const IdleChecksTickHandler = idleHandler(JobName.ServerChecksTick, { queued: 0 });
+const IdleCheckHandler = idleHandler(JobName.ServerCheck, { skipped: true });
+const IdleDeploymentHandler = idleHandler(JobName.DeploymentRun, { ran: false });
+const IdleDeploymentsReapHandler = idleHandler(JobName.DeploymentsReap, { failed: 0, requeued: 0 });
+const IdleRetentionHandler = idleHandler(JobName.MetricsRetention, { downsampled: 0, deletedRaw: 0, deletedMinute: 0 });
+const IdleProxySyncHandler = idleHandler(JobName.ServerProxySync, { skipped: 'server deleted' });
+const IdleApplicationCleanupHandler = idleHandler(JobName.ApplicationCleanup, { skipped: true });
+const IdleWebhookDeliveriesPruneHandler = idleHandler(JobName.WebhookDeliveriesPrune, { deleted: 0 });
 
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
@@ -60,86 +68,6 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve()));
     IdleLogsFollowHandler.abortedAt = new Date();
     return { reason: 'The worker stopped' };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.ServerCommand)
-class IdleCommandHandler implements JobHandler<JobName.ServerCommand> {
-  async handle(): Promise<JobResult<JobName.ServerCommand>> {
-    return { ran: false };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.CommandRunsReap)
-class IdleCommandRunsReapHandler implements JobHandler<JobName.CommandRunsReap> {
-  async handle(): Promise<JobResult<JobName.CommandRunsReap>> {
-    return { failed: 0, requeued: 0 };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.ServerChecksTick)
-class IdleChecksTickHandler implements JobHandler<JobName.ServerChecksTick> {
-  async handle(): Promise<JobResult<JobName.ServerChecksTick>> {
-    return { queued: 0 };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.ServerCheck)
-class IdleCheckHandler implements JobHandler<JobName.ServerCheck> {
-  async handle(): Promise<JobResult<JobName.ServerCheck>> {
-    return { skipped: true };
-  }
-}
-
-@Injectable()
-@Injectable()
-@HandlesJob(JobName.DeploymentRun)
-class IdleDeploymentHandler implements JobHandler<JobName.DeploymentRun> {
-  async handle(): Promise<JobResult<JobName.DeploymentRun>> {
-    return { ran: false };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.DeploymentsReap)
-class IdleDeploymentsReapHandler implements JobHandler<JobName.DeploymentsReap> {
-  async handle(): Promise<JobResult<JobName.DeploymentsReap>> {
-    return { failed: 0, requeued: 0 };
-  }
-}
-
-@HandlesJob(JobName.MetricsRetention)
-class IdleRetentionHandler implements JobHandler<JobName.MetricsRetention> {
-  async handle(): Promise<JobResult<JobName.MetricsRetention>> {
-    return { downsampled: 0, deletedRaw: 0, deletedMinute: 0 };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.ServerProxySync)
-class IdleProxySyncHandler implements JobHandler<JobName.ServerProxySync> {
-  async handle(): Promise<JobResult<JobName.ServerProxySync>> {
-    return { skipped: 'server deleted' };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.ApplicationCleanup)
-class IdleApplicationCleanupHandler implements JobHandler<JobName.ApplicationCleanup> {
-  async handle(): Promise<JobResult<JobName.ApplicationCleanup>> {
-    return { skipped: true };
-  }
-}
-
-@Injectable()
-@HandlesJob(JobName.WebhookDeliveriesPrune)
-class IdleWebhookDeliveriesPruneHandler implements JobHandler<JobName.WebhookDeliveriesPrune> {
-  async handle(): Promise<JobResult<JobName.WebhookDeliveriesPrune>> {
-    return { deleted: 0 };
   }
 }
 
@@ -170,8 +98,10 @@ describe(JobDispatcher.name, () => {
   const logger = createLogger({ level: 'silent', name: 'test' });
   let queue: Queue;
 
+  // Not the command runs reaper's default period: the schedulers must follow the configuration.
+  const bootEnv = { ...process.env, COMMAND_RUNS_REAP_MS: '7000' };
   const boot = (graceMs: number, handlers: typeof SlowHandlers): Promise<INestApplicationContext> => {
-    const config = loadConfig({ ...process.env, WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
+    const config = loadConfig({ ...bootEnv, WORKER_SHUTDOWN_GRACE_MS: String(graceMs) });
     return NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger, `test-${graceMs}`, handlers), { logger: false });
   };
 
@@ -196,8 +126,9 @@ describe(JobDispatcher.name, () => {
     });
 
     it('upserts one scheduler per repeating job, with its period, however many workers boot', async () => {
-      const repeating = Object.entries(REPEATING_JOBS) as [JobName, { everyMs: number }][];
-      expect(repeating.map(([name]) => name)).toEqual(expect.arrayContaining([JobName.ServerChecksTick, JobName.MetricsRetention]));
+      const repeating = Object.entries(repeatingJobPeriods(loadConfig(bootEnv))) as [JobName, { everyMs: number }][];
+      expect(repeating.map(([name]) => name)).toEqual(Object.keys(REPEATING_JOBS));
+      expect(repeating).toEqual(expect.arrayContaining([[JobName.CommandRunsReap, { everyMs: 7_000 }]]));
       const queues = new Map(
         [...new Set(repeating.map(([name]) => JOB_QUEUE[name]))].map((name) => [name, new Queue(name, bullConnection(loadConfig(process.env)))]),
       );

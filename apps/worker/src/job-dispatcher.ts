@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { JOB_QUEUE, type JobName, QueueName, REPEATING_JOBS } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
+import { JOB_QUEUE, type JobName, QueueName } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, InjectLogger, repeatingJobPeriods } from '@zpanel/core';
 import { isOverdue, recordRepeatingJobRun, repeatingJobRuns } from '@zpanel/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -124,7 +124,10 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private get repeatingJobs(): [JobName, { everyMs: number }][] {
-    return Object.entries(REPEATING_JOBS).filter(([name]) => this.handlers.has(name as JobName)) as [JobName, { everyMs: number }][];
+    return Object.entries(repeatingJobPeriods(this.config)).filter(([name]) => this.handlers.has(name as JobName)) as [
+      JobName,
+      { everyMs: number },
+    ][];
   }
 
   private upsertScheduler(name: JobName, everyMs: number): Promise<unknown> {
@@ -182,7 +185,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     this.running.set(key, { queue: job.queueName as QueueName, controller });
     try {
       const result = await handler.handle(job.data, { jobId: job.id as string, attempt: job.attemptsStarted, signal: controller.signal });
-      const repeating = REPEATING_JOBS[job.name as JobName];
+      const repeating = repeatingJobPeriods(this.config)[job.name as JobName];
       if (repeating) {
         // In Postgres, so a Redis wipe cannot erase the evidence that a repeating job stopped running.
         await recordRepeatingJobRun(this.dataSource, job.name, repeating.everyMs).catch((error: unknown) =>

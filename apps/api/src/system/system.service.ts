@@ -1,15 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  JobName,
-  QueueName,
-  REPEATING_JOBS,
-  type RepeatingJobStatus,
-  type SystemStatus,
-  type WorkerInfo,
-  type WorkerProbeResult,
-} from '@zpanel/contracts';
-import { ZPANEL_VERSION } from '@zpanel/core';
+import { JobName, QueueName, type RepeatingJobStatus, type SystemStatus, type WorkerInfo, type WorkerProbeResult } from '@zpanel/contracts';
+import { type AppConfig, InjectConfig, ZPANEL_VERSION, repeatingJobPeriods } from '@zpanel/core';
 import { isOverdue, repeatingJobRuns } from '@zpanel/database';
 import { JobProducer, WorkerRegistry } from '@zpanel/queue';
 import { ReadinessService } from '../health/readiness.service';
@@ -28,6 +20,7 @@ export class SystemService implements OnApplicationBootstrap {
     private readonly jobs: JobProducer,
     private readonly instance: InstanceService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,7 +43,7 @@ export class SystemService implements OnApplicationBootstrap {
   /** Every repeating job with its last run (recorded in Postgres by the worker) and whether it is overdue. */
   async repeatingJobs(): Promise<RepeatingJobStatus[]> {
     const lastRuns = new Map((await repeatingJobRuns(this.dataSource)).map((run) => [run.jobName, run.lastRunAt]));
-    return (Object.entries(REPEATING_JOBS) as [JobName, { everyMs: number }][]).map(([name, { everyMs }]) => {
+    return (Object.entries(repeatingJobPeriods(this.config)) as [JobName, { everyMs: number }][]).map(([name, { everyMs }]) => {
       const lastRun = lastRuns.get(name);
       // A job that never ran is not flagged: a fresh install without a worker already shows no workers.
       return { name, everyMs, lastRunAt: lastRun?.toISOString() ?? null, overdue: lastRun ? isOverdue(lastRun, everyMs) : false };

@@ -1,5 +1,6 @@
 export * from './config/app-config';
 export { loadConfig } from './config/load-config';
+export * from './config/repeating-jobs';
 export * from './config/boot';
 export * from './config/config.module';
 export { ERROR_TITLE, AppException } from './errors/app-exception';

@@ -70,6 +70,8 @@ export interface AppConfig {
     heartbeatMs: number;
     /** A running run whose heartbeat is older than this lost its worker: the reaper fails it (RUN_LEASE_TTL_MS). */
     leaseTtlMs: number;
+    /** How often the command runs reaper passes (COMMAND_RUNS_REAP_MS); see repeatingJobPeriods. */
+    commandRunsReapMs: number;
   };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;

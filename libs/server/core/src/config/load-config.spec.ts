@@ -86,9 +86,14 @@ describe(loadConfig.name, () => {
     });
   });
 
-  it('reads the run lease periods: a heartbeat every 3 s and a 10 s lease by default, and refuses a lease shorter than two heartbeats', () => {
-    expect(loadConfig(validEnv()).runs).toEqual({ heartbeatMs: 3_000, leaseTtlMs: 10_000 });
-    expect(loadConfig({ ...validEnv(), RUN_HEARTBEAT_MS: '500', RUN_LEASE_TTL_MS: '2000' }).runs).toEqual({ heartbeatMs: 500, leaseTtlMs: 2_000 });
+  it('reads the run lease periods: a heartbeat every 3 s, a 10 s lease and the command runs reaper every 30 s by default, and refuses a lease shorter than two heartbeats', () => {
+    expect(loadConfig(validEnv()).runs).toEqual({ heartbeatMs: 3_000, leaseTtlMs: 10_000, commandRunsReapMs: 30_000 });
+    expect(loadConfig({ ...validEnv(), RUN_HEARTBEAT_MS: '500', RUN_LEASE_TTL_MS: '2000', COMMAND_RUNS_REAP_MS: '1000' }).runs).toEqual({
+      heartbeatMs: 500,
+      leaseTtlMs: 2_000,
+      commandRunsReapMs: 1_000,
+    });
+    expect(problemsFor({ ...validEnv(), COMMAND_RUNS_REAP_MS: '999' })).toEqual([expect.stringContaining('COMMAND_RUNS_REAP_MS')]);
     expect(problemsFor({ ...validEnv(), RUN_HEARTBEAT_MS: '5000', RUN_LEASE_TTL_MS: '6000' })).toEqual([
       'RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS',
     ]);

@@ -148,7 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     const heartbeatMs = int('RUN_HEARTBEAT_MS', 3_000, 200, 60_000);
     const leaseTtlMs = int('RUN_LEASE_TTL_MS', 10_000, 1_000, 600_000);
     if (leaseTtlMs < 2 * heartbeatMs) problems.push('RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS');
-    return { heartbeatMs, leaseTtlMs };
+    return { heartbeatMs, leaseTtlMs, commandRunsReapMs: int('COMMAND_RUNS_REAP_MS', 30_000, 1_000, 600_000) };
   };
   const prefix = read('REDIS_PREFIX') ?? 'zpanel';
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix)) problems.push('REDIS_PREFIX may use only letters, digits, _ . - (1-64)');
