@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 
 export interface FieldProps {
   label: string;
@@ -34,4 +34,24 @@ export function Field({ label, hint, error, className, children }: FieldProps & 
       )}
     </div>
   );
+}
+
+type TextControl = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+/** `value` and `onChange` of a text control kept in a `useState` pair, to spread onto it. */
+export function bindText(value: string, setValue: (value: string) => void) {
+  return { value, onChange: (event: React.ChangeEvent<TextControl>) => setValue(event.target.value) };
+}
+
+/** A form's text values in one state; `bind(key)` spreads onto the control of one of them. */
+export function useTextForm<T extends { [K in keyof T]: string }>(initial: T, onEdit?: () => void) {
+  const [form, setForm] = useState(initial);
+  const bind = (key: keyof T) => ({
+    value: form[key],
+    onChange: (event: React.ChangeEvent<TextControl>) => {
+      setForm((current) => ({ ...current, [key]: event.target.value }));
+      onEdit?.();
+    },
+  });
+  return { form, setForm, bind };
 }

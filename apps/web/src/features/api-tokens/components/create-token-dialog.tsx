@@ -8,6 +8,7 @@ import { endOfLocalDay, localDateInputValue } from '../expiry';
 import { ABILITY_DESCRIPTIONS, ABILITY_LABELS, ALL_ABILITIES } from '../labels';
 import { useCreateApiToken } from '../mutations';
 import { NewTokenSecret } from './new-token-secret';
+import { bindText } from '../../../components/field';
 
 interface CreateTokenDialogProps {
   teamId: string;
@@ -76,15 +77,7 @@ export function CreateTokenDialog({ teamId, role, onClose }: CreateTokenDialogPr
       pendingLabel="Creating…"
       disabled={abilities.length === 0}
     >
-      <TextField
-        label="Name"
-        required
-        maxLength={100}
-        placeholder="GitHub Actions deploy"
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-        error={fields.name}
-      />
+      <TextField label="Name" required maxLength={100} placeholder="GitHub Actions deploy" {...bindText(name, setName)} error={fields.name} />
       <fieldset className="checkboxes" aria-describedby={abilitiesNote ? `${abilitiesId}-note` : undefined}>
         <legend className="field__label">Abilities</legend>
         {ALL_ABILITIES.map((ability) => {
@@ -124,8 +117,7 @@ export function CreateTokenDialog({ teamId, role, onClose }: CreateTokenDialogPr
         className="api-tokens__expiry"
         type="date"
         min={localDateInputValue(new Date())}
-        value={expiresOn}
-        onChange={(event) => setExpiresOn(event.target.value)}
+        {...bindText(expiresOn, setExpiresOn)}
         hint="Works through the end of that day. Leave empty for a token that does not expire."
         error={fields.expiresAt}
       />

@@ -8,6 +8,7 @@ import { TextField } from '../../../components/text-field';
 import { errorsByField, shownFields } from '../../../shared/applications/application-form';
 import { useForgetGitHostKey, useGenerateDeployKey, useSetGitToken } from '../../../shared/applications/mutations';
 import { Button } from '../../../components/button';
+import { bindText } from '../../../components/field';
 
 interface Props {
   application: ApplicationDto;
@@ -126,8 +127,7 @@ function HttpsToken({ application, teamId, writeRefusal }: Props) {
           label={application.gitTokenSet ? 'Replace the token' : 'Token'}
           type="password"
           autoComplete="off"
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
+          {...bindText(token, setToken)}
           error={errorsByField(save.error).gitToken?.join(' ')}
           hint="A personal or project access token that can read the repository, or user:password (Bitbucket app passwords)."
         />

@@ -5,6 +5,7 @@ import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { useDeleteApplication } from '../../../shared/applications/mutations';
+import { bindText } from '../../../components/field';
 
 /** Deleting the application, confirmed by typing its name. */
 export function ApplicationDangerTab() {
@@ -51,13 +52,7 @@ export function ApplicationDangerTab() {
           disabled={typed !== application.name}
           tone="danger"
         >
-          <TextField
-            label="Application name"
-            autoComplete="off"
-            placeholder={application.name}
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-          />
+          <TextField label="Application name" autoComplete="off" placeholder={application.name} {...bindText(typed, setTyped)} />
         </FormDialog>
       )}
     </section>

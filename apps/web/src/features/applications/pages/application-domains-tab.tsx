@@ -7,6 +7,7 @@ import { useApplicationOutlet } from '../../../shared/applications/application-o
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { domainUrl } from '../../../shared/applications/labels';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
+import { bindText } from '../../../components/field';
 
 /** The names the proxy routes to the application; each unique on the whole instance. */
 export function ApplicationDomainsTab() {
@@ -43,8 +44,7 @@ export function ApplicationDomainsTab() {
             label="Domains"
             rows={5}
             placeholder={'shop.example.com\nwww.shop.example.com'}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
+            {...bindText(text, setText)}
             errors={errorsByField(update.error, domains).domains}
             hint={`One per line, at most ${APPLICATION_LIMITS.domains.max}. An empty list removes every route.`}
           />

@@ -20,6 +20,7 @@ import { useApplicationOutlet } from '../../../shared/applications/application-o
 import { PrivateRepository } from '../components/private-repository';
 import { RuntimeFields, SourceFields } from '../components/settings-fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
+import { bindText } from '../../../components/field';
 
 const FIELDS = ['name', 'description', 'port', ...SOURCE_FIELDS, ...RUNTIME_FIELDS];
 
@@ -72,21 +73,14 @@ export function ApplicationSettingsTab() {
               error={errors.name}
               hint="Renaming changes the container and network alias from the next deployment."
             />
-            <TextField
-              label="Description"
-              maxLength={500}
-              value={description}
-              onChange={(event) => setDescription(event.target.value)}
-              error={errors.description}
-            />
+            <TextField label="Description" maxLength={500} {...bindText(description, setDescription)} error={errors.description} />
             <TextField
               label="Port"
               required
               type="number"
               min={APPLICATION_LIMITS.port.min}
               max={APPLICATION_LIMITS.port.max}
-              value={port}
-              onChange={(event) => setPort(event.target.value)}
+              {...bindText(port, setPort)}
               error={errors.port}
               hint="The port the container listens on."
             />

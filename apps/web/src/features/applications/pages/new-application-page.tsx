@@ -35,6 +35,7 @@ import { whyCannotWrite } from '../../../shared/applications/labels';
 import { useCreateApplication } from '../../../shared/applications/mutations';
 import { useServerChoices } from '../../../shared/applications/queries';
 import '../../../shared/applications/applications.css';
+import { bindText } from '../../../components/field';
 
 const FIELDS = [
   'environmentId',
@@ -140,25 +141,14 @@ export function NewApplicationPage() {
             <fieldset className="applications__group" disabled={Boolean(refusal)}>
               <legend className="applications__legend">Where</legend>
               <div className="applications__row">
-                <SelectField
-                  label="Environment"
-                  value={chosenEnvironment}
-                  onChange={(event) => setEnvironmentId(event.target.value)}
-                  error={errors.environmentId}
-                >
+                <SelectField label="Environment" {...bindText(chosenEnvironment, setEnvironmentId)} error={errors.environmentId}>
                   {environmentChoices.map((environment) => (
                     <option key={environment.id} value={environment.id}>
                       {environment.name}
                     </option>
                   ))}
                 </SelectField>
-                <SelectField
-                  label="Server"
-                  required
-                  value={chosenServer}
-                  onChange={(event) => setServerId(event.target.value)}
-                  error={errors.serverId}
-                >
+                <SelectField label="Server" required {...bindText(chosenServer, setServerId)} error={errors.serverId}>
                   <option value="">Choose a server…</option>
                   {serverChoices.map((server) => (
                     <option key={server.id} value={server.id}>
@@ -177,13 +167,7 @@ export function NewApplicationPage() {
                 error={errors.name}
                 hint="Lower-case letters, digits and dashes; names the container (zp-<name>) and is unique on its server."
               />
-              <TextField
-                label="Description (optional)"
-                maxLength={500}
-                value={description}
-                onChange={(event) => setDescription(event.target.value)}
-                error={errors.description}
-              />
+              <TextField label="Description (optional)" maxLength={500} {...bindText(description, setDescription)} error={errors.description} />
             </fieldset>
             <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={Boolean(refusal)} />
             {source.buildPack === 'dockerfile' && (
@@ -193,8 +177,7 @@ export function NewApplicationPage() {
                   label="HTTPS token (optional)"
                   type="password"
                   autoComplete="off"
-                  value={gitToken}
-                  onChange={(event) => setGitToken(event.target.value)}
+                  {...bindText(gitToken, setGitToken)}
                   error={errors.gitToken}
                   hint="For a private https:// repository: an access token that can read it, or user:password (Bitbucket app passwords). Stored encrypted and never shown again; replace or clear it in the application's settings."
                 />
@@ -208,8 +191,7 @@ export function NewApplicationPage() {
                 type="number"
                 min={APPLICATION_LIMITS.port.min}
                 max={APPLICATION_LIMITS.port.max}
-                value={port}
-                onChange={(event) => setPort(event.target.value)}
+                {...bindText(port, setPort)}
                 error={errors.port}
                 hint="The port the container listens on."
               />
@@ -217,8 +199,7 @@ export function NewApplicationPage() {
                 label="Domains (optional)"
                 rows={3}
                 placeholder={'shop.example.com\nwww.shop.example.com'}
-                value={domains}
-                onChange={(event) => setDomains(event.target.value)}
+                {...bindText(domains, setDomains)}
                 errors={errorsByField(create.error, domainList).domains}
                 hint={`One per line, at most ${APPLICATION_LIMITS.domains.max}. Point each at the server; the proxy routes it to the application.`}
               />

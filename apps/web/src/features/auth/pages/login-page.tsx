@@ -2,7 +2,7 @@ import { ErrorCode, type LoginRequest } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { FormFailure } from '../../../components/form-failure';
-import { TextField } from '../../../components/text-field';
+import { TextField, TotpCodeField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { waitDuration } from '../../../lib/format';
 import { useSessionStore } from '../../../lib/session-store';
@@ -10,6 +10,7 @@ import { AuthLayout } from '../../../components/auth-layout';
 import { useLogin } from '../../../shared/session/mutations';
 import { safeNextPath } from '../../../shared/session/next-path';
 import { useSetupStatus } from '../../../shared/session/queries';
+import { bindText } from '../../../components/field';
 
 type Step = 'password' | 'totp' | 'recovery';
 
@@ -69,8 +70,7 @@ export function LoginPage() {
             autoComplete="username"
             required
             autoFocus
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
+            {...bindText(email, setEmail)}
             error={fields.email}
           />
           <TextField
@@ -79,8 +79,7 @@ export function LoginPage() {
             name="password"
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            {...bindText(password, setPassword)}
             error={fields.password}
           />
           {failure}
@@ -107,22 +106,7 @@ export function LoginPage() {
           Signing in as <strong>{email}</strong>
         </p>
         {totp ? (
-          <TextField
-            key="totp"
-            label="Authentication code"
-            name="totpCode"
-            className="field--code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\s*(\d\s*){6}"
-            maxLength={7}
-            placeholder="123456"
-            required
-            autoFocus
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-            error={wrongCode ? WRONG_CODE : fields.totpCode}
-          />
+          <TotpCodeField key="totp" label="Authentication code" {...bindText(code, setCode)} error={wrongCode ? WRONG_CODE : fields.totpCode} />
         ) : (
           <TextField
             key="recovery"
@@ -132,8 +116,7 @@ export function LoginPage() {
             spellCheck={false}
             required
             autoFocus
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
+            {...bindText(code, setCode)}
             error={wrongCode ? WRONG_CODE : fields.recoveryCode}
           />
         )}

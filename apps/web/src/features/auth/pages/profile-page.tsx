@@ -1,11 +1,12 @@
-import { type ChangePasswordRequest, ErrorCode, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
+import { type ChangePasswordRequest, ErrorCode } from '@zpanel/contracts';
 import { type ReactNode, useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
-import { TextField } from '../../../components/text-field';
+import { useTextForm } from '../../../components/field';
+import { NewPasswordField, TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
 import { ROLE_LABELS } from '../../../shared/teams/labels';
@@ -58,14 +59,11 @@ const FIELDS: readonly (keyof ChangePasswordRequest)[] = ['currentPassword', 'ne
 
 function ChangePasswordCard() {
   const changePassword = useChangePassword();
-  const [form, setForm] = useState(EMPTY_FORM);
   const [mismatch, setMismatch] = useState(false);
-
-  const update = (field: keyof typeof EMPTY_FORM) => (event: React.ChangeEvent<HTMLInputElement>) => {
-    setForm((current) => ({ ...current, [field]: event.target.value }));
+  const { form, setForm, bind } = useTextForm(EMPTY_FORM, () => {
     setMismatch(false);
     if (changePassword.isSuccess) changePassword.reset();
-  };
+  });
 
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -88,28 +86,16 @@ function ChangePasswordCard() {
           type="password"
           autoComplete="current-password"
           required
-          value={form.currentPassword}
-          onChange={update('currentPassword')}
+          {...bind('currentPassword')}
           error={wrongCurrent ? 'The current password is wrong.' : fields.currentPassword}
         />
-        <TextField
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={PASSWORD_MAX_LENGTH}
-          value={form.newPassword}
-          onChange={update('newPassword')}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-          error={fields.newPassword}
-        />
+        <NewPasswordField label="New password" {...bind('newPassword')} error={fields.newPassword} />
         <TextField
           label="Confirm new password"
           type="password"
           autoComplete="new-password"
           required
-          value={form.confirmation}
-          onChange={update('confirmation')}
+          {...bind('confirmation')}
           error={mismatch ? 'The passwords do not match.' : undefined}
         />
         {!wrongCurrent && <FormFailure error={changePassword.error} fields={FIELDS} />}

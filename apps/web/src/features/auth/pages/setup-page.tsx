@@ -1,10 +1,10 @@
-import { type CreateOwnerRequest, ErrorCode, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
-import { useState } from 'react';
+import { type CreateOwnerRequest, ErrorCode } from '@zpanel/contracts';
 import { Link, Navigate } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { Skeleton } from '../../../components/skeleton';
-import { TextField } from '../../../components/text-field';
+import { useTextForm } from '../../../components/field';
+import { NewPasswordField, TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { useSessionStore } from '../../../lib/session-store';
 import { AuthLayout } from '../../../components/auth-layout';
@@ -19,7 +19,7 @@ export function SetupPage() {
   const status = useSessionStore((state) => state.status);
   const setup = useSetupStatus();
   const createOwner = useCreateOwner();
-  const [form, setForm] = useState<CreateOwnerRequest>({ email: '', name: '', password: '', teamName: '' });
+  const { form, bind } = useTextForm<CreateOwnerRequest>({ email: '', name: '', password: '', teamName: '' });
 
   if (status === 'signedIn') return <Navigate to="/" replace />;
   if (setup.data?.needsOwner === false) return <Navigate to="/login" replace />;
@@ -41,8 +41,6 @@ export function SetupPage() {
     );
   }
 
-  const update = (field: keyof CreateOwnerRequest) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setForm((current) => ({ ...current, [field]: event.target.value }));
   const fields = fieldErrors(createOwner.error);
   const alreadyOwned = createOwner.error instanceof ApiError && createOwner.error.code === ErrorCode.Conflict;
 
@@ -56,34 +54,14 @@ export function SetupPage() {
           createOwner.mutate(form);
         }}
       >
-        <TextField
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          autoFocus
-          value={form.email}
-          onChange={update('email')}
-          error={fields.email}
-        />
-        <TextField label="Name" autoComplete="name" required value={form.name} onChange={update('name')} error={fields.name} />
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          maxLength={PASSWORD_MAX_LENGTH}
-          value={form.password}
-          onChange={update('password')}
-          hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-          error={fields.password}
-        />
+        <TextField label="Email" type="email" autoComplete="email" required autoFocus {...bind('email')} error={fields.email} />
+        <TextField label="Name" autoComplete="name" required {...bind('name')} error={fields.name} />
+        <NewPasswordField {...bind('password')} error={fields.password} />
         <TextField
           label="Team name"
           autoComplete="organization"
           required
-          value={form.teamName}
-          onChange={update('teamName')}
+          {...bind('teamName')}
           hint="Your first team; apps and servers belong to a team."
           error={fields.teamName}
         />

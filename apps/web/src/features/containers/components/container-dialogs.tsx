@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { containerName } from '../labels';
+import { bindText } from '../../../components/field';
 
 const DEFAULT_GRACE_SECONDS = 10;
 const MAX_GRACE_SECONDS = 600;
@@ -43,8 +44,7 @@ export function StopContainerDialog({ container, pending, error, onStop, onClose
       <TextField
         label="Grace period (seconds)"
         inputMode="numeric"
-        value={grace}
-        onChange={(event) => setGrace(event.target.value)}
+        {...bindText(grace, setGrace)}
         hint="How long Docker waits after SIGTERM before it kills the container."
         error={invalid ?? fieldErrors(error).timeoutSeconds}
       />

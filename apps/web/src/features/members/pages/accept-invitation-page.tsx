@@ -1,17 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  ErrorCode,
-  type InvitationPreviewResponse,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  type RegisterWithInvitationRequest,
-} from '@zpanel/contracts';
-import { useState } from 'react';
+import { ErrorCode, type InvitationPreviewResponse, type RegisterWithInvitationRequest } from '@zpanel/contracts';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { Skeleton } from '../../../components/skeleton';
-import { TextField } from '../../../components/text-field';
+import { useTextForm } from '../../../components/field';
+import { NewPasswordField, TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
 import { useSessionStore } from '../../../lib/session-store';
@@ -204,10 +198,8 @@ interface RegisterFormProps {
 }
 
 function RegisterForm({ invitation, pending, error, onSubmit }: RegisterFormProps) {
-  const [form, setForm] = useState({ name: '', password: '' });
+  const { form, bind } = useTextForm({ name: '', password: '' });
   const fields = fieldErrors(error);
-  const update = (field: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setForm((current) => ({ ...current, [field]: event.target.value }));
   return (
     <form
       className="form"
@@ -220,27 +212,8 @@ function RegisterForm({ invitation, pending, error, onSubmit }: RegisterFormProp
       <p className="form__context">
         Create the account for <strong>{invitation.email}</strong> to join.
       </p>
-      <TextField
-        label="Name"
-        autoComplete="name"
-        required
-        maxLength={100}
-        autoFocus
-        value={form.name}
-        onChange={update('name')}
-        error={fields.name}
-      />
-      <TextField
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={PASSWORD_MAX_LENGTH}
-        value={form.password}
-        onChange={update('password')}
-        hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-        error={fields.password}
-      />
+      <TextField label="Name" autoComplete="name" required maxLength={100} autoFocus {...bind('name')} error={fields.name} />
+      <NewPasswordField {...bind('password')} error={fields.password} />
       <FormFailure error={error} fields={REGISTER_FIELDS} />
       <button type="submit" className="button button--block" disabled={pending}>
         {pending ? 'Creating account…' : 'Create account and join'}

@@ -13,6 +13,7 @@ import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { MAX_DURATION_SECONDS, METRIC_LABELS, OPERATOR_LABELS, PERCENT_METRICS } from '../labels';
 import { useCreateAlertRule, useUpdateAlertRule } from '../mutations';
+import { bindText } from '../../../components/field';
 
 interface AlertRuleDialogProps {
   teamId: string;
@@ -115,8 +116,7 @@ export function AlertRuleDialog({ teamId, serverId, rule, onClose }: AlertRuleDi
             min={0}
             max={percentage ? 100 : undefined}
             step="any"
-            value={threshold}
-            onChange={(event) => setThreshold(event.target.value)}
+            {...bindText(threshold, setThreshold)}
             error={fields.threshold ?? thresholdHint}
           />
         </div>
@@ -127,8 +127,7 @@ export function AlertRuleDialog({ teamId, serverId, rule, onClose }: AlertRuleDi
         required
         min={0}
         max={MAX_DURATION_SECONDS}
-        value={duration}
-        onChange={(event) => setDuration(event.target.value)}
+        {...bindText(duration, setDuration)}
         error={fields.durationSeconds ?? durationHint}
         hint="How long the condition must hold before the alert opens; 0 opens it at the first check."
       />

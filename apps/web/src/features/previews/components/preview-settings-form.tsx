@@ -7,6 +7,7 @@ import { fieldMessages } from '../../../shared/applications/application-form';
 import { CheckboxField } from '../../../shared/applications/components/fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
 import { previewHost } from '../labels';
+import { bindText } from '../../../components/field';
 
 interface PreviewSettingsFormProps {
   application: ApplicationDto;
@@ -69,8 +70,7 @@ export function PreviewSettingsForm({ application, teamId, writeRefusal }: Previ
           maxLength={253}
           autoCapitalize="off"
           spellCheck={false}
-          value={domain}
-          onChange={(event) => setDomain(event.target.value)}
+          {...bindText(domain, setDomain)}
           error={errors.previewDomain}
           hint={`A wildcard DNS record *.${shownDomain} must point at the server. Pull request #12 then answers at ${previewHost(12, shownDomain)}.`}
         />

@@ -4,6 +4,7 @@ import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { useCreateProject } from '../mutations';
+import { bindText } from '../../../components/field';
 
 const FIELDS = ['name', 'description'];
 
@@ -34,21 +35,12 @@ export function CreateProjectDialog({ teamId, onClose }: { teamId: string; onClo
       submitLabel="Create project"
       pendingLabel="Creating…"
     >
-      <TextField
-        label="Name"
-        required
-        maxLength={100}
-        placeholder="Shop"
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-        error={errors.name}
-      />
+      <TextField label="Name" required maxLength={100} placeholder="Shop" {...bindText(name, setName)} error={errors.name} />
       <TextField
         label="Description (optional)"
         maxLength={500}
         placeholder="Storefront and its workers"
-        value={description}
-        onChange={(event) => setDescription(event.target.value)}
+        {...bindText(description, setDescription)}
         error={errors.description}
       />
     </FormDialog>

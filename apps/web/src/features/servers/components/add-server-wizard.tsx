@@ -1,17 +1,19 @@
-import { CHECK_INTERVAL_LIMITS, POSIX_USER_PATTERN, SERVER_NAME_PATTERN, type SshKeyDto } from '@zpanel/contracts';
+import { type SshKeyDto } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { CopyButton } from '../../../components/copy-button';
 import { Dialog } from '../../../components/dialog';
 import { ErrorState } from '../../../components/error-state';
-import { Field } from '../../../components/field';
+import { Field, bindText } from '../../../components/field';
+import { Form } from '../../../components/form';
 import { FormFailure } from '../../../components/form-failure';
 import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
-import { bytes, CHECK_INTERVAL_HINT, parseCheckInterval } from '../../../shared/servers/labels';
+import { bytes } from '../../../shared/servers/labels';
 import { useCreateServer, useCreateSshKey, useValidateServer } from '../mutations';
 import { useServer, useSshKeys } from '../../../shared/servers/queries';
+import { ConnectionFields, useConnectionForm } from './connection-fields';
 import { ServerStatus } from './server-status';
 
 interface AddServerWizardProps {
@@ -132,15 +134,7 @@ function KeyStep({
         </SelectField>
       )}
       {effective !== 'existing' && (
-        <TextField
-          label="Key name"
-          required
-          maxLength={100}
-          placeholder="deploy key"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          error={fields.name}
-        />
+        <TextField label="Key name" required maxLength={100} placeholder="deploy key" {...bindText(name, setName)} error={fields.name} />
       )}
       {effective === 'paste' && (
         <Field
@@ -157,8 +151,7 @@ function KeyStep({
               spellCheck={false}
               autoComplete="off"
               placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-              value={privateKey}
-              onChange={(event) => setPrivateKey(event.target.value)}
+              {...bindText(privateKey, setPrivateKey)}
             />
           )}
         </Field>
@@ -192,33 +185,21 @@ function ConnectionStep({
 }) {
   const create = useCreateServer(teamId);
   const validate = useValidateServer(teamId);
-  const [name, setName] = useState('');
-  const [host, setHost] = useState('');
-  const [port, setPort] = useState('22');
-  const [user, setUser] = useState('root');
-  const [description, setDescription] = useState('');
-  const [checkInterval, setCheckInterval] = useState('');
+  const connection = useConnectionForm({ name: '', host: '', port: '22', user: 'root', description: '', checkInterval: '' }, true);
   const fields = fieldErrors(create.error);
-  const nameHint =
-    name && !SERVER_NAME_PATTERN.test(name) ? 'Lowercase letters, digits and dashes, starting with a letter or digit (at most 63).' : undefined;
-  const userHint =
-    user && !POSIX_USER_PATTERN.test(user) ? 'A POSIX user name: lowercase letters, digits, _ and -, starting with a letter or _.' : undefined;
-  const portNumber = Number(port);
-  const portHint = Number.isInteger(portNumber) && portNumber >= 1 && portNumber <= 65_535 ? undefined : 'A port from 1 to 65535.';
-  const interval = parseCheckInterval(checkInterval);
   const pending = create.isPending || validate.isPending;
 
-  const submit = (event: React.FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (nameHint || userHint || portHint || interval.error) return;
+  const submit = () => {
+    if (connection.invalid) return;
+    const { form, interval } = connection;
     create.mutate(
       {
-        name,
-        host: host.trim(),
-        port: portNumber,
-        user,
+        name: form.name,
+        host: form.host.trim(),
+        port: connection.portNumber,
+        user: form.user,
         sshKeyId: sshKey.id,
-        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(form.description.trim() ? { description: form.description.trim() } : {}),
         ...(interval.seconds === null ? {} : { checkIntervalSeconds: interval.seconds }),
       },
       {
@@ -231,73 +212,18 @@ function ConnectionStep({
   };
 
   return (
-    <form className="form" onSubmit={submit} aria-label="Connection">
-      <TextField
-        label="Name"
-        required
-        maxLength={63}
-        placeholder="web-1"
-        value={name}
-        onChange={(event) => setName(event.target.value.toLowerCase())}
-        error={fields.name ?? nameHint}
-        hint="Lowercase letters, digits and dashes."
-      />
-      <TextField
-        label="Host"
-        required
-        maxLength={253}
-        placeholder="203.0.113.10 or web-1.example.com"
-        value={host}
-        onChange={(event) => setHost(event.target.value)}
-        error={fields.host}
-      />
-      <TextField
-        label="Port"
-        required
-        type="number"
-        min={1}
-        max={65_535}
-        value={port}
-        onChange={(event) => setPort(event.target.value)}
-        error={fields.port ?? (port ? portHint : undefined)}
-      />
-      <TextField
-        label="User"
-        required
-        maxLength={32}
-        value={user}
-        onChange={(event) => setUser(event.target.value)}
-        error={fields.user ?? userHint}
-        hint={`Add the public key of ${sshKey.name} to ~${user || 'root'}/.ssh/authorized_keys on the server.`}
-      />
-      <TextField
-        label="Description (optional)"
-        maxLength={500}
-        value={description}
-        onChange={(event) => setDescription(event.target.value)}
-        error={fields.description}
-      />
-      <TextField
-        label="Check interval (seconds, optional)"
-        type="number"
-        min={CHECK_INTERVAL_LIMITS.min}
-        max={CHECK_INTERVAL_LIMITS.max}
-        placeholder="60"
-        value={checkInterval}
-        onChange={(event) => setCheckInterval(event.target.value)}
-        error={fields.checkIntervalSeconds ?? interval.error}
-        hint={CHECK_INTERVAL_HINT}
-      />
+    <Form label="Connection" onSubmit={submit}>
+      <ConnectionFields connection={connection} errors={fields} keyName={sshKey.name} />
       <FormFailure error={create.error} fields={['name', 'host', 'port', 'user', 'description', 'checkIntervalSeconds']} />
       <div className="form__actions">
         <button type="button" className="button button--secondary" onClick={onBack} disabled={pending}>
           Back
         </button>
-        <button type="submit" className="button" disabled={pending || Boolean(nameHint || userHint || portHint || interval.error)}>
+        <button type="submit" className="button" disabled={pending || connection.invalid}>
           {pending ? 'Adding…' : 'Add and validate'}
         </button>
       </div>
-    </form>
+    </Form>
   );
 }
 

@@ -4,6 +4,7 @@ import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { useCreateTeam } from '../mutations';
+import { bindText } from '../../../components/field';
 
 interface CreateTeamDialogProps {
   onCreated: (team: TeamMembershipDto) => void;
@@ -26,7 +27,7 @@ export function CreateTeamDialog({ onCreated, onClose }: CreateTeamDialogProps) 
       submitLabel="Create team"
       pendingLabel="Creating…"
     >
-      <TextField label="Team name" required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} error={fields.name} />
+      <TextField label="Team name" required maxLength={100} {...bindText(name, setName)} error={fields.name} />
     </FormDialog>
   );
 }

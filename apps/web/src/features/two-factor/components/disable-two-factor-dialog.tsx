@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
+import { ConfirmCodeField } from './confirm-code-field';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useDisableTwoFactor } from '../mutations';
+import { bindText } from '../../../components/field';
 
 interface DisableTwoFactorDialogProps {
   onDisabled: () => void;
@@ -41,19 +43,10 @@ export function DisableTwoFactorDialog({ onDisabled, onClose }: DisableTwoFactor
         type="password"
         autoComplete="current-password"
         required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
+        {...bindText(password, setPassword)}
         error={fields.password}
       />
-      <TextField
-        label="Authentication or recovery code"
-        autoComplete="one-time-code"
-        spellCheck={false}
-        required
-        value={code}
-        onChange={(event) => setCode(event.target.value)}
-        error={fields.code}
-      />
+      <ConfirmCodeField {...bindText(code, setCode)} error={fields.code} />
     </FormDialog>
   );
 }

@@ -1,11 +1,12 @@
 import type { TwoFactorEnrollmentResponse } from '@zpanel/contracts';
 import { useState } from 'react';
 import { CopyButton } from '../../../components/copy-button';
-import { FormFailure } from '../../../components/form-failure';
-import { TextField } from '../../../components/text-field';
+import { FormActions } from '../../../components/form-actions';
+import { TotpCodeField } from '../../../components/text-field';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useConfirmTwoFactor } from '../mutations';
 import { QrCode } from './qr-code';
+import { bindText } from '../../../components/field';
 
 interface EnrollmentStepProps {
   enrollment: TwoFactorEnrollmentResponse;
@@ -56,30 +57,21 @@ export function EnrollmentStep({ enrollment, onConfirmed, onCancel }: Enrollment
           </div>
         </div>
         <form className="form" onSubmit={submit} aria-label="Confirm two-factor authentication">
-          <TextField
+          <TotpCodeField
             label="2. Enter the 6-digit code from the app"
-            name="totpCode"
-            className="field--code two-factor__code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            pattern="\s*(\d\s*){6}"
-            maxLength={7}
-            placeholder="123456"
-            required
-            autoFocus
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
+            className="two-factor__code"
+            {...bindText(code, setCode)}
             error={fields.code}
           />
-          <FormFailure error={confirm.error} fields={['code']} message={twoFactorFailureMessage(confirm.error)} />
-          <div className="form__actions two-factor__actions">
-            <button type="button" className="button button--secondary" onClick={onCancel}>
-              Cancel
-            </button>
-            <button type="submit" className="button" disabled={confirm.isPending}>
-              {confirm.isPending ? 'Verifying…' : 'Turn on'}
-            </button>
-          </div>
+          <FormActions
+            submission={confirm}
+            fields={['code']}
+            failureMessage={twoFactorFailureMessage(confirm.error)}
+            submitLabel="Turn on"
+            pendingLabel="Verifying…"
+            onCancel={onCancel}
+            className="two-factor__actions"
+          />
         </form>
       </div>
     </div>

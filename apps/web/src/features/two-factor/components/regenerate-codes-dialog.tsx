@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog';
-import { TextField } from '../../../components/text-field';
+import { ConfirmCodeField } from './confirm-code-field';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useRegenerateRecoveryCodes } from '../mutations';
+import { bindText } from '../../../components/field';
 
 interface RegenerateCodesDialogProps {
   /** The new codes, to be shown once. */
@@ -41,15 +42,7 @@ export function RegenerateCodesDialog({ onRegenerated, onClose }: RegenerateCode
       pendingLabel="Regenerating…"
       disabled={code.trim() === ''}
     >
-      <TextField
-        label="Authentication or recovery code"
-        autoComplete="one-time-code"
-        spellCheck={false}
-        required
-        value={code}
-        onChange={(event) => setCode(event.target.value)}
-        error={fields.code}
-      />
+      <ConfirmCodeField {...bindText(code, setCode)} error={fields.code} />
     </FormDialog>
   );
 }

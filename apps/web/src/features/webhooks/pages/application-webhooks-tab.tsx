@@ -24,6 +24,7 @@ import { errorsByField, shownFields } from '../../../shared/applications/applica
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
+import { bindText } from '../../../components/field';
 
 /** The new secret, once: only a sealed copy is kept, and the API never returns it again. */
 function NewSecret({ created }: { created: WebhookSecretDto }) {
@@ -146,8 +147,7 @@ function WatchPaths(props: SettingProps) {
           label="Watch paths"
           rows={4}
           placeholder={'apps/api/**\nlibs/**\nDockerfile'}
-          value={text}
-          onChange={(event) => setText(event.target.value)}
+          {...bindText(text, setText)}
           errors={problems}
           hint={`One glob per line (* within a folder, ** across folders, ? one character, [ab] one of, {a,b} either; ! in front excludes, e.g. !docs/**), at most ${APPLICATION_LIMITS.watchPaths.max}. Empty: every push deploys.`}
         />
@@ -171,8 +171,7 @@ function DeployTags(props: SettingProps) {
         <TextField
           label="Deploy tags"
           placeholder="v*"
-          value={text}
-          onChange={(event) => setText(event.target.value)}
+          {...bindText(text, setText)}
           error={problems?.join(' ')}
           hint="A pushed tag whose name matches this glob deploys the tagged commit (e.g. v* or release/**). Empty: tag pushes do not deploy."
         />

@@ -7,6 +7,7 @@ import { formatDotenv, lineOfProblem } from '../dotenv';
 import { ENV_SCOPE_TEXTS } from '../labels';
 import { useReplaceEnvVars } from '../mutations';
 import { CheckboxField, TextAreaField } from './fields';
+import { bindText } from '../../../components/field';
 
 interface BulkEnvDialogProps {
   teamId: string;
@@ -54,7 +55,7 @@ export function BulkEnvDialog({ teamId, owner, current, onClose }: BulkEnvDialog
       pendingLabel="Saving…"
       disabled={neither}
     >
-      <TextAreaField label=".env" rows={14} value={text} onChange={(event) => setText(event.target.value)} errors={dotenvProblems} />
+      <TextAreaField label=".env" rows={14} {...bindText(text, setText)} errors={dotenvProblems} />
       <div className="applications__checks">
         <CheckboxField label="Available at build time" checked={buildTime} onChange={(event) => setBuildTime(event.target.checked)} />
         <CheckboxField label="Available at run time" checked={runtime} onChange={(event) => setRuntime(event.target.checked)} />

@@ -7,6 +7,7 @@ import type { EnvOwner } from '../api';
 import { ENV_SCOPE_TEXTS } from '../labels';
 import { useUpsertEnvVar } from '../mutations';
 import { CheckboxField, TextAreaField } from './fields';
+import { bindText } from '../../../components/field';
 
 interface EnvVarDialogProps {
   teamId: string;
@@ -61,8 +62,7 @@ export function EnvVarDialog({ teamId, owner, editing, suggestedKey = '', onClos
       <TextAreaField
         label="Value"
         rows={4}
-        value={value}
-        onChange={(event) => setValue(event.target.value)}
+        {...bindText(value, setValue)}
         error={errors.value}
         hint="Stored encrypted. Quotes, $ and line breaks reach the container as typed."
       />
