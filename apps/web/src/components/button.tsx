@@ -1,3 +1,5 @@
+import { PlusIcon } from './icons';
+
 export type ButtonTone = 'primary' | 'secondary' | 'danger';
 
 const TONES: Record<ButtonTone, string> = { primary: 'button', secondary: 'button button--secondary', danger: 'button button--danger' };
@@ -11,9 +13,16 @@ interface ButtonProps extends Omit<React.ButtonHTMLAttributes<HTMLButtonElement>
   small?: boolean;
   /** Why the caller may not do this: the button is then disabled and says why on hover. */
   refusal?: string;
+  /** Adds something (a "+" before the label). */
+  plus?: boolean;
 }
 
 /** A button (not a submit unless `type` says so) that can be refused. */
-export function Button({ tone, small, refusal, disabled, type = 'button', className, ...button }: ButtonProps) {
-  return <button type={type} className={className ?? buttonClass(tone, small)} disabled={Boolean(refusal) || disabled} title={refusal} {...button} />;
+export function Button({ tone, small, refusal, plus, disabled, type = 'button', className, children, ...button }: ButtonProps) {
+  return (
+    <button type={type} className={className ?? buttonClass(tone, small)} disabled={Boolean(refusal) || disabled} title={refusal} {...button}>
+      {plus && <PlusIcon />}
+      {children}
+    </button>
+  );
 }

@@ -1,7 +1,7 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@zpanel/contracts';
 import { Field, type FieldProps } from './field';
 
-type TextFieldProps = FieldProps & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'id'>;
+export type TextFieldProps = FieldProps & Omit<React.InputHTMLAttributes<HTMLInputElement>, 'id'>;
 
 /** A labelled input with its hint or error below, both announced with the input. */
 export function TextField({ label, hint, error, className, ...input }: TextFieldProps) {

@@ -1,10 +1,32 @@
 import { APPLICATION_LIMITS, BUILD_PACKS, HEALTH_CHECK_TYPES, RESTART_POLICIES, type SshKeyDto } from '@zpanel/contracts';
-import { TextField } from '../../../components/text-field';
+import { TextField, type TextFieldProps } from '../../../components/text-field';
 import type { HealthCheckForm, RuntimeForm, SourceForm } from '../../../shared/applications/application-form';
 import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS } from '../../../shared/applications/labels';
 import { SelectField } from '../../../components/select-field';
 
 type Errors = Record<string, string | undefined>;
+
+type TextKeys<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T];
+
+/** `set(field, value)` of a group's form, and `bind(field)` for the text inputs of its string fields. */
+function groupForm<T>(value: T, onChange: (next: T) => void) {
+  const set = <K extends keyof T>(field: K, next: T[K]) => onChange({ ...value, [field]: next });
+  const bind = (field: TextKeys<T>) => ({
+    value: value[field] as string,
+    onChange: (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => set(field, event.target.value as T[typeof field]),
+  });
+  return { set, bind };
+}
+
+/** A number input within limits the API enforces too. */
+function LimitField({ limits, ...input }: Omit<TextFieldProps, 'type' | 'min' | 'max'> & { limits: { min: number; max: number } }) {
+  return <TextField type="number" min={limits.min} max={limits.max} {...input} />;
+}
+
+/** The port the container listens on. */
+export function PortField(input: Omit<TextFieldProps, 'label'>) {
+  return <LimitField label="Port" required limits={APPLICATION_LIMITS.port} hint="The port the container listens on." {...input} />;
+}
 
 interface GroupProps<T> {
   value: T;
@@ -15,7 +37,7 @@ interface GroupProps<T> {
 
 /** Build pack, and what it needs: a repository to build, or an image to run. */
 export function SourceFields({ value, onChange, errors, disabled, sshKeys }: GroupProps<SourceForm> & { sshKeys: readonly SshKeyDto[] }) {
-  const set = <K extends keyof SourceForm>(field: K, next: SourceForm[K]) => onChange({ ...value, [field]: next });
+  const { set, bind } = groupForm(value, onChange);
   return (
     <fieldset className="applications__group" disabled={disabled}>
       <legend className="applications__legend">Source</legend>
@@ -34,23 +56,14 @@ export function SourceFields({ value, onChange, errors, disabled, sshKeys }: Gro
             label="Git repository URL"
             required
             placeholder="https://github.com/acme/shop.git"
-            value={value.gitUrl}
-            onChange={(event) => set('gitUrl', event.target.value)}
+            {...bind('gitUrl')}
             error={errors.gitUrl}
             hint="https://, http://, ssh:// or user@host:path, without credentials."
           />
-          <TextField
-            label="Branch"
-            required
-            placeholder="main"
-            value={value.gitBranch}
-            onChange={(event) => set('gitBranch', event.target.value)}
-            error={errors.gitBranch}
-          />
+          <TextField label="Branch" required placeholder="main" {...bind('gitBranch')} error={errors.gitBranch} />
           <SelectField
             label="Deploy key"
-            value={value.deployKeyId}
-            onChange={(event) => set('deployKeyId', event.target.value)}
+            {...bind('deployKeyId')}
             error={errors.deployKeyId}
             hint="For a private repository: an SSH key of the team whose public key the repository accepts."
           >
@@ -62,25 +75,17 @@ export function SourceFields({ value, onChange, errors, disabled, sshKeys }: Gro
             ))}
           </SelectField>
           <div className="applications__row">
-            <TextField
-              label="Dockerfile path"
-              value={value.dockerfilePath}
-              onChange={(event) => set('dockerfilePath', event.target.value)}
-              error={errors.dockerfilePath}
-              hint="Relative to the base directory."
-            />
+            <TextField label="Dockerfile path" {...bind('dockerfilePath')} error={errors.dockerfilePath} hint="Relative to the base directory." />
             <TextField
               label="Build target (optional)"
               placeholder="runtime"
-              value={value.buildTarget}
-              onChange={(event) => set('buildTarget', event.target.value)}
+              {...bind('buildTarget')}
               error={errors.buildTarget}
               hint="A stage of a multi-stage Dockerfile."
             />
             <TextField
               label="Base directory"
-              value={value.baseDirectory}
-              onChange={(event) => set('baseDirectory', event.target.value)}
+              {...bind('baseDirectory')}
               error={errors.baseDirectory}
               hint="The build context inside the repository."
             />
@@ -91,8 +96,7 @@ export function SourceFields({ value, onChange, errors, disabled, sshKeys }: Gro
           label="Image reference"
           required
           placeholder="ghcr.io/acme/shop:1.4.2"
-          value={value.imageReference}
-          onChange={(event) => set('imageReference', event.target.value)}
+          {...bind('imageReference')}
           error={errors.imageReference}
           hint="Pulled by the server when it does not have it yet."
         />
@@ -105,7 +109,7 @@ const { healthCheck: hc } = APPLICATION_LIMITS;
 
 /** How a new container proves it is ready before traffic moves to it; there is no "off". */
 export function HealthCheckFields({ value, onChange, errors, disabled }: GroupProps<HealthCheckForm>) {
-  const set = <K extends keyof HealthCheckForm>(field: K, next: HealthCheckForm[K]) => onChange({ ...value, [field]: next });
+  const { set, bind } = groupForm(value, onChange);
   return (
     <fieldset className="applications__group" disabled={disabled}>
       <legend className="applications__legend">Health check</legend>
@@ -118,54 +122,18 @@ export function HealthCheckFields({ value, onChange, errors, disabled }: GroupPr
         ))}
       </div>
       {errors['healthCheck.type'] && <p className="field__error">{errors['healthCheck.type']}</p>}
-      {value.type === 'http' && (
-        <TextField
-          label="Path"
-          required
-          placeholder="/healthz"
-          value={value.path}
-          onChange={(event) => set('path', event.target.value)}
-          error={errors['healthCheck.path']}
-        />
-      )}
+      {value.type === 'http' && <TextField label="Path" required placeholder="/healthz" {...bind('path')} error={errors['healthCheck.path']} />}
       <div className="applications__row">
-        <TextField
+        <LimitField
           label="Start period (s)"
-          type="number"
-          min={hc.startPeriodSeconds.min}
-          max={hc.startPeriodSeconds.max}
-          value={value.startPeriodSeconds}
-          onChange={(event) => set('startPeriodSeconds', event.target.value)}
+          limits={hc.startPeriodSeconds}
+          {...bind('startPeriodSeconds')}
           error={errors['healthCheck.startPeriodSeconds']}
           hint="Wait before the first try."
         />
-        <TextField
-          label="Interval (s)"
-          type="number"
-          min={hc.intervalSeconds.min}
-          max={hc.intervalSeconds.max}
-          value={value.intervalSeconds}
-          onChange={(event) => set('intervalSeconds', event.target.value)}
-          error={errors['healthCheck.intervalSeconds']}
-        />
-        <TextField
-          label="Timeout (s)"
-          type="number"
-          min={hc.timeoutSeconds.min}
-          max={hc.timeoutSeconds.max}
-          value={value.timeoutSeconds}
-          onChange={(event) => set('timeoutSeconds', event.target.value)}
-          error={errors['healthCheck.timeoutSeconds']}
-        />
-        <TextField
-          label="Retries"
-          type="number"
-          min={hc.retries.min}
-          max={hc.retries.max}
-          value={value.retries}
-          onChange={(event) => set('retries', event.target.value)}
-          error={errors['healthCheck.retries']}
-        />
+        <LimitField label="Interval (s)" limits={hc.intervalSeconds} {...bind('intervalSeconds')} error={errors['healthCheck.intervalSeconds']} />
+        <LimitField label="Timeout (s)" limits={hc.timeoutSeconds} {...bind('timeoutSeconds')} error={errors['healthCheck.timeoutSeconds']} />
+        <LimitField label="Retries" limits={hc.retries} {...bind('retries')} error={errors['healthCheck.retries']} />
       </div>
     </fieldset>
   );
@@ -175,7 +143,7 @@ const { cpuLimit, memoryLimitMb, stopGraceSeconds, keepImages } = APPLICATION_LI
 
 /** Restart policy, limits, stop grace period and how many images are kept for rollback. */
 export function RuntimeFields({ value, onChange, errors, disabled }: GroupProps<RuntimeForm>) {
-  const set = <K extends keyof RuntimeForm>(field: K, next: RuntimeForm[K]) => onChange({ ...value, [field]: next });
+  const { set, bind } = groupForm(value, onChange);
   return (
     <fieldset className="applications__group" disabled={disabled}>
       <legend className="applications__legend">Runtime</legend>
@@ -192,46 +160,27 @@ export function RuntimeFields({ value, onChange, errors, disabled }: GroupProps<
         ))}
       </SelectField>
       <div className="applications__row">
-        <TextField
-          label="CPU limit (CPUs)"
-          type="number"
-          step="0.01"
-          min={cpuLimit.min}
-          max={cpuLimit.max}
-          placeholder="No limit"
-          value={value.cpuLimit}
-          onChange={(event) => set('cpuLimit', event.target.value)}
-          error={errors.cpuLimit}
-        />
-        <TextField
+        <LimitField label="CPU limit (CPUs)" step="0.01" limits={cpuLimit} placeholder="No limit" {...bind('cpuLimit')} error={errors.cpuLimit} />
+        <LimitField
           label="Memory limit (MiB)"
-          type="number"
-          min={memoryLimitMb.min}
-          max={memoryLimitMb.max}
+          limits={memoryLimitMb}
           placeholder="No limit"
-          value={value.memoryLimitMb}
-          onChange={(event) => set('memoryLimitMb', event.target.value)}
+          {...bind('memoryLimitMb')}
           error={errors.memoryLimitMb}
         />
       </div>
       <div className="applications__row">
-        <TextField
+        <LimitField
           label="Stop grace period (s)"
-          type="number"
-          min={stopGraceSeconds.min}
-          max={stopGraceSeconds.max}
-          value={value.stopGraceSeconds}
-          onChange={(event) => set('stopGraceSeconds', event.target.value)}
+          limits={stopGraceSeconds}
+          {...bind('stopGraceSeconds')}
           error={errors.stopGraceSeconds}
           hint="How long the old container may finish its requests when it is stopped."
         />
-        <TextField
+        <LimitField
           label="Images kept"
-          type="number"
-          min={keepImages.min}
-          max={keepImages.max}
-          value={value.keepImages}
-          onChange={(event) => set('keepImages', event.target.value)}
+          limits={keepImages}
+          {...bind('keepImages')}
           error={errors.keepImages}
           hint="Previous images kept on the server for an instant rollback."
         />

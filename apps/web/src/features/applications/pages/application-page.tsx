@@ -1,7 +1,5 @@
 import { Link, NavLink, Outlet, useMatch, useParams } from 'react-router';
-import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
-import { Skeleton } from '../../../components/skeleton';
 import { DeployButton } from '../../../shared/deployments/components/deploy-button';
 import { useEnvironments, useProject } from '../../../shared/projects/queries';
 import { useServer } from '../../../shared/servers/queries';
@@ -11,6 +9,7 @@ import { PreviewBanner } from '../components/preview-banner';
 import { whyCannotDeploy, whyCannotWrite } from '../../../shared/applications/labels';
 import { useApplication } from '../../../shared/applications/queries';
 import '../../../shared/applications/applications.css';
+import { PagePlaceholder } from '../../../components/page-placeholder';
 
 /** The tabs a preview keeps: what it runs and its deployments; its settings are the previewed application's. */
 const PREVIEW_TABS = APPLICATION_TABS.filter((tab) => tab.inPreview);
@@ -33,28 +32,9 @@ export function ApplicationPage() {
   const previewOf = application.data?.previewOf ?? null;
   const parent = useApplication(teamId, previewOf?.applicationId);
 
-  if (!current || application.isPending) {
-    return (
-      <>
-        <PageHeader title="Application" />
-        <section className="panel">
-          <Skeleton lines={4} />
-        </section>
-      </>
-    );
-  }
+  if (!current || application.isPending) return <PagePlaceholder title="Application" />;
   if (application.isError) {
-    return (
-      <>
-        <PageHeader title="Application" />
-        <section className="panel">
-          <ErrorState error={application.error} />
-          <p>
-            <Link to="/projects">Back to projects</Link>
-          </p>
-        </section>
-      </>
-    );
+    return <PagePlaceholder title="Application" failure={{ error: application.error, backTo: '/projects', backLabel: 'Back to projects' }} />;
   }
 
   const app = application.data;

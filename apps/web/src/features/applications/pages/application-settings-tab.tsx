@@ -1,4 +1,4 @@
-import { APPLICATION_LIMITS, type ApplicationDto, type UpdateApplicationRequest } from '@zpanel/contracts';
+import { type ApplicationDto, type UpdateApplicationRequest } from '@zpanel/contracts';
 import { useState } from 'react';
 import { FormActions } from '../../../components/form-actions';
 import { Form } from '../../../components/form';
@@ -18,7 +18,7 @@ import {
 } from '../../../shared/applications/application-form';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { PrivateRepository } from '../components/private-repository';
-import { RuntimeFields, SourceFields } from '../components/settings-fields';
+import { PortField, RuntimeFields, SourceFields } from '../components/settings-fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
 import { bindText } from '../../../components/field';
 
@@ -74,16 +74,7 @@ export function ApplicationSettingsTab() {
               hint="Renaming changes the container and network alias from the next deployment."
             />
             <TextField label="Description" maxLength={500} {...bindText(description, setDescription)} error={errors.description} />
-            <TextField
-              label="Port"
-              required
-              type="number"
-              min={APPLICATION_LIMITS.port.min}
-              max={APPLICATION_LIMITS.port.max}
-              {...bindText(port, setPort)}
-              error={errors.port}
-              hint="The port the container listens on."
-            />
+            <PortField {...bindText(port, setPort)} error={errors.port} />
           </fieldset>
           <SourceFields value={source} onChange={setSource} errors={errors} sshKeys={sshKeys.data?.items ?? []} disabled={disabled} />
           <RuntimeFields value={runtime} onChange={setRuntime} errors={errors} disabled={disabled} />

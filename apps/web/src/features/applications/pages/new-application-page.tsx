@@ -30,7 +30,7 @@ import {
 } from '../../../shared/applications/application-form';
 import { SelectField } from '../../../components/select-field';
 import { TextAreaField } from '../../../shared/applications/components/fields';
-import { HealthCheckFields, RuntimeFields, SourceFields } from '../components/settings-fields';
+import { HealthCheckFields, PortField, RuntimeFields, SourceFields } from '../components/settings-fields';
 import { whyCannotWrite } from '../../../shared/applications/labels';
 import { useCreateApplication } from '../../../shared/applications/mutations';
 import { useServerChoices } from '../../../shared/applications/queries';
@@ -185,16 +185,7 @@ export function NewApplicationPage() {
             )}
             <fieldset className="applications__group" disabled={Boolean(refusal)}>
               <legend className="applications__legend">Network</legend>
-              <TextField
-                label="Port"
-                required
-                type="number"
-                min={APPLICATION_LIMITS.port.min}
-                max={APPLICATION_LIMITS.port.max}
-                {...bindText(port, setPort)}
-                error={errors.port}
-                hint="The port the container listens on."
-              />
+              <PortField {...bindText(port, setPort)} error={errors.port} />
               <TextAreaField
                 label="Domains (optional)"
                 rows={3}

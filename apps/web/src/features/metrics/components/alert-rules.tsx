@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { Button } from '../../../components/button';
 import { PagedTable, type TableShape } from '../../../components/data-table';
-import { PlusIcon } from '../../../components/icons';
 import { EditDeleteButtons } from '../../../components/row-actions';
 import { StatusBadge } from '../../../components/status-badge';
 import { describeRule } from '../labels';
@@ -37,8 +36,7 @@ export function AlertRules({ teamId, serverId, refusal }: AlertRulesProps) {
           <h2 className="servers__heading">Alert rules</h2>
           <p className="servers__muted">An alert opens when a rule holds at every check for its duration, and resolves when it no longer does.</p>
         </div>
-        <Button refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
-          <PlusIcon />
+        <Button plus refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
           Add rule
         </Button>
       </header>

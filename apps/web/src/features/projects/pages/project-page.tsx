@@ -18,6 +18,7 @@ import { useEnvironments, useProject } from '../../../shared/projects/queries';
 import '../../../shared/applications/applications.css';
 import '../projects.css';
 import { Button } from '../../../components/button';
+import { PagePlaceholder } from '../../../components/page-placeholder';
 
 type Dialogs = 'add-environment' | 'delete-environment' | 'delete-project' | undefined;
 
@@ -43,28 +44,9 @@ export function ProjectPage() {
   const [dialog, setDialog] = useState<Dialogs>();
   const page = Math.max(1, Number(params.get('page')) || 1);
 
-  if (!current || project.isPending) {
-    return (
-      <>
-        <PageHeader title="Project" />
-        <section className="panel">
-          <Skeleton lines={4} />
-        </section>
-      </>
-    );
-  }
+  if (!current || project.isPending) return <PagePlaceholder title="Project" />;
   if (project.isError) {
-    return (
-      <>
-        <PageHeader title="Project" />
-        <section className="panel">
-          <ErrorState error={project.error} />
-          <p>
-            <Link to="/projects">Back to projects</Link>
-          </p>
-        </section>
-      </>
-    );
+    return <PagePlaceholder title="Project" failure={{ error: project.error, backTo: '/projects', backLabel: 'Back to projects' }} />;
   }
 
   const p = project.data;
@@ -122,8 +104,7 @@ export function ProjectPage() {
               ))}
             </div>
             <div className="projects__env-actions">
-              <Button tone="secondary" small refusal={refusal} onClick={() => setDialog('add-environment')}>
-                <PlusIcon />
+              <Button plus tone="secondary" small refusal={refusal} onClick={() => setDialog('add-environment')}>
                 Add environment
               </Button>
               {selected && (

@@ -1,10 +1,8 @@
 import { useState } from 'react';
-import { ErrorState } from '../../../components/error-state';
-import { PlusIcon } from '../../../components/icons';
 import { PageHeader } from '../../../components/page-header';
 import { usePageParam } from '../../../components/pagination';
-import { Skeleton } from '../../../components/skeleton';
 import { whyCannotWrite } from '../../../shared/applications/labels';
+import { TeamSection } from '../../../shared/teams/team-section';
 import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { CreateProjectDialog } from '../components/create-project-dialog';
 import { ProjectsTable } from '../components/projects-table';
@@ -12,7 +10,7 @@ import '../projects.css';
 import { Button } from '../../../components/button';
 
 export function ProjectsPage() {
-  const { me, current } = useCurrentTeam();
+  const { current } = useCurrentTeam();
   const [page, setPage] = usePageParam();
   const [creating, setCreating] = useState(false);
   const refusal = current ? whyCannotWrite(current.role) : undefined;
@@ -24,22 +22,16 @@ export function ProjectsPage() {
         description="Applications, grouped by product and environment."
         actions={
           current && (
-            <Button refusal={refusal} onClick={() => setCreating(true)}>
-              <PlusIcon />
+            <Button plus refusal={refusal} onClick={() => setCreating(true)}>
               Create project
             </Button>
           )
         }
       />
       {refusal && <p className="projects__notice">{refusal}. You can see the projects but not change them.</p>}
-      <section className="panel projects" aria-label="Projects">
-        {me.isPending && <Skeleton lines={3} />}
-        {me.isError && <ErrorState error={me.error} />}
-        {me.isSuccess && !current && <div className="empty-state">Join or create a team to create projects in it.</div>}
-        {current && (
-          <ProjectsTable teamId={current.teamId} page={page} onPageChange={setPage} onCreate={refusal ? undefined : () => setCreating(true)} />
-        )}
-      </section>
+      <TeamSection className="projects" label="Projects" noTeam="Join or create a team to create projects in it.">
+        {(team) => <ProjectsTable teamId={team.teamId} page={page} onPageChange={setPage} onCreate={refusal ? undefined : () => setCreating(true)} />}
+      </TeamSection>
       {creating && current && <CreateProjectDialog teamId={current.teamId} onClose={() => setCreating(false)} />}
     </>
   );

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { Link, NavLink, Outlet, useNavigate, useParams } from 'react-router';
+import { NavLink, Outlet, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
 import { PageHeader } from '../../../components/page-header';
-import { Skeleton } from '../../../components/skeleton';
 import { useServerEvents } from '../../../shared/metrics/use-server-events';
 import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { EditServerDialog } from '../components/edit-server-dialog';
@@ -13,6 +12,7 @@ import { useServer } from '../../../shared/servers/queries';
 import { type ServerOutletContext, SERVER_TABS } from '../../../shared/servers/server-outlet';
 import '../servers.css';
 import { Button } from '../../../components/button';
+import { PagePlaceholder } from '../../../components/page-placeholder';
 
 type Dialogs = 'edit' | 'trust' | 'delete' | undefined;
 
@@ -30,28 +30,9 @@ export function ServerDetailPage() {
   const [dialog, setDialog] = useState<Dialogs>();
   const refusal = current ? whyCannotManageServers(current.role) : undefined;
 
-  if (!current || server.isPending) {
-    return (
-      <>
-        <PageHeader title="Server" />
-        <section className="panel">
-          <Skeleton lines={4} />
-        </section>
-      </>
-    );
-  }
+  if (!current || server.isPending) return <PagePlaceholder title="Server" />;
   if (server.isError) {
-    return (
-      <>
-        <PageHeader title="Server" />
-        <section className="panel">
-          <ErrorState error={server.error} />
-          <p>
-            <Link to="/servers">Back to servers</Link>
-          </p>
-        </section>
-      </>
-    );
+    return <PagePlaceholder title="Server" failure={{ error: server.error, backTo: '/servers', backLabel: 'Back to servers' }} />;
   }
   const s = server.data;
   const validating = s.status === 'validating';

@@ -2,7 +2,6 @@ import type { EnvVarDto, Role } from '@zpanel/contracts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { ErrorState } from '../../../components/error-state';
-import { PlusIcon } from '../../../components/icons';
 import { Skeleton } from '../../../components/skeleton';
 import type { EnvOwner } from '../api';
 import { ENV_SCOPE_TEXTS, SCOPE_LABELS, seesSecrets, whyCannotWrite } from '../labels';
@@ -60,8 +59,7 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
           <Button tone="secondary" refusal={refusal} disabled={!vars.isSuccess} onClick={() => setEditing({ kind: 'bulk' })}>
             Edit as .env
           </Button>
-          <Button refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
-            <PlusIcon />
+          <Button plus refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
             Add variable
           </Button>
         </div>
