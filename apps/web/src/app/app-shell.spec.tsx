@@ -14,6 +14,15 @@ const ME = '/api/v1/me';
 const READY = '/api/ready';
 const STATUS = '/api/v1/system/status';
 
+/** The API is up, and no worker is running. */
+function withoutWorkers() {
+  return {
+    [ME]: () => jsonResponse(aMe()),
+    [READY]: () => jsonResponse(readyReadiness),
+    [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
+  };
+}
+
 async function apiStatusText(expected: string) {
   await waitFor(() => expect(screen.getByTestId('api-status').textContent).toBe(expected));
 }
@@ -40,11 +49,7 @@ describe(AppShell.name, () => {
   });
 
   it('shows how to start a worker when none is running', async () => {
-    mockApi({
-      [ME]: () => jsonResponse(aMe()),
-      [READY]: () => jsonResponse(readyReadiness),
-      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
-    });
+    mockApi(withoutWorkers());
 
     renderApp('/');
 
@@ -106,11 +111,7 @@ describe(AppShell.name, () => {
   });
 
   it('updates the Overview from system:status pushes', async () => {
-    mockApi({
-      [ME]: () => jsonResponse(aMe()),
-      [READY]: () => jsonResponse(readyReadiness),
-      [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),
-    });
+    mockApi(withoutWorkers());
     renderApp('/');
     const workers = screen.getByTestId('workers-card');
     await waitFor(() => expect(workers.textContent).toContain('0 online'));

@@ -32,6 +32,11 @@ export function validationProblem(...errors: NonNullable<ProblemDetails['errors'
   return problemResponse({ status: 400, title: 'Validation failed', code: ErrorCode.ValidationFailed, errors });
 }
 
+/** The same 400 with the generic title the API's framework gives some validation failures. */
+export function badRequest(...errors: NonNullable<ProblemDetails['errors']>): Response {
+  return problemResponse({ status: 400, title: 'Bad Request', code: ErrorCode.ValidationFailed, errors });
+}
+
 const REFUSALS = { 403: ['Forbidden', ErrorCode.Forbidden], 409: ['Conflict', ErrorCode.Conflict] } as const;
 
 /** The API's 403 or 409, with its standard title and code, saying why. */

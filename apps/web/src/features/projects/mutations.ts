@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateEnvironmentRequest, CreateProjectRequest, ProjectDto, UpdateProjectRequest } from '@zpanel/contracts';
-import { createEnvironment, createProject, deleteEnvironment, deleteProject, updateProject } from '../../shared/projects/api';
+import { createEnvironment, deleteEnvironment, projectsApi } from '../../shared/projects/api';
 import { projectKeys } from '../../shared/projects/queries';
 
 export function useCreateProject(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateProjectRequest) => createProject(body),
+    mutationFn: (body: CreateProjectRequest) => projectsApi.create(body),
     onSuccess: (project: ProjectDto) => {
       queryClient.setQueryData(projectKeys.detail(teamId, project.id), project);
       void queryClient.invalidateQueries({ queryKey: projectKeys.lists(teamId) });
@@ -17,7 +17,7 @@ export function useCreateProject(teamId: string) {
 export function useUpdateProject(teamId: string, id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateProjectRequest) => updateProject(id, body),
+    mutationFn: (body: UpdateProjectRequest) => projectsApi.update(id, body),
     onSuccess: (project) => {
       queryClient.setQueryData(projectKeys.detail(teamId, project.id), project);
       void queryClient.invalidateQueries({ queryKey: projectKeys.lists(teamId) });
@@ -28,7 +28,7 @@ export function useUpdateProject(teamId: string, id: string) {
 export function useDeleteProject(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => deleteProject(id),
+    mutationFn: (id: string) => projectsApi.remove(id),
     onSuccess: (_, id) => queryClient.removeQueries({ queryKey: projectKeys.detail(teamId, id) }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: projectKeys.lists(teamId) }),
   });

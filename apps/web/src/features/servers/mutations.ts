@@ -1,12 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CreateServerRequest, CreateSshKeyRequest, ServerDto, UpdateServerRequest } from '@zpanel/contracts';
-import { createServer, createSshKey, deleteServer, deleteSshKey, trustHostKey, updateServer, validateServer } from '../../shared/servers/api';
+import { serversApi, sshKeysApi, trustHostKey, validateServer } from '../../shared/servers/api';
 import { serverKeys, sshKeyKeys } from '../../shared/servers/queries';
 
 export function useCreateSshKey(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateSshKeyRequest) => createSshKey(body),
+    mutationFn: (body: CreateSshKeyRequest) => sshKeysApi.create(body),
     // The variables may hold a pasted private key: gone from the mutation cache at once.
     gcTime: 0,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sshKeyKeys.lists(teamId) }),
@@ -16,7 +16,7 @@ export function useCreateSshKey(teamId: string) {
 export function useDeleteSshKey(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => deleteSshKey(id),
+    mutationFn: (id: string) => sshKeysApi.remove(id),
     onSettled: () => queryClient.invalidateQueries({ queryKey: sshKeyKeys.lists(teamId) }),
   });
 }
@@ -33,12 +33,12 @@ function useStoreServer(teamId: string) {
 
 export function useCreateServer(teamId: string) {
   const store = useStoreServer(teamId);
-  return useMutation({ mutationFn: (body: CreateServerRequest) => createServer(body), onSuccess: store });
+  return useMutation({ mutationFn: (body: CreateServerRequest) => serversApi.create(body), onSuccess: store });
 }
 
 export function useUpdateServer(teamId: string, id: string) {
   const store = useStoreServer(teamId);
-  return useMutation({ mutationFn: (body: UpdateServerRequest) => updateServer(id, body), onSuccess: store });
+  return useMutation({ mutationFn: (body: UpdateServerRequest) => serversApi.update(id, body), onSuccess: store });
 }
 
 export function useValidateServer(teamId: string) {
@@ -54,7 +54,7 @@ export function useTrustHostKey(teamId: string) {
 export function useDeleteServer(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => deleteServer(id),
+    mutationFn: (id: string) => serversApi.remove(id),
     onSuccess: (_, id) => queryClient.removeQueries({ queryKey: serverKeys.detail(teamId, id) }),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: serverKeys.lists(teamId) });

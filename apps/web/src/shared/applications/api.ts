@@ -12,26 +12,20 @@ import type {
   UpsertEnvVarRequest,
 } from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
+import { restResource } from '../../lib/rest-resource';
 
 const APPLICATIONS = '/api/v1/applications';
-const applicationPath = (id: string) => `${APPLICATIONS}/${encodeURIComponent(id)}`;
+const applications = restResource<ApplicationDto, CreateApplicationRequest, UpdateApplicationRequest>(APPLICATIONS);
+const applicationPath = applications.path;
 
 export function fetchApplications(query: ApplicationListQuery & PageQuery, signal?: AbortSignal): Promise<Paginated<ApplicationDto>> {
   const { page, perPage, projectId, environmentId } = query;
   return apiRequest<Paginated<ApplicationDto>>(APPLICATIONS, { signal, query: { projectId, environmentId, page, perPage } });
 }
 
-export function fetchApplication(id: string, signal?: AbortSignal): Promise<ApplicationDto> {
-  return apiRequest<ApplicationDto>(applicationPath(id), { signal });
-}
-
-export function createApplication(body: CreateApplicationRequest): Promise<ApplicationDto> {
-  return apiRequest<ApplicationDto>(APPLICATIONS, { method: 'POST', body });
-}
-
-export function updateApplication(id: string, body: UpdateApplicationRequest): Promise<ApplicationDto> {
-  return apiRequest<ApplicationDto>(applicationPath(id), { method: 'PATCH', body });
-}
+export const fetchApplication = applications.get;
+export const createApplication = applications.create;
+export const updateApplication = applications.update;
 
 export function generateDeployKey(id: string): Promise<GeneratedDeployKeyResponse> {
   return apiRequest<GeneratedDeployKeyResponse>(`${applicationPath(id)}/deploy-key`, { method: 'POST' });
@@ -41,9 +35,7 @@ export function forgetGitHostKey(id: string): Promise<ApplicationDto> {
   return apiRequest<ApplicationDto>(`${applicationPath(id)}/git-host-key/forget`, { method: 'POST' });
 }
 
-export function deleteApplication(id: string): Promise<void> {
-  return apiRequest<void>(applicationPath(id), { method: 'DELETE' });
-}
+export const deleteApplication = applications.remove;
 
 /**
  * Whose variables: an application (its list is the effective one: shared variables of its

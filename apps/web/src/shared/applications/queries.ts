@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { fetchServers } from '../servers/api';
+import { serversApi } from '../servers/api';
 import { serverKeys } from '../servers/queries';
 import { type EnvOwner, fetchApplication, fetchApplications, fetchEnvVars } from './api';
 
@@ -48,6 +48,6 @@ export function useServerChoices(teamId: string) {
   return useQuery({
     // Under the servers' list key, so adding or renaming a server refreshes it.
     queryKey: [...serverKeys.lists(teamId), { page: 1, perPage: SERVER_CHOICES_PER_PAGE }],
-    queryFn: ({ signal }) => fetchServers({ page: 1, perPage: SERVER_CHOICES_PER_PAGE }, signal),
+    queryFn: ({ signal }) => serversApi.list({ page: 1, perPage: SERVER_CHOICES_PER_PAGE }, signal),
   });
 }

@@ -8,32 +8,11 @@ import type {
   UpdateProjectRequest,
 } from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
+import { restResource } from '../../lib/rest-resource';
 
-// The team travels in the `x-zpanel-team` header, which the client adds.
-const PROJECTS = '/api/v1/projects';
-const projectPath = (id: string) => `${PROJECTS}/${encodeURIComponent(id)}`;
-
-export function fetchProjects({ page, perPage }: PageQuery, signal?: AbortSignal): Promise<Paginated<ProjectDto>> {
-  return apiRequest<Paginated<ProjectDto>>(PROJECTS, { signal, query: { page, perPage } });
-}
-
-export function fetchProject(id: string, signal?: AbortSignal): Promise<ProjectDto> {
-  return apiRequest<ProjectDto>(projectPath(id), { signal });
-}
-
-/** The project comes with its `production` environment. */
-export function createProject(body: CreateProjectRequest): Promise<ProjectDto> {
-  return apiRequest<ProjectDto>(PROJECTS, { method: 'POST', body });
-}
-
-export function updateProject(id: string, body: UpdateProjectRequest): Promise<ProjectDto> {
-  return apiRequest<ProjectDto>(projectPath(id), { method: 'PATCH', body });
-}
-
-/** 409 while the project still has applications. */
-export function deleteProject(id: string): Promise<void> {
-  return apiRequest<void>(projectPath(id), { method: 'DELETE' });
-}
+/** A project is created with its `production` environment; deleting one is a 409 while it still has applications. */
+export const projectsApi = restResource<ProjectDto, CreateProjectRequest, UpdateProjectRequest>('/api/v1/projects');
+const projectPath = projectsApi.path;
 
 export function fetchEnvironments(projectId: string, { page, perPage }: PageQuery, signal?: AbortSignal): Promise<Paginated<EnvironmentDto>> {
   return apiRequest<Paginated<EnvironmentDto>>(`${projectPath(projectId)}/environments`, { signal, query: { page, perPage } });

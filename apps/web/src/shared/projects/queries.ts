@@ -1,23 +1,22 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { fetchEnvironments, fetchProject, fetchProjects } from './api';
+import { teamResourceKeys } from '../../lib/rest-resource';
+import { fetchEnvironments, projectsApi } from './api';
 
 export const PROJECTS_PER_PAGE = 20;
 /** A project's environments are few (production, staging, previews…): one page of the API's maximum holds them. */
 export const ENVIRONMENTS_PER_PAGE = 100;
 
+const projectResourceKeys = teamResourceKeys('projects', PROJECTS_PER_PAGE);
+
 export const projectKeys = {
-  all: ['projects'] as const,
-  team: (teamId: string) => [...projectKeys.all, teamId] as const,
-  lists: (teamId: string) => [...projectKeys.team(teamId), 'list'] as const,
-  list: (teamId: string, page: number) => [...projectKeys.lists(teamId), { page, perPage: PROJECTS_PER_PAGE }] as const,
-  detail: (teamId: string, id: string) => [...projectKeys.team(teamId), 'detail', id] as const,
-  environments: (teamId: string, projectId: string) => [...projectKeys.detail(teamId, projectId), 'environments'] as const,
+  ...projectResourceKeys,
+  environments: (teamId: string, projectId: string) => [...projectResourceKeys.detail(teamId, projectId), 'environments'] as const,
 };
 
 export const projectsQuery = (teamId: string, page: number) =>
   queryOptions({
     queryKey: projectKeys.list(teamId, page),
-    queryFn: ({ signal }) => fetchProjects({ page, perPage: PROJECTS_PER_PAGE }, signal),
+    queryFn: ({ signal }) => projectsApi.list({ page, perPage: PROJECTS_PER_PAGE }, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -28,7 +27,7 @@ export function useProjects(teamId: string, page: number) {
 export function useProject(teamId: string, id: string | undefined) {
   return useQuery({
     queryKey: projectKeys.detail(teamId, id ?? ''),
-    queryFn: ({ signal }) => fetchProject(id ?? '', signal),
+    queryFn: ({ signal }) => projectsApi.get(id ?? '', signal),
     enabled: Boolean(id),
   });
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import type { ServerDto } from '@zpanel/contracts';
-import { fetchServer, fetchServers, fetchSshKeys } from './api';
+import { teamResourceKeys } from '../../lib/rest-resource';
+import { serversApi, sshKeysApi } from './api';
 
 export const SERVERS_PER_PAGE = 20;
 /** The wizard's key picker and the keys section show them all (the API's maximum page). */
@@ -8,13 +9,7 @@ export const SSH_KEYS_PER_PAGE = 100;
 /** How often a server being validated is asked for again. */
 export const VALIDATION_POLL_MS = 1_000;
 
-export const serverKeys = {
-  all: ['servers'] as const,
-  team: (teamId: string) => [...serverKeys.all, teamId] as const,
-  lists: (teamId: string) => [...serverKeys.team(teamId), 'list'] as const,
-  list: (teamId: string, page: number) => [...serverKeys.lists(teamId), { page, perPage: SERVERS_PER_PAGE }] as const,
-  detail: (teamId: string, id: string) => [...serverKeys.team(teamId), 'detail', id] as const,
-};
+export const serverKeys = teamResourceKeys('servers', SERVERS_PER_PAGE);
 
 export const sshKeyKeys = {
   all: ['ssh-keys'] as const,
@@ -24,7 +19,7 @@ export const sshKeyKeys = {
 export const serversQuery = (teamId: string, page: number) =>
   queryOptions({
     queryKey: serverKeys.list(teamId, page),
-    queryFn: ({ signal }) => fetchServers({ page, perPage: SERVERS_PER_PAGE }, signal),
+    queryFn: ({ signal }) => serversApi.list({ page, perPage: SERVERS_PER_PAGE }, signal),
     placeholderData: keepPreviousData,
     // A server being validated settles within seconds: keep the list in step.
     refetchInterval: (query) => (query.state.data?.items.some(isValidating) ? VALIDATION_POLL_MS : false),
@@ -33,14 +28,14 @@ export const serversQuery = (teamId: string, page: number) =>
 export const serverQuery = (teamId: string, id: string) =>
   queryOptions({
     queryKey: serverKeys.detail(teamId, id),
-    queryFn: ({ signal }) => fetchServer(id, signal),
+    queryFn: ({ signal }) => serversApi.get(id, signal),
     refetchInterval: (query) => (query.state.data && isValidating(query.state.data) ? VALIDATION_POLL_MS : false),
   });
 
 export const sshKeysQuery = (teamId: string) =>
   queryOptions({
     queryKey: sshKeyKeys.lists(teamId),
-    queryFn: ({ signal }) => fetchSshKeys({ page: 1, perPage: SSH_KEYS_PER_PAGE }, signal),
+    queryFn: ({ signal }) => sshKeysApi.list({ page: 1, perPage: SSH_KEYS_PER_PAGE }, signal),
   });
 
 export function isValidating(server: ServerDto): boolean {

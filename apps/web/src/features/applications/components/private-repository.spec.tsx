@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { type ApplicationDto, ErrorCode, type GeneratedDeployKeyResponse, Role } from '@zpanel/contracts';
+import { type ApplicationDto, type GeneratedDeployKeyResponse, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { badRequest, jsonResponse, mockApi, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aPage, aServer, anSshKey } from '../../../test/servers-fixtures';
 import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
@@ -92,13 +92,7 @@ describe(PrivateRepository.name, () => {
       routes(() => app, Role.Owner, {
         [`PATCH ${APP}`]: () => {
           attempt += 1;
-          if (attempt === 1)
-            return problemResponse({
-              status: 400,
-              title: 'Bad Request',
-              code: ErrorCode.ValidationFailed,
-              errors: [{ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' }],
-            });
+          if (attempt === 1) return badRequest({ field: 'gitToken', message: 'gitToken must be printable ASCII without spaces' });
           app = { ...app, gitTokenSet: attempt === 2 };
           return jsonResponse(app);
         },

@@ -21,6 +21,19 @@ const instanceRoutes = {
 };
 
 const twoFactorRequired = () => problemResponse({ status: 401, title: 'Two-factor code required', code: ErrorCode.TwoFactorRequired });
+
+/** An account with two-factor authentication: the first sign-in asks for a code, the second succeeds. Returns the bodies sent. */
+function mockTwoStepLogin(): unknown[] {
+  const logins: unknown[] = [];
+  mockApi({
+    ...instanceRoutes,
+    [`POST ${LOGIN}`]: ({ body }) => {
+      logins.push(body);
+      return logins.length === 1 ? twoFactorRequired() : jsonResponse(aSession());
+    },
+  });
+  return logins;
+}
 const invalidCredentials = () => problemResponse({ status: 401, title: 'Invalid credentials', code: ErrorCode.InvalidCredentials });
 
 function fillPasswordStep(email = 'ada@example.com', password = 'correct horse battery') {
@@ -47,14 +60,7 @@ describe(LoginPage.name, () => {
   });
 
   it('asks for the 6-digit code when the account has two-factor authentication, then sends it with the password', async () => {
-    const logins: unknown[] = [];
-    mockApi({
-      ...instanceRoutes,
-      [`POST ${LOGIN}`]: ({ body }) => {
-        logins.push(body);
-        return logins.length === 1 ? twoFactorRequired() : jsonResponse(aSession());
-      },
-    });
+    const logins = mockTwoStepLogin();
     const { router } = renderApp('/login', { session: 'signedOut' });
 
     fillPasswordStep();
@@ -74,14 +80,7 @@ describe(LoginPage.name, () => {
   });
 
   it('sends a recovery code instead of the app code when the user switches to it', async () => {
-    const logins: unknown[] = [];
-    mockApi({
-      ...instanceRoutes,
-      [`POST ${LOGIN}`]: ({ body }) => {
-        logins.push(body);
-        return logins.length === 1 ? twoFactorRequired() : jsonResponse(aSession());
-      },
-    });
+    const logins = mockTwoStepLogin();
     renderApp('/login', { session: 'signedOut' });
     fillPasswordStep();
     await screen.findByLabelText('Authentication code');

@@ -107,7 +107,7 @@ export function CommandRunView({ teamId, serverId, runId }: CommandRunViewProps)
 
   return (
     <section className="panel command-run" aria-label="Command output" data-testid="command-run">
-      <header className="command-run__header">
+      <header className="toolbar toolbar--ruled toolbar--top">
         <div className="command-run__what">
           <code className="command-run__command" data-testid="command-run-command">
             {stored.command}

@@ -91,7 +91,7 @@ export function ContainerLogs({ serverId, containerId, name, onClose }: Containe
 
   return (
     <section className="panel container-logs" aria-label={`Logs of ${name}`} data-testid="container-logs">
-      <header className="container-logs__header">
+      <header className="toolbar toolbar--ruled">
         <h3 className="container-logs__title">
           Logs <code>{name}</code>
         </h3>

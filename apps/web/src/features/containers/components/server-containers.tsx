@@ -70,7 +70,7 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
   return (
     <>
       <section className="panel containers" aria-label="Containers">
-        <div className="containers__toolbar">
+        <div className="toolbar toolbar--ruled">
           <div className="containers__filters">
             <label className="containers__filter" htmlFor={allId}>
               <input id={allId} type="checkbox" checked={filter.all} onChange={(event) => setFilterField('all', event.target.checked)} />

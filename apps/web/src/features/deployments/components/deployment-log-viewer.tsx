@@ -80,7 +80,7 @@ export function DeploymentLogViewer({ teamId, deployment }: DeploymentLogViewerP
 
   return (
     <section className="panel deployment-log" aria-label="Deployment log" data-testid="deployment-log">
-      <header className="deployment-log__header">
+      <header className="toolbar toolbar--ruled">
         <div className="deployment-log__state">
           <DeploymentStatusBadge status={status} testId="deployment-log-status" />
           <span className="deployment-log__step" data-testid="deployment-log-step">

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { type ApplicationDto, ErrorCode, type PreviewDto, Role } from '@zpanel/contracts';
+import { type ApplicationDto, type PreviewDto, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { badRequest, jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aPreview } from '../../../test/previews-fixtures';
 import { aPage, aServer } from '../../../test/servers-fixtures';
@@ -46,12 +46,7 @@ describe(ApplicationPreviewsTab.name, () => {
           [`PATCH ${APP}`]: () => {
             attempt += 1;
             return attempt === 1
-              ? problemResponse({
-                  status: 400,
-                  title: 'Bad Request',
-                  code: ErrorCode.ValidationFailed,
-                  errors: [{ field: 'previewDomain', message: 'required to turn previews on' }],
-                })
+              ? badRequest({ field: 'previewDomain', message: 'required to turn previews on' })
               : jsonResponse(anApplication({ previewsEnabled: true, previewDomain: 'preview.shop.example.com', previewForks: true }));
           },
         },

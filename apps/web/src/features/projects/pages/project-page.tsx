@@ -87,7 +87,7 @@ export function ProjectPage() {
         {environments.isPending && <Skeleton lines={1} />}
         {environments.isError && <ErrorState error={environments.error} />}
         {environments.isSuccess && (
-          <div className="projects__env-bar">
+          <div className="toolbar">
             <div className="projects__env-list" role="tablist" aria-label="Environments">
               {envs.map((environment) => (
                 <button

@@ -27,6 +27,30 @@ function shell(role: Role = Role.Owner) {
 }
 
 /** Answers with each of `servers` in turn, then keeps answering the last. */
+/** What the wizard sends to create web-1 with its defaults (port 22, user root) and the team's key. */
+const WEB_1_REQUEST = { name: 'web-1', host: '203.0.113.10', port: 22, user: 'root', sshKeyId: 'key-1' };
+
+/** No key yet: the wizard generates one, creates the server and queues its validation. */
+function generatedKeyRoutes(validating: ServerDto) {
+  return {
+    [LIST]: () => jsonResponse(aPage([])),
+    [KEY_LIST]: () => jsonResponse(aPage([])),
+    [`POST ${KEYS}`]: () => jsonResponse(anSshKey(), 201),
+    [`POST ${SERVERS}`]: () => jsonResponse(aServer({ ...validating, status: 'pending' }), 201),
+    [`POST ${SERVERS}/server-1/validate`]: () => jsonResponse(validating, 202),
+  };
+}
+
+/** Opens the wizard on the servers page and picks the team's key: the connection step. */
+async function openConnectionStep() {
+  renderApp('/servers');
+  fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
+  const dialog = screen.getByRole('dialog', { name: 'Add server' });
+  fireEvent.change(await within(dialog).findByLabelText('Team key'), { target: { value: 'key-1' } });
+  fireEvent.click(within(dialog).getByRole('button', { name: 'Next' }));
+  return dialog;
+}
+
 function inTurn(servers: ServerDto[]) {
   let call = 0;
   return () => jsonResponse(servers[Math.min(call++, servers.length - 1)]);
@@ -132,11 +156,7 @@ describe(ServersPage.name, () => {
     });
     const fetchMock = mockApi({
       ...shell(),
-      [LIST]: () => jsonResponse(aPage([])),
-      [KEY_LIST]: () => jsonResponse(aPage([])),
-      [`POST ${KEYS}`]: () => jsonResponse(anSshKey(), 201),
-      [`POST ${SERVERS}`]: () => jsonResponse(aServer({ ...validating, status: 'pending' }), 201),
-      [`POST ${SERVERS}/server-1/validate`]: () => jsonResponse(validating, 202),
+      ...generatedKeyRoutes(validating),
       [`GET ${SERVERS}/server-1`]: inTurn([validating, aServer()]),
     });
     renderApp('/servers');
@@ -147,13 +167,7 @@ describe(ServersPage.name, () => {
     await waitFor(() => expect(within(dialog).getByTestId('validation-status').textContent).toBe('web-1 is ready.'), POLL);
     expect(within(dialog).getByTestId('validation-result').textContent).toBe('OSUbuntu 24.04 LTSDocker27.3.1Free disk42 GB');
     expect(requestsTo(fetchMock, KEYS, 'POST')[0].body).toEqual({ name: 'deploy' });
-    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({
-      name: 'web-1',
-      host: '203.0.113.10',
-      port: 22,
-      user: 'root',
-      sshKeyId: 'key-1',
-    });
+    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual(WEB_1_REQUEST);
     expect(requestsTo(fetchMock, `${SERVERS}/server-1/validate`, 'POST')).toHaveLength(1);
   });
 
@@ -162,11 +176,7 @@ describe(ServersPage.name, () => {
     const failed = aServer({ ...validating, status: 'unreachable', statusReason: 'Connection refused by 203.0.113.10:22' });
     const fetchMock = mockApi({
       ...shell(),
-      [LIST]: () => jsonResponse(aPage([])),
-      [KEY_LIST]: () => jsonResponse(aPage([])),
-      [`POST ${KEYS}`]: () => jsonResponse(anSshKey(), 201),
-      [`POST ${SERVERS}`]: () => jsonResponse(aServer({ ...validating, status: 'pending' }), 201),
-      [`POST ${SERVERS}/server-1/validate`]: () => jsonResponse(validating, 202),
+      ...generatedKeyRoutes(validating),
       [`GET ${SERVERS}/server-1`]: inTurn([validating, failed, validating, aServer()]),
     });
     renderApp('/servers');
@@ -195,11 +205,7 @@ describe(ServersPage.name, () => {
           errors: [{ field: 'name', message: 'already used in this team' }],
         }),
     });
-    renderApp('/servers');
-    fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
-    const dialog = screen.getByRole('dialog', { name: 'Add server' });
-    fireEvent.change(await within(dialog).findByLabelText('Team key'), { target: { value: 'key-1' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Next' }));
+    const dialog = await openConnectionStep();
 
     fireEvent.change(within(dialog).getByLabelText('User'), { target: { value: 'Root!' } });
     expect(dialog.textContent).toContain('A POSIX user name');
@@ -222,11 +228,7 @@ describe(ServersPage.name, () => {
       [`POST ${SERVERS}/server-1/validate`]: () => jsonResponse(aServer({ status: 'validating' }), 202),
       [`GET ${SERVERS}/server-1`]: () => jsonResponse(aServer()),
     });
-    renderApp('/servers');
-    fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
-    const dialog = screen.getByRole('dialog', { name: 'Add server' });
-    fireEvent.change(await within(dialog).findByLabelText('Team key'), { target: { value: 'key-1' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Next' }));
+    const dialog = await openConnectionStep();
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'web-1' } });
     fireEvent.change(within(dialog).getByLabelText('Host'), { target: { value: '203.0.113.10' } });
     expect(within(dialog).getByLabelText('Check interval (seconds, optional)').getAttribute('placeholder')).toBe('60');
@@ -239,14 +241,7 @@ describe(ServersPage.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add and validate' }));
 
     await within(dialog).findByTestId('validation-status');
-    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({
-      name: 'web-1',
-      host: '203.0.113.10',
-      port: 22,
-      user: 'root',
-      sshKeyId: 'key-1',
-      checkIntervalSeconds: 5,
-    });
+    expect(requestsTo(fetchMock, SERVERS, 'POST')[0].body).toEqual({ ...WEB_1_REQUEST, checkIntervalSeconds: 5 });
   });
 
   it('updates status badges and open alert counts from the team’s live events', async () => {

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ErrorCode, Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
+import { Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
-import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
+import { badRequest, jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aPage, aServer } from '../../../test/servers-fixtures';
 import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
@@ -176,13 +176,7 @@ describe(ApplicationWebhooksTab.name, () => {
       routes(Role.Owner, {
         'PATCH /api/v1/applications/app-1': () => {
           attempt += 1;
-          if (attempt === 1)
-            return problemResponse({
-              status: 400,
-              title: 'Bad Request',
-              code: ErrorCode.ValidationFailed,
-              errors: [{ field: 'deployTags', message: 'deployTags must be a glob of tag names' }],
-            });
+          if (attempt === 1) return badRequest({ field: 'deployTags', message: 'deployTags must be a glob of tag names' });
           return jsonResponse(anApplication({ deployTags: attempt === 2 ? 'v*' : null }));
         },
       }),
@@ -216,12 +210,7 @@ describe(ApplicationWebhooksTab.name, () => {
         'PATCH /api/v1/applications/app-1': () => {
           attempt += 1;
           return attempt === 1
-            ? problemResponse({
-                status: 400,
-                title: 'Bad Request',
-                code: ErrorCode.ValidationFailed,
-                errors: [{ field: 'watchPaths', message: 'watchPaths must be a relative path glob' }],
-              })
+            ? badRequest({ field: 'watchPaths', message: 'watchPaths must be a relative path glob' })
             : jsonResponse(anApplication({ watchPaths: ['apps/web/**', 'Dockerfile'] }));
         },
       }),
