@@ -18,7 +18,6 @@ const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and clients as the e2e tests.
 const testing = require('../dist/bench/libs/server/testing/src');
 const { DEPLOYMENT_TIMINGS } = require('../dist/apps/worker/libs/server/runners/src/deployment/deployment-run.handler');
-const Redis = require('ioredis');
 
 const REDEPLOY_RUNS = Number(process.env.BENCH_REDEPLOY_RUNS ?? 5);
 const LATENCY_DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 100);
@@ -31,16 +30,7 @@ const STOP_GRACE_SECONDS = 1;
 const KEEP_IMAGES = 3;
 
 // What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
-for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
-const runId = `bench${randomBytes(3).toString('hex')}`;
-if (!process.env.TEST_DATABASE_ADMIN_URL) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run through npm run bench');
-Object.assign(process.env, {
-  ZP_TEST_RUN_ID: runId,
-  DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL,
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  REDIS_PREFIX: `zpbench-${runId}`,
-  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
-});
+testing.setUpBenchEnvironment();
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const quantile = (values, q) => {
@@ -116,21 +106,6 @@ end=$(date +%s%N)
 echo $(( (end - start) / 1000000 ))
 `;
 
-async function deleteRedisKeys(prefix) {
-  const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Resolves when the deployment's live status says it finished (the SPA's view of "done"). */
 function watchFinish(socket, deploymentId) {
   return new Promise((resolve, reject) => {
@@ -159,19 +134,8 @@ async function main() {
   const stack = await testing.startStack({ worker: true, env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' } });
   const repos = [];
   const sockets = [];
-  let owner;
-  let session = Date.now();
   try {
-    owner = await testing.createOwner(stack.baseUrl);
-    // Access tokens last 15 minutes: sign in again well before (the bench can take longer).
-    const current = () => {
-      if (Date.now() - session > 10 * 60_000) {
-        session = Date.now();
-        void testing.signIn(stack.baseUrl, owner.credentials).then((fresh) => Object.assign(owner, fresh));
-      }
-      return owner;
-    };
-    const asOwner = testing.ownerCaller(() => stack, current);
+    const { owner, asOwner } = await testing.lastingOwner(stack);
     progress('stack up; validating the test server');
     const server = await testing.readyTestServer(asOwner);
     const events = await testing.connectEvents(stack.baseUrl, owner.accessToken);
@@ -356,7 +320,7 @@ async function main() {
     for (const socket of sockets) socket.disconnect();
     for (const repo of repos) await repo.close();
     await stack.stop();
-    await deleteRedisKeys(process.env.REDIS_PREFIX);
+    await testing.deleteRedisKeys(process.env.REDIS_PREFIX);
   }
 }
 

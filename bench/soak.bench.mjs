@@ -9,7 +9,6 @@
 // A short default for `npm run bench`; run longer for a real soak, e.g.
 //   BENCH_SOAK_MINUTES=60 node bench/soak.bench.mjs   (after scripts/bench.sh built dist/bench once)
 // Nothing passes or fails here: the figures are for reading.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -26,16 +25,7 @@ const SAMPLE_SECONDS = Number(process.env.BENCH_SOAK_SAMPLE_SECONDS ?? 30);
 const HEALTH_CHECK = { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 15 };
 
 // What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
-for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
-const runId = `soak${randomBytes(3).toString('hex')}`;
-if (!process.env.TEST_DATABASE_ADMIN_URL) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run through npm run bench');
-Object.assign(process.env, {
-  ZP_TEST_RUN_ID: runId,
-  DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL,
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  REDIS_PREFIX: `zpbench-${runId}`,
-  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
-});
+testing.setUpBenchEnvironment('soak');
 
 const progress = (text) => process.stderr.write(`  ${text}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -94,16 +84,7 @@ async function main() {
   let repo;
   let stopping = false;
   try {
-    const owner = await testing.createOwner(stack.baseUrl);
-    let session = Date.now();
-    const current = () => {
-      if (Date.now() - session > 10 * 60_000) {
-        session = Date.now();
-        void testing.signIn(stack.baseUrl, owner.credentials).then((fresh) => Object.assign(owner, fresh));
-      }
-      return owner;
-    };
-    const asOwner = testing.ownerCaller(() => stack, current);
+    const { owner, asOwner } = await testing.lastingOwner(stack);
     progress('stack up; validating the test server');
     const server = await testing.readyTestServer(asOwner);
     repo = await testing.createGitFixture('soak');
@@ -241,12 +222,7 @@ async function main() {
     for (const socket of sockets) socket.disconnect();
     await repo?.close();
     await stack.stop();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.REDIS_PREFIX}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await testing.deleteRedisKeys(process.env.REDIS_PREFIX);
     redis.disconnect();
   }
 }

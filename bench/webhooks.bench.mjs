@@ -11,29 +11,20 @@
 //      BENCH_WEBHOOK_START_APPS=1 measures with nothing else in flight (about 1.3 s a delivery).
 // The baseline is a round trip to the API's /api/health at the same time. Nothing here passes or
 // fails on speed: the table says whether each target was met.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 
 const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and payloads as the e2e tests.
 const testing = require('../dist/bench/libs/server/testing/src');
-const Redis = require('ioredis');
 
 const QUEUED_DELIVERIES = Number(process.env.BENCH_WEBHOOK_DELIVERIES ?? 200);
 const STARTED_DELIVERIES = Number(process.env.BENCH_WEBHOOK_STARTS ?? 200);
 const START_APPS = Math.max(1, Number(process.env.BENCH_WEBHOOK_START_APPS ?? 4));
 
-for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
-const runId = `bench${randomBytes(3).toString('hex')}`;
-if (!process.env.TEST_DATABASE_ADMIN_URL) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run through npm run bench');
-Object.assign(process.env, {
-  ZP_TEST_RUN_ID: runId,
-  DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL,
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  REDIS_PREFIX: `zpbench-${runId}`,
-  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
-});
+// What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
+testing.setUpBenchEnvironment();
 
 const quantile = (values, q) => {
   const s = [...values].sort((a, b) => a - b);
@@ -43,31 +34,12 @@ const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
 const p50p99 = (values) => `${ms(quantile(values, 0.5))} / ${ms(quantile(values, 0.99))}`;
 const progress = (text) => process.stderr.write(`  ${text}\n`);
 
-async function deleteRedisKeys(prefix) {
-  const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main() {
   const loadBefore = loadavg()[0];
   const stack = await testing.startStack({ worker: true, env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' } });
   const repos = [];
   try {
-    const owner = await testing.createOwner(stack.baseUrl);
-    const asOwner = testing.ownerCaller(
-      () => stack,
-      () => owner,
-    );
+    const { asOwner } = await testing.lastingOwner(stack);
     progress('stack up; validating the test server');
     const server = await testing.readyTestServer(asOwner);
     /** An application built from a repository of its own, with its webhook secret. */
@@ -187,7 +159,7 @@ async function main() {
   } finally {
     for (const repo of repos) await repo.close();
     await stack.stop();
-    await deleteRedisKeys(process.env.REDIS_PREFIX);
+    await testing.deleteRedisKeys(process.env.REDIS_PREFIX);
   }
 }
 

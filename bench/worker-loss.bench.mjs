@@ -4,7 +4,7 @@
 // (SIGKILL). Figures: how long until its deployment is failed ("worker lost", its application freed),
 // and until the queued deployment starts on the surviving worker. Target: the loss detected within
 // 15 s (before the run lease: 71 s, a 60 s heartbeat window). Nothing here passes or fails on speed.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -14,16 +14,8 @@ const { Client } = require('pg');
 const TARGET_MS = 15_000;
 const BEFORE_MS = 71_000;
 
-for (const [key, value] of Object.entries(testing.readTestEnvFile())) process.env[key] ??= value;
-const runId = `bench${randomBytes(3).toString('hex')}`;
-if (!process.env.TEST_DATABASE_ADMIN_URL) throw new Error('TEST_DATABASE_ADMIN_URL is not set: run through npm run bench');
-Object.assign(process.env, {
-  ZP_TEST_RUN_ID: runId,
-  DATABASE_URL: process.env.TEST_DATABASE_ADMIN_URL,
-  REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-  REDIS_PREFIX: `zpbench-${runId}`,
-  ZPANEL_SECRET_KEY: randomBytes(32).toString('base64'),
-});
+// What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
+testing.setUpBenchEnvironment();
 const progress = (text) => process.stderr.write(`  ${text}\n`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -34,11 +26,7 @@ const db = new Client({ connectionString: stack.databaseUrl });
 let repo;
 try {
   await db.connect();
-  const owner = await testing.createOwner(stack.baseUrl);
-  const asOwner = testing.ownerCaller(
-    () => stack,
-    () => owner,
-  );
+  const { asOwner } = await testing.lastingOwner(stack);
   repo = await testing.createGitFixture('worker-loss');
   await repo.commit(testing.sampleAppFiles('v1'), 'v1');
   const server = await testing.readyTestServer(asOwner);

@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { type ContainerDetailsDto, type CreateOwnerRequest, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
-import { type SignedIn, apiCaller, createOwner, testSshTarget } from '@zpanel/testing';
+import type { ContainerDetailsDto, CreateOwnerRequest } from '@zpanel/contracts';
+import { addTestServer, removeTestContainers, runTestContainer } from '@zpanel/testing';
 import type { Locator } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
   email: 'cora@example.com',
@@ -21,59 +19,17 @@ async function textOf(locator: Locator): Promise<string> {
 
 describe('Containers in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
-  const runLabel = `zpanel.test.run=${process.env.ZP_TEST_RUN_ID}`;
+  const { asOwner } = useOwner(running, OWNER);
   const name = `zp-e2e-${process.env.ZP_TEST_RUN_ID}-ui-${process.pid}`;
-  let owner: SignedIn;
   let serverId: string;
-  let call: ReturnType<typeof apiCaller>;
 
   beforeAll(async () => {
-    const { stack } = running();
-    owner = await createOwner(stack.baseUrl, OWNER);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
-    const ssh = testSshTarget();
-    const key = (
-      await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, {
-        name: 'test sshd',
-        privateKey: readFileSync(ssh.privateKeyPath, 'utf8'),
-      })
-    ).body;
-    serverId = (
-      await call<ServerDto>('POST', '/api/v1/servers', owner.accessToken, {
-        name: 'test-sshd',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: key.id,
-      })
-    ).body.id;
-    execFileSync('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      runLabel,
-      '--label',
-      'zpanel.managed=true',
-      '--network',
-      'none',
-      'zpanel-test/busybox:latest',
-      'sh',
-      '-c',
-      'i=0; while true; do echo tick-$i; echo tock-$i >&2; i=$((i+1)); sleep 0.3; done',
-    ]);
+    serverId = (await addTestServer(asOwner, { name: 'test-sshd' })).id;
+    runTestContainer(name, 'i=0; while true; do echo tick-$i; echo tock-$i >&2; i=$((i+1)); sleep 0.3; done', ['zpanel.managed=true']);
   });
-  afterAll(() => {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${runLabel}`, '--filter', `name=${name}`])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-  });
+  afterAll(() => removeTestContainers(name));
 
-  const stateViaApi = async () =>
-    (await call<ContainerDetailsDto>('GET', `/api/v1/servers/${serverId}/containers/${name}`, owner.accessToken)).body.state;
+  const stateViaApi = async () => (await asOwner<ContainerDetailsDto>('GET', `/api/v1/servers/${serverId}/containers/${name}`)).body.state;
 
   it('stops and starts a container from the server’s Containers tab, and follows its logs', async () => {
     const { stack, browser } = running();

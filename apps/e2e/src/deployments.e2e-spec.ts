@@ -1,23 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import {
-  type GitFixture,
-  type SignedIn,
-  allLogLines,
-  createApplication,
-  createGitFixture,
-  createOwner,
-  getThroughProxy,
-  ownerCaller,
-  readyTestServer,
-  sampleAppFiles,
-  waitFor,
-} from '@zpanel/testing';
+import { type GitFixture, allLogLines, createApplication, createGitFixture, proxyAnswer, readyTestServer, sampleAppFiles } from '@zpanel/testing';
 import type { Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
   email: 'dana@example.com',
@@ -95,16 +83,10 @@ const shownLogLines = (page: Page) => page.getByTestId('deployment-log-lines').l
 describe('Deployments in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
   const domain = `sample-${randomBytes(3).toString('hex')}.ui-e2e.test`;
-  let owner: SignedIn;
+  const { asOwner } = useOwner(running, OWNER);
   let repo: GitFixture;
-  const asOwner = ownerCaller(
-    () => running().stack,
-    () => owner,
-  );
 
   beforeAll(async () => {
-    const { stack } = running();
-    owner = await createOwner(stack.baseUrl, OWNER);
     repo = await createGitFixture('sample');
     await repo.commit(sampleAppFiles('v1'), 'v1');
     // Registering a server in the UI has its own test (servers.e2e-spec.ts).
@@ -116,15 +98,7 @@ describe('Deployments in the browser', () => {
   });
 
   /** What the application's domain answers through the server's proxy, once it answers `expected`. */
-  const appAnswers = (expected: string) =>
-    waitFor(
-      async () => {
-        const answer = await getThroughProxy(running().stack.proxyHttpPort, domain).catch(() => undefined);
-        return answer?.status === 200 && answer.body === expected ? answer : undefined;
-      },
-      30_000,
-      `http://${domain}/ to answer ${expected} through the proxy`,
-    );
+  const appAnswers = (expected: string) => proxyAnswer(running().stack.proxyHttpPort, domain, { body: expected, timeoutMs: 30_000 });
 
   it('creates a project and an application, deploys it with the log live to success, serves it on its domain, redeploys and rolls back', async () => {
     const { stack, browser } = running();

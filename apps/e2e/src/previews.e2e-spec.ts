@@ -1,50 +1,21 @@
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import {
-  type GitFixture,
-  type SignedIn,
-  createApplication,
-  createGitFixture,
-  createOwner,
-  getThroughProxy,
-  ownerCaller,
-  pullRequestDelivery,
-  readyTestServer,
-  sampleAppFiles,
-  webhookHeaders,
-} from '@zpanel/testing';
+import { getThroughProxy, pullRequestDelivery, sampleAppFiles, useGitApplication, webhookHeaders } from '@zpanel/testing';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = { email: 'pia@example.com', name: 'Pia Previews', password: 'correct horse battery staple', teamName: 'Previews' };
 const DEPLOY_TIMEOUT_MS = 150_000;
 
 describe('Preview deployments in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let applicationId: string;
+  const { asOwner } = useOwner(running, OWNER);
+  const sample = useGitApplication({ asOwner }, 'previewed-ui', sampleAppFiles('main'), { name: 'previewed-ui', gitBranch: 'main' });
   let secret: string;
-  const asOwner = ownerCaller(
-    () => running().stack,
-    () => owner,
-  );
 
   beforeAll(async () => {
-    const { stack } = running();
-    owner = await createOwner(stack.baseUrl, OWNER);
-    repo = await createGitFixture('previewed-ui');
-    await repo.commit(sampleAppFiles('main'), 'main');
-    const server = await readyTestServer(asOwner);
-    applicationId = (
-      await createApplication(asOwner, server.id, { name: 'previewed-ui', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 })
-    ).id;
-    secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${applicationId}/webhook-secret`)).body.webhookSecret;
-  }, 90_000);
-
-  afterAll(async () => {
-    await repo?.close();
+    secret = (await asOwner<{ webhookSecret: string }>('POST', `/api/v1/applications/${sample.app.id}/webhook-secret`)).body.webhookSecret;
   });
 
   it('turns previews on in the Previews tab; an opened pull request shows up, deploys to its address through Caddy, and Remove takes it away', async () => {
@@ -53,7 +24,7 @@ describe('Preview deployments in the browser', () => {
     await inFreshContext(browser, { baseURL: stack.baseUrl, testName: 'previews: enable, open, remove' }, async ({ page, problems }) => {
       page.context().setDefaultTimeout(10_000);
       await signIn(page, OWNER);
-      await page.goto(`/applications/${applicationId}/previews`);
+      await page.goto(`/applications/${sample.app.id}/previews`);
 
       await page.getByTestId('previews-empty').waitFor();
       await page.getByRole('checkbox', { name: 'Deploy previews of pull requests' }).check();
@@ -64,9 +35,9 @@ describe('Preview deployments in the browser', () => {
       await page.getByRole('button', { name: 'Save preview settings' }).click();
       await page.getByText('Saved.').first().waitFor();
 
-      const head = await repo.pullRequest('refs/pull/31/head', sampleAppFiles('pr31'), 'pr 31');
+      const head = await sample.repo.pullRequest('refs/pull/31/head', sampleAppFiles('pr31'), 'pr 31');
       const { payload, event } = pullRequestDelivery('github', {
-        repoUrl: repo.url,
+        repoUrl: sample.repo.url,
         number: 31,
         action: 'opened',
         headSha: head,
@@ -114,7 +85,7 @@ describe('Preview deployments in the browser', () => {
       await page.getByTestId('previews-empty').waitFor();
       await eventually(async () => expect((await getThroughProxy(stack.proxyHttpPort, `pr-31.${previewDomain}`)).status).not.toBe(200), 20_000, 250);
       // The one refused save above, on purpose.
-      const refusedSave = { method: 'PATCH', path: `/api/v1/applications/${applicationId}`, status: 400 };
+      const refusedSave = { method: 'PATCH', path: `/api/v1/applications/${sample.app.id}`, status: 400 };
       expect(describeProblems(problems, [SIGNED_OUT_REFRESH, refusedSave])).toEqual([]);
     });
   });

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import { createOwner, testSshTarget } from '@zpanel/testing';
+import { testSshTarget } from '@zpanel/testing';
 import type { Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
+import { addPastedKey, fillServerAddress } from './support/server-wizard';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
   email: 'mia@example.com',
@@ -27,9 +28,7 @@ async function newestCpuSample(page: Page): Promise<string | undefined> {
 describe('Server metrics in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
 
-  beforeAll(async () => {
-    await createOwner(running().stack.baseUrl, OWNER);
-  });
+  useOwner(running, OWNER);
 
   it('checks a server every 5 s and charts each new sample as it arrives, without a reload', async () => {
     const { stack, browser } = running();
@@ -46,15 +45,9 @@ describe('Server metrics in the browser', () => {
         await page.getByRole('button', { name: 'Add your first server' }).click();
 
         const wizard = page.getByRole('dialog', { name: 'Add server' });
-        await wizard.getByLabel('Paste a private key').check();
-        await wizard.getByLabel('Key name', { exact: true }).fill('test sshd');
-        await wizard.getByLabel('Private key', { exact: true }).fill(privateKey);
-        await wizard.getByRole('button', { name: 'Add key' }).click();
+        await addPastedKey(wizard, privateKey);
         await wizard.getByRole('button', { name: 'Next' }).click();
-        await wizard.getByLabel('Name', { exact: true }).fill('metered');
-        await wizard.getByLabel('Host', { exact: true }).fill(target.host);
-        await wizard.getByLabel('Port', { exact: true }).fill(String(target.port));
-        await wizard.getByLabel('User', { exact: true }).fill(target.username);
+        await fillServerAddress(wizard, 'metered', target);
         await wizard.getByLabel('Check interval (seconds, optional)').fill('5');
         await wizard.getByRole('button', { name: 'Add and validate' }).click();
         await eventually(async () => expect(await textOf(wizard.getByTestId('validation-status'))).toBe('metered is ready.'), 20_000);

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import { createOwner, testSshTarget } from '@zpanel/testing';
+import { testSshTarget } from '@zpanel/testing';
 import type { Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
+import { addPastedKey, fillServerAddress } from './support/server-wizard';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 async function textOf(locator: Locator): Promise<string> {
   return (await locator.textContent({ timeout: 2_000 })) ?? '';
@@ -25,9 +26,7 @@ const OWNER: CreateOwnerRequest = {
 describe('Servers in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
 
-  beforeAll(async () => {
-    await createOwner(running().stack.baseUrl, OWNER);
-  });
+  useOwner(running, OWNER);
 
   it('adds a server with a pasted key, validates it to ready and shows its host key', async () => {
     const { stack, browser } = running();
@@ -42,17 +41,11 @@ describe('Servers in the browser', () => {
       await page.getByRole('button', { name: 'Add your first server' }).click();
 
       const wizard = page.getByRole('dialog', { name: 'Add server' });
-      await wizard.getByLabel('Paste a private key').check();
-      await wizard.getByLabel('Key name', { exact: true }).fill('test sshd');
-      await wizard.getByLabel('Private key', { exact: true }).fill(privateKey);
-      await wizard.getByRole('button', { name: 'Add key' }).click();
+      await addPastedKey(wizard, privateKey);
       await eventually(async () => expect(await textOf(wizard.getByTestId('new-ssh-public-key'))).toMatch(/^ssh-/));
       await wizard.getByRole('button', { name: 'Next' }).click();
 
-      await wizard.getByLabel('Name', { exact: true }).fill('test-sshd');
-      await wizard.getByLabel('Host', { exact: true }).fill(target.host);
-      await wizard.getByLabel('Port', { exact: true }).fill(String(target.port));
-      await wizard.getByLabel('User', { exact: true }).fill(target.username);
+      await fillServerAddress(wizard, 'test-sshd', target);
       await wizard.getByRole('button', { name: 'Add and validate' }).click();
 
       await eventually(async () => expect(await textOf(wizard.getByTestId('validation-status'))).toBe('test-sshd is ready.'), 20_000);

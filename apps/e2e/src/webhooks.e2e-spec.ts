@@ -1,21 +1,10 @@
 import type { CreateOwnerRequest } from '@zpanel/contracts';
-import {
-  type GitFixture,
-  type SignedIn,
-  createApplication,
-  createGitFixture,
-  createOwner,
-  ownerCaller,
-  pushPayload,
-  readyTestServer,
-  sampleAppFiles,
-  webhookHeaders,
-} from '@zpanel/testing';
+import { pushPayload, sampleAppFiles, useGitApplication, webhookHeaders } from '@zpanel/testing';
 import type { Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
-import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = { email: 'wes@example.com', name: 'Wes Webhooks', password: 'correct horse battery staple', teamName: 'Hooks' };
 const DEPLOY_TIMEOUT_MS = 150_000;
@@ -24,29 +13,8 @@ const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readTe
 
 describe('Webhooks in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
-  let owner: SignedIn;
-  let repo: GitFixture;
-  let head: string;
-  let applicationId: string;
-  const asOwner = ownerCaller(
-    () => running().stack,
-    () => owner,
-  );
-
-  beforeAll(async () => {
-    const { stack } = running();
-    owner = await createOwner(stack.baseUrl, OWNER);
-    repo = await createGitFixture('hooked-ui');
-    head = await repo.commit(sampleAppFiles('v1'), 'v1');
-    const server = await readyTestServer(asOwner);
-    applicationId = (
-      await createApplication(asOwner, server.id, { name: 'hooked-ui', buildPack: 'dockerfile', gitUrl: repo.url, gitBranch: 'main', port: 8080 })
-    ).id;
-  }, 90_000);
-
-  afterAll(async () => {
-    await repo?.close();
-  });
+  const { asOwner } = useOwner(running, OWNER);
+  const sample = useGitApplication({ asOwner }, 'hooked-ui', sampleAppFiles('v1'), { name: 'hooked-ui', gitBranch: 'main' });
 
   it('copies the webhook URL and a new secret from the application page; a delivery signed with them shows in the log and its deployment streams live to success', async () => {
     const { stack, browser } = running();
@@ -56,7 +24,7 @@ describe('Webhooks in the browser', () => {
       async ({ page, problems }) => {
         page.context().setDefaultTimeout(10_000);
         await signIn(page, OWNER);
-        await page.goto(`/applications/${applicationId}/webhooks`);
+        await page.goto(`/applications/${sample.app.id}/webhooks`);
 
         await page.getByRole('button', { name: 'Copy GitHub URL' }).click();
         const url = await eventually(async () => {
@@ -75,7 +43,7 @@ describe('Webhooks in the browser', () => {
           return copied;
         });
 
-        const body = JSON.stringify(pushPayload('github', { repoUrl: repo.url, branch: 'main', after: head, message: 'Ship it' }));
+        const body = JSON.stringify(pushPayload('github', { repoUrl: sample.repo.url, branch: 'main', after: sample.head, message: 'Ship it' }));
         const res = await fetch(url, { method: 'POST', headers: webhookHeaders('github', body, secret), body });
         expect(res.status).toBe(202);
 

@@ -1,4 +1,5 @@
-import { type Stack, startStack } from '@zpanel/testing';
+import type { CreateOwnerRequest } from '@zpanel/contracts';
+import { type OwnerCall, type SignedIn, type Stack, createOwner, ownerCaller, startStack } from '@zpanel/testing';
 import type { Browser } from 'playwright-core';
 import type { ExpectedFailure } from './browser';
 import { launchChromium } from './browser';
@@ -30,5 +31,27 @@ export function useStackAndBrowser(options: Parameters<typeof startStack>[0] = {
   return () => {
     if (!stack || !browser) throw new Error('the stack or the browser did not start (see the beforeAll error)');
     return { stack, browser };
+  };
+}
+
+/**
+ * For a describe block, after useStackAndBrowser: creates the instance owner `request` describes on the
+ * stack before the block's tests. `owner` is their API session (read it inside hooks and tests);
+ * `asOwner` calls the API as them, in their team, for setup no test clicks through.
+ */
+export function useOwner(running: () => { stack: Stack }, request: CreateOwnerRequest): { readonly owner: SignedIn; asOwner: OwnerCall } {
+  let owner: SignedIn | undefined;
+  const current = () => {
+    if (!owner) throw new Error('the owner was not created (see the beforeAll error)');
+    return owner;
+  };
+  beforeAll(async () => {
+    owner = await createOwner(running().stack.baseUrl, request);
+  });
+  return {
+    get owner() {
+      return current();
+    },
+    asOwner: ownerCaller(() => running().stack, current),
   };
 }

@@ -21,13 +21,14 @@ export type GitApplicationSettings = Partial<Omit<CreateApplicationRequest, 'env
 export const QUICK_HTTP_HEALTH_CHECK = { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 } as const;
 
 /**
- * For a describe block, after the block's useOwnedStack({ worker: true }): a git repository named
+ * For a describe block, after the block's useOwnedStack({ worker: true }) (or a browser suite's
+ * stack with a worker and its owner): a git repository named
  * `repository` with `files` committed, the test server ready, and an application on it that builds
  * from the repository. The repository's server is closed after the block. Read the fields inside
  * hooks and tests only.
  */
 export function useGitApplication(
-  suite: OwnedStack,
+  suite: Pick<OwnedStack, 'asOwner'>,
   repository: string,
   files: Record<string, string>,
   /** A function when they depend on the stack (a domain under its namespace). */
@@ -47,7 +48,8 @@ export function useGitApplication(
       ...(typeof settings === 'function' ? settings() : settings),
     });
     made = { repo, head, server, app };
-  });
+    // Validating the test server alone may take a minute on a loaded machine.
+  }, 90_000);
   afterAll(() => repo?.close());
   const current = () => {
     if (!made) throw new Error('the application was not set up (see the beforeAll error)');

@@ -15,3 +15,4 @@ export * from './webhook-payloads';
 export * from './owned-stack';
 export * from './test-containers';
 export * from './git-application';
+export * from './bench';

@@ -38,6 +38,38 @@ function repoParts(repoUrl: string): { host: string; fullName: string; name: str
   };
 }
 
+type Parts = ReturnType<typeof repoParts>;
+
+/** A GitHub (or Gitea) repository's names and URLs, as its deliveries carry them. */
+function githubRepositoryNames(r: Parts, repoUrl: string) {
+  return {
+    name: r.name,
+    full_name: r.fullName,
+    html_url: r.web,
+    url: r.web,
+    git_url: `git://${r.host}/${r.fullName}.git`,
+    ssh_url: r.ssh,
+    clone_url: repoUrl,
+  };
+}
+
+/** A Gitea owner: GitHub's login, and Gitea's own username. */
+const giteaOwner = (r: Parts) => ({ id: 1, login: r.owner, username: r.owner });
+
+/** The `project` of a GitLab delivery. */
+function gitlabProject(r: Parts, repoUrl: string) {
+  return {
+    id: 15,
+    name: r.name,
+    web_url: r.web,
+    git_ssh_url: r.ssh,
+    git_http_url: repoUrl,
+    namespace: r.owner,
+    path_with_namespace: r.fullName,
+    default_branch: 'main',
+  };
+}
+
 function githubLike(spec: PushSpec): Record<string, unknown> {
   const r = repoParts(spec.repoUrl);
   const commit = {
@@ -67,15 +99,9 @@ function githubLike(spec: PushSpec): Record<string, unknown> {
     repository: {
       id: 186853002,
       node_id: 'MDEwOlJlcG9zaXRvcnkxODY4NTMwMDI=',
-      name: r.name,
-      full_name: r.fullName,
+      ...githubRepositoryNames(r, spec.repoUrl),
       private: false,
       owner: { login: r.owner, id: 21031067, type: 'User' },
-      html_url: r.web,
-      url: r.web,
-      git_url: `git://${r.host}/${r.fullName}.git`,
-      ssh_url: r.ssh,
-      clone_url: spec.repoUrl,
       default_branch: 'main',
     },
     pusher: { name: author.username, email: author.email },
@@ -111,7 +137,7 @@ export function giteaPushPayload(spec: PushSpec): Record<string, unknown> {
   return {
     ...payload,
     total_commits: 1,
-    repository: { ...repository, owner: { id: 1, login: repoParts(spec.repoUrl).owner, username: repoParts(spec.repoUrl).owner } },
+    repository: { ...repository, owner: giteaOwner(repoParts(spec.repoUrl)) },
   };
 }
 
@@ -128,16 +154,7 @@ export function gitlabPushPayload(spec: PushSpec): Record<string, unknown> {
     modified: spec.modified ?? ['index.html'],
     removed: spec.removed ?? [],
   };
-  const project = {
-    id: 15,
-    name: r.name,
-    web_url: r.web,
-    git_ssh_url: r.ssh,
-    git_http_url: spec.repoUrl,
-    namespace: r.owner,
-    path_with_namespace: r.fullName,
-    default_branch: 'main',
-  };
+  const project = gitlabProject(r, spec.repoUrl);
   return {
     object_kind: 'push',
     event_name: 'push',
@@ -271,16 +288,7 @@ export function githubPullRequestPayload(spec: PullRequestSpec): Json {
   const byAction = examples.find((e) => e.name === 'pull_request')?.examples ?? [];
   const example = structuredClone(byAction.find((e) => e.action === spec.action) ?? byAction.find((e) => e.action === 'opened')) as Json;
   const r = repoParts(spec.repoUrl);
-  const repository = {
-    ...(example.repository as Json),
-    name: r.name,
-    full_name: r.fullName,
-    html_url: r.web,
-    url: r.web,
-    clone_url: spec.repoUrl,
-    ssh_url: r.ssh,
-    git_url: `git://${r.host}/${r.fullName}.git`,
-  };
+  const repository = { ...(example.repository as Json), ...githubRepositoryNames(r, spec.repoUrl) };
   const pr = example.pull_request as Json;
   const head = pr.head as Json;
   const base = pr.base as Json;
@@ -312,7 +320,7 @@ export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
     html_url: r.web,
     clone_url: spec.repoUrl,
     ssh_url: r.ssh,
-    owner: { id: 1, login: r.owner, username: r.owner },
+    owner: giteaOwner(r),
   };
   const headRepo = spec.fork ? { ...repository, id: 99, full_name: `someone-else/${r.name}`, fork: true } : repository;
   return {
@@ -343,16 +351,7 @@ export function giteaPullRequestPayload(spec: PullRequestSpec): Json {
 /** A GitLab "Merge Request Hook" delivery as GitLab documents it. */
 export function gitlabMergeRequestPayload(spec: PullRequestSpec): Json {
   const r = repoParts(spec.repoUrl);
-  const project = {
-    id: 15,
-    name: r.name,
-    web_url: r.web,
-    git_ssh_url: r.ssh,
-    git_http_url: spec.repoUrl,
-    namespace: r.owner,
-    path_with_namespace: r.fullName,
-    default_branch: 'main',
-  };
+  const project = gitlabProject(r, spec.repoUrl);
   return {
     object_kind: 'merge_request',
     event_type: 'merge_request',
