@@ -22,7 +22,7 @@ export function setUpBenchEnvironment(kind = 'bench'): void {
   });
 }
 
-/** Deletes every Redis key whose name starts with `prefix` (a bench run's own). */
+/** Deletes every Redis key whose name starts with `prefix` (a test or bench run's own). */
 export async function deleteRedisKeys(prefix: string, redisUrl = process.env.REDIS_URL as string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
