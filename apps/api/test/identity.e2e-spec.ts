@@ -11,18 +11,20 @@ import {
   type TeamMembershipDto,
 } from '@zpanel/contracts';
 import { deriveKey, signJwt } from '@zpanel/core';
-import { DEFAULT_OWNER, type Stack, createOwner, signIn, startStack } from '@zpanel/testing';
+import { DEFAULT_OWNER, type Stack, signIn, startStack } from '@zpanel/testing';
+
+// One fresh stack for the file (its first run is tested), behind a trusted proxy: a request without
+// X-Forwarded-For keeps its own address, so only the last suite, which sends the header, sees a difference.
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { TRUST_PROXY: '1' } });
+});
+afterAll(() => stack?.stop());
 
 /** First run, sessions, password changes, teams and brute-force limits, against the built API. */
 describe('identity (built api)', () => {
-  let stack: Stack;
   /** Every response body of the suite, scanned at the end for secrets that must never leave the server. */
   const bodies: string[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack?.stop());
 
   const call = async (method: string, path: string, options: { body?: unknown; token?: string; cookie?: string } = {}) => {
     const headers: Record<string, string> = {};
@@ -276,14 +278,10 @@ describe('identity (built api)', () => {
 });
 
 describe('client address behind a trusted proxy (TRUST_PROXY=1, built api)', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ env: { TRUST_PROXY: '1' } });
-  });
-  afterAll(() => stack?.stop());
-
   it('takes the address the trusted proxy saw (the rightmost X-Forwarded-For hop), not the leftmost one the client wrote', async () => {
-    const owner = await createOwner(stack.baseUrl);
+    const { accessToken } = await signIn(stack.baseUrl, DEFAULT_OWNER);
+    const me = (await (await fetch(`${stack.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } })).json()) as MeResponse;
+    const owner = { accessToken, teamId: me.teams[0].teamId };
     const login = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.66, 198.51.100.7' },

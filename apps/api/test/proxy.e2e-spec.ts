@@ -27,6 +27,17 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
   /** Waits until `host` answers `status` (and `body`, when given) through the proxy. */
   const answers = (host: string, status: number, body?: string) => proxyAnswer(suite.stack.proxyHttpPort, host, { status, body });
+  /** Asks for an application of the local busybox image on the test server, on port 8080, with `domains`. */
+  const createImageApp = <T>(name: string, domains: unknown[]) =>
+    asOwner<T>('POST', '/api/v1/applications', {
+      environmentId,
+      serverId,
+      name,
+      buildPack: 'image',
+      imageReference: 'zpanel-test/busybox:latest',
+      port: 8080,
+      domains,
+    });
   /** Config loads Caddy logged (on stderr): each is one reload. */
   const loads = () => {
     const logs = spawnSync('docker', ['logs', proxy], { encoding: 'utf8' });
@@ -55,15 +66,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
   });
 
   it('routes an application’s domains when it is created, re-routes when they, the port or the name change, and stops when it is deleted', async () => {
-    const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
-      environmentId,
-      serverId,
-      name: 'web',
-      buildPack: 'image',
-      imageReference: 'zpanel-test/busybox:latest',
-      port: 8080,
-      domains: [domain('web')],
-    });
+    const created = await createImageApp<ApplicationDto>('web', [domain('web')]);
     expect(created.status).toBe(201);
     const appId = created.body.id;
     // Stands in for the app's deployed container: on the network under the app's alias, two ports.
@@ -119,15 +122,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
 
   it('refuses a second server for the same Docker host (another team, another name for it): the first keeps its routes and is not named', async () => {
     const ns = suite.stack.dockerNamespace;
-    const created = await asOwner<ApplicationDto>('POST', '/api/v1/applications', {
-      environmentId,
-      serverId,
-      name: 'shared',
-      buildPack: 'image',
-      imageReference: 'zpanel-test/busybox:latest',
-      port: 8080,
-      domains: [domain('shared')],
-    });
+    const created = await createImageApp<ApplicationDto>('shared', [domain('shared')]);
     expect(created.status).toBe(201);
     const container = `${ns}-shared-stand-in`;
     dockerCli(
@@ -197,15 +192,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     const canary = `/tmp/zp-proxy-e2e-canary-${run}`;
     const [configBefore, loadsBefore] = [appliedConfig(), loads()];
     for (const payload of injectionPayloads(canary)) {
-      const r = await asOwner<ProblemDetails>('POST', '/api/v1/applications', {
-        environmentId,
-        serverId,
-        name: 'evil',
-        buildPack: 'image',
-        imageReference: 'zpanel-test/busybox:latest',
-        port: 8080,
-        domains: [payload],
-      });
+      const r = await createImageApp<ProblemDetails>('evil', [payload]);
       expect(r.status).toBe(400);
       expect([...new Set((r.body.errors ?? []).map((e) => e.field.replace(/\.\d+$|\[\d+\]$/, '')))]).toEqual(['domains']);
     }
