@@ -69,5 +69,7 @@ for (const r of rows) {
 const sum = (key) => rows.reduce((n, r) => n + (typeof r[key] === 'number' ? r[key] : 0), 0);
 const failedLevels = rows.filter((r) => !r.ok).map((r) => r.stage);
 if (failedLevels.length) console.log(`\nfailed levels: ${failedLevels.join(', ')}`);
+const totalSeconds = rows.reduce((n, r) => n + Number(r.seconds), 0);
+console.log(`${'total'.padEnd(13)} ${''.padEnd(7)} ${''.padStart(6)}  ${''.padStart(6)}  ${''.padStart(7)}  ${totalSeconds.toFixed(1).padStart(7)}`);
 console.log(`\ntests: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exit(failedLevels.length ? 1 : 0);
