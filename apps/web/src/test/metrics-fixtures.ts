@@ -1,24 +1,22 @@
 import type { AlertEventDto, AlertRuleDto, MetricsRange, ServerMetricSampleDto, ServerMetricsDto } from '@zpanel/contracts';
+import { fixture } from './fixture';
 
 const GB = 1024 ** 3;
 
 /** Test data for the metrics specs. */
-export function aSample(overrides: Partial<ServerMetricSampleDto> = {}): ServerMetricSampleDto {
-  return {
-    ts: new Date(Date.now() - 60_000).toISOString(),
-    reachable: true,
-    cpuPercent: 12.5,
-    memoryUsedBytes: 2 * GB,
-    memoryTotalBytes: 8 * GB,
-    diskUsedBytes: 30 * GB,
-    diskTotalBytes: 100 * GB,
-    load1: 0.42,
-    load5: 0.38,
-    load15: 0.3,
-    containers: [],
-    ...overrides,
-  };
-}
+export const aSample = fixture<ServerMetricSampleDto>(() => ({
+  ts: new Date(Date.now() - 60_000).toISOString(),
+  reachable: true,
+  cpuPercent: 12.5,
+  memoryUsedBytes: 2 * GB,
+  memoryTotalBytes: 8 * GB,
+  diskUsedBytes: 30 * GB,
+  diskTotalBytes: 100 * GB,
+  load1: 0.42,
+  load5: 0.38,
+  load15: 0.3,
+  containers: [],
+}));
 
 /** `count` samples `stepSeconds` apart, the newest `endsAgoMs` before now. */
 export function someSamples(count: number, stepSeconds = 60, endsAgoMs = 60_000): ServerMetricSampleDto[] {
@@ -32,34 +30,28 @@ export function aMetrics(points: ServerMetricSampleDto[], range: MetricsRange = 
   return { serverId: 'server-1', range, resolutionSeconds, points };
 }
 
-export function anAlert(overrides: Partial<AlertEventDto> = {}): AlertEventDto {
-  return {
-    id: 'alert-1',
-    serverId: 'server-1',
-    ruleId: 'rule-1',
-    metric: 'disk',
-    operator: '>',
-    threshold: 80,
-    state: 'open',
-    value: 83,
-    message: 'Disk 83 % > 80 % on web-1',
-    openedAt: new Date(Date.now() - 600_000).toISOString(),
-    resolvedAt: null,
-    ...overrides,
-  };
-}
+export const anAlert = fixture<AlertEventDto>(() => ({
+  id: 'alert-1',
+  serverId: 'server-1',
+  ruleId: 'rule-1',
+  metric: 'disk',
+  operator: '>',
+  threshold: 80,
+  state: 'open',
+  value: 83,
+  message: 'Disk 83 % > 80 % on web-1',
+  openedAt: new Date(Date.now() - 600_000).toISOString(),
+  resolvedAt: null,
+}));
 
-export function aRule(overrides: Partial<AlertRuleDto> = {}): AlertRuleDto {
-  return {
-    id: 'rule-1',
-    serverId: 'server-1',
-    metric: 'disk',
-    operator: '>',
-    threshold: 80,
-    durationSeconds: 0,
-    enabled: true,
-    createdAt: '2026-01-05T10:00:00.000Z',
-    updatedAt: '2026-01-05T10:00:00.000Z',
-    ...overrides,
-  };
-}
+export const aRule = fixture<AlertRuleDto>(() => ({
+  id: 'rule-1',
+  serverId: 'server-1',
+  metric: 'disk',
+  operator: '>',
+  threshold: 80,
+  durationSeconds: 0,
+  enabled: true,
+  createdAt: '2026-01-05T10:00:00.000Z',
+  updatedAt: '2026-01-05T10:00:00.000Z',
+}));
