@@ -1,9 +1,9 @@
 import type { ContainerDetailsDto, CreateOwnerRequest } from '@zpanel/contracts';
 import { addTestServer, removeTestContainers, runTestContainer } from '@zpanel/testing';
-import type { Locator } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
@@ -12,10 +12,6 @@ const OWNER: CreateOwnerRequest = {
   password: 'correct horse battery staple',
   teamName: 'Platform',
 };
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
 
 describe('Containers in the browser', () => {
   const running = useStackAndBrowser({ worker: true });

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
 import { type GitFixture, allLogLines, createApplication, createGitFixture, proxyAnswer, readyTestServer, sampleAppFiles } from '@zpanel/testing';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
@@ -16,14 +17,6 @@ const OWNER: CreateOwnerRequest = {
 
 /** Builds, health checks and switches of a real deployment: generous, the machine has 2 cores. */
 const DEPLOY_TIMEOUT_MS = 150_000;
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
-
-async function expectPageTitle(page: Page, title: string): Promise<void> {
-  await eventually(async () => expect(await textOf(page.getByTestId('page-title'))).toBe(title));
-}
 
 /** Waits on the open deployment page until its live log says the deployment ended, and returns how. */
 async function liveOutcome(page: Page): Promise<string> {

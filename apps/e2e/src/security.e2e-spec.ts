@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type CreateOwnerRequest, ErrorCode, type Paginated, type TeamMemberDto } from '@zpanel/contracts';
 import { createOwner, type SignedIn, type Stack } from '@zpanel/testing';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { fillLogin, signIn } from './support/auth';
 import { type BrowserSession, describeProblems, type ExpectedFailure, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 import { totpAt, totpTimeStep } from './support/totp';
 
@@ -17,14 +18,6 @@ const OWNER: CreateOwnerRequest = {
 
 /** With 2FA on, the password alone is answered 401 `two_factor_required`: the page then asks for a code. */
 const CODE_REQUIRED: ExpectedFailure = { method: 'POST', path: '/api/v1/auth/login', status: 401 };
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
-
-async function expectPageTitle(page: Page, title: string): Promise<void> {
-  await eventually(async () => expect(await textOf(page.getByTestId('page-title'))).toBe(title));
-}
 
 async function openFromSidebar(page: Page, link: string, title: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
 import { testSshTarget } from '@zpanel/testing';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { addPastedKey, fillServerAddress } from './support/server-wizard';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
 
 const OWNER: CreateOwnerRequest = {
@@ -14,10 +15,6 @@ const OWNER: CreateOwnerRequest = {
   password: 'correct horse battery staple',
   teamName: 'Platform',
 };
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
 
 /** The time of the newest CPU sample the chart shows, or undefined while it has none. */
 async function newestCpuSample(page: Page): Promise<string | undefined> {

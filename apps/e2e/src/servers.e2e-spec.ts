@@ -1,20 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { CreateOwnerRequest } from '@zpanel/contracts';
 import { testSshTarget } from '@zpanel/testing';
-import type { Locator, Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { addPastedKey, fillServerAddress } from './support/server-wizard';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
-
-async function expectPageTitle(page: Page, title: string): Promise<void> {
-  await eventually(async () => expect(await textOf(page.getByTestId('page-title'))).toBe(title));
-}
 
 const OWNER: CreateOwnerRequest = {
   email: 'sam@example.com',

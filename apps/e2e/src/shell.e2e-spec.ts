@@ -9,17 +9,14 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import type { Stack } from '@zpanel/testing';
-import type { Locator, Page, WebSocket } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { apiAccessToken, fillLogin, OWNER, signIn } from './support/auth';
 import { describeProblems, inFreshContext, type BrowserSession, type ExpectedFailure } from './support/browser';
 import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
 
 /** The visible text of `locator`, failing fast (inside `eventually`) while it is not rendered yet. */
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
-
 /** This machine's hostname, as the worker reports it, for use inside a RegExp. */
 const HOST_PATTERN = hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -31,10 +28,6 @@ async function expectSocketConnected(page: Page): Promise<void> {
   await eventually(async () =>
     expect(await page.getByTestId('socket-status').getAttribute('title', { timeout: 2_000 })).toBe('Live updates: connected'),
   );
-}
-
-async function expectPageTitle(page: Page, title: string): Promise<void> {
-  await eventually(async () => expect(await textOf(page.getByTestId('page-title'))).toBe(title));
 }
 
 /** Path and query of the page, e.g. `/login?next=%2Fsystem`. */

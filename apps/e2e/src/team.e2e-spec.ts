@@ -1,18 +1,11 @@
 import { type CreatedInvitationResponse, type CreateOwnerRequest, Role } from '@zpanel/contracts';
 import { apiCaller, createOwner, type SignedIn, type Stack } from '@zpanel/testing';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext, type BrowserSession, type ExpectedFailure } from './support/browser';
 import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
 import { SIGNED_OUT_REFRESH, useStackAndBrowser } from './support/stack-and-browser';
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.textContent({ timeout: 2_000 })) ?? '';
-}
-
-async function expectPageTitle(page: Page, title: string): Promise<void> {
-  await eventually(async () => expect(await textOf(page.getByTestId('page-title'))).toBe(title));
-}
 
 const OWNER: CreateOwnerRequest = {
   email: 'olive@example.com',
