@@ -2,9 +2,12 @@
 // from the production barrel (index.ts) so no application bundles them.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
+import { DataSource, type EntityManager } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { withDatabaseName } from './database-url';
+import { ApplicationEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity } from './entities';
 import { runMigrationsWithLock } from './migrate';
 
 /**
@@ -52,4 +55,69 @@ export function useMigratedDatabase(name: string): { readonly source: DataSource
       return source;
     },
   };
+}
+
+export interface SeededTeam {
+  teamId: string;
+  keyId: string;
+  serverId: string;
+}
+
+/**
+ * A team with an SSH key and a server, written straight to the database for a test that needs the
+ * rows, not the API. `privateKey` gives the key's stored private key from its id (sealed for its row,
+ * `box.seal(pem, sshKeyAad(id))`, for a test that connects; a placeholder by default); `server`
+ * overrides the server's columns (where it is, its status).
+ */
+export async function seedTeamWithServer(
+  db: DataSource | EntityManager,
+  options: { team?: string; privateKey?: (keyId: string) => string; server?: Partial<ServerEntity> } = {},
+): Promise<SeededTeam> {
+  const teamId = (await db.getRepository(TeamEntity).save({ name: options.team ?? 'seeded' })).id;
+  const keyId = randomUUID();
+  await db.getRepository(SshKeyEntity).insert({
+    id: keyId,
+    teamId,
+    name: 'k',
+    type: 'ssh-ed25519',
+    privateKey: options.privateKey?.(keyId) ?? 'p',
+    publicKey: 'x',
+    fingerprint: 'x',
+  });
+  const server = { teamId, name: 's', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', ...options.server };
+  const serverId = (await db.getRepository(ServerEntity).save(server)).id;
+  return { teamId, keyId, serverId };
+}
+
+/**
+ * A project, its production environment and in it an application of an image on the seeded server,
+ * with the defaults the API gives one; `application` overrides its columns.
+ */
+export async function seedApplication(
+  db: DataSource | EntityManager,
+  team: Pick<SeededTeam, 'teamId' | 'serverId'>,
+  application: Partial<ApplicationEntity> = {},
+): Promise<ApplicationEntity> {
+  const { teamId, serverId } = team;
+  const projectId = (await db.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
+  const environmentId = (await db.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+  return db.getRepository(ApplicationEntity).save({
+    ...APPLICATION_DEFAULTS,
+    teamId,
+    projectId,
+    environmentId,
+    serverId,
+    name: 'web',
+    description: '',
+    buildPack: 'image' as const,
+    gitUrl: null,
+    gitBranch: null,
+    deployKeyId: null,
+    buildTarget: null,
+    imageReference: 'zpanel-test/busybox',
+    port: 8080,
+    cpuLimit: null,
+    memoryLimitMb: null,
+    ...application,
+  });
 }
