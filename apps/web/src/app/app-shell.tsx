@@ -1,5 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
-import { AuditLogIcon, KeyIcon, LogoIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
+import { AuditLogIcon, Brand, KeyIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth';
 import { ApiStatus, useSystemEvents } from '../features/system';
@@ -32,12 +32,7 @@ export function AppShell() {
   return (
     <div className="shell" data-testid="app-shell">
       <aside className="sidebar">
-        <div className="brand">
-          <span className="brand__mark">
-            <LogoIcon />
-          </span>
-          Zpanel
-        </div>
+        <Brand className="brand" />
         <nav className="nav" aria-label="Main">
           {NAV.map(({ to, label, icon: Icon }) => (
             <NavLink key={to} to={to} end className="nav__link">

@@ -1,4 +1,4 @@
-import { LogoIcon } from './icons';
+import { Brand } from './icons';
 import { ThemeToggle } from './theme-toggle';
 
 interface AuthLayoutProps {
@@ -17,12 +17,7 @@ export function AuthLayout({ title, description, children, footer }: AuthLayoutP
         <ThemeToggle />
       </div>
       <main className="auth__main">
-        <div className="auth__brand">
-          <span className="brand__mark">
-            <LogoIcon />
-          </span>
-          Zpanel
-        </div>
+        <Brand className="auth__brand" />
         <section className="auth__card">
           <header className="auth__header">
             <h1 data-testid="page-title">{title}</h1>

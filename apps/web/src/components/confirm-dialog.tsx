@@ -1,3 +1,4 @@
+import type { Submission } from './form-actions';
 import { FormDialog } from './form-dialog';
 import './confirm-dialog.css';
 
@@ -8,9 +9,8 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   /** Shown on the button while the action runs, e.g. "Revoking…". */
   pendingLabel: string;
-  pending: boolean;
-  /** The failed attempt's error, shown above the buttons. */
-  error?: unknown;
+  /** The action: the button waits while it runs, and why it failed shows above the buttons. */
+  submission: Submission;
   onConfirm: () => void;
   onClose: () => void;
   children?: React.ReactNode;
@@ -20,6 +20,6 @@ interface ConfirmDialogProps {
  * Asks before a destructive action; focus starts on Cancel, so Enter alone does not destroy
  * anything. Stays open while the action runs and shows why it failed.
  */
-export function ConfirmDialog({ confirmLabel, pending, error, onConfirm, ...dialog }: ConfirmDialogProps) {
-  return <FormDialog {...dialog} submission={{ isPending: pending, error }} submitLabel={confirmLabel} tone="danger" onSubmit={onConfirm} />;
+export function ConfirmDialog({ confirmLabel, onConfirm, ...dialog }: ConfirmDialogProps) {
+  return <FormDialog {...dialog} submitLabel={confirmLabel} tone="danger" onSubmit={onConfirm} />;
 }

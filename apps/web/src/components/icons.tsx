@@ -136,3 +136,15 @@ export const MembersIcon = (props: IconProps) => (
     <path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14.2a6.5 6.5 0 0 1 3.5 5.8" />
   </Icon>
 );
+
+/** The product's mark and name, as the sidebar and the sign-in pages show them. */
+export function Brand({ className }: { className: string }) {
+  return (
+    <div className={className}>
+      <span className="brand__mark">
+        <LogoIcon />
+      </span>
+      Zpanel
+    </div>
+  );
+}

@@ -12,6 +12,11 @@ export function TextField({ label, hint, error, className, ...input }: TextField
   );
 }
 
+/** The password the user signs in with, asked again to confirm who they are. */
+export function PasswordField({ label = 'Password', ...input }: Omit<TextFieldProps, 'label' | 'type' | 'autoComplete'> & { label?: string }) {
+  return <TextField label={label} type="password" autoComplete="current-password" required {...input} />;
+}
+
 /** A password being chosen, with the length the API asks for said up front. */
 export function NewPasswordField({
   label = 'Password',

@@ -16,8 +16,7 @@ export function RevokeTokenDialog({ teamId, token, onClose }: RevokeTokenDialogP
       description={`Requests with “${token.name}” (${token.tokenPrefix}…) are refused from now on. This cannot be undone.`}
       confirmLabel="Revoke token"
       pendingLabel="Revoking…"
-      pending={revoke.isPending}
-      error={revoke.error}
+      submission={revoke}
       onConfirm={() => revoke.mutate(token.id, { onSuccess: onClose })}
       onClose={onClose}
     />

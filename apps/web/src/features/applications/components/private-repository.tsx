@@ -96,8 +96,7 @@ function GitHostKey({ application, teamId, writeRefusal }: Props) {
           description="Only when the provider really changed its key: the next deployment trusts whatever key the host shows and pins it."
           confirmLabel="Forget host key"
           pendingLabel="Forgetting…"
-          pending={forget.isPending}
-          error={forget.error}
+          submission={forget}
           onConfirm={() => forget.mutate(undefined, { onSuccess: () => setConfirming(false) })}
           onClose={() => setConfirming(false)}
         />

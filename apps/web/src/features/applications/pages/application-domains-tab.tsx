@@ -1,11 +1,11 @@
 import { APPLICATION_LIMITS } from '@zpanel/contracts';
 import { useState } from 'react';
 import { FormActions } from '../../../components/form-actions';
+import { DomainLinks } from '../components/domain-links';
 import { Form } from '../../../components/form';
 import { errorsByField, parseDomains, shownFields } from '../../../shared/applications/application-form';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
 import { TextAreaField } from '../../../shared/applications/components/fields';
-import { domainUrl } from '../../../shared/applications/labels';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
 import { bindText } from '../../../components/field';
 
@@ -27,17 +27,7 @@ export function ApplicationDomainsTab() {
         Point each name&apos;s DNS at the server; its proxy sends the requests to port {application.port} of the application. The application keeps
         serving while the proxy is updated.
       </p>
-      {application.domains.length > 0 && (
-        <ul className="applications__urls">
-          {application.domains.map((domain) => (
-            <li key={domain}>
-              <a href={domainUrl(domain)} target="_blank" rel="noopener noreferrer">
-                {domainUrl(domain)}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      {application.domains.length > 0 && <DomainLinks domains={application.domains} />}
       <Form className="applications__form" label="Domains" onSubmit={submit}>
         <fieldset className="applications__group" disabled={Boolean(writeRefusal)}>
           <TextAreaField

@@ -14,8 +14,9 @@ import { useLiveDeploymentStatus } from '../../../shared/deployments/live-status
 import { useLatestDeployment } from '../../../shared/deployments/queries';
 import { useServer } from '../../../shared/servers/queries';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
-import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS, domainUrl, sourceSummary } from '../../../shared/applications/labels';
+import { BUILD_PACK_LABELS, RESTART_POLICY_LABELS, sourceSummary } from '../../../shared/applications/labels';
 import { TimeAgo } from '../../../components/time-ago';
+import { DomainLinks } from '../components/domain-links';
 
 /** The application at a glance: its latest deployment (live), where it answers, what it runs. */
 export function ApplicationOverviewTab() {
@@ -60,15 +61,7 @@ export function ApplicationOverviewTab() {
             No domain yet: <Link to="domains">add one</Link> and point it at the server.
           </p>
         ) : (
-          <ul className="applications__urls" data-testid="application-urls">
-            {app.domains.map((domain) => (
-              <li key={domain}>
-                <a href={domainUrl(domain)} target="_blank" rel="noopener noreferrer">
-                  {domainUrl(domain)}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <DomainLinks domains={app.domains} testId="application-urls" />
         )}
       </section>
 

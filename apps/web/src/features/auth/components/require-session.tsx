@@ -1,11 +1,11 @@
 import { Navigate, useLocation } from 'react-router';
-import { ErrorState } from '../../../components/error-state';
 import { useSessionStore } from '../../../lib/session-store';
 import { loginPath } from '../../../shared/session/next-path';
 import { useSetupStatus } from '../../../shared/session/queries';
 import { useProactiveRefresh } from '../use-proactive-refresh';
 import { AuthLayout } from '../../../components/auth-layout';
 import { SessionLoading } from './session-root';
+import { RetryError } from '../../../components/retry-error';
 
 /** Renders `children` for a signed-in user; anyone else goes to set-up or to sign in. */
 export function RequireSession({ children }: { children: React.ReactNode }) {
@@ -23,12 +23,7 @@ function SignedOutRedirect() {
   if (setup.isError) {
     return (
       <AuthLayout title="Cannot load Zpanel">
-        <div className="form">
-          <ErrorState error={setup.error} />
-          <button type="button" className="button button--block" onClick={() => void setup.refetch()} disabled={setup.isFetching}>
-            {setup.isFetching ? 'Trying…' : 'Try again'}
-          </button>
-        </div>
+        <RetryError query={setup} />
       </AuthLayout>
     );
   }

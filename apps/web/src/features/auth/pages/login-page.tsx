@@ -2,7 +2,7 @@ import { ErrorCode, type LoginRequest } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { FormFailure } from '../../../components/form-failure';
-import { TextField, TotpCodeField } from '../../../components/text-field';
+import { PasswordField, TextField, TotpCodeField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { waitDuration } from '../../../lib/format';
 import { useSessionStore } from '../../../lib/session-store';
@@ -73,15 +73,7 @@ export function LoginPage() {
             {...bindText(email, setEmail)}
             error={fields.email}
           />
-          <TextField
-            label="Password"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            {...bindText(password, setPassword)}
-            error={fields.password}
-          />
+          <PasswordField name="password" {...bindText(password, setPassword)} error={fields.password} />
           {failure}
           <button type="submit" className="button button--block" disabled={login.isPending}>
             {login.isPending ? 'Signing in…' : 'Sign in'}

@@ -6,7 +6,7 @@ import { PageHeader } from '../../../components/page-header';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { useTextForm } from '../../../components/field';
-import { NewPasswordField, TextField } from '../../../components/text-field';
+import { NewPasswordField, PasswordField, TextField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
 import { ROLE_LABELS } from '../../../shared/teams/labels';
@@ -81,11 +81,8 @@ function ChangePasswordCard() {
     <article className="card" data-testid="change-password-card">
       <h2 className="card__title">Change password</h2>
       <form className="form form--narrow" onSubmit={submit} aria-label="Change password">
-        <TextField
+        <PasswordField
           label="Current password"
-          type="password"
-          autoComplete="current-password"
-          required
           {...bind('currentPassword')}
           error={wrongCurrent ? 'The current password is wrong.' : fields.currentPassword}
         />

@@ -1,6 +1,5 @@
 import { type CreateOwnerRequest, ErrorCode } from '@zpanel/contracts';
 import { Link, Navigate } from 'react-router';
-import { ErrorState } from '../../../components/error-state';
 import { FormFailure } from '../../../components/form-failure';
 import { Skeleton } from '../../../components/skeleton';
 import { useTextForm } from '../../../components/field';
@@ -10,6 +9,7 @@ import { useSessionStore } from '../../../lib/session-store';
 import { AuthLayout } from '../../../components/auth-layout';
 import { useCreateOwner } from '../../../shared/session/mutations';
 import { useSetupStatus } from '../../../shared/session/queries';
+import { RetryError } from '../../../components/retry-error';
 
 const TITLE = 'Create the owner account';
 const FIELDS: readonly (keyof CreateOwnerRequest)[] = ['email', 'name', 'password', 'teamName'];
@@ -25,20 +25,7 @@ export function SetupPage() {
   if (setup.data?.needsOwner === false) return <Navigate to="/login" replace />;
 
   if (setup.isPending || setup.isError) {
-    return (
-      <AuthLayout title={TITLE}>
-        {setup.isPending ? (
-          <Skeleton lines={4} />
-        ) : (
-          <div className="form">
-            <ErrorState error={setup.error} />
-            <button type="button" className="button button--block" onClick={() => void setup.refetch()} disabled={setup.isFetching}>
-              {setup.isFetching ? 'Trying…' : 'Try again'}
-            </button>
-          </div>
-        )}
-      </AuthLayout>
-    );
+    return <AuthLayout title={TITLE}>{setup.isPending ? <Skeleton lines={4} /> : <RetryError query={setup} />}</AuthLayout>;
   }
 
   const fields = fieldErrors(createOwner.error);

@@ -1,6 +1,7 @@
 import type { ContainerDto } from '@zpanel/contracts';
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import type { Submission } from '../../../components/form-actions';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { containerName } from '../labels';
@@ -9,27 +10,27 @@ import { bindText } from '../../../components/field';
 const DEFAULT_GRACE_SECONDS = 10;
 const MAX_GRACE_SECONDS = 600;
 
-interface StopDialogProps {
+/** A change to one container, asked first; `onConfirm` gets what the dialog asked for. */
+interface ContainerDialogProps<Choice> {
   container: ContainerDto;
-  pending: boolean;
-  error: unknown;
-  onStop: (timeoutSeconds: number) => void;
+  submission: Submission;
+  onConfirm: (choice: Choice) => void;
   onClose: () => void;
 }
 
 /** Stopping asks first, with the grace period Docker waits after SIGTERM before it kills. */
-export function StopContainerDialog({ container, pending, error, onStop, onClose }: StopDialogProps) {
+export function StopContainerDialog({ container, submission, onConfirm, onClose }: ContainerDialogProps<number>) {
   const [grace, setGrace] = useState(String(DEFAULT_GRACE_SECONDS));
   const [invalid, setInvalid] = useState<string>();
   const name = containerName(container);
+  const timeoutError = fieldErrors(submission.error).timeoutSeconds;
   return (
     <ConfirmDialog
       title={`Stop ${name}?`}
       description="Docker asks its main process to stop (SIGTERM) and kills it if it has not stopped after the grace period. Whatever it serves is down until it is started again."
       confirmLabel="Stop container"
       pendingLabel="Stopping…"
-      pending={pending}
-      error={fieldErrors(error).timeoutSeconds ? undefined : error}
+      submission={{ ...submission, error: timeoutError ? undefined : submission.error }}
       onConfirm={() => {
         const seconds = Number(grace);
         if (!/^\d{1,3}$/.test(grace.trim()) || seconds > MAX_GRACE_SECONDS) {
@@ -37,7 +38,7 @@ export function StopContainerDialog({ container, pending, error, onStop, onClose
           return;
         }
         setInvalid(undefined);
-        onStop(seconds);
+        onConfirm(seconds);
       }}
       onClose={onClose}
     >
@@ -46,22 +47,14 @@ export function StopContainerDialog({ container, pending, error, onStop, onClose
         inputMode="numeric"
         {...bindText(grace, setGrace)}
         hint="How long Docker waits after SIGTERM before it kills the container."
-        error={invalid ?? fieldErrors(error).timeoutSeconds}
+        error={invalid ?? timeoutError}
       />
     </ConfirmDialog>
   );
 }
 
-interface RemoveDialogProps {
-  container: ContainerDto;
-  pending: boolean;
-  error: unknown;
-  onRemove: (force: boolean) => void;
-  onClose: () => void;
-}
-
 /** Removing asks first; force also removes a running container (Docker kills it). */
-export function RemoveContainerDialog({ container, pending, error, onRemove, onClose }: RemoveDialogProps) {
+export function RemoveContainerDialog({ container, submission, onConfirm, onClose }: ContainerDialogProps<boolean>) {
   const [force, setForce] = useState(false);
   const forceId = useId();
   const name = containerName(container);
@@ -72,9 +65,8 @@ export function RemoveContainerDialog({ container, pending, error, onRemove, onC
       description="The container and its writable layer are deleted on the server. Named volumes are kept. This cannot be undone."
       confirmLabel="Remove container"
       pendingLabel="Removing…"
-      pending={pending}
-      error={error}
-      onConfirm={() => onRemove(force)}
+      submission={submission}
+      onConfirm={() => onConfirm(force)}
       onClose={onClose}
     >
       <div className="containers__force">

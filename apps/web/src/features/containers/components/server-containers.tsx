@@ -177,9 +177,8 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
       {dialog?.kind === 'stop' && (
         <StopContainerDialog
           container={dialog.container}
-          pending={change.isPending}
-          error={change.error}
-          onStop={(timeoutSeconds) =>
+          submission={change}
+          onConfirm={(timeoutSeconds) =>
             change.mutate({ action: 'stop', containerId: containerName(dialog.container), timeoutSeconds }, { onSuccess: () => setDialog(undefined) })
           }
           onClose={() => setDialog(undefined)}
@@ -188,9 +187,8 @@ export function ServerContainers({ teamId, serverId, role }: ServerContainersPro
       {dialog?.kind === 'remove' && (
         <RemoveContainerDialog
           container={dialog.container}
-          pending={change.isPending}
-          error={change.error}
-          onRemove={(force) =>
+          submission={change}
+          onConfirm={(force) =>
             change.mutate(
               { action: 'remove', containerId: containerName(dialog.container), force },
               {

@@ -52,8 +52,7 @@ export function DeploymentActions({ teamId, deployment, refusal }: DeploymentAct
           }
           confirmLabel="Cancel deployment"
           pendingLabel="Cancelling…"
-          pending={cancel.isPending}
-          error={cancel.error}
+          submission={cancel}
           onConfirm={() => cancel.mutate(deployment.id, { onSuccess: () => setDialog(undefined) })}
           onClose={() => setDialog(undefined)}
         />
@@ -64,8 +63,7 @@ export function DeploymentActions({ teamId, deployment, refusal }: DeploymentAct
           description={`Its kept image${commit ? ` (commit ${commit})` : ''} is started again, health-checked and made live, without a build. The version live now is retired once the new one is healthy.`}
           confirmLabel="Roll back"
           pendingLabel="Rolling back…"
-          pending={rollback.isPending}
-          error={rollback.error}
+          submission={rollback}
           onConfirm={() =>
             rollback.mutate(deployment.id, {
               onSuccess: (created) => {

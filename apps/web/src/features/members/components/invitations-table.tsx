@@ -86,8 +86,7 @@ export function InvitationsTable({ team }: InvitationsTableProps) {
           description={`The link sent to ${revoking.email} stops working at once. You can invite them again later.`}
           confirmLabel="Revoke invitation"
           pendingLabel="Revoking…"
-          pending={revoke.isPending}
-          error={revoke.error}
+          submission={revoke}
           onConfirm={() => revoke.mutate(revoking.id, { onSuccess: () => setRevoking(undefined) })}
           onClose={() => setRevoking(undefined)}
         />

@@ -40,8 +40,7 @@ export function LeaveTeamDialog({ team, ownUserId, onLeft, onClose }: LeaveTeamD
       description={`You lose access to ${team.teamName} at once. To come back, someone must invite you again.`}
       confirmLabel="Leave team"
       pendingLabel="Leaving…"
-      pending={leave.isPending}
-      error={leave.error}
+      submission={leave}
       onConfirm={leaveTeam}
       onClose={onClose}
     />

@@ -142,8 +142,7 @@ export function MembersTable({ team, ownUserId, onLeft }: MembersTableProps) {
           description={`${pending.member.name} (${pending.member.email}) loses access to ${team.teamName} at once. To bring them back, invite them again.`}
           confirmLabel="Remove member"
           pendingLabel="Removing…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(pending.member.userId, { onSuccess: () => setPending(undefined) })}
           onClose={() => setPending(undefined)}
         />
@@ -154,8 +153,7 @@ export function MembersTable({ team, ownUserId, onLeft }: MembersTableProps) {
           description={`You are ${ROLE_LABELS[actor].toLowerCase()} of ${team.teamName}. As ${ROLE_LABELS[pending.role].toLowerCase()} you cannot undo this yourself: someone else would have to give the role back.`}
           confirmLabel="Change my role"
           pendingLabel="Changing…"
-          pending={changeRole.isPending}
-          error={changeRole.error}
+          submission={changeRole}
           onConfirm={() => changeRole.mutate({ userId: ownUserId, role: pending.role }, { onSuccess: () => setPending(undefined) })}
           onClose={() => {
             changeRole.reset();

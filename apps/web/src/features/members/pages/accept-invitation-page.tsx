@@ -19,6 +19,7 @@ import { INVITATION_INVALID_MESSAGE, roughlyFromNow } from '../labels';
 import { useAcceptInvitation, useRegisterWithInvitation } from '../mutations';
 import { invitationPreviewQuery } from '../queries';
 import '../members.css';
+import { RetryError } from '../../../components/retry-error';
 
 const isInvalid = (error: unknown) => error instanceof ApiError && error.code === ErrorCode.InvitationInvalid;
 
@@ -66,12 +67,7 @@ export function AcceptInvitationPage() {
     if (isInvalid(preview.error)) return <InvalidInvitation />;
     return (
       <AuthLayout title="Team invitation">
-        <div className="form">
-          <ErrorState error={preview.error} />
-          <button type="button" className="button button--block" onClick={() => void preview.refetch()} disabled={preview.isFetching}>
-            {preview.isFetching ? 'Trying…' : 'Try again'}
-          </button>
-        </div>
+        <RetryError query={preview} />
       </AuthLayout>
     );
   }

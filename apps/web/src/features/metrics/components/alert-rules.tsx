@@ -81,8 +81,7 @@ export function AlertRules({ teamId, serverId, refusal }: AlertRulesProps) {
           description={`“${describeRule(editing.rule)}” stops opening alerts. Alerts it opened stay in the history.`}
           confirmLabel="Delete rule"
           pendingLabel="Deleting…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(editing.rule.id, { onSuccess: () => setEditing(undefined) })}
           onClose={() => setEditing(undefined)}
         />

@@ -150,8 +150,7 @@ export function PreviewsTable({ application, teamId, writeRefusal }: PreviewsTab
           description={`Its container, its route at ${removing.domain} and its images are removed from the server. The pull request itself is not changed.`}
           confirmLabel="Remove preview"
           pendingLabel="Removing…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(removing.id, { onSuccess: close })}
           onClose={close}
         />

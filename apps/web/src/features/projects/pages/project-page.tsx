@@ -169,8 +169,7 @@ export function ProjectPage() {
           description="The environment and its shared variables are deleted. This cannot be undone."
           confirmLabel="Delete environment"
           pendingLabel="Deleting…"
-          pending={deleteEnvironment.isPending}
-          error={deleteEnvironment.error}
+          submission={deleteEnvironment}
           onConfirm={() =>
             deleteEnvironment.mutate(selected.id, {
               onSuccess: () => {
@@ -188,8 +187,7 @@ export function ProjectPage() {
           description="The project, its environments and their shared variables are deleted. This cannot be undone."
           confirmLabel="Delete project"
           pendingLabel="Deleting…"
-          pending={deleteProject.isPending}
-          error={deleteProject.error}
+          submission={deleteProject}
           onConfirm={() => deleteProject.mutate(p.id, { onSuccess: () => void navigate('/projects') })}
           onClose={() => setDialog(undefined)}
         />

@@ -65,8 +65,7 @@ export function SshKeysSection({ teamId, refusal }: SshKeysSectionProps) {
           description="Zpanel forgets the key pair. Servers that trust it keep its public half in authorized_keys until you remove it."
           confirmLabel="Delete key"
           pendingLabel="Deleting…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(deleting.id, { onSuccess: () => setDeleting(undefined) })}
           onClose={() => setDeleting(undefined)}
         />

@@ -106,8 +106,7 @@ export function ServerDetailPage() {
           description="Zpanel forgets the recorded host key and pins whichever key the server presents now. Do this only if you reinstalled or replaced the server: otherwise the new key may belong to someone intercepting the connection."
           confirmLabel="Trust new host key"
           pendingLabel="Trusting…"
-          pending={trust.isPending}
-          error={trust.error}
+          submission={trust}
           onConfirm={() => trust.mutate(s.id, { onSuccess: () => setDialog(undefined) })}
           onClose={() => setDialog(undefined)}
         >
@@ -124,8 +123,7 @@ export function ServerDetailPage() {
           description="Zpanel forgets the server. Nothing on the machine itself is touched."
           confirmLabel="Delete server"
           pendingLabel="Deleting…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(s.id, { onSuccess: () => void navigate('/servers') })}
           onClose={() => setDialog(undefined)}
         />

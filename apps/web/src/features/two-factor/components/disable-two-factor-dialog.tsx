@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { FormDialog } from '../../../components/form-dialog';
-import { TextField } from '../../../components/text-field';
+import { PasswordField } from '../../../components/text-field';
 import { ConfirmCodeField } from './confirm-code-field';
 import { twoFactorFailureMessage, twoFactorFieldErrors } from '../errors';
 import { useDisableTwoFactor } from '../mutations';
@@ -38,14 +38,7 @@ export function DisableTwoFactorDialog({ onDisabled, onClose }: DisableTwoFactor
       disabled={!complete}
       tone="danger"
     >
-      <TextField
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        {...bindText(password, setPassword)}
-        error={fields.password}
-      />
+      <PasswordField {...bindText(password, setPassword)} error={fields.password} />
       <ConfirmCodeField {...bindText(code, setCode)} error={fields.code} />
     </FormDialog>
   );

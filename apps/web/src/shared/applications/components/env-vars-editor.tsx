@@ -152,8 +152,7 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
           description={texts.deleted}
           confirmLabel="Delete variable"
           pendingLabel="Deleting…"
-          pending={remove.isPending}
-          error={remove.error}
+          submission={remove}
           onConfirm={() => remove.mutate(editing.variable.key, { onSuccess: close })}
           onClose={close}
         />
