@@ -8,7 +8,7 @@ import {
   type ServerLiveEvent,
   type ServerMetricsDto,
 } from '@zpanel/contracts';
-import { type EventsSocket, addTestServer, connectEvents, joinTeam, liveSubscribe, useOwnedStack, waitFor } from '@zpanel/testing';
+import { type EventsSocket, addTestServer, connectEvents, joinTeam, liveSubscribe, useOwnedStack, validationSettled, waitFor } from '@zpanel/testing';
 
 /** Periodic checks of the test server through the built API and worker: samples, live pushes, alert rules and alerts. */
 describe('server checks, metrics and alerts (built api + worker, test server)', () => {
@@ -31,14 +31,7 @@ describe('server checks, metrics and alerts (built api + worker, test server)', 
     const created = await addTestServer(asOwner, { checkIntervalSeconds: 5 });
     keyId = created.sshKeyId;
     await asOwner('POST', `/api/v1/servers/${created.id}/validate`);
-    server = await waitFor(
-      async () => {
-        const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${created.id}`)).body;
-        return current.status === 'validating' ? undefined : current;
-      },
-      30_000,
-      'the worker to validate the test server',
-    );
+    server = await validationSettled(asOwner, created.id);
     expect(server.status).toBe('ready');
   });
   afterAll(() => {

@@ -1,25 +1,16 @@
 import { type Paginated, type ProblemDetails, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack, testSshTarget, waitFor } from '@zpanel/testing';
+import { addTestServer, useOwnedStack, validationSettled } from '@zpanel/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 describe('SSH keys and servers (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let call: ReturnType<typeof apiCaller>;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner, inTeam: call } = suite;
   let keyId: string;
 
-  beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
-  });
-  afterAll(() => stack?.stop());
-
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
   /** The distinct fields a 400 names (one field may fail several constraints). */
   const fieldsOf = (r: { body: unknown }) => [...new Set(((r.body as ProblemDetails).errors ?? []).map((e) => e.field))];
 
@@ -49,7 +40,7 @@ describe('SSH keys and servers (built api)', () => {
         expect(pasted.status).toBe(201);
         expect(pasted.body.fingerprint).toBe(expected);
 
-        const db = new (await import('pg')).Client({ connectionString: stack.databaseUrl });
+        const db = new (await import('pg')).Client({ connectionString: suite.stack.databaseUrl });
         await db.connect();
         const stored = (await db.query('SELECT private_key FROM ssh_keys WHERE id = $1', [pasted.body.id])).rows[0].private_key as string;
         await db.end();
@@ -106,8 +97,9 @@ describe('SSH keys and servers (built api)', () => {
     });
 
     it('refuses a key of another team as if it did not exist', async () => {
-      const { teamId } = (await call<{ teamId: string }>('POST', '/api/v1/teams', owner.accessToken, { name: 'Other' })).body;
-      const otherKey = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', owner.accessToken, { name: 'theirs' }, { [TEAM_HEADER]: teamId })).body;
+      const { teamId } = (await call<{ teamId: string }>('POST', '/api/v1/teams', suite.owner.accessToken, { name: 'Other' })).body;
+      const otherKey = (await call<SshKeyDto>('POST', '/api/v1/ssh-keys', suite.owner.accessToken, { name: 'theirs' }, { [TEAM_HEADER]: teamId }))
+        .body;
       const r = await asOwner('POST', '/api/v1/servers', { ...valid(), name: 'cross', sshKeyId: otherKey.id });
       expect(r.status).toBe(400);
       expect(fieldsOf(r)).toEqual(['sshKeyId']);
@@ -137,31 +129,12 @@ describe('SSH keys and servers (built api)', () => {
 
   describe('validation through the worker', () => {
     it('validates the test server over SSH and pins its host key; trusting a new key validates again', async () => {
-      const ssh = testSshTarget();
-      const key = (
-        await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'test server', privateKey: readFileSync(ssh.privateKeyPath, 'utf8') })
-      ).body;
-      const server = (
-        await asOwner<ServerDto>('POST', '/api/v1/servers', {
-          name: 'test-server',
-          host: ssh.host,
-          port: ssh.port,
-          user: ssh.username,
-          sshKeyId: key.id,
-        })
-      ).body;
+      const server = await addTestServer(asOwner);
 
       const queued = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/validate`);
       expect(queued.status).toBe(202);
       expect(queued.body.status).toBe('validating');
-      const ready = await waitFor(
-        async () => {
-          const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
-          return current.status === 'validating' ? undefined : current;
-        },
-        30_000,
-        'the worker to validate the server',
-      );
+      const ready = await validationSettled(asOwner, server.id);
       expect(ready).toMatchObject({
         status: 'ready',
         statusReason: null,
@@ -171,14 +144,7 @@ describe('SSH keys and servers (built api)', () => {
 
       const trusted = await asOwner<ServerDto>('POST', `/api/v1/servers/${server.id}/trust-host-key`);
       expect(trusted.body).toMatchObject({ status: 'validating', hostKeyFingerprint: null });
-      const again = await waitFor(
-        async () => {
-          const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${server.id}`)).body;
-          return current.status === 'validating' ? undefined : current;
-        },
-        30_000,
-        'the second validation',
-      );
+      const again = await validationSettled(asOwner, server.id);
       expect(again).toMatchObject({ status: 'ready', hostKeyFingerprint: ready.hostKeyFingerprint });
     });
   });

@@ -60,18 +60,25 @@ export async function addTestServer(asOwner: OwnerCall, server: Record<string, u
   return created.body;
 }
 
+/** Waits until the worker has validated the server (its status is no longer `validating`), and gives it. */
+export function validationSettled(asOwner: OwnerCall, serverId: string, timeoutMs = 30_000): Promise<ServerDto> {
+  return waitFor(
+    async () => {
+      const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${serverId}`)).body;
+      return current.status === 'validating' ? undefined : current;
+    },
+    timeoutMs,
+    `the worker to validate server ${serverId}`,
+  );
+}
+
 /** Registers the test server (see addTestServer) and waits until its validation made it ready. */
 export async function readyTestServer(asOwner: OwnerCall, server: Record<string, unknown> = {}): Promise<ServerDto> {
   const { id } = await addTestServer(asOwner, server);
   await asOwner('POST', `/api/v1/servers/${id}/validate`);
-  return waitFor(
-    async () => {
-      const current = (await asOwner<ServerDto>('GET', `/api/v1/servers/${id}`)).body;
-      return current.status === 'ready' ? current : undefined;
-    },
-    60_000,
-    'the test server to be ready',
-  );
+  const validated = await validationSettled(asOwner, id, 60_000);
+  if (validated.status !== 'ready') throw new Error(`the test server is ${validated.status}: ${validated.statusReason}`);
+  return validated;
 }
 
 /** A project's production environment and, in it, an application on `serverId` built from `settings`. */
