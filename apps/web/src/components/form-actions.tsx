@@ -70,3 +70,14 @@ export function FormActions({
     </>
   );
 }
+
+/** The end of a dialog that only shows something (a secret, a link): Done closes it. */
+export function DoneActions({ onDone, tone }: { onDone: () => void; tone?: ButtonTone }) {
+  return (
+    <div className="form__actions">
+      <Button tone={tone} onClick={onDone}>
+        Done
+      </Button>
+    </div>
+  );
+}

@@ -1,5 +1,6 @@
 import type { CreatedApiTokenResponse } from '@zpanel/contracts';
 import { CopyButton } from '../../../components/copy-button';
+import { DoneActions } from '../../../components/form-actions';
 
 interface NewTokenSecretProps {
   created: CreatedApiTokenResponse;
@@ -32,11 +33,7 @@ export function NewTokenSecret({ created, origin, onDone }: NewTokenSecretProps)
         </pre>
         <CopyButton text={example} label="Copy command" />
       </div>
-      <div className="form__actions">
-        <button type="button" className="button" onClick={onDone}>
-          Done
-        </button>
-      </div>
+      <DoneActions onDone={onDone} />
     </div>
   );
 }

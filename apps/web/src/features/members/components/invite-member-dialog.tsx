@@ -1,7 +1,7 @@
 import { INVITATION_TTL_HOURS, type InviteMemberRequest, Role } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Dialog } from '../../../components/dialog';
-import { FormActions } from '../../../components/form-actions';
+import { DoneActions, FormActions } from '../../../components/form-actions';
 import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
@@ -45,11 +45,7 @@ export function InviteMemberDialog({ teamId, teamName, actorRole, onClose }: Inv
             hint={`Expires in ${INVITATION_TTL_HOURS} h and works for ${invitation.email} only, as ${ROLE_LABELS[invitation.role]}.`}
             autoFocus
           />
-          <div className="form__actions">
-            <button type="button" className="button button--secondary" onClick={onClose}>
-              Done
-            </button>
-          </div>
+          <DoneActions onDone={onClose} tone="secondary" />
         </div>
       </Dialog>
     );
