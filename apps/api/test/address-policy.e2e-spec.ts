@@ -1,27 +1,17 @@
-import {
-  type Paginated,
-  type ProblemDetails,
-  type ProjectDto,
-  type EnvironmentDto,
-  type ServerDto,
-  type SshKeyDto,
-  TEAM_HEADER,
-} from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+import { type Paginated, type ProblemDetails, type ProjectDto, type EnvironmentDto, type ServerDto, type SshKeyDto } from '@zpanel/contracts';
+import { useOwnedStack } from '@zpanel/testing';
 
 /**
  * The instance's default address policy (test stacks allow loopback; this one does not): git URLs
  * and servers that point at addresses the control plane must not reach are refused when saved.
  */
 describe('Address policy by default (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-  let call: ReturnType<typeof apiCaller>;
+  const suite = useOwnedStack({ env: { OUTBOUND_ALLOWED_CIDRS: 'none' } });
+  const { asOwner } = suite;
   let keyId: string;
   let serverId: string;
   let environmentId: string;
 
-  const asOwner = <T = unknown>(method: string, path: string, body?: unknown) => call<T>(method, path, owner.accessToken, body);
   const problemOf = (r: { status: number; body: unknown }) => ({
     status: r.status,
     fields: ((r.body as ProblemDetails).errors ?? []).map((e) => e.field),
@@ -29,9 +19,6 @@ describe('Address policy by default (built api)', () => {
   });
 
   beforeAll(async () => {
-    stack = await startStack({ env: { OUTBOUND_ALLOWED_CIDRS: 'none' } });
-    owner = await createOwner(stack.baseUrl);
-    call = apiCaller(() => stack.baseUrl, { headers: { [TEAM_HEADER]: owner.teamId } });
     keyId = (await asOwner<SshKeyDto>('POST', '/api/v1/ssh-keys', { name: 'deploy' })).body.id;
     // Loopback is a server's ordinary address on a single box: allowed for servers by default.
     const server = await asOwner<ServerDto>('POST', '/api/v1/servers', { name: 'this-box', host: '127.0.0.1', sshKeyId: keyId });
@@ -40,7 +27,6 @@ describe('Address policy by default (built api)', () => {
     const project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'shop' })).body;
     environmentId = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0].id;
   });
-  afterAll(() => stack?.stop());
 
   const gitApp = (name: string, gitUrl: string) => ({
     environmentId,

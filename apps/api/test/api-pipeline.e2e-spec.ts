@@ -1,19 +1,12 @@
 import { ErrorCode, PROBLEM_CONTENT_TYPE, type ProblemDetails, QueueName, type SystemStatus } from '@zpanel/contracts';
-import { type SignedIn, type Stack, createOwner, startStack, waitFor } from '@zpanel/testing';
+import { useOwnedStack, waitFor } from '@zpanel/testing';
 
 /** The built API and worker as `npm start` runs them, against the run's own database and Redis prefix. */
 describe('API pipeline (built api + worker)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
-
-  beforeAll(async () => {
-    stack = await startStack({ worker: true });
-    owner = await createOwner(stack.baseUrl);
-  });
-  afterAll(() => stack?.stop());
+  const suite = useOwnedStack({ worker: true });
 
   const get = (path: string, init: RequestInit = {}) =>
-    fetch(`${stack.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${owner.accessToken}`, ...init.headers } });
+    fetch(`${suite.stack.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${suite.owner.accessToken}`, ...init.headers } });
   const problemOf = async (res: Response): Promise<ProblemDetails> => {
     expect(res.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
     return (await res.json()) as ProblemDetails;
@@ -152,7 +145,7 @@ describe('API pipeline (built api + worker)', () => {
     });
 
     it('serves the worker health endpoint on its own port', async () => {
-      const res = await fetch(stack.workerHealthUrl as string);
+      const res = await fetch(suite.stack.workerHealthUrl as string);
       expect(res.status).toBe(200);
       const health = (await res.json()) as { queues: string[] };
       expect(health).toMatchObject({ status: 'ok', redis: 'up', consuming: true });

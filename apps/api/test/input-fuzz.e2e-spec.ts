@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { type CreatedInvitationResponse, PROBLEM_CONTENT_TYPE, Role, TEAM_HEADER } from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, createOwner, startStack } from '@zpanel/testing';
+import { apiCaller, useOwnedStack } from '@zpanel/testing';
 
 /**
  * Every body field of every operation in the API's own OpenAPI document gets each hostile value;
@@ -33,13 +33,14 @@ async function inBatches<T>(tasks: (() => Promise<T>)[], limit: number): Promise
   return results;
 }
 
+// At the file's level: the suite's own afterAll (its database client) runs before the stack stops.
+const suite = useOwnedStack();
+
 describe('hostile input on every body field (OpenAPI-driven)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
   let doc: Document;
   let db: Client;
   const ids: Record<string, string> = {};
-  const call = apiCaller(() => stack.baseUrl);
+  const call = apiCaller(() => suite.stack.baseUrl);
 
   const fill = (path: string) =>
     path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -70,9 +71,9 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
   };
 
   const send = async (method: string, path: string, body: Buffer | string) => {
-    const res = await fetch(`${stack.baseUrl}${path}`, {
+    const res = await fetch(`${suite.stack.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${owner.accessToken}`, [TEAM_HEADER]: owner.teamId, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${suite.owner.accessToken}`, [TEAM_HEADER]: suite.owner.teamId, 'content-type': 'application/json' },
       body: method === 'GET' ? undefined : body,
     });
     const text = await res.text();
@@ -85,17 +86,15 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
       : `${label} -> ${res.status} ${res.type} ${res.text.slice(0, 200)}`;
 
   beforeAll(async () => {
-    stack = await startStack();
-    owner = await createOwner(stack.baseUrl);
-    db = new Client({ connectionString: stack.databaseUrl });
+    db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
-    const team = { [TEAM_HEADER]: owner.teamId };
+    const team = { [TEAM_HEADER]: suite.owner.teamId };
     const created = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
-      const res = await call<{ id: string }>(method, path, owner.accessToken, body, headers);
+      const res = await call<{ id: string }>(method, path, suite.owner.accessToken, body, headers);
       if (res.status >= 300) throw new Error(`${method} ${path} -> ${res.status} ${res.text}`);
       return res.body;
     };
-    const invitation = (await created('POST', `/api/v1/teams/${owner.teamId}/invitations`, {
+    const invitation = (await created('POST', `/api/v1/teams/${suite.owner.teamId}/invitations`, {
       email: 'member@example.com',
       role: Role.Member,
     })) as unknown as CreatedInvitationResponse;
@@ -104,22 +103,24 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
       name: 'member',
       password: 'fuzz test passphrase',
     });
-    ids.teamId = owner.teamId;
+    ids.teamId = suite.owner.teamId;
     ids.userId = member.body.user.id;
-    ids.invitationId = (await created('POST', `/api/v1/teams/${owner.teamId}/invitations`, { email: 'pending@example.com', role: Role.Member })).id;
-    ids.tokenId = (await created('POST', `/api/v1/teams/${owner.teamId}/api-tokens`, { name: 'ci', abilities: ['read'] })).id;
+    ids.invitationId = (
+      await created('POST', `/api/v1/teams/${suite.owner.teamId}/invitations`, { email: 'pending@example.com', role: Role.Member })
+    ).id;
+    ids.tokenId = (await created('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, { name: 'ci', abilities: ['read'] })).id;
     ids.sshKeyId = (await created('POST', '/api/v1/ssh-keys', { name: 'deploy' }, team)).id;
     ids.serverId = (await created('POST', '/api/v1/servers', { name: 'web-1', host: '192.0.2.10', sshKeyId: ids.sshKeyId }, team)).id;
     // No worker runs here: runs and deployments stay queued.
     ids.runId = (await created('POST', `/api/v1/servers/${ids.serverId}/commands`, { command: 'uptime' })).id;
     ids.ruleId = (
-      (await call<{ items: { id: string }[] }>('GET', `/api/v1/servers/${ids.serverId}/alert-rules`, owner.accessToken)).body.items[0] as {
+      (await call<{ items: { id: string }[] }>('GET', `/api/v1/servers/${ids.serverId}/alert-rules`, suite.owner.accessToken)).body.items[0] as {
         id: string;
       }
     ).id;
     ids.projectId = (await created('POST', '/api/v1/projects', { name: 'Shop' }, team)).id;
     ids.environmentId = (
-      (await call<{ items: { id: string }[] }>('GET', `/api/v1/projects/${ids.projectId}/environments`, owner.accessToken)).body.items[0] as {
+      (await call<{ items: { id: string }[] }>('GET', `/api/v1/projects/${ids.projectId}/environments`, suite.owner.accessToken)).body.items[0] as {
         id: string;
       }
     ).id;
@@ -137,12 +138,11 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     ids.action = 'stop';
     ids.previewId = '00000000-0000-4000-8000-000000000000';
     ids.provider = 'github';
-    doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as Document;
+    doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as Document;
   }, 60_000);
 
   afterAll(async () => {
     await db?.end();
-    await stack?.stop();
   });
 
   it('answers every hostile body value with a 4xx problem+json and stores nothing', async () => {
@@ -200,7 +200,7 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
 
   it('refuses RTL overrides, zero-width characters and newlines in every display name, naming the field and storing nothing', async () => {
     const invitation = (
-      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${owner.teamId}/invitations`, owner.accessToken, {
+      await call<CreatedInvitationResponse>('POST', `/api/v1/teams/${suite.owner.teamId}/invitations`, suite.owner.accessToken, {
         email: 'names@example.com',
         role: Role.Member,
       })
@@ -222,7 +222,7 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
         { environmentId: ids.environmentId, serverId: ids.serverId, buildPack: 'image', imageReference: 'nginx:1.27', port: 80 },
       ],
       ['PATCH', `/api/v1/applications/${ids.applicationId}`, 'name', {}],
-      ['POST', `/api/v1/teams/${owner.teamId}/api-tokens`, 'name', { abilities: ['read'] }],
+      ['POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, 'name', { abilities: ['read'] }],
       ['POST', '/api/v1/invitations/register', 'name', { token: invitation.token, password: 'a long enough passphrase' }],
     ];
     const names = ['evil\u202etxt.exe', 'ad\u200bmin', 'two\nlines', '\u2066isolated\u2069', 'b\ufeffom', 'mark\u200f'];

@@ -8,10 +8,9 @@ import {
   type MeResponse,
   type ProblemDetails,
   Role,
-  type SessionResponse,
   TEAM_HEADER,
 } from '@zpanel/contracts';
-import { type SignedIn, type Stack, apiCaller, connectEvents, createOwner, liveSubscribe, startStack } from '@zpanel/testing';
+import { type SignedIn, apiCaller, connectEvents, joinTeam, liveSubscribe, useOwnedStack } from '@zpanel/testing';
 
 /**
  * Every route of the API, read from its own OpenAPI document, must be listed here: as public, as
@@ -304,7 +303,7 @@ const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
 const PASSWORD = 'isolation matrix passphrase';
 
 describe('tenancy isolation matrix (every API route)', () => {
-  let stack: Stack;
+  const suite = useOwnedStack();
   let ownerA: SignedIn;
   let viewerA: { accessToken: string; userId: string };
   let memberA: { accessToken: string; userId: string };
@@ -330,17 +329,11 @@ describe('tenancy isolation matrix (every API route)', () => {
     components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
   };
 
-  const call = apiCaller(() => stack.baseUrl);
+  const call = apiCaller(() => suite.stack.baseUrl);
   const inTeam = (teamId: string | undefined): Record<string, string> => (teamId ? { [TEAM_HEADER]: teamId } : {});
 
-  const register = async (teamId: string, email: string, role: Role) => {
-    const invitation = (await call('POST', `/api/v1/teams/${teamId}/invitations`, ownerA.accessToken, { email, role }))
-      .body as CreatedInvitationResponse;
-    const session = (
-      await call('POST', '/api/v1/invitations/register', undefined, { token: invitation.token, name: email.split('@')[0], password: PASSWORD })
-    ).body as SessionResponse;
-    return { accessToken: session.accessToken, userId: session.user.id };
-  };
+  const register = (teamId: string, email: string, role: Role) =>
+    joinTeam(call, { accessToken: ownerA.accessToken, teamId }, email, role, { password: PASSWORD });
 
   /** Everything team A has that the routes can read or change, as its owner sees it. */
   const snapshotA = async () =>
@@ -397,8 +390,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     });
 
   beforeAll(async () => {
-    stack = await startStack();
-    ownerA = await createOwner(stack.baseUrl);
+    ownerA = suite.owner;
     viewerA = await register(ownerA.teamId, 'viewer@example.com', Role.Viewer);
     memberA = await register(ownerA.teamId, 'member@example.com', Role.Member);
     // B belongs to a team of its own, and never to A.
@@ -443,7 +435,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     alertRuleA = (
       (await call('GET', `/api/v1/servers/${serverA}/alert-rules`, ownerA.accessToken)).body as { items: { id: string; metric: string }[] }
     ).items.find((r) => r.metric === 'disk')?.id as string;
-    const db = new Client({ connectionString: stack.databaseUrl });
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
     await db.connect();
     await db.query(
       `INSERT INTO alert_events (team_id, server_id, rule_id, metric, operator, threshold, value, message) VALUES ($1, $2, $3, 'disk', '>', 80, 91, 'Disk 91 % > 80 % on web-1')`,
@@ -467,7 +459,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     await call('PUT', `/api/v1/environments/${environmentA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'environment value' });
     await call('PUT', `/api/v1/applications/${applicationA}/preview-env/MATRIX_KEY`, ownerA.accessToken, { value: 'preview value' });
     // A preview as a pull request would leave it (webhooks.e2e-spec.ts and previews.e2e-spec.ts make real ones).
-    const previewDb = new Client({ connectionString: stack.databaseUrl });
+    const previewDb = new Client({ connectionString: suite.stack.databaseUrl });
     await previewDb.connect();
     previewA = (
       await previewDb.query(
@@ -514,10 +506,9 @@ describe('tenancy isolation matrix (every API route)', () => {
       singleAbilityTokens.set(ability, (created.body as { token: string }).token);
     }
 
-    doc = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as typeof doc;
+    doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as typeof doc;
     routes = Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
   });
-  afterAll(() => stack?.stop());
 
   it('covers every route of the API, and lists no route that no longer exists', () => {
     const listed = [...PUBLIC, ...CALLER_SCOPED, ...Object.keys(TEAM_SCOPED)];
@@ -550,7 +541,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     ['a member of team B', () => outsiderB.accessToken],
     ["team B's API token with every ability", () => tokenOfB],
   ])("refuses %s a live subscription to team A's resources with the 404 of a missing one", async (_who, credential) => {
-    const socket = await connectEvents(stack.baseUrl, credential());
+    const socket = await connectEvents(suite.stack.baseUrl, credential());
     try {
       const outcomes: string[] = [];
       for (const [kind, request] of Object.entries(LIVE)) {
@@ -567,7 +558,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     const created = (
       await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, { name: 'live', abilities: Object.values(Ability) })
     ).body as { id: string; token: string };
-    const socket = await connectEvents(stack.baseUrl, created.token);
+    const socket = await connectEvents(suite.stack.baseUrl, created.token);
     try {
       const ended = new Map<string, string>();
       socket.on('live:ended', (message) => ended.set(message.subscriptionId, message.reason));

@@ -7,7 +7,7 @@ import {
   type TwoFactorEnrollmentResponse,
 } from '@zpanel/contracts';
 import { deriveKey, hashRecoveryCode, totpAt, totpTimeStep, verifyTotp } from '@zpanel/core';
-import { type SignedIn, type Stack, createOwner, signIn, startStack } from '@zpanel/testing';
+import { signIn, useOwnedStack } from '@zpanel/testing';
 
 const PERIOD_MS = 30_000;
 /** Below this much time left in the current step, the previous step's code is not used (the server may already be a step further). */
@@ -16,8 +16,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** TOTP enrollment, confirmation, login with codes (no replay), recovery codes and disabling, against the built API. */
 describe('two-factor authentication (built api)', () => {
-  let stack: Stack;
-  let owner: SignedIn;
+  const suite = useOwnedStack();
   /** Every response body of the suite, with whether it is an enrollment response (the only place a secret may appear). */
   const bodies: { enrollment: boolean; text: string }[] = [];
   const issuedSecrets: string[] = [];
@@ -28,18 +27,12 @@ describe('two-factor authentication (built api)', () => {
   let lastStep = -1;
   let recoveryCodes: string[] = [];
 
-  beforeAll(async () => {
-    stack = await startStack();
-    owner = await createOwner(stack.baseUrl);
-  });
-  afterAll(() => stack?.stop());
-
   const call = async (method: string, path: string, options: { body?: unknown; token?: string | null } = {}) => {
     const headers: Record<string, string> = {};
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const token = options.token === undefined ? owner.accessToken : options.token;
+    const token = options.token === undefined ? suite.owner.accessToken : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${stack.baseUrl}${path}`, {
+    const res = await fetch(`${suite.stack.baseUrl}${path}`, {
       method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -51,7 +44,7 @@ describe('two-factor authentication (built api)', () => {
   const problem = (r: { json: unknown }) => r.json as ProblemDetails;
   const fields = (r: { json: unknown }) => problem(r).errors?.map((e) => e.field);
   const login = (extra: { totpCode?: string; recoveryCode?: string } = {}) =>
-    call('POST', '/api/v1/auth/login', { token: null, body: { ...owner.credentials, tokenDelivery: 'body', ...extra } });
+    call('POST', '/api/v1/auth/login', { token: null, body: { ...suite.owner.credentials, tokenDelivery: 'body', ...extra } });
   const twoFactorEnabled = async () => ((await call('GET', '/api/v1/me')).json as MeResponse).user.twoFactorEnabled;
 
   const enroll = async () => {
@@ -109,7 +102,7 @@ describe('two-factor authentication (built api)', () => {
 
     it('answers 409 to confirming, disabling or regenerating codes while nothing is pending or enabled', async () => {
       const confirm = await call('POST', '/api/v1/me/two-factor/confirmation', { body: { code: '123456' } });
-      const disable = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: owner.credentials.password, code: '123456' } });
+      const disable = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: suite.owner.credentials.password, code: '123456' } });
       const regenerate = await call('POST', '/api/v1/me/two-factor/recovery-codes', { body: { code: '123456' } });
       for (const r of [confirm, disable, regenerate]) {
         expect(r.status).toBe(409);
@@ -123,7 +116,7 @@ describe('two-factor authentication (built api)', () => {
       const first = await enroll();
       expect(first.secret).toMatch(/^[A-Z2-7]{32}$/);
       expect(first.otpauthUri).toBe(
-        `otpauth://totp/Zpanel:${encodeURIComponent(owner.credentials.email)}?secret=${first.secret}&issuer=Zpanel&algorithm=SHA1&digits=6&period=30`,
+        `otpauth://totp/Zpanel:${encodeURIComponent(suite.owner.credentials.email)}?secret=${first.secret}&issuer=Zpanel&algorithm=SHA1&digits=6&period=30`,
       );
 
       const second = await enroll();
@@ -187,7 +180,7 @@ describe('two-factor authentication (built api)', () => {
       const code = await freshCode();
       const first = await login({ totpCode: code });
       expect(first.status).toBe(200);
-      expect(first.json).toMatchObject({ user: { email: owner.credentials.email, twoFactorEnabled: true } });
+      expect(first.json).toMatchObject({ user: { email: suite.owner.credentials.email, twoFactorEnabled: true } });
 
       const replay = await login({ totpCode: code });
       expect(replay.status).toBe(401);
@@ -251,13 +244,13 @@ describe('two-factor authentication (built api)', () => {
       expect(fields(wrongPassword)).toEqual(['password']);
 
       for (const code of [wrongCode(), recoveryCodes[0], 'zzzzz-zzzzz']) {
-        const wrong = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: owner.credentials.password, code } });
+        const wrong = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: suite.owner.credentials.password, code } });
         expect(wrong.status).toBe(401);
         expect(problem(wrong).code).toBe(ErrorCode.InvalidCredentials);
         expect(fields(wrong)).toEqual(['code']);
       }
 
-      const missing = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: owner.credentials.password } });
+      const missing = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: suite.owner.credentials.password } });
       expect(missing.status).toBe(400);
       expect(fields(missing)).toContain('code');
 
@@ -266,11 +259,13 @@ describe('two-factor authentication (built api)', () => {
     });
 
     it('turns 2FA off with the password and a current code; the password alone then signs in', async () => {
-      const r = await call('POST', '/api/v1/me/two-factor/disable', { body: { password: owner.credentials.password, code: await freshCode() } });
+      const r = await call('POST', '/api/v1/me/two-factor/disable', {
+        body: { password: suite.owner.credentials.password, code: await freshCode() },
+      });
       expect(r.status).toBe(204);
       expect(await twoFactorEnabled()).toBe(false);
 
-      const session = await signIn(stack.baseUrl, owner.credentials);
+      const session = await signIn(suite.stack.baseUrl, suite.owner.credentials);
       expect(session.accessToken).toBeTruthy();
       // Nothing to regenerate or disable any more.
       expect((await call('POST', '/api/v1/me/two-factor/recovery-codes', { body: { code: recoveryCodes[2] } })).status).toBe(409);
