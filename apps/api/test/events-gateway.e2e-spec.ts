@@ -18,6 +18,15 @@ import { type Socket, io } from 'socket.io-client';
 describe('live events gateway (built api)', () => {
   const suite = useOwnedStack();
   const { call } = suite;
+  /** A read-only API token of the owner's team, expiring at `expiresAt` when given. */
+  const readToken = async (name: string, expiresAt?: string) =>
+    (
+      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
+        name,
+        abilities: ['read'],
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      })
+    ).body;
   const sockets: Socket[] = [];
 
   afterAll(() => {
@@ -68,12 +77,7 @@ describe('live events gateway (built api)', () => {
   });
 
   it('accepts an API token, and refuses it once revoked', async () => {
-    const created = (
-      await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
-        name: 'ws',
-        abilities: ['read'],
-      })
-    ).body;
+    const created = await readToken('ws');
     const socket = connect(created.token);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     await call('DELETE', `/api/v1/teams/${suite.owner.teamId}/api-tokens/${created.id}`, suite.owner.accessToken);
@@ -181,12 +185,7 @@ describe('live events gateway (built api)', () => {
     };
 
     it('ends the subscriptions of a revoked API token with a reason, and closes its connection', async () => {
-      const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
-          name: 'ws-live',
-          abilities: ['read'],
-        })
-      ).body;
+      const created = await readToken('ws-live');
       const socket = await open(created.token);
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');
@@ -197,13 +196,7 @@ describe('live events gateway (built api)', () => {
     });
 
     it('authenticates the credential again on every subscribe (an API token that expired since the handshake)', async () => {
-      const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
-          name: 'ws-expiring',
-          abilities: ['read'],
-          expiresAt: new Date(Date.now() + 3600_000).toISOString(),
-        })
-      ).body;
+      const created = await readToken('ws-expiring', new Date(Date.now() + 3600_000).toISOString());
       const socket = await open(created.token);
       await teamSubscription(socket);
       await withDatabase((db) => db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [created.id]));
@@ -214,13 +207,7 @@ describe('live events gateway (built api)', () => {
     });
 
     it('ends the subscriptions and the connection of an API token when it expires', async () => {
-      const created = (
-        await call<{ id: string; token: string }>('POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, suite.owner.accessToken, {
-          name: 'ws-short',
-          abilities: ['read'],
-          expiresAt: new Date(Date.now() + 5_000).toISOString(),
-        })
-      ).body;
+      const created = await readToken('ws-short', new Date(Date.now() + 5_000).toISOString());
       const socket = await open(created.token);
       const subscriptionId = await teamSubscription(socket);
       const ended = next<LiveEndedMessage>(socket, 'live:ended');

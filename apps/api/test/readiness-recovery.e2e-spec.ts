@@ -21,33 +21,29 @@ describe('readiness when Redis goes away and comes back', () => {
     const res = await fetch(`${stack.baseUrl}/api/ready`);
     return { status: res.status, body: (await res.json()) as ReadinessResponse };
   };
+  /** Waits until /api/ready answers `status`, and gives that answer. */
+  const readyAnswers = (status: number, timeoutMs: number, what: string) =>
+    waitFor(
+      async () => {
+        const r = await ready();
+        return r.status === status ? r : undefined;
+      },
+      timeoutMs,
+      what,
+    );
 
   it('turns 503 naming Redis within 5 s, then 200 again once Redis is back, without a restart', async () => {
     expect((await ready()).status).toBe(200);
 
     await redis.stop();
     const stoppedAt = Date.now();
-    const down = await waitFor(
-      async () => {
-        const r = await ready();
-        return r.status === 503 ? r : undefined;
-      },
-      5_000,
-      'readiness to report Redis down',
-    );
+    const down = await readyAnswers(503, 5_000, 'readiness to report Redis down');
     expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     expect(down.body).toMatchObject({ status: 'unavailable', failing: ['redis'], checks: { postgres: { status: 'up' }, redis: { status: 'down' } } });
     expect(down.body.checks.redis.error).toBeTruthy();
 
     await redis.start();
-    const up = await waitFor(
-      async () => {
-        const r = await ready();
-        return r.status === 200 ? r : undefined;
-      },
-      10_000,
-      'readiness to recover',
-    );
+    const up = await readyAnswers(200, 10_000, 'readiness to recover');
     expect(up.body.failing).toEqual([]);
     expect(stack.api.child.exitCode).toBeNull();
   });
