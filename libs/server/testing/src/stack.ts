@@ -125,8 +125,6 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       // Short leases, so crash tests see a dead worker's runs reaped in seconds, not production's 10 s.
       RUN_HEARTBEAT_MS: '1000',
       RUN_LEASE_TTL_MS: '5000',
-      // and the command runs reaper passes every 2 s, not every 30 s.
-      COMMAND_RUNS_REAP_MS: '2000',
       ...options.env,
     });
     const baseUrl = `http://127.0.0.1:${port}`;
