@@ -24,6 +24,7 @@ import {
   UpdateApplicationDto,
 } from './applications.dto';
 import { ApplicationsService } from './applications.service';
+import { ApplicationsRepository } from '@zpanel/database';
 
 @ApiTags('applications')
 @ApiBearerAuth()
@@ -32,6 +33,7 @@ export class ApplicationsController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly applications: ApplicationsService,
+    private readonly rows: ApplicationsRepository,
   ) {}
 
   @Get()
@@ -43,8 +45,8 @@ export class ApplicationsController {
     @TeamFromHeader() teamId: string,
     @Query() query: ApplicationListQueryDto,
   ): Promise<Paginated<ApplicationDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.applications.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Read);
+    return this.applications.list(team, query);
   }
 
   @Post()
@@ -56,16 +58,16 @@ export class ApplicationsController {
   })
   @ApiConflictResponse({ description: 'The name is used on that server (`name`), or a domain by any application (`domains`)' })
   async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateApplicationDto): Promise<ApplicationDto> {
-    await this.access.require(caller, teamId, Ability.Write);
-    return this.applications.create(caller, teamId, body);
+    const { team } = await this.access.require(caller, teamId, Ability.Write);
+    return this.applications.create(caller, team, body);
   }
 
   @Get(':applicationId')
   @ApiOperation({ summary: 'One application' })
   @ApiOkResponse({ type: ApplicationDoc })
   async get(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<ApplicationDto> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Read, 'application');
-    return this.applications.get(id);
+    const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Read);
+    return this.applications.get(team, id);
   }
 
   @Patch(':applicationId')
@@ -78,8 +80,8 @@ export class ApplicationsController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Body() body: UpdateApplicationDto,
   ): Promise<ApplicationDto> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
-    return this.applications.update(caller, id, body);
+    const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
+    return this.applications.update(caller, team, id, body);
   }
 
   @Post(':applicationId/deploy-key')
@@ -92,8 +94,8 @@ export class ApplicationsController {
     @CurrentCaller() caller: Caller,
     @Param('applicationId', uuidParam('applicationId')) id: string,
   ): Promise<GeneratedDeployKeyResponse> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
-    return this.applications.generateDeployKey(caller, id);
+    const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
+    return this.applications.generateDeployKey(caller, team, id);
   }
 
   @Post(':applicationId/git-host-key/forget')
@@ -103,8 +105,8 @@ export class ApplicationsController {
   })
   @ApiOkResponse({ type: ApplicationDoc })
   async forgetGitHostKey(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<ApplicationDto> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
-    return this.applications.forgetGitHostKey(caller, id);
+    const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
+    return this.applications.forgetGitHostKey(caller, team, id);
   }
 
   @Delete(':applicationId')
@@ -112,7 +114,7 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Delete an application with its domains and variables' })
   @ApiNoContentResponse()
   async delete(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<void> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
-    await this.applications.delete(caller, id);
+    const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
+    await this.applications.delete(caller, team, id);
   }
 }

@@ -26,11 +26,21 @@ import {
   knownHostsFingerprints,
   previewDomainOf,
 } from '@zpanel/core';
-import { ApplicationDomainEntity, ApplicationEntity, EnvironmentEntity, ServerEntity, SshKeyEntity, gitTokenAad, sshKeyAad } from '@zpanel/database';
+import {
+  ApplicationDomainsRepository,
+  type ApplicationEntity,
+  ApplicationsRepository,
+  EnvironmentsRepository,
+  ServersRepository,
+  SshKeyEntity,
+  type TeamScope,
+  gitTokenAad,
+  sshKeyAad,
+} from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -173,8 +183,6 @@ const notAvailable = (field: 'domains' | 'previewDomain', names: string[]) =>
     `Not available: ${names.join(', ')}`,
     names.map((name) => ({ field, message: `${name} is not available: another team has claimed it` })),
   );
-/** Serialises claims of domains and preview domains across the instance (see assertClaimable). */
-const DOMAIN_CLAIM_LOCK_KEY = 7_301_526_419;
 const nameTaken = (name: string) =>
   new AppException(ErrorCode.Conflict, `An application named ${name} already exists on this server`, [
     { field: 'name', message: 'already used by another application on this server' },
@@ -204,6 +212,10 @@ export class ApplicationsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+    private readonly domains: ApplicationDomainsRepository,
+    private readonly environments: EnvironmentsRepository,
+    private readonly servers: ServersRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     @InjectLogger() logger: Logger,
@@ -223,29 +235,12 @@ export class ApplicationsService {
     return problem ? [{ field: 'gitUrl', message: `gitUrl ${problem}` }] : [];
   }
 
-  private get applications() {
-    return this.dataSource.getRepository(ApplicationEntity);
-  }
-
-  async teamOf(id: string): Promise<string | undefined> {
-    return (await this.applications.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async list(teamId: string, query: PageQuery & ApplicationListQuery): Promise<Paginated<ApplicationDto>> {
+  async list(team: TeamScope, query: PageQuery & ApplicationListQuery): Promise<Paginated<ApplicationDto>> {
     const window = pageWindow(query);
-    // Previews are listed under the application they preview.
-    const where = {
-      teamId,
-      previewOfId: IsNull(),
-      ...(query.projectId ? { projectId: query.projectId } : {}),
-      ...(query.environmentId ? { environmentId: query.environmentId } : {}),
-    };
-    const [rows, total] = await this.applications.findAndCount({ where, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    const domains = await this.domainsOf(
-      this.dataSource.manager,
-      rows.map((r) => r.id),
-    );
-    const withToken = await this.withGitToken(rows.map((r) => r.id));
+    const [rows, total] = await this.applications.pageListed(team, { skip: window.skip, take: window.perPage }, query);
+    const ids = rows.map((r) => r.id);
+    const domains = await this.domains.ofApplications(team, ids);
+    const withToken = await this.applications.withGitToken(team, ids);
     return paginated(
       rows.map((r) => toDto(r, domains.get(r.id) ?? [], withToken.has(r.id))),
       total,
@@ -253,24 +248,23 @@ export class ApplicationsService {
     );
   }
 
-  async get(id: string): Promise<ApplicationDto> {
-    const row = await this.applications.findOneByOrFail({ id });
-    return toDto(row, (await this.domainsOf(this.dataSource.manager, [id])).get(id) ?? [], (await this.withGitToken([id])).has(id));
+  async get(team: TeamScope, id: string): Promise<ApplicationDto> {
+    const row = await this.applications.get(team, id);
+    return toDto(row, (await this.domains.ofApplications(team, [id])).get(id) ?? [], (await this.applications.withGitToken(team, [id])).has(id));
   }
 
   /** The environment, server and deploy key must be the team's: another team's id is one that does not exist. */
-  async create(caller: Caller, teamId: string, input: CreateApplicationRequest): Promise<ApplicationDto> {
-    const environment = await this.dataSource.getRepository(EnvironmentEntity).findOneBy({ id: input.environmentId, teamId });
+  async create(caller: Caller, team: TeamScope, input: CreateApplicationRequest): Promise<ApplicationDto> {
+    const teamId = team.teamId;
+    const environment = await this.environments.find(team, input.environmentId);
     const problems: FieldError[] = [];
     if (!environment) problems.push({ field: 'environmentId', message: MESSAGES.environmentId });
-    if (!(await this.dataSource.getRepository(ServerEntity).existsBy({ id: input.serverId, teamId })))
-      problems.push({ field: 'serverId', message: MESSAGES.serverId });
+    if (!(await this.servers.existsInTeam(team, input.serverId))) problems.push({ field: 'serverId', message: MESSAGES.serverId });
     if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId)))
       problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     const newId = randomUUID();
-    const row: Omit<ApplicationEntity, 'createdAt' | 'updatedAt'> = {
+    const row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'> = {
       id: newId,
-      teamId,
       projectId: environment?.projectId ?? '',
       environmentId: input.environmentId,
       serverId: input.serverId,
@@ -304,36 +298,36 @@ export class ApplicationsService {
     problems.push(...consistencyProblems(row), ...(await this.gitUrlProblems(row.gitUrl)));
     if (problems.length > 0) throw AppException.validation(problems);
     const domains = input.domains ?? [];
-    await this.assertDomainsFree(teamId, domains);
+    await this.assertDomainsFree(team, domains);
 
     let id: string;
     try {
       id = await this.dataSource.transaction(async (manager) => {
-        await this.assertClaimable(manager, teamId, { domains, previewDomain: row.previewDomain });
-        const saved = await manager.getRepository(ApplicationEntity).save(row);
-        await this.addDomains(manager, saved, domains);
+        await this.assertClaimable(manager, team, { domains, previewDomain: row.previewDomain });
+        await this.applications.in(manager).add(team, row);
+        await this.domains.in(manager).add(team, row.id, domains);
         await this.audit.record(
           {
             action: AuditAction.ApplicationCreated,
             teamId,
             actor: caller,
-            target: { type: 'application', id: saved.id },
-            metadata: { name: saved.name, environmentId: saved.environmentId, serverId: saved.serverId },
+            target: { type: 'application', id: row.id },
+            metadata: { name: row.name, environmentId: row.environmentId, serverId: row.serverId },
           },
           manager,
         );
-        return saved.id;
+        return row.id;
       });
     } catch (error) {
       throw translateWriteError(error, input.name);
     }
     await this.syncProxy(row.serverId);
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /** Only what is sent changes; `domains`, when sent, replaces the whole set. */
-  async update(caller: Caller, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
-    const current = await this.applications.findOneByOrFail({ id });
+  async update(caller: Caller, team: TeamScope, id: string, input: UpdateApplicationRequest): Promise<ApplicationDto> {
+    const current = await this.applications.get(team, id);
     if (current.previewOfId)
       throw new AppException(ErrorCode.Conflict, 'A preview follows the settings of the application it previews: change them there');
     const { domains, healthCheck, cpuLimit, gitToken, ...rest } = sent(input);
@@ -346,10 +340,10 @@ export class ApplicationsService {
 
     const problems = consistencyProblems({ ...current, ...changes });
     if (rest.gitUrl !== undefined && rest.gitUrl !== current.gitUrl) problems.push(...(await this.gitUrlProblems(rest.gitUrl)));
-    if (changes.deployKeyId && !(await this.keyOfTeam(current.teamId, changes.deployKeyId)))
+    if (changes.deployKeyId && !(await this.keyOfTeam(team.teamId, changes.deployKeyId)))
       problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
-    if (domains) await this.assertDomainsFree(current.teamId, domains, id);
+    if (domains) await this.assertDomainsFree(team, domains, id);
     const claimedPreviewDomain = changes.previewDomain && changes.previewDomain !== current.previewDomain ? changes.previewDomain : null;
     const after = { ...current, ...changes };
     // Previews turned off go, with their containers; a new preview domain moves the ones that stay.
@@ -358,28 +352,19 @@ export class ApplicationsService {
 
     try {
       await this.dataSource.transaction(async (manager) => {
-        if (domains || claimedPreviewDomain) await this.assertClaimable(manager, current.teamId, { domains, previewDomain: claimedPreviewDomain });
+        if (domains || claimedPreviewDomain) await this.assertClaimable(manager, team, { domains, previewDomain: claimedPreviewDomain });
+        const applications = this.applications.in(manager);
         // Even a change of domains alone is a change of the application.
-        await manager.getRepository(ApplicationEntity).update({ id }, { ...changes, updatedAt: new Date() });
+        await applications.change(team, id, { ...changes, updatedAt: new Date() });
         // Previews follow: their copies stay true for what reads the row itself (the proxy routes their domains to name:port).
         const followedChanges = Object.fromEntries(Object.entries(changes).filter(([key]) => (PREVIEW_FOLLOWED as readonly string[]).includes(key)));
-        if (Object.keys(followedChanges).length > 0) await manager.getRepository(ApplicationEntity).update({ previewOfId: id }, followedChanges);
-        if (rehomed) await this.movePreviews(manager, id, rehomed);
-        if (domains) {
-          await manager
-            .getRepository(ApplicationDomainEntity)
-            .delete({ applicationId: id, ...(domains.length > 0 ? { domain: Not(In(domains)) } : {}) });
-          const kept = new Set((await manager.getRepository(ApplicationDomainEntity).findBy({ applicationId: id })).map((d) => d.domain));
-          await this.addDomains(
-            manager,
-            current,
-            domains.filter((d) => !kept.has(d)),
-          );
-        }
+        if (Object.keys(followedChanges).length > 0) await applications.changePreviewsOf(team, id, followedChanges);
+        if (rehomed) await this.movePreviews(manager, team, id, rehomed);
+        if (domains) await this.domains.in(manager).replaceOf(team, id, domains);
         await this.audit.record(
           {
             action: AuditAction.ApplicationUpdated,
-            teamId: current.teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'application', id },
             metadata: { name: current.name, changed: Object.keys(sent(input)) },
@@ -400,48 +385,46 @@ export class ApplicationsService {
       throw translateWriteError(error, input.name ?? current.name);
     }
     if (previewsOff) {
-      for (const preview of await this.applications.findBy({ previewOfId: id })) await this.remove(caller, preview);
+      for (const preview of await this.applications.previewsOf(team, id)) await this.remove(caller, team, preview);
     }
     // What the proxy routes: the domains, to the alias (from the name) and the port.
     if (domains !== undefined || rest.port !== undefined || rest.name !== undefined || rehomed) await this.syncProxy(current.serverId);
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /** Serves every preview of the application at `pr-<n>.<base>` instead of where it was. */
-  private async movePreviews(manager: EntityManager, id: string, base: string): Promise<void> {
-    const previews = await manager
-      .getRepository(ApplicationEntity)
-      .find({ where: { previewOfId: id }, select: { id: true, teamId: true, previewNumber: true } });
-    if (previews.length === 0) return;
-    const domains = manager.getRepository(ApplicationDomainEntity);
-    await domains.delete({ applicationId: In(previews.map((p) => p.id)) });
-    await domains.insert(previews.map((p) => ({ teamId: p.teamId, applicationId: p.id, domain: previewDomainOf(base, p.previewNumber as number) })));
+  private async movePreviews(manager: EntityManager, team: TeamScope, id: string, base: string): Promise<void> {
+    const previews = await this.applications.in(manager).previewsOf(team, id);
+    await this.domains.in(manager).reassign(
+      team,
+      previews.map((p) => ({ applicationId: p.id, domain: previewDomainOf(base, p.previewNumber as number) })),
+    );
   }
 
   /**
    * A fresh ed25519 key for this application only, kept as a team SSH key (listed, deletable once
    * unused, like any other) and made its deploy key. The previous deploy key stays a team key.
    */
-  async generateDeployKey(caller: Caller, id: string): Promise<GeneratedDeployKeyResponse> {
-    const current = await this.applications.findOneByOrFail({ id });
+  async generateDeployKey(caller: Caller, team: TeamScope, id: string): Promise<GeneratedDeployKeyResponse> {
+    const current = await this.applications.get(team, id);
     const pair = generateSshKeyPair(`zpanel-deploy-${current.name}`);
     const keyId = randomUUID();
     const name = `Deploy key: ${current.name}`;
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(SshKeyEntity).insert({
         id: keyId,
-        teamId: current.teamId,
+        teamId: team.teamId,
         name,
         type: pair.type,
         privateKey: this.box.seal(pair.privateKey, sshKeyAad(keyId)),
         publicKey: pair.publicKey,
         fingerprint: pair.fingerprint,
       });
-      await manager.getRepository(ApplicationEntity).update({ id }, { deployKeyId: keyId, updatedAt: new Date() });
+      await this.applications.in(manager).change(team, id, { deployKeyId: keyId, updatedAt: new Date() });
       await this.audit.record(
         {
           action: AuditAction.SshKeyCreated,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'ssh_key', id: keyId },
           metadata: { name, fingerprint: pair.fingerprint, generated: true },
@@ -451,7 +434,7 @@ export class ApplicationsService {
       await this.audit.record(
         {
           action: AuditAction.ApplicationDeployKeyGenerated,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'application', id },
           metadata: { name: current.name, sshKeyId: keyId, fingerprint: pair.fingerprint, previousDeployKeyId: current.deployKeyId },
@@ -461,7 +444,7 @@ export class ApplicationsService {
     });
     const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: keyId });
     return {
-      application: await this.get(id),
+      application: await this.get(team, id),
       sshKey: {
         id: key.id,
         teamId: key.teamId,
@@ -476,14 +459,14 @@ export class ApplicationsService {
   }
 
   /** Drops the pinned git host key on purpose (the provider rotated it): the next ssh clone learns the key it is shown. */
-  async forgetGitHostKey(caller: Caller, id: string): Promise<ApplicationDto> {
-    const current = await this.applications.findOneByOrFail({ id });
+  async forgetGitHostKey(caller: Caller, team: TeamScope, id: string): Promise<ApplicationDto> {
+    const current = await this.applications.get(team, id);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ApplicationEntity).update({ id }, { gitHostKey: null, updatedAt: new Date() });
+      await this.applications.in(manager).change(team, id, { gitHostKey: null, updatedAt: new Date() });
       await this.audit.record(
         {
           action: AuditAction.ApplicationGitHostKeyForgotten,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'application', id },
           metadata: { name: current.name, fingerprints: current.gitHostKey === null ? [] : knownHostsFingerprints(current.gitHostKey) },
@@ -491,12 +474,12 @@ export class ApplicationsService {
         manager,
       );
     });
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /** Removes the application's record with its domains, variables, deployments and previews, then its containers and images on the server. */
-  async delete(caller: Caller, id: string): Promise<void> {
-    await this.remove(caller, await this.applications.findOneByOrFail({ id }));
+  async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    await this.remove(caller, team, await this.applications.get(team, id));
   }
 
   /**
@@ -504,18 +487,15 @@ export class ApplicationsService {
    * of it sees its row gone and stops), then has the worker route the server without its domains and
    * remove what carries its labels. `caller` null: a verified webhook closed a preview.
    */
-  async remove(caller: Caller | null, current: ApplicationEntity): Promise<void> {
-    const previews = await this.applications.find({
-      where: { previewOfId: current.id },
-      select: { id: true, serverId: true, stopGraceSeconds: true },
-    });
+  async remove(caller: Caller | null, team: TeamScope, current: ApplicationEntity): Promise<void> {
+    const previews = await this.applications.previewsOf(team, current.id);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ApplicationEntity).delete({ id: current.id });
+      await this.applications.in(manager).deleteOne(team, current.id);
       const preview = current.previewOfId ? { previewOf: current.previewOfId, pullRequest: current.previewNumber } : {};
       await this.audit.record(
         {
           action: AuditAction.ApplicationDeleted,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'application', id: current.id },
           metadata: { name: current.name, serverId: current.serverId, ...preview },
@@ -547,29 +527,14 @@ export class ApplicationsService {
     }
   }
 
-  /** Which of these applications have an HTTPS token stored (the sealed value is never selected here). */
-  private async withGitToken(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = (await this.applications
-      .createQueryBuilder('a')
-      .select('a.id', 'id')
-      .where('a.id IN (:...ids) AND a.git_token IS NOT NULL', { ids })
-      .getRawMany()) as { id: string }[];
-    return new Set(rows.map((r) => r.id));
-  }
-
   private keyOfTeam(teamId: string, id: string): Promise<boolean> {
     return this.dataSource.getRepository(SshKeyEntity).existsBy({ id, teamId });
   }
 
   /** Within the team, a domain another of its applications uses is refused with that said (another team's: assertClaimable). */
-  private async assertDomainsFree(teamId: string, domains: string[], applicationId?: string): Promise<void> {
-    if (domains.length === 0) return;
-    const taken = await this.dataSource.getRepository(ApplicationDomainEntity).find({
-      where: { teamId, domain: In(domains), ...(applicationId ? { applicationId: Not(applicationId) } : {}) },
-      select: { id: true, domain: true },
-    });
-    if (taken.length > 0) throw domainTaken(taken.map((d) => d.domain).sort());
+  private async assertDomainsFree(team: TeamScope, domains: string[], applicationId?: string): Promise<void> {
+    const taken = await this.domains.usedInTeam(team, domains, applicationId);
+    if (taken.length > 0) throw domainTaken(taken);
   }
 
   /**
@@ -581,48 +546,16 @@ export class ApplicationsService {
    * Within one team nothing changes. Runs in the write's transaction under an advisory lock, so two
    * teams cannot both pass the check.
    */
-  private async assertClaimable(manager: EntityManager, teamId: string, claim: { domains?: string[]; previewDomain?: string | null }): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [DOMAIN_CLAIM_LOCK_KEY]);
-    // `name` is `base` or under it.
-    const under = (name: string, base: string) => `(${name} = ${base} OR right(${name}, length(${base}) + 1) = '.' || ${base})`;
-    if (claim.domains && claim.domains.length > 0) {
-      const taken: { domain: string }[] = await manager.query(
-        `SELECT d AS "domain" FROM unnest($1::text[]) AS d
-          WHERE EXISTS (SELECT 1 FROM "application_domains" x WHERE x."domain" = d AND x."team_id" <> $2)
-             OR EXISTS (SELECT 1 FROM "applications" a WHERE a."team_id" <> $2 AND a."preview_domain" IS NOT NULL AND ${under('d', 'a."preview_domain"')})
-          ORDER BY 1`,
-        [claim.domains, teamId],
-      );
-      if (taken.length > 0)
-        throw notAvailable(
-          'domains',
-          taken.map((t) => t.domain),
-        );
-    }
-    if (claim.previewDomain) {
-      const overlapping: unknown[] = await manager.query(
-        `SELECT 1 FROM "application_domains" x WHERE x."team_id" <> $2 AND ${under('x."domain"', '$1::text')}
-         UNION ALL
-         SELECT 1 FROM "applications" a WHERE a."team_id" <> $2 AND a."preview_domain" IS NOT NULL AND (${under('a."preview_domain"', '$1::text')} OR ${under('$1::text', 'a."preview_domain"')})
-         LIMIT 1`,
-        [claim.previewDomain, teamId],
-      );
-      if (overlapping.length > 0) throw notAvailable('previewDomain', [claim.previewDomain]);
-    }
-  }
-
-  private async addDomains(manager: EntityManager, application: Pick<ApplicationEntity, 'id' | 'teamId'>, domains: string[]): Promise<void> {
-    if (domains.length === 0) return;
-    await manager
-      .getRepository(ApplicationDomainEntity)
-      .insert(domains.map((domain) => ({ teamId: application.teamId, applicationId: application.id, domain })));
-  }
-
-  private async domainsOf(manager: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
-    const byApplication = new Map<string, string[]>();
-    if (ids.length === 0) return byApplication;
-    const rows = await manager.getRepository(ApplicationDomainEntity).find({ where: { applicationId: In(ids) }, order: { domain: 'ASC' } });
-    for (const row of rows) byApplication.set(row.applicationId, [...(byApplication.get(row.applicationId) ?? []), row.domain]);
-    return byApplication;
+  private async assertClaimable(
+    manager: EntityManager,
+    team: TeamScope,
+    claim: { domains?: string[]; previewDomain?: string | null },
+  ): Promise<void> {
+    const domains = this.domains.in(manager);
+    await domains.lockClaims();
+    const taken = await domains.claimedByOtherTeams(team, claim.domains ?? []);
+    if (taken.length > 0) throw notAvailable('domains', taken);
+    if (claim.previewDomain && (await domains.previewDomainOverlapsOtherTeams(team, claim.previewDomain)))
+      throw notAvailable('previewDomain', [claim.previewDomain]);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Put, type Type } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Ability, type EnvVarDto, type EnvVarScope } from '@zpanel/contracts';
+import { ApplicationsRepository, EnvironmentsRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
@@ -27,7 +28,6 @@ export interface EnvVarsRoutesSpec {
  */
 export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
   const idParam = () => Param(spec.param, uuidParam(spec.param));
-  const what = spec.scope === 'environment' ? 'environment' : 'application';
 
   @ApiTags(spec.tag)
   @ApiBearerAuth()
@@ -36,23 +36,28 @@ export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
     constructor(
       readonly access: TeamAccessService,
       readonly env: EnvVarsService,
+      readonly environments: EnvironmentsRepository,
+      readonly applications: ApplicationsRepository,
     ) {}
 
-    async authorize(caller: Caller, id: string, ability: Ability): Promise<boolean> {
-      const actor = await this.access.requireForResource(caller, await this.env.teamOfOwner({ scope: spec.scope, id }), ability, what);
-      return actor.abilities.includes(Ability.ReadSensitive);
+    /** The owner's team, and whether the caller may see values. */
+    async authorize(caller: Caller, id: string, ability: Ability): Promise<{ team: TeamScope; reveal: boolean }> {
+      const owners = spec.scope === 'environment' ? this.environments : this.applications;
+      const actor = await this.access.requireFor(caller, owners, id, ability);
+      return { team: actor.team, reveal: actor.abilities.includes(Ability.ReadSensitive) };
     }
 
     /** An application's own list shows what it gets; the other owners list their own rows. */
-    shown(id: string, reveal: boolean): Promise<EnvVarDto[]> {
-      return spec.scope === 'application' ? this.env.effective(id, reveal) : this.env.list({ scope: spec.scope, id }, reveal);
+    shown(team: TeamScope, id: string, reveal: boolean): Promise<EnvVarDto[]> {
+      return spec.scope === 'application' ? this.env.effective(team, id, reveal) : this.env.list(team, { scope: spec.scope, id }, reveal);
     }
 
     @Get()
     @ApiOperation({ summary: spec.summaries.list })
     @ApiOkResponse({ type: [EnvVarDoc] })
     async list(@CurrentCaller() caller: Caller, @idParam() id: string): Promise<EnvVarDto[]> {
-      return this.shown(id, await this.authorize(caller, id, Ability.Read));
+      const { team, reveal } = await this.authorize(caller, id, Ability.Read);
+      return this.shown(team, id, reveal);
     }
 
     @Put()
@@ -60,9 +65,9 @@ export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
     @ApiOkResponse({ type: [EnvVarDoc], description: 'The variables afterwards, as the list shows them' })
     @ApiBadRequestResponse({ description: 'One error per problem, field `dotenv`, message `line N: …`; nothing changed' })
     async replace(@CurrentCaller() caller: Caller, @idParam() id: string, @Body() body: BulkEnvDto): Promise<EnvVarDto[]> {
-      const reveal = await this.authorize(caller, id, Ability.Write);
-      await this.env.replace(caller, { scope: spec.scope, id }, body);
-      return this.shown(id, reveal);
+      const { team, reveal } = await this.authorize(caller, id, Ability.Write);
+      await this.env.replace(caller, team, { scope: spec.scope, id }, body);
+      return this.shown(team, id, reveal);
     }
 
     @Put(':key')
@@ -75,8 +80,8 @@ export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
       @Param('key', EnvKeyPipe) key: string,
       @Body() body: UpsertEnvVarDto,
     ): Promise<EnvVarDto> {
-      const reveal = await this.authorize(caller, id, Ability.Write);
-      return this.env.upsert(caller, { scope: spec.scope, id }, key, body, reveal);
+      const { team, reveal } = await this.authorize(caller, id, Ability.Write);
+      return this.env.upsert(caller, team, { scope: spec.scope, id }, key, body, reveal);
     }
 
     @Delete(':key')
@@ -85,8 +90,8 @@ export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
     @ApiParam(KEY_PARAM)
     @ApiNoContentResponse()
     async remove(@CurrentCaller() caller: Caller, @idParam() id: string, @Param('key', EnvKeyPipe) key: string): Promise<void> {
-      await this.authorize(caller, id, Ability.Write);
-      await this.env.remove(caller, { scope: spec.scope, id }, key);
+      const { team } = await this.authorize(caller, id, Ability.Write);
+      await this.env.remove(caller, team, { scope: spec.scope, id }, key);
     }
   }
   // Distinct class names keep Nest's providers and Swagger's operation ids apart.

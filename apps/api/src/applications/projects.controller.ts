@@ -25,6 +25,7 @@ import {
   UpdateProjectDto,
 } from './projects.dto';
 import { ProjectsService } from './projects.service';
+import { EnvironmentsRepository, ProjectsRepository } from '@zpanel/database';
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -33,6 +34,7 @@ export class ProjectsController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly projects: ProjectsService,
+    private readonly projectRows: ProjectsRepository,
   ) {}
 
   @Get()
@@ -40,8 +42,8 @@ export class ProjectsController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: ProjectPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: PageQueryDto): Promise<Paginated<ProjectDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.projects.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Read);
+    return this.projects.list(team, query);
   }
 
   @Post()
@@ -50,16 +52,16 @@ export class ProjectsController {
   @ApiCreatedResponse({ type: ProjectDoc })
   @ApiConflictResponse({ description: 'The team already has a project with this name (errors name `name`)' })
   async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateProjectDto): Promise<ProjectDto> {
-    await this.access.require(caller, teamId, Ability.Write);
-    return this.projects.create(caller, teamId, body);
+    const { team } = await this.access.require(caller, teamId, Ability.Write);
+    return this.projects.create(caller, team, body);
   }
 
   @Get(':projectId')
   @ApiOperation({ summary: 'One project' })
   @ApiOkResponse({ type: ProjectDoc })
   async get(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string): Promise<ProjectDto> {
-    await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Read, 'project');
-    return this.projects.get(id);
+    const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Read);
+    return this.projects.get(team, id);
   }
 
   @Patch(':projectId')
@@ -71,8 +73,8 @@ export class ProjectsController {
     @Param('projectId', uuidParam('projectId')) id: string,
     @Body() body: UpdateProjectDto,
   ): Promise<ProjectDto> {
-    await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Write, 'project');
-    return this.projects.update(caller, id, body);
+    const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
+    return this.projects.update(caller, team, id, body);
   }
 
   @Delete(':projectId')
@@ -81,8 +83,8 @@ export class ProjectsController {
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'The project still has applications' })
   async delete(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string): Promise<void> {
-    await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Write, 'project');
-    await this.projects.delete(caller, id);
+    const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
+    await this.projects.delete(caller, team, id);
   }
 
   @Get(':projectId/environments')
@@ -93,8 +95,8 @@ export class ProjectsController {
     @Param('projectId', uuidParam('projectId')) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<EnvironmentDto>> {
-    await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Read, 'project');
-    return this.projects.listEnvironments(id, query);
+    const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Read);
+    return this.projects.listEnvironments(team, id, query);
   }
 
   @Post(':projectId/environments')
@@ -106,8 +108,8 @@ export class ProjectsController {
     @Param('projectId', uuidParam('projectId')) id: string,
     @Body() body: CreateEnvironmentDto,
   ): Promise<EnvironmentDto> {
-    await this.access.requireForResource(caller, await this.projects.projectTeamOf(id), Ability.Write, 'project');
-    return this.projects.createEnvironment(caller, id, body);
+    const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
+    return this.projects.createEnvironment(caller, team, id, body);
   }
 }
 
@@ -118,6 +120,7 @@ export class EnvironmentsController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly projects: ProjectsService,
+    private readonly environments: EnvironmentsRepository,
   ) {}
 
   @Delete(':environmentId')
@@ -126,7 +129,7 @@ export class EnvironmentsController {
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: "The environment still has applications, or it is its project's last one" })
   async delete(@CurrentCaller() caller: Caller, @Param('environmentId', uuidParam('environmentId')) id: string): Promise<void> {
-    await this.access.requireForResource(caller, await this.projects.environmentTeamOf(id), Ability.Write, 'environment');
-    await this.projects.deleteEnvironment(caller, id);
+    const { team } = await this.access.requireFor(caller, this.environments, id, Ability.Write);
+    await this.projects.deleteEnvironment(caller, team, id);
   }
 }

@@ -13,8 +13,15 @@ import {
   type UpdateProjectRequest,
 } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { ApplicationEntity, EnvironmentEntity, ProjectEntity } from '@zpanel/database';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ApplicationsRepository,
+  type EnvironmentEntity,
+  EnvironmentsRepository,
+  type ProjectEntity,
+  ProjectsRepository,
+  type TeamScope,
+} from '@zpanel/database';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -34,40 +41,33 @@ const environmentNameTaken = (name: string) =>
 export class ProjectsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectsRepository,
+    private readonly environments: EnvironmentsRepository,
+    private readonly applications: ApplicationsRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async projectTeamOf(id: string): Promise<string | undefined> {
-    return (await this.dataSource.getRepository(ProjectEntity).findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async environmentTeamOf(id: string): Promise<string | undefined> {
-    return (await this.dataSource.getRepository(EnvironmentEntity).findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async list(teamId: string, query: PageQuery): Promise<Paginated<ProjectDto>> {
+  async list(team: TeamScope, query: PageQuery): Promise<Paginated<ProjectDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.dataSource
-      .getRepository(ProjectEntity)
-      .findAndCount({ where: { teamId }, order: { name: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    return paginated(await this.projectDtos(rows), total, window);
+    const [rows, total] = await this.projects.page(team, { skip: window.skip, take: window.perPage }, { name: 'ASC', id: 'ASC' });
+    return paginated(await this.projectDtos(team, rows), total, window);
   }
 
-  async get(id: string): Promise<ProjectDto> {
-    const [dto] = await this.projectDtos([await this.dataSource.getRepository(ProjectEntity).findOneByOrFail({ id })]);
+  async get(team: TeamScope, id: string): Promise<ProjectDto> {
+    const [dto] = await this.projectDtos(team, [await this.projects.get(team, id)]);
     return dto;
   }
 
   /** The project and its `production` environment appear together or not at all. */
-  async create(caller: Caller, teamId: string, input: CreateProjectRequest): Promise<ProjectDto> {
+  async create(caller: Caller, team: TeamScope, input: CreateProjectRequest): Promise<ProjectDto> {
     const id = await this.uniqueProjectName(() =>
       this.dataSource.transaction(async (manager) => {
-        const project = await manager.getRepository(ProjectEntity).save({ teamId, name: input.name, description: input.description ?? '' });
-        await manager.getRepository(EnvironmentEntity).save({ teamId, projectId: project.id, name: DEFAULT_ENVIRONMENT });
+        const project = await this.projects.in(manager).add(team, { name: input.name, description: input.description ?? '' });
+        await this.environments.in(manager).add(team, project.id, DEFAULT_ENVIRONMENT);
         await this.audit.record(
           {
             action: AuditAction.ProjectCreated,
-            teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'project', id: project.id },
             metadata: { name: project.name },
@@ -77,20 +77,20 @@ export class ProjectsService {
         return project.id;
       }),
     );
-    return this.get(id);
+    return this.get(team, id);
   }
 
-  async update(caller: Caller, id: string, input: UpdateProjectRequest): Promise<ProjectDto> {
-    const current = await this.dataSource.getRepository(ProjectEntity).findOneByOrFail({ id });
+  async update(caller: Caller, team: TeamScope, id: string, input: UpdateProjectRequest): Promise<ProjectDto> {
+    await this.projects.get(team, id);
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
     if (Object.keys(changes).length > 0) {
       await this.uniqueProjectName(() =>
         this.dataSource.transaction(async (manager) => {
-          await manager.getRepository(ProjectEntity).update({ id }, changes);
+          await this.projects.in(manager).change(team, id, changes);
           await this.audit.record(
             {
               action: AuditAction.ProjectUpdated,
-              teamId: current.teamId,
+              teamId: team.teamId,
               actor: caller,
               target: { type: 'project', id },
               metadata: { changed: Object.keys(changes) },
@@ -100,23 +100,24 @@ export class ProjectsService {
         }),
       );
     }
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /**
    * Refused while applications live in the project (they run somewhere and must be removed on
    * purpose). The row lock makes an application created meanwhile wait, then see the project gone.
    */
-  async delete(caller: Caller, id: string): Promise<void> {
+  async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const project = await manager.getRepository(ProjectEntity).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      const applications = await manager.getRepository(ApplicationEntity).countBy({ projectId: id });
+      const projects = this.projects.in(manager);
+      const project = await projects.getLocked(team, id);
+      const applications = await this.applications.in(manager).countInProject(team, id);
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The project has ${applications} application(s): delete them first`);
-      await manager.getRepository(ProjectEntity).delete({ id });
+      await projects.deleteOne(team, id);
       await this.audit.record(
         {
           action: AuditAction.ProjectDeleted,
-          teamId: project.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'project', id },
           metadata: { name: project.name },
@@ -126,24 +127,27 @@ export class ProjectsService {
     });
   }
 
-  async listEnvironments(projectId: string, query: PageQuery): Promise<Paginated<EnvironmentDto>> {
+  async listEnvironments(team: TeamScope, projectId: string, query: PageQuery): Promise<Paginated<EnvironmentDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.dataSource
-      .getRepository(EnvironmentEntity)
-      .findAndCount({ where: { projectId }, order: { createdAt: 'ASC', id: 'ASC' }, skip: window.skip, take: window.perPage });
-    return paginated(await this.environmentDtos(rows), total, window);
+    const [rows, total] = await this.environments.page(
+      team,
+      { skip: window.skip, take: window.perPage },
+      { createdAt: 'ASC', id: 'ASC' },
+      { projectId },
+    );
+    return paginated(await this.environmentDtos(team, rows), total, window);
   }
 
-  async createEnvironment(caller: Caller, projectId: string, input: CreateEnvironmentRequest): Promise<EnvironmentDto> {
-    const project = await this.dataSource.getRepository(ProjectEntity).findOneByOrFail({ id: projectId });
+  async createEnvironment(caller: Caller, team: TeamScope, projectId: string, input: CreateEnvironmentRequest): Promise<EnvironmentDto> {
+    await this.projects.get(team, projectId);
     let row: EnvironmentEntity;
     try {
       row = await this.dataSource.transaction(async (manager) => {
-        const created = await manager.getRepository(EnvironmentEntity).save({ teamId: project.teamId, projectId, name: input.name });
+        const created = await this.environments.in(manager).add(team, projectId, input.name);
         await this.audit.record(
           {
             action: AuditAction.EnvironmentCreated,
-            teamId: project.teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'environment', id: created.id },
             metadata: { projectId, name: input.name },
@@ -156,7 +160,7 @@ export class ProjectsService {
       if (violatedConstraint(error, PG_UNIQUE_VIOLATION)) throw environmentNameTaken(input.name);
       throw error;
     }
-    const [dto] = await this.environmentDtos([row]);
+    const [dto] = await this.environmentDtos(team, [row]);
     return dto;
   }
 
@@ -164,21 +168,22 @@ export class ProjectsService {
    * Refused while applications live in it, and for the project's last environment. Locking the
    * project serializes two deletions that would each leave the other environment as the last.
    */
-  async deleteEnvironment(caller: Caller, id: string): Promise<void> {
+  async deleteEnvironment(caller: Caller, team: TeamScope, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const environment = await manager.getRepository(EnvironmentEntity).findOneByOrFail({ id });
-      await manager.getRepository(ProjectEntity).findOneOrFail({ where: { id: environment.projectId }, lock: { mode: 'pessimistic_write' } });
-      await manager.getRepository(EnvironmentEntity).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      const applications = await manager.getRepository(ApplicationEntity).countBy({ environmentId: id });
+      const environments = this.environments.in(manager);
+      const environment = await environments.get(team, id);
+      await this.projects.in(manager).getLocked(team, environment.projectId);
+      await environments.getLocked(team, id);
+      const applications = await this.applications.in(manager).countInEnvironment(team, id);
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The environment has ${applications} application(s): delete them first`);
-      if ((await manager.getRepository(EnvironmentEntity).countBy({ projectId: environment.projectId })) <= 1) {
+      if ((await environments.countInProject(team, environment.projectId)) <= 1) {
         throw new AppException(ErrorCode.Conflict, 'A project keeps at least one environment: this is its last one');
       }
-      await manager.getRepository(EnvironmentEntity).delete({ id });
+      await environments.deleteOne(team, id);
       await this.audit.record(
         {
           action: AuditAction.EnvironmentDeleted,
-          teamId: environment.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'environment', id },
           metadata: { projectId: environment.projectId, name: environment.name },
@@ -197,10 +202,10 @@ export class ProjectsService {
     }
   }
 
-  private async projectDtos(rows: ProjectEntity[]): Promise<ProjectDto[]> {
+  private async projectDtos(team: TeamScope, rows: ProjectEntity[]): Promise<ProjectDto[]> {
     const ids = rows.map((r) => r.id);
-    const environments = await countBy(this.dataSource.manager, EnvironmentEntity, 'project_id', ids);
-    const applications = await countBy(this.dataSource.manager, ApplicationEntity, 'project_id', ids);
+    const environments = await this.environments.countPerProject(team, ids);
+    const applications = await this.applications.countPerProject(team, ids);
     return rows.map((r) => ({
       id: r.id,
       teamId: r.teamId,
@@ -213,11 +218,9 @@ export class ProjectsService {
     }));
   }
 
-  private async environmentDtos(rows: EnvironmentEntity[]): Promise<EnvironmentDto[]> {
-    const applications = await countBy(
-      this.dataSource.manager,
-      ApplicationEntity,
-      'environment_id',
+  private async environmentDtos(team: TeamScope, rows: EnvironmentEntity[]): Promise<EnvironmentDto[]> {
+    const applications = await this.applications.countPerEnvironment(
+      team,
       rows.map((r) => r.id),
     );
     return rows.map((r) => ({
@@ -228,24 +231,4 @@ export class ProjectsService {
       createdAt: r.createdAt.toISOString(),
     }));
   }
-}
-
-/** Rows of `entity` per value of `column`, for the given values (one query for a whole page); previews are not counted as applications. */
-async function countBy(
-  manager: EntityManager,
-  entity: typeof EnvironmentEntity | typeof ApplicationEntity,
-  column: 'project_id' | 'environment_id',
-  ids: string[],
-): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
-  const rows = (await manager
-    .getRepository(entity)
-    .createQueryBuilder('r')
-    .select(`r.${column}`, 'id')
-    .addSelect('count(*)::int', 'count')
-    .where(`r.${column} IN (:...ids)`, { ids })
-    .andWhere(entity === ApplicationEntity ? 'r.preview_of_id IS NULL' : 'TRUE')
-    .groupBy(`r.${column}`)
-    .getRawMany()) as { id: string; count: number }[];
-  return new Map(rows.map((r) => [r.id, r.count]));
 }

@@ -5,6 +5,7 @@ import { type LiveEntry, LiveSubscriber } from '@zpanel/queue';
 import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
 import { TeamAccessService } from '../access/team-access.service';
+import { DeploymentsRepository, type TeamScope } from '@zpanel/database';
 import { DeploymentsService } from './deployments.service';
 
 const REPLAY_PAGE = 1_000;
@@ -32,6 +33,7 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
     private readonly registry: LiveRegistry,
     private readonly access: TeamAccessService,
     private readonly deployments: DeploymentsService,
+    private readonly rows: DeploymentsRepository,
     private readonly subscriber: LiveSubscriber,
   ) {}
 
@@ -42,14 +44,14 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
   private async authorize(caller: Caller, request: LiveRequestOf<'deployment-logs'>): Promise<LiveSubscription> {
     const deploymentId = requireUuid(request.deploymentId, 'deploymentId');
     const afterSeq = optionalSeq(request.afterSeq);
-    const teamId = await this.deployments.teamOf(deploymentId);
-    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'deployment');
-    await check(caller);
+    const teamId = await this.rows.teamOf(deploymentId);
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, this.rows.noun);
+    const { team } = await check(caller);
     const topic = LiveTopics.deploymentLogs(deploymentId);
-    return { topic, follow: (deliver) => this.follow(deploymentId, afterSeq, deliver as Deliver), recheck: check };
+    return { topic, follow: (deliver) => this.follow(team, deploymentId, afterSeq, deliver as Deliver), recheck: check };
   }
 
-  private async follow(deploymentId: string, afterSeq: number, deliver: Deliver): Promise<() => Promise<void>> {
+  private async follow(team: TeamScope, deploymentId: string, afterSeq: number, deliver: Deliver): Promise<() => Promise<void>> {
     let lastSeq = afterSeq;
     let buffered: LiveEntry[] | null = [];
     let chain = Promise.resolve();
@@ -63,7 +65,7 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
     };
     const replayUntil = async (untilSeq: number) => {
       while (lastSeq < untilSeq && !stopped) {
-        const page = await this.deployments.logs(deploymentId, lastSeq, REPLAY_PAGE);
+        const page = await this.deployments.logs(team, deploymentId, lastSeq, REPLAY_PAGE);
         sendLines(page.lines.filter((l) => l.seq <= untilSeq));
         if (!page.hasMore || page.lines.length === 0) return;
       }
@@ -91,7 +93,7 @@ export class DeploymentLogsLiveSubscriptions implements OnModuleInit {
     };
     try {
       await replayUntil(Number.MAX_SAFE_INTEGER);
-      const current = await this.deployments.get(deploymentId);
+      const current = await this.deployments.get(team, deploymentId);
       deliver({
         id: String(lastSeq),
         event: { type: 'status', status: current.status, step: current.step, reason: current.reason, reasonCode: current.reasonCode },

@@ -12,6 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type DeploymentDto, type DeploymentLogPage, type Paginated } from '@zpanel/contracts';
+import { ApplicationsRepository, DeploymentsRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
@@ -29,6 +30,7 @@ export class ApplicationDeploymentsController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly deployments: DeploymentsService,
+    private readonly applications: ApplicationsRepository,
   ) {}
 
   @Post()
@@ -49,8 +51,8 @@ export class ApplicationDeploymentsController {
     @Param('applicationId', uuidParam('applicationId')) applicationId: string,
     @Body() body: CreateDeploymentDto,
   ): Promise<DeploymentDto> {
-    await this.access.requireForResource(caller, await this.deployments.teamOfApplication(applicationId), Ability.Deploy, 'application');
-    return this.deployments.create(caller, applicationId, {
+    const { team } = await this.access.requireFor(caller, this.applications, applicationId, Ability.Deploy);
+    return this.deployments.create(caller, team, applicationId, {
       trigger: caller.kind === 'token' ? 'api' : 'manual',
       commit: body.commit,
       imageTag: body.imageTag,
@@ -65,8 +67,8 @@ export class ApplicationDeploymentsController {
     @Param('applicationId', uuidParam('applicationId')) applicationId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<DeploymentDto>> {
-    await this.access.requireForResource(caller, await this.deployments.teamOfApplication(applicationId), Ability.Read, 'application');
-    return this.deployments.list(applicationId, query);
+    const { team } = await this.access.requireFor(caller, this.applications, applicationId, Ability.Read);
+    return this.deployments.list(team, applicationId, query);
   }
 }
 
@@ -79,18 +81,19 @@ export class DeploymentsController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly deployments: DeploymentsService,
+    private readonly rows: DeploymentsRepository,
   ) {}
 
-  private async authorize(caller: Caller, deploymentId: string, ability: Ability): Promise<void> {
-    await this.access.requireForResource(caller, await this.deployments.teamOf(deploymentId), ability, 'deployment');
+  private async authorize(caller: Caller, deploymentId: string, ability: Ability): Promise<TeamScope> {
+    return (await this.access.requireFor(caller, this.rows, deploymentId, ability)).team;
   }
 
   @Get()
   @ApiOperation({ summary: 'One deployment' })
   @ApiOkResponse({ type: DeploymentDoc })
   async get(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
-    await this.authorize(caller, deploymentId, Ability.Read);
-    return this.deployments.get(deploymentId);
+    const team = await this.authorize(caller, deploymentId, Ability.Read);
+    return this.deployments.get(team, deploymentId);
   }
 
   @Post('cancel')
@@ -103,8 +106,8 @@ export class DeploymentsController {
   @ApiAcceptedResponse({ type: DeploymentDoc })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment already finished' })
   async cancel(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
-    await this.authorize(caller, deploymentId, Ability.Deploy);
-    return this.deployments.cancel(caller, deploymentId);
+    const team = await this.authorize(caller, deploymentId, Ability.Deploy);
+    return this.deployments.cancel(caller, team, deploymentId);
   }
 
   @Post('rollback')
@@ -117,8 +120,8 @@ export class DeploymentsController {
   @ApiAcceptedResponse({ type: DeploymentDoc, description: 'The rollback deployment, queued' })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment did not succeed, or its image is no longer kept' })
   async rollback(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
-    await this.authorize(caller, deploymentId, Ability.Deploy);
-    return this.deployments.rollback(caller, deploymentId);
+    const team = await this.authorize(caller, deploymentId, Ability.Deploy);
+    return this.deployments.rollback(caller, team, deploymentId);
   }
 
   @Get('logs')
@@ -132,8 +135,8 @@ export class DeploymentsController {
     @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string,
     @Query() query: DeploymentLogQueryDto,
   ): Promise<DeploymentLogPage> {
-    await this.authorize(caller, deploymentId, Ability.Read);
-    return this.deployments.logs(deploymentId, query.afterSeq, query.limit);
+    const team = await this.authorize(caller, deploymentId, Ability.Read);
+    return this.deployments.logs(team, deploymentId, query.afterSeq, query.limit);
   }
 
   @Get('logs/download')
@@ -145,8 +148,8 @@ export class DeploymentsController {
     schema: { type: 'string', example: '==> Cloning https://git.example.com/shop.git at 4f2a9c1\nStep 1/4 : FROM node:20\n' },
   })
   async download(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<StreamableFile> {
-    await this.authorize(caller, deploymentId, Ability.Read);
-    return new StreamableFile(this.deployments.download(deploymentId), {
+    const team = await this.authorize(caller, deploymentId, Ability.Read);
+    return new StreamableFile(this.deployments.download(team, deploymentId), {
       type: 'text/plain; charset=utf-8',
       disposition: `attachment; filename="deployment-${deploymentId}.log"`,
     });

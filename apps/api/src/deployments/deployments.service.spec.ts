@@ -1,10 +1,10 @@
 import { ErrorCode } from '@zpanel/contracts';
 import { AppException, injectionPayloads } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity } from '@zpanel/database';
+import { ApplicationEntity, ApplicationsRepository, DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import pino from 'pino';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../access/caller';
 import type { AuditService } from '../audit/audit.service';
 import { flattenValidationErrors } from '../http/validation';
@@ -14,6 +14,7 @@ import { DeploymentsService, deploymentRequestProblems } from './deployments.ser
 const IMAGE_APP = { buildPack: 'image', imageReference: 'ghcr.io/acme/web:latest' } as const;
 const GIT_APP = { buildPack: 'dockerfile', imageReference: null } as const;
 const COMMIT = '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39';
+const TEAM = teamScope('team-1');
 
 const fieldsOf = (problems: { field: string }[]) => problems.map((p) => p.field);
 const dtoErrors = (plain: Record<string, unknown>) => flattenValidationErrors(validateSync(plainToInstance(CreateDeploymentDto, plain)));
@@ -126,6 +127,8 @@ describe('deployment requests', () => {
       const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
       const service = new DeploymentsService(
         dataSource as unknown as DataSource,
+        new ApplicationsRepository(manager as unknown as EntityManager),
+        new DeploymentsRepository(manager as unknown as EntityManager),
         audit,
         { enqueue } as never,
         { append: jest.fn(async () => undefined) } as never,
@@ -136,7 +139,7 @@ describe('deployment requests', () => {
 
     it('refuses an imageTag for an application built from git with a 400 naming the field, and stores and queues nothing', async () => {
       const { service, save, enqueue } = serviceWith(GIT_APP);
-      const refused = service.create(null, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
+      const refused = service.create(null, TEAM, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
       await expect(refused).rejects.toBeInstanceOf(AppException);
       await expect(refused).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, status: 400, errors: [{ field: 'imageTag' }] });
       expect(save).not.toHaveBeenCalled();
@@ -145,7 +148,7 @@ describe('deployment requests', () => {
 
     it('refuses commit and imageTag together before storing anything', async () => {
       const { service, save, enqueue } = serviceWith(IMAGE_APP);
-      await expect(service.create(null, 'app-1', { trigger: 'api', commit: COMMIT, imageTag: 'v1' })).rejects.toMatchObject({
+      await expect(service.create(null, TEAM, 'app-1', { trigger: 'api', commit: COMMIT, imageTag: 'v1' })).rejects.toMatchObject({
         status: 400,
         errors: [{ field: 'imageTag' }],
       });
@@ -155,7 +158,7 @@ describe('deployment requests', () => {
 
     it('stores the tag asked for on the row and shows it in the deployment', async () => {
       const { service, enqueue } = serviceWith(IMAGE_APP);
-      const queued = await service.create(null, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
+      const queued = await service.create(null, TEAM, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
       expect(queued).toMatchObject({ status: 'queued', requestedImageTag: 'v1.4.2', commitSha: null, imageTag: null });
       expect(enqueue).toHaveBeenCalledTimes(1);
     });
@@ -163,12 +166,12 @@ describe('deployment requests', () => {
     it('refuses up front, with a 409 saying why, a rollback to a deployment whose image went with another deployment of the same image', async () => {
       const { service, rows, enqueue } = serviceWith(IMAGE_APP);
       // d-1 built zp/web:d-1; d-2 rolled back to it; the image was then pruned and d-1 marked.
-      const built = await service.create(null, 'app-1', { trigger: 'api' });
+      const built = await service.create(null, TEAM, 'app-1', { trigger: 'api' });
       Object.assign(rows[0], { status: 'success', imageTag: 'zp/web:d-1', imagePrunedAt: new Date() });
-      const rolledBack = await service.create(null, 'app-1', { trigger: 'rollback', source: { ...rows[0] } as DeploymentEntity });
+      const rolledBack = await service.create(null, TEAM, 'app-1', { trigger: 'rollback', source: { ...rows[0] } as DeploymentEntity });
       Object.assign(rows[1], { status: 'success' });
       enqueue.mockClear();
-      const refused = service.rollback(null as unknown as Caller, rolledBack.id);
+      const refused = service.rollback(null as unknown as Caller, TEAM, rolledBack.id);
       await expect(refused).rejects.toMatchObject({
         code: ErrorCode.Conflict,
         status: 409,
@@ -181,8 +184,8 @@ describe('deployment requests', () => {
 
     it('keeps the tag of the deployment a rollback runs again', async () => {
       const { service } = serviceWith(IMAGE_APP);
-      const source = await service.create(null, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
-      const rollback = await service.create(null, 'app-1', {
+      const source = await service.create(null, TEAM, 'app-1', { trigger: 'api', imageTag: 'v1.4.2' });
+      const rollback = await service.create(null, TEAM, 'app-1', {
         trigger: 'rollback',
         source: { ...source, requestedImageTag: 'v1.4.2', imageTag: 'zp/web:d-1' } as unknown as DeploymentEntity,
       });

@@ -6,9 +6,7 @@ import {
   DEPLOYMENT_LOG_PAGE,
   type DeploymentDto,
   type DeploymentLiveEvent,
-  type DeploymentLogLine,
   type DeploymentLogPage,
-  type DeploymentLogStream,
   type DeploymentTrigger,
   ErrorCode,
   type FieldError,
@@ -17,10 +15,17 @@ import {
   type Paginated,
 } from '@zpanel/contracts';
 import { AppException, InjectLogger, imageReferenceWithTag } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity, UserEntity } from '@zpanel/database';
+import {
+  type ApplicationEntity,
+  ApplicationsRepository,
+  type DeploymentEntity,
+  DeploymentsRepository,
+  type TeamScope,
+  UserEntity,
+} from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -55,17 +60,6 @@ export function toDeploymentDto(r: DeploymentEntity): DeploymentDto {
     finishedAt: r.finishedAt?.toISOString() ?? null,
   };
 }
-
-interface LogRow {
-  seq: string;
-  ts: Date;
-  stream: DeploymentLogStream;
-  line: string;
-}
-
-const toLine = (r: LogRow): DeploymentLogLine => ({ seq: Number(r.seq), ts: r.ts.toISOString(), stream: r.stream, line: r.line });
-
-const noSuchDeployment = () => new AppException(ErrorCode.NotFound, 'No such deployment');
 
 /** What a deployment is asked for with; `create` is the one way any caller (UI, API, webhook, rollback) starts one. */
 export interface DeploymentRequest {
@@ -123,6 +117,8 @@ export class DeploymentsService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+    private readonly deployments: DeploymentsRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
@@ -131,72 +127,36 @@ export class DeploymentsService {
     this.logger = logger.child({ component: 'deployments' });
   }
 
-  private get deployments() {
-    return this.dataSource.getRepository(DeploymentEntity);
-  }
-
-  async teamOfApplication(applicationId: string): Promise<string | undefined> {
-    return (await this.dataSource.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, select: { id: true, teamId: true } }))
-      ?.teamId;
-  }
-
-  /** The team of a deployment, for access checks (undefined when there is no such deployment). */
-  async teamOf(deploymentId: string): Promise<string | undefined> {
-    return (await this.deployments.findOne({ where: { id: deploymentId }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
   /**
    * Creates the `queued` row and queues it. In one transaction holding the application's row lock,
    * still-queued deployments of the application become `superseded`: of two requests racing, the
    * later one wins and exactly one deployment stays queued.
    */
-  async create(caller: Caller | null, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
+  async create(caller: Caller | null, team: TeamScope, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
     const person = caller
       ? await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } })
       : null;
     const { row, superseded } = await this.dataSource.transaction(async (manager) => {
-      const application = await manager
-        .getRepository(ApplicationEntity)
-        .findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
-      if (!application) throw new AppException(ErrorCode.NotFound, 'No such application');
+      const application = await this.applications.in(manager).getLocked(team, applicationId);
       const problems = deploymentRequestProblems(application, request);
       if (problems.length > 0) throw AppException.validation(problems);
-      const repository = manager.getRepository(DeploymentEntity);
-      const saved = await repository.save(
-        repository.create({
-          teamId: application.teamId,
-          applicationId,
-          status: 'queued',
-          trigger: request.trigger,
-          commitSha: request.source?.commitSha ?? request.commit ?? null,
-          gitTag: request.source?.gitTag ?? request.tag ?? null,
-          sourceDeploymentId: request.source?.id ?? null,
-          imageTag: request.source?.imageTag ?? null,
-          requestedImageTag: request.source ? request.source.requestedImageTag : (request.imageTag ?? null),
-          step: 'queued',
-          userId: caller?.userId ?? null,
-          tokenId: caller?.kind === 'token' ? caller.tokenId : null,
-          actorName: person?.name ?? request.actorName ?? 'unknown',
-        }),
-      );
-      const result = await repository
-        .createQueryBuilder()
-        .update()
-        .set({
-          status: 'superseded',
-          step: 'queued',
-          finishedAt: () => 'now()',
-          reason: `Superseded by a newer deployment (${saved.id}) before it started.`,
-          reasonCode: 'deployment.superseded',
-        })
-        .where(`application_id = :applicationId AND status = 'queued' AND id <> :id`, { applicationId, id: saved.id })
-        .returning(['id'])
-        .execute();
+      const { row: saved, superseded } = await this.deployments.in(manager).queue(team, {
+        applicationId,
+        trigger: request.trigger,
+        commitSha: request.source?.commitSha ?? request.commit ?? null,
+        gitTag: request.source?.gitTag ?? request.tag ?? null,
+        sourceDeploymentId: request.source?.id ?? null,
+        imageTag: request.source?.imageTag ?? null,
+        requestedImageTag: request.source ? request.source.requestedImageTag : (request.imageTag ?? null),
+        userId: caller?.userId ?? null,
+        tokenId: caller?.kind === 'token' ? caller.tokenId : null,
+        actorName: person?.name ?? request.actorName ?? 'unknown',
+      });
       const action = request.trigger === 'rollback' ? AuditAction.DeploymentRolledBack : AuditAction.DeploymentCreated;
       await this.audit.record(
         {
           action,
-          teamId: application.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'application', id: applicationId },
           metadata: {
@@ -209,7 +169,7 @@ export class DeploymentsService {
         },
         manager,
       );
-      return { row: saved, superseded: (result.raw as { id: string }[]).map((r) => r.id) };
+      return { row: saved, superseded };
     });
 
     for (const id of superseded) {
@@ -227,41 +187,31 @@ export class DeploymentsService {
       // The row is the truth: the worker's reaper queues a deployment whose job never made it to Redis.
       this.logger.warn({ err: error, deploymentId: row.id }, 'deployment not queued yet; the reaper will queue it');
     }
-    return this.get(row.id);
+    return this.get(team, row.id);
   }
 
   /** A rollback: only a successful deployment whose image is still kept, of the same application. */
-  async rollback(caller: Caller, deploymentId: string): Promise<DeploymentDto> {
-    const source = await this.deployments.findOneBy({ id: deploymentId });
-    if (!source) throw noSuchDeployment();
+  async rollback(caller: Caller, team: TeamScope, deploymentId: string): Promise<DeploymentDto> {
+    const source = await this.deployments.get(team, deploymentId);
     if (source.status !== 'success' || source.imageTag === null) {
       throw new AppException(ErrorCode.Conflict, `Only a successful deployment can be rolled back to (this one is ${source.status})`);
     }
     // By tag too: a rollback ran its source's image, and a row marked before that was known may still say kept.
-    const gone =
-      source.imagePrunedAt !== null ||
-      (await this.deployments.existsBy({ applicationId: source.applicationId, imageTag: source.imageTag, imagePrunedAt: Not(IsNull()) }));
+    const gone = source.imagePrunedAt !== null || (await this.deployments.imagePrunedElsewhere(team, source.applicationId, source.imageTag));
     if (gone) {
       throw new AppException(ErrorCode.Conflict, 'The image of this deployment is no longer kept on the server (raise keepImages to keep more)');
     }
-    return this.create(caller, source.applicationId, { trigger: 'rollback', source });
+    return this.create(caller, team, source.applicationId, { trigger: 'rollback', source });
   }
 
-  async list(applicationId: string, query: PageQuery): Promise<Paginated<DeploymentDto>> {
+  async list(team: TeamScope, applicationId: string, query: PageQuery): Promise<Paginated<DeploymentDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.deployments.findAndCount({
-      where: { applicationId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.deployments.pageOfApplication(team, applicationId, { skip: window.skip, take: window.perPage });
     return paginated(rows.map(toDeploymentDto), total, window);
   }
 
-  async get(deploymentId: string): Promise<DeploymentDto> {
-    const row = await this.deployments.findOneBy({ id: deploymentId });
-    if (!row) throw noSuchDeployment();
-    return toDeploymentDto(row);
+  async get(team: TeamScope, deploymentId: string): Promise<DeploymentDto> {
+    return toDeploymentDto(await this.deployments.get(team, deploymentId));
   }
 
   /**
@@ -270,33 +220,19 @@ export class DeploymentsService {
    * statement, so a deployment the worker claims meanwhile is flagged rather than marked cancelled
    * behind the worker's back.
    */
-  async cancel(caller: Caller, deploymentId: string): Promise<DeploymentDto> {
+  async cancel(caller: Caller, team: TeamScope, deploymentId: string): Promise<DeploymentDto> {
     const updated = await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .getRepository(DeploymentEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          cancelRequestedAt: () => 'now()',
-          status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
-          finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
-          reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
-          reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
-        })
-        .where(`id = :deploymentId AND status IN ('queued', 'running')`, { deploymentId })
-        .returning(['status', 'team_id', 'application_id'])
-        .execute();
-      const row = (result.raw as { status: string; team_id: string; application_id: string }[])[0];
+      const row = await this.deployments.in(manager).requestCancel(team, deploymentId);
       if (!row) {
-        const current = await this.get(deploymentId);
+        const current = await this.get(team, deploymentId);
         throw new AppException(ErrorCode.Conflict, `The deployment already finished (${current.status})`);
       }
       await this.audit.record(
         {
           action: AuditAction.DeploymentCancelled,
-          teamId: row.team_id,
+          teamId: team.teamId,
           actor: caller,
-          target: { type: 'application', id: row.application_id },
+          target: { type: 'application', id: row.applicationId },
           metadata: { deploymentId },
         },
         manager,
@@ -312,16 +248,13 @@ export class DeploymentsService {
         reason: 'Cancelled before it started.',
         reasonCode: 'deployment.cancelled',
       });
-    return this.get(deploymentId);
+    return this.get(team, deploymentId);
   }
 
   /** Stored lines after `afterSeq`, oldest first. */
-  async logs(deploymentId: string, afterSeq = 0, limit: number = DEPLOYMENT_LOG_PAGE.defaultLimit): Promise<DeploymentLogPage> {
-    const rows: LogRow[] = await this.dataSource.query(
-      `SELECT "seq", "ts", "stream", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
-      [deploymentId, afterSeq, limit + 1],
-    );
-    const lines = rows.slice(0, limit).map(toLine);
+  async logs(team: TeamScope, deploymentId: string, afterSeq = 0, limit: number = DEPLOYMENT_LOG_PAGE.defaultLimit): Promise<DeploymentLogPage> {
+    const rows = await this.deployments.logLines(team, deploymentId, afterSeq, limit + 1);
+    const lines = rows.slice(0, limit);
     return { lines, lastSeq: lines.length ? lines[lines.length - 1].seq : afterSeq, hasMore: rows.length > limit };
   }
 
@@ -329,8 +262,8 @@ export class DeploymentsService {
    * The whole log as text, read page by page as the client takes it: memory stays flat however long
    * the log is. Lines come out as stored (already redacted), one per text line.
    */
-  download(deploymentId: string): Readable {
-    const logs = (afterSeq: number, limit: number) => this.logs(deploymentId, afterSeq, limit);
+  download(team: TeamScope, deploymentId: string): Readable {
+    const logs = (afterSeq: number, limit: number) => this.logs(team, deploymentId, afterSeq, limit);
     async function* lines(): AsyncGenerator<string> {
       let afterSeq = 0;
       for (;;) {

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@ne
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type Paginated, type PreviewDto } from '@zpanel/contracts';
 import { PreviewPageDoc } from '../applications/applications.dto';
-import { ApplicationsService } from '../applications/applications.service';
+import { ApplicationsRepository } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
@@ -16,7 +16,7 @@ import { PreviewsService } from './previews.service';
 export class PreviewsController {
   constructor(
     private readonly access: TeamAccessService,
-    private readonly applications: ApplicationsService,
+    private readonly applications: ApplicationsRepository,
     private readonly previews: PreviewsService,
   ) {}
 
@@ -28,8 +28,8 @@ export class PreviewsController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<PreviewDto>> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Read, 'application');
-    return this.previews.list(id, query);
+    const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Read);
+    return this.previews.list(team, id, query);
   }
 
   @Delete(':previewId')
@@ -41,7 +41,7 @@ export class PreviewsController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Param('previewId', uuidParam('previewId')) previewId: string,
   ): Promise<void> {
-    await this.access.requireForResource(caller, await this.applications.teamOf(id), Ability.Write, 'application');
-    await this.previews.delete(caller, id, previewId);
+    const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Write);
+    await this.previews.delete(caller, team, id, previewId);
   }
 }

@@ -3,8 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APPLICATION_LIMITS, ErrorCode, type PageQuery, type Paginated, type PreviewDto, type PreviewProvider } from '@zpanel/contracts';
 import { AppException, previewAppName, previewDomainOf, pullRequestRef } from '@zpanel/core';
-import { ApplicationDomainEntity, ApplicationEntity, DeploymentEntity } from '@zpanel/database';
-import { DataSource, In } from 'typeorm';
+import {
+  ApplicationDomainsRepository,
+  type ApplicationEntity,
+  ApplicationsRepository,
+  DeploymentsRepository,
+  type TeamScope,
+} from '@zpanel/database';
+import { DataSource } from 'typeorm';
 import { ApplicationsService, PREVIEW_FOLLOWED } from '../applications/applications.service';
 import { PG_UNIQUE_VIOLATION, violatedConstraint } from '../applications/pg-errors';
 import type { Caller } from '../access/caller';
@@ -44,66 +50,44 @@ export class PreviewsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applications: ApplicationsService,
     private readonly deployments: DeploymentsService,
+    private readonly rows: ApplicationsRepository,
+    private readonly domains: ApplicationDomainsRepository,
+    private readonly deploymentRows: DeploymentsRepository,
   ) {}
-
-  private get rows() {
-    return this.dataSource.getRepository(ApplicationEntity);
-  }
 
   /**
    * Creates the preview of the pull request or brings it up to date (title, commit, the previewed
    * application's settings and preview domain), then queues a deployment of the head commit.
    */
-  async deploy(applicationId: string, pull: PullRequestFacts, actorName: string): Promise<PreviewDeployed> {
-    const { previewId, domain, routesChanged, serverId } = await this.upsert(applicationId, pull);
+  async deploy(team: TeamScope, applicationId: string, pull: PullRequestFacts, actorName: string): Promise<PreviewDeployed> {
+    const { previewId, domain, routesChanged, serverId } = await this.upsert(team, applicationId, pull);
     if (routesChanged) await this.applications.syncProxy(serverId);
-    const deployment = await this.deployments.create(null, previewId, { trigger: 'webhook', commit: pull.headSha, actorName });
+    const deployment = await this.deployments.create(null, team, previewId, { trigger: 'webhook', commit: pull.headSha, actorName });
     return { previewId, deploymentId: deployment.id, domain };
   }
 
   /** Removes the pull request's preview (container, route, images); null when it has none. */
-  async close(applicationId: string, number: number): Promise<{ domain: string | null } | null> {
-    const preview = await this.rows.findOneBy({ previewOfId: applicationId, previewNumber: number });
+  async close(team: TeamScope, applicationId: string, number: number): Promise<{ domain: string | null } | null> {
+    const preview = await this.rows.findPreview(team, applicationId, number);
     if (!preview) return null;
-    const domain = await this.dataSource.getRepository(ApplicationDomainEntity).findOneBy({ applicationId: preview.id });
-    await this.applications.remove(null, preview);
-    return { domain: domain?.domain ?? null };
+    const [domain] = (await this.domains.ofApplications(team, [preview.id])).get(preview.id) ?? [];
+    await this.applications.remove(null, team, preview);
+    return { domain: domain ?? null };
   }
 
   /** `DELETE /applications/{id}/previews/{previewId}`: a preview of another application is one that does not exist. */
-  async delete(caller: Caller, applicationId: string, previewId: string): Promise<void> {
-    const preview = await this.rows.findOneBy({ id: previewId, previewOfId: applicationId });
+  async delete(caller: Caller, team: TeamScope, applicationId: string, previewId: string): Promise<void> {
+    const preview = await this.rows.findPreviewById(team, applicationId, previewId);
     if (!preview) throw new AppException(ErrorCode.NotFound, 'No such preview');
-    await this.applications.remove(caller, preview);
+    await this.applications.remove(caller, team, preview);
   }
 
-  async list(applicationId: string, query: PageQuery): Promise<Paginated<PreviewDto>> {
+  async list(team: TeamScope, applicationId: string, query: PageQuery): Promise<Paginated<PreviewDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.rows.findAndCount({
-      where: { previewOfId: applicationId },
-      order: { updatedAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.rows.pagePreviewsOf(team, applicationId, { skip: window.skip, take: window.perPage });
     const ids = rows.map((r) => r.id);
-    const domains = new Map(
-      ids.length === 0
-        ? []
-        : (await this.dataSource.getRepository(ApplicationDomainEntity).findBy({ applicationId: In(ids) })).map((d) => [d.applicationId, d.domain]),
-    );
-    const latest = new Map<string, DeploymentEntity>();
-    if (ids.length > 0) {
-      const newest = (await this.dataSource
-        .getRepository(DeploymentEntity)
-        .createQueryBuilder('d')
-        .distinctOn(['d.application_id'])
-        .where('d.application_id IN (:...ids)', { ids })
-        .orderBy('d.application_id')
-        .addOrderBy('d.created_at', 'DESC')
-        .addOrderBy('d.id', 'DESC')
-        .getMany()) as DeploymentEntity[];
-      for (const d of newest) latest.set(d.applicationId, d);
-    }
+    const domains = await this.domains.ofApplications(team, ids);
+    const latest = await this.deploymentRows.latestOf(team, ids);
     return paginated(
       rows.map((r) => {
         const d = latest.get(r.id);
@@ -116,7 +100,7 @@ export class PreviewsService {
           link: r.previewLink,
           headBranch: r.previewHeadBranch ?? '',
           fork: r.previewFork ?? false,
-          domain: domains.get(r.id) ?? '',
+          domain: domains.get(r.id)?.[0] ?? '',
           commitSha: r.previewCommit,
           latestDeployment: d
             ? {
@@ -138,13 +122,14 @@ export class PreviewsService {
 
   /** In one transaction holding the previewed application's row: two deliveries for one pull request make one preview. */
   private async upsert(
+    team: TeamScope,
     applicationId: string,
     pull: PullRequestFacts,
   ): Promise<{ previewId: string; domain: string; routesChanged: boolean; serverId: string }> {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const parent = await manager.getRepository(ApplicationEntity).findOne({ where: { id: applicationId }, lock: { mode: 'pessimistic_write' } });
-        if (!parent) throw new AppException(ErrorCode.NotFound, 'No such application');
+        const repo = this.rows.in(manager);
+        const parent = await repo.getLocked(team, applicationId);
         if (!parent.previewsEnabled || !parent.previewDomain) throw new AppException(ErrorCode.Conflict, 'Previews are off for this application');
         const domain = previewDomainOf(parent.previewDomain, pull.number);
         const facts = {
@@ -154,27 +139,23 @@ export class PreviewsService {
           previewFork: pull.fork,
           previewCommit: pull.headSha,
         };
-        const repo = manager.getRepository(ApplicationEntity);
-        const domains = manager.getRepository(ApplicationDomainEntity);
-        const existing = await repo.findOneBy({ previewOfId: parent.id, previewNumber: pull.number });
+        const domains = this.domains.in(manager);
+        const existing = await repo.findPreview(team, parent.id, pull.number);
         if (existing) {
-          await repo.update({ id: existing.id }, { ...followed(parent), ...facts, updatedAt: new Date() });
-          const current = await domains.findBy({ applicationId: existing.id });
-          const routesChanged = current.length !== 1 || current[0].domain !== domain || existing.port !== parent.port;
-          if (current.length !== 1 || current[0].domain !== domain) {
-            await domains.delete({ applicationId: existing.id });
-            await domains.insert({ teamId: parent.teamId, applicationId: existing.id, domain });
-          }
+          await repo.change(team, existing.id, { ...followed(parent), ...facts, updatedAt: new Date() });
+          const current = (await domains.ofApplications(team, [existing.id])).get(existing.id) ?? [];
+          const routesChanged = current.length !== 1 || current[0] !== domain || existing.port !== parent.port;
+          if (current.length !== 1 || current[0] !== domain) await domains.reassign(team, [{ applicationId: existing.id, domain }]);
           return { previewId: existing.id, domain, routesChanged, serverId: parent.serverId };
         }
-        if ((await repo.countBy({ previewOfId: parent.id })) >= APPLICATION_LIMITS.previews.max) {
+        if ((await repo.countPreviewsOf(team, parent.id)) >= APPLICATION_LIMITS.previews.max) {
           throw new AppException(
             ErrorCode.Conflict,
             `the application already has ${APPLICATION_LIMITS.previews.max} previews (close a pull request or remove a preview first)`,
           );
         }
         const id = randomUUID();
-        await repo.insert({
+        await repo.add(team, {
           id,
           ...followed(parent),
           name: previewAppName(parent.name, pull.number),
@@ -194,7 +175,7 @@ export class PreviewsService {
           previewRef: pullRequestRef(pull.provider, pull.number),
           ...facts,
         });
-        await domains.insert({ teamId: parent.teamId, applicationId: id, domain });
+        await domains.add(team, id, [domain]);
         return { previewId: id, domain, routesChanged: true, serverId: parent.serverId };
       });
     } catch (error) {

@@ -25,7 +25,7 @@ import { type Caller, CurrentCaller, Public } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
-import { DeploymentsService } from '../deployments/deployments.service';
+import { ApplicationsRepository } from '@zpanel/database';
 import { WebhookDeliveryPageDoc, WebhookReceiptDoc, WebhookSecretDoc, WebhookSettingsDoc } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
 
@@ -38,7 +38,7 @@ const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'loca
 export class ApplicationWebhookController {
   constructor(
     private readonly access: TeamAccessService,
-    private readonly deployments: DeploymentsService,
+    private readonly applications: ApplicationsRepository,
     private readonly webhooks: WebhooksService,
   ) {}
 
@@ -50,8 +50,8 @@ export class ApplicationWebhookController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Req() req: Request,
   ): Promise<WebhookSettingsDto> {
-    await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Read, 'application');
-    return this.webhooks.settings(id, originOf(req));
+    const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Read);
+    return this.webhooks.settings(team, id, originOf(req));
   }
 
   @Post('webhook-secret')
@@ -63,8 +63,8 @@ export class ApplicationWebhookController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Req() req: Request,
   ): Promise<WebhookSecretDto> {
-    await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Write, 'application');
-    return this.webhooks.rotateSecret(caller, id, originOf(req));
+    const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Write);
+    return this.webhooks.rotateSecret(caller, team, id, originOf(req));
   }
 
   @Get('webhook-deliveries')
@@ -75,8 +75,8 @@ export class ApplicationWebhookController {
     @Param('applicationId', uuidParam('applicationId')) id: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<WebhookDeliveryDto>> {
-    await this.access.requireForResource(caller, await this.deployments.teamOfApplication(id), Ability.Read, 'application');
-    return this.webhooks.list(id, query);
+    const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Read);
+    return this.webhooks.list(team, id, query);
   }
 }
 

@@ -16,9 +16,18 @@ import {
   AuditAction,
 } from '@zpanel/contracts';
 import { AppException, InjectLogger, SecretBox, generateOpaqueToken, gitBranch, gitCommit, gitTag, globMatches, matchWatchPaths } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity, WebhookDeliveryEntity, webhookSecretAad } from '@zpanel/database';
+import {
+  ApplicationsRepository,
+  DeploymentsRepository,
+  type TeamScope,
+  type WebhookCandidate,
+  WebhookDeliveriesRepository,
+  type WebhookDeliveryEntity,
+  teamScope,
+  webhookSecretAad,
+} from '@zpanel/database';
 import type { Logger } from 'pino';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -56,17 +65,7 @@ const header = (headers: Headers, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-interface Candidate {
-  id: string;
-  teamId: string;
-  gitUrl: string;
-  gitBranch: string | null;
-  watchPaths: string[];
-  deployTags: string | null;
-  webhookSecret: string | null;
-  previewsEnabled: boolean;
-  previewForks: boolean;
-}
+type Candidate = WebhookCandidate;
 
 interface Decision {
   outcome: WebhookOutcome;
@@ -222,6 +221,9 @@ export class WebhooksService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+    private readonly deploymentRows: DeploymentsRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
     private readonly deployments: DeploymentsService,
     private readonly previews: PreviewsService,
     private readonly audit: AuditService,
@@ -232,37 +234,25 @@ export class WebhooksService {
     this.logger = logger.child({ component: 'webhooks' });
   }
 
-  private get deliveries() {
-    return this.dataSource.getRepository(WebhookDeliveryEntity);
-  }
-
   urls(origin: string): Record<WebhookProvider, string> {
     return Object.fromEntries(WEBHOOK_PROVIDERS.map((p) => [p, `${origin}/webhooks/${p}`])) as Record<WebhookProvider, string>;
   }
 
-  async settings(applicationId: string, origin: string): Promise<WebhookSettingsDto> {
-    const row = await this.dataSource
-      .getRepository(ApplicationEntity)
-      .findOne({ where: { id: applicationId }, select: { id: true, webhookSecret: true } });
-    if (!row) throw new AppException(ErrorCode.NotFound, 'No such application');
-    return { applicationId, urls: this.urls(origin), secretSet: row.webhookSecret !== null };
+  async settings(team: TeamScope, applicationId: string, origin: string): Promise<WebhookSettingsDto> {
+    return { applicationId, urls: this.urls(origin), secretSet: await this.applications.hasWebhookSecret(team, applicationId) };
   }
 
   /** A new secret replaces the old one at once (deliveries signed with the old one are rejected from now on). */
-  async rotateSecret(caller: Caller, applicationId: string, origin: string): Promise<WebhookSecretDto> {
+  async rotateSecret(caller: Caller, team: TeamScope, applicationId: string, origin: string): Promise<WebhookSecretDto> {
     const secret = generateOpaqueToken('zpw');
     await this.dataSource.transaction(async (manager) => {
-      const app = await manager
-        .getRepository(ApplicationEntity)
-        .findOne({ where: { id: applicationId }, select: { id: true, teamId: true, name: true } });
-      if (!app) throw new AppException(ErrorCode.NotFound, 'No such application');
-      await manager
-        .getRepository(ApplicationEntity)
-        .update({ id: applicationId }, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
+      const applications = this.applications.in(manager);
+      const app = await applications.get(team, applicationId);
+      await applications.change(team, applicationId, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
       await this.audit.record(
         {
           action: AuditAction.ApplicationWebhookSecretRotated,
-          teamId: app.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'application', id: applicationId },
           metadata: { name: app.name },
@@ -273,21 +263,12 @@ export class WebhooksService {
     return { applicationId, urls: this.urls(origin), secretSet: true, webhookSecret: secret };
   }
 
-  async list(applicationId: string, query: PageQuery): Promise<Paginated<WebhookDeliveryDto>> {
+  async list(team: TeamScope, applicationId: string, query: PageQuery): Promise<Paginated<WebhookDeliveryDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.deliveries.findAndCount({
-      where: { applicationId },
-      order: { receivedAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.deliveries.pageOfApplication(team, applicationId, { skip: window.skip, take: window.perPage });
     // A pull request's deployment belongs to the preview: the log links to it there.
     const ids = [...new Set(rows.map((r) => r.deploymentId).filter((id): id is string => id !== null))];
-    const owners =
-      ids.length === 0
-        ? []
-        : await this.dataSource.getRepository(DeploymentEntity).find({ where: { id: In(ids) }, select: { id: true, applicationId: true } });
-    const deploymentApplications = new Map(owners.map((d) => [d.id, d.applicationId]));
+    const deploymentApplications = await this.deploymentRows.applicationsOf(team, ids);
     return paginated(
       rows.map((r) => toDto(r, deploymentApplications)),
       total,
@@ -309,7 +290,7 @@ export class WebhooksService {
     if (candidates.length === 0) {
       const reason = 'no matching application';
       if (await this.mayLogUnverified(null))
-        await this.claim({
+        await this.deliveries.claim({
           ...base,
           teamId: null,
           applicationId: null,
@@ -330,7 +311,7 @@ export class WebhooksService {
       for (const c of candidates) {
         if (!(await this.mayLogUnverified(c.id))) continue;
         // An unauthenticated body is not stored: only that something claiming this repository was refused.
-        await this.claim({
+        await this.deliveries.claim({
           ...base,
           teamId: c.teamId,
           applicationId: c.id,
@@ -351,7 +332,7 @@ export class WebhooksService {
   private async handle(app: Candidate, parsed: ParsedDelivery, base: Received): Promise<WebhookReceiptDto['deliveries'][number]> {
     const claimed = await this.claimForProcessing(app, base);
     if (!claimed) {
-      const first = await this.deliveries.findOneBy({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
+      const first = await this.deliveries.findDelivery({ provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id });
       // A redelivery: the first outcome stands and nothing new is queued.
       if (first && first.outcome !== 'rejected')
         return { applicationId: app.id, outcome: first.outcome, reason: first.reason, deploymentId: first.deploymentId };
@@ -359,7 +340,7 @@ export class WebhooksService {
     }
     const { outcome, reason, deploymentId } =
       parsed.kind === 'pull' && parsed.pull ? await this.handlePull(app, parsed.pull, base) : await this.handlePush(app, parsed, base);
-    await this.deliveries.update({ id: claimed }, { outcome, reason, deploymentId });
+    await this.deliveries.record(claimed, { outcome, reason, deploymentId });
     return { applicationId: app.id, outcome, reason, deploymentId };
   }
 
@@ -367,7 +348,7 @@ export class WebhooksService {
     const decision = decide(app, parsed);
     if (decision.outcome !== 'accepted' || !decision.commit) return { outcome: decision.outcome, reason: decision.reason, deploymentId: null };
     try {
-      const deployment = await this.deployments.create(null, app.id, {
+      const deployment = await this.deployments.create(null, teamScope(app.teamId), app.id, {
         trigger: 'webhook',
         commit: decision.commit,
         tag: decision.tag,
@@ -386,7 +367,7 @@ export class WebhooksService {
     try {
       if (decision.action === 'ignore') return { outcome: 'ignored', reason: decision.reason, deploymentId: null };
       if (decision.action === 'close') {
-        const removed = await this.previews.close(app.id, decision.number);
+        const removed = await this.previews.close(teamScope(app.teamId), app.id, decision.number);
         if (!removed)
           return { outcome: 'ignored', reason: `pull request: #${decision.number} ${pull.actionName}, and it has no preview`, deploymentId: null };
         return {
@@ -399,6 +380,7 @@ export class WebhooksService {
       if (!provider)
         return { outcome: 'ignored', reason: 'event: previews are built for GitHub, GitLab and Gitea pull requests', deploymentId: null };
       const deployed = await this.previews.deploy(
+        teamScope(app.teamId),
         app.id,
         {
           provider,
@@ -433,51 +415,24 @@ export class WebhooksService {
     base: Received,
     rejectedRow: WebhookDeliveryEntity | null,
   ): Promise<WebhookReceiptDto['deliveries'][number]> {
-    const original = await this.deliveries.findOne({
-      where: { applicationId: app.id, bodySha256: base.bodySha256 as string },
-      select: { id: true, deliveryId: true },
-    });
+    const original = await this.deliveries.findSameBody(app.id, base.bodySha256 as string);
     const reason = `duplicate: the same signed body was already received${original ? ` as delivery ${original.deliveryId}` : ''}; nothing is deployed again`;
     this.logger.warn({ applicationId: app.id, deliveryId: base.deliveryId, originalDeliveryId: original?.deliveryId }, 'webhook delivery replayed');
     if (rejectedRow)
-      await this.deliveries.update(
-        { id: rejectedRow.id },
-        { outcome: 'ignored', reason, body: base.body, headers: base.headers, receivedAt: new Date() },
-      );
-    else await this.claim({ ...base, bodySha256: null, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason });
+      await this.deliveries.record(rejectedRow.id, { outcome: 'ignored', reason, body: base.body, headers: base.headers, receivedAt: new Date() });
+    else await this.deliveries.claim({ ...base, bodySha256: null, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason });
     return { applicationId: app.id, outcome: 'ignored', reason, deploymentId: null };
-  }
-
-  /** Inserts the row unless this delivery (or, for a verified one, its body) already has one for the application; returns the new id, or null. */
-  private async claim(row: Omit<WebhookDeliveryEntity, 'id' | 'receivedAt' | 'deploymentId'>): Promise<string | null> {
-    const result = await this.deliveries.createQueryBuilder().insert().values(row).orIgnore().returning(['id']).execute();
-    return (result.raw as { id: string }[])[0]?.id ?? null;
   }
 
   /** Claims the delivery for the application; a row left `rejected` earlier (e.g. before the secret was fixed) is taken over. */
   private async claimForProcessing(app: Candidate, base: Received): Promise<string | null> {
-    const inserted = await this.claim({ ...base, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason: PROCESSING });
+    const inserted = await this.deliveries.claim({ ...base, teamId: app.teamId, applicationId: app.id, outcome: 'ignored', reason: PROCESSING });
     if (inserted) return inserted;
     try {
-      const retaken = await this.deliveries
-        .createQueryBuilder()
-        .update()
-        .set({
-          outcome: 'ignored',
-          reason: PROCESSING,
-          body: base.body,
-          headers: base.headers,
-          bodySha256: base.bodySha256,
-          receivedAt: () => 'now()',
-        })
-        .where(`provider = :provider AND delivery_id = :deliveryId AND application_id = :applicationId AND outcome = 'rejected'`, {
-          provider: base.provider,
-          deliveryId: base.deliveryId,
-          applicationId: app.id,
-        })
-        .returning(['id'])
-        .execute();
-      return (retaken.raw as { id: string }[])[0]?.id ?? null;
+      return await this.deliveries.retakeRejected(
+        { provider: base.provider, deliveryId: base.deliveryId, applicationId: app.id },
+        { outcome: 'ignored', reason: PROCESSING, body: base.body, headers: base.headers, bodySha256: base.bodySha256 },
+      );
     } catch (error) {
       // The same body was handled under another delivery id meanwhile: a replay.
       if (violatedConstraint(error, PG_UNIQUE_VIOLATION)) return null;
@@ -489,39 +444,11 @@ export class WebhooksService {
   private async candidates(repositories: string[]): Promise<Candidate[]> {
     if (repositories.length === 0) return [];
     const patterns = [...new Set(repositories.map((r) => `%${escapeLike(repoName(r))}%`))];
-    // Previews share their application's repository but never answer a delivery themselves.
-    const rows: {
-      id: string;
-      team_id: string;
-      git_url: string;
-      git_branch: string | null;
-      watch_paths: string[];
-      deploy_tags: string | null;
-      webhook_secret: string | null;
-      previews_enabled: boolean;
-      preview_forks: boolean;
-    }[] = await this.dataSource.query(
-      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "deploy_tags", "webhook_secret", "previews_enabled", "preview_forks" FROM "applications"
-       WHERE "git_url" IS NOT NULL AND "preview_of_id" IS NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
-      [patterns],
-    );
     const wanted = new Set(repositories);
-    return rows
-      .filter((r) => {
-        const key = normalizeRepoUrl(r.git_url);
-        return key !== null && wanted.has(key);
-      })
-      .map((r) => ({
-        id: r.id,
-        teamId: r.team_id,
-        gitUrl: r.git_url,
-        gitBranch: r.git_branch,
-        watchPaths: r.watch_paths,
-        deployTags: r.deploy_tags,
-        webhookSecret: r.webhook_secret,
-        previewsEnabled: r.previews_enabled,
-        previewForks: r.preview_forks,
-      }));
+    return (await this.applications.webhookCandidates(patterns)).filter((c) => {
+      const key = normalizeRepoUrl(c.gitUrl);
+      return key !== null && wanted.has(key);
+    });
   }
 
   private async mayLogUnverified(applicationId: string | null): Promise<boolean> {

@@ -65,6 +65,13 @@ export abstract class TeamOwnedRepository<E extends { id: string; teamId: string
     return row;
   }
 
+  /** `get` holding a row lock until the end of the transaction the repository is `in`. */
+  async getLocked(team: TeamScope, id: string, mode: 'pessimistic_write' | 'for_no_key_update' = 'pessimistic_write'): Promise<E> {
+    const row = await this.rows.findOne({ where: this.scoped(team, { id } as FindOptionsWhere<E>), lock: { mode } });
+    if (!row) throw new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
+    return row;
+  }
+
   page(team: TeamScope, window: PageWindow, order: FindOptionsOrder<E>, where: FindOptionsWhere<E> = {}): Promise<[E[], number]> {
     return this.rows.findAndCount({ where: this.scoped(team, where), order, skip: window.skip, take: window.take });
   }

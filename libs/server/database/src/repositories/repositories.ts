@@ -1,15 +1,22 @@
 import type { EntityManager } from 'typeorm';
 import { ApiTokensRepository } from './api-tokens.repository';
+import { ApplicationDomainsRepository } from './application-domains.repository';
+import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
+import { DeploymentsRepository } from './deployments.repository';
 import type { EntityRepository } from './entity-repository';
+import { EnvVarsRepository } from './env-vars.repository';
+import { EnvironmentsRepository } from './environments.repository';
 import { InstanceRepository } from './instance.repository';
 import { InvitationsRepository } from './invitations.repository';
+import { ProjectsRepository } from './projects.repository';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { ServersRepository } from './servers.repository';
 import { TeamMembersRepository } from './team-members.repository';
 import { TeamsRepository } from './teams.repository';
 import { UsersRepository } from './users.repository';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
 /** Every repository, provided by `DatabaseModule` to the API and the worker alike. */
 export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityRepository<object>> = [
@@ -23,4 +30,11 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   ApiTokensRepository,
   AuditEventsRepository,
   InstanceRepository,
+  ProjectsRepository,
+  EnvironmentsRepository,
+  ApplicationsRepository,
+  ApplicationDomainsRepository,
+  EnvVarsRepository,
+  DeploymentsRepository,
+  WebhookDeliveriesRepository,
 ];

@@ -1,0 +1,162 @@
+import { ErrorCode } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
+import { type EntityTarget, type FindOptionsWhere, IsNull } from 'typeorm';
+import { ApplicationEntity } from '../entities';
+import { countPer } from './count-per';
+import { type PageWindow, TeamOwnedRepository } from './entity-repository';
+import type { TeamScope } from './team-scope';
+
+/** An application whose repository a webhook delivery may be for, before its signature is checked. */
+export interface WebhookCandidate {
+  id: string;
+  teamId: string;
+  gitUrl: string;
+  gitBranch: string | null;
+  watchPaths: string[];
+  deployTags: string | null;
+  webhookSecret: string | null;
+  previewsEnabled: boolean;
+  previewForks: boolean;
+}
+
+/** Applications, previews included: a preview is an application row tied to the one it previews. */
+export class ApplicationsRepository extends TeamOwnedRepository<ApplicationEntity> {
+  protected readonly target: EntityTarget<ApplicationEntity> = ApplicationEntity;
+  readonly noun = 'application';
+
+  /** The team's applications, optionally of one project or environment; previews are listed under the application they preview. */
+  pageListed(team: TeamScope, window: PageWindow, filter: { projectId?: string; environmentId?: string }): Promise<[ApplicationEntity[], number]> {
+    const where: FindOptionsWhere<ApplicationEntity> = {
+      previewOfId: IsNull(),
+      ...(filter.projectId ? { projectId: filter.projectId } : {}),
+      ...(filter.environmentId ? { environmentId: filter.environmentId } : {}),
+    };
+    return this.page(team, window, { name: 'ASC', id: 'ASC' }, where);
+  }
+
+  /** What the server's proxy routes to: the applications on the server (previews included), by alias and port. */
+  onServer(team: TeamScope, serverId: string): Promise<Pick<ApplicationEntity, 'id' | 'name' | 'port'>[]> {
+    return this.rows.find({ where: this.scoped(team, { serverId }), select: { id: true, name: true, port: true } });
+  }
+
+  /** Whether the application has a webhook secret; the sealed value is not selected with the row otherwise. */
+  async hasWebhookSecret(team: TeamScope, id: string): Promise<boolean> {
+    const row = await this.rows.findOne({ where: this.scoped(team, { id }), select: { id: true, webhookSecret: true } });
+    if (!row) throw new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
+    return row.webhookSecret !== null;
+  }
+
+  /** The sealed HTTPS token of the application, for the worker to open at a clone; null: none. */
+  async sealedGitToken(team: TeamScope, id: string): Promise<string | null> {
+    return (await this.rows.findOne({ where: this.scoped(team, { id }), select: { id: true, gitToken: true } }))?.gitToken ?? null;
+  }
+
+  /** Pins the git host's key only while none is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first clone, stays. */
+  async pinGitHostKey(team: TeamScope, id: string, knownHosts: string): Promise<void> {
+    await this.rows
+      .createQueryBuilder()
+      .update()
+      .set({ gitHostKey: knownHosts })
+      .where('id = :id AND team_id = :teamId AND git_host_key IS NULL', { id, teamId: team.teamId })
+      .execute();
+  }
+
+  /** Which of these applications have an HTTPS token stored (the sealed value is never selected here). */
+  async withGitToken(team: TeamScope, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = (await this.rows
+      .createQueryBuilder('a')
+      .select('a.id', 'id')
+      .where('a.id IN (:...ids) AND a.team_id = :teamId AND a.git_token IS NOT NULL', { ids, teamId: team.teamId })
+      .getRawMany()) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Applications per project, previews not counted. */
+  countPerProject(team: TeamScope, projectIds: string[]): Promise<Map<string, number>> {
+    return countPer(this.rows, team, 'project_id', projectIds, 'r.preview_of_id IS NULL');
+  }
+
+  /** Applications per environment, previews not counted. */
+  countPerEnvironment(team: TeamScope, environmentIds: string[]): Promise<Map<string, number>> {
+    return countPer(this.rows, team, 'environment_id', environmentIds, 'r.preview_of_id IS NULL');
+  }
+
+  countInProject(team: TeamScope, projectId: string): Promise<number> {
+    return this.rows.countBy(this.scoped(team, { projectId }));
+  }
+
+  countInEnvironment(team: TeamScope, environmentId: string): Promise<number> {
+    return this.rows.countBy(this.scoped(team, { environmentId }));
+  }
+
+  async add(team: TeamScope, row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.rows.insert({ ...row, teamId: team.teamId });
+  }
+
+  /** Writes exactly `changes` (callers that mean a change of the application set `updatedAt`). */
+  async change(team: TeamScope, id: string, changes: Partial<ApplicationEntity>): Promise<void> {
+    await this.rows.update(this.scoped(team, { id }), changes);
+  }
+
+  /** The same columns on every preview of the application (what previews follow). */
+  async changePreviewsOf(team: TeamScope, id: string, changes: Partial<ApplicationEntity>): Promise<void> {
+    await this.rows.update(this.scoped(team, { previewOfId: id }), changes);
+  }
+
+  previewsOf(team: TeamScope, id: string): Promise<ApplicationEntity[]> {
+    return this.rows.findBy(this.scoped(team, { previewOfId: id }));
+  }
+
+  pagePreviewsOf(team: TeamScope, id: string, window: PageWindow): Promise<[ApplicationEntity[], number]> {
+    return this.page(team, window, { updatedAt: 'DESC', id: 'DESC' }, { previewOfId: id });
+  }
+
+  countPreviewsOf(team: TeamScope, id: string): Promise<number> {
+    return this.rows.countBy(this.scoped(team, { previewOfId: id }));
+  }
+
+  /** The preview of a pull request, by its number. */
+  findPreview(team: TeamScope, id: string, number: number): Promise<ApplicationEntity | null> {
+    return this.rows.findOneBy(this.scoped(team, { previewOfId: id, previewNumber: number }));
+  }
+
+  /** A preview by its own id: one of another application is one that does not exist. */
+  findPreviewById(team: TeamScope, id: string, previewId: string): Promise<ApplicationEntity | null> {
+    return this.rows.findOneBy(this.scoped(team, { id: previewId, previewOfId: id }));
+  }
+
+  /**
+   * Applications whose repository URL may be one of these (`LIKE` patterns, lower case), in every
+   * team: a delivery names a repository, not a team, and is verified against each candidate's own
+   * secret before anything of that team is touched. Previews never answer a delivery themselves.
+   */
+  async webhookCandidates(likePatterns: string[]): Promise<WebhookCandidate[]> {
+    const rows: {
+      id: string;
+      team_id: string;
+      git_url: string;
+      git_branch: string | null;
+      watch_paths: string[];
+      deploy_tags: string | null;
+      webhook_secret: string | null;
+      previews_enabled: boolean;
+      preview_forks: boolean;
+    }[] = await this.manager.query(
+      `SELECT "id", "team_id", "git_url", "git_branch", "watch_paths", "deploy_tags", "webhook_secret", "previews_enabled", "preview_forks" FROM "applications"
+       WHERE "git_url" IS NOT NULL AND "preview_of_id" IS NULL AND lower("git_url") LIKE ANY($1::text[]) LIMIT 200`,
+      [likePatterns],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      teamId: r.team_id,
+      gitUrl: r.git_url,
+      gitBranch: r.git_branch,
+      watchPaths: r.watch_paths,
+      deployTags: r.deploy_tags,
+      webhookSecret: r.webhook_secret,
+      previewsEnabled: r.previews_enabled,
+      previewForks: r.preview_forks,
+    }));
+  }
+}
