@@ -8,13 +8,11 @@ import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpa
 import { type AppConfig, SecretBox, createLogger, generateSshKeyPair, loadConfig, quoteShellArg, zpanelDockerNames } from '@zpanel/core';
 import {
   ApplicationEntity,
+  ApplicationsRepository,
   DeploymentEntity,
+  DeploymentsRepository,
   EnvVarEntity,
-  EnvironmentEntity,
-  ProjectEntity,
-  ServerEntity,
-  SshKeyEntity,
-  TeamEntity,
+  EnvVarsRepository,
   buildDataSourceOptions,
   envVarAad,
   gitTokenAad,
@@ -22,7 +20,17 @@ import {
 } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import { type GitFixture, createGitFixture, removeDockerNamespace, testSshArgv, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import {
+  type GitFixture,
+  createGitFixture,
+  dockerCli,
+  removeDockerNamespace,
+  seedTeamWorkspace,
+  type TeamWorkspace,
+  testSshArgv,
+  testSshTarget,
+  waitFor,
+} from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -63,40 +71,43 @@ describe(DeploymentRunHandler.name, () => {
   let targets: ServerTargets;
   let target: PooledTarget;
   let repo: GitFixture;
+  let workspace: TeamWorkspace;
   let teamId: string;
   let serverId: string;
   let environmentId: string;
-  let projectId: string;
   let keyId: string;
 
   const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
   const deployments = () => dataSource.getRepository(DeploymentEntity);
 
-  async function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
-    return dataSource.getRepository(ApplicationEntity).save({
-      teamId,
-      projectId,
-      environmentId,
-      serverId,
-      name,
-      description: '',
+  function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
+    return workspace.addApplication(name, {
       buildPack: 'dockerfile',
       gitUrl: repo.url,
       gitBranch: repo.branch,
-      deployKeyId: null,
-      dockerfilePath: 'Dockerfile',
-      buildTarget: null,
-      baseDirectory: '.',
       imageReference: null,
-      port: 8080,
       healthCheck: { ...APPLICATION_DEFAULTS.healthCheck, startPeriodSeconds: 0, intervalSeconds: 1, retries: 10 },
-      restartPolicy: 'unless-stopped',
-      cpuLimit: null,
-      memoryLimitMb: null,
-      stopGraceSeconds: 1,
-      keepImages: 3,
       ...overrides,
     });
+  }
+
+  /** The handler as the worker wires it, over these server targets. */
+  function handlerWith(serverTargets: ServerTargets): DeploymentRunHandler {
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    return new DeploymentRunHandler(
+      dataSource,
+      new ApplicationsRepository(dataSource.manager),
+      new DeploymentsRepository(dataSource.manager),
+      new EnvVarsRepository(dataSource.manager),
+      serverTargets,
+      pool,
+      new DeploymentEvents(dataSource, live, config, logger),
+      new BuildSlots(redis, config),
+      config,
+      box,
+      'test-worker',
+      logger,
+    );
   }
 
   async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
@@ -175,47 +186,17 @@ describe(DeploymentRunHandler.name, () => {
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, box);
-    const logger = createLogger({ level: 'silent', name: 'test' });
-    handler = new DeploymentRunHandler(
-      dataSource,
-      targets,
-      pool,
-      new DeploymentEvents(dataSource, live, config, logger),
-      new BuildSlots(redis, config),
-      config,
-      box,
-      'test-worker',
-      logger,
-    );
+    handler = handlerWith(targets);
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
     repo = await createGitFixture('sample');
 
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'deployments' })).id;
-    keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
+    workspace = await seedTeamWorkspace(dataSource, {
+      team: 'deployments',
+      server: { name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username },
+      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
     });
-    serverId = (
-      await dataSource.getRepository(ServerEntity).save({
-        teamId,
-        name: 'deploy',
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: keyId,
-        description: '',
-        status: 'ready' as const,
-      })
-    ).id;
+    ({ teamId, serverId, environmentId, keyId } = workspace);
     target = (await targets.load(serverId))?.target as PooledTarget;
-    projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
-    environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
   });
 
   afterAll(async () => {
@@ -445,19 +426,8 @@ describe(DeploymentRunHandler.name, () => {
 
   it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
     const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
-    const logger = createLogger({ level: 'silent', name: 'test' });
     const failingTargets = new ServerTargets(dataSource, box);
-    const failing = new DeploymentRunHandler(
-      dataSource,
-      failingTargets,
-      pool,
-      new DeploymentEvents(dataSource, live, config, logger),
-      new BuildSlots(redis, config),
-      config,
-      box,
-      'test-worker',
-      logger,
-    );
+    const failing = handlerWith(failingTargets);
     failing.timings = handler.timings;
     const run = async () => {
       const row = await deployments().save({

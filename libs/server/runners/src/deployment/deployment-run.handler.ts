@@ -2,11 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, tagRef, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationEntity, DeploymentEntity, EnvVarEntity, SshKeyEntity, envVarAad, gitTokenAad, sshKeyAad } from '@zpanel/database';
+import {
+  ApplicationsRepository,
+  type DeploymentEntity,
+  DeploymentsRepository,
+  EnvVarsRepository,
+  SshKeyEntity,
+  envVarAad,
+  gitTokenAad,
+  sshKeyAad,
+  teamScope,
+} from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
-import { DataSource, In, IsNull, Not } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { cleanUpApplication } from './application-cleanup';
@@ -75,6 +85,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+    private readonly deployments: DeploymentsRepository,
+    private readonly variables: EnvVarsRepository,
     private readonly targets: ServerTargets,
     private readonly pool: WorkerSshPool,
     private readonly events: DeploymentEvents,
@@ -90,14 +103,11 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);
   }
 
-  private get deployments() {
-    return this.dataSource.getRepository(DeploymentEntity);
-  }
-
   async handle({ deploymentId }: JobPayload<JobName.DeploymentRun>, context: JobContext): Promise<JobResult<JobName.DeploymentRun>> {
     const enqueuedAt = Date.now();
     if (!(await this.waitForClaim(deploymentId, context.signal))) return { ran: false };
-    const deployment = await this.deployments.findOneByOrFail({ id: deploymentId });
+    const deployment = await this.deployments.findByIdAcrossTeams(deploymentId);
+    if (!deployment) throw new Error(`Deployment ${deploymentId} is gone`);
     this.logger.info({ deploymentId, claimMs: Date.now() - enqueuedAt }, 'deployment claimed');
     await this.events.status(deploymentId, 'running', deployment.step, null);
 
@@ -135,13 +145,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
         pinGitHostKey: async (knownHosts) => {
           // A preview pins on the application it previews (the same repository).
-          await this.dataSource
-            .getRepository(ApplicationEntity)
-            .createQueryBuilder()
-            .update()
-            .set({ gitHostKey: knownHosts })
-            .where('id = :id AND git_host_key IS NULL', { id: input.settingsId })
-            .execute();
+          await this.applications.pinGitHostKey(teamScope(deployment.teamId), input.settingsId, knownHosts);
         },
         acquireBuildSlot: async () => {
           slot = await this.slots.acquire(input.serverId, deploymentId, held.signal);
@@ -189,13 +193,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       imageTag: result.imageTag,
       containerName: result.containerName,
     });
-    if (result.prunedImageTags.length > 0) {
-      // By tag: a rollback ran its source's image, and is gone with it.
-      await this.deployments.update(
-        { imageTag: In(result.prunedImageTags), applicationId: deployment.applicationId, imagePrunedAt: IsNull() },
-        { imagePrunedAt: () => 'now()' },
-      );
-    }
+    await this.deployments.markImagesPruned(deployment.applicationId, result.prunedImageTags);
     if (finished) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
     this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
     return { ran: true, status: result.status as DeploymentStatus };
@@ -225,23 +223,12 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
    * may have run before this run's image or container existed, so what carries its labels goes now.
    */
   private async cleanUpIfDeleted(deployment: DeploymentEntity, ops: DockerDeploymentOps, stopGraceSeconds: number): Promise<void> {
-    if (await this.dataSource.getRepository(ApplicationEntity).existsBy({ id: deployment.applicationId })) return;
+    if (await this.applications.find(teamScope(deployment.teamId), deployment.applicationId)) return;
     const left = await cleanUpApplication(ops, stopGraceSeconds);
     this.logger.info(
       { deploymentId: deployment.id, applicationId: deployment.applicationId, ...left },
       'application deleted during its deployment: cleaned up after it',
     );
-  }
-
-  /** The images that were live, newest first: what retention keeps (enough rows for keepImages' maximum, with repeats). */
-  private async liveHistory(deployment: DeploymentEntity): Promise<{ deploymentId: string; imageTag: string }[]> {
-    const rows = await this.deployments.find({
-      where: { applicationId: deployment.applicationId, status: 'success', imageTag: Not(IsNull()), id: Not(deployment.id) },
-      select: { id: true, imageTag: true, finishedAt: true },
-      order: { finishedAt: { direction: 'DESC', nulls: 'LAST' }, createdAt: 'DESC' },
-      take: 500,
-    });
-    return rows.map((r) => ({ deploymentId: r.id, imageTag: r.imageTag as string }));
   }
 
   /** queued -> running in one statement, only while no other deployment of the application runs. */
@@ -252,12 +239,11 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       // Two workers claimed two deployments of one application at once: the index let one through.
       if ((error as { code?: string }).code !== PG_UNIQUE_VIOLATION) throw error;
     }
-    const row = await this.deployments.findOne({ where: { id: deploymentId }, select: { id: true, status: true } });
-    return row?.status === 'queued' ? 'busy' : 'finished';
+    return (await this.deployments.isQueued(deploymentId)) ? 'busy' : 'finished';
   }
 
   private async enterStep(deploymentId: string, step: DeploymentStep): Promise<void> {
-    await this.deployments.update({ id: deploymentId, status: 'running' }, { step });
+    await this.deployments.enterStep(deploymentId, step);
     await this.events.status(deploymentId, 'running', step, null);
   }
 
@@ -269,14 +255,12 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private async loadInput(
     deployment: DeploymentEntity,
   ): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
-    const applications = this.dataSource.getRepository(ApplicationEntity);
-    const app = await applications.findOneBy({ id: deployment.applicationId });
+    const team = teamScope(deployment.teamId);
+    const app = await this.applications.find(team, deployment.applicationId);
     if (!app) throw new ReasonError('deployment.application_gone', 'The application no longer exists.');
-    const settings = app.previewOfId ? await applications.findOneBy({ id: app.previewOfId }) : app;
+    const settings = app.previewOfId ? await this.applications.find(team, app.previewOfId) : app;
     if (!settings) throw new ReasonError('deployment.application_gone', 'The application this preview belongs to no longer exists.');
-    const variables = await this.dataSource.getRepository(EnvVarEntity).find({
-      where: [{ applicationId: settings.id, ...(app.previewOfId ? {} : { preview: false }) }, { environmentId: settings.environmentId }],
-    });
+    const variables = await this.variables.forDeployment(team, settings, app.previewOfId !== null);
     const buildArgs: Record<string, string> = {};
     const runtimeEnv: [string, string][] = [];
     const secrets: string[] = [];
@@ -294,7 +278,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     }
     let gitToken: string | null = null;
     if (settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const sealed = (await applications.findOne({ where: { id: settings.id }, select: { id: true, gitToken: true } }))?.gitToken;
+      const sealed = await this.applications.sealedGitToken(team, settings.id);
       if (sealed) {
         gitToken = this.box.open(sealed, gitTokenAad(settings.id));
         secrets.push(gitToken);
@@ -333,7 +317,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
         deployKey,
         gitHostKey: settings.gitHostKey,
         gitToken,
-        liveHistory: await this.liveHistory(deployment),
+        liveHistory: await this.deployments.liveHistory(deployment),
       },
     };
   }

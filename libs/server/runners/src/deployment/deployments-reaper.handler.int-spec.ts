@@ -1,20 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
+import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
-import {
-  ApplicationEntity,
-  DeploymentEntity,
-  EnvironmentEntity,
-  ProjectEntity,
-  ServerEntity,
-  SshKeyEntity,
-  TeamEntity,
-  buildDataSourceOptions,
-  sshKeyAad,
-} from '@zpanel/database';
+import { type ApplicationEntity, ApplicationsRepository, DeploymentEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
-import { testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import { dockerCli, seedTeamWorkspace, testSshTarget, waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -74,6 +64,7 @@ describe(DeploymentsReaperHandler.name, () => {
     const targets = new ServerTargets(dataSource, box);
     reaper = new DeploymentsReaperHandler(
       dataSource,
+      new ApplicationsRepository(dataSource.manager),
       producer,
       new DeploymentEvents(dataSource, live, config, logger),
       targets,
@@ -83,49 +74,14 @@ describe(DeploymentsReaperHandler.name, () => {
       logger,
     );
 
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
-    const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
+    const workspace = await seedTeamWorkspace(dataSource, {
+      team: 'reaper',
+      server: { name: 's', host: ssh.host, port: ssh.port, user: ssh.username },
+      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
     });
-    const serverId = (
-      await dataSource
-        .getRepository(ServerEntity)
-        .save({ teamId, name: 's', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })
-    ).id;
-    const projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
-    const environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
-    const appRow = (name: string): Partial<ApplicationEntity> => ({
-      teamId,
-      projectId,
-      environmentId,
-      serverId,
-      name,
-      description: '',
-      buildPack: 'image',
-      gitUrl: null,
-      gitBranch: null,
-      deployKeyId: null,
-      dockerfilePath: 'Dockerfile',
-      buildTarget: null,
-      baseDirectory: '.',
-      imageReference: 'zpanel-test/busybox',
-      port: 8080,
-      healthCheck: APPLICATION_DEFAULTS.healthCheck,
-      restartPolicy: 'unless-stopped',
-      cpuLimit: null,
-      memoryLimitMb: null,
-      stopGraceSeconds: 1,
-      keepImages: 3,
-    });
-    app = await dataSource.getRepository(ApplicationEntity).save(appRow('reaped'));
-    otherApp = await dataSource.getRepository(ApplicationEntity).save(appRow('beating'));
+    teamId = workspace.teamId;
+    app = await workspace.addApplication('reaped');
+    otherApp = await workspace.addApplication('beating');
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JOB_QUEUE, JobName, type JobPayload, type JobResult, type ReasonCode } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationEntity, type DeploymentEntity } from '@zpanel/database';
+import { ApplicationsRepository, type DeploymentEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment } from '@zpanel/queue';
 import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -52,6 +52,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
     private readonly producer: JobProducer,
     private readonly events: DeploymentEvents,
     private readonly targets: ServerTargets,
@@ -79,9 +80,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
       { reason: WORKER_LOST_REASON, code: WORKER_LOST_CODE },
       ['application_id', 'step'],
       async (row, db) => {
-        const app = await db
-          .getRepository(ApplicationEntity)
-          .findOne({ where: { id: row.application_id }, select: { id: true, name: true, serverId: true } });
+        const app = await this.applications.in(db).findByIdAcrossTeams(row.application_id);
         // The application went with its deployments: nothing of it is left to clean up.
         if (app) await this.cleanUp({ ...row, app_name: app.name, server_id: app.serverId }, db);
       },

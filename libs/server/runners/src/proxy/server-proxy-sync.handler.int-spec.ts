@@ -2,23 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
 import { type AppConfig, SecretBox, createLogger, injectionPayloads, loadConfig, zpanelDockerNames } from '@zpanel/core';
-import {
-  ApplicationDomainEntity,
-  ApplicationEntity,
-  EnvironmentEntity,
-  ProjectEntity,
-  ServerEntity,
-  SshKeyEntity,
-  TeamEntity,
-  buildDataSourceOptions,
-  sshKeyAad,
-} from '@zpanel/database';
+import { ApplicationDomainsRepository, ApplicationsRepository, ServerEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
 import { PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
 import { FakeProxyConfigurator } from '@zpanel/remote/testing';
-import { TEST_VARS, freePort, testSshTarget, waitFor, dockerCli } from '@zpanel/testing';
+import { TEST_VARS, type TeamWorkspace, dockerCli, freePort, seedTeamWorkspace, testSshTarget, waitFor } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -53,23 +42,20 @@ describe(ServerProxySyncHandler.name, () => {
   let pool: WorkerSshPool;
   let targets: ServerTargets;
   let handler: ServerProxySyncHandler;
-  let teamId: string;
-  let keyId: string;
+  let workspace: TeamWorkspace;
   let serverId: string;
   let fingerprint: string;
-  let projectId: string;
-  let environmentId: string;
   const domain = (label: string) => `${label}-${run}.psync.test`;
 
   const addServer = async (overrides: Partial<ServerEntity> = {}) =>
     (
       await dataSource.getRepository(ServerEntity).save({
-        teamId,
+        teamId: workspace.teamId,
         name: `s-${randomUUID().slice(0, 8)}`,
         host: ssh.host,
         port: ssh.port,
         user: ssh.username,
-        sshKeyId: keyId,
+        sshKeyId: workspace.keyId,
         description: '',
         status: 'ready' as const,
         hostKeyFingerprint: fingerprint,
@@ -78,33 +64,21 @@ describe(ServerProxySyncHandler.name, () => {
     ).id;
 
   async function addApplication(server: string, name: string, port: number, domains: string[]): Promise<string> {
-    const app = await dataSource.getRepository(ApplicationEntity).save({
-      teamId,
-      projectId,
-      environmentId,
-      serverId: server,
-      name,
-      description: '',
-      buildPack: 'image' as const,
-      gitUrl: null,
-      gitBranch: null,
-      deployKeyId: null,
-      dockerfilePath: 'Dockerfile',
-      buildTarget: null,
-      baseDirectory: '.',
-      imageReference: 'zpanel-test/busybox:latest',
-      port,
-      healthCheck: APPLICATION_DEFAULTS.healthCheck,
-      restartPolicy: 'unless-stopped' as const,
-      cpuLimit: null,
-      memoryLimitMb: null,
-      stopGraceSeconds: 1,
-      keepImages: 3,
-    });
-    if (domains.length > 0)
-      await dataSource.getRepository(ApplicationDomainEntity).insert(domains.map((d) => ({ teamId, applicationId: app.id, domain: d })));
+    const app = await workspace.addApplication(name, { serverId: server, imageReference: 'zpanel-test/busybox:latest', port });
+    await new ApplicationDomainsRepository(dataSource.manager).add(workspace.team, app.id, domains);
     return app.id;
   }
+
+  const handlerWith = (proxies: ServerProxies) =>
+    new ServerProxySyncHandler(
+      dataSource,
+      new ApplicationsRepository(dataSource.manager),
+      new ApplicationDomainsRepository(dataSource.manager),
+      targets,
+      proxies,
+      config,
+      logger,
+    );
 
   /** The config file in the proxy container (`docker cp` writes a tar). */
   const appliedConfig = () =>
@@ -123,19 +97,8 @@ describe(ServerProxySyncHandler.name, () => {
     await dataSource.initialize();
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = new ServerTargets(dataSource, box);
-    handler = new ServerProxySyncHandler(dataSource, targets, new ServerProxies(pool, config), config, logger);
+    handler = handlerWith(new ServerProxies(pool, config));
 
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'proxy-sync' })).id;
-    keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
-    });
     // What validation pins at first contact.
     const probe: PooledTarget = {
       id: `pin-${run}`,
@@ -145,9 +108,12 @@ describe(ServerProxySyncHandler.name, () => {
       privateKey: readFileSync(ssh.privateKeyPath),
     };
     fingerprint = (await pool.connection(probe)).hostKeyFingerprint;
-    serverId = await addServer();
-    projectId = (await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
-    environmentId = (await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+    workspace = await seedTeamWorkspace(dataSource, {
+      team: 'proxy-sync',
+      server: { name: `s-${randomUUID().slice(0, 8)}`, host: ssh.host, port: ssh.port, user: ssh.username, hostKeyFingerprint: fingerprint },
+      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
+    });
+    serverId = workspace.serverId;
   });
 
   afterAll(async () => {
@@ -245,18 +211,12 @@ describe(ServerProxySyncHandler.name, () => {
     expect(appliedConfig()).toBe(before);
     expect(appliedConfig()).not.toContain(canary);
     expect((await pool.exec((await targets.load(serverId))!.target, ['test', '-e', canary])).exitCode).toBe(1);
-    await dataSource.getRepository(ApplicationEntity).delete({ id: app });
+    await new ApplicationsRepository(dataSource.manager).deleteOne(workspace.team, app);
   });
 
   it('hands the configurator only what the allowlists accept (configurator substituted)', async () => {
     const fake = new FakeProxyConfigurator();
-    const withFake = new ServerProxySyncHandler(
-      dataSource,
-      targets,
-      { open: () => ({ proxy: fake, release: () => undefined }) } as unknown as ServerProxies,
-      config,
-      logger,
-    );
+    const withFake = handlerWith({ open: () => ({ proxy: fake, release: () => undefined }) } as unknown as ServerProxies);
     const other = await addServer();
     await addApplication(other, 'good', 8080, [domain('good')]);
     await dataSource.query(

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationDomainEntity, ApplicationEntity } from '@zpanel/database';
+import { ApplicationDomainsRepository, ApplicationsRepository, type TeamScope, teamScope } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler } from '@zpanel/queue';
 import { type ProxiedApplication, proxySitesFrom } from '@zpanel/remote';
 import type { Logger } from 'pino';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CHECKED_STATUSES } from '../metrics/server-check-state';
 import { ServerTargets } from '../servers/server-targets';
 import { ServerProxies } from './server-proxies';
@@ -33,6 +33,8 @@ export class ServerProxySyncHandler implements JobHandler<JobName.ServerProxySyn
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly applications: ApplicationsRepository,
+    private readonly domains: ApplicationDomainsRepository,
     private readonly targets: ServerTargets,
     private readonly proxies: ServerProxies,
     @InjectConfig() config: AppConfig,
@@ -49,7 +51,7 @@ export class ServerProxySyncHandler implements JobHandler<JobName.ServerProxySyn
       // A sync is never a server's first contact: validation pins the host key, and queues a sync when it succeeds.
       if (!loaded.server.hostKeyFingerprint || !CHECKED_STATUSES.includes(loaded.server.status)) return { skipped: 'server not validated' };
 
-      const { sites, refused } = proxySitesFrom(await this.applicationsOf(serverId), this.names);
+      const { sites, refused } = proxySitesFrom(await this.applicationsOf(teamScope(loaded.server.teamId), serverId), this.names);
       for (const entry of refused) this.logger.warn({ serverId, ...entry }, 'a stored value failed its allowlist: left out of the proxy config');
 
       const { proxy, release } = this.proxies.open(loaded.target);
@@ -70,20 +72,13 @@ export class ServerProxySyncHandler implements JobHandler<JobName.ServerProxySyn
     });
   }
 
-  private async applicationsOf(serverId: string): Promise<ProxiedApplication[]> {
-    const applications = await this.dataSource
-      .getRepository(ApplicationEntity)
-      .find({ where: { serverId }, select: { id: true, name: true, port: true } });
-    if (applications.length === 0) return [];
-    const domains = await this.dataSource
-      .getRepository(ApplicationDomainEntity)
-      .find({ where: { applicationId: In(applications.map((a) => a.id)) }, select: { applicationId: true, domain: true } });
-    return applications.map((a) => ({
-      id: a.id,
-      name: a.name,
-      port: a.port,
-      domains: domains.filter((d) => d.applicationId === a.id).map((d) => d.domain),
-    }));
+  private async applicationsOf(team: TeamScope, serverId: string): Promise<ProxiedApplication[]> {
+    const applications = await this.applications.onServer(team, serverId);
+    const domains = await this.domains.ofApplications(
+      team,
+      applications.map((a) => a.id),
+    );
+    return applications.map((a) => ({ id: a.id, name: a.name, port: a.port, domains: domains.get(a.id) ?? [] }));
   }
 
   /** Runs `work` holding the server's proxy lock (a session lock on a connection of its own, freed if the worker dies). */

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@zpanel/core';
-import {
-  ApplicationEntity,
-  EnvironmentEntity,
-  ProjectEntity,
-  ServerEntity,
-  SshKeyEntity,
-  TeamEntity,
-  WebhookDeliveryEntity,
-  buildDataSourceOptions,
-} from '@zpanel/database';
+import { WebhookDeliveriesRepository, WebhookDeliveryEntity, buildDataSourceOptions } from '@zpanel/database';
+import { seedTeamWorkspace } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveriesPruneHandler } from './webhook-deliveries-prune.handler';
 
@@ -43,45 +35,10 @@ describe(WebhookDeliveriesPruneHandler.name, () => {
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'webhook-prune-test'));
     await dataSource.initialize();
-    handler = new WebhookDeliveriesPruneHandler(dataSource);
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'prune' })).id;
-    const keyId = randomUUID();
-    await dataSource
-      .getRepository(SshKeyEntity)
-      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
-    const server = await dataSource
-      .getRepository(ServerEntity)
-      .save({ teamId, name: 'pruned', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const });
-    const project = await dataSource.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' });
-    const environment = await dataSource.getRepository(EnvironmentEntity).save({ teamId, projectId: project.id, name: 'production' });
-    for (const name of ['busy', 'quiet']) {
-      const app = await dataSource.getRepository(ApplicationEntity).save({
-        teamId,
-        projectId: project.id,
-        environmentId: environment.id,
-        serverId: server.id,
-        name,
-        description: '',
-        buildPack: 'image' as const,
-        gitUrl: null,
-        gitBranch: null,
-        deployKeyId: null,
-        dockerfilePath: 'Dockerfile',
-        buildTarget: null,
-        baseDirectory: '.',
-        imageReference: 'nginx:1.27',
-        port: 80,
-        healthCheck: { type: 'tcp' as const, path: null, startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 1 },
-        restartPolicy: 'unless-stopped' as const,
-        cpuLimit: null,
-        memoryLimitMb: null,
-        stopGraceSeconds: 1,
-        keepImages: 1,
-        watchPaths: [],
-        webhookSecret: null,
-      });
-      apps.push(app.id);
-    }
+    handler = new WebhookDeliveriesPruneHandler(new WebhookDeliveriesRepository(dataSource.manager));
+    const workspace = await seedTeamWorkspace(dataSource, { team: 'prune', server: { name: 'pruned', host: '192.0.2.1', port: 22, user: 'root' } });
+    teamId = workspace.teamId;
+    for (const name of ['busy', 'quiet']) apps.push((await workspace.addApplication(name)).id);
   });
   afterAll(() => dataSource.destroy());
 

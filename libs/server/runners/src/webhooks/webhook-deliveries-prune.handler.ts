@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobResult, WEBHOOK_KEEP_LATEST, WEBHOOK_RETENTION_DAYS } from '@zpanel/contracts';
+import { WebhookDeliveriesRepository } from '@zpanel/database';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
-import { DataSource } from 'typeorm';
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +14,7 @@ const DAY_MS = 86_400_000;
 @Injectable()
 @HandlesJob(JobName.WebhookDeliveriesPrune)
 export class WebhookDeliveriesPruneHandler implements JobHandler<JobName.WebhookDeliveriesPrune> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly deliveries: WebhookDeliveriesRepository) {}
 
   async handle(): Promise<JobResult<JobName.WebhookDeliveriesPrune>> {
     return this.run(new Date());
@@ -23,18 +22,6 @@ export class WebhookDeliveriesPruneHandler implements JobHandler<JobName.Webhook
 
   async run(now: Date): Promise<JobResult<JobName.WebhookDeliveriesPrune>> {
     const cutoff = new Date(now.getTime() - WEBHOOK_RETENTION_DAYS * DAY_MS);
-    const [, deleted]: [unknown, number] = await this.dataSource.query(
-      `DELETE FROM "webhook_deliveries" d
-        USING (
-          SELECT "id" FROM (
-            SELECT "id", "received_at", row_number() OVER (PARTITION BY "application_id" ORDER BY "received_at" DESC, "id" DESC) AS "rank"
-              FROM "webhook_deliveries"
-          ) ranked
-          WHERE ranked."received_at" < $1 AND ranked."rank" > $2
-        ) old
-        WHERE d."id" = old."id"`,
-      [cutoff, WEBHOOK_KEEP_LATEST],
-    );
-    return { deleted };
+    return { deleted: await this.deliveries.prune(cutoff, WEBHOOK_KEEP_LATEST) };
   }
 }
