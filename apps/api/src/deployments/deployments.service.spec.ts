@@ -1,6 +1,6 @@
 import { ErrorCode } from '@zpanel/contracts';
 import { AppException, injectionPayloads } from '@zpanel/core';
-import { ApplicationEntity, ApplicationsRepository, DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
+import { ApplicationEntity, ApplicationsRepository, DeploymentEntity, DeploymentsRepository, UsersRepository, teamScope } from '@zpanel/database';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import pino from 'pino';
@@ -129,6 +129,7 @@ describe('deployment requests', () => {
         dataSource as unknown as DataSource,
         new ApplicationsRepository(manager as unknown as EntityManager),
         new DeploymentsRepository(manager as unknown as EntityManager),
+        new UsersRepository(manager as unknown as EntityManager),
         audit,
         { enqueue } as never,
         { append: jest.fn(async () => undefined) } as never,

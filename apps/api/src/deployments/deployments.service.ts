@@ -21,7 +21,7 @@ import {
   type DeploymentEntity,
   DeploymentsRepository,
   type TeamScope,
-  UserEntity,
+  UsersRepository,
 } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
@@ -119,6 +119,7 @@ export class DeploymentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applications: ApplicationsRepository,
     private readonly deployments: DeploymentsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
@@ -133,9 +134,7 @@ export class DeploymentsService {
    * later one wins and exactly one deployment stays queued.
    */
   async create(caller: Caller | null, team: TeamScope, applicationId: string, request: DeploymentRequest): Promise<DeploymentDto> {
-    const person = caller
-      ? await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } })
-      : null;
+    const person = caller ? await this.users.findById(caller.userId) : null;
     const { row, superseded } = await this.dataSource.transaction(async (manager) => {
       const application = await this.applications.in(manager).getLocked(team, applicationId);
       const problems = deploymentRequestProblems(application, request);
