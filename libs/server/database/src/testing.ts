@@ -89,18 +89,31 @@ export async function seedTeamWithServer(
   return { teamId, keyId, serverId };
 }
 
+export interface SeededEnvironment {
+  projectId: string;
+  environmentId: string;
+}
+
+/** A project of the team (named `p` unless told) and its production environment, for applications to share. */
+export async function seedEnvironment(db: DataSource | EntityManager, team: Pick<SeededTeam, 'teamId'>, project = 'p'): Promise<SeededEnvironment> {
+  const { teamId } = team;
+  const projectId = (await db.getRepository(ProjectEntity).save({ teamId, name: project, description: '' })).id;
+  const environmentId = (await db.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+  return { projectId, environmentId };
+}
+
 /**
- * A project, its production environment and in it an application of an image on the seeded server,
- * with the defaults the API gives one; `application` overrides its columns.
+ * An application of an image on the seeded server, with the defaults the API gives one; in the
+ * environment given with the team, or in a project and production environment of its own.
+ * `application` overrides its columns.
  */
 export async function seedApplication(
   db: DataSource | EntityManager,
-  team: Pick<SeededTeam, 'teamId' | 'serverId'>,
+  team: Pick<SeededTeam, 'teamId' | 'serverId'> & Partial<SeededEnvironment>,
   application: Partial<ApplicationEntity> = {},
 ): Promise<ApplicationEntity> {
   const { teamId, serverId } = team;
-  const projectId = (await db.getRepository(ProjectEntity).save({ teamId, name: 'p', description: '' })).id;
-  const environmentId = (await db.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
+  const { projectId, environmentId } = team.projectId && team.environmentId ? (team as SeededEnvironment) : await seedEnvironment(db, team);
   return db.getRepository(ApplicationEntity).save({
     ...APPLICATION_DEFAULTS,
     teamId,

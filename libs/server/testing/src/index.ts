@@ -16,4 +16,3 @@ export * from './owned-stack';
 export * from './test-containers';
 export * from './git-application';
 export * from './bench';
-export * from './team-workspace';

@@ -80,7 +80,8 @@ export class DeploymentsRepository extends TeamOwnedRepository<DeploymentEntity>
         reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
       })
       .where(`id = :id AND team_id = :teamId AND status IN ('queued', 'running')`, { id, teamId: team.teamId })
-      .returning(['status', 'application_id'])
+      // Property names: TypeORM drops a column name it does not know as a property, the raw row is keyed by column.
+      .returning(['status', 'applicationId'])
       .execute();
     const row = (result.raw as { status: string; application_id: string }[])[0];
     return row ? { status: row.status, applicationId: row.application_id } : null;

@@ -18,19 +18,10 @@ import {
   gitTokenAad,
   sshKeyAad,
 } from '@zpanel/database';
+import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import {
-  type GitFixture,
-  createGitFixture,
-  dockerCli,
-  removeDockerNamespace,
-  seedTeamWorkspace,
-  type TeamWorkspace,
-  testSshArgv,
-  testSshTarget,
-  waitFor,
-} from '@zpanel/testing';
+import { type GitFixture, createGitFixture, dockerCli, removeDockerNamespace, testSshArgv, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -71,7 +62,7 @@ describe(DeploymentRunHandler.name, () => {
   let targets: ServerTargets;
   let target: PooledTarget;
   let repo: GitFixture;
-  let workspace: TeamWorkspace;
+  let workspace: SeededTeam & SeededEnvironment;
   let teamId: string;
   let serverId: string;
   let environmentId: string;
@@ -81,7 +72,9 @@ describe(DeploymentRunHandler.name, () => {
   const deployments = () => dataSource.getRepository(DeploymentEntity);
 
   function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
-    return workspace.addApplication(name, {
+    return seedApplication(dataSource, workspace, {
+      name,
+      stopGraceSeconds: 1,
       buildPack: 'dockerfile',
       gitUrl: repo.url,
       gitBranch: repo.branch,
@@ -190,11 +183,12 @@ describe(DeploymentRunHandler.name, () => {
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
     repo = await createGitFixture('sample');
 
-    workspace = await seedTeamWorkspace(dataSource, {
+    const team = await seedTeamWithServer(dataSource, {
       team: 'deployments',
-      server: { name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username },
+      server: { name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username, status: 'ready' },
       privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
     });
+    workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
     ({ teamId, serverId, environmentId, keyId } = workspace);
     target = (await targets.load(serverId))?.target as PooledTarget;
   });

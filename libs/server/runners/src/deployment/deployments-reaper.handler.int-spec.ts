@@ -4,7 +4,8 @@ import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpane
 import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
 import { type ApplicationEntity, ApplicationsRepository, DeploymentEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
-import { dockerCli, seedTeamWorkspace, testSshTarget, waitFor } from '@zpanel/testing';
+import { seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
+import { dockerCli, testSshTarget, waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -74,14 +75,15 @@ describe(DeploymentsReaperHandler.name, () => {
       logger,
     );
 
-    const workspace = await seedTeamWorkspace(dataSource, {
+    const team = await seedTeamWithServer(dataSource, {
       team: 'reaper',
-      server: { name: 's', host: ssh.host, port: ssh.port, user: ssh.username },
+      server: { name: 's', host: ssh.host, port: ssh.port, user: ssh.username, status: 'ready' },
       privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
     });
+    const workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
     teamId = workspace.teamId;
-    app = await workspace.addApplication('reaped');
-    otherApp = await workspace.addApplication('beating');
+    app = await seedApplication(dataSource, workspace, { name: 'reaped', stopGraceSeconds: 1 });
+    otherApp = await seedApplication(dataSource, workspace, { name: 'beating', stopGraceSeconds: 1 });
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });

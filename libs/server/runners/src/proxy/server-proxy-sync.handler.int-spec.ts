@@ -3,11 +3,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { type AppConfig, SecretBox, createLogger, injectionPayloads, loadConfig, zpanelDockerNames } from '@zpanel/core';
-import { ApplicationDomainsRepository, ApplicationsRepository, ServerEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import {
+  ApplicationDomainsRepository,
+  ApplicationsRepository,
+  ServerEntity,
+  type TeamScope,
+  buildDataSourceOptions,
+  sshKeyAad,
+  teamScope,
+} from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
 import { PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
 import { FakeProxyConfigurator } from '@zpanel/remote/testing';
-import { TEST_VARS, type TeamWorkspace, dockerCli, freePort, seedTeamWorkspace, testSshTarget, waitFor } from '@zpanel/testing';
+import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
+import { TEST_VARS, dockerCli, freePort, testSshTarget, waitFor } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -42,7 +51,8 @@ describe(ServerProxySyncHandler.name, () => {
   let pool: WorkerSshPool;
   let targets: ServerTargets;
   let handler: ServerProxySyncHandler;
-  let workspace: TeamWorkspace;
+  let workspace: SeededTeam & SeededEnvironment;
+  let team: TeamScope;
   let serverId: string;
   let fingerprint: string;
   const domain = (label: string) => `${label}-${run}.psync.test`;
@@ -64,8 +74,14 @@ describe(ServerProxySyncHandler.name, () => {
     ).id;
 
   async function addApplication(server: string, name: string, port: number, domains: string[]): Promise<string> {
-    const app = await workspace.addApplication(name, { serverId: server, imageReference: 'zpanel-test/busybox:latest', port });
-    await new ApplicationDomainsRepository(dataSource.manager).add(workspace.team, app.id, domains);
+    const app = await seedApplication(dataSource, workspace, {
+      name,
+      serverId: server,
+      imageReference: 'zpanel-test/busybox:latest',
+      port,
+      stopGraceSeconds: 1,
+    });
+    await new ApplicationDomainsRepository(dataSource.manager).add(team, app.id, domains);
     return app.id;
   }
 
@@ -108,11 +124,20 @@ describe(ServerProxySyncHandler.name, () => {
       privateKey: readFileSync(ssh.privateKeyPath),
     };
     fingerprint = (await pool.connection(probe)).hostKeyFingerprint;
-    workspace = await seedTeamWorkspace(dataSource, {
+    const seeded = await seedTeamWithServer(dataSource, {
       team: 'proxy-sync',
-      server: { name: `s-${randomUUID().slice(0, 8)}`, host: ssh.host, port: ssh.port, user: ssh.username, hostKeyFingerprint: fingerprint },
+      server: {
+        name: `s-${randomUUID().slice(0, 8)}`,
+        host: ssh.host,
+        port: ssh.port,
+        user: ssh.username,
+        status: 'ready',
+        hostKeyFingerprint: fingerprint,
+      },
       privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
     });
+    workspace = { ...seeded, ...(await seedEnvironment(dataSource, seeded)) };
+    team = teamScope(workspace.teamId);
     serverId = workspace.serverId;
   });
 
@@ -211,7 +236,7 @@ describe(ServerProxySyncHandler.name, () => {
     expect(appliedConfig()).toBe(before);
     expect(appliedConfig()).not.toContain(canary);
     expect((await pool.exec((await targets.load(serverId))!.target, ['test', '-e', canary])).exitCode).toBe(1);
-    await new ApplicationsRepository(dataSource.manager).deleteOne(workspace.team, app);
+    await new ApplicationsRepository(dataSource.manager).deleteOne(team, app);
   });
 
   it('hands the configurator only what the allowlists accept (configurator substituted)', async () => {

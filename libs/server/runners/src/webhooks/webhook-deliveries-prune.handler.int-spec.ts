@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@zpanel/core';
 import { WebhookDeliveriesRepository, WebhookDeliveryEntity, buildDataSourceOptions } from '@zpanel/database';
-import { seedTeamWorkspace } from '@zpanel/testing';
+import { seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { DataSource } from 'typeorm';
 import { WebhookDeliveriesPruneHandler } from './webhook-deliveries-prune.handler';
 
@@ -36,9 +36,10 @@ describe(WebhookDeliveriesPruneHandler.name, () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'webhook-prune-test'));
     await dataSource.initialize();
     handler = new WebhookDeliveriesPruneHandler(new WebhookDeliveriesRepository(dataSource.manager));
-    const workspace = await seedTeamWorkspace(dataSource, { team: 'prune', server: { name: 'pruned', host: '192.0.2.1', port: 22, user: 'root' } });
+    const team = await seedTeamWithServer(dataSource, { team: 'prune', server: { name: 'pruned', status: 'ready' } });
+    const workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
     teamId = workspace.teamId;
-    for (const name of ['busy', 'quiet']) apps.push((await workspace.addApplication(name)).id);
+    for (const name of ['busy', 'quiet']) apps.push((await seedApplication(dataSource, workspace, { name })).id);
   });
   afterAll(() => dataSource.destroy());
 
