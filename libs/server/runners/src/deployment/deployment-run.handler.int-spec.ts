@@ -17,6 +17,7 @@ import {
   envVarAad,
   gitTokenAad,
   sshKeyAad,
+  teamScope,
 } from '@zpanel/database';
 import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
@@ -70,6 +71,8 @@ describe(DeploymentRunHandler.name, () => {
 
   const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
   const deployments = () => dataSource.getRepository(DeploymentEntity);
+  const applications = () => new ApplicationsRepository(dataSource.manager);
+  const team = () => teamScope(teamId);
 
   function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
     return seedApplication(dataSource, workspace, {
@@ -104,14 +107,8 @@ describe(DeploymentRunHandler.name, () => {
   }
 
   async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
-    await dataSource.getRepository(EnvVarEntity).save({
-      teamId,
-      environmentId: null,
-      applicationId,
-      key,
-      value: box.seal(value, envVarAad({ environmentId: null, applicationId }, key)),
-      ...flags,
-    });
+    const sealed = box.seal(value, envVarAad({ environmentId: null, applicationId }, key));
+    await new EnvVarsRepository(dataSource.manager).put(team(), { scope: 'application', id: applicationId }, key, { value: sealed, ...flags });
   }
 
   async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
@@ -256,9 +253,9 @@ describe(DeploymentRunHandler.name, () => {
     expect(rollbackLog).toContain('no clone, no build');
     expect(rollbackLog).not.toMatch(/Building|Cloning|Step \d/);
 
-    await dataSource
-      .getRepository(ApplicationEntity)
-      .update(app.id, { healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 } });
+    await applications().change(team(), app.id, {
+      healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 2 },
+    });
     const broken = await deploy(app.id);
     expect(broken).toMatchObject({ status: 'failed', step: 'health' });
     expect(broken.reason).toMatch(/Health check failed: HTTP GET \/missing on port 8080 did not pass after 2 tries \(last: HTTP 404\)/);
@@ -326,14 +323,14 @@ describe(DeploymentRunHandler.name, () => {
       const live1 = await deploy(app.id);
       expect(live1.status).toBe('success');
       // Two builds that never go live (their health check fails): they must not push live1's image out.
-      await dataSource.getRepository(ApplicationEntity).update(app.id, {
+      await applications().change(team(), app.id, {
         healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, retries: 1 },
       });
       await change('r2');
       expect((await deploy(app.id)).status).toBe('failed');
       await change('r3');
       expect((await deploy(app.id)).status).toBe('failed');
-      await dataSource.getRepository(ApplicationEntity).update(app.id, { healthCheck: healthy });
+      await applications().change(team(), app.id, { healthCheck: healthy });
       await change('r4');
       const live2 = await deploy(app.id);
       expect(live2.status).toBe('success');
@@ -484,18 +481,18 @@ describe(DeploymentRunHandler.name, () => {
       const first = await deploy(app.id);
       expect(first).toMatchObject({ status: 'success', reason: null });
       expect(await answer(first.containerName as string)).toBe('over ssh');
-      const pinned = (await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey as string;
+      const pinned = (await applications().get(team(), app.id)).gitHostKey as string;
       expect(pinned).toMatch(new RegExp(`^\\[${ssh.host.replace(/\./g, '\\.')}\\]:${ssh.port} ssh-`));
       expect((await logOf(first.id)).map((l) => l.line).join('\n')).toMatch(/Pinned the git host's key at first use: ssh-\S+ SHA256:/);
 
       // The same host presenting a key other than the pinned one: refused before anything is built.
       const impostor = `[${ssh.host}]:${ssh.port} ${generateSshKeyPair('impostor').publicKey.split(' ').slice(0, 2).join(' ')}`;
-      await dataSource.getRepository(ApplicationEntity).update(app.id, { gitHostKey: impostor });
+      await applications().change(team(), app.id, { gitHostKey: impostor });
       const refused = await deploy(app.id);
       expect(refused).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'git.host_key_changed' });
       expect(refused.reason).toMatch(/^The git host's key changed; /);
       // A failed clone pins nothing: the impostor line stays until the user forgets it.
-      expect((await dataSource.getRepository(ApplicationEntity).findOneByOrFail({ id: app.id })).gitHostKey).toBe(impostor);
+      expect((await applications().get(team(), app.id)).gitHostKey).toBe(impostor);
     } finally {
       onServer(`rm -rf ${dir}`);
     }
@@ -514,7 +511,7 @@ describe(DeploymentRunHandler.name, () => {
       expect(withoutToken).toMatchObject({ status: 'failed', step: 'source' });
       expect(withoutToken.reason).toMatch(/^The git host asks for credentials: set an HTTPS token/);
 
-      await dataSource.getRepository(ApplicationEntity).update(app.id, { gitToken: box.seal(TOKEN, gitTokenAad(app.id)) });
+      await applications().change(team(), app.id, { gitToken: box.seal(TOKEN, gitTokenAad(app.id)) });
       const deployed = await deploy(app.id);
       expect(deployed).toMatchObject({ status: 'success', reason: null });
       expect(await answer(deployed.containerName as string)).toBe('private v1');
@@ -534,7 +531,7 @@ describe(DeploymentRunHandler.name, () => {
       await privateRepo.commit(appFiles('main'), 'main');
       const head = await privateRepo.pullRequest('refs/pull/4/head', { 'www/index.html': 'pr4' }, 'pr 4');
       const parent = await addApplication('pv-parent', { gitUrl: privateRepo.url, gitBranch: 'main' });
-      await dataSource.getRepository(ApplicationEntity).update(parent.id, { gitToken: box.seal(TOKEN, gitTokenAad(parent.id)) });
+      await applications().change(team(), parent.id, { gitToken: box.seal(TOKEN, gitTokenAad(parent.id)) });
       await setVariable(parent.id, 'GREETING', 'from the application', { buildTime: false, runtime: true });
       const sealedFor = (owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string, value: string) =>
         box.seal(value, envVarAad(owner, key));
@@ -613,7 +610,7 @@ describe(DeploymentRunHandler.name, () => {
       'the deployment to reach its health check',
     );
     expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).not.toBe('');
-    await dataSource.getRepository(ApplicationEntity).delete({ id: app.id });
+    await applications().deleteOne(team(), app.id);
     await running;
     expect(containersOf(app.id)).toEqual([]);
     expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
