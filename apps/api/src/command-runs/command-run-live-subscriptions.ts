@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, LiveTopics } from '@zpanel/contracts';
+import { CommandRunsRepository } from '@zpanel/database';
 import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, optionalEntryId, requireUuid } from '../live/live-registry';
 import { TeamAccessService } from '../access/team-access.service';
-import { CommandRunsService } from './command-runs.service';
 
 /** `command-run`: a run's output and outcome, replayed from the start (or after `after`), then live. */
 @Injectable()
@@ -11,7 +11,7 @@ export class CommandRunLiveSubscriptions implements OnModuleInit {
   constructor(
     private readonly registry: LiveRegistry,
     private readonly access: TeamAccessService,
-    private readonly runs: CommandRunsService,
+    private readonly runs: CommandRunsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -23,7 +23,7 @@ export class CommandRunLiveSubscriptions implements OnModuleInit {
     const after = optionalEntryId(request.after);
     // Output may hold secrets: the same ability as reading the run over REST.
     const teamId = await this.runs.teamOf(runId);
-    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Admin, 'command run');
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Admin, this.runs.noun);
     await check(caller);
     return { topic: LiveTopics.commandRun(runId), after: after ?? '0', recheck: check };
   }

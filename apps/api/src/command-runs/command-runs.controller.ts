@@ -10,10 +10,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type CommandRunDto, type CommandRunSummaryDto, type Paginated } from '@zpanel/contracts';
+import { ServersRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { ServersService } from '../servers/servers.service';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
 import { CommandRunDoc, CommandRunPageDoc, CreateCommandRunDto } from './command-runs.dto';
@@ -31,15 +31,13 @@ import { CommandRunsService } from './command-runs.service';
 export class CommandRunsController {
   constructor(
     private readonly access: TeamAccessService,
-    private readonly servers: ServersService,
+    private readonly servers: ServersRepository,
     private readonly runs: CommandRunsService,
   ) {}
 
   /** The server's team, once the caller may act as its admin. */
-  private async authorize(caller: Caller, serverId: string): Promise<string> {
-    const teamId = await this.servers.teamOf(serverId);
-    await this.access.requireForResource(caller, teamId, Ability.Admin, 'server');
-    return teamId as string;
+  private async authorize(caller: Caller, serverId: string): Promise<TeamScope> {
+    return (await this.access.requireFor(caller, this.servers, serverId, Ability.Admin)).team;
   }
 
   @Post()
@@ -55,8 +53,8 @@ export class CommandRunsController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Body() body: CreateCommandRunDto,
   ): Promise<CommandRunDto> {
-    const teamId = await this.authorize(caller, serverId);
-    return this.runs.create(caller, teamId, serverId, body);
+    const team = await this.authorize(caller, serverId);
+    return this.runs.create(caller, team, serverId, body);
   }
 
   @Get()
@@ -67,8 +65,8 @@ export class CommandRunsController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<CommandRunSummaryDto>> {
-    await this.authorize(caller, serverId);
-    return this.runs.list(serverId, query);
+    const team = await this.authorize(caller, serverId);
+    return this.runs.list(team, serverId, query);
   }
 
   @Get(':runId')
@@ -79,8 +77,8 @@ export class CommandRunsController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Param('runId', uuidParam('runId')) runId: string,
   ): Promise<CommandRunDto> {
-    await this.authorize(caller, serverId);
-    return this.runs.get(serverId, runId);
+    const team = await this.authorize(caller, serverId);
+    return this.runs.get(team, serverId, runId);
   }
 
   @Post(':runId/cancel')
@@ -97,7 +95,7 @@ export class CommandRunsController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Param('runId', uuidParam('runId')) runId: string,
   ): Promise<CommandRunDto> {
-    await this.authorize(caller, serverId);
-    return this.runs.cancel(caller, serverId, runId);
+    const team = await this.authorize(caller, serverId);
+    return this.runs.cancel(caller, team, serverId, runId);
   }
 }

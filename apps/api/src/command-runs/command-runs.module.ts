@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ServersModule } from '../servers/servers.module';
 import { AccessModule } from '../access/access.module';
 import { CommandRunLiveSubscriptions } from './command-run-live-subscriptions';
 import { CommandRunsController } from './command-runs.controller';
@@ -7,7 +6,7 @@ import { CommandRunsService } from './command-runs.service';
 
 /** Commands admins run on servers (ChatOps); the worker runs them. */
 @Module({
-  imports: [AccessModule, ServersModule],
+  imports: [AccessModule],
   controllers: [CommandRunsController],
   providers: [CommandRunsService, CommandRunLiveSubscriptions],
 })

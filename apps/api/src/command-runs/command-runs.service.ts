@@ -12,10 +12,10 @@ import {
   type Paginated,
 } from '@zpanel/contracts';
 import { AppException, InjectLogger, SecretBox } from '@zpanel/core';
-import { CommandRunEntity, UserEntity, commandOutputAad } from '@zpanel/database';
+import { type CommandRunEntity, CommandRunsRepository, type TeamScope, UserEntity, commandOutputAad } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
-import { DataSource, type FindOptionsSelect } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
@@ -44,26 +44,6 @@ function openOutput(box: SecretBox, r: CommandRunEntity): string {
   return r.output === '' ? '' : box.open(r.output, commandOutputAad(r.id));
 }
 
-/** Every column but the output (up to 1 MiB a run): what the history needs. */
-const SUMMARY_COLUMNS: FindOptionsSelect<CommandRunEntity> = {
-  id: true,
-  teamId: true,
-  serverId: true,
-  userId: true,
-  tokenId: true,
-  actorName: true,
-  command: true,
-  timeoutSeconds: true,
-  status: true,
-  exitCode: true,
-  error: true,
-  outputTruncated: true,
-  cancelRequestedAt: true,
-  createdAt: true,
-  startedAt: true,
-  finishedAt: true,
-};
-
 const noSuchRun = () => new AppException(ErrorCode.NotFound, 'No such command run');
 
 /**
@@ -75,6 +55,7 @@ export class CommandRunsService {
   private readonly logger: Logger;
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: CommandRunsRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
@@ -84,40 +65,27 @@ export class CommandRunsService {
     this.logger = logger.child({ component: 'command-runs' });
   }
 
-  private get runs() {
-    return this.dataSource.getRepository(CommandRunEntity);
-  }
-
-  /** The team of a run, for the live gateway's check (undefined when there is no such run). */
-  async teamOf(runId: string): Promise<string | undefined> {
-    return (await this.runs.findOne({ where: { id: runId }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async create(caller: Caller, teamId: string, serverId: string, input: CreateCommandRunRequest): Promise<CommandRunDto> {
+  async create(caller: Caller, team: TeamScope, serverId: string, input: CreateCommandRunRequest): Promise<CommandRunDto> {
     const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
     // The run and its audit row commit together, before the job is queued: a run whose audit row
     // cannot be written is refused and never reaches the server. The command is what the audit is
     // for; its output may hold secrets and is never copied there.
     const row = await this.dataSource.transaction(async (manager) => {
-      const runs = manager.getRepository(CommandRunEntity);
-      const saved = await runs.save(
-        runs.create({
-          teamId,
-          serverId,
-          userId: caller.userId,
-          tokenId: caller.kind === 'token' ? caller.tokenId : null,
-          actorName: person?.name ?? 'unknown',
-          command: input.command,
-          timeoutSeconds: input.timeoutSeconds ?? COMMAND_TIMEOUT_SECONDS.default,
-          status: 'queued',
-          output: '',
-          outputTruncated: false,
-        }),
-      );
+      const saved = await this.runs.in(manager).add(team, {
+        serverId,
+        userId: caller.userId,
+        tokenId: caller.kind === 'token' ? caller.tokenId : null,
+        actorName: person?.name ?? 'unknown',
+        command: input.command,
+        timeoutSeconds: input.timeoutSeconds ?? COMMAND_TIMEOUT_SECONDS.default,
+        status: 'queued',
+        output: '',
+        outputTruncated: false,
+      });
       await this.audit.record(
         {
           action: AuditAction.ServerCommandRun,
-          teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'server', id: serverId },
           metadata: { runId: saved.id, command: saved.command, timeoutSeconds: saved.timeoutSeconds },
@@ -132,24 +100,18 @@ export class CommandRunsService {
       // The row is the truth: the worker's reaper queues a run whose job never made it to Redis.
       this.logger.warn({ err: error, runId: row.id }, 'command run not queued yet; the reaper will queue it');
     }
-    return this.get(serverId, row.id);
+    return this.get(team, serverId, row.id);
   }
 
-  async list(serverId: string, query: PageQuery): Promise<Paginated<CommandRunSummaryDto>> {
+  async list(team: TeamScope, serverId: string, query: PageQuery): Promise<Paginated<CommandRunSummaryDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.runs.findAndCount({
-      where: { serverId },
-      select: SUMMARY_COLUMNS,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.runs.pageOfServer(team, serverId, { skip: window.skip, take: window.perPage });
     return paginated(rows.map(toSummary), total, window);
   }
 
   /** A run of this server only: a run id of another server is as missing as an unknown one. */
-  async get(serverId: string, runId: string): Promise<CommandRunDto> {
-    const row = await this.runs.findOneBy({ id: runId, serverId });
+  async get(team: TeamScope, serverId: string, runId: string): Promise<CommandRunDto> {
+    const row = await this.runs.findOfServer(team, serverId, runId);
     if (!row) throw noSuchRun();
     return { ...toSummary(row), output: openOutput(this.box, row) };
   }
@@ -159,30 +121,17 @@ export class CommandRunsService {
    * worker running it kills the command within about a second. In one statement, so a run the
    * worker claims meanwhile is flagged rather than marked cancelled behind the worker's back.
    */
-  async cancel(caller: Caller, serverId: string, runId: string): Promise<CommandRunDto> {
+  async cancel(caller: Caller, team: TeamScope, serverId: string, runId: string): Promise<CommandRunDto> {
     const updated = await this.dataSource.transaction(async (manager) => {
-      const result = await manager
-        .getRepository(CommandRunEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          cancelRequestedAt: () => 'now()',
-          status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
-          finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
-          error: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE error END`,
-        })
-        .where(`id = :runId AND server_id = :serverId AND status IN ('queued', 'running')`, { runId, serverId })
-        .returning(['status', 'team_id'])
-        .execute();
-      const row = (result.raw as { status: string; team_id: string }[])[0];
+      const row = await this.runs.in(manager).requestCancel(team, serverId, runId);
       if (!row) {
-        const current = await this.get(serverId, runId);
+        const current = await this.get(team, serverId, runId);
         throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
       }
       await this.audit.record(
         {
           action: AuditAction.ServerCommandCancelled,
-          teamId: row.team_id,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'server', id: serverId },
           metadata: { runId },
@@ -197,6 +146,6 @@ export class CommandRunsService {
         this.logger.warn({ err: error, runId }, 'cancel of a queued run not sent live');
       });
     }
-    return this.get(serverId, runId);
+    return this.get(team, serverId, runId);
   }
 }

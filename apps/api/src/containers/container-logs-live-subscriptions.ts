@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, JobName, LiveTopics } from '@zpanel/contracts';
 import { parseContainerId, parseLogTail } from '@zpanel/core';
+import { ServersRepository } from '@zpanel/database';
 import { JobProducer, LiveLeases } from '@zpanel/queue';
 import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
 import { TeamAccessService } from '../access/team-access.service';
-import { ServersService } from '../servers/servers.service';
 
 /**
  * `container-logs`: follows a container's log, the last `tail` lines then new ones. Each
@@ -18,7 +18,7 @@ export class ContainerLogsLiveSubscriptions implements OnModuleInit {
   constructor(
     private readonly registry: LiveRegistry,
     private readonly access: TeamAccessService,
-    private readonly servers: ServersService,
+    private readonly servers: ServersRepository,
     private readonly jobs: JobProducer,
     private readonly leases: LiveLeases,
   ) {}
@@ -33,7 +33,7 @@ export class ContainerLogsLiveSubscriptions implements OnModuleInit {
     const containerId = parseContainerId(request.containerId);
     const tail = parseLogTail(request.tail);
     const teamId = await this.servers.teamOf(serverId);
-    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'server');
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, this.servers.noun);
     await check(caller);
 
     const followId = randomUUID();

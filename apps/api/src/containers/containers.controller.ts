@@ -20,12 +20,12 @@ import {
   JobName,
 } from '@zpanel/contracts';
 import { AppException, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
+import { ServersRepository } from '@zpanel/database';
 import { JobProducer } from '@zpanel/queue';
 import { IsOptional } from 'class-validator';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { uuidParam } from '../access/team-params';
-import { ServersService } from '../servers/servers.service';
 
 /** Interactive operations answer within this; a server that cannot is reported, not waited on. */
 const OPERATION_TIMEOUT_MS = 30_000;
@@ -46,12 +46,12 @@ class StopBodyDto {
 export class ContainersController {
   constructor(
     private readonly access: TeamAccessService,
-    private readonly servers: ServersService,
+    private readonly servers: ServersRepository,
     private readonly jobs: JobProducer,
   ) {}
 
   private async run(caller: Caller, serverId: string, ability: Ability, operation: ContainerOperation) {
-    await this.access.requireForResource(caller, await this.servers.teamOf(serverId), ability, 'server');
+    await this.access.requireFor(caller, this.servers, serverId, ability);
     let result;
     try {
       result = await this.jobs.enqueueAndWait(JobName.ServerContainers, operation, OPERATION_TIMEOUT_MS);

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { ServersModule } from '../servers/servers.module';
 import { ContainerLogsLiveSubscriptions } from './container-logs-live-subscriptions';
 import { ContainersController } from './containers.controller';
 
 /** Containers on servers, through the worker: operations and live log follows. */
 @Module({
-  imports: [AccessModule, ServersModule],
+  imports: [AccessModule],
   controllers: [ContainersController],
   providers: [ContainerLogsLiveSubscriptions],
 })

@@ -11,7 +11,7 @@ import {
   type UpdateAlertRuleRequest,
 } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { AlertRuleEntity } from '@zpanel/database';
+import { type AlertRuleEntity, AlertRulesRepository, type TeamScope } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
@@ -70,42 +70,30 @@ function settle(rule: Partial<RuleFields> & Pick<RuleFields, 'metric'>, metricCh
 export class AlertRulesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rules: AlertRulesRepository,
     private readonly audit: AuditService,
   ) {}
 
-  private get rules() {
-    return this.dataSource.getRepository(AlertRuleEntity);
-  }
-
-  async list(serverId: string, query: PageQuery): Promise<Paginated<AlertRuleDto>> {
+  async list(team: TeamScope, serverId: string, query: PageQuery): Promise<Paginated<AlertRuleDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.rules
-      .createQueryBuilder('r')
-      .where('r.serverId = :serverId', { serverId })
-      // The defaults are created together: show them in a fixed order.
-      .orderBy('r.createdAt', 'ASC')
-      .addOrderBy(`array_position(ARRAY['cpu', 'memory', 'disk', 'load', 'unreachable']::text[], r.metric)`, 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .skip(window.skip)
-      .take(window.perPage)
-      .getManyAndCount();
+    const [rows, total] = await this.rules.pageOfServer(team, serverId, { skip: window.skip, take: window.perPage });
     return paginated(rows.map(toDto), total, window);
   }
 
-  async create(caller: Caller, server: { id: string; teamId: string }, input: CreateAlertRuleRequest): Promise<AlertRuleDto> {
+  async create(caller: Caller, team: TeamScope, serverId: string, input: CreateAlertRuleRequest): Promise<AlertRuleDto> {
     const fields = settle(input);
-    if ((await this.rules.countBy({ serverId: server.id })) >= MAX_ALERT_RULES_PER_SERVER) {
+    if ((await this.rules.countOfServer(team, serverId)) >= MAX_ALERT_RULES_PER_SERVER) {
       throw new AppException(ErrorCode.Conflict, `A server has at most ${MAX_ALERT_RULES_PER_SERVER} alert rules: delete one first`);
     }
     const row = await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(AlertRuleEntity).save({ ...fields, serverId: server.id, teamId: server.teamId });
+      const saved = await this.rules.in(manager).add(team, serverId, fields);
       await this.audit.record(
         {
           action: AuditAction.AlertRuleCreated,
-          teamId: server.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'alert_rule', id: saved.id },
-          metadata: { serverId: server.id, ...fields },
+          metadata: { serverId, ...fields },
         },
         manager,
       );
@@ -115,16 +103,16 @@ export class AlertRulesService {
   }
 
   /** An open alert of the rule stays open until the next check finds the figure back to normal under the new rule (or the rule off). */
-  async update(caller: Caller, serverId: string, ruleId: string, input: UpdateAlertRuleRequest): Promise<AlertRuleDto> {
-    const current = await this.find(serverId, ruleId);
+  async update(caller: Caller, team: TeamScope, serverId: string, ruleId: string, input: UpdateAlertRuleRequest): Promise<AlertRuleDto> {
+    const current = await this.find(team, serverId, ruleId);
     const sent = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateAlertRuleRequest;
     const fields = settle({ ...current, ...sent }, sent.metric !== undefined && sent.threshold === undefined);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(AlertRuleEntity).update({ id: ruleId }, fields);
+      await this.rules.in(manager).change(team, ruleId, fields);
       await this.audit.record(
         {
           action: AuditAction.AlertRuleUpdated,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'alert_rule', id: ruleId },
           metadata: { serverId, changed: Object.keys(sent) },
@@ -132,18 +120,18 @@ export class AlertRulesService {
         manager,
       );
     });
-    return toDto(await this.rules.findOneByOrFail({ id: ruleId }));
+    return toDto(await this.rules.get(team, ruleId));
   }
 
   /** Its alerts go with it. */
-  async delete(caller: Caller, serverId: string, ruleId: string): Promise<void> {
-    const current = await this.find(serverId, ruleId);
+  async delete(caller: Caller, team: TeamScope, serverId: string, ruleId: string): Promise<void> {
+    const current = await this.find(team, serverId, ruleId);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(AlertRuleEntity).delete({ id: ruleId });
+      await this.rules.in(manager).deleteOne(team, ruleId);
       await this.audit.record(
         {
           action: AuditAction.AlertRuleDeleted,
-          teamId: current.teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'alert_rule', id: ruleId },
           metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
@@ -154,8 +142,8 @@ export class AlertRulesService {
   }
 
   /** A rule of another server (even of the same team) is not found under this one. */
-  private async find(serverId: string, ruleId: string): Promise<AlertRuleEntity> {
-    const rule = await this.rules.findOneBy({ id: ruleId, serverId });
+  private async find(team: TeamScope, serverId: string, ruleId: string): Promise<AlertRuleEntity> {
+    const rule = await this.rules.findOfServer(team, serverId, ruleId);
     if (!rule) throw new AppException(ErrorCode.NotFound, 'No such alert rule');
     return rule;
   }

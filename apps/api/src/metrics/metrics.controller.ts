@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type AlertEventDto, type AlertRuleDto, type Paginated, type ServerMetricsDto, TEAM_HEADER } from '@zpanel/contracts';
+import { ServersRepository } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
@@ -18,7 +19,6 @@ import {
   UpdateAlertRuleDto,
 } from './metrics.dto';
 import { ServerMetricsService } from './server-metrics.service';
-import { ServersService } from '../servers/servers.service';
 
 /** A server's samples, alert rules and alerts. The worker checks the server and writes them. */
 @ApiTags('monitoring')
@@ -27,17 +27,10 @@ import { ServersService } from '../servers/servers.service';
 export class ServerMonitoringController {
   constructor(
     private readonly access: TeamAccessService,
-    private readonly servers: ServersService,
+    private readonly servers: ServersRepository,
     private readonly metrics: ServerMetricsService,
     private readonly rules: AlertRulesService,
   ) {}
-
-  /** The server's team, after checking the caller may act in it (another team's server is a 404). */
-  private async teamOf(caller: Caller, serverId: string, ability: Ability): Promise<string> {
-    const teamId = await this.servers.teamOf(serverId);
-    await this.access.requireForResource(caller, teamId, ability, 'server');
-    return teamId as string;
-  }
 
   @Get('metrics')
   @ApiOperation({ summary: 'Samples of the server: raw for 1h, 1-minute averages for 24h, 10-minute averages for 7d (oldest first)' })
@@ -47,8 +40,8 @@ export class ServerMonitoringController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Query() query: MetricsQueryDto,
   ): Promise<ServerMetricsDto> {
-    await this.teamOf(caller, serverId, Ability.Read);
-    return this.metrics.metrics(serverId, query.range ?? '1h');
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);
+    return this.metrics.metrics(team, serverId, query.range ?? '1h');
   }
 
   @Get('alert-rules')
@@ -59,8 +52,8 @@ export class ServerMonitoringController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<AlertRuleDto>> {
-    await this.teamOf(caller, serverId, Ability.Read);
-    return this.rules.list(serverId, query);
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);
+    return this.rules.list(team, serverId, query);
   }
 
   @Post('alert-rules')
@@ -73,8 +66,8 @@ export class ServerMonitoringController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Body() body: CreateAlertRuleDto,
   ): Promise<AlertRuleDto> {
-    const teamId = await this.teamOf(caller, serverId, Ability.Write);
-    return this.rules.create(caller, { id: serverId, teamId }, body);
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
+    return this.rules.create(caller, team, serverId, body);
   }
 
   @Patch('alert-rules/:ruleId')
@@ -88,8 +81,8 @@ export class ServerMonitoringController {
     @Param('ruleId', uuidParam('ruleId')) ruleId: string,
     @Body() body: UpdateAlertRuleDto,
   ): Promise<AlertRuleDto> {
-    await this.teamOf(caller, serverId, Ability.Write);
-    return this.rules.update(caller, serverId, ruleId, body);
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
+    return this.rules.update(caller, team, serverId, ruleId, body);
   }
 
   @Delete('alert-rules/:ruleId')
@@ -101,8 +94,8 @@ export class ServerMonitoringController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Param('ruleId', uuidParam('ruleId')) ruleId: string,
   ): Promise<void> {
-    await this.teamOf(caller, serverId, Ability.Write);
-    await this.rules.delete(caller, serverId, ruleId);
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
+    await this.rules.delete(caller, team, serverId, ruleId);
   }
 
   @Get('alerts')
@@ -113,8 +106,8 @@ export class ServerMonitoringController {
     @Param('serverId', uuidParam('serverId')) serverId: string,
     @Query() query: AlertsQueryDto,
   ): Promise<Paginated<AlertEventDto>> {
-    await this.teamOf(caller, serverId, Ability.Read);
-    return this.metrics.alerts({ serverId }, query);
+    const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);
+    return this.metrics.alerts(team, { serverId }, query);
   }
 }
 
@@ -132,7 +125,7 @@ export class TeamAlertsController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: AlertEventPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: AlertsQueryDto): Promise<Paginated<AlertEventDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.metrics.alerts({ teamId }, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Read);
+    return this.metrics.alerts(team, {}, query);
   }
 }

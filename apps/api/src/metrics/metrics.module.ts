@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { ServersModule } from '../servers/servers.module';
 import { AlertRulesService } from './alert-rules.service';
 import { ServerMonitoringController, TeamAlertsController } from './metrics.controller';
 import { ServerMetricsService } from './server-metrics.service';
 
 /** Servers' samples, alert rules and alerts; the worker checks the servers and writes them. */
 @Module({
-  imports: [AccessModule, ServersModule],
+  imports: [AccessModule],
   controllers: [ServerMonitoringController, TeamAlertsController],
   providers: [ServerMetricsService, AlertRulesService],
 })

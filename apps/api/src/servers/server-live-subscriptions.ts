@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Ability, LiveTopics } from '@zpanel/contracts';
+import { ServersRepository } from '@zpanel/database';
 import type { Caller } from '../access/caller';
 import { type LiveRequestOf, LiveRegistry, type LiveSubscription, requireUuid } from '../live/live-registry';
 import { TeamAccessService } from '../access/team-access.service';
-import { ServersService } from './servers.service';
 
 /** `team` (status and alerts of all the team's servers) and `server` (samples, status, alerts of one). */
 @Injectable()
@@ -11,7 +11,7 @@ export class ServerLiveSubscriptions implements OnModuleInit {
   constructor(
     private readonly registry: LiveRegistry,
     private readonly access: TeamAccessService,
-    private readonly servers: ServersService,
+    private readonly servers: ServersRepository,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +29,7 @@ export class ServerLiveSubscriptions implements OnModuleInit {
   private async server(caller: Caller, request: LiveRequestOf<'server'>): Promise<LiveSubscription> {
     const serverId = requireUuid(request.serverId, 'serverId');
     const teamId = await this.servers.teamOf(serverId);
-    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, 'server');
+    const check = (who: Caller) => this.access.requireForResource(who, teamId, Ability.Read, this.servers.noun);
     await check(caller);
     return { topic: LiveTopics.server(serverId), recheck: check };
   }

@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { ServersRepository, SshKeysRepository } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
@@ -26,6 +27,7 @@ export class SshKeysController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly keys: SshKeysService,
+    private readonly keyRows: SshKeysRepository,
   ) {}
 
   @Get()
@@ -33,8 +35,8 @@ export class SshKeysController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: SshKeyPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: PageQueryDto): Promise<Paginated<SshKeyDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.keys.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Read);
+    return this.keys.list(team, query);
   }
 
   @Post()
@@ -42,8 +44,8 @@ export class SshKeysController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiCreatedResponse({ type: SshKeyDoc })
   async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateSshKeyDto): Promise<SshKeyDto> {
-    await this.access.require(caller, teamId, Ability.Admin);
-    return this.keys.create(caller, teamId, body);
+    const { team } = await this.access.require(caller, teamId, Ability.Admin);
+    return this.keys.create(caller, team, body);
   }
 
   @Delete(':sshKeyId')
@@ -51,8 +53,8 @@ export class SshKeysController {
   @ApiOperation({ summary: 'Delete a key no server uses' })
   @ApiNoContentResponse()
   async delete(@CurrentCaller() caller: Caller, @Param('sshKeyId', uuidParam('sshKeyId')) id: string): Promise<void> {
-    await this.access.requireForResource(caller, await this.keys.teamOf(id), Ability.Admin, 'SSH key');
-    await this.keys.delete(caller, id);
+    const { team } = await this.access.requireFor(caller, this.keyRows, id, Ability.Admin);
+    await this.keys.delete(caller, team, id);
   }
 }
 
@@ -63,6 +65,7 @@ export class ServersController {
   constructor(
     private readonly access: TeamAccessService,
     private readonly servers: ServersService,
+    private readonly serverRows: ServersRepository,
   ) {}
 
   @Get()
@@ -70,8 +73,8 @@ export class ServersController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: ServerPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: PageQueryDto): Promise<Paginated<ServerDto>> {
-    await this.access.require(caller, teamId, Ability.Read);
-    return this.servers.list(teamId, query);
+    const { team } = await this.access.require(caller, teamId, Ability.Read);
+    return this.servers.list(team, query);
   }
 
   @Post()
@@ -79,16 +82,16 @@ export class ServersController {
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiCreatedResponse({ type: ServerDoc })
   async create(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Body() body: CreateServerDto): Promise<ServerDto> {
-    await this.access.require(caller, teamId, Ability.Admin);
-    return this.servers.create(caller, teamId, body);
+    const { team } = await this.access.require(caller, teamId, Ability.Admin);
+    return this.servers.create(caller, team, body);
   }
 
   @Get(':serverId')
   @ApiOperation({ summary: 'One server' })
   @ApiOkResponse({ type: ServerDoc })
   async get(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
-    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Read, 'server');
-    return this.servers.get(id);
+    const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Read);
+    return this.servers.get(team, id);
   }
 
   @Patch(':serverId')
@@ -99,8 +102,8 @@ export class ServersController {
     @Param('serverId', uuidParam('serverId')) id: string,
     @Body() body: UpdateServerDto,
   ): Promise<ServerDto> {
-    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
-    return this.servers.update(caller, id, body);
+    const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
+    return this.servers.update(caller, team, id, body);
   }
 
   @Post(':serverId/validate')
@@ -108,8 +111,8 @@ export class ServersController {
   @ApiOperation({ summary: 'Queue a validation: SSH (host key pinned at first contact), OS, Docker Engine, free disk' })
   @ApiAcceptedResponse({ type: ServerDoc })
   async validate(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
-    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
-    return this.servers.validate(caller, id);
+    const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
+    return this.servers.validate(caller, team, id);
   }
 
   @Post(':serverId/trust-host-key')
@@ -117,8 +120,8 @@ export class ServersController {
   @ApiOperation({ summary: 'Forget the recorded host key and validate again, pinning the key the server presents now' })
   @ApiAcceptedResponse({ type: ServerDoc })
   async trustHostKey(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
-    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
-    return this.servers.validate(caller, id, { trustNewHostKey: true });
+    const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
+    return this.servers.validate(caller, team, id, { trustNewHostKey: true });
   }
 
   @Delete(':serverId')
@@ -126,7 +129,7 @@ export class ServersController {
   @ApiOperation({ summary: 'Remove a server from Zpanel (nothing on the machine is touched)' })
   @ApiNoContentResponse()
   async delete(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<void> {
-    await this.access.requireForResource(caller, await this.servers.teamOf(id), Ability.Admin, 'server');
-    await this.servers.delete(caller, id);
+    const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
+    await this.servers.delete(caller, team, id);
   }
 }

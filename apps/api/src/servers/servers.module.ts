@@ -8,8 +8,6 @@ import { SshKeysService } from './ssh-keys.service';
 @Module({
   imports: [AccessModule],
   controllers: [SshKeysController, ServersController],
-  // ServersService is shared with modules of server sub-resources (metrics, containers, command runs), for `teamOf`.
-  exports: [ServersService],
   providers: [SshKeysService, ServersService, ServerLiveSubscriptions],
 })
 export class ServersModule {}

@@ -11,7 +11,7 @@ import {
   type UpdateServerRequest,
 } from '@zpanel/contracts';
 import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpanel/core';
-import { AlertRuleEntity, ApplicationEntity, DEFAULT_ALERT_RULES, ServerEntity, SshKeyEntity } from '@zpanel/database';
+import { AlertRulesRepository, type ServerEntity, ServersRepository, SshKeysRepository, type TeamScope } from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { JobProducer } from '@zpanel/queue';
 import { AuditService } from '../audit/audit.service';
@@ -52,6 +52,9 @@ const nameTaken = (name: string) =>
 export class ServersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly keys: SshKeysRepository,
+    private readonly rules: AlertRulesRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
@@ -71,22 +74,9 @@ export class ServersService {
     return toDto(row, this.config.servers.checkIntervalSeconds);
   }
 
-  private get servers() {
-    return this.dataSource.getRepository(ServerEntity);
-  }
-
-  async teamOf(id: string): Promise<string | undefined> {
-    return (await this.servers.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async list(teamId: string, query: PageQuery): Promise<Paginated<ServerDto>> {
+  async list(team: TeamScope, query: PageQuery): Promise<Paginated<ServerDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.servers.findAndCount({
-      where: { teamId },
-      order: { name: 'ASC', id: 'ASC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.servers.page(team, { skip: window.skip, take: window.perPage }, { name: 'ASC', id: 'ASC' });
     return paginated(
       rows.map((row) => this.toDto(row)),
       total,
@@ -94,18 +84,17 @@ export class ServersService {
     );
   }
 
-  async get(id: string): Promise<ServerDto> {
-    return this.toDto(await this.servers.findOneByOrFail({ id }));
+  async get(team: TeamScope, id: string): Promise<ServerDto> {
+    return this.toDto(await this.servers.get(team, id));
   }
 
-  async create(caller: Caller, teamId: string, input: CreateServerRequest): Promise<ServerDto> {
-    await this.assertKeyOfTeam(teamId, input.sshKeyId);
+  async create(caller: Caller, team: TeamScope, input: CreateServerRequest): Promise<ServerDto> {
+    await this.assertKeyOfTeam(team, input.sshKeyId);
     await this.assertHostAllowed(input.host);
     // The server, its default alert rules and the audit row exist together or not at all.
     const row = await this.saveUnique(input.name, () =>
       this.dataSource.transaction(async (manager) => {
-        const saved = await manager.getRepository(ServerEntity).save({
-          teamId,
+        const saved = await this.servers.in(manager).add(team, {
           name: input.name,
           host: input.host,
           port: input.port ?? 22,
@@ -115,13 +104,11 @@ export class ServersService {
           status: 'pending' as const,
           checkIntervalSeconds: input.checkIntervalSeconds ?? null,
         });
-        await manager
-          .getRepository(AlertRuleEntity)
-          .insert(DEFAULT_ALERT_RULES.map((rule) => ({ ...rule, teamId, serverId: saved.id, enabled: true })));
+        await this.rules.in(manager).addDefaults(team, saved.id);
         await this.audit.record(
           {
             action: AuditAction.ServerCreated,
-            teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'server', id: saved.id },
             metadata: { name: saved.name, host: saved.host },
@@ -138,9 +125,9 @@ export class ServersService {
    * Changing how the server is reached sends it back to `pending` (it must be validated again); a new
    * host also forgets the recorded host key, which belonged to the old machine.
    */
-  async update(caller: Caller, id: string, input: UpdateServerRequest): Promise<ServerDto> {
-    const current = await this.servers.findOneByOrFail({ id });
-    if (input.sshKeyId) await this.assertKeyOfTeam(current.teamId, input.sshKeyId);
+  async update(caller: Caller, team: TeamScope, id: string, input: UpdateServerRequest): Promise<ServerDto> {
+    const current = await this.servers.get(team, id);
+    if (input.sshKeyId) await this.assertKeyOfTeam(team, input.sshKeyId);
     if (input.host !== undefined && input.host !== current.host) await this.assertHostAllowed(input.host);
     const reach = (['host', 'port', 'user', 'sshKeyId'] as const).filter((k) => input[k] !== undefined && input[k] !== current[k]);
     const changes: Partial<ServerEntity> = { ...input };
@@ -153,11 +140,11 @@ export class ServersService {
     if (input.checkIntervalSeconds !== undefined) changes.nextCheckAt = null;
     await this.saveUnique(input.name ?? current.name, () =>
       this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(ServerEntity).update({ id }, changes);
+        await this.servers.in(manager).change(team, id, changes);
         await this.audit.record(
           {
             action: AuditAction.ServerUpdated,
-            teamId: current.teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'server', id },
             metadata: { changed: Object.keys(input) },
@@ -166,24 +153,24 @@ export class ServersService {
         );
       }),
     );
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /** Queues a validation; the worker stores the outcome on the server (status and reason). */
-  async validate(caller: Caller, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
-    const current = await this.servers.findOneByOrFail({ id });
+  async validate(caller: Caller, team: TeamScope, id: string, options: { trustNewHostKey?: boolean } = {}): Promise<ServerDto> {
+    const current = await this.servers.get(team, id);
     await this.dataSource.transaction(async (manager) => {
-      await manager
-        .getRepository(ServerEntity)
-        .update(
-          { id },
-          { status: 'validating', statusReason: null, statusReasonCode: null, ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}) },
-        );
+      await this.servers.in(manager).change(team, id, {
+        status: 'validating',
+        statusReason: null,
+        statusReasonCode: null,
+        ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}),
+      });
       if (options.trustNewHostKey) {
         await this.audit.record(
           {
             action: AuditAction.ServerHostKeyTrusted,
-            teamId: current.teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'server', id },
             metadata: { previous: current.hostKeyFingerprint },
@@ -193,21 +180,21 @@ export class ServersService {
       }
     });
     await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
-    return this.get(id);
+    return this.get(team, id);
   }
 
   /** Refused while applications are set to run on it (the database refuses it too, in a race). */
-  async delete(caller: Caller, id: string): Promise<void> {
-    const current = await this.servers.findOneByOrFail({ id });
+  async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    const current = await this.servers.get(team, id);
     const inUse = () => new AppException(ErrorCode.Conflict, 'Applications are set to run on this server: delete them first');
-    if ((await this.dataSource.getRepository(ApplicationEntity).countBy({ serverId: id })) > 0) throw inUse();
+    if (await this.servers.hasApplications(id)) throw inUse();
     try {
       await this.dataSource.transaction(async (manager) => {
-        await manager.getRepository(ServerEntity).delete({ id });
+        await this.servers.in(manager).deleteOne(team, id);
         await this.audit.record(
           {
             action: AuditAction.ServerDeleted,
-            teamId: current.teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'server', id },
             metadata: { name: current.name },
@@ -222,8 +209,8 @@ export class ServersService {
   }
 
   /** A key of another team is, for this team, a key that does not exist. */
-  private async assertKeyOfTeam(teamId: string, sshKeyId: string): Promise<void> {
-    if (!(await this.dataSource.getRepository(SshKeyEntity).existsBy({ id: sshKeyId, teamId }))) {
+  private async assertKeyOfTeam(team: TeamScope, sshKeyId: string): Promise<void> {
+    if (!(await this.keys.existsInTeam(team, sshKeyId))) {
       throw AppException.validation([{ field: 'sshKeyId', message: 'sshKeyId must be the id of one of the team’s SSH keys' }]);
     }
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
 import { AppException, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
-import { ApplicationEntity, ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { type SshKeyEntity, SshKeysRepository, type TeamScope, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
@@ -14,26 +14,18 @@ import { pageWindow, paginated } from '../http/pagination';
 export class SshKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: SshKeysRepository,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
   ) {}
 
-  private get keys() {
-    return this.dataSource.getRepository(SshKeyEntity);
-  }
-
-  async list(teamId: string, query: PageQuery): Promise<Paginated<SshKeyDto>> {
+  async list(team: TeamScope, query: PageQuery): Promise<Paginated<SshKeyDto>> {
     const window = pageWindow(query);
-    const [rows, total] = await this.keys.findAndCount({
-      where: { teamId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: window.skip,
-      take: window.perPage,
-    });
+    const [rows, total] = await this.keys.page(team, { skip: window.skip, take: window.perPage }, { createdAt: 'DESC', id: 'ASC' });
     return paginated(await this.toDtos(rows), total, window);
   }
 
-  async create(caller: Caller, teamId: string, input: { name: string; privateKey?: string }): Promise<SshKeyDto> {
+  async create(caller: Caller, team: TeamScope, input: { name: string; privateKey?: string }): Promise<SshKeyDto> {
     let pair;
     try {
       pair = input.privateKey ? inspectPrivateKey(input.privateKey, 'zpanel') : generateSshKeyPair('zpanel');
@@ -43,9 +35,8 @@ export class SshKeysService {
     }
     const id = randomUUID();
     const row = await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(SshKeyEntity).save({
+      const saved = await this.keys.in(manager).add(team, {
         id,
-        teamId,
         name: input.name,
         type: pair.type,
         privateKey: this.box.seal(pair.privateKey, sshKeyAad(id)),
@@ -55,7 +46,7 @@ export class SshKeysService {
       await this.audit.record(
         {
           action: AuditAction.SshKeyCreated,
-          teamId,
+          teamId: team.teamId,
           actor: caller,
           target: { type: 'ssh_key', id },
           metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey },
@@ -68,38 +59,24 @@ export class SshKeysService {
     return dto;
   }
 
-  async teamOf(id: string): Promise<string | undefined> {
-    return (await this.keys.findOne({ where: { id }, select: { id: true, teamId: true } }))?.teamId;
-  }
-
-  async delete(caller: Caller, id: string): Promise<void> {
-    const row = await this.keys.findOneByOrFail({ id });
-    const used = await this.dataSource.getRepository(ServerEntity).countBy({ sshKeyId: id });
+  async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    const row = await this.keys.get(team, id);
+    const used = await this.keys.serversUsing(id);
     if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
-    const deploying = await this.dataSource.getRepository(ApplicationEntity).countBy({ deployKeyId: id });
+    const deploying = await this.keys.applicationsUsing(id);
     if (deploying > 0)
       throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(SshKeyEntity).delete({ id });
+      await this.keys.in(manager).deleteOne(team, id);
       await this.audit.record(
-        { action: AuditAction.SshKeyDeleted, teamId: row.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } },
+        { action: AuditAction.SshKeyDeleted, teamId: team.teamId, actor: caller, target: { type: 'ssh_key', id }, metadata: { name: row.name } },
         manager,
       );
     });
   }
 
   private async toDtos(rows: SshKeyEntity[]): Promise<SshKeyDto[]> {
-    const counts = rows.length
-      ? ((await this.dataSource
-          .getRepository(ServerEntity)
-          .createQueryBuilder('s')
-          .select('s.ssh_key_id', 'keyId')
-          .addSelect('count(*)::int', 'count')
-          .where('s.ssh_key_id IN (:...ids)', { ids: rows.map((r) => r.id) })
-          .groupBy('s.ssh_key_id')
-          .getRawMany()) as { keyId: string; count: number }[])
-      : [];
-    const used = new Map(counts.map((c) => [c.keyId, c.count]));
+    const used = await this.keys.serverCounts(rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       teamId: r.teamId,

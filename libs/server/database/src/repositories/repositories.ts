@@ -1,8 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { AlertEventsRepository } from './alert-events.repository';
+import { AlertRulesRepository } from './alert-rules.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ApplicationDomainsRepository } from './application-domains.repository';
 import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
+import { CommandRunsRepository } from './command-runs.repository';
 import { DeploymentsRepository } from './deployments.repository';
 import type { EntityRepository } from './entity-repository';
 import { EnvVarsRepository } from './env-vars.repository';
@@ -12,7 +15,9 @@ import { InvitationsRepository } from './invitations.repository';
 import { ProjectsRepository } from './projects.repository';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { ServerMetricsRepository } from './server-metrics.repository';
 import { ServersRepository } from './servers.repository';
+import { SshKeysRepository } from './ssh-keys.repository';
 import { TeamMembersRepository } from './team-members.repository';
 import { TeamsRepository } from './teams.repository';
 import { UsersRepository } from './users.repository';
@@ -37,4 +42,9 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   EnvVarsRepository,
   DeploymentsRepository,
   WebhookDeliveriesRepository,
+  SshKeysRepository,
+  AlertRulesRepository,
+  AlertEventsRepository,
+  ServerMetricsRepository,
+  CommandRunsRepository,
 ];
