@@ -12,7 +12,7 @@ import {
   type Paginated,
 } from '@zpanel/contracts';
 import { AppException, InjectLogger, SecretBox } from '@zpanel/core';
-import { type CommandRunEntity, CommandRunsRepository, type TeamScope, UserEntity, commandOutputAad } from '@zpanel/database';
+import { type CommandRunEntity, CommandRunsRepository, type TeamScope, UsersRepository, commandOutputAad } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -56,6 +56,7 @@ export class CommandRunsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runs: CommandRunsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
@@ -66,7 +67,7 @@ export class CommandRunsService {
   }
 
   async create(caller: Caller, team: TeamScope, serverId: string, input: CreateCommandRunRequest): Promise<CommandRunDto> {
-    const person = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: caller.userId }, select: { id: true, name: true } });
+    const person = await this.users.findById(caller.userId);
     // The run and its audit row commit together, before the job is queued: a run whose audit row
     // cannot be written is refused and never reaches the server. The command is what the audit is
     // for; its output may hold secrets and is never copied there.

@@ -84,8 +84,7 @@ export async function seedTeamWithServer(
     publicKey: 'x',
     fingerprint: 'x',
   });
-  const server = { teamId, name: 's', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', ...options.server };
-  const serverId = (await db.getRepository(ServerEntity).save(server)).id;
+  const serverId = await seedServer(db, { teamId, keyId }, { name: 's', ...options.server });
   return { teamId, keyId, serverId };
 }
 
@@ -100,6 +99,25 @@ export async function seedEnvironment(db: DataSource | EntityManager, team: Pick
   const projectId = (await db.getRepository(ProjectEntity).save({ teamId, name: project, description: '' })).id;
   const environmentId = (await db.getRepository(EnvironmentEntity).save({ teamId, projectId, name: 'production' })).id;
   return { projectId, environmentId };
+}
+
+/** Another server of a seeded team, reached with its key; `server` overrides its columns. */
+export async function seedServer(
+  db: DataSource | EntityManager,
+  team: Pick<SeededTeam, 'teamId' | 'keyId'>,
+  server: Partial<ServerEntity> = {},
+): Promise<string> {
+  const row = {
+    teamId: team.teamId,
+    name: `s-${randomUUID().slice(0, 8)}`,
+    host: '192.0.2.1',
+    port: 22,
+    user: 'root',
+    sshKeyId: team.keyId,
+    description: '',
+    ...server,
+  };
+  return (await db.getRepository(ServerEntity).save(row)).id;
 }
 
 /**

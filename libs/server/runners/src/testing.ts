@@ -1,2 +1,3 @@
-// Test doubles, apart from the production barrel (index.ts) so no application bundles them.
+// Test doubles and test wiring, apart from the production barrel (index.ts) so no application bundles them.
 export * from './deployment/fake-deployment-ops';
+export * from './servers/server-targets.testing';

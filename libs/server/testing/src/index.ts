@@ -16,3 +16,4 @@ export * from './owned-stack';
 export * from './test-containers';
 export * from './git-application';
 export * from './bench';
+export * from './test-server-rows';

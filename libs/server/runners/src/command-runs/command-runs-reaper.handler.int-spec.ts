@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { type CommandRunLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
-import { CommandRunEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions } from '@zpanel/database';
+import { CommandRunEntity, buildDataSourceOptions } from '@zpanel/database';
 import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
+import { seedTeamWithServer } from '@zpanel/database/testing';
 import { waitFor } from '@zpanel/testing';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
@@ -53,16 +53,7 @@ describe(CommandRunsReaperHandler.name, () => {
       enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
     } as unknown as JobProducer;
     reaper = new CommandRunsReaperHandler(dataSource, producer, live, createLogger({ level: 'silent', name: 'test' }), config);
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'reaper' })).id;
-    const keyId = randomUUID();
-    await dataSource
-      .getRepository(SshKeyEntity)
-      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
-    serverId = (
-      await dataSource
-        .getRepository(ServerEntity)
-        .save({ teamId, name: 'reaped', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })
-    ).id;
+    ({ teamId, serverId } = await seedTeamWithServer(dataSource, { team: 'reaper', server: { name: 'reaped', status: 'ready' } }));
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { COMMAND_OUTPUT_CAP_BYTES, COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { CommandRunEntity, ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, commandOutputAad, sshKeyAad } from '@zpanel/database';
+import { CommandRunEntity, CommandRunsRepository, ServerEntity, buildDataSourceOptions, commandOutputAad } from '@zpanel/database';
 import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
-import { freePort, testSshTarget, waitFor } from '@zpanel/testing';
+import { seedTeamWithServer } from '@zpanel/database/testing';
+import { freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerCommandHandler } from './server-command.handler';
-import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** A sleep duration (about 40 s) unique to this call, so pgrep cannot find another run's leftover. */
@@ -81,7 +81,8 @@ describe(ServerCommandHandler.name, () => {
     pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(
       dataSource,
-      new ServerTargets(dataSource, box),
+      new CommandRunsRepository(dataSource.manager),
+      serverTargetsOver(dataSource, box),
       pool,
       live,
       createLogger({ level: 'silent', name: 'test' }),
@@ -89,22 +90,11 @@ describe(ServerCommandHandler.name, () => {
       config,
       box,
     );
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'commands' })).id;
-    const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
-    });
-    serverId = (
-      await dataSource
-        .getRepository(ServerEntity)
-        .save({ teamId, name: 'cmd', host: ssh.host, port: ssh.port, user: ssh.username, sshKeyId: keyId, description: '', status: 'ready' as const })
-    ).id;
+    ({ teamId, serverId } = await seedTeamWithServer(dataSource, {
+      team: 'commands',
+      privateKey: testServerKey(box),
+      server: { ...testServerAddress(), name: 'cmd', status: 'ready' },
+    }));
   });
   afterEach(() => {
     handler.timings = { heartbeatMs: 10_000, cancelPollMs: 1_000, liveBatchMs: 100 };

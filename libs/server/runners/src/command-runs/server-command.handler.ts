@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type CommandRunLiveEvent, type CommandRunStatus, JobName, type JobPayload, type JobResult, LiveTopics } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
-import { CommandRunEntity, commandOutputAad } from '@zpanel/database';
+import { type CommandRunEntity, CommandRunsRepository, commandOutputAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, LiveStreams, WORKER_ID } from '@zpanel/queue';
 import { ConnectionLostError, type ExecResult, ServerUnreachableError } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -49,7 +49,8 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
   private readonly lease: RunLease;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
+    private readonly runs: CommandRunsRepository,
     private readonly targets: ServerTargets,
     private readonly pool: WorkerSshPool,
     private readonly live: LiveStreams,
@@ -128,13 +129,9 @@ export class ServerCommandHandler implements JobHandler<JobName.ServerCommand> {
     return { ran: true, status: outcome.status };
   }
 
-  private get runs() {
-    return this.dataSource.getRepository(CommandRunEntity);
-  }
-
   /** Of two jobs for one run, only one gets the row. */
   private async claim(runId: string): Promise<CommandRunEntity | undefined> {
-    return (await this.lease.claim(runId)) ? ((await this.runs.findOneBy({ id: runId })) ?? undefined) : undefined;
+    return (await this.lease.claim(runId)) ? ((await this.runs.findByIdAcrossTeams(runId)) ?? undefined) : undefined;
   }
 
   private async execute(run: CommandRunEntity, output: CommandOutput, signal: AbortSignal): Promise<Outcome> {

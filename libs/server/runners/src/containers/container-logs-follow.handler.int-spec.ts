@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ContainerLogLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { buildDataSourceOptions } from '@zpanel/database';
 import { LiveLeases, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
-import { TEST_VARS, freePort, testSshTarget, waitFor } from '@zpanel/testing';
+import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { END_REASONS } from './container-log-follower';
 import { ContainerLogsFollowHandler } from './container-logs-follow.handler';
-import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 const IMAGE = 'zpanel-test/busybox:latest';
@@ -28,35 +29,13 @@ describe(ContainerLogsFollowHandler.name, () => {
   let leases: LiveLeases;
   let handler: ContainerLogsFollowHandler;
   let serverId: string;
-  let teamId: string;
+  let team: SeededTeam;
   const testPool = new WorkerSshPool(loadConfig(process.env));
   const docker = dockerOverSsh(
     testPool.streams({ id: 'follow-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) }),
   );
 
-  const addServer = async (port = ssh.port) => {
-    const keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
-    });
-    const server = await dataSource.getRepository(ServerEntity).save({
-      teamId,
-      name: `s-${randomUUID().slice(0, 8)}`,
-      host: ssh.host,
-      port,
-      user: ssh.username,
-      sshKeyId: keyId,
-      description: '',
-      status: 'ready' as const,
-    });
-    return server.id;
-  };
+  const addServer = (port: number) => seedServer(dataSource, team, { ...testServerAddress(), port, status: 'ready' });
 
   const startLooping = async (suffix: string) => {
     const name = `zp-test-${run}-follow-${suffix}`;
@@ -92,14 +71,18 @@ describe(ContainerLogsFollowHandler.name, () => {
     streams = new LiveStreams(redis, config);
     leases = new LiveLeases(redis, config);
     handler = new ContainerLogsFollowHandler(
-      new ServerTargets(dataSource, box),
+      serverTargetsOver(dataSource, box),
       pool,
       streams,
       leases,
       createLogger({ level: 'silent', name: 'test' }),
     );
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'follow' })).id;
-    serverId = await addServer();
+    team = await seedTeamWithServer(dataSource, {
+      team: 'follow',
+      privateKey: testServerKey(box),
+      server: { ...testServerAddress(), status: 'ready' },
+    });
+    serverId = team.serverId;
   });
   afterAll(async () => {
     try {

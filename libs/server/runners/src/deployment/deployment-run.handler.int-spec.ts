@@ -26,6 +26,7 @@ import { type GitFixture, createGitFixture, dockerCli, removeDockerNamespace, te
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
@@ -175,7 +176,7 @@ describe(DeploymentRunHandler.name, () => {
     await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
     live = new LiveStreams(redis, config);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, box);
+    targets = serverTargetsOver(dataSource, box);
     handler = handlerWith(targets);
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
     repo = await createGitFixture('sample');
@@ -417,7 +418,7 @@ describe(DeploymentRunHandler.name, () => {
 
   it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
     const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
-    const failingTargets = new ServerTargets(dataSource, box);
+    const failingTargets = serverTargetsOver(dataSource, box);
     const failing = handlerWith(failingTargets);
     failing.timings = handler.timings;
     const run = async () => {

@@ -9,7 +9,7 @@ import { dockerCli, testSshTarget, waitFor } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
@@ -62,7 +62,7 @@ describe(DeploymentsReaperHandler.name, () => {
     } as unknown as JobProducer;
     pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const targets = new ServerTargets(dataSource, box);
+    const targets = serverTargetsOver(dataSource, box);
     reaper = new DeploymentsReaperHandler(
       dataSource,
       new ApplicationsRepository(dataSource.manager),

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@zpanel/core';
-import { ServerEntity, ServerMetricEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions } from '@zpanel/database';
+import { ServerMetricEntity, ServerMetricsRepository, ServersRepository, buildDataSourceOptions } from '@zpanel/database';
+import { seedTeamWithServer } from '@zpanel/database/testing';
 import { DataSource } from 'typeorm';
 import { MetricsRetentionHandler } from './metrics-retention.handler';
 
@@ -40,17 +40,8 @@ describe(MetricsRetentionHandler.name, () => {
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'retention-test'));
     await dataSource.initialize();
-    handler = new MetricsRetentionHandler(dataSource);
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'retention' })).id;
-    const keyId = randomUUID();
-    await dataSource
-      .getRepository(SshKeyEntity)
-      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
-    serverId = (
-      await dataSource
-        .getRepository(ServerEntity)
-        .save({ teamId, name: 'retained', host: '192.0.2.1', port: 22, user: 'root', sshKeyId: keyId, description: '', status: 'ready' as const })
-    ).id;
+    handler = new MetricsRetentionHandler(dataSource, new ServersRepository(dataSource.manager), new ServerMetricsRepository(dataSource.manager));
+    ({ teamId, serverId } = await seedTeamWithServer(dataSource, { team: 'retention', server: { name: 'retained', status: 'ready' } }));
   });
   afterAll(() => dataSource.destroy());
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobResult } from '@zpanel/contracts';
+import { ServerMetricsRepository, ServersRepository } from '@zpanel/database';
 import { HandlesJob, type JobHandler } from '@zpanel/queue';
 import { DataSource } from 'typeorm';
 
@@ -24,7 +25,11 @@ const DAY_MS = 86_400_000;
 @Injectable()
 @HandlesJob(JobName.MetricsRetention)
 export class MetricsRetentionHandler implements JobHandler<JobName.MetricsRetention> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly samples: ServerMetricsRepository,
+  ) {}
 
   async handle(): Promise<JobResult<JobName.MetricsRetention>> {
     return this.run(new Date());
@@ -33,38 +38,12 @@ export class MetricsRetentionHandler implements JobHandler<JobName.MetricsRetent
   async run(now: Date): Promise<JobResult<JobName.MetricsRetention>> {
     const rawCutoff = new Date(Math.floor((now.getTime() - RAW_RETENTION_DAYS * DAY_MS) / 60_000) * 60_000);
     const minuteCutoff = new Date(now.getTime() - MINUTE_RETENTION_DAYS * DAY_MS);
-    const servers: { id: string }[] = await this.dataSource.query(`SELECT "id" FROM "servers"`);
     const total = { downsampled: 0, deletedRaw: 0, deletedMinute: 0 };
-    for (const { id } of servers) {
-      await this.dataSource.transaction(async (manager) => {
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO "server_metrics" ("server_id", "team_id", "resolution", "ts", "reachable", "cpu_percent",
-                   "memory_used_bytes", "memory_total_bytes", "disk_used_bytes", "disk_total_bytes", "load1", "load5", "load15", "containers")
-           SELECT "server_id", "team_id", '1m', date_trunc('minute', "ts"), bool_or("reachable"),
-                  avg("cpu_percent") FILTER (WHERE "reachable"),
-                  round(avg("memory_used_bytes") FILTER (WHERE "reachable")), round(avg("memory_total_bytes") FILTER (WHERE "reachable")),
-                  round(avg("disk_used_bytes") FILTER (WHERE "reachable")), round(avg("disk_total_bytes") FILTER (WHERE "reachable")),
-                  avg("load1") FILTER (WHERE "reachable"), avg("load5") FILTER (WHERE "reachable"), avg("load15") FILTER (WHERE "reachable"),
-                  '[]'::jsonb
-             FROM "server_metrics"
-            WHERE "server_id" = $1 AND "resolution" = 'raw' AND "ts" < $2
-            GROUP BY "server_id", "team_id", date_trunc('minute', "ts")
-           ON CONFLICT ("server_id", "resolution", "ts") DO NOTHING
-           RETURNING 1`,
-          [id, rawCutoff],
-        );
-        const [, deletedRaw]: [unknown, number] = await manager.query(
-          `DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = 'raw' AND "ts" < $2`,
-          [id, rawCutoff],
-        );
-        const [, deletedMinute]: [unknown, number] = await manager.query(
-          `DELETE FROM "server_metrics" WHERE "server_id" = $1 AND "resolution" = '1m' AND "ts" < $2`,
-          [id, minuteCutoff],
-        );
-        total.downsampled += inserted.length;
-        total.deletedRaw += deletedRaw;
-        total.deletedMinute += deletedMinute;
-      });
+    for (const id of await this.servers.idsAcrossTeams()) {
+      const counts = await this.dataSource.transaction((manager) => this.samples.in(manager).downsample(id, rawCutoff, minuteCutoff));
+      total.downsampled += counts.downsampled;
+      total.deletedRaw += counts.deletedRaw;
+      total.deletedMinute += counts.deletedMinute;
     }
     return total;
   }

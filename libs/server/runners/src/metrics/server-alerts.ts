@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertEventDto } from '@zpanel/contracts';
-import { AlertEventEntity, AlertRuleEntity, toAlertEventDto } from '@zpanel/database';
-import { DataSource, IsNull } from 'typeorm';
+import {
+  type AlertEventEntity,
+  AlertEventsRepository,
+  type AlertRuleEntity,
+  AlertRulesRepository,
+  ServerMetricsRepository,
+  toAlertEventDto,
+} from '@zpanel/database';
 import { type EvaluationContext, type RuleSample, alertMessage, evaluateRule } from './alert-rules';
 import { ServerLiveEvents } from '../servers/server-live-events';
 
@@ -11,17 +16,6 @@ export interface AlertedServer {
   teamId: string;
   name: string;
   statusReason: string | null;
-}
-
-interface SampleRow {
-  ts: Date;
-  reachable: boolean;
-  cpu_percent: number | null;
-  memory_used_bytes: number | null;
-  memory_total_bytes: number | null;
-  disk_used_bytes: number | null;
-  disk_total_bytes: number | null;
-  load1: number | null;
 }
 
 /**
@@ -33,7 +27,9 @@ interface SampleRow {
 @Injectable()
 export class ServerAlerts {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rules: AlertRulesRepository,
+    private readonly alertEvents: AlertEventsRepository,
+    private readonly samples: ServerMetricsRepository,
     private readonly live: ServerLiveEvents,
   ) {}
 
@@ -42,10 +38,7 @@ export class ServerAlerts {
     latest: RuleSample,
     context: EvaluationContext,
   ): Promise<{ opened: AlertEventDto[]; resolved: AlertEventDto[] }> {
-    const [rules, open] = await Promise.all([
-      this.dataSource.getRepository(AlertRuleEntity).find({ where: { serverId: server.id } }),
-      this.dataSource.getRepository(AlertEventEntity).find({ where: { serverId: server.id, resolvedAt: IsNull() } }),
-    ]);
+    const [rules, open] = await Promise.all([this.rules.ofServer(server.id), this.alertEvents.openOfServer(server.id)]);
     const openByRule = new Map(open.map((e) => [e.ruleId, e]));
     const longest = Math.max(0, ...rules.filter((r) => r.enabled).map((r) => r.durationSeconds));
     let history: RuleSample[] | undefined;
@@ -78,14 +71,7 @@ export class ServerAlerts {
 
   /** Raw samples of the window, newest first, starting with the one just taken. */
   private async history(serverId: string, latest: RuleSample, windowSeconds: number): Promise<RuleSample[]> {
-    const rows: SampleRow[] = await this.dataSource.query(
-      `SELECT "ts", "reachable", "cpu_percent", "memory_used_bytes"::float8 AS "memory_used_bytes", "memory_total_bytes"::float8 AS "memory_total_bytes",
-              "disk_used_bytes"::float8 AS "disk_used_bytes", "disk_total_bytes"::float8 AS "disk_total_bytes", "load1"
-         FROM "server_metrics"
-        WHERE "server_id" = $1 AND "resolution" = 'raw' AND "ts" < $2 AND "ts" >= $3
-        ORDER BY "ts" DESC`,
-      [serverId, latest.ts, new Date(latest.ts.getTime() - windowSeconds * 1000)],
-    );
+    const rows = await this.samples.rawSamplesBetween(serverId, new Date(latest.ts.getTime() - windowSeconds * 1000), latest.ts);
     return [
       latest,
       ...rows.map((r) => ({
@@ -102,30 +88,14 @@ export class ServerAlerts {
   }
 
   private async open(server: AlertedServer, rule: AlertRuleEntity, value: number | null, message: string, at: Date): Promise<AlertEventDto[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO "alert_events" ("team_id", "server_id", "rule_id", "metric", "operator", "threshold", "value", "message", "opened_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT ("rule_id") WHERE "resolved_at" IS NULL DO NOTHING
-       RETURNING "id"`,
-      [server.teamId, server.id, rule.id, rule.metric, rule.operator, rule.threshold, value, message, at],
-    );
-    return this.announce(server, rows);
+    return this.announce(server, await this.alertEvents.open(server, rule, value, message, at));
   }
 
   private async resolve(server: AlertedServer, ruleId: string, at: Date): Promise<AlertEventDto[]> {
-    // Postgres returns [rows, affected] for an UPDATE … RETURNING.
-    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
-      `UPDATE "alert_events" SET "resolved_at" = GREATEST($2::timestamptz, "opened_at")
-        WHERE "rule_id" = $1 AND "resolved_at" IS NULL
-        RETURNING "id"`,
-      [ruleId, at],
-    );
-    return this.announce(server, rows);
+    return this.announce(server, await this.alertEvents.resolve(ruleId, at));
   }
 
-  private async announce(server: AlertedServer, rows: { id: string }[]): Promise<AlertEventDto[]> {
-    if (rows.length === 0) return [];
-    const events = await this.dataSource.getRepository(AlertEventEntity).findBy(rows.map((r) => ({ id: r.id })));
+  private async announce(server: AlertedServer, events: AlertEventEntity[]): Promise<AlertEventDto[]> {
     const dtos = events.map(toAlertEventDto);
     for (const dto of dtos) await this.live.alert(server, dto);
     return dtos;

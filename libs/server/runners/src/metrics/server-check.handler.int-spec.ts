@@ -5,19 +5,21 @@ import { type AlertEventDto, JobName, type LiveTopic, LiveTopics, type ServerLiv
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import {
   AlertEventEntity,
+  AlertEventsRepository,
   AlertRuleEntity,
-  DEFAULT_ALERT_RULES,
+  AlertRulesRepository,
   ServerEntity,
   ServerMetricEntity,
-  SshKeyEntity,
-  TeamEntity,
+  ServerMetricsRepository,
+  ServersRepository,
   buildDataSourceOptions,
-  sshKeyAad,
+  teamScope,
 } from '@zpanel/database';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
 import { type ServerSample, SshConnection } from '@zpanel/remote';
 import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
-import { TEST_VARS, freePort, testSshTarget } from '@zpanel/testing';
+import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource, IsNull } from 'typeorm';
 import { ServerAlerts } from './server-alerts';
@@ -25,6 +27,7 @@ import { ServerCheckHandler } from './server-check.handler';
 import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
@@ -45,37 +48,36 @@ describe(ServerCheckHandler.name, () => {
   /** Records what the handler queues (proxy syncs) instead of queueing it. */
   const queued: { name: string; payload: unknown }[] = [];
   const jobs = { enqueue: async (name: string, payload: unknown) => (queued.push({ name, payload }), 'job') };
+  let team: SeededTeam;
   let teamId: string;
-  let keyId: string;
   let fingerprint: string;
 
-  const withSampler = (sampler: FakeServerSampler) =>
+  const alerts = () =>
+    new ServerAlerts(
+      new AlertRulesRepository(dataSource.manager),
+      new AlertEventsRepository(dataSource.manager),
+      new ServerMetricsRepository(dataSource.manager),
+      live,
+    );
+  const checkHandler = (samplers: ServerSamplers) =>
     new ServerCheckHandler(
       dataSource,
+      new ServersRepository(dataSource.manager),
+      new ServerMetricsRepository(dataSource.manager),
       targets,
-      { open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers,
-      new ServerAlerts(dataSource, live),
+      samplers,
+      alerts(),
       live,
       jobs as unknown as JobProducer,
       config,
       logger,
     );
-
+  const withSampler = (sampler: FakeServerSampler) =>
+    checkHandler({ open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers);
   const addServer = async (overrides: Partial<ServerEntity> = {}) => {
-    const server = await dataSource.getRepository(ServerEntity).save({
-      teamId,
-      name: `s-${randomUUID().slice(0, 8)}`,
-      host: ssh.host,
-      port: ssh.port,
-      user: ssh.username,
-      sshKeyId: keyId,
-      description: '',
-      status: 'ready' as const,
-      hostKeyFingerprint: fingerprint,
-      ...overrides,
-    });
-    await dataSource.getRepository(AlertRuleEntity).insert(DEFAULT_ALERT_RULES.map((r) => ({ ...r, serverId: server.id, teamId, enabled: true })));
-    return server.id;
+    const id = await seedServer(dataSource, team, { ...testServerAddress(), status: 'ready', hostKeyFingerprint: fingerprint, ...overrides });
+    await new AlertRulesRepository(dataSource.manager).addDefaults(teamScope(teamId), id);
+    return id;
   };
   const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
   const samplesOf = (id: string) => dataSource.getRepository(ServerMetricEntity).find({ where: { serverId: id }, order: { ts: 'ASC' } });
@@ -90,28 +92,10 @@ describe(ServerCheckHandler.name, () => {
     streams = new LiveStreams(redis, config);
     live = new ServerLiveEvents(streams, logger);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, box);
-    handler = new ServerCheckHandler(
-      dataSource,
-      targets,
-      new ServerSamplers(pool),
-      new ServerAlerts(dataSource, live),
-      live,
-      jobs as unknown as JobProducer,
-      config,
-      logger,
-    );
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'checks' })).id;
-    keyId = randomUUID();
-    await dataSource.getRepository(SshKeyEntity).insert({
-      id: keyId,
-      teamId,
-      name: 'k',
-      type: 'ssh-ed25519',
-      privateKey: box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(keyId)),
-      publicKey: 'x',
-      fingerprint: 'x',
-    });
+    targets = serverTargetsOver(dataSource, box);
+    handler = checkHandler(new ServerSamplers(pool));
+    team = await seedTeamWithServer(dataSource, { team: 'checks', privateKey: testServerKey(box) });
+    teamId = team.teamId;
     // Checks run on validated servers only: learn the test server's host key as validation would
     // (not by validating: the other int-specs validate the same Docker host, which one server may claim).
     const probe = await SshConnection.connect({

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerMetricSampleDto } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
-import { ServerEntity, ServerMetricEntity } from '@zpanel/database';
+import { ServerMetricsRepository, ServersRepository } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, type PooledTarget, SampleTimeoutError, type ServerSample, ServerUnreachableError } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -43,8 +43,6 @@ function sampleDto(ts: Date, sample: ServerSample | undefined): ServerMetricSamp
   };
 }
 
-const big = (n: number | null): string | null => (n === null ? null : String(Math.round(n)));
-
 /**
  * One periodic check of a server: samples it (a failure is an unreachable sample), stores the
  * sample, moves the status (unreachable after 3 failures in a row, ready again at the first
@@ -59,6 +57,8 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly samples: ServerMetricsRepository,
     private readonly targets: ServerTargets,
     private readonly samplers: ServerSamplers,
     private readonly alerts: ServerAlerts,
@@ -93,41 +93,18 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     const dto = sampleDto(ts, sample);
 
     const result = await this.dataSource.transaction(async (manager) => {
-      const server = await manager.getRepository(ServerEntity).findOne({ where: { id: serverId }, lock: { mode: 'pessimistic_write' } });
+      const servers = this.servers.in(manager);
+      const server = await servers.lockForCheck(serverId);
       if (!server || !CHECKED_STATUSES.includes(server.status)) return undefined;
       const next = nextCheckState(server, outcome);
-      await manager.getRepository(ServerEntity).update(
-        { id: serverId },
-        {
-          status: next.status,
-          statusReason: next.statusReason,
-          statusReasonCode: next.statusReasonCode,
-          consecutiveFailures: next.consecutiveFailures,
-          lastCheckedAt: ts,
-        },
-      );
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ServerMetricEntity)
-        .values({
-          serverId,
-          teamId: server.teamId,
-          resolution: 'raw',
-          ts,
-          reachable: dto.reachable,
-          cpuPercent: dto.cpuPercent,
-          memoryUsedBytes: big(dto.memoryUsedBytes),
-          memoryTotalBytes: big(dto.memoryTotalBytes),
-          diskUsedBytes: big(dto.diskUsedBytes),
-          diskTotalBytes: big(dto.diskTotalBytes),
-          load1: dto.load1,
-          load5: dto.load5,
-          load15: dto.load15,
-          containers: dto.containers,
-        })
-        .orIgnore()
-        .execute();
+      await servers.recordCheck(serverId, {
+        status: next.status,
+        statusReason: next.statusReason,
+        statusReasonCode: next.statusReasonCode,
+        consecutiveFailures: next.consecutiveFailures,
+        lastCheckedAt: ts,
+      });
+      await this.samples.in(manager).addRaw(server, dto, ts);
       return { server, next };
     });
     if (!result) return { skipped: true };

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { JobName, type JobPayload } from '@zpanel/contracts';
 import { loadConfig } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions } from '@zpanel/database';
+import { ServerEntity, ServersRepository, buildDataSourceOptions } from '@zpanel/database';
 import type { JobProducer } from '@zpanel/queue';
+import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import type { JobsOptions } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { ServerChecksTickHandler } from './server-checks-tick.handler';
@@ -11,8 +12,7 @@ import { ServerChecksTickHandler } from './server-checks-tick.handler';
 describe(ServerChecksTickHandler.name, () => {
   const config = loadConfig({ ...process.env, SERVER_CHECK_INTERVAL_SECONDS: '60' });
   let dataSource: DataSource;
-  let teamId: string;
-  let keyId: string;
+  let team: SeededTeam;
   const queued: { serverId: string; jobId?: string }[] = [];
   const producer = {
     enqueue: async (name: JobName, payload: JobPayload<JobName.ServerCheck>, options: JobsOptions) => {
@@ -21,35 +21,17 @@ describe(ServerChecksTickHandler.name, () => {
       return options.jobId ?? '';
     },
   } as unknown as JobProducer;
-  const tick = () => new ServerChecksTickHandler(dataSource, producer, config);
+  const tick = () => new ServerChecksTickHandler(new ServersRepository(dataSource.manager), producer, config);
 
   const addServer = (overrides: Partial<ServerEntity>) =>
-    dataSource
-      .getRepository(ServerEntity)
-      .save({
-        teamId,
-        name: `t-${randomUUID().slice(0, 8)}`,
-        host: '192.0.2.1',
-        port: 22,
-        user: 'root',
-        sshKeyId: keyId,
-        description: '',
-        status: 'ready' as const,
-        hostKeyFingerprint: 'SHA256:x',
-        ...overrides,
-      })
-      .then((s) => s.id);
+    seedServer(dataSource, team, { name: `t-${randomUUID().slice(0, 8)}`, status: 'ready', hostKeyFingerprint: 'SHA256:x', ...overrides });
   /** Only this suite's servers: other suites share the database. */
   const mine = (ids: string[]) => queued.filter((q) => ids.includes(q.serverId));
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'tick-test'));
     await dataSource.initialize();
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'ticks' })).id;
-    keyId = randomUUID();
-    await dataSource
-      .getRepository(SshKeyEntity)
-      .insert({ id: keyId, teamId, name: 'k', type: 'ssh-ed25519', privateKey: 'sealed', publicKey: 'x', fingerprint: 'x' });
+    team = await seedTeamWithServer(dataSource, { team: 'ticks' });
   });
   afterAll(() => dataSource.destroy());
   beforeEach(() => {

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobResult, REPEATING_JOBS } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig } from '@zpanel/core';
+import { ServersRepository } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer } from '@zpanel/queue';
-import { DataSource } from 'typeorm';
 import { CHECKED_STATUSES } from './server-check-state';
 
 /**
@@ -25,25 +24,18 @@ const EARLY_SECONDS = (REPEATING_JOBS[JobName.ServerChecksTick]?.everyMs ?? 5_00
 @HandlesJob(JobName.ServerChecksTick)
 export class ServerChecksTickHandler implements JobHandler<JobName.ServerChecksTick> {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
     private readonly jobs: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async handle(): Promise<JobResult<JobName.ServerChecksTick>> {
-    const [claimed]: [{ id: string; next_check_at: Date }[], number] = await this.dataSource.query(
-      `UPDATE "servers"
-          SET "next_check_at" = now() + make_interval(secs => COALESCE("check_interval_seconds", $1))
-        WHERE "status" = ANY($2) AND "host_key_fingerprint" IS NOT NULL
-          AND ("next_check_at" IS NULL OR "next_check_at" <= now() + make_interval(secs => $3))
-        RETURNING "id", "next_check_at"`,
-      [this.config.servers.checkIntervalSeconds, CHECKED_STATUSES, EARLY_SECONDS],
-    );
+    const claimed = await this.servers.claimDueForCheck(CHECKED_STATUSES, this.config.servers.checkIntervalSeconds, EARLY_SECONDS);
     for (const server of claimed) {
       await this.jobs.enqueue(
         JobName.ServerCheck,
         { serverId: server.id },
-        { jobId: `check-${server.id}-${server.next_check_at.getTime()}`, attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600 } },
+        { jobId: `check-${server.id}-${server.nextCheckAt.getTime()}`, attempts: 1, removeOnComplete: true, removeOnFail: { age: 3600 } },
       );
     }
     return { queued: claimed.length };

@@ -9,16 +9,16 @@ import {
   ServerEntity,
   type TeamScope,
   buildDataSourceOptions,
-  sshKeyAad,
   teamScope,
 } from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
 import { PROXY_CONFIG_FILE, type PooledTarget, proxyDataVolume } from '@zpanel/remote';
 import { FakeProxyConfigurator } from '@zpanel/remote/testing';
-import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
-import { TEST_VARS, dockerCli, freePort, testSshTarget, waitFor } from '@zpanel/testing';
+import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { TEST_VARS, dockerCli, freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
+import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { ServerProxies, proxySettingsFrom } from './server-proxies';
 import { ServerProxySyncHandler } from './server-proxy-sync.handler';
@@ -57,21 +57,8 @@ describe(ServerProxySyncHandler.name, () => {
   let fingerprint: string;
   const domain = (label: string) => `${label}-${run}.psync.test`;
 
-  const addServer = async (overrides: Partial<ServerEntity> = {}) =>
-    (
-      await dataSource.getRepository(ServerEntity).save({
-        teamId: workspace.teamId,
-        name: `s-${randomUUID().slice(0, 8)}`,
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: workspace.keyId,
-        description: '',
-        status: 'ready' as const,
-        hostKeyFingerprint: fingerprint,
-        ...overrides,
-      })
-    ).id;
+  const addServer = (overrides: Partial<ServerEntity> = {}) =>
+    seedServer(dataSource, workspace, { ...testServerAddress(), status: 'ready', hostKeyFingerprint: fingerprint, ...overrides });
 
   async function addApplication(server: string, name: string, port: number, domains: string[]): Promise<string> {
     const app = await seedApplication(dataSource, workspace, {
@@ -112,7 +99,7 @@ describe(ServerProxySyncHandler.name, () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'proxy-sync-test'));
     await dataSource.initialize();
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = new ServerTargets(dataSource, box);
+    targets = serverTargetsOver(dataSource, box);
     handler = handlerWith(new ServerProxies(pool, config));
 
     // What validation pins at first contact.
@@ -126,15 +113,8 @@ describe(ServerProxySyncHandler.name, () => {
     fingerprint = (await pool.connection(probe)).hostKeyFingerprint;
     const seeded = await seedTeamWithServer(dataSource, {
       team: 'proxy-sync',
-      server: {
-        name: `s-${randomUUID().slice(0, 8)}`,
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        status: 'ready',
-        hostKeyFingerprint: fingerprint,
-      },
-      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
+      server: { ...testServerAddress(), name: `s-${randomUUID().slice(0, 8)}`, status: 'ready', hostKeyFingerprint: fingerprint },
+      privateKey: testServerKey(box),
     });
     workspace = { ...seeded, ...(await seedEnvironment(dataSource, seeded)) };
     team = teamScope(workspace.teamId);

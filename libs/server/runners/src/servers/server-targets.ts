@@ -1,23 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { SecretBox } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, sshKeyAad } from '@zpanel/database';
+import { type ServerEntity, ServersRepository, SshKeysRepository, sshKeyAad } from '@zpanel/database';
 import type { PooledTarget } from '@zpanel/remote';
-import { DataSource } from 'typeorm';
 
 /** How the worker reaches a server: its row, with the private key opened from the secret box. */
 @Injectable()
 export class ServerTargets {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
+    private readonly keys: SshKeysRepository,
     private readonly box: SecretBox,
   ) {}
 
   /** Undefined when the server no longer exists. */
   async load(serverId: string): Promise<{ server: ServerEntity; target: PooledTarget } | undefined> {
-    const server = await this.dataSource.getRepository(ServerEntity).findOneBy({ id: serverId });
+    const server = await this.servers.findByIdAcrossTeams(serverId);
     if (!server) return undefined;
-    const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: server.sshKeyId });
+    // The key cannot go while a server uses it (the foreign key refuses it).
+    const key = await this.keys.findByIdAcrossTeams(server.sshKeyId);
+    if (!key) throw new Error(`The SSH key of server ${server.id} is missing`);
     return {
       server,
       target: {

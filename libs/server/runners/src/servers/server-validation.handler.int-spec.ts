@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
-import { ServerEntity, SshKeyEntity, TeamEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { ServerEntity, ServersRepository, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
-import { freePort, testSshTarget } from '@zpanel/testing';
+import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
-import { ServerTargets } from './server-targets';
+import { serverTargetsOver } from './server-targets.testing';
 import { WorkerSshPool } from './ssh-pool.provider';
 
 describe(ServerValidationHandler.name, () => {
@@ -21,33 +21,16 @@ describe(ServerValidationHandler.name, () => {
   let dataSource: DataSource;
   let pool: WorkerSshPool;
   let handler: ServerValidationHandler;
+  let team: SeededTeam;
   let teamId: string;
   let redis: Redis;
   let streams: LiveStreams;
   const statusEvents = async (topic: LiveTopic<'server' | 'team'>) =>
     (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
 
-  const addKey = async (privateKey: string) => {
-    const id = randomUUID();
-    await dataSource
-      .getRepository(SshKeyEntity)
-      .insert({ id, teamId, name: 'k', type: 'ssh-ed25519', privateKey: box.seal(privateKey, sshKeyAad(id)), publicKey: 'x', fingerprint: 'x' });
-    return id;
-  };
-  const addServer = async (overrides: Partial<ServerEntity> = {}) =>
-    (
-      await dataSource.getRepository(ServerEntity).save({
-        teamId,
-        name: `s-${randomUUID().slice(0, 8)}`,
-        host: ssh.host,
-        port: ssh.port,
-        user: ssh.username,
-        sshKeyId: await addKey(readFileSync(ssh.privateKeyPath, 'utf8')),
-        description: '',
-        status: 'pending' as const,
-        ...overrides,
-      })
-    ).id;
+  const addServer = (overrides: Partial<ServerEntity> = {}, of = team) =>
+    seedServer(dataSource, of, { ...testServerAddress(), status: 'pending', ...overrides });
+  const targets = () => serverTargetsOver(dataSource, box);
   const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
   /** Jobs the validation queued (recorded, not run). */
   const queued: { name: string; payload: unknown; jobId?: string }[] = [];
@@ -68,14 +51,15 @@ describe(ServerValidationHandler.name, () => {
     streams = new LiveStreams(redis, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
     handler = new ServerValidationHandler(
-      dataSource,
-      new ServerTargets(dataSource, box),
+      new ServersRepository(dataSource.manager),
+      targets(),
       logger,
       pool,
       new ServerLiveEvents(streams, logger),
       producer,
     );
-    teamId = (await dataSource.getRepository(TeamEntity).save({ name: 'validation' })).id;
+    team = await seedTeamWithServer(dataSource, { team: 'validation', privateKey: testServerKey(box) });
+    teamId = team.teamId;
   });
   // Every test validates the one test server as a new server: a Docker host may be claimed by one server only.
   beforeEach(() => dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
@@ -133,8 +117,8 @@ describe(ServerValidationHandler.name, () => {
     const strict = new WorkerSshPool({ network: { ...config.network, allowedCidrs: [], serverDeniedCidrs: ['127.0.0.0/8', '::1/128'] } });
     const logger = createLogger({ level: 'silent', name: 'test' });
     const strictHandler = new ServerValidationHandler(
-      dataSource,
-      new ServerTargets(dataSource, box),
+      new ServersRepository(dataSource.manager),
+      targets(),
       logger,
       strict,
       new ServerLiveEvents(streams, logger),
@@ -159,8 +143,10 @@ describe(ServerValidationHandler.name, () => {
     const first = await addServer();
     expect(await handler.handle({ serverId: first })).toEqual({ status: 'ready' });
     expect((await reload(first)).dockerEngineId).toMatch(/\S/);
-    const otherTeam = (await dataSource.getRepository(TeamEntity).save({ name: 'second team' })).id;
-    const second = await addServer({ host: 'localhost', teamId: otherTeam, sshKeyId: await addKey(readFileSync(ssh.privateKeyPath, 'utf8')) });
+    const second = await addServer(
+      { host: 'localhost' },
+      await seedTeamWithServer(dataSource, { team: 'second team', privateKey: testServerKey(box) }),
+    );
     queued.length = 0;
     expect(await handler.handle({ serverId: second })).toEqual({ status: 'invalid' });
     const refused = await reload(second);
@@ -204,7 +190,11 @@ describe(ServerValidationHandler.name, () => {
       },
     ]);
 
-    const wrongKey = await addServer({ sshKeyId: await addKey(generateSshKeyPair('stranger').privateKey) });
+    const stranger = generateSshKeyPair('stranger').privateKey;
+    const wrongKey = await addServer(
+      {},
+      await seedTeamWithServer(dataSource, { team: 'stranger', privateKey: (id) => box.seal(stranger, sshKeyAad(id)) }),
+    );
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
     expect((await reload(wrongKey)).statusReason).toBe(
       `The server refused the key for ${ssh.username}: add the public key to ~${ssh.username}/.ssh/authorized_keys.`,

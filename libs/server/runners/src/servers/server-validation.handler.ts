@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, type ServerStatus } from '@zpanel/contracts';
 import { AddressNotAllowedError, InjectLogger, ReasonError } from '@zpanel/core';
-import { ServerEntity } from '@zpanel/database';
+import { ServersRepository } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueProxySync } from '@zpanel/queue';
 import { HostKeyMismatchError, ServerUnreachableError, releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
@@ -59,7 +57,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
   private readonly logger: Logger;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: ServersRepository,
     private readonly targets: ServerTargets,
     @InjectLogger() logger: Logger,
     private readonly pool: WorkerSshPool,
@@ -70,7 +68,6 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
   }
 
   async handle({ serverId }: JobPayload<JobName.ServerValidate>): Promise<JobResult<JobName.ServerValidate>> {
-    const servers = this.dataSource.getRepository(ServerEntity);
     const loaded = await this.targets.load(serverId);
     // Deleted while queued: nothing to validate.
     if (!loaded) return { status: 'invalid' };
@@ -79,7 +76,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     this.pool.forget(server.id);
 
     const fail = async (status: ServerStatus, { code, reason }: ReasonError) => {
-      await servers.update({ id: server.id }, { status, statusReason: reason, statusReasonCode: code, lastValidatedAt: new Date() });
+      await this.servers.recordValidation(server.id, { status, statusReason: reason, statusReasonCode: code, lastValidatedAt: new Date() });
       this.logger.info({ serverId, status, reason }, 'server validation failed');
       await this.live.status(server, status, reason, code);
       return { status };
@@ -134,7 +131,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
       nextCheckAt: null,
     };
     try {
-      await servers.update({ id: server.id }, ready);
+      await this.servers.recordValidation(server.id, ready);
     } catch (error) {
       // A Docker host has one proxy, whose routes come from one server's applications, and
       // application containers are named per server: a second server for the same host would
