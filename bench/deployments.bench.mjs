@@ -141,19 +141,13 @@ async function main() {
     const events = await testing.connectEvents(stack.baseUrl, owner.accessToken);
     sockets.push(events);
 
-    const repo = await testing.createGitFixture('bench');
-    repos.push(repo);
-    await repo.commit(testing.sampleAppFiles('bench'), 'sample');
-    const app = await testing.createApplication(asOwner, server.id, {
+    const { repo, app } = await testing.createGitApplication(asOwner, server.id, 'bench', testing.sampleAppFiles('bench'), {
       name: 'bench',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
       healthCheck: HEALTH_CHECK,
       stopGraceSeconds: STOP_GRACE_SECONDS,
       keepImages: KEEP_IMAGES,
     });
+    repos.push(repo);
 
     const deploy = async () => {
       const posted = Date.now();
@@ -215,19 +209,15 @@ async function main() {
     }
 
     // c. Log line latency to 200 clients: a build step that prints steadily, watched by all of them.
-    const logRepo = await testing.createGitFixture('bench-logs');
-    repos.push(logRepo);
     const printStep = `RUN echo "${randomBytes(8).toString('hex')}" && sleep 3 && i=1 && while [ $i -le ${LOG_LINES} ]; do echo "tick $i"; usleep ${Math.round(1e6 / LOG_LINES_PER_SECOND)}; i=$((i + 1)); done`;
-    await logRepo.commit(testing.sampleAppFiles('logs', [printStep]), 'prints steadily');
-    const logApp = await testing.createApplication(asOwner, server.id, {
-      name: 'bench-logs',
-      buildPack: 'dockerfile',
-      gitUrl: logRepo.url,
-      gitBranch: logRepo.branch,
-      port: 8080,
-      healthCheck: HEALTH_CHECK,
-      stopGraceSeconds: STOP_GRACE_SECONDS,
-    });
+    const { repo: logRepo, app: logApp } = await testing.createGitApplication(
+      asOwner,
+      server.id,
+      'bench-logs',
+      testing.sampleAppFiles('logs', [printStep]),
+      { name: 'bench-logs', healthCheck: HEALTH_CHECK, stopGraceSeconds: STOP_GRACE_SECONDS },
+    );
+    repos.push(logRepo);
     progress(`connecting ${LOG_CLIENTS} socket clients`);
     const clients = [];
     for (let i = 0; i < LOG_CLIENTS; i += 1) clients.push(await testing.connectEvents(stack.baseUrl, owner.accessToken));

@@ -87,18 +87,14 @@ async function main() {
     const { owner, asOwner } = await testing.lastingOwner(stack);
     progress('stack up; validating the test server');
     const server = await testing.readyTestServer(asOwner);
-    repo = await testing.createGitFixture('soak');
-    await repo.commit(testing.sampleAppFiles('soak'), 'sample');
-    const app = await testing.createApplication(asOwner, server.id, {
+    const made = await testing.createGitApplication(asOwner, server.id, 'soak', testing.sampleAppFiles('soak'), {
       name: 'soak',
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
       healthCheck: HEALTH_CHECK,
       stopGraceSeconds: 1,
       keepImages: 2,
     });
+    repo = made.repo;
+    const { app } = made;
 
     progress(`connecting ${CLIENTS} socket clients`);
     for (let i = 0; i < CLIENTS; i += 1) sockets.push(await testing.connectEvents(stack.baseUrl, owner.accessToken));

@@ -44,16 +44,8 @@ async function main() {
     const server = await testing.readyTestServer(asOwner);
     /** An application built from a repository of its own, with its webhook secret. */
     const target = async (name) => {
-      const repo = await testing.createGitFixture(name);
+      const { repo, head, app } = await testing.createGitApplication(asOwner, server.id, name, testing.sampleAppFiles('bench'), { name });
       repos.push(repo);
-      const head = await repo.commit(testing.sampleAppFiles('bench'), 'sample');
-      const app = await testing.createApplication(asOwner, server.id, {
-        name,
-        buildPack: 'dockerfile',
-        gitUrl: repo.url,
-        gitBranch: repo.branch,
-        port: 8080,
-      });
       const secret = (await asOwner('POST', `/api/v1/applications/${app.id}/webhook-secret`)).body.webhookSecret;
       return { repo, head, secret };
     };

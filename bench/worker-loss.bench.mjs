@@ -27,18 +27,14 @@ let repo;
 try {
   await db.connect();
   const { asOwner } = await testing.lastingOwner(stack);
-  repo = await testing.createGitFixture('worker-loss');
-  await repo.commit(testing.sampleAppFiles('v1'), 'v1');
   const server = await testing.readyTestServer(asOwner);
-  const app = await testing.createApplication(asOwner, server.id, {
+  const made = await testing.createGitApplication(asOwner, server.id, 'worker-loss', testing.sampleAppFiles('v1'), {
     name: 'worker-loss',
-    buildPack: 'dockerfile',
-    gitUrl: repo.url,
-    gitBranch: repo.branch,
-    port: 8080,
-    healthCheck: { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 },
+    healthCheck: testing.QUICK_HTTP_HEALTH_CHECK,
     stopGraceSeconds: 1,
   });
+  repo = made.repo;
+  const { app } = made;
   progress('first deployment (cold build)');
   await testing.deploymentFinished(asOwner, (await testing.queueDeployment(asOwner, app.id)).id, 300_000);
 

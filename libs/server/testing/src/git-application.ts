@@ -1,5 +1,5 @@
 import type { ApplicationDto, CreateApplicationRequest, ServerDto } from '@zpanel/contracts';
-import { createApplication, readyTestServer } from './deploy-fixture';
+import { type OwnerCall, createApplication, readyTestServer } from './deploy-fixture';
 import { type GitFixture, createGitFixture } from './git-fixture';
 import type { OwnedStack } from './owned-stack';
 
@@ -21,6 +21,35 @@ export type GitApplicationSettings = Partial<Omit<CreateApplicationRequest, 'env
 export const QUICK_HTTP_HEALTH_CHECK = { type: 'http', path: '/', startPeriodSeconds: 0, intervalSeconds: 1, retries: 15 } as const;
 
 /**
+ * A git repository named `repository` with `files` committed, and an application on `serverId` that
+ * builds from it (see GitApplicationSettings); the repository is closed again when the application
+ * cannot be made. The caller closes it after use.
+ */
+export async function createGitApplication(
+  asOwner: OwnerCall,
+  serverId: string,
+  repository: string,
+  files: Record<string, string>,
+  settings: GitApplicationSettings,
+): Promise<Omit<GitApplication, 'server'>> {
+  const repo = await createGitFixture(repository);
+  try {
+    const head = await repo.commit(files, 'first');
+    const app = await createApplication(asOwner, serverId, {
+      buildPack: 'dockerfile',
+      gitUrl: repo.url,
+      gitBranch: repo.branch,
+      port: 8080,
+      ...settings,
+    });
+    return { repo, head, app };
+  } catch (error) {
+    await repo.close();
+    throw error;
+  }
+}
+
+/**
  * For a describe block, after the block's useOwnedStack({ worker: true }) (or a browser suite's
  * stack with a worker and its owner): a git repository named
  * `repository` with `files` committed, the test server ready, and an application on it that builds
@@ -34,23 +63,14 @@ export function useGitApplication(
   /** A function when they depend on the stack (a domain under its namespace). */
   settings: GitApplicationSettings | (() => GitApplicationSettings),
 ): GitApplication {
-  let repo: GitFixture | undefined;
   let made: GitApplication | undefined;
   beforeAll(async () => {
-    repo = await createGitFixture(repository);
-    const head = await repo.commit(files, 'first');
     const server = await readyTestServer(suite.asOwner);
-    const app = await createApplication(suite.asOwner, server.id, {
-      buildPack: 'dockerfile',
-      gitUrl: repo.url,
-      gitBranch: repo.branch,
-      port: 8080,
-      ...(typeof settings === 'function' ? settings() : settings),
-    });
-    made = { repo, head, server, app };
+    const app = await createGitApplication(suite.asOwner, server.id, repository, files, typeof settings === 'function' ? settings() : settings);
+    made = { ...app, server };
     // Validating the test server alone may take a minute on a loaded machine.
   }, 90_000);
-  afterAll(() => repo?.close());
+  afterAll(() => made?.repo.close());
   const current = () => {
     if (!made) throw new Error('the application was not set up (see the beforeAll error)');
     return made;
