@@ -38,6 +38,29 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
       port: 8080,
       domains,
     });
+  /**
+   * Stands in for an application's deployed container: `script` (busybox) on the stack's network under
+   * `alias`, labelled with the stack's namespace so the stack removes it.
+   */
+  const standIn = (container: string, alias: string, script: string) => {
+    const ns = suite.stack.dockerNamespace;
+    dockerCli(
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--label',
+      `zpanel.namespace=${ns}`,
+      '--network',
+      ns,
+      '--network-alias',
+      alias,
+      'zpanel-test/busybox:latest',
+      'sh',
+      '-c',
+      script,
+    );
+  };
   /** Config loads Caddy logged (on stderr): each is one reload. */
   const loads = () => {
     const logs = spawnSync('docker', ['logs', proxy], { encoding: 'utf8' });
@@ -72,20 +95,9 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     // Stands in for the app's deployed container: on the network under the app's alias, two ports.
     const container = `${suite.stack.dockerNamespace}-web-stand-in`;
     const serve = (alias: string) =>
-      dockerCli(
-        'run',
-        '-d',
-        '--name',
+      standIn(
         container,
-        '--label',
-        `zpanel.namespace=${suite.stack.dockerNamespace}`,
-        '--network',
-        suite.stack.dockerNamespace,
-        '--network-alias',
         alias,
-        'zpanel-test/busybox:latest',
-        'sh',
-        '-c',
         'mkdir -p /a /b && echo -n page-8080 > /a/index.html && echo -n page-8081 > /b/index.html && httpd -p 8081 -h /b && exec httpd -f -p 8080 -h /a',
       );
     serve(`${suite.stack.dockerNamespace}-web`);
@@ -125,22 +137,7 @@ describe('proxy (built api + worker, test server, Caddy)', () => {
     const created = await createImageApp<ApplicationDto>('shared', [domain('shared')]);
     expect(created.status).toBe(201);
     const container = `${ns}-shared-stand-in`;
-    dockerCli(
-      'run',
-      '-d',
-      '--name',
-      container,
-      '--label',
-      `zpanel.namespace=${ns}`,
-      '--network',
-      ns,
-      '--network-alias',
-      `${ns}-shared`,
-      'zpanel-test/busybox:latest',
-      'sh',
-      '-c',
-      'mkdir -p /a && echo -n shared-page > /a/index.html && exec httpd -f -p 8080 -h /a',
-    );
+    standIn(container, `${ns}-shared`, 'mkdir -p /a && echo -n shared-page > /a/index.html && exec httpd -f -p 8080 -h /a');
     try {
       await answers(domain('shared'), 200, 'shared-page');
       // Someone else on the instance, in a team of their own, adds the same host by another name.
