@@ -32,7 +32,7 @@ import {
   ApplicationsRepository,
   EnvironmentsRepository,
   ServersRepository,
-  SshKeyEntity,
+  SshKeysRepository,
   type TeamScope,
   gitTokenAad,
   sshKeyAad,
@@ -216,6 +216,7 @@ export class ApplicationsService {
     private readonly domains: ApplicationDomainsRepository,
     private readonly environments: EnvironmentsRepository,
     private readonly servers: ServersRepository,
+    private readonly sshKeys: SshKeysRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     @InjectLogger() logger: Logger,
@@ -255,12 +256,11 @@ export class ApplicationsService {
 
   /** The environment, server and deploy key must be the team's: another team's id is one that does not exist. */
   async create(caller: Caller, team: TeamScope, input: CreateApplicationRequest): Promise<ApplicationDto> {
-    const teamId = team.teamId;
     const environment = await this.environments.find(team, input.environmentId);
     const problems: FieldError[] = [];
     if (!environment) problems.push({ field: 'environmentId', message: MESSAGES.environmentId });
     if (!(await this.servers.existsInTeam(team, input.serverId))) problems.push({ field: 'serverId', message: MESSAGES.serverId });
-    if (input.deployKeyId && !(await this.keyOfTeam(teamId, input.deployKeyId)))
+    if (input.deployKeyId && !(await this.sshKeys.existsInTeam(team, input.deployKeyId)))
       problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     const newId = randomUUID();
     const row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'> = {
@@ -309,7 +309,7 @@ export class ApplicationsService {
         await this.audit.record(
           {
             action: AuditAction.ApplicationCreated,
-            teamId,
+            teamId: team.teamId,
             actor: caller,
             target: { type: 'application', id: row.id },
             metadata: { name: row.name, environmentId: row.environmentId, serverId: row.serverId },
@@ -340,7 +340,7 @@ export class ApplicationsService {
 
     const problems = consistencyProblems({ ...current, ...changes });
     if (rest.gitUrl !== undefined && rest.gitUrl !== current.gitUrl) problems.push(...(await this.gitUrlProblems(rest.gitUrl)));
-    if (changes.deployKeyId && !(await this.keyOfTeam(team.teamId, changes.deployKeyId)))
+    if (changes.deployKeyId && !(await this.sshKeys.existsInTeam(team, changes.deployKeyId)))
       problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     if (problems.length > 0) throw AppException.validation(problems);
     if (domains) await this.assertDomainsFree(team, domains, id);
@@ -411,9 +411,8 @@ export class ApplicationsService {
     const keyId = randomUUID();
     const name = `Deploy key: ${current.name}`;
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(SshKeyEntity).insert({
+      await this.sshKeys.in(manager).add(team, {
         id: keyId,
-        teamId: team.teamId,
         name,
         type: pair.type,
         privateKey: this.box.seal(pair.privateKey, sshKeyAad(keyId)),
@@ -442,7 +441,7 @@ export class ApplicationsService {
         manager,
       );
     });
-    const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: keyId });
+    const key = await this.sshKeys.get(team, keyId);
     return {
       application: await this.get(team, id),
       sshKey: {
@@ -525,10 +524,6 @@ export class ApplicationsService {
     } catch (error) {
       this.logger.warn({ err: error, serverId }, 'proxy sync not queued');
     }
-  }
-
-  private keyOfTeam(teamId: string, id: string): Promise<boolean> {
-    return this.dataSource.getRepository(SshKeyEntity).existsBy({ id, teamId });
   }
 
   /** Within the team, a domain another of its applications uses is refused with that said (another team's: assertClaimable). */

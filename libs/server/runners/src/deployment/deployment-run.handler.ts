@@ -7,7 +7,7 @@ import {
   type DeploymentEntity,
   DeploymentsRepository,
   EnvVarsRepository,
-  SshKeyEntity,
+  SshKeysRepository,
   envVarAad,
   gitTokenAad,
   sshKeyAad,
@@ -88,6 +88,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     private readonly applications: ApplicationsRepository,
     private readonly deployments: DeploymentsRepository,
     private readonly variables: EnvVarsRepository,
+    private readonly sshKeys: SshKeysRepository,
     private readonly targets: ServerTargets,
     private readonly pool: WorkerSshPool,
     private readonly events: DeploymentEvents,
@@ -272,7 +273,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     }
     let deployKey: string | null = null;
     if (settings.deployKeyId && settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const key = await this.dataSource.getRepository(SshKeyEntity).findOneByOrFail({ id: settings.deployKeyId });
+      const key = await this.sshKeys.get(team, settings.deployKeyId);
       deployKey = this.box.open(key.privateKey, sshKeyAad(key.id));
       secrets.push(deployKey);
     }
