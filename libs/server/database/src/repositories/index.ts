@@ -17,6 +17,7 @@ export * from './application-domains.repository';
 export * from './env-vars.repository';
 export * from './deployments.repository';
 export * from './webhook-deliveries.repository';
+export * from './run-rows';
 export * from './ssh-keys.repository';
 export * from './alert-rules.repository';
 export * from './alert-events.repository';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { DataSource, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { RunRows } from '@zpanel/database';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /** Why a held run was told to stop: the user cancelled it, its row is gone, it ran too long, or this worker is stopping. */
 export type LeaseStopReason = 'cancelled' | 'deleted' | 'timeout' | 'worker-stopped';
@@ -41,43 +42,10 @@ export interface LeaseStore {
   finish(runId: string, workerId: string, fields: Record<string, unknown>): Promise<boolean>;
 }
 
-export class RunLeaseStore<E extends ObjectLiteral> implements LeaseStore {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly kind: RunKind<E>,
-  ) {}
-
-  private get repository() {
-    return this.dataSource.getRepository(this.kind.entity);
-  }
-
-  async claim(runId: string, workerId: string): Promise<boolean> {
-    const query = this.repository
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', ...(this.kind.ownedByWorker ? { workerId } : {}) } as never)
-      .where(`id = :runId AND status = 'queued'`, { runId });
-    if (this.kind.claimGuard) query.andWhere(this.kind.claimGuard);
-    const claimed = await query.returning(['id']).execute();
-    return (claimed.raw as unknown[]).length > 0;
-  }
-
-  async beat(runId: string, progress: Record<string, unknown>): Promise<void> {
-    await this.repository.update({ id: runId, status: 'running' } as never, { heartbeatAt: () => 'now()', ...progress } as never);
-  }
-
-  async cancelState(runId: string): Promise<'none' | 'cancelled' | 'gone'> {
-    const row = (await this.repository.findOne({ where: { id: runId } as never, select: { id: true, cancelRequestedAt: true } as never })) as {
-      cancelRequestedAt: Date | null;
-    } | null;
-    if (!row) return 'gone';
-    return row.cancelRequestedAt ? 'cancelled' : 'none';
-  }
-
-  async finish(runId: string, workerId: string, fields: Record<string, unknown>): Promise<boolean> {
-    const where = { id: runId, status: 'running', ...(this.kind.ownedByWorker ? { workerId } : {}) };
-    const finished = await this.repository.update(where as never, { ...fields, finishedAt: () => 'now()', heartbeatAt: () => 'now()' } as never);
-    return (finished.affected ?? 0) > 0;
+/** The Postgres store: the run's table through its `RunRows`. */
+export class RunLeaseStore<E extends ObjectLiteral> extends RunRows<E> implements LeaseStore {
+  constructor(dataSource: DataSource, kind: RunKind<E>) {
+    super(dataSource.manager, kind);
   }
 }
 
