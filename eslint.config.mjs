@@ -25,6 +25,17 @@ const NO_TESTING_ENTRIES = { group: ['@zpanel/*/testing'], message: 'Fakes are f
 // Code allowed to print: CLI scripts and test-harness support.
 const CONSOLE_OK_FILES = ['scripts/**', 'bench/**', 'libs/server/testing/**', 'apps/api/test/**', 'apps/e2e/**', 'apps/web/src/test/**'];
 
+// Data access goes through the repositories of @zpanel/database (see the tenancy blocks below): no
+// TypeORM repository or query builder of one's own, no raw query on a DataSource or EntityManager;
+// an injected DataSource only opens transactions (`this.dataSource.transaction(...)`).
+const REPOSITORIES_MESSAGE = 'Reach rows through a repository of @zpanel/database (repo.in(manager) inside a transaction).';
+const DATA_ACCESS_THROUGH_REPOSITORIES = [
+  "CallExpression[callee.property.name='getRepository']",
+  "CallExpression[callee.property.name='createQueryBuilder']",
+  "CallExpression[callee.property.name='query'][callee.object.name='manager']",
+  "MemberExpression[object.object.type='ThisExpression'][object.property.name='dataSource'][property.name=/^(manager|query)$/]",
+].map((selector) => ({ selector, message: REPOSITORIES_MESSAGE }));
+
 // Who may import whom (docs/architecture.md, "Libraries and who may import whom").
 // Each source tag lists every tag it may depend on; a tag missing here may import nothing.
 const allowedDeps = {
@@ -150,12 +161,20 @@ export default defineConfig(
     },
   },
   {
-    // Tenancy by construction: the API reaches team-owned rows through a checked TeamScope only.
+    // Tenancy by construction: the API and the runners reach rows through the repositories of
+    // @zpanel/database (team-owned finders take a checked TeamScope), never through TypeORM directly.
+    files: ['libs/server/runners/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-syntax': ['error', ...DATA_ACCESS_THROUGH_REPOSITORIES] },
+  },
+  {
+    // The same for the API, which also never finds a team-owned row across teams.
     files: ['apps/api/src/**/*.ts'],
     ignores: TEST_FILES,
     rules: {
       'no-restricted-syntax': [
         'error',
+        ...DATA_ACCESS_THROUGH_REPOSITORIES,
         {
           selector: "CallExpression[callee.property.name='findByIdAcrossTeams']",
           message: 'The API finds team-owned rows with a TeamScope (repository.get/find), never across teams.',

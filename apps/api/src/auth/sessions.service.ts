@@ -44,13 +44,13 @@ export class SessionsService {
 
   /** Starts a new session (family) for a fresh login, inside the transaction that records the sign-in. */
   start(manager: EntityManager, userId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
-    return this.issue(manager, userId, randomUUID(), client);
+    return this.issue(this.tokens.in(manager), userId, randomUUID(), client);
   }
 
-  private async issue(manager: EntityManager, userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
+  private async issue(tokens: RefreshTokensRepository, userId: string, familyId: string, client: ClientInfo): Promise<IssuedRefreshToken> {
     const token = generateOpaqueToken('zpr');
     const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
-    await this.tokens.in(manager).add({
+    await tokens.add({
       userId,
       familyId,
       tokenHash: hashOpaqueToken(token),
@@ -80,7 +80,7 @@ export class SessionsService {
       this.logger.warn({ userId: row.userId, familyId: row.familyId }, 'refresh token reused: session family revoked');
       throw expired();
     }
-    return this.issue(this.dataSource.manager, row.userId, row.familyId, client);
+    return this.issue(this.tokens, row.userId, row.familyId, client);
   }
 
   /** Ends the session `token` belongs to (logout). Unknown tokens are ignored: logout always succeeds. */

@@ -128,7 +128,7 @@ export class InvitationsService {
   }
 
   async preview(token: string): Promise<InvitationPreviewResponse> {
-    const invitation = await this.findPending(this.dataSource.manager, token);
+    const invitation = await this.pendingIn(this.invitations, token);
     const team = await this.teams.get(this.teamOf(invitation));
     const accountExists = await this.users.emailTaken(invitation.email);
     return { teamName: team.name, email: invitation.email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString(), accountExists };
@@ -164,9 +164,13 @@ export class InvitationsService {
     return this.dataSource.transaction((manager) => this.accept(manager, token, user));
   }
 
-  async findPending(manager: EntityManager, token: string): Promise<InvitationEntity> {
+  findPending(manager: EntityManager, token: string): Promise<InvitationEntity> {
+    return this.pendingIn(this.invitations.in(manager), token);
+  }
+
+  private async pendingIn(invitations: InvitationsRepository, token: string): Promise<InvitationEntity> {
     if (!isWellFormedToken(token, 'zpi')) throw invalid('This invitation link is not valid');
-    const invitation = await this.invitations.in(manager).findByTokenHash(hashOpaqueToken(token));
+    const invitation = await invitations.findByTokenHash(hashOpaqueToken(token));
     if (!invitation) throw invalid('This invitation link is not valid');
     const status = statusOf(invitation);
     if (status !== 'pending') throw invalid(`This invitation is ${status === 'expired' ? 'expired' : `already ${status}`}: ask for a new one`);
