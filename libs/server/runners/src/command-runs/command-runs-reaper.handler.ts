@@ -5,7 +5,7 @@ import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import { HandlesJob, type JobHandler, JobProducer, LiveStreams, enqueueCommandRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { COMMAND_RUNS, failLostRuns, requeueQueuedRuns } from '../run-lease';
+import { COMMAND_RUNS, failLostRuns, reapRuns, requeueQueuedRuns } from '../run-lease';
 
 /** A run still queued after this long is checked for a job that may have been lost with Redis. */
 export const QUEUED_GRACE_SECONDS = 30;
@@ -34,10 +34,7 @@ export class CommandRunsReaperHandler implements JobHandler<JobName.CommandRunsR
   }
 
   async handle(_payload: JobPayload<JobName.CommandRunsReap>): Promise<JobResult<JobName.CommandRunsReap>> {
-    const failed = await this.failStaleRuns();
-    const requeued = await this.requeueLostRuns();
-    if (failed.length || requeued.length) this.logger.info({ failed, requeued }, 'command runs reaped');
-    return { failed: failed.length, requeued: requeued.length };
+    return reapRuns(this.logger, 'command runs', { failLost: () => this.failStaleRuns(), requeueLost: () => this.requeueLostRuns() });
   }
 
   private async failStaleRuns(): Promise<string[]> {

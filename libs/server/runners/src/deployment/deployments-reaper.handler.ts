@@ -7,7 +7,7 @@ import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment } from '@zp
 import { releaseDocker } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DEPLOYMENT_RUNS, failLostRuns, requeueQueuedRuns } from '../run-lease';
+import { DEPLOYMENT_RUNS, failLostRuns, reapRuns, requeueQueuedRuns } from '../run-lease';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
@@ -65,10 +65,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
   }
 
   async handle(_payload: JobPayload<JobName.DeploymentsReap>): Promise<JobResult<JobName.DeploymentsReap>> {
-    const failed = await this.failLostDeployments();
-    const requeued = await this.requeueLostJobs();
-    if (failed.length || requeued.length) this.logger.info({ failed, requeued }, 'deployments reaped');
-    return { failed: failed.length, requeued: requeued.length };
+    return reapRuns(this.logger, 'deployments', { failLost: () => this.failLostDeployments(), requeueLost: () => this.requeueLostJobs() });
   }
 
   private async failLostDeployments(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { requeueLostJobs } from '@zpanel/queue';
 import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import type { RunKind } from './run-lease';
 
@@ -71,4 +72,25 @@ export async function requeueQueuedRuns<E extends ObjectLiteral>(
     stale.map((row) => row.id),
     enqueue,
   );
+}
+
+/** What a reaper pass did, as the reap jobs report it. */
+export interface ReapResult {
+  failed: number;
+  requeued: number;
+}
+
+/**
+ * One reaper pass over a run kind: fails the lost runs first (so a lost run is never queued
+ * again), then queues again the queued ones whose job is gone; logs the ids when either found any.
+ */
+export async function reapRuns(
+  logger: Logger,
+  what: string,
+  pass: { failLost(): Promise<string[]>; requeueLost(): Promise<string[]> },
+): Promise<ReapResult> {
+  const failed = await pass.failLost();
+  const requeued = await pass.requeueLost();
+  if (failed.length || requeued.length) logger.info({ failed, requeued }, `${what} reaped`);
+  return { failed: failed.length, requeued: requeued.length };
 }
