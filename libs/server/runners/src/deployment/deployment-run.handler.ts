@@ -1,20 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
-import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, tagRef, zpanelDockerNames } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, zpanelDockerNames } from '@zpanel/core';
 import {
   ApplicationsRepository,
   type DeploymentEntity,
   DeploymentsRepository,
   EnvVarsRepository,
   SshKeysRepository,
-  envVarAad,
-  gitTokenAad,
-  sshKeyAad,
   teamScope,
 } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler, WORKER_ID } from '@zpanel/queue';
 import { releaseDocker } from '@zpanel/remote';
+import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
@@ -23,11 +21,11 @@ import { cleanUpApplication } from './application-cleanup';
 import { BuildSlots, type HeldBuildSlot } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentLog, Redactor } from './deployment-log';
-import { effectiveVariables } from './deployment-variables';
-import { DeploymentPipeline, type PipelineInput, type PipelineResult } from './deployment-pipeline';
+import { type DeploymentInput, DeploymentInputs } from './deployment-inputs';
+import { DeploymentPipeline, type PipelineResult } from './deployment-pipeline';
 import { DockerDeploymentOps, SshHealthProber } from './docker-deployment-ops';
 import { GitSourceFetcher, type SourceFetcher } from './git-source';
-import { DEPLOYMENT_RUNS, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
+import { DEPLOYMENT_RUNS, type HeldRun, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
 
 export interface DeploymentTimings extends LeaseTimings {
   /** How often a deployment waiting for its application's running one checks again. */
@@ -54,6 +52,15 @@ export const INTERNAL_FAILURE = {
 } as const;
 
 type Claim = 'claimed' | 'finished' | 'busy';
+
+/** What one run holds until it ends: its lease, its build slot while it has one, its log, and its server connection. */
+interface RunHolds {
+  lease: HeldRun;
+  slot?: HeldBuildSlot;
+  log?: DeploymentLog;
+  docker?: Docker;
+  releaseTarget?: () => void;
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -82,25 +89,27 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   timings: DeploymentTimings;
   source: SourceFetcher;
   private readonly lease: RunLease;
+  private readonly inputs: DeploymentInputs;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly applications: ApplicationsRepository,
     private readonly deployments: DeploymentsRepository,
-    private readonly variables: EnvVarsRepository,
-    private readonly sshKeys: SshKeysRepository,
+    variables: EnvVarsRepository,
+    sshKeys: SshKeysRepository,
     private readonly targets: ServerTargets,
     private readonly pool: WorkerSshPool,
     private readonly events: DeploymentEvents,
     private readonly slots: BuildSlots,
     @InjectConfig() private readonly config: AppConfig,
-    private readonly box: SecretBox,
+    box: SecretBox,
     @Inject(WORKER_ID) private readonly workerId: string,
     @InjectLogger() logger: Logger,
   ) {
     this.logger = logger.child({ component: 'deployments' });
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
     this.timings = { ...DEPLOYMENT_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
+    this.inputs = new DeploymentInputs(applications, deployments, variables, sshKeys, box);
     this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);
   }
 
@@ -112,80 +121,102 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     this.logger.info({ deploymentId, claimMs: Date.now() - enqueuedAt }, 'deployment claimed');
     await this.events.status(deploymentId, 'running', deployment.step, null);
 
-    let slot: HeldBuildSlot | undefined;
-    const held = this.lease.hold(deploymentId, {
-      workerSignal: context.signal,
-      timeoutMs: this.config.deployments.timeoutMs,
-      onBeat: async () => slot?.refresh(),
-    });
-    let log: DeploymentLog | undefined;
-    let result: PipelineResult;
-    let releaseHold: (() => void) | undefined;
-    let docker: ReturnType<WorkerSshPool['docker']> | undefined;
-    try {
-      const input = await this.loadInput(deployment);
-      log = new DeploymentLog(this.events.sink(deploymentId), new Redactor(input.secrets), {
-        batchMs: this.timings.logBatchMs,
-        onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
-      });
-      const loaded = await this.targets.load(input.serverId);
-      if (!loaded) throw new ReasonError('deployment.server_gone', 'The server of the application no longer exists.');
-      log.system(`==> Deployment ${deploymentId} of ${input.pipeline.application.name} (${deployment.trigger}) on ${loaded.server.name}`);
-      const names = zpanelDockerNames(this.config.docker.namespace);
-      releaseHold = this.pool.hold(loaded.target);
-      docker = this.pool.docker(loaded.target);
-      const target = loaded.target;
-      const ops = new DockerDeploymentOps(docker, names, input.pipeline.application.id);
-      const pipeline = new DeploymentPipeline({
-        names,
-        ops,
-        source: this.source,
-        health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
-        log,
-        enterStep: (step) => this.enterStep(deploymentId, step),
-        // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
-        pinGitHostKey: async (knownHosts) => {
-          // A preview pins on the application it previews (the same repository).
-          await this.applications.pinGitHostKey(teamScope(deployment.teamId), input.settingsId, knownHosts);
-        },
-        acquireBuildSlot: async () => {
-          slot = await this.slots.acquire(input.serverId, deploymentId, held.signal);
-          const taken = slot;
-          return async () => {
-            slot = undefined;
-            await taken.release().catch(() => undefined);
-          };
-        },
-        signal: held.signal,
-        sleep,
-        drainMs: this.timings.drainMs,
-      });
-      result = await pipeline.run(input.pipeline);
-      await this.cleanUpIfDeleted(deployment, ops, input.pipeline.application.stopGraceSeconds);
-    } catch (error) {
-      // The database, the key store or the server's row failed, not a step: still a finished deployment.
-      this.logger.error({ err: error, deploymentId }, 'deployment failed unexpectedly');
-      const { code, reason } = reasonOf(error, INTERNAL_FAILURE);
-      log?.system(`==> Failed: ${reason}`);
-      result = {
-        status: 'failed',
-        step: deployment.step,
-        reason,
-        reasonCode: code,
-        commitSha: deployment.commitSha,
-        imageTag: null,
-        containerName: null,
-        prunedImageTags: [],
-      };
-    } finally {
-      held.release();
-      if (docker) releaseDocker(docker);
-      releaseHold?.();
-      await log?.flush();
-    }
+    const result = await this.run(deployment, context.signal);
+    await this.finish(deployment, result);
+    this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
+    return { ran: true, status: result.status as DeploymentStatus };
+  }
 
+  /**
+   * Runs the claimed deployment under its lease to a result: a failure outside the pipeline's
+   * steps is a result too. What the run held (lease, server connection, log) is let go before it returns.
+   */
+  private async run(deployment: DeploymentEntity, workerSignal: AbortSignal): Promise<PipelineResult> {
+    const holds: RunHolds = {
+      lease: this.lease.hold(deployment.id, {
+        workerSignal,
+        timeoutMs: this.config.deployments.timeoutMs,
+        onBeat: async () => holds.slot?.refresh(),
+      }),
+    };
+    try {
+      return await this.runPipeline(deployment, await this.inputs.load(deployment), holds);
+    } catch (error) {
+      return this.failedResult(deployment, error, holds.log);
+    } finally {
+      holds.lease.release();
+      if (holds.docker) releaseDocker(holds.docker);
+      holds.releaseTarget?.();
+      await holds.log?.flush();
+    }
+  }
+
+  /** The deployment's log (its secrets redacted) and the pipeline against the application's server, each recorded in `holds` for `run` to let go. */
+  private async runPipeline(deployment: DeploymentEntity, input: DeploymentInput, holds: RunHolds): Promise<PipelineResult> {
+    const deploymentId = deployment.id;
+    const log = new DeploymentLog(this.events.sink(deploymentId), new Redactor(input.secrets), {
+      batchMs: this.timings.logBatchMs,
+      onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
+    });
+    holds.log = log;
+    const loaded = await this.targets.load(input.serverId);
+    if (!loaded) throw new ReasonError('deployment.server_gone', 'The server of the application no longer exists.');
+    log.system(`==> Deployment ${deploymentId} of ${input.pipeline.application.name} (${deployment.trigger}) on ${loaded.server.name}`);
+    const names = zpanelDockerNames(this.config.docker.namespace);
+    const target = loaded.target;
+    holds.releaseTarget = this.pool.hold(target);
+    holds.docker = this.pool.docker(target);
+    const ops = new DockerDeploymentOps(holds.docker, names, input.pipeline.application.id);
+    const pipeline = new DeploymentPipeline({
+      names,
+      ops,
+      source: this.source,
+      health: new SshHealthProber((host, port) => this.pool.openTcpStream(target, host, port), names.appAlias(input.pipeline.application.name)),
+      log,
+      enterStep: (step) => this.enterStep(deploymentId, step),
+      // Only while nothing is pinned: a key forgotten and relearned meanwhile, or pinned by a concurrent first deployment, stays.
+      pinGitHostKey: async (knownHosts) => {
+        // A preview pins on the application it previews (the same repository).
+        await this.applications.pinGitHostKey(teamScope(deployment.teamId), input.settingsId, knownHosts);
+      },
+      acquireBuildSlot: async () => {
+        holds.slot = await this.slots.acquire(input.serverId, deploymentId, holds.lease.signal);
+        const taken = holds.slot;
+        return async () => {
+          holds.slot = undefined;
+          await taken.release().catch(() => undefined);
+        };
+      },
+      signal: holds.lease.signal,
+      sleep,
+      drainMs: this.timings.drainMs,
+    });
+    const result = await pipeline.run(input.pipeline);
+    await this.cleanUpIfDeleted(deployment, ops, input.pipeline.application.stopGraceSeconds);
+    return result;
+  }
+
+  /** The database, the key store or the server's row failed, not a step: still a finished deployment, failed at the step it was in. */
+  private failedResult(deployment: DeploymentEntity, error: unknown, log: DeploymentLog | undefined): PipelineResult {
+    this.logger.error({ err: error, deploymentId: deployment.id }, 'deployment failed unexpectedly');
+    const { code, reason } = reasonOf(error, INTERNAL_FAILURE);
+    log?.system(`==> Failed: ${reason}`);
+    return {
+      status: 'failed',
+      step: deployment.step,
+      reason,
+      reasonCode: code,
+      commitSha: deployment.commitSha,
+      imageTag: null,
+      containerName: null,
+      prunedImageTags: [],
+    };
+  }
+
+  /** Records the result on the row (unless the run lost its lease) and the images the pipeline pruned, and tells viewers. */
+  private async finish(deployment: DeploymentEntity, result: PipelineResult): Promise<void> {
     // False: the reaper already failed it (this worker looked dead) or the application was deleted.
-    const finished = await this.lease.finish(deploymentId, {
+    const finished = await this.lease.finish(deployment.id, {
       status: result.status,
       step: result.step,
       reason: result.reason,
@@ -195,9 +226,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       containerName: result.containerName,
     });
     await this.deployments.markImagesPruned(deployment.applicationId, result.prunedImageTags);
-    if (finished) await this.events.status(deploymentId, result.status, result.step, result.reason, result.reasonCode);
-    this.logger.info({ deploymentId, status: result.status, step: result.step, ms: Date.now() - enqueuedAt }, 'deployment finished');
-    return { ran: true, status: result.status as DeploymentStatus };
+    if (finished) await this.events.status(deployment.id, result.status, result.step, result.reason, result.reasonCode);
   }
 
   /**
@@ -246,80 +275,5 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   private async enterStep(deploymentId: string, step: DeploymentStep): Promise<void> {
     await this.deployments.enterStep(deploymentId, step);
     await this.events.status(deploymentId, 'running', step, null);
-  }
-
-  /**
-   * The application's settings, variables (application wins over environment) and deploy key, opened.
-   * A preview takes all of them from the application it previews, read now, plus that application's
-   * preview overrides (which win); only its name, images kept and pull request ref are its own.
-   */
-  private async loadInput(
-    deployment: DeploymentEntity,
-  ): Promise<{ pipeline: PipelineInput; serverId: string; secrets: string[]; settingsId: string }> {
-    const team = teamScope(deployment.teamId);
-    const app = await this.applications.find(team, deployment.applicationId);
-    if (!app) throw new ReasonError('deployment.application_gone', 'The application no longer exists.');
-    const settings = app.previewOfId ? await this.applications.find(team, app.previewOfId) : app;
-    if (!settings) throw new ReasonError('deployment.application_gone', 'The application this preview belongs to no longer exists.');
-    const variables = await this.variables.forDeployment(team, settings, app.previewOfId !== null);
-    const buildArgs: Record<string, string> = {};
-    const runtimeEnv: [string, string][] = [];
-    const secrets: string[] = [];
-    for (const variable of effectiveVariables(variables)) {
-      const value = this.box.open(variable.value, envVarAad(variable, variable.key));
-      secrets.push(value);
-      if (variable.buildTime) buildArgs[variable.key] = value;
-      if (variable.runtime) runtimeEnv.push([variable.key, value]);
-    }
-    let deployKey: string | null = null;
-    if (settings.deployKeyId && settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const key = await this.sshKeys.get(team, settings.deployKeyId);
-      deployKey = this.box.open(key.privateKey, sshKeyAad(key.id));
-      secrets.push(deployKey);
-    }
-    let gitToken: string | null = null;
-    if (settings.buildPack === 'dockerfile' && deployment.trigger !== 'rollback') {
-      const sealed = await this.applications.sealedGitToken(team, settings.id);
-      if (sealed) {
-        gitToken = this.box.open(sealed, gitTokenAad(settings.id));
-        secrets.push(gitToken);
-      }
-    }
-    return {
-      serverId: app.serverId,
-      secrets,
-      settingsId: settings.id,
-      pipeline: {
-        deploymentId: deployment.id,
-        application: {
-          id: app.id,
-          name: app.name,
-          buildPack: settings.buildPack,
-          gitUrl: settings.gitUrl,
-          gitBranch: settings.gitBranch,
-          gitRef: deployment.gitTag ? tagRef(deployment.gitTag) : app.previewRef,
-          dockerfilePath: settings.dockerfilePath,
-          buildTarget: settings.buildTarget,
-          baseDirectory: settings.baseDirectory,
-          imageReference: settings.imageReference,
-          port: settings.port,
-          healthCheck: settings.healthCheck,
-          restartPolicy: settings.restartPolicy,
-          cpuLimit: settings.cpuLimit === null ? null : Number(settings.cpuLimit),
-          memoryLimitMb: settings.memoryLimitMb,
-          stopGraceSeconds: settings.stopGraceSeconds,
-          keepImages: app.keepImages,
-        },
-        commit: deployment.commitSha,
-        imageTag: deployment.requestedImageTag,
-        rollbackImage: deployment.trigger === 'rollback' ? deployment.imageTag : null,
-        buildArgs,
-        runtimeEnv,
-        deployKey,
-        gitHostKey: settings.gitHostKey,
-        gitToken,
-        liveHistory: await this.deployments.liveHistory(deployment),
-      },
-    };
   }
 }
