@@ -11,7 +11,7 @@ export class AlertRulesRepository extends TeamOwnedRepository<AlertRuleEntity> {
   readonly noun = 'alert rule';
 
   pageOfServer(team: TeamScope, serverId: string, window: PageWindow): Promise<[AlertRuleEntity[], number]> {
-    const { teamId } = this.scoped(team) as { teamId: string };
+    const teamId = this.teamIdOf(team);
     return (
       this.rows
         .createQueryBuilder('r')

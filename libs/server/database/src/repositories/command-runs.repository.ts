@@ -60,7 +60,7 @@ export class CommandRunsRepository extends TeamOwnedRepository<CommandRunEntity>
    * finished (or is not the server's).
    */
   async requestCancel(team: TeamScope, serverId: string, id: string): Promise<{ status: string } | undefined> {
-    const { teamId } = this.scoped(team) as { teamId: string };
+    const teamId = this.teamIdOf(team);
     const result = await this.rows
       .createQueryBuilder()
       .update()

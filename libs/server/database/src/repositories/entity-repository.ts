@@ -25,6 +25,13 @@ export abstract class EntityRepository<E extends ObjectLiteral> {
     const Repo = this.constructor as new (manager: EntityManager) => this;
     return new Repo(manager);
   }
+
+  /** The team id of a scope, for a query written by hand (a query builder, raw SQL). */
+  protected teamIdOf(team: TeamScope): string {
+    // TypeORM drops an undefined condition, which would make a scoped query unscoped: refuse instead.
+    if (typeof team?.teamId !== 'string') throw new TypeError('A team-owned query needs a TeamScope');
+    return team.teamId;
+  }
 }
 
 /**
@@ -49,9 +56,7 @@ export abstract class TeamOwnedRepository<E extends { id: string; teamId: string
   }
 
   protected scoped(team: TeamScope, where: FindOptionsWhere<E> = {}): FindOptionsWhere<E> {
-    // TypeORM drops an undefined condition, which would make a scoped query unscoped: refuse instead.
-    if (typeof team?.teamId !== 'string') throw new TypeError('A team-owned query needs a TeamScope');
-    return { ...where, teamId: team.teamId } as FindOptionsWhere<E>;
+    return { ...where, teamId: this.teamIdOf(team) } as FindOptionsWhere<E>;
   }
 
   find(team: TeamScope, id: string): Promise<E | null> {

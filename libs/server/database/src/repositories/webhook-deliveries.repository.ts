@@ -20,9 +20,8 @@ export class WebhookDeliveriesRepository extends EntityRepository<WebhookDeliver
   protected readonly target: EntityTarget<WebhookDeliveryEntity> = WebhookDeliveryEntity;
 
   pageOfApplication(team: TeamScope, applicationId: string, window: PageWindow): Promise<[WebhookDeliveryEntity[], number]> {
-    if (typeof team?.teamId !== 'string') throw new TypeError('A team-owned query needs a TeamScope');
     return this.rows.findAndCount({
-      where: { teamId: team.teamId, applicationId },
+      where: { teamId: this.teamIdOf(team), applicationId },
       order: { receivedAt: 'DESC', id: 'DESC' },
       skip: window.skip,
       take: window.take,
