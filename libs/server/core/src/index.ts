@@ -42,3 +42,19 @@ export { ZPANEL_LABELS, zpanelDockerNames } from './docker/zpanel-names';
 export type { ZpanelDockerNames } from './docker/zpanel-names';
 export * from './docker/image-reference';
 export { AddressNotAllowedError, AddressPolicy, gitUrlHost } from './network/address-policy';
+// Database engines: what the worker builds commands and containers with. The SQL quoting helpers and
+// the URL formatter stay internal (the builders use them); nothing else of ./databases is public.
+export { databaseName, databaseUserName, databasePassword, generateDatabasePassword } from './databases/database-fields';
+export {
+  DatabaseCommandError,
+  checkDatabaseCredentials,
+  newDatabaseCredentials,
+  databaseContainer,
+  readinessProbe,
+  passwordRotation,
+} from './databases/engine-commands';
+export type { DatabaseCredentials, DatabaseContainerSpec, EngineCommand } from './databases/engine-commands';
+export { connectionUrl, connectionVariables } from './databases/connection';
+export type { DatabaseEndpoint } from './databases/connection';
+export { parseEngineTag, imageTagChangeProblem } from './databases/engine-tags';
+export type { EngineTag } from './databases/engine-tags';

@@ -15,3 +15,4 @@ export * from './applications';
 export * from './deployments';
 export * from './webhooks';
 export * from './reasons';
+export * from './databases';

@@ -1,0 +1,86 @@
+/**
+ * The database engines Zpanel runs as one-click databases, and the facts about each that the API, the
+ * worker and the SPA share (docs/databases.md). Only the official images' contract is relied on, so a
+ * user-chosen image of the same engine behaves the same.
+ */
+export const DATABASE_ENGINES = ['postgresql', 'mysql', 'mariadb', 'redis'] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+
+/** The engines with SQL databases and users (Redis has neither: one password, database index 0). */
+export type SqlDatabaseEngine = Exclude<DatabaseEngine, 'redis'>;
+
+export function isDatabaseEngine(value: unknown): value is DatabaseEngine {
+  return typeof value === 'string' && (DATABASE_ENGINES as readonly string[]).includes(value);
+}
+
+/** The image a new database runs unless the user picks another reference or tag. */
+export const DATABASE_DEFAULT_IMAGES: Readonly<Record<DatabaseEngine, string>> = {
+  postgresql: 'postgres:17',
+  mysql: 'mysql:8',
+  mariadb: 'mariadb:11',
+  redis: 'redis:7',
+};
+
+/** The port each engine listens on inside its container (and on the server's Zpanel network). */
+export const DATABASE_INTERNAL_PORTS: Readonly<Record<DatabaseEngine, number>> = {
+  postgresql: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+  redis: 6379,
+};
+
+/** What an application's variable may reference on a database of its environment: `${{ main-db.DATABASE_URL }}`. */
+export const DATABASE_REFERENCE_VARIABLES = ['DATABASE_URL', 'HOST', 'PORT', 'USER', 'PASSWORD', 'NAME'] as const;
+export type DatabaseReferenceVariable = (typeof DATABASE_REFERENCE_VARIABLES)[number];
+
+/**
+ * Database and user names inside an engine: lower-case letters, digits and `_`, not starting with a
+ * digit, so a name is the same unquoted or quoted in every engine and never needs escaping.
+ */
+export const DATABASE_IDENTIFIER_PATTERN = /^[a-z_][a-z0-9_]*$/;
+
+/** Longest database and user names, in bytes (the pattern is ASCII, so characters): PostgreSQL's NAMEDATALEN - 1, MySQL's identifier and account limits. */
+export const DATABASE_IDENTIFIER_LIMITS: Readonly<Record<SqlDatabaseEngine, { databaseName: number; userName: number }>> = {
+  postgresql: { databaseName: 63, userName: 63 },
+  mysql: { databaseName: 64, userName: 32 },
+  mariadb: { databaseName: 64, userName: 32 },
+};
+
+/**
+ * Names an engine keeps for itself (system databases, the superuser, role keywords), refused for both
+ * databases and users in every engine so a name never depends on which engine it was first used with.
+ * PostgreSQL also reserves role names starting with `pg_`.
+ */
+export const DATABASE_RESERVED_NAMES: readonly string[] = [
+  'postgres',
+  'template0',
+  'template1',
+  'public',
+  'none',
+  'current_user',
+  'current_role',
+  'session_user',
+  'mysql',
+  'information_schema',
+  'performance_schema',
+  'sys',
+  'root',
+];
+
+/** What a Redis database answers to for USER and NAME: the default ACL user and database index 0. */
+export const REDIS_USER_NAME = 'default';
+export const REDIS_DATABASE_NAME = '0';
+
+/** `POST` body for a new database (credentials are always generated, never sent). */
+export interface CreateDatabaseRequest {
+  environmentId: string;
+  serverId: string;
+  /** The resource's name: a slug like an application's, used in references (`${{ main-db.HOST }}`) and the internal host name. */
+  name: string;
+  engine: DatabaseEngine;
+  /** Image reference; the engine's default image when absent. */
+  image?: string;
+  /** SQL engines only; chosen by the API when absent. */
+  databaseName?: string;
+  userName?: string;
+}
