@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ability, type ApiTokenDto, type CreateApiTokenRequest, type CreatedApiTokenResponse } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsEnum, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../applications/field-validation';
+import { IsDisplayText } from '../http/validation';
 
 class CreatorDoc {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -43,7 +43,8 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../http/pagination';
 import { SshKeyDoc } from '../servers/servers.dto';
-import { IfPresent, IsApplicationField, IsDisplayText, IsWatchPaths } from './field-validation';
+import { IsDisplayText } from '../http/validation';
+import { IfPresent, IsApplicationField, IsWatchPaths } from './field-validation';
 
 const WATCH_PATHS_DOC =
   'Globs: * within a folder, ** across folders, ? one character, [ab] / [a-z] / [!ab] one of (or none of) a set, {a,b} either alternative; a leading ! excludes. A webhook push deploys only when a changed file matches a pattern without ! and none with ! (empty list: every push). Caps (GLOB_LIMITS in @zpanel/core): 255 characters per glob, {a,b} expanding to at most 32 patterns per glob and 256 in all; a push with more than 5000 changed files, a path longer than 1024 characters, or too costly a comparison deploys without the check.';

@@ -3,7 +3,8 @@ import { AppException } from '@zpanel/core';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '../http/validation';
-import { EnvKeyPipe, IfPresent, IsApplicationField, IsDisplayText, envValueProblem } from './field-validation';
+import { IsDisplayText } from '../http/validation';
+import { EnvKeyPipe, IfPresent, IsApplicationField, envValueProblem } from './field-validation';
 
 class Sample {
   @IfPresent()

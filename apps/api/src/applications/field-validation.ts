@@ -43,36 +43,6 @@ export function IsWatchPaths(options?: ValidationOptions): PropertyDecorator {
 /** Validated when present, null included: only fields documented as nullable accept null (with IsOptional). */
 export const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
 
-const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-/**
- * What a one-line name must not hold: control characters (newlines included), bidirectional
- * controls (LRM/RLM, embeddings, overrides, isolates) that make a name display as another, and
- * zero-width characters that make two names look the same.
- */
-const NOT_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
-
-/**
- * Display text. One-line (every display name: teams, projects, SSH keys, tokens, people): no
- * control, bidirectional or zero-width characters. Multi-line (descriptions): no control
- * characters other than line breaks and tabs.
- */
-export function IsDisplayText(options: { multiline?: boolean } & ValidationOptions = {}): PropertyDecorator {
-  const forbidden = options.multiline ? CONTROL_BUT_LINES : NOT_IN_NAMES;
-  const message = options.multiline
-    ? 'must be text without control characters'
-    : 'must be one line of text without control, bidirectional or zero-width characters';
-  return ValidateBy(
-    {
-      name: 'isDisplayText',
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && !forbidden.test(value),
-        defaultMessage: (args?: ValidationArguments) => `${args?.property} ${message}`,
-      },
-    },
-    options,
-  );
-}
-
 /**
  * Why a variable value cannot be stored, or null. Anything else goes: quotes, `$`, `#`, newlines
  * reach the container byte-exact. A NUL cannot (the kernel's environment block is NUL-separated),

@@ -10,7 +10,8 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { IfPresent, IsDisplayText } from './field-validation';
+import { IsDisplayText } from '../http/validation';
+import { IfPresent } from './field-validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -12,7 +12,7 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../applications/field-validation';
+import { IsDisplayText } from '../http/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -22,6 +22,5 @@ import { SetupController } from './setup.controller';
   imports: [PassportModule, AccessModule, RateLimitModule, TeamsModule, TwoFactorModule],
   controllers: [SetupController, AuthController, MeController, InvitationRegistrationController],
   providers: [SessionsService, AuthService, BearerStrategy, { provide: APP_GUARD, useClass: BearerAuthGuard }],
-  exports: [RateLimitModule],
 })
 export class AuthModule {}

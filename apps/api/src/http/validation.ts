@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ErrorCode, type FieldError } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
+import { type ValidationArguments, type ValidationOptions, ValidateBy } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`domains.0`). */
@@ -131,4 +132,34 @@ export class NonNullableFieldsPipe implements PipeTransform {
     if (errors.length) throw AppException.validation(errors);
     return value;
   }
+}
+
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * What a one-line name must not hold: control characters (newlines included), bidirectional
+ * controls (LRM/RLM, embeddings, overrides, isolates) that make a name display as another, and
+ * zero-width characters that make two names look the same.
+ */
+const NOT_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+
+/**
+ * Display text. One-line (every display name: teams, projects, SSH keys, tokens, people): no
+ * control, bidirectional or zero-width characters. Multi-line (descriptions): no control
+ * characters other than line breaks and tabs.
+ */
+export function IsDisplayText(options: { multiline?: boolean } & ValidationOptions = {}): PropertyDecorator {
+  const forbidden = options.multiline ? CONTROL_BUT_LINES : NOT_IN_NAMES;
+  const message = options.multiline
+    ? 'must be text without control characters'
+    : 'must be one line of text without control, bidirectional or zero-width characters';
+  return ValidateBy(
+    {
+      name: 'isDisplayText',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !forbidden.test(value),
+        defaultMessage: (args?: ValidationArguments) => `${args?.property} ${message}`,
+      },
+    },
+    options,
+  );
 }

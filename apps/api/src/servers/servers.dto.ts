@@ -15,7 +15,7 @@ import {
 import { Transform } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsServerHost } from './host-validation';
-import { IsDisplayText } from '../applications/field-validation';
+import { IsDisplayText } from '../http/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

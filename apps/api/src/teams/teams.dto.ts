@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { type CreateTeamRequest, Role, type TeamMembershipDto } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../applications/field-validation';
+import { IsDisplayText } from '../http/validation';
 
 export class TeamMembershipDoc implements TeamMembershipDto {
   @ApiProperty({ format: 'uuid' }) teamId: string;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
+import { RateLimitModule } from '../http/rate-limit.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { PreviewsModule } from '../previews/previews.module';
 import { AccessModule } from '../access/access.module';
@@ -8,7 +8,7 @@ import { WebhooksService } from './webhooks.service';
 
 /** Provider webhooks: per-application secrets, the public receiving endpoints and the delivery log. */
 @Module({
-  imports: [AuthModule, AccessModule, DeploymentsModule, PreviewsModule],
+  imports: [AccessModule, RateLimitModule, DeploymentsModule, PreviewsModule],
   controllers: [ApplicationWebhookController, WebhooksController],
   providers: [WebhooksService],
 })
