@@ -7,7 +7,16 @@ import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { withDatabaseName } from './database-url';
-import { ApplicationEntity, EnvironmentEntity, ProjectEntity, ServerEntity, SshKeyEntity, TeamEntity } from './entities';
+import {
+  ApplicationEntity,
+  CommandRunEntity,
+  DeploymentEntity,
+  EnvironmentEntity,
+  ProjectEntity,
+  ServerEntity,
+  SshKeyEntity,
+  TeamEntity,
+} from './entities';
 import { runMigrationsWithLock } from './migrate';
 
 /**
@@ -151,4 +160,43 @@ export async function seedApplication(
     memoryLimitMb: null,
     ...application,
   });
+}
+
+/** A deployment of the application, `queued` by a manual trigger of Olive's unless `deployment` says otherwise; its row. */
+export async function seedDeployment(
+  db: DataSource | EntityManager,
+  of: { teamId: string; applicationId: string },
+  deployment: Partial<DeploymentEntity> = {},
+): Promise<DeploymentEntity> {
+  return db.getRepository(DeploymentEntity).save({
+    teamId: of.teamId,
+    applicationId: of.applicationId,
+    status: 'queued' as const,
+    trigger: 'manual' as const,
+    step: 'queued' as const,
+    actorName: 'Olive',
+    ...deployment,
+  });
+}
+
+/** A command run on the seeded server, `queued` by Olive with no output yet unless `run` says otherwise; its id. */
+export async function seedCommandRun(
+  db: DataSource | EntityManager,
+  team: Pick<SeededTeam, 'teamId' | 'serverId'>,
+  run: Partial<CommandRunEntity> = {},
+): Promise<string> {
+  const row = await db.getRepository(CommandRunEntity).save({
+    teamId: team.teamId,
+    serverId: team.serverId,
+    userId: null,
+    tokenId: null,
+    actorName: 'Olive',
+    command: 'uptime',
+    timeoutSeconds: 300,
+    status: 'queued' as const,
+    output: '',
+    outputTruncated: false,
+    ...run,
+  });
+  return row.id;
 }

@@ -1,69 +1,43 @@
 import { type CommandRunLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
-import { CommandRunEntity, buildDataSourceOptions } from '@zpanel/database';
-import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
-import { seedTeamWithServer } from '@zpanel/database/testing';
+import { type CommandRunEntity, CommandRunsRepository, teamScope } from '@zpanel/database';
+import { type LiveStreams, bullConnection } from '@zpanel/queue';
+import { seedCommandRun, seedTeamWithServer } from '@zpanel/database/testing';
 import { waitFor } from '@zpanel/testing';
 import { Queue, Worker } from 'bullmq';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { type WorkerStores, openWorkerStores, queueProducer } from '../worker-stores.testing';
 import { CommandRunsReaperHandler, WORKER_STOPPED_REASON } from './command-runs-reaper.handler';
 
 describe(CommandRunsReaperHandler.name, () => {
   const config = loadConfig(process.env);
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let live: LiveStreams;
   let queue: Queue;
   let reaper: CommandRunsReaperHandler;
   let teamId: string;
   let serverId: string;
 
-  const runs = () => dataSource.getRepository(CommandRunEntity);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
-  const addRun = async (overrides: Partial<CommandRunEntity>) =>
-    (
-      await runs().save({
-        teamId,
-        serverId,
-        userId: null,
-        tokenId: null,
-        actorName: 'Olive',
-        command: 'uptime',
-        timeoutSeconds: 300,
-        status: 'queued' as const,
-        output: '',
-        outputTruncated: false,
-        ...overrides,
-      })
-    ).id;
-  const reload = (id: string) => runs().findOneByOrFail({ id });
+  const addRun = (overrides: Partial<CommandRunEntity>) => seedCommandRun(dataSource, { teamId, serverId }, overrides);
+  const reload = (id: string) => new CommandRunsRepository(dataSource.manager).get(teamScope(teamId), id);
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'reaper-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'reaper-test');
-    redis.on('error', () => undefined);
-    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
-    live = new LiveStreams(redis, config);
+    stores = await openWorkerStores(config, 'reaper-test');
+    ({ dataSource, live } = stores);
     queue = new Queue(QueueName.ServerCommands, bullConnection(config));
-    // The real queue under the run's prefix; only what the reaper uses of the producer.
-    const producer = {
-      queue: () => queue,
-      enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
-    } as unknown as JobProducer;
-    reaper = new CommandRunsReaperHandler(dataSource, producer, live, createLogger({ level: 'silent', name: 'test' }), config);
+    reaper = new CommandRunsReaperHandler(dataSource, queueProducer(queue), live, createLogger({ level: 'silent', name: 'test' }), config);
     ({ teamId, serverId } = await seedTeamWithServer(dataSource, { team: 'reaper', server: { name: 'reaped', status: 'ready' } }));
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });
-    await runs().delete({ teamId });
+    await dataSource.query(`DELETE FROM "command_runs" WHERE "team_id" = $1`, [teamId]);
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('fails running runs silent for over a minute, tells their live topic, and leaves beating ones alone', async () => {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { COMMAND_OUTPUT_CAP_BYTES, COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { CommandRunEntity, CommandRunsRepository, ServerEntity, buildDataSourceOptions, commandOutputAad } from '@zpanel/database';
-import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
-import { seedTeamWithServer } from '@zpanel/database/testing';
+import { type CommandRunEntity, CommandRunsRepository, ServerEntity, commandOutputAad, teamScope } from '@zpanel/database';
+import { type JobContext, type LiveStreams } from '@zpanel/queue';
+import { seedCommandRun, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
 import { ServerCommandHandler } from './server-command.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -31,8 +31,8 @@ describe(ServerCommandHandler.name, () => {
   const config = loadConfig(process.env);
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let live: LiveStreams;
   let pool: WorkerSshPool;
   let handler: ServerCommandHandler;
@@ -40,26 +40,12 @@ describe(ServerCommandHandler.name, () => {
   let serverId: string;
 
   const context = (signal: AbortSignal = new AbortController().signal): JobContext => ({ jobId: 'job', attempt: 1, signal });
-  const runs = () => dataSource.getRepository(CommandRunEntity);
-  const addRun = async (command: string, overrides: Partial<CommandRunEntity> = {}) =>
-    (
-      await runs().save({
-        teamId,
-        serverId,
-        userId: null,
-        tokenId: null,
-        actorName: 'Olive',
-        command,
-        timeoutSeconds: 300,
-        status: 'queued' as const,
-        output: '',
-        outputTruncated: false,
-        ...overrides,
-      })
-    ).id;
+  const runs = () => new CommandRunsRepository(dataSource.manager);
+  const addRun = (command: string, overrides: Partial<CommandRunEntity> = {}) =>
+    seedCommandRun(dataSource, { teamId, serverId }, { command, ...overrides });
   /** The run with its output opened, as the API shows it; the stored column is checked sealed on the way. */
   const reload = async (id: string) => {
-    const row = await runs().findOneByOrFail({ id });
+    const row = await runs().get(teamScope(teamId), id);
     if (row.output === '') return row;
     expect(row.output).toMatch(/^v1\./);
     return { ...row, output: box.open(row.output, commandOutputAad(id)) };
@@ -72,16 +58,12 @@ describe(ServerCommandHandler.name, () => {
       .join('');
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'command-runs-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'command-runs-test');
-    redis.on('error', () => undefined);
-    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
-    live = new LiveStreams(redis, config);
+    stores = await openWorkerStores(config, 'command-runs-test');
+    ({ dataSource, live } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(
       dataSource,
-      new CommandRunsRepository(dataSource.manager),
+      runs(),
       serverTargetsOver(dataSource, box),
       pool,
       live,
@@ -101,8 +83,7 @@ describe(ServerCommandHandler.name, () => {
   });
   afterAll(async () => {
     pool.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('streams stdout and stderr live, stores them with the exit code, and ends the topic with the outcome', async () => {
@@ -157,7 +138,7 @@ describe(ServerCommandHandler.name, () => {
     const done = handler.handle({ runId: id }, context());
     await waitFor(async () => ((await liveOutput(id)) === 'started\n' ? true : undefined), 10_000, 'the command to start');
     expect(running(`sleep ${duration}`)).toBe(true);
-    await runs().update({ id }, { cancelRequestedAt: new Date() });
+    await dataSource.query(`UPDATE "command_runs" SET "cancel_requested_at" = now() WHERE "id" = $1`, [id]);
     expect(await done).toEqual({ ran: true, status: 'cancelled' });
     expect(await reload(id)).toMatchObject({ status: 'cancelled', exitCode: null, output: 'started\n' });
     expect(running(`sleep ${duration}`)).toBe(false);

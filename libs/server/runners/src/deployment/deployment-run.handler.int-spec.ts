@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { type AppConfig, SecretBox, createLogger, generateSshKeyPair, loadConfig, quoteShellArg, zpanelDockerNames } from '@zpanel/core';
+import { createLogger, generateSshKeyPair, loadConfig, quoteShellArg } from '@zpanel/core';
 import {
   ApplicationEntity,
   ApplicationsRepository,
@@ -14,24 +14,39 @@ import {
   EnvVarEntity,
   EnvVarsRepository,
   SshKeysRepository,
-  buildDataSourceOptions,
   envVarAad,
   gitTokenAad,
-  sshKeyAad,
   teamScope,
 } from '@zpanel/database';
-import { type SeededEnvironment, type SeededTeam, seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
-import { type JobContext, LiveStreams, createRedisClient } from '@zpanel/queue';
+import {
+  type SeededEnvironment,
+  type SeededTeam,
+  seedApplication,
+  seedDeployment,
+  seedEnvironment,
+  seedTeamWithServer,
+} from '@zpanel/database/testing';
+import { type JobContext, type LiveStreams } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
-import { type GitFixture, createGitFixture, dockerCli, removeDockerNamespace, testSshArgv, testSshTarget, waitFor } from '@zpanel/testing';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import {
+  type GitFixture,
+  createGitFixture,
+  dockerCli,
+  removeDockerNamespace,
+  testServerAddress,
+  testServerKey,
+  testSshArgv,
+  testSshTarget,
+  waitFor,
+} from '@zpanel/testing';
+import type { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
+import { type WorkerStores, namespacedTestConfig, openWorkerStores } from '../worker-stores.testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 /** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
@@ -51,14 +66,10 @@ const appFiles = (version: string) => ({
 });
 
 describe(DeploymentRunHandler.name, () => {
-  const base = loadConfig(process.env);
-  const namespace = `zt-${randomBytes(3).toString('hex')}`;
-  const config: AppConfig = { ...base, docker: { namespace } };
-  const names = zpanelDockerNames(namespace);
-  const box = new SecretBox(config.security.secretKey);
+  const { config, namespace, names, box } = namespacedTestConfig();
   const ssh = testSshTarget();
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let live: LiveStreams;
   let pool: WorkerSshPool;
   let handler: DeploymentRunHandler;
@@ -101,7 +112,7 @@ describe(DeploymentRunHandler.name, () => {
       serverTargets,
       pool,
       new DeploymentEvents(dataSource, live, config, logger),
-      new BuildSlots(redis, config),
+      new BuildSlots(stores.redis, config),
       config,
       box,
       'test-worker',
@@ -115,17 +126,7 @@ describe(DeploymentRunHandler.name, () => {
   }
 
   async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
-    const row = await deployments().save({
-      teamId,
-      applicationId,
-      status: 'queued' as const,
-      trigger: 'manual' as const,
-      step: 'queued' as const,
-      actorName: 'Olive',
-      userId: null,
-      tokenId: null,
-      ...overrides,
-    });
+    const row = await seedDeployment(dataSource, { teamId, applicationId }, { userId: null, tokenId: null, ...overrides });
     await handler.handle({ deploymentId: row.id }, context());
     return deployments().findOneByOrFail({ id: row.id });
   }
@@ -171,12 +172,8 @@ describe(DeploymentRunHandler.name, () => {
     );
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'deployments-test');
-    redis.on('error', () => undefined);
-    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
-    live = new LiveStreams(redis, config);
+    stores = await openWorkerStores(config, 'deployments-test');
+    ({ dataSource, live } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = serverTargetsOver(dataSource, box);
     handler = handlerWith(targets);
@@ -185,8 +182,8 @@ describe(DeploymentRunHandler.name, () => {
 
     const team = await seedTeamWithServer(dataSource, {
       team: 'deployments',
-      server: { name: 'deploy', host: ssh.host, port: ssh.port, user: ssh.username, status: 'ready' },
-      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
+      server: { ...testServerAddress(), name: 'deploy', status: 'ready' },
+      privateKey: testServerKey(box),
     });
     workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
     ({ teamId, serverId, environmentId, keyId } = workspace);
@@ -198,8 +195,7 @@ describe(DeploymentRunHandler.name, () => {
     removeDockerNamespace(namespace);
     await repo.close();
     pool.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('deploys from git, redeploys a change, rolls back without a build, and keeps serving when a health check fails', async () => {
@@ -393,23 +389,9 @@ describe(DeploymentRunHandler.name, () => {
 
   it('waits while another deployment of the application runs, and skips one that is no longer queued', async () => {
     const app = await addApplication('waiter', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
-    const running = await deployments().save({
-      teamId,
-      applicationId: app.id,
-      status: 'running' as const,
-      trigger: 'manual' as const,
-      step: 'build' as const,
-      actorName: 'x',
-      heartbeatAt: new Date(),
-    });
-    const waiting = await deployments().save({
-      teamId,
-      applicationId: app.id,
-      status: 'queued' as const,
-      trigger: 'manual' as const,
-      step: 'queued' as const,
-      actorName: 'x',
-    });
+    const of = { teamId, applicationId: app.id };
+    const running = await seedDeployment(dataSource, of, { status: 'running', step: 'build', actorName: 'x', heartbeatAt: new Date() });
+    const waiting = await seedDeployment(dataSource, of, { actorName: 'x' });
     const outcome = handler.handle({ deploymentId: waiting.id }, context());
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await deployments().findOneByOrFail({ id: waiting.id })).status).toBe('queued');
@@ -424,14 +406,7 @@ describe(DeploymentRunHandler.name, () => {
     const failing = handlerWith(failingTargets);
     failing.timings = handler.timings;
     const run = async () => {
-      const row = await deployments().save({
-        teamId,
-        applicationId: app.id,
-        status: 'queued' as const,
-        trigger: 'manual' as const,
-        step: 'queued' as const,
-        actorName: 'Olive',
-      });
+      const row = await seedDeployment(dataSource, { teamId, applicationId: app.id });
       await failing.handle({ deploymentId: row.id }, context());
       return { row: await deployments().findOneByOrFail({ id: row.id }), log: (await logOf(row.id)).map((l) => l.line).join('\n') };
     };
@@ -596,16 +571,11 @@ describe(DeploymentRunHandler.name, () => {
     const app = await addApplication('deleted-mid-deploy', {
       healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 },
     });
-    const row = await deployments().save({
-      teamId,
-      applicationId: app.id,
-      status: 'queued' as const,
-      trigger: 'webhook' as const,
-      step: 'queued' as const,
-      actorName: 'GitHub webhook',
-      userId: null,
-      tokenId: null,
-    });
+    const row = await seedDeployment(
+      dataSource,
+      { teamId, applicationId: app.id },
+      { trigger: 'webhook', actorName: 'GitHub webhook', userId: null, tokenId: null },
+    );
     const running = handler.handle({ deploymentId: row.id }, context());
     await waitFor(
       async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined),

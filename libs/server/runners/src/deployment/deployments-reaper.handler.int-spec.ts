@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
-import { type AppConfig, SecretBox, createLogger, loadConfig, zpanelDockerNames } from '@zpanel/core';
-import { type ApplicationEntity, ApplicationsRepository, DeploymentEntity, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
-import { type JobProducer, LiveStreams, bullConnection, createRedisClient } from '@zpanel/queue';
-import { seedApplication, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
-import { dockerCli, testSshTarget, waitFor } from '@zpanel/testing';
+import { createLogger, loadConfig } from '@zpanel/core';
+import { type ApplicationEntity, ApplicationsRepository, type DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
+import { type LiveStreams, bullConnection } from '@zpanel/queue';
+import { seedApplication, seedDeployment, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
+import { dockerCli, testServerAddress, testServerKey } from '@zpanel/testing';
 import { Queue } from 'bullmq';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { type WorkerStores, namespacedTestConfig, openWorkerStores, queueProducer } from '../worker-stores.testing';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
@@ -17,14 +15,9 @@ import { DEPLOYMENT_RUNS, RunLease, RunLeaseStore } from '../run-lease';
 import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from './deployments-reaper.handler';
 
 describe(DeploymentsReaperHandler.name, () => {
-  const base = loadConfig(process.env);
-  const namespace = `zt-${randomBytes(3).toString('hex')}`;
-  const config: AppConfig = { ...base, docker: { namespace } };
-  const names = zpanelDockerNames(namespace);
-  const box = new SecretBox(config.security.secretKey);
-  const ssh = testSshTarget();
+  const { config, namespace, names, box } = namespacedTestConfig();
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let live: LiveStreams;
   let queue: Queue;
   let pool: WorkerSshPool;
@@ -33,52 +26,33 @@ describe(DeploymentsReaperHandler.name, () => {
   let app: ApplicationEntity;
   let otherApp: ApplicationEntity;
 
-  const deployments = () => dataSource.getRepository(DeploymentEntity);
+  const reload = (id: string) => new DeploymentsRepository(dataSource.manager).get(teamScope(teamId), id);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
-  const add = async (overrides: Partial<DeploymentEntity>) =>
-    (
-      await deployments().save({
-        teamId,
-        applicationId: app.id,
-        status: 'queued' as const,
-        trigger: 'manual' as const,
-        step: 'queued' as const,
-        actorName: 'Olive',
-        ...overrides,
-      })
-    ).id;
+  const add = async (overrides: Partial<DeploymentEntity>) => (await seedDeployment(dataSource, { teamId, applicationId: app.id }, overrides)).id;
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'deployments-reaper-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'deployments-reaper-test');
-    redis.on('error', () => undefined);
-    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
-    live = new LiveStreams(redis, config);
+    stores = await openWorkerStores(config, 'deployments-reaper-test');
+    ({ dataSource, live } = stores);
     queue = new Queue(QueueName.Deployments, bullConnection(config));
-    const producer = {
-      queue: () => queue,
-      enqueue: async (name: string, payload: unknown, options: object) => (await queue.add(name, payload, options)).id as string,
-    } as unknown as JobProducer;
     pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
     const targets = serverTargetsOver(dataSource, box);
     reaper = new DeploymentsReaperHandler(
       dataSource,
       new ApplicationsRepository(dataSource.manager),
-      producer,
+      queueProducer(queue),
       new DeploymentEvents(dataSource, live, config, logger),
       targets,
       pool,
-      new BuildSlots(redis, config),
+      new BuildSlots(stores.redis, config),
       config,
       logger,
     );
 
     const team = await seedTeamWithServer(dataSource, {
       team: 'reaper',
-      server: { name: 's', host: ssh.host, port: ssh.port, user: ssh.username, status: 'ready' },
-      privateKey: (id) => box.seal(readFileSync(ssh.privateKeyPath, 'utf8'), sshKeyAad(id)),
+      server: { ...testServerAddress(), name: 's', status: 'ready' },
+      privateKey: testServerKey(box),
     });
     const workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
     teamId = workspace.teamId;
@@ -95,8 +69,7 @@ describe(DeploymentsReaperHandler.name, () => {
     await queue.obliterate({ force: true });
     await queue.close();
     pool.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('fails a deployment whose worker went silent, removes its half-started container, logs and tells why', async () => {
@@ -117,12 +90,12 @@ describe(DeploymentsReaperHandler.name, () => {
 
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
 
-    expect(await deployments().findOneByOrFail({ id: lost })).toMatchObject({
+    expect(await reload(lost)).toMatchObject({
       status: 'failed',
       reason: WORKER_LOST_REASON,
       reasonCode: WORKER_LOST_CODE,
     });
-    expect(await deployments().findOneByOrFail({ id: beating })).toMatchObject({ status: 'running', reason: null });
+    expect(await reload(beating)).toMatchObject({ status: 'running', reason: null });
     expect(dockerCli('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
     const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as {
       seq: string;
@@ -153,17 +126,20 @@ describe(DeploymentsReaperHandler.name, () => {
     const next = await add({});
     expect(await lease('worker-a').claim(first)).toBe(true);
     // worker-a dies mid-build: its heartbeat stops just over a lease ago.
-    await deployments().update({ id: first }, { step: 'build', heartbeatAt: new Date(Date.now() - config.runs.leaseTtlMs - 2_000) });
+    await dataSource.query(`UPDATE "deployments" SET "step" = 'build', "heartbeat_at" = $2 WHERE "id" = $1`, [
+      first,
+      new Date(Date.now() - config.runs.leaseTtlMs - 2_000),
+    ]);
     expect(await lease('worker-b').claim(next)).toBe(false);
 
     expect(await reaper.handle({})).toEqual({ failed: 1, requeued: 0 });
 
-    expect(await deployments().findOneByOrFail({ id: first })).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON, workerId: 'worker-a' });
+    expect(await reload(first)).toMatchObject({ status: 'failed', reason: WORKER_LOST_REASON, workerId: 'worker-a' });
     expect(await lease('worker-b').claim(next)).toBe(true);
-    expect(await deployments().findOneByOrFail({ id: next })).toMatchObject({ status: 'running', workerId: 'worker-b' });
+    expect(await reload(next)).toMatchObject({ status: 'running', workerId: 'worker-b' });
     // worker-a comes back: its late finish changes nothing.
     expect(await lease('worker-a').finish(first, { status: 'success', step: 'done', reason: null })).toBe(false);
-    expect(await deployments().findOneByOrFail({ id: first })).toMatchObject({ status: 'failed' });
+    expect(await reload(first)).toMatchObject({ status: 'failed' });
   });
 
   it('leaves the container of a deployment lost after it was promoted: it is the one serving', async () => {
