@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Ability, type ApiTokenDto, type CreateApiTokenRequest, type CreatedApiTokenResponse } from '@zpanel/contracts';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsEnum, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../http/validation';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsEnum, IsISO8601, IsOptional } from 'class-validator';
+import { IsDisplayName } from '../http/validation';
 
 class CreatorDoc {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -35,11 +34,7 @@ export class ApiTokenPageDoc {
 
 export class CreateApiTokenDto implements CreateApiTokenRequest {
   @ApiProperty({ example: 'GitHub Actions deploy' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(100)
-  @IsDisplayText()
+  @IsDisplayName()
   name: string;
 
   @ApiProperty({ enum: Ability, isArray: true, example: [Ability.Read, Ability.Deploy] })

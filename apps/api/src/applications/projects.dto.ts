@@ -10,10 +10,8 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../http/validation';
+import { IsDisplayText, trim } from '../http/validation';
 import { IfPresent } from './field-validation';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ProjectDoc implements ProjectDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -12,9 +12,7 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../http/validation';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { IsDisplayName, IsDisplayText, trim } from '../http/validation';
 
 export class UserDtoDoc implements UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -36,11 +34,7 @@ export class CreateOwnerDto implements CreateOwnerRequest {
   email: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(100)
-  @IsDisplayText()
+  @IsDisplayName()
   name: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'correct horse battery staple' })

@@ -1,7 +1,8 @@
-import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, applyDecorators, type PipeTransform, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { ErrorCode, type FieldError } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { type ValidationArguments, type ValidationOptions, ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, type ValidationArguments, type ValidationOptions, MaxLength, ValidateBy } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`domains.0`). */
@@ -162,4 +163,14 @@ export function IsDisplayText(options: { multiline?: boolean } & ValidationOptio
     },
     options,
   );
+}
+
+/** For `@Transform`: a string is trimmed; anything else is left for the type check to refuse. */
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** A required display name (`name`): trimmed, non-empty one-line text of at most 100 characters. */
+export function IsDisplayName(): PropertyDecorator {
+  // Listed innermost first, the order the same decorators stacked on the property apply in, so
+  // class-validator reports their failures in the same order.
+  return applyDecorators(IsDisplayText(), MaxLength(100), IsNotEmpty({ message: 'name is required' }), IsString(), Transform(trim));
 }

@@ -12,12 +12,9 @@ import {
   REASON_CODES,
   type ReasonCode,
 } from '@zpanel/contracts';
-import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsServerHost } from './host-validation';
-import { IsDisplayText } from '../http/validation';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { IsDisplayName } from '../http/validation';
 
 export class SshKeyDoc implements SshKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -39,11 +36,7 @@ export class SshKeyPageDoc {
 
 export class CreateSshKeyDto implements CreateSshKeyRequest {
   @ApiProperty({ example: 'production servers' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(100)
-  @IsDisplayText()
+  @IsDisplayName()
   name: string;
 
   @ApiPropertyOptional({ description: 'OpenSSH or PEM private key without passphrase; omit to generate an ed25519 key. Never returned.' })

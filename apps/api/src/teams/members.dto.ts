@@ -14,9 +14,7 @@ import {
 } from '@zpanel/contracts';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../http/validation';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { IsDisplayName, trim } from '../http/validation';
 
 export class TeamMemberDoc implements TeamMemberDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
@@ -102,11 +100,7 @@ export class InvitationTokenDto implements AcceptInvitationRequest {
 
 export class RegisterWithInvitationDto extends InvitationTokenDto implements RegisterWithInvitationRequest {
   @ApiProperty({ example: 'Grace Hopper' })
-  @Transform(trim)
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(100)
-  @IsDisplayText()
+  @IsDisplayName()
   name: string;
 
   @ApiProperty()

@@ -1,8 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { type CreateTeamRequest, Role, type TeamMembershipDto } from '@zpanel/contracts';
-import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsDisplayText } from '../http/validation';
+import { IsDisplayName } from '../http/validation';
 
 export class TeamMembershipDoc implements TeamMembershipDto {
   @ApiProperty({ format: 'uuid' }) teamId: string;
@@ -13,11 +11,7 @@ export class TeamMembershipDoc implements TeamMembershipDto {
 
 export class CreateTeamDto implements CreateTeamRequest {
   @ApiProperty({ example: 'Acme staging' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @IsNotEmpty({ message: 'name is required' })
-  @MaxLength(100)
-  @IsDisplayText()
+  @IsDisplayName()
   name: string;
 }
 
