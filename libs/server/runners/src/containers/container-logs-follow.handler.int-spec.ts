@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ContainerLogLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { buildDataSourceOptions } from '@zpanel/database';
-import { LiveLeases, LiveStreams, createRedisClient } from '@zpanel/queue';
+import { LiveLeases, type LiveStreams } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { END_REASONS } from './container-log-follower';
 import { ContainerLogsFollowHandler } from './container-logs-follow.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
 
 const IMAGE = 'zpanel-test/busybox:latest';
 const LOOP = 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.1; done';
@@ -22,8 +21,8 @@ describe(ContainerLogsFollowHandler.name, () => {
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
   const run = process.env[TEST_VARS.runId] ?? randomUUID().slice(0, 8);
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let pool: WorkerSshPool;
   let streams: LiveStreams;
   let leases: LiveLeases;
@@ -63,13 +62,10 @@ describe(ContainerLogsFollowHandler.name, () => {
   };
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'follow-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'follow-test');
-    await waitFor(async () => ((await redis.ping().catch(() => undefined)) === 'PONG' ? true : undefined), 5_000, 'redis');
+    stores = await openWorkerStores(config, 'follow-test');
+    ({ dataSource, live: streams } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
-    streams = new LiveStreams(redis, config);
-    leases = new LiveLeases(redis, config);
+    leases = new LiveLeases(stores.redis, config);
     handler = new ContainerLogsFollowHandler(
       serverTargetsOver(dataSource, box),
       pool,
@@ -94,8 +90,7 @@ describe(ContainerLogsFollowHandler.name, () => {
       releaseDocker(docker);
       testPool.close();
       pool.close();
-      redis.disconnect();
-      await dataSource.destroy();
+      await stores.close();
     }
   });
 

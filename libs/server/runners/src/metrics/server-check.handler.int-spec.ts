@@ -6,28 +6,27 @@ import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import {
   AlertEventEntity,
   AlertEventsRepository,
-  AlertRuleEntity,
+  type AlertRuleFields,
   AlertRulesRepository,
-  ServerEntity,
+  type ServerEntity,
   ServerMetricEntity,
   ServerMetricsRepository,
   ServersRepository,
-  buildDataSourceOptions,
   teamScope,
 } from '@zpanel/database';
-import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
+import { type JobProducer, type LiveStreams } from '@zpanel/queue';
 import { type ServerSample, SshConnection } from '@zpanel/remote';
 import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
-import type Redis from 'ioredis';
-import { DataSource, IsNull } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ServerAlerts } from './server-alerts';
 import { ServerCheckHandler } from './server-check.handler';
 import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
+import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
@@ -38,8 +37,8 @@ describe(ServerCheckHandler.name, () => {
   const run = process.env[TEST_VARS.runId] as string;
   const containerName = `zp-check-${run}`;
   const logger = createLogger({ level: 'silent', name: 'test' });
+  let stores: WorkerStores;
   let dataSource: DataSource;
-  let redis: Redis;
   let streams: LiveStreams;
   let pool: WorkerSshPool;
   let live: ServerLiveEvents;
@@ -62,7 +61,7 @@ describe(ServerCheckHandler.name, () => {
   const checkHandler = (samplers: ServerSamplers) =>
     new ServerCheckHandler(
       dataSource,
-      new ServersRepository(dataSource.manager),
+      servers(),
       new ServerMetricsRepository(dataSource.manager),
       targets,
       samplers,
@@ -79,17 +78,16 @@ describe(ServerCheckHandler.name, () => {
     await new AlertRulesRepository(dataSource.manager).addDefaults(teamScope(teamId), id);
     return id;
   };
-  const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
+  const servers = () => new ServersRepository(dataSource.manager);
+  const reload = (id: string) => servers().get(teamScope(teamId), id);
   const samplesOf = (id: string) => dataSource.getRepository(ServerMetricEntity).find({ where: { serverId: id }, order: { ts: 'ASC' } });
   const events = async (topic: LiveTopic<'server' | 'team'>, type: ServerLiveEvent['type']) =>
     (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === type);
-  const openAlerts = (serverId: string) => dataSource.getRepository(AlertEventEntity).findBy({ serverId, resolvedAt: IsNull() });
+  const openAlerts = (serverId: string) => new AlertEventsRepository(dataSource.manager).openOfServer(serverId);
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'check-test'));
-    await dataSource.initialize();
-    redis = createRedisClient(config, 'check-test');
-    streams = new LiveStreams(redis, config);
+    stores = await openWorkerStores(config, 'check-test');
+    ({ dataSource, live: streams } = stores);
     live = new ServerLiveEvents(streams, logger);
     pool = new WorkerSshPool(loadConfig(process.env));
     targets = serverTargetsOver(dataSource, box);
@@ -127,8 +125,7 @@ describe(ServerCheckHandler.name, () => {
   afterAll(async () => {
     execFileSync('docker', ['rm', '-f', containerName], { stdio: 'ignore' });
     pool.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('samples the test server: reachable, plausible host figures, the running test container, stored and pushed live', async () => {
@@ -217,7 +214,7 @@ describe(ServerCheckHandler.name, () => {
     expect(pushedAlerts).toEqual([expect.objectContaining({ id: alert.id, state: 'open' })]);
 
     // The server answers again (here: its port is fixed).
-    await dataSource.getRepository(ServerEntity).update({ id }, { port: ssh.port });
+    await servers().change(teamScope(teamId), id, { port: ssh.port });
     const queuedBefore = queued.length;
     expect(await handler.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
     // Routes changed during the outage reach the proxy now.
@@ -304,21 +301,21 @@ describe(ServerCheckHandler.name, () => {
 
     it('resolves an open alert when its rule is turned off or changed so the figure is fine', async () => {
       const id = await addServer();
-      const rule = await dataSource
-        .getRepository(AlertRuleEntity)
-        .save({ serverId: id, teamId, metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true });
+      const rules = new AlertRulesRepository(dataSource.manager);
+      const cpu: AlertRuleFields = { metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true };
+      const rule = await rules.add(teamScope(teamId), id, cpu);
       const checks = withSampler(new FakeServerSampler(aServerSample({ cpuPercent: 3 })));
       await checks.handle({ serverId: id });
       expect((await openAlerts(id)).map((a) => a.ruleId)).toEqual([rule.id]);
 
-      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { operator: '>', threshold: 100 });
+      await rules.change(teamScope(teamId), rule.id, { ...cpu, operator: '>', threshold: 100 });
       await checks.handle({ serverId: id });
       expect(await openAlerts(id)).toEqual([]);
 
-      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { operator: '>=', threshold: 0 });
+      await rules.change(teamScope(teamId), rule.id, cpu);
       await checks.handle({ serverId: id });
       expect(await openAlerts(id)).toHaveLength(1);
-      await dataSource.getRepository(AlertRuleEntity).update({ id: rule.id }, { enabled: false });
+      await rules.change(teamScope(teamId), rule.id, { ...cpu, enabled: false });
       await checks.handle({ serverId: id });
       expect(await openAlerts(id)).toEqual([]);
     });

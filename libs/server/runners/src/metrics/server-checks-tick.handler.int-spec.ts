@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { JobName, type JobPayload } from '@zpanel/contracts';
 import { loadConfig } from '@zpanel/core';
-import { ServerEntity, ServersRepository, buildDataSourceOptions } from '@zpanel/database';
+import { ServerEntity, ServersRepository, buildDataSourceOptions, teamScope } from '@zpanel/database';
 import type { JobProducer } from '@zpanel/queue';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import type { JobsOptions } from 'bullmq';
@@ -21,7 +21,8 @@ describe(ServerChecksTickHandler.name, () => {
       return options.jobId ?? '';
     },
   } as unknown as JobProducer;
-  const tick = () => new ServerChecksTickHandler(new ServersRepository(dataSource.manager), producer, config);
+  const servers = () => new ServersRepository(dataSource.manager);
+  const tick = () => new ServerChecksTickHandler(servers(), producer, config);
 
   const addServer = (overrides: Partial<ServerEntity>) =>
     seedServer(dataSource, team, { name: `t-${randomUUID().slice(0, 8)}`, status: 'ready', hostKeyFingerprint: 'SHA256:x', ...overrides });
@@ -62,9 +63,10 @@ describe(ServerChecksTickHandler.name, () => {
     expect(wait(ids[2])).toBeLessThanOrEqual(5);
 
     // Due again once its time has come, or will have come before the next tick (5 s on).
-    await dataSource.getRepository(ServerEntity).update({ id: ids[2] }, { nextCheckAt: new Date(Date.now() - 1_000) });
-    await dataSource.getRepository(ServerEntity).update({ id: ids[1] }, { nextCheckAt: new Date(Date.now() + 2_000) });
-    await dataSource.getRepository(ServerEntity).update({ id: ids[0] }, { nextCheckAt: new Date(Date.now() + 4_000) });
+    const dueIn = (id: string, ms: number) => servers().change(teamScope(team.teamId), id, { nextCheckAt: new Date(Date.now() + ms) });
+    await dueIn(ids[2], -1_000);
+    await dueIn(ids[1], 2_000);
+    await dueIn(ids[0], 4_000);
     await tick().handle();
     expect(
       mine(ids)

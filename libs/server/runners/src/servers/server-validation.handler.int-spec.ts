@@ -2,28 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
-import { ServerEntity, ServersRepository, buildDataSourceOptions, sshKeyAad } from '@zpanel/database';
+import { ServerEntity, ServersRepository, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
-import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue';
+import { type JobProducer, type LiveStreams } from '@zpanel/queue';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
-import type Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
 import { serverTargetsOver } from './server-targets.testing';
 import { WorkerSshPool } from './ssh-pool.provider';
+import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
 
 describe(ServerValidationHandler.name, () => {
   const config = loadConfig(process.env);
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
+  let stores: WorkerStores;
   let dataSource: DataSource;
   let pool: WorkerSshPool;
   let handler: ServerValidationHandler;
   let team: SeededTeam;
   let teamId: string;
-  let redis: Redis;
   let streams: LiveStreams;
   const statusEvents = async (topic: LiveTopic<'server' | 'team'>) =>
     (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
@@ -44,11 +44,9 @@ describe(ServerValidationHandler.name, () => {
     queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'validation-test'));
-    await dataSource.initialize();
+    stores = await openWorkerStores(config, 'validation-test');
+    ({ dataSource, live: streams } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
-    redis = createRedisClient(config, 'validation-test');
-    streams = new LiveStreams(redis, config);
     const logger = createLogger({ level: 'silent', name: 'test' });
     handler = new ServerValidationHandler(
       new ServersRepository(dataSource.manager),
@@ -65,8 +63,7 @@ describe(ServerValidationHandler.name, () => {
   beforeEach(() => dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
   afterAll(async () => {
     pool.close();
-    redis.disconnect();
-    await dataSource.destroy();
+    await stores.close();
   });
 
   it('validates the test server: pins its host key and records OS, Docker version and free disk', async () => {
