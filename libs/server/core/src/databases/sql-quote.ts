@@ -35,8 +35,10 @@ export function quotePgLiteral(value: string): string {
 /**
  * A MySQL / MariaDB string literal: `'` doubled. A backslash is refused: it is an escape character
  * unless the server runs with NO_BACKSLASH_ESCAPES, so no single spelling means the same in both modes.
+ * A carriage return is refused too: the mysql and mariadb clients drop it from the statements they read.
  */
 export function quoteMysqlLiteral(value: string): string {
   if (text(value, 'literal').includes('\\')) throw new SqlQuoteError('a MySQL literal cannot carry a backslash the same way in every SQL mode');
+  if (value.includes('\r')) throw new SqlQuoteError('a MySQL literal cannot carry a carriage return through the client');
   return `'${value.replace(/'/g, "''")}'`;
 }
