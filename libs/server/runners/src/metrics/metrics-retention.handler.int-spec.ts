@@ -34,8 +34,8 @@ describe(MetricsRetentionHandler.name, () => {
     load15: figures?.load ?? null,
     containers: figures ? [{ id: 'c', name: 'c', cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: null }] : [],
   });
-  const rows = (resolution: 'raw' | '1m') =>
-    dataSource.getRepository(ServerMetricEntity).find({ where: { serverId, resolution }, order: { ts: 'ASC' } });
+  const metrics = () => dataSource.getRepository(ServerMetricEntity);
+  const rows = (resolution: 'raw' | '1m') => metrics().find({ where: { serverId, resolution }, order: { ts: 'ASC' } });
 
   beforeAll(async () => {
     dataSource = new DataSource(buildDataSourceOptions(config.database.url, 'retention-test'));
@@ -47,7 +47,7 @@ describe(MetricsRetentionHandler.name, () => {
 
   it('folds raw samples older than 7 days into 1-minute averages of the reachable ones, and keeps the rest raw', async () => {
     const minute = (offsetMinutes: number, second: number) => new Date(Date.UTC(2026, 2, 13, 11, 50 + offsetMinutes, second));
-    await dataSource.getRepository(ServerMetricEntity).insert([
+    await metrics().insert([
       // 11:50: three reachable samples and one unreachable.
       sample(minute(0, 0), { cpu: 10, memory: 100, load: 1 }),
       sample(minute(0, 15), { cpu: 20, memory: 200, load: 2 }),
@@ -100,12 +100,10 @@ describe(MetricsRetentionHandler.name, () => {
 
   it('never counts a sample twice: a minute already folded is left as it is', async () => {
     const ts = new Date(Date.UTC(2026, 2, 13, 11, 40, 0));
-    await dataSource
-      .getRepository(ServerMetricEntity)
-      .insert([
-        { ...sample(ts, { cpu: 50, memory: 50, load: 5 }), resolution: '1m', containers: [] },
-        sample(new Date(ts.getTime() + 5_000), { cpu: 0, memory: 0, load: 0 }),
-      ]);
+    await metrics().insert([
+      { ...sample(ts, { cpu: 50, memory: 50, load: 5 }), resolution: '1m', containers: [] },
+      sample(new Date(ts.getTime() + 5_000), { cpu: 0, memory: 0, load: 0 }),
+    ]);
     await handler.run(now);
     const folded = (await rows('1m')).find((m) => m.ts.getTime() === ts.getTime());
     expect(folded).toMatchObject({ cpuPercent: 50, load1: 5 });
@@ -114,7 +112,7 @@ describe(MetricsRetentionHandler.name, () => {
 
   it('deletes 1-minute averages older than 30 days', async () => {
     const old = new Date(now.getTime() - 31 * DAY);
-    await dataSource.getRepository(ServerMetricEntity).insert({ ...sample(old, { cpu: 1, memory: 1, load: 1 }), resolution: '1m', containers: [] });
+    await metrics().insert({ ...sample(old, { cpu: 1, memory: 1, load: 1 }), resolution: '1m', containers: [] });
     const result = await handler.run(now);
     expect(result.deletedMinute).toBe(1);
     expect((await rows('1m')).every((m) => m.ts.getTime() >= now.getTime() - 30 * DAY)).toBe(true);

@@ -80,7 +80,8 @@ describe(ServerCheckHandler.name, () => {
   };
   const servers = () => new ServersRepository(dataSource.manager);
   const reload = (id: string) => servers().get(teamScope(teamId), id);
-  const samplesOf = (id: string) => dataSource.getRepository(ServerMetricEntity).find({ where: { serverId: id }, order: { ts: 'ASC' } });
+  const metrics = () => dataSource.getRepository(ServerMetricEntity);
+  const samplesOf = (id: string) => metrics().find({ where: { serverId: id }, order: { ts: 'ASC' } });
   const events = async (topic: LiveTopic<'server' | 'team'>, type: ServerLiveEvent['type']) =>
     (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === type);
   const openAlerts = (serverId: string) => new AlertEventsRepository(dataSource.manager).openOfServer(serverId);
@@ -285,15 +286,13 @@ describe(ServerCheckHandler.name, () => {
         memoryTotalBytes: String(100 * 1024 ** 2),
         containers: [],
       }));
-      await dataSource.getRepository(ServerMetricEntity).insert(history);
+      await metrics().insert(history);
       const hot = withSampler(new FakeServerSampler(percentSample(95)));
       await hot.handle({ serverId: id });
       expect(await openAlerts(id)).toEqual([]);
 
       // Had it been above since 5 minutes ago, the same check opens it.
-      await dataSource
-        .getRepository(ServerMetricEntity)
-        .update({ serverId: id, ts: history[0].ts }, { memoryUsedBytes: String(95 * 1024 ** 2), ts: new Date(now - 300_000) });
+      await metrics().update({ serverId: id, ts: history[0].ts }, { memoryUsedBytes: String(95 * 1024 ** 2), ts: new Date(now - 300_000) });
       await hot.handle({ serverId: id });
       const [open] = await openAlerts(id);
       expect(open).toMatchObject({ metric: 'memory', message: expect.stringMatching(/^Memory 95 % > 90 % for 5 min on s-/) });

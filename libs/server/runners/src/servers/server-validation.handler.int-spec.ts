@@ -31,6 +31,18 @@ describe(ServerValidationHandler.name, () => {
   const addServer = (overrides: Partial<ServerEntity> = {}, of = team) =>
     seedServer(dataSource, of, { ...testServerAddress(), status: 'pending', ...overrides });
   const targets = () => serverTargetsOver(dataSource, box);
+  /** The handler as the worker wires it, reaching servers through `sshPool`. */
+  const handlerOver = (sshPool: WorkerSshPool) => {
+    const logger = createLogger({ level: 'silent', name: 'test' });
+    return new ServerValidationHandler(
+      new ServersRepository(dataSource.manager),
+      targets(),
+      logger,
+      sshPool,
+      new ServerLiveEvents(streams, logger),
+      producer,
+    );
+  };
   const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
   /** Jobs the validation queued (recorded, not run). */
   const queued: { name: string; payload: unknown; jobId?: string }[] = [];
@@ -47,15 +59,7 @@ describe(ServerValidationHandler.name, () => {
     stores = await openWorkerStores(config, 'validation-test');
     ({ dataSource, live: streams } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
-    const logger = createLogger({ level: 'silent', name: 'test' });
-    handler = new ServerValidationHandler(
-      new ServersRepository(dataSource.manager),
-      targets(),
-      logger,
-      pool,
-      new ServerLiveEvents(streams, logger),
-      producer,
-    );
+    handler = handlerOver(pool);
     team = await seedTeamWithServer(dataSource, { team: 'validation', privateKey: testServerKey(box) });
     teamId = team.teamId;
   });
@@ -112,15 +116,7 @@ describe(ServerValidationHandler.name, () => {
     // The same sshd by a name that resolves to loopback, with loopback refused for servers: refused
     // at connect time on the resolved address (the name passed any check made when it was saved).
     const strict = new WorkerSshPool({ network: { ...config.network, allowedCidrs: [], serverDeniedCidrs: ['127.0.0.0/8', '::1/128'] } });
-    const logger = createLogger({ level: 'silent', name: 'test' });
-    const strictHandler = new ServerValidationHandler(
-      new ServersRepository(dataSource.manager),
-      targets(),
-      logger,
-      strict,
-      new ServerLiveEvents(streams, logger),
-      producer,
-    );
+    const strictHandler = handlerOver(strict);
     try {
       const named = await addServer({ host: 'localhost' });
       expect(await strictHandler.handle({ serverId: named })).toEqual({ status: 'unreachable' });
