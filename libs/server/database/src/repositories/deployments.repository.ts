@@ -2,6 +2,7 @@ import type { DeploymentLogLine, DeploymentLogStream, DeploymentStep } from '@zp
 import { type EntityTarget, In, IsNull, Not } from 'typeorm';
 import { DeploymentEntity } from '../entities';
 import { type PageWindow, TeamOwnedRepository } from './entity-repository';
+import { cancelRequest } from './run-rows';
 import type { TeamScope } from './team-scope';
 
 /** What a new deployment row says; the rest (status, step, times) the repository sets. */
@@ -63,22 +64,12 @@ export class DeploymentsRepository extends TeamOwnedRepository<DeploymentEntity>
     return this.page(team, window, { createdAt: 'DESC', id: 'DESC' }, { applicationId });
   }
 
-  /**
-   * Cancels a queued deployment at once and flags a running one, in one statement, so a deployment
-   * claimed meanwhile is flagged rather than marked cancelled behind its worker's back. Null when
-   * it already finished.
-   */
+  /** Cancels a queued deployment at once and flags a running one (see cancelRequest); null when it already finished. */
   async requestCancel(team: TeamScope, id: string): Promise<CancelRequested | null> {
     const result = await this.rows
       .createQueryBuilder()
       .update()
-      .set({
-        cancelRequestedAt: () => 'now()',
-        status: () => `CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END`,
-        finishedAt: () => `CASE WHEN status = 'queued' THEN now() ELSE finished_at END`,
-        reason: () => `CASE WHEN status = 'queued' THEN 'Cancelled before it started.' ELSE reason END`,
-        reasonCode: () => `CASE WHEN status = 'queued' THEN 'deployment.cancelled' ELSE reason_code END`,
-      })
+      .set(cancelRequest({ reason: ['reason', 'Cancelled before it started.'], reasonCode: ['reason_code', 'deployment.cancelled'] }))
       .where(`id = :id AND team_id = :teamId AND status IN ('queued', 'running')`, { id, teamId: team.teamId })
       // Property names: TypeORM drops a column name it does not know as a property, the raw row is keyed by column.
       .returning(['status', 'applicationId'])

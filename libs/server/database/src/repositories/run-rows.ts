@@ -11,6 +11,23 @@ export interface RunTable<E extends ObjectLiteral> {
 }
 
 /**
+ * The SET of a cancel request, made one conditional UPDATE by the caller's WHERE (the run's id and
+ * `status IN ('queued', 'running')`): a queued run is cancelled at once, with `verdict` (property:
+ * [column, words]) written only then; a running one is only flagged, for the worker running it to
+ * stop, so a run claimed meanwhile is never marked cancelled behind its worker's back.
+ */
+export function cancelRequest(verdict: Record<string, [column: string, words: string]>): Record<string, () => string> {
+  const ifQueued = (then: string, otherwise: string) => () => `CASE WHEN status = 'queued' THEN ${then} ELSE ${otherwise} END`;
+  const set: Record<string, () => string> = {
+    cancelRequestedAt: () => 'now()',
+    status: ifQueued(`'cancelled'`, 'status'),
+    finishedAt: ifQueued('now()', 'finished_at'),
+  };
+  for (const [property, [column, words]] of Object.entries(verdict)) set[property] = ifQueued(`'${words.replace(/'/g, "''")}'`, column);
+  return set;
+}
+
+/**
  * The lease columns of a table of runs (deployments, command runs), written alike for every kind:
  * claim, heartbeat, cancel check and finish. A worker's job names the run, so these go by id.
  */
