@@ -306,16 +306,11 @@ export class ApplicationsService {
         await this.assertClaimable(manager, team, { domains, previewDomain: row.previewDomain });
         await this.applications.in(manager).add(team, row);
         await this.domains.in(manager).add(team, row.id, domains);
-        await this.audit.record(
-          {
-            action: AuditAction.ApplicationCreated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'application', id: row.id },
-            metadata: { name: row.name, environmentId: row.environmentId, serverId: row.serverId },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ApplicationCreated,
+          target: { type: 'application', id: row.id },
+          metadata: { name: row.name, environmentId: row.environmentId, serverId: row.serverId },
+        });
         return row.id;
       });
     } catch (error) {
@@ -361,16 +356,11 @@ export class ApplicationsService {
         if (Object.keys(followedChanges).length > 0) await applications.changePreviewsOf(team, id, followedChanges);
         if (rehomed) await this.movePreviews(manager, team, id, rehomed);
         if (domains) await this.domains.in(manager).replaceOf(team, id, domains);
-        await this.audit.record(
-          {
-            action: AuditAction.ApplicationUpdated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'application', id },
-            metadata: { name: current.name, changed: Object.keys(sent(input)) },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ApplicationUpdated,
+          target: { type: 'application', id },
+          metadata: { name: current.name, changed: Object.keys(sent(input)) },
+        });
       });
     } catch (error) {
       const taken = violatedConstraint(error, PG_UNIQUE_VIOLATION);
@@ -420,26 +410,16 @@ export class ApplicationsService {
         fingerprint: pair.fingerprint,
       });
       await this.applications.in(manager).change(team, id, { deployKeyId: keyId, updatedAt: new Date() });
-      await this.audit.record(
-        {
-          action: AuditAction.SshKeyCreated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'ssh_key', id: keyId },
-          metadata: { name, fingerprint: pair.fingerprint, generated: true },
-        },
-        manager,
-      );
-      await this.audit.record(
-        {
-          action: AuditAction.ApplicationDeployKeyGenerated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'application', id },
-          metadata: { name: current.name, sshKeyId: keyId, fingerprint: pair.fingerprint, previousDeployKeyId: current.deployKeyId },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.SshKeyCreated,
+        target: { type: 'ssh_key', id: keyId },
+        metadata: { name, fingerprint: pair.fingerprint, generated: true },
+      });
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ApplicationDeployKeyGenerated,
+        target: { type: 'application', id },
+        metadata: { name: current.name, sshKeyId: keyId, fingerprint: pair.fingerprint, previousDeployKeyId: current.deployKeyId },
+      });
     });
     const key = await this.sshKeys.get(team, keyId);
     return {
@@ -462,16 +442,11 @@ export class ApplicationsService {
     const current = await this.applications.get(team, id);
     await this.dataSource.transaction(async (manager) => {
       await this.applications.in(manager).change(team, id, { gitHostKey: null, updatedAt: new Date() });
-      await this.audit.record(
-        {
-          action: AuditAction.ApplicationGitHostKeyForgotten,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'application', id },
-          metadata: { name: current.name, fingerprints: current.gitHostKey === null ? [] : knownHostsFingerprints(current.gitHostKey) },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ApplicationGitHostKeyForgotten,
+        target: { type: 'application', id },
+        metadata: { name: current.name, fingerprints: current.gitHostKey === null ? [] : knownHostsFingerprints(current.gitHostKey) },
+      });
     });
     return this.get(team, id);
   }
@@ -491,16 +466,11 @@ export class ApplicationsService {
     await this.dataSource.transaction(async (manager) => {
       await this.applications.in(manager).deleteOne(team, current.id);
       const preview = current.previewOfId ? { previewOf: current.previewOfId, pullRequest: current.previewNumber } : {};
-      await this.audit.record(
-        {
-          action: AuditAction.ApplicationDeleted,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'application', id: current.id },
-          metadata: { name: current.name, serverId: current.serverId, ...preview },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ApplicationDeleted,
+        target: { type: 'application', id: current.id },
+        metadata: { name: current.name, serverId: current.serverId, ...preview },
+      });
     });
     await this.syncProxy(current.serverId);
     for (const app of [current, ...previews]) {

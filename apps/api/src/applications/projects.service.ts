@@ -64,16 +64,11 @@ export class ProjectsService {
       this.dataSource.transaction(async (manager) => {
         const project = await this.projects.in(manager).add(team, { name: input.name, description: input.description ?? '' });
         await this.environments.in(manager).add(team, project.id, DEFAULT_ENVIRONMENT);
-        await this.audit.record(
-          {
-            action: AuditAction.ProjectCreated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'project', id: project.id },
-            metadata: { name: project.name },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ProjectCreated,
+          target: { type: 'project', id: project.id },
+          metadata: { name: project.name },
+        });
         return project.id;
       }),
     );
@@ -87,16 +82,11 @@ export class ProjectsService {
       await this.uniqueProjectName(() =>
         this.dataSource.transaction(async (manager) => {
           await this.projects.in(manager).change(team, id, changes);
-          await this.audit.record(
-            {
-              action: AuditAction.ProjectUpdated,
-              teamId: team.teamId,
-              actor: caller,
-              target: { type: 'project', id },
-              metadata: { changed: Object.keys(changes) },
-            },
-            manager,
-          );
+          await this.audit.recordInTeam(manager, team, caller, {
+            action: AuditAction.ProjectUpdated,
+            target: { type: 'project', id },
+            metadata: { changed: Object.keys(changes) },
+          });
         }),
       );
     }
@@ -114,16 +104,11 @@ export class ProjectsService {
       const applications = await this.applications.in(manager).countInProject(team, id);
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The project has ${applications} application(s): delete them first`);
       await projects.deleteOne(team, id);
-      await this.audit.record(
-        {
-          action: AuditAction.ProjectDeleted,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'project', id },
-          metadata: { name: project.name },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ProjectDeleted,
+        target: { type: 'project', id },
+        metadata: { name: project.name },
+      });
     });
   }
 
@@ -144,16 +129,11 @@ export class ProjectsService {
     try {
       row = await this.dataSource.transaction(async (manager) => {
         const created = await this.environments.in(manager).add(team, projectId, input.name);
-        await this.audit.record(
-          {
-            action: AuditAction.EnvironmentCreated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'environment', id: created.id },
-            metadata: { projectId, name: input.name },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.EnvironmentCreated,
+          target: { type: 'environment', id: created.id },
+          metadata: { projectId, name: input.name },
+        });
         return created;
       });
     } catch (error) {
@@ -180,16 +160,11 @@ export class ProjectsService {
         throw new AppException(ErrorCode.Conflict, 'A project keeps at least one environment: this is its last one');
       }
       await environments.deleteOne(team, id);
-      await this.audit.record(
-        {
-          action: AuditAction.EnvironmentDeleted,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'environment', id },
-          metadata: { projectId: environment.projectId, name: environment.name },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.EnvironmentDeleted,
+        target: { type: 'environment', id },
+        metadata: { projectId: environment.projectId, name: environment.name },
+      });
     });
   }
 

@@ -44,6 +44,16 @@ export class AuditService {
     });
   }
 
+  /** `record` of what `caller` changed in `team`, in the transaction of `manager` that makes the change. */
+  recordInTeam(
+    manager: EntityManager,
+    team: TeamScope,
+    caller: AuditRecord['actor'],
+    event: Pick<AuditRecord, 'action' | 'target' | 'metadata'>,
+  ): Promise<void> {
+    return this.record({ ...event, teamId: team.teamId, actor: caller }, manager);
+  }
+
   /** The team's events and its current members' account events, newest first (see `AuditEventsRepository.pageForTeam`). */
   async list(team: TeamScope, query: PageQuery & AuditEventQuery): Promise<Paginated<AuditEventDto>> {
     const window = pageWindow(query);

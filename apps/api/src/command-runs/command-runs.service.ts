@@ -83,16 +83,11 @@ export class CommandRunsService {
         output: '',
         outputTruncated: false,
       });
-      await this.audit.record(
-        {
-          action: AuditAction.ServerCommandRun,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'server', id: serverId },
-          metadata: { runId: saved.id, command: saved.command, timeoutSeconds: saved.timeoutSeconds },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ServerCommandRun,
+        target: { type: 'server', id: serverId },
+        metadata: { runId: saved.id, command: saved.command, timeoutSeconds: saved.timeoutSeconds },
+      });
       return saved;
     });
     try {
@@ -129,16 +124,11 @@ export class CommandRunsService {
         const current = await this.get(team, serverId, runId);
         throw new AppException(ErrorCode.Conflict, `The run already finished (${current.status})`);
       }
-      await this.audit.record(
-        {
-          action: AuditAction.ServerCommandCancelled,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'server', id: serverId },
-          metadata: { runId },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ServerCommandCancelled,
+        target: { type: 'server', id: serverId },
+        metadata: { runId },
+      });
       return row;
     });
     if (updated.status === 'cancelled') {

@@ -87,16 +87,11 @@ export class AlertRulesService {
     }
     const row = await this.dataSource.transaction(async (manager) => {
       const saved = await this.rules.in(manager).add(team, serverId, fields);
-      await this.audit.record(
-        {
-          action: AuditAction.AlertRuleCreated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'alert_rule', id: saved.id },
-          metadata: { serverId, ...fields },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.AlertRuleCreated,
+        target: { type: 'alert_rule', id: saved.id },
+        metadata: { serverId, ...fields },
+      });
       return saved;
     });
     return toDto(row);
@@ -109,16 +104,11 @@ export class AlertRulesService {
     const fields = settle({ ...current, ...sent }, sent.metric !== undefined && sent.threshold === undefined);
     await this.dataSource.transaction(async (manager) => {
       await this.rules.in(manager).change(team, ruleId, fields);
-      await this.audit.record(
-        {
-          action: AuditAction.AlertRuleUpdated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'alert_rule', id: ruleId },
-          metadata: { serverId, changed: Object.keys(sent) },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.AlertRuleUpdated,
+        target: { type: 'alert_rule', id: ruleId },
+        metadata: { serverId, changed: Object.keys(sent) },
+      });
     });
     return toDto(await this.rules.get(team, ruleId));
   }
@@ -128,16 +118,11 @@ export class AlertRulesService {
     const current = await this.find(team, serverId, ruleId);
     await this.dataSource.transaction(async (manager) => {
       await this.rules.in(manager).deleteOne(team, ruleId);
-      await this.audit.record(
-        {
-          action: AuditAction.AlertRuleDeleted,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'alert_rule', id: ruleId },
-          metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.AlertRuleDeleted,
+        target: { type: 'alert_rule', id: ruleId },
+        metadata: { serverId, metric: current.metric, operator: current.operator, threshold: current.threshold },
+      });
     });
   }
 

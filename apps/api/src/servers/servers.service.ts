@@ -105,16 +105,11 @@ export class ServersService {
           checkIntervalSeconds: input.checkIntervalSeconds ?? null,
         });
         await this.rules.in(manager).addDefaults(team, saved.id);
-        await this.audit.record(
-          {
-            action: AuditAction.ServerCreated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'server', id: saved.id },
-            metadata: { name: saved.name, host: saved.host },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ServerCreated,
+          target: { type: 'server', id: saved.id },
+          metadata: { name: saved.name, host: saved.host },
+        });
         return saved;
       }),
     );
@@ -141,16 +136,11 @@ export class ServersService {
     await this.saveUnique(input.name ?? current.name, () =>
       this.dataSource.transaction(async (manager) => {
         await this.servers.in(manager).change(team, id, changes);
-        await this.audit.record(
-          {
-            action: AuditAction.ServerUpdated,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'server', id },
-            metadata: { changed: Object.keys(input) },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ServerUpdated,
+          target: { type: 'server', id },
+          metadata: { changed: Object.keys(input) },
+        });
       }),
     );
     return this.get(team, id);
@@ -167,16 +157,11 @@ export class ServersService {
         ...(options.trustNewHostKey ? { hostKeyFingerprint: null } : {}),
       });
       if (options.trustNewHostKey) {
-        await this.audit.record(
-          {
-            action: AuditAction.ServerHostKeyTrusted,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'server', id },
-            metadata: { previous: current.hostKeyFingerprint },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ServerHostKeyTrusted,
+          target: { type: 'server', id },
+          metadata: { previous: current.hostKeyFingerprint },
+        });
       }
     });
     await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
@@ -191,16 +176,11 @@ export class ServersService {
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.servers.in(manager).deleteOne(team, id);
-        await this.audit.record(
-          {
-            action: AuditAction.ServerDeleted,
-            teamId: team.teamId,
-            actor: caller,
-            target: { type: 'server', id },
-            metadata: { name: current.name },
-          },
-          manager,
-        );
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.ServerDeleted,
+          target: { type: 'server', id },
+          metadata: { name: current.name },
+        });
       });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23503') throw inUse();

@@ -43,16 +43,11 @@ export class SshKeysService {
         publicKey: pair.publicKey,
         fingerprint: pair.fingerprint,
       });
-      await this.audit.record(
-        {
-          action: AuditAction.SshKeyCreated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'ssh_key', id },
-          metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.SshKeyCreated,
+        target: { type: 'ssh_key', id },
+        metadata: { name: input.name, fingerprint: pair.fingerprint, generated: !input.privateKey },
+      });
       return saved;
     });
     const [dto] = await this.toDtos([row]);

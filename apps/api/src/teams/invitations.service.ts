@@ -86,16 +86,11 @@ export class InvitationsService {
         invitedBy: actor.userId,
         expiresAt: new Date(Date.now() + INVITATION_TTL_HOURS * 3600_000),
       });
-      await this.audit.record(
-        {
-          action: AuditAction.InvitationCreated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'invitation', id: invitation.id },
-          metadata: { email: input.email, role: input.role },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.InvitationCreated,
+        target: { type: 'invitation', id: invitation.id },
+        metadata: { email: input.email, role: input.role },
+      });
       return invitation;
     });
     const [dto] = await this.toDtos([saved]);
@@ -114,16 +109,11 @@ export class InvitationsService {
     if (statusOf(invitation) !== 'pending') throw new AppException(ErrorCode.Conflict, `The invitation is already ${statusOf(invitation)}`);
     await this.dataSource.transaction(async (manager) => {
       await this.invitations.in(manager).revoke(team, id);
-      await this.audit.record(
-        {
-          action: AuditAction.InvitationRevoked,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'invitation', id },
-          metadata: { email: invitation.email },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.InvitationRevoked,
+        target: { type: 'invitation', id },
+        metadata: { email: invitation.email },
+      });
     });
   }
 

@@ -61,16 +61,11 @@ export class MembersService {
       if (target.role === role) return;
       if (target.role === Role.Owner && role !== Role.Owner) await this.assertNotLastOwner(manager, team);
       await this.members.in(manager).setRole(team, userId, role);
-      await this.audit.record(
-        {
-          action: AuditAction.MemberRoleChanged,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'user', id: userId },
-          metadata: { from: target.role, to: role },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.MemberRoleChanged,
+        target: { type: 'user', id: userId },
+        metadata: { from: target.role, to: role },
+      });
     });
     await this.accessChanges.publish({ userId });
   }
@@ -87,16 +82,11 @@ export class MembersService {
         throw new AppException(ErrorCode.Forbidden, 'Only an owner can remove an owner');
       if (target.role === Role.Owner) await this.assertNotLastOwner(manager, team);
       await this.members.in(manager).remove(team, userId);
-      await this.audit.record(
-        {
-          action: leaving ? AuditAction.MemberLeft : AuditAction.MemberRemoved,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'user', id: userId },
-          metadata: { role: target.role },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: leaving ? AuditAction.MemberLeft : AuditAction.MemberRemoved,
+        target: { type: 'user', id: userId },
+        metadata: { role: target.role },
+      });
     });
     await this.accessChanges.publish({ userId });
   }

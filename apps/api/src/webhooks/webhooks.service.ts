@@ -249,16 +249,11 @@ export class WebhooksService {
       const applications = this.applications.in(manager);
       const app = await applications.get(team, applicationId);
       await applications.change(team, applicationId, { webhookSecret: this.box.seal(secret, webhookSecretAad(applicationId)) });
-      await this.audit.record(
-        {
-          action: AuditAction.ApplicationWebhookSecretRotated,
-          teamId: team.teamId,
-          actor: caller,
-          target: { type: 'application', id: applicationId },
-          metadata: { name: app.name },
-        },
-        manager,
-      );
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ApplicationWebhookSecretRotated,
+        target: { type: 'application', id: applicationId },
+        metadata: { name: app.name },
+      });
     });
     return { applicationId, urls: this.urls(origin), secretSet: true, webhookSecret: secret };
   }
