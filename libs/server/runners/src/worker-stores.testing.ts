@@ -62,3 +62,20 @@ async function answered(redis: Redis, timeoutMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * For a describe block: `openWorkerStores` before its tests, closed after them (before the block's
+ * own afterAll hooks, which run in the order they were declared). Its fields are set once the
+ * block's tests start: read them inside hooks and tests only.
+ */
+export function useWorkerStores(config: AppConfig, name: string): Readonly<Omit<WorkerStores, 'close'>> {
+  const stores = {} as Omit<WorkerStores, 'close'>;
+  let close: WorkerStores['close'] | undefined;
+  beforeAll(async () => {
+    const { close: closeStores, ...opened } = await openWorkerStores(config, name);
+    close = closeStores;
+    Object.assign(stores, opened);
+  });
+  afterAll(() => close?.());
+  return stores;
+}

@@ -1,43 +1,43 @@
 import { type CommandRunLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
 import { type CommandRunEntity, CommandRunsRepository, teamScope } from '@zpanel/database';
-import { type LiveStreams, bullConnection } from '@zpanel/queue';
+import { bullConnection } from '@zpanel/queue';
 import { seedCommandRun, seedTeamWithServer } from '@zpanel/database/testing';
 import { waitFor } from '@zpanel/testing';
 import { Queue, Worker } from 'bullmq';
-import type { DataSource } from 'typeorm';
-import { type WorkerStores, openWorkerStores, queueProducer } from '../worker-stores.testing';
+import { queueProducer, useWorkerStores } from '../worker-stores.testing';
 import { CommandRunsReaperHandler, WORKER_STOPPED_REASON } from './command-runs-reaper.handler';
 
 describe(CommandRunsReaperHandler.name, () => {
   const config = loadConfig(process.env);
-  let stores: WorkerStores;
-  let dataSource: DataSource;
-  let live: LiveStreams;
+  const stores = useWorkerStores(config, 'reaper-test');
   let queue: Queue;
   let reaper: CommandRunsReaperHandler;
   let teamId: string;
   let serverId: string;
 
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
-  const addRun = (overrides: Partial<CommandRunEntity>) => seedCommandRun(dataSource, { teamId, serverId }, overrides);
-  const reload = (id: string) => new CommandRunsRepository(dataSource.manager).get(teamScope(teamId), id);
+  const addRun = (overrides: Partial<CommandRunEntity>) => seedCommandRun(stores.dataSource, { teamId, serverId }, overrides);
+  const reload = (id: string) => new CommandRunsRepository(stores.dataSource.manager).get(teamScope(teamId), id);
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'reaper-test');
-    ({ dataSource, live } = stores);
     queue = new Queue(QueueName.ServerCommands, bullConnection(config));
-    reaper = new CommandRunsReaperHandler(dataSource, queueProducer(queue), live, createLogger({ level: 'silent', name: 'test' }), config);
-    ({ teamId, serverId } = await seedTeamWithServer(dataSource, { team: 'reaper', server: { name: 'reaped', status: 'ready' } }));
+    reaper = new CommandRunsReaperHandler(
+      stores.dataSource,
+      queueProducer(queue),
+      stores.live,
+      createLogger({ level: 'silent', name: 'test' }),
+      config,
+    );
+    ({ teamId, serverId } = await seedTeamWithServer(stores.dataSource, { team: 'reaper', server: { name: 'reaped', status: 'ready' } }));
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });
-    await dataSource.query(`DELETE FROM "command_runs" WHERE "team_id" = $1`, [teamId]);
+    await stores.dataSource.query(`DELETE FROM "command_runs" WHERE "team_id" = $1`, [teamId]);
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
-    await stores.close();
   });
 
   it('fails running runs silent for over a minute, tells their live topic, and leaves beating ones alone', async () => {
@@ -48,7 +48,7 @@ describe(CommandRunsReaperHandler.name, () => {
 
     expect(await reload(stale)).toMatchObject({ status: 'failed', error: WORKER_STOPPED_REASON, exitCode: null });
     expect((await reload(stale)).finishedAt).toBeInstanceOf(Date);
-    expect((await live.range(LiveTopics.commandRun(stale), '0')).map((e) => e.event as CommandRunLiveEvent)).toEqual([
+    expect((await stores.live.range(LiveTopics.commandRun(stale), '0')).map((e) => e.event as CommandRunLiveEvent)).toEqual([
       { type: 'finished', status: 'failed', exitCode: null },
     ]);
     expect(await reload(beating)).toMatchObject({ status: 'running', error: null });

@@ -3,11 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { COMMAND_OUTPUT_CAP_BYTES, COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import { type CommandRunEntity, CommandRunsRepository, ServerEntity, commandOutputAad, teamScope } from '@zpanel/database';
-import { type JobContext, type LiveStreams } from '@zpanel/queue';
+import type { JobContext } from '@zpanel/queue';
 import { seedCommandRun, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
-import type { DataSource } from 'typeorm';
-import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
+import { useWorkerStores } from '../worker-stores.testing';
 import { ServerCommandHandler } from './server-command.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -31,18 +30,16 @@ describe(ServerCommandHandler.name, () => {
   const config = loadConfig(process.env);
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
-  let stores: WorkerStores;
-  let dataSource: DataSource;
-  let live: LiveStreams;
+  const stores = useWorkerStores(config, 'command-runs-test');
   let pool: WorkerSshPool;
   let handler: ServerCommandHandler;
   let teamId: string;
   let serverId: string;
 
   const context = (signal: AbortSignal = new AbortController().signal): JobContext => ({ jobId: 'job', attempt: 1, signal });
-  const runs = () => new CommandRunsRepository(dataSource.manager);
+  const runs = () => new CommandRunsRepository(stores.dataSource.manager);
   const addRun = (command: string, overrides: Partial<CommandRunEntity> = {}) =>
-    seedCommandRun(dataSource, { teamId, serverId }, { command, ...overrides });
+    seedCommandRun(stores.dataSource, { teamId, serverId }, { command, ...overrides });
   /** The run with its output opened, as the API shows it; the stored column is checked sealed on the way. */
   const reload = async (id: string) => {
     const row = await runs().get(teamScope(teamId), id);
@@ -50,7 +47,8 @@ describe(ServerCommandHandler.name, () => {
     expect(row.output).toMatch(/^v1\./);
     return { ...row, output: box.open(row.output, commandOutputAad(id)) };
   };
-  const liveEvents = async (id: string) => (await live.range(LiveTopics.commandRun(id), '0', 100_000)).map((e) => e.event as CommandRunLiveEvent);
+  const liveEvents = async (id: string) =>
+    (await stores.live.range(LiveTopics.commandRun(id), '0', 100_000)).map((e) => e.event as CommandRunLiveEvent);
   const liveOutput = async (id: string) =>
     (await liveEvents(id))
       .filter((e): e is Extract<CommandRunLiveEvent, { type: 'output' }> => e.type === 'output')
@@ -58,21 +56,19 @@ describe(ServerCommandHandler.name, () => {
       .join('');
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'command-runs-test');
-    ({ dataSource, live } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(
-      dataSource,
+      stores.dataSource,
       runs(),
-      serverTargetsOver(dataSource, box),
+      serverTargetsOver(stores.dataSource, box),
       pool,
-      live,
+      stores.live,
       createLogger({ level: 'silent', name: 'test' }),
       'test-worker',
       config,
       box,
     );
-    ({ teamId, serverId } = await seedTeamWithServer(dataSource, {
+    ({ teamId, serverId } = await seedTeamWithServer(stores.dataSource, {
       team: 'commands',
       privateKey: testServerKey(box),
       server: { ...testServerAddress(), name: 'cmd', status: 'ready' },
@@ -83,7 +79,6 @@ describe(ServerCommandHandler.name, () => {
   });
   afterAll(async () => {
     pool.close();
-    await stores.close();
   });
 
   it('streams stdout and stderr live, stores them with the exit code, and ends the topic with the outcome', async () => {
@@ -138,7 +133,7 @@ describe(ServerCommandHandler.name, () => {
     const done = handler.handle({ runId: id }, context());
     await waitFor(async () => ((await liveOutput(id)) === 'started\n' ? true : undefined), 10_000, 'the command to start');
     expect(running(`sleep ${duration}`)).toBe(true);
-    await dataSource.query(`UPDATE "command_runs" SET "cancel_requested_at" = now() WHERE "id" = $1`, [id]);
+    await stores.dataSource.query(`UPDATE "command_runs" SET "cancel_requested_at" = now() WHERE "id" = $1`, [id]);
     expect(await done).toEqual({ ran: true, status: 'cancelled' });
     expect(await reload(id)).toMatchObject({ status: 'cancelled', exitCode: null, output: 'started\n' });
     expect(running(`sleep ${duration}`)).toBe(false);
@@ -199,8 +194,8 @@ describe(ServerCommandHandler.name, () => {
 
   it('fails with the reason when the server cannot be reached', async () => {
     const port = await freePort();
-    const { id: _sameServer, ...reachable } = await dataSource.getRepository(ServerEntity).findOneByOrFail({ id: serverId });
-    const other = await dataSource.getRepository(ServerEntity).save({ ...reachable, name: 'closed', port });
+    const { id: _sameServer, ...reachable } = await stores.dataSource.getRepository(ServerEntity).findOneByOrFail({ id: serverId });
+    const other = await stores.dataSource.getRepository(ServerEntity).save({ ...reachable, name: 'closed', port });
     const id = await addRun('echo hi', { serverId: other.id });
     expect(await handler.handle({ runId: id }, context())).toEqual({ ran: true, status: 'failed' });
     expect(await reload(id)).toMatchObject({

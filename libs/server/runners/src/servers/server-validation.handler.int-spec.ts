@@ -4,46 +4,43 @@ import { type AddressInfo, createServer } from 'node:net';
 import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
 import { ServerEntity, ServersRepository, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
-import { type JobProducer, type LiveStreams } from '@zpanel/queue';
+import type { JobProducer } from '@zpanel/queue';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
-import type { DataSource } from 'typeorm';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
 import { serverTargetsOver } from './server-targets.testing';
 import { WorkerSshPool } from './ssh-pool.provider';
-import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
+import { useWorkerStores } from '../worker-stores.testing';
 
 describe(ServerValidationHandler.name, () => {
   const config = loadConfig(process.env);
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
-  let stores: WorkerStores;
-  let dataSource: DataSource;
+  const stores = useWorkerStores(config, 'validation-test');
   let pool: WorkerSshPool;
   let handler: ServerValidationHandler;
   let team: SeededTeam;
   let teamId: string;
-  let streams: LiveStreams;
   const statusEvents = async (topic: LiveTopic<'server' | 'team'>) =>
-    (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
+    (await stores.live.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === 'status');
 
   const addServer = (overrides: Partial<ServerEntity> = {}, of = team) =>
-    seedServer(dataSource, of, { ...testServerAddress(), status: 'pending', ...overrides });
-  const targets = () => serverTargetsOver(dataSource, box);
+    seedServer(stores.dataSource, of, { ...testServerAddress(), status: 'pending', ...overrides });
+  const targets = () => serverTargetsOver(stores.dataSource, box);
   /** The handler as the worker wires it, reaching servers through `sshPool`. */
   const handlerOver = (sshPool: WorkerSshPool) => {
     const logger = createLogger({ level: 'silent', name: 'test' });
     return new ServerValidationHandler(
-      new ServersRepository(dataSource.manager),
+      new ServersRepository(stores.dataSource.manager),
       targets(),
       logger,
       sshPool,
-      new ServerLiveEvents(streams, logger),
+      new ServerLiveEvents(stores.live, logger),
       producer,
     );
   };
-  const reload = (id: string) => dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
+  const reload = (id: string) => stores.dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
   /** Jobs the validation queued (recorded, not run). */
   const queued: { name: string; payload: unknown; jobId?: string }[] = [];
   const producer = {
@@ -56,18 +53,15 @@ describe(ServerValidationHandler.name, () => {
     queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'validation-test');
-    ({ dataSource, live: streams } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
     handler = handlerOver(pool);
-    team = await seedTeamWithServer(dataSource, { team: 'validation', privateKey: testServerKey(box) });
+    team = await seedTeamWithServer(stores.dataSource, { team: 'validation', privateKey: testServerKey(box) });
     teamId = team.teamId;
   });
   // Every test validates the one test server as a new server: a Docker host may be claimed by one server only.
-  beforeEach(() => dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
+  beforeEach(() => stores.dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
   afterAll(async () => {
     pool.close();
-    await stores.close();
   });
 
   it('validates the test server: pins its host key and records OS, Docker version and free disk', async () => {
@@ -138,7 +132,7 @@ describe(ServerValidationHandler.name, () => {
     expect((await reload(first)).dockerEngineId).toMatch(/\S/);
     const second = await addServer(
       { host: 'localhost' },
-      await seedTeamWithServer(dataSource, { team: 'second team', privateKey: testServerKey(box) }),
+      await seedTeamWithServer(stores.dataSource, { team: 'second team', privateKey: testServerKey(box) }),
     );
     queued.length = 0;
     expect(await handler.handle({ serverId: second })).toEqual({ status: 'invalid' });
@@ -152,7 +146,7 @@ describe(ServerValidationHandler.name, () => {
     expect(proxySyncsOf(second)).toEqual([]);
     // The first keeps the host, validation after validation; once it is gone, the second may have it.
     expect(await handler.handle({ serverId: first })).toEqual({ status: 'ready' });
-    await dataSource.getRepository(ServerEntity).delete({ id: first });
+    await stores.dataSource.getRepository(ServerEntity).delete({ id: first });
     expect(await handler.handle({ serverId: second })).toEqual({ status: 'ready' });
   });
 
@@ -186,7 +180,7 @@ describe(ServerValidationHandler.name, () => {
     const stranger = generateSshKeyPair('stranger').privateKey;
     const wrongKey = await addServer(
       {},
-      await seedTeamWithServer(dataSource, { team: 'stranger', privateKey: (id) => box.seal(stranger, sshKeyAad(id)) }),
+      await seedTeamWithServer(stores.dataSource, { team: 'stranger', privateKey: (id) => box.seal(stranger, sshKeyAad(id)) }),
     );
     expect(await handler.handle({ serverId: wrongKey })).toEqual({ status: 'unreachable' });
     expect((await reload(wrongKey)).statusReason).toBe(
