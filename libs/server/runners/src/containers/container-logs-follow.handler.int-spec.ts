@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ContainerLogLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
-import { LiveLeases, type LiveStreams } from '@zpanel/queue';
+import { LiveLeases } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
-import type { DataSource } from 'typeorm';
 import { END_REASONS } from './container-log-follower';
 import { ContainerLogsFollowHandler } from './container-logs-follow.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
-import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
+import { useWorkerStores } from '../worker-stores.testing';
 
 const IMAGE = 'zpanel-test/busybox:latest';
 const LOOP = 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.1; done';
@@ -21,10 +20,8 @@ describe(ContainerLogsFollowHandler.name, () => {
   const box = new SecretBox(config.security.secretKey);
   const ssh = testSshTarget();
   const run = process.env[TEST_VARS.runId] ?? randomUUID().slice(0, 8);
-  let stores: WorkerStores;
-  let dataSource: DataSource;
+  const stores = useWorkerStores(config, 'follow-test');
   let pool: WorkerSshPool;
-  let streams: LiveStreams;
   let leases: LiveLeases;
   let handler: ContainerLogsFollowHandler;
   let serverId: string;
@@ -34,7 +31,7 @@ describe(ContainerLogsFollowHandler.name, () => {
     testPool.streams({ id: 'follow-int-spec', host: ssh.host, port: ssh.port, username: ssh.username, privateKey: readFileSync(ssh.privateKeyPath) }),
   );
 
-  const addServer = (port: number) => seedServer(dataSource, team, { ...testServerAddress(), port, status: 'ready' });
+  const addServer = (port: number) => seedServer(stores.dataSource, team, { ...testServerAddress(), port, status: 'ready' });
 
   const startLooping = async (suffix: string) => {
     const name = `zp-test-${run}-follow-${suffix}`;
@@ -56,24 +53,23 @@ describe(ContainerLogsFollowHandler.name, () => {
     const release = await leases.hold(followId);
     const job = new AbortController();
     const done = handler.handle({ serverId: server, containerId, tail, followId }, { jobId: followId, attempt: 1, signal: job.signal });
-    const events = async (): Promise<ContainerLogLiveEvent[]> => (await streams.range(LiveTopics.containerLogs(followId), '0')).map((e) => e.event);
+    const events = async (): Promise<ContainerLogLiveEvent[]> =>
+      (await stores.live.range(LiveTopics.containerLogs(followId), '0')).map((e) => e.event);
     const lines = async () => (await events()).flatMap((e) => (e.type === 'lines' ? e.lines : []));
     return { followId, release, job, done, events, lines };
   };
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'follow-test');
-    ({ dataSource, live: streams } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
     leases = new LiveLeases(stores.redis, config);
     handler = new ContainerLogsFollowHandler(
-      serverTargetsOver(dataSource, box),
+      serverTargetsOver(stores.dataSource, box),
       pool,
-      streams,
+      stores.live,
       leases,
       createLogger({ level: 'silent', name: 'test' }),
     );
-    team = await seedTeamWithServer(dataSource, {
+    team = await seedTeamWithServer(stores.dataSource, {
       team: 'follow',
       privateKey: testServerKey(box),
       server: { ...testServerAddress(), status: 'ready' },
@@ -90,7 +86,6 @@ describe(ContainerLogsFollowHandler.name, () => {
       releaseDocker(docker);
       testPool.close();
       pool.close();
-      await stores.close();
     }
   });
 

@@ -26,7 +26,7 @@ import {
   seedEnvironment,
   seedTeamWithServer,
 } from '@zpanel/database/testing';
-import { type JobContext, type LiveStreams } from '@zpanel/queue';
+import type { JobContext } from '@zpanel/queue';
 import { type PooledTarget } from '@zpanel/remote';
 import {
   type GitFixture,
@@ -39,14 +39,13 @@ import {
   testSshTarget,
   waitFor,
 } from '@zpanel/testing';
-import type { DataSource } from 'typeorm';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
-import { type WorkerStores, namespacedTestConfig, openWorkerStores } from '../worker-stores.testing';
+import { namespacedTestConfig, useWorkerStores } from '../worker-stores.testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 /** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
@@ -68,9 +67,7 @@ const appFiles = (version: string) => ({
 describe(DeploymentRunHandler.name, () => {
   const { config, namespace, names, box } = namespacedTestConfig();
   const ssh = testSshTarget();
-  let stores: WorkerStores;
-  let dataSource: DataSource;
-  let live: LiveStreams;
+  const stores = useWorkerStores(config, 'deployments-test');
   let pool: WorkerSshPool;
   let handler: DeploymentRunHandler;
   let targets: ServerTargets;
@@ -83,12 +80,12 @@ describe(DeploymentRunHandler.name, () => {
   let keyId: string;
 
   const context = (): JobContext => ({ jobId: 'job', attempt: 1, signal: new AbortController().signal });
-  const deployments = () => dataSource.getRepository(DeploymentEntity);
-  const applications = () => new ApplicationsRepository(dataSource.manager);
+  const deployments = () => stores.dataSource.getRepository(DeploymentEntity);
+  const applications = () => new ApplicationsRepository(stores.dataSource.manager);
   const team = () => teamScope(teamId);
 
   function addApplication(name: string, overrides: Partial<ApplicationEntity>): Promise<ApplicationEntity> {
-    return seedApplication(dataSource, workspace, {
+    return seedApplication(stores.dataSource, workspace, {
       name,
       stopGraceSeconds: 1,
       buildPack: 'dockerfile',
@@ -104,14 +101,14 @@ describe(DeploymentRunHandler.name, () => {
   function handlerWith(serverTargets: ServerTargets): DeploymentRunHandler {
     const logger = createLogger({ level: 'silent', name: 'test' });
     return new DeploymentRunHandler(
-      dataSource,
-      new ApplicationsRepository(dataSource.manager),
-      new DeploymentsRepository(dataSource.manager),
-      new EnvVarsRepository(dataSource.manager),
-      new SshKeysRepository(dataSource.manager),
+      stores.dataSource,
+      new ApplicationsRepository(stores.dataSource.manager),
+      new DeploymentsRepository(stores.dataSource.manager),
+      new EnvVarsRepository(stores.dataSource.manager),
+      new SshKeysRepository(stores.dataSource.manager),
       serverTargets,
       pool,
-      new DeploymentEvents(dataSource, live, config, logger),
+      new DeploymentEvents(stores.dataSource, stores.live, config, logger),
       new BuildSlots(stores.redis, config),
       config,
       box,
@@ -122,17 +119,17 @@ describe(DeploymentRunHandler.name, () => {
 
   async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
     const sealed = box.seal(value, envVarAad({ environmentId: null, applicationId }, key));
-    await new EnvVarsRepository(dataSource.manager).put(team(), { scope: 'application', id: applicationId }, key, { value: sealed, ...flags });
+    await new EnvVarsRepository(stores.dataSource.manager).put(team(), { scope: 'application', id: applicationId }, key, { value: sealed, ...flags });
   }
 
   async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
-    const row = await seedDeployment(dataSource, { teamId, applicationId }, { userId: null, tokenId: null, ...overrides });
+    const row = await seedDeployment(stores.dataSource, { teamId, applicationId }, { userId: null, tokenId: null, ...overrides });
     await handler.handle({ deploymentId: row.id }, context());
     return deployments().findOneByOrFail({ id: row.id });
   }
 
   const logOf = async (id: string) =>
-    (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as {
+    (await stores.dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as {
       seq: string;
       line: string;
     }[];
@@ -172,20 +169,18 @@ describe(DeploymentRunHandler.name, () => {
     );
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'deployments-test');
-    ({ dataSource, live } = stores);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = serverTargetsOver(dataSource, box);
+    targets = serverTargetsOver(stores.dataSource, box);
     handler = handlerWith(targets);
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
     repo = await createGitFixture('sample');
 
-    const team = await seedTeamWithServer(dataSource, {
+    const team = await seedTeamWithServer(stores.dataSource, {
       team: 'deployments',
       server: { ...testServerAddress(), name: 'deploy', status: 'ready' },
       privateKey: testServerKey(box),
     });
-    workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
+    workspace = { ...team, ...(await seedEnvironment(stores.dataSource, team)) };
     ({ teamId, serverId, environmentId, keyId } = workspace);
     target = (await targets.load(serverId))?.target as PooledTarget;
   });
@@ -195,7 +190,6 @@ describe(DeploymentRunHandler.name, () => {
     removeDockerNamespace(namespace);
     await repo.close();
     pool.close();
-    await stores.close();
   });
 
   it('deploys from git, redeploys a change, rolls back without a build, and keeps serving when a health check fails', async () => {
@@ -228,7 +222,7 @@ describe(DeploymentRunHandler.name, () => {
     const text = log.map((l) => l.line).join('\n');
     expect(text).toContain(`run ${RUN_NONCE} building with token ********`);
     expect(text).not.toContain('tok-3xQ9-secret');
-    const events = (await live.range(LiveTopics.deploymentLogs(first.id), '0', 10_000)).map((e) => e.event as DeploymentLiveEvent);
+    const events = (await stores.live.range(LiveTopics.deploymentLogs(first.id), '0', 10_000)).map((e) => e.event as DeploymentLiveEvent);
     expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null });
     const liveLines = events.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.seq) : []));
     expect(liveLines).toEqual(log.map((l) => Number(l.seq)));
@@ -390,8 +384,8 @@ describe(DeploymentRunHandler.name, () => {
   it('waits while another deployment of the application runs, and skips one that is no longer queued', async () => {
     const app = await addApplication('waiter', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
     const of = { teamId, applicationId: app.id };
-    const running = await seedDeployment(dataSource, of, { status: 'running', step: 'build', actorName: 'x', heartbeatAt: new Date() });
-    const waiting = await seedDeployment(dataSource, of, { actorName: 'x' });
+    const running = await seedDeployment(stores.dataSource, of, { status: 'running', step: 'build', actorName: 'x', heartbeatAt: new Date() });
+    const waiting = await seedDeployment(stores.dataSource, of, { actorName: 'x' });
     const outcome = handler.handle({ deploymentId: waiting.id }, context());
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await deployments().findOneByOrFail({ id: waiting.id })).status).toBe('queued');
@@ -402,11 +396,11 @@ describe(DeploymentRunHandler.name, () => {
 
   it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
     const app = await addApplication('outside-steps', { buildPack: 'image', gitUrl: null, gitBranch: null, imageReference: BASE_IMAGE });
-    const failingTargets = serverTargetsOver(dataSource, box);
+    const failingTargets = serverTargetsOver(stores.dataSource, box);
     const failing = handlerWith(failingTargets);
     failing.timings = handler.timings;
     const run = async () => {
-      const row = await seedDeployment(dataSource, { teamId, applicationId: app.id });
+      const row = await seedDeployment(stores.dataSource, { teamId, applicationId: app.id });
       await failing.handle({ deploymentId: row.id }, context());
       return { row: await deployments().findOneByOrFail({ id: row.id }), log: (await logOf(row.id)).map((l) => l.line).join('\n') };
     };
@@ -513,7 +507,7 @@ describe(DeploymentRunHandler.name, () => {
       await setVariable(parent.id, 'GREETING', 'from the application', { buildTime: false, runtime: true });
       const sealedFor = (owner: { environmentId: string | null; applicationId: string | null; preview?: boolean }, key: string, value: string) =>
         box.seal(value, envVarAad(owner, key));
-      await dataSource.getRepository(EnvVarEntity).save([
+      await stores.dataSource.getRepository(EnvVarEntity).save([
         {
           teamId,
           environmentId: null,
@@ -572,7 +566,7 @@ describe(DeploymentRunHandler.name, () => {
       healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 },
     });
     const row = await seedDeployment(
-      dataSource,
+      stores.dataSource,
       { teamId, applicationId: app.id },
       { trigger: 'webhook', actorName: 'GitHub webhook', userId: null, tokenId: null },
     );

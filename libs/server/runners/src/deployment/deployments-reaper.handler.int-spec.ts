@@ -1,12 +1,11 @@
 import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { createLogger, loadConfig } from '@zpanel/core';
 import { type ApplicationEntity, ApplicationsRepository, type DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
-import { type LiveStreams, bullConnection } from '@zpanel/queue';
+import { bullConnection } from '@zpanel/queue';
 import { seedApplication, seedDeployment, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { dockerCli, testServerAddress, testServerKey } from '@zpanel/testing';
 import { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
-import { type WorkerStores, namespacedTestConfig, openWorkerStores, queueProducer } from '../worker-stores.testing';
+import { namespacedTestConfig, queueProducer, useWorkerStores } from '../worker-stores.testing';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
@@ -16,9 +15,7 @@ import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from '
 
 describe(DeploymentsReaperHandler.name, () => {
   const { config, namespace, names, box } = namespacedTestConfig();
-  let stores: WorkerStores;
-  let dataSource: DataSource;
-  let live: LiveStreams;
+  const stores = useWorkerStores(config, 'deployments-reaper-test');
   let queue: Queue;
   let pool: WorkerSshPool;
   let reaper: DeploymentsReaperHandler;
@@ -26,22 +23,21 @@ describe(DeploymentsReaperHandler.name, () => {
   let app: ApplicationEntity;
   let otherApp: ApplicationEntity;
 
-  const reload = (id: string) => new DeploymentsRepository(dataSource.manager).get(teamScope(teamId), id);
+  const reload = (id: string) => new DeploymentsRepository(stores.dataSource.manager).get(teamScope(teamId), id);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
-  const add = async (overrides: Partial<DeploymentEntity>) => (await seedDeployment(dataSource, { teamId, applicationId: app.id }, overrides)).id;
+  const add = async (overrides: Partial<DeploymentEntity>) =>
+    (await seedDeployment(stores.dataSource, { teamId, applicationId: app.id }, overrides)).id;
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'deployments-reaper-test');
-    ({ dataSource, live } = stores);
     queue = new Queue(QueueName.Deployments, bullConnection(config));
     pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
-    const targets = serverTargetsOver(dataSource, box);
+    const targets = serverTargetsOver(stores.dataSource, box);
     reaper = new DeploymentsReaperHandler(
-      dataSource,
-      new ApplicationsRepository(dataSource.manager),
+      stores.dataSource,
+      new ApplicationsRepository(stores.dataSource.manager),
       queueProducer(queue),
-      new DeploymentEvents(dataSource, live, config, logger),
+      new DeploymentEvents(stores.dataSource, stores.live, config, logger),
       targets,
       pool,
       new BuildSlots(stores.redis, config),
@@ -49,19 +45,19 @@ describe(DeploymentsReaperHandler.name, () => {
       logger,
     );
 
-    const team = await seedTeamWithServer(dataSource, {
+    const team = await seedTeamWithServer(stores.dataSource, {
       team: 'reaper',
       server: { ...testServerAddress(), name: 's', status: 'ready' },
       privateKey: testServerKey(box),
     });
-    const workspace = { ...team, ...(await seedEnvironment(dataSource, team)) };
+    const workspace = { ...team, ...(await seedEnvironment(stores.dataSource, team)) };
     teamId = workspace.teamId;
-    app = await seedApplication(dataSource, workspace, { name: 'reaped', stopGraceSeconds: 1 });
-    otherApp = await seedApplication(dataSource, workspace, { name: 'beating', stopGraceSeconds: 1 });
+    app = await seedApplication(stores.dataSource, workspace, { name: 'reaped', stopGraceSeconds: 1 });
+    otherApp = await seedApplication(stores.dataSource, workspace, { name: 'beating', stopGraceSeconds: 1 });
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });
-    await dataSource.query(`DELETE FROM "deployments" WHERE "team_id" = $1`, [teamId]);
+    await stores.dataSource.query(`DELETE FROM "deployments" WHERE "team_id" = $1`, [teamId]);
   });
   afterAll(async () => {
     const containers = dockerCli('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`).split('\n').filter(Boolean);
@@ -69,7 +65,6 @@ describe(DeploymentsReaperHandler.name, () => {
     await queue.obliterate({ force: true });
     await queue.close();
     pool.close();
-    await stores.close();
   });
 
   it('fails a deployment whose worker went silent, removes its half-started container, logs and tells why', async () => {
@@ -83,7 +78,7 @@ describe(DeploymentsReaperHandler.name, () => {
     });
     const container = names.appContainer(app.name, lost);
     dockerCli('run', '-d', '--name', container, '--label', `zpanel.namespace=${namespace}`, 'zpanel-test/busybox', 'sleep', '300');
-    await dataSource.query(
+    await stores.dataSource.query(
       `INSERT INTO "deployment_logs" ("deployment_id", "seq", "ts", "stream", "line") VALUES ($1, 1, now(), 'system', 'started')`,
       [lost],
     );
@@ -97,13 +92,15 @@ describe(DeploymentsReaperHandler.name, () => {
     });
     expect(await reload(beating)).toMatchObject({ status: 'running', reason: null });
     expect(dockerCli('ps', '-aq', '--filter', `name=^${container}$`)).toBe('');
-    const lines = (await dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [lost])) as {
+    const lines = (await stores.dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [
+      lost,
+    ])) as {
       seq: string;
       line: string;
     }[];
     expect(lines.map((l) => Number(l.seq))).toEqual([1, 2]);
     expect(lines[1].line).toContain(`The half-started container ${container} was removed.`);
-    const events = (await live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
+    const events = (await stores.live.range(LiveTopics.deploymentLogs(lost), '0')).map((e) => e.event as DeploymentLiveEvent);
     expect(events[events.length - 1]).toEqual({
       type: 'status',
       status: 'failed',
@@ -116,7 +113,7 @@ describe(DeploymentsReaperHandler.name, () => {
   it('fails a deployment silent for longer than the run lease (not a minute), so the next one of its application starts on another worker', async () => {
     const lease = (workerId: string) =>
       new RunLease(
-        new RunLeaseStore(dataSource, DEPLOYMENT_RUNS),
+        new RunLeaseStore(stores.dataSource, DEPLOYMENT_RUNS),
         workerId,
         () => ({ heartbeatMs: 1_000, cancelPollMs: 1_000 }),
         createLogger({ level: 'silent', name: 'test' }),
@@ -126,7 +123,7 @@ describe(DeploymentsReaperHandler.name, () => {
     const next = await add({});
     expect(await lease('worker-a').claim(first)).toBe(true);
     // worker-a dies mid-build: its heartbeat stops just over a lease ago.
-    await dataSource.query(`UPDATE "deployments" SET "step" = 'build', "heartbeat_at" = $2 WHERE "id" = $1`, [
+    await stores.dataSource.query(`UPDATE "deployments" SET "step" = 'build', "heartbeat_at" = $2 WHERE "id" = $1`, [
       first,
       new Date(Date.now() - config.runs.leaseTtlMs - 2_000),
     ]);

@@ -14,19 +14,18 @@ import {
   ServersRepository,
   teamScope,
 } from '@zpanel/database';
-import { type JobProducer, type LiveStreams } from '@zpanel/queue';
+import type { JobProducer } from '@zpanel/queue';
 import { type ServerSample, SshConnection } from '@zpanel/remote';
 import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
-import type { DataSource } from 'typeorm';
 import { ServerAlerts } from './server-alerts';
 import { ServerCheckHandler } from './server-check.handler';
 import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { type WorkerStores, openWorkerStores } from '../worker-stores.testing';
+import { useWorkerStores } from '../worker-stores.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
@@ -37,9 +36,7 @@ describe(ServerCheckHandler.name, () => {
   const run = process.env[TEST_VARS.runId] as string;
   const containerName = `zp-check-${run}`;
   const logger = createLogger({ level: 'silent', name: 'test' });
-  let stores: WorkerStores;
-  let dataSource: DataSource;
-  let streams: LiveStreams;
+  const stores = useWorkerStores(config, 'check-test');
   let pool: WorkerSshPool;
   let live: ServerLiveEvents;
   let targets: ServerTargets;
@@ -53,16 +50,16 @@ describe(ServerCheckHandler.name, () => {
 
   const alerts = () =>
     new ServerAlerts(
-      new AlertRulesRepository(dataSource.manager),
-      new AlertEventsRepository(dataSource.manager),
-      new ServerMetricsRepository(dataSource.manager),
+      new AlertRulesRepository(stores.dataSource.manager),
+      new AlertEventsRepository(stores.dataSource.manager),
+      new ServerMetricsRepository(stores.dataSource.manager),
       live,
     );
   const checkHandler = (samplers: ServerSamplers) =>
     new ServerCheckHandler(
-      dataSource,
+      stores.dataSource,
       servers(),
-      new ServerMetricsRepository(dataSource.manager),
+      new ServerMetricsRepository(stores.dataSource.manager),
       targets,
       samplers,
       alerts(),
@@ -74,26 +71,24 @@ describe(ServerCheckHandler.name, () => {
   const withSampler = (sampler: FakeServerSampler) =>
     checkHandler({ open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers);
   const addServer = async (overrides: Partial<ServerEntity> = {}) => {
-    const id = await seedServer(dataSource, team, { ...testServerAddress(), status: 'ready', hostKeyFingerprint: fingerprint, ...overrides });
-    await new AlertRulesRepository(dataSource.manager).addDefaults(teamScope(teamId), id);
+    const id = await seedServer(stores.dataSource, team, { ...testServerAddress(), status: 'ready', hostKeyFingerprint: fingerprint, ...overrides });
+    await new AlertRulesRepository(stores.dataSource.manager).addDefaults(teamScope(teamId), id);
     return id;
   };
-  const servers = () => new ServersRepository(dataSource.manager);
+  const servers = () => new ServersRepository(stores.dataSource.manager);
   const reload = (id: string) => servers().get(teamScope(teamId), id);
-  const metrics = () => dataSource.getRepository(ServerMetricEntity);
+  const metrics = () => stores.dataSource.getRepository(ServerMetricEntity);
   const samplesOf = (id: string) => metrics().find({ where: { serverId: id }, order: { ts: 'ASC' } });
   const events = async (topic: LiveTopic<'server' | 'team'>, type: ServerLiveEvent['type']) =>
-    (await streams.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === type);
-  const openAlerts = (serverId: string) => new AlertEventsRepository(dataSource.manager).openOfServer(serverId);
+    (await stores.live.range(topic, '0')).map((e) => e.event as ServerLiveEvent).filter((e) => e.type === type);
+  const openAlerts = (serverId: string) => new AlertEventsRepository(stores.dataSource.manager).openOfServer(serverId);
 
   beforeAll(async () => {
-    stores = await openWorkerStores(config, 'check-test');
-    ({ dataSource, live: streams } = stores);
-    live = new ServerLiveEvents(streams, logger);
+    live = new ServerLiveEvents(stores.live, logger);
     pool = new WorkerSshPool(loadConfig(process.env));
-    targets = serverTargetsOver(dataSource, box);
+    targets = serverTargetsOver(stores.dataSource, box);
     handler = checkHandler(new ServerSamplers(pool));
-    team = await seedTeamWithServer(dataSource, { team: 'checks', privateKey: testServerKey(box) });
+    team = await seedTeamWithServer(stores.dataSource, { team: 'checks', privateKey: testServerKey(box) });
     teamId = team.teamId;
     // Checks run on validated servers only: learn the test server's host key as validation would
     // (not by validating: the other int-specs validate the same Docker host, which one server may claim).
@@ -126,7 +121,6 @@ describe(ServerCheckHandler.name, () => {
   afterAll(async () => {
     execFileSync('docker', ['rm', '-f', containerName], { stdio: 'ignore' });
     pool.close();
-    await stores.close();
   });
 
   it('samples the test server: reachable, plausible host figures, the running test container, stored and pushed live', async () => {
@@ -268,7 +262,7 @@ describe(ServerCheckHandler.name, () => {
       expect(await openAlerts(id)).toEqual([]);
       // Breached again later: a new alert, the first stays resolved.
       await full.handle({ serverId: id });
-      const all = await dataSource.getRepository(AlertEventEntity).find({ where: { serverId: id }, order: { openedAt: 'ASC' } });
+      const all = await stores.dataSource.getRepository(AlertEventEntity).find({ where: { serverId: id }, order: { openedAt: 'ASC' } });
       expect(all.map((a) => a.resolvedAt === null)).toEqual([false, true]);
     });
 
@@ -300,7 +294,7 @@ describe(ServerCheckHandler.name, () => {
 
     it('resolves an open alert when its rule is turned off or changed so the figure is fine', async () => {
       const id = await addServer();
-      const rules = new AlertRulesRepository(dataSource.manager);
+      const rules = new AlertRulesRepository(stores.dataSource.manager);
       const cpu: AlertRuleFields = { metric: 'cpu', operator: '>=', threshold: 0, durationSeconds: 0, enabled: true };
       const rule = await rules.add(teamScope(teamId), id, cpu);
       const checks = withSampler(new FakeServerSampler(aServerSample({ cpuPercent: 3 })));
