@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type ApiTokenDto, type CreatedApiTokenResponse, ErrorCode, type Paginated } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
@@ -7,7 +7,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ApiTokenPageDoc, CreateApiTokenDto, CreatedApiTokenDoc } from './api-tokens.dto';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 
 @ApiTags('api tokens')
 @ApiBearerAuth()
@@ -21,11 +21,7 @@ export class ApiTokensController {
   @Get()
   @ApiOperation({ summary: 'API tokens of the team (admins see all, others their own); secrets are never shown again' })
   @ApiOkResponse({ type: ApiTokenPageDoc })
-  async list(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Query() query: PageQueryDto,
-  ): Promise<Paginated<ApiTokenDto>> {
+  async list(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @Query() query: PageQueryDto): Promise<Paginated<ApiTokenDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
     return this.tokens.list(actor.team, { userId: actor.userId, isAdmin: actor.abilities.includes(Ability.Admin) }, query);
   }
@@ -36,7 +32,7 @@ export class ApiTokensController {
   @ApiCreatedResponse({ type: CreatedApiTokenDoc })
   async create(
     @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @UuidParam('teamId') teamId: string,
     @Body() body: CreateApiTokenDto,
   ): Promise<CreatedApiTokenResponse> {
     // Tenancy first: another team's token must see a 404 here, like everywhere.
@@ -52,11 +48,7 @@ export class ApiTokensController {
     description: 'An API token may revoke itself; another token only if it holds `write` and every ability of that token (403 otherwise).',
   })
   @ApiNoContentResponse()
-  async revoke(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Param('tokenId', uuidParam('tokenId')) tokenId: string,
-  ): Promise<void> {
+  async revoke(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @UuidParam('tokenId') tokenId: string): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
     await this.tokens.revoke(actor.team, tokenId, {
       userId: actor.userId,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -14,7 +14,7 @@ import { Ability, type ApplicationDto, type GeneratedDeployKeyResponse, type Pag
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import {
   ApplicationDoc,
   ApplicationListQueryDto,
@@ -65,7 +65,7 @@ export class ApplicationsController {
   @Get(':applicationId')
   @ApiOperation({ summary: 'One application' })
   @ApiOkResponse({ type: ApplicationDoc })
-  async get(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<ApplicationDto> {
+  async get(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string): Promise<ApplicationDto> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Read);
     return this.applications.get(team, id);
   }
@@ -75,11 +75,7 @@ export class ApplicationsController {
   @ApiOkResponse({ type: ApplicationDoc })
   @ApiBadRequestResponse({ description: 'A field failed its allowlist or the build pack lacks what it needs (errors name each field)' })
   @ApiConflictResponse({ description: 'The name is used on that server (`name`), or a domain by any application (`domains`)' })
-  async update(
-    @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) id: string,
-    @Body() body: UpdateApplicationDto,
-  ): Promise<ApplicationDto> {
+  async update(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string, @Body() body: UpdateApplicationDto): Promise<ApplicationDto> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
     return this.applications.update(caller, team, id, body);
   }
@@ -90,10 +86,7 @@ export class ApplicationsController {
       "Generate an ed25519 deploy key for this application (kept as a team SSH key) and use it; paste the public key into the provider's deploy keys",
   })
   @ApiCreatedResponse({ type: GeneratedDeployKeyDoc })
-  async generateDeployKey(
-    @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) id: string,
-  ): Promise<GeneratedDeployKeyResponse> {
+  async generateDeployKey(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string): Promise<GeneratedDeployKeyResponse> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
     return this.applications.generateDeployKey(caller, team, id);
   }
@@ -104,7 +97,7 @@ export class ApplicationsController {
     summary: "Forget the git host's pinned key on purpose (the provider rotated it): the next ssh clone trusts and pins the key it is shown",
   })
   @ApiOkResponse({ type: ApplicationDoc })
-  async forgetGitHostKey(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<ApplicationDto> {
+  async forgetGitHostKey(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string): Promise<ApplicationDto> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
     return this.applications.forgetGitHostKey(caller, team, id);
   }
@@ -113,7 +106,7 @@ export class ApplicationsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an application with its domains and variables' })
   @ApiNoContentResponse()
-  async delete(@CurrentCaller() caller: Caller, @Param('applicationId', uuidParam('applicationId')) id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
     await this.applications.delete(caller, team, id);
   }

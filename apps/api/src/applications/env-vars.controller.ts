@@ -4,7 +4,7 @@ import { Ability, type EnvVarDto, type EnvVarScope } from '@zpanel/contracts';
 import { ApplicationsRepository, EnvironmentsRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { BulkEnvDto, EnvVarDoc, UpsertEnvVarDto } from './env-vars.dto';
 import { EnvVarsService } from './env-vars.service';
 import { EnvKeyPipe } from './field-validation';
@@ -27,7 +27,7 @@ export interface EnvVarsRoutesSpec {
  * shows what it gets, the shared ones included), and an application's preview overrides.
  */
 export function envVarsController(spec: EnvVarsRoutesSpec): Type<unknown> {
-  const idParam = () => Param(spec.param, uuidParam(spec.param));
+  const idParam = () => UuidParam(spec.param);
 
   @ApiTags(spec.tag)
   @ApiBearerAuth()

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -14,7 +14,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import {
   CreateEnvironmentDto,
   CreateProjectDto,
@@ -59,7 +59,7 @@ export class ProjectsController {
   @Get(':projectId')
   @ApiOperation({ summary: 'One project' })
   @ApiOkResponse({ type: ProjectDoc })
-  async get(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string): Promise<ProjectDto> {
+  async get(@CurrentCaller() caller: Caller, @UuidParam('projectId') id: string): Promise<ProjectDto> {
     const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Read);
     return this.projects.get(team, id);
   }
@@ -68,11 +68,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Rename or describe a project' })
   @ApiOkResponse({ type: ProjectDoc })
   @ApiConflictResponse({ description: 'The team already has a project with this name (errors name `name`)' })
-  async update(
-    @CurrentCaller() caller: Caller,
-    @Param('projectId', uuidParam('projectId')) id: string,
-    @Body() body: UpdateProjectDto,
-  ): Promise<ProjectDto> {
+  async update(@CurrentCaller() caller: Caller, @UuidParam('projectId') id: string, @Body() body: UpdateProjectDto): Promise<ProjectDto> {
     const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
     return this.projects.update(caller, team, id, body);
   }
@@ -82,7 +78,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Delete a project with its environments and their shared variables' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'The project still has applications' })
-  async delete(@CurrentCaller() caller: Caller, @Param('projectId', uuidParam('projectId')) id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('projectId') id: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
     await this.projects.delete(caller, team, id);
   }
@@ -92,7 +88,7 @@ export class ProjectsController {
   @ApiOkResponse({ type: EnvironmentPageDoc })
   async environments(
     @CurrentCaller() caller: Caller,
-    @Param('projectId', uuidParam('projectId')) id: string,
+    @UuidParam('projectId') id: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<EnvironmentDto>> {
     const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Read);
@@ -105,7 +101,7 @@ export class ProjectsController {
   @ApiConflictResponse({ description: 'The project already has an environment with this name (errors name `name`)' })
   async createEnvironment(
     @CurrentCaller() caller: Caller,
-    @Param('projectId', uuidParam('projectId')) id: string,
+    @UuidParam('projectId') id: string,
     @Body() body: CreateEnvironmentDto,
   ): Promise<EnvironmentDto> {
     const { team } = await this.access.requireFor(caller, this.projectRows, id, Ability.Write);
@@ -128,7 +124,7 @@ export class EnvironmentsController {
   @ApiOperation({ summary: 'Delete an environment and its shared variables' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: "The environment still has applications, or it is its project's last one" })
-  async delete(@CurrentCaller() caller: Caller, @Param('environmentId', uuidParam('environmentId')) id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('environmentId') id: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.environments, id, Ability.Write);
     await this.projects.deleteEnvironment(caller, team, id);
   }

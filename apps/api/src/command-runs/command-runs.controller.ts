@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -15,7 +15,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { CommandRunDoc, CommandRunPageDoc, CreateCommandRunDto } from './command-runs.dto';
 import { CommandRunsService } from './command-runs.service';
 
@@ -48,11 +48,7 @@ export class CommandRunsController {
       'Queues `sh -c <command>` on the server as its SSH user; the answer is the queued run. Follow the output with the live subscription `{ kind: "command-run", runId }`, or read the run later. Audited with the command text (never the output).',
   })
   @ApiAcceptedResponse({ type: CommandRunDoc, description: 'The run, queued' })
-  async create(
-    @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
-    @Body() body: CreateCommandRunDto,
-  ): Promise<CommandRunDto> {
+  async create(@CurrentCaller() caller: Caller, @UuidParam('serverId') serverId: string, @Body() body: CreateCommandRunDto): Promise<CommandRunDto> {
     const team = await this.authorize(caller, serverId);
     return this.runs.create(caller, team, serverId, body);
   }
@@ -62,7 +58,7 @@ export class CommandRunsController {
   @ApiOkResponse({ type: CommandRunPageDoc })
   async list(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<CommandRunSummaryDto>> {
     const team = await this.authorize(caller, serverId);
@@ -72,11 +68,7 @@ export class CommandRunsController {
   @Get(':runId')
   @ApiOperation({ summary: 'One run with its output (saved every 10 s while it runs, and at the end)' })
   @ApiOkResponse({ type: CommandRunDoc })
-  async get(
-    @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
-    @Param('runId', uuidParam('runId')) runId: string,
-  ): Promise<CommandRunDto> {
+  async get(@CurrentCaller() caller: Caller, @UuidParam('serverId') serverId: string, @UuidParam('runId') runId: string): Promise<CommandRunDto> {
     const team = await this.authorize(caller, serverId);
     return this.runs.get(team, serverId, runId);
   }
@@ -90,11 +82,7 @@ export class CommandRunsController {
   })
   @ApiAcceptedResponse({ type: CommandRunDoc })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The run already finished' })
-  async cancel(
-    @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
-    @Param('runId', uuidParam('runId')) runId: string,
-  ): Promise<CommandRunDto> {
+  async cancel(@CurrentCaller() caller: Caller, @UuidParam('serverId') serverId: string, @UuidParam('runId') runId: string): Promise<CommandRunDto> {
     const team = await this.authorize(caller, serverId);
     return this.runs.cancel(caller, team, serverId, runId);
   }

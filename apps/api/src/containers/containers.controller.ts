@@ -25,7 +25,7 @@ import { JobProducer } from '@zpanel/queue';
 import { IsOptional } from 'class-validator';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 
 /** Interactive operations answer within this; a server that cannot is reported, not waited on. */
 const OPERATION_TIMEOUT_MS = 30_000;
@@ -75,7 +75,7 @@ export class ContainersController {
   @ApiOkResponse({ description: 'ContainerDto[]' })
   async list(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Query('all') all?: string,
     @Query('managedOnly') managedOnly?: string,
   ): Promise<ContainerDto[]> {
@@ -88,7 +88,7 @@ export class ContainersController {
   @ApiOkResponse({ description: 'ContainerDetailsDto' })
   async inspect(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Param('containerId') containerId: string,
   ): Promise<ContainerDetailsDto> {
     const op = { serverId, op: 'inspect' as const, containerId: parseContainerId(containerId) };
@@ -102,7 +102,7 @@ export class ContainersController {
   @ApiOkResponse({ description: 'ContainerLogsDto' })
   async logs(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Param('containerId') containerId: string,
     @Query('tail') tail?: string,
     @Query('since') since?: string,
@@ -117,7 +117,7 @@ export class ContainersController {
   @ApiNoContentResponse()
   async act(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Param('containerId') containerId: string,
     @Param('action') action: string,
     @Body() body: StopBodyDto,
@@ -144,7 +144,7 @@ export class ContainersController {
   @ApiConflictResponse({ description: 'Docker refused in the container’s state (running, without force), in its own words' })
   async remove(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Param('containerId') containerId: string,
     @Query('force') force?: string,
   ): Promise<void> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -17,7 +17,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { CreateDeploymentDto, DeploymentDoc, DeploymentLogPageDoc, DeploymentLogQueryDto, DeploymentPageDoc } from './deployments.dto';
 import { DeploymentsService } from './deployments.service';
 
@@ -48,7 +48,7 @@ export class ApplicationDeploymentsController {
   })
   async create(
     @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) applicationId: string,
+    @UuidParam('applicationId') applicationId: string,
     @Body() body: CreateDeploymentDto,
   ): Promise<DeploymentDto> {
     const { team } = await this.access.requireFor(caller, this.applications, applicationId, Ability.Deploy);
@@ -64,7 +64,7 @@ export class ApplicationDeploymentsController {
   @ApiOkResponse({ type: DeploymentPageDoc })
   async list(
     @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) applicationId: string,
+    @UuidParam('applicationId') applicationId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<DeploymentDto>> {
     const { team } = await this.access.requireFor(caller, this.applications, applicationId, Ability.Read);
@@ -91,7 +91,7 @@ export class DeploymentsController {
   @Get()
   @ApiOperation({ summary: 'One deployment' })
   @ApiOkResponse({ type: DeploymentDoc })
-  async get(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
+  async get(@CurrentCaller() caller: Caller, @UuidParam('deploymentId') deploymentId: string): Promise<DeploymentDto> {
     const team = await this.authorize(caller, deploymentId, Ability.Read);
     return this.deployments.get(team, deploymentId);
   }
@@ -105,7 +105,7 @@ export class DeploymentsController {
   })
   @ApiAcceptedResponse({ type: DeploymentDoc })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment already finished' })
-  async cancel(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
+  async cancel(@CurrentCaller() caller: Caller, @UuidParam('deploymentId') deploymentId: string): Promise<DeploymentDto> {
     const team = await this.authorize(caller, deploymentId, Ability.Deploy);
     return this.deployments.cancel(caller, team, deploymentId);
   }
@@ -119,7 +119,7 @@ export class DeploymentsController {
   })
   @ApiAcceptedResponse({ type: DeploymentDoc, description: 'The rollback deployment, queued' })
   @ApiConflictResponse({ type: ProblemResponseDto, description: 'The deployment did not succeed, or its image is no longer kept' })
-  async rollback(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<DeploymentDto> {
+  async rollback(@CurrentCaller() caller: Caller, @UuidParam('deploymentId') deploymentId: string): Promise<DeploymentDto> {
     const team = await this.authorize(caller, deploymentId, Ability.Deploy);
     return this.deployments.rollback(caller, team, deploymentId);
   }
@@ -132,7 +132,7 @@ export class DeploymentsController {
   @ApiOkResponse({ type: DeploymentLogPageDoc })
   async logs(
     @CurrentCaller() caller: Caller,
-    @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string,
+    @UuidParam('deploymentId') deploymentId: string,
     @Query() query: DeploymentLogQueryDto,
   ): Promise<DeploymentLogPage> {
     const team = await this.authorize(caller, deploymentId, Ability.Read);
@@ -147,7 +147,7 @@ export class DeploymentsController {
     description: 'The log',
     schema: { type: 'string', example: '==> Cloning https://git.example.com/shop.git at 4f2a9c1\nStep 1/4 : FROM node:20\n' },
   })
-  async download(@CurrentCaller() caller: Caller, @Param('deploymentId', uuidParam('deploymentId')) deploymentId: string): Promise<StreamableFile> {
+  async download(@CurrentCaller() caller: Caller, @UuidParam('deploymentId') deploymentId: string): Promise<StreamableFile> {
     const team = await this.authorize(caller, deploymentId, Ability.Read);
     return new StreamableFile(this.deployments.download(team, deploymentId), {
       type: 'text/plain; charset=utf-8',

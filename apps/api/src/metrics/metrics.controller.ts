@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, type AlertEventDto, type AlertRuleDto, type Paginated, type ServerMetricsDto, TEAM_HEADER } from '@zpanel/contracts';
 import { ServersRepository } from '@zpanel/database';
@@ -6,7 +6,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { AlertRulesService } from './alert-rules.service';
 import {
   AlertEventPageDoc,
@@ -37,7 +37,7 @@ export class ServerMonitoringController {
   @ApiOkResponse({ type: ServerMetricsDoc })
   async getMetrics(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Query() query: MetricsQueryDto,
   ): Promise<ServerMetricsDto> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);
@@ -49,7 +49,7 @@ export class ServerMonitoringController {
   @ApiOkResponse({ type: AlertRulePageDoc })
   async listRules(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<AlertRuleDto>> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);
@@ -63,7 +63,7 @@ export class ServerMonitoringController {
   @ApiCreatedResponse({ type: AlertRuleDoc })
   async createRule(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Body() body: CreateAlertRuleDto,
   ): Promise<AlertRuleDto> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
@@ -77,8 +77,8 @@ export class ServerMonitoringController {
   @ApiOkResponse({ type: AlertRuleDoc })
   async updateRule(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
-    @Param('ruleId', uuidParam('ruleId')) ruleId: string,
+    @UuidParam('serverId') serverId: string,
+    @UuidParam('ruleId') ruleId: string,
     @Body() body: UpdateAlertRuleDto,
   ): Promise<AlertRuleDto> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
@@ -89,11 +89,7 @@ export class ServerMonitoringController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete an alert rule and its alerts' })
   @ApiNoContentResponse()
-  async deleteRule(
-    @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
-    @Param('ruleId', uuidParam('ruleId')) ruleId: string,
-  ): Promise<void> {
+  async deleteRule(@CurrentCaller() caller: Caller, @UuidParam('serverId') serverId: string, @UuidParam('ruleId') ruleId: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Write);
     await this.rules.delete(caller, team, serverId, ruleId);
   }
@@ -103,7 +99,7 @@ export class ServerMonitoringController {
   @ApiOkResponse({ type: AlertEventPageDoc })
   async listAlerts(
     @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) serverId: string,
+    @UuidParam('serverId') serverId: string,
     @Query() query: AlertsQueryDto,
   ): Promise<Paginated<AlertEventDto>> {
     const { team } = await this.access.requireFor(caller, this.servers, serverId, Ability.Read);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -15,7 +15,7 @@ import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { CreateServerDto, CreateSshKeyDto, ServerDoc, ServerPageDoc, SshKeyDoc, SshKeyPageDoc, UpdateServerDto } from './servers.dto';
 import { ServersService } from './servers.service';
 import { SshKeysService } from './ssh-keys.service';
@@ -52,7 +52,7 @@ export class SshKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Delete a key no server uses' })
   @ApiNoContentResponse()
-  async delete(@CurrentCaller() caller: Caller, @Param('sshKeyId', uuidParam('sshKeyId')) id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('sshKeyId') id: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.keyRows, id, Ability.Admin);
     await this.keys.delete(caller, team, id);
   }
@@ -89,7 +89,7 @@ export class ServersController {
   @Get(':serverId')
   @ApiOperation({ summary: 'One server' })
   @ApiOkResponse({ type: ServerDoc })
-  async get(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+  async get(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string): Promise<ServerDto> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Read);
     return this.servers.get(team, id);
   }
@@ -97,11 +97,7 @@ export class ServersController {
   @Patch(':serverId')
   @ApiOperation({ summary: 'Change a server; a new host, port, user or key sends it back to validation' })
   @ApiOkResponse({ type: ServerDoc })
-  async update(
-    @CurrentCaller() caller: Caller,
-    @Param('serverId', uuidParam('serverId')) id: string,
-    @Body() body: UpdateServerDto,
-  ): Promise<ServerDto> {
+  async update(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string, @Body() body: UpdateServerDto): Promise<ServerDto> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
     return this.servers.update(caller, team, id, body);
   }
@@ -110,7 +106,7 @@ export class ServersController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Queue a validation: SSH (host key pinned at first contact), OS, Docker Engine, free disk' })
   @ApiAcceptedResponse({ type: ServerDoc })
-  async validate(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+  async validate(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string): Promise<ServerDto> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
     return this.servers.validate(caller, team, id);
   }
@@ -119,7 +115,7 @@ export class ServersController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Forget the recorded host key and validate again, pinning the key the server presents now' })
   @ApiAcceptedResponse({ type: ServerDoc })
-  async trustHostKey(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<ServerDto> {
+  async trustHostKey(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string): Promise<ServerDto> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
     return this.servers.validate(caller, team, id, { trustNewHostKey: true });
   }
@@ -128,7 +124,7 @@ export class ServersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a server from Zpanel (nothing on the machine is touched)' })
   @ApiNoContentResponse()
-  async delete(@CurrentCaller() caller: Caller, @Param('serverId', uuidParam('serverId')) id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
     await this.servers.delete(caller, team, id);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiGoneResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   Ability,
@@ -17,7 +17,7 @@ import { CreatedInvitationDoc, InvitationPageDoc, InvitationPreviewDoc, Invitati
 import { InvitationsService, invitationAddressLimit } from './invitations.service';
 import { TeamMembershipDoc } from './teams.dto';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 
 @ApiTags('teams')
 @ApiBearerAuth()
@@ -31,11 +31,7 @@ export class TeamInvitationsController {
   @Get()
   @ApiOperation({ summary: 'Invitations of the team, newest first (admins)' })
   @ApiOkResponse({ type: InvitationPageDoc })
-  async list(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Query() query: PageQueryDto,
-  ): Promise<Paginated<InvitationDto>> {
+  async list(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @Query() query: PageQueryDto): Promise<Paginated<InvitationDto>> {
     const { team } = await this.access.require(caller, teamId, Ability.Admin);
     return this.invitations.list(team, query);
   }
@@ -45,7 +41,7 @@ export class TeamInvitationsController {
   @ApiCreatedResponse({ type: CreatedInvitationDoc })
   async create(
     @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @UuidParam('teamId') teamId: string,
     @Body() body: InviteMemberDto,
   ): Promise<CreatedInvitationResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
@@ -56,11 +52,7 @@ export class TeamInvitationsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke a pending invitation' })
   @ApiNoContentResponse()
-  async revoke(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Param('invitationId', uuidParam('invitationId')) id: string,
-  ): Promise<void> {
+  async revoke(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @UuidParam('invitationId') id: string): Promise<void> {
     const { team } = await this.access.require(caller, teamId, Ability.Admin);
     await this.invitations.revoke(caller, team, id);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ability, ErrorCode, type Paginated, type PasswordResetResponse, Role, type TeamMemberDto } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
@@ -7,7 +7,7 @@ import { PageQueryDto } from '../http/pagination';
 import { ChangeMemberRoleDto, PasswordResetDoc, TeamMemberPageDoc } from './members.dto';
 import { MembersService } from './members.service';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 
 @ApiTags('teams')
 @ApiBearerAuth()
@@ -21,11 +21,7 @@ export class MembersController {
   @Get()
   @ApiOperation({ summary: 'Members of the team with their role and whether they use 2FA' })
   @ApiOkResponse({ type: TeamMemberPageDoc })
-  async list(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Query() query: PageQueryDto,
-  ): Promise<Paginated<TeamMemberDto>> {
+  async list(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @Query() query: PageQueryDto): Promise<Paginated<TeamMemberDto>> {
     const actor = await this.access.require(caller, teamId, Ability.Read);
     return this.members.list(actor.team, query, { showTwoFactor: actor.abilities.includes(Ability.Admin) });
   }
@@ -36,8 +32,8 @@ export class MembersController {
   @ApiNoContentResponse()
   async changeRole(
     @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Param('userId', uuidParam('userId')) userId: string,
+    @UuidParam('teamId') teamId: string,
+    @UuidParam('userId') userId: string,
     @Body() body: ChangeMemberRoleDto,
   ): Promise<void> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
@@ -50,8 +46,8 @@ export class MembersController {
   @ApiOkResponse({ type: PasswordResetDoc })
   async resetPassword(
     @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Param('userId', uuidParam('userId')) userId: string,
+    @UuidParam('teamId') teamId: string,
+    @UuidParam('userId') userId: string,
   ): Promise<PasswordResetResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
     if (caller.kind !== 'user' || actor.role !== Role.Owner)
@@ -63,11 +59,7 @@ export class MembersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a member (admins), or leave the team (your own id); the last owner cannot' })
   @ApiNoContentResponse()
-  async remove(
-    @CurrentCaller() caller: Caller,
-    @Param('teamId', uuidParam('teamId')) teamId: string,
-    @Param('userId', uuidParam('userId')) userId: string,
-  ): Promise<void> {
+  async remove(@CurrentCaller() caller: Caller, @UuidParam('teamId') teamId: string, @UuidParam('userId') userId: string): Promise<void> {
     // Leaving needs no more than being in the team; removing someone else needs the admin ability.
     const leaving = caller.kind === 'user' && caller.userId === userId;
     const actor = await this.access.require(caller, teamId, leaving ? Ability.Read : Ability.Admin);

@@ -24,7 +24,7 @@ import type { Request, Response } from 'express';
 import { type Caller, CurrentCaller, Public } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
-import { uuidParam } from '../access/team-params';
+import { UuidParam } from '../access/team-params';
 import { ApplicationsRepository } from '@zpanel/database';
 import { WebhookDeliveryPageDoc, WebhookReceiptDoc, WebhookSecretDoc, WebhookSettingsDoc } from './webhooks.dto';
 import { WebhooksService } from './webhooks.service';
@@ -45,11 +45,7 @@ export class ApplicationWebhookController {
   @Get('webhook')
   @ApiOperation({ summary: 'The webhook URL for each provider and whether a secret is set (the secret is never returned again)' })
   @ApiOkResponse({ type: WebhookSettingsDoc })
-  async settings(
-    @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) id: string,
-    @Req() req: Request,
-  ): Promise<WebhookSettingsDto> {
+  async settings(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string, @Req() req: Request): Promise<WebhookSettingsDto> {
     const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Read);
     return this.webhooks.settings(team, id, originOf(req));
   }
@@ -58,11 +54,7 @@ export class ApplicationWebhookController {
   @ApiOperation({ summary: 'Generate a new webhook secret (replacing the current one at once) and show it this once' })
   @ApiOkResponse({ type: WebhookSecretDoc })
   @HttpCode(HttpStatus.OK)
-  async rotate(
-    @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) id: string,
-    @Req() req: Request,
-  ): Promise<WebhookSecretDto> {
+  async rotate(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string, @Req() req: Request): Promise<WebhookSecretDto> {
     const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Write);
     return this.webhooks.rotateSecret(caller, team, id, originOf(req));
   }
@@ -72,7 +64,7 @@ export class ApplicationWebhookController {
   @ApiOkResponse({ type: WebhookDeliveryPageDoc })
   async deliveries(
     @CurrentCaller() caller: Caller,
-    @Param('applicationId', uuidParam('applicationId')) id: string,
+    @UuidParam('applicationId') id: string,
     @Query() query: PageQueryDto,
   ): Promise<Paginated<WebhookDeliveryDto>> {
     const { team } = await this.access.requireFor(caller, this.applications, id, Ability.Read);
