@@ -5,6 +5,7 @@ import { type JobProducer, LiveStreams, createRedisClient } from '@zpanel/queue'
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { WorkerSshPool } from './servers/ssh-pool.provider';
 
 /** The run's Postgres and Redis as a worker handler's int-spec uses them. */
 export interface WorkerStores {
@@ -36,14 +37,13 @@ export async function openWorkerStores(config: AppConfig, name: string): Promise
 
 /**
  * The run's configuration with a Docker namespace of the test's own (`zt-` and a random suffix),
- * so what the test starts carries labels no other test's clean-up matches; its names, and the box
- * that seals for it.
+ * so what the test starts carries labels no other test's clean-up matches, and its names.
  */
-export function namespacedTestConfig(): { config: AppConfig; namespace: string; names: ReturnType<typeof zpanelDockerNames>; box: SecretBox } {
+export function namespacedTestConfig(): { config: AppConfig; namespace: string; names: ReturnType<typeof zpanelDockerNames> } {
   const base = loadConfig(process.env);
   const namespace = `zt-${randomBytes(3).toString('hex')}`;
   const config: AppConfig = { ...base, docker: { namespace } };
-  return { config, namespace, names: zpanelDockerNames(namespace), box: new SecretBox(config.security.secretKey) };
+  return { config, namespace, names: zpanelDockerNames(namespace) };
 }
 
 /** The real queue under the run's prefix, with only what the reapers use of the producer: the queue, and adding a job to it. */
@@ -78,4 +78,22 @@ export function useWorkerStores(config: AppConfig, name: string): Readonly<Omit<
   });
   afterAll(() => close?.());
   return stores;
+}
+
+/** What a worker handler's int-spec against the test server works with. */
+export interface WorkerHarness {
+  config: AppConfig;
+  /** Seals and opens as the worker does (keys, variables, output). */
+  box: SecretBox;
+  stores: Readonly<Omit<WorkerStores, 'close'>>;
+  /** The worker's SSH pool, closed after the block's tests. */
+  pool: WorkerSshPool;
+}
+
+/** For a describe block of a worker handler: `config` (the run's unless given), its box, the stores and the SSH pool. */
+export function useWorkerHarness(name: string, config: AppConfig = loadConfig(process.env)): WorkerHarness {
+  const stores = useWorkerStores(config, name);
+  const pool = new WorkerSshPool(loadConfig(process.env));
+  afterAll(() => pool.close());
+  return { config, box: new SecretBox(config.security.secretKey), stores, pool };
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { COMMAND_OUTPUT_CAP_BYTES, COMMAND_OUTPUT_TRUNCATED_MARKER, type CommandRunLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
+import { createLogger } from '@zpanel/core';
 import { type CommandRunEntity, CommandRunsRepository, ServerEntity, commandOutputAad, teamScope } from '@zpanel/database';
 import type { JobContext } from '@zpanel/queue';
 import { seedCommandRun, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget, waitFor } from '@zpanel/testing';
-import { useWorkerStores } from '../worker-stores.testing';
+import { useWorkerHarness } from '../worker-stores.testing';
 import { ServerCommandHandler } from './server-command.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** A sleep duration (about 40 s) unique to this call, so pgrep cannot find another run's leftover. */
 function uniqueSleep(): string {
@@ -27,11 +26,8 @@ function running(pattern: string): boolean {
 }
 
 describe(ServerCommandHandler.name, () => {
-  const config = loadConfig(process.env);
-  const box = new SecretBox(config.security.secretKey);
+  const { config, box, stores, pool } = useWorkerHarness('command-runs-test');
   const ssh = testSshTarget();
-  const stores = useWorkerStores(config, 'command-runs-test');
-  let pool: WorkerSshPool;
   let handler: ServerCommandHandler;
   let teamId: string;
   let serverId: string;
@@ -56,7 +52,6 @@ describe(ServerCommandHandler.name, () => {
       .join('');
 
   beforeAll(async () => {
-    pool = new WorkerSshPool(loadConfig(process.env));
     handler = new ServerCommandHandler(
       stores.dataSource,
       runs(),
@@ -76,9 +71,6 @@ describe(ServerCommandHandler.name, () => {
   });
   afterEach(() => {
     handler.timings = { heartbeatMs: 10_000, cancelPollMs: 1_000, liveBatchMs: 100 };
-  });
-  afterAll(async () => {
-    pool.close();
   });
 
   it('streams stdout and stderr live, stores them with the exit code, and ends the topic with the outcome', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ContainerLogLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
+import { createLogger, loadConfig } from '@zpanel/core';
 import { LiveLeases } from '@zpanel/queue';
 import { dockerOverSsh, releaseDocker } from '@zpanel/remote';
 import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
@@ -10,18 +10,15 @@ import { END_REASONS } from './container-log-follower';
 import { ContainerLogsFollowHandler } from './container-logs-follow.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
-import { useWorkerStores } from '../worker-stores.testing';
+import { useWorkerHarness } from '../worker-stores.testing';
 
 const IMAGE = 'zpanel-test/busybox:latest';
 const LOOP = 'i=0; while true; do echo out-$i; echo err-$i >&2; i=$((i+1)); sleep 0.1; done';
 
 describe(ContainerLogsFollowHandler.name, () => {
-  const config = loadConfig(process.env);
-  const box = new SecretBox(config.security.secretKey);
+  const { config, box, stores, pool } = useWorkerHarness('follow-test');
   const ssh = testSshTarget();
   const run = process.env[TEST_VARS.runId] ?? randomUUID().slice(0, 8);
-  const stores = useWorkerStores(config, 'follow-test');
-  let pool: WorkerSshPool;
   let leases: LiveLeases;
   let handler: ContainerLogsFollowHandler;
   let serverId: string;
@@ -60,7 +57,6 @@ describe(ContainerLogsFollowHandler.name, () => {
   };
 
   beforeAll(async () => {
-    pool = new WorkerSshPool(loadConfig(process.env));
     leases = new LiveLeases(stores.redis, config);
     handler = new ContainerLogsFollowHandler(
       serverTargetsOver(stores.dataSource, box),
@@ -85,7 +81,6 @@ describe(ContainerLogsFollowHandler.name, () => {
     } finally {
       releaseDocker(docker);
       testPool.close();
-      pool.close();
     }
   });
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { createLogger, generateSshKeyPair, loadConfig, quoteShellArg } from '@zpanel/core';
+import { createLogger, generateSshKeyPair, quoteShellArg } from '@zpanel/core';
 import {
   ApplicationEntity,
   ApplicationsRepository,
@@ -41,11 +41,10 @@ import {
 } from '@zpanel/testing';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
-import { namespacedTestConfig, useWorkerStores } from '../worker-stores.testing';
+import { namespacedTestConfig, useWorkerHarness } from '../worker-stores.testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 /** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
@@ -65,10 +64,9 @@ const appFiles = (version: string) => ({
 });
 
 describe(DeploymentRunHandler.name, () => {
-  const { config, namespace, names, box } = namespacedTestConfig();
+  const { config: namespaced, namespace, names } = namespacedTestConfig();
+  const { config, box, stores, pool } = useWorkerHarness('deployments-test', namespaced);
   const ssh = testSshTarget();
-  const stores = useWorkerStores(config, 'deployments-test');
-  let pool: WorkerSshPool;
   let handler: DeploymentRunHandler;
   let targets: ServerTargets;
   let target: PooledTarget;
@@ -169,7 +167,6 @@ describe(DeploymentRunHandler.name, () => {
     );
 
   beforeAll(async () => {
-    pool = new WorkerSshPool(loadConfig(process.env));
     targets = serverTargetsOver(stores.dataSource, box);
     handler = handlerWith(targets);
     handler.timings = { heartbeatMs: 1_000, cancelPollMs: 200, waitPollMs: 200, logBatchMs: 50, drainMs: 200 };
@@ -189,7 +186,6 @@ describe(DeploymentRunHandler.name, () => {
     // Everything this suite created carries its namespace: remove exactly that.
     removeDockerNamespace(namespace);
     await repo.close();
-    pool.close();
   });
 
   it('deploys from git, redeploys a change, rolls back without a build, and keeps serving when a health check fails', async () => {

@@ -1,23 +1,21 @@
 import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
-import { createLogger, loadConfig } from '@zpanel/core';
+import { createLogger } from '@zpanel/core';
 import { type ApplicationEntity, ApplicationsRepository, type DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
 import { bullConnection } from '@zpanel/queue';
 import { seedApplication, seedDeployment, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { dockerCli, testServerAddress, testServerKey } from '@zpanel/testing';
 import { Queue } from 'bullmq';
-import { namespacedTestConfig, queueProducer, useWorkerStores } from '../worker-stores.testing';
+import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DEPLOYMENT_RUNS, RunLease, RunLeaseStore } from '../run-lease';
 import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from './deployments-reaper.handler';
 
 describe(DeploymentsReaperHandler.name, () => {
-  const { config, namespace, names, box } = namespacedTestConfig();
-  const stores = useWorkerStores(config, 'deployments-reaper-test');
+  const { config: namespaced, namespace, names } = namespacedTestConfig();
+  const { config, box, stores, pool } = useWorkerHarness('deployments-reaper-test', namespaced);
   let queue: Queue;
-  let pool: WorkerSshPool;
   let reaper: DeploymentsReaperHandler;
   let teamId: string;
   let app: ApplicationEntity;
@@ -30,7 +28,6 @@ describe(DeploymentsReaperHandler.name, () => {
 
   beforeAll(async () => {
     queue = new Queue(QueueName.Deployments, bullConnection(config));
-    pool = new WorkerSshPool(loadConfig(process.env));
     const logger = createLogger({ level: 'silent', name: 'test' });
     const targets = serverTargetsOver(stores.dataSource, box);
     reaper = new DeploymentsReaperHandler(
@@ -64,7 +61,6 @@ describe(DeploymentsReaperHandler.name, () => {
     if (containers.length) dockerCli('rm', '-f', ...containers);
     await queue.obliterate({ force: true });
     await queue.close();
-    pool.close();
   });
 
   it('fails a deployment whose worker went silent, removes its half-started container, logs and tells why', async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AlertEventDto, JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
-import { SecretBox, createLogger, loadConfig } from '@zpanel/core';
+import { createLogger } from '@zpanel/core';
 import {
   AlertEventEntity,
   AlertEventsRepository,
@@ -25,19 +25,15 @@ import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { useWorkerStores } from '../worker-stores.testing';
-import { WorkerSshPool } from '../servers/ssh-pool.provider';
+import { useWorkerHarness } from '../worker-stores.testing';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
 describe(ServerCheckHandler.name, () => {
-  const config = loadConfig(process.env);
-  const box = new SecretBox(config.security.secretKey);
+  const { config, box, stores, pool } = useWorkerHarness('check-test');
   const ssh = testSshTarget();
   const run = process.env[TEST_VARS.runId] as string;
   const containerName = `zp-check-${run}`;
   const logger = createLogger({ level: 'silent', name: 'test' });
-  const stores = useWorkerStores(config, 'check-test');
-  let pool: WorkerSshPool;
   let live: ServerLiveEvents;
   let targets: ServerTargets;
   let handler: ServerCheckHandler;
@@ -85,7 +81,6 @@ describe(ServerCheckHandler.name, () => {
 
   beforeAll(async () => {
     live = new ServerLiveEvents(stores.live, logger);
-    pool = new WorkerSshPool(loadConfig(process.env));
     targets = serverTargetsOver(stores.dataSource, box);
     handler = checkHandler(new ServerSamplers(pool));
     team = await seedTeamWithServer(stores.dataSource, { team: 'checks', privateKey: testServerKey(box) });
@@ -120,7 +115,6 @@ describe(ServerCheckHandler.name, () => {
 
   afterAll(async () => {
     execFileSync('docker', ['rm', '-f', containerName], { stdio: 'ignore' });
-    pool.close();
   });
 
   it('samples the test server: reachable, plausible host figures, the running test container, stored and pushed live', async () => {

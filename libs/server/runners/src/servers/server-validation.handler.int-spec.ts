@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
-import { SecretBox, createLogger, generateSshKeyPair, loadConfig } from '@zpanel/core';
+import { createLogger, generateSshKeyPair } from '@zpanel/core';
 import { ServerEntity, ServersRepository, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import type { JobProducer } from '@zpanel/queue';
@@ -11,14 +11,11 @@ import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
 import { serverTargetsOver } from './server-targets.testing';
 import { WorkerSshPool } from './ssh-pool.provider';
-import { useWorkerStores } from '../worker-stores.testing';
+import { useWorkerHarness } from '../worker-stores.testing';
 
 describe(ServerValidationHandler.name, () => {
-  const config = loadConfig(process.env);
-  const box = new SecretBox(config.security.secretKey);
+  const { config, box, stores, pool } = useWorkerHarness('validation-test');
   const ssh = testSshTarget();
-  const stores = useWorkerStores(config, 'validation-test');
-  let pool: WorkerSshPool;
   let handler: ServerValidationHandler;
   let team: SeededTeam;
   let teamId: string;
@@ -53,16 +50,12 @@ describe(ServerValidationHandler.name, () => {
     queued.filter((q) => q.name === JobName.ServerProxySync && (q.payload as { serverId: string }).serverId === id);
 
   beforeAll(async () => {
-    pool = new WorkerSshPool(loadConfig(process.env));
     handler = handlerOver(pool);
     team = await seedTeamWithServer(stores.dataSource, { team: 'validation', privateKey: testServerKey(box) });
     teamId = team.teamId;
   });
   // Every test validates the one test server as a new server: a Docker host may be claimed by one server only.
   beforeEach(() => stores.dataSource.query('UPDATE servers SET docker_engine_id = NULL WHERE docker_engine_id IS NOT NULL'));
-  afterAll(async () => {
-    pool.close();
-  });
 
   it('validates the test server: pins its host key and records OS, Docker version and free disk', async () => {
     const id = await addServer();
