@@ -11,7 +11,14 @@ import {
   type UpdateServerRequest,
 } from '@zpanel/contracts';
 import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpanel/core';
-import { AlertRulesRepository, type ServerEntity, ServersRepository, SshKeysRepository, type TeamScope } from '@zpanel/database';
+import {
+  AlertRulesRepository,
+  ApplicationsRepository,
+  type ServerEntity,
+  ServersRepository,
+  SshKeysRepository,
+  type TeamScope,
+} from '@zpanel/database';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { JobProducer } from '@zpanel/queue';
 import { AuditService } from '../audit/audit.service';
@@ -54,6 +61,7 @@ export class ServersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly servers: ServersRepository,
     private readonly keys: SshKeysRepository,
+    private readonly applications: ApplicationsRepository,
     private readonly rules: AlertRulesRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
@@ -172,7 +180,7 @@ export class ServersService {
   async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
     const current = await this.servers.get(team, id);
     const inUse = () => new AppException(ErrorCode.Conflict, 'Applications are set to run on this server: delete them first');
-    if (await this.servers.hasApplications(id)) throw inUse();
+    if ((await this.applications.countUsing({ serverId: id })) > 0) throw inUse();
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.servers.in(manager).deleteOne(team, id);

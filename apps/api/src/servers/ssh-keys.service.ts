@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type PageQuery, type Paginated, type SshKeyDto } from '@zpanel/contracts';
 import { AppException, SecretBox, SshKeyError, generateSshKeyPair, inspectPrivateKey } from '@zpanel/core';
-import { type SshKeyEntity, SshKeysRepository, type TeamScope, sshKeyAad } from '@zpanel/database';
+import { ApplicationsRepository, type SshKeyEntity, SshKeysRepository, type TeamScope, sshKeyAad } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Caller } from '../access/caller';
@@ -15,6 +15,7 @@ export class SshKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: SshKeysRepository,
+    private readonly applications: ApplicationsRepository,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
   ) {}
@@ -58,7 +59,7 @@ export class SshKeysService {
     const row = await this.keys.get(team, id);
     const used = await this.keys.serversUsing(id);
     if (used > 0) throw new AppException(ErrorCode.Conflict, `The key is used by ${used} server(s): give them another key first`);
-    const deploying = await this.keys.applicationsUsing(id);
+    const deploying = await this.applications.countUsing({ deployKeyId: id });
     if (deploying > 0)
       throw new AppException(ErrorCode.Conflict, `The key is the deploy key of ${deploying} application(s): give them another key first`);
     await this.dataSource.transaction(async (manager) => {

@@ -90,6 +90,14 @@ export class ApplicationsRepository extends TeamOwnedRepository<ApplicationEntit
     return this.rows.countBy(this.scoped(team, { environmentId }));
   }
 
+  /**
+   * Applications that run on the server or clone with the deploy key, which keep it from being
+   * deleted (whatever checked the server's or key's team checked theirs).
+   */
+  countUsing(reference: { serverId: string } | { deployKeyId: string }): Promise<number> {
+    return this.rows.countBy(reference);
+  }
+
   async add(team: TeamScope, row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'>): Promise<void> {
     await this.rows.insert({ ...row, teamId: team.teamId });
   }

@@ -1,6 +1,6 @@
 import type { ServerStatus } from '@zpanel/contracts';
 import type { EntityTarget } from 'typeorm';
-import { ApplicationEntity, ServerEntity } from '../entities';
+import { ServerEntity } from '../entities';
 import { TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
 
@@ -21,11 +21,6 @@ export class ServersRepository extends TeamOwnedRepository<ServerEntity> {
 
   async change(team: TeamScope, id: string, changes: Partial<ServerEntity>): Promise<void> {
     await this.rows.update(this.scoped(team, { id }), changes);
-  }
-
-  /** Applications set to run on the server, which keep it from being deleted. */
-  async hasApplications(id: string): Promise<boolean> {
-    return (await this.manager.countBy(ApplicationEntity, { serverId: id })) > 0;
   }
 
   // The worker's side: its jobs name servers the API already checked.

@@ -1,5 +1,5 @@
 import type { EntityTarget } from 'typeorm';
-import { ApplicationEntity, ServerEntity, SshKeyEntity } from '../entities';
+import { ServerEntity, SshKeyEntity } from '../entities';
 import { TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
 
@@ -19,11 +19,6 @@ export class SshKeysRepository extends TeamOwnedRepository<SshKeyEntity> {
   /** Servers that reach their machine with the key (whatever checked the key's team checked theirs). */
   serversUsing(id: string): Promise<number> {
     return this.manager.countBy(ServerEntity, { sshKeyId: id });
-  }
-
-  /** Applications that clone with the key. */
-  applicationsUsing(id: string): Promise<number> {
-    return this.manager.countBy(ApplicationEntity, { deployKeyId: id });
   }
 
   /** How many servers use each of the keys (keys no server uses are absent). */
