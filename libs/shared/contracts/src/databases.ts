@@ -1,3 +1,5 @@
+import type { ReasonCode } from './reasons';
+
 /**
  * The database engines Zpanel runs as one-click databases, and the facts about each that the API, the
  * worker and the SPA share (docs/databases.md). Only the official images' contract is relied on, so a
@@ -83,4 +85,40 @@ export interface CreateDatabaseRequest {
   /** SQL engines only; chosen by the API when absent. */
   databaseName?: string;
   userName?: string;
+}
+
+/**
+ * Where a database is in its life: `creating` until the engine first accepts connections, `unhealthy`
+ * while its container runs but the readiness probe fails, `deleting` from the delete request until the
+ * row is gone. `failed` keeps the reason (`statusReason`, `statusReasonCode`) of the step that failed.
+ */
+export const DATABASE_STATUSES = ['creating', 'running', 'stopped', 'unhealthy', 'failed', 'deleting'] as const;
+export type DatabaseStatus = (typeof DATABASE_STATUSES)[number];
+
+/** A database as the API returns it; the password is never part of it (revealed on its own to `read:sensitive`). */
+export interface DatabaseDto {
+  id: string;
+  teamId: string;
+  environmentId: string;
+  serverId: string;
+  /** The resource's name in its environment, what references use (`${{ main-db.HOST }}`). */
+  name: string;
+  engine: DatabaseEngine;
+  image: string;
+  /** SQL engines: the database and user the application connects as; null for Redis (database index 0, user `default`). */
+  databaseName: string | null;
+  userName: string | null;
+  /** The internal host name on the server's Zpanel network and the engine's port there. */
+  internalHost: string;
+  internalPort: number;
+  /** The port published on the server's public interfaces; null: not reachable from outside. */
+  publicPort: number | null;
+  memoryLimitMb: number | null;
+  cpuLimit: number | null;
+  status: DatabaseStatus;
+  /** Why the database is unhealthy or failed, in words for a person. */
+  statusReason: string | null;
+  statusReasonCode: ReasonCode | null;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -10,6 +10,25 @@ describe(zpanelDockerNames.name, () => {
     expect(names.appAlias('web')).toBe('zp-web');
     expect(names.appContainer('web', deploymentId)).toBe('zp-web-0f8e2a4c1b3d');
     expect(names.appImage('web', deploymentId)).toBe(`zp/web:${deploymentId}`);
+    expect(names.databaseAlias(deploymentId)).toBe('zp-database-0f8e2a4c1b3d4e5f8a9b0c1d2e3f4a5b');
+    expect(names.databaseVolume(deploymentId)).toBe('zp-database-0f8e2a4c1b3d4e5f8a9b0c1d2e3f4a5b-data');
+  });
+
+  it("never gives a database an application's alias, even in the longest namespace", () => {
+    const names = zpanelDockerNames('n'.repeat(20));
+    const longestApp = 'a'.repeat(40);
+    const alias = names.databaseAlias(deploymentId);
+    expect(alias.length).toBeGreaterThan(names.appAlias(longestApp).length);
+    // Still one DNS label.
+    expect(alias.length).toBeLessThanOrEqual(63);
+  });
+
+  it('refuses a database id that is not a UUID', () => {
+    const names = zpanelDockerNames();
+    for (const bad of ['', 'main-db', '../x', `${deploymentId};rm`, deploymentId.slice(1)]) {
+      expect(() => names.databaseAlias(bad)).toThrow('invalid database id');
+      expect(() => names.databaseVolume(bad)).toThrow('invalid database id');
+    }
   });
 
   it('keeps two namespaces on one Docker host apart', () => {
@@ -21,6 +40,8 @@ describe(zpanelDockerNames.name, () => {
       (n: typeof a) => n.appAlias('web'),
       (n: typeof a) => n.appContainer('web', deploymentId),
       (n: typeof a) => n.appImage('web', deploymentId),
+      (n: typeof a) => n.databaseAlias(deploymentId),
+      (n: typeof a) => n.databaseVolume(deploymentId),
     ]) {
       expect(pick(a)).not.toBe(pick(b));
     }

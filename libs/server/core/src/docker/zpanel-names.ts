@@ -12,6 +12,8 @@ export const ZPANEL_LABELS = {
   namespace: 'zpanel.namespace',
   application: 'zpanel.application',
   deployment: 'zpanel.deployment',
+  /** On a database's container and data volume: its id, so a volume kept after the row is deleted is still known. */
+  database: 'zpanel.database',
   role: 'zpanel.role',
 } as const;
 
@@ -27,6 +29,15 @@ export interface ZpanelDockerNames {
   appContainer(appName: string, deploymentId: string): string;
   /** Image repository of an app; the tag is the deployment id, so a rollback finds its exact image. */
   appImage(appName: string, deploymentId: string): string;
+  /**
+   * A database's container name and alias on the network, from its id (never its name): two
+   * environments on one server can each have a `main-db`, and a rename or an image change keeps it.
+   * Longer than any application alias (`database-` and 32 hex digits are 41 characters, application
+   * names at most 40), so the two can never collide and need no check against each other.
+   */
+  databaseAlias(databaseId: string): string;
+  /** The Docker volume holding a database's data directory: kept across recreates, and what backups of the database read. */
+  databaseVolume(databaseId: string): string;
 }
 
 export function zpanelDockerNames(namespace: string = DEFAULT_DOCKER_NAMESPACE): ZpanelDockerNames {
@@ -39,5 +50,14 @@ export function zpanelDockerNames(namespace: string = DEFAULT_DOCKER_NAMESPACE):
     appAlias: (app) => `${prefix}-${app}`,
     appContainer: (app, deploymentId) => `${prefix}-${app}-${deploymentId.replace(/-/g, '').slice(0, 12)}`,
     appImage: (app, deploymentId) => `${prefix}/${app}:${deploymentId}`,
+    databaseAlias: (databaseId) => `${prefix}-database-${databaseHex(databaseId)}`,
+    databaseVolume: (databaseId) => `${prefix}-database-${databaseHex(databaseId)}-data`,
   };
+}
+
+/** A database id (a UUID) as the 32 hex digits of the names derived from it. */
+function databaseHex(databaseId: string): string {
+  const hex = databaseId.toLowerCase().replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`invalid database id ${JSON.stringify(databaseId)}`);
+  return hex;
 }

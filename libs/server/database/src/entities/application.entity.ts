@@ -1,20 +1,11 @@
 import type { BuildPack, HealthCheckSettings, PreviewProvider, RestartPolicy } from '@zpanel/contracts';
 import { Column, Entity } from 'typeorm';
-import { TeamOwnedTimestampedEntity } from './columns';
+import { CpuLimitColumn, EnvironmentResourceEntity, MemoryLimitMbColumn } from './columns';
 
 @Entity({ name: 'applications' })
-export class ApplicationEntity extends TeamOwnedTimestampedEntity {
+export class ApplicationEntity extends EnvironmentResourceEntity {
   @Column('uuid', { name: 'project_id' })
   projectId: string;
-
-  @Column('uuid', { name: 'environment_id' })
-  environmentId: string;
-
-  @Column('uuid', { name: 'server_id' })
-  serverId: string;
-
-  @Column('text')
-  name: string;
 
   @Column('text')
   description: string;
@@ -52,11 +43,10 @@ export class ApplicationEntity extends TeamOwnedTimestampedEntity {
   @Column('text', { name: 'restart_policy' })
   restartPolicy: RestartPolicy;
 
-  /** numeric comes back from pg as a string. */
-  @Column('numeric', { name: 'cpu_limit', nullable: true })
+  @CpuLimitColumn()
   cpuLimit: string | null;
 
-  @Column('integer', { name: 'memory_limit_mb', nullable: true })
+  @MemoryLimitMbColumn()
   memoryLimitMb: number | null;
 
   @Column('integer', { name: 'stop_grace_seconds' })

@@ -16,6 +16,12 @@ export const CreatedAtColumn = (): PropertyDecorator => CreateDateColumn({ name:
 /** `updated_at timestamptz NOT NULL DEFAULT now()`, bumped by TypeORM on every save. */
 export const UpdatedAtColumn = (): PropertyDecorator => UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' });
 
+/** `memory_limit_mb integer` (NULL: no limit) of a container Zpanel runs: an application's, a database's. */
+export const MemoryLimitMbColumn = (): PropertyDecorator => Column('integer', { name: 'memory_limit_mb', nullable: true });
+
+/** `cpu_limit numeric(6,2)` (NULL: no limit), beside the memory limit; numeric comes back from pg as a string. */
+export const CpuLimitColumn = (): PropertyDecorator => Column('numeric', { name: 'cpu_limit', nullable: true });
+
 /** `id uuid PRIMARY KEY DEFAULT gen_random_uuid()`. */
 export abstract class IdentifiedEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -46,4 +52,16 @@ export abstract class TeamOwnedCreatedEntity extends TeamOwnedEntity {
 export abstract class TeamOwnedTimestampedEntity extends TeamOwnedCreatedEntity {
   @UpdatedAtColumn()
   updatedAt: Date;
+}
+
+/** A resource of an environment that runs on one server (an application, a database), known by its name. */
+export abstract class EnvironmentResourceEntity extends TeamOwnedTimestampedEntity {
+  @Column('uuid', { name: 'environment_id' })
+  environmentId: string;
+
+  @Column('uuid', { name: 'server_id' })
+  serverId: string;
+
+  @Column('text')
+  name: string;
 }

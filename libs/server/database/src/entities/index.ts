@@ -8,6 +8,7 @@ import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CommandRunEntity, commandOutputAad } from './command-run.entity';
+import { DatabaseEntity, databasePasswordAad } from './database.entity';
 import { DeploymentEntity, DeploymentLogEntity } from './deployment.entity';
 import { InstanceEntity } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
@@ -24,6 +25,7 @@ import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.enti
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
+export { DatabaseEntity, databasePasswordAad };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export {
   ApiTokenEntity,
@@ -66,6 +68,7 @@ export const ENTITIES = [
   ApplicationEntity,
   ApplicationDomainEntity,
   EnvVarEntity,
+  DatabaseEntity,
   ServerMetricEntity,
   AlertRuleEntity,
   AlertEventEntity,

@@ -19,6 +19,7 @@ import { PrunedImagesByTag1796616611279 } from './1796616611279-pruned-images-by
 import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-runs';
 import { ServerDockerEngine1796618455889 } from './1796618455889-server-docker-engine';
 import { ReasonCodes1796619179946 } from './1796619179946-reason-codes';
+import { CreateDatabases1796632312148 } from './1796632312148-create-databases';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ServerDockerEngine1796618455889,
   SealCommandOutput1796618815985,
   ReasonCodes1796619179946,
+  CreateDatabases1796632312148,
 ];

@@ -15,6 +15,7 @@ export * from './environments.repository';
 export * from './applications.repository';
 export * from './application-domains.repository';
 export * from './env-vars.repository';
+export * from './databases.repository';
 export * from './deployments.repository';
 export * from './webhook-deliveries.repository';
 export * from './run-rows';

@@ -6,6 +6,7 @@ import { ApplicationDomainsRepository } from './application-domains.repository';
 import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
 import { CommandRunsRepository } from './command-runs.repository';
+import { DatabasesRepository } from './databases.repository';
 import { DeploymentsRepository } from './deployments.repository';
 import type { EntityRepository } from './entity-repository';
 import { EnvVarsRepository } from './env-vars.repository';
@@ -40,6 +41,7 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   ApplicationsRepository,
   ApplicationDomainsRepository,
   EnvVarsRepository,
+  DatabasesRepository,
   DeploymentsRepository,
   WebhookDeliveriesRepository,
   SshKeysRepository,

@@ -1,0 +1,78 @@
+import type { EntityTarget } from 'typeorm';
+import { DatabaseEntity } from '../entities';
+import { type PageWindow, TeamOwnedRepository } from './entity-repository';
+import type { TeamScope } from './team-scope';
+
+/**
+ * One-click databases. The password column is sealed (`databasePasswordAad(id)`) and not selected with
+ * the row; the caller picks the id before inserting, since the seal is bound to it.
+ */
+export class DatabasesRepository extends TeamOwnedRepository<DatabaseEntity> {
+  protected readonly target: EntityTarget<DatabaseEntity> = DatabaseEntity;
+  readonly noun = 'database';
+
+  pageInEnvironment(team: TeamScope, environmentId: string, window: PageWindow): Promise<[DatabaseEntity[], number]> {
+    return this.page(team, window, { name: 'ASC', id: 'ASC' }, { environmentId });
+  }
+
+  /**
+   * Whether a database or an application of the environment already has the name: they share one
+   * namespace, the one references name (`${{ main-db.HOST }}`). The database table holds its own
+   * names unique; an application and a database of one name are kept apart by checking here in the
+   * transaction that adds either, after locking the environment row. `exceptDatabaseId`: a rename.
+   */
+  async nameTakenInEnvironment(team: TeamScope, environmentId: string, name: string, exceptDatabaseId?: string): Promise<boolean> {
+    const [row]: { taken: boolean }[] = await this.manager.query(
+      `SELECT EXISTS (SELECT 1 FROM "databases" WHERE "team_id" = $1 AND "environment_id" = $2 AND "name" = $3 AND "id" IS DISTINCT FROM $4)
+           OR EXISTS (SELECT 1 FROM "applications" WHERE "team_id" = $1 AND "environment_id" = $2 AND "name" = $3) AS "taken"`,
+      [this.teamIdOf(team), environmentId, name, exceptDatabaseId ?? null],
+    );
+    return row.taken;
+  }
+
+  /**
+   * Whether a database on the server already publishes the port, whatever its team (the caller checked
+   * the server's): a port is the server's, not a team's. `exceptDatabaseId`: the database changing it.
+   */
+  async publicPortTaken(serverId: string, port: number, exceptDatabaseId?: string): Promise<boolean> {
+    const [row]: { taken: boolean }[] = await this.manager.query(
+      `SELECT EXISTS (SELECT 1 FROM "databases" WHERE "server_id" = $1 AND "public_port" = $2 AND "id" IS DISTINCT FROM $3) AS "taken"`,
+      [serverId, port, exceptDatabaseId ?? null],
+    );
+    return row.taken;
+  }
+
+  /** Databases of the environment, which keep it from being deleted like its applications do. */
+  countInEnvironment(team: TeamScope, environmentId: string): Promise<number> {
+    return this.rows.countBy(this.scoped(team, { environmentId }));
+  }
+
+  /** Databases of the project's environments (the project is the environment's, not a column here). */
+  countInProject(team: TeamScope, projectId: string): Promise<number> {
+    return this.rows
+      .createQueryBuilder('d')
+      .innerJoin('environments', 'e', 'e.id = d.environment_id')
+      .where('d.team_id = :teamId AND e.project_id = :projectId', { teamId: this.teamIdOf(team), projectId })
+      .getCount();
+  }
+
+  /** Databases on the server, which keep it from being deleted (whatever checked the server's team checked theirs). */
+  countOnServer(serverId: string): Promise<number> {
+    return this.rows.countBy({ serverId });
+  }
+
+  /** Inserts the database with the id its password was sealed for. */
+  async add(team: TeamScope, row: Omit<DatabaseEntity, 'teamId' | 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.rows.insert({ ...row, teamId: team.teamId });
+  }
+
+  /** Writes exactly `changes` (callers that mean a change of the database set `updatedAt`). */
+  async change(team: TeamScope, id: string, changes: Partial<Omit<DatabaseEntity, 'id' | 'teamId'>>): Promise<void> {
+    await this.rows.update(this.scoped(team, { id }), changes);
+  }
+
+  /** The sealed password, for the worker and for a reveal to `read:sensitive`; null: no such database in the scope. */
+  async sealedPassword(team: TeamScope, id: string): Promise<string | null> {
+    return (await this.rows.findOne({ where: this.scoped(team, { id }), select: { id: true, password: true } }))?.password ?? null;
+  }
+}
