@@ -90,13 +90,15 @@ export class CommandRunsService {
       });
       return saved;
     });
+    // Read before the job exists: the answer is the run as queued, not whatever a fast worker made of it already.
+    const queued = await this.get(team, serverId, row.id);
     try {
       await enqueueCommandRun(this.jobs, row.id);
     } catch (error) {
       // The row is the truth: the worker's reaper queues a run whose job never made it to Redis.
       this.logger.warn({ err: error, runId: row.id }, 'command run not queued yet; the reaper will queue it');
     }
-    return this.get(team, serverId, row.id);
+    return queued;
   }
 
   async list(team: TeamScope, serverId: string, query: PageQuery): Promise<Paginated<CommandRunSummaryDto>> {

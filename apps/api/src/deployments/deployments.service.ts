@@ -180,13 +180,15 @@ export class DeploymentsService {
         reasonCode: 'deployment.superseded',
       });
     }
+    // Read before the job exists: the answer is the deployment as queued, not whatever a fast worker made of it already.
+    const queued = await this.get(team, row.id);
     try {
       await enqueueDeployment(this.jobs, row.id);
     } catch (error) {
       // The row is the truth: the worker's reaper queues a deployment whose job never made it to Redis.
       this.logger.warn({ err: error, deploymentId: row.id }, 'deployment not queued yet; the reaper will queue it');
     }
-    return this.get(team, row.id);
+    return queued;
   }
 
   /** A rollback: only a successful deployment whose image is still kept, of the same application. */

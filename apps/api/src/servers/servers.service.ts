@@ -172,8 +172,10 @@ export class ServersService {
         });
       }
     });
+    // Read before the job exists: the answer is the server as it waits for validation, whatever a fast worker does next.
+    const validating = await this.get(team, id);
     await this.jobs.enqueue(JobName.ServerValidate, { serverId: id }, { removeOnComplete: { age: 3600 }, removeOnFail: { age: 86_400 } });
-    return this.get(team, id);
+    return validating;
   }
 
   /** Refused while applications are set to run on it (the database refuses it too, in a race). */
