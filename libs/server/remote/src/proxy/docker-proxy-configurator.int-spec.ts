@@ -229,13 +229,16 @@ describe(DockerProxyConfigurator.name, () => {
     };
     const clients = Array.from({ length: 4 }, client);
     // Each swap is a deploy's promote and retire: a new container (new address) joins the network
-    // with the alias, and the old one leaves and is removed.
+    // with the alias, and the old one stops listening (a stop's SIGTERM), lets its in-flight requests
+    // finish (the pipeline's drain and grace period), leaves and is removed.
     let serving = docker.getContainer(`${names.namespace}-a`);
     for (let swap = 1; swap <= 6; swap += 1) {
       await sleep(400);
       if (swap % 2 === 1) {
         const next = await startApp(`v${swap}`, `page-v${swap}`, names.appAlias('web'));
         await sleep(100);
+        execFileSync('docker', ['exec', serving.id, 'sh', '-c', 'kill $(cat /tmp/httpd.pid)']);
+        await sleep(200);
         await network.disconnect({ Container: serving.id });
         await serving.remove({ force: true });
         serving = next;
