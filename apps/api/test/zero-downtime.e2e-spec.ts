@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { DeploymentDto } from '@zpanel/contracts';
+import { zpanelDockerNames } from '@zpanel/core';
 import {
   QUICK_HTTP_HEALTH_CHECK,
   TEST_BASE_IMAGE,
   deploymentFinished,
+  dockerCli,
   getThroughProxy,
   queueDeployment,
   useGitApplication,
@@ -85,6 +87,8 @@ function send(port: number, host: string, agent: Agent | false, method: 'GET' | 
 class LoadGenerator {
   readonly answers = new Map<string, number>();
   readonly failures: string[] = [];
+  /** When each failure was seen, to line it up with the proxy's and the deployments' logs. */
+  readonly failureTimes: string[] = [];
   sent = 0;
   private stopped = false;
   private readonly loops: Promise<void>[] = [];
@@ -117,6 +121,7 @@ class LoadGenerator {
       } catch (error) {
         this.failures.push(`${style}: ${(error as Error).message}`);
       }
+      if (this.failures.length > this.failureTimes.length) this.failureTimes.push(new Date().toISOString());
     }
   }
 
@@ -132,8 +137,22 @@ class LoadGenerator {
 
   summary(): string {
     const versions = [...this.answers.entries()].map(([body, count]) => `${body}: ${count}`).join(', ');
-    return `${this.sent} requests, ${this.received} answered 200 (${versions}), ${this.failures.length} failed`;
+    const failed = this.failures.map((failure, i) => `\n  ${this.failureTimes[i]} ${failure}`).join('');
+    return `${this.sent} requests, ${this.received} answered 200 (${versions}), ${this.failures.length} failed${failed}`;
   }
+}
+
+/**
+ * Caddy's error lines (an upstream that refused, reset or timed out, with the time and the error),
+ * printed when a request failed: a rare failure must say on the first run what happened.
+ */
+function proxyErrors(namespace: string): string {
+  const logs = dockerCli('logs', zpanelDockerNames(namespace).proxyContainer);
+  return logs
+    .split('\n')
+    .filter((line) => line.includes('"level":"error"'))
+    .slice(-20)
+    .join('\n');
 }
 
 describe('zero downtime through the proxy (built api + worker, the test server, Caddy)', () => {
@@ -177,6 +196,7 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
       await load.stop();
     }
     process.stdout.write(`zero downtime, ${REDEPLOYS} redeploys: ${load.summary()}\n`);
+    if (load.failures.length > 0) process.stdout.write(`the proxy's errors:\n${proxyErrors(suite.stack.dockerNamespace)}\n`);
     expect(load.failures.slice(0, 20)).toEqual([]);
     expect(load.sent).toBeGreaterThanOrEqual(MIN_REQUESTS);
     // Every version was served on the way: the switches happened under load.
@@ -195,6 +215,7 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
       await unhealthy.stop();
     }
     process.stdout.write(`zero downtime, a deploy failing its health check: ${unhealthy.summary()}\n`);
+    if (unhealthy.failures.length > 0) process.stdout.write(`the proxy's errors:\n${proxyErrors(suite.stack.dockerNamespace)}\n`);
     expect(broken).toMatchObject({ status: 'failed', step: 'health' });
     expect(unhealthy.failures.slice(0, 20)).toEqual([]);
     expect([...unhealthy.answers.keys()]).toEqual([`v${version}`]);
