@@ -16,9 +16,12 @@ import {
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { formatDotenv, generateSshKeyPair, injectionPayloads, knownHostsFingerprints } from '@zpanel/core';
+import { ApplicationsRepository, buildDataSourceOptions, teamScope } from '@zpanel/database';
+import { seedDatabase, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
 import { joinTeam, useOwnedStack } from '@zpanel/testing';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 /** Values that break naive quoting, expansion or line handling: each must come back byte for byte. */
 const TRICKY_VALUES: Record<string, string> = {
@@ -608,6 +611,7 @@ describe('projects, environments, applications and variables (built api)', () =>
   });
 
   describe('environment variables', () => {
+    let projectId: string;
     let environmentId: string;
     let appId: string;
     const secret = 'pa$$w0rd "quoted" \'single\' \n second line';
@@ -625,6 +629,7 @@ describe('projects, environments, applications and variables (built api)', () =>
 
     beforeAll(async () => {
       const project = await createProject('Variables');
+      projectId = project.id;
       environmentId = (await environmentsOf(project.id))[0].id;
       appId = (await createApp(imageApp(environmentId, { name: 'env-app' }))).id;
     });
@@ -797,6 +802,106 @@ describe('projects, environments, applications and variables (built api)', () =>
       expect(events.text).not.toContain('from the environment');
       expect(suite.stack.api.output()).not.toContain('pa$$w0rd');
       expect(suite.stack.api.output()).not.toContain('from the environment');
+    });
+
+    it('links databases of its own environment only: a reference to any other is refused naming the key, nothing saved; lists show references unresolved, to viewers too', async () => {
+      // Rows written straight to the stack's database: one database of this environment, one of another
+      // environment of the team and one of another team, each a name a reference could use.
+      const data = new DataSource(buildDataSourceOptions(suite.stack.databaseUrl, 'links-e2e'));
+      await data.initialize();
+      try {
+        await seedDatabase(data, { teamId: suite.owner.teamId, serverId, environmentId }, { database: { name: 'main-db' } });
+        const staging = (await asOwner<EnvironmentDto>('POST', `/api/v1/projects/${projectId}/environments`, { name: 'staging' })).body.id;
+        await seedDatabase(data, { teamId: suite.owner.teamId, serverId, environmentId: staging }, { database: { name: 'staging-db' } });
+        const other = await seedTeamWithServer(data, { team: 'links-other' });
+        await seedDatabase(data, { ...other, ...(await seedEnvironment(data, other)) }, { database: { name: 'their-db' } });
+      } catch (error) {
+        await data.destroy();
+        throw error;
+      }
+      const before = await envOf();
+      const sharedBefore = (await asOwner<EnvVarDto[]>('GET', `/api/v1/environments/${environmentId}/env`)).body;
+      const noDatabase = (name: string, variable = 'HOST') => `\${{ ${name}.${variable} }} names no database of this environment (${name})`;
+
+      const refusedPuts: Array<[string, string]> = [
+        ['${{ staging-db.HOST }}', noDatabase('staging-db')],
+        ['${{ their-db.HOST }}', noDatabase('their-db')],
+        ['postgres://x@${{ missing.DATABASE_URL }}/y', noDatabase('missing', 'DATABASE_URL')],
+        ['${{ main-db.URL }}', 'unknown variable URL in ${{ main-db.URL }}: one of DATABASE_URL, HOST, PORT, USER, PASSWORD, NAME'],
+        ['x ${{ main-db.HOST', 'the ${{ at character 3 is never closed with }} (write $${{ for the text ${{ itself)'],
+        [
+          '${{ $(touch /tmp/zp-pwned-links).HOST }}',
+          'the ${{ at character 1 is not a reference: write ${{ <database>.<VARIABLE> }}, or $${{ for the text ${{ itself',
+        ],
+      ];
+      for (const [value, message] of refusedPuts) {
+        const r = await asOwner<ProblemDetails>('PUT', `/api/v1/applications/${appId}/env/LINKED`, { value });
+        expect({ value, status: r.status, type: r.headers.get('content-type'), errors: r.body.errors }).toEqual({
+          value,
+          status: 400,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          errors: [{ field: 'value', message: `value of LINKED: ${message}` }],
+        });
+      }
+      const sharedRefused = await asOwner<ProblemDetails>('PUT', `/api/v1/environments/${environmentId}/env/LINKED`, {
+        value: '${{ their-db.HOST }}',
+      });
+      expect(sharedRefused.body.errors).toEqual([{ field: 'value', message: `value of LINKED: ${noDatabase('their-db')}` }]);
+      const syntax = await asOwner<ProblemDetails>('PUT', `/api/v1/applications/${appId}/env`, {
+        dotenv: 'A=1\nBAD=${{ main-db.NOPE }}\nOK=${{ main-db.HOST }}\n',
+      });
+      expect(syntax.body.errors).toEqual([{ field: 'dotenv', message: expect.stringMatching(/^BAD: unknown variable NOPE in /) }]);
+      const unlinked = await asOwner<ProblemDetails>('PUT', `/api/v1/applications/${appId}/env`, {
+        dotenv: 'A=1\nDATABASE_URL=${{ staging-db.DATABASE_URL }}\nOK=${{ main-db.HOST }}\nCACHE=redis://${{ their-db.HOST }}\n',
+      });
+      expect({ status: unlinked.status, errors: unlinked.body.errors }).toEqual({
+        status: 400,
+        errors: [
+          { field: 'dotenv', message: `DATABASE_URL: ${noDatabase('staging-db', 'DATABASE_URL')}` },
+          { field: 'dotenv', message: `CACHE: ${noDatabase('their-db')}` },
+        ],
+      });
+      expect(await envOf()).toEqual(before);
+      expect((await asOwner<EnvVarDto[]>('GET', `/api/v1/environments/${environmentId}/env`)).body).toEqual(sharedBefore);
+      expect(existsSync('/tmp/zp-pwned-links')).toBe(false);
+
+      // Accepted: whole or embedded, spaces or none; the value keeps the ${{ }} text, the references are listed once each.
+      const embedded =
+        'postgres://${{ main-db.USER }}:${{main-db.PASSWORD}}@${{ main-db.HOST }}:${{ main-db.PORT }}/${{ main-db.NAME }}?again=${{ main-db.USER }}';
+      const put = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/LINKED`, { value: embedded });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({
+        value: embedded,
+        references: ['USER', 'PASSWORD', 'HOST', 'PORT', 'NAME'].map((variable) => ({ database: 'main-db', variable })),
+      });
+      const literal = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/LITERAL`, { value: 'echo $${{ not-a-db.HOST }}' });
+      expect(literal.body).toMatchObject({ value: 'echo $${{ not-a-db.HOST }}', references: [] });
+      const shared = await asOwner<EnvVarDto>('PUT', `/api/v1/environments/${environmentId}/env/SHARED_DB`, { value: '${{ main-db.DATABASE_URL }}' });
+      expect(shared.body).toMatchObject({ scope: 'environment', references: [{ database: 'main-db', variable: 'DATABASE_URL' }] });
+      // A viewer sees which database a variable links, never its value.
+      const asViewer = (await envOf(viewer.accessToken)).find((v) => v.key === 'LINKED');
+      expect(asViewer).toMatchObject({ value: null, masked: true, references: put.body.references });
+      expect((await envOf()).find((v) => v.key === 'A')?.references).toEqual(before.find((v) => v.key === 'A')?.references);
+
+      // A password rotation marks the applications that reference the database; the application shows it.
+      try {
+        expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${appId}`)).body.pendingRedeploy).toBeNull();
+        const marked = await new ApplicationsRepository(data.manager).markReferencingDatabaseForRedeploy(
+          teamScope(suite.owner.teamId),
+          { environmentId, name: 'main-db' },
+          'The password of main-db was rotated',
+        );
+        expect(marked.map((a) => a.id)).toEqual([appId]);
+        expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${appId}`)).body.pendingRedeploy).toEqual({
+          reason: 'The password of main-db was rotated',
+          since: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        });
+      } finally {
+        await data.destroy();
+      }
+
+      for (const key of ['LINKED', 'LITERAL']) expect((await asOwner('DELETE', `/api/v1/applications/${appId}/env/${key}`)).status).toBe(204);
+      expect((await asOwner('DELETE', `/api/v1/environments/${environmentId}/env/SHARED_DB`)).status).toBe(204);
     });
 
     it('deletes an application’s variables with it, and an environment’s with its project', async () => {

@@ -15,6 +15,7 @@ import {
   type PreviewDeploymentSummary,
   type PreviewDto,
   type PreviewOfDto,
+  type PendingRedeployDto,
   type PreviewProvider,
   DEPLOYMENT_STATUSES,
   type DeploymentStatus,
@@ -131,8 +132,21 @@ export class ApplicationDoc implements ApplicationDto {
       'Set on a preview (e.g. { "applicationId": "…", "number": 42 }): the application it previews and the pull request; its settings follow that application',
   })
   previewOf: PreviewOfDoc | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: () => PendingRedeployDoc,
+    example: null,
+    description:
+      'Set when the application should be deployed again to run with what it now gets (e.g. { "reason": "The password of main-db was rotated", "since": "…" }); a successful deployment that started afterwards clears it',
+  })
+  pendingRedeploy: PendingRedeployDoc | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class PendingRedeployDoc implements PendingRedeployDto {
+  @ApiProperty({ example: 'The password of main-db was rotated' }) reason: string;
+  @ApiProperty({ format: 'date-time' }) since: string;
 }
 
 export class PreviewOfDoc implements PreviewOfDto {

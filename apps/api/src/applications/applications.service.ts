@@ -32,6 +32,7 @@ import {
   ApplicationsRepository,
   EnvironmentsRepository,
   ServersRepository,
+  type NewApplication,
   SshKeysRepository,
   type TeamScope,
   gitTokenAad,
@@ -85,6 +86,8 @@ function toDto(a: ApplicationEntity, domains: string[], gitTokenSet: boolean): A
     previewDomain: a.previewDomain,
     previewForks: a.previewForks,
     previewOf: a.previewOfId && a.previewNumber ? { applicationId: a.previewOfId, number: a.previewNumber } : null,
+    pendingRedeploy:
+      a.redeployReason !== null && a.redeployRequestedAt !== null ? { reason: a.redeployReason, since: a.redeployRequestedAt.toISOString() } : null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -263,7 +266,7 @@ export class ApplicationsService {
     if (input.deployKeyId && !(await this.sshKeys.existsInTeam(team, input.deployKeyId)))
       problems.push({ field: 'deployKeyId', message: MESSAGES.deployKeyId });
     const newId = randomUUID();
-    const row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'> = {
+    const row: NewApplication = {
       id: newId,
       projectId: environment?.projectId ?? '',
       environmentId: input.environmentId,

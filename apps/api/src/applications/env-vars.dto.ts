@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   type BulkEnvRequest,
+  DATABASE_REFERENCE_VARIABLES,
   DOTENV_MAX_LENGTH,
+  type DatabaseReference,
+  type DatabaseReferenceVariable,
   ENV_VALUE_MAX_BYTES,
   type EnvVarDto,
   type EnvVarScope,
@@ -9,6 +12,17 @@ import {
 } from '@zpanel/contracts';
 import { IsBoolean, IsString, MaxLength } from 'class-validator';
 import { IfPresent, IsEnvValue } from './field-validation';
+
+export class DatabaseReferenceDoc implements DatabaseReference {
+  @ApiProperty({ example: 'main-db', description: 'The name of a database of the environment' }) database: string;
+  @ApiProperty({ enum: DATABASE_REFERENCE_VARIABLES, example: 'DATABASE_URL' }) variable: DatabaseReferenceVariable;
+}
+
+/** How the value docs describe references. */
+const REFERENCES_NOTE =
+  '`${{ <database>.<VARIABLE> }}` (VARIABLE one of ' +
+  DATABASE_REFERENCE_VARIABLES.join(', ') +
+  ') anywhere in it references a database of the environment, resolved at each deployment; `$${{` is the text `${{`.';
 
 export class EnvVarDoc implements EnvVarDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -24,13 +38,19 @@ export class EnvVarDoc implements EnvVarDto {
   @ApiProperty({ example: false, description: 'True when the value was withheld (the caller lacks read:sensitive)' }) masked: boolean;
   @ApiProperty({ example: false, description: 'Passed to the image build' }) buildTime: boolean;
   @ApiProperty({ example: true, description: 'Set in the running container' }) runtime: boolean;
+  @ApiProperty({
+    type: [DatabaseReferenceDoc],
+    example: [{ database: 'main-db', variable: 'DATABASE_URL' }],
+    description: 'The databases the value references, each once (shown without read:sensitive too: names only). The value keeps the ${{ }} text.',
+  })
+  references: DatabaseReferenceDoc[];
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class UpsertEnvVarDto implements UpsertEnvVarRequest {
   @ApiProperty({
     example: 'postgres://shop:s3cret@db:5432/shop',
-    description: `Any text up to ${ENV_VALUE_MAX_BYTES} bytes (quotes, $, newlines reach the container byte-exact); no NUL character. Never expanded.`,
+    description: `Any text up to ${ENV_VALUE_MAX_BYTES} bytes (quotes, $, newlines reach the container byte-exact); no NUL character. Never expanded by a shell. ${REFERENCES_NOTE} A reference to no database of the environment is a 400.`,
   })
   @IsEnvValue()
   value: string;
@@ -52,7 +72,8 @@ export class BulkEnvDto implements BulkEnvRequest {
       'NODE_ENV=production\nDATABASE_URL="postgres://shop:s3cret@db:5432/shop"\n# comments and blank lines are ignored\nGREETING=\'hello $USER\'\n',
     description:
       'KEY=value per line (optional `export `); values unquoted, \'single-quoted\' (literal) or "double-quoted" (\\n \\t \\" \\\\ \\$ escapes, may span lines). ' +
-      'Replaces every variable of the scope: keys left out are deleted. Problems come back one per line, nothing changes.',
+      'Replaces every variable of the scope: keys left out are deleted. Problems come back one per line, nothing changes. ' +
+      REFERENCES_NOTE,
     maxLength: DOTENV_MAX_LENGTH,
   })
   @IsString({ message: 'dotenv must be text' })

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import {
   AuditAction,
   type BulkEnvRequest,
+  type DatabaseReference,
   ENV_VARS_MAX_PER_SCOPE,
   type EnvVarDto,
   type EnvVarScope,
@@ -10,9 +11,10 @@ import {
   type FieldError,
   type UpsertEnvVarRequest,
 } from '@zpanel/contracts';
-import { AppException, SecretBox, parseDotenv } from '@zpanel/core';
+import { AppException, SecretBox, distinctReferences, formatReference, parseDotenv, parseValueReferences } from '@zpanel/core';
 import {
   ApplicationsRepository,
+  DatabasesRepository,
   type EnvOwner,
   type EnvVarEntity,
   EnvVarsRepository,
@@ -20,6 +22,8 @@ import {
   type TeamScope,
   envOwnerColumns,
   envVarAad,
+  referencesOf,
+  storedReference,
 } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -33,6 +37,18 @@ const SCOPE_WORDS: Record<EnvVarScope, string> = {
 };
 const bothOff = (): FieldError => ({ field: 'runtime', message: 'a variable must be available at build time, at run time, or both' });
 
+/** A value's database references, each once, or the problem with its `${{ }}` syntax. */
+function referencesIn(value: string): { references: DatabaseReference[] } | { problem: string } {
+  const parsed = parseValueReferences(value);
+  return parsed.ok ? { references: distinctReferences(parsed.references) } : { problem: parsed.problem };
+}
+
+/** A variable about to be written, with what its value references. */
+interface LinkedKey {
+  key: string;
+  references: DatabaseReference[];
+}
+
 /**
  * Variables of environments and applications. Values are sealed with the instance key, bound to
  * their owner and key, and opened only for a caller allowed to read secrets. Logs and the audit
@@ -45,6 +61,7 @@ export class EnvVarsService {
     private readonly variables: EnvVarsRepository,
     private readonly environments: EnvironmentsRepository,
     private readonly applications: ApplicationsRepository,
+    private readonly databases: DatabasesRepository,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
   ) {}
@@ -66,8 +83,13 @@ export class EnvVarsService {
 
   /** Sets one variable; flags left out keep their value (build time off, run time on for a new one). */
   async upsert(caller: Caller, team: TeamScope, owner: EnvOwner, key: string, input: UpsertEnvVarRequest, reveal: boolean): Promise<EnvVarDto> {
+    const linked = referencesIn(input.value);
+    if ('problem' in linked) throw AppException.validation([{ field: 'value', message: `value of ${key}: ${linked.problem}` }]);
+    const { references } = linked;
     const row = await this.dataSource.transaction(async (manager) => {
-      await this.lockOwner(manager, team, owner);
+      const environmentId = await this.lockOwner(manager, team, owner, references.length > 0);
+      const unlinked = await this.unlinked(manager, team, environmentId, [{ key, references }]);
+      if (unlinked.length > 0) throw AppException.validation(unlinked.map(({ message }) => ({ field: 'value', message: `value of ${message}` })));
       const variables = this.variables.in(manager);
       const existing = await variables.findKey(team, owner, key);
       const buildTime = input.buildTime ?? existing?.buildTime ?? false;
@@ -79,7 +101,7 @@ export class EnvVarsService {
         ]);
       }
       const value = this.box.seal(input.value, envVarAad(envOwnerColumns(owner), key));
-      const saved = await variables.put(team, owner, key, { value, buildTime, runtime }, existing ?? undefined);
+      const saved = await variables.put(team, owner, key, { value, buildTime, runtime, references }, existing ?? undefined);
       await this.recordChange(manager, caller, team, owner, { set: [key], removed: [] });
       return saved;
     });
@@ -103,9 +125,14 @@ export class EnvVarsService {
   async replace(caller: Caller, team: TeamScope, owner: EnvOwner, input: BulkEnvRequest): Promise<void> {
     const parsed = parseDotenv(input.dotenv);
     if (!parsed.ok) throw AppException.validation(parsed.problems.map((p) => ({ field: 'dotenv', message: `line ${p.line}: ${p.message}` })));
+    const linked: LinkedKey[] = [];
     const problems: FieldError[] = parsed.entries.flatMap(({ key, value }) => {
       const problem = envValueProblem(value);
-      return problem ? [{ field: 'dotenv', message: `${key}: the value ${problem}` }] : [];
+      if (problem) return [{ field: 'dotenv', message: `${key}: the value ${problem}` }];
+      const references = referencesIn(value);
+      if ('problem' in references) return [{ field: 'dotenv', message: `${key}: ${references.problem}` }];
+      linked.push({ key, references: references.references });
+      return [];
     });
     if (parsed.entries.length > ENV_VARS_MAX_PER_SCOPE)
       problems.push({ field: 'dotenv', message: `at most ${ENV_VARS_MAX_PER_SCOPE} variables (got ${parsed.entries.length})` });
@@ -114,17 +141,28 @@ export class EnvVarsService {
     if (!buildTime && !runtime) problems.push(bothOff());
     if (problems.length > 0) throw AppException.validation(problems);
 
+    const referencesOfKey = new Map(linked.map(({ key, references }) => [key, references]));
     await this.dataSource.transaction(async (manager) => {
-      await this.lockOwner(manager, team, owner);
+      const environmentId = await this.lockOwner(
+        manager,
+        team,
+        owner,
+        linked.some((l) => l.references.length > 0),
+      );
+      const unlinked = await this.unlinked(manager, team, environmentId, linked);
+      if (unlinked.length > 0) throw AppException.validation(unlinked.map(({ message }) => ({ field: 'dotenv', message })));
       const variables = this.variables.in(manager);
       const existing = new Map((await variables.ofOwner(team, owner)).map((row) => [row.key, row]));
       const set: string[] = [];
       for (const { key, value } of parsed.entries) {
         const row = existing.get(key);
         existing.delete(key);
-        if (row && row.buildTime === buildTime && row.runtime === runtime && this.open(row) === value) continue;
+        const references = referencesOfKey.get(key) ?? [];
+        // A row saved before references were read has none recorded: written again, it gets them.
+        const sameReferences = row?.databaseReferences.join('\n') === references.map(storedReference).join('\n');
+        if (row && row.buildTime === buildTime && row.runtime === runtime && sameReferences && this.open(row) === value) continue;
         const sealed = this.box.seal(value, envVarAad(envOwnerColumns(owner), key));
-        await variables.put(team, owner, key, { value: sealed, buildTime, runtime }, row);
+        await variables.put(team, owner, key, { value: sealed, buildTime, runtime, references }, row);
         set.push(key);
       }
       const removed = [...existing.keys()];
@@ -135,11 +173,40 @@ export class EnvVarsService {
 
   /**
    * Serializes writes to one owner's variables (a count check and a bulk replace stay true until
-   * commit); NO KEY UPDATE leaves other writers of the row's children alone.
+   * commit); NO KEY UPDATE leaves other writers of the row's children alone. With `linking` (the
+   * values reference databases), the environment's row is locked too, first, as a database's rename
+   * locks it: a reference saved and a rename of what it names cannot cross. Gives the environment the
+   * variables' references resolve in.
    */
-  private async lockOwner(manager: EntityManager, team: TeamScope, owner: EnvOwner): Promise<void> {
-    const owners = owner.scope === 'environment' ? this.environments : this.applications;
-    await owners.in(manager).getLocked(team, owner.id, 'for_no_key_update');
+  private async lockOwner(manager: EntityManager, team: TeamScope, owner: EnvOwner, linking = false): Promise<string> {
+    if (owner.scope === 'environment') {
+      await this.environments.in(manager).getLocked(team, owner.id, 'for_no_key_update');
+      return owner.id;
+    }
+    const applications = this.applications.in(manager);
+    if (linking) {
+      const { environmentId } = await applications.get(team, owner.id);
+      await this.environments.in(manager).getLocked(team, environmentId, 'for_no_key_update');
+    }
+    return (await applications.getLocked(team, owner.id, 'for_no_key_update')).environmentId;
+  }
+
+  /**
+   * One problem per variable that references a database the environment does not have (none by
+   * that name, or one being deleted): `KEY: ${{ main-db.HOST }}: …`. A database of another
+   * environment or team is one that is not there.
+   */
+  private async unlinked(manager: EntityManager, team: TeamScope, environmentId: string, keys: readonly LinkedKey[]): Promise<FieldError[]> {
+    const names = [...new Set(keys.flatMap((k) => k.references.map((r) => r.database)))];
+    if (names.length === 0) return [];
+    const found = await this.databases.in(manager).findByNamesInEnvironment(team, environmentId, names);
+    const present = new Set(found.filter((d) => d.status !== 'deleting').map((d) => d.name));
+    return keys.flatMap(({ key, references }) => {
+      const missing = references.find((r) => !present.has(r.database));
+      return missing
+        ? [{ field: 'dotenv', message: `${key}: ${formatReference(missing)} names no database of this environment (${missing.database})` }]
+        : [];
+    });
   }
 
   private recordChange(
@@ -175,6 +242,7 @@ export class EnvVarsService {
       masked: !reveal,
       buildTime: row.buildTime,
       runtime: row.runtime,
+      references: referencesOf(row),
       updatedAt: row.updatedAt.toISOString(),
     };
   }

@@ -49,6 +49,7 @@ export const anApplication = fixture<ApplicationDto>(() => ({
   previewDomain: null,
   previewForks: false,
   previewOf: null,
+  pendingRedeploy: null,
   createdAt: '2026-01-05T10:00:00.000Z',
   updatedAt: '2026-01-05T10:00:00.000Z',
 }));
@@ -61,5 +62,6 @@ export const anEnvVar = fixture<EnvVarDto>(() => ({
   masked: false,
   buildTime: false,
   runtime: true,
+  references: [],
   updatedAt: '2026-01-05T10:00:00.000Z',
 }));

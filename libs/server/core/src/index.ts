@@ -37,6 +37,14 @@ export {
 } from './applications/application-fields';
 export type { ApplicationField } from './applications/application-fields';
 export { parseDotenv, formatDotenv } from './applications/dotenv';
+export {
+  MAX_REFERENCES_PER_VALUE,
+  distinctReferences,
+  formatReference,
+  parseValueReferences,
+  substituteReferences,
+} from './applications/variable-references';
+export type { ParsedValue, ValuePart } from './applications/variable-references';
 export { globMatches, matchWatchPaths } from './applications/glob';
 export { ZPANEL_LABELS, zpanelDockerNames } from './docker/zpanel-names';
 export type { ZpanelDockerNames } from './docker/zpanel-names';
@@ -48,12 +56,13 @@ export { databaseName, databaseUserName, databasePassword, generateDatabasePassw
 export {
   DatabaseCommandError,
   checkDatabaseCredentials,
+  checkConnectionCredentials,
   newDatabaseCredentials,
   databaseContainer,
   readinessProbe,
   passwordRotation,
 } from './databases/engine-commands';
-export type { DatabaseCredentials, DatabaseContainerSpec, EngineCommand } from './databases/engine-commands';
+export type { ConnectionCredentials, DatabaseCredentials, DatabaseContainerSpec, EngineCommand } from './databases/engine-commands';
 export { connectionUrl, connectionVariables } from './databases/connection';
 export type { DatabaseEndpoint } from './databases/connection';
 export { parseEngineTag, imageTagChangeProblem } from './databases/engine-tags';

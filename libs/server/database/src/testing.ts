@@ -10,6 +10,7 @@ import { withDatabaseName } from './database-url';
 import {
   ApplicationEntity,
   CommandRunEntity,
+  DatabaseEntity,
   DeploymentEntity,
   EnvironmentEntity,
   ProjectEntity,
@@ -199,4 +200,38 @@ export async function seedCommandRun(
     ...run,
   });
   return row.id;
+}
+
+/**
+ * A database of the environment on the seeded server, written straight to the table (PostgreSQL
+ * `main-db`, status `running`, unless `database` says otherwise); its row, without the password.
+ * `password` gives the stored password from the id (sealed for its row, `box.seal(pw, databasePasswordAad(id))`,
+ * for a test that resolves it; a placeholder by default).
+ */
+export async function seedDatabase(
+  db: DataSource | EntityManager,
+  at: Pick<SeededTeam, 'teamId' | 'serverId'> & Pick<SeededEnvironment, 'environmentId'>,
+  options: { password?: (databaseId: string) => string; database?: Partial<Omit<DatabaseEntity, 'password'>> } = {},
+): Promise<DatabaseEntity> {
+  const id = options.database?.id ?? randomUUID();
+  const row = {
+    teamId: at.teamId,
+    environmentId: at.environmentId,
+    serverId: at.serverId,
+    name: 'main-db',
+    engine: 'postgresql' as const,
+    image: 'postgres:17',
+    databaseName: 'app',
+    userName: 'app',
+    publicPort: null,
+    memoryLimitMb: null,
+    cpuLimit: null,
+    status: 'running' as const,
+    statusReason: null,
+    statusReasonCode: null,
+    ...options.database,
+    id,
+  };
+  await db.getRepository(DatabaseEntity).insert({ ...row, password: options.password?.(id) ?? 'p' });
+  return db.getRepository(DatabaseEntity).findOneByOrFail({ id });
 }

@@ -1,5 +1,6 @@
 /** Projects, environments, applications and their variables. */
 
+import type { DatabaseReference } from './databases';
 import type { DeploymentStatus } from './deployments';
 import type { SshKeyDto } from './servers';
 
@@ -105,8 +106,19 @@ export interface ApplicationDto {
   previewForks: boolean;
   /** Set on a preview itself: the application it previews and the pull request. Its settings follow that application's. */
   previewOf: PreviewOfDto | null;
+  /**
+   * Why the application should be deployed again to run with what it now gets (a database it
+   * references had its password rotated), and since when; null: nothing pending. A successful
+   * deployment that started afterwards clears it.
+   */
+  pendingRedeploy: PendingRedeployDto | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface PendingRedeployDto {
+  reason: string;
+  since: string;
 }
 
 /** `POST /applications/{id}/deploy-key`: the new team key, now the application's deploy key. */
@@ -248,6 +260,12 @@ export interface EnvVarDto {
   masked: boolean;
   buildTime: boolean;
   runtime: boolean;
+  /**
+   * The databases the value references (`${{ main-db.DATABASE_URL }}`), each once, in order; shown
+   * with or without `read:sensitive` (names only). The value itself keeps the `${{ }}` text: it is
+   * resolved at each deployment, never stored resolved.
+   */
+  references: DatabaseReference[];
   updatedAt: string;
 }
 

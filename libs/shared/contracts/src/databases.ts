@@ -35,6 +35,12 @@ export const DATABASE_INTERNAL_PORTS: Readonly<Record<DatabaseEngine, number>> =
 export const DATABASE_REFERENCE_VARIABLES = ['DATABASE_URL', 'HOST', 'PORT', 'USER', 'PASSWORD', 'NAME'] as const;
 export type DatabaseReferenceVariable = (typeof DATABASE_REFERENCE_VARIABLES)[number];
 
+/** One `${{ <database>.<VARIABLE> }}` of a variable's value: the database's name in the environment and what of it. */
+export interface DatabaseReference {
+  database: string;
+  variable: DatabaseReferenceVariable;
+}
+
 /**
  * Database and user names inside an engine: lower-case letters, digits and `_`, not starting with a
  * digit, so a name is the same unquoted or quoted in every engine and never needs escaping.

@@ -31,6 +31,8 @@ export const REASON_CODES = [
   'image.gone',
   'image.tag_invalid',
   'image.tag_not_applicable',
+  /** A variable's `${{ <database>.<VARIABLE> }}` names no database of the environment (deleted, or on another server), or is malformed. */
+  'variables.reference_unresolved',
   // Build, start, health.
   'build.failed',
   'container.exited',

@@ -4,20 +4,16 @@ import { DatabaseCommandError } from './engine-commands';
 import { hostileDatabaseValues } from './hostile-values';
 
 const PASSWORD = 'Pa55wordPa55wordPa55wordPa55word0000';
-const pg = { databaseName: 'shop', userName: 'shop_app', password: PASSWORD, rootPassword: null };
+const pg = { databaseName: 'shop', userName: 'shop_app', password: PASSWORD };
 
 describe(connectionUrl.name, () => {
   it('builds each engine’s URL from the endpoint and credentials', () => {
     expect(connectionUrl('postgresql', { host: 'zp-main-db', port: 5432 }, pg)).toBe(`postgresql://shop_app:${PASSWORD}@zp-main-db:5432/shop`);
-    expect(connectionUrl('mysql', { host: 'zp-my', port: 3306 }, { ...pg, rootPassword: PASSWORD })).toBe(
-      `mysql://shop_app:${PASSWORD}@zp-my:3306/shop`,
+    expect(connectionUrl('mysql', { host: 'zp-my', port: 3306 }, pg)).toBe(`mysql://shop_app:${PASSWORD}@zp-my:3306/shop`);
+    expect(connectionUrl('mariadb', { host: '203.0.113.7', port: 13306 }, pg)).toBe(`mysql://shop_app:${PASSWORD}@203.0.113.7:13306/shop`);
+    expect(connectionUrl('redis', { host: 'zp-cache', port: 6379 }, { databaseName: '0', userName: 'default', password: PASSWORD })).toBe(
+      `redis://default:${PASSWORD}@zp-cache:6379/0`,
     );
-    expect(connectionUrl('mariadb', { host: '203.0.113.7', port: 13306 }, { ...pg, rootPassword: PASSWORD })).toBe(
-      `mysql://shop_app:${PASSWORD}@203.0.113.7:13306/shop`,
-    );
-    expect(
-      connectionUrl('redis', { host: 'zp-cache', port: 6379 }, { databaseName: '0', userName: 'default', password: PASSWORD, rootPassword: null }),
-    ).toBe(`redis://default:${PASSWORD}@zp-cache:6379/0`);
   });
 
   it('puts an IPv6 address in brackets', () => {
@@ -83,6 +79,10 @@ describe(connectionVariables.name, () => {
       PASSWORD,
       NAME: 'shop',
     });
+  });
+
+  it('needs no root password for MySQL or MariaDB: an application connects as the user, and root never leaves the container', () => {
+    expect(connectionVariables('mariadb', { host: 'zp-db', port: 3306 }, pg).DATABASE_URL).toBe(`mysql://shop_app:${PASSWORD}@zp-db:3306/shop`);
   });
 
   it('refuses a hostile endpoint before giving anything', () => {

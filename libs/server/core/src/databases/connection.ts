@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { DatabaseEngine, DatabaseReferenceVariable } from '@zpanel/contracts';
-import { DatabaseCommandError, type DatabaseCredentials, checkDatabaseCredentials } from './engine-commands';
+import { type ConnectionCredentials, DatabaseCommandError, checkConnectionCredentials } from './engine-commands';
 
 /** Where an application reaches the database: the internal host name on the Zpanel network and port, or a public address. */
 export interface DatabaseEndpoint {
@@ -48,8 +48,8 @@ export function formatConnectionUrl(
 const SCHEMES = { postgresql: 'postgresql', mysql: 'mysql', mariadb: 'mysql', redis: 'redis' } as const;
 
 /** A database's connection URL. MariaDB uses `mysql://`, which its drivers accept; Redis names its ACL user `default` and database index 0. */
-export function connectionUrl(engine: DatabaseEngine, endpoint: DatabaseEndpoint, credentials: DatabaseCredentials): string {
-  checkDatabaseCredentials(engine, credentials);
+export function connectionUrl(engine: DatabaseEngine, endpoint: DatabaseEndpoint, credentials: ConnectionCredentials): string {
+  checkConnectionCredentials(engine, credentials);
   return formatConnectionUrl(SCHEMES[engine], endpoint, credentials);
 }
 
@@ -57,7 +57,7 @@ export function connectionUrl(engine: DatabaseEngine, endpoint: DatabaseEndpoint
 export function connectionVariables(
   engine: DatabaseEngine,
   endpoint: DatabaseEndpoint,
-  credentials: DatabaseCredentials,
+  credentials: ConnectionCredentials,
 ): Record<DatabaseReferenceVariable, string> {
   return {
     DATABASE_URL: connectionUrl(engine, endpoint, credentials),

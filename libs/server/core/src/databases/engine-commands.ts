@@ -49,8 +49,11 @@ function checkEngine(engine: unknown): asserts engine is DatabaseEngine {
 
 const usesRoot = (engine: DatabaseEngine): boolean => engine === 'mysql' || engine === 'mariadb';
 
-/** Throws a DatabaseCommandError naming the first field that fails its allowlist. */
-export function checkDatabaseCredentials(engine: DatabaseEngine, credentials: DatabaseCredentials): void {
+/** What an application connects with: the credentials without the root password, which never leaves the container. */
+export type ConnectionCredentials = Pick<DatabaseCredentials, 'databaseName' | 'userName' | 'password'>;
+
+/** Throws a DatabaseCommandError naming the first field of the connection credentials that fails its allowlist. */
+export function checkConnectionCredentials(engine: DatabaseEngine, credentials: ConnectionCredentials): void {
   checkEngine(engine);
   if (engine === 'redis') {
     check('databaseName', credentials.databaseName === REDIS_DATABASE_NAME ? null : `must be ${REDIS_DATABASE_NAME} for Redis`);
@@ -60,6 +63,11 @@ export function checkDatabaseCredentials(engine: DatabaseEngine, credentials: Da
     check('userName', databaseUserName(engine)(credentials.userName));
   }
   check('password', databasePassword(credentials.password));
+}
+
+/** Throws a DatabaseCommandError naming the first field that fails its allowlist. */
+export function checkDatabaseCredentials(engine: DatabaseEngine, credentials: DatabaseCredentials): void {
+  checkConnectionCredentials(engine, credentials);
   if (usesRoot(engine)) check('rootPassword', databasePassword(credentials.rootPassword));
   else check('rootPassword', credentials.rootPassword === null ? null : `must be null for ${engine}`);
 }

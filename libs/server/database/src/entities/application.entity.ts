@@ -115,6 +115,17 @@ export class ApplicationEntity extends EnvironmentResourceEntity {
   /** The pull request's head commit last asked for. */
   @Column('text', { name: 'preview_commit', nullable: true })
   previewCommit: string | null;
+
+  /**
+   * Why the running version is behind what the application would now deploy with (a database it
+   * references had its password rotated); null: nothing pending. Set with `redeployRequestedAt`, cleared by
+   * a successful deployment that started after it.
+   */
+  @Column('text', { name: 'redeploy_reason', nullable: true })
+  redeployReason: string | null;
+
+  @Column('timestamptz', { name: 'redeploy_requested_at', nullable: true })
+  redeployRequestedAt: Date | null;
 }
 
 /** The HTTPS git token is sealed bound to the application id: pasted onto another application, it does not open. */

@@ -3,7 +3,7 @@ import { AlertRuleEntity, DEFAULT_ALERT_RULES } from './alert-rule.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationDomainEntity } from './application-domain.entity';
 import { ApplicationEntity, gitTokenAad } from './application.entity';
-import { EnvVarEntity, envVarAad } from './env-var.entity';
+import { EnvVarEntity, envVarAad, referencesOf, storedReference } from './env-var.entity';
 import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
@@ -33,6 +33,8 @@ export {
   ApplicationEntity,
   EnvVarEntity,
   envVarAad,
+  referencesOf,
+  storedReference,
   EnvironmentEntity,
   ProjectEntity,
   AuditEventEntity,

@@ -20,6 +20,7 @@ import { RepeatingJobRuns1796616700996 } from './1796616700996-repeating-job-run
 import { ServerDockerEngine1796618455889 } from './1796618455889-server-docker-engine';
 import { ReasonCodes1796619179946 } from './1796619179946-reason-codes';
 import { CreateDatabases1796632312148 } from './1796632312148-create-databases';
+import { DatabaseReferences1796635883952 } from './1796635883952-database-references';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   SealCommandOutput1796618815985,
   ReasonCodes1796619179946,
   CreateDatabases1796632312148,
+  DatabaseReferences1796635883952,
 ];

@@ -84,7 +84,7 @@ describe('application repositories', () => {
 
   it("keeps an owner's variables to its team: another team reads none and deletes none", async () => {
     const owner = { scope: 'environment' as const, id: environmentId };
-    await variables.put(ours, owner, 'KEY', { value: 'sealed', buildTime: false, runtime: true });
+    await variables.put(ours, owner, 'KEY', { value: 'sealed', buildTime: false, runtime: true, references: [] });
     expect((await variables.ofOwner(ours, owner)).map((v) => v.key)).toEqual(['KEY']);
     expect(await variables.ofOwner(theirs, owner)).toEqual([]);
     expect(await variables.deleteKey(theirs, owner, 'KEY')).toBe(false);

@@ -19,6 +19,15 @@ export interface WebhookCandidate {
   previewForks: boolean;
 }
 
+/** The columns of a new application: its team comes from the scope, and nothing is pending on it yet (no redeploy asked for). */
+export type NewApplication = Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt' | 'redeployReason' | 'redeployRequestedAt'>;
+
+/** A database as references name it: by its name in its environment. */
+export interface LinkedDatabase {
+  environmentId: string;
+  name: string;
+}
+
 /** Applications, previews included: a preview is an application row tied to the one it previews. */
 export class ApplicationsRepository extends TeamOwnedRepository<ApplicationEntity> {
   protected readonly target: EntityTarget<ApplicationEntity> = ApplicationEntity;
@@ -98,13 +107,85 @@ export class ApplicationsRepository extends TeamOwnedRepository<ApplicationEntit
     return this.rows.countBy(reference);
   }
 
-  async add(team: TeamScope, row: Omit<ApplicationEntity, 'teamId' | 'createdAt' | 'updatedAt'>): Promise<void> {
+  async add(team: TeamScope, row: NewApplication): Promise<void> {
     await this.rows.insert({ ...row, teamId: team.teamId });
   }
 
   /** Writes exactly `changes` (callers that mean a change of the application set `updatedAt`). */
   async change(team: TeamScope, id: string, changes: Partial<ApplicationEntity>): Promise<void> {
     await this.rows.update(this.scoped(team, { id }), changes);
+  }
+
+  /**
+   * The applications of the environment (previews included) that a deployment now would give a value
+   * of the database: one of the variables it deploys with, after overriding (its preview overrides >
+   * its own > the environment's, as `effectiveVariables` picks them in the worker), references the
+   * database by name. A preview deploys with the variables of the application it previews.
+   */
+  async referencingDatabase(team: TeamScope, database: LinkedDatabase): Promise<Pick<ApplicationEntity, 'id' | 'name' | 'previewOfId'>[]> {
+    const rows: { id: string; name: string; preview_of_id: string | null }[] = await this.manager.query(
+      `WITH "candidates" AS (
+         SELECT a."id" AS "app_id", v."key", v."database_references",
+                CASE WHEN v."environment_id" IS NOT NULL THEN 0 WHEN v."preview" THEN 2 ELSE 1 END AS "rank"
+         FROM "applications" a
+         JOIN "env_vars" v ON v."team_id" = a."team_id" AND (
+           v."environment_id" = a."environment_id"
+           OR (v."application_id" = coalesce(a."preview_of_id", a."id") AND (NOT v."preview" OR a."preview_of_id" IS NOT NULL)))
+         WHERE a."team_id" = $1 AND a."environment_id" = $2
+       ), "winners" AS (
+         SELECT DISTINCT ON ("app_id", "key") "app_id", "database_references" FROM "candidates" ORDER BY "app_id", "key", "rank" DESC
+       )
+       SELECT a."id", a."name", a."preview_of_id" FROM "applications" a
+       WHERE a."id" IN (
+         SELECT w."app_id" FROM "winners" w WHERE EXISTS (SELECT 1 FROM unnest(w."database_references") r WHERE split_part(r, '.', 1) = $3))
+       ORDER BY a."name"`,
+      [this.teamIdOf(team), database.environmentId, database.name],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, previewOfId: r.preview_of_id }));
+  }
+
+  /**
+   * Marks the applications as behind what they would deploy with now, for `reason` (shown as the
+   * application's `pendingRedeploy`). The time is the database's clock at the call, so mark only once
+   * the change is committed: a deployment that started before it may have read the old value.
+   */
+  async markForRedeploy(team: TeamScope, ids: string[], reason: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.manager.query(
+      `UPDATE "applications" SET "redeploy_reason" = $3, "redeploy_requested_at" = clock_timestamp() WHERE "team_id" = $1 AND "id" = ANY($2::uuid[])`,
+      [this.teamIdOf(team), ids, reason],
+    );
+  }
+
+  /**
+   * `referencingDatabase` marked for redeploy: what a change of the database that its applications
+   * only get at their next deployment (a password rotation) calls once the change is committed. Returns them.
+   */
+  async markReferencingDatabaseForRedeploy(
+    team: TeamScope,
+    database: LinkedDatabase,
+    reason: string,
+  ): Promise<Pick<ApplicationEntity, 'id' | 'name' | 'previewOfId'>[]> {
+    const linked = await this.referencingDatabase(team, database);
+    await this.markForRedeploy(
+      team,
+      linked.map((a) => a.id),
+      reason,
+    );
+    return linked;
+  }
+
+  /**
+   * Clears the application's pending redeploy after a deployment that started (`startedAt`, the
+   * database's clock at its claim) after it was asked for: it read what the mark was about. A mark
+   * made while it ran stays.
+   */
+  async clearPendingRedeploy(team: TeamScope, id: string, startedAt: Date): Promise<void> {
+    await this.manager.query(
+      `UPDATE "applications" SET "redeploy_reason" = NULL, "redeploy_requested_at" = NULL
+       WHERE "team_id" = $1 AND "id" = $2 AND "redeploy_requested_at" <= $3`,
+      [this.teamIdOf(team), id, startedAt],
+    );
   }
 
   /** The same columns on every preview of the application (what previews follow). */

@@ -1,4 +1,4 @@
-import type { EntityTarget } from 'typeorm';
+import { type EntityTarget, In } from 'typeorm';
 import { DatabaseEntity } from '../entities';
 import { type PageWindow, TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
@@ -28,6 +28,12 @@ export class DatabasesRepository extends TeamOwnedRepository<DatabaseEntity> {
       [this.teamIdOf(team), environmentId, name, exceptDatabaseId ?? null],
     );
     return row.taken;
+  }
+
+  /** The environment's databases of these names (what references name), without their passwords. */
+  findByNamesInEnvironment(team: TeamScope, environmentId: string, names: readonly string[]): Promise<DatabaseEntity[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.rows.findBy(this.scoped(team, { environmentId, name: In([...names]) }));
   }
 
   /**

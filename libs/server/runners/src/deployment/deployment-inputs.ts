@@ -1,12 +1,32 @@
-import { ReasonError, type SecretBox, tagRef } from '@zpanel/core';
+import {
+  DATABASE_INTERNAL_PORTS,
+  type DatabaseReference,
+  type DatabaseReferenceVariable,
+  REDIS_DATABASE_NAME,
+  REDIS_USER_NAME,
+} from '@zpanel/contracts';
+import {
+  ReasonError,
+  type SecretBox,
+  type ValuePart,
+  type ZpanelDockerNames,
+  connectionVariables,
+  formatReference,
+  parseValueReferences,
+  substituteReferences,
+  tagRef,
+} from '@zpanel/core';
 import {
   type ApplicationEntity,
   type ApplicationsRepository,
+  type DatabaseEntity,
+  type DatabasesRepository,
   type DeploymentEntity,
   type DeploymentsRepository,
   type EnvVarsRepository,
   type SshKeysRepository,
   type TeamScope,
+  databasePasswordAad,
   envVarAad,
   gitTokenAad,
   sshKeyAad,
@@ -14,6 +34,24 @@ import {
 } from '@zpanel/database';
 import type { PipelineInput } from './deployment-pipeline';
 import { effectiveVariables } from './deployment-variables';
+
+/**
+ * A variable whose database reference does not resolve now (the database was deleted or moved to
+ * another server since the value was saved), or a value saved before references were read that
+ * holds a malformed one. The deployment fails at `source`, before anything runs on the server.
+ */
+export class UnresolvedReferenceError extends ReasonError {
+  constructor(reason: string) {
+    super('variables.reference_unresolved', reason);
+    this.name = 'UnresolvedReferenceError';
+  }
+}
+
+/** What a database answers that is no secret on its own: a value that is exactly one reference to one of these is not redacted from the log. */
+const PUBLIC_REFERENCE_VARIABLES: ReadonlySet<DatabaseReferenceVariable> = new Set(['HOST', 'PORT', 'USER', 'NAME']);
+
+/** A database of the environment as its references resolve: what each variable answers, or why it cannot answer. */
+type Linked = { values: Record<DatabaseReferenceVariable, string>; password: string } | { problem: string };
 
 /** What one deployment runs with: the pipeline's input, the server it runs on, and every secret opened for it (to redact from its log). */
 export interface DeploymentInput {
@@ -43,6 +81,8 @@ export class DeploymentInputs {
     private readonly deployments: DeploymentsRepository,
     private readonly variables: EnvVarsRepository,
     private readonly sshKeys: SshKeysRepository,
+    private readonly databases: DatabasesRepository,
+    private readonly names: ZpanelDockerNames,
     private readonly box: SecretBox,
   ) {}
 
@@ -84,23 +124,79 @@ export class DeploymentInputs {
 
   /**
    * The settings application's variables (a preview's overrides win over its own, which win over
-   * the environment's), opened: as build arguments and runtime environment where each is marked so.
+   * the environment's), opened, their database references resolved: as build arguments and runtime
+   * environment where each is marked so. Every value is a secret for the log, and so is the password
+   * of every database referenced; a resolved value only exists here and in the container's environment.
    */
   private async openVariables(
     team: TeamScope,
     { app, settings }: DeployedApplication,
   ): Promise<{ buildArgs: Record<string, string>; runtimeEnv: [string, string][]; secrets: string[] }> {
     const variables = await this.variables.forDeployment(team, settings, app.previewOfId !== null);
+    const opened = effectiveVariables(variables).map((variable) => {
+      const parsed = parseValueReferences(this.box.open(variable.value, envVarAad(variable, variable.key)));
+      if (!parsed.ok) throw new UnresolvedReferenceError(`The variable ${variable.key} holds a malformed reference: ${parsed.problem}.`);
+      return { variable, parts: parsed.parts, references: parsed.references };
+    });
+    const linked = await this.linkedDatabases(
+      team,
+      settings.environmentId,
+      app.serverId,
+      opened.flatMap((o) => o.references),
+    );
     const buildArgs: Record<string, string> = {};
     const runtimeEnv: [string, string][] = [];
     const secrets: string[] = [];
-    for (const variable of effectiveVariables(variables)) {
-      const value = this.box.open(variable.value, envVarAad(variable, variable.key));
-      secrets.push(value);
+    for (const { variable, parts } of opened) {
+      const value = substituteReferences(parts, (reference) => {
+        const database = linked.get(reference.database) as Linked;
+        if ('problem' in database)
+          throw new UnresolvedReferenceError(`The variable ${variable.key} references ${formatReference(reference)}, but ${database.problem}.`);
+        secrets.push(database.password);
+        return database.values[reference.variable];
+      });
+      if (!isOnePublicReference(parts)) secrets.push(value);
       if (variable.buildTime) buildArgs[variable.key] = value;
       if (variable.runtime) runtimeEnv.push([variable.key, value]);
     }
     return { buildArgs, runtimeEnv, secrets };
+  }
+
+  /**
+   * The environment's databases these references name, each with what its variables answer: the
+   * internal host (its alias on the server's Zpanel network) and port, and its password opened.
+   * A database the application cannot reach has the reason instead: none of that name, one being
+   * deleted, one on another server (the Zpanel network is per server).
+   */
+  private async linkedDatabases(
+    team: TeamScope,
+    environmentId: string,
+    serverId: string,
+    references: readonly DatabaseReference[],
+  ): Promise<Map<string, Linked>> {
+    const names = [...new Set(references.map((r) => r.database))];
+    const found = new Map((await this.databases.findByNamesInEnvironment(team, environmentId, names)).map((d) => [d.name, d]));
+    const linked = new Map<string, Linked>();
+    for (const name of names) {
+      const database = found.get(name);
+      if (!database || database.status === 'deleting') linked.set(name, { problem: `the environment has no database ${name} (deleted or renamed?)` });
+      else if (database.serverId !== serverId)
+        linked.set(name, { problem: `${name} runs on another server than the application (a database is reached on its own server's network)` });
+      else linked.set(name, await this.openDatabase(team, database));
+    }
+    return linked;
+  }
+
+  private async openDatabase(team: TeamScope, database: DatabaseEntity): Promise<Linked> {
+    const sealed = await this.databases.sealedPassword(team, database.id);
+    if (sealed === null) return { problem: `the environment has no database ${database.name} (deleted meanwhile?)` };
+    const password = this.box.open(sealed, databasePasswordAad(database.id));
+    const values = connectionVariables(
+      database.engine,
+      { host: this.names.databaseAlias(database.id), port: DATABASE_INTERNAL_PORTS[database.engine] },
+      { databaseName: database.databaseName ?? REDIS_DATABASE_NAME, userName: database.userName ?? REDIS_USER_NAME, password },
+    );
+    return { values, password };
   }
 
   /** The deploy key and git token a build from the repository uses, opened; none for a rollback (it builds nothing) or an image. */
@@ -119,6 +215,12 @@ export class DeploymentInputs {
     const gitToken = sealed ? this.box.open(sealed, gitTokenAad(settings.id)) : null;
     return { deployKey, gitToken };
   }
+}
+
+/** A value that is exactly one reference to a host, port, user or database name: nothing secret to redact (a port would otherwise hide every `5432` in the log). */
+function isOnePublicReference(parts: readonly ValuePart[]): boolean {
+  const [only] = parts;
+  return parts.length === 1 && typeof only !== 'string' && PUBLIC_REFERENCE_VARIABLES.has(only.variable);
 }
 
 /** The application as the pipeline deploys it: the settings application's settings under the deployed application's name. */

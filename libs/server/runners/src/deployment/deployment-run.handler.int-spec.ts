@@ -5,15 +5,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { createLogger, generateSshKeyPair, quoteShellArg } from '@zpanel/core';
+import { createLogger, generateDatabasePassword, generateSshKeyPair, parseValueReferences, quoteShellArg } from '@zpanel/core';
 import {
   ApplicationEntity,
   ApplicationsRepository,
+  DatabasesRepository,
   DeploymentEntity,
   DeploymentsRepository,
   EnvVarEntity,
   EnvVarsRepository,
   SshKeysRepository,
+  databasePasswordAad,
   envVarAad,
   gitTokenAad,
   teamScope,
@@ -22,8 +24,10 @@ import {
   type SeededEnvironment,
   type SeededTeam,
   seedApplication,
+  seedDatabase,
   seedDeployment,
   seedEnvironment,
+  seedServer,
   seedTeamWithServer,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
@@ -104,6 +108,7 @@ describe(DeploymentRunHandler.name, () => {
       new DeploymentsRepository(stores.dataSource.manager),
       new EnvVarsRepository(stores.dataSource.manager),
       new SshKeysRepository(stores.dataSource.manager),
+      new DatabasesRepository(stores.dataSource.manager),
       serverTargets,
       pool,
       new DeploymentEvents(stores.dataSource, stores.live, config, logger),
@@ -117,7 +122,13 @@ describe(DeploymentRunHandler.name, () => {
 
   async function setVariable(applicationId: string, key: string, value: string, flags: { buildTime: boolean; runtime: boolean }) {
     const sealed = box.seal(value, envVarAad({ environmentId: null, applicationId }, key));
-    await new EnvVarsRepository(stores.dataSource.manager).put(team(), { scope: 'application', id: applicationId }, key, { value: sealed, ...flags });
+    const parsed = parseValueReferences(value);
+    const references = parsed.ok ? parsed.references : [];
+    await new EnvVarsRepository(stores.dataSource.manager).put(team(), { scope: 'application', id: applicationId }, key, {
+      value: sealed,
+      ...flags,
+      references,
+    });
   }
 
   async function deploy(applicationId: string, overrides: Partial<DeploymentEntity> = {}): Promise<DeploymentEntity> {
@@ -354,6 +365,94 @@ describe(DeploymentRunHandler.name, () => {
       expect(await answer(cachedAgain.containerName as string)).toBe('r6');
     } finally {
       await retained.close();
+    }
+  });
+
+  it("resolves a linked database's references at deploy time into the build and the container only, redacts them from the log, and fails at source once the database is gone while the running version keeps serving", async () => {
+    const nonce = randomUUID();
+    const linkedRepo = await createGitFixture('linked-db');
+    try {
+      await linkedRepo.commit(
+        {
+          Dockerfile: [
+            `FROM ${BASE_IMAGE}`,
+            'ARG DATABASE_URL',
+            'ARG DB_HOST',
+            `RUN echo "run ${nonce} url=$DATABASE_URL host=$DB_HOST"`,
+            'COPY www /www',
+            'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+            '',
+          ].join('\n'),
+          'www/index.html': 'linked',
+        },
+        'linked',
+      );
+      const password = generateDatabasePassword();
+      const database = await seedDatabase(stores.dataSource, workspace, {
+        database: { name: 'linked-pg' },
+        password: (id) => box.seal(password, databasePasswordAad(id)),
+      });
+      const app = await addApplication('linked-app', { gitUrl: linkedRepo.url, gitBranch: linkedRepo.branch });
+      await setVariable(app.id, 'DATABASE_URL', '${{ linked-pg.DATABASE_URL }}', { buildTime: true, runtime: true });
+      await setVariable(app.id, 'DB_HOST', '${{linked-pg.HOST}}', { buildTime: true, runtime: false });
+      await setVariable(
+        app.id,
+        'EMBEDDED',
+        'postgres://${{ linked-pg.USER }}:${{ linked-pg.PASSWORD }}@${{ linked-pg.HOST }}/x?$${{ not.A_REFERENCE }}',
+        {
+          buildTime: false,
+          runtime: true,
+        },
+      );
+      // A password rotation asked for a redeploy of the applications linked to it: the next successful deployment clears it.
+      const marked = await applications().markReferencingDatabaseForRedeploy(team(), database, 'The password of linked-pg was rotated');
+      expect(marked.map((a) => a.name)).toEqual(['linked-app']);
+
+      const first = await deploy(app.id);
+      expect(first).toMatchObject({ status: 'success', reason: null });
+      const host = names.databaseAlias(database.id);
+      const env = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', first.containerName as string)) as string[];
+      expect(env).toEqual(
+        expect.arrayContaining([
+          `DATABASE_URL=postgresql://app:${password}@${host}:5432/app`,
+          `EMBEDDED=postgres://app:${password}@${host}/x?\${{ not.A_REFERENCE }}`,
+        ]),
+      );
+      expect(env.some((line) => line.startsWith('DB_HOST='))).toBe(false);
+      const text = (await logOf(first.id)).map((l) => l.line).join('\n');
+      expect(text).toContain(`run ${nonce} url=******** host=${host}`);
+      expect(text).not.toContain(password);
+      // Resolved values live in the container's environment only: the stored rows keep the sealed references.
+      const stored = JSON.stringify([
+        await stores.dataSource.query(`SELECT * FROM "deployments" WHERE "id" = $1`, [first.id]),
+        await stores.dataSource.query(`SELECT * FROM "env_vars" WHERE "application_id" = $1`, [app.id]),
+      ]);
+      expect(stored).not.toContain(password);
+      expect(stored).not.toContain(host);
+      expect((await applications().get(team(), app.id)).redeployReason).toBeNull();
+
+      // The database deleted: the next deployment stops at source with the variable named, nothing changes on the server.
+      await stores.dataSource.query(`DELETE FROM "databases" WHERE "id" = $1`, [database.id]);
+      const refused = await deploy(app.id);
+      expect(refused).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'variables.reference_unresolved', imageTag: null });
+      expect(refused.reason).toBe(
+        'The variable DATABASE_URL references ${{ linked-pg.DATABASE_URL }}, but the environment has no database linked-pg (deleted or renamed?).',
+      );
+      expect((await logOf(refused.id)).map((l) => l.line)).toContain(`==> Failed: ${refused.reason}`);
+      expect(containersOf(app.id)).toEqual([first.containerName]);
+      expect(await answer(first.containerName as string)).toBe('linked');
+
+      // A database on another server is not on the application's Zpanel network: refused the same way.
+      const elsewhere = await seedServer(stores.dataSource, workspace, { name: 'elsewhere' });
+      await seedDatabase(stores.dataSource, { ...workspace, serverId: elsewhere }, { database: { name: 'linked-pg' } });
+      const away = await deploy(app.id);
+      expect(away).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'variables.reference_unresolved' });
+      expect(away.reason).toMatch(
+        /^The variable DATABASE_URL references \$\{\{ linked-pg\.DATABASE_URL \}\}, but linked-pg runs on another server than the application/,
+      );
+      expect(containersOf(app.id)).toEqual([first.containerName]);
+    } finally {
+      await linkedRepo.close();
     }
   });
 

@@ -4,6 +4,7 @@ import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, t
 import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, zpanelDockerNames } from '@zpanel/core';
 import {
   ApplicationsRepository,
+  DatabasesRepository,
   type DeploymentEntity,
   DeploymentsRepository,
   EnvVarsRepository,
@@ -21,7 +22,7 @@ import { cleanUpApplication } from './application-cleanup';
 import { BuildSlots, type HeldBuildSlot } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentLog, Redactor } from './deployment-log';
-import { type DeploymentInput, DeploymentInputs } from './deployment-inputs';
+import { type DeploymentInput, DeploymentInputs, UnresolvedReferenceError } from './deployment-inputs';
 import { DeploymentPipeline, type PipelineResult } from './deployment-pipeline';
 import { DockerDeploymentOps, SshHealthProber } from './docker-deployment-ops';
 import { GitSourceFetcher, type SourceFetcher } from './git-source';
@@ -97,6 +98,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     private readonly deployments: DeploymentsRepository,
     variables: EnvVarsRepository,
     sshKeys: SshKeysRepository,
+    databases: DatabasesRepository,
     private readonly targets: ServerTargets,
     private readonly pool: WorkerSshPool,
     private readonly events: DeploymentEvents,
@@ -109,7 +111,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     this.logger = logger.child({ component: 'deployments' });
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
     this.timings = { ...DEPLOYMENT_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
-    this.inputs = new DeploymentInputs(applications, deployments, variables, sshKeys, box);
+    this.inputs = new DeploymentInputs(applications, deployments, variables, sshKeys, databases, zpanelDockerNames(config.docker.namespace), box);
     this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);
   }
 
@@ -142,6 +144,12 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     try {
       return await this.runPipeline(deployment, await this.inputs.load(deployment), holds);
     } catch (error) {
+      if (error instanceof UnresolvedReferenceError) {
+        // Reading what to deploy is the source step's; nothing ran on the server, so the running
+        // version keeps serving. The reason names keys and databases only, nothing to redact.
+        holds.log ??= this.openLog(deployment.id, []);
+        return this.failedResult(deployment, error, holds.log, 'source');
+      }
       return this.failedResult(deployment, error, holds.log);
     } finally {
       holds.lease.release();
@@ -154,10 +162,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
   /** The deployment's log (its secrets redacted) and the pipeline against the application's server, each recorded in `holds` for `run` to let go. */
   private async runPipeline(deployment: DeploymentEntity, input: DeploymentInput, holds: RunHolds): Promise<PipelineResult> {
     const deploymentId = deployment.id;
-    const log = new DeploymentLog(this.events.sink(deploymentId), new Redactor(input.secrets), {
-      batchMs: this.timings.logBatchMs,
-      onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
-    });
+    const log = this.openLog(deploymentId, input.secrets);
     holds.log = log;
     const loaded = await this.targets.load(input.serverId);
     if (!loaded) throw new ReasonError('deployment.server_gone', 'The server of the application no longer exists.');
@@ -196,14 +201,22 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     return result;
   }
 
+  /** The deployment's log, with these secrets redacted from every line. */
+  private openLog(deploymentId: string, secrets: string[]): DeploymentLog {
+    return new DeploymentLog(this.events.sink(deploymentId), new Redactor(secrets), {
+      batchMs: this.timings.logBatchMs,
+      onError: (error) => this.logger.warn({ err: error, deploymentId }, 'deployment log batch not written'),
+    });
+  }
+
   /** The database, the key store or the server's row failed, not a step: still a finished deployment, failed at the step it was in. */
-  private failedResult(deployment: DeploymentEntity, error: unknown, log: DeploymentLog | undefined): PipelineResult {
+  private failedResult(deployment: DeploymentEntity, error: unknown, log: DeploymentLog | undefined, step = deployment.step): PipelineResult {
     this.logger.error({ err: error, deploymentId: deployment.id }, 'deployment failed unexpectedly');
     const { code, reason } = reasonOf(error, INTERNAL_FAILURE);
     log?.system(`==> Failed: ${reason}`);
     return {
       status: 'failed',
-      step: deployment.step,
+      step,
       reason,
       reasonCode: code,
       commitSha: deployment.commitSha,
@@ -226,6 +239,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
       containerName: result.containerName,
     });
     await this.deployments.markImagesPruned(deployment.applicationId, result.prunedImageTags);
+    // It read the application's variables after its claim: what a redeploy was asked for before then is now live.
+    if (finished && result.status === 'success' && deployment.startedAt)
+      await this.applications.clearPendingRedeploy(teamScope(deployment.teamId), deployment.applicationId, deployment.startedAt);
     if (finished) await this.events.status(deployment.id, result.status, result.step, result.reason, result.reasonCode);
   }
 
