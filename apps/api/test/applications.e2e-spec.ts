@@ -811,6 +811,7 @@ describe('projects, environments, applications and variables (built api)', () =>
       await data.initialize();
       try {
         await seedDatabase(data, { teamId: suite.owner.teamId, serverId, environmentId }, { database: { name: 'main-db' } });
+        await seedDatabase(data, { teamId: suite.owner.teamId, serverId: otherServerId, environmentId }, { database: { name: 'far-db' } });
         const staging = (await asOwner<EnvironmentDto>('POST', `/api/v1/projects/${projectId}/environments`, { name: 'staging' })).body.id;
         await seedDatabase(data, { teamId: suite.owner.teamId, serverId, environmentId: staging }, { database: { name: 'staging-db' } });
         const other = await seedTeamWithServer(data, { team: 'links-other' });
@@ -843,6 +844,15 @@ describe('projects, environments, applications and variables (built api)', () =>
           errors: [{ field: 'value', message: `value of LINKED: ${message}` }],
         });
       }
+      // A database of the environment on another server is out of the application's reach; the environment's shared variables may name it (their applications may run there).
+      const far = await asOwner<ProblemDetails>('PUT', `/api/v1/applications/${appId}/env/LINKED`, { value: '${{ far-db.HOST }}' });
+      expect(far.body.errors).toEqual([
+        {
+          field: 'value',
+          message:
+            'value of LINKED: ${{ far-db.HOST }} names a database on another server than the application (far-db is reached on its own server only)',
+        },
+      ]);
       const sharedRefused = await asOwner<ProblemDetails>('PUT', `/api/v1/environments/${environmentId}/env/LINKED`, {
         value: '${{ their-db.HOST }}',
       });
@@ -876,8 +886,16 @@ describe('projects, environments, applications and variables (built api)', () =>
       });
       const literal = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${appId}/env/LITERAL`, { value: 'echo $${{ not-a-db.HOST }}' });
       expect(literal.body).toMatchObject({ value: 'echo $${{ not-a-db.HOST }}', references: [] });
-      const shared = await asOwner<EnvVarDto>('PUT', `/api/v1/environments/${environmentId}/env/SHARED_DB`, { value: '${{ main-db.DATABASE_URL }}' });
-      expect(shared.body).toMatchObject({ scope: 'environment', references: [{ database: 'main-db', variable: 'DATABASE_URL' }] });
+      const shared = await asOwner<EnvVarDto>('PUT', `/api/v1/environments/${environmentId}/env/SHARED_DB`, {
+        value: '${{ main-db.DATABASE_URL }} ${{ far-db.HOST }}',
+      });
+      expect(shared.body).toMatchObject({
+        scope: 'environment',
+        references: [
+          { database: 'main-db', variable: 'DATABASE_URL' },
+          { database: 'far-db', variable: 'HOST' },
+        ],
+      });
       // A viewer sees which database a variable links, never its value.
       const asViewer = (await envOf(viewer.accessToken)).find((v) => v.key === 'LINKED');
       expect(asViewer).toMatchObject({ value: null, masked: true, references: put.body.references });

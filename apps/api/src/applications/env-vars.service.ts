@@ -43,6 +43,12 @@ function referencesIn(value: string): { references: DatabaseReference[] } | { pr
   return parsed.ok ? { references: distinctReferences(parsed.references) } : { problem: parsed.problem };
 }
 
+/** Where an owner's references resolve: its environment, and the server of an application (null for an environment's shared variables). */
+interface OwnerPlace {
+  environmentId: string;
+  serverId: string | null;
+}
+
 /** A variable about to be written, with what its value references. */
 interface LinkedKey {
   key: string;
@@ -87,8 +93,8 @@ export class EnvVarsService {
     if ('problem' in linked) throw AppException.validation([{ field: 'value', message: `value of ${key}: ${linked.problem}` }]);
     const { references } = linked;
     const row = await this.dataSource.transaction(async (manager) => {
-      const environmentId = await this.lockOwner(manager, team, owner, references.length > 0);
-      const unlinked = await this.unlinked(manager, team, environmentId, [{ key, references }]);
+      const place = await this.lockOwner(manager, team, owner, references.length > 0);
+      const unlinked = await this.unlinked(manager, team, place, [{ key, references }]);
       if (unlinked.length > 0) throw AppException.validation(unlinked.map(({ message }) => ({ field: 'value', message: `value of ${message}` })));
       const variables = this.variables.in(manager);
       const existing = await variables.findKey(team, owner, key);
@@ -143,13 +149,13 @@ export class EnvVarsService {
 
     const referencesOfKey = new Map(linked.map(({ key, references }) => [key, references]));
     await this.dataSource.transaction(async (manager) => {
-      const environmentId = await this.lockOwner(
+      const place = await this.lockOwner(
         manager,
         team,
         owner,
         linked.some((l) => l.references.length > 0),
       );
-      const unlinked = await this.unlinked(manager, team, environmentId, linked);
+      const unlinked = await this.unlinked(manager, team, place, linked);
       if (unlinked.length > 0) throw AppException.validation(unlinked.map(({ message }) => ({ field: 'dotenv', message })));
       const variables = this.variables.in(manager);
       const existing = new Map((await variables.ofOwner(team, owner)).map((row) => [row.key, row]));
@@ -175,37 +181,48 @@ export class EnvVarsService {
    * Serializes writes to one owner's variables (a count check and a bulk replace stay true until
    * commit); NO KEY UPDATE leaves other writers of the row's children alone. With `linking` (the
    * values reference databases), the environment's row is locked too, first, as a database's rename
-   * locks it: a reference saved and a rename of what it names cannot cross. Gives the environment the
-   * variables' references resolve in.
+   * locks it: a reference saved and a rename of what it names cannot cross. Gives where the
+   * variables' references resolve: the environment, and the application's server (null for the
+   * environment's shared variables, whose applications may run anywhere).
    */
-  private async lockOwner(manager: EntityManager, team: TeamScope, owner: EnvOwner, linking = false): Promise<string> {
+  private async lockOwner(manager: EntityManager, team: TeamScope, owner: EnvOwner, linking = false): Promise<OwnerPlace> {
     if (owner.scope === 'environment') {
       await this.environments.in(manager).getLocked(team, owner.id, 'for_no_key_update');
-      return owner.id;
+      return { environmentId: owner.id, serverId: null };
     }
     const applications = this.applications.in(manager);
     if (linking) {
       const { environmentId } = await applications.get(team, owner.id);
       await this.environments.in(manager).getLocked(team, environmentId, 'for_no_key_update');
     }
-    return (await applications.getLocked(team, owner.id, 'for_no_key_update')).environmentId;
+    const { environmentId, serverId } = await applications.getLocked(team, owner.id, 'for_no_key_update');
+    return { environmentId, serverId };
   }
 
   /**
-   * One problem per variable that references a database the environment does not have (none by
-   * that name, or one being deleted): `KEY: ${{ main-db.HOST }}: …`. A database of another
-   * environment or team is one that is not there.
+   * One problem per variable that references a database the application cannot reach: none of
+   * that name in the environment (or one being deleted), or, for an application's own variables, one on
+   * another server (the Zpanel network a database is reached on is its server's). A database of another
+   * environment or team is one that is not there. Messages read `KEY: ${{ main-db.HOST }} …`.
    */
-  private async unlinked(manager: EntityManager, team: TeamScope, environmentId: string, keys: readonly LinkedKey[]): Promise<FieldError[]> {
+  private async unlinked(manager: EntityManager, team: TeamScope, place: OwnerPlace, keys: readonly LinkedKey[]): Promise<FieldError[]> {
     const names = [...new Set(keys.flatMap((k) => k.references.map((r) => r.database)))];
     if (names.length === 0) return [];
-    const found = await this.databases.in(manager).findByNamesInEnvironment(team, environmentId, names);
-    const present = new Set(found.filter((d) => d.status !== 'deleting').map((d) => d.name));
+    const found = await this.databases.in(manager).findByNamesInEnvironment(team, place.environmentId, names);
+    const present = new Map(found.filter((d) => d.status !== 'deleting').map((d) => [d.name, d]));
+    const problem = (reference: DatabaseReference): string | null => {
+      const database = present.get(reference.database);
+      if (!database) return `names no database of this environment (${reference.database})`;
+      if (place.serverId !== null && database.serverId !== place.serverId)
+        return `names a database on another server than the application (${reference.database} is reached on its own server only)`;
+      return null;
+    };
     return keys.flatMap(({ key, references }) => {
-      const missing = references.find((r) => !present.has(r.database));
-      return missing
-        ? [{ field: 'dotenv', message: `${key}: ${formatReference(missing)} names no database of this environment (${missing.database})` }]
-        : [];
+      for (const reference of references) {
+        const unreachable = problem(reference);
+        if (unreachable) return [{ field: 'dotenv', message: `${key}: ${formatReference(reference)} ${unreachable}` }];
+      }
+      return [];
     });
   }
 
