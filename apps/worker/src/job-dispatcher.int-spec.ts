@@ -55,6 +55,8 @@ const IdleRetentionHandler = idleHandler(JobName.MetricsRetention, { downsampled
 const IdleProxySyncHandler = idleHandler(JobName.ServerProxySync, { skipped: 'server deleted' });
 const IdleApplicationCleanupHandler = idleHandler(JobName.ApplicationCleanup, { skipped: true });
 const IdleWebhookDeliveriesPruneHandler = idleHandler(JobName.WebhookDeliveriesPrune, { deleted: 0 });
+const IdleDatabaseOperationHandler = idleHandler(JobName.DatabaseOperation, { ran: false });
+const IdleDatabaseOperationsReapHandler = idleHandler(JobName.DatabaseOperationsReap, { failed: 0, requeued: 0 });
 
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
@@ -87,6 +89,8 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     IdleProxySyncHandler,
     IdleApplicationCleanupHandler,
     IdleWebhookDeliveriesPruneHandler,
+    IdleDatabaseOperationHandler,
+    IdleDatabaseOperationsReapHandler,
   ],
 })
 class SlowHandlers {}

@@ -32,6 +32,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.ServerChecks]: 8,
   // A deployment mostly waits on the server's build or health check; builds per server are capped apart (DEPLOYMENT_BUILD_CONCURRENCY).
   [QueueName.Deployments]: 10,
+  // An operation mostly waits on the server (an image pull, the engine coming up); one per database at a time.
+  [QueueName.Databases]: 8,
 };
 
 /**

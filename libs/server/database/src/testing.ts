@@ -11,6 +11,7 @@ import {
   ApplicationEntity,
   CommandRunEntity,
   DatabaseEntity,
+  DatabaseOperationEntity,
   DeploymentEntity,
   EnvironmentEntity,
   ProjectEntity,
@@ -234,4 +235,24 @@ export async function seedDatabase(
   };
   await db.getRepository(DatabaseEntity).insert({ ...row, password: options.password?.(id) ?? 'p' });
   return db.getRepository(DatabaseEntity).findOneByOrFail({ id });
+}
+
+/** An operation on the database, a `queued` create of Olive's unless `operation` says otherwise; its row. */
+export async function seedDatabaseOperation(
+  db: DataSource | EntityManager,
+  of: { teamId: string; id: string },
+  operation: Partial<DatabaseOperationEntity> = {},
+): Promise<DatabaseOperationEntity> {
+  return db.getRepository(DatabaseOperationEntity).save({
+    teamId: of.teamId,
+    databaseId: of.id,
+    kind: 'create' as const,
+    deleteData: false,
+    status: 'queued' as const,
+    log: '',
+    userId: null,
+    tokenId: null,
+    actorName: 'Olive',
+    ...operation,
+  });
 }

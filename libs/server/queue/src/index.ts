@@ -11,5 +11,6 @@ export * from './live-subscriber';
 export { LiveLeases } from './live-leases';
 export * from './command-run-jobs';
 export * from './deployment-jobs';
+export * from './database-operation-jobs';
 export { enqueueProxySync } from './proxy-sync-jobs';
 export * from './lost-jobs';

@@ -21,6 +21,8 @@ import { ApplicationCleanupHandler } from './deployment/application-cleanup.hand
 import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handler';
 import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
+import { DatabaseOperationHandler } from './databases/database-operation.handler';
+import { DatabaseOperationsReaperHandler } from './databases/database-operations-reaper.handler';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -40,11 +42,14 @@ const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, Deploym
 /** Each server's proxy (docs/architecture.md "Proxy"). */
 const PROXY = [ServerProxies, ServerProxySyncHandler];
 
+/** One-click databases: their operations and the reaper (docs/databases.md "Operations"). */
+const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler];
+
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
 @Module({
-  providers: [SystemProbeHandler, ...SERVERS, ...METRICS, ...CONTAINERS, ...COMMAND_RUNS, ...DEPLOYMENTS, ...PROXY, ...WEBHOOKS],
+  providers: [SystemProbeHandler, ...SERVERS, ...METRICS, ...CONTAINERS, ...COMMAND_RUNS, ...DEPLOYMENTS, ...PROXY, ...DATABASES, ...WEBHOOKS],
 })
 export class RunnersModule {}

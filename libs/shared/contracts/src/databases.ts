@@ -128,3 +128,45 @@ export interface DatabaseDto {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * What a database operation does on the server (docs/databases.md, "Operations"). `apply` recreates the
+ * container from the row's current image, limits and public port on the same data volume (after a tag,
+ * limit or public port change); `delete` removes the container, the volume only with `deleteData`, then
+ * the row.
+ */
+export const DATABASE_OPERATION_KINDS = ['create', 'start', 'stop', 'restart', 'apply', 'rotate-password', 'delete'] as const;
+export type DatabaseOperationKind = (typeof DATABASE_OPERATION_KINDS)[number];
+
+export const DATABASE_OPERATION_STATUSES = ['queued', 'running', 'success', 'failed'] as const;
+export type DatabaseOperationStatus = (typeof DATABASE_OPERATION_STATUSES)[number];
+/** Statuses an operation never leaves. */
+export const FINISHED_DATABASE_OPERATION_STATUSES: readonly DatabaseOperationStatus[] = ['success', 'failed'];
+
+/** Stored log of one operation, capped; past it the marker is appended and the rest dropped (the live topic carries the same). */
+export const DATABASE_OPERATION_LOG_CAP_BYTES = 256 * 1024;
+export const DATABASE_OPERATION_LOG_TRUNCATED_MARKER = '[log truncated]';
+
+/**
+ * One operation on a database: queued by the API, run by the worker under the run lease (one at a
+ * time per database: the API answers 409 while another is queued or running).
+ */
+export interface DatabaseOperationDto {
+  id: string;
+  databaseId: string;
+  kind: DatabaseOperationKind;
+  status: DatabaseOperationStatus;
+  /** Why it failed, in words for a person; null otherwise. */
+  reason: string | null;
+  reasonCode: ReasonCode | null;
+  /** `delete` only: whether the data volume goes too. */
+  deleteData?: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** One operation with its log so far (passwords redacted); follow the `database-operation` live kind for lines as they come. */
+export interface DatabaseOperationWithLogDto extends DatabaseOperationDto {
+  log: string;
+}

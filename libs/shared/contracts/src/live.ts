@@ -6,6 +6,7 @@
  */
 import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
 import type { CommandRunStatus } from './command-runs';
+import type { DatabaseOperationStatus, DatabaseStatus } from './databases';
 import type { DeploymentLogLine, DeploymentStatus, DeploymentStep } from './deployments';
 import type { ReasonCode } from './reasons';
 import type { ServerStatus } from './servers';
@@ -24,7 +25,9 @@ export type LiveSubscribeRequest =
    * A deployment's log: stored lines after `afterSeq` (default 0: from the first), then new ones as
    * the worker writes them, each line once and in order; then the current status.
    */
-  | { kind: 'deployment-logs'; deploymentId: string; afterSeq?: number };
+  | { kind: 'deployment-logs'; deploymentId: string; afterSeq?: number }
+  /** A database operation's log lines, replayed from the start (or after `after`), then live, then how it ended. */
+  | { kind: 'database-operation'; operationId: string; after?: string };
 
 /**
  * The client names the subscription (unique on its connection), so events replayed before the
@@ -79,6 +82,10 @@ export const LiveTopics = {
   /** One stream per follow session: two viewers of one container each get their own tail. */
   containerLogs: (followId: string): LiveTopic<'container-logs'> => ({ kind: 'container-logs', key: `container-logs:${followId}` }),
   deploymentLogs: (deploymentId: string): LiveTopic<'deployment-logs'> => ({ kind: 'deployment-logs', key: `deployment:${deploymentId}` }),
+  databaseOperation: (operationId: string): LiveTopic<'database-operation'> => ({
+    kind: 'database-operation',
+    key: `database-operation:${operationId}`,
+  }),
 } as const;
 
 /** Events of the `team` (every server of the team) and `server` kinds. */
@@ -108,6 +115,19 @@ export type DeploymentLiveEvent =
   | { type: 'lines'; lines: DeploymentLogLine[] }
   | { type: 'status'; status: DeploymentStatus; step: DeploymentStep; reason: string | null; reasonCode: ReasonCode | null };
 
+export type DatabaseOperationLiveEvent =
+  /** Log lines in order (passwords redacted), batched. */
+  | { type: 'lines'; lines: string[] }
+  /** The operation's status changed (running, then how it ended) and, with it, the database's. */
+  | {
+      type: 'status';
+      status: DatabaseOperationStatus;
+      reason: string | null;
+      reasonCode: ReasonCode | null;
+      /** The database's status after the change; null once the database is deleted. */
+      databaseStatus: DatabaseStatus | null;
+    };
+
 /** The event type each kind carries. */
 export interface LiveEventMap {
   team: ServerLiveEvent;
@@ -115,4 +135,5 @@ export interface LiveEventMap {
   'command-run': CommandRunLiveEvent;
   'container-logs': ContainerLogLiveEvent;
   'deployment-logs': DeploymentLiveEvent;
+  'database-operation': DatabaseOperationLiveEvent;
 }

@@ -1,4 +1,5 @@
 import type { CommandRunStatus } from './command-runs';
+import type { DatabaseOperationStatus } from './databases';
 import type { DeploymentStatus } from './deployments';
 import type { ContainerAction, ContainerDetailsDto, ContainerDto, ContainerLogsDto, ServerStatus } from './servers';
 
@@ -52,6 +53,8 @@ export enum QueueName {
   ServerChecks = 'server-checks',
   /** Deployments: long (builds), so they never hold up the short server operations. */
   Deployments = 'deployments',
+  /** Database operations: a create pulls an image and waits for the engine, so they never hold up the short server operations. */
+  Databases = 'databases',
 }
 
 export enum JobName {
@@ -83,6 +86,10 @@ export enum JobName {
   ApplicationCleanup = 'application.cleanup',
   /** Repeating: deletes webhook deliveries older than 30 days, keeping each application's latest 100. */
   WebhookDeliveriesPrune = 'webhook-deliveries.prune',
+  /** Runs one database operation (`{ operationId }`, job id = operation id, one attempt): create, start, stop, restart, apply, rotate-password, delete. */
+  DatabaseOperation = 'database.operation',
+  /** Repeating: fails running database operations whose worker died (the database's status with them), re-queues queued ones whose job was lost. */
+  DatabaseOperationsReap = 'database-operations.reap',
 }
 
 export interface JobPayloads {
@@ -101,6 +108,8 @@ export interface JobPayloads {
   [JobName.DeploymentsReap]: Record<string, never>;
   [JobName.ServerProxySync]: { serverId: string };
   [JobName.WebhookDeliveriesPrune]: Record<string, never>;
+  [JobName.DatabaseOperation]: { operationId: string };
+  [JobName.DatabaseOperationsReap]: Record<string, never>;
 }
 
 export interface JobResults {
@@ -122,6 +131,9 @@ export interface JobResults {
   [JobName.DeploymentsReap]: { failed: number; requeued: number };
   [JobName.ServerProxySync]: ProxySyncJobResult;
   [JobName.WebhookDeliveriesPrune]: { deleted: number };
+  /** `ran: false` when the operation was no longer queued (a duplicate job). */
+  [JobName.DatabaseOperation]: { ran: false } | { ran: true; status: DatabaseOperationStatus };
+  [JobName.DatabaseOperationsReap]: { failed: number; requeued: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -144,6 +156,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   // With validations: short, per-server setup work that must not wait behind builds or checks.
   [JobName.ServerProxySync]: QueueName.Servers,
   [JobName.WebhookDeliveriesPrune]: QueueName.System,
+  [JobName.DatabaseOperation]: QueueName.Databases,
+  [JobName.DatabaseOperationsReap]: QueueName.System,
 };
 
 /**
@@ -159,6 +173,8 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   // With RUN_LEASE_TTL_MS (10 s), a deployment whose worker died frees its application within 15 s.
   [JobName.DeploymentsReap]: { everyMs: 5_000 },
   [JobName.WebhookDeliveriesPrune]: { everyMs: 3_600_000 },
+  // As deployments: with RUN_LEASE_TTL_MS (10 s), a database whose operation's worker died is not left `creating` for long.
+  [JobName.DatabaseOperationsReap]: { everyMs: 5_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

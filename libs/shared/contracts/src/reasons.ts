@@ -46,6 +46,25 @@ export const REASON_CODES = [
   'server.docker_unavailable',
   /** Another server of the instance already manages this Docker host. */
   'server.docker_host_taken',
+  // Database operations (docs/databases.md, "Operations").
+  /** The public port is already in use on the server (by anything, Zpanel's or not). */
+  'database.port_taken',
+  /** The engine did not answer its readiness probe in time (the status becomes `unhealthy`, or a create fails). */
+  'database.not_ready',
+  /** The container stopped on its own while the engine was expected to come up. */
+  'database.container_exited',
+  /** An image tag change the engine cannot take on its data (a PostgreSQL major upgrade, a downgrade). */
+  'database.tag_refused',
+  'database.image_pull_failed',
+  /** The engine refused the password change. */
+  'database.rotation_failed',
+  'database.server_gone',
+  'database.worker_stopped',
+  'database.timed_out',
+  /** A step failed with an error Zpanel has no words of its own for (Docker's message is shown). */
+  'database.step_failed',
+  /** Zpanel itself failed (database, key store); the text says to look at the worker log. */
+  'database.internal',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

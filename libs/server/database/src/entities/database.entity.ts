@@ -33,6 +33,14 @@ export class DatabaseEntity extends EnvironmentResourceEntity {
   @Column('text', { select: false })
   password: string;
 
+  /**
+   * MySQL / MariaDB only: the root password, sealed (see databaseRootPasswordAad). The worker generates
+   * it at create (null until then) and only it uses it, to rotate the user's password; it never leaves
+   * the server's container or the worker.
+   */
+  @Column('text', { name: 'root_password', nullable: true, select: false })
+  rootPassword: string | null;
+
   /** Published on the server's public interfaces; null: reachable on the Zpanel network only. Unique per server. */
   @Column('integer', { name: 'public_port', nullable: true })
   publicPort: number | null;
@@ -56,4 +64,9 @@ export class DatabaseEntity extends EnvironmentResourceEntity {
 /** The password is sealed bound to the database id: pasted onto another database's row, it does not open. */
 export function databasePasswordAad(databaseId: string): string {
   return `database-password:${databaseId}`;
+}
+
+/** The MySQL / MariaDB root password is sealed bound to the database id too, apart from the user's password. */
+export function databaseRootPasswordAad(databaseId: string): string {
+  return `database-root-password:${databaseId}`;
 }

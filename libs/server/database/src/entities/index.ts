@@ -8,7 +8,8 @@ import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { CommandRunEntity, commandOutputAad } from './command-run.entity';
-import { DatabaseEntity, databasePasswordAad } from './database.entity';
+import { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad } from './database.entity';
+import { DatabaseOperationEntity } from './database-operation.entity';
 import { DeploymentEntity, DeploymentLogEntity } from './deployment.entity';
 import { InstanceEntity } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
@@ -25,7 +26,7 @@ import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.enti
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
-export { DatabaseEntity, databasePasswordAad };
+export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export {
   ApiTokenEntity,
@@ -71,6 +72,7 @@ export const ENTITIES = [
   ApplicationDomainEntity,
   EnvVarEntity,
   DatabaseEntity,
+  DatabaseOperationEntity,
   ServerMetricEntity,
   AlertRuleEntity,
   AlertEventEntity,

@@ -21,6 +21,7 @@ import { ServerDockerEngine1796618455889 } from './1796618455889-server-docker-e
 import { ReasonCodes1796619179946 } from './1796619179946-reason-codes';
 import { CreateDatabases1796632312148 } from './1796632312148-create-databases';
 import { DatabaseReferences1796635883952 } from './1796635883952-database-references';
+import { CreateDatabaseOperations1796636778593 } from './1796636778593-create-database-operations';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ReasonCodes1796619179946,
   CreateDatabases1796632312148,
   DatabaseReferences1796635883952,
+  CreateDatabaseOperations1796636778593,
 ];

@@ -1,3 +1,4 @@
+import type { DatabaseStatus, ReasonCode } from '@zpanel/contracts';
 import { type EntityTarget, In } from 'typeorm';
 import { DatabaseEntity } from '../entities';
 import { type PageWindow, TeamOwnedRepository } from './entity-repository';
@@ -67,14 +68,37 @@ export class DatabasesRepository extends TeamOwnedRepository<DatabaseEntity> {
     return this.rows.countBy({ serverId });
   }
 
-  /** Inserts the database with the id its password was sealed for. */
-  async add(team: TeamScope, row: Omit<DatabaseEntity, 'teamId' | 'createdAt' | 'updatedAt'>): Promise<void> {
+  /** Inserts the database with the id its password was sealed for (the root password is the worker's, set at create). */
+  async add(team: TeamScope, row: Omit<DatabaseEntity, 'teamId' | 'createdAt' | 'updatedAt' | 'rootPassword'>): Promise<void> {
     await this.rows.insert({ ...row, teamId: team.teamId });
   }
 
   /** Writes exactly `changes` (callers that mean a change of the database set `updatedAt`). */
   async change(team: TeamScope, id: string, changes: Partial<Omit<DatabaseEntity, 'id' | 'teamId'>>): Promise<void> {
     await this.rows.update(this.scoped(team, { id }), changes);
+  }
+
+  /**
+   * Sets the status and its reason, only while the database is in one of `from` (a reaper settling a
+   * lost operation must not overwrite what a live one wrote since); false when it was not, or is gone.
+   */
+  async changeStatusFrom(
+    team: TeamScope,
+    id: string,
+    from: readonly DatabaseStatus[],
+    to: { status: DatabaseStatus; statusReason: string | null; statusReasonCode: ReasonCode | null },
+  ): Promise<boolean> {
+    const result = await this.rows.update(this.scoped(team, { id, status: In([...from]) }), { ...to, updatedAt: () => 'now()' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * The sealed passwords, for the worker: the user's, and the MySQL / MariaDB root password (null until
+   * the create operation set it, and for the other engines). Null: no such database in the scope.
+   */
+  async sealedSecrets(team: TeamScope, id: string): Promise<{ password: string; rootPassword: string | null } | null> {
+    const row = await this.rows.findOne({ where: this.scoped(team, { id }), select: { id: true, password: true, rootPassword: true } });
+    return row ? { password: row.password, rootPassword: row.rootPassword } : null;
   }
 
   /** The sealed password, for the worker and for a reveal to `read:sensitive`; null: no such database in the scope. */

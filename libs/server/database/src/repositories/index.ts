@@ -16,6 +16,7 @@ export * from './applications.repository';
 export * from './application-domains.repository';
 export * from './env-vars.repository';
 export * from './databases.repository';
+export * from './database-operations.repository';
 export * from './deployments.repository';
 export * from './webhook-deliveries.repository';
 export * from './run-rows';

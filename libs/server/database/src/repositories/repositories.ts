@@ -6,6 +6,7 @@ import { ApplicationDomainsRepository } from './application-domains.repository';
 import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
 import { CommandRunsRepository } from './command-runs.repository';
+import { DatabaseOperationsRepository } from './database-operations.repository';
 import { DatabasesRepository } from './databases.repository';
 import { DeploymentsRepository } from './deployments.repository';
 import type { EntityRepository } from './entity-repository';
@@ -42,6 +43,7 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   ApplicationDomainsRepository,
   EnvVarsRepository,
   DatabasesRepository,
+  DatabaseOperationsRepository,
   DeploymentsRepository,
   WebhookDeliveriesRepository,
   SshKeysRepository,

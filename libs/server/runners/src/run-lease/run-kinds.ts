@@ -1,4 +1,4 @@
-import { CommandRunEntity, DeploymentEntity } from '@zpanel/database';
+import { CommandRunEntity, DatabaseOperationEntity, DeploymentEntity } from '@zpanel/database';
 import type { RunKind } from './run-lease';
 
 /** A deployment: one running per application (the unique index backs the guard), owned by its worker. */
@@ -18,5 +18,15 @@ export const COMMAND_RUNS: RunKind<CommandRunEntity> = {
   table: 'command_runs',
   reasonColumn: 'error',
   ownedByWorker: false,
+  whenGone: 'deleted',
+};
+
+/** A database operation: one queued or running per database (a unique index), owned by its worker; never re-run by itself. */
+export const DATABASE_OPERATIONS: RunKind<DatabaseOperationEntity> = {
+  entity: DatabaseOperationEntity,
+  table: 'database_operations',
+  reasonColumn: 'reason',
+  ownedByWorker: true,
+  // Operation rows are not deleted with their database (a delete finishes after its row is gone); only a team's deletion removes them.
   whenGone: 'deleted',
 };
