@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
 import { ContainersModule } from './containers/containers.module';
+import { DatabasesModule } from './databases/databases.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { HealthModule } from './health/health.module';
 import { PreviewsModule } from './previews/previews.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ApplicationsModule,
         DeploymentsModule,
         PreviewsModule,
+        DatabasesModule,
         WebhooksModule,
       ],
     };

@@ -138,6 +138,23 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'PUT /api/v1/applications/{applicationId}/preview-env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
   'PUT /api/v1/applications/{applicationId}/preview-env/{key}': { body: { value: 'changed by the matrix' } },
   'DELETE /api/v1/applications/{applicationId}/preview-env/{key}': {},
+  'GET /api/v1/databases': { teamHeader: true },
+  'POST /api/v1/databases': {
+    teamHeader: true,
+    body: (ids: Ids) => ({ environmentId: ids.environmentId, serverId: ids.serverId, name: 'matrix-db', engine: 'postgresql' }),
+  },
+  'GET /api/v1/databases/{databaseId}': {},
+  'PATCH /api/v1/databases/{databaseId}': { body: { name: 'matrix-db', memoryLimitMb: 64 } },
+  'DELETE /api/v1/databases/{databaseId}': {},
+  'POST /api/v1/databases/{databaseId}/start': {},
+  'POST /api/v1/databases/{databaseId}/stop': {},
+  'POST /api/v1/databases/{databaseId}/restart': {},
+  'POST /api/v1/databases/{databaseId}/rotate-password': {},
+  'GET /api/v1/databases/{databaseId}/credentials': {},
+  'GET /api/v1/databases/{databaseId}/operations': {},
+  'GET /api/v1/databases/{databaseId}/operations/{operationId}': {},
+  'GET /api/v1/databases/{databaseId}/logs': {},
+  'GET /api/v1/databases/{databaseId}/stats': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -230,13 +247,27 @@ const REQUIRED: Record<string, Ability> = {
   'PUT /api/v1/applications/{applicationId}/preview-env': W,
   'PUT /api/v1/applications/{applicationId}/preview-env/{key}': W,
   'DELETE /api/v1/applications/{applicationId}/preview-env/{key}': W,
+  'GET /api/v1/databases': R,
+  'POST /api/v1/databases': W,
+  'GET /api/v1/databases/{databaseId}': R,
+  'PATCH /api/v1/databases/{databaseId}': W,
+  'DELETE /api/v1/databases/{databaseId}': W,
+  'POST /api/v1/databases/{databaseId}/start': W,
+  'POST /api/v1/databases/{databaseId}/stop': W,
+  'POST /api/v1/databases/{databaseId}/restart': W,
+  'POST /api/v1/databases/{databaseId}/rotate-password': W,
+  'GET /api/v1/databases/{databaseId}/credentials': Ability.ReadSensitive,
+  'GET /api/v1/databases/{databaseId}/operations': R,
+  'GET /api/v1/databases/{databaseId}/operations/{operationId}': R,
+  'GET /api/v1/databases/{databaseId}/logs': R,
+  'GET /api/v1/databases/{databaseId}/stats': R,
 };
 
 /**
  * Path parameters naming a row that belongs to the resource before it in the path (a member of a
  * team, a run of a server): the matrix also asks for team A's child under team B's own parent.
  */
-const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId']);
+const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId', 'operationId']);
 
 /** Routes only a signed-in person may use: any API token is refused (403) before an id is looked up. */
 const NEVER_WITH_A_TOKEN = new Set(['POST /api/v1/teams/{teamId}/members/{userId}/password-reset']);
@@ -288,6 +319,16 @@ const BODY_IDS: Record<string, { field: string; call: (a: Ids, b: Ids) => { path
   'PATCH /api/v1/applications/{applicationId}': [
     { field: 'deployKeyId', call: (a, b) => ({ path: `/api/v1/applications/${b.applicationId}`, body: { deployKeyId: a.sshKeyId } }) },
   ],
+  'POST /api/v1/databases': [
+    {
+      field: 'environmentId',
+      call: (a, b) => ({ path: '/api/v1/databases', body: { environmentId: a.environmentId, serverId: b.serverId, name: 'b-db', engine: 'redis' } }),
+    },
+    {
+      field: 'serverId',
+      call: (a, b) => ({ path: '/api/v1/databases', body: { environmentId: b.environmentId, serverId: a.serverId, name: 'b-db', engine: 'redis' } }),
+    },
+  ],
 };
 
 /** Every live subscription kind of the socket gateway, naming team A's resources. */
@@ -298,6 +339,7 @@ const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   'command-run': (ids) => ({ kind: 'command-run', runId: ids.commandRunId }),
   'container-logs': (ids) => ({ kind: 'container-logs', serverId: ids.serverId, containerId: ids.containerId }),
   'deployment-logs': (ids) => ({ kind: 'deployment-logs', deploymentId: ids.deploymentId }),
+  'database-operation': (ids) => ({ kind: 'database-operation', operationId: ids.operationId }),
 };
 
 const PASSWORD = 'isolation matrix passphrase';
@@ -319,6 +361,8 @@ describe('tenancy isolation matrix (every API route)', () => {
   let applicationA: string;
   let deploymentA: string;
   let previewA: string;
+  let databaseA: string;
+  let operationA: string;
   let tokenOfB: string;
   let idsOfB: Ids;
   /** Team A's API tokens holding one ability each. */
@@ -357,6 +401,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/applications/${applicationA}/webhook-deliveries?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/previews?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/preview-env`, ownerA.accessToken)).body,
+      (await call('GET', '/api/v1/databases?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', `/api/v1/databases/${databaseA}/operations?perPage=100`, ownerA.accessToken)).body,
       (
         (await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }
       ).items.map((t) => ({ ...t, lastUsedAt: null })),
@@ -381,7 +427,16 @@ describe('tenancy isolation matrix (every API route)', () => {
     key: 'MATRIX_KEY',
     deploymentId: deploymentA,
     previewId: previewA,
+    databaseId: databaseA,
+    operationId: operationA,
   });
+
+  const markValidated = async (serverId: string) => {
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
+    await db.connect();
+    await db.query(`UPDATE servers SET status = 'ready', host_key_fingerprint = 'SHA256:matrix' WHERE id = $1`, [serverId]);
+    await db.end();
+  };
 
   const fill = (route: string, ids: Record<string, string>) =>
     route.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -471,6 +526,20 @@ describe('tenancy isolation matrix (every API route)', () => {
     await previewDb.end();
     // No worker runs here: the deployment stays queued, so a cancel or a newer deployment that got through would show in the snapshot.
     deploymentA = ((await call('POST', `/api/v1/applications/${applicationA}/deployments`, ownerA.accessToken, {})).body as { id: string }).id;
+    // A database wants a validated server: as validation would leave it (no worker runs here). Its create
+    // operation stays queued, so any other operation that got through would show in the snapshot (or as a 409).
+    await markValidated(serverA);
+    const databaseAndOperation = (
+      await call(
+        'POST',
+        '/api/v1/databases',
+        ownerA.accessToken,
+        { environmentId: environmentA, serverId: serverA, name: 'orders', engine: 'postgresql' },
+        teamA,
+      )
+    ).body as { database: { id: string }; operation: { id: string } };
+    databaseA = databaseAndOperation.database.id;
+    operationA = databaseAndOperation.operation.id;
 
     // Team B's own resources, the parents under which the matrix asks for team A's children.
     const asB = (method: string, path: string, body?: unknown) => call(method, path, tokenOfB, body, { [TEAM_HEADER]: teamB.teamId });
@@ -490,6 +559,12 @@ describe('tenancy isolation matrix (every API route)', () => {
         })
       ).body as { id: string }
     ).id;
+    await markValidated(serverB);
+    const databaseB = (
+      (await asB('POST', '/api/v1/databases', { environmentId: environmentB, serverId: serverB, name: 'b-db', engine: 'redis' })).body as {
+        database: { id: string };
+      }
+    ).database.id;
     idsOfB = {
       teamId: teamB.teamId,
       sshKeyId: sshKeyB,
@@ -497,6 +572,7 @@ describe('tenancy isolation matrix (every API route)', () => {
       projectId: projectB,
       environmentId: environmentB,
       applicationId: applicationB,
+      databaseId: databaseB,
     };
     for (const ability of Object.values(Ability)) {
       const created = await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, {

@@ -30,38 +30,23 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../http/pagination';
 import { SshKeyDoc } from '../servers/servers.dto';
-import { IsDisplayText } from '../http/validation';
+import { IsBoundedInt, IsCpuLimit, IsDisplayText } from '../http/validation';
 import { IfPresent, IsApplicationField, IsWatchPaths } from './field-validation';
 
 const WATCH_PATHS_DOC =
   'Globs: * within a folder, ** across folders, ? one character, [ab] / [a-z] / [!ab] one of (or none of) a set, {a,b} either alternative; a leading ! excludes. A webhook push deploys only when a changed file matches a pattern without ! and none with ! (empty list: every push). Caps (GLOB_LIMITS in @zpanel/core): 255 characters per glob, {a,b} expanding to at most 32 patterns per glob and 256 in all; a push with more than 5000 changed files, a path longer than 1024 characters, or too costly a comparison deploys without the check.';
 
 const { healthCheck: hc } = APPLICATION_LIMITS;
-const range = (field: string, limits: { min: number; max: number }) => `${field} must be between ${limits.min} and ${limits.max}`;
-/** Integer in bounds, with messages naming the field. */
-const BoundedInt = (field: string, limits: { min: number; max: number }): PropertyDecorator[] => [
-  IsInt({ message: `${field} must be a whole number` }),
-  Min(limits.min, { message: range(field, limits) }),
-  Max(limits.max, { message: range(field, limits) }),
-];
-const apply =
-  (decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) =>
-    decorators.forEach((d) => d(target, key));
 const lowerCaseAll = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.toLowerCase() : v)) : value;
 
@@ -233,7 +218,7 @@ export class HealthCheckDto implements Partial<HealthCheckSettings> {
     default: APPLICATION_DEFAULTS.healthCheck.startPeriodSeconds,
   })
   @IfPresent()
-  @apply(BoundedInt('healthCheck.startPeriodSeconds', hc.startPeriodSeconds))
+  @IsBoundedInt('healthCheck.startPeriodSeconds', hc.startPeriodSeconds)
   startPeriodSeconds?: number;
 
   @ApiPropertyOptional({
@@ -243,7 +228,7 @@ export class HealthCheckDto implements Partial<HealthCheckSettings> {
     default: APPLICATION_DEFAULTS.healthCheck.intervalSeconds,
   })
   @IfPresent()
-  @apply(BoundedInt('healthCheck.intervalSeconds', hc.intervalSeconds))
+  @IsBoundedInt('healthCheck.intervalSeconds', hc.intervalSeconds)
   intervalSeconds?: number;
 
   @ApiPropertyOptional({
@@ -253,12 +238,12 @@ export class HealthCheckDto implements Partial<HealthCheckSettings> {
     default: APPLICATION_DEFAULTS.healthCheck.timeoutSeconds,
   })
   @IfPresent()
-  @apply(BoundedInt('healthCheck.timeoutSeconds', hc.timeoutSeconds))
+  @IsBoundedInt('healthCheck.timeoutSeconds', hc.timeoutSeconds)
   timeoutSeconds?: number;
 
   @ApiPropertyOptional({ example: 5, minimum: hc.retries.min, maximum: hc.retries.max, default: APPLICATION_DEFAULTS.healthCheck.retries })
   @IfPresent()
-  @apply(BoundedInt('healthCheck.retries', hc.retries))
+  @IsBoundedInt('healthCheck.retries', hc.retries)
   retries?: number;
 }
 
@@ -342,7 +327,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     maximum: APPLICATION_LIMITS.port.max,
     description: 'Port the container listens on',
   })
-  @apply(BoundedInt('port', APPLICATION_LIMITS.port))
+  @IsBoundedInt('port', APPLICATION_LIMITS.port)
   port: number;
 
   @ApiPropertyOptional({
@@ -384,9 +369,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     description: 'CPUs; null: no limit',
   })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: 'cpuLimit must be a number with at most 2 decimals' })
-  @Min(APPLICATION_LIMITS.cpuLimit.min, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
-  @Max(APPLICATION_LIMITS.cpuLimit.max, { message: range('cpuLimit', APPLICATION_LIMITS.cpuLimit) })
+  @IsCpuLimit(APPLICATION_LIMITS.cpuLimit)
   cpuLimit?: number | null;
 
   @ApiPropertyOptional({
@@ -397,7 +380,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     description: 'MiB; null: no limit',
   })
   @IsOptional()
-  @apply(BoundedInt('memoryLimitMb', APPLICATION_LIMITS.memoryLimitMb))
+  @IsBoundedInt('memoryLimitMb', APPLICATION_LIMITS.memoryLimitMb)
   memoryLimitMb?: number | null;
 
   @ApiPropertyOptional({
@@ -407,7 +390,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     default: APPLICATION_DEFAULTS.stopGraceSeconds,
   })
   @IfPresent()
-  @apply(BoundedInt('stopGraceSeconds', APPLICATION_LIMITS.stopGraceSeconds))
+  @IsBoundedInt('stopGraceSeconds', APPLICATION_LIMITS.stopGraceSeconds)
   stopGraceSeconds?: number;
 
   @ApiPropertyOptional({
@@ -418,7 +401,7 @@ export class CreateApplicationDto implements CreateApplicationRequest {
     description: 'Previous images kept for rollback',
   })
   @IfPresent()
-  @apply(BoundedInt('keepImages', APPLICATION_LIMITS.keepImages))
+  @IsBoundedInt('keepImages', APPLICATION_LIMITS.keepImages)
   keepImages?: number;
 
   @ApiPropertyOptional({

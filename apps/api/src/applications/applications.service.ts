@@ -30,6 +30,7 @@ import {
   ApplicationDomainsRepository,
   type ApplicationEntity,
   ApplicationsRepository,
+  DatabasesRepository,
   EnvironmentsRepository,
   ServersRepository,
   type NewApplication,
@@ -218,6 +219,7 @@ export class ApplicationsService {
     private readonly applications: ApplicationsRepository,
     private readonly domains: ApplicationDomainsRepository,
     private readonly environments: EnvironmentsRepository,
+    private readonly databases: DatabasesRepository,
     private readonly servers: ServersRepository,
     private readonly sshKeys: SshKeysRepository,
     private readonly audit: AuditService,
@@ -307,6 +309,7 @@ export class ApplicationsService {
     try {
       id = await this.dataSource.transaction(async (manager) => {
         await this.assertClaimable(manager, team, { domains, previewDomain: row.previewDomain });
+        await this.assertNoDatabaseNamed(manager, team, row.environmentId, row.name);
         await this.applications.in(manager).add(team, row);
         await this.domains.in(manager).add(team, row.id, domains);
         await this.audit.recordInTeam(manager, team, caller, {
@@ -351,6 +354,7 @@ export class ApplicationsService {
     try {
       await this.dataSource.transaction(async (manager) => {
         if (domains || claimedPreviewDomain) await this.assertClaimable(manager, team, { domains, previewDomain: claimedPreviewDomain });
+        if (rest.name !== undefined && rest.name !== current.name) await this.assertNoDatabaseNamed(manager, team, current.environmentId, rest.name);
         const applications = this.applications.in(manager);
         // Even a change of domains alone is a change of the application.
         await applications.change(team, id, { ...changes, updatedAt: new Date() });
@@ -496,6 +500,19 @@ export class ApplicationsService {
       await enqueueProxySync(this.jobs, serverId);
     } catch (error) {
       this.logger.warn({ err: error, serverId }, 'proxy sync not queued');
+    }
+  }
+
+  /**
+   * Databases and applications of an environment share their names (references name databases by
+   * it): checked under the environment's row lock, which DatabasesService takes to add or rename one too.
+   */
+  private async assertNoDatabaseNamed(manager: EntityManager, team: TeamScope, environmentId: string, name: string): Promise<void> {
+    await this.environments.in(manager).getLocked(team, environmentId, 'for_no_key_update');
+    if ((await this.databases.in(manager).findByNamesInEnvironment(team, environmentId, [name])).length > 0) {
+      throw new AppException(ErrorCode.Conflict, `A database of this environment is named ${name}`, [
+        { field: 'name', message: `name ${name} is already used by a database of this environment` },
+      ]);
     }
   }
 

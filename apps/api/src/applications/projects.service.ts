@@ -15,6 +15,7 @@ import {
 import { AppException } from '@zpanel/core';
 import {
   ApplicationsRepository,
+  DatabasesRepository,
   type EnvironmentEntity,
   EnvironmentsRepository,
   type ProjectEntity,
@@ -44,6 +45,7 @@ export class ProjectsService {
     private readonly projects: ProjectsRepository,
     private readonly environments: EnvironmentsRepository,
     private readonly applications: ApplicationsRepository,
+    private readonly databases: DatabasesRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -94,8 +96,8 @@ export class ProjectsService {
   }
 
   /**
-   * Refused while applications live in the project (they run somewhere and must be removed on
-   * purpose). The row lock makes an application created meanwhile wait, then see the project gone.
+   * Refused while applications or databases live in the project (they run somewhere and must be
+   * removed on purpose). The row lock makes an application created meanwhile wait, then see the project gone.
    */
   async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
@@ -103,6 +105,9 @@ export class ProjectsService {
       const project = await projects.getLocked(team, id);
       const applications = await this.applications.in(manager).countInProject(team, id);
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The project has ${applications} application(s): delete them first`);
+      // A database being created takes the project's row lock too (DatabasesService.create), so none slips in meanwhile.
+      const databases = await this.databases.in(manager).countInProject(team, id);
+      if (databases > 0) throw new AppException(ErrorCode.Conflict, `The project has ${databases} database(s): delete them first`);
       await projects.deleteOne(team, id);
       await this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.ProjectDeleted,
@@ -145,7 +150,7 @@ export class ProjectsService {
   }
 
   /**
-   * Refused while applications live in it, and for the project's last environment. Locking the
+   * Refused while applications or databases live in it, and for the project's last environment. Locking the
    * project serializes two deletions that would each leave the other environment as the last.
    */
   async deleteEnvironment(caller: Caller, team: TeamScope, id: string): Promise<void> {
@@ -156,6 +161,9 @@ export class ProjectsService {
       await environments.getLocked(team, id);
       const applications = await this.applications.in(manager).countInEnvironment(team, id);
       if (applications > 0) throw new AppException(ErrorCode.Conflict, `The environment has ${applications} application(s): delete them first`);
+      // Its rows would go with it (ON DELETE CASCADE), their containers and data left running on the server.
+      const databases = await this.databases.in(manager).countInEnvironment(team, id);
+      if (databases > 0) throw new AppException(ErrorCode.Conflict, `The environment has ${databases} database(s): delete them first`);
       if ((await environments.countInProject(team, environment.projectId)) <= 1) {
         throw new AppException(ErrorCode.Conflict, 'A project keeps at least one environment: this is its last one');
       }

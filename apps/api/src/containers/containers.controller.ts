@@ -16,8 +16,6 @@ import {
   type ContainerDto,
   type ContainerLogsDto,
   type ContainerOperation,
-  ErrorCode,
-  JobName,
 } from '@zpanel/contracts';
 import { AppException, parseContainerId, parseFlag, parseLogSince, parseLogTail, parseStopTimeoutSeconds } from '@zpanel/core';
 import { ServersRepository } from '@zpanel/database';
@@ -26,9 +24,7 @@ import { IsOptional } from 'class-validator';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { UuidParam } from '../access/team-params';
-
-/** Interactive operations answer within this; a server that cannot is reported, not waited on. */
-const OPERATION_TIMEOUT_MS = 30_000;
+import { runContainerOperation } from './container-operation';
 
 class StopBodyDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 600, default: 10, description: 'Seconds to wait before the container is killed' })
@@ -52,20 +48,7 @@ export class ContainersController {
 
   private async run(caller: Caller, serverId: string, ability: Ability, operation: ContainerOperation) {
     await this.access.requireFor(caller, this.servers, serverId, ability);
-    let result;
-    try {
-      result = await this.jobs.enqueueAndWait(JobName.ServerContainers, operation, OPERATION_TIMEOUT_MS);
-    } catch {
-      throw new AppException(
-        ErrorCode.WorkerUnavailable,
-        'The operation did not complete in time: check that the worker runs and the server answers',
-      );
-    }
-    if (!result.ok) {
-      const codes = { 400: ErrorCode.ValidationFailed, 404: ErrorCode.NotFound, 409: ErrorCode.Conflict, 503: ErrorCode.ServiceUnavailable } as const;
-      throw new AppException(codes[result.status], result.message);
-    }
-    return result;
+    return runContainerOperation(this.jobs, operation);
   }
 
   @Get()

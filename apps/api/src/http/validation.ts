@@ -2,7 +2,18 @@ import { type ArgumentMetadata, Injectable, applyDecorators, type PipeTransform,
 import { ErrorCode, type FieldError } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, type ValidationArguments, type ValidationOptions, MaxLength, ValidateBy } from 'class-validator';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  type ValidationArguments,
+  type ValidationOptions,
+  ValidateBy,
+} from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Flattens class-validator's tree into one entry per field, with dotted paths (`domains.0`). */
@@ -173,4 +184,24 @@ export function IsDisplayName(): PropertyDecorator {
   // Listed innermost first, the order the same decorators stacked on the property apply in, so
   // class-validator reports their failures in the same order.
   return applyDecorators(IsDisplayText(), MaxLength(100), IsNotEmpty({ message: 'name is required' }), IsString(), Transform(trim));
+}
+
+const range = (field: string, limits: { min: number; max: number }) => `${field} must be between ${limits.min} and ${limits.max}`;
+
+/** A whole number within `limits`, with messages naming the field (a dotted path for nested fields). */
+export function IsBoundedInt(field: string, limits: { min: number; max: number }): PropertyDecorator {
+  return applyDecorators(
+    IsInt({ message: `${field} must be a whole number` }),
+    Min(limits.min, { message: range(field, limits) }),
+    Max(limits.max, { message: range(field, limits) }),
+  );
+}
+
+/** CPUs as a container limit: a number with at most 2 decimals within `limits` (listed innermost first, as IsDisplayName). */
+export function IsCpuLimit(limits: { min: number; max: number }, field = 'cpuLimit'): PropertyDecorator {
+  return applyDecorators(
+    Max(limits.max, { message: range(field, limits) }),
+    Min(limits.min, { message: range(field, limits) }),
+    IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: `${field} must be a number with at most 2 decimals` }),
+  );
 }

@@ -14,6 +14,7 @@ import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpan
 import {
   AlertRulesRepository,
   ApplicationsRepository,
+  DatabasesRepository,
   type ServerEntity,
   ServersRepository,
   SshKeysRepository,
@@ -62,6 +63,7 @@ export class ServersService {
     private readonly servers: ServersRepository,
     private readonly keys: SshKeysRepository,
     private readonly applications: ApplicationsRepository,
+    private readonly databases: DatabasesRepository,
     private readonly rules: AlertRulesRepository,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
@@ -178,11 +180,13 @@ export class ServersService {
     return validating;
   }
 
-  /** Refused while applications are set to run on it (the database refuses it too, in a race). */
+  /** Refused while applications or databases are set to run on it (the database refuses it too, in a race). */
   async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
     const current = await this.servers.get(team, id);
-    const inUse = () => new AppException(ErrorCode.Conflict, 'Applications are set to run on this server: delete them first');
+    const inUse = () => new AppException(ErrorCode.Conflict, 'Applications or databases are set to run on this server: delete them first');
     if ((await this.applications.countUsing({ serverId: id })) > 0) throw inUse();
+    const databases = await this.databases.countOnServer(id);
+    if (databases > 0) throw new AppException(ErrorCode.Conflict, `The server runs ${databases} database(s): delete them first`);
     try {
       await this.dataSource.transaction(async (manager) => {
         await this.servers.in(manager).deleteOne(team, id);

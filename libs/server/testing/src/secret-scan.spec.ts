@@ -25,6 +25,16 @@ describe(assertNoLeakedSecrets.name, () => {
     expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/confirmation', '{"secret":"ABC"}')).toThrow(/TOTP secret/);
   });
 
+  it('allows a database password only on its credentials route, as a field or inside a URL', () => {
+    const password = 'Pa55wordPa55wordPa55wordPa55word0000';
+    const revealed = `{"password":"${password}","internalUrl":"postgresql://app:${password}@zp-database-1:5432/app"}`;
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/databases/d1/credentials', revealed)).not.toThrow();
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/databases/d1', `{"password":"${password}"}`)).toThrow(/database password/);
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/databases/d1/operations/o1', `{"log":"mysql://app:${password}@db:3306/app"}`)).toThrow(
+      /database password/,
+    );
+  });
+
   it('passes ordinary responses', () => {
     expect(() => assertNoLeakedSecrets('GET', '/api/v1/teams?page=1', '{"items":[],"tokenPrefix":"zp_abc"}')).not.toThrow();
   });

@@ -17,6 +17,18 @@ const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> =
   { pattern: /"secret"\s*:/, what: 'a TOTP secret', allowedAt: /^POST \/api\/v1\/me\/two-factor\/enrollment$/ },
 ];
 
+/**
+ * Secrets revealed on purpose, on their own route only (to `read:sensitive`): a database password,
+ * as a field or inside a connection URL.
+ */
+const REVEALED_ONLY: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> = [
+  {
+    pattern: /"password"\s*:\s*"[^"]|:\/\/[^\s"/@:]+:[A-Za-z0-9]{32,128}@/,
+    what: 'a database password',
+    allowedAt: /^GET \/api\/v1\/databases\/[^/]+\/credentials$/,
+  },
+];
+
 /** Throws naming the leak when a response body carries a secret it must not. */
 export function assertNoLeakedSecrets(method: string, path: string, body: string): void {
   const route = `${method.toUpperCase()} ${path.split('?')[0]}`;
@@ -25,5 +37,8 @@ export function assertNoLeakedSecrets(method: string, path: string, body: string
   }
   for (const { pattern, what, allowedAt } of ISSUED_ONCE) {
     if (pattern.test(body) && !allowedAt.test(route)) throw new Error(`${route} returned ${what}, which only its issuing response may contain`);
+  }
+  for (const { pattern, what, allowedAt } of REVEALED_ONLY) {
+    if (pattern.test(body) && !allowedAt.test(route)) throw new Error(`${route} returned ${what}, which only its reveal route may contain`);
   }
 }

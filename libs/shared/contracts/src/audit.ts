@@ -52,6 +52,16 @@ export enum AuditAction {
   DeploymentCancelled = 'deployment.cancelled',
   /** A previous deployment's image was made live again (metadata: deploymentId, sourceDeploymentId). */
   DeploymentRolledBack = 'deployment.rolled_back',
+  /** A one-click database was created (metadata: name, engine, image, serverId, operationId; never a password). */
+  DatabaseCreated = 'database.created',
+  /** Metadata: the fields that changed, operationId when the change recreates the container. */
+  DatabaseUpdated = 'database.updated',
+  /** Deletion was asked for (metadata: deleteData, operationId); the worker removes the container, then the row. */
+  DatabaseDeleted = 'database.deleted',
+  /** A start, stop, restart or password rotation was queued (metadata: kind, operationId). */
+  DatabaseOperationRequested = 'database.operation_requested',
+  /** Someone read the database's password (through the credentials route). */
+  DatabaseCredentialsRevealed = 'database.credentials_revealed',
 }
 
 export interface AuditEventDto {

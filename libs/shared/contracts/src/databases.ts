@@ -88,9 +88,83 @@ export interface CreateDatabaseRequest {
   engine: DatabaseEngine;
   /** Image reference; the engine's default image when absent. */
   image?: string;
-  /** SQL engines only; chosen by the API when absent. */
+  /** SQL engines only (refused for Redis); derived from `name` when absent (`main-db` → `main_db`). */
   databaseName?: string;
   userName?: string;
+  /** Publish the engine on this port of the server's public interfaces; absent or null: the Zpanel network only. */
+  publicPort?: number | null;
+  memoryLimitMb?: number | null;
+  cpuLimit?: number | null;
+}
+
+/**
+ * `PATCH /api/v1/databases/{id}`: only what is sent changes. A new image, limits or public port
+ * recreate the container on the same volume (an `apply` operation); a rename changes only the row
+ * (the container's name comes from the id). Credentials change only through `rotate-password`.
+ */
+export interface UpdateDatabaseRequest {
+  name?: string;
+  /** Same repository, a version tag within the major version (`imageTagChangeProblem`). */
+  image?: string;
+  /** null: stop publishing. */
+  publicPort?: number | null;
+  memoryLimitMb?: number | null;
+  cpuLimit?: number | null;
+}
+
+/** `POST /api/v1/databases` (202): the database, `creating`, and its queued `create` operation. */
+export interface CreateDatabaseResponse {
+  database: DatabaseDto;
+  operation: DatabaseOperationDto;
+}
+
+/** `PATCH /api/v1/databases/{id}`: the operation is the queued `apply` when the change recreates the container, else null. */
+export interface UpdateDatabaseResponse {
+  database: DatabaseDto;
+  operation: DatabaseOperationDto | null;
+}
+
+/** `DELETE /api/v1/databases/{id}` and `POST …/{start,stop,restart,rotate-password}` (202). */
+export interface DatabaseOperationQueuedResponse {
+  operation: DatabaseOperationDto;
+}
+
+/**
+ * `GET /api/v1/databases/{id}/stats`: the container's usage from the server's latest check (the checks
+ * sample every container). All null when no check of the last 10 minutes saw the container.
+ */
+export interface DatabaseStatsDto {
+  sampledAt: string | null;
+  /** Of the whole machine, 0..100 (as the server's own figures). */
+  cpuPercent: number | null;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+}
+
+/** `GET /api/v1/databases` (team from the x-zpanel-team header): filters besides page/perPage. */
+export interface DatabaseListQuery {
+  environmentId?: string;
+}
+
+/** Bounds the API checks (the table's CHECKs hold the same). Limits are those of applications. */
+export const DATABASE_LIMITS = {
+  publicPort: { min: 1, max: 65535 },
+  cpuLimit: { min: 0.01, max: 256 },
+  memoryLimitMb: { min: 6, max: 1_048_576 },
+} as const;
+
+/**
+ * `GET /api/v1/databases/{id}/credentials` (needs `read:sensitive`, audited): what an application or a
+ * person connects with. Redis answers `default` and `0` for the user and database names.
+ */
+export interface DatabaseCredentialsDto {
+  userName: string;
+  password: string;
+  databaseName: string;
+  /** On the server's Zpanel network (what applications of the environment use). */
+  internalUrl: string;
+  /** Through the server's address and the public port; null while the database publishes none. */
+  publicUrl: string | null;
 }
 
 /**

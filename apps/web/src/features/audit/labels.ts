@@ -47,6 +47,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.DeploymentCreated]: 'Deployment started',
   [AuditAction.DeploymentCancelled]: 'Deployment cancelled',
   [AuditAction.DeploymentRolledBack]: 'Rolled back',
+  [AuditAction.DatabaseCreated]: 'Database created',
+  [AuditAction.DatabaseUpdated]: 'Database changed',
+  [AuditAction.DatabaseDeleted]: 'Database deleted',
+  [AuditAction.DatabaseOperationRequested]: 'Database start, stop, restart or password rotation',
+  [AuditAction.DatabaseCredentialsRevealed]: 'Database password revealed',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -111,6 +116,16 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
     ],
   },
   { label: 'Deployments', actions: [AuditAction.DeploymentCreated, AuditAction.DeploymentCancelled, AuditAction.DeploymentRolledBack] },
+  {
+    label: 'Databases',
+    actions: [
+      AuditAction.DatabaseCreated,
+      AuditAction.DatabaseUpdated,
+      AuditAction.DatabaseDeleted,
+      AuditAction.DatabaseOperationRequested,
+      AuditAction.DatabaseCredentialsRevealed,
+    ],
+  },
   { label: 'Alerts', actions: [AuditAction.AlertRuleCreated, AuditAction.AlertRuleUpdated, AuditAction.AlertRuleDeleted] },
 ];
 
@@ -136,6 +151,7 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   project: 'Project',
   environment: 'Environment',
   application: 'Application',
+  database: 'Database',
   alert_rule: 'Alert rule',
 };
 

@@ -16,6 +16,12 @@ export class DatabasesRepository extends TeamOwnedRepository<DatabaseEntity> {
     return this.page(team, window, { name: 'ASC', id: 'ASC' }, { environmentId });
   }
 
+  /** The team's databases by name, of one environment when `filter` names it (the list route's filter). */
+  pageListed(team: TeamScope, window: PageWindow, filter: { environmentId?: string }): Promise<[DatabaseEntity[], number]> {
+    const where = filter.environmentId === undefined ? {} : { environmentId: filter.environmentId };
+    return this.page(team, window, { name: 'ASC', createdAt: 'ASC', id: 'ASC' }, where);
+  }
+
   /**
    * Whether a database or an application of the environment already has the name: they share one
    * namespace, the one references name (`${{ main-db.HOST }}`). The database table holds its own

@@ -56,6 +56,19 @@ export class ServerMetricsRepository extends EntityRepository<ServerMetricEntity
     );
   }
 
+  /** The newest raw sample of the last `seconds` with its per-container usage, or null when there is none. */
+  async latestContainers(team: TeamScope, serverId: string, seconds: number): Promise<{ ts: Date; containers: ContainerMetricDto[] } | null> {
+    const [row]: { ts: Date; containers: ContainerMetricDto[] | null }[] = await this.manager.query(
+      `SELECT "ts", "containers"
+         FROM "server_metrics"
+        WHERE "server_id" = $1 AND "team_id" = $3 AND "resolution" = 'raw' AND "ts" > now() - make_interval(secs => $2)
+        ORDER BY "ts" DESC
+        LIMIT 1`,
+      [serverId, seconds, team.teamId],
+    );
+    return row ? { ts: row.ts, containers: row.containers ?? [] } : null;
+  }
+
   /**
    * Averages over fixed buckets of the last `seconds`, of raw samples and of the 1-minute averages
    * the retention job left for older times; a bucket is reachable when any sample in it was, and
