@@ -20,6 +20,7 @@ import { SystemModule } from './system/system.module';
 import { TeamsModule } from './teams/teams.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { VolumesModule } from './volumes/volumes.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         TeamsModule,
         ApiTokensModule,
         ServersModule,
+        VolumesModule,
         ContainersModule,
         MetricsModule,
         CommandRunsModule,

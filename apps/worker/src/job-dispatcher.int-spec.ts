@@ -45,6 +45,7 @@ function idleHandler<J extends JobName>(name: J, result: JobResult<J>): new () =
 
 const IdleValidateHandler = idleHandler(JobName.ServerValidate, { status: 'pending' });
 const IdleContainersHandler = idleHandler(JobName.ServerContainers, { ok: true });
+const IdleVolumesHandler = idleHandler(JobName.ServerVolumes, { ok: true });
 const IdleCommandHandler = idleHandler(JobName.ServerCommand, { ran: false });
 const IdleCommandRunsReapHandler = idleHandler(JobName.CommandRunsReap, { failed: 0, requeued: 0 });
 const IdleChecksTickHandler = idleHandler(JobName.ServerChecksTick, { queued: 0 });
@@ -78,6 +79,7 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     SlowProbeHandler,
     IdleValidateHandler,
     IdleContainersHandler,
+    IdleVolumesHandler,
     IdleCommandHandler,
     IdleCommandRunsReapHandler,
     IdleLogsFollowHandler,

@@ -20,6 +20,7 @@ import {
   ApplicationListQueryDto,
   ApplicationPageDoc,
   CreateApplicationDto,
+  DeleteApplicationQueryDto,
   GeneratedDeployKeyDoc,
   UpdateApplicationDto,
 } from './applications.dto';
@@ -104,10 +105,13 @@ export class ApplicationsController {
 
   @Delete(':applicationId')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Delete an application with its domains and variables' })
+  @ApiOperation({
+    summary:
+      'Delete an application with its domains, variables and mounts; its containers and images go from the server, its named volumes only with deleteVolumes=true (else they stay, listed as orphaned)',
+  })
   @ApiNoContentResponse()
-  async delete(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string): Promise<void> {
+  async delete(@CurrentCaller() caller: Caller, @UuidParam('applicationId') id: string, @Query() query: DeleteApplicationQueryDto): Promise<void> {
     const { team } = await this.access.requireFor(caller, this.rows, id, Ability.Write);
-    await this.applications.delete(caller, team, id);
+    await this.applications.delete(caller, team, id, { deleteVolumes: query.deleteVolumes === 'true' });
   }
 }

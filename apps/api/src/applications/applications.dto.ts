@@ -22,6 +22,8 @@ import {
   RESTART_POLICIES,
   type RestartPolicy,
   type UpdateApplicationRequest,
+  DEPLOY_STRATEGIES,
+  type DeployStrategy,
 } from '@zpanel/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -45,6 +47,9 @@ import { IfPresent, IsApplicationField, IsWatchPaths } from './field-validation'
 
 const WATCH_PATHS_DOC =
   'Globs: * within a folder, ** across folders, ? one character, [ab] / [a-z] / [!ab] one of (or none of) a set, {a,b} either alternative; a leading ! excludes. A webhook push deploys only when a changed file matches a pattern without ! and none with ! (empty list: every push). Caps (GLOB_LIMITS in @zpanel/core): 255 characters per glob, {a,b} expanding to at most 32 patterns per glob and 256 in all; a push with more than 5000 changed files, a path longer than 1024 characters, or too costly a comparison deploys without the check.';
+
+const DEPLOY_STRATEGY_DOC =
+  'rolling: the new container starts beside the old one, which stops once the new one is healthy (no downtime; both mount the same volumes meanwhile). recreate: the old containers stop first, then the new one starts (downtime until it is healthy; for applications whose data must not be opened twice). See docs/volumes.md';
 
 const { healthCheck: hc } = APPLICATION_LIMITS;
 const lowerCaseAll = ({ value }: { value: unknown }) =>
@@ -83,6 +88,8 @@ export class ApplicationDoc implements ApplicationDto {
   @ApiPropertyOptional({ nullable: true, example: 512 }) memoryLimitMb: number | null;
   @ApiProperty({ example: APPLICATION_DEFAULTS.stopGraceSeconds }) stopGraceSeconds: number;
   @ApiProperty({ example: APPLICATION_DEFAULTS.keepImages }) keepImages: number;
+  @ApiProperty({ enum: DEPLOY_STRATEGIES, example: APPLICATION_DEFAULTS.deployStrategy, description: DEPLOY_STRATEGY_DOC })
+  deployStrategy: DeployStrategy;
   @ApiProperty({ type: [String], example: ['apps/api/**', 'libs/**'], description: WATCH_PATHS_DOC })
   watchPaths: string[];
   @ApiPropertyOptional({
@@ -405,6 +412,16 @@ export class CreateApplicationDto implements CreateApplicationRequest {
   keepImages?: number;
 
   @ApiPropertyOptional({
+    enum: DEPLOY_STRATEGIES,
+    example: 'recreate',
+    default: APPLICATION_DEFAULTS.deployStrategy,
+    description: DEPLOY_STRATEGY_DOC,
+  })
+  @IfPresent()
+  @IsIn(DEPLOY_STRATEGIES, { message: `deployStrategy must be one of ${DEPLOY_STRATEGIES.join(', ')}` })
+  deployStrategy?: DeployStrategy;
+
+  @ApiPropertyOptional({
     type: [String],
     example: ['apps/api/**', 'libs/**'],
     maxItems: APPLICATION_LIMITS.watchPaths.max,
@@ -461,3 +478,15 @@ export class CreateApplicationDto implements CreateApplicationRequest {
 export class UpdateApplicationDto
   extends PartialType(OmitType(CreateApplicationDto, ['environmentId', 'serverId'] as const), { skipNullProperties: false })
   implements UpdateApplicationRequest {}
+
+export class DeleteApplicationQueryDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      "Also remove the application's named volumes on its server (their data is lost). Default: they are kept, listed as orphaned under GET /servers/{serverId}/volumes/orphaned, to be removed later",
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'deleteVolumes must be true or false' })
+  deleteVolumes?: 'true' | 'false';
+}

@@ -79,6 +79,7 @@ function toDto(a: ApplicationEntity, domains: string[], gitTokenSet: boolean): A
     memoryLimitMb: a.memoryLimitMb,
     stopGraceSeconds: a.stopGraceSeconds,
     keepImages: a.keepImages,
+    deployStrategy: a.deployStrategy,
     watchPaths: a.watchPaths,
     deployTags: a.deployTags,
     gitHostKeyFingerprints: a.gitHostKey === null ? null : knownHostsFingerprints(a.gitHostKey),
@@ -159,6 +160,7 @@ export const PREVIEW_FOLLOWED = [
   'cpuLimit',
   'memoryLimitMb',
   'stopGraceSeconds',
+  'deployStrategy',
 ] as const satisfies readonly (keyof ApplicationEntity)[];
 
 /** The preview columns of an application that is not a preview. */
@@ -290,6 +292,7 @@ export class ApplicationsService {
       memoryLimitMb: input.memoryLimitMb ?? null,
       stopGraceSeconds: input.stopGraceSeconds ?? APPLICATION_DEFAULTS.stopGraceSeconds,
       keepImages: input.keepImages ?? APPLICATION_DEFAULTS.keepImages,
+      deployStrategy: input.deployStrategy ?? APPLICATION_DEFAULTS.deployStrategy,
       watchPaths: input.watchPaths ?? [],
       deployTags: input.deployTags ?? null,
       webhookSecret: null,
@@ -459,16 +462,22 @@ export class ApplicationsService {
   }
 
   /** Removes the application's record with its domains, variables, deployments and previews, then its containers and images on the server. */
-  async delete(caller: Caller, team: TeamScope, id: string): Promise<void> {
-    await this.remove(caller, team, await this.applications.get(team, id));
+  async delete(caller: Caller, team: TeamScope, id: string, options: { deleteVolumes: boolean } = { deleteVolumes: false }): Promise<void> {
+    await this.remove(caller, team, await this.applications.get(team, id), options);
   }
 
   /**
    * Deletes the row (its previews, domains, variables and deployments go with it: a running deployment
    * of it sees its row gone and stops), then has the worker route the server without its domains and
-   * remove what carries its labels. `caller` null: a verified webhook closed a preview.
+   * remove what carries its labels. `caller` null: a verified webhook closed a preview. Named volumes
+   * go only with `deleteVolumes` (a preview's always: they were made for the pull request).
    */
-  async remove(caller: Caller | null, team: TeamScope, current: ApplicationEntity): Promise<void> {
+  async remove(
+    caller: Caller | null,
+    team: TeamScope,
+    current: ApplicationEntity,
+    options: { deleteVolumes: boolean } = { deleteVolumes: false },
+  ): Promise<void> {
     const previews = await this.applications.previewsOf(team, current.id);
     await this.dataSource.transaction(async (manager) => {
       await this.applications.in(manager).deleteOne(team, current.id);
@@ -476,13 +485,23 @@ export class ApplicationsService {
       await this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.ApplicationDeleted,
         target: { type: 'application', id: current.id },
-        metadata: { name: current.name, serverId: current.serverId, ...preview },
+        metadata: {
+          name: current.name,
+          serverId: current.serverId,
+          deleteVolumes: options.deleteVolumes || current.previewOfId !== null,
+          ...preview,
+        },
       });
     });
     await this.syncProxy(current.serverId);
     for (const app of [current, ...previews]) {
       try {
-        await enqueueApplicationCleanup(this.jobs, { serverId: app.serverId, applicationId: app.id, stopGraceSeconds: app.stopGraceSeconds });
+        await enqueueApplicationCleanup(this.jobs, {
+          serverId: app.serverId,
+          applicationId: app.id,
+          stopGraceSeconds: app.stopGraceSeconds,
+          deleteVolumes: options.deleteVolumes || app.previewOfId !== null,
+        });
       } catch (error) {
         // The application is gone either way; its containers stay until removed by hand (they carry its labels).
         this.logger.warn({ err: error, applicationId: app.id }, 'application cleanup not queued');

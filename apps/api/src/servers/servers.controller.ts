@@ -1,7 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -9,14 +11,24 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ability, type Paginated, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { Ability, ErrorCode, type Paginated, Role, type ServerDto, type SshKeyDto, TEAM_HEADER } from '@zpanel/contracts';
+import { AppException } from '@zpanel/core';
 import { ServersRepository, SshKeysRepository } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { PageQueryDto } from '../http/pagination';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
 import { UuidParam } from '../access/team-params';
-import { CreateServerDto, CreateSshKeyDto, ServerDoc, ServerPageDoc, SshKeyDoc, SshKeyPageDoc, UpdateServerDto } from './servers.dto';
+import {
+  AllowedBindRootsDto,
+  CreateServerDto,
+  CreateSshKeyDto,
+  ServerDoc,
+  ServerPageDoc,
+  SshKeyDoc,
+  SshKeyPageDoc,
+  UpdateServerDto,
+} from './servers.dto';
 import { ServersService } from './servers.service';
 import { SshKeysService } from './ssh-keys.service';
 
@@ -100,6 +112,27 @@ export class ServersController {
   async update(@CurrentCaller() caller: Caller, @UuidParam('serverId') id: string, @Body() body: UpdateServerDto): Promise<ServerDto> {
     const { team } = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
     return this.servers.update(caller, team, id, body);
+  }
+
+  @Put(':serverId/allowed-bind-roots')
+  @ApiOperation({
+    summary:
+      "Replace the host directories the server's applications may bind-mount (the team's owners, signed in; never an API token): a bind mount reaches the server's files",
+  })
+  @ApiOkResponse({ type: ServerDoc })
+  @ApiBadRequestResponse({
+    description: 'A path is not absolute and normalized, or is, is under or contains a denied path (errors name `allowedBindRoots.<i>`)',
+  })
+  @ApiForbiddenResponse({ description: 'Not an owner of the team, or an API token' })
+  async setAllowedBindRoots(
+    @CurrentCaller() caller: Caller,
+    @UuidParam('serverId') id: string,
+    @Body() body: AllowedBindRootsDto,
+  ): Promise<ServerDto> {
+    const actor = await this.access.requireFor(caller, this.serverRows, id, Ability.Admin);
+    if (caller.kind !== 'user' || actor.role !== Role.Owner)
+      throw new AppException(ErrorCode.Forbidden, 'Only an owner of the team, signed in, can allow bind roots');
+    return this.servers.setAllowedBindRoots(caller, actor.team, id, body.allowedBindRoots);
   }
 
   @Post(':serverId/validate')

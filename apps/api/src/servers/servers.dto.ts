@@ -11,8 +11,10 @@ import {
   type UpdateServerRequest,
   REASON_CODES,
   type ReasonCode,
+  type AllowedBindRootsRequest,
+  VOLUME_LIMITS,
 } from '@zpanel/contracts';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsServerHost } from './host-validation';
 import { IsDisplayName } from '../http/validation';
 
@@ -77,6 +79,12 @@ export class ServerDoc implements ServerDto {
   })
   checkIntervalSeconds: number;
   @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'When the last periodic check finished' }) lastCheckedAt: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['/srv/zpanel-data'],
+    description: "Host directories this server's applications may bind-mount (at or below them); set by the team's owners. Empty: none",
+  })
+  allowedBindRoots: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -136,3 +144,17 @@ export class CreateServerDto implements CreateServerRequest {
 
 /** Every field optional; only what is sent changes. */
 export class UpdateServerDto extends PartialType(CreateServerDto) implements UpdateServerRequest {}
+
+export class AllowedBindRootsDto implements AllowedBindRootsRequest {
+  @ApiProperty({
+    type: [String],
+    example: ['/srv/zpanel-data', '/mnt/media'],
+    maxItems: VOLUME_LIMITS.bindRootsPerServer,
+    description:
+      "Replaces the list. Absolute normalized host paths; refused (400 naming the item): `/`, `/etc`, `/proc`, `/sys`, `/dev`, `/boot`, `/root`, `/run`, `/var/run` (the Docker socket), `/var/lib/docker`, `/var/lib/containerd`, Zpanel's `/var/lib/zpanel`, anything under one of them or containing one. Symbolic links are resolved on the server at each deployment",
+  })
+  @IsArray({ message: 'allowedBindRoots must be a list of host paths' })
+  @ArrayMaxSize(VOLUME_LIMITS.bindRootsPerServer, { message: `allowedBindRoots may list at most ${VOLUME_LIMITS.bindRootsPerServer} paths` })
+  @IsString({ each: true, message: 'allowedBindRoots must be a list of host paths' })
+  allowedBindRoots: string[];
+}

@@ -4,13 +4,14 @@ import {
   AuditAction,
   type CreateServerRequest,
   ErrorCode,
+  type FieldError,
   JobName,
   type PageQuery,
   type Paginated,
   type ServerDto,
   type UpdateServerRequest,
 } from '@zpanel/contracts';
-import { AddressPolicy, type AppConfig, AppException, InjectConfig } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, AppException, InjectConfig, hostPathProblem } from '@zpanel/core';
 import {
   AlertRulesRepository,
   ApplicationsRepository,
@@ -46,6 +47,7 @@ function toDto(s: ServerEntity, defaultCheckIntervalSeconds: number): ServerDto 
     lastValidatedAt: s.lastValidatedAt?.toISOString() ?? null,
     checkIntervalSeconds: s.checkIntervalSeconds ?? defaultCheckIntervalSeconds,
     lastCheckedAt: s.lastCheckedAt?.toISOString() ?? null,
+    allowedBindRoots: s.allowedBindRoots,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -153,6 +155,33 @@ export class ServersService {
         });
       }),
     );
+    return this.get(team, id);
+  }
+
+  /**
+   * Replaces the host directories the server's applications may bind-mount. Each is checked as a
+   * host path (absolute, normalized, clear of the denied paths: `/`, `/etc`, the Docker socket,
+   * Zpanel's data...); the worker resolves links on the server again at each deployment. Mounts
+   * already saved under a root taken away stay stored but fail their next deployment, with the reason.
+   */
+  async setAllowedBindRoots(caller: Caller, team: TeamScope, id: string, roots: string[]): Promise<ServerDto> {
+    const problems: FieldError[] = [];
+    roots.forEach((root, index) => {
+      const problem = hostPathProblem(root);
+      if (problem) problems.push({ field: `allowedBindRoots.${index}`, message: `allowedBindRoots.${index} ${problem}` });
+    });
+    if (new Set(roots).size !== roots.length) problems.push({ field: 'allowedBindRoots', message: 'allowedBindRoots must not list a path twice' });
+    if (problems.length > 0) throw AppException.validation(problems);
+    const current = await this.servers.get(team, id);
+    const sorted = [...roots].sort();
+    await this.dataSource.transaction(async (manager) => {
+      await this.servers.in(manager).change(team, id, { allowedBindRoots: sorted, updatedAt: new Date() });
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.ServerBindRootsChanged,
+        target: { type: 'server', id },
+        metadata: { before: current.allowedBindRoots, after: sorted },
+      });
+    });
     return this.get(team, id);
   }
 

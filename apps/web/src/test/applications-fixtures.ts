@@ -41,6 +41,7 @@ export const anApplication = fixture<ApplicationDto>(() => ({
   memoryLimitMb: null,
   stopGraceSeconds: 10,
   keepImages: 3,
+  deployStrategy: 'rolling',
   watchPaths: [],
   deployTags: null,
   gitHostKeyFingerprints: null,

@@ -21,6 +21,7 @@ export const aServer = fixture<ServerDto>(() => ({
   lastValidatedAt: new Date(Date.now() - 120_000).toISOString(),
   checkIntervalSeconds: 60,
   lastCheckedAt: new Date(Date.now() - 30_000).toISOString(),
+  allowedBindRoots: [],
   createdAt: '2026-01-05T10:00:00.000Z',
   updatedAt: '2026-01-05T10:00:00.000Z',
 }));

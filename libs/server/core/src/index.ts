@@ -67,3 +67,12 @@ export { connectionUrl, connectionVariables } from './databases/connection';
 export type { DatabaseEndpoint } from './databases/connection';
 export { parseEngineTag, imageTagChangeProblem } from './databases/engine-tags';
 export type { EngineTag } from './databases/engine-tags';
+export {
+  bindHostPathProblem,
+  deniedHostPathOf,
+  hostPathProblem,
+  isPathUnder,
+  mountPathProblem,
+  overlappingMountPaths,
+  volumeNameProblem,
+} from './applications/mount-paths';

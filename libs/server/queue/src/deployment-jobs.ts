@@ -17,7 +17,7 @@ export function enqueueDeployment(producer: JobProducer, deploymentId: string): 
  */
 export function enqueueApplicationCleanup(
   producer: Pick<JobProducer, 'enqueue'>,
-  payload: { serverId: string; applicationId: string; stopGraceSeconds: number },
+  payload: { serverId: string; applicationId: string; stopGraceSeconds: number; deleteVolumes: boolean },
 ): Promise<string> {
   return producer.enqueue(JobName.ApplicationCleanup, payload, {
     jobId: `cleanup-${payload.applicationId}`,

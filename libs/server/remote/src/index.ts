@@ -1,4 +1,5 @@
-export type { ExecResult } from './ssh/remote-shell';
+export type { ExecResult, RemoteShell } from './ssh/remote-shell';
+export { packTar } from './proxy/small-tar';
 export { HostKeyMismatchError, ConnectionLostError, SshConnection } from './ssh/ssh-connection';
 export { ServerUnreachableError, SshPool } from './ssh/ssh-pool';
 export type { PooledTarget } from './ssh/ssh-pool';

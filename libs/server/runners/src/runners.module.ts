@@ -23,6 +23,7 @@ import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 import { DatabaseOperationHandler } from './databases/database-operation.handler';
 import { DatabaseOperationsReaperHandler } from './databases/database-operations-reaper.handler';
+import { ServerVolumesHandler } from './volumes/server-volumes.handler';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -32,6 +33,9 @@ const METRICS = [ServerSamplers, ServerAlerts, ServerChecksTickHandler, ServerCh
 
 /** Containers on a server: operations and log follows. */
 const CONTAINERS = [ServerContainersHandler, ContainerLogsFollowHandler];
+
+/** Applications' named volumes on a server: sizes, orphans, removal (docs/volumes.md). */
+const VOLUMES = [ServerVolumesHandler];
 
 /** Commands run on servers (ChatOps) and their reaper. */
 const COMMAND_RUNS = [ServerCommandHandler, CommandRunsReaperHandler];
@@ -50,6 +54,17 @@ const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
 /** Every job handler; the worker discovers them by their `@HandlesJob` metadata. */
 @Module({
-  providers: [SystemProbeHandler, ...SERVERS, ...METRICS, ...CONTAINERS, ...COMMAND_RUNS, ...DEPLOYMENTS, ...PROXY, ...DATABASES, ...WEBHOOKS],
+  providers: [
+    SystemProbeHandler,
+    ...SERVERS,
+    ...METRICS,
+    ...CONTAINERS,
+    ...VOLUMES,
+    ...COMMAND_RUNS,
+    ...DEPLOYMENTS,
+    ...PROXY,
+    ...DATABASES,
+    ...WEBHOOKS,
+  ],
 })
 export class RunnersModule {}

@@ -3,6 +3,7 @@
 import type { DatabaseReference } from './databases';
 import type { DeploymentStatus } from './deployments';
 import type { SshKeyDto } from './servers';
+import type { DeployStrategy } from './volumes';
 
 export interface ProjectDto {
   id: string;
@@ -84,6 +85,8 @@ export interface ApplicationDto {
   memoryLimitMb: number | null;
   stopGraceSeconds: number;
   keepImages: number;
+  /** `rolling` (new beside old, no downtime) or `recreate` (old stopped first: downtime). See docs/volumes.md. */
+  deployStrategy: DeployStrategy;
   /** Globs (`*`, `**`, `?`, `[ab]`, `{a,b}`, `!` in front to exclude): a webhook push deploys only when a changed file matches a pattern without `!` and none with it; empty: every push. */
   watchPaths: string[];
   /** Glob over tag names (`v*`, `release/**`): a webhook tag push that matches deploys the tagged commit; null: tag pushes do not deploy. */
@@ -154,6 +157,7 @@ export interface CreateApplicationRequest {
   memoryLimitMb?: number | null;
   stopGraceSeconds?: number;
   keepImages?: number;
+  deployStrategy?: DeployStrategy;
   watchPaths?: string[];
   deployTags?: string | null;
   previewsEnabled?: boolean;
@@ -218,6 +222,7 @@ export const APPLICATION_DEFAULTS = {
   restartPolicy: 'unless-stopped' as RestartPolicy,
   stopGraceSeconds: 10,
   keepImages: 3,
+  deployStrategy: 'rolling' as DeployStrategy,
   healthCheck: { type: 'tcp', path: null, startPeriodSeconds: 5, intervalSeconds: 2, timeoutSeconds: 2, retries: 10 } as HealthCheckSettings,
 } as const;
 

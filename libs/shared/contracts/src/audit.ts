@@ -44,6 +44,12 @@ export enum AuditAction {
   ApplicationDeployKeyGenerated = 'application.deploy_key_generated',
   /** Keys set or removed, never values. */
   EnvVarsChanged = 'env_vars.changed',
+  /** A named volume, bind mount or file of an application added, changed or removed (metadata: kind, paths; never a file's content). */
+  ApplicationMountsChanged = 'application.mounts_changed',
+  /** A server's allowed bind roots were replaced (metadata: before, after). */
+  ServerBindRootsChanged = 'server.bind_roots_changed',
+  /** An orphaned volume (its application deleted, or the volume removed from it) was removed from a server with its data. */
+  VolumeRemoved = 'volume.removed',
   AlertRuleCreated = 'alert_rule.created',
   AlertRuleUpdated = 'alert_rule.updated',
   AlertRuleDeleted = 'alert_rule.deleted',

@@ -16,3 +16,4 @@ export * from './deployments';
 export * from './webhooks';
 export * from './reasons';
 export * from './databases';
+export * from './volumes';

@@ -10,6 +10,22 @@ export type ContainerOperation =
   | { serverId: string; op: 'logs'; containerId: string; tail: number; since?: number }
   | { serverId: string; op: 'action'; containerId: string; action: ContainerAction; timeoutSeconds: number; force: boolean };
 
+/** Volume operations on a server for the API: sizes, a team's volumes, removing an orphaned one (labels checked by the worker again). */
+export type VolumeOperation =
+  | { serverId: string; op: 'usage'; dockerNames: string[] }
+  | { serverId: string; op: 'list-team'; teamId: string }
+  | { serverId: string; op: 'remove'; teamId: string; dockerName: string };
+
+export interface ServerVolumeDto {
+  dockerName: string;
+  applicationId: string | null;
+  name: string | null;
+  sizeBytes: number | null;
+  createdAt: string | null;
+}
+
+export type VolumeOperationResult = { ok: true; volumes?: ServerVolumeDto[] } | { ok: false; status: 404 | 409 | 503; message: string };
+
 /** Failures come back as data, so the API can answer 404 / 503 with the worker's words. */
 export type ContainerOperationResult =
   | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
@@ -82,8 +98,10 @@ export enum JobName {
   DeploymentsReap = 'deployments.reap',
   /** Installs the server's proxy if needed and routes its applications' domains (reloading Caddy only on a change). */
   ServerProxySync = 'server.proxy.sync',
-  /** After an application is deleted: stops and removes its containers and images on its server. */
+  /** After an application is deleted: stops and removes its containers and images on its server (and its volumes when asked). */
   ApplicationCleanup = 'application.cleanup',
+  /** One volume operation on a server (sizes, a team's volumes, removing an orphaned one), answered to the waiting API request. */
+  ServerVolumes = 'server.volumes',
   /** Repeating: deletes webhook deliveries older than 30 days, keeping each application's latest 100. */
   WebhookDeliveriesPrune = 'webhook-deliveries.prune',
   /** Runs one database operation (`{ operationId }`, job id = operation id, one attempt): create, start, stop, restart, apply, rotate-password, delete. */
@@ -104,7 +122,9 @@ export interface JobPayloads {
   [JobName.ServerCheck]: { serverId: string };
   [JobName.MetricsRetention]: Record<string, never>;
   [JobName.DeploymentRun]: { deploymentId: string };
-  [JobName.ApplicationCleanup]: { serverId: string; applicationId: string; stopGraceSeconds: number };
+  /** `deleteVolumes`: also remove its named volumes (absent in jobs queued before volumes existed: kept). */
+  [JobName.ApplicationCleanup]: { serverId: string; applicationId: string; stopGraceSeconds: number; deleteVolumes?: boolean };
+  [JobName.ServerVolumes]: VolumeOperation;
   [JobName.DeploymentsReap]: Record<string, never>;
   [JobName.ServerProxySync]: { serverId: string };
   [JobName.WebhookDeliveriesPrune]: Record<string, never>;
@@ -127,7 +147,8 @@ export interface JobResults {
   [JobName.MetricsRetention]: { downsampled: number; deletedRaw: number; deletedMinute: number };
   /** `ran: false` when the deployment was no longer queued (cancelled, superseded, a duplicate job). */
   [JobName.DeploymentRun]: { ran: false } | { ran: true; status: DeploymentStatus };
-  [JobName.ApplicationCleanup]: { skipped: true } | { containers: number; images: number; imagesKept: number };
+  [JobName.ApplicationCleanup]: { skipped: true } | { containers: number; images: number; imagesKept: number; volumes?: number };
+  [JobName.ServerVolumes]: VolumeOperationResult;
   [JobName.DeploymentsReap]: { failed: number; requeued: number };
   [JobName.ServerProxySync]: ProxySyncJobResult;
   [JobName.WebhookDeliveriesPrune]: { deleted: number };
@@ -152,6 +173,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.MetricsRetention]: QueueName.ServerChecks,
   [JobName.DeploymentRun]: QueueName.Deployments,
   [JobName.ApplicationCleanup]: QueueName.Servers,
+  [JobName.ServerVolumes]: QueueName.ServerOps,
   [JobName.DeploymentsReap]: QueueName.System,
   // With validations: short, per-server setup work that must not wait behind builds or checks.
   [JobName.ServerProxySync]: QueueName.Servers,

@@ -33,6 +33,13 @@ export const REASON_CODES = [
   'image.tag_not_applicable',
   /** A variable's `${{ <database>.<VARIABLE> }}` names no database of the environment (deleted, or on another server), or is malformed. */
   'variables.reference_unresolved',
+  // Mounts, checked on the server right before the container starts.
+  /** A bind mount's host path (or the root it is under) is missing on the server. */
+  'mount.path_missing',
+  /** A bind mount's host path resolves (symbolic links followed) outside every allowed root, or into a denied path. */
+  'mount.path_outside',
+  /** A stored mount no longer passes its checks (path rules, a root no longer allowed). */
+  'mount.invalid',
   // Build, start, health.
   'build.failed',
   'container.exited',

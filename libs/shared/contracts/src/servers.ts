@@ -51,6 +51,8 @@ export interface ServerDto {
   checkIntervalSeconds: number;
   /** When the last periodic check finished (checks run while the server is ready or unreachable). */
   lastCheckedAt: string | null;
+  /** Host directories applications of this server may bind-mount (below them only); set by the team's owners. Empty: none. */
+  allowedBindRoots: string[];
   createdAt: string;
   updatedAt: string;
 }

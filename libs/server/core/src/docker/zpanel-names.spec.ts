@@ -31,6 +31,15 @@ describe(zpanelDockerNames.name, () => {
     }
   });
 
+  it("names an application's volume from its id and the volume's name, refusing anything else", () => {
+    const names = zpanelDockerNames();
+    expect(names.appVolume(deploymentId, 'data')).toBe('zp-volume-0f8e2a4c1b3d4e5f8a9b0c1d2e3f4a5b-data');
+    expect(zpanelDockerNames('zt-a1').appVolume(deploymentId, 'pg-2')).toBe('zt-a1-volume-0f8e2a4c1b3d4e5f8a9b0c1d2e3f4a5b-pg-2');
+    for (const bad of ['', 'Data', '../x', 'a;touch /tmp/pwned', '-x', 'x'.repeat(41)])
+      expect(() => names.appVolume(deploymentId, bad)).toThrow('invalid volume name');
+    expect(() => names.appVolume('web', 'data')).toThrow('invalid id');
+  });
+
   it('keeps two namespaces on one Docker host apart', () => {
     const a = zpanelDockerNames('zt-a1');
     const b = zpanelDockerNames('zt-b2');
@@ -42,6 +51,7 @@ describe(zpanelDockerNames.name, () => {
       (n: typeof a) => n.appImage('web', deploymentId),
       (n: typeof a) => n.databaseAlias(deploymentId),
       (n: typeof a) => n.databaseVolume(deploymentId),
+      (n: typeof a) => n.appVolume(deploymentId, 'data'),
     ]) {
       expect(pick(a)).not.toBe(pick(b));
     }

@@ -15,6 +15,10 @@ export const ZPANEL_LABELS = {
   /** On a database's container and data volume: its id, so a volume kept after the row is deleted is still known. */
   database: 'zpanel.database',
   role: 'zpanel.role',
+  /** On an application's named volume: the team it belongs to (orphaned volumes are listed per team). */
+  team: 'zpanel.team',
+  /** On an application's named volume: its name in the application. */
+  volume: 'zpanel.volume',
 } as const;
 
 export interface ZpanelDockerNames {
@@ -38,6 +42,11 @@ export interface ZpanelDockerNames {
   databaseAlias(databaseId: string): string;
   /** The Docker volume holding a database's data directory: kept across recreates, and what backups of the database read. */
   databaseVolume(databaseId: string): string;
+  /**
+   * An application's named volume, from the application's id (never its name: a rename keeps the
+   * data) and the volume's allowlisted name; what every deployment, rollback and restart mounts.
+   */
+  appVolume(applicationId: string, volumeName: string): string;
 }
 
 export function zpanelDockerNames(namespace: string = DEFAULT_DOCKER_NAMESPACE): ZpanelDockerNames {
@@ -52,6 +61,10 @@ export function zpanelDockerNames(namespace: string = DEFAULT_DOCKER_NAMESPACE):
     appImage: (app, deploymentId) => `${prefix}/${app}:${deploymentId}`,
     databaseAlias: (databaseId) => `${prefix}-database-${databaseHex(databaseId)}`,
     databaseVolume: (databaseId) => `${prefix}-database-${databaseHex(databaseId)}-data`,
+    appVolume: (applicationId, volumeName) => {
+      if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(volumeName)) throw new Error(`invalid volume name ${JSON.stringify(volumeName)}`);
+      return `${prefix}-volume-${uuidHex(applicationId)}-${volumeName}`;
+    },
   };
 }
 
@@ -59,5 +72,12 @@ export function zpanelDockerNames(namespace: string = DEFAULT_DOCKER_NAMESPACE):
 function databaseHex(databaseId: string): string {
   const hex = databaseId.toLowerCase().replace(/-/g, '');
   if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`invalid database id ${JSON.stringify(databaseId)}`);
+  return hex;
+}
+
+/** Any row id (a UUID) as 32 hex digits. */
+function uuidHex(id: string): string {
+  const hex = id.toLowerCase().replace(/-/g, '');
+  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`invalid id ${JSON.stringify(id)}`);
   return hex;
 }

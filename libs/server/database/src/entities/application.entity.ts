@@ -1,4 +1,4 @@
-import type { BuildPack, HealthCheckSettings, PreviewProvider, RestartPolicy } from '@zpanel/contracts';
+import type { BuildPack, DeployStrategy, HealthCheckSettings, PreviewProvider, RestartPolicy } from '@zpanel/contracts';
 import { Column, Entity } from 'typeorm';
 import { CpuLimitColumn, EnvironmentResourceEntity, MemoryLimitMbColumn } from './columns';
 
@@ -54,6 +54,10 @@ export class ApplicationEntity extends EnvironmentResourceEntity {
 
   @Column('integer', { name: 'keep_images' })
   keepImages: number;
+
+  /** rolling: the new container starts beside the old one; recreate: the old ones stop first (docs/volumes.md). */
+  @Column('text', { name: 'deploy_strategy', default: 'rolling' })
+  deployStrategy: DeployStrategy;
 
   /** Sealed (see webhookSecretAad); null until generated. */
   @Column('text', { name: 'webhook_secret', nullable: true, select: false })

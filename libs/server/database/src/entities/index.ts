@@ -2,6 +2,7 @@ import { AlertEventEntity, toAlertEventDto } from './alert-event.entity';
 import { AlertRuleEntity, DEFAULT_ALERT_RULES } from './alert-rule.entity';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApplicationDomainEntity } from './application-domain.entity';
+import { ApplicationMountEntity, mountContentAad } from './application-mount.entity';
 import { ApplicationEntity, gitTokenAad } from './application.entity';
 import { EnvVarEntity, envVarAad, referencesOf, storedReference } from './env-var.entity';
 import { EnvironmentEntity } from './environment.entity';
@@ -26,6 +27,7 @@ import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.enti
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
+export { ApplicationMountEntity, mountContentAad };
 export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export {
@@ -70,6 +72,7 @@ export const ENTITIES = [
   EnvironmentEntity,
   ApplicationEntity,
   ApplicationDomainEntity,
+  ApplicationMountEntity,
   EnvVarEntity,
   DatabaseEntity,
   DatabaseOperationEntity,

@@ -65,4 +65,8 @@ export class ServerEntity extends TeamOwnedTimestampedEntity {
   /** Checks failed in a row; the server turns unreachable at 3 and ready again at the first success. */
   @Column('integer', { name: 'consecutive_failures', default: 0 })
   consecutiveFailures: number;
+
+  /** Host directories its applications may bind-mount (at or below them), set by the team's owners; checked on the server, links resolved, at each deployment. */
+  @Column('text', { name: 'allowed_bind_roots', array: true, default: () => "'{}'" })
+  allowedBindRoots: string[];
 }

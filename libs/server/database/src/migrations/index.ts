@@ -22,6 +22,7 @@ import { ReasonCodes1796619179946 } from './1796619179946-reason-codes';
 import { CreateDatabases1796632312148 } from './1796632312148-create-databases';
 import { DatabaseReferences1796635883952 } from './1796635883952-database-references';
 import { CreateDatabaseOperations1796636778593 } from './1796636778593-create-database-operations';
+import { ApplicationMounts1796637312205 } from './1796637312205-application-mounts';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CreateDatabases1796632312148,
   DatabaseReferences1796635883952,
   CreateDatabaseOperations1796636778593,
+  ApplicationMounts1796637312205,
 ];

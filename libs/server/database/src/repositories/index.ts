@@ -14,6 +14,7 @@ export * from './projects.repository';
 export * from './environments.repository';
 export * from './applications.repository';
 export * from './application-domains.repository';
+export * from './application-mounts.repository';
 export * from './env-vars.repository';
 export * from './databases.repository';
 export * from './database-operations.repository';

@@ -3,6 +3,7 @@ import { AlertEventsRepository } from './alert-events.repository';
 import { AlertRulesRepository } from './alert-rules.repository';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ApplicationDomainsRepository } from './application-domains.repository';
+import { ApplicationMountsRepository } from './application-mounts.repository';
 import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
 import { CommandRunsRepository } from './command-runs.repository';
@@ -41,6 +42,7 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   EnvironmentsRepository,
   ApplicationsRepository,
   ApplicationDomainsRepository,
+  ApplicationMountsRepository,
   EnvVarsRepository,
   DatabasesRepository,
   DatabaseOperationsRepository,

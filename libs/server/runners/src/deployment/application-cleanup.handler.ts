@@ -28,6 +28,7 @@ export class ApplicationCleanupHandler implements JobHandler<JobName.Application
     serverId,
     applicationId,
     stopGraceSeconds,
+    deleteVolumes,
   }: JobPayload<JobName.ApplicationCleanup>): Promise<JobResult<JobName.ApplicationCleanup>> {
     const loaded = await this.targets.load(serverId);
     // A deleted server took its containers' management with it; nothing left to reach.
@@ -37,6 +38,7 @@ export class ApplicationCleanupHandler implements JobHandler<JobName.Application
       const outcome = await cleanUpApplication(
         new DockerDeploymentOps(docker, zpanelDockerNames(this.config.docker.namespace), applicationId),
         stopGraceSeconds,
+        { deleteVolumes: deleteVolumes ?? false },
       );
       this.logger.info({ serverId, applicationId, ...outcome }, 'deleted application cleaned up');
       return outcome;

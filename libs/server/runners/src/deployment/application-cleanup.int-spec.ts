@@ -32,7 +32,7 @@ describe('cleaning up a deleted application on the test server', () => {
   });
 
   /** A deployed-looking app: a labelled image and a running container from it, as the pipeline makes them. */
-  async function deployed(applicationId: string, app: string): Promise<{ container: string; image: string }> {
+  async function deployed(applicationId: string, app: string): Promise<{ container: string; image: string; volume: string }> {
     const ops = new DockerDeploymentOps(docker, names, applicationId);
     const deploymentId = randomUUID();
     const image = names.appImage(app, deploymentId);
@@ -59,13 +59,30 @@ describe('cleaning up a deleted application on the test server', () => {
       memoryLimitMb: null,
       stopGraceSeconds: 1,
       port: 8080,
+      mounts: {
+        volumes: [
+          {
+            dockerName: names.appVolume(applicationId, 'data'),
+            mountPath: '/data',
+            labels: { ...volumeLabels, [ZPANEL_LABELS.application]: applicationId },
+          },
+        ],
+        binds: [],
+        files: [],
+      },
     });
-    return { container, image };
+    return { container, image, volume: names.appVolume(applicationId, 'data') };
   }
 
-  const exists = async (what: 'container' | 'image', name: string) => {
+  const volumeLabels = { [ZPANEL_LABELS.namespace]: names.namespace, [ZPANEL_LABELS.volume]: 'data', [ZPANEL_LABELS.role]: 'volume' };
+
+  const exists = async (what: 'container' | 'image' | 'volume', name: string) => {
     try {
-      await (what === 'container' ? docker.getContainer(name).inspect() : docker.getImage(name).inspect());
+      await (what === 'container'
+        ? docker.getContainer(name).inspect()
+        : what === 'image'
+          ? docker.getImage(name).inspect()
+          : docker.getVolume(name).inspect());
       return true;
     } catch {
       return false;
@@ -87,6 +104,11 @@ describe('cleaning up a deleted application on the test server', () => {
         .getImage(i.Id)
         .remove({ force: true })
         .catch(() => undefined);
+    for (const v of (await docker.listVolumes({ filters: { label: [`${ZPANEL_LABELS.namespace}=${names.namespace}`] } })).Volumes ?? [])
+      await docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined);
     await docker
       .getNetwork(names.network)
       .remove()
@@ -107,6 +129,15 @@ describe('cleaning up a deleted application on the test server', () => {
     expect(outcome).toEqual({ containers: 1, images: 1, imagesKept: 0 });
     expect([await exists('container', gone.container), await exists('image', gone.image)]).toEqual([false, false]);
     expect([await exists('container', kept.container), await exists('image', kept.image)]).toEqual([true, true]);
+    // Its named volume stays unless asked for (listed as orphaned): asked, it goes, and nothing of the other application's.
+    expect(await exists('volume', gone.volume)).toBe(true);
+    expect(await cleanUpApplication(new DockerDeploymentOps(docker, names, goneApp), 1, { deleteVolumes: true })).toEqual({
+      containers: 0,
+      images: 0,
+      imagesKept: 0,
+      volumes: 1,
+    });
+    expect([await exists('volume', gone.volume), await exists('volume', kept.volume)]).toEqual([false, true]);
     // Done twice (a retried job) it finds nothing left and fails nothing.
     expect(await cleanUpApplication(new DockerDeploymentOps(docker, names, goneApp), 1)).toEqual({ containers: 0, images: 0, imagesKept: 0 });
   });

@@ -30,6 +30,20 @@ describe(cleanUpApplication.name, () => {
     expect(await cleanUpApplication(ops, 10)).toEqual({ containers: 0, images: 1, imagesKept: 1 });
   });
 
+  it('keeps the named volumes unless asked, then removes them after the containers', async () => {
+    const kept = new FakeDeploymentOps();
+    kept.volumes.add('zp-volume-x-data');
+    expect(await cleanUpApplication(kept, 10)).toEqual({ containers: 0, images: 0, imagesKept: 0 });
+    expect(kept.calls).not.toContain('removeAppVolumes');
+    expect(kept.volumes.size).toBe(1);
+
+    const removed = new FakeDeploymentOps();
+    removed.addRunning('zp-web-aaa', 'zp/web:a', 'zp-web', 'a');
+    removed.volumes.add('zp-volume-x-data');
+    expect(await cleanUpApplication(removed, 10, { deleteVolumes: true })).toEqual({ containers: 1, images: 0, imagesKept: 0, volumes: 1 });
+    expect(removed.calls.indexOf('removeAppVolumes')).toBeGreaterThan(removed.calls.indexOf('retireContainer zp-web-aaa 10'));
+  });
+
   it('has nothing to do for an application that never deployed', async () => {
     expect(await cleanUpApplication(new FakeDeploymentOps(), 10)).toEqual({ containers: 0, images: 0, imagesKept: 0 });
   });

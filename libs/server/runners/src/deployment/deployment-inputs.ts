@@ -18,6 +18,7 @@ import {
 } from '@zpanel/core';
 import {
   type ApplicationEntity,
+  type ApplicationMountsRepository,
   type ApplicationsRepository,
   type DatabaseEntity,
   type DatabasesRepository,
@@ -29,10 +30,11 @@ import {
   databasePasswordAad,
   envVarAad,
   gitTokenAad,
+  mountContentAad,
   sshKeyAad,
   teamScope,
 } from '@zpanel/database';
-import type { PipelineInput } from './deployment-pipeline';
+import type { PipelineInput, PipelineMount } from './deployment-pipeline';
 import { effectiveVariables } from './deployment-variables';
 
 /**
@@ -84,6 +86,7 @@ export class DeploymentInputs {
     private readonly databases: DatabasesRepository,
     private readonly names: ZpanelDockerNames,
     private readonly box: SecretBox,
+    private readonly mounts: ApplicationMountsRepository,
   ) {}
 
   async load(deployment: DeploymentEntity): Promise<DeploymentInput> {
@@ -93,6 +96,7 @@ export class DeploymentInputs {
     const { buildArgs, runtimeEnv, secrets } = await this.openVariables(team, deployed);
     const { deployKey, gitToken } = await this.openGitCredentials(team, settings, deployment);
     for (const secret of [deployKey, gitToken]) if (secret !== null) secrets.push(secret);
+    const mounts = await this.openMounts(team, deployed, secrets);
     return {
       serverId: app.serverId,
       secrets,
@@ -109,8 +113,33 @@ export class DeploymentInputs {
         gitHostKey: settings.gitHostKey,
         gitToken,
         liveHistory: await this.deployments.liveHistory(deployment),
+        mounts,
+        // The server's, filled in once the server is loaded.
+        allowedBindRoots: [],
       },
     };
+  }
+
+  /**
+   * The settings application's mounts, secret files opened (and added to what the log redacts).
+   * A preview gets volumes of its own (named from its id: fresh, removed with it) and the files, but
+   * no bind mount: pull request code does not reach the host's directories.
+   */
+  private async openMounts(team: TeamScope, { app, settings }: DeployedApplication, secrets: string[]): Promise<PipelineMount[]> {
+    const rows = await this.mounts.ofApplication(team, settings.id);
+    const mounts: PipelineMount[] = [];
+    for (const row of rows) {
+      if (row.kind === 'volume') mounts.push({ kind: 'volume', name: row.name as string, mountPath: row.mountPath });
+      else if (row.kind === 'bind') {
+        if (app.previewOfId === null)
+          mounts.push({ kind: 'bind', hostPath: row.hostPath as string, mountPath: row.mountPath, readOnly: row.readOnly });
+      } else {
+        const content = row.secret ? this.box.open(row.content as string, mountContentAad(row.id)) : (row.content as string);
+        if (row.secret) secrets.push(content);
+        mounts.push({ kind: 'file', mountPath: row.mountPath, content });
+      }
+    }
+    return mounts;
   }
 
   /** The deployed application and its settings application: itself, or the application a preview previews. */
@@ -243,5 +272,6 @@ function pipelineApplication({ app, settings }: DeployedApplication, deployment:
     memoryLimitMb: settings.memoryLimitMb,
     stopGraceSeconds: settings.stopGraceSeconds,
     keepImages: app.keepImages,
+    deployStrategy: settings.deployStrategy,
   };
 }

@@ -29,6 +29,10 @@ export interface DeploymentOps {
   appImages(): Promise<AppImage[]>;
   /** Removes one image tag; false when Docker refuses (a container still uses it). */
   removeImage(reference: string): Promise<boolean>;
+  /** A host path on the server with every symbolic link resolved (`realpath -e`, an argv over SSH); null when it does not exist. */
+  resolveHostPath(path: string): Promise<string | null>;
+  /** Removes the application's named volumes (labels), with their data; the count removed. A volume still in use stays. */
+  removeAppVolumes(): Promise<number>;
 }
 
 export interface AppImage {
@@ -58,6 +62,13 @@ export interface BuildSpec {
   labels: Record<string, string>;
 }
 
+/** What a container mounts, checked: named volumes (created with their labels when missing), resolved bind paths, files copied in before it starts. */
+export interface ContainerMounts {
+  volumes: { dockerName: string; mountPath: string; labels: Record<string, string> }[];
+  binds: { source: string; mountPath: string; readOnly: boolean }[];
+  files: { path: string; content: Buffer }[];
+}
+
 export interface ContainerSpec {
   name: string;
   image: string;
@@ -69,6 +80,7 @@ export interface ContainerSpec {
   memoryLimitMb: number | null;
   stopGraceSeconds: number;
   port: number;
+  mounts?: ContainerMounts;
 }
 
 /** One probe of the new container, from the server's side (it can reach bridge addresses). */

@@ -419,4 +419,140 @@ describe(DeploymentPipeline.name, () => {
       expect(t.text()).not.toContain('s3cret-value');
     });
   });
+
+  describe('mounts and the deploy strategy', () => {
+    const volumeName = names.appVolume('33333333-3333-4333-8333-333333333333', 'data');
+
+    it('mounts the named volume under the name derived from the application, with its labels, and the resolved bind path', async () => {
+      const t = setup();
+      t.ops.hostPaths.set('/srv/data', '/srv/data');
+      t.ops.hostPaths.set('/srv/data/uploads', '/srv/data/uploads');
+      const result = await t.run({
+        allowedBindRoots: ['/srv/data'],
+        teamId: '44444444-4444-4444-8444-444444444444',
+        mounts: [
+          { kind: 'volume', name: 'data', mountPath: '/var/lib/app' },
+          { kind: 'bind', hostPath: '/srv/data/uploads', mountPath: '/uploads', readOnly: true },
+          { kind: 'file', mountPath: '/etc/app/config.yml', content: 'listen: 8080\n' },
+        ],
+      });
+      expect(result.status).toBe('success');
+      expect(t.ops.containers.get(newContainer)?.spec.mounts).toEqual({
+        volumes: [
+          {
+            dockerName: volumeName,
+            mountPath: '/var/lib/app',
+            labels: {
+              'zpanel.namespace': 'zt-unit',
+              'zpanel.application': '33333333-3333-4333-8333-333333333333',
+              'zpanel.volume': 'data',
+              'zpanel.role': 'volume',
+              'zpanel.team': '44444444-4444-4444-8444-444444444444',
+            },
+          },
+        ],
+        binds: [{ source: '/srv/data/uploads', mountPath: '/uploads', readOnly: true }],
+        files: [{ path: '/etc/app/config.yml', content: Buffer.from('listen: 8080\n') }],
+      });
+    });
+
+    it('refuses a bind mount whose host path a symbolic link takes out of the allowed root, keeping the old container serving', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.hostPaths.set('/srv/data', '/srv/data');
+      t.ops.hostPaths.set('/srv/data/escape', '/etc');
+      const result = await t.run({
+        allowedBindRoots: ['/srv/data'],
+        application: application({ deployStrategy: 'recreate' }),
+        mounts: [{ kind: 'bind', hostPath: '/srv/data/escape', mountPath: '/host', readOnly: false }],
+      });
+      expect(result).toMatchObject({ status: 'failed', step: 'start', reasonCode: 'mount.path_outside' });
+      expect(result.reason).toContain('/etc');
+      // Refused before anything stopped, even with recreate.
+      expect(t.ops.answering(alias)).toEqual([oldContainer]);
+      expect(t.ops.calls.filter((c) => c.startsWith('startContainer') || c.startsWith('retireContainer'))).toEqual([]);
+    });
+
+    it('refuses an allowed root that itself resolves into a denied path, and a host path that is missing', async () => {
+      const linkedRoot = setup();
+      linkedRoot.ops.hostPaths.set('/srv/data', '/var/lib/docker');
+      linkedRoot.ops.hostPaths.set('/srv/data/x', '/var/lib/docker/x');
+      const refused = await linkedRoot.run({
+        allowedBindRoots: ['/srv/data'],
+        mounts: [{ kind: 'bind', hostPath: '/srv/data/x', mountPath: '/x', readOnly: false }],
+      });
+      expect(refused).toMatchObject({ status: 'failed', reasonCode: 'mount.path_outside' });
+
+      const missing = setup();
+      const gone = await missing.run({
+        allowedBindRoots: ['/srv/data'],
+        mounts: [{ kind: 'bind', hostPath: '/srv/data/none', mountPath: '/x', readOnly: false }],
+      });
+      expect(gone).toMatchObject({ status: 'failed', reasonCode: 'mount.path_missing' });
+    });
+
+    it.each([
+      ['a root no longer allowed', { hostPath: '/srv/data/x', roots: ['/srv/other'] }],
+      ['a denied host path', { hostPath: '/var/run/docker.sock', roots: ['/var/run'] }],
+      ['a hostile host path', { hostPath: '/srv/data/$(touch /tmp/zp-canary)', roots: ['/srv/data'] }],
+    ])('checks a stored bind mount again before resolving anything: %s', async (_what, { hostPath, roots }) => {
+      const t = setup();
+      const result = await t.run({ allowedBindRoots: roots, mounts: [{ kind: 'bind', hostPath, mountPath: '/x', readOnly: false }] });
+      expect(result).toMatchObject({ status: 'failed', reasonCode: 'mount.invalid' });
+      expect(t.ops.calls.filter((c) => c.startsWith('resolveHostPath'))).toEqual([]);
+    });
+
+    it.each(injectionPayloads('/tmp/zp-canary-mounts').map((p, i) => [i, p] as const))(
+      'refuses hostile stored mount path #%i before anything reaches the server',
+      async (_i, payload) => {
+        const t = setup();
+        const result = await t.run({
+          mounts: [
+            { kind: 'volume', name: 'data', mountPath: `/data/${payload}` },
+            { kind: 'file', mountPath: `/${payload}`, content: 'x' },
+          ],
+        });
+        expect(result).toMatchObject({ status: 'failed', reasonCode: 'mount.invalid' });
+        expect(t.ops.calls.filter((c) => c.startsWith('startContainer') || c.startsWith('resolveHostPath'))).toEqual([]);
+      },
+    );
+
+    it('refuses a stored volume name off its allowlist', async () => {
+      const t = setup();
+      const result = await t.run({ mounts: [{ kind: 'volume', name: '../../etc', mountPath: '/data' }] });
+      expect(result).toMatchObject({ status: 'failed', reasonCode: 'mount.invalid' });
+    });
+
+    it('rolling (the default) starts the new container beside the old one and stops the old one after promote', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      await t.run();
+      const order = t.ops.calls.filter((c) => /^(startContainer|retireContainer|addAlias)/.test(c));
+      expect(order).toEqual([`startContainer ${newContainer}`, `addAlias ${newContainer} ${alias}`, `retireContainer ${oldContainer} 7`]);
+    });
+
+    it('recreate stops the old container before the new one starts, and says the application is down meanwhile', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      const result = await t.run({ application: application({ deployStrategy: 'recreate' }) });
+      expect(result.status).toBe('success');
+      const order = t.ops.calls.filter((c) => /^(buildImage|startContainer|retireContainer|addAlias)/.test(c));
+      expect(order).toEqual([
+        `buildImage ${names.appImage('shop', NEW_ID)}`,
+        `retireContainer ${oldContainer} 7`,
+        `startContainer ${newContainer}`,
+        `addAlias ${newContainer} ${alias}`,
+      ]);
+      expect(t.text()).toContain('down until the new one is healthy');
+    });
+
+    it('recreate keeps the old container when the build fails (nothing is stopped before the start step)', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.failOn.add('buildImage');
+      const result = await t.run({ application: application({ deployStrategy: 'recreate' }) });
+      expect(result).toMatchObject({ status: 'failed', step: 'build' });
+      expect(t.ops.answering(alias)).toEqual([oldContainer]);
+    });
+  });
 });

@@ -1,12 +1,32 @@
-import { type BuildPack, type DeploymentStep, type HealthCheckSettings, type ReasonCode, type RestartPolicy } from '@zpanel/contracts';
-import { ReasonError, ZPANEL_LABELS, type ZpanelDockerNames, imageReferenceWithTag, knownHostsFingerprints } from '@zpanel/core';
+import {
+  type BuildPack,
+  type DeployStrategy,
+  type DeploymentStep,
+  type HealthCheckSettings,
+  type ReasonCode,
+  type RestartPolicy,
+  VOLUME_LIMITS,
+} from '@zpanel/contracts';
+import {
+  ReasonError,
+  ZPANEL_LABELS,
+  type ZpanelDockerNames,
+  bindHostPathProblem,
+  deniedHostPathOf,
+  imageReferenceWithTag,
+  isPathUnder,
+  knownHostsFingerprints,
+  mountPathProblem,
+  overlappingMountPaths,
+  volumeNameProblem,
+} from '@zpanel/core';
 import { ZPANEL_MANAGED_LABEL } from '@zpanel/remote';
 import { mkdtemp, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, sep } from 'node:path';
 import { CheckoutPathError, resolveInsideCheckout } from './checkout-paths';
 import type { DeploymentLog } from './deployment-log';
-import type { DeploymentOps, HealthProber } from './deployment-ops';
+import type { ContainerMounts, DeploymentOps, HealthProber } from './deployment-ops';
 import {
   GitAuthError,
   GitCommandError,
@@ -37,7 +57,15 @@ export interface PipelineApplication {
   memoryLimitMb: number | null;
   stopGraceSeconds: number;
   keepImages: number;
+  /** rolling (default): new beside old; recreate: the old containers stop before the new one starts. */
+  deployStrategy?: DeployStrategy;
 }
+
+/** A mount as the deployment uses it (a secret file's content opened). */
+export type PipelineMount =
+  | { kind: 'volume'; name: string; mountPath: string }
+  | { kind: 'bind'; hostPath: string; mountPath: string; readOnly: boolean }
+  | { kind: 'file'; mountPath: string; content: string };
 
 export interface PipelineInput {
   deploymentId: string;
@@ -62,6 +90,12 @@ export interface PipelineInput {
   liveHistory?: { deploymentId: string; imageTag: string }[];
   /** Token for an https:// repository, opened; redacted from the log like every secret. */
   gitToken: string | null;
+  /** Named volumes, bind mounts and files of the application (none: nothing is mounted). */
+  mounts?: PipelineMount[];
+  /** The server's allowed bind roots, as stored now. */
+  allowedBindRoots?: string[];
+  /** The team the application belongs to: labels its volumes, so orphaned ones are listed per team. */
+  teamId?: string;
 }
 
 export interface PipelineDeps {
@@ -149,7 +183,10 @@ export class DeploymentPipeline {
       this.imageTag = image;
 
       await this.enter('start');
+      // Checked on the server before anything stops: a refused mount leaves the old container serving.
+      const mounts = await this.containerMounts(input);
       await this.deps.ops.ensureNetwork();
+      if (app.deployStrategy === 'recreate') await this.stopPrevious(app);
       log.system(`==> Starting container ${containerName} from ${image}`);
       this.startedContainer = containerName;
       await this.deps.ops.startContainer({
@@ -162,6 +199,7 @@ export class DeploymentPipeline {
         memoryLimitMb: app.memoryLimitMb,
         stopGraceSeconds: app.stopGraceSeconds,
         port: app.port,
+        mounts,
       });
 
       await this.enter('health');
@@ -179,14 +217,7 @@ export class DeploymentPipeline {
       if (previous.length > 0) {
         // Both answer the alias for a moment; connections already open to the old one finish.
         await this.deps.sleep(this.deps.drainMs, new AbortController().signal);
-        for (const old of previous) {
-          try {
-            log.system(`==> Stopping the previous container ${old.name} (grace period ${app.stopGraceSeconds} s)`);
-            await this.deps.ops.retireContainer(old.name, app.stopGraceSeconds);
-          } catch (error) {
-            log.system(`warning: the previous container ${old.name} could not be removed: ${describe(error)}`);
-          }
-        }
+        await this.retire(previous, app);
       }
 
       await this.enter('prune');
@@ -202,6 +233,98 @@ export class DeploymentPipeline {
       }
       return this.fail(error);
     }
+  }
+
+  /** Stops and removes the application's other containers (grace period first); a failure is logged, not fatal. */
+  private async retire(containers: { name: string }[], app: PipelineApplication): Promise<void> {
+    for (const old of containers) {
+      try {
+        this.deps.log.system(`==> Stopping the previous container ${old.name} (grace period ${app.stopGraceSeconds} s)`);
+        await this.deps.ops.retireContainer(old.name, app.stopGraceSeconds);
+      } catch (error) {
+        this.deps.log.system(`warning: the previous container ${old.name} could not be removed: ${describe(error)}`);
+      }
+    }
+  }
+
+  /** recreate: the previous containers stop before the new one starts, so two never hold the volumes at once. */
+  private async stopPrevious(app: PipelineApplication): Promise<void> {
+    const previous = await this.deps.ops.appContainers();
+    if (previous.length === 0) return;
+    this.deps.log.system(
+      `==> Deploy strategy recreate: stopping the previous containers first (the application is down until the new one is healthy)`,
+    );
+    await this.retire(previous, app);
+    this.checkAbort();
+  }
+
+  /**
+   * What the new container mounts, every stored value checked again (whatever the API let through)
+   * and every bind mount's host path resolved on the server with its links followed, right before
+   * the container starts: a path (or a root) that leads out of an allowed root, or into a denied
+   * path, is refused with the reason. Docker is given the resolved path.
+   */
+  private async containerMounts(input: PipelineInput): Promise<ContainerMounts> {
+    const { names, log, ops } = this.deps;
+    const all = input.mounts ?? [];
+    const result: ContainerMounts = { volumes: [], binds: [], files: [] };
+    if (all.length === 0) return result;
+    const invalid = (what: string) => new ReasonError('mount.invalid', `The mount ${what}; change it in the application's volumes and deploy again.`);
+    if (all.length > VOLUME_LIMITS.mountsPerApplication) throw invalid(`list has more than ${VOLUME_LIMITS.mountsPerApplication} entries`);
+    for (const mount of all) {
+      const problem = mountPathProblem(mount.mountPath);
+      if (problem) throw invalid(`path ${mount.mountPath.slice(0, 100)} ${problem}`);
+    }
+    const overlap = overlappingMountPaths(all.map((m) => m.mountPath));
+    if (overlap) throw invalid(`paths ${overlap[0]} and ${overlap[1]} overlap`);
+    const roots = input.allowedBindRoots ?? [];
+    const realRoots = new Map<string, string | null>();
+    for (const mount of all) {
+      if (mount.kind === 'volume') {
+        const problem = volumeNameProblem(mount.name);
+        if (problem) throw invalid(`name ${mount.name.slice(0, 100)} ${problem}`);
+        const dockerName = names.appVolume(this.applicationId, mount.name);
+        result.volumes.push({
+          dockerName,
+          mountPath: mount.mountPath,
+          labels: {
+            [ZPANEL_LABELS.namespace]: names.namespace,
+            [ZPANEL_LABELS.application]: this.applicationId,
+            [ZPANEL_LABELS.volume]: mount.name,
+            [ZPANEL_LABELS.role]: 'volume',
+            ...(input.teamId ? { [ZPANEL_LABELS.team]: input.teamId } : {}),
+          },
+        });
+        log.system(`==> Volume ${mount.name} (${dockerName}) at ${mount.mountPath}`);
+      } else if (mount.kind === 'bind') {
+        const problem = bindHostPathProblem(mount.hostPath, roots);
+        if (problem) throw invalid(`host path ${mount.hostPath.slice(0, 100)} ${problem}`);
+        const real = await ops.resolveHostPath(mount.hostPath);
+        if (real === null) throw new ReasonError('mount.path_missing', `The bind mount's host path ${mount.hostPath} does not exist on the server.`);
+        let inside = false;
+        for (const root of roots.filter((r) => isPathUnder(r, mount.hostPath))) {
+          if (!realRoots.has(root)) realRoots.set(root, await ops.resolveHostPath(root));
+          const realRoot = realRoots.get(root);
+          if (realRoot && deniedHostPathOf(realRoot) === null && isPathUnder(realRoot, real)) inside = true;
+        }
+        if (!inside || deniedHostPathOf(real) !== null)
+          throw new ReasonError(
+            'mount.path_outside',
+            `The bind mount's host path ${mount.hostPath} leads to ${real.slice(0, 200)} on the server (symbolic links followed), outside the allowed bind roots or into a path Zpanel never mounts.`,
+          );
+        result.binds.push({ source: real, mountPath: mount.mountPath, readOnly: mount.readOnly });
+        log.system(
+          `==> Bind mount ${mount.hostPath}${real !== mount.hostPath ? ` (${real})` : ''} at ${mount.mountPath}${mount.readOnly ? ', read-only' : ''}`,
+        );
+      } else {
+        const content = Buffer.from(mount.content, 'utf8');
+        if (content.length > VOLUME_LIMITS.fileContentBytes)
+          throw invalid(`file ${mount.mountPath} is larger than ${VOLUME_LIMITS.fileContentBytes} bytes`);
+        result.files.push({ path: mount.mountPath, content });
+        log.system(`==> File ${mount.mountPath} (${content.length} bytes, read-only)`);
+      }
+    }
+    return result;
   }
 
   private async sourceAndBuild(input: PipelineInput): Promise<string> {

@@ -1,23 +1,26 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APPLICATION_DEFAULTS, type DeploymentLiveEvent, LiveTopics } from '@zpanel/contracts';
-import { createLogger, generateDatabasePassword, generateSshKeyPair, parseValueReferences, quoteShellArg } from '@zpanel/core';
+import { createLogger, generateDatabasePassword, generateSshKeyPair, injectionPayloads, parseValueReferences, quoteShellArg } from '@zpanel/core';
 import {
   ApplicationEntity,
+  ApplicationMountsRepository,
   ApplicationsRepository,
   DatabasesRepository,
   DeploymentEntity,
   DeploymentsRepository,
   EnvVarEntity,
   EnvVarsRepository,
+  ServerEntity,
   SshKeysRepository,
   databasePasswordAad,
   envVarAad,
   gitTokenAad,
+  mountContentAad,
   teamScope,
 } from '@zpanel/database';
 import {
@@ -48,6 +51,7 @@ import { serverTargetsOver } from '../servers/server-targets.testing';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
+import { DockerDeploymentOps } from './docker-deployment-ops';
 import { namespacedTestConfig, useWorkerHarness } from '../worker-stores.testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
@@ -117,6 +121,7 @@ describe(DeploymentRunHandler.name, () => {
       box,
       'test-worker',
       logger,
+      new ApplicationMountsRepository(stores.dataSource.manager),
     );
   }
 
@@ -143,8 +148,8 @@ describe(DeploymentRunHandler.name, () => {
       line: string;
     }[];
 
-  /** Asks the app's container for its page, through the server (as the proxy would reach it). */
-  async function answer(containerName: string): Promise<string> {
+  /** Asks the app's container for a page, through the server (as the proxy would reach it). */
+  async function answer(containerName: string, path = '/'): Promise<string> {
     const ip = dockerCli('inspect', '-f', `{{(index .NetworkSettings.Networks "${names.network}").IPAddress}}`, containerName);
     const stream = await pool.openTcpStream(target, ip, 8080);
     return new Promise((resolve, reject) => {
@@ -152,7 +157,7 @@ describe(DeploymentRunHandler.name, () => {
       stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
       stream.on('error', reject);
       stream.on('close', () => resolve(body.split('\r\n\r\n')[1] ?? ''));
-      stream.end('GET / HTTP/1.0\r\nHost: test\r\n\r\n');
+      stream.end(`GET ${path} HTTP/1.0\r\nHost: test\r\n\r\n`);
     });
   }
 
@@ -677,5 +682,127 @@ describe(DeploymentRunHandler.name, () => {
     expect(containersOf(app.id)).toEqual([]);
     expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
     expect(await deployments().findOneBy({ id: row.id })).toBeNull();
+  });
+
+  it('keeps a named volume across a redeploy, a rollback and the recreate strategy (which stops the old container first), writes a secret file without logging it, and refuses a bind mount a link takes out of its root', async () => {
+    const storage = await createGitFixture('storage');
+    const bindBase = await realpath(await mkdtemp(join(tmpdir(), 'zp-bind-')));
+    const root = join(bindBase, 'root');
+    // The app tells what it finds: who else held the volume when it started, how often it booted, the file and the bind mount.
+    const startScript = [
+      'mkdir -p /www',
+      "ls /data | grep '^running-' > /www/others",
+      'touch "/data/running-$HOSTNAME"',
+      'echo boot >> /data/boots',
+      'cp /data/boots /www/boots',
+      'cp /etc/app/config.yml /www/config',
+      'cat /host/hello > /www/hello',
+      'trap \'rm -f "/data/running-$HOSTNAME"; exit 0\' TERM',
+      'httpd -f -p 8080 -h /www &',
+      'wait',
+      '',
+    ].join('\n');
+    try {
+      await storage.commit(
+        {
+          Dockerfile: [`FROM ${BASE_IMAGE}`, 'COPY start.sh /start.sh', 'CMD ["sh", "/start.sh"]', ''].join('\n'),
+          'start.sh': startScript,
+        },
+        'storage',
+      );
+      await mkdir(join(root, 'site'), { recursive: true });
+      await writeFile(join(root, 'site', 'hello'), 'from the host\n');
+      await symlink('/etc', join(root, 'escape'));
+      await stores.dataSource.getRepository(ServerEntity).update({ id: serverId }, { allowedBindRoots: [root] });
+
+      const app = await addApplication('storage', { gitUrl: storage.url, gitBranch: storage.branch });
+      const mounts = new ApplicationMountsRepository(stores.dataSource.manager);
+      const base = { applicationId: app.id, name: null, hostPath: null, readOnly: false, content: null, secret: false };
+      await mounts.add(team(), randomUUID(), { ...base, kind: 'volume', name: 'data', mountPath: '/data' });
+      const fileId = randomUUID();
+      const fileContent = 'token: s3cret-file-token\n';
+      await mounts.add(team(), fileId, {
+        ...base,
+        kind: 'file',
+        mountPath: '/etc/app/config.yml',
+        readOnly: true,
+        secret: true,
+        content: box.seal(fileContent, mountContentAad(fileId)),
+      });
+      const bindId = randomUUID();
+      await mounts.add(team(), bindId, { ...base, kind: 'bind', hostPath: join(root, 'site'), mountPath: '/host', readOnly: true });
+
+      const first = await deploy(app.id);
+      expect(first.status).toBe('success');
+      const firstName = first.containerName as string;
+      expect(await answer(firstName, '/boots')).toBe('boot\n');
+      expect(await answer(firstName, '/config')).toBe(fileContent);
+      expect(await answer(firstName, '/hello')).toBe('from the host\n');
+      expect(await answer(firstName, '/others')).toBe('');
+      const volume = names.appVolume(app.id, 'data');
+      expect(dockerCli('volume', 'inspect', '-f', '{{json .Labels}}', volume)).toContain(`"zpanel.team":"${teamId}"`);
+      expect(dockerCli('inspect', '-f', '{{range .Mounts}}{{.Type}}:{{.Destination}}:{{.RW}} {{end}}', firstName).trim().split(' ').sort()).toEqual([
+        'bind:/host:false',
+        'volume:/data:true',
+      ]);
+      // The file went in through the archive API: not in the container's command, environment or the log.
+      expect(dockerCli('inspect', firstName)).not.toContain('s3cret-file-token');
+      expect(dockerCli('exec', firstName, 'stat', '-c', '%a %u', '/etc/app/config.yml')).toBe('444 0');
+      const firstLog = (await logOf(first.id)).map((l) => l.line).join('\n');
+      expect(firstLog).toContain(`Volume data (${volume}) at /data`);
+      expect(firstLog).not.toContain('s3cret-file-token');
+
+      // rolling (the default): the new container started while the old one still held the volume.
+      // A change of the image, so the first one stays for the rollback (a cached rebuild would be the same image).
+      await storage.commit({ 'start.sh': `# v2\n${startScript}` }, 'v2');
+      const second = await deploy(app.id);
+      expect(second.status).toBe('success');
+      expect(await answer(second.containerName as string, '/boots')).toBe('boot\nboot\n');
+      expect(await answer(second.containerName as string, '/others')).toMatch(/^running-/);
+
+      const rollback = await deploy(app.id, {
+        trigger: 'rollback',
+        sourceDeploymentId: first.id,
+        imageTag: first.imageTag,
+        commitSha: first.commitSha,
+      });
+      expect(rollback.status).toBe('success');
+      expect(await answer(rollback.containerName as string, '/boots')).toBe('boot\nboot\nboot\n');
+
+      // recreate: the old container was stopped (and let go of the volume) before the new one started.
+      await applications().change(team(), app.id, { deployStrategy: 'recreate' });
+      const recreated = await deploy(app.id);
+      expect(recreated.status).toBe('success');
+      expect(await answer(recreated.containerName as string, '/boots')).toBe('boot\nboot\nboot\nboot\n');
+      expect(await answer(recreated.containerName as string, '/others')).toBe('');
+      expect((await logOf(recreated.id)).map((l) => l.line).join('\n')).toContain('stopping the previous containers first');
+
+      // A link inside the allowed root to /etc: refused on the server before anything stops, even with recreate.
+      await mounts.change(team(), bindId, { hostPath: join(root, 'escape') });
+      const escaped = await deploy(app.id);
+      expect(escaped).toMatchObject({ status: 'failed', step: 'start', reasonCode: 'mount.path_outside' });
+      expect(escaped.reason).toContain('leads to /etc');
+      expect(containersOf(app.id)).toEqual([recreated.containerName]);
+      expect(await answer(recreated.containerName as string, '/boots')).toBe('boot\nboot\nboot\nboot\n');
+    } finally {
+      await storage.close();
+      await rm(bindBase, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves a host path on the server with one argv: hostile paths are refused or taken literally, and create nothing', async () => {
+    const canary = join(tmpdir(), `zp-canary-${randomUUID()}`);
+    const ops = new DockerDeploymentOps(pool.docker(target), names, randomUUID(), pool.shell(target));
+    const payloads = injectionPayloads(canary);
+    const outcomes = await Promise.all(
+      payloads.map(async (payload) => [
+        await ops.resolveHostPath(payload).catch((error: Error) => error.message),
+        await ops.resolveHostPath(`/tmp/${payload}`),
+      ]),
+    );
+    // Literally: `/tmp/../../etc/passwd` is /etc/passwd (the pipeline never asks for a path with a `..`, its checks refuse them first).
+    expect(outcomes).toEqual(payloads.map((p) => ['a host path to resolve must be absolute', p === '../../etc/passwd' ? '/etc/passwd' : null]));
+    expect(existsSync(canary)).toBe(false);
+    expect(await ops.resolveHostPath('/var/run/docker.sock')).toBe(realpathSync('/var/run/docker.sock'));
   });
 });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DeploymentStatus, type DeploymentStep, JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { AddressPolicy, type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, reasonOf, zpanelDockerNames } from '@zpanel/core';
 import {
+  ApplicationMountsRepository,
   ApplicationsRepository,
   DatabasesRepository,
   type DeploymentEntity,
@@ -107,11 +108,21 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     box: SecretBox,
     @Inject(WORKER_ID) private readonly workerId: string,
     @InjectLogger() logger: Logger,
+    mounts: ApplicationMountsRepository,
   ) {
     this.logger = logger.child({ component: 'deployments' });
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
     this.timings = { ...DEPLOYMENT_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
-    this.inputs = new DeploymentInputs(applications, deployments, variables, sshKeys, databases, zpanelDockerNames(config.docker.namespace), box);
+    this.inputs = new DeploymentInputs(
+      applications,
+      deployments,
+      variables,
+      sshKeys,
+      databases,
+      zpanelDockerNames(config.docker.namespace),
+      box,
+      mounts,
+    );
     this.lease = new RunLease(new RunLeaseStore(dataSource, DEPLOYMENT_RUNS), workerId, () => this.timings, this.logger, DEPLOYMENT_RUNS.whenGone);
   }
 
@@ -171,7 +182,9 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     const target = loaded.target;
     holds.releaseTarget = this.pool.hold(target);
     holds.docker = this.pool.docker(target);
-    const ops = new DockerDeploymentOps(holds.docker, names, input.pipeline.application.id);
+    const ops = new DockerDeploymentOps(holds.docker, names, input.pipeline.application.id, this.pool.shell(target));
+    input.pipeline.allowedBindRoots = loaded.server.allowedBindRoots;
+    input.pipeline.teamId = deployment.teamId;
     const pipeline = new DeploymentPipeline({
       names,
       ops,

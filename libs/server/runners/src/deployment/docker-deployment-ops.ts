@@ -1,7 +1,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import { DEPLOYMENT_LOG_LINE_MAX_CHARS, type HealthCheckSettings } from '@zpanel/contracts';
 import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
-import { DockerContainers, ensureZpanelNetwork } from '@zpanel/remote';
+import { DockerContainers, type RemoteShell, ensureZpanelNetwork, packTar } from '@zpanel/remote';
 import type Docker from 'dockerode';
 import { packBuildContext } from './build-context';
 import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
@@ -77,6 +77,8 @@ export class DockerDeploymentOps implements DeploymentOps {
     private readonly docker: Docker,
     private readonly names: ZpanelDockerNames,
     private readonly applicationId: string,
+    /** Commands on the server (resolving bind mounts' host paths); not needed by clean-ups. */
+    private readonly shell?: RemoteShell,
   ) {
     this.containers = new DockerContainers(docker);
   }
@@ -153,6 +155,15 @@ export class DockerDeploymentOps implements DeploymentOps {
     };
     if (spec.cpuLimit !== null) hostConfig.NanoCpus = Math.round(spec.cpuLimit * 1e9);
     if (spec.memoryLimitMb !== null) hostConfig.Memory = spec.memoryLimitMb * 1024 * 1024;
+    const mounts = spec.mounts ?? { volumes: [], binds: [], files: [] };
+    for (const volume of mounts.volumes) {
+      // Created once with its labels (namespace, team, application, name); an existing volume is kept as it is, data and all.
+      await this.docker.createVolume({ Name: volume.dockerName, Labels: volume.labels });
+    }
+    hostConfig.Mounts = [
+      ...mounts.volumes.map((v) => ({ Type: 'volume' as const, Source: v.dockerName, Target: v.mountPath })),
+      ...mounts.binds.map((b) => ({ Type: 'bind' as const, Source: b.source, Target: b.mountPath, ReadOnly: b.readOnly })),
+    ];
     const container = await this.docker.createContainer({
       name: spec.name,
       Image: spec.image,
@@ -163,7 +174,38 @@ export class DockerDeploymentOps implements DeploymentOps {
       HostConfig: hostConfig,
       NetworkingConfig: { EndpointsConfig: { [this.names.network]: {} } },
     });
+    if (mounts.files.length > 0) {
+      // Through the archive API, so a file's content (a secret's too) is never in a command line;
+      // Docker creates missing parent directories, inside the container's own root only.
+      const archive = packTar(mounts.files.map((f) => ({ name: f.path.replace(/^\/+/, ''), mode: 0o444, content: f.content })));
+      await container.putArchive(archive, { path: '/' });
+    }
     await container.start();
+  }
+
+  async resolveHostPath(path: string): Promise<string | null> {
+    if (!this.shell) throw new Error('resolving a host path needs a shell on the server');
+    // Relative to the SSH user's home otherwise: only the checked absolute paths are ever asked for.
+    if (!path.startsWith('/')) throw new Error('a host path to resolve must be absolute');
+    // One argv: the path is one argument after `--`, quoted by the one helper over SSH.
+    const result = await this.shell.exec(['realpath', '-e', '--', path], { timeoutMs: 15_000, maxBufferBytes: 64 * 1024 });
+    if (result.exitCode !== 0) return null;
+    const real = result.stdout.endsWith('\n') ? result.stdout.slice(0, -1) : result.stdout;
+    return real.startsWith('/') ? real : null;
+  }
+
+  async removeAppVolumes(): Promise<number> {
+    const { Volumes } = await this.docker.listVolumes({ filters: { label: this.appLabels('volume') } });
+    let removed = 0;
+    for (const volume of Volumes ?? []) {
+      try {
+        await this.docker.getVolume(volume.Name).remove();
+        removed += 1;
+      } catch (error) {
+        if (statusCode(error) !== 404 && statusCode(error) !== 409) throw error;
+      }
+    }
+    return removed;
   }
 
   async containerAddress(name: string): Promise<{ ip: string } | { exited: true; exitCode: number | null } | null> {

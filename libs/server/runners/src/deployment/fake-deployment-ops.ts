@@ -29,6 +29,10 @@ export class FakeDeploymentOps implements DeploymentOps {
   onBuild?: () => void;
   /** The new container exits right after starting. */
   exitAfterStart = false;
+  /** The server's file system as `realpath -e` sees it: a path and what it resolves to (absent: missing). */
+  readonly hostPaths = new Map<string, string>();
+  /** Named volumes of the application present on the server. */
+  readonly volumes = new Set<string>();
   private nextIp = 2;
   private clock = 1_000;
 
@@ -99,6 +103,7 @@ export class FakeDeploymentOps implements DeploymentOps {
 
   async startContainer(spec: ContainerSpec): Promise<void> {
     this.record(`startContainer ${spec.name}`);
+    for (const volume of spec.mounts?.volumes ?? []) this.volumes.add(volume.dockerName);
     if (this.containers.has(spec.name)) throw new Error(`Conflict. The container name "/${spec.name}" is already in use`);
     this.containers.set(spec.name, {
       spec,
@@ -160,6 +165,18 @@ export class FakeDeploymentOps implements DeploymentOps {
     this.record(`removeImage ${reference}`);
     if (this.images.get(reference)?.inUse) return false;
     return this.images.delete(reference);
+  }
+
+  async resolveHostPath(path: string): Promise<string | null> {
+    this.record(`resolveHostPath ${path}`);
+    return this.hostPaths.get(path) ?? null;
+  }
+
+  async removeAppVolumes(): Promise<number> {
+    this.record('removeAppVolumes');
+    const count = this.volumes.size;
+    this.volumes.clear();
+    return count;
   }
 }
 
