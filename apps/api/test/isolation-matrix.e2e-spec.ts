@@ -73,6 +73,9 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'POST /api/v1/servers/{serverId}/validate': {},
   'POST /api/v1/servers/{serverId}/trust-host-key': {},
   'DELETE /api/v1/servers/{serverId}': {},
+  'PUT /api/v1/servers/{serverId}/allowed-bind-roots': { body: { allowedBindRoots: ['/srv/matrix'] } },
+  'GET /api/v1/servers/{serverId}/volumes/orphaned': {},
+  'DELETE /api/v1/servers/{serverId}/volumes/{dockerName}': {},
   'GET /api/v1/servers/{serverId}/containers': {},
   'GET /api/v1/servers/{serverId}/containers/{containerId}': {},
   'GET /api/v1/servers/{serverId}/containers/{containerId}/logs': {},
@@ -120,6 +123,14 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'PUT /api/v1/applications/{applicationId}/env': { body: { dotenv: 'MATRIX_KEY=changed by the matrix' } },
   'PUT /api/v1/applications/{applicationId}/env/{key}': { body: { value: 'changed by the matrix' } },
   'DELETE /api/v1/applications/{applicationId}/env/{key}': {},
+  'GET /api/v1/applications/{applicationId}/volumes': {},
+  'POST /api/v1/applications/{applicationId}/volumes': { body: { name: 'matrix', mountPath: '/matrix' } },
+  'GET /api/v1/applications/{applicationId}/volumes/usage': {},
+  'DELETE /api/v1/applications/{applicationId}/volumes/{volumeId}': {},
+  'GET /api/v1/applications/{applicationId}/mounts': {},
+  'POST /api/v1/applications/{applicationId}/mounts': { body: { kind: 'file', mountPath: '/matrix.yml', content: 'changed by the matrix' } },
+  'PATCH /api/v1/applications/{applicationId}/mounts/{mountId}': { body: { content: 'changed by the matrix' } },
+  'DELETE /api/v1/applications/{applicationId}/mounts/{mountId}': {},
   'POST /api/v1/applications/{applicationId}/deployments': { body: {} },
   'GET /api/v1/applications/{applicationId}/deployments': {},
   'GET /api/v1/deployments/{deploymentId}': {},
@@ -192,6 +203,9 @@ const REQUIRED: Record<string, Ability> = {
   'POST /api/v1/servers/{serverId}/validate': ADMIN,
   'POST /api/v1/servers/{serverId}/trust-host-key': ADMIN,
   'DELETE /api/v1/servers/{serverId}': ADMIN,
+  'PUT /api/v1/servers/{serverId}/allowed-bind-roots': ADMIN,
+  'GET /api/v1/servers/{serverId}/volumes/orphaned': R,
+  'DELETE /api/v1/servers/{serverId}/volumes/{dockerName}': W,
   'GET /api/v1/servers/{serverId}/containers': R,
   'GET /api/v1/servers/{serverId}/containers/{containerId}': R,
   'GET /api/v1/servers/{serverId}/containers/{containerId}/logs': R,
@@ -229,6 +243,14 @@ const REQUIRED: Record<string, Ability> = {
   'PUT /api/v1/applications/{applicationId}/env': W,
   'PUT /api/v1/applications/{applicationId}/env/{key}': W,
   'DELETE /api/v1/applications/{applicationId}/env/{key}': W,
+  'GET /api/v1/applications/{applicationId}/volumes': R,
+  'POST /api/v1/applications/{applicationId}/volumes': W,
+  'GET /api/v1/applications/{applicationId}/volumes/usage': R,
+  'DELETE /api/v1/applications/{applicationId}/volumes/{volumeId}': W,
+  'GET /api/v1/applications/{applicationId}/mounts': R,
+  'POST /api/v1/applications/{applicationId}/mounts': W,
+  'PATCH /api/v1/applications/{applicationId}/mounts/{mountId}': W,
+  'DELETE /api/v1/applications/{applicationId}/mounts/{mountId}': W,
   'POST /api/v1/applications/{applicationId}/deployments': D,
   'GET /api/v1/applications/{applicationId}/deployments': R,
   'GET /api/v1/deployments/{deploymentId}': R,
@@ -267,10 +289,13 @@ const REQUIRED: Record<string, Ability> = {
  * Path parameters naming a row that belongs to the resource before it in the path (a member of a
  * team, a run of a server): the matrix also asks for team A's child under team B's own parent.
  */
-const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId', 'operationId']);
+const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId', 'operationId', 'volumeId', 'mountId']);
 
 /** Routes only a signed-in person may use: any API token is refused (403) before an id is looked up. */
-const NEVER_WITH_A_TOKEN = new Set(['POST /api/v1/teams/{teamId}/members/{userId}/password-reset']);
+const NEVER_WITH_A_TOKEN = new Set([
+  'POST /api/v1/teams/{teamId}/members/{userId}/password-reset',
+  'PUT /api/v1/servers/{serverId}/allowed-bind-roots',
+]);
 
 /**
  * Request bodies that name other resources: each such field, set to team A's resource by team B
@@ -363,6 +388,8 @@ describe('tenancy isolation matrix (every API route)', () => {
   let previewA: string;
   let databaseA: string;
   let operationA: string;
+  let volumeA: string;
+  let mountA: string;
   let tokenOfB: string;
   let idsOfB: Ids;
   /** Team A's API tokens holding one ability each. */
@@ -403,6 +430,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/applications/${applicationA}/preview-env`, ownerA.accessToken)).body,
       (await call('GET', '/api/v1/databases?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', `/api/v1/databases/${databaseA}/operations?perPage=100`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/volumes`, ownerA.accessToken)).body,
+      (await call('GET', `/api/v1/applications/${applicationA}/mounts`, ownerA.accessToken)).body,
       (
         (await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }
       ).items.map((t) => ({ ...t, lastUsedAt: null })),
@@ -429,6 +458,10 @@ describe('tenancy isolation matrix (every API route)', () => {
     previewId: previewA,
     databaseId: databaseA,
     operationId: operationA,
+    volumeId: volumeA,
+    mountId: mountA,
+    // The server's team is checked first: no worker runs here to look the volume up.
+    dockerName: `zp-volume-${applicationA.replace(/-/g, '')}-data`,
   });
 
   const markValidated = async (serverId: string) => {
@@ -513,6 +546,20 @@ describe('tenancy isolation matrix (every API route)', () => {
     await call('PUT', `/api/v1/applications/${applicationA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'application value' });
     await call('PUT', `/api/v1/environments/${environmentA}/env/MATRIX_KEY`, ownerA.accessToken, { value: 'environment value' });
     await call('PUT', `/api/v1/applications/${applicationA}/preview-env/MATRIX_KEY`, ownerA.accessToken, { value: 'preview value' });
+    volumeA = (
+      (await call('POST', `/api/v1/applications/${applicationA}/volumes`, ownerA.accessToken, { name: 'data', mountPath: '/data' })).body as {
+        id: string;
+      }
+    ).id;
+    mountA = (
+      (
+        await call('POST', `/api/v1/applications/${applicationA}/mounts`, ownerA.accessToken, {
+          kind: 'file',
+          mountPath: '/config.yml',
+          content: 'a: 1',
+        })
+      ).body as { id: string }
+    ).id;
     // A preview as a pull request would leave it (webhooks.e2e-spec.ts and previews.e2e-spec.ts make real ones).
     const previewDb = new Client({ connectionString: suite.stack.databaseUrl });
     await previewDb.connect();

@@ -23,6 +23,9 @@ describe(assertNoLeakedSecrets.name, () => {
     expect(() => assertNoLeakedSecrets('GET', '/api/v1/teams/t1/api-tokens', `{"token":"${token('zp')}"}`)).toThrow(/API token/);
     expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/enrollment', '{"secret":"ABC"}')).not.toThrow();
     expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/confirmation', '{"secret":"ABC"}')).toThrow(/TOTP secret/);
+    expect(() => assertNoLeakedSecrets('POST', '/api/v1/me/two-factor/confirmation', '{"secret" : "ABC"}')).toThrow(/TOTP secret/);
+    // A file mount's flag is no secret.
+    expect(() => assertNoLeakedSecrets('GET', '/api/v1/applications/x/mounts', '[{"secret":true,"content":null}]')).not.toThrow();
   });
 
   it('allows a database password only on its credentials route, as a field or inside a URL', () => {
