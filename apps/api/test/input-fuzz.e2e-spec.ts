@@ -139,6 +139,7 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     ids.previewId = '00000000-0000-4000-8000-000000000000';
     // Every hostile body is refused before the database is looked up.
     ids.databaseId = '00000000-0000-4000-8000-000000000001';
+    ids.mountId = '00000000-0000-4000-8000-000000000002';
     ids.provider = 'github';
     doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as Document;
   }, 60_000);

@@ -97,6 +97,8 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.ServerDeleted,
       AuditAction.ServerCommandRun,
       AuditAction.ServerCommandCancelled,
+      AuditAction.ServerBindRootsChanged,
+      AuditAction.VolumeRemoved,
       AuditAction.SshKeyCreated,
       AuditAction.SshKeyDeleted,
     ],
@@ -116,6 +118,7 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.ApplicationGitHostKeyForgotten,
       AuditAction.ApplicationDeployKeyGenerated,
       AuditAction.EnvVarsChanged,
+      AuditAction.ApplicationMountsChanged,
     ],
   },
   { label: 'Deployments', actions: [AuditAction.DeploymentCreated, AuditAction.DeploymentCancelled, AuditAction.DeploymentRolledBack] },
@@ -141,6 +144,9 @@ export const AUDIT_ACTION_TONES: Partial<Record<AuditAction, Tone>> = {
   [AuditAction.PasswordResetByOwner]: 'warn',
   // A changed host key is trusted on purpose, but is what a man-in-the-middle would look like too.
   [AuditAction.ServerHostKeyTrusted]: 'warn',
+  // Bind roots open the server's files to applications; a removed volume took its data with it.
+  [AuditAction.ServerBindRootsChanged]: 'warn',
+  [AuditAction.VolumeRemoved]: 'warn',
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, string> = {
