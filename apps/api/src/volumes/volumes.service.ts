@@ -86,18 +86,16 @@ export class VolumesService {
           { field: 'name', message: 'already used by another volume of the application' },
         ]);
       this.assertNoOverlap(input.mountPath, others, 'mountPath');
-      const added = await this.mounts
-        .in(manager)
-        .add(team, randomUUID(), {
-          applicationId,
-          kind: 'volume',
-          name: input.name,
-          mountPath: input.mountPath,
-          hostPath: null,
-          readOnly: false,
-          content: null,
-          secret: false,
-        });
+      const added = await this.mounts.in(manager).add(team, randomUUID(), {
+        applicationId,
+        kind: 'volume',
+        name: input.name,
+        mountPath: input.mountPath,
+        hostPath: null,
+        readOnly: false,
+        content: null,
+        secret: false,
+      });
       await this.record(manager, caller, team, app, { added: 'volume', name: input.name, mountPath: input.mountPath });
       return added;
     });
