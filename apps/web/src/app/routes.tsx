@@ -13,10 +13,11 @@ import {
 import { AuditPage } from '../features/audit';
 import { LoginPage, ProfilePage, RequireSession, SessionRoot, SetupPage } from '../features/auth';
 import { ServerConsoleTab } from '../features/command-runs';
-import { ServerContainersTab } from '../features/containers';
+import { DatabaseLogsTab, ServerContainersTab } from '../features/containers';
+import { DatabaseOperationsTab, DatabaseOverviewTab, DatabasePage, DatabaseSettingsTab, EnvironmentDatabases } from '../features/databases';
 import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features/deployments';
 import { AcceptInvitationPage, MembersPage } from '../features/members';
-import { ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
+import { DatabaseMetricsTab, ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
 import { ApplicationPreviewsTab } from '../features/previews';
 import { ProjectPage, ProjectsPage } from '../features/projects';
 import { ServerDetailPage, ServerOverviewTab, ServersPage } from '../features/servers';
@@ -66,7 +67,10 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: 'projects', element: <ProjectsPage /> },
-          { path: 'projects/:projectId', element: <ProjectPage /> },
+          {
+            path: 'projects/:projectId',
+            element: <ProjectPage environmentPanel={(panel) => <EnvironmentDatabases key={`databases-${panel.environment.id}`} {...panel} />} />,
+          },
           { path: 'projects/:projectId/applications/new', element: <NewApplicationPage /> },
           {
             path: 'applications/:applicationId',
@@ -82,6 +86,17 @@ export const routes: RouteObject[] = [
               { path: 'previews', element: <ApplicationPreviewsTab /> },
               { path: 'settings', element: <ApplicationSettingsTab /> },
               { path: 'danger', element: <ApplicationDangerTab /> },
+            ],
+          },
+          {
+            path: 'databases/:databaseId',
+            element: <DatabasePage />,
+            children: [
+              { index: true, element: <DatabaseOverviewTab /> },
+              { path: 'operations', element: <DatabaseOperationsTab /> },
+              { path: 'logs', element: <DatabaseLogsTab /> },
+              { path: 'metrics', element: <DatabaseMetricsTab /> },
+              { path: 'settings', element: <DatabaseSettingsTab /> },
             ],
           },
           { path: 'team/members', element: <MembersPage /> },

@@ -14,6 +14,15 @@ const APP_ENV = '/api/v1/applications/app-1/env';
 const SHARED_ENV = '/api/v1/environments/env-1/env';
 
 const OWN = anEnvVar({ key: 'DATABASE_URL', value: 'postgres://shop@db/shop' });
+const LINKED = anEnvVar({
+  id: 'var-5',
+  key: 'READ_URL',
+  value: 'postgres://${{ main-db.USER }}@${{ main-db.HOST }}/x',
+  references: [
+    { database: 'main-db', variable: 'USER' },
+    { database: 'main-db', variable: 'HOST' },
+  ],
+});
 const OVERRIDE = anEnvVar({ id: 'var-2', key: 'LOG_LEVEL', value: 'debug' });
 const SHARED = anEnvVar({ id: 'var-3', scope: 'environment', key: 'SENTRY_DSN', value: 'https://k@sentry.example.com/1', buildTime: true });
 
@@ -53,6 +62,17 @@ describe(ApplicationEnvironmentTab.name, () => {
     expect(within(shared).queryByRole('button', { name: 'Edit SENTRY_DSN' })).toBeNull();
     expect(within(shared).getByRole('button', { name: 'Override SENTRY_DSN' })).toBeTruthy();
     expect(shared.textContent).toContain('build + run');
+  });
+
+  it('marks a variable that references a database, also to a viewer', async () => {
+    mockApi({ ...routes(Role.Viewer), [APP_ENV]: () => jsonResponse([{ ...LINKED, value: null, masked: true }]) });
+    renderApp('/applications/app-1/environment');
+
+    await waitFor(() => expect(appTable()).toBeTruthy());
+    const linked = within(within(appTable()).getByTestId('env-var-READ_URL')).getByTestId('env-var-references');
+    expect(linked.textContent).toBe('linked to main-db');
+    expect(linked.title).toBe('${{ main-db.USER }}, ${{ main-db.HOST }}');
+    expect(within(within(appTable()).getByTestId('env-var-READ_URL')).getByTestId('env-var-value').textContent).not.toContain('main-db');
   });
 
   it('shows a viewer masked values, saying why, and no way to change them', async () => {

@@ -49,6 +49,19 @@ describe(ApplicationPage.name, () => {
     await waitFor(() => expect(screen.getByTestId('latest-deployment').textContent).toContain('Health check'));
   });
 
+  it('says when a change of a linked database waits for a deployment', async () => {
+    mockApi({
+      ...routes(),
+      [APP]: () =>
+        jsonResponse(
+          anApplication({ pendingRedeploy: { reason: 'the password of main-db was rotated', since: new Date(Date.now() - 120_000).toISOString() } }),
+        ),
+    });
+    renderApp('/applications/app-1');
+    const notice = await screen.findByTestId('pending-redeploy');
+    expect(notice.textContent).toBe('Deploy again to apply: the password of main-db was rotated (2 minutes ago).');
+  });
+
   it('asks before deploying, then opens the new deployment’s live log', async () => {
     const queued = aDeployment({ id: 'dep-9', status: 'queued', step: 'queued', startedAt: null, finishedAt: null, imageKept: false });
     const fetchMock = mockApi({

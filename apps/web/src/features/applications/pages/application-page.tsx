@@ -10,6 +10,7 @@ import { whyCannotDeploy, whyCannotWrite } from '../../../shared/applications/la
 import { useApplication } from '../../../shared/applications/queries';
 import '../../../shared/applications/applications.css';
 import { PagePlaceholder } from '../../../components/page-placeholder';
+import { TimeAgo } from '../../../components/time-ago';
 
 /** The tabs a preview keeps: what it runs and its deployments; its settings are the previewed application's. */
 const PREVIEW_TABS = APPLICATION_TABS.filter((tab) => tab.inPreview);
@@ -60,6 +61,12 @@ export function ApplicationPage() {
         actions={<DeployButton teamId={teamId} application={app} refusal={deployRefusal} />}
       />
       {previewOf && <PreviewBanner previewOf={previewOf} parent={parent.data} />}
+      {app.pendingRedeploy && (
+        <p className="applications__pending-redeploy" role="status" data-testid="pending-redeploy">
+          Deploy again to apply: {app.pendingRedeploy.reason} (<TimeAgo iso={app.pendingRedeploy.since} />
+          ).
+        </p>
+      )}
       {roleRefusal && (
         <p className="applications__notice">
           {roleRefusal}. You can see this application but not change it{deployRefusal ? ' or deploy it' : ''}.

@@ -29,6 +29,7 @@ import {
   sourceRequest,
 } from '../../../shared/applications/application-form';
 import { SelectField } from '../../../components/select-field';
+import { ServerSelectField } from '../../../shared/servers/components/server-select-field';
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { HealthCheckFields, PortField, RuntimeFields, SourceFields } from '../components/settings-fields';
 import { whyCannotWrite } from '../../../shared/applications/labels';
@@ -148,14 +149,7 @@ export function NewApplicationPage() {
                     </option>
                   ))}
                 </SelectField>
-                <SelectField label="Server" required {...bindText(chosenServer, setServerId)} error={errors.serverId}>
-                  <option value="">Choose a server…</option>
-                  {serverChoices.map((server) => (
-                    <option key={server.id} value={server.id}>
-                      {server.name} ({server.host})
-                    </option>
-                  ))}
-                </SelectField>
+                <ServerSelectField servers={serverChoices} {...bindText(chosenServer, setServerId)} error={errors.serverId} />
               </div>
               <TextField
                 label="Name"

@@ -42,7 +42,8 @@ interface ContainerLogsProps {
   serverId: string;
   containerId: string;
   name: string;
-  onClose: () => void;
+  /** Adds a Close button (where the logs open below a list). */
+  onClose?: () => void;
 }
 
 /**
@@ -110,9 +111,11 @@ export function ContainerLogs({ serverId, containerId, name, onClose }: Containe
             <input type="checkbox" checked={following} onChange={(event) => setFollowing(event.target.checked)} />
             Follow
           </label>
-          <button type="button" className="button button--secondary button--small" onClick={onClose}>
-            Close
-          </button>
+          {onClose && (
+            <button type="button" className="button button--secondary button--small" onClick={onClose}>
+              Close
+            </button>
+          )}
         </div>
       </header>
       <p

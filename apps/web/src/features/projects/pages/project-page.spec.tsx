@@ -28,6 +28,8 @@ function routes(role: Role = Role.Owner, environments = [PRODUCTION, STAGING]) {
       jsonResponse(aPage([aDeployment({ status: 'failed', step: 'health' })], { perPage: 1 })),
     '/api/v1/environments/env-1/env': () => jsonResponse([anEnvVar({ scope: 'environment', key: 'SENTRY_DSN' })]),
     '/api/v1/environments/env-2/env': () => jsonResponse([]),
+    '/api/v1/databases?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([])),
+    '/api/v1/databases?environmentId=env-2&page=1&perPage=20': () => jsonResponse(aPage([])),
   };
 }
 
@@ -74,6 +76,7 @@ describe(ProjectPage.name, () => {
       },
       '/api/v1/applications?environmentId=env-3&page=1&perPage=20': () => jsonResponse(aPage([])),
       '/api/v1/environments/env-3/env': () => jsonResponse([]),
+      '/api/v1/databases?environmentId=env-3&page=1&perPage=20': () => jsonResponse(aPage([])),
     });
     const { router } = renderApp('/projects/project-1');
 

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAME_PATTERN, type EnvironmentDto } from '@zpanel/contracts';
+import { ENVIRONMENT_NAME_PATTERN, type EnvironmentDto, type Role } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
@@ -22,6 +22,18 @@ import { PagePlaceholder } from '../../../components/page-placeholder';
 
 type Dialogs = 'add-environment' | 'delete-environment' | 'delete-project' | undefined;
 
+/** What the router's panels beside the applications get: the selected environment (databases). */
+export interface EnvironmentPanelProps {
+  teamId: string;
+  environment: EnvironmentDto;
+  role: Role;
+}
+
+interface ProjectPageProps {
+  /** Shown under the applications of the selected environment (the router passes the databases list). */
+  environmentPanel?: (props: EnvironmentPanelProps) => React.ReactNode;
+}
+
 /** Why an environment cannot be deleted now, or undefined. */
 function whyKeepEnvironment(environment: EnvironmentDto, count: number): string | undefined {
   if (count <= 1) return 'A project keeps at least one environment';
@@ -30,8 +42,8 @@ function whyKeepEnvironment(environment: EnvironmentDto, count: number): string 
   return undefined;
 }
 
-/** A project: its environments, and the applications and shared variables of the one selected. */
-export function ProjectPage() {
+/** A project: its environments, and the applications, databases and shared variables of the one selected. */
+export function ProjectPage({ environmentPanel }: ProjectPageProps = {}) {
   const { projectId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const { current } = useCurrentTeam();
@@ -151,6 +163,7 @@ export function ProjectPage() {
               empty={<p>No applications in {selected.name} yet. An application builds a git repository (or runs an image) on one of your servers.</p>}
             />
           </section>
+          {environmentPanel?.({ teamId, environment: selected, role: current.role })}
           <EnvVarsEditor key={selected.id} teamId={teamId} owner={{ scope: 'environment', id: selected.id }} role={current.role} />
         </>
       )}

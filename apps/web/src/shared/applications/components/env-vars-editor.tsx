@@ -12,6 +12,7 @@ import { EnvVarDialog } from './env-var-dialog';
 import { Button, buttonClass } from '../../../components/button';
 import { DataTable } from '../../../components/data-table';
 import { EditDeleteButtons } from '../../../components/row-actions';
+import { LinkDatabaseDialog } from '../../databases/components/link-database-dialog';
 
 interface EnvVarsEditorProps {
   teamId: string;
@@ -19,9 +20,16 @@ interface EnvVarsEditorProps {
   role: Role;
   /** Under the list of an application: where its environment's shared variables are edited. */
   sharedHint?: React.ReactNode;
+  /** Offers "Link database": a variable referencing a database of this environment (listed on the project's page). */
+  linkDatabases?: { environmentId: string; projectHref: string };
 }
 
-type Editing = { kind: 'add'; key?: string } | { kind: 'edit'; variable: EnvVarDto } | { kind: 'delete'; variable: EnvVarDto } | { kind: 'bulk' };
+type Editing =
+  | { kind: 'add'; key?: string }
+  | { kind: 'edit'; variable: EnvVarDto }
+  | { kind: 'delete'; variable: EnvVarDto }
+  | { kind: 'bulk' }
+  | { kind: 'link-database' };
 
 const MASK = '••••••••';
 
@@ -30,7 +38,7 @@ const MASK = '••••••••';
  * with its scope), of an environment, or an application's preview overrides. Values are masked on
  * screen until shown; callers without `read:sensitive` never get them and see why.
  */
-export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditorProps) {
+export function EnvVarsEditor({ teamId, owner, role, sharedHint, linkDatabases }: EnvVarsEditorProps) {
   const vars = useEnvVars(teamId, owner);
   const remove = useDeleteEnvVar(teamId, owner);
   const [editing, setEditing] = useState<Editing>();
@@ -59,6 +67,11 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
           <Button tone="secondary" refusal={refusal} disabled={!vars.isSuccess} onClick={() => setEditing({ kind: 'bulk' })}>
             Edit as .env
           </Button>
+          {linkDatabases && (
+            <Button tone="secondary" refusal={refusal} disabled={!vars.isSuccess} onClick={() => setEditing({ kind: 'link-database' })}>
+              Link database
+            </Button>
+          )}
           <Button plus refusal={refusal} onClick={() => setEditing({ kind: 'add' })}>
             Add variable
           </Button>
@@ -79,6 +92,15 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
             <tr key={`${variable.scope}:${variable.key}`} data-testid={`env-var-${variable.key}`}>
               <td>
                 <code>{variable.key}</code>
+                {variable.references.length > 0 && (
+                  <span
+                    className="tag env-vars__linked"
+                    title={variable.references.map((r) => `\${{ ${r.database}.${r.variable} }}`).join(', ')}
+                    data-testid="env-var-references"
+                  >
+                    linked to {[...new Set(variable.references.map((r) => r.database))].join(', ')}
+                  </span>
+                )}
               </td>
               <td className="env-vars__value" data-testid="env-var-value">
                 {variable.masked || variable.value === null ? (
@@ -145,6 +167,16 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint }: EnvVarsEditor
       {sharedHint && <p className="muted env-vars__hint">{sharedHint}</p>}
       {editing?.kind === 'add' && <EnvVarDialog teamId={teamId} owner={owner} suggestedKey={editing.key} onClose={close} />}
       {editing?.kind === 'edit' && <EnvVarDialog teamId={teamId} owner={owner} editing={editing.variable} onClose={close} />}
+      {editing?.kind === 'link-database' && linkDatabases && vars.isSuccess && (
+        <LinkDatabaseDialog
+          teamId={teamId}
+          owner={owner}
+          environmentId={linkDatabases.environmentId}
+          projectHref={linkDatabases.projectHref}
+          existingKeys={vars.data.filter(own).map((variable) => variable.key)}
+          onClose={close}
+        />
+      )}
       {editing?.kind === 'bulk' && vars.isSuccess && <BulkEnvDialog teamId={teamId} owner={owner} current={vars.data.filter(own)} onClose={close} />}
       {editing?.kind === 'delete' && (
         <ConfirmDialog

@@ -1,0 +1,6 @@
+// What the app's router and shell use from this feature; nothing else imports the feature.
+export { EnvironmentDatabases } from './components/environment-databases';
+export { DatabaseOperationsTab } from './pages/database-operations-tab';
+export { DatabaseOverviewTab } from './pages/database-overview-tab';
+export { DatabasePage } from './pages/database-page';
+export { DatabaseSettingsTab } from './pages/database-settings-tab';
