@@ -15,3 +15,15 @@ export { proxySitesFrom } from './proxy/proxy-sites';
 export type { ProxiedApplication } from './proxy/proxy-sites';
 export type { ProxySettings, ProxyConfigurator } from './proxy/proxy-configurator';
 export { proxyDataVolume, DockerProxyConfigurator } from './proxy/docker-proxy-configurator';
+export { DatabasePortTakenError, probeSucceeded, waitUntilReady } from './databases/database-ops';
+export type {
+  DatabaseContainerConfig,
+  DatabaseContainerState,
+  DatabaseExecResult,
+  DatabaseOps,
+  Readiness,
+  ReadinessTimings,
+} from './databases/database-ops';
+export { DockerDatabaseOps } from './databases/docker-database-ops';
+export { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerStatus } from './docker/docker-api';
+export type { DockerProgressEvent } from './docker/docker-api';

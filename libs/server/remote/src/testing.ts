@@ -2,3 +2,4 @@
 export * from './docker/fake-containers';
 export * from './metrics/fake-server-sampler';
 export * from './proxy/fake-proxy-configurator';
+export * from './databases/fake-database-ops';

@@ -66,6 +66,8 @@ export const REASON_CODES = [
   /** The engine refused the password change. */
   'database.rotation_failed',
   'database.server_gone',
+  /** The database was deleted before its operation ran. */
+  'database.gone',
   'database.worker_stopped',
   'database.timed_out',
   /** A step failed with an error Zpanel has no words of its own for (Docker's message is shown). */

@@ -1,6 +1,6 @@
 import { imageReference } from '../applications/application-fields';
 import { injectionPayloads } from '../shell/injection-payloads';
-import { imageReferenceWithTag } from './image-reference';
+import { imageReferenceTag, imageReferenceWithTag } from './image-reference';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -56,5 +56,25 @@ describe(imageReferenceWithTag.name, () => {
     const long = `registry.example.com/${'a'.repeat(200)}:1`;
     expect(() => imageReferenceWithTag(long, 'x'.repeat(100))).toThrow(/longer than an image reference may be/);
     expect(imageReference(imageReferenceWithTag(long, 'v1'))).toBeNull();
+  });
+});
+
+describe(imageReferenceTag.name, () => {
+  it.each([
+    ['postgres:17', '17'],
+    ['postgres:17.2-alpine', '17.2-alpine'],
+    ['zpanel-test/mariadb:10.11', '10.11'],
+    ['localhost:5000/redis:7', '7'],
+    ['localhost:5000/redis', 'latest'],
+    ['redis', 'latest'],
+    [`redis:7@${DIGEST}`, '7'],
+    [`redis@${DIGEST}`, null],
+  ])('reads the tag of %s as %s', (reference, tag) => {
+    expect(imageReferenceTag(reference)).toBe(tag);
+  });
+
+  it('answers null for anything that is not an image reference', () => {
+    for (const payload of [...injectionPayloads('/tmp/pwned'), 'x'.repeat(10 * 1024 * 1024)])
+      if (imageReference(payload)) expect(imageReferenceTag(payload)).toBeNull();
   });
 });

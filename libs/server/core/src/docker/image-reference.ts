@@ -20,3 +20,15 @@ export function imageReferenceWithTag(reference: string, tag: string): string {
   if (imageReference(tagged)) throw new Error(`the image reference with this tag would be longer than an image reference may be (255 characters)`);
   return tagged;
 }
+
+/**
+ * The tag of an image reference (`postgres:17.2` -> `17.2`, `ghcr.io:443/x/pg:16` -> `16`), `latest`
+ * when it names none, null when it is pinned by digest only or fails the reference allowlist.
+ */
+export function imageReferenceTag(reference: string): string | null {
+  if (imageReference(reference)) return null;
+  const [withoutDigest, digest] = reference.split('@');
+  const tagColon = withoutDigest.indexOf(':', withoutDigest.lastIndexOf('/') + 1);
+  if (tagColon === -1) return digest === undefined ? 'latest' : null;
+  return withoutDigest.slice(tagColon + 1);
+}

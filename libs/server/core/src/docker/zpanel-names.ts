@@ -15,7 +15,7 @@ export const ZPANEL_LABELS = {
   /** On a database's container and data volume: its id, so a volume kept after the row is deleted is still known. */
   database: 'zpanel.database',
   role: 'zpanel.role',
-  /** On an application's named volume: the team it belongs to (orphaned volumes are listed per team). */
+  /** On an application's named volume and a database's container and data volume: the team it belongs to (orphaned volumes are listed per team). */
   team: 'zpanel.team',
   /** On an application's named volume: its name in the application. */
   volume: 'zpanel.volume',

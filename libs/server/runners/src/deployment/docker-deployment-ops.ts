@@ -1,67 +1,18 @@
 import type { Duplex, Readable } from 'node:stream';
 import { DEPLOYMENT_LOG_LINE_MAX_CHARS, type HealthCheckSettings } from '@zpanel/contracts';
 import { ZPANEL_LABELS, type ZpanelDockerNames } from '@zpanel/core';
-import { DockerContainers, type RemoteShell, ensureZpanelNetwork, packTar } from '@zpanel/remote';
+import {
+  DockerContainers,
+  type RemoteShell,
+  dockerStatusCode as statusCode,
+  ensureZpanelNetwork,
+  followDockerProgress as followProgress,
+  ignoringDockerStatus as ignoring,
+  packTar,
+} from '@zpanel/remote';
 import type Docker from 'dockerode';
 import { packBuildContext } from './build-context';
 import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
-
-function statusCode(error: unknown): number | undefined {
-  const code = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-async function ignoring(codes: number[], work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!codes.includes(statusCode(error) ?? 0)) throw error;
-  }
-}
-
-interface ProgressEvent {
-  stream?: string;
-  status?: string;
-  progress?: string;
-  id?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-}
-
-/**
- * Reads Docker's JSON-lines progress stream (build and pull) to its end, handing each output line
- * over; an `error` event becomes the rejection, with Docker's words.
- */
-function followProgress(stream: Readable, onEvent: (event: ProgressEvent) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let failure: string | undefined;
-    const handle = (raw: string) => {
-      if (raw.trim() === '') return;
-      let event: ProgressEvent;
-      try {
-        event = JSON.parse(raw) as ProgressEvent;
-      } catch {
-        return;
-      }
-      if (event.error || event.errorDetail?.message) failure = event.errorDetail?.message ?? event.error;
-      else onEvent(event);
-    };
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      lines.forEach(handle);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      handle(buffer);
-      if (failure) reject(new Error(failure.trim()));
-      else resolve();
-    });
-  });
-}
 
 const RESTART = { 'unless-stopped': 'unless-stopped', always: 'always', 'on-failure': 'on-failure', no: 'no' } as const;
 
