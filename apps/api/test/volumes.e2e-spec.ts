@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type ApplicationDto,
   type AuditEventDto,
   type DeploymentDto,
   type MountDto,
@@ -169,6 +170,19 @@ describe('application volumes and mounts (built api + worker, the test server)',
     expect((await asOwner('DELETE', `/api/v1/applications/${sample.app.id}/mounts/${ok.body.id}`)).status).toBe(204);
     const audit = (await asOwner<Paginated<AuditEventDto>>('GET', '/api/v1/audit-events?perPage=100')).body.items;
     expect(audit.find((e) => e.action === 'server.bind_roots_changed')?.metadata).toEqual({ before: [], after: [root] });
+  });
+
+  it('takes the deploy strategy rolling (the default) or recreate, refusing anything else naming the field', async () => {
+    expect((await asOwner<ApplicationDto>('GET', `/api/v1/applications/${sample.app.id}`)).body.deployStrategy).toBe('rolling');
+    for (const deployStrategy of ['blue-green', '', 'Recreate', 1, ...injectionPayloads(canary)]) {
+      const refused = await asOwner<ProblemDetails>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployStrategy });
+      expect([refused.status, fieldsOf(refused.body)]).toEqual([400, ['deployStrategy']]);
+    }
+    const recreate = await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployStrategy: 'recreate' });
+    expect(recreate.body.deployStrategy).toBe('recreate');
+    expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployStrategy: 'rolling' })).body.deployStrategy).toBe(
+      'rolling',
+    );
   });
 
   it('never returns a secret file, nor puts it in the audit log; a plain one is returned', async () => {
