@@ -19,6 +19,7 @@ import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features
 import { AcceptInvitationPage, MembersPage } from '../features/members';
 import { DatabaseMetricsTab, ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
 import { ApplicationPreviewsTab } from '../features/previews';
+import { ApplicationVolumesTab } from '../features/volumes';
 import { ProjectPage, ProjectsPage } from '../features/projects';
 import { ServerDetailPage, ServerOverviewTab, ServersPage } from '../features/servers';
 import { OverviewPage, SystemPage } from '../features/system';
@@ -82,6 +83,7 @@ export const routes: RouteObject[] = [
               { path: 'environment', element: <ApplicationEnvironmentTab /> },
               { path: 'domains', element: <ApplicationDomainsTab /> },
               { path: 'health-check', element: <ApplicationHealthCheckTab /> },
+              { path: 'volumes', element: <ApplicationVolumesTab /> },
               { path: 'webhooks', element: <ApplicationWebhooksTab /> },
               { path: 'previews', element: <ApplicationPreviewsTab /> },
               { path: 'settings', element: <ApplicationSettingsTab /> },
