@@ -346,6 +346,23 @@ describe(DatabaseOperationHandler.name, () => {
       expect(volumes()).not.toContain(names.databaseVolume(db.id));
     });
 
+    it('stops a create that outlives the operation timeout: failed, its database failed (never left creating), nothing left behind', async () => {
+      const db = await addDatabase('postgresql', 'zpanel-test/postgres:15');
+      const before = handler.timings;
+      // PostgreSQL's first start (initdb) takes seconds: the operation is stopped while it waits.
+      handler.timings = { ...before, operationTimeoutMs: 300 };
+      try {
+        const { operation, database } = await operate(db.id, 'create');
+        expect(operation).toMatchObject({ status: 'failed', reasonCode: 'database.timed_out' });
+        expect(database).toMatchObject({ status: 'failed', statusReasonCode: 'database.timed_out' });
+        expect(operation.log).toContain('The operation took too long and was stopped.');
+      } finally {
+        handler.timings = before;
+      }
+      expect(() => dockerCli('inspect', containerOf(db.id))).toThrow();
+      expect(volumes()).not.toContain(names.databaseVolume(db.id));
+    });
+
     it('fails a create whose image cannot be had, with Docker’s words, leaving nothing behind', async () => {
       const db = await addDatabase('postgresql', `zpanel-test/postgres:0-missing-${namespace}`);
       const { operation, database } = await operate(db.id, 'create');
