@@ -7,6 +7,7 @@ import {
   type DatabaseCredentialsDto,
   type DatabaseDto,
   type DatabaseOperationDto,
+  type DatabaseOperationLiveEvent,
   type DatabaseOperationQueuedResponse,
   type DatabaseOperationWithLogDto,
   type DatabaseStatsDto,
@@ -21,7 +22,7 @@ import {
   type UpdateDatabaseResponse,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
-import { type EventsSocket, connectEvents, joinTeam, liveSubscribe, useOwnedStack } from '@zpanel/testing';
+import { type EventsSocket, connectEvents, dockerCli, joinTeam, liveSubscribe, readyTestServer, useOwnedStack, waitFor } from '@zpanel/testing';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 
@@ -666,5 +667,71 @@ describe('databases (built api)', () => {
     }
     const inOther = await call('POST', '/api/v1/databases', outsider, body({ name: 'stolen' }), { [TEAM_HEADER]: other });
     expect({ status: inOther.status, fields: fieldsOf(inOther) }).toEqual({ status: 400, fields: ['environmentId', 'serverId'] });
+  });
+  // Last: from here on a worker runs, with the test server (the local engine behind the test sshd).
+  describe('on a server, with the worker', () => {
+    beforeAll(async () => {
+      // Nothing queued so far may reach the made-up servers, nor may their checks.
+      await finishOperations();
+      await db.query(`UPDATE servers SET status = 'pending' WHERE host LIKE '192.0.2.%'`);
+      await suite.stack.restartWorker();
+    });
+
+    it('creates a PostgreSQL database that reaches running, answers its URL, shows its logs and stats, and deletes it with its data', async () => {
+      const server = await readyTestServer(asOwner, { name: 'engines', checkIntervalSeconds: 5 });
+      const { database, operation } = await create({ name: 'real-pg', serverId: server.id, image: 'zpanel-test/postgres:15' });
+      const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
+      sockets.push(socket);
+      const live = await liveSubscribe<DatabaseOperationLiveEvent>(socket, { kind: 'database-operation', operationId: operation.id });
+      const path = `/api/v1/databases/${database.id}`;
+
+      const settled = await waitFor(
+        async () => {
+          const current = (await asOwner<DatabaseDto>('GET', path)).body;
+          return current.status === 'creating' ? undefined : current;
+        },
+        180_000,
+        'the database to be created',
+        500,
+      );
+      const done = (await asOwner<DatabaseOperationWithLogDto>('GET', `${path}/operations/${operation.id}`)).body;
+      expect({ status: settled.status, reason: settled.statusReason, operation: done.status, log: done.log }).toEqual({
+        status: 'running',
+        reason: null,
+        operation: 'success',
+        log: expect.any(String),
+      });
+      await waitFor(
+        async () => (live.events.some((e) => e.event.type === 'status' && e.event.status === 'success') ? true : undefined),
+        10_000,
+        'the success event',
+      );
+
+      // The internal URL works on the server's Zpanel network (here from inside the container itself).
+      const credentials = (await asOwner<DatabaseCredentialsDto>('GET', `${path}/credentials`)).body;
+      expect(done.log).not.toContain(credentials.password);
+      expect(dockerCli('exec', database.internalHost, 'psql', credentials.internalUrl, '-Atc', 'SELECT current_user')).toBe('real_pg');
+
+      const logs = await asOwner<{ stdout: string; stderr: string }>('GET', `${path}/logs?tail=500`);
+      expect(logs.status).toBe(200);
+      expect(`${logs.body.stdout}${logs.body.stderr}`).toContain('ready to accept connections');
+      const stats = await waitFor(
+        async () => {
+          const current = (await asOwner<DatabaseStatsDto>('GET', `${path}/stats`)).body;
+          return current.sampledAt === null ? undefined : current;
+        },
+        30_000,
+        'a server check to sample the database',
+        500,
+      );
+      expect(stats.memoryBytes).toBeGreaterThan(0);
+
+      const deleted = await asOwner<DatabaseOperationQueuedResponse>('DELETE', `${path}?deleteData=true`);
+      expect(deleted.status).toBe(202);
+      await waitFor(async () => ((await asOwner('GET', path)).status === 404 ? true : undefined), 60_000, 'the database to be deleted', 500);
+      expect((await asOwner<DatabaseOperationWithLogDto>('GET', `${path}/operations/${deleted.body.operation.id}`)).body.status).toBe('success');
+      expect(dockerCli('ps', '-aq', '--filter', `name=${database.internalHost}`)).toBe('');
+      expect(dockerCli('volume', 'ls', '-q', '--filter', `name=${database.internalHost}`)).toBe('');
+    }, 300_000);
   });
 });

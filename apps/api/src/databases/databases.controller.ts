@@ -27,7 +27,7 @@ import {
   type UpdateDatabaseResponse,
 } from '@zpanel/contracts';
 import { parseFlag, parseLogTail } from '@zpanel/core';
-import { DatabasesRepository, type TeamScope } from '@zpanel/database';
+import { DatabaseOperationsRepository, DatabasesRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
@@ -67,6 +67,7 @@ export class DatabasesController {
     private readonly access: TeamAccessService,
     private readonly databases: DatabasesService,
     private readonly rows: DatabasesRepository,
+    private readonly operationRows: DatabaseOperationsRepository,
   ) {}
 
   private async authorize(caller: Caller, id: string, ability: Ability): Promise<TeamScope> {
@@ -224,7 +225,7 @@ export class DatabasesController {
   @ApiOperation({
     summary: 'One operation with its log',
     description:
-      'The log is saved while the operation runs and at its end; the live subscription `{ kind: "database-operation", operationId }` streams it.',
+      'The log is saved while the operation runs and at its end; the live subscription `{ kind: "database-operation", operationId }` streams it. Still readable once its database is deleted (the final `delete` too).',
   })
   @ApiOkResponse({ type: DatabaseOperationWithLogDoc })
   async operation(
@@ -232,7 +233,9 @@ export class DatabasesController {
     @UuidParam('databaseId') id: string,
     @UuidParam('operationId') operationId: string,
   ): Promise<DatabaseOperationWithLogDto> {
-    return this.databases.getOperation(await this.authorize(caller, id, Ability.Read), id, operationId);
+    // Through the operation's own team: a deleted database's operations stay readable.
+    const { team } = await this.access.requireFor(caller, this.operationRows, operationId, Ability.Read);
+    return this.databases.getOperation(team, id, operationId);
   }
 
   @Get(':databaseId/logs')
