@@ -200,6 +200,32 @@ describe(DatabaseOperationHandler.name, () => {
       expect(await query(db.password, 'SELECT item FROM orders')).toEqual([{ item: 'kept' }]);
     });
 
+    it('puts the old container back, running with its data, when the new public port is taken', async () => {
+      const taken = await freePort();
+      dockerCli(
+        'run',
+        '-d',
+        '--name',
+        `${namespace}-apply-port-holder`,
+        '--label',
+        `zpanel.namespace=${namespace}`,
+        '-p',
+        `${taken}:80`,
+        'zpanel-test/busybox',
+        'sleep',
+        '600',
+      );
+      await databases().change(team(), db.id, { publicPort: taken });
+      const { operation, database } = await operate(db.id, 'apply');
+      expect(operation).toMatchObject({ status: 'failed', reasonCode: 'database.port_taken' });
+      expect(operation.reason).toContain(`Port ${taken} is already in use on the server`);
+      expect(database?.status).toBe('running');
+      expect(dockerCli('inspect', '-f', '{{.State.Running}}', containerOf(db.id))).toBe('true');
+      expect(dockerCli('ps', '-a', '-q', '--filter', `name=${containerOf(db.id)}-previous`)).toBe('');
+      expect(await query(db.password, 'SELECT item FROM orders')).toEqual([{ item: 'kept' }]);
+      await databases().change(team(), db.id, { publicPort: port });
+    });
+
     it('rotates the password: the new one works, the old one is refused, neither is logged', async () => {
       const { operation } = await operate(db.id, 'rotate-password');
       expect(operation).toMatchObject({ status: 'success', reason: null });

@@ -594,8 +594,9 @@ describe(DeploymentRunHandler.name, () => {
       await privateRepo.close();
     }
   });
-  it("deploys a preview from its pull request head with the previewed application's settings, token and variables, the preview overrides winning there only", async () => {
+  it("deploys a preview from its pull request head with the previewed application's settings, token, variables and files, the preview overrides winning there only, a volume of its own and no bind mount", async () => {
     const TOKEN = 'glpat-previewToken-7Kd2';
+    const bindRoot = await realpath(await mkdtemp(join(tmpdir(), 'zp-preview-bind-')));
     const privateRepo = await createGitFixture('previewed', 'main', {
       authorization: `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
     });
@@ -628,6 +629,20 @@ describe(DeploymentRunHandler.name, () => {
           runtime: true,
         },
       ]);
+      await stores.dataSource.getRepository(ServerEntity).update({ id: serverId }, { allowedBindRoots: [bindRoot] });
+      const mounts = new ApplicationMountsRepository(stores.dataSource.manager);
+      const base = { applicationId: parent.id, name: null, hostPath: null, readOnly: false, content: null, secret: false };
+      await mounts.add(team(), randomUUID(), { ...base, kind: 'volume', name: 'data', mountPath: '/data' });
+      await mounts.add(team(), randomUUID(), { ...base, kind: 'bind', hostPath: bindRoot, mountPath: '/host' });
+      await mounts.add(team(), randomUUID(), {
+        ...base,
+        kind: 'file',
+        mountPath: '/etc/app/config.yml',
+        readOnly: true,
+        content: 'from the application\n',
+      });
+      const mountsOf = (container: string) =>
+        dockerCli('inspect', '-f', '{{range .Mounts}}{{.Type}}:{{.Name}}:{{.Destination}} {{end}}', container).trim().split(' ').sort();
       // Its own settings are stale copies: a wrong port and repository prove the worker reads the previewed application's.
       const preview = await addApplication('pv-parent-pr-4', {
         gitUrl: 'https://git.invalid/stale.git',
@@ -647,6 +662,9 @@ describe(DeploymentRunHandler.name, () => {
       const text = (await logOf(deployed.id)).map((l) => l.line).join('\n');
       expect(text).toContain(`Fetching ${privateRepo.url} (refs/pull/4/head, commit ${head})`);
       expect(text).not.toContain(TOKEN);
+      // Pull request code gets a fresh volume named from the preview, the files, and none of the host's directories.
+      expect(mountsOf(deployed.containerName as string)).toEqual([`volume:${names.appVolume(preview.id, 'data')}:/data`]);
+      expect(dockerCli('exec', deployed.containerName as string, 'cat', '/etc/app/config.yml')).toBe('from the application');
 
       // The application itself never gets the preview overrides.
       const own = await deploy(parent.id);
@@ -655,8 +673,10 @@ describe(DeploymentRunHandler.name, () => {
       const ownEnv = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', own.containerName as string)) as string[];
       expect(ownEnv).toEqual(expect.arrayContaining(['GREETING=from the application', 'SHARED=from the environment']));
       expect(ownEnv).not.toContain('GREETING=from the preview');
+      expect(mountsOf(own.containerName as string)).toEqual([`bind::/host`, `volume:${names.appVolume(parent.id, 'data')}:/data`]);
     } finally {
       await privateRepo.close();
+      await rm(bindRoot, { recursive: true, force: true });
     }
   });
   it('leaves nothing of an application deleted while its deployment runs (a pull request closed mid-deploy): not its container, not the image it built', async () => {
