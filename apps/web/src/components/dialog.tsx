@@ -5,6 +5,8 @@ interface DialogProps {
   title: string;
   description?: string;
   onClose: () => void;
+  /** Room for a form of several columns. */
+  wide?: boolean;
   children: React.ReactNode;
 }
 
@@ -12,7 +14,7 @@ interface DialogProps {
  * A modal over the page: Escape or a click on the backdrop closes it; focus moves into it when it
  * opens, stays inside while it is open, and goes back to where it was when it closes.
  */
-export function Dialog({ title, description, onClose, children }: DialogProps) {
+export function Dialog({ title, description, onClose, wide = false, children }: DialogProps) {
   const titleId = useId();
   const descriptionId = useId();
   const panel = useRef<HTMLDivElement>(null);
@@ -45,7 +47,7 @@ export function Dialog({ title, description, onClose, children }: DialogProps) {
     >
       <div
         ref={panel}
-        className="dialog"
+        className={wide ? 'dialog dialog--wide' : 'dialog'}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

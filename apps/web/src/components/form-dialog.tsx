@@ -10,13 +10,15 @@ interface FormDialogProps extends Omit<FormActionsProps, 'onCancel' | 'onClick' 
   formLabel?: string;
   onSubmit: () => void;
   onClose: () => void;
+  /** Room for a form of several columns. */
+  wide?: boolean;
   children?: React.ReactNode;
 }
 
 /** A dialog holding one form that ends with Cancel and its submit button. */
-export function FormDialog({ title, description, formLabel, onSubmit, onClose, children, ...actions }: FormDialogProps) {
+export function FormDialog({ title, description, formLabel, onSubmit, onClose, wide, children, ...actions }: FormDialogProps) {
   return (
-    <Dialog title={title} description={description} onClose={onClose}>
+    <Dialog title={title} description={description} onClose={onClose} wide={wide}>
       <Form label={formLabel} onSubmit={onSubmit}>
         {children}
         <FormActions {...actions} onCancel={onClose} />

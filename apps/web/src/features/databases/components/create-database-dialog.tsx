@@ -57,7 +57,7 @@ export function CreateDatabaseDialog({ teamId, environment, onClose, onCreated }
 
   if (servers.isPending || servers.isError || servers.data.items.length === 0) {
     return (
-      <Dialog title="New database" onClose={onClose}>
+      <Dialog title="New database" onClose={onClose} wide>
         {servers.isPending && <Skeleton lines={4} />}
         {servers.isError && <ErrorState error={servers.error} />}
         {servers.isSuccess && (
@@ -109,6 +109,7 @@ export function CreateDatabaseDialog({ teamId, environment, onClose, onCreated }
       fields={FIELDS}
       submitLabel="Create database"
       pendingLabel="Creating…"
+      wide
     >
       <fieldset className="databases__engines">
         <legend className="field__label">Engine</legend>

@@ -1,0 +1,88 @@
+import type { CreateOwnerRequest, ProjectDto } from '@zpanel/contracts';
+import { readyTestServer } from '@zpanel/testing';
+import { signIn } from './support/auth';
+import { describeProblems, inFreshContext } from './support/browser';
+import { eventually } from './support/eventually';
+import { expectPageTitle, textOf } from './support/page-text';
+import { SIGNED_OUT_REFRESH, useOwner, useStackAndBrowser } from './support/stack-and-browser';
+
+const OWNER: CreateOwnerRequest = {
+  email: 'dora@example.com',
+  name: 'Dora Databases',
+  password: 'correct horse battery staple',
+  teamName: 'Platform',
+};
+
+/** Pulling nothing (the image is local), the engine's first start and its readiness probe: generous on 2 cores. */
+const CREATE_TIMEOUT_MS = 120_000;
+
+describe('Databases in the browser', () => {
+  const running = useStackAndBrowser({ worker: true });
+  const { asOwner } = useOwner(running, OWNER);
+  let project: ProjectDto;
+
+  beforeAll(async () => {
+    // Registering a server in the UI has its own test (servers.e2e-spec.ts).
+    await readyTestServer(asOwner);
+    project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'Shop' })).body;
+  }, 90_000);
+
+  it('creates a PostgreSQL database from the project page, sees it become running, reveals its credentials and follows its logs', async () => {
+    const { stack, browser } = running();
+    await inFreshContext(browser, { baseURL: stack.baseUrl, testName: 'databases: create, running, reveal' }, async ({ page, problems }) => {
+      page.context().setDefaultTimeout(10_000);
+      await signIn(page, OWNER);
+      await page.goto(`/projects/${project.id}`);
+      await expectPageTitle(page, 'Shop');
+
+      // From the environment's empty state.
+      const databases = page.getByRole('region', { name: 'Databases' });
+      await databases.getByTestId('databases-empty').getByRole('button', { name: 'New database' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New database' });
+      expect(await dialog.getByRole('radio', { name: /PostgreSQL/ }).isChecked()).toBe(true);
+      expect(await dialog.getByLabel('Image', { exact: true }).inputValue()).toBe('postgres:17');
+      await dialog.getByLabel('Image', { exact: true }).fill('zpanel-test/postgres:15');
+      await dialog.getByLabel('Name', { exact: true }).fill('main-db');
+      // The team's only server is chosen for it.
+      await eventually(async () => expect(await dialog.getByLabel('Server', { exact: true }).inputValue()).not.toBe(''));
+      await dialog.getByRole('button', { name: 'Create database' }).click();
+
+      // Its page opens while the worker creates it, and follows it until it accepts connections.
+      await expectPageTitle(page, 'main-db');
+      const databaseId = new URL(page.url()).pathname.split('/')[2];
+      const status = page.getByTestId('database-status');
+      await eventually(async () => expect(await status.getAttribute('data-status')).toBe('running'), CREATE_TIMEOUT_MS, 500);
+      expect(await textOf(status)).toBe('Running');
+      await eventually(async () => expect(await page.getByTestId('database-operation-status').getAttribute('data-status')).toBe('success'));
+      expect(await textOf(page.getByTestId('database-internal-url'))).toContain(':••••••••@');
+
+      await page.getByRole('button', { name: 'Reveal' }).click();
+      const password = await eventually(async () => {
+        const shown = await textOf(page.getByTestId('database-password'));
+        expect(shown).toMatch(/^[A-Za-z0-9]{32,128}$/);
+        return shown;
+      });
+      const internalUrl = await textOf(page.getByTestId('database-internal-url'));
+      expect(internalUrl).toMatch(/^postgresql:\/\/main_db:/);
+      expect(internalUrl).toContain(`:${password}@`);
+      const credentials = await asOwner<{ password: string }>('GET', `/api/v1/databases/${databaseId}/credentials`);
+      expect(credentials.body.password).toBe(password);
+
+      await page.getByRole('button', { name: 'Hide' }).click();
+      await eventually(async () => expect(await page.getByTestId('database-password').count()).toBe(0));
+
+      // The container's own output, followed live.
+      await page.getByRole('navigation', { name: 'Database sections' }).getByRole('link', { name: 'Logs' }).click();
+      const logs = page.getByTestId('container-logs');
+      await eventually(async () => expect(await textOf(logs.getByTestId('container-logs-status'))).toBe('Following'), 20_000);
+      await eventually(async () => expect(await logs.getByTestId('container-log-lines').locator('[data-stream]').count()).toBeGreaterThan(0), 20_000);
+
+      // Back on the project page, it is listed beside the applications.
+      await page.goto(`/projects/${project.id}`);
+      const row = databases.getByTestId('database-main-db');
+      await eventually(async () => expect(await textOf(row.getByTestId('database-status'))).toBe('Running'));
+
+      expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
+    });
+  }, 180_000);
+});
