@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { type DatabaseEngine, type DatabaseOperationKind, type DatabaseOperationLiveEvent, LiveTopics } from '@zpanel/contracts';
 import { createLogger, generateDatabasePassword } from '@zpanel/core';
-import { type DatabaseEntity, DatabaseOperationsRepository, DatabasesRepository, databasePasswordAad, teamScope } from '@zpanel/database';
+import {
+  ApplicationsRepository,
+  type DatabaseEntity,
+  DatabaseOperationsRepository,
+  DatabasesRepository,
+  databasePasswordAad,
+  teamScope,
+} from '@zpanel/database';
 import {
   type SeededEnvironment,
   type SeededTeam,
@@ -84,6 +91,7 @@ describe(DatabaseOperationHandler.name, () => {
       stores.dataSource,
       new DatabaseOperationsRepository(stores.dataSource.manager),
       new DatabasesRepository(stores.dataSource.manager),
+      new ApplicationsRepository(stores.dataSource.manager),
       serverTargetsOver(stores.dataSource, box),
       pool,
       stores.live,

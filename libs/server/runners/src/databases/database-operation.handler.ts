@@ -11,6 +11,7 @@ import {
 } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, ReasonError, SecretBox, zpanelDockerNames } from '@zpanel/core';
 import {
+  ApplicationsRepository,
   type DatabaseEntity,
   type DatabaseOperationEntity,
   DatabaseOperationsRepository,
@@ -84,6 +85,7 @@ export class DatabaseOperationHandler implements JobHandler<JobName.DatabaseOper
     @InjectDataSource() dataSource: DataSource,
     private readonly operations: DatabaseOperationsRepository,
     private readonly databases: DatabasesRepository,
+    private readonly applications: ApplicationsRepository,
     private readonly targets: ServerTargets,
     pool: WorkerSshPool,
     private readonly live: LiveStreams,
@@ -200,7 +202,11 @@ export class DatabaseOperationHandler implements JobHandler<JobName.DatabaseOper
             statusReasonCode: why?.code ?? null,
           })
           .then(() => undefined),
-      setPassword: (value) => this.databases.change(team, database.id, { password: value, updatedAt: new Date() }),
+      setPassword: async (value) => {
+        await this.databases.change(team, database.id, { password: value, updatedAt: new Date() });
+        // Running applications keep the old password until they are deployed again: say so on each that references it.
+        await this.applications.markReferencingDatabaseForRedeploy(team, database, `The password of ${database.name} was rotated`);
+      },
       setRootPassword: (value) => this.databases.change(team, database.id, { rootPassword: value }),
       setImage: (image) => this.databases.change(team, database.id, { image, updatedAt: new Date() }),
       remove: () => this.databases.deleteOne(team, database.id).then(() => undefined),

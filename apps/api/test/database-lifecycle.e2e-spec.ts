@@ -1,0 +1,388 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  type ApplicationDto,
+  type CreateDatabaseRequest,
+  type CreateDatabaseResponse,
+  type DatabaseCredentialsDto,
+  type DatabaseDto,
+  type DatabaseOperationDto,
+  type DatabaseOperationQueuedResponse,
+  type DatabaseOperationWithLogDto,
+  type DeploymentDto,
+  type EnvVarDto,
+  FINISHED_DATABASE_OPERATION_STATUSES,
+} from '@zpanel/contracts';
+import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
+import {
+  type OwnerCall,
+  QUICK_HTTP_HEALTH_CHECK,
+  allLogLines,
+  deploymentFinished,
+  dockerCli,
+  freePort,
+  getThroughProxy,
+  proxyAnswer,
+  queueDeployment,
+  removeTestContainers,
+  testRunLabel,
+  useGitApplication,
+  useOwnedStack,
+  waitFor,
+} from '@zpanel/testing';
+
+/**
+ * The application of the scenario: busybox httpd beside psql (taken with the libraries it links from
+ * the PostgreSQL engine image, not the image itself, whose data VOLUME would give every app container
+ * an anonymous volume). Each start inserts one row naming the version that started, through the
+ * linked DATABASE_URL, before it serves; a failed insert fails the start, so the deployment fails.
+ * `/cgi-bin/rows` opens a new connection per request and lists the rows (503 with psql's error when
+ * it cannot), so every read shows what the database holds and whether the app reaches it now.
+ */
+const ROWS_PATH = '/cgi-bin/rows';
+const PSQL = 'LD_LIBRARY_PATH=/opt/psql/lib /opt/psql/psql';
+const appFiles = (version: string): Record<string, string> => ({
+  Dockerfile: [
+    'FROM zpanel-test/postgres:15 AS client',
+    `RUN mkdir -p /out/lib && cp /usr/lib/postgresql/15/bin/psql /out/ && ldd /out/psql | awk '$2 == "=>" { print $3 }' | xargs cp -L -t /out/lib`,
+    '',
+    'FROM zpanel-test/debian:bookworm',
+    'COPY --from=zpanel-test/busybox /bin/busybox /bin/busybox',
+    'COPY --from=client /out /opt/psql',
+    'COPY serve.sh /serve.sh',
+    'COPY cgi-bin /www/cgi-bin',
+    'COPY www /www',
+    'RUN chmod 0755 /serve.sh /www/cgi-bin/rows',
+    'CMD ["/serve.sh"]',
+    '',
+  ].join('\n'),
+  'serve.sh': [
+    '#!/bin/sh',
+    'tries=0',
+    `until ${PSQL} "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "CREATE TABLE IF NOT EXISTS starts (id serial PRIMARY KEY, version text NOT NULL); INSERT INTO starts (version) VALUES ('$(cat /www/version)')"; do`,
+    '  tries=$((tries + 1))',
+    '  [ "$tries" -lt 20 ] || exit 1',
+    '  sleep 1',
+    'done',
+    'exec busybox httpd -f -p 8080 -h /www',
+    '',
+  ].join('\n'),
+  [`cgi-bin/rows`]: [
+    '#!/bin/sh',
+    `if rows=$(${PSQL} "$DATABASE_URL" -v ON_ERROR_STOP=1 -Atc 'SELECT version FROM starts ORDER BY id' 2>&1); then`,
+    `  printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' "$rows"`,
+    'else',
+    `  printf 'HTTP/1.1 503 Service Unavailable\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$rows"`,
+    'fi',
+    '',
+  ].join('\n'),
+  'www/index.html': 'ok',
+  'www/version': version,
+});
+
+const rowsOf = (...versions: string[]) => `${versions.join('\n')}\n`;
+
+/** Runs `argv` in a database's container with `secrets` in its environment (named in argv, valued only in docker's own environment). */
+function execInContainer(container: string, secrets: Record<string, string>, argv: string[]): { ok: boolean; output: string } {
+  const names = Object.keys(secrets).flatMap((name) => ['-e', name]);
+  try {
+    const output = execFileSync('docker', ['exec', ...names, container, ...argv], {
+      encoding: 'utf8',
+      env: { ...process.env, ...secrets },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { ok: true, output: output.trim() };
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`.trim() };
+  }
+}
+
+/** Docker objects of one database, found by its label as the worker sets it. */
+function dockerObjectsOf(databaseId: string): { containers: string[]; volumes: string[] } {
+  const label = `label=${ZPANEL_LABELS.database}=${databaseId}`;
+  const list = (...args: string[]) =>
+    dockerCli(...args)
+      .split('\n')
+      .filter(Boolean);
+  return { containers: list('ps', '-aq', '--filter', label), volumes: list('volume', 'ls', '-q', '--filter', label) };
+}
+
+/** The databases API as the owner, with waits on its operations. */
+function databasesOf(asOwner: OwnerCall) {
+  const get = async (id: string) => asOwner<DatabaseDto>('GET', `/api/v1/databases/${id}`);
+
+  /** Polls the operation until it finished; fails with its reason and log when it did not succeed and `expectSuccess`. */
+  const finished = async (operation: DatabaseOperationDto, expectSuccess = true, timeoutMs = 180_000): Promise<DatabaseOperationWithLogDto> => {
+    const done = await waitFor(
+      async () => {
+        const current = await asOwner<DatabaseOperationWithLogDto>('GET', `/api/v1/databases/${operation.databaseId}/operations/${operation.id}`);
+        if (current.status !== 200) throw new Error(`reading operation ${operation.id}: ${current.status} ${current.text}`);
+        return FINISHED_DATABASE_OPERATION_STATUSES.includes(current.body.status) ? current.body : undefined;
+      },
+      timeoutMs,
+      `the ${operation.kind} operation ${operation.id} to finish`,
+      250,
+    );
+    if (expectSuccess && done.status !== 'success') throw new Error(`the ${done.kind} operation failed: ${done.reason}\n${done.log}`);
+    return done;
+  };
+
+  return {
+    get,
+    async create(request: CreateDatabaseRequest): Promise<CreateDatabaseResponse> {
+      const created = await asOwner<CreateDatabaseResponse>('POST', '/api/v1/databases', request);
+      if (created.status !== 202) throw new Error(`creating database ${request.name} failed: ${created.status} ${created.text}`);
+      return created.body;
+    },
+    /** Creates it and waits until its create operation succeeded; gives the database as it is then. */
+    async running(request: CreateDatabaseRequest): Promise<DatabaseDto> {
+      const { database, operation } = await this.create(request);
+      expect(database.status).toBe('creating');
+      await finished(operation);
+      return (await get(database.id)).body;
+    },
+    /** Queues start, stop, restart or rotate-password and waits until it succeeded; gives the database after it. */
+    async act(id: string, action: 'start' | 'stop' | 'restart' | 'rotate-password'): Promise<DatabaseDto> {
+      const queued = await asOwner<DatabaseOperationQueuedResponse>('POST', `/api/v1/databases/${id}/${action}`);
+      if (queued.status !== 202) throw new Error(`${action} failed: ${queued.status} ${queued.text}`);
+      expect(queued.body.operation).toMatchObject({ kind: action, status: 'queued', databaseId: id });
+      await finished(queued.body.operation);
+      return (await get(id)).body;
+    },
+    /** Deletes it and waits until the row is gone (its operations go with the row's authorization, so the row's 404 is the end). */
+    async deleted(id: string, deleteData: boolean): Promise<void> {
+      const queued = await asOwner<DatabaseOperationQueuedResponse>('DELETE', `/api/v1/databases/${id}${deleteData ? '?deleteData=true' : ''}`);
+      if (queued.status !== 202) throw new Error(`deleting failed: ${queued.status} ${queued.text}`);
+      expect(queued.body.operation).toMatchObject({ kind: 'delete', deleteData });
+      await waitFor(
+        async () => {
+          const current = await get(id);
+          if (current.status === 404) return true;
+          if (current.body.status === 'failed') throw new Error(`the delete failed: ${current.body.statusReason}`);
+          return undefined;
+        },
+        120_000,
+        `database ${id} to be deleted`,
+        250,
+      );
+    },
+    async credentials(id: string): Promise<DatabaseCredentialsDto> {
+      const revealed = await asOwner<DatabaseCredentialsDto>('GET', `/api/v1/databases/${id}/credentials`);
+      if (revealed.status !== 200) throw new Error(`reading the credentials failed: ${revealed.status} ${revealed.text}`);
+      return revealed.body;
+    },
+    finished,
+  };
+}
+
+describe('databases end to end (built api + worker, the test server, Caddy, the engine images)', () => {
+  const domain = `app-${randomBytes(4).toString('hex')}.databases.test`;
+  const suite = useOwnedStack({ worker: true });
+  const { asOwner } = suite;
+  const databases = databasesOf(asOwner);
+  const sample = useGitApplication(suite, 'database-reader', appFiles('v1'), {
+    name: 'reader',
+    domains: [domain],
+    healthCheck: QUICK_HTTP_HEALTH_CHECK,
+    stopGraceSeconds: 1,
+  });
+  const names = () => zpanelDockerNames(suite.stack.dockerNamespace);
+  const inEnvironment = () => ({ environmentId: sample.app.environmentId, serverId: sample.server.id });
+  const rows = () => getThroughProxy(suite.stack.proxyHttpPort, domain, ROWS_PATH);
+  const deploy = async (): Promise<DeploymentDto> => deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id, 180_000);
+  const application = async () => (await asOwner<ApplicationDto>('GET', `/api/v1/applications/${sample.app.id}`)).body;
+
+  afterAll(() => removeTestContainers('port-holder'));
+
+  it('a linked PostgreSQL keeps its rows across redeploys, a restart, a stop and start and a rollback; the app follows a password rotation; a delete keeps the volume', async () => {
+    const mainDb = await databases.running({ ...inEnvironment(), name: 'main-db', engine: 'postgresql', image: 'zpanel-test/postgres:15' });
+    expect(mainDb).toMatchObject({
+      status: 'running',
+      engine: 'postgresql',
+      image: 'zpanel-test/postgres:15',
+      internalHost: names().databaseAlias(mainDb.id),
+    });
+    expect(dockerCli('inspect', '-f', '{{.State.Running}}', names().databaseAlias(mainDb.id))).toBe('true');
+
+    const linked = await asOwner<EnvVarDto>('PUT', `/api/v1/applications/${sample.app.id}/env/DATABASE_URL`, {
+      value: '${{ main-db.DATABASE_URL }}',
+    });
+    expect(linked.status).toBe(200);
+    expect(linked.body.references).toEqual([{ database: 'main-db', variable: 'DATABASE_URL' }]);
+    const { password } = await databases.credentials(mainDb.id);
+
+    const first = await deploy();
+    expect(first).toMatchObject({ status: 'success' });
+    expect(await proxyAnswer(suite.stack.proxyHttpPort, domain, { path: ROWS_PATH })).toMatchObject({ body: rowsOf('v1') });
+    expect((await allLogLines(asOwner, first.id)).filter((line) => line.line.includes(password))).toEqual([]);
+
+    await sample.repo.commit({ 'www/version': 'v2' }, 'v2');
+    expect(await deploy()).toMatchObject({ status: 'success' });
+    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+
+    // Once the operation succeeded the engine accepts connections again: the app's next read works.
+    expect(await databases.act(mainDb.id, 'restart')).toMatchObject({ status: 'running' });
+    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+
+    expect(await databases.act(mainDb.id, 'stop')).toMatchObject({ status: 'stopped' });
+    expect(dockerCli('inspect', '-f', '{{.State.Running}}', names().databaseAlias(mainDb.id))).toBe('false');
+    const whileStopped = await rows();
+    expect(whileStopped.status).toBe(503);
+    expect(await databases.act(mainDb.id, 'start')).toMatchObject({ status: 'running' });
+    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+
+    const rollback = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${first.id}/rollback`);
+    expect(rollback.status).toBe(202);
+    expect(await deploymentFinished(asOwner, rollback.body.id, 180_000)).toMatchObject({ status: 'success', trigger: 'rollback' });
+    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2', 'v1') });
+
+    expect(await databases.act(mainDb.id, 'rotate-password')).toMatchObject({ status: 'running' });
+    const rotated = await databases.credentials(mainDb.id);
+    expect(rotated.password).not.toBe(password);
+    expect((await application()).pendingRedeploy).toEqual({ reason: expect.any(String), since: expect.any(String) });
+    // The running container still has the old password: a new connection is refused.
+    const stale = await rows();
+    expect(stale.status).toBe(503);
+    expect(stale.body).toContain('password authentication failed');
+
+    await sample.repo.commit({ 'www/version': 'v3' }, 'v3');
+    const afterRotation = await deploy();
+    expect(afterRotation).toMatchObject({ status: 'success' });
+    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2', 'v1', 'v3') });
+    expect((await application()).pendingRedeploy).toBeNull();
+    expect((await allLogLines(asOwner, afterRotation.id)).filter((line) => line.line.includes(rotated.password))).toEqual([]);
+
+    const volume = names().databaseVolume(mainDb.id);
+    await databases.deleted(mainDb.id, false);
+    expect(dockerObjectsOf(mainDb.id)).toEqual({ containers: [], volumes: [volume] });
+    // The volume still holds the engine's data directory.
+    const kept = dockerCli(
+      'run',
+      '--rm',
+      '--label',
+      testRunLabel(),
+      '--network',
+      'none',
+      '-v',
+      `${volume}:/data:ro`,
+      'zpanel-test/busybox',
+      'cat',
+      '/data/PG_VERSION',
+    );
+    expect(kept.trim()).toBe('15');
+
+    // The reference no longer resolves: the next deployment fails before anything runs, the running version keeps serving.
+    const unresolved = await deploy();
+    expect(unresolved).toMatchObject({ status: 'failed', step: 'source', reasonCode: 'variables.reference_unresolved' });
+    expect(await getThroughProxy(suite.stack.proxyHttpPort, domain, '/')).toEqual({ status: 200, body: 'ok' });
+  }, 900_000);
+
+  it('MariaDB, Redis and another PostgreSQL run, take their credentials (not a wrong password), and go with their data', async () => {
+    const [mariadb, redis, postgres] = await Promise.all([
+      databases.running({ ...inEnvironment(), name: 'maria', engine: 'mariadb', image: 'zpanel-test/mariadb:10.11' }),
+      databases.running({ ...inEnvironment(), name: 'cache', engine: 'redis', image: 'zpanel-test/redis:7' }),
+      databases.running({ ...inEnvironment(), name: 'scratch', engine: 'postgresql', image: 'zpanel-test/postgres:15' }),
+    ]);
+    for (const database of [mariadb, redis, postgres]) expect(database.status).toBe('running');
+    const wrong = 'Wrong0password0for0the0test0only0xx';
+
+    const maria = await databases.credentials(mariadb.id);
+    const mariaLogin = (pw: string) =>
+      execInContainer(names().databaseAlias(mariadb.id), { MYSQL_PWD: pw }, [
+        'mariadb',
+        '--protocol=tcp',
+        '-h',
+        '127.0.0.1',
+        '-P',
+        '3306',
+        '-u',
+        maria.userName,
+        '-D',
+        maria.databaseName,
+        '-N',
+        '-e',
+        'SELECT CURRENT_USER()',
+      ]);
+    expect(mariaLogin(maria.password)).toEqual({ ok: true, output: `${maria.userName}@%` });
+    expect(mariaLogin(wrong)).toMatchObject({ ok: false, output: expect.stringContaining('Access denied') });
+
+    const cache = await databases.credentials(redis.id);
+    expect(cache).toMatchObject({ userName: 'default', databaseName: '0' });
+    const redisPing = (pw: string) =>
+      execInContainer(names().databaseAlias(redis.id), { REDISCLI_AUTH: pw }, [
+        'redis-cli',
+        '--no-auth-warning',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        '6379',
+        'ping',
+      ]);
+    expect(redisPing(cache.password)).toEqual({ ok: true, output: 'PONG' });
+    expect(redisPing(wrong).output).not.toContain('PONG');
+
+    const scratch = await databases.credentials(postgres.id);
+    // Through its address on the Zpanel network, as applications connect: like the official image, the
+    // engine trusts connections from its own loopback, where no password is asked.
+    const pgLogin = (pw: string) =>
+      execInContainer(names().databaseAlias(postgres.id), { PGPASSWORD: pw }, [
+        'psql',
+        '-h',
+        names().databaseAlias(postgres.id),
+        '-U',
+        scratch.userName,
+        '-d',
+        scratch.databaseName,
+        '-Atc',
+        'SELECT current_user',
+      ]);
+    expect(pgLogin(scratch.password)).toEqual({ ok: true, output: scratch.userName });
+    expect(pgLogin(wrong)).toMatchObject({ ok: false, output: expect.stringContaining('password authentication failed') });
+
+    for (const database of [mariadb, redis, postgres]) {
+      expect(dockerObjectsOf(database.id)).toEqual({ containers: [expect.any(String)], volumes: [names().databaseVolume(database.id)] });
+    }
+    await Promise.all([mariadb, redis, postgres].map((database) => databases.deleted(database.id, true)));
+    for (const database of [mariadb, redis, postgres]) expect(dockerObjectsOf(database.id)).toEqual({ containers: [], volumes: [] });
+  }, 600_000);
+
+  it('a create whose public port is already published on the server ends failed naming the port, leaving no container or volume', async () => {
+    const port = await freePort();
+    dockerCli(
+      'run',
+      '-d',
+      '--name',
+      `port-holder-${port}`,
+      '--label',
+      testRunLabel(),
+      '-p',
+      `${port}:8080`,
+      'zpanel-test/busybox',
+      'httpd',
+      '-f',
+      '-p',
+      '8080',
+    );
+
+    const { database, operation } = await databases.create({
+      ...inEnvironment(),
+      name: 'port-taken',
+      engine: 'postgresql',
+      image: 'zpanel-test/postgres:15',
+      publicPort: port,
+    });
+    expect(database).toMatchObject({ status: 'creating', publicPort: port });
+    const failed = await databases.finished(operation, false);
+    expect(failed).toMatchObject({ status: 'failed', reasonCode: 'database.port_taken' });
+    expect(failed.reason).toContain(String(port));
+    const after = (await databases.get(database.id)).body;
+    expect(after).toMatchObject({ status: 'failed', statusReasonCode: 'database.port_taken' });
+    expect(after.statusReason).toContain(String(port));
+    expect(dockerObjectsOf(database.id)).toEqual({ containers: [], volumes: [] });
+
+    // The failed one is deleted like any other, and the port's holder was never touched.
+    await databases.deleted(database.id, true);
+    expect(dockerCli('inspect', '-f', '{{.State.Running}}', `port-holder-${port}`)).toBe('true');
+  }, 300_000);
+});
