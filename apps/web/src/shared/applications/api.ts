@@ -35,7 +35,13 @@ export function forgetGitHostKey(id: string): Promise<ApplicationDto> {
   return apiRequest<ApplicationDto>(`${applicationPath(id)}/git-host-key/forget`, { method: 'POST' });
 }
 
-export const deleteApplication = applications.remove;
+/** `deleteVolumes`: its named volumes go too, with their data (otherwise they stay on the server, listed as orphaned). */
+export function deleteApplication(id: string, options: { deleteVolumes?: boolean } = {}): Promise<void> {
+  return apiRequest<void>(`/api/v1/applications/${encodeURIComponent(id)}`, {
+    method: 'DELETE',
+    query: { deleteVolumes: options.deleteVolumes ? 'true' : undefined },
+  });
+}
 
 /**
  * Whose variables: an application (its list is the effective one: shared variables of its

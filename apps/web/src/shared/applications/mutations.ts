@@ -62,8 +62,8 @@ export function useSetGitToken(teamId: string, id: string) {
 export function useDeleteApplication(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => deleteApplication(id),
-    onSuccess: (_, id) => queryClient.removeQueries({ queryKey: applicationKeys.detail(teamId, id) }),
+    mutationFn: ({ id, deleteVolumes }: { id: string; deleteVolumes?: boolean }) => deleteApplication(id, { deleteVolumes }),
+    onSuccess: (_, { id }) => queryClient.removeQueries({ queryKey: applicationKeys.detail(teamId, id) }),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: applicationKeys.lists(teamId) });
       void queryClient.invalidateQueries({ queryKey: projectKeys.team(teamId) });

@@ -4,6 +4,7 @@ import { Button } from '../../../components/button';
 import { FormDialog } from '../../../components/form-dialog';
 import { TextField } from '../../../components/text-field';
 import { useApplicationOutlet } from '../../../shared/applications/application-outlet';
+import { CheckboxField } from '../../../shared/applications/components/fields';
 import { useDeleteApplication } from '../../../shared/applications/mutations';
 import { bindText } from '../../../components/field';
 
@@ -14,13 +15,15 @@ export function ApplicationDangerTab() {
   const navigate = useNavigate();
   const [asking, setAsking] = useState(false);
   const [typed, setTyped] = useState('');
+  const [deleteVolumes, setDeleteVolumes] = useState(false);
 
   return (
     <section className="panel panel--padded applications__danger" aria-label="Danger zone">
       <h2 className="applications__heading">Delete this application</h2>
       <p className="muted">
         Zpanel forgets {application.name} with its domains, variables and deployment history, the proxy stops routing its domains, and its containers
-        and images are stopped and removed from the server. This cannot be undone.
+        and images are stopped and removed from the server. Its named volumes stay on the server (listed among its orphaned volumes) unless you choose
+        to delete them too. This cannot be undone.
       </p>
       <div className="form__actions">
         <Button
@@ -29,6 +32,7 @@ export function ApplicationDangerTab() {
           onClick={() => {
             remove.reset();
             setTyped('');
+            setDeleteVolumes(false);
             setAsking(true);
           }}
         >
@@ -41,9 +45,12 @@ export function ApplicationDangerTab() {
           description="Type the application's name to confirm."
           onSubmit={() => {
             if (typed !== application.name) return;
-            remove.mutate(application.id, {
-              onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`),
-            });
+            remove.mutate(
+              { id: application.id, deleteVolumes },
+              {
+                onSuccess: () => void navigate(`/projects/${application.projectId}?environment=${application.environmentId}`),
+              },
+            );
           }}
           onClose={() => setAsking(false)}
           submission={remove}
@@ -53,6 +60,11 @@ export function ApplicationDangerTab() {
           tone="danger"
         >
           <TextField label="Application name" autoComplete="off" placeholder={application.name} {...bindText(typed, setTyped)} />
+          <CheckboxField
+            label="Also delete its named volumes and the data in them"
+            checked={deleteVolumes}
+            onChange={(event) => setDeleteVolumes(event.target.checked)}
+          />
         </FormDialog>
       )}
     </section>

@@ -334,4 +334,22 @@ describe(ApplicationPage.name, () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/projects/project-1'));
     expect(requestsTo(fetchMock, APP, 'DELETE')).toHaveLength(1);
   });
+
+  it('deletes the named volumes too only when asked', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      [`DELETE ${APP}?deleteVolumes=true`]: () => new Response(null, { status: 204 }),
+      '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([])),
+      '/api/v1/environments/env-1/env': () => jsonResponse([]),
+      '/api/v1/servers?page=1&perPage=100': () => jsonResponse(aPage([aServer()], { perPage: 100 })),
+    });
+    const { router } = renderApp('/applications/app-1/danger');
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete application' }));
+    const dialog = screen.getByRole('dialog', { name: 'Delete shop-web?' });
+    fireEvent.change(within(dialog).getByLabelText('Application name'), { target: { value: 'shop-web' } });
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Also delete its named volumes and the data in them' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete application' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/projects/project-1'));
+    expect(requestsTo(fetchMock, `${APP}?deleteVolumes=true`, 'DELETE')).toHaveLength(1);
+  });
 });
