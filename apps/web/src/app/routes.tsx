@@ -19,7 +19,7 @@ import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features
 import { AcceptInvitationPage, MembersPage } from '../features/members';
 import { DatabaseMetricsTab, ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
 import { ApplicationPreviewsTab } from '../features/previews';
-import { ApplicationVolumesTab } from '../features/volumes';
+import { ApplicationVolumesTab, ServerVolumesTab } from '../features/volumes';
 import { ProjectPage, ProjectsPage } from '../features/projects';
 import { ServerDetailPage, ServerOverviewTab, ServersPage } from '../features/servers';
 import { OverviewPage, SystemPage } from '../features/system';
@@ -65,6 +65,7 @@ export const routes: RouteObject[] = [
               { path: 'containers', element: <ServerContainersTab /> },
               { path: 'console', element: <ServerConsoleTab /> },
               { path: 'alerts', element: <ServerAlertsTab /> },
+              { path: 'volumes', element: <ServerVolumesTab /> },
             ],
           },
           { path: 'projects', element: <ProjectsPage /> },

@@ -1,4 +1,4 @@
-import type { CreateMountRequest, CreateVolumeRequest, MountDto, VolumeDto, VolumeUsageDto } from '@zpanel/contracts';
+import type { CreateMountRequest, CreateVolumeRequest, MountDto, OrphanedVolumeDto, ServerDto, VolumeDto, VolumeUsageDto } from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
 
 const applicationPath = (applicationId: string) => `/api/v1/applications/${encodeURIComponent(applicationId)}`;
@@ -30,4 +30,19 @@ export function createMount(applicationId: string, body: CreateMountRequest): Pr
 
 export function removeMount(applicationId: string, mountId: string): Promise<void> {
   return apiRequest<void>(`${applicationPath(applicationId)}/mounts/${encodeURIComponent(mountId)}`, { method: 'DELETE' });
+}
+
+const serverPath = (serverId: string) => `/api/v1/servers/${encodeURIComponent(serverId)}`;
+
+/** Asked of the server through the worker, like the sizes. */
+export function fetchOrphanedVolumes(serverId: string, signal?: AbortSignal): Promise<OrphanedVolumeDto[]> {
+  return apiRequest<OrphanedVolumeDto[]>(`${serverPath(serverId)}/volumes/orphaned`, { signal });
+}
+
+export function removeOrphanedVolume(serverId: string, dockerName: string): Promise<void> {
+  return apiRequest<void>(`${serverPath(serverId)}/volumes/${encodeURIComponent(dockerName)}`, { method: 'DELETE' });
+}
+
+export function setAllowedBindRoots(serverId: string, allowedBindRoots: string[]): Promise<ServerDto> {
+  return apiRequest<ServerDto>(`${serverPath(serverId)}/allowed-bind-roots`, { method: 'PUT', body: { allowedBindRoots } });
 }

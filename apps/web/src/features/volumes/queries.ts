@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { fetchMounts, fetchVolumeUsage, fetchVolumes } from './api';
+import { fetchMounts, fetchOrphanedVolumes, fetchVolumeUsage, fetchVolumes } from './api';
 
 export const volumeKeys = {
   all: ['volumes'] as const,
@@ -7,6 +7,7 @@ export const volumeKeys = {
   volumes: (teamId: string, applicationId: string) => [...volumeKeys.application(teamId, applicationId), 'volumes'] as const,
   usage: (teamId: string, applicationId: string) => [...volumeKeys.application(teamId, applicationId), 'usage'] as const,
   mounts: (teamId: string, applicationId: string) => [...volumeKeys.application(teamId, applicationId), 'mounts'] as const,
+  orphaned: (teamId: string, serverId: string) => [...volumeKeys.all, teamId, 'server', serverId, 'orphaned'] as const,
 };
 
 export function useVolumes(teamId: string, applicationId: string) {
@@ -25,4 +26,8 @@ export function useVolumeUsage(teamId: string, applicationId: string, enabled: b
 
 export function useMounts(teamId: string, applicationId: string) {
   return useQuery({ queryKey: volumeKeys.mounts(teamId, applicationId), queryFn: ({ signal }) => fetchMounts(applicationId, signal) });
+}
+
+export function useOrphanedVolumes(teamId: string, serverId: string) {
+  return useQuery({ queryKey: volumeKeys.orphaned(teamId, serverId), queryFn: ({ signal }) => fetchOrphanedVolumes(serverId, signal), retry: false });
 }

@@ -21,4 +21,5 @@ export const SERVER_TABS = [
   { path: 'containers', label: 'Containers' },
   { path: 'console', label: 'Console' },
   { path: 'alerts', label: 'Alerts' },
+  { path: 'volumes', label: 'Volumes' },
 ] as const;
