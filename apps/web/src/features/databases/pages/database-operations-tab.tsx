@@ -8,7 +8,7 @@ import { OperationLog } from '../components/operation-log';
 import { OPERATION_KIND_LABELS, OPERATION_STATUS_LABELS, OPERATION_STATUS_TONES } from '../labels';
 import { OPERATIONS_PER_PAGE, useDatabaseOperations } from '../queries';
 
-const TABLE: TableShape = { label: 'Operations', testId: 'database-operations', columns: ['Operation', 'Status', 'Started', 'Reason'] };
+const TABLE: TableShape = { label: 'Operations', testId: 'database-operations', columns: ['Operation', 'Status', 'When', 'Reason'] };
 
 /** Every operation on the database, newest first; the one chosen (or the newest) shows its log. */
 export function DatabaseOperationsTab() {
