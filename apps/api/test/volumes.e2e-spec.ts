@@ -17,6 +17,7 @@ import {
   type VolumeUsageDto,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
+import { Client } from 'pg';
 import {
   createApplication,
   deploymentFinished,
@@ -183,6 +184,32 @@ describe('application volumes and mounts (built api + worker, the test server)',
     expect((await asOwner<ApplicationDto>('PATCH', `/api/v1/applications/${sample.app.id}`, { deployStrategy: 'rolling' })).body.deployStrategy).toBe(
       'rolling',
     );
+  });
+
+  it("shows a preview the previewed application's volumes as its own Docker volumes, and refuses changing them on the preview", async () => {
+    const id = sample.app.id;
+    const volume = (await asOwner<VolumeDto>('POST', `/api/v1/applications/${id}/volumes`, { name: 'cache', mountPath: '/cache' })).body;
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
+    await db.connect();
+    try {
+      // A preview as a pull request would leave it (previews.e2e-spec.ts makes real ones).
+      const previewId = (
+        await db.query(
+          `INSERT INTO applications (team_id, project_id, environment_id, server_id, name, build_pack, git_url, git_branch, port, health_check, preview_of_id, preview_number, preview_provider, preview_ref, preview_title)
+           SELECT team_id, project_id, environment_id, server_id, 'volumes-pr-7', build_pack, git_url, git_branch, port, health_check, id, 7, 'github', 'refs/pull/7/head', 'Volumes' FROM applications WHERE id = $1 RETURNING id`,
+          [id],
+        )
+      ).rows[0].id as string;
+      expect((await volumesOf(previewId)).body).toEqual([
+        { ...volume, applicationId: previewId, dockerName: `${suite.stack.dockerNamespace}-volume-${previewId.replace(/-/g, '')}-cache` },
+      ]);
+      const refused = await asOwner<ProblemDetails>('POST', `/api/v1/applications/${previewId}/volumes`, { name: 'other', mountPath: '/other' });
+      expect(refused.status).toBe(409);
+      await db.query(`DELETE FROM applications WHERE id = $1`, [previewId]);
+    } finally {
+      await db.end();
+    }
+    expect((await asOwner('DELETE', `/api/v1/applications/${id}/volumes/${volume.id}`)).status).toBe(204);
   });
 
   it('never returns a secret file, nor puts it in the audit log; a plain one is returned', async () => {

@@ -72,9 +72,14 @@ export class VolumesService {
     this.names = zpanelDockerNames(config.docker.namespace);
   }
 
+  /** A preview's are the previewed application's, each a Docker volume of the preview's own (named from its id). */
   async listVolumes(team: TeamScope, applicationId: string): Promise<VolumeDto[]> {
-    await this.applications.get(team, applicationId);
-    return (await this.mounts.ofApplication(team, applicationId, ['volume'])).map((row) => this.volumeDto(row));
+    const app = await this.applications.get(team, applicationId);
+    return (await this.volumeRowsOf(team, app)).map((row) => this.volumeDto(row, app.id));
+  }
+
+  private volumeRowsOf(team: TeamScope, app: ApplicationEntity): Promise<ApplicationMountEntity[]> {
+    return this.mounts.ofApplication(team, app.previewOfId ?? app.id, ['volume']);
   }
 
   async addVolume(caller: Caller, team: TeamScope, applicationId: string, input: CreateVolumeRequest): Promise<VolumeDto> {
@@ -115,7 +120,7 @@ export class VolumesService {
   /** What the server's Docker says of the application's volumes (created yet, size). */
   async volumeUsage(team: TeamScope, applicationId: string): Promise<VolumeUsageDto[]> {
     const app = await this.applications.get(team, applicationId);
-    const rows = await this.mounts.ofApplication(team, applicationId, ['volume']);
+    const rows = await this.volumeRowsOf(team, app);
     if (rows.length === 0) return [];
     const dockerNames = rows.map((row) => this.names.appVolume(app.id, row.name as string));
     const result = await this.onServer({ serverId: app.serverId, op: 'usage', dockerNames });
@@ -375,13 +380,14 @@ export class VolumesService {
     return result;
   }
 
-  private volumeDto(row: ApplicationMountEntity): VolumeDto {
+  /** `mountedBy`: the application whose containers mount it (a preview mounts its own copy of the previewed application's volumes). */
+  private volumeDto(row: ApplicationMountEntity, mountedBy: string = row.applicationId): VolumeDto {
     return {
       id: row.id,
-      applicationId: row.applicationId,
+      applicationId: mountedBy,
       name: row.name as string,
       mountPath: row.mountPath,
-      dockerName: this.names.appVolume(row.applicationId, row.name as string),
+      dockerName: this.names.appVolume(mountedBy, row.name as string),
       createdAt: row.createdAt.toISOString(),
     };
   }
