@@ -22,6 +22,8 @@ interface Row {
   rootPassword?: string;
   image?: string;
   removed: boolean;
+  /** Each call marking the referencing applications for redeploy, by its reason. */
+  redeployReasons: string[];
 }
 
 describe(DatabaseOperationRunner.name, () => {
@@ -31,6 +33,7 @@ describe(DatabaseOperationRunner.name, () => {
   let row: Row;
   let log: OperationLog;
   let abort: AbortController;
+  let linkedApplications: string[];
 
   const rows = (): DatabaseRowWriter => ({
     setStatus: async (status, why) => void Object.assign(row, { status, reason: why?.reason ?? null, code: why?.code ?? null }),
@@ -38,6 +41,10 @@ describe(DatabaseOperationRunner.name, () => {
     setRootPassword: async (sealed) => void (row.rootPassword = sealed),
     setImage: async (image) => void (row.image = image),
     remove: async () => void (row.removed = true),
+    markLinkedForRedeploy: async (reason) => {
+      row.redeployReasons.push(reason);
+      return linkedApplications;
+    },
   });
 
   const database = (over: Partial<OperationDatabase> = {}): OperationDatabase => ({
@@ -65,7 +72,8 @@ describe(DatabaseOperationRunner.name, () => {
     ops.images.add('postgres:15');
     ops.images.add('mariadb:10.11');
     ops.images.add('redis:7');
-    row = { status: 'creating', reason: null, code: null, removed: false };
+    row = { status: 'creating', reason: null, code: null, removed: false, redeployReasons: [] };
+    linkedApplications = [];
     abort = new AbortController();
   });
 
@@ -221,6 +229,21 @@ describe(DatabaseOperationRunner.name, () => {
       expect(log.text).not.toContain(db.password);
     });
 
+    it('marks the applications referencing the database for redeploy once the new password is stored, and says which', async () => {
+      const db = database({ status: 'running' });
+      newLog(db);
+      await run('create', db);
+      linkedApplications = ['shop-web', 'shop-worker'];
+      expect(await run('rotate-password', db)).toMatchObject({ status: 'success' });
+      expect(row.redeployReasons).toEqual(['The password of a database it references was rotated.']);
+      expect(log.text).toContain('Marked for redeploy (they run with the old password until then): shop-web, shop-worker.');
+
+      linkedApplications = [];
+      expect(await run('rotate-password', db)).toMatchObject({ status: 'success' });
+      expect(row.redeployReasons).toHaveLength(2);
+      expect(log.text).toContain('No application references this database.');
+    });
+
     it('recreates Redis with the new requirepass, since a CONFIG SET does not outlive the container', async () => {
       const db = database({ engine: 'redis', image: 'redis:7', databaseName: null, userName: null, status: 'running' });
       newLog(db);
@@ -241,6 +264,7 @@ describe(DatabaseOperationRunner.name, () => {
       await ops.stopContainer(db.id);
       expect(await run('rotate-password', db)).toMatchObject({ status: 'failed', reasonCode: 'database.rotation_failed' });
       expect(row.password).toBeUndefined();
+      expect(row.redeployReasons).toEqual([]);
     });
   });
 
@@ -300,6 +324,7 @@ describe('DatabaseOperationRunner with hostile stored values', () => {
       setRootPassword: async () => undefined,
       setImage: async () => undefined,
       remove: async () => undefined,
+      markLinkedForRedeploy: async () => [],
     };
     const db: OperationDatabase = {
       id: randomUUID(),

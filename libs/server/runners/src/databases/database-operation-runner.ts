@@ -68,6 +68,11 @@ export interface DatabaseRowWriter {
   setRootPassword(sealed: string): Promise<void>;
   setImage(image: string): Promise<void>;
   remove(): Promise<void>;
+  /**
+   * Marks the applications whose variables reference this database for redeploy (their running
+   * containers hold the old password); resolves to their names.
+   */
+  markLinkedForRedeploy(reason: string): Promise<string[]>;
 }
 
 /** How an operation ended, and what it left its database as (undefined: unchanged; null: deleted). */
@@ -270,6 +275,13 @@ export class DatabaseOperationRunner {
     // The engine has it now: stored next, so what applications are given is what the engine takes.
     await this.rows.setPassword(this.box.seal(newPassword, databasePasswordAad(database.id)));
     this.log.write('The engine took the new password; the old one no longer works.');
+    // Only now: a deployment that starts after the mark reads the stored (new) password, so it may clear it.
+    const linked = await this.rows.markLinkedForRedeploy('The password of a database it references was rotated.');
+    this.log.write(
+      linked.length === 0
+        ? 'No application references this database.'
+        : `Marked for redeploy (they run with the old password until then): ${linked.join(', ')}.`,
+    );
     const rotated = { ...database, password: newPassword };
     if (database.engine === 'redis') {
       // Redis forgets a CONFIG SET when its container is recreated: the new password goes into its command.

@@ -7,12 +7,14 @@ import {
   type DatabaseEntity,
   DatabaseOperationsRepository,
   DatabasesRepository,
+  EnvVarsRepository,
   databasePasswordAad,
   teamScope,
 } from '@zpanel/database';
 import {
   type SeededEnvironment,
   type SeededTeam,
+  seedApplication,
   seedDatabase,
   seedDatabaseOperation,
   seedEnvironment,
@@ -234,7 +236,16 @@ describe(DatabaseOperationHandler.name, () => {
       await databases().change(team(), db.id, { publicPort: port });
     });
 
-    it('rotates the password: the new one works, the old one is refused, neither is logged', async () => {
+    it('rotates the password: the new one works, the old one is refused, neither is logged; referencing applications are marked for redeploy', async () => {
+      const name = (await databases().get(team(), db.id)).name;
+      const linked = await seedApplication(stores.dataSource, workspace, { name: 'orders-web' });
+      const unrelated = await seedApplication(stores.dataSource, workspace, { name: 'orders-cron' });
+      await new EnvVarsRepository(stores.dataSource.manager).put(team(), { scope: 'application', id: linked.id }, 'DATABASE_URL', {
+        value: 'sealed',
+        buildTime: false,
+        runtime: true,
+        references: [{ database: name, variable: 'DATABASE_URL' }],
+      });
       const { operation } = await operate(db.id, 'rotate-password');
       expect(operation).toMatchObject({ status: 'success', reason: null });
       const rotated = await passwordOf(db.id);
@@ -243,6 +254,10 @@ describe(DatabaseOperationHandler.name, () => {
       await expect(query(db.password, 'SELECT 1')).rejects.toThrow(/password authentication failed/);
       expect(operation.log).not.toContain(rotated);
       expect(operation.log).not.toContain(db.password);
+      expect(operation.log).toContain('Marked for redeploy (they run with the old password until then): orders-web.');
+      const applications = new ApplicationsRepository(stores.dataSource.manager);
+      expect(await applications.get(team(), linked.id)).toMatchObject({ redeployReason: 'The password of a database it references was rotated.' });
+      expect(await applications.get(team(), unrelated.id)).toMatchObject({ redeployReason: null });
       db.password = rotated;
     });
 

@@ -202,14 +202,14 @@ export class DatabaseOperationHandler implements JobHandler<JobName.DatabaseOper
             statusReasonCode: why?.code ?? null,
           })
           .then(() => undefined),
-      setPassword: async (value) => {
-        await this.databases.change(team, database.id, { password: value, updatedAt: new Date() });
-        // Running applications keep the old password until they are deployed again: say so on each that references it.
-        await this.applications.markReferencingDatabaseForRedeploy(team, database, `The password of ${database.name} was rotated`);
-      },
+      setPassword: (value) => this.databases.change(team, database.id, { password: value, updatedAt: new Date() }),
       setRootPassword: (value) => this.databases.change(team, database.id, { rootPassword: value }),
       setImage: (image) => this.databases.change(team, database.id, { image, updatedAt: new Date() }),
       remove: () => this.databases.deleteOne(team, database.id).then(() => undefined),
+      markLinkedForRedeploy: async (reason) =>
+        (
+          await this.applications.markReferencingDatabaseForRedeploy(team, { environmentId: database.environmentId, name: database.name }, reason)
+        ).map((application) => application.name),
     };
     const { ops, release } = this.opsFor(loaded.target);
     try {
