@@ -27,7 +27,7 @@ describe('Databases in the browser', () => {
     project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'Shop' })).body;
   }, 90_000);
 
-  it('creates a PostgreSQL database from the project page, sees it become running, reveals its credentials and follows its logs', async () => {
+  it('creates a PostgreSQL database from the project page, sees it become running, reveals its credentials, stops and starts it and follows its logs', async () => {
     const { stack, browser } = running();
     await inFreshContext(browser, { baseURL: stack.baseUrl, testName: 'databases: create, running, reveal' }, async ({ page, problems }) => {
       page.context().setDefaultTimeout(10_000);
@@ -70,6 +70,17 @@ describe('Databases in the browser', () => {
 
       await page.getByRole('button', { name: 'Hide' }).click();
       await eventually(async () => expect(await page.getByTestId('database-password').count()).toBe(0));
+
+      // Stopped after asking, and started again, each as an operation whose end the page follows.
+      const actions = page.getByTestId('database-actions');
+      await actions.getByRole('button', { name: 'Stop', exact: true }).click();
+      const stop = page.getByRole('dialog', { name: 'Stop main-db?' });
+      await stop.getByRole('button', { name: 'Stop database' }).click();
+      await stop.waitFor({ state: 'detached' });
+      await eventually(async () => expect(await status.getAttribute('data-status')).toBe('stopped'), 60_000, 250);
+      await actions.getByRole('button', { name: 'Start', exact: true }).click();
+      await eventually(async () => expect(await status.getAttribute('data-status')).toBe('running'), CREATE_TIMEOUT_MS, 250);
+      await eventually(async () => expect(await textOf(page.getByTestId('database-operation'))).toMatch(/^Start/));
 
       // The container's own output, followed live.
       await page.getByRole('navigation', { name: 'Database sections' }).getByRole('link', { name: 'Logs' }).click();
