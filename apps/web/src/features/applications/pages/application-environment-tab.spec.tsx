@@ -6,12 +6,14 @@ import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../tes
 import { renderApp } from '../../../test/render-app';
 import { aPage, aServer } from '../../../test/servers-fixtures';
 import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
+import { aDatabase } from '../../../test/databases-fixtures';
 import { ApplicationEnvironmentTab } from './application-environment-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
 
 const APP_ENV = '/api/v1/applications/app-1/env';
 const SHARED_ENV = '/api/v1/environments/env-1/env';
+const DATABASES = '/api/v1/databases?environmentId=env-1&page=1&perPage=100';
 
 const OWN = anEnvVar({ key: 'DATABASE_URL', value: 'postgres://shop@db/shop' });
 const LINKED = anEnvVar({
@@ -64,15 +66,52 @@ describe(ApplicationEnvironmentTab.name, () => {
     expect(shared.textContent).toContain('build + run');
   });
 
-  it('marks a variable that references a database, also to a viewer', async () => {
-    mockApi({ ...routes(Role.Viewer), [APP_ENV]: () => jsonResponse([{ ...LINKED, value: null, masked: true }]) });
+  it('marks each database a variable references, linking to its page, also to a viewer', async () => {
+    const OTHER = anEnvVar({
+      id: 'var-6',
+      key: 'CACHE_URL',
+      value: '${{ gone-cache.DATABASE_URL }}',
+      references: [{ database: 'gone-cache', variable: 'DATABASE_URL' }],
+    });
+    const fetchMock = mockApi({
+      ...routes(Role.Viewer),
+      [APP_ENV]: () => jsonResponse([LINKED, OTHER, OWN].map((v) => ({ ...v, value: null, masked: true }))),
+      [DATABASES]: () => jsonResponse(aPage([aDatabase()], { perPage: 100 })),
+    });
     renderApp('/applications/app-1/environment');
 
     await waitFor(() => expect(appTable()).toBeTruthy());
-    const linked = within(within(appTable()).getByTestId('env-var-READ_URL')).getByTestId('env-var-references');
-    expect(linked.textContent).toBe('linked to main-db');
-    expect(linked.title).toBe('${{ main-db.USER }}, ${{ main-db.HOST }}');
-    expect(within(within(appTable()).getByTestId('env-var-READ_URL')).getByTestId('env-var-value').textContent).not.toContain('main-db');
+    const row = within(appTable()).getByTestId('env-var-READ_URL');
+    const chips = await within(row).findAllByRole('link');
+    expect(chips.map((chip) => [chip.textContent, chip.getAttribute('href')])).toEqual([
+      ['linked: main-db.USER', '/databases/db-1'],
+      ['linked: main-db.HOST', '/databases/db-1'],
+    ]);
+    expect(chips[0].title).toBe('${{ main-db.USER }}: open main-db');
+    expect(within(row).getByTestId('env-var-value').textContent).not.toContain('main-db');
+
+    // A name no database of the environment has: a chip without a link, saying so.
+    const missing = within(within(appTable()).getByTestId('env-var-CACHE_URL')).getByTestId('env-var-references');
+    expect(missing.textContent).toBe('linked: gone-cache.DATABASE_URL');
+    expect(within(missing).queryByRole('link')).toBeNull();
+    expect(missing.querySelector('span')?.title).toContain('no database gone-cache in this environment');
+    expect(within(within(appTable()).getByTestId('env-var-DATABASE_URL')).queryByTestId('env-var-references')).toBeNull();
+    // One list of the environment's databases serves every chip.
+    expect(requestsTo(fetchMock, DATABASES)).toHaveLength(1);
+  });
+
+  it('still shows the chips, without links, when the databases cannot be listed', async () => {
+    mockApi({
+      ...routes(),
+      [APP_ENV]: () => jsonResponse([LINKED]),
+      [DATABASES]: () => problemResponse({ status: 500, title: 'Internal Server Error' }),
+    });
+    renderApp('/applications/app-1/environment');
+
+    const chips = await within(await waitFor(() => appTable())).findByTestId('env-var-references');
+    expect(chips.textContent).toBe('linked: main-db.USERlinked: main-db.HOST');
+    expect(within(chips).queryByRole('link')).toBeNull();
+    expect(chips.querySelector('span')?.title).toBe('${{ main-db.USER }}');
   });
 
   it('shows a viewer masked values, saying why, and no way to change them', async () => {

@@ -49,17 +49,71 @@ describe(ApplicationPage.name, () => {
     await waitFor(() => expect(screen.getByTestId('latest-deployment').textContent).toContain('Health check'));
   });
 
-  it('says when a change of a linked database waits for a deployment', async () => {
-    mockApi({
+  it('says when a change of a linked database waits for a deployment, redeploys from there, and drops the banner once it succeeded', async () => {
+    const since = new Date(Date.now() - 120_000).toISOString();
+    const pendingApp = anApplication({ pendingRedeploy: { reason: 'the password of main-db was rotated', since } });
+    const queued = aDeployment({ id: 'dep-9', status: 'queued', step: 'queued', startedAt: null, finishedAt: null });
+    let redeployed = false;
+    const fetchMock = mockApi({
       ...routes(),
+      [APP]: () => jsonResponse(redeployed ? anApplication() : pendingApp),
+      [LATEST]: () =>
+        jsonResponse(
+          aPage(
+            [redeployed ? { ...queued, status: 'success', step: 'done', startedAt: since, finishedAt: new Date().toISOString() } : aDeployment()],
+            { perPage: 1 },
+          ),
+        ),
+      [`POST ${APP}/deployments`]: () => jsonResponse(queued, 202),
+      '/api/v1/deployments/dep-9': () => jsonResponse(queued),
+    });
+    const { router } = renderApp('/applications/app-1');
+
+    const banner = await screen.findByTestId('pending-redeploy');
+    expect(within(banner).getByRole('paragraph').textContent).toBe('Redeploy needed: the password of main-db was rotated (since 2 minutes ago)');
+    // The latest deployment finished before the mark: nothing to ask again.
+    await waitFor(() => expect(requestsTo(fetchMock, LATEST).length).toBeGreaterThan(0));
+    expect(requestsTo(fetchMock, APP)).toHaveLength(1);
+
+    fireEvent.click(within(banner).getByRole('button', { name: 'Redeploy now' }));
+    fireEvent.click(within(screen.getByRole('dialog', { name: 'Deploy shop-web?' })).getByRole('button', { name: 'Deploy' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/applications/app-1/deployments/dep-9'));
+    expect(requestsTo(fetchMock, `${APP}/deployments`, 'POST')).toHaveLength(1);
+    expect(screen.getByTestId('pending-redeploy')).toBeTruthy();
+
+    // The deployment succeeds: the application is asked again, and the API no longer marks it.
+    redeployed = true;
+    await waitFor(() => expect(liveSubscriptions().filter(isLog('dep-9')).length).toBeGreaterThan(0));
+    act(() => void emitLiveEvent(isLog('dep-9'), { type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null }));
+    await waitFor(() => expect(screen.queryByTestId('pending-redeploy')).toBeNull());
+    expect(requestsTo(fetchMock, APP).length).toBeGreaterThan(1);
+  });
+
+  it('keeps the banner while a redeploy fails', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const failed = aDeployment({ id: 'dep-9', status: 'failed', step: 'health', startedAt: since, finishedAt: new Date().toISOString() });
+    const fetchMock = mockApi({
+      ...routes(Role.Owner, [failed]),
+      [APP]: () => jsonResponse(anApplication({ pendingRedeploy: { reason: 'the password of main-db was rotated', since } })),
+    });
+    renderApp('/applications/app-1');
+    expect((await screen.findByTestId('latest-deployment-status')).dataset.status).toBe('failed');
+    expect(screen.getByTestId('pending-redeploy')).toBeTruthy();
+    expect(requestsTo(fetchMock, APP)).toHaveLength(1);
+  });
+
+  it('shows a viewer the banner without the button', async () => {
+    mockApi({
+      ...routes(Role.Viewer),
       [APP]: () =>
         jsonResponse(
           anApplication({ pendingRedeploy: { reason: 'the password of main-db was rotated', since: new Date(Date.now() - 120_000).toISOString() } }),
         ),
     });
     renderApp('/applications/app-1');
-    const notice = await screen.findByTestId('pending-redeploy');
-    expect(notice.textContent).toBe('Deploy again to apply: the password of main-db was rotated (2 minutes ago).');
+    const banner = await screen.findByTestId('pending-redeploy');
+    expect(banner.textContent).toContain('Redeploy needed: the password of main-db was rotated');
+    expect(within(banner).queryByRole('button')).toBeNull();
   });
 
   it('asks before deploying, then opens the new deployment’s live log', async () => {

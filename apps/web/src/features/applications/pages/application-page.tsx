@@ -5,12 +5,12 @@ import { useEnvironments, useProject } from '../../../shared/projects/queries';
 import { useServer } from '../../../shared/servers/queries';
 import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { APPLICATION_TABS, type ApplicationOutletContext } from '../../../shared/applications/application-outlet';
+import { PendingRedeployBanner } from '../components/pending-redeploy-banner';
 import { PreviewBanner } from '../components/preview-banner';
 import { whyCannotDeploy, whyCannotWrite } from '../../../shared/applications/labels';
 import { useApplication } from '../../../shared/applications/queries';
 import '../../../shared/applications/applications.css';
 import { PagePlaceholder } from '../../../components/page-placeholder';
-import { TimeAgo } from '../../../components/time-ago';
 
 /** The tabs a preview keeps: what it runs and its deployments; its settings are the previewed application's. */
 const PREVIEW_TABS = APPLICATION_TABS.filter((tab) => tab.inPreview);
@@ -61,12 +61,7 @@ export function ApplicationPage() {
         actions={<DeployButton teamId={teamId} application={app} refusal={deployRefusal} />}
       />
       {previewOf && <PreviewBanner previewOf={previewOf} parent={parent.data} />}
-      {app.pendingRedeploy && (
-        <p className="applications__pending-redeploy" role="status" data-testid="pending-redeploy">
-          Deploy again to apply: {app.pendingRedeploy.reason} (<TimeAgo iso={app.pendingRedeploy.since} />
-          ).
-        </p>
-      )}
+      {app.pendingRedeploy && <PendingRedeployBanner teamId={teamId} application={app} pending={app.pendingRedeploy} deployRefusal={deployRefusal} />}
       {roleRefusal && (
         <p className="applications__notice">
           {roleRefusal}. You can see this application but not change it{deployRefusal ? ' or deploy it' : ''}.

@@ -48,6 +48,7 @@ export function ApplicationPreviewsTab() {
         teamId={teamId}
         owner={{ scope: 'preview', id: application.id }}
         role={role}
+        environmentId={application.environmentId}
         sharedHint={
           <>
             Changes apply from each preview&apos;s next deployment. The application&apos;s own variables are on the{' '}

@@ -48,6 +48,28 @@ describe(ProjectPage.name, () => {
     expect(await within(screen.getByRole('region', { name: 'Shared variables' })).findByTestId('env-var-SENTRY_DSN')).toBeTruthy();
   });
 
+  it('marks an application that needs a redeploy, saying why on hover', async () => {
+    mockApi({
+      ...routes(),
+      '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () =>
+        jsonResponse(
+          aPage([
+            anApplication({
+              pendingRedeploy: { reason: 'the password of main-db was rotated', since: new Date(Date.now() - 120_000).toISOString() },
+            }),
+            anApplication({ id: 'app-2', name: 'shop-worker' }),
+          ]),
+        ),
+      '/api/v1/applications/app-2/deployments?page=1&perPage=1': () => jsonResponse(aPage([], { perPage: 1 })),
+    });
+    renderApp('/projects/project-1');
+
+    const badge = within(await screen.findByTestId('application-shop-web')).getByTestId('application-pending-redeploy');
+    expect(badge.textContent).toBe('Redeploy needed');
+    expect(badge.title).toBe('the password of main-db was rotated (since 2 minutes ago)');
+    expect(within(screen.getByTestId('application-shop-worker')).queryByTestId('application-pending-redeploy')).toBeNull();
+  });
+
   it('switches environments, with an empty state for one without applications', async () => {
     mockApi(routes());
     const { router } = renderApp('/projects/project-1');

@@ -1,6 +1,7 @@
 import type { ApplicationDto } from '@zpanel/contracts';
 import { Link } from 'react-router';
 import { PagedTable, type TableShape } from '../../../components/data-table';
+import { StatusBadge } from '../../../components/status-badge';
 import { timeAgo } from '../../../lib/format';
 import { DeploymentStatusBadge } from '../../deployments/components/deployment-status';
 import { deploymentHref } from '../../deployments/labels';
@@ -52,6 +53,15 @@ export function ApplicationsTable({ teamId, environmentId, page, onPageChange, e
         <tr key={application.id} data-testid={`application-${application.name}`}>
           <td>
             <Link to={`/applications/${application.id}`}>{application.name}</Link>
+            {application.pendingRedeploy && (
+              <span
+                className="applications__redeploy-badge"
+                title={`${application.pendingRedeploy.reason} (since ${timeAgo(application.pendingRedeploy.since)})`}
+                data-testid="application-pending-redeploy"
+              >
+                <StatusBadge tone="warn">Redeploy needed</StatusBadge>
+              </span>
+            )}
             {application.description && <p className="muted applications__description">{application.description}</p>}
           </td>
           <td>

@@ -13,6 +13,8 @@ import { Button, buttonClass } from '../../../components/button';
 import { DataTable } from '../../../components/data-table';
 import { EditDeleteButtons } from '../../../components/row-actions';
 import { LinkDatabaseDialog } from '../../databases/components/link-database-dialog';
+import { DATABASE_CHOICES_PER_PAGE, useDatabases } from '../../databases/queries';
+import { DatabaseReferenceChips } from './database-reference-chips';
 
 interface EnvVarsEditorProps {
   teamId: string;
@@ -22,6 +24,8 @@ interface EnvVarsEditorProps {
   sharedHint?: React.ReactNode;
   /** Offers "Link database": a variable referencing a database of this environment (listed on the project's page). */
   linkDatabases?: { environmentId: string; projectHref: string };
+  /** Whose databases the variables' references name (default: linkDatabases' or the environment's own); their chips then link to them. */
+  environmentId?: string;
 }
 
 type Editing =
@@ -38,8 +42,16 @@ const MASK = '••••••••';
  * with its scope), of an environment, or an application's preview overrides. Values are masked on
  * screen until shown; callers without `read:sensitive` never get them and see why.
  */
-export function EnvVarsEditor({ teamId, owner, role, sharedHint, linkDatabases }: EnvVarsEditorProps) {
+export function EnvVarsEditor({ teamId, owner, role, sharedHint, linkDatabases, environmentId }: EnvVarsEditorProps) {
   const vars = useEnvVars(teamId, owner);
+  const databasesOf = environmentId ?? linkDatabases?.environmentId ?? (owner.scope === 'environment' ? owner.id : undefined);
+  // Listed only when a variable references one (the Link dialog's query, so its cache is shared).
+  const referenced = useDatabases(
+    teamId,
+    vars.data?.some((variable) => variable.references.length > 0) ? databasesOf : undefined,
+    1,
+    DATABASE_CHOICES_PER_PAGE,
+  );
   const remove = useDeleteEnvVar(teamId, owner);
   const [editing, setEditing] = useState<Editing>();
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
@@ -92,15 +104,7 @@ export function EnvVarsEditor({ teamId, owner, role, sharedHint, linkDatabases }
             <tr key={`${variable.scope}:${variable.key}`} data-testid={`env-var-${variable.key}`}>
               <td>
                 <code>{variable.key}</code>
-                {variable.references.length > 0 && (
-                  <span
-                    className="tag env-vars__linked"
-                    title={variable.references.map((r) => `\${{ ${r.database}.${r.variable} }}`).join(', ')}
-                    data-testid="env-var-references"
-                  >
-                    linked to {[...new Set(variable.references.map((r) => r.database))].join(', ')}
-                  </span>
-                )}
+                {variable.references.length > 0 && <DatabaseReferenceChips references={variable.references} databases={referenced.data?.items} />}
               </td>
               <td className="env-vars__value" data-testid="env-var-value">
                 {variable.masked || variable.value === null ? (

@@ -11,10 +11,12 @@ interface DeployButtonProps {
   /** Why the caller may not deploy; undefined: allowed. */
   refusal?: string;
   className?: string;
+  /** The button's text; the dialog it opens is the same. */
+  label?: string;
 }
 
 /** Deploy, asked first; on success the page moves to the new deployment's live log. */
-export function DeployButton({ teamId, application, refusal, className = 'button' }: DeployButtonProps) {
+export function DeployButton({ teamId, application, refusal, className = 'button', label = 'Deploy' }: DeployButtonProps) {
   const [asking, setAsking] = useState(false);
   const deploy = useDeploy(teamId);
   const navigate = useNavigate();
@@ -35,7 +37,7 @@ export function DeployButton({ teamId, application, refusal, className = 'button
           setAsking(true);
         }}
       >
-        Deploy
+        {label}
       </button>
       {asking && (
         <FormDialog
