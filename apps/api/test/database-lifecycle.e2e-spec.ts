@@ -15,9 +15,12 @@ import {
 } from '@zpanel/contracts';
 import { ZPANEL_LABELS, zpanelDockerNames } from '@zpanel/core';
 import {
+  DATABASE_APP_ROWS_PATH,
   type OwnerCall,
   QUICK_HTTP_HEALTH_CHECK,
   allLogLines,
+  databaseAppFiles,
+  databaseAppRows,
   deploymentFinished,
   dockerCli,
   freePort,
@@ -30,57 +33,6 @@ import {
   useOwnedStack,
   waitFor,
 } from '@zpanel/testing';
-
-/**
- * The application of the scenario: busybox httpd beside psql (taken with the libraries it links from
- * the PostgreSQL engine image, not the image itself, whose data VOLUME would give every app container
- * an anonymous volume). Each start inserts one row naming the version that started, through the
- * linked DATABASE_URL, before it serves; a failed insert fails the start, so the deployment fails.
- * `/cgi-bin/rows` opens a new connection per request and lists the rows (503 with psql's error when
- * it cannot), so every read shows what the database holds and whether the app reaches it now.
- */
-const ROWS_PATH = '/cgi-bin/rows';
-const PSQL = 'LD_LIBRARY_PATH=/opt/psql/lib /opt/psql/psql';
-const appFiles = (version: string): Record<string, string> => ({
-  Dockerfile: [
-    'FROM zpanel-test/postgres:15 AS client',
-    `RUN mkdir -p /out/lib && cp /usr/lib/postgresql/15/bin/psql /out/ && ldd /out/psql | awk '$2 == "=>" { print $3 }' | xargs cp -L -t /out/lib`,
-    '',
-    'FROM zpanel-test/debian:bookworm',
-    'COPY --from=zpanel-test/busybox /bin/busybox /bin/busybox',
-    'COPY --from=client /out /opt/psql',
-    'COPY serve.sh /serve.sh',
-    'COPY cgi-bin /www/cgi-bin',
-    'COPY www /www',
-    'RUN chmod 0755 /serve.sh /www/cgi-bin/rows',
-    'CMD ["/serve.sh"]',
-    '',
-  ].join('\n'),
-  'serve.sh': [
-    '#!/bin/sh',
-    'tries=0',
-    `until ${PSQL} "$DATABASE_URL" -v ON_ERROR_STOP=1 -qc "CREATE TABLE IF NOT EXISTS starts (id serial PRIMARY KEY, version text NOT NULL); INSERT INTO starts (version) VALUES ('$(cat /www/version)')"; do`,
-    '  tries=$((tries + 1))',
-    '  [ "$tries" -lt 20 ] || exit 1',
-    '  sleep 1',
-    'done',
-    'exec busybox httpd -f -p 8080 -h /www',
-    '',
-  ].join('\n'),
-  [`cgi-bin/rows`]: [
-    '#!/bin/sh',
-    `if rows=$(${PSQL} "$DATABASE_URL" -v ON_ERROR_STOP=1 -Atc 'SELECT version FROM starts ORDER BY id' 2>&1); then`,
-    `  printf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' "$rows"`,
-    'else',
-    `  printf 'HTTP/1.1 503 Service Unavailable\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' "$rows"`,
-    'fi',
-    '',
-  ].join('\n'),
-  'www/index.html': 'ok',
-  'www/version': version,
-});
-
-const rowsOf = (...versions: string[]) => `${versions.join('\n')}\n`;
 
 /** Runs `argv` in a database's container with `secrets` in its environment (named in argv, valued only in docker's own environment). */
 function execInContainer(container: string, secrets: Record<string, string>, argv: string[]): { ok: boolean; output: string } {
@@ -181,7 +133,7 @@ describe('databases end to end (built api + worker, the test server, Caddy, the 
   const suite = useOwnedStack({ worker: true });
   const { asOwner } = suite;
   const databases = databasesOf(asOwner);
-  const sample = useGitApplication(suite, 'database-reader', appFiles('v1'), {
+  const sample = useGitApplication(suite, 'database-reader', databaseAppFiles('v1'), {
     name: 'reader',
     domains: [domain],
     healthCheck: QUICK_HTTP_HEALTH_CHECK,
@@ -189,7 +141,7 @@ describe('databases end to end (built api + worker, the test server, Caddy, the 
   });
   const names = () => zpanelDockerNames(suite.stack.dockerNamespace);
   const inEnvironment = () => ({ environmentId: sample.app.environmentId, serverId: sample.server.id });
-  const rows = () => getThroughProxy(suite.stack.proxyHttpPort, domain, ROWS_PATH);
+  const rows = () => getThroughProxy(suite.stack.proxyHttpPort, domain, DATABASE_APP_ROWS_PATH);
   const deploy = async (): Promise<DeploymentDto> => deploymentFinished(asOwner, (await queueDeployment(asOwner, sample.app.id)).id, 180_000);
   const application = async () => (await asOwner<ApplicationDto>('GET', `/api/v1/applications/${sample.app.id}`)).body;
 
@@ -214,28 +166,28 @@ describe('databases end to end (built api + worker, the test server, Caddy, the 
 
     const first = await deploy();
     expect(first).toMatchObject({ status: 'success' });
-    expect(await proxyAnswer(suite.stack.proxyHttpPort, domain, { path: ROWS_PATH })).toMatchObject({ body: rowsOf('v1') });
+    expect(await proxyAnswer(suite.stack.proxyHttpPort, domain, { path: DATABASE_APP_ROWS_PATH })).toMatchObject({ body: databaseAppRows('v1') });
     expect((await allLogLines(asOwner, first.id)).filter((line) => line.line.includes(password))).toEqual([]);
 
     await sample.repo.commit({ 'www/version': 'v2' }, 'v2');
     expect(await deploy()).toMatchObject({ status: 'success' });
-    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+    expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2') });
 
     // Once the operation succeeded the engine accepts connections again: the app's next read works.
     expect(await databases.act(mainDb.id, 'restart')).toMatchObject({ status: 'running' });
-    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+    expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2') });
 
     expect(await databases.act(mainDb.id, 'stop')).toMatchObject({ status: 'stopped' });
     expect(dockerCli('inspect', '-f', '{{.State.Running}}', names().databaseAlias(mainDb.id))).toBe('false');
     const whileStopped = await rows();
     expect(whileStopped.status).toBe(503);
     expect(await databases.act(mainDb.id, 'start')).toMatchObject({ status: 'running' });
-    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2') });
+    expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2') });
 
     const rollback = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${first.id}/rollback`);
     expect(rollback.status).toBe(202);
     expect(await deploymentFinished(asOwner, rollback.body.id, 180_000)).toMatchObject({ status: 'success', trigger: 'rollback' });
-    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2', 'v1') });
+    expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2', 'v1') });
 
     expect(await databases.act(mainDb.id, 'rotate-password')).toMatchObject({ status: 'running' });
     const rotated = await databases.credentials(mainDb.id);
@@ -249,7 +201,7 @@ describe('databases end to end (built api + worker, the test server, Caddy, the 
     await sample.repo.commit({ 'www/version': 'v3' }, 'v3');
     const afterRotation = await deploy();
     expect(afterRotation).toMatchObject({ status: 'success' });
-    expect(await rows()).toEqual({ status: 200, body: rowsOf('v1', 'v2', 'v1', 'v3') });
+    expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2', 'v1', 'v3') });
     expect((await application()).pendingRedeploy).toBeNull();
     expect((await allLogLines(asOwner, afterRotation.id)).filter((line) => line.line.includes(rotated.password))).toEqual([]);
 

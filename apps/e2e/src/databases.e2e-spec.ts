@@ -1,5 +1,16 @@
-import type { CreateOwnerRequest, ProjectDto } from '@zpanel/contracts';
-import { readyTestServer } from '@zpanel/testing';
+import { randomBytes } from 'node:crypto';
+import type { CreateDatabaseResponse, CreateOwnerRequest, DatabaseDto, ProjectDto } from '@zpanel/contracts';
+import {
+  DATABASE_APP_ROWS_PATH,
+  QUICK_HTTP_HEALTH_CHECK,
+  createGitApplication,
+  databaseAppFiles,
+  databaseAppRows,
+  getThroughProxy,
+  proxyAnswer,
+  readyTestServer,
+} from '@zpanel/testing';
+import type { Page } from 'playwright-core';
 import { signIn } from './support/auth';
 import { describeProblems, inFreshContext } from './support/browser';
 import { eventually } from './support/eventually';
@@ -15,6 +26,28 @@ const OWNER: CreateOwnerRequest = {
 
 /** Pulling nothing (the image is local), the engine's first start and its readiness probe: generous on 2 cores. */
 const CREATE_TIMEOUT_MS = 120_000;
+/** A build, a health check and a switch: generous on 2 cores. */
+const DEPLOY_TIMEOUT_MS = 150_000;
+
+/** Deploys the open application from its overview, confirmed, and waits on its live log until it ended; gives how. */
+async function deployFromOverview(page: Page, application: string): Promise<string> {
+  await page.getByRole('navigation', { name: 'Application sections' }).getByRole('link', { name: 'Overview' }).click();
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: `Deploy ${application}?` })
+    .getByRole('button', { name: 'Deploy', exact: true })
+    .click();
+  await page.getByTestId('deployment-log').waitFor();
+  return eventually(
+    async () => {
+      const value = await page.getByTestId('deployment-log-status').getAttribute('data-status', { timeout: 2_000 });
+      expect(['success', 'failed', 'cancelled', 'superseded']).toContain(value);
+      return value as string;
+    },
+    DEPLOY_TIMEOUT_MS,
+    250,
+  );
+}
 
 describe('Databases in the browser', () => {
   const running = useStackAndBrowser({ worker: true });
@@ -96,4 +129,87 @@ describe('Databases in the browser', () => {
       expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
     });
   }, 180_000);
+
+  it('links a database to an application, which reads and writes it once deployed; a rotated password asks for a redeploy, after which it reads again', async () => {
+    const { stack, browser } = running();
+    const domain = `reader-${randomBytes(4).toString('hex')}.databases.test`;
+    const server = (await asOwner<{ items: { id: string }[] }>('GET', '/api/v1/servers')).body.items[0];
+    // Creating either in the UI has its own test (above, and deployments.e2e-spec.ts).
+    const { repo, app } = await createGitApplication(asOwner, server.id, 'linked-reader', databaseAppFiles('v1'), {
+      name: 'reader',
+      domains: [domain],
+      healthCheck: QUICK_HTTP_HEALTH_CHECK,
+      stopGraceSeconds: 1,
+    });
+    try {
+      const created = await asOwner<CreateDatabaseResponse>('POST', '/api/v1/databases', {
+        environmentId: app.environmentId,
+        serverId: server.id,
+        name: 'orders-db',
+        engine: 'postgresql',
+        image: 'zpanel-test/postgres:15',
+      });
+      expect(created.status).toBe(202);
+      const databaseId = created.body.database.id;
+      await eventually(
+        async () => expect((await asOwner<DatabaseDto>('GET', `/api/v1/databases/${databaseId}`)).body.status).toBe('running'),
+        CREATE_TIMEOUT_MS,
+        500,
+      );
+      const rows = () => getThroughProxy(stack.proxyHttpPort, domain, DATABASE_APP_ROWS_PATH);
+
+      await inFreshContext(browser, { baseURL: stack.baseUrl, testName: 'databases: link, deploy, rotate' }, async ({ page, problems }) => {
+        page.context().setDefaultTimeout(10_000);
+        await signIn(page, OWNER);
+        await page.goto(`/applications/${app.id}/environment`);
+
+        // The environment's only database and DATABASE_URL are offered first: the reference is what is saved.
+        const variables = page.getByRole('region', { name: 'Environment variables' });
+        await variables.getByRole('button', { name: 'Link database' }).click();
+        const form = page.getByRole('form', { name: 'Link a database' });
+        expect(await textOf(form.getByTestId('link-database-value'))).toBe('${{ orders-db.DATABASE_URL }}');
+        expect(await form.getByLabel('Variable name').inputValue()).toBe('DATABASE_URL');
+        await form.getByRole('button', { name: 'Add variable' }).click();
+        await eventually(async () =>
+          expect(await textOf(variables.getByTestId('env-var-DATABASE_URL').getByTestId('env-var-references'))).toBe('linked to orders-db'),
+        );
+
+        expect(await deployFromOverview(page, 'reader')).toBe('success');
+        expect(await proxyAnswer(stack.proxyHttpPort, domain, { path: DATABASE_APP_ROWS_PATH, timeoutMs: 30_000 })).toEqual({
+          status: 200,
+          body: databaseAppRows('v1'),
+        });
+
+        // A rotation from the database's page: the running application keeps the old password, and its page says to deploy again.
+        await page.goto(`/databases/${databaseId}`);
+        await expectPageTitle(page, 'orders-db');
+        await page.getByTestId('database-actions').getByRole('button', { name: 'Rotate password' }).click();
+        await page.getByRole('dialog', { name: 'Rotate the password of orders-db?' }).getByRole('button', { name: 'Rotate password' }).click();
+        const latest = page.getByTestId('database-operation');
+        await eventually(
+          async () => {
+            expect(await textOf(latest)).toContain('Rotate password');
+            expect(await latest.getByTestId('database-operation-status').getAttribute('data-status')).toBe('success');
+          },
+          60_000,
+          250,
+        );
+        expect((await rows()).status).toBe(503);
+
+        await page.goto(`/applications/${app.id}`);
+        await expectPageTitle(page, 'reader');
+        await eventually(async () => expect(await textOf(page.getByTestId('pending-redeploy'))).toContain('was rotated'));
+        await repo.commit({ 'www/version': 'v2' }, 'v2');
+        expect(await deployFromOverview(page, 'reader')).toBe('success');
+        expect(await rows()).toEqual({ status: 200, body: databaseAppRows('v1', 'v2') });
+        await page.getByRole('navigation', { name: 'Application sections' }).getByRole('link', { name: 'Overview' }).click();
+        await expectPageTitle(page, 'reader');
+        await eventually(async () => expect(await page.getByTestId('pending-redeploy').count()).toBe(0));
+
+        expect(describeProblems(problems, [SIGNED_OUT_REFRESH])).toEqual([]);
+      });
+    } finally {
+      await repo.close();
+    }
+  }, 420_000);
 });

@@ -17,3 +17,4 @@ export * from './test-containers';
 export * from './git-application';
 export * from './bench';
 export * from './test-server-rows';
+export * from './database-app';

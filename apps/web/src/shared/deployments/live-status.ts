@@ -1,13 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type DeploymentDto, type Paginated, isDeploymentFinished } from '@zpanel/contracts';
 import { useLiveSubscription } from '../../lib/use-live-subscription';
+import { applicationKeys } from '../applications/queries';
 import { deploymentKeys } from './queries';
 import type { DeploymentStatusEvent } from './use-deployment-log';
 
 /**
  * Folds a live status event into every cached copy of the deployment (its detail and the lists of
  * its application), so badges change the moment the worker moves on. A finished deployment is
- * fetched again: its end time and whether its image is kept come only with the row.
+ * fetched again: its end time and whether its image is kept come only with the row. So is its
+ * application: a success clears its pending redeploy.
  */
 export function useApplyDeploymentStatus(teamId: string) {
   const queryClient = useQueryClient();
@@ -20,6 +22,7 @@ export function useApplyDeploymentStatus(teamId: string) {
     if (isDeploymentFinished(status)) {
       void queryClient.invalidateQueries({ queryKey: deploymentKeys.detail(teamId, deployment.id) });
       void queryClient.invalidateQueries({ queryKey: deploymentKeys.application(teamId, deployment.applicationId) });
+      void queryClient.invalidateQueries({ queryKey: applicationKeys.detail(teamId, deployment.applicationId) });
     }
   };
 }

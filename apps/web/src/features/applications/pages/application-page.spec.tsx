@@ -116,6 +116,23 @@ describe(ApplicationPage.name, () => {
     expect(within(banner).queryByRole('button')).toBeNull();
   });
 
+  it('drops the pending redeploy notice once a deployment it follows succeeds', async () => {
+    const running = aDeployment({ id: 'dep-5', status: 'running', step: 'health', finishedAt: null });
+    let deployed = false;
+    const pending = { reason: 'the password of main-db was rotated', since: new Date(Date.now() - 60_000).toISOString() };
+    mockApi({
+      ...routes(Role.Owner, [running]),
+      [APP]: () => jsonResponse(anApplication({ pendingRedeploy: deployed ? null : pending })),
+    });
+    renderApp('/applications/app-1');
+    await screen.findByTestId('pending-redeploy');
+    await waitFor(() => expect(liveSubscriptions().filter(isLog('dep-5'))).toHaveLength(1));
+
+    deployed = true;
+    act(() => void emitLiveEvent(isLog('dep-5'), { type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null }));
+    await waitFor(() => expect(screen.queryByTestId('pending-redeploy')).toBeNull());
+  });
+
   it('asks before deploying, then opens the new deployment’s live log', async () => {
     const queued = aDeployment({ id: 'dep-9', status: 'queued', step: 'queued', startedAt: null, finishedAt: null, imageKept: false });
     const fetchMock = mockApi({
