@@ -171,7 +171,9 @@ describe('Databases in the browser', () => {
         expect(await form.getByLabel('Variable name').inputValue()).toBe('DATABASE_URL');
         await form.getByRole('button', { name: 'Add variable' }).click();
         await eventually(async () =>
-          expect(await textOf(variables.getByTestId('env-var-DATABASE_URL').getByTestId('env-var-references'))).toBe('linked to orders-db'),
+          expect(await textOf(variables.getByTestId('env-var-DATABASE_URL').getByTestId('env-var-references'))).toBe(
+            'linked: orders-db.DATABASE_URL',
+          ),
         );
 
         expect(await deployFromOverview(page, 'reader')).toBe('success');
