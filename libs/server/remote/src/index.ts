@@ -18,6 +18,7 @@ export { proxyDataVolume, DockerProxyConfigurator } from './proxy/docker-proxy-c
 export { DatabasePortTakenError, probeSucceeded, waitUntilReady } from './databases/database-ops';
 export type {
   DatabaseContainerConfig,
+  DatabaseContainerHealth,
   DatabaseContainerState,
   DatabaseExecResult,
   DatabaseOps,

@@ -22,6 +22,7 @@ import { DeploymentsReaperHandler } from './deployment/deployments-reaper.handle
 import { ServerProxies } from './proxy/server-proxies';
 import { ServerProxySyncHandler } from './proxy/server-proxy-sync.handler';
 import { DatabaseOperationHandler } from './databases/database-operation.handler';
+import { DatabaseHealthCheck } from './databases/database-health-check';
 import { DatabaseOperationsReaperHandler } from './databases/database-operations-reaper.handler';
 import { ServerVolumesHandler } from './volumes/server-volumes.handler';
 
@@ -47,7 +48,7 @@ const DEPLOYMENTS = [BuildSlots, DeploymentEvents, DeploymentRunHandler, Deploym
 const PROXY = [ServerProxies, ServerProxySyncHandler];
 
 /** One-click databases: their operations and the reaper (docs/databases.md "Operations"). */
-const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler];
+const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler, DatabaseHealthCheck];
 
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];

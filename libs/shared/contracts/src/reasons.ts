@@ -58,11 +58,20 @@ export const REASON_CODES = [
   'database.port_taken',
   /** The engine did not answer its readiness probe in time (the status becomes `unhealthy`, or a create fails). */
   'database.not_ready',
-  /** The container stopped on its own while the engine was expected to come up. */
+  /** The container stopped on its own (while the engine was expected to come up, or found stopped by a server check). */
   'database.container_exited',
   /** An image tag change the engine cannot take on its data (a PostgreSQL major upgrade, a downgrade). */
   'database.tag_refused',
   'database.image_pull_failed',
+  // Found by the periodic server check (docs/databases.md, "Status"): the database is then `unhealthy`.
+  /** The database's container is not on the server any more (removed by hand, or never re-created). */
+  'database.container_missing',
+  /** The container was killed for using more memory than its limit (or the server had). */
+  'database.container_oom_killed',
+  /** Docker keeps restarting the container: the engine exits right after starting. */
+  'database.container_restarting',
+  /** The container runs but the engine does not answer its readiness probe. */
+  'database.probe_failed',
   /** The engine refused the password change. */
   'database.rotation_failed',
   'database.server_gone',

@@ -1,8 +1,25 @@
-import type { DatabaseStatus, ReasonCode } from '@zpanel/contracts';
+import type { DatabaseEngine, DatabaseStatus, ReasonCode } from '@zpanel/contracts';
 import { type EntityTarget, In } from 'typeorm';
 import { DatabaseEntity } from '../entities';
 import { type PageWindow, TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
+
+/** A database a server check looks at (`healthCheckCandidates`). */
+export interface DatabaseHealthCandidate {
+  id: string;
+  teamId: string;
+  name: string;
+  engine: DatabaseEngine;
+  status: DatabaseStatus;
+  statusReason: string | null;
+  statusReasonCode: ReasonCode | null;
+  databaseName: string | null;
+  userName: string | null;
+  /** Sealed with `databasePasswordAad(id)`. */
+  sealedPassword: string;
+  /** MySQL / MariaDB: sealed with `databaseRootPasswordAad(id)` (the probe builder checks every credential). */
+  sealedRootPassword: string | null;
+}
 
 /**
  * One-click databases. The password column is sealed (`databasePasswordAad(id)`) and not selected with
@@ -96,6 +113,48 @@ export class DatabasesRepository extends TeamOwnedRepository<DatabaseEntity> {
   ): Promise<boolean> {
     const result = await this.rows.update(this.scoped(team, { id, status: In([...from]) }), { ...to, updatedAt: () => 'now()' });
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * For the periodic server check: the server's databases whose status a check may settle (`running`,
+   * `unhealthy`, `stopped`) and that no operation is queued or running for, with their sealed passwords
+   * (the Redis probe authenticates; the builders check every credential) and the database's clock now, which `reconcileStatus` is given back.
+   */
+  async healthCheckCandidates(serverId: string): Promise<{ since: Date; databases: DatabaseHealthCandidate[] }> {
+    const rows: (Omit<DatabaseHealthCandidate, 'statusReasonCode'> & { statusReasonCode: ReasonCode | null; since: Date })[] =
+      await this.manager.query(
+        `SELECT d."id", d."team_id" AS "teamId", d."name", d."engine", d."status", d."status_reason" AS "statusReason",
+              d."status_reason_code" AS "statusReasonCode", d."database_name" AS "databaseName", d."user_name" AS "userName",
+              d."password" AS "sealedPassword", d."root_password" AS "sealedRootPassword", now() AS "since"
+         FROM "databases" d
+        WHERE d."server_id" = $1 AND d."status" IN ('running', 'unhealthy', 'stopped')
+          AND NOT EXISTS (SELECT 1 FROM "database_operations" o WHERE o."database_id" = d."id" AND o."status" IN ('queued', 'running'))
+        ORDER BY d."id"`,
+        [serverId],
+      );
+    // With no rows there is nothing to write back, so no clock is needed.
+    return { since: rows[0]?.since ?? new Date(), databases: rows.map(({ since: _since, ...row }) => row) };
+  }
+
+  /**
+   * A server check's verdict, written only if nothing else touched the database since the check read
+   * it at `since`: its status is still `from`, and no operation is queued or running, started or
+   * finished since (an operation's own status always wins over what a check saw). False when not written.
+   */
+  async reconcileStatus(
+    id: string,
+    from: DatabaseStatus,
+    to: { status: DatabaseStatus; statusReason: string | null; statusReasonCode: ReasonCode | null },
+    since: Date,
+  ): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.manager.query(
+      `UPDATE "databases" d SET "status" = $3, "status_reason" = $4, "status_reason_code" = $5, "updated_at" = now()
+        WHERE d."id" = $1 AND d."status" = $2
+          AND NOT EXISTS (SELECT 1 FROM "database_operations" o WHERE o."database_id" = d."id"
+                           AND (o."status" IN ('queued', 'running') OR o."created_at" >= $6 OR o."finished_at" >= $6))`,
+      [id, from, to.status, to.statusReason, to.statusReasonCode, since],
+    );
+    return affected > 0;
   }
 
   /**

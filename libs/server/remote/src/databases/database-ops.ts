@@ -30,6 +30,16 @@ export interface DatabaseContainerState {
   image: string;
 }
 
+/** A database container as the periodic server check sees it (`DatabaseOps.containerStates`). */
+export interface DatabaseContainerHealth {
+  /** Docker's state: `running`, `restarting`, `exited`, `dead`, `created`, `paused`, `removing`. */
+  state: string;
+  /** Set once it stopped (`exited`, `dead`). */
+  exitCode: number | null;
+  /** The kernel killed it for memory (its limit, or the server's). */
+  oomKilled: boolean;
+}
+
 /**
  * A database's container and data volume on one server's Docker Engine (reached over the pooled SSH
  * connection): `DockerDatabaseOps` is the real one, `FakeDatabaseOps` (`@zpanel/remote/testing`) the
@@ -58,6 +68,12 @@ export interface DatabaseOps {
    */
   recreateContainer(config: DatabaseContainerConfig, stopGraceSeconds: number): Promise<void>;
   containerState(databaseId: string): Promise<DatabaseContainerState | null>;
+  /**
+   * Every database container of this instance on the server, by database id, from one listing (a
+   * stopped one is inspected for its exit code and whether it was killed for memory); a database
+   * without an entry has no container. `signal` aborts the Docker calls.
+   */
+  containerStates(signal?: AbortSignal): Promise<Map<string, DatabaseContainerHealth>>;
   /** No-op when it runs. */
   startContainer(databaseId: string): Promise<void>;
   /** No-op when it is stopped; SIGTERM, then SIGKILL after the grace period (the engines shut down cleanly on SIGTERM). */

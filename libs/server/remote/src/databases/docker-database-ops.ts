@@ -7,6 +7,7 @@ import { LogFrameDemuxer } from '../docker/log-demux';
 import { ensureZpanelNetwork } from '../docker/zpanel-network';
 import {
   type DatabaseContainerConfig,
+  type DatabaseContainerHealth,
   type DatabaseContainerState,
   type DatabaseExecResult,
   type DatabaseOps,
@@ -123,6 +124,37 @@ export class DockerDatabaseOps implements DatabaseOps {
     }
     const running = info.State.Running && !info.State.Restarting;
     return { running, exitCode: running ? null : (info.State.ExitCode ?? null), image: info.Config.Image };
+  }
+
+  async containerStates(signal?: AbortSignal): Promise<Map<string, DatabaseContainerHealth>> {
+    const listed = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${ZPANEL_LABELS.namespace}=${this.names.namespace}`, ZPANEL_LABELS.database] },
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+    const states = new Map<string, DatabaseContainerHealth>();
+    for (const info of listed) {
+      const databaseId = info.Labels?.[ZPANEL_LABELS.database];
+      // By name too: the set-aside container of a recreate carries the same label but is not the database's.
+      if (!databaseId || !(info.Names ?? []).includes(`/${this.names.databaseAlias(databaseId)}`)) continue;
+      const state = info.State ?? 'unknown';
+      let exitCode: number | null = null;
+      let oomKilled = false;
+      if (state === 'exited' || state === 'dead') {
+        try {
+          const inspected = await this.docker.getContainer(info.Id).inspect(signal ? { abortSignal: signal } : {});
+          exitCode = inspected.State.ExitCode ?? null;
+          oomKilled = inspected.State.OOMKilled === true;
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          // Removed between the listing and now: the next check sees it gone.
+          if (statusCode(error) === 404) continue;
+          throw error;
+        }
+      }
+      states.set(databaseId, { state, exitCode, oomKilled });
+    }
+    return states;
   }
 
   async startContainer(databaseId: string): Promise<void> {

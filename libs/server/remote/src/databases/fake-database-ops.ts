@@ -1,6 +1,7 @@
 import type { EngineCommand } from '@zpanel/core';
 import {
   type DatabaseContainerConfig,
+  type DatabaseContainerHealth,
   type DatabaseContainerState,
   type DatabaseExecResult,
   type DatabaseOps,
@@ -14,6 +15,9 @@ export interface FakeDatabaseContainer {
   exitCode: number | null;
   /** Times it was started (created and started counts once). */
   starts: number;
+  /** Docker's state when not simply running or exited (`restarting`, `dead`); else derived from `running`. */
+  state?: string;
+  oomKilled?: boolean;
 }
 
 /**
@@ -129,6 +133,16 @@ export class FakeDatabaseOps implements DatabaseOps {
     return container ? { running: container.running, exitCode: container.exitCode, image: container.config.image } : null;
   }
 
+  async containerStates(): Promise<Map<string, DatabaseContainerHealth>> {
+    this.record('containerStates');
+    const states = new Map<string, DatabaseContainerHealth>();
+    for (const [id, container] of this.containers) {
+      const state = container.state ?? (container.running ? 'running' : 'exited');
+      states.set(id, { state, exitCode: state === 'running' ? null : container.exitCode, oomKilled: container.oomKilled ?? false });
+    }
+    return states;
+  }
+
   private get(databaseId: string): FakeDatabaseContainer {
     const container = this.containers.get(databaseId);
     if (!container) throw Object.assign(new Error(`No such container: ${databaseId}`), { statusCode: 404 });
@@ -138,18 +152,19 @@ export class FakeDatabaseOps implements DatabaseOps {
   async startContainer(databaseId: string): Promise<void> {
     this.record('startContainer', databaseId);
     const container = this.get(databaseId);
-    if (!container.running) Object.assign(container, { running: true, exitCode: null, starts: container.starts + 1 });
+    if (!container.running)
+      Object.assign(container, { running: true, exitCode: null, state: undefined, oomKilled: false, starts: container.starts + 1 });
   }
 
   async stopContainer(databaseId: string): Promise<void> {
     this.record('stopContainer', databaseId);
-    Object.assign(this.get(databaseId), { running: false, exitCode: 0 });
+    Object.assign(this.get(databaseId), { running: false, exitCode: 0, state: undefined, oomKilled: false });
   }
 
   async restartContainer(databaseId: string): Promise<void> {
     this.record('restartContainer', databaseId);
     const container = this.get(databaseId);
-    Object.assign(container, { running: true, exitCode: null, starts: container.starts + 1 });
+    Object.assign(container, { running: true, exitCode: null, state: undefined, oomKilled: false, starts: container.starts + 1 });
   }
 
   async removeContainer(databaseId: string): Promise<void> {

@@ -26,6 +26,7 @@ import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { useWorkerHarness } from '../worker-stores.testing';
+import type { DatabaseHealthCheck } from '../databases/database-health-check';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
 describe(ServerCheckHandler.name, () => {
@@ -40,6 +41,9 @@ describe(ServerCheckHandler.name, () => {
   /** Records what the handler queues (proxy syncs) instead of queueing it. */
   const queued: { name: string; payload: unknown }[] = [];
   const jobs = { enqueue: async (name: string, payload: unknown) => (queued.push({ name, payload }), 'job') };
+  /** The servers whose databases a check settled (`DatabaseHealthCheck` has an int-spec of its own). */
+  const reconciled: string[] = [];
+  const databaseHealth = { reconcile: async (serverId: string) => (reconciled.push(serverId), { checked: 0, probed: 0, changed: [] }) };
   let team: SeededTeam;
   let teamId: string;
   let fingerprint: string;
@@ -61,6 +65,7 @@ describe(ServerCheckHandler.name, () => {
       alerts(),
       live,
       jobs as unknown as JobProducer,
+      databaseHealth as unknown as DatabaseHealthCheck,
       config,
       logger,
     );
@@ -152,6 +157,7 @@ describe(ServerCheckHandler.name, () => {
     const server = await reload(id);
     expect(server).toMatchObject({ status: 'ready', consecutiveFailures: 0 });
     expect(server.lastCheckedAt?.getTime()).toBe(row.ts.getTime());
+    expect(reconciled).toContain(id);
     const [pushed] = await events(LiveTopics.server(id), 'metrics');
     expect(pushed).toEqual({
       type: 'metrics',
@@ -167,6 +173,8 @@ describe(ServerCheckHandler.name, () => {
     const id = await addServer({ port: await freePort() });
     const results = [];
     for (let i = 0; i < 4; i += 1) results.push(await handler.handle({ serverId: id }));
+    // An unreachable server's databases keep their statuses: nothing was seen of them.
+    expect(reconciled).not.toContain(id);
     expect(results).toEqual([
       { reachable: false, status: 'ready' },
       { reachable: false, status: 'ready' },

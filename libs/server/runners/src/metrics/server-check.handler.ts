@@ -14,6 +14,7 @@ import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { connectFailure } from '../servers/server-validation.handler';
+import { DatabaseHealthCheck } from '../databases/database-health-check';
 
 function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
   const cause = error instanceof ServerUnreachableError ? error.cause : error;
@@ -46,7 +47,8 @@ function sampleDto(ts: Date, sample: ServerSample | undefined): ServerMetricSamp
 /**
  * One periodic check of a server: samples it (a failure is an unreachable sample), stores the
  * sample, moves the status (unreachable after 3 failures in a row, ready again at the first
- * success), pushes the sample and any status change live, and evaluates the server's alert rules.
+ * success), pushes the sample and any status change live, settles its databases' statuses
+ * (`DatabaseHealthCheck`), and evaluates the server's alert rules.
  * The status is read and written under a row lock, so a validation or a second check running at
  * the same moment cannot interleave with it.
  */
@@ -64,6 +66,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     private readonly alerts: ServerAlerts,
     private readonly live: ServerLiveEvents,
     private readonly jobs: JobProducer,
+    private readonly databaseHealth: DatabaseHealthCheck,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
   ) {
@@ -118,6 +121,16 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
       // Back from an outage: the proxy may have missed route changes its sync retries gave up on.
       if (next.status === 'ready') {
         await enqueueProxySync(this.jobs, server.id).catch((error: unknown) => this.logger.warn({ err: error, serverId }, 'proxy sync not queued'));
+      }
+    }
+
+    // The databases' statuses from the same visit; only when the server and its Docker Engine answered,
+    // since a check that cannot see the containers must not call them gone. Never fails the check.
+    if (outcome.reachable && !sample?.dockerError) {
+      try {
+        await this.databaseHealth.reconcile(serverId, target);
+      } catch (error) {
+        this.logger.warn({ err: error, serverId }, 'database statuses not checked');
       }
     }
 
