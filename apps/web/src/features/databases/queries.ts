@@ -6,6 +6,12 @@ import { fetchDatabase, fetchDatabaseCredentials, fetchDatabaseOperation, fetchD
 export const OPERATIONS_PER_PAGE = 10;
 /** While the database or one of its operations is on its way somewhere, they are asked again this often. */
 export const DATABASE_POLL_MS = 2_000;
+/**
+ * Otherwise the database is asked again this often while its page is open: the server check may
+ * change its status at any time (a container that died, an engine that stopped answering), and there
+ * is no live event for that.
+ */
+export const DATABASE_STATUS_POLL_MS = 30_000;
 
 export const databaseDetailKeys = {
   operations: (teamId: string, id: string) => [...databaseKeys.detail(teamId, id), 'operations'] as const,
@@ -23,7 +29,7 @@ export function useDatabase(teamId: string, id: string | undefined) {
     queryKey: databaseKeys.detail(teamId, id ?? ''),
     queryFn: ({ signal }) => fetchDatabase(id ?? '', signal),
     enabled: Boolean(id),
-    refetchInterval: (query) => (query.state.data && isSettling(query.state.data) ? DATABASE_POLL_MS : false),
+    refetchInterval: (query) => (query.state.data && isSettling(query.state.data) ? DATABASE_POLL_MS : DATABASE_STATUS_POLL_MS),
   });
 }
 

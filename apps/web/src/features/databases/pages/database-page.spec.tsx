@@ -89,6 +89,22 @@ describe(DatabasePage.name, () => {
     expect(screen.getByTestId('database-public-access').textContent).toContain('reachable from the internet');
   });
 
+  it('shows a status the server check changed without being asked, as the page asks for the database again now and then', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
+    let database = aDatabase();
+    mockApi({ ...routes(), [DATABASE]: () => jsonResponse(database) });
+    renderApp('/databases/db-1');
+    await waitFor(() => expect(screen.getByTestId('database-status').textContent).toBe('Running'));
+
+    database = aDatabase({ status: 'unhealthy', statusReason: 'The container is gone', statusReasonCode: 'database.container_missing' });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(31_000);
+    });
+    await waitFor(() => expect(screen.getByTestId('database-status-reason').textContent).toBe('The container is gone'));
+    expect(screen.getByTestId('database-status').textContent).toMatch(/^Unhealthy/);
+  });
+
   it('stops a running database after asking, and shows the API’s refusal when another operation runs', async () => {
     let stops = 0;
     const fetchMock = mockApi({
