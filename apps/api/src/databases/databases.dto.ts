@@ -4,6 +4,7 @@ import {
   type CreateDatabaseRequest,
   DATABASE_DEFAULT_IMAGES,
   DATABASE_ENGINES,
+  OFFERED_DATABASE_ENGINES,
   DATABASE_LIMITS,
   DATABASE_OPERATION_KINDS,
   DATABASE_OPERATION_STATUSES,
@@ -29,9 +30,9 @@ import { IfPresent, IsApplicationField } from '../applications/field-validation'
 import { PageQueryDto } from '../http/pagination';
 import { IsBoundedInt, IsCpuLimit } from '../http/validation';
 
-const ENGINE_DOC = `One of ${DATABASE_ENGINES.join(', ')}; default images: ${Object.entries(DATABASE_DEFAULT_IMAGES)
-  .map(([engine, image]) => `${engine} ${image}`)
-  .join(', ')}`;
+const ENGINE_DOC = `One of ${OFFERED_DATABASE_ENGINES.join(', ')}; default images: ${OFFERED_DATABASE_ENGINES.map(
+  (engine) => `${engine} ${DATABASE_DEFAULT_IMAGES[engine]}`,
+).join(', ')}`;
 
 export class DatabaseDoc implements DatabaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -182,8 +183,10 @@ export class CreateDatabaseDto implements CreateDatabaseRequest {
   @IsApplicationField('name')
   name: string;
 
-  @ApiProperty({ enum: DATABASE_ENGINES, example: 'postgresql', description: ENGINE_DOC })
-  @IsIn(DATABASE_ENGINES, { message: `engine must be one of ${DATABASE_ENGINES.join(', ')}` })
+  @ApiProperty({ enum: OFFERED_DATABASE_ENGINES, example: 'postgresql', description: ENGINE_DOC })
+  @IsIn(OFFERED_DATABASE_ENGINES, {
+    message: `engine must be one of ${OFFERED_DATABASE_ENGINES.join(', ')} (MySQL is not offered yet: use mariadb, which speaks its protocol)`,
+  })
   engine: DatabaseEngine;
 
   @ApiPropertyOptional({

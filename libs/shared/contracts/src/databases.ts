@@ -8,6 +8,15 @@ import type { ReasonCode } from './reasons';
 export const DATABASE_ENGINES = ['postgresql', 'mysql', 'mariadb', 'redis'] as const;
 export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
 
+/**
+ * The engines a user can create. MySQL is in the catalogue (its builders, URLs and tag rules are there
+ * and run against an image honouring the `MYSQL_*` contract) but is not offered: Zpanel offers only
+ * engines its tests run for real, and no MySQL server can run in the test environment (Debian ships
+ * MariaDB only and no registry is reachable). Offering it is this list once one can.
+ */
+export const OFFERED_DATABASE_ENGINES = ['postgresql', 'mariadb', 'redis'] as const satisfies readonly DatabaseEngine[];
+export type OfferedDatabaseEngine = (typeof OFFERED_DATABASE_ENGINES)[number];
+
 /** The engines with SQL databases and users (Redis has neither: one password, database index 0). */
 export type SqlDatabaseEngine = Exclude<DatabaseEngine, 'redis'>;
 

@@ -1,7 +1,7 @@
 import {
   type CreateDatabaseRequest,
   DATABASE_DEFAULT_IMAGES,
-  DATABASE_ENGINES,
+  OFFERED_DATABASE_ENGINES,
   DATABASE_INTERNAL_PORTS,
   type DatabaseDto,
   type DatabaseEngine,
@@ -114,7 +114,7 @@ export function CreateDatabaseDialog({ teamId, environment, onClose, onCreated }
       <fieldset className="databases__engines">
         <legend className="field__label">Engine</legend>
         <div className="databases__engine-list" role="radiogroup" aria-label="Engine">
-          {DATABASE_ENGINES.map((choice) => (
+          {OFFERED_DATABASE_ENGINES.map((choice) => (
             <label key={choice} className={choice === engine ? 'databases__engine databases__engine--active' : 'databases__engine'}>
               <input type="radio" name="engine" value={choice} checked={choice === engine} onChange={() => setEngine(choice)} />
               <span className="databases__engine-name">{ENGINE_LABELS[choice]}</span>
