@@ -22,8 +22,8 @@ interface Row {
   rootPassword?: string;
   image?: string;
   removed: boolean;
-  /** Each call marking the referencing applications for redeploy, by its reason. */
-  redeployReasons: string[];
+  /** How many times the referencing applications were marked for redeploy. */
+  redeployMarks: number;
 }
 
 describe(DatabaseOperationRunner.name, () => {
@@ -41,8 +41,8 @@ describe(DatabaseOperationRunner.name, () => {
     setRootPassword: async (sealed) => void (row.rootPassword = sealed),
     setImage: async (image) => void (row.image = image),
     remove: async () => void (row.removed = true),
-    markLinkedForRedeploy: async (reason) => {
-      row.redeployReasons.push(reason);
+    markRotatedForRedeploy: async () => {
+      row.redeployMarks += 1;
       return linkedApplications;
     },
   });
@@ -72,7 +72,7 @@ describe(DatabaseOperationRunner.name, () => {
     ops.images.add('postgres:15');
     ops.images.add('mariadb:10.11');
     ops.images.add('redis:7');
-    row = { status: 'creating', reason: null, code: null, removed: false, redeployReasons: [] };
+    row = { status: 'creating', reason: null, code: null, removed: false, redeployMarks: 0 };
     linkedApplications = [];
     abort = new AbortController();
   });
@@ -235,12 +235,12 @@ describe(DatabaseOperationRunner.name, () => {
       await run('create', db);
       linkedApplications = ['shop-web', 'shop-worker'];
       expect(await run('rotate-password', db)).toMatchObject({ status: 'success' });
-      expect(row.redeployReasons).toEqual(['The password of a database it references was rotated.']);
+      expect(row.redeployMarks).toBe(1);
       expect(log.text).toContain('Marked for redeploy (they run with the old password until then): shop-web, shop-worker.');
 
       linkedApplications = [];
       expect(await run('rotate-password', db)).toMatchObject({ status: 'success' });
-      expect(row.redeployReasons).toHaveLength(2);
+      expect(row.redeployMarks).toBe(2);
       expect(log.text).toContain('No application references this database.');
     });
 
@@ -264,7 +264,7 @@ describe(DatabaseOperationRunner.name, () => {
       await ops.stopContainer(db.id);
       expect(await run('rotate-password', db)).toMatchObject({ status: 'failed', reasonCode: 'database.rotation_failed' });
       expect(row.password).toBeUndefined();
-      expect(row.redeployReasons).toEqual([]);
+      expect(row.redeployMarks).toBe(0);
     });
   });
 
@@ -324,7 +324,7 @@ describe('DatabaseOperationRunner with hostile stored values', () => {
       setRootPassword: async () => undefined,
       setImage: async () => undefined,
       remove: async () => undefined,
-      markLinkedForRedeploy: async () => [],
+      markRotatedForRedeploy: async () => [],
     };
     const db: OperationDatabase = {
       id: randomUUID(),

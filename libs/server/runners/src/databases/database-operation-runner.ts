@@ -69,10 +69,10 @@ export interface DatabaseRowWriter {
   setImage(image: string): Promise<void>;
   remove(): Promise<void>;
   /**
-   * Marks the applications whose variables reference this database for redeploy (their running
-   * containers hold the old password); resolves to their names.
+   * Marks the applications whose variables reference this database for redeploy, saying its password
+   * was rotated (their running containers hold the old one); resolves to their names.
    */
-  markLinkedForRedeploy(reason: string): Promise<string[]>;
+  markRotatedForRedeploy(): Promise<string[]>;
 }
 
 /** How an operation ended, and what it left its database as (undefined: unchanged; null: deleted). */
@@ -276,7 +276,7 @@ export class DatabaseOperationRunner {
     await this.rows.setPassword(this.box.seal(newPassword, databasePasswordAad(database.id)));
     this.log.write('The engine took the new password; the old one no longer works.');
     // Only now: a deployment that starts after the mark reads the stored (new) password, so it may clear it.
-    const linked = await this.rows.markLinkedForRedeploy('The password of a database it references was rotated.');
+    const linked = await this.rows.markRotatedForRedeploy();
     this.log.write(
       linked.length === 0
         ? 'No application references this database.'

@@ -256,7 +256,7 @@ describe(DatabaseOperationHandler.name, () => {
       expect(operation.log).not.toContain(db.password);
       expect(operation.log).toContain('Marked for redeploy (they run with the old password until then): orders-web.');
       const applications = new ApplicationsRepository(stores.dataSource.manager);
-      expect(await applications.get(team(), linked.id)).toMatchObject({ redeployReason: 'The password of a database it references was rotated.' });
+      expect(await applications.get(team(), linked.id)).toMatchObject({ redeployReason: `The password of database ${name} was rotated.` });
       expect(await applications.get(team(), unrelated.id)).toMatchObject({ redeployReason: null });
       db.password = rotated;
     });

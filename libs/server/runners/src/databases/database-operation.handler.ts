@@ -206,10 +206,16 @@ export class DatabaseOperationHandler implements JobHandler<JobName.DatabaseOper
       setRootPassword: (value) => this.databases.change(team, database.id, { rootPassword: value }),
       setImage: (image) => this.databases.change(team, database.id, { image, updatedAt: new Date() }),
       remove: () => this.databases.deleteOne(team, database.id).then(() => undefined),
-      markLinkedForRedeploy: async (reason) =>
-        (
-          await this.applications.markReferencingDatabaseForRedeploy(team, { environmentId: database.environmentId, name: database.name }, reason)
-        ).map((application) => application.name),
+      markRotatedForRedeploy: async () => {
+        // Named: an application may reference several databases.
+        const reason = `The password of database ${database.name} was rotated.`;
+        const marked = await this.applications.markReferencingDatabaseForRedeploy(
+          team,
+          { environmentId: database.environmentId, name: database.name },
+          reason,
+        );
+        return marked.map((application) => application.name);
+      },
     };
     const { ops, release } = this.opsFor(loaded.target);
     try {
