@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DatabaseEngine, DatabaseStatus } from '@zpanel/contracts';
-import { type AppConfig, SecretBox, createLogger, generateDatabasePassword, zpanelDockerNames } from '@zpanel/core';
+import { type AppConfig, SecretBox, createLogger, generateDatabasePassword, injectionPayloads, zpanelDockerNames } from '@zpanel/core';
 import { type DatabaseHealthCandidate, type DatabasesRepository, databasePasswordAad, databaseRootPasswordAad } from '@zpanel/database';
 import type { PooledTarget } from '@zpanel/remote';
 import { FakeDatabaseOps } from '@zpanel/remote/testing';
@@ -198,9 +198,13 @@ describe(DatabaseHealthCheck.name, () => {
     expect(writes.map((w) => w.id)).toEqual([id]);
   });
 
-  it('does not probe with a stored value the builder refuses, and changes nothing for it', async () => {
-    addDatabase('unhealthy', { userName: 'x; touch /tmp/canary' });
-    expect(await check.reconcile(SERVER, TARGET)).toMatchObject({ probed: 0, changed: [] });
+  it.each(['databaseName', 'userName', 'engine'] as const)('does not probe with any hostile stored %s, and changes nothing for it', async (field) => {
+    const hostile = [...injectionPayloads('/tmp/zpanel-health-canary'), 'x'.repeat(10 * 1024 * 1024)];
+    for (const value of hostile) {
+      const id = addDatabase('unhealthy');
+      Object.assign(candidates.find((c) => c.id === id) ?? {}, { [field]: value });
+    }
+    expect(await check.reconcile(SERVER, TARGET)).toMatchObject({ checked: hostile.length, probed: 0, changed: [] });
     expect(ops.execs).toEqual([]);
   });
 

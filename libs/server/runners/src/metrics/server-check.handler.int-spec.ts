@@ -241,6 +241,15 @@ describe(ServerCheckHandler.name, () => {
     expect(await handler.handle({ serverId: randomUUID() })).toEqual({ skipped: true });
   });
 
+  it('leaves the databases alone when the Docker Engine did not answer the sample', async () => {
+    const id = await addServer();
+    const noDocker = withSampler(new FakeServerSampler({ ...aServerSample(), dockerError: 'connect ENOENT /var/run/docker.sock' }));
+    expect(await noDocker.handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
+    expect(reconciled).not.toContain(id);
+    expect(await withSampler(new FakeServerSampler(aServerSample())).handle({ serverId: id })).toEqual({ reachable: true, status: 'ready' });
+    expect(reconciled).toContain(id);
+  });
+
   describe('alerts (sampler faked, rules and alerts real)', () => {
     const percentSample = (memory: number, disk = 40): ServerSample =>
       aServerSample({
