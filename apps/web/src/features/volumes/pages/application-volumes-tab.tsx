@@ -1,12 +1,9 @@
 import { DEPLOY_STRATEGIES, type DeployStrategy, type MountDto, VOLUME_LIMITS, type VolumeDto } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Button } from '../../../components/button';
-import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { DataTable } from '../../../components/data-table';
+import type { TableShape } from '../../../components/data-table';
 import { useTextForm } from '../../../components/field';
 import { Form } from '../../../components/form';
 import { FormActions } from '../../../components/form-actions';
-import { QueryView } from '../../../components/query-view';
 import { SelectField } from '../../../components/select-field';
 import { TextField } from '../../../components/text-field';
 import { fieldMessages } from '../../../shared/applications/application-form';
@@ -14,11 +11,15 @@ import { useApplicationOutlet } from '../../../shared/applications/application-o
 import { CheckboxField, TextAreaField } from '../../../shared/applications/components/fields';
 import { useUpdateApplication } from '../../../shared/applications/mutations';
 import { bytes } from '../../../shared/servers/labels';
+import { RemovableTable } from '../components/removable-table';
 import { useCreateMount, useCreateVolume, useRemoveMount, useRemoveVolume } from '../mutations';
 import { useMounts, useVolumeUsage, useVolumes } from '../queries';
 
 const EMPTY_VOLUME = { name: '', mountPath: '' };
 const EMPTY_MOUNT = { mountPath: '', hostPath: '', content: '' };
+
+const NAMED_VOLUMES_TABLE: TableShape = { label: 'Named volumes', columns: ['Name', 'Mounted at', 'Size'] };
+const MOUNTS_TABLE: TableShape = { label: 'Files and bind mounts', columns: ['In the container', 'What'] };
 
 const STRATEGY_LABELS: Record<DeployStrategy, string> = {
   rolling: 'Rolling: the new container starts beside the old one (no downtime)',
@@ -100,7 +101,6 @@ function NamedVolumes({ teamId, applicationId, refusal }: { teamId: string; appl
   const usage = useVolumeUsage(teamId, applicationId, (volumes.data?.length ?? 0) > 0);
   const create = useCreateVolume(teamId, applicationId);
   const remove = useRemoveVolume(teamId, applicationId);
-  const [removing, setRemoving] = useState<VolumeDto | null>(null);
   const form = useTextForm(EMPTY_VOLUME);
   const errors = fieldMessages(create.error);
 
@@ -116,33 +116,30 @@ function NamedVolumes({ teamId, applicationId, refusal }: { teamId: string; appl
     <>
       <h3 className="applications__heading">Named volumes</h3>
       <p className="muted">Kept across redeploys, rollbacks and restarts. Deleting the application keeps them unless you ask for them to go.</p>
-      <QueryView query={volumes}>
-        {(items) =>
-          items.length === 0 ? (
-            <p className="muted" data-testid="volumes-empty">
-              No named volumes.
-            </p>
-          ) : (
-            <DataTable label="Named volumes" columns={['Name', 'Mounted at', 'Size', { title: 'Actions', hidden: true }]} items={items}>
-              {(volume) => (
-                <tr key={volume.id}>
-                  <td>
-                    {volume.name}
-                    <div className="muted">{volume.dockerName}</div>
-                  </td>
-                  <td>{volume.mountPath}</td>
-                  <td>{sizeOf(volume)}</td>
-                  <td>
-                    <Button tone="secondary" small refusal={refusal} onClick={() => setRemoving(volume)}>
-                      Remove
-                    </Button>
-                  </td>
-                </tr>
-              )}
-            </DataTable>
-          )
-        }
-      </QueryView>
+      <RemovableTable
+        query={volumes}
+        table={NAMED_VOLUMES_TABLE}
+        empty={{ text: 'No named volumes.', testId: 'volumes-empty' }}
+        rowKey={(volume) => volume.id}
+        cells={(volume) => (
+          <>
+            <td>
+              {volume.name}
+              <div className="muted">{volume.dockerName}</div>
+            </td>
+            <td>{volume.mountPath}</td>
+            <td>{sizeOf(volume)}</td>
+          </>
+        )}
+        refusal={refusal}
+        confirmation={(volume) => ({
+          title: `Stop mounting ${volume.name}?`,
+          description: `From the next deployment on, ${volume.mountPath} is no longer a volume. Its data stays on the server (${volume.dockerName}), listed among the server's orphaned volumes until removed there.`,
+          confirmLabel: 'Stop mounting',
+        })}
+        removal={remove}
+        onRemove={(volume, done) => remove.mutate(volume.id, { onSuccess: done })}
+      />
       <Form
         className="applications__form"
         label="Add a named volume"
@@ -168,17 +165,6 @@ function NamedVolumes({ teamId, applicationId, refusal }: { teamId: string; appl
         </fieldset>
         <FormActions submission={create} fields={['name', 'mountPath']} submitLabel="Add volume" pendingLabel="Adding…" refusal={refusal} />
       </Form>
-      {removing && (
-        <ConfirmDialog
-          title={`Stop mounting ${removing.name}?`}
-          description={`From the next deployment on, ${removing.mountPath} is no longer a volume. Its data stays on the server (${removing.dockerName}), listed among the server's orphaned volumes until removed there.`}
-          confirmLabel="Stop mounting"
-          pendingLabel="Removing…"
-          submission={remove}
-          onConfirm={() => remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
-          onClose={() => setRemoving(null)}
-        />
-      )}
     </>
   );
 }
@@ -192,7 +178,6 @@ function Mounts({ teamId, applicationId, refusal }: { teamId: string; applicatio
   const mounts = useMounts(teamId, applicationId);
   const create = useCreateMount(teamId, applicationId);
   const remove = useRemoveMount(teamId, applicationId);
-  const [removing, setRemoving] = useState<MountDto | null>(null);
   const [kind, setKind] = useState<'file' | 'bind'>('file');
   const form = useTextForm(EMPTY_MOUNT);
   const [flag, setFlag] = useState(false);
@@ -215,29 +200,26 @@ function Mounts({ teamId, applicationId, refusal }: { teamId: string; applicatio
   return (
     <>
       <h3 className="applications__heading">Files and bind mounts</h3>
-      <QueryView query={mounts}>
-        {(items) =>
-          items.length === 0 ? (
-            <p className="muted" data-testid="mounts-empty">
-              No files or bind mounts.
-            </p>
-          ) : (
-            <DataTable label="Files and bind mounts" columns={['In the container', 'What', { title: 'Actions', hidden: true }]} items={items}>
-              {(mount) => (
-                <tr key={mount.id}>
-                  <td>{mount.mountPath}</td>
-                  <td>{describeMount(mount)}</td>
-                  <td>
-                    <Button tone="secondary" small refusal={refusal} onClick={() => setRemoving(mount)}>
-                      Remove
-                    </Button>
-                  </td>
-                </tr>
-              )}
-            </DataTable>
-          )
-        }
-      </QueryView>
+      <RemovableTable
+        query={mounts}
+        table={MOUNTS_TABLE}
+        empty={{ text: 'No files or bind mounts.', testId: 'mounts-empty' }}
+        rowKey={(mount) => mount.id}
+        cells={(mount) => (
+          <>
+            <td>{mount.mountPath}</td>
+            <td>{describeMount(mount)}</td>
+          </>
+        )}
+        refusal={refusal}
+        confirmation={(mount) => ({
+          title: `Remove ${mount.mountPath}?`,
+          description: 'From the next deployment on the container no longer gets it. Nothing on the server is touched.',
+          confirmLabel: 'Remove',
+        })}
+        removal={remove}
+        onRemove={(mount, done) => remove.mutate(mount.id, { onSuccess: done })}
+      />
       <Form className="applications__form" label="Add a file or a bind mount" onSubmit={submit}>
         <fieldset className="applications__group" disabled={Boolean(refusal)}>
           <SelectField label="Kind" value={kind} onChange={(event) => setKind(event.target.value as 'file' | 'bind')}>
@@ -286,17 +268,6 @@ function Mounts({ teamId, applicationId, refusal }: { teamId: string; applicatio
           refusal={refusal}
         />
       </Form>
-      {removing && (
-        <ConfirmDialog
-          title={`Remove ${removing.mountPath}?`}
-          description="From the next deployment on the container no longer gets it. Nothing on the server is touched."
-          confirmLabel="Remove"
-          pendingLabel="Removing…"
-          submission={remove}
-          onConfirm={() => remove.mutate(removing.id, { onSuccess: () => setRemoving(null) })}
-          onClose={() => setRemoving(null)}
-        />
-      )}
     </>
   );
 }

@@ -1,20 +1,20 @@
-import { type OrphanedVolumeDto, Role, VOLUME_LIMITS } from '@zpanel/contracts';
+import { Role, VOLUME_LIMITS } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Button } from '../../../components/button';
-import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { DataTable } from '../../../components/data-table';
+import type { TableShape } from '../../../components/data-table';
 import { bindText } from '../../../components/field';
 import { Form } from '../../../components/form';
 import { FormActions } from '../../../components/form-actions';
-import { QueryView } from '../../../components/query-view';
 import { TimeAgo } from '../../../components/time-ago';
 import { errorsByField } from '../../../shared/applications/application-form';
 import { TextAreaField } from '../../../shared/applications/components/fields';
 import { whyCannotWrite } from '../../../shared/applications/labels';
 import { bytes } from '../../../shared/servers/labels';
 import { useServerOutlet } from '../../../shared/servers/server-outlet';
+import { RemovableTable } from '../components/removable-table';
 import { useRemoveOrphanedVolume, useSetAllowedBindRoots } from '../mutations';
 import { useOrphanedVolumes } from '../queries';
+
+const ORPHANS_TABLE: TableShape = { label: 'Orphaned volumes', columns: ['Volume', 'Size', 'Created'] };
 
 const parseRoots = (text: string) =>
   text
@@ -74,51 +74,37 @@ export function ServerVolumesTab() {
 function OrphanedVolumes({ teamId, serverId, refusal }: { teamId: string; serverId: string; refusal?: string }) {
   const orphans = useOrphanedVolumes(teamId, serverId);
   const remove = useRemoveOrphanedVolume(teamId, serverId);
-  const [removing, setRemoving] = useState<OrphanedVolumeDto | null>(null);
   return (
     <>
       <h2 className="applications__heading">Orphaned volumes</h2>
       <p className="muted">
         The team&apos;s volumes on this server that no application mounts any more: its application was deleted, or the volume removed from it.
       </p>
-      <QueryView query={orphans}>
-        {(items) =>
-          items.length === 0 ? (
-            <p className="muted" data-testid="orphans-empty">
-              No orphaned volumes.
-            </p>
-          ) : (
-            <DataTable label="Orphaned volumes" columns={['Volume', 'Size', 'Created', { title: 'Actions', hidden: true }]} items={items}>
-              {(volume) => (
-                <tr key={volume.dockerName}>
-                  <td>
-                    {volume.name}
-                    <div className="muted">{volume.dockerName}</div>
-                  </td>
-                  <td>{volume.sizeBytes === null ? 'unknown' : bytes(volume.sizeBytes)}</td>
-                  <td>{volume.createdAt ? <TimeAgo iso={volume.createdAt} /> : '—'}</td>
-                  <td>
-                    <Button tone="danger" small refusal={refusal} onClick={() => setRemoving(volume)}>
-                      Remove
-                    </Button>
-                  </td>
-                </tr>
-              )}
-            </DataTable>
-          )
-        }
-      </QueryView>
-      {removing && (
-        <ConfirmDialog
-          title={`Remove ${removing.name}?`}
-          description={`The volume ${removing.dockerName} and every file in it are deleted from the server. This cannot be undone.`}
-          confirmLabel="Remove volume"
-          pendingLabel="Removing…"
-          submission={remove}
-          onConfirm={() => remove.mutate(removing.dockerName, { onSuccess: () => setRemoving(null) })}
-          onClose={() => setRemoving(null)}
-        />
-      )}
+      <RemovableTable
+        query={orphans}
+        table={ORPHANS_TABLE}
+        empty={{ text: 'No orphaned volumes.', testId: 'orphans-empty' }}
+        rowKey={(volume) => volume.dockerName}
+        cells={(volume) => (
+          <>
+            <td>
+              {volume.name}
+              <div className="muted">{volume.dockerName}</div>
+            </td>
+            <td>{volume.sizeBytes === null ? 'unknown' : bytes(volume.sizeBytes)}</td>
+            <td>{volume.createdAt ? <TimeAgo iso={volume.createdAt} /> : '—'}</td>
+          </>
+        )}
+        refusal={refusal}
+        removeTone="danger"
+        confirmation={(volume) => ({
+          title: `Remove ${volume.name}?`,
+          description: `The volume ${volume.dockerName} and every file in it are deleted from the server. This cannot be undone.`,
+          confirmLabel: 'Remove volume',
+        })}
+        removal={remove}
+        onRemove={(volume, done) => remove.mutate(volume.dockerName, { onSuccess: done })}
+      />
     </>
   );
 }
