@@ -64,6 +64,14 @@ function until<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+function shuffled<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -116,7 +124,8 @@ export class DatabaseHealthCheck {
       }
 
       const probes = new Map<string, ProbeOutcome>();
-      const toProbe = databases.filter((d) => containers.get(d.id)?.state === 'running');
+      // In a new order each time: on a server with more databases than one budget probes, each one's turn comes.
+      const toProbe = shuffled(databases.filter((d) => containers.get(d.id)?.state === 'running'));
       let next = 0;
       const lane = async () => {
         while (next < toProbe.length && !budget.signal.aborted) {
