@@ -164,6 +164,9 @@ export class DockerContainers implements ContainerOperations {
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     const containerId = parseContainerId(id);
     const force = parseFlag(options.force, 'force');
+    // Any container of the server, not only Zpanel's: one run without a named volume keeps its data in an
+    // anonymous one, so a remove here leaves volumes to the server's volume list (Zpanel's own app
+    // containers, whose anonymous volumes are scratch, go with `v` in DockerDeploymentOps).
     await this.call(containerId, (c) => c.remove({ force, v: false }));
   }
 

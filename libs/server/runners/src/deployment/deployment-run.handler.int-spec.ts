@@ -34,7 +34,7 @@ import {
   seedTeamWithServer,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
-import { type PooledTarget } from '@zpanel/remote';
+import { type PooledTarget, releaseDocker } from '@zpanel/remote';
 import {
   type GitFixture,
   createGitFixture,
@@ -51,6 +51,7 @@ import { serverTargetsOver } from '../servers/server-targets.testing';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentRunHandler } from './deployment-run.handler';
+import { cleanUpApplication } from './application-cleanup';
 import { DockerDeploymentOps } from './docker-deployment-ops';
 import { namespacedTestConfig, useWorkerHarness } from '../worker-stores.testing';
 
@@ -807,6 +808,78 @@ describe(DeploymentRunHandler.name, () => {
     } finally {
       await storage.close();
       await rm(bindBase, { recursive: true, force: true });
+    }
+  });
+
+  it("removes a replaced, failed or deleted container's anonymous volumes (an image declaring VOLUME), never a named one", async () => {
+    const cached = await createGitFixture('anonymous-volume');
+    try {
+      // Built FROM a database image, an app gets an anonymous volume per container: one per deployment would pile up.
+      const dockerfile = (version: string) =>
+        [
+          `FROM ${BASE_IMAGE}`,
+          'VOLUME /cache',
+          `RUN mkdir -p /www && echo ${version} > /www/index.html`,
+          'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+          '',
+        ].join('\n');
+      await cached.commit({ Dockerfile: dockerfile('v1') }, 'v1');
+      const app = await addApplication('anonymous-volume', { gitUrl: cached.url, gitBranch: cached.branch });
+      const mounts = new ApplicationMountsRepository(stores.dataSource.manager);
+      const base = { applicationId: app.id, name: null, hostPath: null, readOnly: false, content: null, secret: false };
+      await mounts.add(team(), randomUUID(), { ...base, kind: 'volume', name: 'data', mountPath: '/data' });
+      const named = names.appVolume(app.id, 'data');
+      /** The anonymous volume Docker made for the container's /cache. */
+      const anonymousOf = (container: string) =>
+        dockerCli('inspect', '-f', '{{range .Mounts}}{{if eq .Destination "/cache"}}{{.Name}}{{end}}{{end}}', container);
+      const volumeExists = (name: string) => dockerCli('volume', 'ls', '-q', '--filter', `name=^${name}$`) === name;
+
+      const first = await deploy(app.id);
+      expect(first.status).toBe('success');
+      const firstAnonymous = anonymousOf(first.containerName as string);
+      expect(firstAnonymous).toMatch(/^[0-9a-f]{64}$/);
+      dockerCli('exec', first.containerName as string, 'sh', '-c', 'echo kept > /data/mark');
+
+      await cached.commit({ Dockerfile: dockerfile('v2') }, 'v2');
+      const second = await deploy(app.id);
+      expect(second.status).toBe('success');
+      const secondAnonymous = anonymousOf(second.containerName as string);
+      expect(secondAnonymous).toMatch(/^[0-9a-f]{64}$/);
+      // The replaced container went with its anonymous volume; the named one stayed, data and all.
+      expect([volumeExists(firstAnonymous), volumeExists(secondAnonymous), volumeExists(named)]).toEqual([false, true, true]);
+      expect(dockerCli('exec', second.containerName as string, 'cat', '/data/mark')).toBe('kept');
+
+      // A deployment that fails its health check: its new container goes, anonymous volume too; the serving one keeps its own.
+      await applications().change(team(), app.id, {
+        healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 5 },
+      });
+      const row = await seedDeployment(stores.dataSource, { teamId, applicationId: app.id }, { userId: null, tokenId: null });
+      const running = handler.handle({ deploymentId: row.id }, context());
+      const brokenAnonymous = await waitFor(
+        async () =>
+          (await deployments().findOneBy({ id: row.id }))?.step === 'health'
+            ? anonymousOf(names.appContainer('anonymous-volume', row.id))
+            : undefined,
+        60_000,
+        'the failing deployment to reach its health check',
+      );
+      await running;
+      expect(await deployments().findOneByOrFail({ id: row.id })).toMatchObject({ status: 'failed', step: 'health' });
+      expect(brokenAnonymous).toMatch(/^[0-9a-f]{64}$/);
+      expect(volumeExists(brokenAnonymous)).toBe(false);
+      expect(containersOf(app.id)).toEqual([second.containerName]);
+      expect(volumeExists(secondAnonymous)).toBe(true);
+
+      // Deleted without deleteVolumes: the anonymous volume goes with the container, the named volume stays.
+      const docker = pool.docker(target);
+      try {
+        expect((await cleanUpApplication(new DockerDeploymentOps(docker, names, app.id), 1)).containers).toBe(1);
+      } finally {
+        releaseDocker(docker);
+      }
+      expect([volumeExists(secondAnonymous), volumeExists(named)]).toEqual([false, true]);
+    } finally {
+      await cached.close();
     }
   });
 

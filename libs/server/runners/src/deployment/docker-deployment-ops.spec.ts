@@ -73,3 +73,23 @@ describe(`${DockerDeploymentOps.name}.buildImage`, () => {
     expect(lines).toEqual(['Step 1/1 : RUN false', 'partial']);
   });
 });
+
+describe(`${DockerDeploymentOps.name} removing an app container`, () => {
+  /** A Docker client recording what is asked of containers. */
+  function dockerRecording(calls: string[]): Docker {
+    return {
+      getContainer: (name: string) => ({
+        stop: async (options: object) => void calls.push(`stop ${name} ${JSON.stringify(options)}`),
+        remove: async (options: object) => void calls.push(`remove ${name} ${JSON.stringify(options)}`),
+      }),
+    } as unknown as Docker;
+  }
+
+  it('takes its anonymous volumes with it, whether retired after a stop or removed at once', async () => {
+    const calls: string[] = [];
+    const ops = new DockerDeploymentOps(dockerRecording(calls), zpanelDockerNames('zt-spec'), 'app-id');
+    await ops.retireContainer('zp-old', 7);
+    await ops.removeContainer('zp-new');
+    expect(calls).toEqual(['stop zp-old {"t":7}', 'remove zp-old {"force":true,"v":true}', 'remove zp-new {"force":true,"v":true}']);
+  });
+});

@@ -14,6 +14,13 @@ import type Docker from 'dockerode';
 import { packBuildContext } from './build-context';
 import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, type HealthProber, deploymentOfImageTag } from './deployment-ops';
 
+/**
+ * An image declaring `VOLUME` (one built FROM a database image) gets a fresh anonymous volume with every
+ * container: without `v` each redeploy would leave one behind on the server. `v` never removes a named
+ * volume (the app's volumes, a database's), so their data stays.
+ */
+const REMOVE_WITH_ANONYMOUS_VOLUMES = { force: true, v: true } as const;
+
 const RESTART = { 'unless-stopped': 'unless-stopped', always: 'always', 'on-failure': 'on-failure', no: 'no' } as const;
 
 /**
@@ -198,11 +205,11 @@ export class DockerDeploymentOps implements DeploymentOps {
     // A stopping app finishes the requests it holds (SIGTERM, then SIGKILL after the grace period);
     // its endpoint, and so its share of the alias, goes with it.
     await ignoring([304, 404], () => container.stop({ t: graceSeconds }));
-    await ignoring([404, 409], () => container.remove({ force: true }));
+    await ignoring([404, 409], () => container.remove(REMOVE_WITH_ANONYMOUS_VOLUMES));
   }
 
   async removeContainer(name: string): Promise<void> {
-    await ignoring([404, 409], () => this.docker.getContainer(name).remove({ force: true }));
+    await ignoring([404, 409], () => this.docker.getContainer(name).remove(REMOVE_WITH_ANONYMOUS_VOLUMES));
   }
 
   async appImages(): Promise<AppImage[]> {
