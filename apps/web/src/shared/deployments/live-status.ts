@@ -9,7 +9,8 @@ import type { DeploymentStatusEvent } from './use-deployment-log';
  * Folds a live status event into every cached copy of the deployment (its detail and the lists of
  * its application), so badges change the moment the worker moves on. A finished deployment is
  * fetched again: its end time and whether its image is kept come only with the row. So is its
- * application: a success clears its pending redeploy.
+ * application, alone and in the lists: a success that started after its pending redeploy mark
+ * clears it, which only the API knows.
  */
 export function useApplyDeploymentStatus(teamId: string) {
   const queryClient = useQueryClient();
@@ -23,6 +24,7 @@ export function useApplyDeploymentStatus(teamId: string) {
       void queryClient.invalidateQueries({ queryKey: deploymentKeys.detail(teamId, deployment.id) });
       void queryClient.invalidateQueries({ queryKey: deploymentKeys.application(teamId, deployment.applicationId) });
       void queryClient.invalidateQueries({ queryKey: applicationKeys.detail(teamId, deployment.applicationId) });
+      void queryClient.invalidateQueries({ queryKey: applicationKeys.lists(teamId) });
     }
   };
 }

@@ -1,10 +1,6 @@
-import { useQueryClient } from '@tanstack/react-query';
 import type { ApplicationDto, PendingRedeployDto } from '@zpanel/contracts';
-import { useEffect } from 'react';
 import { TimeAgo } from '../../../components/time-ago';
-import { applicationKeys } from '../../../shared/applications/queries';
 import { DeployButton } from '../../../shared/deployments/components/deploy-button';
-import { useLatestDeployment } from '../../../shared/deployments/queries';
 
 interface PendingRedeployBannerProps {
   teamId: string;
@@ -15,29 +11,13 @@ interface PendingRedeployBannerProps {
 }
 
 /**
- * Once the newest deployment succeeded after the mark, the application is asked again: the API
- * clears the mark only for a deployment that started after it, so whether the banner goes is its
- * answer, not a guess here. Each such deployment is asked about once.
- */
-function useRefetchWhenRedeployed(teamId: string, applicationId: string, since: string) {
-  const queryClient = useQueryClient();
-  const latest = useLatestDeployment(teamId, applicationId).data;
-  const redeployedBy =
-    latest?.status === 'success' && latest.finishedAt !== null && Date.parse(latest.finishedAt) >= Date.parse(since) ? latest.id : undefined;
-  useEffect(() => {
-    if (!redeployedBy) return;
-    void queryClient.invalidateQueries({ queryKey: applicationKeys.detail(teamId, applicationId) });
-    void queryClient.invalidateQueries({ queryKey: applicationKeys.lists(teamId) });
-  }, [queryClient, teamId, applicationId, redeployedBy]);
-}
-
-/**
  * A change the application gets only with its next deployment (a linked database's rotated
  * password): why and since when, and "Redeploy now" for those who may deploy (the usual deploy
- * dialog, then the new deployment's log).
+ * dialog, then the new deployment's log). It goes when the application, asked again once a
+ * deployment followed live finished (shared/deployments/live-status), no longer has the mark: the
+ * API clears it only for a success that started after it.
  */
 export function PendingRedeployBanner({ teamId, application, pending, deployRefusal }: PendingRedeployBannerProps) {
-  useRefetchWhenRedeployed(teamId, application.id, pending.since);
   return (
     <div className="applications__pending-redeploy" role="status" data-testid="pending-redeploy">
       <p>

@@ -133,6 +133,28 @@ describe(ApplicationPage.name, () => {
     await waitFor(() => expect(screen.queryByTestId('pending-redeploy')).toBeNull());
   });
 
+  it('keeps the banner after a success that started before the mark, as the API still marks it', async () => {
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const running = aDeployment({
+      id: 'dep-5',
+      status: 'running',
+      step: 'health',
+      startedAt: new Date(Date.now() - 120_000).toISOString(),
+      finishedAt: null,
+    });
+    const fetchMock = mockApi({
+      ...routes(Role.Owner, [running]),
+      [APP]: () => jsonResponse(anApplication({ pendingRedeploy: { reason: 'the password of main-db was rotated', since } })),
+    });
+    renderApp('/applications/app-1');
+    await screen.findByTestId('pending-redeploy');
+    await waitFor(() => expect(liveSubscriptions().filter(isLog('dep-5'))).toHaveLength(1));
+
+    act(() => void emitLiveEvent(isLog('dep-5'), { type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null }));
+    await waitFor(() => expect(requestsTo(fetchMock, APP).length).toBeGreaterThan(1));
+    expect(screen.getByTestId('pending-redeploy')).toBeTruthy();
+  });
+
   it('asks before deploying, then opens the new deployment’s live log', async () => {
     const queued = aDeployment({ id: 'dep-9', status: 'queued', step: 'queued', startedAt: null, finishedAt: null, imageKept: false });
     const fetchMock = mockApi({
