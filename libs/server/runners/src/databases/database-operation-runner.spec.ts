@@ -26,6 +26,22 @@ interface Row {
   redeployMarks: number;
 }
 
+const database = (over: Partial<OperationDatabase> = {}): OperationDatabase => ({
+  id: randomUUID(),
+  teamId: randomUUID(),
+  engine: 'postgresql',
+  image: 'postgres:15',
+  databaseName: 'shop',
+  userName: 'shop_app',
+  publicPort: null,
+  memoryLimitMb: 256,
+  cpuLimit: '0.50',
+  status: 'creating',
+  password: generateDatabasePassword(),
+  rootPassword: null,
+  ...over,
+});
+
 describe(DatabaseOperationRunner.name, () => {
   const box = new SecretBox(randomBytes(32));
   const names = zpanelDockerNames('zt-unit');
@@ -45,22 +61,6 @@ describe(DatabaseOperationRunner.name, () => {
       row.redeployMarks += 1;
       return linkedApplications;
     },
-  });
-
-  const database = (over: Partial<OperationDatabase> = {}): OperationDatabase => ({
-    id: randomUUID(),
-    teamId: randomUUID(),
-    engine: 'postgresql',
-    image: 'postgres:15',
-    databaseName: 'shop',
-    userName: 'shop_app',
-    publicPort: null,
-    memoryLimitMb: 256,
-    cpuLimit: '0.50',
-    status: 'creating',
-    password: generateDatabasePassword(),
-    rootPassword: null,
-    ...over,
   });
 
   const runner = () => new DatabaseOperationRunner(ops, rows(), box, names, log, TIMINGS, abort.signal);
@@ -326,21 +326,7 @@ describe('DatabaseOperationRunner with hostile stored values', () => {
       remove: async () => undefined,
       markRotatedForRedeploy: async () => [],
     };
-    const db: OperationDatabase = {
-      id: randomUUID(),
-      teamId: randomUUID(),
-      engine: 'postgresql',
-      image: 'postgres:15',
-      databaseName: 'shop',
-      userName: 'shop_app',
-      publicPort: null,
-      memoryLimitMb: null,
-      cpuLimit: null,
-      status: 'creating',
-      password: generateDatabasePassword(),
-      rootPassword: null,
-      ...over,
-    };
+    const db = database({ memoryLimitMb: null, cpuLimit: null, ...over });
     const runner = new DatabaseOperationRunner(ops, rows, box, names, new OperationLog(), TIMINGS, new AbortController().signal);
     await expect(runner.run('create', db, { deleteData: false })).rejects.toThrow(ReasonError);
     return { ops, row };
