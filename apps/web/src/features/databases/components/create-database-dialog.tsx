@@ -8,13 +8,10 @@ import {
 } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Dialog } from '../../../components/dialog';
-import { ErrorState } from '../../../components/error-state';
+import { ChoicesDialog } from '../../../components/choices-dialog';
 import { bindText } from '../../../components/field';
-import { DoneActions } from '../../../components/form-actions';
 import { FormDialog } from '../../../components/form-dialog';
 import { ServerSelectField } from '../../../shared/servers/components/server-select-field';
-import { Skeleton } from '../../../components/skeleton';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { numberField } from '../../../shared/applications/application-form';
@@ -57,16 +54,11 @@ export function CreateDatabaseDialog({ teamId, environment, onClose, onCreated }
 
   if (servers.isPending || servers.isError || servers.data.items.length === 0) {
     return (
-      <Dialog title="New database" onClose={onClose} wide>
-        {servers.isPending && <Skeleton lines={4} />}
-        {servers.isError && <ErrorState error={servers.error} />}
-        {servers.isSuccess && (
-          <div className="empty-state">
-            A database runs on one of the team&apos;s servers, and the team has none yet. <Link to="/servers">Add a server</Link>
-          </div>
-        )}
-        <DoneActions onDone={onClose} tone="secondary" />
-      </Dialog>
+      <ChoicesDialog title="New database" query={servers} lines={4} wide onClose={onClose}>
+        <div className="empty-state">
+          A database runs on one of the team&apos;s servers, and the team has none yet. <Link to="/servers">Add a server</Link>
+        </div>
+      </ChoicesDialog>
     );
   }
 

@@ -1,12 +1,9 @@
 import { DATABASE_REFERENCE_VARIABLES, type DatabaseDto, type DatabaseReferenceVariable } from '@zpanel/contracts';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { DoneActions } from '../../../components/form-actions';
-import { Dialog } from '../../../components/dialog';
-import { ErrorState } from '../../../components/error-state';
+import { ChoicesDialog } from '../../../components/choices-dialog';
 import { FormDialog } from '../../../components/form-dialog';
 import { SelectField } from '../../../components/select-field';
-import { Skeleton } from '../../../components/skeleton';
 import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import type { EnvOwner } from '../../applications/api';
@@ -45,16 +42,11 @@ export function LinkDatabaseDialog({ teamId, owner, environmentId, projectHref, 
 
   if (databases.isPending || databases.isError || databases.data.items.length === 0) {
     return (
-      <Dialog title="Link a database" onClose={onClose}>
-        {databases.isPending && <Skeleton lines={3} />}
-        {databases.isError && <ErrorState error={databases.error} />}
-        {databases.isSuccess && (
-          <div className="empty-state" data-testid="link-database-empty">
-            This environment has no databases yet. <Link to={projectHref}>Create one on the project page</Link>, then link it here.
-          </div>
-        )}
-        <DoneActions onDone={onClose} tone="secondary" />
-      </Dialog>
+      <ChoicesDialog title="Link a database" query={databases} lines={3} onClose={onClose}>
+        <div className="empty-state" data-testid="link-database-empty">
+          This environment has no databases yet. <Link to={projectHref}>Create one on the project page</Link>, then link it here.
+        </div>
+      </ChoicesDialog>
     );
   }
 
