@@ -679,7 +679,7 @@ describe('databases (built api)', () => {
       await suite.stack.restartWorker();
     });
 
-    it('creates a PostgreSQL database that reaches running, answers its URL, shows its logs and stats, and deletes it with its data', async () => {
+    it('creates a PostgreSQL database that reaches running, answers its URL, shows its logs and stats, is found unhealthy once killed and running once started, and deletes it with its data', async () => {
       const server = await readyTestServer(asOwner, { name: 'engines', checkIntervalSeconds: 5 });
       const { database, operation } = await create({ name: 'real-pg', serverId: server.id, image: 'zpanel-test/postgres:15' });
       const socket = await connectEvents(suite.stack.baseUrl, suite.owner.accessToken);
@@ -727,6 +727,31 @@ describe('databases (built api)', () => {
         500,
       );
       expect(stats.memoryBytes).toBeGreaterThan(0);
+
+      // Killed behind Zpanel's back: the server's next check says so (docs/databases.md, "Status"), and
+      // says it runs again once someone started it and the engine answers.
+      dockerCli('kill', database.internalHost);
+      const sick = await waitFor(
+        async () => {
+          const current = (await asOwner<DatabaseDto>('GET', path)).body;
+          return current.status === 'unhealthy' ? current : undefined;
+        },
+        30_000,
+        'a server check to find the container killed',
+        500,
+      );
+      expect(sick).toMatchObject({ statusReasonCode: 'database.container_exited', statusReason: expect.stringContaining('exit code 137') });
+      dockerCli('start', database.internalHost);
+      const recovered = await waitFor(
+        async () => {
+          const current = (await asOwner<DatabaseDto>('GET', path)).body;
+          return current.status === 'running' ? current : undefined;
+        },
+        30_000,
+        'a server check to find the engine answering again',
+        500,
+      );
+      expect(recovered).toMatchObject({ statusReason: null, statusReasonCode: null });
 
       const deleted = await asOwner<DatabaseOperationQueuedResponse>('DELETE', `${path}?deleteData=true`);
       expect(deleted.status).toBe(202);
