@@ -30,6 +30,13 @@ function routes(role: Role = Role.Owner, deployments: DeploymentDto[] = [aDeploy
   };
 }
 
+/** What the project page asks for, where a deleted application leads. */
+const projectPageRoutes = () => ({
+  '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([])),
+  '/api/v1/environments/env-1/env': () => jsonResponse([]),
+  '/api/v1/servers?page=1&perPage=100': () => jsonResponse(aPage([aServer()], { perPage: 100 })),
+});
+
 describe(ApplicationPage.name, () => {
   it('shows the latest deployment with its status live, and the URLs as links', async () => {
     const running = aDeployment({ id: 'dep-2', status: 'running', step: 'build', finishedAt: null });
@@ -409,9 +416,7 @@ describe(ApplicationPage.name, () => {
     const fetchMock = mockApi({
       ...routes(),
       [`DELETE ${APP}`]: () => new Response(null, { status: 204 }),
-      '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([])),
-      '/api/v1/environments/env-1/env': () => jsonResponse([]),
-      '/api/v1/servers?page=1&perPage=100': () => jsonResponse(aPage([aServer()], { perPage: 100 })),
+      ...projectPageRoutes(),
     });
     const { router } = renderApp('/applications/app-1/danger');
 
@@ -432,9 +437,7 @@ describe(ApplicationPage.name, () => {
     const fetchMock = mockApi({
       ...routes(),
       [`DELETE ${APP}?deleteVolumes=true`]: () => new Response(null, { status: 204 }),
-      '/api/v1/applications?environmentId=env-1&page=1&perPage=20': () => jsonResponse(aPage([])),
-      '/api/v1/environments/env-1/env': () => jsonResponse([]),
-      '/api/v1/servers?page=1&perPage=100': () => jsonResponse(aPage([aServer()], { perPage: 100 })),
+      ...projectPageRoutes(),
     });
     const { router } = renderApp('/applications/app-1/danger');
     fireEvent.click(await screen.findByRole('button', { name: 'Delete application' }));
