@@ -1,11 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type ApplicationDto, type GeneratedDeployKeyResponse, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { badRequest, jsonResponse, mockApi, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer, anSshKey } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
+import { aPage, anSshKey } from '../../../test/servers-fixtures';
+import { anApplication } from '../../../test/applications-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { PrivateRepository } from './private-repository';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -22,12 +22,7 @@ const generatedKey = anSshKey({
 
 function routes(application: () => ApplicationDto, role: Role = Role.Owner, extra: Record<string, () => Response> = {}) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    [APP]: () => jsonResponse(application()),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role, application),
     [KEYS]: () => jsonResponse(aPage([teamKey], { perPage: 100 })),
     ...extra,
   };

@@ -1,12 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
+import { aPage } from '../../../test/servers-fixtures';
+import { anEnvVar } from '../../../test/applications-fixtures';
 import { aDatabase } from '../../../test/databases-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { ApplicationEnvironmentTab } from './application-environment-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -32,12 +32,7 @@ function routes(role: Role = Role.Owner) {
   const masked = role === Role.Viewer;
   const hide = <T extends { value: string | null; masked: boolean }>(v: T): T => (masked ? { ...v, value: null, masked: true } : v);
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    '/api/v1/applications/app-1': () => jsonResponse(anApplication()),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role),
     [APP_ENV]: () => jsonResponse([OWN, OVERRIDE, SHARED].map(hide)),
     [SHARED_ENV]: () => jsonResponse([SHARED, anEnvVar({ id: 'var-4', scope: 'environment', key: 'LOG_LEVEL', value: 'info' })].map(hide)),
   };

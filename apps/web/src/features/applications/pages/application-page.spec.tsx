@@ -2,12 +2,12 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { type DeploymentDto, type LiveSubscribeMessage, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aDeployment } from '../../../test/deployments-fixtures';
 import { aPage, aServer } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
+import { anApplication } from '../../../test/applications-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { ApplicationPage } from './application-page';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -19,12 +19,7 @@ const isLog = (id: string) => (s: LiveSubscribeMessage) => s.kind === 'deploymen
 
 function routes(role: Role = Role.Owner, deployments: DeploymentDto[] = [aDeployment()]) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    [APP]: () => jsonResponse(anApplication()),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role),
     [LATEST]: () => jsonResponse(aPage(deployments.slice(0, 1), { perPage: 1, total: deployments.length })),
     [DEPLOYMENTS]: () => jsonResponse(aPage(deployments, { total: deployments.length })),
   };

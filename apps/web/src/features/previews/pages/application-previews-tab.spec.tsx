@@ -1,12 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type ApplicationDto, type PreviewDto, Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { badRequest, jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
 import { aPreview } from '../../../test/previews-fixtures';
-import { aPage, aServer } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
+import { aPage } from '../../../test/servers-fixtures';
+import { anApplication, anEnvVar } from '../../../test/applications-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { ApplicationPreviewsTab } from './application-previews-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -21,12 +21,7 @@ function routes(
   extra: Record<string, Parameters<typeof mockApi>[0][string]> = {},
 ) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    [APP]: () => jsonResponse(anApplication(application)),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role, () => anApplication(application)),
     [PREVIEWS]: () => jsonResponse(aPage<PreviewDto>([])),
     [PREVIEW_ENV]: () => jsonResponse([]),
     ...extra,

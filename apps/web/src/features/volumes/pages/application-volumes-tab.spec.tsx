@@ -1,11 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type ApplicationDto, ErrorCode, type MountDto, Role, type VolumeDto, type VolumeUsageDto } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { badRequest, jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
+import { anApplication } from '../../../test/applications-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { ApplicationVolumesTab } from './application-volumes-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -44,12 +43,7 @@ function routes(
   extra: Record<string, Parameters<typeof mockApi>[0][string]> = {},
 ) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    [APP]: () => jsonResponse(anApplication(application)),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role, () => anApplication(application)),
     [VOLUMES]: () => jsonResponse([aVolume()]),
     [USAGE]: () =>
       jsonResponse([{ name: 'data', dockerName: aVolume().dockerName, exists: true, sizeBytes: 5 * 1024 * 1024 } satisfies VolumeUsageDto]),

@@ -1,11 +1,11 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Role, type WebhookDeliveryDto, type WebhookSettingsDto } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { badRequest, jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../../test/servers-fixtures';
-import { aProject, anApplication, anEnvironment } from '../../../test/applications-fixtures';
+import { aPage } from '../../../test/servers-fixtures';
+import { anApplication } from '../../../test/applications-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { ApplicationWebhooksTab } from './application-webhooks-tab';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -43,12 +43,7 @@ function aDelivery(overrides: Partial<WebhookDeliveryDto> = {}): WebhookDelivery
 
 function routes(role: Role = Role.Owner, extra: Record<string, () => Response> = {}) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    '/api/v1/applications/app-1': () => jsonResponse(anApplication({ watchPaths: ['apps/api/**'] })),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role, () => anApplication({ watchPaths: ['apps/api/**'] })),
     [SETTINGS]: () => jsonResponse(settings(false)),
     [DELIVERIES]: () => jsonResponse(aPage<WebhookDeliveryDto>([])),
     ...extra,

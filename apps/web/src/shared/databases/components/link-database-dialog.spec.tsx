@@ -1,12 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Role } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aProject, anApplication, anEnvVar, anEnvironment } from '../../../test/applications-fixtures';
+import { anEnvVar } from '../../../test/applications-fixtures';
 import { aDatabase } from '../../../test/databases-fixtures';
-import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
-import { aPage, aServer } from '../../../test/servers-fixtures';
+import { aPage } from '../../../test/servers-fixtures';
+import { applicationPageRoutes } from '../../../test/application-routes';
 import { LinkDatabaseDialog } from './link-database-dialog';
 
 vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
@@ -16,12 +16,7 @@ const CHOICES = '/api/v1/databases?environmentId=env-1&page=1&perPage=100';
 
 function routes(role: Role = Role.Owner, databases = [aDatabase(), aDatabase({ id: 'db-2', name: 'cache', engine: 'redis', image: 'redis:7' })]) {
   return {
-    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
-    '/api/ready': () => jsonResponse(readyReadiness),
-    '/api/v1/applications/app-1': () => jsonResponse(anApplication()),
-    '/api/v1/projects/project-1': () => jsonResponse(aProject()),
-    '/api/v1/projects/project-1/environments?page=1&perPage=100': () => jsonResponse(aPage([anEnvironment()], { perPage: 100 })),
-    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    ...applicationPageRoutes(role),
     [APP_ENV]: () => jsonResponse([anEnvVar({ key: 'DATABASE_URL', value: 'postgres://old@db/shop' })]),
     '/api/v1/environments/env-1/env': () => jsonResponse([]),
     [CHOICES]: () => jsonResponse(aPage(databases, { perPage: 100 })),
