@@ -188,7 +188,11 @@ export class DatabaseHealthCheck {
       return undefined;
     }
     const redactor = new Redactor(secrets);
-    const signal = AbortSignal.any([budget, AbortSignal.timeout(this.timings.probeTimeoutMs)]);
+    // A timer of our own rather than AbortSignal.timeout: the check's clock is then one (setTimeout), which
+    // the unit tests can fake; the budget is a setTimeout too.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timings.probeTimeoutMs);
+    const signal = AbortSignal.any([budget, timeout.signal]);
     try {
       // `until` as well as the exec's own timeout: creating the exec is a Docker call of its own.
       const result = await until(ops.exec(database.id, command, { timeoutMs: this.timings.probeTimeoutMs, signal }), signal);
@@ -200,6 +204,8 @@ export class DatabaseHealthCheck {
       const words =
         error instanceof BudgetSpent ? `${command.argv[0]} did not answer within ${this.timings.probeTimeoutMs / 1000} s` : messageOf(error);
       return { ok: false, output: probeWords(redactor.redact(words)) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
