@@ -7,6 +7,7 @@ bash scripts/setup/all.sh
 bash scripts/test-env/ensure-docker.sh
 bash scripts/test-env/ensure-test-sshd.sh
 bash scripts/test-env/ensure-base-images.sh
+bash scripts/test-env/ensure-engine-images.sh
 # The deployment bench runs a whole stack (API, worker, the web build it serves) and uses the test
 # helpers (@zpanel/testing), compiled here since they are not part of an app's build.
 npx nx run-many -t build -p api worker web --output-style=static >/dev/null
