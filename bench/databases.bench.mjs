@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 const testing = require('../dist/bench/libs/server/testing/src');
 const { zpanelDockerNames } = require('../dist/bench/libs/server/core/src');
 
-const CREATE_RUNS = Number(process.env.BENCH_DATABASE_CREATE_RUNS ?? 3);
+const CREATE_RUNS = Number(process.env.BENCH_DATABASE_CREATE_RUNS ?? 5);
 const RESTART_RUNS = Number(process.env.BENCH_DATABASE_RESTART_RUNS ?? 3);
 /** Rows of about 1 KB: 1,000,000 of them is about 1 GB on disk. */
 const FILL_ROWS = Number(process.env.BENCH_DATABASE_FILL_ROWS ?? 1_000_000);
@@ -153,6 +153,10 @@ async function main() {
     };
 
     // a. Create -> ready, alternating so both see the same machine. The image is local: no pull on either side.
+    // One create each first, not counted: the first container of a run pays for cold caches on both sides.
+    progress('warm-up: one create each, not counted');
+    await createZpanel('bench-db-warm-up');
+    await createPlain('warm-up');
     const zpanelCreateMs = [];
     const plainCreateMs = [];
     const created = [];

@@ -34,6 +34,29 @@ describe(waitUntilReady.name, () => {
     expect(probes).toBe(3);
   });
 
+  it('probes quickly for the first seconds, then at the steady interval (a slow first start is not probed ten times a second)', async () => {
+    jest.useFakeTimers();
+    try {
+      const started = Date.now();
+      const probedAt: number[] = [];
+      ops.onExec = () => {
+        probedAt.push(Date.now() - started);
+        return Date.now() - started >= 2_500 ? { exitCode: 0, stdout: 'PONG\n', stderr: '' } : { exitCode: 1, stdout: '', stderr: 'LOADING' };
+      };
+      const ready = waitUntilReady(ops, 'db1', probe, {
+        timeoutMs: 10_000,
+        intervalMs: 1_000,
+        quick: { intervalMs: 100, forMs: 500 },
+        probeTimeoutMs: 100,
+      });
+      await jest.advanceTimersByTimeAsync(2_500);
+      expect(await ready).toEqual({ ready: true, afterMs: 2_500 });
+      expect(probedAt).toEqual([0, 100, 200, 300, 400, 500, 1_500, 2_500]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('gives up after the timeout with the last answer, and at once when the container stopped or is gone', async () => {
     ops.onExec = () => ({ exitCode: 1, stdout: '', stderr: 'Connection refused' });
     const started = Date.now();

@@ -43,8 +43,8 @@ export const DATABASE_OPERATION_TIMINGS: DatabaseOperationTimings = {
   cancelPollMs: 1_000,
   logBatchMs: 100,
   operationTimeoutMs: 20 * 60_000,
-  createReadiness: { timeoutMs: 300_000, intervalMs: 1_000, probeTimeoutMs: 10_000 },
-  readiness: { timeoutMs: 120_000, intervalMs: 1_000, probeTimeoutMs: 10_000 },
+  createReadiness: { timeoutMs: 300_000, intervalMs: 1_000, quick: { intervalMs: 100, forMs: 10_000 }, probeTimeoutMs: 10_000 },
+  readiness: { timeoutMs: 120_000, intervalMs: 1_000, quick: { intervalMs: 100, forMs: 10_000 }, probeTimeoutMs: 10_000 },
   stopGraceSeconds: 30,
   execTimeoutMs: 60_000,
 };
