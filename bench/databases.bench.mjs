@@ -6,7 +6,6 @@
 //   b. restart of a PostgreSQL database holding about 1 GB of data -> accepting connections, Zpanel's
 //      restart operation beside `docker restart` + `pg_isready` on a plain container with the same data.
 // Nothing here passes or fails on speed: the table says whether each target was met.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -33,22 +32,8 @@ const median = (values) => {
 const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
 const progress = (text) => process.stderr.write(`  ${text}\n`);
 
-/** Runs a bash script on the test server as root over SSH (as an operator would); resolves to its stdout. */
-function onServer(script, args) {
-  const ssh = testing.testSshTarget();
-  const argv = ['-i', ssh.privateKeyPath, '-p', String(ssh.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no'];
-  argv.push('-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${ssh.username}@${ssh.host}`, 'bash', '-s', '--');
-  argv.push(...args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`));
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`script on the server failed (${code}): ${err.trim()}`))));
-    child.stdin.end(script);
-  });
-}
+/** Runs a bash script on the test server over SSH; resolves to its stdout. */
+const onServer = testing.runOnTestServer;
 
 /** Waits (inside the script) until PostgreSQL in container $1 accepts TCP connections as the official image's user. */
 const WAIT_READY = `

@@ -9,7 +9,6 @@
 //   c. log line latency from the worker (the line's timestamp) to 200 socket clients: target p99
 //      under 100 ms.
 // Nothing here passes or fails on speed: the table says whether each target was met.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -45,34 +44,8 @@ const median = (values) => {
 const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
 const progress = (text) => process.stderr.write(`  ${text}\n`);
 
-/** Runs a bash script on the test server as root over SSH (as an operator's deploy script would); resolves to its stdout. */
-function onServer(script, args) {
-  const ssh = testing.testSshTarget();
-  const argv = [
-    '-i',
-    ssh.privateKeyPath,
-    '-p',
-    String(ssh.port),
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-  ];
-  argv.push(`${ssh.username}@${ssh.host}`, 'bash', '-s', '--', ...args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`));
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`script on the server failed (${code}): ${err.trim()}`))));
-    child.stdin.end(script);
-  });
-}
+/** Runs a bash script on the test server over SSH; resolves to its stdout. */
+const onServer = testing.runOnTestServer;
 
 /**
  * The plain script: what Zpanel's pipeline does for a redeploy, by hand on the server. It times

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { quoteShellArg } from '@zpanel/core';
 import Redis from 'ioredis';
 import { type SignedIn, createOwner, signIn } from './api-session';
 import { type OwnerCall, ownerCaller } from './deploy-fixture';
 import type { Stack } from './stack';
-import { readTestEnvFile } from './test-env';
+import { readTestEnvFile, testSshTarget } from './test-env';
 
 /**
  * For a bench (run by node, not Jest): sets what the Jest global setup gives a test run, from the test
@@ -53,4 +55,25 @@ export async function lastingOwner(stack: Stack): Promise<{ owner: SignedIn; asO
     return owner;
   };
   return { owner, asOwner: ownerCaller(() => stack, current) };
+}
+
+/**
+ * Runs a bash script on the test server as its SSH user (as an operator's own script would, the
+ * baseline the benches measure Zpanel against); resolves to its trimmed stdout. The arguments go
+ * through the one quoting helper (ssh hands its command to the remote shell), the script on stdin.
+ */
+export function runOnTestServer(script: string, args: string[]): Promise<string> {
+  const ssh = testSshTarget();
+  const argv = ['-i', ssh.privateKeyPath, '-p', String(ssh.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no'];
+  argv.push('-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', `${ssh.username}@${ssh.host}`, 'bash', '-s', '--');
+  argv.push(...args.map(quoteShellArg));
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`script on the server failed (${code}): ${err.trim()}`))));
+    child.stdin.end(script);
+  });
 }
