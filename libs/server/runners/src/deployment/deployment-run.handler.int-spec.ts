@@ -15,7 +15,7 @@ import {
   DeploymentsRepository,
   EnvVarEntity,
   EnvVarsRepository,
-  ServerEntity,
+  ServersRepository,
   SshKeysRepository,
   databasePasswordAad,
   envVarAad,
@@ -630,7 +630,7 @@ describe(DeploymentRunHandler.name, () => {
           runtime: true,
         },
       ]);
-      await stores.dataSource.getRepository(ServerEntity).update({ id: serverId }, { allowedBindRoots: [bindRoot] });
+      await new ServersRepository(stores.dataSource.manager).change(team(), serverId, { allowedBindRoots: [bindRoot] });
       const mounts = new ApplicationMountsRepository(stores.dataSource.manager);
       const base = { applicationId: parent.id, name: null, hostPath: null, readOnly: false, content: null, secret: false };
       await mounts.add(team(), randomUUID(), { ...base, kind: 'volume', name: 'data', mountPath: '/data' });
@@ -734,7 +734,7 @@ describe(DeploymentRunHandler.name, () => {
       await mkdir(join(root, 'site'), { recursive: true });
       await writeFile(join(root, 'site', 'hello'), 'from the host\n');
       await symlink('/etc', join(root, 'escape'));
-      await stores.dataSource.getRepository(ServerEntity).update({ id: serverId }, { allowedBindRoots: [root] });
+      await new ServersRepository(stores.dataSource.manager).change(team(), serverId, { allowedBindRoots: [root] });
 
       const app = await addApplication('storage', { gitUrl: storage.url, gitBranch: storage.branch });
       const mounts = new ApplicationMountsRepository(stores.dataSource.manager);
