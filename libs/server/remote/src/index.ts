@@ -28,3 +28,6 @@ export type {
 export { DockerDatabaseOps } from './databases/docker-database-ops';
 export { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerStatus } from './docker/docker-api';
 export type { DockerProgressEvent } from './docker/docker-api';
+export { StorageError } from './storage/object-store';
+export type { ObjectStore, PutOptions, StoredObject } from './storage/object-store';
+export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase } from './backups/backup-ops';

@@ -17,3 +17,4 @@ export * from './webhooks';
 export * from './reasons';
 export * from './databases';
 export * from './volumes';
+export * from './backups';

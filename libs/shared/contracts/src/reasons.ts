@@ -83,6 +83,36 @@ export const REASON_CODES = [
   'database.step_failed',
   /** Zpanel itself failed (database, key store); the text says to look at the worker log. */
   'database.internal',
+  // Backups and restores (docs/backups.md).
+  /** The dump tool (pg_dump, mariadb-dump, redis-cli, tar) exited non-zero; its stderr tail is shown. */
+  'backup.dump_failed',
+  /** The destination refused or dropped the upload (unreachable, bad credentials, bucket gone, disk full); the multipart upload was aborted. */
+  'backup.upload_failed',
+  /** After the upload, the stored object's size or checksum differed from what was sent. */
+  'backup.verify_failed',
+  /** The destination's address is refused by the instance's outbound address policy. */
+  'backup.address_refused',
+  /** The database, volume or destination is gone, or the database is not running. */
+  'backup.source_gone',
+  'backup.destination_gone',
+  'backup.server_gone',
+  'backup.timed_out',
+  'backup.cancelled',
+  'backup.worker_stopped',
+  /** Decryption failed: a wrong key, or the object was changed (a flipped byte, a truncation). */
+  'backup.integrity_failed',
+  /** The restore tool exited non-zero. */
+  'backup.restore_failed',
+  /** Restored, but the tables, row counts, keys or files differ from what the dump recorded. */
+  'backup.inventory_mismatch',
+  /** An uploaded file is not a dump of the engine, is too large, or was cut short. */
+  'backup.upload_invalid',
+  /** Retention could not remove an expired backup; the backups stay listed until a prune succeeds. */
+  'backup.prune_failed',
+  /** A schedule produced no verified backup by its slot plus the grace period. */
+  'backup.missed',
+  'backup.step_failed',
+  'backup.internal',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
