@@ -18,3 +18,4 @@ export * from './reasons';
 export * from './databases';
 export * from './volumes';
 export * from './backups';
+export * from './instance-backups';
