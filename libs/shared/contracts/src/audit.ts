@@ -68,6 +68,17 @@ export enum AuditAction {
   DatabaseOperationRequested = 'database.operation_requested',
   /** Someone read the database's password (through the credentials route). */
   DatabaseCredentialsRevealed = 'database.credentials_revealed',
+  /** A backup was asked for now (metadata: backupId, databaseId or volumeId, destinationId, verify). */
+  BackupRequested = 'backup.requested',
+  BackupCancelled = 'backup.cancelled',
+  /** A backup's stored object was removed (metadata: backupId, destinationId, location; the row stays `pruned`, or goes when nothing was stored). */
+  BackupDeleted = 'backup.deleted',
+  /** A download URL of a backup was handed out (metadata: backupId, destinationId, expiresAt). */
+  BackupDownloaded = 'backup.downloaded',
+  /** A dump file was uploaded to restore from (metadata: backupId, databaseId, destinationId, bytes). */
+  BackupUploaded = 'backup.uploaded',
+  /** A restore was asked for (metadata: restoreId, backupId, target, databaseId). */
+  RestoreRequested = 'restore.requested',
 }
 
 export interface AuditEventDto {

@@ -16,8 +16,12 @@ export type BackupDestinationKind = (typeof BACKUP_DESTINATION_KINDS)[number];
 export const BACKUP_SOURCE_KINDS = ['database', 'volume', 'instance'] as const;
 export type BackupSourceKind = (typeof BACKUP_SOURCE_KINDS)[number];
 
-/** How a backup run was started. `safety`: taken by a restore into the same database before it overwrites it. */
-export const BACKUP_TRIGGERS = ['schedule', 'manual', 'safety'] as const;
+/**
+ * How a backup run was started. `safety`: taken by a restore into the same database before it
+ * overwrites it. `upload`: a dump file a person uploaded to restore from, stored (encrypted) in a
+ * destination like any backup, so the restore reads it from there (docs/backups.md, "Routes").
+ */
+export const BACKUP_TRIGGERS = ['schedule', 'manual', 'safety', 'upload'] as const;
 export type BackupTrigger = (typeof BACKUP_TRIGGERS)[number];
 
 /**

@@ -4,6 +4,7 @@
  * after its last id) and then forwards new entries. Event payloads per kind are declared here so the
  * worker that writes them and the SPA that reads them cannot drift apart.
  */
+import type { BackupRunLiveEvent } from './backups';
 import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
 import type { CommandRunStatus } from './command-runs';
 import type { DatabaseOperationStatus, DatabaseStatus } from './databases';
@@ -27,7 +28,11 @@ export type LiveSubscribeRequest =
    */
   | { kind: 'deployment-logs'; deploymentId: string; afterSeq?: number }
   /** A database operation's log lines, replayed from the start (or after `after`), then live, then how it ended. */
-  | { kind: 'database-operation'; operationId: string; after?: string };
+  | { kind: 'database-operation'; operationId: string; after?: string }
+  /** A backup run's log lines and status (`BackupRunLiveEvent`), replayed from the start (or after `after`), then live. */
+  | { kind: 'backup'; backupId: string; after?: string }
+  /** A restore's log lines and status (`BackupRunLiveEvent`), replayed from the start (or after `after`), then live. */
+  | { kind: 'restore'; restoreId: string; after?: string };
 
 /**
  * The client names the subscription (unique on its connection), so events replayed before the
@@ -86,6 +91,10 @@ export const LiveTopics = {
     kind: 'database-operation',
     key: `database-operation:${operationId}`,
   }),
+  /** Written by the worker's backup run (lines, then each status change). */
+  backup: (backupId: string): LiveTopic<'backup'> => ({ kind: 'backup', key: `backup:${backupId}` }),
+  /** Written by the worker's restore run (lines, then each status change). */
+  restore: (restoreId: string): LiveTopic<'restore'> => ({ kind: 'restore', key: `restore:${restoreId}` }),
 } as const;
 
 /** Events of the `team` (every server of the team) and `server` kinds. */
@@ -136,4 +145,6 @@ export interface LiveEventMap {
   'container-logs': ContainerLogLiveEvent;
   'deployment-logs': DeploymentLiveEvent;
   'database-operation': DatabaseOperationLiveEvent;
+  backup: BackupRunLiveEvent;
+  restore: BackupRunLiveEvent;
 }

@@ -55,6 +55,12 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.DatabaseDeleted]: 'Database deleted',
   [AuditAction.DatabaseOperationRequested]: 'Database start, stop, restart or password rotation',
   [AuditAction.DatabaseCredentialsRevealed]: 'Database password revealed',
+  [AuditAction.BackupRequested]: 'Backup started',
+  [AuditAction.BackupCancelled]: 'Backup cancelled',
+  [AuditAction.BackupDeleted]: 'Backup deleted',
+  [AuditAction.BackupDownloaded]: 'Backup downloaded',
+  [AuditAction.BackupUploaded]: 'Dump uploaded',
+  [AuditAction.RestoreRequested]: 'Restore started',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -132,6 +138,17 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
       AuditAction.DatabaseCredentialsRevealed,
     ],
   },
+  {
+    label: 'Backups',
+    actions: [
+      AuditAction.BackupRequested,
+      AuditAction.BackupCancelled,
+      AuditAction.BackupDeleted,
+      AuditAction.BackupDownloaded,
+      AuditAction.BackupUploaded,
+      AuditAction.RestoreRequested,
+    ],
+  },
   { label: 'Alerts', actions: [AuditAction.AlertRuleCreated, AuditAction.AlertRuleUpdated, AuditAction.AlertRuleDeleted] },
 ];
 
@@ -147,6 +164,10 @@ export const AUDIT_ACTION_TONES: Partial<Record<AuditAction, Tone>> = {
   // Bind roots open the server's files to applications; a removed volume took its data with it.
   [AuditAction.ServerBindRootsChanged]: 'warn',
   [AuditAction.VolumeRemoved]: 'warn',
+  // Overwrites a database (after a safety backup), or takes a copy of the team's data away.
+  [AuditAction.RestoreRequested]: 'warn',
+  [AuditAction.BackupDownloaded]: 'warn',
+  [AuditAction.BackupDeleted]: 'warn',
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, string> = {
