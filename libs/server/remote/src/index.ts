@@ -30,4 +30,5 @@ export { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerSt
 export type { DockerProgressEvent } from './docker/docker-api';
 export { StorageError } from './storage/object-store';
 export type { ObjectStore, PutOptions, StoredObject } from './storage/object-store';
+export { BackupToolError } from './backups/backup-ops';
 export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase } from './backups/backup-ops';

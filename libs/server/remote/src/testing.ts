@@ -3,3 +3,4 @@ export * from './docker/fake-containers';
 export * from './metrics/fake-server-sampler';
 export * from './proxy/fake-proxy-configurator';
 export * from './databases/fake-database-ops';
+export * from './backups/fake-backup-ops';

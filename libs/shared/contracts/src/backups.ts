@@ -209,7 +209,7 @@ export interface BackupScheduleDto {
 
 /** What the dump recorded about its source, and what a verification compares the restored copy with. */
 export interface BackupInventory {
-  /** SQL engines: each table (`schema.table`) with its row count at dump time. */
+  /** SQL engines: each table with its exact row count at dump time (`schema.table` for PostgreSQL; `table` for MySQL / MariaDB, whose schema is the database). */
   tables?: Array<{ name: string; rows: number }>;
   /** Redis: keys in database 0. */
   keys?: number;
