@@ -58,6 +58,10 @@ const IdleApplicationCleanupHandler = idleHandler(JobName.ApplicationCleanup, { 
 const IdleWebhookDeliveriesPruneHandler = idleHandler(JobName.WebhookDeliveriesPrune, { deleted: 0 });
 const IdleDatabaseOperationHandler = idleHandler(JobName.DatabaseOperation, { ran: false });
 const IdleDatabaseOperationsReapHandler = idleHandler(JobName.DatabaseOperationsReap, { failed: 0, requeued: 0 });
+const IdleBackupRunHandler = idleHandler(JobName.BackupRun, { ran: false });
+const IdleRestoreRunHandler = idleHandler(JobName.RestoreRun, { ran: false });
+const IdleBackupsReapHandler = idleHandler(JobName.BackupsReap, { failed: 0, requeued: 0 });
+const IdleBackupSchedulesTickHandler = idleHandler(JobName.BackupSchedulesTick, { queued: 0, missed: 0 });
 
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
@@ -93,6 +97,10 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     IdleWebhookDeliveriesPruneHandler,
     IdleDatabaseOperationHandler,
     IdleDatabaseOperationsReapHandler,
+    IdleBackupRunHandler,
+    IdleRestoreRunHandler,
+    IdleBackupsReapHandler,
+    IdleBackupSchedulesTickHandler,
   ],
 })
 class SlowHandlers {}

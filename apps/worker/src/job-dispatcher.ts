@@ -34,6 +34,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.Deployments]: 10,
   // An operation mostly waits on the server (an image pull, the engine coming up); one per database at a time.
   [QueueName.Databases]: 8,
+  // A backup mostly waits on the dump and the upload; runs per server are capped apart (BACKUP_CONCURRENCY_PER_SERVER).
+  [QueueName.Backups]: 8,
 };
 
 /**

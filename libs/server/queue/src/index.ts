@@ -12,5 +12,6 @@ export { LiveLeases } from './live-leases';
 export * from './command-run-jobs';
 export * from './deployment-jobs';
 export * from './database-operation-jobs';
+export * from './backup-jobs';
 export { enqueueProxySync } from './proxy-sync-jobs';
 export * from './lost-jobs';

@@ -25,6 +25,10 @@ import { DatabaseOperationHandler } from './databases/database-operation.handler
 import { DatabaseHealthCheck } from './databases/database-health-check';
 import { DatabaseOperationsReaperHandler } from './databases/database-operations-reaper.handler';
 import { ServerVolumesHandler } from './volumes/server-volumes.handler';
+import { BackupRunHandler } from './backups/backup-run.handler';
+import { RestoreRunHandler } from './backups/restore-run.handler';
+import { BackupsReaperHandler } from './backups/backups-reaper.handler';
+import { BackupSchedulesTickHandler } from './backups/backup-schedules-tick.handler';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -50,6 +54,9 @@ const PROXY = [ServerProxies, ServerProxySyncHandler];
 /** One-click databases: their operations and the reaper (docs/databases.md "Operations"). */
 const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler, DatabaseHealthCheck];
 
+/** Backups and restores: runs, schedules, the reaper (docs/backups.md). */
+const BACKUPS = [BackupRunHandler, RestoreRunHandler, BackupsReaperHandler, BackupSchedulesTickHandler];
+
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
@@ -66,6 +73,7 @@ const WEBHOOKS = [WebhookDeliveriesPruneHandler];
     ...PROXY,
     ...DATABASES,
     ...WEBHOOKS,
+    ...BACKUPS,
   ],
 })
 export class RunnersModule {}

@@ -1,3 +1,4 @@
+import type { BackupStatus, RestoreStatus } from './backups';
 import type { CommandRunStatus } from './command-runs';
 import type { DatabaseOperationStatus } from './databases';
 import type { DeploymentStatus } from './deployments';
@@ -71,6 +72,8 @@ export enum QueueName {
   Deployments = 'deployments',
   /** Database operations: a create pulls an image and waits for the engine, so they never hold up the short server operations. */
   Databases = 'databases',
+  /** Backups and restores: a dump of a large database lasts minutes to hours, so they never hold up database operations or deployments. */
+  Backups = 'backups',
 }
 
 export enum JobName {
@@ -108,6 +111,14 @@ export enum JobName {
   DatabaseOperation = 'database.operation',
   /** Repeating: fails running database operations whose worker died (the database's status with them), re-queues queued ones whose job was lost. */
   DatabaseOperationsReap = 'database-operations.reap',
+  /** Runs one backup (`{ backupId }`, job id = backup id, one attempt): dump, compress, encrypt, upload, verify the stored object, retention. */
+  BackupRun = 'backup.run',
+  /** Runs one restore (`{ restoreId }`, job id = restore id, one attempt): into the same database (after a safety backup), a new one, or a throwaway one that verifies a backup. */
+  RestoreRun = 'restore.run',
+  /** Repeating: fails running backups and restores whose worker died, re-queues queued ones whose job was lost. */
+  BackupsReap = 'backups.reap',
+  /** Repeating: claims the backup schedules whose slot is due and queues one backup each; marks schedules that missed their slot. */
+  BackupSchedulesTick = 'backup-schedules.tick',
 }
 
 export interface JobPayloads {
@@ -130,6 +141,10 @@ export interface JobPayloads {
   [JobName.WebhookDeliveriesPrune]: Record<string, never>;
   [JobName.DatabaseOperation]: { operationId: string };
   [JobName.DatabaseOperationsReap]: Record<string, never>;
+  [JobName.BackupRun]: { backupId: string };
+  [JobName.RestoreRun]: { restoreId: string };
+  [JobName.BackupsReap]: Record<string, never>;
+  [JobName.BackupSchedulesTick]: Record<string, never>;
 }
 
 export interface JobResults {
@@ -155,6 +170,12 @@ export interface JobResults {
   /** `ran: false` when the operation was no longer queued (a duplicate job). */
   [JobName.DatabaseOperation]: { ran: false } | { ran: true; status: DatabaseOperationStatus };
   [JobName.DatabaseOperationsReap]: { failed: number; requeued: number };
+  /** `ran: false` when the backup was no longer queued (cancelled, a duplicate job). */
+  [JobName.BackupRun]: { ran: false } | { ran: true; status: BackupStatus };
+  [JobName.RestoreRun]: { ran: false } | { ran: true; status: RestoreStatus };
+  [JobName.BackupsReap]: { failed: number; requeued: number };
+  /** `queued`: backups queued for due slots; `missed`: schedules newly marked as having missed a slot. */
+  [JobName.BackupSchedulesTick]: { queued: number; missed: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -180,6 +201,10 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.WebhookDeliveriesPrune]: QueueName.System,
   [JobName.DatabaseOperation]: QueueName.Databases,
   [JobName.DatabaseOperationsReap]: QueueName.System,
+  [JobName.BackupRun]: QueueName.Backups,
+  [JobName.RestoreRun]: QueueName.Backups,
+  [JobName.BackupsReap]: QueueName.System,
+  [JobName.BackupSchedulesTick]: QueueName.System,
 };
 
 /**
@@ -197,6 +222,10 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   [JobName.WebhookDeliveriesPrune]: { everyMs: 3_600_000 },
   // As deployments: with RUN_LEASE_TTL_MS (10 s), a database whose operation's worker died is not left `creating` for long.
   [JobName.DatabaseOperationsReap]: { everyMs: 5_000 },
+  // As deployments: a backup or restore whose worker died is failed within about 15 s.
+  [JobName.BackupsReap]: { everyMs: 5_000 },
+  // A slot fires at most this late (BACKUP_SCHEDULES_TICK_MS, see repeatingJobPeriods).
+  [JobName.BackupSchedulesTick]: { everyMs: 10_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

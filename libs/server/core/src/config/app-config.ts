@@ -73,6 +73,14 @@ export interface AppConfig {
     /** How often the command runs reaper passes (COMMAND_RUNS_REAP_MS); see repeatingJobPeriods. */
     commandRunsReapMs: number;
   };
+  backups: {
+    /** How often the worker looks for due backup schedules (BACKUP_SCHEDULES_TICK_MS); a slot fires at most this late. */
+    schedulesTickMs: number;
+    /** A schedule without a verified backup this long after a slot is marked missed (BACKUP_MISSED_GRACE_MS). */
+    missedGraceMs: number;
+    /** Backups and restores running at once on one server; more wait their turn (BACKUP_CONCURRENCY_PER_SERVER). */
+    concurrencyPerServer: number;
+  };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;
   web: {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './load-config';
+import { JobName } from '@zpanel/contracts';
+import { repeatingJobPeriods } from './repeating-jobs';
 
 const validEnv = () => ({
   DATABASE_URL: 'postgres://zpanel:s3cret@127.0.0.1:5432/zpanel',
@@ -96,6 +98,22 @@ describe(loadConfig.name, () => {
     expect(problemsFor({ ...validEnv(), COMMAND_RUNS_REAP_MS: '999' })).toEqual([expect.stringContaining('COMMAND_RUNS_REAP_MS')]);
     expect(problemsFor({ ...validEnv(), RUN_HEARTBEAT_MS: '5000', RUN_LEASE_TTL_MS: '6000' })).toEqual([
       'RUN_LEASE_TTL_MS must be at least twice RUN_HEARTBEAT_MS',
+    ]);
+  });
+
+  it('reads the backup timings: schedules looked at every 10 s, missed after 30 min, two runs per server by default; the tick drives its repeating job', () => {
+    expect(loadConfig(validEnv()).backups).toEqual({ schedulesTickMs: 10_000, missedGraceMs: 1_800_000, concurrencyPerServer: 2 });
+    const config = loadConfig({
+      ...validEnv(),
+      BACKUP_SCHEDULES_TICK_MS: '1000',
+      BACKUP_MISSED_GRACE_MS: '2000',
+      BACKUP_CONCURRENCY_PER_SERVER: '1',
+    });
+    expect(config.backups).toEqual({ schedulesTickMs: 1_000, missedGraceMs: 2_000, concurrencyPerServer: 1 });
+    expect(repeatingJobPeriods(config)[JobName.BackupSchedulesTick]).toEqual({ everyMs: 1_000 });
+    expect(problemsFor({ ...validEnv(), BACKUP_SCHEDULES_TICK_MS: '999', BACKUP_CONCURRENCY_PER_SERVER: '0' })).toEqual([
+      expect.stringContaining('BACKUP_SCHEDULES_TICK_MS'),
+      expect.stringContaining('BACKUP_CONCURRENCY_PER_SERVER'),
     ]);
   });
 

@@ -212,6 +212,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       buildConcurrencyPerServer: int('DEPLOYMENT_BUILD_CONCURRENCY', 2, 1, 32),
     },
     runs: runLease(),
+    backups: {
+      schedulesTickMs: int('BACKUP_SCHEDULES_TICK_MS', 10_000, 1_000, 600_000),
+      missedGraceMs: int('BACKUP_MISSED_GRACE_MS', 30 * 60_000, 1_000, 7 * 24 * 3_600_000),
+      concurrencyPerServer: int('BACKUP_CONCURRENCY_PER_SERVER', 2, 1, 32),
+    },
     network: {
       allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),
       outboundDeniedCidrs: cidrs('OUTBOUND_DENIED_CIDRS', DEFAULT_OUTBOUND_DENIED_CIDRS),
