@@ -66,6 +66,22 @@ export type { ConnectionCredentials, DatabaseCredentials, DatabaseContainerSpec,
 export { connectionUrl, connectionVariables } from './databases/connection';
 export type { DatabaseEndpoint } from './databases/connection';
 export { parseEngineTag, imageTagChangeProblem } from './databases/engine-tags';
+// Zpanel's own PostgreSQL (instance backups): pg_dump / pg_restore argv and libpq environment.
+export {
+  PgToolsError,
+  libpqEnvironment,
+  pgDumpArgv,
+  pgRestoreArgv,
+  pgToolMajor,
+  pgServerMajor,
+  pgDumpVersionProblem,
+  INVENTORY_TABLES_SQL,
+  countRowsSql,
+  createDatabaseSql,
+  dropDatabaseSql,
+  USER_SCHEMAS_SQL,
+  dropSchemaSql,
+} from './databases/pg-client-tools';
 export type { EngineTag } from './databases/engine-tags';
 export {
   bindHostPathProblem,

@@ -1,0 +1,307 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BackupInventory } from '@zpanel/contracts';
+import {
+  INVENTORY_TABLES_SQL,
+  countRowsSql,
+  createDatabaseSql,
+  dropDatabaseSql,
+  dropSchemaSql,
+  libpqEnvironment,
+  pgDumpArgv,
+  pgDumpVersionProblem,
+  pgRestoreArgv,
+  pgServerMajor,
+  pgToolMajor,
+  USER_SCHEMAS_SQL,
+} from '@zpanel/core';
+import { databaseNameOf, withDatabaseName } from '@zpanel/database';
+import type { DumpStream } from '@zpanel/remote';
+import { Client } from 'pg';
+import { compareInventories } from './inventory-comparison';
+
+/** An instance backup or restore step failed; `message` says why in words the System page shows. */
+export class InstanceDatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'tool' | 'dump' | 'restore' | 'not_empty' | 'database',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'InstanceDatabaseError';
+  }
+}
+
+export interface PgToolPaths {
+  pgDump: string;
+  pgRestore: string;
+}
+
+/** A dump of Zpanel's own database, and what it holds: counted in the very snapshot pg_dump writes. */
+export interface InstanceDump extends DumpStream {
+  inventory: BackupInventory;
+  /** `15.4`: the server's version, recorded with the backup (a restore needs pg_restore of at least the dumping pg_dump's major). */
+  serverVersion: string;
+  /** `pg_dump (PostgreSQL) 15.4 (Debian 15.4-1)`. */
+  toolVersion: string;
+}
+
+/** A verification restore's outcome: what the throwaway database held, and whether it is what the dump recorded. */
+export interface InstanceVerification {
+  matches: boolean;
+  /** What was compared, or what differs, in words. */
+  detail: string;
+  restored: BackupInventory;
+}
+
+const STDERR_TAIL_BYTES = 4_096;
+
+/**
+ * The tools' whole environment: PATH and the C locale from here, libpq's variables for the one
+ * connection. Nothing else of the worker's environment (ZPANEL_SECRET_KEY, DATABASE_URL) reaches them.
+ */
+function toolEnvironment(url: string, database?: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LC_ALL: 'C',
+    PGAPPNAME: 'zpanel-instance-backup',
+    ...libpqEnvironment(url, database),
+  };
+}
+
+function missingTool(tool: string): string {
+  return `${tool} was not found on the worker's host: install PostgreSQL's client tools (Debian, Ubuntu: apt install postgresql-client)`;
+}
+
+/** Resolves when the tool exited 0; rejects with its exit code (or signal) and the tail of its stderr otherwise. */
+function exitOf(child: ChildProcess, tool: string, code: InstanceDatabaseError['code']): Promise<void> {
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+  });
+  return new Promise<void>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new InstanceDatabaseError(error.code === 'ENOENT' ? missingTool(tool) : `${tool} could not run: ${error.message}`, 'tool', { cause: error }),
+      );
+    });
+    child.once('close', (exitCode, signal) => {
+      if (exitCode === 0) return resolve();
+      const how = exitCode !== null ? `exited with code ${exitCode}` : `was stopped (${signal})`;
+      const words = stderr.trim();
+      reject(new InstanceDatabaseError(`${tool} ${how}${words ? `: ${words}` : ''}`, code));
+    });
+  });
+}
+
+/**
+ * The input may fail (a decoder refusing a byte) while the database is still being prepared, before
+ * restoreInto pipes it: kept on the stream (its `errored`) for the pipeline to report, instead of an
+ * unhandled 'error' event that would end the worker.
+ */
+function holdErrors(stream: Readable): void {
+  stream.on('error', () => undefined);
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'zpanel-instance-backup' });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new InstanceDatabaseError(`cannot connect to PostgreSQL: ${(error as Error).message}`, 'database', { cause: error });
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function serverVersion(client: Client): Promise<{ major: number; version: string }> {
+  const { rows } = await client.query<{ num: string; version: string }>(
+    "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+  );
+  return { major: pgServerMajor(Number(rows[0].num)), version: rows[0].version };
+}
+
+/** Every table pg_dump writes rows of, with its row count, as the client's transaction sees them. */
+export async function inventoryOf(client: Client, signal?: AbortSignal): Promise<BackupInventory> {
+  const { rows } = await client.query<{ schema: string; name: string }>(INVENTORY_TABLES_SQL);
+  const tables: Array<{ name: string; rows: number }> = [];
+  for (const table of rows) {
+    signal?.throwIfAborted();
+    const counted = await client.query<{ rows: string }>(countRowsSql(table.schema, table.name));
+    tables.push({ name: `${table.schema}.${table.name}`, rows: Number(counted.rows[0].rows) });
+  }
+  return { tables };
+}
+
+/**
+ * Zpanel's own PostgreSQL (DATABASE_URL) as a backup source: `pg_dump -Fc` run by the worker on its
+ * own host, streamed (constant memory), and `pg_restore` into a throwaway database on the same
+ * server to verify one, or into an empty database to bring an instance back
+ * (`npm run restore-instance`, scripts/restore-instance.mjs).
+ */
+export class InstanceDatabase {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly tools: PgToolPaths = { pgDump: 'pg_dump', pgRestore: 'pg_restore' },
+  ) {}
+
+  /** `pg_dump --version`'s answer; rejects in words when the tool is missing. */
+  private toolVersion(tool: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(tool, ['--version'], { env: toolEnvironment(this.databaseUrl), timeout: 10_000 }, (error, stdout) => {
+        if (!error) return resolve(stdout.trim());
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(new InstanceDatabaseError(missing ? missingTool(tool) : `${tool} --version failed: ${error.message}`, 'tool', { cause: error }));
+      });
+    });
+  }
+
+  /**
+   * Checks that pg_dump can dump this server (its major version at least the server's), exports a
+   * snapshot from a read-only repeatable-read transaction, counts every table's rows in it, and starts
+   * pg_dump on that snapshot: the inventory and the dump see the same rows, while the instance keeps
+   * writing (heartbeats, this backup's own row). The transaction stays open until pg_dump exits.
+   */
+  async dump(signal: AbortSignal): Promise<InstanceDump> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'zpanel-instance-backup' });
+    try {
+      await client.connect();
+    } catch (error) {
+      throw new InstanceDatabaseError(`cannot connect to Zpanel's database: ${(error as Error).message}`, 'database', { cause: error });
+    }
+    let handedOver = false;
+    try {
+      const server = await serverVersion(client);
+      const toolVersion = await this.toolVersion(this.tools.pgDump);
+      const problem = pgDumpVersionProblem(pgToolMajor(toolVersion), server.major);
+      if (problem) throw new InstanceDatabaseError(problem, 'tool');
+      signal.throwIfAborted();
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
+      const inventory = await inventoryOf(client, signal);
+      const child = spawn(this.tools.pgDump, pgDumpArgv(rows[0].snapshot), {
+        env: toolEnvironment(this.databaseUrl),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        signal,
+        killSignal: 'SIGKILL',
+      });
+      const done = exitOf(child, 'pg_dump', 'dump').finally(() => client.end().catch(() => undefined));
+      // The caller awaits `done` after reading the stream; until then a rejection is not unhandled.
+      done.catch(() => undefined);
+      handedOver = true;
+      return { stream: child.stdout as Readable, done, inventory, serverVersion: server.version, toolVersion };
+    } finally {
+      if (!handedOver) await client.end().catch(() => undefined);
+    }
+  }
+
+  /** The tables and row counts of the live database now (not a snapshot shared with a dump). */
+  inventory(signal?: AbortSignal): Promise<BackupInventory> {
+    return withClient(this.databaseUrl, (client) => inventoryOf(client, signal));
+  }
+
+  /**
+   * pg_restore of `dump` into the database `url` names, in one transaction. A dump stream that fails
+   * (a decoder refusing a flipped byte or a wrong key) kills pg_restore before it can commit, and
+   * that failure is the one reported; otherwise pg_restore's own exit and words are.
+   */
+  async restoreInto(url: string, dump: Readable, signal: AbortSignal): Promise<void> {
+    const database = databaseNameOf(url);
+    if (!database) throw new InstanceDatabaseError('the database URL names no database to restore into', 'restore');
+    const child = spawn(this.tools.pgRestore, pgRestoreArgv(database), {
+      env: toolEnvironment(url, database),
+      stdio: ['pipe', 'ignore', 'pipe'],
+      signal,
+      killSignal: 'SIGKILL',
+    });
+    const exited = exitOf(child, 'pg_restore', 'restore');
+    exited.catch(() => undefined);
+    let input: unknown;
+    try {
+      await pipeline(dump, child.stdin!);
+    } catch (error) {
+      input = error;
+      // Stop it before it reaches COMMIT: whatever it read so far must not stay.
+      child.kill('SIGKILL');
+    }
+    try {
+      await exited;
+    } catch (error) {
+      throw input ?? error;
+    }
+    if (input) throw input;
+  }
+
+  /**
+   * Restores `dump` into a throwaway database created on the same server (so Zpanel's role needs
+   * CREATEDB) and compares its tables and row counts with `expected`; the database is dropped
+   * whatever happens.
+   */
+  async verify(dump: Readable, expected: BackupInventory, signal: AbortSignal): Promise<InstanceVerification> {
+    holdErrors(dump);
+    const name = `zpanel_verify_${randomBytes(6).toString('hex')}`;
+    return withClient(this.databaseUrl, async (admin) => {
+      const server = await serverVersion(admin);
+      try {
+        await admin.query(createDatabaseSql(name));
+      } catch (error) {
+        throw new InstanceDatabaseError(
+          `could not create the throwaway database ${name} to verify the backup in (${(error as Error).message}): Zpanel's database role needs CREATEDB`,
+          'database',
+          { cause: error },
+        );
+      }
+      let outcome: { value: InstanceVerification } | { error: unknown };
+      try {
+        const url = withDatabaseName(this.databaseUrl, name);
+        await this.restoreInto(url, dump, signal);
+        const restored = await withClient(url, (client) => inventoryOf(client, signal));
+        outcome = { value: { ...compareInventories(expected, restored), restored } };
+      } catch (error) {
+        outcome = { error };
+      }
+      try {
+        await admin.query(dropDatabaseSql(name, server.major));
+      } catch (error) {
+        if ('value' in outcome)
+          throw new InstanceDatabaseError(`the throwaway database ${name} could not be dropped: ${(error as Error).message}`, 'database');
+      }
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
+    });
+  }
+
+  /**
+   * Onto a fresh install: restores `dump` into DATABASE_URL's database, which must hold no table
+   * (an install that never ran) unless `force`, which first drops every schema in it. Returns what
+   * it holds afterwards.
+   */
+  async restoreOnto(dump: Readable, options: { force: boolean; signal: AbortSignal }): Promise<BackupInventory> {
+    holdErrors(dump);
+    const database = databaseNameOf(this.databaseUrl) ?? '';
+    await withClient(this.databaseUrl, async (client) => {
+      const { rows } = await client.query<{ schema: string; name: string }>(INVENTORY_TABLES_SQL);
+      if (rows.length === 0) return;
+      if (!options.force) {
+        throw new InstanceDatabaseError(
+          `the database ${database} is not empty (${rows.length} tables, e.g. ${rows[0].schema}.${rows[0].name}): ` +
+            'restore into an empty database (stop Zpanel first, before it migrates one), or pass --force to drop everything in it first',
+          'not_empty',
+        );
+      }
+      const schemas = await client.query<{ schema: string }>(USER_SCHEMAS_SQL);
+      await client.query('BEGIN');
+      for (const { schema } of schemas.rows) await client.query(dropSchemaSql(schema));
+      await client.query('CREATE SCHEMA IF NOT EXISTS public');
+      await client.query('COMMIT');
+    });
+    await this.restoreInto(this.databaseUrl, dump, options.signal);
+    return this.inventory(options.signal);
+  }
+}

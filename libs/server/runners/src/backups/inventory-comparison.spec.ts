@@ -1,0 +1,40 @@
+import { compareInventories } from './inventory-comparison';
+
+describe(compareInventories.name, () => {
+  const dumped = {
+    tables: [
+      { name: 'public.a', rows: 2 },
+      { name: 'public.b', rows: 0 },
+    ],
+  };
+
+  it('says what matched', () => {
+    expect(compareInventories(dumped, { tables: [...dumped.tables].reverse() })).toEqual({
+      matches: true,
+      detail: 'restored cleanly; 2 tables and 2 rows match the dump',
+    });
+    expect(compareInventories({ keys: 5 }, { keys: 5 })).toEqual({ matches: true, detail: 'restored cleanly; 5 keys match the dump' });
+  });
+
+  it('names missing, extra and miscounted tables, and counts the rest', () => {
+    const restored = {
+      tables: [
+        { name: 'public.a', rows: 1 },
+        { name: 'public.c', rows: 0 },
+      ],
+    };
+    expect(compareInventories(dumped, restored)).toEqual({
+      matches: false,
+      detail: 'restored, but table public.a has 1 rows, the dump recorded 2; table public.b is missing; table public.c was not in the dump',
+    });
+    const many = { tables: Array.from({ length: 8 }, (_, i) => ({ name: `t${i}`, rows: 1 })) };
+    expect(compareInventories(many, { tables: [] }).detail).toMatch(/table t4 is missing \(and 3 more differences\)$/);
+  });
+
+  it('compares files and bytes of a volume', () => {
+    expect(compareInventories({ files: 3, bytes: 10 }, { files: 3, bytes: 9 })).toEqual({
+      matches: false,
+      detail: 'restored, but 9 bytes, the dump recorded 10',
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import type { BackupInventory } from '@zpanel/contracts';
+
+const MAX_NAMED_DIFFERENCES = 5;
+
+/**
+ * Whether a restored copy holds what the dump recorded: the same tables with the same row counts
+ * (SQL), the same number of keys (Redis), files and bytes (volumes). `detail` says what was compared,
+ * or names the first differences, for the backup's verification line.
+ */
+export function compareInventories(expected: BackupInventory, actual: BackupInventory): { matches: boolean; detail: string } {
+  const differences: string[] = [];
+  const compared: string[] = [];
+  if (expected.tables) {
+    const restored = new Map((actual.tables ?? []).map((t) => [t.name, t.rows]));
+    const dumped = new Set(expected.tables.map((t) => t.name));
+    for (const table of expected.tables) {
+      const rows = restored.get(table.name);
+      if (rows === undefined) differences.push(`table ${table.name} is missing`);
+      else if (rows !== table.rows) differences.push(`table ${table.name} has ${rows} rows, the dump recorded ${table.rows}`);
+    }
+    for (const name of restored.keys()) if (!dumped.has(name)) differences.push(`table ${name} was not in the dump`);
+    const rows = expected.tables.reduce((sum, t) => sum + t.rows, 0);
+    compared.push(`${expected.tables.length} tables and ${rows} rows`);
+  }
+  for (const field of ['keys', 'files', 'bytes'] as const) {
+    const want = expected[field];
+    if (want === undefined) continue;
+    if (actual[field] !== want) differences.push(`${actual[field] ?? 'no'} ${field}, the dump recorded ${want}`);
+    compared.push(`${want} ${field}`);
+  }
+  if (differences.length === 0) return { matches: true, detail: `restored cleanly; ${compared.join(', ') || 'nothing'} match the dump` };
+  const named = differences.slice(0, MAX_NAMED_DIFFERENCES).join('; ');
+  const more = differences.length > MAX_NAMED_DIFFERENCES ? ` (and ${differences.length - MAX_NAMED_DIFFERENCES} more differences)` : '';
+  return { matches: false, detail: `restored, but ${named}${more}` };
+}
