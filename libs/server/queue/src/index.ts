@@ -9,6 +9,7 @@ export { liveKey, LiveStreams } from './live-streams';
 export type { LiveEntry } from './live-streams';
 export * from './live-subscriber';
 export { LiveLeases } from './live-leases';
+export { BYTE_PIPE_FRAME_BYTES, BytePipeError, BytePipes, type BytePipeOptions } from './byte-pipes';
 export * from './command-run-jobs';
 export * from './deployment-jobs';
 export * from './database-operation-jobs';
