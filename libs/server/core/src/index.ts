@@ -49,7 +49,13 @@ export { globMatches, matchWatchPaths } from './applications/glob';
 export { ZPANEL_LABELS, zpanelDockerNames } from './docker/zpanel-names';
 export type { ZpanelDockerNames } from './docker/zpanel-names';
 export * from './docker/image-reference';
-export { AddressNotAllowedError, AddressPolicy, gitUrlHost } from './network/address-policy';
+export {
+  AddressNotAllowedError,
+  AddressPolicy,
+  DEFAULT_OUTBOUND_DENIED_CIDRS,
+  DEFAULT_SERVER_DENIED_CIDRS,
+  gitUrlHost,
+} from './network/address-policy';
 // Database engines: what the worker builds commands and containers with. The SQL quoting helpers and
 // the URL formatter stay internal (the builders use them); nothing else of ./databases is public.
 export { databaseName, databaseUserName, databasePassword, generateDatabasePassword } from './databases/database-fields';

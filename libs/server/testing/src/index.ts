@@ -2,6 +2,7 @@ export * from './test-env';
 export * from './free-port';
 export * from './wait-for';
 export * from './redis-server';
+export * from './s3-server';
 export * from './stack';
 export * from './api-session';
 export * from './api-call';
