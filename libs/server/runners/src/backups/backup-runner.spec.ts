@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, type Readable, Transform } from 'node:stream';
+import type { BackupInventory } from '@zpanel/contracts';
+import { BackupToolError, type ObjectStore, type PutOptions, StorageError, type StoredObject } from '@zpanel/remote';
+import { FakeBackupOps } from '@zpanel/remote/testing';
+import { OperationLog } from '../databases/operation-log';
+import { type BackupSourceAccess, type BackupStorePlan, BackupRunner } from './backup-runner';
+
+/** A bucket in memory that reads its body to the end, as a store does, and fails when told to. */
+class MemoryStore implements ObjectStore {
+  readonly objects = new Map<string, Buffer>();
+  readonly deleted: string[] = [];
+  failPut: StorageError | null = null;
+  /** What the next put answers instead of what it stored. */
+  lie: { sha256?: string } | null = null;
+
+  async put(key: string, body: Readable, options: PutOptions): Promise<{ sizeBytes: number; sha256: string; verifiedBy: 'read-back' }> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of body) {
+        if (options.signal.aborted) throw new StorageError('aborted', 'aborted');
+        if (this.failPut) throw this.failPut;
+        chunks.push(chunk as Buffer);
+        options.onProgress?.(chunks.reduce((sum, c) => sum + c.length, 0));
+      }
+    } catch (error) {
+      if (error instanceof StorageError) throw error;
+      throw new StorageError(`the body failed: ${(error as Error).message}`, 'source' as StorageError['code']);
+    }
+    const bytes = Buffer.concat(chunks);
+    this.objects.set(key, bytes);
+    const sha256 = this.lie?.sha256 ?? createHash('sha256').update(bytes).digest('hex');
+    return { sizeBytes: bytes.length, sha256, verifiedBy: 'read-back' };
+  }
+  async head(key: string): Promise<StoredObject | null> {
+    const bytes = this.objects.get(key);
+    return bytes ? { key, sizeBytes: bytes.length, lastModified: new Date(0), metadata: {} } : null;
+  }
+  async get(key: string): Promise<Readable> {
+    const stream = new PassThrough();
+    stream.end(this.objects.get(key));
+    return stream;
+  }
+  async list(): Promise<StoredObject[]> {
+    return [];
+  }
+  async delete(key: string): Promise<void> {
+    this.deleted.push(key);
+    this.objects.delete(key);
+  }
+  async check(): Promise<void> {}
+  async presignedGetUrl(): Promise<string | null> {
+    return null;
+  }
+}
+
+/** Stands in for the real encoder: changes every byte, so what is stored is not the dump. */
+const xorEncoder = () =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, Buffer.from(chunk.map((byte) => byte ^ 0x5a)));
+    },
+  });
+
+const DATABASE_ID = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+const INVENTORY: BackupInventory = {
+  tables: [
+    { name: 'public.users', rows: 3 },
+    { name: 'public.orders', rows: 10 },
+  ],
+};
+
+describe(BackupRunner.name, () => {
+  let ops: FakeBackupOps;
+  let store: MemoryStore;
+  let log: OperationLog;
+  let run: AbortController;
+
+  const target = {
+    databaseId: DATABASE_ID,
+    engine: 'postgresql' as const,
+    databaseName: 'app',
+    userName: 'app',
+    password: 'pw-123456',
+    rootPassword: null,
+  };
+  const source = (): BackupSourceAccess => ({
+    describe: 'database main-db (postgresql, postgres:16) on web-1',
+    inventory: (signal) => ops.inventory({ databaseId: DATABASE_ID }, target, signal),
+    dump: (signal) => ops.dumpDatabase(target, signal),
+  });
+  const plan = (): BackupStorePlan => ({
+    key: `team/database-${DATABASE_ID}/2026-01-01-000000-b.zpbk`,
+    destinationName: 'offsite',
+    store,
+    encoder: xorEncoder,
+    compression: 'zstd',
+    dataKeyId: 'key-1',
+    metadata: { 'zpanel-backup-id': 'b' },
+  });
+  const backUp = () => new BackupRunner(log, 64 * 1024).run(source(), plan(), run.signal);
+
+  beforeEach(() => {
+    ops = new FakeBackupOps();
+    ops.setDatabase(DATABASE_ID, { engine: 'postgresql', inventory: INVENTORY, fillerBytes: 200 * 1024 });
+    store = new MemoryStore();
+    log = new OperationLog();
+    run = new AbortController();
+  });
+
+  it('streams the dump through the encoder into the store and records what the store checked: size, SHA-256, location, inventory', async () => {
+    const outcome = await backUp();
+
+    expect(outcome.status).toBe('succeeded');
+    if (outcome.status !== 'succeeded') return;
+    const stored = store.objects.get(plan().key)!;
+    expect(outcome.stored).toEqual({
+      location: plan().key,
+      sizeBytes: stored.length,
+      dumpBytes: stored.length,
+      sha256: createHash('sha256').update(stored).digest('hex'),
+      compression: 'zstd',
+      dataKeyId: 'key-1',
+      inventory: INVENTORY,
+      verifiedBy: 'read-back',
+    });
+    // The store got the encoder's output, not the dump.
+    expect(stored.subarray(0, 10).toString()).not.toBe('ZPFAKEDUMP');
+    expect(log.text).toContain('Recorded what it holds: 2 tables, 13 rows.');
+    expect(log.text).toContain('Uploaded');
+    expect(log.text).toContain('the stored object was checked (read-back)');
+  });
+
+  it("fails with the dump tool's exit code and stderr tail when it exits non-zero mid-stream, and keeps no object", async () => {
+    ops.failNextDump({ exitCode: 1, stderr: 'pg_dump: error: connection to server lost', afterBytes: 70 * 1024 });
+
+    const outcome = await backUp();
+
+    expect(outcome).toEqual({
+      status: 'failed',
+      reasonCode: 'backup.dump_failed',
+      reason: 'pg_dump exited with code 1: pg_dump: error: connection to server lost',
+      inventory: INVENTORY,
+    });
+    expect(store.objects.size).toBe(0);
+    expect(store.deleted).toEqual([plan().key]);
+    expect(log.text).toContain('pg_dump exited with code 1');
+  });
+
+  it("fails with the storage's own words when the upload fails, and stops the dump", async () => {
+    store.failPut = new StorageError('connect ECONNREFUSED 127.0.0.1:9000', 'unreachable');
+
+    const outcome = await backUp();
+
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reasonCode: 'backup.upload_failed',
+      reason: 'The upload to offsite failed: connect ECONNREFUSED 127.0.0.1:9000',
+    });
+    expect(store.objects.size).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ops.running).toBe(0);
+  });
+
+  it('is not succeeded when what the store says it holds differs from what was sent: verify_failed, the object deleted', async () => {
+    store.lie = { sha256: '0'.repeat(64) };
+
+    const outcome = await backUp();
+
+    expect(outcome).toMatchObject({ status: 'failed', reasonCode: 'backup.verify_failed' });
+    expect(outcome.status === 'failed' && outcome.reason).toContain(`SHA-256 ${'0'.repeat(64)}`);
+    expect(store.objects.size).toBe(0);
+  });
+
+  it('fails with the tool error when the inventory cannot be taken, before any upload', async () => {
+    ops.fail('inventory', new BackupToolError('backup.dump_failed', 'psql', 2, 'psql: error: FATAL'));
+
+    const outcome = await backUp();
+
+    expect(outcome).toEqual({
+      status: 'failed',
+      reasonCode: 'backup.dump_failed',
+      reason: 'psql exited with code 2: psql: error: FATAL',
+      inventory: null,
+    });
+    expect(store.deleted).toEqual([]);
+  });
+
+  it.each([
+    ['cancelled', 'cancelled', 'backup.cancelled'],
+    ['timeout', 'failed', 'backup.timed_out'],
+    ['worker-stopped', 'failed', 'backup.worker_stopped'],
+  ])('stops the dump and the upload when the lease says %s, and keeps nothing', async (reason, status, code) => {
+    const release = ops.holdDumps();
+    const outcome = backUp();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    run.abort(reason);
+    const ended = await outcome;
+    release();
+
+    expect(ended).toMatchObject({ status, reasonCode: code });
+    expect(store.objects.size).toBe(0);
+    expect(ops.running).toBe(0);
+  });
+
+  it('redacts the source password from every line it writes', async () => {
+    log.addSecret(target.password);
+    ops.failNextDump({ exitCode: 1, stderr: `FATAL: password authentication failed: ${target.password}` });
+
+    const outcome = await backUp();
+
+    expect(outcome).toMatchObject({ status: 'failed', reasonCode: 'backup.dump_failed' });
+    expect(outcome.status === 'failed' && outcome.reason).toContain('password authentication failed: ********');
+    expect(log.text).not.toContain(target.password);
+  });
+});
