@@ -4,3 +4,4 @@ export * from './metrics/fake-server-sampler';
 export * from './proxy/fake-proxy-configurator';
 export * from './databases/fake-database-ops';
 export * from './backups/fake-backup-ops';
+export * from './storage/fake-object-store';
