@@ -43,6 +43,8 @@ const CALLER_SCOPED = new Set([
   'POST /api/v1/teams',
   'POST /api/v1/invitations/accept',
   'GET /api/v1/system/status',
+  // Says whether the caller may manage instance backups; the routes that do are refused to all but the first team's owners (instance-backup.e2e-spec.ts).
+  'GET /api/v1/system/backups/access',
 ]);
 
 /**

@@ -3,6 +3,7 @@ import { RateLimitModule } from '../http/rate-limit.module';
 import { AccessChanges } from './access-changes';
 import { AccessTokensService } from './access-tokens.service';
 import { BearerAuthenticator } from './bearer-authenticator.service';
+import { InstanceOperatorsService } from './instance-operators.service';
 import { TeamAccessService } from './team-access.service';
 
 /**
@@ -12,7 +13,7 @@ import { TeamAccessService } from './team-access.service';
  */
 @Module({
   imports: [RateLimitModule],
-  providers: [TeamAccessService, AccessChanges, AccessTokensService, BearerAuthenticator],
-  exports: [TeamAccessService, AccessChanges, AccessTokensService, BearerAuthenticator],
+  providers: [TeamAccessService, InstanceOperatorsService, AccessChanges, AccessTokensService, BearerAuthenticator],
+  exports: [TeamAccessService, InstanceOperatorsService, AccessChanges, AccessTokensService, BearerAuthenticator],
 })
 export class AccessModule {}

@@ -15,6 +15,14 @@ export class TeamsRepository extends EntityRepository<TeamEntity> {
   }
 
   /**
+   * The instance's first team: the one created with the owner account at setup (teams are never
+   * deleted, so it stays the oldest). Its owners operate the instance (instance backups).
+   */
+  first(): Promise<TeamEntity | null> {
+    return this.rows.findOne({ where: {}, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
    * Locks the team row until the surrounding transaction ends, so that two concurrent changes of its
    * members (two demotions) cannot both pass the last-owner check.
    */
