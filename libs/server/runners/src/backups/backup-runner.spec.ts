@@ -25,7 +25,7 @@ class MemoryStore implements ObjectStore {
       }
     } catch (error) {
       if (error instanceof StorageError) throw error;
-      throw new StorageError(`the body failed: ${(error as Error).message}`, 'source' as StorageError['code']);
+      throw new StorageError(`the body failed: ${(error as Error).message}`, 'source');
     }
     const bytes = Buffer.concat(chunks);
     this.objects.set(key, bytes);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Duplex, type Readable, Transform, pipeline } from 'node:stream';
 import type { BackupCompression, BackupInventory, ReasonCode } from '@zpanel/contracts';
 import { ReasonError } from '@zpanel/core';
-import { type DumpStream, type ObjectStore, StorageError } from '@zpanel/remote';
+import { type DumpStream, type ObjectStore, type PutResult, StorageError } from '@zpanel/remote';
 import type { LeaseStopReason } from '../run-lease';
 
 /** A log the runners write to (redacting, capped, live: `OperationLog`). */
@@ -35,13 +35,6 @@ export interface BackupStorePlan {
   dataKeyId: string;
   /** Stored with the object (lower-case keys). */
   metadata: Record<string, string>;
-}
-
-/** What `ObjectStore.put` answers once it checked the stored object. */
-interface StorePutResult {
-  sizeBytes: number;
-  sha256: string;
-  verifiedBy: string;
 }
 
 /** What a succeeded backup records. */
@@ -181,9 +174,9 @@ export class BackupRunner {
       });
       let nextMark = this.progressEveryBytes;
       uploading = true;
-      let put: StorePutResult;
+      let put: PutResult;
       try {
-        put = (await plan.store.put(plan.key, body, {
+        put = await plan.store.put(plan.key, body, {
           signal,
           metadata: plan.metadata,
           onProgress: (sent) => {
@@ -191,13 +184,13 @@ export class BackupRunner {
             nextMark = sent + this.progressEveryBytes;
             this.log.write(`Uploaded ${formatBytes(sent)}.`);
           },
-        })) as StorePutResult;
+        });
       } catch (error) {
         body.destroy();
         dump.stream.destroy();
         // The store saw its body fail (`source`): say why the body failed (the tool, the encoder), not
         // that it did. A storage failure of its own is told in the storage's words.
-        const bodyFailed = !(error instanceof StorageError) || (error.code as string) === 'source';
+        const bodyFailed = !(error instanceof StorageError) || error.code === 'source';
         throw bodyFailed ? (dumpFailure ?? chainFailure ?? error) : error;
       }
       await dump.done;
