@@ -98,3 +98,17 @@ export {
   overlappingMountPaths,
   volumeNameProblem,
 } from './applications/mount-paths';
+// Backups: the stored object's format (compress, then encrypt in authenticated chunks) and the
+// per-destination data keys (docs/backups.md, "Backup format").
+export {
+  BACKUP_FILE_EXTENSION,
+  BACKUP_HEADER_BYTES,
+  BackupDecoder,
+  BackupEncoder,
+  BackupIntegrityError,
+  createBackupDecoder,
+  createBackupEncoder,
+  parseBackupHeader,
+} from './backups/backup-archive';
+export type { BackupArchiveCompression, BackupDecoderOptions, BackupEncoderOptions, BackupHeader } from './backups/backup-archive';
+export { backupDataKeyId, newBackupDataKey, openBackupDataKey, sealBackupDataKey } from './backups/backup-data-key';
