@@ -110,5 +110,10 @@ describe(BytePipes.name, () => {
       kind: 'stalled',
     });
     await redis.del(pipes.key(writer));
+
+    // Even a stream that fits the window is not done until someone read it.
+    const small = randomUUID();
+    await expect(pipes.write(small, [Buffer.from('tiny')], { stallMs: 1_000 })).rejects.toMatchObject({ kind: 'stalled' });
+    await redis.del(pipes.key(small));
   });
 });

@@ -49,7 +49,10 @@ export class BytePipes extends RedisKeyspace {
     return `${this.key(id)}:closed`;
   }
 
-  /** Writes `source` into the pipe, then its end; a failure of `source` is sent on as an error frame and rethrown. */
+  /**
+   * Writes `source` into the pipe, then its end, and resolves once the reader took it all; a failure
+   * of `source` is sent on as an error frame and rethrown.
+   */
   async write(id: string, source: AsyncIterable<Buffer | string>, options: BytePipeOptions = {}): Promise<number> {
     const { windowFrames, stallMs } = { ...DEFAULTS, ...options };
     const key = this.key(id);
@@ -72,6 +75,8 @@ export class BytePipes extends RedisKeyspace {
       throw error;
     }
     await this.push(key, Buffer.from([END]));
+    // Done only once the reader took everything, the end too: a reader that never came is a stall, not a success.
+    await this.waitForRoom(id, 1, stallMs, options.signal, true);
     return bytes;
   }
 
@@ -125,7 +130,7 @@ export class BytePipes extends RedisKeyspace {
   }
 
   /** Waits while the reader is `windowFrames` behind; fails when it closed the pipe or made no progress for `stallMs`. */
-  private async waitForRoom(id: string, windowFrames: number, stallMs: number, signal?: AbortSignal): Promise<void> {
+  private async waitForRoom(id: string, windowFrames: number, stallMs: number, signal?: AbortSignal, ended = false): Promise<void> {
     let waiting = await this.redis.llen(this.key(id));
     let progressAt = Date.now();
     while (waiting >= windowFrames) {
@@ -138,6 +143,6 @@ export class BytePipes extends RedisKeyspace {
       if (now < waiting) progressAt = Date.now();
       waiting = now;
     }
-    if (await this.redis.exists(this.closedKey(id))) throw new BytePipeError('the receiving side stopped reading', 'closed');
+    if (!ended && (await this.redis.exists(this.closedKey(id)))) throw new BytePipeError('the receiving side stopped reading', 'closed');
   }
 }

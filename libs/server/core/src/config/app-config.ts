@@ -80,6 +80,10 @@ export interface AppConfig {
     missedGraceMs: number;
     /** Backups and restores running at once on one server; more wait their turn (BACKUP_CONCURRENCY_PER_SERVER). */
     concurrencyPerServer: number;
+    /** Largest dump file the API takes to restore from, in bytes (BACKUP_UPLOAD_MAX_BYTES); larger is a 413 before anything is stored. */
+    uploadMaxBytes: number;
+    /** How long a backup's download URL works (BACKUP_DOWNLOAD_URL_TTL_SECONDS), presigned or signed by the API. */
+    downloadUrlTtlSeconds: number;
   };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;

@@ -102,14 +102,34 @@ describe(loadConfig.name, () => {
   });
 
   it('reads the backup timings: schedules looked at every 10 s, missed after 30 min, two runs per server by default; the tick drives its repeating job', () => {
-    expect(loadConfig(validEnv()).backups).toEqual({ schedulesTickMs: 10_000, missedGraceMs: 1_800_000, concurrencyPerServer: 2 });
+    expect(loadConfig(validEnv()).backups).toEqual({
+      schedulesTickMs: 10_000,
+      missedGraceMs: 1_800_000,
+      concurrencyPerServer: 2,
+      uploadMaxBytes: 10 * 1024 ** 3,
+      downloadUrlTtlSeconds: 300,
+    });
     const config = loadConfig({
       ...validEnv(),
       BACKUP_SCHEDULES_TICK_MS: '1000',
       BACKUP_MISSED_GRACE_MS: '2000',
       BACKUP_CONCURRENCY_PER_SERVER: '1',
     });
-    expect(config.backups).toEqual({ schedulesTickMs: 1_000, missedGraceMs: 2_000, concurrencyPerServer: 1 });
+    expect(config.backups).toEqual({
+      schedulesTickMs: 1_000,
+      missedGraceMs: 2_000,
+      concurrencyPerServer: 1,
+      uploadMaxBytes: 10 * 1024 ** 3,
+      downloadUrlTtlSeconds: 300,
+    });
+    expect(loadConfig({ ...validEnv(), BACKUP_UPLOAD_MAX_BYTES: '1048576', BACKUP_DOWNLOAD_URL_TTL_SECONDS: '60' }).backups).toMatchObject({
+      uploadMaxBytes: 1_048_576,
+      downloadUrlTtlSeconds: 60,
+    });
+    expect(problemsFor({ ...validEnv(), BACKUP_UPLOAD_MAX_BYTES: '10', BACKUP_DOWNLOAD_URL_TTL_SECONDS: '86400' })).toEqual([
+      expect.stringContaining('BACKUP_UPLOAD_MAX_BYTES'),
+      expect.stringContaining('BACKUP_DOWNLOAD_URL_TTL_SECONDS'),
+    ]);
     expect(repeatingJobPeriods(config)[JobName.BackupSchedulesTick]).toEqual({ everyMs: 1_000 });
     expect(problemsFor({ ...validEnv(), BACKUP_SCHEDULES_TICK_MS: '999', BACKUP_CONCURRENCY_PER_SERVER: '0' })).toEqual([
       expect.stringContaining('BACKUP_SCHEDULES_TICK_MS'),

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { BACKUP_LIMITS } from '@zpanel/contracts';
 import { resolve } from 'node:path';
 import { imageReference } from '../applications/application-fields';
 import { DEFAULT_DOCKER_NAMESPACE, DOCKER_NAMESPACE_PATTERN } from '../docker/zpanel-names';
@@ -216,6 +217,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       schedulesTickMs: int('BACKUP_SCHEDULES_TICK_MS', 10_000, 1_000, 600_000),
       missedGraceMs: int('BACKUP_MISSED_GRACE_MS', 30 * 60_000, 1_000, 7 * 24 * 3_600_000),
       concurrencyPerServer: int('BACKUP_CONCURRENCY_PER_SERVER', 2, 1, 32),
+      uploadMaxBytes: int('BACKUP_UPLOAD_MAX_BYTES', BACKUP_LIMITS.uploadBytes, 1_024, 1024 ** 4),
+      downloadUrlTtlSeconds: int('BACKUP_DOWNLOAD_URL_TTL_SECONDS', 300, 10, 3_600),
     },
     network: {
       allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),
