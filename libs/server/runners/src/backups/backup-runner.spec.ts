@@ -1,56 +1,18 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { BackupInventory } from '@zpanel/contracts';
-import { BackupToolError, type ObjectStore, type PutOptions, StorageError, type StoredObject } from '@zpanel/remote';
-import { FakeBackupOps } from '@zpanel/remote/testing';
+import { BackupToolError } from '@zpanel/remote';
+import { FakeBackupOps, FakeObjectStore } from '@zpanel/remote/testing';
 import { OperationLog } from '../databases/operation-log';
 import { type BackupSourceAccess, type BackupStorePlan, BackupRunner } from './backup-runner';
 
-/** A bucket in memory that reads its body to the end, as a store does, and fails when told to. */
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, Buffer>();
+/** Records deletes: a failed run must remove what it may have stored. */
+class RecordingStore extends FakeObjectStore {
   readonly deleted: string[] = [];
-  failPut: StorageError | null = null;
-  /** What the next put answers instead of what it stored. */
-  lie: { sha256?: string } | null = null;
 
-  async put(key: string, body: Readable, options: PutOptions): Promise<{ sizeBytes: number; sha256: string; verifiedBy: 'read-back' }> {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of body) {
-        if (options.signal.aborted) throw new StorageError('aborted', 'aborted');
-        if (this.failPut) throw this.failPut;
-        chunks.push(chunk as Buffer);
-        options.onProgress?.(chunks.reduce((sum, c) => sum + c.length, 0));
-      }
-    } catch (error) {
-      if (error instanceof StorageError) throw error;
-      throw new StorageError(`the body failed: ${(error as Error).message}`, 'source');
-    }
-    const bytes = Buffer.concat(chunks);
-    this.objects.set(key, bytes);
-    const sha256 = this.lie?.sha256 ?? createHash('sha256').update(bytes).digest('hex');
-    return { sizeBytes: bytes.length, sha256, verifiedBy: 'read-back' };
-  }
-  async head(key: string): Promise<StoredObject | null> {
-    const bytes = this.objects.get(key);
-    return bytes ? { key, sizeBytes: bytes.length, lastModified: new Date(0), metadata: {} } : null;
-  }
-  async get(key: string): Promise<Readable> {
-    const stream = new PassThrough();
-    stream.end(this.objects.get(key));
-    return stream;
-  }
-  async list(): Promise<StoredObject[]> {
-    return [];
-  }
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     this.deleted.push(key);
-    this.objects.delete(key);
-  }
-  async check(): Promise<void> {}
-  async presignedGetUrl(): Promise<string | null> {
-    return null;
+    await super.delete(key);
   }
 }
 
@@ -72,7 +34,7 @@ const INVENTORY: BackupInventory = {
 
 describe(BackupRunner.name, () => {
   let ops: FakeBackupOps;
-  let store: MemoryStore;
+  let store: RecordingStore;
   let log: OperationLog;
   let run: AbortController;
 
@@ -103,7 +65,7 @@ describe(BackupRunner.name, () => {
   beforeEach(() => {
     ops = new FakeBackupOps();
     ops.setDatabase(DATABASE_ID, { engine: 'postgresql', inventory: INVENTORY, fillerBytes: 200 * 1024 });
-    store = new MemoryStore();
+    store = new RecordingStore();
     log = new OperationLog();
     run = new AbortController();
   });
@@ -113,7 +75,7 @@ describe(BackupRunner.name, () => {
 
     expect(outcome.status).toBe('succeeded');
     if (outcome.status !== 'succeeded') return;
-    const stored = store.objects.get(plan().key)!;
+    const stored = store.bytes(plan().key)!;
     expect(outcome.stored).toEqual({
       location: plan().key,
       sizeBytes: stored.length,
@@ -122,13 +84,13 @@ describe(BackupRunner.name, () => {
       compression: 'zstd',
       dataKeyId: 'key-1',
       inventory: INVENTORY,
-      verifiedBy: 'read-back',
+      verifiedBy: 'etag',
     });
     // The store got the encoder's output, not the dump.
     expect(stored.subarray(0, 10).toString()).not.toBe('ZPFAKEDUMP');
     expect(log.text).toContain('Recorded what it holds: 2 tables, 13 rows.');
     expect(log.text).toContain('Uploaded');
-    expect(log.text).toContain('the stored object was checked (read-back)');
+    expect(log.text).toContain('the stored object was checked (etag)');
   });
 
   it("fails with the dump tool's exit code and stderr tail when it exits non-zero mid-stream, and keeps no object", async () => {
@@ -148,7 +110,7 @@ describe(BackupRunner.name, () => {
   });
 
   it("fails with the storage's own words when the upload fails, and stops the dump", async () => {
-    store.failPut = new StorageError('connect ECONNREFUSED 127.0.0.1:9000', 'unreachable');
+    store.failPutAfter(1, 'connect ECONNREFUSED 127.0.0.1:9000', 'unreachable');
 
     const outcome = await backUp();
 
@@ -162,14 +124,18 @@ describe(BackupRunner.name, () => {
     expect(ops.running).toBe(0);
   });
 
-  it('is not succeeded when what the store says it holds differs from what was sent: verify_failed, the object deleted', async () => {
-    store.lie = { sha256: '0'.repeat(64) };
+  it('is not succeeded when the store finds the stored object differs from what was sent: verify_failed', async () => {
+    store.failNext('put', 'the stored object has 10 bytes, 2048 were sent', 'verify');
 
     const outcome = await backUp();
 
-    expect(outcome).toMatchObject({ status: 'failed', reasonCode: 'backup.verify_failed' });
-    expect(outcome.status === 'failed' && outcome.reason).toContain(`SHA-256 ${'0'.repeat(64)}`);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      reasonCode: 'backup.verify_failed',
+      reason: 'Checking the stored object failed: the stored object has 10 bytes, 2048 were sent',
+    });
     expect(store.objects.size).toBe(0);
+    expect(store.deleted).toEqual([plan().key]);
   });
 
   it('fails with the tool error when the inventory cannot be taken, before any upload', async () => {
