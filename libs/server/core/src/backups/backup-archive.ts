@@ -372,7 +372,7 @@ export class BackupDecoder extends Duplex {
       );
     }
     throw new BackupIntegrityError(
-      `chunk ${index + 1} failed authentication (the object was changed: a flipped, missing or reordered byte or chunk)`,
+      `chunk ${index + 1} failed authentication (the object was cut short or changed: a flipped, missing or reordered byte or chunk)`,
     );
   }
 
