@@ -123,6 +123,25 @@ describe('backup archive round trips', () => {
     expect(first.salt).not.toEqual(second.salt);
   });
 
+  it('refuses bad options before starting anything', () => {
+    const options = { dataKey: key, compression: 'zstd' as const };
+    expect(() => createBackupEncoder({ ...options, dataKey: randomBytes(16) })).toThrow('32 bytes');
+    expect(() => createBackupEncoder({ ...options, chunkSize: 1000 })).toThrow('power of two');
+    expect(() => createBackupEncoder({ ...options, chunkSize: 2 ** 25 })).toThrow('power of two');
+    for (const level of [0, 20, 2.5, NaN, -1]) expect(() => createBackupEncoder({ ...options, level })).toThrow('integer from 1 to 19');
+    expect(() => createBackupEncoder({ ...options, compression: 'gzip', level: 10 })).toThrow('integer from 1 to 9');
+    expect(() => createBackupEncoder({ ...options, compression: 'toString' as BackupArchiveCompression })).toThrow('unknown backup compression');
+    expect(() => createBackupDecoder({ keys: [key, randomBytes(31)] })).toThrow('32 bytes');
+  });
+
+  it('compresses at the level asked', async () => {
+    const text = rows(1024 * KIB);
+    const fast = createBackupEncoder({ dataKey: key, compression: 'gzip', level: 1 });
+    const small = createBackupEncoder({ dataKey: key, compression: 'gzip', level: 9 });
+    for (const encoder of [fast, small]) await pipeline(Readable.from([text]), encoder, new Writable({ write: (_c, _e, callback) => callback() }));
+    expect(small.storedBytes).toBeLessThan(fast.storedBytes);
+  });
+
   it('picks the key named in the header among several', async () => {
     const stored = await encode(Buffer.from('hello'), 'gzip');
     expect((await decodeOk(stored, { keys: [otherKey, key] })).toString()).toBe('hello');

@@ -115,9 +115,18 @@ export interface BackupEncoderOptions {
   chunkSize?: number;
 }
 
-function compressorFor(compression: BackupArchiveCompression, level: number | undefined): Duplex {
-  if (compression === 'zstd') return new ZstdProcess([`-${level ?? 3}`]);
-  if (compression === 'gzip') return createGzip({ level: level ?? 6 });
+const LEVELS: Record<BackupArchiveCompression, { min: number; max: number; default: number }> = {
+  zstd: { min: 1, max: 19, default: 3 },
+  gzip: { min: 1, max: 9, default: 6 },
+  none: { min: 0, max: 0, default: 0 },
+};
+
+function compressorFor(compression: BackupArchiveCompression, level = LEVELS[compression].default): Duplex {
+  const { min, max } = LEVELS[compression];
+  // The level goes into zstd's argv: only an integer in range gets there.
+  if (!Number.isInteger(level) || level < min || level > max) throw new Error(`a ${compression} level is an integer from ${min} to ${max}`);
+  if (compression === 'zstd') return new ZstdProcess([`-${level}`]);
+  if (compression === 'gzip') return createGzip({ level });
   return new PassThrough();
 }
 
@@ -157,7 +166,7 @@ export class BackupEncoder extends Duplex {
     if (!Number.isInteger(chunkLog2) || chunkLog2 < MIN_CHUNK_LOG2 || chunkLog2 > MAX_CHUNK_LOG2) {
       throw new Error('a backup chunk size is a power of two from 1 KiB to 16 MiB');
     }
-    if (!(options.compression in COMPRESSION_IDS)) throw new Error(`unknown backup compression ${String(options.compression)}`);
+    if (!Object.hasOwn(COMPRESSION_IDS, options.compression)) throw new Error(`unknown backup compression ${String(options.compression)}`);
     this.keyId = keyId(options.dataKey);
     this.compression = options.compression;
     this.chunkSize = 2 ** chunkLog2;
