@@ -150,6 +150,20 @@ describe(InstanceDatabase.name, () => {
     });
   });
 
+  describe('sealingKeyIds', () => {
+    it('names the instance keys the SSH keys and destination data keys are sealed with', async () => {
+      expect(await instance.sealingKeyIds()).toEqual([]);
+      const team = await sql(database.url, "SELECT id FROM teams WHERE name = 'one'");
+      await sql(
+        database.url,
+        "INSERT INTO ssh_keys (team_id, name, type, private_key, public_key, fingerprint) VALUES ($1, 'k', 'ssh-ed25519', 'v1.0123456789ab.iv.tag.ct', 'x', 'x')",
+        [team[0].id],
+      );
+      expect(await instance.sealingKeyIds()).toEqual(['0123456789ab']);
+      await sql(database.url, 'DELETE FROM ssh_keys');
+    });
+  });
+
   describe('restoreOnto', () => {
     let target: Awaited<ReturnType<typeof createScratchDatabase>>;
     beforeEach(async () => {
@@ -185,11 +199,15 @@ describe(InstanceDatabase.name, () => {
 
     it('passes a hostile database name to pg_restore as one quoted value, running nothing', async () => {
       const canary = join(tools, 'pwned');
-      for (const payload of injectionPayloads(canary)) {
-        const url = withDatabaseName(target.url, payload.slice(0, 200));
-        await expect(new InstanceDatabase(url).restoreInto(url, Readable.from(dumped.bytes), never)).rejects.toThrow(/pg_restore exited with code 1/);
-        expect(existsSync(canary)).toBe(false);
-      }
+      await Promise.all(
+        injectionPayloads(canary).map(async (payload) => {
+          const url = withDatabaseName(target.url, payload.slice(0, 200));
+          await expect(new InstanceDatabase(url).restoreInto(url, Readable.from(dumped.bytes), new AbortController().signal)).rejects.toThrow(
+            /pg_restore exited with code 1/,
+          );
+        }),
+      );
+      expect(existsSync(canary)).toBe(false);
     });
   });
 });

@@ -2,7 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BackupInventory } from '@zpanel/contracts';
+import type { BackupInventory, ReasonCode } from '@zpanel/contracts';
 import {
   INVENTORY_TABLES_SQL,
   countRowsSql,
@@ -15,24 +15,32 @@ import {
   pgRestoreArgv,
   pgServerMajor,
   pgToolMajor,
+  ReasonError,
   USER_SCHEMAS_SQL,
 } from '@zpanel/core';
 import { databaseNameOf, withDatabaseName } from '@zpanel/database';
-import type { DumpStream } from '@zpanel/remote';
+import { BackupToolError, type DumpStream } from '@zpanel/remote';
 import { Client } from 'pg';
 import { compareInventories } from './inventory-comparison';
 
-/** An instance backup or restore step failed; `message` says why in words the System page shows. */
-export class InstanceDatabaseError extends Error {
+/**
+ * An instance backup or restore step failed, in words the System page shows: `backup.dump_failed`
+ * (pg_dump missing, too old, or the database unreachable), `backup.restore_failed` (pg_restore, the
+ * target not empty), `backup.step_failed` (the throwaway database could not be made or dropped).
+ * A tool's non-zero exit is a BackupToolError, as for a team's database.
+ */
+export class InstanceDatabaseError extends ReasonError {
   constructor(
-    message: string,
-    readonly code: 'tool' | 'dump' | 'restore' | 'not_empty' | 'database',
+    code: Extract<ReasonCode, 'backup.dump_failed' | 'backup.restore_failed' | 'backup.step_failed'>,
+    reason: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, reason, options);
     this.name = 'InstanceDatabaseError';
   }
 }
+
+type ToolCode = Extract<ReasonCode, 'backup.dump_failed' | 'backup.restore_failed'>;
 
 export interface PgToolPaths {
   pgDump: string;
@@ -58,6 +66,12 @@ export interface InstanceVerification {
 
 const STDERR_TAIL_BYTES = 4_096;
 
+/** Columns holding secrets sealed with the instance key (constants, never user input). */
+const SEALED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['ssh_keys', 'private_key'],
+  ['backup_destinations', 'data_key'],
+];
+
 /**
  * The tools' whole environment: PATH and the C locale from here, libpq's variables for the one
  * connection. Nothing else of the worker's environment (ZPANEL_SECRET_KEY, DATABASE_URL) reaches them.
@@ -76,7 +90,7 @@ function missingTool(tool: string): string {
 }
 
 /** Resolves when the tool exited 0; rejects with its exit code (or signal) and the tail of its stderr otherwise. */
-function exitOf(child: ChildProcess, tool: string, code: InstanceDatabaseError['code']): Promise<void> {
+function exitOf(child: ChildProcess, tool: string, code: ToolCode): Promise<void> {
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
@@ -85,14 +99,14 @@ function exitOf(child: ChildProcess, tool: string, code: InstanceDatabaseError['
   return new Promise<void>((resolve, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
       reject(
-        new InstanceDatabaseError(error.code === 'ENOENT' ? missingTool(tool) : `${tool} could not run: ${error.message}`, 'tool', { cause: error }),
+        new InstanceDatabaseError(code, error.code === 'ENOENT' ? missingTool(tool) : `${tool} could not run: ${error.message}`, { cause: error }),
       );
     });
     child.once('close', (exitCode, signal) => {
       if (exitCode === 0) return resolve();
-      const how = exitCode !== null ? `exited with code ${exitCode}` : `was stopped (${signal})`;
       const words = stderr.trim();
-      reject(new InstanceDatabaseError(`${tool} ${how}${words ? `: ${words}` : ''}`, code));
+      if (exitCode !== null) return reject(new BackupToolError(code, tool, exitCode, words));
+      reject(new InstanceDatabaseError(code, `${tool} was stopped (${signal})${words ? `: ${words}` : ''}`));
     });
   });
 }
@@ -106,12 +120,12 @@ function holdErrors(stream: Readable): void {
   stream.on('error', () => undefined);
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, code: ToolCode | 'backup.step_failed', work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url, application_name: 'zpanel-instance-backup' });
   try {
     await client.connect();
   } catch (error) {
-    throw new InstanceDatabaseError(`cannot connect to PostgreSQL: ${(error as Error).message}`, 'database', { cause: error });
+    throw new InstanceDatabaseError(code, `cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
   }
   try {
     return await work(client);
@@ -152,12 +166,12 @@ export class InstanceDatabase {
   ) {}
 
   /** `pg_dump --version`'s answer; rejects in words when the tool is missing. */
-  private toolVersion(tool: string): Promise<string> {
+  private toolVersion(tool: string, code: ToolCode): Promise<string> {
     return new Promise((resolve, reject) => {
       execFile(tool, ['--version'], { env: toolEnvironment(this.databaseUrl), timeout: 10_000 }, (error, stdout) => {
         if (!error) return resolve(stdout.trim());
         const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-        reject(new InstanceDatabaseError(missing ? missingTool(tool) : `${tool} --version failed: ${error.message}`, 'tool', { cause: error }));
+        reject(new InstanceDatabaseError(code, missing ? missingTool(tool) : `${tool} --version failed: ${error.message}`, { cause: error }));
       });
     });
   }
@@ -173,14 +187,14 @@ export class InstanceDatabase {
     try {
       await client.connect();
     } catch (error) {
-      throw new InstanceDatabaseError(`cannot connect to Zpanel's database: ${(error as Error).message}`, 'database', { cause: error });
+      throw new InstanceDatabaseError('backup.dump_failed', `cannot connect to Zpanel's database: ${(error as Error).message}`, { cause: error });
     }
     let handedOver = false;
     try {
       const server = await serverVersion(client);
-      const toolVersion = await this.toolVersion(this.tools.pgDump);
+      const toolVersion = await this.toolVersion(this.tools.pgDump, 'backup.dump_failed');
       const problem = pgDumpVersionProblem(pgToolMajor(toolVersion), server.major);
-      if (problem) throw new InstanceDatabaseError(problem, 'tool');
+      if (problem) throw new InstanceDatabaseError('backup.dump_failed', problem);
       signal.throwIfAborted();
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
@@ -191,7 +205,7 @@ export class InstanceDatabase {
         signal,
         killSignal: 'SIGKILL',
       });
-      const done = exitOf(child, 'pg_dump', 'dump').finally(() => client.end().catch(() => undefined));
+      const done = exitOf(child, 'pg_dump', 'backup.dump_failed').finally(() => client.end().catch(() => undefined));
       // The caller awaits `done` after reading the stream; until then a rejection is not unhandled.
       done.catch(() => undefined);
       handedOver = true;
@@ -203,7 +217,7 @@ export class InstanceDatabase {
 
   /** The tables and row counts of the live database now (not a snapshot shared with a dump). */
   inventory(signal?: AbortSignal): Promise<BackupInventory> {
-    return withClient(this.databaseUrl, (client) => inventoryOf(client, signal));
+    return withClient(this.databaseUrl, 'backup.dump_failed', (client) => inventoryOf(client, signal));
   }
 
   /**
@@ -213,14 +227,14 @@ export class InstanceDatabase {
    */
   async restoreInto(url: string, dump: Readable, signal: AbortSignal): Promise<void> {
     const database = databaseNameOf(url);
-    if (!database) throw new InstanceDatabaseError('the database URL names no database to restore into', 'restore');
+    if (!database) throw new InstanceDatabaseError('backup.restore_failed', 'the database URL names no database to restore into');
     const child = spawn(this.tools.pgRestore, pgRestoreArgv(database), {
       env: toolEnvironment(url, database),
       stdio: ['pipe', 'ignore', 'pipe'],
       signal,
       killSignal: 'SIGKILL',
     });
-    const exited = exitOf(child, 'pg_restore', 'restore');
+    const exited = exitOf(child, 'pg_restore', 'backup.restore_failed');
     exited.catch(() => undefined);
     let input: unknown;
     try {
@@ -246,14 +260,14 @@ export class InstanceDatabase {
   async verify(dump: Readable, expected: BackupInventory, signal: AbortSignal): Promise<InstanceVerification> {
     holdErrors(dump);
     const name = `zpanel_verify_${randomBytes(6).toString('hex')}`;
-    return withClient(this.databaseUrl, async (admin) => {
+    return withClient(this.databaseUrl, 'backup.step_failed', async (admin) => {
       const server = await serverVersion(admin);
       try {
         await admin.query(createDatabaseSql(name));
       } catch (error) {
         throw new InstanceDatabaseError(
+          'backup.step_failed',
           `could not create the throwaway database ${name} to verify the backup in (${(error as Error).message}): Zpanel's database role needs CREATEDB`,
-          'database',
           { cause: error },
         );
       }
@@ -261,7 +275,7 @@ export class InstanceDatabase {
       try {
         const url = withDatabaseName(this.databaseUrl, name);
         await this.restoreInto(url, dump, signal);
-        const restored = await withClient(url, (client) => inventoryOf(client, signal));
+        const restored = await withClient(url, 'backup.restore_failed', (client) => inventoryOf(client, signal));
         outcome = { value: { ...compareInventories(expected, restored), restored } };
       } catch (error) {
         outcome = { error };
@@ -270,10 +284,30 @@ export class InstanceDatabase {
         await admin.query(dropDatabaseSql(name, server.major));
       } catch (error) {
         if ('value' in outcome)
-          throw new InstanceDatabaseError(`the throwaway database ${name} could not be dropped: ${(error as Error).message}`, 'database');
+          throw new InstanceDatabaseError('backup.step_failed', `the throwaway database ${name} could not be dropped: ${(error as Error).message}`);
       }
       if ('error' in outcome) throw outcome.error;
       return outcome.value;
+    });
+  }
+
+  /**
+   * The ids of the instance keys this database's secrets are sealed with (`v1.<key id>.…`, SecretBox),
+   * read from SSH keys and backup destinations' data keys (every instance backup's database has the
+   * destination it went to): after a restore, ZPANEL_SECRET_KEY must be one of them.
+   */
+  sealingKeyIds(): Promise<string[]> {
+    return withClient(this.databaseUrl, 'backup.restore_failed', async (client) => {
+      const ids = new Set<string>();
+      for (const [table, column] of SEALED_COLUMNS) {
+        const present = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`public.${table}`]);
+        if (!present.rows[0].found) continue;
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT DISTINCT split_part(${column}, '.', 2) AS id FROM public.${table} WHERE ${column} LIKE 'v1.%'`,
+        );
+        for (const row of rows) ids.add(row.id);
+      }
+      return [...ids].sort();
     });
   }
 
@@ -285,14 +319,14 @@ export class InstanceDatabase {
   async restoreOnto(dump: Readable, options: { force: boolean; signal: AbortSignal }): Promise<BackupInventory> {
     holdErrors(dump);
     const database = databaseNameOf(this.databaseUrl) ?? '';
-    await withClient(this.databaseUrl, async (client) => {
+    await withClient(this.databaseUrl, 'backup.restore_failed', async (client) => {
       const { rows } = await client.query<{ schema: string; name: string }>(INVENTORY_TABLES_SQL);
       if (rows.length === 0) return;
       if (!options.force) {
         throw new InstanceDatabaseError(
+          'backup.restore_failed',
           `the database ${database} is not empty (${rows.length} tables, e.g. ${rows[0].schema}.${rows[0].name}): ` +
             'restore into an empty database (stop Zpanel first, before it migrates one), or pass --force to drop everything in it first',
-          'not_empty',
         );
       }
       const schemas = await client.query<{ schema: string }>(USER_SCHEMAS_SQL);
