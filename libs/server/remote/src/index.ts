@@ -1,4 +1,4 @@
-export type { ExecResult, RemoteShell } from './ssh/remote-shell';
+export type { ExecResult, RemoteProcess, RemoteShell, StreamingShell } from './ssh/remote-shell';
 export { packTar } from './proxy/small-tar';
 export { HostKeyMismatchError, ConnectionLostError, SshConnection } from './ssh/ssh-connection';
 export { ServerUnreachableError, SshPool } from './ssh/ssh-pool';
@@ -34,4 +34,5 @@ export { BackupToolError } from './backups/backup-ops';
 export { S3_PART_SIZE_BYTES, S3ObjectStore, normalizedPrefix } from './storage/s3-object-store';
 export type { OutboundResolver, S3ObjectStoreOptions, S3Settings } from './storage/s3-object-store';
 export { DigestingStream, sha256Of } from './storage/digest';
+export { ServerDirectoryStore, directoryCommands, storeKeyProblem } from './storage/server-directory-store';
 export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase } from './backups/backup-ops';

@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** Running commands on a managed server; implemented over SSH, faked in unit tests. */
 export interface ExecOptions {
@@ -30,4 +30,20 @@ export interface UnixStreamOpener {
 export interface RemoteShell {
   /** Runs `argv` (never a shell string): every element reaches the program as one argument. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+/** A program started with `spawn`: its stdin and stdout as streams, with backpressure. */
+export interface RemoteProcess {
+  stdin: Writable;
+  stdout: Readable;
+  /** Once the program exited and the channel closed; `stderr` is its first 64 KiB. */
+  exit: Promise<{ exitCode: number | null; signal?: string; stderr: string }>;
+  /** Closes the channel: the program sees its stdin end and its stdout gone (EOF, SIGPIPE). */
+  close(): void;
+}
+
+/** A RemoteShell that can also stream a program's input and output (a backup file written or read on a server). */
+export interface StreamingShell extends RemoteShell {
+  /** Starts `argv` (never a shell string); the caller must read stdout and await `exit`. */
+  spawn(argv: readonly string[]): Promise<RemoteProcess>;
 }

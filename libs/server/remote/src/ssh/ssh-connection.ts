@@ -3,7 +3,7 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Client, type ClientChannel } from 'ssh2';
 import { buildShellCommand } from '@zpanel/core';
-import type { ExecOptions, ExecResult, RemoteShell, UnixStreamOpener } from './remote-shell';
+import type { ExecOptions, ExecResult, RemoteProcess, RemoteShell, UnixStreamOpener } from './remote-shell';
 
 export interface SshTarget {
   host: string;
@@ -40,6 +40,7 @@ const DEFAULT_MAX_BUFFER = 1024 * 1024;
 const PID_MARKER = '__zpanel_pid:';
 /** How long a stopped command may take to report its exit before we give up on it. */
 const STOP_WAIT_MS = 3_000;
+const SPAWN_STDERR_BYTES = 64 * 1024;
 
 /**
  * One SSH connection to one server: commands as argv, and streams to remote Unix sockets (the
@@ -245,6 +246,48 @@ export class SshConnection implements RemoteShell, UnixStreamOpener {
           // client's own close arrives right after the channel's, so look once more.
           setTimeout(() => (this.closed ? onLost() : finish(null)), 50);
         });
+      });
+    });
+  }
+
+  /**
+   * Starts `argv` with its stdin and stdout as the channel's two directions (backpressure both
+   * ways), for streams too large for `exec`'s buffers. Stopping is closing the channel: the program
+   * sees its input end and its output gone, which ends `cat`-like programs.
+   */
+  spawn(argv: readonly string[]): Promise<RemoteProcess> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new ConnectionLostError(this.host));
+        return;
+      }
+      this.client.exec(buildShellCommand(argv), (error, channel: ClientChannel) => {
+        if (error) {
+          reject(error);
+          return;
+        }
+        const err: Buffer[] = [];
+        let errBytes = 0;
+        channel.stderr.on('data', (chunk: Buffer) => {
+          if (errBytes >= SPAWN_STDERR_BYTES) return;
+          err.push(chunk.subarray(0, SPAWN_STDERR_BYTES - errBytes));
+          errBytes += chunk.length;
+        });
+        let exitCode: number | null = null;
+        let exitSignal: string | undefined;
+        channel.on('exit', (code: number | null, signalName?: string) => {
+          if (typeof code === 'number') exitCode = code;
+          if (signalName) exitSignal = signalName;
+        });
+        const exit = new Promise<{ exitCode: number | null; signal?: string; stderr: string }>((done) => {
+          const finish = () => {
+            this.closeListeners.delete(finish);
+            done({ exitCode, signal: exitSignal, stderr: Buffer.concat(err).toString('utf8') });
+          };
+          this.closeListeners.add(finish);
+          channel.on('close', finish);
+        });
+        resolve({ stdin: channel, stdout: channel, exit, close: () => channel.close() });
       });
     });
   }

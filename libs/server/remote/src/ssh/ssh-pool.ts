@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import type { ExecOptions, ExecResult, RemoteShell, UnixStreamOpener } from './remote-shell';
+import type { ExecOptions, ExecResult, RemoteProcess, StreamingShell, UnixStreamOpener } from './remote-shell';
 import { SshConnection, type SshTarget } from './ssh-connection';
 
 export interface PooledTarget extends SshTarget {
@@ -181,8 +181,26 @@ export class SshPool {
   }
 
   /** A RemoteShell for one server whose commands share the pooled connection and its channel cap. */
-  shell(target: PooledTarget): RemoteShell {
-    return { exec: (argv, options) => this.exec(target, argv, options) };
+  shell(target: PooledTarget): StreamingShell {
+    return { exec: (argv, options) => this.exec(target, argv, options), spawn: (argv) => this.spawn(target, argv) };
+  }
+
+  /** A streamed program on the server; it holds one of the server's channels until it exits. */
+  async spawn(target: PooledTarget, argv: readonly string[]): Promise<RemoteProcess> {
+    const entry = this.entry(target);
+    const release = await entry.channels.acquire();
+    try {
+      const connection = await this.connection(target);
+      const process = await connection.spawn(argv);
+      void process.exit.finally(() => {
+        entry.lastUsed = Date.now();
+        release();
+      });
+      return process;
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   async exec(target: PooledTarget, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
