@@ -240,7 +240,9 @@ export class BackupEncoder extends Duplex {
     const ciphertext = cipher.update(this.pending.subarray(0, this.filled));
     cipher.final();
     this.filled = 0;
-    return this.out(Buffer.concat([ciphertext, cipher.getAuthTag()]));
+    // Two pushes rather than a concatenated copy: less garbage per chunk for the GC to lag behind on.
+    const more = this.out(ciphertext);
+    return this.out(cipher.getAuthTag()) && more;
   }
 
   private sealLast(): void {
