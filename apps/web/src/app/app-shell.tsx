@@ -1,5 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
-import { AuditLogIcon, Brand, KeyIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
+import { AuditLogIcon, BackupIcon, Brand, KeyIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth';
 import { ApiStatus, useSystemEvents } from '../features/system';
@@ -20,6 +20,7 @@ const NAV_GROUPS = [
     items: [
       { to: '/team/members', label: 'Members', icon: MembersIcon },
       { to: '/team/api-tokens', label: 'API tokens', icon: KeyIcon },
+      { to: '/team/backup-destinations', label: 'Backup destinations', icon: BackupIcon },
       { to: '/team/audit', label: 'Audit log', icon: AuditLogIcon },
     ],
   },

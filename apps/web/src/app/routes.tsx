@@ -11,15 +11,23 @@ import {
   NewApplicationPage,
 } from '../features/applications';
 import { AuditPage } from '../features/audit';
+import { DestinationsPage } from '../features/backups';
 import { LoginPage, ProfilePage, RequireSession, SessionRoot, SetupPage } from '../features/auth';
 import { ServerConsoleTab } from '../features/command-runs';
 import { DatabaseLogsTab, ServerContainersTab } from '../features/containers';
-import { DatabaseOperationsTab, DatabaseOverviewTab, DatabasePage, DatabaseSettingsTab, EnvironmentDatabases } from '../features/databases';
+import {
+  DatabaseBackupsTab,
+  DatabaseOperationsTab,
+  DatabaseOverviewTab,
+  DatabasePage,
+  DatabaseSettingsTab,
+  EnvironmentDatabases,
+} from '../features/databases';
 import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features/deployments';
 import { AcceptInvitationPage, MembersPage } from '../features/members';
 import { DatabaseMetricsTab, ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
 import { ApplicationPreviewsTab } from '../features/previews';
-import { ApplicationVolumesTab, ServerVolumesTab } from '../features/volumes';
+import { ApplicationVolumesTab, ServerVolumesTab, VolumeBackupsTab } from '../features/volumes';
 import { ProjectPage, ProjectsPage } from '../features/projects';
 import { ServerDetailPage, ServerOverviewTab, ServersPage } from '../features/servers';
 import { OverviewPage, SystemPage } from '../features/system';
@@ -85,6 +93,7 @@ export const routes: RouteObject[] = [
               { path: 'domains', element: <ApplicationDomainsTab /> },
               { path: 'health-check', element: <ApplicationHealthCheckTab /> },
               { path: 'volumes', element: <ApplicationVolumesTab /> },
+              { path: 'volumes/:volumeId/backups', element: <VolumeBackupsTab /> },
               { path: 'webhooks', element: <ApplicationWebhooksTab /> },
               { path: 'previews', element: <ApplicationPreviewsTab /> },
               { path: 'settings', element: <ApplicationSettingsTab /> },
@@ -99,12 +108,14 @@ export const routes: RouteObject[] = [
               { path: 'operations', element: <DatabaseOperationsTab /> },
               { path: 'logs', element: <DatabaseLogsTab /> },
               { path: 'metrics', element: <DatabaseMetricsTab /> },
+              { path: 'backups', element: <DatabaseBackupsTab /> },
               { path: 'settings', element: <DatabaseSettingsTab /> },
             ],
           },
           { path: 'team/members', element: <MembersPage /> },
           { path: 'team/api-tokens', element: <ApiTokensPage /> },
           { path: 'team/audit', element: <AuditPage /> },
+          { path: 'team/backup-destinations', element: <DestinationsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

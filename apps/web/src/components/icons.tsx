@@ -129,6 +129,15 @@ export const DownloadIcon = (props: IconProps) => (
 );
 
 /** Two people. */
+/** An archive box: backups. */
+export const BackupIcon = (props: IconProps) => (
+  <Icon {...props}>
+    <rect x="3" y="4" width="18" height="5" rx="1.5" />
+    <path d="M5 9v9a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V9" />
+    <path d="M10 13h4" />
+  </Icon>
+);
+
 export const MembersIcon = (props: IconProps) => (
   <Icon {...props}>
     <circle cx="9" cy="8" r="3.5" />

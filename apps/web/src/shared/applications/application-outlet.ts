@@ -26,7 +26,7 @@ export const APPLICATION_TABS = [
   { path: 'environment', label: 'Environment', end: true, inPreview: false },
   { path: 'domains', label: 'Domains', end: true, inPreview: false },
   { path: 'health-check', label: 'Health check', end: true, inPreview: false },
-  { path: 'volumes', label: 'Volumes', end: true, inPreview: false },
+  { path: 'volumes', label: 'Volumes', end: false, inPreview: false },
   { path: 'webhooks', label: 'Webhooks', end: true, inPreview: false },
   { path: 'previews', label: 'Previews', end: true, inPreview: false },
   { path: 'settings', label: 'Settings', end: true, inPreview: false },

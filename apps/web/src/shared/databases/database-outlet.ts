@@ -20,5 +20,6 @@ export const DATABASE_TABS = [
   { path: 'operations', label: 'Operations', end: false },
   { path: 'logs', label: 'Logs', end: true },
   { path: 'metrics', label: 'Metrics', end: true },
+  { path: 'backups', label: 'Backups', end: true },
   { path: 'settings', label: 'Settings', end: true },
 ] as const;

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
+import { instanceBackupRoutes } from '../../../test/backups-fixtures';
 import { aMe, aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestedUrls } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -16,6 +17,7 @@ const PROBE = '/api/v1/system/status?probe=true';
 describe(SystemPage.name, () => {
   it('lists each dependency and every worker with its queues', async () => {
     mockApi({
+      ...instanceBackupRoutes(),
       [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(redisDownReadiness, 503),
       [STATUS]: () => jsonResponse(aSystemStatus({ workers: [aWorker(), aWorker({ id: 'w2', hostname: 'edge-2', queues: ['system', 'deploy'] })] })),
@@ -36,6 +38,7 @@ describe(SystemPage.name, () => {
   it('flags a repeating job that has not run for two of its periods', async () => {
     const stale = new Date(Date.now() - 3_600_000).toISOString();
     mockApi({
+      ...instanceBackupRoutes(),
       [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () =>
@@ -60,6 +63,7 @@ describe(SystemPage.name, () => {
 
   it('shows the round trip of a worker probe on demand', async () => {
     const fetchMock = mockApi({
+      ...instanceBackupRoutes(),
       [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () => jsonResponse(aSystemStatus()),
@@ -75,6 +79,7 @@ describe(SystemPage.name, () => {
 
   it('shows why a worker probe failed', async () => {
     mockApi({
+      ...instanceBackupRoutes(),
       [ME]: () => jsonResponse(aMe()),
       [READY]: () => jsonResponse(readyReadiness),
       [STATUS]: () => jsonResponse(aSystemStatus({ workers: [] })),

@@ -1,4 +1,5 @@
 import { PageHeader } from '../../../components/page-header';
+import { InstanceBackups } from '../components/instance-backups';
 import { ReadinessTable } from '../components/readiness-table';
 import { RepeatingJobsTable } from '../components/repeating-jobs-table';
 import { WorkerProbe } from '../components/worker-probe';
@@ -40,6 +41,14 @@ export function SystemPage() {
       <Section title="Worker probe" padded>
         <WorkerProbe />
       </Section>
+      <section className="section" aria-label="Instance backups">
+        <h2 className="section__title">Instance backups</h2>
+        <p className="muted">
+          Zpanel&apos;s own database, encrypted to one of your destinations. Keep the instance key (ZPANEL_SECRET_KEY) apart: a restore on a fresh
+          install needs it (README).
+        </p>
+        <InstanceBackups />
+      </section>
     </>
   );
 }

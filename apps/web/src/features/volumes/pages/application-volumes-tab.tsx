@@ -1,5 +1,6 @@
 import { DEPLOY_STRATEGIES, type DeployStrategy, type MountDto, VOLUME_LIMITS, type VolumeDto } from '@zpanel/contracts';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { TableShape } from '../../../components/data-table';
 import { useTextForm } from '../../../components/field';
 import { Form } from '../../../components/form';
@@ -126,6 +127,9 @@ function NamedVolumes({ teamId, applicationId, refusal }: { teamId: string; appl
             <td>
               {volume.name}
               <div className="muted">{volume.dockerName}</div>
+              <Link to={`/applications/${applicationId}/volumes/${volume.id}/backups`} aria-label={`Backups of ${volume.name}`}>
+                Backups
+              </Link>
             </td>
             <td>{volume.mountPath}</td>
             <td>{sizeOf(volume)}</td>

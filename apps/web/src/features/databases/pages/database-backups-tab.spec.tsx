@@ -1,0 +1,311 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { type BackupDto, type BackupScheduleDto, Role } from '@zpanel/contracts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DESTINATIONS, SHA, aBackup, aBackupWithLog, aDestination, aRestoreWithLog, aSchedule } from '../../../test/backups-fixtures';
+import { aDatabase, aDatabaseOperation } from '../../../test/databases-fixtures';
+import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
+import { jsonResponse, mockApi, refusal, requestsTo, validationProblem } from '../../../test/mock-api';
+import { renderApp } from '../../../test/render-app';
+import { aPage, aServer } from '../../../test/servers-fixtures';
+import { DatabaseBackupsTab } from './database-backups-tab';
+
+vi.mock('../../../lib/socket', () => import('../../../test/fake-socket'));
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const DATABASE = '/api/v1/databases/db-1';
+const SCHEDULES = '/api/v1/backup-schedules?databaseId=db-1&page=1&perPage=100';
+const BACKUPS = '/api/v1/backups?databaseId=db-1&page=1&perPage=10';
+
+function routes({
+  role = Role.Owner,
+  schedules = [aSchedule()],
+  backups = [aBackup()],
+}: { role?: Role; schedules?: BackupScheduleDto[]; backups?: BackupDto[] } = {}) {
+  return {
+    '/api/v1/me': () => jsonResponse(aMe({ teams: [aMembership({ role })] })),
+    '/api/ready': () => jsonResponse(readyReadiness),
+    [DATABASE]: () => jsonResponse(aDatabase()),
+    '/api/v1/servers/server-1': () => jsonResponse(aServer()),
+    [`${DATABASE}/operations?page=1&perPage=10`]: () => jsonResponse(aPage([aDatabaseOperation()], { perPage: 10 })),
+    [SCHEDULES]: () => jsonResponse(aPage(schedules, { perPage: 100 })),
+    [BACKUPS]: () => jsonResponse(aPage(backups, { perPage: 10 })),
+    [DESTINATIONS]: () => jsonResponse(aPage([aDestination()], { perPage: 100 })),
+  };
+}
+
+const row = (id: string) => screen.findByTestId(`backup-${id}`);
+
+describe(DatabaseBackupsTab.name, () => {
+  it('says so when the database has no schedules and no backups yet', async () => {
+    mockApi(routes({ schedules: [], backups: [] }));
+    renderApp('/databases/db-1/backups');
+
+    expect((await screen.findByTestId('backup-schedules-empty')).textContent).toContain('No schedules');
+    expect((await screen.findByTestId('backups-empty')).textContent).toBe('No backups yet.');
+    expect(screen.getByRole('link', { name: 'Backups' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('lists the schedules and each backup with its size, duration, checksum and what its verification checked', async () => {
+    const writeText = vi.fn(async () => undefined);
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    const failed = aBackup({
+      id: 'backup-2',
+      trigger: 'manual',
+      status: 'failed',
+      reason: 'S3 answered 403 AccessDenied on PutObject',
+      reasonCode: 'backup.upload_failed',
+      sha256: null,
+      sizeBytes: null,
+      verification: 'none',
+      verifiedAt: null,
+      verificationDetail: null,
+    });
+    mockApi(routes({ backups: [failed, aBackup()] }));
+    renderApp('/databases/db-1/backups');
+
+    const schedule = await screen.findByTestId('backup-schedule-sched-1');
+    expect(schedule.textContent).toContain('At 03:00 every day');
+    expect(schedule.textContent).toContain('0 3 * * *');
+    expect(schedule.textContent).toContain('Europe/Paris');
+    expect(schedule.textContent).toContain('in 5 hours');
+    expect(schedule.textContent).toContain('at most 7 backups');
+    await waitFor(() => expect(schedule.textContent).toContain('offsite'));
+
+    const good = await row('backup-1');
+    expect(good.textContent).toContain('Succeeded');
+    expect(good.textContent).toContain('5.0 MB');
+    expect(good.textContent).toContain('1 min 12 s');
+    expect(within(good).getByText(SHA.slice(0, 12)).getAttribute('title')).toBe(`SHA-256 ${SHA}`);
+    const verification = within(good).getByTestId('backup-verification');
+    expect(verification.textContent).toContain('Verified');
+    expect(verification.textContent).toContain('18 hours ago');
+    expect(within(good).getByTestId('backup-verification-detail').textContent).toBe('2 tables, 6,000 rows restored and matched');
+    fireEvent.click(within(good).getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(SHA));
+
+    const bad = await row('backup-2');
+    expect(bad.textContent).toContain('Failed');
+    expect(within(bad).getByTestId('backup-reason').textContent).toBe('S3 answered 403 AccessDenied on PutObject');
+    expect(within(bad).getByTestId('backup-verification').textContent).toContain('Not verified');
+    expect(within(bad).queryByRole('button', { name: /^Restore/ })).toBeNull();
+    expect(screen.queryByTestId('backup-missed')).toBeNull();
+  });
+
+  it('warns when a schedule has not produced a verified backup in time', async () => {
+    mockApi(routes({ schedules: [aSchedule({ missedSince: new Date(Date.now() - 2 * 86_400_000).toISOString() })] }));
+    renderApp('/databases/db-1/backups');
+
+    const warning = await screen.findByTestId('backup-missed');
+    expect(warning.textContent).toContain('No verified backup since 2 days ago');
+    expect(warning.textContent).toContain('At 03:00 every day');
+  });
+
+  it('adds a schedule, showing the API’s words under the field it refused', async () => {
+    let posts = 0;
+    const fetchMock = mockApi({
+      ...routes({ schedules: [] }),
+      'POST /api/v1/backup-schedules': () => {
+        posts += 1;
+        return posts === 1
+          ? validationProblem({ field: 'cron', message: 'cron: expected 5 fields, got 4' })
+          : jsonResponse(aSchedule({ cron: '0 3 * * 1' }), 201);
+      },
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Add schedule' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a schedule' });
+    fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
+    fireEvent.change(within(dialog).getByLabelText('When (cron)'), { target: { value: '0 3 * *' } });
+    fireEvent.change(within(dialog).getByLabelText('Time zone'), { target: { value: 'Europe/Paris' } });
+    fireEvent.change(within(dialog).getByLabelText('Keep for at most (days)'), { target: { value: '30' } });
+    fireEvent.click(within(dialog).getByLabelText('Verify each backup by restoring it into a throwaway container'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add schedule' }));
+
+    const cron = within(dialog).getByLabelText('When (cron)');
+    await waitFor(() => expect(cron.getAttribute('aria-invalid')).toBe('true'));
+    expect(within(dialog).getByText('cron: expected 5 fields, got 4')).toBeTruthy();
+    expect(requestsTo(fetchMock, '/api/v1/backup-schedules', 'POST')[0].body).toEqual({
+      databaseId: 'db-1',
+      destinationId: 'dest-1',
+      cron: '0 3 * *',
+      timezone: 'Europe/Paris',
+      retentionCount: 7,
+      retentionDays: 30,
+      verifyAfterBackup: false,
+      timeoutMinutes: 60,
+      enabled: true,
+    });
+
+    fireEvent.change(cron, { target: { value: '0 3 * * 1' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add schedule' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, '/api/v1/backup-schedules', 'POST')[1].body).toMatchObject({ cron: '0 3 * * 1' });
+  });
+
+  it('edits a schedule without touching the fields left alone, and deletes one after asking', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'PATCH /api/v1/backup-schedules/sched-1': () => jsonResponse(aSchedule({ enabled: false })),
+      'DELETE /api/v1/backup-schedules/sched-1': () => new Response(null, { status: 204 }),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Edit schedule At 03:00 every day' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit schedule' });
+    fireEvent.click(within(dialog).getByLabelText('Enabled'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save schedule' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(requestsTo(fetchMock, '/api/v1/backup-schedules/sched-1', 'PATCH')[0].body).toMatchObject({
+      destinationId: 'dest-1',
+      cron: '0 3 * * *',
+      timezone: 'Europe/Paris',
+      retentionCount: 7,
+      retentionDays: null,
+      enabled: false,
+    });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete schedule At 03:00 every day' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete this schedule?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Delete schedule' }));
+    await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/backup-schedules/sched-1', 'DELETE')).toHaveLength(1));
+  });
+
+  it('backs up now to the chosen destination and shows the new run’s log', async () => {
+    const queued = aBackupWithLog({
+      id: 'backup-9',
+      status: 'running',
+      trigger: 'manual',
+      log: 'pg_dump -Fc main_db\n',
+      finishedAt: null,
+      durationMs: null,
+    });
+    const fetchMock = mockApi({
+      ...routes(),
+      [`POST ${DATABASE}/backups`]: () => jsonResponse(queued, 202),
+      '/api/v1/backups/backup-9': () => jsonResponse(queued),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Back up now' });
+    // The schedule's destination is chosen first.
+    expect((within(dialog).getByLabelText('Destination') as HTMLSelectElement).value).toBe('dest-1');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Back up now' }));
+
+    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('pg_dump -Fc main_db\n');
+    expect(screen.getByTestId('backup-run-status').dataset.status).toBe('running');
+    expect(requestsTo(fetchMock, `${DATABASE}/backups`, 'POST')[0].body).toEqual({ destinationId: 'dest-1', verify: true });
+  });
+
+  it('restores over the same database only once its name is typed', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'POST /api/v1/backups/backup-1/restores': () => jsonResponse(aRestoreWithLog({ target: 'same', databaseId: 'db-1' }), 202),
+      '/api/v1/restores/restore-1': () => jsonResponse(aRestoreWithLog({ target: 'same', status: 'running', log: 'safety backup taken\n' })),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(within(await row('backup-1')).getByRole('button', { name: /^Restore/ }));
+    const dialog = await screen.findByRole('dialog', { name: /^Restore the backup/ });
+    fireEvent.click(within(dialog).getByLabelText(/main-db itself/));
+    const submit = within(dialog).getByRole('button', { name: 'Restore' }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-d' } });
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-db' } });
+    expect(submit.disabled).toBe(false);
+    fireEvent.click(submit);
+
+    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('safety backup taken\n');
+    expect(requestsTo(fetchMock, '/api/v1/backups/backup-1/restores', 'POST')[0].body).toEqual({ target: 'same', confirmName: 'main-db' });
+  });
+
+  it('restores into a new database, with the API’s refusal of the name under it', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'POST /api/v1/backups/backup-1/restores': () =>
+        validationProblem({ field: 'newDatabaseName', message: 'a database named main-db already exists' }),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(within(await row('backup-1')).getByRole('button', { name: /^Restore/ }));
+    const dialog = await screen.findByRole('dialog', { name: /^Restore the backup/ });
+    fireEvent.change(within(dialog).getByLabelText('New database name'), { target: { value: 'main-db' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));
+
+    expect(await within(dialog).findByText('a database named main-db already exists')).toBeTruthy();
+    expect(requestsTo(fetchMock, '/api/v1/backups/backup-1/restores', 'POST')[0].body).toEqual({ target: 'new', newDatabaseName: 'main-db' });
+  });
+
+  it('verifies, downloads and deletes a backup, and shows a refusal of the delete', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'POST /api/v1/backups/backup-1/verify': () => jsonResponse(aRestoreWithLog({ id: 'restore-2', target: 'verify' }), 202),
+      '/api/v1/restores/restore-2': () =>
+        jsonResponse(aRestoreWithLog({ id: 'restore-2', target: 'verify', status: 'succeeded', log: 'tables match\n' })),
+      '/api/v1/backups/backup-1/download': () =>
+        jsonResponse({
+          url: 'https://s3.example.test/presigned?sig=1',
+          expiresAt: new Date(Date.now() + 300_000).toISOString(),
+          fileName: 'main-db.zpb',
+        }),
+      'DELETE /api/v1/backups/backup-1': () => refusal(409, 'A restore from this backup is running'),
+    });
+    renderApp('/databases/db-1/backups');
+
+    const backup = await row('backup-1');
+    fireEvent.click(within(backup).getByRole('button', { name: /^Verify/ }));
+    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('tables match\n');
+    expect(screen.getByText('Restore · verification (throwaway container)')).toBeTruthy();
+
+    fireEvent.click(within(backup).getByRole('button', { name: /^Download/ }));
+    const link = await screen.findByTestId('backup-download-link');
+    expect(link.getAttribute('href')).toBe('https://s3.example.test/presigned?sig=1');
+    expect(link.textContent).toBe('main-db.zpb');
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }));
+
+    fireEvent.click(within(backup).getByRole('button', { name: /^Delete/ }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete this backup?' });
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Delete backup' }));
+    expect(await within(confirm).findByText('A restore from this backup is running')).toBeTruthy();
+    expect(requestsTo(fetchMock, '/api/v1/backups/backup-1', 'DELETE')).toHaveLength(1);
+  });
+
+  it('cancels a running backup', async () => {
+    const running = aBackup({
+      id: 'backup-3',
+      status: 'running',
+      finishedAt: null,
+      durationMs: null,
+      sha256: null,
+      verification: 'none',
+      verifiedAt: null,
+    });
+    const fetchMock = mockApi({
+      ...routes({ backups: [running] }),
+      'POST /api/v1/backups/backup-3/cancel': () => jsonResponse({ ...running, status: 'cancelled' }),
+    });
+    renderApp('/databases/db-1/backups');
+
+    const backup = await row('backup-3');
+    expect(within(backup).queryByRole('button', { name: /^Delete/ })).toBeNull();
+    fireEvent.click(within(backup).getByRole('button', { name: /^Cancel/ }));
+    await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/backups/backup-3/cancel', 'POST')).toHaveLength(1));
+  });
+
+  it('lets a viewer see the backups but not start, restore or delete one', async () => {
+    mockApi(routes({ role: Role.Viewer }));
+    renderApp('/databases/db-1/backups');
+
+    const backup = await row('backup-1');
+    expect((within(backup).getByRole('button', { name: /^Restore/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(backup).getByRole('button', { name: /^Delete/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(backup).getByRole('button', { name: /^Download/ }) as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByRole('button', { name: 'Back up now' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Add schedule' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

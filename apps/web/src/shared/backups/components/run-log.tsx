@@ -1,0 +1,109 @@
+import { useQueryClient } from '@tanstack/react-query';
+import type { BackupStatus, BackupWithLogDto, RestoreStatus, RestoreWithLogDto } from '@zpanel/contracts';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { ErrorState } from '../../../components/error-state';
+import { Skeleton } from '../../../components/skeleton';
+import { StatusBadge } from '../../../components/status-badge';
+import { TimeAgo } from '../../../components/time-ago';
+import type { BackupSource } from '../api';
+import { BACKUP_STATUS_LABELS, BACKUP_STATUS_TONES, RESTORE_STATUS_LABELS, RESTORE_STATUS_TONES, RESTORE_TARGET_LABELS } from '../labels';
+import { type RunRef, backupKeys, isRunActive, runKey, useRun } from '../queries';
+import { useRunLive } from '../use-run-live';
+
+interface RunLogProps {
+  teamId: string;
+  source: BackupSource;
+  run: RunRef;
+}
+
+function runBadge(run: RunRef, status: string) {
+  if (run.kind === 'backup') {
+    const value = status as BackupStatus;
+    return <StatusBadge tone={BACKUP_STATUS_TONES[value]}>{BACKUP_STATUS_LABELS[value]}</StatusBadge>;
+  }
+  const value = status as RestoreStatus;
+  return <StatusBadge tone={RESTORE_STATUS_TONES[value]}>{RESTORE_STATUS_LABELS[value]}</StatusBadge>;
+}
+
+function runTitle(run: RunRef, stored: BackupWithLogDto | RestoreWithLogDto): string {
+  if (run.kind === 'backup') return 'Backup';
+  return `Restore · ${RESTORE_TARGET_LABELS[(stored as RestoreWithLogDto).target].toLowerCase()}`;
+}
+
+/**
+ * A backup run or a restore: how it ended (with the reason of a failure) and its log, kept scrolled to
+ * the newest line until the reader scrolls up. One that has not ended is followed live (the topic
+ * replays the log from the start, so nothing before the page opened is missed); when it ends, the
+ * source's schedules and history are asked again. Without the live topic the stored log is polled.
+ */
+export function RunLog({ teamId, source, run }: RunLogProps) {
+  const queryClient = useQueryClient();
+  const [liveFailed, setLiveFailed] = useState(false);
+  const query = useRun(teamId, source, run, liveFailed);
+  const [stuck, setStuck] = useState(true);
+  const viewport = useRef<HTMLPreElement>(null);
+
+  const follow = query.data !== undefined && isRunActive(run, query.data.status);
+  const live = useRunLive(run, follow, () => {
+    void queryClient.invalidateQueries({ queryKey: backupKeys.source(teamId, source) });
+    void queryClient.invalidateQueries({ queryKey: runKey(teamId, run) });
+  });
+  if (live.subscription.status === 'error' && !liveFailed) setLiveFailed(true);
+
+  const shownLog = live.started ? live.log : (query.data?.log ?? '');
+  useLayoutEffect(() => {
+    const element = viewport.current;
+    if (stuck && element) element.scrollTop = element.scrollHeight;
+  }, [shownLog, stuck]);
+
+  if (query.isPending) return <Skeleton lines={4} />;
+  if (query.isError) return <ErrorState error={query.error} />;
+
+  const stored = query.data;
+  const status = live.ended?.status ?? stored.status;
+  const reason = live.ended ? live.ended.reason : stored.reason;
+  const finished = !isRunActive(run, status);
+  const onScroll = () => {
+    const element = viewport.current;
+    if (element) setStuck(element.scrollHeight - element.scrollTop - element.clientHeight <= 8);
+  };
+
+  return (
+    <div className="backups__run" data-testid="backup-run" data-run-id={stored.id}>
+      <header className="backups__run-head">
+        <strong>{runTitle(run, stored)}</strong>
+        <span data-testid="backup-run-status" data-status={status}>
+          {runBadge(run, status)}
+        </span>
+        <span className="muted">
+          <TimeAgo iso={stored.createdAt} />
+        </span>
+      </header>
+      {status === 'failed' && reason && (
+        <p className="backups__run-error" role="alert" data-testid="backup-run-error">
+          {reason}
+        </p>
+      )}
+      {live.subscription.status === 'error' && (
+        <p className="muted" role="status">
+          Live log unavailable ({live.subscription.message}): the stored log is refreshed every few seconds instead.
+        </p>
+      )}
+      <pre
+        ref={viewport}
+        className="backups__log"
+        role="log"
+        aria-label={`Log of the ${run.kind}`}
+        tabIndex={0}
+        onScroll={onScroll}
+        data-testid="backup-run-log"
+      >
+        {shownLog === '' ? (
+          <span className="muted">{finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}</span>
+        ) : (
+          shownLog
+        )}
+      </pre>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { BACKUP_LIMITS } from '@zpanel/contracts';
+import { useState } from 'react';
+import { ChoicesDialog } from '../../../components/choices-dialog';
+import { FormDialog } from '../../../components/form-dialog';
+import { TextField } from '../../../components/text-field';
+import { fieldErrors } from '../../../lib/api-client';
+import { Field } from '../../../components/field';
+import { bytes } from '../../servers/labels';
+import type { BackupSource } from '../api';
+import { useUploadRestore } from '../mutations';
+import { useDestinations } from '../queries';
+import { DestinationSelectField, NoDestinations } from './destination-select-field';
+
+interface UploadRestoreDialogProps {
+  teamId: string;
+  source: Extract<BackupSource, { kind: 'database' }>;
+  onStarted: (restoreId: string) => void;
+  onClose: () => void;
+}
+
+/**
+ * Restores a dump file from the user's machine into the database: streamed to the API (size-capped
+ * and checked there), the safety backup of the database going to the chosen destination first.
+ */
+export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: UploadRestoreDialogProps) {
+  const destinations = useDestinations(teamId);
+  const upload = useUploadRestore(teamId, source);
+  const [file, setFile] = useState<File | undefined>();
+  const [destinationId, setDestinationId] = useState('');
+  const [confirmName, setConfirmName] = useState('');
+  const [progress, setProgress] = useState<{ sent: number; total: number } | undefined>();
+  const errors = fieldErrors(upload.error);
+  const tooLarge = file !== undefined && file.size > BACKUP_LIMITS.uploadBytes;
+
+  if (!destinations.isSuccess || destinations.data.items.length === 0) {
+    return (
+      <ChoicesDialog title="Restore from a file" query={destinations} onClose={onClose}>
+        <NoDestinations />
+      </ChoicesDialog>
+    );
+  }
+
+  const submit = () => {
+    if (!file) return;
+    setProgress({ sent: 0, total: file.size });
+    upload.mutate(
+      { databaseId: source.id, destinationId, file, onProgress: (sent, total) => setProgress({ sent, total }) },
+      {
+        onSuccess: (restore) => {
+          onStarted(restore.id);
+          onClose();
+        },
+      },
+    );
+  };
+
+  return (
+    <FormDialog
+      title="Restore from a file"
+      description={`Replaces what ${source.name} holds with a dump from your machine (pg_dump -Fc, mysqldump SQL, or a Redis RDB), after a safety backup.`}
+      formLabel="Restore from a file"
+      submission={upload}
+      fields={['file', 'destinationId', 'confirmName']}
+      submitLabel="Upload and restore"
+      pendingLabel="Uploading…"
+      tone="danger"
+      disabled={!file || tooLarge || destinationId === '' || confirmName !== source.name}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <Field
+        label="Dump file"
+        error={tooLarge ? `At most ${bytes(BACKUP_LIMITS.uploadBytes)}.` : errors.file}
+        hint={file ? `${file.name}, ${bytes(file.size)}` : `At most ${bytes(BACKUP_LIMITS.uploadBytes)}.`}
+      >
+        {(control) => <input {...control} type="file" className="input" onChange={(event) => setFile(event.target.files?.[0])} />}
+      </Field>
+      <DestinationSelectField
+        destinations={destinations.data.items}
+        value={destinationId}
+        onChange={(event) => setDestinationId(event.target.value)}
+        error={errors.destinationId}
+        hint="Where the safety backup of the database goes before it is replaced."
+      />
+      <TextField
+        label={`Type ${source.name} to confirm`}
+        autoComplete="off"
+        value={confirmName}
+        onChange={(event) => setConfirmName(event.target.value)}
+        error={errors.confirmName}
+      />
+      {upload.isPending && progress && (
+        <div className="field">
+          <progress className="backups__progress" max={progress.total || 1} value={progress.sent} aria-label="Upload progress" />
+          <p className="field__hint" data-testid="upload-progress">
+            {bytes(progress.sent)} of {bytes(progress.total)} sent
+          </p>
+        </div>
+      )}
+    </FormDialog>
+  );
+}
