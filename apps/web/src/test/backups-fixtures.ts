@@ -55,7 +55,7 @@ export const aSchedule = fixture<BackupScheduleDto>(() => ({
   verifyAfterBackup: true,
   timeoutMinutes: 60,
   enabled: true,
-  nextRunAt: new Date(Date.now() + 5 * 3_600_000).toISOString(),
+  nextRunAt: new Date(Date.now() + 5.5 * 3_600_000).toISOString(),
   lastRunAt: new Date(Date.now() - 19 * 3_600_000).toISOString(),
   missedSince: null,
   createdAt: '2026-01-05T10:00:00.000Z',
@@ -125,10 +125,11 @@ export function aRestoreWithLog(overrides: Partial<RestoreWithLogDto> = {}): Res
 
 export const DESTINATIONS = '/api/v1/backup-destinations?page=1&perPage=100';
 
-/** What the System page asks for its instance backups, answered empty. */
+/** What the System page asks for its instance backups: the caller may manage them (for team-1), and there are none yet. */
 export function instanceBackupRoutes() {
   return {
-    '/api/v1/system/backup-schedules?page=1&perPage=100': () => jsonResponse(aPage([], { perPage: 100 })),
+    '/api/v1/system/backups/access': () => jsonResponse({ allowed: true, teamId: 'team-1', teamName: 'Analytical Engines', reason: null }),
+    '/api/v1/system/backups/schedules': () => jsonResponse([]),
     '/api/v1/system/backups?page=1&perPage=10': () => jsonResponse(aPage([], { perPage: 10 })),
     [DESTINATIONS]: () => jsonResponse(aPage([aDestination()], { perPage: 100 })),
   };

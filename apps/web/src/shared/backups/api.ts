@@ -7,6 +7,7 @@ import type {
   BackupWithLogDto,
   CreateBackupScheduleRequest,
   CreateRestoreRequest,
+  InstanceBackupAccessDto,
   Paginated,
   RestoreDto,
   RestoreWithLogDto,
@@ -27,7 +28,7 @@ const SCHEDULES = '/api/v1/backup-schedules';
 const BACKUPS = '/api/v1/backups';
 const RESTORES = '/api/v1/restores';
 /** The instance's own PostgreSQL has its schedules and backups under System (not a team's). */
-const INSTANCE_SCHEDULES = '/api/v1/system/backup-schedules';
+const INSTANCE_SCHEDULES = '/api/v1/system/backups/schedules';
 const INSTANCE_BACKUPS = '/api/v1/system/backups';
 
 const at = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;
@@ -49,8 +50,18 @@ export function fetchDestinations(perPage: number, signal?: AbortSignal): Promis
   return apiRequest<Paginated<BackupDestinationDto>>(DESTINATIONS, { signal, query: { page: 1, perPage } });
 }
 
-export function fetchSchedules(source: BackupSource, perPage: number, signal?: AbortSignal): Promise<Paginated<BackupScheduleDto>> {
-  return apiRequest<Paginated<BackupScheduleDto>>(schedulesBase(source), { signal, query: { ...sourceFilter(source), page: 1, perPage } });
+/** The instance's schedules come as a plain list; a source's as a page: both are read as a page. */
+export async function fetchSchedules(source: BackupSource, perPage: number, signal?: AbortSignal): Promise<Paginated<BackupScheduleDto>> {
+  const answer = await apiRequest<Paginated<BackupScheduleDto> | BackupScheduleDto[]>(schedulesBase(source), {
+    signal,
+    query: source.kind === 'instance' ? undefined : { ...sourceFilter(source), page: 1, perPage },
+  });
+  return Array.isArray(answer) ? { items: answer, page: 1, perPage: Math.max(perPage, answer.length), total: answer.length } : answer;
+}
+
+/** Whether the caller may manage instance backups, and whose destinations they use. */
+export function fetchInstanceBackupAccess(signal?: AbortSignal): Promise<InstanceBackupAccessDto> {
+  return apiRequest<InstanceBackupAccessDto>(`${INSTANCE_BACKUPS}/access`, { signal });
 }
 
 export type ScheduleFields = Omit<CreateBackupScheduleRequest, 'databaseId' | 'volumeId'>;

@@ -47,6 +47,7 @@ export const TRIGGER_LABELS: Record<BackupTrigger, string> = {
   schedule: 'Schedule',
   manual: 'Manual',
   safety: 'Safety (before a restore)',
+  upload: 'Uploaded file',
 };
 
 export const VERIFICATION_LABELS: Record<BackupVerificationStatus, string> = {

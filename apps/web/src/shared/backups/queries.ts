@@ -8,7 +8,16 @@ import {
   FINISHED_RESTORE_STATUSES,
   type RestoreStatus,
 } from '@zpanel/contracts';
-import { type BackupSource, fetchBackup, fetchBackups, fetchDestinations, fetchRestore, fetchSchedules, sourceKey } from './api';
+import {
+  type BackupSource,
+  fetchBackup,
+  fetchInstanceBackupAccess,
+  fetchBackups,
+  fetchDestinations,
+  fetchRestore,
+  fetchSchedules,
+  sourceKey,
+} from './api';
 
 export const BACKUPS_PER_PAGE = 10;
 /** Selects offer every destination and a source's schedules fit on one page of the API's maximum. */
@@ -35,6 +44,10 @@ export const isSettling = (backup: Pick<BackupDto, 'status' | 'verification'>) =
 
 export function useDestinations(teamId: string) {
   return useQuery({ queryKey: backupKeys.destinations(teamId), queryFn: ({ signal }) => fetchDestinations(ALL_PER_PAGE, signal) });
+}
+
+export function useInstanceBackupAccess() {
+  return useQuery({ queryKey: [...backupKeys.all, 'instance-access'], queryFn: ({ signal }) => fetchInstanceBackupAccess(signal) });
 }
 
 export function useSchedules(teamId: string, source: BackupSource) {

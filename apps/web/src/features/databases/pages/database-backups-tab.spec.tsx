@@ -1,8 +1,9 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type BackupDto, type BackupScheduleDto, Role } from '@zpanel/contracts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DESTINATIONS, SHA, aBackup, aBackupWithLog, aDestination, aRestoreWithLog, aSchedule } from '../../../test/backups-fixtures';
 import { aDatabase, aDatabaseOperation } from '../../../test/databases-fixtures';
+import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, refusal, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -273,6 +274,67 @@ describe(DatabaseBackupsTab.name, () => {
     fireEvent.click(within(confirm).getByRole('button', { name: 'Delete backup' }));
     expect(await within(confirm).findByText('A restore from this backup is running')).toBeTruthy();
     expect(requestsTo(fetchMock, '/api/v1/backups/backup-1', 'DELETE')).toHaveLength(1);
+  });
+
+  it('follows the log of a running backup live, and asks for the history again when it ends', async () => {
+    const running = aBackup({
+      id: 'backup-3',
+      status: 'running',
+      finishedAt: null,
+      durationMs: null,
+      sha256: null,
+      verification: 'none',
+      verifiedAt: null,
+    });
+    let history = [running];
+    const fetchMock = mockApi({
+      ...routes(),
+      [BACKUPS]: () => jsonResponse(aPage(history, { perPage: 10 })),
+      '/api/v1/backups/backup-3': () => jsonResponse(aBackupWithLog({ ...running, log: 'pg_dump -Fc main_db\n' })),
+    });
+    renderApp('/databases/db-1/backups?backup=backup-3');
+
+    const log = await screen.findByTestId('backup-run-log');
+    await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'backup', backupId: 'backup-3' })]));
+    expect(log.textContent).toBe('pg_dump -Fc main_db\n');
+
+    // The topic replays the log from its start, then goes on.
+    const isBackup = (s: { kind: string }) => s.kind === 'backup';
+    act(() => {
+      emitLiveEvent(isBackup, { type: 'lines', lines: ['pg_dump -Fc main_db', 'uploading part 1'] });
+    });
+    expect(log.textContent).toBe('pg_dump -Fc main_db\nuploading part 1\n');
+
+    const asked = requestsTo(fetchMock, BACKUPS).length;
+    history = [aBackup({ id: 'backup-3' })];
+    act(() => {
+      emitLiveEvent(isBackup, { type: 'status', status: 'succeeded', reason: null, reasonCode: null });
+    });
+    expect(screen.getByTestId('backup-run-status').dataset.status).toBe('succeeded');
+    await waitFor(() => expect(requestsTo(fetchMock, BACKUPS).length).toBeGreaterThan(asked));
+    await waitFor(async () => expect(within(await row('backup-3')).getByTestId('backup-verification').textContent).toContain('Verified'));
+  });
+
+  it('falls back to the stored log of a running backup when the live topic is refused', async () => {
+    refuseLiveSubscriptions({ ok: false, status: 503, code: 'unavailable', message: 'live events are unavailable' });
+    onTestFinished(() => refuseLiveSubscriptions(undefined));
+    const running = aBackup({
+      id: 'backup-3',
+      status: 'running',
+      finishedAt: null,
+      durationMs: null,
+      sha256: null,
+      verification: 'none',
+      verifiedAt: null,
+    });
+    mockApi({
+      ...routes({ backups: [running] }),
+      '/api/v1/backups/backup-3': () => jsonResponse(aBackupWithLog({ ...running, log: 'pg_dump -Fc main_db\n' })),
+    });
+    renderApp('/databases/db-1/backups?backup=backup-3');
+
+    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('pg_dump -Fc main_db\n');
+    expect((await screen.findByText(/Live log unavailable \(live events are unavailable\)/)).textContent).toContain('refreshed every few seconds');
   });
 
   it('cancels a running backup', async () => {

@@ -48,7 +48,10 @@ interface HistorySectionProps {
   onSelect: (run: RunRef) => void;
 }
 
-/** Every backup of the source, newest first, with what can be done with each. */
+/**
+ * Every backup of the source, newest first, with what can be done with each. The instance's have no
+ * verify, restore (a fresh install restores one, README), cancel or delete routes.
+ */
 export function HistorySection({ teamId, source, refusal, selected, onSelect }: HistorySectionProps) {
   const [page, setPage] = usePageParam();
   const backups = useBackups(teamId, source, page);
@@ -132,15 +135,17 @@ export function HistorySection({ teamId, source, refusal, selected, onSelect }: 
                   Log
                 </Button>
                 {isBackupActive(backup.status) ? (
-                  <Button
-                    tone="secondary"
-                    small
-                    refusal={refusal}
-                    aria-label={`Cancel the backup of ${label}`}
-                    onClick={() => cancel.mutate(backup.id)}
-                  >
-                    Cancel
-                  </Button>
+                  source.kind !== 'instance' && (
+                    <Button
+                      tone="secondary"
+                      small
+                      refusal={refusal}
+                      aria-label={`Cancel the backup of ${label}`}
+                      onClick={() => cancel.mutate(backup.id)}
+                    >
+                      Cancel
+                    </Button>
+                  )
                 ) : (
                   <>
                     {stored && source.kind !== 'instance' && (
@@ -177,9 +182,17 @@ export function HistorySection({ teamId, source, refusal, selected, onSelect }: 
                         Download
                       </Button>
                     )}
-                    <Button tone="secondary" small refusal={refusal} aria-label={`Delete the backup of ${label}`} onClick={() => setDeleting(backup)}>
-                      Delete
-                    </Button>
+                    {source.kind !== 'instance' && (
+                      <Button
+                        tone="secondary"
+                        small
+                        refusal={refusal}
+                        aria-label={`Delete the backup of ${label}`}
+                        onClick={() => setDeleting(backup)}
+                      >
+                        Delete
+                      </Button>
+                    )}
                   </>
                 )}
               </td>
