@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { injectionPayloads } from '@zpanel/core';
+import { randomBytes as bytesOf } from 'node:crypto';
+import { createBackupDecoder, createBackupEncoder, injectionPayloads, keyId } from '@zpanel/core';
+import { FakeObjectStore } from '@zpanel/remote/testing';
+import { BackupRunner } from './backup-runner';
+import { RestoreRunner } from './restore-runner';
 import { buildDataSourceOptions, withDatabaseName } from '@zpanel/database';
 import { createScratchDatabase } from '@zpanel/database/testing';
 import { runMigrationsWithLock } from '@zpanel/database';
@@ -146,6 +150,55 @@ describe(InstanceDatabase.name, () => {
       input.write(dumped.bytes.subarray(0, 1000));
       setImmediate(() => input.destroy(new Error('integrity check failed at chunk 2')));
       await expect(instance.verify(input, dumped.inventory, never)).rejects.toThrow('integrity check failed at chunk 2');
+      expect(await verifyDatabases(database.url)).toEqual([]);
+    });
+  });
+
+  describe('in the backup pipeline (source kind instance)', () => {
+    it('is backed up by the BackupRunner and verified by the RestoreRunner in a scratch database, which is dropped', async () => {
+      const lines: string[] = [];
+      const log = { write: (text: string) => lines.push(text), redact: (text: string) => text };
+      const store = new FakeObjectStore();
+      const dataKey = bytesOf(32);
+      const backedUp = await new BackupRunner(log).run(
+        { describe: "Zpanel's own database", dump: (signal) => instance.dump(signal) },
+        {
+          key: 'instance/backup.zpbk',
+          destinationName: 'fake',
+          store,
+          encoder: () => createBackupEncoder({ dataKey, compression: 'zstd' }),
+          compression: 'zstd',
+          dataKeyId: keyId(dataKey),
+          metadata: {},
+        },
+        never,
+      );
+      if (backedUp.status !== 'succeeded') throw new Error(`backup ${backedUp.status}: ${backedUp.reason}`);
+      expect(backedUp.stored.inventory).toEqual(dumped.inventory);
+
+      const scratch = await instance.scratchDatabase(never);
+      try {
+        const restored = await new RestoreRunner(log).run(
+          {
+            store,
+            destinationName: 'fake',
+            location: backedUp.stored.location,
+            sha256: backedUp.stored.sha256,
+            sizeBytes: backedUp.stored.sizeBytes,
+            decoder: () => createBackupDecoder({ dataKey }),
+            inventory: backedUp.stored.inventory,
+          },
+          scratch,
+          never,
+        );
+        expect(restored).toMatchObject({
+          status: 'succeeded',
+          detail: expect.stringMatching(/^restored cleanly; \d+ tables and \d+ rows match the dump$/),
+        });
+        expect(await verifyDatabases(database.url)).toEqual([scratch.name]);
+      } finally {
+        await scratch.remove();
+      }
       expect(await verifyDatabases(database.url)).toEqual([]);
     });
   });

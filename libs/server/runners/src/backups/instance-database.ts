@@ -64,6 +64,16 @@ export interface InstanceVerification {
   restored: BackupInventory;
 }
 
+/** A throwaway database to verify an instance backup in: restore into it, count, then `remove()`. */
+export interface InstanceScratchDatabase {
+  name: string;
+  describe: string;
+  restore(dump: Readable, signal: AbortSignal): Promise<void>;
+  inventory(signal: AbortSignal): Promise<BackupInventory>;
+  /** Drops it (ending any session a failed restore left); rejects in words when it cannot. */
+  remove(): Promise<void>;
+}
+
 const STDERR_TAIL_BYTES = 4_096;
 
 /** Columns holding secrets sealed with the instance key (constants, never user input). */
@@ -253,14 +263,13 @@ export class InstanceDatabase {
   }
 
   /**
-   * Restores `dump` into a throwaway database created on the same server (so Zpanel's role needs
-   * CREATEDB) and compares its tables and row counts with `expected`; the database is dropped
-   * whatever happens.
+   * A throwaway database created on the same server (so Zpanel's role needs CREATEDB), as the place a
+   * verification restores into (RestoreRunner's RestorePlace: restore, inventory); `remove()` drops it
+   * and must be called whatever happened.
    */
-  async verify(dump: Readable, expected: BackupInventory, signal: AbortSignal): Promise<InstanceVerification> {
-    holdErrors(dump);
+  async scratchDatabase(signal: AbortSignal): Promise<InstanceScratchDatabase> {
     const name = `zpanel_verify_${randomBytes(6).toString('hex')}`;
-    return withClient(this.databaseUrl, 'backup.step_failed', async (admin) => {
+    const major = await withClient(this.databaseUrl, 'backup.step_failed', async (admin) => {
       const server = await serverVersion(admin);
       try {
         await admin.query(createDatabaseSql(name));
@@ -271,24 +280,52 @@ export class InstanceDatabase {
           { cause: error },
         );
       }
-      let outcome: { value: InstanceVerification } | { error: unknown };
-      try {
-        const url = withDatabaseName(this.databaseUrl, name);
-        await this.restoreInto(url, dump, signal);
-        const restored = await withClient(url, 'backup.restore_failed', (client) => inventoryOf(client, signal));
-        outcome = { value: { ...compareInventories(expected, restored), restored } };
-      } catch (error) {
-        outcome = { error };
-      }
-      try {
-        await admin.query(dropDatabaseSql(name, server.major));
-      } catch (error) {
-        if ('value' in outcome)
-          throw new InstanceDatabaseError('backup.step_failed', `the throwaway database ${name} could not be dropped: ${(error as Error).message}`);
-      }
-      if ('error' in outcome) throw outcome.error;
-      return outcome.value;
+      return server.major;
     });
+    signal.throwIfAborted();
+    const url = withDatabaseName(this.databaseUrl, name);
+    return {
+      name,
+      describe: `a throwaway database ${name} on Zpanel's PostgreSQL server`,
+      restore: (dump, restoreSignal) => this.restoreInto(url, dump, restoreSignal),
+      inventory: (inventorySignal) => withClient(url, 'backup.restore_failed', (client) => inventoryOf(client, inventorySignal)),
+      remove: () =>
+        withClient(this.databaseUrl, 'backup.step_failed', async (admin) => {
+          try {
+            await admin.query(dropDatabaseSql(name, major));
+          } catch (error) {
+            throw new InstanceDatabaseError(
+              'backup.step_failed',
+              `the throwaway database ${name} could not be dropped: ${(error as Error).message}`,
+              { cause: error },
+            );
+          }
+        }),
+    };
+  }
+
+  /**
+   * Restores `dump` into a scratch database and compares its tables and row counts with `expected`;
+   * the database is dropped whatever happens.
+   */
+  async verify(dump: Readable, expected: BackupInventory, signal: AbortSignal): Promise<InstanceVerification> {
+    holdErrors(dump);
+    const scratch = await this.scratchDatabase(signal);
+    let outcome: { value: InstanceVerification } | { error: unknown };
+    try {
+      await scratch.restore(dump, signal);
+      const restored = await scratch.inventory(signal);
+      outcome = { value: { ...compareInventories(expected, restored), restored } };
+    } catch (error) {
+      outcome = { error };
+    }
+    try {
+      await scratch.remove();
+    } catch (error) {
+      if ('value' in outcome) throw error;
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   /**
