@@ -1,5 +1,5 @@
 import { createCipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { keyId } from '../crypto/secret-box';
@@ -13,6 +13,7 @@ import {
   type BackupArchiveCompression,
   type BackupDecoderOptions,
 } from './backup-archive';
+import { ZstdProcess } from './zstd-process';
 
 const KIB = 1024;
 const key = randomBytes(32);
@@ -363,6 +364,21 @@ describe('backup archive streaming', () => {
     },
     120_000,
   );
+
+  it('a worker without the zstd command says so in words, not as damaged data', async () => {
+    const stored = await encode(Buffer.from('hello'), 'zstd');
+    ZstdProcess.command = 'zpanel-no-such-zstd';
+    try {
+      const encoding = pipeline(Readable.from([Buffer.from('hello')]), createBackupEncoder({ dataKey: key, compression: 'zstd' }), new PassThrough());
+      const decoding = decode(stored);
+      await expect(encoding).rejects.toMatchObject({ code: 'backup.internal', reason: expect.stringContaining('zstd command is not installed') });
+      const { error } = await decoding;
+      expect(error).not.toBeInstanceOf(BackupIntegrityError);
+      expect((error as ReasonError).reason).toContain('zstd command is not installed');
+    } finally {
+      ZstdProcess.command = 'zstd';
+    }
+  });
 
   it('destroying the coders ends their zstd processes', async () => {
     const encoder = createBackupEncoder({ dataKey: key, compression: 'zstd' });

@@ -4,7 +4,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { BackupCompression } from '@zpanel/contracts';
 import { keyId } from '../crypto/secret-box';
 import { ReasonError } from '../errors/reason-error';
-import { ZstdProcess } from './zstd-process';
+import { ZstdExitError, ZstdProcess } from './zstd-process';
 
 /*
  * The stored object of a backup (docs/backups.md, "Backup format"): the dump compressed, then
@@ -362,7 +362,10 @@ export class BackupDecoder extends Duplex {
       this.finalCallback?.();
     });
     decompressor.on('error', (error: Error) => {
-      this.destroy(new BackupIntegrityError(`its ${header.compression} data is damaged (${error.message})`));
+      // zstd refusing its input, or zlib's Z_DATA_ERROR and the like, mean damaged data; a zstd that
+      // could not start is the worker's problem and keeps its own words.
+      const damaged = error instanceof ZstdExitError || /^Z_/.test((error as NodeJS.ErrnoException).code ?? '');
+      this.destroy(damaged ? new BackupIntegrityError(`its ${header.compression} data is damaged (${error.message})`) : error);
     });
     this.decompressor = decompressor;
     return true;

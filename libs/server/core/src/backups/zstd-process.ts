@@ -1,8 +1,17 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import type { Readable, Writable } from 'node:stream';
+import { ReasonError } from '../errors/reason-error';
 
 const STDERR_TAIL_BYTES = 2_000;
+
+/** zstd ran and refused its input (or was killed): for a decompressor, damaged data. */
+export class ZstdExitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZstdExitError';
+  }
+}
 
 /**
  * Debian's `zstd` binary as a Duplex (bytes in on stdin, out on stdout). Node 20 has no zstd in
@@ -16,14 +25,23 @@ const STDERR_TAIL_BYTES = 2_000;
  * Destroying the stream kills the process.
  */
 export class ZstdProcess extends Duplex {
+  /** The program run; a spec points it at one that does not exist (Jest's process.env is not the one spawn reads). */
+  static command = 'zstd';
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private stderr = '';
 
   constructor(args: readonly string[]) {
     super();
-    this.child = spawn('zstd', ['-q', '-c', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(ZstdProcess.command, ['-q', '-c', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.on('error', (error: NodeJS.ErrnoException) => {
-      this.destroy(error.code === 'ENOENT' ? new Error('zstd is not installed on the worker (apt-get install zstd)') : error);
+      this.destroy(
+        error.code === 'ENOENT'
+          ? new ReasonError(
+              'backup.internal',
+              'The zstd command is not installed on the worker: install it (apt-get install zstd) and run the backup again.',
+            )
+          : error,
+      );
     });
     this.child.stdout.on('data', (data: Buffer) => {
       if (!this.push(data)) this.child.stdout.pause();
@@ -37,7 +55,7 @@ export class ZstdProcess extends Duplex {
     this.child.on('close', (code, signal) => {
       if (this.destroyed) return;
       if (code === 0) this.push(null);
-      else this.destroy(new Error(`zstd exited with ${code ?? signal}${this.stderr ? `: ${this.stderr.trim()}` : ''}`));
+      else this.destroy(new ZstdExitError(`zstd exited with ${code ?? signal}${this.stderr ? `: ${this.stderr.trim()}` : ''}`));
     });
   }
 
