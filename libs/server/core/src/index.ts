@@ -112,3 +112,4 @@ export {
 } from './backups/backup-archive';
 export type { BackupArchiveCompression, BackupDecoderOptions, BackupEncoderOptions, BackupHeader } from './backups/backup-archive';
 export { backupDataKeyId, newBackupDataKey, openBackupDataKey, sealBackupDataKey } from './backups/backup-data-key';
+export { CRON_MAX_LENGTH, TIMEZONE_MAX_LENGTH, cronProblem, describeCron, nextRunAt, timezoneProblem } from './backups/cron-schedule';

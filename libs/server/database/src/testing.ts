@@ -9,6 +9,10 @@ import { buildDataSourceOptions } from './data-source-options';
 import { withDatabaseName } from './database-url';
 import {
   ApplicationEntity,
+  ApplicationMountEntity,
+  BackupDestinationEntity,
+  BackupEntity,
+  BackupScheduleEntity,
   CommandRunEntity,
   DatabaseEntity,
   DatabaseOperationEntity,
@@ -254,5 +258,105 @@ export async function seedDatabaseOperation(
     tokenId: null,
     actorName: 'Olive',
     ...operation,
+  });
+}
+
+/**
+ * A backup destination of the team, written straight to the table: an S3 one named `b-<random>` with
+ * placeholder sealed keys unless `destination` says otherwise (`kind: 'server'` needs `serverId` and
+ * `path`, and the S3 fields null).
+ */
+export async function seedBackupDestination(
+  db: DataSource | EntityManager,
+  team: Pick<SeededTeam, 'teamId'>,
+  destination: Partial<BackupDestinationEntity> = {},
+): Promise<BackupDestinationEntity> {
+  const id = destination.id ?? randomUUID();
+  const s3 = (destination.kind ?? 's3') === 's3';
+  await db.getRepository(BackupDestinationEntity).insert({
+    teamId: team.teamId,
+    name: `b-${randomUUID().slice(0, 8)}`,
+    kind: 's3',
+    endpoint: s3 ? 'http://127.0.0.1:9000' : null,
+    region: s3 ? 'us-east-1' : null,
+    bucket: s3 ? 'backups' : null,
+    prefix: null,
+    forcePathStyle: s3 ? true : null,
+    accessKeyId: s3 ? 'AKIDSEED' : null,
+    secretAccessKey: s3 ? 's' : null,
+    serverId: null,
+    path: null,
+    dataKey: 'k',
+    dataKeyId: 'seeded',
+    ...destination,
+    id,
+  });
+  return db.getRepository(BackupDestinationEntity).findOneByOrFail({ id });
+}
+
+/** A named volume of the application (`data` at `/data` unless `mount` says otherwise); its row. */
+export async function seedVolume(
+  db: DataSource | EntityManager,
+  of: { teamId: string; applicationId: string },
+  mount: Partial<ApplicationMountEntity> = {},
+): Promise<ApplicationMountEntity> {
+  return db.getRepository(ApplicationMountEntity).save({
+    teamId: of.teamId,
+    applicationId: of.applicationId,
+    kind: 'volume' as const,
+    name: 'data',
+    mountPath: '/data',
+    hostPath: null,
+    readOnly: false,
+    content: null,
+    secret: false,
+    ...mount,
+  });
+}
+
+/** A daily 03:00 UTC schedule of the database keeping 7 backups, unless `schedule` says otherwise; its row. */
+export async function seedBackupSchedule(
+  db: DataSource | EntityManager,
+  of: { teamId: string | null; destinationId: string; databaseId?: string; volumeId?: string },
+  schedule: Partial<BackupScheduleEntity> = {},
+): Promise<BackupScheduleEntity> {
+  return db.getRepository(BackupScheduleEntity).save({
+    teamId: of.teamId,
+    sourceKind: of.teamId === null ? ('instance' as const) : of.volumeId ? ('volume' as const) : ('database' as const),
+    databaseId: of.databaseId ?? null,
+    volumeId: of.volumeId ?? null,
+    destinationId: of.destinationId,
+    cron: '0 3 * * *',
+    timezone: 'UTC',
+    retentionCount: 7,
+    retentionDays: null,
+    verifyAfterBackup: true,
+    timeoutMinutes: 60,
+    enabled: true,
+    nextRunAt: null,
+    ...schedule,
+  });
+}
+
+/** A backup of the database, `queued` by a manual trigger of Olive's unless `backup` says otherwise; its row. */
+export async function seedBackup(
+  db: DataSource | EntityManager,
+  of: { teamId: string | null; destinationId: string; databaseId?: string; volumeId?: string; serverId?: string | null },
+  backup: Partial<BackupEntity> = {},
+): Promise<BackupEntity> {
+  return db.getRepository(BackupEntity).save({
+    teamId: of.teamId,
+    sourceKind: of.teamId === null ? ('instance' as const) : of.volumeId ? ('volume' as const) : ('database' as const),
+    databaseId: of.databaseId ?? null,
+    volumeId: of.volumeId ?? null,
+    serverId: of.serverId ?? null,
+    destinationId: of.destinationId,
+    trigger: 'manual' as const,
+    status: 'queued' as const,
+    log: '',
+    userId: null,
+    tokenId: null,
+    actorName: 'Olive',
+    ...backup,
   });
 }

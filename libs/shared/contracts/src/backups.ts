@@ -225,7 +225,8 @@ export interface BackupDto {
   sourceKind: BackupSourceKind;
   databaseId: string | null;
   volumeId: string | null;
-  destinationId: string;
+  /** Null once the destination was deleted (a destination holding backups cannot be; their history outlives it). */
+  destinationId: string | null;
   trigger: BackupTrigger;
   status: BackupStatus;
   reason: string | null;

@@ -8,6 +8,10 @@ import { EnvVarEntity, envVarAad, referencesOf, storedReference } from './env-va
 import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { BackupDestinationEntity, backupDataKeyAad, backupSecretKeyAad } from './backup-destination.entity';
+import { BackupScheduleEntity } from './backup-schedule.entity';
+import { BackupEntity } from './backup.entity';
+import { RestoreEntity } from './restore.entity';
 import { CommandRunEntity, commandOutputAad } from './command-run.entity';
 import { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad } from './database.entity';
 import { DatabaseOperationEntity } from './database-operation.entity';
@@ -29,6 +33,7 @@ export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
 export { ApplicationMountEntity, mountContentAad };
 export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };
+export { BackupDestinationEntity, backupDataKeyAad, backupSecretKeyAad, BackupScheduleEntity, BackupEntity, RestoreEntity };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export {
   ApiTokenEntity,
@@ -82,4 +87,8 @@ export const ENTITIES = [
   DeploymentEntity,
   DeploymentLogEntity,
   WebhookDeliveryEntity,
+  BackupDestinationEntity,
+  BackupScheduleEntity,
+  BackupEntity,
+  RestoreEntity,
 ];

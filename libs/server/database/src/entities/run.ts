@@ -1,11 +1,12 @@
 import { Column } from 'typeorm';
-import { TeamOwnedCreatedEntity } from './columns';
+import { CreatedEntity, TeamIdColumn } from './columns';
 
 /**
- * A run: a row the API queues and a worker claims, runs under a lease and finishes (deployments,
- * command runs). Who asked for it and its lease columns are alike in every such table.
+ * The lease columns of a run: a row the API queues and a worker claims, runs under a lease and
+ * finishes. Who asked for it and its lease columns are alike in every such table; the owner differs
+ * (a team's runs, or backups and restores, whose team is null for the instance's own database).
  */
-export abstract class RunEntity extends TeamOwnedCreatedEntity {
+export abstract class LeasedRunEntity extends CreatedEntity {
   /** The person, or the creator of the API token that asked. */
   @Column('uuid', { name: 'user_id', nullable: true })
   userId: string | null;
@@ -29,4 +30,10 @@ export abstract class RunEntity extends TeamOwnedCreatedEntity {
 
   @Column('timestamptz', { name: 'heartbeat_at', nullable: true })
   heartbeatAt: Date | null;
+}
+
+/** A run of one team's (deployments, command runs, database operations). */
+export abstract class RunEntity extends LeasedRunEntity {
+  @TeamIdColumn()
+  teamId: string;
 }

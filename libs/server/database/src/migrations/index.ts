@@ -23,6 +23,7 @@ import { CreateDatabases1796632312148 } from './1796632312148-create-databases';
 import { DatabaseReferences1796635883952 } from './1796635883952-database-references';
 import { CreateDatabaseOperations1796636778593 } from './1796636778593-create-database-operations';
 import { ApplicationMounts1796637312205 } from './1796637312205-application-mounts';
+import { CreateBackups1796646609160 } from './1796646609160-create-backups';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   DatabaseReferences1796635883952,
   CreateDatabaseOperations1796636778593,
   ApplicationMounts1796637312205,
+  CreateBackups1796646609160,
 ];

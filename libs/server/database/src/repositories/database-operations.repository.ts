@@ -2,6 +2,7 @@ import type { EntityTarget, FindOptionsSelect } from 'typeorm';
 import { In } from 'typeorm';
 import { DatabaseOperationEntity } from '../entities';
 import { type PageWindow, TeamOwnedRepository } from './entity-repository';
+import { insertQueued } from './insert-queued';
 import type { TeamScope } from './team-scope';
 
 /** Every column but the log: what a history needs. */
@@ -45,16 +46,8 @@ export class DatabaseOperationsRepository extends TeamOwnedRepository<DatabaseOp
    * running (answer 409 with `activeOf`). One statement against the unique index, so of two concurrent
    * requests exactly one gets in, and a transaction the caller holds is not aborted by the refusal.
    */
-  async addQueued(team: TeamScope, operation: NewDatabaseOperation): Promise<DatabaseOperationEntity | null> {
-    const inserted = await this.rows
-      .createQueryBuilder()
-      .insert()
-      .values({ ...operation, deleteData: operation.deleteData ?? false, teamId: this.teamIdOf(team), status: 'queued', log: '' })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    const id = (inserted.raw as { id: string }[])[0]?.id;
-    return id === undefined ? null : this.rows.findOneByOrFail({ id });
+  addQueued(team: TeamScope, operation: NewDatabaseOperation): Promise<DatabaseOperationEntity | null> {
+    return insertQueued(this.rows, { ...operation, deleteData: operation.deleteData ?? false, teamId: this.teamIdOf(team) });
   }
 
   /** The database's queued or running operation, if any (what a 409 names). */

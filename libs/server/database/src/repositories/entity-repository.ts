@@ -38,7 +38,7 @@ export abstract class EntityRepository<E extends ObjectLiteral> {
  * A repository of rows that belong to a team (a `team_id` column). Every finder takes a `TeamScope`;
  * `teamOf` is the one way to learn the owner of an id, for the access check that makes the scope.
  */
-export abstract class TeamOwnedRepository<E extends { id: string; teamId: string }> extends EntityRepository<E> {
+export abstract class TeamOwnedRepository<E extends { id: string; teamId: string | null }> extends EntityRepository<E> {
   /** The noun in "No such …", e.g. `server`. */
   abstract readonly noun: string;
 
@@ -52,7 +52,8 @@ export abstract class TeamOwnedRepository<E extends { id: string; teamId: string
 
   async teamOf(id: string): Promise<string | undefined> {
     const row = await this.rows.findOne({ where: { id } as FindOptionsWhere<E>, select: { id: true, teamId: true } as never });
-    return row?.teamId;
+    // A row without a team (the instance's own backups) belongs to no team: as missing as an unknown id.
+    return row?.teamId ?? undefined;
   }
 
   protected scoped(team: TeamScope, where: FindOptionsWhere<E> = {}): FindOptionsWhere<E> {
@@ -66,15 +67,19 @@ export abstract class TeamOwnedRepository<E extends { id: string; teamId: string
   /** The row, or the same 404 whether it is missing or another team's. */
   async get(team: TeamScope, id: string): Promise<E> {
     const row = await this.find(team, id);
-    if (!row) throw new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
+    if (!row) throw this.notFound();
     return row;
   }
 
   /** `get` holding a row lock until the end of the transaction the repository is `in`. */
   async getLocked(team: TeamScope, id: string, mode: 'pessimistic_write' | 'for_no_key_update' = 'pessimistic_write'): Promise<E> {
     const row = await this.rows.findOne({ where: this.scoped(team, { id } as FindOptionsWhere<E>), lock: { mode } });
-    if (!row) throw new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
+    if (!row) throw this.notFound();
     return row;
+  }
+
+  protected notFound(): AppException {
+    return new AppException(ErrorCode.NotFound, `No such ${this.noun}`);
   }
 
   page(team: TeamScope, window: PageWindow, order: FindOptionsOrder<E>, where: FindOptionsWhere<E> = {}): Promise<[E[], number]> {

@@ -6,6 +6,10 @@ import { ApplicationDomainsRepository } from './application-domains.repository';
 import { ApplicationMountsRepository } from './application-mounts.repository';
 import { ApplicationsRepository } from './applications.repository';
 import { AuditEventsRepository } from './audit-events.repository';
+import { BackupDestinationsRepository } from './backup-destinations.repository';
+import { BackupSchedulesRepository } from './backup-schedules.repository';
+import { BackupsRepository } from './backups.repository';
+import { RestoresRepository } from './restores.repository';
 import { CommandRunsRepository } from './command-runs.repository';
 import { DatabaseOperationsRepository } from './database-operations.repository';
 import { DatabasesRepository } from './databases.repository';
@@ -53,4 +57,8 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   AlertEventsRepository,
   ServerMetricsRepository,
   CommandRunsRepository,
+  BackupDestinationsRepository,
+  BackupSchedulesRepository,
+  BackupsRepository,
+  RestoresRepository,
 ];

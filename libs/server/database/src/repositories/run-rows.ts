@@ -8,6 +8,8 @@ export interface RunTable<E extends ObjectLiteral> {
   ownedByWorker: boolean;
   /** More SQL the claim must satisfy, e.g. one running run per application. */
   claimGuard?: string;
+  /** More columns the claim sets (SQL expressions of the row), e.g. the server slot a backup takes. */
+  claimSet?: Record<string, () => string>;
 }
 
 /**
@@ -51,7 +53,13 @@ export class RunRows<E extends ObjectLiteral> extends EntityRepository<E> {
     const query = this.rows
       .createQueryBuilder()
       .update()
-      .set({ status: 'running', startedAt: () => 'now()', heartbeatAt: () => 'now()', ...(this.table.ownedByWorker ? { workerId } : {}) } as never)
+      .set({
+        ...this.table.claimSet,
+        status: 'running',
+        startedAt: () => 'now()',
+        heartbeatAt: () => 'now()',
+        ...(this.table.ownedByWorker ? { workerId } : {}),
+      } as never)
       .where(`id = :runId AND status = 'queued'`, { runId });
     if (this.table.claimGuard) query.andWhere(this.table.claimGuard);
     const claimed = await query.returning(['id']).execute();

@@ -26,6 +26,8 @@ export interface RunKind<E extends ObjectLiteral> {
   ownedByWorker: boolean;
   /** More SQL the claim must satisfy (the table is named by `table`), e.g. one running run per application. */
   claimGuard?: string;
+  /** More columns the claim sets, as SQL expressions of the row (the server slot a backup takes). */
+  claimSet?: Record<string, () => string>;
   /** What a row deleted while it ran counts as. */
   whenGone: LeaseStopReason;
 }

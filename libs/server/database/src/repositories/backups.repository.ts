@@ -1,0 +1,127 @@
+import type { BackupStatus } from '@zpanel/contracts';
+import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
+import { BackupEntity } from '../entities';
+import type { PageWindow } from './entity-repository';
+import { insertQueued } from './insert-queued';
+import { type BackupOwner, OwnedRepository } from './owner-scope';
+import type { TeamScope } from './team-scope';
+
+/** Every column but the log: what a history needs. */
+const SUMMARY_COLUMNS: FindOptionsSelect<BackupEntity> = {
+  id: true,
+  teamId: true,
+  scheduleId: true,
+  sourceKind: true,
+  databaseId: true,
+  volumeId: true,
+  serverId: true,
+  serverSlot: true,
+  destinationId: true,
+  trigger: true,
+  verifyAfterBackup: true,
+  timeoutMinutes: true,
+  status: true,
+  reason: true,
+  reasonCode: true,
+  engine: true,
+  image: true,
+  sizeBytes: true,
+  dumpBytes: true,
+  sha256: true,
+  compression: true,
+  location: true,
+  dataKeyId: true,
+  inventory: true,
+  verification: true,
+  verifiedAt: true,
+  verificationDetail: true,
+  userId: true,
+  tokenId: true,
+  actorName: true,
+  cancelRequestedAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  heartbeatAt: true,
+  workerId: true,
+};
+
+/** Statuses of a backup whose object is (or is about to be) in its destination. */
+const HELD_STATUSES: BackupStatus[] = ['queued', 'running', 'succeeded'];
+
+/** What the API (or the scheduler) knows of a backup it queues; the rest starts empty. */
+export type NewBackup = Pick<
+  BackupEntity,
+  'sourceKind' | 'databaseId' | 'volumeId' | 'serverId' | 'destinationId' | 'trigger' | 'userId' | 'tokenId' | 'actorName'
+> &
+  Partial<Pick<BackupEntity, 'scheduleId' | 'verifyAfterBackup' | 'timeoutMinutes' | 'engine' | 'image'>>;
+
+export interface BackupFilter {
+  databaseId?: string;
+  volumeId?: string;
+  scheduleId?: string;
+  destinationId?: string;
+  status?: BackupStatus;
+}
+
+/**
+ * Backup runs and their records. The API queues them (`addQueued`, then the enqueue helper), the
+ * worker runs them under the run lease; at most one per schedule is queued or running (a partial
+ * unique index), and the claim holds the per-server limit (`server_slot`).
+ */
+export class BackupsRepository extends OwnedRepository<BackupEntity> {
+  protected readonly target: EntityTarget<BackupEntity> = BackupEntity;
+  readonly noun = 'backup';
+
+  /**
+   * Inserts the backup `queued`, or returns null when its schedule already has one queued or running.
+   * One statement against the unique index, so a transaction the caller holds is not aborted by the refusal.
+   */
+  addQueued(owner: BackupOwner, backup: NewBackup): Promise<BackupEntity | null> {
+    return insertQueued(this.rows, { ...backup, teamId: this.ownerTeamId(owner) });
+  }
+
+  /** Newest first, without logs. */
+  pageOf(owner: BackupOwner, window: PageWindow, filter: BackupFilter = {}): Promise<[BackupEntity[], number]> {
+    const where: FindOptionsWhere<BackupEntity> = {};
+    for (const key of ['databaseId', 'volumeId', 'scheduleId', 'destinationId', 'status'] as const) {
+      if (filter[key] !== undefined) (where as Record<string, unknown>)[key] = filter[key];
+    }
+    return this.rows.findAndCount({
+      where: this.owned(owner, where),
+      select: SUMMARY_COLUMNS,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.take,
+    });
+  }
+
+  /** The schedule's queued or running backup, if any. */
+  activeOfSchedule(scheduleId: string): Promise<BackupEntity | null> {
+    return this.rows.findOne({ where: { scheduleId, status: In(['queued', 'running']) }, select: SUMMARY_COLUMNS });
+  }
+
+  /** Backups stored (or being stored) in the destination, whoever's: a destination holding any cannot be deleted. */
+  countHeldIn(destinationId: string): Promise<number> {
+    return this.rows.countBy({ destinationId, status: In(HELD_STATUSES) });
+  }
+
+  /**
+   * Succeeded backups per destination of the team, for the destinations' `backupCount`: the team's
+   * and the instance's (which go to a destination of the first team) alike.
+   */
+  async storedPerDestination(team: TeamScope, destinationIds: string[]): Promise<Map<string, number>> {
+    if (destinationIds.length === 0) return new Map();
+    const counted = (await this.rows
+      .createQueryBuilder('b')
+      .innerJoin('backup_destinations', 'd', 'd.id = b.destination_id')
+      .select('b.destination_id', 'id')
+      .addSelect('count(*)::int', 'count')
+      .where('b.destination_id IN (:...destinationIds)', { destinationIds })
+      .andWhere('d.team_id = :teamId', { teamId: this.teamIdOf(team) })
+      .andWhere(`b.status = 'succeeded'`)
+      .groupBy('b.destination_id')
+      .getRawMany()) as { id: string; count: number }[];
+    return new Map(counted.map((row) => [row.id, row.count]));
+  }
+}

@@ -1,0 +1,70 @@
+import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere } from 'typeorm';
+import { RestoreEntity } from '../entities';
+import type { PageWindow } from './entity-repository';
+import { insertQueued } from './insert-queued';
+import { type BackupOwner, OwnedRepository } from './owner-scope';
+
+/** Every column but the log. */
+const SUMMARY_COLUMNS: FindOptionsSelect<RestoreEntity> = {
+  id: true,
+  teamId: true,
+  backupId: true,
+  sourceKind: true,
+  target: true,
+  databaseId: true,
+  volumeId: true,
+  serverId: true,
+  safetyBackupId: true,
+  timeoutMinutes: true,
+  status: true,
+  reason: true,
+  reasonCode: true,
+  result: true,
+  userId: true,
+  tokenId: true,
+  actorName: true,
+  cancelRequestedAt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  heartbeatAt: true,
+  workerId: true,
+};
+
+export type NewRestore = Pick<
+  RestoreEntity,
+  'backupId' | 'sourceKind' | 'target' | 'databaseId' | 'volumeId' | 'serverId' | 'userId' | 'tokenId' | 'actorName'
+> &
+  Partial<Pick<RestoreEntity, 'safetyBackupId' | 'timeoutMinutes'>>;
+
+export interface RestoreFilter {
+  backupId?: string;
+  databaseId?: string;
+  volumeId?: string;
+}
+
+/** Restore runs: one at a time into a database or a volume (partial unique indexes); verifications are not limited here. */
+export class RestoresRepository extends OwnedRepository<RestoreEntity> {
+  protected readonly target: EntityTarget<RestoreEntity> = RestoreEntity;
+  readonly noun = 'restore';
+
+  /** Inserts the restore `queued`, or returns null when its database or volume already has one queued or running. */
+  addQueued(owner: BackupOwner, restore: NewRestore): Promise<RestoreEntity | null> {
+    return insertQueued(this.rows, { ...restore, teamId: this.ownerTeamId(owner) });
+  }
+
+  /** Newest first, without logs. */
+  pageOf(owner: BackupOwner, window: PageWindow, filter: RestoreFilter = {}): Promise<[RestoreEntity[], number]> {
+    const where: FindOptionsWhere<RestoreEntity> = {};
+    for (const key of ['backupId', 'databaseId', 'volumeId'] as const) {
+      if (filter[key] !== undefined) where[key] = filter[key];
+    }
+    return this.rows.findAndCount({
+      where: this.owned(owner, where),
+      select: SUMMARY_COLUMNS,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: window.skip,
+      take: window.take,
+    });
+  }
+}
