@@ -47,7 +47,7 @@ export class BackupDestinationEntity extends TeamOwnedTimestampedEntity {
   @Column('text', { nullable: true })
   path: string | null;
 
-  /** 32 random bytes, sealed with `backupDataKeyAad(id)`; only `GET …/{id}/key` (read:sensitive, audited) and the worker open it. */
+  /** 32 random bytes, sealed by `sealBackupDataKey` (`@zpanel/core`, AAD `backup-destination:<id>:data-key`); only `GET …/{id}/key` (read:sensitive, audited) and the worker open it. */
   @Column('text', { name: 'data_key', select: false })
   dataKey: string;
 
@@ -59,9 +59,4 @@ export class BackupDestinationEntity extends TeamOwnedTimestampedEntity {
 /** The S3 secret key is sealed bound to its destination: pasted onto another row, it does not open. */
 export function backupSecretKeyAad(destinationId: string): string {
   return `backup-destination:${destinationId}:secret-access-key`;
-}
-
-/** The data key is sealed bound to its destination: pasted onto another row, it does not open. */
-export function backupDataKeyAad(destinationId: string): string {
-  return `backup-destination:${destinationId}:data-key`;
 }

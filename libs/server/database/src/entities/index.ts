@@ -8,7 +8,7 @@ import { EnvVarEntity, envVarAad, referencesOf, storedReference } from './env-va
 import { EnvironmentEntity } from './environment.entity';
 import { ProjectEntity } from './project.entity';
 import { AuditEventEntity } from './audit-event.entity';
-import { BackupDestinationEntity, backupDataKeyAad, backupSecretKeyAad } from './backup-destination.entity';
+import { BackupDestinationEntity, backupSecretKeyAad } from './backup-destination.entity';
 import { BackupScheduleEntity } from './backup-schedule.entity';
 import { BackupEntity } from './backup.entity';
 import { RestoreEntity } from './restore.entity';
@@ -33,7 +33,7 @@ export { WebhookDeliveryEntity, webhookSecretAad };
 export { gitTokenAad };
 export { ApplicationMountEntity, mountContentAad };
 export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };
-export { BackupDestinationEntity, backupDataKeyAad, backupSecretKeyAad, BackupScheduleEntity, BackupEntity, RestoreEntity };
+export { BackupDestinationEntity, backupSecretKeyAad, BackupScheduleEntity, BackupEntity, RestoreEntity };
 export { AlertEventEntity, toAlertEventDto, AlertRuleEntity, DEFAULT_ALERT_RULES, type MetricResolution, ServerMetricEntity };
 export {
   ApiTokenEntity,

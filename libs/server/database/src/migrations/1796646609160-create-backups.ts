@@ -12,7 +12,7 @@ export class CreateBackups1796646609160 implements MigrationInterface {
   name = 'CreateBackups1796646609160';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    // The secret key and the data key are sealed (backupSecretKeyAad, backupDataKeyAad); the data key
+    // The secret key and the data key are sealed (backupSecretKeyAad; sealBackupDataKey in @zpanel/core); the data key
     // encrypts every backup written here, its fingerprint (data_key_id) is printed in each one's header.
     await queryRunner.query(`
       CREATE TABLE "backup_destinations" (
