@@ -143,6 +143,19 @@ describe('backup archive round trips', () => {
     expect(small.storedBytes).toBeLessThan(fast.storedBytes);
   });
 
+  it('reads an object that arrives in pieces of any size, header split included', async () => {
+    const data = randomBytes(5 * KIB + 3);
+    const stored = await encode(data, 'none', KIB);
+    const pieces: Buffer[] = [];
+    for (let offset = 0, size = 1; offset < stored.length; offset += size, size = (size * 7 + 3) % 97 || 1)
+      pieces.push(stored.subarray(offset, offset + size));
+    const out: Buffer[] = [];
+    await pipeline(Readable.from(pieces), createBackupDecoder({ dataKey: key }), async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) out.push(chunk);
+    });
+    expect(Buffer.concat(out)).toEqual(data);
+  });
+
   it('picks the key named in the header among several', async () => {
     const stored = await encode(Buffer.from('hello'), 'gzip');
     expect((await decodeOk(stored, { keys: [otherKey, key] })).toString()).toBe('hello');
