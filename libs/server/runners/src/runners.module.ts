@@ -29,6 +29,8 @@ import { BackupRunHandler } from './backups/backup-run.handler';
 import { RestoreRunHandler } from './backups/restore-run.handler';
 import { BackupsReaperHandler } from './backups/backups-reaper.handler';
 import { BackupSchedulesTickHandler } from './backups/backup-schedules-tick.handler';
+import { BackupDestinationCheckHandler } from './backups/backup-destination-check.handler';
+import { DestinationStores } from './backups/destination-stores';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -55,7 +57,14 @@ const PROXY = [ServerProxies, ServerProxySyncHandler];
 const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler, DatabaseHealthCheck];
 
 /** Backups and restores: runs, schedules, the reaper (docs/backups.md). */
-const BACKUPS = [BackupRunHandler, RestoreRunHandler, BackupsReaperHandler, BackupSchedulesTickHandler];
+const BACKUPS = [
+  BackupRunHandler,
+  RestoreRunHandler,
+  BackupsReaperHandler,
+  BackupSchedulesTickHandler,
+  DestinationStores,
+  BackupDestinationCheckHandler,
+];
 
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];

@@ -27,6 +27,35 @@ export interface ServerVolumeDto {
 
 export type VolumeOperationResult = { ok: true; volumes?: ServerVolumeDto[] } | { ok: false; status: 404 | 409 | 503; message: string };
 
+/**
+ * What the worker needs to check a backup destination's settings, saved or not (the API waits for
+ * the answer: saving one that fails is a 400 with the storage's words). Never a plain secret in
+ * Redis: the S3 secret travels sealed by the instance's SecretBox with `secretAad` (the stored
+ * sealed value as it is, or the new one sealed with `backupDestinationCheckAad(teamId)`).
+ */
+export type BackupDestinationCheckJob =
+  | {
+      kind: 's3';
+      teamId: string;
+      endpoint: string;
+      region: string;
+      bucket: string;
+      prefix: string;
+      forcePathStyle: boolean;
+      accessKeyId: string;
+      sealedSecretAccessKey: string;
+      secretAad: string;
+    }
+  | { kind: 'server'; teamId: string; serverId: string; path: string };
+
+/** `message`: the storage's own words (or why the server cannot be used); never a secret. */
+export type BackupDestinationCheckResult = { ok: true; latencyMs: number } | { ok: false; message: string };
+
+/** The additional data an unsaved S3 secret is sealed with for a check job. */
+export function backupDestinationCheckAad(teamId: string): string {
+  return `backup-destination-check:${teamId}`;
+}
+
 /** Failures come back as data, so the API can answer 404 / 503 with the worker's words. */
 export type ContainerOperationResult =
   | { ok: true; containers?: ContainerDto[]; container?: ContainerDetailsDto; logs?: ContainerLogsDto }
@@ -119,6 +148,8 @@ export enum JobName {
   BackupsReap = 'backups.reap',
   /** Repeating: claims the backup schedules whose slot is due and queues one backup each; marks schedules that missed their slot. */
   BackupSchedulesTick = 'backup-schedules.tick',
+  /** Checks a backup destination (write, read back, delete a small object), answered to the waiting API request. */
+  BackupDestinationCheck = 'backup-destination.check',
 }
 
 export interface JobPayloads {
@@ -145,6 +176,7 @@ export interface JobPayloads {
   [JobName.RestoreRun]: { restoreId: string };
   [JobName.BackupsReap]: Record<string, never>;
   [JobName.BackupSchedulesTick]: Record<string, never>;
+  [JobName.BackupDestinationCheck]: BackupDestinationCheckJob;
 }
 
 export interface JobResults {
@@ -176,6 +208,7 @@ export interface JobResults {
   [JobName.BackupsReap]: { failed: number; requeued: number };
   /** `queued`: backups queued for due slots; `missed`: schedules newly marked as having missed a slot. */
   [JobName.BackupSchedulesTick]: { queued: number; missed: number };
+  [JobName.BackupDestinationCheck]: BackupDestinationCheckResult;
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -205,6 +238,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.RestoreRun]: QueueName.Backups,
   [JobName.BackupsReap]: QueueName.System,
   [JobName.BackupSchedulesTick]: QueueName.System,
+  // With the other short operations a person waits for.
+  [JobName.BackupDestinationCheck]: QueueName.ServerOps,
 };
 
 /**
