@@ -88,6 +88,26 @@ export {
   USER_SCHEMAS_SQL,
   dropSchemaSql,
 } from './databases/pg-client-tools';
+export {
+  VOLUME_MOUNT,
+  mysqlDumpCommand,
+  mysqlRestoreCommand,
+  mysqlToolNames,
+  parseRedisConfig,
+  parseRedisInfo,
+  parseSqlInventory,
+  parseVolumeCount,
+  pgDumpCommand,
+  pgRestoreCommand,
+  redisBackupCommand,
+  redisFiles,
+  redisReadRdbCommand,
+  redisReplaceRdbCommand,
+  sqlInventoryCommand,
+  toolVersionCommand,
+  volumeCommand,
+} from './databases/backup-commands';
+export type { RedisBackupQuery, RedisFiles } from './databases/backup-commands';
 export type { EngineTag } from './databases/engine-tags';
 export {
   bindHostPathProblem,

@@ -173,51 +173,8 @@ export class DockerDatabaseOps implements DatabaseOps {
     await ignoring([404, 409], () => this.docker.getContainer(this.names.databaseAlias(databaseId)).remove({ force: true }));
   }
 
-  async exec(databaseId: string, command: EngineCommand, options: { timeoutMs: number; signal?: AbortSignal }): Promise<DatabaseExecResult> {
-    const container = this.docker.getContainer(this.names.databaseAlias(databaseId));
-    const withStdin = command.stdin !== undefined;
-    const exec = await container.exec({
-      Cmd: command.argv,
-      // Through the API into the process's environment: never an argv on the server (`ps`), never a shell.
-      Env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
-      AttachStdin: withStdin,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-    });
-    const stream = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
-    const output = { stdout: '', stderr: '' };
-    const frames = new LogFrameDemuxer((name, payload) => {
-      if (output[name].length < EXEC_OUTPUT_MAX_CHARS) output[name] += payload.toString('utf8').slice(0, EXEC_OUTPUT_MAX_CHARS - output[name].length);
-    });
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const done = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve();
-      };
-      const timer = setTimeout(() => {
-        stream.destroy();
-        done(new Error(`${command.argv[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`));
-      }, options.timeoutMs);
-      const onAbort = () => {
-        stream.destroy();
-        done(new Error(`${command.argv[0]} was stopped`));
-      };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer) => frames.push(chunk));
-      stream.once('end', () => done());
-      stream.once('close', () => done());
-      stream.once('error', (error: Error) => done(error));
-      // The statement (and any new password in it) goes on stdin, which is then closed so the client ends.
-      if (withStdin) stream.end(command.stdin);
-    });
-    const { ExitCode } = await exec.inspect();
-    return { exitCode: ExitCode ?? null, ...output };
+  exec(databaseId: string, command: EngineCommand, options: { timeoutMs: number; signal?: AbortSignal }): Promise<DatabaseExecResult> {
+    return execCaptured(this.docker.getContainer(this.names.databaseAlias(databaseId)), command, options);
   }
 
   async logTail(databaseId: string, lines: number): Promise<string[]> {
@@ -274,4 +231,58 @@ export class DockerDatabaseOps implements DatabaseOps {
       throw error;
     }
   }
+}
+
+/**
+ * Runs the command inside the container (argv, no shell), its environment passed through the Docker
+ * API (never an argv on the server) and `stdin` written then closed; output kept up to a cap per stream.
+ */
+export async function execCaptured(
+  container: Docker.Container,
+  command: EngineCommand,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<DatabaseExecResult> {
+  const withStdin = command.stdin !== undefined;
+  const exec = await container.exec({
+    Cmd: command.argv,
+    // Through the API into the process's environment: never an argv on the server (`ps`), never a shell.
+    Env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
+    AttachStdin: withStdin,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
+  const output = { stdout: '', stderr: '' };
+  const frames = new LogFrameDemuxer((name, payload) => {
+    if (output[name].length < EXEC_OUTPUT_MAX_CHARS) output[name] += payload.toString('utf8').slice(0, EXEC_OUTPUT_MAX_CHARS - output[name].length);
+  });
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const done = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      stream.destroy();
+      done(new Error(`${command.argv[0]} did not finish within ${Math.round(options.timeoutMs / 1000)} s`));
+    }, options.timeoutMs);
+    const onAbort = () => {
+      stream.destroy();
+      done(new Error(`${command.argv[0]} was stopped`));
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (chunk: Buffer) => frames.push(chunk));
+    stream.once('end', () => done());
+    stream.once('close', () => done());
+    stream.once('error', (error: Error) => done(error));
+    // The statement (and any new password in it) goes on stdin, which is then closed so the client ends.
+    if (withStdin) stream.end(command.stdin);
+  });
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? null, ...output };
 }
