@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AddressPolicy, type AppConfig, InjectConfig } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, InjectConfig, type SecretBox } from '@zpanel/core';
+import { type BackupDestinationEntity, backupSecretKeyAad } from '@zpanel/database';
 import { type ObjectStore, type OutboundResolver, S3ObjectStore, ServerDirectoryStore, StorageError, type StreamingShell } from '@zpanel/remote';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
@@ -17,6 +18,24 @@ export type DestinationSettings =
       secretAccessKey: string;
     }
   | { kind: 'server'; serverId: string; path: string };
+
+/**
+ * A saved destination's settings for `DestinationStores.open`: its S3 secret (as
+ * `BackupDestinationsRepository.sealedKeys` reads it) opened bound to the row.
+ */
+export function destinationSettingsOf(row: BackupDestinationEntity, sealedSecretAccessKey: string | null, box: SecretBox): DestinationSettings {
+  if (row.kind === 'server') return { kind: 'server', serverId: row.serverId ?? '', path: row.path ?? '' };
+  return {
+    kind: 's3',
+    endpoint: row.endpoint ?? '',
+    region: row.region ?? '',
+    bucket: row.bucket ?? '',
+    prefix: row.prefix ?? '',
+    forcePathStyle: row.forcePathStyle ?? false,
+    accessKeyId: row.accessKeyId ?? '',
+    secretAccessKey: sealedSecretAccessKey ? box.open(sealedSecretAccessKey, backupSecretKeyAad(row.id)) : '',
+  };
+}
 
 /** A store and what to call once done with it (an S3 store's sockets). */
 export interface OpenedStore {
