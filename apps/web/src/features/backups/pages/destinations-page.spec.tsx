@@ -30,7 +30,7 @@ describe(DestinationsPage.name, () => {
     mockApi(routes({ destinations: [] }));
     renderApp('/team/backup-destinations');
 
-    expect((await screen.findByTestId('destinations-empty')).textContent).toContain('No destinations yet');
+    expect((await screen.findByTestId('destinations-empty', {}, { timeout: 5_000 })).textContent).toContain('No destinations yet');
     expect(screen.getByRole('link', { name: 'Backup destinations' }).getAttribute('aria-current')).toBe('page');
   });
 

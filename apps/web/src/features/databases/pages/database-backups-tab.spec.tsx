@@ -37,6 +37,22 @@ function routes({
   };
 }
 
+interface FakeUpload {
+  request: {
+    method: string;
+    url: string;
+    headers: Headers;
+    status: number;
+    responseText: string;
+    onload?: () => void;
+    upload: { onprogress?: (event: { loaded: number; total: number; lengthComputable: boolean }) => void };
+  };
+  body: File;
+}
+
+/** A dialog's submission, the list refreshed, then the run asked for: more than the default second on a loaded machine. */
+const AFTER_REQUESTS = { timeout: 4_000 };
+
 const row = (id: string) => screen.findByTestId(`backup-${id}`);
 
 describe(DatabaseBackupsTab.name, () => {
@@ -44,7 +60,7 @@ describe(DatabaseBackupsTab.name, () => {
     mockApi(routes({ schedules: [], backups: [] }));
     renderApp('/databases/db-1/backups');
 
-    expect((await screen.findByTestId('backup-schedules-empty')).textContent).toContain('No schedules');
+    expect((await screen.findByTestId('backup-schedules-empty', {}, { timeout: 5_000 })).textContent).toContain('No schedules');
     expect((await screen.findByTestId('backups-empty')).textContent).toBe('No backups yet.');
     expect(screen.getByRole('link', { name: 'Backups' }).getAttribute('aria-current')).toBe('page');
   });
@@ -145,7 +161,7 @@ describe(DatabaseBackupsTab.name, () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add schedule' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(requestsTo(fetchMock, '/api/v1/backup-schedules', 'POST')[1].body).toMatchObject({ cron: '0 3 * * 1' });
-  });
+  }, 15_000);
 
   it('edits a schedule without touching the fields left alone, and deletes one after asking', async () => {
     const fetchMock = mockApi({
@@ -197,7 +213,7 @@ describe(DatabaseBackupsTab.name, () => {
     expect((within(dialog).getByLabelText('Destination') as HTMLSelectElement).value).toBe('dest-1');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Back up now' }));
 
-    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('pg_dump -Fc main_db\n');
+    expect((await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS)).textContent).toBe('pg_dump -Fc main_db\n');
     expect(screen.getByTestId('backup-run-status').dataset.status).toBe('running');
     expect(requestsTo(fetchMock, `${DATABASE}/backups`, 'POST')[0].body).toEqual({ destinationId: 'dest-1', verify: true });
   });
@@ -221,7 +237,7 @@ describe(DatabaseBackupsTab.name, () => {
     expect(submit.disabled).toBe(false);
     fireEvent.click(submit);
 
-    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('safety backup taken\n');
+    expect((await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS)).textContent).toBe('safety backup taken\n');
     expect(requestsTo(fetchMock, '/api/v1/backups/backup-1/restores', 'POST')[0].body).toEqual({ target: 'same', confirmName: 'main-db' });
   });
 
@@ -260,7 +276,7 @@ describe(DatabaseBackupsTab.name, () => {
 
     const backup = await row('backup-1');
     fireEvent.click(within(backup).getByRole('button', { name: /^Verify/ }));
-    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('tables match\n');
+    expect((await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS)).textContent).toBe('tables match\n');
     expect(screen.getByText('Restore · verification (throwaway container)')).toBeTruthy();
 
     fireEvent.click(within(backup).getByRole('button', { name: /^Download/ }));
@@ -294,7 +310,7 @@ describe(DatabaseBackupsTab.name, () => {
     });
     renderApp('/databases/db-1/backups?backup=backup-3');
 
-    const log = await screen.findByTestId('backup-run-log');
+    const log = await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS);
     await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'backup', backupId: 'backup-3' })]));
     expect(log.textContent).toBe('pg_dump -Fc main_db\n');
 
@@ -333,8 +349,77 @@ describe(DatabaseBackupsTab.name, () => {
     });
     renderApp('/databases/db-1/backups?backup=backup-3');
 
-    expect((await screen.findByTestId('backup-run-log')).textContent).toBe('pg_dump -Fc main_db\n');
+    expect((await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS)).textContent).toBe('pg_dump -Fc main_db\n');
     expect((await screen.findByText(/Live log unavailable \(live events are unavailable\)/)).textContent).toContain('refreshed every few seconds');
+  });
+
+  it('uploads a dump to restore once the name is typed, showing its progress, then the restore’s log', async () => {
+    const uploads: FakeUpload[] = [];
+    vi.stubGlobal(
+      'XMLHttpRequest',
+      class {
+        upload: { onprogress?: (event: { loaded: number; total: number; lengthComputable: boolean }) => void } = {};
+        status = 0;
+        statusText = '';
+        responseText = '';
+        withCredentials = false;
+        headers = new Headers();
+        onload?: () => void;
+        onerror?: () => void;
+        onabort?: () => void;
+        url = '';
+        method = '';
+        open(method: string, url: string) {
+          this.method = method;
+          this.url = url;
+        }
+        setRequestHeader(name: string, value: string) {
+          this.headers.set(name, value);
+        }
+        getResponseHeader(name: string) {
+          return name.toLowerCase() === 'content-type' ? 'application/json' : null;
+        }
+        send(body: File) {
+          uploads.push({ request: this, body });
+        }
+        abort() {
+          this.onabort?.();
+        }
+      },
+    );
+    mockApi({
+      ...routes(),
+      '/api/v1/restores/restore-1': () => jsonResponse(aRestoreWithLog({ target: 'same', status: 'running', log: 'pg_restore --clean\n' })),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore from a file' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Restore from a file' });
+    const file = new File(['PGDMP dump bytes'], 'main.dump', { type: 'application/octet-stream' });
+    fireEvent.change(within(dialog).getByLabelText('Dump file'), { target: { files: [file] } });
+    fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
+    const submit = within(dialog).getByRole('button', { name: 'Upload and restore' }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-db' } });
+    fireEvent.click(submit);
+
+    await waitFor(() => expect(uploads).toHaveLength(1));
+    const [{ request, body }] = uploads;
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1');
+    expect(request.headers.get('Authorization')).toBe('Bearer access-token-1');
+    expect(request.headers.get('x-zpanel-team')).toBe('team-1');
+    expect(body).toBe(file);
+    act(() => request.upload.onprogress?.({ loaded: 8, total: 16, lengthComputable: true }));
+    expect(within(dialog).getByTestId('upload-progress').textContent).toBe('8 B of 16 B sent');
+
+    act(() => {
+      request.status = 202;
+      request.responseText = JSON.stringify(aRestoreWithLog({ target: 'same' }));
+      request.onload?.();
+    });
+    expect((await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS)).textContent).toBe('pg_restore --clean\n');
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('cancels a running backup', async () => {
