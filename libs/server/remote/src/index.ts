@@ -35,4 +35,4 @@ export { S3_PART_SIZE_BYTES, S3ObjectStore, normalizedPrefix } from './storage/s
 export type { OutboundResolver, S3ObjectStoreOptions, S3Settings } from './storage/s3-object-store';
 export { DigestingStream, sha256Of } from './storage/digest';
 export { ServerDirectoryStore, directoryCommands, storeKeyProblem } from './storage/server-directory-store';
-export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase } from './backups/backup-ops';
+export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase, ScratchVolume } from './backups/backup-ops';

@@ -31,6 +31,9 @@ import { BackupsReaperHandler } from './backups/backups-reaper.handler';
 import { BackupSchedulesTickHandler } from './backups/backup-schedules-tick.handler';
 import { BackupDestinationCheckHandler } from './backups/backup-destination-check.handler';
 import { DestinationStores } from './backups/destination-stores';
+import { BackupParts } from './backups/backup-parts';
+import { BackupResources } from './backups/backup-resources';
+import { BackupFollowUps } from './backups/backup-follow-ups';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -58,6 +61,9 @@ const DATABASES = [DatabaseOperationHandler, DatabaseOperationsReaperHandler, Da
 
 /** Backups and restores: runs, schedules, the reaper (docs/backups.md). */
 const BACKUPS = [
+  BackupParts,
+  BackupResources,
+  BackupFollowUps,
   BackupRunHandler,
   RestoreRunHandler,
   BackupsReaperHandler,

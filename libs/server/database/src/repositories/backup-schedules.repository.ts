@@ -1,4 +1,4 @@
-import { type EntityTarget, type FindOptionsWhere, LessThanOrEqual } from 'typeorm';
+import { type EntityTarget, type FindOptionsWhere, In, LessThanOrEqual } from 'typeorm';
 import { BackupScheduleEntity } from '../entities';
 import type { PageWindow } from './entity-repository';
 import { type BackupOwner, OwnedRepository } from './owner-scope';
@@ -60,5 +60,34 @@ export class BackupSchedulesRepository extends OwnedRepository<BackupScheduleEnt
   async advance(id: string, slot: Date, next: Date | null): Promise<boolean> {
     const result = await this.rows.update({ id, nextRunAt: slot }, { lastRunAt: slot, nextRunAt: next });
     return (result.affected ?? 0) > 0;
+  }
+
+  /** A backup of the schedule counts (succeeded, and verified when the schedule verifies): no longer missed. */
+  async clearMissed(id: string): Promise<void> {
+    await this.rows.update({ id }, { missedSince: null });
+  }
+
+  /**
+   * Marks the enabled schedules that missed a slot: no backup that counts (succeeded or since pruned,
+   * and verified unless the backup was not to be verified) queued since their last slot, `graceMs`
+   * after it; or a next slot overdue by `graceMs` (no worker fired it). One statement; returns the
+   * schedules newly marked (`missed_since`: the slot missed).
+   */
+  async markMissed(now: Date, graceMs: number): Promise<BackupScheduleEntity[]> {
+    const cutoff = new Date(now.getTime() - graceMs);
+    const [rows] = (await this.rows.manager.query(
+      `UPDATE "backup_schedules" s
+       SET "missed_since" = CASE WHEN s."next_run_at" < $1 THEN s."next_run_at" ELSE s."last_run_at" END
+       WHERE s."enabled" AND s."missed_since" IS NULL AND (
+         s."next_run_at" < $1
+         OR (s."last_run_at" < $1 AND NOT EXISTS (
+           SELECT 1 FROM "backups" b
+           WHERE b."schedule_id" = s."id" AND b."created_at" >= s."last_run_at" AND b."status" IN ('succeeded', 'pruned')
+             AND (b."verification" = 'verified' OR NOT b."verify_after_backup"))))
+       RETURNING s."id"`,
+      [cutoff],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) return [];
+    return this.rows.find({ where: { id: In(rows.map((row) => row.id)) } });
   }
 }

@@ -1,4 +1,4 @@
-import type { BackupStatus } from '@zpanel/contracts';
+import type { BackupStatus, BackupVerificationStatus } from '@zpanel/contracts';
 import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
 import { BackupEntity } from '../entities';
 import type { PageWindow } from './entity-repository';
@@ -123,5 +123,30 @@ export class BackupsRepository extends OwnedRepository<BackupEntity> {
       .groupBy('b.destination_id')
       .getRawMany()) as { id: string; count: number }[];
     return new Map(counted.map((row) => [row.id, row.count]));
+  }
+
+  /** The stored log again, after what followed the run (retention) added lines to it. */
+  async saveLog(id: string, log: string): Promise<void> {
+    await this.rows.update({ id }, { log });
+  }
+
+  /** A verification's verdict (verified, mismatch, failed), when it was reached and what it compared or why it failed. */
+  async settleVerification(id: string, verdict: { verification: BackupVerificationStatus; verificationDetail: string }): Promise<void> {
+    await this.rows.update({ id }, { ...verdict, verifiedAt: new Date() });
+  }
+
+  /** A schedule's succeeded backups, newest first: what its retention looks at. */
+  succeededOfSchedule(scheduleId: string): Promise<BackupEntity[]> {
+    return this.rows.find({ where: { scheduleId, status: 'succeeded' }, select: SUMMARY_COLUMNS, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** Retention removed its object: `pruned`, an earlier failed prune's reason cleared. */
+  async markPruned(id: string): Promise<void> {
+    await this.rows.update({ id, status: 'succeeded' }, { status: 'pruned', reason: null, reasonCode: null });
+  }
+
+  /** Retention could not remove its object: the backup stays `succeeded` (still stored) and says why (`backup.prune_failed`). */
+  async notePruneFailure(id: string, reason: string): Promise<void> {
+    await this.rows.update({ id, status: 'succeeded' }, { reason, reasonCode: 'backup.prune_failed' });
   }
 }

@@ -67,4 +67,9 @@ export class RestoresRepository extends OwnedRepository<RestoreEntity> {
       take: window.take,
     });
   }
+
+  /** `same`: the safety backup taken before the restore overwrites anything. */
+  async noteSafetyBackup(id: string, backupId: string): Promise<void> {
+    await this.rows.update({ id }, { safetyBackupId: backupId });
+  }
 }

@@ -98,4 +98,16 @@ export interface BackupOps {
   restoreVolume(volumeName: string, tar: Readable, signal: AbortSignal): Promise<void>;
   /** Files and bytes of regular files in the volume (what a verification compares). */
   volumeInventory(volumeName: string, signal: AbortSignal): Promise<BackupInventory>;
+  /**
+   * A new, empty volume of this instance's (labelled like an application's, so `restoreVolume` and
+   * `volumeInventory` accept it) to verify a volume backup in; `remove` never throws. Without it a
+   * volume backup's verification says it cannot be verified on this server.
+   */
+  startScratchVolume?(signal: AbortSignal): Promise<ScratchVolume>;
+}
+
+/** A throwaway volume (`startScratchVolume`). */
+export interface ScratchVolume {
+  name: string;
+  remove(): Promise<void>;
 }

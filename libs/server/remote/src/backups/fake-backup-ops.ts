@@ -1,6 +1,14 @@
 import { Readable } from 'node:stream';
 import type { BackupInventory, DatabaseEngine } from '@zpanel/contracts';
-import { type BackupOps, BackupToolError, type DatabasePlace, type DatabaseTarget, type DumpStream, type ScratchDatabase } from './backup-ops';
+import {
+  type BackupOps,
+  BackupToolError,
+  type DatabasePlace,
+  type DatabaseTarget,
+  type DumpStream,
+  type ScratchDatabase,
+  type ScratchVolume,
+} from './backup-ops';
 
 /** What the fake "server" holds for a database (by id) or a scratch container (by name). */
 export interface FakeDatabaseContent {
@@ -192,6 +200,17 @@ export class FakeBackupOps implements BackupOps {
     this.record('volumeInventory', signal, volumeName);
     const files = [...this.volume(volumeName).values()];
     return { files: files.length, bytes: files.reduce((sum, data) => sum + data.length, 0) };
+  }
+
+  /** Removed ones are gone from `volumes`; `scratchVolumes` keeps every name given out. */
+  readonly scratchVolumes: string[] = [];
+
+  async startScratchVolume(signal: AbortSignal): Promise<ScratchVolume> {
+    this.record('startScratchVolume', signal);
+    const name = `fake-scratch-volume-${this.scratchVolumes.length + 1}`;
+    this.scratchVolumes.push(name);
+    this.volumes.set(name, new Map());
+    return { name, remove: async () => void this.volumes.delete(name) };
   }
 
   private volume(volumeName: string): Map<string, Buffer> {
