@@ -3,7 +3,6 @@ export * from './free-port';
 export * from './wait-for';
 export * from './redis-server';
 export * from './s3-server';
-export * from './byte-streams';
 export * from './stack';
 export * from './api-session';
 export * from './api-call';

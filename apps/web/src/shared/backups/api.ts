@@ -127,12 +127,12 @@ export function fetchRestore(id: string, signal?: AbortSignal): Promise<RestoreW
  */
 export async function uploadRestore(
   databaseId: string,
-  destinationId: string,
+  query: { destinationId: string; confirmName: string },
   file: File,
   onProgress: (sent: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<RestoreDto> {
-  const url = `/api/v1/databases/${encodeURIComponent(databaseId)}/restores/upload?${new URLSearchParams({ destinationId }).toString()}`;
+  const url = `/api/v1/databases/${encodeURIComponent(databaseId)}/restores/upload?${new URLSearchParams(query).toString()}`;
   const sentToken = useSessionStore.getState().accessToken;
   let answer = await sendFile(url, file, sentToken, onProgress, signal);
   if (answer.status === 401 && (await refreshSession())) {

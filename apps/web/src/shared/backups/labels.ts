@@ -6,8 +6,10 @@ import type {
   BackupVerificationStatus,
   RestoreStatus,
   RestoreTarget,
+  Role,
 } from '@zpanel/contracts';
 import type { Tone } from '../../components/status-badge';
+import { seesSecrets } from '../applications/labels';
 
 export const BACKUP_STATUS_LABELS: Record<BackupStatus, string> = {
   queued: 'Queued',
@@ -99,3 +101,8 @@ export const shortChecksum = (sha256: string) => sha256.slice(0, 12);
 
 /** Where "Decrypting without Zpanel" is documented (the repository's docs/backups.md). */
 export const DECRYPT_DOCS = 'docs/backups.md#decrypting-without-zpanel';
+
+/** A download hands out the (encrypted) object: the API asks for `read:sensitive`. Undefined when the role may. */
+export function whyCannotDownload(role: Role): string | undefined {
+  return seesSecrets(role) ? undefined : `Your role (${role}) cannot download backups: ask an admin or owner`;
+}

@@ -65,20 +65,23 @@ export function useDownloadBackup(source: BackupSource) {
   return useMutation({ mutationFn: (id: string) => downloadBackup(source, id) });
 }
 
+/** Starts a restore like the others: its log opens as soon as the API answered. */
 export function useUploadRestore(teamId: string, source: BackupSource) {
   return useSourceMutation(
     teamId,
     source,
     ({
       databaseId,
-      destinationId,
       file,
       onProgress,
+      ...query
     }: {
       databaseId: string;
       destinationId: string;
+      confirmName: string;
       file: File;
       onProgress: (sent: number, total: number) => void;
-    }) => uploadRestore(databaseId, destinationId, file, onProgress),
+    }) => uploadRestore(databaseId, query, file, onProgress),
+    true,
   );
 }

@@ -113,8 +113,6 @@ export interface BackupEncoderOptions {
   level?: number;
   /** Plaintext bytes per chunk, a power of two from 1 KiB to 16 MiB (default 64 KiB). */
   chunkSize?: number;
-  /** zstd's compression threads (`-T`): 0 for one per core; default 1, leaving the other core to the worker. */
-  threads?: number;
 }
 
 const LEVELS: Record<BackupArchiveCompression, { min: number; max: number; default: number }> = {
@@ -123,15 +121,11 @@ const LEVELS: Record<BackupArchiveCompression, { min: number; max: number; defau
   none: { min: 0, max: 0, default: 0 },
 };
 
-const MAX_ZSTD_THREADS = 64;
-
-function compressorFor(compression: BackupArchiveCompression, level = LEVELS[compression].default, threads = 1): Duplex {
+function compressorFor(compression: BackupArchiveCompression, level = LEVELS[compression].default): Duplex {
   const { min, max } = LEVELS[compression];
-  // The level and threads go into zstd's argv: only integers in range get there.
+  // The level goes into zstd's argv: only an integer in range gets there.
   if (!Number.isInteger(level) || level < min || level > max) throw new Error(`a ${compression} level is an integer from ${min} to ${max}`);
-  if (!Number.isInteger(threads) || threads < 0 || threads > MAX_ZSTD_THREADS)
-    throw new Error(`zstd threads are an integer from 0 to ${MAX_ZSTD_THREADS}`);
-  if (compression === 'zstd') return new ZstdProcess([`-${level}`, `-T${threads}`]);
+  if (compression === 'zstd') return new ZstdProcess([`-${level}`]);
   if (compression === 'gzip') return createGzip({ level });
   return new PassThrough();
 }
@@ -180,7 +174,7 @@ export class BackupEncoder extends Duplex {
     this.header = encodeHeader(options.compression, chunkLog2, this.keyId, salt);
     this.subkey = subkeyOf(options.dataKey, salt);
     this.pending = Buffer.allocUnsafe(this.chunkSize);
-    this.compressor = compressorFor(options.compression, options.level, options.threads);
+    this.compressor = compressorFor(options.compression, options.level);
     this.compressor.on('data', (data: Buffer) => this.seal(data));
     this.compressor.on('end', () => this.sealLast());
     this.compressor.on('error', (error: Error) => this.destroy(error));

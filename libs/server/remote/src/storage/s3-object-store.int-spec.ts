@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AddressPolicy, DEFAULT_OUTBOUND_DENIED_CIDRS, DEFAULT_SERVER_DENIED_CIDRS } from '@zpanel/core';
-import { DisposableS3Server, randomStream, rejectionOf, waitFor } from '@zpanel/testing';
+import { DisposableS3Server, waitFor } from '@zpanel/testing';
 import { sha256Of } from './digest';
 import { StorageError } from './object-store';
 import { S3ObjectStore, type S3Settings } from './s3-object-store';
@@ -13,13 +13,37 @@ const testPolicy = new AddressPolicy({
   serverDeniedCidrs: [...DEFAULT_SERVER_DENIED_CIDRS],
 });
 const MIB = 1024 * 1024;
-const rejection = (promise: Promise<unknown>) => rejectionOf(promise, StorageError);
 const PART = 5 * MIB;
+
+/** `size` pseudo-random bytes in 1 MiB chunks, paced by the reader (never whole in memory). */
+function randomStream(size: number, onChunk?: (sent: number) => void): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) return void this.push(null);
+      const chunk = randomBytes(Math.min(MIB, size - sent));
+      sent += chunk.length;
+      onChunk?.(sent);
+      this.push(chunk);
+    },
+  });
+}
 
 function hashingStream(size: number): { stream: Readable; sha256: () => string } {
   const hash = createHash('sha256');
+  const stream = randomStream(size);
+  stream.on('data', (chunk: Buffer) => hash.update(chunk));
   let digest: string | undefined;
-  return { stream: randomStream(size, { hash }), sha256: () => (digest ??= hash.digest('hex')) };
+  return { stream, sha256: () => (digest ??= hash.digest('hex')) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<StorageError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StorageError);
+  return error as StorageError;
 }
 
 describe('S3ObjectStore against a real S3-compatible server', () => {
@@ -104,11 +128,9 @@ describe('S3ObjectStore against a real S3-compatible server', () => {
   it('the server stopped mid-upload: rejects, and once it is back nothing is listed and the multipart upload is aborted', async () => {
     const store = storeWith();
     let stopping: Promise<void> | undefined;
-    const body = randomStream(40 * MIB, {
-      onChunk: (sent) => {
-        // Read ahead of the upload by about (queue + 1) parts: at 25 MiB read, parts are stored.
-        if (sent >= 25 * MIB && !stopping) stopping = server.stop();
-      },
+    const body = randomStream(40 * MIB, (sent) => {
+      // Read ahead of the upload by about (queue + 1) parts: at 25 MiB read, parts are stored.
+      if (sent >= 25 * MIB && !stopping) stopping = server.stop();
     });
     const error = await rejection(store.put('db/cut.zst', body, { signal: signal() }));
     expect(error.code).toBe('unreachable');
@@ -125,10 +147,8 @@ describe('S3ObjectStore against a real S3-compatible server', () => {
   it('an abort through the signal rejects as aborted and leaves nothing', async () => {
     const store = storeWith();
     const controller = new AbortController();
-    const body = randomStream(40 * MIB, {
-      onChunk: (sent) => {
-        if (sent >= 12 * MIB) controller.abort();
-      },
+    const body = randomStream(40 * MIB, (sent) => {
+      if (sent >= 12 * MIB) controller.abort();
     });
     const error = await rejection(store.put('db/abort.zst', body, { signal: controller.signal }));
     expect(error.code).toBe('aborted');
@@ -139,10 +159,8 @@ describe('S3ObjectStore against a real S3-compatible server', () => {
 
   it('a failing source rejects as source and leaves nothing', async () => {
     const store = storeWith();
-    const body = randomStream(40 * MIB, {
-      onChunk: (sent) => {
-        if (sent >= 12 * MIB) process.nextTick(() => body.destroy(new Error('pg_dump exited with code 1')));
-      },
+    const body = randomStream(40 * MIB, (sent) => {
+      if (sent >= 12 * MIB) process.nextTick(() => body.destroy(new Error('pg_dump exited with code 1')));
     });
     const error = await rejection(store.put('db/source.zst', body, { signal: signal() }));
     expect(error).toMatchObject({ code: 'source', message: 'the data to store failed: pg_dump exited with code 1' });

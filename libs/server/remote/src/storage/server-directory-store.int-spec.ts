@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { type Hash, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { randomStream, rejectionOf, testSshTarget } from '@zpanel/testing';
+import { testSshTarget } from '@zpanel/testing';
 import { type PooledTarget, SshPool } from '../ssh/ssh-pool';
 import { sha256Of } from './digest';
 import { StorageError } from './object-store';
@@ -11,11 +11,33 @@ import { ServerDirectoryStore } from './server-directory-store';
 
 // The test sshd logs in as root on this machine: the "server's" files are this machine's.
 const MIB = 1024 * 1024;
-const rejection = (promise: Promise<unknown>) => rejectionOf(promise, StorageError);
 
 function target(): PooledTarget {
   const t = testSshTarget();
   return { id: 'store-test-server', host: t.host, port: t.port, username: t.username, privateKey: readFileSync(t.privateKeyPath) };
+}
+
+function randomStream(size: number, onChunk?: (sent: number) => void, hash?: Hash): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= size) return void this.push(null);
+      const chunk = randomBytes(Math.min(MIB, size - sent));
+      sent += chunk.length;
+      hash?.update(chunk);
+      onChunk?.(sent);
+      this.push(chunk);
+    },
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<StorageError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StorageError);
+  return error as StorageError;
 }
 
 describe('ServerDirectoryStore over the test sshd', () => {
@@ -39,7 +61,7 @@ describe('ServerDirectoryStore over the test sshd', () => {
   it('puts 8 MB (verified by sha256sum on the server), heads, lists, reads back and deletes; no temporary file is left', async () => {
     const s = store(join(root, 'backups'));
     const hash = createHash('sha256');
-    const body = randomStream(8 * MIB, { hash });
+    const body = randomStream(8 * MIB, undefined, hash);
     const result = await s.put('db-1/2026/one.zst', body, { signal: signal(), metadata: { 'zpanel-backup-id': 'b-1' } });
     const sha256 = hash.digest('hex');
     expect(result).toEqual({ sizeBytes: 8 * MIB, sha256, verifiedBy: 'sha256sum' });
@@ -85,18 +107,14 @@ describe('ServerDirectoryStore over the test sshd', () => {
   it('a failing source or an abort removes the temporary file and leaves no object', async () => {
     const directory = join(root, 'failing');
     const s = store(directory);
-    const body = randomStream(30 * MIB, {
-      onChunk: (sent) => {
-        if (sent >= 5 * MIB) process.nextTick(() => body.destroy(new Error('encrypt failed')));
-      },
+    const body = randomStream(30 * MIB, (sent) => {
+      if (sent >= 5 * MIB) process.nextTick(() => body.destroy(new Error('encrypt failed')));
     });
     const error = await rejection(s.put('a.zst', body, { signal: signal() }));
     expect(error).toMatchObject({ code: 'source', message: 'the data to store failed: encrypt failed' });
     const controller = new AbortController();
-    const aborted = randomStream(30 * MIB, {
-      onChunk: (sent) => {
-        if (sent >= 5 * MIB) controller.abort();
-      },
+    const aborted = randomStream(30 * MIB, (sent) => {
+      if (sent >= 5 * MIB) controller.abort();
     });
     expect((await rejection(s.put('b.zst', aborted, { signal: controller.signal }))).code).toBe('aborted');
     expect(readdirSync(directory)).toEqual([]);

@@ -1,20 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { AddressPolicy, type AppConfig, InjectConfig, type SecretBox } from '@zpanel/core';
 import { type BackupDestinationEntity, backupSecretKeyAad } from '@zpanel/database';
-import {
-  type ObjectStore,
-  type OutboundResolver,
-  S3ObjectStore,
-  type S3Settings,
-  ServerDirectoryStore,
-  StorageError,
-  type StreamingShell,
-} from '@zpanel/remote';
+import { type ObjectStore, type OutboundResolver, S3ObjectStore, ServerDirectoryStore, StorageError, type StreamingShell } from '@zpanel/remote';
 import { ServerTargets } from '../servers/server-targets';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 
 /** A destination's settings as the worker uses them: the S3 secret already opened from the secret box. */
-export type DestinationSettings = ({ kind: 's3' } & S3Settings) | { kind: 'server'; serverId: string; path: string };
+export type DestinationSettings =
+  | {
+      kind: 's3';
+      endpoint: string;
+      region: string;
+      bucket: string;
+      prefix: string;
+      forcePathStyle: boolean;
+      accessKeyId: string;
+      secretAccessKey: string;
+    }
+  | { kind: 'server'; serverId: string; path: string };
 
 /**
  * A saved destination's settings for `DestinationStores.open`: its S3 secret (as

@@ -173,6 +173,11 @@ describe(DatabaseBackupsTab.name, () => {
 
     fireEvent.click(await screen.findByRole('button', { name: 'Edit schedule At 03:00 every day' }));
     const dialog = await screen.findByRole('dialog', { name: 'Edit schedule' });
+    // The expression in words and its next run, as typed.
+    expect(within(dialog).getByText(/^At 03:00 · next /)).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText('When (cron)'), { target: { value: '*/30 * * * 1-5' } });
+    expect(within(dialog).getByText(/^Every 30 minutes, Monday through Friday · next /)).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText('When (cron)'), { target: { value: '0 3 * * *' } });
     fireEvent.click(within(dialog).getByLabelText('Enabled'));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save schedule' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
@@ -406,7 +411,7 @@ describe(DatabaseBackupsTab.name, () => {
     await waitFor(() => expect(uploads).toHaveLength(1));
     const [{ request, body }] = uploads;
     expect(request.method).toBe('POST');
-    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1');
+    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1&confirmName=main-db');
     expect(request.headers.get('Authorization')).toBe('Bearer access-token-1');
     expect(request.headers.get('x-zpanel-team')).toBe('team-1');
     expect(body).toBe(file);
@@ -451,7 +456,9 @@ describe(DatabaseBackupsTab.name, () => {
     const backup = await row('backup-1');
     expect((within(backup).getByRole('button', { name: /^Restore/ }) as HTMLButtonElement).disabled).toBe(true);
     expect((within(backup).getByRole('button', { name: /^Delete/ }) as HTMLButtonElement).disabled).toBe(true);
-    expect((within(backup).getByRole('button', { name: /^Download/ }) as HTMLButtonElement).disabled).toBe(false);
+    // A download hands out the object: read:sensitive, which a viewer lacks.
+    expect((within(backup).getByRole('button', { name: /^Download/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((within(backup).getByRole('button', { name: /^Log/ }) as HTMLButtonElement).disabled).toBe(false);
     expect((screen.getByRole('button', { name: 'Back up now' }) as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByRole('button', { name: 'Add schedule' }) as HTMLButtonElement).disabled).toBe(true);
   });

@@ -15,6 +15,8 @@ interface BackupsPanelProps {
   source: BackupSource;
   /** Why the caller cannot back up, restore or change schedules (undefined: they can). */
   refusal?: string;
+  /** Why the caller cannot download a backup (undefined: they can). */
+  downloadRefusal?: string;
 }
 
 /** The run whose log is shown, in the URL (`?backup=` or `?restore=`) so it survives a reload. */
@@ -39,7 +41,7 @@ function useSelectedRun(): [RunRef | undefined, (run: RunRef) => void] {
  * for one that missed), "Back up now", the history with each backup's checks, and the log of the run
  * or restore chosen.
  */
-export function BackupsPanel({ teamId, source, refusal }: BackupsPanelProps) {
+export function BackupsPanel({ teamId, source, refusal, downloadRefusal }: BackupsPanelProps) {
   const schedules = useSchedules(teamId, source);
   const [selected, select] = useSelectedRun();
   const [dialog, setDialog] = useState<'now' | 'upload' | undefined>();
@@ -61,7 +63,7 @@ export function BackupsPanel({ teamId, source, refusal }: BackupsPanelProps) {
             </Button>
           </div>
         </header>
-        <HistorySection teamId={teamId} source={source} refusal={refusal} selected={selected} onSelect={select} />
+        <HistorySection teamId={teamId} source={source} refusal={refusal} downloadRefusal={downloadRefusal} selected={selected} onSelect={select} />
       </section>
       {selected && (
         <section className="panel panel--padded" aria-label={selected.kind === 'backup' ? 'Backup log' : 'Restore log'}>

@@ -44,6 +44,7 @@ interface HistorySectionProps {
   teamId: string;
   source: BackupSource;
   refusal?: string;
+  downloadRefusal?: string;
   selected?: RunRef;
   onSelect: (run: RunRef) => void;
 }
@@ -52,7 +53,7 @@ interface HistorySectionProps {
  * Every backup of the source, newest first, with what can be done with each. The instance's have no
  * verify, restore (a fresh install restores one, README), cancel or delete routes.
  */
-export function HistorySection({ teamId, source, refusal, selected, onSelect }: HistorySectionProps) {
+export function HistorySection({ teamId, source, refusal, downloadRefusal, selected, onSelect }: HistorySectionProps) {
   const [page, setPage] = usePageParam();
   const backups = useBackups(teamId, source, page);
   const cancel = useCancelBackup(teamId, source);
@@ -175,6 +176,7 @@ export function HistorySection({ teamId, source, refusal, selected, onSelect }: 
                       <Button
                         tone="secondary"
                         small
+                        refusal={downloadRefusal}
                         aria-label={`Download the backup of ${label}`}
                         disabled={download.isPending}
                         onClick={() => download.mutate(backup.id, { onSuccess: setLink })}

@@ -46,7 +46,7 @@ export function RestoreDialog({ teamId, source, backup, onStarted, onClose }: Re
       description="The backup is checked (size and checksum) and decrypted before anything is written."
       formLabel="Restore"
       submission={restore}
-      fields={['target', 'confirmName', 'newDatabaseName']}
+      fields={['target', 'confirmName', 'newDatabaseName', 'name']}
       submitLabel="Restore"
       pendingLabel="Starting…"
       tone={target === 'same' ? 'danger' : undefined}
@@ -72,7 +72,7 @@ export function RestoreDialog({ teamId, source, backup, onStarted, onClose }: Re
           required
           value={newDatabaseName}
           onChange={(event) => setNewDatabaseName(event.target.value)}
-          error={errors.newDatabaseName}
+          error={errors.newDatabaseName ?? errors.name}
           hint="Created in the same environment and on the same server, with the same engine and version."
         />
       ) : (

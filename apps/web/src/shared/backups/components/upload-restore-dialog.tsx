@@ -44,7 +44,7 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
     if (!file) return;
     setProgress({ sent: 0, total: file.size });
     upload.mutate(
-      { databaseId: source.id, destinationId, file, onProgress: (sent, total) => setProgress({ sent, total }) },
+      { databaseId: source.id, destinationId, confirmName, file, onProgress: (sent, total) => setProgress({ sent, total }) },
       {
         onSuccess: (restore) => {
           onStarted(restore.id);
