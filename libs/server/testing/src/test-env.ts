@@ -38,6 +38,9 @@ export const TEST_VARS = {
  */
 export const TEST_OUTBOUND_ALLOWED_CIDRS = '127.0.0.0/8,::1/128';
 
+/** The backups' helper image in tests: the locally built busybox (no registry is reachable to pull busybox:1.36). */
+export const TEST_BACKUP_HELPER_IMAGE = 'zpanel-test/busybox:latest';
+
 export function readTestEnvFile(): Record<string, string> {
   if (!existsSync(TEST_ENV_FILE)) return {};
   return parseEnv(readFileSync(TEST_ENV_FILE, 'utf8')) as Record<string, string>;
@@ -77,6 +80,7 @@ export function testProcessEnv(extra: Record<string, string> = {}): Record<strin
     REDIS_PREFIX: pick(TEST_VARS.redisPrefix),
     ZPANEL_SECRET_KEY: pick(TEST_VARS.secretKey),
     OUTBOUND_ALLOWED_CIDRS: TEST_OUTBOUND_ALLOWED_CIDRS,
+    BACKUP_HELPER_IMAGE: TEST_BACKUP_HELPER_IMAGE,
     ...extra,
   };
 }

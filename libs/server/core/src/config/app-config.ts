@@ -84,6 +84,8 @@ export interface AppConfig {
     uploadMaxBytes: number;
     /** How long a backup's download URL works (BACKUP_DOWNLOAD_URL_TTL_SECONDS), presigned or signed by the API. */
     downloadUrlTtlSeconds: number;
+    /** Image of the short-lived containers that tar, untar and count a volume on a server (BACKUP_HELPER_IMAGE, default busybox:1.36; pulled like the proxy's). */
+    helperImage: string;
   };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;

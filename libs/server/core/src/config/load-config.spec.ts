@@ -42,7 +42,14 @@ describe(loadConfig.name, () => {
   it('refuses a proxy image that is not an image reference, and bad proxy ports', () => {
     for (const bad of ['caddy; rm -rf /', '--privileged', 'Caddy:2', 'caddy:2 x', '$(id)']) {
       expect(problemsFor({ ...validEnv(), PROXY_IMAGE: bad })).toEqual([expect.stringMatching(/^PROXY_IMAGE must be an image reference/)]);
+      expect(problemsFor({ ...validEnv(), BACKUP_HELPER_IMAGE: bad })).toEqual([
+        expect.stringMatching(/^BACKUP_HELPER_IMAGE must be an image reference/),
+      ]);
     }
+    expect(loadConfig(validEnv()).backups.helperImage).toBe('busybox:1.36');
+    expect(loadConfig({ ...validEnv(), BACKUP_HELPER_IMAGE: 'registry.example.com/tools/busybox:1.36' }).backups.helperImage).toBe(
+      'registry.example.com/tools/busybox:1.36',
+    );
     expect(
       problemsFor({ ...validEnv(), PROXY_HTTP_PORT: '0', PROXY_HTTPS_PORT: '65536', PROXY_HTTPS: 'sometimes' }).map((p) => p.split(' ')[0]),
     ).toEqual(['PROXY_HTTP_PORT', 'PROXY_HTTPS_PORT', 'PROXY_HTTPS']);
@@ -108,6 +115,7 @@ describe(loadConfig.name, () => {
       concurrencyPerServer: 2,
       uploadMaxBytes: 10 * 1024 ** 3,
       downloadUrlTtlSeconds: 300,
+      helperImage: 'busybox:1.36',
     });
     const config = loadConfig({
       ...validEnv(),
@@ -121,6 +129,7 @@ describe(loadConfig.name, () => {
       concurrencyPerServer: 1,
       uploadMaxBytes: 10 * 1024 ** 3,
       downloadUrlTtlSeconds: 300,
+      helperImage: 'busybox:1.36',
     });
     expect(loadConfig({ ...validEnv(), BACKUP_UPLOAD_MAX_BYTES: '1048576', BACKUP_DOWNLOAD_URL_TTL_SECONDS: '60' }).backups).toMatchObject({
       uploadMaxBytes: 1_048_576,

@@ -162,6 +162,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('DOCKER_NAMESPACE must start with a lowercase letter, then lowercase letters, digits or - (at most 20)');
   }
 
+  const backupHelperImage = read('BACKUP_HELPER_IMAGE') ?? 'busybox:1.36';
+  if (imageReference(backupHelperImage) !== null) problems.push('BACKUP_HELPER_IMAGE must be an image reference like busybox:1.36');
   const proxyImage = read('PROXY_IMAGE') ?? 'caddy:2.6.2';
   if (imageReference(proxyImage) !== null)
     problems.push('PROXY_IMAGE must be an image reference like caddy:2.6.2 or registry.example.com/caddy:2.6.2');
@@ -219,6 +221,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrencyPerServer: int('BACKUP_CONCURRENCY_PER_SERVER', 2, 1, 32),
       uploadMaxBytes: int('BACKUP_UPLOAD_MAX_BYTES', BACKUP_LIMITS.uploadBytes, 1_024, 1024 ** 4),
       downloadUrlTtlSeconds: int('BACKUP_DOWNLOAD_URL_TTL_SECONDS', 300, 10, 3_600),
+      helperImage: backupHelperImage,
     },
     network: {
       allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),

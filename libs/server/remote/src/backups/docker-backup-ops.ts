@@ -33,7 +33,7 @@ import {
 } from '@zpanel/core';
 import type Docker from 'dockerode';
 import { ZPANEL_MANAGED_LABEL } from '../docker/containers';
-import { dockerStatusCode, ignoringDockerStatus } from '../docker/docker-api';
+import { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerStatus } from '../docker/docker-api';
 import { ensureZpanelNetwork } from '../docker/zpanel-network';
 import { type DatabaseExecResult, type ReadinessTimings, waitUntilReady } from '../databases/database-ops';
 import { execCaptured } from '../databases/docker-database-ops';
@@ -238,6 +238,7 @@ export class DockerBackupOps implements BackupOps {
 
   async dumpVolume(volumeName: string, signal: AbortSignal): Promise<DumpStream> {
     await this.ourVolume(volumeName);
+    await this.helperImage(signal);
     return this.runHelper(
       this.settings.helperImage,
       volumeCommand('dump'),
@@ -251,6 +252,7 @@ export class DockerBackupOps implements BackupOps {
 
   async restoreVolume(volumeName: string, tar: Readable, signal: AbortSignal): Promise<void> {
     await this.ourVolume(volumeName);
+    await this.helperImage(signal);
     const run = await this.runHelper(
       this.settings.helperImage,
       volumeCommand('restore'),
@@ -266,6 +268,7 @@ export class DockerBackupOps implements BackupOps {
 
   async volumeInventory(volumeName: string, signal: AbortSignal): Promise<BackupInventory> {
     await this.ourVolume(volumeName);
+    await this.helperImage(signal);
     const run = await this.runHelper(
       this.settings.helperImage,
       volumeCommand('count'),
@@ -493,6 +496,25 @@ export class DockerBackupOps implements BackupOps {
 
   private volumeMount(volumeName: string, readOnly: boolean): Docker.MountSettings {
     return { Type: 'volume', Source: volumeName, Target: VOLUME_MOUNT, ReadOnly: readOnly };
+  }
+
+  /** The helper image on the server, pulled the first time (like the proxy's image). */
+  private async helperImage(signal: AbortSignal): Promise<void> {
+    const image = this.settings.helperImage;
+    try {
+      await this.docker.getImage(image).inspect();
+      return;
+    } catch (error) {
+      if (dockerStatusCode(error) !== 404) throw error;
+    }
+    try {
+      await followDockerProgress((await this.docker.pull(image, { abortSignal: signal })) as Readable, () => undefined);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      throw new ReasonError('backup.step_failed', `The backup helper image ${image} could not be pulled on the server: ${dockerMessage(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   /** The volume exists and is this instance's (labelled with its namespace): nothing else is ever mounted. */

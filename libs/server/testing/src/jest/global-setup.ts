@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions, runMigrationsWithLock, withDatabaseName } from '@zpanel/database';
-import { TEST_OUTBOUND_ALLOWED_CIDRS, TEST_VARS, newRunId, readTestEnvFile } from '../test-env';
+import { TEST_BACKUP_HELPER_IMAGE, TEST_OUTBOUND_ALLOWED_CIDRS, TEST_VARS, newRunId, readTestEnvFile } from '../test-env';
 
 /**
  * Runs once per Jest project: gives the run its own database (migrated), Redis key prefix and
@@ -40,4 +40,5 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_VARS.secretKey] = randomBytes(32).toString('base64');
   // For the config that int-specs build from process.env (spawned processes get it from testProcessEnv).
   process.env.OUTBOUND_ALLOWED_CIDRS = TEST_OUTBOUND_ALLOWED_CIDRS;
+  process.env.BACKUP_HELPER_IMAGE = TEST_BACKUP_HELPER_IMAGE;
 }
