@@ -123,7 +123,7 @@ export function aRestoreWithLog(overrides: Partial<RestoreWithLogDto> = {}): Res
   return { ...aRestore(overrides), log: '', ...overrides };
 }
 
-export const DESTINATIONS = '/api/v1/backup-destinations?page=1&perPage=100';
+export const DESTINATIONS = '/api/v1/backup-destinations';
 
 /** What the System page asks for its instance backups: the caller may manage them (for team-1), and there are none yet. */
 export function instanceBackupRoutes() {
@@ -131,6 +131,6 @@ export function instanceBackupRoutes() {
     '/api/v1/system/backups/access': () => jsonResponse({ allowed: true, teamId: 'team-1', teamName: 'Analytical Engines', reason: null }),
     '/api/v1/system/backups/schedules': () => jsonResponse([]),
     '/api/v1/system/backups?page=1&perPage=10': () => jsonResponse(aPage([], { perPage: 10 })),
-    [DESTINATIONS]: () => jsonResponse(aPage([aDestination()], { perPage: 100 })),
+    [DESTINATIONS]: () => jsonResponse([aDestination()]),
   };
 }

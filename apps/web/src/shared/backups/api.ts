@@ -46,17 +46,22 @@ export const sourceKey = (source: BackupSource) => (source.kind === 'instance' ?
 const schedulesBase = (source: BackupSource) => (source.kind === 'instance' ? INSTANCE_SCHEDULES : SCHEDULES);
 const backupsBase = (source: BackupSource) => (source.kind === 'instance' ? INSTANCE_BACKUPS : BACKUPS);
 
-export function fetchDestinations(perPage: number, signal?: AbortSignal): Promise<Paginated<BackupDestinationDto>> {
-  return apiRequest<Paginated<BackupDestinationDto>>(DESTINATIONS, { signal, query: { page: 1, perPage } });
+/** A plain list as the API answers it (at most 50 a team), read as a page like the other lists. */
+export async function fetchDestinations(signal?: AbortSignal): Promise<Paginated<BackupDestinationDto>> {
+  return asPage(await apiRequest<Paginated<BackupDestinationDto> | BackupDestinationDto[]>(DESTINATIONS, { signal }));
 }
 
-/** The instance's schedules come as a plain list; a source's as a page: both are read as a page. */
+function asPage<T>(answer: Paginated<T> | T[]): Paginated<T> {
+  return Array.isArray(answer) ? { items: answer, page: 1, perPage: Math.max(1, answer.length), total: answer.length } : answer;
+}
+
+/** The instance's schedules come as a plain list, a source's as a page: both are read as a page. */
 export async function fetchSchedules(source: BackupSource, perPage: number, signal?: AbortSignal): Promise<Paginated<BackupScheduleDto>> {
   const answer = await apiRequest<Paginated<BackupScheduleDto> | BackupScheduleDto[]>(schedulesBase(source), {
     signal,
     query: source.kind === 'instance' ? undefined : { ...sourceFilter(source), page: 1, perPage },
   });
-  return Array.isArray(answer) ? { items: answer, page: 1, perPage: Math.max(perPage, answer.length), total: answer.length } : answer;
+  return asPage(answer);
 }
 
 /** Whether the caller may manage instance backups, and whose destinations they use. */

@@ -20,7 +20,7 @@ import {
 } from './api';
 
 export const BACKUPS_PER_PAGE = 10;
-/** Selects offer every destination and a source's schedules fit on one page of the API's maximum. */
+/** A source's schedules fit on one page of the API's maximum. */
 export const ALL_PER_PAGE = 100;
 /** While a run is queued or running (or being verified), its list and its log are asked again this often. */
 export const BACKUPS_POLL_MS = 3_000;
@@ -43,7 +43,7 @@ export const isRestoreActive = (status: RestoreStatus) => !FINISHED_RESTORE_STAT
 export const isSettling = (backup: Pick<BackupDto, 'status' | 'verification'>) => isBackupActive(backup.status) || backup.verification === 'pending';
 
 export function useDestinations(teamId: string) {
-  return useQuery({ queryKey: backupKeys.destinations(teamId), queryFn: ({ signal }) => fetchDestinations(ALL_PER_PAGE, signal) });
+  return useQuery({ queryKey: backupKeys.destinations(teamId), queryFn: ({ signal }) => fetchDestinations(signal) });
 }
 
 export function useInstanceBackupAccess() {

@@ -41,7 +41,7 @@ function routes() {
     [`${APP}/mounts`]: () => jsonResponse([]),
     [SCHEDULES]: () => jsonResponse(aPage([aSchedule({ sourceKind: 'volume', databaseId: null, volumeId: 'volume-1' })], { perPage: 100 })),
     [BACKUPS]: () => jsonResponse(aPage([volumeBackup], { perPage: 10 })),
-    [DESTINATIONS]: () => jsonResponse(aPage([aDestination()], { perPage: 100 })),
+    [DESTINATIONS]: () => jsonResponse([aDestination()]),
   };
 }
 
