@@ -7,7 +7,7 @@ import { databaseNameOf } from '@zpanel/database';
 import { InstanceDatabase } from '@zpanel/runners';
 
 /**
- * `npm run restore-instance -- --file <backup.zpbk> --key-file <key> [--force]` (scripts/restore-instance.mjs):
+ * `npm run restore-instance -- --file <backup.zpbk> --key-file <key> [--force]` (scripts/instance-cli.mjs):
  * brings an instance back onto a fresh install from one of its instance backups (docs/backups.md,
  * "Instance backups"). Decrypts with the destination's data key, pg_restores into DATABASE_URL's
  * database before Zpanel starts (it must be empty, or --force), then checks that ZPANEL_SECRET_KEY is

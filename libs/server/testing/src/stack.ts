@@ -87,7 +87,8 @@ function answers(url: string, process: RunningProcess, what: string): Promise<tr
       if (process.child.exitCode !== null || process.child.signalCode !== null) throw new ExitedError(`${what} exited`);
       return (await fetch(url)).ok ? true : undefined;
     },
-    20_000,
+    // Loading the API's modules alone took 25-30 s on a 2-core machine under a load average of 18.
+    45_000,
     what,
   ).catch((error: unknown) => {
     throw process.child.exitCode !== null ? new ExitedError(`${what} exited`) : error;
@@ -95,12 +96,19 @@ function answers(url: string, process: RunningProcess, what: string): Promise<tr
 }
 
 /** Starts the built API (and optionally the worker) on free loopback ports and waits until they answer. */
-export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    worker?: boolean;
+    env?: Record<string, string>;
+    /** A database of the test's own to run on (a restored one), dropped when the stack stops; a fresh one otherwise. */
+    database?: { url: string; drop(): Promise<void> };
+  } = {},
+): Promise<Stack> {
   // Each stack gets its own database and Redis prefix: suites run in parallel, and one suite's
   // first-run setup or worker must not see another's. (Teardown removes every key under the
   // run's prefix; the database is dropped when the stack stops.)
   const base = testProcessEnv();
-  const database = await createScratchDatabase();
+  const database = options.database ?? (await createScratchDatabase());
   const prefix = `${base.REDIS_PREFIX}-${randomBytes(3).toString('hex')}`;
   // Suites share the test server's Docker Engine: each stack's network, containers and images live
   // under their own namespace, so parallel suites never remove or route to each other's.

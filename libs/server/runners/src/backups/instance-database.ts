@@ -167,7 +167,7 @@ export async function inventoryOf(client: Client, signal?: AbortSignal): Promise
  * Zpanel's own PostgreSQL (DATABASE_URL) as a backup source: `pg_dump -Fc` run by the worker on its
  * own host, streamed (constant memory), and `pg_restore` into a throwaway database on the same
  * server to verify one, or into an empty database to bring an instance back
- * (`npm run restore-instance`, scripts/restore-instance.mjs).
+ * (`npm run restore-instance`, apps/worker/src/restore-instance.ts).
  */
 export class InstanceDatabase {
   constructor(
