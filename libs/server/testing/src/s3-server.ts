@@ -27,12 +27,16 @@ interface Account {
   createKeyPair(accessKeyId: string, secretAccessKey: string): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('@20minutes/s3rver') as S3rverClass;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const authentication = require('@20minutes/s3rver/lib/middleware/authentication') as () => Middleware;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { DUMMY_ACCOUNT } = require('@20minutes/s3rver/lib/models/account') as { DUMMY_ACCOUNT: Account };
+/** Loaded on first use: every test file imports @zpanel/testing, few start an S3 server. */
+function s3rver(): { S3rver: S3rverClass; authentication: () => Middleware; account: Account } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    S3rver: require('@20minutes/s3rver') as S3rverClass,
+    authentication: require('@20minutes/s3rver/lib/middleware/authentication') as () => Middleware,
+    account: (require('@20minutes/s3rver/lib/models/account') as { DUMMY_ACCOUNT: Account }).DUMMY_ACCOUNT,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
 
 const UPLOADS = '._S3rver_uploads';
 
@@ -42,7 +46,7 @@ const UPLOADS = '._S3rver_uploads';
  * it removes exactly what the server keeps for the upload (its uploads/<id> directory).
  */
 function abortMultipartUpload(): Middleware {
-  const authenticate = authentication();
+  const authenticate = s3rver().authentication();
   return async (ctx, next) => {
     const uploadId = ctx.query['uploadId'];
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
@@ -96,7 +100,7 @@ export class DisposableS3Server {
     const directory = await mkdtemp(join(tmpdir(), 'zpanel-s3-'));
     const accessKeyId = `ZPTEST${randomBytes(6).toString('hex').toUpperCase()}`;
     const secretAccessKey = randomBytes(20).toString('base64url');
-    DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+    s3rver().account.createKeyPair(accessKeyId, secretAccessKey);
     const server = new DisposableS3Server(await freePort(), directory, options.bucket ?? 'zpanel-backups', accessKeyId, secretAccessKey);
     await server.start();
     return server;
@@ -131,6 +135,7 @@ export class DisposableS3Server {
 
   async start(): Promise<void> {
     if (this.server) return;
+    const { S3rver } = s3rver();
     const server = new S3rver({
       address: '127.0.0.1',
       port: this.port,
