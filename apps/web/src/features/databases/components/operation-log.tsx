@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { DatabaseOperationLiveEvent, DatabaseOperationStatus } from '@zpanel/contracts';
-import { useLayoutEffect, useReducer, useRef, useState } from 'react';
+import { useReducer, useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
+import { FollowLog } from '../../../components/follow-log';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TimeAgo } from '../../../components/time-ago';
@@ -44,8 +45,6 @@ export function OperationLog({ teamId, databaseId, operationId }: OperationLogPr
   const [liveFailed, setLiveFailed] = useState(false);
   // Without the live topic (refused, or the gateway unreachable), the stored log is polled instead.
   const operation = useDatabaseOperation(teamId, databaseId, operationId, liveFailed);
-  const [stuck, setStuck] = useState(true);
-  const viewport = useRef<HTMLPreElement>(null);
 
   // Followed from the moment it is seen unfinished until the end, even once the stored row says it ended.
   const follow = operation.data !== undefined && (live.started || isActive(operation.data));
@@ -62,12 +61,6 @@ export function OperationLog({ teamId, databaseId, operationId }: OperationLogPr
   );
   if (subscription.status === 'error' && !liveFailed) setLiveFailed(true);
 
-  const shownLog = live.started ? live.log : (operation.data?.log ?? '');
-  useLayoutEffect(() => {
-    const element = viewport.current;
-    if (stuck && element) element.scrollTop = element.scrollHeight;
-  }, [shownLog, stuck]);
-
   if (operation.isPending) return <Skeleton lines={4} />;
   if (operation.isError) return <ErrorState error={operation.error} />;
 
@@ -75,10 +68,6 @@ export function OperationLog({ teamId, databaseId, operationId }: OperationLogPr
   const status = live.ended?.status ?? stored.status;
   const reason = live.ended ? live.ended.reason : stored.reason;
   const finished = !isActive({ status });
-  const onScroll = () => {
-    const element = viewport.current;
-    if (element) setStuck(element.scrollHeight - element.scrollTop - element.clientHeight <= 8);
-  };
 
   return (
     <div className="databases__operation" data-testid="database-operation" data-operation-id={stored.id}>
@@ -101,21 +90,12 @@ export function OperationLog({ teamId, databaseId, operationId }: OperationLogPr
           Live log unavailable ({subscription.message}): the stored log is refreshed every few seconds instead.
         </p>
       )}
-      <pre
-        ref={viewport}
-        className="databases__log"
-        role="log"
-        aria-label={`Log of ${OPERATION_KIND_LABELS[stored.kind].toLowerCase()}`}
-        tabIndex={0}
-        onScroll={onScroll}
-        data-testid="database-operation-log"
-      >
-        {shownLog === '' ? (
-          <span className="muted">{finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}</span>
-        ) : (
-          shownLog
-        )}
-      </pre>
+      <FollowLog
+        text={live.started ? live.log : stored.log}
+        empty={finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}
+        label={`Log of ${OPERATION_KIND_LABELS[stored.kind].toLowerCase()}`}
+        testId="database-operation-log"
+      />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { BackupStatus, BackupWithLogDto, RestoreStatus, RestoreWithLogDto } from '@zpanel/contracts';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { ErrorState } from '../../../components/error-state';
+import { FollowLog } from '../../../components/follow-log';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TimeAgo } from '../../../components/time-ago';
@@ -40,8 +41,6 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
   const queryClient = useQueryClient();
   const [liveFailed, setLiveFailed] = useState(false);
   const query = useRun(teamId, source, run, liveFailed);
-  const [stuck, setStuck] = useState(true);
-  const viewport = useRef<HTMLPreElement>(null);
 
   const follow = query.data !== undefined && isRunActive(run, query.data.status);
   const live = useRunLive(run, follow, () => {
@@ -50,12 +49,6 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
   });
   if (live.subscription.status === 'error' && !liveFailed) setLiveFailed(true);
 
-  const shownLog = live.started ? live.log : (query.data?.log ?? '');
-  useLayoutEffect(() => {
-    const element = viewport.current;
-    if (stuck && element) element.scrollTop = element.scrollHeight;
-  }, [shownLog, stuck]);
-
   if (query.isPending) return <Skeleton lines={4} />;
   if (query.isError) return <ErrorState error={query.error} />;
 
@@ -63,10 +56,6 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
   const status = live.ended?.status ?? stored.status;
   const reason = live.ended ? live.ended.reason : stored.reason;
   const finished = !isRunActive(run, status);
-  const onScroll = () => {
-    const element = viewport.current;
-    if (element) setStuck(element.scrollHeight - element.scrollTop - element.clientHeight <= 8);
-  };
 
   return (
     <div className="backups__run" data-testid="backup-run" data-run-id={stored.id}>
@@ -89,21 +78,12 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
           Live log unavailable ({live.subscription.message}): the stored log is refreshed every few seconds instead.
         </p>
       )}
-      <pre
-        ref={viewport}
-        className="backups__log"
-        role="log"
-        aria-label={`Log of the ${run.kind}`}
-        tabIndex={0}
-        onScroll={onScroll}
-        data-testid="backup-run-log"
-      >
-        {shownLog === '' ? (
-          <span className="muted">{finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}</span>
-        ) : (
-          shownLog
-        )}
-      </pre>
+      <FollowLog
+        text={live.started ? live.log : stored.log}
+        empty={finished ? 'No output.' : status === 'queued' ? 'Waiting for a worker to start it…' : 'No output yet.'}
+        label={`Log of the ${run.kind}`}
+        testId="backup-run-log"
+      />
     </div>
   );
 }
