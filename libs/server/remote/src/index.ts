@@ -31,6 +31,14 @@ export type { DockerProgressEvent } from './docker/docker-api';
 export { StorageError } from './storage/object-store';
 export type { ObjectStore, PutOptions, PutResult, StorageErrorCode, StoredObject } from './storage/object-store';
 export { BackupToolError } from './backups/backup-ops';
+export {
+  BACKUP_HELPER_ROLE,
+  BACKUP_SCRATCH_ROLE,
+  DEFAULT_BACKUP_HELPER_IMAGE,
+  DEFAULT_BACKUP_TIMINGS,
+  DockerBackupOps,
+} from './backups/docker-backup-ops';
+export type { DockerBackupSettings } from './backups/docker-backup-ops';
 export { S3_PART_SIZE_BYTES, S3ObjectStore, normalizedPrefix } from './storage/s3-object-store';
 export type { OutboundResolver, S3ObjectStoreOptions, S3Settings } from './storage/s3-object-store';
 export { DigestingStream, sha256Of } from './storage/digest';

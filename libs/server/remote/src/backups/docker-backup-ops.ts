@@ -123,10 +123,15 @@ async function collect(stream: Readable, maxBytes: number): Promise<string> {
  * labelled with the instance's namespace and a backup role, on the instance's network or on none.
  */
 export class DockerBackupOps implements BackupOps {
+  private readonly settings: DockerBackupSettings;
+
+  /** `settings`: the instance's names and `BACKUP_HELPER_IMAGE`; timings default to DEFAULT_BACKUP_TIMINGS. */
   constructor(
     private readonly docker: Docker,
-    private readonly settings: DockerBackupSettings,
-  ) {}
+    settings: Pick<DockerBackupSettings, 'names' | 'helperImage'> & Partial<DockerBackupSettings>,
+  ) {
+    this.settings = { ...DEFAULT_BACKUP_TIMINGS, ...settings };
+  }
 
   private get names(): ZpanelDockerNames {
     return this.settings.names;

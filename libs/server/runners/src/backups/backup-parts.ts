@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type AppConfig, InjectConfig, ReasonError, SecretBox } from '@zpanel/core';
+import { type AppConfig, InjectConfig, ReasonError, SecretBox, zpanelDockerNames } from '@zpanel/core';
 import { type BackupDestinationEntity, type SealedDestinationKeys, backupSecretKeyAad } from '@zpanel/database';
-import type { BackupOps, ObjectStore, PooledTarget } from '@zpanel/remote';
+import { type BackupOps, DockerBackupOps, type ObjectStore, type PooledTarget, releaseDocker } from '@zpanel/remote';
 import type { Readable } from 'node:stream';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { type DestinationSettings, DestinationStores } from './destination-stores';
@@ -67,8 +67,9 @@ function destinationSettings(destination: BackupDestinationEntity, sealed: Seale
 function productionWorld(pool: WorkerSshPool, destinationStores: DestinationStores, box: SecretBox, config: AppConfig): BackupWorld {
   return {
     opsFor: (target) => {
-      pool.docker(target);
-      throw new ReasonError('backup.internal', 'Backups of servers are not available in this build.');
+      const docker = pool.docker(target);
+      const ops = new DockerBackupOps(docker, { names: zpanelDockerNames(config.docker.namespace), helperImage: config.backups.helperImage });
+      return { ops, release: () => releaseDocker(docker) };
     },
     storeFor: async (destination, sealed) => {
       const opened = await destinationStores.open(destinationSettings(destination, sealed, box), destination.teamId);
