@@ -7,6 +7,7 @@ import { ApiTokensModule } from './api-tokens/api-tokens.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BackupsModule } from './backups/backups.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
 import { ContainersModule } from './containers/containers.module';
 import { DatabasesModule } from './databases/databases.module';
@@ -49,6 +50,7 @@ export class AppModule {
         DeploymentsModule,
         PreviewsModule,
         DatabasesModule,
+        BackupsModule,
         WebhooksModule,
       ],
     };

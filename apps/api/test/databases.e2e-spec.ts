@@ -113,6 +113,9 @@ describe('databases (built api)', () => {
         'GET /api/v1/databases/{databaseId}/operations/{operationId}',
         'GET /api/v1/databases/{databaseId}/logs',
         'GET /api/v1/databases/{databaseId}/stats',
+        // Backups of a database (backups.e2e-spec.ts).
+        'POST /api/v1/databases/{databaseId}/backups',
+        'POST /api/v1/databases/{databaseId}/restores/upload',
       ].sort(),
     );
     for (const { route, op } of operations) {

@@ -140,6 +140,8 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     // Every hostile body is refused before the database is looked up.
     ids.databaseId = '00000000-0000-4000-8000-000000000001';
     ids.mountId = '00000000-0000-4000-8000-000000000002';
+    ids.backupId = '00000000-0000-4000-8000-000000000003';
+    ids.volumeId = '00000000-0000-4000-8000-000000000004';
     ids.provider = 'github';
     doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as Document;
   }, 60_000);

@@ -29,6 +29,8 @@ const PUBLIC = new Set([
   'POST /api/v1/invitations/register',
   // Authenticated by each application's webhook signature instead (see webhooks.e2e-spec.ts).
   'POST /webhooks/{provider}',
+  // Authenticated by the signed link it is reached by (download-links.ts; backups.e2e-spec.ts): a bad or foreign one is a 404.
+  'GET /api/v1/backups/{backupId}/download/file',
 ]);
 
 /** Routes that take no id of a team-owned resource: they can only ever touch the caller's own data. */
@@ -168,6 +170,19 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/databases/{databaseId}/operations/{operationId}': {},
   'GET /api/v1/databases/{databaseId}/logs': {},
   'GET /api/v1/databases/{databaseId}/stats': {},
+  'GET /api/v1/backups': { teamHeader: true },
+  'GET /api/v1/backups/{backupId}': {},
+  'DELETE /api/v1/backups/{backupId}': {},
+  'POST /api/v1/backups/{backupId}/cancel': {},
+  'POST /api/v1/backups/{backupId}/verify': {},
+  'POST /api/v1/backups/{backupId}/restores': { body: { target: 'verify' } },
+  'GET /api/v1/backups/{backupId}/download': {},
+  'POST /api/v1/databases/{databaseId}/backups': { body: (ids: Ids) => ({ destinationId: ids.destinationId }) },
+  // The query (destination, name typed again) is read after the access check: none is needed to reach it.
+  'POST /api/v1/databases/{databaseId}/restores/upload': {},
+  'POST /api/v1/volumes/{volumeId}/backups': { body: (ids: Ids) => ({ destinationId: ids.destinationId }) },
+  'GET /api/v1/restores': { teamHeader: true },
+  'GET /api/v1/restores/{restoreId}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -285,6 +300,19 @@ const REQUIRED: Record<string, Ability> = {
   'GET /api/v1/databases/{databaseId}/operations/{operationId}': R,
   'GET /api/v1/databases/{databaseId}/logs': R,
   'GET /api/v1/databases/{databaseId}/stats': R,
+  'GET /api/v1/backups': R,
+  'GET /api/v1/backups/{backupId}': R,
+  'DELETE /api/v1/backups/{backupId}': W,
+  'POST /api/v1/backups/{backupId}/cancel': W,
+  'POST /api/v1/backups/{backupId}/verify': W,
+  'POST /api/v1/backups/{backupId}/restores': W,
+  // The team's data (encrypted): as sensitive as a database's password.
+  'GET /api/v1/backups/{backupId}/download': Ability.ReadSensitive,
+  'POST /api/v1/databases/{databaseId}/backups': W,
+  'POST /api/v1/databases/{databaseId}/restores/upload': W,
+  'POST /api/v1/volumes/{volumeId}/backups': W,
+  'GET /api/v1/restores': R,
+  'GET /api/v1/restores/{restoreId}': R,
 };
 
 /**
@@ -346,6 +374,15 @@ const BODY_IDS: Record<string, { field: string; call: (a: Ids, b: Ids) => { path
   'PATCH /api/v1/applications/{applicationId}': [
     { field: 'deployKeyId', call: (a, b) => ({ path: `/api/v1/applications/${b.applicationId}`, body: { deployKeyId: a.sshKeyId } }) },
   ],
+  'POST /api/v1/databases/{databaseId}/backups': [
+    {
+      field: 'destinationId',
+      call: (a, b) => ({ path: `/api/v1/databases/${b.databaseId}/backups`, body: { destinationId: a.destinationId } }),
+    },
+  ],
+  'POST /api/v1/volumes/{volumeId}/backups': [
+    { field: 'destinationId', call: (a, b) => ({ path: `/api/v1/volumes/${b.volumeId}/backups`, body: { destinationId: a.destinationId } }) },
+  ],
   'POST /api/v1/databases': [
     {
       field: 'environmentId',
@@ -367,6 +404,8 @@ const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   'container-logs': (ids) => ({ kind: 'container-logs', serverId: ids.serverId, containerId: ids.containerId }),
   'deployment-logs': (ids) => ({ kind: 'deployment-logs', deploymentId: ids.deploymentId }),
   'database-operation': (ids) => ({ kind: 'database-operation', operationId: ids.operationId }),
+  backup: (ids) => ({ kind: 'backup', backupId: ids.backupId }),
+  restore: (ids) => ({ kind: 'restore', restoreId: ids.restoreId }),
 };
 
 const PASSWORD = 'isolation matrix passphrase';
@@ -392,6 +431,9 @@ describe('tenancy isolation matrix (every API route)', () => {
   let operationA: string;
   let volumeA: string;
   let mountA: string;
+  let destinationA: string;
+  let backupA: string;
+  let restoreA: string;
   let tokenOfB: string;
   let idsOfB: Ids;
   /** Team A's API tokens holding one ability each. */
@@ -434,6 +476,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/databases/${databaseA}/operations?perPage=100`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/volumes`, ownerA.accessToken)).body,
       (await call('GET', `/api/v1/applications/${applicationA}/mounts`, ownerA.accessToken)).body,
+      (await call('GET', '/api/v1/backups?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', '/api/v1/restores?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (
         (await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }
       ).items.map((t) => ({ ...t, lastUsedAt: null })),
@@ -462,6 +506,9 @@ describe('tenancy isolation matrix (every API route)', () => {
     operationId: operationA,
     volumeId: volumeA,
     mountId: mountA,
+    destinationId: destinationA,
+    backupId: backupA,
+    restoreId: restoreA,
     // The server's team is checked first: no worker runs here to look the volume up.
     dockerName: `zp-volume-${applicationA.replace(/-/g, '')}-data`,
   });
@@ -589,6 +636,26 @@ describe('tenancy isolation matrix (every API route)', () => {
     ).body as { database: { id: string }; operation: { id: string } };
     databaseA = databaseAndOperation.database.id;
     operationA = databaseAndOperation.operation.id;
+    // A destination as saving one would leave it; a backup as the worker would leave it (succeeded), and a
+    // verification of it that stays queued (no worker runs here), so a run that got through would show.
+    const backupDb = new Client({ connectionString: suite.stack.databaseUrl });
+    await backupDb.connect();
+    const addDestination = async (teamId: string, serverId: string) =>
+      (
+        await backupDb.query(
+          `INSERT INTO backup_destinations (team_id, name, kind, server_id, path, data_key, data_key_id) VALUES ($1, 'matrix', 'server', $2, '/srv/backups', 'sealed', 'key') RETURNING id`,
+          [teamId, serverId],
+        )
+      ).rows[0].id as string;
+    destinationA = await addDestination(ownerA.teamId, serverA);
+    backupA = (
+      (await call('POST', `/api/v1/databases/${databaseA}/backups`, ownerA.accessToken, { destinationId: destinationA })).body as { id: string }
+    ).id;
+    await backupDb.query(`UPDATE backups SET status = 'succeeded', started_at = now(), finished_at = now(), location = 'matrix.zpbk' WHERE id = $1`, [
+      backupA,
+    ]);
+    restoreA = ((await call('POST', `/api/v1/backups/${backupA}/verify`, ownerA.accessToken)).body as { id: string }).id;
+    await backupDb.end();
 
     // Team B's own resources, the parents under which the matrix asks for team A's children.
     const asB = (method: string, path: string, body?: unknown) => call(method, path, tokenOfB, body, { [TEAM_HEADER]: teamB.teamId });
@@ -622,6 +689,20 @@ describe('tenancy isolation matrix (every API route)', () => {
       environmentId: environmentB,
       applicationId: applicationB,
       databaseId: databaseB,
+      volumeId: ((await asB('POST', `/api/v1/applications/${applicationB}/volumes`, { name: 'b-data', mountPath: '/data' })).body as { id: string })
+        .id,
+      destinationId: await (async () => {
+        const bDb = new Client({ connectionString: suite.stack.databaseUrl });
+        await bDb.connect();
+        const id = (
+          await bDb.query(
+            `INSERT INTO backup_destinations (team_id, name, kind, server_id, path, data_key, data_key_id) VALUES ($1, 'b', 'server', $2, '/srv/b', 'sealed', 'key') RETURNING id`,
+            [teamB.teamId, serverB],
+          )
+        ).rows[0].id as string;
+        await bDb.end();
+        return id;
+      })(),
     };
     for (const ability of Object.values(Ability)) {
       const created = await call('POST', `/api/v1/teams/${ownerA.teamId}/api-tokens`, ownerA.accessToken, {

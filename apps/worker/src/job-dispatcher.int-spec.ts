@@ -62,6 +62,9 @@ const IdleBackupRunHandler = idleHandler(JobName.BackupRun, { ran: false });
 const IdleRestoreRunHandler = idleHandler(JobName.RestoreRun, { ran: false });
 const IdleBackupsReapHandler = idleHandler(JobName.BackupsReap, { failed: 0, requeued: 0 });
 const IdleBackupSchedulesTickHandler = idleHandler(JobName.BackupSchedulesTick, { queued: 0, missed: 0 });
+const IdleBackupDestinationCheckHandler = idleHandler(JobName.BackupDestinationCheck, { ok: true, latencyMs: 0 });
+const IdleBackupObjectHandler = idleHandler(JobName.BackupObject, { ok: true });
+const IdleBackupTransferHandler = idleHandler(JobName.BackupTransfer, { ok: false, status: 503, message: 'idle' });
 
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
@@ -101,6 +104,9 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     IdleRestoreRunHandler,
     IdleBackupsReapHandler,
     IdleBackupSchedulesTickHandler,
+    IdleBackupDestinationCheckHandler,
+    IdleBackupObjectHandler,
+    IdleBackupTransferHandler,
   ],
 })
 class SlowHandlers {}

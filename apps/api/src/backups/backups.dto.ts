@@ -217,18 +217,3 @@ export class CreateRestoreDto implements CreateRestoreRequest {
   @IsApplicationField('name')
   newDatabaseName?: string;
 }
-
-/** `POST /api/v1/databases/{id}/restores/upload`: the query beside the raw dump body. */
-export class UploadRestoreQueryDto {
-  @ApiProperty({
-    format: 'uuid',
-    description: "One of the team's destinations: the upload is stored there (encrypted) like any backup, then restored",
-  })
-  @IsUUID('4', UUID_MESSAGE('destinationId', 'one of the team’s backup destinations'))
-  destinationId: string;
-
-  @ApiProperty({ example: 'main-db', description: 'The database’s name typed again, to confirm overwriting it (a safety backup is taken first)' })
-  @IsString({ message: 'confirmName must be the database’s name, typed to confirm overwriting it' })
-  @MaxLength(200, { message: 'confirmName must be the database’s name, typed to confirm overwriting it' })
-  confirmName: string;
-}

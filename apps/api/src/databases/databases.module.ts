@@ -9,5 +9,7 @@ import { DatabasesService } from './databases.service';
   imports: [AccessModule],
   controllers: [DatabasesController],
   providers: [DatabasesService, DatabaseOperationLiveSubscriptions],
+  // Restoring a backup into a new database creates it through the same path (BackupsModule).
+  exports: [DatabasesService],
 })
 export class DatabasesModule {}

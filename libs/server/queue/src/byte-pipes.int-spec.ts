@@ -113,7 +113,7 @@ describe(BytePipes.name, () => {
 
     // Even a stream that fits the window is not done until someone read it.
     const small = randomUUID();
-    await expect(pipes.write(small, [Buffer.from('tiny')], { stallMs: 1_000 })).rejects.toMatchObject({ kind: 'stalled' });
+    await expect(pipes.write(small, chunks(4, 4, Buffer.from('tiny')), { stallMs: 1_000 })).rejects.toMatchObject({ kind: 'stalled' });
     await redis.del(pipes.key(small));
   });
 });

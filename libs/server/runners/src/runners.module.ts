@@ -34,6 +34,7 @@ import { DestinationStores } from './backups/destination-stores';
 import { BackupParts } from './backups/backup-parts';
 import { BackupResources } from './backups/backup-resources';
 import { BackupFollowUps } from './backups/backup-follow-ups';
+import { BackupObjectHandler, BackupTransferHandler } from './backups/backup-transfer.handler';
 
 /** Servers: the SSH pool every handler reaches them through, their targets, validation and live events. */
 const SERVERS = [WorkerSshPool, ServerTargets, ServerLiveEvents, ServerValidationHandler];
@@ -70,6 +71,9 @@ const BACKUPS = [
   BackupSchedulesTickHandler,
   DestinationStores,
   BackupDestinationCheckHandler,
+  // What the API asks of stored objects: presigned URLs, removal, uploads and downloads through a byte pipe.
+  BackupObjectHandler,
+  BackupTransferHandler,
 ];
 
 /** Provider webhooks: the delivery log's pruning. */

@@ -25,6 +25,31 @@ export interface ServerVolumeDto {
   createdAt: string | null;
 }
 
+/**
+ * A backup's stored object, for the API (which never reaches a bucket or a server): a presigned URL
+ * (S3), or its removal. Answered to the waiting request; the worker reads the backup and its
+ * destination from Postgres and checks the team again.
+ */
+export type BackupObjectOperation =
+  { op: 'presign'; teamId: string; backupId: string; ttlSeconds: number } | { op: 'delete'; teamId: string; backupId: string };
+
+export type BackupObjectResult = { ok: true; url?: string } | { ok: false; status: 404 | 409 | 503; message: string };
+
+/**
+ * Streams a backup's object between the API and its destination through a `BytePipes` pipe
+ * (`pipeId`, also the job id): `upload` stores what the API writes (an uploaded dump, already
+ * encrypted by the API) at the backup's `location`; `download` writes the stored object for the API
+ * to send on. Answered with what was stored or sent.
+ */
+export interface BackupTransferOperation {
+  op: 'upload' | 'download';
+  teamId: string;
+  backupId: string;
+  pipeId: string;
+}
+
+export type BackupTransferResult = { ok: true; sizeBytes: number; sha256: string } | { ok: false; status: 404 | 409 | 503; message: string };
+
 export type VolumeOperationResult = { ok: true; volumes?: ServerVolumeDto[] } | { ok: false; status: 404 | 409 | 503; message: string };
 
 /**
@@ -150,6 +175,10 @@ export enum JobName {
   BackupSchedulesTick = 'backup-schedules.tick',
   /** Checks a backup destination (write, read back, delete a small object), answered to the waiting API request. */
   BackupDestinationCheck = 'backup-destination.check',
+  /** A backup's stored object for the API: a presigned URL, or its removal (`BackupObjectOperation`), answered to the waiting request. */
+  BackupObject = 'backup.object',
+  /** Streams a backup's object between the API and its destination through a byte pipe: an uploaded dump in, a download out. */
+  BackupTransfer = 'backup.transfer',
 }
 
 export interface JobPayloads {
@@ -174,6 +203,8 @@ export interface JobPayloads {
   [JobName.DatabaseOperationsReap]: Record<string, never>;
   [JobName.BackupRun]: { backupId: string };
   [JobName.RestoreRun]: { restoreId: string };
+  [JobName.BackupObject]: BackupObjectOperation;
+  [JobName.BackupTransfer]: BackupTransferOperation;
   [JobName.BackupsReap]: Record<string, never>;
   [JobName.BackupSchedulesTick]: Record<string, never>;
   [JobName.BackupDestinationCheck]: BackupDestinationCheckJob;
@@ -205,6 +236,8 @@ export interface JobResults {
   /** `ran: false` when the backup was no longer queued (cancelled, a duplicate job). */
   [JobName.BackupRun]: { ran: false } | { ran: true; status: BackupStatus };
   [JobName.RestoreRun]: { ran: false } | { ran: true; status: RestoreStatus };
+  [JobName.BackupObject]: BackupObjectResult;
+  [JobName.BackupTransfer]: BackupTransferResult;
   [JobName.BackupsReap]: { failed: number; requeued: number };
   /** `queued`: backups queued for due slots; `missed`: schedules newly marked as having missed a slot. */
   [JobName.BackupSchedulesTick]: { queued: number; missed: number };
@@ -236,6 +269,10 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.DatabaseOperationsReap]: QueueName.System,
   [JobName.BackupRun]: QueueName.Backups,
   [JobName.RestoreRun]: QueueName.Backups,
+  // Short: a URL signed, or one object removed.
+  [JobName.BackupObject]: QueueName.ServerOps,
+  // As long as the person's upload or download lasts, like a log follow.
+  [JobName.BackupTransfer]: QueueName.ServerStreams,
   [JobName.BackupsReap]: QueueName.System,
   [JobName.BackupSchedulesTick]: QueueName.System,
   // With the other short operations a person waits for.

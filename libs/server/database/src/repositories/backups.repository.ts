@@ -1,8 +1,9 @@
-import type { BackupStatus, BackupVerificationStatus } from '@zpanel/contracts';
+import type { BackupCompression, BackupStatus, BackupVerificationStatus } from '@zpanel/contracts';
 import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
 import { BackupEntity } from '../entities';
 import type { PageWindow } from './entity-repository';
 import { insertQueued } from './insert-queued';
+import { cancelRequest } from './run-rows';
 import { type BackupOwner, OwnedRepository } from './owner-scope';
 import type { TeamScope } from './team-scope';
 
@@ -148,5 +149,74 @@ export class BackupsRepository extends OwnedRepository<BackupEntity> {
   /** Retention could not remove its object: the backup stays `succeeded` (still stored) and says why (`backup.prune_failed`). */
   async notePruneFailure(id: string, reason: string): Promise<void> {
     await this.rows.update({ id, status: 'succeeded' }, { reason, reasonCode: 'backup.prune_failed' });
+  }
+
+  /** The database's or volume's queued or running backup, if any: what "back up now" refuses a second of. */
+  activeOfSource(team: TeamScope, kind: 'database' | 'volume', sourceId: string): Promise<BackupEntity | null> {
+    const where: FindOptionsWhere<BackupEntity> = kind === 'database' ? { databaseId: sourceId } : { volumeId: sourceId };
+    return this.rows.findOne({ where: this.scoped(team, { ...where, status: In(['queued', 'running']) }), select: SUMMARY_COLUMNS });
+  }
+
+  /**
+   * A queued backup is cancelled at once; a running one is flagged for its worker (`cancelRequest`);
+   * null when it already finished. One statement, so a backup claimed meanwhile is only flagged.
+   */
+  async requestCancel(team: TeamScope, id: string): Promise<{ status: BackupStatus } | null> {
+    const result = await this.rows
+      .createQueryBuilder()
+      .update()
+      .set(cancelRequest({ reason: ['reason', 'Cancelled before it started.'], reasonCode: ['reason_code', 'backup.cancelled'] }))
+      .where(`id = :id AND team_id = :teamId AND status IN ('queued', 'running')`, { id, teamId: this.teamIdOf(team) })
+      .returning(['status'])
+      .execute();
+    const row = (result.raw as { status: BackupStatus }[])[0];
+    return row ? { status: row.status } : null;
+  }
+
+  /** A succeeded backup whose object a person removed: the row stays for the history, as retention leaves it. */
+  async markPrunedInTeam(team: TeamScope, id: string): Promise<void> {
+    await this.rows.update(this.scoped(team, { id, status: 'succeeded' }), { status: 'pruned' });
+  }
+
+  /**
+   * An uploaded dump being stored (trigger `upload`): inserted `running` with a heartbeat, since no
+   * worker claims it; the API streaming it keeps the heartbeat (`heartbeat`), so the reaper fails it
+   * if that API process dies.
+   */
+  async addUploading(team: TeamScope, backup: NewBackup): Promise<BackupEntity> {
+    const inserted = await this.rows
+      .createQueryBuilder()
+      .insert()
+      .values({ ...backup, teamId: this.teamIdOf(team), status: 'running', log: '', startedAt: () => 'now()', heartbeatAt: () => 'now()' } as never)
+      .returning(['id'])
+      .execute();
+    return this.rows.findOneByOrFail({ id: (inserted.raw as { id: string }[])[0].id });
+  }
+
+  async heartbeat(team: TeamScope, id: string): Promise<void> {
+    await this.rows.update(this.scoped(team, { id, status: 'running' }), { heartbeatAt: () => 'now()' } as never);
+  }
+
+  /** The upload is stored and checked: `succeeded` with what was stored. */
+  async markUploaded(
+    team: TeamScope,
+    id: string,
+    stored: { sizeBytes: number; dumpBytes: number; sha256: string; compression: BackupCompression; dataKeyId: string },
+  ): Promise<void> {
+    await this.rows.update(this.scoped(team, { id, status: 'running' }), {
+      status: 'succeeded',
+      sizeBytes: String(stored.sizeBytes),
+      dumpBytes: String(stored.dumpBytes),
+      sha256: stored.sha256,
+      compression: stored.compression,
+      dataKeyId: stored.dataKeyId,
+      finishedAt: () => 'now()',
+      heartbeatAt: () => 'now()',
+    } as never);
+  }
+
+  /** The worker, before storing an upload: where its object goes (the key is made of ids, by the worker). */
+  async recordLocation(id: string, location: string): Promise<void> {
+    await this.rows.update({ id }, { location });
   }
 }

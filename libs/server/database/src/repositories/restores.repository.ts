@@ -1,8 +1,10 @@
-import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere } from 'typeorm';
+import type { RestoreStatus } from '@zpanel/contracts';
+import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
 import { RestoreEntity } from '../entities';
 import type { PageWindow } from './entity-repository';
 import { insertQueued } from './insert-queued';
 import { type BackupOwner, OwnedRepository } from './owner-scope';
+import type { TeamScope } from './team-scope';
 
 /** Every column but the log. */
 const SUMMARY_COLUMNS: FindOptionsSelect<RestoreEntity> = {
@@ -41,6 +43,7 @@ export interface RestoreFilter {
   backupId?: string;
   databaseId?: string;
   volumeId?: string;
+  status?: RestoreStatus;
 }
 
 /** Restore runs: one at a time into a database or a volume (partial unique indexes); verifications are not limited here. */
@@ -59,6 +62,7 @@ export class RestoresRepository extends OwnedRepository<RestoreEntity> {
     for (const key of ['backupId', 'databaseId', 'volumeId'] as const) {
       if (filter[key] !== undefined) where[key] = filter[key];
     }
+    if (filter.status !== undefined) where.status = filter.status;
     return this.rows.findAndCount({
       where: this.owned(owner, where),
       select: SUMMARY_COLUMNS,
@@ -71,5 +75,15 @@ export class RestoresRepository extends OwnedRepository<RestoreEntity> {
   /** `same`: the safety backup taken before the restore overwrites anything. */
   async noteSafetyBackup(id: string, backupId: string): Promise<void> {
     await this.rows.update({ id }, { safetyBackupId: backupId });
+  }
+
+  /** A queued or running restore reading this backup, if any: the backup is kept until it ends. */
+  activeOfBackup(team: TeamScope, backupId: string): Promise<RestoreEntity | null> {
+    return this.rows.findOne({ where: this.scoped(team, { backupId, status: In(['queued', 'running']) }), select: SUMMARY_COLUMNS });
+  }
+
+  /** A queued or running restore into this database, if any (one at a time). */
+  activeInto(team: TeamScope, databaseId: string): Promise<RestoreEntity | null> {
+    return this.rows.findOne({ where: this.scoped(team, { databaseId, status: In(['queued', 'running']) }), select: SUMMARY_COLUMNS });
   }
 }

@@ -1,0 +1,403 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  Ability,
+  AuditAction,
+  type BackupDownloadDto,
+  type BackupObjectOperation,
+  type BackupObjectResult,
+  type BackupTransferResult,
+  ErrorCode,
+  JobName,
+  type RestoreDto,
+} from '@zpanel/contracts';
+import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, createBackupEncoder, openBackupDataKey } from '@zpanel/core';
+import { BackupDestinationsRepository, BackupsRepository, RestoresRepository, type TeamScope } from '@zpanel/database';
+import { BytePipeError, BytePipes, JobProducer, enqueueRestoreRun } from '@zpanel/queue';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../access/caller';
+import { TeamAccessService } from '../access/team-access.service';
+import { AuditService } from '../audit/audit.service';
+import { BackupsService, toRestoreDto } from './backups.service';
+import { DownloadLinks } from './download-links';
+import { DumpChecker } from './dump-format';
+
+/** Short operations on an object answer within this (a presign is local; a delete is one request or one `rm`). */
+const OBJECT_TIMEOUT_MS = 30_000;
+/** After the last byte went into the pipe, the destination has this long to say the object is stored and checked. */
+const STORE_TIMEOUT_MS = 10 * 60_000;
+/** A running upload's row is kept alive this often, like a worker's run: the reaper fails it if the API dies mid-upload. */
+const UPLOAD_HEARTBEAT_MS = 2_000;
+
+const codes = { 404: ErrorCode.NotFound, 409: ErrorCode.Conflict, 503: ErrorCode.ServiceUnavailable } as const;
+const workerGone = () =>
+  new AppException(ErrorCode.WorkerUnavailable, 'The worker did not answer in time: check that it runs and the destination answers');
+
+/** An upload refused for what it holds (not a dump, cut short, too large): a 4xx naming the body, after which nothing of it is kept. */
+class UploadRefused extends Error {
+  constructor(
+    readonly exception: AppException,
+    message = exception.message,
+  ) {
+    super(message);
+  }
+}
+
+/** Minimal view of the request an upload reads: its body stream and the headers that describe it. */
+export interface UploadRequest extends AsyncIterable<Buffer> {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * What moves a backup's bytes, through the worker (docs/backups.md, "Routes"): the API never reaches
+ * a bucket or a server. Download URLs (presigned by the worker for S3; for a server directory a link
+ * signed here that streams the object from the worker over a Redis byte pipe), removal of a stored
+ * object, and uploaded dumps, which are checked and encrypted here as they stream, stored in a
+ * destination as a backup with trigger `upload`, then restored from like any backup.
+ */
+@Injectable()
+export class BackupTransfersService {
+  private readonly logger: Logger;
+  private readonly links: DownloadLinks;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly backupsService: BackupsService,
+    private readonly backups: BackupsRepository,
+    private readonly restores: RestoresRepository,
+    private readonly destinations: BackupDestinationsRepository,
+    private readonly access: TeamAccessService,
+    private readonly audit: AuditService,
+    private readonly jobs: JobProducer,
+    private readonly pipes: BytePipes,
+    private readonly box: SecretBox,
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectLogger() logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'backup-transfers' });
+    this.links = new DownloadLinks(config.security.secretKey, config.backups.downloadUrlTtlSeconds);
+  }
+
+  /** A stored backup of the team, with its destination still there. */
+  private async stored(team: TeamScope, id: string) {
+    const backup = await this.backups.get(team, id);
+    if (backup.status !== 'succeeded' || backup.location === null) {
+      throw new AppException(ErrorCode.Conflict, `Only a succeeded backup has a stored object; this one is ${backup.status}`);
+    }
+    const destination = backup.destinationId === null ? null : await this.destinations.find(team, backup.destinationId);
+    if (!destination) throw new AppException(ErrorCode.Conflict, 'The backup’s destination was deleted, and its object with it');
+    return { backup, destination };
+  }
+
+  private async objectOperation(operation: BackupObjectOperation): Promise<Extract<BackupObjectResult, { ok: true }>> {
+    let result: BackupObjectResult;
+    try {
+      result = await this.jobs.enqueueAndWait(JobName.BackupObject, operation, OBJECT_TIMEOUT_MS);
+    } catch {
+      throw workerGone();
+    }
+    if (!result.ok) throw new AppException(codes[result.status], result.message);
+    return result;
+  }
+
+  /** A short-lived URL of the stored object; handing it out is audited. */
+  async downloadUrl(caller: Caller, team: TeamScope, id: string): Promise<BackupDownloadDto> {
+    const { backup, destination } = await this.stored(team, id);
+    const ttlSeconds = this.config.backups.downloadUrlTtlSeconds;
+    let url: string;
+    let expiresAt: Date;
+    if (destination.kind === 's3') {
+      expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+      const presigned = await this.objectOperation({ op: 'presign', teamId: team.teamId, backupId: id, ttlSeconds });
+      if (!presigned.url) throw new AppException(ErrorCode.ServiceUnavailable, 'The destination gave no download URL');
+      url = presigned.url;
+    } else {
+      const signed = await this.links.sign({ backupId: id, teamId: team.teamId, userId: caller.userId });
+      expiresAt = signed.expiresAt;
+      // Relative: the same origin as the API the caller reached, whatever proxy stands in front.
+      url = `/api/v1/backups/${id}/download/file?token=${encodeURIComponent(signed.token)}`;
+    }
+    await this.dataSource.transaction((manager) =>
+      this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.BackupDownloaded,
+        target: { type: 'backup', id },
+        metadata: { destinationId: destination.id, kind: destination.kind, location: backup.location, expiresAt: expiresAt.toISOString() },
+      }),
+    );
+    return { url, expiresAt: expiresAt.toISOString(), fileName: this.fileName(backup.id, backup.location as string) };
+  }
+
+  private fileName(id: string, location: string): string {
+    const base = location.split('/').pop() ?? `${id}.zpbk`;
+    return /^[A-Za-z0-9._-]{1,200}$/.test(base) ? base : `${id}.zpbk`;
+  }
+
+  /**
+   * Serves a signed download link: the link names the backup, its team and who asked; that person
+   * must still be in the team with `read`. The object comes from the worker through a byte pipe; the
+   * first bytes (or the worker's refusal) are awaited before the answer starts, so a failure is a
+   * problem+json, not a cut-off file.
+   */
+  async openSignedDownload(token: unknown, id: string): Promise<{ stream: Readable; fileName: string; sizeBytes: number | null }> {
+    const grant = await this.links.verify(token, id);
+    const teamId = await this.backups.teamOf(id);
+    if (teamId !== grant.teamId) throw new AppException(ErrorCode.NotFound, 'No such backup');
+    const { team } = await this.access.requireForResource(
+      { kind: 'user', userId: grant.userId, sessionId: 'download-link' },
+      teamId,
+      Ability.Read,
+      'backup',
+    );
+    const { backup, destination } = await this.stored(team, id);
+    if (destination.kind !== 'server') throw new AppException(ErrorCode.NotFound, 'No such backup download: ask for a new link');
+
+    const pipeId = randomUUID();
+    const job = this.jobs.enqueueAndWait(JobName.BackupTransfer, { op: 'download', teamId: team.teamId, backupId: id, pipeId }, STORE_TIMEOUT_MS);
+    const frames = this.pipes.read(pipeId);
+    // The worker's refusal (no such object, server down) arrives as its result or as an error frame.
+    const refused = job.then((result: BackupTransferResult) => (result.ok ? null : result)).catch(() => null);
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await Promise.race([
+        frames.next(),
+        refused.then((result) => {
+          if (result) throw new AppException(codes[result.status], result.message);
+          return new Promise<never>(() => undefined);
+        }),
+      ]);
+    } catch (error) {
+      await frames.return(undefined);
+      if (error instanceof BytePipeError) throw new AppException(ErrorCode.ServiceUnavailable, `The backup could not be read: ${error.message}`);
+      throw error;
+    }
+    async function* rest(): AsyncGenerator<Buffer> {
+      if (first.done) return;
+      yield first.value;
+      yield* frames;
+    }
+    return {
+      stream: Readable.from(rest()),
+      fileName: this.fileName(backup.id, backup.location as string),
+      sizeBytes: backup.sizeBytes === null ? null : Number(backup.sizeBytes),
+    };
+  }
+
+  /**
+   * Removes a backup. A stored object is removed from its destination through the worker, then the
+   * row stays as `pruned` (the history keeps it, as retention does); a backup that stored nothing
+   * (failed, cancelled) or whose object is already gone (pruned) loses its row. Queued and running
+   * ones must be cancelled first; one a restore is reading is kept until that restore ends.
+   */
+  async remove(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    const backup = await this.backups.get(team, id);
+    if (backup.status === 'queued' || backup.status === 'running') {
+      throw new AppException(ErrorCode.Conflict, `The backup is ${backup.status}: cancel it first`);
+    }
+    if (await this.restores.activeOfBackup(team, id)) {
+      throw new AppException(ErrorCode.Conflict, 'A restore of this backup is queued or running: wait until it finishes');
+    }
+    const stored = backup.status === 'succeeded' && backup.location !== null && backup.destinationId !== null;
+    if (stored) await this.objectOperation({ op: 'delete', teamId: team.teamId, backupId: id });
+    await this.dataSource.transaction(async (manager) => {
+      if (stored) await this.backups.in(manager).markPrunedInTeam(team, id);
+      else await this.backups.in(manager).deleteOwned(team, id);
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.BackupDeleted,
+        target: { type: 'backup', id },
+        metadata: { destinationId: backup.destinationId, location: backup.location, status: backup.status, row: stored ? 'pruned' : 'deleted' },
+      });
+    });
+  }
+
+  /**
+   * Restores an uploaded dump over a database. Checked before anything is kept: the database's name
+   * typed again, the destination the team's, the declared size under BACKUP_UPLOAD_MAX_BYTES, and the
+   * first bytes a dump of the database's engine. Then the body streams (never whole in memory)
+   * through the dump check and the destination's encoder into a byte pipe the worker stores from, as
+   * a backup with trigger `upload` (`running`, kept alive here like a worker's run). Once the worker
+   * checked the stored object against what was sent, the backup is `succeeded` and a `same` restore
+   * from it is queued (which takes its safety backup first). Anything refused or failed on the way
+   * leaves no backup row and no object.
+   */
+  async upload(caller: Caller, team: TeamScope, databaseId: string, query: { destinationId: string; confirmName: string }, request: UploadRequest) {
+    const max = this.config.backups.uploadMaxBytes;
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
+    if (type !== 'application/octet-stream') {
+      throw AppException.validation([{ field: 'body', message: 'body must be the dump file itself, sent as application/octet-stream' }]);
+    }
+    const declared = request.headers['content-length'] === undefined ? null : Number(request.headers['content-length']);
+    if (declared !== null && declared > max) throw tooLarge(max);
+
+    const actor = await this.backupsService.actorOf(caller);
+    const prepared = await this.dataSource.transaction(async (manager) => {
+      const source = await this.backupsService.lockDatabase(manager, team, databaseId);
+      if (source.kind !== 'database') throw new AppException(ErrorCode.NotFound, 'No such database');
+      if (query.confirmName !== source.name) {
+        throw AppException.validation([
+          { field: 'confirmName', message: `confirmName must be the name of the database it overwrites, ${source.name}, typed again` },
+        ]);
+      }
+      const destination = await this.backupsService.requireDestination(manager, team, query.destinationId);
+      if (await this.restores.in(manager).activeInto(team, databaseId)) {
+        throw new AppException(ErrorCode.Conflict, 'A restore into this database is already queued or running: wait until it finishes');
+      }
+      return { source, destination };
+    });
+    const { source, destination } = prepared;
+    const sealed = await this.destinations.sealedKeys(team, destination.id);
+    if (!sealed)
+      throw AppException.validation([{ field: 'destinationId', message: 'destinationId must be the id of one of the team’s backup destinations' }]);
+    const dataKey = openBackupDataKey(this.box, destination.id, sealed.dataKey);
+
+    const checker = new DumpChecker(source.engine ?? 'postgresql');
+    const body = request[Symbol.asyncIterator]();
+    // The start is judged before any row exists: not a dump, nothing created.
+    const head: Buffer[] = [];
+    let bodyDone = false;
+    while (!checker.headSeen) {
+      const next = await body.next().catch(() => ({ done: true, value: undefined }) as IteratorResult<Buffer>);
+      if (next.done) {
+        bodyDone = true;
+        break;
+      }
+      head.push(next.value);
+      checker.feed(next.value);
+      if (checker.bytes > max) throw tooLarge(max);
+    }
+    const headProblem = bodyDone ? checker.finishProblem() : checker.headProblem();
+    if (headProblem) throw AppException.validation([{ field: 'body', message: `body ${headProblem}` }]);
+
+    const backup = await this.dataSource.transaction(async (manager) => {
+      const row = await this.backups.in(manager).addUploading(team, {
+        sourceKind: 'database',
+        databaseId,
+        volumeId: null,
+        serverId: source.serverId,
+        destinationId: destination.id,
+        trigger: 'upload',
+        verifyAfterBackup: false,
+        engine: source.engine,
+        image: source.image,
+        ...actor,
+      });
+      return row;
+    });
+    const heartbeat = setInterval(() => void this.backups.heartbeat(team, backup.id).catch(() => undefined), UPLOAD_HEARTBEAT_MS);
+    heartbeat.unref();
+    const pipeId = randomUUID();
+    const sent = createHash('sha256');
+    let sentBytes = 0;
+    // Set once the worker said it stored an object: only then is there one to remove on a later failure.
+    let storedObject = false;
+    try {
+      const stored = this.jobs
+        .enqueueAndWait(JobName.BackupTransfer, { op: 'upload', teamId: team.teamId, backupId: backup.id, pipeId }, STORE_TIMEOUT_MS + 24 * 3_600_000)
+        .catch((): BackupTransferResult => ({ ok: false, status: 503, message: 'The worker did not store the upload in time' }));
+      async function* plain(): AsyncGenerator<Buffer> {
+        yield* head;
+        if (bodyDone) return finish();
+        for (;;) {
+          let next: IteratorResult<Buffer>;
+          try {
+            next = await body.next();
+          } catch {
+            throw new UploadRefused(
+              AppException.validation([{ field: 'body', message: 'body is truncated: the upload ended before the length it announced' }]),
+            );
+          }
+          if (next.done) return finish();
+          checker.feed(next.value);
+          if (checker.bytes > max) throw new UploadRefused(tooLarge(max));
+          yield next.value;
+        }
+      }
+      function finish(): void {
+        const problem = checker.finishProblem();
+        if (problem) throw new UploadRefused(AppException.validation([{ field: 'body', message: `body ${problem}` }]));
+      }
+      const encoder = createBackupEncoder({ dataKey, compression: 'gzip' });
+      const encoded = async function* (): AsyncGenerator<Buffer> {
+        const piping = pipeline(Readable.from(plain()), encoder);
+        piping.catch(() => undefined);
+        for await (const chunk of encoder as AsyncIterable<Buffer>) {
+          sent.update(chunk);
+          sentBytes += chunk.length;
+          yield chunk;
+        }
+        await piping;
+      };
+      await this.pipes.write(pipeId, encoded());
+      const result = await stored;
+      const sha256 = sent.digest('hex');
+      if (!result.ok) throw new AppException(codes[result.status], `The upload could not be stored: ${result.message}`);
+      storedObject = true;
+      if (result.sizeBytes !== sentBytes || result.sha256 !== sha256) {
+        throw new AppException(
+          ErrorCode.ServiceUnavailable,
+          'The destination does not hold what was sent (size or SHA-256 differ): nothing was restored',
+        );
+      }
+      clearInterval(heartbeat);
+      const restore = await this.dataSource.transaction(async (manager) => {
+        await this.backups
+          .in(manager)
+          .markUploaded(team, backup.id, { sizeBytes: sentBytes, dumpBytes: checker.bytes, sha256, compression: 'gzip', dataKeyId: encoder.keyId });
+        const queued = await this.restores.in(manager).addQueued(team, {
+          backupId: backup.id,
+          sourceKind: 'database',
+          target: 'same',
+          databaseId,
+          volumeId: null,
+          serverId: source.serverId,
+          ...actor,
+        });
+        if (!queued) throw new AppException(ErrorCode.Conflict, 'A restore into this database is already queued or running: wait until it finishes');
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.BackupUploaded,
+          target: { type: 'backup', id: backup.id },
+          metadata: { databaseId, destinationId: destination.id, bytes: checker.bytes, sha256 },
+        });
+        await this.audit.recordInTeam(manager, team, caller, {
+          action: AuditAction.RestoreRequested,
+          target: { type: 'restore', id: queued.id },
+          metadata: { backupId: backup.id, target: 'same', databaseId, volumeId: null, upload: true },
+        });
+        return queued;
+      });
+      const dto: RestoreDto = toRestoreDto(restore);
+      await this.backupsService.dispatch(() => enqueueRestoreRun(this.jobs, restore.id), { restoreId: restore.id });
+      return dto;
+    } catch (error) {
+      clearInterval(heartbeat);
+      // Nothing half-kept: the worker aborts its put when the pipe fails; an object it did store is removed with the row.
+      await this.discardUpload(team, backup.id, storedObject);
+      if (error instanceof UploadRefused) throw error.exception;
+      if (error instanceof BytePipeError) throw new AppException(ErrorCode.ServiceUnavailable, `The upload could not be stored: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private async discardUpload(team: TeamScope, backupId: string, mayHaveObject: boolean): Promise<void> {
+    if (mayHaveObject) {
+      await this.objectOperation({ op: 'delete', teamId: team.teamId, backupId }).catch((error: unknown) =>
+        this.logger.warn({ err: error, backupId }, 'an uploaded object could not be removed'),
+      );
+    }
+    await this.backups
+      .deleteOwned(team, backupId)
+      .catch((error: unknown) => this.logger.warn({ err: error, backupId }, 'an upload’s row could not be removed'));
+  }
+}
+
+function tooLarge(max: number): AppException {
+  return new AppException(ErrorCode.PayloadTooLarge, `The dump is larger than ${max} bytes (BACKUP_UPLOAD_MAX_BYTES)`, [
+    { field: 'body', message: `body must be at most ${max} bytes (BACKUP_UPLOAD_MAX_BYTES)` },
+  ]);
+}
