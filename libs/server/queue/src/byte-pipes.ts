@@ -68,7 +68,10 @@ export class BytePipes extends RedisKeyspace {
         }
       }
     } catch (error) {
-      if (!(error instanceof BytePipeError && error.kind === 'closed')) {
+      if (error instanceof BytePipeError && error.kind === 'closed') {
+        // A frame pushed between the reader's last look and its close recreated the key: nobody reads it now.
+        await this.redis.del(key).catch(() => undefined);
+      } else {
         const message = error instanceof Error ? error.message : String(error);
         await this.push(key, Buffer.concat([Buffer.from([ERROR]), Buffer.from(message.slice(0, 1_000))])).catch(() => undefined);
       }
