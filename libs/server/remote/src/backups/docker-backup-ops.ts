@@ -36,7 +36,7 @@ import { ZPANEL_MANAGED_LABEL } from '../docker/containers';
 import { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerStatus } from '../docker/docker-api';
 import { ensureZpanelNetwork } from '../docker/zpanel-network';
 import { type DatabaseExecResult, type ReadinessTimings, waitUntilReady } from '../databases/database-ops';
-import { execCaptured } from '../databases/docker-database-ops';
+import { execCaptured, startExec } from '../databases/docker-database-ops';
 import { type BackupOps, BackupToolError, type DatabasePlace, type DatabaseTarget, type DumpStream, type ScratchDatabase } from './backup-ops';
 import { wireHijacked } from './hijacked-stream';
 
@@ -468,16 +468,7 @@ export class DockerBackupOps implements BackupOps {
   ): Promise<DumpStream & { stderr: () => string }> {
     signal.throwIfAborted();
     const withStdin = input !== undefined || command.stdin !== undefined;
-    const exec = await this.docker.getContainer(container).exec({
-      Cmd: command.argv,
-      // Through the API into the process's environment: never an argv on the server (`ps`), never a shell.
-      Env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
-      AttachStdin: withStdin,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-    });
-    const socket = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
+    const { exec, stream: socket } = await startExec(this.docker.getContainer(container), command, withStdin);
     const source = input ?? (command.stdin !== undefined ? Readable.from([Buffer.from(command.stdin)]) : undefined);
     const run = wireHijacked(socket, source, signal);
     let stderr = '';

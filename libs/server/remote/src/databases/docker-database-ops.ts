@@ -234,6 +234,26 @@ export class DockerDatabaseOps implements DatabaseOps {
 }
 
 /**
+ * Starts the command inside the container (argv, no shell, no TTY), its environment passed through
+ * the Docker API (never an argv on the server, `ps`): the exec and its hijacked multiplexed stream.
+ */
+export async function startExec(
+  container: Docker.Container,
+  command: EngineCommand,
+  withStdin: boolean,
+): Promise<{ exec: Docker.Exec; stream: Duplex }> {
+  const exec = await container.exec({
+    Cmd: command.argv,
+    Env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
+    AttachStdin: withStdin,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  });
+  return { exec, stream: (await exec.start({ hijack: true, stdin: withStdin })) as Duplex };
+}
+
+/**
  * Runs the command inside the container (argv, no shell), its environment passed through the Docker
  * API (never an argv on the server) and `stdin` written then closed; output kept up to a cap per stream.
  */
@@ -243,16 +263,7 @@ export async function execCaptured(
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<DatabaseExecResult> {
   const withStdin = command.stdin !== undefined;
-  const exec = await container.exec({
-    Cmd: command.argv,
-    // Through the API into the process's environment: never an argv on the server (`ps`), never a shell.
-    Env: Object.entries(command.env).map(([name, value]) => `${name}=${value}`),
-    AttachStdin: withStdin,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: false,
-  });
-  const stream = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
+  const { exec, stream } = await startExec(container, command, withStdin);
   const output = { stdout: '', stderr: '' };
   const frames = new LogFrameDemuxer((name, payload) => {
     if (output[name].length < EXEC_OUTPUT_MAX_CHARS) output[name] += payload.toString('utf8').slice(0, EXEC_OUTPUT_MAX_CHARS - output[name].length);
