@@ -428,6 +428,53 @@ describe(DatabaseBackupsTab.name, () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('shows the API’s refusal of an uploaded file under the file field', async () => {
+    const sent: { status: number; responseText: string; onload?: () => void }[] = [];
+    vi.stubGlobal(
+      'XMLHttpRequest',
+      class {
+        upload = {};
+        status = 0;
+        statusText = '';
+        responseText = '';
+        onload?: () => void;
+        open() {}
+        setRequestHeader() {}
+        getResponseHeader(name: string) {
+          return name.toLowerCase() === 'content-type' ? 'application/problem+json' : null;
+        }
+        send() {
+          sent.push(this);
+        }
+      },
+    );
+    mockApi(routes());
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore from a file' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Restore from a file' });
+    fireEvent.change(within(dialog).getByLabelText('Dump file'), { target: { files: [new File(['hello'], 'notes.txt')] } });
+    fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
+    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-db' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Upload and restore' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    const [request] = sent;
+    act(() => {
+      request.status = 400;
+      request.responseText = JSON.stringify({
+        type: 'about:blank',
+        title: 'Validation failed',
+        status: 400,
+        code: 'validation_failed',
+        traceId: 't',
+        errors: [{ field: 'body', message: 'body is not a pg_dump custom-format archive' }],
+      });
+      request.onload?.();
+    });
+    expect(await within(dialog).findByText('body is not a pg_dump custom-format archive')).toBeTruthy();
+    expect(within(dialog).getByLabelText('Dump file').getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('cancels a running backup', async () => {
     const running = aBackup({
       id: 'backup-3',

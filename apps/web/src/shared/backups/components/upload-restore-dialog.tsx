@@ -60,7 +60,7 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
       description={`Replaces what ${source.name} holds with a dump from your machine (pg_dump -Fc, mysqldump SQL, or a Redis RDB), after a safety backup.`}
       formLabel="Restore from a file"
       submission={upload}
-      fields={['file', 'destinationId', 'confirmName']}
+      fields={['body', 'destinationId', 'confirmName']}
       submitLabel="Upload and restore"
       pendingLabel="Uploading…"
       tone="danger"
@@ -70,7 +70,8 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
     >
       <Field
         label="Dump file"
-        error={tooLarge ? `At most ${bytes(BACKUP_LIMITS.uploadBytes)}.` : errors.file}
+        // The API names the uploaded file `body` (not a dump of the engine, truncated, too large).
+        error={tooLarge ? `At most ${bytes(BACKUP_LIMITS.uploadBytes)}.` : errors.body}
         hint={file ? `${file.name}, ${bytes(file.size)}` : `At most ${bytes(BACKUP_LIMITS.uploadBytes)}.`}
       >
         {(control) => <input {...control} type="file" className="input" onChange={(event) => setFile(event.target.files?.[0])} />}
