@@ -651,9 +651,10 @@ describe('tenancy isolation matrix (every API route)', () => {
     backupA = (
       (await call('POST', `/api/v1/databases/${databaseA}/backups`, ownerA.accessToken, { destinationId: destinationA })).body as { id: string }
     ).id;
-    await backupDb.query(`UPDATE backups SET status = 'succeeded', started_at = now(), finished_at = now(), location = 'matrix.zpbk' WHERE id = $1`, [
-      backupA,
-    ]);
+    await backupDb.query(
+      `UPDATE backups SET status = 'succeeded', started_at = now(), finished_at = now(), location = 'matrix.zpbk', size_bytes = 1, sha256 = repeat('ab', 32) WHERE id = $1`,
+      [backupA],
+    );
     restoreA = ((await call('POST', `/api/v1/backups/${backupA}/verify`, ownerA.accessToken)).body as { id: string }).id;
     await backupDb.end();
 

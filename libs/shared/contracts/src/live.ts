@@ -42,7 +42,16 @@ export type LiveSubscribeMessage = LiveSubscribeRequest & { subscriptionId: stri
 export const SUBSCRIPTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type LiveKind = LiveSubscribeRequest['kind'];
-export const LIVE_KINDS: readonly LiveKind[] = ['team', 'server', 'command-run', 'container-logs', 'deployment-logs', 'database-operation'];
+export const LIVE_KINDS: readonly LiveKind[] = [
+  'team',
+  'server',
+  'command-run',
+  'container-logs',
+  'deployment-logs',
+  'database-operation',
+  'backup',
+  'restore',
+];
 
 export type LiveSubscribeResult =
   | { ok: true; subscriptionId: string }
