@@ -86,6 +86,22 @@ async function npmRun(script: string, args: string[], env: Record<string, string
   }
 }
 
+describe('instance backups through the API', () => {
+  const suite = useOwnedStack();
+
+  it('lists none at first, queues one only to a destination of the first team, and hides other ids', async () => {
+    const { call, owner } = suite;
+    expect((await call('GET', '/api/v1/system/backups', owner.accessToken)).body).toEqual({ items: [], total: 0, page: 1, perPage: 20 });
+    const refused = await call<{ errors: Array<{ field: string; message: string }> }>('POST', '/api/v1/system/backups', owner.accessToken, {
+      destinationId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'destinationId', message: expect.stringContaining("the instance's first team") }]);
+    expect((await call('GET', '/api/v1/system/backups/00000000-0000-4000-8000-000000000000', owner.accessToken)).status).toBe(404);
+    expect((await call('GET', '/api/v1/system/backups', owner.accessToken)).body).toMatchObject({ total: 0 });
+  });
+});
+
 describe('instance backups onto a fresh install', () => {
   let first: Stack | undefined;
   let fresh: Stack | undefined;

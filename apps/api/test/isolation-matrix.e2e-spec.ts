@@ -50,6 +50,16 @@ const CALLER_SCOPED = new Set([
 ]);
 
 /**
+ * Routes of what belongs to the instance, not to a team (instance backups): only the owners of the
+ * first team (team A here) and its admin tokens pass; everyone else gets 403 and changes nothing.
+ */
+const INSTANCE_OPERATORS: Record<string, { body?: unknown }> = {
+  'GET /api/v1/system/backups': {},
+  'POST /api/v1/system/backups': { body: { destinationId: '00000000-0000-4000-8000-000000000000' } },
+  'GET /api/v1/system/backups/{instanceBackupId}': {},
+};
+
+/**
  * Team-scoped routes, with a body that passes validation so the check under test is tenancy.
  * `teamHeader`: the route names its team in the x-zpanel-team header instead of the path.
  */
@@ -718,7 +728,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   });
 
   it('covers every route of the API, and lists no route that no longer exists', () => {
-    const listed = [...PUBLIC, ...CALLER_SCOPED, ...Object.keys(TEAM_SCOPED)];
+    const listed = [...PUBLIC, ...CALLER_SCOPED, ...Object.keys(INSTANCE_OPERATORS), ...Object.keys(TEAM_SCOPED)];
     expect(routes.filter((r) => !listed.includes(r))).toEqual([]);
     expect(listed.filter((r) => !routes.includes(r))).toEqual([]);
     expect(new Set(listed).size).toBe(listed.length);
@@ -799,12 +809,37 @@ describe('tenancy isolation matrix (every API route)', () => {
     expect(await snapshotA()).toBe(before);
   });
 
+  it("refuses the instance's routes to all but the first team's owners and admin tokens, and changes nothing", async () => {
+    const ids = { ...idsOfA(), instanceBackupId: '00000000-0000-4000-8000-000000000000' };
+    const before = await snapshotA();
+    const refused = [
+      outsiderB.accessToken,
+      tokenOfB,
+      viewerA.accessToken,
+      memberA.accessToken,
+      ...[...singleAbilityTokens].filter(([ability]) => ability !== Ability.Admin).map(([, token]) => token),
+    ];
+    const outcomes: string[] = [];
+    for (const [route, { body }] of Object.entries(INSTANCE_OPERATORS)) {
+      const [method, path] = route.split(' ');
+      for (const credential of refused) outcomes.push(`${route} -> ${(await call(method, fill(path, ids), credential, body)).status}`);
+    }
+    expect(outcomes).toEqual(Object.keys(INSTANCE_OPERATORS).flatMap((route) => refused.map(() => `${route} -> 403`)));
+    expect(await snapshotA()).toEqual(before);
+  });
+
   it('answers 401 on every route that is not public, without a token', async () => {
     const ids = idsOfA();
     const outcomes: string[] = [];
     for (const route of routes.filter((r) => !PUBLIC.has(r))) {
       const [method, path] = route.split(' ');
-      const res = await call(method, fill(path, ids), undefined, bodyFor(route, ids) ?? (method === 'GET' ? undefined : {}), inTeam(ids.teamId));
+      const res = await call(
+        method,
+        fill(path, { ...ids, instanceBackupId: '00000000-0000-4000-8000-000000000000' }),
+        undefined,
+        bodyFor(route, ids) ?? (method === 'GET' ? undefined : {}),
+        inTeam(ids.teamId),
+      );
       outcomes.push(`${route} -> ${res.status}`);
     }
     expect(outcomes).toEqual(routes.filter((r) => !PUBLIC.has(r)).map((route) => `${route} -> 401`));
@@ -864,11 +899,14 @@ describe('tenancy isolation matrix (every API route)', () => {
       const ref = operation.requestBody?.content?.['application/json']?.schema?.$ref;
       return ref ? doc.components.schemas[ref.split('/').pop() as string] : undefined;
     };
+    // Team B is refused the instance's routes (403) before any body is read; an operator's
+    // destinationId of a team other than the first is a 400 naming it (instance-backup.e2e-spec.ts).
     const found = Object.entries(doc.paths).flatMap(([path, operations]) =>
       Object.entries(operations).flatMap(([method, operation]) =>
         Object.keys(schemaOf(operation)?.properties ?? {})
           .filter((name) => /Ids?$/.test(name))
-          .map((name) => `${method.toUpperCase()} ${path} ${name}`),
+          .map((name) => `${method.toUpperCase()} ${path} ${name}`)
+          .filter((found) => !Object.keys(INSTANCE_OPERATORS).some((route) => found.startsWith(`${route} `))),
       ),
     );
     const listed = Object.entries(BODY_IDS).flatMap(([route, cases]) => [...new Set(cases.map((c) => `${route} ${c.field}`))]);

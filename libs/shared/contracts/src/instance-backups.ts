@@ -22,9 +22,9 @@ export const INSTANCE_BACKUP_ROUTES = {
   /** GET: the instance's backups, newest first (paginated, `BackupDto[]`). POST `BackUpNowRequest`: back up now (202, `BackupDto`). */
   backups: '/system/backups',
   /** GET `BackupWithLogDto`. */
-  backup: '/system/backups/{id}',
+  backup: '/system/backups/{instanceBackupId}',
   /** GET `BackupDownloadDto`: as a team backup's download. */
-  download: '/system/backups/{id}/download',
+  download: '/system/backups/{instanceBackupId}/download',
   /** GET `BackupScheduleDto[]`; POST `CreateInstanceBackupScheduleRequest` (201). */
   schedules: '/system/backups/schedules',
   /** PATCH `UpdateBackupScheduleRequest`; DELETE (204): the schedule only, its backups stay. */
