@@ -23,11 +23,11 @@ export const INSTANCE_BACKUP_ROUTES = {
   backups: '/system/backups',
   /** GET `BackupWithLogDto`. */
   backup: '/system/backups/{instanceBackupId}',
-  /** GET `BackupDownloadDto`: as a team backup's download. */
+  /** GET `BackupDownloadDto`: as a team backup's download. Not served yet. */
   download: '/system/backups/{instanceBackupId}/download',
-  /** GET `BackupScheduleDto[]`; POST `CreateInstanceBackupScheduleRequest` (201). */
+  /** GET `BackupScheduleDto[]`; POST `CreateInstanceBackupScheduleRequest` (201). Not served yet. */
   schedules: '/system/backups/schedules',
-  /** PATCH `UpdateBackupScheduleRequest`; DELETE (204): the schedule only, its backups stay. */
+  /** PATCH `UpdateBackupScheduleRequest`; DELETE (204): the schedule only, its backups stay. Not served yet. */
   schedule: '/system/backups/schedules/{id}',
 } as const;
 
