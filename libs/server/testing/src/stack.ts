@@ -123,6 +123,8 @@ export async function startStack(
       PROXY_HTTP_PORT: String(await freePort()),
       PROXY_HTTPS_PORT: String(await freePort()),
       PROXY_HTTPS: 'false',
+      // Volume backups' helper containers: the locally built busybox (no registry is reachable).
+      BACKUP_HELPER_IMAGE: 'zpanel-test/busybox:latest',
       DATABASE_URL: database.url,
       REDIS_PREFIX: prefix,
       DOCKER_NAMESPACE: dockerNamespace,
