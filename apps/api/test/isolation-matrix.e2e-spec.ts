@@ -193,6 +193,24 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'POST /api/v1/volumes/{volumeId}/backups': { body: (ids: Ids) => ({ destinationId: ids.destinationId }) },
   'GET /api/v1/restores': { teamHeader: true },
   'GET /api/v1/restores/{restoreId}': {},
+  'GET /api/v1/backup-destinations': { teamHeader: true },
+  'POST /api/v1/backup-destinations': {
+    teamHeader: true,
+    body: (ids: Ids) => ({ kind: 'server', name: 'matrix-dest', serverId: ids.serverId, path: '/srv/matrix' }),
+  },
+  'GET /api/v1/backup-destinations/{destinationId}': {},
+  'PATCH /api/v1/backup-destinations/{destinationId}': { body: { name: 'matrix-renamed' } },
+  'DELETE /api/v1/backup-destinations/{destinationId}': {},
+  'POST /api/v1/backup-destinations/{destinationId}/check': {},
+  'GET /api/v1/backup-destinations/{destinationId}/key': {},
+  'GET /api/v1/backup-schedules': { teamHeader: true },
+  'POST /api/v1/backup-schedules': {
+    teamHeader: true,
+    body: (ids: Ids) => ({ databaseId: ids.databaseId, destinationId: ids.destinationId, cron: '0 3 * * *', retentionCount: 3 }),
+  },
+  'GET /api/v1/backup-schedules/{scheduleId}': {},
+  'PATCH /api/v1/backup-schedules/{scheduleId}': { body: { enabled: false } },
+  'DELETE /api/v1/backup-schedules/{scheduleId}': {},
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -323,6 +341,18 @@ const REQUIRED: Record<string, Ability> = {
   'POST /api/v1/volumes/{volumeId}/backups': W,
   'GET /api/v1/restores': R,
   'GET /api/v1/restores/{restoreId}': R,
+  'GET /api/v1/backup-destinations': R,
+  'POST /api/v1/backup-destinations': W,
+  'GET /api/v1/backup-destinations/{destinationId}': R,
+  'PATCH /api/v1/backup-destinations/{destinationId}': W,
+  'DELETE /api/v1/backup-destinations/{destinationId}': W,
+  'POST /api/v1/backup-destinations/{destinationId}/check': W,
+  'GET /api/v1/backup-destinations/{destinationId}/key': Ability.ReadSensitive,
+  'GET /api/v1/backup-schedules': R,
+  'POST /api/v1/backup-schedules': W,
+  'GET /api/v1/backup-schedules/{scheduleId}': R,
+  'PATCH /api/v1/backup-schedules/{scheduleId}': W,
+  'DELETE /api/v1/backup-schedules/{scheduleId}': W,
 };
 
 /**
@@ -343,6 +373,38 @@ const NEVER_WITH_A_TOKEN = new Set([
  * not exist). Every body property of the API ending in Id must be listed.
  */
 const BODY_IDS: Record<string, { field: string; call: (a: Ids, b: Ids) => { path: string; body: Record<string, unknown> } }[]> = {
+  'POST /api/v1/backup-destinations': [
+    {
+      field: 'serverId',
+      call: (a) => ({ path: '/api/v1/backup-destinations', body: { kind: 'server', name: 'b-dest', serverId: a.serverId, path: '/srv/b' } }),
+    },
+  ],
+  'POST /api/v1/backup-schedules': [
+    {
+      field: 'databaseId',
+      call: (a, b) => ({
+        path: '/api/v1/backup-schedules',
+        body: { databaseId: a.databaseId, destinationId: b.destinationId, cron: '@daily', retentionCount: 1 },
+      }),
+    },
+    {
+      field: 'volumeId',
+      call: (a, b) => ({
+        path: '/api/v1/backup-schedules',
+        body: { volumeId: a.volumeId, destinationId: b.destinationId, cron: '@daily', retentionCount: 1 },
+      }),
+    },
+    {
+      field: 'destinationId',
+      call: (a, b) => ({
+        path: '/api/v1/backup-schedules',
+        body: { databaseId: b.databaseId, destinationId: a.destinationId, cron: '@daily', retentionCount: 1 },
+      }),
+    },
+  ],
+  'PATCH /api/v1/backup-schedules/{scheduleId}': [
+    { field: 'destinationId', call: (a, b) => ({ path: `/api/v1/backup-schedules/${b.scheduleId}`, body: { destinationId: a.destinationId } }) },
+  ],
   'POST /api/v1/servers': [
     { field: 'sshKeyId', call: (a) => ({ path: '/api/v1/servers', body: { name: 'b-server', host: '192.0.2.20', sshKeyId: a.sshKeyId } }) },
   ],
@@ -444,6 +506,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let destinationA: string;
   let backupA: string;
   let restoreA: string;
+  let scheduleA: string;
   let tokenOfB: string;
   let idsOfB: Ids;
   /** Team A's API tokens holding one ability each. */
@@ -488,6 +551,8 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', `/api/v1/applications/${applicationA}/mounts`, ownerA.accessToken)).body,
       (await call('GET', '/api/v1/backups?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/restores?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', '/api/v1/backup-destinations', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', '/api/v1/backup-schedules?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (
         (await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }
       ).items.map((t) => ({ ...t, lastUsedAt: null })),
@@ -519,6 +584,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     destinationId: destinationA,
     backupId: backupA,
     restoreId: restoreA,
+    scheduleId: scheduleA,
     // The server's team is checked first: no worker runs here to look the volume up.
     dockerName: `zp-volume-${applicationA.replace(/-/g, '')}-data`,
   });
@@ -528,6 +594,23 @@ describe('tenancy isolation matrix (every API route)', () => {
     await db.connect();
     await db.query(`UPDATE servers SET status = 'ready', host_key_fingerprint = 'SHA256:matrix' WHERE id = $1`, [serverId]);
     await db.end();
+  };
+
+  /** A server-directory destination of the team and a schedule of the database writing there; their ids. */
+  const seedBackupRows = async (teamId: string, databaseId: string): Promise<[string, string]> => {
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
+    await db.connect();
+    const destination = await db.query(
+      `INSERT INTO backup_destinations (team_id, name, kind, server_id, path, data_key, data_key_id)
+       SELECT team_id, 'matrix-backups', 'server', server_id, '/srv/backups', 'sealed', 'matrixkey' FROM databases WHERE id = $1 RETURNING id`,
+      [databaseId],
+    );
+    const schedule = await db.query(
+      `INSERT INTO backup_schedules (team_id, source_kind, database_id, destination_id, cron, retention_count) VALUES ($1, 'database', $2, $3, '0 3 * * *', 7) RETURNING id`,
+      [teamId, databaseId, destination.rows[0].id],
+    );
+    await db.end();
+    return [destination.rows[0].id as string, schedule.rows[0].id as string];
   };
 
   const fill = (route: string, ids: Record<string, string>) =>
@@ -667,6 +750,8 @@ describe('tenancy isolation matrix (every API route)', () => {
     );
     restoreA = ((await call('POST', `/api/v1/backups/${backupA}/verify`, ownerA.accessToken)).body as { id: string }).id;
     await backupDb.end();
+    // A schedule of A's database, on a destination of its own (saving one through the API runs the worker's storage check).
+    [, scheduleA] = await seedBackupRows(ownerA.teamId, databaseA);
 
     // Team B's own resources, the parents under which the matrix asks for team A's children.
     const asB = (method: string, path: string, body?: unknown) => call(method, path, tokenOfB, body, { [TEAM_HEADER]: teamB.teamId });
@@ -692,7 +777,9 @@ describe('tenancy isolation matrix (every API route)', () => {
         database: { id: string };
       }
     ).database.id;
+    const [, scheduleB] = await seedBackupRows(teamB.teamId, databaseB);
     idsOfB = {
+      scheduleId: scheduleB,
       teamId: teamB.teamId,
       sshKeyId: sshKeyB,
       serverId: serverB,

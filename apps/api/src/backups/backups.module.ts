@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { DatabasesModule } from '../databases/databases.module';
+import { BackupDestinationsController } from './backup-destinations.controller';
+import { BackupDestinationsService } from './backup-destinations.service';
 import { BackupLiveSubscriptions } from './backup-live-subscriptions';
+import { BackupSchedulesController } from './backup-schedules.controller';
+import { BackupSchedulesService } from './backup-schedules.service';
 import { BackupTransfersService } from './backup-transfers.service';
 import { BackupsController, DatabaseBackupsController, VolumeBackupsController } from './backups.controller';
 import { BackupsService } from './backups.service';
@@ -13,7 +17,14 @@ import { RestoresController } from './restores.controller';
  */
 @Module({
   imports: [AccessModule, DatabasesModule],
-  controllers: [BackupsController, DatabaseBackupsController, VolumeBackupsController, RestoresController],
-  providers: [BackupsService, BackupTransfersService, BackupLiveSubscriptions],
+  controllers: [
+    BackupDestinationsController,
+    BackupSchedulesController,
+    BackupsController,
+    DatabaseBackupsController,
+    VolumeBackupsController,
+    RestoresController,
+  ],
+  providers: [BackupDestinationsService, BackupSchedulesService, BackupsService, BackupTransfersService, BackupLiveSubscriptions],
 })
 export class BackupsModule {}

@@ -68,6 +68,18 @@ export enum AuditAction {
   DatabaseOperationRequested = 'database.operation_requested',
   /** Someone read the database's password (through the credentials route). */
   DatabaseCredentialsRevealed = 'database.credentials_revealed',
+  /** A backup destination was saved after its check passed (metadata: name, kind; never a secret). */
+  BackupDestinationCreated = 'backup_destination.created',
+  /** Metadata: the fields that changed (names only; a new secret key shows as `secretAccessKey`). */
+  BackupDestinationUpdated = 'backup_destination.updated',
+  BackupDestinationDeleted = 'backup_destination.deleted',
+  /** Someone read the destination's data key (the key route), to decrypt its backups without Zpanel. */
+  BackupDestinationKeyRevealed = 'backup_destination.key_revealed',
+  /** Metadata: the source (databaseId or volumeId), destinationId, cron, timezone. */
+  BackupScheduleCreated = 'backup_schedule.created',
+  /** Metadata: the fields that changed. */
+  BackupScheduleUpdated = 'backup_schedule.updated',
+  BackupScheduleDeleted = 'backup_schedule.deleted',
   /** A backup was asked for now (metadata: backupId, databaseId or volumeId, destinationId, verify). */
   BackupRequested = 'backup.requested',
   BackupCancelled = 'backup.cancelled',

@@ -55,6 +55,13 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.DatabaseDeleted]: 'Database deleted',
   [AuditAction.DatabaseOperationRequested]: 'Database start, stop, restart or password rotation',
   [AuditAction.DatabaseCredentialsRevealed]: 'Database password revealed',
+  [AuditAction.BackupDestinationCreated]: 'Backup destination added',
+  [AuditAction.BackupDestinationUpdated]: 'Backup destination changed',
+  [AuditAction.BackupDestinationDeleted]: 'Backup destination deleted',
+  [AuditAction.BackupDestinationKeyRevealed]: 'Backup key revealed',
+  [AuditAction.BackupScheduleCreated]: 'Backup schedule added',
+  [AuditAction.BackupScheduleUpdated]: 'Backup schedule changed',
+  [AuditAction.BackupScheduleDeleted]: 'Backup schedule deleted',
   [AuditAction.BackupRequested]: 'Backup started',
   [AuditAction.BackupCancelled]: 'Backup cancelled',
   [AuditAction.BackupDeleted]: 'Backup deleted',
@@ -141,6 +148,13 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
   {
     label: 'Backups',
     actions: [
+      AuditAction.BackupDestinationCreated,
+      AuditAction.BackupDestinationUpdated,
+      AuditAction.BackupDestinationDeleted,
+      AuditAction.BackupDestinationKeyRevealed,
+      AuditAction.BackupScheduleCreated,
+      AuditAction.BackupScheduleUpdated,
+      AuditAction.BackupScheduleDeleted,
       AuditAction.BackupRequested,
       AuditAction.BackupCancelled,
       AuditAction.BackupDeleted,
@@ -166,6 +180,7 @@ export const AUDIT_ACTION_TONES: Partial<Record<AuditAction, Tone>> = {
   [AuditAction.VolumeRemoved]: 'warn',
   // Overwrites a database (after a safety backup), or takes a copy of the team's data away.
   [AuditAction.RestoreRequested]: 'warn',
+  [AuditAction.BackupDestinationKeyRevealed]: 'warn',
   [AuditAction.BackupDownloaded]: 'warn',
   [AuditAction.BackupDeleted]: 'warn',
 };
