@@ -42,7 +42,7 @@ describe('backup destinations and schedules (built api + worker, a real S3 serve
     expect((await asOwner('PUT', `/api/v1/servers/${server.id}/allowed-bind-roots`, { allowedBindRoots: [root] })).status).toBe(200);
   });
   afterAll(async () => {
-    await s3?.stop();
+    await s3?.dispose();
     await rm(root, { recursive: true, force: true });
   });
 
