@@ -12,6 +12,7 @@ import {
   Role,
   type ServerDto,
   TEAM_HEADER,
+  type TeamMembershipDto,
 } from '@zpanel/contracts';
 import { injectionPayloads } from '@zpanel/core';
 import { Client } from 'pg';
@@ -190,15 +191,15 @@ describe('backup destinations and schedules (built api + worker, a real S3 serve
 
   it('is the same 404 for another team as for an unknown id', async () => {
     const saved = (await asOwner<BackupDestinationDto>('POST', '/api/v1/backup-destinations', s3Body())).body;
-    const other = (await asOwner<{ id: string }>('POST', '/api/v1/teams', { name: 'Other team' })).body;
+    const other = (await asOwner<TeamMembershipDto>('POST', '/api/v1/teams', { name: 'Other team' })).body;
     const outsider = await joinTeam(
       suite.call,
-      { accessToken: suite.owner.accessToken, teamId: other.id },
+      { accessToken: suite.owner.accessToken, teamId: other.teamId },
       `outsider-${randomUUID()}@example.com`,
       Role.Admin,
     );
     const inOther = await suite.call<BackupDestinationDto[]>('GET', '/api/v1/backup-destinations', outsider.accessToken, undefined, {
-      [TEAM_HEADER]: other.id,
+      [TEAM_HEADER]: other.teamId,
     });
     expect(inOther.body).toEqual([]);
     const theirs = await suite.call<ProblemDetails>('GET', `/api/v1/backup-destinations/${saved.id}`, outsider.accessToken);

@@ -361,6 +361,9 @@ const REQUIRED: Record<string, Ability> = {
  */
 const CHILD_PARAMS = new Set(['userId', 'invitationId', 'tokenId', 'runId', 'ruleId', 'previewId', 'operationId', 'volumeId', 'mountId']);
 
+/** Body fields that end in Id but name no resource of Zpanel's (an S3 access key's id). */
+const NOT_RESOURCE_IDS = new Set(['accessKeyId']);
+
 /** Routes only a signed-in person may use: any API token is refused (403) before an id is looked up. */
 const NEVER_WITH_A_TOKEN = new Set([
   'POST /api/v1/teams/{teamId}/members/{userId}/password-reset',
@@ -991,7 +994,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     const found = Object.entries(doc.paths).flatMap(([path, operations]) =>
       Object.entries(operations).flatMap(([method, operation]) =>
         Object.keys(schemaOf(operation)?.properties ?? {})
-          .filter((name) => /Ids?$/.test(name))
+          .filter((name) => /Ids?$/.test(name) && !NOT_RESOURCE_IDS.has(name))
           .map((name) => `${method.toUpperCase()} ${path} ${name}`)
           .filter((found) => !Object.keys(INSTANCE_OPERATORS).some((route) => found.startsWith(`${route} `))),
       ),
