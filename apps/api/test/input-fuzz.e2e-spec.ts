@@ -142,6 +142,8 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     ids.mountId = '00000000-0000-4000-8000-000000000002';
     ids.backupId = '00000000-0000-4000-8000-000000000003';
     ids.volumeId = '00000000-0000-4000-8000-000000000004';
+    ids.destinationId = '00000000-0000-4000-8000-000000000005';
+    ids.scheduleId = '00000000-0000-4000-8000-000000000006';
     ids.provider = 'github';
     doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as Document;
   }, 60_000);
