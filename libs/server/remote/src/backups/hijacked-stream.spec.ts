@@ -78,6 +78,21 @@ describe(wireHijacked.name, () => {
     expect(endedCleanly).toBe(false);
   });
 
+  it('cuts the connection when the input failed before it was handed over (its error event already gone)', async () => {
+    const { socket, toDocker } = fakeSocket();
+    const input = new PassThrough();
+    input.on('error', () => undefined);
+    input.destroy(new Error('encrypted with another key'));
+    await new Promise((resolve) => setImmediate(resolve));
+    let endedCleanly = false;
+    toDocker.on('end', () => (endedCleanly = true));
+    toDocker.resume();
+    const tool = wireHijacked(socket, input, new AbortController().signal);
+    await expect(tool.ended).rejects.toThrow('encrypted with another key');
+    expect(socket.destroyed).toBe(true);
+    expect(endedCleanly).toBe(false);
+  });
+
   it("rejects with the signal's reason when aborted, and destroys stdout and the socket", async () => {
     const { socket, fromDocker } = fakeSocket();
     const controller = new AbortController();

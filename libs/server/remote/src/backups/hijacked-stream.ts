@@ -1,4 +1,4 @@
-import { type Duplex, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { type Duplex, type Readable, Transform, type TransformCallback, finished as whenStreamEnds } from 'node:stream';
 import { LogFrameDemuxer } from '../docker/log-demux';
 
 /** Bytes of a tool's stderr kept for its error: the end, where the tools say what went wrong. */
@@ -79,7 +79,11 @@ export function wireHijacked(socket: Duplex, input: Readable | undefined, signal
     if (!socket.readableEnded) finish(new Error('the connection to the Docker Engine closed before the tool finished'));
   });
   if (input) {
-    input.once('error', (error: Error) => finish(error));
+    // whenStreamEnds (stream.finished) also reports an input that failed before it got here (a decoder refusing the header at
+    // once, while the exec was being created): its 'error' event is gone, and stdin would wait forever.
+    whenStreamEnds(input, { writable: false }, (error) => {
+      if (error) finish(error);
+    });
     input.pipe(socket);
   }
   if (signal.aborted) onAbort();
