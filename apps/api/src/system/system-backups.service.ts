@@ -10,45 +10,14 @@ import {
   type Paginated,
 } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
-import { type BackupEntity, BackupDestinationsRepository, BackupsRepository, UsersRepository, instanceScope } from '@zpanel/database';
+import { BackupDestinationsRepository, BackupsRepository, UsersRepository, instanceScope } from '@zpanel/database';
 import { JobProducer, enqueueBackupRun } from '@zpanel/queue';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../access/caller';
 import type { InstanceOperator } from '../access/instance-operators.service';
 import { AuditService } from '../audit/audit.service';
+import { toBackupDto } from '../backups/backups.service';
 import { pageWindow, paginated } from '../http/pagination';
-
-function backupDto(b: BackupEntity): BackupDto {
-  const durationMs = b.startedAt && b.finishedAt ? b.finishedAt.getTime() - b.startedAt.getTime() : null;
-  return {
-    id: b.id,
-    teamId: b.teamId,
-    scheduleId: b.scheduleId,
-    sourceKind: b.sourceKind,
-    databaseId: b.databaseId,
-    volumeId: b.volumeId,
-    destinationId: b.destinationId as string,
-    trigger: b.trigger,
-    status: b.status,
-    reason: b.reason,
-    reasonCode: b.reasonCode,
-    engine: b.engine,
-    image: b.image,
-    sizeBytes: b.sizeBytes === null ? null : Number(b.sizeBytes),
-    dumpBytes: b.dumpBytes === null ? null : Number(b.dumpBytes),
-    sha256: b.sha256,
-    compression: b.compression,
-    location: b.location,
-    inventory: b.inventory,
-    verification: b.verification,
-    verifiedAt: b.verifiedAt?.toISOString() ?? null,
-    verificationDetail: b.verificationDetail,
-    createdAt: b.createdAt.toISOString(),
-    startedAt: b.startedAt?.toISOString() ?? null,
-    finishedAt: b.finishedAt?.toISOString() ?? null,
-    durationMs,
-  };
-}
 
 /**
  * Instance backups (docs/backups.md, "Instance backups"): rows owned by the instance (`team_id`
@@ -69,12 +38,12 @@ export class SystemBackupsService {
   async list(query: PageQuery): Promise<Paginated<BackupDto>> {
     const window = pageWindow(query);
     const [rows, total] = await this.backups.pageOf(instanceScope(), { skip: window.skip, take: window.perPage });
-    return paginated(rows.map(backupDto), total, window);
+    return paginated(rows.map(toBackupDto), total, window);
   }
 
   async get(id: string): Promise<BackupWithLogDto> {
     const row = await this.backups.getOwned(instanceScope(), id);
-    return { ...backupDto(row), log: row.log };
+    return { ...toBackupDto(row), log: row.log };
   }
 
   /** Queues a backup of Zpanel's own database to one of the first team's destinations; one at a time. */
@@ -117,6 +86,6 @@ export class SystemBackupsService {
       return added;
     });
     await enqueueBackupRun(this.jobs, backup.id);
-    return backupDto(backup);
+    return toBackupDto(backup);
   }
 }
