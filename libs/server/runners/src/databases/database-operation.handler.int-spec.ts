@@ -21,7 +21,7 @@ import {
   seedTeamWithServer,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
-import { dockerCli, removeDockerNamespace, testServerAddress, testServerKey } from '@zpanel/testing';
+import { dockerCli, removeDockerNamespace, testServerAddress, testServerKey, waitFor } from '@zpanel/testing';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { serverTargetsOver } from '../servers/server-targets.testing';
@@ -232,7 +232,9 @@ describe(DatabaseOperationHandler.name, () => {
       expect(database?.status).toBe('running');
       expect(dockerCli('inspect', '-f', '{{.State.Running}}', containerOf(db.id))).toBe('true');
       expect(dockerCli('ps', '-a', '-q', '--filter', `name=${containerOf(db.id)}-previous`)).toBe('');
-      expect(await query(db.password, 'SELECT item FROM orders')).toEqual([{ item: 'kept' }]);
+      // Started again a moment ago, the engine may still be recovering ("the database system is starting up").
+      const rows = await waitFor(() => query(db.password, 'SELECT item FROM orders'), 30_000, 'the old container to answer');
+      expect(rows).toEqual([{ item: 'kept' }]);
       await databases().change(team(), db.id, { publicPort: port });
     });
 
