@@ -149,7 +149,7 @@ describe('backups (built api)', () => {
       paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
     };
     const routes = Object.entries(doc.paths)
-      .filter(([path]) => /^\/api\/v1\/(backups|restores)|\/backups$|\/restores\/upload$/.test(path))
+      .filter(([path]) => /^\/api\/v1\/(backups|restores)|^\/api\/v1\/(databases|volumes)\/[^/]+\/(backups|restores\/upload)$/.test(path))
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
     expect(routes.map((r) => r.route).sort()).toEqual(
       [
