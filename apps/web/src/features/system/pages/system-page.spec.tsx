@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { aBackup, aSchedule, instanceBackupRoutes } from '../../../test/backups-fixtures';
+import { aBackup, instanceBackupRoutes } from '../../../test/backups-fixtures';
 import { aMe, aSystemStatus, aWorker, readyReadiness, redisDownReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestedUrls, requestsTo } from '../../../test/mock-api';
 import { aPage } from '../../../test/servers-fixtures';
@@ -120,38 +120,22 @@ describe(SystemPage.name, () => {
       expect((await screen.findByTestId('instance-backups-refused')).textContent).toBe('Only owners of Analytical Engines manage instance backups');
     });
 
-    it('lists the instance’s schedules and backups, and adds a schedule on the instance’s route', async () => {
-      const instanceSchedule = aSchedule({
-        id: 'sched-i',
-        teamId: null,
-        sourceKind: 'instance',
-        databaseId: null,
-        description: 'At 02:00 every day',
-      });
+    it('lists the instance’s backups, and asks nothing of the instance schedules the API does not serve yet', async () => {
       const instanceBackup = aBackup({ id: 'backup-i', teamId: null, sourceKind: 'instance', databaseId: null, engine: 'postgresql' });
       const fetchMock = mockApi({
         ...systemRoutes(),
         ...instanceBackupRoutes(),
-        '/api/v1/system/backups/schedules': () => jsonResponse([instanceSchedule]),
         '/api/v1/system/backups?page=1&perPage=10': () => jsonResponse(aPage([instanceBackup], { perPage: 10 })),
-        'POST /api/v1/system/backups/schedules': () => jsonResponse(instanceSchedule, 201),
       });
       renderApp('/system');
 
-      expect((await screen.findByTestId('backup-schedule-sched-i')).textContent).toContain('At 02:00 every day');
       const backup = await screen.findByTestId('backup-backup-i');
       expect(within(backup).getByTestId('backup-verification').textContent).toContain('Verified');
       expect(within(backup).getByRole('button', { name: /^Download/ })).toBeTruthy();
       // Restored on a fresh install (README), never over the running instance.
       expect(within(backup).queryByRole('button', { name: /^Restore/ })).toBeNull();
       expect(within(backup).queryByRole('button', { name: /^Delete/ })).toBeNull();
-
-      fireEvent.click(screen.getByRole('button', { name: 'Add schedule' }));
-      const dialog = await screen.findByRole('dialog', { name: 'Add a schedule' });
-      fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
-      fireEvent.click(within(dialog).getByRole('button', { name: 'Add schedule' }));
-      await waitFor(() => expect(requestsTo(fetchMock, '/api/v1/system/backups/schedules', 'POST')).toHaveLength(1));
-      expect(requestsTo(fetchMock, '/api/v1/system/backups/schedules', 'POST')[0].body).not.toHaveProperty('databaseId');
+      expect(requestsTo(fetchMock, '/api/v1/system/backups/schedules', 'GET')).toHaveLength(0);
     });
   });
 });
