@@ -134,3 +134,11 @@ export function instanceBackupRoutes() {
     [DESTINATIONS]: () => jsonResponse([aDestination()]),
   };
 }
+
+/** The System page for a member who is not an instance operator: told so, and nothing more is asked. */
+export function instanceBackupsRefusedRoutes() {
+  return {
+    '/api/v1/system/backups/access': () =>
+      jsonResponse({ allowed: false, teamId: null, teamName: null, reason: 'Only the instance operators (owners of its first team) manage its backups.' }),
+  };
+}

@@ -122,6 +122,31 @@ describe(DatabaseHealthCheck.name, () => {
     expect(write.to.statusReason).not.toContain(password);
   });
 
+  it('lists the containers again after a failed probe, so a container killed while it was probed is called stopped, not unanswering', async () => {
+    const killed = addDatabase('running');
+    const slow = addDatabase('running');
+    ops.onExec = (databaseId, command) => {
+      if (databaseId !== killed) return { exitCode: 0, stdout: command.expectStdout ?? '', stderr: '' };
+      Object.assign(ops.containers.get(killed) ?? {}, { running: false, exitCode: 137 });
+      return { exitCode: 137, stdout: '', stderr: 'exec died: exit code 137' };
+    };
+    await check.reconcile(SERVER, TARGET);
+    expect(ops.calls.filter((c) => c.method === 'containerStates')).toHaveLength(2);
+    const written = Object.fromEntries(writes.map((w) => [w.id, [w.to.status, w.to.statusReasonCode, w.to.statusReason]]));
+    expect(written).toEqual({ [killed]: ['unhealthy', 'database.container_exited', expect.stringContaining('exit code 137')] });
+    expect(written[slow]).toBeUndefined();
+  });
+
+  it('keeps the first listing when the second cannot be had, and then reports the failed probe', async () => {
+    const id = addDatabase('running');
+    ops.onExec = () => {
+      ops.fail('containerStates', new Error('connect ENOENT /var/run/docker.sock'));
+      return { exitCode: 2, stdout: '', stderr: 'no response' };
+    };
+    await check.reconcile(SERVER, TARGET);
+    expect(writes.map((w) => [w.id, w.to.statusReasonCode])).toEqual([[id, 'database.probe_failed']]);
+  });
+
   it('probes each engine with its own client (MariaDB with its root password known, so it is redacted too)', async () => {
     const ids = {
       postgresql: addDatabase('unhealthy'),

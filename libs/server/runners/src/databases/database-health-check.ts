@@ -136,6 +136,7 @@ export class DatabaseHealthCheck {
       };
       await Promise.all(Array.from({ length: Math.min(this.timings.concurrency, toProbe.length) }, lane));
       summary.probed = probes.size;
+      if ([...probes.values()].some((outcome) => !outcome.ok)) containers = await this.relisted(ops, containers, budget.signal);
 
       for (const database of databases) {
         const verdict = healthVerdict({ ...database, container: containers.get(database.id), probe: probes.get(database.id) });
@@ -160,6 +161,23 @@ export class DatabaseHealthCheck {
       clearTimeout(timer);
       budget.abort();
       release();
+    }
+  }
+
+  /**
+   * The listing again after a failed probe: a container killed while its probe ran fails the probe
+   * (the exec dies with it, "exit code 137"), and the true news is that it stopped, not that the
+   * engine does not answer. Kept as it was when it cannot be listed again in the budget.
+   */
+  private async relisted(
+    ops: ReturnType<DatabaseOpsFactory>['ops'],
+    before: Map<string, DatabaseContainerHealth>,
+    budget: AbortSignal,
+  ): Promise<Map<string, DatabaseContainerHealth>> {
+    try {
+      return await until(ops.containerStates(budget), budget);
+    } catch {
+      return before;
     }
   }
 

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '../../../lib/session-store';
+import { instanceBackupsRefusedRoutes } from '../../../test/backups-fixtures';
 import { aMe, aSession, aSystemStatus, aUser, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -15,6 +16,8 @@ const shellRoutes = {
   '/api/v1/me': () => jsonResponse(aMe({ user: aUser({ name: 'Ada Lovelace', email: 'ada@example.com' }) })),
   '/api/ready': () => jsonResponse(readyReadiness),
   [STATUS]: () => jsonResponse(aSystemStatus()),
+  // The System page (where signing in leads) shows instance backups, refused to this member.
+  ...instanceBackupsRefusedRoutes(),
 };
 const noSession = () => problemResponse({ status: 401, title: 'Unauthorized', code: ErrorCode.SessionExpired });
 const hasOwner = { 'GET /api/v1/setup': () => jsonResponse({ needsOwner: false }) };

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { ErrorCode } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
 import { useSessionStore } from '../../../lib/session-store';
+import { instanceBackupsRefusedRoutes } from '../../../test/backups-fixtures';
 import { aMe, aSession, aSystemStatus, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -18,6 +19,8 @@ const instanceRoutes = {
   '/api/v1/me': () => jsonResponse(aMe()),
   '/api/ready': () => jsonResponse(readyReadiness),
   [STATUS]: () => jsonResponse(aSystemStatus()),
+  // The System page (where signing in leads) shows instance backups, refused to this member.
+  ...instanceBackupsRefusedRoutes(),
 };
 
 const twoFactorRequired = () => problemResponse({ status: 401, title: 'Two-factor code required', code: ErrorCode.TwoFactorRequired });
