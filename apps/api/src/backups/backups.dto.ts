@@ -42,6 +42,11 @@ export class BackupInventoryDoc implements BackupInventory {
   @ApiPropertyOptional({ example: 42, description: 'Redis: keys in database 0' }) keys?: number;
   @ApiPropertyOptional({ example: 12, description: 'Volumes: regular files' }) files?: number;
   @ApiPropertyOptional({ example: 1048576, description: 'Volumes: bytes of regular files' }) bytes?: number;
+  @ApiPropertyOptional({
+    example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    description: "Volumes: SHA-256 over every entry's type, mode, owner and path and every file's SHA-256 (what a verification compares)",
+  })
+  digest?: string;
 }
 
 export class BackupDoc implements BackupDto {

@@ -216,6 +216,11 @@ export interface BackupInventory {
   /** Volumes: files and total bytes of regular files. */
   files?: number;
   bytes?: number;
+  /**
+   * Volumes: SHA-256 (hex) of the sorted listing of every entry's type, mode, owner and path (a
+   * link's target too) and every regular file's SHA-256: equal exactly when the content is.
+   */
+  digest?: string;
 }
 
 export interface BackupDto {

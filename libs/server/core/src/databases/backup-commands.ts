@@ -308,7 +308,10 @@ export const VOLUME_MOUNT = '/volume';
  * The helper commands for a volume (busybox or any image with a POSIX sh, tar, find, stat and awk):
  * `dump` writes a tar of the volume's content (numeric owners, so ids survive images without the
  * names); `restore` empties the volume (hidden files too) and extracts a tar from stdin with its
- * owners and modes; `count` prints the regular files and their total bytes.
+ * owners and modes; `count` prints the regular files, their total bytes and a digest of the content
+ * (`BackupInventory.digest`: what a verification compares, so a restored copy must hold the same
+ * bytes in the same files with the same modes and owners, not only as many). The listing is sorted
+ * bytewise (`LC_ALL=C`), so it does not depend on the order find walks the directories in.
  */
 export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand {
   switch (kind) {
@@ -324,7 +327,13 @@ export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand
         argv: [
           'sh',
           '-c',
-          `set -eu; if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi; find ${VOLUME_MOUNT} -type f -exec stat -c %s {} + | awk '{ n += 1; b += $1 } END { printf "%d %.0f\\n", n, b }'`,
+          [
+            'set -eu; if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi',
+            `cd ${VOLUME_MOUNT}`,
+            `count=$(find . -type f -exec stat -c %s {} + | awk '{ n += 1; b += $1 } END { printf "%d %.0f", n, b }')`,
+            `digest=$({ find . -mindepth 1 -exec stat -c '%F %a %u:%g %N' {} +; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-64)`,
+            `printf '%s %s\\n' "$count" "$digest"`,
+          ].join('\n'),
         ],
         env: {},
       };
@@ -333,7 +342,7 @@ export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand
 
 /** `count`'s answer as an inventory. */
 export function parseVolumeCount(stdout: string): BackupInventory {
-  const match = /^(\d+) (\d+)$/.exec(stdout.trim());
+  const match = /^(\d+) (\d+) ([0-9a-f]{64})$/.exec(stdout.trim());
   if (!match) throw new Error(`unexpected file count: ${stdout.slice(0, 200)}`);
-  return { files: Number(match[1]), bytes: Number(match[2]) };
+  return { files: Number(match[1]), bytes: Number(match[2]), digest: match[3] };
 }

@@ -99,11 +99,11 @@ export interface BackupOps {
   /** Files and bytes of regular files in the volume (what a verification compares). */
   volumeInventory(volumeName: string, signal: AbortSignal): Promise<BackupInventory>;
   /**
-   * A new, empty volume of this instance's (labelled like an application's, so `restoreVolume` and
-   * `volumeInventory` accept it) to verify a volume backup in; `remove` never throws. Without it a
-   * volume backup's verification says it cannot be verified on this server.
+   * A new, empty volume of this instance's (labelled with its namespace, so `restoreVolume` and
+   * `volumeInventory` accept it, and the scratch role) to verify a volume backup in; removed by the
+   * caller (`remove` never throws).
    */
-  startScratchVolume?(signal: AbortSignal): Promise<ScratchVolume>;
+  startScratchVolume(signal: AbortSignal): Promise<ScratchVolume>;
 }
 
 /** A throwaway volume (`startScratchVolume`). */

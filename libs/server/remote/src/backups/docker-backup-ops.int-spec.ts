@@ -428,13 +428,61 @@ describe(DockerBackupOps.name, () => {
 
     it('round-trips a volume through a tar stream: same files, modes, owners and checksums; the target emptied first', async () => {
       const counted = await ops.volumeInventory(source, signal());
-      expect(counted).toEqual({ files: 4, bytes: 3000000 + 6 + 7 + 1 });
+      expect(counted).toEqual({ files: 4, bytes: 3000000 + 6 + 7 + 1, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
       const stream = await timed('volume: dump', () => ops.dumpVolume(source, signal()));
       const tar = await collect(stream.stream);
       await stream.done;
       await timed('volume: restore', () => ops.restoreVolume(restored, Readable.from([tar]), signal()));
       expect(await ops.volumeInventory(restored, signal())).toEqual(counted);
       expect(fileSums(restored)).toBe(fileSums(source));
+      expect(leftovers()).toEqual([]);
+    });
+
+    it('verifies in a scratch volume: labelled, restored into, the same files and digest, a changed mode or byte caught, then removed', async () => {
+      const counted = await ops.volumeInventory(source, signal());
+      const scratch = await timed('volume: scratch volume', () => ops.startScratchVolume(signal()));
+      try {
+        expect(scratch.name).toMatch(new RegExp(`^${names.namespace}-${BACKUP_SCRATCH_ROLE}-[0-9a-f]{12}$`));
+        expect(JSON.parse(dockerCli('volume', 'inspect', '--format', '{{json .Labels}}', scratch.name))).toMatchObject({
+          [ZPANEL_LABELS.namespace]: names.namespace,
+          [ZPANEL_LABELS.role]: BACKUP_SCRATCH_ROLE,
+        });
+        // Empty: the digest of nothing.
+        expect(await ops.volumeInventory(scratch.name, signal())).toEqual({
+          files: 0,
+          bytes: 0,
+          digest: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        });
+        const stream = await ops.dumpVolume(source, signal());
+        const tar = await collect(stream.stream);
+        await stream.done;
+        await timed('volume: restore into scratch', () => ops.restoreVolume(scratch.name, Readable.from([tar]), signal()));
+        expect(await ops.volumeInventory(scratch.name, signal())).toEqual(counted);
+        expect(fileSums(scratch.name)).toBe(fileSums(source));
+
+        // Same files and bytes, another mode: only the digest tells.
+        const inScratch = (script: string) =>
+          dockerCli('run', '--rm', '--network', 'none', '-v', `${scratch.name}:/v`, HELPER_IMAGE, 'sh', '-c', script);
+        inScratch('chmod 600 /v/a.txt');
+        const chmodded = await ops.volumeInventory(scratch.name, signal());
+        expect(chmodded).toMatchObject({ files: counted.files, bytes: counted.bytes });
+        expect(chmodded.digest).not.toBe(counted.digest);
+        // Mode back, one byte changed in place.
+        inScratch('chmod 640 /v/a.txt && printf J | dd of=/v/a.txt bs=1 count=1 conv=notrunc 2>/dev/null');
+        const changed = await ops.volumeInventory(scratch.name, signal());
+        expect(changed).toMatchObject({ files: counted.files, bytes: counted.bytes });
+        expect(changed.digest).not.toBe(counted.digest);
+        inScratch('printf h | dd of=/v/a.txt bs=1 count=1 conv=notrunc 2>/dev/null');
+        expect(await ops.volumeInventory(scratch.name, signal())).toEqual(counted);
+
+        // A container still mounting it (a helper whose removal lost a race) does not keep it.
+        dockerCli('create', '--label', `${ZPANEL_LABELS.namespace}=${names.namespace}`, '-v', `${scratch.name}:/v`, HELPER_IMAGE, 'true');
+      } finally {
+        await scratch.remove();
+      }
+      expect(dockerCli('volume', 'ls', '-q', '--filter', `name=${scratch.name}`)).toBe('');
+      expect(dockerCli('ps', '-aq', '--filter', `volume=${scratch.name}`)).toBe('');
+      await scratch.remove();
       expect(leftovers()).toEqual([]);
     });
 

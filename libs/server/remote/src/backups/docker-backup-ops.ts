@@ -37,7 +37,15 @@ import { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerSt
 import { ensureZpanelNetwork } from '../docker/zpanel-network';
 import { type DatabaseExecResult, type ReadinessTimings, waitUntilReady } from '../databases/database-ops';
 import { execCaptured, startExec } from '../databases/docker-database-ops';
-import { type BackupOps, BackupToolError, type DatabasePlace, type DatabaseTarget, type DumpStream, type ScratchDatabase } from './backup-ops';
+import {
+  type BackupOps,
+  BackupToolError,
+  type DatabasePlace,
+  type DatabaseTarget,
+  type DumpStream,
+  type ScratchDatabase,
+  type ScratchVolume,
+} from './backup-ops';
 import { wireHijacked } from './hijacked-stream';
 
 /** The helper image when the setting gives none: small, official, with sh, tar, find, stat and awk. */
@@ -239,6 +247,37 @@ export class DockerBackupOps implements BackupOps {
       },
       remove,
     };
+  }
+
+  /**
+   * A new volume named and labelled like a scratch container (`<namespace>-backup-scratch-<12 hex>`,
+   * namespace and `backup-scratch` role), so `restoreVolume` and `volumeInventory` accept it and one a
+   * stopped worker left is found by its labels. `remove` also ends a helper still mounting it
+   * (one whose removal lost a race with an abort), and never throws.
+   */
+  async startScratchVolume(signal: AbortSignal): Promise<ScratchVolume> {
+    signal.throwIfAborted();
+    const name = this.scratchName();
+    await this.docker.createVolume({ Name: name, Labels: this.labels(BACKUP_SCRATCH_ROLE) });
+    const volume = this.docker.getVolume(name);
+    const remove = async (): Promise<void> => {
+      try {
+        await ignoringDockerStatus([404], () => volume.remove());
+      } catch (error) {
+        if (dockerStatusCode(error) !== 409) return;
+        const users = await this.docker
+          .listContainers({ all: true, filters: { volume: [name], label: [`${ZPANEL_LABELS.namespace}=${this.names.namespace}`] } })
+          .catch(() => []);
+        for (const user of users)
+          await ignoringDockerStatus([404, 409], () => this.docker.getContainer(user.Id).remove({ force: true })).catch(() => undefined);
+        await ignoringDockerStatus([404], () => volume.remove()).catch(() => undefined);
+      }
+    };
+    if (signal.aborted) {
+      await remove();
+      throw abortReason(signal);
+    }
+    return { name, remove };
   }
 
   async dumpVolume(volumeName: string, signal: AbortSignal): Promise<DumpStream> {

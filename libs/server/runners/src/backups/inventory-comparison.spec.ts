@@ -37,4 +37,18 @@ describe(compareInventories.name, () => {
       detail: 'restored, but 9 bytes, the dump recorded 10',
     });
   });
+
+  it("compares a volume's digest of checksums, modes and owners too, when the backup recorded one", () => {
+    const digest = 'a'.repeat(64);
+    expect(compareInventories({ files: 3, bytes: 10, digest }, { files: 3, bytes: 10, digest })).toEqual({
+      matches: true,
+      detail: 'restored cleanly; 3 files, 10 bytes, their checksums match the dump',
+    });
+    expect(compareInventories({ files: 3, bytes: 10, digest }, { files: 3, bytes: 10, digest: 'b'.repeat(64) })).toEqual({
+      matches: false,
+      detail: "restored, but the files' contents, modes or owners differ from the dump's (their SHA-256 digest)",
+    });
+    // A backup from before the digest: files and bytes only.
+    expect(compareInventories({ files: 3, bytes: 10 }, { files: 3, bytes: 10, digest }).matches).toBe(true);
+  });
 });

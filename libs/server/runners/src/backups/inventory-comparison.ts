@@ -4,7 +4,8 @@ const MAX_NAMED_DIFFERENCES = 5;
 
 /**
  * Whether a restored copy holds what the dump recorded: the same tables with the same row counts
- * (SQL), the same number of keys (Redis), files and bytes (volumes). `detail` says what was compared,
+ * (SQL), the same number of keys (Redis), files, bytes and the digest of their checksums, modes and
+ * owners (volumes; backups recorded before the digest compare files and bytes). `detail` says what was compared,
  * or names the first differences, for the backup's verification line.
  */
 export function compareInventories(expected: BackupInventory, actual: BackupInventory): { matches: boolean; detail: string } {
@@ -27,6 +28,10 @@ export function compareInventories(expected: BackupInventory, actual: BackupInve
     if (want === undefined) continue;
     if (actual[field] !== want) differences.push(`${actual[field] ?? 'no'} ${field}, the dump recorded ${want}`);
     compared.push(`${want} ${field}`);
+  }
+  if (expected.digest !== undefined) {
+    if (actual.digest !== expected.digest) differences.push("the files' contents, modes or owners differ from the dump's (their SHA-256 digest)");
+    compared.push('their checksums');
   }
   if (differences.length === 0) return { matches: true, detail: `restored cleanly; ${compared.join(', ') || 'nothing'} match the dump` };
   const named = differences.slice(0, MAX_NAMED_DIFFERENCES).join('; ');

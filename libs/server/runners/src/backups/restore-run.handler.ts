@@ -165,7 +165,6 @@ export class RestoreRunHandler implements JobHandler<JobName.RestoreRun> {
     const { ops, release } = await this.resources.opsOn(backup.serverId);
     try {
       if (backup.sourceKind === 'volume') {
-        if (!ops.startScratchVolume) throw new ReasonError('backup.step_failed', 'Volume backups cannot be verified on this server yet.');
         const scratch = await ops.startScratchVolume(signal);
         channel.log.write(`Started a throwaway volume ${scratch.name}.`);
         return {
@@ -176,6 +175,7 @@ export class RestoreRunHandler implements JobHandler<JobName.RestoreRun> {
           },
           close: async () => {
             await scratch.remove();
+            channel.log.write('Removed the throwaway volume.');
             release();
           },
         };
