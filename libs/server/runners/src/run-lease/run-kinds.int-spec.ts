@@ -1,4 +1,4 @@
-import { BackupEntity } from '@zpanel/database';
+import { type BackupEntity, BackupsRepository, teamScope } from '@zpanel/database';
 import { type SeededTeam, seedBackup, seedBackupDestination, seedServer, seedTeamWithServer, useMigratedDatabase } from '@zpanel/database/testing';
 import { RunLeaseStore } from './run-lease';
 import { backupRuns } from './run-kinds';
@@ -16,7 +16,8 @@ describe('backupRuns', () => {
 
   const queued = async (serverId: string | null, count: number) =>
     Promise.all(Array.from({ length: count }, () => seedBackup(db.source, { teamId: team.teamId, destinationId, serverId }).then((b) => b.id)));
-  const slotOf = async (id: string) => (await db.source.getRepository(BackupEntity).findOneByOrFail({ id })).serverSlot;
+  const backups = () => new BackupsRepository(db.source.manager);
+  const slotOf = async (id: string) => (await backups().getOwned(teamScope(team.teamId), id)).serverSlot;
   /** A claim that lost the race on the slot index counts as refused, as the handler treats it (busy). */
   const claimOrBusy = async (store: RunLeaseStore<BackupEntity>, id: string) => {
     try {
@@ -60,8 +61,8 @@ describe('backupRuns', () => {
     const ids = await queued(serverId, 12);
     const claimed = await Promise.all(ids.map((id) => claimOrBusy(store, id)));
     expect(claimed.filter(Boolean)).toHaveLength(2);
-    const running = await db.source.getRepository(BackupEntity).findBy({ serverId, status: 'running' });
-    expect(running.map((row) => row.serverSlot).sort()).toEqual([1, 2]);
+    const [running] = await backups().pageOf(teamScope(team.teamId), { skip: 0, take: 100 }, { status: 'running' });
+    expect(running.filter((row) => row.serverId === serverId).map((row) => row.serverSlot).sort()).toEqual([1, 2]);
   });
 
   it('refuses a limit that is not a positive integer', () => {
