@@ -1,16 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type BackupDestinationCheckDto, type BackupDestinationDto, type BackupDestinationKeyDto, TEAM_HEADER } from '@zpanel/contracts';
 import { BackupDestinationsRepository, type TeamScope } from '@zpanel/database';
@@ -27,15 +23,13 @@ import {
   UpdateBackupDestinationDto,
 } from './backup-destinations.dto';
 import { BackupDestinationsService } from './backup-destinations.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
 const CHECKED =
   'The storage is checked first (the worker writes, reads back and deletes a small object); when that fails the answer is 400 with the storage’s own words and nothing is saved.';
 
 /** Where a team's backups are stored (docs/backups.md, "Destinations"): reading needs `read`, changing `write`, the data key `read:sensitive`. */
-@ApiTags('backups')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such backup destination (or one of another team)' })
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or API token) lacks the ability the route needs' })
+@TeamResourceApi('backups', 'No such backup destination (or one of another team)')
 @Controller('backup-destinations')
 export class BackupDestinationsController {
   constructor(

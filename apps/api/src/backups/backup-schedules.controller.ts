@@ -1,16 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import { Ability, type BackupScheduleDto, type Paginated, TEAM_HEADER } from '@zpanel/contracts';
 import { BackupSchedulesRepository, type TeamScope } from '@zpanel/database';
@@ -27,15 +23,13 @@ import {
   UpdateBackupScheduleDto,
 } from './backup-schedules.dto';
 import { BackupSchedulesService } from './backup-schedules.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
 const INVALID =
   'A field failed its rule: the cron expression, the time zone, retention (at least one), or an id that is not the team’s (errors name each field)';
 
 /** When a team's databases and volumes are backed up (docs/backups.md, "Schedules"): reading needs `read`, changing `write`. */
-@ApiTags('backups')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such backup schedule (or one of another team)' })
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or API token) lacks the ability the route needs' })
+@TeamResourceApi('backups', 'No such backup schedule (or one of another team)')
 @Controller('backup-schedules')
 export class BackupSchedulesController {
   constructor(

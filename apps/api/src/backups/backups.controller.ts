@@ -6,7 +6,6 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -48,6 +47,7 @@ import {
   RestoreDoc,
 } from './backups.dto';
 import { BackupsService } from './backups.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -75,10 +75,7 @@ const NOT_RESTORABLE =
  * starting, cancelling, restoring and deleting `write`, a download `read:sensitive` (it is the
  * team's data, encrypted). The worker runs every backup and restore.
  */
-@ApiTags('backups')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such backup (or one of another team)' })
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or API token) lacks the ability the route needs' })
+@TeamResourceApi('backups', 'No such backup (or one of another team)')
 @Controller('backups')
 export class BackupsController {
   constructor(

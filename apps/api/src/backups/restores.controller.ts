@@ -1,20 +1,17 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Ability, type Paginated, type RestoreDto, type RestoreWithLogDto, TEAM_HEADER } from '@zpanel/contracts';
 import { RestoresRepository } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
 import { UuidParam } from '../access/team-params';
-import { ProblemResponseDto } from '../http/problem-response.dto';
 import { RestoreListQueryDto, RestorePageDoc, RestoreWithLogDoc } from './backups.dto';
 import { BackupsService } from './backups.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
 /** Restores of the team's backups (docs/backups.md, "Routes"): queued from a backup or an uploaded dump, run by the worker. */
-@ApiTags('backups')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such restore (or one of another team)' })
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or API token) lacks the ability the route needs' })
+@TeamResourceApi('backups', 'No such restore (or one of another team)')
 @Controller('restores')
 export class RestoresController {
   constructor(

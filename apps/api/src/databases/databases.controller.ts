@@ -1,17 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import {
   Ability,
   type ContainerLogsDto,
@@ -50,6 +38,7 @@ import {
   UpdateDatabaseDto,
 } from './databases.dto';
 import { type DatabaseAction, DatabasesService } from './databases.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
 const BUSY = 'Another operation of the database is queued or running, or the database is being deleted: wait until it finishes';
 
@@ -57,10 +46,7 @@ const BUSY = 'Another operation of the database is queued or running, or the dat
  * One-click databases (docs/databases.md): rows and credentials here, the containers through
  * operations the worker runs. Reading needs `read`, changing `write`, the password `read:sensitive`.
  */
-@ApiTags('databases')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such database or operation (or one of another team)' })
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or API token) lacks the ability the route needs' })
+@TeamResourceApi('databases', 'No such database or operation (or one of another team)')
 @Controller('databases')
 export class DatabasesController {
   constructor(

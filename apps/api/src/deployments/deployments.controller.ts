@@ -1,16 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import { Ability, type DeploymentDto, type DeploymentLogPage, type Paginated } from '@zpanel/contracts';
 import { ApplicationsRepository, DeploymentsRepository, type TeamScope } from '@zpanel/database';
 import { type Caller, CurrentCaller } from '../access/caller';
@@ -20,11 +9,9 @@ import { TeamAccessService } from '../access/team-access.service';
 import { UuidParam } from '../access/team-params';
 import { CreateDeploymentDto, DeploymentDoc, DeploymentLogPageDoc, DeploymentLogQueryDto, DeploymentPageDoc } from './deployments.dto';
 import { DeploymentsService } from './deployments.service';
+import { TeamResourceApi } from '../http/team-resource-api';
 
-@ApiTags('deployments')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or the API token) lacks the ability the route needs' })
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such application or deployment (or one of another team)' })
+@TeamResourceApi('deployments', 'No such application or deployment (or one of another team)')
 @Controller('applications/:applicationId/deployments')
 export class ApplicationDeploymentsController {
   constructor(
@@ -72,10 +59,7 @@ export class ApplicationDeploymentsController {
   }
 }
 
-@ApiTags('deployments')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ type: ProblemResponseDto, description: 'The caller’s role (or the API token) lacks the ability the route needs' })
-@ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such deployment (or one of another team)' })
+@TeamResourceApi('deployments', 'No such deployment (or one of another team)')
 @Controller('deployments/:deploymentId')
 export class DeploymentsController {
   constructor(
