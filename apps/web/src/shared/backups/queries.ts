@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
+  type BackupScheduleDto,
   type BackupWithLogDto,
   type RestoreWithLogDto,
   type BackupDto,
@@ -24,6 +25,8 @@ export const BACKUPS_PER_PAGE = 10;
 export const ALL_PER_PAGE = 100;
 /** While a run is queued or running (or being verified), its list and its log are asked again this often. */
 export const BACKUPS_POLL_MS = 3_000;
+/** The longest wait before schedules are asked again while none is due (also below setTimeout's 24.8-day limit). */
+export const SCHEDULES_IDLE_POLL_MS = 600_000;
 
 export const backupKeys = {
   all: ['backups'] as const,
@@ -31,7 +34,8 @@ export const backupKeys = {
   destinations: (teamId: string) => [...backupKeys.team(teamId), 'destinations'] as const,
   source: (teamId: string, source: BackupSource) => [...backupKeys.team(teamId), 'source', sourceKey(source)] as const,
   schedules: (teamId: string, source: BackupSource) => [...backupKeys.source(teamId, source), 'schedules'] as const,
-  history: (teamId: string, source: BackupSource, page: number) => [...backupKeys.source(teamId, source), 'history', page] as const,
+  histories: (teamId: string, source: BackupSource) => [...backupKeys.source(teamId, source), 'history'] as const,
+  history: (teamId: string, source: BackupSource, page: number) => [...backupKeys.histories(teamId, source), page] as const,
   backup: (teamId: string, id: string) => [...backupKeys.team(teamId), 'backup', id] as const,
   restore: (teamId: string, id: string) => [...backupKeys.team(teamId), 'restore', id] as const,
 };
@@ -50,8 +54,27 @@ export function useInstanceBackupAccess() {
   return useQuery({ queryKey: [...backupKeys.all, 'instance-access'], queryFn: ({ signal }) => fetchInstanceBackupAccess(signal) });
 }
 
+/**
+ * When to ask for the schedules again: just after the earliest enabled schedule's slot, then every
+ * BACKUPS_POLL_MS while it stays due (the worker fires it within a tick, which moves `nextRunAt` on
+ * and sets `lastRunAt`). False without an enabled schedule.
+ */
+export function schedulesRefetchInterval(schedules: readonly BackupScheduleDto[], now = Date.now()): number | false {
+  const slots = schedules.filter((s) => s.enabled && s.nextRunAt !== null).map((s) => Date.parse(s.nextRunAt as string));
+  if (slots.length === 0) return false;
+  const untilDue = Math.min(...slots) - now;
+  return Math.min(SCHEDULES_IDLE_POLL_MS, Math.max(BACKUPS_POLL_MS, untilDue + 1_000));
+}
+
+/** What changes when a schedule fires: each schedule's last slot. */
+export const firedSlots = (schedules: readonly BackupScheduleDto[]) => schedules.map((s) => `${s.id}@${s.lastRunAt ?? ''}`).join(',');
+
 export function useSchedules(teamId: string, source: BackupSource) {
-  return useQuery({ queryKey: backupKeys.schedules(teamId, source), queryFn: ({ signal }) => fetchSchedules(source, ALL_PER_PAGE, signal) });
+  return useQuery({
+    queryKey: backupKeys.schedules(teamId, source),
+    queryFn: ({ signal }) => fetchSchedules(source, ALL_PER_PAGE, signal),
+    refetchInterval: (query) => (query.state.data ? schedulesRefetchInterval(query.state.data.items) : false),
+  });
 }
 
 export function useBackups(teamId: string, source: BackupSource, page: number) {

@@ -264,6 +264,94 @@ describe(DatabaseBackupsTab.name, () => {
     expect(requestsTo(fetchMock, '/api/v1/backups/backup-1/restores', 'POST')[0].body).toEqual({ target: 'new', newDatabaseName: 'main-db' });
   });
 
+  it('restores into a new database, then says what the restore found there and links to the new database', async () => {
+    const fetchMock = mockApi({
+      ...routes(),
+      'POST /api/v1/backups/backup-1/restores': () => jsonResponse(aRestoreWithLog({ target: 'new', databaseId: 'db-2' }), 202),
+      '/api/v1/restores/restore-1': () =>
+        jsonResponse(
+          aRestoreWithLog({
+            target: 'new',
+            databaseId: 'db-2',
+            status: 'succeeded',
+            result: { tables: [{ name: 'public.drinks', rows: 3 }] },
+            log: 'pg_restore --no-owner\n',
+          }),
+        ),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(within(await row('backup-1')).getByRole('button', { name: /^Restore/ }));
+    const dialog = await screen.findByRole('dialog', { name: /^Restore the backup/ });
+    fireEvent.change(within(dialog).getByLabelText('New database name'), { target: { value: 'orders-restored' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }));
+
+    const log = await screen.findByRole('region', { name: 'Restore log' }, AFTER_REQUESTS);
+    expect((await within(log).findByTestId('backup-run-result', {}, AFTER_REQUESTS)).textContent).toBe('Found after the restore: 1 table, 3 rows.');
+    expect(within(log).getByRole('link', { name: 'Open the new database' }).getAttribute('href')).toBe('/databases/db-2');
+    expect(requestsTo(fetchMock, '/api/v1/backups/backup-1/restores', 'POST')[0].body).toEqual({ target: 'new', newDatabaseName: 'orders-restored' });
+  });
+
+  it('says nothing was found and links nowhere while a restore over the same database runs', async () => {
+    mockApi({
+      ...routes(),
+      '/api/v1/restores/restore-1': () =>
+        jsonResponse(
+          aRestoreWithLog({ target: 'same', databaseId: 'db-1', status: 'running', result: { tables: [] }, log: 'safety backup taken\n' }),
+        ),
+    });
+    renderApp('/databases/db-1/backups?restore=restore-1');
+
+    const log = await screen.findByRole('region', { name: 'Restore log' }, AFTER_REQUESTS);
+    expect((await within(log).findByTestId('backup-run-log')).textContent).toBe('safety backup taken\n');
+    expect(within(log).queryByTestId('backup-run-result')).toBeNull();
+    expect(within(log).queryByRole('link')).toBeNull();
+  });
+
+  it('shows a backup a schedule started by itself: the schedules are asked again when the slot comes, the history once the schedule fired', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    onTestFinished(() => void vi.useRealTimers());
+    const slot = Date.now() + 20_000;
+    let schedule = aSchedule({ cron: '* * * * *', description: 'Every minute', nextRunAt: new Date(slot).toISOString() });
+    let history: BackupDto[] = [];
+    const fetchMock = mockApi({
+      ...routes(),
+      [SCHEDULES]: () => jsonResponse(aPage([schedule], { perPage: 100 })),
+      [BACKUPS]: () => jsonResponse(aPage(history, { perPage: 10 })),
+    });
+    renderApp('/databases/db-1/backups');
+    await screen.findByTestId('backups-empty', {}, AFTER_REQUESTS);
+
+    // Not asked again before the slot.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(15_000);
+    });
+    expect(requestsTo(fetchMock, SCHEDULES)).toHaveLength(1);
+    expect(requestsTo(fetchMock, BACKUPS)).toHaveLength(1);
+
+    // The worker fired it: the slot is its last run, and its backup is queued.
+    schedule = { ...schedule, lastRunAt: new Date(slot).toISOString(), nextRunAt: new Date(slot + 60_000).toISOString() };
+    history = [
+      aBackup({
+        id: 'backup-5',
+        status: 'queued',
+        startedAt: null,
+        finishedAt: null,
+        durationMs: null,
+        sha256: null,
+        sizeBytes: null,
+        verification: 'none',
+        verifiedAt: null,
+        verificationDetail: null,
+      }),
+    ];
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(7_000);
+    });
+    await waitFor(() => expect(requestsTo(fetchMock, SCHEDULES)).toHaveLength(2));
+    expect((await row('backup-5')).textContent).toContain('Queued');
+  });
+
   it('verifies, downloads and deletes a backup, and shows a refusal of the delete', async () => {
     const fetchMock = mockApi({
       ...routes(),

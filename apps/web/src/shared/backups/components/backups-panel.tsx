@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button } from '../../../components/button';
 import type { BackupSource } from '../api';
-import { type RunRef, useSchedules } from '../queries';
+import { type RunRef, backupKeys, firedSlots, useSchedules } from '../queries';
 import { BackUpNowDialog } from './back-up-now-dialog';
 import { HistorySection } from './history-section';
 import { RunLog } from './run-log';
@@ -37,6 +38,22 @@ function useSelectedRun(): [RunRef | undefined, (run: RunRef) => void] {
 }
 
 /**
+ * Asks for the history again when a schedule fired (its `lastRunAt` moved): the backup it queued is
+ * then in the list, which follows it until it is stored and verified. Nothing else tells the page
+ * that a backup started by itself.
+ */
+function useHistoryFollowsSchedules(teamId: string, source: BackupSource, fired: string | undefined) {
+  const queryClient = useQueryClient();
+  const seen = useRef<string | undefined>(undefined);
+  const histories = backupKeys.histories(teamId, source);
+  useEffect(() => {
+    if (fired === undefined) return;
+    if (seen.current !== undefined && seen.current !== fired) void queryClient.invalidateQueries({ queryKey: histories });
+    seen.current = fired;
+  });
+}
+
+/**
  * Backups of one database, volume or of the instance (docs/backups.md): its schedules (and a warning
  * for one that missed), "Back up now", the history with each backup's checks, and the log of the run
  * or restore chosen.
@@ -44,6 +61,7 @@ function useSelectedRun(): [RunRef | undefined, (run: RunRef) => void] {
 export function BackupsPanel({ teamId, source, refusal, downloadRefusal }: BackupsPanelProps) {
   const schedules = useSchedules(teamId, source);
   const [selected, select] = useSelectedRun();
+  useHistoryFollowsSchedules(teamId, source, schedules.data ? firedSlots(schedules.data.items) : undefined);
   const [dialog, setDialog] = useState<'now' | 'upload' | undefined>();
 
   return (

@@ -1,13 +1,22 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { BackupStatus, BackupWithLogDto, RestoreStatus, RestoreWithLogDto } from '@zpanel/contracts';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorState } from '../../../components/error-state';
 import { FollowLog } from '../../../components/follow-log';
 import { Skeleton } from '../../../components/skeleton';
 import { StatusBadge } from '../../../components/status-badge';
 import { TimeAgo } from '../../../components/time-ago';
+import { bytes } from '../../servers/labels';
 import type { BackupSource } from '../api';
-import { BACKUP_STATUS_LABELS, BACKUP_STATUS_TONES, RESTORE_STATUS_LABELS, RESTORE_STATUS_TONES, RESTORE_TARGET_LABELS } from '../labels';
+import {
+  BACKUP_STATUS_LABELS,
+  BACKUP_STATUS_TONES,
+  RESTORE_STATUS_LABELS,
+  RESTORE_STATUS_TONES,
+  RESTORE_TARGET_LABELS,
+  describeInventory,
+} from '../labels';
 import { type RunRef, backupKeys, isRunActive, runKey, useRun } from '../queries';
 import { useRunLive } from '../use-run-live';
 
@@ -56,6 +65,8 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
   const status = live.ended?.status ?? stored.status;
   const reason = live.ended ? live.ended.reason : stored.reason;
   const finished = !isRunActive(run, status);
+  const restore = run.kind === 'restore' ? (stored as RestoreWithLogDto) : undefined;
+  const checked = restore && status === 'succeeded' ? describeInventory(restore.result, bytes) : null;
 
   return (
     <div className="backups__run" data-testid="backup-run" data-run-id={stored.id}>
@@ -68,6 +79,12 @@ export function RunLog({ teamId, source, run }: RunLogProps) {
           <TimeAgo iso={stored.createdAt} />
         </span>
       </header>
+      {restore?.target === 'new' && restore.databaseId && (
+        <p>
+          <Link to={`/databases/${restore.databaseId}`}>Open the new database</Link>
+        </p>
+      )}
+      {checked && <p data-testid="backup-run-result">Found after the restore: {checked}.</p>}
       {status === 'failed' && reason && (
         <p className="backups__run-error" role="alert" data-testid="backup-run-error">
           {reason}
