@@ -14,6 +14,8 @@ describe(compareInventories.name, () => {
       detail: 'restored cleanly; 2 tables and 2 rows match the dump',
     });
     expect(compareInventories({ keys: 5 }, { keys: 5 })).toEqual({ matches: true, detail: 'restored cleanly; 5 keys match the dump' });
+    const one = { tables: [{ name: 'public.a', rows: 1 }] };
+    expect(compareInventories(one, one).detail).toBe('restored cleanly; 1 table and 1 row match the dump');
   });
 
   it('names missing, extra and miscounted tables, and counts the rest', () => {

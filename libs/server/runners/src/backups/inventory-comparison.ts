@@ -2,6 +2,9 @@ import type { BackupInventory } from '@zpanel/contracts';
 
 const MAX_NAMED_DIFFERENCES = 5;
 
+/** "1 table", "3 rows": the detail is read by people on the backup's row. */
+const counted = (n: number, noun: string) => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 /**
  * Whether a restored copy holds what the dump recorded: the same tables with the same row counts
  * (SQL), the same number of keys (Redis), files, bytes and the digest of their checksums, modes and
@@ -21,7 +24,7 @@ export function compareInventories(expected: BackupInventory, actual: BackupInve
     }
     for (const name of restored.keys()) if (!dumped.has(name)) differences.push(`table ${name} was not in the dump`);
     const rows = expected.tables.reduce((sum, t) => sum + t.rows, 0);
-    compared.push(`${expected.tables.length} tables and ${rows} rows`);
+    compared.push(`${counted(expected.tables.length, 'table')} and ${counted(rows, 'row')}`);
   }
   for (const field of ['keys', 'files', 'bytes'] as const) {
     const want = expected[field];

@@ -93,7 +93,7 @@ describe(RestoreRunner.name, () => {
   it('downloads, decodes and restores the object, then finds what the dump recorded: succeeded with what was compared', async () => {
     const outcome = await restore();
 
-    expect(outcome).toEqual({ status: 'succeeded', result: INVENTORY, detail: 'restored cleanly; 1 tables and 3 rows match the dump' });
+    expect(outcome).toEqual({ status: 'succeeded', result: INVENTORY, detail: 'restored cleanly; 1 table and 3 rows match the dump' });
     expect(log.text).toContain("the object's SHA-256 matches the one recorded");
     expect(ops.scratches.every((scratch) => scratch.removed)).toBe(true);
   });
