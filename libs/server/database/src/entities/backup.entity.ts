@@ -6,10 +6,9 @@ import type {
   BackupTrigger,
   BackupVerificationStatus,
   DatabaseEngine,
-  ReasonCode,
 } from '@zpanel/contracts';
 import { Column, Entity } from 'typeorm';
-import { LeasedRunEntity } from './run';
+import { BackupJobEntity } from './run';
 
 /**
  * One backup run (docs/backups.md, "Data model"): queued by a schedule, "Back up now", a restore's
@@ -18,10 +17,7 @@ import { LeasedRunEntity } from './run';
  * The source, server, schedule and destination ids are SET NULL when those go: the history stays.
  */
 @Entity({ name: 'backups' })
-export class BackupEntity extends LeasedRunEntity {
-  @Column('uuid', { name: 'team_id', nullable: true })
-  teamId: string | null;
-
+export class BackupEntity extends BackupJobEntity<BackupStatus> {
   @Column('uuid', { name: 'schedule_id', nullable: true })
   scheduleId: string | null;
 
@@ -52,22 +48,6 @@ export class BackupEntity extends LeasedRunEntity {
   /** Restore it into a throwaway container once stored. */
   @Column('boolean', { name: 'verify_after_backup', default: true })
   verifyAfterBackup: boolean;
-
-  @Column('integer', { name: 'timeout_minutes', default: 60 })
-  timeoutMinutes: number;
-
-  @Column('text', { default: 'queued' })
-  status: BackupStatus;
-
-  @Column('text', { nullable: true })
-  reason: string | null;
-
-  @Column('text', { name: 'reason_code', nullable: true })
-  reasonCode: ReasonCode | null;
-
-  /** What the run did, line by line, secrets redacted; saved with each heartbeat and at the end, capped. */
-  @Column('text', { default: '' })
-  log: string;
 
   @Column('text', { nullable: true })
   engine: DatabaseEngine | null;
@@ -108,7 +88,4 @@ export class BackupEntity extends LeasedRunEntity {
 
   @Column('text', { name: 'verification_detail', nullable: true })
   verificationDetail: string | null;
-
-  @Column('text', { name: 'worker_id', nullable: true })
-  workerId: string | null;
 }

@@ -1,6 +1,6 @@
-import type { BackupInventory, BackupSourceKind, ReasonCode, RestoreStatus, RestoreTarget } from '@zpanel/contracts';
+import type { BackupInventory, BackupSourceKind, RestoreStatus, RestoreTarget } from '@zpanel/contracts';
 import { Column, Entity } from 'typeorm';
-import { LeasedRunEntity } from './run';
+import { BackupJobEntity } from './run';
 
 /**
  * One restore run (docs/backups.md, "Data model"): a backup restored into the same database (after a
@@ -8,10 +8,7 @@ import { LeasedRunEntity } from './run';
  * the run lease (`RESTORE_RUNS`). One at a time into a database or volume (partial unique indexes).
  */
 @Entity({ name: 'restores' })
-export class RestoreEntity extends LeasedRunEntity {
-  @Column('uuid', { name: 'team_id', nullable: true })
-  teamId: string | null;
-
+export class RestoreEntity extends BackupJobEntity<RestoreStatus> {
   /** Null once the backup row is gone. */
   @Column('uuid', { name: 'backup_id', nullable: true })
   backupId: string | null;
@@ -37,25 +34,7 @@ export class RestoreEntity extends LeasedRunEntity {
   @Column('uuid', { name: 'safety_backup_id', nullable: true })
   safetyBackupId: string | null;
 
-  @Column('integer', { name: 'timeout_minutes', default: 60 })
-  timeoutMinutes: number;
-
-  @Column('text', { default: 'queued' })
-  status: RestoreStatus;
-
-  @Column('text', { nullable: true })
-  reason: string | null;
-
-  @Column('text', { name: 'reason_code', nullable: true })
-  reasonCode: ReasonCode | null;
-
-  @Column('text', { default: '' })
-  log: string;
-
   /** What was checked after the restore (tables and row counts, keys, files). */
   @Column('jsonb', { nullable: true })
   result: BackupInventory | null;
-
-  @Column('text', { name: 'worker_id', nullable: true })
-  workerId: string | null;
 }

@@ -1,3 +1,4 @@
+import type { ReasonCode } from '@zpanel/contracts';
 import { Column } from 'typeorm';
 import { CreatedEntity, TeamIdColumn } from './columns';
 
@@ -36,4 +37,32 @@ export abstract class LeasedRunEntity extends CreatedEntity {
 export abstract class RunEntity extends LeasedRunEntity {
   @TeamIdColumn()
   teamId: string;
+}
+
+/**
+ * A backup or a restore (docs/backups.md, "Data model"): a leased run owned by a team or the instance
+ * (`teamId` null), queued with a timeout, with the outcome, the reason and the log alike in both.
+ */
+export abstract class BackupJobEntity<S extends string> extends LeasedRunEntity {
+  @Column('uuid', { name: 'team_id', nullable: true })
+  teamId: string | null;
+
+  @Column('integer', { name: 'timeout_minutes', default: 60 })
+  timeoutMinutes: number;
+
+  @Column('text', { default: 'queued' })
+  status: S;
+
+  @Column('text', { nullable: true })
+  reason: string | null;
+
+  @Column('text', { name: 'reason_code', nullable: true })
+  reasonCode: ReasonCode | null;
+
+  /** What the run did, line by line, secrets redacted; saved with each heartbeat and at the end, capped. */
+  @Column('text', { default: '' })
+  log: string;
+
+  @Column('text', { name: 'worker_id', nullable: true })
+  workerId: string | null;
 }
