@@ -84,17 +84,7 @@ export class BackupsRepository extends OwnedRepository<BackupEntity> {
 
   /** Newest first, without logs. */
   pageOf(owner: BackupOwner, window: PageWindow, filter: BackupFilter = {}): Promise<[BackupEntity[], number]> {
-    const where: FindOptionsWhere<BackupEntity> = {};
-    for (const key of ['databaseId', 'volumeId', 'scheduleId', 'destinationId', 'status'] as const) {
-      if (filter[key] !== undefined) (where as Record<string, unknown>)[key] = filter[key];
-    }
-    return this.rows.findAndCount({
-      where: this.owned(owner, where),
-      select: SUMMARY_COLUMNS,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.take,
-    });
+    return this.pageOwned(owner, window, filter, ['databaseId', 'volumeId', 'scheduleId', 'destinationId', 'status'], SUMMARY_COLUMNS);
   }
 
   /** The schedule's queued or running backup, if any. */

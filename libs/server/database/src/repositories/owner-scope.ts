@@ -1,5 +1,5 @@
-import { type FindOptionsWhere, IsNull } from 'typeorm';
-import { TeamOwnedRepository } from './entity-repository';
+import { type FindOptionsOrder, type FindOptionsSelect, type FindOptionsWhere, IsNull } from 'typeorm';
+import { type PageWindow, TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
 
 declare const instanceOwned: unique symbol;
@@ -25,7 +25,7 @@ export type BackupOwner = TeamScope | InstanceScope;
  * `TeamOwnedRepository` never see the instance's rows (and `teamOf` answers undefined for them, so
  * the API's gate gives its 404); the `owner` finders take either scope.
  */
-export abstract class OwnedRepository<E extends { id: string; teamId: string | null }> extends TeamOwnedRepository<E> {
+export abstract class OwnedRepository<E extends { id: string; teamId: string | null; createdAt: Date }> extends TeamOwnedRepository<E> {
   /** The condition on `team_id` for an owner; refuses anything that is not a scope, like `teamIdOf`. */
   protected owned(owner: BackupOwner, where: FindOptionsWhere<E> = {}): FindOptionsWhere<E> {
     if (owner?.teamId === null) return { ...where, teamId: IsNull() } as FindOptionsWhere<E>;
@@ -46,6 +46,28 @@ export abstract class OwnedRepository<E extends { id: string; teamId: string | n
     const row = await this.findOwned(owner, id);
     if (!row) throw this.notFound();
     return row;
+  }
+
+  /**
+   * A page of the owner's rows, newest first, matching the value `filter` gives for each of `keys`
+   * (undefined: any). Only `keys` are read: a query object with more in it filters on nothing else.
+   */
+  protected pageOwned<K extends keyof E & string>(
+    owner: BackupOwner,
+    window: PageWindow,
+    filter: Partial<Record<K, unknown>>,
+    keys: readonly K[],
+    select: FindOptionsSelect<E>,
+  ): Promise<[E[], number]> {
+    const where = Object.fromEntries(keys.filter((key) => filter[key] !== undefined).map((key) => [key, filter[key]])) as FindOptionsWhere<E>;
+    return this.rows.findAndCount({
+      where: this.owned(owner, where),
+      select,
+      // The entity type is generic here; both columns exist on every owned row.
+      order: { createdAt: 'DESC', id: 'DESC' } as FindOptionsOrder<E>,
+      skip: window.skip,
+      take: window.take,
+    });
   }
 
   async deleteOwned(owner: BackupOwner, id: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { RestoreStatus } from '@zpanel/contracts';
-import { type EntityTarget, type FindOptionsSelect, type FindOptionsWhere, In } from 'typeorm';
+import { type EntityTarget, type FindOptionsSelect, In } from 'typeorm';
 import { RestoreEntity } from '../entities';
 import type { PageWindow } from './entity-repository';
 import { insertQueued } from './insert-queued';
@@ -58,18 +58,7 @@ export class RestoresRepository extends OwnedRepository<RestoreEntity> {
 
   /** Newest first, without logs. */
   pageOf(owner: BackupOwner, window: PageWindow, filter: RestoreFilter = {}): Promise<[RestoreEntity[], number]> {
-    const where: FindOptionsWhere<RestoreEntity> = {};
-    for (const key of ['backupId', 'databaseId', 'volumeId'] as const) {
-      if (filter[key] !== undefined) where[key] = filter[key];
-    }
-    if (filter.status !== undefined) where.status = filter.status;
-    return this.rows.findAndCount({
-      where: this.owned(owner, where),
-      select: SUMMARY_COLUMNS,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: window.skip,
-      take: window.take,
-    });
+    return this.pageOwned(owner, window, filter, ['backupId', 'databaseId', 'volumeId', 'status'], SUMMARY_COLUMNS);
   }
 
   /** `same`: the safety backup taken before the restore overwrites anything. */
