@@ -66,7 +66,7 @@ const secrets = (command: EngineCommand) => [PASSWORD, ROOT].filter((secret) => 
 describe('PostgreSQL dump and restore', () => {
   it('dumps in the custom format, uncompressed (the worker compresses), as the user over the socket, the password in the environment', () => {
     expect(pgDumpCommand(credentials('postgresql'))).toEqual({
-      argv: ['pg_dump', '-Fc', '-Z0', '--no-password', '-U', 'shop_app', '-d', 'shop'],
+      argv: ['pg_dump', '-Fc', '-Z1', '--no-password', '-U', 'shop_app', '-d', 'shop'],
       env: { PGPASSWORD: PASSWORD },
     });
   });

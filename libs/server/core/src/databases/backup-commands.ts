@@ -17,14 +17,16 @@ function checked(engine: DatabaseEngine, credentials: DatabaseCredentials, want:
 
 /**
  * PostgreSQL's dump: the custom format (`-Fc`: compressed table by table, restorable selectively and
- * in parallel), uncompressed (`-Z0`) because the worker compresses the whole stream with zstd, which
- * is faster and smaller than pg_dump's zlib followed by a second pass (docs/backups.md has the figures).
+ * in parallel), at zlib's fastest level (`-Z1`): the dump leaves the container through Docker's exec
+ * stream, which carries far fewer bytes a second than pg_dump writes, so compressing inside the
+ * container first is faster end to end than an uncompressed dump compressed by the worker
+ * (docs/backups.md, "Why these flags", has the figures).
  * Over the Unix socket as the database's user (the official image's POSTGRES_USER, a superuser).
  */
 export function pgDumpCommand(credentials: DatabaseCredentials): EngineCommand {
   checked('postgresql', credentials, 'sql');
   return {
-    argv: ['pg_dump', '-Fc', '-Z0', '--no-password', '-U', credentials.userName, '-d', credentials.databaseName],
+    argv: ['pg_dump', '-Fc', '-Z1', '--no-password', '-U', credentials.userName, '-d', credentials.databaseName],
     env: { PGPASSWORD: credentials.password },
   };
 }
