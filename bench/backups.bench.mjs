@@ -29,7 +29,7 @@ const IMAGE = 'zpanel-test/postgres:15';
 const POLL_MS = 100;
 /** As S3ObjectStore's multipart settings, so both sides upload alike. */
 const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 3;
+const QUEUE_SIZE = 2;
 
 testing.setUpBenchEnvironment();
 
