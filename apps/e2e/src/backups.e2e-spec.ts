@@ -44,7 +44,6 @@ describe('Backups in the browser', () => {
   const running = useStackAndBrowser({ worker: true, env: { BACKUP_SCHEDULES_TICK_MS: '1000' } });
   const { asOwner } = useOwner(running, OWNER);
   let s3: DisposableS3Server | undefined;
-  let source: DatabaseDto;
   const psql = (database: DatabaseDto, sql: string) =>
     dockerCli(
       'exec',
@@ -63,32 +62,41 @@ describe('Backups in the browser', () => {
     ).trim();
   const database = async (id: string) => (await asOwner<DatabaseDto>('GET', `/api/v1/databases/${id}`)).body;
 
+  /** The database running with its rows: created before the test, awaited once the test needs it (the destination's steps overlap it). */
+  let sourceReady: Promise<DatabaseDto>;
+
   beforeAll(async () => {
-    const [started] = await Promise.all([
+    const [started, created] = await Promise.all([
       DisposableS3Server.start(),
       (async () => {
         // Registering a server and creating a database in the UI have their own tests (servers, databases e2e specs).
         const server = await readyTestServer(asOwner);
         const project = (await asOwner<ProjectDto>('POST', '/api/v1/projects', { name: 'Cafe' })).body;
         const environment = (await asOwner<Paginated<EnvironmentDto>>('GET', `/api/v1/projects/${project.id}/environments`)).body.items[0];
-        const created = await asOwner<CreateDatabaseResponse>('POST', '/api/v1/databases', {
+        return asOwner<CreateDatabaseResponse>('POST', '/api/v1/databases', {
           environmentId: environment.id,
           serverId: server.id,
           name: 'orders-db',
           engine: 'postgresql',
           image: IMAGE,
         });
-        expect(created.status).toBe(202);
-        await eventually(async () => expect((await database(created.body.database.id)).status).toBe('running'), CREATE_TIMEOUT_MS, 500);
-        source = await database(created.body.database.id);
       })(),
     ]);
     s3 = started;
-    psql(
-      source,
-      `CREATE TABLE drinks (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO drinks (name) VALUES ${ROWS.map((r) => `('${r}')`).join(', ')}`,
-    );
-  }, CREATE_TIMEOUT_MS + 60_000);
+    expect(created.status).toBe(202);
+    sourceReady = (async () => {
+      const id = created.body.database.id;
+      await eventually(async () => expect((await database(id)).status).toBe('running'), CREATE_TIMEOUT_MS, 500);
+      const running = await database(id);
+      psql(
+        running,
+        `CREATE TABLE drinks (id serial PRIMARY KEY, name text NOT NULL); INSERT INTO drinks (name) VALUES ${ROWS.map((r) => `('${r}')`).join(', ')}`,
+      );
+      return running;
+    })();
+    // Its failure is the test's, when it awaits it; not an unhandled rejection before that.
+    sourceReady.catch(() => undefined);
+  }, 90_000);
 
   afterAll(async () => {
     await s3?.dispose();
@@ -129,7 +137,8 @@ describe('Backups in the browser', () => {
         await destination.getByRole('button', { name: 'Check loopback-s3' }).click();
         await eventually(async () => expect(await textOf(destination.getByTestId('destination-check'))).toMatch(/^OK · \d+ ms$/), 30_000);
 
-        // The schedule, on the database's Backups tab.
+        // The schedule, on the database's Backups tab, once the database runs and holds its rows.
+        const source = await sourceReady;
         await page.goto(`/databases/${source.id}`);
         await expectPageTitle(page, 'orders-db');
         await page.getByRole('navigation', { name: 'Database sections' }).getByRole('link', { name: 'Backups' }).click();
