@@ -486,6 +486,31 @@ describe(DockerBackupOps.name, () => {
       expect(leftovers()).toEqual([]);
     });
 
+    it('removes the scratch containers and volumes a stopped worker left once they are older than any run, when the next scratch starts', async () => {
+      const exists = (kind: 'volume' | 'container', name: string) =>
+        dockerCli(kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '-q', '--filter', `name=^${name}$`) !== '';
+      const leftVolume = await ops.startScratchVolume(signal());
+      const leftContainer = `${names.namespace}-${BACKUP_SCRATCH_ROLE}-${randomBytes(6).toString('hex')}`;
+      const scratchLabels = ['--label', `${ZPANEL_LABELS.namespace}=${names.namespace}`, '--label', `${ZPANEL_LABELS.role}=${BACKUP_SCRATCH_ROLE}`];
+      dockerCli('create', '--name', leftContainer, ...scratchLabels, HELPER_IMAGE, 'true');
+      // Younger than the longest run: a verification may still be using them.
+      const young = await ops.startScratchVolume(signal());
+      expect([exists('volume', leftVolume.name), exists('container', leftContainer)]).toEqual([true, true]);
+      await young.remove();
+
+      // Docker's creation times have whole seconds.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      const sweeping = new DockerBackupOps(docker, { names, helperImage: HELPER_IMAGE, ...DEFAULT_BACKUP_TIMINGS, scratchMaxAgeMs: 1_000 });
+      const next = await sweeping.startScratchVolume(signal());
+      try {
+        expect([exists('volume', leftVolume.name), exists('container', leftContainer), exists('volume', next.name)]).toEqual([false, false, true]);
+        // Only the scratch role: the instance's other volumes stay, however old.
+        expect([exists('volume', source), exists('volume', restored)]).toEqual([true, true]);
+      } finally {
+        await next.remove();
+      }
+    });
+
     it("refuses a volume that is not this instance's, and fails a restore of something that is not a tar", async () => {
       const foreign = `${names.namespace}-foreign`;
       dockerCli('volume', 'create', foreign);

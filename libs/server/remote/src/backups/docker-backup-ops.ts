@@ -65,12 +65,21 @@ export interface DockerBackupSettings {
   stopGraceSeconds: number;
   /** How often BGSAVE's end is polled. */
   bgsavePollMs: number;
+  /**
+   * A scratch container or volume older than this was left by a worker that stopped during its
+   * verification (no run outlives it), and the next scratch started on the server removes it.
+   */
+  scratchMaxAgeMs: number;
 }
 
-export const DEFAULT_BACKUP_TIMINGS: Pick<DockerBackupSettings, 'readiness' | 'stopGraceSeconds' | 'bgsavePollMs'> = {
+/** The longest run (a 1440-minute timeout) and an hour. */
+const SCRATCH_MAX_AGE_MS = 25 * 60 * 60 * 1000;
+
+export const DEFAULT_BACKUP_TIMINGS: Pick<DockerBackupSettings, 'readiness' | 'stopGraceSeconds' | 'bgsavePollMs' | 'scratchMaxAgeMs'> = {
   readiness: { timeoutMs: 180_000, intervalMs: 1_000, quick: { intervalMs: 100, forMs: 10_000 }, probeTimeoutMs: 10_000 },
   stopGraceSeconds: 60,
   bgsavePollMs: 100,
+  scratchMaxAgeMs: SCRATCH_MAX_AGE_MS,
 };
 
 /** Output of a short command (inventory, INFO, CONFIG GET): far more than any answers, a cap still. */
@@ -202,6 +211,7 @@ export class DockerBackupOps implements BackupOps {
       userName: like?.userName ?? 'zpanel_verify',
     });
     const spec = databaseContainer(engine, imageReferenceTag(image) ?? 'latest', credentials);
+    await this.sweepScratch();
     await ensureZpanelNetwork(this.docker, this.names);
     const name = this.scratchName();
     const labels = this.labels(BACKUP_SCRATCH_ROLE);
@@ -257,6 +267,7 @@ export class DockerBackupOps implements BackupOps {
    */
   async startScratchVolume(signal: AbortSignal): Promise<ScratchVolume> {
     signal.throwIfAborted();
+    await this.sweepScratch();
     const name = this.scratchName();
     await this.docker.createVolume({ Name: name, Labels: this.labels(BACKUP_SCRATCH_ROLE) });
     const volume = this.docker.getVolume(name);
@@ -423,6 +434,28 @@ export class DockerBackupOps implements BackupOps {
     if (!info.State.Running || info.State.Restarting)
       throw new ReasonError('backup.source_gone', "The database's container is not running; start it first.");
     return name;
+  }
+
+  /**
+   * Removes this instance's scratch containers (with their volumes) and scratch volumes older than
+   * `scratchMaxAgeMs`, which a worker stopped during a verification left behind (nothing else would
+   * ever remove them). Never throws: what it could not remove waits for the next scratch.
+   */
+  private async sweepScratch(): Promise<void> {
+    const filters = { label: [`${ZPANEL_LABELS.namespace}=${this.names.namespace}`, `${ZPANEL_LABELS.role}=${BACKUP_SCRATCH_ROLE}`] };
+    const before = Date.now() - this.settings.scratchMaxAgeMs;
+    const quietly = (work: () => Promise<unknown>) => ignoringDockerStatus([404, 409], work).catch(() => undefined);
+    try {
+      for (const container of await this.docker.listContainers({ all: true, filters })) {
+        if (container.Created * 1000 < before) await quietly(() => this.docker.getContainer(container.Id).remove({ force: true, v: true }));
+      }
+      for (const volume of (await this.docker.listVolumes({ filters })).Volumes ?? []) {
+        const created = Date.parse((volume as { CreatedAt?: string }).CreatedAt ?? '');
+        if (created < before) await quietly(() => this.docker.getVolume(volume.Name).remove());
+      }
+    } catch {
+      // The listing failed: the next scratch tries again.
+    }
   }
 
   private scratchName(): string {
