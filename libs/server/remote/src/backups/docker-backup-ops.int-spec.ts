@@ -486,6 +486,11 @@ describe(DockerBackupOps.name, () => {
       expect(leftovers()).toEqual([]);
     });
 
+    it('counts the same files, bytes and digest with a helper image of GNU tools (Debian) as with busybox', async () => {
+      const gnu = new DockerBackupOps(docker, { names, helperImage: 'zpanel-test/postgres:15', ...DEFAULT_BACKUP_TIMINGS });
+      expect(await gnu.volumeInventory(source, signal())).toEqual(await ops.volumeInventory(source, signal()));
+    });
+
     it('removes the scratch containers and volumes a stopped worker left once they are older than any run, when the next scratch starts', async () => {
       const exists = (kind: 'volume' | 'container', name: string) =>
         dockerCli(kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '-q', '--filter', `name=^${name}$`) !== '';
