@@ -1,5 +1,6 @@
 import { type Hash, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -119,6 +120,22 @@ describe('ServerDirectoryStore over the test sshd', () => {
     expect((await rejection(s.put('b.zst', aborted, { signal: controller.signal }))).code).toBe('aborted');
     expect(readdirSync(directory)).toEqual([]);
   }, 180_000);
+
+  it('fails a put on a full disk with the system\'s words, and leaves no object nor temporary file', async () => {
+    // A 2 MiB filesystem of its own: the test runs as root on this machine, as the sshd does.
+    const full = join(root, 'full');
+    mkdirSync(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'zpanel-test-full', full]);
+    try {
+      const error = await rejection(store(full).put('db/big.zst', randomStream(8 * MIB), { signal: signal() }));
+      expect(error.message).toMatch(/No space left on device/);
+      expect(readdirSync(full).flatMap((entry) => readdirSync(join(full, entry)))).toEqual([]);
+      // Room again: the same store works.
+      expect((await store(full).put('db/small.zst', randomStream(MIB), { signal: signal() })).sizeBytes).toBe(MIB);
+    } finally {
+      execFileSync('umount', [full]);
+    }
+  }, 60_000);
 
   it('refuses hostile keys before any command', async () => {
     const s = store(join(root, 'keys'));

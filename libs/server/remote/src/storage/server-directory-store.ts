@@ -226,8 +226,15 @@ export class ServerDirectoryStore implements ObjectStore {
       process.close();
       // The temporary file is removed after this: wait until the writer is gone, or a shell that
       // starts late would create it again after the removal.
-      await Promise.race([process.exit, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      const exited = await Promise.race([
+        process.exit.catch(() => undefined),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000).unref()),
+      ]);
       if (sourceError) throw new StorageError(`the data to store failed: ${sourceError.message}`, 'source', { cause: sourceError });
+      // A writer that stopped first (disk full, a read-only filesystem) closed the pipe: its words say
+      // why, the pipe's ("Premature close") do not.
+      const said = exited && exited.exitCode !== 0 ? exited.stderr.trim() : '';
+      if (said && !options.signal.aborted) throw new StorageError(`writing on ${this.serverName} failed: ${said}`, 'other', { cause: error });
       throw error;
     } finally {
       options.signal.removeEventListener('abort', onAbort);
