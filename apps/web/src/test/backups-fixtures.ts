@@ -139,6 +139,11 @@ export function instanceBackupRoutes() {
 export function instanceBackupsRefusedRoutes() {
   return {
     '/api/v1/system/backups/access': () =>
-      jsonResponse({ allowed: false, teamId: null, teamName: null, reason: 'Only the instance operators (owners of its first team) manage its backups.' }),
+      jsonResponse({
+        allowed: false,
+        teamId: null,
+        teamName: null,
+        reason: 'Only the instance operators (owners of its first team) manage its backups.',
+      }),
   };
 }

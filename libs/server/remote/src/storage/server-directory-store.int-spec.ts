@@ -121,7 +121,7 @@ describe('ServerDirectoryStore over the test sshd', () => {
     expect(readdirSync(directory)).toEqual([]);
   }, 180_000);
 
-  it('fails a put on a full disk with the system\'s words, and leaves no object nor temporary file', async () => {
+  it("fails a put on a full disk with the system's words, and leaves no object nor temporary file", async () => {
     // A 2 MiB filesystem of its own: the test runs as root on this machine, as the sshd does.
     const full = join(root, 'full');
     mkdirSync(full);

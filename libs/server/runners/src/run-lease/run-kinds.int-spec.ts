@@ -62,7 +62,12 @@ describe('backupRuns', () => {
     const claimed = await Promise.all(ids.map((id) => claimOrBusy(store, id)));
     expect(claimed.filter(Boolean)).toHaveLength(2);
     const [running] = await backups().pageOf(teamScope(team.teamId), { skip: 0, take: 100 }, { status: 'running' });
-    expect(running.filter((row) => row.serverId === serverId).map((row) => row.serverSlot).sort()).toEqual([1, 2]);
+    expect(
+      running
+        .filter((row) => row.serverId === serverId)
+        .map((row) => row.serverSlot)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it('refuses a limit that is not a positive integer', () => {
