@@ -333,8 +333,9 @@ export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand
             'set -eu; if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi',
             `cd ${VOLUME_MOUNT}`,
             `count=$(find . -type f -exec stat -c %s {} + | awk '{ n += 1; b += $1 } END { printf "%d %.0f", n, b }')`,
-            // Only formats busybox and GNU print alike (the raw mode in hex holds the type), so another helper image gives the same digest.
-            `digest=$({ find . -mindepth 1 -exec stat -c '%f %u:%g %n' {} +; find . -type l -exec sh -c 'for l; do printf "%s -> %s\\n" "$l" "$(readlink "$l")"; done' sh {} +; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-64)`,
+            // Only formats busybox and GNU print alike (the raw mode in hex holds the type), so another helper image gives the same
+            // digest; sockets left out, as tar leaves them out of the dump ("socket ignored").
+            `digest=$({ find . -mindepth 1 ! -type s -exec stat -c '%f %u:%g %n' {} +; find . -type l -exec sh -c 'for l; do printf "%s -> %s\\n" "$l" "$(readlink "$l")"; done' sh {} +; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-64)`,
             `printf '%s %s\\n' "$count" "$digest"`,
           ].join('\n'),
         ],
