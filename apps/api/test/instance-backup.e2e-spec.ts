@@ -1,10 +1,23 @@
-import { Ability, type CreatedApiTokenResponse, type InstanceBackupAccessDto, Role, TEAM_HEADER } from '@zpanel/contracts';
+import {
+  Ability,
+  type BackupDestinationDto,
+  type BackupDownloadDto,
+  type BackupDto,
+  type BackupScheduleDto,
+  type CreatedApiTokenResponse,
+  type InstanceBackupAccessDto,
+  type Paginated,
+  type ProblemDetails,
+  Role,
+  TEAM_HEADER,
+} from '@zpanel/contracts';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import {
   DEFAULT_OWNER,
   REPOSITORY_ROOT,
@@ -13,6 +26,7 @@ import {
   createOwner,
   createScratchDatabase,
   joinTeam,
+  readyTestServer,
   signIn,
   startStack,
   testProcessEnv,
@@ -100,6 +114,194 @@ describe('instance backups through the API', () => {
     expect((await call('GET', '/api/v1/system/backups/00000000-0000-4000-8000-000000000000', owner.accessToken)).status).toBe(404);
     expect((await call('GET', '/api/v1/system/backups', owner.accessToken)).body).toMatchObject({ total: 0 });
   });
+});
+
+describe('instance backup schedules and downloads (built api + worker, the test server)', () => {
+  const suite = useOwnedStack({ worker: true, env: { BACKUP_SCHEDULES_TICK_MS: '1000' } });
+  const NO_SUCH = '00000000-0000-4000-8000-000000000000';
+  let db: Client;
+  let root: string;
+  let destinationId: string;
+  let outsider: string;
+
+  const asOperator = <T>(method: string, path: string, body?: unknown) => suite.call<T>(method, path, suite.owner.accessToken, body);
+  const fieldsOf = (body: ProblemDetails) => [...new Set(body.errors?.map((e) => e.field))].join();
+  const schedules = async () => (await asOperator<Paginated<BackupScheduleDto>>('GET', '/api/v1/system/backups/schedules')).body;
+
+  beforeAll(async () => {
+    db = new Client({ connectionString: suite.stack.databaseUrl });
+    // The stack drops its database when it stops, which may come before this client ends.
+    db.on('error', () => undefined);
+    await db.connect();
+    root = await realpath(await mkdtemp(join(tmpdir(), 'zp-e2e-instance-backups-')));
+    const server = await readyTestServer(suite.asOwner);
+    expect((await suite.asOwner('PUT', `/api/v1/servers/${server.id}/allowed-bind-roots`, { allowedBindRoots: [root] })).status).toBe(200);
+    const destination = await suite.asOwner<BackupDestinationDto>('POST', '/api/v1/backup-destinations', {
+      kind: 'server',
+      name: 'instance-dir',
+      serverId: server.id,
+      path: root,
+    });
+    expect(destination.status).toBe(201);
+    destinationId = destination.body.id;
+    // An admin of the first team, not an owner: signed in, in the team, and no instance operator.
+    outsider = (await joinTeam(suite.call, suite.owner, 'instance-outsider@example.com', Role.Admin, { password: PASSWORD })).accessToken;
+  }, 120_000);
+  afterAll(async () => {
+    await db?.end().catch(() => undefined);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a schedule off its rules with a 400 problem naming the field, and saves nothing', async () => {
+    const valid = { destinationId, cron: '0 3 * * *', retentionCount: 7 };
+    const cases: [string, Record<string, unknown>][] = [
+      ['cron', { ...valid, cron: undefined }],
+      ['cron', { ...valid, cron: 'every day' }],
+      ['cron', { ...valid, cron: '0 0 31 2 *' }],
+      ['cron', { ...valid, cron: '@reboot' }],
+      ['timezone', { ...valid, timezone: '+01:00' }],
+      ['timezone', { ...valid, timezone: 'Mars/Olympus' }],
+      ['retentionCount', { ...valid, retentionCount: undefined }],
+      ['retentionCount', { ...valid, retentionCount: 0 }],
+      ['timeoutMinutes', { ...valid, timeoutMinutes: 0 }],
+      ['destinationId', { ...valid, destinationId: NO_SUCH }],
+      ['destinationId', { ...valid, destinationId: 'not-a-uuid' }],
+    ];
+    const outcomes: string[] = [];
+    for (const [field, body] of cases) {
+      const res = await asOperator<ProblemDetails>('POST', '/api/v1/system/backups/schedules', body);
+      outcomes.push(`${JSON.stringify(body)} -> ${res.status} ${res.headers.get('content-type')?.split(';')[0]} ${fieldsOf(res.body)}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(fieldsOf(res.body)).toBe(field);
+    }
+    const unknown = await asOperator<ProblemDetails>('POST', '/api/v1/system/backups/schedules', { ...valid, destinationId: NO_SUCH });
+    expect(unknown.body.errors).toEqual([{ field: 'destinationId', message: expect.stringContaining("the instance's first team") }]);
+    expect((await schedules()).total).toBe(0);
+  });
+
+  it('creates, lists, changes and deletes an instance schedule; to anyone else it does not exist', async () => {
+    const created = await asOperator<BackupScheduleDto>('POST', '/api/v1/system/backups/schedules', {
+      destinationId,
+      cron: ' 0 3 * * * ',
+      timezone: 'Europe/Berlin',
+      retentionCount: 7,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      teamId: null,
+      sourceKind: 'instance',
+      databaseId: null,
+      volumeId: null,
+      destinationId,
+      cron: '0 3 * * *',
+      timezone: 'Europe/Berlin',
+      description: 'At 03:00',
+      retentionCount: 7,
+      retentionDays: null,
+      verifyAfterBackup: true,
+      timeoutMinutes: 60,
+      enabled: true,
+      missedSince: null,
+    });
+    expect(Date.parse(created.body.nextRunAt!)).toBeGreaterThan(Date.now());
+    const id = created.body.id;
+    expect(await schedules()).toEqual({ items: [created.body], total: 1, page: 1, perPage: 20 });
+    expect((await asOperator<BackupScheduleDto>('GET', `/api/v1/system/backups/schedules/${id}`)).body).toEqual(created.body);
+    // Not the team's: the first team's own schedules do not hold it.
+    expect((await suite.asOwner<Paginated<BackupScheduleDto>>('GET', '/api/v1/backup-schedules')).body.total).toBe(0);
+    expect((await suite.asOwner('GET', `/api/v1/backup-schedules/${id}`)).status).toBe(404);
+
+    const changed = await asOperator<BackupScheduleDto>('PATCH', `/api/v1/system/backups/schedules/${id}`, {
+      cron: '*/5 * * * *',
+      retentionDays: 30,
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ cron: '*/5 * * * *', description: 'Every 5 minutes', retentionCount: 7, retentionDays: 30 });
+    const badZone = await asOperator<ProblemDetails>('PATCH', `/api/v1/system/backups/schedules/${id}`, { timezone: 'UTC+1' });
+    expect([badZone.status, fieldsOf(badZone.body)]).toEqual([400, 'timezone']);
+    const noRetention = await asOperator<ProblemDetails>('PATCH', `/api/v1/system/backups/schedules/${id}`, {
+      retentionCount: null,
+      retentionDays: null,
+    });
+    expect([noRetention.status, fieldsOf(noRetention.body)]).toEqual([400, 'retentionCount']);
+    const disabled = await asOperator<BackupScheduleDto>('PATCH', `/api/v1/system/backups/schedules/${id}`, { enabled: false });
+    expect(disabled.body).toMatchObject({ enabled: false, nextRunAt: null });
+
+    // Someone signed in but not an operator: the collection says why (403, as the System page shows it); the schedule does not exist.
+    const asOutsider = (method: string, path: string, body?: unknown) => suite.call<ProblemDetails>(method, path, outsider, body);
+    expect((await asOutsider('GET', '/api/v1/system/backups/schedules')).status).toBe(403);
+    expect((await asOutsider('POST', '/api/v1/system/backups/schedules', { destinationId, cron: '0 3 * * *', retentionCount: 1 })).status).toBe(403);
+    for (const [method, body] of [['GET'], ['PATCH', { enabled: true }], ['DELETE']] as const) {
+      const res = await asOutsider(method, `/api/v1/system/backups/schedules/${id}`, body);
+      expect([method, res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([method, 404, 'application/problem+json']);
+    }
+    expect((await asOperator('GET', `/api/v1/system/backups/schedules/${NO_SUCH}`)).status).toBe(404);
+    expect((await schedules()).items[0]).toMatchObject({ enabled: false });
+
+    expect((await asOperator('DELETE', `/api/v1/system/backups/schedules/${id}`)).status).toBe(204);
+    expect((await schedules()).total).toBe(0);
+    expect((await asOperator('DELETE', `/api/v1/system/backups/schedules/${id}`)).status).toBe(404);
+  });
+
+  it('runs a due schedule through the pipeline to a verified backup, whose download has the recorded SHA-256', async () => {
+    const created = await asOperator<BackupScheduleDto>('POST', '/api/v1/system/backups/schedules', {
+      destinationId,
+      cron: '0 3 * * *',
+      retentionCount: 2,
+    });
+    expect(created.status).toBe(201);
+    // Its slot has come (a cron slot is at least a minute away; the tick runs every second). In
+    // milliseconds, as the API writes it: the tick's claim compares the slot it read as a JS Date.
+    await db.query(`UPDATE backup_schedules SET next_run_at = date_trunc('milliseconds', now()) - interval '1 second' WHERE id = $1`, [
+      created.body.id,
+    ]);
+    let backup: BackupDto | undefined;
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      backup = (await asOperator<Paginated<BackupDto>>('GET', '/api/v1/system/backups')).body.items.find((b) => b.scheduleId === created.body.id);
+      if (backup && (backup.status === 'failed' || backup.verification === 'verified' || backup.verification === 'failed')) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    if (backup?.verification !== 'verified') {
+      // What the worker said about it: the reason a backup or its verification failed, or why no slot fired.
+      const said = (suite.stack.worker?.output() ?? '').split('\n').filter((line) => /backup|restore|schedule/i.test(line));
+      const rows = await db.query(`SELECT next_run_at, last_run_at, enabled FROM backup_schedules WHERE id = $1`, [created.body.id]);
+      throw new Error(`no verified backup: ${JSON.stringify({ backup, schedule: rows.rows, worker: said.slice(-30) }, null, 2)}`);
+    }
+    expect(backup).toMatchObject({ sourceKind: 'instance', trigger: 'schedule', status: 'succeeded', verification: 'verified', reason: null });
+    const after = (await asOperator<BackupScheduleDto>('GET', `/api/v1/system/backups/schedules/${created.body.id}`)).body;
+    expect(after.lastRunAt).not.toBeNull();
+    expect(Date.parse(after.nextRunAt!)).toBeGreaterThan(Date.now());
+    const id = backup!.id;
+
+    // Downloads: operators only (404 to anyone else), a link that streams the very bytes the backup recorded.
+    expect((await suite.call('GET', `/api/v1/system/backups/${id}/download`, outsider)).status).toBe(404);
+    expect((await asOperator('GET', `/api/v1/system/backups/${NO_SUCH}/download`)).status).toBe(404);
+    const link = await asOperator<BackupDownloadDto>('GET', `/api/v1/system/backups/${id}/download`);
+    expect(link.status).toBe(200);
+    expect(link.body.url).toMatch(new RegExp(`^/api/v1/system/backups/${id}/download/file\\?token=`));
+    expect(link.body.fileName).toMatch(/\.zpbk$/);
+    const file = await fetch(`${suite.stack.baseUrl}${link.body.url}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/octet-stream');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect(bytes.length).toBe(backup!.sizeBytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(backup!.sha256);
+    // The link is for this backup, through this route only: not another id, not the team backups' route, not altered.
+    const token = new URL(link.body.url, suite.stack.baseUrl).searchParams.get('token')!;
+    for (const path of [
+      `/api/v1/system/backups/${NO_SUCH}/download/file?token=${encodeURIComponent(token)}`,
+      `/api/v1/backups/${id}/download/file?token=${encodeURIComponent(token)}`,
+      `/api/v1/system/backups/${id}/download/file?token=${encodeURIComponent(token.slice(0, -2))}`,
+      `/api/v1/system/backups/${id}/download/file`,
+    ]) {
+      expect([path, (await fetch(`${suite.stack.baseUrl}${path}`)).status]).toEqual([path, 404]);
+    }
+    // Audited in the first team's log.
+    const audit = await db.query(`SELECT team_id FROM audit_events WHERE action = 'backup.downloaded' AND target_id = $1`, [id]);
+    expect(audit.rows).toEqual([{ team_id: suite.owner.teamId }]);
+  }, 200_000);
 });
 
 describe('instance backups onto a fresh install', () => {

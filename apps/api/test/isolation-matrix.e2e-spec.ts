@@ -31,6 +31,8 @@ const PUBLIC = new Set([
   'POST /webhooks/{provider}',
   // Authenticated by the signed link it is reached by (download-links.ts; backups.e2e-spec.ts): a bad or foreign one is a 404.
   'GET /api/v1/backups/{backupId}/download/file',
+  // The same for an instance backup: the link's person must still be an instance operator (instance-backup.e2e-spec.ts).
+  'GET /api/v1/system/backups/{instanceBackupId}/download/file',
 ]);
 
 /** Routes that take no id of a team-owned resource: they can only ever touch the caller's own data. */
@@ -51,12 +53,23 @@ const CALLER_SCOPED = new Set([
 
 /**
  * Routes of what belongs to the instance, not to a team (instance backups): only the owners of the
- * first team (team A here) and its admin tokens pass; everyone else gets 403 and changes nothing.
+ * first team (team A here) and its admin tokens pass; everyone else gets 403 (the collections, whose
+ * refusal the System page shows in words) or 404 (a route naming one of the instance's rows, which
+ * for them does not exist), and changes nothing.
  */
-const INSTANCE_OPERATORS: Record<string, { body?: unknown }> = {
-  'GET /api/v1/system/backups': {},
-  'POST /api/v1/system/backups': { body: { destinationId: '00000000-0000-4000-8000-000000000000' } },
-  'GET /api/v1/system/backups/{instanceBackupId}': {},
+const INSTANCE_OPERATORS: Record<string, { body?: unknown; refused: 403 | 404 }> = {
+  'GET /api/v1/system/backups': { refused: 403 },
+  'POST /api/v1/system/backups': { body: { destinationId: '00000000-0000-4000-8000-000000000000' }, refused: 403 },
+  'GET /api/v1/system/backups/{instanceBackupId}': { refused: 403 },
+  'GET /api/v1/system/backups/{instanceBackupId}/download': { refused: 404 },
+  'GET /api/v1/system/backups/schedules': { refused: 403 },
+  'POST /api/v1/system/backups/schedules': {
+    body: { destinationId: '00000000-0000-4000-8000-000000000000', cron: '0 3 * * *', retentionCount: 1 },
+    refused: 403,
+  },
+  'GET /api/v1/system/backups/schedules/{scheduleId}': { refused: 404 },
+  'PATCH /api/v1/system/backups/schedules/{scheduleId}': { body: { enabled: false }, refused: 404 },
+  'DELETE /api/v1/system/backups/schedules/{scheduleId}': { refused: 404 },
 };
 
 /**
@@ -914,7 +927,9 @@ describe('tenancy isolation matrix (every API route)', () => {
       const [method, path] = route.split(' ');
       for (const credential of refused) outcomes.push(`${route} -> ${(await call(method, fill(path, ids), credential, body)).status}`);
     }
-    expect(outcomes).toEqual(Object.keys(INSTANCE_OPERATORS).flatMap((route) => refused.map(() => `${route} -> 403`)));
+    expect(outcomes).toEqual(
+      Object.entries(INSTANCE_OPERATORS).flatMap(([route, { refused: status }]) => refused.map(() => `${route} -> ${status}`)),
+    );
     expect(await snapshotA()).toEqual(before);
   });
 

@@ -48,4 +48,15 @@ export class InstanceOperatorsService {
       throw new AppException(ErrorCode.Forbidden, access.reason ?? 'Not an instance operator');
     return { userId: caller.userId, team: teamScope(access.teamId), teamName: access.teamName };
   }
+
+  /**
+   * The operator, for a route that names one of the instance's rows (a schedule, a backup's download):
+   * to anyone else that row does not exist, the same 404 as an unknown id (the tenancy rule), while
+   * the collections keep their 403 in words for the System page.
+   */
+  async requireOrNotFound(caller: Caller, noun: string): Promise<InstanceOperator> {
+    const access = await this.access(caller);
+    if (!access.allowed || !access.teamId || !access.teamName) throw new AppException(ErrorCode.NotFound, `No such ${noun}`);
+    return { userId: caller.userId, team: teamScope(access.teamId), teamName: access.teamName };
+  }
 }

@@ -5,7 +5,9 @@ import {
   type BackupScheduleDto,
   type BackupSourceKind,
   type CreateBackupScheduleRequest,
+  type CreateInstanceBackupScheduleRequest,
   type UpdateBackupScheduleRequest,
+  type UpdateInstanceBackupScheduleRequest,
 } from '@zpanel/contracts';
 import { IsBoolean, IsOptional, IsString, IsUUID } from 'class-validator';
 import { IfPresent } from '../applications/field-validation';
@@ -84,6 +86,22 @@ export class UpdateBackupScheduleDto extends ScheduleSettingsDto implements Upda
   @ApiPropertyOptional({ format: 'uuid', description: "One of the team's backup destinations" })
   @IfPresent()
   @IsUUID('4', { message: 'destinationId must be the id of one of the team’s backup destinations' })
+  destinationId?: string;
+}
+
+const INSTANCE_DESTINATION = "destinationId must be the id of one of the backup destinations of the instance's first team";
+
+/** An instance schedule (System): no source, it is Zpanel's own PostgreSQL; `cron` is required (the service says so naming the field). */
+export class CreateInstanceBackupScheduleDto extends ScheduleSettingsDto implements Omit<CreateInstanceBackupScheduleRequest, 'cron'> {
+  @ApiProperty({ format: 'uuid', description: "One of the backup destinations of the instance's first team" })
+  @IsUUID('4', { message: INSTANCE_DESTINATION })
+  destinationId: string;
+}
+
+export class UpdateInstanceBackupScheduleDto extends ScheduleSettingsDto implements UpdateInstanceBackupScheduleRequest {
+  @ApiPropertyOptional({ format: 'uuid', description: "One of the backup destinations of the instance's first team" })
+  @IfPresent()
+  @IsUUID('4', { message: INSTANCE_DESTINATION })
   destinationId?: string;
 }
 

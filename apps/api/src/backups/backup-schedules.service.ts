@@ -7,15 +7,24 @@ import {
   type BackupScheduleEntity,
   type BackupScheduleFields,
   BackupDestinationsRepository,
+  type BackupOwner,
   BackupSchedulesRepository,
   DatabasesRepository,
   type TeamScope,
+  instanceScope,
 } from '@zpanel/database';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../access/caller';
 import { AuditService } from '../audit/audit.service';
 import { pageWindow, paginated } from '../http/pagination';
-import type { BackupScheduleListQueryDto, CreateBackupScheduleDto, UpdateBackupScheduleDto } from './backup-schedules.dto';
+import type { InstanceOperator } from '../access/instance-operators.service';
+import type { PageQueryDto } from '../http/pagination';
+import type {
+  BackupScheduleListQueryDto,
+  CreateBackupScheduleDto,
+  CreateInstanceBackupScheduleDto,
+  UpdateBackupScheduleDto,
+} from './backup-schedules.dto';
 
 const MESSAGES = {
   source: 'exactly one of databaseId and volumeId is required',
@@ -24,6 +33,29 @@ const MESSAGES = {
   destinationId: 'destinationId must be the id of one of the team’s backup destinations',
   retention: 'at least one of retentionCount and retentionDays is required',
 } as const;
+
+/**
+ * Whose schedules: a team's (its own destinations and audit log), or the instance's (`team_id` null),
+ * written to the first team's destinations and audited in its log, since its owners operate the instance.
+ */
+interface ScheduleOwner {
+  owner: BackupOwner;
+  /** Whose destinations a schedule may write to, and whose audit log records the change. */
+  team: TeamScope;
+  destinationMessage: string;
+}
+
+const ofTeam = (team: TeamScope): ScheduleOwner => ({ owner: team, team, destinationMessage: MESSAGES.destinationId });
+
+function ofInstance(operator: InstanceOperator): ScheduleOwner {
+  return {
+    owner: instanceScope(),
+    team: operator.team,
+    destinationMessage: `destinationId must be one of the backup destinations of ${operator.teamName}, the instance's first team`,
+  };
+}
+
+type ScheduleSource = Pick<BackupScheduleFields, 'sourceKind' | 'databaseId' | 'volumeId'>;
 
 function refuse(problems: FieldError[]): void {
   if (problems.length > 0) throw AppException.validation(problems);
@@ -64,8 +96,9 @@ export function scheduleDto(row: BackupScheduleEntity): BackupScheduleDto {
 }
 
 /**
- * Backup schedules of a team's databases and volumes (docs/backups.md, "Schedules"): exactly one
- * source and a destination of the same team, a checked cron expression and time zone, retention by
+ * Backup schedules of a team's databases and volumes (docs/backups.md, "Schedules"), and of the
+ * instance's own PostgreSQL by the same rules: exactly one source (or the instance) and a destination
+ * of the same team (the first team's, for the instance), a checked cron expression and time zone, retention by
  * count and/or age; the next slot is computed on save. Callers are authorized first.
  */
 @Injectable()
@@ -80,13 +113,7 @@ export class BackupSchedulesService {
   ) {}
 
   async list(team: TeamScope, query: BackupScheduleListQueryDto): Promise<Paginated<BackupScheduleDto>> {
-    const window = pageWindow(query);
-    const [rows, total] = await this.schedules.pageOf(
-      team,
-      { skip: window.skip, take: window.perPage },
-      { databaseId: query.databaseId, volumeId: query.volumeId },
-    );
-    return paginated(rows.map(scheduleDto), total, window);
+    return this.pageOf(team, query, { databaseId: query.databaseId, volumeId: query.volumeId });
   }
 
   async get(team: TeamScope, id: string): Promise<BackupScheduleDto> {
@@ -94,8 +121,62 @@ export class BackupSchedulesService {
   }
 
   async create(caller: Caller, team: TeamScope, body: CreateBackupScheduleDto): Promise<BackupScheduleDto> {
-    const problems: FieldError[] = [];
-    if ((body.databaseId === undefined) === (body.volumeId === undefined)) problems.push({ field: 'databaseId', message: MESSAGES.source });
+    const sourceProblems: FieldError[] = [];
+    if ((body.databaseId === undefined) === (body.volumeId === undefined)) sourceProblems.push({ field: 'databaseId', message: MESSAGES.source });
+    const source: ScheduleSource = {
+      sourceKind: body.databaseId !== undefined ? 'database' : 'volume',
+      databaseId: body.databaseId ?? null,
+      volumeId: body.volumeId ?? null,
+    };
+    return this.createFor(caller, ofTeam(team), body, source, sourceProblems, () => this.assertSource(team, body));
+  }
+
+  async update(caller: Caller, team: TeamScope, id: string, body: UpdateBackupScheduleDto): Promise<BackupScheduleDto> {
+    return this.updateFor(caller, ofTeam(team), id, body);
+  }
+
+  /** The schedule only: its backups stay (their schedule_id becomes null). */
+  async remove(caller: Caller, team: TeamScope, id: string): Promise<void> {
+    return this.removeFor(caller, ofTeam(team), id);
+  }
+
+  /** The instance's own schedules (docs/backups.md, "Instance backups"), oldest first; the caller is an operator. */
+  listInstance(query: PageQueryDto): Promise<Paginated<BackupScheduleDto>> {
+    return this.pageOf(instanceScope(), query, {});
+  }
+
+  async getInstance(id: string): Promise<BackupScheduleDto> {
+    return scheduleDto(await this.schedules.getOwned(instanceScope(), id));
+  }
+
+  /** A schedule of Zpanel's own PostgreSQL, to one of the first team's destinations, by the same rules as a team's. */
+  createInstance(caller: Caller, operator: InstanceOperator, body: CreateInstanceBackupScheduleDto): Promise<BackupScheduleDto> {
+    return this.createFor(caller, ofInstance(operator), body, { sourceKind: 'instance', databaseId: null, volumeId: null }, [], async () => {});
+  }
+
+  updateInstance(caller: Caller, operator: InstanceOperator, id: string, body: UpdateBackupScheduleDto): Promise<BackupScheduleDto> {
+    return this.updateFor(caller, ofInstance(operator), id, body);
+  }
+
+  removeInstance(caller: Caller, operator: InstanceOperator, id: string): Promise<void> {
+    return this.removeFor(caller, ofInstance(operator), id);
+  }
+
+  private async pageOf(owner: BackupOwner, query: PageQueryDto, filter: { databaseId?: string; volumeId?: string }) {
+    const window = pageWindow(query);
+    const [rows, total] = await this.schedules.pageOf(owner, { skip: window.skip, take: window.perPage }, filter);
+    return paginated(rows.map(scheduleDto), total, window);
+  }
+
+  private async createFor(
+    caller: Caller,
+    { owner, team, destinationMessage }: ScheduleOwner,
+    body: CreateInstanceBackupScheduleDto,
+    source: ScheduleSource,
+    sourceProblems: FieldError[],
+    assertSource: () => Promise<void>,
+  ): Promise<BackupScheduleDto> {
+    const problems = [...sourceProblems];
     if (body.cron === undefined) problems.push({ field: 'cron', message: 'cron is required' });
     const cron = body.cron?.trim();
     const timezone = body.timezone ?? 'UTC';
@@ -104,16 +185,17 @@ export class BackupSchedulesService {
     const retentionDays = body.retentionDays ?? null;
     if (retentionCount === null && retentionDays === null) problems.push({ field: 'retentionCount', message: MESSAGES.retention });
     refuse(problems);
-    await this.assertSource(team, body);
-    await this.assertDestination(team, body.destinationId);
-    if ((await this.schedules.countOf(team)) >= BACKUP_LIMITS.schedulesPerTeam)
-      throw new AppException(ErrorCode.Conflict, `A team has at most ${BACKUP_LIMITS.schedulesPerTeam} backup schedules`);
+    await assertSource();
+    await this.assertDestination(team, body.destinationId, destinationMessage);
+    if ((await this.schedules.countOf(owner)) >= BACKUP_LIMITS.schedulesPerTeam)
+      throw new AppException(
+        ErrorCode.Conflict,
+        `${owner.teamId === null ? 'The instance has' : 'A team has'} at most ${BACKUP_LIMITS.schedulesPerTeam} backup schedules`,
+      );
 
     const enabled = body.enabled ?? true;
     const fields: BackupScheduleFields = {
-      sourceKind: body.databaseId !== undefined ? 'database' : 'volume',
-      databaseId: body.databaseId ?? null,
-      volumeId: body.volumeId ?? null,
+      ...source,
       destinationId: body.destinationId,
       cron: cron as string,
       timezone,
@@ -125,19 +207,26 @@ export class BackupSchedulesService {
       nextRunAt: enabled ? nextRunAt(cron as string, timezone, new Date()) : null,
     };
     const saved = await this.dataSource.transaction(async (manager) => {
-      const row = await this.schedules.in(manager).add(team, fields);
+      const row = await this.schedules.in(manager).add(owner, fields);
       await this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.BackupScheduleCreated,
         target: { type: 'backup_schedule', id: row.id },
-        metadata: { databaseId: row.databaseId, volumeId: row.volumeId, destinationId: row.destinationId, cron: row.cron, timezone: row.timezone },
+        metadata: {
+          sourceKind: row.sourceKind,
+          databaseId: row.databaseId,
+          volumeId: row.volumeId,
+          destinationId: row.destinationId,
+          cron: row.cron,
+          timezone: row.timezone,
+        },
       });
       return row;
     });
     return scheduleDto(saved);
   }
 
-  async update(caller: Caller, team: TeamScope, id: string, body: UpdateBackupScheduleDto): Promise<BackupScheduleDto> {
-    const current = await this.schedules.get(team, id);
+  private async updateFor(caller: Caller, { owner, team, destinationMessage }: ScheduleOwner, id: string, body: UpdateBackupScheduleDto) {
+    const current = await this.schedules.getOwned(owner, id);
     const cron = body.cron?.trim() ?? current.cron;
     const timezone = body.timezone ?? current.timezone;
     const retentionCount = body.retentionCount !== undefined ? body.retentionCount : current.retentionCount;
@@ -145,7 +234,7 @@ export class BackupSchedulesService {
     const problems = checkedTiming(cron, timezone);
     if (retentionCount === null && retentionDays === null) problems.push({ field: 'retentionCount', message: MESSAGES.retention });
     refuse(problems);
-    if (body.destinationId !== undefined) await this.assertDestination(team, body.destinationId);
+    if (body.destinationId !== undefined) await this.assertDestination(team, body.destinationId, destinationMessage);
 
     const enabled = body.enabled ?? current.enabled;
     const changes: Partial<BackupScheduleFields> = {};
@@ -166,26 +255,25 @@ export class BackupSchedulesService {
     if ('cron' in changes || 'timezone' in changes || 'enabled' in changes)
       changes.nextRunAt = enabled ? nextRunAt(cron, timezone, new Date()) : null;
     const saved = await this.dataSource.transaction(async (manager) => {
-      const row = await this.schedules.in(manager).change(team, id, changes);
+      const row = await this.schedules.in(manager).change(owner, id, changes);
       await this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.BackupScheduleUpdated,
         target: { type: 'backup_schedule', id },
-        metadata: { changed },
+        metadata: { sourceKind: current.sourceKind, changed },
       });
       return row;
     });
     return scheduleDto(saved);
   }
 
-  /** The schedule only: its backups stay (their schedule_id becomes null). */
-  async remove(caller: Caller, team: TeamScope, id: string): Promise<void> {
-    const current = await this.schedules.get(team, id);
+  private async removeFor(caller: Caller, { owner, team }: ScheduleOwner, id: string): Promise<void> {
+    const current = await this.schedules.getOwned(owner, id);
     await this.dataSource.transaction(async (manager) => {
-      await this.schedules.in(manager).deleteOne(team, id);
+      await this.schedules.in(manager).deleteOwned(owner, id);
       await this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.BackupScheduleDeleted,
         target: { type: 'backup_schedule', id },
-        metadata: { databaseId: current.databaseId, volumeId: current.volumeId, cron: current.cron },
+        metadata: { sourceKind: current.sourceKind, databaseId: current.databaseId, volumeId: current.volumeId, cron: current.cron },
       });
     });
   }
@@ -200,7 +288,7 @@ export class BackupSchedulesService {
     }
   }
 
-  private async assertDestination(team: TeamScope, destinationId: string): Promise<void> {
-    if (!(await this.destinations.find(team, destinationId))) refuse([{ field: 'destinationId', message: MESSAGES.destinationId }]);
+  private async assertDestination(team: TeamScope, destinationId: string, message: string): Promise<void> {
+    if (!(await this.destinations.find(team, destinationId))) refuse([{ field: 'destinationId', message }]);
   }
 }

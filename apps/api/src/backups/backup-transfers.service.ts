@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   Ability,
@@ -15,11 +15,22 @@ import {
   type RestoreDto,
 } from '@zpanel/contracts';
 import { type AppConfig, AppException, InjectConfig, InjectLogger, SecretBox, createBackupEncoder, openBackupDataKey } from '@zpanel/core';
-import { BackupDestinationsRepository, BackupsRepository, RestoresRepository, type TeamScope } from '@zpanel/database';
+import {
+  type BackupEntity,
+  type BackupDestinationEntity,
+  type BackupOwner,
+  BackupDestinationsRepository,
+  BackupsRepository,
+  RestoresRepository,
+  type TeamScope,
+  instanceScope,
+} from '@zpanel/database';
 import { BytePipeError, BytePipes, JobProducer, enqueueRestoreRun } from '@zpanel/queue';
+import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../access/caller';
+import { type InstanceOperator, InstanceOperatorsService } from '../access/instance-operators.service';
 import { TeamAccessService } from '../access/team-access.service';
 import { AuditService } from '../audit/audit.service';
 import { BackupsService, toRestoreDto } from './backups.service';
@@ -47,6 +58,23 @@ class UploadRefused extends Error {
   }
 }
 
+/** A stored object on its way out through a signed link. */
+export interface SignedDownload {
+  stream: Readable;
+  fileName: string;
+  sizeBytes: number | null;
+}
+
+/** The answer of a signed download route (a team's backup or the instance's): the encrypted object, never cached. */
+export function signedDownloadFile(file: SignedDownload, res: Pick<Response, 'setHeader'>): StreamableFile {
+  res.setHeader('Cache-Control', 'no-store');
+  return new StreamableFile(file.stream, {
+    type: 'application/octet-stream',
+    disposition: `attachment; filename="${file.fileName}"`,
+    ...(file.sizeBytes === null ? {} : { length: file.sizeBytes }),
+  });
+}
+
 /** Minimal view of the request an upload reads: its body stream and the headers that describe it. */
 export interface UploadRequest extends AsyncIterable<Buffer> {
   headers: Record<string, string | string[] | undefined>;
@@ -71,6 +99,7 @@ export class BackupTransfersService {
     private readonly restores: RestoresRepository,
     private readonly destinations: BackupDestinationsRepository,
     private readonly access: TeamAccessService,
+    private readonly operators: InstanceOperatorsService,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
     private readonly pipes: BytePipes,
@@ -82,13 +111,13 @@ export class BackupTransfersService {
     this.links = new DownloadLinks(config.security.secretKey, config.backups.downloadUrlTtlSeconds);
   }
 
-  /** A stored backup of the team, with its destination still there. */
-  private async stored(team: TeamScope, id: string) {
-    const backup = await this.backups.get(team, id);
+  /** A stored backup of the owner (a team or the instance), with its destination, one of `destinationTeam`'s, still there. */
+  private async stored(owner: BackupOwner, destinationTeam: TeamScope, id: string) {
+    const backup = await this.backups.getOwned(owner, id);
     if (backup.status !== 'succeeded' || backup.location === null) {
       throw new AppException(ErrorCode.Conflict, `Only a succeeded backup has a stored object; this one is ${backup.status}`);
     }
-    const destination = backup.destinationId === null ? null : await this.destinations.find(team, backup.destinationId);
+    const destination = backup.destinationId === null ? null : await this.destinations.find(destinationTeam, backup.destinationId);
     if (!destination) throw new AppException(ErrorCode.Conflict, 'The backup’s destination was deleted, and its object with it');
     return { backup, destination };
   }
@@ -105,27 +134,43 @@ export class BackupTransfersService {
   }
 
   /** A short-lived URL of the stored object; handing it out is audited. */
-  async downloadUrl(caller: Caller, team: TeamScope, id: string): Promise<BackupDownloadDto> {
-    const { backup, destination } = await this.stored(team, id);
+  downloadUrl(caller: Caller, team: TeamScope, id: string): Promise<BackupDownloadDto> {
+    return this.downloadUrlOf(caller, team, team, id);
+  }
+
+  /** The same for an instance backup: its link leads to the System route, audited in the first team's log. */
+  instanceDownloadUrl(caller: Caller, operator: InstanceOperator, id: string): Promise<BackupDownloadDto> {
+    return this.downloadUrlOf(caller, instanceScope(), operator.team, id);
+  }
+
+  private async downloadUrlOf(caller: Caller, owner: BackupOwner, team: TeamScope, id: string): Promise<BackupDownloadDto> {
+    const { backup, destination } = await this.stored(owner, team, id);
     const ttlSeconds = this.config.backups.downloadUrlTtlSeconds;
     let url: string;
     let expiresAt: Date;
     if (destination.kind === 's3') {
       expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-      const presigned = await this.objectOperation({ op: 'presign', teamId: team.teamId, backupId: id, ttlSeconds });
+      const presigned = await this.objectOperation({ op: 'presign', teamId: owner.teamId, backupId: id, ttlSeconds });
       if (!presigned.url) throw new AppException(ErrorCode.ServiceUnavailable, 'The destination gave no download URL');
       url = presigned.url;
     } else {
-      const signed = await this.links.sign({ backupId: id, teamId: team.teamId, userId: caller.userId });
+      const signed = await this.links.sign({ backupId: id, teamId: owner.teamId, userId: caller.userId });
       expiresAt = signed.expiresAt;
       // Relative: the same origin as the API the caller reached, whatever proxy stands in front.
-      url = `/api/v1/backups/${id}/download/file?token=${encodeURIComponent(signed.token)}`;
+      const path = owner.teamId === null ? `/api/v1/system/backups/${id}` : `/api/v1/backups/${id}`;
+      url = `${path}/download/file?token=${encodeURIComponent(signed.token)}`;
     }
     await this.dataSource.transaction((manager) =>
       this.audit.recordInTeam(manager, team, caller, {
         action: AuditAction.BackupDownloaded,
         target: { type: 'backup', id },
-        metadata: { destinationId: destination.id, kind: destination.kind, location: backup.location, expiresAt: expiresAt.toISOString() },
+        metadata: {
+          sourceKind: backup.sourceKind,
+          destinationId: destination.id,
+          kind: destination.kind,
+          location: backup.location,
+          expiresAt: expiresAt.toISOString(),
+        },
       }),
     );
     return { url, expiresAt: expiresAt.toISOString(), fileName: this.fileName(backup.id, backup.location as string) };
@@ -142,21 +187,38 @@ export class BackupTransfersService {
    * first bytes (or the worker's refusal) are awaited before the answer starts, so a failure is a
    * problem+json, not a cut-off file.
    */
-  async openSignedDownload(token: unknown, id: string): Promise<{ stream: Readable; fileName: string; sizeBytes: number | null }> {
+  async openSignedDownload(token: unknown, id: string): Promise<SignedDownload> {
     const grant = await this.links.verify(token, id);
     const teamId = await this.backups.teamOf(id);
-    if (teamId !== grant.teamId) throw new AppException(ErrorCode.NotFound, 'No such backup');
+    if (grant.teamId === null || teamId !== grant.teamId) throw new AppException(ErrorCode.NotFound, 'No such backup');
     const { team } = await this.access.requireForResource(
       { kind: 'user', userId: grant.userId, sessionId: 'download-link' },
       teamId,
       Ability.Read,
       'backup',
     );
-    const { backup, destination } = await this.stored(team, id);
+    const { backup, destination } = await this.stored(team, team, id);
+    return this.streamStored(backup, destination);
+  }
+
+  /** An instance backup's signed link: the person who asked must still be an instance operator; anything else is the same 404. */
+  async openInstanceSignedDownload(token: unknown, id: string): Promise<SignedDownload> {
+    const grant = await this.links.verify(token, id);
+    if (grant.teamId !== null) throw new AppException(ErrorCode.NotFound, 'No such backup');
+    const operator = await this.operators.requireOrNotFound({ kind: 'user', userId: grant.userId, sessionId: 'download-link' }, 'backup');
+    const { backup, destination } = await this.stored(instanceScope(), operator.team, id);
+    return this.streamStored(backup, destination);
+  }
+
+  private async streamStored(backup: BackupEntity, destination: BackupDestinationEntity): Promise<SignedDownload> {
     if (destination.kind !== 'server') throw new AppException(ErrorCode.NotFound, 'No such backup download: ask for a new link');
 
     const pipeId = randomUUID();
-    const job = this.jobs.enqueueAndWait(JobName.BackupTransfer, { op: 'download', teamId: team.teamId, backupId: id, pipeId }, STORE_TIMEOUT_MS);
+    const job = this.jobs.enqueueAndWait(
+      JobName.BackupTransfer,
+      { op: 'download', teamId: backup.teamId, backupId: backup.id, pipeId },
+      STORE_TIMEOUT_MS,
+    );
     const frames = this.pipes.read(pipeId);
     // The worker's refusal (no such object, server down) arrives as its result or as an error frame.
     const refused = job.then((result: BackupTransferResult) => (result.ok ? null : result)).catch(() => null);

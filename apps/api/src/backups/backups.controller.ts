@@ -35,7 +35,7 @@ import { TeamAccessService } from '../access/team-access.service';
 import { TeamFromHeader } from '../access/team-header';
 import { UuidParam } from '../access/team-params';
 import { ProblemResponseDto } from '../http/problem-response.dto';
-import { BackupTransfersService, type UploadRequest } from './backup-transfers.service';
+import { BackupTransfersService, type UploadRequest, signedDownloadFile } from './backup-transfers.service';
 import {
   BackUpNowDto,
   BackupDoc,
@@ -192,13 +192,7 @@ export class BackupsController {
     @Query('token') token: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const file = await this.transfers.openSignedDownload(token, id);
-    res.setHeader('Cache-Control', 'no-store');
-    return new StreamableFile(file.stream, {
-      type: 'application/octet-stream',
-      disposition: `attachment; filename="${file.fileName}"`,
-      ...(file.sizeBytes === null ? {} : { length: file.sizeBytes }),
-    });
+    return signedDownloadFile(await this.transfers.openSignedDownload(token, id), res);
   }
 }
 

@@ -26,5 +26,7 @@ import { RestoresController } from './restores.controller';
     RestoresController,
   ],
   providers: [BackupDestinationsService, BackupSchedulesService, BackupsService, BackupTransfersService, BackupLiveSubscriptions],
+  // The instance's schedules and downloads (System) go through the same services.
+  exports: [BackupSchedulesService, BackupTransfersService],
 })
 export class BackupsModule {}

@@ -33,4 +33,13 @@ describe(DownloadLinks.name, () => {
     const long = await new DownloadLinks(secret, 3600).sign(grant, NOW);
     await expect(links.verify(long.token, grant.backupId, NOW)).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('names an instance backup with a null team, and refuses a link naming no team at all', async () => {
+    const instanceGrant = { ...grant, teamId: null };
+    const { token } = await links.sign(instanceGrant, NOW);
+    await expect(links.verify(token, grant.backupId, NOW)).resolves.toEqual(instanceGrant);
+    const derived = new DownloadLinks(secret, 300) as unknown as { key: Buffer };
+    const noTeam = await signJwt({ typ: 'backup-download', bid: grant.backupId, sub: grant.userId }, derived.key, 300, NOW);
+    await expect(links.verify(noTeam.token, grant.backupId, NOW)).rejects.toMatchObject({ code: 'not_found' });
+  });
 });

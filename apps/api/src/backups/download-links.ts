@@ -4,7 +4,8 @@ import { AppException, deriveKey, signJwt, verifyJwt } from '@zpanel/core';
 /** What a download link was issued for: checked again when it is used. */
 export interface DownloadGrant {
   backupId: string;
-  teamId: string;
+  /** The backup's team; null for an instance backup (its link is checked against the instance operators instead). */
+  teamId: string | null;
   /** The person who asked (an API token's creator): still needs to be in the team with `read` when the link is used. */
   userId: string;
 }
@@ -43,7 +44,9 @@ export class DownloadLinks {
     } catch {
       throw linkGone();
     }
-    if (claims.typ !== TYPE || claims.bid !== backupId || typeof claims.tid !== 'string' || typeof claims.sub !== 'string') throw linkGone();
-    return { backupId, teamId: claims.tid, userId: claims.sub };
+    const teamId = claims.tid;
+    if (claims.typ !== TYPE || claims.bid !== backupId || (teamId !== null && typeof teamId !== 'string') || typeof claims.sub !== 'string')
+      throw linkGone();
+    return { backupId, teamId, userId: claims.sub };
   }
 }

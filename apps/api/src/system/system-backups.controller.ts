@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -8,13 +8,18 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { BackupDto, BackupWithLogDto, InstanceBackupAccessDto, Paginated } from '@zpanel/contracts';
-import { type Caller, CurrentCaller } from '../access/caller';
+import type { BackupDownloadDto, BackupDto, BackupWithLogDto, InstanceBackupAccessDto, Paginated } from '@zpanel/contracts';
+import type { Response } from 'express';
+import { type Caller, CurrentCaller, Public } from '../access/caller';
 import { InstanceOperatorsService } from '../access/instance-operators.service';
 import { UuidParam } from '../access/team-params';
-import { BackUpNowDto, BackupDoc, BackupPageDoc, BackupWithLogDoc } from '../backups/backups.dto';
+import { BackupTransfersService, signedDownloadFile } from '../backups/backup-transfers.service';
+import { BackUpNowDto, BackupDoc, BackupDownloadDoc, BackupPageDoc, BackupWithLogDoc } from '../backups/backups.dto';
 import { ProblemResponseDto } from '../http/problem-response.dto';
 import { PageQueryDto } from '../http/pagination';
 import { InstanceBackupAccessResponseDto } from './system-backups.dto';
@@ -33,6 +38,7 @@ export class SystemBackupsController {
   constructor(
     private readonly operators: InstanceOperatorsService,
     private readonly backups: SystemBackupsService,
+    private readonly transfers: BackupTransfersService,
   ) {}
 
   @Get('access')
@@ -70,5 +76,38 @@ export class SystemBackupsController {
   async get(@CurrentCaller() caller: Caller, @UuidParam('instanceBackupId') id: string): Promise<BackupWithLogDto> {
     await this.operators.require(caller);
     return this.backups.get(id);
+  }
+
+  @Get(':instanceBackupId/download')
+  @ApiOperation({
+    summary: 'A short-lived URL of an instance backup’s stored (encrypted) object',
+    description:
+      'As a team backup’s download: S3 gives a presigned URL (signed by the worker); a server destination a signed API URL, relative to the API’s origin, that streams the object through the worker without a bearer token. Both expire after BACKUP_DOWNLOAD_URL_TTL_SECONDS. Decrypt with the destination’s key, restore with `npm run restore-instance`. Audited in the first team’s log.',
+  })
+  @ApiOkResponse({ type: BackupDownloadDoc })
+  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such instance backup; also what anyone but an instance operator gets' })
+  @ApiConflictResponse({ type: ProblemResponseDto, description: 'The backup stored nothing (not `succeeded`), or its destination was deleted' })
+  @ApiServiceUnavailableResponse({ type: ProblemResponseDto, description: 'The worker did not answer in time' })
+  async download(@CurrentCaller() caller: Caller, @UuidParam('instanceBackupId') id: string): Promise<BackupDownloadDto> {
+    return this.transfers.instanceDownloadUrl(caller, await this.operators.requireOrNotFound(caller, 'backup'), id);
+  }
+
+  @Public()
+  @Get(':instanceBackupId/download/file')
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({
+    summary: 'The stored object of an instance backup in a server destination, by a signed link',
+    description:
+      'The link from `GET /system/backups/{id}/download` is the credential (no bearer token: a browser follows it); it works for BACKUP_DOWNLOAD_URL_TTL_SECONDS, for its backup only, while the person who asked for it is still an instance operator.',
+  })
+  @ApiQuery({ name: 'token', required: true, description: 'The signature from the download URL' })
+  @ApiOkResponse({ description: 'The encrypted object', schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'A wrong, expired or revoked link, or no such backup' })
+  async downloadFile(
+    @UuidParam('instanceBackupId') id: string,
+    @Query('token') token: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return signedDownloadFile(await this.transfers.openInstanceSignedDownload(token, id), res);
   }
 }

@@ -126,10 +126,13 @@ export function aRestoreWithLog(overrides: Partial<RestoreWithLogDto> = {}): Res
 export const DESTINATIONS = '/api/v1/backup-destinations';
 
 /** What the System page asks for its instance backups: the caller may manage them (for team-1), and there are none yet. */
+/** The instance's schedules as the System page asks for them. */
+export const INSTANCE_SCHEDULES = '/api/v1/system/backups/schedules?page=1&perPage=100';
+
 export function instanceBackupRoutes() {
   return {
     '/api/v1/system/backups/access': () => jsonResponse({ allowed: true, teamId: 'team-1', teamName: 'Analytical Engines', reason: null }),
-    '/api/v1/system/backups/schedules': () => jsonResponse([]),
+    [INSTANCE_SCHEDULES]: () => jsonResponse(aPage([], { perPage: 100 })),
     '/api/v1/system/backups?page=1&perPage=10': () => jsonResponse(aPage([], { perPage: 10 })),
     [DESTINATIONS]: () => jsonResponse([aDestination()]),
   };

@@ -8,8 +8,9 @@ import type { BackUpNowRequest, CreateBackupScheduleRequest, UpdateBackupSchedul
  * Who may manage them: the **instance operators**, the owners of the instance's first team (the team
  * created with the owner account at setup; teams are never deleted, so it stays the oldest). An API
  * token acts for them only when it belongs to that team, holds the `admin` ability and its creator is
- * an owner. Everyone else signed in gets 403 (the System page is visible to them, so the routes'
- * existence is no secret). An instance backup holds every team's data: it is not a team's resource.
+ * an owner. Everyone else signed in gets 403 on the collections (the System page is visible to them,
+ * so the routes' existence is no secret) and 404 on a route naming one schedule or one backup's
+ * download (tenancy: for them it does not exist). An instance backup holds every team's data: it is not a team's resource.
  *
  * Destinations: one of the first team's destinations (its Destinations page; S3 or a server
  * directory). Its data key, with the instance key, is what a restore onto a fresh install needs.
@@ -23,11 +24,14 @@ export const INSTANCE_BACKUP_ROUTES = {
   backups: '/system/backups',
   /** GET `BackupWithLogDto`. */
   backup: '/system/backups/{instanceBackupId}',
-  /** GET `BackupDownloadDto`: as a team backup's download. Not served yet. */
+  /**
+   * GET `BackupDownloadDto`: as a team backup's download (S3: presigned; a server directory: the signed
+   * `/system/backups/{instanceBackupId}/download/file?token=…`, no bearer). 404 to anyone but an operator.
+   */
   download: '/system/backups/{instanceBackupId}/download',
-  /** GET `BackupScheduleDto[]`; POST `CreateInstanceBackupScheduleRequest` (201). Not served yet. */
+  /** GET `Paginated<BackupScheduleDto>` (oldest first); POST `CreateInstanceBackupScheduleRequest` (201). 403 to anyone but an operator. */
   schedules: '/system/backups/schedules',
-  /** PATCH `UpdateBackupScheduleRequest`; DELETE (204): the schedule only, its backups stay. Not served yet. */
+  /** GET, PATCH `UpdateBackupScheduleRequest`; DELETE (204): the schedule only, its backups stay. 404 to anyone but an operator. */
   schedule: '/system/backups/schedules/{id}',
 } as const;
 

@@ -28,10 +28,10 @@ export interface ServerVolumeDto {
 /**
  * A backup's stored object, for the API (which never reaches a bucket or a server): a presigned URL
  * (S3), or its removal. Answered to the waiting request; the worker reads the backup and its
- * destination from Postgres and checks the team again.
+ * destination from Postgres and checks the team again (`teamId` null: an instance backup).
  */
 export type BackupObjectOperation =
-  { op: 'presign'; teamId: string; backupId: string; ttlSeconds: number } | { op: 'delete'; teamId: string; backupId: string };
+  { op: 'presign'; teamId: string | null; backupId: string; ttlSeconds: number } | { op: 'delete'; teamId: string | null; backupId: string };
 
 export type BackupObjectResult = { ok: true; url?: string } | { ok: false; status: 404 | 409 | 503; message: string };
 
@@ -43,7 +43,8 @@ export type BackupObjectResult = { ok: true; url?: string } | { ok: false; statu
  */
 export interface BackupTransferOperation {
   op: 'upload' | 'download';
-  teamId: string;
+  /** The backup's team; null for an instance backup (Zpanel's own PostgreSQL, `team_id` null). */
+  teamId: string | null;
   backupId: string;
   pipeId: string;
 }

@@ -29,15 +29,21 @@ interface StoreDeps {
 /**
  * The backup named by an API job, with its destination's store (close it when done). The team in the
  * payload must be the backup's (the API checked access; the worker does not trust a job to name
- * another team's row).
+ * another team's row); null names an instance backup, whose destination is one of the first team's,
+ * as the API checked when the backup was asked for.
  */
-async function openBackup(deps: StoreDeps, teamId: string, backupId: string): Promise<{ backup: BackupEntity; opened: OpenedStore } | Failure> {
+async function openBackup(
+  deps: StoreDeps,
+  teamId: string | null,
+  backupId: string,
+): Promise<{ backup: BackupEntity; opened: OpenedStore } | Failure> {
   const backup = await deps.backups.findByIdAcrossTeams(backupId);
   if (!backup || backup.teamId !== teamId) return { ok: false, status: 404, message: 'No such backup' };
   const destination = backup.destinationId === null ? null : await deps.destinations.findByIdAcrossTeams(backup.destinationId);
-  if (!destination || destination.teamId !== teamId) return { ok: false, status: 409, message: 'The backup’s destination was deleted' };
-  const sealed = await deps.destinations.sealedKeys(teamScope(teamId), destination.id);
-  const opened = await deps.stores.open(destinationSettingsOf(destination, sealed?.secretAccessKey ?? null, deps.box), teamId);
+  if (!destination || (teamId !== null && destination.teamId !== teamId))
+    return { ok: false, status: 409, message: 'The backup’s destination was deleted' };
+  const sealed = await deps.destinations.sealedKeys(teamScope(destination.teamId), destination.id);
+  const opened = await deps.stores.open(destinationSettingsOf(destination, sealed?.secretAccessKey ?? null, deps.box), destination.teamId);
   return { backup, opened };
 }
 
