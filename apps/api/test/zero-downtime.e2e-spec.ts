@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import type { DeploymentDto } from '@zpanel/contracts';
@@ -5,8 +6,8 @@ import { zpanelDockerNames } from '@zpanel/core';
 import {
   QUICK_HTTP_HEALTH_CHECK,
   TEST_BASE_IMAGE,
+  allLogLines,
   deploymentFinished,
-  dockerCli,
   getThroughProxy,
   queueDeployment,
   useGitApplication,
@@ -147,8 +148,9 @@ class LoadGenerator {
  * printed when a request failed: a rare failure must say on the first run what happened.
  */
 function proxyErrors(namespace: string): string {
-  const logs = dockerCli('logs', zpanelDockerNames(namespace).proxyContainer);
-  return logs
+  // Caddy logs to stderr, which `docker logs` passes on as its own stderr.
+  const logs = spawnSync('docker', ['logs', zpanelDockerNames(namespace).proxyContainer], { encoding: 'utf8' });
+  return `${logs.stdout}${logs.stderr}`
     .split('\n')
     .filter((line) => line.includes('"level":"error"'))
     .slice(-20)
@@ -191,6 +193,11 @@ describe('zero downtime through the proxy (built api + worker, the test server, 
       // Enough traffic whatever the machine's speed: keep going until the minimum is reached.
       await waitFor(async () => (load.sent >= MIN_REQUESTS ? true : undefined), 120_000, `${MIN_REQUESTS} requests`);
       expect(deployed.map((d) => d.status)).toEqual(Array(REDEPLOYS).fill('success'));
+      // Each old container refused new connections before its SIGTERM (the test server's SSH user may enter its network namespace).
+      for (const deployment of deployed) {
+        const log = (await allLogLines(asOwner, deployment.id)).map((l) => l.line).join('\n');
+        expect(log).toMatch(/refuses new connections; the ones it holds go on/);
+      }
       expect((await throughProxy()).body).toBe(`v${version}`);
     } finally {
       await load.stop();

@@ -18,6 +18,13 @@ export interface DeploymentOps {
   addAlias(name: string, alias: string): Promise<void>;
   /** Containers of the application on this instance (labels), with the deployment each belongs to. */
   appContainers(): Promise<{ name: string; deploymentId: string | null; running: boolean }[]>;
+  /**
+   * Makes a running container refuse every new inbound TCP connection (a reset answers the
+   * handshake) while the connections it has go on, then waits until it has accepted the ones
+   * already queued: from then on stopping it cannot reset a request it never read. null when done;
+   * otherwise why not (the container then stops as before, accepting until its listener closes).
+   */
+  refuseNewConnections(name: string): Promise<string | null>;
   /** Stops (SIGTERM, then SIGKILL after the grace period) and removes; a missing container is fine. */
   retireContainer(name: string, graceSeconds: number): Promise<void>;
   /** Removes at once (killing it); a missing container is fine. */

@@ -531,6 +531,38 @@ describe(DeploymentPipeline.name, () => {
       expect(order).toEqual([`startContainer ${newContainer}`, `addAlias ${newContainer} ${alias}`, `retireContainer ${oldContainer} 7`]);
     });
 
+    it('makes the old container refuse new connections after the drain, before it is stopped', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      const result = await t.run();
+      expect(result.status).toBe('success');
+      const order = t.ops.calls.filter((c) => /^(addAlias|refuseNewConnections|retireContainer)/.test(c));
+      expect(order).toEqual([`addAlias ${newContainer} ${alias}`, `refuseNewConnections ${oldContainer}`, `retireContainer ${oldContainer} 7`]);
+      expect(t.text()).toContain(`==> ${oldContainer} refuses new connections; the ones it holds go on`);
+      expect(t.text()).not.toContain('could not be made to refuse');
+    });
+
+    it('still stops the old container when it cannot be made to refuse new connections, and says so', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      t.ops.refuseProblems.set(oldContainer, 'iptables in its network namespace failed: Permission denied');
+      const result = await t.run();
+      expect(result.status).toBe('success');
+      expect(t.ops.calls).toContain(`retireContainer ${oldContainer} 7`);
+      expect(t.text()).toContain(
+        `warning: ${oldContainer} could not be made to refuse new connections before it stops (iptables in its network namespace failed: Permission denied)`,
+      );
+    });
+
+    it('does not ask a stopped old container to refuse connections, and removes it', async () => {
+      const t = setup();
+      t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);
+      (t.ops.containers.get(oldContainer) as { running: boolean }).running = false;
+      await t.run();
+      expect(t.ops.calls.filter((c) => c.startsWith('refuseNewConnections'))).toEqual([]);
+      expect(t.ops.calls).toContain(`retireContainer ${oldContainer} 7`);
+    });
+
     it('recreate stops the old container before the new one starts, and says the application is down meanwhile', async () => {
       const t = setup();
       t.ops.addRunning(oldContainer, names.appImage('shop', OLD_ID), alias, OLD_ID);

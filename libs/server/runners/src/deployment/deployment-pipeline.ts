@@ -235,8 +235,22 @@ export class DeploymentPipeline {
     }
   }
 
-  /** Stops and removes the application's other containers (grace period first); a failure is logged, not fatal. */
-  private async retire(containers: { name: string }[], app: PipelineApplication): Promise<void> {
+  /**
+   * Stops and removes the application's other containers (grace period first); a failure is logged,
+   * not fatal. Each running one first refuses new connections and accepts those already queued:
+   * both containers answer the alias until the old one has stopped, and an app closes its listener
+   * at SIGTERM, resetting every connection still waiting in its accept queue; the proxy retries a
+   * reset request only for GETs, so a POST the proxy had just sent there would be answered 502.
+   */
+  private async retire(containers: { name: string; running: boolean }[], app: PipelineApplication): Promise<void> {
+    for (const old of containers.filter((c) => c.running)) {
+      const problem = await this.deps.ops.refuseNewConnections(old.name).catch((error: unknown) => describe(error));
+      if (problem === null) this.deps.log.system(`==> ${old.name} refuses new connections; the ones it holds go on`);
+      else
+        this.deps.log.system(
+          `warning: ${old.name} could not be made to refuse new connections before it stops (${problem}); a request sent to it as it stops may fail`,
+        );
+    }
     for (const old of containers) {
       try {
         this.deps.log.system(`==> Stopping the previous container ${old.name} (grace period ${app.stopGraceSeconds} s)`);

@@ -21,6 +21,10 @@ import { type AppImage, type BuildSpec, type ContainerSpec, type DeploymentOps, 
  */
 const REMOVE_WITH_ANONYMOUS_VOLUMES = { force: true, v: true } as const;
 
+/** How long a retired container gets to accept the connections that were queued when it began refusing new ones. */
+const ACCEPT_QUEUE_WAIT_MS = 2_000;
+const ACCEPT_QUEUE_POLL_MS = 50;
+
 const RESTART = { 'unless-stopped': 'unless-stopped', always: 'always', 'on-failure': 'on-failure', no: 'no' } as const;
 
 /**
@@ -200,6 +204,58 @@ export class DockerDeploymentOps implements DeploymentOps {
     }));
   }
 
+  async refuseNewConnections(name: string): Promise<string | null> {
+    const shell = this.shell;
+    if (!shell) return 'no shell on the server';
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(name).inspect();
+    } catch (error) {
+      if (statusCode(error) === 404) return 'the container is gone';
+      throw error;
+    }
+    const pid = info.State.Pid;
+    if (!info.State.Running || info.State.Restarting || !Number.isInteger(pid) || pid <= 0) return 'the container is not running';
+    // Inside the container's own network namespace: the rule leaves with the container and touches
+    // nothing else on the server. Needs a user that may enter it (root). IPv4 only, as the Zpanel network is.
+    const inContainerNetwork = (argv: string[]) =>
+      shell.exec(['nsenter', `--target=${pid}`, '--net', '--', ...argv], { timeoutMs: 15_000, maxBufferBytes: 64 * 1024 });
+    // A reset answers the handshake: the proxy sees a refused dial, which it retries on the new container,
+    // whatever the method. Loopback stays open to the app's own processes.
+    const rule = await inContainerNetwork([
+      'iptables',
+      '-w',
+      '5',
+      '-I',
+      'INPUT',
+      '!',
+      '-i',
+      'lo',
+      '-p',
+      'tcp',
+      '--syn',
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
+    if (rule.exitCode !== 0) return `iptables in its network namespace failed: ${lastLine(rule.stderr) || `exit code ${rule.exitCode}`}`;
+    // Connections whose handshake completed just before are in the listeners' accept queues (Recv-Q of a
+    // listening socket): once the app took them all, closing its listener can reset nothing it did not read.
+    const deadline = Date.now() + ACCEPT_QUEUE_WAIT_MS;
+    for (;;) {
+      const listening = await inContainerNetwork(['ss', '-H', '-l', '-t', '-n']);
+      if (listening.exitCode !== 0) return `ss in its network namespace failed: ${lastLine(listening.stderr) || `exit code ${listening.exitCode}`}`;
+      const queued = listening.stdout
+        .split('\n')
+        .map((line) => Number(line.trim().split(/\s+/)[1] ?? 0) || 0)
+        .reduce((sum, n) => sum + n, 0);
+      if (queued === 0) return null;
+      if (Date.now() >= deadline) return `${queued} connections still waited to be accepted after ${ACCEPT_QUEUE_WAIT_MS / 1000} s`;
+      await new Promise((resolve) => setTimeout(resolve, ACCEPT_QUEUE_POLL_MS));
+    }
+  }
+
   async retireContainer(name: string, graceSeconds: number): Promise<void> {
     const container = this.docker.getContainer(name);
     // A stopping app finishes the requests it holds (SIGTERM, then SIGKILL after the grace period);
@@ -301,4 +357,12 @@ export class SshHealthProber implements HealthProber {
       stream.write(`GET ${path} HTTP/1.0\r\nHost: ${this.hostHeader}\r\nUser-Agent: zpanel-health\r\nConnection: close\r\n\r\n`);
     });
   }
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines[lines.length - 1] ?? '';
 }

@@ -138,6 +138,14 @@ export class FakeDeploymentOps implements DeploymentOps {
     return [...this.containers.entries()].map(([name, c]) => ({ name, deploymentId: c.deploymentId, running: c.running }));
   }
 
+  /** What refuseNewConnections answers for a container (absent: done, null). */
+  readonly refuseProblems = new Map<string, string>();
+
+  async refuseNewConnections(name: string): Promise<string | null> {
+    this.record(`refuseNewConnections ${name}`);
+    return this.refuseProblems.get(name) ?? null;
+  }
+
   async retireContainer(name: string, graceSeconds: number): Promise<void> {
     this.record(`retireContainer ${name} ${graceSeconds}`);
     this.containers.delete(name);
