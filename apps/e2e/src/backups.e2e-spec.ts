@@ -158,19 +158,19 @@ describe('Backups in the browser', () => {
         await eventually(async () => expect(await schedule.count()).toBe(1));
         const scheduleCells = await schedule.locator('td').allTextContents();
         expect(scheduleCells[0]).toContain(`${cron} ${ZONE}`);
-        expect(scheduleCells.slice(1, 6)).toEqual(['loopback-s3', expect.stringMatching(/^in /), 'at most 7 backups', 'each backup', 'Enabled']);
+        // Within the minute (read in UTC, the hours named would be 5.5 hours away); "now" or just past when the slot comes as the row is read.
+        const nextRun = /^(in (\d+ seconds?|1 minute)|now|\d+ seconds? ago)$/;
+        expect(scheduleCells.slice(1, 6)).toEqual(['loopback-s3', expect.stringMatching(nextRun), 'at most 7 backups', 'each backup', 'Enabled']);
 
         // The page shows the scheduled backup by itself once its minute comes, and follows it until it is verified.
+        // Its next minute may start another under load: the history is newest first, so the first one is the last row.
         const history = page.getByTestId('backups').locator('tbody tr');
+        const row = history.last();
         await eventually(
-          async () => {
-            expect(await history.count()).toBe(1);
-            expect(await textOf(history.getByTestId('backup-verification').locator('.badge'))).toBe('Verified');
-          },
+          async () => expect(await textOf(row.getByTestId('backup-verification').locator('.badge'))).toBe('Verified'),
           SCHEDULED_BACKUP_TIMEOUT_MS,
           1_000,
         );
-        const row = history.first();
         const [status, trigger, , duration, size] = await row.locator('td').allTextContents();
         expect({ status, trigger }).toEqual({ status: 'Succeeded', trigger: 'Schedule' });
         expect(duration).toMatch(/^(\d+ s|\d+ min( \d+ s)?)$/);
@@ -183,12 +183,14 @@ describe('Backups in the browser', () => {
         expect(await textOf(checksum)).toBe(sha256.slice(0, 12));
         // The checksum shown is the stored object's, under the destination's prefix.
         const objects = await storedObjects(join(bucket.directory, bucket.bucket, 'cafe'), '.zpbk');
-        expect(objects).toHaveLength(1);
-        expect(
-          createHash('sha256')
-            .update(await readFile(objects[0]))
-            .digest('hex'),
-        ).toBe(sha256);
+        const stored = await Promise.all(
+          objects.map(async (file) =>
+            createHash('sha256')
+              .update(await readFile(file))
+              .digest('hex'),
+          ),
+        );
+        expect(stored).toContain(sha256);
 
         // Restored into a new database, from the backup's row.
         await row.getByRole('button', { name: /^Restore the backup of / }).click();
