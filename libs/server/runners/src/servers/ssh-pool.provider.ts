@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AddressPolicy, type AppConfig, InjectConfig } from '@zpanel/core';
 import type Docker from 'dockerode';
 import { type PooledTarget, SshPool, dockerOverSsh } from '@zpanel/remote';
@@ -8,7 +8,7 @@ import { type PooledTarget, SshPool, dockerOverSsh } from '@zpanel/remote';
  * instance's policy allows for servers, checked on the resolved address at each connection.
  */
 @Injectable()
-export class WorkerSshPool extends SshPool implements OnModuleDestroy {
+export class WorkerSshPool extends SshPool implements OnApplicationShutdown {
   constructor(@InjectConfig() config: Pick<AppConfig, 'network'>) {
     const policy = new AddressPolicy(config.network);
     super({ resolveAddress: async (host) => (await policy.resolve(host, 'server'))[0] });
@@ -19,7 +19,11 @@ export class WorkerSshPool extends SshPool implements OnModuleDestroy {
     return dockerOverSsh(this.streams(target));
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Closed last: Nest runs every onModuleDestroy before the dispatcher's beforeApplicationShutdown
+   * lets running jobs finish (WORKER_SHUTDOWN_GRACE_MS), and those jobs still reach their servers.
+   */
+  onApplicationShutdown(): void {
     this.close();
   }
 }
