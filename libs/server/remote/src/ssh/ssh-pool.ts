@@ -112,6 +112,7 @@ export class SshPool {
   private readonly sweeper: NodeJS.Timeout;
   private connects = 0;
   private openStreams = 0;
+  private closed = false;
 
   constructor(options: SshPoolOptions = {}) {
     this.options = {
@@ -137,6 +138,9 @@ export class SshPool {
 
   /** The live connection to a server, connecting (once, however many callers ask) when needed. */
   async connection(target: PooledTarget): Promise<SshConnection> {
+    // A closed pool stays closed: a run's clean-up after the worker closed it must not open a
+    // connection that nothing closes again (it would keep a stopping worker's process alive).
+    if (this.closed) throw new Error('the SSH pool is closed');
     const entry = this.entry(target);
     entry.lastUsed = Date.now();
     if (entry.connection && !entry.connection.isClosed) return entry.connection;
@@ -154,6 +158,10 @@ export class SshPool {
         }),
       )
       .then((connection) => {
+        if (this.closed) {
+          connection.close();
+          throw new Error('the SSH pool is closed');
+        }
         this.connects += 1;
         entry.connection = connection;
         entry.failures = 0;
@@ -259,7 +267,9 @@ export class SshPool {
     this.entries.delete(serverId);
   }
 
+  /** Closes every connection; the pool opens none after (a call rejects). */
   close(): void {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const entry of this.entries.values()) entry.connection?.close();
     this.entries.clear();
