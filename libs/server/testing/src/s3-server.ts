@@ -64,6 +64,24 @@ function abortMultipartUpload(): Middleware {
   };
 }
 
+/** A part of a multipart upload the server stored: `key` is the object's, without the bucket. */
+export interface StoredPart {
+  key: string;
+  partNumber: number;
+}
+
+/** Tells `stored` of each UploadPart the server answered 200 to (its data on disk), before the answer is sent. */
+function partsStored(stored: (part: StoredPart) => void): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const { uploadId, partNumber } = ctx.query;
+    const match = /^\/[^/]+\/(.+)$/.exec(ctx.path);
+    if (ctx.method === 'PUT' && typeof uploadId === 'string' && typeof partNumber === 'string' && match && ctx.status === 200) {
+      stored({ key: match[1], partNumber: Number(partNumber) });
+    }
+  };
+}
+
 /**
  * A bucket-level request in path style (`GET /bucket/?list-type=2`) is signed by the SDK over
  * `/bucket/`, as S3 does; the server rebuilds `/bucket` and answers SignatureDoesNotMatch. Its
@@ -86,6 +104,7 @@ function bucketPathSlash(): Middleware {
  */
 export class DisposableS3Server {
   private server?: S3rverInstance;
+  private partWaiters: ((part: StoredPart) => void)[] = [];
   readonly region = 'us-east-1';
 
   private constructor(
@@ -144,7 +163,13 @@ export class DisposableS3Server {
       configureBuckets: [{ name: this.bucket }],
     });
     // Before the router (the last middleware), after the logger and the XML encoder.
-    server.middleware.splice(server.middleware.length - 1, 0, bucketPathSlash(), abortMultipartUpload());
+    server.middleware.splice(
+      server.middleware.length - 1,
+      0,
+      bucketPathSlash(),
+      abortMultipartUpload(),
+      partsStored((part) => this.partWaiters.splice(0).forEach((resolve) => resolve(part))),
+    );
     await server.run();
     this.server = server;
   }
@@ -156,6 +181,14 @@ export class DisposableS3Server {
     this.server = undefined;
     server.httpServer?.closeAllConnections();
     await server.close();
+  }
+
+  /**
+   * Resolves when the server has stored the next part of a multipart upload (before it answers):
+   * a test stops the server on it to cut an upload that is really in flight, not at a guessed time.
+   */
+  nextPartStored(): Promise<StoredPart> {
+    return new Promise((resolve) => this.partWaiters.push(resolve));
   }
 
   /** Multipart uploads the server still holds (it has no ListMultipartUploads: its own directory tells). */

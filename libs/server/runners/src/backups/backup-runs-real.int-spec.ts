@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AddressPolicy, type AppConfig, createLogger, generateDatabasePassword, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
+import { Readable } from 'node:stream';
+import { AddressPolicy, type AppConfig, createLogger, loadConfig, generateDatabasePassword, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
 import {
   ApplicationMountsRepository,
   ApplicationsRepository,
@@ -19,23 +20,26 @@ import {
   type SeededTeam,
   seedBackup,
   seedBackupDestination,
+  seedBackupSchedule,
   seedDatabase,
   seedDatabaseOperation,
   seedEnvironment,
   seedTeamWithServer,
 } from '@zpanel/database/testing';
-import type { JobContext } from '@zpanel/queue';
+import type { JobContext, LiveStreams } from '@zpanel/queue';
 import type { DataSource } from 'typeorm';
 import { S3ObjectStore } from '@zpanel/remote';
-import { DisposableS3Server, dockerCli, removeDockerNamespace, testServerAddress, testServerKey } from '@zpanel/testing';
+import { DisposableS3Server, dockerCli, freePort, removeDockerNamespace, testServerAddress, testServerKey, waitFor } from '@zpanel/testing';
 import { DATABASE_OPERATION_TIMINGS, DatabaseOperationHandler } from '../databases/database-operation.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
-import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
+import { namespacedTestConfig, openWorkerStores, queueProducer, useWorkerHarness } from '../worker-stores.testing';
 import { BackupFollowUps } from './backup-follow-ups';
 import { BackupParts } from './backup-parts';
 import { BackupResources } from './backup-resources';
 import { BackupRunHandler } from './backup-run.handler';
+import { BackupSchedulesTickHandler } from './backup-schedules-tick.handler';
+import { BACKUP_WORKER_LOST_REASON, BackupsReaperHandler } from './backups-reaper.handler';
 import { DestinationStores } from './destination-stores';
 import { RestoreRunHandler } from './restore-run.handler';
 
@@ -126,18 +130,9 @@ describe('backup runs with the real parts', () => {
     return { resources, followUps };
   }
 
-  function backupHandlerOver(dataSource: DataSource, sshPool: WorkerSshPool, workerId: string): BackupRunHandler {
+  function backupHandlerOver(dataSource: DataSource, sshPool: WorkerSshPool, workerId: string, live: LiveStreams = stores.live): BackupRunHandler {
     const { resources, followUps } = runPartsOver(dataSource, sshPool);
-    const handler = new BackupRunHandler(
-      dataSource,
-      new BackupsRepository(dataSource.manager),
-      resources,
-      followUps,
-      stores.live,
-      config,
-      logger,
-      workerId,
-    );
+    const handler = new BackupRunHandler(dataSource, new BackupsRepository(dataSource.manager), resources, followUps, live, config, logger, workerId);
     handler.timings = { ...handler.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
     return handler;
   }
@@ -238,5 +233,229 @@ describe('backup runs with the real parts', () => {
     expect(await restoreRuns.handle({ restoreId: restore.id }, context())).toEqual({ ran: true, status: 'succeeded' });
 
     expect(contentOf(targetId)).toBe(contentOf(sourceId));
+  });
+
+  /** What went wrong with the real parts: storage down mid-upload, a killed worker, a changed object, retention, a missed schedule. */
+  describe('when something fails', () => {
+    /** A lease short enough to wait for; the handlers beat every 500 ms. */
+    const LEASE_TTL_MS = 2_000;
+    const MISSED_GRACE_MS = 1_500;
+    const quick: AppConfig = {
+      ...config,
+      runs: { ...config.runs, leaseTtlMs: LEASE_TTL_MS },
+      backups: { ...config.backups, missedGraceMs: MISSED_GRACE_MS },
+    };
+    // The reaper and the tick only queue through it; nothing here reads the queue, and every job counts as waiting.
+    const producer = queueProducer({ add: async () => ({ id: 'job' }), getJob: async () => ({ getState: async () => 'waiting' }) } as never);
+    let reaper: BackupsReaperHandler;
+    let tick: BackupSchedulesTickHandler;
+    let bulkyId: string;
+    const store = () => new S3ObjectStore({ ...s3.settings, prefix: 'zp' }, { policy: new AddressPolicy(config.network) });
+    /** The keys the bucket lists for a database's backups. */
+    const storedOf = async (databaseId: string) =>
+      (await store().list(`${workspace.teamId}/database-${databaseId}/`)).map((object) => object.key).sort();
+    const verificationOf = async (backupId: string) =>
+      (await restores().pageOf(teamScope(workspace.teamId), { skip: 0, take: 5 }, { backupId }))[0].find((restore) => restore.target === 'verify');
+    const noMultipartLeft = () =>
+      waitFor(async () => ((await s3.pendingMultipartUploads()).length === 0 ? true : undefined), 30_000, 'the multipart upload aborted', 250);
+
+    beforeAll(async () => {
+      reaper = new BackupsReaperHandler(stores.dataSource, backups(), producer, stores.live, quick, logger);
+      tick = new BackupSchedulesTickHandler(
+        new BackupSchedulesRepository(manager()),
+        backups(),
+        new DatabasesRepository(manager()),
+        new ApplicationMountsRepository(manager()),
+        new ApplicationsRepository(manager()),
+        producer,
+        quick,
+        logger,
+      );
+      bulkyId = await createDatabase();
+      // 24 MiB of random bytes: zstd cannot shrink them, so the upload is three 8 MiB parts and more, in flight for a while.
+      psql(
+        bulkyId,
+        `CREATE TABLE noise (id int PRIMARY KEY, body bytea); ` +
+          `INSERT INTO noise SELECT g, decode(string_agg(md5(random()::text || g || i), ''), 'hex') FROM generate_series(1, 768) g, generate_series(1, 2048) i GROUP BY g`,
+      );
+    });
+
+    it("fails with the storage's words when the S3 server stops mid-upload; once it is back, the multipart upload is aborted and nothing is listed", async () => {
+      const queued = await queueBackup(bulkyId, true);
+      const stopped = s3.nextPartStored().then(async (part) => {
+        await s3.stop();
+        return part;
+      });
+      try {
+        expect(await backupRuns.handle({ backupId: queued.id }, context())).toEqual({ ran: true, status: 'failed' });
+        // Cut after the first part was stored: the multipart upload was really under way.
+        expect(await stopped).toMatchObject({ partNumber: expect.any(Number) });
+        const backup = (await backups().findByIdAcrossTeams(queued.id))!;
+        expect(backup).toMatchObject({
+          status: 'failed',
+          reasonCode: 'backup.upload_failed',
+          location: null,
+          sizeBytes: null,
+          sha256: null,
+          verification: 'none',
+        });
+        expect(backup.reason).toMatch(/^The upload to loopback-s3 failed: could not reach http:\/\/127\.0\.0\.1:\d+/);
+        expect(await verificationOf(queued.id)).toBeUndefined();
+        // The stored parts wait while the server is down: only an abort removes them.
+        expect(await s3.pendingMultipartUploads()).toHaveLength(1);
+      } finally {
+        await s3.start();
+      }
+      await noMultipartLeft();
+      expect(await storedOf(bulkyId)).toEqual([]);
+    });
+
+    it('fails the backup of a worker killed mid-upload within the run lease, and the next backup succeeds', async () => {
+      // The doomed worker has its own connections (database, Redis, SSH), as a worker process does; the kill cuts them all at once.
+      const doomed = await openWorkerStores(config, 'backup-runs-real-doomed');
+      const doomedPool = new WorkerSshPool(loadConfig(process.env));
+      const doomedRuns = backupHandlerOver(doomed.dataSource, doomedPool, 'doomed-worker', doomed.live);
+      const queued = await queueBackup(bulkyId, false);
+      const firstPart = s3.nextPartStored();
+      const running = doomedRuns.handle({ backupId: queued.id }, context()).catch((error: unknown) => error);
+      await firstPart;
+      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'running' });
+      const killedAt = Date.now();
+      doomedPool.close();
+      await doomed.close();
+
+      await waitFor(
+        async () => ((await reaper.handle()).failed > 0 && (await backups().findByIdAcrossTeams(queued.id))!.status === 'failed') || undefined,
+        LEASE_TTL_MS + 8_000,
+        "the killed worker's backup to be failed",
+        250,
+      );
+      const failedAfterMs = Date.now() - killedAt;
+      process.stdout.write(`killed worker's backup failed ${failedAfterMs} ms after the kill (lease ${LEASE_TTL_MS} ms)\n`);
+      expect(failedAfterMs).toBeLessThan(LEASE_TTL_MS + 3_000);
+      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({
+        status: 'failed',
+        reasonCode: 'backup.worker_stopped',
+        reason: BACKUP_WORKER_LOST_REASON,
+        location: null,
+        sizeBytes: null,
+      });
+      // What the dead worker's code still does (it cannot write its end any more) changes nothing.
+      await running;
+      // Nor does it reconnect through its closed pool (a connection nothing would close).
+      expect(doomedPool.stats()).toMatchObject({ connects: 1, open: 0 });
+      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'failed', reasonCode: 'backup.worker_stopped' });
+
+      // The server's backup slot is free again: the next backup runs and succeeds (a slot still taken would stop the wait at the signal).
+      const next = await queueBackup(bulkyId, false);
+      expect(await backupRuns.handle({ backupId: next.id }, { ...context(), signal: AbortSignal.timeout(60_000) })).toEqual({
+        ran: true,
+        status: 'succeeded',
+      });
+      const stored = (await backups().findByIdAcrossTeams(next.id))!;
+      expect(Number(stored.sizeBytes)).toBeGreaterThan(3 * 8 * 1024 * 1024);
+      await noMultipartLeft();
+      expect(await storedOf(bulkyId)).toEqual([stored.location]);
+    });
+
+    it('catches a stored object changed at the destination when verifying, and a wrong data key too: backup.integrity_failed, verification failed', async () => {
+      const queued = await queueBackup(sourceId, true);
+      expect(await backupRuns.handle({ backupId: queued.id }, context())).toEqual({ ran: true, status: 'succeeded' });
+      const { location } = (await backups().findByIdAcrossTeams(queued.id))!;
+      // One byte in the middle, put back in place through the S3 API, with the object's metadata.
+      const bucket = store();
+      const bytes = Buffer.concat(await (await bucket.get(location!)).toArray());
+      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const { metadata } = (await bucket.head(location!))!;
+      await bucket.put(location!, Readable.from([bytes]), { signal: new AbortController().signal, metadata });
+
+      const verification = (await verificationOf(queued.id))!;
+      expect(await restoreRuns.handle({ restoreId: verification.id }, context())).toEqual({ ran: true, status: 'failed' });
+      expect(await restores().findByIdAcrossTeams(verification.id)).toMatchObject({ status: 'failed', reasonCode: 'backup.integrity_failed' });
+      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'succeeded', verification: 'failed' });
+
+      // An intact object read with another key than it was encrypted with fails the same way.
+      const intact = await queueBackup(sourceId, true);
+      expect(await backupRuns.handle({ backupId: intact.id }, context())).toEqual({ ran: true, status: 'succeeded' });
+      const [{ data_key: sealedKey }] = (await stores.dataSource.query(`SELECT "data_key" FROM "backup_destinations" WHERE "id" = $1`, [
+        destinationId,
+      ])) as { data_key: string }[];
+      await stores.dataSource.query(`UPDATE "backup_destinations" SET "data_key" = $2 WHERE "id" = $1`, [
+        destinationId,
+        sealBackupDataKey(box, destinationId, newBackupDataKey()),
+      ]);
+      try {
+        const check = (await verificationOf(intact.id))!;
+        expect(await restoreRuns.handle({ restoreId: check.id }, context())).toEqual({ ran: true, status: 'failed' });
+        expect(await restores().findByIdAcrossTeams(check.id)).toMatchObject({ status: 'failed', reasonCode: 'backup.integrity_failed' });
+        expect(await backups().findByIdAcrossTeams(intact.id)).toMatchObject({ verification: 'failed' });
+      } finally {
+        await stores.dataSource.query(`UPDATE "backup_destinations" SET "data_key" = $2 WHERE "id" = $1`, [destinationId, sealedKey]);
+      }
+      // No throwaway container is left behind by a failed verification.
+      expect(dockerCli('ps', '-aq', '--filter', `label=zpanel.namespace=${namespace}`, '--filter', 'label=zpanel.role=backup-scratch')).toBe('');
+    });
+
+    it("prunes a schedule's backups beyond its count from the bucket once a newer one is stored, and marks their rows pruned", async () => {
+      const schedule = await seedBackupSchedule(
+        stores.dataSource,
+        { teamId: workspace.teamId, destinationId, databaseId: sourceId },
+        { retentionCount: 2, verifyAfterBackup: true },
+      );
+      const made: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const queued = await seedBackup(
+          stores.dataSource,
+          { teamId: workspace.teamId, destinationId, databaseId: sourceId, serverId: workspace.serverId },
+          { scheduleId: schedule.id, trigger: 'schedule', verifyAfterBackup: true },
+        );
+        expect(await backupRuns.handle({ backupId: queued.id }, context())).toEqual({ ran: true, status: 'succeeded' });
+        expect(await restoreRuns.handle({ restoreId: (await verificationOf(queued.id))!.id }, context())).toEqual({ ran: true, status: 'succeeded' });
+        made.push(queued.id);
+      }
+      const rows = await Promise.all(made.map(async (id) => (await backups().findByIdAcrossTeams(id))!));
+
+      expect(rows.map((row) => row.status)).toEqual(['pruned', 'succeeded', 'succeeded']);
+      expect(rows.slice(1).map((row) => row.verification)).toEqual(['verified', 'verified']);
+      const listed = await storedOf(sourceId);
+      expect(listed).not.toContain(rows[0].location);
+      expect(listed).toEqual(expect.arrayContaining([rows[1].location, rows[2].location]));
+      expect(await store().head(rows[0].location!)).toBeNull();
+      expect(rows[2].log).toContain('Retention removed 1 of 1 expired backup.');
+    });
+
+    it('marks a schedule missed when its backup failed (the destination unreachable) through the tick, and not one whose backup succeeded', async () => {
+      const goneId = randomUUID();
+      await seedBackupDestination(stores.dataSource, workspace, {
+        id: goneId,
+        name: 'gone-s3',
+        ...s3.settings,
+        // Nothing listens there.
+        endpoint: `http://127.0.0.1:${await freePort()}`,
+        prefix: 'zp',
+        secretAccessKey: box.seal(s3.secretAccessKey, backupSecretKeyAad(goneId)),
+        dataKey: sealBackupDataKey(box, goneId, newBackupDataKey()),
+      });
+      // Due now; the next slot is months away, so no slot comes while the test runs.
+      const due = { cron: '0 0 1 1 *', nextRunAt: new Date(Date.now() - 1_000), verifyAfterBackup: false };
+      const failing = await seedBackupSchedule(stores.dataSource, { teamId: workspace.teamId, destinationId: goneId, databaseId: sourceId }, due);
+      const healthy = await seedBackupSchedule(stores.dataSource, { teamId: workspace.teamId, destinationId, databaseId: sourceId }, due);
+
+      await tick.handle();
+      for (const schedule of [failing, healthy]) {
+        const [[fired]] = await backups().pageOf(teamScope(workspace.teamId), { skip: 0, take: 5 }, { scheduleId: schedule.id });
+        expect(fired).toMatchObject({ trigger: 'schedule', status: 'queued' });
+        await backupRuns.handle({ backupId: fired.id }, context());
+      }
+      const [[failed]] = await backups().pageOf(teamScope(workspace.teamId), { skip: 0, take: 5 }, { scheduleId: failing.id });
+      expect(failed).toMatchObject({ status: 'failed', reasonCode: 'backup.upload_failed' });
+      expect(failed.reason).toMatch(/^The upload to gone-s3 failed: could not reach/);
+
+      const slot = (await new BackupSchedulesRepository(manager()).findByIdAcrossTeams(failing.id))!.lastRunAt!;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, slot.getTime() + MISSED_GRACE_MS + 100 - Date.now())));
+      await tick.handle();
+      expect(await new BackupSchedulesRepository(manager()).findByIdAcrossTeams(failing.id)).toMatchObject({ missedSince: slot });
+      expect(await new BackupSchedulesRepository(manager()).findByIdAcrossTeams(healthy.id)).toMatchObject({ missedSince: null });
+    });
   });
 });
