@@ -21,6 +21,7 @@ interface S3rverInstance {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
   httpServer?: Server;
+  logger: { silent: boolean };
 }
 type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
 interface Account {
@@ -179,6 +180,9 @@ export class DisposableS3Server {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    // Requests cut in flight still log as they unwind, after close() removed the logger's transports
+    // (winston then prints "no transports" to the console): the server is silent already.
+    server.logger.silent = true;
     server.httpServer?.closeAllConnections();
     await server.close();
   }
