@@ -19,3 +19,4 @@ export * from './git-application';
 export * from './bench';
 export * from './test-server-rows';
 export * from './database-app';
+export * from './databases-api';
