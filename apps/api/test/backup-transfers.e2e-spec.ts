@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -37,8 +38,9 @@ import {
   waitFor,
 } from '@zpanel/testing';
 
-/** Real dumps here are a few KiB: a small cap makes "too large" cheap to send. */
-const UPLOAD_MAX = 256 * 1024;
+const MIB = 1024 * 1024;
+/** Above the S3 part size (8 MiB), so that refusals at the end of an upload happen after parts were stored. */
+const UPLOAD_MAX = 24 * MIB;
 const IMAGE = 'zpanel-test/postgres:15';
 const DRINKS = ['espresso', 'flat white', 'cortado'];
 /** A backup, its verification's throwaway engine (first start and readiness probe) on 2 shared cores. */
@@ -260,6 +262,20 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
       // Only the owner's one request for a link was audited.
       expect(await auditTargets(AuditAction.BackupDownloaded)).toEqual([backup.id]);
     });
+    it('answers 404 in the storage’s words when the object is missing from the destination, rather than a cut or empty file', async () => {
+      const stored = (await readdir(root, { recursive: true })).filter((entry) => entry.endsWith(`${backup.id}.zpbk`));
+      expect(stored).toHaveLength(1);
+      await rm(join(root, stored[0]));
+      const link = await asOwner<BackupDownloadDto>('GET', `/api/v1/backups/${backup.id}/download`);
+      expect(link.status).toBe(200);
+      const r = await fetch(`${suite.stack.baseUrl}${link.body.url}`);
+      const body = (await r.json()) as ProblemDetails;
+      expect({ status: r.status, type: r.headers.get('content-type') }).toEqual({
+        status: 404,
+        type: expect.stringMatching(/^application\/problem\+json/),
+      });
+      expect(body.detail).toMatch(/no such|not found|does not exist/i);
+    });
   });
 
   describe('an S3 destination', () => {
@@ -305,6 +321,8 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
 
   describe('restoring an uploaded dump', () => {
     let dump: Buffer;
+    /** Half the dump: its end is not the archive's zero-length last block (moved back until it is not all zeros). */
+    let cut: number;
 
     beforeAll(() => {
       dump = execFileSync(
@@ -314,53 +332,108 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
           maxBuffer: 16 * 1024 * 1024,
         },
       );
+      cut = Math.floor(dump.length / 2);
+      while (dump.subarray(cut - 5, cut).every((b) => b === 0)) cut -= 1;
     });
 
+    /**
+     * `head`, then random MiBs up to `total` bytes; the last MiB is held back until the worker has begun a
+     * multipart upload (so a refusal at the end must abort one, not merely never start it).
+     */
+    const pastFirstParts = (head: Buffer, total: number) => {
+      const chunks = [head];
+      for (let sent = head.length; sent < total; sent += MIB) chunks.push(randomBytes(Math.min(MIB, total - sent)));
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (chunks.length === 1) {
+            await waitFor(
+              async () => ((await s3.pendingMultipartUploads()).length > 0 ? true : undefined),
+              30_000,
+              'a multipart upload to begin',
+              50,
+            );
+          }
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+    };
+    /** Sends only `head` under a Content-Length above the cap: the API must answer before reading the rest. */
+    const announcedTooLarge = (head: Buffer) =>
+      new Promise<{ status: number; type: string | null; body: unknown }>((resolve, reject) => {
+        const url = new URL(`/api/v1/databases/${source.id}/restores/upload`, suite.stack.baseUrl);
+        url.search = new URLSearchParams({ destinationId: s3Destination.id, confirmName: source.name }).toString();
+        const request = httpRequest(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${suite.owner.accessToken}`,
+            'content-type': 'application/octet-stream',
+            'content-length': String(UPLOAD_MAX + 1),
+          },
+        });
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => {
+            request.destroy();
+            resolve({ status: response.statusCode ?? 0, type: response.headers['content-type'] ?? null, body: JSON.parse(text) as unknown });
+          });
+        });
+        request.on('error', reject);
+        request.write(head);
+      });
+
     it('refuses what is not a whole dump under the cap with a 4xx naming the body, leaving no backup, restore, database or object', async () => {
-      expect(dump.length).toBeLessThan(UPLOAD_MAX);
       const before = { backups: await backupsOfTeam(), objects: await objects(), drinks: drinks() };
       const restoresBefore = (await asOwner<Paginated<RestoreDto>>('GET', '/api/v1/restores?perPage=1')).body.total;
       const databasesBefore = (await asOwner<Paginated<DatabaseDto>>('GET', '/api/v1/databases?perPage=1')).body.total;
-      // Cut where the end is not all zeros (a cut on a block boundary passes the API and fails in pg_restore).
-      let cut = Math.floor(dump.length / 2);
-      while (dump.subarray(cut - 5, cut).every((b) => b === 0)) cut -= 1;
-      const streamed = () => {
-        const chunks = [dump, ...Array.from({ length: 8 }, () => randomBytes(UPLOAD_MAX / 4))];
-        return new ReadableStream<Uint8Array>({
-          pull(controller) {
-            const next = chunks.shift();
-            if (next) controller.enqueue(next);
-            else controller.close();
-          },
-        });
-      };
-      const cases: [string, Buffer | ReadableStream<Uint8Array>, number][] = [
-        ['not a dump', Buffer.from('-- PostgreSQL database dump\nCREATE TABLE t ();\n'.repeat(40)), 400],
-        ['cut short', dump.subarray(0, cut), 400],
-        ['over the cap, announced', Buffer.concat([dump, randomBytes(UPLOAD_MAX)]), 413],
-        ['over the cap, streamed', streamed(), 413],
+      const cases: [string, () => Promise<{ status: number; type: string | null; body: unknown }>, number][] = [
+        ['not a dump', () => upload(Buffer.from('-- PostgreSQL database dump\nCREATE TABLE t ();\n'.repeat(40))), 400],
+        ['a truncated dump', () => upload(dump.subarray(0, cut)), 400],
+        // 17 MiB: two 8 MiB parts reached the bucket before the end shows the dump is not whole.
+        ['a truncated dump, after parts were stored', () => upload(pastFirstParts(dump.subarray(0, cut), 17 * MIB)), 400],
+        ['over the cap, announced', () => announcedTooLarge(dump), 413],
+        ['over the cap, streamed after parts were stored', () => upload(pastFirstParts(dump, UPLOAD_MAX + MIB)), 413],
       ];
-      for (const [what, body, status] of cases) {
-        const r = await upload(body);
+      for (const [what, send, status] of cases) {
+        const r = await send();
         expect({ what, status: r.status, type: r.type, fields: fieldsOf(r.body) }).toEqual({
           what,
           status,
           type: expect.stringMatching(/^application\/problem\+json/),
           fields: ['body'],
         });
+        // The worker aborts its multipart upload once the pipe fails; it may do so just after the API answered.
+        await waitFor(
+          async () => ((await s3.pendingMultipartUploads()).length === 0 ? true : undefined),
+          15_000,
+          `no multipart upload left (${what})`,
+        );
       }
       expect(await backupsOfTeam()).toEqual(before.backups);
       expect(await objects()).toEqual(before.objects);
-      // The worker aborts its multipart upload once the pipe fails; it may answer after the API did.
-      await waitFor(async () => ((await s3.pendingMultipartUploads()).length === 0 ? true : undefined), 10_000, 'no multipart upload left');
       expect((await asOwner<Paginated<RestoreDto>>('GET', '/api/v1/restores?perPage=1')).body.total).toBe(restoresBefore);
       expect((await asOwner<Paginated<DatabaseDto>>('GET', '/api/v1/databases?perPage=1')).body.total).toBe(databasesBefore);
       expect(drinks()).toEqual(before.drinks);
     });
 
-    it('restores a pg_dump file over the database after a safety backup: the rows are the dump’s again', async () => {
+    it('fails the restore in pg_restore’s words for a damaged dump that ends like a whole one, leaving the database as it was', async () => {
       sql(`DELETE FROM drinks WHERE name = 'cortado'; INSERT INTO drinks (name) VALUES ('mocha')`);
-      expect(drinks()).toEqual(['espresso', 'flat white', 'mocha']);
+      const changed = ['espresso', 'flat white', 'mocha'];
+      expect(drinks()).toEqual(changed);
+      // The archive's end (a zero-length block: an int of 4 bytes and its sign byte) after half of it.
+      const queued = await upload(Buffer.concat([dump.subarray(0, cut), Buffer.alloc(5)]));
+      expect(queued.status).toBe(202);
+      const restore = await restoreFinished((queued.body as RestoreDto).id);
+      expect({ status: restore.status, reasonCode: restore.reasonCode }).toEqual({ status: 'failed', reasonCode: 'backup.restore_failed' });
+      expect(restore.reason).toMatch(/pg_restore/);
+      expect(drinks()).toEqual(changed);
+    });
+
+    it('restores a pg_dump file over the database after a safety backup: the rows are the dump’s again', async () => {
+      expect(drinks()).not.toEqual(DRINKS);
+      const objectsBefore = await objects();
       const queued = await upload(dump);
       expect(queued.status).toBe(202);
       const restore = await restoreFinished((queued.body as RestoreDto).id);
@@ -374,14 +447,14 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
       const backups = await backupsOfTeam();
       const uploaded = backups.find((b) => b.id === restore.backupId);
       const safety = backups.find((b) => b.id === restore.safetyBackupId);
-      expect({ uploaded: uploaded?.trigger, status: uploaded?.status, dumpBytes: uploaded?.dumpBytes }).toEqual({
-        uploaded: 'upload',
+      expect({ trigger: uploaded?.trigger, status: uploaded?.status, dumpBytes: uploaded?.dumpBytes }).toEqual({
+        trigger: 'upload',
         status: 'succeeded',
         dumpBytes: dump.length,
       });
-      expect({ safety: safety?.trigger, status: safety?.status }).toEqual({ safety: 'safety', status: 'succeeded' });
-      expect(await objects()).toEqual([`cafe/${uploaded?.location}`, `cafe/${safety?.location}`].sort());
-      expect(await auditTargets(AuditAction.BackupUploaded)).toEqual([restore.backupId]);
+      expect({ trigger: safety?.trigger, status: safety?.status }).toEqual({ trigger: 'safety', status: 'succeeded' });
+      expect(await objects()).toEqual([...objectsBefore, `cafe/${uploaded?.location}`, `cafe/${safety?.location}`].sort());
+      expect(await auditTargets(AuditAction.BackupUploaded)).toContain(restore.backupId);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -41,6 +42,8 @@ import { DumpChecker } from './dump-format';
 const OBJECT_TIMEOUT_MS = 30_000;
 /** After the last byte went into the pipe, the destination has this long to say the object is stored and checked. */
 const STORE_TIMEOUT_MS = 10 * 60_000;
+/** How long a download whose pipe failed waits for the worker's answer, which names the failure (a missing object). */
+const REFUSAL_GRACE_MS = 5_000;
 /** A running upload's row is kept alive this often, like a worker's run: the reaper fails it if the API dies mid-upload. */
 const UPLOAD_HEARTBEAT_MS = 2_000;
 
@@ -233,7 +236,13 @@ export class BackupTransfersService {
       ]);
     } catch (error) {
       await frames.return(undefined);
-      if (error instanceof BytePipeError) throw new AppException(ErrorCode.ServiceUnavailable, `The backup could not be read: ${error.message}`);
+      if (error instanceof BytePipeError) {
+        // The worker fails the pipe just before it answers the job, and its answer says what went wrong:
+        // an object missing from the destination is a 404, not a storage outage to retry.
+        const answer = await Promise.race([refused, delay(REFUSAL_GRACE_MS, null, { ref: false })]);
+        if (answer) throw new AppException(codes[answer.status], answer.message);
+        throw new AppException(ErrorCode.ServiceUnavailable, `The backup could not be read: ${error.message}`);
+      }
       throw error;
     }
     async function* rest(): AsyncGenerator<Buffer> {
