@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { AddressPolicy, type AppConfig, createLogger, loadConfig, generateDatabasePassword, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
+import { AddressPolicy, type AppConfig, createLogger, generateDatabasePassword, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
 import {
   ApplicationMountsRepository,
   ApplicationsRepository,
-  BackupDestinationsRepository,
   BackupSchedulesRepository,
   BackupsRepository,
   DatabaseOperationsRepository,
@@ -26,21 +25,16 @@ import {
   seedEnvironment,
   seedTeamWithServer,
 } from '@zpanel/database/testing';
-import type { JobContext, LiveStreams } from '@zpanel/queue';
-import type { DataSource } from 'typeorm';
+import type { JobContext } from '@zpanel/queue';
 import { S3ObjectStore } from '@zpanel/remote';
 import { DisposableS3Server, dockerCli, freePort, removeDockerNamespace, testServerAddress, testServerKey, waitFor } from '@zpanel/testing';
 import { DATABASE_OPERATION_TIMINGS, DatabaseOperationHandler } from '../databases/database-operation.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
-import { WorkerSshPool } from '../servers/ssh-pool.provider';
-import { namespacedTestConfig, openWorkerStores, queueProducer, useWorkerHarness } from '../worker-stores.testing';
-import { BackupFollowUps } from './backup-follow-ups';
-import { BackupParts } from './backup-parts';
-import { BackupResources } from './backup-resources';
-import { BackupRunHandler } from './backup-run.handler';
+import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
+import type { BackupRunHandler } from './backup-run.handler';
+import { backupRunHandler, backupRunParts, startBackupWorkerProcess } from './backup-runs.testing';
 import { BackupSchedulesTickHandler } from './backup-schedules-tick.handler';
 import { BACKUP_WORKER_LOST_REASON, BackupsReaperHandler } from './backups-reaper.handler';
-import { DestinationStores } from './destination-stores';
 import { RestoreRunHandler } from './restore-run.handler';
 
 const IMAGE = 'zpanel-test/postgres:15';
@@ -111,31 +105,7 @@ describe('backup runs with the real parts', () => {
       actorName: 'test',
     }))!;
 
-  /** What the runs are built from in the worker, over a worker's connections (its database, its SSH pool). */
-  function runPartsOver(dataSource: DataSource, sshPool: WorkerSshPool) {
-    const m = dataSource.manager;
-    const targets = serverTargetsOver(dataSource, box);
-    const resources = new BackupResources(
-      new BackupDestinationsRepository(m),
-      new DatabasesRepository(m),
-      new ApplicationMountsRepository(m),
-      new ApplicationsRepository(m),
-      targets,
-      new BackupParts(sshPool, new DestinationStores(targets, sshPool, config), box, config),
-      box,
-      config,
-    );
-    const producer = queueProducer({ add: async () => ({ id: 'job' }) } as never);
-    const followUps = new BackupFollowUps(new BackupsRepository(m), new BackupSchedulesRepository(m), new RestoresRepository(m), producer, logger);
-    return { resources, followUps };
-  }
-
-  function backupHandlerOver(dataSource: DataSource, sshPool: WorkerSshPool, workerId: string, live: LiveStreams = stores.live): BackupRunHandler {
-    const { resources, followUps } = runPartsOver(dataSource, sshPool);
-    const handler = new BackupRunHandler(dataSource, new BackupsRepository(dataSource.manager), resources, followUps, live, config, logger, workerId);
-    handler.timings = { ...handler.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
-    return handler;
-  }
+  const world = () => ({ dataSource: stores.dataSource, sshPool: pool, live: stores.live, box, config, logger });
 
   let sourceId: string;
 
@@ -171,8 +141,8 @@ describe('backup runs with the real parts', () => {
       'test-worker',
     );
     databaseOps.timings = { ...DATABASE_OPERATION_TIMINGS, heartbeatMs: 500, logBatchMs: 50 };
-    backupRuns = backupHandlerOver(stores.dataSource, pool, 'test-worker');
-    const { resources, followUps } = runPartsOver(stores.dataSource, pool);
+    backupRuns = backupRunHandler(world(), 'test-worker');
+    const { resources, followUps } = backupRunParts(world());
     restoreRuns = new RestoreRunHandler(
       stores.dataSource,
       restores(),
@@ -310,19 +280,20 @@ describe('backup runs with the real parts', () => {
       expect(await storedOf(bulkyId)).toEqual([]);
     });
 
-    it('fails the backup of a worker killed mid-upload within the run lease, and the next backup succeeds', async () => {
-      // The doomed worker has its own connections (database, Redis, SSH), as a worker process does; the kill cuts them all at once.
-      const doomed = await openWorkerStores(config, 'backup-runs-real-doomed');
-      const doomedPool = new WorkerSshPool(loadConfig(process.env));
-      const doomedRuns = backupHandlerOver(doomed.dataSource, doomedPool, 'doomed-worker', doomed.live);
+    it('fails the backup of a worker process killed mid-upload within the run lease, and the next backup succeeds', async () => {
       const queued = await queueBackup(bulkyId, false);
       const firstPart = s3.nextPartStored();
-      const running = doomedRuns.handle({ backupId: queued.id }, context()).catch((error: unknown) => error);
-      await firstPart;
-      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'running' });
+      // A worker process of its own (its database, Redis and SSH connections), killed as the first part is stored.
+      const worker = startBackupWorkerProcess(queued.id, config);
+      try {
+        const first = await Promise.race([firstPart.then(() => 'part stored'), worker.exited.then(() => 'worker exited')]);
+        expect({ first, stderr: worker.stderr() }).toEqual({ first: 'part stored', stderr: expect.any(String) });
+        expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'running' });
+      } finally {
+        worker.child.kill('SIGKILL');
+      }
       const killedAt = Date.now();
-      doomedPool.close();
-      await doomed.close();
+      expect(await worker.exited).toBe('SIGKILL');
 
       await waitFor(
         async () => ((await reaper.handle()).failed > 0 && (await backups().findByIdAcrossTeams(queued.id))!.status === 'failed') || undefined,
@@ -340,11 +311,9 @@ describe('backup runs with the real parts', () => {
         location: null,
         sizeBytes: null,
       });
-      // What the dead worker's code still does (it cannot write its end any more) changes nothing.
-      await running;
-      // Nor does it reconnect through its closed pool (a connection nothing would close).
-      expect(doomedPool.stats()).toMatchObject({ connects: 1, open: 0 });
-      expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ status: 'failed', reasonCode: 'backup.worker_stopped' });
+      // Its multipart upload is never completed, so nothing of it is listed; its parts wait for the bucket's lifecycle rule.
+      expect(await storedOf(bulkyId)).toEqual([]);
+      expect(await s3.pendingMultipartUploads()).toHaveLength(1);
 
       // The server's backup slot is free again: the next backup runs and succeeds (a slot still taken would stop the wait at the signal).
       const next = await queueBackup(bulkyId, false);
@@ -354,7 +323,6 @@ describe('backup runs with the real parts', () => {
       });
       const stored = (await backups().findByIdAcrossTeams(next.id))!;
       expect(Number(stored.sizeBytes)).toBeGreaterThan(3 * 8 * 1024 * 1024);
-      await noMultipartLeft();
       expect(await storedOf(bulkyId)).toEqual([stored.location]);
     });
 
