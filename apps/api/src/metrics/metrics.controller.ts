@@ -117,7 +117,11 @@ export class TeamAlertsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alerts of every server of the team, newest first (state=open for what needs attention now)' })
+  @ApiOperation({
+    summary: "The team's alerts, newest first (state=open for what needs attention now)",
+    description:
+      "Every server's alerts (kind metric) and the backup schedules' missed backups (kind backup_missed; the instance's own schedules' are in the first team's list).",
+  })
   @ApiHeader({ name: TEAM_HEADER, required: true })
   @ApiOkResponse({ type: AlertEventPageDoc })
   async list(@CurrentCaller() caller: Caller, @TeamFromHeader() teamId: string, @Query() query: AlertsQueryDto): Promise<Paginated<AlertEventDto>> {

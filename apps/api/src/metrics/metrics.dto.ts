@@ -2,7 +2,9 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ALERT_METRICS,
   ALERT_OPERATORS,
+  ALERT_EVENT_KINDS,
   type AlertEventDto,
+  type AlertEventKind,
   type AlertMetric,
   type AlertOperator,
   type AlertRuleDto,
@@ -86,11 +88,24 @@ export class AlertRulePageDoc {
 
 export class AlertEventDoc implements AlertEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) serverId: string;
-  @ApiProperty({ format: 'uuid' }) ruleId: string;
-  @ApiProperty({ enum: ALERT_METRICS, example: 'disk' }) metric: AlertMetric;
-  @ApiProperty({ enum: ALERT_OPERATORS, example: '>' }) operator: AlertOperator;
-  @ApiProperty({ example: 80 }) threshold: number;
+  @ApiProperty({
+    enum: ALERT_EVENT_KINDS,
+    example: 'metric',
+    description: "metric: a server's alert rule breached; backup_missed: a backup schedule with no verified backup by its slot plus the grace period",
+  })
+  kind: AlertEventKind;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'metric alerts' }) serverId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', description: 'metric alerts' }) ruleId: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ALERT_METRICS, example: 'disk', description: 'metric alerts' }) metric: AlertMetric | null;
+  @ApiPropertyOptional({ nullable: true, enum: ALERT_OPERATORS, example: '>', description: 'metric alerts' }) operator: AlertOperator | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, example: 80, description: 'metric alerts' }) threshold: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'backup_missed alerts: the schedule (an instance schedule’s alerts are in the first team’s list)',
+  })
+  scheduleId: string | null;
   @ApiProperty({ enum: ALERT_STATES, example: 'open' }) state: AlertState;
   @ApiPropertyOptional({ nullable: true, example: 83.4, description: 'The figure that opened the alert (null for unreachable)' }) value:
     number | null;

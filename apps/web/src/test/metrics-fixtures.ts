@@ -32,11 +32,13 @@ export function aMetrics(points: ServerMetricSampleDto[], range: MetricsRange = 
 
 export const anAlert = fixture<AlertEventDto>(() => ({
   id: 'alert-1',
+  kind: 'metric',
   serverId: 'server-1',
   ruleId: 'rule-1',
   metric: 'disk',
   operator: '>',
   threshold: 80,
+  scheduleId: null,
   state: 'open',
   value: 83,
   message: 'Disk 83 % > 80 % on web-1',

@@ -76,13 +76,24 @@ export type UpdateAlertRuleRequest = Partial<CreateAlertRuleRequest>;
 
 export type AlertState = 'open' | 'resolved';
 
+/**
+ * What opened an alert: `metric`, a server's alert rule (server, rule and condition set);
+ * `backup_missed`, a backup schedule with no verified backup by its slot plus the grace period
+ * (`scheduleId` set, the rest null; an instance schedule's alerts are the first team's).
+ */
+export const ALERT_EVENT_KINDS = ['metric', 'backup_missed'] as const;
+export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
+
 export interface AlertEventDto {
   id: string;
-  serverId: string;
-  ruleId: string;
-  metric: AlertMetric;
-  operator: AlertOperator;
-  threshold: number;
+  kind: AlertEventKind;
+  serverId: string | null;
+  ruleId: string | null;
+  metric: AlertMetric | null;
+  operator: AlertOperator | null;
+  threshold: number | null;
+  /** The backup schedule that missed (`backup_missed`). */
+  scheduleId: string | null;
   state: AlertState;
   /** The value that opened the alert (null for unreachable). */
   value: number | null;

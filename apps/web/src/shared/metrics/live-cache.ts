@@ -43,10 +43,13 @@ function patchServer(queryClient: QueryClient, teamId: string, serverId: string,
 
 /** A resolution shows at once on the rows already listed; a new alert changes pages and totals, so lists are fetched again. */
 function applyAlert(queryClient: QueryClient, teamId: string, alert: AlertEventDto): void {
-  queryClient.setQueriesData<Paginated<AlertEventDto>>(
-    { queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) },
-    (page) => page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
-  );
-  void queryClient.invalidateQueries({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) });
+  // A server's topic carries its own (metric) alerts only; a backup_missed one names no server.
+  if (alert.serverId !== null) {
+    queryClient.setQueriesData<Paginated<AlertEventDto>>(
+      { queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) },
+      (page) => page && { ...page, items: page.items.map((row) => (row.id === alert.id ? alert : row)) },
+    );
+    void queryClient.invalidateQueries({ queryKey: metricsKeys.serverAlerts(teamId, alert.serverId) });
+  }
   void queryClient.invalidateQueries({ queryKey: metricsKeys.openTeamAlerts(teamId) });
 }

@@ -12,7 +12,10 @@ export interface OpenAlertCounts {
 
 export function countOpenAlerts(page: Paginated<AlertEventDto>): OpenAlertCounts {
   const byServer = new Map<string, number>();
-  for (const alert of page.items) byServer.set(alert.serverId, (byServer.get(alert.serverId) ?? 0) + 1);
+  for (const alert of page.items) {
+    // A missed backup's alert (kind backup_missed) is no server's.
+    if (alert.serverId !== null) byServer.set(alert.serverId, (byServer.get(alert.serverId) ?? 0) + 1);
+  }
   return { byServer, truncated: page.total > page.items.length };
 }
 

@@ -1,15 +1,36 @@
-import type { AlertEventDto } from '@zpanel/contracts';
+import type { AlertEventDto, AlertEventKind, AlertMetric, AlertOperator } from '@zpanel/contracts';
 import { Column, Entity } from 'typeorm';
-import { AlertConditionEntity } from './alert-condition';
+import { TeamOwnedEntity } from './columns';
 
 /**
- * An alert: opened when its rule is breached, resolved when the condition is back to normal. At
- * most one open per rule (a partial unique index). Keeps the rule's condition as it was when it fired.
+ * An alert: opened when its cause appears, resolved when it is gone; the notifications issue will
+ * deliver them. `metric`: a server's rule breached (at most one open per rule, a partial unique
+ * index), with the rule's condition as it was when it fired. `backup_missed`: a backup schedule got
+ * `missed_since` (at most one open per schedule), resolved when a backup counts again. A CHECK holds
+ * each kind to its own fields.
  */
 @Entity({ name: 'alert_events' })
-export class AlertEventEntity extends AlertConditionEntity {
-  @Column('uuid', { name: 'rule_id' })
-  ruleId: string;
+export class AlertEventEntity extends TeamOwnedEntity {
+  @Column('text')
+  kind: AlertEventKind;
+
+  @Column('uuid', { name: 'server_id', nullable: true })
+  serverId: string | null;
+
+  @Column('uuid', { name: 'rule_id', nullable: true })
+  ruleId: string | null;
+
+  @Column('text', { nullable: true })
+  metric: AlertMetric | null;
+
+  @Column('text', { nullable: true })
+  operator: AlertOperator | null;
+
+  @Column('double precision', { nullable: true })
+  threshold: number | null;
+
+  @Column('uuid', { name: 'schedule_id', nullable: true })
+  scheduleId: string | null;
 
   @Column('double precision', { nullable: true })
   value: number | null;
@@ -29,11 +50,13 @@ export class AlertEventEntity extends AlertConditionEntity {
 export function toAlertEventDto(e: AlertEventEntity): AlertEventDto {
   return {
     id: e.id,
+    kind: e.kind,
     serverId: e.serverId,
     ruleId: e.ruleId,
     metric: e.metric,
     operator: e.operator,
     threshold: e.threshold,
+    scheduleId: e.scheduleId,
     state: e.resolvedAt ? 'resolved' : 'open',
     value: e.value,
     message: e.message,

@@ -24,6 +24,7 @@ import { DatabaseReferences1796635883952 } from './1796635883952-database-refere
 import { CreateDatabaseOperations1796636778593 } from './1796636778593-create-database-operations';
 import { ApplicationMounts1796637312205 } from './1796637312205-application-mounts';
 import { CreateBackups1796646609160 } from './1796646609160-create-backups';
+import { BackupMissedAlerts1796660000000 } from './1796660000000-backup-missed-alerts';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   CreateDatabaseOperations1796636778593,
   ApplicationMounts1796637312205,
   CreateBackups1796646609160,
+  BackupMissedAlerts1796660000000,
 ];

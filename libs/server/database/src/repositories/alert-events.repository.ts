@@ -5,9 +5,10 @@ import { type PageWindow, TeamOwnedRepository } from './entity-repository';
 import type { TeamScope } from './team-scope';
 
 /**
- * Alerts: opened by the worker when a rule is breached, resolved when the figure is back. Opening
- * relies on the partial unique index (one open alert per rule), so two workers checking the same
- * server at once cannot both open one: the second insert does nothing.
+ * Alerts: opened by the worker when a rule is breached (or a backup schedule missed), resolved when
+ * the figure is back (or a backup counts). Opening relies on the partial unique indexes (one open
+ * alert per rule, per schedule), so two workers checking at once cannot both open one: the second
+ * insert does nothing.
  */
 export class AlertEventsRepository extends TeamOwnedRepository<AlertEventEntity> {
   protected readonly target: EntityTarget<AlertEventEntity> = AlertEventEntity;
@@ -51,6 +52,32 @@ export class AlertEventsRepository extends TeamOwnedRepository<AlertEventEntity>
         WHERE "rule_id" = $1 AND "resolved_at" IS NULL
         RETURNING "id"`,
       [ruleId, at],
+    );
+    return this.byIds(rows);
+  }
+
+  /**
+   * A backup schedule's `backup_missed` alert, in `teamId` (the schedule's team, or the first team's
+   * for an instance schedule); nothing when the schedule already has an open one.
+   */
+  async openBackupMissed(teamId: string, scheduleId: string, message: string, at: Date): Promise<AlertEventEntity[]> {
+    const rows: { id: string }[] = await this.manager.query(
+      `INSERT INTO "alert_events" ("team_id", "kind", "schedule_id", "message", "opened_at")
+       VALUES ($1, 'backup_missed', $2, $3, $4)
+       ON CONFLICT ("schedule_id") WHERE "resolved_at" IS NULL DO NOTHING
+       RETURNING "id"`,
+      [teamId, scheduleId, message, at],
+    );
+    return this.byIds(rows);
+  }
+
+  /** The schedule's open `backup_missed` alert, now resolved (a backup counts again), or nothing. */
+  async resolveBackupMissed(scheduleId: string, at: Date): Promise<AlertEventEntity[]> {
+    const [rows]: [{ id: string }[], number] = await this.manager.query(
+      `UPDATE "alert_events" SET "resolved_at" = GREATEST($2::timestamptz, "opened_at")
+        WHERE "schedule_id" = $1 AND "resolved_at" IS NULL
+        RETURNING "id"`,
+      [scheduleId, at],
     );
     return this.byIds(rows);
   }

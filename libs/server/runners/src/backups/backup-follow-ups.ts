@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLogger } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   type BackupEntity,
   type BackupOwner,
   BackupSchedulesRepository,
@@ -38,7 +39,7 @@ export function expiredBackups<B extends { id: string; createdAt: Date }>(
  * a verification lasts as long as the backup again, and a stored backup stays `succeeded` whatever it
  * finds), the schedule's retention (objects deleted at the destination, rows `pruned`; a failed
  * delete is recorded on that backup as `backup.prune_failed` and in this run's log, and tried again
- * after the next backup), and the schedule's missed mark cleared once a backup counts.
+ * after the next backup), and the schedule's missed mark cleared (its alert resolved) once a backup counts.
  */
 @Injectable()
 export class BackupFollowUps {
@@ -48,6 +49,7 @@ export class BackupFollowUps {
     private readonly backups: BackupsRepository,
     private readonly schedules: BackupSchedulesRepository,
     private readonly restores: RestoresRepository,
+    private readonly alerts: AlertEventsRepository,
     private readonly producer: JobProducer,
     @InjectLogger() logger: Logger,
   ) {
@@ -58,7 +60,7 @@ export class BackupFollowUps {
   async afterSuccess(backup: BackupEntity, destination: OpenDestination, verify: boolean, log: RunLog): Promise<void> {
     if (verify) await this.queueVerification(backup);
     // Without a verification, a stored and checked backup is what the schedule asked for.
-    else if (backup.scheduleId !== null) await this.schedules.clearMissed(backup.scheduleId);
+    else if (backup.scheduleId !== null) await this.counted(backup.scheduleId);
     if (backup.scheduleId !== null) await this.applyRetention(backup, destination, log);
   }
 
@@ -66,7 +68,13 @@ export class BackupFollowUps {
   async afterVerification(backupId: string, verified: boolean): Promise<void> {
     if (!verified) return;
     const backup = await this.backups.findByIdAcrossTeams(backupId);
-    if (backup?.scheduleId) await this.schedules.clearMissed(backup.scheduleId);
+    if (backup?.scheduleId) await this.counted(backup.scheduleId);
+  }
+
+  /** A backup of the schedule counts: it is no longer missed, and its `backup_missed` alert, if one is open, is resolved. */
+  private async counted(scheduleId: string): Promise<void> {
+    await this.schedules.clearMissed(scheduleId);
+    await this.alerts.resolveBackupMissed(scheduleId, new Date());
   }
 
   private async queueVerification(backup: BackupEntity): Promise<void> {

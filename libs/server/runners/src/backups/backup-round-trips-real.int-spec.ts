@@ -10,6 +10,7 @@ import {
   sealBackupDataKey,
 } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   ApplicationMountsRepository,
   ApplicationsRepository,
   BackupDestinationsRepository,
@@ -218,6 +219,7 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       backups(),
       new BackupSchedulesRepository(m),
       restores(),
+      new AlertEventsRepository(m),
       queueProducer({ add: async () => ({ id: 'job' }) } as never),
       logger,
     );

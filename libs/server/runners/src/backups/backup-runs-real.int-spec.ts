@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AddressPolicy, type AppConfig, createLogger, generateDatabasePassword, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   ApplicationMountsRepository,
   ApplicationsRepository,
   BackupSchedulesRepository,
@@ -13,6 +14,7 @@ import {
   backupSecretKeyAad,
   databasePasswordAad,
   teamScope,
+  TeamsRepository,
 } from '@zpanel/database';
 import {
   type SeededEnvironment,
@@ -237,6 +239,8 @@ describe('backup runs with the real parts', () => {
         new DatabasesRepository(manager()),
         new ApplicationMountsRepository(manager()),
         new ApplicationsRepository(manager()),
+        new TeamsRepository(manager()),
+        new AlertEventsRepository(manager()),
         producer,
         quick,
         logger,

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { type BackupInventory, type BackupRunLiveEvent, JobName, LiveTopics, QueueName } from '@zpanel/contracts';
 import { type AppConfig, createLogger, newBackupDataKey, sealBackupDataKey } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   ApplicationMountsRepository,
   ApplicationsRepository,
   type BackupEntity,
@@ -11,7 +12,10 @@ import {
   BackupsRepository,
   DatabasesRepository,
   RestoresRepository,
+  TeamsRepository,
   databasePasswordAad,
+  teamScope,
+  toAlertEventDto,
 } from '@zpanel/database';
 import {
   type SeededEnvironment,
@@ -60,6 +64,7 @@ describe('backup and restore runs', () => {
   let store: FakeObjectStore;
   let workspace: SeededTeam & SeededEnvironment;
   let databaseId: string;
+  let databaseName: string;
   let destinationId: string;
   let backupRuns: BackupRunHandler;
   let restoreRuns: RestoreRunHandler;
@@ -70,6 +75,7 @@ describe('backup and restore runs', () => {
     backups: () => new BackupsRepository(stores.dataSource.manager),
     restores: () => new RestoresRepository(stores.dataSource.manager),
     schedules: () => new BackupSchedulesRepository(stores.dataSource.manager),
+    alerts: () => new AlertEventsRepository(stores.dataSource.manager),
   };
   const backupRow = async (id: string) => (await repo.backups().findByIdAcrossTeams(id))!;
   const events = async (id: string) => (await stores.live.range(LiveTopics.backup(id), '0')).map((entry) => entry.event as BackupRunLiveEvent);
@@ -98,6 +104,7 @@ describe('backup and restore runs', () => {
       database: { engine: 'postgresql', image: 'postgres:16', status: 'running' },
     });
     databaseId = db.id;
+    databaseName = db.name;
     destinationId = randomUUID();
     await seedBackupDestination(stores.dataSource, workspace, {
       id: destinationId,
@@ -125,7 +132,14 @@ describe('backup and restore runs', () => {
       config,
     );
     const producer = queueProducer(queue);
-    const followUps = new BackupFollowUps(repo.backups(), repo.schedules(), repo.restores(), producer, logger);
+    const followUps = new BackupFollowUps(
+      repo.backups(),
+      repo.schedules(),
+      repo.restores(),
+      new AlertEventsRepository(stores.dataSource.manager),
+      producer,
+      logger,
+    );
     backupRuns = new BackupRunHandler(stores.dataSource, repo.backups(), resources, followUps, stores.live, config, logger, 'test-worker');
     restoreRuns = new RestoreRunHandler(
       stores.dataSource,
@@ -149,6 +163,8 @@ describe('backup and restore runs', () => {
       new DatabasesRepository(manager),
       new ApplicationMountsRepository(manager),
       new ApplicationsRepository(manager),
+      new TeamsRepository(manager),
+      new AlertEventsRepository(manager),
       producer,
       config,
       logger,
@@ -344,11 +360,66 @@ describe('backup and restore runs', () => {
     expect(missed.missedSince).toEqual(lapsed.lastRunAt);
     expect((await repo.schedules().findByIdAcrossTeams(due.id))!.missedSince).toBeNull();
 
-    // A backup of the schedule that verifies clears it.
+    // The miss raised one alert event, in the team's alerts as the API lists them; later ticks add none.
+    const missedAlerts = async (state?: 'open' | 'resolved') =>
+      (await repo.alerts().history(teamScope(workspace.teamId), { state }, { skip: 0, take: 50 }))[0]
+        .map(toAlertEventDto)
+        .filter((alert) => alert.scheduleId === lapsed.id);
+    expect((await tick.handle()).missed).toBe(0);
+    expect((await tick.handle()).missed).toBe(0);
+    const [raised, ...more] = await missedAlerts();
+    expect(more).toEqual([]);
+    expect(raised).toEqual({
+      id: expect.any(String),
+      kind: 'backup_missed',
+      serverId: null,
+      ruleId: null,
+      metric: null,
+      operator: null,
+      threshold: null,
+      scheduleId: lapsed.id,
+      state: 'open',
+      value: null,
+      message: `No verified backup of the database ${databaseName} since ${lapsed.lastRunAt!.toISOString()} from the schedule “At 03:00” (UTC)`,
+      openedAt: expect.any(String),
+      resolvedAt: null,
+    });
+
+    // A backup of the schedule that verifies clears it, and resolves its alert.
     const queued = await queueBackup({ scheduleId: lapsed.id, verifyAfterBackup: true });
     await backupRuns.handle({ backupId: queued.id }, context());
     await restoreRuns.handle({ restoreId: (await verificationOf(queued.id))!.id }, context());
     expect((await repo.schedules().findByIdAcrossTeams(lapsed.id))!.missedSince).toBeNull();
+    expect(await missedAlerts('open')).toEqual([]);
+    expect(await missedAlerts('resolved')).toEqual([expect.objectContaining({ id: raised.id, state: 'resolved' })]);
+
+    // Missed again later: a new alert, the resolved one kept in the history.
+    // (Its slot an hour ago, and no backup of it since: the one that counted is made older than that.)
+    await stores.dataSource.query(`UPDATE backups SET created_at = created_at - interval '2 hours' WHERE schedule_id = $1`, [lapsed.id]);
+    await stores.dataSource.query(`UPDATE backup_schedules SET last_run_at = date_trunc('milliseconds', now()) - interval '1 hour' WHERE id = $1`, [
+      lapsed.id,
+    ]);
+    expect((await tick.handle()).missed).toBe(1);
+    expect((await missedAlerts()).map((alert) => alert.state)).toEqual(['open', 'resolved']);
+  });
+
+  it("raises an instance schedule's backup_missed alert in the first team's alerts", async () => {
+    const firstTeam = (await new TeamsRepository(stores.dataSource.manager).first())!;
+    const instance = await seedBackupSchedule(
+      stores.dataSource,
+      { teamId: null, destinationId },
+      { sourceKind: 'instance', lastRunAt: new Date(Date.now() - 3_600_000), nextRunAt: new Date(Date.now() + 3_600_000) },
+    );
+    expect((await tick.handle()).missed).toBeGreaterThanOrEqual(1);
+    const [alerts] = await repo.alerts().history(teamScope(firstTeam.id), { state: 'open' }, { skip: 0, take: 50 });
+    expect(alerts.filter((alert) => alert.scheduleId === instance.id).map(toAlertEventDto)).toEqual([
+      expect.objectContaining({ kind: 'backup_missed', message: expect.stringMatching(/^No verified backup of Zpanel's own PostgreSQL since /) }),
+    ]);
+    await stores.dataSource.query(`DELETE FROM backup_schedules WHERE id = $1`, [instance.id]);
+    // The alert goes with its schedule.
+    expect((await repo.alerts().history(teamScope(firstTeam.id), {}, { skip: 0, take: 50 }))[0].filter((a) => a.scheduleId === instance.id)).toEqual(
+      [],
+    );
   });
 
   it("fails a backup whose worker stopped beating, and a lost verification marks its backup's verification failed", async () => {

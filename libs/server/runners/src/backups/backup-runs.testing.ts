@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type AppConfig, SecretBox, createLogger, loadConfig } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   ApplicationMountsRepository,
   ApplicationsRepository,
   BackupDestinationsRepository,
@@ -48,7 +49,14 @@ export function backupRunParts(world: BackupWorkerWorld): { resources: BackupRes
     config,
   );
   const producer = queueProducer({ add: async () => ({ id: 'job' }) } as never);
-  const followUps = new BackupFollowUps(new BackupsRepository(m), new BackupSchedulesRepository(m), new RestoresRepository(m), producer, logger);
+  const followUps = new BackupFollowUps(
+    new BackupsRepository(m),
+    new BackupSchedulesRepository(m),
+    new RestoresRepository(m),
+    new AlertEventsRepository(m),
+    producer,
+    logger,
+  );
   return { resources, followUps };
 }
 

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { JobName, type JobResult } from '@zpanel/contracts';
-import { type AppConfig, InjectConfig, InjectLogger, nextRunAt } from '@zpanel/core';
+import { type AppConfig, InjectConfig, InjectLogger, describeCron, nextRunAt } from '@zpanel/core';
 import {
+  AlertEventsRepository,
   ApplicationMountsRepository,
   ApplicationsRepository,
   type BackupScheduleEntity,
   BackupSchedulesRepository,
   BackupsRepository,
   DatabasesRepository,
+  TeamsRepository,
   teamScope,
 } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueBackupRun } from '@zpanel/queue';
@@ -25,7 +27,10 @@ const DUE_BATCH = 50;
  * from now. A schedule whose previous backup is still queued or running gets none (the unique index).
  * Then marks missed schedules: no backup that counts (succeeded and verified, or succeeded when the
  * schedule does not verify) since its last slot, BACKUP_MISSED_GRACE_MS after it, or a slot overdue
- * by the grace; `missed_since` is the alert the API and the UI show, cleared when a backup counts.
+ * by the grace; `missed_since` is what the API and the UI show, cleared when a backup counts. Each
+ * schedule newly marked also gets a `backup_missed` alert event (in its team's alerts; an instance
+ * schedule's in the first team's), once per miss: only the statement that set `missed_since` returns
+ * the schedule, and a partial unique index keeps one open per schedule; a backup that counts resolves it.
  */
 @Injectable()
 @HandlesJob(JobName.BackupSchedulesTick)
@@ -38,6 +43,8 @@ export class BackupSchedulesTickHandler implements JobHandler<JobName.BackupSche
     private readonly databases: DatabasesRepository,
     private readonly mounts: ApplicationMountsRepository,
     private readonly applications: ApplicationsRepository,
+    private readonly teams: TeamsRepository,
+    private readonly alerts: AlertEventsRepository,
     private readonly producer: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
@@ -54,8 +61,31 @@ export class BackupSchedulesTickHandler implements JobHandler<JobName.BackupSche
     const missed = await this.schedules.markMissed(now, this.config.backups.missedGraceMs);
     for (const schedule of missed) {
       this.logger.warn({ scheduleId: schedule.id, teamId: schedule.teamId, missedSince: schedule.missedSince }, 'backup schedule missed its slot');
+      await this.raiseMissed(schedule, now).catch((error: unknown) =>
+        this.logger.error({ err: error, scheduleId: schedule.id }, 'backup_missed alert not recorded'),
+      );
     }
     return { queued, missed: missed.length };
+  }
+
+  /** The `backup_missed` alert of a schedule just marked missed, in words, for the notifications to deliver. */
+  private async raiseMissed(schedule: BackupScheduleEntity, now: Date): Promise<void> {
+    const teamId = schedule.teamId ?? (await this.teams.first())?.id;
+    if (!teamId) return;
+    const since = (schedule.missedSince ?? now).toISOString();
+    const message = `No verified backup of ${await this.sourceName(schedule)} since ${since} from the schedule “${describeCron(schedule.cron)}” (${schedule.timezone})`;
+    await this.alerts.openBackupMissed(teamId, schedule.id, message, now);
+  }
+
+  private async sourceName(schedule: BackupScheduleEntity): Promise<string> {
+    if (schedule.teamId === null) return "Zpanel's own PostgreSQL";
+    const team = teamScope(schedule.teamId);
+    if (schedule.databaseId !== null) {
+      const database = await this.databases.find(team, schedule.databaseId);
+      return database ? `the database ${database.name}` : 'a database';
+    }
+    const mount = schedule.volumeId === null ? null : await this.mounts.find(team, schedule.volumeId);
+    return mount?.name ? `the volume ${mount.name}` : 'a volume';
   }
 
   private async fire(schedule: BackupScheduleEntity, now: Date): Promise<boolean> {
