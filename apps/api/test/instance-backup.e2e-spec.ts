@@ -1,5 +1,6 @@
 import {
   Ability,
+  type AlertEventDto,
   type BackupDestinationDto,
   type BackupDownloadDto,
   type BackupDto,
@@ -302,6 +303,40 @@ describe('instance backup schedules and downloads (built api + worker, the test 
     const audit = await db.query(`SELECT team_id FROM audit_events WHERE action = 'backup.downloaded' AND target_id = $1`, [id]);
     expect(audit.rows).toEqual([{ team_id: suite.owner.teamId }]);
   }, 200_000);
+
+  it("marks a schedule with no verified backup since its slot missed, and raises one alert event in the first team's alerts", async () => {
+    const created = await asOperator<BackupScheduleDto>('POST', '/api/v1/system/backups/schedules', {
+      destinationId,
+      cron: '0 3 * * *',
+      retentionCount: 2,
+    });
+    expect(created.status).toBe(201);
+    // Its last slot an hour ago (past the 30 min grace), and no backup since.
+    await db.query(`UPDATE backup_schedules SET last_run_at = date_trunc('milliseconds', now()) - interval '1 hour' WHERE id = $1`, [
+      created.body.id,
+    ]);
+    const path = `/api/v1/system/backups/schedules/${created.body.id}`;
+    const deadline = Date.now() + 30_000;
+    let schedule = created.body;
+    while (schedule.missedSince === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      schedule = (await asOperator<BackupScheduleDto>('GET', path)).body;
+    }
+    expect(schedule.missedSince).not.toBeNull();
+    // A few more ticks: still the one alert (once per miss, not per tick).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const alerts = await suite.asOwner<Paginated<AlertEventDto>>('GET', '/api/v1/alerts?state=open&perPage=100');
+    expect(alerts.status).toBe(200);
+    expect(alerts.body.items.filter((alert) => alert.scheduleId === created.body.id)).toEqual([
+      expect.objectContaining({
+        kind: 'backup_missed',
+        serverId: null,
+        ruleId: null,
+        state: 'open',
+        message: `No verified backup of Zpanel's own PostgreSQL since ${schedule.missedSince} from the schedule “At 03:00” (UTC)`,
+      }),
+    ]);
+  }, 60_000);
 });
 
 describe('instance backups onto a fresh install', () => {
