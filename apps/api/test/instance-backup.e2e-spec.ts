@@ -32,6 +32,7 @@ import {
   startStack,
   testProcessEnv,
   useOwnedStack,
+  waitFor,
 } from '@zpanel/testing';
 
 const PASSWORD = 'a long enough password 1';
@@ -315,14 +316,15 @@ describe('instance backup schedules and downloads (built api + worker, the test 
     await db.query(`UPDATE backup_schedules SET last_run_at = date_trunc('milliseconds', now()) - interval '1 hour' WHERE id = $1`, [
       created.body.id,
     ]);
-    const path = `/api/v1/system/backups/schedules/${created.body.id}`;
-    const deadline = Date.now() + 30_000;
-    let schedule = created.body;
-    while (schedule.missedSince === null && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      schedule = (await asOperator<BackupScheduleDto>('GET', path)).body;
-    }
-    expect(schedule.missedSince).not.toBeNull();
+    const schedule = await waitFor(
+      async () => {
+        const read = (await asOperator<BackupScheduleDto>('GET', `/api/v1/system/backups/schedules/${created.body.id}`)).body;
+        return read.missedSince === null ? undefined : read;
+      },
+      30_000,
+      'the schedule marked missed',
+      500,
+    );
     // A few more ticks: still the one alert (once per miss, not per tick).
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const alerts = await suite.asOwner<Paginated<AlertEventDto>>('GET', '/api/v1/alerts?state=open&perPage=100');
