@@ -40,8 +40,8 @@ class InventoryTableDoc {
 export class BackupInventoryDoc implements BackupInventory {
   @ApiPropertyOptional({ type: [InventoryTableDoc], description: 'SQL engines: each table with its row count' }) tables?: InventoryTableDoc[];
   @ApiPropertyOptional({ example: 42, description: 'Redis: keys in database 0' }) keys?: number;
-  @ApiPropertyOptional({ example: 12, description: 'Volumes: regular files' }) files?: number;
-  @ApiPropertyOptional({ example: 1048576, description: 'Volumes: bytes of regular files' }) bytes?: number;
+  @ApiPropertyOptional({ example: 12, description: 'Volumes: regular files in the dump (counted in its tar as it was stored)' }) files?: number;
+  @ApiPropertyOptional({ example: 1048576, description: 'Volumes: bytes of the regular files in the dump' }) bytes?: number;
   @ApiPropertyOptional({
     example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     description: "Volumes: SHA-256 over every entry's type, mode, owner and path and every file's SHA-256 (what a verification compares)",

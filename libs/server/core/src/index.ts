@@ -96,7 +96,6 @@ export {
   parseRedisConfig,
   parseRedisInfo,
   parseSqlInventory,
-  parseVolumeCount,
   pgDumpCommand,
   pgRestoreCommand,
   redisBackupCommand,

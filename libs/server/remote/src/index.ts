@@ -31,6 +31,7 @@ export type { DockerProgressEvent } from './docker/docker-api';
 export { StorageError } from './storage/object-store';
 export type { ObjectStore, PutOptions, PutResult, StorageErrorCode, StoredObject } from './storage/object-store';
 export { BackupToolError } from './backups/backup-ops';
+export { TarInventory } from './backups/tar-inventory';
 export {
   BACKUP_HELPER_ROLE,
   BACKUP_SCRATCH_ROLE,

@@ -213,7 +213,7 @@ export interface BackupInventory {
   tables?: Array<{ name: string; rows: number }>;
   /** Redis: keys in database 0. */
   keys?: number;
-  /** Volumes: files and total bytes of regular files. */
+  /** Volumes: files and total bytes of regular files, counted in the dump's tar itself (what was stored). */
   files?: number;
   bytes?: number;
   /**

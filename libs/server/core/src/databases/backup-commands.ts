@@ -307,15 +307,12 @@ export function redisReplaceRdbCommand(files: RedisFiles): EngineCommand {
 export const VOLUME_MOUNT = '/volume';
 
 /**
- * The helper commands for a volume (busybox or any image with a POSIX sh, tar, find, stat and awk):
- * `dump` writes a tar of the volume's content (numeric owners, so ids survive images without the
- * names); `restore` empties the volume (hidden files too) and extracts a tar from stdin with its
- * owners and modes; `count` prints the regular files, their total bytes and a digest of the content
- * (`BackupInventory.digest`: what a verification compares, so a restored copy must hold the same
- * bytes in the same files with the same modes and owners, not only as many). The listing is sorted
- * bytewise (`LC_ALL=C`), so it does not depend on the order find walks the directories in.
+ * The helper commands for a volume (busybox or any image with a POSIX sh and tar): `dump` writes a
+ * tar of the volume's content (numeric owners, so ids survive images without the names); `restore`
+ * empties the volume (hidden files too) and extracts a tar from stdin with its owners and modes. A
+ * volume's inventory is counted by the worker in that tar (`TarInventory`, `@zpanel/remote`).
  */
-export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand {
+export function volumeCommand(kind: 'dump' | 'restore'): EngineCommand {
   switch (kind) {
     case 'dump':
       return { argv: ['tar', '-c', '-f', '-', '--numeric-owner', '-C', VOLUME_MOUNT, '.'], env: {} };
@@ -324,29 +321,5 @@ export function volumeCommand(kind: 'dump' | 'restore' | 'count'): EngineCommand
         argv: ['sh', '-c', `set -eu; cd ${VOLUME_MOUNT}; rm -rf -- * .[!.]* ..?*; exec tar -x -f - --numeric-owner -C ${VOLUME_MOUNT}`],
         env: {},
       };
-    case 'count':
-      return {
-        argv: [
-          'sh',
-          '-c',
-          [
-            'set -eu; if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi',
-            `cd ${VOLUME_MOUNT}`,
-            `count=$(find . -type f -exec stat -c %s {} + | awk '{ n += 1; b += $1 } END { printf "%d %.0f", n, b }')`,
-            // Only formats busybox and GNU print alike (the raw mode in hex holds the type), so another helper image gives the same
-            // digest; sockets left out, as tar leaves them out of the dump ("socket ignored").
-            `digest=$({ find . -mindepth 1 ! -type s -exec stat -c '%f %u:%g %n' {} +; find . -type l -exec sh -c 'for l; do printf "%s -> %s\\n" "$l" "$(readlink "$l")"; done' sh {} +; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-64)`,
-            `printf '%s %s\\n' "$count" "$digest"`,
-          ].join('\n'),
-        ],
-        env: {},
-      };
   }
-}
-
-/** `count`'s answer as an inventory. */
-export function parseVolumeCount(stdout: string): BackupInventory {
-  const match = /^(\d+) (\d+) ([0-9a-f]{64})$/.exec(stdout.trim());
-  if (!match) throw new Error(`unexpected file count: ${stdout.slice(0, 200)}`);
-  return { files: Number(match[1]), bytes: Number(match[2]), digest: match[3] };
 }

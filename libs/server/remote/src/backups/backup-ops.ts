@@ -96,7 +96,10 @@ export interface BackupOps {
   dumpVolume(volumeName: string, signal: AbortSignal): Promise<DumpStream>;
   /** Replaces the volume's content with the tar stream (the volume emptied first). */
   restoreVolume(volumeName: string, tar: Readable, signal: AbortSignal): Promise<void>;
-  /** Files and bytes of regular files in the volume (what a verification compares). */
+  /**
+   * The regular files, their bytes and the digest of the volume's tar (`TarInventory` over what
+   * `dumpVolume` writes): what a verification compares with the inventory a backup counted in its dump.
+   */
   volumeInventory(volumeName: string, signal: AbortSignal): Promise<BackupInventory>;
   /**
    * A new, empty volume of this instance's (labelled with its namespace, so `restoreVolume` and

@@ -28,6 +28,17 @@ import { BACKUP_HELPER_ROLE, BACKUP_SCRATCH_ROLE, DEFAULT_BACKUP_TIMINGS, Docker
  */
 
 const HELPER_IMAGE = 'zpanel-test/busybox:latest';
+/**
+ * The script the helper ran to count a volume before the inventory was read from the tar (kept here
+ * to show that backups recorded with it still verify): files, bytes, and the digest of the listing.
+ */
+const PREVIOUS_COUNT_SCRIPT = [
+  'set -eu; if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi',
+  'cd /volume',
+  `count=$(find . -type f -exec stat -c %s {} + | awk '{ n += 1; b += $1 } END { printf "%d %.0f", n, b }')`,
+  `digest=$({ find . -mindepth 1 ! -type s -exec stat -c '%f %u:%g %n' {} +; find . -type l -exec sh -c 'for l; do printf "%s -> %s\\n" "$l" "$(readlink "$l")"; done' sh {} +; find . -type f -exec sha256sum {} +; } | LC_ALL=C sort | sha256sum | cut -c1-64)`,
+  `printf '%s %s\\n' "$count" "$digest"`,
+].join('\n');
 const timings: string[] = [];
 
 async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -489,6 +500,48 @@ describe(DockerBackupOps.name, () => {
     it('counts the same files, bytes and digest with a helper image of GNU tools (Debian) as with busybox', async () => {
       const gnu = new DockerBackupOps(docker, { names, helperImage: 'zpanel-test/postgres:15', ...DEFAULT_BACKUP_TIMINGS });
       expect(await gnu.volumeInventory(source, signal())).toEqual(await ops.volumeInventory(source, signal()));
+    });
+
+    it("gives the digest the helper's find/stat/sha256sum script gave before (backups recorded with it still verify), on what tar encodes apart", async () => {
+      const odd = `${names.namespace}-vol-odd`;
+      dockerCli('volume', 'create', ...labels, odd);
+      const longDir = `${'a-rather-long-directory-name/'.repeat(5)}`;
+      dockerCli(
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '-v',
+        `${odd}:/v`,
+        HELPER_IMAGE,
+        'sh',
+        '-c',
+        [
+          'cd /v',
+          // Names over 100 bytes (GNU long-name entries), a hard link (no data in the tar), a FIFO, an empty file, special bits, owners.
+          `mkdir -p "${longDir}" && head -c 70000 /dev/urandom > "${longDir}${'f'.repeat(120)}.bin"`,
+          `ln "${longDir}${'f'.repeat(120)}.bin" hard-link`,
+          `ln -s "${longDir}" "a link with spaces"`,
+          'mkfifo pipe && : > empty && echo s > setuid && chmod 4755 setuid && chown 1234:5678 empty',
+          'mkdir sticky && chmod 1777 sticky && echo x > "sticky/ünï cødé"',
+        ].join(' && '),
+      );
+      const counted = await ops.volumeInventory(odd, signal());
+      expect(counted).toMatchObject({ files: 5, bytes: 70000 * 2 + 2 + 2 });
+      for (const image of [HELPER_IMAGE, 'zpanel-test/postgres:15']) {
+        const answer = dockerCli('run', '--rm', '--network', 'none', '-v', `${odd}:/volume:ro`, image, 'sh', '-c', PREVIOUS_COUNT_SCRIPT);
+        const [files, bytes, digest] = answer.trim().split(' ');
+        expect({ image, files: Number(files), bytes: Number(bytes), digest }).toEqual({ image, ...counted });
+      }
+      const scratch = await ops.startScratchVolume(signal());
+      try {
+        const stream = await ops.dumpVolume(odd, signal());
+        await ops.restoreVolume(scratch.name, stream.stream, signal());
+        await stream.done;
+        expect(await ops.volumeInventory(scratch.name, signal())).toEqual(counted);
+      } finally {
+        await scratch.remove();
+      }
     });
 
     it('leaves a socket out of the digest, as tar leaves it out of the dump: a volume holding one still verifies', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Duplex, Readable } from 'node:stream';
+import { type Duplex, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type BackupInventory, type DatabaseEngine, REDIS_DATABASE_NAME, REDIS_USER_NAME } from '@zpanel/contracts';
 import {
   type DatabaseCredentials,
@@ -19,7 +20,6 @@ import {
   parseRedisConfig,
   parseRedisInfo,
   parseSqlInventory,
-  parseVolumeCount,
   pgDumpCommand,
   pgRestoreCommand,
   readinessProbe,
@@ -37,6 +37,7 @@ import { dockerMessage, dockerStatusCode, followDockerProgress, ignoringDockerSt
 import { ensureZpanelNetwork } from '../docker/zpanel-network';
 import { type DatabaseExecResult, type ReadinessTimings, waitUntilReady } from '../databases/database-ops';
 import { execCaptured, startExec } from '../databases/docker-database-ops';
+import { TarInventory } from './tar-inventory';
 import {
   type BackupOps,
   BackupToolError,
@@ -321,20 +322,34 @@ export class DockerBackupOps implements BackupOps {
     await run.done;
   }
 
+  /**
+   * The volume's tar (the dump's own command) read through `TarInventory`, the code that counts a
+   * backup's dump as it passes: a verification compares two results of one formula over one kind of
+   * input, never a server-side script's listing with the worker's.
+   */
   async volumeInventory(volumeName: string, signal: AbortSignal): Promise<BackupInventory> {
-    await this.ourVolume(volumeName);
-    await this.helperImage(signal);
-    const run = await this.runHelper(
-      this.settings.helperImage,
-      volumeCommand('count'),
-      { Mounts: [this.volumeMount(volumeName, true)] },
-      undefined,
-      signal,
-      'backup.dump_failed',
-      'find (volume count)',
-    );
-    const [answer] = await Promise.all([collect(run.stream, SHORT_OUTPUT_MAX_BYTES), run.done]);
-    return parseVolumeCount(answer);
+    // Its own signal: a tar that cannot be read stops the helper too.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const run = await this.dumpVolume(volumeName, stop.signal);
+      const tap = new TarInventory();
+      try {
+        await pipeline(run.stream, tap, new Writable({ write: (_chunk, _encoding, done) => done() }));
+      } catch (error) {
+        stop.abort(error);
+        // The tool's own failure (its exit code, its stderr) explains a cut tar better than the parser does.
+        throw await run.done.then(
+          () => error,
+          (failure: unknown) => failure,
+        );
+      }
+      await run.done;
+      return tap.inventory();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   // ---- Redis ----

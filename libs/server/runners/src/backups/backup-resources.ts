@@ -22,7 +22,7 @@ import {
   databaseRootPasswordAad,
   teamScope,
 } from '@zpanel/database';
-import type { BackupOps, DatabaseTarget, ObjectStore, PooledTarget } from '@zpanel/remote';
+import { type BackupOps, type DatabaseTarget, type ObjectStore, type PooledTarget, TarInventory } from '@zpanel/remote';
 import type { Duplex } from 'node:stream';
 import { ServerTargets } from '../servers/server-targets';
 import { BackupParts, type InstanceSource } from './backup-parts';
@@ -153,8 +153,8 @@ export class BackupResources {
       image: null,
       access: {
         describe: `volume ${mount.name} of ${application.name} on ${serverName}`,
-        inventory: (signal) => ops.volumeInventory(volumeName, signal),
         dump: (signal) => ops.dumpVolume(volumeName, signal),
+        dumpInventory: () => new TarInventory(),
       },
       ops,
       database: null,

@@ -139,7 +139,7 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
    * in the bucket with the recorded size and SHA-256, and the queued verification restores it into a
    * throwaway container or volume (gone afterwards) and marks it verified with what it compared.
    */
-  async function backUpAndVerify(what: string, of: { databaseId: string } | { volumeId: string }, verifiedDetail: string) {
+  async function backUpAndVerify(what: string, of: { databaseId: string } | { volumeId: string }, verifiedDetail: string | RegExp) {
     const queued = await seedBackup(
       stores.dataSource,
       { teamId: workspace.teamId, destinationId, serverId: workspace.serverId, ...of },
@@ -164,7 +164,10 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       ran: true,
       status: 'succeeded',
     });
-    expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({ verification: 'verified', verificationDetail: verifiedDetail });
+    expect(await backups().findByIdAcrossTeams(queued.id)).toMatchObject({
+      verification: 'verified',
+      verificationDetail: typeof verifiedDetail === 'string' ? verifiedDetail : expect.stringMatching(verifiedDetail),
+    });
     const scratch = ['--filter', `label=${ZPANEL_LABELS.namespace}=${namespace}`, '--filter', `label=${ZPANEL_LABELS.role}=backup-scratch`];
     expect(dockerCli('ps', '-aq', ...scratch)).toBe('');
     expect(dockerCli('volume', 'ls', '-q', ...scratch)).toBe('');
@@ -430,6 +433,48 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       const safety = (await backups().findByIdAcrossTeams(safetyBackupId!))!;
       expect(safety).toMatchObject({ status: 'succeeded', trigger: 'safety', inventory: { files: 4, bytes: 2000013 + 4 } });
       expect(safety.inventory?.digest).not.toBe(backup.inventory?.digest);
+    });
+
+    it('verifies a backup of a volume an application writes to throughout it: the inventory is counted in the dump itself', async () => {
+      const application = await seedApplication(stores.dataSource, workspace, { name: 'busy' });
+      const mount = await seedVolume(stores.dataSource, { teamId: workspace.teamId, applicationId: application.id }, { name: 'logs' });
+      const volume = names.appVolume(application.id, 'logs');
+      dockerCli('volume', 'create', '--label', `${ZPANEL_LABELS.namespace}=${namespace}`, '--label', `${ZPANEL_LABELS.role}=volume`, volume);
+      inVolume(volume, 'head -c 1000000 /dev/urandom > data.bin && echo start > app.log');
+      // The application: appends a line to its log every 2 ms, and rewrites a small state file in place, for the whole backup.
+      const writer = `${namespace}-busy-writer`;
+      dockerCli(
+        'run',
+        '-d',
+        '--name',
+        writer,
+        '--label',
+        `${ZPANEL_LABELS.namespace}=${namespace}`,
+        '--network',
+        'none',
+        '-v',
+        `${volume}:/v`,
+        HELPER_IMAGE,
+        'sh',
+        '-c',
+        'cd /v; n=0; while :; do n=$((n+1)); echo "line $n" >> app.log; printf "%08d" $n > state; usleep 2000; done',
+      );
+      try {
+        const logBytes = () => Number(inVolume(volume, 'stat -c %s app.log'));
+        const before = logBytes();
+        const backup = await backUpAndVerify(
+          'busy volume',
+          { volumeId: mount.id },
+          /^restored cleanly; 3 files, \d+ bytes, their checksums match the dump$/,
+        );
+        // The log grew while the backup ran: what was recorded is neither what was there before nor what is there after.
+        const after = logBytes();
+        const recorded = backup.inventory!.bytes! - 1000000 - 8;
+        expect(recorded).toBeGreaterThan(before);
+        expect(after).toBeGreaterThan(recorded);
+      } finally {
+        dockerCli('rm', '-f', writer);
+      }
     });
   });
 });

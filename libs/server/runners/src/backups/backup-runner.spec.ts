@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { BackupInventory } from '@zpanel/contracts';
-import { BackupToolError } from '@zpanel/remote';
+import { BackupToolError, TarInventory } from '@zpanel/remote';
+import { pack } from 'tar-stream';
 import { FakeBackupOps, FakeObjectStore } from '@zpanel/remote/testing';
 import { OperationLog } from '../databases/operation-log';
 import { type BackupSourceAccess, type BackupStorePlan, BackupRunner } from './backup-runner';
@@ -167,6 +168,71 @@ describe(BackupRunner.name, () => {
     expect(ended).toMatchObject({ status, reasonCode: code });
     expect(store.objects.size).toBe(0);
     expect(ops.running).toBe(0);
+  });
+
+  describe('a source counted in its dump (a volume)', () => {
+    /** A tar of the files, as the volume's helper writes one. */
+    const tarOf = async (files: Record<string, string>): Promise<Buffer> => {
+      const archive = pack();
+      const chunks: Buffer[] = [];
+      const read = (async () => {
+        for await (const chunk of archive) chunks.push(chunk as Buffer);
+      })();
+      for (const [name, data] of Object.entries(files)) archive.entry({ name, mode: 0o644, uid: 0, gid: 0 }, data);
+      archive.finalize();
+      await read;
+      return Buffer.concat(chunks);
+    };
+    const counted = async (tar: Buffer) => {
+      const tap = new TarInventory();
+      for await (const chunk of Readable.from([tar]).pipe(tap)) void chunk;
+      return tap.inventory();
+    };
+    const volumeSource = (tar: Buffer, changed: () => void): BackupSourceAccess => ({
+      describe: 'volume data of files on web-1',
+      dump: async () => {
+        // What the volume holds changes once the dump has started: the inventory must describe the dump.
+        const stream = Readable.from([tar.subarray(0, 700), tar.subarray(700)]);
+        stream.once('end', changed);
+        return { stream, done: Promise.resolve() };
+      },
+      dumpInventory: () => new TarInventory(),
+    });
+
+    it('records the inventory of the bytes that were stored, counted as they passed', async () => {
+      const tar = await tarOf({ './app.log': 'line 1\nline 2\n', './state': '00000002' });
+      let changes = 0;
+      const outcome = await new BackupRunner(log, 64 * 1024).run(
+        volumeSource(tar, () => (changes += 1)),
+        plan(),
+        run.signal,
+      );
+
+      expect(outcome.status).toBe('succeeded');
+      if (outcome.status !== 'succeeded') return;
+      expect(changes).toBe(1);
+      expect(outcome.stored.dumpBytes).toBe(tar.length);
+      expect(outcome.stored.inventory).toEqual({ ...(await counted(tar)), files: 2, bytes: 22 });
+      expect(log.text).toContain('Recorded what the dump holds: 2 files, 22 B.');
+      expect(log.text).not.toContain('Recorded what it holds');
+    });
+
+    it('fails, keeping no object and no inventory, when the dump is not a tar', async () => {
+      const outcome = await new BackupRunner(log, 64 * 1024).run(
+        volumeSource(Buffer.alloc(4096, 0x41), () => undefined),
+        plan(),
+        run.signal,
+      );
+
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        reasonCode: 'backup.dump_failed',
+        reason: expect.stringMatching(/^The volume's tar stream could not be read: /),
+        inventory: null,
+      });
+      expect(store.objects.size).toBe(0);
+      expect(store.deleted).toEqual([plan().key]);
+    });
   });
 
   it('redacts the source password from every line it writes', async () => {

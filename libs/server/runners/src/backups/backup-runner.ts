@@ -16,10 +16,20 @@ export interface RunLog {
 export interface BackupSourceAccess {
   /** For the log: "database main-db (postgresql, postgres:16) on web-1". */
   describe: string;
-  /** What the source holds now, recorded with the backup and compared by its verification (taken just before the dump). */
+  /** What the source holds now, recorded with the backup and compared by its verification (taken just before the dump; a database). */
   inventory?(signal: AbortSignal): Promise<BackupInventory>;
   /** The dump; a source that counts inside the dump's own snapshot (the instance) gives the inventory with it. */
   dump(signal: AbortSignal): Promise<DumpStream & { inventory?: BackupInventory }>;
+  /**
+   * A source whose inventory is counted in the dump itself as it passes (a volume: `TarInventory`
+   * over its tar), so it describes exactly the bytes backed up however the source changes meanwhile.
+   */
+  dumpInventory?(): DumpInventory;
+}
+
+/** Passes the dump on unchanged, counting it; `inventory()` once the dump has ended. */
+export interface DumpInventory extends Duplex {
+  inventory(): BackupInventory;
 }
 
 /** Where and how the object is stored. */
@@ -170,10 +180,15 @@ export class BackupRunner {
       }
       dump.done.catch((error: unknown) => (dumpFailure ??= error));
       const dumpMeter = new ByteMeter(false);
+      const counter = source.dumpInventory?.();
       let chainFailure: unknown = null;
-      const body: Readable = pipeline(dump.stream, dumpMeter, untilToolExits(dump.done), plan.encoder(), (error) => {
+      const onChainEnd = (error: Error | null | undefined) => {
         if (error) chainFailure ??= error;
-      });
+      };
+      // The counter sits before untilToolExits: it has read the whole dump (and answers) before the body ends.
+      const body: Readable = counter
+        ? pipeline(dump.stream, dumpMeter, counter, untilToolExits(dump.done), plan.encoder(), onChainEnd)
+        : pipeline(dump.stream, dumpMeter, untilToolExits(dump.done), plan.encoder(), onChainEnd);
       let nextMark = this.progressEveryBytes;
       uploading = true;
       let put: PutResult;
@@ -197,6 +212,10 @@ export class BackupRunner {
       }
       await dump.done;
       stopping();
+      if (counter) {
+        inventory = counter.inventory();
+        this.log.write(`Recorded what the dump holds: ${describeInventory(inventory)}.`);
+      }
       // The store hashed the bytes as they passed and checked the stored object against them (put).
       const sha256 = put.sha256;
       this.log.write(
