@@ -440,8 +440,9 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       const mount = await seedVolume(stores.dataSource, { teamId: workspace.teamId, applicationId: application.id }, { name: 'logs' });
       const volume = names.appVolume(application.id, 'logs');
       dockerCli('volume', 'create', '--label', `${ZPANEL_LABELS.namespace}=${namespace}`, '--label', `${ZPANEL_LABELS.role}=volume`, volume);
-      inVolume(volume, 'head -c 1000000 /dev/urandom > data.bin && echo start > app.log');
-      // The application: appends a line to its log every 2 ms, and rewrites a small state file in place, for the whole backup.
+      inVolume(volume, 'head -c 1000000 /dev/urandom > data.bin && echo start > app.log && printf 00000000 > state');
+      // The application: appends a line to its log every 2 ms and rewrites a small state file in place (`1<>`: not
+      // truncated, as a database rewrites its pages; a file truncated while tar reads it fails the dump), for the whole backup.
       const writer = `${namespace}-busy-writer`;
       dockerCli(
         'run',
@@ -457,7 +458,7 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
         HELPER_IMAGE,
         'sh',
         '-c',
-        'cd /v; n=0; while :; do n=$((n+1)); echo "line $n" >> app.log; printf "%08d" $n > state; usleep 2000; done',
+        'cd /v; n=0; while :; do n=$((n+1)); echo "line $n" >> app.log; printf "%08d" $n 1<> state; usleep 2000; done',
       );
       try {
         const logBytes = () => Number(inVolume(volume, 'stat -c %s app.log'));
