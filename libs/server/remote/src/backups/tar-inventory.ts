@@ -16,9 +16,6 @@ const TYPE_BITS: Partial<Record<NonNullable<Headers['type']>, number>> = {
   fifo: 0o010000,
 };
 
-const NEWLINE = 0x0a;
-const ROOT = Buffer.from('.');
-
 /**
  * Passes a volume's tar stream (`tar -c -C /volume .`) on unchanged and computes, from the entries
  * as they pass, the volume's inventory: the regular files, their bytes and the `digest`
@@ -27,15 +24,17 @@ const ROOT = Buffer.from('.');
  * regular file's `sha256  path`; the formula the helper's `find`/`stat`/`sha256sum` script used
  * before, so backups recorded with it still verify. Counting what the tar holds, rather than reading
  * the volume again, makes the inventory describe exactly the bytes that were backed up, however the
- * volume changes meanwhile. A file's bytes are hashed as they pass (never held); what is kept is one
- * line per entry (the listing has to be sorted) and each regular file's checksum and size, for the
- * hard links that name it later in the archive. `inventory()` answers once the stream has ended;
+ * volume changes meanwhile. A file's bytes are hashed as they pass (never held); what is kept is the
+ * listing's lines (it has to be sorted) and each regular file's checksum and size, for the hard links
+ * that name it later in the archive: about 0.5 KB a file (docs/backups.md). `inventory()` answers once the stream has ended;
  * a stream that is not a whole tar fails the stream (`backup.dump_failed`, in words).
  */
 export class TarInventory extends Transform {
   private readonly parser = extract({ filenameEncoding: 'latin1' });
-  private readonly lines: Buffer[] = [];
-  private readonly regular = new Map<string, { sha256: string; size: number }>();
+  /** The listing's lines as byte strings (strings take far less memory than a Buffer each). */
+  private readonly lines: string[] = [];
+  /** Each regular file's `sha256 size`, by path, for the hard links to it later in the archive. */
+  private readonly regular = new Map<string, string>();
   private files = 0;
   private bytes = 0;
   private failure: ReasonError | null = null;
@@ -92,28 +91,26 @@ export class TarInventory extends Transform {
     const path = entryPath(header.name, header.pax?.['path'] !== undefined);
     const type = header.type ?? 'file';
     const typeBits = TYPE_BITS[type];
-    if (typeBits === undefined) throw new Error(`unexpected tar entry type ${type} for ${path}`);
-    // The volume's root (`./`) is what find's -mindepth 1 left out; its mode belongs to the volume, not to what was backed up.
-    const skip = path.equals(ROOT);
+    if (typeBits === undefined) throw new Error(`unexpected tar entry type ${type} for ${readable(path)}`);
     const uid = Number(header.pax?.['uid'] ?? header.uid ?? 0);
     const gid = Number(header.pax?.['gid'] ?? header.gid ?? 0);
     const mode = typeBits | ((header.mode ?? 0) & 0o7777);
     // A broken archive fails the parser, which says so; the entry's own copy of that error is not another one.
     entry.on('error', () => undefined);
-    if (!skip) this.add(`${mode.toString(16)} ${uid}:${gid} `, path);
+    // The volume's root (`./`) is what find's -mindepth 1 left out; its mode belongs to the volume, not to what was backed up.
+    if (path !== '.') this.addLine(`${mode.toString(16)} ${uid}:${gid} ${path}`);
     if (type === 'symlink') {
       // readlink inside `$(…)`, which drops the target's trailing newlines.
-      const target = entryBytes(header.linkname ?? '', header.pax?.['linkpath'] !== undefined);
-      let end = target.length;
-      while (end > 0 && target[end - 1] === NEWLINE) end--;
-      this.addLine(Buffer.concat([path, Buffer.from(' -> '), target.subarray(0, end)]));
+      const target = byteString(header.linkname ?? '', header.pax?.['linkpath'] !== undefined).replace(/\n+$/, '');
+      this.addLine(`${path} -> ${target}`);
     }
     if (type === 'link') {
       // A hard link's data is its first name's, earlier in the archive; find sees both as regular files.
       const target = entryPath(header.linkname ?? '', header.pax?.['linkpath'] !== undefined);
-      const first = this.regular.get(target.toString('latin1'));
-      if (!first) throw new Error(`hard link ${path.toString('utf8')} to ${target.toString('utf8')}, which the archive did not hold before`);
-      this.addFile(path, first.sha256, first.size);
+      const first = this.regular.get(target);
+      if (first === undefined) throw new Error(`hard link ${readable(path)} to ${readable(target)}, which the archive did not hold before`);
+      const space = first.indexOf(' ');
+      this.addFile(path, first.slice(0, space), Number(first.slice(space + 1)));
       entry.resume();
       entry.on('end', () => next());
       return;
@@ -128,7 +125,7 @@ export class TarInventory extends Transform {
       entry.on('end', () => {
         try {
           const sha256 = hash.digest('hex');
-          this.regular.set(path.toString('latin1'), { sha256, size });
+          this.regular.set(path, `${sha256} ${size}`);
           this.addFile(path, sha256, size);
           next();
         } catch (error) {
@@ -141,47 +138,48 @@ export class TarInventory extends Transform {
     entry.on('end', () => next());
   }
 
-  private addFile(path: Buffer, sha256: string, size: number): void {
+  private addFile(path: string, sha256: string, size: number): void {
     this.files += 1;
     this.bytes += size;
-    this.add(`${sha256}  `, path);
-  }
-
-  private add(prefix: string, path: Buffer): void {
-    this.addLine(Buffer.concat([Buffer.from(prefix), path]));
+    this.addLine(`${sha256}  ${path}`);
   }
 
   /** `sort` reads lines: a name holding a newline gives two, as it did in the helper's listing. */
-  private addLine(line: Buffer): void {
-    let start = 0;
-    for (let at = line.indexOf(NEWLINE); at !== -1; at = line.indexOf(NEWLINE, start)) {
-      this.lines.push(line.subarray(start, at));
-      start = at + 1;
-    }
-    this.lines.push(line.subarray(start));
+  private addLine(line: string): void {
+    for (const part of line.split('\n')) this.lines.push(part);
   }
 
-  /** `LC_ALL=C sort | sha256sum`: bytewise order, each line ended by a newline. */
+  /**
+   * `LC_ALL=C sort | sha256sum`: bytewise order, each line ended by a newline. The lines are byte
+   * strings (one character a byte), whose default order is their bytes' order.
+   */
   private digest(): string {
-    this.lines.sort(Buffer.compare);
+    this.lines.sort();
     const hash = createHash('sha256');
-    const newline = Buffer.from([NEWLINE]);
-    for (const line of this.lines) hash.update(line).update(newline);
+    for (const line of this.lines) hash.update(line, 'latin1').update('\n');
     return hash.digest('hex');
   }
 }
 
-/** A name's bytes: latin1 from the header itself (every byte kept as it was), UTF-8 from a pax record. */
-function entryBytes(name: string, fromPax: boolean): Buffer {
-  return Buffer.from(name, fromPax ? 'utf8' : 'latin1');
+/**
+ * A name as a byte string (one character a byte, what `latin1` encodes back to the bytes): the
+ * header's own bytes as they were (read as latin1), a pax record's UTF-8 turned back into its bytes.
+ */
+function byteString(name: string, fromPax: boolean): string {
+  return fromPax ? Buffer.from(name, 'utf8').toString('latin1') : name;
 }
 
-/** The path as find printed it (`./dir/file`): tar's trailing slash of a directory dropped, `./` in front. */
-function entryPath(name: string, fromPax: boolean): Buffer {
-  let text = name;
+/** For a message: the name's bytes read as UTF-8. */
+function readable(path: string): string {
+  return Buffer.from(path, 'latin1').toString('utf8');
+}
+
+/** The path as find printed it (`./dir/file`), a byte string: tar's trailing slash of a directory dropped, `./` in front. */
+function entryPath(name: string, fromPax: boolean): string {
+  let text = byteString(name, fromPax);
   while (text.length > 1 && text.endsWith('/')) text = text.slice(0, -1);
-  if (text === '.' || text === './') return ROOT;
+  if (text === '.' || text === './') return '.';
   if (text.startsWith('./')) text = text.slice(2);
   else if (text.startsWith('/')) text = text.replace(/^\/+/, '');
-  return Buffer.concat([Buffer.from('./'), entryBytes(text, fromPax)]);
+  return `./${text}`;
 }
