@@ -60,7 +60,7 @@ const CALLER_SCOPED = new Set([
 const INSTANCE_OPERATORS: Record<string, { body?: unknown; refused: 403 | 404 }> = {
   'GET /api/v1/system/backups': { refused: 403 },
   'POST /api/v1/system/backups': { body: { destinationId: '00000000-0000-4000-8000-000000000000' }, refused: 403 },
-  'GET /api/v1/system/backups/{instanceBackupId}': { refused: 403 },
+  'GET /api/v1/system/backups/{instanceBackupId}': { refused: 404 },
   'GET /api/v1/system/backups/{instanceBackupId}/download': { refused: 404 },
   'GET /api/v1/system/backups/schedules': { refused: 403 },
   'POST /api/v1/system/backups/schedules': {

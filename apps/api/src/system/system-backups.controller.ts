@@ -71,10 +71,9 @@ export class SystemBackupsController {
   @Get(':instanceBackupId')
   @ApiOperation({ summary: 'An instance backup with its log' })
   @ApiOkResponse({ type: BackupWithLogDoc })
-  @ApiForbiddenResponse({ type: ProblemResponseDto, description: NOT_AN_OPERATOR })
-  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such instance backup' })
+  @ApiNotFoundResponse({ type: ProblemResponseDto, description: 'No such instance backup; also what anyone but an instance operator gets' })
   async get(@CurrentCaller() caller: Caller, @UuidParam('instanceBackupId') id: string): Promise<BackupWithLogDto> {
-    await this.operators.require(caller);
+    await this.operators.requireOrNotFound(caller, 'backup');
     return this.backups.get(id);
   }
 
