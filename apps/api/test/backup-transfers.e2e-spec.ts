@@ -52,8 +52,8 @@ const RUN_TIMEOUT_MS = 120_000;
  * server as destinations. Downloads (the API's signed link streaming from the worker over a byte
  * pipe, and S3's presigned URL) give exactly the recorded object, which the documented script
  * decrypts with the exported key into an archive pg_restore reads; deleting removes the object from
- * the bucket and refuses while the storage is down; an uploaded pg_dump is restored, and refused
- * uploads leave no row and no object.
+ * the bucket and refuses while the storage is down; an uploaded pg_dump is restored over its
+ * database or into a new one, and refused uploads leave no row, no object and no database.
  */
 const suite = useOwnedStack({ worker: true, env: { BACKUP_UPLOAD_MAX_BYTES: String(UPLOAD_MAX) } });
 
@@ -95,6 +95,14 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
   const backupsOfTeam = async () => (await asOwner<Paginated<BackupDto>>('GET', '/api/v1/backups?perPage=100')).body.items;
   const auditTargets = async (action: AuditAction) =>
     (await asOwner<Paginated<AuditEventDto>>('GET', `/api/v1/audit-events?action=${action}`)).body.items.map((e) => e.target?.id);
+  /** What a refused upload must leave as it was: backups, objects, restores, databases and the source's rows. */
+  const kept = async () => ({
+    backups: await backupsOfTeam(),
+    objects: await objects(),
+    restores: (await asOwner<Paginated<RestoreDto>>('GET', '/api/v1/restores?perPage=1')).body.total,
+    databases: (await asOwner<Paginated<DatabaseDto>>('GET', '/api/v1/databases?perPage=1')).body.total,
+    drinks: drinks(),
+  });
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
   const backUp = async (destinationId: string, verify: boolean) => {
@@ -122,9 +130,10 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
       `restore ${id} to finish`,
       250,
     );
-  const upload = (body: Buffer | ReadableStream<Uint8Array>) =>
+  /** `query` replaces the default one (`same`, the name typed); the destination is the S3 one unless it says otherwise. */
+  const upload = (body: Buffer | ReadableStream<Uint8Array>, query: Record<string, string> = { confirmName: source.name }) =>
     fetch(
-      `${suite.stack.baseUrl}/api/v1/databases/${source.id}/restores/upload?${new URLSearchParams({ destinationId: s3Destination.id, confirmName: source.name })}`,
+      `${suite.stack.baseUrl}/api/v1/databases/${source.id}/restores/upload?${new URLSearchParams({ destinationId: s3Destination.id, ...query })}`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${suite.owner.accessToken}`, 'content-type': 'application/octet-stream' },
@@ -385,9 +394,7 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
       });
 
     it('refuses what is not a whole dump under the cap with a 4xx naming the body, leaving no backup, restore, database or object', async () => {
-      const before = { backups: await backupsOfTeam(), objects: await objects(), drinks: drinks() };
-      const restoresBefore = (await asOwner<Paginated<RestoreDto>>('GET', '/api/v1/restores?perPage=1')).body.total;
-      const databasesBefore = (await asOwner<Paginated<DatabaseDto>>('GET', '/api/v1/databases?perPage=1')).body.total;
+      const before = await kept();
       const cases: [string, () => Promise<{ status: number; type: string | null; body: unknown }>, number][] = [
         ['not a dump', () => upload(Buffer.from('-- PostgreSQL database dump\nCREATE TABLE t ();\n'.repeat(40))), 400],
         ['a truncated dump', () => upload(dump.subarray(0, cut)), 400],
@@ -411,11 +418,7 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
           `no multipart upload left (${what})`,
         );
       }
-      expect(await backupsOfTeam()).toEqual(before.backups);
-      expect(await objects()).toEqual(before.objects);
-      expect((await asOwner<Paginated<RestoreDto>>('GET', '/api/v1/restores?perPage=1')).body.total).toBe(restoresBefore);
-      expect((await asOwner<Paginated<DatabaseDto>>('GET', '/api/v1/databases?perPage=1')).body.total).toBe(databasesBefore);
-      expect(drinks()).toEqual(before.drinks);
+      expect(await kept()).toEqual(before);
     });
 
     it('fails the restore in pg_restore’s words for a damaged dump that ends like a whole one, leaving the database as it was', async () => {
@@ -455,6 +458,84 @@ describe('backup transfers (built api + worker, a PostgreSQL database on the tes
       expect({ trigger: safety?.trigger, status: safety?.status }).toEqual({ trigger: 'safety', status: 'succeeded' });
       expect(await objects()).toEqual([...objectsBefore, `cafe/${uploaded?.location}`, `cafe/${safety?.location}`].sort());
       expect(await auditTargets(AuditAction.BackupUploaded)).toContain(restore.backupId);
+    });
+
+    it('refuses a query that does not fit a restore into a new database with a 400 or 409 naming the field, before anything is kept', async () => {
+      const before = await kept();
+      const notADump = Buffer.from('-- PostgreSQL database dump\n'.repeat(40));
+      const cases: [string, Buffer, Record<string, string>, number, string[]][] = [
+        ['a verify restore', dump, { target: 'verify' }, 400, ['target']],
+        ['an unknown target', dump, { target: 'elsewhere', newDatabaseName: 'orders-x' }, 400, ['target']],
+        ['no new name', dump, { target: 'new' }, 400, ['newDatabaseName']],
+        ['a new name against the rules', dump, { target: 'new', newDatabaseName: '../orders' }, 400, ['newDatabaseName']],
+        ['an unknown field', dump, { target: 'new', newDatabaseName: 'orders-x', newDatabaseImage: 'postgres:16' }, 400, ['newDatabaseImage']],
+        ['a destination of nothing', dump, { target: 'new', newDatabaseName: 'orders-x', destinationId: randomUUID() }, 400, ['destinationId']],
+        ['a name taken in the environment', dump, { target: 'new', newDatabaseName: source.name }, 409, ['name']],
+        ['not a dump', notADump, { target: 'new', newDatabaseName: 'orders-x' }, 400, ['body']],
+        ['a truncated dump', dump.subarray(0, cut), { target: 'new', newDatabaseName: 'orders-x' }, 400, ['body']],
+      ];
+      for (const [what, body, query, status, fields] of cases) {
+        const r = await upload(body, query);
+        expect({ what, status: r.status, type: r.type, fields: fieldsOf(r.body) }).toEqual({
+          what,
+          status,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          fields,
+        });
+      }
+      await waitFor(async () => ((await s3.pendingMultipartUploads()).length === 0 ? true : undefined), 15_000, 'no multipart upload left');
+      expect(await kept()).toEqual(before);
+    });
+
+    it('restores a pg_dump file into a new database in the same environment and server, without a safety backup: its rows are the dump’s', async () => {
+      sql(`INSERT INTO drinks (name) VALUES ('lungo')`);
+      const objectsBefore = await objects();
+      // No confirmName: nothing is overwritten.
+      const queued = await upload(dump, { target: 'new', newDatabaseName: 'orders-from-file' });
+      expect(queued.status).toBe(202);
+      const restore = await restoreFinished((queued.body as RestoreDto).id);
+      expect({ status: restore.status, reason: restore.reason, target: restore.target, safetyBackupId: restore.safetyBackupId }).toEqual({
+        status: 'succeeded',
+        reason: null,
+        target: 'new',
+        safetyBackupId: null,
+      });
+      const created = (await asOwner<DatabaseDto>('GET', `/api/v1/databases/${restore.databaseId}`)).body;
+      expect({
+        name: created.name,
+        environmentId: created.environmentId,
+        serverId: created.serverId,
+        engine: created.engine,
+        image: created.image,
+      }).toEqual({
+        name: 'orders-from-file',
+        environmentId: source.environmentId,
+        serverId: source.serverId,
+        engine: 'postgresql',
+        image: IMAGE,
+      });
+      const restored = execInContainer(created.internalHost, {}, [
+        'psql',
+        '-U',
+        created.userName as string,
+        '-d',
+        created.databaseName as string,
+        '-At',
+        '-c',
+        'SELECT name FROM drinks ORDER BY id',
+      ]);
+      expect(restored.ok ? restored.output.split('\n') : restored.output).toEqual(DRINKS);
+      // The upload's own database is left as it was.
+      expect(drinks()).toEqual([...DRINKS, 'lungo']);
+
+      const uploaded = (await backupsOfTeam()).find((b) => b.id === restore.backupId);
+      expect({ trigger: uploaded?.trigger, status: uploaded?.status, databaseId: uploaded?.databaseId }).toEqual({
+        trigger: 'upload',
+        status: 'succeeded',
+        databaseId: source.id,
+      });
+      expect(await objects()).toEqual([...objectsBefore, `cafe/${uploaded?.location}`].sort());
+      expect(await auditTargets(AuditAction.RestoreRequested)).toContain(restore.id);
     });
   });
 });

@@ -34,6 +34,7 @@ import type { Caller } from '../access/caller';
 import { type InstanceOperator, InstanceOperatorsService } from '../access/instance-operators.service';
 import { TeamAccessService } from '../access/team-access.service';
 import { AuditService } from '../audit/audit.service';
+import type { UploadRestoreQuery } from './backups.dto';
 import { BackupsService, toRestoreDto } from './backups.service';
 import { DownloadLinks } from './download-links';
 import { DumpChecker } from './dump-format';
@@ -285,16 +286,18 @@ export class BackupTransfersService {
   }
 
   /**
-   * Restores an uploaded dump over a database. Checked before anything is kept: the database's name
-   * typed again, the destination the team's, the declared size under BACKUP_UPLOAD_MAX_BYTES, and the
-   * first bytes a dump of the database's engine. Then the body streams (never whole in memory)
+   * Restores an uploaded dump over a database (`same`) or into a new one (`new`). Checked before
+   * anything is kept: the database's name typed again (`same`) or the new database's name free in its
+   * environment (`new`), the destination the team's, the declared size under BACKUP_UPLOAD_MAX_BYTES,
+   * and the first bytes a dump of the database's engine. Then the body streams (never whole in memory)
    * through the dump check and the destination's encoder into a byte pipe the worker stores from, as
    * a backup with trigger `upload` (`running`, kept alive here like a worker's run). Once the worker
-   * checked the stored object against what was sent, the backup is `succeeded` and a `same` restore
-   * from it is queued (which takes its safety backup first). Anything refused or failed on the way
-   * leaves no backup row and no object.
+   * checked the stored object against what was sent, the backup is `succeeded` and the restore from it
+   * is queued: `same` takes its safety backup first; `new` first creates its database (only now, so a
+   * refused upload leaves none). Anything refused or failed on the way leaves no backup row, no object
+   * and no database.
    */
-  async upload(caller: Caller, team: TeamScope, databaseId: string, query: { destinationId: string; confirmName: string }, request: UploadRequest) {
+  async upload(caller: Caller, team: TeamScope, databaseId: string, query: UploadRestoreQuery, request: UploadRequest) {
     const max = this.config.backups.uploadMaxBytes;
     const type = String(request.headers['content-type'] ?? '')
       .split(';')[0]
@@ -310,18 +313,20 @@ export class BackupTransfersService {
     const prepared = await this.dataSource.transaction(async (manager) => {
       const source = await this.backupsService.lockDatabase(manager, team, databaseId);
       if (source.kind !== 'database') throw new AppException(ErrorCode.NotFound, 'No such database');
-      if (query.confirmName !== source.name) {
+      if (query.target === 'same' && query.confirmName !== source.name) {
         throw AppException.validation([
           { field: 'confirmName', message: `confirmName must be the name of the database it overwrites, ${source.name}, typed again` },
         ]);
       }
       const destination = await this.backupsService.requireDestination(manager, team, query.destinationId);
-      if (await this.restores.in(manager).activeInto(team, databaseId)) {
+      if (query.target === 'same' && (await this.restores.in(manager).activeInto(team, databaseId))) {
         throw new AppException(ErrorCode.Conflict, 'A restore into this database is already queued or running: wait until it finishes');
       }
       return { source, destination };
     });
     const { source, destination } = prepared;
+    const newDatabaseName = query.target === 'new' ? (query.newDatabaseName as string) : null;
+    if (newDatabaseName !== null) await this.backupsService.assertNewDatabaseNameFree(team, source.environmentId, newDatabaseName);
     const sealed = await this.destinations.sealedKeys(team, destination.id);
     if (!sealed)
       throw AppException.validation([{ field: 'destinationId', message: 'destinationId must be the id of one of the team’s backup destinations' }]);
@@ -416,6 +421,19 @@ export class BackupTransfersService {
         );
       }
       clearInterval(heartbeat);
+      // Created only once the upload is stored; a failure from here on removes the upload as any other.
+      const into =
+        newDatabaseName === null
+          ? { databaseId, serverId: source.serverId }
+          : await this.backupsService
+              .createRestoreDatabase(caller, team, {
+                environmentId: source.environmentId,
+                serverId: source.serverId,
+                name: newDatabaseName,
+                engine: source.engine,
+                image: source.image,
+              })
+              .then((created) => ({ databaseId: created.id, serverId: created.serverId }));
       const restore = await this.dataSource.transaction(async (manager) => {
         await this.backups
           .in(manager)
@@ -423,10 +441,10 @@ export class BackupTransfersService {
         const queued = await this.restores.in(manager).addQueued(team, {
           backupId: backup.id,
           sourceKind: 'database',
-          target: 'same',
-          databaseId,
+          target: query.target,
+          databaseId: into.databaseId,
           volumeId: null,
-          serverId: source.serverId,
+          serverId: into.serverId,
           ...actor,
         });
         if (!queued) throw new AppException(ErrorCode.Conflict, 'A restore into this database is already queued or running: wait until it finishes');
@@ -438,7 +456,7 @@ export class BackupTransfersService {
         await this.audit.recordInTeam(manager, team, caller, {
           action: AuditAction.RestoreRequested,
           target: { type: 'restore', id: queued.id },
-          metadata: { backupId: backup.id, target: 'same', databaseId, volumeId: null, upload: true },
+          metadata: { backupId: backup.id, target: query.target, databaseId: into.databaseId, volumeId: null, upload: true },
         });
         return queued;
       });

@@ -22,13 +22,11 @@ import {
   type BackupDownloadDto,
   type BackupDto,
   type BackupWithLogDto,
-  type FieldError,
   type Paginated,
   type RestoreDto,
   TEAM_HEADER,
 } from '@zpanel/contracts';
 import { ApplicationMountsRepository, BackupsRepository, DatabasesRepository, type TeamScope } from '@zpanel/database';
-import { AppException } from '@zpanel/core';
 import type { Request, Response } from 'express';
 import { type Caller, CurrentCaller, Public } from '../access/caller';
 import { TeamAccessService } from '../access/team-access.service';
@@ -45,27 +43,11 @@ import {
   BackupWithLogDoc,
   CreateRestoreDto,
   RestoreDoc,
+  UPLOAD_RESTORE_TARGETS,
+  validateUploadQuery,
 } from './backups.dto';
 import { BackupsService } from './backups.service';
 import { TeamResourceApi } from '../http/team-resource-api';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/** The upload's query, checked after access (its body is the dump, so it cannot be a validated DTO body). */
-function uploadQuery(query: Record<string, unknown>): { destinationId: string; confirmName: string } {
-  const problems: FieldError[] = Object.keys(query)
-    .filter((key) => key !== 'destinationId' && key !== 'confirmName')
-    .map((field) => ({ field, message: `property ${field} should not exist` }));
-  const { destinationId, confirmName } = query;
-  if (typeof destinationId !== 'string' || !UUID.test(destinationId)) {
-    problems.push({ field: 'destinationId', message: 'destinationId must be the id of one of the team’s backup destinations' });
-  }
-  if (typeof confirmName !== 'string' || confirmName.length === 0 || confirmName.length > 200) {
-    problems.push({ field: 'confirmName', message: 'confirmName must be the database’s name, typed to confirm overwriting it' });
-  }
-  if (problems.length > 0) throw AppException.validation(problems);
-  return { destinationId: destinationId as string, confirmName: confirmName as string };
-}
 
 const NOT_RESTORABLE =
   'The backup is not `succeeded`, its source was deleted (for `same`), or a restore into the same database or volume is queued or running';
@@ -232,22 +214,37 @@ export class DatabaseBackupsController {
   @ApiOperation({
     summary: 'Restore a database from an uploaded dump file',
     description:
-      'The body streams (never whole in memory), at most BACKUP_UPLOAD_MAX_BYTES: checked to be a whole dump of the database’s engine, encrypted with the destination’s key and stored there as a backup with trigger `upload`, then restored over the database (a safety backup first). Answers once stored, with the queued restore. A refused or failed upload leaves nothing behind. Audited.',
+      'The body streams (never whole in memory), at most BACKUP_UPLOAD_MAX_BYTES: checked to be a whole dump of the database’s engine, encrypted with the destination’s key and stored there as a backup with trigger `upload`, then restored as a backup is (`POST /backups/{id}/restores`, the same query fields): `same` over the database (its name typed as `confirmName`; a safety backup first), or `new` into a new database named `newDatabaseName` in its environment and server, with its engine and image, created once the upload is stored. Answers once stored, with the queued restore. A refused or failed upload leaves nothing behind (no backup, object or database). Audited.',
   })
   @ApiAcceptedResponse({ type: RestoreDoc })
   @ApiBadRequestResponse({
     type: ProblemResponseDto,
-    description: '`body` is not a dump of the engine, or truncated; `confirmName` is not the database’s name; `destinationId` is not the team’s',
+    description:
+      '`body` is not a dump of the engine, or truncated; `target` is not `same` or `new`; `confirmName` is not the database’s name (`same`); `newDatabaseName` fails its rules (`new`); `destinationId` is not the team’s',
   })
   @ApiPayloadTooLargeResponse({ type: ProblemResponseDto, description: '`body` is larger than BACKUP_UPLOAD_MAX_BYTES' })
-  @ApiConflictResponse({ type: ProblemResponseDto, description: 'A restore into the database is queued or running, or it is being deleted' })
+  @ApiConflictResponse({
+    type: ProblemResponseDto,
+    description: 'A restore into the database is queued or running (`same`), it is being deleted, or the new database’s name is taken (`name`)',
+  })
   @ApiServiceUnavailableResponse({ type: ProblemResponseDto, description: 'The worker or the destination did not store it: nothing was kept' })
   @ApiQuery({
     name: 'destinationId',
     required: true,
     description: "One of the team's destinations: the upload is stored there (encrypted) like any backup",
   })
-  @ApiQuery({ name: 'confirmName', required: true, description: 'The database’s name typed again, to confirm overwriting it' })
+  @ApiQuery({
+    name: 'target',
+    required: false,
+    enum: UPLOAD_RESTORE_TARGETS,
+    description: '`same` (default): over this database, after a safety backup; `new`: into a new database',
+  })
+  @ApiQuery({ name: 'confirmName', required: false, description: '`same`: the database’s name typed again, to confirm overwriting it' })
+  @ApiQuery({
+    name: 'newDatabaseName',
+    required: false,
+    description: '`new`: the new database’s name, unique in the environment (created on the same server with the same engine and image)',
+  })
   async upload(
     @CurrentCaller() caller: Caller,
     @UuidParam('databaseId') id: string,
@@ -259,7 +256,7 @@ export class DatabaseBackupsController {
     res.setHeader('Connection', 'close');
     // Access first, then the query: another team's database is a 404 whatever the query holds.
     const { team } = await this.access.requireFor(caller, this.databases, id, Ability.Write);
-    return this.transfers.upload(caller, team, id, uploadQuery(query), request as unknown as UploadRequest);
+    return this.transfers.upload(caller, team, id, validateUploadQuery(query), request as unknown as UploadRequest);
   }
 }
 

@@ -28,8 +28,11 @@ import {
   type RestoreTarget,
   type RestoreWithLogDto,
 } from '@zpanel/contracts';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { AppException } from '@zpanel/core';
+import { plainToInstance } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, validateSync } from 'class-validator';
 import { IsApplicationField } from '../applications/field-validation';
+import { flattenValidationErrors } from '../http/validation';
 import { PageQueryDto } from '../http/pagination';
 
 class InventoryTableDoc {
@@ -221,4 +224,36 @@ export class CreateRestoreDto implements CreateRestoreRequest {
   @ValidateIf((o: CreateRestoreDto) => o.target === 'new' || o.newDatabaseName !== undefined)
   @IsApplicationField('name')
   newDatabaseName?: string;
+}
+
+/** What an uploaded dump is restored into: no `verify` (a throwaway restore of what was just uploaded proves nothing kept). */
+export const UPLOAD_RESTORE_TARGETS = ['same', 'new'] as const satisfies readonly RestoreTarget[];
+
+/**
+ * `POST /databases/{id}/restores/upload`'s query: a backup's restore (`CreateRestoreDto`, the same
+ * rules) plus where the upload is kept. Checked by `validateUploadQuery` after access, not by the
+ * global pipe: another team's database is a 404 whatever the query holds.
+ */
+export class UploadRestoreQueryDto extends CreateRestoreDto {
+  @ApiPropertyOptional({
+    enum: UPLOAD_RESTORE_TARGETS,
+    default: 'same',
+    description: '`same`: over this database (after a safety backup); `new`: a new database in its environment and server',
+  })
+  @IsIn(UPLOAD_RESTORE_TARGETS, { message: `target must be one of ${UPLOAD_RESTORE_TARGETS.join(', ')}` })
+  override target: (typeof UPLOAD_RESTORE_TARGETS)[number] = 'same';
+
+  @ApiProperty({ format: 'uuid', description: "One of the team's destinations: the upload is stored there (encrypted) like any backup" })
+  @IsUUID('4', UUID_MESSAGE('destinationId', 'one of the team’s backup destinations'))
+  destinationId: string;
+}
+
+export type UploadRestoreQuery = Pick<UploadRestoreQueryDto, 'target' | 'confirmName' | 'newDatabaseName' | 'destinationId'>;
+
+/** The upload's query checked as the global pipe checks a body (unknown fields refused); `target` defaults to `same`. */
+export function validateUploadQuery(query: Record<string, unknown>): UploadRestoreQuery {
+  const dto = plainToInstance(UploadRestoreQueryDto, query);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) throw AppException.validation(flattenValidationErrors(errors));
+  return { target: dto.target, confirmName: dto.confirmName, newDatabaseName: dto.newDatabaseName, destinationId: dto.destinationId };
 }

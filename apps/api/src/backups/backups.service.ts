@@ -8,6 +8,7 @@ import {
   type BackupRunLiveEvent,
   type BackupWithLogDto,
   type CreateRestoreRequest,
+  type DatabaseEngine,
   ErrorCode,
   LiveTopics,
   type PageQuery,
@@ -101,7 +102,7 @@ export interface Actor {
 
 /** What a backup or restore is of, checked to be the team's and locked for the transaction that queues one. */
 type Source =
-  | { kind: 'database'; id: string; name: string; serverId: string; engine: BackupEntity['engine']; image: string }
+  | { kind: 'database'; id: string; name: string; environmentId: string; serverId: string; engine: DatabaseEngine; image: string }
   | { kind: 'volume'; id: string; name: string; serverId: string };
 
 /**
@@ -264,15 +265,15 @@ export class BackupsService {
           'The backup’s database was deleted, so its environment and server are unknown: create a database and restore an uploaded dump into it',
         );
       }
-      const created = await this.databasesService.create(caller, team, {
+      const created = await this.createRestoreDatabase(caller, team, {
         environmentId: source.environmentId,
         serverId: source.serverId,
         name: input.newDatabaseName as string,
         engine: backup.engine ?? source.engine,
         image: backup.image ?? source.image,
       });
-      databaseId = created.database.id;
-      serverId = created.database.serverId;
+      databaseId = created.id;
+      serverId = created.serverId;
     }
 
     const restore = await this.dataSource.transaction(async (manager) => {
@@ -309,6 +310,27 @@ export class BackupsService {
     return dto;
   }
 
+  /**
+   * The database a `new` restore goes into: created as any database is (its `create` operation) in
+   * the source's environment and server, with the dump's engine and image; the restore waits until it runs.
+   */
+  async createRestoreDatabase(
+    caller: Caller,
+    team: TeamScope,
+    input: { environmentId: string; serverId: string; name: string; engine: DatabaseEngine; image: string },
+  ): Promise<{ id: string; serverId: string }> {
+    const created = await this.databasesService.create(caller, team, input);
+    return { id: created.database.id, serverId: created.database.serverId };
+  }
+
+  /**
+   * Before an upload streams into a `new` restore: the name taken is refused (409 naming `name`) while
+   * nothing exists yet; `createRestoreDatabase` checks it again under the environment's lock.
+   */
+  async assertNewDatabaseNameFree(team: TeamScope, environmentId: string, name: string): Promise<void> {
+    await this.databasesService.assertNameAvailable(team, environmentId, name);
+  }
+
   async listRestores(
     team: TeamScope,
     query: PageQuery & { backupId?: string; databaseId?: string; status?: RestoreStatus },
@@ -333,7 +355,15 @@ export class BackupsService {
   async lockDatabase(manager: EntityManager, team: TeamScope, databaseId: string): Promise<Source> {
     const database = await this.databases.in(manager).getLocked(team, databaseId, 'for_no_key_update');
     if (database.status === 'deleting') throw new AppException(ErrorCode.Conflict, 'The database is being deleted');
-    return { kind: 'database', id: database.id, name: database.name, serverId: database.serverId, engine: database.engine, image: database.image };
+    return {
+      kind: 'database',
+      id: database.id,
+      name: database.name,
+      environmentId: database.environmentId,
+      serverId: database.serverId,
+      engine: database.engine,
+      image: database.image,
+    };
   }
 
   private async lockVolume(manager: EntityManager, team: TeamScope, volumeId: string): Promise<Source> {

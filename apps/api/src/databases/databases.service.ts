@@ -445,6 +445,14 @@ export class DatabasesService {
     return imageTagChangeProblem(current.engine, from.tag ?? 'latest', to.tag ?? 'latest');
   }
 
+  /**
+   * The same check without the lock, for a caller that must refuse a taken name before it does
+   * anything else (an uploaded dump restored into a new database); `create` checks again under the lock.
+   */
+  async assertNameAvailable(team: TeamScope, environmentId: string, name: string): Promise<void> {
+    if (await this.databases.nameTakenInEnvironment(team, environmentId, name)) throw nameTaken(name);
+  }
+
   /** Applications and databases of an environment share their names (what references name): checked under the environment's row lock. */
   private async assertNameFree(
     manager: EntityManager,

@@ -125,6 +125,9 @@ export function fetchRestore(id: string, signal?: AbortSignal): Promise<RestoreW
   return apiRequest<RestoreWithLogDto>(at(RESTORES, id), { signal });
 }
 
+/** Where a restore goes and what it needs typed (`POST /backups/{id}/restores`'s body, the upload's query). */
+export type RestoreTargetRequest = { target: 'same'; confirmName: string } | { target: 'new'; newDatabaseName: string };
+
 /**
  * Streams a dump file to the API to restore it into the database. Through XMLHttpRequest, since
  * fetch reports no upload progress; the same session and team headers as `apiRequest`, and one
@@ -132,7 +135,7 @@ export function fetchRestore(id: string, signal?: AbortSignal): Promise<RestoreW
  */
 export async function uploadRestore(
   databaseId: string,
-  query: { destinationId: string; confirmName: string },
+  query: { destinationId: string } & RestoreTargetRequest,
   file: File,
   onProgress: (sent: number, total: number) => void,
   signal?: AbortSignal,

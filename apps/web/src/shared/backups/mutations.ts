@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { BackUpNowRequest, CreateRestoreRequest, UpdateBackupScheduleRequest } from '@zpanel/contracts';
 import {
   type BackupSource,
+  type RestoreTargetRequest,
   type ScheduleFields,
   backUpNow,
   cancelBackup,
@@ -78,10 +79,9 @@ export function useUploadRestore(teamId: string, source: BackupSource) {
     }: {
       databaseId: string;
       destinationId: string;
-      confirmName: string;
       file: File;
       onProgress: (sent: number, total: number) => void;
-    }) => uploadRestore(databaseId, query, file, onProgress),
+    } & RestoreTargetRequest) => uploadRestore(databaseId, query, file, onProgress),
     true,
   );
 }

@@ -50,6 +50,33 @@ interface FakeUpload {
   body: File;
 }
 
+/** Uploads sent through XMLHttpRequest, answered with `contentType` once the test sets their status and text. */
+function stubUploads(contentType: string) {
+  const sent: { url: string; status: number; responseText: string; onload?: () => void }[] = [];
+  vi.stubGlobal(
+    'XMLHttpRequest',
+    class {
+      upload = {};
+      status = 0;
+      statusText = '';
+      responseText = '';
+      url = '';
+      onload?: () => void;
+      open(_method: string, url: string) {
+        this.url = url;
+      }
+      setRequestHeader() {}
+      getResponseHeader(name: string) {
+        return name.toLowerCase() === 'content-type' ? contentType : null;
+      }
+      send() {
+        sent.push(this);
+      }
+    },
+  );
+  return sent;
+}
+
 /** A dialog's submission, the list refreshed, then the run asked for: more than the default second on a loaded machine. */
 const AFTER_REQUESTS = { timeout: 4_000 };
 
@@ -447,7 +474,7 @@ describe(DatabaseBackupsTab.name, () => {
     expect((await screen.findByText(/Live log unavailable \(live events are unavailable\)/)).textContent).toContain('refreshed every few seconds');
   });
 
-  it('uploads a dump to restore once the name is typed, showing its progress, then the restore’s log', async () => {
+  it('uploads a dump to restore over the same database once its name is typed, showing its progress, then the restore’s log', async () => {
     const uploads: FakeUpload[] = [];
     vi.stubGlobal(
       'XMLHttpRequest',
@@ -493,14 +520,18 @@ describe(DatabaseBackupsTab.name, () => {
     fireEvent.change(within(dialog).getByLabelText('Dump file'), { target: { files: [file] } });
     fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
     const submit = within(dialog).getByRole('button', { name: 'Upload and restore' }) as HTMLButtonElement;
+    fireEvent.click(within(dialog).getByLabelText(/main-db itself/));
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-d' } });
     expect(submit.disabled).toBe(true);
     fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-db' } });
+    expect(submit.disabled).toBe(false);
     fireEvent.click(submit);
 
     await waitFor(() => expect(uploads).toHaveLength(1));
     const [{ request, body }] = uploads;
     expect(request.method).toBe('POST');
-    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1&confirmName=main-db');
+    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1&target=same&confirmName=main-db');
     expect(request.headers.get('Authorization')).toBe('Bearer access-token-1');
     expect(request.headers.get('x-zpanel-team')).toBe('team-1');
     expect(body).toBe(file);
@@ -516,26 +547,52 @@ describe(DatabaseBackupsTab.name, () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('shows the API’s refusal of an uploaded file under the file field', async () => {
-    const sent: { status: number; responseText: string; onload?: () => void }[] = [];
-    vi.stubGlobal(
-      'XMLHttpRequest',
-      class {
-        upload = {};
-        status = 0;
-        statusText = '';
-        responseText = '';
-        onload?: () => void;
-        open() {}
-        setRequestHeader() {}
-        getResponseHeader(name: string) {
-          return name.toLowerCase() === 'content-type' ? 'application/problem+json' : null;
-        }
-        send() {
-          sent.push(this);
-        }
-      },
-    );
+  it('uploads a dump into a new database without the name typed, then links to the new database', async () => {
+    const sent = stubUploads('application/json');
+    mockApi({
+      ...routes(),
+      '/api/v1/restores/restore-1': () =>
+        jsonResponse(aRestoreWithLog({ target: 'new', databaseId: 'db-2', status: 'succeeded', log: 'pg_restore --no-owner\n' })),
+    });
+    renderApp('/databases/db-1/backups');
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore from a file' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Restore from a file' });
+    fireEvent.change(within(dialog).getByLabelText('Dump file'), { target: { files: [new File(['PGDMP'], 'main.dump')] } });
+    fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
+    // A new database is the choice offered first, as when restoring a backup: nothing to type but its name.
+    expect(within(dialog).queryByLabelText('Type main-db to confirm')).toBeNull();
+    const submit = within(dialog).getByRole('button', { name: 'Upload and restore' }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('New database name'), { target: { value: ' orders-from-file ' } });
+    expect(submit.disabled).toBe(false);
+    fireEvent.click(submit);
+
+    await waitFor(() => expect(sent).toHaveLength(1));
+    const [request] = sent;
+    expect(request.url).toBe('/api/v1/databases/db-1/restores/upload?destinationId=dest-1&target=new&newDatabaseName=orders-from-file');
+    act(() => {
+      request.status = 202;
+      request.responseText = JSON.stringify(aRestoreWithLog({ target: 'new', databaseId: 'db-2' }));
+      request.onload?.();
+    });
+    const log = await screen.findByRole('region', { name: 'Restore log' }, AFTER_REQUESTS);
+    expect((await within(log).findByRole('link', { name: 'Open the new database' }, AFTER_REQUESTS)).getAttribute('href')).toBe('/databases/db-2');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it.each([
+    ['the uploaded file', 'Dump file', 'orders-from-file', 400, 'body', 'body is not a pg_dump custom-format archive'],
+    [
+      'the new database’s name',
+      'New database name',
+      'main-db',
+      409,
+      'name',
+      'name main-db is already used by a database or an application of this environment',
+    ],
+  ])('shows the API’s refusal of %s under its field', async (_what, label, name, status, field, message) => {
+    const sent = stubUploads('application/problem+json');
     mockApi(routes());
     renderApp('/databases/db-1/backups');
 
@@ -543,24 +600,24 @@ describe(DatabaseBackupsTab.name, () => {
     const dialog = await screen.findByRole('dialog', { name: 'Restore from a file' });
     fireEvent.change(within(dialog).getByLabelText('Dump file'), { target: { files: [new File(['hello'], 'notes.txt')] } });
     fireEvent.change(within(dialog).getByLabelText('Destination'), { target: { value: 'dest-1' } });
-    fireEvent.change(within(dialog).getByLabelText('Type main-db to confirm'), { target: { value: 'main-db' } });
+    fireEvent.change(within(dialog).getByLabelText('New database name'), { target: { value: name } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Upload and restore' }));
     await waitFor(() => expect(sent).toHaveLength(1));
     const [request] = sent;
     act(() => {
-      request.status = 400;
+      request.status = status;
       request.responseText = JSON.stringify({
         type: 'about:blank',
-        title: 'Validation failed',
-        status: 400,
-        code: 'validation_failed',
+        title: 'Refused',
+        status,
+        code: status === 400 ? 'validation_failed' : 'conflict',
         traceId: 't',
-        errors: [{ field: 'body', message: 'body is not a pg_dump custom-format archive' }],
+        errors: [{ field, message }],
       });
       request.onload?.();
     });
-    expect(await within(dialog).findByText('body is not a pg_dump custom-format archive')).toBeTruthy();
-    expect(within(dialog).getByLabelText('Dump file').getAttribute('aria-invalid')).toBe('true');
+    expect(await within(dialog).findByText(message)).toBeTruthy();
+    expect(within(dialog).getByLabelText(label).getAttribute('aria-invalid')).toBe('true');
   });
 
   it('cancels a running backup', async () => {

@@ -1,11 +1,10 @@
-import type { BackupDto, RestoreTarget } from '@zpanel/contracts';
-import { useState } from 'react';
+import type { BackupDto } from '@zpanel/contracts';
 import { FormDialog } from '../../../components/form-dialog';
-import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { dateTime } from '../../../lib/format';
 import type { BackupSource } from '../api';
 import { useCreateRestore } from '../mutations';
+import { RestoreTargetFields, useRestoreTarget } from './restore-target-fields';
 
 interface RestoreDialogProps {
   teamId: string;
@@ -23,15 +22,12 @@ interface RestoreDialogProps {
 export function RestoreDialog({ teamId, source, backup, onStarted, onClose }: RestoreDialogProps) {
   const restore = useCreateRestore(teamId, source);
   const canCreateNew = source.kind === 'database';
-  const [target, setTarget] = useState<Extract<RestoreTarget, 'same' | 'new'>>(canCreateNew ? 'new' : 'same');
-  const [confirmName, setConfirmName] = useState('');
-  const [newDatabaseName, setNewDatabaseName] = useState('');
+  const choice = useRestoreTarget({ name: source.name, canCreateNew });
   const errors = fieldErrors(restore.error);
-  const typed = confirmName === source.name;
 
   const submit = () =>
     restore.mutate(
-      { backupId: backup.id, body: target === 'same' ? { target, confirmName } : { target, newDatabaseName: newDatabaseName.trim() } },
+      { backupId: backup.id, body: choice.request },
       {
         onSuccess: (started) => {
           onStarted(started.id);
@@ -49,46 +45,12 @@ export function RestoreDialog({ teamId, source, backup, onStarted, onClose }: Re
       fields={['target', 'confirmName', 'newDatabaseName', 'name']}
       submitLabel="Restore"
       pendingLabel="Starting…"
-      tone={target === 'same' ? 'danger' : undefined}
-      disabled={target === 'same' ? !typed : newDatabaseName.trim() === ''}
+      tone={choice.target === 'same' ? 'danger' : undefined}
+      disabled={!choice.ready}
       onSubmit={submit}
       onClose={onClose}
     >
-      {canCreateNew && (
-        <fieldset className="backups__choices">
-          <legend className="field__label">Restore into</legend>
-          <label className="applications__check">
-            <input type="radio" name="restore-target" checked={target === 'new'} onChange={() => setTarget('new')} />A new database
-          </label>
-          <label className="applications__check">
-            <input type="radio" name="restore-target" checked={target === 'same'} onChange={() => setTarget('same')} />
-            {source.name} itself, replacing what it holds
-          </label>
-        </fieldset>
-      )}
-      {target === 'new' ? (
-        <TextField
-          label="New database name"
-          required
-          value={newDatabaseName}
-          onChange={(event) => setNewDatabaseName(event.target.value)}
-          error={errors.newDatabaseName ?? errors.name}
-          hint="Created in the same environment and on the same server, with the same engine and version."
-        />
-      ) : (
-        <>
-          <p className="databases__warning" role="note">
-            Everything {source.name} holds now is replaced. A safety backup of it is taken first, listed in its history.
-          </p>
-          <TextField
-            label={`Type ${source.name} to confirm`}
-            autoComplete="off"
-            value={confirmName}
-            onChange={(event) => setConfirmName(event.target.value)}
-            error={errors.confirmName}
-          />
-        </>
-      )}
+      <RestoreTargetFields sourceName={source.name} canCreateNew={canCreateNew} state={choice} errors={errors} />
     </FormDialog>
   );
 }

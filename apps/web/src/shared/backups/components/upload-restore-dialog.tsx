@@ -2,7 +2,6 @@ import { BACKUP_LIMITS } from '@zpanel/contracts';
 import { useState } from 'react';
 import { ChoicesDialog } from '../../../components/choices-dialog';
 import { FormDialog } from '../../../components/form-dialog';
-import { TextField } from '../../../components/text-field';
 import { fieldErrors } from '../../../lib/api-client';
 import { Field } from '../../../components/field';
 import { bytes } from '../../servers/labels';
@@ -10,6 +9,7 @@ import type { BackupSource } from '../api';
 import { useUploadRestore } from '../mutations';
 import { useDestinations } from '../queries';
 import { DestinationSelectField, NoDestinations } from './destination-select-field';
+import { RestoreTargetFields, useRestoreTarget } from './restore-target-fields';
 
 interface UploadRestoreDialogProps {
   teamId: string;
@@ -19,15 +19,16 @@ interface UploadRestoreDialogProps {
 }
 
 /**
- * Restores a dump file from the user's machine into the database: streamed to the API (size-capped
- * and checked there), the safety backup of the database going to the chosen destination first.
+ * Restores a dump file from the user's machine over the database (after a safety backup, once its
+ * name is typed) or into a new database, as restoring a backup does: streamed to the API (size-capped
+ * and checked there) and kept in the chosen destination as a backup, with the safety backup if any.
  */
 export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: UploadRestoreDialogProps) {
   const destinations = useDestinations(teamId);
   const upload = useUploadRestore(teamId, source);
   const [file, setFile] = useState<File | undefined>();
   const [destinationId, setDestinationId] = useState('');
-  const [confirmName, setConfirmName] = useState('');
+  const choice = useRestoreTarget({ name: source.name, canCreateNew: true });
   const [progress, setProgress] = useState<{ sent: number; total: number } | undefined>();
   const errors = fieldErrors(upload.error);
   const tooLarge = file !== undefined && file.size > BACKUP_LIMITS.uploadBytes;
@@ -44,7 +45,7 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
     if (!file) return;
     setProgress({ sent: 0, total: file.size });
     upload.mutate(
-      { databaseId: source.id, destinationId, confirmName, file, onProgress: (sent, total) => setProgress({ sent, total }) },
+      { databaseId: source.id, destinationId, ...choice.request, file, onProgress: (sent, total) => setProgress({ sent, total }) },
       {
         onSuccess: (restore) => {
           onStarted(restore.id);
@@ -57,14 +58,14 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
   return (
     <FormDialog
       title="Restore from a file"
-      description={`Replaces what ${source.name} holds with a dump from your machine (pg_dump -Fc, mysqldump SQL, or a Redis RDB), after a safety backup.`}
+      description={`A dump from your machine (pg_dump -Fc, mysqldump SQL, or a Redis RDB) of ${source.name}’s engine, kept as a backup in the destination, then restored.`}
       formLabel="Restore from a file"
       submission={upload}
-      fields={['body', 'destinationId', 'confirmName']}
+      fields={['body', 'destinationId', 'target', 'confirmName', 'newDatabaseName', 'name']}
       submitLabel="Upload and restore"
       pendingLabel="Uploading…"
-      tone="danger"
-      disabled={!file || tooLarge || destinationId === '' || confirmName !== source.name}
+      tone={choice.target === 'same' ? 'danger' : undefined}
+      disabled={!file || tooLarge || destinationId === '' || !choice.ready}
       onSubmit={submit}
       onClose={onClose}
     >
@@ -81,15 +82,13 @@ export function UploadRestoreDialog({ teamId, source, onStarted, onClose }: Uplo
         value={destinationId}
         onChange={(event) => setDestinationId(event.target.value)}
         error={errors.destinationId}
-        hint="Where the safety backup of the database goes before it is replaced."
+        hint={
+          choice.target === 'same'
+            ? 'Where the file is kept (encrypted), and the safety backup of the database before it is replaced.'
+            : 'Where the file is kept (encrypted), as a backup.'
+        }
       />
-      <TextField
-        label={`Type ${source.name} to confirm`}
-        autoComplete="off"
-        value={confirmName}
-        onChange={(event) => setConfirmName(event.target.value)}
-        error={errors.confirmName}
-      />
+      <RestoreTargetFields sourceName={source.name} canCreateNew state={choice} errors={errors} />
       {upload.isPending && progress && (
         <div className="field">
           <progress className="backups__progress" max={progress.total || 1} value={progress.sent} aria-label="Upload progress" />
