@@ -177,6 +177,21 @@ describe('backups (built api)', () => {
     }
   });
 
+  it('documents the upload’s query: where it is kept, and a backup’s restore (same or new) with what each takes', async () => {
+    const doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { parameters: { name: string; in: string; required?: boolean; schema?: { enum?: string[] } }[] }>>;
+    };
+    const query = doc.paths['/api/v1/databases/{databaseId}/restores/upload'].post.parameters.filter((p) => p.in === 'query');
+    expect(
+      query.map((p) => ({ name: p.name, required: p.required ?? false, enum: p.schema?.enum })).sort((a, b) => a.name.localeCompare(b.name)),
+    ).toEqual([
+      { name: 'confirmName', required: false, enum: undefined },
+      { name: 'destinationId', required: true, enum: undefined },
+      { name: 'newDatabaseName', required: false, enum: undefined },
+      { name: 'target', required: false, enum: ['same', 'new'] },
+    ]);
+  });
+
   describe('back up now', () => {
     it('refuses bad ids and bodies with a 400 naming the field, and creates nothing', async () => {
       const before = await counts();
