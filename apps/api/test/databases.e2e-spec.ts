@@ -734,10 +734,12 @@ describe('databases (built api)', () => {
       // Killed behind Zpanel's back: the server's next check says so (docs/databases.md, "Status"), and
       // says it runs again once someone started it and the engine answers.
       dockerCli('kill', database.internalHost);
+      // A check whose probe ran as the kill landed may first say the engine does not answer (the probe's
+      // exec died with the container, and Docker still called it running); the next one says it stopped.
       const sick = await waitFor(
         async () => {
           const current = (await asOwner<DatabaseDto>('GET', path)).body;
-          return current.status === 'unhealthy' ? current : undefined;
+          return current.status === 'unhealthy' && current.statusReasonCode === 'database.container_exited' ? current : undefined;
         },
         30_000,
         'a server check to find the container killed',

@@ -81,6 +81,7 @@ export function buildCaddyConfig(sites: readonly ProxySite[], options: CaddyConf
           upstreams: [{ dial }],
           // A dial refused while the alias moves to the new container is retried, not answered 502.
           load_balancing: { try_duration: UPSTREAM_TRY_DURATION, try_interval: UPSTREAM_TRY_INTERVAL },
+          transport: { protocol: 'http', keep_alive: { enabled: false } },
         },
       ],
       terminal: true,

@@ -181,6 +181,7 @@ describe(`${DockerDeploymentOps.name} retiring a container behind the proxy`, ()
     process.stdout.write(
       `retire behind the proxy: stopped as before ${before.failures.length} of ${before.sent} failed, refusing first ${after.failures.length} of ${after.sent}\n`,
     );
+    process.stdout.write(require('node:child_process').execSync(`docker logs ${names.proxyContainer} 2>&1 | grep -v '"level":"info"' | tail -c 6000`).toString());
     expect(after.sent).toBeGreaterThan(200);
     expect(after.failures).toEqual([]);
 
