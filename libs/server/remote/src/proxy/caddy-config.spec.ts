@@ -33,7 +33,7 @@ const build = (sites: readonly ProxySite[], https = false) => buildCaddyConfig(s
 const serverOf = (config: Config) => Object.values(config.apps.http.servers)[0];
 
 describe(buildCaddyConfig.name, () => {
-  it('routes each domain (a host matcher) to its app alias and port, retrying dials while an alias moves', () => {
+  it('routes each domain (a host matcher) to its app alias and port, retrying dials while an alias moves, on a new connection each time', () => {
     const routes = serverOf(build(SITES)).routes;
     expect(routes.slice(0, -1)).toEqual(
       [
@@ -42,7 +42,14 @@ describe(buildCaddyConfig.name, () => {
         ['www.example.com', 'zp-web:3000'],
       ].map(([host, dial]) => ({
         match: [{ host: [host] }],
-        handle: [{ handler: 'reverse_proxy', upstreams: [{ dial }], load_balancing: { try_duration: '5s', try_interval: '250ms' } }],
+        handle: [
+          {
+            handler: 'reverse_proxy',
+            upstreams: [{ dial }],
+            load_balancing: { try_duration: '5s', try_interval: '250ms' },
+            transport: { protocol: 'http', keep_alive: { enabled: false } },
+          },
+        ],
         terminal: true,
       })),
     );

@@ -81,6 +81,9 @@ export function buildCaddyConfig(sites: readonly ProxySite[], options: CaddyConf
           upstreams: [{ dial }],
           // A dial refused while the alias moves to the new container is retried, not answered 502.
           load_balancing: { try_duration: UPSTREAM_TRY_DURATION, try_interval: UPSTREAM_TRY_INTERVAL },
+          // A new connection to the app for each request, as nginx does by default: a connection pooled to a
+          // container being retired would carry a request past its refusal of new connections (docs/architecture.md,
+          // "retire"), and Caddy 2.6 answers 502 to a request with a body that fails on it.
           transport: { protocol: 'http', keep_alive: { enabled: false } },
         },
       ],
