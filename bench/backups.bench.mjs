@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { PassThrough } from 'node:stream';
+import { median, ms, mb, progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and clients as the e2e tests.
@@ -33,14 +34,6 @@ const QUEUE_SIZE = 2;
 
 testing.setUpBenchEnvironment();
 
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
-const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 const onServer = testing.runOnTestServer;
 
 /** About FILL_ROWS KB of table data through psql inside the container, as the database's own user; prints the size. */

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import { median, ms, progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and clients as the e2e tests.
@@ -23,14 +24,6 @@ const IMAGE = 'zpanel-test/postgres:15';
 const POLL_MS = 50;
 
 testing.setUpBenchEnvironment();
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 
 /** Runs a bash script on the test server over SSH; resolves to its stdout. */
 const onServer = testing.runOnTestServer;

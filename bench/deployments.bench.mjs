@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import { median, ms, progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and clients as the e2e tests.
@@ -36,13 +37,6 @@ const quantile = (values, q) => {
   const s = sorted(values);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 };
-const median = (values) => {
-  const s = sorted(values);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 
 /** Runs a bash script on the test server over SSH; resolves to its stdout. */
 const onServer = testing.runOnTestServer;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseEnv } from 'node:util';
+import { median } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 const remote = require('../dist/apps/worker/libs/server/remote/src');
@@ -19,11 +20,6 @@ const target = {
   privateKey: readFileSync(env.TEST_SSH_KEY_PATH),
 };
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const p95 = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
 
 async function time(call) {

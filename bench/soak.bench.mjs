@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import { progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 const testing = require('../dist/bench/libs/server/testing/src');
@@ -27,7 +28,6 @@ const HEALTH_CHECK = { type: 'http', path: '/', startPeriodSeconds: 0, intervalS
 // What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
 testing.setUpBenchEnvironment('soak');
 
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The stack's keys (its prefix only) and the bytes Redis says each takes. */

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import { ms, progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 // @zpanel/testing compiled by scripts/bench.sh: the same stack, fixtures and payloads as the e2e tests.
@@ -30,9 +31,7 @@ const quantile = (values, q) => {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 };
-const ms = (value) => `${Math.round(value).toLocaleString('en-US')} ms`;
 const p50p99 = (values) => `${ms(quantile(values, 0.5))} / ${ms(quantile(values, 0.99))}`;
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 
 async function main() {
   const loadBefore = loadavg()[0];

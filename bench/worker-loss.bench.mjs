@@ -6,6 +6,7 @@
 // 15 s (before the run lease: 71 s, a 60 s heartbeat window). Nothing here passes or fails on speed.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { progress } from './bench-figures.mjs';
 
 const require = createRequire(import.meta.url);
 const testing = require('../dist/bench/libs/server/testing/src');
@@ -16,7 +17,6 @@ const BEFORE_MS = 71_000;
 
 // What the Jest global setup gives a test run: a run id, the admin database, a Redis prefix, a key.
 testing.setUpBenchEnvironment();
-const progress = (text) => process.stderr.write(`  ${text}\n`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 // The defaults of RUN_HEARTBEAT_MS and RUN_LEASE_TTL_MS, not the test stacks' short ones.
