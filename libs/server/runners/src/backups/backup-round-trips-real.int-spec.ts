@@ -1,14 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DatabaseEngine } from '@zpanel/contracts';
-import {
-  AddressPolicy,
-  type AppConfig,
-  ZPANEL_LABELS,
-  createLogger,
-  generateDatabasePassword,
-  newBackupDataKey,
-  sealBackupDataKey,
-} from '@zpanel/core';
+import { AddressPolicy, type AppConfig, ZPANEL_LABELS, createLogger, generateDatabasePassword } from '@zpanel/core';
 import {
   AlertEventsRepository,
   ApplicationMountsRepository,
@@ -20,7 +12,6 @@ import {
   DatabasesRepository,
   type RestoreEntity,
   RestoresRepository,
-  backupSecretKeyAad,
   databasePasswordAad,
   teamScope,
 } from '@zpanel/database';
@@ -29,16 +20,13 @@ import {
   type SeededTeam,
   seedApplication,
   seedBackup,
-  seedBackupDestination,
   seedDatabase,
   seedDatabaseOperation,
-  seedEnvironment,
-  seedTeamWithServer,
   seedVolume,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
 import { S3ObjectStore } from '@zpanel/remote';
-import { DisposableS3Server, dockerCli, removeDockerNamespace, testServerAddress, testServerKey } from '@zpanel/testing';
+import { DisposableS3Server, dockerCli, seedBackupWorkspaceOnS3, removeDockerNamespace } from '@zpanel/testing';
 import { DATABASE_OPERATION_TIMINGS, DatabaseOperationHandler } from '../databases/database-operation.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
@@ -176,21 +164,7 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
 
   beforeAll(async () => {
     s3 = await DisposableS3Server.start();
-    const seeded = await seedTeamWithServer(stores.dataSource, {
-      team: 'round-trips',
-      server: { ...testServerAddress(), name: 'backup-server', status: 'ready' },
-      privateKey: testServerKey(box),
-    });
-    workspace = { ...seeded, ...(await seedEnvironment(stores.dataSource, seeded)) };
-    destinationId = randomUUID();
-    await seedBackupDestination(stores.dataSource, workspace, {
-      id: destinationId,
-      name: 'loopback-s3',
-      ...s3.settings,
-      prefix: 'zp',
-      secretAccessKey: box.seal(s3.secretAccessKey, backupSecretKeyAad(destinationId)),
-      dataKey: sealBackupDataKey(box, destinationId, newBackupDataKey()),
-    });
+    ({ workspace, destinationId } = await seedBackupWorkspaceOnS3(stores.dataSource, box, s3, 'round-trips'));
 
     const m = manager();
     const targets = serverTargetsOver(stores.dataSource, box);

@@ -24,12 +24,10 @@ import {
   seedBackupSchedule,
   seedDatabase,
   seedDatabaseOperation,
-  seedEnvironment,
-  seedTeamWithServer,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
 import { S3ObjectStore } from '@zpanel/remote';
-import { DisposableS3Server, dockerCli, freePort, removeDockerNamespace, testServerAddress, testServerKey, waitFor } from '@zpanel/testing';
+import { DisposableS3Server, dockerCli, seedBackupWorkspaceOnS3, freePort, removeDockerNamespace, waitFor } from '@zpanel/testing';
 import { DATABASE_OPERATION_TIMINGS, DatabaseOperationHandler } from '../databases/database-operation.handler';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
@@ -113,21 +111,7 @@ describe('backup runs with the real parts', () => {
 
   beforeAll(async () => {
     s3 = await DisposableS3Server.start();
-    const seeded = await seedTeamWithServer(stores.dataSource, {
-      team: 'real-backups',
-      server: { ...testServerAddress(), name: 'backup-server', status: 'ready' },
-      privateKey: testServerKey(box),
-    });
-    workspace = { ...seeded, ...(await seedEnvironment(stores.dataSource, seeded)) };
-    destinationId = randomUUID();
-    await seedBackupDestination(stores.dataSource, workspace, {
-      id: destinationId,
-      name: 'loopback-s3',
-      ...s3.settings,
-      prefix: 'zp',
-      secretAccessKey: box.seal(s3.secretAccessKey, backupSecretKeyAad(destinationId)),
-      dataKey: sealBackupDataKey(box, destinationId, newBackupDataKey()),
-    });
+    ({ workspace, destinationId } = await seedBackupWorkspaceOnS3(stores.dataSource, box, s3, 'real-backups'));
 
     databaseOps = new DatabaseOperationHandler(
       stores.dataSource,
