@@ -36,6 +36,8 @@ export const QUEUE_CONCURRENCY: { readonly [Q in QueueName]: number } = {
   [QueueName.Databases]: 8,
   // A backup mostly waits on the dump and the upload; runs per server are capped apart (BACKUP_CONCURRENCY_PER_SERVER).
   [QueueName.Backups]: 8,
+  // A delivery mostly waits on a third party's answer (at most NOTIFICATIONS_TIMEOUT_MS); many at once keep a slow receiver from delaying the rest.
+  [QueueName.Notifications]: 20,
 };
 
 /**

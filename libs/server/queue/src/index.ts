@@ -16,3 +16,4 @@ export * from './database-operation-jobs';
 export * from './backup-jobs';
 export { enqueueProxySync } from './proxy-sync-jobs';
 export * from './lost-jobs';
+export * from './notification-jobs';

@@ -14,6 +14,7 @@ import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 import { WebhookDeliveriesPruneHandler } from './webhooks/webhook-deliveries-prune.handler';
+import { Notifier } from './notifications/notifier';
 import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
@@ -76,6 +77,9 @@ const BACKUPS = [
   BackupTransferHandler,
 ];
 
+/** Notifications (docs/notifications.md): what records events; the fan-out, deliveries and their reaper join here. */
+const NOTIFICATIONS = [Notifier];
+
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];
 
@@ -93,6 +97,7 @@ const WEBHOOKS = [WebhookDeliveriesPruneHandler];
     ...DATABASES,
     ...WEBHOOKS,
     ...BACKUPS,
+    ...NOTIFICATIONS,
   ],
 })
 export class RunnersModule {}

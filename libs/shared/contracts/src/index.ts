@@ -19,3 +19,4 @@ export * from './databases';
 export * from './volumes';
 export * from './backups';
 export * from './instance-backups';
+export * from './notifications';

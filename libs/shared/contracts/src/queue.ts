@@ -2,6 +2,7 @@ import type { BackupStatus, RestoreStatus } from './backups';
 import type { CommandRunStatus } from './command-runs';
 import type { DatabaseOperationStatus } from './databases';
 import type { DeploymentStatus } from './deployments';
+import type { MailSendJob, NotificationDeliveryStatus, NotificationTestJob, NotificationTestResultDto } from './notifications';
 import type { ContainerAction, ContainerDetailsDto, ContainerDto, ContainerLogsDto, ServerStatus } from './servers';
 
 /** Parameters are validated by the API before the job is queued, and again by the worker's Docker layer. */
@@ -129,6 +130,8 @@ export enum QueueName {
   Databases = 'databases',
   /** Backups and restores: a dump of a large database lasts minutes to hours, so they never hold up database operations or deployments. */
   Backups = 'backups',
+  /** Notifications: fan-out and deliveries to channels; mostly waiting on third-party services, so they never hold up anything else. */
+  Notifications = 'notifications',
 }
 
 export enum JobName {
@@ -180,6 +183,16 @@ export enum JobName {
   BackupObject = 'backup.object',
   /** Streams a backup's object between the API and its destination through a byte pipe: an uploaded dump in, a download out. */
   BackupTransfer = 'backup.transfer',
+  /** Makes one delivery per channel subscribed to a notification event (and its in-app live event); job id `fanout-<eventId>`. */
+  NotificationsFanout = 'notifications.fanout',
+  /** One attempt of one delivery; a retry is a new delayed job (`deliver-<deliveryId>-<attempt>`). */
+  NotificationDeliver = 'notification.deliver',
+  /** "Send test": one test message to a channel's settings, answered to the waiting API request. */
+  NotificationTest = 'notification.test',
+  /** Fans out events and retries deliveries whose jobs Redis lost; prunes the delivery log. */
+  NotificationsReap = 'notifications.reap',
+  /** Sends one email through the instance's SMTP settings (invitations, password resets, a person's own notices). */
+  MailSend = 'mail.send',
 }
 
 export interface JobPayloads {
@@ -209,6 +222,11 @@ export interface JobPayloads {
   [JobName.BackupsReap]: Record<string, never>;
   [JobName.BackupSchedulesTick]: Record<string, never>;
   [JobName.BackupDestinationCheck]: BackupDestinationCheckJob;
+  [JobName.NotificationsFanout]: { eventId: string };
+  [JobName.NotificationDeliver]: { deliveryId: string };
+  [JobName.NotificationTest]: NotificationTestJob;
+  [JobName.NotificationsReap]: Record<string, never>;
+  [JobName.MailSend]: MailSendJob;
 }
 
 export interface JobResults {
@@ -243,6 +261,11 @@ export interface JobResults {
   /** `queued`: backups queued for due slots; `missed`: schedules newly marked as having missed a slot. */
   [JobName.BackupSchedulesTick]: { queued: number; missed: number };
   [JobName.BackupDestinationCheck]: BackupDestinationCheckResult;
+  [JobName.NotificationsFanout]: { deliveries: number; grouped: number } | { skipped: 'missing' | 'already fanned out' };
+  [JobName.NotificationDeliver]: { status: NotificationDeliveryStatus } | { skipped: string };
+  [JobName.NotificationTest]: NotificationTestResultDto;
+  [JobName.NotificationsReap]: { fannedOut: number; requeued: number; pruned: number };
+  [JobName.MailSend]: { sent: true } | { sent: false; reason: string };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -278,6 +301,11 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.BackupSchedulesTick]: QueueName.System,
   // With the other short operations a person waits for.
   [JobName.BackupDestinationCheck]: QueueName.ServerOps,
+  [JobName.NotificationsFanout]: QueueName.Notifications,
+  [JobName.NotificationDeliver]: QueueName.Notifications,
+  [JobName.NotificationTest]: QueueName.Notifications,
+  [JobName.NotificationsReap]: QueueName.System,
+  [JobName.MailSend]: QueueName.Notifications,
 };
 
 /**
@@ -299,6 +327,8 @@ export const REPEATING_JOBS: { readonly [J in JobName]?: { everyMs: number } } =
   [JobName.BackupsReap]: { everyMs: 5_000 },
   // A slot fires at most this late (BACKUP_SCHEDULES_TICK_MS, see repeatingJobPeriods).
   [JobName.BackupSchedulesTick]: { everyMs: 10_000 },
+  // An event whose fan-out job was lost is sent within about this long (NOTIFICATIONS_REAP_MS, see repeatingJobPeriods).
+  [JobName.NotificationsReap]: { everyMs: 5_000 },
 };
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);

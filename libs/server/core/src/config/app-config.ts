@@ -87,6 +87,20 @@ export interface AppConfig {
     /** Image of the short-lived containers that tar, untar and count a volume on a server (BACKUP_HELPER_IMAGE, default busybox:1.36; pulled like the proxy's). */
     helperImage: string;
   };
+  notifications: {
+    /** First retry delay of a failed delivery, doubled at each attempt (NOTIFICATIONS_RETRY_BASE_MS); a Retry-After header wins when longer. */
+    retryBaseMs: number;
+    /** Events of one alert rule reach a channel at most once per this interval, plus the resolution (NOTIFICATIONS_GROUP_WINDOW_MS). */
+    groupWindowMs: number;
+    /** One attempt's limit: connect, send and read the answer (NOTIFICATIONS_TIMEOUT_MS). */
+    timeoutMs: number;
+    /** Delivery log and notification centre entries older than this are pruned (NOTIFICATIONS_RETENTION_DAYS). */
+    retentionDays: number;
+    /** How often lost fan-outs and deliveries are looked for (NOTIFICATIONS_REAP_MS). */
+    reapMs: number;
+    /** Telegram's Bot API origin (TELEGRAM_API_URL); tests point it at a local receiver. */
+    telegramApiUrl: string;
+  };
   /** Address ranges git URLs, servers and other outbound URLs may reach (see AddressPolicy). */
   network: AddressPolicySettings;
   web: {

@@ -223,6 +223,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       downloadUrlTtlSeconds: int('BACKUP_DOWNLOAD_URL_TTL_SECONDS', 300, 10, 3_600),
       helperImage: backupHelperImage,
     },
+    notifications: {
+      retryBaseMs: int('NOTIFICATIONS_RETRY_BASE_MS', 5_000, 10, 600_000),
+      groupWindowMs: int('NOTIFICATIONS_GROUP_WINDOW_MS', 15 * 60_000, 0, 24 * 3_600_000),
+      timeoutMs: int('NOTIFICATIONS_TIMEOUT_MS', 10_000, 100, 120_000),
+      retentionDays: int('NOTIFICATIONS_RETENTION_DAYS', 30, 1, 3_650),
+      reapMs: int('NOTIFICATIONS_REAP_MS', 5_000, 500, 600_000),
+      telegramApiUrl: url('TELEGRAM_API_URL', ['https:', 'http:'], 'https://api.telegram.org'),
+    },
     network: {
       allowedCidrs: cidrs('OUTBOUND_ALLOWED_CIDRS', []),
       outboundDeniedCidrs: cidrs('OUTBOUND_DENIED_CIDRS', DEFAULT_OUTBOUND_DENIED_CIDRS),

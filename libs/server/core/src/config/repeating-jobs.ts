@@ -9,11 +9,12 @@ export type RepeatingJobPeriods = { readonly [J in JobName]?: { everyMs: number 
  * BACKUP_SCHEDULES_TICK_MS), so the worker that schedules it and
  * the API that reports it agree, and a test stack need not wait out production's 30 s.
  */
-export function repeatingJobPeriods(config: Pick<AppConfig, 'runs' | 'backups'>): RepeatingJobPeriods {
+export function repeatingJobPeriods(config: Pick<AppConfig, 'runs' | 'backups' | 'notifications'>): RepeatingJobPeriods {
   return {
     ...REPEATING_JOBS,
     [JobName.CommandRunsReap]: { everyMs: config.runs.commandRunsReapMs },
     // BACKUP_SCHEDULES_TICK_MS: tests fire schedules within a second or two.
     [JobName.BackupSchedulesTick]: { everyMs: config.backups.schedulesTickMs },
+    [JobName.NotificationsReap]: { everyMs: config.notifications.reapMs },
   };
 }

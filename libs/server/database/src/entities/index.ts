@@ -27,9 +27,17 @@ import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
 import { UserEntity } from './user.entity';
 import { WebhookDeliveryEntity, webhookSecretAad } from './webhook-delivery.entity';
+import {
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
+  NotificationEventEntity,
+  NotificationReadEntity,
+  notificationChannelSecretsAad,
+} from './notification.entities';
 
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
+export { NotificationChannelEntity, NotificationDeliveryEntity, NotificationEventEntity, NotificationReadEntity, notificationChannelSecretsAad };
 export { gitTokenAad };
 export { ApplicationMountEntity, mountContentAad };
 export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };
@@ -91,4 +99,8 @@ export const ENTITIES = [
   BackupScheduleEntity,
   BackupEntity,
   RestoreEntity,
+  NotificationChannelEntity,
+  NotificationEventEntity,
+  NotificationDeliveryEntity,
+  NotificationReadEntity,
 ];

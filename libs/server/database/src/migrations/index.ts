@@ -25,6 +25,7 @@ import { CreateDatabaseOperations1796636778593 } from './1796636778593-create-da
 import { ApplicationMounts1796637312205 } from './1796637312205-application-mounts';
 import { CreateBackups1796646609160 } from './1796646609160-create-backups';
 import { BackupMissedAlerts1796660000000 } from './1796660000000-backup-missed-alerts';
+import { CreateNotifications1796670000000 } from './1796670000000-create-notifications';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ApplicationMounts1796637312205,
   CreateBackups1796646609160,
   BackupMissedAlerts1796660000000,
+  CreateNotifications1796670000000,
 ];

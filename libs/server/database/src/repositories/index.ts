@@ -31,4 +31,7 @@ export * from './backup-destinations.repository';
 export * from './backup-schedules.repository';
 export * from './backups.repository';
 export * from './restores.repository';
+export * from './notification-channels.repository';
+export * from './notification-events.repository';
+export * from './notification-deliveries.repository';
 export { REPOSITORIES } from './repositories';

@@ -29,6 +29,9 @@ import { TeamMembersRepository } from './team-members.repository';
 import { TeamsRepository } from './teams.repository';
 import { UsersRepository } from './users.repository';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { NotificationChannelsRepository } from './notification-channels.repository';
+import { NotificationDeliveriesRepository } from './notification-deliveries.repository';
+import { NotificationEventsRepository } from './notification-events.repository';
 
 /** Every repository, provided by `DatabaseModule` to the API and the worker alike. */
 export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityRepository<object>> = [
@@ -61,4 +64,7 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   BackupSchedulesRepository,
   BackupsRepository,
   RestoresRepository,
+  NotificationChannelsRepository,
+  NotificationEventsRepository,
+  NotificationDeliveriesRepository,
 ];
