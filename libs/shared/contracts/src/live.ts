@@ -5,6 +5,7 @@
  * worker that writes them and the SPA that reads them cannot drift apart.
  */
 import type { BackupRunLiveEvent } from './backups';
+import type { NotificationLiveEvent } from './notifications';
 import type { AlertEventDto, ServerMetricSampleDto } from './metrics';
 import type { CommandRunStatus } from './command-runs';
 import type { DatabaseOperationStatus, DatabaseStatus } from './databases';
@@ -32,7 +33,13 @@ export type LiveSubscribeRequest =
   /** A backup run's log lines and status (`BackupRunLiveEvent`), replayed from the start (or after `after`), then live. */
   | { kind: 'backup'; backupId: string; after?: string }
   /** A restore's log lines and status (`BackupRunLiveEvent`), replayed from the start (or after `after`), then live. */
-  | { kind: 'restore'; restoreId: string; after?: string };
+  | { kind: 'restore'; restoreId: string; after?: string }
+  /**
+   * The caller's notification centre in one team (`NotificationLiveEvent`): the team's events, the
+   * owners' notices when the caller is an owner, and the caller's own (sign-ins, 2FA), as they are
+   * fanned out. No replay: the SPA reads the list over REST and this keeps it fresh.
+   */
+  | { kind: 'notifications'; teamId: string };
 
 /**
  * The client names the subscription (unique on its connection), so events replayed before the
@@ -51,6 +58,7 @@ export const LIVE_KINDS: readonly LiveKind[] = [
   'database-operation',
   'backup',
   'restore',
+  'notifications',
 ];
 
 export type LiveSubscribeResult =
@@ -104,6 +112,10 @@ export const LiveTopics = {
   backup: (backupId: string): LiveTopic<'backup'> => ({ kind: 'backup', key: `backup:${backupId}` }),
   /** Written by the worker's restore run (lines, then each status change). */
   restore: (restoreId: string): LiveTopic<'restore'> => ({ kind: 'restore', key: `restore:${restoreId}` }),
+  /** Written by the notification fan-out: events every member of the team sees. */
+  teamNotifications: (teamId: string): LiveTopic<'notifications'> => ({ kind: 'notifications', key: `notifications:team:${teamId}` }),
+  /** Written by the notification fan-out: one person's own events, and the owners' notices to each owner. */
+  userNotifications: (userId: string): LiveTopic<'notifications'> => ({ kind: 'notifications', key: `notifications:user:${userId}` }),
 } as const;
 
 /** Events of the `team` (every server of the team) and `server` kinds. */
@@ -156,4 +168,5 @@ export interface LiveEventMap {
   'database-operation': DatabaseOperationLiveEvent;
   backup: BackupRunLiveEvent;
   restore: BackupRunLiveEvent;
+  notifications: NotificationLiveEvent;
 }
