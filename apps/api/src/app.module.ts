@@ -7,6 +7,7 @@ import { ApiTokensModule } from './api-tokens/api-tokens.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { NotificationEventsModule } from './notifications/notification-events.module';
 import { BackupsModule } from './backups/backups.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
 import { ContainersModule } from './containers/containers.module';
@@ -34,6 +35,7 @@ export class AppModule {
         DatabaseModule.forRoot('zpanel-api'),
         QueueModule.forRoot(),
         AuditModule,
+        NotificationEventsModule,
         AuthModule,
         TwoFactorModule,
         HealthModule,

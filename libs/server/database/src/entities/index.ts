@@ -16,7 +16,7 @@ import { CommandRunEntity, commandOutputAad } from './command-run.entity';
 import { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad } from './database.entity';
 import { DatabaseOperationEntity } from './database-operation.entity';
 import { DeploymentEntity, DeploymentLogEntity } from './deployment.entity';
-import { InstanceEntity } from './instance.entity';
+import { InstanceEntity, type InstanceSmtpSettings, instanceSmtpPasswordAad } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -37,6 +37,7 @@ import {
 
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
+export { type InstanceSmtpSettings, instanceSmtpPasswordAad };
 export { NotificationChannelEntity, NotificationDeliveryEntity, NotificationEventEntity, NotificationReadEntity, notificationChannelSecretsAad };
 export { gitTokenAad };
 export { ApplicationMountEntity, mountContentAad };

@@ -26,6 +26,7 @@ import { ApplicationMounts1796637312205 } from './1796637312205-application-moun
 import { CreateBackups1796646609160 } from './1796646609160-create-backups';
 import { BackupMissedAlerts1796660000000 } from './1796660000000-backup-missed-alerts';
 import { CreateNotifications1796670000000 } from './1796670000000-create-notifications';
+import { InstanceSettings1796670100000 } from './1796670100000-instance-settings';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   CreateBackups1796646609160,
   BackupMissedAlerts1796660000000,
   CreateNotifications1796670000000,
+  InstanceSettings1796670100000,
 ];

@@ -10,4 +10,10 @@ export class InstanceRepository extends EntityRepository<InstanceEntity> {
     const [row] = await this.rows.find({ take: 1 });
     return row?.id;
   }
+
+  /** The public URL set in System (no trailing slash), or null: links are then paths only. */
+  async publicUrl(): Promise<string | null> {
+    const [row] = await this.rows.find({ take: 1, select: { id: true, publicUrl: true } });
+    return row?.publicUrl ?? null;
+  }
 }
