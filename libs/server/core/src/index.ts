@@ -133,3 +133,4 @@ export type { BackupArchiveCompression, BackupDecoderOptions, BackupEncoderOptio
 export { backupDataKeyId, newBackupDataKey, openBackupDataKey, sealBackupDataKey } from './backups/backup-data-key';
 export { CRON_MAX_LENGTH, TIMEZONE_MAX_LENGTH, cronProblem, describeCron, nextRunAt, timezoneProblem } from './backups/cron-schedule';
 export { backupPrefixProblem, bucketNameProblem, s3EndpointProblem, s3KeyProblem, s3RegionProblem } from './backups/destination-fields';
+export { SIGNING_SECRET_PREFIX, newSigningSecret, signingSecretKey } from './notifications/signing-secret';

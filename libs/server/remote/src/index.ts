@@ -45,3 +45,5 @@ export type { OutboundResolver, S3ObjectStoreOptions, S3Settings } from './stora
 export { DigestingStream, sha256Of } from './storage/digest';
 export { ServerDirectoryStore, directoryCommands, storeKeyProblem } from './storage/server-directory-store';
 export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase, ScratchVolume } from './backups/backup-ops';
+export type { ChannelSender, OpenedChannel, SendOutcome } from './notifications/channel-sender';
+export type { Mailer, MailerMessage, SmtpTarget } from './notifications/mailer';

@@ -5,3 +5,4 @@ export * from './proxy/fake-proxy-configurator';
 export * from './databases/fake-database-ops';
 export * from './backups/fake-backup-ops';
 export * from './storage/fake-object-store';
+export * from './notifications/fake-notification-senders';
