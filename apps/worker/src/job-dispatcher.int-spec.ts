@@ -65,6 +65,11 @@ const IdleBackupSchedulesTickHandler = idleHandler(JobName.BackupSchedulesTick, 
 const IdleBackupDestinationCheckHandler = idleHandler(JobName.BackupDestinationCheck, { ok: true, latencyMs: 0 });
 const IdleBackupObjectHandler = idleHandler(JobName.BackupObject, { ok: true });
 const IdleBackupTransferHandler = idleHandler(JobName.BackupTransfer, { ok: false, status: 503, message: 'idle' });
+const IdleNotificationsFanoutHandler = idleHandler(JobName.NotificationsFanout, { skipped: 'missing' });
+const IdleNotificationDeliverHandler = idleHandler(JobName.NotificationDeliver, { skipped: 'idle' });
+const IdleNotificationTestHandler = idleHandler(JobName.NotificationTest, { ok: true, status: 200, error: null, latencyMs: 0 });
+const IdleNotificationsReapHandler = idleHandler(JobName.NotificationsReap, { fannedOut: 0, requeued: 0, pruned: 0 });
+const IdleMailSendHandler = idleHandler(JobName.MailSend, { sent: false, reason: 'idle' });
 
 @Injectable()
 @HandlesJob(JobName.ServerContainerLogsFollow)
@@ -107,6 +112,11 @@ class IdleLogsFollowHandler implements JobHandler<JobName.ServerContainerLogsFol
     IdleBackupDestinationCheckHandler,
     IdleBackupObjectHandler,
     IdleBackupTransferHandler,
+    IdleNotificationsFanoutHandler,
+    IdleNotificationDeliverHandler,
+    IdleNotificationTestHandler,
+    IdleNotificationsReapHandler,
+    IdleMailSendHandler,
   ],
 })
 class SlowHandlers {}

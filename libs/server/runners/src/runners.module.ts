@@ -15,6 +15,12 @@ import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 import { WebhookDeliveriesPruneHandler } from './webhooks/webhook-deliveries-prune.handler';
 import { Notifier } from './notifications/notifier';
+import { NOTIFICATION_SENDER_PROVIDERS } from './notifications/notification-senders.provider';
+import { NotificationsFanoutHandler } from './notifications/notifications-fanout.handler';
+import { NotificationDeliverHandler } from './notifications/notification-deliver.handler';
+import { NotificationTestHandler } from './notifications/notification-test.handler';
+import { NotificationsReaperHandler } from './notifications/notifications-reaper.handler';
+import { MailSendHandler } from './notifications/mail-send.handler';
 import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
@@ -77,8 +83,16 @@ const BACKUPS = [
   BackupTransferHandler,
 ];
 
-/** Notifications (docs/notifications.md): what records events; the fan-out, deliveries and their reaper join here. */
-const NOTIFICATIONS = [Notifier];
+/** Notifications (docs/notifications.md): what records events, the senders, the fan-out, deliveries, tests, their reaper, instance email. */
+const NOTIFICATIONS = [
+  Notifier,
+  ...NOTIFICATION_SENDER_PROVIDERS,
+  NotificationsFanoutHandler,
+  NotificationDeliverHandler,
+  NotificationTestHandler,
+  NotificationsReaperHandler,
+  MailSendHandler,
+];
 
 /** Provider webhooks: the delivery log's pruning. */
 const WEBHOOKS = [WebhookDeliveriesPruneHandler];

@@ -74,4 +74,47 @@ export class NotificationChannelsRepository extends TeamOwnedRepository<Notifica
       .orderBy('c.name', 'ASC')
       .getMany();
   }
+
+  /** The sealed secrets JSON of a channel by id (null: none set, undefined: no such channel): for the worker, whose job names a delivery the channel owns. */
+  async sealedSecretsById(id: string): Promise<string | null | undefined> {
+    const row = await this.rows.findOne({ where: { id }, select: { id: true, secrets: true } });
+    return row ? row.secrets : undefined;
+  }
+
+  /**
+   * A delivery succeeded: the run of failures ends, `failing_since` is cleared, `last_delivery_at`
+   * set. Returns when the channel was failing before (null: it was not, undefined: no such channel).
+   */
+  async recordSuccess(id: string): Promise<Date | null | undefined> {
+    // Postgres returns [rows, affected] for an UPDATE … RETURNING.
+    const [rows]: [{ was_failing: Date | null }[], number] = await this.manager.query(
+      `UPDATE "notification_channels" c
+          SET "consecutive_failures" = 0, "failing_since" = NULL, "last_delivery_at" = now()
+         FROM (SELECT "id", "failing_since" FROM "notification_channels" WHERE "id" = $1 FOR UPDATE) o
+        WHERE c."id" = o."id"
+        RETURNING o."failing_since" AS "was_failing"`,
+      [id],
+    );
+    return rows.length ? rows[0].was_failing : undefined;
+  }
+
+  /**
+   * A delivery failed for good: one more failure in a row, atomically; `failing_since` is set when
+   * the count reaches `failingAfter` and it was not set. Returns the count and whether this call
+   * marked the channel failing (undefined: no such channel).
+   */
+  async recordFinalFailure(id: string, failingAfter: number): Promise<{ consecutiveFailures: number; becameFailing: boolean } | undefined> {
+    const [rows]: [{ consecutive_failures: number; failing_since: Date | null; was_failing: Date | null }[], number] = await this.manager.query(
+      `UPDATE "notification_channels" c
+          SET "consecutive_failures" = c."consecutive_failures" + 1,
+              "failing_since" = CASE WHEN c."failing_since" IS NULL AND c."consecutive_failures" + 1 >= $2 THEN now() ELSE c."failing_since" END
+         FROM (SELECT "id", "failing_since" FROM "notification_channels" WHERE "id" = $1 FOR UPDATE) o
+        WHERE c."id" = o."id"
+        RETURNING c."consecutive_failures", c."failing_since", o."failing_since" AS "was_failing"`,
+      [id, failingAfter],
+    );
+    if (!rows.length) return undefined;
+    const [row] = rows;
+    return { consecutiveFailures: row.consecutive_failures, becameFailing: row.was_failing === null && row.failing_since !== null };
+  }
 }

@@ -81,4 +81,13 @@ export class NotificationEventsRepository extends EntityRepository<NotificationE
       .getRawMany<{ id: string }>();
     return rows.map((row) => row.id);
   }
+
+  /** Deletes up to `batch` events that occurred before `before` (their deliveries and read marks go with them); how many. */
+  async pruneBatch(before: Date, batch: number): Promise<number> {
+    const [, affected]: [unknown, number] = await this.manager.query(
+      `DELETE FROM "notification_events" WHERE "id" IN (SELECT "id" FROM "notification_events" WHERE "occurred_at" < $1 LIMIT $2)`,
+      [before, batch],
+    );
+    return affected;
+  }
 }

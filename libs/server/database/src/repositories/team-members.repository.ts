@@ -59,6 +59,12 @@ export class TeamMembersRepository extends EntityRepository<TeamMemberEntity> {
     return this.rows.countBy({ teamId: team.teamId, role: Role.Owner });
   }
 
+  /** The user ids of the team's current owners (the audience of a notice to owners). */
+  async ownerIds(team: TeamScope): Promise<string[]> {
+    const rows = await this.rows.find({ where: { teamId: team.teamId, role: Role.Owner }, select: { userId: true }, order: { userId: 'ASC' } });
+    return rows.map((row) => row.userId);
+  }
+
   /** The team's members with their accounts, by name. */
   async pageWithUsers(team: TeamScope, window: PageWindow): Promise<[MemberWithUser[], number]> {
     const [rows, total] = await this.rows
