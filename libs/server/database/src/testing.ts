@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { APPLICATION_DEFAULTS } from '@zpanel/contracts';
+import { APPLICATION_DEFAULTS, type NotificationChannelKind, type NotificationChannelSecrets, type NotificationEventKind } from '@zpanel/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { withDatabaseName } from './database-url';
@@ -18,10 +18,12 @@ import {
   DatabaseOperationEntity,
   DeploymentEntity,
   EnvironmentEntity,
+  NotificationChannelEntity,
   ProjectEntity,
   ServerEntity,
   SshKeyEntity,
   TeamEntity,
+  notificationChannelSecretsAad,
 } from './entities';
 import { runMigrationsWithLock } from './migrate';
 
@@ -359,4 +361,42 @@ export async function seedBackup(
     actorName: 'Olive',
     ...backup,
   });
+}
+
+/**
+ * A team's notification channel written straight to the database, its secrets sealed as the API
+ * seals them (`seal` is the instance's SecretBox's, bound to `notificationChannelSecretsAad(id)`).
+ */
+export async function seedNotificationChannel(
+  db: DataSource | EntityManager,
+  seal: { seal(plaintext: string, aad: string): string },
+  teamId: string,
+  fields: {
+    kind: NotificationChannelKind;
+    name?: string;
+    settings?: Record<string, unknown>;
+    secrets?: NotificationChannelSecrets;
+    events: readonly NotificationEventKind[];
+    projectIds?: string[] | null;
+    environmentIds?: string[] | null;
+    enabled?: boolean;
+  },
+): Promise<NotificationChannelEntity> {
+  const id = randomUUID();
+  const secrets = fields.secrets && Object.keys(fields.secrets).length ? fields.secrets : null;
+  await db.getRepository(NotificationChannelEntity).insert({
+    id,
+    teamId,
+    name: fields.name ?? `channel-${id.slice(0, 8)}`,
+    kind: fields.kind,
+    enabled: fields.enabled ?? true,
+    settings: fields.settings ?? {},
+    secrets: secrets ? seal.seal(JSON.stringify(secrets), notificationChannelSecretsAad(id)) : null,
+    secretsSet: secrets ? Object.keys(secrets) : [],
+    events: [...fields.events],
+    projectIds: fields.projectIds ?? null,
+    environmentIds: fields.environmentIds ?? null,
+    consecutiveFailures: 0,
+  } as never);
+  return db.getRepository(NotificationChannelEntity).findOneByOrFail({ id });
 }

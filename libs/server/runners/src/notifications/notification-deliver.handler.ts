@@ -25,7 +25,7 @@ import { InjectChannelSender } from './notification-senders.provider';
 import { Notifier } from './notifier';
 
 /** How long past its timeout an attempt holds its delivery before the reaper may take it as lost. */
-const ATTEMPT_LEASE_MARGIN_MS = 15_000;
+const ATTEMPT_LEASE_MARGIN_MS = 5_000;
 /** `last_error` is at most this long (the column's CHECK). */
 const LAST_ERROR_LENGTH = 1_000;
 
