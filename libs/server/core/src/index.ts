@@ -56,6 +56,7 @@ export {
   DEFAULT_SERVER_DENIED_CIDRS,
   gitUrlHost,
 } from './network/address-policy';
+export type { AddressPolicySettings, HostResolver } from './network/address-policy';
 // Database engines: what the worker builds commands and containers with. The SQL quoting helpers and
 // the URL formatter stay internal (the builders use them); nothing else of ./databases is public.
 export { databaseName, databaseUserName, databasePassword, generateDatabasePassword } from './databases/database-fields';

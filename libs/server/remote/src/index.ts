@@ -47,3 +47,9 @@ export { ServerDirectoryStore, directoryCommands, storeKeyProblem } from './stor
 export type { BackupOps, DatabasePlace, DatabaseTarget, DumpStream, ScratchDatabase, ScratchVolume } from './backups/backup-ops';
 export type { ChannelSender, OpenedChannel, SendOutcome } from './notifications/channel-sender';
 export type { Mailer, MailerMessage, SmtpTarget } from './notifications/mailer';
+export { NotificationSenders } from './notifications/notification-senders';
+export type { NotificationSendersOptions } from './notifications/notification-senders';
+export { SmtpMailer } from './notifications/smtp-mailer';
+export type { SmtpMailerOptions } from './notifications/smtp-mailer';
+export { notificationEmail } from './notifications/notification-email';
+export { parseRetryAfter } from './notifications/send-outcomes';

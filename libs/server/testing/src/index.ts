@@ -20,3 +20,4 @@ export * from './bench';
 export * from './test-server-rows';
 export * from './database-app';
 export * from './databases-api';
+export * from './notification-receivers';

@@ -110,3 +110,23 @@ export class FakeMailer implements Mailer {
     return this.outcomes.next();
   }
 }
+
+/** A plausible generic webhook body (a failed deployment), with any field overridden. */
+export function aNotificationWebhookBody(overrides: Partial<NotificationWebhookBody> = {}): NotificationWebhookBody {
+  return {
+    version: 1,
+    id: 'a3e5c0de-1f7b-4d8e-9a51-0c2b7f3e9d10',
+    type: 'deployment.failed',
+    occurredAt: '2026-12-07T19:00:00.000Z',
+    severity: 'error',
+    title: 'Deployment of shop failed',
+    message: 'The health check did not pass after 3 tries (HTTP 502 on /health).',
+    url: 'https://zpanel.example.com/projects/p1/applications/a1/deployments/d1',
+    team: { id: 't1', name: 'Acme' },
+    project: { id: 'p1', name: 'Shop' },
+    environment: { id: 'e1', name: 'production' },
+    subject: { type: 'deployment', id: 'd1', name: 'shop' },
+    data: { commit: '3f2a9c1', reason: 'health check failed' },
+    ...overrides,
+  };
+}

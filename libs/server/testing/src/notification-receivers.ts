@@ -1,0 +1,249 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { SMTPServer } from 'smtp-server';
+
+/** A request a receiver got, whole. */
+export interface ReceivedRequest {
+  method: string;
+  /** Path and query. */
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** The TLS server name the client sent (SNI), on an HTTPS receiver. */
+  servername: string | null;
+  at: number;
+}
+
+/** What a receiver answers to one request; `delayMs` waits before answering (a slow receiver). */
+export interface ReceiverAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+}
+
+/**
+ * A local HTTP(S) receiver on 127.0.0.1 for notification tests: records every request and answers
+ * with `respond` (200 and an empty body by default). `answerNext` queues answers ahead of it (a
+ * receiver that fails twice, then succeeds).
+ */
+export class HttpReceiver {
+  readonly received: ReceivedRequest[] = [];
+  respond: (request: ReceivedRequest) => ReceiverAnswer = () => ({ status: 200 });
+  private readonly queued: ReceiverAnswer[] = [];
+  private readonly waiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly secure: boolean,
+  ) {
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response));
+  }
+
+  /** Starts a receiver; with `tls` ({ key, cert } PEM) it speaks HTTPS. */
+  static async start(tls?: { key: string; cert: string }): Promise<HttpReceiver> {
+    const receiver = new HttpReceiver(tls ? createHttpsServer({ key: tls.key, cert: tls.cert }) : createHttpServer(), Boolean(tls));
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** `http(s)://127.0.0.1:<port>`. */
+  get origin(): string {
+    return `${this.secure ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  /** `origin` + `path`. */
+  url(path = '/'): string {
+    return `${this.origin}${path}`;
+  }
+
+  /** The next requests get these answers, in order, before `respond` applies again. */
+  answerNext(...answers: ReceiverAnswer[]): this {
+    this.queued.push(...answers);
+    return this;
+  }
+
+  /** Resolves once `count` requests in all have arrived. */
+  async waitFor(count: number, timeoutMs = 5_000): Promise<ReceivedRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (Date.now() > deadline) throw new Error(`the receiver got ${this.received.length} of ${count} requests`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+    return this.received.slice(0, count);
+  }
+
+  clear(): void {
+    this.received.length = 0;
+    this.queued.length = 0;
+    this.respond = () => ({ status: 200 });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const socket = request.socket as Partial<TLSSocket>;
+    const received: ReceivedRequest = {
+      method: request.method ?? '',
+      url: request.url ?? '',
+      headers: request.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      servername: typeof socket.servername === 'string' ? socket.servername : null,
+      at: Date.now(),
+    };
+    this.received.push(received);
+    for (const wake of this.waiters.splice(0)) wake();
+    const answer = this.queued.shift() ?? this.respond(received);
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    if (response.destroyed) return;
+    response.writeHead(answer.status ?? 200, answer.headers ?? {});
+    response.end(answer.body ?? '');
+  }
+}
+
+/** An email the SMTP receiver got: envelope and the raw message (headers and body as sent). */
+export interface ReceivedEmail {
+  from: string | null;
+  to: string[];
+  raw: string;
+  /** Whether the session was encrypted when the message came (STARTTLS or TLS). */
+  secure: boolean;
+  /** The login used, when the client logged in. */
+  username: string | null;
+}
+
+/**
+ * A real SMTP server (the `smtp-server` package) on 127.0.0.1, receiving into memory. With `tls`,
+ * it offers STARTTLS (or, with `implicitTls`, speaks TLS from the first byte); with `users`, it
+ * requires a login with one of those passwords.
+ */
+export class SmtpReceiver {
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly port: number,
+    readonly received: ReceivedEmail[],
+  ) {}
+
+  static async start(
+    options: { tls?: { key: string; cert: string }; implicitTls?: boolean; users?: Record<string, string>; rejectRecipients?: string[] } = {},
+  ): Promise<SmtpReceiver> {
+    const receivedList: ReceivedEmail[] = [];
+    const server = new SMTPServer({
+      secure: Boolean(options.tls && options.implicitTls),
+      ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+      disabledCommands: options.tls ? [] : ['STARTTLS'],
+      authOptional: !options.users,
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth(auth, _session, callback) {
+        const expected = options.users?.[auth.username ?? ''];
+        if (expected !== undefined && expected === auth.password) callback(null, { user: auth.username });
+        else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      },
+      onRcptTo(address, _session, callback) {
+        if (options.rejectRecipients?.includes(address.address)) callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        else callback();
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          receivedList.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+            secure: session.secure,
+            username: typeof session.user === 'string' ? session.user : null,
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const address = server.server.address() as AddressInfo;
+    return new SmtpReceiver(server, address.port, receivedList);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A test certificate authority and a server certificate it signed for `names`, PEM. */
+export interface TestCertificates {
+  ca: string;
+  key: string;
+  cert: string;
+}
+
+/**
+ * A throwaway CA and a server certificate for `names` (DNS names), made with the openssl CLI; for
+ * TLS tests that verify certificates (the client is given `ca`, never told to skip verification).
+ */
+export function makeTestCertificates(names: string[]): TestCertificates {
+  const dir = mkdtempSync(join(tmpdir(), 'zpanel-certs-'));
+  const file = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  try {
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      file('ca.key'),
+      '-out',
+      file('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Zpanel test CA',
+    );
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', `/CN=${names[0]}`);
+    writeFileSync(file('ext.cnf'), `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}\nextendedKeyUsage=serverAuth\n`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file('server.csr'),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file('server.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      file('ext.cnf'),
+    );
+    return {
+      ca: readFileSync(file('ca.pem'), 'utf8'),
+      key: readFileSync(file('server.key'), 'utf8'),
+      cert: readFileSync(file('server.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
