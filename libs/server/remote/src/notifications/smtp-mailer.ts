@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { SMTP_SECURITIES } from '@zpanel/contracts';
 import { AddressNotAllowedError, AddressPolicy } from '@zpanel/core';
-import type { AddressPolicySettings, HostResolver } from '@zpanel/core';
+import type { AddressPolicySettings, AppConfig, HostResolver } from '@zpanel/core';
 import { createTransport } from 'nodemailer';
 import type { SendOutcome } from './channel-sender';
 import type { Mailer, MailerMessage, SmtpTarget } from './mailer';
@@ -43,6 +43,11 @@ export class SmtpMailer implements Mailer {
 
   constructor(private readonly options: SmtpMailerOptions) {
     this.policy = new AddressPolicy(options.network, options.resolver);
+  }
+
+  /** The mailer as the worker configures it (instance email and email channels). */
+  static fromConfig(config: Pick<AppConfig, 'network' | 'notifications'>): SmtpMailer {
+    return new SmtpMailer({ network: config.network, timeoutMs: config.notifications.timeoutMs });
   }
 
   async send(target: SmtpTarget, message: MailerMessage, signal: AbortSignal): Promise<SendOutcome> {
