@@ -8,6 +8,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { NotificationEventsModule } from './notifications/notification-events.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { BackupsModule } from './backups/backups.module';
 import { CommandRunsModule } from './command-runs/command-runs.module';
 import { ContainersModule } from './containers/containers.module';
@@ -53,6 +54,7 @@ export class AppModule {
         PreviewsModule,
         DatabasesModule,
         BackupsModule,
+        NotificationsModule,
         WebhooksModule,
       ],
     };

@@ -77,6 +77,12 @@ const INSTANCE_OPERATORS: Record<string, { body?: unknown; refused: 403 | 404 }>
  * `teamHeader`: the route names its team in the x-zpanel-team header instead of the path.
  */
 type Ids = Record<string, string>;
+const MATRIX_CHANNEL = {
+  kind: 'slack',
+  name: 'matrix',
+  secrets: { webhookUrl: 'https://192.0.2.40/services/matrix' },
+  events: ['deployment.failed'],
+} as const;
 const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); teamHeader?: true }> = {
   'GET /api/v1/audit-events': { teamHeader: true },
   'GET /api/v1/teams/{teamId}/members': {},
@@ -224,6 +230,18 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/backup-schedules/{scheduleId}': {},
   'PATCH /api/v1/backup-schedules/{scheduleId}': { body: { enabled: false } },
   'DELETE /api/v1/backup-schedules/{scheduleId}': {},
+  'GET /api/v1/notification-channels': { teamHeader: true },
+  'POST /api/v1/notification-channels': { teamHeader: true, body: MATRIX_CHANNEL },
+  // Sends nothing here: every caller of the matrix is refused before the job would be queued.
+  'POST /api/v1/notification-channels/test': { teamHeader: true, body: { kind: MATRIX_CHANNEL.kind, secrets: MATRIX_CHANNEL.secrets } },
+  'GET /api/v1/notification-channels/{channelId}': {},
+  'PATCH /api/v1/notification-channels/{channelId}': { body: { name: 'matrix-renamed' } },
+  'DELETE /api/v1/notification-channels/{channelId}': {},
+  'POST /api/v1/notification-channels/{channelId}/test': {},
+  'GET /api/v1/notification-channels/{channelId}/deliveries': {},
+  'GET /api/v1/notifications': { teamHeader: true },
+  'GET /api/v1/notifications/unread-count': { teamHeader: true },
+  'POST /api/v1/notifications/read': { teamHeader: true, body: { all: true } },
 };
 const bodyFor = (route: string, ids: Ids) => {
   const body = TEAM_SCOPED[route]?.body;
@@ -366,7 +384,23 @@ const REQUIRED: Record<string, Ability> = {
   'GET /api/v1/backup-schedules/{scheduleId}': R,
   'PATCH /api/v1/backup-schedules/{scheduleId}': W,
   'DELETE /api/v1/backup-schedules/{scheduleId}': W,
+  'GET /api/v1/notification-channels': R,
+  // A channel sends the team's events out of Zpanel: adding, changing, testing or deleting one is an admin's.
+  'POST /api/v1/notification-channels': ADMIN,
+  'POST /api/v1/notification-channels/test': ADMIN,
+  'GET /api/v1/notification-channels/{channelId}': R,
+  'PATCH /api/v1/notification-channels/{channelId}': ADMIN,
+  'DELETE /api/v1/notification-channels/{channelId}': ADMIN,
+  'POST /api/v1/notification-channels/{channelId}/test': ADMIN,
+  'GET /api/v1/notification-channels/{channelId}/deliveries': R,
+  'GET /api/v1/notifications': R,
+  'GET /api/v1/notifications/unread-count': R,
+  // Read marks are the caller's own: reading is enough.
+  'POST /api/v1/notifications/read': R,
 };
+
+/** Writes a viewer may make (they change only the viewer's own data): left out of the viewer's 403 walk. */
+const VIEWER_MAY = new Set(['POST /api/v1/notifications/read']);
 
 /**
  * Path parameters naming a row that belongs to the resource before it in the path (a member of a
@@ -389,6 +423,23 @@ const NEVER_WITH_A_TOKEN = new Set([
  * not exist). Every body property of the API ending in Id must be listed.
  */
 const BODY_IDS: Record<string, { field: string; call: (a: Ids, b: Ids) => { path: string; body: Record<string, unknown> } }[]> = {
+  'POST /api/v1/notification-channels': [
+    {
+      field: 'projectIds',
+      call: (a) => ({ path: '/api/v1/notification-channels', body: { ...MATRIX_CHANNEL, name: 'b-channel', projectIds: [a.projectId] } }),
+    },
+    {
+      field: 'environmentIds',
+      call: (a) => ({ path: '/api/v1/notification-channels', body: { ...MATRIX_CHANNEL, name: 'b-channel', environmentIds: [a.environmentId] } }),
+    },
+  ],
+  'PATCH /api/v1/notification-channels/{channelId}': [
+    { field: 'projectIds', call: (a, b) => ({ path: `/api/v1/notification-channels/${b.channelId}`, body: { projectIds: [a.projectId] } }) },
+    {
+      field: 'environmentIds',
+      call: (a, b) => ({ path: `/api/v1/notification-channels/${b.channelId}`, body: { environmentIds: [a.environmentId] } }),
+    },
+  ],
   'POST /api/v1/backup-destinations': [
     {
       field: 'serverId',
@@ -494,6 +545,7 @@ const LIVE: Partial<Record<LiveKind, (ids: Ids) => LiveSubscribeRequest>> = {
   'database-operation': (ids) => ({ kind: 'database-operation', operationId: ids.operationId }),
   backup: (ids) => ({ kind: 'backup', backupId: ids.backupId }),
   restore: (ids) => ({ kind: 'restore', restoreId: ids.restoreId }),
+  notifications: (ids) => ({ kind: 'notifications', teamId: ids.teamId }),
 };
 
 const PASSWORD = 'isolation matrix passphrase';
@@ -523,6 +575,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   let backupA: string;
   let restoreA: string;
   let scheduleA: string;
+  let channelA: string;
   let tokenOfB: string;
   let idsOfB: Ids;
   /** Team A's API tokens holding one ability each. */
@@ -569,6 +622,10 @@ describe('tenancy isolation matrix (every API route)', () => {
       (await call('GET', '/api/v1/restores?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/backup-destinations', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (await call('GET', '/api/v1/backup-schedules?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', '/api/v1/notification-channels', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
+      (await call('GET', `/api/v1/notification-channels/${channelA}/deliveries?perPage=100`, ownerA.accessToken)).body,
+      // With the owner's read marks: a mark made through the matrix would show.
+      (await call('GET', '/api/v1/notifications?perPage=100', ownerA.accessToken, undefined, { [TEAM_HEADER]: ownerA.teamId })).body,
       (
         (await call('GET', `/api/v1/teams/${ownerA.teamId}/api-tokens?perPage=100`, ownerA.accessToken)).body as { items: { lastUsedAt: unknown }[] }
       ).items.map((t) => ({ ...t, lastUsedAt: null })),
@@ -601,6 +658,7 @@ describe('tenancy isolation matrix (every API route)', () => {
     backupId: backupA,
     restoreId: restoreA,
     scheduleId: scheduleA,
+    channelId: channelA,
     // The server's team is checked first: no worker runs here to look the volume up.
     dockerName: `zp-volume-${applicationA.replace(/-/g, '')}-data`,
   });
@@ -769,6 +827,29 @@ describe('tenancy isolation matrix (every API route)', () => {
     // A schedule of A's database, on a destination of its own (saving one through the API runs the worker's storage check).
     [, scheduleA] = await seedBackupRows(ownerA.teamId, databaseA);
 
+    // A channel as saving one would leave it (no secrets needed to be listed), with one delivery of an unread event.
+    const notificationDb = new Client({ connectionString: suite.stack.databaseUrl });
+    await notificationDb.connect();
+    const addChannel = async (teamId: string) =>
+      (
+        await notificationDb.query(
+          `INSERT INTO notification_channels (team_id, name, kind, enabled, settings, secrets_set, events) VALUES ($1, 'matrix-channel', 'webhook', true, '{"url":"https://192.0.2.41/hook"}', '{}', '{deployment.failed}') RETURNING id`,
+          [teamId],
+        )
+      ).rows[0].id as string;
+    channelA = await addChannel(ownerA.teamId);
+    const eventA = (
+      await notificationDb.query(
+        `INSERT INTO notification_events (team_id, audience, kind, severity, title, message, fanned_out_at) VALUES ($1, 'team', 'deployment.failed', 'error', 'Deployment of shop failed', 'matrix', now()) RETURNING id`,
+        [ownerA.teamId],
+      )
+    ).rows[0].id as string;
+    await notificationDb.query(
+      `INSERT INTO notification_deliveries (team_id, channel_id, event_id, status, attempts) VALUES ($1, $2, $3, 'succeeded', 1)`,
+      [ownerA.teamId, channelA, eventA],
+    );
+    await notificationDb.end();
+
     // Team B's own resources, the parents under which the matrix asks for team A's children.
     const asB = (method: string, path: string, body?: unknown) => call(method, path, tokenOfB, body, { [TEAM_HEADER]: teamB.teamId });
     const sshKeyB = ((await asB('POST', '/api/v1/ssh-keys', { name: 'b-key' })).body as { id: string }).id;
@@ -794,7 +875,20 @@ describe('tenancy isolation matrix (every API route)', () => {
       }
     ).database.id;
     const [, scheduleB] = await seedBackupRows(teamB.teamId, databaseB);
+    const channelB = await (async () => {
+      const bDb = new Client({ connectionString: suite.stack.databaseUrl });
+      await bDb.connect();
+      const id = (
+        await bDb.query(
+          `INSERT INTO notification_channels (team_id, name, kind, enabled, settings, secrets_set, events) VALUES ($1, 'b-channel', 'webhook', true, '{"url":"https://192.0.2.42/hook"}', '{}', '{deployment.failed}') RETURNING id`,
+          [teamB.teamId],
+        )
+      ).rows[0].id as string;
+      await bDb.end();
+      return id;
+    })();
     idsOfB = {
+      channelId: channelB,
       scheduleId: scheduleB,
       teamId: teamB.teamId,
       sshKeyId: sshKeyB,
@@ -900,7 +994,7 @@ describe('tenancy isolation matrix (every API route)', () => {
   it('answers 403 to a viewer of team A on every team-scoped write, and changes nothing', async () => {
     const before = await snapshotA();
     const ids = idsOfA();
-    const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET '));
+    const writes = Object.entries(TEAM_SCOPED).filter(([route]) => !route.startsWith('GET ') && !VIEWER_MAY.has(route));
     expect(writes.length).toBeGreaterThan(0);
     const outcomes: string[] = [];
     for (const [route, { teamHeader }] of writes) {

@@ -135,3 +135,25 @@ export { backupDataKeyId, newBackupDataKey, openBackupDataKey, sealBackupDataKey
 export { CRON_MAX_LENGTH, TIMEZONE_MAX_LENGTH, cronProblem, describeCron, nextRunAt, timezoneProblem } from './backups/cron-schedule';
 export { backupPrefixProblem, bucketNameProblem, s3EndpointProblem, s3KeyProblem, s3RegionProblem } from './backups/destination-fields';
 export { SIGNING_SECRET_PREFIX, newSigningSecret, signingSecretKey } from './notifications/signing-secret';
+// Notification channels' fields (docs/notifications.md, "Channels").
+export {
+  EMAIL_ADDRESS_MAX_LENGTH,
+  NOTIFICATION_URL_MAX_LENGTH,
+  type NotificationUrlUse,
+  accessTokenProblem,
+  emailAddressProblem,
+  emailRecipientsProblem,
+  eventKindsProblem,
+  filterIdsProblem,
+  notificationUrlHost,
+  notificationUrlProblem,
+  ntfyTopicProblem,
+  portProblem,
+  signingSecretProblem,
+  smtpHostProblem,
+  smtpPasswordProblem,
+  smtpSecurityProblem,
+  smtpUsernameProblem,
+  telegramBotTokenProblem,
+  telegramChatIdProblem,
+} from './notifications/channel-fields';

@@ -14,6 +14,8 @@ const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> =
   { pattern: /zp_[A-Za-z0-9]{36}/, what: 'an API token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/api-tokens$/ },
   { pattern: /zpi_[A-Za-z0-9]{36}/, what: 'an invitation token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/invitations$/ },
   { pattern: /zpw_[A-Za-z0-9]{36}/, what: 'a webhook secret', allowedAt: /^POST \/api\/v1\/applications\/[^/]+\/webhook-secret$/ },
+  // A generic webhook channel's signing secret, generated when none was given (docs/notifications.md).
+  { pattern: /whsec_[A-Za-z0-9+/]{16}/, what: 'a notification signing secret', allowedAt: /^POST \/api\/v1\/notification-channels$/ },
   // A text value: a file mount's `"secret": true` flag says only whether its content is sealed.
   { pattern: /"secret"\s*:\s*"/, what: 'a TOTP secret', allowedAt: /^POST \/api\/v1\/me\/two-factor\/enrollment$/ },
 ];

@@ -75,6 +75,11 @@ export enum AuditAction {
   BackupDestinationDeleted = 'backup_destination.deleted',
   /** Someone read the destination's data key (the key route), to decrypt its backups without Zpanel. */
   BackupDestinationKeyRevealed = 'backup_destination.key_revealed',
+  /** A notification channel was saved (metadata: name, kind, events; never a secret). */
+  NotificationChannelCreated = 'notification_channel.created',
+  /** Metadata: name and the fields that changed (names only; a replaced secret shows as `secrets.<field>`). */
+  NotificationChannelUpdated = 'notification_channel.updated',
+  NotificationChannelDeleted = 'notification_channel.deleted',
   /** Metadata: the source (databaseId or volumeId), destinationId, cron, timezone. */
   BackupScheduleCreated = 'backup_schedule.created',
   /** Metadata: the fields that changed. */

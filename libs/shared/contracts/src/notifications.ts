@@ -150,6 +150,28 @@ export interface CreateNotificationChannelRequest extends Partial<NotificationSu
   secrets?: NotificationChannelSecrets;
 }
 
+/**
+ * The answer of `POST /notification-channels`: the channel, and for a webhook channel created
+ * without a signing secret the one Zpanel generated, in this response only (never shown again).
+ */
+export interface CreatedNotificationChannelResponse extends NotificationChannelDto {
+  signingSecret?: string;
+}
+
+/** `POST /notification-channels/test`: a channel's settings tried before it is saved (nothing is saved). */
+export interface TestNotificationChannelRequest {
+  kind: NotificationChannelKind;
+  name?: string;
+  settings?: Partial<NotificationChannelSettings[NotificationChannelKind]>;
+  secrets?: NotificationChannelSecrets;
+}
+
+/** `GET /notifications` (team from the x-zpanel-team header): filters besides page/perPage. */
+export interface NotificationListQuery {
+  /** Only those the caller has not read. */
+  unread?: boolean;
+}
+
 /** Only what is sent changes; `secrets` replaces the named secret values, `null` clears an optional one. */
 export interface UpdateNotificationChannelRequest extends Partial<NotificationSubscription> {
   name?: string;

@@ -68,6 +68,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.BackupDownloaded]: 'Backup downloaded',
   [AuditAction.BackupUploaded]: 'Dump uploaded',
   [AuditAction.RestoreRequested]: 'Restore started',
+  [AuditAction.NotificationChannelCreated]: 'Notification channel added',
+  [AuditAction.NotificationChannelUpdated]: 'Notification channel changed',
+  [AuditAction.NotificationChannelDeleted]: 'Notification channel deleted',
 };
 
 /** The action filter's groups, in the order a person looks for them. */
@@ -164,6 +167,10 @@ export const AUDIT_ACTION_GROUPS: readonly { label: string; actions: readonly Au
     ],
   },
   { label: 'Alerts', actions: [AuditAction.AlertRuleCreated, AuditAction.AlertRuleUpdated, AuditAction.AlertRuleDeleted] },
+  {
+    label: 'Notifications',
+    actions: [AuditAction.NotificationChannelCreated, AuditAction.NotificationChannelUpdated, AuditAction.NotificationChannelDeleted],
+  },
 ];
 
 /** Actions worth a second look stand out; the rest read as plain text. */
@@ -198,6 +205,7 @@ export const AUDIT_TARGET_LABELS: Record<string, string> = {
   application: 'Application',
   database: 'Database',
   alert_rule: 'Alert rule',
+  notification_channel: 'Notification channel',
 };
 
 export function auditActionLabel(action: string): string {

@@ -33,12 +33,20 @@ import {
   NotificationEventEntity,
   NotificationReadEntity,
   notificationChannelSecretsAad,
+  notificationTestSecretsAad,
 } from './notification.entities';
 
 export { DeploymentEntity, DeploymentLogEntity };
 export { WebhookDeliveryEntity, webhookSecretAad };
 export { type InstanceSmtpSettings, instanceSmtpPasswordAad };
-export { NotificationChannelEntity, NotificationDeliveryEntity, NotificationEventEntity, NotificationReadEntity, notificationChannelSecretsAad };
+export {
+  NotificationChannelEntity,
+  NotificationDeliveryEntity,
+  NotificationEventEntity,
+  NotificationReadEntity,
+  notificationChannelSecretsAad,
+  notificationTestSecretsAad,
+};
 export { gitTokenAad };
 export { ApplicationMountEntity, mountContentAad };
 export { DatabaseEntity, databasePasswordAad, databaseRootPasswordAad, DatabaseOperationEntity };

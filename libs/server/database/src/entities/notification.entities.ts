@@ -163,3 +163,8 @@ export class NotificationReadEntity {
 export function notificationChannelSecretsAad(channelId: string): string {
   return `notification-channel:${channelId}`;
 }
+
+/** New secrets sealed by the API for a `notification.test` of settings not saved yet, bound to the team. */
+export function notificationTestSecretsAad(teamId: string): string {
+  return `notification-test:${teamId}`;
+}

@@ -1,4 +1,12 @@
-import type { EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import {
+  type EntityManager,
+  type EntityTarget,
+  type FindOptionsOrder,
+  type FindOptionsWhere,
+  In,
+  type ObjectLiteral,
+  type Repository,
+} from 'typeorm';
 import { ErrorCode } from '@zpanel/contracts';
 import { AppException } from '@zpanel/core';
 import type { TeamScope } from './team-scope';
@@ -84,6 +92,13 @@ export abstract class TeamOwnedRepository<E extends { id: string; teamId: string
 
   page(team: TeamScope, window: PageWindow, order: FindOptionsOrder<E>, where: FindOptionsWhere<E> = {}): Promise<[E[], number]> {
     return this.rows.findAndCount({ where: this.scoped(team, where), order, skip: window.skip, take: window.take });
+  }
+
+  /** Which of `ids` are rows of the team (for ids named inside a request body, "References inside a body" in docs/architecture.md). */
+  async ownIds(team: TeamScope, ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.rows.find({ where: this.scoped(team, { id: In([...ids]) } as FindOptionsWhere<E>), select: { id: true } as never });
+    return new Set(rows.map((row) => row.id));
   }
 
   async deleteOne(team: TeamScope, id: string): Promise<boolean> {

@@ -34,4 +34,5 @@ export * from './restores.repository';
 export * from './notification-channels.repository';
 export * from './notification-events.repository';
 export * from './notification-deliveries.repository';
+export * from './notification-centre.repository';
 export { REPOSITORIES } from './repositories';

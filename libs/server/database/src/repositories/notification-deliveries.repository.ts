@@ -1,7 +1,10 @@
-import type { EntityTarget } from 'typeorm';
-import { NotificationDeliveryEntity } from '../entities';
+import type { AnyNotificationKind } from '@zpanel/contracts';
+import { type EntityTarget, In } from 'typeorm';
+import { NotificationDeliveryEntity, NotificationEventEntity } from '../entities';
 import { EntityRepository, type PageWindow } from './entity-repository';
 import type { TeamScope } from './team-scope';
+
+export type NotificationDeliveryWithEvent = NotificationDeliveryEntity & { eventKind: AnyNotificationKind | null; title: string };
 
 /** One event to one channel. Created by the fan-out (unique per channel and event, so a second fan-out adds nothing), updated by each attempt. */
 export class NotificationDeliveriesRepository extends EntityRepository<NotificationDeliveryEntity> {
@@ -15,6 +18,21 @@ export class NotificationDeliveriesRepository extends EntityRepository<Notificat
       skip: window.skip,
       take: window.take,
     });
+  }
+
+  /** `pageOfChannel` with each delivery's event kind and title (the channel's delivery log as the API lists it). */
+  async pageOfChannelWithEvents(team: TeamScope, channelId: string, window: PageWindow): Promise<[NotificationDeliveryWithEvent[], number]> {
+    const [rows, total] = await this.pageOfChannel(team, channelId, window);
+    const eventIds = [...new Set(rows.map((row) => row.eventId))];
+    const events =
+      eventIds.length === 0
+        ? []
+        : await this.manager.getRepository(NotificationEventEntity).find({
+            where: { id: In(eventIds), teamId: this.teamIdOf(team) },
+            select: { id: true, kind: true, title: true },
+          });
+    const byId = new Map(events.map((event) => [event.id, event]));
+    return [rows.map((row) => ({ ...row, eventKind: byId.get(row.eventId)?.kind ?? null, title: byId.get(row.eventId)?.title ?? '' })), total];
   }
 
   findById(id: string): Promise<NotificationDeliveryEntity | null> {

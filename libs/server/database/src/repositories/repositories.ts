@@ -29,6 +29,7 @@ import { TeamMembersRepository } from './team-members.repository';
 import { TeamsRepository } from './teams.repository';
 import { UsersRepository } from './users.repository';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { NotificationCentreRepository } from './notification-centre.repository';
 import { NotificationChannelsRepository } from './notification-channels.repository';
 import { NotificationDeliveriesRepository } from './notification-deliveries.repository';
 import { NotificationEventsRepository } from './notification-events.repository';
@@ -67,4 +68,5 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   NotificationChannelsRepository,
   NotificationEventsRepository,
   NotificationDeliveriesRepository,
+  NotificationCentreRepository,
 ];
