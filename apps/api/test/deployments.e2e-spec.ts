@@ -295,6 +295,23 @@ describe('deployments (built api + worker, the test server)', () => {
       const cancelled = await asOwner<DeploymentDto>('POST', `/api/v1/deployments/${b.id}/cancel`);
       expect(cancelled.status).toBe(202);
       expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'Cancelled before it started.', reasonCode: 'deployment.cancelled' });
+      // No worker reports it: the API told the team, once; the superseded one tells nobody.
+      const notified = (
+        await db.query(
+          `SELECT "subject_id", "kind", "title", "url", "project_id", "environment_id" FROM "notification_events" WHERE "subject_id" = ANY($1)`,
+          [[a.id, b.id]],
+        )
+      ).rows;
+      expect(notified).toEqual([
+        {
+          subject_id: b.id,
+          kind: 'deployment.cancelled',
+          title: 'Deployment of sample (production) cancelled',
+          url: `/applications/${sample.app.id}/deployments/${b.id}`,
+          project_id: sample.app.projectId,
+          environment_id: sample.app.environmentId,
+        },
+      ]);
       await db.query(`UPDATE "deployments" SET "status" = 'failed', "finished_at" = now() WHERE "id" = $1`, [busy.id]);
     } finally {
       await db.end();

@@ -194,6 +194,25 @@ describe('preview deployments (built api + worker, the test server, its Caddy)',
     await waitFor(async () => (leftOnServer(preview.id) === '' ? true : undefined), 60_000, "the preview's containers and images to be removed");
     expect((await previews()).total).toBe(0);
     expect((await asOwner('GET', `/api/v1/applications/${preview.id}`)).status).toBe(404);
+    const db = new Client({ connectionString: suite.stack.databaseUrl });
+    await db.connect();
+    try {
+      const removed = (
+        await db.query(`SELECT "kind", "title", "url", "message" FROM "notification_events" WHERE "subject_id" = $1 AND "kind" = 'preview.removed'`, [
+          preview.id,
+        ])
+      ).rows;
+      expect(removed).toEqual([
+        expect.objectContaining({
+          kind: 'preview.removed',
+          title: 'Preview #7 of previewed (production) removed',
+          url: `/applications/${preview.applicationId}/previews`,
+        }),
+      ]);
+      expect(removed[0].message).toContain('its pull request was closed');
+    } finally {
+      await db.end();
+    }
     // Closed again (a new event: the same bytes again would be answered as a replay).
     const twice = await deliverPull('github', {
       number: 7,

@@ -38,12 +38,16 @@ import {
   type TeamScope,
   gitTokenAad,
   sshKeyAad,
+  NotificationPlacesRepository,
+  type PreviewRemovalCause,
+  previewRemovedEvent,
 } from '@zpanel/database';
 import { JobProducer, enqueueApplicationCleanup, enqueueProxySync } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { NotificationRecorder } from '../notifications/notification-recorder.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, violatedConstraint } from './pg-errors';
@@ -229,6 +233,8 @@ export class ApplicationsService {
     @InjectLogger() logger: Logger,
     @InjectConfig() config: AppConfig,
     private readonly box: SecretBox,
+    private readonly places: NotificationPlacesRepository,
+    private readonly notifications: NotificationRecorder,
   ) {
     this.logger = logger.child({ component: 'applications' });
     this.addresses = new AddressPolicy(config.network);
@@ -385,7 +391,8 @@ export class ApplicationsService {
       throw translateWriteError(error, input.name ?? current.name);
     }
     if (previewsOff) {
-      for (const preview of await this.applications.previewsOf(team, id)) await this.remove(caller, team, preview);
+      for (const preview of await this.applications.previewsOf(team, id))
+        await this.remove(caller, team, preview, { deleteVolumes: true, previewCause: 'disabled' });
     }
     // What the proxy routes: the domains, to the alias (from the name) and the port.
     if (domains !== undefined || rest.port !== undefined || rest.name !== undefined || rehomed) await this.syncProxy(current.serverId);
@@ -476,9 +483,11 @@ export class ApplicationsService {
     caller: Caller | null,
     team: TeamScope,
     current: ApplicationEntity,
-    options: { deleteVolumes: boolean } = { deleteVolumes: false },
+    options: { deleteVolumes: boolean; previewCause?: PreviewRemovalCause } = { deleteVolumes: false },
   ): Promise<void> {
     const previews = await this.applications.previewsOf(team, current.id);
+    // Looked up before the row goes: a preview's removal is told to the team (preview.removed).
+    const previewPlace = current.previewOfId ? await this.places.application(current.id).catch(() => null) : null;
     await this.dataSource.transaction(async (manager) => {
       await this.applications.in(manager).deleteOne(team, current.id);
       const preview = current.previewOfId ? { previewOf: current.previewOfId, pullRequest: current.previewNumber } : {};
@@ -494,6 +503,7 @@ export class ApplicationsService {
       });
     });
     await this.syncProxy(current.serverId);
+    if (previewPlace) await this.notifications.record(previewRemovedEvent(previewPlace, options.previewCause ?? 'deleted'));
     for (const app of [current, ...previews]) {
       try {
         await enqueueApplicationCleanup(this.jobs, {

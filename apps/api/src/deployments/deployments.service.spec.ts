@@ -134,6 +134,8 @@ describe('deployment requests', () => {
         { enqueue } as never,
         { append: jest.fn(async () => undefined) } as never,
         pino({ level: 'silent' }),
+        {} as never,
+        { record: jest.fn(async () => undefined) } as never,
       );
       return { service, save, enqueue, rows };
     }

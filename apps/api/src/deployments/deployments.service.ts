@@ -20,13 +20,16 @@ import {
   ApplicationsRepository,
   type DeploymentEntity,
   DeploymentsRepository,
+  NotificationPlacesRepository,
   type TeamScope,
   UsersRepository,
+  deploymentCancelledEvent,
 } from '@zpanel/database';
 import { JobProducer, LiveStreams, enqueueDeployment } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { NotificationRecorder } from '../notifications/notification-recorder.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 
@@ -124,6 +127,8 @@ export class DeploymentsService {
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
     @InjectLogger() logger: Logger,
+    private readonly places: NotificationPlacesRepository,
+    private readonly notifications: NotificationRecorder,
   ) {
     this.logger = logger.child({ component: 'deployments' });
   }
@@ -249,7 +254,19 @@ export class DeploymentsService {
         reason: 'Cancelled before it started.',
         reasonCode: 'deployment.cancelled',
       });
-    return this.get(team, deploymentId);
+    const row = await this.deployments.get(team, deploymentId);
+    if (updated.status === 'cancelled') await this.notifyCancelled(row);
+    return toDeploymentDto(row);
+  }
+
+  /** A queued deployment the API cancelled: no worker will report it, so the API tells the team (docs/notifications.md, "Events"). */
+  private async notifyCancelled(row: DeploymentEntity): Promise<void> {
+    try {
+      const place = await this.places.application(row.applicationId);
+      if (place) await this.notifications.record(deploymentCancelledEvent(place, { ...row, step: 'queued' }));
+    } catch (error) {
+      this.logger.warn({ err: error, deploymentId: row.id }, 'cancelled deployment not notified');
+    }
   }
 
   /** Stored lines after `afterSeq`, oldest first. */

@@ -71,7 +71,7 @@ export class PreviewsService {
     const preview = await this.rows.findPreview(team, applicationId, number);
     if (!preview) return null;
     const [domain] = (await this.domains.ofApplications(team, [preview.id])).get(preview.id) ?? [];
-    await this.applications.remove(null, team, preview);
+    await this.applications.remove(null, team, preview, { deleteVolumes: true, previewCause: 'closed' });
     return { domain: domain ?? null };
   }
 
@@ -79,7 +79,7 @@ export class PreviewsService {
   async delete(caller: Caller, team: TeamScope, applicationId: string, previewId: string): Promise<void> {
     const preview = await this.rows.findPreviewById(team, applicationId, previewId);
     if (!preview) throw new AppException(ErrorCode.NotFound, 'No such preview');
-    await this.applications.remove(caller, team, preview);
+    await this.applications.remove(caller, team, preview, { deleteVolumes: true, previewCause: 'deleted' });
   }
 
   async list(team: TeamScope, applicationId: string, query: PageQuery): Promise<Paginated<PreviewDto>> {

@@ -6,3 +6,4 @@ export * from './database-url';
 export { MIGRATIONS } from './migrations';
 export * from './repeating-job-runs';
 export * from './repositories';
+export * from './notifications/event-messages';

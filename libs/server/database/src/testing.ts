@@ -3,7 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { APPLICATION_DEFAULTS, type NotificationChannelKind, type NotificationChannelSecrets, type NotificationEventKind } from '@zpanel/contracts';
+import {
+  APPLICATION_DEFAULTS,
+  type AnyNotificationKind,
+  type NotificationChannelKind,
+  type NotificationChannelSecrets,
+  type NotificationEventKind,
+} from '@zpanel/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { withDatabaseName } from './database-url';
@@ -23,6 +29,7 @@ import {
   ServerEntity,
   SshKeyEntity,
   TeamEntity,
+  NotificationEventEntity,
   notificationChannelSecretsAad,
 } from './entities';
 import { runMigrationsWithLock } from './migrate';
@@ -399,4 +406,13 @@ export async function seedNotificationChannel(
     consecutiveFailures: 0,
   } as never);
   return db.getRepository(NotificationChannelEntity).findOneByOrFail({ id });
+}
+
+/** The notification events recorded about one subject (a deployment, a backup, a server...), oldest first, optionally of one kind. */
+export function notificationEventsAbout(
+  db: DataSource | EntityManager,
+  subjectId: string,
+  kind?: AnyNotificationKind,
+): Promise<NotificationEventEntity[]> {
+  return db.getRepository(NotificationEventEntity).find({ where: { subjectId, ...(kind ? { kind } : {}) }, order: { occurredAt: 'ASC', id: 'ASC' } });
 }

@@ -14,6 +14,7 @@ import { ServerValidationHandler } from './servers/server-validation.handler';
 import { WorkerSshPool } from './servers/ssh-pool.provider';
 import { SystemProbeHandler } from './system/system-probe.handler';
 import { WebhookDeliveriesPruneHandler } from './webhooks/webhook-deliveries-prune.handler';
+import { EventNotifications } from './notifications/event-notifications';
 import { Notifier } from './notifications/notifier';
 import { NOTIFICATION_SENDER_PROVIDERS } from './notifications/notification-senders.provider';
 import { NotificationsFanoutHandler } from './notifications/notifications-fanout.handler';
@@ -86,6 +87,7 @@ const BACKUPS = [
 /** Notifications (docs/notifications.md): what records events, the senders, the fan-out, deliveries, tests, their reaper, instance email. */
 const NOTIFICATIONS = [
   Notifier,
+  EventNotifications,
   ...NOTIFICATION_SENDER_PROVIDERS,
   NotificationsFanoutHandler,
   NotificationDeliverHandler,

@@ -2,3 +2,4 @@
 export * from './deployment/fake-deployment-ops';
 export * from './servers/server-targets.testing';
 export * from './worker-stores.testing';
+export * from './notifications/event-notifications.testing';

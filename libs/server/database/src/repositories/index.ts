@@ -35,4 +35,5 @@ export * from './notification-channels.repository';
 export * from './notification-events.repository';
 export * from './notification-deliveries.repository';
 export * from './notification-centre.repository';
+export * from './notification-places.repository';
 export { REPOSITORIES } from './repositories';

@@ -33,6 +33,7 @@ import { NotificationCentreRepository } from './notification-centre.repository';
 import { NotificationChannelsRepository } from './notification-channels.repository';
 import { NotificationDeliveriesRepository } from './notification-deliveries.repository';
 import { NotificationEventsRepository } from './notification-events.repository';
+import { NotificationPlacesRepository } from './notification-places.repository';
 
 /** Every repository, provided by `DatabaseModule` to the API and the worker alike. */
 export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityRepository<object>> = [
@@ -69,4 +70,5 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   NotificationEventsRepository,
   NotificationDeliveriesRepository,
   NotificationCentreRepository,
+  NotificationPlacesRepository,
 ];

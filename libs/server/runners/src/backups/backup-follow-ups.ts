@@ -14,6 +14,7 @@ import { JobProducer, enqueueRestoreRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import type { OpenDestination } from './backup-resources';
 import type { RunLog } from './backup-runner';
+import { EventNotifications } from '../notifications/event-notifications';
 
 const DAY_MS = 86_400_000;
 
@@ -52,6 +53,7 @@ export class BackupFollowUps {
     private readonly alerts: AlertEventsRepository,
     private readonly producer: JobProducer,
     @InjectLogger() logger: Logger,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'backup-follow-ups' });
   }
@@ -60,7 +62,7 @@ export class BackupFollowUps {
   async afterSuccess(backup: BackupEntity, destination: OpenDestination, verify: boolean, log: RunLog): Promise<void> {
     if (verify) await this.queueVerification(backup);
     // Without a verification, a stored and checked backup is what the schedule asked for.
-    else if (backup.scheduleId !== null) await this.counted(backup.scheduleId);
+    else if (backup.scheduleId !== null) await this.counted(backup.scheduleId, backup.id);
     if (backup.scheduleId !== null) await this.applyRetention(backup, destination, log);
   }
 
@@ -68,13 +70,18 @@ export class BackupFollowUps {
   async afterVerification(backupId: string, verified: boolean): Promise<void> {
     if (!verified) return;
     const backup = await this.backups.findByIdAcrossTeams(backupId);
-    if (backup?.scheduleId) await this.counted(backup.scheduleId);
+    if (backup?.scheduleId) await this.counted(backup.scheduleId, backup.id);
   }
 
   /** A backup of the schedule counts: it is no longer missed, and its `backup_missed` alert, if one is open, is resolved. */
-  private async counted(scheduleId: string): Promise<void> {
+  private async counted(scheduleId: string, backupId: string): Promise<void> {
     await this.schedules.clearMissed(scheduleId);
-    await this.alerts.resolveBackupMissed(scheduleId, new Date());
+    const resolved = await this.alerts.resolveBackupMissed(scheduleId, new Date());
+    if (resolved.length === 0) return;
+    const schedule = await this.schedules.findByIdAcrossTeams(scheduleId);
+    // Only the statement that resolved it returns the alert: told once.
+    for (const alert of resolved)
+      if (schedule) await this.notifications.backupMissedResolved(schedule, { scheduleId, alertEventId: alert.id, backupId });
   }
 
   private async queueVerification(backup: BackupEntity): Promise<void> {

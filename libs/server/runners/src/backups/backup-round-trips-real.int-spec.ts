@@ -36,6 +36,7 @@ import { BackupResources } from './backup-resources';
 import { BackupRunHandler } from './backup-run.handler';
 import { DestinationStores } from './destination-stores';
 import { RestoreRunHandler } from './restore-run.handler';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 const MARIADB_IMAGE = 'zpanel-test/mariadb:10.11';
 const REDIS_IMAGE = 'zpanel-test/redis:7';
@@ -199,8 +200,19 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       new AlertEventsRepository(m),
       queueProducer({ add: async () => ({ id: 'job' }) } as never),
       logger,
+      eventNotificationsOver(stores.dataSource).notifications,
     );
-    backupRuns = new BackupRunHandler(stores.dataSource, backups(), resources, followUps, stores.live, config, logger, 'test-worker');
+    backupRuns = new BackupRunHandler(
+      stores.dataSource,
+      backups(),
+      resources,
+      followUps,
+      stores.live,
+      config,
+      logger,
+      'test-worker',
+      eventNotificationsOver(stores.dataSource).notifications,
+    );
     backupRuns.timings = { ...backupRuns.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
     restoreRuns = new RestoreRunHandler(
       stores.dataSource,
@@ -214,6 +226,7 @@ describe('backup round trips with the real parts: MariaDB, Redis, an application
       config,
       logger,
       'test-worker',
+      eventNotificationsOver(stores.dataSource).notifications,
     );
     restoreRuns.timings = { ...restoreRuns.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
   });

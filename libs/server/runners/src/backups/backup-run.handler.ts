@@ -13,6 +13,7 @@ import { BackupResources, type OpenDestination, type OpenSource } from './backup
 import { type BackupOutcome, BackupRunner, backupFailure } from './backup-runner';
 import { BackupFollowUps } from './backup-follow-ups';
 import { RunChannel } from './run-channel';
+import { EventNotifications } from '../notifications/event-notifications';
 
 export interface BackupRunTimings extends LeaseTimings {
   /** Log lines are batched this long into one live event. */
@@ -49,6 +50,7 @@ export class BackupRunHandler implements JobHandler<JobName.BackupRun> {
     @InjectConfig() config: AppConfig,
     @InjectLogger() logger: Logger,
     @Inject(WORKER_ID) workerId: string,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'backup-runs' });
     this.timings = { ...BACKUP_RUN_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
@@ -167,6 +169,14 @@ export class BackupRunHandler implements JobHandler<JobName.BackupRun> {
       { backupId: backup.id, status: outcome.status, reasonCode: outcome.status === 'succeeded' ? null : outcome.reasonCode },
       'backup finished',
     );
+    // A safety backup or an uploaded dump is part of a restore, which restore.finished reports; a cancel was asked for.
+    if (backup.trigger === 'schedule' || backup.trigger === 'manual') {
+      const facts = { ...backup, destinationName: destination?.destination.name ?? null };
+      if (outcome.status === 'succeeded')
+        await this.notifications.backupSucceeded(backup, { ...facts, sizeBytes: outcome.stored.sizeBytes, verifying: verify });
+      else if (outcome.status === 'failed')
+        await this.notifications.backupFailed(backup, { ...facts, reason: outcome.reason, reasonCode: outcome.reasonCode });
+    }
     try {
       if (outcome.status === 'succeeded' && destination) {
         const before = channel.log.version;

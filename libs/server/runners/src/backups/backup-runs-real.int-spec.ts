@@ -36,6 +36,7 @@ import { backupRunHandler, backupRunParts, startBackupWorkerProcess } from './ba
 import { BackupSchedulesTickHandler } from './backup-schedules-tick.handler';
 import { BACKUP_WORKER_LOST_REASON, BackupsReaperHandler } from './backups-reaper.handler';
 import { RestoreRunHandler } from './restore-run.handler';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 const IMAGE = 'zpanel-test/postgres:15';
 
@@ -141,6 +142,7 @@ describe('backup runs with the real parts', () => {
       config,
       logger,
       'test-worker',
+      eventNotificationsOver(stores.dataSource).notifications,
     );
     restoreRuns.timings = { ...restoreRuns.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
 
@@ -216,7 +218,15 @@ describe('backup runs with the real parts', () => {
       waitFor(async () => ((await s3.pendingMultipartUploads()).length === 0 ? true : undefined), 30_000, 'the multipart upload aborted', 250);
 
     beforeAll(async () => {
-      reaper = new BackupsReaperHandler(stores.dataSource, backups(), producer, stores.live, quick, logger);
+      reaper = new BackupsReaperHandler(
+        stores.dataSource,
+        backups(),
+        producer,
+        stores.live,
+        quick,
+        logger,
+        eventNotificationsOver(stores.dataSource).notifications,
+      );
       tick = new BackupSchedulesTickHandler(
         new BackupSchedulesRepository(manager()),
         backups(),
@@ -228,6 +238,7 @@ describe('backup runs with the real parts', () => {
         producer,
         quick,
         logger,
+        eventNotificationsOver(stores.dataSource).notifications,
       );
       bulkyId = await createDatabase();
       // 24 MiB of random bytes: zstd cannot shrink them, so the upload is three 8 MiB parts and more, in flight for a while.

@@ -26,6 +26,7 @@ import {
   seedDatabase,
   seedEnvironment,
   seedTeamWithServer,
+  notificationEventsAbout,
 } from '@zpanel/database/testing';
 import { type JobContext, bullConnection } from '@zpanel/queue';
 import { FakeBackupOps, FakeObjectStore } from '@zpanel/remote/testing';
@@ -41,6 +42,7 @@ import { DestinationStores } from './destination-stores';
 import { BackupSchedulesTickHandler } from './backup-schedules-tick.handler';
 import { BACKUP_WORKER_LOST_REASON, BackupsReaperHandler } from './backups-reaper.handler';
 import { RestoreRunHandler } from './restore-run.handler';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 const INVENTORY: BackupInventory = {
   tables: [
@@ -78,6 +80,9 @@ describe('backup and restore runs', () => {
     alerts: () => new AlertEventsRepository(stores.dataSource.manager),
   };
   const backupRow = async (id: string) => (await repo.backups().findByIdAcrossTeams(id))!;
+  /** The kinds and titles of the notification events about a backup (or restore, alert), oldest first. */
+  const notifiedAbout = async (subjectId: string) =>
+    (await notificationEventsAbout(stores.dataSource, subjectId)).map((event) => ({ kind: event.kind, title: event.title }));
   const events = async (id: string) => (await stores.live.range(LiveTopics.backup(id), '0')).map((entry) => entry.event as BackupRunLiveEvent);
   const queueBackup = (over: Partial<BackupEntity> = {}) =>
     seedBackup(
@@ -132,6 +137,7 @@ describe('backup and restore runs', () => {
       config,
     );
     const producer = queueProducer(queue);
+    const notifications = eventNotificationsOver(stores.dataSource).notifications;
     const followUps = new BackupFollowUps(
       repo.backups(),
       repo.schedules(),
@@ -139,8 +145,19 @@ describe('backup and restore runs', () => {
       new AlertEventsRepository(stores.dataSource.manager),
       producer,
       logger,
+      notifications,
     );
-    backupRuns = new BackupRunHandler(stores.dataSource, repo.backups(), resources, followUps, stores.live, config, logger, 'test-worker');
+    backupRuns = new BackupRunHandler(
+      stores.dataSource,
+      repo.backups(),
+      resources,
+      followUps,
+      stores.live,
+      config,
+      logger,
+      'test-worker',
+      notifications,
+    );
     restoreRuns = new RestoreRunHandler(
       stores.dataSource,
       repo.restores(),
@@ -153,10 +170,11 @@ describe('backup and restore runs', () => {
       config,
       logger,
       'test-worker',
+      notifications,
     );
     for (const handler of [backupRuns, restoreRuns])
       handler.timings = { ...handler.timings, heartbeatMs: 200, cancelPollMs: 100, logBatchMs: 20, busyPollMs: 100 };
-    reaper = new BackupsReaperHandler(stores.dataSource, repo.backups(), producer, stores.live, config, logger);
+    reaper = new BackupsReaperHandler(stores.dataSource, repo.backups(), producer, stores.live, config, logger, notifications);
     tick = new BackupSchedulesTickHandler(
       repo.schedules(),
       repo.backups(),
@@ -168,6 +186,7 @@ describe('backup and restore runs', () => {
       producer,
       config,
       logger,
+      notifications,
     );
   });
   beforeEach(async () => {
@@ -219,6 +238,17 @@ describe('backup and restore runs', () => {
       verificationDetail: 'restored cleanly; 2 tables and 15 rows match the dump',
     });
     expect((await backupRow(queued.id)).verifiedAt).toBeInstanceOf(Date);
+    // One event, with the place and the database's backups page; a verification that verified tells nothing more.
+    expect(await notifiedAbout(queued.id)).toEqual([
+      { kind: 'backup.succeeded', title: `Backup of database ${databaseName} (production) succeeded` },
+    ]);
+    expect((await notificationEventsAbout(stores.dataSource, queued.id))[0]).toMatchObject({
+      teamId: workspace.teamId,
+      projectId: workspace.projectId,
+      environmentId: workspace.environmentId,
+      url: `/databases/${databaseId}/backups`,
+      data: expect.objectContaining({ backupId: queued.id, databaseId, sizeBytes: stored.length, verifying: true }),
+    });
     expect(ops.scratches).toEqual([expect.objectContaining({ engine: 'postgresql', image: 'postgres:16', removed: true })]);
   });
 
@@ -235,6 +265,12 @@ describe('backup and restore runs', () => {
     expect(await repo.restores().findByIdAcrossTeams(verification.id)).toMatchObject({ status: 'failed', reasonCode: 'backup.integrity_failed' });
     expect(await backupRow(queued.id)).toMatchObject({ status: 'succeeded', verification: 'failed' });
     expect(ops.scratches.every((scratch) => scratch.removed)).toBe(true);
+    expect(await notifiedAbout(queued.id)).toEqual([
+      { kind: 'backup.succeeded', title: `Backup of database ${databaseName} (production) succeeded` },
+      { kind: 'backup.unverified', title: `Backup of database ${databaseName} (production) could not be verified` },
+    ]);
+    const [unverified] = await notificationEventsAbout(stores.dataSource, queued.id, 'backup.unverified');
+    expect(unverified).toMatchObject({ severity: 'warning', data: expect.objectContaining({ verification: 'failed', restoreId: verification.id }) });
   });
 
   it("fails with the dump tool's exit code and words, keeps no object and queues no verification", async () => {
@@ -248,6 +284,10 @@ describe('backup and restore runs', () => {
     expect(backup.reason).toBe('pg_dump exited with code 1: pg_dump: error: query failed: ********');
     expect(store.objects.size).toBe(0);
     expect(await verificationOf(queued.id)).toBeUndefined();
+    expect(await notifiedAbout(queued.id)).toEqual([{ kind: 'backup.failed', title: `Backup of database ${databaseName} (production) failed` }]);
+    const [failed] = await notificationEventsAbout(stores.dataSource, queued.id);
+    expect(failed.message).toContain('pg_dump exited with code 1: pg_dump: error: query failed: ********');
+    expect(JSON.stringify(failed)).not.toContain('db-secret-password');
   });
 
   it("fails with the storage's words when the upload fails mid-way, and records no success", async () => {
@@ -290,6 +330,8 @@ describe('backup and restore runs', () => {
     expect(await backupRow(queued.id)).toMatchObject({ status: 'cancelled', reasonCode: 'backup.cancelled' });
     expect(store.objects.size).toBe(0);
     expect(ops.running).toBe(0);
+    // A cancel was asked for: nobody is told.
+    expect(await notifiedAbout(queued.id)).toEqual([]);
   });
 
   it("prunes the schedule's backups beyond its count at the destination, and says so on a backup whose object could not be removed", async () => {
@@ -369,6 +411,13 @@ describe('backup and restore runs', () => {
     expect((await tick.handle()).missed).toBe(0);
     const [raised, ...more] = await missedAlerts();
     expect(more).toEqual([]);
+    // The miss is told once (later ticks add nothing), grouped per schedule.
+    expect(await notifiedAbout(raised.id)).toEqual([{ kind: 'backup.missed', title: `Backup of database ${databaseName} (production) missed` }]);
+    expect((await notificationEventsAbout(stores.dataSource, raised.id))[0]).toMatchObject({
+      groupKey: `backup-schedule:${lapsed.id}`,
+      url: `/databases/${databaseId}/backups`,
+      projectId: workspace.projectId,
+    });
     expect(raised).toEqual({
       id: expect.any(String),
       kind: 'backup_missed',
@@ -392,6 +441,10 @@ describe('backup and restore runs', () => {
     expect((await repo.schedules().findByIdAcrossTeams(lapsed.id))!.missedSince).toBeNull();
     expect(await missedAlerts('open')).toEqual([]);
     expect(await missedAlerts('resolved')).toEqual([expect.objectContaining({ id: raised.id, state: 'resolved' })]);
+    expect(await notifiedAbout(raised.id)).toEqual([
+      { kind: 'backup.missed', title: `Backup of database ${databaseName} (production) missed` },
+      { kind: 'alert.resolved', title: `Backups of database ${databaseName} (production) are back on schedule` },
+    ]);
 
     // Missed again later: a new alert, the resolved one kept in the history.
     // (Its slot an hour ago, and no backup of it since: the one that counted is made older than that.)
@@ -414,6 +467,16 @@ describe('backup and restore runs', () => {
     const [alerts] = await repo.alerts().history(teamScope(firstTeam.id), { state: 'open' }, { skip: 0, take: 50 });
     expect(alerts.filter((alert) => alert.scheduleId === instance.id).map(toAlertEventDto)).toEqual([
       expect.objectContaining({ kind: 'backup_missed', message: expect.stringMatching(/^No verified backup of Zpanel's own PostgreSQL since /) }),
+    ]);
+    const [instanceAlert] = alerts.filter((alert) => alert.scheduleId === instance.id);
+    expect(await notificationEventsAbout(stores.dataSource, instanceAlert.id)).toEqual([
+      expect.objectContaining({
+        kind: 'backup.missed',
+        teamId: firstTeam.id,
+        projectId: null,
+        url: '/system',
+        title: "Backup of Zpanel's own database missed",
+      }),
     ]);
     await stores.dataSource.query(`DELETE FROM backup_schedules WHERE id = $1`, [instance.id]);
     // The alert goes with its schedule.
@@ -447,6 +510,13 @@ describe('backup and restore runs', () => {
       { type: 'status', status: 'failed', reason: BACKUP_WORKER_LOST_REASON, reasonCode: 'backup.worker_stopped' },
     ]);
     expect(await backupRow(verified.id)).toMatchObject({ verification: 'failed' });
+    expect(await notifiedAbout(lost.id)).toEqual([{ kind: 'backup.failed', title: `Backup of database ${databaseName} (production) failed` }]);
+    expect(await notifiedAbout(verified.id)).toEqual([
+      { kind: 'backup.unverified', title: `Backup of database ${databaseName} (production) could not be verified` },
+    ]);
+    // Reaped once: a second pass tells nobody again.
+    expect(await reaper.handle()).toEqual({ failed: 0, requeued: 0 });
+    expect(await notificationEventsAbout(stores.dataSource, lost.id)).toHaveLength(1);
   });
 
   it('restores over the same database only after a safety backup of it succeeded', async () => {
@@ -476,6 +546,16 @@ describe('backup and restore runs', () => {
       inventory: { tables: [{ name: 'public.users', rows: 99 }] },
     });
     expect(ops.databases.get(databaseId)?.inventory).toEqual(INVENTORY);
+    expect(await notifiedAbout(restore.id)).toEqual([
+      { kind: 'restore.finished', title: `Restore of database ${databaseName} (production) succeeded` },
+    ]);
+    expect((await notificationEventsAbout(stores.dataSource, restore.id))[0]).toMatchObject({
+      severity: 'success',
+      url: `/databases/${databaseId}/backups`,
+      data: expect.objectContaining({ target: 'same', safetyBackupId: done.safetyBackupId }),
+    });
+    // The safety backup is the restore's part: not told on its own.
+    expect(await notifiedAbout(done.safetyBackupId!)).toEqual([]);
 
     // A safety backup that fails stops the restore before anything is overwritten.
     ops.setDatabase(databaseId, { engine: 'postgresql', inventory: { tables: [{ name: 'public.users', rows: 7 }] } });
@@ -497,5 +577,8 @@ describe('backup and restore runs', () => {
       /^The safety backup failed: pg_dump exited with code 1.*nothing was restored\.$/,
     );
     expect(ops.databases.get(databaseId)?.inventory).toEqual({ tables: [{ name: 'public.users', rows: 7 }] });
+    expect(await notificationEventsAbout(stores.dataSource, refused.id)).toEqual([
+      expect.objectContaining({ kind: 'restore.finished', severity: 'error', title: `Restore of database ${databaseName} (production) failed` }),
+    ]);
   });
 });

@@ -22,6 +22,7 @@ import { BackupParts } from './backup-parts';
 import { BackupResources } from './backup-resources';
 import { BackupRunHandler } from './backup-run.handler';
 import { DestinationStores } from './destination-stores';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 /** What a worker's backup and restore runs are built from, over its connections (its database, its SSH pool), with the production parts. */
 export interface BackupWorkerWorld {
@@ -56,6 +57,7 @@ export function backupRunParts(world: BackupWorkerWorld): { resources: BackupRes
     new AlertEventsRepository(m),
     producer,
     logger,
+    eventNotificationsOver(dataSource).notifications,
   );
   return { resources, followUps };
 }
@@ -64,7 +66,17 @@ export function backupRunParts(world: BackupWorkerWorld): { resources: BackupRes
 export function backupRunHandler(world: BackupWorkerWorld, workerId: string): BackupRunHandler {
   const { resources, followUps } = backupRunParts(world);
   const { dataSource, live, config, logger } = world;
-  const handler = new BackupRunHandler(dataSource, new BackupsRepository(dataSource.manager), resources, followUps, live, config, logger, workerId);
+  const handler = new BackupRunHandler(
+    dataSource,
+    new BackupsRepository(dataSource.manager),
+    resources,
+    followUps,
+    live,
+    config,
+    logger,
+    workerId,
+    eventNotificationsOver(dataSource).notifications,
+  );
   handler.timings = { ...handler.timings, heartbeatMs: 500, logBatchMs: 50, busyPollMs: 200 };
   return handler;
 }

@@ -15,6 +15,7 @@ import {
 import { HandlesJob, type JobHandler, JobProducer, enqueueBackupRun } from '@zpanel/queue';
 import type { Logger } from 'pino';
 import { ownerOf } from './backup-follow-ups';
+import { EventNotifications } from '../notifications/event-notifications';
 
 /** Schedules claimed per tick; the next tick takes the rest. */
 const DUE_BATCH = 50;
@@ -48,6 +49,7 @@ export class BackupSchedulesTickHandler implements JobHandler<JobName.BackupSche
     private readonly producer: JobProducer,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'backup-schedules' });
   }
@@ -74,7 +76,17 @@ export class BackupSchedulesTickHandler implements JobHandler<JobName.BackupSche
     if (!teamId) return;
     const since = (schedule.missedSince ?? now).toISOString();
     const message = `No verified backup of ${await this.sourceName(schedule)} since ${since} from the schedule “${describeCron(schedule.cron)}” (${schedule.timezone})`;
-    await this.alerts.openBackupMissed(teamId, schedule.id, message, now);
+    // Only the statement that opened it returns the alert: one notification per miss.
+    for (const alert of await this.alerts.openBackupMissed(teamId, schedule.id, message, now)) {
+      await this.notifications.backupMissed(schedule, {
+        scheduleId: schedule.id,
+        alertEventId: alert.id,
+        message,
+        missedSince: schedule.missedSince ?? now,
+        cron: schedule.cron,
+        timezone: schedule.timezone,
+      });
+    }
   }
 
   private async sourceName(schedule: BackupScheduleEntity): Promise<string> {

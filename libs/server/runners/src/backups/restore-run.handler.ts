@@ -13,6 +13,7 @@ import { BackupResources, type OpenDestination } from './backup-resources';
 import { BackupRunHandler, type BackupRunTimings, BACKUP_RUN_TIMINGS } from './backup-run.handler';
 import { type RestoreOutcome, type RestorePlace, RestoreRunner, restoreFailure } from './restore-runner';
 import { RunChannel } from './run-channel';
+import { EventNotifications } from '../notifications/event-notifications';
 
 /** A place to restore into, and what to undo afterwards (a throwaway container or volume removed, channels closed). */
 interface OpenPlace {
@@ -50,6 +51,7 @@ export class RestoreRunHandler implements JobHandler<JobName.RestoreRun> {
     @InjectConfig() config: AppConfig,
     @InjectLogger() logger: Logger,
     @Inject(WORKER_ID) workerId: string,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'restore-runs' });
     this.timings = { ...BACKUP_RUN_TIMINGS, heartbeatMs: config.runs.heartbeatMs };
@@ -118,6 +120,7 @@ export class RestoreRunHandler implements JobHandler<JobName.RestoreRun> {
     });
     if (!finished) return (await this.restores.findByIdAcrossTeams(restore.id))?.status ?? 'failed';
     if (restore.target === 'verify' && backup) await this.settleVerification(backup.id, outcome);
+    await this.notify(restore, backup, outcome);
     await channel.send({
       type: 'status',
       status: outcome.status,
@@ -126,6 +129,33 @@ export class RestoreRunHandler implements JobHandler<JobName.RestoreRun> {
     });
     this.logger.info({ restoreId: restore.id, target: restore.target, status: outcome.status }, 'restore finished');
     return outcome.status;
+  }
+
+  /** A verification that did not verify is backup.unverified; a restore over a source or into a new database is restore.finished. */
+  private async notify(restore: RestoreEntity, backup: BackupEntity | null, outcome: RestoreOutcome): Promise<void> {
+    if (restore.target === 'verify') {
+      if (!backup || outcome.status === 'succeeded') return;
+      await this.notifications.backupUnverified(backup, {
+        ...backup,
+        verification: outcome.verification,
+        detail: outcome.reason,
+        restoreId: restore.id,
+        reasonCode: outcome.reasonCode,
+      });
+      return;
+    }
+    // The row as finished (the safety backup it took); its database or volume (a new database: that one), else the backup's.
+    const row = (await this.restores.findByIdAcrossTeams(restore.id)) ?? restore;
+    const source = row.databaseId || row.volumeId || !backup ? row : backup;
+    await this.notifications.restoreFinished(source, {
+      id: restore.id,
+      target: restore.target,
+      status: outcome.status,
+      backupId: restore.backupId,
+      safetyBackupId: row.safetyBackupId,
+      reason: outcome.status === 'succeeded' ? null : outcome.reason,
+      reasonCode: outcome.status === 'succeeded' ? null : outcome.reasonCode,
+    });
   }
 
   private async settleVerification(backupId: string, outcome: RestoreOutcome): Promise<void> {

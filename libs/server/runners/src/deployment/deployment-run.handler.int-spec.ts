@@ -32,6 +32,7 @@ import {
   seedEnvironment,
   seedServer,
   seedTeamWithServer,
+  notificationEventsAbout,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
 import { type PooledTarget, releaseDocker } from '@zpanel/remote';
@@ -54,6 +55,7 @@ import { DeploymentRunHandler } from './deployment-run.handler';
 import { cleanUpApplication } from './application-cleanup';
 import { DockerDeploymentOps } from './docker-deployment-ops';
 import { namespacedTestConfig, useWorkerHarness } from '../worker-stores.testing';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 const BASE_IMAGE = 'zpanel-test/busybox';
 /** Makes the RUN step this run's own: a cached step from an earlier run would print nothing to redact. */
@@ -123,6 +125,7 @@ describe(DeploymentRunHandler.name, () => {
       'test-worker',
       logger,
       new ApplicationMountsRepository(stores.dataSource.manager),
+      eventNotificationsOver(stores.dataSource).notifications,
     );
   }
 
@@ -142,6 +145,10 @@ describe(DeploymentRunHandler.name, () => {
     await handler.handle({ deploymentId: row.id }, context());
     return deployments().findOneByOrFail({ id: row.id });
   }
+
+  /** The kinds and titles of the notification events recorded about a deployment, oldest first. */
+  const notifiedAbout = async (deploymentId: string) =>
+    (await notificationEventsAbout(stores.dataSource, deploymentId)).map((e) => ({ kind: e.kind, title: e.title }));
 
   const logOf = async (id: string) =>
     (await stores.dataSource.query(`SELECT "seq", "line" FROM "deployment_logs" WHERE "deployment_id" = $1 ORDER BY "seq"`, [id])) as {
@@ -239,6 +246,23 @@ describe(DeploymentRunHandler.name, () => {
     expect(events[events.length - 1]).toEqual({ type: 'status', status: 'success', step: 'done', reason: null, reasonCode: null });
     const liveLines = events.flatMap((e) => (e.type === 'lines' ? e.lines.map((l) => l.seq) : []));
     expect(liveLines).toEqual(log.map((l) => Number(l.seq)));
+    // One event when it started, one when it succeeded, to the team, with the place and a link to the deployment.
+    expect(await notifiedAbout(first.id)).toEqual([
+      { kind: 'deployment.started', title: 'Deployment of sample (production) started' },
+      { kind: 'deployment.succeeded', title: 'Deployment of sample (production) succeeded' },
+    ]);
+    const [succeeded] = await notificationEventsAbout(stores.dataSource, first.id, 'deployment.succeeded');
+    expect(succeeded).toMatchObject({
+      teamId,
+      projectId: workspace.projectId,
+      environmentId,
+      severity: 'success',
+      url: `/applications/${app.id}/deployments/${first.id}`,
+      subjectType: 'deployment',
+      subjectName: 'sample',
+      data: expect.objectContaining({ deploymentId: first.id, applicationId: app.id, commit: first.commitSha, trigger: 'manual' }),
+    });
+    expect(JSON.stringify(succeeded)).not.toContain('tok-3xQ9-secret');
 
     await repo.commit({ 'www/index.html': 'v2' }, 'v2');
     const second = await deploy(app.id);
@@ -268,6 +292,18 @@ describe(DeploymentRunHandler.name, () => {
     expect(containersOf(app.id)).toEqual([rollback.containerName]);
     expect(aliasHolders(app.id, alias)).toEqual([rollback.containerName]);
     expect(await answer(rollback.containerName as string)).toBe('v1');
+    // The failure says where, at which step and why.
+    expect(await notifiedAbout(broken.id)).toEqual([
+      { kind: 'deployment.started', title: 'Deployment of sample (production) started' },
+      { kind: 'deployment.failed', title: 'Deployment of sample (production) failed' },
+    ]);
+    const [failed] = await notificationEventsAbout(stores.dataSource, broken.id, 'deployment.failed');
+    expect(failed).toMatchObject({
+      severity: 'error',
+      url: `/applications/${app.id}/deployments/${broken.id}`,
+      data: expect.objectContaining({ step: 'health' }),
+    });
+    expect(failed.message).toContain('Failed at the health step: Health check failed: HTTP GET /missing');
 
     // Reported by the suite for the measurements: a cold first deploy on the test server.
     process.stdout.write(`deploy wall time (first, cold build): ${firstMs} ms\n`);
@@ -493,6 +529,8 @@ describe(DeploymentRunHandler.name, () => {
     await deployments().update(waiting.id, { status: 'cancelled' });
     await deployments().update(running.id, { status: 'failed' });
     expect(await outcome).toEqual({ ran: false });
+    // It never ran: nothing to tell.
+    expect(await notifiedAbout(waiting.id)).toEqual([]);
   });
 
   it('shows a failure outside the steps only when it is meant for the user: any other error is an internal error, whatever its words', async () => {
@@ -657,6 +695,11 @@ describe(DeploymentRunHandler.name, () => {
 
       const deployed = await deploy(preview.id, { commitSha: head });
       expect(deployed).toMatchObject({ status: 'success', commitSha: head, containerName: names.appContainer('pv-parent-pr-4', deployed.id) });
+      // A preview's success is preview.deployed, not deployment.succeeded.
+      expect(await notifiedAbout(deployed.id)).toEqual([
+        { kind: 'deployment.started', title: 'Deployment of preview #4 of pv-parent (production) started' },
+        { kind: 'preview.deployed', title: 'Preview #4 of pv-parent (production) deployed' },
+      ]);
       expect(await answer(deployed.containerName as string)).toBe('pr4');
       const env = JSON.parse(dockerCli('inspect', '-f', '{{json .Config.Env}}', deployed.containerName as string)) as string[];
       expect(env).toEqual(expect.arrayContaining(['GREETING=from the preview', 'SHARED=from the environment']));
@@ -703,6 +746,30 @@ describe(DeploymentRunHandler.name, () => {
     expect(containersOf(app.id)).toEqual([]);
     expect(dockerCli('images', '-q', '--filter', `label=zpanel.application=${app.id}`)).toBe('');
     expect(await deployments().findOneBy({ id: row.id })).toBeNull();
+    // Its end was not recorded (the row went with the application): only its start was told.
+    expect((await notifiedAbout(row.id)).map((e) => e.kind)).toEqual(['deployment.started']);
+  });
+
+  it('tells the team once that a running deployment was cancelled, at the step it was in', async () => {
+    await repo.commit(appFiles(`cancelled mid-deploy ${randomUUID()}`), 'cancelled mid-deploy');
+    const app = await addApplication('cancelled-mid-deploy', {
+      healthCheck: { type: 'http', path: '/missing', startPeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, retries: 60 },
+    });
+    const row = await seedDeployment(stores.dataSource, { teamId, applicationId: app.id }, { userId: null, tokenId: null });
+    const running = handler.handle({ deploymentId: row.id }, context());
+    await waitFor(
+      async () => ((await deployments().findOneBy({ id: row.id }))?.step === 'health' ? true : undefined),
+      60_000,
+      'the deployment to reach its health check',
+    );
+    await deployments().update(row.id, { cancelRequestedAt: new Date() });
+    expect(await running).toEqual({ ran: true, status: 'cancelled' });
+    expect(await notifiedAbout(row.id)).toEqual([
+      { kind: 'deployment.started', title: 'Deployment of cancelled-mid-deploy (production) started' },
+      { kind: 'deployment.cancelled', title: 'Deployment of cancelled-mid-deploy (production) cancelled' },
+    ]);
+    const [cancelled] = await notificationEventsAbout(stores.dataSource, row.id, 'deployment.cancelled');
+    expect(cancelled.message).toContain('Cancelled at the health step');
   });
 
   it('keeps a named volume across a redeploy, a rollback and the recreate strategy (which stops the old container first), writes a secret file without logging it, and refuses a bind mount a link takes out of its root', async () => {

@@ -25,6 +25,7 @@ import { DeploymentEvents } from './deployment-events';
 import { DeploymentLog, Redactor } from './deployment-log';
 import { type DeploymentInput, DeploymentInputs, UnresolvedReferenceError } from './deployment-inputs';
 import { DeploymentPipeline, type PipelineResult } from './deployment-pipeline';
+import { EventNotifications } from '../notifications/event-notifications';
 import { DockerDeploymentOps, SshHealthProber } from './docker-deployment-ops';
 import { GitSourceFetcher, type SourceFetcher } from './git-source';
 import { DEPLOYMENT_RUNS, type HeldRun, type LeaseTimings, RunLease, RunLeaseStore } from '../run-lease';
@@ -109,6 +110,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     @Inject(WORKER_ID) private readonly workerId: string,
     @InjectLogger() logger: Logger,
     mounts: ApplicationMountsRepository,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'deployments' });
     this.source = new GitSourceFetcher(new AddressPolicy(config.network));
@@ -133,6 +135,7 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     if (!deployment) throw new Error(`Deployment ${deploymentId} is gone`);
     this.logger.info({ deploymentId, claimMs: Date.now() - enqueuedAt }, 'deployment claimed');
     await this.events.status(deploymentId, 'running', deployment.step, null);
+    await this.notifications.deploymentStarted(deployment.applicationId, deployment);
 
     const result = await this.run(deployment, context.signal);
     await this.finish(deployment, result);
@@ -255,7 +258,16 @@ export class DeploymentRunHandler implements JobHandler<JobName.DeploymentRun> {
     // It read the application's variables after its claim: what a redeploy was asked for before then is now live.
     if (finished && result.status === 'success' && deployment.startedAt)
       await this.applications.clearPendingRedeploy(teamScope(deployment.teamId), deployment.applicationId, deployment.startedAt);
-    if (finished) await this.events.status(deployment.id, result.status, result.step, result.reason, result.reasonCode);
+    if (!finished) return;
+    await this.events.status(deployment.id, result.status, result.step, result.reason, result.reasonCode);
+    await this.notifications.deploymentFinished(deployment.applicationId, {
+      ...deployment,
+      status: result.status as DeploymentStatus,
+      step: result.step,
+      reason: result.reason,
+      reasonCode: result.reasonCode,
+      commitSha: result.commitSha,
+    });
   }
 
   /**

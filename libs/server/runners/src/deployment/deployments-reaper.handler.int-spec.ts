@@ -2,7 +2,7 @@ import { type DeploymentLiveEvent, JobName, LiveTopics, QueueName } from '@zpane
 import { createLogger } from '@zpanel/core';
 import { type ApplicationEntity, ApplicationsRepository, type DeploymentEntity, DeploymentsRepository, teamScope } from '@zpanel/database';
 import { bullConnection } from '@zpanel/queue';
-import { seedApplication, seedDeployment, seedEnvironment, seedTeamWithServer } from '@zpanel/database/testing';
+import { seedApplication, seedDeployment, seedEnvironment, seedTeamWithServer, notificationEventsAbout } from '@zpanel/database/testing';
 import { dockerCli, testServerAddress, testServerKey } from '@zpanel/testing';
 import { Queue } from 'bullmq';
 import { namespacedTestConfig, queueProducer, useWorkerHarness } from '../worker-stores.testing';
@@ -11,6 +11,7 @@ import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DEPLOYMENT_RUNS, RunLease, RunLeaseStore } from '../run-lease';
 import { DeploymentsReaperHandler, WORKER_LOST_CODE, WORKER_LOST_REASON } from './deployments-reaper.handler';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 describe(DeploymentsReaperHandler.name, () => {
   const { config: namespaced, namespace, names } = namespacedTestConfig();
@@ -20,6 +21,7 @@ describe(DeploymentsReaperHandler.name, () => {
   let teamId: string;
   let app: ApplicationEntity;
   let otherApp: ApplicationEntity;
+  let workspace: { projectId: string; environmentId: string };
 
   const reload = (id: string) => new DeploymentsRepository(stores.dataSource.manager).get(teamScope(teamId), id);
   const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
@@ -40,6 +42,7 @@ describe(DeploymentsReaperHandler.name, () => {
       new BuildSlots(stores.redis, config),
       config,
       logger,
+      eventNotificationsOver(stores.dataSource).notifications,
     );
 
     const team = await seedTeamWithServer(stores.dataSource, {
@@ -47,10 +50,11 @@ describe(DeploymentsReaperHandler.name, () => {
       server: { ...testServerAddress(), name: 's', status: 'ready' },
       privateKey: testServerKey(box),
     });
-    const workspace = { ...team, ...(await seedEnvironment(stores.dataSource, team)) };
-    teamId = workspace.teamId;
-    app = await seedApplication(stores.dataSource, workspace, { name: 'reaped', stopGraceSeconds: 1 });
-    otherApp = await seedApplication(stores.dataSource, workspace, { name: 'beating', stopGraceSeconds: 1 });
+    const seeded = { ...team, ...(await seedEnvironment(stores.dataSource, team)) };
+    workspace = seeded;
+    teamId = seeded.teamId;
+    app = await seedApplication(stores.dataSource, seeded, { name: 'reaped', stopGraceSeconds: 1 });
+    otherApp = await seedApplication(stores.dataSource, seeded, { name: 'beating', stopGraceSeconds: 1 });
   });
   beforeEach(async () => {
     await queue.obliterate({ force: true });
@@ -104,6 +108,24 @@ describe(DeploymentsReaperHandler.name, () => {
       reason: WORKER_LOST_REASON,
       reasonCode: WORKER_LOST_CODE,
     });
+    // One notification of the failure, to the team, linking to the deployment; none for the one still beating.
+    const notified = await notificationEventsAbout(stores.dataSource, lost);
+    expect(notified).toHaveLength(1);
+    expect(notified[0]).toMatchObject({
+      kind: 'deployment.failed',
+      severity: 'error',
+      teamId,
+      projectId: workspace.projectId,
+      environmentId: workspace.environmentId,
+      title: 'Deployment of reaped (production) failed',
+      url: `/applications/${app.id}/deployments/${lost}`,
+      data: expect.objectContaining({ reasonCode: WORKER_LOST_CODE, step: 'health' }),
+    });
+    expect(notified[0].message).toContain('Worker lost');
+    expect(await notificationEventsAbout(stores.dataSource, beating)).toEqual([]);
+    // A second pass fails nothing more and tells nobody again.
+    expect(await reaper.handle({})).toEqual({ failed: 0, requeued: 0 });
+    expect(await notificationEventsAbout(stores.dataSource, lost)).toHaveLength(1);
   });
 
   it('fails a deployment silent for longer than the run lease (not a minute), so the next one of its application starts on another worker', async () => {

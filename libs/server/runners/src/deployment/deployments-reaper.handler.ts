@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JOB_QUEUE, JobName, type JobPayload, type JobResult, type ReasonCode } from '@zpanel/contracts';
+import { type DeploymentStep, type DeploymentTrigger, JOB_QUEUE, JobName, type JobPayload, type JobResult, type ReasonCode } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, zpanelDockerNames } from '@zpanel/core';
 import { ApplicationsRepository, type DeploymentEntity } from '@zpanel/database';
 import { HandlesJob, type JobHandler, JobProducer, enqueueDeployment } from '@zpanel/queue';
@@ -13,6 +13,7 @@ import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import { BuildSlots } from './build-slots';
 import { DeploymentEvents } from './deployment-events';
 import { DockerDeploymentOps } from './docker-deployment-ops';
+import { EventNotifications } from '../notifications/event-notifications';
 
 /** A deployment still queued after this long is checked for a job lost with Redis. */
 export const QUEUED_DEPLOYMENT_GRACE_SECONDS = 30;
@@ -36,6 +37,9 @@ interface LostRow {
   id: string;
   application_id: string;
   step: string;
+  trigger: string;
+  commit_sha: string | null;
+  git_tag: string | null;
 }
 
 /**
@@ -60,6 +64,7 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
     private readonly slots: BuildSlots,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'deployments-reaper' });
   }
@@ -75,14 +80,25 @@ export class DeploymentsReaperHandler implements JobHandler<JobName.DeploymentsR
       DEPLOYMENT_RUNS,
       this.config.runs.leaseTtlMs,
       { reason: WORKER_LOST_REASON, code: WORKER_LOST_CODE },
-      ['application_id', 'step'],
+      ['application_id', 'step', 'trigger', 'commit_sha', 'git_tag'],
       async (row, db) => {
         const app = await this.applications.in(db).findByIdAcrossTeams(row.application_id);
         // The application went with its deployments: nothing of it is left to clean up.
         if (app) await this.cleanUp({ ...row, app_name: app.name, server_id: app.serverId }, db);
       },
     );
-    for (const row of lost) await this.events.status(row.id, 'failed', row.step as never, WORKER_LOST_REASON, WORKER_LOST_CODE);
+    for (const row of lost) {
+      await this.events.status(row.id, 'failed', row.step as never, WORKER_LOST_REASON, WORKER_LOST_CODE);
+      await this.notifications.deploymentFailed(row.application_id, {
+        id: row.id,
+        trigger: row.trigger as DeploymentTrigger,
+        commitSha: row.commit_sha,
+        gitTag: row.git_tag,
+        step: row.step as DeploymentStep,
+        reason: WORKER_LOST_REASON,
+        reasonCode: WORKER_LOST_CODE,
+      });
+    }
     return lost.map((r) => r.id);
   }
 
