@@ -1,5 +1,5 @@
 import { NOTIFICATION_LIMITS } from '@zpanel/contracts';
-import { MAX_RETRY_DELAY_MS, absoluteUrl, groupingDecision, nextDeliveryStep, retryDelayMs } from './delivery-policy';
+import { MAX_RETRY_DELAY_MS, absoluteUrl, groupingDecision, nextDeliveryStep, retryDelayMs, scrubSecrets } from './delivery-policy';
 import { deliveryAttemptOf } from './notification-deliver.handler';
 
 const failure = (overrides: { retryable?: boolean; status?: number | null; retryAfterMs?: number | null } = {}) => ({
@@ -106,5 +106,22 @@ describe('deliveryAttemptOf', () => {
     expect(deliveryAttemptOf(`deliver-${id}-0`, id)).toBeUndefined();
     expect(deliveryAttemptOf(`deliver-${id}-x`, id)).toBeUndefined();
     expect(deliveryAttemptOf(`deliver-other-1`, id)).toBeUndefined();
+  });
+});
+
+describe('scrubSecrets', () => {
+  const url = 'https://hooks.slack.com/services/T0001/B0002/XXXXsecrettokenXXXX';
+
+  it('takes a whole secret and its long pieces out of error text', () => {
+    expect(scrubSecrets(`posted to ${url}: 404`, [url])).toBe('posted to [secret]: 404');
+    expect(scrubSecrets('invalid_token XXXXsecrettokenXXXX', [url])).toBe('invalid_token [secret]');
+    expect(scrubSecrets('bot ABCdefGHIjklMNOpqr refused', ['123456:ABCdefGHIjklMNOpqr'])).toBe('bot [secret] refused');
+  });
+
+  it('leaves short pieces and text without secrets alone, and ignores unset secrets', () => {
+    expect(scrubSecrets('Slack answered 404 Not Found at hooks.slack.com', [url, undefined, null, ''])).toBe(
+      'Slack answered 404 Not Found at hooks.slack.com',
+    );
+    expect(scrubSecrets('the services are down', [url])).toBe('the services are down');
   });
 });

@@ -63,3 +63,24 @@ export function absoluteUrl(path: string | null, publicUrl: string | null): stri
   if (!publicUrl || !path.startsWith('/')) return path;
   return `${publicUrl.replace(/\/+$/, '')}${path}`;
 }
+
+/** Pieces of a secret at least this long are taken out of error text too (a webhook URL's token path segment; shorter ones are words like "services"). */
+const SECRET_PIECE_MIN_LENGTH = 16;
+
+/**
+ * Takes every secret value out of `text` (a receiver's answer quoted in an error can echo the URL
+ * it was called at), and every piece of one (split at URL and key punctuation) of 16 characters or
+ * more: a receiver that echoes only the token part of a webhook URL gives nothing away either.
+ */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined | null)[]): string {
+  const pieces = new Set<string>();
+  for (const secret of secrets) {
+    if (!secret) continue;
+    pieces.add(secret);
+    for (const piece of secret.split(/[/?&=#:@.,;+\s]+/)) if (piece.length >= SECRET_PIECE_MIN_LENGTH) pieces.add(piece);
+  }
+  let scrubbed = text;
+  // Longest first, so a whole value goes before the pieces inside it.
+  for (const piece of [...pieces].sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(piece).join('[secret]');
+  return scrubbed;
+}

@@ -5,6 +5,7 @@ import { InstanceRepository, instanceSmtpPasswordAad } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler } from '@zpanel/queue';
 import type { Mailer } from '@zpanel/remote';
 import type { Logger } from 'pino';
+import { scrubSecrets } from './delivery-policy';
 import { InjectMailer } from './notification-senders.provider';
 
 export const NO_SMTP_REASON = 'no SMTP server is configured for this instance';
@@ -53,6 +54,7 @@ export class MailSendHandler implements JobHandler<JobName.MailSend> {
     const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.config.notifications.timeoutMs)]);
     const outcome = await this.mailer.send({ ...smtp.smtp, password }, { to: message.to, subject: message.subject, text: message.text }, signal);
     if (outcome.ok) return { sent: true };
+    outcome.error = scrubSecrets(outcome.error, [password]);
     this.log.warn({ jobId: context.jobId, attempt: context.attempt, retryable: outcome.retryable, error: outcome.error }, 'email not sent');
     if (outcome.retryable) throw new MailNotSentError(outcome.error);
     return { sent: false, reason: outcome.error };

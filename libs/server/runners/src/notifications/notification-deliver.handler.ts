@@ -19,7 +19,7 @@ import { HandlesJob, type JobContext, type JobHandler, JobProducer, enqueueNotif
 import type { ChannelSender } from '@zpanel/remote';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type AttemptOutcome, nextDeliveryStep } from './delivery-policy';
+import { type AttemptOutcome, nextDeliveryStep, scrubSecrets } from './delivery-policy';
 import { type MessageNames, webhookBodyOf } from './notification-messages';
 import { InjectChannelSender } from './notification-senders.provider';
 import { Notifier } from './notifier';
@@ -135,7 +135,8 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
     const message = webhookBodyOf(event, await this.namesOf(event), await this.instance.publicUrl());
     const signal = AbortSignal.any([jobSignal, AbortSignal.timeout(this.config.notifications.timeoutMs)]);
     try {
-      return await this.sender.send({ kind: channel.kind, name: channel.name, settings: channel.settings, secrets }, message, signal);
+      const outcome = await this.sender.send({ kind: channel.kind, name: channel.name, settings: channel.settings, secrets }, message, signal);
+      return outcome.ok ? outcome : { ...outcome, error: scrubSecrets(outcome.error, Object.values(secrets)) };
     } catch (error) {
       this.log.error({ errName: error instanceof Error ? error.name : typeof error, channelId: channel.id }, 'notification sender threw');
       return { ok: false, retryable: true, status: null, retryAfterMs: null, error: 'internal error while sending' };

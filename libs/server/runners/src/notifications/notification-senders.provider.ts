@@ -1,4 +1,6 @@
 import { Inject, type Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@zpanel/core';
+import { NotificationSenders, SmtpMailer } from '@zpanel/remote';
 
 /**
  * The provider token of the worker's `ChannelSender` (@zpanel/remote): the real senders in the
@@ -11,15 +13,11 @@ export const MAILER = 'zpanel:notification-mailer';
 export const InjectChannelSender = (): ParameterDecorator => Inject(CHANNEL_SENDER);
 export const InjectMailer = (): ParameterDecorator => Inject(MAILER);
 
-/** Until the real senders land: every send answers that sending is not available (not retried). */
-const UNAVAILABLE = {
-  async send() {
-    return { ok: false as const, retryable: false, status: null, retryAfterMs: null, error: 'sending is not available in this build yet' };
-  },
-};
-
-/** The worker's senders, bound to their tokens. */
+/**
+ * The worker's senders, bound to their tokens: the real ones (@zpanel/remote), with the instance's
+ * address policy, the attempt timeout and Telegram's API origin from the configuration.
+ */
 export const NOTIFICATION_SENDER_PROVIDERS: Provider[] = [
-  { provide: CHANNEL_SENDER, useValue: UNAVAILABLE },
-  { provide: MAILER, useValue: UNAVAILABLE },
+  { provide: CHANNEL_SENDER, useFactory: (config: AppConfig) => NotificationSenders.fromConfig(config), inject: [APP_CONFIG] },
+  { provide: MAILER, useFactory: (config: AppConfig) => SmtpMailer.fromConfig(config), inject: [APP_CONFIG] },
 ];

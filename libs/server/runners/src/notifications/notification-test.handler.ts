@@ -5,6 +5,7 @@ import { InstanceRepository, TeamsRepository, teamScope } from '@zpanel/database
 import { HandlesJob, type JobContext, type JobHandler } from '@zpanel/queue';
 import type { ChannelSender } from '@zpanel/remote';
 import type { Logger } from 'pino';
+import { scrubSecrets } from './delivery-policy';
 import { openChannelSecrets } from './notification-deliver.handler';
 import { testMessageOf } from './notification-messages';
 import { InjectChannelSender } from './notification-senders.provider';
@@ -50,7 +51,7 @@ export class NotificationTestHandler implements JobHandler<JobName.NotificationT
       const message = testMessageOf({ id: team.id, name: team.name }, job.channelName, await this.instance.publicUrl(), new Date());
       const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.config.notifications.timeoutMs)]);
       const outcome = await this.sender.send({ kind: job.kind, name: job.channelName, settings: job.settings, secrets }, message, signal);
-      return outcome.ok ? answer(true, outcome.status, null) : answer(false, outcome.status, outcome.error);
+      return outcome.ok ? answer(true, outcome.status, null) : answer(false, outcome.status, scrubSecrets(outcome.error, Object.values(secrets)));
     } catch (error) {
       this.log.error({ errName: error instanceof Error ? error.name : typeof error, teamId: job.teamId }, 'notification test failed on our side');
       return answer(false, null, 'internal error while sending the test');
