@@ -144,6 +144,7 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
     ids.volumeId = '00000000-0000-4000-8000-000000000004';
     ids.destinationId = '00000000-0000-4000-8000-000000000005';
     ids.scheduleId = '00000000-0000-4000-8000-000000000006';
+    ids.channelId = '00000000-0000-4000-8000-000000000007';
     ids.provider = 'github';
     doc = (await (await fetch(`${suite.stack.baseUrl}/api/docs-json`)).json()) as Document;
   }, 60_000);
@@ -230,6 +231,12 @@ describe('hostile input on every body field (OpenAPI-driven)', () => {
       ],
       ['PATCH', `/api/v1/applications/${ids.applicationId}`, 'name', {}],
       ['POST', `/api/v1/teams/${suite.owner.teamId}/api-tokens`, 'name', { abilities: ['read'] }],
+      [
+        'POST',
+        '/api/v1/notification-channels',
+        'name',
+        { kind: 'slack', secrets: { webhookUrl: 'https://192.0.2.12/services/x' }, events: ['deployment.failed'] },
+      ],
       ['POST', '/api/v1/invitations/register', 'name', { token: invitation.token, password: 'a long enough passphrase' }],
     ];
     const names = ['evil\u202etxt.exe', 'ad\u200bmin', 'two\nlines', '\u2066isolated\u2069', 'b\ufeffom', 'mark\u200f'];
