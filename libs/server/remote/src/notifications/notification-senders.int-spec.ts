@@ -467,6 +467,13 @@ describe('email through a real SMTP server', () => {
       await smtp.close();
     }
     await expect(send(senders(), emailChannel(port, 'none'))).resolves.toMatchObject({ ok: false, retryable: true, status: null });
+    await expect(send(senders(), emailChannel(port, 'none', { host: 'nowhere.zpanel.test' }))).resolves.toEqual({
+      ok: false,
+      retryable: true,
+      status: null,
+      retryAfterMs: null,
+      error: 'the SMTP host does not resolve',
+    });
   });
 
   it('the SmtpMailer alone sends an instance email (a password reset) to one address', async () => {

@@ -72,7 +72,7 @@ export class NotificationSenders implements ChannelSender {
       addresses = await this.policy.resolve(request.url.hostname, 'outbound');
     } catch (error) {
       if (error instanceof AddressNotAllowedError)
-        return error.reason === 'denied' ? refusedAddress(request.urlLabel) : unresolvedHost(request.urlLabel);
+        return error.reason === 'denied' ? refusedAddress(request.urlLabel) : unresolvedHost(`the host of ${request.urlLabel}`);
       throw error;
     }
     if (signal.aborted) return aborted();

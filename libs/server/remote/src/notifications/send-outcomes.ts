@@ -162,9 +162,9 @@ export function refusedAddress(urlLabel: string): SendOutcome {
   };
 }
 
-/** A host name that does not resolve (now): retried, DNS may come back. */
-export function unresolvedHost(urlLabel: string): SendOutcome {
-  return { ok: false, retryable: true, status: null, retryAfterMs: null, error: `the host of ${urlLabel} does not resolve` };
+/** A host name that does not resolve (now): retried, DNS may come back. `what`: "the host of the webhook URL", "the SMTP host". */
+export function unresolvedHost(what: string): SendOutcome {
+  return { ok: false, retryable: true, status: null, retryAfterMs: null, error: `${what} does not resolve` };
 }
 
 export function timedOut(receiver: string, timeoutMs: number): SendOutcome {
