@@ -7,6 +7,7 @@ import { ApiTokensModule } from './api-tokens/api-tokens.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { MailModule } from './mail/mail.module';
 import { NotificationEventsModule } from './notifications/notification-events.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { BackupsModule } from './backups/backups.module';
@@ -37,6 +38,7 @@ export class AppModule {
         QueueModule.forRoot(),
         AuditModule,
         NotificationEventsModule,
+        MailModule,
         AuthModule,
         TwoFactorModule,
         HealthModule,

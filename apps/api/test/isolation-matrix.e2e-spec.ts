@@ -27,6 +27,9 @@ const PUBLIC = new Set([
   'POST /api/v1/auth/logout',
   'POST /api/v1/invitations/preview',
   'POST /api/v1/invitations/register',
+  // Self-service password reset: the same answer for any address (password-reset.e2e-spec.ts).
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
   // Authenticated by each application's webhook signature instead (see webhooks.e2e-spec.ts).
   'POST /webhooks/{provider}',
   // Authenticated by the signed link it is reached by (download-links.ts; backups.e2e-spec.ts): a bad or foreign one is a 404.
@@ -70,6 +73,10 @@ const INSTANCE_OPERATORS: Record<string, { body?: unknown; refused: 403 | 404 }>
   'GET /api/v1/system/backups/schedules/{scheduleId}': { refused: 404 },
   'PATCH /api/v1/system/backups/schedules/{scheduleId}': { body: { enabled: false }, refused: 404 },
   'DELETE /api/v1/system/backups/schedules/{scheduleId}': { refused: 404 },
+  // The public URL and SMTP settings (instance-settings.e2e-spec.ts).
+  'GET /api/v1/system/settings': { refused: 403 },
+  'PATCH /api/v1/system/settings': { body: { publicUrl: 'https://matrix.example.com' }, refused: 403 },
+  'POST /api/v1/system/settings/smtp/test': { body: { to: 'matrix@example.com' }, refused: 403 },
 };
 
 /**
@@ -92,6 +99,7 @@ const TEAM_SCOPED: Record<string, { body?: unknown | ((ids: Ids) => unknown); te
   'GET /api/v1/teams/{teamId}/invitations': {},
   'POST /api/v1/teams/{teamId}/invitations': { body: { email: 'matrix@example.com', role: Role.Viewer } },
   'DELETE /api/v1/teams/{teamId}/invitations/{invitationId}': {},
+  'POST /api/v1/teams/{teamId}/invitations/{invitationId}/resend': {},
   'GET /api/v1/teams/{teamId}/api-tokens': {},
   // `write` exceeds a viewer's role, so the viewer pass expects 403 here too.
   'POST /api/v1/teams/{teamId}/api-tokens': { body: { name: 'matrix', abilities: ['write'] } },
@@ -265,6 +273,7 @@ const REQUIRED: Record<string, Ability> = {
   'GET /api/v1/teams/{teamId}/invitations': ADMIN,
   'POST /api/v1/teams/{teamId}/invitations': ADMIN,
   'DELETE /api/v1/teams/{teamId}/invitations/{invitationId}': ADMIN,
+  'POST /api/v1/teams/{teamId}/invitations/{invitationId}/resend': ADMIN,
   // A token may list, create and revoke tokens within what it holds itself (the service checks the rest).
   'GET /api/v1/teams/{teamId}/api-tokens': R,
   'POST /api/v1/teams/{teamId}/api-tokens': R,

@@ -5,6 +5,9 @@ import {
   type LoginRequest,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
+  type PasswordResetConfirmRequest,
+  type PasswordResetRequest,
+  type PasswordResetRequestedResponse,
   type RefreshRequest,
   type SessionResponse,
   type SetupStatusResponse,
@@ -109,4 +112,31 @@ export class ChangePasswordDto implements ChangePasswordRequest {
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   newPassword: string;
+}
+
+export class PasswordResetDto implements PasswordResetRequest {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trim)
+  @IsString({ message: 'email must be an email address' })
+  @MaxLength(254, { message: 'email must be at most 254 characters' })
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  email: string;
+}
+
+export class PasswordResetRequestedDto implements PasswordResetRequestedResponse {
+  @ApiProperty({ example: 'If an account exists for this address, we sent it a link to set a new password. The link works once, for 30 minutes.' })
+  message: string;
+}
+
+export class PasswordResetConfirmDto implements PasswordResetConfirmRequest {
+  @ApiProperty({ example: 'zpp_…', description: 'From the emailed link' })
+  @IsString({ message: 'token must be the token from the emailed link' })
+  @IsNotEmpty({ message: 'token is required' })
+  @MaxLength(128, { message: 'token is not a reset token' })
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString({ message: 'password must be text' })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
+  password: string;
 }

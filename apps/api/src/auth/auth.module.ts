@@ -11,6 +11,7 @@ import { BearerAuthGuard } from './bearer-auth.guard';
 import { BearerStrategy } from './bearer.strategy';
 import { InvitationRegistrationController } from './invitation-registration.controller';
 import { MeController } from './me.controller';
+import { PasswordResetService } from './password-reset.service';
 import { SessionsService } from './sessions.service';
 import { SetupController } from './setup.controller';
 
@@ -21,6 +22,6 @@ import { SetupController } from './setup.controller';
 @Module({
   imports: [PassportModule, AccessModule, RateLimitModule, TeamsModule, TwoFactorModule],
   controllers: [SetupController, AuthController, MeController, InvitationRegistrationController],
-  providers: [SessionsService, AuthService, BearerStrategy, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  providers: [SessionsService, AuthService, PasswordResetService, BearerStrategy, { provide: APP_GUARD, useClass: BearerAuthGuard }],
 })
 export class AuthModule {}

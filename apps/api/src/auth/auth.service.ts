@@ -4,9 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditAction, ErrorCode, type MeResponse, type SessionResponse, type UserDto } from '@zpanel/contracts';
 import { AuditService } from '../audit/audit.service';
 import { AppException, hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '@zpanel/core';
-import { type UserEntity, UsersRepository } from '@zpanel/database';
+import { RefreshTokensRepository, type UserEntity, UsersRepository } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { RateLimiter } from '../http/rate-limiter';
+import { PersonalNotices } from '../mail/personal-notices.service';
 import { InvitationsService } from '../teams/invitations.service';
 import { TeamsService } from '../teams/teams.service';
 import { TwoFactorService } from '../two-factor/two-factor.service';
@@ -39,6 +40,8 @@ export class AuthService {
     private readonly rateLimiter: RateLimiter,
     private readonly twoFactor: TwoFactorService,
     private readonly audit: AuditService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly notices: PersonalNotices,
   ) {}
 
   async needsOwner(): Promise<boolean> {
@@ -110,7 +113,11 @@ export class AuthService {
       }
     }
     await Promise.all([this.rateLimiter.reset(account.key), this.rateLimiter.refund(address)]);
-    return this.startSession(user, client, { twoFactor: user.totpEnabledAt !== null });
+    // Looked up before this session's own row exists: an address none of their sessions came from is new.
+    const history = client.ip ? await this.refreshTokens.addressHistory(user.id, client.ip.slice(0, 64)) : 'seen';
+    const session = await this.startSession(user, client, { twoFactor: user.totpEnabledAt !== null });
+    if (history === 'new') await this.notices.newSignIn(user, client);
+    return session;
   }
 
   async refresh(token: string, client: ClientInfo): Promise<IssuedSession> {

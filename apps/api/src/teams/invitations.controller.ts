@@ -37,7 +37,10 @@ export class TeamInvitationsController {
   }
 
   @Post()
-  @ApiOperation({ summary: 'Invite an email address with a role; the token is returned once' })
+  @ApiOperation({
+    summary:
+      'Invite an email address with a role; the token is returned once, and the link emailed when the instance has SMTP settings and a public URL (`emailed`)',
+  })
   @ApiCreatedResponse({ type: CreatedInvitationDoc })
   async create(
     @CurrentCaller() caller: Caller,
@@ -46,6 +49,21 @@ export class TeamInvitationsController {
   ): Promise<CreatedInvitationResponse> {
     const actor = await this.access.require(caller, teamId, Ability.Admin);
     return this.invitations.create(caller, actor, body);
+  }
+
+  @Post(':invitationId/resend')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Give a pending invitation a new link (the old one stops working) and a new expiry, emailed again when the instance can send email',
+  })
+  @ApiOkResponse({ type: CreatedInvitationDoc })
+  async resend(
+    @CurrentCaller() caller: Caller,
+    @UuidParam('teamId') teamId: string,
+    @UuidParam('invitationId') id: string,
+  ): Promise<CreatedInvitationResponse> {
+    const actor = await this.access.require(caller, teamId, Ability.Admin);
+    return this.invitations.resend(caller, actor, id);
   }
 
   @Delete(':invitationId')

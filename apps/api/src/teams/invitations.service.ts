@@ -26,6 +26,7 @@ import {
 } from '@zpanel/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { Mailer } from '../mail/mailer.service';
 import type { Caller } from '../access/caller';
 import { pageWindow, paginated } from '../http/pagination';
 import type { RateLimit } from '../http/rate-limiter';
@@ -40,6 +41,10 @@ export const invitationAddressLimit = (ip: string | undefined): RateLimit => ({
   limit: 30,
   windowMs: 60_000,
 });
+
+function acceptPathOf(token: string): string {
+  return `/invitations/accept?token=${encodeURIComponent(token)}`;
+}
 
 function statusOf(invitation: InvitationEntity, now = Date.now()): InvitationStatus {
   if (invitation.acceptedAt) return 'accepted';
@@ -60,6 +65,7 @@ export class InvitationsService {
     private readonly teams: TeamsRepository,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly mailer: Mailer,
   ) {}
 
   async create(
@@ -94,7 +100,56 @@ export class InvitationsService {
       return invitation;
     });
     const [dto] = await this.toDtos([saved]);
-    return { ...dto, token, acceptPath: `/invitations/accept?token=${encodeURIComponent(token)}` };
+    const acceptPath = acceptPathOf(token);
+    return { ...dto, token, acceptPath, emailed: await this.email(team, saved, acceptPath, actor.userId) };
+  }
+
+  /**
+   * A pending invitation gets a new link (the old one stops working) and a new expiry, emailed
+   * again when the instance can send email; the new token is returned, like at creation.
+   */
+  async resend(caller: Caller, actor: { userId: string; team: TeamScope }, id: string): Promise<CreatedInvitationResponse> {
+    const { team } = actor;
+    const invitation = await this.invitations.find(team, id);
+    if (!invitation) throw new AppException(ErrorCode.NotFound, 'No such invitation in this team');
+    if (statusOf(invitation) !== 'pending')
+      throw new AppException(ErrorCode.Conflict, `The invitation is already ${statusOf(invitation)}: invite again`);
+    const token = generateOpaqueToken('zpi');
+    const expiresAt = new Date(Date.now() + INVITATION_TTL_HOURS * 3600_000);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.invitations.in(manager).renew(team, id, { tokenHash: hashOpaqueToken(token), expiresAt })))
+        throw new AppException(ErrorCode.Conflict, 'The invitation is no longer pending: invite again');
+      await this.audit.recordInTeam(manager, team, caller, {
+        action: AuditAction.InvitationResent,
+        target: { type: 'invitation', id },
+        metadata: { email: invitation.email },
+      });
+    });
+    const [dto] = await this.toDtos([{ ...invitation, expiresAt }]);
+    const acceptPath = acceptPathOf(token);
+    return { ...dto, token, acceptPath, emailed: await this.email(team, { ...invitation, expiresAt }, acceptPath, actor.userId) };
+  }
+
+  /** Emails the link to the invited address when the instance has SMTP settings and a public URL; whether it was queued. */
+  private async email(team: TeamScope, invitation: InvitationEntity, acceptPath: string, inviterId: string): Promise<boolean> {
+    const status = await this.mailer.status().catch(() => null);
+    const link = status?.smtp ? Mailer.link(status, acceptPath) : null;
+    if (!link) return false;
+    const [teamRow, names] = await Promise.all([this.teams.get(team), this.users.namesOf([inviterId])]);
+    const inviter = names.get(inviterId) ?? 'Someone';
+    return this.mailer.send({
+      to: invitation.email,
+      subject: `Zpanel: ${inviter} invited you to ${teamRow.name}`,
+      text: [
+        `${inviter} invited you to join the team ${teamRow.name} on Zpanel as ${invitation.role}.`,
+        '',
+        `Open this link to accept (it works once, until ${invitation.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`,
+        link,
+        '',
+        'If you did not expect this invitation, you can ignore this email.',
+        '',
+      ].join('\n'),
+    });
   }
 
   async list(team: TeamScope, query: PageQuery): Promise<Paginated<InvitationDto>> {

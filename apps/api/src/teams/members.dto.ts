@@ -73,6 +73,8 @@ export class InvitationDoc implements InvitationDto {
 export class CreatedInvitationDoc extends InvitationDoc implements CreatedInvitationResponse {
   @ApiProperty({ description: 'Shown once: send it to the invitee', example: 'zpi_…' }) token: string;
   @ApiProperty({ example: '/invitations/accept?token=zpi_…' }) acceptPath: string;
+  @ApiProperty({ description: 'Whether the link was queued by email to the invited address (the instance has SMTP settings and a public URL)' })
+  emailed: boolean;
 }
 
 export class InvitationPageDoc {

@@ -20,6 +20,7 @@ import { RecoveryCodesRepository, type UserEntity, UsersRepository } from '@zpan
 import { DataSource, type EntityManager } from 'typeorm';
 import type { UserCaller } from '../access/caller';
 import { type RateLimit, RateLimiter } from '../http/rate-limiter';
+import { PersonalNotices } from '../mail/personal-notices.service';
 
 /** The name authenticator apps list the account under. */
 const ISSUER = 'Zpanel';
@@ -51,6 +52,7 @@ export class TwoFactorService {
     private readonly box: SecretBox,
     private readonly rateLimiter: RateLimiter,
     private readonly audit: AuditService,
+    private readonly notices: PersonalNotices,
   ) {
     this.recoveryKey = deriveKey(config.security.secretKey, 'zpanel:recovery-codes:v1');
   }
@@ -86,6 +88,7 @@ export class TwoFactorService {
       await this.replaceRecoveryCodes(manager, user.id, recoveryCodes);
       await this.audit.record({ action: AuditAction.TwoFactorEnabled, teamId: null, actor: caller }, manager);
     });
+    await this.notices.twoFactorChanged(user.id, 'enabled');
     return { recoveryCodes };
   }
 
@@ -108,6 +111,7 @@ export class TwoFactorService {
       await this.recoveryCodes.in(manager).deleteAllOf(user.id);
       await this.audit.record({ action: AuditAction.TwoFactorDisabled, teamId: null, actor: caller }, manager);
     });
+    await this.notices.twoFactorChanged(user.id, 'disabled');
   }
 
   /** New recovery codes replace the old ones; needs a current code (TOTP or recovery code). */
@@ -128,6 +132,7 @@ export class TwoFactorService {
       await this.replaceRecoveryCodes(manager, user.id, recoveryCodes);
       await this.audit.record({ action: AuditAction.RecoveryCodesRegenerated, teamId: null, actor: caller }, manager);
     });
+    await this.notices.twoFactorChanged(user.id, 'recovery_codes_regenerated');
     return { recoveryCodes };
   }
 

@@ -1,4 +1,4 @@
-import { JobName } from '@zpanel/contracts';
+import { JobName, type MailSendJob } from '@zpanel/contracts';
 import type { JobProducer } from './job-producer';
 
 /*
@@ -33,4 +33,19 @@ export function enqueueNotificationDelivery(
     { deliveryId },
     { jobId: `deliver-${deliveryId}-${attempt}`, attempts: 1, delay: Math.max(0, delayMs), ...DONE },
   );
+}
+
+/**
+ * One email through the instance's SMTP settings (a reset link, an invitation, a person's own
+ * notice). The message is sealed (MailSendJob); no row backs it, so the job itself retries: a few
+ * attempts with exponential backoff (about 2, 4, 8, 16 s) for an SMTP server that is briefly away.
+ * Kept a day when failed, for the operator to see why.
+ */
+export function enqueueMail(producer: Pick<JobProducer, 'enqueue'>, job: MailSendJob): Promise<string> {
+  return producer.enqueue(JobName.MailSend, job, {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 86_400 },
+  });
 }

@@ -21,3 +21,4 @@ export * from './test-server-rows';
 export * from './database-app';
 export * from './databases-api';
 export * from './notification-receivers';
+export * from './smtp-server';

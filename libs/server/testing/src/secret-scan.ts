@@ -12,7 +12,13 @@ const ALWAYS_FORBIDDEN: Array<[RegExp, string]> = [
 const ISSUED_ONCE: Array<{ pattern: RegExp; what: string; allowedAt: RegExp }> = [
   { pattern: /zpr_[A-Za-z0-9]{36}/, what: 'a refresh token', allowedAt: /^POST \/api\/v1\/auth\/(login|refresh)$/ },
   { pattern: /zp_[A-Za-z0-9]{36}/, what: 'an API token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/api-tokens$/ },
-  { pattern: /zpi_[A-Za-z0-9]{36}/, what: 'an invitation token', allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/invitations$/ },
+  {
+    pattern: /zpi_[A-Za-z0-9]{36}/,
+    what: 'an invitation token',
+    allowedAt: /^POST \/api\/v1\/teams\/[^/]+\/invitations(\/[^/]+\/resend)?$/,
+  },
+  // A reset link's token goes by email only: no response ever carries one.
+  { pattern: /zpp_[A-Za-z0-9]{36}/, what: 'a password reset token', allowedAt: /^$/ },
   { pattern: /zpw_[A-Za-z0-9]{36}/, what: 'a webhook secret', allowedAt: /^POST \/api\/v1\/applications\/[^/]+\/webhook-secret$/ },
   // A generic webhook channel's signing secret, generated when none was given (docs/notifications.md).
   { pattern: /whsec_[A-Za-z0-9+/]{16}/, what: 'a notification signing secret', allowedAt: /^POST \/api\/v1\/notification-channels$/ },

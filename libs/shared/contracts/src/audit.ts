@@ -7,6 +7,10 @@ export enum AuditAction {
   PasswordChanged = 'auth.password_changed',
   PasswordResetByOwner = 'auth.password_reset_by_owner',
   RefreshTokenReused = 'auth.refresh_token_reused',
+  /** A reset link was emailed for the account (written only when the account exists; the HTTP answer is the same either way). */
+  PasswordResetRequested = 'auth.password_reset_requested',
+  /** The password was set through a reset link; every session was ended. */
+  PasswordResetCompleted = 'auth.password_reset_completed',
   TwoFactorEnabled = 'two_factor.enabled',
   TwoFactorDisabled = 'two_factor.disabled',
   RecoveryCodesRegenerated = 'two_factor.recovery_codes_regenerated',
@@ -17,6 +21,12 @@ export enum AuditAction {
   MemberLeft = 'member.left',
   InvitationCreated = 'invitation.created',
   InvitationRevoked = 'invitation.revoked',
+  /** A pending invitation got a new link, emailed again (the old link stops working). */
+  InvitationResent = 'invitation.resent',
+  /** The public URL or SMTP settings of the instance changed (metadata: the fields; never the password). */
+  InstanceSettingsUpdated = 'instance.settings_updated',
+  /** A test email was sent through the instance's SMTP settings (metadata: ok). */
+  InstanceSmtpTested = 'instance.smtp_tested',
   ApiTokenCreated = 'api_token.created',
   ApiTokenRevoked = 'api_token.revoked',
   SshKeyCreated = 'ssh_key.created',

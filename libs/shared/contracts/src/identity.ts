@@ -136,3 +136,25 @@ export interface CreateApiTokenRequest {
 export interface CreatedApiTokenResponse extends ApiTokenDto {
   token: string;
 }
+
+/**
+ * `POST /api/v1/auth/password-reset`: always 202 with PasswordResetRequestedResponse, whether or not
+ * an account has the address (no account enumeration); the link goes by email when the instance
+ * has SMTP settings and a public URL.
+ */
+export interface PasswordResetRequest {
+  email: string;
+}
+
+export interface PasswordResetRequestedResponse {
+  message: string;
+}
+
+/** `POST /api/v1/auth/password-reset/confirm`: the token from the emailed link, and the new password. */
+export interface PasswordResetConfirmRequest {
+  token: string;
+  password: string;
+}
+
+/** Path of the SPA page a reset link opens; the token follows in the fragment (`#token=zpp_…`), never sent to a server in a request line. */
+export const PASSWORD_RESET_PATH = '/reset-password';

@@ -309,3 +309,53 @@ export interface MailMessage {
   subject: string;
   text: string;
 }
+
+/** The instance's SMTP server as returned (docs/notifications.md, "Instance email"): never the password. */
+export interface InstanceSmtpSettingsDto {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  username: string | null;
+  /** The sender address of every email Zpanel sends itself. */
+  from: string;
+  /** Whether a password is saved (it is sealed, never returned). */
+  passwordSet: boolean;
+}
+
+/** `GET /api/v1/system/settings` (instance operators). */
+export interface InstanceSettingsDto {
+  /** Where people reach this instance, without a trailing slash; links in emails and notifications start with it. */
+  publicUrl: string | null;
+  /** Null: Zpanel sends no email (invitations are shared by link, password reset sends nothing). */
+  smtp: InstanceSmtpSettingsDto | null;
+}
+
+/**
+ * `PATCH /api/v1/system/settings`: only what is sent changes. `smtp` replaces the SMTP settings
+ * (`null` turns email off); its `password` omitted keeps the saved one (unless the host changes),
+ * `null` clears it.
+ */
+export interface UpdateInstanceSettingsRequest {
+  publicUrl?: string | null;
+  smtp?: {
+    host: string;
+    port: number;
+    security: SmtpSecurity;
+    username?: string | null;
+    from: string;
+    password?: string | null;
+  } | null;
+}
+
+/** `POST /api/v1/system/settings/smtp/test`: a test email to `to` through the saved settings. */
+export interface InstanceSmtpTestRequest {
+  to: string;
+}
+
+export const INSTANCE_SETTINGS_LIMITS = {
+  publicUrlLength: 500,
+  hostLength: 253,
+  usernameLength: 256,
+  passwordLength: 1024,
+  emailLength: 254,
+} as const;

@@ -39,6 +39,8 @@ export interface CreatedInvitationResponse extends InvitationDto {
   token: string;
   /** Path of the SPA page that accepts it, e.g. `/invitations/accept?token=zpi_…`. */
   acceptPath: string;
+  /** Whether the link was queued by email to the invited address (the instance has SMTP settings and a public URL). */
+  emailed: boolean;
 }
 
 export interface InviteMemberRequest {

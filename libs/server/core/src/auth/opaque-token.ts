@@ -1,8 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
-/** `zp_` API tokens, `zpr_` refresh tokens, `zpi_` invitations, `zpw_` webhook secrets. Never reuse a prefix for another kind. */
-export type OpaqueTokenPrefix = 'zp' | 'zpr' | 'zpi' | 'zpw';
+/** `zp_` API tokens, `zpr_` refresh tokens, `zpi_` invitations, `zpw_` webhook secrets, `zpp_` password reset links. Never reuse a prefix for another kind. */
+export type OpaqueTokenPrefix = 'zp' | 'zpr' | 'zpi' | 'zpw' | 'zpp';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** 30 × log2(62) ≈ 178 bits of entropy. */

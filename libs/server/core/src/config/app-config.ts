@@ -28,6 +28,8 @@ export interface AppConfig {
   security: {
     /** 32-byte instance key for the secret box; never logged. */
     secretKey: Buffer;
+    /** How long an emailed password reset link works (PASSWORD_RESET_TTL_MINUTES, default 30). */
+    passwordResetTtlMs: number;
   };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

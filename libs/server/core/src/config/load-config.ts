@@ -194,7 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       url: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
       prefix,
     },
-    security: { secretKey: secretKey() },
+    security: { secretKey: secretKey(), passwordResetTtlMs: int('PASSWORD_RESET_TTL_MINUTES', 30, 1, 24 * 60) * 60_000 },
     log: { level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info') },
     worker: {
       healthPort: port('WORKER_HEALTH_PORT', 3001),

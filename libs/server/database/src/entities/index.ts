@@ -18,6 +18,7 @@ import { DatabaseOperationEntity } from './database-operation.entity';
 import { DeploymentEntity, DeploymentLogEntity } from './deployment.entity';
 import { InstanceEntity, type InstanceSmtpSettings, instanceSmtpPasswordAad } from './instance.entity';
 import { InvitationEntity } from './invitation.entity';
+import { PasswordResetEntity } from './password-reset.entity';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { type MetricResolution, ServerMetricEntity } from './server-metric.entity';
@@ -67,6 +68,7 @@ export {
   commandOutputAad,
   InstanceEntity,
   InvitationEntity,
+  PasswordResetEntity,
   RecoveryCodeEntity,
   RefreshTokenEntity,
   ServerEntity,
@@ -112,4 +114,5 @@ export const ENTITIES = [
   NotificationEventEntity,
   NotificationDeliveryEntity,
   NotificationReadEntity,
+  PasswordResetEntity,
 ];

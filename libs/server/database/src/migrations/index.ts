@@ -27,6 +27,7 @@ import { CreateBackups1796646609160 } from './1796646609160-create-backups';
 import { BackupMissedAlerts1796660000000 } from './1796660000000-backup-missed-alerts';
 import { CreateNotifications1796670000000 } from './1796670000000-create-notifications';
 import { InstanceSettings1796670100000 } from './1796670100000-instance-settings';
+import { PasswordResets1796670200000 } from './1796670200000-password-resets';
 
 /** Every migration, oldest first. Listed explicitly (no glob) so builds cannot miss one. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   BackupMissedAlerts1796660000000,
   CreateNotifications1796670000000,
   InstanceSettings1796670100000,
+  PasswordResets1796670200000,
 ];

@@ -36,4 +36,5 @@ export * from './notification-events.repository';
 export * from './notification-deliveries.repository';
 export * from './notification-centre.repository';
 export * from './notification-places.repository';
+export * from './password-resets.repository';
 export { REPOSITORIES } from './repositories';

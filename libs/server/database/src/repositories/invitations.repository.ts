@@ -29,6 +29,18 @@ export class InvitationsRepository extends TeamOwnedRepository<InvitationEntity>
     await this.rows.update(this.scoped(team, { id, revokedAt: IsNull() }), { revokedAt: new Date() });
   }
 
+  /**
+   * Gives a pending invitation a new token and expiry (sent again): the old link stops working.
+   * False when it is no longer pending.
+   */
+  async renew(team: TeamScope, id: string, change: { tokenHash: string; expiresAt: Date }): Promise<boolean> {
+    const renewed = await this.rows.update(
+      this.scoped(team, { id, acceptedAt: IsNull(), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }),
+      change,
+    );
+    return (renewed.affected ?? 0) > 0;
+  }
+
   /** The invitation a token is for: the token is the invitee's credential, whatever the team. */
   findByTokenHash(tokenHash: string): Promise<InvitationEntity | null> {
     return this.rows.findOneBy({ tokenHash });

@@ -28,6 +28,16 @@ export class RefreshTokensRepository extends EntityRepository<RefreshTokenEntity
     return this.rows.existsBy({ familyId, userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
+  /**
+   * Whether `ip` is new for the user: `first` when they never had a session (their first sign-in
+   * tells nobody), `seen` when a session of theirs came from it, else `new`. Sessions of any age count,
+   * revoked and expired ones too.
+   */
+  async addressHistory(userId: string, ip: string): Promise<'first' | 'seen' | 'new'> {
+    if (await this.rows.existsBy({ userId, ip })) return 'seen';
+    return (await this.rows.existsBy({ userId })) ? 'new' : 'first';
+  }
+
   async revokeFamily(familyId: string): Promise<void> {
     await this.rows.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
   }

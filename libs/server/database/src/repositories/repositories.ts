@@ -19,6 +19,7 @@ import { EnvVarsRepository } from './env-vars.repository';
 import { EnvironmentsRepository } from './environments.repository';
 import { InstanceRepository } from './instance.repository';
 import { InvitationsRepository } from './invitations.repository';
+import { PasswordResetsRepository } from './password-resets.repository';
 import { ProjectsRepository } from './projects.repository';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -71,4 +72,5 @@ export const REPOSITORIES: ReadonlyArray<new (manager: EntityManager) => EntityR
   NotificationDeliveriesRepository,
   NotificationCentreRepository,
   NotificationPlacesRepository,
+  PasswordResetsRepository,
 ];

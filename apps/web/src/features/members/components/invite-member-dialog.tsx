@@ -35,7 +35,11 @@ export function InviteMemberDialog({ teamId, teamName, actorRole, onClose }: Inv
     return (
       <Dialog
         title="Invitation created"
-        description={`Send this link to ${invitation.email}. It is shown only now: copy it before closing.`}
+        description={
+          invitation.emailed
+            ? `We emailed this link to ${invitation.email}. You can also copy it now: it is shown only once.`
+            : `Send this link to ${invitation.email}. It is shown only now: copy it before closing.`
+        }
         onClose={onClose}
       >
         <div className="form" data-testid="invitation-link">

@@ -313,7 +313,7 @@ describe(MembersPage.name, () => {
         [`POST ${INVITE}`]: ({ body }) => {
           const created = anInvitation(body as Partial<InvitationDto>);
           invitations = [created];
-          return jsonResponse({ ...created, token: 'zpi_secret', acceptPath: '/invitations/accept?token=zpi_secret' }, 201);
+          return jsonResponse({ ...created, token: 'zpi_secret', acceptPath: '/invitations/accept?token=zpi_secret', emailed: false }, 201);
         },
       });
       await openMembers();
@@ -353,7 +353,8 @@ describe(MembersPage.name, () => {
       vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
       mockApi({
         ...routes(Role.Owner),
-        [`POST ${INVITE}`]: () => jsonResponse({ ...anInvitation(), token: 'zpi_secret', acceptPath: '/invitations/accept?token=zpi_secret' }, 201),
+        [`POST ${INVITE}`]: () =>
+          jsonResponse({ ...anInvitation(), token: 'zpi_secret', acceptPath: '/invitations/accept?token=zpi_secret', emailed: true }, 201),
       });
       await openMembers();
       fireEvent.click(screen.getByRole('button', { name: 'Invite member' }));
@@ -362,6 +363,8 @@ describe(MembersPage.name, () => {
 
       fireEvent.click(await screen.findByRole('button', { name: 'Copy' }));
 
+      // The instance emailed it too (SMTP settings and a public URL): the dialog says so.
+      expect(screen.getByText(/We emailed this link to/)).toBeTruthy();
       expect(await screen.findByRole('button', { name: 'Copied' })).toBeTruthy();
       expect(writeText).toHaveBeenCalledWith(`${window.location.origin}/invitations/accept?token=zpi_secret`);
     });
