@@ -125,7 +125,7 @@ function everyKind(names: {
     'backup.unverified': backupUnverifiedEvent(source, { ...backup, verification: 'mismatch', detail: 'rows differ', restoreId: RESTORE }),
     'restore.finished': restoreFinishedEvent(source, { id: RESTORE, target: 'same', status: 'succeeded', backupId: BACKUP, safetyBackupId: null }),
     'server.unreachable': serverUnreachableEvent(srv, { statusReason: 'connect ECONNREFUSED', statusReasonCode: 'server.unreachable' }),
-    'server.recovered': serverRecoveredEvent(srv, { downSince: null }),
+    'server.recovered': serverRecoveredEvent(srv, { wasReason: null }),
     'server.host_key_changed': serverHostKeyChangedEvent(srv, { statusReason: null }),
     'alert.fired': alertFiredEvent(srv, alert()),
     'alert.resolved': alertResolvedEvent(srv, alert()),
@@ -328,10 +328,14 @@ describe('notification event messages', () => {
       subject: { type: 'server', id: SERVER, name: 'web-1' },
       data: { serverId: SERVER, statusReason: 'connect ECONNREFUSED 10.0.0.5:22', reasonCode: 'server.unreachable' },
     });
-    expect(serverRecoveredEvent(server(), { downSince: new Date('2026-01-01T00:00:00Z') }).data).toEqual({
-      serverId: SERVER,
-      downSince: '2026-01-01T00:00:00.000Z',
+    const back = serverRecoveredEvent(server(), { wasReason: 'Could not reach 10.0.0.5:22 over SSH' });
+    expect(back).toMatchObject({
+      kind: 'server.recovered',
+      severity: 'success',
+      title: 'Server web-1 is reachable again',
+      data: { serverId: SERVER },
     });
+    expect(back.message).toContain('It was unreachable: Could not reach 10.0.0.5:22 over SSH');
     expect(serverHostKeyChangedEvent(server(), { statusReason: null }).message).toContain('accept the new key');
 
     const fired = alertFiredEvent(server(), alert());

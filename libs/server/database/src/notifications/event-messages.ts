@@ -533,14 +533,15 @@ export function serverUnreachableEvent(
   );
 }
 
-export function serverRecoveredEvent(place: ServerPlace, facts: { downSince: Date | null }): NotificationEventInput {
+export function serverRecoveredEvent(place: ServerPlace, facts: { wasReason: string | null }): NotificationEventInput {
+  const was = facts.wasReason ? ` It was unreachable: ${reasonText(facts.wasReason, '')}` : '';
   return serverEvent(
     'server.recovered',
     'success',
     place,
     `Server ${place.serverName} is reachable again`,
-    'Zpanel reaches it over SSH again; checks, deployments and backups there resume.',
-    { downSince: facts.downSince ? facts.downSince.toISOString() : null },
+    `Zpanel reaches it over SSH again; checks, deployments and backups there resume.${was}`,
+    {},
   );
 }
 

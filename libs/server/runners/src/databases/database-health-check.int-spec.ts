@@ -8,12 +8,14 @@ import {
   seedDatabaseOperation,
   seedEnvironment,
   seedTeamWithServer,
+  notificationEventsAbout,
 } from '@zpanel/database/testing';
 import type { JobContext } from '@zpanel/queue';
 import type { PooledTarget } from '@zpanel/remote';
 import { dockerCli, removeDockerNamespace, testServerAddress, testServerKey } from '@zpanel/testing';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { namespacedTestConfig, useWorkerHarness } from '../worker-stores.testing';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 import { DatabaseHealthCheck } from './database-health-check';
 import { DATABASE_OPERATION_TIMINGS, DatabaseOperationHandler } from './database-operation.handler';
 
@@ -80,7 +82,7 @@ describe(DatabaseHealthCheck.name, () => {
     await handler.handle({ operationId: create.id }, context);
     expect(await database()).toMatchObject({ status: 'running' });
 
-    check = new DatabaseHealthCheck(databases(), pool, box, config, logger);
+    check = new DatabaseHealthCheck(databases(), pool, box, config, logger, eventNotificationsOver(stores.dataSource).notifications);
     check.timings = { probeTimeoutMs: 5_000, budgetMs: 10_000, concurrency: 2 };
   });
 
@@ -92,6 +94,7 @@ describe(DatabaseHealthCheck.name, () => {
   });
 
   it('marks it unhealthy with the exit code once its container is killed outside Zpanel, and running again once started and answering', async () => {
+    const toldBefore = (await notificationEventsAbout(stores.dataSource, databaseId)).length;
     dockerCli('kill', container());
     expect((await reconcile()).changed).toEqual([{ databaseId, from: 'running', to: 'unhealthy', code: 'database.container_exited' }]);
     expect(await database()).toMatchObject({
@@ -115,6 +118,20 @@ describe(DatabaseHealthCheck.name, () => {
       }
     }
     expect(row).toMatchObject({ status: 'running', statusReason: null, statusReasonCode: null });
+    // Told once that it went unhealthy (not again while its reason changed on the way back), once that it recovered.
+    const told = (await notificationEventsAbout(stores.dataSource, databaseId)).slice(toldBefore);
+    expect(told.map((e) => [e.kind, e.title])).toEqual([
+      ['database.unhealthy', `Database ${row.name} (production) is unhealthy`],
+      ['database.recovered', `Database ${row.name} (production) is healthy again`],
+    ]);
+    expect(told[0]).toMatchObject({
+      teamId: workspace.teamId,
+      projectId: workspace.projectId,
+      environmentId: workspace.environmentId,
+      url: `/databases/${databaseId}`,
+      data: expect.objectContaining({ reasonCode: 'database.container_exited' }),
+    });
+    expect(told[0].message).toContain('The container stopped (exit code 137)');
   });
 
   it("marks it unhealthy with the probe's words while its engine does not answer, though its container runs", async () => {

@@ -6,6 +6,7 @@ import type { PooledTarget } from '@zpanel/remote';
 import { FakeDatabaseOps } from '@zpanel/remote/testing';
 import type { WorkerSshPool } from '../servers/ssh-pool.provider';
 import type { HealthVerdict } from './database-health';
+import type { EventNotifications } from '../notifications/event-notifications';
 import { DatabaseHealthCheck } from './database-health-check';
 
 const SERVER = randomUUID();
@@ -65,7 +66,11 @@ describe(DatabaseHealthCheck.name, () => {
     return id;
   }
 
+  /** The notifications the check asked for: [database, what, code]. */
+  let told: [string, string, string | null][] = [];
+
   beforeEach(() => {
+    told = [];
     ops = new FakeDatabaseOps();
     candidates = [];
     passwords = new Map();
@@ -77,6 +82,10 @@ describe(DatabaseHealthCheck.name, () => {
       box,
       { docker: { namespace: zpanelDockerNames('zt-unit').namespace } } as AppConfig,
       createLogger({ level: 'silent', name: 'test' }),
+      {
+        databaseUnhealthy: async (id: string, facts: { statusReasonCode: string | null }) => told.push([id, 'unhealthy', facts.statusReasonCode]),
+        databaseRecovered: async (id: string) => told.push([id, 'recovered', null]),
+      } as unknown as EventNotifications,
     );
     check.opsFor = () => ({ ops, release: () => undefined });
     check.timings = { probeTimeoutMs: 200, budgetMs: 1_000, concurrency: 2 };
@@ -108,6 +117,14 @@ describe(DatabaseHealthCheck.name, () => {
     });
     expect(written[userStopped]).toBeUndefined();
     expect(summary.changed).toHaveLength(4);
+    // Told per transition into or out of unhealthy; a database someone started by hand was not unhealthy.
+    expect(told.sort()).toEqual(
+      [
+        [gone, 'unhealthy', 'database.container_missing'],
+        [crashed, 'unhealthy', 'database.container_oom_killed'],
+        [recovered, 'recovered', null],
+      ].sort(),
+    );
   });
 
   it('puts what the probe said in the reason, without the password', async () => {
@@ -254,6 +271,8 @@ describe(DatabaseHealthCheck.name, () => {
     writable = () => false;
     expect((await check.reconcile(SERVER, TARGET)).changed).toEqual([]);
     expect(writes.map((w) => w.id)).toEqual([id]);
+    // The write did not apply: another change won, and this check tells nothing.
+    expect(told).toEqual([]);
   });
 
   it.each(['databaseName', 'userName', 'engine'] as const)('does not probe with any hostile stored %s, and changes nothing for it', async (field) => {

@@ -8,6 +8,7 @@ import { Redactor } from '../deployment/deployment-log';
 import { WorkerSshPool } from '../servers/ssh-pool.provider';
 import type { DatabaseOpsFactory } from './database-operation.handler';
 import { type ProbeOutcome, healthVerdict, probeWords } from './database-health';
+import { EventNotifications } from '../notifications/event-notifications';
 
 export interface DatabaseHealthTimings {
   /** One readiness probe (the exec included). */
@@ -95,6 +96,7 @@ export class DatabaseHealthCheck {
     private readonly box: SecretBox,
     @InjectConfig() config: AppConfig,
     @InjectLogger() logger: Logger,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'database-health' });
     const names = zpanelDockerNames(config.docker.namespace);
@@ -155,6 +157,10 @@ export class DatabaseHealthCheck {
           },
           verdict.statusReason ?? 'database answers again',
         );
+        // The guarded write applied: this check made the change, and tells it once.
+        if (verdict.status === 'unhealthy' && database.status !== 'unhealthy')
+          await this.notifications.databaseUnhealthy(database.id, { statusReason: verdict.statusReason, statusReasonCode: verdict.statusReasonCode });
+        else if (verdict.status === 'running' && database.status === 'unhealthy') await this.notifications.databaseRecovered(database.id);
       }
       return summary;
     } finally {

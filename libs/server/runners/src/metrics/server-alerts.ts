@@ -5,17 +5,33 @@ import {
   AlertEventsRepository,
   type AlertRuleEntity,
   AlertRulesRepository,
+  type AlertFacts,
   ServerMetricsRepository,
   toAlertEventDto,
 } from '@zpanel/database';
 import { type EvaluationContext, type RuleSample, alertMessage, evaluateRule } from './alert-rules';
 import { ServerLiveEvents } from '../servers/server-live-events';
+import { EventNotifications } from '../notifications/event-notifications';
 
 export interface AlertedServer {
   id: string;
   teamId: string;
   name: string;
   statusReason: string | null;
+}
+
+/** What the notification of an alert says: the rule's condition as the alert recorded it, its value and words. */
+function alertFacts(event: AlertEventEntity, rule: AlertRuleEntity): AlertFacts {
+  return {
+    alertEventId: event.id,
+    ruleId: rule.id,
+    metric: event.metric ?? rule.metric,
+    operator: event.operator ?? rule.operator,
+    threshold: event.threshold ?? rule.threshold,
+    durationSeconds: rule.durationSeconds,
+    value: event.value,
+    message: event.message,
+  };
 }
 
 /**
@@ -31,6 +47,7 @@ export class ServerAlerts {
     private readonly alertEvents: AlertEventsRepository,
     private readonly samples: ServerMetricsRepository,
     private readonly live: ServerLiveEvents,
+    private readonly notifications: EventNotifications,
   ) {}
 
   async evaluate(
@@ -49,7 +66,7 @@ export class ServerAlerts {
       const current = openByRule.get(rule.id);
       if (!rule.enabled) {
         // Turning a rule off ends what it reported.
-        if (current) resolved.push(...(await this.resolve(server, rule.id, latest.ts)));
+        if (current) resolved.push(...(await this.resolve(server, rule, latest.ts)));
         continue;
       }
       let verdict = evaluateRule(rule, [latest], context);
@@ -63,7 +80,7 @@ export class ServerAlerts {
           ...(await this.open(server, rule, verdict.value, alertMessage(rule, verdict.value, server.name, server.statusReason), latest.ts)),
         );
       } else if (verdict.state === 'clear' && current) {
-        resolved.push(...(await this.resolve(server, rule.id, latest.ts)));
+        resolved.push(...(await this.resolve(server, rule, latest.ts)));
       }
     }
     return { opened, resolved };
@@ -87,12 +104,17 @@ export class ServerAlerts {
     ];
   }
 
+  /** Only the insert that opened it (or the update that resolved it) returns the alert: each is told once, grouped per rule. */
   private async open(server: AlertedServer, rule: AlertRuleEntity, value: number | null, message: string, at: Date): Promise<AlertEventDto[]> {
-    return this.announce(server, await this.alertEvents.open(server, rule, value, message, at));
+    const opened = await this.alertEvents.open(server, rule, value, message, at);
+    for (const event of opened) await this.notifications.alertFired(server.id, alertFacts(event, rule));
+    return this.announce(server, opened);
   }
 
-  private async resolve(server: AlertedServer, ruleId: string, at: Date): Promise<AlertEventDto[]> {
-    return this.announce(server, await this.alertEvents.resolve(ruleId, at));
+  private async resolve(server: AlertedServer, rule: AlertRuleEntity, at: Date): Promise<AlertEventDto[]> {
+    const resolved = await this.alertEvents.resolve(rule.id, at);
+    for (const event of resolved) await this.notifications.alertResolved(server.id, alertFacts(event, rule));
+    return this.announce(server, resolved);
   }
 
   private async announce(server: AlertedServer, events: AlertEventEntity[]): Promise<AlertEventDto[]> {

@@ -17,7 +17,7 @@ import {
 import type { JobProducer } from '@zpanel/queue';
 import { type ServerSample, SshConnection } from '@zpanel/remote';
 import { FakeServerSampler, aServerSample } from '@zpanel/remote/testing';
-import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { type SeededTeam, notificationEventsAbout, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { TEST_VARS, freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
 import { ServerAlerts } from './server-alerts';
 import { ServerCheckHandler } from './server-check.handler';
@@ -27,6 +27,7 @@ import { ServerTargets } from '../servers/server-targets';
 import { serverTargetsOver } from '../servers/server-targets.testing';
 import { useWorkerHarness } from '../worker-stores.testing';
 import type { DatabaseHealthCheck } from '../databases/database-health-check';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 /** The real check against the test server (sshd + Docker), with the real database and Redis. */
 describe(ServerCheckHandler.name, () => {
@@ -54,6 +55,7 @@ describe(ServerCheckHandler.name, () => {
       new AlertEventsRepository(stores.dataSource.manager),
       new ServerMetricsRepository(stores.dataSource.manager),
       live,
+      eventNotificationsOver(stores.dataSource).notifications,
     );
   const checkHandler = (samplers: ServerSamplers) =>
     new ServerCheckHandler(
@@ -68,6 +70,7 @@ describe(ServerCheckHandler.name, () => {
       databaseHealth as unknown as DatabaseHealthCheck,
       config,
       logger,
+      eventNotificationsOver(stores.dataSource).notifications,
     );
   const withSampler = (sampler: FakeServerSampler) =>
     checkHandler({ open: () => ({ sampler, release: () => undefined }) } as unknown as ServerSamplers);
@@ -209,6 +212,26 @@ describe(ServerCheckHandler.name, () => {
       .map((e) => (e as { alert: AlertEventDto }).alert)
       .filter((a) => a.serverId === id);
     expect(pushedAlerts).toEqual([expect.objectContaining({ id: alert.id, state: 'open' })]);
+    // Told once that it went down (at the third failure, not at the fourth), and once that its rule fired.
+    expect(await notificationEventsAbout(stores.dataSource, id)).toEqual([
+      expect.objectContaining({
+        kind: 'server.unreachable',
+        teamId,
+        projectId: null,
+        environmentId: null,
+        title: `Server ${down.name} is unreachable`,
+        url: `/servers/${id}`,
+        message: expect.stringContaining(down.statusReason as string),
+      }),
+    ]);
+    expect(await notificationEventsAbout(stores.dataSource, alert.id)).toEqual([
+      expect.objectContaining({
+        kind: 'alert.fired',
+        groupKey: `alert-rule:${alert.ruleId}`,
+        url: `/servers/${id}/alerts`,
+        title: `Alert on ${down.name}: unreachable`,
+      }),
+    ]);
 
     // The server answers again (here: its port is fixed).
     await servers().change(teamScope(teamId), id, { port: ssh.port });
@@ -230,6 +253,30 @@ describe(ServerCheckHandler.name, () => {
       [alert.id, 'open'],
       [alert.id, 'resolved'],
     ]);
+    expect((await notificationEventsAbout(stores.dataSource, id)).map((e) => [e.kind, e.title])).toEqual([
+      ['server.unreachable', `Server ${down.name} is unreachable`],
+      ['server.recovered', `Server ${down.name} is reachable again`],
+    ]);
+    expect((await notificationEventsAbout(stores.dataSource, alert.id)).map((e) => e.kind)).toEqual(['alert.fired', 'alert.resolved']);
+  });
+
+  it('tells the team once that a checked server showed another host key', async () => {
+    const id = await addServer({ hostKeyFingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(await handler.handle({ serverId: id })).toEqual({ reachable: false, status: 'invalid' });
+    expect(await reload(id)).toMatchObject({ status: 'invalid', statusReasonCode: 'server.host_key_changed' });
+    const [changed, ...more] = await notificationEventsAbout(stores.dataSource, id);
+    expect(more).toEqual([]);
+    expect(changed).toMatchObject({
+      kind: 'server.host_key_changed',
+      severity: 'error',
+      title: `Host key of server ${(await reload(id)).name} changed`,
+      url: `/servers/${id}`,
+      data: expect.objectContaining({ serverId: id, reasonCode: 'server.host_key_changed' }),
+    });
+    expect(changed.message).toContain("The server's host key changed");
+    // Invalid now: the checks skip it, nothing more is told.
+    expect(await handler.handle({ serverId: id })).toEqual({ skipped: true });
+    expect(await notificationEventsAbout(stores.dataSource, id)).toHaveLength(1);
   });
 
   it('does not check a server that is pending, validating or invalid, or gone', async () => {
@@ -268,9 +315,18 @@ describe(ServerCheckHandler.name, () => {
       expect(open).toHaveLength(1);
       expect(open[0]).toMatchObject({ metric: 'disk', operator: '>', threshold: 80, message: `Disk 83 % > 80 % on ${(await reload(id)).name}` });
       expect(open[0].value).toBeCloseTo(83, 6);
+      // Five checks breaching at once opened one alert, and told it once.
+      expect(await notificationEventsAbout(stores.dataSource, open[0].id)).toEqual([
+        expect.objectContaining({
+          kind: 'alert.fired',
+          title: `Alert on ${(await reload(id)).name}: Disk > 80`,
+          data: expect.objectContaining({ metric: 'disk', threshold: 80 }),
+        }),
+      ]);
 
       await withSampler(new FakeServerSampler(percentSample(30, 60))).handle({ serverId: id });
       expect(await openAlerts(id)).toEqual([]);
+      expect((await notificationEventsAbout(stores.dataSource, open[0].id)).map((e) => e.kind)).toEqual(['alert.fired', 'alert.resolved']);
       // Breached again later: a new alert, the first stays resolved.
       await full.handle({ serverId: id });
       const all = await stores.dataSource.getRepository(AlertEventEntity).find({ where: { serverId: id }, order: { openedAt: 'ASC' } });

@@ -9,12 +9,13 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { RuleSample } from './alert-rules';
 import { ServerAlerts } from './server-alerts';
-import { CHECKED_STATUSES, type CheckOutcome, nextCheckState } from './server-check-state';
+import { CHECKED_STATUSES, type CheckOutcome, type CheckState, nextCheckState } from './server-check-state';
 import { ServerLiveEvents } from '../servers/server-live-events';
 import { ServerSamplers } from './server-samplers';
 import { ServerTargets } from '../servers/server-targets';
 import { connectFailure } from '../servers/server-validation.handler';
 import { DatabaseHealthCheck } from '../databases/database-health-check';
+import { EventNotifications } from '../notifications/event-notifications';
 
 function outcomeOf(error: unknown, target: PooledTarget): CheckOutcome & { reachable: false } {
   const cause = error instanceof ServerUnreachableError ? error.cause : error;
@@ -69,6 +70,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     private readonly databaseHealth: DatabaseHealthCheck,
     @InjectConfig() private readonly config: AppConfig,
     @InjectLogger() logger: Logger,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'server-check' });
   }
@@ -118,6 +120,7 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
     if (next.statusChanged) {
       this.logger.info({ serverId, from: server.status, to: next.status, reason: next.statusReason }, 'server status changed by check');
       await this.live.status(server, next.status, next.statusReason, next.statusReasonCode);
+      await this.notifyStatus(server.id, server, next, outcome);
       // Back from an outage: the proxy may have missed route changes its sync retries gave up on.
       if (next.status === 'ready') {
         await enqueueProxySync(this.jobs, server.id).catch((error: unknown) => this.logger.warn({ err: error, serverId }, 'proxy sync not queued'));
@@ -152,5 +155,14 @@ export class ServerCheckHandler implements JobHandler<JobName.ServerCheck> {
       { serverUnreachable: next.status === 'unreachable', maxGapSeconds: Math.max(3 * interval, 30) },
     );
     return { reachable: outcome.reachable, status: next.status };
+  }
+
+  /** The status the check changed (under its row lock, so once): down, back, or its host key changed. */
+  private async notifyStatus(serverId: string, before: CheckState, next: CheckState, outcome: CheckOutcome): Promise<void> {
+    if (next.status === 'unreachable') await this.notifications.serverUnreachable(serverId, next);
+    else if (next.status === 'ready' && before.status === 'unreachable')
+      await this.notifications.serverRecovered(serverId, { wasReason: before.statusReason });
+    else if (next.status === 'invalid' && !outcome.reachable && outcome.hostKeyChanged)
+      await this.notifications.serverHostKeyChanged(serverId, { statusReason: next.statusReason });
   }
 }

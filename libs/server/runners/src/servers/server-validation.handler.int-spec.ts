@@ -5,13 +5,14 @@ import { createLogger, generateSshKeyPair } from '@zpanel/core';
 import { ServerEntity, ServersRepository, sshKeyAad } from '@zpanel/database';
 import { JobName, type LiveTopic, LiveTopics, type ServerLiveEvent } from '@zpanel/contracts';
 import type { JobProducer } from '@zpanel/queue';
-import { type SeededTeam, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
+import { type SeededTeam, notificationEventsAbout, seedServer, seedTeamWithServer } from '@zpanel/database/testing';
 import { freePort, testServerAddress, testServerKey, testSshTarget } from '@zpanel/testing';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerValidationHandler } from './server-validation.handler';
 import { serverTargetsOver } from './server-targets.testing';
 import { WorkerSshPool } from './ssh-pool.provider';
 import { useWorkerHarness } from '../worker-stores.testing';
+import { eventNotificationsOver } from '../notifications/event-notifications.testing';
 
 describe(ServerValidationHandler.name, () => {
   const { config, box, stores, pool } = useWorkerHarness('validation-test');
@@ -35,6 +36,7 @@ describe(ServerValidationHandler.name, () => {
       sshPool,
       new ServerLiveEvents(stores.live, logger),
       producer,
+      eventNotificationsOver(stores.dataSource).notifications,
     );
   };
   const reload = (id: string) => stores.dataSource.getRepository(ServerEntity).findOneByOrFail({ id });
@@ -152,6 +154,11 @@ describe(ServerValidationHandler.name, () => {
     expect(server.statusReasonCode).toBe('server.host_key_changed');
     expect(server.hostKeyFingerprint).toBe(pinned);
     expect(proxySyncsOf(id)).toEqual([]);
+    // Told once: validating again while the key stays changed is no news.
+    expect(await handler.handle({ serverId: id })).toEqual({ status: 'invalid' });
+    expect(await notificationEventsAbout(stores.dataSource, id)).toEqual([
+      expect.objectContaining({ kind: 'server.host_key_changed', teamId, url: `/servers/${id}`, title: `Host key of server ${server.name} changed` }),
+    ]);
   });
 
   it('says plainly when nothing listens, and when the key is refused', async () => {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ServerLiveEvents } from './server-live-events';
 import { ServerTargets } from './server-targets';
 import { WorkerSshPool } from './ssh-pool.provider';
+import { EventNotifications } from '../notifications/event-notifications';
 
 const COMMAND_TIMEOUT_MS = 15_000;
 
@@ -63,6 +64,7 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
     private readonly pool: WorkerSshPool,
     private readonly live: ServerLiveEvents,
     private readonly jobs: JobProducer,
+    private readonly notifications: EventNotifications,
   ) {
     this.logger = logger.child({ component: 'server-validation' });
   }
@@ -79,6 +81,9 @@ export class ServerValidationHandler implements JobHandler<JobName.ServerValidat
       await this.servers.recordValidation(server.id, { status, statusReason: reason, statusReasonCode: code, lastValidatedAt: new Date() });
       this.logger.info({ serverId, status, reason }, 'server validation failed');
       await this.live.status(server, status, reason, code);
+      // Told when it is news: not again at each validation while the key stays changed.
+      if (code === 'server.host_key_changed' && server.statusReasonCode !== 'server.host_key_changed')
+        await this.notifications.serverHostKeyChanged(server.id, { statusReason: reason });
       return { status };
     };
 
