@@ -285,6 +285,25 @@ describe('address policy at send time', () => {
     expect(receiver.received).toHaveLength(1);
   });
 
+  it('a resolver that does not answer counts in the attempt’s timeout (HTTP and SMTP)', async () => {
+    const hanging = senders({ timeoutMs: 300, resolver: () => new Promise<string[]>(() => undefined) });
+    const started = Date.now();
+    await expect(send(hanging, channel('slack', {}, { webhookUrl: 'http://slow-dns.zpanel.test/services/x' }))).resolves.toEqual({
+      ok: false,
+      retryable: true,
+      status: null,
+      retryAfterMs: null,
+      error: 'Slack did not answer within 300 ms',
+    });
+    const email = channel(
+      'email',
+      { host: 'slow-dns.zpanel.test', port: 25, security: 'none', username: null, from: 'z@example.com', to: ['a@example.com'] },
+      {},
+    );
+    await expect(send(hanging, email)).resolves.toMatchObject({ ok: false, retryable: true, error: 'the SMTP server did not answer within 300 ms' });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('a name that does not resolve is a retryable failure', async () => {
     const outcome = await send(senders(), channel('mattermost', {}, { webhookUrl: 'http://nowhere.zpanel.test/hooks/secret' }));
     expect(outcome).toEqual({

@@ -7,7 +7,7 @@ import type { ChannelRequest } from './channel-requests';
 import type { Mailer, SmtpTarget } from './mailer';
 import { notificationEmail } from './notification-email';
 import { pinnedPost } from './pinned-post';
-import { aborted, badSettings, classifyAnswer, networkFailure, refusedAddress, timedOut, unresolvedHost } from './send-outcomes';
+import { aborted, badSettings, classifyAnswer, networkFailure, refusedAddress, timedOut, unresolvedHost, untilAborted } from './send-outcomes';
 import { SmtpMailer } from './smtp-mailer';
 
 export interface NotificationSendersOptions {
@@ -67,16 +67,16 @@ export class NotificationSenders implements ChannelSender {
     if (signal.aborted) return aborted();
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const attempt = AbortSignal.any([signal, timeout]);
-    let addresses: string[];
+    let addresses: string[] | null;
     try {
-      addresses = await this.policy.resolve(request.url.hostname, 'outbound');
+      addresses = await untilAborted(this.policy.resolve(request.url.hostname, 'outbound'), attempt);
     } catch (error) {
       if (error instanceof AddressNotAllowedError)
         return error.reason === 'denied' ? refusedAddress(request.urlLabel) : unresolvedHost(`the host of ${request.urlLabel}`);
       throw error;
     }
     if (signal.aborted) return aborted();
-    if (timeout.aborted) return timedOut(request.receiver, this.options.timeoutMs);
+    if (timeout.aborted || addresses === null) return timedOut(request.receiver, this.options.timeoutMs);
     try {
       const answer = await pinnedPost({
         url: request.url,

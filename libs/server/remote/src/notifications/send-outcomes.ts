@@ -179,3 +179,25 @@ export function aborted(): SendOutcome {
 export function badSettings(message: string): SendOutcome {
   return { ok: false, retryable: false, status: null, retryAfterMs: null, error: message };
 }
+
+/**
+ * `work`, or null as soon as `signal` aborts (the attempt's timeout or its caller): a resolver that
+ * is slow to answer counts in the attempt's time instead of adding to it.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

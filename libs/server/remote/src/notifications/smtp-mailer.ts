@@ -6,7 +6,7 @@ import type { AddressPolicySettings, AppConfig, HostResolver } from '@zpanel/cor
 import { createTransport } from 'nodemailer';
 import type { SendOutcome } from './channel-sender';
 import type { Mailer, MailerMessage, SmtpTarget } from './mailer';
-import { aborted, badSettings, isCertificateError, refusedAddress, sanitizeDetail, timedOut, unresolvedHost } from './send-outcomes';
+import { aborted, badSettings, isCertificateError, refusedAddress, sanitizeDetail, timedOut, unresolvedHost, untilAborted } from './send-outcomes';
 
 export interface SmtpMailerOptions {
   /** The instance's address policy (`config.network`): the SMTP host is checked on its resolved address at each send. */
@@ -59,14 +59,15 @@ export class SmtpMailer implements Mailer {
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     const attempt = AbortSignal.any([signal, timeout]);
     const host = target.host.replace(/^\[|\]$/g, '');
-    let addresses: string[];
+    let addresses: string[] | null;
     try {
-      addresses = await this.policy.resolve(host, 'outbound');
+      addresses = await untilAborted(this.policy.resolve(host, 'outbound'), attempt);
     } catch (error) {
       if (error instanceof AddressNotAllowedError) return error.reason === 'denied' ? refusedAddress(SMTP_LABEL) : unresolvedHost(SMTP_LABEL);
       throw error;
     }
     if (signal.aborted) return aborted();
+    if (timeout.aborted || addresses === null) return timedOut('the SMTP server', this.options.timeoutMs);
     const servername = isIP(host) === 0 ? host : undefined;
     const transport = createTransport({
       host: addresses[0],
