@@ -83,7 +83,8 @@ const KINDS = Object.keys(bodies()) as Kind[];
  * team's own projects and environments; roles.
  */
 describe('notification channels (built api)', () => {
-  const suite = useOwnedStack({ env: { LOG_LEVEL: 'debug' } });
+  // The instance's default address policy (test stacks allow loopback for their receivers; nothing is sent here).
+  const suite = useOwnedStack({ env: { LOG_LEVEL: 'debug', OUTBOUND_ALLOWED_CIDRS: 'none' } });
   const { asOwner, call } = suite;
   const canary = `/tmp/zp-canary-notifications-${randomUUID()}`;
   /** Every secret value a test sent: none may appear in a response, an audit row or the API's log. */
@@ -323,7 +324,7 @@ describe('notification channels (built api)', () => {
     expect(await channels()).toEqual(before);
   });
 
-  it('refuses at save a URL or SMTP host that points to an address the instance does not connect to', async () => {
+  it('refuses at save a URL or SMTP host that is or resolves to an address the instance does not connect to', async () => {
     const before = await channels();
     const refused: [Kind, string, string][] = [
       ['webhook', 'settings.url', 'http://169.254.169.254/latest/meta-data'],
@@ -332,6 +333,11 @@ describe('notification channels (built api)', () => {
       ['discord', 'secrets.webhookUrl', 'https://[fd00:ec2::254]/api/webhooks/1/x'],
       ['ntfy', 'settings.serverUrl', 'http://169.254.170.2'],
       ['email', 'settings.host', '169.254.169.254'],
+      // Loopback, by address and by a name that resolves to it.
+      ['webhook', 'settings.url', 'http://localhost:8080/hook'],
+      ['ntfy', 'settings.serverUrl', 'http://127.0.0.1:2586'],
+      ['email', 'settings.host', 'localhost'],
+      ['mattermost', 'secrets.webhookUrl', 'http://[::1]:8065/hooks/x'],
     ];
     const outcomes: string[] = [];
     for (const [kind, field, value] of refused) {
