@@ -12,7 +12,7 @@ import {
 } from '../features/applications';
 import { AuditPage } from '../features/audit';
 import { DestinationsPage } from '../features/backups';
-import { LoginPage, ProfilePage, RequireSession, SessionRoot, SetupPage } from '../features/auth';
+import { ForgotPasswordPage, LoginPage, ProfilePage, RequireSession, ResetPasswordPage, SessionRoot, SetupPage } from '../features/auth';
 import { ServerConsoleTab } from '../features/command-runs';
 import { DatabaseLogsTab, ServerContainersTab } from '../features/containers';
 import {
@@ -43,6 +43,9 @@ export const routes: RouteObject[] = [
     children: [
       { path: 'setup', element: <SetupPage /> },
       { path: 'login', element: <LoginPage /> },
+      // Public: a reset link is opened signed out (docs/security.md, "Password reset").
+      { path: 'forgot-password', element: <ForgotPasswordPage /> },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
       // Public: an invitation link is opened signed out as often as signed in.
       { path: 'invitations/accept', element: <AcceptInvitationPage /> },
       {

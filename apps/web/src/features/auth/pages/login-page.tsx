@@ -1,6 +1,6 @@
 import { ErrorCode, type LoginRequest } from '@zpanel/contracts';
 import { useState } from 'react';
-import { Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useSearchParams } from 'react-router';
 import { FormFailure } from '../../../components/form-failure';
 import { PasswordField, TextField, TotpCodeField } from '../../../components/text-field';
 import { ApiError, fieldErrors } from '../../../lib/api-client';
@@ -78,6 +78,11 @@ export function LoginPage() {
           <button type="submit" className="button button--block" disabled={login.isPending}>
             {login.isPending ? 'Signing in…' : 'Sign in'}
           </button>
+          <div className="form__links">
+            <Link className="link-button" to="/forgot-password">
+              Forgot password?
+            </Link>
+          </div>
         </form>
       </AuthLayout>
     );
