@@ -1,4 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import {
   type CreatedNotificationChannelResponse,
@@ -9,7 +12,16 @@ import {
   type Paginated,
   type ProblemDetails,
 } from '@zpanel/contracts';
-import { HttpReceiver, type ReceivedRequest, connectEvents, liveSubscribe, useOwnedStack, waitFor } from '@zpanel/testing';
+import {
+  HttpReceiver,
+  type ReceivedRequest,
+  SmtpReceiver,
+  connectEvents,
+  liveSubscribe,
+  makeTestCertificates,
+  useOwnedStack,
+  waitFor,
+} from '@zpanel/testing';
 
 /**
  * Verifies a generic webhook's signature the way a receiver would, written here from the Standard
@@ -39,10 +51,27 @@ function signatureValid(request: ReceivedRequest, secret: string): boolean {
  * when the worker does not answer.
  */
 describe('notification delivery through the API (built api + worker, local receivers)', () => {
-  const suite = useOwnedStack({
-    worker: true,
-    env: { LOG_LEVEL: 'debug', NOTIFICATIONS_TIMEOUT_MS: '2000', NOTIFICATIONS_REAP_MS: '500', NOTIFICATIONS_RETRY_BASE_MS: '50' },
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'debug',
+    NOTIFICATIONS_TIMEOUT_MS: '2000',
+    NOTIFICATIONS_REAP_MS: '500',
+    NOTIFICATIONS_RETRY_BASE_MS: '50',
+  };
+  let https: HttpReceiver;
+  let telegram: HttpReceiver;
+  let certificates: string;
+  // Before the stack starts (hooks run in the order they are declared): the worker trusts the test CA
+  // of the HTTPS receiver Slack and Discord need, and sends Telegram's Bot API requests to a receiver.
+  beforeAll(async () => {
+    const tls = makeTestCertificates(['localhost']);
+    certificates = await mkdtemp(join(tmpdir(), 'zp-notification-ca-'));
+    await writeFile(join(certificates, 'ca.pem'), tls.ca);
+    https = await HttpReceiver.start({ key: tls.key, cert: tls.cert });
+    telegram = await HttpReceiver.start();
+    env.NODE_EXTRA_CA_CERTS = join(certificates, 'ca.pem');
+    env.TELEGRAM_API_URL = telegram.origin;
   });
+  const suite = useOwnedStack({ worker: true, env });
   const { asOwner } = suite;
   let receiver: HttpReceiver;
   const secrets: string[] = [];
@@ -51,7 +80,8 @@ describe('notification delivery through the API (built api + worker, local recei
     receiver = await HttpReceiver.start();
   });
   afterAll(async () => {
-    await receiver?.close();
+    await Promise.all([receiver?.close(), https?.close(), telegram?.close()]);
+    if (certificates) await rm(certificates, { recursive: true, force: true });
     const logs = `${suite.stack.api.output()}${suite.stack.worker?.output() ?? ''}`;
     expect(secrets.filter((secret) => logs.includes(secret) || logs.includes(secret.slice('whsec_'.length)))).toEqual([]);
   });
@@ -122,6 +152,78 @@ describe('notification delivery through the API (built api + worker, local recei
     const bad = await asOwner<ProblemDetails>('POST', '/api/v1/notification-channels/test', { kind: 'webhook', settings: { url: 'gopher://x' } });
     expect([bad.status, bad.body.errors?.map((e) => e.field)]).toEqual([400, ['settings.url']]);
     expect((await asOwner<unknown[]>('GET', '/api/v1/notification-channels')).body).toEqual(before);
+  });
+
+  it("reaches each kind's receiver with the settings and secrets as the API checked them (Send test of unsaved settings)", async () => {
+    const smtp = await SmtpReceiver.start({ users: { zpanel: 'smtp pass with spaces \u00e9' } });
+    try {
+      const botToken = `123456:${'A'.repeat(20)}${randomUUID().replace(/-/g, '').slice(0, 15)}`;
+      const cases: [string, Record<string, unknown>, () => Promise<string>][] = [
+        [
+          'email',
+          {
+            kind: 'email',
+            settings: {
+              host: '127.0.0.1',
+              port: smtp.port,
+              security: 'none',
+              username: 'zpanel',
+              from: 'zpanel@example.com',
+              to: ['ops@example.com'],
+            },
+            secrets: { password: 'smtp pass with spaces \u00e9' },
+          },
+          async () => {
+            await waitFor(async () => (smtp.received.length > 0 ? true : undefined), 5_000, 'the email');
+            const [mail] = smtp.received;
+            return `${mail.username} ${mail.from} ${mail.to.join()}`;
+          },
+        ],
+        [
+          'telegram',
+          { kind: 'telegram', settings: { chatId: '@zpanel_ops' }, secrets: { botToken } },
+          async () => {
+            const [request] = await telegram.waitFor(1);
+            return `${request.url} ${(JSON.parse(request.body) as { chat_id: string }).chat_id}`;
+          },
+        ],
+        [
+          'ntfy',
+          { kind: 'ntfy', settings: { serverUrl: receiver.url('/ntfy'), topic: 'zp-alerts' }, secrets: { accessToken: 'tk_test_token' } },
+          async () => {
+            const request = (await receiver.waitFor(1))[0];
+            return `${request.url} ${(JSON.parse(request.body) as { topic: string }).topic} ${request.headers.authorization}`;
+          },
+        ],
+        [
+          'slack',
+          { kind: 'slack', secrets: { webhookUrl: `https://localhost:${https.port}/services/T0/B0/x` } },
+          async () => (await https.waitFor(1))[0].url,
+        ],
+        [
+          'discord',
+          { kind: 'discord', secrets: { webhookUrl: `https://localhost:${https.port}/api/webhooks/1/x` } },
+          async () => (await https.waitFor(1))[0].url,
+        ],
+      ];
+      const outcomes: string[] = [];
+      for (const [kind, body, received] of cases) {
+        receiver.clear();
+        https.clear();
+        const result = await asOwner<NotificationTestResultDto>('POST', '/api/v1/notification-channels/test', body);
+        outcomes.push(`${kind} ${result.status} ${result.body.ok} ${result.body.error} ${result.body.ok ? await received() : ''}`);
+      }
+      expect(outcomes).toEqual([
+        'email 200 true null zpanel zpanel@example.com ops@example.com',
+        `telegram 200 true null /bot${botToken}/sendMessage @zpanel_ops`,
+        'ntfy 200 true null /ntfy zp-alerts Bearer tk_test_token',
+        'slack 200 true null /services/T0/B0/x',
+        'discord 200 true null /api/webhooks/1/x',
+      ]);
+      secrets.push(botToken, 'smtp pass with spaces \u00e9');
+    } finally {
+      await smtp.close();
+    }
   });
 
   it("delivers an event the worker fans out, lists it in the channel's log and pushes it to the notification centre live", async () => {
