@@ -1,7 +1,8 @@
 import { NavLink, Outlet } from 'react-router';
-import { AuditLogIcon, BackupIcon, Brand, KeyIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
+import { AuditLogIcon, BackupIcon, BellIcon, Brand, KeyIcon, MembersIcon, OverviewIcon, ProjectIcon, ServerIcon } from '../components/icons';
 import { ThemeToggle } from '../components/theme-toggle';
 import { UserMenu } from '../features/auth';
+import { NotificationBell, useNotificationEvents } from '../features/notifications';
 import { ApiStatus, useSystemEvents } from '../features/system';
 import { TeamSwitcher } from '../features/teams';
 import './nav-groups.css';
@@ -21,6 +22,7 @@ const NAV_GROUPS = [
       { to: '/team/members', label: 'Members', icon: MembersIcon },
       { to: '/team/api-tokens', label: 'API tokens', icon: KeyIcon },
       { to: '/team/backup-destinations', label: 'Backup destinations', icon: BackupIcon },
+      { to: '/notifications/channels', label: 'Notifications', icon: BellIcon },
       { to: '/team/audit', label: 'Audit log', icon: AuditLogIcon },
     ],
   },
@@ -29,6 +31,8 @@ const NAV_GROUPS = [
 export function AppShell() {
   // Mounted once for the whole app, so the cache stays live whichever page is open.
   useSystemEvents();
+  // The bell's count and lists, and the toasts, follow the current team's notifications on every page.
+  useNotificationEvents();
 
   return (
     <div className="shell" data-testid="app-shell">
@@ -59,6 +63,7 @@ export function AppShell() {
           <TeamSwitcher />
           <div className="topbar__end">
             <ApiStatus />
+            <NotificationBell />
             <ThemeToggle />
             <UserMenu />
           </div>

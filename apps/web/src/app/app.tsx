@@ -1,5 +1,7 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { RouterProvider, type RouterProviderProps } from 'react-router';
+import { Toaster } from 'sonner';
+import { useThemeStore } from '../lib/theme-store';
 
 interface AppProps {
   router: RouterProviderProps['router'];
@@ -7,9 +9,12 @@ interface AppProps {
 }
 
 export function App({ router, queryClient }: AppProps) {
+  const theme = useThemeStore((state) => state.theme);
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
+      {/* Toasts (a live notification, docs/notifications.md), once for the whole app. */}
+      <Toaster theme={theme} richColors closeButton position="bottom-right" />
     </QueryClientProvider>
   );
 }

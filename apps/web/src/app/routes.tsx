@@ -26,6 +26,7 @@ import {
 import { ApplicationDeploymentTab, ApplicationDeploymentsTab } from '../features/deployments';
 import { AcceptInvitationPage, MembersPage } from '../features/members';
 import { DatabaseMetricsTab, ServerAlertsTab, ServerOverviewMetrics } from '../features/metrics';
+import { ChannelPage, ChannelsPage, NotificationsPage } from '../features/notifications';
 import { ApplicationPreviewsTab } from '../features/previews';
 import { ApplicationVolumesTab, ServerVolumesTab, VolumeBackupsTab } from '../features/volumes';
 import { ProjectPage, ProjectsPage } from '../features/projects';
@@ -119,6 +120,9 @@ export const routes: RouteObject[] = [
           { path: 'team/api-tokens', element: <ApiTokensPage /> },
           { path: 'team/audit', element: <AuditPage /> },
           { path: 'team/backup-destinations', element: <DestinationsPage /> },
+          { path: 'notifications', element: <NotificationsPage /> },
+          { path: 'notifications/channels', element: <ChannelsPage /> },
+          { path: 'notifications/channels/:channelId', element: <ChannelPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -6,6 +6,8 @@ interface MenuProps {
   trigger: React.ReactNode;
   triggerClassName?: string;
   align?: 'start' | 'end';
+  /** Next to `menu__list`, e.g. for a wider panel. */
+  listClassName?: string;
   /** Items; gets a `close` to call after an item has acted. */
   children: (close: () => void) => React.ReactNode;
   testId?: string;
@@ -17,7 +19,7 @@ const ITEM_SELECTOR = '[role^="menuitem"]:not([aria-disabled="true"])';
  * A button that opens a list of actions below it. Closes on Escape (back to the button), on a
  * click outside, and after an item acts; arrow keys move between items.
  */
-export function Menu({ label, trigger, triggerClassName = 'menu-trigger', align = 'end', children, testId }: MenuProps) {
+export function Menu({ label, trigger, triggerClassName = 'menu-trigger', align = 'end', listClassName, children, testId }: MenuProps) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -74,7 +76,7 @@ export function Menu({ label, trigger, triggerClassName = 'menu-trigger', align 
           ref={list}
           role="menu"
           aria-label={label}
-          className={`menu__list menu__list--${align}`}
+          className={`menu__list menu__list--${align}${listClassName ? ` ${listClassName}` : ''}`}
           onKeyDown={onKeyDown}
           onBlur={(event) => {
             // Tabbing out of the menu closes it, as a click outside does.

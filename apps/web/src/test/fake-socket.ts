@@ -77,6 +77,11 @@ export function liveSubscriptions(): LiveSubscribeMessage[] {
   return [...subscriptions.values()];
 }
 
+/** The live subscriptions of the page shown: all but the shell's own (the notification centre's, on every page). */
+export function pageSubscriptions(): LiveSubscribeMessage[] {
+  return liveSubscriptions().filter((subscription) => subscription.kind !== 'notifications');
+}
+
 /** Makes the fake gateway refuse later subscribes (undefined: accept again). */
 export function refuseLiveSubscriptions(refusal: Extract<LiveSubscribeResult, { ok: false }> | undefined): void {
   nextRefusal = refusal;

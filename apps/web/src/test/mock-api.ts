@@ -46,10 +46,18 @@ export function refusal(status: keyof typeof REFUSALS, detail: string, errors?: 
 }
 
 /**
+ * Asked by the shell on every page (the notification bell's count): answered "none unread" unless
+ * the spec routes it itself.
+ */
+export const SHELL_ROUTES: Record<string, Route> = {
+  '/api/v1/notifications/unread-count': () => jsonResponse({ unread: 0 }),
+};
+
+/**
  * Replaces `fetch` with one answering by method and path with query (`'POST /api/v1/auth/login'`),
  * or by path alone for any method (`'/api/v1/system/status?probe=true'`).
  * The client turns a thrown error into a NetworkError, so unexpected requests are collected and
- * fail the test when it ends instead.
+ * fail the test when it ends instead. SHELL_ROUTES are answered too, unless `routes` answers them.
  */
 export function mockApi(routes: Record<string, Route>) {
   const unexpected: string[] = [];
@@ -57,7 +65,7 @@ export function mockApi(routes: Record<string, Route>) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = String(input);
     const method = init?.method ?? 'GET';
-    const route = routes[`${method} ${url}`] ?? routes[url];
+    const route = routes[`${method} ${url}`] ?? routes[url] ?? SHELL_ROUTES[url];
     if (route) {
       const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
       return route({ url, method, headers: new Headers(init?.headers), body });

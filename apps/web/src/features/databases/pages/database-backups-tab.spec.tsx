@@ -3,7 +3,7 @@ import { type BackupDto, type BackupScheduleDto, Role } from '@zpanel/contracts'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DESTINATIONS, SHA, aBackup, aBackupWithLog, aDestination, aRestoreWithLog, aSchedule } from '../../../test/backups-fixtures';
 import { aDatabase, aDatabaseOperation } from '../../../test/databases-fixtures';
-import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
+import { emitLiveEvent, refuseLiveSubscriptions, pageSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, refusal, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -432,7 +432,7 @@ describe(DatabaseBackupsTab.name, () => {
     renderApp('/databases/db-1/backups?backup=backup-3');
 
     const log = await screen.findByTestId('backup-run-log', {}, AFTER_REQUESTS);
-    await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'backup', backupId: 'backup-3' })]));
+    await waitFor(() => expect(pageSubscriptions()).toEqual([expect.objectContaining({ kind: 'backup', backupId: 'backup-3' })]));
     expect(log.textContent).toBe('pg_dump -Fc main_db\n');
 
     // The topic replays the log from its start, then goes on.

@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { type DatabaseDto, type DatabaseOperationDto, Role } from '@zpanel/contracts';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { aDatabase, aDatabaseOperation, aDatabaseOperationWithLog, someCredentials } from '../../../test/databases-fixtures';
-import { emitLiveEvent, liveSubscriptions, refuseLiveSubscriptions } from '../../../test/fake-socket';
+import { emitLiveEvent, refuseLiveSubscriptions, pageSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, refusal, requestsTo, validationProblem } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -201,7 +201,7 @@ describe(DatabasePage.name, () => {
     renderApp('/databases/db-1');
 
     const log = await screen.findByTestId('database-operation-log');
-    await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'database-operation', operationId: 'op-1' })]));
+    await waitFor(() => expect(pageSubscriptions()).toEqual([expect.objectContaining({ kind: 'database-operation', operationId: 'op-1' })]));
     expect(log.textContent).toBe('Pulling postgres:17\n');
 
     // The topic replays the log from its start, then goes on.
@@ -364,7 +364,7 @@ describe(DatabasePage.name, () => {
       mockApi(routes());
       renderApp('/databases/db-1/logs');
       await screen.findByTestId('container-logs');
-      expect(liveSubscriptions()).toEqual([
+      expect(pageSubscriptions()).toEqual([
         expect.objectContaining({ kind: 'container-logs', serverId: 'server-1', containerId: 'zp-database-0f4c2a7e9b1d4e6f8a3c5b7d9e1f2a4c' }),
       ]);
     });

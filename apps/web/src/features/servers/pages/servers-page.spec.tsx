@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { type AlertEventDto, ErrorCode, Role, type ServerDto, type ServerLiveEvent } from '@zpanel/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { emitLiveEvent, liveSubscriptions } from '../../../test/fake-socket';
+import { emitLiveEvent, pageSubscriptions } from '../../../test/fake-socket';
 import { aMe, aMembership, readyReadiness } from '../../../test/fixtures';
 import { jsonResponse, mockApi, problemResponse, requestsTo } from '../../../test/mock-api';
 import { renderApp } from '../../../test/render-app';
@@ -256,7 +256,7 @@ describe(ServersPage.name, () => {
     renderApp('/servers');
     const table = await screen.findByTestId('servers-table');
     const row = () => within(table).getByTestId('server-db-1');
-    await waitFor(() => expect(liveSubscriptions()).toEqual([expect.objectContaining({ kind: 'team', teamId: 'team-1' })]));
+    await waitFor(() => expect(pageSubscriptions()).toEqual([expect.objectContaining({ kind: 'team', teamId: 'team-1' })]));
     const toTeam = (event: ServerLiveEvent) =>
       act(() => {
         expect(emitLiveEvent((subscription) => subscription.kind === 'team' && subscription.teamId === 'team-1', event)).toBe(1);
