@@ -1,5 +1,6 @@
 import type {
   CreateNotificationChannelRequest,
+  CreatedNotificationChannelResponse,
   MarkNotificationsReadRequest,
   NotificationChannelDto,
   NotificationDeliveryDto,
@@ -8,6 +9,7 @@ import type {
   NotificationUnreadDto,
   PageQuery,
   Paginated,
+  TestNotificationChannelRequest,
   UpdateNotificationChannelRequest,
 } from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
@@ -17,10 +19,10 @@ export const NOTIFICATIONS = '/api/v1/notifications';
 export const CHANNELS = '/api/v1/notification-channels';
 
 /** `POST /notification-channels/test`: what it tries (nothing is saved). */
-export type TestNotificationChannelBody = Pick<CreateNotificationChannelRequest, 'kind' | 'settings' | 'secrets'> & { name?: string };
+export type TestNotificationChannelBody = TestNotificationChannelRequest;
 
 /** A created webhook channel without a signing secret carries the one generated for it, once. */
-export type CreatedNotificationChannel = NotificationChannelDto & { signingSecret?: string };
+export type CreatedNotificationChannel = CreatedNotificationChannelResponse;
 
 /** Secrets are sealed and never returned (`secretsSet` names those that hold a value). The list is not paged (at most 50). */
 export const channelsApi = restResource<NotificationChannelDto, CreateNotificationChannelRequest, UpdateNotificationChannelRequest>(CHANNELS);
