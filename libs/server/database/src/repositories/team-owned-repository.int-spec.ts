@@ -54,6 +54,14 @@ describe('TeamOwnedRepository', () => {
     }
   });
 
+  it('tells which of some ids are rows of the team (ids named inside a request body)', async () => {
+    const [theirsId] = (await servers.page(theirs, { skip: 0, take: 1 }, { name: 'ASC' }))[0].map((row) => row.id);
+    const unknown = randomUUID();
+    expect(await servers.ownIds(ours, [serverId, theirsId, unknown])).toEqual(new Set([serverId]));
+    expect(await servers.ownIds(theirs, [serverId, theirsId, unknown])).toEqual(new Set([theirsId]));
+    expect(await servers.ownIds(ours, [])).toEqual(new Set());
+  });
+
   it('pages and deletes within the team only', async () => {
     const [rows, total] = await servers.page(ours, { skip: 0, take: 1 }, { name: 'ASC' });
     expect(total).toBe(2);
