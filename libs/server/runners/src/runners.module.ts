@@ -22,6 +22,7 @@ import { NotificationDeliverHandler } from './notifications/notification-deliver
 import { NotificationTestHandler } from './notifications/notification-test.handler';
 import { NotificationsReaperHandler } from './notifications/notifications-reaper.handler';
 import { MailSendHandler } from './notifications/mail-send.handler';
+import { PublicUrlCache } from './notifications/public-url-cache';
 import { BuildSlots } from './deployment/build-slots';
 import { DeploymentEvents } from './deployment/deployment-events';
 import { DeploymentRunHandler } from './deployment/deployment-run.handler';
@@ -88,6 +89,7 @@ const BACKUPS = [
 const NOTIFICATIONS = [
   Notifier,
   EventNotifications,
+  PublicUrlCache,
   ...NOTIFICATION_SENDER_PROVIDERS,
   NotificationsFanoutHandler,
   NotificationDeliverHandler,

@@ -75,27 +75,9 @@ export class NotificationChannelsRepository extends TeamOwnedRepository<Notifica
       .getMany();
   }
 
-  /** The sealed secrets JSON of a channel by id (null: none set, undefined: no such channel): for the worker, whose job names a delivery the channel owns. */
-  async sealedSecretsById(id: string): Promise<string | null | undefined> {
-    const row = await this.rows.findOne({ where: { id }, select: { id: true, secrets: true } });
-    return row ? row.secrets : undefined;
-  }
-
-  /**
-   * A delivery succeeded: the run of failures ends, `failing_since` is cleared, `last_delivery_at`
-   * set. Returns when the channel was failing before (null: it was not, undefined: no such channel).
-   */
-  async recordSuccess(id: string): Promise<Date | null | undefined> {
-    // Postgres returns [rows, affected] for an UPDATE … RETURNING.
-    const [rows]: [{ was_failing: Date | null }[], number] = await this.manager.query(
-      `UPDATE "notification_channels" c
-          SET "consecutive_failures" = 0, "failing_since" = NULL, "last_delivery_at" = now()
-         FROM (SELECT "id", "failing_since" FROM "notification_channels" WHERE "id" = $1 FOR UPDATE) o
-        WHERE c."id" = o."id"
-        RETURNING o."failing_since" AS "was_failing"`,
-      [id],
-    );
-    return rows.length ? rows[0].was_failing : undefined;
+  /** A channel by id with its sealed secrets JSON selected (`secrets`): for the worker, whose job names a delivery the channel owns. */
+  findWithSealedSecrets(id: string): Promise<NotificationChannelEntity | null> {
+    return this.rows.createQueryBuilder('c').addSelect('c.secrets').where('c.id = :id', { id }).getOne();
   }
 
   /**

@@ -98,14 +98,14 @@ export class NotificationDeliveriesRepository extends EntityRepository<Notificat
    * (finished, or this attempt already taken: a duplicate job, or one that outlived its worker).
    */
   async claimAttempt(id: string, attempt: number, leaseMs: number): Promise<NotificationDeliveryEntity | null> {
-    const [rows]: [{ id: string }[], number] = await this.manager.query(
+    const [rows]: [RawDelivery[], number] = await this.manager.query(
       `UPDATE "notification_deliveries"
           SET "attempts" = "attempts" + 1, "next_attempt_at" = now() + make_interval(secs => $3::double precision / 1000)
         WHERE "id" = $1 AND "status" IN ('queued', 'retrying') AND "attempts" = $2 - 1
-        RETURNING "id"`,
+        RETURNING *`,
       [id, attempt, leaseMs],
     );
-    return rows.length ? this.findById(id) : null;
+    return rows.length ? deliveryOf(rows[0]) : null;
   }
 
   /** Records the outcome of attempt `attempt`, if the delivery is still at it. Whether it was. */
@@ -121,6 +121,30 @@ export class NotificationDeliveriesRepository extends EntityRepository<Notificat
       .where(`id = :id AND attempts = :attempt AND status IN ('queued', 'retrying')`, { id, attempt })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Attempt `attempt` succeeded, if the delivery is still at it: the delivery and its channel's
+   * health (the run of failures ended, `failing_since` cleared, `last_delivery_at` set) in one
+   * statement. Whether the channel was failing before; undefined when the delivery was not at it.
+   */
+  async finishSucceeded(id: string, attempt: number, responseStatus: number | null): Promise<{ channelWasFailing: boolean } | undefined> {
+    const [rows]: [{ was_failing: Date | null }[], number] = await this.manager.query(
+      `WITH d AS (
+         UPDATE "notification_deliveries"
+            SET "status" = 'succeeded', "response_status" = $3, "last_error" = NULL, "next_attempt_at" = NULL, "finished_at" = now()
+          WHERE "id" = $1 AND "attempts" = $2 AND "status" IN ('queued', 'retrying')
+          RETURNING "channel_id"
+       ), o AS (
+         SELECT c."id", c."failing_since" FROM "notification_channels" c JOIN d ON c."id" = d."channel_id" FOR UPDATE OF c
+       )
+       UPDATE "notification_channels" c
+          SET "consecutive_failures" = 0, "failing_since" = NULL, "last_delivery_at" = now()
+         FROM o WHERE c."id" = o."id"
+         RETURNING o."failing_since" AS "was_failing"`,
+      [id, attempt, responseStatus],
+    );
+    return rows.length ? { channelWasFailing: rows[0].was_failing !== null } : undefined;
   }
 
   /** Deliveries waiting for an attempt due before `dueBefore` (their job possibly lost), oldest first. */
@@ -142,4 +166,35 @@ export class NotificationDeliveriesRepository extends EntityRepository<Notificat
     );
     return affected;
   }
+}
+
+/** A row of notification_deliveries as Postgres returns it. */
+interface RawDelivery {
+  id: string;
+  team_id: string;
+  channel_id: string;
+  event_id: string;
+  status: NotificationDeliveryEntity['status'];
+  attempts: number;
+  response_status: number | null;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+function deliveryOf(row: RawDelivery): NotificationDeliveryEntity {
+  return Object.assign(new NotificationDeliveryEntity(), {
+    id: row.id,
+    teamId: row.team_id,
+    channelId: row.channel_id,
+    eventId: row.event_id,
+    status: row.status,
+    attempts: row.attempts,
+    responseStatus: row.response_status,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  });
 }

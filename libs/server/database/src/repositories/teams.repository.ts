@@ -29,4 +29,24 @@ export class TeamsRepository extends EntityRepository<TeamEntity> {
   async lock(team: TeamScope): Promise<void> {
     await this.rows.createQueryBuilder('t').setLock('pessimistic_write').where('t.id = :teamId', { teamId: team.teamId }).getOne();
   }
+
+  /**
+   * The names a message shows, in one query: the team's, and the project's and environment's when
+   * given and still the team's (null otherwise). Undefined when the team is gone.
+   */
+  async namesOf(
+    team: TeamScope,
+    projectId: string | null,
+    environmentId: string | null,
+  ): Promise<{ team: string; project: string | null; environment: string | null } | undefined> {
+    const rows: { team: string; project: string | null; environment: string | null }[] = await this.manager.query(
+      `SELECT t."name" AS "team", p."name" AS "project", e."name" AS "environment"
+         FROM "teams" t
+         LEFT JOIN "projects" p ON p."id" = $2::uuid AND p."team_id" = t."id"
+         LEFT JOIN "environments" e ON e."id" = $3::uuid AND e."team_id" = t."id"
+        WHERE t."id" = $1`,
+      [this.teamIdOf(team), projectId, environmentId],
+    );
+    return rows[0];
+  }
 }

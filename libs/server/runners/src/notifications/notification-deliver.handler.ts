@@ -3,14 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { JobName, type JobPayload, type JobResult, NOTIFICATION_LIMITS, type NotificationChannelSecrets } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
 import {
-  EnvironmentsRepository,
-  InstanceRepository,
   type NotificationChannelEntity,
   NotificationChannelsRepository,
   NotificationDeliveriesRepository,
   type NotificationEventEntity,
+  type NotificationEventInput,
   NotificationEventsRepository,
-  ProjectsRepository,
   TeamsRepository,
   notificationChannelSecretsAad,
   teamScope,
@@ -18,11 +16,12 @@ import {
 import { HandlesJob, type JobContext, type JobHandler, JobProducer, enqueueNotificationDelivery } from '@zpanel/queue';
 import type { ChannelSender } from '@zpanel/remote';
 import type { Logger } from 'pino';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { type AttemptOutcome, nextDeliveryStep, scrubSecrets } from './delivery-policy';
 import { type MessageNames, webhookBodyOf } from './notification-messages';
 import { InjectChannelSender } from './notification-senders.provider';
 import { Notifier } from './notifier';
+import { PublicUrlCache } from './public-url-cache';
 
 /** How long past its timeout an attempt holds its delivery before the reaper may take it as lost. */
 const ATTEMPT_LEASE_MARGIN_MS = 5_000;
@@ -65,9 +64,7 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
     private readonly channels: NotificationChannelsRepository,
     private readonly events: NotificationEventsRepository,
     private readonly teams: TeamsRepository,
-    private readonly projects: ProjectsRepository,
-    private readonly environments: EnvironmentsRepository,
-    private readonly instance: InstanceRepository,
+    private readonly publicUrls: PublicUrlCache,
     private readonly box: SecretBox,
     private readonly jobs: JobProducer,
     private readonly notifier: Notifier,
@@ -84,7 +81,7 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
     const delivery = await this.deliveries.claimAttempt(deliveryId, attempt, timeoutMs + ATTEMPT_LEASE_MARGIN_MS);
     if (!delivery) return { skipped: 'not waiting for this attempt' };
 
-    const channel = await this.channels.findByIdAcrossTeams(delivery.channelId);
+    const channel = await this.channels.findWithSealedSecrets(delivery.channelId);
     const event = await this.events.findById(delivery.eventId);
     // Both go with their delivery (CASCADE); a row deleted between the claim and here ends it.
     if (!channel || !event) return { skipped: 'channel or event deleted' };
@@ -92,27 +89,19 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
     const outcome = await this.attempt(channel, event, context.signal);
     const step = nextDeliveryStep(outcome, attempt, retryBaseMs);
     const now = new Date();
-    const notices: string[] = [];
-    const recorded = await this.dataSource.transaction(async (db) => {
-      const finished = await this.deliveries.in(db).finishAttempt(deliveryId, attempt, {
-        status: step.status,
-        responseStatus: outcome.status,
-        lastError: outcome.ok ? null : outcome.error.slice(0, LAST_ERROR_LENGTH),
-        nextAttemptAt: step.status === 'retrying' ? new Date(now.getTime() + step.delayMs) : null,
-        finishedAt: step.status === 'retrying' ? null : now,
-      });
-      if (!finished) return false;
-      if (step.status === 'succeeded') {
-        const wasFailing = await this.channels.in(db).recordSuccess(channel.id);
-        if (wasFailing) notices.push(...(await this.notice(db, channel, 'recovered')));
-      } else if (step.status === 'failed') {
-        const health = await this.channels.in(db).recordFinalFailure(channel.id, NOTIFICATION_LIMITS.failingAfter);
-        if (health?.becameFailing) notices.push(...(await this.notice(db, channel, 'failing', health.consecutiveFailures)));
-      }
-      return true;
-    });
+    const recorded =
+      step.status === 'succeeded'
+        ? await this.recordSuccess(deliveryId, attempt, outcome.status, channel)
+        : step.status === 'retrying'
+          ? await this.deliveries.finishAttempt(deliveryId, attempt, {
+              status: 'retrying',
+              responseStatus: outcome.status,
+              lastError: outcome.ok ? null : outcome.error.slice(0, LAST_ERROR_LENGTH),
+              nextAttemptAt: new Date(now.getTime() + step.delayMs),
+              finishedAt: null,
+            })
+          : await this.recordFailure(deliveryId, attempt, outcome, channel, now);
     if (!recorded) return { skipped: 'finished elsewhere' };
-    for (const id of notices) await this.notifier.fanOut(id);
     if (step.status === 'retrying') {
       await enqueueNotificationDelivery(this.jobs, deliveryId, attempt + 1, step.delayMs).catch((error: unknown) =>
         this.log.warn({ err: error, deliveryId }, 'retry not queued; the reaper will'),
@@ -124,15 +113,55 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
     return { status: step.status };
   }
 
+  /**
+   * Success, in one statement (the delivery and its channel's health); the owners' recovery notice
+   * after it when the channel was failing. False when the delivery was no longer at this attempt.
+   */
+  private async recordSuccess(deliveryId: string, attempt: number, status: number | null, channel: NotificationChannelEntity): Promise<boolean> {
+    const result = await this.deliveries.finishSucceeded(deliveryId, attempt, status);
+    if (!result) return false;
+    if (result.channelWasFailing) await this.notifier.notify(this.noticeOf(channel, 'recovered'));
+    return true;
+  }
+
+  /** A final failure: the delivery, the channel's run of failures and, when it becomes failing, the owners' notice, in one transaction. */
+  private async recordFailure(
+    deliveryId: string,
+    attempt: number,
+    outcome: AttemptOutcome,
+    channel: NotificationChannelEntity,
+    now: Date,
+  ): Promise<boolean> {
+    const notices: string[] = [];
+    const recorded = await this.dataSource.transaction(async (db) => {
+      const finished = await this.deliveries.in(db).finishAttempt(deliveryId, attempt, {
+        status: 'failed',
+        responseStatus: outcome.status,
+        lastError: outcome.ok ? null : outcome.error.slice(0, LAST_ERROR_LENGTH),
+        nextAttemptAt: null,
+        finishedAt: now,
+      });
+      if (!finished) return false;
+      const health = await this.channels.in(db).recordFinalFailure(channel.id, NOTIFICATION_LIMITS.failingAfter);
+      if (health?.becameFailing) {
+        const notice = await this.notifier.notify(this.noticeOf(channel, 'failing', health.consecutiveFailures), db);
+        if (notice) notices.push(notice.id);
+      }
+      return true;
+    });
+    for (const id of notices) await this.notifier.fanOut(id);
+    return recorded;
+  }
+
   /** One send, with the timeout; whatever goes wrong on our side is a failure in words (never the cause's text, which may hold a URL). */
   private async attempt(channel: NotificationChannelEntity, event: NotificationEventEntity, jobSignal: AbortSignal): Promise<AttemptOutcome> {
     let secrets: NotificationChannelSecrets;
     try {
-      secrets = openChannelSecrets(this.box, (await this.channels.sealedSecretsById(channel.id)) ?? null, notificationChannelSecretsAad(channel.id));
+      secrets = openChannelSecrets(this.box, channel.secrets, notificationChannelSecretsAad(channel.id));
     } catch {
       return { ok: false, retryable: false, status: null, retryAfterMs: null, error: "the channel's secrets could not be opened; save them again" };
     }
-    const message = webhookBodyOf(event, await this.namesOf(event), await this.instance.publicUrl());
+    const message = webhookBodyOf(event, await this.namesOf(event), await this.publicUrls.get());
     const signal = AbortSignal.any([jobSignal, AbortSignal.timeout(this.config.notifications.timeoutMs)]);
     try {
       const outcome = await this.sender.send({ kind: channel.kind, name: channel.name, settings: channel.settings, secrets }, message, signal);
@@ -144,43 +173,37 @@ export class NotificationDeliverHandler implements JobHandler<JobName.Notificati
   }
 
   private async namesOf(event: NotificationEventEntity): Promise<MessageNames> {
-    const team = teamScope(event.teamId as string);
-    const teamRow = await this.teams.get(team);
-    const project = event.projectId ? await this.projects.find(team, event.projectId) : null;
-    const environment = event.environmentId ? await this.environments.find(team, event.environmentId) : null;
+    const teamId = event.teamId as string;
+    const names = await this.teams.namesOf(teamScope(teamId), event.projectId, event.environmentId);
     return {
-      team: { id: teamRow.id, name: teamRow.name },
-      project: project ? { id: project.id, name: project.name } : null,
-      environment: environment ? { id: environment.id, name: environment.name } : null,
+      team: { id: teamId, name: names?.team ?? '' },
+      project: event.projectId && typeof names?.project === 'string' ? { id: event.projectId, name: names.project } : null,
+      environment: event.environmentId && typeof names?.environment === 'string' ? { id: event.environmentId, name: names.environment } : null,
     };
   }
 
-  /** Records the owners' notice that a channel is failing or recovered, in the transaction; the event id to fan out after the commit. */
-  private async notice(db: EntityManager, channel: NotificationChannelEntity, what: 'failing' | 'recovered', failures = 0): Promise<string[]> {
-    const event = await this.notifier.notify(
-      what === 'failing'
-        ? {
-            teamId: channel.teamId,
-            audience: 'owners',
-            kind: 'channel.failing',
-            severity: 'error',
-            title: `Notification channel ${channel.name} is failing`,
-            message: `The last ${failures} notifications to the ${channel.kind} channel ${channel.name} could not be delivered. Its delivery log says why.`,
-            url: `/notifications/channels/${channel.id}`,
-            subject: { type: 'channel', id: channel.id, name: channel.name },
-          }
-        : {
-            teamId: channel.teamId,
-            audience: 'owners',
-            kind: 'channel.recovered',
-            severity: 'success',
-            title: `Notification channel ${channel.name} works again`,
-            message: `A notification to the ${channel.kind} channel ${channel.name} was delivered after it had been failing.`,
-            url: `/notifications/channels/${channel.id}`,
-            subject: { type: 'channel', id: channel.id, name: channel.name },
-          },
-      db,
-    );
-    return event ? [event.id] : [];
+  /** The owners' notice that a channel is failing or works again. */
+  private noticeOf(channel: NotificationChannelEntity, what: 'failing' | 'recovered', failures = 0): NotificationEventInput {
+    return what === 'failing'
+      ? {
+          teamId: channel.teamId,
+          audience: 'owners',
+          kind: 'channel.failing',
+          severity: 'error',
+          title: `Notification channel ${channel.name} is failing`,
+          message: `The last ${failures} notifications to the ${channel.kind} channel ${channel.name} could not be delivered. Its delivery log says why.`,
+          url: `/notifications/channels/${channel.id}`,
+          subject: { type: 'channel', id: channel.id, name: channel.name },
+        }
+      : {
+          teamId: channel.teamId,
+          audience: 'owners',
+          kind: 'channel.recovered',
+          severity: 'success',
+          title: `Notification channel ${channel.name} works again`,
+          message: `A notification to the ${channel.kind} channel ${channel.name} was delivered after it had been failing.`,
+          url: `/notifications/channels/${channel.id}`,
+          subject: { type: 'channel', id: channel.id, name: channel.name },
+        };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobName, type JobPayload, type JobResult } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger, SecretBox } from '@zpanel/core';
-import { InstanceRepository, TeamsRepository, teamScope } from '@zpanel/database';
+import { TeamsRepository, teamScope } from '@zpanel/database';
 import { HandlesJob, type JobContext, type JobHandler } from '@zpanel/queue';
 import type { ChannelSender } from '@zpanel/remote';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { scrubSecrets } from './delivery-policy';
 import { openChannelSecrets } from './notification-deliver.handler';
 import { testMessageOf } from './notification-messages';
 import { InjectChannelSender } from './notification-senders.provider';
+import { PublicUrlCache } from './public-url-cache';
 
 /**
  * `notification.test` ("Send test", answered to the API's `enqueueAndWait`): opens the sealed
@@ -23,7 +24,7 @@ export class NotificationTestHandler implements JobHandler<JobName.NotificationT
 
   constructor(
     private readonly teams: TeamsRepository,
-    private readonly instance: InstanceRepository,
+    private readonly publicUrls: PublicUrlCache,
     private readonly box: SecretBox,
     @InjectChannelSender() private readonly sender: ChannelSender,
     @InjectConfig() private readonly config: AppConfig,
@@ -48,7 +49,7 @@ export class NotificationTestHandler implements JobHandler<JobName.NotificationT
     }
     try {
       const team = await this.teams.get(teamScope(job.teamId));
-      const message = testMessageOf({ id: team.id, name: team.name }, job.channelName, await this.instance.publicUrl(), new Date());
+      const message = testMessageOf({ id: team.id, name: team.name }, job.channelName, await this.publicUrls.get(), new Date());
       const signal = AbortSignal.any([context.signal, AbortSignal.timeout(this.config.notifications.timeoutMs)]);
       const outcome = await this.sender.send({ kind: job.kind, name: job.channelName, settings: job.settings, secrets }, message, signal);
       return outcome.ok ? answer(true, outcome.status, null) : answer(false, outcome.status, scrubSecrets(outcome.error, Object.values(secrets)));

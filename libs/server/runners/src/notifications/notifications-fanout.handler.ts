@@ -11,7 +11,6 @@ import {
 } from '@zpanel/contracts';
 import { type AppConfig, InjectConfig, InjectLogger } from '@zpanel/core';
 import {
-  InstanceRepository,
   NotificationChannelsRepository,
   NotificationDeliveriesRepository,
   type NotificationEventEntity,
@@ -24,6 +23,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { groupingDecision } from './delivery-policy';
 import { notificationDtoOf } from './notification-messages';
+import { PublicUrlCache } from './public-url-cache';
 
 const CHANNEL_KINDS: ReadonlySet<string> = new Set(NOTIFICATION_EVENT_KINDS);
 
@@ -51,7 +51,7 @@ export class NotificationsFanoutHandler implements JobHandler<JobName.Notificati
     private readonly channels: NotificationChannelsRepository,
     private readonly deliveries: NotificationDeliveriesRepository,
     private readonly members: TeamMembersRepository,
-    private readonly instance: InstanceRepository,
+    private readonly publicUrls: PublicUrlCache,
     private readonly jobs: JobProducer,
     private readonly live: LiveStreams,
     @InjectConfig() private readonly config: AppConfig,
@@ -116,7 +116,7 @@ export class NotificationsFanoutHandler implements JobHandler<JobName.Notificati
               ? [LiveTopics.userNotifications(event.userId)]
               : [];
       if (topics.length === 0) return;
-      const live: NotificationLiveEvent = { type: 'notification', notification: notificationDtoOf(event, await this.instance.publicUrl()) };
+      const live: NotificationLiveEvent = { type: 'notification', notification: notificationDtoOf(event, await this.publicUrls.get()) };
       for (const topic of topics) await this.live.append(topic, live);
     } catch (error) {
       this.log.warn({ err: error, eventId: event.id }, 'notification not pushed live');

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { JOB_QUEUE, JobName, QueueName } from '@zpanel/contracts';
 import { type AppConfig, SecretBox } from '@zpanel/core';
 import {
-  EnvironmentsRepository,
   InstanceRepository,
   NotificationChannelsRepository,
   NotificationDeliveriesRepository,
   NotificationEventsRepository,
-  ProjectsRepository,
   TeamMembersRepository,
   TeamsRepository,
 } from '@zpanel/database';
@@ -23,6 +21,7 @@ import { NotificationTestHandler } from './notification-test.handler';
 import { NotificationsFanoutHandler } from './notifications-fanout.handler';
 import { NotificationsReaperHandler } from './notifications-reaper.handler';
 import { Notifier } from './notifier';
+import { PublicUrlCache } from './public-url-cache';
 
 /** The notification handlers as the worker's module builds them, over a test's stores. */
 export interface NotificationHandlers {
@@ -71,6 +70,7 @@ export function notificationHandlers(
   const channels = new NotificationChannelsRepository(m);
   const deliveries = new NotificationDeliveriesRepository(m);
   const instance = new InstanceRepository(m);
+  const publicUrls = new PublicUrlCache(instance);
   const teams = new TeamsRepository(m);
   const notifier = new Notifier(events, producer, logger);
   return {
@@ -81,7 +81,7 @@ export function notificationHandlers(
       channels,
       deliveries,
       new TeamMembersRepository(m),
-      instance,
+      publicUrls,
       producer,
       live,
       config,
@@ -93,9 +93,7 @@ export function notificationHandlers(
       channels,
       events,
       teams,
-      new ProjectsRepository(m),
-      new EnvironmentsRepository(m),
-      instance,
+      publicUrls,
       box,
       producer,
       notifier,
@@ -103,7 +101,7 @@ export function notificationHandlers(
       config,
       logger,
     ),
-    test: new NotificationTestHandler(teams, instance, box, sender, config, logger),
+    test: new NotificationTestHandler(teams, publicUrls, box, sender, config, logger),
     reaper: new NotificationsReaperHandler(events, deliveries, producer, config, logger),
     mail: new MailSendHandler(instance, box, mailer, config, logger),
   };
