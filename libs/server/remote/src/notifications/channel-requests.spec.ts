@@ -117,6 +117,20 @@ describe('discordRequest', () => {
   });
 });
 
+describe('escapeWithin at the limit', () => {
+  it('keeps a text of exactly the limit whole, and cuts one past it with an ellipsis', () => {
+    const exact = discordRequest(channels.discord, aNotificationWebhookBody({ title: 't'.repeat(256) }));
+    expect((payload(exact.body).embeds as { title: string }[])[0].title).toBe('t'.repeat(256));
+    const over = discordRequest(channels.discord, aNotificationWebhookBody({ title: 't'.repeat(257) }));
+    expect((payload(over.body).embeds as { title: string }[])[0].title).toBe(`${'t'.repeat(255)}…`);
+  });
+
+  it('leaves the timestamp out of a Discord embed when the time cannot be read', () => {
+    const request = discordRequest(channels.discord, aNotificationWebhookBody({ occurredAt: 'not a date' }));
+    expect((payload(request.body).embeds as Record<string, unknown>[])[0]).not.toHaveProperty('timestamp');
+  });
+});
+
 describe('telegramRequest', () => {
   it('POSTs sendMessage to <api>/bot<token>/ with HTML text and no preview', () => {
     const request = telegramRequest(channels.telegram, aNotificationWebhookBody({ message: 'x < y' }), 'http://127.0.0.1:9/');

@@ -148,9 +148,10 @@ export function discordRequest(channel: OpenedChannel, message: NotificationWebh
     title: escapeWithin(oneLine(message.title), 256, discordChar),
     description: escapeWithin(cleanText(message.message), 4_096, discordChar),
     color: SEVERITY_COLOURS[message.severity] ?? SEVERITY_COLOURS.info,
-    timestamp: new Date(message.occurredAt).toISOString(),
     footer: { text: where === '' ? 'Zpanel' : `Zpanel · ${where}` },
   };
+  const occurred = new Date(message.occurredAt);
+  if (!Number.isNaN(occurred.getTime())) embed['timestamp'] = occurred.toISOString();
   const link = linkUrl(message.url);
   if (link) embed['url'] = link.href;
   if (embed['description'] === '') delete embed['description'];

@@ -28,6 +28,11 @@ export function oneLine(text: string): string {
  * characters, ending with `…`; never cuts an escape sequence or a surrogate pair in two.
  */
 export function escapeWithin(text: string, max: number, escape: (char: string) => string = (char) => char): string {
+  // Short texts (nearly all) fit whole; only a long one is walked to find where to cut.
+  if (text.length <= max) {
+    const whole = Array.from(text, escape).join('');
+    if (whole.length <= max) return whole;
+  }
   let out = '';
   for (const char of text) {
     const piece = escape(char);
