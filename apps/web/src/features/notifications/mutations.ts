@@ -1,5 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateNotificationChannelRequest, MarkNotificationsReadRequest, UpdateNotificationChannelRequest } from '@zpanel/contracts';
+import type {
+  CreateNotificationChannelRequest,
+  MarkNotificationsReadRequest,
+  NotificationDto,
+  UpdateNotificationChannelRequest,
+} from '@zpanel/contracts';
 import { channelsApi, createChannel, markNotificationsRead, testChannel, testUnsavedChannel } from './api';
 import { channelKeys, markReadInCache, notificationKeys } from './queries';
 
@@ -24,11 +29,15 @@ export function useTestUnsavedChannel() {
   return useMutation({ mutationFn: testUnsavedChannel, gcTime: 0 });
 }
 
+/** "Mark all read" up to the newest one shown, so what arrived meanwhile stays unread. */
+export const allUpTo = (newest: NotificationDto | undefined): MarkNotificationsReadRequest =>
+  newest ? { all: true, before: newest.occurredAt } : { all: true };
+
 export function useMarkNotificationsRead(teamId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: MarkNotificationsReadRequest) => markNotificationsRead(body),
-    onSuccess: (count, body) => markReadInCache(queryClient, teamId, body.all ? 'all' : (body.ids ?? []), count),
+    onSuccess: (count, body) => markReadInCache(queryClient, teamId, body, count),
     onSettled: () => queryClient.invalidateQueries({ queryKey: notificationKeys.team(teamId) }),
   });
 }

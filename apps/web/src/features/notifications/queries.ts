@@ -1,5 +1,5 @@
 import { keepPreviousData, type QueryClient, useQuery } from '@tanstack/react-query';
-import type { NotificationDto, NotificationUnreadDto, Paginated } from '@zpanel/contracts';
+import type { MarkNotificationsReadRequest, NotificationDto, NotificationUnreadDto, Paginated } from '@zpanel/contracts';
 import { teamResourceKeys } from '../../lib/rest-resource';
 import { channelsApi, fetchChannels, fetchDeliveries, fetchNotifications, fetchUnreadCount, type NotificationsQuery } from './api';
 
@@ -85,12 +85,14 @@ export function receiveNotification(queryClient: QueryClient, teamId: string, no
   void queryClient.invalidateQueries({ queryKey: notificationKeys.lists(teamId) });
 }
 
-/** Marks `ids` (or every one) read in the cached lists, with the unread count the API answered. */
-export function markReadInCache(queryClient: QueryClient, teamId: string, ids: readonly string[] | 'all', count: NotificationUnreadDto): void {
+/** Marks what `body` named read in the cached lists (all: those up to `before`), with the unread count the API answered. */
+export function markReadInCache(queryClient: QueryClient, teamId: string, body: MarkNotificationsReadRequest, count: NotificationUnreadDto): void {
+  const before = body.before ? Date.parse(body.before) : Infinity;
+  const named = (item: NotificationDto) => (body.all ? Date.parse(item.occurredAt) <= before : (body.ids ?? []).includes(item.id));
   for (const [key, data] of queryClient.getQueriesData<Paginated<NotificationDto>>({ queryKey: notificationKeys.lists(teamId) })) {
     if (!data) continue;
     const items = data.items.map((item) => {
-      if (item.read || (ids !== 'all' && !ids.includes(item.id))) return item;
+      if (item.read || !named(item)) return item;
       return { ...item, read: true };
     });
     queryClient.setQueryData<Paginated<NotificationDto>>(key, { ...data, items });

@@ -150,11 +150,18 @@ describe(NotificationBell.name, () => {
 
   it('marks all read, and one read when it is opened', async () => {
     let unread = 2;
-    const second = aNotification({ id: 'ntf-2', title: 'Alert cpu > 90% fired', severity: 'warning', url: '/servers/server-1/alerts' });
+    const newest = '2026-12-07T18:00:00.000Z';
+    const second = aNotification({
+      id: 'ntf-2',
+      title: 'Alert cpu > 90% fired',
+      severity: 'warning',
+      url: '/servers/server-1/alerts',
+      occurredAt: newest,
+    });
     const fetchMock = mockApi({
       ...shellRoutes,
       [UNREAD_COUNT]: () => jsonResponse({ unread }),
-      [LATEST]: () => jsonResponse(aPage([aNotification({ read: unread === 0 }), { ...second, read: unread < 2 }], { perPage: 8 })),
+      [LATEST]: () => jsonResponse(aPage([{ ...second, read: unread < 2 }, aNotification({ read: unread === 0 })], { perPage: 8 })),
       'POST /api/v1/notifications/read': ({ body }) => {
         unread = (body as { all?: boolean }).all ? 0 : unread - 1;
         return jsonResponse({ unread });
@@ -173,7 +180,7 @@ describe(NotificationBell.name, () => {
     fireEvent.click(bellButton());
     fireEvent.click(await screen.findByRole('menuitem', { name: 'Mark all read' }));
     await waitFor(() => expect(within(bell()).queryByTestId('unread-count')).toBeNull());
-    expect(requestsTo(fetchMock, MARK_READ, 'POST')[1].body).toEqual({ all: true });
+    expect(requestsTo(fetchMock, MARK_READ, 'POST')[1].body).toEqual({ all: true, before: newest });
     expect(within(screen.getByRole('menu')).queryByRole('img', { name: 'Unread' })).toBeNull();
   });
 });

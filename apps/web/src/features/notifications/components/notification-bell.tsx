@@ -6,7 +6,7 @@ import { Menu } from '../../../components/menu';
 import { Skeleton } from '../../../components/skeleton';
 import { useCurrentTeam } from '../../../shared/teams/use-current-team';
 import { notificationTarget, unreadBadge } from '../labels';
-import { useMarkNotificationsRead } from '../mutations';
+import { allUpTo, useMarkNotificationsRead } from '../mutations';
 import { LATEST_COUNT, useNotifications, useUnreadCount } from '../queries';
 import { NotificationEntry, NotificationLink } from './notification-entry';
 import '../notifications.css';
@@ -57,7 +57,13 @@ function BellPanel({ teamId, unread, close }: { teamId: string; unread: number; 
       <div className="bell__header">
         <p className="menu__name">Notifications</p>
         {unread > 0 && (
-          <button type="button" role="menuitem" className="link-button" disabled={markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+          <button
+            type="button"
+            role="menuitem"
+            className="link-button"
+            disabled={markRead.isPending}
+            onClick={() => markRead.mutate(allUpTo(latest.data?.items[0]))}
+          >
             Mark all read
           </button>
         )}

@@ -71,7 +71,12 @@ describe(NotificationsPage.name, () => {
       ...base,
       [UNREAD_COUNT]: () => jsonResponse({ unread }),
       [notificationsPage(1)]: () =>
-        jsonResponse(aPage([aNotification({ read: unread === 0 }), aNotification({ id: 'ntf-2', title: 'Event 2', read: unread < 2 })])),
+        jsonResponse(
+          aPage([
+            aNotification({ read: unread === 0, occurredAt: '2026-12-07T18:00:00.000Z' }),
+            aNotification({ id: 'ntf-2', title: 'Event 2', read: unread < 2, occurredAt: '2026-12-07T17:00:00.000Z' }),
+          ]),
+        ),
       'POST /api/v1/notifications/read': ({ body }) => {
         unread = (body as { all?: boolean }).all ? 0 : unread - 1;
         return jsonResponse({ unread });
@@ -85,6 +90,9 @@ describe(NotificationsPage.name, () => {
     fireEvent.click(screen.getByRole('button', { name: 'Mark all read' }));
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Mark Deployment of api failed read' })).toBeNull());
     await waitFor(() => expect(screen.queryByTestId('unread-count')).toBeNull());
-    expect(requestsTo(fetchMock, MARK_READ, 'POST').map((request) => request.body)).toEqual([{ ids: ['ntf-2'] }, { all: true }]);
+    expect(requestsTo(fetchMock, MARK_READ, 'POST').map((request) => request.body)).toEqual([
+      { ids: ['ntf-2'] },
+      { all: true, before: '2026-12-07T18:00:00.000Z' },
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { QueryView } from '../../../components/query-view';
 import { TeamSection } from '../../../shared/teams/team-section';
 import { NotificationEntry, NotificationLink } from '../components/notification-entry';
 import { notificationTarget } from '../labels';
-import { useMarkNotificationsRead } from '../mutations';
+import { allUpTo, useMarkNotificationsRead } from '../mutations';
 import { NOTIFICATIONS_PER_PAGE, useNotifications, useUnreadCount } from '../queries';
 import '../notifications.css';
 
@@ -57,7 +57,12 @@ function NotificationList({ teamId }: { teamId: string }) {
           <input type="checkbox" checked={unreadOnly} onChange={(event) => setUnreadOnly(event.target.checked)} />
           Unread only
         </label>
-        <Button tone="secondary" small disabled={!unread.data?.unread || markRead.isPending} onClick={() => markRead.mutate({ all: true })}>
+        <Button
+          tone="secondary"
+          small
+          disabled={!unread.data?.unread || markRead.isPending}
+          onClick={() => markRead.mutate(allUpTo(page === 1 ? notifications.data?.items[0] : undefined))}
+        >
           Mark all read
         </Button>
       </div>
