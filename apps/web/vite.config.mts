@@ -31,6 +31,8 @@ export default defineConfig({
     include: ['src/**/*.spec.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Stops a hung spec; 5 s (the default) was too short for render-heavy specs on a loaded 2-core machine.
+    testTimeout: 20_000,
     unstubGlobals: true,
   },
 });
