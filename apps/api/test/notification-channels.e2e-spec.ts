@@ -61,7 +61,7 @@ const bodies = () =>
     },
     ntfy: {
       kind: 'ntfy',
-      name: 'ntfy',
+      name: 'Ntfy',
       settings: { serverUrl: 'https://192.0.2.13', topic: 'zpanel-alerts' },
       secrets: { accessToken: `tk_${randomBytes(16).toString('hex')}` },
       events: ['database.unhealthy'],
@@ -145,6 +145,7 @@ describe('notification channels (built api)', () => {
     // Never again: not in the list, not in the channel.
     const generated = webhook.signingSecret as string;
     const listed = await send<NotificationChannelDto[]>('GET', '/api/v1/notification-channels');
+    // Names that sort alike in every collation (the database's decides the order).
     expect(listed.body.map((c) => c.name)).toEqual([...created.map((c) => c.name)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(listed.text).not.toContain(generated);
     const one = await send<NotificationChannelDto>('GET', `/api/v1/notification-channels/${webhook.id}`);
