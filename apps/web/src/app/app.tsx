@@ -1,6 +1,8 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { RouterProvider, type RouterProviderProps } from 'react-router';
 import { Toaster } from 'sonner';
+// sonner's rules as a stylesheet of the bundle, not the inline <style> the CSP refuses (vite.config.mts).
+import 'sonner/dist/styles.css';
 import { useThemeStore } from '../lib/theme-store';
 
 interface AppProps {
