@@ -94,13 +94,14 @@ export class NotificationsFanoutHandler implements JobHandler<JobName.Notificati
     });
     if (made === undefined) return { skipped: 'already fanned out' };
 
+    // In-app first: the people looking at Zpanel see it before the channels are sent to.
+    await this.pushLive(event);
     const queued = made.filter((row) => row.status === 'queued');
     for (const row of queued) {
       await enqueueNotificationDelivery(this.jobs, row.id, 1).catch((error: unknown) =>
         this.log.warn({ err: error, deliveryId: row.id }, 'delivery not queued; the reaper will'),
       );
     }
-    await this.pushLive(event);
     return { deliveries: queued.length, grouped: made.length - queued.length };
   }
 

@@ -363,10 +363,16 @@ describe('notification pipeline (real Postgres, Redis, senders and receivers)', 
     // A notice to owners goes to no channel, and live to each owner.
     await waitFor(async () => ((await events().findOneByOrFail({ id: failing.id })).fannedOutAt ? true : undefined), 10_000, 'the notice fan-out');
     expect(await deliveries().countBy({ eventId: failing.id })).toBe(0);
-    const ownerFeed = await world.stores.live.range(LiveTopics.userNotifications(ownerId), '0');
-    expect(ownerFeed.map((e) => (e.event as NotificationLiveEvent).notification)).toContainEqual(
-      expect.objectContaining({ id: failing.id, kind: 'channel.failing', url: `${PUBLIC_URL}/notifications/channels/${channel.id}` }),
+    // Pushed live after the fan-out commits.
+    const pushed = await waitFor(
+      async () => {
+        const feed = await world.stores.live.range(LiveTopics.userNotifications(ownerId), '0');
+        return feed.map((e) => (e.event as NotificationLiveEvent).notification).find((n) => n.id === failing.id);
+      },
+      10_000,
+      "the notice in the owner's live feed",
     );
+    expect(pushed).toMatchObject({ kind: 'channel.failing', url: `${PUBLIC_URL}/notifications/channels/${channel.id}`, read: false });
 
     // One more failure: still failing, no second notice.
     const fourth = await record({ kind: 'database.unhealthy' });
@@ -377,7 +383,13 @@ describe('notification pipeline (real Postgres, Redis, senders and receivers)', 
     const back = await record({ kind: 'database.unhealthy' });
     expect((await finished(channel, back.id)).status).toBe('succeeded');
     expect(await channels.findOneByOrFail({ id: channel.id })).toMatchObject({ consecutiveFailures: 0, failingSince: null });
-    expect(await notices('channel.recovered')).toEqual([expect.objectContaining({ audience: 'owners', severity: 'success' })]);
+    // Recorded right after the success.
+    const recovered = await waitFor(
+      async () => ((await notices('channel.recovered')).length ? notices('channel.recovered') : undefined),
+      10_000,
+      'the recovery notice',
+    );
+    expect(recovered).toEqual([expect.objectContaining({ audience: 'owners', severity: 'success' })]);
   });
 
   it('groups a flapping alert: one "fired" and one "resolved" per rule within the window, other rules and later events sent', async () => {
