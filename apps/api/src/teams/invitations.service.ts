@@ -135,7 +135,10 @@ export class InvitationsService {
     const status = await this.mailer.status().catch(() => null);
     const link = status?.smtp ? Mailer.link(status, acceptPath) : null;
     if (!link) return false;
-    const [teamRow, names] = await Promise.all([this.teams.get(team), this.users.namesOf([inviterId])]);
+    // The invitation exists already: a failure here leaves it to be shared by link (`emailed: false`).
+    const found = await Promise.all([this.teams.get(team), this.users.namesOf([inviterId])]).catch(() => null);
+    if (!found) return false;
+    const [teamRow, names] = found;
     const inviter = names.get(inviterId) ?? 'Someone';
     return this.mailer.send({
       to: invitation.email,
