@@ -36,7 +36,7 @@ export function ChannelsPage() {
         title="Notification channels"
         description="Where this team's notifications go besides the bell: email, Slack, Mattermost, Discord, Telegram, ntfy or a signed webhook, each for the events it subscribes to."
         actions={
-          <Link className="button button--secondary" to="/notifications">
+          <Link className="button button--secondary notifications__header-link" to="/notifications">
             All notifications
           </Link>
         }

@@ -19,7 +19,7 @@ export function NotificationsPage() {
         title="Notifications"
         description="What happened in this team: deployments, previews, backups, servers, alerts and databases, and notices about your account."
         actions={
-          <Link className="button button--secondary" to="/notifications/channels">
+          <Link className="button button--secondary notifications__header-link" to="/notifications/channels">
             Channels
           </Link>
         }
