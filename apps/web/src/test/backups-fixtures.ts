@@ -135,6 +135,8 @@ export function instanceBackupRoutes() {
     [INSTANCE_SCHEDULES]: () => jsonResponse(aPage([], { perPage: 100 })),
     '/api/v1/system/backups?page=1&perPage=10': () => jsonResponse(aPage([], { perPage: 10 })),
     [DESTINATIONS]: () => jsonResponse([aDestination()]),
+    // An operator's System page also shows the instance settings.
+    '/api/v1/system/settings': () => jsonResponse({ publicUrl: null, smtp: null }),
   };
 }
 

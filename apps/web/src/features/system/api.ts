@@ -1,4 +1,11 @@
-import type { ReadinessResponse, SystemStatus } from '@zpanel/contracts';
+import type {
+  InstanceSettingsDto,
+  InstanceSmtpTestRequest,
+  NotificationTestResultDto,
+  ReadinessResponse,
+  SystemStatus,
+  UpdateInstanceSettingsRequest,
+} from '@zpanel/contracts';
 import { apiRequest } from '../../lib/api-client';
 
 /** `/api/ready` answers 503 with the same body when a dependency is down: that is data, not a failure. */
@@ -12,4 +19,17 @@ export function fetchSystemStatus(options: { probe?: boolean; signal?: AbortSign
     signal: options.signal,
     query: { probe: options.probe || undefined },
   });
+}
+
+export function fetchInstanceSettings(signal?: AbortSignal): Promise<InstanceSettingsDto> {
+  return apiRequest<InstanceSettingsDto>('/api/v1/system/settings', { signal });
+}
+
+export function updateInstanceSettings(body: UpdateInstanceSettingsRequest): Promise<InstanceSettingsDto> {
+  return apiRequest<InstanceSettingsDto>('/api/v1/system/settings', { method: 'PATCH', body });
+}
+
+/** 409 when no SMTP settings are saved; an SMTP failure is data (`ok: false`, `error` in words). */
+export function testInstanceSmtp(body: InstanceSmtpTestRequest): Promise<NotificationTestResultDto> {
+  return apiRequest<NotificationTestResultDto>('/api/v1/system/settings/smtp/test', { method: 'POST', body });
 }

@@ -1,10 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { fetchReadiness, fetchSystemStatus } from './api';
+import { fetchInstanceSettings, fetchReadiness, fetchSystemStatus } from './api';
 
 export const systemKeys = {
   all: ['system'] as const,
   readiness: () => [...systemKeys.all, 'readiness'] as const,
   status: () => [...systemKeys.all, 'status'] as const,
+  settings: () => [...systemKeys.all, 'settings'] as const,
 };
 
 // Socket pushes keep both fresh while connected; polling covers a dropped socket or a dead API.
@@ -28,4 +29,9 @@ export function useReadiness() {
 
 export function useSystemStatus() {
   return useQuery(systemStatusQuery());
+}
+
+/** Only asked for once the caller is known to be an instance operator (others get 403). */
+export function useInstanceSettings(enabled: boolean) {
+  return useQuery({ queryKey: systemKeys.settings(), queryFn: ({ signal }) => fetchInstanceSettings(signal), enabled });
 }

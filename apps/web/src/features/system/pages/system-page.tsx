@@ -1,5 +1,6 @@
 import { PageHeader } from '../../../components/page-header';
 import { InstanceBackups } from '../components/instance-backups';
+import { InstanceSettings } from '../components/instance-settings';
 import { ReadinessTable } from '../components/readiness-table';
 import { RepeatingJobsTable } from '../components/repeating-jobs-table';
 import { WorkerProbe } from '../components/worker-probe';
@@ -49,6 +50,7 @@ export function SystemPage() {
         </p>
         <InstanceBackups />
       </section>
+      <InstanceSettings />
     </>
   );
 }
