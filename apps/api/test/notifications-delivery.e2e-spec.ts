@@ -15,7 +15,7 @@ import {
 import {
   HttpReceiver,
   type ReceivedRequest,
-  SmtpReceiver,
+  TestSmtpServer,
   connectEvents,
   liveSubscribe,
   makeTestCertificates,
@@ -155,7 +155,7 @@ describe('notification delivery through the API (built api + worker, local recei
   });
 
   it("reaches each kind's receiver with the settings and secrets as the API checked them (Send test of unsaved settings)", async () => {
-    const smtp = await SmtpReceiver.start({ users: { zpanel: 'smtp pass with spaces \u00e9' } });
+    const smtp = await TestSmtpServer.start({ users: { zpanel: 'smtp pass with spaces \u00e9' } });
     try {
       const botToken = `123456:${'A'.repeat(20)}${randomUUID().replace(/-/g, '').slice(0, 15)}`;
       const cases: [string, Record<string, unknown>, () => Promise<string>][] = [
@@ -222,7 +222,7 @@ describe('notification delivery through the API (built api + worker, local recei
       ]);
       secrets.push(botToken, 'smtp pass with spaces \u00e9');
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 

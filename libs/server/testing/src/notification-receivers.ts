@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { SMTPServer } from 'smtp-server';
 
 /** A request a receiver got, whole. */
 export interface ReceivedRequest {
@@ -117,74 +116,6 @@ export class HttpReceiver {
     if (response.destroyed) return;
     response.writeHead(answer.status ?? 200, answer.headers ?? {});
     response.end(answer.body ?? '');
-  }
-}
-
-/** An email the SMTP receiver got: envelope and the raw message (headers and body as sent). */
-export interface ReceivedEmail {
-  from: string | null;
-  to: string[];
-  raw: string;
-  /** Whether the session was encrypted when the message came (STARTTLS or TLS). */
-  secure: boolean;
-  /** The login used, when the client logged in. */
-  username: string | null;
-}
-
-/**
- * A real SMTP server (the `smtp-server` package) on 127.0.0.1, receiving into memory. With `tls`,
- * it offers STARTTLS (or, with `implicitTls`, speaks TLS from the first byte); with `users`, it
- * requires a login with one of those passwords.
- */
-export class SmtpReceiver {
-  private constructor(
-    private readonly server: SMTPServer,
-    readonly port: number,
-    readonly received: ReceivedEmail[],
-  ) {}
-
-  static async start(
-    options: { tls?: { key: string; cert: string }; implicitTls?: boolean; users?: Record<string, string>; rejectRecipients?: string[] } = {},
-  ): Promise<SmtpReceiver> {
-    const receivedList: ReceivedEmail[] = [];
-    const server = new SMTPServer({
-      secure: Boolean(options.tls && options.implicitTls),
-      ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
-      disabledCommands: options.tls ? [] : ['STARTTLS'],
-      authOptional: !options.users,
-      allowInsecureAuth: true,
-      logger: false,
-      onAuth(auth, _session, callback) {
-        const expected = options.users?.[auth.username ?? ''];
-        if (expected !== undefined && expected === auth.password) callback(null, { user: auth.username });
-        else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
-      },
-      onRcptTo(address, _session, callback) {
-        if (options.rejectRecipients?.includes(address.address)) callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
-        else callback();
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          receivedList.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-            to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-            raw: Buffer.concat(chunks).toString('utf8'),
-            secure: session.secure,
-            username: typeof session.user === 'string' ? session.user : null,
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const address = server.server.address() as AddressInfo;
-    return new SmtpReceiver(server, address.port, receivedList);
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 

@@ -15,6 +15,10 @@ export interface ReceivedMail {
   headers: Record<string, string>;
   /** The user name the client authenticated with (null: none). */
   username: string | null;
+  /** Whether the session was encrypted when the message came (STARTTLS or TLS). */
+  secure: boolean;
+  /** The message as sent (headers and body, undecoded). */
+  raw: string;
   receivedAt: Date;
 }
 
@@ -22,6 +26,13 @@ export interface TestSmtpServerOptions {
   /** Require AUTH with these credentials; without them any client may send (no AUTH offered). */
   username?: string;
   password?: string;
+  /** Require AUTH with one of these user names and its password. */
+  users?: Record<string, string>;
+  /** A certificate (PEM) to offer STARTTLS with, or with `implicitTls` to speak TLS from the first byte. */
+  tls?: { key: string; cert: string };
+  implicitTls?: boolean;
+  /** Recipients answered 550 (no such user). */
+  rejectRecipients?: string[];
 }
 
 function decodeQuotedPrintable(text: string): string {
@@ -68,9 +79,10 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
 
 /**
  * A real SMTP server (the `smtp-server` package) on a free 127.0.0.1 port, in the test process,
- * keeping what it receives in memory: plain SMTP without TLS (STARTTLS not offered), so Zpanel's
- * settings use `security: 'none'`. With `username`/`password` it requires AUTH and refuses other
- * credentials (535). `failNext(n)` answers the next n messages with a temporary failure (451).
+ * keeping what it receives in memory. Without `tls` it is plain SMTP (STARTTLS not offered), so
+ * Zpanel's settings use `security: 'none'`; with `tls` it offers STARTTLS (or, with `implicitTls`,
+ * speaks TLS from the first byte). With `username`/`password` or `users` it requires AUTH and refuses
+ * other credentials (535). `failNext(n)` answers the next n messages with a temporary failure (451).
  */
 export class TestSmtpServer {
   readonly host = '127.0.0.1';
@@ -88,18 +100,26 @@ export class TestSmtpServer {
 
   static async start(options: TestSmtpServerOptions = {}): Promise<TestSmtpServer> {
     const inbox: { received: ReceivedMail[]; failures: number } = { received: [], failures: 0 };
-    const requireAuth = options.username !== undefined;
+    const users: Record<string, string> = { ...options.users };
+    if (options.username !== undefined) users[options.username] = options.password ?? '';
+    const requireAuth = Object.keys(users).length > 0;
+    const disabled = [...(options.tls ? [] : ['STARTTLS']), ...(requireAuth ? [] : ['AUTH'])];
     const server = new SMTPServer({
-      secure: false,
-      hideSTARTTLS: true,
-      disabledCommands: requireAuth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      secure: Boolean(options.tls && options.implicitTls),
+      ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : { hideSTARTTLS: true }),
+      disabledCommands: disabled,
       authOptional: !requireAuth,
       allowInsecureAuth: true,
       logger: false,
       size: 1024 * 1024,
       onAuth(auth, _session, callback) {
-        if (auth.username === options.username && auth.password === options.password) callback(null, { user: auth.username });
-        else callback(new Error('Invalid username or password'));
+        const expected = Object.hasOwn(users, auth.username ?? '') ? users[auth.username as string] : undefined;
+        if (expected !== undefined && auth.password === expected) callback(null, { user: auth.username });
+        else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      },
+      onRcptTo(address, _session, callback) {
+        if (options.rejectRecipients?.includes(address.address)) callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        else callback();
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
@@ -112,7 +132,8 @@ export class TestSmtpServer {
             callback(error);
             return;
           }
-          const { headers, text } = parseMail(Buffer.concat(chunks).toString('utf8'));
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const { headers, text } = parseMail(raw);
           inbox.received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
@@ -120,6 +141,8 @@ export class TestSmtpServer {
             text,
             headers,
             username: typeof session.user === 'string' ? session.user : null,
+            secure: session.secure,
+            raw,
             receivedAt: new Date(),
           });
           callback();

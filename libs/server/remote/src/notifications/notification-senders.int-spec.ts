@@ -1,6 +1,6 @@
 import { DEFAULT_OUTBOUND_DENIED_CIDRS, DEFAULT_SERVER_DENIED_CIDRS, newSigningSecret } from '@zpanel/core';
 import type { NotificationWebhookBody } from '@zpanel/contracts';
-import { HttpReceiver, SmtpReceiver, makeTestCertificates } from '@zpanel/testing';
+import { HttpReceiver, TestSmtpServer, makeTestCertificates } from '@zpanel/testing';
 import type { TestCertificates } from '@zpanel/testing';
 import { Webhook } from 'standardwebhooks';
 import type { OpenedChannel, SendOutcome } from './channel-sender';
@@ -396,7 +396,7 @@ describe('email through a real SMTP server', () => {
   });
 
   it('security none: the notification arrives with its subject, text and escaped HTML', async () => {
-    const smtp = await SmtpReceiver.start();
+    const smtp = await TestSmtpServer.start();
     try {
       const message = aNotificationWebhookBody({ title: 'Deploy <b>shop</b> failed', message: 'Reason: <script>x</script>' });
       const outcome = await send(senders(), emailChannel(smtp.port, 'none'), message);
@@ -412,12 +412,12 @@ describe('email through a real SMTP server', () => {
       expect(email.raw).toContain('Reason: <script>x</script>');
       expect(email.raw).toContain('Reason: &lt;script&gt;x&lt;/script&gt;');
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
   it('security starttls: upgrades, verifies the certificate by name through the CA given to the mailer, logs in', async () => {
-    const smtp = await SmtpReceiver.start({ tls: certificates, users: { zpanel: 'smtp-pass-secret' } });
+    const smtp = await TestSmtpServer.start({ tls: certificates, users: { zpanel: 'smtp-pass-secret' } });
     try {
       const target = emailChannel(smtp.port, 'starttls', { username: 'zpanel' }, 'smtp-pass-secret');
       await expect(send(senders({ caCertificates: [certificates.ca] }), target)).resolves.toEqual({ ok: true, status: null });
@@ -434,43 +434,43 @@ describe('email through a real SMTP server', () => {
       expectNoSecret(refused, ['wrong-pass-secret']);
       expect(smtp.received).toHaveLength(1);
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
   it('security starttls against a server without STARTTLS fails instead of sending in the clear', async () => {
-    const smtp = await SmtpReceiver.start();
+    const smtp = await TestSmtpServer.start();
     try {
       const outcome = await send(senders(), emailChannel(smtp.port, 'starttls'));
       expect(outcome).toMatchObject({ ok: false, retryable: false });
       expect(smtp.received).toHaveLength(0);
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
   it('security tls: TLS from the first byte', async () => {
-    const smtp = await SmtpReceiver.start({ tls: certificates, implicitTls: true });
+    const smtp = await TestSmtpServer.start({ tls: certificates, implicitTls: true });
     try {
       await expect(send(senders({ caCertificates: [certificates.ca] }), emailChannel(smtp.port, 'tls'))).resolves.toEqual({ ok: true, status: null });
       expect(smtp.received[0].secure).toBe(true);
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
   it('a recipient the server refuses with 550 is not retried', async () => {
-    const smtp = await SmtpReceiver.start({ rejectRecipients: ['ops@example.com', 'dev@example.com'] });
+    const smtp = await TestSmtpServer.start({ rejectRecipients: ['ops@example.com', 'dev@example.com'] });
     try {
       const outcome = await send(senders(), emailChannel(smtp.port, 'none'));
       expect(outcome).toMatchObject({ ok: false, retryable: false, status: null, error: expect.stringContaining('refused') });
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
   it('refuses an SMTP host on a denied address, and one that is not listening is retryable', async () => {
-    const smtp = await SmtpReceiver.start();
+    const smtp = await TestSmtpServer.start();
     const { port } = smtp;
     try {
       const refused = await send(senders({ network: DEFAULT_POLICY }), emailChannel(port, 'none'));
@@ -483,7 +483,7 @@ describe('email through a real SMTP server', () => {
       });
       expect(smtp.received).toHaveLength(0);
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
     await expect(send(senders(), emailChannel(port, 'none'))).resolves.toMatchObject({ ok: false, retryable: true, status: null });
     await expect(send(senders(), emailChannel(port, 'none', { host: 'nowhere.zpanel.test' }))).resolves.toEqual({
@@ -496,7 +496,7 @@ describe('email through a real SMTP server', () => {
   });
 
   it('the SmtpMailer alone sends an instance email (a password reset) to one address', async () => {
-    const smtp = await SmtpReceiver.start();
+    const smtp = await TestSmtpServer.start();
     try {
       const mailer = new SmtpMailer({ network: LOOPBACK_ALLOWED, timeoutMs: 2_000, resolver });
       const outcome = await mailer.send(
@@ -508,7 +508,7 @@ describe('email through a real SMTP server', () => {
       expect(smtp.received[0].to).toEqual(['user@example.com']);
       expect(smtp.received[0].raw).toContain('Subject: Reset your Zpanel password');
     } finally {
-      await smtp.close();
+      await smtp.stop();
     }
   });
 });

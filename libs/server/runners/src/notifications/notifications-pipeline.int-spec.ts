@@ -26,7 +26,7 @@ import {
 } from '@zpanel/database';
 import { createScratchDatabase, seedEnvironment, seedNotificationChannel } from '@zpanel/database/testing';
 import { NotificationSenders, SmtpMailer } from '@zpanel/remote';
-import { HttpReceiver, SmtpReceiver, waitFor } from '@zpanel/testing';
+import { HttpReceiver, TestSmtpServer, waitFor } from '@zpanel/testing';
 import pino from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
@@ -499,7 +499,7 @@ describe('notification pipeline (real Postgres, Redis, senders and receivers)', 
   });
 
   it('sends an email through the instance SMTP settings (mail.send), and says so when none are set', async () => {
-    const smtp = await SmtpReceiver.start({ users: { mailer: 'smtp-pass-word' } });
+    const smtp = await TestSmtpServer.start({ users: { mailer: 'smtp-pass-word' } });
     secretValues.push('smtp-pass-word');
     const instance = db().getRepository(InstanceEntity);
     const [row] = await instance.find({ take: 1 });
@@ -529,7 +529,7 @@ describe('notification pipeline (real Postgres, Redis, senders and receivers)', 
       expect(smtp.received[0].raw).toContain('zpr_abc');
     } finally {
       await instance.update({ id: row.id }, { smtp: null, smtpPassword: null });
-      await smtp.close();
+      await smtp.stop();
     }
   });
 
