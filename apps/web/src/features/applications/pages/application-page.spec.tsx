@@ -177,8 +177,9 @@ describe(ApplicationPage.name, () => {
 
     expect(await screen.findByTestId('deployment-log')).toBeTruthy();
     expect(requestsTo(fetchMock, `${APP}/deployments`, 'POST')).toHaveLength(1);
-    expect(liveSubscriptions().filter(isLog('dep-9'))).toEqual([expect.objectContaining({ afterSeq: 0 })]);
-    expect(screen.getByText('Waiting for a worker to start it…')).toBeTruthy();
+    // The log subscribes and reads the status in effects after it mounts: awaited, not read at once.
+    await waitFor(() => expect(liveSubscriptions().filter(isLog('dep-9'))).toEqual([expect.objectContaining({ afterSeq: 0 })]));
+    expect(await screen.findByText('Waiting for a worker to start it…')).toBeTruthy();
   });
 
   it('shows why a deployment could not be queued', async () => {
